@@ -1,0 +1,96 @@
+//! The `coded_enum!` macro: domain enums that are stored as stable codes and shown in Japanese.
+
+/// Declares an enum whose variants each have a stable storage code (used in SQLite, the CLI and
+/// the IPC) and a Japanese label (shown to clerks and printed). `from_code` accepts either.
+#[macro_export]
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident ($what:literal) { $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        $vis enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// Accepts the storage code or the Japanese label.
+            pub fn from_code(s: &str) -> Option<$name> {
+                let s = s.trim();
+                Self::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
+            }
+
+            /// Like `from_code`, with a Japanese message listing the choices.
+            pub fn parse(s: &str) -> Result<$name, String> {
+                Self::from_code(s).ok_or_else(|| {
+                    let choices: Vec<String> = Self::ALL.iter().map(|v| format!("{} ({})", v.code(), v.label())).collect();
+                    format!("{}「{}」は選べません。次のいずれかを指定してください: {}", $what, s.trim(), choices.join(", "))
+                })
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                $name::from_code(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown {} code {s}", stringify!($name)).into()))
+            }
+        }
+    };
+}
+
+/// An error that crosses a boundary (CLI, IPC) as `{code, message}`: the caller branches on the
+/// stable `code`, and shows the Japanese `message` (Display). Form errors also carry per-field
+/// messages so the UI can put each next to its field.
+pub trait Coded: std::error::Error {
+    fn code(&self) -> &'static str;
+    fn invalid(&self) -> Option<&crate::validate::Invalid> {
+        None
+    }
+}
+
+/// Implements [`Coded`] from an error's inherent `code()` and, where it has one, its
+/// `Invalid(..)` variant.
+macro_rules! impl_coded {
+    ($($ty:ty $({ $inv:path })?),+ $(,)?) => {
+        $(impl Coded for $ty {
+            fn code(&self) -> &'static str {
+                <$ty>::code(self)
+            }
+            $(fn invalid(&self) -> Option<&crate::validate::Invalid> {
+                match self {
+                    $inv(i) => Some(i),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            })?
+        })+
+    };
+}
+
+impl_coded!(
+    crate::store::StoreError,
+    crate::staff::StaffError { crate::staff::StaffError::Invalid },
+    crate::settings::SettingsError { crate::settings::SettingsError::Invalid },
+    crate::person::PersonError { crate::person::PersonError::Invalid },
+    crate::facility::FacilityError { crate::facility::FacilityError::Invalid },
+    crate::touchpoint::TouchpointError { crate::touchpoint::TouchpointError::Invalid },
+    crate::referral::ReferralError { crate::referral::ReferralError::Invalid },
+    crate::application::ApplicationError { crate::application::ApplicationError::Invalid },
+    crate::certificate::CertificateError,
+    crate::policy::PolicyError,
+    crate::record::RecordError,
+    crate::demo::DemoError,
+);

@@ -1,0 +1,62 @@
+//! Hairyo core: cases of 要配慮者, the desks' touchpoints, referrals, applications and 資格確認書.
+//!
+//! Everything the app does is a function here taking the store, the acting staff member and the
+//! current time; the CLI (`src/bin/hairyo`) and the desktop shell (`src-tauri`) only adapt it.
+
+pub mod application;
+pub mod audit;
+pub mod certificate;
+pub mod codes;
+pub mod demo;
+pub mod facility;
+pub mod leaflet;
+pub mod person;
+pub mod policy;
+pub mod record;
+pub mod referral;
+pub mod settings;
+pub mod staff;
+pub mod stats;
+pub mod store;
+pub mod text;
+pub mod touchpoint;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+
+/// How timestamps are stored: local wall-clock time to the second, sortable as text.
+pub fn stamp(now: chrono::NaiveDateTime) -> String {
+    now.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// One page of a list request. Every list in Hairyo is paged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl Page {
+    /// The largest page any caller may ask for.
+    pub const MAX_LIMIT: i64 = 500;
+
+    /// A page with its bounds clamped to what the store serves.
+    pub fn new(offset: i64, limit: i64) -> Page {
+        Page { offset: offset.max(0), limit: limit.clamp(1, Self::MAX_LIMIT) }
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page { offset: 0, limit: 50 }
+    }
+}
+
+/// A page of results with the total count, so the UI can show "1–50 / 2,000".
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}

@@ -1,0 +1,495 @@
+//! Persons needing consideration (対象者): their profile, insurance, card state and reasons.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Action};
+use crate::coded_enum;
+use crate::staff::Actor;
+use crate::store::Store;
+use crate::text::{normalize, wareki};
+use crate::validate::{self, Checker, Invalid};
+use crate::{Page, Paged};
+
+coded_enum! {
+    pub enum Sex ("性別") {
+        Male = ("male", "男"),
+        Female = ("female", "女"),
+        Unstated = ("unstated", "記載なし"),
+    }
+}
+
+coded_enum! {
+    /// The person's health insurance scheme, which decides who issues the 資格確認書.
+    pub enum Scheme ("保険種別") {
+        Kokuho = ("kokuho", "国民健康保険"),
+        Kouki = ("kouki", "後期高齢者医療"),
+        Kumiai = ("kumiai", "国民健康保険組合"),
+        Employee = ("employee", "被用者保険"),
+        Welfare = ("welfare", "生活保護"),
+        Unknown = ("unknown", "不明"),
+    }
+}
+
+coded_enum! {
+    /// Which My Number card the person holds.
+    pub enum CardKind ("マイナンバーカード") {
+        None = ("none", "カードなし"),
+        Card = ("card", "マイナンバーカード"),
+        FaceAuth = ("face_auth", "顔認証マイナンバーカード"),
+    }
+}
+
+coded_enum! {
+    /// Whether the card is registered for health-insurance use (マイナ保険証).
+    pub enum Registration ("保険証利用登録") {
+        Registered = ("registered", "登録済み"),
+        NotRegistered = ("not_registered", "未登録"),
+        Unknown = ("unknown", "不明"),
+    }
+}
+
+coded_enum! {
+    /// Why the person needs consideration (配慮が必要な理由).
+    pub enum Reason ("配慮理由") {
+        Elderly = ("elderly", "高齢"),
+        Dementia = ("dementia", "認知症"),
+        Physical = ("physical", "身体障害"),
+        Intellectual = ("intellectual", "知的障害"),
+        Mental = ("mental", "精神障害"),
+        Child = ("child", "児童"),
+        Facility = ("facility", "施設入所"),
+        Pin = ("pin", "暗証番号管理困難"),
+        Other = ("other", "その他"),
+    }
+}
+
+coded_enum! {
+    /// The person's legal representative (法定代理人), if any.
+    pub enum LegalRepKind ("法定代理人") {
+        None = ("none", "なし"),
+        Guardian = ("guardian", "成年後見人"),
+        Parent = ("parent", "親権者"),
+    }
+}
+
+/// A person's record as typed by a clerk: text as entered, checked by [`validate_input`].
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonInput {
+    pub atena_no: String,
+    pub name: String,
+    pub kana: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub householder: String,
+    pub scheme: String,
+    pub insurer_no: String,
+    pub card_symbol: String,
+    pub card_number: String,
+    pub card_branch: String,
+    pub old_card_expiry: String,
+    pub mynumber_card: String,
+    pub registration: String,
+    pub wishes_cancel: bool,
+    pub reasons: Vec<String>,
+    pub facility_id: Option<i64>,
+    pub legal_rep_kind: String,
+    pub legal_rep_name: String,
+    pub protected: bool,
+    pub safe_postal_code: String,
+    pub safe_address: String,
+    pub notes: String,
+}
+
+/// A stored person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub atena_no: String,
+    pub name: String,
+    pub kana: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub householder: String,
+    pub scheme: Scheme,
+    pub insurer_no: String,
+    pub card_symbol: String,
+    pub card_number: String,
+    pub card_branch: String,
+    pub old_card_expiry: Option<NaiveDate>,
+    pub mynumber_card: CardKind,
+    pub registration: Registration,
+    pub wishes_cancel: bool,
+    pub reasons: Vec<Reason>,
+    pub facility_id: Option<i64>,
+    pub legal_rep_kind: LegalRepKind,
+    pub legal_rep_name: String,
+    /// 支援措置 (DV・ストーカー等): the address is never shown or printed beyond the safe 送付先.
+    pub protected: bool,
+    pub safe_postal_code: String,
+    pub safe_address: String,
+    pub notes: String,
+}
+
+impl Person {
+    /// Age in full years on `on` (a birthday counts from the day itself).
+    pub fn age_on(&self, on: NaiveDate) -> i32 {
+        age_on(self.birth_date, on)
+    }
+
+    /// True when the person holds a マイナ保険証: a card registered for insurance use.
+    pub fn holds_mynumber_insurance_card(&self) -> bool {
+        self.mynumber_card != CardKind::None && self.registration == Registration::Registered
+    }
+}
+
+/// Age in full years on `on`.
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersonError {
+    #[error("対象者 ID {0} は登録されていません")]
+    NotFound(i64),
+    #[error("宛名番号 {0} の対象者はすでに登録されています (ID {1})")]
+    AtenaTaken(String, i64),
+    #[error("施設 ID {0} は登録されていません。`hairyo facility list` で確認してください")]
+    UnknownFacility(i64),
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl PersonError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PersonError::NotFound(_) => "person.not_found",
+            PersonError::AtenaTaken(..) => "person.atena_taken",
+            PersonError::UnknownFacility(_) => "person.unknown_facility",
+            PersonError::Invalid(_) => "person.invalid",
+            PersonError::Db(_) => "person.db",
+        }
+    }
+}
+
+fn choice<T>(c: &mut Checker, field: &'static str, value: &str, default: T, parse: impl Fn(&str) -> Result<T, String>) -> T {
+    if value.trim().is_empty() {
+        return default;
+    }
+    c.take(field, parse(value)).unwrap_or(default)
+}
+
+/// Checks and normalises a typed record. Every refused field is reported at once.
+pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, Invalid> {
+    let mut c = Checker::new();
+    let atena_no = c.take("atena_no", validate::atena_number(&input.atena_no));
+    let name = c.take("name", validate::person_name("氏名", &input.name));
+    let kana = c.take("kana", validate::furigana("フリガナ", &input.kana));
+    let birth_date = c.take("birth_date", validate::birth_date(&input.birth_date, today));
+    let sex = if input.sex.trim().is_empty() {
+        c.fail("sex", "性別を選んでください");
+        Sex::Unstated
+    } else {
+        c.take("sex", Sex::parse(&input.sex)).unwrap_or(Sex::Unstated)
+    };
+    let postal_code = c.take("postal_code", validate::postal_code(&input.postal_code));
+    let address = c.take("address", validate::text("住所", &input.address, 80, false));
+    let phone = c.take("phone", validate::phone("電話番号", &input.phone));
+    let householder = c.take("householder", validate::text("世帯主", &input.householder, 40, false));
+    let scheme = choice(&mut c, "scheme", &input.scheme, Scheme::Unknown, Scheme::parse);
+    let insurer_no = c.take("insurer_no", validate::insurer_number(&input.insurer_no));
+    let card_symbol = c.take("card_symbol", validate::card_symbol(&input.card_symbol));
+    let card_number = c.take("card_number", validate::card_number(&input.card_number));
+    let card_branch = c.take("card_branch", validate::card_branch(&input.card_branch));
+    let old_card_expiry = if input.old_card_expiry.trim().is_empty() {
+        None
+    } else {
+        c.take("old_card_expiry", validate::date("保険証の有効期限", &input.old_card_expiry))
+    };
+    let mynumber_card = choice(&mut c, "mynumber_card", &input.mynumber_card, CardKind::None, CardKind::parse);
+    let registration = choice(&mut c, "registration", &input.registration, Registration::Unknown, Registration::parse);
+    if mynumber_card == CardKind::None && registration == Registration::Registered {
+        c.fail("registration", "マイナンバーカードがない人は保険証利用登録済みにできません");
+    }
+    let mut reasons = Vec::new();
+    for r in &input.reasons {
+        if let Some(r) = c.take("reasons", Reason::parse(r)) {
+            if !reasons.contains(&r) {
+                reasons.push(r);
+            }
+        }
+    }
+    reasons.sort();
+    let legal_rep_kind = choice(&mut c, "legal_rep_kind", &input.legal_rep_kind, LegalRepKind::None, LegalRepKind::parse);
+    let legal_rep_name = c.take("legal_rep_name", validate::text("法定代理人氏名", &input.legal_rep_name, 40, false));
+    if legal_rep_kind != LegalRepKind::None && legal_rep_name.as_deref().is_some_and(str::is_empty) {
+        c.fail("legal_rep_name", "法定代理人の氏名を入力してください");
+    }
+    let safe_postal_code = c.take("safe_postal_code", validate::postal_code(&input.safe_postal_code));
+    let safe_address = c.take("safe_address", validate::text("送付先住所", &input.safe_address, 80, false));
+    if input.protected && safe_address.as_deref().is_some_and(str::is_empty) {
+        c.fail("safe_address", "支援措置の対象者には、安全な送付先住所を入力してください");
+    }
+    let notes = c.take("notes", validate::text("備考", &input.notes, 1000, false));
+    c.finish()?;
+    // Every `take` above succeeded, so the unwraps below only read values the checker kept.
+    Ok(Person {
+        id: 0,
+        atena_no: atena_no.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        kana: kana.unwrap_or_default(),
+        birth_date: birth_date.unwrap_or_default(),
+        sex,
+        postal_code: postal_code.unwrap_or_default(),
+        address: address.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        householder: householder.unwrap_or_default(),
+        scheme,
+        insurer_no: insurer_no.unwrap_or_default(),
+        card_symbol: card_symbol.unwrap_or_default(),
+        card_number: card_number.unwrap_or_default(),
+        card_branch: card_branch.unwrap_or_default(),
+        old_card_expiry,
+        mynumber_card,
+        registration,
+        wishes_cancel: input.wishes_cancel,
+        reasons,
+        facility_id: input.facility_id,
+        legal_rep_kind,
+        legal_rep_name: legal_rep_name.unwrap_or_default(),
+        protected: input.protected,
+        safe_postal_code: safe_postal_code.unwrap_or_default(),
+        safe_address: safe_address.unwrap_or_default(),
+        notes: notes.unwrap_or_default(),
+    })
+}
+
+pub(crate) fn reasons_to_text(reasons: &[Reason]) -> String {
+    reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+pub(crate) fn reasons_from_text(s: &str) -> Vec<Reason> {
+    s.split(',').filter_map(Reason::from_code).collect()
+}
+
+const COLUMNS: &str = "id, atena_no, name, kana, birth_date, sex, postal_code, address, phone, householder, scheme,
+    insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card, registration, wishes_cancel,
+    reasons, facility_id, legal_rep_kind, legal_rep_name, protected, safe_postal_code, safe_address, notes";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    Ok(Person {
+        id: r.get(0)?,
+        atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        name: r.get(2)?,
+        kana: r.get(3)?,
+        birth_date: r.get(4)?,
+        sex: r.get(5)?,
+        postal_code: r.get(6)?,
+        address: r.get(7)?,
+        phone: r.get(8)?,
+        householder: r.get(9)?,
+        scheme: r.get(10)?,
+        insurer_no: r.get(11)?,
+        card_symbol: r.get(12)?,
+        card_number: r.get(13)?,
+        card_branch: r.get(14)?,
+        old_card_expiry: r.get(15)?,
+        mynumber_card: r.get(16)?,
+        registration: r.get(17)?,
+        wishes_cancel: r.get(18)?,
+        reasons: reasons_from_text(&r.get::<_, String>(19)?),
+        facility_id: r.get(20)?,
+        legal_rep_kind: r.get(21)?,
+        legal_rep_name: r.get(22)?,
+        protected: r.get(23)?,
+        safe_postal_code: r.get(24)?,
+        safe_address: r.get(25)?,
+        notes: r.get(26)?,
+    })
+}
+
+/// Loads a person without auditing; for the core's own use inside other operations.
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Person, PersonError> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM person WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or(PersonError::NotFound(id))
+}
+
+fn check_refs(conn: &Connection, p: &Person, self_id: Option<i64>) -> Result<(), PersonError> {
+    if let Some(f) = p.facility_id {
+        let found: Option<i64> = conn.query_row("SELECT id FROM facility WHERE id = ?1", [f], |r| r.get(0)).optional()?;
+        if found.is_none() {
+            return Err(PersonError::UnknownFacility(f));
+        }
+    }
+    if !p.atena_no.is_empty() {
+        let other: Option<i64> = conn
+            .query_row("SELECT id FROM person WHERE atena_no = ?1", [&p.atena_no], |r| r.get(0))
+            .optional()?;
+        if let Some(other) = other.filter(|o| Some(*o) != self_id) {
+            return Err(PersonError::AtenaTaken(p.atena_no.clone(), other));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit.
+pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
+    let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
+    let values = params![
+        atena, p.name, p.kana, normalize::search_key(&p.name), normalize::search_key(&p.kana), p.birth_date, p.sex,
+        p.postal_code, p.address, p.phone, p.householder, p.scheme, p.insurer_no, p.card_symbol, p.card_number,
+        p.card_branch, p.old_card_expiry, p.mynumber_card, p.registration, p.wishes_cancel, reasons_to_text(&p.reasons),
+        p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected, p.safe_postal_code, p.safe_address, p.notes,
+        stamp, p.id
+    ];
+    if p.id == 0 {
+        conn.execute(
+            "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
+                householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
+                registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
+                safe_postal_code, safe_address, notes, created_at, updated_at)
+             VALUES (NULLIF(?30, 0), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29)",
+            values,
+        )?;
+        Ok(conn.last_insert_rowid())
+    } else {
+        conn.execute(
+            "UPDATE person SET atena_no = ?1, name = ?2, kana = ?3, name_norm = ?4, kana_norm = ?5, birth_date = ?6,
+                sex = ?7, postal_code = ?8, address = ?9, phone = ?10, householder = ?11, scheme = ?12, insurer_no = ?13,
+                card_symbol = ?14, card_number = ?15, card_branch = ?16, old_card_expiry = ?17, mynumber_card = ?18,
+                registration = ?19, wishes_cancel = ?20, reasons = ?21, facility_id = ?22, legal_rep_kind = ?23,
+                legal_rep_name = ?24, protected = ?25, safe_postal_code = ?26, safe_address = ?27, notes = ?28,
+                updated_at = ?29
+             WHERE id = ?30",
+            values,
+        )?;
+        Ok(p.id)
+    }
+}
+
+/// Registers a person after validating every field.
+pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    let mut p = validate_input(input, now.date()).map_err(PersonError::Invalid)?;
+    store.write(|tx| {
+        check_refs(tx, &p, None)?;
+        p.id = write_row(tx, &p, &crate::stamp(now))?;
+        audit::record(tx, actor, now, Action::Create, "person", Some(p.id), serde_json::json!({"after": p}))?;
+        Ok(p)
+    })
+}
+
+/// Replaces a person's record; the audit event keeps before and after.
+pub fn update(store: &mut Store, actor: &Actor, id: i64, input: &PersonInput, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    let mut p = validate_input(input, now.date()).map_err(PersonError::Invalid)?;
+    p.id = id;
+    store.write(|tx| {
+        let before = load(tx, id)?;
+        check_refs(tx, &p, Some(id))?;
+        write_row(tx, &p, &crate::stamp(now))?;
+        audit::record(tx, actor, now, Action::Update, "person", Some(id), serde_json::json!({"before": before, "after": p}))?;
+        Ok(p)
+    })
+}
+
+/// Reads one person's record for display; the read is audited.
+pub fn get(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    store.write(|tx| {
+        let p = load(tx, id)?;
+        audit::record(tx, actor, now, Action::View, "person", Some(id), serde_json::json!({}))?;
+        Ok(p)
+    })
+}
+
+/// One line of the person list.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonSummary {
+    pub id: i64,
+    pub atena_no: String,
+    pub name: String,
+    pub kana: String,
+    pub birth_date: NaiveDate,
+    pub birth_date_wareki: String,
+    pub age: i32,
+    pub sex: Sex,
+    pub scheme: Scheme,
+    pub scheme_label: &'static str,
+    pub facility_id: Option<i64>,
+    pub facility_name: Option<String>,
+    pub mynumber_card: CardKind,
+    pub registration: Registration,
+    pub protected: bool,
+}
+
+/// What the person list is narrowed by.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersonFilter {
+    /// Part of 氏名 or フリガナ (matched on the normalised key), or a 宛名番号.
+    pub query: Option<String>,
+    pub facility_id: Option<i64>,
+    pub scheme: Option<Scheme>,
+}
+
+/// Lists persons by フリガナ, a page at a time.
+pub fn list(store: &Store, filter: &PersonFilter, page: Page, today: NaiveDate) -> Result<Paged<PersonSummary>, PersonError> {
+    let q = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let key = q.map(|q| format!("%{}%", escape_like(&normalize::search_key(q))));
+    let where_ = "(?1 IS NULL OR p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2)
+        AND (?3 IS NULL OR p.facility_id = ?3) AND (?4 IS NULL OR p.scheme = ?4)";
+    let conn = store.conn();
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM person p WHERE {where_}"),
+        params![key, q, filter.facility_id, filter.scheme],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT p.id, p.atena_no, p.name, p.kana, p.birth_date, p.sex, p.scheme, p.facility_id, f.name,
+                p.mynumber_card, p.registration, p.protected
+         FROM person p LEFT JOIN facility f ON f.id = p.facility_id
+         WHERE {where_} ORDER BY p.kana_norm, p.id LIMIT ?5 OFFSET ?6"
+    ))?;
+    let items = stmt
+        .query_map(params![key, q, filter.facility_id, filter.scheme, page.limit, page.offset], |r| {
+            let birth: NaiveDate = r.get(4)?;
+            let scheme: Scheme = r.get(6)?;
+            Ok(PersonSummary {
+                id: r.get(0)?,
+                atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                name: r.get(2)?,
+                kana: r.get(3)?,
+                birth_date: birth,
+                birth_date_wareki: wareki::format(birth),
+                age: age_on(birth, today),
+                sex: r.get(5)?,
+                scheme,
+                scheme_label: scheme.label(),
+                facility_id: r.get(7)?,
+                facility_name: r.get(8)?,
+                mynumber_card: r.get(9)?,
+                registration: r.get(10)?,
+                protected: r.get(11)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

@@ -1,0 +1,322 @@
+//! Policy as data: which way a person gets a 資格確認書 on a given date, and why (R-numbers).
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Action};
+use crate::coded_enum;
+use crate::person::{self, Person, Reason, Scheme};
+use crate::staff::{Actor, Role};
+use crate::store::Store;
+
+coded_enum! {
+    /// How the person gets a certificate.
+    pub enum RouteKind ("交付経路") {
+        ExOfficio = ("ex_officio", "職権交付 (申請不要)"),
+        OnApplication = ("on_application", "申請により交付"),
+        KoukiProvisional = ("kouki_provisional", "後期高齢者医療の暫定運用 (申請不要)"),
+        OtherInsurer = ("other_insurer", "他の保険者へ案内"),
+        NotNeeded = ("not_needed", "マイナ保険証で受診 (申請があれば交付)"),
+        NotApplicable = ("not_applicable", "対象外"),
+    }
+}
+
+/// The conditions a rule tests; absent fields match anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Condition {
+    /// Holds a マイナ保険証 (a card registered for insurance use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holds_card: Option<bool>,
+    /// Has at least one consideration reason (要配慮者).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub considered: Option<bool>,
+    /// Is a child: under 18, or the 児童 reason recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child: Option<bool>,
+    /// Has an application for this scheme that was not refused or withdrawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied: Option<bool>,
+    /// Age on the most recent 8/1 renewal day on or before the date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_age_on_renewal: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age_on_renewal: Option<i32>,
+}
+
+/// One rule of the policy, with the period it is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub priority: i64,
+    pub scheme: Scheme,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+    #[serde(default)]
+    pub condition: Condition,
+    pub route: RouteKind,
+    pub r_numbers: Vec<String>,
+    pub explanation: String,
+    /// Shipped from a report rather than the notice itself: to be confirmed (要確認).
+    #[serde(default)]
+    pub to_confirm: bool,
+    #[serde(default)]
+    pub source: String,
+}
+
+impl Rule {
+    pub fn in_force(&self, on: NaiveDate) -> bool {
+        self.effective_from <= on && self.effective_until.is_none_or(|u| on <= u)
+    }
+}
+
+/// The answer to "how does this person get a 資格確認書 on this date".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Route {
+    pub kind: RouteKind,
+    pub label: &'static str,
+    pub r_numbers: Vec<String>,
+    pub explanation: String,
+    pub rule_id: Option<String>,
+    pub to_confirm: bool,
+    pub on: NaiveDate,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("ルールの変更は管理者のみが行えます")]
+    AdminOnly,
+    #[error("ルールの形式が正しくありません: {0}")]
+    BadRule(String),
+    #[error("ルール「{0}」は登録されていません")]
+    UnknownRule(String),
+    #[error(transparent)]
+    Person(#[from] person::PersonError),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl PolicyError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyError::AdminOnly => "policy.admin_only",
+            PolicyError::BadRule(_) => "policy.bad_rule",
+            PolicyError::UnknownRule(_) => "policy.unknown_rule",
+            PolicyError::Person(e) => e.code(),
+            PolicyError::Db(_) => "policy.db",
+        }
+    }
+}
+
+/// The rules shipped with Hairyo, from `assets/policy/rules.json`.
+pub const SHIPPED_RULES: &str = include_str!("../assets/policy/rules.json");
+
+pub fn shipped_rules() -> Vec<Rule> {
+    serde_json::from_str(SHIPPED_RULES).expect("assets/policy/rules.json is valid (tested)")
+}
+
+fn validate_rule(rule: &Rule) -> Result<(), PolicyError> {
+    if rule.id.trim().is_empty() {
+        return Err(PolicyError::BadRule("id が空です".into()));
+    }
+    if rule.explanation.trim().is_empty() {
+        return Err(PolicyError::BadRule("説明 (explanation) が空です".into()));
+    }
+    if rule.effective_until.is_some_and(|u| u < rule.effective_from) {
+        return Err(PolicyError::BadRule("終了日が開始日より前です".into()));
+    }
+    if let Some(bad) = rule.r_numbers.iter().find(|r| {
+        !(r.len() >= 2 && r.starts_with('R') && r[1..].parse::<u32>().is_ok_and(|n| (1..=15).contains(&n)))
+    }) {
+        return Err(PolicyError::BadRule(format!("R番号「{bad}」は R1～R15 のいずれかにしてください")));
+    }
+    Ok(())
+}
+
+fn upsert(tx: &Connection, rule: &Rule) -> Result<(), PolicyError> {
+    validate_rule(rule)?;
+    tx.execute(
+        "INSERT INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers,
+                                  explanation, to_confirm, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT(id) DO UPDATE SET priority = excluded.priority, scheme = excluded.scheme,
+             effective_from = excluded.effective_from, effective_until = excluded.effective_until,
+             condition = excluded.condition, route = excluded.route, r_numbers = excluded.r_numbers,
+             explanation = excluded.explanation, to_confirm = excluded.to_confirm, source = excluded.source",
+        params![
+            rule.id, rule.priority, rule.scheme, rule.effective_from, rule.effective_until,
+            serde_json::to_string(&rule.condition).unwrap_or_else(|_| "{}".into()), rule.route,
+            rule.r_numbers.join(","), rule.explanation, rule.to_confirm, rule.source
+        ],
+    )?;
+    Ok(())
+}
+
+/// Loads the shipped rules into a store that has none (at `init`).
+pub(crate) fn seed(tx: &Transaction<'_>) -> Result<(), PolicyError> {
+    let n: i64 = tx.query_row("SELECT count(*) FROM policy_rule", [], |r| r.get(0))?;
+    if n == 0 {
+        for rule in shipped_rules() {
+            upsert(tx, &rule)?;
+        }
+    }
+    Ok(())
+}
+
+/// Every rule in the store, by scheme and priority.
+pub fn rules(conn: &Connection) -> Result<Vec<Rule>, PolicyError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation,
+                to_confirm, source FROM policy_rule ORDER BY scheme, priority, effective_from, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let cond: String = r.get(5)?;
+        let rn: String = r.get(7)?;
+        Ok(Rule {
+            id: r.get(0)?,
+            priority: r.get(1)?,
+            scheme: r.get(2)?,
+            effective_from: r.get(3)?,
+            effective_until: r.get(4)?,
+            condition: serde_json::from_str(&cond).unwrap_or_default(),
+            route: r.get(6)?,
+            r_numbers: rn.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
+            explanation: r.get(8)?,
+            to_confirm: r.get(9)?,
+            source: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Adds or replaces a rule; administrators only. The audit keeps before and after.
+pub fn set_rule(store: &mut Store, actor: &Actor, rule: &Rule, now: chrono::NaiveDateTime) -> Result<(), PolicyError> {
+    if actor.role != Role::Admin {
+        return Err(PolicyError::AdminOnly);
+    }
+    validate_rule(rule)?;
+    store.write(|tx| {
+        let before = rules(tx)?.into_iter().find(|r| r.id == rule.id);
+        upsert(tx, rule)?;
+        audit::record(tx, actor, now, Action::Update, "policy_rule", None, serde_json::json!({"id": rule.id, "before": before, "after": rule}))?;
+        Ok(())
+    })
+}
+
+/// Removes a rule; administrators only.
+pub fn remove_rule(store: &mut Store, actor: &Actor, id: &str, now: chrono::NaiveDateTime) -> Result<(), PolicyError> {
+    if actor.role != Role::Admin {
+        return Err(PolicyError::AdminOnly);
+    }
+    store.write(|tx| {
+        let before = rules(tx)?.into_iter().find(|r| r.id == id).ok_or_else(|| PolicyError::UnknownRule(id.to_string()))?;
+        tx.execute("DELETE FROM policy_rule WHERE id = ?1", [id])?;
+        audit::record(tx, actor, now, Action::Delete, "policy_rule", None, serde_json::json!({"id": id, "before": before}))?;
+        Ok(())
+    })
+}
+
+/// The 8/1 renewal day on or before `on` (一斉更新).
+pub fn last_renewal_day(on: NaiveDate) -> NaiveDate {
+    let this_year = NaiveDate::from_ymd_opt(on.year(), 8, 1).expect("8/1 exists");
+    if on >= this_year { this_year } else { NaiveDate::from_ymd_opt(on.year() - 1, 8, 1).expect("8/1 exists") }
+}
+
+/// The facts about a person that rules test.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    pub holds_card: bool,
+    pub considered: bool,
+    pub child: bool,
+    pub applied: bool,
+    pub age_on_renewal: i32,
+}
+
+impl Facts {
+    pub fn of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Facts, rusqlite::Error> {
+        let applied: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND scheme = ?2
+                            AND status NOT IN ('rejected', 'withdrawn') AND received_on <= ?3)",
+            params![p.id, p.scheme.code(), on],
+            |r| r.get(0),
+        )?;
+        Ok(Facts {
+            holds_card: p.holds_mynumber_insurance_card(),
+            considered: !p.reasons.is_empty(),
+            child: p.age_on(on) < 18 || p.reasons.contains(&Reason::Child),
+            applied,
+            age_on_renewal: p.age_on(last_renewal_day(on)),
+        })
+    }
+}
+
+fn matches(c: &Condition, f: &Facts) -> bool {
+    c.holds_card.is_none_or(|v| v == f.holds_card)
+        && c.considered.is_none_or(|v| v == f.considered)
+        && c.child.is_none_or(|v| v == f.child)
+        && c.applied.is_none_or(|v| v == f.applied)
+        && c.min_age_on_renewal.is_none_or(|v| f.age_on_renewal >= v)
+        && c.max_age_on_renewal.is_none_or(|v| f.age_on_renewal <= v)
+}
+
+/// Evaluates `rules` for a person of `scheme` with `facts` on `on`: the first rule in force, by
+/// priority, whose condition holds.
+pub fn evaluate(rules: &[Rule], scheme: Scheme, facts: &Facts, on: NaiveDate) -> Route {
+    let mut candidates: Vec<&Rule> = rules.iter().filter(|r| r.scheme == scheme && r.in_force(on)).collect();
+    candidates.sort_by_key(|r| (r.priority, r.effective_from));
+    match candidates.into_iter().find(|r| matches(&r.condition, facts)) {
+        Some(r) => Route {
+            kind: r.route,
+            label: r.route.label(),
+            r_numbers: r.r_numbers.clone(),
+            explanation: r.explanation.clone(),
+            rule_id: Some(r.id.clone()),
+            to_confirm: r.to_confirm,
+            on,
+        },
+        None => Route {
+            kind: RouteKind::NotApplicable,
+            label: RouteKind::NotApplicable.label(),
+            r_numbers: vec![],
+            explanation: format!("{}時点で、この方 ({}) に当てはまる交付ルールがありません。ルール設定を確認してください。", crate::text::wareki::format(on), scheme.label()),
+            rule_id: None,
+            to_confirm: false,
+            on,
+        },
+    }
+}
+
+/// How `person_id` gets a 資格確認書 on `on`, with the rule's R-numbers and explanation.
+pub fn route(conn: &Connection, person_id: i64, on: NaiveDate) -> Result<Route, PolicyError> {
+    let p = person::load(conn, person_id)?;
+    route_of(conn, &p, on)
+}
+
+pub fn route_of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
+    let facts = Facts::of(conn, p, on)?;
+    Ok(evaluate(&rules(conn)?, p.scheme, &facts, on))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_rules_are_valid() {
+        let rules = shipped_rules();
+        assert!(rules.len() >= 10);
+        for r in &rules {
+            validate_rule(r).unwrap_or_else(|e| panic!("{}: {e}", r.id));
+        }
+        assert!(rules.iter().any(|r| r.id == "kouki-85-and-over" && r.to_confirm));
+    }
+
+    #[test]
+    fn renewal_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(last_renewal_day(d("2026-07-31")), d("2025-08-01"));
+        assert_eq!(last_renewal_day(d("2026-08-01")), d("2026-08-01"));
+        assert_eq!(last_renewal_day(d("2027-01-10")), d("2026-08-01"));
+    }
+}

@@ -1,0 +1,297 @@
+//! Referrals (連携依頼) from the welfare desks to the NHI or 後期 desk, with their review.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Action};
+use crate::coded_enum;
+use crate::person::{self, PersonError};
+use crate::staff::{Actor, Desk, Role};
+use crate::store::Store;
+use crate::validate::{self, Checker, Invalid};
+use crate::{Page, Paged};
+
+coded_enum! {
+    pub enum ReferralStatus ("連携依頼の状態") {
+        Sent = ("sent", "送付済み"),
+        Accepted = ("accepted", "受理"),
+        Returned = ("returned", "差戻し"),
+        Completed = ("completed", "完了"),
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReferralInput {
+    pub person_id: i64,
+    /// kokuho or kouki; empty picks the desk of the person's scheme.
+    pub to_desk: String,
+    pub reason: String,
+    pub proposed_applicant: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Referral {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub from_desk: Desk,
+    pub from_desk_label: &'static str,
+    pub to_desk: Desk,
+    pub to_desk_label: &'static str,
+    pub reason: String,
+    pub proposed_applicant: String,
+    pub status: ReferralStatus,
+    pub status_label: &'static str,
+    pub sent_by: String,
+    pub sent_on: NaiveDate,
+    pub handled_by: Option<String>,
+    pub handled_on: Option<NaiveDate>,
+    pub return_reason: String,
+    pub completed_on: Option<NaiveDate>,
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comment {
+    pub at: String,
+    pub login: String,
+    pub name: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReferralError {
+    #[error("連携依頼 ID {0} は登録されていません")]
+    NotFound(i64),
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("この連携依頼は「{from}」のため、{action}できません")]
+    Transition { from: &'static str, action: &'static str },
+    #[error(transparent)]
+    Person(#[from] PersonError),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ReferralError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReferralError::NotFound(_) => "referral.not_found",
+            ReferralError::Invalid(_) => "referral.invalid",
+            ReferralError::Forbidden(_) => "referral.forbidden",
+            ReferralError::Transition { .. } => "referral.bad_transition",
+            ReferralError::Person(e) => e.code(),
+            ReferralError::Db(_) => "referral.db",
+        }
+    }
+}
+
+fn text_required(field: &'static str, label: &str, value: &str, max: usize) -> Result<String, ReferralError> {
+    validate::text(label, value, max, true).map_err(|m| ReferralError::Invalid(Invalid(vec![validate::FieldError { field, message: m }])))
+}
+
+/// Sends a referral from the actor's welfare desk to the insurer desk.
+pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    if actor.desk.is_insurer_desk() && actor.role != Role::Admin {
+        return Err(ReferralError::Forbidden("連携依頼は介護・障害・児童の各窓口と相談支援センターから送ります。国保・後期の窓口では申請を直接受け付けてください".into()));
+    }
+    let mut c = Checker::new();
+    let reason = c.take("reason", validate::text("依頼の理由", &input.reason, 1000, true));
+    let applicant = c.take("proposed_applicant", validate::text("申請者の候補", &input.proposed_applicant, 100, false));
+    let to_desk = if input.to_desk.trim().is_empty() {
+        None
+    } else {
+        c.take("to_desk", Desk::parse(&input.to_desk).and_then(|d| {
+            if d.is_insurer_desk() { Ok(d) } else { Err("送付先は国民健康保険または後期高齢者医療の窓口を選んでください".into()) }
+        }))
+    };
+    c.finish().map_err(ReferralError::Invalid)?;
+    let today = now.date();
+    store.write(|tx| {
+        let p = person::load(tx, input.person_id)?;
+        let to = to_desk.unwrap_or(if p.scheme == person::Scheme::Kouki { Desk::Kouki } else { Desk::Kokuho });
+        tx.execute(
+            "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7)",
+            params![p.id, actor.desk, to, reason, applicant, actor.staff_id, today],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record(tx, actor, now, Action::Create, "referral", Some(id), serde_json::json!({"person_id": p.id, "to_desk": to}))?;
+        load(tx, id)
+    })
+}
+
+fn may_review(actor: &Actor, r: &Referral) -> Result<(), ReferralError> {
+    let at_desk = actor.desk == r.to_desk && matches!(actor.role, Role::Clerk | Role::Supervisor);
+    if at_desk || actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ReferralError::Forbidden(format!("この連携依頼を処理できるのは{}窓口の事務担当・係長です", r.to_desk.label())))
+    }
+}
+
+fn transition(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    now: chrono::NaiveDateTime,
+    action: &'static str,
+    from: &[ReferralStatus],
+    to: ReferralStatus,
+    note: &str,
+) -> Result<Referral, ReferralError> {
+    store.write(|tx| {
+        let r = load(tx, id)?;
+        if to == ReferralStatus::Sent {
+            // Re-sending a returned referral is the sending desk's step.
+            if actor.desk != r.from_desk && actor.role != Role::Admin {
+                return Err(ReferralError::Forbidden(format!("差し戻された連携依頼を再送できるのは{}窓口です", r.from_desk.label())));
+            }
+        } else {
+            may_review(actor, &r)?;
+        }
+        if !from.contains(&r.status) {
+            return Err(ReferralError::Transition { from: r.status.label(), action });
+        }
+        let today = now.date();
+        match to {
+            ReferralStatus::Accepted => tx.execute(
+                "UPDATE referral SET status = 'accepted', handled_by = ?2, handled_on = ?3 WHERE id = ?1",
+                params![id, actor.staff_id, today],
+            )?,
+            ReferralStatus::Returned => tx.execute(
+                "UPDATE referral SET status = 'returned', handled_by = ?2, handled_on = ?3, return_reason = ?4 WHERE id = ?1",
+                params![id, actor.staff_id, today, note],
+            )?,
+            ReferralStatus::Completed => tx.execute(
+                "UPDATE referral SET status = 'completed', completed_on = ?2 WHERE id = ?1",
+                params![id, today],
+            )?,
+            ReferralStatus::Sent => tx.execute(
+                "UPDATE referral SET status = 'sent', sent_on = ?2, handled_by = NULL, handled_on = NULL WHERE id = ?1",
+                params![id, today],
+            )?,
+        };
+        if !note.is_empty() {
+            add_comment_row(tx, actor, id, now, &format!("[{}] {note}", to.label()))?;
+        }
+        audit::record(tx, actor, now, Action::Update, "referral", Some(id), serde_json::json!({"status": {"before": r.status, "after": to}, "note": note}))?;
+        load(tx, id)
+    })
+}
+
+fn checked_note(label: &str, note: &str, required: bool) -> Result<String, ReferralError> {
+    validate::text(label, note, 1000, required)
+        .map_err(|m| ReferralError::Invalid(Invalid(vec![validate::FieldError { field: "note", message: m }])))
+}
+
+/// The insurer desk accepts a sent referral.
+pub fn accept(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    let note = checked_note("メモ", note, false)?;
+    transition(store, actor, id, now, "受理", &[ReferralStatus::Sent], ReferralStatus::Accepted, &note)
+}
+
+/// The insurer desk returns a sent referral with a reason the sender can act on.
+pub fn send_back(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    let reason = text_required("reason", "差戻しの理由", reason, 1000)?;
+    transition(store, actor, id, now, "差戻し", &[ReferralStatus::Sent], ReferralStatus::Returned, &reason)
+}
+
+/// The insurer desk completes an accepted referral (the application is received or settled).
+pub fn complete(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    let note = checked_note("メモ", note, false)?;
+    transition(store, actor, id, now, "完了", &[ReferralStatus::Accepted], ReferralStatus::Completed, &note)
+}
+
+/// The sending desk sends a returned referral again after acting on the reason.
+pub fn resend(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    let note = checked_note("メモ", note, false)?;
+    transition(store, actor, id, now, "再送", &[ReferralStatus::Returned], ReferralStatus::Sent, &note)
+}
+
+fn add_comment_row(conn: &Connection, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), rusqlite::Error> {
+    conn.execute(
+        "INSERT INTO referral_comment (referral_id, staff_id, at, body) VALUES (?1, ?2, ?3, ?4)",
+        params![id, actor.staff_id, crate::stamp(now), body],
+    )?;
+    Ok(())
+}
+
+/// Adds a comment to the thread; staff of the sending or receiving desk only.
+pub fn comment(store: &mut Store, actor: &Actor, id: i64, body: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    let body = text_required("body", "コメント", body, 1000)?;
+    store.write(|tx| {
+        let r = load(tx, id)?;
+        if actor.desk != r.from_desk && actor.desk != r.to_desk && actor.role != Role::Admin {
+            return Err(ReferralError::Forbidden("コメントできるのは依頼元と依頼先の窓口の職員です".into()));
+        }
+        add_comment_row(tx, actor, id, now, &body)?;
+        audit::record(tx, actor, now, Action::Update, "referral", Some(id), serde_json::json!({"comment": body}))?;
+        load(tx, id)
+    })
+}
+
+const SELECT: &str = "SELECT r.id, r.person_id, p.name, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.status,
+    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on
+    FROM referral r JOIN person p ON p.id = r.person_id JOIN staff s ON s.id = r.sent_by LEFT JOIN staff h ON h.id = r.handled_by";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
+    let from_desk: Desk = r.get(3)?;
+    let to_desk: Desk = r.get(4)?;
+    let status: ReferralStatus = r.get(7)?;
+    Ok(Referral {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_name: r.get(2)?,
+        from_desk,
+        from_desk_label: from_desk.label(),
+        to_desk,
+        to_desk_label: to_desk.label(),
+        reason: r.get(5)?,
+        proposed_applicant: r.get(6)?,
+        status,
+        status_label: status.label(),
+        sent_by: r.get(8)?,
+        sent_on: r.get(9)?,
+        handled_by: r.get(10)?,
+        handled_on: r.get(11)?,
+        return_reason: r.get(12)?,
+        completed_on: r.get(13)?,
+        comments: vec![],
+    })
+}
+
+/// One referral with its comment thread.
+pub fn load(conn: &Connection, id: i64) -> Result<Referral, ReferralError> {
+    let mut r = conn
+        .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or(ReferralError::NotFound(id))?;
+    let mut stmt = conn.prepare(
+        "SELECT c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
+         WHERE c.referral_id = ?1 ORDER BY c.id",
+    )?;
+    r.comments = stmt
+        .query_map([id], |row| Ok(Comment { at: row.get(0)?, login: row.get(1)?, name: row.get(2)?, body: row.get(3)? }))?
+        .collect::<Result<_, _>>()?;
+    Ok(r)
+}
+
+/// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest first.
+pub fn queue(conn: &Connection, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, ReferralError> {
+    let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (?2 IS NULL OR r.status = ?2)";
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
+    let items = stmt.query_map(params![desk, status, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+}
+
+pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE r.person_id = ?1 ORDER BY r.sent_on DESC, r.id DESC"))?;
+    let rows = stmt.query_map([person_id], from_row)?;
+    rows.collect()
+}

@@ -1,0 +1,134 @@
+//! City settings: the city's name, the 宛先 on forms, and each desk's contact block.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Action};
+use crate::staff::{Actor, Desk, Role};
+use crate::store::Store;
+use crate::validate::{self, Checker, Invalid};
+
+/// The city as it appears on forms and leaflets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitySettings {
+    /// 市区町村名, e.g. 見本市.
+    pub city_name: String,
+    /// 宛先 printed on application forms, e.g. 見本市長.
+    pub addressee: String,
+    /// The 後期高齢者医療広域連合 the city's counter serves, e.g. 見本県後期高齢者医療広域連合.
+    pub kouki_union: String,
+}
+
+/// A desk's contact block as printed on leaflets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskContact {
+    pub desk: Desk,
+    pub name: String,
+    pub phone: String,
+    pub hours: String,
+    pub place: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("設定の変更は管理者のみが行えます")]
+    AdminOnly,
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl SettingsError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SettingsError::AdminOnly => "settings.admin_only",
+            SettingsError::Invalid(_) => "settings.invalid",
+            SettingsError::Db(_) => "settings.db",
+        }
+    }
+}
+
+/// Fictional defaults so that a fresh database prints something sensible; an administrator
+/// replaces them with the city's own details.
+pub(crate) fn seed_defaults(tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
+    for (k, v) in [("city_name", "見本市"), ("addressee", "見本市長"), ("kouki_union", "見本県後期高齢者医療広域連合")] {
+        tx.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?1, ?2)", params![k, v])?;
+    }
+    let contacts = [
+        (Desk::Kokuho, "見本市 保険年金課 国民健康保険係", "0120-000-101", "平日 8時30分～17時15分", "市役所本庁舎1階 3番窓口"),
+        (Desk::Kouki, "見本市 保険年金課 後期高齢者医療係", "0120-000-102", "平日 8時30分～17時15分", "市役所本庁舎1階 4番窓口"),
+        (Desk::Kaigo, "見本市 介護保険課", "0120-000-103", "平日 8時30分～17時15分", "市役所本庁舎2階"),
+        (Desk::Shogai, "見本市 障害福祉課", "0120-000-104", "平日 8時30分～17時15分", "市役所本庁舎2階"),
+        (Desk::Jido, "見本市 こども家庭課", "0120-000-105", "平日 8時30分～17時15分", "市役所本庁舎3階"),
+        (Desk::Houkatsu, "見本市 中央地域包括支援センター", "0120-000-106", "平日 9時～17時", "見本市中央町1-1"),
+        (Desk::Kikan, "見本市 基幹相談支援センター", "0120-000-107", "平日 9時～17時", "見本市中央町1-2"),
+    ];
+    for (desk, name, phone, hours, place) in contacts {
+        tx.execute(
+            "UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1",
+            params![desk, name, phone, hours, place],
+        )?;
+    }
+    Ok(())
+}
+
+fn get(conn: &Connection, key: &str) -> Result<String, rusqlite::Error> {
+    Ok(conn
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+pub fn city(conn: &Connection) -> Result<CitySettings, SettingsError> {
+    Ok(CitySettings { city_name: get(conn, "city_name")?, addressee: get(conn, "addressee")?, kouki_union: get(conn, "kouki_union")? })
+}
+
+pub fn desk_contact(conn: &Connection, desk: Desk) -> Result<DeskContact, SettingsError> {
+    Ok(conn.query_row("SELECT name, phone, hours, place FROM desk WHERE code = ?1", [desk], |r| {
+        Ok(DeskContact { desk, name: r.get(0)?, phone: r.get(1)?, hours: r.get(2)?, place: r.get(3)? })
+    })?)
+}
+
+pub fn desk_contacts(conn: &Connection) -> Result<Vec<DeskContact>, SettingsError> {
+    Desk::ALL.iter().map(|d| desk_contact(conn, *d)).collect()
+}
+
+fn require_admin(actor: &Actor) -> Result<(), SettingsError> {
+    if actor.role == Role::Admin { Ok(()) } else { Err(SettingsError::AdminOnly) }
+}
+
+pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono::NaiveDateTime) -> Result<CitySettings, SettingsError> {
+    require_admin(actor)?;
+    let mut c = Checker::new();
+    let city_name = c.take("city_name", validate::text("市区町村名", &s.city_name, 20, true));
+    let addressee = c.take("addressee", validate::text("宛先", &s.addressee, 40, true));
+    let kouki_union = c.take("kouki_union", validate::text("広域連合名", &s.kouki_union, 40, true));
+    c.finish().map_err(SettingsError::Invalid)?;
+    let new = CitySettings { city_name: city_name.unwrap_or_default(), addressee: addressee.unwrap_or_default(), kouki_union: kouki_union.unwrap_or_default() };
+    store.write(|tx| {
+        let before = city(tx)?;
+        for (k, v) in [("city_name", &new.city_name), ("addressee", &new.addressee), ("kouki_union", &new.kouki_union)] {
+            tx.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![k, v])?;
+        }
+        audit::record(tx, actor, now, Action::Update, "settings", None, serde_json::json!({"before": before, "after": new}))?;
+        Ok(new.clone())
+    })
+}
+
+pub fn set_desk_contact(store: &mut Store, actor: &Actor, d: &DeskContact, now: chrono::NaiveDateTime) -> Result<DeskContact, SettingsError> {
+    require_admin(actor)?;
+    let mut c = Checker::new();
+    let name = c.take("name", validate::text("窓口名", &d.name, 40, true));
+    let phone = c.take("phone", validate::phone("電話番号", &d.phone));
+    let hours = c.take("hours", validate::text("受付時間", &d.hours, 40, false));
+    let place = c.take("place", validate::text("場所", &d.place, 40, false));
+    c.finish().map_err(SettingsError::Invalid)?;
+    let new = DeskContact { desk: d.desk, name: name.unwrap_or_default(), phone: phone.unwrap_or_default(), hours: hours.unwrap_or_default(), place: place.unwrap_or_default() };
+    store.write(|tx| {
+        let before = desk_contact(tx, d.desk)?;
+        tx.execute("UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1", params![new.desk, new.name, new.phone, new.hours, new.place])?;
+        audit::record(tx, actor, now, Action::Update, "desk", None, serde_json::json!({"before": before, "after": new}))?;
+        Ok(new.clone())
+    })
+}

@@ -1,0 +1,196 @@
+//! The SQLite store: the one place that opens connections, sets PRAGMAs and applies migrations.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+/// The application identifier shared with the desktop shell; the default database lives in the
+/// OS app-data directory under this name, so the CLI and the window open the same file.
+pub const APP_IDENTIFIER: &str = "jp.hairyo.desktop";
+/// File name of the database inside the app-data directory.
+pub const DB_FILE_NAME: &str = "hairyo.db";
+
+/// Numbered migrations, applied in order, each in its own transaction.
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("migrations/0001_foundation.sql"),
+    include_str!("migrations/0002_policy_workflow.sql"),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("データベースを開けません ({path}): {source}")]
+    Open { path: String, source: rusqlite::Error },
+    #[error("データベースは新しい版の Hairyo で作成されています (スキーマ版 {found}、この版は {supported} まで)。Hairyo を更新してください")]
+    TooNew { found: usize, supported: usize },
+    #[error("データベースの更新 (マイグレーション) に失敗しました: {0}")]
+    Migration(String),
+    #[error("データベースがまだ初期化されていません。先に `hairyo init` を実行してください")]
+    NotInitialised,
+    #[error("データベースのフォルダーを作成できません ({path}): {source}")]
+    Directory { path: String, source: std::io::Error },
+    #[error("データベースエラー: {0}")]
+    Db(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Open { .. } => "store.open",
+            StoreError::TooNew { .. } => "store.too_new",
+            StoreError::Migration(_) => "store.migration",
+            StoreError::NotInitialised => "store.not_initialised",
+            StoreError::Directory { .. } => "store.directory",
+            StoreError::Db(_) => "store.db",
+        }
+    }
+}
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this binary writes.
+pub fn schema_version() -> usize {
+    MIGRATION_SQL.len()
+}
+
+/// The default database path: `<app data dir>/jp.hairyo.desktop/hairyo.db`, the same file the
+/// desktop app uses (Tauri's `app_data_dir` is the OS data dir joined with the identifier).
+pub fn default_db_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+        .join(DB_FILE_NAME)
+}
+
+/// An open database. Every connection in the program is made by [`open`] or [`open_in_memory`].
+pub struct Store {
+    pub(crate) conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.conn.path()).finish()
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
+    // WAL lets the window read while the CLI writes; the busy timeout makes a second writer
+    // wait for the first instead of failing at once.
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    if found > schema_version() {
+        return Err(StoreError::TooNew { found, supported: schema_version() });
+    }
+    migrations().to_latest(conn).map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Store, StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|source| StoreError::Directory { path: dir.display().to_string(), source })?;
+    }
+    let mut conn = Connection::open(path)
+        .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    migrate(&mut conn)?;
+    Ok(Store { conn })
+}
+
+/// Opens a private in-memory database with the full schema; for tests.
+pub fn open_in_memory() -> Result<Store, StoreError> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn)?;
+    Ok(Store { conn })
+}
+
+impl Store {
+    /// Runs `f` inside one transaction: all of it lands, or none of it.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Read access for queries that change nothing.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// True once `init` has created the administrator.
+    pub fn is_initialised(&self) -> Result<bool, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
+        Ok(n > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_validate() {
+        migrations().validate().expect("migrations must apply cleanly to an empty database");
+    }
+
+    #[test]
+    fn refuses_database_from_newer_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        open(&path).unwrap();
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", (schema_version() + 1) as i64).unwrap();
+        }
+        let err = open(&path).unwrap_err();
+        assert_eq!(err.code(), "store.too_new");
+        assert!(err.to_string().contains("新しい版"));
+    }
+
+    #[test]
+    fn pragmas_are_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir.path().join("p.db")).unwrap();
+        let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn no_column_can_hold_a_my_number() {
+        let store = open_in_memory().unwrap();
+        let mut stmt = store
+            .conn
+            .prepare("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'")
+            .unwrap();
+        let cols: Vec<String> = stmt
+            .query_map([], |r| Ok(format!("{}.{}", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(cols.len() > 50);
+        for c in cols {
+            let lc = c.to_lowercase();
+            assert!(!lc.contains("mynumber_no") && !lc.contains("my_number") && !lc.contains("kojin"), "{c}");
+        }
+    }
+}

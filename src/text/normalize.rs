@@ -1,0 +1,78 @@
+//! Search keys for names: NFKC, katakana, no spaces, and kanji variants folded by a table.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::kana::hiragana_to_katakana;
+
+/// The variant table in `assets/kanji_variants.tsv`: each line `variant<TAB>standard`.
+const VARIANT_TABLE: &str = include_str!("../../assets/kanji_variants.tsv");
+
+fn variants() -> &'static HashMap<char, char> {
+    static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        VARIANT_TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut it = l.split('\t');
+                let from = it.next()?.chars().next()?;
+                let to = it.next()?.trim().chars().next()?;
+                Some((from, to))
+            })
+            .collect()
+    })
+}
+
+/// Number of variant pairs in the table.
+pub fn variant_count() -> usize {
+    variants().len()
+}
+
+/// The key names are indexed and searched by: NFKC (half-width kana and full-width Latin fold),
+/// hiragana to katakana, whitespace removed, kanji variants folded (髙→高, 﨑→崎 …), Latin
+/// letters upper-cased. Small kana and ー are kept, because they distinguish names.
+pub fn search_key(s: &str) -> String {
+    let map = variants();
+    // Variants are folded before NFKC too, because NFKC maps some compatibility ideographs
+    // (﨑 U+FA11) to their unified form and the table lists both.
+    let pre: String = s.chars().map(|c| *map.get(&c).unwrap_or(&c)).collect();
+    let nfkc: String = pre.nfkc().collect();
+    hiragana_to_katakana(&nfkc)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| *map.get(&c).unwrap_or(&c))
+        .flat_map(|c| c.to_uppercase())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_keys() {
+        for (a, b) in [
+            ("髙橋 一郎", "高橋一郎"),
+            ("山﨑", "山崎"),
+            ("濵田", "浜田"),
+            ("渡邊", "渡辺"),
+            ("渡邉", "渡辺"),
+            ("齋藤", "斉藤"),
+            ("齊藤", "斉藤"),
+            ("澤田", "沢田"),
+            ("櫻井", "桜井"),
+            ("廣瀬", "広瀬"),
+            ("嶋田", "島田"),
+            ("眞鍋", "真鍋"),
+            ("ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ"),
+            ("やまだ　たろう", "ヤマダタロウ"),
+        ] {
+            assert_eq!(search_key(a), search_key(b), "{a} vs {b}");
+        }
+        assert_eq!(search_key("ｷｮｳｺ"), "キョウコ");
+        assert_ne!(search_key("キョウコ"), search_key("キヨウコ"));
+    }
+}
