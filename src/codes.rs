@@ -93,4 +93,6 @@ impl_coded!(
     crate::policy::PolicyError,
     crate::record::RecordError,
     crate::demo::DemoError,
+    crate::reminder::ReminderError { crate::reminder::ReminderError::Invalid },
+    crate::forecast::ForecastError,
 );

@@ -18,6 +18,7 @@ coded_enum! {
         KoukiProvisional = ("kouki_provisional", "後期高齢者医療の暫定運用 (申請不要)"),
         OtherInsurer = ("other_insurer", "他の保険者へ案内"),
         NotNeeded = ("not_needed", "マイナ保険証で受診 (申請があれば交付)"),
+        CheckRegistration = ("check_registration", "利用登録状況の確認が必要"),
         NotApplicable = ("not_applicable", "対象外"),
     }
 }
@@ -35,6 +36,9 @@ pub struct Condition {
     /// Is a child: under 18, or the 児童 reason recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child: Option<bool>,
+    /// Holds a card whose insurance registration is not known (R14).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration_unknown: Option<bool>,
     /// Has an application for this scheme that was not refused or withdrawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied: Option<bool>,
@@ -227,6 +231,7 @@ pub fn last_renewal_day(on: NaiveDate) -> NaiveDate {
 #[derive(Debug, Clone, Copy)]
 pub struct Facts {
     pub holds_card: bool,
+    pub registration_unknown: bool,
     pub considered: bool,
     pub child: bool,
     pub applied: bool,
@@ -243,6 +248,7 @@ impl Facts {
         )?;
         Ok(Facts {
             holds_card: p.holds_mynumber_insurance_card(),
+            registration_unknown: p.mynumber_card != person::CardKind::None && p.registration == person::Registration::Unknown,
             considered: !p.reasons.is_empty(),
             child: p.age_on(on) < 18 || p.reasons.contains(&Reason::Child),
             applied,
@@ -253,6 +259,7 @@ impl Facts {
 
 fn matches(c: &Condition, f: &Facts) -> bool {
     c.holds_card.is_none_or(|v| v == f.holds_card)
+        && c.registration_unknown.is_none_or(|v| v == f.registration_unknown)
         && c.considered.is_none_or(|v| v == f.considered)
         && c.child.is_none_or(|v| v == f.child)
         && c.applied.is_none_or(|v| v == f.applied)

@@ -1,1 +1,473 @@
-fn main() {}
+//! The `hairyo` command line: parses arguments, calls the core, prints the result.
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "hairyo", version, about = "Hairyo (配慮): 要配慮者の資格確認書 連携ツール", long_about = None)]
+pub struct Cli {
+    /// Database file (default: the desktop app's database in the OS app-data directory).
+    #[arg(long, global = true, env = "HAIRYO_DB")]
+    pub db: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Acting staff member's login (default: the administrator `init` creates).
+    #[arg(long = "as", global = true, env = "HAIRYO_AS", value_name = "LOGIN")]
+    pub as_login: Option<String>,
+    /// Pretend the current time is this (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); for tests and rehearsals.
+    #[arg(long, global = true, env = "HAIRYO_NOW", hide = true)]
+    pub now: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create the database, the desks and the administrator.
+    Init,
+    /// Add deterministic, plainly fictional demo data.
+    Demo {
+        #[arg(long, default_value_t = 2000)]
+        persons: i64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Persons needing consideration (対象者).
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Welfare facilities.
+    #[command(subcommand)]
+    Facility(FacilityCmd),
+    /// Consultation touchpoints (接点).
+    #[command(subcommand)]
+    Touchpoint(TouchpointCmd),
+    /// Staff members.
+    #[command(subcommand)]
+    Staff(StaffCmd),
+    /// Counts per desk and per state.
+    Stats,
+    /// How a person gets a 資格確認書 on a date, with the R-numbers.
+    Route {
+        person_id: i64,
+        /// The date to evaluate (default: today); any date form (2026-08-01, R8.8.1 …).
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Referrals (連携依頼) from welfare desks to the NHI / 後期 desk.
+    #[command(subcommand)]
+    Referral(ReferralCmd),
+    /// Applications (交付申請).
+    #[command(subcommand)]
+    Application(ApplicationCmd),
+    /// Certificates (資格確認書).
+    #[command(subcommand)]
+    Certificate(CertificateCmd),
+    /// What needs attention: unanswered referrals, missing documents, expiring certificates, follow-ups.
+    Reminders {
+        /// A referral counts as unanswered after this many days.
+        #[arg(long, default_value_t = 7)]
+        referral_days: i64,
+        /// Certificates expiring within this many days.
+        #[arg(long, default_value_t = 30)]
+        expiry_days: i64,
+    },
+    /// Set a follow-up for a person.
+    FollowUp {
+        #[arg(long)]
+        person: i64,
+        #[arg(long)]
+        due: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// Expected applications per week at the counter (R8), and whom to contact early.
+    Forecast {
+        #[arg(long, default_value_t = 8)]
+        weeks: i64,
+    },
+    /// Policy rules (data with effective dates).
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// City settings and desk contact blocks.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// The audit log.
+    Audit {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+}
+
+#[derive(Args, Default, Clone)]
+pub struct PersonFields {
+    #[arg(long)]
+    pub atena: Option<String>,
+    /// 氏名
+    #[arg(long)]
+    pub name: Option<String>,
+    /// フリガナ (katakana; hiragana and half-width are normalised)
+    #[arg(long)]
+    pub kana: Option<String>,
+    /// 生年月日 (1940-04-01, 昭和15年4月1日, S15.4.1, 3150401 …)
+    #[arg(long)]
+    pub birth: Option<String>,
+    /// male / female / unstated (男 / 女)
+    #[arg(long)]
+    pub sex: Option<String>,
+    #[arg(long)]
+    pub postal: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub householder: Option<String>,
+    /// kokuho / kouki / kumiai / employee / welfare / unknown
+    #[arg(long)]
+    pub scheme: Option<String>,
+    #[arg(long)]
+    pub insurer: Option<String>,
+    #[arg(long)]
+    pub symbol: Option<String>,
+    #[arg(long)]
+    pub number: Option<String>,
+    #[arg(long)]
+    pub branch: Option<String>,
+    #[arg(long)]
+    pub old_card_expiry: Option<String>,
+    /// none / card / face_auth
+    #[arg(long)]
+    pub card: Option<String>,
+    /// registered / not_registered / unknown
+    #[arg(long)]
+    pub registration: Option<String>,
+    #[arg(long)]
+    pub wishes_cancel: Option<bool>,
+    /// Consideration reason (repeatable): elderly, dementia, physical, intellectual, mental, child, facility, pin, other
+    #[arg(long = "reason")]
+    pub reasons: Vec<String>,
+    /// Facility ID where the person lives.
+    #[arg(long)]
+    pub facility: Option<i64>,
+    /// none / guardian / parent
+    #[arg(long)]
+    pub legal_rep_kind: Option<String>,
+    #[arg(long)]
+    pub legal_rep_name: Option<String>,
+    /// Under 支援措置 (DV/stalking protection): the address is never shown or printed.
+    #[arg(long)]
+    pub protected: Option<bool>,
+    #[arg(long)]
+    pub safe_postal: Option<String>,
+    #[arg(long)]
+    pub safe_address: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum PersonCmd {
+    /// Register a person.
+    Add(PersonFields),
+    /// Change fields of a person (only the given ones).
+    Update {
+        id: i64,
+        #[command(flatten)]
+        fields: PersonFields,
+    },
+    /// Show one person's record (audited).
+    Show { id: i64 },
+    /// List persons, a page at a time.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+        /// Part of 氏名 or フリガナ, or a 宛名番号.
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long)]
+        facility: Option<i64>,
+        #[arg(long)]
+        scheme: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FacilityCmd {
+    Add {
+        #[arg(long)]
+        name: String,
+        /// elderly / disability / children / other
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "")]
+        postal: String,
+        #[arg(long, default_value = "")]
+        address: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long, default_value = "")]
+        contact: String,
+    },
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Set the campaign status (none / informed / collecting / done).
+    Campaign { id: i64, status: String },
+}
+
+#[derive(Subcommand)]
+pub enum TouchpointCmd {
+    Add {
+        #[arg(long)]
+        person: i64,
+        /// care_certification, disability_certification, houkatsu_consultation, kikan_consultation, service_start, outreach, counter, visit, phone, facility_campaign
+        #[arg(long)]
+        kind: String,
+        #[arg(long, default_value = "")]
+        date: String,
+        /// Leaflet handed out (repeatable): bessou1 / bessou2 / bessou3
+        #[arg(long = "leaflet")]
+        leaflets: Vec<String>,
+        #[arg(long, default_value = "")]
+        wish: String,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StaffCmd {
+    Add {
+        #[arg(long)]
+        login: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        desk: String,
+        #[arg(long)]
+        role: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum ReferralCmd {
+    Send {
+        #[arg(long)]
+        person: i64,
+        #[arg(long)]
+        reason: String,
+        /// kokuho / kouki (default: from the person's scheme)
+        #[arg(long, default_value = "")]
+        to: String,
+        #[arg(long, default_value = "")]
+        applicant: String,
+    },
+    Accept {
+        id: i64,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Return with a reason (差戻し).
+    Return {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    Complete {
+        id: i64,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    Resend {
+        id: i64,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    Comment { id: i64, body: String },
+    Show { id: i64 },
+    /// The acting desk's queue.
+    Queue {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ApplicationCmd {
+    Receive {
+        #[arg(long)]
+        person: i64,
+        #[arg(long, default_value = "")]
+        scheme: String,
+        #[arg(long, default_value = "")]
+        received: String,
+        /// counter / mail / outreach / facility_batch
+        #[arg(long, default_value = "")]
+        channel: String,
+        /// self / householder / proxy
+        #[arg(long, default_value = "")]
+        applicant: String,
+        /// same_household / relative / guardian / parent / facility_child / caregiver / facility_adult
+        #[arg(long, default_value = "")]
+        authority: String,
+        #[arg(long, default_value = "")]
+        proxy_name: String,
+        #[arg(long, default_value = "")]
+        proxy_kana: String,
+        #[arg(long, default_value = "")]
+        proxy_address: String,
+        #[arg(long, default_value = "")]
+        proxy_phone: String,
+        #[arg(long, default_value = "")]
+        relationship: String,
+        #[arg(long = "reason")]
+        reasons: Vec<String>,
+        /// home / proxy / facility / counter
+        #[arg(long, default_value = "")]
+        delivery: String,
+        #[arg(long)]
+        referral: Option<i64>,
+    },
+    /// Mark a checklist document as checked (or unchecked).
+    Check {
+        id: i64,
+        document: String,
+        #[arg(long)]
+        uncheck: bool,
+    },
+    Review { id: i64 },
+    Decide {
+        id: i64,
+        /// Supervisor only: decide with an incomplete checklist, recording why.
+        #[arg(long = "override")]
+        override_reason: Option<String>,
+    },
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    Withdraw {
+        id: i64,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    Issue {
+        id: i64,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    Show { id: i64 },
+    List {
+        #[arg(long = "status")]
+        statuses: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CertificateCmd {
+    /// Record a certificate issued without application (ex_officio / provisional).
+    Issue {
+        #[arg(long)]
+        person: i64,
+        #[arg(long)]
+        scheme: String,
+        #[arg(long)]
+        basis: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Certificates expiring within N days.
+    Expiring {
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Who is due at the 8/1 renewal.
+    Renewal {
+        /// The renewal day (default: the next 8/1).
+        #[arg(long)]
+        day: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PolicyCmd {
+    List,
+    /// Add or replace a rule from a JSON file (one rule object).
+    Set { file: PathBuf },
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum SettingsCmd {
+    Show,
+    SetCity {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        addressee: String,
+        #[arg(long)]
+        kouki_union: String,
+    },
+    SetDesk {
+        desk: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+        #[arg(long, default_value = "")]
+        hours: String,
+        #[arg(long, default_value = "")]
+        place: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if e.fields.is_empty() {
+                eprintln!("エラー [{}]: {}", e.code, e.message);
+            } else {
+                eprintln!("エラー [{}]: 入力内容に誤りがあります。何も保存していません。", e.code);
+                for f in &e.fields {
+                    eprintln!("  - {}: {}", f.field, f.message);
+                }
+            }
+            ExitCode::from(1)
+        }
+    }
+}

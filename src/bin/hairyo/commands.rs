@@ -1,0 +1,599 @@
+//! One function per subcommand: open the store, resolve the actor, call the core, print.
+
+use std::fmt::Write as _;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use hairyo::application::{self, AppStatus, ApplicationInput, Document};
+use hairyo::certificate::{self, CertificateBasis};
+use hairyo::codes::Coded;
+use hairyo::facility::{self, Campaign, FacilityInput};
+use hairyo::person::{self, PersonFilter, PersonInput, Scheme};
+use hairyo::referral::{self, ReferralInput, ReferralStatus};
+use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
+use hairyo::store::{self, Store};
+use hairyo::text::wareki;
+use hairyo::touchpoint::{self, TouchpointInput};
+use hairyo::validate::FieldError;
+use hairyo::{audit, demo, forecast, policy, record, reminder, settings, stats, Page};
+
+use super::output::{emit, group, page_footer};
+use super::*;
+
+/// What the CLI prints on failure: the stable code, a Japanese message, and per-field messages.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl CliError {
+    pub fn new(code: &str, message: impl Into<String>) -> CliError {
+        CliError { code: code.to_string(), message: message.into(), fields: vec![] }
+    }
+}
+
+impl<E: Coded> From<E> for CliError {
+    fn from(e: E) -> CliError {
+        CliError { code: e.code().to_string(), message: e.to_string(), fields: e.invalid().map(|i| i.0.clone()).unwrap_or_default() }
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, CliError>;
+
+fn now(cli: &Cli) -> Result<NaiveDateTime> {
+    match cli.now.as_deref() {
+        None => Ok(chrono::Local::now().naive_local()),
+        Some(s) => NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_hms_opt(9, 0, 0).unwrap_or_default()))
+            .map_err(|_| CliError::new("cli.bad_now", format!("--now は YYYY-MM-DD または YYYY-MM-DDTHH:MM:SS で指定してください (指定: {s})"))),
+    }
+}
+
+fn date_arg(label: &str, s: &str) -> Result<NaiveDate> {
+    wareki::parse(s).map_err(|e| CliError::new("cli.bad_date", format!("{label}: {e}")))
+}
+
+fn open(cli: &Cli) -> Result<Store> {
+    let path = cli.db.clone().unwrap_or_else(store::default_db_path);
+    let store = store::open(&path)?;
+    Ok(store)
+}
+
+fn open_initialised(cli: &Cli) -> Result<(Store, Actor)> {
+    let store = open(cli)?;
+    if !store.is_initialised()? {
+        return Err(store::StoreError::NotInitialised.into());
+    }
+    let login = cli.as_login.as_deref().unwrap_or(staff::ADMIN_LOGIN);
+    let actor = staff::actor(&store, login)?;
+    Ok((store, actor))
+}
+
+fn page(offset: i64, limit: i64) -> Result<Page> {
+    if !(1..=Page::MAX_LIMIT).contains(&limit) {
+        return Err(CliError::new("cli.bad_limit", format!("--limit は1から{}までで指定してください (指定: {limit})", Page::MAX_LIMIT)));
+    }
+    if offset < 0 {
+        return Err(CliError::new("cli.bad_offset", "--offset は0以上で指定してください"));
+    }
+    Ok(Page::new(offset, limit))
+}
+
+pub fn run(cli: &Cli) -> Result {
+    let now = now(cli)?;
+    let json = cli.json;
+    match &cli.command {
+        Command::Init => {
+            let mut store = open(cli)?;
+            let actor = staff::init(&mut store, now)?;
+            let path = cli.db.clone().unwrap_or_else(store::default_db_path);
+            emit(json, &serde_json::json!({"database": path, "administrator": actor}), |_| {
+                format!("データベースを初期化しました: {}\n管理者のログイン名: {}", path.display(), actor.login)
+            })
+        }
+        Command::Demo { persons, seed } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let s = demo::generate(&mut store, &actor, *persons, *seed, now)?;
+            emit(json, &s, |s| {
+                format!(
+                    "デモデータを登録しました: 対象者 {}人、施設 {}、接点 {}件、連携依頼 {}件、申請 {}件、資格確認書 {}件",
+                    group(s.persons), group(s.facilities), group(s.touchpoints), group(s.referrals), group(s.applications), group(s.certificates)
+                )
+            })
+        }
+        Command::Person(cmd) => person_cmd(cli, cmd, now),
+        Command::Facility(cmd) => facility_cmd(cli, cmd, now),
+        Command::Touchpoint(TouchpointCmd::Add { person, kind, date, leaflets, wish, notes }) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let input = TouchpointInput { person_id: *person, date: date.clone(), kind: kind.clone(), leaflets: leaflets.clone(), wish: wish.clone(), notes: notes.clone() };
+            let r = touchpoint::add(&mut store, &actor, &input, now)?;
+            emit(json, &r, |r| {
+                let mut s = format!("接点を記録しました (ID {}): {} {} {}", r.touchpoint.id, wareki::format(r.touchpoint.date), r.touchpoint.kind_label, r.touchpoint.desk);
+                for m in r.prompt_message.iter().chain(r.r12_guidance.iter()) {
+                    let _ = write!(s, "\n※ {m}");
+                }
+                s
+            })
+        }
+        Command::Staff(StaffCmd::Add { login, name, desk, role }) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let desk = Desk::parse(desk).map_err(|m| CliError::new("cli.bad_desk", m))?;
+            let role = Role::parse(role).map_err(|m| CliError::new("cli.bad_role", m))?;
+            let id = staff::add(&mut store, &actor, &NewStaff { login: login.clone(), name: name.clone(), desk, role }, now)?;
+            emit(json, &serde_json::json!({"id": id}), |_| format!("職員を登録しました (ID {id})"))
+        }
+        Command::Staff(StaffCmd::List) => {
+            let (store, _) = open_initialised(cli)?;
+            let list = staff::list(&store)?;
+            emit(json, &list, |l| l.iter().map(|s| format!("{}\t{}\t{}\t{}", s.login, s.name, s.desk_label, s.role_label)).collect::<Vec<_>>().join("\n"))
+        }
+        Command::Stats => {
+            let (store, _) = open_initialised(cli)?;
+            let s = stats::compute(store.conn()).map_err(|e| CliError::new("stats.db", e.to_string()))?;
+            emit(json, &s, |s| {
+                let mut out = format!("対象者 {}人 / 施設 {}\n", group(s.persons), group(s.facilities));
+                for (title, rows) in [
+                    ("保険種別ごとの対象者", &s.persons_by_scheme),
+                    ("窓口ごとの接点", &s.touchpoints_by_desk),
+                    ("状態ごとの連携依頼", &s.referrals_by_status),
+                    ("依頼元窓口ごとの連携依頼", &s.referrals_by_desk),
+                    ("状態ごとの申請", &s.applications_by_status),
+                    ("根拠ごとの資格確認書", &s.certificates_by_basis),
+                ] {
+                    let _ = writeln!(out, "{title}:");
+                    for c in rows {
+                        let _ = writeln!(out, "  {}\t{}", c.label, group(c.count));
+                    }
+                }
+                out
+            })
+        }
+        Command::Route { person_id, on } => {
+            let (store, _) = open_initialised(cli)?;
+            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
+            let r = policy::route(store.conn(), *person_id, on)?;
+            emit(json, &r, |r| {
+                format!(
+                    "{} 時点: {}{}\n根拠: {}\n{}",
+                    wareki::format(r.on), r.label, if r.to_confirm { " 【要確認】" } else { "" },
+                    if r.r_numbers.is_empty() { "—".to_string() } else { r.r_numbers.join(", ") }, r.explanation
+                )
+            })
+        }
+        Command::Referral(cmd) => referral_cmd(cli, cmd, now),
+        Command::Application(cmd) => application_cmd(cli, cmd, now),
+        Command::Certificate(cmd) => certificate_cmd(cli, cmd, now),
+        Command::Reminders { referral_days, expiry_days } => {
+            let (store, actor) = open_initialised(cli)?;
+            let r = reminder::due(store.conn(), &actor, now.date(), reminder::Window { referral_days: *referral_days, expiry_days: *expiry_days })?;
+            emit(json, &r, |r| {
+                let mut out = String::new();
+                let _ = writeln!(out, "未回答の連携依頼 ({}日以上): {}件", referral_days, group(r.unanswered_referrals_total));
+                for x in &r.unanswered_referrals {
+                    let _ = writeln!(out, "  #{} {} {}→{} 送付 {}", x.id, x.person_name, x.from_desk_label, x.to_desk_label, wareki::format(x.sent_on));
+                }
+                let _ = writeln!(out, "差し戻された連携依頼: {}件", group(r.returned_referrals_total));
+                for x in &r.returned_referrals {
+                    let _ = writeln!(out, "  #{} {} 理由: {}", x.id, x.person_name, x.return_reason);
+                }
+                let _ = writeln!(out, "書類待ちの申請: {}件", group(r.waiting_documents_total));
+                for a in &r.waiting_documents {
+                    let missing: Vec<&str> = a.missing_documents().iter().map(|d| d.label()).collect();
+                    let _ = writeln!(out, "  #{} {} 未確認: {}", a.id, a.person_name, missing.join("、"));
+                }
+                let _ = writeln!(out, "{}日以内に有効期限を迎える資格確認書: {}件", expiry_days, group(r.expiring_certificates_total));
+                for c in &r.expiring_certificates {
+                    let _ = writeln!(out, "  #{} {} 有効期限 {}", c.id, c.person_name, wareki::format(c.valid_until));
+                }
+                let _ = writeln!(out, "期日の来たフォローアップ: {}件", group(r.follow_ups_total));
+                for f in &r.follow_ups {
+                    let _ = writeln!(out, "  #{} {} 期日 {}: {}", f.id, f.person_name, wareki::format(f.due_on), f.note);
+                }
+                out
+            })
+        }
+        Command::FollowUp { person, due, note } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let f = reminder::add_follow_up(&mut store, &actor, *person, due, note, now)?;
+            emit(json, &f, |f| format!("フォローアップを登録しました (ID {}, 期日 {})", f.id, wareki::format(f.due_on)))
+        }
+        Command::Forecast { weeks } => {
+            let (store, _) = open_initialised(cli)?;
+            let f = forecast::weekly(store.conn(), now.date(), *weeks)?;
+            emit(json, &f, |f| {
+                let mut out = String::from("週の始まり\t見込み\t証の期限\t旧保険証の期限\t連携依頼\t施設呼びかけ\n");
+                for w in &f.weeks {
+                    let _ = writeln!(out, "{}\t{}\t{}\t{}\t{}\t{}", wareki::format(w.week_start), w.expected, w.certificate_expiries, w.old_card_expiries, w.open_referrals, w.facility_campaigns);
+                }
+                let _ = writeln!(out, "早めに連絡したい方: {}人", group(f.contact_early_total));
+                for c in &f.contact_early {
+                    let _ = writeln!(out, "  {} (ID {}) {} {}", c.person_name, c.person_id, wareki::format(c.date), c.cause);
+                }
+                out
+            })
+        }
+        Command::Policy(cmd) => policy_cmd(cli, cmd, now),
+        Command::Settings(cmd) => settings_cmd(cli, cmd, now),
+        Command::Audit { limit, offset } => {
+            let (store, _) = open_initialised(cli)?;
+            let p = audit::list(store.conn(), None, page(*offset, *limit)?).map_err(|e| CliError::new("audit.db", e.to_string()))?;
+            emit(json, &p, |p| {
+                let mut out: String = p.items.iter().map(|e| format!("{}\t{}\t{}\t{}\t{}\n", e.at, e.login, e.action.label(), e.record_kind, e.record_id.map(|i| i.to_string()).unwrap_or_default())).collect();
+                out.push_str(&page_footer(p));
+                out
+            })
+        }
+    }
+}
+
+fn apply_fields(input: &mut PersonInput, f: &PersonFields) {
+    let set = |dst: &mut String, src: &Option<String>| {
+        if let Some(v) = src {
+            *dst = v.clone();
+        }
+    };
+    set(&mut input.atena_no, &f.atena);
+    set(&mut input.name, &f.name);
+    set(&mut input.kana, &f.kana);
+    set(&mut input.birth_date, &f.birth);
+    set(&mut input.sex, &f.sex);
+    set(&mut input.postal_code, &f.postal);
+    set(&mut input.address, &f.address);
+    set(&mut input.phone, &f.phone);
+    set(&mut input.householder, &f.householder);
+    set(&mut input.scheme, &f.scheme);
+    set(&mut input.insurer_no, &f.insurer);
+    set(&mut input.card_symbol, &f.symbol);
+    set(&mut input.card_number, &f.number);
+    set(&mut input.card_branch, &f.branch);
+    set(&mut input.old_card_expiry, &f.old_card_expiry);
+    set(&mut input.mynumber_card, &f.card);
+    set(&mut input.registration, &f.registration);
+    set(&mut input.legal_rep_kind, &f.legal_rep_kind);
+    set(&mut input.legal_rep_name, &f.legal_rep_name);
+    set(&mut input.safe_postal_code, &f.safe_postal);
+    set(&mut input.safe_address, &f.safe_address);
+    set(&mut input.notes, &f.notes);
+    if let Some(v) = f.wishes_cancel {
+        input.wishes_cancel = v;
+    }
+    if let Some(v) = f.protected {
+        input.protected = v;
+    }
+    if !f.reasons.is_empty() {
+        input.reasons = f.reasons.clone();
+    }
+    if f.facility.is_some() {
+        input.facility_id = f.facility;
+    }
+}
+
+fn person_text(r: &record::PersonRecord) -> String {
+    let p = &r.person;
+    let mut s = String::new();
+    let _ = writeln!(s, "ID {}  宛名番号 {}", p.id, if p.atena_no.is_empty() { "—" } else { &p.atena_no });
+    let _ = writeln!(s, "氏名: {} ({})", p.name, p.kana);
+    let _ = writeln!(s, "生年月日: {} ({}歳)  性別: {}", r.birth_date_wareki, r.age, p.sex.label());
+    if p.protected {
+        let _ = writeln!(s, "住所: 支援措置のため非表示 (送付先: 〒{} {})", p.safe_postal_code, p.safe_address);
+    } else {
+        let _ = writeln!(s, "住所: 〒{} {}", p.postal_code, p.address);
+    }
+    let _ = writeln!(s, "保険: {} 保険者番号 {} 記号 {} 番号 {} 枝番 {}", p.scheme.label(), p.insurer_no, p.card_symbol, p.card_number, p.card_branch);
+    let _ = writeln!(s, "マイナンバーカード: {} / 保険証利用登録: {}", p.mynumber_card.label(), p.registration.label());
+    let reasons: Vec<&str> = p.reasons.iter().map(|r| r.label()).collect();
+    let _ = writeln!(s, "配慮理由: {}", if reasons.is_empty() { "—".to_string() } else { reasons.join("、") });
+    if let Some(f) = &r.facility {
+        let _ = writeln!(s, "施設: {} ({})", f.name, f.kind_label);
+    }
+    let _ = writeln!(s, "交付経路: {}{} [{}]\n  {}", r.route.label, if r.route.to_confirm { " 【要確認】" } else { "" }, r.route.r_numbers.join(", "), r.route.explanation);
+    let _ = writeln!(s, "接点 {}件 / 連携依頼 {}件 / 申請 {}件 / 資格確認書 {}件", r.touchpoints.len(), r.referrals.len(), r.applications.len(), r.certificates.len());
+    s
+}
+
+fn person_cmd(cli: &Cli, cmd: &PersonCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    match cmd {
+        PersonCmd::Add(fields) => {
+            let mut input = PersonInput::default();
+            apply_fields(&mut input, fields);
+            let p = person::add(&mut store, &actor, &input, now)?;
+            emit(json, &p, |p| format!("対象者を登録しました (ID {}): {} ({})", p.id, p.name, p.kana))
+        }
+        PersonCmd::Update { id, fields } => {
+            let current = record::show(&mut store, &actor, *id, now)?.person;
+            let mut input = person_input_from(&current);
+            apply_fields(&mut input, fields);
+            let p = person::update(&mut store, &actor, *id, &input, now)?;
+            emit(json, &p, |p| format!("対象者を更新しました (ID {}): {}", p.id, p.name))
+        }
+        PersonCmd::Show { id } => {
+            let r = record::show(&mut store, &actor, *id, now)?;
+            emit(json, &r, person_text)
+        }
+        PersonCmd::List { limit, offset, query, facility, scheme } => {
+            let scheme = match scheme {
+                Some(s) => Some(Scheme::parse(s).map_err(|m| CliError::new("cli.bad_scheme", m))?),
+                None => None,
+            };
+            let filter = PersonFilter { query: query.clone(), facility_id: *facility, scheme };
+            let list = person::list(&store, &filter, page(*offset, *limit)?, now.date())?;
+            emit(json, &list, |l| {
+                let mut out = String::new();
+                for p in &l.items {
+                    let _ = writeln!(out, "{}\t{}\t{}\t{}\t{}歳\t{}", p.id, p.name, p.kana, p.birth_date_wareki, p.age, p.scheme_label);
+                }
+                out.push_str(&page_footer(l));
+                out
+            })
+        }
+    }
+}
+
+/// The stored person as form input, so that `person update` changes only the given fields.
+fn person_input_from(p: &person::Person) -> PersonInput {
+    PersonInput {
+        atena_no: p.atena_no.clone(),
+        name: p.name.clone(),
+        kana: p.kana.clone(),
+        birth_date: p.birth_date.to_string(),
+        sex: p.sex.code().into(),
+        postal_code: p.postal_code.clone(),
+        address: p.address.clone(),
+        phone: p.phone.clone(),
+        householder: p.householder.clone(),
+        scheme: p.scheme.code().into(),
+        insurer_no: p.insurer_no.clone(),
+        card_symbol: p.card_symbol.clone(),
+        card_number: p.card_number.clone(),
+        card_branch: p.card_branch.clone(),
+        old_card_expiry: p.old_card_expiry.map(|d| d.to_string()).unwrap_or_default(),
+        mynumber_card: p.mynumber_card.code().into(),
+        registration: p.registration.code().into(),
+        wishes_cancel: p.wishes_cancel,
+        reasons: p.reasons.iter().map(|r| r.code().to_string()).collect(),
+        facility_id: p.facility_id,
+        legal_rep_kind: p.legal_rep_kind.code().into(),
+        legal_rep_name: p.legal_rep_name.clone(),
+        protected: p.protected,
+        safe_postal_code: p.safe_postal_code.clone(),
+        safe_address: p.safe_address.clone(),
+        notes: p.notes.clone(),
+    }
+}
+
+fn facility_cmd(cli: &Cli, cmd: &FacilityCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    match cmd {
+        FacilityCmd::Add { name, kind, postal, address, phone, contact } => {
+            let input = FacilityInput { name: name.clone(), kind: kind.clone(), postal_code: postal.clone(), address: address.clone(), phone: phone.clone(), contact_name: contact.clone() };
+            let f = facility::add(&mut store, &actor, &input, now)?;
+            emit(json, &f, |f| format!("施設を登録しました (ID {}): {} ({})", f.id, f.name, f.kind_label))
+        }
+        FacilityCmd::List { limit, offset } => {
+            let l = facility::list(store.conn(), page(*offset, *limit)?)?;
+            emit(json, &l, |l| {
+                let mut out: String = l.items.iter().map(|f| format!("{}\t{}\t{}\t入所者 {}人\t{}\n", f.id, f.name, f.kind_label, f.residents, f.campaign_label)).collect();
+                out.push_str(&page_footer(l));
+                out
+            })
+        }
+        FacilityCmd::Campaign { id, status } => {
+            let c = Campaign::parse(status).map_err(|m| CliError::new("cli.bad_campaign", m))?;
+            let f = facility::set_campaign(&mut store, &actor, *id, c, now)?;
+            emit(json, &f, |f| format!("{} の呼びかけ状況: {}", f.name, f.campaign_label))
+        }
+    }
+}
+
+fn referral_text(r: &referral::Referral) -> String {
+    let mut s = format!(
+        "連携依頼 #{} [{}] {} {}→{} 送付 {} ({})\n理由: {}",
+        r.id, r.status_label, r.person_name, r.from_desk_label, r.to_desk_label, wareki::format(r.sent_on), r.sent_by, r.reason
+    );
+    if !r.return_reason.is_empty() {
+        let _ = write!(s, "\n差戻しの理由: {}", r.return_reason);
+    }
+    for c in &r.comments {
+        let _ = write!(s, "\n  {} {}: {}", c.at, c.name, c.body);
+    }
+    s
+}
+
+fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    let r = match cmd {
+        ReferralCmd::Send { person, reason, to, applicant } => {
+            let input = ReferralInput { person_id: *person, to_desk: to.clone(), reason: reason.clone(), proposed_applicant: applicant.clone() };
+            referral::send(&mut store, &actor, &input, now)?
+        }
+        ReferralCmd::Accept { id, note } => referral::accept(&mut store, &actor, *id, note, now)?,
+        ReferralCmd::Return { id, reason } => referral::send_back(&mut store, &actor, *id, reason, now)?,
+        ReferralCmd::Complete { id, note } => referral::complete(&mut store, &actor, *id, note, now)?,
+        ReferralCmd::Resend { id, note } => referral::resend(&mut store, &actor, *id, note, now)?,
+        ReferralCmd::Comment { id, body } => referral::comment(&mut store, &actor, *id, body, now)?,
+        ReferralCmd::Show { id } => referral::load(store.conn(), *id)?,
+        ReferralCmd::Queue { status, limit, offset } => {
+            let status = match status {
+                Some(s) => Some(ReferralStatus::parse(s).map_err(|m| CliError::new("cli.bad_status", m))?),
+                None => None,
+            };
+            let q = referral::queue(store.conn(), actor.desk, status, page(*offset, *limit)?)?;
+            return emit(json, &q, |q| {
+                let mut out: String = q.items.iter().map(|r| format!("#{}\t{}\t{}\t{}→{}\t{}\n", r.id, r.status_label, r.person_name, r.from_desk_label, r.to_desk_label, wareki::format(r.sent_on))).collect();
+                out.push_str(&page_footer(q));
+                out
+            });
+        }
+    };
+    emit(json, &r, referral_text)
+}
+
+fn application_text(a: &application::Application) -> String {
+    let mut s = format!(
+        "申請 #{} [{}] {} {} 受付 {} ({}) 申請者: {}{}",
+        a.id, a.status_label, a.person_name, a.scheme_label, wareki::format(a.received_on), a.channel_label, a.applicant_label,
+        a.authority_label.map(|l| format!(" ({l}) {}", a.proxy_name)).unwrap_or_default()
+    );
+    for c in &a.checklist {
+        let _ = write!(s, "\n  [{}] {}", if c.checked { "済" } else { "未" }, c.label);
+    }
+    if !a.override_reason.is_empty() {
+        let _ = write!(s, "\n書類確認の上書き理由: {}", a.override_reason);
+    }
+    s
+}
+
+fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    let a = match cmd {
+        ApplicationCmd::Receive { person, scheme, received, channel, applicant, authority, proxy_name, proxy_kana, proxy_address, proxy_phone, relationship, reasons, delivery, referral } => {
+            let input = ApplicationInput {
+                person_id: *person,
+                scheme: scheme.clone(),
+                received_on: received.clone(),
+                channel: channel.clone(),
+                applicant: applicant.clone(),
+                authority: authority.clone(),
+                proxy_name: proxy_name.clone(),
+                proxy_kana: proxy_kana.clone(),
+                proxy_address: proxy_address.clone(),
+                proxy_phone: proxy_phone.clone(),
+                proxy_relationship: relationship.clone(),
+                reasons: reasons.clone(),
+                delivery: delivery.clone(),
+                referral_id: *referral,
+            };
+            let r = application::receive(&mut store, &actor, &input, now)?;
+            return emit(json, &r, |r| {
+                let mut s = format!("申請を受け付けました。\n{}", application_text(&r.application));
+                for n in &r.notices {
+                    let _ = write!(s, "\n※ {n}");
+                }
+                s
+            });
+        }
+        ApplicationCmd::Check { id, document, uncheck } => {
+            let d = Document::parse(document).map_err(|m| CliError::new("cli.bad_document", m))?;
+            application::check_document(&mut store, &actor, *id, d, !uncheck, now)?
+        }
+        ApplicationCmd::Review { id } => application::start_review(&mut store, &actor, *id, now)?,
+        ApplicationCmd::Decide { id, override_reason } => application::decide(&mut store, &actor, *id, override_reason.as_deref(), now)?,
+        ApplicationCmd::Reject { id, reason } => application::reject(&mut store, &actor, *id, reason, now)?,
+        ApplicationCmd::Withdraw { id, reason } => application::withdraw(&mut store, &actor, *id, reason, now)?,
+        ApplicationCmd::Issue { id, on } => {
+            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
+            let c = application::issue(&mut store, &actor, *id, on, now)?;
+            return emit(json, &c, |c| format!("資格確認書を交付しました (ID {}): {} 有効期限 {} 送付先 {}", c.id, c.person_name, wareki::format(c.valid_until), c.delivery_address));
+        }
+        ApplicationCmd::Show { id } => application::load(store.conn(), *id)?,
+        ApplicationCmd::List { statuses, limit, offset } => {
+            let statuses = statuses.iter().map(|s| AppStatus::parse(s).map_err(|m| CliError::new("cli.bad_status", m))).collect::<Result<Vec<_>>>()?;
+            let l = application::list(store.conn(), &statuses, None, page(*offset, *limit)?)?;
+            return emit(json, &l, |l| {
+                let mut out: String = l.items.iter().map(|a| format!("#{}\t{}\t{}\t{}\t{}\n", a.id, a.status_label, a.person_name, a.scheme_label, wareki::format(a.received_on))).collect();
+                out.push_str(&page_footer(l));
+                out
+            });
+        }
+    };
+    emit(json, &a, application_text)
+}
+
+fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    match cmd {
+        CertificateCmd::Issue { person, scheme, basis, on, until } => {
+            let scheme = application::AppScheme::parse(scheme).map_err(|m| CliError::new("cli.bad_scheme", m))?;
+            let basis = CertificateBasis::parse(basis).map_err(|m| CliError::new("cli.bad_basis", m))?;
+            if basis == CertificateBasis::Application {
+                return Err(CliError::new("cli.bad_basis", "申請に基づく交付は `hairyo application issue` で行ってください"));
+            }
+            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
+            let until = match until { Some(s) => Some(date_arg("--until", s)?), None => None };
+            let c = certificate::issue_without_application(&mut store, &actor, *person, scheme, basis, on, until, now)?;
+            emit(json, &c, |c| format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until)))
+        }
+        CertificateCmd::Expiring { days, limit, offset } => {
+            let l = certificate::expiring_within(store.conn(), now.date(), *days, page(*offset, *limit)?)?;
+            emit(json, &l, |l| {
+                let mut out: String = l.items.iter().map(|c| format!("#{}\t{}\t{}\t有効期限 {}\n", c.id, c.person_name, c.scheme_label, wareki::format(c.valid_until))).collect();
+                out.push_str(&page_footer(l));
+                out
+            })
+        }
+        CertificateCmd::Renewal { day, limit, offset } => {
+            let day = match day {
+                Some(s) => date_arg("--day", s)?,
+                None => policy::last_renewal_day(now.date()) + chrono::Months::new(12),
+            };
+            let l = certificate::renewal_list(store.conn(), day, page(*offset, *limit)?)?;
+            emit(json, &l, |l| {
+                let mut out = format!("{} の年次更新の対象\n", wareki::format(day));
+                for e in &l.items {
+                    let _ = writeln!(out, "{}\t(ID {})\t{}", e.person_name, e.person_id, e.cause);
+                }
+                out.push_str(&page_footer(l));
+                out
+            })
+        }
+    }
+}
+
+fn policy_cmd(cli: &Cli, cmd: &PolicyCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    match cmd {
+        PolicyCmd::List => {
+            let rules = policy::rules(store.conn())?;
+            emit(json, &rules, |rules| {
+                rules
+                    .iter()
+                    .map(|r| format!(
+                        "{}\t{}\t{}～{}\t{}\t[{}]{}",
+                        r.id, r.scheme.label(), r.effective_from, r.effective_until.map(|d| d.to_string()).unwrap_or_default(),
+                        r.route.label(), r.r_numbers.join(","), if r.to_confirm { " 要確認" } else { "" }
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        PolicyCmd::Set { file } => {
+            let text = std::fs::read_to_string(file).map_err(|e| CliError::new("cli.read", format!("{} を読めません: {e}", file.display())))?;
+            let rule: policy::Rule = serde_json::from_str(&text).map_err(|e| CliError::new("policy.bad_rule", format!("ルールの形式が正しくありません: {e}")))?;
+            policy::set_rule(&mut store, &actor, &rule, now)?;
+            emit(json, &rule, |r| format!("ルール {} を登録しました", r.id))
+        }
+        PolicyCmd::Remove { id } => {
+            policy::remove_rule(&mut store, &actor, id, now)?;
+            emit(json, &serde_json::json!({"removed": id}), |_| format!("ルール {id} を削除しました"))
+        }
+    }
+}
+
+fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    match cmd {
+        SettingsCmd::Show => {
+            let v = serde_json::json!({"city": settings::city(store.conn())?, "desks": settings::desk_contacts(store.conn())?});
+            emit(json, &v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
+        }
+        SettingsCmd::SetCity { city, addressee, kouki_union } => {
+            let s = settings::set_city(&mut store, &actor, &settings::CitySettings { city_name: city.clone(), addressee: addressee.clone(), kouki_union: kouki_union.clone() }, now)?;
+            emit(json, &s, |s| format!("市区町村の設定を更新しました: {} / 宛先 {}", s.city_name, s.addressee))
+        }
+        SettingsCmd::SetDesk { desk, name, phone, hours, place } => {
+            let desk = Desk::parse(desk).map_err(|m| CliError::new("cli.bad_desk", m))?;
+            let d = settings::set_desk_contact(&mut store, &actor, &settings::DeskContact { desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() }, now)?;
+            emit(json, &d, |d| format!("{} の連絡先を更新しました", d.name))
+        }
+    }
+}

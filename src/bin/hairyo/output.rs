@@ -1,0 +1,40 @@
+//! Printing results: JSON with `--json`, short Japanese text otherwise.
+
+use serde::Serialize;
+
+use hairyo::Paged;
+
+/// Prints `value` as JSON, or the human form made by `human`.
+pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> String) -> Result<(), super::commands::CliError> {
+    if json {
+        let text = serde_json::to_string_pretty(value).map_err(|e| super::commands::CliError::new("cli.json", e.to_string()))?;
+        println!("{text}");
+    } else {
+        let text = human(value);
+        if !text.is_empty() {
+            println!("{}", text.trim_end());
+        }
+    }
+    Ok(())
+}
+
+/// The footer of a paged list: "1–50件 / 全2,000件".
+pub fn page_footer<T>(p: &Paged<T>) -> String {
+    if p.items.is_empty() {
+        return format!("該当なし (全{}件)", group(p.total));
+    }
+    format!("{}–{}件 / 全{}件", group(p.offset + 1), group(p.offset + p.items.len() as i64), group(p.total))
+}
+
+/// 2000 → "2,000".
+pub fn group(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}

@@ -1,0 +1,129 @@
+//! The counter-load forecast (R8): expected applications per week, and whom to contact early.
+//!
+//! Applications concentrate around expiry dates (old cards, and certificates at 7/31); the
+//! notice asks the desks to act early. Each person counted here is a 要配慮者 holding a
+//! マイナ保険証 (the application route of R2) with no application in progress, so each is one
+//! likely visit unless contacted before.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeekForecast {
+    /// Monday of the week.
+    pub week_start: NaiveDate,
+    pub certificate_expiries: i64,
+    pub old_card_expiries: i64,
+    pub open_referrals: i64,
+    pub facility_campaigns: i64,
+    pub expected: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContactEarly {
+    pub person_id: i64,
+    pub person_name: String,
+    pub date: NaiveDate,
+    pub cause: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Forecast {
+    pub weeks: Vec<WeekForecast>,
+    pub contact_early: Vec<ContactEarly>,
+    pub contact_early_total: i64,
+}
+
+/// At most this many people are listed to contact early (the total counts all).
+pub const CONTACT_LIST_LIMIT: i64 = 100;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ForecastError {
+    #[error("予測の期間は1週から52週までで指定してください (指定: {0})")]
+    BadWeeks(i64),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ForecastError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ForecastError::BadWeeks(_) => "forecast.bad_weeks",
+            ForecastError::Db(_) => "forecast.db",
+        }
+    }
+}
+
+/// The persons on the application route with nothing in progress.
+const CANDIDATE: &str = "p.mynumber_card <> 'none' AND p.registration = 'registered' AND p.reasons <> ''
+    AND p.scheme IN ('kokuho', 'kouki')
+    AND NOT EXISTS (SELECT 1 FROM application a WHERE a.person_id = p.id
+                    AND a.status IN ('received', 'reviewing', 'decided', 'at_renewal'))";
+
+/// Forecast for `weeks` weeks starting with the week of `today`.
+pub fn weekly(conn: &Connection, today: NaiveDate, weeks: i64) -> Result<Forecast, ForecastError> {
+    if !(1..=52).contains(&weeks) {
+        return Err(ForecastError::BadWeeks(weeks));
+    }
+    let start = today - Duration::days(today.weekday().num_days_from_monday() as i64);
+    let end = start + Duration::days(7 * weeks);
+    let week_of = |d: NaiveDate| ((d - start).num_days() / 7) as usize;
+    let mut rows: Vec<WeekForecast> = (0..weeks)
+        .map(|i| WeekForecast { week_start: start + Duration::days(7 * i), certificate_expiries: 0, old_card_expiries: 0, open_referrals: 0, facility_campaigns: 0, expected: 0 })
+        .collect();
+
+    // The latest certificate of each candidate, when it ends inside the horizon.
+    let mut stmt = conn.prepare(&format!(
+        "SELECT p.id, p.name, max(c.valid_until) AS until FROM person p JOIN certificate c ON c.person_id = p.id
+         WHERE {CANDIDATE} GROUP BY p.id HAVING until >= ?1 AND until < ?2 ORDER BY until, p.id"
+    ))?;
+    let certs: Vec<(i64, String, NaiveDate)> = stmt.query_map(params![today, end], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT p.id, p.name, p.old_card_expiry FROM person p WHERE {CANDIDATE} AND p.old_card_expiry >= ?1 AND p.old_card_expiry < ?2
+         ORDER BY p.old_card_expiry, p.id"
+    ))?;
+    let cards: Vec<(i64, String, NaiveDate)> = stmt.query_map(params![today, end], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+
+    let mut contact = Vec::new();
+    for (id, name, d) in &certs {
+        rows[week_of(*d)].certificate_expiries += 1;
+        contact.push(ContactEarly { person_id: *id, person_name: name.clone(), date: *d, cause: "資格確認書の有効期限".into() });
+    }
+    for (id, name, d) in &cards {
+        rows[week_of(*d)].old_card_expiries += 1;
+        contact.push(ContactEarly { person_id: *id, person_name: name.clone(), date: *d, cause: "従来の保険証の有効期限".into() });
+    }
+
+    // Open referrals usually turn into an application within two weeks: half in each.
+    let open: i64 = conn.query_row(
+        "SELECT count(*) FROM referral r WHERE r.status IN ('sent', 'accepted')
+         AND NOT EXISTS (SELECT 1 FROM application a WHERE a.referral_id = r.id)",
+        [],
+        |r| r.get(0),
+    )?;
+    rows[0].open_referrals += open - open / 2;
+    if rows.len() > 1 {
+        rows[1].open_referrals += open / 2;
+    } else {
+        rows[0].open_referrals += open / 2;
+    }
+
+    // Facilities that were called on bring their residents' proxy applications over four weeks.
+    let campaign: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM person p JOIN facility f ON f.id = p.facility_id WHERE f.campaign IN ('informed', 'collecting') AND {CANDIDATE}"),
+        [],
+        |r| r.get(0),
+    )?;
+    let spread = rows.len().min(4) as i64;
+    for (i, row) in rows.iter_mut().take(spread as usize).enumerate() {
+        row.facility_campaigns = campaign / spread + i64::from((i as i64) < campaign % spread);
+    }
+    for r in rows.iter_mut() {
+        r.expected = r.certificate_expiries + r.old_card_expiries + r.open_referrals + r.facility_campaigns;
+    }
+    contact.sort_by(|a, b| a.date.cmp(&b.date).then(a.person_id.cmp(&b.person_id)));
+    let total = contact.len() as i64;
+    contact.truncate(CONTACT_LIST_LIMIT as usize);
+    Ok(Forecast { weeks: rows, contact_early: contact, contact_early_total: total })
+}

@@ -1,0 +1,201 @@
+//! Reminders: what needs a worker's attention today, at their desk, and follow-ups they set.
+
+use chrono::{Duration, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::application::{self, AppScheme, AppStatus, Application};
+use crate::audit::{self, Action};
+use crate::certificate::{self, Certificate};
+use crate::person::{self, PersonError};
+use crate::referral::{self, Referral, ReferralStatus};
+use crate::staff::{Actor, Desk, Role};
+use crate::store::Store;
+use crate::validate;
+use crate::Page;
+
+/// How long before something counts as due.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub referral_days: i64,
+    pub expiry_days: i64,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window { referral_days: 7, expiry_days: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUp {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub due_on: NaiveDate,
+    pub note: String,
+    pub login: String,
+}
+
+/// Each list holds at most [`SHOWN`] entries; the totals count all of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reminders {
+    pub unanswered_referrals: Vec<Referral>,
+    pub unanswered_referrals_total: i64,
+    pub returned_referrals: Vec<Referral>,
+    pub returned_referrals_total: i64,
+    pub waiting_documents: Vec<Application>,
+    pub waiting_documents_total: i64,
+    pub expiring_certificates: Vec<Certificate>,
+    pub expiring_certificates_total: i64,
+    pub follow_ups: Vec<FollowUp>,
+    pub follow_ups_total: i64,
+}
+
+/// How many entries of each list are returned.
+pub const SHOWN: usize = 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReminderError {
+    #[error("{0}")]
+    Invalid(validate::Invalid),
+    #[error(transparent)]
+    Person(#[from] PersonError),
+    #[error(transparent)]
+    Referral(#[from] referral::ReferralError),
+    #[error(transparent)]
+    Application(#[from] application::ApplicationError),
+    #[error(transparent)]
+    Certificate(#[from] certificate::CertificateError),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ReminderError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReminderError::Invalid(_) => "reminder.invalid",
+            ReminderError::Person(e) => e.code(),
+            ReminderError::Referral(e) => e.code(),
+            ReminderError::Application(e) => e.code(),
+            ReminderError::Certificate(e) => e.code(),
+            ReminderError::Db(_) => "reminder.db",
+        }
+    }
+}
+
+fn desk_scheme(desk: Desk) -> Option<AppScheme> {
+    match desk {
+        Desk::Kokuho => Some(AppScheme::Kokuho),
+        Desk::Kouki => Some(AppScheme::Kouki),
+        _ => None,
+    }
+}
+
+/// Everything due for the actor's desk on `today`. Administrators see every desk.
+pub fn due(conn: &Connection, actor: &Actor, today: NaiveDate, w: Window) -> Result<Reminders, ReminderError> {
+    let admin = actor.role == Role::Admin;
+    let insurer = actor.desk.is_insurer_desk() || admin;
+    let cutoff = today - Duration::days(w.referral_days);
+    let all = Page::new(0, Page::MAX_LIMIT);
+
+    // Referrals: the receiving desk is reminded of those it has not answered; the sending desk
+    // of those returned to it and of those still unanswered after the window.
+    let mut unanswered = Vec::new();
+    let mut returned = Vec::new();
+    let desks: Vec<Desk> = if admin { vec![Desk::Kokuho, Desk::Kouki] } else { vec![actor.desk] };
+    for d in &desks {
+        let mut offset = 0;
+        loop {
+            let page = referral::queue(conn, *d, None, Page::new(offset, all.limit))?;
+            for r in page.items.iter() {
+                if r.status == ReferralStatus::Sent && r.sent_on <= cutoff {
+                    unanswered.push(r.clone());
+                }
+                if r.status == ReferralStatus::Returned && (admin || r.from_desk == actor.desk) {
+                    returned.push(r.clone());
+                }
+            }
+            offset += page.limit;
+            if offset >= page.total {
+                break;
+            }
+        }
+    }
+    let (unanswered_total, returned_total) = (unanswered.len() as i64, returned.len() as i64);
+    unanswered.truncate(SHOWN);
+    returned.truncate(SHOWN);
+
+    let mut waiting = Vec::new();
+    let mut waiting_total = 0;
+    if insurer {
+        let scheme = if admin { None } else { desk_scheme(actor.desk) };
+        let mut offset = 0;
+        loop {
+            let page = application::list(conn, &[AppStatus::Received, AppStatus::Reviewing], scheme, Page::new(offset, all.limit))?;
+            for a in page.items {
+                if !a.missing_documents().is_empty() {
+                    waiting_total += 1;
+                    if waiting.len() < SHOWN {
+                        waiting.push(a);
+                    }
+                }
+            }
+            offset += all.limit;
+            if offset >= page.total {
+                break;
+            }
+        }
+    }
+
+    let (expiring, expiring_total) = if insurer {
+        let p = certificate::expiring_within(conn, today, w.expiry_days, Page::new(0, SHOWN as i64))?;
+        (p.items, p.total)
+    } else {
+        (vec![], 0)
+    };
+
+    let follow_filter = "f.done = 0 AND f.due_on <= ?1 AND (?2 OR f.desk = ?3)";
+    let follow_total: i64 = conn.query_row(&format!("SELECT count(*) FROM follow_up f WHERE {follow_filter}"), params![today, admin, actor.desk], |r| r.get(0))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT f.id, f.person_id, p.name, f.due_on, f.note, s.login FROM follow_up f JOIN person p ON p.id = f.person_id
+         JOIN staff s ON s.id = f.staff_id WHERE {follow_filter} ORDER BY f.due_on, f.id LIMIT ?4"
+    ))?;
+    let follow_ups = stmt
+        .query_map(params![today, admin, actor.desk, SHOWN as i64], |r| {
+            Ok(FollowUp { id: r.get(0)?, person_id: r.get(1)?, person_name: r.get(2)?, due_on: r.get(3)?, note: r.get(4)?, login: r.get(5)? })
+        })?
+        .collect::<Result<_, _>>()?;
+
+    Ok(Reminders {
+        unanswered_referrals: unanswered,
+        unanswered_referrals_total: unanswered_total,
+        returned_referrals: returned,
+        returned_referrals_total: returned_total,
+        waiting_documents: waiting,
+        waiting_documents_total: waiting_total,
+        expiring_certificates: expiring,
+        expiring_certificates_total: expiring_total,
+        follow_ups,
+        follow_ups_total: follow_total,
+    })
+}
+
+/// Sets a follow-up for a person at the actor's desk.
+pub fn add_follow_up(store: &mut Store, actor: &Actor, person_id: i64, due: &str, note: &str, now: chrono::NaiveDateTime) -> Result<FollowUp, ReminderError> {
+    let mut c = validate::Checker::new();
+    let due_on = c.take("due_on", validate::date("期日", due));
+    let note = c.take("note", validate::text("内容", note, 500, true));
+    c.finish().map_err(ReminderError::Invalid)?;
+    let (Some(due_on), Some(note)) = (due_on, note) else { unreachable!("the checker refused any missing value") };
+    store.write(|tx| {
+        let p = person::load(tx, person_id)?;
+        tx.execute(
+            "INSERT INTO follow_up (person_id, staff_id, desk, due_on, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![person_id, actor.staff_id, actor.desk, due_on, note, crate::stamp(now)],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::record(tx, actor, now, Action::Create, "follow_up", Some(id), serde_json::json!({"person_id": person_id, "due_on": due_on}))?;
+        Ok(FollowUp { id, person_id, person_name: p.name, due_on, note, login: actor.login.clone() })
+    })
+}

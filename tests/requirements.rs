@@ -1,0 +1,336 @@
+//! One test per requirement of the notice (R1–R15), named after it; see docs/requirements.md.
+
+mod common;
+
+use common::{at, date, holder, World};
+use hairyo::application::{self, AppStatus, ApplicationInput, Document, ProxyAuthority};
+use hairyo::certificate;
+use hairyo::facility::{self, Campaign, FacilityInput};
+use hairyo::forecast;
+use hairyo::leaflet::{self, Leaflet};
+use hairyo::policy::{self, RouteKind};
+use hairyo::touchpoint::{self, TouchpointInput};
+use hairyo::Page;
+
+fn route_kind(w: &World, id: i64, on: &str) -> (RouteKind, Vec<String>) {
+    let r = policy::route(w.store.conn(), id, date(on)).expect("route");
+    (r.kind, r.r_numbers)
+}
+
+fn proxy_input(person_id: i64, authority: &str) -> ApplicationInput {
+    ApplicationInput {
+        person_id,
+        applicant: "proxy".into(),
+        authority: authority.into(),
+        proxy_name: "代理 一郎".into(),
+        proxy_address: "見本市本町2丁目2番2号".into(),
+        proxy_relationship: "子".into(),
+        reasons: vec!["elderly".into()],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn r01_without_card_ex_officio_and_application_says_not_needed() {
+    let mut w = World::new();
+    let p = w.person(|_| {});
+    let (kind, rn) = route_kind(&w, p.id, "2026-11-25");
+    assert_eq!(kind, RouteKind::ExOfficio);
+    assert_eq!(rn, vec!["R1"]);
+    // Opening an application for an ex-officio person says so, and still records it.
+    let clerk = w.actor("kokuho_clerk");
+    let r = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap();
+    assert!(r.notices.iter().any(|n| n.contains("申請不要") && n.contains("職権交付対象")), "{:?}", r.notices);
+    assert_eq!(r.application.status, AppStatus::Received);
+}
+
+#[test]
+fn r02_considered_holder_gets_certificate_on_application() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let (kind, rn) = route_kind(&w, p.id, "2026-11-25");
+    assert_eq!(kind, RouteKind::OnApplication);
+    assert!(rn.contains(&"R2".to_string()));
+    // Without a consideration reason the card suffices, yet an application is still possible.
+    let q = w.person(|i| {
+        holder(i);
+        i.name = "見本 次郎".into();
+    });
+    assert_eq!(route_kind(&w, q.id, "2026-11-25").0, RouteKind::NotNeeded);
+}
+
+#[test]
+fn r03_every_proxy_authority_has_its_checklist() {
+    use Document::*;
+    let cases: &[(ProxyAuthority, &[Document])] = &[
+        (ProxyAuthority::SameHousehold, &[ProxyId]),
+        (ProxyAuthority::Relative, &[Delegation, ProxyId]),
+        (ProxyAuthority::Guardian, &[RegistryCertificate, ProxyId]),
+        (ProxyAuthority::Parent, &[FamilyRegister, ProxyId]),
+        (ProxyAuthority::FacilityChild, &[ParentDelegation, StaffId]),
+        (ProxyAuthority::Caregiver, &[Delegation, ProxyId]),
+        (ProxyAuthority::FacilityAdult, &[Delegation, StaffId]),
+    ];
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["elderly".into()];
+    });
+    let clerk = w.actor("kokuho_clerk");
+    for (authority, docs) in cases {
+        let r = application::receive(&mut w.store, &clerk, &proxy_input(p.id, authority.code()), at("2026-11-25")).unwrap();
+        let got: Vec<Document> = r.application.checklist.iter().map(|c| c.document).collect();
+        let mut want = docs.to_vec();
+        want.sort();
+        assert_eq!(got, want, "{authority:?}");
+        assert!(r.application.checklist.iter().all(|c| !c.checked));
+    }
+    // A proxy application without the authority is refused with a message naming the field.
+    let mut bad = proxy_input(p.id, "");
+    bad.proxy_name = String::new();
+    let err = application::receive(&mut w.store, &clerk, &bad, at("2026-11-25")).unwrap_err();
+    let fields: Vec<&str> = hairyo::codes::Coded::invalid(&err).unwrap().0.iter().map(|f| f.field).collect();
+    assert!(fields.contains(&"authority") && fields.contains(&"proxy_name"), "{fields:?}");
+}
+
+#[test]
+fn r04_facility_staff_for_child_need_the_parents_delegation() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let home = facility::add(&mut w.store, &admin, &FacilityInput { name: "児童養護施設 みほん学園".into(), kind: "children".into(), ..Default::default() }, at("2025-05-01")).unwrap();
+    let child = w.person(|i| {
+        holder(i);
+        i.birth_date = "2015-03-03".into();
+        i.reasons = vec!["child".into(), "facility".into()];
+        i.facility_id = Some(home.id);
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let mut input = proxy_input(child.id, "facility_child");
+    input.delivery = "facility".into();
+    let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application;
+    let err = application::decide(&mut w.store, &clerk, a.id, None, at("2026-11-25")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "application.checklist_incomplete");
+    assert!(err.to_string().contains("親権者から施設職員への委任状"), "{err}");
+    application::check_document(&mut w.store, &clerk, a.id, Document::ParentDelegation, true, at("2026-11-25")).unwrap();
+    application::check_document(&mut w.store, &clerk, a.id, Document::StaffId, true, at("2026-11-25")).unwrap();
+    let a = application::decide(&mut w.store, &clerk, a.id, None, at("2026-11-25")).unwrap();
+    assert_eq!(a.status, AppStatus::Decided);
+    let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), at("2026-11-25")).unwrap();
+    assert!(cert.delivery_address.contains("みほん学園"), "{}", cert.delivery_address);
+}
+
+#[test]
+fn r05_children_with_a_card_are_application_targets() {
+    let mut w = World::new();
+    let child = w.person(|i| {
+        holder(i);
+        i.birth_date = "2012-09-09".into();
+    });
+    let (kind, rn) = route_kind(&w, child.id, "2026-11-25");
+    assert_eq!(kind, RouteKind::OnApplication);
+    assert!(rn.contains(&"R5".to_string()), "{rn:?}");
+    // On turning 18 the child rule no longer applies.
+    assert_eq!(route_kind(&w, child.id, "2030-09-09").0, RouteKind::NotNeeded);
+    assert_eq!(route_kind(&w, child.id, "2030-09-08").0, RouteKind::OnApplication);
+}
+
+#[test]
+fn r06_facility_campaign_brings_residents_into_the_forecast() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let f = facility::add(&mut w.store, &admin, &FacilityInput { name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), ..Default::default() }, at("2025-05-01")).unwrap();
+    for n in 0..5 {
+        w.person(|i| {
+            holder(i);
+            i.name = format!("入所 {}", ["一", "二", "三", "四", "五"][n]);
+            i.reasons = vec!["facility".into()];
+            i.facility_id = Some(f.id);
+        });
+    }
+    let before = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    assert_eq!(before.weeks.iter().map(|x| x.facility_campaigns).sum::<i64>(), 0);
+    let f = facility::set_campaign(&mut w.store, &admin, f.id, Campaign::Informed, at("2026-11-25")).unwrap();
+    assert_eq!(f.residents, 5);
+    let after = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    assert_eq!(after.weeks.iter().map(|x| x.facility_campaigns).sum::<i64>(), 5);
+}
+
+#[test]
+fn r07_outreach_applications_are_accepted() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["pin".into()];
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let input = ApplicationInput { person_id: p.id, channel: "出張申請".into(), ..Default::default() };
+    let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application;
+    assert_eq!(a.channel, application::Channel::Outreach);
+    assert_eq!(a.channel_label, "出張申請");
+}
+
+#[test]
+fn r08_forecast_lists_expiries_by_week_and_people_to_contact() {
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["elderly".into()];
+    });
+    let q = w.person(|i| {
+        holder(i);
+        i.name = "見本 三郎".into();
+        i.reasons = vec!["physical".into()];
+    });
+    // Certificates ending in the second and the fourth week from the week of 2026-11-25 (Wed).
+    certificate::issue_without_application(&mut w.store, &clerk, p.id, application::AppScheme::Kokuho, certificate::CertificateBasis::ExOfficio, date("2026-01-01"), Some(date("2026-12-03")), at("2026-11-25")).unwrap();
+    certificate::issue_without_application(&mut w.store, &clerk, q.id, application::AppScheme::Kokuho, certificate::CertificateBasis::ExOfficio, date("2026-01-01"), Some(date("2026-12-14")), at("2026-11-25")).unwrap();
+    let f = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    assert_eq!(f.weeks[0].week_start, date("2026-11-23"));
+    let per_week: Vec<i64> = f.weeks.iter().map(|x| x.certificate_expiries).collect();
+    assert_eq!(per_week, vec![0, 1, 0, 1]);
+    assert_eq!(f.contact_early.iter().map(|c| c.person_id).collect::<Vec<_>>(), vec![p.id, q.id]);
+    // Once an application is in, the person is no longer expected at the counter.
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap();
+    let f = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    assert_eq!(f.weeks.iter().map(|x| x.certificate_expiries).collect::<Vec<_>>(), vec![0, 0, 0, 1]);
+}
+
+#[test]
+fn r09_kouki_provisional_until_2026_07_31_then_renewal() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1945-03-01".into(); // 81 on 2026-08-01
+        i.reasons = vec!["elderly".into()];
+    });
+    assert_eq!(route_kind(&w, p.id, "2026-07-31"), (RouteKind::KoukiProvisional, vec!["R9".to_string()]));
+    assert_eq!(route_kind(&w, p.id, "2026-08-01").0, RouteKind::OnApplication);
+
+    let clerk = w.actor("kouki_clerk");
+    // Received on the last day of the provisional period: set aside for the renewal.
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-07-31")).unwrap();
+    assert!(a.notices.iter().any(|n| n.contains("R9")));
+    application::check_document(&mut w.store, &clerk, a.application.id, Document::ApplicantId, true, at("2026-07-31")).unwrap();
+    let a = application::decide(&mut w.store, &clerk, a.application.id, None, at("2026-07-31")).unwrap();
+    assert_eq!(a.status, AppStatus::AtRenewal);
+    let renewal = certificate::renewal_list(w.store.conn(), date("2026-08-01"), Page::default()).unwrap();
+    assert!(renewal.items.iter().any(|e| e.application_id == Some(a.id)));
+    let err = application::issue(&mut w.store, &clerk, a.id, date("2026-07-31"), at("2026-07-31")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "application.bad_transition");
+    let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-08-01"), at("2026-08-01")).unwrap();
+    assert_eq!(cert.valid_until, date("2027-07-31"));
+
+    // Received the day after: decided normally.
+    let b = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-08-01")).unwrap();
+    application::check_document(&mut w.store, &clerk, b.application.id, Document::ApplicantId, true, at("2026-08-01")).unwrap();
+    assert_eq!(application::decide(&mut w.store, &clerk, b.application.id, None, at("2026-08-01")).unwrap().status, AppStatus::Decided);
+}
+
+#[test]
+fn r09_kouki_from_2026_08_01_by_age_on_8_1() {
+    let mut w = World::new();
+    let aged_85 = w.person(|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1941-08-01".into();
+    });
+    let aged_84 = w.person(|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.name = "見本 四郎".into();
+        i.birth_date = "1941-08-02".into();
+    });
+    let r = policy::route(w.store.conn(), aged_85.id, date("2026-08-01")).unwrap();
+    assert_eq!(r.kind, RouteKind::ExOfficio);
+    assert!(r.to_confirm, "the 2026-08-01 rule ships marked 要確認");
+    assert_eq!(route_kind(&w, aged_84.id, "2026-08-01").0, RouteKind::NotNeeded);
+    // A holder aged 84 or under who applied keeps receiving it at later renewals.
+    let clerk = w.actor("kouki_clerk");
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: aged_84.id, ..Default::default() }, at("2026-09-01")).unwrap();
+    assert_eq!(route_kind(&w, aged_84.id, "2027-07-31").0, RouteKind::OnApplication);
+    // At the 2027 renewal the same member is 85: issued without application.
+    assert_eq!(route_kind(&w, aged_84.id, "2027-08-01").0, RouteKind::ExOfficio);
+}
+
+#[test]
+fn r10_welfare_touchpoints_prompt_for_bessou1_until_handed_out() {
+    let mut w = World::new();
+    let p = w.person(|i| holder(i));
+    let cw = w.actor("kaigo_cw");
+    let first = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "要介護認定申請".into(), ..Default::default() }, at("2026-11-20")).unwrap();
+    assert!(first.prompt_bessou1 && first.prompt_message.as_deref().unwrap_or("").contains("別添1"));
+    let second = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "care_certification".into(), leaflets: vec!["bessou1".into()], ..Default::default() }, at("2026-11-21")).unwrap();
+    assert!(!second.prompt_bessou1);
+    assert_eq!(second.touchpoint.leaflets[0].edition, "R7.5");
+    let third = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "service_start".into(), ..Default::default() }, at("2026-11-22")).unwrap();
+    assert!(!third.prompt_bessou1, "already handed out");
+    // A phone call is not one of the R10 occasions.
+    let q = w.person(|i| i.name = "見本 五郎".into());
+    let call = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: q.id, kind: "phone".into(), ..Default::default() }, at("2026-11-22")).unwrap();
+    assert!(!call.prompt_bessou1);
+}
+
+#[test]
+fn r11_face_auth_card_counts_as_card_and_guidance_names_it() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        i.mynumber_card = "face_auth".into();
+        i.registration = "registered".into();
+        i.reasons = vec!["pin".into(), "facility".into()];
+    });
+    assert_eq!(route_kind(&w, p.id, "2026-11-25").0, RouteKind::OnApplication);
+    assert!(touchpoint::R12_GUIDANCE.contains("顔認証マイナンバーカード"));
+}
+
+#[test]
+fn r12_wish_to_cancel_registration_brings_guidance() {
+    let mut w = World::new();
+    let p = w.person(|i| holder(i));
+    let cw = w.actor("shogai_cw");
+    let r = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "counter".into(), wish: "wants_cancel".into(), ..Default::default() }, at("2026-11-25")).unwrap();
+    assert!(r.r12_guidance.as_deref().unwrap_or("").contains("マイナ保険証を保有したまま"));
+    let clerk = w.actor("kokuho_clerk");
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap();
+    assert!(a.notices.iter().any(|n| n.contains("R12")), "{:?}", a.notices);
+}
+
+#[test]
+fn r13_bessou2_handout_is_recorded_with_its_edition() {
+    let mut w = World::new();
+    let p = w.person(|i| holder(i));
+    let cw = w.actor("kaigo_cw");
+    let r = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "counter".into(), leaflets: vec!["別添2".into()], ..Default::default() }, at("2026-11-25")).unwrap();
+    assert_eq!(r.touchpoint.leaflets.len(), 1);
+    assert_eq!(r.touchpoint.leaflets[0].leaflet, Leaflet::Bessou2);
+    let listed = touchpoint::for_person(w.store.conn(), p.id).unwrap();
+    assert_eq!(listed[0].leaflets[0].leaflet, Leaflet::Bessou2);
+}
+
+#[test]
+fn r14_unknown_registration_is_guided_to_check() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        i.mynumber_card = "card".into();
+        i.registration = "unknown".into();
+    });
+    let r = policy::route(w.store.conn(), p.id, date("2026-11-25")).unwrap();
+    assert_eq!(r.kind, RouteKind::CheckRegistration);
+    assert!(r.r_numbers.contains(&"R14".to_string()));
+    assert!(r.explanation.contains("別添1の裏面"));
+}
+
+#[test]
+fn r15_poster_edition_is_available_for_every_desk() {
+    let w = World::new();
+    let eds = leaflet::editions(w.store.conn()).unwrap();
+    assert!(eds.iter().any(|e| e.leaflet == Leaflet::Bessou3));
+    // The poster is printed with each desk's own contact block, so every desk has one.
+    for c in hairyo::settings::desk_contacts(w.store.conn()).unwrap() {
+        assert!(!c.name.is_empty() && !c.phone.is_empty(), "{:?}", c.desk);
+    }
+}
