@@ -1,0 +1,200 @@
+//! The `hairyo` binary run on temp databases: output, exit codes, and nothing stored on refusal.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Db {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Db {
+    fn new() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hairyo.db");
+        Db { _dir: dir, path }
+    }
+}
+
+fn hairyo(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("HAIRYO_NOW", "2026-11-25T10:00:00")
+        .env_remove("HAIRYO_AS")
+        .output()
+        .expect("run hairyo")
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let out = hairyo(db, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(db: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(db, &all)).expect("valid JSON")
+}
+
+fn demo_db(persons: &str) -> Db {
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    ok(&db.path, &["demo", "--persons", persons, "--seed", "3"]);
+    db
+}
+
+#[test]
+fn init_demo_and_list_fifty_as_json() {
+    let db = demo_db("2000");
+    let list = json(&db.path, &["person", "list", "--limit", "50"]);
+    assert_eq!(list["items"].as_array().unwrap().len(), 50);
+    assert_eq!(list["total"], 2000);
+    let first = &list["items"][0];
+    for key in ["id", "name", "kana", "birth_date", "birth_date_wareki", "scheme"] {
+        assert!(!first[key].is_null(), "missing {key}");
+    }
+    let second_page = json(&db.path, &["person", "list", "--limit", "50", "--offset", "50"]);
+    assert_ne!(second_page["items"][0]["id"], first["id"]);
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    let a = demo_db("300");
+    let b = demo_db("300");
+    let la = json(&a.path, &["person", "list", "--limit", "500"]);
+    let lb = json(&b.path, &["person", "list", "--limit", "500"]);
+    assert_eq!(la, lb);
+}
+
+#[test]
+fn stats_show_counts_per_desk_and_state() {
+    let db = demo_db("500");
+    let text = ok(&db.path, &["stats"]);
+    assert!(text.contains("対象者 500人"), "{text}");
+    for heading in ["窓口ごとの接点", "状態ごとの連携依頼", "状態ごとの申請", "介護保険"] {
+        assert!(text.contains(heading), "{heading} missing in {text}");
+    }
+    let s = json(&db.path, &["stats"]);
+    assert!(s["touchpoints_by_desk"].as_array().unwrap().len() >= 4);
+    assert!(!s["referrals_by_status"].as_array().unwrap().is_empty());
+}
+
+fn person_count(db: &Path) -> i64 {
+    json(db, &["person", "list", "--limit", "1"])["total"].as_i64().unwrap()
+}
+
+#[test]
+fn bad_input_exits_1_with_a_clear_message_and_stores_nothing() {
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    let base = ["person", "add", "--name", "見本 太郎", "--sex", "male"];
+    let cases: &[(&[&str], &str)] = &[
+        (&["--kana", "ミホン タロウ", "--birth", "2030-01-01"], "未来"),
+        (&["--kana", "見本", "--birth", "1950-01-01"], "カタカナ"),
+        (&["--kana", "ミホン タロウ", "--birth", "1950-01-01", "--facility", "999"], "施設 ID 999"),
+        (&["--kana", "ミホン タロウ", "--birth", "平成32年1月1日"], "期間外"),
+        (&["--kana", "ミホン タロウ", "--birth", "1950-01-01", "--postal", "12-345"], "郵便番号"),
+        (&["--kana", "ミホン タロウ", "--birth", "1950-01-01", "--phone", "12345"], "電話番号"),
+        (&["--kana", "ミホン タロウ", "--birth", "1950-01-01", "--number", "123456789018"], "個人番号"),
+        (&["--kana", "ミホン タロウ", "--birth", "1950-01-01", "--notes", "マイナンバー 1234 5678 9018"], "個人番号"),
+        (&["--kana", "ミホン タロウ", "--birth", "1950-01-01", "--scheme", "martian"], "保険種別"),
+    ];
+    for (extra, expect) in cases {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        let out = hairyo(&db.path, &args);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{extra:?}: {err}");
+    }
+    assert_eq!(person_count(&db.path), 0);
+    // Then a good one lands.
+    ok(&db.path, &["person", "add", "--name", "見本 太郎", "--kana", "ﾐﾎﾝ ﾀﾛｳ", "--birth", "S25.1.1", "--sex", "男"]);
+    let list = json(&db.path, &["person", "list"]);
+    assert_eq!(list["items"][0]["kana"], "ミホン\u{3000}タロウ");
+    assert_eq!(list["items"][0]["birth_date"], "1950-01-01");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let db = Db::new();
+    for args in [&["person", "frobnicate"][..], &["person", "list", "--limit", "abc"], &["nonsense"]] {
+        let out = hairyo(&db.path, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty());
+    }
+}
+
+#[test]
+fn commands_before_init_say_what_to_do() {
+    let db = Db::new();
+    let out = hairyo(&db.path, &["person", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hairyo init"));
+    ok(&db.path, &["init"]);
+    let again = hairyo(&db.path, &["init"]);
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn unknown_actor_is_refused() {
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    let out = hairyo(&db.path, &["--as", "nobody", "person", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
+}
+
+#[test]
+fn route_prints_reasons_and_r_numbers_across_the_kouki_boundary() {
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    let p = json(&db.path, &[
+        "person", "add", "--name", "後期 花子", "--kana", "コウキ ハナコ", "--birth", "1944-05-05", "--sex", "female",
+        "--scheme", "kouki", "--card", "card", "--registration", "registered", "--reason", "elderly",
+    ]);
+    let id = p["id"].to_string();
+    let before = json(&db.path, &["route", &id, "--on", "2026-07-31"]);
+    assert_eq!(before["kind"], "kouki_provisional");
+    assert_eq!(before["r_numbers"], serde_json::json!(["R9"]));
+    let after = json(&db.path, &["route", &id, "--on", "令和8年8月1日"]);
+    assert_eq!(after["kind"], "on_application");
+    let text = ok(&db.path, &["route", &id, "--on", "2026-08-01"]);
+    assert!(text.contains("令和8年8月1日") && text.contains("R2") && text.contains("要確認"), "{text}");
+}
+
+#[test]
+fn referral_and_application_through_the_cli() {
+    let db = demo_db("50");
+    let p = json(&db.path, &[
+        "person", "add", "--name", "連携 一郎", "--kana", "レンケイ イチロウ", "--birth", "1950-02-02", "--sex", "male",
+        "--scheme", "kokuho", "--card", "card", "--registration", "registered", "--reason", "dementia",
+    ]);
+    let pid = p["id"].to_string();
+    let r = json(&db.path, &["--as", "kaigo1", "referral", "send", "--person", &pid, "--reason", "認知症のため"]);
+    let rid = r["id"].to_string();
+    let out = hairyo(&db.path, &["--as", "kaigo1", "referral", "accept", &rid]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("国民健康保険"));
+    json(&db.path, &["--as", "kokuho1", "referral", "accept", &rid]);
+    let a = json(&db.path, &[
+        "--as", "kokuho1", "application", "receive", "--person", &pid, "--applicant", "proxy", "--authority", "caregiver",
+        "--proxy-name", "介助 花子", "--proxy-address", "見本市本町3番地", "--relationship", "介助者", "--referral", &rid,
+    ]);
+    let aid = a["application"]["id"].to_string();
+    let out = hairyo(&db.path, &["--as", "kokuho1", "application", "decide", &aid]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("委任状"));
+    json(&db.path, &["--as", "kokuho1", "application", "check", &aid, "delegation"]);
+    json(&db.path, &["--as", "kokuho1", "application", "check", &aid, "proxy_id"]);
+    let d = json(&db.path, &["--as", "kokuho1", "application", "decide", &aid]);
+    assert_eq!(d["status"], "decided");
+    let c = json(&db.path, &["--as", "kokuho1", "application", "issue", &aid]);
+    assert_eq!(c["valid_until"], "2027-07-31");
+    let shown = json(&db.path, &["person", "show", &pid]);
+    assert_eq!(shown["applications"][0]["status"], "issued");
+    assert_eq!(shown["certificates"].as_array().unwrap().len(), 1);
+}

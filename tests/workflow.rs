@@ -1,0 +1,161 @@
+//! Referral and application state machines: who may do what, from which state.
+
+mod common;
+
+use common::{at, date, holder, World};
+use hairyo::application::{self, AppStatus, ApplicationInput, Document};
+use hairyo::codes::Coded;
+use hairyo::referral::{self, ReferralInput, ReferralStatus};
+use hairyo::reminder;
+
+fn code<E: Coded>(r: Result<impl std::fmt::Debug, E>) -> String {
+    r.map(|v| panic!("expected an error, got {v:?}")).unwrap_err().code().to_string()
+}
+
+#[test]
+fn referral_life_cycle_and_refusals() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let cw = w.actor("kaigo_cw");
+    let clerk = w.actor("kokuho_clerk");
+    let other_cw = w.actor("shogai_cw");
+    let now = at("2026-11-25");
+
+    // The insurer desk does not send referrals to itself.
+    assert_eq!(code(referral::send(&mut w.store, &clerk, &ReferralInput { person_id: p.id, reason: "x".into(), ..Default::default() }, now)), "referral.forbidden");
+    // A reason is required.
+    assert_eq!(code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, ..Default::default() }, now)), "referral.invalid");
+    // Only insurer desks receive.
+    assert_eq!(code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "x".into(), to_desk: "shogai".into(), ..Default::default() }, now)), "referral.invalid");
+
+    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "認知症のため申請支援を".into(), ..Default::default() }, now).unwrap();
+    assert_eq!((r.status, r.to_desk), (ReferralStatus::Sent, hairyo::staff::Desk::Kokuho));
+
+    // A caseworker cannot accept; completing a sent referral skips a state.
+    assert_eq!(code(referral::accept(&mut w.store, &cw, r.id, "", now)), "referral.forbidden");
+    assert_eq!(code(referral::complete(&mut w.store, &clerk, r.id, "", now)), "referral.bad_transition");
+    // Returning needs a reason the sender can act on.
+    assert_eq!(code(referral::send_back(&mut w.store, &clerk, r.id, "  ", now)), "referral.invalid");
+    let r = referral::send_back(&mut w.store, &clerk, r.id, "世帯主を確認してください", now).unwrap();
+    assert_eq!(r.status, ReferralStatus::Returned);
+    assert_eq!(r.return_reason, "世帯主を確認してください");
+    // The returned referral reminds the sending desk.
+    let due = reminder::due(w.store.conn(), &cw, date("2026-11-25"), reminder::Window::default()).unwrap();
+    assert_eq!(due.returned_referrals_total, 1);
+
+    // Only the sending desk re-sends it; then the clerk accepts and completes.
+    assert_eq!(code(referral::resend(&mut w.store, &other_cw, r.id, "", now)), "referral.forbidden");
+    let r = referral::resend(&mut w.store, &cw, r.id, "確認しました", now).unwrap();
+    assert_eq!(r.status, ReferralStatus::Sent);
+    let r = referral::accept(&mut w.store, &clerk, r.id, "", now).unwrap();
+    let err = referral::accept(&mut w.store, &clerk, r.id, "", now).unwrap_err();
+    assert_eq!(err.code(), "referral.bad_transition");
+    assert!(err.to_string().contains("受理"), "{err}");
+    let r = referral::complete(&mut w.store, &clerk, r.id, "申請受付済み", now).unwrap();
+    assert_eq!(r.status, ReferralStatus::Completed);
+
+    // Comments from the two desks; an unrelated desk is refused.
+    referral::comment(&mut w.store, &cw, r.id, "ありがとうございました", now).unwrap();
+    assert_eq!(code(referral::comment(&mut w.store, &other_cw, r.id, "横から", now)), "referral.forbidden");
+    let r = referral::load(w.store.conn(), r.id).unwrap();
+    assert!(r.comments.iter().any(|c| c.body == "ありがとうございました"));
+    assert!(r.comments.iter().any(|c| c.body.contains("世帯主を確認")));
+}
+
+#[test]
+fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
+    let mut w = World::new();
+    let p = w.person(|i| holder(i));
+    let cw = w.actor("kaigo_cw");
+    let clerk = w.actor("kokuho_clerk");
+    referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の案内".into(), ..Default::default() }, at("2026-11-18")).unwrap();
+    let win = reminder::Window { referral_days: 7, expiry_days: 30 };
+    assert_eq!(reminder::due(w.store.conn(), &clerk, date("2026-11-24"), win).unwrap().unanswered_referrals_total, 0);
+    assert_eq!(reminder::due(w.store.conn(), &clerk, date("2026-11-25"), win).unwrap().unanswered_referrals_total, 1);
+}
+
+#[test]
+fn incomplete_checklist_needs_a_supervisor_with_a_reason() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["elderly".into()];
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let sv = w.actor("kokuho_sv");
+    let cw = w.actor("kaigo_cw");
+    let now = at("2026-11-25");
+    let input = ApplicationInput {
+        person_id: p.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        proxy_name: "見本 一郎".into(),
+        proxy_address: "見本市本町1番地".into(),
+        proxy_relationship: "長男".into(),
+        delivery: "proxy".into(),
+        ..Default::default()
+    };
+    // Caseworkers do not receive applications.
+    assert_eq!(code(application::receive(&mut w.store, &cw, &input, now)), "application.forbidden");
+    let a = application::receive(&mut w.store, &clerk, &input, now).unwrap().application;
+    application::check_document(&mut w.store, &clerk, a.id, Document::ProxyId, true, now).unwrap();
+    assert_eq!(code(application::check_document(&mut w.store, &clerk, a.id, Document::RegistryCertificate, true, now)), "application.not_on_checklist");
+    // Issuing before the decision is an illegal transition.
+    assert_eq!(code(application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now)), "application.bad_transition");
+    assert_eq!(code(application::decide(&mut w.store, &clerk, a.id, None, now)), "application.checklist_incomplete");
+    assert_eq!(code(application::decide(&mut w.store, &clerk, a.id, Some("電話で確認"), now)), "application.forbidden");
+    let still = application::load(w.store.conn(), a.id).unwrap();
+    assert_eq!(still.status, AppStatus::Received, "a refused decision changes nothing");
+    assert_eq!(still.override_reason, "");
+    let a = application::decide(&mut w.store, &sv, a.id, Some("委任状は後日郵送と電話で確認"), now).unwrap();
+    assert_eq!(a.status, AppStatus::Decided);
+    assert_eq!(a.override_reason, "委任状は後日郵送と電話で確認");
+    let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now).unwrap();
+    assert_eq!(cert.delivery_address, "見本市本町1番地");
+    assert_eq!(cert.valid_until, date("2027-07-31"));
+    // Nothing moves an issued application back.
+    assert_eq!(code(application::reject(&mut w.store, &clerk, a.id, "誤り", now)), "application.bad_transition");
+    assert_eq!(code(application::withdraw(&mut w.store, &clerk, a.id, "", now)), "application.bad_transition");
+}
+
+#[test]
+fn protected_person_certificate_goes_to_the_safe_address_only() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        i.protected = true;
+        i.safe_postal_code = "000-9999".into();
+        i.safe_address = "見本市役所 保険年金課 気付".into();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let cert = hairyo::certificate::issue_without_application(
+        &mut w.store, &clerk, p.id, application::AppScheme::Kokuho, hairyo::certificate::CertificateBasis::ExOfficio,
+        date("2026-11-25"), None, at("2026-11-25"),
+    )
+    .unwrap();
+    assert!(cert.delivery_address.contains("気付"));
+    assert!(!cert.delivery_address.contains("中央町"));
+}
+
+#[test]
+fn my_number_is_refused_in_every_text_field() {
+    let mut w = World::new();
+    let p = w.person(|i| holder(i));
+    let clerk = w.actor("kokuho_clerk");
+    let my_number = hairyo::text::mynumber::with_check_digit("12345678901");
+    let input = ApplicationInput {
+        person_id: p.id,
+        applicant: "proxy".into(),
+        authority: "caregiver".into(),
+        proxy_name: "介助 太郎".into(),
+        proxy_address: format!("見本市 {my_number}"),
+        proxy_relationship: "介助者".into(),
+        ..Default::default()
+    };
+    let err = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap_err();
+    assert!(err.to_string().contains("個人番号"), "{err}");
+    let before = w.store.conn().query_row("SELECT count(*) FROM application", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(before, 0);
+}
