@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: the core's unit tests, the integration and CLI tests, the UI type check, and
+# the end-to-end test that drives the real window under Xvfb. Installs what is missing first
+# (scripts/setup.sh), so it is safe to run on a fresh Debian 12 machine and safe to run twice.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+timings=()
+step() {
+  local name="$1"
+  shift
+  local start=$SECONDS
+  printf '\n==> %s\n' "$name"
+  "$@"
+  local took=$((SECONDS - start))
+  timings+=("$(printf '%4d s  %s' "$took" "$name")")
+  printf '<== %s: %d s\n' "$name" "$took"
+}
+
+step "setup" "$ROOT/scripts/setup.sh"
+if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+# tauri-driver installed by setup.sh lives here when it is not on PATH already.
+export PATH="$PATH:$ROOT/.tools/bin"
+
+step "cargo build --workspace" cargo build --workspace
+step "cargo test (unit, integration, CLI)" cargo test --workspace --exclude hairyo-e2e
+step "UI type check (svelte-check)" npm --prefix ui run --silent check
+step "e2e: the real window under Xvfb" \
+  xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p hairyo-e2e -- --test-threads=1
+
+printf '\nAll tests passed.\n'
+printf '%s\n' "${timings[@]}"

@@ -1,0 +1,30 @@
+//! The error every command returns: `{code, message, fields}`, so the UI branches on `code`,
+//! shows the Japanese `message`, and puts each field error next to its field.
+
+use hairyo::codes::Coded;
+use hairyo::validate::FieldError;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CmdError {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl CmdError {
+    /// An error raised by the shell itself (start-up, state), not by the core.
+    pub fn shell(code: &str, message: impl Into<String>) -> CmdError {
+        CmdError { code: code.to_string(), message: message.into(), fields: Vec::new() }
+    }
+}
+
+impl<E: Coded> From<E> for CmdError {
+    fn from(e: E) -> Self {
+        CmdError {
+            code: e.code().to_string(),
+            message: e.to_string(),
+            fields: e.invalid().map(|i| i.0.clone()).unwrap_or_default(),
+        }
+    }
+}

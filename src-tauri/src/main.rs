@@ -1,0 +1,26 @@
+//! Hairyo desktop: the Tauri window over the `hairyo` core. Nothing here decides anything; see
+//! `commands.rs` for the adapters and the core crate for the rules.
+
+// No console window behind the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod state;
+
+fn main() {
+    let shell = state::Shell::start();
+    let result = tauri::Builder::default()
+        .manage(shell)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::load_demo,
+            commands::list_persons,
+            commands::show_person,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Hairyo を起動できませんでした: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,270 @@
+//! Drives the real Hairyo window: tauri-driver → WebKitWebDriver → target/debug/hairyo-desktop.
+//!
+//! The database is seeded through the core (not the CLI), so this test depends only on the
+//! window and the library. It needs a display: run it under Xvfb, as `./scripts/test-all.sh`
+//! does (`xvfb-run -a cargo test -p hairyo-e2e`). Missing tools are a failure, never a skip: a
+//! green run must mean the window was really driven.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+use thirtyfour::Capabilities;
+
+const HOW_TO_RUN: &str = "run the README's test command, ./scripts/test-all.sh, which installs the tools and builds everything";
+const SEED_PERSONS: i64 = 50;
+const SEED: u64 = 7;
+const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(120);
+const WAIT: Duration = Duration::from_secs(20);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root exists")
+}
+
+/// The cargo target directory: `CARGO_TARGET_DIR` (at run time, then at build time) or
+/// `<workspace>/target`. A relative setting is taken from the workspace root, where the README's
+/// commands run.
+fn target_dir(root: &Path) -> PathBuf {
+    let configured = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .or_else(|| option_env!("CARGO_TARGET_DIR").map(PathBuf::from));
+    match configured {
+        Some(dir) if dir.is_absolute() => dir,
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
+}
+
+fn require(what: &str, found: Option<PathBuf>) -> PathBuf {
+    match found {
+        Some(p) => p,
+        None => panic!("e2e: {what} not found; {HOW_TO_RUN}"),
+    }
+}
+
+/// A port nobody listens on right now, so a stale driver from an earlier run cannot answer.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
+}
+
+/// tauri-driver, stopped with SIGTERM when dropped (also when the test panics). SIGKILL would
+/// leave its WebKitWebDriver child running and holding the native port.
+struct TauriDriver {
+    child: Child,
+    log: PathBuf,
+}
+
+impl TauriDriver {
+    fn start(exe: &Path, port: u16, native_port: u16, db: &Path, log: PathBuf) -> TauriDriver {
+        let out = std::fs::File::create(&log).expect("driver log file");
+        let err = out.try_clone().expect("driver log file");
+        let child = Command::new(exe)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("HAIRYO_DB", db)
+            .env("HAIRYO_AS", "admin")
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("e2e: cannot start {}: {e}; {HOW_TO_RUN}", exe.display()));
+        TauriDriver { child, log }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let pid = self.child.id() as libc::pid_t;
+        // SAFETY: kill(2) on the pid of a child we spawned and have not reaped yet.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // Last resort, so a wedged driver cannot hang the test run forever.
+        eprintln!("e2e: tauri-driver ignored SIGTERM for 10 s; killing it");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for_port(port: u16, driver: &mut TauriDriver) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        if let Ok(Some(status)) = driver.child.try_wait() {
+            panic!("e2e: tauri-driver exited ({status}) before listening:\n{}", driver.log_text());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("e2e: tauri-driver did not listen on port {port} within 20 s:\n{}", driver.log_text());
+}
+
+/// Creates a database with the desks, the administrator and a small, fixed demo population.
+fn seed(db: &Path) {
+    let now = chrono::Local::now().naive_local();
+    let mut store = hairyo::store::open(db).expect("open the test database");
+    let admin = hairyo::staff::init(&mut store, now).expect("init the test database");
+    let summary = hairyo::demo::generate(&mut store, &admin, SEED_PERSONS, SEED, now).expect("seed demo data");
+    assert_eq!(summary.persons, SEED_PERSONS);
+}
+
+/// Polls `probe` until it yields a value, or fails with `what` after `WAIT`.
+async fn wait_until<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("e2e: timed out waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn text_of(driver: &WebDriver, css: &str) -> Option<String> {
+    driver.find(By::Css(css)).await.ok()?.text().await.ok()
+}
+
+async fn rows(driver: &WebDriver) -> Vec<WebElement> {
+    driver.find_all(By::Css("#person-table tr[data-person-id]")).await.unwrap_or_default()
+}
+
+async fn save_screenshot(driver: &WebDriver, name: &str) {
+    let dir = workspace_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("docs/screenshots");
+    let png = driver.screenshot_as_png().await.expect("take a screenshot");
+    std::fs::write(dir.join(name), png).expect("write the screenshot");
+}
+
+/// The clerk's path: list → record → back → search.
+async fn scenario(driver: WebDriver) {
+    // The list shows the seeded population.
+    wait_until("the person table", || async { (!rows(&driver).await.is_empty()).then_some(()) }).await;
+    let info = wait_until("page info with the total", || async {
+        text_of(&driver, "#page-info").await.filter(|t| t.contains("全"))
+    })
+    .await;
+    assert!(info.contains(&format!("全{SEED_PERSONS}件")), "page info should count every seeded person: {info:?}");
+    assert!(info.starts_with("1–"), "the first page starts at 1: {info:?}");
+    let shown = rows(&driver).await.len();
+    assert_eq!(shown as i64, SEED_PERSONS, "50 persons fit on one page of 50");
+    save_screenshot(&driver, "list.png").await;
+
+    // Open the first person's record.
+    let first = rows(&driver).await.into_iter().next().expect("a first row");
+    let id = first.attr("data-person-id").await.expect("row id").expect("rows carry data-person-id");
+    let name = first.find(By::Css(".person-name")).await.expect("name cell").text().await.expect("name text");
+    assert!(!name.trim().is_empty(), "the first row shows a name");
+    first.click().await.expect("click the first row");
+
+    let record_name = wait_until("the record's name", || async { text_of(&driver, "#person-record #record-name").await }).await;
+    assert_eq!(record_name.trim(), name.trim(), "the record opened is the row clicked (id {id})");
+    let birth = text_of(&driver, "#record-birth").await.expect("birth date on the record");
+    assert!(
+        ["明治", "大正", "昭和", "平成", "令和"].iter().any(|era| birth.contains(era)),
+        "the birth date is shown in 和暦: {birth:?}"
+    );
+    assert!(birth.contains('歳'), "the age is shown beside the birth date: {birth:?}");
+    let route = text_of(&driver, "#route-label").await.unwrap_or_default();
+    assert!(!route.trim().is_empty(), "the record shows the route the core decided");
+    save_screenshot(&driver, "record.png").await;
+
+    // Back to the list, then narrow it by the family name.
+    driver.find(By::Id("back-to-list")).await.expect("back button").click().await.expect("click back");
+    wait_until("the list again", || async { (rows(&driver).await.len() as i64 == SEED_PERSONS).then_some(()) }).await;
+
+    let family = name.split(['\u{3000}', ' ']).next().unwrap_or(&name).to_string();
+    let search = driver.find(By::Id("person-search")).await.expect("search box");
+    search.send_keys(&family).await.expect("type into the search box");
+    let narrowed = wait_until("the search to narrow the list", || async {
+        let info = text_of(&driver, "#page-info").await?;
+        (!info.contains(&format!("全{SEED_PERSONS}件")) && info.contains('全')).then_some(info)
+    })
+    .await;
+    let remaining = rows(&driver).await;
+    assert!(!remaining.is_empty(), "searching 「{family}」 still finds 「{name}」: {narrowed:?}");
+    assert!((remaining.len() as i64) < SEED_PERSONS, "searching 「{family}」 narrows the list: {narrowed:?}");
+    let mut ids = Vec::new();
+    for row in &remaining {
+        ids.push(row.attr("data-person-id").await.ok().flatten().unwrap_or_default());
+    }
+    assert!(ids.contains(&id), "the person searched for (id {id}) is among the results");
+    assert!(narrowed.contains(&format!("全{}件", remaining.len())), "page info counts the results: {narrowed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clerk_opens_a_record_and_searches() {
+    let root = workspace_root();
+    let target = target_dir(&root);
+    let app = target.join("debug/hairyo-desktop");
+    if !app.is_file() {
+        panic!("e2e: {} is missing; {HOW_TO_RUN}", app.display());
+    }
+    let tauri_driver = require("tauri-driver", on_path("tauri-driver").or_else(|| {
+        let local = root.join(".tools/bin/tauri-driver");
+        local.is_file().then_some(local)
+    }));
+    require("WebKitWebDriver (Debian package webkit2gtk-driver)", on_path("WebKitWebDriver"));
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        panic!("e2e: no display; run under Xvfb (xvfb-run -a cargo test -p hairyo-e2e) or {HOW_TO_RUN}");
+    }
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+
+    let port = free_port();
+    let native_port = free_port();
+    let mut driver_process = TauriDriver::start(&tauri_driver, port, native_port, &db, tmp.path().join("tauri-driver.log"));
+    wait_for_port(port, &mut driver_process);
+
+    let mut caps = Capabilities::new();
+    caps.set("browserName", "wry").expect("capability");
+    caps.set("tauri:options", serde_json::json!({ "application": app })).expect("capability");
+    let session = match tokio::time::timeout(SESSION_TIMEOUT, WebDriver::new(format!("http://127.0.0.1:{port}"), caps)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => panic!("e2e: could not start the app through tauri-driver: {e}\n{}", driver_process.log_text()),
+        Err(_) => panic!("e2e: no session within {SESSION_TIMEOUT:?}\n{}", driver_process.log_text()),
+    };
+
+    // The scenario runs as its own task so that a failed assertion still lets us close the
+    // session (and with it the window) before the driver guard stops tauri-driver.
+    let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, tokio::spawn(scenario(session.clone()))).await;
+    if let Err(e) = session.quit().await {
+        eprintln!("e2e: closing the session failed: {e}");
+    }
+    drop(driver_process);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
+        Err(_) => panic!("e2e: the scenario did not finish within {SCENARIO_TIMEOUT:?}"),
+    }
+}

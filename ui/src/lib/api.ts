@@ -1,0 +1,326 @@
+// The one typed door to the Rust core. Every command goes through `call`, which turns the
+// shell's `{code, message, fields}` errors into an `ApiError` the screens can branch on by `code`.
+//
+// The types below are written by hand to mirror the Rust structs (src/*.rs) for now; enum fields
+// arrive as their storage codes (e.g. "kokuho"), and the structs carry `*_label` fields with the
+// Japanese text wherever the core provides one.
+
+import { invoke } from "@tauri-apps/api/core";
+
+/** ISO date, "YYYY-MM-DD" (chrono::NaiveDate). */
+export type IsoDate = string;
+
+export type Desk = "kokuho" | "kouki" | "kaigo" | "shogai" | "jido" | "houkatsu" | "kikan";
+export type Role = "caseworker" | "clerk" | "supervisor" | "admin";
+export type Sex = "male" | "female" | "unstated";
+export type Scheme = "kokuho" | "kouki" | "kumiai" | "employee" | "welfare" | "unknown";
+export type CardKind = "none" | "card" | "face_auth";
+export type Registration = "registered" | "not_registered" | "unknown";
+export type Reason =
+  | "elderly"
+  | "dementia"
+  | "physical"
+  | "intellectual"
+  | "mental"
+  | "child"
+  | "facility"
+  | "pin"
+  | "other";
+export type LegalRepKind = "none" | "guardian" | "parent";
+export type Leaflet = "bessou1" | "bessou2" | "bessou3";
+
+/** hairyo::validate::FieldError */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** hairyo::staff::Actor */
+export interface Actor {
+  staff_id: number;
+  login: string;
+  name: string;
+  desk: Desk;
+  role: Role;
+}
+
+/** hairyo::settings::CitySettings */
+export interface CitySettings {
+  city_name: string;
+  addressee: string;
+  kouki_union: string;
+}
+
+/** hairyo-desktop's AppState */
+export interface AppState {
+  initialised: boolean;
+  persons: number;
+  actor: Actor;
+  db_path: string;
+  city: CitySettings;
+}
+
+/** hairyo::demo::DemoSummary */
+export interface DemoSummary {
+  persons: number;
+  facilities: number;
+  touchpoints: number;
+  referrals: number;
+  applications: number;
+  certificates: number;
+}
+
+/** hairyo::Paged<T> */
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+/** hairyo::person::PersonSummary */
+export interface PersonSummary {
+  id: number;
+  atena_no: string;
+  name: string;
+  kana: string;
+  birth_date: IsoDate;
+  birth_date_wareki: string;
+  age: number;
+  sex: Sex;
+  scheme: Scheme;
+  scheme_label: string;
+  facility_id: number | null;
+  facility_name: string | null;
+  mynumber_card: CardKind;
+  registration: Registration;
+  protected: boolean;
+}
+
+/** hairyo::person::Person */
+export interface Person {
+  id: number;
+  atena_no: string;
+  name: string;
+  kana: string;
+  birth_date: IsoDate;
+  sex: Sex;
+  postal_code: string;
+  address: string;
+  phone: string;
+  householder: string;
+  scheme: Scheme;
+  insurer_no: string;
+  card_symbol: string;
+  card_number: string;
+  card_branch: string;
+  old_card_expiry: IsoDate | null;
+  mynumber_card: CardKind;
+  registration: Registration;
+  wishes_cancel: boolean;
+  reasons: Reason[];
+  facility_id: number | null;
+  legal_rep_kind: LegalRepKind;
+  legal_rep_name: string;
+  /** 支援措置: the address must not be shown. */
+  protected: boolean;
+  safe_postal_code: string;
+  safe_address: string;
+  notes: string;
+}
+
+/** hairyo::facility::Facility */
+export interface Facility {
+  id: number;
+  name: string;
+  kind: string;
+  kind_label: string;
+  postal_code: string;
+  address: string;
+  phone: string;
+  contact_name: string;
+  campaign: string;
+  campaign_label: string;
+  residents: number;
+}
+
+/** hairyo::policy::Route */
+export interface Route {
+  kind: string;
+  label: string;
+  r_numbers: string[];
+  explanation: string;
+  rule_id: string | null;
+  to_confirm: boolean;
+  on: IsoDate;
+}
+
+/** hairyo::touchpoint::LeafletGiven */
+export interface LeafletGiven {
+  leaflet: Leaflet;
+  edition: string;
+}
+
+/** hairyo::touchpoint::Touchpoint */
+export interface Touchpoint {
+  id: number;
+  person_id: number;
+  desk: Desk;
+  staff_login: string;
+  date: IsoDate;
+  kind: string;
+  kind_label: string;
+  leaflets: LeafletGiven[];
+  wish: string;
+  wish_label: string;
+  notes: string;
+}
+
+/** hairyo::referral::Comment */
+export interface Comment {
+  at: string;
+  login: string;
+  name: string;
+  body: string;
+}
+
+/** hairyo::referral::Referral */
+export interface Referral {
+  id: number;
+  person_id: number;
+  person_name: string;
+  from_desk: Desk;
+  from_desk_label: string;
+  to_desk: Desk;
+  to_desk_label: string;
+  reason: string;
+  proposed_applicant: string;
+  status: string;
+  status_label: string;
+  sent_by: string;
+  sent_on: IsoDate;
+  handled_by: string | null;
+  handled_on: IsoDate | null;
+  return_reason: string;
+  completed_on: IsoDate | null;
+  comments: Comment[];
+}
+
+/** hairyo::application::ChecklistItem */
+export interface ChecklistItem {
+  document: string;
+  label: string;
+  checked: boolean;
+}
+
+/** hairyo::application::Application */
+export interface Application {
+  id: number;
+  person_id: number;
+  person_name: string;
+  referral_id: number | null;
+  scheme: string;
+  scheme_label: string;
+  received_on: IsoDate;
+  channel: string;
+  channel_label: string;
+  applicant: string;
+  applicant_label: string;
+  authority: string | null;
+  authority_label: string | null;
+  proxy_name: string;
+  proxy_kana: string;
+  proxy_address: string;
+  proxy_phone: string;
+  proxy_relationship: string;
+  reasons: Reason[];
+  delivery: string;
+  delivery_label: string;
+  status: string;
+  status_label: string;
+  override_reason: string;
+  decision_note: string;
+  received_by: string;
+  decided_by: string | null;
+  decided_on: IsoDate | null;
+  checklist: ChecklistItem[];
+}
+
+/** hairyo::certificate::Certificate */
+export interface Certificate {
+  id: number;
+  person_id: number;
+  person_name: string;
+  application_id: number | null;
+  scheme: string;
+  scheme_label: string;
+  basis: string;
+  basis_label: string;
+  issued_on: IsoDate;
+  valid_until: IsoDate;
+  delivery_address: string;
+}
+
+/** hairyo::record::PersonRecord */
+export interface PersonRecord {
+  person: Person;
+  birth_date_wareki: string;
+  age: number;
+  facility: Facility | null;
+  route: Route;
+  had_bessou1: boolean;
+  touchpoints: Touchpoint[];
+  referrals: Referral[];
+  applications: Application[];
+  certificates: Certificate[];
+}
+
+/** An error from a command: branch on `code`, show `message` (already Japanese). */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly fields: FieldError[];
+
+  constructor(code: string, message: string, fields: FieldError[] = []) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.fields = fields;
+  }
+}
+
+function isWireError(e: unknown): e is { code: string; message: string; fields?: FieldError[] } {
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === "string" &&
+    typeof (e as { message?: unknown }).message === "string"
+  );
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    if (isWireError(e)) {
+      throw new ApiError(e.code, e.message, e.fields ?? []);
+    }
+    // Anything else is a failure of the bridge itself (a missing command, bad arguments).
+    const detail = typeof e === "string" ? e : e instanceof Error ? e.message : String(e);
+    throw new ApiError("ipc.failed", `アプリ内部の呼び出しに失敗しました: ${detail}`);
+  }
+}
+
+export const api = {
+  appState: () => call<AppState>("app_state"),
+  loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
+  listPersons: (query: string | null, offset: number, limit: number) =>
+    call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
+  showPerson: (id: number) => call<PersonRecord>("show_person", { id }),
+};
+
+/** Japanese text for any error a screen catches. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e instanceof Error) return `予期しないエラーが発生しました: ${e.message}`;
+  return "予期しないエラーが発生しました";
+}

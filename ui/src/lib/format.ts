@@ -1,0 +1,16 @@
+// Number and date formatting for display.
+
+const numberFormat = new Intl.NumberFormat("ja-JP");
+
+/** 2000 → "2,000" */
+export function count(n: number): string {
+  return numberFormat.format(n);
+}
+
+/** "2025-06-01" → "2025年6月1日" (西暦; 和暦 comes from the core where a form needs it). */
+export function date(iso: string | null | undefined): string {
+  if (!iso) return "";
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
+}

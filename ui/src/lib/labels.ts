@@ -1,0 +1,71 @@
+// Japanese labels for the few codes the core sends without a `*_label` beside them
+// (Person's enums, desk codes in touchpoints, leaflet codes). Pure presentation: no rule lives here.
+
+import type { CardKind, Desk, LegalRepKind, Leaflet, Reason, Registration, Scheme, Sex } from "./api";
+
+export const sexLabel: Record<Sex, string> = {
+  male: "男",
+  female: "女",
+  unstated: "記載なし",
+};
+
+export const schemeLabel: Record<Scheme, string> = {
+  kokuho: "国民健康保険",
+  kouki: "後期高齢者医療",
+  kumiai: "国民健康保険組合",
+  employee: "被用者保険",
+  welfare: "生活保護",
+  unknown: "不明",
+};
+
+export const cardLabel: Record<CardKind, string> = {
+  none: "カードなし",
+  card: "マイナンバーカード",
+  face_auth: "顔認証マイナンバーカード",
+};
+
+export const registrationLabel: Record<Registration, string> = {
+  registered: "登録済み",
+  not_registered: "未登録",
+  unknown: "不明",
+};
+
+export const reasonLabel: Record<Reason, string> = {
+  elderly: "高齢",
+  dementia: "認知症",
+  physical: "身体障害",
+  intellectual: "知的障害",
+  mental: "精神障害",
+  child: "児童",
+  facility: "施設入所",
+  pin: "暗証番号管理困難",
+  other: "その他",
+};
+
+export const legalRepLabel: Record<LegalRepKind, string> = {
+  none: "なし",
+  guardian: "成年後見人",
+  parent: "親権者",
+};
+
+export const deskLabel: Record<Desk, string> = {
+  kokuho: "国民健康保険",
+  kouki: "後期高齢者医療",
+  kaigo: "介護保険",
+  shogai: "障害福祉",
+  jido: "児童福祉",
+  houkatsu: "地域包括支援センター",
+  kikan: "基幹相談支援センター",
+};
+
+export const leafletLabel: Record<Leaflet, string> = {
+  bessou1: "別添1",
+  bessou2: "別添2",
+  bessou3: "別添3",
+};
+
+/** Looks a code up in a table, falling back to the code itself rather than showing nothing. */
+export function label<K extends string>(table: Record<K, string>, code: string | null | undefined): string {
+  if (code == null) return "";
+  return (table as Record<string, string>)[code] ?? code;
+}
