@@ -95,4 +95,6 @@ impl_coded!(
     crate::demo::DemoError,
     crate::reminder::ReminderError { crate::reminder::ReminderError::Invalid },
     crate::forecast::ForecastError,
+    crate::leaflet::LeafletError,
+    crate::print::PrintError,
 );

@@ -13,6 +13,7 @@ pub mod forecast;
 pub mod leaflet;
 pub mod person;
 pub mod policy;
+pub mod print;
 pub mod record;
 pub mod referral;
 pub mod reminder;

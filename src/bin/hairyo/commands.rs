@@ -15,7 +15,7 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::validate::FieldError;
-use hairyo::{audit, demo, forecast, policy, record, reminder, settings, stats, Page};
+use hairyo::{audit, demo, forecast, leaflet, policy, print, record, reminder, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -216,6 +216,32 @@ pub fn run(cli: &Cli) -> Result {
         }
         Command::Policy(cmd) => policy_cmd(cli, cmd, now),
         Command::Settings(cmd) => settings_cmd(cli, cmd, now),
+        Command::Print(cmd) => print_cmd(cli, cmd, now),
+        Command::Leaflet(LeafletCmd::Statements { on }) => {
+            let (store, _) = open_initialised(cli)?;
+            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
+            let mut all = Vec::new();
+            for l in leaflet::Leaflet::ALL {
+                all.extend(leaflet::check_statements(store.conn(), *l, on).map_err(|e| CliError::new("leaflet.db", e.to_string()))?);
+            }
+            emit(json, &all, |all| {
+                all.iter()
+                    .map(|c| format!(
+                        "{}\t{}\t{}\t{}{}\n  {}",
+                        c.leaflet.label(), c.id, c.mode.label(),
+                        c.valid_until.map(|d| format!("期限 {}", wareki::format(d))).unwrap_or_default(),
+                        if c.overtaken { " 【期限切れ】" } else { "" }, c.text
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        Command::Leaflet(LeafletCmd::Set { id, mode, text }) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let mode = leaflet::StatementMode::parse(mode).map_err(|m| CliError::new("cli.bad_mode", m))?;
+            leaflet::set_statement(&mut store, &actor, id, mode, text, now)?;
+            emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
+        }
         Command::Audit { limit, offset } => {
             let (store, _) = open_initialised(cli)?;
             let p = audit::list(store.conn(), None, page(*offset, *limit)?).map_err(|e| CliError::new("audit.db", e.to_string()))?;
@@ -596,4 +622,31 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
             emit(json, &d, |d| format!("{} の連絡先を更新しました", d.name))
         }
     }
+}
+
+/// Writes the PDF next to its final name first, so a crash never leaves half a file there.
+fn write_pdf(path: &std::path::Path, printed: &print::Printed) -> Result {
+    let tmp = path.with_extension("pdf.part");
+    std::fs::write(&tmp, &printed.bytes)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| CliError::new("print.write", format!("{} に書き込めません: {e}", path.display())))
+}
+
+fn print_cmd(cli: &Cli, cmd: &PrintCmd, now: NaiveDateTime) -> Result {
+    let (mut store, actor) = open_initialised(cli)?;
+    let (printed, output) = match cmd {
+        PrintCmd::Application { person, application, output } => (print::application_form(&mut store, &actor, *person, *application, now)?, output),
+        PrintCmd::Leaflet { which, copies, output } => {
+            let which = leaflet::Leaflet::parse(which).map_err(|m| CliError::new("cli.bad_leaflet", m))?;
+            (print::leaflet(&mut store, &actor, which, *copies, now)?, output)
+        }
+        PrintCmd::Facility { facility, output } => (print::facility_batch(&mut store, &actor, *facility, now)?, output),
+        PrintCmd::Referral { referral, output } => (print::referral_sheet(&mut store, &actor, *referral, now)?, output),
+    };
+    write_pdf(output, &printed)?;
+    let v = serde_json::json!({"output": output, "pages": printed.pages, "documents": printed.documents, "bytes": printed.bytes.len(), "warnings": printed.warnings});
+    for w in &printed.warnings {
+        eprintln!("注意: {w}");
+    }
+    emit(cli.json, &v, |_| format!("{} に保存しました ({}ページ、{}KB)", output.display(), printed.pages, printed.bytes.len() / 1024))
 }

@@ -97,6 +97,12 @@ pub enum Command {
     /// City settings and desk contact blocks.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Print A4 PDFs: application forms, handouts, facility batches, referral sheets.
+    #[command(subcommand)]
+    Print(PrintCmd),
+    /// Handout statements: which ones a date has overtaken, and how they print.
+    #[command(subcommand)]
+    Leaflet(LeafletCmd),
     /// The audit log.
     Audit {
         #[arg(long, default_value_t = 50)]
@@ -419,6 +425,58 @@ pub enum CertificateCmd {
         limit: i64,
         #[arg(long, default_value_t = 0)]
         offset: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PrintCmd {
+    /// A pre-filled 資格確認書交付申請書 (with 委任状 where the proxy needs one).
+    Application {
+        #[arg(long)]
+        person: i64,
+        #[arg(long)]
+        application: Option<i64>,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// 別添1 (two pages), 別添2 or the 別添3 poster with the city's contact block.
+    Leaflet {
+        /// 別添1 / 別添2 / 別添3 (or bessou1 …)
+        which: String,
+        #[arg(long, default_value_t = 1)]
+        copies: u32,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// A facility batch: cover letter plus the forms and 委任状 of every resident who needs one.
+    Facility {
+        #[arg(long)]
+        facility: i64,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// A 連携票 for one referral.
+    Referral {
+        #[arg(long)]
+        referral: i64,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LeafletCmd {
+    /// Statements with dates, checked against a print date.
+    Statements {
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// How a statement prints: auto / keep / omit / replace (with --text).
+    Set {
+        id: String,
+        mode: String,
+        #[arg(long, default_value = "")]
+        text: String,
     },
 }
 

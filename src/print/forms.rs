@@ -1,0 +1,485 @@
+//! The forms: 資格確認書交付申請書, 委任状, the facility cover letter and the 連携票.
+
+use chrono::NaiveDate;
+
+use super::layout::{width_mm, Align, Sheet, Weight};
+use crate::application::{AppScheme, Applicant, Application, Delivery, Document, ProxyAuthority};
+use crate::facility::Facility;
+use crate::person::{Person, Reason};
+use crate::policy::Route;
+use crate::referral::Referral;
+use crate::settings::{CitySettings, DeskContact};
+use crate::text::wareki;
+
+const LEFT: f32 = 15.0;
+const WIDTH: f32 = 180.0;
+const LABEL_W: f32 = 30.0;
+const LABEL_GRAY: f32 = 0.9;
+/// What is printed instead of the address of a person under 支援措置.
+const MASKED: &str = "(支援措置のため記載しません)";
+const BLANK_DATE: &str = "令和　　年　　月　　日";
+
+/// Everything one pre-filled form needs, gathered by the caller.
+#[derive(Debug, Clone)]
+pub struct FormData {
+    pub person: Person,
+    pub application: Option<Application>,
+    pub facility: Option<Facility>,
+    pub scheme: AppScheme,
+    pub city: CitySettings,
+    pub contact: DeskContact,
+    pub had_care_certification: bool,
+    pub today: NaiveDate,
+}
+
+/// The proxy as printed.
+struct Proxy {
+    name: String,
+    kana: String,
+    address: String,
+    phone: String,
+    relationship: String,
+    authority: Option<ProxyAuthority>,
+}
+
+impl FormData {
+    fn proxy(&self) -> Option<Proxy> {
+        let a = self.application.as_ref().filter(|a| a.applicant == Applicant::Proxy)?;
+        Some(Proxy {
+            name: a.proxy_name.clone(),
+            kana: a.proxy_kana.clone(),
+            address: a.proxy_address.clone(),
+            phone: a.proxy_phone.clone(),
+            relationship: a.proxy_relationship.clone(),
+            authority: a.authority,
+        })
+    }
+
+    fn authority(&self) -> Option<ProxyAuthority> {
+        self.application.as_ref().and_then(|a| a.authority)
+    }
+
+    /// True when the proxy's authority needs a 委任状 that Hairyo can pre-fill.
+    pub fn needs_delegation_letter(&self) -> bool {
+        self.authority().is_some_and(ProxyAuthority::needs_delegation_letter)
+    }
+
+    /// The same form prepared for a proxy application by the facility's staff (R4, R6).
+    pub fn as_facility_proxy(mut self, f: &Facility) -> FormData {
+        let child = self.person.age_on(self.today) < 18 || self.person.reasons.contains(&Reason::Child);
+        let authority = if child { ProxyAuthority::FacilityChild } else { ProxyAuthority::FacilityAdult };
+        let mut app = Application {
+            id: 0,
+            person_id: self.person.id,
+            person_name: self.person.name.clone(),
+            referral_id: None,
+            scheme: self.scheme,
+            scheme_label: self.scheme.label(),
+            received_on: self.today,
+            channel: crate::application::Channel::FacilityBatch,
+            channel_label: crate::application::Channel::FacilityBatch.label(),
+            applicant: Applicant::Proxy,
+            applicant_label: Applicant::Proxy.label(),
+            authority: Some(authority),
+            authority_label: Some(authority.label()),
+            proxy_name: String::new(),
+            proxy_kana: String::new(),
+            proxy_address: format!("{} {}", f.address, f.name).trim().to_string(),
+            proxy_phone: f.phone.clone(),
+            proxy_relationship: "入所施設の職員".into(),
+            reasons: self.person.reasons.clone(),
+            delivery: Delivery::Facility,
+            delivery_label: Delivery::Facility.label(),
+            status: crate::application::AppStatus::Received,
+            status_label: "",
+            override_reason: String::new(),
+            decision_note: String::new(),
+            received_by: String::new(),
+            decided_by: None,
+            decided_on: None,
+            checklist: vec![],
+        };
+        app.checklist = authority
+            .documents()
+            .iter()
+            .map(|d| crate::application::ChecklistItem { document: *d, label: d.label(), checked: false })
+            .collect();
+        self.application = Some(app);
+        self.facility = Some(f.clone());
+        self
+    }
+
+    fn reasons(&self) -> &[Reason] {
+        match &self.application {
+            Some(a) if !a.reasons.is_empty() => &a.reasons,
+            _ => &self.person.reasons,
+        }
+    }
+
+    fn person_address(&self) -> String {
+        if self.person.protected {
+            MASKED.to_string()
+        } else {
+            postal_address(&self.person.postal_code, &self.person.address)
+        }
+    }
+
+    fn delivery(&self) -> Delivery {
+        self.application.as_ref().map(|a| a.delivery).unwrap_or(Delivery::Home)
+    }
+
+    /// The 送付先 as printed: a protected person's safe address only.
+    fn delivery_address(&self) -> String {
+        let p = &self.person;
+        if self.delivery() == Delivery::Counter {
+            return "窓口で受け取ります".into();
+        }
+        if p.protected {
+            return postal_address(&p.safe_postal_code, &p.safe_address);
+        }
+        match (self.delivery(), &self.application, &self.facility) {
+            (Delivery::Proxy, Some(a), _) => a.proxy_address.clone(),
+            (Delivery::Facility, _, Some(f)) => format!("{} {} 気付", postal_address(&f.postal_code, &f.address), f.name),
+            _ => postal_address(&p.postal_code, &p.address),
+        }
+    }
+
+    fn addressee(&self) -> String {
+        match self.scheme {
+            AppScheme::Kokuho => format!("{} 様", self.city.addressee),
+            AppScheme::Kouki => format!("{}長 様", self.city.kouki_union),
+        }
+    }
+}
+
+fn postal_address(postal: &str, address: &str) -> String {
+    if postal.is_empty() { address.to_string() } else { format!("〒{postal} {address}") }
+}
+
+/// A labelled cell: grey label on the left, the value shrunk to fit on the right.
+fn field(s: &mut Sheet, x: f32, y: f32, lw: f32, vw: f32, h: f32, label: &str, value: &str) {
+    s.fill_rect(x, y, lw, h, LABEL_GRAY);
+    s.rect(x, y, lw, h, 0.6);
+    s.rect(x + lw, y, vw, h, 0.6);
+    s.text_box(x + 1.5, y + 0.8, lw - 3.0, h - 1.6, 9.0, Weight::Regular, label);
+    s.text_box(x + lw + 2.0, y + 0.8, vw - 4.0, h - 1.6, 11.0, Weight::Regular, value);
+}
+
+fn section_title(s: &mut Sheet, y: f32, title: &str) -> f32 {
+    s.fill_rect(LEFT, y, WIDTH, 6.0, 0.8);
+    s.text(LEFT + 2.0, y + 1.3, 10.0, Weight::Bold, title);
+    y + 6.0
+}
+
+fn footer(s: &mut Sheet, text: &str) {
+    s.fit_text(LEFT, 284.0, WIDTH, 7.5, Weight::Regular, Align::Left, text);
+}
+
+fn scheme_title(scheme: AppScheme) -> &'static str {
+    match scheme {
+        AppScheme::Kokuho => "国民健康保険",
+        AppScheme::Kouki => "後期高齢者医療",
+    }
+}
+
+/// The 申請理由 checkboxes and whether each is ticked.
+fn reason_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
+    let r = d.reasons();
+    let has = |x: Reason| r.contains(&x);
+    vec![
+        ("要介護認定", d.had_care_certification || has(Reason::Elderly)),
+        ("障害", has(Reason::Physical) || has(Reason::Intellectual) || has(Reason::Mental)),
+        ("認知症", has(Reason::Dementia)),
+        ("施設入所", has(Reason::Facility)),
+        ("児童", has(Reason::Child)),
+        ("暗証番号の管理が困難", has(Reason::Pin)),
+        ("その他", has(Reason::Other)),
+    ]
+}
+
+/// The 資格確認書交付申請書 (国保 or 後期), pre-filled.
+pub fn application_form(s: &mut Sheet, d: &FormData) {
+    let p = &d.person;
+    let title = format!("{} 資格確認書交付申請書", scheme_title(d.scheme));
+    s.fit_text(LEFT, 12.0, WIDTH, 17.0, Weight::Bold, Align::Center, &title);
+    s.text(LEFT, 24.0, 11.0, Weight::Regular, &d.addressee());
+    let applied = d.application.as_ref().filter(|a| a.id != 0).map(|a| wareki::format(a.received_on)).unwrap_or_else(|| BLANK_DATE.into());
+    s.fit_text(LEFT + 100.0, 24.0, 80.0, 11.0, Weight::Regular, Align::Right, &format!("申請日  {applied}"));
+    s.text(LEFT, 31.0, 10.0, Weight::Regular, "マイナ保険証による受診が困難なため、次のとおり資格確認書の交付を申請します。");
+
+    let mut y = 37.0;
+    if d.scheme == AppScheme::Kokuho {
+        y = section_title(s, y, "世帯主");
+        let householder = if p.householder.is_empty() { p.name.clone() } else { p.householder.clone() };
+        field(s, LEFT, y, LABEL_W, 70.0, 8.0, "氏名", &householder);
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "電話番号", &p.phone);
+        y += 8.0;
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &d.person_address());
+        y += 10.0;
+    }
+
+    y = section_title(s, y, "被保険者 (資格確認書が必要な方)");
+    field(s, LEFT, y, LABEL_W, 70.0, 7.0, "フリガナ", &p.kana);
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 7.0, "性別", p.sex.label());
+    y += 7.0;
+    field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &p.name);
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+    y += 10.0;
+    let number = match d.scheme {
+        AppScheme::Kokuho => format!("記号 {}  番号 {}  枝番 {}", p.card_symbol, p.card_number, p.card_branch),
+        AppScheme::Kouki => format!("被保険者番号 {}", p.card_number),
+    };
+    field(s, LEFT, y, LABEL_W, 70.0, 8.0, "記号・番号", &number);
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "保険者番号", &p.insurer_no);
+    y += 8.0;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &d.person_address());
+    y += 8.0;
+    // The 個人番号 is never stored: twelve empty cells for the applicant to write by hand.
+    s.fill_rect(LEFT, y, LABEL_W, 9.0, LABEL_GRAY);
+    s.rect(LEFT, y, LABEL_W, 9.0, 0.6);
+    s.text_box(LEFT + 1.5, y + 0.5, LABEL_W - 3.0, 8.0, 9.0, Weight::Regular, "個人番号");
+    let cell = 8.5;
+    for i in 0..12 {
+        s.rect(LEFT + LABEL_W + i as f32 * cell, y, cell, 9.0, 0.6);
+    }
+    s.text_box(LEFT + LABEL_W + 12.0 * cell + 2.0, y + 0.5, WIDTH - LABEL_W - 12.0 * cell - 3.0, 8.0, 8.0, Weight::Regular, "ご本人または代理人が記入してください (市では保存しません)");
+    y += 12.0;
+
+    y = section_title(s, y, "申請理由 (あてはまるものすべて)");
+    let mut x = LEFT + 2.0;
+    let mut row_y = y + 2.0;
+    for (label, checked) in reason_boxes(d) {
+        if x + width_mm(label, 10.5, Weight::Regular) + 10.0 > LEFT + WIDTH {
+            x = LEFT + 2.0;
+            row_y += 6.5;
+        }
+        x = s.check_label(x, row_y, 10.5, checked, label);
+    }
+    y = row_y + 9.0;
+
+    y = section_title(s, y, "代理人 (代理人が申請する場合)");
+    let proxy = d.proxy();
+    let pv = |f: fn(&Proxy) -> &str| proxy.as_ref().map(|p| f(p).to_string()).unwrap_or_default();
+    field(s, LEFT, y, LABEL_W, 70.0, 7.0, "フリガナ", &pv(|p| &p.kana));
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 7.0, "本人との関係", &pv(|p| &p.relationship));
+    y += 7.0;
+    field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &pv(|p| &p.name));
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "電話番号", &pv(|p| &p.phone));
+    y += 10.0;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &pv(|p| &p.address));
+    y += 8.0;
+    let kind = proxy.as_ref().and_then(|p| p.authority).map(|a| a.label()).unwrap_or("");
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 7.0, "代理人の種別", kind);
+    y += 8.5;
+    s.paragraph(LEFT, y, WIDTH, 8.5, Weight::Regular, "代理人が申請するときは、代理人の本人確認書類をお持ちください。同一世帯の家族以外の方は、ご本人からの委任状 (施設入所の児童は親権者からの委任状) が必要です。");
+    y += 9.0;
+
+    y = section_title(s, y, "資格確認書の送付先");
+    let delivery = d.delivery();
+    let mut x = LEFT + 2.0;
+    for (label, kind) in [("ご本人の住所", Delivery::Home), ("代理人の住所", Delivery::Proxy), ("入所施設", Delivery::Facility), ("窓口で受け取る", Delivery::Counter)] {
+        x = s.check_label(x, y + 2.0, 10.5, delivery == kind, label);
+    }
+    y += 8.5;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "送付先", &d.delivery_address());
+    y += 11.0;
+    s.text(LEFT, y, 10.0, Weight::Regular, "申請者 署名");
+    s.line(LEFT + 25.0, y + 5.0, LEFT + 110.0, y + 5.0, 0.5);
+    y += 9.0;
+
+    // The 市使用欄: filled in by the clerk.
+    s.rect(LEFT, y, WIDTH, 284.0 - 3.0 - y, 0.9);
+    s.text(LEFT + 2.0, y + 1.5, 9.0, Weight::Bold, "市使用欄");
+    let app = d.application.as_ref().filter(|a| a.id != 0);
+    let received = app.map(|a| wareki::format(a.received_on)).unwrap_or_else(|| BLANK_DATE.into());
+    let by = app.map(|a| a.received_by.clone()).unwrap_or_default();
+    s.text(LEFT + 22.0, y + 1.5, 9.0, Weight::Regular, &format!("受付日 {received}"));
+    s.text(LEFT + 85.0, y + 1.5, 9.0, Weight::Regular, &format!("受付者 {by}"));
+    let channel = app.map(|a| a.channel_label).unwrap_or("");
+    s.text(LEFT + 135.0, y + 1.5, 9.0, Weight::Regular, &format!("受付方法 {channel}"));
+    let docs: Vec<(Document, bool)> = match &d.application {
+        Some(a) if !a.checklist.is_empty() => a.checklist.iter().map(|c| (c.document, c.checked)).collect(),
+        _ => vec![(Document::ApplicantId, false)],
+    };
+    let mut x = LEFT + 2.0;
+    let mut row_y = y + 7.0;
+    s.text(x, row_y, 8.5, Weight::Regular, "確認書類:");
+    x += 16.0;
+    for (doc, checked) in docs {
+        let label = doc.label();
+        if x + width_mm(label, 8.5, Weight::Regular) + 8.0 > LEFT + WIDTH {
+            x = LEFT + 18.0;
+            row_y += 5.0;
+        }
+        x = s.check_label(x, row_y, 8.5, checked, label);
+    }
+    footer(s, &format!("問合せ先: {}  電話 {}  {}", d.contact.name, d.contact.phone, d.contact.hours));
+}
+
+/// The 委任状, pre-filled: from the person (or, for a child in a facility, from the 親権者) to
+/// the proxy.
+pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
+    let p = &d.person;
+    let proxy = d.proxy();
+    let for_child = d.authority() == Some(ProxyAuthority::FacilityChild);
+    s.fit_text(LEFT, 16.0, WIDTH, 22.0, Weight::Bold, Align::Center, "委　任　状");
+    s.text(LEFT, 32.0, 11.0, Weight::Regular, &d.addressee());
+    s.fit_text(LEFT + 100.0, 32.0, 80.0, 11.0, Weight::Regular, Align::Right, BLANK_DATE);
+    let lead = if for_child {
+        "私は、親権を行う者として、次の者を代理人と定め、下記の児童に係る資格確認書の交付申請及び受領に関する権限を委任します。"
+    } else {
+        "私は、次の者を代理人と定め、資格確認書の交付申請及び受領に関する権限を委任します。"
+    };
+    let mut y = 42.0;
+    y += s.paragraph(LEFT, y, WIDTH, 11.0, Weight::Regular, lead) + 4.0;
+
+    y = section_title(s, y, "代理人 (委任を受ける方)");
+    let pv = |f: fn(&Proxy) -> &str| proxy.as_ref().map(|p| f(p).to_string()).unwrap_or_default();
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", &pv(|p| &p.address));
+    y += 10.0;
+    field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &pv(|p| &p.name));
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "本人との関係", &pv(|p| &p.relationship));
+    y += 10.0;
+    field(s, LEFT, y, LABEL_W, 70.0, 9.0, "電話番号", &pv(|p| &p.phone));
+    y += 14.0;
+
+    y = section_title(s, y, "委任する事項");
+    let scheme = scheme_title(d.scheme);
+    s.check_label(LEFT + 2.0, y + 2.5, 11.0, true, &format!("{scheme} 資格確認書の交付申請に関すること"));
+    s.check_label(LEFT + 2.0, y + 9.0, 11.0, true, "資格確認書の受領に関すること");
+    y += 18.0;
+
+    if for_child {
+        y = section_title(s, y, "対象の児童");
+        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &p.name);
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+        y += 14.0;
+        y = section_title(s, y, "委任者 (親権者)");
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", "");
+        y += 10.0;
+        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名 (自署)", "");
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "電話番号", "");
+        y += 10.0;
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "親権者 (登録)", &p.legal_rep_name);
+        y += 12.0;
+    } else {
+        y = section_title(s, y, "委任者 (ご本人)");
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", &d.person_address());
+        y += 10.0;
+        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名 (自署)", "");
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+        y += 10.0;
+        field(s, LEFT, y, LABEL_W, 70.0, 8.0, "氏名 (参考)", &p.name);
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "電話番号", &p.phone);
+        y += 12.0;
+    }
+    s.paragraph(
+        LEFT,
+        y,
+        WIDTH,
+        9.0,
+        Weight::Regular,
+        "・委任者ご本人 (児童の場合は親権者) が自署してください。自署が難しい場合は、代筆者の氏名と本人との関係を余白に記入してください。\n・代理人は、ご自身の本人確認書類 (施設職員の方は職員であることが分かるもの) をお持ちください。\n・この委任状に個人番号は記入しないでください。",
+    );
+    footer(s, &format!("問合せ先: {}  電話 {}", d.contact.name, d.contact.phone));
+}
+
+/// The cover letter of a facility batch (R6, R11).
+pub fn facility_cover_letter(s: &mut Sheet, f: &Facility, city: &CitySettings, contacts: &[DeskContact], residents: &[FormData], today: NaiveDate) {
+    s.fit_text(LEFT + 100.0, 14.0, 80.0, 10.5, Weight::Regular, Align::Right, &wareki::format(today));
+    s.text(LEFT, 22.0, 12.0, Weight::Regular, &format!("{} 施設長 様", f.name));
+    s.fit_text(LEFT + 90.0, 30.0, 90.0, 10.5, Weight::Regular, Align::Right, &format!("{} (国民健康保険・後期高齢者医療担当)", city.addressee));
+    s.fit_text(LEFT, 42.0, WIDTH, 15.0, Weight::Bold, Align::Center, "資格確認書の代理申請について (お願い)");
+    let body = format!(
+        "日頃より市の福祉行政にご協力いただき、ありがとうございます。\nマイナ保険証を基本とする仕組みへの移行に伴い、マイナ保険証の利用が難しい方は、申請により資格確認書の交付を受けられます。申請は、ご本人だけでなく施設の職員の方による代理申請もできます。\n貴施設に入所されている方のうち、下記の{}名の方の申請書と委任状を、登録されている内容をもとに作成しました。内容をご確認のうえ、ご本人 (児童の場合は親権者) の委任を受けて、代理申請くださいますようお願いいたします。\nなお、マイナンバーカードを施設でお預かりいただく場合も、暗証番号の管理までは求められていません。暗証番号の管理が不安な方には、顔認証マイナンバーカードもご案内できます。",
+        residents.len()
+    );
+    let mut y = 54.0;
+    y += s.paragraph(LEFT, y, WIDTH, 10.5, Weight::Regular, &body) + 4.0;
+    y = section_title(s, y, "対象の方");
+    let row_h = 6.0;
+    let max_rows = ((250.0 - y) / row_h).floor().max(1.0) as usize;
+    for (i, r) in residents.iter().enumerate() {
+        if i == max_rows - 1 && residents.len() > max_rows {
+            s.text(LEFT + 2.0, y + 1.0, 10.0, Weight::Regular, &format!("ほか {} 名 (同封の申請書をご覧ください)", residents.len() - i));
+            y += row_h;
+            break;
+        }
+        s.rect(LEFT, y, WIDTH, row_h, 0.4);
+        s.text(LEFT + 2.0, y + 1.2, 10.0, Weight::Regular, &format!("{}.", i + 1));
+        s.fit_text(LEFT + 12.0, y + 1.2, 60.0, 10.0, Weight::Regular, Align::Left, &r.person.name);
+        s.fit_text(LEFT + 75.0, y + 1.2, 45.0, 10.0, Weight::Regular, Align::Left, &wareki::format(r.person.birth_date));
+        let docs = if r.needs_delegation_letter() { "申請書・委任状" } else { "申請書" };
+        s.fit_text(LEFT + 125.0, y + 1.2, 55.0, 10.0, Weight::Regular, Align::Left, &format!("{} {}", scheme_title(r.scheme), docs));
+        y += row_h;
+    }
+    y += 4.0;
+    contact_block(s, y, city, contacts);
+}
+
+/// The city's contact block: each desk's name, phone and hours.
+pub fn contact_block(s: &mut Sheet, y: f32, city: &CitySettings, contacts: &[DeskContact]) -> f32 {
+    let h = 8.0 + contacts.len() as f32 * 11.0;
+    s.rect(LEFT, y, WIDTH, h, 1.2);
+    s.text(LEFT + 3.0, y + 2.0, 11.0, Weight::Bold, &format!("お問い合わせ・申請先 ({})", city.city_name));
+    let mut yy = y + 8.0;
+    for c in contacts {
+        s.fit_text(LEFT + 3.0, yy, 110.0, 11.0, Weight::Bold, Align::Left, &c.name);
+        s.fit_text(LEFT + 115.0, yy, 62.0, 12.0, Weight::Bold, Align::Right, &format!("電話 {}", c.phone));
+        let where_when = [c.place.as_str(), c.hours.as_str()].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join("  ");
+        s.fit_text(LEFT + 3.0, yy + 5.0, WIDTH - 6.0, 9.5, Weight::Regular, Align::Left, &where_when);
+        yy += 11.0;
+    }
+    y + h
+}
+
+/// The 連携票 of one referral.
+pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, from: &DeskContact, to: &DeskContact, today: NaiveDate) {
+    s.fit_text(LEFT, 12.0, WIDTH, 17.0, Weight::Bold, Align::Center, "資格確認書 連携票 (連携依頼)");
+    s.fit_text(LEFT, 24.0, WIDTH, 10.0, Weight::Regular, Align::Right, &format!("連携依頼番号 {}   印刷日 {}", r.id, wareki::format(today)));
+    let mut y = 31.0;
+    y = section_title(s, y, "依頼");
+    field(s, LEFT, y, LABEL_W, 60.0, 8.0, "依頼元", &from.name);
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "依頼先", &to.name);
+    y += 8.0;
+    field(s, LEFT, y, LABEL_W, 60.0, 8.0, "送付日", &wareki::format(r.sent_on));
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "担当者", &r.sent_by);
+    y += 8.0;
+    field(s, LEFT, y, LABEL_W, 60.0, 8.0, "状態", r.status_label);
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "依頼元 電話", &from.phone);
+    y += 11.0;
+    y = section_title(s, y, "対象者");
+    field(s, LEFT, y, LABEL_W, 60.0, 7.0, "フリガナ", &p.kana);
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 7.0, "宛名番号", &p.atena_no);
+    y += 7.0;
+    field(s, LEFT, y, LABEL_W, 60.0, 10.0, "氏名", &p.name);
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+    y += 10.0;
+    let address = if p.protected { MASKED.to_string() } else { postal_address(&p.postal_code, &p.address) };
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &address);
+    y += 8.0;
+    field(s, LEFT, y, LABEL_W, 60.0, 8.0, "保険", p.scheme.label());
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "カード", &format!("{} / {}", p.mynumber_card.label(), p.registration.label()));
+    y += 8.0;
+    let reasons: Vec<&str> = p.reasons.iter().map(|r| r.label()).collect();
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "配慮理由", &reasons.join("、"));
+    y += 8.0;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 14.0, "交付経路", &format!("{} [{}] {}", route.label, route.r_numbers.join(", "), route.explanation));
+    y += 17.0;
+    y = section_title(s, y, "依頼の内容");
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 24.0, "依頼の理由", &r.reason);
+    y += 24.0;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "申請者の候補", &r.proposed_applicant);
+    y += 10.0;
+    if !r.return_reason.is_empty() {
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 12.0, "差戻しの理由", &r.return_reason);
+        y += 12.0;
+    }
+    y += 3.0;
+    y = section_title(s, y, "やりとり");
+    let thread: String = r.comments.iter().map(|c| format!("{} {}: {}", c.at.replace('T', " "), c.name, c.body)).collect::<Vec<_>>().join("\n");
+    let h = (270.0 - y).max(20.0);
+    s.rect(LEFT, y, WIDTH, h, 0.6);
+    s.text_box(LEFT + 2.0, y + 2.0, WIDTH - 4.0, h - 4.0, 10.0, Weight::Regular, if thread.is_empty() { "(なし)" } else { &thread });
+    footer(s, "この連携票には個人番号を記入しないでください。支援措置の対象者の住所は記載しません。");
+}

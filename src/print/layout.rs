@@ -1,0 +1,363 @@
+//! A small layout layer over printpdf: a millimetre grid with a top-left origin, text measured
+//! from the font's advances, Japanese line breaking with kinsoku, shrink-to-fit, ruled boxes and
+//! checkboxes drawn as shapes.
+
+use std::sync::OnceLock;
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder,
+};
+
+/// BIZ UD Gothic (Morisawa, SIL OFL 1.1; see assets/fonts/OFL.txt): a universal-design face that
+/// elderly and low-vision readers find easy to read.
+const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Regular.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Bold.ttf");
+
+pub const A4_W: f32 = 210.0;
+pub const A4_H: f32 = 297.0;
+const PT_TO_MM: f32 = 25.4 / 72.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+struct Face {
+    pdf: ParsedFont,
+    metrics: ttf_parser::Face<'static>,
+    upem: f32,
+    ascender: f32,
+}
+
+impl Face {
+    fn load(bytes: &'static [u8]) -> Face {
+        let metrics = ttf_parser::Face::parse(bytes, 0).expect("the bundled font parses");
+        let pdf = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses for PDF");
+        let upem = metrics.units_per_em() as f32;
+        let ascender = metrics.ascender() as f32 / upem;
+        Face { pdf, metrics, upem, ascender }
+    }
+
+    /// Advance of `c` in ems; a character the font lacks measures as one em (it is refused
+    /// before printing anyway, see [`missing_glyphs`]).
+    fn advance(&self, c: char) -> f32 {
+        self.metrics
+            .glyph_index(c)
+            .and_then(|g| self.metrics.glyph_hor_advance(g))
+            .map(|a| a as f32 / self.upem)
+            .unwrap_or(1.0)
+    }
+}
+
+struct Fonts {
+    regular: Face,
+    bold: Face,
+}
+
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| Fonts { regular: Face::load(REGULAR_TTF), bold: Face::load(BOLD_TTF) })
+}
+
+fn face(w: Weight) -> &'static Face {
+    match w {
+        Weight::Regular => &fonts().regular,
+        Weight::Bold => &fonts().bold,
+    }
+}
+
+/// Width of `text` in millimetres at `size` points.
+pub fn width_mm(text: &str, size: f32, weight: Weight) -> f32 {
+    let f = face(weight);
+    text.chars().map(|c| f.advance(c)).sum::<f32>() * size * PT_TO_MM
+}
+
+/// Characters of `text` that would print as empty boxes: code points the font has no glyph for,
+/// and private-use code points (外字) whatever the font says.
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    let f = &fonts().regular.metrics;
+    let mut out: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .filter(|&c| {
+            let private = matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+            private || f.glyph_index(c).is_none()
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Characters that must not begin a line (行頭禁則).
+const NO_START: &str = "、。，．,.・：；？！!?)）」』】〕〉》］｝ー―～ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞヽヾ％%";
+/// Characters that must not end a line (行末禁則).
+const NO_END: &str = "「『（(【〔〈《［｛";
+
+fn units(text: &str) -> Vec<String> {
+    // Runs of ASCII letters and digits stay together (a phone number, a URL); every other
+    // character is its own unit, because Japanese breaks between any two characters.
+    let mut out: Vec<String> = Vec::new();
+    for c in text.chars() {
+        let ascii_word = c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ':' | '.' | '@' | '_');
+        match out.last_mut() {
+            Some(last) if ascii_word && last.chars().last().is_some_and(|l| l.is_ascii_alphanumeric() || matches!(l, '-' | '/' | ':' | '.' | '@' | '_')) => last.push(c),
+            _ => out.push(c.to_string()),
+        }
+    }
+    out
+}
+
+/// Breaks `text` into lines no wider than `width` mm, with kinsoku: no line starts with 、。」ー
+/// or small kana, none ends with 「（. Explicit newlines are kept.
+pub fn wrap(text: &str, width: f32, size: f32, weight: Weight) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line: Vec<String> = Vec::new();
+        let mut w = 0.0;
+        for unit in units(para) {
+            let uw = width_mm(&unit, size, weight);
+            if w + uw > width + 0.01 && !line.is_empty() {
+                let mut carry: Vec<String> = Vec::new();
+                let starts_bad = |carry: &[String], unit: &str| {
+                    let first = carry.first().map(String::as_str).unwrap_or(unit);
+                    first.chars().next().is_some_and(|c| NO_START.contains(c))
+                };
+                while starts_bad(&carry, &unit) && line.len() > 1 {
+                    carry.insert(0, line.pop().expect("line has more than one unit"));
+                }
+                while line.last().and_then(|u| u.chars().last()).is_some_and(|c| NO_END.contains(c)) && line.len() > 1 {
+                    carry.insert(0, line.pop().expect("line has more than one unit"));
+                }
+                lines.push(line.concat().trim_end().to_string());
+                line = carry.into_iter().skip_while(|u| u == " ").collect();
+                w = line.iter().map(|u| width_mm(u, size, weight)).sum();
+                if line.is_empty() && unit == " " {
+                    continue;
+                }
+            }
+            w += uw;
+            line.push(unit);
+        }
+        lines.push(line.concat().trim_end().to_string());
+    }
+    lines
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// One PDF being drawn: pages of operations in millimetres from the top-left corner.
+pub struct Sheet {
+    doc: PdfDocument,
+    regular: FontId,
+    bold: FontId,
+    pages: Vec<PdfPage>,
+    ops: Vec<Op>,
+    /// Text that did not fit its box even at the smallest size; reported to the caller.
+    pub overflow: Vec<String>,
+    /// Characters the font lacks, with the text they were in; the document is refused.
+    pub missing: Vec<(char, String)>,
+    /// While true, drawing only measures: nothing is added to the page.
+    pub measuring: bool,
+}
+
+fn pt(mm: f32) -> Pt {
+    Mm(mm).into()
+}
+
+fn point(x: f32, y: f32) -> Point {
+    Point { x: pt(x), y: pt(A4_H - y) }
+}
+
+impl Sheet {
+    pub fn new(title: &str) -> Sheet {
+        let mut doc = PdfDocument::new(title);
+        let regular = doc.add_font(&fonts().regular.pdf);
+        let bold = doc.add_font(&fonts().bold.pdf);
+        Sheet { doc, regular, bold, pages: Vec::new(), ops: Vec::new(), overflow: Vec::new(), missing: Vec::new(), measuring: false }
+    }
+
+    /// Ends the current page (if it has anything) and starts a new one.
+    pub fn new_page(&mut self) {
+        if !self.ops.is_empty() {
+            let ops = std::mem::take(&mut self.ops);
+            self.pages.push(PdfPage::new(Mm(A4_W), Mm(A4_H), ops));
+        }
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len() + usize::from(!self.ops.is_empty())
+    }
+
+    /// Draws one line of text whose top is at `y`.
+    pub fn text(&mut self, x: f32, y: f32, size: f32, weight: Weight, s: &str) {
+        if s.is_empty() || self.measuring {
+            return;
+        }
+        for c in missing_glyphs(s) {
+            if !self.missing.iter().any(|(m, _)| *m == c) {
+                self.missing.push((c, s.to_string()));
+            }
+        }
+        let baseline = y + face(weight).ascender * size * PT_TO_MM;
+        let font = match weight {
+            Weight::Regular => self.regular.clone(),
+            Weight::Bold => self.bold.clone(),
+        };
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)) },
+            Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
+            Op::SetTextCursor { pos: point(x, baseline) },
+            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// One line aligned within `[x, x + w]`, shrunk until it fits (never below 5 pt).
+    pub fn fit_text(&mut self, x: f32, y: f32, w: f32, size: f32, weight: Weight, align: Align, s: &str) {
+        let mut size = size;
+        while size > 5.0 && width_mm(s, size, weight) > w {
+            size -= 0.5;
+        }
+        let tw = width_mm(s, size, weight);
+        if tw > w + 0.5 && !self.measuring {
+            self.overflow.push(s.to_string());
+        }
+        let x0 = match align {
+            Align::Left => x,
+            Align::Center => x + (w - tw) / 2.0,
+            Align::Right => x + w - tw,
+        };
+        self.text(x0, y, size, weight, s);
+    }
+
+    /// Wrapped text from `y` down, `line_gap` times the size apart; returns the height used.
+    pub fn paragraph(&mut self, x: f32, y: f32, w: f32, size: f32, weight: Weight, s: &str) -> f32 {
+        let lh = size * PT_TO_MM * 1.5;
+        let lines = wrap(s, w, size, weight);
+        for (i, l) in lines.iter().enumerate() {
+            self.text(x, y + i as f32 * lh, size, weight, l);
+        }
+        lines.len() as f32 * lh
+    }
+
+    /// Wrapped text inside a box, shrunk until every line fits its width and height.
+    pub fn text_box(&mut self, x: f32, y: f32, w: f32, h: f32, size: f32, weight: Weight, s: &str) {
+        let mut size = size;
+        loop {
+            let lh = size * PT_TO_MM * 1.35;
+            let lines = wrap(s, w, size, weight);
+            let fits = lines.len() as f32 * lh <= h + 0.01 && lines.iter().all(|l| width_mm(l, size, weight) <= w + 0.01);
+            if fits || size <= 5.0 {
+                if !fits && !self.measuring {
+                    self.overflow.push(s.to_string());
+                }
+                // Centre the block vertically when it is a single line in a taller box.
+                let top = if lines.len() == 1 { y + (h - lh) / 2.0 + (lh - size * PT_TO_MM) / 2.0 } else { y };
+                for (i, l) in lines.iter().enumerate() {
+                    self.text(x, top + i as f32 * lh, size, weight, l);
+                }
+                return;
+            }
+            size -= 0.5;
+        }
+    }
+
+    fn stroke_path(&mut self, pts: &[(f32, f32)], closed: bool, thickness: f32) {
+        if self.measuring {
+            return;
+        }
+        self.ops.extend([
+            Op::SetOutlineColor { col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)) },
+            Op::SetOutlineThickness { pt: Pt(thickness) },
+            Op::DrawLine {
+                line: Line { points: pts.iter().map(|&(x, y)| LinePoint { p: point(x, y), bezier: false }).collect(), is_closed: closed },
+            },
+        ]);
+    }
+
+    pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {
+        self.stroke_path(&[(x1, y1), (x2, y2)], false, thickness);
+    }
+
+    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32) {
+        self.stroke_path(&[(x, y), (x + w, y), (x + w, y + h), (x, y + h)], true, thickness);
+    }
+
+    /// A filled rectangle in a grey level (0 black, 1 white).
+    pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, gray: f32) {
+        if self.measuring {
+            return;
+        }
+        let ring = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)];
+        self.ops.extend([
+            Op::SetFillColor { col: Color::Rgb(Rgb::new(gray, gray, gray, None)) },
+            Op::DrawPolygon {
+                polygon: Polygon {
+                    rings: vec![PolygonRing { points: ring.iter().map(|&(px, py)| LinePoint { p: point(px, py), bezier: false }).collect() }],
+                    mode: PaintMode::Fill,
+                    winding_order: WindingOrder::NonZero,
+                },
+            },
+            Op::SetFillColor { col: Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)) },
+        ]);
+    }
+
+    /// A square checkbox with its top-left at (x, y); a tick drawn as two strokes when checked
+    /// (☑ is not in the font).
+    pub fn checkbox(&mut self, x: f32, y: f32, size: f32, checked: bool) {
+        self.rect(x, y, size, size, 0.8);
+        if checked {
+            self.stroke_path(&[(x + size * 0.2, y + size * 0.5), (x + size * 0.42, y + size * 0.78), (x + size * 0.82, y + size * 0.18)], false, 1.4);
+        }
+    }
+
+    /// A labelled checkbox; returns the x after the label.
+    pub fn check_label(&mut self, x: f32, y: f32, size: f32, checked: bool, label: &str) -> f32 {
+        let box_mm = size * PT_TO_MM * 0.95;
+        self.checkbox(x, y + 0.2, box_mm, checked);
+        self.text(x + box_mm + 1.2, y, size, Weight::Regular, label);
+        x + box_mm + 1.2 + width_mm(label, size, Weight::Regular) + 4.0
+    }
+
+    /// Finishes the document; fonts are subset to the glyphs used.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.new_page();
+        let opts = PdfSaveOptions { subset_fonts: true, optimize: true, ..Default::default() };
+        let mut warnings = Vec::new();
+        self.doc.with_pages(std::mem::take(&mut self.pages)).save(&opts, &mut warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinsoku_keeps_punctuation_off_line_starts() {
+        // Width for exactly five full-width characters at 10 pt.
+        let w = width_mm("あいうえお", 10.0, Weight::Regular);
+        let lines = wrap("あいうえお。かきくけこ", w, 10.0, Weight::Regular);
+        assert!(lines.iter().all(|l| !l.starts_with('。')), "{lines:?}");
+        assert_eq!(lines.concat(), "あいうえお。かきくけこ");
+        let lines = wrap("あいうえ「かきくけこ」", w, 10.0, Weight::Regular);
+        assert!(lines.iter().all(|l| !l.ends_with('「')), "{lines:?}");
+        let lines = wrap("あいうえおっと", w, 10.0, Weight::Regular);
+        assert!(lines.iter().all(|l| !l.starts_with('っ')), "{lines:?}");
+        let lines = wrap("電話 0120-000-101 まで", width_mm("電話 0120-0", 10.0, Weight::Regular), 10.0, Weight::Regular);
+        assert!(lines.iter().any(|l| l.contains("0120-000-101")), "{lines:?}");
+    }
+
+    #[test]
+    fn private_use_and_unknown_characters_are_reported() {
+        assert_eq!(missing_glyphs("山田\u{E000}太郎"), vec!['\u{E000}']);
+        assert!(missing_glyphs("髙橋 﨑 令和").is_empty());
+    }
+}

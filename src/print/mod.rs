@@ -1,0 +1,254 @@
+//! Printing: pre-filled application forms, 委任状, facility batches, referral sheets and the
+//! notice's handouts, as A4 PDFs made in the core. The shell saves and opens them.
+
+mod forms;
+mod handouts;
+pub mod layout;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::application::{self, AppScheme, Application, ApplicationError};
+use crate::audit::{self, Action};
+use crate::facility::{self, FacilityError};
+use crate::leaflet::{self, Leaflet};
+use crate::person::{self, PersonError, Scheme};
+use crate::policy::{self, RouteKind};
+use crate::referral::{self, ReferralError};
+use crate::settings::{self, DeskContact, SettingsError};
+use crate::staff::{Actor, Desk};
+use crate::store::Store;
+
+pub use forms::FormData;
+
+/// A finished PDF with what the counter should know about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Printed {
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    pub documents: usize,
+    /// Japanese notes for the counter (overtaken statements left out, text shrunk …).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrintError {
+    #[error("フォントにない文字 (外字など) があるため印刷できません: {0}。該当する項目を標準の文字に直してから印刷してください")]
+    MissingGlyphs(String),
+    #[error("{0}")]
+    NothingToPrint(String),
+    #[error("印刷部数は1から100までで指定してください (指定: {0})")]
+    BadCopies(u32),
+    #[error(transparent)]
+    Person(#[from] PersonError),
+    #[error(transparent)]
+    Application(#[from] ApplicationError),
+    #[error(transparent)]
+    Facility(#[from] FacilityError),
+    #[error(transparent)]
+    Referral(#[from] ReferralError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
+    Policy(#[from] policy::PolicyError),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl PrintError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PrintError::MissingGlyphs(_) => "print.missing_glyphs",
+            PrintError::NothingToPrint(_) => "print.nothing_to_print",
+            PrintError::BadCopies(_) => "print.bad_copies",
+            PrintError::Person(e) => e.code(),
+            PrintError::Application(e) => e.code(),
+            PrintError::Facility(e) => e.code(),
+            PrintError::Referral(e) => e.code(),
+            PrintError::Settings(e) => e.code(),
+            PrintError::Policy(e) => e.code(),
+            PrintError::Db(_) => "print.db",
+        }
+    }
+}
+
+fn finish(sheet: layout::Sheet, documents: usize, mut warnings: Vec<String>) -> Result<Printed, PrintError> {
+    if !sheet.missing.is_empty() {
+        let list: Vec<String> = sheet.missing.iter().map(|(c, ctx)| format!("「{ctx}」の U+{:04X}", *c as u32)).collect();
+        return Err(PrintError::MissingGlyphs(list.join("、")));
+    }
+    for o in &sheet.overflow {
+        warnings.push(format!("「{o}」が欄に収まりきりません。印刷結果を確認してください"));
+    }
+    let pages = sheet.page_count();
+    Ok(Printed { bytes: sheet.finish(), pages, documents, warnings })
+}
+
+/// The contact blocks printed on handouts and letters: the insurer desks where people apply.
+fn insurer_contacts(conn: &Connection) -> Result<Vec<DeskContact>, PrintError> {
+    Ok(vec![settings::desk_contact(conn, Desk::Kokuho)?, settings::desk_contact(conn, Desk::Kouki)?])
+}
+
+fn form_data(conn: &Connection, person_id: i64, app: Option<Application>, today: NaiveDate) -> Result<FormData, PrintError> {
+    let p = person::load(conn, person_id)?;
+    let scheme = match (&app, p.scheme) {
+        (Some(a), _) => a.scheme,
+        (None, Scheme::Kouki) => AppScheme::Kouki,
+        (None, Scheme::Kokuho) => AppScheme::Kokuho,
+        (None, other) => {
+            return Err(PrintError::NothingToPrint(format!(
+                "この方の保険は「{}」のため、市の申請書は印刷できません。加入先の保険者の様式を案内してください",
+                other.label()
+            )))
+        }
+    };
+    let facility = match p.facility_id {
+        Some(f) => Some(facility::load(conn, f)?),
+        None => None,
+    };
+    let had_care_certification: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM touchpoint WHERE person_id = ?1 AND kind = 'care_certification')",
+        [p.id],
+        |r| r.get(0),
+    )?;
+    Ok(FormData {
+        city: settings::city(conn)?,
+        contact: settings::desk_contact(conn, if scheme == AppScheme::Kouki { Desk::Kouki } else { Desk::Kokuho })?,
+        person: p,
+        application: app,
+        facility,
+        scheme,
+        had_care_certification,
+        today,
+    })
+}
+
+/// A pre-filled 資格確認書交付申請書 for a person (from an application if given), followed by a
+/// pre-filled 委任状 whenever the proxy's authority needs one.
+pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    let conn = store.conn();
+    let app = match application_id {
+        Some(id) => {
+            let a = application::load(conn, id)?;
+            if a.person_id != person_id {
+                return Err(PrintError::NothingToPrint(format!("申請 ID {id} はこの方 (ID {person_id}) の申請ではありません")));
+            }
+            Some(a)
+        }
+        None => None,
+    };
+    let data = form_data(conn, person_id, app, now.date())?;
+    let mut sheet = layout::Sheet::new(&format!("資格確認書交付申請書 {}", data.person.name));
+    forms::application_form(&mut sheet, &data);
+    let mut documents = 1;
+    if data.needs_delegation_letter() {
+        sheet.new_page();
+        forms::delegation_letter(&mut sheet, &data);
+        documents += 1;
+    }
+    let printed = finish(sheet, documents, vec![])?;
+    store.write(|tx| {
+        audit::record(tx, actor, now, Action::Print, "person", Some(person_id), serde_json::json!({"document": "application_form", "application_id": application_id}))
+    })?;
+    Ok(printed)
+}
+
+/// A facility campaign batch (R6): a cover letter to the facility, then the pre-filled forms and
+/// 委任状 of every resident who needs one, all in one PDF.
+pub fn facility_batch(store: &mut Store, actor: &Actor, facility_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    let conn = store.conn();
+    let today = now.date();
+    let f = facility::load(conn, facility_id)?;
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT id FROM person WHERE facility_id = ?1 ORDER BY kana_norm, id")?;
+        let ids = stmt.query_map([facility_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        ids
+    };
+    let rules = policy::rules(conn)?;
+    let mut residents = Vec::new();
+    for id in ids {
+        let p = person::load(conn, id)?;
+        if !matches!(p.scheme, Scheme::Kokuho | Scheme::Kouki) {
+            continue;
+        }
+        let facts = policy::Facts::of(conn, &p, today)?;
+        let route = policy::evaluate(&rules, p.scheme, &facts, today);
+        let busy: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND status IN ('received', 'reviewing', 'decided', 'at_renewal', 'issued'))",
+            [id],
+            |r| r.get(0),
+        )?;
+        if busy || !matches!(route.kind, RouteKind::OnApplication | RouteKind::NotNeeded | RouteKind::CheckRegistration) {
+            continue;
+        }
+        residents.push(form_data(conn, id, None, today)?.as_facility_proxy(&f));
+    }
+    if residents.is_empty() {
+        return Err(PrintError::NothingToPrint(format!("{} には、申請書の作成が必要な入所者がいません (申請済みまたは職権交付の対象です)", f.name)));
+    }
+    let city = settings::city(conn)?;
+    let contacts = insurer_contacts(conn)?;
+    let mut sheet = layout::Sheet::new(&format!("資格確認書 代理申請のお願い {}", f.name));
+    forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &residents, today);
+    let mut documents = 1;
+    for r in &residents {
+        sheet.new_page();
+        forms::application_form(&mut sheet, r);
+        documents += 1;
+        if r.needs_delegation_letter() {
+            sheet.new_page();
+            forms::delegation_letter(&mut sheet, r);
+            documents += 1;
+        }
+    }
+    let printed = finish(sheet, documents, vec![])?;
+    store.write(|tx| {
+        audit::record(tx, actor, now, Action::Print, "facility", Some(facility_id), serde_json::json!({"document": "facility_batch", "residents": residents.len()}))
+    })?;
+    Ok(printed)
+}
+
+/// A 連携票 for one referral.
+pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    let conn = store.conn();
+    let r = referral::load(conn, referral_id)?;
+    let p = person::load(conn, r.person_id)?;
+    let route = policy::route_of(conn, &p, now.date())?;
+    let from = settings::desk_contact(conn, r.from_desk)?;
+    let to = settings::desk_contact(conn, r.to_desk)?;
+    let mut sheet = layout::Sheet::new(&format!("連携票 {}", r.id));
+    forms::referral_sheet(&mut sheet, &r, &p, &route, &from, &to, now.date());
+    let printed = finish(sheet, 1, vec![])?;
+    store.write(|tx| audit::record(tx, actor, now, Action::Print, "referral", Some(referral_id), serde_json::json!({"document": "referral_sheet"})))?;
+    Ok(printed)
+}
+
+/// 別添1 (two pages), 別添2 or the 別添3 poster with the city's contact block, `copies` times.
+/// Statements overtaken by their date are left out unless settings say otherwise, and the
+/// counter is told.
+pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    if !(1..=100).contains(&copies) {
+        return Err(PrintError::BadCopies(copies));
+    }
+    let conn = store.conn();
+    let today = now.date();
+    let warnings: Vec<String> = leaflet::check_statements(conn, which, today)?.into_iter().map(|c| c.message).filter(|m| !m.is_empty()).collect();
+    let content = leaflet::resolved_content(conn, which, today)?;
+    let city = settings::city(conn)?;
+    let contacts = insurer_contacts(conn)?;
+    let edition = leaflet::current_edition(conn, which, today)?;
+    let mut sheet = layout::Sheet::new(&format!("{} {}", which.label(), content.title));
+    for copy in 0..copies {
+        for (i, page) in content.pages.iter().enumerate() {
+            if copy > 0 || i > 0 {
+                sheet.new_page();
+            }
+            handouts::page(&mut sheet, &content, i, page, &city, &contacts, &edition);
+        }
+    }
+    let printed = finish(sheet, copies as usize, warnings)?;
+    store.write(|tx| audit::record(tx, actor, now, Action::Print, "leaflet", None, serde_json::json!({"leaflet": which, "copies": copies})))?;
+    Ok(printed)
+}
