@@ -259,8 +259,9 @@ impl Sheet {
                 if !fits && !self.measuring {
                     self.overflow.push(s.to_string());
                 }
-                // Centre the block vertically when it is a single line in a taller box.
-                let top = if lines.len() == 1 { y + (h - lh) / 2.0 + (lh - size * PT_TO_MM) / 2.0 } else { y };
+                // A single line in a cell-sized box is centred vertically; text in a large
+                // box starts at its top, like handwriting would.
+                let top = if lines.len() == 1 && h < lh * 2.5 { y + (h - lh) / 2.0 + (lh - size * PT_TO_MM) / 2.0 } else { y };
                 for (i, l) in lines.iter().enumerate() {
                     self.text(x, top + i as f32 * lh, size, weight, l);
                 }

@@ -8,14 +8,24 @@ use hairyo::Paged;
 pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> String) -> Result<(), super::commands::CliError> {
     if json {
         let text = serde_json::to_string_pretty(value).map_err(|e| super::commands::CliError::new("cli.json", e.to_string()))?;
-        println!("{text}");
+        out(&text);
     } else {
         let text = human(value);
         if !text.is_empty() {
-            println!("{}", text.trim_end());
+            out(text.trim_end());
         }
     }
     Ok(())
+}
+
+/// Writes a line to stdout; a closed pipe (`hairyo … | head`) ends the program quietly
+/// instead of panicking.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{text}").and_then(|_| stdout.flush()).is_err() {
+        std::process::exit(0);
+    }
 }
 
 /// The footer of a paged list: "1–50件 / 全2,000件".

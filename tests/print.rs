@@ -1,0 +1,255 @@
+//! Printed documents read back with pdftotext and pdffonts: values, 和暦 dates, contact blocks,
+//! masking, 委任状, batches and overtaken statements.
+
+mod common;
+
+use std::process::Command;
+
+use common::{at, holder, World};
+use hairyo::application::{self, ApplicationInput, Document};
+use hairyo::facility::{self, FacilityInput};
+use hairyo::leaflet::{self, Leaflet, StatementMode};
+use hairyo::print;
+use hairyo::referral::{self, ReferralInput};
+
+fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new(name)
+        .args(args)
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed to read PDFs back (poppler-utils; run the README test command): {e}"));
+    assert!(out.status.success(), "{name} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The text of a PDF with spaces removed, so assertions do not depend on layout spacing.
+fn text(pdf: &[u8]) -> String {
+    tool("pdftotext", &["-layout"], pdf).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn lines(pdf: &[u8]) -> Vec<String> {
+    tool("pdftotext", &[], pdf).lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
+}
+
+fn fonts(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = Command::new("pdffonts").arg(&path).output().expect("pdffonts (poppler-utils)");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn proxy_application(w: &mut World, person_id: i64, authority: &str) -> i64 {
+    let clerk = w.actor("kokuho_clerk");
+    let input = ApplicationInput {
+        person_id,
+        applicant: "proxy".into(),
+        authority: authority.into(),
+        proxy_name: "代理 一郎".into(),
+        proxy_kana: "だいり いちろう".into(),
+        proxy_address: "見本市本町2丁目2番2号".into(),
+        proxy_phone: "090-0000-1111".into(),
+        proxy_relationship: "長男".into(),
+        delivery: "proxy".into(),
+        reasons: vec!["dementia".into()],
+        ..Default::default()
+    };
+    application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application.id
+}
+
+#[test]
+fn application_form_reads_back_with_values_wareki_and_contact() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.name = "髙橋 眞一".into();
+        i.kana = "タカハシ シンイチ".into();
+        i.birth_date = "1989-01-07".into();
+        i.sex = "male".into();
+        i.insurer_no = hairyo::validate::insurer_number_with_check("00000");
+        i.card_symbol = "見01".into();
+        i.card_number = "123456".into();
+        i.card_branch = "01".into();
+        i.householder = "髙橋 一郎".into();
+        i.phone = "048-000-1234".into();
+        i.reasons = vec!["dementia".into()];
+    });
+    let app = proxy_application(&mut w, p.id, "relative");
+    let admin = w.admin.clone();
+    let printed = print::application_form(&mut w.store, &admin, p.id, Some(app), at("2026-11-25")).unwrap();
+    assert_eq!(printed.pages, 2, "a relative in another household needs a 委任状");
+    let t = text(&printed.bytes);
+    for want in [
+        "国民健康保険資格確認書交付申請書", "見本市長様", "令和8年11月25日", "髙橋眞一", "タカハシシンイチ", "昭和64年1月7日",
+        "記号見01", "番号123456", "枝番01", "髙橋一郎", "代理一郎", "ダイリイチロウ", "長男", "見本市本町2丁目2番2号",
+        "個人番号", "市使用欄", "委任状(本人から代理人へ)", "代理人の本人確認書類", "委任状", "0120-000-101",
+    ] {
+        assert!(t.contains(want), "{want} missing in {t}");
+    }
+    let f = fonts(&printed.bytes);
+    assert!(f.contains("BIZUDGothic-Regular") && f.contains("BIZUDGothic-Bold"), "{f}");
+    for line in f.lines().filter(|l| l.contains("BIZUD")) {
+        // pdffonts columns: emb sub uni are all "yes" for an embedded subset; the name has a
+        // six-letter subset tag.
+        assert!(line.contains("yes yes yes"), "not an embedded subset: {line}");
+        assert_eq!(line.find('+'), Some(6), "{line}");
+    }
+    assert!(printed.bytes.len() < 120_000, "two pages should stay small: {}", printed.bytes.len());
+}
+
+#[test]
+fn same_household_proxy_needs_no_delegation_letter_and_kouki_form_says_so() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1940-02-02".into();
+        i.card_number = "12345678".into();
+    });
+    let clerk = w.actor("kouki_clerk");
+    let input = ApplicationInput {
+        person_id: p.id,
+        applicant: "proxy".into(),
+        authority: "same_household".into(),
+        proxy_name: "見本 次郎".into(),
+        proxy_address: "見本市中央町1丁目1番1号".into(),
+        proxy_relationship: "同居の子".into(),
+        ..Default::default()
+    };
+    let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application;
+    let printed = print::application_form(&mut w.store, &clerk, p.id, Some(a.id), at("2026-11-25")).unwrap();
+    assert_eq!(printed.pages, 1);
+    let t = text(&printed.bytes);
+    assert!(t.contains("後期高齢者医療資格確認書交付申請書"), "{t}");
+    assert!(t.contains("見本県後期高齢者医療広域連合長様"));
+    assert!(t.contains("被保険者番号12345678"));
+    assert!(!t.contains("委任する事項"));
+}
+
+#[test]
+fn protected_address_never_printed_only_the_safe_address() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.address = "見本市秘密町9丁目9番9号".into();
+        i.protected = true;
+        i.safe_postal_code = "000-9999".into();
+        i.safe_address = "見本市役所保険年金課気付".into();
+        i.reasons = vec!["other".into()];
+    });
+    let admin = w.admin.clone();
+    let printed = print::application_form(&mut w.store, &admin, p.id, None, at("2026-11-25")).unwrap();
+    let t = text(&printed.bytes);
+    assert!(!t.contains("秘密町"), "{t}");
+    assert!(t.contains("支援措置のため記載しません"));
+    assert!(t.contains("見本市役所保険年金課気付"));
+    // The 連携票 masks it too.
+    let cw = w.actor("kaigo_cw");
+    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請支援".into(), ..Default::default() }, at("2026-11-25")).unwrap();
+    let sheet = print::referral_sheet(&mut w.store, &cw, r.id, at("2026-11-25")).unwrap();
+    let t = text(&sheet.bytes);
+    assert!(!t.contains("秘密町") && t.contains("申請支援") && t.contains("連携票"), "{t}");
+}
+
+#[test]
+fn private_use_characters_are_refused_before_printing() {
+    let mut w = World::new();
+    let p = w.person(|i| i.name = "見本 \u{E0A1}子".into());
+    let admin = w.admin.clone();
+    let err = print::application_form(&mut w.store, &admin, p.id, None, at("2026-11-25")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "print.missing_glyphs");
+    assert!(err.to_string().contains("U+E0A1"), "{err}");
+}
+
+#[test]
+fn leaflets_carry_contact_block_source_line_and_no_line_starts_with_punctuation() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    hairyo::settings::set_desk_contact(
+        &mut w.store, &admin,
+        &hairyo::settings::DeskContact { desk: hairyo::staff::Desk::Kokuho, name: "見本市 国保年金課".into(), phone: "0120-111-222".into(), hours: "平日 9時～17時".into(), place: "本庁舎1階".into() },
+        at("2026-11-01"),
+    ).unwrap();
+    for (which, pages, phrase) in [(Leaflet::Bessou1, 2, "代理申請も可能です"), (Leaflet::Bessou2, 1, "目視での本人確認"), (Leaflet::Bessou3, 1, "マイナ保険証のメリット")] {
+        let printed = print::leaflet(&mut w.store, &admin, which, 1, at("2026-11-25")).unwrap();
+        assert_eq!(printed.pages, pages, "{which:?}");
+        let t = text(&printed.bytes);
+        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", which.label()] {
+            assert!(t.contains(want), "{which:?}: {want} missing");
+        }
+        for l in lines(&printed.bytes) {
+            assert!(!l.starts_with(['。', '、', '」', 'ー', 'っ', 'ゃ', 'ゅ', 'ょ']), "{which:?}: line starts with punctuation: {l}");
+        }
+    }
+    let twice = print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 3, at("2026-11-25")).unwrap();
+    assert_eq!(twice.pages, 6);
+}
+
+#[test]
+fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let line = "令和8年7月までの間";
+    let before = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-07-31")).unwrap();
+    assert!(text(&before.bytes).contains(line));
+    assert!(before.warnings.is_empty());
+    let after = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-01")).unwrap();
+    assert!(!text(&after.bytes).contains(line));
+    assert!(after.warnings.iter().any(|m| m.contains("令和8年7月31日を過ぎている")), "{:?}", after.warnings);
+    let checks = leaflet::check_statements(w.store.conn(), Leaflet::Bessou3, common::date("2026-08-01")).unwrap();
+    assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken));
+
+    leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Replace, "※後期高齢者医療制度の方は、見本市の案内をご覧ください。", at("2026-08-02")).unwrap();
+    let replaced = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap();
+    let t = text(&replaced.bytes);
+    assert!(t.contains("見本市の案内をご覧ください") && !t.contains(line));
+    leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Keep, "", at("2026-08-02")).unwrap();
+    assert!(text(&print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap().bytes).contains(line));
+    // Only administrators decide this.
+    let cw = w.actor("kaigo_cw");
+    assert!(leaflet::set_statement(&mut w.store, &cw, "b3-kouki-provisional", StatementMode::Omit, "", at("2026-08-02")).is_err());
+}
+
+#[test]
+fn facility_batch_is_one_pdf_with_cover_letter_forms_and_delegations() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let f = facility::add(&mut w.store, &admin, &FacilityInput { name: "児童養護施設 みほん学園".into(), kind: "children".into(), address: "見本市若葉町3番地".into(), phone: "0120-000-333".into(), ..Default::default() }, at("2025-05-01")).unwrap();
+    let names = ["見本 一子", "見本 二子", "見本 三子"];
+    for n in names {
+        w.person(|i| {
+            holder(i);
+            i.name = n.into();
+            i.birth_date = "2014-04-04".into();
+            i.facility_id = Some(f.id);
+            i.reasons = vec!["child".into(), "facility".into()];
+            i.legal_rep_kind = "parent".into();
+            i.legal_rep_name = "親権 太郎".into();
+        });
+    }
+    // One resident already applied: not in the batch.
+    let done = w.person(|i| {
+        holder(i);
+        i.name = "申請 済子".into();
+        i.facility_id = Some(f.id);
+        i.reasons = vec!["facility".into()];
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: done.id, ..Default::default() }, at("2026-11-20")).unwrap();
+    application::check_document(&mut w.store, &clerk, a.application.id, Document::ApplicantId, true, at("2026-11-20")).unwrap();
+
+    let printed = print::facility_batch(&mut w.store, &admin, f.id, at("2026-11-25")).unwrap();
+    assert_eq!(printed.pages, 1 + 3 * 2, "cover letter, then form and 委任状 for each child");
+    let t = text(&printed.bytes);
+    assert!(t.contains("児童養護施設みほん学園施設長様") && t.contains("代理申請について"));
+    for n in names {
+        assert!(t.contains(&n.replace(' ', "")), "{n}");
+    }
+    assert!(!t.contains("申請済子"));
+    assert!(t.contains("親権者から施設職員への委任状") || t.contains("親権を行う者として"));
+    assert!(t.contains("暗証番号の管理までは求められていません"), "R11 note in the cover letter");
+}
