@@ -12,13 +12,6 @@ pub struct CmdError {
     pub fields: Vec<FieldError>,
 }
 
-impl CmdError {
-    /// An error raised by the shell itself (start-up, state), not by the core.
-    pub fn shell(code: &str, message: impl Into<String>) -> CmdError {
-        CmdError { code: code.to_string(), message: message.into(), fields: Vec::new() }
-    }
-}
-
 impl<E: Coded> From<E> for CmdError {
     fn from(e: E) -> Self {
         CmdError {

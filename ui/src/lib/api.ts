@@ -165,7 +165,8 @@ export interface LeafletGiven {
 export interface Touchpoint {
   id: number;
   person_id: number;
-  desk: Desk;
+  /** The desk's display name (its contact name from the city settings), not a code. */
+  desk: string;
   staff_login: string;
   date: IsoDate;
   kind: string;

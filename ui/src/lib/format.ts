@@ -1,5 +1,11 @@
 // Number and date formatting for display.
 
+/**
+ * Shown where a field has no value. A full-width hyphen, not an em dash: WebKitGTK drops the
+ * em dash of BIZ UDPGothic at 16 px (seen under Xvfb), leaving an empty cell.
+ */
+export const NONE = "－";
+
 const numberFormat = new Intl.NumberFormat("ja-JP");
 
 /** 2000 → "2,000" */
