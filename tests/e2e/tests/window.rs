@@ -131,12 +131,21 @@ fn seed(db: &Path) {
 }
 
 /// Polls `probe` until it yields a value, or fails with `what` after `WAIT`.
-async fn wait_until<T, F, Fut>(what: &str, mut probe: F) -> T
+async fn wait_until<T, F, Fut>(what: &str, probe: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<T>>,
 {
-    let deadline = Instant::now() + WAIT;
+    wait_longer(what, WAIT, probe).await
+}
+
+/// Like [`wait_until`], for steps known to be slow.
+async fn wait_longer<T, F, Fut>(what: &str, wait: Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + wait;
     loop {
         if let Some(v) = probe().await {
             return v;
@@ -199,9 +208,21 @@ async fn scenario(driver: WebDriver) {
     assert!(!route.trim().is_empty(), "the record shows the route the core decided");
     save_screenshot(&driver, "record.png").await;
 
-    // Back to the list, then narrow it by the family name.
+    // Back to the list: the row just opened has the focus again, and Enter reopens it.
     driver.find(By::Id("back-to-list")).await.expect("back button").click().await.expect("click back");
     wait_until("the list again", || async { (rows(&driver).await.len() as i64 == SEED_PERSONS).then_some(()) }).await;
+    let focused = wait_until("the opened row to have the focus", || async {
+        let active = driver.active_element().await.ok()?;
+        active.attr("data-person-id").await.ok().flatten().filter(|f| *f == id)
+    })
+    .await;
+    driver.active_element().await.expect("focused row").send_keys(Key::Enter).await.expect("press Enter on the row");
+    let reopened = wait_until("the record opened by keyboard", || async { text_of(&driver, "#record-name").await }).await;
+    assert_eq!(reopened.trim(), name.trim(), "Enter on row {focused} opens that person's record");
+    driver.find(By::Id("back-to-list")).await.expect("back button").click().await.expect("click back");
+    wait_until("the list again", || async { (rows(&driver).await.len() as i64 == SEED_PERSONS).then_some(()) }).await;
+
+    // Narrow the list by the family name.
 
     let family = name.split(['\u{3000}', ' ']).next().unwrap_or(&name).to_string();
     let search = driver.find(By::Id("person-search")).await.expect("search box");
@@ -222,11 +243,37 @@ async fn scenario(driver: WebDriver) {
     assert!(narrowed.contains(&format!("全{}件", remaining.len())), "page info counts the results: {narrowed:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn clerk_opens_a_record_and_searches() {
+/// First start on an empty database: the window initialises it and offers demo data.
+async fn first_start(driver: WebDriver) {
+    let button = wait_until("the demo data offer", || async { driver.find(By::Id("load-demo")).await.ok() }).await;
+    let offer = text_of(&driver, "#demo-title").await.unwrap_or_default();
+    assert_eq!(offer, "デモデータを読み込みますか？");
+    assert!(button.text().await.unwrap_or_default().contains("2,000人"), "the button says how many persons it adds");
+    let actor = text_of(&driver, "#actor").await.unwrap_or_default();
+    assert!(actor.contains("管理者"), "the header shows the acting staff member: {actor:?}");
+    button.click().await.expect("click 読み込む");
+    let info = wait_longer("the list of 2,000 demo persons", Duration::from_secs(90), || async {
+        text_of(&driver, "#page-info").await.filter(|t| t.contains('全'))
+    })
+    .await;
+    assert_eq!(info, "1–50件 / 全2,000件");
+    assert_eq!(rows(&driver).await.len(), 50, "a page holds 50 persons");
+    driver.find(By::Id("page-next")).await.expect("next button").click().await.expect("click 次へ");
+    wait_until("the second page", || async {
+        text_of(&driver, "#page-info").await.filter(|t| t.starts_with("51–100件"))
+    })
+    .await;
+}
+
+/// Everything a test needs, located up front so a missing piece fails with a clear message.
+struct Tools {
+    app: PathBuf,
+    tauri_driver: PathBuf,
+}
+
+fn tools() -> Tools {
     let root = workspace_root();
-    let target = target_dir(&root);
-    let app = target.join("debug/hairyo-desktop");
+    let app = target_dir(&root).join("debug/hairyo-desktop");
     if !app.is_file() {
         panic!("e2e: {} is missing; {HOW_TO_RUN}", app.display());
     }
@@ -238,19 +285,27 @@ async fn clerk_opens_a_record_and_searches() {
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         panic!("e2e: no display; run under Xvfb (xvfb-run -a cargo test -p hairyo-e2e) or {HOW_TO_RUN}");
     }
+    Tools { app, tauri_driver }
+}
 
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let db = tmp.path().join("hairyo.db");
-    seed(&db);
-
+/// Starts tauri-driver and the app on `db`, runs `scenario` in the window, and tears it all
+/// down again whether the scenario passed or not.
+async fn with_window<F, Fut>(db: &Path, scenario: F)
+where
+    F: FnOnce(WebDriver) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let tools = tools();
+    let logs = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let native_port = free_port();
-    let mut driver_process = TauriDriver::start(&tauri_driver, port, native_port, &db, tmp.path().join("tauri-driver.log"));
+    let mut driver_process =
+        TauriDriver::start(&tools.tauri_driver, port, native_port, db, logs.path().join("tauri-driver.log"));
     wait_for_port(port, &mut driver_process);
 
     let mut caps = Capabilities::new();
     caps.set("browserName", "wry").expect("capability");
-    caps.set("tauri:options", serde_json::json!({ "application": app })).expect("capability");
+    caps.set("tauri:options", serde_json::json!({ "application": tools.app })).expect("capability");
     let session = match tokio::time::timeout(SESSION_TIMEOUT, WebDriver::new(format!("http://127.0.0.1:{port}"), caps)).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => panic!("e2e: could not start the app through tauri-driver: {e}\n{}", driver_process.log_text()),
@@ -270,4 +325,20 @@ async fn clerk_opens_a_record_and_searches() {
         Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
         Err(_) => panic!("e2e: the scenario did not finish within {SCENARIO_TIMEOUT:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clerk_opens_a_record_and_searches() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    with_window(&db, scenario).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_start_offers_demo_data() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    // No file yet: the app creates the database and initialises it itself.
+    with_window(&tmp.path().join("new.db"), first_start).await;
 }
