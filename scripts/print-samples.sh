@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Regenerates docs/print-samples/: one PNG per printed document at 60 dpi, from fictional data,
+# so a reviewer sees every document without running anything. Needs poppler-utils (pdftoppm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -q --bin hairyo
+out=docs/print-samples
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HAIRYO_DB="$tmp/samples.db" HAIRYO_NOW="2026-11-25T10:00:00"
+h() { target/debug/hairyo "$@"; }
+id() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
+
+h init >/dev/null
+h demo --persons 200 --seed 1 >/dev/null
+p=$(h --json person add --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S20.3.3 --sex male --scheme kokuho \
+      --insurer 000000 --symbol 見01 --number 123456 --branch 01 --householder "髙橋 眞一" --phone 048-000-1234 \
+      --postal 000-0012 --address "見本市中央町1丁目2番3号" --card card --registration registered --reason dementia | id '["id"]')
+a=$(h --json --as kokuho1 application receive --person "$p" --applicant proxy --authority relative \
+      --proxy-name "髙橋 一郎" --proxy-kana "たかはし いちろう" --proxy-address "見本市本町2丁目2番2号" \
+      --proxy-phone 090-0000-1111 --relationship 長男 --delivery proxy --reason dementia | id '["application"]["id"]')
+k=$(h --json person add --name "後期 花子" --kana "コウキ ハナコ" --birth S16.8.2 --sex female --scheme kouki \
+      --number 12345678 --postal 000-0034 --address "見本市若葉町4丁目5番6号" --card face_auth --registration registered \
+      --reason elderly --reason pin | id '["id"]')
+f=$(h --json facility add --name "特別養護老人ホーム みほん苑" --kind elderly --postal 000-0100 --address "見本市緑町1番地" --phone 0120-000-300 | id '["id"]')
+for n in "入所 一子:ニュウショ イチコ" "入所 二郎:ニュウショ ジロウ"; do
+  h person add --name "${n%%:*}" --kana "${n##*:}" --birth S18.1.1 --sex female --scheme kouki --card card \
+    --registration registered --reason facility --facility "$f" >/dev/null
+done
+r=$(h --json --as kaigo1 referral send --person "$p" --reason "要介護認定の申請時に、ご家族から資格確認書の希望がありました。代理申請の案内をお願いします。" \
+      --applicant "長男 (別世帯)" | id '["id"]')
+h --as kokuho1 referral comment "$r" "受理しました。長男の方に来庁いただく予定です。" >/dev/null
+
+h print application --person "$p" --application "$a" -o "$tmp/application.pdf" >/dev/null
+h print application --person "$k" -o "$tmp/application-kouki.pdf" >/dev/null
+h print facility --facility "$f" -o "$tmp/facility.pdf" >/dev/null
+h print referral --referral "$r" -o "$tmp/referral.pdf" >/dev/null
+for l in 1 2 3; do h print leaflet "別添$l" -o "$tmp/bessou$l.pdf" 2>/dev/null >/dev/null; done
+
+mkdir -p "$out"
+rm -f "$out"/*.png
+page() { pdftoppm -r 60 -png -f "$2" -l "$2" -singlefile "$tmp/$1.pdf" "$out/$3"; }
+page application 1 application-kokuho
+page application 2 delegation-letter
+page application-kouki 1 application-kouki
+page facility 1 facility-cover-letter
+page facility 2 facility-resident-form
+page referral 1 referral-sheet
+page bessou1 1 bessou1-front
+page bessou1 2 bessou1-back
+page bessou2 1 bessou2
+page bessou3 1 bessou3-poster
+ls -1 "$out"
