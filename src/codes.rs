@@ -96,5 +96,6 @@ impl_coded!(
     crate::reminder::ReminderError { crate::reminder::ReminderError::Invalid },
     crate::forecast::ForecastError,
     crate::leaflet::LeafletError,
+    crate::search::SearchError,
     crate::print::PrintError,
 );

@@ -13,7 +13,7 @@ use crate::certificate::default_valid_until;
 use crate::person::{Reason, Scheme};
 use crate::staff::{Actor, Desk, Role};
 use crate::store::Store;
-use crate::text::normalize::search_key;
+use crate::text::normalize::{search_key, spaced};
 use crate::validate::insurer_number_with_check;
 
 /// A small, fast, well-mixed generator (SplitMix64); its output never changes between versions.
@@ -199,9 +199,9 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             "INSERT INTO person (atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
                 householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
                 registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
-                safe_postal_code, safe_address, notes, created_at, updated_at)
+                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-                ?24, ?25, ?26, ?27, '', ?28, ?28)",
+                ?24, ?25, ?26, ?27, '', ?28, ?28, ?29, ?30)",
         )?;
         let mut tp_stmt = tx.prepare(
             "INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, wish, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -310,14 +310,15 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 _ => None,
             };
             let householder = if child || rng.chance(30) { format!("{fam}\u{3000}{}", rng.pick(&["太郎", "一郎", "花子"])) } else { name.clone() };
+            let (name_key, kana_key) = (search_key(&name), search_key(&kana));
             person_stmt.execute(params![
-                (base_atena + 1 + i).to_string(), name, kana, search_key(&name), search_key(&kana), birth,
+                (base_atena + 1 + i).to_string(), name, kana, name_key, kana_key, birth,
                 if female { "female" } else { "male" }, postal, address, phone, householder, scheme, insurer, symbol, number,
                 branch, old_expiry, card, registration, rng.chance(2), crate::person::reasons_to_text(&reasons), facility,
                 legal_rep.0, legal_rep.1, protected,
                 if protected { "000-9999" } else { "" },
                 if protected { "見本市役所 保険年金課 気付" } else { "" },
-                stamp
+                stamp, spaced(&name_key), spaced(&kana_key)
             ])?;
             let pid = tx.last_insert_rowid();
             summary.persons += 1;

@@ -17,6 +17,7 @@ pub mod print;
 pub mod record;
 pub mod referral;
 pub mod reminder;
+pub mod search;
 pub mod settings;
 pub mod staff;
 pub mod stats;

@@ -350,21 +350,22 @@ fn check_refs(conn: &Connection, p: &Person, self_id: Option<i64>) -> Result<(),
 /// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit.
 pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
     let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
+    let (name_key, kana_key) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
     let values = params![
-        atena, p.name, p.kana, normalize::search_key(&p.name), normalize::search_key(&p.kana), p.birth_date, p.sex,
+        atena, p.name, p.kana, name_key, kana_key, p.birth_date, p.sex,
         p.postal_code, p.address, p.phone, p.householder, p.scheme, p.insurer_no, p.card_symbol, p.card_number,
         p.card_branch, p.old_card_expiry, p.mynumber_card, p.registration, p.wishes_cancel, reasons_to_text(&p.reasons),
         p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected, p.safe_postal_code, p.safe_address, p.notes,
-        stamp, p.id
+        stamp, p.id, normalize::spaced(&name_key), normalize::spaced(&kana_key)
     ];
     if p.id == 0 {
         conn.execute(
             "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
                 householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
                 registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
-                safe_postal_code, safe_address, notes, created_at, updated_at)
+                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
              VALUES (NULLIF(?30, 0), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29)",
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32)",
             values,
         )?;
         Ok(conn.last_insert_rowid())
@@ -375,7 +376,7 @@ pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i6
                 card_symbol = ?14, card_number = ?15, card_branch = ?16, old_card_expiry = ?17, mynumber_card = ?18,
                 registration = ?19, wishes_cancel = ?20, reasons = ?21, facility_id = ?22, legal_rep_kind = ?23,
                 legal_rep_name = ?24, protected = ?25, safe_postal_code = ?26, safe_address = ?27, notes = ?28,
-                updated_at = ?29
+                updated_at = ?29, name_chars = ?31, kana_chars = ?32
              WHERE id = ?30",
             values,
         )?;
@@ -446,6 +447,44 @@ pub struct PersonFilter {
     pub scheme: Option<Scheme>,
 }
 
+const SUMMARY_SELECT: &str = "SELECT p.id, p.atena_no, p.name, p.kana, p.birth_date, p.sex, p.scheme, p.facility_id, f.name,
+        p.mynumber_card, p.registration, p.protected
+     FROM person p LEFT JOIN facility f ON f.id = p.facility_id";
+
+fn summary_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonSummary> {
+    let birth: NaiveDate = r.get(4)?;
+    let scheme: Scheme = r.get(6)?;
+    Ok(PersonSummary {
+        id: r.get(0)?,
+        atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        name: r.get(2)?,
+        kana: r.get(3)?,
+        birth_date: birth,
+        birth_date_wareki: wareki::format(birth),
+        age: age_on(birth, today),
+        sex: r.get(5)?,
+        scheme,
+        scheme_label: scheme.label(),
+        facility_id: r.get(7)?,
+        facility_name: r.get(8)?,
+        mynumber_card: r.get(9)?,
+        registration: r.get(10)?,
+        protected: r.get(11)?,
+    })
+}
+
+/// Summaries of the given persons, in the order given (missing ids are skipped).
+pub fn summaries(conn: &Connection, ids: &[i64], today: NaiveDate) -> Result<Vec<PersonSummary>, PersonError> {
+    let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE p.id = ?1"))?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(s) = stmt.query_row([id], |r| summary_row(r, today)).optional()? {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
 /// Lists persons by フリガナ, a page at a time.
 pub fn list(store: &Store, filter: &PersonFilter, page: Page, today: NaiveDate) -> Result<Paged<PersonSummary>, PersonError> {
     let q = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
@@ -458,34 +497,9 @@ pub fn list(store: &Store, filter: &PersonFilter, page: Page, today: NaiveDate) 
         params![key, q, filter.facility_id, filter.scheme],
         |r| r.get(0),
     )?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT p.id, p.atena_no, p.name, p.kana, p.birth_date, p.sex, p.scheme, p.facility_id, f.name,
-                p.mynumber_card, p.registration, p.protected
-         FROM person p LEFT JOIN facility f ON f.id = p.facility_id
-         WHERE {where_} ORDER BY p.kana_norm, p.id LIMIT ?5 OFFSET ?6"
-    ))?;
+    let mut stmt = conn.prepare(&format!("{SUMMARY_SELECT} WHERE {where_} ORDER BY p.kana_norm, p.id LIMIT ?5 OFFSET ?6"))?;
     let items = stmt
-        .query_map(params![key, q, filter.facility_id, filter.scheme, page.limit, page.offset], |r| {
-            let birth: NaiveDate = r.get(4)?;
-            let scheme: Scheme = r.get(6)?;
-            Ok(PersonSummary {
-                id: r.get(0)?,
-                atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                name: r.get(2)?,
-                kana: r.get(3)?,
-                birth_date: birth,
-                birth_date_wareki: wareki::format(birth),
-                age: age_on(birth, today),
-                sex: r.get(5)?,
-                scheme,
-                scheme_label: scheme.label(),
-                facility_id: r.get(7)?,
-                facility_name: r.get(8)?,
-                mynumber_card: r.get(9)?,
-                registration: r.get(10)?,
-                protected: r.get(11)?,
-            })
-        })?
+        .query_map(params![key, q, filter.facility_id, filter.scheme, page.limit, page.offset], |r| summary_row(r, today))?
         .collect::<Result<_, _>>()?;
     Ok(Paged { items, total, offset: page.offset, limit: page.limit })
 }

@@ -16,7 +16,25 @@ pub const DB_FILE_NAME: &str = "hairyo.db";
 const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_policy_workflow.sql"),
+    include_str!("migrations/0003_search.sql"),
+    include_str!("migrations/0004_search_index.sql"),
 ];
+
+/// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
+/// for the rows already stored, before 0004 indexes them.
+fn backfill_search_keys(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let rows: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare("SELECT id, name, kana FROM person")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        rows
+    };
+    let mut update = tx.prepare("UPDATE person SET name_norm = ?2, kana_norm = ?3, name_chars = ?4, kana_chars = ?5 WHERE id = ?1")?;
+    for (id, name, kana) in rows {
+        let (n, k) = (crate::text::normalize::search_key(&name), crate::text::normalize::search_key(&kana));
+        update.execute(rusqlite::params![id, n, k, crate::text::normalize::spaced(&n), crate::text::normalize::spaced(&k)])?;
+    }
+    Ok(())
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -48,7 +66,13 @@ impl StoreError {
 }
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        MIGRATION_SQL
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| if i == 2 { M::up_with_hook(sql, backfill_search_keys) } else { M::up(sql) })
+            .collect(),
+    )
 }
 
 /// The schema version this binary writes.

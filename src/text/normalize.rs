@@ -48,6 +48,19 @@ pub fn search_key(s: &str) -> String {
         .collect()
 }
 
+/// The key with a space between characters: the one-token-per-character form that the short
+/// query index (FTS5 unicode61) searches by phrase.
+pub fn spaced(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() * 2);
+    for c in key.chars() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

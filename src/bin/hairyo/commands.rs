@@ -15,7 +15,7 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::validate::FieldError;
-use hairyo::{audit, demo, forecast, leaflet, policy, print, record, reminder, settings, stats, Page};
+use hairyo::{audit, demo, forecast, leaflet, policy, print, record, reminder, search, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -216,6 +216,19 @@ pub fn run(cli: &Cli) -> Result {
         }
         Command::Policy(cmd) => policy_cmd(cli, cmd, now),
         Command::Settings(cmd) => settings_cmd(cli, cmd, now),
+        Command::Search { query, limit, offset } => {
+            let (store, _) = open_initialised(cli)?;
+            let r = search::search(store.conn(), query, page(*offset, *limit)?, now.date())?;
+            emit(json, &r, |r| {
+                let mut out = format!("{} で検索\n", r.description);
+                for h in &r.hits.items {
+                    let p = &h.person;
+                    let _ = writeln!(out, "{}\t{}\t{}\t{}\t{}\t{}", p.id, p.name, p.kana, p.birth_date_wareki, p.atena_no, h.matched.label());
+                }
+                out.push_str(&page_footer(&r.hits));
+                out
+            })
+        }
         Command::Print(cmd) => print_cmd(cli, cmd, now),
         Command::Leaflet(LeafletCmd::Statements { on }) => {
             let (store, _) = open_initialised(cli)?;

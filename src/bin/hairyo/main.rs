@@ -102,6 +102,14 @@ pub enum Command {
     /// City settings and desk contact blocks.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Find persons by 氏名, フリガナ (any part), 宛名番号 or birth date (和暦 or 西暦).
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
     /// Print A4 PDFs: application forms, handouts, facility batches, referral sheets.
     #[command(subcommand)]
     Print(PrintCmd),

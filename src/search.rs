@@ -1,0 +1,196 @@
+//! Finding a person: by 氏名 or フリガナ (any part, normalised, variant kanji folded), by
+//! 宛名番号, or by birth date typed in 和暦 or 西暦. Exact matches rank above prefix matches
+//! above substring matches.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::coded_enum;
+use crate::person::{self, PersonSummary};
+use crate::text::{normalize, wareki};
+use crate::{Page, Paged};
+
+coded_enum! {
+    /// How a hit matched, best first.
+    pub enum MatchKind ("一致の種類") {
+        Exact = ("exact", "完全一致"),
+        Prefix = ("prefix", "前方一致"),
+        Substring = ("substring", "部分一致"),
+        AtenaNumber = ("atena", "宛名番号"),
+        BirthDate = ("birth_date", "生年月日"),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub person: PersonSummary,
+    pub matched: MatchKind,
+}
+
+/// What the query was understood as, so the UI can say "生年月日 昭和15年4月1日 で検索".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Query {
+    Name(String),
+    AtenaNumber(String),
+    BirthDate(NaiveDate),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub query: Query,
+    pub description: String,
+    pub hits: Paged<Hit>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("検索する文字を入力してください")]
+    Empty,
+    #[error(transparent)]
+    Person(#[from] person::PersonError),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl SearchError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SearchError::Empty => "search.empty",
+            SearchError::Person(e) => e.code(),
+            SearchError::Db(_) => "search.db",
+        }
+    }
+}
+
+/// Reads what the clerk typed: nine or more digits are a 宛名番号; anything that parses as a
+/// date (S15.4.1, 昭和15年4月1日, 3150401, 1940-04-01, 19400401) is a birth date; the rest is a
+/// name or reading.
+pub fn understand(input: &str) -> Result<Query, SearchError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(SearchError::Empty);
+    }
+    let compact: String = trimmed.nfkc().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if compact.len() >= 9 && compact.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Query::AtenaNumber(compact));
+    }
+    if let Ok(d) = wareki::parse(trimmed) {
+        return Ok(Query::BirthDate(d));
+    }
+    let key = normalize::search_key(trimmed);
+    if key.is_empty() {
+        return Err(SearchError::Empty);
+    }
+    Ok(Query::Name(key))
+}
+
+/// The upper bound of a prefix range over text keys.
+fn prefix_end(key: &str) -> String {
+    format!("{key}\u{10FFFF}")
+}
+
+fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Ids of persons whose name or kana contains `key`, from the index that fits its length.
+fn substring_ids(conn: &Connection, key: &str, limit: i64) -> Result<(Vec<i64>, i64), rusqlite::Error> {
+    let (table, phrase) = if key.chars().count() >= 3 {
+        ("person_tri", fts_phrase(key))
+    } else {
+        ("person_uni", fts_phrase(&normalize::spaced(key)))
+    };
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&phrase], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2"))?;
+    let ids = stmt.query_map(params![phrase, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok((ids, total))
+}
+
+/// Searches persons; see [`understand`] for how the query is read.
+pub fn search(conn: &Connection, input: &str, page: Page, today: NaiveDate) -> Result<Results, SearchError> {
+    let query = understand(input)?;
+    let want = (page.offset + page.limit) as usize;
+    let mut ranked: Vec<(i64, MatchKind)> = Vec::new();
+    let total: i64;
+    let description;
+    match &query {
+        Query::AtenaNumber(n) => {
+            description = format!("宛名番号 {n}");
+            let mut stmt = conn.prepare_cached("SELECT id FROM person WHERE atena_no = ?1")?;
+            ranked = stmt.query_map([n], |r| Ok((r.get(0)?, MatchKind::AtenaNumber)))?.collect::<Result<_, _>>()?;
+            total = ranked.len() as i64;
+        }
+        Query::BirthDate(d) => {
+            description = format!("生年月日 {}", wareki::format(*d));
+            total = conn.query_row("SELECT count(*) FROM person WHERE birth_date = ?1", [d], |r| r.get(0))?;
+            let mut stmt = conn.prepare_cached("SELECT id FROM person WHERE birth_date = ?1 ORDER BY kana_norm, id LIMIT ?2")?;
+            ranked = stmt.query_map(params![d, want as i64], |r| Ok((r.get(0)?, MatchKind::BirthDate)))?.collect::<Result<_, _>>()?;
+        }
+        Query::Name(key) => {
+            description = format!("氏名・フリガナ「{}」", input.trim());
+            let mut seen = std::collections::HashSet::new();
+            let mut exact = conn.prepare_cached(
+                "SELECT id FROM person WHERE name_norm = ?1 UNION SELECT id FROM person WHERE kana_norm = ?1",
+            )?;
+            let mut exact_ids: Vec<i64> = exact.query_map([key], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            exact_ids.sort_unstable();
+            for id in exact_ids {
+                if seen.insert(id) {
+                    ranked.push((id, MatchKind::Exact));
+                }
+            }
+            if ranked.len() < want {
+                let mut prefix = conn.prepare_cached(
+                    "SELECT id, kana_norm FROM person WHERE name_norm > ?1 AND name_norm < ?2
+                     UNION SELECT id, kana_norm FROM person WHERE kana_norm > ?1 AND kana_norm < ?2
+                     ORDER BY 2, 1 LIMIT ?3",
+                )?;
+                let rows: Vec<i64> = prefix.query_map(params![key, prefix_end(key), want as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                for id in rows {
+                    if seen.insert(id) {
+                        ranked.push((id, MatchKind::Prefix));
+                    }
+                }
+            }
+            let (sub, sub_total) = substring_ids(conn, key, (want + ranked.len()) as i64)?;
+            if ranked.len() < want {
+                for id in sub {
+                    if ranked.len() >= want {
+                        break;
+                    }
+                    if seen.insert(id) {
+                        ranked.push((id, MatchKind::Substring));
+                    }
+                }
+            }
+            total = sub_total.max(ranked.len() as i64);
+        }
+    }
+    let slice: Vec<(i64, MatchKind)> = ranked.into_iter().skip(page.offset as usize).take(page.limit as usize).collect();
+    let ids: Vec<i64> = slice.iter().map(|(id, _)| *id).collect();
+    let summaries = person::summaries(conn, &ids, today)?;
+    let items = slice
+        .into_iter()
+        .zip(summaries)
+        .map(|((_, matched), person)| Hit { person, matched })
+        .collect();
+    Ok(Results { query, description, hits: Paged { items, total, offset: page.offset, limit: page.limit } })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_understood() {
+        assert_eq!(understand("100000123").unwrap(), Query::AtenaNumber("100000123".into()));
+        assert_eq!(understand("S15.4.1").unwrap(), Query::BirthDate(NaiveDate::from_ymd_opt(1940, 4, 1).unwrap()));
+        assert_eq!(understand("3150401").unwrap(), Query::BirthDate(NaiveDate::from_ymd_opt(1940, 4, 1).unwrap()));
+        assert_eq!(understand("ﾀｶﾊｼ").unwrap(), Query::Name("タカハシ".into()));
+        assert_eq!(understand("髙橋").unwrap(), Query::Name("高橋".into()));
+        assert!(matches!(understand("  "), Err(SearchError::Empty)));
+    }
+}
