@@ -26,7 +26,10 @@ fi
 # tauri-driver installed by setup.sh lives here when it is not on PATH already.
 export PATH="$PATH:$ROOT/.tools/bin"
 
-step "cargo build --workspace" cargo build --workspace
+# One feature set for the build and the test run: building every target here (tests and
+# benches included) means `cargo test` below reuses it instead of rebuilding GTK and Tauri with
+# the dev-dependencies' features. The e2e package is built by its own step.
+step "cargo build --workspace" cargo build --workspace --all-targets --exclude hairyo-e2e
 step "cargo test (unit, integration, CLI)" cargo test --workspace --exclude hairyo-e2e
 step "UI type check (svelte-check)" npm --prefix ui run --silent check
 step "e2e: the real window under Xvfb" \

@@ -107,18 +107,24 @@ impl Drop for TauriDriver {
     }
 }
 
-fn wait_for_port(port: u16, driver: &mut TauriDriver) {
+/// Waits until tauri-driver and the WebKitWebDriver it starts both accept connections; asking
+/// for a session before the native driver listens fails with a connection error.
+fn wait_for_ports(ports: &[u16], driver: &mut TauriDriver) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
+    for &port in ports {
+        loop {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            if let Ok(Some(status)) = driver.child.try_wait() {
+                panic!("e2e: tauri-driver exited ({status}) before listening:\n{}", driver.log_text());
+            }
+            if Instant::now() > deadline {
+                panic!("e2e: nothing listens on port {port} after 20 s:\n{}", driver.log_text());
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
-        if let Ok(Some(status)) = driver.child.try_wait() {
-            panic!("e2e: tauri-driver exited ({status}) before listening:\n{}", driver.log_text());
-        }
-        std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("e2e: tauri-driver did not listen on port {port} within 20 s:\n{}", driver.log_text());
 }
 
 /// Creates a database with the desks, the administrator and a small, fixed demo population.
@@ -301,7 +307,7 @@ where
     let native_port = free_port();
     let mut driver_process =
         TauriDriver::start(&tools.tauri_driver, port, native_port, db, logs.path().join("tauri-driver.log"));
-    wait_for_port(port, &mut driver_process);
+    wait_for_ports(&[port, native_port], &mut driver_process);
 
     let mut caps = Capabilities::new();
     caps.set("browserName", "wry").expect("capability");
