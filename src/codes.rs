@@ -97,5 +97,7 @@ impl_coded!(
     crate::forecast::ForecastError,
     crate::leaflet::LeafletError,
     crate::search::SearchError,
+    crate::import::ImportError,
+    crate::export::ExportError,
     crate::print::PrintError,
 );

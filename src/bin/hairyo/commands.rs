@@ -15,7 +15,7 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::validate::FieldError;
-use hairyo::{audit, demo, forecast, leaflet, policy, print, record, reminder, search, settings, stats, Page};
+use hairyo::{audit, demo, export, forecast, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -230,6 +230,23 @@ pub fn run(cli: &Cli) -> Result {
             })
         }
         Command::Print(cmd) => print_cmd(cli, cmd, now),
+        Command::Import(cmd) => import_cmd(cli, cmd, now),
+        Command::Export { kind, file, encoding } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let kind = export::ExportKind::parse(kind).map_err(|m| CliError::new("cli.bad_kind", m))?;
+            let encoding = match import::Encoding::parse(encoding) {
+                Ok(import::Encoding::Auto) | Err(_) => return Err(export::ExportError::BadEncoding.into()),
+                Ok(e) => e,
+            };
+            let (bytes, rows) = export::export(&mut store, &actor, kind, encoding, now)?;
+            let tmp = file.with_extension("csv.part");
+            std::fs::write(&tmp, &bytes)
+                .and_then(|_| std::fs::rename(&tmp, file))
+                .map_err(|e| CliError::new("export.write", format!("{} に書き込めません: {e}", file.display())))?;
+            emit(json, &serde_json::json!({"file": file, "rows": rows, "encoding": encoding}), |_| {
+                format!("{}を{}件、{} に出力しました ({})", kind.label(), group(rows as i64), file.display(), encoding.label())
+            })
+        }
         Command::Leaflet(LeafletCmd::Statements { on }) => {
             let (store, _) = open_initialised(cli)?;
             let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
@@ -662,4 +679,70 @@ fn print_cmd(cli: &Cli, cmd: &PrintCmd, now: NaiveDateTime) -> Result {
         eprintln!("注意: {w}");
     }
     emit(cli.json, &v, |_| format!("{} に保存しました ({}ページ、{}KB)", output.display(), printed.pages, printed.bytes.len() / 1024))
+}
+
+fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    match cmd {
+        ImportCmd::Persons { file, encoding, profile, dry_run } => {
+            let encoding = import::Encoding::parse(encoding).map_err(|m| CliError::new("cli.bad_encoding", m))?;
+            let bytes = std::fs::read(file).map_err(|e| CliError::new("import.read", format!("{} を読めません: {e}", file.display())))?;
+            let opts = import::Options { encoding: Some(encoding), profile: profile.clone(), dry_run: *dry_run };
+            let mut last = 0;
+            let mut progress = |done: usize, total: usize| {
+                if !json && total >= 20_000 && (done == total || done >= last + 20_000) {
+                    last = done;
+                    eprintln!("確認・取込中 {}/{}", group(done as i64), group(total as i64));
+                }
+            };
+            let report = import::import_persons(&mut store, &actor, &bytes, &opts, now, &mut progress)?;
+            emit(json, &report, |r| {
+                let mut out = String::new();
+                for p in r.problems.iter().chain(r.gaiji.iter()) {
+                    let _ = writeln!(out, "{}行目: {}", p.line, p.message);
+                }
+                let head = if r.committed {
+                    "取り込みました"
+                } else if r.dry_run && r.problems.is_empty() {
+                    "確認のみ (問題なし、何も保存していません)"
+                } else if r.dry_run {
+                    "確認のみ (何も保存していません)"
+                } else {
+                    "問題のある行があるため、何も取り込んでいません"
+                };
+                let _ = write!(
+                    out,
+                    "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}) 文字コード {}",
+                    group(r.rows as i64), group(r.inserted as i64), group(r.updated as i64), group(r.unchanged as i64),
+                    r.problems.len(), r.gaiji.len(), r.encoding.label()
+                );
+                out
+            })?;
+            if report.problems.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::new("import.bad_rows", format!("{}行に問題があります。何も取り込んでいません", report.problems.len())))
+            }
+        }
+        ImportCmd::Profile { name, maps } => {
+            let mut columns = std::collections::HashMap::new();
+            for m in maps {
+                let (col, header) = m.split_once('=').ok_or_else(|| CliError::new("cli.bad_map", format!("--map は 列=見出し の形で指定してください (指定: {m})")))?;
+                let col = import::Column::parse(col).map_err(|msg| CliError::new("cli.bad_map", msg))?;
+                columns.insert(col, header.trim().to_string());
+            }
+            let profile = import::Profile { name: name.clone(), columns };
+            import::save_profile(&mut store, &actor, &profile, now)?;
+            emit(json, &profile, |p| format!("取込設定「{}」を保存しました ({}列)", p.name, p.columns.len()))
+        }
+        ImportCmd::Profiles => {
+            let list = import::profiles(store.conn())?;
+            emit(json, &list, |l| l.iter().map(|p| {
+                let mut cols: Vec<String> = p.columns.iter().map(|(c, h)| format!("{}={}", c.label(), h)).collect();
+                cols.sort();
+                format!("{}: {}", p.name, cols.join(", "))
+            }).collect::<Vec<_>>().join("\n"))
+        }
+    }
 }

@@ -110,6 +110,17 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         offset: i64,
     },
+    /// Import persons from CSV (CP932 or UTF-8), all or nothing.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Export CSV: persons, touchpoints, referrals, applications, certificates, renewal, expiring.
+    Export {
+        kind: String,
+        file: PathBuf,
+        /// utf-8 (with BOM, for Excel) or cp932
+        #[arg(long, default_value = "utf-8")]
+        encoding: String,
+    },
     /// Print A4 PDFs: application forms, handouts, facility batches, referral sheets.
     #[command(subcommand)]
     Print(PrintCmd),
@@ -475,6 +486,31 @@ pub enum PrintCmd {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCmd {
+    /// Import persons; upsert by 宛名番号. Any bad row stores nothing.
+    Persons {
+        file: PathBuf,
+        /// auto / cp932 / utf-8
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// A saved column mapping (see `hairyo import profile`).
+        #[arg(long)]
+        profile: Option<String>,
+        /// Check every row and report; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Save a column mapping for another system's layout: --map 氏名=漢字氏名 (repeatable).
+    Profile {
+        name: String,
+        #[arg(long = "map", value_name = "COLUMN=HEADER")]
+        maps: Vec<String>,
+    },
+    /// List the saved column mappings.
+    Profiles,
 }
 
 #[derive(Subcommand)]

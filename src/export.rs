@@ -1,0 +1,225 @@
+//! CSV export of persons, touchpoints, referrals, applications, certificates and the working
+//! lists: UTF-8 with BOM for Excel, or CP932 for older systems.
+
+use chrono::NaiveDateTime;
+use rusqlite::Connection;
+
+use crate::audit::{self, Action};
+use crate::coded_enum;
+use crate::import::{Encoding, DEFAULT_LAYOUT};
+use crate::staff::{Actor, Role};
+use crate::store::Store;
+
+coded_enum! {
+    pub enum ExportKind ("出力の種類") {
+        Persons = ("persons", "対象者"),
+        Touchpoints = ("touchpoints", "接点"),
+        Referrals = ("referrals", "連携依頼"),
+        Applications = ("applications", "申請"),
+        Certificates = ("certificates", "資格確認書"),
+        Renewal = ("renewal", "年次更新の対象"),
+        Expiring = ("expiring", "期限が近い資格確認書"),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}行目の「{1}」は Shift_JIS (CP932) で表せない文字を含みます。UTF-8 で出力してください")]
+    NotCp932(usize, String),
+    #[error("出力できる文字コードは utf-8 か cp932 です")]
+    BadEncoding,
+    #[error("CSV を作成できません: {0}")]
+    Csv(String),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ExportError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExportError::NotCp932(..) => "export.not_cp932",
+            ExportError::BadEncoding => "export.bad_encoding",
+            ExportError::Csv(_) => "export.csv",
+            ExportError::Db(_) => "export.db",
+        }
+    }
+}
+
+/// What a 支援措置 address is replaced with for staff who may not see it.
+pub const MASKED_ADDRESS: &str = "(支援措置のため非表示)";
+
+fn query_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Vec<String>>, rusqlite::Error> {
+    let mut stmt = conn.prepare(sql)?;
+    let n = stmt.column_count();
+    let rows = stmt.query_map(params, |r| {
+        (0..n)
+            .map(|i| {
+                Ok(match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => String::new(),
+                    rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    rusqlite::types::ValueRef::Blob(_) => String::new(),
+                })
+            })
+            .collect::<Result<Vec<String>, rusqlite::Error>>()
+    })?;
+    rows.collect()
+}
+
+fn label_of<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> String {
+    parse(code).map(|v| label(v).to_string()).unwrap_or_else(|| code.to_string())
+}
+
+/// The header and rows of one kind of export, as text.
+pub fn table(conn: &Connection, actor: &Actor, kind: ExportKind, today: chrono::NaiveDate) -> Result<(Vec<String>, Vec<Vec<String>>), ExportError> {
+    use crate::application::{AppStatus, Applicant, Channel};
+    use crate::person::{Scheme, Sex};
+    use crate::referral::ReferralStatus;
+    use crate::touchpoint::TouchpointKind;
+    let may_see_protected = actor.role == Role::Admin || actor.desk.is_insurer_desk();
+    Ok(match kind {
+        ExportKind::Persons => {
+            let header = DEFAULT_LAYOUT.iter().map(|c| c.label().to_string()).collect();
+            let rows = query_rows(
+                conn,
+                "SELECT atena_no, name, kana, birth_date, sex, postal_code, address, phone, scheme, insurer_no,
+                        card_symbol, card_number, card_branch, householder, protected
+                 FROM person ORDER BY CAST(atena_no AS INTEGER), id",
+                &[],
+            )?
+            .into_iter()
+            .map(|mut r| {
+                let protected = r.pop().as_deref() == Some("1");
+                r[4] = label_of(&r[4], Sex::from_code, Sex::label);
+                r[8] = label_of(&r[8], Scheme::from_code, Scheme::label);
+                if protected && !may_see_protected {
+                    r[5] = String::new();
+                    r[6] = MASKED_ADDRESS.to_string();
+                }
+                r
+            })
+            .collect();
+            (header, rows)
+        }
+        ExportKind::Touchpoints => {
+            let rows = query_rows(
+                conn,
+                "SELECT t.id, p.atena_no, p.name, t.date, d.name, s.login, t.kind, t.wish,
+                        (SELECT group_concat(l.leaflet || ' ' || l.edition, '・') FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id), t.notes
+                 FROM touchpoint t JOIN person p ON p.id = t.person_id JOIN desk d ON d.code = t.desk JOIN staff s ON s.id = t.staff_id
+                 ORDER BY t.date, t.id",
+                &[],
+            )?
+            .into_iter()
+            .map(|mut r| {
+                r[6] = label_of(&r[6], TouchpointKind::from_code, TouchpointKind::label);
+                r[8] = r[8].replace("bessou", "別添");
+                r
+            })
+            .collect();
+            (vec!["接点ID", "宛名番号", "氏名", "日付", "窓口", "担当", "種類", "本人の意向", "配布リーフレット", "メモ"].into_iter().map(String::from).collect(), rows)
+        }
+        ExportKind::Referrals => {
+            let rows = query_rows(
+                conn,
+                "SELECT r.id, p.atena_no, p.name, fd.name, td.name, r.sent_on, r.status, r.reason, r.proposed_applicant, r.return_reason, r.completed_on
+                 FROM referral r JOIN person p ON p.id = r.person_id JOIN desk fd ON fd.code = r.from_desk JOIN desk td ON td.code = r.to_desk
+                 ORDER BY r.sent_on, r.id",
+                &[],
+            )?
+            .into_iter()
+            .map(|mut r| {
+                r[6] = label_of(&r[6], ReferralStatus::from_code, ReferralStatus::label);
+                r
+            })
+            .collect();
+            (vec!["連携依頼ID", "宛名番号", "氏名", "依頼元", "依頼先", "送付日", "状態", "理由", "申請者の候補", "差戻しの理由", "完了日"].into_iter().map(String::from).collect(), rows)
+        }
+        ExportKind::Applications => {
+            let rows = query_rows(
+                conn,
+                "SELECT a.id, p.atena_no, p.name, a.scheme, a.received_on, a.channel, a.applicant, a.authority, a.proxy_name, a.status, a.decided_on
+                 FROM application a JOIN person p ON p.id = a.person_id ORDER BY a.received_on, a.id",
+                &[],
+            )?
+            .into_iter()
+            .map(|mut r| {
+                r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
+                r[5] = label_of(&r[5], Channel::from_code, Channel::label);
+                r[6] = label_of(&r[6], Applicant::from_code, Applicant::label);
+                r[7] = label_of(&r[7], crate::application::ProxyAuthority::from_code, crate::application::ProxyAuthority::label);
+                r[9] = label_of(&r[9], AppStatus::from_code, AppStatus::label);
+                r
+            })
+            .collect();
+            (vec!["申請ID", "宛名番号", "氏名", "制度", "受付日", "受付方法", "申請者", "代理人の種別", "代理人氏名", "状態", "決定日"].into_iter().map(String::from).collect(), rows)
+        }
+        ExportKind::Certificates | ExportKind::Expiring | ExportKind::Renewal => {
+            let (filter, params): (&str, Vec<String>) = match kind {
+                ExportKind::Expiring => ("WHERE c.valid_until >= ?1 AND c.valid_until <= ?2", vec![today.to_string(), (today + chrono::Duration::days(30)).to_string()]),
+                ExportKind::Renewal => {
+                    let ends = crate::policy::last_renewal_day(today) + chrono::Months::new(12) - chrono::Duration::days(1);
+                    ("WHERE c.valid_until = ?1", vec![ends.to_string()])
+                }
+                _ => ("", vec![]),
+            };
+            let p: Vec<&dyn rusqlite::ToSql> = params.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+            let rows = query_rows(
+                conn,
+                &format!(
+                    "SELECT c.id, p.atena_no, p.name, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address
+                     FROM certificate c JOIN person p ON p.id = c.person_id {filter} ORDER BY c.valid_until, c.id"
+                ),
+                &p,
+            )?
+            .into_iter()
+            .map(|mut r| {
+                r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
+                r[4] = label_of(&r[4], crate::certificate::CertificateBasis::from_code, crate::certificate::CertificateBasis::label);
+                r
+            })
+            .collect();
+            (vec!["資格確認書ID", "宛名番号", "氏名", "制度", "交付の根拠", "交付日", "有効期限", "送付先"].into_iter().map(String::from).collect(), rows)
+        }
+    })
+}
+
+/// Encodes a table as CSV: UTF-8 with a BOM (Excel opens it right), or CP932.
+pub fn to_csv(header: &[String], rows: &[Vec<String>], encoding: Encoding) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(header).map_err(|e| ExportError::Csv(e.to_string()))?;
+    for r in rows {
+        w.write_record(r).map_err(|e| ExportError::Csv(e.to_string()))?;
+    }
+    let text = String::from_utf8(w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))?).map_err(|e| ExportError::Csv(e.to_string()))?;
+    match encoding {
+        Encoding::Utf8 | Encoding::Auto => {
+            let mut out = b"\xEF\xBB\xBF".to_vec();
+            out.extend_from_slice(text.as_bytes());
+            Ok(out)
+        }
+        Encoding::Cp932 => {
+            let (bytes, _, had_errors) = encoding_rs::SHIFT_JIS.encode(&text);
+            if had_errors {
+                // Name the first row that cannot be written, so the clerk can look at it.
+                for (i, r) in rows.iter().enumerate() {
+                    let line = r.join(",");
+                    if encoding_rs::SHIFT_JIS.encode(&line).2 {
+                        return Err(ExportError::NotCp932(i + 2, r.get(2).cloned().unwrap_or_default()));
+                    }
+                }
+                return Err(ExportError::NotCp932(1, header.join(",")));
+            }
+            Ok(bytes.into_owned())
+        }
+    }
+}
+
+/// Exports `kind` as CSV bytes; the export is audited.
+pub fn export(store: &mut Store, actor: &Actor, kind: ExportKind, encoding: Encoding, now: NaiveDateTime) -> Result<(Vec<u8>, usize), ExportError> {
+    let (header, rows) = table(store.conn(), actor, kind, now.date())?;
+    let bytes = to_csv(&header, &rows, encoding)?;
+    store.write(|tx| audit::record(tx, actor, now, Action::Export, kind.code(), None, serde_json::json!({"rows": rows.len(), "encoding": encoding})))?;
+    Ok((bytes, rows.len()))
+}

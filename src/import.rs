@@ -1,0 +1,411 @@
+//! CSV import of persons: CP932 or UTF-8, the default municipal layout or a saved mapping
+//! profile, a dry run that reports every bad row by line, upsert by 宛名番号, all or nothing.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{self, Action};
+use crate::coded_enum;
+use crate::person::{self, Person, PersonInput};
+use crate::staff::{Actor, Role};
+use crate::store::Store;
+use crate::text::mynumber;
+
+coded_enum! {
+    pub enum Encoding ("文字コード") {
+        Auto = ("auto", "自動判定"),
+        Cp932 = ("cp932", "Shift_JIS (CP932)"),
+        Utf8 = ("utf-8", "UTF-8"),
+    }
+}
+
+coded_enum! {
+    /// A column of the person import, named by its default header.
+    pub enum Column ("列") {
+        Atena = ("atena_no", "宛名番号"),
+        Name = ("name", "氏名"),
+        Kana = ("kana", "フリガナ"),
+        Birth = ("birth_date", "生年月日"),
+        Sex = ("sex", "性別"),
+        Postal = ("postal_code", "郵便番号"),
+        Address = ("address", "住所"),
+        Phone = ("phone", "電話番号"),
+        Scheme = ("scheme", "保険種別"),
+        Insurer = ("insurer_no", "保険者番号"),
+        Symbol = ("card_symbol", "記号"),
+        Number = ("card_number", "番号"),
+        Branch = ("card_branch", "枝番"),
+        Householder = ("householder", "世帯主"),
+    }
+}
+
+/// The default layout, in order: the header row of files exported by Hairyo too.
+pub const DEFAULT_LAYOUT: [Column; 14] = [
+    Column::Atena, Column::Name, Column::Kana, Column::Birth, Column::Sex, Column::Postal, Column::Address,
+    Column::Phone, Column::Scheme, Column::Insurer, Column::Symbol, Column::Number, Column::Branch, Column::Householder,
+];
+
+/// Columns every file must have.
+const REQUIRED: [Column; 5] = [Column::Atena, Column::Name, Column::Kana, Column::Birth, Column::Sex];
+
+/// A saved mapping from our columns to another system's header names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    /// Our column → the header in the file.
+    pub columns: HashMap<Column, String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub encoding: Option<Encoding>,
+    pub profile: Option<String>,
+    pub dry_run: bool,
+}
+
+/// One refused (or flagged) row: the file's line number and a Japanese reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowProblem {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub encoding: Encoding,
+    pub rows: usize,
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Rows refused; when there are any, nothing is stored.
+    pub problems: Vec<RowProblem>,
+    /// 外字 (private-use characters): stored, but flagged because they cannot be printed.
+    pub gaiji: Vec<RowProblem>,
+    pub dry_run: bool,
+    pub committed: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("ファイルの文字コードを読み取れません ({0})。--encoding cp932 または utf-8 を指定してください")]
+    Decode(&'static str),
+    #[error("CSV の形式が正しくありません ({line}行目): {message}")]
+    Csv { line: usize, message: String },
+    #[error("ファイルが空です (見出し行がありません)")]
+    Empty,
+    #[error("必要な列がありません: {0}。見出し行を確認するか、--profile で列の対応を指定してください")]
+    MissingColumns(String),
+    #[error("列「{0}」は個人番号 (マイナンバー) と思われる12桁の番号です。Hairyo は個人番号を保存しません。この列を削除してから取り込んでください")]
+    MyNumberColumn(String),
+    #[error("取込設定「{0}」は登録されていません")]
+    UnknownProfile(String),
+    #[error("取込設定の形式が正しくありません: {0}")]
+    BadProfile(String),
+    #[error("取込は管理者または国保・後期の係長が行います")]
+    Forbidden,
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl ImportError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::Decode(_) => "import.decode",
+            ImportError::Csv { .. } => "import.csv",
+            ImportError::Empty => "import.empty",
+            ImportError::MissingColumns(_) => "import.missing_columns",
+            ImportError::MyNumberColumn(_) => "import.my_number_column",
+            ImportError::UnknownProfile(_) => "import.unknown_profile",
+            ImportError::BadProfile(_) => "import.bad_profile",
+            ImportError::Forbidden => "import.forbidden",
+            ImportError::Db(_) => "import.db",
+        }
+    }
+}
+
+/// Decodes the file: a BOM decides; otherwise valid UTF-8 is UTF-8 and anything else CP932.
+pub fn decode(bytes: &[u8], wanted: Encoding) -> Result<(String, Encoding), ImportError> {
+    let utf8_body = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    let as_utf8 = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| ImportError::Decode("UTF-8 として読めない文字があります"));
+    let as_cp932 = |b: &[u8]| {
+        let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(b);
+        if had_errors { Err(ImportError::Decode("Shift_JIS として読めない文字があります")) } else { Ok(text.into_owned()) }
+    };
+    match wanted {
+        Encoding::Utf8 => Ok((as_utf8(utf8_body.unwrap_or(bytes))?, Encoding::Utf8)),
+        Encoding::Cp932 => Ok((as_cp932(bytes)?, Encoding::Cp932)),
+        Encoding::Auto => match utf8_body {
+            Some(body) => Ok((as_utf8(body)?, Encoding::Utf8)),
+            None => match std::str::from_utf8(bytes) {
+                Ok(s) => Ok((s.to_string(), Encoding::Utf8)),
+                Err(_) => Ok((as_cp932(bytes)?, Encoding::Cp932)),
+            },
+        },
+    }
+}
+
+fn profile_key(name: &str) -> String {
+    format!("import_profile.{name}")
+}
+
+pub fn load_profile(conn: &Connection, name: &str) -> Result<Profile, ImportError> {
+    let v: Option<String> = conn.query_row("SELECT value FROM setting WHERE key = ?1", [profile_key(name)], |r| r.get(0)).optional()?;
+    let v = v.ok_or_else(|| ImportError::UnknownProfile(name.to_string()))?;
+    serde_json::from_str(&v).map_err(|e| ImportError::BadProfile(e.to_string()))
+}
+
+pub fn profiles(conn: &Connection) -> Result<Vec<Profile>, ImportError> {
+    let mut stmt = conn.prepare("SELECT value FROM setting WHERE key LIKE 'import\\_profile.%' ESCAPE '\\' ORDER BY key")?;
+    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    Ok(rows.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())
+}
+
+/// Saves a mapping profile; administrators only.
+pub fn save_profile(store: &mut Store, actor: &Actor, profile: &Profile, now: NaiveDateTime) -> Result<(), ImportError> {
+    if actor.role != Role::Admin {
+        return Err(ImportError::Forbidden);
+    }
+    if profile.name.trim().is_empty() || profile.columns.values().any(|h| h.trim().is_empty()) {
+        return Err(ImportError::BadProfile("名前と各列の見出しを入力してください".into()));
+    }
+    let json = serde_json::to_string(profile).map_err(|e| ImportError::BadProfile(e.to_string()))?;
+    store.write(|tx| {
+        tx.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![profile_key(&profile.name), json],
+        )?;
+        audit::record(tx, actor, now, Action::Update, "import_profile", None, serde_json::json!({"profile": profile}))?;
+        Ok(())
+    })
+}
+
+fn sex_code(v: &str) -> String {
+    match v.trim() {
+        "1" | "男" | "男性" | "M" | "m" => "male".into(),
+        "2" | "女" | "女性" | "F" | "f" => "female".into(),
+        other => other.to_string(),
+    }
+}
+
+fn scheme_code(v: &str) -> String {
+    match v.trim() {
+        "国保" => "kokuho".into(),
+        "後期" => "kouki".into(),
+        "組合" | "国保組合" => "kumiai".into(),
+        "社保" | "被用者" => "employee".into(),
+        "生保" => "welfare".into(),
+        other => other.to_string(),
+    }
+}
+
+/// True when the column looks like a 個人番号 column: every non-empty value is 12 digits, and
+/// at least one passes the My Number check digit.
+fn is_my_number_column(values: impl Iterator<Item = String>) -> bool {
+    let mut any = false;
+    for v in values {
+        let d: String = v.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        if d.is_empty() {
+            continue;
+        }
+        if d.len() != 12 || !d.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        any |= mynumber::is_my_number(&d);
+    }
+    any
+}
+
+/// What an import would change for one row.
+enum Change {
+    Insert(Person),
+    Update(Person),
+    Unchanged,
+}
+
+/// The fields the import owns; everything else about a person (card, reasons, facility …) is
+/// kept as it is on update.
+fn same_imported_fields(a: &Person, b: &Person) -> bool {
+    a.atena_no == b.atena_no && a.name == b.name && a.kana == b.kana && a.birth_date == b.birth_date && a.sex == b.sex
+        && a.postal_code == b.postal_code && a.address == b.address && a.phone == b.phone && a.scheme == b.scheme
+        && a.insurer_no == b.insurer_no && a.card_symbol == b.card_symbol && a.card_number == b.card_number
+        && a.card_branch == b.card_branch && a.householder == b.householder
+}
+
+/// Imports persons from CSV bytes. With problems in any row, or in a dry run, nothing is
+/// stored; the report lists every problem by line. `progress(done, total)` is called as rows
+/// are checked and written.
+pub fn import_persons(
+    store: &mut Store,
+    actor: &Actor,
+    bytes: &[u8],
+    opts: &Options,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, ImportError> {
+    let allowed = actor.role == Role::Admin || (actor.desk.is_insurer_desk() && actor.role == Role::Supervisor);
+    if !allowed {
+        return Err(ImportError::Forbidden);
+    }
+    let (text, encoding) = decode(bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ImportError::Csv { line: 1, message: e.to_string() })?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(ImportError::Empty);
+    }
+    let mapping: HashMap<Column, String> = match &opts.profile {
+        Some(name) => load_profile(store.conn(), name)?.columns,
+        None => DEFAULT_LAYOUT.iter().map(|c| (*c, c.label().to_string())).collect(),
+    };
+    let index: HashMap<Column, usize> = mapping
+        .iter()
+        .filter_map(|(col, header)| headers.iter().position(|h| h == header).map(|i| (*col, i)))
+        .collect();
+    let missing: Vec<String> = REQUIRED.iter().filter(|c| !index.contains_key(c)).map(|c| format!("{} (見出し「{}」)", c.label(), mapping.get(c).cloned().unwrap_or_default())).collect();
+    if !missing.is_empty() {
+        return Err(ImportError::MissingColumns(missing.join("、")));
+    }
+
+    let mut records = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| ImportError::Csv { line: e.position().map(|p| p.line() as usize).unwrap_or(i + 2), message: e.to_string() })?;
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 2);
+        records.push((line, rec));
+    }
+    for (i, h) in headers.iter().enumerate() {
+        if is_my_number_column(records.iter().map(|(_, r)| r.get(i).unwrap_or("").to_string())) {
+            return Err(ImportError::MyNumberColumn(h.clone()));
+        }
+    }
+
+    let total = records.len();
+    let today = now.date();
+    let existing: HashMap<String, i64> = {
+        let mut stmt = store.conn().prepare("SELECT atena_no, id FROM person WHERE atena_no IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows
+    };
+    let mut problems = Vec::new();
+    let mut gaiji = Vec::new();
+    let mut changes = Vec::with_capacity(total);
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let get = |rec: &csv::StringRecord, c: Column| index.get(&c).and_then(|i| rec.get(*i)).unwrap_or("").to_string();
+    for (n, (line, rec)) in records.iter().enumerate() {
+        if n % 5000 == 0 {
+            progress(n, total);
+        }
+        let input = PersonInput {
+            atena_no: get(rec, Column::Atena),
+            name: get(rec, Column::Name),
+            kana: get(rec, Column::Kana),
+            birth_date: get(rec, Column::Birth),
+            sex: sex_code(&get(rec, Column::Sex)),
+            postal_code: get(rec, Column::Postal),
+            address: get(rec, Column::Address),
+            phone: get(rec, Column::Phone),
+            householder: get(rec, Column::Householder),
+            scheme: scheme_code(&get(rec, Column::Scheme)),
+            insurer_no: get(rec, Column::Insurer),
+            card_symbol: get(rec, Column::Symbol),
+            card_number: get(rec, Column::Number),
+            card_branch: get(rec, Column::Branch),
+            ..Default::default()
+        };
+        for (field, value) in [("氏名", &input.name), ("フリガナ", &input.kana), ("住所", &input.address), ("世帯主", &input.householder)] {
+            let pua: Vec<String> = value.chars().filter(|c| matches!(*c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFD)).map(|c| format!("U+{:04X}", c as u32)).collect();
+            if !pua.is_empty() {
+                gaiji.push(RowProblem { line: *line, field: field.into(), message: format!("{field}に外字 ({}) があります。印刷できないため、標準の文字への置き換えを検討してください", pua.join(", ")) });
+            }
+        }
+        let p = match person::validate_input(&input, today) {
+            Ok(p) => p,
+            Err(invalid) => {
+                for f in invalid.0 {
+                    problems.push(RowProblem { line: *line, field: f.field.to_string(), message: f.message });
+                }
+                continue;
+            }
+        };
+        if p.atena_no.is_empty() {
+            problems.push(RowProblem { line: *line, field: "atena_no".into(), message: "宛名番号がありません (取込は宛名番号で照合します)".into() });
+            continue;
+        }
+        if let Some(first) = seen.insert(p.atena_no.clone(), *line) {
+            problems.push(RowProblem { line: *line, field: "atena_no".into(), message: format!("宛名番号 {} は{}行目と重複しています", p.atena_no, first) });
+            continue;
+        }
+        changes.push(match existing.get(&p.atena_no) {
+            None => Change::Insert(p),
+            Some(id) => {
+                let current = person::load(store.conn(), *id).map_err(|e| match e {
+                    person::PersonError::Db(d) => ImportError::Db(d),
+                    other => ImportError::Csv { line: *line, message: other.to_string() },
+                })?;
+                if same_imported_fields(&current, &p) {
+                    Change::Unchanged
+                } else {
+                    let mut merged = current.clone();
+                    merged.atena_no = p.atena_no;
+                    merged.name = p.name;
+                    merged.kana = p.kana;
+                    merged.birth_date = p.birth_date;
+                    merged.sex = p.sex;
+                    merged.postal_code = p.postal_code;
+                    merged.address = p.address;
+                    merged.phone = p.phone;
+                    merged.scheme = p.scheme;
+                    merged.insurer_no = p.insurer_no;
+                    merged.card_symbol = p.card_symbol;
+                    merged.card_number = p.card_number;
+                    merged.card_branch = p.card_branch;
+                    merged.householder = p.householder;
+                    Change::Update(merged)
+                }
+            }
+        });
+    }
+    let mut report = Report {
+        encoding,
+        rows: total,
+        inserted: changes.iter().filter(|c| matches!(c, Change::Insert(_))).count(),
+        updated: changes.iter().filter(|c| matches!(c, Change::Update(_))).count(),
+        unchanged: changes.iter().filter(|c| matches!(c, Change::Unchanged)).count(),
+        problems,
+        gaiji,
+        dry_run: opts.dry_run,
+        committed: false,
+    };
+    if opts.dry_run || !report.problems.is_empty() {
+        progress(total, total);
+        return Ok(report);
+    }
+    let stamp = crate::stamp(now);
+    store.write(|tx| {
+        for (n, c) in changes.iter().enumerate() {
+            if n % 5000 == 0 {
+                progress(n, total);
+            }
+            match c {
+                Change::Insert(p) | Change::Update(p) => {
+                    person::write_row(tx, p, &stamp)?;
+                }
+                Change::Unchanged => {}
+            }
+        }
+        audit::record(tx, actor, now, Action::Import, "person", None, serde_json::json!({
+            "rows": report.rows, "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged
+        }))?;
+        Ok::<(), ImportError>(())
+    })?;
+    progress(total, total);
+    report.committed = true;
+    Ok(report)
+}

@@ -1,0 +1,165 @@
+//! CSV import and export: encodings, bad rows by line, the 個人番号 column, upsert, profiles,
+//! and a round trip that changes nothing.
+
+mod common;
+
+use common::{at, World};
+use hairyo::export::{self, ExportKind};
+use hairyo::import::{self, Column, Encoding, Options, Profile};
+
+const HEADER: &str = "宛名番号,氏名,フリガナ,生年月日,性別,郵便番号,住所,電話番号,保険種別,保険者番号,記号,番号,枝番,世帯主";
+
+fn run(w: &mut World, csv: &[u8], opts: &Options) -> import::Report {
+    let admin = w.admin.clone();
+    import::import_persons(&mut w.store, &admin, csv, opts, at("2026-11-25"), &mut |_, _| {}).expect("import")
+}
+
+fn count(w: &World) -> i64 {
+    w.store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap()
+}
+
+fn cp932(s: &str) -> Vec<u8> {
+    encoding_rs::SHIFT_JIS.encode(s).0.into_owned()
+}
+
+#[test]
+fn cp932_and_utf8_with_bom_import_the_same() {
+    let body = format!("{HEADER}\r\n200000001,髙橋 花子,ﾀｶﾊｼ ﾊﾅｺ,S15.4.1,2,3300001,見本市中央町1-1,048-000-0001,国保,,見01,1234,1,髙橋 一郎\r\n200000002,山田 太郎,やまだ たろう,1950/1/2,男,,見本市本町2-2,,後期,,,87654321,,\r\n");
+    let mut a = World::new();
+    let ra = run(&mut a, &cp932(&body), &Options::default());
+    assert_eq!((ra.encoding, ra.inserted, ra.problems.len()), (Encoding::Cp932, 2, 0), "{:?}", ra.problems);
+    let mut b = World::new();
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(body.as_bytes());
+    let rb = run(&mut b, &bom, &Options::default());
+    assert_eq!((rb.encoding, rb.inserted), (Encoding::Utf8, 2));
+    let p = hairyo::search::search(a.store.conn(), "200000001", hairyo::Page::default(), common::date("2026-11-25")).unwrap();
+    let s = &p.hits.items[0].person;
+    assert_eq!((s.kana.as_str(), s.birth_date.to_string().as_str()), ("タカハシ\u{3000}ハナコ", "1940-04-01"));
+}
+
+#[test]
+fn bad_rows_are_all_reported_by_line_and_nothing_is_stored() {
+    let mut w = World::new();
+    let csv = format!(
+        "{HEADER}\n\
+         300000001,見本 一子,ミホン イチコ,1950-01-01,女,,,,国保,,,,,\n\
+         300000002,見本 二子,見本,1950-01-01,女,,,,国保,,,,,\n\
+         300000003,見本 三子,ミホン ミツコ,平成32年1月1日,女,,,,国保,,,,,\n\
+         300000004,見本 四子,ミホン ヨツコ,1950-01-01,女,12-34,,,国保,,,,,\n\
+         300000001,見本 五子,ミホン イツコ,1950-01-01,女,,,,国保,,,,,\n\
+         ,見本 六子,ミホン ムツコ,1950-01-01,女,,,,国保,,,,,\n"
+    );
+    let dry = run(&mut w, csv.as_bytes(), &Options { dry_run: true, ..Default::default() });
+    let real = run(&mut w, csv.as_bytes(), &Options::default());
+    for r in [&dry, &real] {
+        let lines: Vec<usize> = r.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![3, 4, 5, 6, 7], "{:?}", r.problems);
+        assert!(r.problems[0].message.contains("カタカナ"));
+        assert!(r.problems[1].message.contains("期間外"));
+        assert!(r.problems[2].message.contains("郵便番号"));
+        assert!(r.problems[3].message.contains("2行目と重複"));
+        assert!(r.problems[4].message.contains("宛名番号がありません"));
+        assert!(!r.committed);
+    }
+    assert_eq!(count(&w), 0, "all or nothing");
+}
+
+#[test]
+fn a_my_number_column_is_refused() {
+    let mut w = World::new();
+    let n1 = hairyo::text::mynumber::with_check_digit("12345678901");
+    let n2 = hairyo::text::mynumber::with_check_digit("23456789012");
+    let csv = format!("{HEADER},個人番号\n400000001,見本 一子,ミホン イチコ,1950-01-01,女,,,,国保,,,,,,{n1}\n400000002,見本 二子,ミホン フタコ,1950-01-01,女,,,,国保,,,,,,{n2}\n");
+    let admin = w.admin.clone();
+    let err = import::import_persons(&mut w.store, &admin, csv.as_bytes(), &Options::default(), at("2026-11-25"), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code(), "import.my_number_column");
+    assert!(err.to_string().contains("個人番号"));
+    assert_eq!(count(&w), 0);
+    // A 個人番号 typed into a mapped field is refused row by row.
+    let csv = format!("{HEADER}\n400000003,見本 三子,ミホン ミツコ,1950-01-01,女,,見本市 {n1},,国保,,,,,\n");
+    let r = run(&mut w, csv.as_bytes(), &Options::default());
+    assert!(r.problems[0].message.contains("個人番号"));
+    let stored: i64 = w.store.conn().query_row("SELECT count(*) FROM person WHERE address LIKE ?1", [format!("%{n1}%")], |r| r.get(0)).unwrap();
+    assert_eq!(stored, 0);
+}
+
+#[test]
+fn upsert_by_atena_keeps_what_the_file_does_not_carry() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        i.atena_no = "500000001".into();
+        i.mynumber_card = "card".into();
+        i.registration = "registered".into();
+        i.reasons = vec!["dementia".into()];
+    });
+    let csv = format!("{HEADER}\n500000001,見本 花子,ミホン ハナコ,1950-06-15,女,000-0001,見本市新町9-9,,国保,,,,,\n");
+    let r = run(&mut w, csv.as_bytes(), &Options::default());
+    assert_eq!((r.updated, r.inserted), (1, 0));
+    let after = hairyo::record::show(&mut w.store, &w.admin.clone(), p.id, at("2026-11-25")).unwrap().person;
+    assert_eq!(after.address, "見本市新町9-9");
+    assert_eq!(after.reasons, vec![hairyo::person::Reason::Dementia]);
+    assert_eq!(after.mynumber_card, hairyo::person::CardKind::Card);
+}
+
+#[test]
+fn a_saved_profile_maps_another_layout() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let columns = [(Column::Atena, "住民コード"), (Column::Name, "漢字氏名"), (Column::Kana, "カナ氏名"), (Column::Birth, "生年月日(和暦)"), (Column::Sex, "性別コード")]
+        .into_iter()
+        .map(|(c, h)| (c, h.to_string()))
+        .collect();
+    import::save_profile(&mut w.store, &admin, &Profile { name: "基幹系".into(), columns }, at("2026-11-25")).unwrap();
+    let csv = "住民コード,カナ氏名,漢字氏名,性別コード,生年月日(和暦)\n600000001,ミホン ジロウ,見本 次郎,1,3250505\n";
+    let r = run(&mut w, csv.as_bytes(), &Options { profile: Some("基幹系".into()), ..Default::default() });
+    assert_eq!((r.inserted, r.problems.len()), (1, 0), "{:?}", r.problems);
+    let err = import::import_persons(&mut w.store, &admin, csv.as_bytes(), &Options::default(), at("2026-11-25"), &mut |_, _| {}).unwrap_err();
+    assert_eq!(err.code(), "import.missing_columns");
+}
+
+#[test]
+fn gaiji_are_reported_per_row() {
+    let mut w = World::new();
+    let csv = format!("{HEADER}\n700000001,見本 \u{E0B0}子,ミホン ヨシコ,1950-01-01,女,,,,国保,,,,,\n");
+    let r = run(&mut w, csv.as_bytes(), &Options::default());
+    assert_eq!(r.gaiji.len(), 1);
+    assert_eq!(r.gaiji[0].line, 2);
+    assert!(r.gaiji[0].message.contains("U+E0B0"));
+}
+
+#[test]
+fn export_then_import_changes_nothing_in_either_encoding() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    hairyo::demo::generate(&mut w.store, &admin, 300, 5, at("2026-11-25")).unwrap();
+    let before: Vec<(i64, String)> = {
+        let mut stmt = w.store.conn().prepare("SELECT id, name || kana || birth_date || address || card_number || updated_at FROM person ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+    };
+    for encoding in [Encoding::Utf8, Encoding::Cp932] {
+        let (bytes, rows) = export::export(&mut w.store, &admin, ExportKind::Persons, encoding, at("2026-11-25")).unwrap();
+        assert_eq!(rows, 300);
+        if encoding == Encoding::Utf8 {
+            assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+        }
+        let r = run(&mut w, &bytes, &Options::default());
+        assert_eq!((r.unchanged, r.updated, r.inserted, r.problems.len()), (300, 0, 0, 0), "{encoding:?}: {:?}", r.problems.first());
+    }
+    let after: Vec<(i64, String)> = {
+        let mut stmt = w.store.conn().prepare("SELECT id, name || kana || birth_date || address || card_number || updated_at FROM person ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(before, after);
+    for kind in [ExportKind::Touchpoints, ExportKind::Referrals, ExportKind::Applications, ExportKind::Certificates, ExportKind::Renewal, ExportKind::Expiring] {
+        let (bytes, _) = export::export(&mut w.store, &admin, kind, Encoding::Cp932, at("2026-11-25")).unwrap();
+        assert!(!bytes.is_empty());
+    }
+}
+
+#[test]
+fn cp932_export_refuses_characters_it_cannot_hold() {
+    let rows = vec![vec!["1".to_string(), "x".into(), "𠮷田 花子".into()]];
+    let err = export::to_csv(&["a".into(), "b".into(), "c".into()], &rows, Encoding::Cp932).unwrap_err();
+    assert!(err.to_string().contains("𠮷田"), "{err}");
+}
