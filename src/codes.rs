@@ -99,5 +99,7 @@ impl_coded!(
     crate::search::SearchError,
     crate::import::ImportError,
     crate::export::ExportError,
+    crate::duplicates::DuplicateError,
+    crate::home::HomeError,
     crate::print::PrintError,
 );

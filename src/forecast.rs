@@ -73,10 +73,13 @@ pub fn weekly(conn: &Connection, today: NaiveDate, weeks: i64) -> Result<Forecas
         .map(|i| WeekForecast { week_start: start + Duration::days(7 * i), certificate_expiries: 0, old_card_expiries: 0, open_referrals: 0, facility_campaigns: 0, expected: 0 })
         .collect();
 
-    // The latest certificate of each candidate, when it ends inside the horizon.
+    // The latest certificate of each candidate, when it ends inside the horizon. Starting from
+    // the certificates that end in the window keeps this fast at 200,000 persons.
     let mut stmt = conn.prepare(&format!(
-        "SELECT p.id, p.name, max(c.valid_until) AS until FROM person p JOIN certificate c ON c.person_id = p.id
-         WHERE {CANDIDATE} GROUP BY p.id HAVING until >= ?1 AND until < ?2 ORDER BY until, p.id"
+        "SELECT p.id, p.name, c.valid_until FROM certificate c JOIN person p ON p.id = c.person_id
+         WHERE c.valid_until >= ?1 AND c.valid_until < ?2 AND {CANDIDATE}
+           AND NOT EXISTS (SELECT 1 FROM certificate c2 WHERE c2.person_id = p.id AND c2.valid_until > c.valid_until)
+         GROUP BY p.id ORDER BY c.valid_until, p.id"
     ))?;
     let certs: Vec<(i64, String, NaiveDate)> = stmt.query_map(params![today, end], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare(&format!(

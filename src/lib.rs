@@ -5,12 +5,15 @@
 
 pub mod application;
 pub mod audit;
+pub mod bench;
 pub mod certificate;
 pub mod codes;
 pub mod demo;
+pub mod duplicates;
 pub mod export;
 pub mod facility;
 pub mod forecast;
+pub mod home;
 pub mod import;
 pub mod leaflet;
 pub mod person;

@@ -18,6 +18,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0002_policy_workflow.sql"),
     include_str!("migrations/0003_search.sql"),
     include_str!("migrations/0004_search_index.sql"),
+    include_str!("migrations/0005_duplicates.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

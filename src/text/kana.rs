@@ -13,6 +13,16 @@ pub fn hiragana_to_katakana(s: &str) -> String {
         .collect()
 }
 
+/// Katakana to hiragana (for test and benchmark queries typed in hiragana).
+pub fn hiragana_from_katakana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{30A1}'..='\u{30F6}' | '\u{30FD}' | '\u{30FE}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 fn is_katakana_letter(c: char) -> bool {
     matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー' | 'ヽ' | 'ヾ' | '・')
 }
@@ -42,6 +52,36 @@ pub fn normalize_furigana(input: &str) -> Result<String, KanaRefusal> {
     Ok(words.join("\u{3000}"))
 }
 
+/// Full-width katakana to half-width (ｶﾀｶﾅ), as old systems and some clerks type it; the
+/// inverse of what NFKC does. Characters without a half-width form are kept.
+pub fn to_halfwidth_katakana(s: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TABLE: OnceLock<HashMap<char, char>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        ('\u{FF61}'..='\u{FF9F}')
+            .filter_map(|h| {
+                let mut full = std::iter::once(h).nfkc();
+                match (full.next(), full.next()) {
+                    (Some(f), None) => Some((f, h)),
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    let mut out = String::new();
+    for c in s.chars() {
+        for d in std::iter::once(c).nfd() {
+            match d {
+                '\u{3099}' => out.push('ﾞ'),
+                '\u{309A}' => out.push('ﾟ'),
+                _ => out.push(*table.get(&d).unwrap_or(&d)),
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +98,12 @@ mod tests {
         ok("  さとう   はなこ ", "サトウ\u{3000}ハナコ");
         ok("ヴァン・ジョー", "ヴァン・ジョー");
         ok("きょうこ", "キョウコ");
+    }
+
+    #[test]
+    fn halfwidth_round_trip() {
+        assert_eq!(to_halfwidth_katakana("ガッコウ\u{3000}パン"), "ｶﾞｯｺｳ\u{3000}ﾊﾟﾝ");
+        assert_eq!(normalize_furigana(&to_halfwidth_katakana("サトウ ハナコ")).unwrap(), "サトウ\u{3000}ハナコ");
     }
 
     #[test]

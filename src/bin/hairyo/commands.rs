@@ -15,7 +15,7 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::validate::FieldError;
-use hairyo::{audit, demo, export, forecast, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
+use hairyo::{audit, demo, duplicates, export, forecast, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -230,6 +230,33 @@ pub fn run(cli: &Cli) -> Result {
             })
         }
         Command::Print(cmd) => print_cmd(cli, cmd, now),
+        Command::Duplicates { action, limit, offset } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            match action {
+                None => {
+                    let c = duplicates::candidates(store.conn(), page(*offset, *limit)?)?;
+                    emit(json, &c, |c| {
+                        let mut out: String = c.items.iter().map(|d| format!(
+                            "{}\t{} ({})\t{} ({})\t{}\t{}点 {}\n", wareki::format(d.birth_date), d.a_name, d.a, d.b_name, d.b, d.a_kana, d.score, d.reason
+                        )).collect();
+                        out.push_str(&page_footer(c));
+                        out
+                    })
+                }
+                Some(DuplicateCmd::Merge { keep, other }) => {
+                    let p = duplicates::merge(&mut store, &actor, *keep, *other, now)?;
+                    emit(json, &p, |p| format!("ID {other} を ID {} ({}) に統合しました", p.id, p.name))
+                }
+                Some(DuplicateCmd::Dismiss { a, b }) => {
+                    duplicates::dismiss(&mut store, &actor, *a, *b, now)?;
+                    emit(json, &serde_json::json!({"dismissed": [a, b]}), |_| format!("ID {a} と ID {b} は別人として記録しました"))
+                }
+            }
+        }
+        Command::Bench { persons, queries } => {
+            let report = hairyo::bench::run(*persons, *queries, now, &mut |m| eprintln!("{m}")).map_err(|e| CliError::new("bench.failed", e))?;
+            emit(json, &report, |r| r.to_string())
+        }
         Command::Import(cmd) => import_cmd(cli, cmd, now),
         Command::Export { kind, file, encoding } => {
             let (mut store, actor) = open_initialised(cli)?;

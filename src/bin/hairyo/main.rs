@@ -121,6 +121,23 @@ pub enum Command {
         #[arg(long, default_value = "utf-8")]
         encoding: String,
     },
+    /// Candidate duplicate persons (same birth date, same or similar name); merge or dismiss.
+    Duplicates {
+        #[command(subcommand)]
+        action: Option<DuplicateCmd>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Build the synthetic dataset (200,000 persons by default) in a temp database and print
+    /// search, import and home-screen timings. Use a release build.
+    Bench {
+        #[arg(long, default_value_t = 200_000)]
+        persons: i64,
+        #[arg(long, default_value_t = 400)]
+        queries: usize,
+    },
     /// Print A4 PDFs: application forms, handouts, facility batches, referral sheets.
     #[command(subcommand)]
     Print(PrintCmd),
@@ -511,6 +528,14 @@ pub enum ImportCmd {
     },
     /// List the saved column mappings.
     Profiles,
+}
+
+#[derive(Subcommand)]
+pub enum DuplicateCmd {
+    /// Merge OTHER into KEEP: every linked record moves to KEEP; OTHER is removed.
+    Merge { keep: i64, other: i64 },
+    /// Record that A and B are different people.
+    Dismiss { a: i64, b: i64 },
 }
 
 #[derive(Subcommand)]

@@ -1,0 +1,214 @@
+//! `hairyo bench`: builds the synthetic dataset at scale in a temp database and measures
+//! search (against a plain LIKE scan in the same run), CSV import (time and peak memory, in a
+//! child process) and the home screen. Figures are recorded in docs/performance.md.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::demo::Rng;
+use crate::import::Encoding;
+use crate::staff::{self, Desk, Role};
+use crate::text::{kana, normalize, wareki};
+use crate::{demo, export, home, search, store, Page};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Timing {
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+impl Timing {
+    fn of(mut d: Vec<Duration>) -> Timing {
+        d.sort();
+        let at = |q: f64| d[((d.len() as f64 * q).ceil() as usize).clamp(1, d.len()) - 1].as_secs_f64() * 1000.0;
+        Timing { p50_ms: at(0.5), p95_ms: at(0.95), max_ms: at(1.0) }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub persons: i64,
+    pub touchpoints: i64,
+    pub build_seconds: f64,
+    pub queries: usize,
+    pub search: Timing,
+    pub like_scan: Timing,
+    /// How many times faster search is than the LIKE scan, at p95.
+    pub speedup_p95: f64,
+    /// Queries the LIKE scan on raw names found nothing for (hiragana, half-width, variants …).
+    pub like_misses: usize,
+    /// Queries where search did not return the person the query was made from on page one
+    /// although fewer than a page of people matched (should be 0).
+    pub search_misses: usize,
+    pub home: Timing,
+    pub import_rows: usize,
+    pub import_seconds: Option<f64>,
+    pub import_peak_mb: Option<f64>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "データ: 対象者 {} 人、接点 {} 件 (作成 {:.1} 秒)", self.persons, self.touchpoints, self.build_seconds)?;
+        writeln!(f, "検索 ({} 件の問い合わせ): p50 {:.3} ms / p95 {:.3} ms / 最大 {:.3} ms", self.queries, self.search.p50_ms, self.search.p95_ms, self.search.max_ms)?;
+        writeln!(f, "LIKE '%…%' 走査: p50 {:.3} ms / p95 {:.3} ms (p95 で {:.0} 倍、見つからなかった問い合わせ {} 件)", self.like_scan.p50_ms, self.like_scan.p95_ms, self.speedup_p95, self.like_misses)?;
+        writeln!(f, "検索で本人が見つからなかった問い合わせ: {} 件", self.search_misses)?;
+        writeln!(f, "ホーム画面のデータ: p50 {:.1} ms / p95 {:.1} ms", self.home.p50_ms, self.home.p95_ms)?;
+        match (self.import_seconds, self.import_peak_mb) {
+            (Some(s), Some(m)) => write!(f, "CP932 CSV {} 行の取込: {:.2} 秒、最大メモリ {:.0} MB", self.import_rows, s, m),
+            _ => write!(f, "取込: 測定していません (hairyo バイナリから実行してください)"),
+        }
+    }
+}
+
+fn query_for(form: u64, p: &crate::person::PersonSummary) -> String {
+    let surname = p.name.split('\u{3000}').next().unwrap_or(&p.name).to_string();
+    let given = p.name.split('\u{3000}').nth(1).unwrap_or("").to_string();
+    let kana_surname = p.kana.split('\u{3000}').next().unwrap_or(&p.kana).to_string();
+    match form {
+        0 => p.name.clone(),
+        1 => surname,
+        2 => format!("{surname} {given}"),
+        3 => kana::hiragana_from_katakana(&p.kana),
+        4 => kana::to_halfwidth_katakana(&p.kana),
+        5 => p.atena_no.clone(),
+        6 => wareki::format(p.birth_date),
+        7 => normalize::search_key(&p.name),
+        8 => kana_surname,
+        _ => {
+            let k: Vec<char> = p.kana.replace('\u{3000}', "").chars().collect();
+            k[k.len().saturating_sub(4)..].iter().collect()
+        }
+    }
+}
+
+/// Peak resident memory of a child process, sampled while it runs (Linux).
+fn run_measured(cmd: &mut std::process::Command) -> Result<(f64, f64), String> {
+    let start = Instant::now();
+    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(v) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()) {
+                peak_kb = peak_kb.max(v);
+            }
+        }
+        if let Some(st) = child.try_wait().map_err(|e| e.to_string())? {
+            if !st.success() {
+                return Err(format!("取込が失敗しました ({st})"));
+            }
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok((start.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0))
+}
+
+/// Builds `persons` synthetic persons and measures; `log` hears about progress.
+pub fn run(persons: i64, queries: usize, now: NaiveDateTime, log: &mut dyn FnMut(&str)) -> Result<Report, String> {
+    let dir = std::env::temp_dir().join(format!("hairyo-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let result = run_in(&dir, persons, queries, now, log);
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTime, log: &mut dyn FnMut(&str)) -> Result<Report, String> {
+    let s = |e: &dyn std::fmt::Display| e.to_string();
+    let db = dir.join("bench.db");
+    let mut st = store::open(&db).map_err(|e| s(&e))?;
+    let admin = staff::init(&mut st, now).map_err(|e| s(&e))?;
+    log(&format!("{persons} 人の合成データを作成しています…"));
+    let t = Instant::now();
+    let summary = demo::generate(&mut st, &admin, persons, 42, now).map_err(|e| s(&e))?;
+    let build_seconds = t.elapsed().as_secs_f64();
+    st.conn().execute_batch("ANALYZE; PRAGMA optimize;").map_err(|e| s(&e))?;
+    let today = now.date();
+
+    // The query mix: ten forms clerks type, each made from a randomly drawn person.
+    let mut rng = Rng::new(7);
+    let mut mix = Vec::with_capacity(queries);
+    for i in 0..queries {
+        let id = 1 + rng.below(summary.persons as u64) as i64;
+        let p = crate::person::summaries(st.conn(), &[id], today).map_err(|e| s(&e))?.remove(0);
+        mix.push((id, query_for(i as u64 % 10, &p)));
+    }
+    log(&format!("検索を {queries} 回測定しています…"));
+    let mut times = Vec::new();
+    let mut misses = 0;
+    for (id, q) in &mix {
+        let t = Instant::now();
+        let r = search::search(st.conn(), q, Page::new(0, 20), today).map_err(|e| s(&e))?;
+        times.push(t.elapsed());
+        if r.hits.total <= 20 && !r.hits.items.iter().any(|h| h.person.id == *id) {
+            misses += 1;
+        }
+    }
+    let mut like_times = Vec::new();
+    let mut like_misses = 0;
+    let mut stmt = st.conn().prepare("SELECT id FROM person WHERE name LIKE ?1 ESCAPE '\\'").map_err(|e| s(&e))?;
+    for (_, q) in &mix {
+        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let t = Instant::now();
+        let ids: Vec<i64> = stmt.query_map([pattern], |r| r.get(0)).map_err(|e| s(&e))?.collect::<Result<_, _>>().map_err(|e| s(&e))?;
+        like_times.push(t.elapsed());
+        if ids.is_empty() {
+            like_misses += 1;
+        }
+    }
+    drop(stmt);
+    let search_t = Timing::of(times);
+    let like_t = Timing::of(like_times);
+
+    log("ホーム画面のデータを測定しています…");
+    let mut home_times = Vec::new();
+    for (login, desk, role) in [("kokuho1", Desk::Kokuho, Role::Clerk), ("kaigo1", Desk::Kaigo, Role::Caseworker), ("admin", Desk::Kokuho, Role::Admin)] {
+        let actor = staff::actor(&st, login).unwrap_or(staff::Actor { staff_id: 1, login: login.into(), name: String::new(), desk, role });
+        for _ in 0..7 {
+            let t = Instant::now();
+            home::summary(st.conn(), &actor, today).map_err(|e| s(&e))?;
+            home_times.push(t.elapsed());
+        }
+    }
+
+    // Import: the persons exported as CP932, into a fresh database, by the hairyo binary.
+    let (bytes, rows) = export::export(&mut st, &admin, export::ExportKind::Persons, Encoding::Cp932, now).map_err(|e| s(&e))?;
+    let csv = dir.join("persons-cp932.csv");
+    std::fs::write(&csv, bytes).map_err(|e| s(&e))?;
+    drop(st);
+    let exe = std::env::current_exe().map_err(|e| s(&e))?;
+    let (import_seconds, import_peak_mb) = if exe.file_stem().is_some_and(|n| n == "hairyo") {
+        log(&format!("CP932 CSV {rows} 行の取込を測定しています…"));
+        let fresh = dir.join("import.db");
+        let ok = std::process::Command::new(&exe).arg("--db").arg(&fresh).arg("init").stdout(std::process::Stdio::null()).status().map_err(|e| s(&e))?;
+        if !ok.success() {
+            return Err("init に失敗しました".into());
+        }
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("--db").arg(&fresh).args(["--json", "import", "persons"]).arg(&csv).args(["--encoding", "cp932"]).stdout(std::process::Stdio::null());
+        let (secs, mb) = run_measured(&mut cmd)?;
+        (Some(secs), Some(mb))
+    } else {
+        (None, None)
+    };
+
+    Ok(Report {
+        persons: summary.persons,
+        touchpoints: summary.touchpoints,
+        build_seconds,
+        queries,
+        speedup_p95: like_t.p95_ms / search_t.p95_ms.max(1e-6),
+        search: search_t,
+        like_scan: like_t,
+        like_misses,
+        search_misses: misses,
+        home: Timing::of(home_times),
+        import_rows: rows,
+        import_seconds,
+        import_peak_mb,
+    })
+}

@@ -1,0 +1,222 @@
+//! Duplicate persons: candidate pairs by birth date and normalised name or reading, reviewed by
+//! a person; a merge keeps every linked record and is audited.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::audit::{self, Action};
+use crate::person::{self, Person, PersonError};
+use crate::staff::{Actor, Role};
+use crate::store::Store;
+use crate::{Page, Paged};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub a: i64,
+    pub b: i64,
+    pub a_name: String,
+    pub b_name: String,
+    pub a_kana: String,
+    pub b_kana: String,
+    pub birth_date: chrono::NaiveDate,
+    /// 0–100: 100 when the names fold to the same key.
+    pub score: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DuplicateError {
+    #[error("同じ人を統合することはできません")]
+    SamePerson,
+    #[error("統合・除外は国保・後期の係長または管理者が行います")]
+    Forbidden,
+    #[error(transparent)]
+    Person(#[from] PersonError),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl DuplicateError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            DuplicateError::SamePerson => "duplicates.same_person",
+            DuplicateError::Forbidden => "duplicates.forbidden",
+            DuplicateError::Person(e) => e.code(),
+            DuplicateError::Db(_) => "duplicates.db",
+        }
+    }
+}
+
+/// Similarity of two readings, 0–100, from their edit distance.
+pub fn similarity(a: &str, b: &str) -> u32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let n = a.len().max(b.len());
+    if n == 0 {
+        return 100;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    (100 * (n - prev[b.len()]) / n) as u32
+}
+
+/// Candidate pairs, best first: same birth date, and the same folded name, the same reading,
+/// or readings at least 80 % alike. Pairs dismissed before are left out.
+pub fn candidates(conn: &Connection, page: Page) -> Result<Paged<Candidate>, DuplicateError> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.name, p.kana, p.name_norm, p.kana_norm, p.birth_date FROM person p
+         WHERE p.birth_date IN (SELECT birth_date FROM person GROUP BY birth_date HAVING count(*) > 1)
+         ORDER BY p.birth_date, p.id",
+    )?;
+    let rows: Vec<(i64, String, String, String, String, chrono::NaiveDate)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
+    let dismissed: std::collections::HashSet<(i64, i64)> = {
+        let mut s = conn.prepare("SELECT a, b FROM duplicate_dismissal")?;
+        let d = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        d
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let mut end = start + 1;
+        while end < rows.len() && rows[end].5 == rows[start].5 {
+            end += 1;
+        }
+        for i in start..end {
+            for j in i + 1..end {
+                let (x, y) = (&rows[i], &rows[j]);
+                if dismissed.contains(&(x.0, y.0)) {
+                    continue;
+                }
+                let (score, reason) = if x.3 == y.3 {
+                    (100, "氏名 (異体字を同一視) と生年月日が一致")
+                } else if x.4 == y.4 {
+                    (95, "フリガナと生年月日が一致")
+                } else {
+                    let s = similarity(&x.4, &y.4);
+                    if s < 80 {
+                        continue;
+                    }
+                    (s, "フリガナが似ていて生年月日が一致")
+                };
+                out.push(Candidate {
+                    a: x.0,
+                    b: y.0,
+                    a_name: x.1.clone(),
+                    b_name: y.1.clone(),
+                    a_kana: x.2.clone(),
+                    b_kana: y.2.clone(),
+                    birth_date: x.5,
+                    score,
+                    reason: reason.to_string(),
+                });
+            }
+        }
+        start = end;
+    }
+    out.sort_by(|p, q| q.score.cmp(&p.score).then(p.a.cmp(&q.a)));
+    let total = out.len() as i64;
+    let items = out.into_iter().skip(page.offset as usize).take(page.limit as usize).collect();
+    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+}
+
+fn may_decide(actor: &Actor) -> Result<(), DuplicateError> {
+    if actor.role == Role::Admin || (actor.desk.is_insurer_desk() && actor.role == Role::Supervisor) {
+        Ok(())
+    } else {
+        Err(DuplicateError::Forbidden)
+    }
+}
+
+/// Records that two persons are different people.
+pub fn dismiss(store: &mut Store, actor: &Actor, a: i64, b: i64, now: chrono::NaiveDateTime) -> Result<(), DuplicateError> {
+    may_decide(actor)?;
+    if a == b {
+        return Err(DuplicateError::SamePerson);
+    }
+    let (a, b) = (a.min(b), a.max(b));
+    store.write(|tx| {
+        person::load(tx, a)?;
+        person::load(tx, b)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO duplicate_dismissal (a, b, staff_id, at) VALUES (?1, ?2, ?3, ?4)",
+            params![a, b, actor.staff_id, crate::stamp(now)],
+        )?;
+        audit::record(tx, actor, now, Action::Update, "duplicate", None, serde_json::json!({"dismissed": [a, b]}))?;
+        Ok(())
+    })
+}
+
+fn fill(keep: &mut String, other: &str) {
+    if keep.is_empty() {
+        *keep = other.to_string();
+    }
+}
+
+/// Merges `other` into `keep`: every touchpoint, referral, application, certificate and
+/// follow-up moves to `keep`, empty fields of `keep` are filled from `other`, and `other` is
+/// removed. The audit event holds both records as they were.
+pub fn merge(store: &mut Store, actor: &Actor, keep: i64, other: i64, now: chrono::NaiveDateTime) -> Result<Person, DuplicateError> {
+    may_decide(actor)?;
+    if keep == other {
+        return Err(DuplicateError::SamePerson);
+    }
+    store.write(|tx| {
+        let before_keep = person::load(tx, keep)?;
+        let before_other = person::load(tx, other)?;
+        let mut merged = before_keep.clone();
+        let o = &before_other;
+        for (k, v) in [
+            (&mut merged.postal_code, &o.postal_code), (&mut merged.address, &o.address), (&mut merged.phone, &o.phone),
+            (&mut merged.householder, &o.householder), (&mut merged.insurer_no, &o.insurer_no), (&mut merged.card_symbol, &o.card_symbol),
+            (&mut merged.card_number, &o.card_number), (&mut merged.card_branch, &o.card_branch), (&mut merged.legal_rep_name, &o.legal_rep_name),
+            (&mut merged.safe_postal_code, &o.safe_postal_code), (&mut merged.safe_address, &o.safe_address),
+        ] {
+            fill(k, v);
+        }
+        for r in &o.reasons {
+            if !merged.reasons.contains(r) {
+                merged.reasons.push(*r);
+            }
+        }
+        merged.reasons.sort();
+        merged.protected |= o.protected;
+        merged.wishes_cancel |= o.wishes_cancel;
+        merged.facility_id = merged.facility_id.or(o.facility_id);
+        if merged.notes.is_empty() {
+            merged.notes = o.notes.clone();
+        } else if !o.notes.is_empty() {
+            merged.notes = format!("{}\n{}", merged.notes, o.notes);
+        }
+        let take_atena = merged.atena_no.is_empty() && !o.atena_no.is_empty();
+        for table in ["touchpoint", "referral", "application", "certificate", "follow_up"] {
+            tx.execute(&format!("UPDATE {table} SET person_id = ?1 WHERE person_id = ?2"), params![keep, other])?;
+        }
+        tx.execute("DELETE FROM duplicate_dismissal WHERE a = ?1 OR b = ?1", [other])?;
+        tx.execute("DELETE FROM person WHERE id = ?1", [other])?;
+        if take_atena {
+            merged.atena_no = o.atena_no.clone();
+        }
+        person::write_row(tx, &merged, &crate::stamp(now))?;
+        audit::record(tx, actor, now, Action::Update, "person", Some(keep), serde_json::json!({
+            "merged_from": other, "before_keep": before_keep, "before_other": before_other, "after": merged
+        }))?;
+        Ok(merged)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn similarity_of_readings() {
+        assert_eq!(super::similarity("サイトウハナコ", "サイトウハナコ"), 100);
+        assert!(super::similarity("サイトウハナコ", "サイトーハナコ") >= 80);
+        assert!(super::similarity("サイトウハナコ", "スズキイチロウ") < 50);
+    }
+}
