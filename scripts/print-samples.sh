@@ -7,7 +7,7 @@ cargo build -q --bin hairyo
 out=docs/print-samples
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export HAIRYO_DB="$tmp/samples.db" HAIRYO_NOW="2026-11-25T10:00:00"
+export HAIRYO_DB="$tmp/samples.db" HAIRYO_NOW="2026-11-25T10:00:00" HAIRYO_PASSWORD="hairyo-demo"
 h() { target/debug/hairyo "$@"; }
 id() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
 

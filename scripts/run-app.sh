@@ -20,7 +20,10 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 DB="${HAIRYO_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/jp.hairyo.desktop/hairyo.db}"
 if [[ ! -e "$DB" ]]; then
   echo "run-app: creating $DB with demo data (2,000 persons)"
-  if ! { "$TARGET/debug/hairyo" --db "$DB" init && "$TARGET/debug/hairyo" --db "$DB" demo --persons 2000; }; then
+  echo "run-app: demo sign-in: admin (or kokuho1, kaigo1 …) with the demo password hairyo-demo"
+  # The demo database is fictional; its staff share the documented demo password.
+  if ! { HAIRYO_PASSWORD=hairyo-demo "$TARGET/debug/hairyo" --db "$DB" init &&
+         HAIRYO_PASSWORD=hairyo-demo "$TARGET/debug/hairyo" --db "$DB" demo --persons 2000; }; then
     echo "run-app: could not create the demo database with the CLI; the app offers demo data on first start" >&2
   fi
 fi

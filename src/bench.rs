@@ -184,12 +184,19 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     let (import_seconds, import_peak_mb) = if exe.file_stem().is_some_and(|n| n == "hairyo") {
         log(&format!("CP932 CSV {rows} 行の取込を測定しています…"));
         let fresh = dir.join("import.db");
-        let ok = std::process::Command::new(&exe).arg("--db").arg(&fresh).arg("init").stdout(std::process::Stdio::null()).status().map_err(|e| s(&e))?;
+        let ok = std::process::Command::new(&exe)
+            .env("HAIRYO_PASSWORD", demo::DEMO_PASSWORD)
+            .arg("--db")
+            .arg(&fresh)
+            .arg("init")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .map_err(|e| s(&e))?;
         if !ok.success() {
             return Err("init に失敗しました".into());
         }
         let mut cmd = std::process::Command::new(&exe);
-        cmd.arg("--db").arg(&fresh).args(["--json", "import", "persons"]).arg(&csv).args(["--encoding", "cp932"]).stdout(std::process::Stdio::null());
+        cmd.env("HAIRYO_PASSWORD", demo::DEMO_PASSWORD).arg("--db").arg(&fresh).args(["--json", "import", "persons"]).arg(&csv).args(["--encoding", "cp932"]).stdout(std::process::Stdio::null());
         let (secs, mb) = run_measured(&mut cmd)?;
         (Some(secs), Some(mb))
     } else {

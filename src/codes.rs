@@ -101,5 +101,6 @@ impl_coded!(
     crate::export::ExportError,
     crate::duplicates::DuplicateError,
     crate::home::HomeError,
+    crate::audit::AuditError,
     crate::print::PrintError,
 );

@@ -90,6 +90,9 @@ const FEMALE_NAMES: &[(&str, &str)] = &[
 
 const TOWNS: &[&str] = &["若葉町", "中央町", "桜ケ丘", "緑町", "東町", "西町", "南台", "北原", "本町", "旭町", "栄町", "港町"];
 
+/// The password of every demo staff member (fictional data only; never for real use).
+pub const DEMO_PASSWORD: &str = "hairyo-demo";
+
 /// The desk staff the demo adds beside the administrator (login, name, desk, role).
 pub const DEMO_STAFF: &[(&str, &str, Desk, Role)] = &[
     ("kokuho1", "国保 一子", Desk::Kokuho, Role::Clerk),
@@ -118,6 +121,8 @@ pub enum DemoError {
     BadCount(i64),
     #[error("デモデータの登録は管理者のみが行えます")]
     AdminOnly,
+    #[error("デモ職員のパスワードを作成できません: {0}")]
+    Password(String),
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
@@ -127,6 +132,7 @@ impl DemoError {
         match self {
             DemoError::BadCount(_) => "demo.bad_count",
             DemoError::AdminOnly => "demo.admin_only",
+            DemoError::Password(_) => "demo.password",
             DemoError::Db(_) => "demo.db",
         }
     }
@@ -136,12 +142,12 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-fn staff_ids(tx: &Transaction<'_>, now: &str) -> Result<Vec<(i64, Desk)>, rusqlite::Error> {
+fn staff_ids(tx: &Transaction<'_>, now: &str, hash: &str) -> Result<Vec<(i64, Desk)>, rusqlite::Error> {
     let mut ids = Vec::new();
     for (login, name, desk, role) in DEMO_STAFF {
         tx.execute(
-            "INSERT OR IGNORE INTO staff (login, name, desk, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![login, name, desk, role, now],
+            "INSERT OR IGNORE INTO staff (login, name, desk, role, created_at, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![login, name, desk, role, now, hash],
         )?;
         let id: i64 = tx.query_row("SELECT id FROM staff WHERE login = ?1", [login], |r| r.get(0))?;
         ids.push((id, *desk));
@@ -161,8 +167,9 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
     let today = now.date();
     let stamp = crate::stamp(now);
     let mut rng = Rng::new(seed);
+    let hash = crate::staff::hash_password(DEMO_PASSWORD).map_err(|e| DemoError::Password(e.to_string()))?;
     store.write(|tx| {
-        let staff = staff_ids(tx, &stamp)?;
+        let staff = staff_ids(tx, &stamp, &hash)?;
         let staff_at = |desk: Desk| staff.iter().find(|(_, d)| *d == desk).map(|(id, _)| *id).unwrap_or(actor.staff_id);
         let mut summary = DemoSummary::default();
 

@@ -1,6 +1,7 @@
 //! Desks, staff and the acting staff member (`Actor`) that every core operation takes.
 
 use rusqlite::{params, OptionalExtension, Transaction};
+
 use serde::Serialize;
 
 use crate::audit::{self, Action};
@@ -74,6 +75,18 @@ pub enum StaffError {
     Invalid(Invalid),
     #[error("初期データを登録できません: {0}")]
     Seed(String),
+    #[error("ログイン名またはパスワードが違います")]
+    BadCredentials,
+    #[error("パスワードを続けて間違えたため、アカウントを {until} までロックしています。時間をおいて再度サインインするか、管理者に連絡してください")]
+    Locked { until: String },
+    #[error("職員「{0}」のパスワードはまだ設定されていません。初回のパスワードを設定してください")]
+    PasswordNotSet(String),
+    #[error("パスワードはすでに設定されています")]
+    PasswordAlreadySet,
+    #[error("パスワードを変更できるのは本人か管理者です")]
+    NotYourPassword,
+    #[error("パスワードを処理できません: {0}")]
+    Hash(String),
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
@@ -87,6 +100,12 @@ impl StaffError {
             StaffError::AlreadyInitialised => "staff.already_initialised",
             StaffError::Invalid(_) => "staff.invalid",
             StaffError::Seed(_) => "staff.seed",
+            StaffError::BadCredentials => "staff.bad_credentials",
+            StaffError::Locked { .. } => "staff.locked",
+            StaffError::PasswordNotSet(_) => "staff.password_not_set",
+            StaffError::PasswordAlreadySet => "staff.password_already_set",
+            StaffError::NotYourPassword => "staff.not_your_password",
+            StaffError::Hash(_) => "staff.hash",
             StaffError::Db(_) => "staff.db",
         }
     }
@@ -193,4 +212,128 @@ pub fn list(store: &Store) -> Result<Vec<Staff>, StaffError> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Failed sign-ins in a row that lock an account.
+pub const MAX_FAILED_SIGN_INS: i64 = 5;
+/// How long a locked account stays locked.
+pub const LOCK_MINUTES: i64 = 15;
+
+/// A password a clerk can be asked to choose: 8 to 128 characters, not all the same kind.
+pub fn validate_password(pw: &str) -> Result<(), StaffError> {
+    let n = pw.chars().count();
+    let msg = |m: &str| StaffError::Invalid(Invalid(vec![validate::FieldError { field: "password", message: m.to_string() }]));
+    if n < 8 {
+        return Err(msg("パスワードは8文字以上にしてください"));
+    }
+    if n > 128 {
+        return Err(msg("パスワードは128文字以内にしてください"));
+    }
+    if pw.chars().all(|c| c.is_ascii_digit()) {
+        return Err(msg("数字だけのパスワードは使えません。文字も混ぜてください"));
+    }
+    Ok(())
+}
+
+/// An argon2id hash in PHC form, with a fresh random salt.
+pub fn hash_password(pw: &str) -> Result<String, StaffError> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| StaffError::Hash(e.to_string()))
+}
+
+fn password_matches(pw: &str, phc: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(phc).is_ok_and(|h| argon2::Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+}
+
+struct Credentials {
+    actor: Actor,
+    hash: String,
+    failed: i64,
+    locked_until: Option<chrono::NaiveDateTime>,
+}
+
+fn credentials(conn: &rusqlite::Connection, login: &str) -> Result<Option<Credentials>, StaffError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, login, name, desk, role, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
+            [login.trim()],
+            |r| {
+                Ok(Credentials {
+                    actor: Actor { staff_id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk: r.get(3)?, role: r.get(4)? },
+                    hash: r.get(5)?,
+                    failed: r.get(6)?,
+                    locked_until: r.get::<_, Option<String>>(7)?.and_then(|s| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").ok()),
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Signs a staff member in. Five wrong passwords in a row lock the account for fifteen
+/// minutes; every attempt on a known account is audited.
+pub fn sign_in(store: &mut Store, login: &str, password: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
+    // The hash is checked outside the write transaction: it is slow on purpose, and other
+    // writers should not wait for it.
+    let Some(c) = credentials(store.conn(), login)? else {
+        return Err(StaffError::BadCredentials);
+    };
+    if let Some(until) = c.locked_until.filter(|u| *u > now) {
+        return Err(StaffError::Locked { until: until.format("%H:%M").to_string() });
+    }
+    if c.hash.is_empty() {
+        return Err(StaffError::PasswordNotSet(c.actor.login));
+    }
+    let ok = password_matches(password, &c.hash);
+    store.write(|tx| {
+        if ok {
+            tx.execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [c.actor.staff_id])?;
+            audit::record(tx, &c.actor, now, Action::SignIn, "staff", Some(c.actor.staff_id), serde_json::json!({"result": "ok"}))?;
+            return Ok::<(), StaffError>(());
+        }
+        let failed = c.failed + 1;
+        let lock = (failed >= MAX_FAILED_SIGN_INS).then(|| crate::stamp(now + chrono::Duration::minutes(LOCK_MINUTES)));
+        tx.execute(
+            "UPDATE staff SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
+            params![c.actor.staff_id, if lock.is_some() { 0 } else { failed }, lock],
+        )?;
+        audit::record(tx, &c.actor, now, Action::SignIn, "staff", Some(c.actor.staff_id), serde_json::json!({"result": "failed", "locked": lock.is_some()}))?;
+        Ok(())
+    })?;
+    if ok {
+        Ok(c.actor)
+    } else {
+        Err(StaffError::BadCredentials)
+    }
+}
+
+fn store_password(store: &mut Store, actor: &Actor, target: i64, pw: &str, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
+    validate_password(pw)?;
+    let hash = hash_password(pw)?;
+    store.write(|tx| {
+        tx.execute("UPDATE staff SET password_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE id = ?1", params![target, hash])?;
+        audit::record(tx, actor, now, Action::Update, "staff", Some(target), serde_json::json!({"password": "changed"}))?;
+        Ok(())
+    })
+}
+
+/// Sets the first password of an account that has none (the administrator `init` created).
+pub fn set_initial_password(store: &mut Store, login: &str, pw: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
+    let c = credentials(store.conn(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
+    if !c.hash.is_empty() {
+        return Err(StaffError::PasswordAlreadySet);
+    }
+    store_password(store, &c.actor, c.actor.staff_id, pw, now)?;
+    Ok(c.actor)
+}
+
+/// Changes a password: the staff member's own, or anyone's by an administrator (which also
+/// unlocks the account).
+pub fn set_password(store: &mut Store, actor: &Actor, login: &str, pw: &str, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
+    let c = credentials(store.conn(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
+    if actor.staff_id != c.actor.staff_id && actor.role != Role::Admin {
+        return Err(StaffError::NotYourPassword);
+    }
+    store_password(store, actor, c.actor.staff_id, pw, now)
 }

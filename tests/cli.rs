@@ -22,6 +22,7 @@ fn hairyo(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env("HAIRYO_NOW", "2026-11-25T10:00:00")
+        .env("HAIRYO_PASSWORD", hairyo::demo::DEMO_PASSWORD)
         .env_remove("HAIRYO_AS")
         .output()
         .expect("run hairyo")
@@ -145,7 +146,17 @@ fn unknown_actor_is_refused() {
     ok(&db.path, &["init"]);
     let out = hairyo(&db.path, &["--as", "nobody", "person", "list"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody"));
+    // The message does not tell which of login and password was wrong.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ログイン名またはパスワードが違います"));
+    let wrong = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(["person", "list"])
+        .env("HAIRYO_PASSWORD", "not-the-password")
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("staff.bad_credentials"));
 }
 
 #[test]

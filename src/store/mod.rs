@@ -19,6 +19,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0003_search.sql"),
     include_str!("migrations/0004_search_index.sql"),
     include_str!("migrations/0005_duplicates.sql"),
+    include_str!("migrations/0006_trust.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -66,12 +67,23 @@ impl StoreError {
     }
 }
 
+/// Migration 0006 chains the events already logged, then makes the log append-only again.
+fn chain_audit_log(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    crate::audit::rechain_all(tx)?;
+    tx.execute_batch(crate::audit::APPEND_ONLY_TRIGGERS)?;
+    Ok(())
+}
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(
         MIGRATION_SQL
             .iter()
             .enumerate()
-            .map(|(i, sql)| if i == 2 { M::up_with_hook(sql, backfill_search_keys) } else { M::up(sql) })
+            .map(|(i, sql)| match i {
+                2 => M::up_with_hook(sql, backfill_search_keys),
+                5 => M::up_with_hook(sql, chain_audit_log),
+                _ => M::up(sql),
+            })
             .collect(),
     )
 }

@@ -61,13 +61,28 @@ fn open(cli: &Cli) -> Result<Store> {
     Ok(store)
 }
 
+/// The password of the acting staff member: `HAIRYO_PASSWORD`, or asked for on the terminal.
+fn password(prompt: &str) -> Result<String> {
+    if let Ok(pw) = std::env::var("HAIRYO_PASSWORD") {
+        return Ok(pw);
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(prompt).map_err(|e| CliError::new("cli.password", format!("パスワードを読み取れません: {e}")));
+    }
+    Err(CliError::new("cli.password", "パスワードが必要です。端末から実行するか、環境変数 HAIRYO_PASSWORD で指定してください"))
+}
+
+/// Opens the store and signs the acting staff member in: the CLI follows the same rules as
+/// the window, so it is no way around them.
 fn open_initialised(cli: &Cli) -> Result<(Store, Actor)> {
-    let store = open(cli)?;
+    let mut store = open(cli)?;
     if !store.is_initialised()? {
         return Err(store::StoreError::NotInitialised.into());
     }
     let login = cli.as_login.as_deref().unwrap_or(staff::ADMIN_LOGIN);
-    let actor = staff::actor(&store, login)?;
+    let pw = password(&format!("{login} のパスワード: "))?;
+    let actor = staff::sign_in(&mut store, login, &pw, now(cli)?)?;
     Ok((store, actor))
 }
 
@@ -86,8 +101,11 @@ pub fn run(cli: &Cli) -> Result {
     let json = cli.json;
     match &cli.command {
         Command::Init => {
+            let pw = password("管理者 (admin) のパスワードを決めてください: ")?;
+            staff::validate_password(&pw)?;
             let mut store = open(cli)?;
             let actor = staff::init(&mut store, now)?;
+            staff::set_initial_password(&mut store, &actor.login, &pw, now)?;
             let path = cli.db.clone().unwrap_or_else(store::default_db_path);
             emit(json, &serde_json::json!({"database": path, "administrator": actor}), |_| {
                 format!("データベースを初期化しました: {}\n管理者のログイン名: {}", path.display(), actor.login)
@@ -123,6 +141,21 @@ pub fn run(cli: &Cli) -> Result {
             let role = Role::parse(role).map_err(|m| CliError::new("cli.bad_role", m))?;
             let id = staff::add(&mut store, &actor, &NewStaff { login: login.clone(), name: name.clone(), desk, role }, now)?;
             emit(json, &serde_json::json!({"id": id}), |_| format!("職員を登録しました (ID {id})"))
+        }
+        Command::Staff(StaffCmd::Password { login }) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let new = match std::env::var("HAIRYO_NEW_PASSWORD") {
+                Ok(pw) => pw,
+                Err(_) => {
+                    use std::io::IsTerminal;
+                    if !std::io::stdin().is_terminal() {
+                        return Err(CliError::new("cli.password", "新しいパスワードを環境変数 HAIRYO_NEW_PASSWORD で指定してください"));
+                    }
+                    rpassword::prompt_password(format!("{login} の新しいパスワード: ")).map_err(|e| CliError::new("cli.password", e.to_string()))?
+                }
+            };
+            staff::set_password(&mut store, &actor, login, &new, now)?;
+            emit(json, &serde_json::json!({"login": login}), |_| format!("{login} のパスワードを変更しました"))
         }
         Command::Staff(StaffCmd::List) => {
             let (store, _) = open_initialised(cli)?;
@@ -299,8 +332,22 @@ pub fn run(cli: &Cli) -> Result {
             leaflet::set_statement(&mut store, &actor, id, mode, text, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
-        Command::Audit { limit, offset } => {
-            let (store, _) = open_initialised(cli)?;
+        Command::Audit { action: Some(AuditCmd::Verify), .. } => {
+            let (store, actor) = open_initialised(cli)?;
+            audit::require_reader(&actor)?;
+            let v = audit::verify(store.conn()).map_err(|e| CliError::new("audit.db", e.to_string()))?;
+            emit(json, &v, |v| v.message.clone())?;
+            if v.ok { Ok(()) } else { Err(CliError::new("audit.tampered", v.message)) }
+        }
+        Command::Audit { action: Some(AuditCmd::Export { file }), .. } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let bytes = audit::export_csv(&mut store, &actor, now)?;
+            std::fs::write(file, &bytes).map_err(|e| CliError::new("audit.write", format!("{} に書き込めません: {e}", file.display())))?;
+            emit(json, &serde_json::json!({"file": file}), |_| format!("監査ログを {} に出力しました", file.display()))
+        }
+        Command::Audit { action: None, limit, offset } => {
+            let (store, actor) = open_initialised(cli)?;
+            audit::require_reader(&actor)?;
             let p = audit::list(store.conn(), None, page(*offset, *limit)?).map_err(|e| CliError::new("audit.db", e.to_string()))?;
             emit(json, &p, |p| {
                 let mut out: String = p.items.iter().map(|e| format!("{}\t{}\t{}\t{}\t{}\n", e.at, e.login, e.action.label(), e.record_kind, e.record_id.map(|i| i.to_string()).unwrap_or_default())).collect();

@@ -144,8 +144,10 @@ pub enum Command {
     /// Handout statements: which ones a date has overtaken, and how they print.
     #[command(subcommand)]
     Leaflet(LeafletCmd),
-    /// The audit log.
+    /// The audit log: list (supervisors and administrators), export, or verify the hash chain.
     Audit {
+        #[command(subcommand)]
+        action: Option<AuditCmd>,
         #[arg(long, default_value_t = 50)]
         limit: i64,
         #[arg(long, default_value_t = 0)]
@@ -307,6 +309,9 @@ pub enum StaffCmd {
         #[arg(long)]
         role: String,
     },
+    /// Set a password: your own, or anyone's as an administrator (unlocks the account too).
+    /// The new password comes from HAIRYO_NEW_PASSWORD or the terminal.
+    Password { login: String },
     List,
 }
 
@@ -528,6 +533,14 @@ pub enum ImportCmd {
     },
     /// List the saved column mappings.
     Profiles,
+}
+
+#[derive(Subcommand)]
+pub enum AuditCmd {
+    /// Recompute the hash chain: any edited or deleted entry is reported (exit 1).
+    Verify,
+    /// Export the whole log as CSV (UTF-8 with BOM).
+    Export { file: PathBuf },
 }
 
 #[derive(Subcommand)]
