@@ -9,7 +9,7 @@ use crate::certificate::{self, CertificateBasis, CertificateError};
 use crate::coded_enum;
 use crate::person::{self, PersonError, Reason, Scheme};
 use crate::policy::{self, PolicyError, RouteKind};
-use crate::staff::{Actor, Role};
+use crate::staff::Actor;
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
@@ -211,6 +211,8 @@ pub enum ApplicationError {
     #[error(transparent)]
     Certificate(#[from] CertificateError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -226,16 +228,17 @@ impl ApplicationError {
             ApplicationError::Person(e) => e.code(),
             ApplicationError::Policy(e) => e.code(),
             ApplicationError::Certificate(e) => e.code(),
+            ApplicationError::Access(e) => e.code(),
             ApplicationError::Db(_) => "application.db",
         }
     }
 }
 
 fn insurer_staff(actor: &Actor) -> Result<(), ApplicationError> {
-    if (actor.desk.is_insurer_desk() && actor.role != Role::Caseworker) || actor.role == Role::Admin {
+    if crate::access::can(actor, crate::access::Permission::DecideApplication) {
         Ok(())
     } else {
-        Err(ApplicationError::Forbidden("申請の受付・審査・決定は国民健康保険・後期高齢者医療の窓口の職員が行います".into()))
+        Err(ApplicationError::Forbidden("申請の受付・審査・決定は国民健康保険・後期高齢者医療の窓口の職員 (事務担当・係長) が行います".into()))
     }
 }
 
@@ -417,7 +420,7 @@ pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option
             let names = missing.iter().map(|d| d.label()).collect::<Vec<_>>().join("、");
             match &override_reason {
                 None => return Err(ApplicationError::ChecklistIncomplete { missing: names }),
-                Some(_) if !matches!(actor.role, Role::Supervisor | Role::Admin) => {
+                Some(_) if !crate::access::can(actor, crate::access::Permission::OverrideChecklist) => {
                     return Err(ApplicationError::Forbidden("確認書類がそろわないまま交付決定できるのは係長だけです".into()))
                 }
                 Some(reason) => {

@@ -175,6 +175,8 @@ pub enum AuditError {
     #[error("監査ログを出力できません: {0}")]
     Csv(String),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -183,6 +185,7 @@ impl AuditError {
         match self {
             AuditError::Forbidden => "audit.forbidden",
             AuditError::Csv(_) => "audit.csv",
+            AuditError::Access(e) => e.code(),
             AuditError::Db(_) => "audit.db",
         }
     }
@@ -190,8 +193,7 @@ impl AuditError {
 
 /// Only supervisors and administrators browse, export and verify the log.
 pub fn require_reader(actor: &Actor) -> Result<(), AuditError> {
-    use crate::staff::Role;
-    if matches!(actor.role, Role::Supervisor | Role::Admin) { Ok(()) } else { Err(AuditError::Forbidden) }
+    if crate::access::can(actor, crate::access::Permission::ReadAudit) { Ok(()) } else { Err(AuditError::Forbidden) }
 }
 
 /// The whole log as CSV (UTF-8 with BOM); the export itself is logged.

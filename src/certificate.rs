@@ -8,7 +8,7 @@ use crate::application::{AppScheme, Delivery};
 use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::person::{self, PersonError};
-use crate::staff::{Actor, Role};
+use crate::staff::Actor;
 use crate::store::Store;
 use crate::{Page, Paged};
 
@@ -47,6 +47,8 @@ pub enum CertificateError {
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -57,6 +59,7 @@ impl CertificateError {
             CertificateError::BadValidity { .. } => "certificate.bad_validity",
             CertificateError::Forbidden(_) => "certificate.forbidden",
             CertificateError::Person(e) => e.code(),
+            CertificateError::Access(e) => e.code(),
             CertificateError::Db(_) => "certificate.db",
         }
     }
@@ -142,7 +145,7 @@ pub fn issue_without_application(
     valid_until: Option<NaiveDate>,
     now: chrono::NaiveDateTime,
 ) -> Result<Certificate, CertificateError> {
-    if !((actor.desk.is_insurer_desk() && actor.role != Role::Caseworker) || actor.role == Role::Admin) {
+    if !crate::access::can(actor, crate::access::Permission::IssueCertificate) {
         return Err(CertificateError::Forbidden("資格確認書の交付は国民健康保険・後期高齢者医療の窓口の職員が記録します".into()));
     }
     store.write(|tx| insert(tx, actor, person_id, None, scheme, basis, issued_on, valid_until, Delivery::Home, now))

@@ -102,5 +102,6 @@ impl_coded!(
     crate::duplicates::DuplicateError,
     crate::home::HomeError,
     crate::audit::AuditError,
+    crate::access::AccessError,
     crate::print::PrintError,
 );

@@ -124,6 +124,8 @@ pub enum DemoError {
     #[error("デモ職員のパスワードを作成できません: {0}")]
     Password(String),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -133,6 +135,7 @@ impl DemoError {
             DemoError::BadCount(_) => "demo.bad_count",
             DemoError::AdminOnly => "demo.admin_only",
             DemoError::Password(_) => "demo.password",
+            DemoError::Access(e) => e.code(),
             DemoError::Db(_) => "demo.db",
         }
     }
@@ -161,7 +164,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
     if !(1..=1_000_000).contains(&persons) {
         return Err(DemoError::BadCount(persons));
     }
-    if actor.role != Role::Admin {
+    if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(DemoError::AdminOnly);
     }
     let today = now.date();

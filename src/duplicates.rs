@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Action};
 use crate::person::{self, Person, PersonError};
-use crate::staff::{Actor, Role};
+use crate::staff::Actor;
 use crate::store::Store;
 use crate::{Page, Paged};
 
@@ -33,6 +33,8 @@ pub enum DuplicateError {
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -42,6 +44,7 @@ impl DuplicateError {
             DuplicateError::SamePerson => "duplicates.same_person",
             DuplicateError::Forbidden => "duplicates.forbidden",
             DuplicateError::Person(e) => e.code(),
+            DuplicateError::Access(e) => e.code(),
             DuplicateError::Db(_) => "duplicates.db",
         }
     }
@@ -127,7 +130,7 @@ pub fn candidates(conn: &Connection, page: Page) -> Result<Paged<Candidate>, Dup
 }
 
 fn may_decide(actor: &Actor) -> Result<(), DuplicateError> {
-    if actor.role == Role::Admin || (actor.desk.is_insurer_desk() && actor.role == Role::Supervisor) {
+    if crate::access::can(actor, crate::access::Permission::ImportData) {
         Ok(())
     } else {
         Err(DuplicateError::Forbidden)

@@ -31,6 +31,8 @@ pub enum ExportError {
     #[error("CSV を作成できません: {0}")]
     Csv(String),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -40,6 +42,7 @@ impl ExportError {
             ExportError::NotCp932(..) => "export.not_cp932",
             ExportError::BadEncoding => "export.bad_encoding",
             ExportError::Csv(_) => "export.csv",
+            ExportError::Access(e) => e.code(),
             ExportError::Db(_) => "export.db",
         }
     }
@@ -218,6 +221,7 @@ pub fn to_csv(header: &[String], rows: &[Vec<String>], encoding: Encoding) -> Re
 
 /// Exports `kind` as CSV bytes; the export is audited.
 pub fn export(store: &mut Store, actor: &Actor, kind: ExportKind, encoding: Encoding, now: NaiveDateTime) -> Result<(Vec<u8>, usize), ExportError> {
+    crate::access::require(actor, crate::access::Permission::ExportData)?;
     let (header, rows) = table(store.conn(), actor, kind, now.date())?;
     let bytes = to_csv(&header, &rows, encoding)?;
     store.write(|tx| audit::record(tx, actor, now, Action::Export, kind.code(), None, serde_json::json!({"rows": rows.len(), "encoding": encoding})))?;

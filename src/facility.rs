@@ -62,6 +62,8 @@ pub enum FacilityError {
     #[error("{0}")]
     Invalid(Invalid),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -70,12 +72,14 @@ impl FacilityError {
         match self {
             FacilityError::NotFound(_) => "facility.not_found",
             FacilityError::Invalid(_) => "facility.invalid",
+            FacilityError::Access(e) => e.code(),
             FacilityError::Db(_) => "facility.db",
         }
     }
 }
 
 pub fn add(store: &mut Store, actor: &Actor, input: &FacilityInput, now: chrono::NaiveDateTime) -> Result<Facility, FacilityError> {
+    crate::access::require(actor, crate::access::Permission::EditPerson)?;
     let mut c = Checker::new();
     let name = c.take("name", validate::text("施設名", &input.name, 60, true));
     let kind = if input.kind.trim().is_empty() {
@@ -135,6 +139,7 @@ pub fn list(conn: &Connection, page: Page) -> Result<Paged<Facility>, FacilityEr
 }
 
 pub fn set_campaign(store: &mut Store, actor: &Actor, id: i64, campaign: Campaign, now: chrono::NaiveDateTime) -> Result<Facility, FacilityError> {
+    crate::access::require(actor, crate::access::Permission::EditPerson)?;
     store.write(|tx| {
         let before = load(tx, id)?;
         tx.execute("UPDATE facility SET campaign = ?2 WHERE id = ?1", params![id, campaign])?;

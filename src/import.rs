@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::person::{self, Person, PersonInput};
-use crate::staff::{Actor, Role};
+use crate::staff::Actor;
 use crate::store::Store;
 use crate::text::mynumber;
 
@@ -108,6 +108,8 @@ pub enum ImportError {
     #[error("取込は管理者または国保・後期の係長が行います")]
     Forbidden,
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -122,6 +124,7 @@ impl ImportError {
             ImportError::UnknownProfile(_) => "import.unknown_profile",
             ImportError::BadProfile(_) => "import.bad_profile",
             ImportError::Forbidden => "import.forbidden",
+            ImportError::Access(e) => e.code(),
             ImportError::Db(_) => "import.db",
         }
     }
@@ -166,9 +169,7 @@ pub fn profiles(conn: &Connection) -> Result<Vec<Profile>, ImportError> {
 
 /// Saves a mapping profile; administrators only.
 pub fn save_profile(store: &mut Store, actor: &Actor, profile: &Profile, now: NaiveDateTime) -> Result<(), ImportError> {
-    if actor.role != Role::Admin {
-        return Err(ImportError::Forbidden);
-    }
+    crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     if profile.name.trim().is_empty() || profile.columns.values().any(|h| h.trim().is_empty()) {
         return Err(ImportError::BadProfile("名前と各列の見出しを入力してください".into()));
     }
@@ -246,10 +247,7 @@ pub fn import_persons(
     now: NaiveDateTime,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, ImportError> {
-    let allowed = actor.role == Role::Admin || (actor.desk.is_insurer_desk() && actor.role == Role::Supervisor);
-    if !allowed {
-        return Err(ImportError::Forbidden);
-    }
+    crate::access::require(actor, crate::access::Permission::ImportData)?;
     let (text, encoding) = decode(bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = reader

@@ -236,6 +236,8 @@ pub enum LeafletError {
     #[error("差し替えの文を入力してください (200文字以内)")]
     BadReplacement,
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -245,6 +247,7 @@ impl LeafletError {
             LeafletError::AdminOnly => "leaflet.admin_only",
             LeafletError::UnknownStatement(_) => "leaflet.unknown_statement",
             LeafletError::BadReplacement => "leaflet.bad_replacement",
+            LeafletError::Access(e) => e.code(),
             LeafletError::Db(_) => "leaflet.db",
         }
     }
@@ -259,7 +262,7 @@ pub fn set_statement(
     text: &str,
     now: chrono::NaiveDateTime,
 ) -> Result<(), LeafletError> {
-    if actor.role != crate::staff::Role::Admin {
+    if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(LeafletError::AdminOnly);
     }
     let known = Leaflet::ALL.iter().any(|l| content(*l).pages.iter().flatten().any(|b| b.id.as_deref() == Some(id)));

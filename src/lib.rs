@@ -3,6 +3,7 @@
 //! Everything the app does is a function here taking the store, the acting staff member and the
 //! current time; the CLI (`src/bin/hairyo`) and the desktop shell (`src-tauri`) only adapt it.
 
+pub mod access;
 pub mod application;
 pub mod audit;
 pub mod bench;

@@ -171,6 +171,8 @@ pub enum PersonError {
     #[error("{0}")]
     Invalid(Invalid),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -181,6 +183,7 @@ impl PersonError {
             PersonError::AtenaTaken(..) => "person.atena_taken",
             PersonError::UnknownFacility(_) => "person.unknown_facility",
             PersonError::Invalid(_) => "person.invalid",
+            PersonError::Access(e) => e.code(),
             PersonError::Db(_) => "person.db",
         }
     }
@@ -386,6 +389,7 @@ pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i6
 
 /// Registers a person after validating every field.
 pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    crate::access::require(actor, crate::access::Permission::EditPerson)?;
     let mut p = validate_input(input, now.date()).map_err(PersonError::Invalid)?;
     store.write(|tx| {
         check_refs(tx, &p, None)?;
@@ -397,6 +401,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::N
 
 /// Replaces a person's record; the audit event keeps before and after.
 pub fn update(store: &mut Store, actor: &Actor, id: i64, input: &PersonInput, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    crate::access::require(actor, crate::access::Permission::EditPerson)?;
     let mut p = validate_input(input, now.date()).map_err(PersonError::Invalid)?;
     p.id = id;
     store.write(|tx| {
@@ -410,6 +415,7 @@ pub fn update(store: &mut Store, actor: &Actor, id: i64, input: &PersonInput, no
 
 /// Reads one person's record for display; the read is audited.
 pub fn get(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     store.write(|tx| {
         let p = load(tx, id)?;
         audit::record(tx, actor, now, Action::View, "person", Some(id), serde_json::json!({}))?;

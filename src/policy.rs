@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::person::{self, Person, Reason, Scheme};
-use crate::staff::{Actor, Role};
+use crate::staff::Actor;
 use crate::store::Store;
 
 coded_enum! {
@@ -98,6 +98,8 @@ pub enum PolicyError {
     #[error(transparent)]
     Person(#[from] person::PersonError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -108,6 +110,7 @@ impl PolicyError {
             PolicyError::BadRule(_) => "policy.bad_rule",
             PolicyError::UnknownRule(_) => "policy.unknown_rule",
             PolicyError::Person(e) => e.code(),
+            PolicyError::Access(e) => e.code(),
             PolicyError::Db(_) => "policy.db",
         }
     }
@@ -196,7 +199,7 @@ pub fn rules(conn: &Connection) -> Result<Vec<Rule>, PolicyError> {
 
 /// Adds or replaces a rule; administrators only. The audit keeps before and after.
 pub fn set_rule(store: &mut Store, actor: &Actor, rule: &Rule, now: chrono::NaiveDateTime) -> Result<(), PolicyError> {
-    if actor.role != Role::Admin {
+    if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(PolicyError::AdminOnly);
     }
     validate_rule(rule)?;
@@ -210,7 +213,7 @@ pub fn set_rule(store: &mut Store, actor: &Actor, rule: &Rule, now: chrono::Naiv
 
 /// Removes a rule; administrators only.
 pub fn remove_rule(store: &mut Store, actor: &Actor, id: &str, now: chrono::NaiveDateTime) -> Result<(), PolicyError> {
-    if actor.role != Role::Admin {
+    if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(PolicyError::AdminOnly);
     }
     store.write(|tx| {

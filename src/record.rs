@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::access::{self, Permission};
 use crate::application::{self, Application};
 use crate::audit::{self, Action};
 use crate::certificate::{self, Certificate};
@@ -27,7 +28,13 @@ pub struct PersonRecord {
     pub referrals: Vec<Referral>,
     pub applications: Vec<Application>,
     pub certificates: Vec<Certificate>,
+    /// The address was withheld from this staff member (支援措置).
+    pub address_masked: bool,
 }
+
+/// Shown instead of what a staff member may not see.
+pub const MASKED_ADDRESS: &str = "(支援措置のため非表示)";
+pub const MASKED_NOTES: &str = "(児童福祉の記録のため非表示)";
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -35,6 +42,8 @@ pub enum RecordError {
     Person(#[from] PersonError),
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
@@ -44,6 +53,7 @@ impl RecordError {
         match self {
             RecordError::Person(e) => e.code(),
             RecordError::Policy(e) => e.code(),
+            RecordError::Access(e) => e.code(),
             RecordError::Db(_) => "record.db",
         }
     }
@@ -51,6 +61,7 @@ impl RecordError {
 
 /// Reads a person's record for display on `today`; the read is audited.
 pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<PersonRecord, RecordError> {
+    access::require(actor, Permission::ViewPerson)?;
     let today: NaiveDate = now.date();
     store.write(|tx| {
         let p = person::load(tx, id)?;
@@ -59,16 +70,39 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             None => None,
         };
         let route = policy::route_of(tx, &p, today)?;
+        // A protected person's address is withheld from the desks that do not need it, and the
+        // child-welfare desk's case notes stay at that desk.
+        let mut p = p;
+        let address_masked = p.protected && !access::can(actor, Permission::ViewProtectedAddress);
+        if address_masked {
+            p.address = MASKED_ADDRESS.to_string();
+            p.postal_code.clear();
+            p.safe_address = MASKED_ADDRESS.to_string();
+            p.safe_postal_code.clear();
+        }
+        let mut touchpoints = touchpoint::for_person(tx, id)?;
+        if !access::can(actor, Permission::ViewChildCaseNotes) {
+            for t in touchpoints.iter_mut().filter(|t| t.desk_code == crate::staff::Desk::Jido && !t.notes.is_empty()) {
+                t.notes = MASKED_NOTES.to_string();
+            }
+        }
+        let mut certificates = certificate::for_person(tx, id)?;
+        if address_masked {
+            for c in certificates.iter_mut() {
+                c.delivery_address = MASKED_ADDRESS.to_string();
+            }
+        }
         let record = PersonRecord {
+            address_masked,
             birth_date_wareki: wareki::format(p.birth_date),
             age: p.age_on(today),
             facility,
             route,
             had_bessou1: touchpoint::has_had_bessou1(tx, id)?,
-            touchpoints: touchpoint::for_person(tx, id)?,
+            touchpoints,
             referrals: referral::for_person(tx, id)?,
             applications: application::for_person(tx, id)?,
-            certificates: certificate::for_person(tx, id)?,
+            certificates,
             person: p,
         };
         audit::record(tx, actor, now, Action::View, "person", Some(id), serde_json::json!({}))?;

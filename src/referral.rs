@@ -74,6 +74,8 @@ pub enum ReferralError {
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -85,6 +87,7 @@ impl ReferralError {
             ReferralError::Forbidden(_) => "referral.forbidden",
             ReferralError::Transition { .. } => "referral.bad_transition",
             ReferralError::Person(e) => e.code(),
+            ReferralError::Access(e) => e.code(),
             ReferralError::Db(_) => "referral.db",
         }
     }
@@ -99,6 +102,7 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
     if actor.desk.is_insurer_desk() && actor.role != Role::Admin {
         return Err(ReferralError::Forbidden("連携依頼は介護・障害・児童の各窓口と相談支援センターから送ります。国保・後期の窓口では申請を直接受け付けてください".into()));
     }
+    crate::access::require(actor, crate::access::Permission::SendReferral)?;
     let mut c = Checker::new();
     let reason = c.take("reason", validate::text("依頼の理由", &input.reason, 1000, true));
     let applicant = c.take("proposed_applicant", validate::text("申請者の候補", &input.proposed_applicant, 100, false));
@@ -126,6 +130,7 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
 }
 
 fn may_review(actor: &Actor, r: &Referral) -> Result<(), ReferralError> {
+    crate::access::require(actor, crate::access::Permission::ReviewReferral)?;
     let at_desk = actor.desk == r.to_desk && matches!(actor.role, Role::Clerk | Role::Supervisor);
     if at_desk || actor.role == Role::Admin {
         Ok(())
@@ -223,6 +228,7 @@ fn add_comment_row(conn: &Connection, actor: &Actor, id: i64, now: chrono::Naive
 
 /// Adds a comment to the thread; staff of the sending or receiving desk only.
 pub fn comment(store: &mut Store, actor: &Actor, id: i64, body: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    crate::access::require(actor, crate::access::Permission::CommentReferral)?;
     let body = text_required("body", "コメント", body, 1000)?;
     store.write(|tx| {
         let r = load(tx, id)?;

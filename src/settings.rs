@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-use crate::staff::{Actor, Desk, Role};
+use crate::staff::{Actor, Desk};
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};
 
@@ -36,6 +36,8 @@ pub enum SettingsError {
     #[error("{0}")]
     Invalid(Invalid),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -44,6 +46,7 @@ impl SettingsError {
         match self {
             SettingsError::AdminOnly => "settings.admin_only",
             SettingsError::Invalid(_) => "settings.invalid",
+            SettingsError::Access(e) => e.code(),
             SettingsError::Db(_) => "settings.db",
         }
     }
@@ -95,7 +98,7 @@ pub fn desk_contacts(conn: &Connection) -> Result<Vec<DeskContact>, SettingsErro
 }
 
 fn require_admin(actor: &Actor) -> Result<(), SettingsError> {
-    if actor.role == Role::Admin { Ok(()) } else { Err(SettingsError::AdminOnly) }
+    if crate::access::can(actor, crate::access::Permission::ChangeSettings) { Ok(()) } else { Err(SettingsError::AdminOnly) }
 }
 
 pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono::NaiveDateTime) -> Result<CitySettings, SettingsError> {

@@ -88,6 +88,8 @@ pub enum StaffError {
     #[error("パスワードを処理できません: {0}")]
     Hash(String),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -106,6 +108,7 @@ impl StaffError {
             StaffError::PasswordAlreadySet => "staff.password_already_set",
             StaffError::NotYourPassword => "staff.not_your_password",
             StaffError::Hash(_) => "staff.hash",
+            StaffError::Access(e) => e.code(),
             StaffError::Db(_) => "staff.db",
         }
     }
@@ -169,7 +172,7 @@ pub fn init(store: &mut Store, now: chrono::NaiveDateTime) -> Result<Actor, Staf
 
 /// Adds a staff member; administrators only.
 pub fn add(store: &mut Store, actor: &Actor, s: &NewStaff, now: chrono::NaiveDateTime) -> Result<i64, StaffError> {
-    if actor.role != Role::Admin {
+    if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(StaffError::AdminOnly);
     }
     store.write(|tx| {

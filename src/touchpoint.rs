@@ -8,7 +8,7 @@ use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::leaflet::{self, Leaflet};
 use crate::person::{self, PersonError};
-use crate::staff::Actor;
+use crate::staff::{Actor, Desk};
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};
 
@@ -68,6 +68,7 @@ pub struct Touchpoint {
     pub id: i64,
     pub person_id: i64,
     pub desk: String,
+    pub desk_code: Desk,
     pub staff_login: String,
     pub date: NaiveDate,
     pub kind: TouchpointKind,
@@ -102,6 +103,8 @@ pub enum TouchpointError {
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -110,6 +113,7 @@ impl TouchpointError {
         match self {
             TouchpointError::Invalid(_) => "touchpoint.invalid",
             TouchpointError::Person(e) => e.code(),
+            TouchpointError::Access(e) => e.code(),
             TouchpointError::Db(_) => "touchpoint.db",
         }
     }
@@ -130,6 +134,7 @@ pub fn has_had_bessou1(conn: &Connection, person_id: i64) -> Result<bool, rusqli
 
 /// Records a touchpoint at the actor's desk, with the leaflets handed out (current editions).
 pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chrono::NaiveDateTime) -> Result<Recorded, TouchpointError> {
+    crate::access::require(actor, crate::access::Permission::RecordTouchpoint)?;
     let today = now.date();
     let mut c = Checker::new();
     let date = if input.date.trim().is_empty() {
@@ -182,6 +187,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
                 id,
                 person_id: input.person_id,
                 desk: actor.desk.label().to_string(),
+                desk_code: actor.desk,
                 staff_login: actor.login.clone(),
                 date,
                 kind,
@@ -201,7 +207,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
 /// A person's touchpoints, newest first.
 pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Touchpoint>, rusqlite::Error> {
     let mut stmt = conn.prepare(
-        "SELECT t.id, t.person_id, d.name, s.login, t.date, t.kind, t.wish, t.notes,
+        "SELECT t.id, t.person_id, d.name, s.login, t.date, t.kind, t.wish, t.notes, t.desk,
                 (SELECT group_concat(l.leaflet || ':' || l.edition, '|') FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id)
          FROM touchpoint t JOIN staff s ON s.id = t.staff_id JOIN desk d ON d.code = t.desk
          WHERE t.person_id = ?1 ORDER BY t.date DESC, t.id DESC",
@@ -209,11 +215,12 @@ pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Touchpoint>, 
     let rows = stmt.query_map([person_id], |r| {
         let kind: TouchpointKind = r.get(5)?;
         let wish: Wish = r.get(6)?;
-        let leaflets: Option<String> = r.get(8)?;
+        let leaflets: Option<String> = r.get(9)?;
         Ok(Touchpoint {
             id: r.get(0)?,
             person_id: r.get(1)?,
             desk: r.get(2)?,
+            desk_code: r.get(8)?,
             staff_login: r.get(3)?,
             date: r.get(4)?,
             kind,

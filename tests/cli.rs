@@ -189,7 +189,7 @@ fn referral_and_application_through_the_cli() {
     let rid = r["id"].to_string();
     let out = hairyo(&db.path, &["--as", "kaigo1", "referral", "accept", &rid]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("国民健康保険"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("権限がありません"));
     json(&db.path, &["--as", "kokuho1", "referral", "accept", &rid]);
     let a = json(&db.path, &[
         "--as", "kokuho1", "application", "receive", "--person", &pid, "--applicant", "proxy", "--authority", "caregiver",

@@ -35,7 +35,7 @@ fn referral_life_cycle_and_refusals() {
     assert_eq!((r.status, r.to_desk), (ReferralStatus::Sent, hairyo::staff::Desk::Kokuho));
 
     // A caseworker cannot accept; completing a sent referral skips a state.
-    assert_eq!(code(referral::accept(&mut w.store, &cw, r.id, "", now)), "referral.forbidden");
+    assert_eq!(code(referral::accept(&mut w.store, &cw, r.id, "", now)), "access.denied");
     assert_eq!(code(referral::complete(&mut w.store, &clerk, r.id, "", now)), "referral.bad_transition");
     // Returning needs a reason the sender can act on.
     assert_eq!(code(referral::send_back(&mut w.store, &clerk, r.id, "  ", now)), "referral.invalid");

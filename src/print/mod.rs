@@ -54,6 +54,8 @@ pub enum PrintError {
     #[error(transparent)]
     Policy(#[from] policy::PolicyError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -69,6 +71,7 @@ impl PrintError {
             PrintError::Referral(e) => e.code(),
             PrintError::Settings(e) => e.code(),
             PrintError::Policy(e) => e.code(),
+            PrintError::Access(e) => e.code(),
             PrintError::Db(_) => "print.db",
         }
     }
@@ -128,6 +131,7 @@ fn form_data(conn: &Connection, person_id: i64, app: Option<Application>, today:
 /// A pre-filled 資格確認書交付申請書 for a person (from an application if given), followed by a
 /// pre-filled 委任状 whenever the proxy's authority needs one.
 pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = store.conn();
     let app = match application_id {
         Some(id) => {
@@ -158,6 +162,7 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
 /// A facility campaign batch (R6): a cover letter to the facility, then the pre-filled forms and
 /// 委任状 of every resident who needs one, all in one PDF.
 pub fn facility_batch(store: &mut Store, actor: &Actor, facility_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = store.conn();
     let today = now.date();
     let f = facility::load(conn, facility_id)?;
@@ -212,6 +217,7 @@ pub fn facility_batch(store: &mut Store, actor: &Actor, facility_id: i64, now: N
 
 /// A 連携票 for one referral.
 pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = store.conn();
     let r = referral::load(conn, referral_id)?;
     let p = person::load(conn, r.person_id)?;
@@ -229,6 +235,7 @@ pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: N
 /// Statements overtaken by their date are left out unless settings say otherwise, and the
 /// counter is told.
 pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     if !(1..=100).contains(&copies) {
         return Err(PrintError::BadCopies(copies));
     }

@@ -263,6 +263,10 @@ pub fn run(cli: &Cli) -> Result {
             })
         }
         Command::Print(cmd) => print_cmd(cli, cmd, now),
+        Command::AccessMatrix => {
+            print!("{}", hairyo::access::markdown());
+            Ok(())
+        }
         Command::Duplicates { action, limit, offset } => {
             let (mut store, actor) = open_initialised(cli)?;
             match action {

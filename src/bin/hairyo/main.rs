@@ -138,6 +138,8 @@ pub enum Command {
         #[arg(long, default_value_t = 400)]
         queries: usize,
     },
+    /// Print the access matrix (docs/access.md) as Markdown.
+    AccessMatrix,
     /// Print A4 PDFs: application forms, handouts, facility batches, referral sheets.
     #[command(subcommand)]
     Print(PrintCmd),

@@ -1,0 +1,109 @@
+//! Sign-in and lockout, the audit hash chain (a tampered copy is caught), and refusals of a
+//! 個人番号 wherever it is typed.
+
+mod common;
+
+use std::process::Command;
+
+use common::{at, World};
+use hairyo::audit;
+use hairyo::codes::Coded;
+use hairyo::staff::{self, Desk, NewStaff, Role};
+
+#[test]
+fn sign_in_locks_after_five_failures_and_unlocks_after_fifteen_minutes() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    staff::add(&mut w.store, &admin, &NewStaff { login: "clerk9".into(), name: "窓口 九郎".into(), desk: Desk::Kokuho, role: Role::Clerk }, at("2026-11-25")).unwrap();
+    // No password yet: the first sign-in asks for one.
+    assert_eq!(staff::sign_in(&mut w.store, "clerk9", "whatever1", at("2026-11-25")).unwrap_err().code(), "staff.password_not_set");
+    assert_eq!(staff::set_initial_password(&mut w.store, "clerk9", "1234", at("2026-11-25")).unwrap_err().code(), "staff.invalid");
+    staff::set_initial_password(&mut w.store, "clerk9", "kokuho-2026", at("2026-11-25")).unwrap();
+    assert_eq!(staff::set_initial_password(&mut w.store, "clerk9", "other-pass-1", at("2026-11-25")).unwrap_err().code(), "staff.password_already_set");
+    let t = |m: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(10, m, 0).unwrap();
+    assert_eq!(staff::sign_in(&mut w.store, "clerk9", "kokuho-2026", t(0)).unwrap().login, "clerk9");
+    for i in 0..5 {
+        let e = staff::sign_in(&mut w.store, "clerk9", "wrong-pass", t(1 + i)).unwrap_err();
+        assert_eq!(e.code(), "staff.bad_credentials");
+    }
+    // Locked now, even with the right password.
+    let e = staff::sign_in(&mut w.store, "clerk9", "kokuho-2026", t(6)).unwrap_err();
+    assert_eq!(e.code(), "staff.locked");
+    assert!(e.to_string().contains("10:20"), "{e}");
+    assert!(staff::sign_in(&mut w.store, "clerk9", "kokuho-2026", t(21)).is_ok());
+    // Every attempt was audited.
+    let n: i64 = w.store.conn().query_row("SELECT count(*) FROM audit_event WHERE action = 'sign_in'", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 7);
+    // Unknown logins say the same as wrong passwords.
+    assert_eq!(staff::sign_in(&mut w.store, "nobody", "x", t(30)).unwrap_err().to_string(), "ログイン名またはパスワードが違います");
+}
+
+#[test]
+fn only_self_or_admin_change_a_password() {
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    let e = staff::set_password(&mut w.store, &clerk, "kokuho_sv", "new-password-1", at("2026-11-25")).unwrap_err();
+    assert_eq!(e.code(), "staff.not_your_password");
+    staff::set_password(&mut w.store, &clerk, "kokuho_clerk", "new-password-1", at("2026-11-25")).unwrap();
+    assert!(staff::sign_in(&mut w.store, "kokuho_clerk", "new-password-1", at("2026-11-25")).is_ok());
+}
+
+#[test]
+fn audit_chain_verifies_and_the_log_is_append_only() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    hairyo::demo::generate(&mut w.store, &admin, 50, 1, at("2026-11-25")).unwrap();
+    let v = audit::verify(w.store.conn()).unwrap();
+    assert!(v.ok, "{}", v.message);
+    assert!(v.events > 5);
+    assert!(w.store.conn().execute("UPDATE audit_event SET login = 'x' WHERE id = 2", []).is_err());
+    assert!(w.store.conn().execute("DELETE FROM audit_event WHERE id = 2", []).is_err());
+}
+
+fn cli(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("HAIRYO_PASSWORD", hairyo::demo::DEMO_PASSWORD)
+        .env("HAIRYO_NOW", "2026-11-25T10:00:00")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn audit_verify_catches_an_edited_and_a_deleted_entry_in_a_tampered_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    assert!(cli(&db, &["init"]).status.success());
+    assert!(cli(&db, &["demo", "--persons", "30"]).status.success());
+    assert!(cli(&db, &["person", "show", "3"]).status.success());
+    let ok = cli(&db, &["audit", "verify"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+
+    for (name, tamper, expect) in [
+        ("edited", "UPDATE audit_event SET detail = '{}' WHERE id = 3", "書き換えられています"),
+        ("deleted", "DELETE FROM audit_event WHERE id = 3", "削除されています"),
+    ] {
+        let copy = dir.path().join(format!("{name}.db"));
+        {
+            // The copy is tampered with outside Hairyo: the triggers are dropped first, as an
+            // attacker with the file would.
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute_batch(&format!("VACUUM INTO '{}'", copy.display())).unwrap();
+            let c = rusqlite::Connection::open(&copy).unwrap();
+            c.execute_batch(&format!("DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete; {tamper};")).unwrap();
+        }
+        let out = cli(&copy, &["audit", "verify"]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+        assert!(err.contains(expect), "{name}: {err}");
+    }
+    // A caseworker may not read the log.
+    let cw = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .args(["--db", db.to_str().unwrap(), "--as", "kaigo1", "audit"])
+        .env("HAIRYO_PASSWORD", hairyo::demo::DEMO_PASSWORD)
+        .output()
+        .unwrap();
+    assert_eq!(cw.status.code(), Some(1));
+}
