@@ -102,6 +102,7 @@ impl_coded!(
     crate::duplicates::DuplicateError,
     crate::home::HomeError,
     crate::audit::AuditError,
+    crate::backup::BackupError,
     crate::access::AccessError,
     crate::print::PrintError,
 );

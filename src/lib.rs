@@ -6,6 +6,7 @@
 pub mod access;
 pub mod application;
 pub mod audit;
+pub mod backup;
 pub mod bench;
 pub mod certificate;
 pub mod codes;

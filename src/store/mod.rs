@@ -153,6 +153,67 @@ pub fn open_in_memory() -> Result<Store, StoreError> {
     Ok(Store { conn })
 }
 
+/// Opens an existing database file only to read it: nothing is created, migrated or switched
+/// to WAL, so a file can be checked (for example a backup before it is restored) unchanged.
+pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    Ok(Store { conn })
+}
+
+/// Copies every page of `src` into `dest` with SQLite's online backup API. All pages are
+/// copied in one step, so the copy is one consistent snapshot even while other connections
+/// write; while another connection holds `dest`, it waits as long as the busy timeout.
+fn copy_pages(src: &Connection, dest: &mut Connection) -> Result<(), rusqlite::Error> {
+    use rusqlite::backup::{Backup, StepResult};
+    let backup = Backup::new(src, dest)?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            StepResult::Busy | StepResult::Locked if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            StepResult::Busy | StepResult::Locked => {
+                return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), Some("database is locked".into())));
+            }
+            // StepResult is non-exhaustive; anything new is treated as a failure to copy.
+            _ => return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR), Some("backup step failed".into()))),
+        }
+    }
+}
+
+/// Writes a consistent copy of the open database to the new file `dest`, as one
+/// self-contained file (rollback journal, not WAL, so no `-wal` file belongs to it), synced to
+/// disk before this returns.
+pub fn backup_to_file(store: &Store, dest: &Path) -> Result<(), StoreError> {
+    let open_err = |source| StoreError::Open { path: dest.display().to_string(), source };
+    let mut out = Connection::open(dest).map_err(open_err)?;
+    copy_pages(&store.conn, &mut out)?;
+    // The copied header says WAL when the source is in WAL mode; a backup file should stand
+    // alone, and FULL makes the switch itself sync the file.
+    out.pragma_update(None, "synchronous", "FULL")?;
+    out.pragma_update(None, "journal_mode", "DELETE")?;
+    out.close().map_err(|(_, e)| StoreError::Db(e))?;
+    Ok(())
+}
+
+/// Replaces everything in the database at `db_path` with the content of `src`, through the
+/// backup API into the live file: the copy is one write transaction, so connections that other
+/// processes hold on the file see either the old or the new database, never a mix.
+pub fn replace_contents(src: &Store, db_path: &Path) -> Result<(), StoreError> {
+    let open_err = |source| StoreError::Open { path: db_path.display().to_string(), source };
+    let mut live = Connection::open(db_path).map_err(open_err)?;
+    configure(&live).map_err(open_err)?;
+    copy_pages(&src.conn, &mut live)?;
+    live.close().map_err(|(_, e)| StoreError::Db(e))?;
+    Ok(())
+}
+
 impl Store {
     /// Runs `f` inside one transaction: all of it lands, or none of it.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>) -> Result<T, E>

@@ -15,7 +15,7 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::validate::FieldError;
-use hairyo::{audit, demo, duplicates, export, forecast, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
+use hairyo::{audit, backup, demo, duplicates, export, forecast, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -336,6 +336,8 @@ pub fn run(cli: &Cli) -> Result {
             leaflet::set_statement(&mut store, &actor, id, mode, text, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
+        Command::Backup { file, auto, dir, keep } => backup_cmd(cli, file.as_deref(), *auto, dir.as_deref(), *keep, now),
+        Command::Restore { file, yes } => restore_cmd(cli, file, *yes, now),
         Command::Audit { action: Some(AuditCmd::Verify), .. } => {
             let (store, actor) = open_initialised(cli)?;
             audit::require_reader(&actor)?;
@@ -823,4 +825,71 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
             }).collect::<Vec<_>>().join("\n"))
         }
     }
+}
+
+fn backup_cmd(cli: &Cli, file: Option<&std::path::Path>, auto: bool, dir: Option<&std::path::Path>, keep: usize, now: NaiveDateTime) -> Result {
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    if !auto {
+        let file = file.ok_or_else(|| CliError::new("cli.backup_file", "バックアップ先のファイル名を指定してください (自動バックアップは --auto)"))?;
+        let info = backup::backup(&mut store, &actor, file, now)?;
+        return emit(json, &info, |i| format!("バックアップしました: {} (対象者 {}人、{}KB)", i.file.display(), group(i.persons), i.bytes / 1024));
+    }
+    // The automatic backup is logged in the administrator's name like the window's, but only
+    // an administrator may start it from here.
+    if actor.role != Role::Admin {
+        return Err(backup::BackupError::AdminOnly.into());
+    }
+    drop(store);
+    let db = cli.db.clone().unwrap_or_else(store::default_db_path);
+    let dir = dir.map(|d| d.to_path_buf()).unwrap_or_else(|| backup::backups_dir_for(&db));
+    let r = backup::rotate_if_due_in(&db, &dir, keep, now)?;
+    emit(json, &serde_json::json!({"dir": dir, "rotation": r}), |_| match &r {
+        None => format!("今日の自動バックアップは作成済みです ({})", dir.display()),
+        Some(r) => {
+            let mut out = format!("自動バックアップを作成しました: {} (対象者 {}人)", r.backup.file.display(), group(r.backup.persons));
+            for p in &r.removed {
+                let _ = write!(out, "\n古いバックアップを削除しました: {}", p.display());
+            }
+            out
+        }
+    })
+}
+
+fn restore_cmd(cli: &Cli, file: &std::path::Path, yes: bool, now: NaiveDateTime) -> Result {
+    let db = cli.db.clone().unwrap_or_else(store::default_db_path);
+    if !yes {
+        return Err(CliError::new(
+            "restore.confirm",
+            format!(
+                "復元すると、現在のデータベース {} の内容がすべてバックアップ {} の内容に置き換わります。\
+                 現在のデータベースは {}.before-restore-<日時> として残します。よろしければ --yes を付けて実行してください",
+                db.display(), file.display(), db.display()
+            ),
+        ));
+    }
+    // The current database's administrator signs in to replace it. When there is no usable
+    // database yet (a new PC, or a file SQLite cannot read, the usual reason to restore) there
+    // is nothing to sign in to, and the backup's administrator of that login is recorded.
+    let usable = db.exists() && matches!(open(cli).and_then(|s| Ok(s.is_initialised()?)), Ok(true));
+    let login = if usable {
+        let (_, actor) = open_initialised(cli)?;
+        if actor.role != Role::Admin {
+            return Err(backup::BackupError::AdminOnly.into());
+        }
+        actor.login
+    } else {
+        if db.exists() {
+            eprintln!("注意: 現在のデータベースを開けないか初期化されていないため、サインインせずに復元します");
+        }
+        cli.as_login.clone().unwrap_or_else(|| staff::ADMIN_LOGIN.to_string())
+    };
+    let r = backup::restore(file, &db, &login, now)?;
+    emit(cli.json, &r, |r| {
+        let mut out = format!("{} を復元しました: {} (対象者 {}人)", r.from.display(), r.database.display(), group(r.persons));
+        if let Some(p) = &r.before_restore {
+            let _ = write!(out, "\n復元前のデータベースは {} に残しています", p.display());
+        }
+        out
+    })
 }

@@ -155,6 +155,30 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         offset: i64,
     },
+    /// Back up the database to FILE (a consistent copy, even while the window writes), or with
+    /// --auto write the daily rotating backup. Administrators only.
+    Backup {
+        /// The backup file to write (replaced if it exists).
+        #[arg(required_unless_present = "auto", conflicts_with = "auto")]
+        file: Option<PathBuf>,
+        /// The daily automatic backup: hairyo-YYYYMMDD-HHMMSS.db, at most one a day, oldest removed.
+        #[arg(long)]
+        auto: bool,
+        /// Folder of the automatic backups (default: backups/ next to the database).
+        #[arg(long, requires = "auto")]
+        dir: Option<PathBuf>,
+        /// How many automatic backups to keep.
+        #[arg(long, requires = "auto", default_value_t = hairyo::backup::DEFAULT_KEEP)]
+        keep: usize,
+    },
+    /// Replace the database with a backup FILE. The current database is kept as
+    /// <db>.before-restore-<time>. Needs --yes.
+    Restore {
+        file: PathBuf,
+        /// Confirm that the current database is to be replaced.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Args, Default, Clone)]
