@@ -174,6 +174,13 @@ async fn rows(driver: &WebDriver) -> Vec<WebElement> {
 async fn save_screenshot(driver: &WebDriver, name: &str) {
     let dir = workspace_root().join("docs/screenshots");
     std::fs::create_dir_all(&dir).expect("docs/screenshots");
+    // Let the page paint what the DOM already holds: under load WebKit's snapshot can show a
+    // frame from before the last update (a list still "読み込み中…" after its rows arrived).
+    driver
+        .execute_async("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));", vec![])
+        .await
+        .expect("wait for two animation frames");
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let png = driver.screenshot_as_png().await.expect("take a screenshot");
     std::fs::write(dir.join(name), png).expect("write the screenshot");
 }
