@@ -114,7 +114,7 @@ pub fn weekly(conn: &Connection, today: NaiveDate, weeks: i64) -> Result<Forecas
 
     // Facilities that were called on bring their residents' proxy applications over four weeks.
     let campaign: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM person p JOIN facility f ON f.id = p.facility_id WHERE f.campaign IN ('informed', 'collecting') AND {CANDIDATE}"),
+        &format!("SELECT count(*) FROM facility f CROSS JOIN person p ON p.facility_id = f.id WHERE f.campaign IN ('informed', 'collecting') AND {CANDIDATE}"),
         [],
         |r| r.get(0),
     )?;

@@ -155,13 +155,15 @@ pub fn funnel(conn: &Connection, today: NaiveDate, months: u32) -> Result<Vec<Fu
     let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of month") - chrono::Months::new(months - 1);
     let mut rows: std::collections::BTreeMap<(String, Desk), [i64; 4]> = std::collections::BTreeMap::new();
     let queries: [(usize, &str); 4] = [
-        (0, "SELECT substr(date, 1, 7), desk, count(*) FROM touchpoint WHERE date >= ?1 GROUP BY 1, 2"),
+        (0, "SELECT month, desk, count FROM touchpoint_month WHERE month >= substr(?1, 1, 7) AND count > 0"),
         (1, "SELECT substr(sent_on, 1, 7), from_desk, count(*) FROM referral WHERE sent_on >= ?1 GROUP BY 1, 2"),
         (2, "SELECT substr(a.received_on, 1, 7), coalesce(r.from_desk, a.scheme), count(*) FROM application a
              LEFT JOIN referral r ON r.id = a.referral_id WHERE a.received_on >= ?1 GROUP BY 1, 2"),
-        (3, "SELECT substr(c.issued_on, 1, 7), coalesce(r.from_desk, c.scheme), count(*) FROM certificate c
-             JOIN application a ON a.id = c.application_id LEFT JOIN referral r ON r.id = a.referral_id
-             WHERE c.issued_on >= ?1 GROUP BY 1, 2"),
+        // From the issued applications (few) to their certificates, not from every certificate
+        // issued at the renewal (many).
+        (3, "SELECT substr(c.issued_on, 1, 7), coalesce(r.from_desk, c.scheme), count(*) FROM application a
+             CROSS JOIN certificate c ON c.application_id = a.id LEFT JOIN referral r ON r.id = a.referral_id
+             WHERE a.status = 'issued' AND c.issued_on >= ?1 GROUP BY 1, 2"),
     ];
     for (slot, sql) in queries {
         let mut stmt = conn.prepare_cached(sql)?;

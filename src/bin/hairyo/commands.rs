@@ -15,7 +15,7 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::validate::FieldError;
-use hairyo::{audit, backup, demo, duplicates, export, forecast, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
+use hairyo::{audit, backup, demo, duplicates, export, forecast, home, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -181,6 +181,21 @@ pub fn run(cli: &Cli) -> Result {
                     }
                 }
                 out
+            })
+        }
+        Command::Home => {
+            let (store, actor) = open_initialised(cli)?;
+            let t = std::time::Instant::now();
+            let h = home::summary(store.conn(), &actor, now.date())?;
+            let took = t.elapsed();
+            emit(json, &h, |h| {
+                let c = &h.counts;
+                format!(
+                    "{} {} ({}): 対象者 {}人 / 確認待ちの連携依頼 {} / 依頼中 {} / 差戻し {} / 書類待ちの申請 {} / 処理中の申請 {} / 30日以内に期限の証 {} / 期日のフォローアップ {}\n(集計 {:.1} ms)",
+                    actor.name, actor.desk.label(), actor.role.label(), group(c.persons), c.referrals_to_review, c.referrals_open,
+                    c.referrals_returned, c.applications_waiting_documents, c.applications_in_progress, c.certificates_expiring_30_days,
+                    c.follow_ups_due, took.as_secs_f64() * 1000.0
+                )
             })
         }
         Command::Route { person_id, on } => {

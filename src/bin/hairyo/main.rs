@@ -57,6 +57,8 @@ pub enum Command {
     Staff(StaffCmd),
     /// Counts per desk and per state.
     Stats,
+    /// The home screen's data for the acting staff member (counts, queues, funnel, forecast).
+    Home,
     /// How a person gets a 資格確認書 on a date, with the R-numbers.
     Route {
         person_id: i64,
