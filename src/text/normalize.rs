@@ -35,6 +35,22 @@ pub fn variant_count() -> usize {
 /// hiragana to katakana, whitespace removed, kanji variants folded (髙→高, 﨑→崎 …), Latin
 /// letters upper-cased. Small kana and ー are kept, because they distinguish names.
 pub fn search_key(s: &str) -> String {
+    // The steps interact: removing a space can bring a voicing mark next to its kana (か゛
+    // becomes か, a space and U+3099 under NFKC, and only composes to ガ once the space is gone),
+    // and upper-casing can decompose a letter (ΐ). So the key is taken again until it no longer
+    // changes: a stored key then equals the key of itself, and か゛ finds が.
+    let mut key = key_once(s);
+    for _ in 0..4 {
+        let again = key_once(&key);
+        if again == key {
+            break;
+        }
+        key = again;
+    }
+    key
+}
+
+fn key_once(s: &str) -> String {
     let map = variants();
     // Variants are folded before NFKC too, because NFKC maps some compatibility ideographs
     // (﨑 U+FA11) to their unified form and the table lists both.
@@ -64,6 +80,16 @@ pub fn spaced(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spacing_voicing_marks_compose() {
+        assert_eq!(search_key("か゛"), search_key("が"));
+        assert_eq!(search_key("ﾊ゜"), search_key("パ"));
+        assert_eq!(search_key("わ\u{3099}"), "ヷ");
+        for s in ["か゛", "ΐ", "ﬀ ǅ"] {
+            assert_eq!(search_key(&search_key(s)), search_key(s), "{s}");
+        }
+    }
 
     #[test]
     fn search_keys() {

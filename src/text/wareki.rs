@@ -156,6 +156,11 @@ pub fn parse(input: &str) -> Result<NaiveDate, DateError> {
                 let y: i32 = s[0..4].parse().map_err(|_| unrecognised())?;
                 let m: u32 = s[4..6].parse().map_err(|_| unrecognised())?;
                 let d: u32 = s[6..8].parse().map_err(|_| unrecognised())?;
+                // Four-digit years only, as in every other form: 00010101 is a typing slip,
+                // and a year before 1000 could not be typed back in the form it is shown in.
+                if y < 1000 {
+                    return Err(unrecognised());
+                }
                 ymd(input, y, m, d)
             }
             _ => Err(unrecognised()),
@@ -224,7 +229,7 @@ mod tests {
         for input in ["2023-02-29", "昭和15年2月30日", "S15.13.1"] {
             assert!(matches!(parse(input), Err(DateError::NoSuchDate(_))), "{input}");
         }
-        for input in ["abc", "X15.4.1", "15/4/1", "6150401", "1940-4", "昭和十五年"] {
+        for input in ["abc", "X15.4.1", "15/4/1", "6150401", "1940-4", "昭和十五年", "00010101", "09991231"] {
             assert!(matches!(parse(input), Err(DateError::Unrecognised(_))), "{input}");
         }
         assert_eq!(parse("  "), Err(DateError::Empty));
