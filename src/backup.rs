@@ -148,11 +148,17 @@ fn write_copy(store: &Store, dest: &Path) -> Result<u64, BackupError> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    // A missing folder or a full disk shows up as SQLite failing to open or write the file;
-    // say so in terms of the file rather than of SQLite.
+    // A missing folder, a read-only place or a full disk shows up as SQLite failing to open or
+    // write the new file; say so in terms of the file rather than of SQLite.
     result.map_err(|e| match e {
-        BackupError::Store(StoreError::Open { source, .. }) | BackupError::Store(StoreError::Db(source)) => {
-            BackupError::Write { path: dest.display().to_string(), source: std::io::Error::other(source.to_string()) }
+        BackupError::Store(StoreError::Open { source, .. }) => write_err(dest)(std::io::Error::other(source.to_string())),
+        BackupError::Store(StoreError::Db(source))
+            if matches!(
+                source.sqlite_error_code(),
+                Some(ErrorCode::DiskFull | ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::PermissionDenied)
+            ) =>
+        {
+            write_err(dest)(std::io::Error::other(source.to_string()))
         }
         other => other,
     })
