@@ -43,6 +43,8 @@ pub struct Report {
     /// Queries where search did not return the person the query was made from on page one
     /// although fewer than a page of people matched (should be 0).
     pub search_misses: usize,
+    /// The slowest search queries, with their times in ms.
+    pub slowest: Vec<(String, f64)>,
     pub home: Timing,
     pub import_rows: usize,
     pub import_seconds: Option<f64>,
@@ -55,6 +57,8 @@ impl std::fmt::Display for Report {
         writeln!(f, "検索 ({} 件の問い合わせ): p50 {:.3} ms / p95 {:.3} ms / 最大 {:.3} ms", self.queries, self.search.p50_ms, self.search.p95_ms, self.search.max_ms)?;
         writeln!(f, "LIKE '%…%' 走査: p50 {:.3} ms / p95 {:.3} ms (p95 で {:.0} 倍、見つからなかった問い合わせ {} 件)", self.like_scan.p50_ms, self.like_scan.p95_ms, self.speedup_p95, self.like_misses)?;
         writeln!(f, "検索で本人が見つからなかった問い合わせ: {} 件", self.search_misses)?;
+        let slow: Vec<String> = self.slowest.iter().map(|(q, ms)| format!("「{q}」{ms:.1} ms")).collect();
+        writeln!(f, "遅かった検索: {}", slow.join("、"))?;
         writeln!(f, "ホーム画面のデータ: p50 {:.1} ms / p95 {:.1} ms", self.home.p50_ms, self.home.p95_ms)?;
         match (self.import_seconds, self.import_peak_mb) {
             (Some(s), Some(m)) => write!(f, "CP932 CSV {} 行の取込: {:.2} 秒、最大メモリ {:.0} MB", self.import_rows, s, m),
@@ -140,10 +144,12 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     log(&format!("検索を {queries} 回測定しています…"));
     let mut times = Vec::new();
     let mut misses = 0;
+    let mut slow: Vec<(String, f64)> = Vec::new();
     for (id, q) in &mix {
         let t = Instant::now();
         let r = search::search(st.conn(), q, Page::new(0, 20), today).map_err(|e| s(&e))?;
         times.push(t.elapsed());
+        slow.push((q.clone(), t.elapsed().as_secs_f64() * 1000.0));
         if r.hits.total <= 20 && !r.hits.items.iter().any(|h| h.person.id == *id) {
             misses += 1;
         }
@@ -162,6 +168,8 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     }
     drop(stmt);
     let search_t = Timing::of(times);
+    slow.sort_by(|a, b| b.1.total_cmp(&a.1));
+    slow.truncate(5);
     let like_t = Timing::of(like_times);
 
     log("ホーム画面のデータを測定しています…");
@@ -213,6 +221,7 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
         like_scan: like_t,
         like_misses,
         search_misses: misses,
+        slowest: slow,
         home: Timing::of(home_times),
         import_rows: rows,
         import_seconds,

@@ -203,6 +203,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
 
         let kokuho_insurer = insurer_number_with_check("00000");
         let kouki_insurer = insurer_number_with_check("3900000");
+        let first_new_id = crate::search::last_person_id(tx)? + 1;
         let base_atena: i64 = tx.query_row("SELECT coalesce(max(CAST(atena_no AS INTEGER)), 100000000) FROM person", [], |r| r.get(0))?;
 
         let mut person_stmt = tx.prepare(
@@ -443,6 +444,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             }
         }
         drop((person_stmt, tp_stmt, leaflet_stmt, ref_stmt, app_stmt, doc_stmt, cert_stmt));
+        crate::search::index_new_persons(tx, first_new_id - 1)?;
         audit::record(tx, actor, now, Action::Import, "demo", None, serde_json::json!({"seed": seed, "summary": summary}))?;
         Ok(summary)
     })

@@ -387,6 +387,7 @@ pub fn import_persons(
     }
     let stamp = crate::stamp(now);
     store.write(|tx| {
+        let before = crate::search::last_person_id(tx)?;
         for (n, c) in changes.iter().enumerate() {
             if n % 5000 == 0 {
                 progress(n, total);
@@ -398,6 +399,7 @@ pub fn import_persons(
                 Change::Unchanged => {}
             }
         }
+        crate::search::index_new_persons(tx, before)?;
         audit::record(tx, actor, now, Action::Import, "person", None, serde_json::json!({
             "rows": report.rows, "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged
         }))?;

@@ -350,7 +350,8 @@ fn check_refs(conn: &Connection, p: &Person, self_id: Option<i64>) -> Result<(),
     Ok(())
 }
 
-/// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit.
+/// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit. A new row
+/// must then be indexed with `search::index_new_persons` in the same transaction.
 pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
     let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
     let (name_key, kana_key) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
@@ -394,6 +395,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::N
     store.write(|tx| {
         check_refs(tx, &p, None)?;
         p.id = write_row(tx, &p, &crate::stamp(now))?;
+        crate::search::index_new_persons(tx, p.id - 1)?;
         audit::record(tx, actor, now, Action::Create, "person", Some(p.id), serde_json::json!({"after": p}))?;
         Ok(p)
     })

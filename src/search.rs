@@ -43,6 +43,8 @@ pub struct Results {
     pub query: Query,
     pub description: String,
     pub hits: Paged<Hit>,
+    /// True when `hits.total` stopped counting at [`COUNT_CAP`] ("1,000件以上").
+    pub total_capped: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,14 +98,35 @@ fn fts_phrase(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// Ids of persons whose name or kana contains `key`, from the index that fits its length.
+/// Adds the persons with ids above `after` to both search indexes, in one statement each.
+/// Every code path that inserts persons calls this in the same transaction (see migration
+/// 0008): one row for a clerk's entry, all new rows at once for an import or the demo.
+pub fn index_new_persons(conn: &Connection, after: i64) -> Result<(), rusqlite::Error> {
+    conn.execute("INSERT INTO person_tri(rowid, name_norm, kana_norm) SELECT id, name_norm, kana_norm FROM person WHERE id > ?1", [after])?;
+    conn.execute("INSERT INTO person_uni(rowid, name_chars, kana_chars) SELECT id, name_chars, kana_chars FROM person WHERE id > ?1", [after])?;
+    Ok(())
+}
+
+/// The highest person id, for [`index_new_persons`].
+pub fn last_person_id(conn: &Connection) -> Result<i64, rusqlite::Error> {
+    conn.query_row("SELECT coalesce(max(id), 0) FROM person", [], |r| r.get(0))
+}
+
+/// Counts stop here: a clerk narrows a query long before paging through a thousand people, and
+/// counting every match of a common surname would cost more than the search itself.
+pub const COUNT_CAP: i64 = 1000;
+
+/// Ids of persons whose name or kana contains `key`, from the index that fits its length, and
+/// their number up to [`COUNT_CAP`].
 fn substring_ids(conn: &Connection, key: &str, limit: i64) -> Result<(Vec<i64>, i64), rusqlite::Error> {
     let (table, phrase) = if key.chars().count() >= 3 {
         ("person_tri", fts_phrase(key))
     } else {
         ("person_uni", fts_phrase(&normalize::spaced(key)))
     };
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {table} MATCH ?1"), [&phrase], |r| r.get(0))?;
+    let total: i64 = conn
+        .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"))?
+        .query_row(params![phrase, COUNT_CAP], |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2"))?;
     let ids = stmt.query_map(params![phrase, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok((ids, total))
@@ -143,15 +166,17 @@ pub fn search(conn: &Connection, input: &str, page: Page, today: NaiveDate) -> R
                 }
             }
             if ranked.len() < want {
-                let mut prefix = conn.prepare_cached(
-                    "SELECT id, kana_norm FROM person WHERE name_norm > ?1 AND name_norm < ?2
-                     UNION SELECT id, kana_norm FROM person WHERE kana_norm > ?1 AND kana_norm < ?2
-                     ORDER BY 2, 1 LIMIT ?3",
-                )?;
-                let rows: Vec<i64> = prefix.query_map(params![key, prefix_end(key), want as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
-                for id in rows {
-                    if seen.insert(id) {
-                        ranked.push((id, MatchKind::Prefix));
+                // Two range scans in index order, each stopping after a page: no sort of every
+                // person whose name starts with a common surname.
+                for column in ["name_norm", "kana_norm"] {
+                    let mut prefix = conn.prepare_cached(&format!(
+                        "SELECT id FROM person WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column}, id LIMIT ?3"
+                    ))?;
+                    let rows: Vec<i64> = prefix.query_map(params![key, prefix_end(key), want as i64], |r| r.get(0))?.collect::<Result<_, _>>()?;
+                    for id in rows {
+                        if seen.insert(id) {
+                            ranked.push((id, MatchKind::Prefix));
+                        }
                     }
                 }
             }
@@ -177,7 +202,7 @@ pub fn search(conn: &Connection, input: &str, page: Page, today: NaiveDate) -> R
         .zip(summaries)
         .map(|((_, matched), person)| Hit { person, matched })
         .collect();
-    Ok(Results { query, description, hits: Paged { items, total, offset: page.offset, limit: page.limit } })
+    Ok(Results { query, description, total_capped: total >= COUNT_CAP, hits: Paged { items, total, offset: page.offset, limit: page.limit } })
 }
 
 #[cfg(test)]

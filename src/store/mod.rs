@@ -21,6 +21,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0005_duplicates.sql"),
     include_str!("migrations/0006_trust.sql"),
     include_str!("migrations/0007_home_speed.sql"),
+    include_str!("migrations/0008_bulk_index.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -274,6 +274,9 @@ pub fn run(cli: &Cli) -> Result {
                     let _ = writeln!(out, "{}\t{}\t{}\t{}\t{}\t{}", p.id, p.name, p.kana, p.birth_date_wareki, p.atena_no, h.matched.label());
                 }
                 out.push_str(&page_footer(&r.hits));
+                if r.total_capped {
+                    out.push_str(" (1,000件以上。条件を加えて絞り込んでください)");
+                }
                 out
             })
         }
