@@ -20,9 +20,6 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 DB="${HAIRYO_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/jp.hairyo.desktop/hairyo.db}"
 if [[ ! -e "$DB" ]]; then
   echo "run-app: creating $DB with demo data (2,000 persons)"
-  # The CLI signs in like every other client: it asks for the administrator's new password
-  # (or reads HAIRYO_PASSWORD), then for the same password again to add the demo data.
-  echo "run-app: choose the administrator's password when asked, then type it once more to sign in"
   echo "run-app: demo sign-in: admin (or kokuho1, kaigo1 …) with the demo password hairyo-demo"
   # The demo database is fictional; its staff share the documented demo password.
   if ! { HAIRYO_PASSWORD=hairyo-demo "$TARGET/debug/hairyo" --db "$DB" init &&
