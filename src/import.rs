@@ -107,6 +107,9 @@ pub enum ImportError {
     BadProfile(String),
     #[error("取込は管理者または国保・後期の係長が行います")]
     Forbidden,
+    /// Internal: the pass found problems (or was a dry run) and its transaction was rolled back.
+    #[error("取込を取り消しました")]
+    RolledBack(Box<Written>),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -124,6 +127,7 @@ impl ImportError {
             ImportError::UnknownProfile(_) => "import.unknown_profile",
             ImportError::BadProfile(_) => "import.bad_profile",
             ImportError::Forbidden => "import.forbidden",
+            ImportError::RolledBack(_) => "import.rolled_back",
             ImportError::Access(e) => e.code(),
             ImportError::Db(_) => "import.db",
         }
@@ -203,30 +207,6 @@ fn scheme_code(v: &str) -> String {
     }
 }
 
-/// True when the column looks like a 個人番号 column: every non-empty value is 12 digits, and
-/// at least one passes the My Number check digit.
-fn is_my_number_column(values: impl Iterator<Item = String>) -> bool {
-    let mut any = false;
-    for v in values {
-        let d: String = v.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-        if d.is_empty() {
-            continue;
-        }
-        if d.len() != 12 || !d.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
-        any |= mynumber::is_my_number(&d);
-    }
-    any
-}
-
-/// What an import would change for one row.
-enum Change {
-    Insert(Person),
-    Update(Person),
-    Unchanged,
-}
-
 /// The fields the import owns; everything else about a person (card, reasons, facility …) is
 /// kept as it is on update.
 fn same_imported_fields(a: &Person, b: &Person) -> bool {
@@ -272,140 +252,253 @@ pub fn import_persons(
         return Err(ImportError::MissingColumns(missing.join("、")));
     }
 
-    let mut records = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| ImportError::Csv { line: e.position().map(|p| p.line() as usize).unwrap_or(i + 2), message: e.to_string() })?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 2);
-        records.push((line, rec));
-    }
-    for (i, h) in headers.iter().enumerate() {
-        if is_my_number_column(records.iter().map(|(_, r)| r.get(i).unwrap_or("").to_string())) {
-            return Err(ImportError::MyNumberColumn(h.clone()));
-        }
-    }
-
-    let total = records.len();
+    // The file is checked and written in one pass inside one transaction: a second thread
+    // parses and validates while this one writes, and nothing is kept per row but the 宛名番号
+    // seen so far. Any problem (or a dry run) rolls the whole transaction back.
+    let total_hint = text.as_bytes().iter().filter(|b| **b == b'\n').count().saturating_sub(1);
     let today = now.date();
     let existing: HashMap<String, i64> = {
         let mut stmt = store.conn().prepare("SELECT atena_no, id FROM person WHERE atena_no IS NOT NULL")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
         rows
     };
-    let mut problems = Vec::new();
-    let mut gaiji = Vec::new();
-    let mut changes = Vec::with_capacity(total);
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let get = |rec: &csv::StringRecord, c: Column| index.get(&c).and_then(|i| rec.get(*i)).unwrap_or("").to_string();
-    for (n, (line, rec)) in records.iter().enumerate() {
-        if n % 5000 == 0 {
-            progress(n, total);
-        }
-        let input = PersonInput {
-            atena_no: get(rec, Column::Atena),
-            name: get(rec, Column::Name),
-            kana: get(rec, Column::Kana),
-            birth_date: get(rec, Column::Birth),
-            sex: sex_code(&get(rec, Column::Sex)),
-            postal_code: get(rec, Column::Postal),
-            address: get(rec, Column::Address),
-            phone: get(rec, Column::Phone),
-            householder: get(rec, Column::Householder),
-            scheme: scheme_code(&get(rec, Column::Scheme)),
-            insurer_no: get(rec, Column::Insurer),
-            card_symbol: get(rec, Column::Symbol),
-            card_number: get(rec, Column::Number),
-            card_branch: get(rec, Column::Branch),
-            ..Default::default()
-        };
-        for (field, value) in [("氏名", &input.name), ("フリガナ", &input.kana), ("住所", &input.address), ("世帯主", &input.householder)] {
-            let pua: Vec<String> = value.chars().filter(|c| matches!(*c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFD)).map(|c| format!("U+{:04X}", c as u32)).collect();
-            if !pua.is_empty() {
-                gaiji.push(RowProblem { line: *line, field: field.into(), message: format!("{field}に外字 ({}) があります。印刷できないため、標準の文字への置き換えを検討してください", pua.join(", ")) });
-            }
-        }
-        let p = match person::validate_input(&input, today) {
-            Ok(p) => p,
-            Err(invalid) => {
-                for f in invalid.0 {
-                    problems.push(RowProblem { line: *line, field: f.field.to_string(), message: f.message });
+    let columns = headers.len();
+    let index = &index;
+    let records = reader.into_records();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Checked>>(4);
+    let dry_run = opts.dry_run;
+    let stamp = crate::stamp(now);
+    // A 16 MB page cache is plenty for an append-mostly load and keeps a 200,000-row import
+    // under 200 MB of memory; the usual cache comes back afterwards.
+    let cache: i64 = store.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    store.conn().pragma_update(None, "cache_size", -16384)?;
+    let outcome = std::thread::scope(|scope| {
+        let checker = scope.spawn(move || check_rows(records, columns, index, today, sender));
+        let written = store.write(|tx| {
+            let before = crate::search::last_person_id(tx)?;
+            // A load that mostly adds rows builds the secondary indexes once at the end (a sort)
+            // instead of inserting 200,000 random keys into each; the UNIQUE 宛名番号 index stays.
+            let bulk = total_hint >= 20_000 && existing.len() < total_hint;
+            let rebuild: Vec<String> = if bulk && !dry_run {
+                let mut stmt = tx.prepare(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'person' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+                )?;
+                let found: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                drop(stmt);
+                for (name, _) in &found {
+                    tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
                 }
+                found.into_iter().map(|(_, sql)| sql).collect()
+            } else {
+                vec![]
+            };
+            let mut w = Written::default();
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for chunk in receiver {
+                for row in chunk {
+                    w.rows += 1;
+                    if w.rows % 5000 == 0 {
+                        progress(w.rows, total_hint.max(w.rows));
+                    }
+                    w.gaiji.extend(row.gaiji);
+                    let p = match row.person {
+                        Ok(p) => p,
+                        Err(problems) => {
+                            w.problems.extend(problems);
+                            continue;
+                        }
+                    };
+                    if let Some(first) = seen.insert(p.atena_no.clone(), row.line) {
+                        w.problems.push(RowProblem { line: row.line, field: "atena_no".into(), message: format!("宛名番号 {} は{}行目と重複しています", p.atena_no, first) });
+                        continue;
+                    }
+                    if !w.problems.is_empty() {
+                        // Once any row is refused nothing will be stored: only keep checking.
+                        continue;
+                    }
+                    match existing.get(&p.atena_no) {
+                        None => {
+                            w.inserted += 1;
+                            if !dry_run {
+                                person::write_row(tx, &p, &stamp)?;
+                            }
+                        }
+                        Some(id) => {
+                            let current = match person::load(tx, *id) {
+                                Ok(c) => c,
+                                Err(person::PersonError::Db(e)) => return Err(ImportError::Db(e)),
+                                Err(e) => return Err(ImportError::Csv { line: row.line, message: e.to_string() }),
+                            };
+                            if same_imported_fields(&current, &p) {
+                                w.unchanged += 1;
+                            } else {
+                                w.updated += 1;
+                                if !dry_run {
+                                    person::write_row(tx, &merge_imported(current, p), &stamp)?;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let column_state = checker.join().map_err(|_| ImportError::Csv { line: 0, message: "取込の確認処理が異常終了しました".into() })?;
+            let column_state = column_state?;
+            if let Some(i) = column_state.my_number_column() {
+                return Err(ImportError::MyNumberColumn(headers[i].clone()));
+            }
+            if !w.problems.is_empty() || dry_run {
+                // Returning an error rolls the transaction back; the report carries the result.
+                return Err(ImportError::RolledBack(Box::new(w)));
+            }
+            for sql in &rebuild {
+                tx.execute_batch(sql)?;
+            }
+            crate::search::index_new_persons(tx, before)?;
+            audit::record(tx, actor, now, Action::Import, "person", None, serde_json::json!({
+                "rows": w.rows, "inserted": w.inserted, "updated": w.updated, "unchanged": w.unchanged
+            }))?;
+            Ok(w)
+        });
+        written
+    });
+    store.conn().pragma_update(None, "cache_size", cache)?;
+    let (w, committed) = match outcome {
+        Ok(w) => (w, true),
+        Err(ImportError::RolledBack(w)) => (*w, false),
+        Err(e) => return Err(e),
+    };
+    progress(w.rows, w.rows);
+    let mut problems = w.problems;
+    problems.sort_by_key(|p| p.line);
+    Ok(Report {
+        encoding,
+        rows: w.rows,
+        inserted: w.inserted,
+        updated: w.updated,
+        unchanged: w.unchanged,
+        problems,
+        gaiji: w.gaiji,
+        dry_run: opts.dry_run,
+        committed,
+    })
+}
+
+/// What one pass wrote (or would have written).
+#[derive(Debug, Default)]
+pub struct Written {
+    rows: usize,
+    inserted: usize,
+    updated: usize,
+    unchanged: usize,
+    problems: Vec<RowProblem>,
+    gaiji: Vec<RowProblem>,
+}
+
+/// One row as the checking thread leaves it.
+struct Checked {
+    line: usize,
+    person: Result<Person, Vec<RowProblem>>,
+    gaiji: Vec<RowProblem>,
+}
+
+/// Per column: whether every value so far is 12 digits, and whether one passed the My Number
+/// check digit.
+struct ColumnState {
+    all_twelve_digits: Vec<bool>,
+    any_my_number: Vec<bool>,
+}
+
+impl ColumnState {
+    fn my_number_column(&self) -> Option<usize> {
+        (0..self.all_twelve_digits.len()).find(|&i| self.all_twelve_digits[i] && self.any_my_number[i])
+    }
+}
+
+fn merge_imported(mut merged: Person, p: Person) -> Person {
+    merged.atena_no = p.atena_no;
+    merged.name = p.name;
+    merged.kana = p.kana;
+    merged.birth_date = p.birth_date;
+    merged.sex = p.sex;
+    merged.postal_code = p.postal_code;
+    merged.address = p.address;
+    merged.phone = p.phone;
+    merged.scheme = p.scheme;
+    merged.insurer_no = p.insurer_no;
+    merged.card_symbol = p.card_symbol;
+    merged.card_number = p.card_number;
+    merged.card_branch = p.card_branch;
+    merged.householder = p.householder;
+    merged
+}
+
+/// Parses and validates rows on the checking thread, sending them in chunks.
+fn check_rows<R: std::io::Read>(
+    records: csv::StringRecordsIntoIter<R>,
+    columns: usize,
+    index: &HashMap<Column, usize>,
+    today: chrono::NaiveDate,
+    sender: std::sync::mpsc::SyncSender<Vec<Checked>>,
+) -> Result<ColumnState, ImportError> {
+    let mut state = ColumnState { all_twelve_digits: vec![true; columns], any_my_number: vec![false; columns] };
+    let mut chunk = Vec::with_capacity(1000);
+    for (i, rec) in records.enumerate() {
+        let rec = rec.map_err(|e| ImportError::Csv { line: e.position().map(|p| p.line() as usize).unwrap_or(i + 2), message: e.to_string() })?;
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 2);
+        for (c, v) in rec.iter().enumerate().take(columns) {
+            let v = v.trim();
+            if v.is_empty() || !state.all_twelve_digits[c] {
                 continue;
             }
-        };
-        if p.atena_no.is_empty() {
-            problems.push(RowProblem { line: *line, field: "atena_no".into(), message: "宛名番号がありません (取込は宛名番号で照合します)".into() });
-            continue;
-        }
-        if let Some(first) = seen.insert(p.atena_no.clone(), *line) {
-            problems.push(RowProblem { line: *line, field: "atena_no".into(), message: format!("宛名番号 {} は{}行目と重複しています", p.atena_no, first) });
-            continue;
-        }
-        changes.push(match existing.get(&p.atena_no) {
-            None => Change::Insert(p),
-            Some(id) => {
-                let current = person::load(store.conn(), *id).map_err(|e| match e {
-                    person::PersonError::Db(d) => ImportError::Db(d),
-                    other => ImportError::Csv { line: *line, message: other.to_string() },
-                })?;
-                if same_imported_fields(&current, &p) {
-                    Change::Unchanged
-                } else {
-                    let mut merged = current.clone();
-                    merged.atena_no = p.atena_no;
-                    merged.name = p.name;
-                    merged.kana = p.kana;
-                    merged.birth_date = p.birth_date;
-                    merged.sex = p.sex;
-                    merged.postal_code = p.postal_code;
-                    merged.address = p.address;
-                    merged.phone = p.phone;
-                    merged.scheme = p.scheme;
-                    merged.insurer_no = p.insurer_no;
-                    merged.card_symbol = p.card_symbol;
-                    merged.card_number = p.card_number;
-                    merged.card_branch = p.card_branch;
-                    merged.householder = p.householder;
-                    Change::Update(merged)
-                }
+            let d: String = v.chars().filter(|ch| !ch.is_whitespace() && *ch != '-').collect();
+            if d.len() == 12 && d.bytes().all(|b| b.is_ascii_digit()) {
+                state.any_my_number[c] |= mynumber::is_my_number(&d);
+            } else {
+                state.all_twelve_digits[c] = false;
             }
-        });
+        }
+        chunk.push(check_row(&rec, line, index, today));
+        if chunk.len() == 1000 && sender.send(std::mem::take(&mut chunk)).is_err() {
+            // The writer stopped (it failed); its error is what the caller sees.
+            return Ok(state);
+        }
     }
-    let mut report = Report {
-        encoding,
-        rows: total,
-        inserted: changes.iter().filter(|c| matches!(c, Change::Insert(_))).count(),
-        updated: changes.iter().filter(|c| matches!(c, Change::Update(_))).count(),
-        unchanged: changes.iter().filter(|c| matches!(c, Change::Unchanged)).count(),
-        problems,
-        gaiji,
-        dry_run: opts.dry_run,
-        committed: false,
+    if !chunk.is_empty() {
+        let _ = sender.send(chunk);
+    }
+    Ok(state)
+}
+
+fn check_row(rec: &csv::StringRecord, line: usize, index: &HashMap<Column, usize>, today: chrono::NaiveDate) -> Checked {
+    let get = |c: Column| index.get(&c).and_then(|i| rec.get(*i)).unwrap_or("").to_string();
+    let input = PersonInput {
+        atena_no: get(Column::Atena),
+        name: get(Column::Name),
+        kana: get(Column::Kana),
+        birth_date: get(Column::Birth),
+        sex: sex_code(&get(Column::Sex)),
+        postal_code: get(Column::Postal),
+        address: get(Column::Address),
+        phone: get(Column::Phone),
+        householder: get(Column::Householder),
+        scheme: scheme_code(&get(Column::Scheme)),
+        insurer_no: get(Column::Insurer),
+        card_symbol: get(Column::Symbol),
+        card_number: get(Column::Number),
+        card_branch: get(Column::Branch),
+        ..Default::default()
     };
-    if opts.dry_run || !report.problems.is_empty() {
-        progress(total, total);
-        return Ok(report);
-    }
-    let stamp = crate::stamp(now);
-    store.write(|tx| {
-        let before = crate::search::last_person_id(tx)?;
-        for (n, c) in changes.iter().enumerate() {
-            if n % 5000 == 0 {
-                progress(n, total);
-            }
-            match c {
-                Change::Insert(p) | Change::Update(p) => {
-                    person::write_row(tx, p, &stamp)?;
-                }
-                Change::Unchanged => {}
-            }
+    let mut gaiji = Vec::new();
+    for (field, value) in [("氏名", &input.name), ("フリガナ", &input.kana), ("住所", &input.address), ("世帯主", &input.householder)] {
+        let pua: Vec<String> = value.chars().filter(|c| matches!(*c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFD)).map(|c| format!("U+{:04X}", c as u32)).collect();
+        if !pua.is_empty() {
+            gaiji.push(RowProblem { line, field: field.into(), message: format!("{field}に外字 ({}) があります。印刷できないため、標準の文字への置き換えを検討してください", pua.join(", ")) });
         }
-        crate::search::index_new_persons(tx, before)?;
-        audit::record(tx, actor, now, Action::Import, "person", None, serde_json::json!({
-            "rows": report.rows, "inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged
-        }))?;
-        Ok::<(), ImportError>(())
-    })?;
-    progress(total, total);
-    report.committed = true;
-    Ok(report)
+    }
+    let person = match person::validate_input(&input, today) {
+        Ok(p) if p.atena_no.is_empty() => Err(vec![RowProblem { line, field: "atena_no".into(), message: "宛名番号がありません (取込は宛名番号で照合します)".into() }]),
+        Ok(p) => Ok(p),
+        Err(invalid) => Err(invalid.0.into_iter().map(|f| RowProblem { line, field: f.field.to_string(), message: f.message }).collect()),
+    };
+    Checked { line, person, gaiji }
 }

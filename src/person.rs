@@ -362,19 +362,20 @@ pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i6
         p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected, p.safe_postal_code, p.safe_address, p.notes,
         stamp, p.id, normalize::spaced(&name_key), normalize::spaced(&kana_key)
     ];
+    // Cached statements: an import writes 200,000 rows through here.
     if p.id == 0 {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
                 householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
                 registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
                 safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
              VALUES (NULLIF(?30, 0), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                 ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32)",
-            values,
-        )?;
+        )?
+        .execute(values)?;
         Ok(conn.last_insert_rowid())
     } else {
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE person SET atena_no = ?1, name = ?2, kana = ?3, name_norm = ?4, kana_norm = ?5, birth_date = ?6,
                 sex = ?7, postal_code = ?8, address = ?9, phone = ?10, householder = ?11, scheme = ?12, insurer_no = ?13,
                 card_symbol = ?14, card_number = ?15, card_branch = ?16, old_card_expiry = ?17, mynumber_card = ?18,
@@ -382,8 +383,8 @@ pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i6
                 legal_rep_name = ?24, protected = ?25, safe_postal_code = ?26, safe_address = ?27, notes = ?28,
                 updated_at = ?29, name_chars = ?31, kana_chars = ?32
              WHERE id = ?30",
-            values,
-        )?;
+        )?
+        .execute(values)?;
         Ok(p.id)
     }
 }
