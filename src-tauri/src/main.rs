@@ -14,7 +14,12 @@ fn main() {
         .manage(shell)
         .invoke_handler(tauri::generate_handler![
             commands::app_state,
+            commands::sign_in,
+            commands::sign_out,
+            commands::set_initial_password,
             commands::load_demo,
+            commands::home,
+            commands::search_persons,
             commands::list_persons,
             commands::show_person,
         ])

@@ -1,10 +1,11 @@
-//! What the shell holds between commands: the open store and the acting staff member.
+//! What the shell holds between commands: the open store and the staff member signed in.
 //!
-//! Start-up failures (a database from a newer Hairyo, an unknown `HAIRYO_AS` login) do not stop
-//! the window from opening: the failure is kept and every command returns it, so the clerk reads
-//! a Japanese message instead of a window that never appears.
+//! Start-up failures (a database from a newer Hairyo) do not stop the window from opening: the
+//! failure is kept and every command returns it, so the clerk reads a Japanese message instead
+//! of a window that never appears. Nobody is signed in at start; `sign_in` sets the actor.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use hairyo::staff::Actor;
@@ -15,8 +16,10 @@ use crate::error::CmdError;
 /// The open database and who is working in this window.
 pub struct App {
     store: Mutex<Store>,
-    pub actor: Actor,
+    actor: Mutex<Option<Actor>>,
     pub db_path: PathBuf,
+    /// The database was initialised by this start: the administrator has no password yet.
+    fresh: AtomicBool,
 }
 
 /// Managed Tauri state: the app, or why it could not start.
@@ -28,18 +31,14 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 impl Shell {
-    /// Opens the database named by `HAIRYO_DB` (or the default one), initialises it on first use,
-    /// and resolves the actor from `HAIRYO_AS` (or the administrator).
+    /// Opens the database named by `HAIRYO_DB` (or the default one) and initialises it on first
+    /// use.
     pub fn start() -> Shell {
         let path = std::env::var_os("HAIRYO_DB")
             .filter(|p| !p.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(hairyo::store::default_db_path);
-        let login = std::env::var("HAIRYO_AS")
-            .ok()
-            .filter(|l| !l.trim().is_empty())
-            .unwrap_or_else(|| hairyo::staff::ADMIN_LOGIN.to_string());
-        Shell(App::open(&path, &login))
+        Shell(App::open(&path))
     }
 
     pub fn app(&self) -> Result<&App, CmdError> {
@@ -48,13 +47,39 @@ impl Shell {
 }
 
 impl App {
-    fn open(path: &Path, login: &str) -> Result<App, CmdError> {
+    fn open(path: &Path) -> Result<App, CmdError> {
         let mut store = hairyo::store::open(path)?;
+        let mut fresh = false;
         if !store.is_initialised()? {
             hairyo::staff::init(&mut store, now())?;
+            fresh = true;
         }
-        let actor = hairyo::staff::actor(&store, login)?;
-        Ok(App { store: Mutex::new(store), actor, db_path: path.to_path_buf() })
+        Ok(App { store: Mutex::new(store), actor: Mutex::new(None), db_path: path.to_path_buf(), fresh: AtomicBool::new(fresh) })
+    }
+
+    pub fn is_fresh(&self) -> bool {
+        self.fresh.load(Ordering::SeqCst)
+    }
+
+    pub fn set_fresh(&self, v: bool) {
+        self.fresh.store(v, Ordering::SeqCst)
+    }
+
+    /// The signed-in staff member, or `session.signed_out`.
+    pub fn actor(&self) -> Result<Actor, CmdError> {
+        self.current().ok_or_else(|| CmdError {
+            code: "session.signed_out".into(),
+            message: "サインインしてください".into(),
+            fields: vec![],
+        })
+    }
+
+    pub fn current(&self) -> Option<Actor> {
+        self.actor.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set_actor(&self, actor: Option<Actor>) {
+        *self.actor.lock().unwrap_or_else(|p| p.into_inner()) = actor;
     }
 
     /// Runs `f` with exclusive use of the store and turns the core's error into a `CmdError`.

@@ -69,7 +69,6 @@ impl TauriDriver {
         let child = Command::new(exe)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("HAIRYO_DB", db)
-            .env("HAIRYO_AS", "admin")
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -131,7 +130,9 @@ fn wait_for_ports(ports: &[u16], driver: &mut TauriDriver) {
 fn seed(db: &Path) {
     let now = chrono::Local::now().naive_local();
     let mut store = hairyo::store::open(db).expect("open the test database");
-    let admin = hairyo::staff::init(&mut store, now).expect("init the test database");
+    hairyo::staff::init(&mut store, now).expect("init the test database");
+    let admin = hairyo::staff::set_initial_password(&mut store, "admin", hairyo::demo::DEMO_PASSWORD, now)
+        .expect("set the administrator's password");
     let summary = hairyo::demo::generate(&mut store, &admin, SEED_PERSONS, SEED, now).expect("seed demo data");
     assert_eq!(summary.persons, SEED_PERSONS);
 }
@@ -185,8 +186,45 @@ async fn save_screenshot(driver: &WebDriver, name: &str) {
     std::fs::write(dir.join(name), png).expect("write the screenshot");
 }
 
-/// The clerk's path: list → record → back → search.
+/// Signs in on the sign-in screen: types the login and password and presses Enter.
+async fn sign_in(driver: &WebDriver, login: &str, password: &str) {
+    let login_box = wait_until("the sign-in form", || async { driver.find(By::Id("login")).await.ok() }).await;
+    let title = text_of(driver, "#signin-title").await.unwrap_or_default();
+    assert_eq!(title, "サインイン");
+    login_box.send_keys(login).await.expect("type the login");
+    let pw = driver.find(By::Id("password")).await.expect("password box");
+    pw.send_keys(password).await.expect("type the password");
+    pw.send_keys(Key::Enter).await.expect("press Enter");
+}
+
+/// Goes to 対象者 from the top navigation.
+async fn open_persons(driver: &WebDriver) {
+    let nav = wait_until("the 対象者 tab", || async { driver.find(By::Id("nav-persons")).await.ok() }).await;
+    nav.click().await.expect("click 対象者");
+}
+
+/// The clerk's path: sign in → home → list → record → back → search.
 async fn scenario(driver: WebDriver) {
+    // A wrong password is refused with the core's Japanese message.
+    sign_in(&driver, "admin", "wrong-password").await;
+    let refused = wait_until("the sign-in error", || async { text_of(&driver, "#signin-error").await }).await;
+    assert!(refused.contains("パスワード") || refused.contains("ログイン"), "a Japanese refusal: {refused:?}");
+    save_screenshot(&driver, "signin.png").await;
+    driver.find(By::Id("login")).await.expect("login").clear().await.expect("clear login");
+    driver.find(By::Id("password")).await.expect("password").clear().await.expect("clear password");
+    sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
+
+    // Home: the counts the core computed, the funnel and the forecast.
+    let counts = wait_until("the home counts", || async { text_of(&driver, "#home-counts").await }).await;
+    assert!(counts.contains("対象者") && counts.contains(&SEED_PERSONS.to_string()), "home counts the persons: {counts:?}");
+    let actor = text_of(&driver, "#actor").await.unwrap_or_default();
+    assert!(actor.contains("管理者"), "the header shows who signed in: {actor:?}");
+    let home_text = text_of(&driver, "#home").await.unwrap_or_default();
+    assert!(home_text.contains("窓口の見込み（8週間）"), "home shows the forecast: {home_text:?}");
+    save_screenshot(&driver, "home.png").await;
+
+    // "/" focuses the search on the list.
+    open_persons(&driver).await;
     // The list shows the seeded population.
     wait_until("the person table", || async { (!rows(&driver).await.is_empty()).then_some(()) }).await;
     let info = wait_until("page info with the total", || async {
@@ -258,6 +296,25 @@ async fn scenario(driver: WebDriver) {
 
 /// First start on an empty database: the window initialises it and offers demo data.
 async fn first_start(driver: WebDriver) {
+    // The new database's administrator has no password yet: the window asks for one.
+    let title = wait_until("the set-password form", || async {
+        text_of(&driver, "#signin-title").await.filter(|t| t == "管理者のパスワードを設定")
+    })
+    .await;
+    assert_eq!(title, "管理者のパスワードを設定");
+    // The core's rule: a too-short password is refused with its message.
+    driver.find(By::Id("password")).await.expect("password").send_keys("short").await.expect("type");
+    driver.find(By::Id("password-confirm")).await.expect("confirm").send_keys("short").await.expect("type");
+    driver.find(By::Id("signin-submit")).await.expect("submit").click().await.expect("click");
+    let refused = wait_until("the password rule", || async { text_of(&driver, "#signin-error").await }).await;
+    assert!(refused.contains("8文字以上"), "the core's password rule is shown: {refused:?}");
+    for id in ["password", "password-confirm"] {
+        let input = driver.find(By::Id(id)).await.expect("password box");
+        input.clear().await.expect("clear");
+        input.send_keys(hairyo::demo::DEMO_PASSWORD).await.expect("type");
+    }
+    driver.find(By::Id("password-confirm")).await.expect("confirm").send_keys(Key::Enter).await.expect("Enter");
+
     let button = wait_until("the demo data offer", || async { driver.find(By::Id("load-demo")).await.ok() }).await;
     let offer = text_of(&driver, "#demo-title").await.unwrap_or_default();
     assert_eq!(offer, "デモデータを読み込みますか？");

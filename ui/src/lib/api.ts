@@ -54,8 +54,9 @@ export interface CitySettings {
 /** hairyo-desktop's AppState */
 export interface AppState {
   initialised: boolean;
+  needs_admin_password: boolean;
   persons: number;
-  actor: Actor;
+  actor: Actor | null;
   db_path: string;
   city: CitySettings;
 }
@@ -276,6 +277,56 @@ export interface PersonRecord {
   certificates: Certificate[];
 }
 
+/** hairyo::search::Results */
+export interface SearchResults {
+  query: { kind: string; value: string };
+  description: string;
+  hits: Paged<{ person: PersonSummary; matched: string }>;
+  total_capped: boolean;
+}
+
+/** hairyo::home::Counts */
+export interface HomeCounts {
+  persons: number;
+  referrals_to_review: number;
+  referrals_open: number;
+  referrals_returned: number;
+  applications_waiting_documents: number;
+  applications_in_progress: number;
+  certificates_expiring_30_days: number;
+  follow_ups_due: number;
+}
+
+/** hairyo::home::FunnelRow */
+export interface FunnelRow {
+  month: string;
+  desk: Desk;
+  desk_label: string;
+  touchpoints: number;
+  referrals: number;
+  applications: number;
+  certificates: number;
+}
+
+/** hairyo::forecast::WeekForecast */
+export interface WeekForecast {
+  week_start: IsoDate;
+  certificate_expiries: number;
+  old_card_expiries: number;
+  open_referrals: number;
+  facility_campaigns: number;
+  expected: number;
+}
+
+/** hairyo::home::Home */
+export interface Home {
+  counts: HomeCounts;
+  referral_queue: Referral[];
+  waiting_applications: Application[];
+  funnel: FunnelRow[];
+  forecast: WeekForecast[];
+}
+
 /** An error from a command: branch on `code`, show `message` (already Japanese). */
 export class ApiError extends Error {
   readonly code: string;
@@ -313,6 +364,13 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const api = {
   appState: () => call<AppState>("app_state"),
+  signIn: (login: string, password: string) => call<Actor>("sign_in", { login, password }),
+  signOut: () => call<void>("sign_out"),
+  setInitialPassword: (login: string, password: string) =>
+    call<Actor>("set_initial_password", { login, password }),
+  home: () => call<Home>("home"),
+  searchPersons: (query: string, offset: number, limit: number) =>
+    call<SearchResults>("search_persons", { query, offset, limit }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
   listPersons: (query: string | null, offset: number, limit: number) =>
     call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
