@@ -110,3 +110,128 @@ pub fn show_person(state: State<'_, Shell>, id: i64) -> Result<PersonRecord, Cmd
     let actor = app.actor()?;
     app.with_store(|s| hairyo::record::show(s, &actor, id, now()))
 }
+
+/// A code and its Japanese label, for the form's select boxes.
+#[derive(Debug, Serialize)]
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+macro_rules! choices {
+    ($t:ty) => {
+        <$t>::ALL.iter().map(|v| Choice { code: v.code(), label: v.label() }).collect::<Vec<_>>()
+    };
+}
+
+/// Every list of choices the forms offer, straight from the core's coded enums.
+#[derive(Debug, Serialize)]
+pub struct Codes {
+    pub touchpoint_kinds: Vec<Choice>,
+    pub wishes: Vec<Choice>,
+    pub channels: Vec<Choice>,
+    pub applicants: Vec<Choice>,
+    pub authorities: Vec<Choice>,
+    pub deliveries: Vec<Choice>,
+    pub desks: Vec<Choice>,
+}
+
+#[tauri::command(async)]
+pub fn codes() -> Codes {
+    use hairyo::application::{Applicant, Channel, Delivery, ProxyAuthority};
+    use hairyo::touchpoint::{TouchpointKind, Wish};
+    Codes {
+        touchpoint_kinds: choices!(TouchpointKind),
+        wishes: choices!(Wish),
+        channels: choices!(Channel),
+        applicants: choices!(Applicant),
+        authorities: choices!(ProxyAuthority),
+        deliveries: choices!(Delivery),
+        desks: choices!(hairyo::staff::Desk),
+    }
+}
+
+#[tauri::command(async)]
+pub fn add_touchpoint(state: State<'_, Shell>, input: hairyo::touchpoint::TouchpointInput) -> Result<hairyo::touchpoint::Recorded, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::touchpoint::add(s, &actor, &input, now()))
+}
+
+#[tauri::command(async)]
+pub fn send_referral(state: State<'_, Shell>, input: hairyo::referral::ReferralInput) -> Result<hairyo::referral::Referral, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::referral::send(s, &actor, &input, now()))
+}
+
+/// accept / return / complete / resend / comment on a referral.
+#[tauri::command(async)]
+pub fn referral_action(state: State<'_, Shell>, id: i64, action: String, text: String) -> Result<hairyo::referral::Referral, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let t = now();
+    app.with_store(|s| match action.as_str() {
+        "accept" => hairyo::referral::accept(s, &actor, id, &text, t),
+        "return" => hairyo::referral::send_back(s, &actor, id, &text, t),
+        "complete" => hairyo::referral::complete(s, &actor, id, &text, t),
+        "resend" => hairyo::referral::resend(s, &actor, id, &text, t),
+        _ => hairyo::referral::comment(s, &actor, id, &text, t),
+    })
+}
+
+#[tauri::command(async)]
+pub fn referral_queue(
+    state: State<'_, Shell>,
+    status: Option<String>,
+    offset: i64,
+    limit: i64,
+) -> Result<Paged<hairyo::referral::Referral>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let status = status.as_deref().and_then(hairyo::referral::ReferralStatus::from_code);
+    app.with_store(|s| hairyo::referral::queue(s.conn(), actor.desk, status, Page::new(offset, limit)))
+}
+
+#[tauri::command(async)]
+pub fn receive_application(
+    state: State<'_, Shell>,
+    input: hairyo::application::ApplicationInput,
+) -> Result<hairyo::application::Received, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::application::receive(s, &actor, &input, now()))
+}
+
+#[tauri::command(async)]
+pub fn check_document(
+    state: State<'_, Shell>,
+    id: i64,
+    document: String,
+    checked: bool,
+) -> Result<hairyo::application::Application, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let doc = hairyo::application::Document::parse(&document)
+        .map_err(|message| CmdError { code: "application.invalid".into(), message, fields: vec![] })?;
+    app.with_store(|s| hairyo::application::check_document(s, &actor, id, doc, checked, now()))
+}
+
+/// start_review / decide / issue on an application.
+#[tauri::command(async)]
+pub fn application_step(
+    state: State<'_, Shell>,
+    id: i64,
+    step: String,
+    override_reason: Option<String>,
+) -> Result<(), CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let t = now();
+    let reason = override_reason.filter(|r| !r.trim().is_empty());
+    app.with_store(|s| match step.as_str() {
+        "start_review" => hairyo::application::start_review(s, &actor, id, t).map(|_| ()),
+        "decide" => hairyo::application::decide(s, &actor, id, reason.as_deref(), t).map(|_| ()),
+        _ => hairyo::application::issue(s, &actor, id, t.date(), t).map(|_| ()),
+    })
+}

@@ -22,6 +22,14 @@ fn main() {
             commands::search_persons,
             commands::list_persons,
             commands::show_person,
+            commands::codes,
+            commands::add_touchpoint,
+            commands::send_referral,
+            commands::referral_action,
+            commands::referral_queue,
+            commands::receive_application,
+            commands::check_document,
+            commands::application_step,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -412,3 +412,190 @@ async fn first_start_offers_demo_data() {
     // No file yet: the app creates the database and initialises it itself.
     with_window(&tmp.path().join("new.db"), first_start).await;
 }
+
+/// The person the journeys work on: a 髙橋 (variant kanji), kokuho, no card.
+fn seed_takahashi(db: &Path) -> i64 {
+    let now = chrono::Local::now().naive_local();
+    let mut store = hairyo::store::open(db).expect("open the test database");
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let input = hairyo::person::PersonInput {
+        atena_no: "900000001".into(),
+        name: "髙橋　花子".into(),
+        kana: "タカハシ　ハナコ".into(),
+        birth_date: "昭和10年4月1日".into(),
+        sex: "female".into(),
+        postal_code: "100-0001".into(),
+        address: "見本市中央1-1-1".into(),
+        scheme: "kokuho".into(),
+        mynumber_card: "none".into(),
+        registration: "not_registered".into(),
+        reasons: vec!["dementia".into()],
+        ..Default::default()
+    };
+    hairyo::person::add(&mut store, &admin, &input, now).expect("add 髙橋 花子").id
+}
+
+async fn click(driver: &WebDriver, css: &str) {
+    let el = wait_until(css, || async { driver.find(By::Css(css)).await.ok() }).await;
+    el.scroll_into_view().await.ok();
+    el.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(driver: &WebDriver, css: &str, text: &str) {
+    let el = wait_until(css, || async { driver.find(By::Css(css)).await.ok() }).await;
+    el.clear().await.ok();
+    el.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+async fn select(driver: &WebDriver, css: &str, value: &str) {
+    let el = wait_until(css, || async { driver.find(By::Css(css)).await.ok() }).await;
+    thirtyfour::components::SelectElement::new(&el).await.expect("a select").select_by_value(value).await.expect("select the option");
+}
+
+/// Waits for the result line of the last action and returns it; fails on an action error.
+async fn action_result(driver: &WebDriver, expect: &str) -> String {
+    wait_until(&format!("the result 「{expect}」"), || async {
+        if let Some(err) = text_of(driver, "#action-error").await {
+            panic!("the action failed: {err}");
+        }
+        text_of(driver, "#action-result").await.filter(|t| t.contains(expect))
+    })
+    .await
+}
+
+async fn search_for(driver: &WebDriver, query: &str) -> Vec<String> {
+    type_into(driver, "#person-search", query).await;
+    wait_until(&format!("results for {query}"), || async {
+        let d = text_of(driver, "#search-description").await?;
+        let names: Vec<String> = {
+            let mut v = Vec::new();
+            for row in rows(driver).await {
+                if let Ok(el) = row.find(By::Css(".person-name")).await {
+                    v.push(el.text().await.unwrap_or_default());
+                }
+            }
+            v
+        };
+        (!d.is_empty() && !names.is_empty()).then_some(names)
+    })
+    .await
+}
+
+async fn sign_out(driver: &WebDriver) {
+    click(driver, "#sign-out").await;
+    wait_until("the sign-in form", || async { driver.find(By::Id("login")).await.ok() }).await;
+}
+
+/// kaigo1 records a 要介護認定申請 touchpoint with 別添1 and sends a referral; kokuho1 accepts
+/// it, receives a proxy application by facility staff, checks the documents, decides and issues.
+async fn welfare_to_certificate(driver: WebDriver) {
+    sign_in(&driver, "kaigo1", hairyo::demo::DEMO_PASSWORD).await;
+    open_persons(&driver).await;
+
+    // Half-width kana and the common form of the variant kanji both find 髙橋.
+    let names = search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ").await;
+    assert!(names.iter().any(|n| n.contains("髙橋")), "ﾀｶﾊｼ ﾊﾅｺ finds 髙橋 花子: {names:?}");
+    let names = search_for(&driver, "高橋花子").await;
+    assert!(names.iter().any(|n| n.contains("髙橋")), "高橋 finds 髙橋: {names:?}");
+    save_screenshot(&driver, "search.png").await;
+    click(&driver, "#person-table .person-name").await;
+    wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+
+    // 接点: 要介護認定申請, 別添1 handed out.
+    click(&driver, "#open-touchpoint").await;
+    select(&driver, "#tp-kind", "care_certification").await;
+    type_into(&driver, "#tp-date", "令和8年11月2日").await;
+    click(&driver, "#tp-leaflet-bessou1").await;
+    type_into(&driver, "#tp-notes", "認定調査の際に説明").await;
+    click(&driver, "#tp-submit").await;
+    action_result(&driver, "要介護認定申請").await;
+
+    // 連携依頼 to the NHI desk.
+    click(&driver, "#open-referral").await;
+    select(&driver, "#rf-desk", "kokuho").await;
+    type_into(&driver, "#rf-reason", "認知症のため本人による申請が難しい").await;
+    type_into(&driver, "#rf-applicant", "施設職員").await;
+    click(&driver, "#rf-submit").await;
+    action_result(&driver, "連携依頼").await;
+    save_screenshot(&driver, "record-actions.png").await;
+    sign_out(&driver).await;
+
+    // kokuho1 sees it on the home screen and opens the person from the queue.
+    sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
+    let queue = wait_until("the referral queue", || async {
+        text_of(&driver, "#home-referrals").await.filter(|t| t.contains("髙橋"))
+    })
+    .await;
+    assert!(queue.contains("介護保険"), "the queue says where it came from: {queue:?}");
+    let link = driver.find(By::XPath("//ul[@id='home-referrals']//button[contains(., '髙橋')]")).await.expect("queue link");
+    link.click().await.expect("open from the queue");
+    wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+    click(&driver, ".referral-accept").await;
+    action_result(&driver, "受理").await;
+
+    // A proxy application by facility staff.
+    click(&driver, "#open-application").await;
+    select(&driver, "#ap-applicant", "proxy").await;
+    select(&driver, "#ap-authority", "facility_adult").await;
+    type_into(&driver, "#ap-proxy-name", "山田　太郎").await;
+    type_into(&driver, "#ap-proxy-kana", "ヤマダ　タロウ").await;
+    type_into(&driver, "#ap-proxy-address", "見本市中央2-2-2").await;
+    type_into(&driver, "#ap-proxy-phone", "03-1234-5678").await;
+    type_into(&driver, "#ap-proxy-relationship", "施設職員").await;
+    select(&driver, "#ap-delivery", "proxy").await;
+    click(&driver, "#ap-submit").await;
+    let received = action_result(&driver, "申請を受け付けました").await;
+    assert!(received.contains("確認書類"), "the checklist is shown: {received:?}");
+
+    // Check every document, then decide and issue.
+    loop {
+        let boxes = driver.find_all(By::Css(".doc-check")).await.unwrap_or_default();
+        let mut unchecked = None;
+        for b in boxes {
+            if !b.is_selected().await.unwrap_or(true) {
+                unchecked = Some(b);
+                break;
+            }
+        }
+        let Some(b) = unchecked else { break };
+        b.click().await.expect("check a document");
+        action_result(&driver, "確認済み").await;
+        // The list is redrawn from the reloaded record.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    click(&driver, ".app-decide").await;
+    action_result(&driver, "交付を決定").await;
+    click(&driver, ".app-issue").await;
+    action_result(&driver, "交付しました").await;
+    let certs = wait_until("the certificate on the record", || async {
+        text_of(&driver, "#certificates").await.filter(|t| t.contains("資格確認書") && t.contains("20"))
+    })
+    .await;
+    assert!(!certs.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn welfare_desk_to_certificate() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    let person = seed_takahashi(&db);
+    with_window(&db, welfare_to_certificate).await;
+
+    // What is stored, read through the core.
+    let store = hairyo::store::open(&db).expect("reopen");
+    let tps = hairyo::touchpoint::for_person(store.conn(), person).expect("touchpoints");
+    assert!(
+        tps.iter().any(|t| t.kind_label == "要介護認定申請" && t.leaflets.iter().any(|l| l.leaflet.code() == "bessou1")),
+        "the touchpoint with 別添1 is stored"
+    );
+    let refs = hairyo::referral::for_person(store.conn(), person).expect("referrals");
+    assert_eq!(refs.len(), 1, "one referral");
+    assert_eq!(refs[0].from_desk.code(), "kaigo");
+    let apps = hairyo::application::for_person(store.conn(), person).expect("applications");
+    assert_eq!(apps.len(), 1, "one application");
+    assert_eq!(apps[0].status_label, "交付済");
+    assert_eq!(apps[0].authority.map(|a| a.code()), Some("facility_adult"));
+    assert!(apps[0].checklist.iter().all(|c| c.checked), "every document was checked");
+}

@@ -327,6 +327,67 @@ export interface Home {
   forecast: WeekForecast[];
 }
 
+export interface Choice {
+  code: string;
+  label: string;
+}
+
+/** hairyo-desktop's Codes: every select box's choices, from the core's enums. */
+export interface Codes {
+  touchpoint_kinds: Choice[];
+  wishes: Choice[];
+  channels: Choice[];
+  applicants: Choice[];
+  authorities: Choice[];
+  deliveries: Choice[];
+  desks: Choice[];
+}
+
+export interface TouchpointInput {
+  person_id: number;
+  date: string;
+  kind: string;
+  leaflets: string[];
+  wish: string;
+  notes: string;
+}
+
+export interface Recorded {
+  touchpoint: Touchpoint;
+  prompt_bessou1: boolean;
+  prompt_message: string | null;
+  r12_guidance: string | null;
+}
+
+export interface ReferralInput {
+  person_id: number;
+  to_desk: string;
+  reason: string;
+  proposed_applicant: string;
+}
+
+export interface ApplicationInput {
+  person_id: number;
+  scheme: string;
+  received_on: string;
+  channel: string;
+  applicant: string;
+  authority: string;
+  proxy_name: string;
+  proxy_kana: string;
+  proxy_address: string;
+  proxy_phone: string;
+  proxy_relationship: string;
+  reasons: string[];
+  delivery: string;
+  referral_id: number | null;
+}
+
+export interface Received {
+  application: Application;
+  notices: string[];
+}
+
 /** An error from a command: branch on `code`, show `message` (already Japanese). */
 export class ApiError extends Error {
   readonly code: string;
@@ -371,6 +432,18 @@ export const api = {
   home: () => call<Home>("home"),
   searchPersons: (query: string, offset: number, limit: number) =>
     call<SearchResults>("search_persons", { query, offset, limit }),
+  codes: () => call<Codes>("codes"),
+  addTouchpoint: (input: TouchpointInput) => call<Recorded>("add_touchpoint", { input }),
+  sendReferral: (input: ReferralInput) => call<Referral>("send_referral", { input }),
+  referralAction: (id: number, action: "accept" | "return" | "complete" | "resend" | "comment", text: string) =>
+    call<Referral>("referral_action", { id, action, text }),
+  referralQueue: (status: string | null, offset: number, limit: number) =>
+    call<Paged<Referral>>("referral_queue", { status, offset, limit }),
+  receiveApplication: (input: ApplicationInput) => call<Received>("receive_application", { input }),
+  checkDocument: (id: number, document: string, checked: boolean) =>
+    call<Application>("check_document", { id, document, checked }),
+  applicationStep: (id: number, step: "start_review" | "decide" | "issue", overrideReason: string | null) =>
+    call<void>("application_step", { id, step, overrideReason }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
   listPersons: (query: string | null, offset: number, limit: number) =>
     call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
