@@ -67,6 +67,7 @@ pub struct TouchpointInput {
 pub struct Touchpoint {
     pub id: i64,
     pub person_id: i64,
+    /// The desk's label (介護保険 …); `desk_code` is its code.
     pub desk: String,
     pub desk_code: Desk,
     pub staff_login: String,
@@ -207,9 +208,9 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
 /// A person's touchpoints, newest first.
 pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Touchpoint>, rusqlite::Error> {
     let mut stmt = conn.prepare(
-        "SELECT t.id, t.person_id, d.name, s.login, t.date, t.kind, t.wish, t.notes, t.desk,
+        "SELECT t.id, t.person_id, t.desk, s.login, t.date, t.kind, t.wish, t.notes, t.desk,
                 (SELECT group_concat(l.leaflet || ':' || l.edition, '|') FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id)
-         FROM touchpoint t JOIN staff s ON s.id = t.staff_id JOIN desk d ON d.code = t.desk
+         FROM touchpoint t JOIN staff s ON s.id = t.staff_id
          WHERE t.person_id = ?1 ORDER BY t.date DESC, t.id DESC",
     )?;
     let rows = stmt.query_map([person_id], |r| {
@@ -219,7 +220,7 @@ pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Touchpoint>, 
         Ok(Touchpoint {
             id: r.get(0)?,
             person_id: r.get(1)?,
-            desk: r.get(2)?,
+            desk: r.get::<_, Desk>(2)?.label().to_string(),
             desk_code: r.get(8)?,
             staff_login: r.get(3)?,
             date: r.get(4)?,
