@@ -301,8 +301,8 @@ pub fn import_persons(
                         progress(w.rows, total_hint.max(w.rows));
                     }
                     w.gaiji.extend(row.gaiji);
-                    let p = match row.person {
-                        Ok(p) => p,
+                    let (p, keys) = match row.person {
+                        Ok(pk) => pk,
                         Err(problems) => {
                             w.problems.extend(problems);
                             continue;
@@ -320,7 +320,7 @@ pub fn import_persons(
                         None => {
                             w.inserted += 1;
                             if !dry_run {
-                                person::write_row(tx, &p, &stamp)?;
+                                person::write_row_keyed(tx, &p, &stamp, &keys)?;
                             }
                         }
                         Some(id) => {
@@ -397,7 +397,7 @@ pub struct Written {
 /// One row as the checking thread leaves it.
 struct Checked {
     line: usize,
-    person: Result<Person, Vec<RowProblem>>,
+    person: Result<(Person, person::SearchKeys), Vec<RowProblem>>,
     gaiji: Vec<RowProblem>,
 }
 
@@ -497,7 +497,10 @@ fn check_row(rec: &csv::StringRecord, line: usize, index: &HashMap<Column, usize
     }
     let person = match person::validate_input(&input, today) {
         Ok(p) if p.atena_no.is_empty() => Err(vec![RowProblem { line, field: "atena_no".into(), message: "宛名番号がありません (取込は宛名番号で照合します)".into() }]),
-        Ok(p) => Ok(p),
+        Ok(p) => {
+            let keys = person::SearchKeys::of(&p);
+            Ok((p, keys))
+        }
         Err(invalid) => Err(invalid.0.into_iter().map(|f| RowProblem { line, field: f.field.to_string(), message: f.message }).collect()),
     };
     Checked { line, person, gaiji }

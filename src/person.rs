@@ -353,14 +353,34 @@ fn check_refs(conn: &Connection, p: &Person, self_id: Option<i64>) -> Result<(),
 /// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit. A new row
 /// must then be indexed with `search::index_new_persons` in the same transaction.
 pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
+    write_row_keyed(conn, p, stamp, &SearchKeys::of(p))
+}
+
+/// The search columns of a person, computed from its name and reading.
+pub(crate) struct SearchKeys {
+    name: String,
+    kana: String,
+    name_chars: String,
+    kana_chars: String,
+}
+
+impl SearchKeys {
+    pub(crate) fn of(p: &Person) -> SearchKeys {
+        let (name, kana) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
+        SearchKeys { name_chars: normalize::spaced(&name), kana_chars: normalize::spaced(&kana), name, kana }
+    }
+}
+
+/// [`write_row`] with the search keys computed beforehand (an import computes them on its
+/// checking thread).
+pub(crate) fn write_row_keyed(conn: &Connection, p: &Person, stamp: &str, keys: &SearchKeys) -> Result<i64, rusqlite::Error> {
     let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
-    let (name_key, kana_key) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
     let values = params![
-        atena, p.name, p.kana, name_key, kana_key, p.birth_date, p.sex,
+        atena, p.name, p.kana, keys.name, keys.kana, p.birth_date, p.sex,
         p.postal_code, p.address, p.phone, p.householder, p.scheme, p.insurer_no, p.card_symbol, p.card_number,
         p.card_branch, p.old_card_expiry, p.mynumber_card, p.registration, p.wishes_cancel, reasons_to_text(&p.reasons),
         p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected, p.safe_postal_code, p.safe_address, p.notes,
-        stamp, p.id, normalize::spaced(&name_key), normalize::spaced(&kana_key)
+        stamp, p.id, keys.name_chars, keys.kana_chars
     ];
     // Cached statements: an import writes 200,000 rows through here.
     if p.id == 0 {
