@@ -235,3 +235,101 @@ pub fn application_step(
         _ => hairyo::application::issue(s, &actor, id, t.date(), t).map(|_| ()),
     })
 }
+
+/// A printed document, written to the app's cache directory for the window to open.
+#[derive(Debug, Serialize)]
+pub struct PrintedFile {
+    pub path: String,
+    pub pages: usize,
+    pub documents: usize,
+    pub warnings: Vec<String>,
+}
+
+/// What to print: `kind` is leaflet / application_form / facility_batch / referral_sheet.
+#[derive(Debug, serde::Deserialize)]
+pub struct PrintRequest {
+    pub kind: String,
+    pub leaflet: Option<String>,
+    pub copies: Option<u32>,
+    pub person_id: Option<i64>,
+    pub application_id: Option<i64>,
+    pub facility_id: Option<i64>,
+    pub referral_id: Option<i64>,
+}
+
+fn missing(what: &str) -> CmdError {
+    CmdError { code: "print.missing".into(), message: format!("{what}を選んでください"), fields: vec![] }
+}
+
+#[tauri::command(async)]
+pub fn print(app_handle: tauri::AppHandle, state: State<'_, Shell>, request: PrintRequest) -> Result<PrintedFile, CmdError> {
+    use tauri::Manager;
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let t = now();
+    let printed = match request.kind.as_str() {
+        "leaflet" => {
+            let which = hairyo::leaflet::Leaflet::parse(request.leaflet.as_deref().unwrap_or(""))
+                .map_err(|message| CmdError { code: "print.invalid".into(), message, fields: vec![] })?;
+            app.with_store(|s| hairyo::print::leaflet(s, &actor, which, request.copies.unwrap_or(1), t))?
+        }
+        "application_form" => {
+            let person = request.person_id.ok_or_else(|| missing("対象者"))?;
+            app.with_store(|s| hairyo::print::application_form(s, &actor, person, request.application_id, t))?
+        }
+        "facility_batch" => {
+            let facility = request.facility_id.ok_or_else(|| missing("施設"))?;
+            app.with_store(|s| hairyo::print::facility_batch(s, &actor, facility, t))?
+        }
+        _ => {
+            let referral = request.referral_id.ok_or_else(|| missing("連携依頼"))?;
+            app.with_store(|s| hairyo::print::referral_sheet(s, &actor, referral, t))?
+        }
+    };
+    let io = |e: std::io::Error| CmdError {
+        code: "print.write".into(),
+        message: format!("印刷用のファイルを書き込めません: {e}"),
+        fields: vec![],
+    };
+    let dir = app_handle
+        .path()
+        .app_cache_dir()
+        .map_err(|e| io(std::io::Error::other(e.to_string())))?
+        .join("print");
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join(format!("{}-{}.pdf", request.kind, t.format("%Y%m%d-%H%M%S%.3f")));
+    std::fs::write(&path, &printed.bytes).map_err(io)?;
+    Ok(PrintedFile { path: path.display().to_string(), pages: printed.pages, documents: printed.documents, warnings: printed.warnings })
+}
+
+#[tauri::command(async)]
+pub fn list_facilities(state: State<'_, Shell>, offset: i64, limit: i64) -> Result<Paged<hairyo::facility::Facility>, CmdError> {
+    let app = state.app()?;
+    app.actor()?;
+    app.with_store(|s| hairyo::facility::list(s.conn(), Page::new(offset, limit)))
+}
+
+#[tauri::command(async)]
+pub fn add_person(state: State<'_, Shell>, input: hairyo::person::PersonInput) -> Result<hairyo::person::Person, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::person::add(s, &actor, &input, now()))
+}
+
+#[tauri::command(async)]
+pub fn update_person(
+    state: State<'_, Shell>,
+    id: i64,
+    input: hairyo::person::PersonInput,
+) -> Result<hairyo::person::Person, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::person::update(s, &actor, id, &input, now()))
+}
+
+#[tauri::command(async)]
+pub fn set_city(state: State<'_, Shell>, settings: CitySettings) -> Result<CitySettings, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::settings::set_city(s, &actor, &settings, now()))
+}

@@ -11,6 +11,7 @@ mod state;
 fn main() {
     let shell = state::Shell::start();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .manage(shell)
         .invoke_handler(tauri::generate_handler![
             commands::app_state,
@@ -30,6 +31,11 @@ fn main() {
             commands::receive_application,
             commands::check_document,
             commands::application_step,
+            commands::print,
+            commands::list_facilities,
+            commands::add_person,
+            commands::update_person,
+            commands::set_city,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -223,7 +223,6 @@ async fn scenario(driver: WebDriver) {
     assert!(home_text.contains("窓口の見込み（8週間）"), "home shows the forecast: {home_text:?}");
     save_screenshot(&driver, "home.png").await;
 
-    // "/" focuses the search on the list.
     open_persons(&driver).await;
     // The list shows the seeded population.
     wait_until("the person table", || async { (!rows(&driver).await.is_empty()).then_some(()) }).await;
@@ -292,6 +291,38 @@ async fn scenario(driver: WebDriver) {
     }
     assert!(ids.contains(&id), "the person searched for (id {id}) is among the results");
     assert!(narrowed.contains(&format!("全{}件", remaining.len())), "page info counts the results: {narrowed:?}");
+
+    // A new person with an impossible birth date: the core's message sits next to the field and
+    // what was typed stays.
+    click(&driver, "#new-person").await;
+    type_into(&driver, "#pf-atena_no", "900000099").await;
+    type_into(&driver, "#pf-name", "試験　太郎").await;
+    type_into(&driver, "#pf-kana", "シケン　タロウ").await;
+    type_into(&driver, "#pf-birth_date", "平成32年1月1日").await;
+    click(&driver, "#pf-save").await;
+    let message = wait_until("the birth date's error", || async { text_of(&driver, "#pf-birth_date-error").await }).await;
+    assert!(!message.trim().is_empty() && !message.is_ascii(), "a Japanese message next to the field: {message:?}");
+    let kept = driver.find(By::Id("pf-birth_date")).await.expect("birth date box").prop("value").await.expect("value");
+    assert_eq!(kept.as_deref(), Some("平成32年1月1日"), "what was typed is kept");
+    let name_kept = driver.find(By::Id("pf-name")).await.expect("name box").prop("value").await.expect("value");
+    assert_eq!(name_kept.as_deref(), Some("試験　太郎"));
+    save_screenshot(&driver, "person-form.png").await;
+
+    // A date in the future is refused too.
+    type_into(&driver, "#pf-birth_date", "令和20年1月1日").await;
+    click(&driver, "#pf-save").await;
+    wait_until("the future date's error", || async {
+        let m = text_of(&driver, "#pf-birth_date-error").await?;
+        (!m.is_empty()).then_some(())
+    })
+    .await;
+    // Fixed, it saves and opens the new record.
+    type_into(&driver, "#pf-birth_date", "昭和20年5月5日").await;
+    click(&driver, "#pf-save").await;
+    let saved = wait_until("the new record", || async { text_of(&driver, "#record-name").await }).await;
+    assert_eq!(saved.trim(), "試験　太郎");
+    let birth = text_of(&driver, "#record-birth").await.unwrap_or_default();
+    assert!(birth.contains("昭和20年5月5日"), "the birth date read as 和暦: {birth:?}");
 }
 
 /// First start on an empty database: the window initialises it and offers demo data.
@@ -572,6 +603,36 @@ async fn welfare_to_certificate(driver: WebDriver) {
     })
     .await;
     assert!(!certs.is_empty());
+
+    // 印刷: 別添1 and the pre-filled form of the person just served. The PDFs exist and read.
+    click(&driver, "#nav-print").await;
+    wait_until("the print centre", || async { text_of(&driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;
+    type_into(&driver, "#print-copies", "2").await;
+    click(&driver, "#print-leaflet-button").await;
+    let (leaflet, first) = printed_text(&driver, "").await;
+    assert!(leaflet.contains("資格確認書"), "別添1 reads as the leaflet: {}", &leaflet[..leaflet.len().min(300)]);
+    save_screenshot(&driver, "print.png").await;
+    click(&driver, "#print-form-button").await;
+    let (form, _) = printed_text(&driver, &first).await;
+    assert!(form.contains("交付申請書"), "the form's title: {}", &form[..form.len().min(300)]);
+    assert!(form.contains("花子"), "the form is pre-filled with the person's name");
+}
+
+/// Waits for the print result and returns the text of the PDF it wrote (pdftotext).
+async fn printed_text(driver: &WebDriver, previous: &str) -> (String, String) {
+    let path = wait_longer("the printed file", Duration::from_secs(60), || async {
+        if let Some(err) = text_of(driver, "#print-error").await {
+            panic!("printing failed: {err}");
+        }
+        text_of(driver, "#print-path").await.filter(|p| p.ends_with(".pdf") && p != previous)
+    })
+    .await;
+    assert!(Path::new(&path).is_file(), "the PDF exists: {path}");
+    let out = Command::new("pdftotext").args([path.as_str(), "-"]).output().expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext reads {path}");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    std::fs::remove_file(&path).ok();
+    (text, path)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -388,6 +388,53 @@ export interface Received {
   notices: string[];
 }
 
+export interface PrintRequest {
+  kind: "leaflet" | "application_form" | "facility_batch" | "referral_sheet";
+  leaflet?: string;
+  copies?: number;
+  person_id?: number;
+  application_id?: number | null;
+  facility_id?: number;
+  referral_id?: number;
+}
+
+export interface PrintedFile {
+  path: string;
+  pages: number;
+  documents: number;
+  warnings: string[];
+}
+
+/** hairyo::person::PersonInput: every field as typed (dates accept 和暦). */
+export interface PersonInput {
+  atena_no: string;
+  name: string;
+  kana: string;
+  birth_date: string;
+  sex: string;
+  postal_code: string;
+  address: string;
+  phone: string;
+  householder: string;
+  scheme: string;
+  insurer_no: string;
+  card_symbol: string;
+  card_number: string;
+  card_branch: string;
+  old_card_expiry: string;
+  mynumber_card: string;
+  registration: string;
+  wishes_cancel: boolean;
+  reasons: string[];
+  facility_id: number | null;
+  legal_rep_kind: string;
+  legal_rep_name: string;
+  protected: boolean;
+  safe_postal_code: string;
+  safe_address: string;
+  notes: string;
+}
+
 /** An error from a command: branch on `code`, show `message` (already Japanese). */
 export class ApiError extends Error {
   readonly code: string;
@@ -444,6 +491,13 @@ export const api = {
     call<Application>("check_document", { id, document, checked }),
   applicationStep: (id: number, step: "start_review" | "decide" | "issue", overrideReason: string | null) =>
     call<void>("application_step", { id, step, overrideReason }),
+  print: (request: PrintRequest) => call<PrintedFile>("print", { request }),
+  listFacilities: (offset: number, limit: number) => call<Paged<Facility>>("list_facilities", { offset, limit }),
+  /** Opens a PDF the app wrote (tauri-plugin-opener, scoped to the print folder). */
+  openPath: (path: string) => call<void>("plugin:opener|open_path", { path }),
+  addPerson: (input: PersonInput) => call<Person>("add_person", { input }),
+  updatePerson: (id: number, input: PersonInput) => call<Person>("update_person", { id, input }),
+  setCity: (settings: CitySettings) => call<CitySettings>("set_city", { settings }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
   listPersons: (query: string | null, offset: number, limit: number) =>
     call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
