@@ -321,8 +321,17 @@ async fn scenario(driver: WebDriver) {
     click(&driver, "#pf-save").await;
     let saved = wait_until("the new record", || async { text_of(&driver, "#record-name").await }).await;
     assert_eq!(saved.trim(), "試験　太郎");
-    let birth = text_of(&driver, "#record-birth").await.unwrap_or_default();
+    let birth = wait_until("the birth date on the record", || async {
+        let el = driver.find(By::Id("record-birth")).await.ok()?;
+        el.prop("textContent").await.ok().flatten().filter(|b| !b.is_empty())
+    })
+    .await;
     assert!(birth.contains("昭和20年5月5日"), "the birth date read as 和暦: {birth:?}");
+
+    // 設定 (administrator only).
+    click(&driver, "#nav-settings").await;
+    wait_until("the settings", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("市区町村名")) }).await;
+    save_screenshot(&driver, "settings.png").await;
 }
 
 /// First start on an empty database: the window initialises it and offers demo data.
@@ -558,8 +567,13 @@ async fn welfare_to_certificate(driver: WebDriver) {
     })
     .await;
     assert!(queue.contains("介護保険"), "the queue says where it came from: {queue:?}");
-    let link = driver.find(By::XPath("//ul[@id='home-referrals']//button[contains(., '髙橋')]")).await.expect("queue link");
-    link.click().await.expect("open from the queue");
+    // The 連携依頼 inbox lists it too, and opens the person.
+    click(&driver, "#nav-referrals").await;
+    let inbox = wait_until("the inbox", || async { text_of(&driver, "#referral-inbox").await.filter(|t| t.contains("髙橋")) }).await;
+    assert!(inbox.contains("認知症のため本人による申請が難しい"), "the inbox shows the reason: {inbox:?}");
+    save_screenshot(&driver, "referrals.png").await;
+    let link = driver.find(By::XPath("//section[@id='referral-inbox']//button[contains(., '髙橋')]")).await.expect("inbox link");
+    link.click().await.expect("open from the inbox");
     wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
     click(&driver, ".referral-accept").await;
     action_result(&driver, "受理").await;
@@ -616,6 +630,37 @@ async fn welfare_to_certificate(driver: WebDriver) {
     let (form, _) = printed_text(&driver, &first).await;
     assert!(form.contains("交付申請書"), "the form's title: {}", &form[..form.len().min(300)]);
     assert!(form.contains("花子"), "the form is pre-filled with the person's name");
+    // A facility batch: the first facility whose residents need forms (the core explains
+    // the others, and that explanation is shown).
+    let options = driver.find_all(By::Css("#print-facility option")).await.expect("facility options");
+    let mut values = Vec::new();
+    for o in options {
+        values.push(o.attr("value").await.ok().flatten().unwrap_or_default());
+    }
+    let mut printed = false;
+    for v in values.iter().take(8) {
+        select(&driver, "#print-facility", v).await;
+        click(&driver, "#print-facility-button").await;
+        let outcome = wait_longer("the batch", Duration::from_secs(60), || async {
+            if let Some(err) = text_of(&driver, "#print-error").await {
+                return Some(Err(err));
+            }
+            text_of(&driver, "#print-path").await.filter(|p| p.contains("facility_batch")).map(Ok)
+        })
+        .await;
+        match outcome {
+            Ok(path) => {
+                let out = Command::new("pdftotext").args([path.as_str(), "-"]).output().expect("pdftotext");
+                let text = String::from_utf8_lossy(&out.stdout).to_string();
+                assert!(text.contains("資格確認書"), "the batch reads: {}", &text[..text.len().min(300)]);
+                std::fs::remove_file(&path).ok();
+                printed = true;
+                break;
+            }
+            Err(message) => assert!(message.contains("入所者"), "the core's reason: {message}"),
+        }
+    }
+    assert!(printed, "some facility's batch printed");
 }
 
 /// Waits for the print result and returns the text of the PDF it wrote (pdftotext).
