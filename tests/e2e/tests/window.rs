@@ -503,10 +503,11 @@ async fn action_result(driver: &WebDriver, expect: &str) -> String {
     .await
 }
 
-async fn search_for(driver: &WebDriver, query: &str) -> Vec<String> {
+/// Types `query` and waits until the description says it was understood (`expect` in it).
+async fn search_for(driver: &WebDriver, query: &str, expect: &str) -> Vec<String> {
     type_into(driver, "#person-search", query).await;
     wait_until(&format!("results for {query}"), || async {
-        let d = text_of(driver, "#search-description").await?;
+        let d = text_of(driver, "#search-description").await.filter(|d| d.contains(expect))?;
         let names: Vec<String> = {
             let mut v = Vec::new();
             for row in rows(driver).await {
@@ -533,10 +534,18 @@ async fn welfare_to_certificate(driver: WebDriver) {
     open_persons(&driver).await;
 
     // Half-width kana and the common form of the variant kanji both find 髙橋.
-    let names = search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ").await;
+    let names = search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
     assert!(names.iter().any(|n| n.contains("髙橋")), "ﾀｶﾊｼ ﾊﾅｺ finds 髙橋 花子: {names:?}");
-    let names = search_for(&driver, "高橋花子").await;
+    let names = search_for(&driver, "高橋花子", "高橋花子").await;
     assert!(names.iter().any(|n| n.contains("髙橋")), "高橋 finds 髙橋: {names:?}");
+    let names = search_for(&driver, "昭和10年4月1日", "生年月日").await;
+    assert!(names.iter().any(|n| n.contains("髙橋")), "a 和暦 birth date finds her: {names:?}");
+    let described = text_of(&driver, "#search-description").await.unwrap_or_default();
+    assert!(described.contains("生年月日"), "the query is understood as a birth date: {described:?}");
+    let names = search_for(&driver, "900000001", "900000001").await;
+    assert_eq!(names.len(), 1, "the 宛名番号 finds exactly her: {names:?}");
+    let names = search_for(&driver, "高橋花子", "高橋花子").await;
+    assert!(names.iter().any(|n| n.contains("髙橋")));
     save_screenshot(&driver, "search.png").await;
     click(&driver, "#person-table .person-name").await;
     wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
