@@ -333,3 +333,13 @@ pub fn set_city(state: State<'_, Shell>, settings: CitySettings) -> Result<CityS
     let actor = app.actor()?;
     app.with_store(|s| hairyo::settings::set_city(s, &actor, &settings, now()))
 }
+
+/// Imports persons from a CSV file's bytes (CP932 or UTF-8); `dry_run` checks every line and
+/// stores nothing.
+#[tauri::command(async)]
+pub fn import_persons(state: State<'_, Shell>, bytes: Vec<u8>, dry_run: bool) -> Result<hairyo::import::Report, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let opts = hairyo::import::Options { encoding: None, profile: None, dry_run };
+    app.with_store(|s| hairyo::import::import_persons(s, &actor, &bytes, &opts, now(), &mut |_, _| {}))
+}

@@ -36,6 +36,7 @@ fn main() {
             commands::add_person,
             commands::update_person,
             commands::set_city,
+            commands::import_persons,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -332,6 +332,26 @@ async fn scenario(driver: WebDriver) {
     click(&driver, "#nav-settings").await;
     wait_until("the settings", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("市区町村名")) }).await;
     save_screenshot(&driver, "settings.png").await;
+
+    // CSV取込: a dry run reports the bad line and stores nothing; a good file is imported.
+    let dir = std::env::temp_dir().join(format!("hairyo-e2e-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("csv dir");
+    let bad = dir.join("bad.csv");
+    let good = dir.join("good.csv");
+    let header = "宛名番号,氏名,フリガナ,生年月日,性別\n";
+    std::fs::write(&bad, format!("\u{feff}{header}800000001,取込　一郎,トリコミ　イチロウ,昭和30年1月1日,男\n800000002,取込　二郎,トリコミ　ジロウ,平成32年1月1日,男\n")).expect("write csv");
+    std::fs::write(&good, format!("\u{feff}{header}800000001,取込　一郎,トリコミ　イチロウ,昭和30年1月1日,男\n")).expect("write csv");
+    driver.find(By::Id("csv-file")).await.expect("file input").send_keys(bad.display().to_string()).await.expect("choose the bad file");
+    let report = wait_until("the dry run's report", || async { text_of(&driver, "#csv-report").await.filter(|t| t.contains("bad.csv")) }).await;
+    assert!(report.contains("3行目"), "the bad line is named: {report:?}");
+    assert!(report.contains("試行"), "it was a dry run: {report:?}");
+    driver.find(By::Id("csv-file")).await.expect("file input").send_keys(good.display().to_string()).await.expect("choose the good file");
+    wait_until("the good file's dry run", || async { text_of(&driver, "#csv-report").await.filter(|t| t.contains("good.csv") && t.contains("新規1")) }).await;
+    click(&driver, "#csv-commit").await;
+    let done = wait_until("the import", || async { text_of(&driver, "#csv-report").await.filter(|t| t.contains("取り込みました")) }).await;
+    assert!(done.contains("新規1"), "one person imported: {done:?}");
+    save_screenshot(&driver, "settings.png").await;
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// First start on an empty database: the window initialises it and offers demo data.
@@ -444,6 +464,13 @@ async fn clerk_opens_a_record_and_searches() {
     let db = tmp.path().join("hairyo.db");
     seed(&db);
     with_window(&db, scenario).await;
+
+    // The CSV imported in the window is stored, and the bad file left nothing behind.
+    let store = hairyo::store::open(&db).expect("reopen");
+    let found = hairyo::search::search(store.conn(), "800000001", hairyo::Page::new(0, 10), chrono::Local::now().date_naive()).expect("search");
+    assert_eq!(found.hits.total, 1, "the imported person is stored");
+    let none = hairyo::search::search(store.conn(), "800000002", hairyo::Page::new(0, 10), chrono::Local::now().date_naive()).expect("search");
+    assert_eq!(none.hits.total, 0, "nothing from the refused file");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

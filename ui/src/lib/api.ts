@@ -435,6 +435,19 @@ export interface PersonInput {
   notes: string;
 }
 
+/** hairyo::import::Report */
+export interface ImportReport {
+  encoding: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  problems: { line: number; field: string; message: string }[];
+  gaiji: { line: number; field: string; message: string }[];
+  dry_run: boolean;
+  committed: boolean;
+}
+
 /** An error from a command: branch on `code`, show `message` (already Japanese). */
 export class ApiError extends Error {
   readonly code: string;
@@ -498,6 +511,7 @@ export const api = {
   addPerson: (input: PersonInput) => call<Person>("add_person", { input }),
   updatePerson: (id: number, input: PersonInput) => call<Person>("update_person", { id, input }),
   setCity: (settings: CitySettings) => call<CitySettings>("set_city", { settings }),
+  importPersons: (bytes: number[], dryRun: boolean) => call<ImportReport>("import_persons", { bytes, dryRun }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
   listPersons: (query: string | null, offset: number, limit: number) =>
     call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
