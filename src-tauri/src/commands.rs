@@ -24,6 +24,9 @@ pub struct AppState {
     pub needs_admin_password: bool,
     pub persons: i64,
     pub actor: Option<Actor>,
+    /// What the signed-in staff member may do (hairyo::access), as permission codes, so the
+    /// window offers only those steps. The core still checks every call.
+    pub permissions: Vec<&'static str>,
     pub db_path: String,
     pub city: CitySettings,
 }
@@ -34,11 +37,19 @@ pub fn app_state(state: State<'_, Shell>) -> Result<AppState, CmdError> {
     let initialised = app.with_store(|s| s.is_initialised())?;
     let persons = app.with_store(|s| hairyo::stats::compute(s.conn()).map_err(StoreError::from))?.persons;
     let city = app.with_store(|s| hairyo::settings::city(s.conn()))?;
+    let actor = app.current();
+    let permissions = actor
+        .as_ref()
+        .map(|a| {
+            hairyo::access::Permission::ALL.iter().filter(|p| hairyo::access::can(a, **p)).map(|p| p.code()).collect()
+        })
+        .unwrap_or_default();
     Ok(AppState {
         initialised,
         needs_admin_password: app.is_fresh(),
         persons,
-        actor: app.current(),
+        actor,
+        permissions,
         db_path: app.db_path.display().to_string(),
         city,
     })

@@ -577,6 +577,10 @@ async fn welfare_to_certificate(driver: WebDriver) {
     click(&driver, "#person-table .person-name").await;
     wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
 
+    // The welfare desk is offered what the access matrix gives it: no application intake.
+    wait_until("the actions", || async { driver.find(By::Id("open-touchpoint")).await.ok() }).await;
+    assert!(driver.find(By::Id("open-application")).await.is_err(), "介護 does not receive applications");
+
     // 接点: 要介護認定申請, 別添1 handed out.
     click(&driver, "#open-touchpoint").await;
     select(&driver, "#tp-kind", "care_certification").await;
@@ -611,6 +615,7 @@ async fn welfare_to_certificate(driver: WebDriver) {
     let link = driver.find(By::XPath("//section[@id='referral-inbox']//button[contains(., '髙橋')]")).await.expect("inbox link");
     link.click().await.expect("open from the inbox");
     wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+    assert!(driver.find(By::Id("open-referral")).await.is_err(), "the NHI desk does not send referrals");
     click(&driver, ".referral-accept").await;
     action_result(&driver, "受理").await;
 
@@ -644,6 +649,7 @@ async fn welfare_to_certificate(driver: WebDriver) {
         // The list is redrawn from the reloaded record.
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
+    assert!(driver.find(By::Css(".app-override")).await.is_err(), "a clerk is not offered the override");
     click(&driver, ".app-decide").await;
     action_result(&driver, "交付を決定").await;
     click(&driver, ".app-issue").await;

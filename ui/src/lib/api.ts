@@ -57,6 +57,8 @@ export interface AppState {
   needs_admin_password: boolean;
   persons: number;
   actor: Actor | null;
+  /** hairyo::access permission codes the signed-in staff member holds. */
+  permissions: string[];
   db_path: string;
   city: CitySettings;
 }
