@@ -212,6 +212,24 @@ async fn scenario(driver: WebDriver) {
     save_screenshot(&driver, "signin.png").await;
     driver.find(By::Id("login")).await.expect("login").clear().await.expect("clear login");
     driver.find(By::Id("password")).await.expect("password").clear().await.expect("clear password");
+    // Five wrong passwords lock the account: the core's message says until when.
+    for _ in 0..hairyo::staff::MAX_FAILED_SIGN_INS {
+        driver.find(By::Id("login")).await.expect("login").clear().await.expect("clear login");
+        driver.find(By::Id("password")).await.expect("password").clear().await.expect("clear password");
+        driver.execute("document.getElementById('signin-error')?.remove()", vec![]).await.ok();
+        sign_in(&driver, "kouki1", "wrong-password").await;
+        wait_until("the refusal", || async { text_of(&driver, "#signin-error").await }).await;
+    }
+    driver.find(By::Id("login")).await.expect("login").clear().await.expect("clear login");
+    driver.find(By::Id("password")).await.expect("password").clear().await.expect("clear password");
+    sign_in(&driver, "kouki1", hairyo::demo::DEMO_PASSWORD).await;
+    let locked = wait_until("the lock message", || async {
+        text_of(&driver, "#signin-error").await.filter(|t| t.contains("ロック"))
+    })
+    .await;
+    assert!(locked.contains("まで"), "the lock says until when: {locked:?}");
+    driver.find(By::Id("login")).await.expect("login").clear().await.expect("clear login");
+    driver.find(By::Id("password")).await.expect("password").clear().await.expect("clear password");
     sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
 
     // Home: the counts the core computed, the funnel and the forecast.
@@ -223,6 +241,13 @@ async fn scenario(driver: WebDriver) {
     assert!(home_text.contains("窓口の見込み（8週間）"), "home shows the forecast: {home_text:?}");
     save_screenshot(&driver, "home.png").await;
 
+    // "/" jumps to the search box of 対象者.
+    driver.active_element().await.expect("focus").send_keys("/").await.expect("press /");
+    wait_until("the search box to have the focus", || async {
+        let active = driver.active_element().await.ok()?;
+        active.attr("id").await.ok().flatten().filter(|id| id == "person-search")
+    })
+    .await;
     open_persons(&driver).await;
     // The list shows the seeded population.
     wait_until("the person table", || async { (!rows(&driver).await.is_empty()).then_some(()) }).await;
