@@ -27,6 +27,9 @@ pub struct AppState {
     /// What the signed-in staff member may do (hairyo::access), as permission codes, so the
     /// window offers only those steps. The core still checks every call.
     pub permissions: Vec<&'static str>,
+    /// After this long without input the window signs out
+    /// (`HAIRYO_IDLE_LOCK_SECONDS`, default 600).
+    pub idle_lock_seconds: u64,
     pub db_path: String,
     pub city: CitySettings,
 }
@@ -50,6 +53,11 @@ pub fn app_state(state: State<'_, Shell>) -> Result<AppState, CmdError> {
         persons,
         actor,
         permissions,
+        idle_lock_seconds: std::env::var("HAIRYO_IDLE_LOCK_SECONDS")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(600),
         db_path: app.db_path.display().to_string(),
         city,
     })

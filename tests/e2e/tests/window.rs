@@ -63,12 +63,13 @@ struct TauriDriver {
 }
 
 impl TauriDriver {
-    fn start(exe: &Path, port: u16, native_port: u16, db: &Path, log: PathBuf) -> TauriDriver {
+    fn start(exe: &Path, port: u16, native_port: u16, db: &Path, env: &[(&str, &str)], log: PathBuf) -> TauriDriver {
         let out = std::fs::File::create(&log).expect("driver log file");
         let err = out.try_clone().expect("driver log file");
         let child = Command::new(exe)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("HAIRYO_DB", db)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
@@ -450,12 +451,21 @@ where
     F: FnOnce(WebDriver) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
+    with_window_env(db, &[], scenario).await
+}
+
+/// Like [`with_window`], with extra environment for the app.
+async fn with_window_env<F, Fut>(db: &Path, env: &[(&str, &str)], scenario: F)
+where
+    F: FnOnce(WebDriver) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let tools = tools();
     let logs = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let native_port = free_port();
     let mut driver_process =
-        TauriDriver::start(&tools.tauri_driver, port, native_port, db, logs.path().join("tauri-driver.log"));
+        TauriDriver::start(&tools.tauri_driver, port, native_port, db, env, logs.path().join("tauri-driver.log"));
     wait_for_ports(&[port, native_port], &mut driver_process);
 
     let mut caps = Capabilities::new();
@@ -771,4 +781,23 @@ async fn welfare_desk_to_certificate() {
     assert_eq!(apps[0].status_label, "交付済");
     assert_eq!(apps[0].authority.map(|a| a.code()), Some("facility_adult"));
     assert!(apps[0].checklist.iter().all(|c| c.checked), "every document was checked");
+}
+
+/// The idle lock: with no input for the configured time the window signs out to the sign-in
+/// screen (10 minutes by default; 3 seconds here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_window_signs_out() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    with_window_env(&db, &[("HAIRYO_IDLE_LOCK_SECONDS", "3")], |driver| async move {
+        sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
+        wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+        let notice = wait_until("the idle sign-out", || async { text_of(&driver, "#idle-notice").await }).await;
+        assert!(notice.contains("サインアウト"), "the clerk is told why: {notice:?}");
+        assert!(driver.find(By::Id("login")).await.is_ok(), "back on the sign-in screen");
+        assert!(driver.find(By::Id("home")).await.is_err(), "nothing of the home screen is left");
+    })
+    .await;
 }

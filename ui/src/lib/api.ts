@@ -59,6 +59,8 @@ export interface AppState {
   actor: Actor | null;
   /** hairyo::access permission codes the signed-in staff member holds. */
   permissions: string[];
+  /** The idle lock: sign out after this many seconds without input. */
+  idle_lock_seconds: number;
   db_path: string;
   city: CitySettings;
 }
