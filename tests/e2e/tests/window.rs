@@ -616,6 +616,17 @@ async fn welfare_to_certificate(driver: WebDriver) {
     wait_until("the actions", || async { driver.find(By::Id("open-touchpoint")).await.ok() }).await;
     assert!(driver.find(By::Id("open-application")).await.is_err(), "介護 does not receive applications");
 
+    // R10: a サービス利用開始 without 別添1 for someone who never had it prompts for it.
+    click(&driver, "#open-touchpoint").await;
+    select(&driver, "#tp-kind", "service_start").await;
+    click(&driver, "#tp-submit").await;
+    action_result(&driver, "サービス利用開始").await;
+    let prompt = wait_until("the 別添1 prompt", || async {
+        text_of(&driver, ".action-notice").await.filter(|t| t.contains("別添1"))
+    })
+    .await;
+    assert!(!prompt.is_empty());
+
     // 接点: 要介護認定申請, 別添1 handed out.
     click(&driver, "#open-touchpoint").await;
     select(&driver, "#tp-kind", "care_certification").await;
