@@ -362,3 +362,20 @@ pub fn import_persons(state: State<'_, Shell>, bytes: Vec<u8>, dry_run: bool) ->
     let opts = hairyo::import::Options { encoding: None, profile: None, dry_run };
     app.with_store(|s| hairyo::import::import_persons(s, &actor, &bytes, &opts, now(), &mut |_, _| {}))
 }
+
+#[tauri::command(async)]
+pub fn desk_contacts(state: State<'_, Shell>) -> Result<Vec<hairyo::settings::DeskContact>, CmdError> {
+    let app = state.app()?;
+    app.actor()?;
+    app.with_store(|s| hairyo::settings::desk_contacts(s.conn()))
+}
+
+#[tauri::command(async)]
+pub fn set_desk_contact(
+    state: State<'_, Shell>,
+    contact: hairyo::settings::DeskContact,
+) -> Result<hairyo::settings::DeskContact, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::settings::set_desk_contact(s, &actor, &contact, now()))
+}

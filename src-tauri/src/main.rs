@@ -37,6 +37,8 @@ fn main() {
             commands::update_person,
             commands::set_city,
             commands::import_persons,
+            commands::desk_contacts,
+            commands::set_desk_contact,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -359,6 +359,20 @@ async fn scenario(driver: WebDriver) {
     wait_until("the settings", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("市区町村名")) }).await;
     save_screenshot(&driver, "settings.png").await;
 
+    // 窓口の連絡先: the NHI desk's phone, as printed on the leaflets.
+    let row = wait_until("the NHI desk's contact row", || async {
+        driver.find(By::XPath("//section[@id='settings']//tr[td[1][normalize-space()='国民健康保険']]")).await.ok()
+    })
+    .await;
+    let phone = row.find(By::Css("input[aria-label='電話']")).await.expect("phone box");
+    phone.clear().await.expect("clear");
+    phone.send_keys("0120-111-222").await.expect("type the phone");
+    row.find(By::Css("button")).await.expect("save").click().await.expect("click save");
+    wait_until("the contact saved", || async {
+        text_of(&driver, "#desk-contacts").await.filter(|t| t.contains("連絡先を保存しました"))
+    })
+    .await;
+
     // CSV取込: a dry run reports the bad line and stores nothing; a good file is imported.
     let dir = std::env::temp_dir().join(format!("hairyo-e2e-csv-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("csv dir");
@@ -506,6 +520,8 @@ async fn clerk_opens_a_record_and_searches() {
     assert_eq!(found.hits.total, 1, "the imported person is stored");
     let none = hairyo::search::search(store.conn(), "800000002", hairyo::Page::new(0, 10), chrono::Local::now().date_naive()).expect("search");
     assert_eq!(none.hits.total, 0, "nothing from the refused file");
+    let kokuho = hairyo::settings::desk_contact(store.conn(), hairyo::staff::Desk::Kokuho).expect("contact");
+    assert_eq!(kokuho.phone, "0120-111-222", "the desk contact typed in 設定 is stored");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -452,6 +452,15 @@ export interface ImportReport {
   committed: boolean;
 }
 
+/** hairyo::settings::DeskContact: a desk's contact block as printed on leaflets. */
+export interface DeskContact {
+  desk: Desk;
+  name: string;
+  phone: string;
+  hours: string;
+  place: string;
+}
+
 /** An error from a command: branch on `code`, show `message` (already Japanese). */
 export class ApiError extends Error {
   readonly code: string;
@@ -516,6 +525,8 @@ export const api = {
   updatePerson: (id: number, input: PersonInput) => call<Person>("update_person", { id, input }),
   setCity: (settings: CitySettings) => call<CitySettings>("set_city", { settings }),
   importPersons: (bytes: number[], dryRun: boolean) => call<ImportReport>("import_persons", { bytes, dryRun }),
+  deskContacts: () => call<DeskContact[]>("desk_contacts"),
+  setDeskContact: (contact: DeskContact) => call<DeskContact>("set_desk_contact", { contact }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
   listPersons: (query: string | null, offset: number, limit: number) =>
     call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
