@@ -354,6 +354,12 @@ async fn scenario(driver: WebDriver) {
     .await;
     assert!(birth.contains("昭和20年5月5日"), "the birth date read as 和暦: {birth:?}");
 
+    // 施設: the seeded facilities.
+    click(&driver, "#nav-facilities").await;
+    let facilities = wait_until("the facilities", || async { text_of(&driver, "#facilities-info").await }).await;
+    assert!(facilities.starts_with('全') && !facilities.contains("全0件"), "facilities are listed: {facilities:?}");
+    save_screenshot(&driver, "facilities.png").await;
+
     // 設定 (administrator only).
     click(&driver, "#nav-settings").await;
     wait_until("the settings", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("市区町村名")) }).await;
