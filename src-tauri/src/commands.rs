@@ -68,6 +68,11 @@ pub fn sign_in(state: State<'_, Shell>, login: String, password: String) -> Resu
     let app = state.app()?;
     let actor = app.with_store(|s| hairyo::staff::sign_in(s, login.trim(), &password, now()))?;
     app.set_actor(Some(actor.clone()));
+    // The daily automatic backup (backups/ next to the database) runs at the first sign-in of the
+    // day. A failure must not keep the clerk out, so it is only reported on stderr.
+    if let Err(e) = hairyo::backup::rotate_if_due(&app.db_path, now()) {
+        eprintln!("自動バックアップに失敗しました: {e}");
+    }
     Ok(actor)
 }
 
