@@ -565,6 +565,17 @@ pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Application>,
     rows.into_iter().map(|a| with_checklist(conn, a)).collect()
 }
 
+/// Received or reviewing applications with a document still unchecked, oldest first.
+pub fn waiting_for_documents(conn: &Connection, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
+    let filter = "a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
+        AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)";
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![scheme], |r| r.get(0))?;
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY a.received_on, a.id LIMIT ?2 OFFSET ?3"))?;
+    let rows: Vec<Application> = stmt.query_map(params![scheme, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+    let items = rows.into_iter().map(|a| with_checklist(conn, a)).collect::<Result<_, _>>()?;
+    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+}
+
 /// Applications in the given states, oldest first.
 pub fn list(conn: &Connection, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
     let codes: Vec<&str> = if statuses.is_empty() { AppStatus::ALL.iter().map(|s| s.code()).collect() } else { statuses.iter().map(|s| s.code()).collect() };

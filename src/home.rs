@@ -89,8 +89,7 @@ pub fn summary(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Hom
         _ => None,
     };
     let insurer = desk.is_insurer_desk() || admin;
-    let waiting_sql = "SELECT count(*) FROM application a WHERE a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
-        AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)";
+    let waiting = if insurer { Some(application::waiting_for_documents(conn, scheme, Page::new(0, QUEUE))?) } else { None };
     let counts = Counts {
         persons: count(conn, "SELECT count(*) FROM person", [])?,
         referrals_to_review: if insurer {
@@ -100,7 +99,7 @@ pub fn summary(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Hom
         },
         referrals_open: count(conn, "SELECT count(*) FROM referral WHERE status IN ('sent', 'accepted') AND (?1 OR from_desk = ?2)", params![admin, desk])?,
         referrals_returned: count(conn, "SELECT count(*) FROM referral WHERE status = 'returned' AND (?1 OR from_desk = ?2)", params![admin, desk])?,
-        applications_waiting_documents: if insurer { count(conn, waiting_sql, [scheme])? } else { 0 },
+        applications_waiting_documents: waiting.as_ref().map_or(0, |w| w.total),
         applications_in_progress: if insurer {
             count(conn, "SELECT count(*) FROM application WHERE status IN ('received', 'reviewing', 'decided') AND (?1 IS NULL OR scheme = ?1)", [scheme])?
         } else {
@@ -127,17 +126,7 @@ pub fn summary(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Hom
         referral::queue(conn, desk, Some(ReferralStatus::Returned), Page::new(0, QUEUE))?.items
     };
 
-    let waiting_applications = if insurer {
-        let mut stmt = conn.prepare(
-            "SELECT a.id FROM application a WHERE a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
-             AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)
-             ORDER BY a.received_on, a.id LIMIT ?2",
-        )?;
-        let ids: Vec<i64> = stmt.query_map(params![scheme, QUEUE], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        ids.into_iter().map(|id| application::load(conn, id)).collect::<Result<_, _>>()?
-    } else {
-        vec![]
-    };
+    let waiting_applications = waiting.map(|w| w.items).unwrap_or_default();
 
     Ok(Home {
         counts,

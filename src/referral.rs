@@ -296,6 +296,27 @@ pub fn queue(conn: &Connection, desk: Desk, status: Option<ReferralStatus>, page
     Ok(Paged { items, total, offset: page.offset, limit: page.limit })
 }
 
+/// Referrals in `status`, oldest first: touching `desk` (sent to or from it) when given, sent
+/// from `from_desk` when given, and sent on or before `sent_until` when given.
+pub fn matching(
+    conn: &Connection,
+    status: ReferralStatus,
+    desk: Option<Desk>,
+    from_desk: Option<Desk>,
+    sent_until: Option<NaiveDate>,
+    page: Page,
+) -> Result<Paged<Referral>, ReferralError> {
+    let filter = "r.status = ?1 AND (?2 IS NULL OR r.to_desk = ?2 OR r.from_desk = ?2) AND (?3 IS NULL OR r.from_desk = ?3)
+        AND (?4 IS NULL OR r.sent_on <= ?4)";
+    let p = params![status, desk, from_desk, sent_until];
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), p, |r| r.get(0))?;
+    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?5 OFFSET ?6"))?;
+    let items = stmt
+        .query_map(params![status, desk, from_desk, sent_until, page.limit, page.offset], from_row)?
+        .collect::<Result<_, _>>()?;
+    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+}
+
 pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE r.person_id = ?1 ORDER BY r.sent_on DESC, r.id DESC"))?;
     let rows = stmt.query_map([person_id], from_row)?;

@@ -4,7 +4,7 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-use crate::application::{self, AppScheme, AppStatus, Application};
+use crate::application::{self, AppScheme, Application};
 use crate::audit::{self, Action};
 use crate::certificate::{self, Certificate};
 use crate::person::{self, PersonError};
@@ -97,56 +97,18 @@ pub fn due(conn: &Connection, actor: &Actor, today: NaiveDate, w: Window) -> Res
     let admin = actor.role == Role::Admin;
     let insurer = actor.desk.is_insurer_desk() || admin;
     let cutoff = today - Duration::days(w.referral_days);
-    let all = Page::new(0, Page::MAX_LIMIT);
+    let shown = Page::new(0, SHOWN as i64);
 
     // Referrals: the receiving desk is reminded of those it has not answered; the sending desk
     // of those returned to it and of those still unanswered after the window.
-    let mut unanswered = Vec::new();
-    let mut returned = Vec::new();
-    let desks: Vec<Desk> = if admin { vec![Desk::Kokuho, Desk::Kouki] } else { vec![actor.desk] };
-    for d in &desks {
-        let mut offset = 0;
-        loop {
-            let page = referral::queue(conn, *d, None, Page::new(offset, all.limit))?;
-            for r in page.items.iter() {
-                if r.status == ReferralStatus::Sent && r.sent_on <= cutoff {
-                    unanswered.push(r.clone());
-                }
-                if r.status == ReferralStatus::Returned && (admin || r.from_desk == actor.desk) {
-                    returned.push(r.clone());
-                }
-            }
-            offset += page.limit;
-            if offset >= page.total {
-                break;
-            }
-        }
-    }
-    let (unanswered_total, returned_total) = (unanswered.len() as i64, returned.len() as i64);
-    unanswered.truncate(SHOWN);
-    returned.truncate(SHOWN);
-
-    let mut waiting = Vec::new();
-    let mut waiting_total = 0;
-    if insurer {
-        let scheme = if admin { None } else { desk_scheme(actor.desk) };
-        let mut offset = 0;
-        loop {
-            let page = application::list(conn, &[AppStatus::Received, AppStatus::Reviewing], scheme, Page::new(offset, all.limit))?;
-            for a in page.items {
-                if !a.missing_documents().is_empty() {
-                    waiting_total += 1;
-                    if waiting.len() < SHOWN {
-                        waiting.push(a);
-                    }
-                }
-            }
-            offset += all.limit;
-            if offset >= page.total {
-                break;
-            }
-        }
-    }
+    let desk = (!admin).then_some(actor.desk);
+    let unanswered = referral::matching(conn, ReferralStatus::Sent, desk, None, Some(cutoff), shown)?;
+    let returned = referral::matching(conn, ReferralStatus::Returned, None, desk, None, shown)?;
+    let waiting = if insurer {
+        application::waiting_for_documents(conn, if admin { None } else { desk_scheme(actor.desk) }, shown)?
+    } else {
+        crate::Paged { items: vec![], total: 0, offset: 0, limit: shown.limit }
+    };
 
     let (expiring, expiring_total) = if insurer {
         let p = certificate::expiring_within(conn, today, w.expiry_days, Page::new(0, SHOWN as i64))?;
@@ -168,12 +130,12 @@ pub fn due(conn: &Connection, actor: &Actor, today: NaiveDate, w: Window) -> Res
         .collect::<Result<_, _>>()?;
 
     Ok(Reminders {
-        unanswered_referrals: unanswered,
-        unanswered_referrals_total: unanswered_total,
-        returned_referrals: returned,
-        returned_referrals_total: returned_total,
-        waiting_documents: waiting,
-        waiting_documents_total: waiting_total,
+        unanswered_referrals: unanswered.items,
+        unanswered_referrals_total: unanswered.total,
+        returned_referrals: returned.items,
+        returned_referrals_total: returned.total,
+        waiting_documents: waiting.items,
+        waiting_documents_total: waiting.total,
         expiring_certificates: expiring,
         expiring_certificates_total: expiring_total,
         follow_ups,
