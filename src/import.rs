@@ -134,24 +134,65 @@ impl ImportError {
     }
 }
 
-/// Decodes the file: a BOM decides; otherwise valid UTF-8 is UTF-8 and anything else CP932.
-pub fn decode(bytes: &[u8], wanted: Encoding) -> Result<(String, Encoding), ImportError> {
-    let utf8_body = bytes.strip_prefix(b"\xEF\xBB\xBF");
-    let as_utf8 = |b: &[u8]| std::str::from_utf8(b).map(str::to_string).map_err(|_| ImportError::Decode("UTF-8 として読めない文字があります"));
-    let as_cp932 = |b: &[u8]| {
-        let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(b);
-        if had_errors { Err(ImportError::Decode("Shift_JIS として読めない文字があります")) } else { Ok(text.into_owned()) }
-    };
-    match wanted {
-        Encoding::Utf8 => Ok((as_utf8(utf8_body.unwrap_or(bytes))?, Encoding::Utf8)),
-        Encoding::Cp932 => Ok((as_cp932(bytes)?, Encoding::Cp932)),
-        Encoding::Auto => match utf8_body {
-            Some(body) => Ok((as_utf8(body)?, Encoding::Utf8)),
-            None => match std::str::from_utf8(bytes) {
-                Ok(s) => Ok((s.to_string(), Encoding::Utf8)),
-                Err(_) => Ok((as_cp932(bytes)?, Encoding::Cp932)),
-            },
-        },
+/// Decides the file's encoding: a BOM decides; otherwise valid UTF-8 is UTF-8 and anything
+/// else CP932. Returns the text's bytes without the BOM.
+fn detect(bytes: &[u8], wanted: Encoding) -> Result<(&[u8], Encoding), ImportError> {
+    let utf8 = |b: &[u8]| std::str::from_utf8(b).is_ok();
+    let not_utf8 = ImportError::Decode("UTF-8 として読めない文字があります");
+    let bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    match (wanted, bom) {
+        (Encoding::Cp932, _) => Ok((bytes, Encoding::Cp932)),
+        (Encoding::Utf8, _) | (Encoding::Auto, Some(_)) => {
+            let body = bom.unwrap_or(bytes);
+            if utf8(body) { Ok((body, Encoding::Utf8)) } else { Err(not_utf8) }
+        }
+        (Encoding::Auto, None) if utf8(bytes) => Ok((bytes, Encoding::Utf8)),
+        (Encoding::Auto, None) => Ok((bytes, Encoding::Cp932)),
+    }
+}
+
+/// The file as UTF-8, decoded piece by piece as the CSV reader asks for it, so that a
+/// 200,000-row CP932 file is never held a second time as text.
+struct Text<'a> {
+    input: &'a [u8],
+    /// `None` for UTF-8, which is read as it is.
+    decoder: Option<encoding_rs::Decoder>,
+    out: Vec<u8>,
+    start: usize,
+}
+
+/// The message a CP932 decoding failure carries through the CSV reader.
+const NOT_CP932: &str = "Shift_JIS として読めない文字があります";
+
+impl std::io::Read for Text<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let Some(decoder) = self.decoder.as_mut() else {
+            return self.input.read(buf);
+        };
+        if self.start == self.out.len() && !self.input.is_empty() {
+            let take = self.input.len().min(64 * 1024);
+            self.out.clear();
+            self.out.resize(take * 3 / 2 + 16, 0);
+            let (result, read, written) = decoder.decode_to_utf8_without_replacement(&self.input[..take], &mut self.out, take == self.input.len());
+            if let encoding_rs::DecoderResult::Malformed(..) = result {
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, NOT_CP932));
+            }
+            self.input = &self.input[read..];
+            self.out.truncate(written);
+            self.start = 0;
+        }
+        let n = buf.len().min(self.out.len() - self.start);
+        buf[..n].copy_from_slice(&self.out[self.start..self.start + n]);
+        self.start += n;
+        Ok(n)
+    }
+}
+
+/// Reads a CSV error: a decoding failure becomes [`ImportError::Decode`].
+fn csv_error(e: csv::Error, line: usize) -> ImportError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => ImportError::Decode(NOT_CP932),
+        _ => ImportError::Csv { line: e.position().map(|p| p.line() as usize).unwrap_or(line), message: e.to_string() },
     }
 }
 
@@ -228,11 +269,13 @@ pub fn import_persons(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, ImportError> {
     crate::access::require(actor, crate::access::Permission::ImportData)?;
-    let (text, encoding) = decode(bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+    let (body, encoding) = detect(bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
+    let decoder = (encoding == Encoding::Cp932).then(|| encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling());
+    let text = Text { input: body, decoder, out: Vec::new(), start: 0 };
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text);
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| ImportError::Csv { line: 1, message: e.to_string() })?
+        .map_err(|e| csv_error(e, 1))?
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string())
         .collect();
@@ -255,7 +298,10 @@ pub fn import_persons(
     // The file is checked and written in one pass inside one transaction: a second thread
     // parses and validates while this one writes, and nothing is kept per row but the 宛名番号
     // seen so far. Any problem (or a dry run) rolls the whole transaction back.
-    let total_hint = text.as_bytes().iter().filter(|b| **b == b'\n').count().saturating_sub(1);
+    //
+    // Shift_JIS never uses the line-feed byte inside a character, so counting it in the raw
+    // bytes counts lines in either encoding.
+    let total_hint = body.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
     let today = now.date();
     let existing: HashMap<String, i64> = {
         let mut stmt = store.conn().prepare("SELECT atena_no, id FROM person WHERE atena_no IS NOT NULL")?;
@@ -275,13 +321,15 @@ pub fn import_persons(
     let outcome = std::thread::scope(|scope| {
         let checker = scope.spawn(move || check_rows(records, columns, index, today, sender));
         let written = store.write(|tx| {
-            let before = crate::search::last_person_id(tx)?;
+            let mut bulk = if dry_run { None } else { Some(crate::search::begin_bulk(tx)?) };
             // A load that mostly adds rows builds the secondary indexes once at the end (a sort)
             // instead of inserting 200,000 random keys into each; the UNIQUE 宛名番号 index stays.
-            let bulk = total_hint >= 20_000 && existing.len() < total_hint;
-            let rebuild: Vec<String> = if bulk && !dry_run {
+            let rebuild: Vec<String> = if total_hint >= 20_000 && existing.len() < total_hint && !dry_run {
+                // Partial indexes (over the rows with a facility or an old-card expiry) get no
+                // entries from imported rows and stay.
                 let mut stmt = tx.prepare(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'person' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+                    "SELECT m.name, m.sql FROM pragma_index_list('person') i JOIN sqlite_master m ON m.name = i.name
+                     WHERE i.origin = 'c' AND i.\"unique\" = 0 AND i.partial = 0",
                 )?;
                 let found: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
                 drop(stmt);
@@ -294,6 +342,8 @@ pub fn import_persons(
             };
             let mut w = Written::default();
             let mut seen: HashMap<String, usize> = HashMap::new();
+            let mut pending: Vec<(Person, person::SearchKeys)> = Vec::with_capacity(person::INSERT_BATCH);
+            let mut next_indexing = 20_000;
             for chunk in receiver {
                 for row in chunk {
                     w.rows += 1;
@@ -320,7 +370,11 @@ pub fn import_persons(
                         None => {
                             w.inserted += 1;
                             if !dry_run {
-                                person::write_row_keyed(tx, &p, &stamp, &keys)?;
+                                pending.push((p, keys));
+                                if pending.len() == person::INSERT_BATCH {
+                                    person::insert_imported(tx, &pending, &stamp)?;
+                                    pending.clear();
+                                }
                             }
                         }
                         Some(id) => {
@@ -334,12 +388,23 @@ pub fn import_persons(
                             } else {
                                 w.updated += 1;
                                 if !dry_run {
-                                    person::write_row(tx, &merge_imported(current, p), &stamp)?;
+                                    crate::search::note_rewrite(tx, *id)?;
+                                    person::write_row_keyed(tx, &merge_imported(current, p), &stamp, &keys)?;
                                 }
                             }
                         }
                     }
                 }
+                // The search index grows as the rows arrive, while the checking thread parses.
+                if w.inserted >= next_indexing && w.problems.is_empty() {
+                    if let Some(bulk) = bulk.as_mut() {
+                        crate::search::index_inserted(tx, bulk)?;
+                    }
+                    next_indexing = w.inserted + 20_000;
+                }
+            }
+            if !pending.is_empty() && w.problems.is_empty() {
+                person::insert_imported(tx, &pending, &stamp)?;
             }
             let column_state = checker.join().map_err(|_| ImportError::Csv { line: 0, message: "取込の確認処理が異常終了しました".into() })?;
             let column_state = column_state?;
@@ -353,7 +418,9 @@ pub fn import_persons(
             for sql in &rebuild {
                 tx.execute_batch(sql)?;
             }
-            crate::search::index_new_persons(tx, before)?;
+            if let Some(bulk) = bulk {
+                crate::search::finish_bulk(tx, bulk)?;
+            }
             audit::record(tx, actor, now, Action::Import, "person", None, serde_json::json!({
                 "rows": w.rows, "inserted": w.inserted, "updated": w.updated, "unchanged": w.unchanged
             }))?;
@@ -433,7 +500,7 @@ fn merge_imported(mut merged: Person, p: Person) -> Person {
 }
 
 /// Parses and validates rows on the checking thread, sending them in chunks.
-fn check_rows<R: std::io::Read>(
+fn check_rows<R: std::io::Read + Send>(
     records: csv::StringRecordsIntoIter<R>,
     columns: usize,
     index: &HashMap<Column, usize>,
@@ -443,7 +510,7 @@ fn check_rows<R: std::io::Read>(
     let mut state = ColumnState { all_twelve_digits: vec![true; columns], any_my_number: vec![false; columns] };
     let mut chunk = Vec::with_capacity(1000);
     for (i, rec) in records.enumerate() {
-        let rec = rec.map_err(|e| ImportError::Csv { line: e.position().map(|p| p.line() as usize).unwrap_or(i + 2), message: e.to_string() })?;
+        let rec = rec.map_err(|e| csv_error(e, i + 2))?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 2);
         for (c, v) in rec.iter().enumerate().take(columns) {
             let v = v.trim();

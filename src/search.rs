@@ -3,7 +3,7 @@
 //! above substring matches.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -102,8 +102,82 @@ fn fts_phrase(s: &str) -> String {
 /// Every code path that inserts persons calls this in the same transaction (see migration
 /// 0008): one row for a clerk's entry, all new rows at once for an import or the demo.
 pub fn index_new_persons(conn: &Connection, after: i64) -> Result<(), rusqlite::Error> {
-    conn.execute("INSERT INTO person_tri(rowid, name_norm, kana_norm) SELECT id, name_norm, kana_norm FROM person WHERE id > ?1", [after])?;
-    conn.execute("INSERT INTO person_uni(rowid, name_chars, kana_chars) SELECT id, name_chars, kana_chars FROM person WHERE id > ?1", [after])?;
+    index_id_range(conn, after, i64::MAX)
+}
+
+fn index_id_range(conn: &Connection, after: i64, upto: i64) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached("INSERT INTO person_tri(rowid, name_norm, kana_norm) SELECT id, name_norm, kana_norm FROM person WHERE id > ?1 AND id <= ?2")?
+        .execute([after, upto])?;
+    conn.prepare_cached("INSERT INTO person_uni(rowid, name_chars, kana_chars) SELECT id, name_chars, kana_chars FROM person WHERE id > ?1 AND id <= ?2")?
+        .execute([after, upto])?;
+    Ok(())
+}
+
+/// The search indexes during a bulk write (an import), which keeps them in step itself
+/// instead of through the per-row update trigger: a trigger writing FTS5 rows makes SQLite
+/// flush FTS5's pending terms at the start of every later statement, one tiny index segment
+/// per row.
+pub(crate) struct BulkIndexing {
+    indexed_upto: i64,
+    update_trigger: Option<String>,
+}
+
+/// Starts a bulk write: the update trigger is set aside (inside the caller's transaction, so a
+/// rollback brings it back) and rows rewritten from now on are noted with [`note_rewrite`].
+pub(crate) fn begin_bulk(conn: &Connection) -> Result<BulkIndexing, rusqlite::Error> {
+    let update_trigger: Option<String> = conn
+        .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_search_update'", [], |r| r.get(0))
+        .optional()?;
+    if update_trigger.is_some() {
+        conn.execute_batch("DROP TRIGGER person_search_update")?;
+    }
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS search_rewritten (id INTEGER PRIMARY KEY, name_norm TEXT, kana_norm TEXT,
+            name_chars TEXT, kana_chars TEXT);
+         DELETE FROM temp.search_rewritten;",
+    )?;
+    Ok(BulkIndexing { indexed_upto: last_person_id(conn)?, update_trigger })
+}
+
+/// Keeps the index terms of a stored person that is about to be rewritten, so that
+/// [`finish_bulk`] can take them out of the index.
+pub(crate) fn note_rewrite(conn: &Connection, id: i64) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO temp.search_rewritten SELECT id, name_norm, kana_norm, name_chars, kana_chars FROM person WHERE id = ?1",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
+/// Indexes the persons inserted since the last call. An import calls this every few thousand
+/// rows, so the index grows on the writing thread while the checking thread still parses.
+pub(crate) fn index_inserted(conn: &Connection, bulk: &mut BulkIndexing) -> Result<(), rusqlite::Error> {
+    let upto = last_person_id(conn)?;
+    if upto > bulk.indexed_upto {
+        index_id_range(conn, bulk.indexed_upto, upto)?;
+        bulk.indexed_upto = upto;
+    }
+    Ok(())
+}
+
+/// Ends a bulk write: indexes the rest of the new rows, replaces the terms of rewritten rows,
+/// and puts the update trigger back.
+pub(crate) fn finish_bulk(conn: &Connection, mut bulk: BulkIndexing) -> Result<(), rusqlite::Error> {
+    index_inserted(conn, &mut bulk)?;
+    conn.execute_batch(
+        "INSERT INTO person_tri(person_tri, rowid, name_norm, kana_norm)
+             SELECT 'delete', id, name_norm, kana_norm FROM temp.search_rewritten;
+         INSERT INTO person_uni(person_uni, rowid, name_chars, kana_chars)
+             SELECT 'delete', id, name_chars, kana_chars FROM temp.search_rewritten;
+         INSERT INTO person_tri(rowid, name_norm, kana_norm)
+             SELECT p.id, p.name_norm, p.kana_norm FROM person p JOIN temp.search_rewritten r ON r.id = p.id;
+         INSERT INTO person_uni(rowid, name_chars, kana_chars)
+             SELECT p.id, p.name_chars, p.kana_chars FROM person p JOIN temp.search_rewritten r ON r.id = p.id;
+         DROP TABLE temp.search_rewritten;",
+    )?;
+    if let Some(sql) = &bulk.update_trigger {
+        conn.execute_batch(sql)?;
+    }
     Ok(())
 }
 

@@ -73,7 +73,12 @@ pub fn no_my_number(label: &str, value: &str) -> Result<(), String> {
 
 /// Free text: trimmed, NFC, no control characters, at most `max` characters, never a 個人番号.
 pub fn text(label: &str, value: &str, max: usize, required: bool) -> Result<String, String> {
-    let v: String = value.trim().nfc().collect();
+    let trimmed = value.trim();
+    // Nearly every value is already NFC; the quick check spares the recomposition.
+    let v: String = match unicode_normalization::is_nfc_quick(trimmed.chars()) {
+        unicode_normalization::IsNormalized::Yes => trimmed.to_string(),
+        _ => trimmed.nfc().collect(),
+    };
     if required && v.is_empty() {
         return Err(format!("{label}を入力してください"));
     }
@@ -129,7 +134,7 @@ pub fn birth_date(value: &str, today: chrono::NaiveDate) -> Result<chrono::Naive
 }
 
 fn ascii_digits_and(value: &str, keep: &[char]) -> String {
-    value.nfkc().filter(|c| !c.is_whitespace() && !keep.contains(c)).collect()
+    crate::text::nfkc(value).chars().filter(|c| !c.is_whitespace() && !keep.contains(c)).collect()
 }
 
 /// 郵便番号: accepts 〒, full-width digits and a missing hyphen; stores `NNN-NNNN`.
@@ -147,7 +152,7 @@ pub fn postal_code(value: &str) -> Result<String, String> {
 
 /// 電話番号: 10 or 11 digits starting with 0, hyphens where the clerk put them.
 pub fn phone(label: &str, value: &str) -> Result<String, String> {
-    let v: String = value.nfkc().filter(|c| !c.is_whitespace()).map(|c| if c == 'ー' || c == '‐' { '-' } else { c }).collect();
+    let v: String = crate::text::nfkc(value).chars().filter(|c| !c.is_whitespace()).map(|c| if c == 'ー' || c == '‐' { '-' } else { c }).collect();
     if v.is_empty() {
         return Ok(String::new());
     }
@@ -199,7 +204,7 @@ pub fn insurer_number(value: &str) -> Result<String, String> {
 
 /// 被保険者証の記号: up to 20 characters of digits, letters, kana or kanji, with ・ or -.
 pub fn card_symbol(value: &str) -> Result<String, String> {
-    let v: String = value.trim().nfkc().filter(|c| !c.is_whitespace()).collect();
+    let v: String = crate::text::nfkc(value.trim()).chars().filter(|c| !c.is_whitespace()).collect();
     if v.chars().count() > 20 {
         return Err("記号は20文字以内で入力してください".into());
     }

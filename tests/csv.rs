@@ -163,3 +163,90 @@ fn cp932_export_refuses_characters_it_cannot_hold() {
     let err = export::to_csv(&["a".into(), "b".into(), "c".into()], &rows, Encoding::Cp932).unwrap_err();
     assert!(err.to_string().contains("𠮷田"), "{err}");
 }
+
+/// The indexes, triggers and full-text index health of the person table, to compare before
+/// and after a bulk import.
+fn person_schema(w: &World) -> Vec<String> {
+    let conn = w.store.conn();
+    for table in ["person_tri", "person_uni"] {
+        conn.execute(&format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"), [])
+            .unwrap_or_else(|e| panic!("{table} no longer matches the person table: {e}"));
+    }
+    let mut stmt = conn.prepare("SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'person' ORDER BY 1").unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+    rows
+}
+
+fn bulk_file(renamed: &[(String, &str)], new_rows: usize, bad_last_row: bool) -> String {
+    let surnames = [("佐藤", "サトウ"), ("鈴木", "スズキ"), ("髙橋", "タカハシ"), ("田中", "タナカ"), ("渡邊", "ワタナベ")];
+    let given = [("花子", "ハナコ"), ("一郎", "イチロウ"), ("和子", "カズコ"), ("進", "ススム")];
+    let mut csv = format!("{HEADER}\n");
+    for (atena, name) in renamed {
+        csv.push_str(&format!("{atena},{name} 花子,ミホン ハナコ,1945-05-05,2,,,,国保,,,,,\n"));
+    }
+    for i in 0..new_rows {
+        let (s, sk) = surnames[i % surnames.len()];
+        let (g, gk) = given[(i / surnames.len()) % given.len()];
+        let birth = if bad_last_row && i + 1 == new_rows { "昭和64年2月1日".to_string() } else { format!("19{:02}-{:02}-{:02}", 30 + i % 60, 1 + i % 12, 1 + i % 28) };
+        csv.push_str(&format!("{},{s} {g},{sk} {gk},{birth},{},,,,国保,,,,,\n", 300_000_000 + i, 1 + i % 2));
+    }
+    csv
+}
+
+#[test]
+fn a_bulk_import_that_renames_persons_keeps_the_search_indexes_exact() {
+    let mut w = World::new();
+    let existing: Vec<hairyo::person::Person> = (0..30).map(|k| w.person(|i| i.atena_no = format!("{}", 500_000_000 + k))).collect();
+    let before = person_schema(&w);
+    let renamed: Vec<(String, &str)> = existing.iter().map(|p| (p.atena_no.clone(), "見本川")).collect();
+    let r = run(&mut w, bulk_file(&renamed, 20_000, false).as_bytes(), &Options::default());
+    assert_eq!((r.inserted, r.updated, r.problems.len(), r.committed), (20_000, 30, 0, true), "{:?}", r.problems.first());
+    assert_eq!(person_schema(&w), before, "every index and trigger is back and both full-text indexes are sound");
+    let today = common::date("2026-11-25");
+    let found = hairyo::search::search(w.store.conn(), "見本川", hairyo::Page { offset: 0, limit: 100 }, today).unwrap();
+    let mut ids: Vec<i64> = found.hits.items.iter().map(|h| h.person.id).collect();
+    ids.sort();
+    assert_eq!(ids, existing.iter().map(|p| p.id).collect::<Vec<_>>(), "the renamed persons are found by their new name");
+    let old_name = &existing[0].name;
+    let by_old = hairyo::search::search(w.store.conn(), old_name, hairyo::Page::default(), today).unwrap();
+    assert!(by_old.hits.items.iter().all(|h| h.person.id != existing[0].id), "and no longer by the old one");
+    // Short (two-character) and long queries reach the new rows through both indexes.
+    let short = hairyo::search::search(w.store.conn(), "渡辺", hairyo::Page::default(), today).unwrap();
+    assert!(short.total_capped && short.hits.items.iter().all(|h| h.person.name.starts_with("渡邊")), "{:?}", short.hits.items.first());
+    let long = hairyo::search::search(w.store.conn(), "たかはし かずこ", hairyo::Page::default(), today).unwrap();
+    assert!(!long.hits.items.is_empty() && long.hits.items.iter().all(|h| h.person.name == "髙橋\u{3000}和子"));
+}
+
+#[test]
+fn a_refused_bulk_import_leaves_the_schema_and_the_data_as_they_were() {
+    let mut w = World::new();
+    let p = w.person(|i| i.atena_no = "500000001".into());
+    let before = person_schema(&w);
+    let renamed = vec![(p.atena_no.clone(), "見本川")];
+    let r = run(&mut w, bulk_file(&renamed, 20_000, true).as_bytes(), &Options::default());
+    assert_eq!((r.committed, r.problems.len()), (false, 1));
+    assert_eq!(r.problems[0].line, 20_002);
+    assert_eq!(count(&w), 1);
+    assert_eq!(person_schema(&w), before);
+    let hits = hairyo::search::search(w.store.conn(), &p.name, hairyo::Page::default(), common::date("2026-11-25")).unwrap();
+    assert_eq!(hits.hits.items[0].person.id, p.id);
+}
+
+#[test]
+fn a_file_that_is_neither_utf8_nor_shift_jis_is_refused_with_the_reason() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    // 0x85 0x40 is unassigned in CP932, far down the file so the streaming decoder meets it late.
+    let mut bytes = cp932(&format!("{HEADER}\n"));
+    for i in 0..3000 {
+        bytes.extend(cp932(&format!("{},見本 花子,ミホン ハナコ,1950-06-15,2,,,,国保,,,,,\n", 600_000_000 + i)));
+    }
+    bytes.extend_from_slice(b"600009999,\x85\x40,x,1950-06-15,2,,,,,,,,,\n");
+    for (encoding, code) in [(Encoding::Cp932, "import.decode"), (Encoding::Auto, "import.decode"), (Encoding::Utf8, "import.decode")] {
+        let opts = Options { encoding: Some(encoding), ..Default::default() };
+        let err = import::import_persons(&mut w.store, &admin, &bytes, &opts, at("2026-11-25"), &mut |_, _| {}).unwrap_err();
+        assert_eq!(err.code(), code, "{encoding:?}: {err}");
+        assert!(err.to_string().contains("文字コード"), "{err}");
+    }
+    assert_eq!(count(&w), 0);
+}

@@ -38,8 +38,7 @@ pub enum KanaRefusal {
 /// become katakana, runs of spaces become one full-width space between family and given name.
 /// Anything that is not kana (kanji, Latin letters, digits) is refused.
 pub fn normalize_furigana(input: &str) -> Result<String, KanaRefusal> {
-    let nfkc: String = input.nfkc().collect();
-    let kata = hiragana_to_katakana(&nfkc);
+    let kata = hiragana_to_katakana(&super::nfkc(input));
     let words: Vec<&str> = kata.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).collect();
     if words.is_empty() {
         return Err(KanaRefusal::Empty);

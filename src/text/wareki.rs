@@ -1,7 +1,6 @@
 //! 和暦 (Japanese era calendar): formatting dates for forms and parsing every form clerks type.
 
 use chrono::{Datelike, NaiveDate};
-use unicode_normalization::UnicodeNormalization;
 
 /// A Japanese era with the Gregorian date of its first day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +114,7 @@ fn numbers(s: &str, seps: &[char]) -> Option<Vec<u32>> {
 /// `3150401` (1 明治, 2 大正, 3 昭和, 4 平成, 5 令和). Full-width digits are accepted.
 /// Dates that do not exist, or that lie outside their era, are refused.
 pub fn parse(input: &str) -> Result<NaiveDate, DateError> {
-    let s: String = input.nfkc().filter(|c| !c.is_whitespace()).collect();
+    let s: String = super::nfkc(input).chars().filter(|c| !c.is_whitespace()).collect();
     if s.is_empty() {
         return Err(DateError::Empty);
     }
