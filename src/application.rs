@@ -117,7 +117,7 @@ coded_enum! {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ApplicationInput {
     pub person_id: i64,
@@ -137,14 +137,14 @@ pub struct ApplicationInput {
     pub referral_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct ChecklistItem {
     pub document: Document,
     pub label: &'static str,
     pub checked: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Application {
     pub id: i64,
     pub person_id: i64,
@@ -184,7 +184,7 @@ impl Application {
 }
 
 /// What the clerk is told when an application is received.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Received {
     pub application: Application,
     pub notices: Vec<String>,

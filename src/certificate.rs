@@ -21,7 +21,7 @@ coded_enum! {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Certificate {
     pub id: i64,
     pub person_id: i64,

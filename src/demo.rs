@@ -105,7 +105,7 @@ pub const DEMO_STAFF: &[(&str, &str, Desk, Role)] = &[
     ("kikan1", "基幹 八郎", Desk::Kikan, Role::Caseworker),
 ];
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Default, Serialize)]
 pub struct DemoSummary {
     pub persons: i64,
     pub facilities: i64,

@@ -40,7 +40,7 @@ pub struct FacilityInput {
     pub contact_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Facility {
     pub id: i64,
     pub name: String,

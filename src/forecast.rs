@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct WeekForecast {
     /// Monday of the week.
     pub week_start: NaiveDate,

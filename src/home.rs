@@ -11,7 +11,7 @@ use crate::referral::{self, Referral, ReferralStatus};
 use crate::staff::{Actor, Desk, Role};
 use crate::Page;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Counts {
     pub persons: i64,
     /// Referrals sent to this desk and not yet answered (insurer desks).
@@ -26,7 +26,7 @@ pub struct Counts {
     pub follow_ups_due: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct FunnelRow {
     /// YYYY-MM.
     pub month: String,
@@ -38,7 +38,7 @@ pub struct FunnelRow {
     pub certificates: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Home {
     pub counts: Counts,
     /// The referrals this desk should act on next, oldest first.

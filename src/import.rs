@@ -67,14 +67,14 @@ pub struct Options {
 }
 
 /// One refused (or flagged) row: the file's line number and a Japanese reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
     pub line: usize,
     pub field: String,
     pub message: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Report {
     pub encoding: Encoding,
     pub rows: usize,

@@ -65,7 +65,7 @@ pub fn current_edition(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Re
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Edition {
     pub leaflet: Leaflet,
     pub edition: String,
@@ -143,7 +143,7 @@ coded_enum! {
 }
 
 /// A statement's state on a print date: whether its date has overtaken it, and what is printed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct StatementCheck {
     pub leaflet: Leaflet,
     pub id: String,

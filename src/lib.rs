@@ -64,7 +64,7 @@ impl Default for Page {
 }
 
 /// A page of results with the total count, so the UI can show "1–50 / 2,000".
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub total: i64,

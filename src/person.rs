@@ -75,7 +75,7 @@ coded_enum! {
 }
 
 /// A person's record as typed by a clerk: text as entered, checked by [`validate_input`].
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PersonInput {
     pub atena_no: String,
@@ -107,7 +107,7 @@ pub struct PersonInput {
 }
 
 /// A stored person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Person {
     pub id: i64,
     pub atena_no: String,
@@ -485,7 +485,7 @@ pub fn get(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime
 }
 
 /// One line of the person list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct PersonSummary {
     pub id: i64,
     pub atena_no: String,

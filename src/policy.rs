@@ -24,8 +24,9 @@ coded_enum! {
 }
 
 /// The conditions a rule tests; absent fields match anything.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct Condition {
     /// Holds a マイナ保険証 (a card registered for insurance use).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,7 +51,7 @@ pub struct Condition {
 }
 
 /// One rule of the policy, with the period it is in force.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub priority: i64,
@@ -76,7 +77,7 @@ impl Rule {
 }
 
 /// The answer to "how does this person get a 資格確認書 on this date".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Route {
     pub kind: RouteKind,
     pub label: &'static str,

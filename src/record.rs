@@ -16,7 +16,7 @@ use crate::store::Store;
 use crate::text::wareki;
 use crate::touchpoint::{self, Touchpoint};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct PersonRecord {
     pub person: Person,
     pub birth_date_wareki: String,

@@ -21,7 +21,7 @@ coded_enum! {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReferralInput {
     pub person_id: i64,
@@ -31,7 +31,7 @@ pub struct ReferralInput {
     pub proposed_applicant: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Referral {
     pub id: i64,
     pub person_id: i64,
@@ -53,7 +53,7 @@ pub struct Referral {
     pub comments: Vec<Comment>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Comment {
     pub at: String,
     pub login: String,

@@ -23,14 +23,14 @@ coded_enum! {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Hit {
     pub person: PersonSummary,
     pub matched: MatchKind,
 }
 
 /// What the query was understood as, so the UI can say "生年月日 昭和15年4月1日 で検索".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Query {
     Name(String),
@@ -38,7 +38,7 @@ pub enum Query {
     BirthDate(NaiveDate),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Results {
     pub query: Query,
     pub description: String,

@@ -9,7 +9,7 @@ use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};
 
 /// The city as it appears on forms and leaflets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CitySettings {
     /// 市区町村名, e.g. 見本市.
     pub city_name: String,
@@ -20,7 +20,7 @@ pub struct CitySettings {
 }
 
 /// A desk's contact block as printed on leaflets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeskContact {
     pub desk: Desk,
     pub name: String,

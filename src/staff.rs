@@ -40,7 +40,7 @@ coded_enum! {
 }
 
 /// The staff member on whose behalf an operation runs; written into every audit event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub staff_id: i64,
     pub login: String,
@@ -49,7 +49,7 @@ pub struct Actor {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Staff {
     pub id: i64,
     pub login: String,
@@ -118,7 +118,7 @@ impl StaffError {
 pub const ADMIN_LOGIN: &str = "admin";
 
 /// Input for a new staff member.
-#[derive(Debug, Clone)]
+#[derive(ts_rs::TS, Debug, Clone)]
 pub struct NewStaff {
     pub login: String,
     pub name: String,

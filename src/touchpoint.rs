@@ -52,7 +52,7 @@ coded_enum! {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TouchpointInput {
     pub person_id: i64,
@@ -63,7 +63,7 @@ pub struct TouchpointInput {
     pub notes: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Touchpoint {
     pub id: i64,
     pub person_id: i64,
@@ -80,14 +80,14 @@ pub struct Touchpoint {
     pub notes: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LeafletGiven {
     pub leaflet: Leaflet,
     pub edition: String,
 }
 
 /// What the worker is told after recording a touchpoint.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Recorded {
     pub touchpoint: Touchpoint,
     /// R10: this is an occasion for 別添1 and the person has never been given it.

@@ -6,7 +6,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::text::{kana, mynumber, wareki};
 
 /// One refused field: which one, and a Japanese message to show next to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: &'static str,
     pub message: String,

@@ -18,7 +18,7 @@ use crate::state::{now, Shell};
 
 /// What the window needs to draw its frame: who is signed in, whether the administrator's
 /// password must be set first, and whether to offer demo data.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AppState {
     pub initialised: bool,
     pub needs_admin_password: bool,
@@ -136,7 +136,7 @@ pub fn show_person(state: State<'_, Shell>, id: i64) -> Result<PersonRecord, Cmd
 }
 
 /// A code and its Japanese label, for the form's select boxes.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct Choice {
     pub code: &'static str,
     pub label: &'static str,
@@ -149,7 +149,7 @@ macro_rules! choices {
 }
 
 /// Every list of choices the forms offer, straight from the core's coded enums.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct Codes {
     pub touchpoint_kinds: Vec<Choice>,
     pub wishes: Vec<Choice>,
@@ -261,7 +261,7 @@ pub fn application_step(
 }
 
 /// A printed document, written to the app's cache directory for the window to open.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct PrintedFile {
     pub path: String,
     pub pages: usize,
@@ -270,7 +270,8 @@ pub struct PrintedFile {
 }
 
 /// What to print: `kind` is leaflet / application_form / facility_batch / referral_sheet.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, ts_rs::TS)]
+#[ts(optional_fields)]
 pub struct PrintRequest {
     pub kind: String,
     pub leaflet: Option<String>,

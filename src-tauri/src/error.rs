@@ -5,7 +5,7 @@ use hairyo::codes::Coded;
 use hairyo::validate::FieldError;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CmdError {
     pub code: String,
     pub message: String,

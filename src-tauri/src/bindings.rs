@@ -1,0 +1,63 @@
+//! The TypeScript declarations of every type that crosses the IPC boundary, generated from the
+//! Rust types with ts-rs into `ui/src/lib/bindings.ts`. The test fails when the checked-in file
+//! differs from what the types say; `UPDATE_BINDINGS=1 cargo test -p hairyo-desktop bindings`
+//! writes it anew.
+
+use ts_rs::{Config, TS};
+
+/// Appends `export type X = …;` for each listed type. A type used by a listed type but not
+/// listed itself leaves a name the UI's type check (svelte-check) reports as unknown.
+macro_rules! declarations {
+    ($cfg:expr; $($t:ty),+ $(,)?) => {{
+        let mut out = Vec::new();
+        $(out.push(format!("export {}", <$t as TS>::decl($cfg)));)+
+        out
+    }};
+}
+
+fn render() -> String {
+    use hairyo::*;
+    // serde_json writes i64 as a JSON number, and no id or count comes near 2^53.
+    let cfg = Config::new().with_large_int("number");
+    let decls = declarations!(&cfg;
+        // Codes the core stores and shows.
+        staff::Desk, staff::Role, person::Sex, person::Scheme, person::CardKind, person::Registration,
+        person::Reason, person::LegalRepKind, leaflet::Leaflet, facility::FacilityKind, facility::Campaign,
+        touchpoint::TouchpointKind, touchpoint::Wish, referral::ReferralStatus, application::AppScheme,
+        application::Channel, application::Applicant, application::ProxyAuthority, application::Delivery,
+        application::AppStatus, application::Document, certificate::CertificateBasis, policy::RouteKind,
+        search::MatchKind, import::Encoding, leaflet::StatementMode,
+        // Records and their parts.
+        validate::FieldError, staff::Actor, staff::Staff, staff::NewStaff, settings::CitySettings,
+        settings::DeskContact, demo::DemoSummary, Paged<()>, person::PersonSummary, person::Person,
+        person::PersonInput, facility::Facility, policy::Condition, policy::Rule, policy::Route,
+        touchpoint::LeafletGiven, touchpoint::Touchpoint, touchpoint::TouchpointInput, touchpoint::Recorded,
+        referral::Comment, referral::Referral, referral::ReferralInput, application::ChecklistItem,
+        application::Application, application::ApplicationInput, application::Received,
+        certificate::Certificate, record::PersonRecord, search::Query, search::Hit, search::Results,
+        home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem,
+        import::Report, leaflet::StatementCheck, leaflet::Edition,
+        // The shell's own.
+        crate::error::CmdError, crate::commands::AppState, crate::commands::Choice, crate::commands::Codes,
+        crate::commands::PrintRequest, crate::commands::PrintedFile,
+    );
+    format!(
+        "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\
+         // change the Rust type, then run `UPDATE_BINDINGS=1 cargo test -p hairyo-desktop bindings`.\n\n{}\n",
+        decls.join("\n\n")
+    )
+}
+
+#[test]
+fn bindings_ts_matches_the_rust_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+    let generated = render();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &generated).expect("write ui/src/lib/bindings.ts");
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == generated,
+        "ui/src/lib/bindings.ts is out of date with the Rust types; run `UPDATE_BINDINGS=1 cargo test -p hairyo-desktop bindings` and commit it"
+    );
+}

@@ -1,0 +1,266 @@
+// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:
+// change the Rust type, then run `UPDATE_BINDINGS=1 cargo test -p hairyo-desktop bindings`.
+
+export type Desk = "kokuho" | "kouki" | "kaigo" | "shogai" | "jido" | "houkatsu" | "kikan";
+
+export type Role = "caseworker" | "clerk" | "supervisor" | "admin";
+
+export type Sex = "male" | "female" | "unstated";
+
+export type Scheme = "kokuho" | "kouki" | "kumiai" | "employee" | "welfare" | "unknown";
+
+export type CardKind = "none" | "card" | "face_auth";
+
+export type Registration = "registered" | "not_registered" | "unknown";
+
+export type Reason = "elderly" | "dementia" | "physical" | "intellectual" | "mental" | "child" | "facility" | "pin" | "other";
+
+export type LegalRepKind = "none" | "guardian" | "parent";
+
+export type Leaflet = "bessou1" | "bessou2" | "bessou3";
+
+export type FacilityKind = "elderly" | "disability" | "children" | "other";
+
+export type Campaign = "none" | "informed" | "collecting" | "done";
+
+export type TouchpointKind = "care_certification" | "disability_certification" | "houkatsu_consultation" | "kikan_consultation" | "service_start" | "outreach" | "counter" | "visit" | "phone" | "facility_campaign";
+
+export type Wish = "unknown" | "wants_certificate" | "keeps_card" | "wants_cancel" | "undecided";
+
+export type ReferralStatus = "sent" | "accepted" | "returned" | "completed";
+
+export type AppScheme = "kokuho" | "kouki";
+
+export type Channel = "counter" | "mail" | "outreach" | "facility_batch";
+
+export type Applicant = "person" | "householder" | "proxy";
+
+export type ProxyAuthority = "same_household" | "relative" | "guardian" | "parent" | "facility_child" | "caregiver" | "facility_adult";
+
+export type Delivery = "home" | "proxy" | "facility" | "counter";
+
+export type AppStatus = "received" | "reviewing" | "decided" | "issued" | "rejected" | "withdrawn" | "at_renewal";
+
+export type Document = "applicant_id" | "proxy_id" | "delegation" | "registry_certificate" | "family_register" | "parent_delegation" | "staff_id";
+
+export type CertificateBasis = "ex_officio" | "application" | "provisional";
+
+export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "not_applicable";
+
+export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "birth_date";
+
+export type Encoding = "auto" | "cp932" | "utf8";
+
+export type StatementMode = "auto" | "keep" | "omit" | "replace";
+
+export type FieldError = { field: string, message: string, };
+
+export type Actor = { staff_id: number, login: string, name: string, desk: Desk, role: Role, };
+
+export type Staff = { id: number, login: string, name: string, desk: Desk, desk_label: string, role: Role, role_label: string, active: boolean, };
+
+export type NewStaff = { login: string, name: string, desk: Desk, role: Role, };
+
+export type CitySettings = { 
+/**
+ * 市区町村名, e.g. 見本市.
+ */
+city_name: string, 
+/**
+ * 宛先 printed on application forms, e.g. 見本市長.
+ */
+addressee: string, 
+/**
+ * The 後期高齢者医療広域連合 the city's counter serves, e.g. 見本県後期高齢者医療広域連合.
+ */
+kouki_union: string, };
+
+export type DeskContact = { desk: Desk, name: string, phone: string, hours: string, place: string, };
+
+export type DemoSummary = { persons: number, facilities: number, touchpoints: number, referrals: number, applications: number, certificates: number, };
+
+export type Paged<T> = { items: Array<T>, total: number, offset: number, limit: number, };
+
+export type PersonSummary = { id: number, atena_no: string, name: string, kana: string, birth_date: string, birth_date_wareki: string, age: number, sex: Sex, scheme: Scheme, scheme_label: string, facility_id: number | null, facility_name: string | null, mynumber_card: CardKind, registration: Registration, protected: boolean, };
+
+export type Person = { id: number, atena_no: string, name: string, kana: string, birth_date: string, sex: Sex, postal_code: string, address: string, phone: string, householder: string, scheme: Scheme, insurer_no: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string | null, mynumber_card: CardKind, registration: Registration, wishes_cancel: boolean, reasons: Array<Reason>, facility_id: number | null, legal_rep_kind: LegalRepKind, legal_rep_name: string, 
+/**
+ * 支援措置 (DV・ストーカー等): the address is never shown or printed beyond the safe 送付先.
+ */
+protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
+
+export type PersonInput = { atena_no: string, name: string, kana: string, birth_date: string, sex: string, postal_code: string, address: string, phone: string, householder: string, scheme: string, insurer_no: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
+
+export type Facility = { id: number, name: string, kind: FacilityKind, kind_label: string, postal_code: string, address: string, phone: string, contact_name: string, campaign: Campaign, campaign_label: string, residents: number, };
+
+export type Condition = { 
+/**
+ * Holds a マイナ保険証 (a card registered for insurance use).
+ */
+holds_card?: boolean, 
+/**
+ * Has at least one consideration reason (要配慮者).
+ */
+considered?: boolean, 
+/**
+ * Is a child: under 18, or the 児童 reason recorded.
+ */
+child?: boolean, 
+/**
+ * Holds a card whose insurance registration is not known (R14).
+ */
+registration_unknown?: boolean, 
+/**
+ * Has an application for this scheme that was not refused or withdrawn.
+ */
+applied?: boolean, 
+/**
+ * Age on the most recent 8/1 renewal day on or before the date.
+ */
+min_age_on_renewal?: number, max_age_on_renewal?: number, };
+
+export type Rule = { id: string, priority: number, scheme: Scheme, effective_from: string, effective_until: string | null, condition: Condition, route: RouteKind, r_numbers: Array<string>, explanation: string, 
+/**
+ * Shipped from a report rather than the notice itself: to be confirmed (要確認).
+ */
+to_confirm: boolean, source: string, };
+
+export type Route = { kind: RouteKind, label: string, r_numbers: Array<string>, explanation: string, rule_id: string | null, to_confirm: boolean, on: string, };
+
+export type LeafletGiven = { leaflet: Leaflet, edition: string, };
+
+export type Touchpoint = { id: number, person_id: number, 
+/**
+ * The desk's label (介護保険 …); `desk_code` is its code.
+ */
+desk: string, desk_code: Desk, staff_login: string, date: string, kind: TouchpointKind, kind_label: string, leaflets: Array<LeafletGiven>, wish: Wish, wish_label: string, notes: string, };
+
+export type TouchpointInput = { person_id: number, date: string, kind: string, leaflets: Array<string>, wish: string, notes: string, };
+
+export type Recorded = { touchpoint: Touchpoint, 
+/**
+ * R10: this is an occasion for 別添1 and the person has never been given it.
+ */
+prompt_bessou1: boolean, prompt_message: string | null, 
+/**
+ * R12: the person wishes to cancel the card's insurance registration.
+ */
+r12_guidance: string | null, };
+
+export type Comment = { at: string, login: string, name: string, body: string, };
+
+export type Referral = { id: number, person_id: number, person_name: string, from_desk: Desk, from_desk_label: string, to_desk: Desk, to_desk_label: string, reason: string, proposed_applicant: string, status: ReferralStatus, status_label: string, sent_by: string, sent_on: string, handled_by: string | null, handled_on: string | null, return_reason: string, completed_on: string | null, comments: Array<Comment>, };
+
+export type ReferralInput = { person_id: number, 
+/**
+ * kokuho or kouki; empty picks the desk of the person's scheme.
+ */
+to_desk: string, reason: string, proposed_applicant: string, };
+
+export type ChecklistItem = { document: Document, label: string, checked: boolean, };
+
+export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, received_by: string, decided_by: string | null, decided_on: string | null, checklist: Array<ChecklistItem>, };
+
+export type ApplicationInput = { person_id: number, 
+/**
+ * kokuho or kouki; empty takes the person's scheme.
+ */
+scheme: string, received_on: string, channel: string, applicant: string, authority: string, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<string>, delivery: string, referral_id: number | null, };
+
+export type Received = { application: Application, notices: Array<string>, };
+
+export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, delivery_address: string, };
+
+export type PersonRecord = { person: Person, birth_date_wareki: string, age: number, facility: Facility | null, route: Route, had_bessou1: boolean, touchpoints: Array<Touchpoint>, referrals: Array<Referral>, applications: Array<Application>, certificates: Array<Certificate>, 
+/**
+ * The address was withheld from this staff member (支援措置).
+ */
+address_masked: boolean, };
+
+export type Query = { "kind": "name", "value": string } | { "kind": "atena_number", "value": string } | { "kind": "birth_date", "value": string };
+
+export type Hit = { person: PersonSummary, matched: MatchKind, };
+
+export type Results = { query: Query, description: string, hits: Paged<Hit>, 
+/**
+ * True when `hits.total` stopped counting at [`COUNT_CAP`] ("1,000件以上").
+ */
+total_capped: boolean, };
+
+export type Counts = { persons: number, 
+/**
+ * Referrals sent to this desk and not yet answered (insurer desks).
+ */
+referrals_to_review: number, 
+/**
+ * Referrals this desk sent that are still open (welfare desks).
+ */
+referrals_open: number, 
+/**
+ * Referrals returned to this desk, waiting for it to act.
+ */
+referrals_returned: number, applications_waiting_documents: number, applications_in_progress: number, certificates_expiring_30_days: number, follow_ups_due: number, };
+
+export type FunnelRow = { 
+/**
+ * YYYY-MM.
+ */
+month: string, desk: Desk, desk_label: string, touchpoints: number, referrals: number, applications: number, certificates: number, };
+
+export type Home = { counts: Counts, 
+/**
+ * The referrals this desk should act on next, oldest first.
+ */
+referral_queue: Array<Referral>, 
+/**
+ * Applications waiting for documents, oldest first (insurer desks).
+ */
+waiting_applications: Array<Application>, funnel: Array<FunnelRow>, forecast: Array<WeekForecast>, };
+
+export type WeekForecast = { 
+/**
+ * Monday of the week.
+ */
+week_start: string, certificate_expiries: number, old_card_expiries: number, open_referrals: number, facility_campaigns: number, expected: number, };
+
+export type RowProblem = { line: number, field: string, message: string, };
+
+export type Report = { encoding: Encoding, rows: number, inserted: number, updated: number, unchanged: number, 
+/**
+ * Rows refused; when there are any, nothing is stored.
+ */
+problems: Array<RowProblem>, 
+/**
+ * 外字 (private-use characters): stored, but flagged because they cannot be printed.
+ */
+gaiji: Array<RowProblem>, dry_run: boolean, committed: boolean, };
+
+export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_until: string | null, overtaken: boolean, mode: StatementMode, replacement: string, 
+/**
+ * What the counter is told before printing, in Japanese; empty when all is well.
+ */
+message: string, };
+
+export type Edition = { leaflet: Leaflet, edition: string, effective_from: string, title: string, };
+
+export type CmdError = { code: string, message: string, fields: Array<FieldError>, };
+
+export type AppState = { initialised: boolean, needs_admin_password: boolean, persons: number, actor: Actor | null, 
+/**
+ * What the signed-in staff member may do (hairyo::access), as permission codes, so the
+ * window offers only those steps. The core still checks every call.
+ */
+permissions: Array<string>, 
+/**
+ * After this long without input the window signs out
+ * (`HAIRYO_IDLE_LOCK_SECONDS`, default 600).
+ */
+idle_lock_seconds: number, db_path: string, city: CitySettings, };
+
+export type Choice = { code: string, label: string, };
+
+export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
+
+export type PrintRequest = { kind: string, leaflet?: string, copies?: number, person_id?: number, application_id?: number, facility_id?: number, referral_id?: number, };
+
+export type PrintedFile = { path: string, pages: number, documents: number, warnings: Array<string>, };
