@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
         }
     }
     let one = print::application_form(&mut st, &admin, first, None, now()).unwrap();
-    let batch = print::facility_batch(&mut st, &admin, f.id, now()).unwrap();
+    let batch = print::facility_batch(&mut st, &admin, f.id, now(), &mut |_| {}).unwrap();
     println!("one form: {} bytes, {} page(s)", one.bytes.len(), one.pages);
     println!("facility batch: {} bytes, {} pages, {} documents", batch.bytes.len(), batch.pages, batch.documents);
 
@@ -54,7 +54,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("one_application_form", |b| b.iter(|| print::application_form(&mut st, &admin, first, None, now()).unwrap()));
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(15));
-    g.bench_function("facility_batch_1000", |b| b.iter(|| print::facility_batch(&mut st, &admin, f.id, now()).unwrap()));
+    g.bench_function("facility_batch_1000", |b| b.iter(|| print::facility_batch(&mut st, &admin, f.id, now(), &mut |_| {}).unwrap()));
     g.finish();
 }
 

@@ -71,3 +71,18 @@ pub struct Paged<T> {
     pub offset: i64,
     pub limit: i64,
 }
+
+/// How far a long operation (a facility batch, an import) has come, for a progress bar: `done`
+/// of `total` steps of the stage named in Japanese.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub stage: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Progress {
+    pub fn new(stage: &str, done: usize, total: usize) -> Progress {
+        Progress { stage: stage.to_string(), done: done as u64, total: total as u64 }
+    }
+}

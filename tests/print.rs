@@ -242,8 +242,13 @@ fn facility_batch_is_one_pdf_with_cover_letter_forms_and_delegations() {
     let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: done.id, ..Default::default() }, at("2026-11-20")).unwrap();
     application::check_document(&mut w.store, &clerk, a.application.id, Document::ApplicantId, true, at("2026-11-20")).unwrap();
 
-    let printed = print::facility_batch(&mut w.store, &admin, f.id, at("2026-11-25")).unwrap();
+    let mut heard = Vec::new();
+    let printed = print::facility_batch(&mut w.store, &admin, f.id, at("2026-11-25"), &mut |p| heard.push(p)).unwrap();
     assert_eq!(printed.pages, 1 + 3 * 2, "cover letter, then form and 委任状 for each child");
+    let stages: Vec<&str> = heard.iter().map(|p| p.stage.as_str()).collect();
+    assert_eq!(stages, ["入所者の確認", "申請書の作成", "PDF の保存", "PDF の保存"], "progress goes through every stage in order");
+    assert_eq!((heard[0].done, heard[0].total), (0, 4), "four residents to check");
+    assert_eq!(heard.last().map(|p| (p.done, p.total)), Some((1, 1)), "and ends complete");
     let t = text(&printed.bytes);
     assert!(t.contains("児童養護施設みほん学園施設長様") && t.contains("代理申請について"));
     for n in names {

@@ -36,7 +36,7 @@ fn render() -> String {
         application::Application, application::ApplicationInput, application::Received,
         certificate::Certificate, record::PersonRecord, search::Query, search::Hit, search::Results,
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem,
-        import::Report, leaflet::StatementCheck, leaflet::Edition,
+        import::Report, leaflet::StatementCheck, leaflet::Edition, Progress,
         // The shell's own.
         crate::error::CmdError, crate::commands::AppState, crate::commands::Choice, crate::commands::Codes,
         crate::commands::PrintRequest, crate::commands::PrintedFile,

@@ -287,7 +287,12 @@ fn missing(what: &str) -> CmdError {
 }
 
 #[tauri::command(async)]
-pub fn print(app_handle: tauri::AppHandle, state: State<'_, Shell>, request: PrintRequest) -> Result<PrintedFile, CmdError> {
+pub fn print(
+    app_handle: tauri::AppHandle,
+    state: State<'_, Shell>,
+    request: PrintRequest,
+    on_progress: tauri::ipc::Channel<hairyo::Progress>,
+) -> Result<PrintedFile, CmdError> {
     use tauri::Manager;
     let app = state.app()?;
     let actor = app.actor()?;
@@ -304,7 +309,8 @@ pub fn print(app_handle: tauri::AppHandle, state: State<'_, Shell>, request: Pri
         }
         "facility_batch" => {
             let facility = request.facility_id.ok_or_else(|| missing("施設"))?;
-            app.with_store(|s| hairyo::print::facility_batch(s, &actor, facility, t))?
+            // A closed window drops the channel; the batch still finishes and is saved.
+            app.with_store(|s| hairyo::print::facility_batch(s, &actor, facility, t, &mut |p| drop(on_progress.send(p))))?
         }
         _ => {
             let referral = request.referral_id.ok_or_else(|| missing("連携依頼"))?;

@@ -160,8 +160,15 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
 }
 
 /// A facility campaign batch (R6): a cover letter to the facility, then the pre-filled forms and
-/// 委任状 of every resident who needs one, all in one PDF.
-pub fn facility_batch(store: &mut Store, actor: &Actor, facility_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+/// 委任状 of every resident who needs one, all in one PDF. `progress` hears of each resident
+/// checked and each document drawn, then of the saving.
+pub fn facility_batch(
+    store: &mut Store,
+    actor: &Actor,
+    facility_id: i64,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(crate::Progress),
+) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = store.conn();
     let today = now.date();
@@ -173,7 +180,11 @@ pub fn facility_batch(store: &mut Store, actor: &Actor, facility_id: i64, now: N
     };
     let rules = policy::rules(conn)?;
     let mut residents = Vec::new();
-    for id in ids {
+    let checking = ids.len();
+    for (n, id) in ids.into_iter().enumerate() {
+        if n % 50 == 0 {
+            progress(crate::Progress::new("入所者の確認", n, checking));
+        }
         let p = person::load(conn, id)?;
         if !matches!(p.scheme, Scheme::Kokuho | Scheme::Kouki) {
             continue;
@@ -198,7 +209,10 @@ pub fn facility_batch(store: &mut Store, actor: &Actor, facility_id: i64, now: N
     let mut sheet = layout::Sheet::new(&format!("資格確認書 代理申請のお願い {}", f.name));
     forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &residents, today);
     let mut documents = 1;
-    for r in &residents {
+    for (n, r) in residents.iter().enumerate() {
+        if n % 50 == 0 {
+            progress(crate::Progress::new("申請書の作成", n, residents.len()));
+        }
         sheet.new_page();
         forms::application_form(&mut sheet, r);
         documents += 1;
@@ -208,7 +222,9 @@ pub fn facility_batch(store: &mut Store, actor: &Actor, facility_id: i64, now: N
             documents += 1;
         }
     }
+    progress(crate::Progress::new("PDF の保存", 0, 1));
     let printed = finish(sheet, documents, vec![])?;
+    progress(crate::Progress::new("PDF の保存", 1, 1));
     store.write(|tx| {
         audit::record(tx, actor, now, Action::Print, "facility", Some(facility_id), serde_json::json!({"document": "facility_batch", "residents": residents.len()}))
     })?;

@@ -768,7 +768,7 @@ fn print_cmd(cli: &Cli, cmd: &PrintCmd, now: NaiveDateTime) -> Result {
             let which = leaflet::Leaflet::parse(which).map_err(|m| CliError::new("cli.bad_leaflet", m))?;
             (print::leaflet(&mut store, &actor, which, *copies, now)?, output)
         }
-        PrintCmd::Facility { facility, output } => (print::facility_batch(&mut store, &actor, *facility, now)?, output),
+        PrintCmd::Facility { facility, output } => (print::facility_batch(&mut store, &actor, *facility, now, &mut |_| {})?, output),
         PrintCmd::Referral { referral, output } => (print::referral_sheet(&mut store, &actor, *referral, now)?, output),
     };
     write_pdf(output, &printed)?;

@@ -243,6 +243,8 @@ message: string, };
 
 export type Edition = { leaflet: Leaflet, edition: string, effective_from: string, title: string, };
 
+export type Progress = { stage: string, done: number, total: number, };
+
 export type CmdError = { code: string, message: string, fields: Array<FieldError>, };
 
 export type AppState = { initialised: boolean, needs_admin_password: boolean, persons: number, actor: Actor | null, 
