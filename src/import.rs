@@ -169,10 +169,14 @@ impl std::io::Read for Text<'_> {
         let Some(decoder) = self.decoder.as_mut() else {
             return self.input.read(buf);
         };
-        if self.start == self.out.len() && !self.input.is_empty() {
+        // A piece may decode to nothing (a lead byte kept for the next piece), so decode until
+        // there is text or no input left; an empty read means the end of the file.
+        while self.start == self.out.len() && !self.input.is_empty() {
             let take = self.input.len().min(64 * 1024);
             self.out.clear();
-            self.out.resize(take * 3 / 2 + 16, 0);
+            // Half-width katakana take one byte in CP932 and three in UTF-8; a fuller piece
+            // stops early (`OutputFull`) and the rest is decoded on the next turn.
+            self.out.resize(take * 3 + 16, 0);
             let (result, read, written) = decoder.decode_to_utf8_without_replacement(&self.input[..take], &mut self.out, take == self.input.len());
             if let encoding_rs::DecoderResult::Malformed(..) = result {
                 return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, NOT_CP932));

@@ -250,3 +250,20 @@ fn a_file_that_is_neither_utf8_nor_shift_jis_is_refused_with_the_reason() {
     }
     assert_eq!(count(&w), 0);
 }
+
+#[test]
+fn a_long_cp932_file_of_half_width_kana_decodes_across_every_piece() {
+    // Half-width katakana grow threefold from CP932 to UTF-8, and 3,000 such rows span several
+    // of the decoder's 64 KB pieces, with multi-byte kanji falling across their edges.
+    let mut body = format!("{HEADER}\r\n");
+    for i in 0..3000 {
+        body.push_str(&format!("{},髙橋 花子{},ﾀｶﾊｼ ﾊﾅｺﾞﾊﾟｰﾃｨｰﾀｶﾊｼﾀｶﾊｼ,S15.4.1,2,,見本市中央町{}丁目,,国保,,,,,\r\n", 700_000_000 + i, "々".repeat(i % 3), i));
+    }
+    let bytes = cp932(&body);
+    assert!(bytes.len() > 3 * 64 * 1024);
+    let mut w = World::new();
+    let r = run(&mut w, &bytes, &Options { encoding: Some(Encoding::Cp932), ..Default::default() });
+    assert_eq!((r.rows, r.inserted, r.problems.len()), (3000, 3000, 0), "{:?}", r.problems.first());
+    let last: (String, String) = w.store.conn().query_row("SELECT kana, address FROM person WHERE atena_no = '700002999'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(last, ("タカハシ\u{3000}ハナゴパーティータカハシタカハシ".to_string(), "見本市中央町2999丁目".to_string()));
+}
