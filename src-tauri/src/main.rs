@@ -8,6 +8,7 @@
 mod bindings;
 mod commands;
 mod error;
+mod screen_commands;
 mod state;
 
 fn main() {
@@ -41,6 +42,17 @@ fn main() {
             commands::import_persons,
             commands::desk_contacts,
             commands::set_desk_contact,
+            screen_commands::screen_codes,
+            screen_commands::close_application,
+            screen_commands::set_facility_campaign,
+            screen_commands::list_staff,
+            screen_commands::add_staff,
+            screen_commands::set_staff_password,
+            screen_commands::policy_rules,
+            screen_commands::set_policy_rule,
+            screen_commands::remove_policy_rule,
+            screen_commands::leaflet_statements,
+            screen_commands::set_leaflet_statement,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

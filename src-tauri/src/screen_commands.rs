@@ -1,0 +1,243 @@
+//! The commands of the record's closing steps, 施設, 設定 and 出力. Like `commands.rs`, each one
+//! only adapts: it parses what the window typed into the core's types, calls one core function
+//! and returns its result. Who may do what, and every rule about the values, is the core's.
+
+use hairyo::application::Application;
+use hairyo::facility::{Campaign, Facility};
+use hairyo::leaflet::{Leaflet, StatementCheck, StatementMode};
+use hairyo::policy::{Condition, Rule, RouteKind};
+use hairyo::staff::{Desk, NewStaff, Role, Staff};
+use hairyo::validate::FieldError;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use crate::commands::Choice;
+use crate::error::CmdError;
+use crate::state::{now, Shell};
+
+macro_rules! choices {
+    ($t:ty) => {
+        <$t>::ALL.iter().map(|v| Choice { code: v.code(), label: v.label() }).collect::<Vec<_>>()
+    };
+}
+
+/// A refusal of one or more typed fields, shaped like the core's own `*.invalid` errors so the
+/// window puts each message next to its field.
+fn invalid(code: &str, fields: Vec<FieldError>) -> CmdError {
+    let message = fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join("。");
+    CmdError { code: code.into(), message, fields }
+}
+
+/// Parses a code from a select box; a code the core does not know is a field error.
+fn parse_code<T>(parse: fn(&str) -> Result<T, String>, field: &'static str, value: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+    parse(value).map_err(|message| errors.push(FieldError { field, message })).ok()
+}
+
+/// The choices of the settings, facility and export screens, from the core's coded enums.
+#[derive(Debug, Serialize)]
+pub struct ScreenCodes {
+    pub campaigns: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub schemes: Vec<Choice>,
+    pub routes: Vec<Choice>,
+    pub statement_modes: Vec<Choice>,
+    pub export_kinds: Vec<Choice>,
+    pub encodings: Vec<Choice>,
+}
+
+#[tauri::command(async)]
+pub fn screen_codes() -> ScreenCodes {
+    ScreenCodes {
+        campaigns: choices!(Campaign),
+        roles: choices!(Role),
+        schemes: choices!(hairyo::person::Scheme),
+        routes: choices!(RouteKind),
+        statement_modes: choices!(StatementMode),
+        export_kinds: choices!(hairyo::export::ExportKind),
+        encodings: choices!(hairyo::import::Encoding),
+    }
+}
+
+/// 却下 (`reject`) or 取下げ (`withdraw`) of an application, with the reason typed.
+#[tauri::command(async)]
+pub fn close_application(state: State<'_, Shell>, id: i64, step: String, reason: String) -> Result<Application, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| match step.as_str() {
+        "reject" => hairyo::application::reject(s, &actor, id, &reason, now()),
+        _ => hairyo::application::withdraw(s, &actor, id, &reason, now()),
+    })
+}
+
+#[tauri::command(async)]
+pub fn set_facility_campaign(state: State<'_, Shell>, id: i64, campaign: String) -> Result<Facility, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let mut errors = Vec::new();
+    let Some(campaign) = parse_code(Campaign::parse, "campaign", &campaign, &mut errors) else {
+        return Err(invalid("facility.invalid", errors));
+    };
+    app.with_store(|s| hairyo::facility::set_campaign(s, &actor, id, campaign, now()))
+}
+
+#[tauri::command(async)]
+pub fn list_staff(state: State<'_, Shell>) -> Result<Vec<Staff>, CmdError> {
+    let app = state.app()?;
+    app.actor()?;
+    app.with_store(|s| hairyo::staff::list(s))
+}
+
+/// A new staff member as typed in 設定 › 職員, with the first password.
+#[derive(Debug, Deserialize)]
+pub struct StaffInput {
+    pub login: String,
+    pub name: String,
+    pub desk: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// Adds a staff member and sets the first password. The password is checked by the core before
+/// the account is created, so a refused password leaves no account behind without one.
+#[tauri::command(async)]
+pub fn add_staff(state: State<'_, Shell>, input: StaffInput) -> Result<Vec<Staff>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let mut errors = Vec::new();
+    let desk = parse_code(Desk::parse, "desk", &input.desk, &mut errors);
+    let role = parse_code(Role::parse, "role", &input.role, &mut errors);
+    if let Err(e) = hairyo::staff::validate_password(&input.password) {
+        errors.extend(CmdError::from(e).fields);
+    }
+    let (Some(desk), Some(role), true) = (desk, role, errors.is_empty()) else {
+        return Err(invalid("staff.invalid", errors));
+    };
+    let new = NewStaff { login: input.login.trim().to_string(), name: input.name, desk, role };
+    let t = now();
+    app.with_store(|s| {
+        hairyo::staff::add(s, &actor, &new, t)?;
+        hairyo::staff::set_password(s, &actor, &new.login, &input.password, t)?;
+        hairyo::staff::list(s)
+    })
+}
+
+/// An administrator sets another staff member's password (which also unlocks the account).
+#[tauri::command(async)]
+pub fn set_staff_password(state: State<'_, Shell>, login: String, password: String) -> Result<(), CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::staff::set_password(s, &actor, &login, &password, now()))
+}
+
+#[tauri::command(async)]
+pub fn policy_rules(state: State<'_, Shell>) -> Result<Vec<Rule>, CmdError> {
+    let app = state.app()?;
+    app.actor()?;
+    app.with_store(|s| hairyo::policy::rules(s.conn()))
+}
+
+/// A rule as typed in 設定 › 制度ルール: dates as text (和暦 or 西暦), codes from the selects.
+#[derive(Debug, Deserialize)]
+pub struct RuleInput {
+    pub id: String,
+    pub priority: i64,
+    pub scheme: String,
+    pub effective_from: String,
+    pub effective_until: String,
+    pub condition: Condition,
+    pub route: String,
+    pub r_numbers: Vec<String>,
+    pub explanation: String,
+    pub to_confirm: bool,
+    pub source: String,
+}
+
+#[tauri::command(async)]
+pub fn set_policy_rule(state: State<'_, Shell>, rule: RuleInput) -> Result<Vec<Rule>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let mut errors = Vec::new();
+    let scheme = parse_code(hairyo::person::Scheme::parse, "scheme", &rule.scheme, &mut errors);
+    let route = parse_code(RouteKind::parse, "route", &rule.route, &mut errors);
+    let from = hairyo::validate::date("開始日", &rule.effective_from)
+        .map_err(|message| errors.push(FieldError { field: "effective_from", message }))
+        .ok();
+    let until = match rule.effective_until.trim() {
+        "" => Some(None),
+        text => hairyo::validate::date("終了日", text)
+            .map(Some)
+            .map_err(|message| errors.push(FieldError { field: "effective_until", message }))
+            .ok(),
+    };
+    let (Some(scheme), Some(route), Some(effective_from), Some(effective_until), true) =
+        (scheme, route, from, until, errors.is_empty())
+    else {
+        return Err(invalid("policy.invalid", errors));
+    };
+    let rule = Rule {
+        id: rule.id.trim().to_string(),
+        priority: rule.priority,
+        scheme,
+        effective_from,
+        effective_until,
+        condition: rule.condition,
+        route,
+        r_numbers: rule.r_numbers.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
+        explanation: rule.explanation,
+        to_confirm: rule.to_confirm,
+        source: rule.source,
+    };
+    let t = now();
+    app.with_store(|s| {
+        hairyo::policy::set_rule(s, &actor, &rule, t)?;
+        hairyo::policy::rules(s.conn())
+    })
+}
+
+#[tauri::command(async)]
+pub fn remove_policy_rule(state: State<'_, Shell>, id: String) -> Result<Vec<Rule>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let t = now();
+    app.with_store(|s| {
+        hairyo::policy::remove_rule(s, &actor, &id, t)?;
+        hairyo::policy::rules(s.conn())
+    })
+}
+
+/// Every dated statement of 別添1, 2 and 3, checked against today.
+#[tauri::command(async)]
+pub fn leaflet_statements(state: State<'_, Shell>) -> Result<Vec<StatementCheck>, CmdError> {
+    let app = state.app()?;
+    app.actor()?;
+    app.with_store(|s| all_statements(s, now().date()))
+}
+
+fn all_statements(store: &hairyo::store::Store, today: chrono::NaiveDate) -> Result<Vec<StatementCheck>, hairyo::leaflet::LeafletError> {
+    let mut all = Vec::new();
+    for leaflet in Leaflet::ALL {
+        all.extend(hairyo::leaflet::check_statements(store.conn(), *leaflet, today)?);
+    }
+    Ok(all)
+}
+
+/// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace).
+#[tauri::command(async)]
+pub fn set_leaflet_statement(
+    state: State<'_, Shell>,
+    id: String,
+    mode: String,
+    text: String,
+) -> Result<Vec<StatementCheck>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let mut errors = Vec::new();
+    let Some(mode) = parse_code(StatementMode::parse, "mode", &mode, &mut errors) else {
+        return Err(invalid("leaflet.invalid", errors));
+    };
+    let t = now();
+    app.with_store(|s| {
+        hairyo::leaflet::set_statement(s, &actor, &id, mode, &text, t)?;
+        all_statements(s, t.date())
+    })
+}
