@@ -293,6 +293,7 @@ pub fn queue(conn: &Connection, desk: Desk, status: Option<ReferralStatus>, page
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
     let items = stmt.query_map(params![desk, status, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+    let items = with_comments(conn, items)?;
     Ok(Paged { items, total, offset: page.offset, limit: page.limit })
 }
 
@@ -319,6 +320,28 @@ pub fn matching(
 
 pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE r.person_id = ?1 ORDER BY r.sent_on DESC, r.id DESC"))?;
-    let rows = stmt.query_map([person_id], from_row)?;
-    rows.collect()
+    let rows = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
+    with_comments(conn, rows)
+}
+
+/// Fills in the comment threads of a list of referrals (the list queries select the referrals
+/// alone), in one query for the whole list: `referral_comment` has no index on the referral, so
+/// a query per referral would scan it once for each.
+fn with_comments(conn: &Connection, mut list: Vec<Referral>) -> Result<Vec<Referral>, rusqlite::Error> {
+    if list.is_empty() {
+        return Ok(list);
+    }
+    let ids = serde_json::to_string(&list.iter().map(|r| r.id).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+    let mut stmt = conn.prepare(
+        "SELECT c.referral_id, c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
+         WHERE c.referral_id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
+    )?;
+    let mut rows = stmt.query([ids])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        if let Some(r) = list.iter_mut().find(|r| r.id == id) {
+            r.comments.push(Comment { at: row.get(1)?, login: row.get(2)?, name: row.get(3)?, body: row.get(4)? });
+        }
+    }
+    Ok(list)
 }

@@ -63,6 +63,11 @@ fn referral_life_cycle_and_refusals() {
     let r = referral::load(w.store.conn(), r.id).unwrap();
     assert!(r.comments.iter().any(|c| c.body == "ありがとうございました"));
     assert!(r.comments.iter().any(|c| c.body.contains("世帯主を確認")));
+    // The person's record and the desk's queue carry the same thread, in order.
+    let on_record = referral::for_person(w.store.conn(), p.id).unwrap();
+    assert_eq!(on_record[0].comments.iter().map(|c| &c.body).collect::<Vec<_>>(), r.comments.iter().map(|c| &c.body).collect::<Vec<_>>());
+    let queued = referral::queue(w.store.conn(), hairyo::staff::Desk::Kokuho, None, hairyo::Page::new(0, 50)).unwrap();
+    assert_eq!(queued.items[0].comments.len(), r.comments.len());
 }
 
 #[test]
