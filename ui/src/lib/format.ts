@@ -20,3 +20,11 @@ export function date(iso: string | null | undefined): string {
   if (!m) return iso;
   return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
 }
+
+/** "2025-06-01T09:05:00" → "2025年6月1日 9:05" (a comment's or event's time). */
+export function dateTime(stamp: string | null | undefined): string {
+  if (!stamp) return "";
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})/.exec(stamp);
+  if (!m) return date(stamp);
+  return `${date(m[1])} ${Number(m[2])}:${m[3]}`;
+}
