@@ -834,3 +834,142 @@ async fn idle_window_signs_out() {
     })
     .await;
 }
+
+/// The administrator adds a staff member in 設定 (a refused password first) and changes a
+/// facility's 周知状況 in 施設; then kokuho1 returns a referral from the record with a reason
+/// (an empty reason first) and comments on it. What the window did is then read from the file.
+async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
+    sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
+    wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+
+    // 設定 › 職員: the list, then a new staff member.
+    click(&driver, "#nav-settings").await;
+    wait_until("the staff list", || async { text_of(&driver, "#staff-table").await.filter(|t| t.contains("kokuho1")) }).await;
+    click(&driver, "#staff-add").await;
+    let required = wait_until("the form's own checks", || async { text_of(&driver, "#staff-login-error").await }).await;
+    assert_eq!(required, "ログイン名を入力してください");
+    type_into(&driver, "#staff-login", "shinjin1").await;
+    type_into(&driver, "#staff-name", "新人　一郎").await;
+    select(&driver, "#staff-desk", "kokuho").await;
+    select(&driver, "#staff-role", "clerk").await;
+    type_into(&driver, "#staff-password", "12345678").await;
+    type_into(&driver, "#staff-password-confirm", "12345678").await;
+    // Enter in the last field submits; the core's password rule is shown next to the field.
+    driver.find(By::Id("staff-password-confirm")).await.expect("confirm box").send_keys(Key::Enter).await.expect("Enter");
+    let refused = wait_until("the password rule", || async { text_of(&driver, "#staff-password-error").await }).await;
+    assert!(refused.contains("数字だけ"), "the core's message next to the password: {refused:?}");
+    let kept = driver.find(By::Id("staff-login")).await.expect("login box").prop("value").await.expect("value");
+    assert_eq!(kept.as_deref(), Some("shinjin1"), "what was typed is kept");
+    assert!(driver.find(By::Css("#staff-table tr[data-login='shinjin1']")).await.is_err(), "no account without a password");
+    type_into(&driver, "#staff-password", "hairyo-shinjin").await;
+    type_into(&driver, "#staff-password-confirm", "hairyo-shinjin").await;
+    click(&driver, "#staff-add").await;
+    let added = wait_until("the staff member added", || async { text_of(&driver, "#staff-result").await }).await;
+    assert!(added.contains("新人　一郎"), "{added:?}");
+    let row = wait_until("the new row", || async { text_of(&driver, "#staff-table tr[data-login='shinjin1']").await }).await;
+    assert!(row.contains("国民健康保険") && row.contains("事務担当"), "listed with desk and role: {row:?}");
+    driver.find(By::Id("staff-settings")).await.expect("staff section").scroll_into_view().await.ok();
+    save_screenshot(&driver, "settings-staff.png").await;
+
+    // 制度ルール: a rule's form refuses an impossible date next to the field.
+    click(&driver, "#rule-table .rule-edit").await;
+    type_into(&driver, "#rule-from", "令和7年13月1日").await;
+    click(&driver, "#rule-save").await;
+    let date_error = wait_until("the date's error", || async { text_of(&driver, "#rule-from-error").await }).await;
+    assert!(date_error.contains("開始日"), "{date_error:?}");
+    driver.find(By::Id("rule-form")).await.expect("rule form").scroll_into_view().await.ok();
+    save_screenshot(&driver, "settings-rule-form.png").await;
+    driver.find(By::Id("policy-rules")).await.expect("rules section").scroll_into_view().await.ok();
+    save_screenshot(&driver, "settings-rules.png").await;
+    driver.find(By::Id("leaflet-statements")).await.expect("statements section").scroll_into_view().await.ok();
+    let statements = text_of(&driver, "#leaflet-statements").await.unwrap_or_default();
+    assert!(statements.contains("別添1") && statements.contains("別添3"), "each leaflet is listed: {statements:?}");
+    save_screenshot(&driver, "settings-statements.png").await;
+
+    // 施設: the first facility's 周知状況, changed and saved.
+    click(&driver, "#nav-facilities").await;
+    let first = wait_until("the facility rows", || async { driver.find(By::Css("#facilities tr[data-facility-id]")).await.ok() }).await;
+    let id = first.attr("data-facility-id").await.ok().flatten().expect("facility id");
+    let css = format!("#facilities tr[data-facility-id='{id}']");
+    let current = driver.find(By::Css(&format!("{css} .campaign-select"))).await.expect("select").prop("value").await.ok().flatten().unwrap_or_default();
+    let target = if current == "collecting" { "done" } else { "collecting" };
+    select(&driver, &format!("{css} .campaign-select"), target).await;
+    click(&driver, &format!("{css} .campaign-save")).await;
+    let saved = wait_until("the campaign saved", || async { text_of(&driver, &format!("{css} .campaign-result")).await }).await;
+    assert!(saved.contains("にしました"), "{saved:?}");
+    save_screenshot(&driver, "facilities.png").await;
+    sign_out(&driver).await;
+
+    // kokuho1 returns the referral from the record: without a reason the core's message sits
+    // next to the form, with one the referral is 差戻し.
+    sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
+    open_persons(&driver).await;
+    search_for(&driver, "900000001", "900000001").await;
+    click(&driver, "#person-table .person-name").await;
+    wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+    click(&driver, ".referral-return").await;
+    let empty = wait_until("the reason's error", || async { text_of(&driver, "#record-actions .form-error").await }).await;
+    assert!(empty.contains("差戻しの理由"), "a Japanese message next to the form: {empty:?}");
+    type_into(&driver, ".referral-return-reason", "保険証の記号番号を確認してください").await;
+    driver.find(By::Css(".referral-return-reason")).await.expect("reason box").send_keys(Key::Enter).await.expect("Enter");
+    action_result(&driver, "差戻し").await;
+    type_into(&driver, ".referral-comment", "介護保険課に電話で伝えました").await;
+    click(&driver, ".referral-comment-submit").await;
+    action_result(&driver, "コメント").await;
+    let thread = wait_until("the thread", || async {
+        text_of(&driver, "#record-actions .comments").await.filter(|t| t.contains("電話で伝えました"))
+    })
+    .await;
+    assert!(thread.contains("記号番号を確認"), "the return's reason is in the thread too: {thread:?}");
+    driver.find(By::Id("record-actions")).await.expect("actions").scroll_into_view().await.ok();
+    save_screenshot(&driver, "record-return.png").await;
+    format!("{id}:{target}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn administrator_settings_and_a_returned_referral() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    let person = seed_takahashi(&db);
+    {
+        let mut store = hairyo::store::open(&db).expect("open");
+        let kaigo = hairyo::staff::actor(&store, "kaigo1").expect("kaigo1");
+        let input = hairyo::referral::ReferralInput {
+            person_id: person,
+            to_desk: "kokuho".into(),
+            reason: "認知症のため本人による申請が難しい".into(),
+            proposed_applicant: String::new(),
+        };
+        hairyo::referral::send(&mut store, &kaigo, &input, chrono::Local::now().naive_local()).expect("send a referral");
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    with_window(&db, move |driver| async move {
+        tx.send(settings_facilities_and_a_return(driver).await).expect("report the facility");
+    })
+    .await;
+    let changed = rx.recv().expect("the scenario reports the facility it changed");
+    let (facility, campaign) = changed.split_once(':').expect("id:campaign");
+
+    // What the window stored, read from the file with SQLite itself.
+    let conn = rusqlite::Connection::open(&db).expect("open the database file");
+    let stored: String = conn
+        .query_row("SELECT campaign FROM facility WHERE id = ?1", [facility.parse::<i64>().expect("id")], |r| r.get(0))
+        .expect("the facility");
+    assert_eq!(stored, campaign, "the 周知状況 chosen in 施設 is stored");
+    let (name, desk, role): (String, String, String) = conn
+        .query_row("SELECT name, desk, role FROM staff WHERE login = 'shinjin1'", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("the new staff member");
+    assert_eq!((name.as_str(), desk.as_str(), role.as_str()), ("新人　一郎", "kokuho", "clerk"));
+    let (status, reason): (String, String) = conn
+        .query_row("SELECT status, return_reason FROM referral WHERE person_id = ?1", [person], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("the referral");
+    assert_eq!(status, "returned");
+    assert_eq!(reason, "保険証の記号番号を確認してください");
+    drop(conn);
+    // The new staff member can sign in with the password typed in the window.
+    let mut store = hairyo::store::open(&db).expect("reopen");
+    let actor = hairyo::staff::sign_in(&mut store, "shinjin1", "hairyo-shinjin", chrono::Local::now().naive_local()).expect("the new staff member signs in");
+    assert_eq!(actor.desk.code(), "kokuho");
+}
