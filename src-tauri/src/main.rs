@@ -53,6 +53,7 @@ fn main() {
             screen_commands::remove_policy_rule,
             screen_commands::leaflet_statements,
             screen_commands::set_leaflet_statement,
+            screen_commands::export_csv,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -241,3 +241,37 @@ pub fn set_leaflet_statement(
         all_statements(s, t.date())
     })
 }
+
+/// A CSV written to the app's cache for the window to open.
+#[derive(Debug, Serialize)]
+pub struct ExportedFile {
+    pub path: String,
+    pub rows: usize,
+}
+
+/// Exports `kind` (persons, touchpoints, …) as CSV in `encoding` (utf-8 with BOM, or cp932) to
+/// `$APPCACHE/export/<kind>-<date>.csv`, the one folder the opener may open exports from.
+#[tauri::command(async)]
+pub fn export_csv(app_handle: tauri::AppHandle, state: State<'_, Shell>, kind: String, encoding: String) -> Result<ExportedFile, CmdError> {
+    use tauri::Manager;
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let mut errors = Vec::new();
+    let kind = parse_code(hairyo::export::ExportKind::parse, "kind", &kind, &mut errors);
+    let encoding = parse_code(hairyo::import::Encoding::parse, "encoding", &encoding, &mut errors);
+    let (Some(kind), Some(encoding)) = (kind, encoding) else {
+        return Err(invalid("export.invalid", errors));
+    };
+    let t = now();
+    let (bytes, rows) = app.with_store(|s| hairyo::export::export(s, &actor, kind, encoding, t))?;
+    let io = |e: std::io::Error| CmdError {
+        code: "export.write".into(),
+        message: format!("出力ファイルを書き込めません: {e}"),
+        fields: vec![],
+    };
+    let dir = app_handle.path().app_cache_dir().map_err(|e| io(std::io::Error::other(e.to_string())))?.join("export");
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let path = dir.join(format!("{}-{}.csv", kind.code(), t.format("%Y%m%d-%H%M%S")));
+    std::fs::write(&path, &bytes).map_err(io)?;
+    Ok(ExportedFile { path: path.display().to_string(), rows })
+}

@@ -898,6 +898,26 @@ async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
     let saved = wait_until("the campaign saved", || async { text_of(&driver, &format!("{css} .campaign-result")).await }).await;
     assert!(saved.contains("にしました"), "{saved:?}");
     save_screenshot(&driver, "facilities.png").await;
+
+    // 出力: the referrals as CP932 CSV, written to the app's export folder.
+    click(&driver, "#nav-export").await;
+    select(&driver, "#export-kind", "referrals").await;
+    click(&driver, "#export-encoding-cp932").await;
+    click(&driver, "#export-run").await;
+    let path = wait_until("the exported file", || async {
+        if let Some(err) = text_of(&driver, "#export-error").await {
+            panic!("the export failed: {err}");
+        }
+        text_of(&driver, "#export-path").await
+    })
+    .await;
+    assert!(path.contains("/export/referrals-") && path.ends_with(".csv"), "{path}");
+    let bytes = std::fs::read(&path).expect("the CSV exists");
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "CP932 has no BOM");
+    let rows = text_of(&driver, "#export-result").await.unwrap_or_default();
+    assert!(rows.contains("行を出力しました"), "{rows:?}");
+    save_screenshot(&driver, "export.png").await;
+    std::fs::remove_file(&path).ok();
     sign_out(&driver).await;
 
     // kokuho1 returns the referral from the record: without a reason the core's message sits
