@@ -90,7 +90,7 @@ impl_coded!(
     crate::referral::ReferralError { crate::referral::ReferralError::Invalid },
     crate::application::ApplicationError { crate::application::ApplicationError::Invalid },
     crate::certificate::CertificateError,
-    crate::policy::PolicyError,
+    crate::policy::PolicyError { crate::policy::PolicyError::Invalid },
     crate::record::RecordError,
     crate::demo::DemoError,
     crate::reminder::ReminderError { crate::reminder::ReminderError::Invalid },

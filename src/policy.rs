@@ -94,6 +94,8 @@ pub enum PolicyError {
     AdminOnly,
     #[error("ルールの形式が正しくありません: {0}")]
     BadRule(String),
+    #[error("{0}")]
+    Invalid(crate::validate::Invalid),
     #[error("ルール「{0}」は登録されていません")]
     UnknownRule(String),
     #[error(transparent)]
@@ -109,6 +111,7 @@ impl PolicyError {
         match self {
             PolicyError::AdminOnly => "policy.admin_only",
             PolicyError::BadRule(_) => "policy.bad_rule",
+            PolicyError::Invalid(_) => "policy.invalid",
             PolicyError::UnknownRule(_) => "policy.unknown_rule",
             PolicyError::Person(e) => e.code(),
             PolicyError::Access(e) => e.code(),
@@ -126,10 +129,10 @@ pub fn shipped_rules() -> Vec<Rule> {
 
 fn validate_rule(rule: &Rule) -> Result<(), PolicyError> {
     if rule.id.trim().is_empty() {
-        return Err(PolicyError::BadRule("id が空です".into()));
+        return Err(PolicyError::BadRule("ルールIDが空です".into()));
     }
     if rule.explanation.trim().is_empty() {
-        return Err(PolicyError::BadRule("説明 (explanation) が空です".into()));
+        return Err(PolicyError::BadRule("説明が空です".into()));
     }
     if rule.effective_until.is_some_and(|u| u < rule.effective_from) {
         return Err(PolicyError::BadRule("終了日が開始日より前です".into()));
@@ -196,6 +199,70 @@ pub fn rules(conn: &Connection) -> Result<Vec<Rule>, PolicyError> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A rule as typed in the window: codes from the select boxes, dates as text (和暦 or 西暦),
+/// an empty end date for "no end".
+#[derive(ts_rs::TS, Debug, Clone, Default, Deserialize)]
+pub struct RuleInput {
+    pub id: String,
+    pub priority: i64,
+    pub scheme: String,
+    pub effective_from: String,
+    pub effective_until: String,
+    pub condition: Condition,
+    pub route: String,
+    pub r_numbers: Vec<String>,
+    pub explanation: String,
+    pub to_confirm: bool,
+    pub source: String,
+}
+
+/// Reads a typed rule, with every field's problem at once.
+pub fn parse_rule(input: &RuleInput) -> Result<Rule, PolicyError> {
+    use crate::validate;
+    let mut c = validate::Checker::new();
+    let id = input.id.trim();
+    if id.is_empty() {
+        c.fail("id", "ルールIDを入力してください");
+    }
+    let scheme = c.take("scheme", Scheme::parse(&input.scheme));
+    let route = c.take("route", RouteKind::parse(&input.route));
+    let from = c.take("effective_from", validate::date("開始日", &input.effective_from));
+    let until = match input.effective_until.trim() {
+        "" => Some(None),
+        text => c.take("effective_until", validate::date("終了日", text)).map(Some),
+    };
+    if let (Some(f), Some(Some(u))) = (from, until) {
+        if u < f {
+            c.fail("effective_until", "終了日は開始日より後の日付にしてください");
+        }
+    }
+    let r_numbers: Vec<String> = input.r_numbers.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+    if let Some(bad) = r_numbers.iter().find(|r| !(r.len() >= 2 && r.starts_with('R') && r[1..].parse::<u32>().is_ok_and(|n| (1..=15).contains(&n)))) {
+        c.fail("r_numbers", format!("R番号「{bad}」は R1～R15 のいずれかにしてください"));
+    }
+    if input.explanation.trim().is_empty() {
+        c.fail("explanation", "説明を入力してください");
+    }
+    c.finish().map_err(PolicyError::Invalid)?;
+    let (Some(scheme), Some(route), Some(effective_from), Some(effective_until)) = (scheme, route, from, until) else {
+        // `finish` passed, so the checker kept every value.
+        return Err(PolicyError::Invalid(crate::validate::Invalid(vec![])));
+    };
+    Ok(Rule {
+        id: id.to_string(),
+        priority: input.priority,
+        scheme,
+        effective_from,
+        effective_until,
+        condition: input.condition.clone(),
+        route,
+        r_numbers,
+        explanation: input.explanation.trim().to_string(),
+        to_confirm: input.to_confirm,
+        source: input.source.trim().to_string(),
+    })
 }
 
 /// Adds or replaces a rule; administrators only. The audit keeps before and after.

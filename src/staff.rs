@@ -126,14 +126,25 @@ pub struct NewStaff {
     pub role: Role,
 }
 
-fn insert_staff(tx: &Transaction<'_>, s: &NewStaff, now: &str) -> Result<i64, StaffError> {
-    let mut c = Checker::new();
-    let login = s.login.trim();
-    if login.is_empty() || login.len() > 32 || !login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
+/// Checks a login and a staff member's name into `c`; the trimmed login and the name when both
+/// pass.
+fn check_identity(c: &mut Checker, login: &str, name: &str) -> Option<(String, String)> {
+    let login = login.trim();
+    let login_ok = !login.is_empty() && login.len() <= 32 && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    if !login_ok {
         c.fail("login", "ログイン名は半角英数字 (と _ - .) の32文字以内で入力してください");
     }
-    let name = c.take("name", validate::person_name("職員氏名", &s.name));
+    let name = c.take("name", validate::person_name("職員氏名", name));
+    Some((login.to_string(), name?)).filter(|_| login_ok)
+}
+
+fn insert_staff(tx: &Transaction<'_>, s: &NewStaff, now: &str) -> Result<i64, StaffError> {
+    let mut c = Checker::new();
+    let identity = check_identity(&mut c, &s.login, &s.name);
     c.finish().map_err(StaffError::Invalid)?;
+    // `finish` passed, so the checker kept both values.
+    let (login, name) = identity.unwrap_or_default();
+    let login = login.as_str();
     let exists: Option<i64> = tx.query_row("SELECT id FROM staff WHERE login = ?1", [login], |r| r.get(0)).optional()?;
     if exists.is_some() {
         return Err(StaffError::LoginTaken(login.to_string()));
@@ -178,6 +189,45 @@ pub fn add(store: &mut Store, actor: &Actor, s: &NewStaff, now: chrono::NaiveDat
     store.write(|tx| {
         let id = insert_staff(tx, s, &crate::stamp(now))?;
         audit::record(tx, actor, now, Action::Create, "staff", Some(id), serde_json::json!({"login": s.login, "desk": s.desk, "role": s.role}))?;
+        Ok(id)
+    })
+}
+
+/// A new staff member as typed in the window: desk and role as codes, and the first password.
+#[derive(ts_rs::TS, Debug, Clone, Default, serde::Deserialize)]
+pub struct StaffInput {
+    pub login: String,
+    pub name: String,
+    pub desk: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// Adds a staff member with the first password; administrators only. Every field is checked
+/// (all errors at once) before anything is stored, and the account and its password are
+/// written in one transaction, so a refused password leaves no account behind.
+pub fn add_with_password(store: &mut Store, actor: &Actor, input: &StaffInput, now: chrono::NaiveDateTime) -> Result<i64, StaffError> {
+    if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
+        return Err(StaffError::AdminOnly);
+    }
+    let mut c = Checker::new();
+    check_identity(&mut c, &input.login, &input.name);
+    let desk = c.take("desk", Desk::parse(&input.desk));
+    let role = c.take("role", Role::parse(&input.role));
+    if let Err(StaffError::Invalid(Invalid(fields))) = validate_password(&input.password) {
+        for f in fields {
+            c.fail(f.field, f.message);
+        }
+    }
+    c.finish().map_err(StaffError::Invalid)?;
+    // `finish` passed, so the checker kept both codes.
+    let (Some(desk), Some(role)) = (desk, role) else { return Err(StaffError::Invalid(Invalid(vec![]))) };
+    let hash = hash_password(&input.password)?;
+    let new = NewStaff { login: input.login.trim().to_string(), name: input.name.clone(), desk, role };
+    store.write(|tx| {
+        let id = insert_staff(tx, &new, &crate::stamp(now))?;
+        tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
+        audit::record(tx, actor, now, Action::Create, "staff", Some(id), serde_json::json!({"login": new.login, "desk": desk, "role": role, "password": "set"}))?;
         Ok(id)
     })
 }

@@ -28,9 +28,9 @@ fn render() -> String {
         application::AppStatus, application::Document, certificate::CertificateBasis, policy::RouteKind,
         search::MatchKind, import::Encoding, leaflet::StatementMode,
         // Records and their parts.
-        validate::FieldError, staff::Actor, staff::Staff, staff::NewStaff, settings::CitySettings,
+        validate::FieldError, staff::Actor, staff::Staff, staff::NewStaff, staff::StaffInput, settings::CitySettings,
         settings::DeskContact, demo::DemoSummary, Paged<()>, person::PersonSummary, person::Person,
-        person::PersonInput, facility::Facility, policy::Condition, policy::Rule, policy::Route,
+        person::PersonInput, facility::Facility, policy::Condition, policy::Rule, policy::RuleInput, policy::Route,
         touchpoint::LeafletGiven, touchpoint::Touchpoint, touchpoint::TouchpointInput, touchpoint::Recorded,
         referral::Comment, referral::Referral, referral::ReferralInput, application::ChecklistItem,
         application::Application, application::ApplicationInput, application::Received,
@@ -39,7 +39,8 @@ fn render() -> String {
         import::Report, leaflet::StatementCheck, leaflet::Edition, Progress,
         // The shell's own.
         crate::error::CmdError, crate::commands::AppState, crate::commands::Choice, crate::commands::Codes,
-        crate::commands::PrintRequest, crate::commands::PrintedFile,
+        crate::commands::PrintRequest, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes,
+        crate::screen_commands::ExportedFile,
     );
     format!(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\

@@ -5,10 +5,10 @@
 use hairyo::application::Application;
 use hairyo::facility::{Campaign, Facility};
 use hairyo::leaflet::{Leaflet, StatementCheck, StatementMode};
-use hairyo::policy::{Condition, Rule, RouteKind};
-use hairyo::staff::{Desk, NewStaff, Role, Staff};
+use hairyo::policy::{RouteKind, Rule, RuleInput};
+use hairyo::staff::{Role, Staff, StaffInput};
 use hairyo::validate::FieldError;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::State;
 
 use crate::commands::Choice;
@@ -34,7 +34,7 @@ fn parse_code<T>(parse: fn(&str) -> Result<T, String>, field: &'static str, valu
 }
 
 /// The choices of the settings, facility and export screens, from the core's coded enums.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ScreenCodes {
     pub campaigns: Vec<Choice>,
     pub roles: Vec<Choice>,
@@ -87,36 +87,15 @@ pub fn list_staff(state: State<'_, Shell>) -> Result<Vec<Staff>, CmdError> {
     app.with_store(|s| hairyo::staff::list(s))
 }
 
-/// A new staff member as typed in 設定 › 職員, with the first password.
-#[derive(Debug, Deserialize)]
-pub struct StaffInput {
-    pub login: String,
-    pub name: String,
-    pub desk: String,
-    pub role: String,
-    pub password: String,
-}
-
-/// Adds a staff member and sets the first password. The password is checked by the core before
-/// the account is created, so a refused password leaves no account behind without one.
+/// Adds a staff member with the first password (`staff::add_with_password` checks every field
+/// before anything is stored) and answers with the new list.
 #[tauri::command(async)]
 pub fn add_staff(state: State<'_, Shell>, input: StaffInput) -> Result<Vec<Staff>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let mut errors = Vec::new();
-    let desk = parse_code(Desk::parse, "desk", &input.desk, &mut errors);
-    let role = parse_code(Role::parse, "role", &input.role, &mut errors);
-    if let Err(e) = hairyo::staff::validate_password(&input.password) {
-        errors.extend(CmdError::from(e).fields);
-    }
-    let (Some(desk), Some(role), true) = (desk, role, errors.is_empty()) else {
-        return Err(invalid("staff.invalid", errors));
-    };
-    let new = NewStaff { login: input.login.trim().to_string(), name: input.name, desk, role };
     let t = now();
     app.with_store(|s| {
-        hairyo::staff::add(s, &actor, &new, t)?;
-        hairyo::staff::set_password(s, &actor, &new.login, &input.password, t)?;
+        hairyo::staff::add_with_password(s, &actor, &input, t)?;
         hairyo::staff::list(s)
     })
 }
@@ -136,57 +115,12 @@ pub fn policy_rules(state: State<'_, Shell>) -> Result<Vec<Rule>, CmdError> {
     app.with_store(|s| hairyo::policy::rules(s.conn()))
 }
 
-/// A rule as typed in 設定 › 制度ルール: dates as text (和暦 or 西暦), codes from the selects.
-#[derive(Debug, Deserialize)]
-pub struct RuleInput {
-    pub id: String,
-    pub priority: i64,
-    pub scheme: String,
-    pub effective_from: String,
-    pub effective_until: String,
-    pub condition: Condition,
-    pub route: String,
-    pub r_numbers: Vec<String>,
-    pub explanation: String,
-    pub to_confirm: bool,
-    pub source: String,
-}
-
+/// Adds or replaces a rule typed in 設定 › 制度ルール and answers with the new list.
 #[tauri::command(async)]
 pub fn set_policy_rule(state: State<'_, Shell>, rule: RuleInput) -> Result<Vec<Rule>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let mut errors = Vec::new();
-    let scheme = parse_code(hairyo::person::Scheme::parse, "scheme", &rule.scheme, &mut errors);
-    let route = parse_code(RouteKind::parse, "route", &rule.route, &mut errors);
-    let from = hairyo::validate::date("開始日", &rule.effective_from)
-        .map_err(|message| errors.push(FieldError { field: "effective_from", message }))
-        .ok();
-    let until = match rule.effective_until.trim() {
-        "" => Some(None),
-        text => hairyo::validate::date("終了日", text)
-            .map(Some)
-            .map_err(|message| errors.push(FieldError { field: "effective_until", message }))
-            .ok(),
-    };
-    let (Some(scheme), Some(route), Some(effective_from), Some(effective_until), true) =
-        (scheme, route, from, until, errors.is_empty())
-    else {
-        return Err(invalid("policy.invalid", errors));
-    };
-    let rule = Rule {
-        id: rule.id.trim().to_string(),
-        priority: rule.priority,
-        scheme,
-        effective_from,
-        effective_until,
-        condition: rule.condition,
-        route,
-        r_numbers: rule.r_numbers.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect(),
-        explanation: rule.explanation,
-        to_confirm: rule.to_confirm,
-        source: rule.source,
-    };
+    let rule = hairyo::policy::parse_rule(&rule)?;
     let t = now();
     app.with_store(|s| {
         hairyo::policy::set_rule(s, &actor, &rule, t)?;
@@ -243,7 +177,7 @@ pub fn set_leaflet_statement(
 }
 
 /// A CSV written to the app's cache for the window to open.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct ExportedFile {
     pub path: String,
     pub rows: usize,

@@ -12,13 +12,12 @@ import type {
   AppState,
   Application,
   ApplicationInput,
-  Choice,
   CitySettings,
   Codes,
-  Condition,
   Counts,
   DemoSummary,
   DeskContact,
+  ExportedFile,
   Facility,
   FieldError,
   Home,
@@ -37,7 +36,10 @@ import type {
   Report,
   Results,
   Rule,
+  RuleInput,
+  ScreenCodes,
   Staff,
+  StaffInput,
   StatementCheck,
   TouchpointInput,
 } from "./bindings";
@@ -52,49 +54,6 @@ export type ImportReport = Report;
 
 /** ISO date, "YYYY-MM-DD" (chrono::NaiveDate). */
 export type IsoDate = string;
-
-// Types for the settings/actions screens (hand-written; see bindings)
-
-/** hairyo-desktop's ScreenCodes: the choices of 施設, 設定 and 出力, from the core's enums. */
-export interface ScreenCodes {
-  campaigns: Choice[];
-  roles: Choice[];
-  schemes: Choice[];
-  routes: Choice[];
-  statement_modes: Choice[];
-  export_kinds: Choice[];
-  encodings: Choice[];
-}
-
-/** hairyo-desktop's StaffInput: a new staff member with the first password. */
-export interface StaffInput {
-  login: string;
-  name: string;
-  desk: string;
-  role: string;
-  password: string;
-}
-
-/** hairyo-desktop's ExportedFile: a CSV written to the app's export folder. */
-export interface ExportedFile {
-  path: string;
-  rows: number;
-}
-
-/** hairyo-desktop's RuleInput: a rule as typed (dates as text, 和暦 or 西暦). */
-export interface RuleInput {
-  id: string;
-  priority: number;
-  scheme: string;
-  effective_from: string;
-  effective_until: string;
-  condition: Condition;
-  route: string;
-  r_numbers: string[];
-  explanation: string;
-  to_confirm: boolean;
-  source: string;
-}
 
 /** An error from a command: branch on `code`, show `message` (already Japanese). */
 export class ApiError extends Error {

@@ -61,6 +61,8 @@ export type Staff = { id: number, login: string, name: string, desk: Desk, desk_
 
 export type NewStaff = { login: string, name: string, desk: Desk, role: Role, };
 
+export type StaffInput = { login: string, name: string, desk: string, role: string, password: string, };
+
 export type CitySettings = { 
 /**
  * 市区町村名, e.g. 見本市.
@@ -124,6 +126,8 @@ export type Rule = { id: string, priority: number, scheme: Scheme, effective_fro
  * Shipped from a report rather than the notice itself: to be confirmed (要確認).
  */
 to_confirm: boolean, source: string, };
+
+export type RuleInput = { id: string, priority: number, scheme: string, effective_from: string, effective_until: string, condition: Condition, route: string, r_numbers: Array<string>, explanation: string, to_confirm: boolean, source: string, };
 
 export type Route = { kind: RouteKind, label: string, r_numbers: Array<string>, explanation: string, rule_id: string | null, to_confirm: boolean, on: string, };
 
@@ -266,3 +270,7 @@ export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, ch
 export type PrintRequest = { kind: string, leaflet?: string, copies?: number, person_id?: number, application_id?: number, facility_id?: number, referral_id?: number, };
 
 export type PrintedFile = { path: string, pages: number, documents: number, warnings: Array<string>, };
+
+export type ScreenCodes = { campaigns: Array<Choice>, roles: Array<Choice>, schemes: Array<Choice>, routes: Array<Choice>, statement_modes: Array<Choice>, export_kinds: Array<Choice>, encodings: Array<Choice>, };
+
+export type ExportedFile = { path: string, rows: number, };
