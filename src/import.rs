@@ -17,7 +17,7 @@ use crate::text::mynumber;
 coded_enum! {
     pub enum Encoding ("文字コード") {
         Auto = ("auto", "自動判定"),
-        Cp932 = ("cp932", "Shift_JIS (CP932)"),
+        Cp932 = ("cp932", "シフトJIS (CP932)"),
         Utf8 = ("utf-8", "UTF-8"),
     }
 }
@@ -52,7 +52,7 @@ pub const DEFAULT_LAYOUT: [Column; 14] = [
 const REQUIRED: [Column; 5] = [Column::Atena, Column::Name, Column::Kana, Column::Birth, Column::Sex];
 
 /// A saved mapping from our columns to another system's header names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub name: String,
     /// Our column → the header in the file.
@@ -70,8 +70,21 @@ pub struct Options {
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowProblem {
     pub line: usize,
+    /// The field's code (`birth_date`) …
     pub field: String,
+    /// … and its Japanese column name (生年月日), for the screen and the CLI.
+    pub label: String,
     pub message: String,
+}
+
+impl RowProblem {
+    /// `field` may be the code or the Japanese name of a column.
+    fn new(line: usize, field: &str, message: String) -> RowProblem {
+        match Column::from_code(field) {
+            Some(c) => RowProblem { line, field: c.code().to_string(), label: c.label().to_string(), message },
+            None => RowProblem { line, field: field.to_string(), label: field.to_string(), message },
+        }
+    }
 }
 
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
@@ -363,7 +376,7 @@ pub fn import_persons(
                         }
                     };
                     if let Some(first) = seen.insert(p.atena_no.clone(), row.line) {
-                        w.problems.push(RowProblem { line: row.line, field: "atena_no".into(), message: format!("宛名番号 {} は{}行目と重複しています", p.atena_no, first) });
+                        w.problems.push(RowProblem::new(row.line, "atena_no", format!("宛名番号 {} は{}行目と重複しています", p.atena_no, first)));
                         continue;
                     }
                     if !w.problems.is_empty() {
@@ -563,16 +576,16 @@ fn check_row(rec: &csv::StringRecord, line: usize, index: &HashMap<Column, usize
     for (field, value) in [("氏名", &input.name), ("フリガナ", &input.kana), ("住所", &input.address), ("世帯主", &input.householder)] {
         let pua: Vec<String> = value.chars().filter(|c| matches!(*c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFD)).map(|c| format!("U+{:04X}", c as u32)).collect();
         if !pua.is_empty() {
-            gaiji.push(RowProblem { line, field: field.into(), message: format!("{field}に外字 ({}) があります。印刷できないため、標準の文字への置き換えを検討してください", pua.join(", ")) });
+            gaiji.push(RowProblem::new(line, field, format!("{field}に外字 ({}) があります。印刷できないため、標準の文字への置き換えを検討してください", pua.join(", "))));
         }
     }
     let person = match person::validate_input(&input, today) {
-        Ok(p) if p.atena_no.is_empty() => Err(vec![RowProblem { line, field: "atena_no".into(), message: "宛名番号がありません (取込は宛名番号で照合します)".into() }]),
+        Ok(p) if p.atena_no.is_empty() => Err(vec![RowProblem::new(line, "atena_no", "宛名番号がありません (取込は宛名番号で照合します)".into())]),
         Ok(p) => {
             let keys = person::SearchKeys::of(&p);
             Ok((p, keys))
         }
-        Err(invalid) => Err(invalid.0.into_iter().map(|f| RowProblem { line, field: f.field.to_string(), message: f.message }).collect()),
+        Err(invalid) => Err(invalid.0.into_iter().map(|f| RowProblem::new(line, f.field, f.message)).collect()),
     };
     Checked { line, person, gaiji }
 }

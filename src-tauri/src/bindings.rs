@@ -26,7 +26,7 @@ fn render() -> String {
         touchpoint::TouchpointKind, touchpoint::Wish, referral::ReferralStatus, application::AppScheme,
         application::Channel, application::Applicant, application::ProxyAuthority, application::Delivery,
         application::AppStatus, application::Document, certificate::CertificateBasis, policy::RouteKind,
-        search::MatchKind, import::Encoding, leaflet::StatementMode,
+        search::MatchKind, import::Encoding, import::Column, leaflet::StatementMode,
         // Records and their parts.
         validate::FieldError, staff::Actor, staff::Staff, staff::NewStaff, staff::StaffInput, settings::CitySettings,
         settings::DeskContact, demo::DemoSummary, Paged<()>, person::PersonSummary, person::Person,
@@ -35,7 +35,7 @@ fn render() -> String {
         referral::Comment, referral::Referral, referral::ReferralInput, application::ChecklistItem,
         application::Application, application::ApplicationInput, application::Received,
         certificate::Certificate, record::PersonRecord, search::Query, search::Hit, search::Results,
-        home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem,
+        home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
         import::Report, leaflet::StatementCheck, leaflet::Edition, Progress,
         // The shell's own.
         crate::error::CmdError, crate::commands::AppState, crate::commands::Choice, crate::commands::Codes,

@@ -365,14 +365,34 @@ pub fn set_city(state: State<'_, Shell>, settings: CitySettings) -> Result<CityS
     app.with_store(|s| hairyo::settings::set_city(s, &actor, &settings, now()))
 }
 
-/// Imports persons from a CSV file's bytes (CP932 or UTF-8); `dry_run` checks every line and
-/// stores nothing.
+/// Imports persons from a CSV file's bytes in `encoding` (auto, cp932 or utf-8), with the
+/// columns of the saved `profile` or the default layout; `dry_run` checks every line and stores
+/// nothing. Progress goes over `on_progress`.
 #[tauri::command(async)]
-pub fn import_persons(state: State<'_, Shell>, bytes: Vec<u8>, dry_run: bool) -> Result<hairyo::import::Report, CmdError> {
+pub fn import_persons(
+    state: State<'_, Shell>,
+    bytes: Vec<u8>,
+    encoding: String,
+    profile: Option<String>,
+    dry_run: bool,
+    on_progress: tauri::ipc::Channel<hairyo::Progress>,
+) -> Result<hairyo::import::Report, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let opts = hairyo::import::Options { encoding: None, profile: None, dry_run };
-    app.with_store(|s| hairyo::import::import_persons(s, &actor, &bytes, &opts, now(), &mut |_, _| {}))
+    let encoding = hairyo::import::Encoding::parse(&encoding)
+        .map_err(|message| CmdError { code: "import.bad_encoding".into(), message, fields: vec![] })?;
+    let opts = hairyo::import::Options { encoding: Some(encoding), profile: profile.filter(|p| !p.is_empty()), dry_run };
+    let stage = if dry_run { "確認" } else { "取込" };
+    let mut progress = |done: usize, total: usize| drop(on_progress.send(hairyo::Progress::new(stage, done, total)));
+    app.with_store(|s| hairyo::import::import_persons(s, &actor, &bytes, &opts, now(), &mut progress))
+}
+
+/// The saved import profiles (column mappings of other systems' CSV layouts).
+#[tauri::command(async)]
+pub fn import_profiles(state: State<'_, Shell>) -> Result<Vec<hairyo::import::Profile>, CmdError> {
+    let app = state.app()?;
+    app.actor()?;
+    app.with_store(|s| hairyo::import::profiles(s.conn()))
 }
 
 #[tauri::command(async)]

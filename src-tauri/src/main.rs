@@ -40,6 +40,7 @@ fn main() {
             commands::update_person,
             commands::set_city,
             commands::import_persons,
+            commands::import_profiles,
             commands::desk_contacts,
             commands::set_desk_contact,
             screen_commands::screen_codes,

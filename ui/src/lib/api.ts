@@ -28,6 +28,7 @@ import type {
   PersonSummary,
   PrintRequest,
   PrintedFile,
+  Profile,
   Progress,
   Received,
   Recorded,
@@ -123,7 +124,17 @@ export const api = {
   addPerson: (input: PersonInput) => call<Person>("add_person", { input }),
   updatePerson: (id: number, input: PersonInput) => call<Person>("update_person", { id, input }),
   setCity: (settings: CitySettings) => call<CitySettings>("set_city", { settings }),
-  importPersons: (bytes: number[], dryRun: boolean) => call<ImportReport>("import_persons", { bytes, dryRun }),
+  /** Imports (or with `dryRun` only checks) a CSV file; progress arrives through `onProgress`. */
+  importPersons: (
+    bytes: number[],
+    options: { encoding: string; profile: string | null; dryRun: boolean },
+    onProgress?: (p: Progress) => void,
+  ) => {
+    const channel = new IpcChannel<Progress>();
+    if (onProgress) channel.onmessage = onProgress;
+    return call<ImportReport>("import_persons", { bytes, ...options, onProgress: channel });
+  },
+  importProfiles: () => call<Profile[]>("import_profiles"),
   deskContacts: () => call<DeskContact[]>("desk_contacts"),
   setDeskContact: (contact: DeskContact) => call<DeskContact>("set_desk_contact", { contact }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),

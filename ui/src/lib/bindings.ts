@@ -51,6 +51,8 @@ export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "bir
 
 export type Encoding = "auto" | "cp932" | "utf8";
 
+export type Column = "atena" | "name" | "kana" | "birth" | "sex" | "postal" | "address" | "phone" | "scheme" | "insurer" | "symbol" | "number" | "branch" | "householder";
+
 export type StatementMode = "auto" | "keep" | "omit" | "replace";
 
 export type FieldError = { field: string, message: string, };
@@ -227,7 +229,21 @@ export type WeekForecast = {
  */
 week_start: string, certificate_expiries: number, old_card_expiries: number, open_referrals: number, facility_campaigns: number, expected: number, };
 
-export type RowProblem = { line: number, field: string, message: string, };
+export type RowProblem = { line: number, 
+/**
+ * The field's code (`birth_date`) …
+ */
+field: string, 
+/**
+ * … and its Japanese column name (生年月日), for the screen and the CLI.
+ */
+label: string, message: string, };
+
+export type Profile = { name: string, 
+/**
+ * Our column → the header in the file.
+ */
+columns: { [key in Column]?: string }, };
 
 export type Report = { encoding: Encoding, rows: number, inserted: number, updated: number, unchanged: number, 
 /**
