@@ -405,8 +405,10 @@ pub fn import_persons(
                             } else {
                                 w.updated += 1;
                                 if !dry_run {
-                                    crate::search::note_rewrite(tx, *id)?;
-                                    person::write_row_keyed(tx, &merge_imported(current, p), &stamp, &keys)?;
+                                    if current.name != p.name || current.kana != p.kana {
+                                        crate::search::note_rewrite(tx, *id)?;
+                                    }
+                                    person::update_imported(tx, &current, &p, &keys, &stamp)?;
                                 }
                             }
                         }
@@ -496,24 +498,6 @@ impl ColumnState {
     fn my_number_column(&self) -> Option<usize> {
         (0..self.all_twelve_digits.len()).find(|&i| self.all_twelve_digits[i] && self.any_my_number[i])
     }
-}
-
-fn merge_imported(mut merged: Person, p: Person) -> Person {
-    merged.atena_no = p.atena_no;
-    merged.name = p.name;
-    merged.kana = p.kana;
-    merged.birth_date = p.birth_date;
-    merged.sex = p.sex;
-    merged.postal_code = p.postal_code;
-    merged.address = p.address;
-    merged.phone = p.phone;
-    merged.scheme = p.scheme;
-    merged.insurer_no = p.insurer_no;
-    merged.card_symbol = p.card_symbol;
-    merged.card_number = p.card_number;
-    merged.card_branch = p.card_branch;
-    merged.householder = p.householder;
-    merged
 }
 
 /// Parses and validates rows on the checking thread, sending them in chunks.

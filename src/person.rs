@@ -371,9 +371,7 @@ impl SearchKeys {
     }
 }
 
-/// [`write_row`] with the search keys computed beforehand (an import computes them on its
-/// checking thread).
-pub(crate) fn write_row_keyed(conn: &Connection, p: &Person, stamp: &str, keys: &SearchKeys) -> Result<i64, rusqlite::Error> {
+fn write_row_keyed(conn: &Connection, p: &Person, stamp: &str, keys: &SearchKeys) -> Result<i64, rusqlite::Error> {
     let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
     let values = params![
         atena, p.name, p.kana, keys.name, keys.kana, p.birth_date, p.sex,
@@ -382,7 +380,6 @@ pub(crate) fn write_row_keyed(conn: &Connection, p: &Person, stamp: &str, keys: 
         p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected, p.safe_postal_code, p.safe_address, p.notes,
         stamp, p.id, keys.name_chars, keys.kana_chars
     ];
-    // Cached statements: an import writes 200,000 rows through here.
     if p.id == 0 {
         conn.prepare_cached(
             "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
@@ -443,6 +440,55 @@ pub(crate) fn insert_imported(conn: &Connection, rows: &[(Person, SearchKeys)], 
             stmt.raw_bind_parameter(n, v)?;
         }
     }
+    stmt.raw_execute()?;
+    Ok(())
+}
+
+/// Writes to a stored person the fields an import carries that differ from `current`, and
+/// nothing else: an unchanged column costs no index update, and a re-import of 200,000 rows
+/// where only addresses changed touches no name index. The search keys are written when the
+/// name or reading changed; the caller keeps the search indexes in step (`search::note_rewrite`
+/// before this call).
+pub(crate) fn update_imported(conn: &Connection, current: &Person, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<(), rusqlite::Error> {
+    let mut set: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
+    let texts: [(&str, &String, &String); 11] = [
+        ("name", &current.name, &p.name),
+        ("kana", &current.kana, &p.kana),
+        ("postal_code", &current.postal_code, &p.postal_code),
+        ("address", &current.address, &p.address),
+        ("phone", &current.phone, &p.phone),
+        ("householder", &current.householder, &p.householder),
+        ("insurer_no", &current.insurer_no, &p.insurer_no),
+        ("card_symbol", &current.card_symbol, &p.card_symbol),
+        ("card_number", &current.card_number, &p.card_number),
+        ("card_branch", &current.card_branch, &p.card_branch),
+        ("atena_no", &current.atena_no, &p.atena_no),
+    ];
+    for (column, before, after) in texts {
+        if before != after {
+            set.push((column, after));
+        }
+    }
+    if current.birth_date != p.birth_date {
+        set.push(("birth_date", &p.birth_date));
+    }
+    if current.sex != p.sex {
+        set.push(("sex", &p.sex));
+    }
+    if current.scheme != p.scheme {
+        set.push(("scheme", &p.scheme));
+    }
+    if current.name != p.name || current.kana != p.kana {
+        set.extend([("name_norm", &keys.name as &dyn rusqlite::ToSql), ("kana_norm", &keys.kana), ("name_chars", &keys.name_chars), ("kana_chars", &keys.kana_chars)]);
+    }
+    set.push(("updated_at", &stamp));
+    let assignments: Vec<String> = set.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
+    let sql = format!("UPDATE person SET {} WHERE id = ?{}", assignments.join(", "), set.len() + 1);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    for (i, (_, value)) in set.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, value)?;
+    }
+    stmt.raw_bind_parameter(set.len() + 1, current.id)?;
     stmt.raw_execute()?;
     Ok(())
 }

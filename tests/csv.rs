@@ -267,3 +267,34 @@ fn a_long_cp932_file_of_half_width_kana_decodes_across_every_piece() {
     let last: (String, String) = w.store.conn().query_row("SELECT kana, address FROM person WHERE atena_no = '700002999'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!(last, ("タカハシ\u{3000}ハナゴパーティータカハシタカハシ".to_string(), "見本市中央町2999丁目".to_string()));
 }
+
+#[test]
+fn an_update_writes_every_changed_column_and_keeps_the_rest() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        i.atena_no = "500000009".into();
+        i.mynumber_card = "card".into();
+        i.registration = "registered".into();
+        i.notes = "窓口メモ".into();
+    });
+    // Every column of the default layout differs from what is stored.
+    let insurer = hairyo::validate::insurer_number_with_check("3900001");
+    let csv = format!("{HEADER}\n500000009,見本川 花江,ミホンガワ ハナエ,S26.7.16,男,100-0002,見本市新町9-9,03-0000-0009,後期,{insurer},見02,5555,2,見本川 一郎\n");
+    let r = run(&mut w, csv.as_bytes(), &Options::default());
+    assert_eq!((r.updated, r.problems.len()), (1, 0), "{:?}", r.problems);
+    let after = hairyo::record::show(&mut w.store, &w.admin.clone(), p.id, at("2026-11-25")).unwrap().person;
+    let got: Vec<String> = [
+        after.name.as_str(), after.kana.as_str(), &after.birth_date.to_string(), after.sex.code(), after.postal_code.as_str(),
+        after.address.as_str(), after.phone.as_str(), after.scheme.code(), after.insurer_no.as_str(), after.card_symbol.as_str(),
+        after.card_number.as_str(), after.card_branch.as_str(), after.householder.as_str(),
+    ]
+    .map(String::from)
+    .to_vec();
+    assert_eq!(
+        got,
+        ["見本川\u{3000}花江", "ミホンガワ\u{3000}ハナエ", "1951-07-16", "male", "100-0002", "見本市新町9-9", "03-0000-0009", "kouki", insurer.as_str(), "見02", "5555", "02", "見本川 一郎"]
+    );
+    assert_eq!((after.mynumber_card.code(), after.notes.as_str()), ("card", "窓口メモ"), "what the file does not carry is kept");
+    let found = hairyo::search::search(w.store.conn(), "みほんがわ", hairyo::Page::default(), common::date("2026-11-25")).unwrap();
+    assert_eq!(found.hits.items.first().map(|h| h.person.id), Some(p.id), "the new reading is searchable");
+}
