@@ -7,7 +7,6 @@ use std::process::Command;
 
 use common::{at, World};
 use hairyo::audit;
-use hairyo::codes::Coded;
 use hairyo::staff::{self, Desk, NewStaff, Role};
 
 #[test]
