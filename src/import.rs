@@ -49,7 +49,7 @@ pub const DEFAULT_LAYOUT: [Column; 14] = [
 ];
 
 /// Columns every file must have.
-const REQUIRED: [Column; 5] = [Column::Atena, Column::Name, Column::Kana, Column::Birth, Column::Sex];
+pub const REQUIRED: [Column; 5] = [Column::Atena, Column::Name, Column::Kana, Column::Birth, Column::Sex];
 
 /// A saved mapping from our columns to another system's header names.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,6 +234,16 @@ pub fn save_profile(store: &mut Store, actor: &Actor, profile: &Profile, now: Na
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     if profile.name.trim().is_empty() || profile.columns.values().any(|h| h.trim().is_empty()) {
         return Err(ImportError::BadProfile("名前と各列の見出しを入力してください".into()));
+    }
+    // A profile that cannot map the columns every import needs would only fail later, file by file.
+    let missing: Vec<&str> = REQUIRED.iter().filter(|c| !profile.columns.contains_key(c)).map(|c| c.label()).collect();
+    if !missing.is_empty() {
+        return Err(ImportError::BadProfile(format!("必ず取り込む列の見出しを入力してください: {}", missing.join("、"))));
+    }
+    let mut headers: Vec<&str> = profile.columns.values().map(|h| h.trim()).collect();
+    headers.sort_unstable();
+    if let Some(w) = headers.windows(2).find(|w| w[0] == w[1]) {
+        return Err(ImportError::BadProfile(format!("見出し「{}」が二つの列に割り当てられています", w[0])));
     }
     let json = serde_json::to_string(profile).map_err(|e| ImportError::BadProfile(e.to_string()))?;
     store.write(|tx| {

@@ -116,6 +116,19 @@ fn a_saved_profile_maps_another_layout() {
     assert_eq!((r.inserted, r.problems.len()), (1, 0), "{:?}", r.problems);
     let err = import::import_persons(&mut w.store, &admin, csv.as_bytes(), &Options::default(), at("2026-11-25"), &mut |_, _| {}).unwrap_err();
     assert_eq!(err.code(), "import.missing_columns");
+    assert_eq!(import::profiles(w.store.conn()).unwrap().iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["基幹系"]);
+
+    // A profile without a required column, or with one header for two columns, is refused.
+    for (columns, says) in [
+        (vec![(Column::Atena, "住民コード"), (Column::Name, "漢字氏名")], "フリガナ"),
+        (vec![(Column::Atena, "A"), (Column::Name, "B"), (Column::Kana, "C"), (Column::Birth, "D"), (Column::Sex, "C")], "「C」"),
+    ] {
+        let columns = columns.into_iter().map(|(c, h)| (c, h.to_string())).collect();
+        let err = import::save_profile(&mut w.store, &admin, &Profile { name: "不完全".into(), columns }, at("2026-11-25")).unwrap_err();
+        assert_eq!(err.code(), "import.bad_profile");
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    assert_eq!(import::profiles(w.store.conn()).unwrap().len(), 1, "nothing saved");
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn render() -> String {
         import::Report, leaflet::StatementCheck, leaflet::Edition, Progress,
         // The shell's own.
         crate::error::CmdError, crate::commands::AppState, crate::commands::Choice, crate::commands::Codes,
-        crate::commands::PrintRequest, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes,
+        crate::commands::PrintRequest, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes, crate::screen_commands::ImportColumn,
         crate::screen_commands::ExportedFile,
     );
     format!(

@@ -387,6 +387,19 @@ pub fn import_persons(
     app.with_store(|s| hairyo::import::import_persons(s, &actor, &bytes, &opts, now(), &mut progress))
 }
 
+/// Saves a column mapping of another system's CSV layout (administrators) and answers with
+/// every saved profile.
+#[tauri::command(async)]
+pub fn save_import_profile(state: State<'_, Shell>, profile: hairyo::import::Profile) -> Result<Vec<hairyo::import::Profile>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let t = now();
+    app.with_store(|s| {
+        hairyo::import::save_profile(s, &actor, &profile, t)?;
+        hairyo::import::profiles(s.conn())
+    })
+}
+
 /// The saved import profiles (column mappings of other systems' CSV layouts).
 #[tauri::command(async)]
 pub fn import_profiles(state: State<'_, Shell>) -> Result<Vec<hairyo::import::Profile>, CmdError> {

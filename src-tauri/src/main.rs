@@ -41,6 +41,7 @@ fn main() {
             commands::set_city,
             commands::import_persons,
             commands::import_profiles,
+            commands::save_import_profile,
             commands::desk_contacts,
             commands::set_desk_contact,
             screen_commands::screen_codes,

@@ -43,6 +43,17 @@ pub struct ScreenCodes {
     pub statement_modes: Vec<Choice>,
     pub export_kinds: Vec<Choice>,
     pub encodings: Vec<Choice>,
+    /// The import's columns in the default order, for the profile editor.
+    pub import_columns: Vec<ImportColumn>,
+}
+
+/// A column of the person import: the key of a profile's mapping, its Japanese name (also the
+/// default header) and whether every file must have it.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct ImportColumn {
+    pub column: hairyo::import::Column,
+    pub label: &'static str,
+    pub required: bool,
 }
 
 #[tauri::command(async)]
@@ -55,6 +66,10 @@ pub fn screen_codes() -> ScreenCodes {
         statement_modes: choices!(StatementMode),
         export_kinds: choices!(hairyo::export::ExportKind),
         encodings: choices!(hairyo::import::Encoding),
+        import_columns: hairyo::import::DEFAULT_LAYOUT
+            .iter()
+            .map(|c| ImportColumn { column: *c, label: c.label(), required: hairyo::import::REQUIRED.contains(c) })
+            .collect(),
     }
 }
 

@@ -401,6 +401,21 @@ async fn scenario(driver: WebDriver) {
     let done = wait_until("the import", || async { text_of(&driver, "#csv-report").await.filter(|t| t.contains("取り込みました")) }).await;
     assert!(done.contains("新規1"), "one person imported: {done:?}");
     save_screenshot(&driver, "settings.png").await;
+
+    // Another system's layout: the administrator maps its headers once, under a name, and its
+    // files are then read with that profile.
+    click(&driver, "#profile-editor summary").await;
+    type_into(&driver, "#profile-name", "基幹系").await;
+    for (column, header) in [("atena", "住民コード"), ("name", "漢字氏名"), ("kana", "カナ氏名"), ("birth", "生年月日(和暦)"), ("sex", "性別コード")] {
+        type_into(&driver, &format!("#profile-{column}"), header).await;
+    }
+    click(&driver, "#profile-save").await;
+    wait_until("the profile saved", || async { text_of(&driver, "#profile-result").await.filter(|t| t.contains("基幹系")) }).await;
+    let other = dir.join("other.csv");
+    std::fs::write(&other, "住民コード,カナ氏名,漢字氏名,性別コード,生年月日(和暦)\n800000003,トリコミ　サブロウ,取込　三郎,1,3300101\n").expect("write csv");
+    driver.find(By::Id("csv-file")).await.expect("file input").send_keys(other.display().to_string()).await.expect("choose the other layout");
+    let other_report = wait_until("the other layout's dry run", || async { text_of(&driver, "#csv-report").await.filter(|t| t.contains("other.csv")) }).await;
+    assert!(other_report.contains("新規1") && !other_report.contains("行目"), "read with the saved profile: {other_report:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

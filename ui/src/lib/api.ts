@@ -135,6 +135,7 @@ export const api = {
     return call<ImportReport>("import_persons", { bytes, ...options, onProgress: channel });
   },
   importProfiles: () => call<Profile[]>("import_profiles"),
+  saveImportProfile: (profile: Profile) => call<Profile[]>("save_import_profile", { profile }),
   deskContacts: () => call<DeskContact[]>("desk_contacts"),
   setDeskContact: (contact: DeskContact) => call<DeskContact>("set_desk_contact", { contact }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),

@@ -287,6 +287,12 @@ export type PrintRequest = { kind: string, leaflet?: string, copies?: number, pe
 
 export type PrintedFile = { path: string, pages: number, documents: number, warnings: Array<string>, };
 
-export type ScreenCodes = { campaigns: Array<Choice>, roles: Array<Choice>, schemes: Array<Choice>, routes: Array<Choice>, statement_modes: Array<Choice>, export_kinds: Array<Choice>, encodings: Array<Choice>, };
+export type ScreenCodes = { campaigns: Array<Choice>, roles: Array<Choice>, schemes: Array<Choice>, routes: Array<Choice>, statement_modes: Array<Choice>, export_kinds: Array<Choice>, encodings: Array<Choice>, 
+/**
+ * The import's columns in the default order, for the profile editor.
+ */
+import_columns: Array<ImportColumn>, };
+
+export type ImportColumn = { column: Column, label: string, required: boolean, };
 
 export type ExportedFile = { path: string, rows: number, };
