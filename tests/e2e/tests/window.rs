@@ -407,7 +407,7 @@ async fn scenario(driver: WebDriver) {
     click(&driver, "#profile-editor summary").await;
     type_into(&driver, "#profile-name", "基幹系").await;
     for (column, header) in [("atena", "住民コード"), ("name", "漢字氏名"), ("kana", "カナ氏名"), ("birth", "生年月日(和暦)"), ("sex", "性別コード")] {
-        type_into(&driver, &format!("#profile-{column}"), header).await;
+        type_into(&driver, &format!("#profile-column-{column}"), header).await;
     }
     click(&driver, "#profile-save").await;
     wait_until("the profile saved", || async { text_of(&driver, "#profile-result").await.filter(|t| t.contains("基幹系")) }).await;
