@@ -416,6 +416,7 @@ async fn scenario(driver: WebDriver) {
     driver.find(By::Id("csv-file")).await.expect("file input").send_keys(other.display().to_string()).await.expect("choose the other layout");
     let other_report = wait_until("the other layout's dry run", || async { text_of(&driver, "#csv-report").await.filter(|t| t.contains("other.csv")) }).await;
     assert!(other_report.contains("新規1") && !other_report.contains("行目"), "read with the saved profile: {other_report:?}");
+    save_screenshot(&driver, "settings-import-profile.png").await;
     std::fs::remove_dir_all(&dir).ok();
 }
 
