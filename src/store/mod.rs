@@ -23,6 +23,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0007_home_speed.sql"),
     include_str!("migrations/0008_bulk_index.sql"),
     include_str!("migrations/0009_import_speed.sql"),
+    include_str!("migrations/0010_home_covering.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
