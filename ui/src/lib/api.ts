@@ -165,3 +165,8 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return `予期しないエラーが発生しました: ${e.message}`;
   return "予期しないエラーが発生しました";
 }
+
+/** The per-field messages of an error, keyed by field, for showing each next to its input. */
+export function fieldErrors(e: unknown): Record<string, string> {
+  return e instanceof ApiError ? Object.fromEntries(e.fields.map((f) => [f.field, f.message])) : {};
+}
