@@ -174,6 +174,15 @@ fn statement_text(b: &Block) -> String {
     if b.text.is_empty() { format!("{} {}", b.q, b.a) } else { b.text.clone() }
 }
 
+/// Every dated statement of 別添1, 2 and 3, checked against the print date `on`.
+pub fn check_all_statements(conn: &Connection, on: NaiveDate) -> Result<Vec<StatementCheck>, LeafletError> {
+    let mut all = Vec::new();
+    for leaflet in Leaflet::ALL {
+        all.extend(check_statements(conn, *leaflet, on)?);
+    }
+    Ok(all)
+}
+
 /// Every statement with an id in `leaflet`, checked against the print date `on`.
 pub fn check_statements(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<Vec<StatementCheck>, rusqlite::Error> {
     let mut out = Vec::new();

@@ -293,7 +293,6 @@ pub fn print(
     request: PrintRequest,
     on_progress: tauri::ipc::Channel<hairyo::Progress>,
 ) -> Result<PrintedFile, CmdError> {
-    use tauri::Manager;
     let app = state.app()?;
     let actor = app.actor()?;
     let t = now();
@@ -317,20 +316,24 @@ pub fn print(
             app.with_store(|s| hairyo::print::referral_sheet(s, &actor, referral, t))?
         }
     };
-    let io = |e: std::io::Error| CmdError {
-        code: "print.write".into(),
-        message: format!("印刷用のファイルを書き込めません: {e}"),
+    let path = write_to_cache(&app_handle, "print", &format!("{}-{}.pdf", request.kind, t.format("%Y%m%d-%H%M%S%.3f")), &printed.bytes)?;
+    Ok(PrintedFile { path, pages: printed.pages, documents: printed.documents, warnings: printed.warnings })
+}
+
+/// Writes a file the window will open into `$APPCACHE/<folder>/`, the folders the opener
+/// capability allows (`print`, `export`); returns its path.
+pub(crate) fn write_to_cache(app_handle: &tauri::AppHandle, folder: &str, name: &str, bytes: &[u8]) -> Result<String, CmdError> {
+    use tauri::Manager;
+    let io = |e: &dyn std::fmt::Display| CmdError {
+        code: "file.write".into(),
+        message: format!("ファイルを書き込めません ({folder}/{name}): {e}"),
         fields: vec![],
     };
-    let dir = app_handle
-        .path()
-        .app_cache_dir()
-        .map_err(|e| io(std::io::Error::other(e.to_string())))?
-        .join("print");
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let path = dir.join(format!("{}-{}.pdf", request.kind, t.format("%Y%m%d-%H%M%S%.3f")));
-    std::fs::write(&path, &printed.bytes).map_err(io)?;
-    Ok(PrintedFile { path: path.display().to_string(), pages: printed.pages, documents: printed.documents, warnings: printed.warnings })
+    let dir = app_handle.path().app_cache_dir().map_err(|e| io(&e))?.join(folder);
+    std::fs::create_dir_all(&dir).map_err(|e| io(&e))?;
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| io(&e))?;
+    Ok(path.display().to_string())
 }
 
 #[tauri::command(async)]

@@ -4,7 +4,7 @@
 
 use hairyo::application::Application;
 use hairyo::facility::{Campaign, Facility};
-use hairyo::leaflet::{Leaflet, StatementCheck, StatementMode};
+use hairyo::leaflet::{StatementCheck, StatementMode};
 use hairyo::policy::{RouteKind, Rule, RuleInput};
 use hairyo::staff::{Role, Staff, StaffInput};
 use hairyo::validate::FieldError;
@@ -78,10 +78,11 @@ pub fn screen_codes() -> ScreenCodes {
 pub fn close_application(state: State<'_, Shell>, id: i64, step: String, reason: String) -> Result<Application, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    app.with_store(|s| match step.as_str() {
-        "reject" => hairyo::application::reject(s, &actor, id, &reason, now()),
-        _ => hairyo::application::withdraw(s, &actor, id, &reason, now()),
-    })
+    match step.as_str() {
+        "reject" => app.with_store(|s| hairyo::application::reject(s, &actor, id, &reason, now())),
+        "withdraw" => app.with_store(|s| hairyo::application::withdraw(s, &actor, id, &reason, now())),
+        other => Err(CmdError { code: "application.unknown_step".into(), message: format!("申請の操作「{other}」はありません"), fields: vec![] }),
+    }
 }
 
 #[tauri::command(async)]
@@ -159,15 +160,7 @@ pub fn remove_policy_rule(state: State<'_, Shell>, id: String) -> Result<Vec<Rul
 pub fn leaflet_statements(state: State<'_, Shell>) -> Result<Vec<StatementCheck>, CmdError> {
     let app = state.app()?;
     app.actor()?;
-    app.with_store(|s| all_statements(s, now().date()))
-}
-
-fn all_statements(store: &hairyo::store::Store, today: chrono::NaiveDate) -> Result<Vec<StatementCheck>, hairyo::leaflet::LeafletError> {
-    let mut all = Vec::new();
-    for leaflet in Leaflet::ALL {
-        all.extend(hairyo::leaflet::check_statements(store.conn(), *leaflet, today)?);
-    }
-    Ok(all)
+    app.with_store(|s| hairyo::leaflet::check_all_statements(s.conn(), now().date()))
 }
 
 /// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace).
@@ -187,7 +180,7 @@ pub fn set_leaflet_statement(
     let t = now();
     app.with_store(|s| {
         hairyo::leaflet::set_statement(s, &actor, &id, mode, &text, t)?;
-        all_statements(s, t.date())
+        hairyo::leaflet::check_all_statements(s.conn(), t.date())
     })
 }
 
@@ -202,7 +195,6 @@ pub struct ExportedFile {
 /// `$APPCACHE/export/<kind>-<date>.csv`, the one folder the opener may open exports from.
 #[tauri::command(async)]
 pub fn export_csv(app_handle: tauri::AppHandle, state: State<'_, Shell>, kind: String, encoding: String) -> Result<ExportedFile, CmdError> {
-    use tauri::Manager;
     let app = state.app()?;
     let actor = app.actor()?;
     let mut errors = Vec::new();
@@ -213,14 +205,6 @@ pub fn export_csv(app_handle: tauri::AppHandle, state: State<'_, Shell>, kind: S
     };
     let t = now();
     let (bytes, rows) = app.with_store(|s| hairyo::export::export(s, &actor, kind, encoding, t))?;
-    let io = |e: std::io::Error| CmdError {
-        code: "export.write".into(),
-        message: format!("出力ファイルを書き込めません: {e}"),
-        fields: vec![],
-    };
-    let dir = app_handle.path().app_cache_dir().map_err(|e| io(std::io::Error::other(e.to_string())))?.join("export");
-    std::fs::create_dir_all(&dir).map_err(io)?;
-    let path = dir.join(format!("{}-{}.csv", kind.code(), t.format("%Y%m%d-%H%M%S")));
-    std::fs::write(&path, &bytes).map_err(io)?;
-    Ok(ExportedFile { path: path.display().to_string(), rows })
+    let path = crate::commands::write_to_cache(&app_handle, "export", &format!("{}-{}.csv", kind.code(), t.format("%Y%m%d-%H%M%S")), &bytes)?;
+    Ok(ExportedFile { path, rows })
 }

@@ -332,10 +332,7 @@ pub fn run(cli: &Cli) -> Result {
         Command::Leaflet(LeafletCmd::Statements { on }) => {
             let (store, _) = open_initialised(cli)?;
             let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
-            let mut all = Vec::new();
-            for l in leaflet::Leaflet::ALL {
-                all.extend(leaflet::check_statements(store.conn(), *l, on).map_err(|e| CliError::new("leaflet.db", e.to_string()))?);
-            }
+            let all = leaflet::check_all_statements(store.conn(), on).map_err(|e| CliError::new("leaflet.db", e.to_string()))?;
             emit(json, &all, |all| {
                 all.iter()
                     .map(|c| format!(
