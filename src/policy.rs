@@ -127,6 +127,11 @@ pub fn shipped_rules() -> Vec<Rule> {
     serde_json::from_str(SHIPPED_RULES).expect("assets/policy/rules.json is valid (tested)")
 }
 
+/// R1 to R15, the requirement numbers of the brief.
+fn is_r_number(r: &str) -> bool {
+    r.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| (1..=15).contains(&n))
+}
+
 fn validate_rule(rule: &Rule) -> Result<(), PolicyError> {
     if rule.id.trim().is_empty() {
         return Err(PolicyError::BadRule("ルールIDが空です".into()));
@@ -137,9 +142,7 @@ fn validate_rule(rule: &Rule) -> Result<(), PolicyError> {
     if rule.effective_until.is_some_and(|u| u < rule.effective_from) {
         return Err(PolicyError::BadRule("終了日が開始日より前です".into()));
     }
-    if let Some(bad) = rule.r_numbers.iter().find(|r| {
-        !(r.len() >= 2 && r.starts_with('R') && r[1..].parse::<u32>().is_ok_and(|n| (1..=15).contains(&n)))
-    }) {
+    if let Some(bad) = rule.r_numbers.iter().find(|r| !is_r_number(r)) {
         return Err(PolicyError::BadRule(format!("R番号「{bad}」は R1～R15 のいずれかにしてください")));
     }
     Ok(())
@@ -239,7 +242,7 @@ pub fn parse_rule(input: &RuleInput) -> Result<Rule, PolicyError> {
         }
     }
     let r_numbers: Vec<String> = input.r_numbers.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
-    if let Some(bad) = r_numbers.iter().find(|r| !(r.len() >= 2 && r.starts_with('R') && r[1..].parse::<u32>().is_ok_and(|n| (1..=15).contains(&n)))) {
+    if let Some(bad) = r_numbers.iter().find(|r| !is_r_number(r)) {
         c.fail("r_numbers", format!("R番号「{bad}」は R1～R15 のいずれかにしてください"));
     }
     if input.explanation.trim().is_empty() {
