@@ -454,15 +454,16 @@ pub fn reject(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chro
     })
 }
 
-/// Records that the applicant withdrew (取下げ).
+/// Records that the applicant withdrew (取下げ), with the reason or the applicant's words, so
+/// the record says why no certificate followed.
 pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
-    let reason = validate::text("取下げの理由", reason, 500, false).map_err(|m| invalid("reason", m))?;
     store.write(|tx| {
         let a = load(tx, id)?;
         if !matches!(a.status, AppStatus::Received | AppStatus::Reviewing | AppStatus::Decided | AppStatus::AtRenewal) {
             return Err(ApplicationError::Transition { from: a.status.label(), action: "取下げ" });
         }
+        let reason = validate::text("取下げの理由", reason, 500, true).map_err(|m| invalid("reason", m))?;
         set_status(tx, actor, &a, AppStatus::Withdrawn, now, &reason)?;
         load(tx, id)
     })

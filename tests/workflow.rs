@@ -108,6 +108,9 @@ fn incomplete_checklist_needs_a_supervisor_with_a_reason() {
     let a = application::receive(&mut w.store, &clerk, &input, now).unwrap().application;
     application::check_document(&mut w.store, &clerk, a.id, Document::ProxyId, true, now).unwrap();
     assert_eq!(code(application::check_document(&mut w.store, &clerk, a.id, Document::RegistryCertificate, true, now)), "application.not_on_checklist");
+    // A withdrawal says why; without a reason nothing changes.
+    assert_eq!(code(application::withdraw(&mut w.store, &clerk, a.id, "  ", now)), "application.invalid");
+    assert_eq!(application::load(w.store.conn(), a.id).unwrap().status, AppStatus::Received);
     // Issuing before the decision is an illegal transition.
     assert_eq!(code(application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now)), "application.bad_transition");
     assert_eq!(code(application::decide(&mut w.store, &clerk, a.id, None, now)), "application.checklist_incomplete");

@@ -447,7 +447,7 @@ pub enum ApplicationCmd {
     },
     Withdraw {
         id: i64,
-        #[arg(long, default_value = "")]
+        #[arg(long)]
         reason: String,
     },
     Issue {
