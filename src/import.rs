@@ -104,13 +104,13 @@ pub struct Report {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("ファイルの文字コードを読み取れません ({0})。--encoding cp932 または utf-8 を指定してください")]
+    #[error("ファイルの文字コードを読み取れません ({0})。文字コード (CP932 または UTF-8) を指定して取り込み直してください (画面では「文字コード」、コマンドでは --encoding)")]
     Decode(&'static str),
     #[error("CSV の形式が正しくありません ({line}行目): {message}")]
     Csv { line: usize, message: String },
     #[error("ファイルが空です (見出し行がありません)")]
     Empty,
-    #[error("必要な列がありません: {0}。見出し行を確認するか、--profile で列の対応を指定してください")]
+    #[error("必要な列がありません: {0}。見出し行を確認するか、列の対応 (取込設定) を選んでください (画面では「列の並び」、コマンドでは --profile)")]
     MissingColumns(String),
     #[error("列「{0}」は個人番号 (マイナンバー) と思われる12桁の番号です。Hairyo は個人番号を保存しません。この列を削除してから取り込んでください")]
     MyNumberColumn(String),
