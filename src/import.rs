@@ -275,15 +275,6 @@ fn scheme_code(v: &str) -> String {
     }
 }
 
-/// The fields the import owns; everything else about a person (card, reasons, facility …) is
-/// kept as it is on update.
-fn same_imported_fields(a: &Person, b: &Person) -> bool {
-    a.atena_no == b.atena_no && a.name == b.name && a.kana == b.kana && a.birth_date == b.birth_date && a.sex == b.sex
-        && a.postal_code == b.postal_code && a.address == b.address && a.phone == b.phone && a.scheme == b.scheme
-        && a.insurer_no == b.insurer_no && a.card_symbol == b.card_symbol && a.card_number == b.card_number
-        && a.card_branch == b.card_branch && a.householder == b.householder
-}
-
 /// Imports persons from CSV bytes. With problems in any row, or in a dry run, nothing is
 /// stored; the report lists every problem by line. `progress(done, total)` is called as rows
 /// are checked and written.
@@ -410,15 +401,18 @@ pub fn import_persons(
                                 Err(person::PersonError::Db(e)) => return Err(ImportError::Db(e)),
                                 Err(e) => return Err(ImportError::Csv { line: row.line, message: e.to_string() }),
                             };
-                            if same_imported_fields(&current, &p) {
+                            // The import owns only the columns of its layout; everything else
+                            // about a person (card, reasons, facility …) is kept.
+                            let changes = person::imported_changes(&current, &p, &keys);
+                            if changes.is_empty() {
                                 w.unchanged += 1;
                             } else {
                                 w.updated += 1;
                                 if !dry_run {
-                                    if current.name != p.name || current.kana != p.kana {
+                                    if person::names_changed(&current, &p) {
                                         crate::search::note_rewrite(tx, *id)?;
                                     }
-                                    person::update_imported(tx, &current, &p, &keys, &stamp)?;
+                                    person::update_imported(tx, *id, &changes, &stamp)?;
                                 }
                             }
                         }

@@ -444,14 +444,13 @@ pub(crate) fn insert_imported(conn: &Connection, rows: &[(Person, SearchKeys)], 
     Ok(())
 }
 
-/// Writes to a stored person the fields an import carries that differ from `current`, and
-/// nothing else: an unchanged column costs no index update, and a re-import of 200,000 rows
-/// where only addresses changed touches no name index. The search keys are written when the
-/// name or reading changed; the caller keeps the search indexes in step (`search::note_rewrite`
-/// before this call).
-pub(crate) fn update_imported(conn: &Connection, current: &Person, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<(), rusqlite::Error> {
-    let mut set: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
-    let texts: [(&str, &String, &String); 11] = [
+/// The columns an import carries whose values in `p` differ from the stored `current`, with
+/// the new values; with a changed name or reading, the search keys too. Empty when the file
+/// changes nothing about this person.
+pub(crate) fn imported_changes<'a>(current: &'a Person, p: &'a Person, keys: &'a SearchKeys) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
+    let mut set: Vec<(&'static str, &'a dyn rusqlite::ToSql)> = Vec::new();
+    let texts: [(&'static str, &String, &'a String); 11] = [
+        ("atena_no", &current.atena_no, &p.atena_no),
         ("name", &current.name, &p.name),
         ("kana", &current.kana, &p.kana),
         ("postal_code", &current.postal_code, &p.postal_code),
@@ -462,7 +461,6 @@ pub(crate) fn update_imported(conn: &Connection, current: &Person, p: &Person, k
         ("card_symbol", &current.card_symbol, &p.card_symbol),
         ("card_number", &current.card_number, &p.card_number),
         ("card_branch", &current.card_branch, &p.card_branch),
-        ("atena_no", &current.atena_no, &p.atena_no),
     ];
     for (column, before, after) in texts {
         if before != after {
@@ -478,17 +476,31 @@ pub(crate) fn update_imported(conn: &Connection, current: &Person, p: &Person, k
     if current.scheme != p.scheme {
         set.push(("scheme", &p.scheme));
     }
-    if current.name != p.name || current.kana != p.kana {
+    if names_changed(current, p) {
         set.extend([("name_norm", &keys.name as &dyn rusqlite::ToSql), ("kana_norm", &keys.kana), ("name_chars", &keys.name_chars), ("kana_chars", &keys.kana_chars)]);
     }
-    set.push(("updated_at", &stamp));
-    let assignments: Vec<String> = set.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
-    let sql = format!("UPDATE person SET {} WHERE id = ?{}", assignments.join(", "), set.len() + 1);
+    set
+}
+
+/// Whether the name or reading (and so the search keys) changed.
+pub(crate) fn names_changed(current: &Person, p: &Person) -> bool {
+    current.name != p.name || current.kana != p.kana
+}
+
+/// Writes `changes` (from [`imported_changes`]) to person `id`, and nothing else: an unchanged
+/// column costs no index update, and a re-import of 200,000 rows where only addresses changed
+/// touches no name index. With changed names the caller keeps the search indexes in step
+/// (`search::note_rewrite` before this call).
+pub(crate) fn update_imported(conn: &Connection, id: i64, changes: &[(&str, &dyn rusqlite::ToSql)], stamp: &str) -> Result<(), rusqlite::Error> {
+    let assignments: Vec<String> = changes.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
+    let n = changes.len();
+    let sql = format!("UPDATE person SET {}, updated_at = ?{} WHERE id = ?{}", assignments.join(", "), n + 1, n + 2);
     let mut stmt = conn.prepare_cached(&sql)?;
-    for (i, (_, value)) in set.iter().enumerate() {
+    for (i, (_, value)) in changes.iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, value)?;
     }
-    stmt.raw_bind_parameter(set.len() + 1, current.id)?;
+    stmt.raw_bind_parameter(n + 1, stamp)?;
+    stmt.raw_bind_parameter(n + 2, id)?;
     stmt.raw_execute()?;
     Ok(())
 }
