@@ -350,12 +350,6 @@ fn check_refs(conn: &Connection, p: &Person, self_id: Option<i64>) -> Result<(),
     Ok(())
 }
 
-/// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit. A new row
-/// must then be indexed with `search::index_new_persons` in the same transaction.
-pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
-    write_row_keyed(conn, p, stamp, &SearchKeys::of(p))
-}
-
 /// The search columns of a person, computed from its name and reading.
 pub(crate) struct SearchKeys {
     name: String,
@@ -371,7 +365,10 @@ impl SearchKeys {
     }
 }
 
-fn write_row_keyed(conn: &Connection, p: &Person, stamp: &str, keys: &SearchKeys) -> Result<i64, rusqlite::Error> {
+/// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit. A new row
+/// must then be indexed with `search::index_new_persons` in the same transaction.
+pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
+    let keys = SearchKeys::of(p);
     let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
     let values = params![
         atena, p.name, p.kana, keys.name, keys.kana, p.birth_date, p.sex,
