@@ -49,7 +49,7 @@ impl ExportError {
 }
 
 /// What a 支援措置 address is replaced with for staff who may not see it.
-pub const MASKED_ADDRESS: &str = "(支援措置のため非表示)";
+use crate::person::MASKED_ADDRESS;
 
 fn query_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Vec<String>>, rusqlite::Error> {
     let mut stmt = conn.prepare(sql)?;

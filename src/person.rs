@@ -74,6 +74,9 @@ coded_enum! {
     }
 }
 
+/// Shown instead of a 支援措置 address to a desk that may not see it.
+pub const MASKED_ADDRESS: &str = "(支援措置のため非表示)";
+
 /// A person's record as typed by a clerk: text as entered, checked by [`validate_input`].
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -170,6 +173,8 @@ pub enum PersonError {
     UnknownFacility(i64),
     #[error("{0}")]
     Invalid(Invalid),
+    #[error("支援措置の対象者の住所・送付先と支援措置の有無は、住所を見る権限のある窓口 (国保・後期) だけが変更できます。変更は国保・後期の窓口に依頼してください")]
+    AddressHidden,
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -183,6 +188,7 @@ impl PersonError {
             PersonError::AtenaTaken(..) => "person.atena_taken",
             PersonError::UnknownFacility(_) => "person.unknown_facility",
             PersonError::Invalid(_) => "person.invalid",
+            PersonError::AddressHidden => "person.address_hidden",
             PersonError::Access(e) => e.code(),
             PersonError::Db(_) => "person.db",
         }
@@ -246,6 +252,12 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
     let safe_address = c.take("safe_address", validate::text("送付先住所", &input.safe_address, 80, false));
     if input.protected && safe_address.as_deref().is_some_and(str::is_empty) {
         c.fail("safe_address", "支援措置の対象者には、安全な送付先住所を入力してください");
+    }
+    // The placeholder a masked record shows is display text, never an address.
+    for (field, value) in [("address", &address), ("safe_address", &safe_address)] {
+        if value.as_deref().is_some_and(|v| v.contains(MASKED_ADDRESS)) {
+            c.fail(field, "「(支援措置のため非表示)」は表示用の文字です。住所を入力してください");
+        }
     }
     let notes = c.take("notes", validate::text("備考", &input.notes, 1000, false));
     c.finish()?;
@@ -515,13 +527,155 @@ pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::N
     })
 }
 
-/// Replaces a person's record; the audit event keeps before and after.
-pub fn update(store: &mut Store, actor: &Actor, id: i64, input: &PersonInput, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+/// The fields an edit changes. A field left out (`None`) keeps its stored value, so a form or a
+/// command line sends only what the clerk changed and never sends back what it was shown. In
+/// particular a desk that sees a protected person's address masked cannot overwrite it with the
+/// placeholder it was shown: it sends no address at all, and [`update`] refuses one from it.
+#[derive(ts_rs::TS, Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct PersonPatch {
+    pub atena_no: Option<String>,
+    pub name: Option<String>,
+    pub kana: Option<String>,
+    pub birth_date: Option<String>,
+    pub sex: Option<String>,
+    pub postal_code: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub householder: Option<String>,
+    pub scheme: Option<String>,
+    pub insurer_no: Option<String>,
+    pub card_symbol: Option<String>,
+    pub card_number: Option<String>,
+    pub card_branch: Option<String>,
+    pub old_card_expiry: Option<String>,
+    pub mynumber_card: Option<String>,
+    pub registration: Option<String>,
+    pub wishes_cancel: Option<bool>,
+    pub reasons: Option<Vec<String>>,
+    /// `null` clears the facility; left out keeps it.
+    #[serde(deserialize_with = "present")]
+    #[ts(type = "number | null")]
+    pub facility_id: Option<Option<i64>>,
+    pub legal_rep_kind: Option<String>,
+    pub legal_rep_name: Option<String>,
+    pub protected: Option<bool>,
+    pub safe_postal_code: Option<String>,
+    pub safe_address: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// A field that is present (even as `null`) is `Some`, so `"facility_id": null` clears it.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Option::<i64>::deserialize(d).map(Some)
+}
+
+impl PersonPatch {
+    /// Whether the patch touches what a 支援措置 mask hides: the address, the safe address and
+    /// the protection itself (lifting it would reveal the address).
+    pub fn touches_protected_fields(&self) -> bool {
+        self.postal_code.is_some()
+            || self.address.is_some()
+            || self.safe_postal_code.is_some()
+            || self.safe_address.is_some()
+            || self.protected.is_some()
+    }
+
+    /// `input` with this patch's fields written over it.
+    pub fn apply(&self, mut input: PersonInput) -> PersonInput {
+        let text = |dst: &mut String, src: &Option<String>| {
+            if let Some(v) = src {
+                dst.clone_from(v);
+            }
+        };
+        text(&mut input.atena_no, &self.atena_no);
+        text(&mut input.name, &self.name);
+        text(&mut input.kana, &self.kana);
+        text(&mut input.birth_date, &self.birth_date);
+        text(&mut input.sex, &self.sex);
+        text(&mut input.postal_code, &self.postal_code);
+        text(&mut input.address, &self.address);
+        text(&mut input.phone, &self.phone);
+        text(&mut input.householder, &self.householder);
+        text(&mut input.scheme, &self.scheme);
+        text(&mut input.insurer_no, &self.insurer_no);
+        text(&mut input.card_symbol, &self.card_symbol);
+        text(&mut input.card_number, &self.card_number);
+        text(&mut input.card_branch, &self.card_branch);
+        text(&mut input.old_card_expiry, &self.old_card_expiry);
+        text(&mut input.mynumber_card, &self.mynumber_card);
+        text(&mut input.registration, &self.registration);
+        text(&mut input.legal_rep_kind, &self.legal_rep_kind);
+        text(&mut input.legal_rep_name, &self.legal_rep_name);
+        text(&mut input.safe_postal_code, &self.safe_postal_code);
+        text(&mut input.safe_address, &self.safe_address);
+        text(&mut input.notes, &self.notes);
+        if let Some(v) = self.wishes_cancel {
+            input.wishes_cancel = v;
+        }
+        if let Some(v) = self.protected {
+            input.protected = v;
+        }
+        if let Some(v) = &self.reasons {
+            input.reasons.clone_from(v);
+        }
+        if let Some(v) = self.facility_id {
+            input.facility_id = v;
+        }
+        input
+    }
+}
+
+impl PersonInput {
+    /// A stored person as form input: validating it gives the same person back.
+    pub fn from_person(p: &Person) -> PersonInput {
+        PersonInput {
+            atena_no: p.atena_no.clone(),
+            name: p.name.clone(),
+            kana: p.kana.clone(),
+            birth_date: p.birth_date.to_string(),
+            sex: p.sex.code().into(),
+            postal_code: p.postal_code.clone(),
+            address: p.address.clone(),
+            phone: p.phone.clone(),
+            householder: p.householder.clone(),
+            scheme: p.scheme.code().into(),
+            insurer_no: p.insurer_no.clone(),
+            card_symbol: p.card_symbol.clone(),
+            card_number: p.card_number.clone(),
+            card_branch: p.card_branch.clone(),
+            old_card_expiry: p.old_card_expiry.map(|d| d.to_string()).unwrap_or_default(),
+            mynumber_card: p.mynumber_card.code().into(),
+            registration: p.registration.code().into(),
+            wishes_cancel: p.wishes_cancel,
+            reasons: p.reasons.iter().map(|r| r.code().to_string()).collect(),
+            facility_id: p.facility_id,
+            legal_rep_kind: p.legal_rep_kind.code().into(),
+            legal_rep_name: p.legal_rep_name.clone(),
+            protected: p.protected,
+            safe_postal_code: p.safe_postal_code.clone(),
+            safe_address: p.safe_address.clone(),
+            notes: p.notes.clone(),
+        }
+    }
+}
+
+/// Changes the fields `patch` names and keeps every other one as stored; the audit event keeps
+/// before and after. A desk that may not see a protected person's address may still correct
+/// the rest of the record, but not the address, the safe address or the protection.
+pub fn update(store: &mut Store, actor: &Actor, id: i64, patch: &PersonPatch, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
     crate::access::require(actor, crate::access::Permission::EditPerson)?;
-    let mut p = validate_input(input, now.date()).map_err(PersonError::Invalid)?;
-    p.id = id;
     store.write(|tx| {
         let before = load(tx, id)?;
+        if before.protected && !crate::access::can(actor, crate::access::Permission::ViewProtectedAddress) && patch.touches_protected_fields() {
+            return Err(PersonError::AddressHidden);
+        }
+        let mut p = validate_input(&patch.apply(PersonInput::from_person(&before)), now.date()).map_err(PersonError::Invalid)?;
+        p.id = id;
+        if p == before {
+            return Ok(p);
+        }
         check_refs(tx, &p, Some(id))?;
         write_row(tx, &p, &crate::stamp(now))?;
         audit::record(tx, actor, now, Action::Update, "person", Some(id), serde_json::json!({"before": before, "after": p}))?;

@@ -33,7 +33,7 @@ pub struct PersonRecord {
 }
 
 /// Shown instead of what a staff member may not see.
-pub const MASKED_ADDRESS: &str = "(支援措置のため非表示)";
+pub use crate::person::MASKED_ADDRESS;
 pub const MASKED_NOTES: &str = "(児童福祉の記録のため非表示)";
 
 #[derive(Debug, thiserror::Error)]

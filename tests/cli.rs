@@ -209,3 +209,32 @@ fn referral_and_application_through_the_cli() {
     assert_eq!(shown["applications"][0]["status"], "issued");
     assert_eq!(shown["certificates"].as_array().unwrap().len(), 1);
 }
+
+/// `hairyo --as kaigo1 person update ID --phone …` on a 支援措置 person keeps the stored address
+/// and safe address byte for byte; naming the address is refused with exit 1 and a code.
+#[test]
+fn person_update_by_a_masked_desk_keeps_the_protected_address() {
+    let db = demo_db("20");
+    let p = json(&db.path, &[
+        "person", "add", "--name", "保護 花子", "--kana", "ホゴ ハナコ", "--birth", "1948-03-03", "--sex", "female",
+        "--postal", "000-0005", "--address", "見本市西町5番5号", "--protected", "true", "--safe-postal", "000-0006",
+        "--safe-address", "見本市北町6番6号 見本会館",
+    ]);
+    let id = p["id"].to_string();
+    let stored = |db: &Db| -> (String, String, String, String) {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        conn.query_row("SELECT postal_code, address, safe_postal_code, safe_address FROM person WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap()
+    };
+    let before = stored(&db);
+    assert_eq!(before.1, "見本市西町5番5号");
+    for login in ["kaigo1", "shogai1", "jido1"] {
+        let updated = json(&db.path, &["--as", login, "person", "update", &id, "--phone", "048-111-2222"]);
+        assert_eq!(updated["phone"], "048-111-2222");
+        assert_eq!(stored(&db), before, "{login}");
+    }
+    let out = hairyo(&db.path, &["--as", "kaigo1", "--json", "person", "update", &id, "--address", "(支援措置のため非表示)"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("person.address_hidden") && err.contains("国保・後期の窓口に依頼"), "{err}");
+    assert_eq!(stored(&db), before);
+}

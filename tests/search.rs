@@ -108,15 +108,8 @@ fn renamed_person_is_found_by_the_new_name_only() {
     let id = names(&w, "ワタナベ");
     assert_eq!(id.len(), 1);
     let pid = search::search(w.store.conn(), "ワタナベ", Page::default(), date("2026-11-25")).unwrap().hits.items[0].person.id;
-    let mut input = hairyo::person::PersonInput {
-        name: "渡部 清".into(),
-        kana: "ワタベ キヨシ".into(),
-        birth_date: "1935-05-05".into(),
-        sex: "male".into(),
-        ..Default::default()
-    };
-    input.atena_no = "100000006".into();
-    hairyo::person::update(&mut w.store, &admin, pid, &input, common::at("2026-11-25")).unwrap();
+    let patch = hairyo::person::PersonPatch { name: Some("渡部 清".into()), kana: Some("ワタベ キヨシ".into()), ..Default::default() };
+    hairyo::person::update(&mut w.store, &admin, pid, &patch, common::at("2026-11-25")).unwrap();
     assert!(names(&w, "ワタナベ").is_empty());
     assert_eq!(names(&w, "ワタベ")[0].0, "渡部 清");
 }

@@ -106,3 +106,67 @@ fn audit_verify_catches_an_edited_and_a_deleted_entry_in_a_tampered_copy() {
         .unwrap();
     assert_eq!(cw.status.code(), Some(1));
 }
+
+/// Every desk × role that may edit a person but may not see a 支援措置 address corrects only the
+/// phone number of a protected person: the stored address and safe address stay byte for byte,
+/// and a patch that names the address or lifts the protection is refused.
+#[test]
+fn a_masked_address_is_never_written_back() {
+    use hairyo::access::{self, Permission};
+    use hairyo::person::PersonPatch;
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let protected = w.person(|i| {
+        i.protected = true;
+        i.safe_postal_code = "000-0002".into();
+        i.safe_address = "見本市緑町2丁目2番2号 見本ビル内".into();
+    });
+    let stored = |w: &World| -> (String, String, String, String, bool) {
+        w.store
+            .conn()
+            .query_row("SELECT postal_code, address, safe_postal_code, safe_address, protected FROM person WHERE id = ?1", [protected.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap()
+    };
+    let original = stored(&w);
+    let mut tried = 0;
+    for desk in Desk::ALL {
+        for role in Role::ALL {
+            if !access::allows(*desk, *role, Permission::EditPerson) || access::allows(*desk, *role, Permission::ViewProtectedAddress) {
+                continue;
+            }
+            let login = format!("mask_{}_{}", desk.code(), role.code());
+            staff::add(&mut w.store, &admin, &NewStaff { login: login.clone(), name: "試験 職員".into(), desk: *desk, role: *role }, at("2026-11-25")).unwrap();
+            let actor = w.actor(&login);
+            // What this desk is shown is masked.
+            let shown = hairyo::record::show(&mut w.store, &actor, protected.id, at("2026-11-25")).unwrap();
+            assert!(shown.address_masked);
+            let phone = format!("048-111-{:04}", 2000 + tried);
+            let patch = PersonPatch { phone: Some(phone.clone()), ..Default::default() };
+            let saved = hairyo::person::update(&mut w.store, &actor, protected.id, &patch, at("2026-11-25")).unwrap();
+            assert_eq!(saved.phone, phone);
+            assert_eq!(stored(&w), original, "{login} changed the protected address");
+            for patch in [
+                PersonPatch { address: Some(shown.person.address.clone()), ..Default::default() },
+                PersonPatch { safe_address: Some("見本市東町3番".into()), ..Default::default() },
+                PersonPatch { postal_code: Some(String::new()), ..Default::default() },
+                PersonPatch { protected: Some(false), ..Default::default() },
+            ] {
+                let e = hairyo::person::update(&mut w.store, &actor, protected.id, &patch, at("2026-11-25")).unwrap_err();
+                assert_eq!(e.code(), "person.address_hidden", "{login}: {patch:?}");
+            }
+            assert_eq!(stored(&w), original);
+            tried += 1;
+        }
+    }
+    assert!(tried >= 4, "every welfare desk is tried ({tried})");
+    // The insurer desk sees the address and may correct it; the placeholder is refused as an
+    // address from anyone.
+    let clerk = w.actor("kokuho_clerk");
+    let e = hairyo::person::update(&mut w.store, &clerk, protected.id, &PersonPatch { address: Some(hairyo::person::MASKED_ADDRESS.into()), ..Default::default() }, at("2026-11-25")).unwrap_err();
+    assert_eq!(e.code(), "person.invalid");
+    hairyo::person::update(&mut w.store, &clerk, protected.id, &PersonPatch { safe_address: Some("見本市東町3番".into()), ..Default::default() }, at("2026-11-25")).unwrap();
+    assert_eq!(stored(&w).3, "見本市東町3番");
+    assert_eq!(stored(&w).1, original.1);
+}

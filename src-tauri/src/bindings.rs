@@ -30,7 +30,7 @@ fn render() -> String {
         // Records and their parts.
         validate::FieldError, staff::Actor, staff::Staff, staff::NewStaff, staff::StaffInput, settings::CitySettings,
         settings::DeskContact, demo::DemoSummary, Paged<()>, person::PersonSummary, person::Person,
-        person::PersonInput, facility::Facility, policy::Condition, policy::Rule, policy::RuleInput, policy::Route,
+        person::PersonInput, person::PersonPatch, facility::Facility, policy::Condition, policy::Rule, policy::RuleInput, policy::Route,
         touchpoint::LeafletGiven, touchpoint::Touchpoint, touchpoint::TouchpointInput, touchpoint::Recorded,
         referral::Comment, referral::Referral, referral::ReferralInput, application::ChecklistItem,
         application::Application, application::ApplicationInput, application::Received,

@@ -354,11 +354,11 @@ pub fn add_person(state: State<'_, Shell>, input: hairyo::person::PersonInput) -
 pub fn update_person(
     state: State<'_, Shell>,
     id: i64,
-    input: hairyo::person::PersonInput,
+    patch: hairyo::person::PersonPatch,
 ) -> Result<hairyo::person::Person, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    app.with_store(|s| hairyo::person::update(s, &actor, id, &input, now()))
+    app.with_store(|s| hairyo::person::update(s, &actor, id, &patch, now()))
 }
 
 #[tauri::command(async)]

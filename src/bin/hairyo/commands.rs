@@ -8,7 +8,7 @@ use hairyo::application::{self, AppStatus, ApplicationInput, Document};
 use hairyo::certificate::{self, CertificateBasis};
 use hairyo::codes::Coded;
 use hairyo::facility::{self, Campaign, FacilityInput};
-use hairyo::person::{self, PersonFilter, PersonInput, Scheme};
+use hairyo::person::{self, PersonFilter, PersonInput, PersonPatch, Scheme};
 use hairyo::referral::{self, ReferralInput, ReferralStatus};
 use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
 use hairyo::store::{self, Store};
@@ -379,45 +379,35 @@ pub fn run(cli: &Cli) -> Result {
     }
 }
 
-fn apply_fields(input: &mut PersonInput, f: &PersonFields) {
-    let set = |dst: &mut String, src: &Option<String>| {
-        if let Some(v) = src {
-            *dst = v.clone();
-        }
-    };
-    set(&mut input.atena_no, &f.atena);
-    set(&mut input.name, &f.name);
-    set(&mut input.kana, &f.kana);
-    set(&mut input.birth_date, &f.birth);
-    set(&mut input.sex, &f.sex);
-    set(&mut input.postal_code, &f.postal);
-    set(&mut input.address, &f.address);
-    set(&mut input.phone, &f.phone);
-    set(&mut input.householder, &f.householder);
-    set(&mut input.scheme, &f.scheme);
-    set(&mut input.insurer_no, &f.insurer);
-    set(&mut input.card_symbol, &f.symbol);
-    set(&mut input.card_number, &f.number);
-    set(&mut input.card_branch, &f.branch);
-    set(&mut input.old_card_expiry, &f.old_card_expiry);
-    set(&mut input.mynumber_card, &f.card);
-    set(&mut input.registration, &f.registration);
-    set(&mut input.legal_rep_kind, &f.legal_rep_kind);
-    set(&mut input.legal_rep_name, &f.legal_rep_name);
-    set(&mut input.safe_postal_code, &f.safe_postal);
-    set(&mut input.safe_address, &f.safe_address);
-    set(&mut input.notes, &f.notes);
-    if let Some(v) = f.wishes_cancel {
-        input.wishes_cancel = v;
-    }
-    if let Some(v) = f.protected {
-        input.protected = v;
-    }
-    if !f.reasons.is_empty() {
-        input.reasons = f.reasons.clone();
-    }
-    if f.facility.is_some() {
-        input.facility_id = f.facility;
+/// The fields given on the command line, and only those, as a patch.
+fn patch_of(f: &PersonFields) -> PersonPatch {
+    PersonPatch {
+        atena_no: f.atena.clone(),
+        name: f.name.clone(),
+        kana: f.kana.clone(),
+        birth_date: f.birth.clone(),
+        sex: f.sex.clone(),
+        postal_code: f.postal.clone(),
+        address: f.address.clone(),
+        phone: f.phone.clone(),
+        householder: f.householder.clone(),
+        scheme: f.scheme.clone(),
+        insurer_no: f.insurer.clone(),
+        card_symbol: f.symbol.clone(),
+        card_number: f.number.clone(),
+        card_branch: f.branch.clone(),
+        old_card_expiry: f.old_card_expiry.clone(),
+        mynumber_card: f.card.clone(),
+        registration: f.registration.clone(),
+        wishes_cancel: f.wishes_cancel,
+        reasons: (!f.reasons.is_empty()).then(|| f.reasons.clone()),
+        facility_id: f.facility.map(Some),
+        legal_rep_kind: f.legal_rep_kind.clone(),
+        legal_rep_name: f.legal_rep_name.clone(),
+        protected: f.protected,
+        safe_postal_code: f.safe_postal.clone(),
+        safe_address: f.safe_address.clone(),
+        notes: f.notes.clone(),
     }
 }
 
@@ -449,16 +439,12 @@ fn person_cmd(cli: &Cli, cmd: &PersonCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         PersonCmd::Add(fields) => {
-            let mut input = PersonInput::default();
-            apply_fields(&mut input, fields);
+            let input = patch_of(fields).apply(PersonInput::default());
             let p = person::add(&mut store, &actor, &input, now)?;
             emit(json, &p, |p| format!("対象者を登録しました (ID {}): {} ({})", p.id, p.name, p.kana))
         }
         PersonCmd::Update { id, fields } => {
-            let current = record::show(&mut store, &actor, *id, now)?.person;
-            let mut input = person_input_from(&current);
-            apply_fields(&mut input, fields);
-            let p = person::update(&mut store, &actor, *id, &input, now)?;
+            let p = person::update(&mut store, &actor, *id, &patch_of(fields), now)?;
             emit(json, &p, |p| format!("対象者を更新しました (ID {}): {}", p.id, p.name))
         }
         PersonCmd::Show { id } => {
@@ -481,38 +467,6 @@ fn person_cmd(cli: &Cli, cmd: &PersonCmd, now: NaiveDateTime) -> Result {
                 out
             })
         }
-    }
-}
-
-/// The stored person as form input, so that `person update` changes only the given fields.
-fn person_input_from(p: &person::Person) -> PersonInput {
-    PersonInput {
-        atena_no: p.atena_no.clone(),
-        name: p.name.clone(),
-        kana: p.kana.clone(),
-        birth_date: p.birth_date.to_string(),
-        sex: p.sex.code().into(),
-        postal_code: p.postal_code.clone(),
-        address: p.address.clone(),
-        phone: p.phone.clone(),
-        householder: p.householder.clone(),
-        scheme: p.scheme.code().into(),
-        insurer_no: p.insurer_no.clone(),
-        card_symbol: p.card_symbol.clone(),
-        card_number: p.card_number.clone(),
-        card_branch: p.card_branch.clone(),
-        old_card_expiry: p.old_card_expiry.map(|d| d.to_string()).unwrap_or_default(),
-        mynumber_card: p.mynumber_card.code().into(),
-        registration: p.registration.code().into(),
-        wishes_cancel: p.wishes_cancel,
-        reasons: p.reasons.iter().map(|r| r.code().to_string()).collect(),
-        facility_id: p.facility_id,
-        legal_rep_kind: p.legal_rep_kind.code().into(),
-        legal_rep_name: p.legal_rep_name.clone(),
-        protected: p.protected,
-        safe_postal_code: p.safe_postal_code.clone(),
-        safe_address: p.safe_address.clone(),
-        notes: p.notes.clone(),
     }
 }
 

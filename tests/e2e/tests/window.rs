@@ -1013,3 +1013,68 @@ async fn administrator_settings_and_a_returned_referral() {
     let actor = hairyo::staff::sign_in(&mut store, "shinjin1", "hairyo-shinjin", chrono::Local::now().naive_local()).expect("the new staff member signs in");
     assert_eq!(actor.desk.code(), "kokuho");
 }
+
+/// A protected person (支援措置) with a safe address, added through the core.
+fn seed_protected(db: &Path) -> i64 {
+    let now = chrono::Local::now().naive_local();
+    let mut store = hairyo::store::open(db).expect("open the test database");
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let input = hairyo::person::PersonInput {
+        atena_no: "900000077".into(),
+        name: "保護　花子".into(),
+        kana: "ホゴ　ハナコ".into(),
+        birth_date: "1948-03-03".into(),
+        sex: "female".into(),
+        postal_code: "000-0005".into(),
+        address: "見本市西町5番5号".into(),
+        scheme: "kokuho".into(),
+        protected: true,
+        safe_postal_code: "000-0006".into(),
+        safe_address: "見本市北町6番6号 見本会館".into(),
+        ..Default::default()
+    };
+    hairyo::person::add(&mut store, &admin, &input, now).expect("add 保護 花子").id
+}
+
+fn stored_addresses(db: &Path, id: i64) -> (String, String, String, String, String) {
+    let conn = rusqlite::Connection::open(db).expect("open the file");
+    conn.query_row("SELECT postal_code, address, safe_postal_code, safe_address, phone FROM person WHERE id = ?1", [id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .expect("the person")
+}
+
+/// kaigo1 opens a 支援措置 person, whose address it sees masked, and changes only the phone
+/// number in 編集: the address fields are locked, and the stored address and safe address are
+/// unchanged byte for byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_masked_desk_edits_the_phone_and_keeps_the_address() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    let id = seed_protected(&db);
+    let before = stored_addresses(&db, id);
+    with_window(&db, |driver| async move {
+        sign_in(&driver, "kaigo1", hairyo::demo::DEMO_PASSWORD).await;
+        open_persons(&driver).await;
+        let names = search_for(&driver, "900000077", "900000077").await;
+        assert_eq!(names.len(), 1, "{names:?}");
+        click(&driver, "#person-table .person-name").await;
+        wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("保護")) }).await;
+        click(&driver, "#edit-person").await;
+        let address = wait_until("the form", || async { driver.find(By::Id("pf-address")).await.ok() }).await;
+        assert!(!address.is_enabled().await.expect("enabled?"), "the masked address cannot be edited");
+        let safe = driver.find(By::Id("pf-safe_address")).await.expect("safe address box");
+        assert!(!safe.is_enabled().await.expect("enabled?"), "the masked safe address cannot be edited");
+        assert!(text_of(&driver, "#pf-masked-note").await.unwrap_or_default().contains("国保・後期"));
+        type_into(&driver, "#pf-phone", "048-111-2222").await;
+        save_screenshot(&driver, "person-form-masked.png").await;
+        click(&driver, "#pf-save").await;
+        wait_until("the record again", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("保護")) }).await;
+    })
+    .await;
+    let after = stored_addresses(&db, id);
+    assert_eq!(after.4, "048-111-2222", "the phone was saved");
+    assert_eq!((&after.0, &after.1, &after.2, &after.3), (&before.0, &before.1, &before.2, &before.3), "the address and safe address are unchanged");
+}

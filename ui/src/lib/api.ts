@@ -24,6 +24,7 @@ import type {
   Paged,
   Person,
   PersonInput,
+  PersonPatch,
   PersonRecord,
   PersonSummary,
   PrintRequest,
@@ -122,7 +123,7 @@ export const api = {
   /** Opens a PDF or CSV the app wrote (tauri-plugin-opener, scoped to the print and export folders). */
   openPath: (path: string) => call<void>("plugin:opener|open_path", { path }),
   addPerson: (input: PersonInput) => call<Person>("add_person", { input }),
-  updatePerson: (id: number, input: PersonInput) => call<Person>("update_person", { id, input }),
+  updatePerson: (id: number, patch: PersonPatch) => call<Person>("update_person", { id, patch }),
   setCity: (settings: CitySettings) => call<CitySettings>("set_city", { settings }),
   /** Imports (or with `dryRun` only checks) a CSV file; progress arrives through `onProgress`. */
   importPersons: (

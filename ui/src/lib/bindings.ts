@@ -95,6 +95,12 @@ protected: boolean, safe_postal_code: string, safe_address: string, notes: strin
 
 export type PersonInput = { atena_no: string, name: string, kana: string, birth_date: string, sex: string, postal_code: string, address: string, phone: string, householder: string, scheme: string, insurer_no: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
 
+export type PersonPatch = { atena_no?: string, name?: string, kana?: string, birth_date?: string, sex?: string, postal_code?: string, address?: string, phone?: string, householder?: string, scheme?: string, insurer_no?: string, card_symbol?: string, card_number?: string, card_branch?: string, old_card_expiry?: string, mynumber_card?: string, registration?: string, wishes_cancel?: boolean, reasons?: Array<string>, 
+/**
+ * `null` clears the facility; left out keeps it.
+ */
+facility_id: number | null, legal_rep_kind?: string, legal_rep_name?: string, protected?: boolean, safe_postal_code?: string, safe_address?: string, notes?: string, };
+
 export type Facility = { id: number, name: string, kind: FacilityKind, kind_label: string, postal_code: string, address: string, phone: string, contact_name: string, campaign: Campaign, campaign_label: string, residents: number, };
 
 export type Condition = { 
