@@ -175,6 +175,9 @@ pub struct Application {
     pub decided_by: Option<String>,
     pub decided_on: Option<NaiveDate>,
     pub checklist: Vec<ChecklistItem>,
+    /// What the staff member who asked may do to it now ([`next_steps`]); empty in the core's
+    /// own reads.
+    pub next: Vec<ApplicationStepKind>,
 }
 
 impl Application {
@@ -240,6 +243,60 @@ fn insurer_staff(actor: &Actor) -> Result<(), ApplicationError> {
     } else {
         Err(ApplicationError::Forbidden("申請の受付・審査・決定は国民健康保険・後期高齢者医療の窓口の職員 (事務担当・係長) が行います".into()))
     }
+}
+
+coded_enum! {
+    /// The kinds of [`ApplicationStep`] (and the checklist), for the view of what a desk may do
+    /// next; each label is the step's name in an error message.
+    pub enum ApplicationStepKind ("申請の操作") {
+        CheckDocument = ("check_document", "書類の確認を変更"),
+        StartReview = ("start_review", "審査を開始"),
+        Decide = ("decide", "交付決定"),
+        Issue = ("issue", "交付"),
+        Reject = ("reject", "却下"),
+        Withdraw = ("withdraw", "取下げ"),
+    }
+}
+
+impl ApplicationStep {
+    pub fn kind(&self) -> ApplicationStepKind {
+        match self {
+            ApplicationStep::StartReview => ApplicationStepKind::StartReview,
+            ApplicationStep::Decide { .. } => ApplicationStepKind::Decide,
+            ApplicationStep::Issue => ApplicationStepKind::Issue,
+            ApplicationStep::Reject { .. } => ApplicationStepKind::Reject,
+            ApplicationStep::Withdraw { .. } => ApplicationStepKind::Withdraw,
+        }
+    }
+}
+
+/// The state machine in one place: whether `actor` may take a step of `kind` on `a` as it
+/// stands. Every step checks it, and [`next_steps`] offers exactly the steps it allows.
+fn may_step(actor: &Actor, a: &Application, kind: ApplicationStepKind) -> Result<(), ApplicationError> {
+    use AppStatus::*;
+    insurer_staff(actor)?;
+    let from: &[AppStatus] = match kind {
+        ApplicationStepKind::CheckDocument | ApplicationStepKind::Decide | ApplicationStepKind::Reject => &[Received, Reviewing],
+        ApplicationStepKind::StartReview => &[Received],
+        ApplicationStepKind::Issue => &[Decided, AtRenewal],
+        ApplicationStepKind::Withdraw => &[Received, Reviewing, Decided, AtRenewal],
+    };
+    if from.contains(&a.status) {
+        Ok(())
+    } else {
+        Err(ApplicationError::Transition { from: a.status.label(), action: kind.label() })
+    }
+}
+
+/// What `actor` may do to `a` now, for the window to offer (the core checks again on the step).
+pub fn next_steps(actor: &Actor, a: &Application) -> Vec<ApplicationStepKind> {
+    ApplicationStepKind::ALL.iter().copied().filter(|k| may_step(actor, a, *k).is_ok()).collect()
+}
+
+/// `a` with the steps `actor` may take on it.
+pub(crate) fn for_actor(actor: &Actor, mut a: Application) -> Application {
+    a.next = next_steps(actor, &a);
+    a
 }
 
 fn invalid(field: &'static str, message: String) -> ApplicationError {
@@ -361,9 +418,7 @@ pub fn check_document(store: &mut Store, actor: &Actor, id: i64, document: Docum
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
-        if !matches!(a.status, AppStatus::Received | AppStatus::Reviewing) {
-            return Err(ApplicationError::Transition { from: a.status.label(), action: "書類の確認を変更" });
-        }
+        may_step(actor, &a, ApplicationStepKind::CheckDocument)?;
         let n = tx.execute(
             "UPDATE application_document SET checked = ?3 WHERE application_id = ?1 AND document = ?2",
             params![id, document, checked],
@@ -372,7 +427,7 @@ pub fn check_document(store: &mut Store, actor: &Actor, id: i64, document: Docum
             return Err(ApplicationError::NotOnChecklist(document.label()));
         }
         audit::record(tx, actor, now, Action::Update, "application", Some(id), serde_json::json!({"document": document, "checked": checked}))?;
-        load(tx, id)
+        Ok(for_actor(actor, load(tx, id)?))
     })
 }
 
@@ -393,9 +448,7 @@ pub fn start_review(store: &mut Store, actor: &Actor, id: i64, now: chrono::Naiv
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
-        if a.status != AppStatus::Received {
-            return Err(ApplicationError::Transition { from: a.status.label(), action: "審査を開始" });
-        }
+        may_step(actor, &a, ApplicationStepKind::StartReview)?;
         set_status(tx, actor, &a, AppStatus::Reviewing, now, "")?;
         load(tx, id)
     })
@@ -412,9 +465,7 @@ pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option
     };
     store.write(|tx| {
         let a = load(tx, id)?;
-        if !matches!(a.status, AppStatus::Received | AppStatus::Reviewing) {
-            return Err(ApplicationError::Transition { from: a.status.label(), action: "交付決定" });
-        }
+        may_step(actor, &a, ApplicationStepKind::Decide)?;
         let missing = a.missing_documents();
         if !missing.is_empty() {
             let names = missing.iter().map(|d| d.label()).collect::<Vec<_>>().join("、");
@@ -446,9 +497,7 @@ pub fn reject(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chro
     let reason = validate::text("却下の理由", reason, 500, true).map_err(|m| invalid("reason", m))?;
     store.write(|tx| {
         let a = load(tx, id)?;
-        if !matches!(a.status, AppStatus::Received | AppStatus::Reviewing) {
-            return Err(ApplicationError::Transition { from: a.status.label(), action: "却下" });
-        }
+        may_step(actor, &a, ApplicationStepKind::Reject)?;
         set_status(tx, actor, &a, AppStatus::Rejected, now, &reason)?;
         load(tx, id)
     })
@@ -460,9 +509,7 @@ pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: ch
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
-        if !matches!(a.status, AppStatus::Received | AppStatus::Reviewing | AppStatus::Decided | AppStatus::AtRenewal) {
-            return Err(ApplicationError::Transition { from: a.status.label(), action: "取下げ" });
-        }
+        may_step(actor, &a, ApplicationStepKind::Withdraw)?;
         let reason = validate::text("取下げの理由", reason, 500, true).map_err(|m| invalid("reason", m))?;
         set_status(tx, actor, &a, AppStatus::Withdrawn, now, &reason)?;
         load(tx, id)
@@ -478,15 +525,12 @@ pub fn issue(store: &mut Store, actor: &Actor, id: i64, issued_on: NaiveDate, no
     }
     store.write(|tx| {
         let a = load(tx, id)?;
-        match a.status {
-            AppStatus::Decided => {}
-            AppStatus::AtRenewal => {
-                let p = person::load(tx, a.person_id)?;
-                if policy::route_of(tx, &p, issued_on)?.kind == RouteKind::KoukiProvisional {
-                    return Err(ApplicationError::Transition { from: a.status.label(), action: "暫定運用期間中に交付" });
-                }
+        may_step(actor, &a, ApplicationStepKind::Issue)?;
+        if a.status == AppStatus::AtRenewal {
+            let p = person::load(tx, a.person_id)?;
+            if policy::route_of(tx, &p, issued_on)?.kind == RouteKind::KoukiProvisional {
+                return Err(ApplicationError::Transition { from: a.status.label(), action: "暫定運用期間中に交付" });
             }
-            _ => return Err(ApplicationError::Transition { from: a.status.label(), action: "交付" }),
         }
         let cert = certificate::insert(tx, actor, a.person_id, Some(a.id), a.scheme, CertificateBasis::Application, issued_on, None, a.delivery, now)?;
         set_status(tx, actor, &a, AppStatus::Issued, now, "")?;
@@ -536,6 +580,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         decided_by: r.get(20)?,
         decided_on: r.get(21)?,
         checklist: vec![],
+        next: vec![],
     })
 }
 
@@ -552,7 +597,49 @@ fn with_checklist(conn: &Connection, mut a: Application) -> Result<Application, 
     Ok(a)
 }
 
-pub fn load(conn: &Connection, id: i64) -> Result<Application, ApplicationError> {
+/// One step of an application's life, as the window and the API send it.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ApplicationStep {
+    /// 受付 → 審査中.
+    StartReview,
+    /// 交付決定; a supervisor may decide with documents missing, giving the reason.
+    Decide {
+        #[serde(default)]
+        override_reason: Option<String>,
+    },
+    /// 交付: the certificate is issued today.
+    Issue,
+    /// 却下, with the reason told to the applicant.
+    Reject { reason: String },
+    /// 取下げ at the applicant's wish, with the reason.
+    Withdraw { reason: String },
+}
+
+/// Takes one step; the application as it stands afterwards.
+pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationStep, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    let a = match step {
+        ApplicationStep::StartReview => start_review(store, actor, id, now),
+        ApplicationStep::Decide { override_reason } => {
+            decide(store, actor, id, override_reason.as_deref().filter(|r| !r.trim().is_empty()), now)
+        }
+        ApplicationStep::Issue => {
+            issue(store, actor, id, now.date(), now)?;
+            get(store, actor, id, now)
+        }
+        ApplicationStep::Reject { reason } => reject(store, actor, id, reason, now),
+        ApplicationStep::Withdraw { reason } => withdraw(store, actor, id, reason, now),
+    }?;
+    Ok(for_actor(actor, a))
+}
+
+/// One application, for a staff member who may see persons' records.
+pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    Ok(for_actor(actor, load(store.conn(), id)?))
+}
+
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Application, ApplicationError> {
     let a = conn
         .query_row(&format!("{SELECT} WHERE a.id = ?1"), [id], from_row)
         .optional()?
@@ -560,14 +647,14 @@ pub fn load(conn: &Connection, id: i64) -> Result<Application, ApplicationError>
     Ok(with_checklist(conn, a)?)
 }
 
-pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Application>, rusqlite::Error> {
+pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Application>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE a.person_id = ?1 ORDER BY a.received_on DESC, a.id DESC"))?;
     let rows: Vec<Application> = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|a| with_checklist(conn, a)).collect()
 }
 
 /// Received or reviewing applications with a document still unchecked, oldest first.
-pub fn waiting_for_documents(conn: &Connection, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
+pub(crate) fn waiting_for_documents(conn: &Connection, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
     let filter = "a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
         AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)";
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![scheme], |r| r.get(0))?;
@@ -578,7 +665,16 @@ pub fn waiting_for_documents(conn: &Connection, scheme: Option<AppScheme>, page:
 }
 
 /// Applications in the given states, oldest first.
-pub fn list(conn: &Connection, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
+/// Applications in any of `statuses` (all when empty), of one scheme when given, a page at a
+/// time, each with what `actor` may do to it.
+pub fn list(store: &Store, actor: &Actor, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Application>, ApplicationError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let mut l = list_of(store.conn(), statuses, scheme, page)?;
+    l.items = l.items.into_iter().map(|a| for_actor(actor, a)).collect();
+    Ok(l)
+}
+
+fn list_of(conn: &Connection, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
     let codes: Vec<&str> = if statuses.is_empty() { AppStatus::ALL.iter().map(|s| s.code()).collect() } else { statuses.iter().map(|s| s.code()).collect() };
     let list = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into());
     let filter = "a.status IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR a.scheme = ?2)";

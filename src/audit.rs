@@ -105,7 +105,13 @@ pub struct Verification {
 
 /// Recomputes the hash chain: an edited event no longer matches its hash; a deleted one leaves
 /// a gap in the ids and breaks the next event's link.
-pub fn verify(conn: &Connection) -> Result<Verification, rusqlite::Error> {
+pub fn verify(store: &crate::store::Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Verification, AuditError> {
+    require_reader(actor)?;
+    Ok(verify_chain(store.conn())?)
+}
+
+/// The chain check itself, also run on a backup before it is restored.
+pub(crate) fn verify_chain(conn: &Connection) -> Result<Verification, rusqlite::Error> {
     let rows = all_rows(conn)?;
     let mut prev = String::new();
     let mut expected_id = rows.first().map(|r| r.0).unwrap_or(1);
@@ -142,7 +148,12 @@ pub struct AuditEvent {
 }
 
 /// The newest events first, optionally only those about one record.
-pub fn list(conn: &Connection, record: Option<(&str, i64)>, page: Page) -> Result<Paged<AuditEvent>, rusqlite::Error> {
+pub fn list(store: &crate::store::Store, actor: &Actor, record: Option<(&str, i64)>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<AuditEvent>, AuditError> {
+    require_reader(actor)?;
+    Ok(list_events(store.conn(), record, page)?)
+}
+
+fn list_events(conn: &Connection, record: Option<(&str, i64)>, page: Page) -> Result<Paged<AuditEvent>, rusqlite::Error> {
     let (kind, id) = record.map(|(k, i)| (Some(k), Some(i))).unwrap_or((None, None));
     let filter = "(?1 IS NULL OR record_kind = ?1) AND (?2 IS NULL OR record_id = ?2)";
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM audit_event WHERE {filter}"), params![kind, id], |r| r.get(0))?;
@@ -192,7 +203,7 @@ impl AuditError {
 }
 
 /// Only supervisors and administrators browse, export and verify the log.
-pub fn require_reader(actor: &Actor) -> Result<(), AuditError> {
+fn require_reader(actor: &Actor) -> Result<(), AuditError> {
     if crate::access::can(actor, crate::access::Permission::ReadAudit) { Ok(()) } else { Err(AuditError::Forbidden) }
 }
 

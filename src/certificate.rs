@@ -34,6 +34,9 @@ pub struct Certificate {
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub delivery_address: String,
+    /// The person is under 支援措置: the delivery address is shown only to the desks that may
+    /// see it.
+    pub protected: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,8 +154,8 @@ pub fn issue_without_application(
     store.write(|tx| insert(tx, actor, person_id, None, scheme, basis, issued_on, valid_until, Delivery::Home, now))
 }
 
-const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address
-    FROM certificate c JOIN person p ON p.id = c.person_id";
+const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
+    p.protected FROM certificate c JOIN person p ON p.id = c.person_id";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
     let scheme: AppScheme = r.get(4)?;
@@ -169,21 +172,41 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
         issued_on: r.get(6)?,
         valid_until: r.get(7)?,
         delivery_address: r.get(8)?,
+        protected: r.get(9)?,
     })
 }
 
-pub fn load(conn: &Connection, id: i64) -> Result<Certificate, CertificateError> {
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Certificate, CertificateError> {
     conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row).optional()?.ok_or(CertificateError::NotFound(id))
 }
 
-pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Certificate>, rusqlite::Error> {
+pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Certificate>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE c.person_id = ?1 ORDER BY c.issued_on DESC, c.id DESC"))?;
     let rows = stmt.query_map([person_id], from_row)?;
     rows.collect()
 }
 
 /// Certificates still valid on `today` that expire within `days` days, soonest first.
-pub fn expiring_within(conn: &Connection, today: NaiveDate, days: i64, page: Page) -> Result<Paged<Certificate>, CertificateError> {
+/// Certificates that expire within `days` of today, soonest first, with a protected person's
+/// delivery address withheld from a desk that may not see it.
+pub fn expiring_within(store: &Store, actor: &Actor, days: i64, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Certificate>, CertificateError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let mut l = expiring_of(store.conn(), now.date(), days, page)?;
+    mask_delivery(actor, &mut l.items);
+    Ok(l)
+}
+
+/// Withholds the delivery address of protected persons' certificates from a desk that may not
+/// see it.
+pub(crate) fn mask_delivery(actor: &Actor, list: &mut [Certificate]) {
+    if !crate::access::can(actor, crate::access::Permission::ViewProtectedAddress) {
+        for c in list.iter_mut().filter(|c| c.protected) {
+            c.delivery_address = crate::person::MASKED_ADDRESS.to_string();
+        }
+    }
+}
+
+pub(crate) fn expiring_of(conn: &Connection, today: NaiveDate, days: i64, page: Page) -> Result<Paged<Certificate>, CertificateError> {
     let until = today + Duration::days(days);
     let filter = "c.valid_until >= ?1 AND c.valid_until <= ?2";
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM certificate c WHERE {filter}"), params![today, until], |r| r.get(0))?;
@@ -206,7 +229,9 @@ pub struct RenewalEntry {
 
 /// Who is due at the renewal on `renewal_day` (an 8/1): holders of certificates that end the day
 /// before, and 後期 applications set aside for the renewal (R9).
-pub fn renewal_list(conn: &Connection, renewal_day: NaiveDate, page: Page) -> Result<Paged<RenewalEntry>, CertificateError> {
+pub fn renewal_list(store: &Store, actor: &Actor, renewal_day: NaiveDate, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<RenewalEntry>, CertificateError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let conn = store.conn();
     let ends = renewal_day - Duration::days(1);
     let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
                  FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1

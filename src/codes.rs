@@ -105,4 +105,6 @@ impl_coded!(
     crate::backup::BackupError,
     crate::access::AccessError,
     crate::print::PrintError,
+    crate::command::CommandError,
+    crate::stats::StatsError,
 );

@@ -1,7 +1,7 @@
 //! Duplicate persons: candidate pairs by birth date and normalised name or reading, reviewed by
 //! a person; a merge keeps every linked record and is audited.
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use crate::audit::{self, Action};
@@ -71,7 +71,9 @@ pub fn similarity(a: &str, b: &str) -> u32 {
 
 /// Candidate pairs, best first: same birth date, and the same folded name, the same reading,
 /// or readings at least 80 % alike. Pairs dismissed before are left out.
-pub fn candidates(conn: &Connection, page: Page) -> Result<Paged<Candidate>, DuplicateError> {
+pub fn candidates(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Candidate>, DuplicateError> {
+    crate::access::require(actor, crate::access::Permission::ImportData)?;
+    let conn = store.conn();
     let mut stmt = conn.prepare(
         "SELECT p.id, p.name, p.kana, p.name_norm, p.kana_norm, p.birth_date FROM person p
          WHERE p.birth_date IN (SELECT birth_date FROM person GROUP BY birth_date HAVING count(*) > 1)

@@ -75,7 +75,7 @@ fn label_of<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &
 }
 
 /// The header and rows of one kind of export, as text.
-pub fn table(conn: &Connection, actor: &Actor, kind: ExportKind, today: chrono::NaiveDate) -> Result<(Vec<String>, Vec<Vec<String>>), ExportError> {
+pub(crate) fn table(conn: &Connection, actor: &Actor, kind: ExportKind, today: chrono::NaiveDate) -> Result<(Vec<String>, Vec<Vec<String>>), ExportError> {
     use crate::application::{AppStatus, Applicant, Channel};
     use crate::person::{Scheme, Sex};
     use crate::referral::ReferralStatus;

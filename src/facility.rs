@@ -125,13 +125,15 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Facility> {
 const SELECT: &str = "SELECT f.id, f.name, f.kind, f.postal_code, f.address, f.phone, f.contact_name, f.campaign,
     (SELECT count(*) FROM person p WHERE p.facility_id = f.id) FROM facility f";
 
-pub fn load(conn: &Connection, id: i64) -> Result<Facility, FacilityError> {
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Facility, FacilityError> {
     conn.query_row(&format!("{SELECT} WHERE f.id = ?1"), [id], from_row)
         .optional()?
         .ok_or(FacilityError::NotFound(id))
 }
 
-pub fn list(conn: &Connection, page: Page) -> Result<Paged<Facility>, FacilityError> {
+pub fn list(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Facility>, FacilityError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let conn = store.conn();
     let total: i64 = conn.query_row("SELECT count(*) FROM facility", [], |r| r.get(0))?;
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY f.kind, f.name, f.id LIMIT ?1 OFFSET ?2"))?;
     let items = stmt.query_map(params![page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;

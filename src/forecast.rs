@@ -43,6 +43,8 @@ pub enum ForecastError {
     #[error("予測の期間は1週から52週までで指定してください (指定: {0})")]
     BadWeeks(i64),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -50,6 +52,7 @@ impl ForecastError {
     pub fn code(&self) -> &'static str {
         match self {
             ForecastError::BadWeeks(_) => "forecast.bad_weeks",
+            ForecastError::Access(e) => e.code(),
             ForecastError::Db(_) => "forecast.db",
         }
     }
@@ -62,7 +65,12 @@ const CANDIDATE: &str = "p.mynumber_card <> 'none' AND p.registration = 'registe
                     AND a.status IN ('received', 'reviewing', 'decided', 'at_renewal'))";
 
 /// Forecast for `weeks` weeks starting with the week of `today`.
-pub fn weekly(conn: &Connection, today: NaiveDate, weeks: i64) -> Result<Forecast, ForecastError> {
+pub fn weekly(store: &crate::store::Store, actor: &crate::staff::Actor, weeks: i64, now: chrono::NaiveDateTime) -> Result<Forecast, ForecastError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    weekly_of(store.conn(), now.date(), weeks)
+}
+
+pub(crate) fn weekly_of(conn: &Connection, today: NaiveDate, weeks: i64) -> Result<Forecast, ForecastError> {
     if !(1..=52).contains(&weeks) {
         return Err(ForecastError::BadWeeks(weeks));
     }

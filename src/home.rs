@@ -58,6 +58,8 @@ pub enum HomeError {
     #[error(transparent)]
     Forecast(#[from] forecast::ForecastError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -67,6 +69,7 @@ impl HomeError {
             HomeError::Referral(e) => e.code(),
             HomeError::Application(e) => e.code(),
             HomeError::Forecast(e) => e.code(),
+            HomeError::Access(e) => e.code(),
             HomeError::Db(_) => "home.db",
         }
     }
@@ -80,7 +83,9 @@ fn count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64, 
 }
 
 /// Everything the home screen shows for `actor` on `today`.
-pub fn summary(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Home, HomeError> {
+pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Home, HomeError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let (conn, today) = (store.conn(), now.date());
     let admin = actor.role == Role::Admin;
     let desk = actor.desk;
     let scheme: Option<AppScheme> = match desk {
@@ -117,13 +122,13 @@ pub fn summary(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Hom
         let desks = if admin { vec![Desk::Kokuho, Desk::Kouki] } else { vec![desk] };
         let mut q = Vec::new();
         for d in desks {
-            q.extend(referral::queue(conn, d, Some(ReferralStatus::Sent), Page::new(0, QUEUE))?.items.into_iter().filter(|r| r.to_desk == d));
+            q.extend(referral::queue_of(conn, d, Some(ReferralStatus::Sent), Page::new(0, QUEUE))?.items.into_iter().filter(|r| r.to_desk == d));
         }
         q.sort_by_key(|r| (r.sent_on, r.id));
         q.truncate(QUEUE as usize);
         q
     } else {
-        referral::queue(conn, desk, Some(ReferralStatus::Returned), Page::new(0, QUEUE))?.items
+        referral::queue_of(conn, desk, Some(ReferralStatus::Returned), Page::new(0, QUEUE))?.items
     };
 
     let waiting_applications = waiting.map(|w| w.items).unwrap_or_default();
@@ -133,14 +138,14 @@ pub fn summary(conn: &Connection, actor: &Actor, today: NaiveDate) -> Result<Hom
         referral_queue,
         waiting_applications,
         funnel: funnel(conn, today, 6)?,
-        forecast: forecast::weekly(conn, today, 8)?.weeks,
+        forecast: forecast::weekly_of(conn, today, 8)?.weeks,
     })
 }
 
 /// Per month (the last `months` including this one) and desk: touchpoints at the desk,
 /// referrals it sent, applications and certificates that came from its referrals (or, for the
 /// insurer desks, applications received directly).
-pub fn funnel(conn: &Connection, today: NaiveDate, months: u32) -> Result<Vec<FunnelRow>, rusqlite::Error> {
+pub(crate) fn funnel(conn: &Connection, today: NaiveDate, months: u32) -> Result<Vec<FunnelRow>, rusqlite::Error> {
     let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of month") - chrono::Months::new(months - 1);
     let mut rows: std::collections::BTreeMap<(String, Desk), [i64; 4]> = std::collections::BTreeMap::new();
     let queries: [(usize, &str); 4] = [

@@ -217,13 +217,16 @@ fn profile_key(name: &str) -> String {
     format!("import_profile.{name}")
 }
 
-pub fn load_profile(conn: &Connection, name: &str) -> Result<Profile, ImportError> {
+pub(crate) fn load_profile(conn: &Connection, name: &str) -> Result<Profile, ImportError> {
     let v: Option<String> = conn.query_row("SELECT value FROM setting WHERE key = ?1", [profile_key(name)], |r| r.get(0)).optional()?;
     let v = v.ok_or_else(|| ImportError::UnknownProfile(name.to_string()))?;
     serde_json::from_str(&v).map_err(|e| ImportError::BadProfile(e.to_string()))
 }
 
-pub fn profiles(conn: &Connection) -> Result<Vec<Profile>, ImportError> {
+/// The saved column mappings, for those who import.
+pub fn profiles(store: &Store, actor: &Actor, _now: NaiveDateTime) -> Result<Vec<Profile>, ImportError> {
+    crate::access::require(actor, crate::access::Permission::ImportData)?;
+    let conn = store.conn();
     let mut stmt = conn.prepare("SELECT value FROM setting WHERE key LIKE 'import\\_profile.%' ESCAPE '\\' ORDER BY key")?;
     let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(rows.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())

@@ -5,6 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::coded_enum;
+use crate::staff::Actor;
+use crate::store::Store;
 
 coded_enum! {
     pub enum Leaflet ("リーフレット") {
@@ -42,7 +44,7 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
 }
 
 /// The edition in force on `on`: the latest whose effective date is not after it.
-pub fn current_edition(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<String, rusqlite::Error> {
+pub(crate) fn current_edition(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<String, rusqlite::Error> {
     let found: Option<String> = conn
         .query_row(
             "SELECT edition FROM leaflet_edition WHERE leaflet = ?1 AND effective_from <= ?2
@@ -73,10 +75,13 @@ pub struct Edition {
     pub title: String,
 }
 
-pub fn editions(conn: &Connection) -> Result<Vec<Edition>, rusqlite::Error> {
+/// Every edition of the handouts with its effective date.
+pub fn editions(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Edition>, LeafletError> {
+    crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
+    let conn = store.conn();
     let mut stmt = conn.prepare("SELECT leaflet, edition, effective_from, title FROM leaflet_edition ORDER BY leaflet, effective_from")?;
     let rows = stmt.query_map([], |r| Ok(Edition { leaflet: r.get(0)?, edition: r.get(1)?, effective_from: r.get(2)?, title: r.get(3)? }))?;
-    rows.collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// One block of a handout's text, as shipped in `assets/leaflets/*.json`.
@@ -175,7 +180,9 @@ fn statement_text(b: &Block) -> String {
 }
 
 /// Every dated statement of 別添1, 2 and 3, checked against the print date `on`.
-pub fn check_all_statements(conn: &Connection, on: NaiveDate) -> Result<Vec<StatementCheck>, LeafletError> {
+pub fn check_all_statements(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<StatementCheck>, LeafletError> {
+    crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
+    let (conn, on) = (store.conn(), now.date());
     let mut all = Vec::new();
     for leaflet in Leaflet::ALL {
         all.extend(check_statements(conn, *leaflet, on)?);
@@ -184,7 +191,7 @@ pub fn check_all_statements(conn: &Connection, on: NaiveDate) -> Result<Vec<Stat
 }
 
 /// Every statement with an id in `leaflet`, checked against the print date `on`.
-pub fn check_statements(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<Vec<StatementCheck>, rusqlite::Error> {
+pub(crate) fn check_statements(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<Vec<StatementCheck>, rusqlite::Error> {
     let mut out = Vec::new();
     for b in content(leaflet).pages.iter().flatten() {
         let Some(id) = &b.id else { continue };
@@ -214,7 +221,7 @@ pub fn check_statements(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> R
 
 /// The handout's text as it prints on `on`: overtaken statements left out unless settings say
 /// otherwise, replaced ones replaced.
-pub fn resolved_content(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<Content, rusqlite::Error> {
+pub(crate) fn resolved_content(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<Content, rusqlite::Error> {
     let checks = check_statements(conn, leaflet, on)?;
     let mut c = content(leaflet);
     for page in c.pages.iter_mut() {

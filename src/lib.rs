@@ -10,6 +10,7 @@ pub mod backup;
 pub mod bench;
 pub mod certificate;
 pub mod codes;
+pub mod command;
 pub mod demo;
 pub mod duplicates;
 pub mod export;

@@ -750,7 +750,7 @@ fn summary_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonSummary>
 }
 
 /// Summaries of the given persons, in the order given (missing ids are skipped).
-pub fn summaries(conn: &Connection, ids: &[i64], today: NaiveDate) -> Result<Vec<PersonSummary>, PersonError> {
+pub(crate) fn summaries(conn: &Connection, ids: &[i64], today: NaiveDate) -> Result<Vec<PersonSummary>, PersonError> {
     let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE p.id = ?1"))?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
@@ -762,7 +762,9 @@ pub fn summaries(conn: &Connection, ids: &[i64], today: NaiveDate) -> Result<Vec
 }
 
 /// Lists persons by フリガナ, a page at a time.
-pub fn list(store: &Store, filter: &PersonFilter, page: Page, today: NaiveDate) -> Result<Paged<PersonSummary>, PersonError> {
+pub fn list(store: &Store, actor: &Actor, filter: &PersonFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<PersonSummary>, PersonError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let today = now.date();
     let q = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let key = q.map(|q| format!("%{}%", escape_like(&normalize::search_key(q))));
     let where_ = "(?1 IS NULL OR p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2)

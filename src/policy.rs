@@ -179,7 +179,12 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> Result<(), PolicyError> {
 }
 
 /// Every rule in the store, by scheme and priority.
-pub fn rules(conn: &Connection) -> Result<Vec<Rule>, PolicyError> {
+pub fn list_rules(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Rule>, PolicyError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    rules(store.conn())
+}
+
+pub(crate) fn rules(conn: &Connection) -> Result<Vec<Rule>, PolicyError> {
     let mut stmt = conn.prepare(
         "SELECT id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation,
                 to_confirm, source FROM policy_rule ORDER BY scheme, priority, effective_from, id",
@@ -313,7 +318,7 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub fn of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Facts, rusqlite::Error> {
+    pub(crate) fn of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Facts, rusqlite::Error> {
         let applied: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND scheme = ?2
                             AND status NOT IN ('rejected', 'withdrawn') AND received_on <= ?3)",
@@ -369,12 +374,14 @@ pub fn evaluate(rules: &[Rule], scheme: Scheme, facts: &Facts, on: NaiveDate) ->
 }
 
 /// How `person_id` gets a 資格確認書 on `on`, with the rule's R-numbers and explanation.
-pub fn route(conn: &Connection, person_id: i64, on: NaiveDate) -> Result<Route, PolicyError> {
+pub fn route(store: &Store, actor: &Actor, person_id: i64, on: NaiveDate, _now: chrono::NaiveDateTime) -> Result<Route, PolicyError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let conn = store.conn();
     let p = person::load(conn, person_id)?;
     route_of(conn, &p, on)
 }
 
-pub fn route_of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
+pub(crate) fn route_of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
     let facts = Facts::of(conn, p, on)?;
     Ok(evaluate(&rules(conn)?, p.scheme, &facts, on))
 }

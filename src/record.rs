@@ -87,11 +87,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             }
         }
         let mut certificates = certificate::for_person(tx, id)?;
-        if address_masked {
-            for c in certificates.iter_mut() {
-                c.delivery_address = MASKED_ADDRESS.to_string();
-            }
-        }
+        certificate::mask_delivery(actor, &mut certificates);
         let record = PersonRecord {
             address_masked,
             birth_date_wareki: wareki::format(p.birth_date),
@@ -100,8 +96,8 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             route,
             had_bessou1: touchpoint::has_had_bessou1(tx, id)?,
             touchpoints,
-            referrals: referral::for_person(tx, id)?,
-            applications: application::for_person(tx, id)?,
+            referrals: referral::for_person(tx, id)?.into_iter().map(|r| referral::for_actor(actor, r)).collect(),
+            applications: application::for_person(tx, id)?.into_iter().map(|a| application::for_actor(actor, a)).collect(),
             certificates,
             person: p,
         };

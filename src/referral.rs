@@ -51,6 +51,9 @@ pub struct Referral {
     pub return_reason: String,
     pub completed_on: Option<NaiveDate>,
     pub comments: Vec<Comment>,
+    /// What the staff member who asked may do to it now ([`next_actions`]); empty in the core's
+    /// own reads.
+    pub next: Vec<ReferralActionKind>,
 }
 
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
@@ -129,14 +132,69 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
     })
 }
 
-fn may_review(actor: &Actor, r: &Referral) -> Result<(), ReferralError> {
-    crate::access::require(actor, crate::access::Permission::ReviewReferral)?;
-    let at_desk = actor.desk == r.to_desk && matches!(actor.role, Role::Clerk | Role::Supervisor);
-    if at_desk || actor.role == Role::Admin {
+coded_enum! {
+    /// The kinds of [`ReferralAction`], for the view of what a desk may do next; each label is
+    /// the action's name in an error message.
+    pub enum ReferralActionKind ("連携依頼の操作") {
+        Accept = ("accept", "受理"),
+        Return = ("return", "差戻し"),
+        Complete = ("complete", "完了"),
+        Resend = ("resend", "再送"),
+        Comment = ("comment", "コメント"),
+    }
+}
+
+/// The state machine and the desk rules in one place: whether `actor` may take an action of
+/// `kind` on `r` as it stands. Every action checks it, and [`next_actions`] offers exactly the
+/// actions it allows. Only the desk a referral was sent to reviews it (its clerks and
+/// supervisors), only the sending desk sends a returned one again, and only those two desks
+/// write in the thread.
+fn may(actor: &Actor, r: &Referral, kind: ReferralActionKind) -> Result<(), ReferralError> {
+    use ReferralStatus::*;
+    let admin = actor.role == Role::Admin;
+    let from: &[ReferralStatus] = match kind {
+        ReferralActionKind::Comment => {
+            crate::access::require(actor, crate::access::Permission::CommentReferral)?;
+            if actor.desk != r.from_desk && actor.desk != r.to_desk && !admin {
+                return Err(ReferralError::Forbidden("コメントできるのは依頼元と依頼先の窓口の職員です".into()));
+            }
+            return Ok(());
+        }
+        ReferralActionKind::Resend => {
+            if actor.desk != r.from_desk && !admin {
+                return Err(ReferralError::Forbidden(format!("差し戻された連携依頼を再送できるのは{}窓口です", r.from_desk.label())));
+            }
+            &[Returned]
+        }
+        ReferralActionKind::Accept | ReferralActionKind::Return | ReferralActionKind::Complete => {
+            crate::access::require(actor, crate::access::Permission::ReviewReferral)?;
+            let at_desk = actor.desk == r.to_desk && matches!(actor.role, Role::Clerk | Role::Supervisor);
+            if !at_desk && !admin {
+                return Err(ReferralError::Forbidden(format!("この連携依頼を処理できるのは{}窓口の事務担当・係長です", r.to_desk.label())));
+            }
+            if kind == ReferralActionKind::Complete {
+                &[Accepted]
+            } else {
+                &[Sent]
+            }
+        }
+    };
+    if from.contains(&r.status) {
         Ok(())
     } else {
-        Err(ReferralError::Forbidden(format!("この連携依頼を処理できるのは{}窓口の事務担当・係長です", r.to_desk.label())))
+        Err(ReferralError::Transition { from: r.status.label(), action: kind.label() })
     }
+}
+
+/// What `actor` may do to `r` now, for the window to offer (the core checks again on the action).
+pub fn next_actions(actor: &Actor, r: &Referral) -> Vec<ReferralActionKind> {
+    ReferralActionKind::ALL.iter().copied().filter(|k| may(actor, r, *k).is_ok()).collect()
+}
+
+/// `r` with the actions `actor` may take on it.
+pub(crate) fn for_actor(actor: &Actor, mut r: Referral) -> Referral {
+    r.next = next_actions(actor, &r);
+    r
 }
 
 fn transition(
@@ -144,24 +202,13 @@ fn transition(
     actor: &Actor,
     id: i64,
     now: chrono::NaiveDateTime,
-    action: &'static str,
-    from: &[ReferralStatus],
+    kind: ReferralActionKind,
     to: ReferralStatus,
     note: &str,
 ) -> Result<Referral, ReferralError> {
     store.write(|tx| {
         let r = load(tx, id)?;
-        if to == ReferralStatus::Sent {
-            // Re-sending a returned referral is the sending desk's step.
-            if actor.desk != r.from_desk && actor.role != Role::Admin {
-                return Err(ReferralError::Forbidden(format!("差し戻された連携依頼を再送できるのは{}窓口です", r.from_desk.label())));
-            }
-        } else {
-            may_review(actor, &r)?;
-        }
-        if !from.contains(&r.status) {
-            return Err(ReferralError::Transition { from: r.status.label(), action });
-        }
+        may(actor, &r, kind)?;
         let today = now.date();
         match to {
             ReferralStatus::Accepted => tx.execute(
@@ -185,7 +232,7 @@ fn transition(
             add_comment_row(tx, actor, id, now, &format!("[{}] {note}", to.label()))?;
         }
         audit::record(tx, actor, now, Action::Update, "referral", Some(id), serde_json::json!({"status": {"before": r.status, "after": to}, "note": note}))?;
-        load(tx, id)
+        Ok(for_actor(actor, load(tx, id)?))
     })
 }
 
@@ -194,28 +241,64 @@ fn checked_note(label: &str, note: &str, required: bool) -> Result<String, Refer
         .map_err(|m| ReferralError::Invalid(Invalid(vec![validate::FieldError { field: "note", message: m }])))
 }
 
+/// What a desk does to a referral, as the window and the API send it.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ReferralAction {
+    /// 受理 by the desk it was sent to.
+    Accept {
+        #[serde(default)]
+        note: String,
+    },
+    /// 差戻し with a reason the sender can act on.
+    Return { reason: String },
+    /// 完了 once the application is received or settled.
+    Complete {
+        #[serde(default)]
+        note: String,
+    },
+    /// 再送 by the sender after acting on the reason.
+    Resend {
+        #[serde(default)]
+        note: String,
+    },
+    /// A comment in the thread.
+    Comment { body: String },
+}
+
+/// Does `action` to referral `id`; the referral as it stands afterwards.
+pub fn act(store: &mut Store, actor: &Actor, id: i64, action: &ReferralAction, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    match action {
+        ReferralAction::Accept { note } => accept(store, actor, id, note, now),
+        ReferralAction::Return { reason } => send_back(store, actor, id, reason, now),
+        ReferralAction::Complete { note } => complete(store, actor, id, note, now),
+        ReferralAction::Resend { note } => resend(store, actor, id, note, now),
+        ReferralAction::Comment { body } => comment(store, actor, id, body, now),
+    }
+}
+
 /// The insurer desk accepts a sent referral.
 pub fn accept(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     let note = checked_note("メモ", note, false)?;
-    transition(store, actor, id, now, "受理", &[ReferralStatus::Sent], ReferralStatus::Accepted, &note)
+    transition(store, actor, id, now, ReferralActionKind::Accept, ReferralStatus::Accepted, &note)
 }
 
 /// The insurer desk returns a sent referral with a reason the sender can act on.
 pub fn send_back(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     let reason = text_required("reason", "差戻しの理由", reason, 1000)?;
-    transition(store, actor, id, now, "差戻し", &[ReferralStatus::Sent], ReferralStatus::Returned, &reason)
+    transition(store, actor, id, now, ReferralActionKind::Return, ReferralStatus::Returned, &reason)
 }
 
 /// The insurer desk completes an accepted referral (the application is received or settled).
 pub fn complete(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     let note = checked_note("メモ", note, false)?;
-    transition(store, actor, id, now, "完了", &[ReferralStatus::Accepted], ReferralStatus::Completed, &note)
+    transition(store, actor, id, now, ReferralActionKind::Complete, ReferralStatus::Completed, &note)
 }
 
 /// The sending desk sends a returned referral again after acting on the reason.
 pub fn resend(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     let note = checked_note("メモ", note, false)?;
-    transition(store, actor, id, now, "再送", &[ReferralStatus::Returned], ReferralStatus::Sent, &note)
+    transition(store, actor, id, now, ReferralActionKind::Resend, ReferralStatus::Sent, &note)
 }
 
 fn add_comment_row(conn: &Connection, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), rusqlite::Error> {
@@ -232,12 +315,10 @@ pub fn comment(store: &mut Store, actor: &Actor, id: i64, body: &str, now: chron
     let body = text_required("body", "コメント", body, 1000)?;
     store.write(|tx| {
         let r = load(tx, id)?;
-        if actor.desk != r.from_desk && actor.desk != r.to_desk && actor.role != Role::Admin {
-            return Err(ReferralError::Forbidden("コメントできるのは依頼元と依頼先の窓口の職員です".into()));
-        }
+        may(actor, &r, ReferralActionKind::Comment)?;
         add_comment_row(tx, actor, id, now, &body)?;
         audit::record(tx, actor, now, Action::Update, "referral", Some(id), serde_json::json!({"comment": body}))?;
-        load(tx, id)
+        Ok(for_actor(actor, load(tx, id)?))
     })
 }
 
@@ -268,11 +349,12 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
         return_reason: r.get(12)?,
         completed_on: r.get(13)?,
         comments: vec![],
+        next: vec![],
     })
 }
 
 /// One referral with its comment thread.
-pub fn load(conn: &Connection, id: i64) -> Result<Referral, ReferralError> {
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Referral, ReferralError> {
     let mut r = conn
         .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
         .optional()?
@@ -287,8 +369,23 @@ pub fn load(conn: &Connection, id: i64) -> Result<Referral, ReferralError> {
     Ok(r)
 }
 
+/// One referral with its thread and what `actor` may do to it.
+pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    Ok(for_actor(actor, load(store.conn(), id)?))
+}
+
+/// The signed-in desk's queue: referrals sent to it or from it, optionally in one state, oldest
+/// first, each with what `actor` may do to it.
+pub fn queue(store: &Store, actor: &Actor, status: Option<ReferralStatus>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let mut q = queue_of(store.conn(), actor.desk, status, page)?;
+    q.items = q.items.into_iter().map(|r| for_actor(actor, r)).collect();
+    Ok(q)
+}
+
 /// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest first.
-pub fn queue(conn: &Connection, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, ReferralError> {
+pub(crate) fn queue_of(conn: &Connection, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, ReferralError> {
     let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (?2 IS NULL OR r.status = ?2)";
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
@@ -318,7 +415,7 @@ pub fn matching(
     Ok(Paged { items, total, offset: page.offset, limit: page.limit })
 }
 
-pub fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
+pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE r.person_id = ?1 ORDER BY r.sent_on DESC, r.id DESC"))?;
     let rows = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
     with_comments(conn, rows)

@@ -1,7 +1,7 @@
 //! Reminders: what needs a worker's attention today, at their desk, and follow-ups they set.
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use crate::application::{self, AppScheme, Application};
@@ -68,6 +68,8 @@ pub enum ReminderError {
     #[error(transparent)]
     Certificate(#[from] certificate::CertificateError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -79,6 +81,7 @@ impl ReminderError {
             ReminderError::Referral(e) => e.code(),
             ReminderError::Application(e) => e.code(),
             ReminderError::Certificate(e) => e.code(),
+            ReminderError::Access(e) => e.code(),
             ReminderError::Db(_) => "reminder.db",
         }
     }
@@ -93,7 +96,9 @@ fn desk_scheme(desk: Desk) -> Option<AppScheme> {
 }
 
 /// Everything due for the actor's desk on `today`. Administrators see every desk.
-pub fn due(conn: &Connection, actor: &Actor, today: NaiveDate, w: Window) -> Result<Reminders, ReminderError> {
+pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) -> Result<Reminders, ReminderError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let (conn, today) = (store.conn(), now.date());
     let admin = actor.role == Role::Admin;
     let insurer = actor.desk.is_insurer_desk() || admin;
     let cutoff = today - Duration::days(w.referral_days);
@@ -111,7 +116,7 @@ pub fn due(conn: &Connection, actor: &Actor, today: NaiveDate, w: Window) -> Res
     };
 
     let (expiring, expiring_total) = if insurer {
-        let p = certificate::expiring_within(conn, today, w.expiry_days, Page::new(0, SHOWN as i64))?;
+        let p = certificate::expiring_of(conn, today, w.expiry_days, Page::new(0, SHOWN as i64))?;
         (p.items, p.total)
     } else {
         (vec![], 0)

@@ -54,6 +54,8 @@ pub enum SearchError {
     #[error(transparent)]
     Person(#[from] person::PersonError),
     #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -62,6 +64,7 @@ impl SearchError {
         match self {
             SearchError::Empty => "search.empty",
             SearchError::Person(e) => e.code(),
+            SearchError::Access(e) => e.code(),
             SearchError::Db(_) => "search.db",
         }
     }
@@ -101,7 +104,7 @@ fn fts_phrase(s: &str) -> String {
 /// Adds the persons with ids above `after` to both search indexes, in one statement each.
 /// Every code path that inserts persons calls this in the same transaction (see migration
 /// 0008): one row for a clerk's entry, all new rows at once for an import or the demo.
-pub fn index_new_persons(conn: &Connection, after: i64) -> Result<(), rusqlite::Error> {
+pub(crate) fn index_new_persons(conn: &Connection, after: i64) -> Result<(), rusqlite::Error> {
     index_id_range(conn, after, i64::MAX)
 }
 
@@ -182,7 +185,7 @@ pub(crate) fn finish_bulk(conn: &Connection, mut bulk: BulkIndexing) -> Result<(
 }
 
 /// The highest person id, for [`index_new_persons`].
-pub fn last_person_id(conn: &Connection) -> Result<i64, rusqlite::Error> {
+pub(crate) fn last_person_id(conn: &Connection) -> Result<i64, rusqlite::Error> {
     conn.query_row("SELECT coalesce(max(id), 0) FROM person", [], |r| r.get(0))
 }
 
@@ -207,7 +210,12 @@ fn substring_ids(conn: &Connection, key: &str, limit: i64) -> Result<(Vec<i64>, 
 }
 
 /// Searches persons; see [`understand`] for how the query is read.
-pub fn search(conn: &Connection, input: &str, page: Page, today: NaiveDate) -> Result<Results, SearchError> {
+pub fn search(store: &crate::store::Store, actor: &crate::staff::Actor, input: &str, page: Page, now: chrono::NaiveDateTime) -> Result<Results, SearchError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    search_in(store.conn(), input, page, now.date())
+}
+
+pub(crate) fn search_in(conn: &Connection, input: &str, page: Page, today: NaiveDate) -> Result<Results, SearchError> {
     let query = understand(input)?;
     let want = (page.offset + page.limit) as usize;
     let mut ranked: Vec<(i64, MatchKind)> = Vec::new();

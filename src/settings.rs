@@ -83,18 +83,26 @@ fn get(conn: &Connection, key: &str) -> Result<String, rusqlite::Error> {
         .unwrap_or_default())
 }
 
-pub fn city(conn: &Connection) -> Result<CitySettings, SettingsError> {
+/// The city's name and the 広域連合's: public facts printed on every handout, so the sign-in
+/// screen may show them before anyone signs in.
+pub fn public_city(store: &Store) -> Result<CitySettings, SettingsError> {
+    city(store.conn())
+}
+
+pub(crate) fn city(conn: &Connection) -> Result<CitySettings, SettingsError> {
     Ok(CitySettings { city_name: get(conn, "city_name")?, addressee: get(conn, "addressee")?, kouki_union: get(conn, "kouki_union")? })
 }
 
-pub fn desk_contact(conn: &Connection, desk: Desk) -> Result<DeskContact, SettingsError> {
+pub(crate) fn desk_contact(conn: &Connection, desk: Desk) -> Result<DeskContact, SettingsError> {
     Ok(conn.query_row("SELECT name, phone, hours, place FROM desk WHERE code = ?1", [desk], |r| {
         Ok(DeskContact { desk, name: r.get(0)?, phone: r.get(1)?, hours: r.get(2)?, place: r.get(3)? })
     })?)
 }
 
-pub fn desk_contacts(conn: &Connection) -> Result<Vec<DeskContact>, SettingsError> {
-    Desk::ALL.iter().map(|d| desk_contact(conn, *d)).collect()
+/// Every desk's contact details, as printed on the handouts.
+pub fn desk_contacts(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<DeskContact>, SettingsError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    Desk::ALL.iter().map(|d| desk_contact(store.conn(), *d)).collect()
 }
 
 fn require_admin(actor: &Actor) -> Result<(), SettingsError> {

@@ -246,7 +246,8 @@ pub fn actor(store: &Store, login: &str) -> Result<Actor, StaffError> {
 }
 
 /// Every staff member, by desk and name.
-pub fn list(store: &Store) -> Result<Vec<Staff>, StaffError> {
+pub fn list(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Staff>, StaffError> {
+    crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     let mut stmt = store.conn().prepare(
         "SELECT s.id, s.login, s.name, s.desk, s.role, s.active FROM staff s JOIN desk d ON d.code = s.desk ORDER BY d.sort, s.role, s.login",
     )?;

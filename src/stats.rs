@@ -31,7 +31,30 @@ fn counts(conn: &Connection, sql: &str, label: impl Fn(&str) -> String) -> Resul
     rows.collect()
 }
 
-pub fn compute(conn: &Connection) -> Result<Stats, rusqlite::Error> {
+#[derive(Debug, thiserror::Error)]
+pub enum StatsError {
+    #[error(transparent)]
+    Access(#[from] crate::access::AccessError),
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+impl StatsError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StatsError::Access(e) => e.code(),
+            StatsError::Db(_) => "stats.db",
+        }
+    }
+}
+
+/// The database's counts, for any staff member who may see persons' records.
+pub fn compute(store: &crate::store::Store, actor: &crate::staff::Actor, _now: chrono::NaiveDateTime) -> Result<Stats, StatsError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    Ok(counts_of(store.conn())?)
+}
+
+fn counts_of(conn: &Connection) -> Result<Stats, rusqlite::Error> {
     use crate::application::AppStatus;
     use crate::certificate::CertificateBasis;
     use crate::person::Scheme;

@@ -166,3 +166,186 @@ fn key_rules_of_the_brief() {
     // The welfare desks do not see a protected person's address.
     assert!(!access::allows(Desk::Kaigo, Role::Supervisor, ViewProtectedAddress));
 }
+
+/// A read of the core, as a shell calls it, and the permission the matrix gives it.
+type Read = fn(&mut World, &Actor, i64) -> Result<(), Box<dyn Coded>>;
+
+fn read<T, E: Coded + 'static>(r: Result<T, E>) -> Result<(), Box<dyn Coded>> {
+    r.map(|_| ()).map_err(|e| Box::new(e) as Box<dyn Coded>)
+}
+
+/// Every public read of the core, each with the permission it needs. A read added to the core
+/// belongs here: the walk below proves it checks the matrix itself.
+const READS: &[(&str, Permission, Read)] = &[
+    ("record::show", Permission::ViewPerson, |w, a, p| read(record::show(&mut w.store, a, p, at("2026-11-25")))),
+    ("person::get", Permission::ViewPerson, |w, a, p| read(hairyo::person::get(&mut w.store, a, p, at("2026-11-25")))),
+    ("person::list", Permission::ViewPerson, |w, a, _| read(hairyo::person::list(&w.store, a, &Default::default(), hairyo::Page::default(), at("2026-11-25")))),
+    ("search::search", Permission::ViewPerson, |w, a, _| read(hairyo::search::search(&w.store, a, "権限", hairyo::Page::default(), at("2026-11-25")))),
+    ("policy::route", Permission::ViewPerson, |w, a, p| read(hairyo::policy::route(&w.store, a, p, common::date("2026-11-25"), at("2026-11-25")))),
+    ("policy::list_rules", Permission::ViewPerson, |w, a, _| read(hairyo::policy::list_rules(&w.store, a, at("2026-11-25")))),
+    ("home::summary", Permission::ViewPerson, |w, a, _| read(hairyo::home::summary(&w.store, a, at("2026-11-25")))),
+    ("reminder::due", Permission::ViewPerson, |w, a, _| read(hairyo::reminder::due(&w.store, a, Default::default(), at("2026-11-25")))),
+    ("forecast::weekly", Permission::ViewPerson, |w, a, _| read(hairyo::forecast::weekly(&w.store, a, 4, at("2026-11-25")))),
+    ("stats::compute", Permission::ViewPerson, |w, a, _| read(hairyo::stats::compute(&w.store, a, at("2026-11-25")))),
+    ("referral::queue", Permission::ViewPerson, |w, a, _| read(referral::queue(&w.store, a, None, hairyo::Page::default(), at("2026-11-25")))),
+    ("application::list", Permission::ViewPerson, |w, a, _| read(application::list(&w.store, a, &[], None, hairyo::Page::default(), at("2026-11-25")))),
+    ("facility::list", Permission::ViewPerson, |w, a, _| read(hairyo::facility::list(&w.store, a, hairyo::Page::default(), at("2026-11-25")))),
+    ("certificate::expiring_within", Permission::ViewPerson, |w, a, _| read(certificate::expiring_within(&w.store, a, 60, hairyo::Page::default(), at("2026-11-25")))),
+    ("certificate::renewal_list", Permission::ViewPerson, |w, a, _| read(certificate::renewal_list(&w.store, a, common::date("2027-08-01"), hairyo::Page::default(), at("2026-11-25")))),
+    ("settings::desk_contacts", Permission::ViewPerson, |w, a, _| read(settings::desk_contacts(&w.store, a, at("2026-11-25")))),
+    ("leaflet::editions", Permission::PrintLeaflets, |w, a, _| read(hairyo::leaflet::editions(&w.store, a, at("2026-11-25")))),
+    ("leaflet::check_all_statements", Permission::PrintLeaflets, |w, a, _| read(hairyo::leaflet::check_all_statements(&w.store, a, at("2026-11-25")))),
+    ("import::profiles", Permission::ImportData, |w, a, _| read(import::profiles(&w.store, a, at("2026-11-25")))),
+    ("duplicates::candidates", Permission::ImportData, |w, a, _| read(hairyo::duplicates::candidates(&w.store, a, hairyo::Page::default(), at("2026-11-25")))),
+    ("export::export", Permission::ExportData, |w, a, _| read(export::export(&mut w.store, a, export::ExportKind::Referrals, import::Encoding::Utf8, at("2026-11-25")))),
+    ("audit::verify", Permission::ReadAudit, |w, a, _| read(hairyo::audit::verify(&w.store, a, at("2026-11-25")))),
+    ("audit::list", Permission::ReadAudit, |w, a, _| read(hairyo::audit::list(&w.store, a, None, hairyo::Page::default(), at("2026-11-25")))),
+    ("audit::export_csv", Permission::ReadAudit, |w, a, _| read(hairyo::audit::export_csv(&mut w.store, a, at("2026-11-25")))),
+    ("staff::list", Permission::ChangeSettings, |w, a, _| read(staff::list(&w.store, a, at("2026-11-25")))),
+];
+
+/// Every public read, as every desk × role: allowed exactly when the matrix gives its
+/// permission, and refused with `access.denied` (or the module's own refusal) otherwise.
+#[test]
+fn every_read_checks_the_matrix_in_the_core() {
+    let mut w = world();
+    let person = w.person(|i| i.name = "権限 読子".into());
+    for (name, permission, run) in READS {
+        for d in Desk::ALL {
+            for r in Role::ALL {
+                let actor = staff::actor(&w.store, &login(*d, *r)).unwrap();
+                let got = match run(&mut w, &actor, person.id) {
+                    Ok(()) => true,
+                    Err(e) if denied(&*e) => false,
+                    Err(e) => panic!("{name} as {}: unexpected error {} {e}", actor.login, e.code()),
+                };
+                assert_eq!(got, access::allows(*d, *r, *permission), "{name} as {} {}", d.label(), r.label());
+            }
+        }
+    }
+}
+
+/// The window offers what `next` says; this proves `next` is exactly what the core then
+/// allows. Every referral state × desk × role × action: offered ⇔ the action is not refused by
+/// the state machine, the desk rules or the matrix.
+#[test]
+fn next_actions_of_a_referral_are_what_the_core_allows() {
+    use hairyo::referral::{ReferralAction, ReferralActionKind};
+    let mut w = world();
+    let person = w.person(|i| i.name = "連携 試子".into());
+    let now = at("2026-11-25");
+    let sender = staff::actor(&w.store, &login(Desk::Kaigo, Role::Caseworker)).unwrap();
+    let reviewer = staff::actor(&w.store, &login(Desk::Kokuho, Role::Clerk)).unwrap();
+    // A fresh referral in `state` for every try, so one try cannot change the next one's state.
+    let fresh = |w: &mut World, state: &str| {
+        let r = referral::send(&mut w.store, &sender, &ReferralInput { person_id: person.id, to_desk: "kokuho".into(), reason: "確認".into(), ..Default::default() }, now).unwrap();
+        match state {
+            "accepted" => referral::accept(&mut w.store, &reviewer, r.id, "", now).unwrap(),
+            "returned" => referral::send_back(&mut w.store, &reviewer, r.id, "書類不足", now).unwrap(),
+            "completed" => {
+                referral::accept(&mut w.store, &reviewer, r.id, "", now).unwrap();
+                referral::complete(&mut w.store, &reviewer, r.id, "", now).unwrap()
+            }
+            _ => r,
+        }
+    };
+    let mut offered_somewhere = std::collections::HashSet::new();
+    for state in ["sent", "accepted", "returned", "completed"] {
+        for d in Desk::ALL {
+            for role in Role::ALL {
+                let actor = staff::actor(&w.store, &login(*d, *role)).unwrap();
+                for kind in ReferralActionKind::ALL {
+                    let r = fresh(&mut w, state);
+                    let shown = referral::get(&w.store, &actor, r.id, now).unwrap();
+                    let offered = shown.next.contains(kind);
+                    let action = match kind {
+                        ReferralActionKind::Accept => ReferralAction::Accept { note: String::new() },
+                        ReferralActionKind::Return => ReferralAction::Return { reason: "理由".into() },
+                        ReferralActionKind::Complete => ReferralAction::Complete { note: String::new() },
+                        ReferralActionKind::Resend => ReferralAction::Resend { note: String::new() },
+                        ReferralActionKind::Comment => ReferralAction::Comment { body: "コメント".into() },
+                    };
+                    let outcome = referral::act(&mut w.store, &actor, r.id, &action, now);
+                    let allowed = match &outcome {
+                        Ok(_) => true,
+                        Err(e) if denied(e) || e.code() == "referral.bad_transition" => false,
+                        Err(e) => panic!("{kind:?} on {state} as {}: {} {e}", actor.login, e.code()),
+                    };
+                    assert_eq!(offered, allowed, "{kind:?} on a {state} referral as {} {}", d.label(), role.label());
+                    if offered {
+                        offered_somewhere.insert((state, *kind));
+                    }
+                }
+            }
+        }
+    }
+    assert!(offered_somewhere.contains(&("sent", ReferralActionKind::Accept)));
+    assert!(offered_somewhere.contains(&("returned", ReferralActionKind::Resend)));
+    assert!(!offered_somewhere.contains(&("completed", ReferralActionKind::Complete)));
+}
+
+/// The same for applications: every state × desk × role × step.
+#[test]
+fn next_steps_of_an_application_are_what_the_core_allows() {
+    use hairyo::application::{ApplicationStep, ApplicationStepKind, Document};
+    let mut w = world();
+    let person = w.person(|i| {
+        holder(i);
+        i.name = "申請 試子".into();
+    });
+    let now = at("2026-11-25");
+    let clerk = staff::actor(&w.store, &login(Desk::Kokuho, Role::Clerk)).unwrap();
+    let fresh = |w: &mut World, state: &str| {
+        let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: person.id, ..Default::default() }, now).unwrap().application;
+        for doc in &a.checklist {
+            application::check_document(&mut w.store, &clerk, a.id, doc.document, true, now).unwrap();
+        }
+        let step = |w: &mut World, s: ApplicationStep| application::take_step(&mut w.store, &clerk, a.id, &s, now).unwrap();
+        match state {
+            "reviewing" => step(w, ApplicationStep::StartReview),
+            "decided" => step(w, ApplicationStep::Decide { override_reason: None }),
+            "issued" => {
+                step(w, ApplicationStep::Decide { override_reason: None });
+                step(w, ApplicationStep::Issue)
+            }
+            "rejected" => step(w, ApplicationStep::Reject { reason: "対象外".into() }),
+            "withdrawn" => step(w, ApplicationStep::Withdraw { reason: "本人の希望".into() }),
+            _ => a,
+        }
+    };
+    for state in ["received", "reviewing", "decided", "issued", "rejected", "withdrawn"] {
+        for d in Desk::ALL {
+            for role in Role::ALL {
+                let actor = staff::actor(&w.store, &login(*d, *role)).unwrap();
+                for kind in ApplicationStepKind::ALL {
+                    let a = fresh(&mut w, state);
+                    let offered = application::get(&w.store, &actor, a.id, now).unwrap().next.contains(kind);
+                    let outcome = match kind {
+                        ApplicationStepKind::CheckDocument => {
+                            let doc = a.checklist.first().map(|c| c.document).unwrap_or(Document::ApplicantId);
+                            application::check_document(&mut w.store, &actor, a.id, doc, false, now).map(|_| ())
+                        }
+                        _ => {
+                            let step = match kind {
+                                ApplicationStepKind::StartReview => ApplicationStep::StartReview,
+                                ApplicationStepKind::Decide => ApplicationStep::Decide { override_reason: None },
+                                ApplicationStepKind::Issue => ApplicationStep::Issue,
+                                ApplicationStepKind::Reject => ApplicationStep::Reject { reason: "対象外".into() },
+                                _ => ApplicationStep::Withdraw { reason: "本人の希望".into() },
+                            };
+                            application::take_step(&mut w.store, &actor, a.id, &step, now).map(|_| ())
+                        }
+                    };
+                    let allowed = match &outcome {
+                        Ok(()) => true,
+                        Err(e) if denied(e) || e.code() == "application.bad_transition" => false,
+                        // A checklist with nothing to tick is a fact of the application, not of the state machine.
+                        Err(e) if e.code() == "application.not_on_checklist" => offered,
+                        Err(e) => panic!("{kind:?} on {state} as {}: {} {e}", actor.login, e.code()),
+                    };
+                    assert_eq!(offered, allowed, "{kind:?} on a {state} application as {} {}", d.label(), role.label());
+                }
+            }
+        }
+    }
+}

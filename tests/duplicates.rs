@@ -38,14 +38,14 @@ fn variant_kanji_and_similar_readings_are_proposed_dismissed_pairs_are_not() {
         i.kana = "タカハシ ハナコ".into();
         i.birth_date = "1941-04-01".into();
     });
-    let found = duplicates::candidates(w.store.conn(), Page::default()).unwrap();
+    let found = duplicates::candidates(&w.store, &w.admin, Page::default(), common::at("2026-11-25")).unwrap();
     let pairs: Vec<(i64, i64, u32)> = found.items.iter().map(|x| (x.a, x.b, x.score)).collect();
     assert_eq!(pairs.len(), 2, "{pairs:?}");
     assert_eq!((pairs[0].0, pairs[0].1, pairs[0].2), (a.id, b.id, 100));
     assert!(pairs.iter().any(|p| (p.0, p.1) == (c.id, d.id)));
     let sv = w.actor("kokuho_sv");
     duplicates::dismiss(&mut w.store, &sv, d.id, c.id, at("2026-11-25")).unwrap();
-    assert_eq!(duplicates::candidates(w.store.conn(), Page::default()).unwrap().total, 1);
+    assert_eq!(duplicates::candidates(&w.store, &w.admin, Page::default(), common::at("2026-11-25")).unwrap().total, 1);
     // A caseworker may not decide.
     let cw = w.actor("kaigo_cw");
     assert!(duplicates::merge(&mut w.store, &cw, a.id, b.id, at("2026-11-25")).is_err());
@@ -88,6 +88,6 @@ fn merge_keeps_every_linked_record_and_is_audited() {
     ).unwrap();
     assert!(audited.contains("before_other") && audited.contains("渡辺"));
     // The merged person is found by either spelling, and the removed one is gone from search.
-    let hits = hairyo::search::search(w.store.conn(), "渡辺清", Page::default(), common::date("2026-11-25")).unwrap();
+    let hits = hairyo::search::search(&w.store, &w.admin, "渡辺清", Page::default(), common::at("2026-11-25")).unwrap();
     assert_eq!(hits.hits.items.iter().map(|h| h.person.id).collect::<Vec<_>>(), vec![keep.id]);
 }

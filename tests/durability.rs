@@ -110,7 +110,8 @@ fn open_checked(db: &Path, what: &str) -> Store {
     let store = store::open(db).unwrap_or_else(|e| panic!("{what}: cannot open after kill: {e}"));
     let check: String = store.conn().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(check, "ok", "{what}: integrity_check");
-    let chain = hairyo::audit::verify(store.conn()).unwrap();
+    let admin = staff::actor(&store, staff::ADMIN_LOGIN).unwrap();
+    let chain = hairyo::audit::verify(&store, &admin, now()).unwrap();
     assert!(chain.ok, "{what}: audit chain: {}", chain.message);
     store
 }
@@ -402,7 +403,7 @@ fn backup_and_restore_give_identical_data() {
     let kept = r.before_restore.unwrap();
     assert!(kept.file_name().unwrap().to_string_lossy().starts_with("live.db.before-restore-20261125-100000"));
     assert_eq!(count(&store::open_read_only(&kept).unwrap(), "SELECT count(*) FROM person"), 501);
-    assert!(hairyo::audit::verify(s.conn()).unwrap().ok);
+    assert!(hairyo::audit::verify(&s, &staff::actor(&s, staff::ADMIN_LOGIN).unwrap(), now()).unwrap().ok);
 }
 
 #[test]

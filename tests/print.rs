@@ -200,7 +200,7 @@ fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
     let after = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-01")).unwrap();
     assert!(!text(&after.bytes).contains(line));
     assert!(after.warnings.iter().any(|m| m.contains("令和8年7月31日を過ぎている")), "{:?}", after.warnings);
-    let checks = leaflet::check_statements(w.store.conn(), Leaflet::Bessou3, common::date("2026-08-01")).unwrap();
+    let checks = leaflet::check_all_statements(&w.store, &admin, at("2026-08-01")).unwrap();
     assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken));
 
     leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Replace, "※後期高齢者医療制度の方は、見本市の案内をご覧ください。", at("2026-08-02")).unwrap();

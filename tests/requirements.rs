@@ -13,7 +13,7 @@ use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::Page;
 
 fn route_kind(w: &World, id: i64, on: &str) -> (RouteKind, Vec<String>) {
-    let r = policy::route(w.store.conn(), id, date(on)).expect("route");
+    let r = policy::route(&w.store, &w.admin, id, date(on), common::at("2026-11-25")).expect("route");
     (r.kind, r.r_numbers)
 }
 
@@ -150,11 +150,11 @@ fn r06_facility_campaign_brings_residents_into_the_forecast() {
             i.facility_id = Some(f.id);
         });
     }
-    let before = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    let before = forecast::weekly(&w.store, &w.admin, 4, at("2026-11-25")).unwrap();
     assert_eq!(before.weeks.iter().map(|x| x.facility_campaigns).sum::<i64>(), 0);
     let f = facility::set_campaign(&mut w.store, &admin, f.id, Campaign::Informed, at("2026-11-25")).unwrap();
     assert_eq!(f.residents, 5);
-    let after = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    let after = forecast::weekly(&w.store, &w.admin, 4, at("2026-11-25")).unwrap();
     assert_eq!(after.weeks.iter().map(|x| x.facility_campaigns).sum::<i64>(), 5);
 }
 
@@ -188,14 +188,14 @@ fn r08_forecast_lists_expiries_by_week_and_people_to_contact() {
     // Certificates ending in the second and the fourth week from the week of 2026-11-25 (Wed).
     certificate::issue_without_application(&mut w.store, &clerk, p.id, application::AppScheme::Kokuho, certificate::CertificateBasis::ExOfficio, date("2026-01-01"), Some(date("2026-12-03")), at("2026-11-25")).unwrap();
     certificate::issue_without_application(&mut w.store, &clerk, q.id, application::AppScheme::Kokuho, certificate::CertificateBasis::ExOfficio, date("2026-01-01"), Some(date("2026-12-14")), at("2026-11-25")).unwrap();
-    let f = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    let f = forecast::weekly(&w.store, &w.admin, 4, at("2026-11-25")).unwrap();
     assert_eq!(f.weeks[0].week_start, date("2026-11-23"));
     let per_week: Vec<i64> = f.weeks.iter().map(|x| x.certificate_expiries).collect();
     assert_eq!(per_week, vec![0, 1, 0, 1]);
     assert_eq!(f.contact_early.iter().map(|c| c.person_id).collect::<Vec<_>>(), vec![p.id, q.id]);
     // Once an application is in, the person is no longer expected at the counter.
     application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap();
-    let f = forecast::weekly(w.store.conn(), date("2026-11-25"), 4).unwrap();
+    let f = forecast::weekly(&w.store, &w.admin, 4, at("2026-11-25")).unwrap();
     assert_eq!(f.weeks.iter().map(|x| x.certificate_expiries).collect::<Vec<_>>(), vec![0, 0, 0, 1]);
 }
 
@@ -218,7 +218,7 @@ fn r09_kouki_provisional_until_2026_07_31_then_renewal() {
     application::check_document(&mut w.store, &clerk, a.application.id, Document::ApplicantId, true, at("2026-07-31")).unwrap();
     let a = application::decide(&mut w.store, &clerk, a.application.id, None, at("2026-07-31")).unwrap();
     assert_eq!(a.status, AppStatus::AtRenewal);
-    let renewal = certificate::renewal_list(w.store.conn(), date("2026-08-01"), Page::default()).unwrap();
+    let renewal = certificate::renewal_list(&w.store, &w.admin, date("2026-08-01"), Page::default(), common::at("2026-11-25")).unwrap();
     assert!(renewal.items.iter().any(|e| e.application_id == Some(a.id)));
     let err = application::issue(&mut w.store, &clerk, a.id, date("2026-07-31"), at("2026-07-31")).unwrap_err();
     assert_eq!(hairyo::codes::Coded::code(&err), "application.bad_transition");
@@ -245,7 +245,7 @@ fn r09_kouki_from_2026_08_01_by_age_on_8_1() {
         i.name = "見本 四郎".into();
         i.birth_date = "1941-08-02".into();
     });
-    let r = policy::route(w.store.conn(), aged_85.id, date("2026-08-01")).unwrap();
+    let r = policy::route(&w.store, &w.admin, aged_85.id, date("2026-08-01"), common::at("2026-11-25")).unwrap();
     assert_eq!(r.kind, RouteKind::ExOfficio);
     assert!(r.to_confirm, "the 2026-08-01 rule ships marked 要確認");
     assert_eq!(route_kind(&w, aged_84.id, "2026-08-01").0, RouteKind::NotNeeded);
@@ -307,7 +307,7 @@ fn r13_bessou2_handout_is_recorded_with_its_edition() {
     let r = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "counter".into(), leaflets: vec!["別添2".into()], ..Default::default() }, at("2026-11-25")).unwrap();
     assert_eq!(r.touchpoint.leaflets.len(), 1);
     assert_eq!(r.touchpoint.leaflets[0].leaflet, Leaflet::Bessou2);
-    let listed = touchpoint::for_person(w.store.conn(), p.id).unwrap();
+    let listed = hairyo::record::show(&mut w.store, &cw, p.id, at("2026-11-25")).unwrap().touchpoints;
     assert_eq!(listed[0].leaflets[0].leaflet, Leaflet::Bessou2);
 }
 
@@ -318,7 +318,7 @@ fn r14_unknown_registration_is_guided_to_check() {
         i.mynumber_card = "card".into();
         i.registration = "unknown".into();
     });
-    let r = policy::route(w.store.conn(), p.id, date("2026-11-25")).unwrap();
+    let r = policy::route(&w.store, &w.admin, p.id, date("2026-11-25"), common::at("2026-11-25")).unwrap();
     assert_eq!(r.kind, RouteKind::CheckRegistration);
     assert!(r.r_numbers.contains(&"R14".to_string()));
     assert!(r.explanation.contains("別添1の裏面"));
@@ -327,10 +327,10 @@ fn r14_unknown_registration_is_guided_to_check() {
 #[test]
 fn r15_poster_edition_is_available_for_every_desk() {
     let w = World::new();
-    let eds = leaflet::editions(w.store.conn()).unwrap();
+    let eds = leaflet::editions(&w.store, &w.admin, common::at("2026-11-25")).unwrap();
     assert!(eds.iter().any(|e| e.leaflet == Leaflet::Bessou3));
     // The poster is printed with each desk's own contact block, so every desk has one.
-    for c in hairyo::settings::desk_contacts(w.store.conn()).unwrap() {
+    for c in hairyo::settings::desk_contacts(&w.store, &w.admin, common::at("2026-11-25")).unwrap() {
         assert!(!c.name.is_empty() && !c.phone.is_empty(), "{:?}", c.desk);
     }
 }

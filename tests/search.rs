@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{date, World};
+use common::{at, World};
 use hairyo::search::{self, MatchKind, Query};
 use hairyo::Page;
 
@@ -31,7 +31,7 @@ fn world() -> World {
 }
 
 fn names(w: &World, q: &str) -> Vec<(String, MatchKind)> {
-    let r = search::search(w.store.conn(), q, Page::new(0, 50), date("2026-11-25")).unwrap();
+    let r = search::search(&w.store, &w.admin, q, Page::new(0, 50), at("2026-11-25")).unwrap();
     r.hits.items.into_iter().map(|h| (h.person.name.replace('\u{3000}', " "), h.matched)).collect()
 }
 
@@ -92,10 +92,10 @@ fn one_and_two_character_queries_use_their_own_index() {
 #[test]
 fn totals_and_paging() {
     let w = world();
-    let r = search::search(w.store.conn(), "タカハシ", Page::new(0, 2), date("2026-11-25")).unwrap();
+    let r = search::search(&w.store, &w.admin, "タカハシ", Page::new(0, 2), at("2026-11-25")).unwrap();
     assert_eq!(r.hits.total, 4);
     assert_eq!(r.hits.items.len(), 2);
-    let r2 = search::search(w.store.conn(), "タカハシ", Page::new(2, 2), date("2026-11-25")).unwrap();
+    let r2 = search::search(&w.store, &w.admin, "タカハシ", Page::new(2, 2), at("2026-11-25")).unwrap();
     assert_eq!(r2.hits.items.len(), 2);
     assert_ne!(r.hits.items[0].person.id, r2.hits.items[0].person.id);
     assert_eq!(r.query, Query::Name("タカハシ".into()));
@@ -107,7 +107,7 @@ fn renamed_person_is_found_by_the_new_name_only() {
     let admin = w.admin.clone();
     let id = names(&w, "ワタナベ");
     assert_eq!(id.len(), 1);
-    let pid = search::search(w.store.conn(), "ワタナベ", Page::default(), date("2026-11-25")).unwrap().hits.items[0].person.id;
+    let pid = search::search(&w.store, &w.admin, "ワタナベ", Page::default(), at("2026-11-25")).unwrap().hits.items[0].person.id;
     let patch = hairyo::person::PersonPatch { name: Some("渡部 清".into()), kana: Some("ワタベ キヨシ".into()), ..Default::default() };
     hairyo::person::update(&mut w.store, &admin, pid, &patch, common::at("2026-11-25")).unwrap();
     assert!(names(&w, "ワタナベ").is_empty());

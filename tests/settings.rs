@@ -17,12 +17,12 @@ fn fields(e: &dyn Coded) -> Vec<&'static str> {
 fn a_staff_member_is_added_with_the_first_password_or_not_at_all() {
     let mut w = World::new();
     let admin = w.admin.clone();
-    let before = staff::list(&w.store).unwrap().len();
+    let before = staff::list(&w.store, &w.admin, common::at("2026-11-25")).unwrap().len();
     let bad = StaffInput { login: "新人 1".into(), name: "".into(), desk: "somewhere".into(), role: "clerk".into(), password: "1234".into() };
     let err = staff::add_with_password(&mut w.store, &admin, &bad, at("2026-11-25")).unwrap_err();
     assert_eq!(err.code(), "staff.invalid");
     assert_eq!(fields(&err), ["login", "name", "desk", "password"], "{err}");
-    assert_eq!(staff::list(&w.store).unwrap().len(), before, "nothing stored");
+    assert_eq!(staff::list(&w.store, &w.admin, common::at("2026-11-25")).unwrap().len(), before, "nothing stored");
 
     let good = StaffInput { login: "shinjin1".into(), name: "見本 新人".into(), desk: "kaigo".into(), role: "caseworker".into(), password: "mihon-pass-1".into() };
     staff::add_with_password(&mut w.store, &admin, &good, at("2026-11-25")).unwrap();
@@ -83,6 +83,6 @@ fn a_saved_rule_is_listed_with_its_period() {
     let admin = w.admin.clone();
     let rule = policy::parse_rule(&rule_input()).unwrap();
     policy::set_rule(&mut w.store, &admin, &rule, at("2026-11-25")).unwrap();
-    let stored = policy::rules(w.store.conn()).unwrap().into_iter().find(|r| r.id == "mihon-rule").unwrap();
+    let stored = policy::list_rules(&w.store, &w.admin, common::at("2026-11-25")).unwrap().into_iter().find(|r| r.id == "mihon-rule").unwrap();
     assert_eq!(stored, rule);
 }

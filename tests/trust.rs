@@ -52,7 +52,7 @@ fn audit_chain_verifies_and_the_log_is_append_only() {
     let mut w = World::new();
     let admin = w.admin.clone();
     hairyo::demo::generate(&mut w.store, &admin, 50, 1, at("2026-11-25")).unwrap();
-    let v = audit::verify(w.store.conn()).unwrap();
+    let v = audit::verify(&w.store, &w.admin, at("2026-11-25")).unwrap();
     assert!(v.ok, "{}", v.message);
     assert!(v.events > 5);
     assert!(w.store.conn().execute("UPDATE audit_event SET login = 'x' WHERE id = 2", []).is_err());

@@ -43,7 +43,7 @@ fn referral_life_cycle_and_refusals() {
     assert_eq!(r.status, ReferralStatus::Returned);
     assert_eq!(r.return_reason, "世帯主を確認してください");
     // The returned referral reminds the sending desk.
-    let due = reminder::due(w.store.conn(), &cw, date("2026-11-25"), reminder::Window::default()).unwrap();
+    let due = reminder::due(&w.store, &cw, reminder::Window::default(), at("2026-11-25")).unwrap();
     assert_eq!(due.returned_referrals_total, 1);
 
     // Only the sending desk re-sends it; then the clerk accepts and completes.
@@ -60,13 +60,13 @@ fn referral_life_cycle_and_refusals() {
     // Comments from the two desks; an unrelated desk is refused.
     referral::comment(&mut w.store, &cw, r.id, "ありがとうございました", now).unwrap();
     assert_eq!(code(referral::comment(&mut w.store, &other_cw, r.id, "横から", now)), "referral.forbidden");
-    let r = referral::load(w.store.conn(), r.id).unwrap();
+    let r = referral::get(&w.store, &w.admin, r.id, common::at("2026-11-25")).unwrap();
     assert!(r.comments.iter().any(|c| c.body == "ありがとうございました"));
     assert!(r.comments.iter().any(|c| c.body.contains("世帯主を確認")));
     // The person's record and the desk's queue carry the same thread, in order.
-    let on_record = referral::for_person(w.store.conn(), p.id).unwrap();
+    let on_record = hairyo::record::show(&mut w.store, &cw, p.id, now).unwrap().referrals;
     assert_eq!(on_record[0].comments.iter().map(|c| &c.body).collect::<Vec<_>>(), r.comments.iter().map(|c| &c.body).collect::<Vec<_>>());
-    let queued = referral::queue(w.store.conn(), hairyo::staff::Desk::Kokuho, None, hairyo::Page::new(0, 50)).unwrap();
+    let queued = referral::queue(&w.store, &w.actor("kokuho_clerk"), None, hairyo::Page::new(0, 50), now).unwrap();
     assert_eq!(queued.items[0].comments.len(), r.comments.len());
 }
 
@@ -78,8 +78,8 @@ fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let clerk = w.actor("kokuho_clerk");
     referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の案内".into(), ..Default::default() }, at("2026-11-18")).unwrap();
     let win = reminder::Window { referral_days: 7, expiry_days: 30 };
-    assert_eq!(reminder::due(w.store.conn(), &clerk, date("2026-11-24"), win).unwrap().unanswered_referrals_total, 0);
-    assert_eq!(reminder::due(w.store.conn(), &clerk, date("2026-11-25"), win).unwrap().unanswered_referrals_total, 1);
+    assert_eq!(reminder::due(&w.store, &clerk, win, at("2026-11-24")).unwrap().unanswered_referrals_total, 0);
+    assert_eq!(reminder::due(&w.store, &clerk, win, at("2026-11-25")).unwrap().unanswered_referrals_total, 1);
 }
 
 #[test]
@@ -110,12 +110,12 @@ fn incomplete_checklist_needs_a_supervisor_with_a_reason() {
     assert_eq!(code(application::check_document(&mut w.store, &clerk, a.id, Document::RegistryCertificate, true, now)), "application.not_on_checklist");
     // A withdrawal says why; without a reason nothing changes.
     assert_eq!(code(application::withdraw(&mut w.store, &clerk, a.id, "  ", now)), "application.invalid");
-    assert_eq!(application::load(w.store.conn(), a.id).unwrap().status, AppStatus::Received);
+    assert_eq!(application::get(&w.store, &w.admin, a.id, common::at("2026-11-25")).unwrap().status, AppStatus::Received);
     // Issuing before the decision is an illegal transition.
     assert_eq!(code(application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now)), "application.bad_transition");
     assert_eq!(code(application::decide(&mut w.store, &clerk, a.id, None, now)), "application.checklist_incomplete");
     assert_eq!(code(application::decide(&mut w.store, &clerk, a.id, Some("電話で確認"), now)), "application.forbidden");
-    let still = application::load(w.store.conn(), a.id).unwrap();
+    let still = application::get(&w.store, &w.admin, a.id, common::at("2026-11-25")).unwrap();
     assert_eq!(still.status, AppStatus::Received, "a refused decision changes nothing");
     assert_eq!(still.override_reason, "");
     let a = application::decide(&mut w.store, &sv, a.id, Some("委任状は後日郵送と電話で確認"), now).unwrap();

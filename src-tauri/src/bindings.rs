@@ -27,6 +27,7 @@ fn render() -> String {
         application::Channel, application::Applicant, application::ProxyAuthority, application::Delivery,
         application::AppStatus, application::Document, certificate::CertificateBasis, policy::RouteKind,
         search::MatchKind, import::Encoding, import::Column, leaflet::StatementMode,
+        referral::ReferralActionKind, application::ApplicationStepKind,
         // Records and their parts.
         validate::FieldError, staff::Actor, staff::Staff, staff::NewStaff, staff::StaffInput, settings::CitySettings,
         settings::DeskContact, demo::DemoSummary, Paged<()>, person::PersonSummary, person::Person,
@@ -39,7 +40,7 @@ fn render() -> String {
         import::Report, leaflet::StatementCheck, leaflet::Edition, Progress,
         // The shell's own.
         crate::error::CmdError, crate::commands::AppState, crate::commands::Choice, crate::commands::Codes,
-        crate::commands::PrintRequest, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes, crate::screen_commands::ImportColumn,
+        hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes, crate::screen_commands::ImportColumn,
         crate::screen_commands::ExportedFile,
     );
     format!(

@@ -8,7 +8,6 @@ use hairyo::record::PersonRecord;
 use hairyo::search::Results;
 use hairyo::settings::CitySettings;
 use hairyo::staff::Actor;
-use hairyo::store::StoreError;
 use hairyo::{Page, Paged};
 use serde::Serialize;
 use tauri::State;
@@ -38,15 +37,13 @@ pub struct AppState {
 pub fn app_state(state: State<'_, Shell>) -> Result<AppState, CmdError> {
     let app = state.app()?;
     let initialised = app.with_store(|s| s.is_initialised())?;
-    let persons = app.with_store(|s| hairyo::stats::compute(s.conn()).map_err(StoreError::from))?.persons;
-    let city = app.with_store(|s| hairyo::settings::city(s.conn()))?;
+    let city = app.with_store(|s| hairyo::settings::public_city(s))?;
     let actor = app.current();
-    let permissions = actor
-        .as_ref()
-        .map(|a| {
-            hairyo::access::Permission::ALL.iter().filter(|p| hairyo::access::can(a, **p)).map(|p| p.code()).collect()
-        })
-        .unwrap_or_default();
+    let persons = match &actor {
+        Some(a) => app.with_store(|s| hairyo::stats::compute(s, a, now()))?.persons,
+        None => 0,
+    };
+    let permissions = actor.as_ref().map(hairyo::access::permissions_of).unwrap_or_default();
     Ok(AppState {
         initialised,
         needs_admin_password: app.is_fresh(),
@@ -105,7 +102,7 @@ pub fn load_demo(state: State<'_, Shell>, persons: i64) -> Result<DemoSummary, C
 pub fn home(state: State<'_, Shell>) -> Result<Home, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    app.with_store(|s| hairyo::home::summary(s.conn(), &actor, now().date()))
+    app.with_store(|s| hairyo::home::summary(s, &actor, now()))
 }
 
 #[tauri::command(async)]
@@ -116,16 +113,16 @@ pub fn list_persons(
     limit: i64,
 ) -> Result<Paged<PersonSummary>, CmdError> {
     let app = state.app()?;
-    app.actor()?;
+    let actor = app.actor()?;
     let filter = PersonFilter { query, ..Default::default() };
-    app.with_store(|s| hairyo::person::list(s, &filter, Page::new(offset, limit), now().date()))
+    app.with_store(|s| hairyo::person::list(s, &actor, &filter, Page::new(offset, limit), now()))
 }
 
 #[tauri::command(async)]
 pub fn search_persons(state: State<'_, Shell>, query: String, offset: i64, limit: i64) -> Result<Results, CmdError> {
     let app = state.app()?;
-    app.actor()?;
-    app.with_store(|s| hairyo::search::search(s.conn(), &query, Page::new(offset, limit), now().date()))
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::search::search(s, &actor, &query, Page::new(offset, limit), now()))
 }
 
 #[tauri::command(async)]
@@ -189,19 +186,13 @@ pub fn send_referral(state: State<'_, Shell>, input: hairyo::referral::ReferralI
     app.with_store(|s| hairyo::referral::send(s, &actor, &input, now()))
 }
 
-/// accept / return / complete / resend / comment on a referral.
+/// Accept, return, complete, resend or comment on a referral (`hairyo::referral::ReferralAction`).
 #[tauri::command(async)]
-pub fn referral_action(state: State<'_, Shell>, id: i64, action: String, text: String) -> Result<hairyo::referral::Referral, CmdError> {
+pub fn referral_action(state: State<'_, Shell>, id: i64, action: serde_json::Value) -> Result<hairyo::referral::Referral, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let t = now();
-    app.with_store(|s| match action.as_str() {
-        "accept" => hairyo::referral::accept(s, &actor, id, &text, t),
-        "return" => hairyo::referral::send_back(s, &actor, id, &text, t),
-        "complete" => hairyo::referral::complete(s, &actor, id, &text, t),
-        "resend" => hairyo::referral::resend(s, &actor, id, &text, t),
-        _ => hairyo::referral::comment(s, &actor, id, &text, t),
-    })
+    let action: hairyo::referral::ReferralAction = hairyo::command::decode("連携依頼の操作", "action", action)?;
+    app.with_store(|s| hairyo::referral::act(s, &actor, id, &action, now()))
 }
 
 #[tauri::command(async)]
@@ -213,8 +204,12 @@ pub fn referral_queue(
 ) -> Result<Paged<hairyo::referral::Referral>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let status = status.as_deref().and_then(hairyo::referral::ReferralStatus::from_code);
-    app.with_store(|s| hairyo::referral::queue(s.conn(), actor.desk, status, Page::new(offset, limit)))
+    // An unknown status is refused, not read as "every status".
+    let status = match status.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => Some(hairyo::referral::ReferralStatus::parse(code).map_err(|message| CmdError { code: "referral.invalid".into(), message, fields: vec![] })?),
+        None => None,
+    };
+    app.with_store(|s| hairyo::referral::queue(s, &actor, status, Page::new(offset, limit), now()))
 }
 
 #[tauri::command(async)]
@@ -241,23 +236,14 @@ pub fn check_document(
     app.with_store(|s| hairyo::application::check_document(s, &actor, id, doc, checked, now()))
 }
 
-/// start_review / decide / issue on an application.
+/// One step of an application (`hairyo::application::ApplicationStep`): review, decide, issue,
+/// reject or withdraw.
 #[tauri::command(async)]
-pub fn application_step(
-    state: State<'_, Shell>,
-    id: i64,
-    step: String,
-    override_reason: Option<String>,
-) -> Result<(), CmdError> {
+pub fn application_step(state: State<'_, Shell>, id: i64, step: serde_json::Value) -> Result<hairyo::application::Application, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let t = now();
-    let reason = override_reason.filter(|r| !r.trim().is_empty());
-    app.with_store(|s| match step.as_str() {
-        "start_review" => hairyo::application::start_review(s, &actor, id, t).map(|_| ()),
-        "decide" => hairyo::application::decide(s, &actor, id, reason.as_deref(), t).map(|_| ()),
-        _ => hairyo::application::issue(s, &actor, id, t.date(), t).map(|_| ()),
-    })
+    let step: hairyo::application::ApplicationStep = hairyo::command::decode("申請の操作", "step", step)?;
+    app.with_store(|s| hairyo::application::take_step(s, &actor, id, &step, now()))
 }
 
 /// A printed document, written to the app's cache directory for the window to open.
@@ -269,54 +255,22 @@ pub struct PrintedFile {
     pub warnings: Vec<String>,
 }
 
-/// What to print: `kind` is leaflet / application_form / facility_batch / referral_sheet.
-#[derive(Debug, serde::Deserialize, ts_rs::TS)]
-#[ts(optional_fields)]
-pub struct PrintRequest {
-    pub kind: String,
-    pub leaflet: Option<String>,
-    pub copies: Option<u32>,
-    pub person_id: Option<i64>,
-    pub application_id: Option<i64>,
-    pub facility_id: Option<i64>,
-    pub referral_id: Option<i64>,
-}
-
-fn missing(what: &str) -> CmdError {
-    CmdError { code: "print.missing".into(), message: format!("{what}を選んでください"), fields: vec![] }
-}
-
+/// Prints what `request` asks for (`hairyo::print::PrintRequest`); a facility batch reports
+/// its progress over `on_progress`.
 #[tauri::command(async)]
 pub fn print(
     app_handle: tauri::AppHandle,
     state: State<'_, Shell>,
-    request: PrintRequest,
+    request: serde_json::Value,
     on_progress: tauri::ipc::Channel<hairyo::Progress>,
 ) -> Result<PrintedFile, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
+    let request: hairyo::print::PrintRequest = hairyo::command::decode("印刷の種類", "kind", request)?;
     let t = now();
-    let printed = match request.kind.as_str() {
-        "leaflet" => {
-            let which = hairyo::leaflet::Leaflet::parse(request.leaflet.as_deref().unwrap_or(""))
-                .map_err(|message| CmdError { code: "print.invalid".into(), message, fields: vec![] })?;
-            app.with_store(|s| hairyo::print::leaflet(s, &actor, which, request.copies.unwrap_or(1), t))?
-        }
-        "application_form" => {
-            let person = request.person_id.ok_or_else(|| missing("対象者"))?;
-            app.with_store(|s| hairyo::print::application_form(s, &actor, person, request.application_id, t))?
-        }
-        "facility_batch" => {
-            let facility = request.facility_id.ok_or_else(|| missing("施設"))?;
-            // A closed window drops the channel; the batch still finishes and is saved.
-            app.with_store(|s| hairyo::print::facility_batch(s, &actor, facility, t, &mut |p| drop(on_progress.send(p))))?
-        }
-        _ => {
-            let referral = request.referral_id.ok_or_else(|| missing("連携依頼"))?;
-            app.with_store(|s| hairyo::print::referral_sheet(s, &actor, referral, t))?
-        }
-    };
-    let path = write_to_cache(&app_handle, "print", &format!("{}-{}.pdf", request.kind, t.format("%Y%m%d-%H%M%S%.3f")), &printed.bytes)?;
+    // A closed window drops the channel; the batch still finishes and is saved.
+    let printed = app.with_store(|s| hairyo::print::print(s, &actor, &request, t, &mut |p| drop(on_progress.send(p))))?;
+    let path = write_to_cache(&app_handle, "print", &format!("{}-{}.pdf", request.file_stem(), t.format("%Y%m%d-%H%M%S%.3f")), &printed.bytes)?;
     Ok(PrintedFile { path, pages: printed.pages, documents: printed.documents, warnings: printed.warnings })
 }
 
@@ -339,8 +293,8 @@ pub(crate) fn write_to_cache(app_handle: &tauri::AppHandle, folder: &str, name: 
 #[tauri::command(async)]
 pub fn list_facilities(state: State<'_, Shell>, offset: i64, limit: i64) -> Result<Paged<hairyo::facility::Facility>, CmdError> {
     let app = state.app()?;
-    app.actor()?;
-    app.with_store(|s| hairyo::facility::list(s.conn(), Page::new(offset, limit)))
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::facility::list(s, &actor, Page::new(offset, limit), now()))
 }
 
 #[tauri::command(async)]
@@ -399,7 +353,7 @@ pub fn save_import_profile(state: State<'_, Shell>, profile: hairyo::import::Pro
     let t = now();
     app.with_store(|s| {
         hairyo::import::save_profile(s, &actor, &profile, t)?;
-        hairyo::import::profiles(s.conn())
+        hairyo::import::profiles(s, &actor, t)
     })
 }
 
@@ -407,15 +361,15 @@ pub fn save_import_profile(state: State<'_, Shell>, profile: hairyo::import::Pro
 #[tauri::command(async)]
 pub fn import_profiles(state: State<'_, Shell>) -> Result<Vec<hairyo::import::Profile>, CmdError> {
     let app = state.app()?;
-    app.actor()?;
-    app.with_store(|s| hairyo::import::profiles(s.conn()))
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::import::profiles(s, &actor, now()))
 }
 
 #[tauri::command(async)]
 pub fn desk_contacts(state: State<'_, Shell>) -> Result<Vec<hairyo::settings::DeskContact>, CmdError> {
     let app = state.app()?;
-    app.actor()?;
-    app.with_store(|s| hairyo::settings::desk_contacts(s.conn()))
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::settings::desk_contacts(s, &actor, now()))
 }
 
 #[tauri::command(async)]

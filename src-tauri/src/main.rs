@@ -45,7 +45,6 @@ fn main() {
             commands::desk_contacts,
             commands::set_desk_contact,
             screen_commands::screen_codes,
-            screen_commands::close_application,
             screen_commands::set_facility_campaign,
             screen_commands::list_staff,
             screen_commands::add_staff,

@@ -2,7 +2,6 @@
 //! only adapts: it parses what the window typed into the core's types, calls one core function
 //! and returns its result. Who may do what, and every rule about the values, is the core's.
 
-use hairyo::application::Application;
 use hairyo::facility::{Campaign, Facility};
 use hairyo::leaflet::{StatementCheck, StatementMode};
 use hairyo::policy::{RouteKind, Rule, RuleInput};
@@ -73,18 +72,6 @@ pub fn screen_codes() -> ScreenCodes {
     }
 }
 
-/// 却下 (`reject`) or 取下げ (`withdraw`) of an application, with the reason typed.
-#[tauri::command(async)]
-pub fn close_application(state: State<'_, Shell>, id: i64, step: String, reason: String) -> Result<Application, CmdError> {
-    let app = state.app()?;
-    let actor = app.actor()?;
-    match step.as_str() {
-        "reject" => app.with_store(|s| hairyo::application::reject(s, &actor, id, &reason, now())),
-        "withdraw" => app.with_store(|s| hairyo::application::withdraw(s, &actor, id, &reason, now())),
-        other => Err(CmdError { code: "application.unknown_step".into(), message: format!("申請の操作「{other}」はありません"), fields: vec![] }),
-    }
-}
-
 #[tauri::command(async)]
 pub fn set_facility_campaign(state: State<'_, Shell>, id: i64, campaign: String) -> Result<Facility, CmdError> {
     let app = state.app()?;
@@ -99,8 +86,8 @@ pub fn set_facility_campaign(state: State<'_, Shell>, id: i64, campaign: String)
 #[tauri::command(async)]
 pub fn list_staff(state: State<'_, Shell>) -> Result<Vec<Staff>, CmdError> {
     let app = state.app()?;
-    app.actor()?;
-    app.with_store(|s| hairyo::staff::list(s))
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::staff::list(s, &actor, now()))
 }
 
 /// Adds a staff member with the first password (`staff::add_with_password` checks every field
@@ -112,7 +99,7 @@ pub fn add_staff(state: State<'_, Shell>, input: StaffInput) -> Result<Vec<Staff
     let t = now();
     app.with_store(|s| {
         hairyo::staff::add_with_password(s, &actor, &input, t)?;
-        hairyo::staff::list(s)
+        hairyo::staff::list(s, &actor, t)
     })
 }
 
@@ -127,8 +114,8 @@ pub fn set_staff_password(state: State<'_, Shell>, login: String, password: Stri
 #[tauri::command(async)]
 pub fn policy_rules(state: State<'_, Shell>) -> Result<Vec<Rule>, CmdError> {
     let app = state.app()?;
-    app.actor()?;
-    app.with_store(|s| hairyo::policy::rules(s.conn()))
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::policy::list_rules(s, &actor, now()))
 }
 
 /// Adds or replaces a rule typed in 設定 › 制度ルール and answers with the new list.
@@ -140,7 +127,7 @@ pub fn set_policy_rule(state: State<'_, Shell>, rule: RuleInput) -> Result<Vec<R
     let t = now();
     app.with_store(|s| {
         hairyo::policy::set_rule(s, &actor, &rule, t)?;
-        hairyo::policy::rules(s.conn())
+        hairyo::policy::list_rules(s, &actor, t)
     })
 }
 
@@ -151,7 +138,7 @@ pub fn remove_policy_rule(state: State<'_, Shell>, id: String) -> Result<Vec<Rul
     let t = now();
     app.with_store(|s| {
         hairyo::policy::remove_rule(s, &actor, &id, t)?;
-        hairyo::policy::rules(s.conn())
+        hairyo::policy::list_rules(s, &actor, t)
     })
 }
 
@@ -159,8 +146,8 @@ pub fn remove_policy_rule(state: State<'_, Shell>, id: String) -> Result<Vec<Rul
 #[tauri::command(async)]
 pub fn leaflet_statements(state: State<'_, Shell>) -> Result<Vec<StatementCheck>, CmdError> {
     let app = state.app()?;
-    app.actor()?;
-    app.with_store(|s| hairyo::leaflet::check_all_statements(s.conn(), now().date()))
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::leaflet::check_all_statements(s, &actor, now()))
 }
 
 /// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace).
@@ -180,7 +167,7 @@ pub fn set_leaflet_statement(
     let t = now();
     app.with_store(|s| {
         hairyo::leaflet::set_statement(s, &actor, &id, mode, &text, t)?;
-        hairyo::leaflet::check_all_statements(s.conn(), t.date())
+        hairyo::leaflet::check_all_statements(s, &actor, t)
     })
 }
 

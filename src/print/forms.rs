@@ -98,6 +98,7 @@ impl FormData {
             decided_by: None,
             decided_on: None,
             checklist: vec![],
+            next: vec![],
         };
         app.checklist = authority
             .documents()

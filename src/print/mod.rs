@@ -128,6 +128,54 @@ fn form_data(conn: &Connection, person_id: i64, app: Option<Application>, today:
     })
 }
 
+/// What to print, as the window, the CLI and the API ask for it.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PrintRequest {
+    /// 別添1, 2 or 3 with the city's contact details.
+    Leaflet {
+        leaflet: Leaflet,
+        #[serde(default = "one")]
+        copies: u32,
+    },
+    /// The pre-filled application form (and 委任状 where the proxy needs one).
+    ApplicationForm {
+        person_id: i64,
+        #[serde(default)]
+        application_id: Option<i64>,
+    },
+    /// Every resident of a facility, as one PDF.
+    FacilityBatch { facility_id: i64 },
+    /// The 連携票 of a referral.
+    ReferralSheet { referral_id: i64 },
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl PrintRequest {
+    /// A short ASCII name for the file the PDF is saved as.
+    pub fn file_stem(&self) -> &'static str {
+        match self {
+            PrintRequest::Leaflet { .. } => "leaflet",
+            PrintRequest::ApplicationForm { .. } => "application_form",
+            PrintRequest::FacilityBatch { .. } => "facility_batch",
+            PrintRequest::ReferralSheet { .. } => "referral_sheet",
+        }
+    }
+}
+
+/// Prints what `request` asks for; a facility batch reports its progress to `progress`.
+pub fn print(store: &mut Store, actor: &Actor, request: &PrintRequest, now: NaiveDateTime, progress: &mut dyn FnMut(crate::Progress)) -> Result<Printed, PrintError> {
+    match request {
+        PrintRequest::Leaflet { leaflet: which, copies } => leaflet(store, actor, *which, *copies, now),
+        PrintRequest::ApplicationForm { person_id, application_id } => application_form(store, actor, *person_id, *application_id, now),
+        PrintRequest::FacilityBatch { facility_id } => facility_batch(store, actor, *facility_id, now, progress),
+        PrintRequest::ReferralSheet { referral_id } => referral_sheet(store, actor, *referral_id, now),
+    }
+}
+
 /// A pre-filled 資格確認書交付申請書 for a person (from an application if given), followed by a
 /// pre-filled 委任状 whenever the proxy's authority needs one.
 pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {

@@ -158,13 +158,13 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &serde_json::json!({"login": login}), |_| format!("{login} のパスワードを変更しました"))
         }
         Command::Staff(StaffCmd::List) => {
-            let (store, _) = open_initialised(cli)?;
-            let list = staff::list(&store)?;
+            let (store, actor) = open_initialised(cli)?;
+            let list = staff::list(&store, &actor, now)?;
             emit(json, &list, |l| l.iter().map(|s| format!("{}\t{}\t{}\t{}", s.login, s.name, s.desk_label, s.role_label)).collect::<Vec<_>>().join("\n"))
         }
         Command::Stats => {
-            let (store, _) = open_initialised(cli)?;
-            let s = stats::compute(store.conn()).map_err(|e| CliError::new("stats.db", e.to_string()))?;
+            let (store, actor) = open_initialised(cli)?;
+            let s = stats::compute(&store, &actor, now)?;
             emit(json, &s, |s| {
                 let mut out = format!("対象者 {}人 / 施設 {}\n", group(s.persons), group(s.facilities));
                 for (title, rows) in [
@@ -186,7 +186,7 @@ pub fn run(cli: &Cli) -> Result {
         Command::Home => {
             let (store, actor) = open_initialised(cli)?;
             let t = std::time::Instant::now();
-            let h = home::summary(store.conn(), &actor, now.date())?;
+            let h = home::summary(&store, &actor, now)?;
             let took = t.elapsed();
             emit(json, &h, |h| {
                 let c = &h.counts;
@@ -199,9 +199,9 @@ pub fn run(cli: &Cli) -> Result {
             })
         }
         Command::Route { person_id, on } => {
-            let (store, _) = open_initialised(cli)?;
+            let (store, actor) = open_initialised(cli)?;
             let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
-            let r = policy::route(store.conn(), *person_id, on)?;
+            let r = policy::route(&store, &actor, *person_id, on, now)?;
             emit(json, &r, |r| {
                 format!(
                     "{} 時点: {}{}\n根拠: {}\n{}",
@@ -215,7 +215,7 @@ pub fn run(cli: &Cli) -> Result {
         Command::Certificate(cmd) => certificate_cmd(cli, cmd, now),
         Command::Reminders { referral_days, expiry_days } => {
             let (store, actor) = open_initialised(cli)?;
-            let r = reminder::due(store.conn(), &actor, now.date(), reminder::Window { referral_days: *referral_days, expiry_days: *expiry_days })?;
+            let r = reminder::due(&store, &actor, reminder::Window { referral_days: *referral_days, expiry_days: *expiry_days }, now)?;
             emit(json, &r, |r| {
                 let mut out = String::new();
                 let _ = writeln!(out, "未回答の連携依頼 ({}日以上): {}件", referral_days, group(r.unanswered_referrals_total));
@@ -248,8 +248,8 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &f, |f| format!("フォローアップを登録しました (ID {}, 期日 {})", f.id, wareki::format(f.due_on)))
         }
         Command::Forecast { weeks } => {
-            let (store, _) = open_initialised(cli)?;
-            let f = forecast::weekly(store.conn(), now.date(), *weeks)?;
+            let (store, actor) = open_initialised(cli)?;
+            let f = forecast::weekly(&store, &actor, *weeks, now)?;
             emit(json, &f, |f| {
                 let mut out = String::from("週の始まり\t見込み\t証の期限\t旧保険証の期限\t連携依頼\t施設呼びかけ\n");
                 for w in &f.weeks {
@@ -265,8 +265,8 @@ pub fn run(cli: &Cli) -> Result {
         Command::Policy(cmd) => policy_cmd(cli, cmd, now),
         Command::Settings(cmd) => settings_cmd(cli, cmd, now),
         Command::Search { query, limit, offset } => {
-            let (store, _) = open_initialised(cli)?;
-            let r = search::search(store.conn(), query, page(*offset, *limit)?, now.date())?;
+            let (store, actor) = open_initialised(cli)?;
+            let r = search::search(&store, &actor, query, page(*offset, *limit)?, now)?;
             emit(json, &r, |r| {
                 let mut out = format!("{} で検索\n", r.description);
                 for h in &r.hits.items {
@@ -289,7 +289,7 @@ pub fn run(cli: &Cli) -> Result {
             let (mut store, actor) = open_initialised(cli)?;
             match action {
                 None => {
-                    let c = duplicates::candidates(store.conn(), page(*offset, *limit)?)?;
+                    let c = duplicates::candidates(&store, &actor, page(*offset, *limit)?, now)?;
                     emit(json, &c, |c| {
                         let mut out: String = c.items.iter().map(|d| format!(
                             "{}\t{} ({})\t{} ({})\t{}\t{}点 {}\n", wareki::format(d.birth_date), d.a_name, d.a, d.b_name, d.b, d.a_kana, d.score, d.reason
@@ -330,9 +330,9 @@ pub fn run(cli: &Cli) -> Result {
             })
         }
         Command::Leaflet(LeafletCmd::Statements { on }) => {
-            let (store, _) = open_initialised(cli)?;
-            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
-            let all = leaflet::check_all_statements(store.conn(), on).map_err(|e| CliError::new("leaflet.db", e.to_string()))?;
+            let (store, actor) = open_initialised(cli)?;
+            let at = match on { Some(s) => date_arg("--on", s)?.and_time(now.time()), None => now };
+            let all = leaflet::check_all_statements(&store, &actor, at)?;
             emit(json, &all, |all| {
                 all.iter()
                     .map(|c| format!(
@@ -355,8 +355,7 @@ pub fn run(cli: &Cli) -> Result {
         Command::Restore { file, yes } => restore_cmd(cli, file, *yes, now),
         Command::Audit { action: Some(AuditCmd::Verify), .. } => {
             let (store, actor) = open_initialised(cli)?;
-            audit::require_reader(&actor)?;
-            let v = audit::verify(store.conn()).map_err(|e| CliError::new("audit.db", e.to_string()))?;
+            let v = audit::verify(&store, &actor, now)?;
             emit(json, &v, |v| v.message.clone())?;
             if v.ok { Ok(()) } else { Err(CliError::new("audit.tampered", v.message)) }
         }
@@ -368,8 +367,7 @@ pub fn run(cli: &Cli) -> Result {
         }
         Command::Audit { action: None, limit, offset } => {
             let (store, actor) = open_initialised(cli)?;
-            audit::require_reader(&actor)?;
-            let p = audit::list(store.conn(), None, page(*offset, *limit)?).map_err(|e| CliError::new("audit.db", e.to_string()))?;
+            let p = audit::list(&store, &actor, None, page(*offset, *limit)?, now)?;
             emit(json, &p, |p| {
                 let mut out: String = p.items.iter().map(|e| format!("{}\t{}\t{}\t{}\t{}\n", e.at, e.login, e.action.label(), e.record_kind, e.record_id.map(|i| i.to_string()).unwrap_or_default())).collect();
                 out.push_str(&page_footer(p));
@@ -457,7 +455,7 @@ fn person_cmd(cli: &Cli, cmd: &PersonCmd, now: NaiveDateTime) -> Result {
                 None => None,
             };
             let filter = PersonFilter { query: query.clone(), facility_id: *facility, scheme };
-            let list = person::list(&store, &filter, page(*offset, *limit)?, now.date())?;
+            let list = person::list(&store, &actor, &filter, page(*offset, *limit)?, now)?;
             emit(json, &list, |l| {
                 let mut out = String::new();
                 for p in &l.items {
@@ -480,7 +478,7 @@ fn facility_cmd(cli: &Cli, cmd: &FacilityCmd, now: NaiveDateTime) -> Result {
             emit(json, &f, |f| format!("施設を登録しました (ID {}): {} ({})", f.id, f.name, f.kind_label))
         }
         FacilityCmd::List { limit, offset } => {
-            let l = facility::list(store.conn(), page(*offset, *limit)?)?;
+            let l = facility::list(&store, &actor, page(*offset, *limit)?, now)?;
             emit(json, &l, |l| {
                 let mut out: String = l.items.iter().map(|f| format!("{}\t{}\t{}\t入所者 {}人\t{}\n", f.id, f.name, f.kind_label, f.residents, f.campaign_label)).collect();
                 out.push_str(&page_footer(l));
@@ -522,13 +520,13 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
         ReferralCmd::Complete { id, note } => referral::complete(&mut store, &actor, *id, note, now)?,
         ReferralCmd::Resend { id, note } => referral::resend(&mut store, &actor, *id, note, now)?,
         ReferralCmd::Comment { id, body } => referral::comment(&mut store, &actor, *id, body, now)?,
-        ReferralCmd::Show { id } => referral::load(store.conn(), *id)?,
+        ReferralCmd::Show { id } => referral::get(&store, &actor, *id, now)?,
         ReferralCmd::Queue { status, limit, offset } => {
             let status = match status {
                 Some(s) => Some(ReferralStatus::parse(s).map_err(|m| CliError::new("cli.bad_status", m))?),
                 None => None,
             };
-            let q = referral::queue(store.conn(), actor.desk, status, page(*offset, *limit)?)?;
+            let q = referral::queue(&store, &actor, status, page(*offset, *limit)?, now)?;
             return emit(json, &q, |q| {
                 let mut out: String = q.items.iter().map(|r| format!("#{}\t{}\t{}\t{}→{}\t{}\n", r.id, r.status_label, r.person_name, r.from_desk_label, r.to_desk_label, wareki::format(r.sent_on))).collect();
                 out.push_str(&page_footer(q));
@@ -597,10 +595,10 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
             let c = application::issue(&mut store, &actor, *id, on, now)?;
             return emit(json, &c, |c| format!("資格確認書を交付しました (ID {}): {} 有効期限 {} 送付先 {}", c.id, c.person_name, wareki::format(c.valid_until), c.delivery_address));
         }
-        ApplicationCmd::Show { id } => application::load(store.conn(), *id)?,
+        ApplicationCmd::Show { id } => application::get(&store, &actor, *id, now)?,
         ApplicationCmd::List { statuses, limit, offset } => {
             let statuses = statuses.iter().map(|s| AppStatus::parse(s).map_err(|m| CliError::new("cli.bad_status", m))).collect::<Result<Vec<_>>>()?;
-            let l = application::list(store.conn(), &statuses, None, page(*offset, *limit)?)?;
+            let l = application::list(&store, &actor, &statuses, None, page(*offset, *limit)?, now)?;
             return emit(json, &l, |l| {
                 let mut out: String = l.items.iter().map(|a| format!("#{}\t{}\t{}\t{}\t{}\n", a.id, a.status_label, a.person_name, a.scheme_label, wareki::format(a.received_on))).collect();
                 out.push_str(&page_footer(l));
@@ -627,7 +625,7 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
             emit(json, &c, |c| format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until)))
         }
         CertificateCmd::Expiring { days, limit, offset } => {
-            let l = certificate::expiring_within(store.conn(), now.date(), *days, page(*offset, *limit)?)?;
+            let l = certificate::expiring_within(&store, &actor, *days, page(*offset, *limit)?, now)?;
             emit(json, &l, |l| {
                 let mut out: String = l.items.iter().map(|c| format!("#{}\t{}\t{}\t有効期限 {}\n", c.id, c.person_name, c.scheme_label, wareki::format(c.valid_until))).collect();
                 out.push_str(&page_footer(l));
@@ -639,7 +637,7 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
                 Some(s) => date_arg("--day", s)?,
                 None => policy::last_renewal_day(now.date()) + chrono::Months::new(12),
             };
-            let l = certificate::renewal_list(store.conn(), day, page(*offset, *limit)?)?;
+            let l = certificate::renewal_list(&store, &actor, day, page(*offset, *limit)?, now)?;
             emit(json, &l, |l| {
                 let mut out = format!("{} の年次更新の対象\n", wareki::format(day));
                 for e in &l.items {
@@ -657,7 +655,7 @@ fn policy_cmd(cli: &Cli, cmd: &PolicyCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         PolicyCmd::List => {
-            let rules = policy::rules(store.conn())?;
+            let rules = policy::list_rules(&store, &actor, now)?;
             emit(json, &rules, |rules| {
                 rules
                     .iter()
@@ -688,7 +686,7 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         SettingsCmd::Show => {
-            let v = serde_json::json!({"city": settings::city(store.conn())?, "desks": settings::desk_contacts(store.conn())?});
+            let v = serde_json::json!({"city": settings::public_city(&store)?, "desks": settings::desk_contacts(&store, &actor, now)?});
             emit(json, &v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
         }
         SettingsCmd::SetCity { city, addressee, kouki_union } => {
@@ -786,7 +784,7 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
             emit(json, &profile, |p| format!("取込設定「{}」を保存しました ({}列)", p.name, p.columns.len()))
         }
         ImportCmd::Profiles => {
-            let list = import::profiles(store.conn())?;
+            let list = import::profiles(&store, &actor, now)?;
             emit(json, &list, |l| l.iter().map(|p| {
                 let mut cols: Vec<String> = p.columns.iter().map(|(c, h)| format!("{}={}", c.label(), h)).collect();
                 cols.sort();

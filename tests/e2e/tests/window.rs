@@ -542,11 +542,14 @@ async fn clerk_opens_a_record_and_searches() {
 
     // The CSV imported in the window is stored, and the bad file left nothing behind.
     let store = hairyo::store::open(&db).expect("reopen");
-    let found = hairyo::search::search(store.conn(), "800000001", hairyo::Page::new(0, 10), chrono::Local::now().date_naive()).expect("search");
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let now = chrono::Local::now().naive_local();
+    let found = hairyo::search::search(&store, &admin, "800000001", hairyo::Page::new(0, 10), now).expect("search");
     assert_eq!(found.hits.total, 1, "the imported person is stored");
-    let none = hairyo::search::search(store.conn(), "800000002", hairyo::Page::new(0, 10), chrono::Local::now().date_naive()).expect("search");
+    let none = hairyo::search::search(&store, &admin, "800000002", hairyo::Page::new(0, 10), now).expect("search");
     assert_eq!(none.hits.total, 0, "nothing from the refused file");
-    let kokuho = hairyo::settings::desk_contact(store.conn(), hairyo::staff::Desk::Kokuho).expect("contact");
+    let contacts = hairyo::settings::desk_contacts(&store, &admin, now).expect("contacts");
+    let kokuho = contacts.iter().find(|c| c.desk == hairyo::staff::Desk::Kokuho).expect("the 国保 contact");
     assert_eq!(kokuho.phone, "0120-111-222", "the desk contact typed in 設定 is stored");
 }
 
@@ -820,16 +823,18 @@ async fn welfare_desk_to_certificate() {
     with_window(&db, welfare_to_certificate).await;
 
     // What is stored, read through the core.
-    let store = hairyo::store::open(&db).expect("reopen");
-    let tps = hairyo::touchpoint::for_person(store.conn(), person).expect("touchpoints");
+    let mut store = hairyo::store::open(&db).expect("reopen");
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let record = hairyo::record::show(&mut store, &admin, person, chrono::Local::now().naive_local()).expect("the record");
+    let tps = record.touchpoints;
     assert!(
         tps.iter().any(|t| t.kind_label == "要介護認定申請" && t.leaflets.iter().any(|l| l.leaflet.code() == "bessou1")),
         "the touchpoint with 別添1 is stored"
     );
-    let refs = hairyo::referral::for_person(store.conn(), person).expect("referrals");
+    let refs = record.referrals;
     assert_eq!(refs.len(), 1, "one referral");
     assert_eq!(refs[0].from_desk.code(), "kaigo");
-    let apps = hairyo::application::for_person(store.conn(), person).expect("applications");
+    let apps = record.applications;
     assert_eq!(apps.len(), 1, "one application");
     assert_eq!(apps[0].status_label, "交付済");
     assert_eq!(apps[0].authority.map(|a| a.code()), Some("facility_adult"));
@@ -1072,6 +1077,29 @@ async fn a_masked_desk_edits_the_phone_and_keeps_the_address() {
         save_screenshot(&driver, "person-form-masked.png").await;
         click(&driver, "#pf-save").await;
         wait_until("the record again", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("保護")) }).await;
+
+        // Over the real IPC, a step, action or print kind the core does not know is refused
+        // with a code and a message that names it; nothing falls through to a real action.
+        for (command, args, unknown) in [
+            ("application_step", serde_json::json!({"id": 1, "step": {"step": "approve_everything"}}), "approve_everything"),
+            ("referral_action", serde_json::json!({"id": 1, "action": {"action": "forward", "note": ""}}), "forward"),
+            ("print", serde_json::json!({"request": {"kind": "poster"}}), "poster"),
+        ] {
+            let answer = driver
+                .execute_async(
+                    "const [cmd, args, done] = arguments;
+                     const ipc = window.__TAURI_INTERNALS__;
+                     if (cmd === 'print') args.onProgress = '__CHANNEL__:' + ipc.transformCallback(() => {});
+                     ipc.invoke(cmd, args).then((v) => done({ ok: v }), (e) => done({ err: e }));",
+                    vec![serde_json::json!(command), args],
+                )
+                .await
+                .expect("invoke over IPC")
+                .json()
+                .clone();
+            assert_eq!(answer["err"]["code"], "command.unknown", "{command}: {answer}");
+            assert!(answer["err"]["message"].as_str().unwrap_or_default().contains(unknown), "{command}: {answer}");
+        }
     })
     .await;
     let after = stored_addresses(&db, id);

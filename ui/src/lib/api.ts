@@ -12,6 +12,7 @@ import type {
   AppState,
   Application,
   ApplicationInput,
+  ApplicationStep,
   CitySettings,
   Codes,
   Counts,
@@ -34,6 +35,7 @@ import type {
   Received,
   Recorded,
   Referral,
+  ReferralAction,
   ReferralInput,
   Report,
   Results,
@@ -104,15 +106,13 @@ export const api = {
   codes: () => call<Codes>("codes"),
   addTouchpoint: (input: TouchpointInput) => call<Recorded>("add_touchpoint", { input }),
   sendReferral: (input: ReferralInput) => call<Referral>("send_referral", { input }),
-  referralAction: (id: number, action: "accept" | "return" | "complete" | "resend" | "comment", text: string) =>
-    call<Referral>("referral_action", { id, action, text }),
+  referralAction: (id: number, action: ReferralAction) => call<Referral>("referral_action", { id, action }),
   referralQueue: (status: string | null, offset: number, limit: number) =>
     call<Paged<Referral>>("referral_queue", { status, offset, limit }),
   receiveApplication: (input: ApplicationInput) => call<Received>("receive_application", { input }),
   checkDocument: (id: number, document: string, checked: boolean) =>
     call<Application>("check_document", { id, document, checked }),
-  applicationStep: (id: number, step: "start_review" | "decide" | "issue", overrideReason: string | null) =>
-    call<void>("application_step", { id, step, overrideReason }),
+  applicationStep: (id: number, step: ApplicationStep) => call<Application>("application_step", { id, step }),
   /** Prints; a facility batch reports its progress through `onProgress` (a Tauri channel). */
   print: (request: PrintRequest, onProgress?: (p: Progress) => void) => {
     const channel = new IpcChannel<Progress>();
@@ -141,8 +141,6 @@ export const api = {
   setDeskContact: (contact: DeskContact) => call<DeskContact>("set_desk_contact", { contact }),
   loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
   screenCodes: () => call<ScreenCodes>("screen_codes"),
-  closeApplication: (id: number, step: "reject" | "withdraw", reason: string) =>
-    call<Application>("close_application", { id, step, reason }),
   setFacilityCampaign: (id: number, campaign: string) => call<Facility>("set_facility_campaign", { id, campaign }),
   listStaff: () => call<Staff[]>("list_staff"),
   addStaff: (input: StaffInput) => call<Staff[]>("add_staff", { input }),
@@ -159,6 +157,18 @@ export const api = {
     call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
   showPerson: (id: number) => call<PersonRecord>("show_person", { id }),
 };
+
+/** A referral action of `kind` carrying the text a clerk typed (a note, a reason or a comment). */
+export function referralAction(kind: ReferralAction["action"], text: string): ReferralAction {
+  switch (kind) {
+    case "return":
+      return { action: "return", reason: text };
+    case "comment":
+      return { action: "comment", body: text };
+    default:
+      return { action: kind, note: text };
+  }
+}
 
 /** Japanese text for any error a screen catches. */
 export function errorMessage(e: unknown): string {

@@ -55,6 +55,10 @@ export type Column = "atena" | "name" | "kana" | "birth" | "sex" | "postal" | "a
 
 export type StatementMode = "auto" | "keep" | "omit" | "replace";
 
+export type ReferralActionKind = "accept" | "return" | "complete" | "resend" | "comment";
+
+export type ApplicationStepKind = "check_document" | "start_review" | "decide" | "issue" | "reject" | "withdraw";
+
 export type FieldError = { field: string, message: string, };
 
 export type Actor = { staff_id: number, login: string, name: string, desk: Desk, role: Role, };
@@ -161,7 +165,12 @@ r12_guidance: string | null, };
 
 export type Comment = { at: string, login: string, name: string, body: string, };
 
-export type Referral = { id: number, person_id: number, person_name: string, from_desk: Desk, from_desk_label: string, to_desk: Desk, to_desk_label: string, reason: string, proposed_applicant: string, status: ReferralStatus, status_label: string, sent_by: string, sent_on: string, handled_by: string | null, handled_on: string | null, return_reason: string, completed_on: string | null, comments: Array<Comment>, };
+export type Referral = { id: number, person_id: number, person_name: string, from_desk: Desk, from_desk_label: string, to_desk: Desk, to_desk_label: string, reason: string, proposed_applicant: string, status: ReferralStatus, status_label: string, sent_by: string, sent_on: string, handled_by: string | null, handled_on: string | null, return_reason: string, completed_on: string | null, comments: Array<Comment>, 
+/**
+ * What the staff member who asked may do to it now ([`next_actions`]); empty in the core's
+ * own reads.
+ */
+next: Array<ReferralActionKind>, };
 
 export type ReferralInput = { person_id: number, 
 /**
@@ -171,7 +180,12 @@ to_desk: string, reason: string, proposed_applicant: string, };
 
 export type ChecklistItem = { document: Document, label: string, checked: boolean, };
 
-export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, received_by: string, decided_by: string | null, decided_on: string | null, checklist: Array<ChecklistItem>, };
+export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, received_by: string, decided_by: string | null, decided_on: string | null, checklist: Array<ChecklistItem>, 
+/**
+ * What the staff member who asked may do to it now ([`next_steps`]); empty in the core's
+ * own reads.
+ */
+next: Array<ApplicationStepKind>, };
 
 export type ApplicationInput = { person_id: number, 
 /**
@@ -181,7 +195,12 @@ scheme: string, received_on: string, channel: string, applicant: string, authori
 
 export type Received = { application: Application, notices: Array<string>, };
 
-export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, delivery_address: string, };
+export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, delivery_address: string, 
+/**
+ * The person is under 支援措置: the delivery address is shown only to the desks that may
+ * see it.
+ */
+protected: boolean, };
 
 export type PersonRecord = { person: Person, birth_date_wareki: string, age: number, facility: Facility | null, route: Route, had_bessou1: boolean, touchpoints: Array<Touchpoint>, referrals: Array<Referral>, applications: Array<Application>, certificates: Array<Certificate>, 
 /**
@@ -289,7 +308,11 @@ export type Choice = { code: string, label: string, };
 
 export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
 
-export type PrintRequest = { kind: string, leaflet?: string, copies?: number, person_id?: number, application_id?: number, facility_id?: number, referral_id?: number, };
+export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, };
+
+export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, } | { "step": "issue" } | { "step": "reject", reason: string, } | { "step": "withdraw", reason: string, };
+
+export type ReferralAction = { "action": "accept", note: string, } | { "action": "return", reason: string, } | { "action": "complete", note: string, } | { "action": "resend", note: string, } | { "action": "comment", body: string, };
 
 export type PrintedFile = { path: string, pages: number, documents: number, warnings: Array<string>, };
 
