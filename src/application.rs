@@ -1,7 +1,7 @@
 //! Applications for a 資格確認書 (交付申請): channel, applicant, proxy authority and its checklist.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -216,6 +216,8 @@ pub enum ApplicationError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -232,6 +234,7 @@ impl ApplicationError {
             ApplicationError::Policy(e) => e.code(),
             ApplicationError::Certificate(e) => e.code(),
             ApplicationError::Access(e) => e.code(),
+            ApplicationError::Store(e) => e.code(),
             ApplicationError::Db(_) => "application.db",
         }
     }
@@ -431,7 +434,7 @@ pub fn check_document(store: &mut Store, actor: &Actor, id: i64, document: Docum
     })
 }
 
-fn set_status(tx: &Connection, actor: &Actor, a: &Application, to: AppStatus, now: chrono::NaiveDateTime, note: &str) -> Result<(), ApplicationError> {
+fn set_status(tx: &crate::store::Write<'_>, actor: &Actor, a: &Application, to: AppStatus, now: chrono::NaiveDateTime, note: &str) -> Result<(), ApplicationError> {
     tx.execute(
         "UPDATE application SET status = ?2, decided_by = CASE WHEN ?2 IN ('decided', 'rejected', 'at_renewal') THEN ?3 ELSE decided_by END,
              decided_on = CASE WHEN ?2 IN ('decided', 'rejected', 'at_renewal') THEN ?4 ELSE decided_on END,
@@ -584,7 +587,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
     })
 }
 
-fn with_checklist(conn: &Connection, mut a: Application) -> Result<Application, rusqlite::Error> {
+fn with_checklist(conn: &crate::store::Read<'_>, mut a: Application) -> Result<Application, rusqlite::Error> {
     let mut stmt = conn.prepare("SELECT document, checked FROM application_document WHERE application_id = ?1")?;
     let mut items: Vec<ChecklistItem> = stmt
         .query_map([a.id], |r| {
@@ -636,10 +639,10 @@ pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationSt
 /// One application, for a staff member who may see persons' records.
 pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    Ok(for_actor(actor, load(store.conn(), id)?))
+    Ok(for_actor(actor, load(&store.read(), id)?))
 }
 
-pub(crate) fn load(conn: &Connection, id: i64) -> Result<Application, ApplicationError> {
+pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Application, ApplicationError> {
     let a = conn
         .query_row(&format!("{SELECT} WHERE a.id = ?1"), [id], from_row)
         .optional()?
@@ -647,14 +650,14 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Application, Applicatio
     Ok(with_checklist(conn, a)?)
 }
 
-pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Application>, rusqlite::Error> {
+pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Application>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE a.person_id = ?1 ORDER BY a.received_on DESC, a.id DESC"))?;
     let rows: Vec<Application> = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
     rows.into_iter().map(|a| with_checklist(conn, a)).collect()
 }
 
 /// Received or reviewing applications with a document still unchecked, oldest first.
-pub(crate) fn waiting_for_documents(conn: &Connection, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
+pub(crate) fn waiting_for_documents(conn: &crate::store::Read<'_>, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
     let filter = "a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
         AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)";
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![scheme], |r| r.get(0))?;
@@ -669,12 +672,12 @@ pub(crate) fn waiting_for_documents(conn: &Connection, scheme: Option<AppScheme>
 /// time, each with what `actor` may do to it.
 pub fn list(store: &Store, actor: &Actor, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Application>, ApplicationError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let mut l = list_of(store.conn(), statuses, scheme, page)?;
+    let mut l = list_of(&store.read(), statuses, scheme, page)?;
     l.items = l.items.into_iter().map(|a| for_actor(actor, a)).collect();
     Ok(l)
 }
 
-fn list_of(conn: &Connection, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
+fn list_of(conn: &crate::store::Read<'_>, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
     let codes: Vec<&str> = if statuses.is_empty() { AppStatus::ALL.iter().map(|s| s.code()).collect() } else { statuses.iter().map(|s| s.code()).collect() };
     let list = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into());
     let filter = "a.status IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR a.scheme = ?2)";

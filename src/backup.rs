@@ -165,14 +165,14 @@ fn write_copy(store: &Store, dest: &Path) -> Result<u64, BackupError> {
 }
 
 fn person_count(store: &Store) -> Result<i64, rusqlite::Error> {
-    store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0))
+    store.read().conn.query_row("SELECT count(*) FROM person", [], |r| r.get(0))
 }
 
 fn backup_as(store: &mut Store, actor: &Actor, dest: &Path, automatic: bool, now: NaiveDateTime) -> Result<BackupInfo, BackupError> {
     if actor.role != Role::Admin {
         return Err(BackupError::AdminOnly);
     }
-    if let Some(live) = store.conn().path().filter(|p| !p.is_empty()) {
+    if let Some(live) = store.read().conn.path().filter(|p| !p.is_empty()) {
         if same_file(dest, Path::new(live)) {
             return Err(BackupError::SameFile(dest.display().to_string()));
         }
@@ -212,7 +212,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> BackupError {
 
 fn inspect(path: &Path, source: &Store) -> Result<Inspection, BackupError> {
     let shown = || path.display().to_string();
-    let conn = source.conn();
+    let conn = &source.read();
     let found = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).map_err(|e| classify(path, e))? as usize;
     let tables: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')", [], |r| r.get(0))

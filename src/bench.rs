@@ -130,7 +130,7 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     let t = Instant::now();
     let summary = demo::generate(&mut st, &admin, persons, 42, now).map_err(|e| s(&e))?;
     let build_seconds = t.elapsed().as_secs_f64();
-    st.conn().execute_batch("ANALYZE; PRAGMA optimize;").map_err(|e| s(&e))?;
+    st.read().conn.execute_batch("ANALYZE; PRAGMA optimize;").map_err(|e| s(&e))?;
     let today = now.date();
 
     // The query mix: ten forms clerks type, each made from a randomly drawn person.
@@ -138,7 +138,7 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     let mut mix = Vec::with_capacity(queries);
     for i in 0..queries {
         let id = 1 + rng.below(summary.persons as u64) as i64;
-        let p = crate::person::summaries(st.conn(), &[id], today).map_err(|e| s(&e))?.remove(0);
+        let p = crate::person::summaries(&st.read(), &[id], today).map_err(|e| s(&e))?.remove(0);
         mix.push((id, query_for(i as u64 % 10, &p)));
     }
     log(&format!("検索を {queries} 回測定しています…"));
@@ -158,7 +158,7 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     }
     let mut like_times = Vec::new();
     let mut like_misses = 0;
-    let mut stmt = st.conn().prepare("SELECT id FROM person WHERE name LIKE ?1 ESCAPE '\\'").map_err(|e| s(&e))?;
+    let mut stmt = st.read().conn.prepare("SELECT id FROM person WHERE name LIKE ?1 ESCAPE '\\'").map_err(|e| s(&e))?;
     for (_, q) in &mix {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let t = Instant::now();

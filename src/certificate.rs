@@ -1,7 +1,7 @@
 //! 資格確認書 (eligibility confirmation certificates): issuance, validity and renewal lists.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::application::{AppScheme, Delivery};
@@ -52,6 +52,8 @@ pub enum CertificateError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -63,6 +65,7 @@ impl CertificateError {
             CertificateError::Forbidden(_) => "certificate.forbidden",
             CertificateError::Person(e) => e.code(),
             CertificateError::Access(e) => e.code(),
+            CertificateError::Store(e) => e.code(),
             CertificateError::Db(_) => "certificate.db",
         }
     }
@@ -75,7 +78,7 @@ pub fn default_valid_until(issued_on: NaiveDate) -> NaiveDate {
 }
 
 /// Where the certificate goes. A person under 支援措置 only ever gets the recorded safe address.
-pub(crate) fn delivery_address(conn: &Connection, person_id: i64, application_id: Option<i64>, delivery: Delivery) -> Result<String, CertificateError> {
+pub(crate) fn delivery_address(conn: &crate::store::Read<'_>, person_id: i64, application_id: Option<i64>, delivery: Delivery) -> Result<String, CertificateError> {
     let p = person::load(conn, person_id)?;
     if delivery == Delivery::Counter {
         return Ok("窓口で手渡し".into());
@@ -111,7 +114,7 @@ pub(crate) fn delivery_address(conn: &Connection, person_id: i64, application_id
 /// Inserts a certificate inside the caller's transaction, with its audit event.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn insert(
-    tx: &Connection,
+    tx: &crate::store::Write<'_>,
     actor: &Actor,
     person_id: i64,
     application_id: Option<i64>,
@@ -176,11 +179,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
     })
 }
 
-pub(crate) fn load(conn: &Connection, id: i64) -> Result<Certificate, CertificateError> {
+pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Certificate, CertificateError> {
     conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row).optional()?.ok_or(CertificateError::NotFound(id))
 }
 
-pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Certificate>, rusqlite::Error> {
+pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Certificate>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE c.person_id = ?1 ORDER BY c.issued_on DESC, c.id DESC"))?;
     let rows = stmt.query_map([person_id], from_row)?;
     rows.collect()
@@ -191,7 +194,7 @@ pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Certif
 /// delivery address withheld from a desk that may not see it.
 pub fn expiring_within(store: &Store, actor: &Actor, days: i64, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Certificate>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let mut l = expiring_of(store.conn(), now.date(), days, page)?;
+    let mut l = expiring_of(&store.read(), now.date(), days, page)?;
     mask_delivery(actor, &mut l.items);
     Ok(l)
 }
@@ -206,7 +209,7 @@ pub(crate) fn mask_delivery(actor: &Actor, list: &mut [Certificate]) {
     }
 }
 
-pub(crate) fn expiring_of(conn: &Connection, today: NaiveDate, days: i64, page: Page) -> Result<Paged<Certificate>, CertificateError> {
+pub(crate) fn expiring_of(conn: &crate::store::Read<'_>, today: NaiveDate, days: i64, page: Page) -> Result<Paged<Certificate>, CertificateError> {
     let until = today + Duration::days(days);
     let filter = "c.valid_until >= ?1 AND c.valid_until <= ?2";
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM certificate c WHERE {filter}"), params![today, until], |r| r.get(0))?;
@@ -231,7 +234,7 @@ pub struct RenewalEntry {
 /// before, and 後期 applications set aside for the renewal (R9).
 pub fn renewal_list(store: &Store, actor: &Actor, renewal_day: NaiveDate, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<RenewalEntry>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let ends = renewal_day - Duration::days(1);
     let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
                  FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1

@@ -36,18 +36,7 @@ macro_rules! coded_enum {
             }
         }
 
-        impl rusqlite::types::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                $name::from_code(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown {} code {s}", stringify!($name)).into()))
-            }
-        }
+        $crate::stored_as_code!($name);
     };
 }
 

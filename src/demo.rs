@@ -5,7 +5,7 @@
 //! area), phone numbers are 0120-000-xxx or 090-0000-xxxx, and no 個人番号 is generated.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{params, Transaction};
+use rusqlite::params;
 use serde::Serialize;
 
 use crate::audit::{self, Action};
@@ -126,6 +126,8 @@ pub enum DemoError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -136,6 +138,7 @@ impl DemoError {
             DemoError::AdminOnly => "demo.admin_only",
             DemoError::Password(_) => "demo.password",
             DemoError::Access(e) => e.code(),
+            DemoError::Store(e) => e.code(),
             DemoError::Db(_) => "demo.db",
         }
     }
@@ -145,7 +148,7 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-fn staff_ids(tx: &Transaction<'_>, now: &str, hash: &str) -> Result<Vec<(i64, Desk)>, rusqlite::Error> {
+fn staff_ids(tx: &crate::store::Write<'_>, now: &str, hash: &str) -> Result<Vec<(i64, Desk)>, rusqlite::Error> {
     let mut ids = Vec::new();
     for (login, name, desk, role) in DEMO_STAFF {
         tx.execute(

@@ -35,6 +35,8 @@ pub enum DuplicateError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -45,6 +47,7 @@ impl DuplicateError {
             DuplicateError::Forbidden => "duplicates.forbidden",
             DuplicateError::Person(e) => e.code(),
             DuplicateError::Access(e) => e.code(),
+            DuplicateError::Store(e) => e.code(),
             DuplicateError::Db(_) => "duplicates.db",
         }
     }
@@ -73,7 +76,7 @@ pub fn similarity(a: &str, b: &str) -> u32 {
 /// or readings at least 80 % alike. Pairs dismissed before are left out.
 pub fn candidates(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Candidate>, DuplicateError> {
     crate::access::require(actor, crate::access::Permission::ImportData)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let mut stmt = conn.prepare(
         "SELECT p.id, p.name, p.kana, p.name_norm, p.kana_norm, p.birth_date FROM person p
          WHERE p.birth_date IN (SELECT birth_date FROM person GROUP BY birth_date HAVING count(*) > 1)

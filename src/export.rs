@@ -2,7 +2,6 @@
 //! lists: UTF-8 with BOM for Excel, or CP932 for older systems.
 
 use chrono::NaiveDateTime;
-use rusqlite::Connection;
 
 use crate::audit::{self, Action};
 use crate::coded_enum;
@@ -33,6 +32,8 @@ pub enum ExportError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -43,6 +44,7 @@ impl ExportError {
             ExportError::BadEncoding => "export.bad_encoding",
             ExportError::Csv(_) => "export.csv",
             ExportError::Access(e) => e.code(),
+            ExportError::Store(e) => e.code(),
             ExportError::Db(_) => "export.db",
         }
     }
@@ -51,7 +53,7 @@ impl ExportError {
 /// What a 支援措置 address is replaced with for staff who may not see it.
 use crate::person::MASKED_ADDRESS;
 
-fn query_rows(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Vec<String>>, rusqlite::Error> {
+fn query_rows(conn: &crate::store::Read<'_>, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Vec<String>>, rusqlite::Error> {
     let mut stmt = conn.prepare(sql)?;
     let n = stmt.column_count();
     let rows = stmt.query_map(params, |r| {
@@ -75,7 +77,7 @@ fn label_of<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &
 }
 
 /// The header and rows of one kind of export, as text.
-pub(crate) fn table(conn: &Connection, actor: &Actor, kind: ExportKind, today: chrono::NaiveDate) -> Result<(Vec<String>, Vec<Vec<String>>), ExportError> {
+pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKind, today: chrono::NaiveDate) -> Result<(Vec<String>, Vec<Vec<String>>), ExportError> {
     use crate::application::{AppStatus, Applicant, Channel};
     use crate::person::{Scheme, Sex};
     use crate::referral::ReferralStatus;
@@ -222,8 +224,8 @@ pub fn to_csv(header: &[String], rows: &[Vec<String>], encoding: Encoding) -> Re
 /// Exports `kind` as CSV bytes; the export is audited.
 pub fn export(store: &mut Store, actor: &Actor, kind: ExportKind, encoding: Encoding, now: NaiveDateTime) -> Result<(Vec<u8>, usize), ExportError> {
     crate::access::require(actor, crate::access::Permission::ExportData)?;
-    let (header, rows) = table(store.conn(), actor, kind, now.date())?;
+    let (header, rows) = table(&store.read(), actor, kind, now.date())?;
     let bytes = to_csv(&header, &rows, encoding)?;
-    store.write(|tx| audit::record(tx, actor, now, Action::Export, kind.code(), None, serde_json::json!({"rows": rows.len(), "encoding": encoding})))?;
+    store.write(|tx| Ok::<_, ExportError>(audit::record(tx, actor, now, Action::Export, kind.code(), None, serde_json::json!({"rows": rows.len(), "encoding": encoding}))?))?;
     Ok((bytes, rows.len()))
 }

@@ -1,6 +1,6 @@
 //! Welfare facilities (高齢者施設, 障害者施設, 児童養護施設 …) and their residents.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -64,6 +64,8 @@ pub enum FacilityError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -73,6 +75,7 @@ impl FacilityError {
             FacilityError::NotFound(_) => "facility.not_found",
             FacilityError::Invalid(_) => "facility.invalid",
             FacilityError::Access(e) => e.code(),
+            FacilityError::Store(e) => e.code(),
             FacilityError::Db(_) => "facility.db",
         }
     }
@@ -125,7 +128,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Facility> {
 const SELECT: &str = "SELECT f.id, f.name, f.kind, f.postal_code, f.address, f.phone, f.contact_name, f.campaign,
     (SELECT count(*) FROM person p WHERE p.facility_id = f.id) FROM facility f";
 
-pub(crate) fn load(conn: &Connection, id: i64) -> Result<Facility, FacilityError> {
+pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Facility, FacilityError> {
     conn.query_row(&format!("{SELECT} WHERE f.id = ?1"), [id], from_row)
         .optional()?
         .ok_or(FacilityError::NotFound(id))
@@ -133,7 +136,7 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Facility, FacilityError
 
 pub fn list(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Facility>, FacilityError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let total: i64 = conn.query_row("SELECT count(*) FROM facility", [], |r| r.get(0))?;
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY f.kind, f.name, f.id LIMIT ?1 OFFSET ?2"))?;
     let items = stmt.query_map(params![page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;

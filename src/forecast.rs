@@ -6,7 +6,7 @@
 //! likely visit unless contacted before.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
@@ -45,6 +45,8 @@ pub enum ForecastError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -53,6 +55,7 @@ impl ForecastError {
         match self {
             ForecastError::BadWeeks(_) => "forecast.bad_weeks",
             ForecastError::Access(e) => e.code(),
+            ForecastError::Store(e) => e.code(),
             ForecastError::Db(_) => "forecast.db",
         }
     }
@@ -67,10 +70,10 @@ const CANDIDATE: &str = "p.mynumber_card <> 'none' AND p.registration = 'registe
 /// Forecast for `weeks` weeks starting with the week of `today`.
 pub fn weekly(store: &crate::store::Store, actor: &crate::staff::Actor, weeks: i64, now: chrono::NaiveDateTime) -> Result<Forecast, ForecastError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    weekly_of(store.conn(), now.date(), weeks)
+    weekly_of(&store.read(), now.date(), weeks)
 }
 
-pub(crate) fn weekly_of(conn: &Connection, today: NaiveDate, weeks: i64) -> Result<Forecast, ForecastError> {
+pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: i64) -> Result<Forecast, ForecastError> {
     if !(1..=52).contains(&weeks) {
         return Err(ForecastError::BadWeeks(weeks));
     }

@@ -2,7 +2,7 @@
 //! touchpoints → referrals → applications → certificates, and the counter-load forecast.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::Serialize;
 
 use crate::application::{self, AppScheme, Application};
@@ -60,6 +60,8 @@ pub enum HomeError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -70,6 +72,7 @@ impl HomeError {
             HomeError::Application(e) => e.code(),
             HomeError::Forecast(e) => e.code(),
             HomeError::Access(e) => e.code(),
+            HomeError::Store(e) => e.code(),
             HomeError::Db(_) => "home.db",
         }
     }
@@ -78,14 +81,14 @@ impl HomeError {
 /// How many entries each queue shows.
 const QUEUE: i64 = 10;
 
-fn count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64, rusqlite::Error> {
+fn count(conn: &crate::store::Read<'_>, sql: &str, p: impl rusqlite::Params) -> Result<i64, rusqlite::Error> {
     conn.query_row(sql, p, |r| r.get(0))
 }
 
 /// Everything the home screen shows for `actor` on `today`.
 pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Home, HomeError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let (conn, today) = (store.conn(), now.date());
+    let (conn, today) = (&store.read(), now.date());
     let admin = actor.role == Role::Admin;
     let desk = actor.desk;
     let scheme: Option<AppScheme> = match desk {
@@ -145,7 +148,7 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
 /// Per month (the last `months` including this one) and desk: touchpoints at the desk,
 /// referrals it sent, applications and certificates that came from its referrals (or, for the
 /// insurer desks, applications received directly).
-pub(crate) fn funnel(conn: &Connection, today: NaiveDate, months: u32) -> Result<Vec<FunnelRow>, rusqlite::Error> {
+pub(crate) fn funnel(conn: &crate::store::Read<'_>, today: NaiveDate, months: u32) -> Result<Vec<FunnelRow>, rusqlite::Error> {
     let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of month") - chrono::Months::new(months - 1);
     let mut rows: std::collections::BTreeMap<(String, Desk), [i64; 4]> = std::collections::BTreeMap::new();
     let queries: [(usize, &str); 4] = [

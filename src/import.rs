@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -126,6 +126,8 @@ pub enum ImportError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -142,6 +144,7 @@ impl ImportError {
             ImportError::Forbidden => "import.forbidden",
             ImportError::RolledBack(_) => "import.rolled_back",
             ImportError::Access(e) => e.code(),
+            ImportError::Store(e) => e.code(),
             ImportError::Db(_) => "import.db",
         }
     }
@@ -217,7 +220,7 @@ fn profile_key(name: &str) -> String {
     format!("import_profile.{name}")
 }
 
-pub(crate) fn load_profile(conn: &Connection, name: &str) -> Result<Profile, ImportError> {
+pub(crate) fn load_profile(conn: &crate::store::Read<'_>, name: &str) -> Result<Profile, ImportError> {
     let v: Option<String> = conn.query_row("SELECT value FROM setting WHERE key = ?1", [profile_key(name)], |r| r.get(0)).optional()?;
     let v = v.ok_or_else(|| ImportError::UnknownProfile(name.to_string()))?;
     serde_json::from_str(&v).map_err(|e| ImportError::BadProfile(e.to_string()))
@@ -226,7 +229,7 @@ pub(crate) fn load_profile(conn: &Connection, name: &str) -> Result<Profile, Imp
 /// The saved column mappings, for those who import.
 pub fn profiles(store: &Store, actor: &Actor, _now: NaiveDateTime) -> Result<Vec<Profile>, ImportError> {
     crate::access::require(actor, crate::access::Permission::ImportData)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let mut stmt = conn.prepare("SELECT value FROM setting WHERE key LIKE 'import\\_profile.%' ESCAPE '\\' ORDER BY key")?;
     let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     Ok(rows.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())
@@ -304,7 +307,7 @@ pub fn import_persons(
         return Err(ImportError::Empty);
     }
     let mapping: HashMap<Column, String> = match &opts.profile {
-        Some(name) => load_profile(store.conn(), name)?.columns,
+        Some(name) => load_profile(&store.read(), name)?.columns,
         None => DEFAULT_LAYOUT.iter().map(|c| (*c, c.label().to_string())).collect(),
     };
     let index: HashMap<Column, usize> = mapping
@@ -325,7 +328,7 @@ pub fn import_persons(
     let total_hint = body.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
     let today = now.date();
     let existing: HashMap<String, i64> = {
-        let mut stmt = store.conn().prepare("SELECT atena_no, id FROM person WHERE atena_no IS NOT NULL")?;
+        let mut stmt = store.read().conn.prepare("SELECT atena_no, id FROM person WHERE atena_no IS NOT NULL")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
         rows
     };
@@ -337,8 +340,8 @@ pub fn import_persons(
     let stamp = crate::stamp(now);
     // A 16 MB page cache is plenty for an append-mostly load and keeps a 200,000-row import
     // under 200 MB of memory; the usual cache comes back afterwards.
-    let cache: i64 = store.conn().pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    store.conn().pragma_update(None, "cache_size", -16384)?;
+    let cache: i64 = store.read().conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    store.read().conn.pragma_update(None, "cache_size", -16384)?;
     let outcome = std::thread::scope(|scope| {
         let checker = scope.spawn(move || check_rows(records, columns, index, today, sender));
         let written = store.write(|tx| {
@@ -454,7 +457,7 @@ pub fn import_persons(
         });
         written
     });
-    store.conn().pragma_update(None, "cache_size", cache)?;
+    store.read().conn.pragma_update(None, "cache_size", cache)?;
     let (w, committed) = match outcome {
         Ok(w) => (w, true),
         Err(ImportError::RolledBack(w)) => (*w, false),

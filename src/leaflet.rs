@@ -1,7 +1,7 @@
 //! The notice's handouts (別添1 leaflet, 別添2 leaflet, 別添3 poster) and their editions.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::coded_enum;
@@ -33,7 +33,7 @@ const EDITIONS: &[(Leaflet, &str, &str)] = &[
     (Leaflet::Bessou3, "R7.5", "2025-05-13"),
 ];
 
-pub(crate) fn seed(tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
+pub(crate) fn seed(tx: &crate::store::Write<'_>) -> Result<(), rusqlite::Error> {
     for (l, edition, from) in EDITIONS {
         tx.execute(
             "INSERT OR IGNORE INTO leaflet_edition (leaflet, edition, effective_from, title) VALUES (?1, ?2, ?3, ?4)",
@@ -44,7 +44,7 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
 }
 
 /// The edition in force on `on`: the latest whose effective date is not after it.
-pub(crate) fn current_edition(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<String, rusqlite::Error> {
+pub(crate) fn current_edition(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<String, rusqlite::Error> {
     let found: Option<String> = conn
         .query_row(
             "SELECT edition FROM leaflet_edition WHERE leaflet = ?1 AND effective_from <= ?2
@@ -78,7 +78,7 @@ pub struct Edition {
 /// Every edition of the handouts with its effective date.
 pub fn editions(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Edition>, LeafletError> {
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let mut stmt = conn.prepare("SELECT leaflet, edition, effective_from, title FROM leaflet_edition ORDER BY leaflet, effective_from")?;
     let rows = stmt.query_map([], |r| Ok(Edition { leaflet: r.get(0)?, edition: r.get(1)?, effective_from: r.get(2)?, title: r.get(3)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -168,7 +168,7 @@ struct StatementSetting {
     text: String,
 }
 
-fn statement_setting(conn: &Connection, id: &str) -> Result<StatementSetting, rusqlite::Error> {
+fn statement_setting(conn: &crate::store::Read<'_>, id: &str) -> Result<StatementSetting, rusqlite::Error> {
     let v: Option<String> = conn
         .query_row("SELECT value FROM setting WHERE key = ?1", [format!("statement.{id}")], |r| r.get(0))
         .optional()?;
@@ -182,7 +182,7 @@ fn statement_text(b: &Block) -> String {
 /// Every dated statement of 別添1, 2 and 3, checked against the print date `on`.
 pub fn check_all_statements(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<StatementCheck>, LeafletError> {
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
-    let (conn, on) = (store.conn(), now.date());
+    let (conn, on) = (&store.read(), now.date());
     let mut all = Vec::new();
     for leaflet in Leaflet::ALL {
         all.extend(check_statements(conn, *leaflet, on)?);
@@ -191,7 +191,7 @@ pub fn check_all_statements(store: &Store, actor: &Actor, now: chrono::NaiveDate
 }
 
 /// Every statement with an id in `leaflet`, checked against the print date `on`.
-pub(crate) fn check_statements(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<Vec<StatementCheck>, rusqlite::Error> {
+pub(crate) fn check_statements(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<Vec<StatementCheck>, rusqlite::Error> {
     let mut out = Vec::new();
     for b in content(leaflet).pages.iter().flatten() {
         let Some(id) = &b.id else { continue };
@@ -221,7 +221,7 @@ pub(crate) fn check_statements(conn: &Connection, leaflet: Leaflet, on: NaiveDat
 
 /// The handout's text as it prints on `on`: overtaken statements left out unless settings say
 /// otherwise, replaced ones replaced.
-pub(crate) fn resolved_content(conn: &Connection, leaflet: Leaflet, on: NaiveDate) -> Result<Content, rusqlite::Error> {
+pub(crate) fn resolved_content(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<Content, rusqlite::Error> {
     let checks = check_statements(conn, leaflet, on)?;
     let mut c = content(leaflet);
     for page in c.pages.iter_mut() {
@@ -254,6 +254,8 @@ pub enum LeafletError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -264,6 +266,7 @@ impl LeafletError {
             LeafletError::UnknownStatement(_) => "leaflet.unknown_statement",
             LeafletError::BadReplacement => "leaflet.bad_replacement",
             LeafletError::Access(e) => e.code(),
+            LeafletError::Store(e) => e.code(),
             LeafletError::Db(_) => "leaflet.db",
         }
     }

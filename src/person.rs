@@ -1,7 +1,7 @@
 //! Persons needing consideration (対象者): their profile, insurance, card state and reasons.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -178,6 +178,8 @@ pub enum PersonError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -190,6 +192,7 @@ impl PersonError {
             PersonError::Invalid(_) => "person.invalid",
             PersonError::AddressHidden => "person.address_hidden",
             PersonError::Access(e) => e.code(),
+            PersonError::Store(e) => e.code(),
             PersonError::Db(_) => "person.db",
         }
     }
@@ -338,13 +341,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
 }
 
 /// Loads a person without auditing; for the core's own use inside other operations.
-pub(crate) fn load(conn: &Connection, id: i64) -> Result<Person, PersonError> {
+pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Person, PersonError> {
     conn.query_row(&format!("SELECT {COLUMNS} FROM person WHERE id = ?1"), [id], from_row)
         .optional()?
         .ok_or(PersonError::NotFound(id))
 }
 
-fn check_refs(conn: &Connection, p: &Person, self_id: Option<i64>) -> Result<(), PersonError> {
+fn check_refs(conn: &crate::store::Read<'_>, p: &Person, self_id: Option<i64>) -> Result<(), PersonError> {
     if let Some(f) = p.facility_id {
         let found: Option<i64> = conn.query_row("SELECT id FROM facility WHERE id = ?1", [f], |r| r.get(0)).optional()?;
         if found.is_none() {
@@ -379,7 +382,7 @@ impl SearchKeys {
 
 /// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit. A new row
 /// must then be indexed with `search::index_new_persons` in the same transaction.
-pub(crate) fn write_row(conn: &Connection, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
+pub(crate) fn write_row(conn: &crate::store::Read<'_>, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
     let keys = SearchKeys::of(p);
     let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
     let values = params![
@@ -425,7 +428,7 @@ pub(crate) const INSERT_BATCH: usize = 100;
 /// import carries are written; everything else takes the schema's defaults, which are the
 /// defaults `validate_input` gives an imported row. Index the new ids with
 /// `search::index_new_persons` in the same transaction.
-pub(crate) fn insert_imported(conn: &Connection, rows: &[(Person, SearchKeys)], stamp: &str) -> Result<(), rusqlite::Error> {
+pub(crate) fn insert_imported(conn: &crate::store::Read<'_>, rows: &[(Person, SearchKeys)], stamp: &str) -> Result<(), rusqlite::Error> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -500,7 +503,7 @@ pub(crate) fn names_changed(current: &Person, p: &Person) -> bool {
 /// column costs no index update, and a re-import of 200,000 rows where only addresses changed
 /// touches no name index. With changed names the caller keeps the search indexes in step
 /// (`search::note_rewrite` before this call).
-pub(crate) fn update_imported(conn: &Connection, id: i64, changes: &[(&str, &dyn rusqlite::ToSql)], stamp: &str) -> Result<(), rusqlite::Error> {
+pub(crate) fn update_imported(conn: &crate::store::Read<'_>, id: i64, changes: &[(&str, &dyn rusqlite::ToSql)], stamp: &str) -> Result<(), rusqlite::Error> {
     let assignments: Vec<String> = changes.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
     let n = changes.len();
     let sql = format!("UPDATE person SET {}, updated_at = ?{} WHERE id = ?{}", assignments.join(", "), n + 1, n + 2);
@@ -750,7 +753,7 @@ fn summary_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonSummary>
 }
 
 /// Summaries of the given persons, in the order given (missing ids are skipped).
-pub(crate) fn summaries(conn: &Connection, ids: &[i64], today: NaiveDate) -> Result<Vec<PersonSummary>, PersonError> {
+pub(crate) fn summaries(conn: &crate::store::Read<'_>, ids: &[i64], today: NaiveDate) -> Result<Vec<PersonSummary>, PersonError> {
     let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE p.id = ?1"))?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
@@ -769,7 +772,7 @@ pub fn list(store: &Store, actor: &Actor, filter: &PersonFilter, page: Page, now
     let key = q.map(|q| format!("%{}%", escape_like(&normalize::search_key(q))));
     let where_ = "(?1 IS NULL OR p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2)
         AND (?3 IS NULL OR p.facility_id = ?3) AND (?4 IS NULL OR p.scheme = ?4)";
-    let conn = store.conn();
+    let conn = &store.read();
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM person p WHERE {where_}"),
         params![key, q, filter.facility_id, filter.scheme],

@@ -1,7 +1,7 @@
 //! Policy as data: which way a person gets a 資格確認書 on a given date, and why (R-numbers).
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -103,6 +103,8 @@ pub enum PolicyError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -115,6 +117,7 @@ impl PolicyError {
             PolicyError::UnknownRule(_) => "policy.unknown_rule",
             PolicyError::Person(e) => e.code(),
             PolicyError::Access(e) => e.code(),
+            PolicyError::Store(e) => e.code(),
             PolicyError::Db(_) => "policy.db",
         }
     }
@@ -148,7 +151,7 @@ fn validate_rule(rule: &Rule) -> Result<(), PolicyError> {
     Ok(())
 }
 
-fn upsert(tx: &Connection, rule: &Rule) -> Result<(), PolicyError> {
+fn upsert(tx: &crate::store::Write<'_>, rule: &Rule) -> Result<(), PolicyError> {
     validate_rule(rule)?;
     tx.execute(
         "INSERT INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers,
@@ -168,7 +171,7 @@ fn upsert(tx: &Connection, rule: &Rule) -> Result<(), PolicyError> {
 }
 
 /// Loads the shipped rules into a store that has none (at `init`).
-pub(crate) fn seed(tx: &Transaction<'_>) -> Result<(), PolicyError> {
+pub(crate) fn seed(tx: &crate::store::Write<'_>) -> Result<(), PolicyError> {
     let n: i64 = tx.query_row("SELECT count(*) FROM policy_rule", [], |r| r.get(0))?;
     if n == 0 {
         for rule in shipped_rules() {
@@ -181,10 +184,10 @@ pub(crate) fn seed(tx: &Transaction<'_>) -> Result<(), PolicyError> {
 /// Every rule in the store, by scheme and priority.
 pub fn list_rules(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Rule>, PolicyError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    rules(store.conn())
+    rules(&store.read())
 }
 
-pub(crate) fn rules(conn: &Connection) -> Result<Vec<Rule>, PolicyError> {
+pub(crate) fn rules(conn: &crate::store::Read<'_>) -> Result<Vec<Rule>, PolicyError> {
     let mut stmt = conn.prepare(
         "SELECT id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation,
                 to_confirm, source FROM policy_rule ORDER BY scheme, priority, effective_from, id",
@@ -318,7 +321,7 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub(crate) fn of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Facts, rusqlite::Error> {
+    pub(crate) fn of(conn: &crate::store::Read<'_>, p: &Person, on: NaiveDate) -> Result<Facts, rusqlite::Error> {
         let applied: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND scheme = ?2
                             AND status NOT IN ('rejected', 'withdrawn') AND received_on <= ?3)",
@@ -376,12 +379,12 @@ pub fn evaluate(rules: &[Rule], scheme: Scheme, facts: &Facts, on: NaiveDate) ->
 /// How `person_id` gets a 資格確認書 on `on`, with the rule's R-numbers and explanation.
 pub fn route(store: &Store, actor: &Actor, person_id: i64, on: NaiveDate, _now: chrono::NaiveDateTime) -> Result<Route, PolicyError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let p = person::load(conn, person_id)?;
     route_of(conn, &p, on)
 }
 
-pub(crate) fn route_of(conn: &Connection, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
+pub(crate) fn route_of(conn: &crate::store::Read<'_>, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
     let facts = Facts::of(conn, p, on)?;
     Ok(evaluate(&rules(conn)?, p.scheme, &facts, on))
 }

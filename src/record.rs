@@ -45,6 +45,8 @@ pub enum RecordError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -54,6 +56,7 @@ impl RecordError {
             RecordError::Person(e) => e.code(),
             RecordError::Policy(e) => e.code(),
             RecordError::Access(e) => e.code(),
+            RecordError::Store(e) => e.code(),
             RecordError::Db(_) => "record.db",
         }
     }

@@ -1,7 +1,7 @@
 //! Referrals (連携依頼) from the welfare desks to the NHI or 後期 desk, with their review.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -79,6 +79,8 @@ pub enum ReferralError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -91,6 +93,7 @@ impl ReferralError {
             ReferralError::Transition { .. } => "referral.bad_transition",
             ReferralError::Person(e) => e.code(),
             ReferralError::Access(e) => e.code(),
+            ReferralError::Store(e) => e.code(),
             ReferralError::Db(_) => "referral.db",
         }
     }
@@ -301,7 +304,7 @@ pub fn resend(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono
     transition(store, actor, id, now, ReferralActionKind::Resend, ReferralStatus::Sent, &note)
 }
 
-fn add_comment_row(conn: &Connection, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), rusqlite::Error> {
+fn add_comment_row(conn: &crate::store::Read<'_>, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), rusqlite::Error> {
     conn.execute(
         "INSERT INTO referral_comment (referral_id, staff_id, at, body) VALUES (?1, ?2, ?3, ?4)",
         params![id, actor.staff_id, crate::stamp(now), body],
@@ -354,7 +357,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
 }
 
 /// One referral with its comment thread.
-pub(crate) fn load(conn: &Connection, id: i64) -> Result<Referral, ReferralError> {
+pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Referral, ReferralError> {
     let mut r = conn
         .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
         .optional()?
@@ -372,20 +375,20 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Referral, ReferralError
 /// One referral with its thread and what `actor` may do to it.
 pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    Ok(for_actor(actor, load(store.conn(), id)?))
+    Ok(for_actor(actor, load(&store.read(), id)?))
 }
 
 /// The signed-in desk's queue: referrals sent to it or from it, optionally in one state, oldest
 /// first, each with what `actor` may do to it.
 pub fn queue(store: &Store, actor: &Actor, status: Option<ReferralStatus>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let mut q = queue_of(store.conn(), actor.desk, status, page)?;
+    let mut q = queue_of(&store.read(), actor.desk, status, page)?;
     q.items = q.items.into_iter().map(|r| for_actor(actor, r)).collect();
     Ok(q)
 }
 
 /// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest first.
-pub(crate) fn queue_of(conn: &Connection, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, ReferralError> {
+pub(crate) fn queue_of(conn: &crate::store::Read<'_>, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, ReferralError> {
     let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (?2 IS NULL OR r.status = ?2)";
     let total: i64 = conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
@@ -397,7 +400,7 @@ pub(crate) fn queue_of(conn: &Connection, desk: Desk, status: Option<ReferralSta
 /// Referrals in `status`, oldest first: touching `desk` (sent to or from it) when given, sent
 /// from `from_desk` when given, and sent on or before `sent_until` when given.
 pub fn matching(
-    conn: &Connection,
+    conn: &crate::store::Read<'_>,
     status: ReferralStatus,
     desk: Option<Desk>,
     from_desk: Option<Desk>,
@@ -415,7 +418,7 @@ pub fn matching(
     Ok(Paged { items, total, offset: page.offset, limit: page.limit })
 }
 
-pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
+pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
     let mut stmt = conn.prepare(&format!("{SELECT} WHERE r.person_id = ?1 ORDER BY r.sent_on DESC, r.id DESC"))?;
     let rows = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
     with_comments(conn, rows)
@@ -424,7 +427,7 @@ pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Referr
 /// Fills in the comment threads of a list of referrals (the list queries select the referrals
 /// alone), in one query for the whole list: `referral_comment` has no index on the referral, so
 /// a query per referral would scan it once for each.
-fn with_comments(conn: &Connection, mut list: Vec<Referral>) -> Result<Vec<Referral>, rusqlite::Error> {
+fn with_comments(conn: &crate::store::Read<'_>, mut list: Vec<Referral>) -> Result<Vec<Referral>, rusqlite::Error> {
     if list.is_empty() {
         return Ok(list);
     }

@@ -70,6 +70,8 @@ pub enum ReminderError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -82,6 +84,7 @@ impl ReminderError {
             ReminderError::Application(e) => e.code(),
             ReminderError::Certificate(e) => e.code(),
             ReminderError::Access(e) => e.code(),
+            ReminderError::Store(e) => e.code(),
             ReminderError::Db(_) => "reminder.db",
         }
     }
@@ -98,7 +101,7 @@ fn desk_scheme(desk: Desk) -> Option<AppScheme> {
 /// Everything due for the actor's desk on `today`. Administrators see every desk.
 pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) -> Result<Reminders, ReminderError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let (conn, today) = (store.conn(), now.date());
+    let (conn, today) = (&store.read(), now.date());
     let admin = actor.role == Role::Admin;
     let insurer = actor.desk.is_insurer_desk() || admin;
     let cutoff = today - Duration::days(w.referral_days);

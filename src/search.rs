@@ -3,7 +3,7 @@
 //! above substring matches.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
@@ -56,6 +56,8 @@ pub enum SearchError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -65,6 +67,7 @@ impl SearchError {
             SearchError::Empty => "search.empty",
             SearchError::Person(e) => e.code(),
             SearchError::Access(e) => e.code(),
+            SearchError::Store(e) => e.code(),
             SearchError::Db(_) => "search.db",
         }
     }
@@ -104,11 +107,11 @@ fn fts_phrase(s: &str) -> String {
 /// Adds the persons with ids above `after` to both search indexes, in one statement each.
 /// Every code path that inserts persons calls this in the same transaction (see migration
 /// 0008): one row for a clerk's entry, all new rows at once for an import or the demo.
-pub(crate) fn index_new_persons(conn: &Connection, after: i64) -> Result<(), rusqlite::Error> {
+pub(crate) fn index_new_persons(conn: &crate::store::Read<'_>, after: i64) -> Result<(), rusqlite::Error> {
     index_id_range(conn, after, i64::MAX)
 }
 
-fn index_id_range(conn: &Connection, after: i64, upto: i64) -> Result<(), rusqlite::Error> {
+fn index_id_range(conn: &crate::store::Read<'_>, after: i64, upto: i64) -> Result<(), rusqlite::Error> {
     conn.prepare_cached("INSERT INTO person_tri(rowid, name_norm, kana_norm) SELECT id, name_norm, kana_norm FROM person WHERE id > ?1 AND id <= ?2")?
         .execute([after, upto])?;
     conn.prepare_cached("INSERT INTO person_uni(rowid, name_chars, kana_chars) SELECT id, name_chars, kana_chars FROM person WHERE id > ?1 AND id <= ?2")?
@@ -127,7 +130,7 @@ pub(crate) struct BulkIndexing {
 
 /// Starts a bulk write: the update trigger is set aside (inside the caller's transaction, so a
 /// rollback brings it back) and rows rewritten from now on are noted with [`note_rewrite`].
-pub(crate) fn begin_bulk(conn: &Connection) -> Result<BulkIndexing, rusqlite::Error> {
+pub(crate) fn begin_bulk(conn: &crate::store::Read<'_>) -> Result<BulkIndexing, rusqlite::Error> {
     let update_trigger: Option<String> = conn
         .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_search_update'", [], |r| r.get(0))
         .optional()?;
@@ -144,7 +147,7 @@ pub(crate) fn begin_bulk(conn: &Connection) -> Result<BulkIndexing, rusqlite::Er
 
 /// Keeps the index terms of a stored person that is about to be rewritten, so that
 /// [`finish_bulk`] can take them out of the index.
-pub(crate) fn note_rewrite(conn: &Connection, id: i64) -> Result<(), rusqlite::Error> {
+pub(crate) fn note_rewrite(conn: &crate::store::Read<'_>, id: i64) -> Result<(), rusqlite::Error> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO temp.search_rewritten SELECT id, name_norm, kana_norm, name_chars, kana_chars FROM person WHERE id = ?1",
     )?
@@ -154,7 +157,7 @@ pub(crate) fn note_rewrite(conn: &Connection, id: i64) -> Result<(), rusqlite::E
 
 /// Indexes the persons inserted since the last call. An import calls this every few thousand
 /// rows, so the index grows on the writing thread while the checking thread still parses.
-pub(crate) fn index_inserted(conn: &Connection, bulk: &mut BulkIndexing) -> Result<(), rusqlite::Error> {
+pub(crate) fn index_inserted(conn: &crate::store::Read<'_>, bulk: &mut BulkIndexing) -> Result<(), rusqlite::Error> {
     let upto = last_person_id(conn)?;
     if upto > bulk.indexed_upto {
         index_id_range(conn, bulk.indexed_upto, upto)?;
@@ -165,7 +168,7 @@ pub(crate) fn index_inserted(conn: &Connection, bulk: &mut BulkIndexing) -> Resu
 
 /// Ends a bulk write: indexes the rest of the new rows, replaces the terms of rewritten rows,
 /// and puts the update trigger back.
-pub(crate) fn finish_bulk(conn: &Connection, mut bulk: BulkIndexing) -> Result<(), rusqlite::Error> {
+pub(crate) fn finish_bulk(conn: &crate::store::Read<'_>, mut bulk: BulkIndexing) -> Result<(), rusqlite::Error> {
     index_inserted(conn, &mut bulk)?;
     conn.execute_batch(
         "INSERT INTO person_tri(person_tri, rowid, name_norm, kana_norm)
@@ -185,7 +188,7 @@ pub(crate) fn finish_bulk(conn: &Connection, mut bulk: BulkIndexing) -> Result<(
 }
 
 /// The highest person id, for [`index_new_persons`].
-pub(crate) fn last_person_id(conn: &Connection) -> Result<i64, rusqlite::Error> {
+pub(crate) fn last_person_id(conn: &crate::store::Read<'_>) -> Result<i64, rusqlite::Error> {
     conn.query_row("SELECT coalesce(max(id), 0) FROM person", [], |r| r.get(0))
 }
 
@@ -195,7 +198,7 @@ pub const COUNT_CAP: i64 = 1000;
 
 /// Ids of persons whose name or kana contains `key`, from the index that fits its length, and
 /// their number up to [`COUNT_CAP`].
-fn substring_ids(conn: &Connection, key: &str, limit: i64) -> Result<(Vec<i64>, i64), rusqlite::Error> {
+fn substring_ids(conn: &crate::store::Read<'_>, key: &str, limit: i64) -> Result<(Vec<i64>, i64), rusqlite::Error> {
     let (table, phrase) = if key.chars().count() >= 3 {
         ("person_tri", fts_phrase(key))
     } else {
@@ -212,10 +215,10 @@ fn substring_ids(conn: &Connection, key: &str, limit: i64) -> Result<(Vec<i64>, 
 /// Searches persons; see [`understand`] for how the query is read.
 pub fn search(store: &crate::store::Store, actor: &crate::staff::Actor, input: &str, page: Page, now: chrono::NaiveDateTime) -> Result<Results, SearchError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    search_in(store.conn(), input, page, now.date())
+    search_in(&store.read(), input, page, now.date())
 }
 
-pub(crate) fn search_in(conn: &Connection, input: &str, page: Page, today: NaiveDate) -> Result<Results, SearchError> {
+pub(crate) fn search_in(conn: &crate::store::Read<'_>, input: &str, page: Page, today: NaiveDate) -> Result<Results, SearchError> {
     let query = understand(input)?;
     let want = (page.offset + page.limit) as usize;
     let mut ranked: Vec<(i64, MatchKind)> = Vec::new();

@@ -1,6 +1,6 @@
 //! City settings: the city's name, the 宛先 on forms, and each desk's contact block.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -38,6 +38,8 @@ pub enum SettingsError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -47,6 +49,7 @@ impl SettingsError {
             SettingsError::AdminOnly => "settings.admin_only",
             SettingsError::Invalid(_) => "settings.invalid",
             SettingsError::Access(e) => e.code(),
+            SettingsError::Store(e) => e.code(),
             SettingsError::Db(_) => "settings.db",
         }
     }
@@ -54,7 +57,7 @@ impl SettingsError {
 
 /// Fictional defaults so that a fresh database prints something sensible; an administrator
 /// replaces them with the city's own details.
-pub(crate) fn seed_defaults(tx: &Transaction<'_>) -> Result<(), rusqlite::Error> {
+pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), rusqlite::Error> {
     for (k, v) in [("city_name", "見本市"), ("addressee", "見本市長"), ("kouki_union", "見本県後期高齢者医療広域連合")] {
         tx.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?1, ?2)", params![k, v])?;
     }
@@ -76,7 +79,7 @@ pub(crate) fn seed_defaults(tx: &Transaction<'_>) -> Result<(), rusqlite::Error>
     Ok(())
 }
 
-fn get(conn: &Connection, key: &str) -> Result<String, rusqlite::Error> {
+fn get(conn: &crate::store::Read<'_>, key: &str) -> Result<String, rusqlite::Error> {
     Ok(conn
         .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
         .optional()?
@@ -86,14 +89,14 @@ fn get(conn: &Connection, key: &str) -> Result<String, rusqlite::Error> {
 /// The city's name and the 広域連合's: public facts printed on every handout, so the sign-in
 /// screen may show them before anyone signs in.
 pub fn public_city(store: &Store) -> Result<CitySettings, SettingsError> {
-    city(store.conn())
+    city(&store.read())
 }
 
-pub(crate) fn city(conn: &Connection) -> Result<CitySettings, SettingsError> {
+pub(crate) fn city(conn: &crate::store::Read<'_>) -> Result<CitySettings, SettingsError> {
     Ok(CitySettings { city_name: get(conn, "city_name")?, addressee: get(conn, "addressee")?, kouki_union: get(conn, "kouki_union")? })
 }
 
-pub(crate) fn desk_contact(conn: &Connection, desk: Desk) -> Result<DeskContact, SettingsError> {
+pub(crate) fn desk_contact(conn: &crate::store::Read<'_>, desk: Desk) -> Result<DeskContact, SettingsError> {
     Ok(conn.query_row("SELECT name, phone, hours, place FROM desk WHERE code = ?1", [desk], |r| {
         Ok(DeskContact { desk, name: r.get(0)?, phone: r.get(1)?, hours: r.get(2)?, place: r.get(3)? })
     })?)
@@ -102,7 +105,7 @@ pub(crate) fn desk_contact(conn: &Connection, desk: Desk) -> Result<DeskContact,
 /// Every desk's contact details, as printed on the handouts.
 pub fn desk_contacts(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<DeskContact>, SettingsError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    Desk::ALL.iter().map(|d| desk_contact(store.conn(), *d)).collect()
+    Desk::ALL.iter().map(|d| desk_contact(&store.read(), *d)).collect()
 }
 
 fn require_admin(actor: &Actor) -> Result<(), SettingsError> {

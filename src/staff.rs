@@ -1,6 +1,6 @@
 //! Desks, staff and the acting staff member (`Actor`) that every core operation takes.
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 
 use serde::Serialize;
 
@@ -90,6 +90,8 @@ pub enum StaffError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -109,6 +111,7 @@ impl StaffError {
             StaffError::NotYourPassword => "staff.not_your_password",
             StaffError::Hash(_) => "staff.hash",
             StaffError::Access(e) => e.code(),
+            StaffError::Store(e) => e.code(),
             StaffError::Db(_) => "staff.db",
         }
     }
@@ -138,7 +141,7 @@ fn check_identity(c: &mut Checker, login: &str, name: &str) -> Option<(String, S
     Some((login.to_string(), name?)).filter(|_| login_ok)
 }
 
-fn insert_staff(tx: &Transaction<'_>, s: &NewStaff, now: &str) -> Result<i64, StaffError> {
+fn insert_staff(tx: &crate::store::Write<'_>, s: &NewStaff, now: &str) -> Result<i64, StaffError> {
     let mut c = Checker::new();
     let identity = check_identity(&mut c, &s.login, &s.name);
     c.finish().map_err(StaffError::Invalid)?;
@@ -248,7 +251,7 @@ pub fn actor(store: &Store, login: &str) -> Result<Actor, StaffError> {
 /// Every staff member, by desk and name.
 pub fn list(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Staff>, StaffError> {
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
-    let mut stmt = store.conn().prepare(
+    let mut stmt = store.read().conn.prepare(
         "SELECT s.id, s.login, s.name, s.desk, s.role, s.active FROM staff s JOIN desk d ON d.code = s.desk ORDER BY d.sort, s.role, s.login",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -308,7 +311,7 @@ struct Credentials {
     locked_until: Option<chrono::NaiveDateTime>,
 }
 
-fn credentials(conn: &rusqlite::Connection, login: &str) -> Result<Option<Credentials>, StaffError> {
+fn credentials(conn: &crate::store::Read<'_>, login: &str) -> Result<Option<Credentials>, StaffError> {
     Ok(conn
         .query_row(
             "SELECT id, login, name, desk, role, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
@@ -330,7 +333,7 @@ fn credentials(conn: &rusqlite::Connection, login: &str) -> Result<Option<Creden
 pub fn sign_in(store: &mut Store, login: &str, password: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
     // The hash is checked outside the write transaction: it is slow on purpose, and other
     // writers should not wait for it.
-    let Some(c) = credentials(store.conn(), login)? else {
+    let Some(c) = credentials(&store.read(), login)? else {
         return Err(StaffError::BadCredentials);
     };
     if let Some(until) = c.locked_until.filter(|u| *u > now) {
@@ -374,7 +377,7 @@ fn store_password(store: &mut Store, actor: &Actor, target: i64, pw: &str, now: 
 
 /// Sets the first password of an account that has none (the administrator `init` created).
 pub fn set_initial_password(store: &mut Store, login: &str, pw: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
-    let c = credentials(store.conn(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
+    let c = credentials(&store.read(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
     if !c.hash.is_empty() {
         return Err(StaffError::PasswordAlreadySet);
     }
@@ -385,7 +388,7 @@ pub fn set_initial_password(store: &mut Store, login: &str, pw: &str, now: chron
 /// Changes a password: the staff member's own, or anyone's by an administrator (which also
 /// unlocks the account).
 pub fn set_password(store: &mut Store, actor: &Actor, login: &str, pw: &str, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
-    let c = credentials(store.conn(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
+    let c = credentials(&store.read(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
     if actor.staff_id != c.actor.staff_id && actor.role != Role::Admin {
         return Err(StaffError::NotYourPassword);
     }

@@ -1,6 +1,5 @@
 //! Counts for the home screen and `hairyo stats`: per desk and per state.
 
-use rusqlite::Connection;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,7 +21,7 @@ pub struct Stats {
     pub certificates_by_basis: Vec<Count>,
 }
 
-fn counts(conn: &Connection, sql: &str, label: impl Fn(&str) -> String) -> Result<Vec<Count>, rusqlite::Error> {
+fn counts(conn: &crate::store::Read<'_>, sql: &str, label: impl Fn(&str) -> String) -> Result<Vec<Count>, rusqlite::Error> {
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map([], |r| {
         let key: String = r.get(0)?;
@@ -36,6 +35,8 @@ pub enum StatsError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -43,6 +44,7 @@ impl StatsError {
     pub fn code(&self) -> &'static str {
         match self {
             StatsError::Access(e) => e.code(),
+            StatsError::Store(e) => e.code(),
             StatsError::Db(_) => "stats.db",
         }
     }
@@ -51,10 +53,10 @@ impl StatsError {
 /// The database's counts, for any staff member who may see persons' records.
 pub fn compute(store: &crate::store::Store, actor: &crate::staff::Actor, _now: chrono::NaiveDateTime) -> Result<Stats, StatsError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    Ok(counts_of(store.conn())?)
+    Ok(counts_of(&store.read())?)
 }
 
-fn counts_of(conn: &Connection) -> Result<Stats, rusqlite::Error> {
+fn counts_of(conn: &crate::store::Read<'_>) -> Result<Stats, rusqlite::Error> {
     use crate::application::AppStatus;
     use crate::certificate::CertificateBasis;
     use crate::person::Scheme;

@@ -1,7 +1,7 @@
 //! Consultation touchpoints (接点) and the leaflets handed out at them (R10).
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
@@ -106,6 +106,8 @@ pub enum TouchpointError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -115,6 +117,7 @@ impl TouchpointError {
             TouchpointError::Invalid(_) => "touchpoint.invalid",
             TouchpointError::Person(e) => e.code(),
             TouchpointError::Access(e) => e.code(),
+            TouchpointError::Store(e) => e.code(),
             TouchpointError::Db(_) => "touchpoint.db",
         }
     }
@@ -124,7 +127,7 @@ impl TouchpointError {
 pub const R12_GUIDANCE: &str = "利用登録の解除を希望される場合も、マイナ保険証を保有したまま、申請により資格確認書の交付を受けられることをお伝えください (R12)。暗証番号の管理が不安な方には顔認証マイナンバーカードもご案内できます (R11)。";
 
 /// True when the person has ever been handed 別添1.
-pub(crate) fn has_had_bessou1(conn: &Connection, person_id: i64) -> Result<bool, rusqlite::Error> {
+pub(crate) fn has_had_bessou1(conn: &crate::store::Read<'_>, person_id: i64) -> Result<bool, rusqlite::Error> {
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM touchpoint t JOIN touchpoint_leaflet l ON l.touchpoint_id = t.id
                         WHERE t.person_id = ?1 AND l.leaflet = 'bessou1')",
@@ -206,7 +209,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
 }
 
 /// A person's touchpoints, newest first.
-pub(crate) fn for_person(conn: &Connection, person_id: i64) -> Result<Vec<Touchpoint>, rusqlite::Error> {
+pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Touchpoint>, rusqlite::Error> {
     let mut stmt = conn.prepare(
         "SELECT t.id, t.person_id, t.desk, s.login, t.date, t.kind, t.wish, t.notes, t.desk,
                 (SELECT group_concat(l.leaflet || ':' || l.edition, '|') FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id)

@@ -6,7 +6,6 @@ mod handouts;
 pub mod layout;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::application::{self, AppScheme, Application, ApplicationError};
@@ -56,6 +55,8 @@ pub enum PrintError {
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
     Db(#[from] rusqlite::Error),
 }
 
@@ -72,6 +73,7 @@ impl PrintError {
             PrintError::Settings(e) => e.code(),
             PrintError::Policy(e) => e.code(),
             PrintError::Access(e) => e.code(),
+            PrintError::Store(e) => e.code(),
             PrintError::Db(_) => "print.db",
         }
     }
@@ -90,11 +92,11 @@ fn finish(sheet: layout::Sheet, documents: usize, mut warnings: Vec<String>) -> 
 }
 
 /// The contact blocks printed on handouts and letters: the insurer desks where people apply.
-fn insurer_contacts(conn: &Connection) -> Result<Vec<DeskContact>, PrintError> {
+fn insurer_contacts(conn: &crate::store::Read<'_>) -> Result<Vec<DeskContact>, PrintError> {
     Ok(vec![settings::desk_contact(conn, Desk::Kokuho)?, settings::desk_contact(conn, Desk::Kouki)?])
 }
 
-fn form_data(conn: &Connection, person_id: i64, app: Option<Application>, today: NaiveDate) -> Result<FormData, PrintError> {
+fn form_data(conn: &crate::store::Read<'_>, person_id: i64, app: Option<Application>, today: NaiveDate) -> Result<FormData, PrintError> {
     let p = person::load(conn, person_id)?;
     let scheme = match (&app, p.scheme) {
         (Some(a), _) => a.scheme,
@@ -180,7 +182,7 @@ pub fn print(store: &mut Store, actor: &Actor, request: &PrintRequest, now: Naiv
 /// pre-filled 委任状 whenever the proxy's authority needs one.
 pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let app = match application_id {
         Some(id) => {
             let a = application::load(conn, id)?;
@@ -218,7 +220,7 @@ pub fn facility_batch(
     progress: &mut dyn FnMut(crate::Progress),
 ) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let today = now.date();
     let f = facility::load(conn, facility_id)?;
     let ids: Vec<i64> = {
@@ -282,7 +284,7 @@ pub fn facility_batch(
 /// A 連携票 for one referral.
 pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
-    let conn = store.conn();
+    let conn = &store.read();
     let r = referral::load(conn, referral_id)?;
     let p = person::load(conn, r.person_id)?;
     let route = policy::route_of(conn, &p, now.date())?;
@@ -303,7 +305,7 @@ pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, no
     if !(1..=100).contains(&copies) {
         return Err(PrintError::BadCopies(copies));
     }
-    let conn = store.conn();
+    let conn = &store.read();
     let today = now.date();
     let warnings: Vec<String> = leaflet::check_statements(conn, which, today)?.into_iter().map(|c| c.message).filter(|m| !m.is_empty()).collect();
     let content = leaflet::resolved_content(conn, which, today)?;

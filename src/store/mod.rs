@@ -6,6 +6,28 @@ use std::time::Duration;
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
+pub mod audit;
+
+/// Stores a coded enum (`coded_enum!`) as its code: the one place the engine's value traits
+/// meet the domain's enums.
+#[macro_export]
+macro_rules! stored_as_code {
+    ($name:ident) => {
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                $name::from_code(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown {} code {s}", stringify!($name)).into()))
+            }
+        }
+    };
+}
+
 /// The application identifier shared with the desktop shell; the default database lives in the
 /// OS app-data directory under this name, so the CLI and the window open the same file.
 pub const APP_IDENTIFIER: &str = "jp.hairyo.desktop";
@@ -44,6 +66,12 @@ fn backfill_search_keys(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::H
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("{what}が見つかりません")]
+    NotFound { what: &'static str },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("保存できない値です ({0})")]
+    Constraint(String),
     #[error("データベースを開けません ({path}): {source}")]
     Open { path: String, source: rusqlite::Error },
     #[error("データベースは新しい版の Hairyo で作成されています (スキーマ版 {found}、この版は {supported} まで)。Hairyo を更新してください")]
@@ -55,12 +83,27 @@ pub enum StoreError {
     #[error("データベースのフォルダーを作成できません ({path}): {source}")]
     Directory { path: String, source: std::io::Error },
     #[error("データベースエラー: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    /// A refused constraint is the caller's input, not a broken engine; everything else is.
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                StoreError::Constraint(msg.clone().unwrap_or_else(|| f.to_string()))
+            }
+            _ => StoreError::Db(e),
+        }
+    }
 }
 
 impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
+            StoreError::NotFound { .. } => "store.not_found",
+            StoreError::Conflict(_) => "store.conflict",
+            StoreError::Constraint(_) => "store.constraint",
             StoreError::Open { .. } => "store.open",
             StoreError::TooNew { .. } => "store.too_new",
             StoreError::Migration(_) => "store.migration",
@@ -136,8 +179,7 @@ fn unroll_in_checks(sql: &str) -> String {
 
 /// Migration 0006 chains the events already logged, then makes the log append-only again.
 fn chain_audit_log(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
-    crate::audit::rechain_all(tx)?;
-    tx.execute_batch(crate::audit::APPEND_ONLY_TRIGGERS)?;
+    audit::chain_existing(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
     Ok(())
 }
 
@@ -287,21 +329,56 @@ pub fn replace_contents(src: &Store, db_path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Read access to the store: the handle every query that changes nothing goes through.
+#[derive(Clone, Copy)]
+pub struct Read<'a> {
+    pub(crate) conn: &'a Connection,
+}
+
+/// Write access inside one transaction (see [`Store::write`]); it reads too.
+pub struct Write<'a> {
+    read: Read<'a>,
+}
+
+impl<'a> std::ops::Deref for Write<'a> {
+    type Target = Read<'a>;
+    fn deref(&self) -> &Read<'a> {
+        &self.read
+    }
+}
+
+// Transitional, while statements move into this module: domain code still reaches the
+// connection through a handle. `tests/it/layers.rs` fails while any statement is left outside.
+impl std::ops::Deref for Read<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
 impl Store {
     /// Runs `f` inside one transaction: all of it lands, or none of it.
-    pub fn write<T, E>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Write<'_>) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<rusqlite::Error>,
+        E: From<StoreError>,
     {
         let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let value = f(&Write { read: Read { conn: &tx } })?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }
 
     /// Read access for queries that change nothing.
+    pub fn read(&self) -> Read<'_> {
+        Read { conn: &self.conn }
+    }
+
+    /// The engine's own connection, for tests that check what is stored byte for byte and for
+    /// the store's engine-specific tools; the core's modules go through [`Store::read`] and
+    /// [`Store::write`].
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -1,0 +1,169 @@
+//! The audit log's table: append-only (triggers refuse edits), each event chained to the one
+//! before by its hash. The chain's rules are `crate::audit`'s; this only reads and appends rows.
+
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::{Read, StoreError, Write};
+use crate::{Page, Paged};
+
+/// One stored event, as the chain hashes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub staff_id: Option<i64>,
+    pub login: String,
+    pub desk: String,
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: Option<i64>,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// An event to append; the store gives it the next id and links it to the newest event.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent<'e> {
+    pub at: String,
+    pub staff_id: i64,
+    pub login: &'e str,
+    pub desk: &'static str,
+    pub action: &'static str,
+    pub record_kind: &'e str,
+    pub record_id: Option<i64>,
+    pub detail: String,
+}
+
+impl AuditRow {
+    /// The hash this event must carry when it follows an event hashed `prev`: every field,
+    /// each prefixed by its length so that no two different events hash alike.
+    pub fn link_hash(&self, prev: &str) -> String {
+        let mut h = Sha256::new();
+        let staff = self.staff_id.map(|v| v.to_string()).unwrap_or_default();
+        let record = self.record_id.map(|v| v.to_string()).unwrap_or_default();
+        let id = self.id.to_string();
+        for part in [&id, &self.at, &staff, &self.login, &self.desk, &self.action, &self.record_kind, &record, &self.detail, prev] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+const COLUMNS: &str = "id, at, staff_id, login, desk, action, record_kind, record_id, detail, prev_hash, hash";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        staff_id: r.get(2)?,
+        login: r.get(3)?,
+        desk: r.get(4)?,
+        action: r.get(5)?,
+        record_kind: r.get(6)?,
+        record_id: r.get(7)?,
+        detail: r.get(8)?,
+        prev_hash: r.get(9)?,
+        hash: r.get(10)?,
+    })
+}
+
+/// Reads the log.
+pub struct AuditHandle<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Read<'a> {
+    pub fn audit(&self) -> AuditHandle<'a> {
+        AuditHandle { conn: self.conn }
+    }
+}
+
+impl AuditHandle<'_> {
+    /// The newest event's id and hash, which the next event links to.
+    pub fn last_link(&self) -> Result<Option<(i64, String)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Every event, oldest first.
+    pub fn all(&self) -> Result<Vec<AuditRow>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_event ORDER BY id"))?;
+        let rows = stmt.query_map([], row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// The newest events first, optionally only those about one record.
+    pub fn page(&self, record: Option<(&str, i64)>, page: Page) -> Result<Paged<AuditRow>, StoreError> {
+        let (kind, id) = record.map(|(k, i)| (Some(k), Some(i))).unwrap_or((None, None));
+        let filter = "(?1 IS NULL OR record_kind = ?1) AND (?2 IS NULL OR record_id = ?2)";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM audit_event WHERE {filter}"), params![kind, id], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_event WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"))?;
+        let items = stmt.query_map(params![kind, id, page.limit, page.offset], row)?.collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+}
+
+/// Appends to the log, inside the transaction of the change it records.
+pub struct AuditHandleMut<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Write<'a> {
+    pub fn audit_mut(&self) -> AuditHandleMut<'a> {
+        AuditHandleMut { conn: self.conn }
+    }
+}
+
+impl AuditHandleMut<'_> {
+    /// Appends `e` as the next event of the chain: it takes the id after the newest event and
+    /// that event's hash as its link. Inside one write transaction (which SQLite serialises), no
+    /// other writer can append between the read of the newest event and the insert.
+    pub fn append(&self, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
+        let (last_id, prev) = (AuditHandle { conn: self.conn }).last_link()?.unwrap_or((0, String::new()));
+        let mut row = AuditRow {
+            id: last_id + 1,
+            at: e.at.clone(),
+            staff_id: Some(e.staff_id),
+            login: e.login.to_string(),
+            desk: e.desk.to_string(),
+            action: e.action.to_string(),
+            record_kind: e.record_kind.to_string(),
+            record_id: e.record_id,
+            detail: e.detail.clone(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        row.hash = row.link_hash(&prev);
+        row.prev_hash = prev;
+        self.conn.prepare_cached(&format!("INSERT INTO audit_event ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"))?.execute(params![
+            row.id, row.at, row.staff_id, row.login, row.desk, row.action, row.record_kind, row.record_id, row.detail, row.prev_hash, row.hash
+        ])?;
+        Ok(row.id)
+    }
+}
+
+/// Migration 0006 chains the events logged before the chain existed, then makes the log
+/// append-only in the database itself.
+pub(super) fn chain_existing(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    let mut prev = String::new();
+    for r in (AuditHandle { conn }).all()? {
+        let hash = r.link_hash(&prev);
+        conn.execute("UPDATE audit_event SET prev_hash = ?2, hash = ?3 WHERE id = ?1", params![r.id, prev, hash])?;
+        prev = hash;
+    }
+    conn.execute_batch(APPEND_ONLY_TRIGGERS)?;
+    Ok(())
+}
+
+/// The triggers that make the log append-only: the database itself refuses edits and deletions.
+pub(crate) const APPEND_ONLY_TRIGGERS: &str = "
+    CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+    BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;
+    CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+    BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;";
