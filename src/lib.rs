@@ -19,6 +19,7 @@ pub mod forecast;
 pub mod home;
 pub mod import;
 pub mod leaflet;
+pub mod model;
 pub mod person;
 pub mod policy;
 pub mod print;

@@ -7,6 +7,22 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 pub mod audit;
+pub mod applications;
+pub mod certificates;
+pub mod duplicates;
+pub mod exports;
+pub mod facilities;
+pub mod home;
+pub mod imports;
+pub mod leaflets;
+pub mod persons;
+pub mod policy;
+pub mod referrals;
+pub mod search;
+pub mod settings;
+pub mod staff;
+pub mod stats;
+pub mod touchpoints;
 
 /// Stores a coded enum (`coded_enum!`) as its code: the one place the engine's value traits
 /// meet the domain's enums.

@@ -1,0 +1,1 @@
+//! Certificates (資格確認書): the stored record.

@@ -1,0 +1,1 @@
+//! Facilities (施設): the stored record.

@@ -1,0 +1,1 @@
+//! Referrals (連携依頼): the stored record and its status.

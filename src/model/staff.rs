@@ -1,0 +1,1 @@
+//! Desks, roles, staff and the acting staff member (Actor).

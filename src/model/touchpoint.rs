@@ -1,0 +1,1 @@
+//! Touchpoints (接点): the stored record.

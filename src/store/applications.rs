@@ -1,0 +1,1 @@
+//! Applications (交付申請) and their document checklists.

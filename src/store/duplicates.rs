@@ -1,0 +1,1 @@
+//! Candidate duplicate pairs, dismissals and merges.

@@ -1,0 +1,1 @@
+//! Facilities and their campaign status.

@@ -1,0 +1,1 @@
+//! The home screen, reminders and forecast aggregates.

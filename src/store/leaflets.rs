@@ -1,0 +1,1 @@
+//! Leaflet editions and statement overrides.

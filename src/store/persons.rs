@@ -1,0 +1,1 @@
+//! The person table: insert, update, load, summaries and lists.

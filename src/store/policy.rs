@@ -1,0 +1,1 @@
+//! Policy rules (rules as data, with effective dates).

@@ -1,0 +1,1 @@
+//! Referrals (連携依頼) and their comment threads.

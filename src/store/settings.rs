@@ -1,0 +1,1 @@
+//! City settings and desk contacts.

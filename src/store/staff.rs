@@ -1,0 +1,1 @@
+//! Staff accounts, desks and sign-in state.

@@ -1,0 +1,1 @@
+//! Touchpoints (接点) and the leaflets handed out.
