@@ -10,6 +10,18 @@ macro_rules! coded_enum {
         #[serde(rename_all = "snake_case")]
         $vis enum $name { $($(#[$vmeta])* $variant),+ }
 
+        impl $crate::codes::CodedEnum for $name {
+            fn all() -> &'static [Self] {
+                Self::ALL
+            }
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+        }
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
@@ -38,6 +50,48 @@ macro_rules! coded_enum {
 
         $crate::stored_as_code!($name);
     };
+}
+
+/// What every coded enum offers, so a shell can list its choices without a macro of its own.
+pub trait CodedEnum: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+}
+
+/// A code and its Japanese label, for a select box.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// Every value of a coded enum as a choice, in declaration order.
+pub fn choices<T: CodedEnum>() -> Vec<Choice> {
+    T::all().iter().map(|v| Choice { code: v.code(), label: v.label() }).collect()
+}
+
+/// An error as it crosses every boundary (the CLI, the window's IPC, the HTTP API):
+/// `{code, message, fields}`, so a client branches on the stable `code`, shows the Japanese
+/// `message`, and puts each field's message next to its field. One type for every shell.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<crate::validate::FieldError>,
+}
+
+impl ErrorBody {
+    /// A shell's own refusal (a bad command-line value, a file that cannot be written).
+    pub fn new(code: &str, message: impl Into<String>) -> ErrorBody {
+        ErrorBody { code: code.to_string(), message: message.into(), fields: vec![] }
+    }
+}
+
+impl<E: Coded> From<E> for ErrorBody {
+    fn from(e: E) -> Self {
+        ErrorBody { code: e.code().to_string(), message: e.to_string(), fields: e.invalid().map(|i| i.0.clone()).unwrap_or_default() }
+    }
 }
 
 /// An error that crosses a boundary (CLI, IPC) as `{code, message}`: the caller branches on the

@@ -39,7 +39,7 @@ fn render() -> String {
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
         import::Report, leaflet::StatementCheck, leaflet::Edition, Progress,
         // The shell's own.
-        crate::error::CmdError, crate::commands::AppState, crate::commands::Choice, crate::commands::Codes,
+        hairyo::codes::ErrorBody, crate::commands::AppState, hairyo::codes::Choice, crate::commands::Codes,
         hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes, crate::screen_commands::ImportColumn,
         crate::screen_commands::ExportedFile,
     );

@@ -13,6 +13,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CmdError;
+use hairyo::codes::{choices, Choice};
 use crate::state::{now, Shell};
 
 /// What the window needs to draw its frame: who is signed in, whether the administrator's
@@ -132,19 +133,6 @@ pub fn show_person(state: State<'_, Shell>, id: i64) -> Result<PersonRecord, Cmd
     app.with_store(|s| hairyo::record::show(s, &actor, id, now()))
 }
 
-/// A code and its Japanese label, for the form's select boxes.
-#[derive(Debug, Serialize, ts_rs::TS)]
-pub struct Choice {
-    pub code: &'static str,
-    pub label: &'static str,
-}
-
-macro_rules! choices {
-    ($t:ty) => {
-        <$t>::ALL.iter().map(|v| Choice { code: v.code(), label: v.label() }).collect::<Vec<_>>()
-    };
-}
-
 /// Every list of choices the forms offer, straight from the core's coded enums.
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct Codes {
@@ -162,13 +150,13 @@ pub fn codes() -> Codes {
     use hairyo::application::{Applicant, Channel, Delivery, ProxyAuthority};
     use hairyo::touchpoint::{TouchpointKind, Wish};
     Codes {
-        touchpoint_kinds: choices!(TouchpointKind),
-        wishes: choices!(Wish),
-        channels: choices!(Channel),
-        applicants: choices!(Applicant),
-        authorities: choices!(ProxyAuthority),
-        deliveries: choices!(Delivery),
-        desks: choices!(hairyo::staff::Desk),
+        touchpoint_kinds: choices::<TouchpointKind>(),
+        wishes: choices::<Wish>(),
+        channels: choices::<Channel>(),
+        applicants: choices::<Applicant>(),
+        authorities: choices::<ProxyAuthority>(),
+        deliveries: choices::<Delivery>(),
+        desks: choices::<hairyo::staff::Desk>(),
     }
 }
 

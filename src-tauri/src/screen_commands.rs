@@ -10,15 +10,9 @@ use hairyo::validate::FieldError;
 use serde::Serialize;
 use tauri::State;
 
-use crate::commands::Choice;
 use crate::error::CmdError;
+use hairyo::codes::{choices, Choice};
 use crate::state::{now, Shell};
-
-macro_rules! choices {
-    ($t:ty) => {
-        <$t>::ALL.iter().map(|v| Choice { code: v.code(), label: v.label() }).collect::<Vec<_>>()
-    };
-}
 
 /// A refusal of one or more typed fields, shaped like the core's own `*.invalid` errors so the
 /// window puts each message next to its field.
@@ -58,13 +52,13 @@ pub struct ImportColumn {
 #[tauri::command(async)]
 pub fn screen_codes() -> ScreenCodes {
     ScreenCodes {
-        campaigns: choices!(Campaign),
-        roles: choices!(Role),
-        schemes: choices!(hairyo::person::Scheme),
-        routes: choices!(RouteKind),
-        statement_modes: choices!(StatementMode),
-        export_kinds: choices!(hairyo::export::ExportKind),
-        encodings: choices!(hairyo::import::Encoding),
+        campaigns: choices::<Campaign>(),
+        roles: choices::<Role>(),
+        schemes: choices::<hairyo::person::Scheme>(),
+        routes: choices::<RouteKind>(),
+        statement_modes: choices::<StatementMode>(),
+        export_kinds: choices::<hairyo::export::ExportKind>(),
+        encodings: choices::<hairyo::import::Encoding>(),
         import_columns: hairyo::import::DEFAULT_LAYOUT
             .iter()
             .map(|c| ImportColumn { column: *c, label: c.label(), required: hairyo::import::REQUIRED.contains(c) })

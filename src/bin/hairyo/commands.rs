@@ -6,7 +6,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use hairyo::application::{self, AppStatus, ApplicationInput, Document};
 use hairyo::certificate::{self, CertificateBasis};
-use hairyo::codes::Coded;
 use hairyo::facility::{self, Campaign, FacilityInput};
 use hairyo::person::{self, PersonFilter, PersonInput, PersonPatch, Scheme};
 use hairyo::referral::{self, ReferralInput, ReferralStatus};
@@ -14,31 +13,13 @@ use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
 use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
-use hairyo::validate::FieldError;
 use hairyo::{audit, backup, demo, duplicates, export, forecast, home, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
 
-/// What the CLI prints on failure: the stable code, a Japanese message, and per-field messages.
-#[derive(Debug)]
-pub struct CliError {
-    pub code: String,
-    pub message: String,
-    pub fields: Vec<FieldError>,
-}
-
-impl CliError {
-    pub fn new(code: &str, message: impl Into<String>) -> CliError {
-        CliError { code: code.to_string(), message: message.into(), fields: vec![] }
-    }
-}
-
-impl<E: Coded> From<E> for CliError {
-    fn from(e: E) -> CliError {
-        CliError { code: e.code().to_string(), message: e.to_string(), fields: e.invalid().map(|i| i.0.clone()).unwrap_or_default() }
-    }
-}
+/// The CLI reports the core's error body: `エラー [code]: message` and each field's message.
+pub type CliError = hairyo::codes::ErrorBody;
 
 type Result<T = ()> = std::result::Result<T, CliError>;
 

@@ -290,7 +290,7 @@ export type Edition = { leaflet: Leaflet, edition: string, effective_from: strin
 
 export type Progress = { stage: string, done: number, total: number, };
 
-export type CmdError = { code: string, message: string, fields: Array<FieldError>, };
+export type ErrorBody = { code: string, message: string, fields: Array<FieldError>, };
 
 export type AppState = { initialised: boolean, needs_admin_password: boolean, persons: number, actor: Actor | null, 
 /**
