@@ -257,7 +257,7 @@ pub fn print(
     let request: hairyo::print::PrintRequest = hairyo::command::decode("印刷の種類", "kind", request)?;
     let t = now();
     // A closed window drops the channel; the batch still finishes and is saved.
-    let printed = app.with_store(|s| hairyo::print::print(s, &actor, &request, t, &mut |p| drop(on_progress.send(p))))?;
+    let printed = app.with_own_store(|s| hairyo::print::print(s, &actor, &request, t, &mut |p| drop(on_progress.send(p))))?;
     let path = write_to_cache(&app_handle, "print", &format!("{}-{}.pdf", request.file_stem(), t.format("%Y%m%d-%H%M%S%.3f")), &printed.bytes)?;
     Ok(PrintedFile { path, pages: printed.pages, documents: printed.documents, warnings: printed.warnings })
 }
@@ -329,7 +329,7 @@ pub fn import_persons(
     let opts = hairyo::import::Options { encoding: Some(encoding), profile: profile.filter(|p| !p.is_empty()), dry_run };
     let stage = if dry_run { "確認" } else { "取込" };
     let mut progress = |done: usize, total: usize| drop(on_progress.send(hairyo::Progress::new(stage, done, total)));
-    app.with_store(|s| hairyo::import::import_persons(s, &actor, &bytes, &opts, now(), &mut progress))
+    app.with_own_store(|s| hairyo::import::import_persons(s, &actor, &bytes, &opts, now(), &mut progress))
 }
 
 /// Saves a column mapping of another system's CSV layout (administrators) and answers with

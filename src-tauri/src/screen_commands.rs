@@ -185,7 +185,7 @@ pub fn export_csv(app_handle: tauri::AppHandle, state: State<'_, Shell>, kind: S
         return Err(invalid("export.invalid", errors));
     };
     let t = now();
-    let (bytes, rows) = app.with_store(|s| hairyo::export::export(s, &actor, kind, encoding, t))?;
+    let (bytes, rows) = app.with_own_store(|s| hairyo::export::export(s, &actor, kind, encoding, t))?;
     let path = crate::commands::write_to_cache(&app_handle, "export", &format!("{}-{}.csv", kind.code(), t.format("%Y%m%d-%H%M%S")), &bytes)?;
     Ok(ExportedFile { path, rows })
 }

@@ -90,6 +90,19 @@ impl App {
         Ok(f(&mut self.lock())?)
     }
 
+    /// Runs a long job (a facility batch, an import, an export) on a connection of its own, so
+    /// the window's other commands (a search at the counter) are answered meanwhile instead of
+    /// waiting for the job. The store is one SQLite file in WAL mode: the job's reads do not
+    /// block other readers, and its one short write waits for (or is waited for by) others
+    /// through the busy timeout.
+    pub fn with_own_store<T, E>(&self, f: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, CmdError>
+    where
+        CmdError: From<E>,
+    {
+        let mut store = hairyo::store::open(&self.db_path)?;
+        Ok(f(&mut store)?)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Store> {
         // A panic while the lock was held cannot leave a half-written change behind: every write
         // runs in one transaction, rolled back when it is dropped. So a poisoned lock is safe to

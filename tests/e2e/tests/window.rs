@@ -1106,3 +1106,82 @@ async fn a_masked_desk_edits_the_phone_and_keeps_the_address() {
     assert_eq!(after.4, "048-111-2222", "the phone was saved");
     assert_eq!((&after.0, &after.1, &after.2, &after.3), (&before.0, &before.1, &before.2, &before.3), "the address and safe address are unchanged");
 }
+
+/// A facility with many residents, so that its batch takes seconds in a debug build.
+fn seed_large_facility(db: &Path, residents: usize) -> i64 {
+    let now = chrono::Local::now().naive_local();
+    let mut store = hairyo::store::open(db).expect("open the test database");
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let facility = hairyo::facility::add(&mut store, &admin, &hairyo::facility::FacilityInput {
+        name: "見本大規模ホーム".into(),
+        kind: "elderly".into(),
+        postal_code: "000-0009".into(),
+        address: "見本市南町9番9号".into(),
+        ..Default::default()
+    }, now)
+    .expect("add the facility");
+    for i in 0..residents {
+        let input = hairyo::person::PersonInput {
+            atena_no: format!("9100{i:05}"),
+            name: format!("入所　{}", ["一郎", "花子", "次郎", "春子"][i % 4]),
+            kana: format!("ニュウショ　{}", ["イチロウ", "ハナコ", "ジロウ", "ハルコ"][i % 4]),
+            birth_date: "1960-05-05".into(),
+            sex: "female".into(),
+            // マイナ保険証 holders of 国保: each needs a pre-filled application in the batch.
+            scheme: "kokuho".into(),
+            mynumber_card: "card".into(),
+            registration: "registered".into(),
+            facility_id: Some(facility.id),
+            reasons: vec!["facility".into()],
+            ..Default::default()
+        };
+        hairyo::person::add(&mut store, &admin, &input, now).expect("add a resident");
+    }
+    facility.id
+}
+
+/// While a large facility batch prints, the clerk searches and opens a record, and is answered
+/// before the batch is done: the long job runs on its own connection, not holding the store.
+/// The audit log orders the two: the record's view is logged before the batch's print.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_is_answered_while_a_large_batch_prints() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    let protected = seed_protected(&db);
+    let facility = seed_large_facility(&db, 300);
+    let db_path = db.clone();
+    with_window(&db, move |driver| async move {
+        sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
+        wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+        click(&driver, "#nav-facilities").await;
+        click(&driver, &format!("tr[data-facility-id=\"{facility}\"] .facility-print")).await;
+        let started = Instant::now();
+        open_persons(&driver).await;
+        let names = search_for(&driver, "900000077", "900000077").await;
+        assert_eq!(names.len(), 1, "{names:?}");
+        click(&driver, "#person-table .person-name").await;
+        wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("保護")) }).await;
+        eprintln!("e2e: the record opened {:?} after the batch started", started.elapsed());
+        // Now let the batch finish before the window closes.
+        wait_longer("the batch's print event", Duration::from_secs(90), || {
+            let db = db_path.clone();
+            async move { print_event(&db, facility) }
+        })
+        .await;
+        eprintln!("e2e: the batch finished {:?} after it started", started.elapsed());
+    })
+    .await;
+    let conn = rusqlite::Connection::open(&db).expect("open the file");
+    let viewed: i64 = conn
+        .query_row("SELECT max(id) FROM audit_event WHERE action = 'view' AND record_kind = 'person' AND record_id = ?1", [protected], |r| r.get(0))
+        .expect("the record's view was logged");
+    let printed = print_event(&db, facility).expect("the batch was logged");
+    assert!(viewed < printed, "the record opened (event {viewed}) before the batch finished (event {printed})");
+}
+
+fn print_event(db: &Path, facility: i64) -> Option<i64> {
+    let conn = rusqlite::Connection::open(db).ok()?;
+    conn.query_row("SELECT id FROM audit_event WHERE action = 'print' AND record_kind = 'facility' AND record_id = ?1", [facility], |r| r.get(0)).ok()
+}
