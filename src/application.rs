@@ -1,69 +1,21 @@
 //! Applications for a 資格確認書 (交付申請): channel, applicant, proxy authority and its checklist.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 use crate::certificate::{self, CertificateBasis, CertificateError};
-use crate::coded_enum;
 use crate::person::{self, PersonError, Reason, Scheme};
 use crate::policy::{self, PolicyError, RouteKind};
 use crate::staff::Actor;
+use crate::store::applications::NewApplication;
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
-coded_enum! {
-    /// Which scheme the certificate is for; the city's counter handles 国保 and 後期.
-    pub enum AppScheme ("申請先の制度") {
-        Kokuho = ("kokuho", "国民健康保険"),
-        Kouki = ("kouki", "後期高齢者医療"),
-    }
-}
-
-coded_enum! {
-    pub enum Channel ("受付方法") {
-        Counter = ("counter", "窓口"),
-        Mail = ("mail", "郵送"),
-        Outreach = ("outreach", "出張申請"),
-        FacilityBatch = ("facility_batch", "施設一括"),
-    }
-}
-
-coded_enum! {
-    pub enum Applicant ("申請者") {
-        Person = ("self", "本人"),
-        Householder = ("householder", "世帯主"),
-        Proxy = ("proxy", "代理人"),
-    }
-}
-
-coded_enum! {
-    /// The proxy's authority (代理権限), which decides the documents to check.
-    pub enum ProxyAuthority ("代理人の種別") {
-        SameHousehold = ("same_household", "同一世帯の親族"),
-        Relative = ("relative", "別世帯の親族"),
-        Guardian = ("guardian", "成年後見人"),
-        Parent = ("parent", "親権者"),
-        FacilityChild = ("facility_child", "施設職員 (児童・親権者の委任)"),
-        Caregiver = ("caregiver", "介助者"),
-        FacilityAdult = ("facility_adult", "施設職員 (成人)"),
-    }
-}
-
-coded_enum! {
-    /// A document the clerk checks before deciding.
-    pub enum Document ("確認書類") {
-        ApplicantId = ("applicant_id", "申請者の本人確認書類"),
-        ProxyId = ("proxy_id", "代理人の本人確認書類"),
-        Delegation = ("delegation", "委任状 (本人から代理人へ)"),
-        RegistryCertificate = ("registry_certificate", "登記事項証明書 (成年後見)"),
-        FamilyRegister = ("family_register", "戸籍謄本等 (親権の確認)"),
-        ParentDelegation = ("parent_delegation", "親権者から施設職員への委任状"),
-        StaffId = ("staff_id", "施設職員の身分証明書"),
-    }
-}
+pub use crate::model::application::{
+    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delivery, Document, ProxyAuthority,
+};
 
 impl ProxyAuthority {
     /// The documents this authority needs (R3, R4; a proxy outside the household brings a
@@ -95,28 +47,6 @@ pub fn required_documents(applicant: Applicant, authority: Option<ProxyAuthority
     }
 }
 
-coded_enum! {
-    pub enum AppStatus ("申請の状態") {
-        Received = ("received", "受付"),
-        Reviewing = ("reviewing", "審査中"),
-        Decided = ("decided", "交付決定"),
-        Issued = ("issued", "交付済"),
-        Rejected = ("rejected", "却下"),
-        Withdrawn = ("withdrawn", "取下げ"),
-        AtRenewal = ("at_renewal", "年次更新時交付"),
-    }
-}
-
-coded_enum! {
-    /// Where the certificate is sent.
-    pub enum Delivery ("送付先") {
-        Home = ("home", "本人の住所"),
-        Proxy = ("proxy", "代理人の住所"),
-        Facility = ("facility", "入所施設"),
-        Counter = ("counter", "窓口で手渡し"),
-    }
-}
-
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ApplicationInput {
@@ -135,49 +65,6 @@ pub struct ApplicationInput {
     pub reasons: Vec<String>,
     pub delivery: String,
     pub referral_id: Option<i64>,
-}
-
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct ChecklistItem {
-    pub document: Document,
-    pub label: &'static str,
-    pub checked: bool,
-}
-
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct Application {
-    pub id: i64,
-    pub person_id: i64,
-    pub person_name: String,
-    pub referral_id: Option<i64>,
-    pub scheme: AppScheme,
-    pub scheme_label: &'static str,
-    pub received_on: NaiveDate,
-    pub channel: Channel,
-    pub channel_label: &'static str,
-    pub applicant: Applicant,
-    pub applicant_label: &'static str,
-    pub authority: Option<ProxyAuthority>,
-    pub authority_label: Option<&'static str>,
-    pub proxy_name: String,
-    pub proxy_kana: String,
-    pub proxy_address: String,
-    pub proxy_phone: String,
-    pub proxy_relationship: String,
-    pub reasons: Vec<Reason>,
-    pub delivery: Delivery,
-    pub delivery_label: &'static str,
-    pub status: AppStatus,
-    pub status_label: &'static str,
-    pub override_reason: String,
-    pub decision_note: String,
-    pub received_by: String,
-    pub decided_by: Option<String>,
-    pub decided_on: Option<NaiveDate>,
-    pub checklist: Vec<ChecklistItem>,
-    /// What the staff member who asked may do to it now ([`next_steps`]); empty in the core's
-    /// own reads.
-    pub next: Vec<ApplicationStepKind>,
 }
 
 impl Application {
@@ -217,8 +104,6 @@ pub enum ApplicationError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl ApplicationError {
@@ -235,7 +120,6 @@ impl ApplicationError {
             ApplicationError::Certificate(e) => e.code(),
             ApplicationError::Access(e) => e.code(),
             ApplicationError::Store(e) => e.code(),
-            ApplicationError::Db(_) => "application.db",
         }
     }
 }
@@ -245,19 +129,6 @@ fn insurer_staff(actor: &Actor) -> Result<(), ApplicationError> {
         Ok(())
     } else {
         Err(ApplicationError::Forbidden("申請の受付・審査・決定は国民健康保険・後期高齢者医療の窓口の職員 (事務担当・係長) が行います".into()))
-    }
-}
-
-coded_enum! {
-    /// The kinds of [`ApplicationStep`] (and the checklist), for the view of what a desk may do
-    /// next; each label is the step's name in an error message.
-    pub enum ApplicationStepKind ("申請の操作") {
-        CheckDocument = ("check_document", "書類の確認を変更"),
-        StartReview = ("start_review", "審査を開始"),
-        Decide = ("decide", "交付決定"),
-        Issue = ("issue", "交付"),
-        Reject = ("reject", "却下"),
-        Withdraw = ("withdraw", "取下げ"),
     }
 }
 
@@ -361,6 +232,11 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
     let (Some(received_on), Some(channel), Some(applicant), Some(delivery)) = (received_on, channel, applicant, delivery) else {
         unreachable!("the checker refused any missing value above")
     };
+    let (Some(proxy_name), Some(proxy_kana), Some(proxy_address), Some(proxy_phone), Some(proxy_relationship)) =
+        (proxy_name, proxy_kana, proxy_address, proxy_phone, proxy_relationship)
+    else {
+        unreachable!("the checker refused any missing value above")
+    };
 
     store.write(|tx| {
         let p = person::load(tx, input.person_id)?;
@@ -379,8 +255,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             return Err(invalid("delivery", "この方は施設に入所していないため、施設へは送付できません".into()));
         }
         if let Some(rid) = input.referral_id {
-            let exists: Option<i64> = tx.query_row("SELECT id FROM referral WHERE id = ?1 AND person_id = ?2", params![rid, p.id], |r| r.get(0)).optional()?;
-            if exists.is_none() {
+            if !tx.referrals().is_of_person(rid, p.id)? {
                 return Err(invalid("referral_id", format!("連携依頼 ID {rid} はこの方の連携依頼ではありません")));
             }
         }
@@ -397,20 +272,27 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
         if p.protected && delivery == Delivery::Home {
             notices.push("支援措置の対象者です。証は登録された安全な送付先へ送ります".into());
         }
-        tx.execute(
-            "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
-                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16)",
-            params![
-                p.id, input.referral_id, scheme, received_on, channel, applicant, authority, proxy_name, proxy_kana,
-                proxy_address, proxy_phone, proxy_relationship, person::reasons_to_text(&reasons), delivery,
-                actor.staff_id, crate::stamp(now)
-            ],
+        let id = tx.applications_mut().insert(
+            &NewApplication {
+                person_id: p.id,
+                referral_id: input.referral_id,
+                scheme,
+                received_on,
+                channel,
+                applicant,
+                authority,
+                proxy_name: &proxy_name,
+                proxy_kana: &proxy_kana,
+                proxy_address: &proxy_address,
+                proxy_phone: &proxy_phone,
+                proxy_relationship: &proxy_relationship,
+                reasons: &reasons,
+                delivery,
+                received_by: actor.staff_id,
+                created_at: crate::stamp(now),
+            },
+            &required_documents(applicant, authority),
         )?;
-        let id = tx.last_insert_rowid();
-        for d in required_documents(applicant, authority) {
-            tx.execute("INSERT INTO application_document (application_id, document) VALUES (?1, ?2)", params![id, d])?;
-        }
         audit::record(tx, actor, now, Action::Create, "application", Some(id), serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority}))?;
         Ok(Received { application: load(tx, id)?, notices })
     })
@@ -422,11 +304,7 @@ pub fn check_document(store: &mut Store, actor: &Actor, id: i64, document: Docum
     store.write(|tx| {
         let a = load(tx, id)?;
         may_step(actor, &a, ApplicationStepKind::CheckDocument)?;
-        let n = tx.execute(
-            "UPDATE application_document SET checked = ?3 WHERE application_id = ?1 AND document = ?2",
-            params![id, document, checked],
-        )?;
-        if n == 0 {
+        if !tx.applications_mut().check_document(id, document, checked)? {
             return Err(ApplicationError::NotOnChecklist(document.label()));
         }
         audit::record(tx, actor, now, Action::Update, "application", Some(id), serde_json::json!({"document": document, "checked": checked}))?;
@@ -435,13 +313,7 @@ pub fn check_document(store: &mut Store, actor: &Actor, id: i64, document: Docum
 }
 
 fn set_status(tx: &crate::store::Write<'_>, actor: &Actor, a: &Application, to: AppStatus, now: chrono::NaiveDateTime, note: &str) -> Result<(), ApplicationError> {
-    tx.execute(
-        "UPDATE application SET status = ?2, decided_by = CASE WHEN ?2 IN ('decided', 'rejected', 'at_renewal') THEN ?3 ELSE decided_by END,
-             decided_on = CASE WHEN ?2 IN ('decided', 'rejected', 'at_renewal') THEN ?4 ELSE decided_on END,
-             decision_note = CASE WHEN ?5 <> '' THEN ?5 ELSE decision_note END
-         WHERE id = ?1",
-        params![a.id, to, actor.staff_id, now.date(), note],
-    )?;
+    tx.applications_mut().set_status(a.id, to, actor.staff_id, now.date(), note)?;
     audit::record(tx, actor, now, Action::Update, "application", Some(a.id), serde_json::json!({"status": {"before": a.status, "after": to}, "note": note}))?;
     Ok(())
 }
@@ -478,7 +350,7 @@ pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option
                     return Err(ApplicationError::Forbidden("確認書類がそろわないまま交付決定できるのは係長だけです".into()))
                 }
                 Some(reason) => {
-                    tx.execute("UPDATE application SET override_reason = ?2 WHERE id = ?1", params![id, reason])?;
+                    tx.applications_mut().set_override_reason(id, reason)?;
                 }
             }
         }
@@ -541,65 +413,6 @@ pub fn issue(store: &mut Store, actor: &Actor, id: i64, issued_on: NaiveDate, no
     })
 }
 
-const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
-    a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
-    a.override_reason, a.decision_note, s.login, d.login, a.decided_on
-    FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by";
-
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
-    let scheme: AppScheme = r.get(4)?;
-    let channel: Channel = r.get(6)?;
-    let applicant: Applicant = r.get(7)?;
-    let authority: Option<ProxyAuthority> = r.get(8)?;
-    let delivery: Delivery = r.get(15)?;
-    let status: AppStatus = r.get(16)?;
-    Ok(Application {
-        id: r.get(0)?,
-        person_id: r.get(1)?,
-        person_name: r.get(2)?,
-        referral_id: r.get(3)?,
-        scheme,
-        scheme_label: scheme.label(),
-        received_on: r.get(5)?,
-        channel,
-        channel_label: channel.label(),
-        applicant,
-        applicant_label: applicant.label(),
-        authority,
-        authority_label: authority.map(|a| a.label()),
-        proxy_name: r.get(9)?,
-        proxy_kana: r.get(10)?,
-        proxy_address: r.get(11)?,
-        proxy_phone: r.get(12)?,
-        proxy_relationship: r.get(13)?,
-        reasons: person::reasons_from_text(&r.get::<_, String>(14)?),
-        delivery,
-        delivery_label: delivery.label(),
-        status,
-        status_label: status.label(),
-        override_reason: r.get(17)?,
-        decision_note: r.get(18)?,
-        received_by: r.get(19)?,
-        decided_by: r.get(20)?,
-        decided_on: r.get(21)?,
-        checklist: vec![],
-        next: vec![],
-    })
-}
-
-fn with_checklist(conn: &crate::store::Read<'_>, mut a: Application) -> Result<Application, rusqlite::Error> {
-    let mut stmt = conn.prepare("SELECT document, checked FROM application_document WHERE application_id = ?1")?;
-    let mut items: Vec<ChecklistItem> = stmt
-        .query_map([a.id], |r| {
-            let d: Document = r.get(0)?;
-            Ok(ChecklistItem { document: d, label: d.label(), checked: r.get(1)? })
-        })?
-        .collect::<Result<_, _>>()?;
-    items.sort_by_key(|i| i.document);
-    a.checklist = items;
-    Ok(a)
-}
-
 /// One step of an application's life, as the window and the API send it.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
@@ -643,31 +456,19 @@ pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -
 }
 
 pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Application, ApplicationError> {
-    let a = conn
-        .query_row(&format!("{SELECT} WHERE a.id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or(ApplicationError::NotFound(id))?;
-    Ok(with_checklist(conn, a)?)
+    conn.applications().get(id)?.ok_or(ApplicationError::NotFound(id))
 }
 
-pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Application>, rusqlite::Error> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE a.person_id = ?1 ORDER BY a.received_on DESC, a.id DESC"))?;
-    let rows: Vec<Application> = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
-    rows.into_iter().map(|a| with_checklist(conn, a)).collect()
+/// A person's applications, newest first.
+pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Application>, crate::store::StoreError> {
+    conn.applications().for_person(person_id)
 }
 
 /// Received or reviewing applications with a document still unchecked, oldest first.
 pub(crate) fn waiting_for_documents(conn: &crate::store::Read<'_>, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
-    let filter = "a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
-        AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)";
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![scheme], |r| r.get(0))?;
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY a.received_on, a.id LIMIT ?2 OFFSET ?3"))?;
-    let rows: Vec<Application> = stmt.query_map(params![scheme, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
-    let items = rows.into_iter().map(|a| with_checklist(conn, a)).collect::<Result<_, _>>()?;
-    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    Ok(conn.applications().waiting_for_documents(scheme, page)?)
 }
 
-/// Applications in the given states, oldest first.
 /// Applications in any of `statuses` (all when empty), of one scheme when given, a page at a
 /// time, each with what `actor` may do to it.
 pub fn list(store: &Store, actor: &Actor, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Application>, ApplicationError> {
@@ -678,12 +479,6 @@ pub fn list(store: &Store, actor: &Actor, statuses: &[AppStatus], scheme: Option
 }
 
 fn list_of(conn: &crate::store::Read<'_>, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
-    let codes: Vec<&str> = if statuses.is_empty() { AppStatus::ALL.iter().map(|s| s.code()).collect() } else { statuses.iter().map(|s| s.code()).collect() };
-    let list = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into());
-    let filter = "a.status IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR a.scheme = ?2)";
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![list, scheme], |r| r.get(0))?;
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY a.received_on, a.id LIMIT ?3 OFFSET ?4"))?;
-    let rows: Vec<Application> = stmt.query_map(params![list, scheme, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
-    let items = rows.into_iter().map(|a| with_checklist(conn, a)).collect::<Result<_, _>>()?;
-    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    let statuses = if statuses.is_empty() { AppStatus::ALL } else { statuses };
+    Ok(conn.applications().in_states(statuses, scheme, page)?)
 }

@@ -1,43 +1,16 @@
 //! 資格確認書 (eligibility confirmation certificates): issuance, validity and renewal lists.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
 
 use crate::application::{AppScheme, Delivery};
 use crate::audit::{self, Action};
-use crate::coded_enum;
 use crate::person::{self, PersonError};
 use crate::staff::Actor;
+use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};
 
-coded_enum! {
-    /// On what basis the certificate was issued.
-    pub enum CertificateBasis ("交付の根拠") {
-        ExOfficio = ("ex_officio", "職権"),
-        Application = ("application", "申請"),
-        Provisional = ("provisional", "暫定運用"),
-    }
-}
-
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct Certificate {
-    pub id: i64,
-    pub person_id: i64,
-    pub person_name: String,
-    pub application_id: Option<i64>,
-    pub scheme: AppScheme,
-    pub scheme_label: &'static str,
-    pub basis: CertificateBasis,
-    pub basis_label: &'static str,
-    pub issued_on: NaiveDate,
-    pub valid_until: NaiveDate,
-    pub delivery_address: String,
-    /// The person is under 支援措置: the delivery address is shown only to the desks that may
-    /// see it.
-    pub protected: bool,
-}
+pub use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
@@ -53,8 +26,6 @@ pub enum CertificateError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl CertificateError {
@@ -66,7 +37,6 @@ impl CertificateError {
             CertificateError::Person(e) => e.code(),
             CertificateError::Access(e) => e.code(),
             CertificateError::Store(e) => e.code(),
-            CertificateError::Db(_) => "certificate.db",
         }
     }
 }
@@ -90,20 +60,18 @@ pub(crate) fn delivery_address(conn: &crate::store::Read<'_>, person_id: i64, ap
     match delivery {
         Delivery::Proxy => {
             let addr: Option<String> = match application_id {
-                Some(id) => conn.query_row("SELECT proxy_address FROM application WHERE id = ?1", [id], |r| r.get(0)).optional()?,
+                Some(id) => conn.applications().proxy_address(id)?,
                 None => None,
             };
             Ok(addr.unwrap_or_else(|| joined(&p.postal_code, &p.address)))
         }
         Delivery::Facility => {
-            let f: Option<(String, String, String)> = match p.facility_id {
-                Some(fid) => conn
-                    .query_row("SELECT name, postal_code, address FROM facility WHERE id = ?1", [fid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .optional()?,
+            let f = match p.facility_id {
+                Some(fid) => conn.certificates().facility_address(fid)?,
                 None => None,
             };
             Ok(match f {
-                Some((name, postal, addr)) => format!("{} {name} 気付", joined(&postal, &addr)),
+                Some(f) => format!("{} {} 気付", joined(&f.postal_code, &f.address), f.name),
                 None => joined(&p.postal_code, &p.address),
             })
         }
@@ -130,12 +98,17 @@ pub(crate) fn insert(
         return Err(CertificateError::BadValidity { issued: issued_on, until });
     }
     let address = delivery_address(tx, person_id, application_id, delivery)?;
-    tx.execute(
-        "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![person_id, application_id, scheme, basis, issued_on, until, address, actor.staff_id, crate::stamp(now)],
-    )?;
-    let id = tx.last_insert_rowid();
+    let id = tx.certificates_mut().insert(&NewCertificate {
+        person_id,
+        application_id,
+        scheme,
+        basis,
+        issued_on,
+        valid_until: until,
+        delivery_address: &address,
+        issued_by: actor.staff_id,
+        created_at: crate::stamp(now),
+    })?;
     audit::record(tx, actor, now, Action::Create, "certificate", Some(id), serde_json::json!({"person_id": person_id, "basis": basis, "valid_until": until}))?;
     load(tx, id)
 }
@@ -157,36 +130,13 @@ pub fn issue_without_application(
     store.write(|tx| insert(tx, actor, person_id, None, scheme, basis, issued_on, valid_until, Delivery::Home, now))
 }
 
-const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
-    p.protected FROM certificate c JOIN person p ON p.id = c.person_id";
-
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
-    let scheme: AppScheme = r.get(4)?;
-    let basis: CertificateBasis = r.get(5)?;
-    Ok(Certificate {
-        id: r.get(0)?,
-        person_id: r.get(1)?,
-        person_name: r.get(2)?,
-        application_id: r.get(3)?,
-        scheme,
-        scheme_label: scheme.label(),
-        basis,
-        basis_label: basis.label(),
-        issued_on: r.get(6)?,
-        valid_until: r.get(7)?,
-        delivery_address: r.get(8)?,
-        protected: r.get(9)?,
-    })
-}
-
 pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Certificate, CertificateError> {
-    conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row).optional()?.ok_or(CertificateError::NotFound(id))
+    conn.certificates().get(id)?.ok_or(CertificateError::NotFound(id))
 }
 
-pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Certificate>, rusqlite::Error> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE c.person_id = ?1 ORDER BY c.issued_on DESC, c.id DESC"))?;
-    let rows = stmt.query_map([person_id], from_row)?;
-    rows.collect()
+/// A person's certificates, newest first.
+pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Certificate>, crate::store::StoreError> {
+    conn.certificates().for_person(person_id)
 }
 
 /// Certificates still valid on `today` that expire within `days` days, soonest first.
@@ -210,50 +160,12 @@ pub(crate) fn mask_delivery(actor: &Actor, list: &mut [Certificate]) {
 }
 
 pub(crate) fn expiring_of(conn: &crate::store::Read<'_>, today: NaiveDate, days: i64, page: Page) -> Result<Paged<Certificate>, CertificateError> {
-    let until = today + Duration::days(days);
-    let filter = "c.valid_until >= ?1 AND c.valid_until <= ?2";
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM certificate c WHERE {filter}"), params![today, until], |r| r.get(0))?;
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY c.valid_until, c.id LIMIT ?3 OFFSET ?4"))?;
-    let items = stmt.query_map(params![today, until, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
-    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
-}
-
-/// One line of the 8/1 renewal list.
-#[derive(Debug, Clone, Serialize)]
-pub struct RenewalEntry {
-    pub person_id: i64,
-    pub person_name: String,
-    pub scheme: AppScheme,
-    /// Why the person is on the list: a certificate ending 7/31, or an 年次更新時交付 application.
-    pub cause: String,
-    pub certificate_id: Option<i64>,
-    pub application_id: Option<i64>,
+    Ok(conn.certificates().expiring_between(today, today + Duration::days(days), page)?)
 }
 
 /// Who is due at the renewal on `renewal_day` (an 8/1): holders of certificates that end the day
 /// before, and 後期 applications set aside for the renewal (R9).
 pub fn renewal_list(store: &Store, actor: &Actor, renewal_day: NaiveDate, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<RenewalEntry>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let conn = &store.read();
-    let ends = renewal_day - Duration::days(1);
-    let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
-                 FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1
-               UNION ALL
-               SELECT a.person_id, p.name, a.scheme, '年次更新時交付の申請 (受付 ' || a.received_on || ')', NULL, a.id
-                 FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'";
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM ({sql})"), params![ends], |r| r.get(0))?;
-    let mut stmt = conn.prepare(&format!("SELECT * FROM ({sql}) ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
-    let items = stmt
-        .query_map(params![ends, page.limit, page.offset], |r| {
-            Ok(RenewalEntry {
-                person_id: r.get(0)?,
-                person_name: r.get(1)?,
-                scheme: r.get(2)?,
-                cause: r.get(3)?,
-                certificate_id: r.get(4)?,
-                application_id: r.get(5)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    Ok(store.read().certificates().renewal_list(renewal_day - Duration::days(1), page)?)
 }

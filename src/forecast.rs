@@ -6,7 +6,6 @@
 //! likely visit unless contacted before.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::params;
 use serde::Serialize;
 
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
@@ -46,8 +45,6 @@ pub enum ForecastError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl ForecastError {
@@ -56,16 +53,9 @@ impl ForecastError {
             ForecastError::BadWeeks(_) => "forecast.bad_weeks",
             ForecastError::Access(e) => e.code(),
             ForecastError::Store(e) => e.code(),
-            ForecastError::Db(_) => "forecast.db",
         }
     }
 }
-
-/// The persons on the application route with nothing in progress.
-const CANDIDATE: &str = "p.mynumber_card <> 'none' AND p.registration = 'registered' AND p.reasons <> ''
-    AND p.scheme IN ('kokuho', 'kouki')
-    AND NOT EXISTS (SELECT 1 FROM application a WHERE a.person_id = p.id
-                    AND a.status IN ('received', 'reviewing', 'decided', 'at_renewal'))";
 
 /// Forecast for `weeks` weeks starting with the week of `today`.
 pub fn weekly(store: &crate::store::Store, actor: &crate::staff::Actor, weeks: i64, now: chrono::NaiveDateTime) -> Result<Forecast, ForecastError> {
@@ -84,38 +74,23 @@ pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: 
         .map(|i| WeekForecast { week_start: start + Duration::days(7 * i), certificate_expiries: 0, old_card_expiries: 0, open_referrals: 0, facility_campaigns: 0, expected: 0 })
         .collect();
 
-    // The latest certificate of each candidate, when it ends inside the horizon. Starting from
-    // the certificates that end in the window keeps this fast at 200,000 persons.
-    let mut stmt = conn.prepare(&format!(
-        "SELECT p.id, p.name, c.valid_until FROM certificate c JOIN person p ON p.id = c.person_id
-         WHERE c.valid_until >= ?1 AND c.valid_until < ?2 AND {CANDIDATE}
-           AND NOT EXISTS (SELECT 1 FROM certificate c2 WHERE c2.person_id = p.id AND c2.valid_until > c.valid_until)
-         GROUP BY p.id ORDER BY c.valid_until, p.id"
-    ))?;
-    let certs: Vec<(i64, String, NaiveDate)> = stmt.query_map(params![today, end], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT p.id, p.name, p.old_card_expiry FROM person p WHERE {CANDIDATE} AND p.old_card_expiry >= ?1 AND p.old_card_expiry < ?2
-         ORDER BY p.old_card_expiry, p.id"
-    ))?;
-    let cards: Vec<(i64, String, NaiveDate)> = stmt.query_map(params![today, end], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    // The latest certificate of each candidate, when it ends inside the horizon.
+    let forecast = conn.forecast();
+    let certs = forecast.certificate_expiries(today, end)?;
+    let cards = forecast.old_card_expiries(today, end)?;
 
     let mut contact = Vec::new();
-    for (id, name, d) in &certs {
-        rows[week_of(*d)].certificate_expiries += 1;
-        contact.push(ContactEarly { person_id: *id, person_name: name.clone(), date: *d, cause: "資格確認書の有効期限".into() });
+    for c in certs {
+        rows[week_of(c.date)].certificate_expiries += 1;
+        contact.push(ContactEarly { person_id: c.person_id, person_name: c.person_name, date: c.date, cause: "資格確認書の有効期限".into() });
     }
-    for (id, name, d) in &cards {
-        rows[week_of(*d)].old_card_expiries += 1;
-        contact.push(ContactEarly { person_id: *id, person_name: name.clone(), date: *d, cause: "従来の保険証の有効期限".into() });
+    for c in cards {
+        rows[week_of(c.date)].old_card_expiries += 1;
+        contact.push(ContactEarly { person_id: c.person_id, person_name: c.person_name, date: c.date, cause: "従来の保険証の有効期限".into() });
     }
 
     // Open referrals usually turn into an application within two weeks: half in each.
-    let open: i64 = conn.query_row(
-        "SELECT count(*) FROM referral r WHERE r.status IN ('sent', 'accepted')
-         AND NOT EXISTS (SELECT 1 FROM application a WHERE a.referral_id = r.id)",
-        [],
-        |r| r.get(0),
-    )?;
+    let open = forecast.open_referrals_without_application()?;
     rows[0].open_referrals += open - open / 2;
     if rows.len() > 1 {
         rows[1].open_referrals += open / 2;
@@ -124,11 +99,7 @@ pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: 
     }
 
     // Facilities that were called on bring their residents' proxy applications over four weeks.
-    let campaign: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM facility f CROSS JOIN person p ON p.facility_id = f.id WHERE f.campaign IN ('informed', 'collecting') AND {CANDIDATE}"),
-        [],
-        |r| r.get(0),
-    )?;
+    let campaign = forecast.campaign_residents()?;
     let spread = rows.len().min(4) as i64;
     for (i, row) in rows.iter_mut().take(spread as usize).enumerate() {
         row.facility_campaigns = campaign / spread + i64::from((i as i64) < campaign % spread);

@@ -2,13 +2,13 @@
 //! touchpoints → referrals → applications → certificates, and the counter-load forecast.
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::application::{self, AppScheme, Application};
 use crate::forecast::{self, WeekForecast};
 use crate::referral::{self, Referral, ReferralStatus};
 use crate::staff::{Actor, Desk, Role};
+use crate::store::StoreError;
 use crate::Page;
 
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
@@ -61,8 +61,6 @@ pub enum HomeError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl HomeError {
@@ -73,17 +71,12 @@ impl HomeError {
             HomeError::Forecast(e) => e.code(),
             HomeError::Access(e) => e.code(),
             HomeError::Store(e) => e.code(),
-            HomeError::Db(_) => "home.db",
         }
     }
 }
 
 /// How many entries each queue shows.
 const QUEUE: i64 = 10;
-
-fn count(conn: &crate::store::Read<'_>, sql: &str, p: impl rusqlite::Params) -> Result<i64, rusqlite::Error> {
-    conn.query_row(sql, p, |r| r.get(0))
-}
 
 /// Everything the home screen shows for `actor` on `today`.
 pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Home, HomeError> {
@@ -98,27 +91,16 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
     };
     let insurer = desk.is_insurer_desk() || admin;
     let waiting = if insurer { Some(application::waiting_for_documents(conn, scheme, Page::new(0, QUEUE))?) } else { None };
+    let home = conn.home();
     let counts = Counts {
-        persons: count(conn, "SELECT count(*) FROM person", [])?,
-        referrals_to_review: if insurer {
-            count(conn, "SELECT count(*) FROM referral WHERE status = 'sent' AND (?1 OR to_desk = ?2)", params![admin, desk])?
-        } else {
-            0
-        },
-        referrals_open: count(conn, "SELECT count(*) FROM referral WHERE status IN ('sent', 'accepted') AND (?1 OR from_desk = ?2)", params![admin, desk])?,
-        referrals_returned: count(conn, "SELECT count(*) FROM referral WHERE status = 'returned' AND (?1 OR from_desk = ?2)", params![admin, desk])?,
+        persons: home.persons()?,
+        referrals_to_review: if insurer { home.referrals_to_review(admin, desk)? } else { 0 },
+        referrals_open: home.referrals_open(admin, desk)?,
+        referrals_returned: home.referrals_returned(admin, desk)?,
         applications_waiting_documents: waiting.as_ref().map_or(0, |w| w.total),
-        applications_in_progress: if insurer {
-            count(conn, "SELECT count(*) FROM application WHERE status IN ('received', 'reviewing', 'decided') AND (?1 IS NULL OR scheme = ?1)", [scheme])?
-        } else {
-            0
-        },
-        certificates_expiring_30_days: if insurer {
-            count(conn, "SELECT count(*) FROM certificate WHERE valid_until >= ?1 AND valid_until <= ?2", params![today, today + chrono::Duration::days(30)])?
-        } else {
-            0
-        },
-        follow_ups_due: count(conn, "SELECT count(*) FROM follow_up WHERE done = 0 AND due_on <= ?1 AND (?2 OR desk = ?3)", params![today, admin, desk])?,
+        applications_in_progress: if insurer { home.applications_in_progress(scheme)? } else { 0 },
+        certificates_expiring_30_days: if insurer { home.certificates_expiring(today, today + chrono::Duration::days(30))? } else { 0 },
+        follow_ups_due: home.follow_ups_due(today, admin, desk)?,
     };
 
     let referral_queue = if insurer {
@@ -148,27 +130,17 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
 /// Per month (the last `months` including this one) and desk: touchpoints at the desk,
 /// referrals it sent, applications and certificates that came from its referrals (or, for the
 /// insurer desks, applications received directly).
-pub(crate) fn funnel(conn: &crate::store::Read<'_>, today: NaiveDate, months: u32) -> Result<Vec<FunnelRow>, rusqlite::Error> {
+pub(crate) fn funnel(conn: &crate::store::Read<'_>, today: NaiveDate, months: u32) -> Result<Vec<FunnelRow>, StoreError> {
     let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of month") - chrono::Months::new(months - 1);
     let mut rows: std::collections::BTreeMap<(String, Desk), [i64; 4]> = std::collections::BTreeMap::new();
-    let queries: [(usize, &str); 4] = [
-        (0, "SELECT month, desk, count FROM touchpoint_month WHERE month >= substr(?1, 1, 7) AND count > 0"),
-        (1, "SELECT substr(sent_on, 1, 7), from_desk, count(*) FROM referral WHERE sent_on >= ?1 GROUP BY 1, 2"),
-        (2, "SELECT substr(a.received_on, 1, 7), coalesce(r.from_desk, a.scheme), count(*) FROM application a
-             LEFT JOIN referral r ON r.id = a.referral_id WHERE a.received_on >= ?1 GROUP BY 1, 2"),
-        // From the issued applications (few) to their certificates, not from every certificate
-        // issued at the renewal (many).
-        (3, "SELECT substr(c.issued_on, 1, 7), coalesce(r.from_desk, c.scheme), count(*) FROM application a
-             CROSS JOIN certificate c ON c.application_id = a.id LEFT JOIN referral r ON r.id = a.referral_id
-             WHERE a.status = 'issued' AND c.issued_on >= ?1 GROUP BY 1, 2"),
-    ];
-    for (slot, sql) in queries {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let found = stmt.query_map([first], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
-        for f in found {
-            let (month, desk, n) = f?;
-            if let Some(d) = Desk::from_code(&desk) {
-                rows.entry((month, d)).or_insert([0; 4])[slot] += n;
+    let home = conn.home();
+    let found = [home.touchpoints_by_month(first)?, home.referrals_by_month(first)?, home.applications_by_month(first)?, home.certificates_by_month(first)?];
+    for (slot, counts) in found.into_iter().enumerate() {
+        // The insurer desks share their codes with the schemes, so what came in without a
+        // referral counts at the scheme's desk; any other code names no desk and is left out.
+        for c in counts {
+            if let Some(d) = Desk::from_code(&c.desk) {
+                rows.entry((c.month, d)).or_insert([0; 4])[slot] += c.count;
             }
         }
     }

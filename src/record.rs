@@ -46,8 +46,6 @@ pub enum RecordError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl RecordError {
@@ -57,7 +55,6 @@ impl RecordError {
             RecordError::Policy(e) => e.code(),
             RecordError::Access(e) => e.code(),
             RecordError::Store(e) => e.code(),
-            RecordError::Db(_) => "record.db",
         }
     }
 }

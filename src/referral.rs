@@ -1,25 +1,17 @@
 //! Referrals (連携依頼) from the welfare desks to the NHI or 後期 desk, with their review.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-use crate::coded_enum;
 use crate::person::{self, PersonError};
 use crate::staff::{Actor, Desk, Role};
-use crate::store::Store;
+use crate::store::referrals::{NewComment, NewReferral};
+use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
-coded_enum! {
-    pub enum ReferralStatus ("連携依頼の状態") {
-        Sent = ("sent", "送付済み"),
-        Accepted = ("accepted", "受理"),
-        Returned = ("returned", "差戻し"),
-        Completed = ("completed", "完了"),
-    }
-}
+pub use crate::model::referral::{Comment, Referral, ReferralActionKind, ReferralStatus};
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -29,39 +21,6 @@ pub struct ReferralInput {
     pub to_desk: String,
     pub reason: String,
     pub proposed_applicant: String,
-}
-
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct Referral {
-    pub id: i64,
-    pub person_id: i64,
-    pub person_name: String,
-    pub from_desk: Desk,
-    pub from_desk_label: &'static str,
-    pub to_desk: Desk,
-    pub to_desk_label: &'static str,
-    pub reason: String,
-    pub proposed_applicant: String,
-    pub status: ReferralStatus,
-    pub status_label: &'static str,
-    pub sent_by: String,
-    pub sent_on: NaiveDate,
-    pub handled_by: Option<String>,
-    pub handled_on: Option<NaiveDate>,
-    pub return_reason: String,
-    pub completed_on: Option<NaiveDate>,
-    pub comments: Vec<Comment>,
-    /// What the staff member who asked may do to it now ([`next_actions`]); empty in the core's
-    /// own reads.
-    pub next: Vec<ReferralActionKind>,
-}
-
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct Comment {
-    pub at: String,
-    pub login: String,
-    pub name: String,
-    pub body: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,8 +39,6 @@ pub enum ReferralError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl ReferralError {
@@ -94,7 +51,6 @@ impl ReferralError {
             ReferralError::Person(e) => e.code(),
             ReferralError::Access(e) => e.code(),
             ReferralError::Store(e) => e.code(),
-            ReferralError::Db(_) => "referral.db",
         }
     }
 }
@@ -120,31 +76,23 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
         }))
     };
     c.finish().map_err(ReferralError::Invalid)?;
+    let (Some(reason), Some(applicant)) = (reason, applicant) else { unreachable!("the checker refused any missing value above") };
     let today = now.date();
     store.write(|tx| {
         let p = person::load(tx, input.person_id)?;
         let to = to_desk.unwrap_or(if p.scheme == person::Scheme::Kouki { Desk::Kouki } else { Desk::Kokuho });
-        tx.execute(
-            "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7)",
-            params![p.id, actor.desk, to, reason, applicant, actor.staff_id, today],
-        )?;
-        let id = tx.last_insert_rowid();
+        let id = tx.referrals_mut().insert(&NewReferral {
+            person_id: p.id,
+            from_desk: actor.desk,
+            to_desk: to,
+            reason: &reason,
+            proposed_applicant: &applicant,
+            sent_by: actor.staff_id,
+            sent_on: today,
+        })?;
         audit::record(tx, actor, now, Action::Create, "referral", Some(id), serde_json::json!({"person_id": p.id, "to_desk": to}))?;
         load(tx, id)
     })
-}
-
-coded_enum! {
-    /// The kinds of [`ReferralAction`], for the view of what a desk may do next; each label is
-    /// the action's name in an error message.
-    pub enum ReferralActionKind ("連携依頼の操作") {
-        Accept = ("accept", "受理"),
-        Return = ("return", "差戻し"),
-        Complete = ("complete", "完了"),
-        Resend = ("resend", "再送"),
-        Comment = ("comment", "コメント"),
-    }
 }
 
 /// The state machine and the desk rules in one place: whether `actor` may take an action of
@@ -213,24 +161,13 @@ fn transition(
         let r = load(tx, id)?;
         may(actor, &r, kind)?;
         let today = now.date();
+        let store = tx.referrals_mut();
         match to {
-            ReferralStatus::Accepted => tx.execute(
-                "UPDATE referral SET status = 'accepted', handled_by = ?2, handled_on = ?3 WHERE id = ?1",
-                params![id, actor.staff_id, today],
-            )?,
-            ReferralStatus::Returned => tx.execute(
-                "UPDATE referral SET status = 'returned', handled_by = ?2, handled_on = ?3, return_reason = ?4 WHERE id = ?1",
-                params![id, actor.staff_id, today, note],
-            )?,
-            ReferralStatus::Completed => tx.execute(
-                "UPDATE referral SET status = 'completed', completed_on = ?2 WHERE id = ?1",
-                params![id, today],
-            )?,
-            ReferralStatus::Sent => tx.execute(
-                "UPDATE referral SET status = 'sent', sent_on = ?2, handled_by = NULL, handled_on = NULL WHERE id = ?1",
-                params![id, today],
-            )?,
-        };
+            ReferralStatus::Accepted => store.mark_accepted(id, actor.staff_id, today)?,
+            ReferralStatus::Returned => store.mark_returned(id, actor.staff_id, today, note)?,
+            ReferralStatus::Completed => store.mark_completed(id, today)?,
+            ReferralStatus::Sent => store.mark_sent_again(id, today)?,
+        }
         if !note.is_empty() {
             add_comment_row(tx, actor, id, now, &format!("[{}] {note}", to.label()))?;
         }
@@ -304,12 +241,8 @@ pub fn resend(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono
     transition(store, actor, id, now, ReferralActionKind::Resend, ReferralStatus::Sent, &note)
 }
 
-fn add_comment_row(conn: &crate::store::Read<'_>, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), rusqlite::Error> {
-    conn.execute(
-        "INSERT INTO referral_comment (referral_id, staff_id, at, body) VALUES (?1, ?2, ?3, ?4)",
-        params![id, actor.staff_id, crate::stamp(now), body],
-    )?;
-    Ok(())
+fn add_comment_row(tx: &crate::store::Write<'_>, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), StoreError> {
+    tx.referrals_mut().add_comment(&NewComment { referral_id: id, staff_id: actor.staff_id, at: crate::stamp(now), body })
 }
 
 /// Adds a comment to the thread; staff of the sending or receiving desk only.
@@ -325,51 +258,9 @@ pub fn comment(store: &mut Store, actor: &Actor, id: i64, body: &str, now: chron
     })
 }
 
-const SELECT: &str = "SELECT r.id, r.person_id, p.name, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.status,
-    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on
-    FROM referral r JOIN person p ON p.id = r.person_id JOIN staff s ON s.id = r.sent_by LEFT JOIN staff h ON h.id = r.handled_by";
-
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
-    let from_desk: Desk = r.get(3)?;
-    let to_desk: Desk = r.get(4)?;
-    let status: ReferralStatus = r.get(7)?;
-    Ok(Referral {
-        id: r.get(0)?,
-        person_id: r.get(1)?,
-        person_name: r.get(2)?,
-        from_desk,
-        from_desk_label: from_desk.label(),
-        to_desk,
-        to_desk_label: to_desk.label(),
-        reason: r.get(5)?,
-        proposed_applicant: r.get(6)?,
-        status,
-        status_label: status.label(),
-        sent_by: r.get(8)?,
-        sent_on: r.get(9)?,
-        handled_by: r.get(10)?,
-        handled_on: r.get(11)?,
-        return_reason: r.get(12)?,
-        completed_on: r.get(13)?,
-        comments: vec![],
-        next: vec![],
-    })
-}
-
 /// One referral with its comment thread.
 pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Referral, ReferralError> {
-    let mut r = conn
-        .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or(ReferralError::NotFound(id))?;
-    let mut stmt = conn.prepare(
-        "SELECT c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
-         WHERE c.referral_id = ?1 ORDER BY c.id",
-    )?;
-    r.comments = stmt
-        .query_map([id], |row| Ok(Comment { at: row.get(0)?, login: row.get(1)?, name: row.get(2)?, body: row.get(3)? }))?
-        .collect::<Result<_, _>>()?;
-    Ok(r)
+    conn.referrals().get(id)?.ok_or(ReferralError::NotFound(id))
 }
 
 /// One referral with its thread and what `actor` may do to it.
@@ -389,12 +280,7 @@ pub fn queue(store: &Store, actor: &Actor, status: Option<ReferralStatus>, page:
 
 /// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest first.
 pub(crate) fn queue_of(conn: &crate::store::Read<'_>, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, ReferralError> {
-    let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (?2 IS NULL OR r.status = ?2)";
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
-    let items = stmt.query_map(params![desk, status, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
-    let items = with_comments(conn, items)?;
-    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    Ok(conn.referrals().queue(desk, status, page)?)
 }
 
 /// Referrals in `status`, oldest first: touching `desk` (sent to or from it) when given, sent
@@ -407,41 +293,10 @@ pub fn matching(
     sent_until: Option<NaiveDate>,
     page: Page,
 ) -> Result<Paged<Referral>, ReferralError> {
-    let filter = "r.status = ?1 AND (?2 IS NULL OR r.to_desk = ?2 OR r.from_desk = ?2) AND (?3 IS NULL OR r.from_desk = ?3)
-        AND (?4 IS NULL OR r.sent_on <= ?4)";
-    let p = params![status, desk, from_desk, sent_until];
-    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), p, |r| r.get(0))?;
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?5 OFFSET ?6"))?;
-    let items = stmt
-        .query_map(params![status, desk, from_desk, sent_until, page.limit, page.offset], from_row)?
-        .collect::<Result<_, _>>()?;
-    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    Ok(conn.referrals().matching(status, desk, from_desk, sent_until, page)?)
 }
 
-pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Referral>, rusqlite::Error> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE r.person_id = ?1 ORDER BY r.sent_on DESC, r.id DESC"))?;
-    let rows = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
-    with_comments(conn, rows)
-}
-
-/// Fills in the comment threads of a list of referrals (the list queries select the referrals
-/// alone), in one query for the whole list: `referral_comment` has no index on the referral, so
-/// a query per referral would scan it once for each.
-fn with_comments(conn: &crate::store::Read<'_>, mut list: Vec<Referral>) -> Result<Vec<Referral>, rusqlite::Error> {
-    if list.is_empty() {
-        return Ok(list);
-    }
-    let ids = serde_json::to_string(&list.iter().map(|r| r.id).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
-    let mut stmt = conn.prepare(
-        "SELECT c.referral_id, c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
-         WHERE c.referral_id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
-    )?;
-    let mut rows = stmt.query([ids])?;
-    while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        if let Some(r) = list.iter_mut().find(|r| r.id == id) {
-            r.comments.push(Comment { at: row.get(1)?, login: row.get(2)?, name: row.get(3)?, body: row.get(4)? });
-        }
-    }
-    Ok(list)
+/// A person's referrals with their threads, newest first.
+pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Referral>, StoreError> {
+    conn.referrals().for_person(person_id)
 }

@@ -1,7 +1,6 @@
 //! Reminders: what needs a worker's attention today, at their desk, and follow-ups they set.
 
-use chrono::{Duration, NaiveDate};
-use rusqlite::params;
+use chrono::Duration;
 use serde::Serialize;
 
 use crate::application::{self, AppScheme, Application};
@@ -10,9 +9,12 @@ use crate::certificate::{self, Certificate};
 use crate::person::{self, PersonError};
 use crate::referral::{self, Referral, ReferralStatus};
 use crate::staff::{Actor, Desk, Role};
+use crate::store::home::NewFollowUp;
 use crate::store::Store;
 use crate::validate;
 use crate::Page;
+
+pub use crate::store::home::FollowUp;
 
 /// How long before something counts as due.
 #[derive(Debug, Clone, Copy)]
@@ -25,16 +27,6 @@ impl Default for Window {
     fn default() -> Self {
         Window { referral_days: 7, expiry_days: 30 }
     }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FollowUp {
-    pub id: i64,
-    pub person_id: i64,
-    pub person_name: String,
-    pub due_on: NaiveDate,
-    pub note: String,
-    pub login: String,
 }
 
 /// Each list holds at most [`SHOWN`] entries; the totals count all of them.
@@ -71,8 +63,6 @@ pub enum ReminderError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl ReminderError {
@@ -85,7 +75,6 @@ impl ReminderError {
             ReminderError::Certificate(e) => e.code(),
             ReminderError::Access(e) => e.code(),
             ReminderError::Store(e) => e.code(),
-            ReminderError::Db(_) => "reminder.db",
         }
     }
 }
@@ -125,17 +114,8 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         (vec![], 0)
     };
 
-    let follow_filter = "f.done = 0 AND f.due_on <= ?1 AND (?2 OR f.desk = ?3)";
-    let follow_total: i64 = conn.query_row(&format!("SELECT count(*) FROM follow_up f WHERE {follow_filter}"), params![today, admin, actor.desk], |r| r.get(0))?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT f.id, f.person_id, p.name, f.due_on, f.note, s.login FROM follow_up f JOIN person p ON p.id = f.person_id
-         JOIN staff s ON s.id = f.staff_id WHERE {follow_filter} ORDER BY f.due_on, f.id LIMIT ?4"
-    ))?;
-    let follow_ups = stmt
-        .query_map(params![today, admin, actor.desk, SHOWN as i64], |r| {
-            Ok(FollowUp { id: r.get(0)?, person_id: r.get(1)?, person_name: r.get(2)?, due_on: r.get(3)?, note: r.get(4)?, login: r.get(5)? })
-        })?
-        .collect::<Result<_, _>>()?;
+    let follow_total = conn.follow_ups().due_count(today, admin, actor.desk)?;
+    let follow_ups = conn.follow_ups().due(today, admin, actor.desk, SHOWN as i64)?;
 
     Ok(Reminders {
         unanswered_referrals: unanswered.items,
@@ -160,11 +140,14 @@ pub fn add_follow_up(store: &mut Store, actor: &Actor, person_id: i64, due: &str
     let (Some(due_on), Some(note)) = (due_on, note) else { unreachable!("the checker refused any missing value") };
     store.write(|tx| {
         let p = person::load(tx, person_id)?;
-        tx.execute(
-            "INSERT INTO follow_up (person_id, staff_id, desk, due_on, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![person_id, actor.staff_id, actor.desk, due_on, note, crate::stamp(now)],
-        )?;
-        let id = tx.last_insert_rowid();
+        let id = tx.follow_ups_mut().insert(&NewFollowUp {
+            person_id,
+            staff_id: actor.staff_id,
+            desk: actor.desk,
+            due_on,
+            note: &note,
+            created_at: crate::stamp(now),
+        })?;
         audit::record(tx, actor, now, Action::Create, "follow_up", Some(id), serde_json::json!({"person_id": person_id, "due_on": due_on}))?;
         Ok(FollowUp { id, person_id, person_name: p.name, due_on, note, login: actor.login.clone() })
     })

@@ -1,1 +1,138 @@
 //! Applications (交付申請): the stored record, its status and checklist.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::coded_enum;
+// The reasons for care are the person module's type; this path follows it when it moves to
+// `model::person`.
+use crate::person::Reason;
+
+coded_enum! {
+    /// Which scheme the certificate is for; the city's counter handles 国保 and 後期.
+    pub enum AppScheme ("申請先の制度") {
+        Kokuho = ("kokuho", "国民健康保険"),
+        Kouki = ("kouki", "後期高齢者医療"),
+    }
+}
+
+coded_enum! {
+    pub enum Channel ("受付方法") {
+        Counter = ("counter", "窓口"),
+        Mail = ("mail", "郵送"),
+        Outreach = ("outreach", "出張申請"),
+        FacilityBatch = ("facility_batch", "施設一括"),
+    }
+}
+
+coded_enum! {
+    pub enum Applicant ("申請者") {
+        Person = ("self", "本人"),
+        Householder = ("householder", "世帯主"),
+        Proxy = ("proxy", "代理人"),
+    }
+}
+
+coded_enum! {
+    /// The proxy's authority (代理権限), which decides the documents to check.
+    pub enum ProxyAuthority ("代理人の種別") {
+        SameHousehold = ("same_household", "同一世帯の親族"),
+        Relative = ("relative", "別世帯の親族"),
+        Guardian = ("guardian", "成年後見人"),
+        Parent = ("parent", "親権者"),
+        FacilityChild = ("facility_child", "施設職員 (児童・親権者の委任)"),
+        Caregiver = ("caregiver", "介助者"),
+        FacilityAdult = ("facility_adult", "施設職員 (成人)"),
+    }
+}
+
+coded_enum! {
+    /// A document the clerk checks before deciding.
+    pub enum Document ("確認書類") {
+        ApplicantId = ("applicant_id", "申請者の本人確認書類"),
+        ProxyId = ("proxy_id", "代理人の本人確認書類"),
+        Delegation = ("delegation", "委任状 (本人から代理人へ)"),
+        RegistryCertificate = ("registry_certificate", "登記事項証明書 (成年後見)"),
+        FamilyRegister = ("family_register", "戸籍謄本等 (親権の確認)"),
+        ParentDelegation = ("parent_delegation", "親権者から施設職員への委任状"),
+        StaffId = ("staff_id", "施設職員の身分証明書"),
+    }
+}
+
+coded_enum! {
+    pub enum AppStatus ("申請の状態") {
+        Received = ("received", "受付"),
+        Reviewing = ("reviewing", "審査中"),
+        Decided = ("decided", "交付決定"),
+        Issued = ("issued", "交付済"),
+        Rejected = ("rejected", "却下"),
+        Withdrawn = ("withdrawn", "取下げ"),
+        AtRenewal = ("at_renewal", "年次更新時交付"),
+    }
+}
+
+coded_enum! {
+    /// Where the certificate is sent.
+    pub enum Delivery ("送付先") {
+        Home = ("home", "本人の住所"),
+        Proxy = ("proxy", "代理人の住所"),
+        Facility = ("facility", "入所施設"),
+        Counter = ("counter", "窓口で手渡し"),
+    }
+}
+
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct ChecklistItem {
+    pub document: Document,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct Application {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub referral_id: Option<i64>,
+    pub scheme: AppScheme,
+    pub scheme_label: &'static str,
+    pub received_on: NaiveDate,
+    pub channel: Channel,
+    pub channel_label: &'static str,
+    pub applicant: Applicant,
+    pub applicant_label: &'static str,
+    pub authority: Option<ProxyAuthority>,
+    pub authority_label: Option<&'static str>,
+    pub proxy_name: String,
+    pub proxy_kana: String,
+    pub proxy_address: String,
+    pub proxy_phone: String,
+    pub proxy_relationship: String,
+    pub reasons: Vec<Reason>,
+    pub delivery: Delivery,
+    pub delivery_label: &'static str,
+    pub status: AppStatus,
+    pub status_label: &'static str,
+    pub override_reason: String,
+    pub decision_note: String,
+    pub received_by: String,
+    pub decided_by: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub checklist: Vec<ChecklistItem>,
+    /// What the staff member who asked may do to it now (`application::next_steps`); empty in
+    /// the core's own reads.
+    pub next: Vec<ApplicationStepKind>,
+}
+
+coded_enum! {
+    /// The kinds of `ApplicationStep` (and the checklist), for the view of what a desk may do
+    /// next; each label is the step's name in an error message.
+    pub enum ApplicationStepKind ("申請の操作") {
+        CheckDocument = ("check_document", "書類の確認を変更"),
+        StartReview = ("start_review", "審査を開始"),
+        Decide = ("decide", "交付決定"),
+        Issue = ("issue", "交付"),
+        Reject = ("reject", "却下"),
+        Withdraw = ("withdraw", "取下げ"),
+    }
+}

@@ -1,1 +1,63 @@
 //! Referrals (連携依頼): the stored record and its status.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::coded_enum;
+// The desks are staff's type; they move to `model::staff` with that module, and this path
+// follows them there.
+use crate::staff::Desk;
+
+coded_enum! {
+    pub enum ReferralStatus ("連携依頼の状態") {
+        Sent = ("sent", "送付済み"),
+        Accepted = ("accepted", "受理"),
+        Returned = ("returned", "差戻し"),
+        Completed = ("completed", "完了"),
+    }
+}
+
+coded_enum! {
+    /// The kinds of `ReferralAction`, for the view of what a desk may do next; each label is
+    /// the action's name in an error message.
+    pub enum ReferralActionKind ("連携依頼の操作") {
+        Accept = ("accept", "受理"),
+        Return = ("return", "差戻し"),
+        Complete = ("complete", "完了"),
+        Resend = ("resend", "再送"),
+        Comment = ("comment", "コメント"),
+    }
+}
+
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct Referral {
+    pub id: i64,
+    pub person_id: i64,
+    pub person_name: String,
+    pub from_desk: Desk,
+    pub from_desk_label: &'static str,
+    pub to_desk: Desk,
+    pub to_desk_label: &'static str,
+    pub reason: String,
+    pub proposed_applicant: String,
+    pub status: ReferralStatus,
+    pub status_label: &'static str,
+    pub sent_by: String,
+    pub sent_on: NaiveDate,
+    pub handled_by: Option<String>,
+    pub handled_on: Option<NaiveDate>,
+    pub return_reason: String,
+    pub completed_on: Option<NaiveDate>,
+    pub comments: Vec<Comment>,
+    /// What the staff member who asked may do to it now (`referral::next_actions`); empty in
+    /// the core's own reads.
+    pub next: Vec<ReferralActionKind>,
+}
+
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct Comment {
+    pub at: String,
+    pub login: String,
+    pub name: String,
+    pub body: String,
+}

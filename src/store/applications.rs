@@ -1,1 +1,217 @@
-//! Applications (交付申請) and their document checklists.
+//! Applications (交付申請) and their checklists: the `application` and `application_document`
+//! tables.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::{Read, StoreError, Write};
+use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delivery, Document, ProxyAuthority};
+use crate::person::Reason;
+use crate::{Page, Paged};
+
+/// An application as the counter receives it; it is stored in the state 受付.
+#[derive(Debug, Clone)]
+pub struct NewApplication<'a> {
+    pub person_id: i64,
+    pub referral_id: Option<i64>,
+    pub scheme: AppScheme,
+    pub received_on: NaiveDate,
+    pub channel: Channel,
+    pub applicant: Applicant,
+    pub authority: Option<ProxyAuthority>,
+    pub proxy_name: &'a str,
+    pub proxy_kana: &'a str,
+    pub proxy_address: &'a str,
+    pub proxy_phone: &'a str,
+    pub proxy_relationship: &'a str,
+    pub reasons: &'a [Reason],
+    pub delivery: Delivery,
+    pub received_by: i64,
+    pub created_at: String,
+}
+
+/// The reasons column holds the reasons' codes joined by commas, as the person table does.
+fn reasons_to_text(reasons: &[Reason]) -> String {
+    reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+fn reasons_from_text(s: &str) -> Vec<Reason> {
+    s.split(',').filter_map(Reason::from_code).collect()
+}
+
+const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
+    a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
+    a.override_reason, a.decision_note, s.login, d.login, a.decided_on
+    FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
+    let scheme: AppScheme = r.get(4)?;
+    let channel: Channel = r.get(6)?;
+    let applicant: Applicant = r.get(7)?;
+    let authority: Option<ProxyAuthority> = r.get(8)?;
+    let delivery: Delivery = r.get(15)?;
+    let status: AppStatus = r.get(16)?;
+    Ok(Application {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_name: r.get(2)?,
+        referral_id: r.get(3)?,
+        scheme,
+        scheme_label: scheme.label(),
+        received_on: r.get(5)?,
+        channel,
+        channel_label: channel.label(),
+        applicant,
+        applicant_label: applicant.label(),
+        authority,
+        authority_label: authority.map(|a| a.label()),
+        proxy_name: r.get(9)?,
+        proxy_kana: r.get(10)?,
+        proxy_address: r.get(11)?,
+        proxy_phone: r.get(12)?,
+        proxy_relationship: r.get(13)?,
+        reasons: reasons_from_text(&r.get::<_, String>(14)?),
+        delivery,
+        delivery_label: delivery.label(),
+        status,
+        status_label: status.label(),
+        override_reason: r.get(17)?,
+        decision_note: r.get(18)?,
+        received_by: r.get(19)?,
+        decided_by: r.get(20)?,
+        decided_on: r.get(21)?,
+        checklist: vec![],
+        next: vec![],
+    })
+}
+
+/// Reads applications, each with its checklist (in the documents' order).
+pub struct ApplicationHandle<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Read<'a> {
+    pub fn applications(&self) -> ApplicationHandle<'a> {
+        ApplicationHandle { conn: self.conn }
+    }
+}
+
+impl ApplicationHandle<'_> {
+    fn with_checklist(&self, mut a: Application) -> Result<Application, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT document, checked FROM application_document WHERE application_id = ?1")?;
+        let mut items: Vec<ChecklistItem> = stmt
+            .query_map([a.id], |r| {
+                let d: Document = r.get(0)?;
+                Ok(ChecklistItem { document: d, label: d.label(), checked: r.get(1)? })
+            })?
+            .collect::<Result<_, _>>()?;
+        items.sort_by_key(|i| i.document);
+        a.checklist = items;
+        Ok(a)
+    }
+
+    /// One application, or `None` when no application has that id.
+    pub fn get(&self, id: i64) -> Result<Option<Application>, StoreError> {
+        let a = self.conn.query_row(&format!("{SELECT} WHERE a.id = ?1"), [id], from_row).optional()?;
+        a.map(|a| self.with_checklist(a)).transpose()
+    }
+
+    /// A person's applications, newest first.
+    pub fn for_person(&self, person_id: i64) -> Result<Vec<Application>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE a.person_id = ?1 ORDER BY a.received_on DESC, a.id DESC"))?;
+        let rows: Vec<Application> = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|a| self.with_checklist(a)).collect()
+    }
+
+    /// Received or reviewing applications with a document still unchecked, of one scheme when
+    /// given, oldest first.
+    pub fn waiting_for_documents(&self, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, StoreError> {
+        let filter = "a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
+        AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![scheme], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY a.received_on, a.id LIMIT ?2 OFFSET ?3"))?;
+        let rows: Vec<Application> = stmt.query_map(params![scheme, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+        let items = rows.into_iter().map(|a| self.with_checklist(a)).collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
+    /// Applications in any of `statuses` (which the caller makes non-empty), of one scheme when
+    /// given, oldest first.
+    pub fn in_states(&self, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, StoreError> {
+        let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
+        let list = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into());
+        let filter = "a.status IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR a.scheme = ?2)";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![list, scheme], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY a.received_on, a.id LIMIT ?3 OFFSET ?4"))?;
+        let rows: Vec<Application> = stmt.query_map(params![list, scheme, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+        let items = rows.into_iter().map(|a| self.with_checklist(a)).collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
+    /// The proxy's address written on an application, or `None` when no application has that id.
+    pub fn proxy_address(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT proxy_address FROM application WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+    }
+}
+
+/// Writes applications inside the caller's transaction.
+pub struct ApplicationHandleMut<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Write<'a> {
+    pub fn applications_mut(&self) -> ApplicationHandleMut<'a> {
+        ApplicationHandleMut { conn: self.conn }
+    }
+}
+
+impl ApplicationHandleMut<'_> {
+    /// Stores a received application with its checklist of `documents` (none checked yet);
+    /// returns its id.
+    pub fn insert(&self, a: &NewApplication<'_>, documents: &[Document]) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
+                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16)",
+            params![
+                a.person_id, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority, a.proxy_name, a.proxy_kana,
+                a.proxy_address, a.proxy_phone, a.proxy_relationship, reasons_to_text(a.reasons), a.delivery,
+                a.received_by, a.created_at
+            ],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        for d in documents {
+            self.conn.execute("INSERT INTO application_document (application_id, document) VALUES (?1, ?2)", params![id, d])?;
+        }
+        Ok(id)
+    }
+
+    /// Marks `document` of application `id` as seen (or not); false when the document is not on
+    /// that application's checklist.
+    pub fn check_document(&self, id: i64, document: Document, checked: bool) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "UPDATE application_document SET checked = ?3 WHERE application_id = ?1 AND document = ?2",
+            params![id, document, checked],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Moves application `id` to `to`. The deciding states (交付決定, 却下, 年次更新時交付) also
+    /// record who decided and when; a non-empty `note` replaces the decision note.
+    pub fn set_status(&self, id: i64, to: AppStatus, staff_id: i64, on: NaiveDate, note: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE application SET status = ?2, decided_by = CASE WHEN ?2 IN ('decided', 'rejected', 'at_renewal') THEN ?3 ELSE decided_by END,
+             decided_on = CASE WHEN ?2 IN ('decided', 'rejected', 'at_renewal') THEN ?4 ELSE decided_on END,
+             decision_note = CASE WHEN ?5 <> '' THEN ?5 ELSE decision_note END
+         WHERE id = ?1",
+            params![id, to, staff_id, on, note],
+        )?;
+        Ok(())
+    }
+
+    /// Records why a supervisor decided with documents missing.
+    pub fn set_override_reason(&self, id: i64, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE application SET override_reason = ?2 WHERE id = ?1", params![id, reason])?;
+        Ok(())
+    }
+}

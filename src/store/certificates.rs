@@ -1,1 +1,148 @@
-//! Issued certificates (資格確認書) and the renewal and expiry lists.
+//! Certificates (資格確認書): the `certificate` table, its expiry lists and the 8/1 renewal
+//! list.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::{Read, StoreError, Write};
+use crate::model::application::AppScheme;
+use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
+use crate::{Page, Paged};
+
+/// A certificate as it is issued, with the address it is sent to already decided.
+#[derive(Debug, Clone)]
+pub struct NewCertificate<'a> {
+    pub person_id: i64,
+    pub application_id: Option<i64>,
+    pub scheme: AppScheme,
+    pub basis: CertificateBasis,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub delivery_address: &'a str,
+    pub issued_by: i64,
+    pub created_at: String,
+}
+
+/// Where a facility receives its residents' mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacilityAddress {
+    pub name: String,
+    pub postal_code: String,
+    pub address: String,
+}
+
+const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
+    p.protected FROM certificate c JOIN person p ON p.id = c.person_id";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
+    let scheme: AppScheme = r.get(4)?;
+    let basis: CertificateBasis = r.get(5)?;
+    Ok(Certificate {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_name: r.get(2)?,
+        application_id: r.get(3)?,
+        scheme,
+        scheme_label: scheme.label(),
+        basis,
+        basis_label: basis.label(),
+        issued_on: r.get(6)?,
+        valid_until: r.get(7)?,
+        delivery_address: r.get(8)?,
+        protected: r.get(9)?,
+    })
+}
+
+/// Reads certificates.
+pub struct CertificateHandle<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Read<'a> {
+    pub fn certificates(&self) -> CertificateHandle<'a> {
+        CertificateHandle { conn: self.conn }
+    }
+}
+
+impl CertificateHandle<'_> {
+    /// One certificate, or `None` when no certificate has that id.
+    pub fn get(&self, id: i64) -> Result<Option<Certificate>, StoreError> {
+        Ok(self.conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row).optional()?)
+    }
+
+    /// A person's certificates, newest first.
+    pub fn for_person(&self, person_id: i64) -> Result<Vec<Certificate>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE c.person_id = ?1 ORDER BY c.issued_on DESC, c.id DESC"))?;
+        let rows = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// Certificates valid from `from` through `until` (both included), soonest expiry first.
+    pub fn expiring_between(&self, from: NaiveDate, until: NaiveDate, page: Page) -> Result<Paged<Certificate>, StoreError> {
+        let filter = "c.valid_until >= ?1 AND c.valid_until <= ?2";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM certificate c WHERE {filter}"), params![from, until], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY c.valid_until, c.id LIMIT ?3 OFFSET ?4"))?;
+        let items = stmt.query_map(params![from, until, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
+    /// Who is due at a renewal: holders of certificates that end on `ends`, and 後期
+    /// applications set aside for the renewal (年次更新時交付), by name.
+    pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalEntry>, StoreError> {
+        let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
+                 FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1
+               UNION ALL
+               SELECT a.person_id, p.name, a.scheme, '年次更新時交付の申請 (受付 ' || a.received_on || ')', NULL, a.id
+                 FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM ({sql})"), params![ends], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
+        let items = stmt
+            .query_map(params![ends, page.limit, page.offset], |r| {
+                Ok(RenewalEntry {
+                    person_id: r.get(0)?,
+                    person_name: r.get(1)?,
+                    scheme: r.get(2)?,
+                    cause: r.get(3)?,
+                    certificate_id: r.get(4)?,
+                    application_id: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
+    /// The postal address of facility `id`, for certificates sent to a resident there; `None`
+    /// when no facility has that id. (The facilities' own handle may take this over; it is
+    /// here because only the certificate's delivery asks for it this way.)
+    pub fn facility_address(&self, id: i64) -> Result<Option<FacilityAddress>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT name, postal_code, address FROM facility WHERE id = ?1", [id], |r| {
+                Ok(FacilityAddress { name: r.get(0)?, postal_code: r.get(1)?, address: r.get(2)? })
+            })
+            .optional()?)
+    }
+}
+
+/// Writes certificates inside the caller's transaction.
+pub struct CertificateHandleMut<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Write<'a> {
+    pub fn certificates_mut(&self) -> CertificateHandleMut<'a> {
+        CertificateHandleMut { conn: self.conn }
+    }
+}
+
+impl CertificateHandleMut<'_> {
+    /// Stores an issued certificate; returns its id.
+    pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![c.person_id, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address, c.issued_by, c.created_at],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+}

@@ -1,1 +1,225 @@
-//! Referrals (連携依頼) and their comment threads.
+//! Referrals (連携依頼) and their comment threads: the `referral` and `referral_comment` tables.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::{Read, StoreError, Write};
+use crate::model::referral::{Comment, Referral, ReferralStatus};
+use crate::staff::Desk;
+use crate::{Page, Paged};
+
+/// A referral as a welfare desk sends it; it is stored in the state 送付済み.
+#[derive(Debug, Clone)]
+pub struct NewReferral<'a> {
+    pub person_id: i64,
+    pub from_desk: Desk,
+    pub to_desk: Desk,
+    pub reason: &'a str,
+    pub proposed_applicant: &'a str,
+    pub sent_by: i64,
+    pub sent_on: NaiveDate,
+}
+
+/// One comment in a referral's thread.
+#[derive(Debug, Clone)]
+pub struct NewComment<'a> {
+    pub referral_id: i64,
+    pub staff_id: i64,
+    pub at: String,
+    pub body: &'a str,
+}
+
+const SELECT: &str = "SELECT r.id, r.person_id, p.name, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.status,
+    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on
+    FROM referral r JOIN person p ON p.id = r.person_id JOIN staff s ON s.id = r.sent_by LEFT JOIN staff h ON h.id = r.handled_by";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
+    let from_desk: Desk = r.get(3)?;
+    let to_desk: Desk = r.get(4)?;
+    let status: ReferralStatus = r.get(7)?;
+    Ok(Referral {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_name: r.get(2)?,
+        from_desk,
+        from_desk_label: from_desk.label(),
+        to_desk,
+        to_desk_label: to_desk.label(),
+        reason: r.get(5)?,
+        proposed_applicant: r.get(6)?,
+        status,
+        status_label: status.label(),
+        sent_by: r.get(8)?,
+        sent_on: r.get(9)?,
+        handled_by: r.get(10)?,
+        handled_on: r.get(11)?,
+        return_reason: r.get(12)?,
+        completed_on: r.get(13)?,
+        comments: vec![],
+        next: vec![],
+    })
+}
+
+/// Reads referrals with their comment threads.
+pub struct ReferralHandle<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Read<'a> {
+    pub fn referrals(&self) -> ReferralHandle<'a> {
+        ReferralHandle { conn: self.conn }
+    }
+}
+
+impl ReferralHandle<'_> {
+    /// One referral with its thread, or `None` when no referral has that id.
+    pub fn get(&self, id: i64) -> Result<Option<Referral>, StoreError> {
+        let Some(mut r) = self.conn.query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row).optional()? else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
+         WHERE c.referral_id = ?1 ORDER BY c.id",
+        )?;
+        r.comments = stmt
+            .query_map([id], |row| Ok(Comment { at: row.get(0)?, login: row.get(1)?, name: row.get(2)?, body: row.get(3)? }))?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(r))
+    }
+
+    /// True when referral `id` exists and is about person `person_id`.
+    pub fn is_of_person(&self, id: i64, person_id: i64) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM referral WHERE id = ?1 AND person_id = ?2", params![id, person_id], |r| r.get(0))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    /// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest
+    /// first, with their threads.
+    pub fn queue(&self, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, StoreError> {
+        let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (?2 IS NULL OR r.status = ?2)";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
+        let items = stmt.query_map(params![desk, status, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+        let items = self.with_comments(items)?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
+    /// Referrals in `status`, oldest first, without their threads: touching `desk` (sent to or
+    /// from it) when given, sent from `from_desk` when given, and sent on or before
+    /// `sent_until` when given.
+    pub fn matching(
+        &self,
+        status: ReferralStatus,
+        desk: Option<Desk>,
+        from_desk: Option<Desk>,
+        sent_until: Option<NaiveDate>,
+        page: Page,
+    ) -> Result<Paged<Referral>, StoreError> {
+        let filter = "r.status = ?1 AND (?2 IS NULL OR r.to_desk = ?2 OR r.from_desk = ?2) AND (?3 IS NULL OR r.from_desk = ?3)
+        AND (?4 IS NULL OR r.sent_on <= ?4)";
+        let p = params![status, desk, from_desk, sent_until];
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), p, |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?5 OFFSET ?6"))?;
+        let items = stmt
+            .query_map(params![status, desk, from_desk, sent_until, page.limit, page.offset], from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
+    /// A person's referrals with their threads, newest first.
+    pub fn for_person(&self, person_id: i64) -> Result<Vec<Referral>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE r.person_id = ?1 ORDER BY r.sent_on DESC, r.id DESC"))?;
+        let rows = stmt.query_map([person_id], from_row)?.collect::<Result<_, _>>()?;
+        self.with_comments(rows)
+    }
+
+    /// Fills in the comment threads of a list of referrals (the list queries select the
+    /// referrals alone), in one query for the whole list: `referral_comment` has no index on the
+    /// referral, so a query per referral would scan it once for each.
+    fn with_comments(&self, mut list: Vec<Referral>) -> Result<Vec<Referral>, StoreError> {
+        if list.is_empty() {
+            return Ok(list);
+        }
+        let ids = serde_json::to_string(&list.iter().map(|r| r.id).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.conn.prepare(
+            "SELECT c.referral_id, c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
+         WHERE c.referral_id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
+        )?;
+        let mut rows = stmt.query([ids])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            if let Some(r) = list.iter_mut().find(|r| r.id == id) {
+                r.comments.push(Comment { at: row.get(1)?, login: row.get(2)?, name: row.get(3)?, body: row.get(4)? });
+            }
+        }
+        Ok(list)
+    }
+}
+
+/// Writes referrals and their threads inside the caller's transaction.
+pub struct ReferralHandleMut<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Write<'a> {
+    pub fn referrals_mut(&self) -> ReferralHandleMut<'a> {
+        ReferralHandleMut { conn: self.conn }
+    }
+}
+
+impl ReferralHandleMut<'_> {
+    /// Stores a sent referral; returns its id.
+    pub fn insert(&self, r: &NewReferral<'_>) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7)",
+            params![r.person_id, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.sent_by, r.sent_on],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// 受理: the receiving desk's staff member `by` took it on `on`.
+    pub fn mark_accepted(&self, id: i64, by: i64, on: NaiveDate) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE referral SET status = 'accepted', handled_by = ?2, handled_on = ?3 WHERE id = ?1",
+            params![id, by, on],
+        )?;
+        Ok(())
+    }
+
+    /// 差戻し by staff member `by` on `on`, with the reason the sender is to act on.
+    pub fn mark_returned(&self, id: i64, by: i64, on: NaiveDate, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE referral SET status = 'returned', handled_by = ?2, handled_on = ?3, return_reason = ?4 WHERE id = ?1",
+            params![id, by, on, reason],
+        )?;
+        Ok(())
+    }
+
+    /// 完了 on `on`.
+    pub fn mark_completed(&self, id: i64, on: NaiveDate) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE referral SET status = 'completed', completed_on = ?2 WHERE id = ?1", params![id, on])?;
+        Ok(())
+    }
+
+    /// Sent again on `on`: the earlier review no longer holds, so who handled it is cleared.
+    pub fn mark_sent_again(&self, id: i64, on: NaiveDate) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE referral SET status = 'sent', sent_on = ?2, handled_by = NULL, handled_on = NULL WHERE id = ?1",
+            params![id, on],
+        )?;
+        Ok(())
+    }
+
+    /// Appends a comment to a referral's thread.
+    pub fn add_comment(&self, c: &NewComment<'_>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO referral_comment (referral_id, staff_id, at, body) VALUES (?1, ?2, ?3, ?4)",
+            params![c.referral_id, c.staff_id, c.at, c.body],
+        )?;
+        Ok(())
+    }
+}
