@@ -1,7 +1,6 @@
 //! Duplicate persons: candidate pairs by birth date and normalised name or reading, reviewed by
 //! a person; a merge keeps every linked record and is audited.
 
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::audit::{self, Action};
@@ -36,8 +35,6 @@ pub enum DuplicateError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl DuplicateError {
@@ -48,7 +45,6 @@ impl DuplicateError {
             DuplicateError::Person(e) => e.code(),
             DuplicateError::Access(e) => e.code(),
             DuplicateError::Store(e) => e.code(),
-            DuplicateError::Db(_) => "duplicates.db",
         }
     }
 }
@@ -77,50 +73,40 @@ pub fn similarity(a: &str, b: &str) -> u32 {
 pub fn candidates(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Candidate>, DuplicateError> {
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     let conn = &store.read();
-    let mut stmt = conn.prepare(
-        "SELECT p.id, p.name, p.kana, p.name_norm, p.kana_norm, p.birth_date FROM person p
-         WHERE p.birth_date IN (SELECT birth_date FROM person GROUP BY birth_date HAVING count(*) > 1)
-         ORDER BY p.birth_date, p.id",
-    )?;
-    let rows: Vec<(i64, String, String, String, String, chrono::NaiveDate)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
-    let dismissed: std::collections::HashSet<(i64, i64)> = {
-        let mut s = conn.prepare("SELECT a, b FROM duplicate_dismissal")?;
-        let d = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        d
-    };
+    let rows = conn.duplicates().sharing_birth_date()?;
+    let dismissed = conn.duplicates().dismissed()?;
     let mut out = Vec::new();
     let mut start = 0;
     while start < rows.len() {
         let mut end = start + 1;
-        while end < rows.len() && rows[end].5 == rows[start].5 {
+        while end < rows.len() && rows[end].birth_date == rows[start].birth_date {
             end += 1;
         }
         for i in start..end {
             for j in i + 1..end {
                 let (x, y) = (&rows[i], &rows[j]);
-                if dismissed.contains(&(x.0, y.0)) {
+                if dismissed.contains(&(x.id, y.id)) {
                     continue;
                 }
-                let (score, reason) = if x.3 == y.3 {
+                let (score, reason) = if x.name_norm == y.name_norm {
                     (100, "氏名 (異体字を同一視) と生年月日が一致")
-                } else if x.4 == y.4 {
+                } else if x.kana_norm == y.kana_norm {
                     (95, "フリガナと生年月日が一致")
                 } else {
-                    let s = similarity(&x.4, &y.4);
+                    let s = similarity(&x.kana_norm, &y.kana_norm);
                     if s < 80 {
                         continue;
                     }
                     (s, "フリガナが似ていて生年月日が一致")
                 };
                 out.push(Candidate {
-                    a: x.0,
-                    b: y.0,
-                    a_name: x.1.clone(),
-                    b_name: y.1.clone(),
-                    a_kana: x.2.clone(),
-                    b_kana: y.2.clone(),
-                    birth_date: x.5,
+                    a: x.id,
+                    b: y.id,
+                    a_name: x.name.clone(),
+                    b_name: y.name.clone(),
+                    a_kana: x.kana.clone(),
+                    b_kana: y.kana.clone(),
+                    birth_date: x.birth_date,
                     score,
                     reason: reason.to_string(),
                 });
@@ -152,10 +138,7 @@ pub fn dismiss(store: &mut Store, actor: &Actor, a: i64, b: i64, now: chrono::Na
     store.write(|tx| {
         person::load(tx, a)?;
         person::load(tx, b)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO duplicate_dismissal (a, b, staff_id, at) VALUES (?1, ?2, ?3, ?4)",
-            params![a, b, actor.staff_id, crate::stamp(now)],
-        )?;
+        tx.duplicates_mut().dismiss(a, b, actor.staff_id, &crate::stamp(now))?;
         audit::record(tx, actor, now, Action::Update, "duplicate", None, serde_json::json!({"dismissed": [a, b]}))?;
         Ok(())
     })
@@ -203,11 +186,7 @@ pub fn merge(store: &mut Store, actor: &Actor, keep: i64, other: i64, now: chron
             merged.notes = format!("{}\n{}", merged.notes, o.notes);
         }
         let take_atena = merged.atena_no.is_empty() && !o.atena_no.is_empty();
-        for table in ["touchpoint", "referral", "application", "certificate", "follow_up"] {
-            tx.execute(&format!("UPDATE {table} SET person_id = ?1 WHERE person_id = ?2"), params![keep, other])?;
-        }
-        tx.execute("DELETE FROM duplicate_dismissal WHERE a = ?1 OR b = ?1", [other])?;
-        tx.execute("DELETE FROM person WHERE id = ?1", [other])?;
+        tx.duplicates_mut().fold_into(keep, other)?;
         if take_atena {
             merged.atena_no = o.atena_no.clone();
         }

@@ -7,6 +7,7 @@ use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::import::{Encoding, DEFAULT_LAYOUT};
 use crate::staff::{Actor, Role};
+use crate::store::exports::CertificateRange;
 use crate::store::Store;
 
 coded_enum! {
@@ -33,8 +34,6 @@ pub enum ExportError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl ExportError {
@@ -45,32 +44,12 @@ impl ExportError {
             ExportError::Csv(_) => "export.csv",
             ExportError::Access(e) => e.code(),
             ExportError::Store(e) => e.code(),
-            ExportError::Db(_) => "export.db",
         }
     }
 }
 
 /// What a 支援措置 address is replaced with for staff who may not see it.
 use crate::person::MASKED_ADDRESS;
-
-fn query_rows(conn: &crate::store::Read<'_>, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Vec<String>>, rusqlite::Error> {
-    let mut stmt = conn.prepare(sql)?;
-    let n = stmt.column_count();
-    let rows = stmt.query_map(params, |r| {
-        (0..n)
-            .map(|i| {
-                Ok(match r.get_ref(i)? {
-                    rusqlite::types::ValueRef::Null => String::new(),
-                    rusqlite::types::ValueRef::Integer(v) => v.to_string(),
-                    rusqlite::types::ValueRef::Real(v) => v.to_string(),
-                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                    rusqlite::types::ValueRef::Blob(_) => String::new(),
-                })
-            })
-            .collect::<Result<Vec<String>, rusqlite::Error>>()
-    })?;
-    rows.collect()
-}
 
 fn label_of<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> String {
     parse(code).map(|v| label(v).to_string()).unwrap_or_else(|| code.to_string())
@@ -86,105 +65,73 @@ pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKi
     Ok(match kind {
         ExportKind::Persons => {
             let header = DEFAULT_LAYOUT.iter().map(|c| c.label().to_string()).collect();
-            let rows = query_rows(
-                conn,
-                "SELECT atena_no, name, kana, birth_date, sex, postal_code, address, phone, scheme, insurer_no,
-                        card_symbol, card_number, card_branch, householder, protected
-                 FROM person ORDER BY CAST(atena_no AS INTEGER), id",
-                &[],
-            )?
-            .into_iter()
-            .map(|mut r| {
-                let protected = r.pop().as_deref() == Some("1");
-                r[4] = label_of(&r[4], Sex::from_code, Sex::label);
-                r[8] = label_of(&r[8], Scheme::from_code, Scheme::label);
-                if protected && !may_see_protected {
-                    r[5] = String::new();
-                    r[6] = MASKED_ADDRESS.to_string();
-                }
-                r
-            })
-            .collect();
+            let rows = conn.exports().persons()?
+                .into_iter()
+                .map(|mut r| {
+                    let protected = r.pop().as_deref() == Some("1");
+                    r[4] = label_of(&r[4], Sex::from_code, Sex::label);
+                    r[8] = label_of(&r[8], Scheme::from_code, Scheme::label);
+                    if protected && !may_see_protected {
+                        r[5] = String::new();
+                        r[6] = MASKED_ADDRESS.to_string();
+                    }
+                    r
+                })
+                .collect();
             (header, rows)
         }
         ExportKind::Touchpoints => {
-            let rows = query_rows(
-                conn,
-                "SELECT t.id, p.atena_no, p.name, t.date, d.name, s.login, t.kind, t.wish,
-                        (SELECT group_concat(l.leaflet || ' ' || l.edition, '・') FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id), t.notes
-                 FROM touchpoint t JOIN person p ON p.id = t.person_id JOIN desk d ON d.code = t.desk JOIN staff s ON s.id = t.staff_id
-                 ORDER BY t.date, t.id",
-                &[],
-            )?
-            .into_iter()
-            .map(|mut r| {
-                r[6] = label_of(&r[6], TouchpointKind::from_code, TouchpointKind::label);
-                r[8] = r[8].replace("bessou", "別添");
-                r
-            })
-            .collect();
+            let rows = conn.exports().touchpoints()?
+                .into_iter()
+                .map(|mut r| {
+                    r[6] = label_of(&r[6], TouchpointKind::from_code, TouchpointKind::label);
+                    r[8] = r[8].replace("bessou", "別添");
+                    r
+                })
+                .collect();
             (vec!["接点ID", "宛名番号", "氏名", "日付", "窓口", "担当", "種類", "本人の意向", "配布リーフレット", "メモ"].into_iter().map(String::from).collect(), rows)
         }
         ExportKind::Referrals => {
-            let rows = query_rows(
-                conn,
-                "SELECT r.id, p.atena_no, p.name, fd.name, td.name, r.sent_on, r.status, r.reason, r.proposed_applicant, r.return_reason, r.completed_on
-                 FROM referral r JOIN person p ON p.id = r.person_id JOIN desk fd ON fd.code = r.from_desk JOIN desk td ON td.code = r.to_desk
-                 ORDER BY r.sent_on, r.id",
-                &[],
-            )?
-            .into_iter()
-            .map(|mut r| {
-                r[6] = label_of(&r[6], ReferralStatus::from_code, ReferralStatus::label);
-                r
-            })
-            .collect();
+            let rows = conn.exports().referrals()?
+                .into_iter()
+                .map(|mut r| {
+                    r[6] = label_of(&r[6], ReferralStatus::from_code, ReferralStatus::label);
+                    r
+                })
+                .collect();
             (vec!["連携依頼ID", "宛名番号", "氏名", "依頼元", "依頼先", "送付日", "状態", "理由", "申請者の候補", "差戻しの理由", "完了日"].into_iter().map(String::from).collect(), rows)
         }
         ExportKind::Applications => {
-            let rows = query_rows(
-                conn,
-                "SELECT a.id, p.atena_no, p.name, a.scheme, a.received_on, a.channel, a.applicant, a.authority, a.proxy_name, a.status, a.decided_on
-                 FROM application a JOIN person p ON p.id = a.person_id ORDER BY a.received_on, a.id",
-                &[],
-            )?
-            .into_iter()
-            .map(|mut r| {
-                r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
-                r[5] = label_of(&r[5], Channel::from_code, Channel::label);
-                r[6] = label_of(&r[6], Applicant::from_code, Applicant::label);
-                r[7] = label_of(&r[7], crate::application::ProxyAuthority::from_code, crate::application::ProxyAuthority::label);
-                r[9] = label_of(&r[9], AppStatus::from_code, AppStatus::label);
-                r
-            })
-            .collect();
+            let rows = conn.exports().applications()?
+                .into_iter()
+                .map(|mut r| {
+                    r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
+                    r[5] = label_of(&r[5], Channel::from_code, Channel::label);
+                    r[6] = label_of(&r[6], Applicant::from_code, Applicant::label);
+                    r[7] = label_of(&r[7], crate::application::ProxyAuthority::from_code, crate::application::ProxyAuthority::label);
+                    r[9] = label_of(&r[9], AppStatus::from_code, AppStatus::label);
+                    r
+                })
+                .collect();
             (vec!["申請ID", "宛名番号", "氏名", "制度", "受付日", "受付方法", "申請者", "代理人の種別", "代理人氏名", "状態", "決定日"].into_iter().map(String::from).collect(), rows)
         }
         ExportKind::Certificates | ExportKind::Expiring | ExportKind::Renewal => {
-            let (filter, params): (&str, Vec<String>) = match kind {
-                ExportKind::Expiring => ("WHERE c.valid_until >= ?1 AND c.valid_until <= ?2", vec![today.to_string(), (today + chrono::Duration::days(30)).to_string()]),
+            let range = match kind {
+                ExportKind::Expiring => CertificateRange::EndingBetween { from: today, to: today + chrono::Duration::days(30) },
                 ExportKind::Renewal => {
                     let ends = crate::policy::last_renewal_day(today) + chrono::Months::new(12) - chrono::Duration::days(1);
-                    ("WHERE c.valid_until = ?1", vec![ends.to_string()])
+                    CertificateRange::EndingOn(ends)
                 }
-                _ => ("", vec![]),
+                _ => CertificateRange::All,
             };
-            let p: Vec<&dyn rusqlite::ToSql> = params.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
-            let rows = query_rows(
-                conn,
-                &format!(
-                    "SELECT c.id, p.atena_no, p.name, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address
-                     FROM certificate c JOIN person p ON p.id = c.person_id {filter} ORDER BY c.valid_until, c.id"
-                ),
-                &p,
-            )?
-            .into_iter()
-            .map(|mut r| {
-                r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
-                r[4] = label_of(&r[4], crate::certificate::CertificateBasis::from_code, crate::certificate::CertificateBasis::label);
-                r
-            })
-            .collect();
+            let rows = conn.exports().certificates(range)?
+                .into_iter()
+                .map(|mut r| {
+                    r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
+                    r[4] = label_of(&r[4], crate::certificate::CertificateBasis::from_code, crate::certificate::CertificateBasis::label);
+                    r
+                })
+                .collect();
             (vec!["資格確認書ID", "宛名番号", "氏名", "制度", "交付の根拠", "交付日", "有効期限", "送付先"].into_iter().map(String::from).collect(), rows)
         }
     })

@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::person::{self, Person, PersonInput};
 use crate::staff::Actor;
+use crate::store::imports::INSERT_BATCH;
 use crate::store::Store;
 use crate::text::mynumber;
 
@@ -127,8 +127,6 @@ pub enum ImportError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl ImportError {
@@ -145,7 +143,6 @@ impl ImportError {
             ImportError::RolledBack(_) => "import.rolled_back",
             ImportError::Access(e) => e.code(),
             ImportError::Store(e) => e.code(),
-            ImportError::Db(_) => "import.db",
         }
     }
 }
@@ -216,12 +213,8 @@ fn csv_error(e: csv::Error, line: usize) -> ImportError {
     }
 }
 
-fn profile_key(name: &str) -> String {
-    format!("import_profile.{name}")
-}
-
 pub(crate) fn load_profile(conn: &crate::store::Read<'_>, name: &str) -> Result<Profile, ImportError> {
-    let v: Option<String> = conn.query_row("SELECT value FROM setting WHERE key = ?1", [profile_key(name)], |r| r.get(0)).optional()?;
+    let v = conn.imports().profile(name)?;
     let v = v.ok_or_else(|| ImportError::UnknownProfile(name.to_string()))?;
     serde_json::from_str(&v).map_err(|e| ImportError::BadProfile(e.to_string()))
 }
@@ -229,9 +222,7 @@ pub(crate) fn load_profile(conn: &crate::store::Read<'_>, name: &str) -> Result<
 /// The saved column mappings, for those who import.
 pub fn profiles(store: &Store, actor: &Actor, _now: NaiveDateTime) -> Result<Vec<Profile>, ImportError> {
     crate::access::require(actor, crate::access::Permission::ImportData)?;
-    let conn = &store.read();
-    let mut stmt = conn.prepare("SELECT value FROM setting WHERE key LIKE 'import\\_profile.%' ESCAPE '\\' ORDER BY key")?;
-    let rows: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let rows = store.read().imports().profiles()?;
     Ok(rows.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())
 }
 
@@ -253,10 +244,7 @@ pub fn save_profile(store: &mut Store, actor: &Actor, profile: &Profile, now: Na
     }
     let json = serde_json::to_string(profile).map_err(|e| ImportError::BadProfile(e.to_string()))?;
     store.write(|tx| {
-        tx.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![profile_key(&profile.name), json],
-        )?;
+        tx.imports_mut().save_profile(&profile.name, &json)?;
         audit::record(tx, actor, now, Action::Update, "import_profile", None, serde_json::json!({"profile": profile}))?;
         Ok(())
     })
@@ -327,46 +315,27 @@ pub fn import_persons(
     // bytes counts lines in either encoding.
     let total_hint = body.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
     let today = now.date();
-    let existing: HashMap<String, i64> = {
-        let mut stmt = store.read().conn.prepare("SELECT atena_no, id FROM person WHERE atena_no IS NOT NULL")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows
-    };
+    let existing: HashMap<String, i64> = store.read().imports().atena_ids()?;
     let columns = headers.len();
     let index = &index;
     let records = reader.into_records();
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Checked>>(4);
     let dry_run = opts.dry_run;
     let stamp = crate::stamp(now);
-    // A 16 MB page cache is plenty for an append-mostly load and keeps a 200,000-row import
-    // under 200 MB of memory; the usual cache comes back afterwards.
-    let cache: i64 = store.read().conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    store.read().conn.pragma_update(None, "cache_size", -16384)?;
+    // A smaller page cache keeps a 200,000-row import's memory down; the usual cache comes
+    // back afterwards.
+    let cache = store.read().imports().narrow_page_cache()?;
     let outcome = std::thread::scope(|scope| {
         let checker = scope.spawn(move || check_rows(records, columns, index, today, sender));
         let written = store.write(|tx| {
-            let mut bulk = if dry_run { None } else { Some(crate::search::begin_bulk(tx)?) };
             // A load that mostly adds rows builds the secondary indexes once at the end (a sort)
-            // instead of inserting 200,000 random keys into each; the UNIQUE 宛名番号 index stays.
-            let rebuild: Vec<String> = if total_hint >= 20_000 && existing.len() < total_hint && !dry_run {
-                // Partial indexes (over the rows with a facility or an old-card expiry) get no
-                // entries from imported rows and stay.
-                let mut stmt = tx.prepare(
-                    "SELECT m.name, m.sql FROM pragma_index_list('person') i JOIN sqlite_master m ON m.name = i.name
-                     WHERE i.origin = 'c' AND i.\"unique\" = 0 AND i.partial = 0",
-                )?;
-                let found: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-                drop(stmt);
-                for (name, _) in &found {
-                    tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-                }
-                found.into_iter().map(|(_, sql)| sql).collect()
-            } else {
-                vec![]
-            };
+            // instead of inserting 200,000 random keys into each. A dry run writes nothing, so
+            // it sets nothing aside either.
+            let rebuild_indexes = total_hint >= 20_000 && existing.len() < total_hint;
+            let mut bulk = if dry_run { None } else { Some(tx.imports_mut().begin_bulk_load(rebuild_indexes)?) };
             let mut w = Written::default();
             let mut seen: HashMap<String, usize> = HashMap::new();
-            let mut pending: Vec<(Person, person::SearchKeys)> = Vec::with_capacity(person::INSERT_BATCH);
+            let mut pending: Vec<(Person, person::SearchKeys)> = Vec::with_capacity(INSERT_BATCH);
             let mut next_indexing = 20_000;
             for chunk in receiver {
                 for row in chunk {
@@ -395,8 +364,8 @@ pub fn import_persons(
                             w.inserted += 1;
                             if !dry_run {
                                 pending.push((p, keys));
-                                if pending.len() == person::INSERT_BATCH {
-                                    person::insert_imported(tx, &pending, &stamp)?;
+                                if pending.len() == INSERT_BATCH {
+                                    tx.imports_mut().insert_batch(&pending, &stamp)?;
                                     pending.clear();
                                 }
                             }
@@ -404,21 +373,20 @@ pub fn import_persons(
                         Some(id) => {
                             let current = match person::load(tx, *id) {
                                 Ok(c) => c,
-                                Err(person::PersonError::Db(e)) => return Err(ImportError::Db(e)),
+                                Err(person::PersonError::Store(e)) => return Err(ImportError::Store(e)),
                                 Err(e) => return Err(ImportError::Csv { line: row.line, message: e.to_string() }),
                             };
                             // The import owns only the columns of its layout; everything else
                             // about a person (card, reasons, facility …) is kept.
-                            let changes = person::imported_changes(&current, &p, &keys);
+                            let changes = person::imported_changes(&current, &p);
                             if changes.is_empty() {
                                 w.unchanged += 1;
                             } else {
                                 w.updated += 1;
-                                if !dry_run {
-                                    if person::names_changed(&current, &p) {
-                                        crate::search::note_rewrite(tx, *id)?;
-                                    }
-                                    person::update_imported(tx, *id, &changes, &stamp)?;
+                                // Only a load that will be kept writes (a dry run has no bulk
+                                // load); changed names keep the search indexes in step.
+                                if let Some(bulk) = &bulk {
+                                    tx.imports_mut().update_columns(bulk, *id, &p, &keys, &changes, &stamp)?;
                                 }
                             }
                         }
@@ -427,13 +395,13 @@ pub fn import_persons(
                 // The search index grows as the rows arrive, while the checking thread parses.
                 if w.inserted >= next_indexing && w.problems.is_empty() {
                     if let Some(bulk) = bulk.as_mut() {
-                        crate::search::index_inserted(tx, bulk)?;
+                        tx.imports_mut().index_inserted(bulk)?;
                     }
                     next_indexing = w.inserted + 20_000;
                 }
             }
             if !pending.is_empty() && w.problems.is_empty() {
-                person::insert_imported(tx, &pending, &stamp)?;
+                tx.imports_mut().insert_batch(&pending, &stamp)?;
             }
             let column_state = checker.join().map_err(|_| ImportError::Csv { line: 0, message: "取込の確認処理が異常終了しました".into() })?;
             let column_state = column_state?;
@@ -444,11 +412,8 @@ pub fn import_persons(
                 // Returning an error rolls the transaction back; the report carries the result.
                 return Err(ImportError::RolledBack(Box::new(w)));
             }
-            for sql in &rebuild {
-                tx.execute_batch(sql)?;
-            }
             if let Some(bulk) = bulk {
-                crate::search::finish_bulk(tx, bulk)?;
+                tx.imports_mut().finish_bulk_load(bulk)?;
             }
             audit::record(tx, actor, now, Action::Import, "person", None, serde_json::json!({
                 "rows": w.rows, "inserted": w.inserted, "updated": w.updated, "unchanged": w.unchanged
@@ -457,7 +422,7 @@ pub fn import_persons(
         });
         written
     });
-    store.read().conn.pragma_update(None, "cache_size", cache)?;
+    store.read().imports().restore_page_cache(cache)?;
     let (w, committed) = match outcome {
         Ok(w) => (w, true),
         Err(ImportError::RolledBack(w)) => (*w, false),

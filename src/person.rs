@@ -1,78 +1,18 @@
 //! Persons needing consideration (対象者): their profile, insurance, card state and reasons.
 
-use chrono::{Datelike, NaiveDate};
-use rusqlite::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-use crate::coded_enum;
+pub use crate::model::person::{age_on, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex};
+pub(crate) use crate::model::person::{reasons_from_text, reasons_to_text, SearchKeys};
 use crate::staff::Actor;
+use crate::store::imports::ImportedField;
+use crate::store::persons::{PersonQuery, SummaryRow};
 use crate::store::Store;
 use crate::text::{normalize, wareki};
 use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
-
-coded_enum! {
-    pub enum Sex ("性別") {
-        Male = ("male", "男"),
-        Female = ("female", "女"),
-        Unstated = ("unstated", "記載なし"),
-    }
-}
-
-coded_enum! {
-    /// The person's health insurance scheme, which decides who issues the 資格確認書.
-    pub enum Scheme ("保険種別") {
-        Kokuho = ("kokuho", "国民健康保険"),
-        Kouki = ("kouki", "後期高齢者医療"),
-        Kumiai = ("kumiai", "国民健康保険組合"),
-        Employee = ("employee", "被用者保険"),
-        Welfare = ("welfare", "生活保護"),
-        Unknown = ("unknown", "不明"),
-    }
-}
-
-coded_enum! {
-    /// Which My Number card the person holds.
-    pub enum CardKind ("マイナンバーカード") {
-        None = ("none", "カードなし"),
-        Card = ("card", "マイナンバーカード"),
-        FaceAuth = ("face_auth", "顔認証マイナンバーカード"),
-    }
-}
-
-coded_enum! {
-    /// Whether the card is registered for health-insurance use (マイナ保険証).
-    pub enum Registration ("保険証利用登録") {
-        Registered = ("registered", "登録済み"),
-        NotRegistered = ("not_registered", "未登録"),
-        Unknown = ("unknown", "不明"),
-    }
-}
-
-coded_enum! {
-    /// Why the person needs consideration (配慮が必要な理由).
-    pub enum Reason ("配慮理由") {
-        Elderly = ("elderly", "高齢"),
-        Dementia = ("dementia", "認知症"),
-        Physical = ("physical", "身体障害"),
-        Intellectual = ("intellectual", "知的障害"),
-        Mental = ("mental", "精神障害"),
-        Child = ("child", "児童"),
-        Facility = ("facility", "施設入所"),
-        Pin = ("pin", "暗証番号管理困難"),
-        Other = ("other", "その他"),
-    }
-}
-
-coded_enum! {
-    /// The person's legal representative (法定代理人), if any.
-    pub enum LegalRepKind ("法定代理人") {
-        None = ("none", "なし"),
-        Guardian = ("guardian", "成年後見人"),
-        Parent = ("parent", "親権者"),
-    }
-}
 
 /// Shown instead of a 支援措置 address to a desk that may not see it.
 pub const MASKED_ADDRESS: &str = "(支援措置のため非表示)";
@@ -109,60 +49,6 @@ pub struct PersonInput {
     pub notes: String,
 }
 
-/// A stored person.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Person {
-    pub id: i64,
-    pub atena_no: String,
-    pub name: String,
-    pub kana: String,
-    pub birth_date: NaiveDate,
-    pub sex: Sex,
-    pub postal_code: String,
-    pub address: String,
-    pub phone: String,
-    pub householder: String,
-    pub scheme: Scheme,
-    pub insurer_no: String,
-    pub card_symbol: String,
-    pub card_number: String,
-    pub card_branch: String,
-    pub old_card_expiry: Option<NaiveDate>,
-    pub mynumber_card: CardKind,
-    pub registration: Registration,
-    pub wishes_cancel: bool,
-    pub reasons: Vec<Reason>,
-    pub facility_id: Option<i64>,
-    pub legal_rep_kind: LegalRepKind,
-    pub legal_rep_name: String,
-    /// 支援措置 (DV・ストーカー等): the address is never shown or printed beyond the safe 送付先.
-    pub protected: bool,
-    pub safe_postal_code: String,
-    pub safe_address: String,
-    pub notes: String,
-}
-
-impl Person {
-    /// Age in full years on `on` (a birthday counts from the day itself).
-    pub fn age_on(&self, on: NaiveDate) -> i32 {
-        age_on(self.birth_date, on)
-    }
-
-    /// True when the person holds a マイナ保険証: a card registered for insurance use.
-    pub fn holds_mynumber_insurance_card(&self) -> bool {
-        self.mynumber_card != CardKind::None && self.registration == Registration::Registered
-    }
-}
-
-/// Age in full years on `on`.
-pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
-    let mut age = on.year() - birth.year();
-    if (on.month(), on.day()) < (birth.month(), birth.day()) {
-        age -= 1;
-    }
-    age
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum PersonError {
     #[error("対象者 ID {0} は登録されていません")]
@@ -179,8 +65,6 @@ pub enum PersonError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl PersonError {
@@ -193,7 +77,6 @@ impl PersonError {
             PersonError::AddressHidden => "person.address_hidden",
             PersonError::Access(e) => e.code(),
             PersonError::Store(e) => e.code(),
-            PersonError::Db(_) => "person.db",
         }
     }
 }
@@ -296,68 +179,19 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
     })
 }
 
-pub(crate) fn reasons_to_text(reasons: &[Reason]) -> String {
-    reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
-}
-
-pub(crate) fn reasons_from_text(s: &str) -> Vec<Reason> {
-    s.split(',').filter_map(Reason::from_code).collect()
-}
-
-const COLUMNS: &str = "id, atena_no, name, kana, birth_date, sex, postal_code, address, phone, householder, scheme,
-    insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card, registration, wishes_cancel,
-    reasons, facility_id, legal_rep_kind, legal_rep_name, protected, safe_postal_code, safe_address, notes";
-
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
-    Ok(Person {
-        id: r.get(0)?,
-        atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-        name: r.get(2)?,
-        kana: r.get(3)?,
-        birth_date: r.get(4)?,
-        sex: r.get(5)?,
-        postal_code: r.get(6)?,
-        address: r.get(7)?,
-        phone: r.get(8)?,
-        householder: r.get(9)?,
-        scheme: r.get(10)?,
-        insurer_no: r.get(11)?,
-        card_symbol: r.get(12)?,
-        card_number: r.get(13)?,
-        card_branch: r.get(14)?,
-        old_card_expiry: r.get(15)?,
-        mynumber_card: r.get(16)?,
-        registration: r.get(17)?,
-        wishes_cancel: r.get(18)?,
-        reasons: reasons_from_text(&r.get::<_, String>(19)?),
-        facility_id: r.get(20)?,
-        legal_rep_kind: r.get(21)?,
-        legal_rep_name: r.get(22)?,
-        protected: r.get(23)?,
-        safe_postal_code: r.get(24)?,
-        safe_address: r.get(25)?,
-        notes: r.get(26)?,
-    })
-}
-
 /// Loads a person without auditing; for the core's own use inside other operations.
 pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Person, PersonError> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM person WHERE id = ?1"), [id], from_row)
-        .optional()?
-        .ok_or(PersonError::NotFound(id))
+    conn.persons().get(id)?.ok_or(PersonError::NotFound(id))
 }
 
 fn check_refs(conn: &crate::store::Read<'_>, p: &Person, self_id: Option<i64>) -> Result<(), PersonError> {
     if let Some(f) = p.facility_id {
-        let found: Option<i64> = conn.query_row("SELECT id FROM facility WHERE id = ?1", [f], |r| r.get(0)).optional()?;
-        if found.is_none() {
+        if !conn.persons().facility_exists(f)? {
             return Err(PersonError::UnknownFacility(f));
         }
     }
     if !p.atena_no.is_empty() {
-        let other: Option<i64> = conn
-            .query_row("SELECT id FROM person WHERE atena_no = ?1", [&p.atena_no], |r| r.get(0))
-            .optional()?;
+        let other = conn.persons().id_with_atena(&p.atena_no)?;
         if let Some(other) = other.filter(|o| Some(*o) != self_id) {
             return Err(PersonError::AtenaTaken(p.atena_no.clone(), other));
         }
@@ -365,131 +199,52 @@ fn check_refs(conn: &crate::store::Read<'_>, p: &Person, self_id: Option<i64>) -
     Ok(())
 }
 
-/// The search columns of a person, computed from its name and reading.
-pub(crate) struct SearchKeys {
-    name: String,
-    kana: String,
-    name_chars: String,
-    kana_chars: String,
-}
-
-impl SearchKeys {
-    pub(crate) fn of(p: &Person) -> SearchKeys {
-        let (name, kana) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
-        SearchKeys { name_chars: normalize::spaced(&name), kana_chars: normalize::spaced(&kana), name, kana }
-    }
-}
-
 /// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit. A new row
 /// must then be indexed with `search::index_new_persons` in the same transaction.
-pub(crate) fn write_row(conn: &crate::store::Read<'_>, p: &Person, stamp: &str) -> Result<i64, rusqlite::Error> {
+pub(crate) fn write_row(conn: &crate::store::Write<'_>, p: &Person, stamp: &str) -> Result<i64, crate::store::StoreError> {
     let keys = SearchKeys::of(p);
-    let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
-    let values = params![
-        atena, p.name, p.kana, keys.name, keys.kana, p.birth_date, p.sex,
-        p.postal_code, p.address, p.phone, p.householder, p.scheme, p.insurer_no, p.card_symbol, p.card_number,
-        p.card_branch, p.old_card_expiry, p.mynumber_card, p.registration, p.wishes_cancel, reasons_to_text(&p.reasons),
-        p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected, p.safe_postal_code, p.safe_address, p.notes,
-        stamp, p.id, keys.name_chars, keys.kana_chars
-    ];
     if p.id == 0 {
-        conn.prepare_cached(
-            "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
-                householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
-                registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
-                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
-             VALUES (NULLIF(?30, 0), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32)",
-        )?
-        .execute(values)?;
-        Ok(conn.last_insert_rowid())
+        conn.persons_mut().insert(p, &keys, stamp)
     } else {
-        conn.prepare_cached(
-            "UPDATE person SET atena_no = ?1, name = ?2, kana = ?3, name_norm = ?4, kana_norm = ?5, birth_date = ?6,
-                sex = ?7, postal_code = ?8, address = ?9, phone = ?10, householder = ?11, scheme = ?12, insurer_no = ?13,
-                card_symbol = ?14, card_number = ?15, card_branch = ?16, old_card_expiry = ?17, mynumber_card = ?18,
-                registration = ?19, wishes_cancel = ?20, reasons = ?21, facility_id = ?22, legal_rep_kind = ?23,
-                legal_rep_name = ?24, protected = ?25, safe_postal_code = ?26, safe_address = ?27, notes = ?28,
-                updated_at = ?29, name_chars = ?31, kana_chars = ?32
-             WHERE id = ?30",
-        )?
-        .execute(values)?;
+        conn.persons_mut().update(p, &keys, stamp)?;
         Ok(p.id)
     }
 }
 
-/// Rows an import adds in one INSERT statement. Each statement execution builds small
-/// temporary tables for the CHECK (… IN (…)) constraints and opens a statement journal; one
-/// statement per hundred rows instead of per row made an import of 200,000 rows several times
-/// faster.
-pub(crate) const INSERT_BATCH: usize = 100;
-
-/// Inserts new persons from an import (at most [`INSERT_BATCH`] at once). Only the columns an
-/// import carries are written; everything else takes the schema's defaults, which are the
-/// defaults `validate_input` gives an imported row. Index the new ids with
-/// `search::index_new_persons` in the same transaction.
-pub(crate) fn insert_imported(conn: &crate::store::Read<'_>, rows: &[(Person, SearchKeys)], stamp: &str) -> Result<(), rusqlite::Error> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let one_row = format!("({})", ["?"; 20].join(","));
-    let sql = format!(
-        "INSERT INTO person (atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
-            householder, scheme, insurer_no, card_symbol, card_number, card_branch, name_chars, kana_chars,
-            created_at, updated_at) VALUES {}",
-        vec![one_row; rows.len()].join(",")
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut n = 0;
-    for (p, keys) in rows {
-        let values: [&dyn rusqlite::ToSql; 20] = [
-            &p.atena_no, &p.name, &p.kana, &keys.name, &keys.kana, &p.birth_date, &p.sex, &p.postal_code, &p.address,
-            &p.phone, &p.householder, &p.scheme, &p.insurer_no, &p.card_symbol, &p.card_number, &p.card_branch,
-            &keys.name_chars, &keys.kana_chars, &stamp, &stamp,
-        ];
-        for v in values {
-            n += 1;
-            stmt.raw_bind_parameter(n, v)?;
-        }
-    }
-    stmt.raw_execute()?;
-    Ok(())
-}
-
-/// The columns an import carries whose values in `p` differ from the stored `current`, with
-/// the new values; with a changed name or reading, the search keys too. Empty when the file
-/// changes nothing about this person.
-pub(crate) fn imported_changes<'a>(current: &'a Person, p: &'a Person, keys: &'a SearchKeys) -> Vec<(&'static str, &'a dyn rusqlite::ToSql)> {
-    let mut set: Vec<(&'static str, &'a dyn rusqlite::ToSql)> = Vec::new();
-    let texts: [(&'static str, &String, &'a String); 11] = [
-        ("atena_no", &current.atena_no, &p.atena_no),
-        ("name", &current.name, &p.name),
-        ("kana", &current.kana, &p.kana),
-        ("postal_code", &current.postal_code, &p.postal_code),
-        ("address", &current.address, &p.address),
-        ("phone", &current.phone, &p.phone),
-        ("householder", &current.householder, &p.householder),
-        ("insurer_no", &current.insurer_no, &p.insurer_no),
-        ("card_symbol", &current.card_symbol, &p.card_symbol),
-        ("card_number", &current.card_number, &p.card_number),
-        ("card_branch", &current.card_branch, &p.card_branch),
+/// The fields an import carries whose values in `p` differ from the stored `current`; with a
+/// changed name or reading, the search keys too. Empty when the file changes nothing about
+/// this person.
+pub(crate) fn imported_changes(current: &Person, p: &Person) -> Vec<ImportedField> {
+    let mut set = Vec::new();
+    let texts: [(ImportedField, &String, &String); 11] = [
+        (ImportedField::AtenaNo, &current.atena_no, &p.atena_no),
+        (ImportedField::Name, &current.name, &p.name),
+        (ImportedField::Kana, &current.kana, &p.kana),
+        (ImportedField::PostalCode, &current.postal_code, &p.postal_code),
+        (ImportedField::Address, &current.address, &p.address),
+        (ImportedField::Phone, &current.phone, &p.phone),
+        (ImportedField::Householder, &current.householder, &p.householder),
+        (ImportedField::InsurerNo, &current.insurer_no, &p.insurer_no),
+        (ImportedField::CardSymbol, &current.card_symbol, &p.card_symbol),
+        (ImportedField::CardNumber, &current.card_number, &p.card_number),
+        (ImportedField::CardBranch, &current.card_branch, &p.card_branch),
     ];
-    for (column, before, after) in texts {
+    for (field, before, after) in texts {
         if before != after {
-            set.push((column, after));
+            set.push(field);
         }
     }
     if current.birth_date != p.birth_date {
-        set.push(("birth_date", &p.birth_date));
+        set.push(ImportedField::BirthDate);
     }
     if current.sex != p.sex {
-        set.push(("sex", &p.sex));
+        set.push(ImportedField::Sex);
     }
     if current.scheme != p.scheme {
-        set.push(("scheme", &p.scheme));
+        set.push(ImportedField::Scheme);
     }
     if names_changed(current, p) {
-        set.extend([("name_norm", &keys.name as &dyn rusqlite::ToSql), ("kana_norm", &keys.kana), ("name_chars", &keys.name_chars), ("kana_chars", &keys.kana_chars)]);
+        set.push(ImportedField::SearchKeys);
     }
     set
 }
@@ -497,24 +252,6 @@ pub(crate) fn imported_changes<'a>(current: &'a Person, p: &'a Person, keys: &'a
 /// Whether the name or reading (and so the search keys) changed.
 pub(crate) fn names_changed(current: &Person, p: &Person) -> bool {
     current.name != p.name || current.kana != p.kana
-}
-
-/// Writes `changes` (from [`imported_changes`]) to person `id`, and nothing else: an unchanged
-/// column costs no index update, and a re-import of 200,000 rows where only addresses changed
-/// touches no name index. With changed names the caller keeps the search indexes in step
-/// (`search::note_rewrite` before this call).
-pub(crate) fn update_imported(conn: &crate::store::Read<'_>, id: i64, changes: &[(&str, &dyn rusqlite::ToSql)], stamp: &str) -> Result<(), rusqlite::Error> {
-    let assignments: Vec<String> = changes.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
-    let n = changes.len();
-    let sql = format!("UPDATE person SET {}, updated_at = ?{} WHERE id = ?{}", assignments.join(", "), n + 1, n + 2);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    for (i, (_, value)) in changes.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, value)?;
-    }
-    stmt.raw_bind_parameter(n + 1, stamp)?;
-    stmt.raw_bind_parameter(n + 2, id)?;
-    stmt.raw_execute()?;
-    Ok(())
 }
 
 /// Registers a person after validating every field.
@@ -726,42 +463,29 @@ pub struct PersonFilter {
     pub scheme: Option<Scheme>,
 }
 
-const SUMMARY_SELECT: &str = "SELECT p.id, p.atena_no, p.name, p.kana, p.birth_date, p.sex, p.scheme, p.facility_id, f.name,
-        p.mynumber_card, p.registration, p.protected
-     FROM person p LEFT JOIN facility f ON f.id = p.facility_id";
-
-fn summary_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonSummary> {
-    let birth: NaiveDate = r.get(4)?;
-    let scheme: Scheme = r.get(6)?;
-    Ok(PersonSummary {
-        id: r.get(0)?,
-        atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-        name: r.get(2)?,
-        kana: r.get(3)?,
-        birth_date: birth,
-        birth_date_wareki: wareki::format(birth),
-        age: age_on(birth, today),
-        sex: r.get(5)?,
-        scheme,
-        scheme_label: scheme.label(),
-        facility_id: r.get(7)?,
-        facility_name: r.get(8)?,
-        mynumber_card: r.get(9)?,
-        registration: r.get(10)?,
-        protected: r.get(11)?,
-    })
+fn summary(s: SummaryRow, today: NaiveDate) -> PersonSummary {
+    PersonSummary {
+        id: s.id,
+        atena_no: s.atena_no,
+        name: s.name,
+        kana: s.kana,
+        birth_date: s.birth_date,
+        birth_date_wareki: wareki::format(s.birth_date),
+        age: age_on(s.birth_date, today),
+        sex: s.sex,
+        scheme: s.scheme,
+        scheme_label: s.scheme.label(),
+        facility_id: s.facility_id,
+        facility_name: s.facility_name,
+        mynumber_card: s.mynumber_card,
+        registration: s.registration,
+        protected: s.protected,
+    }
 }
 
 /// Summaries of the given persons, in the order given (missing ids are skipped).
 pub(crate) fn summaries(conn: &crate::store::Read<'_>, ids: &[i64], today: NaiveDate) -> Result<Vec<PersonSummary>, PersonError> {
-    let mut stmt = conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE p.id = ?1"))?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(s) = stmt.query_row([id], |r| summary_row(r, today)).optional()? {
-            out.push(s);
-        }
-    }
-    Ok(out)
+    Ok(conn.persons().summaries(ids)?.into_iter().map(|s| summary(s, today)).collect())
 }
 
 /// Lists persons by フリガナ, a page at a time.
@@ -769,22 +493,8 @@ pub fn list(store: &Store, actor: &Actor, filter: &PersonFilter, page: Page, now
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let today = now.date();
     let q = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let key = q.map(|q| format!("%{}%", escape_like(&normalize::search_key(q))));
-    let where_ = "(?1 IS NULL OR p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2)
-        AND (?3 IS NULL OR p.facility_id = ?3) AND (?4 IS NULL OR p.scheme = ?4)";
-    let conn = &store.read();
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM person p WHERE {where_}"),
-        params![key, q, filter.facility_id, filter.scheme],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!("{SUMMARY_SELECT} WHERE {where_} ORDER BY p.kana_norm, p.id LIMIT ?5 OFFSET ?6"))?;
-    let items = stmt
-        .query_map(params![key, q, filter.facility_id, filter.scheme, page.limit, page.offset], |r| summary_row(r, today))?
-        .collect::<Result<_, _>>()?;
-    Ok(Paged { items, total, offset: page.offset, limit: page.limit })
-}
-
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    let key = q.map(normalize::search_key);
+    let query = PersonQuery { key_part: key.as_deref(), atena_no: q, facility_id: filter.facility_id, scheme: filter.scheme };
+    let rows = store.read().persons().list(&query, page)?;
+    Ok(Paged { items: rows.items.into_iter().map(|s| summary(s, today)).collect(), total: rows.total, offset: rows.offset, limit: rows.limit })
 }

@@ -21,13 +21,9 @@ pub struct Stats {
     pub certificates_by_basis: Vec<Count>,
 }
 
-fn counts(conn: &crate::store::Read<'_>, sql: &str, label: impl Fn(&str) -> String) -> Result<Vec<Count>, rusqlite::Error> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], |r| {
-        let key: String = r.get(0)?;
-        Ok(Count { label: label(&key), key, count: r.get(1)? })
-    })?;
-    rows.collect()
+/// The stored counts, each labelled by `label`.
+fn labelled(counts: Vec<(String, i64)>, label: impl Fn(&str) -> String) -> Vec<Count> {
+    counts.into_iter().map(|(key, count)| Count { label: label(&key), key, count }).collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,8 +32,6 @@ pub enum StatsError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl StatsError {
@@ -45,7 +39,6 @@ impl StatsError {
         match self {
             StatsError::Access(e) => e.code(),
             StatsError::Store(e) => e.code(),
-            StatsError::Db(_) => "stats.db",
         }
     }
 }
@@ -56,29 +49,28 @@ pub fn compute(store: &crate::store::Store, actor: &crate::staff::Actor, _now: c
     Ok(counts_of(&store.read())?)
 }
 
-fn counts_of(conn: &crate::store::Read<'_>) -> Result<Stats, rusqlite::Error> {
+fn counts_of(conn: &crate::store::Read<'_>) -> Result<Stats, crate::store::StoreError> {
     use crate::application::AppStatus;
     use crate::certificate::CertificateBasis;
     use crate::person::Scheme;
     use crate::referral::ReferralStatus;
     use crate::staff::Desk;
     let desk = |k: &str| Desk::from_code(k).map(|d| d.label().to_string()).unwrap_or_else(|| k.to_string());
+    let c = conn.stats().counts()?;
     Ok(Stats {
-        persons: conn.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?,
-        facilities: conn.query_row("SELECT count(*) FROM facility", [], |r| r.get(0))?,
-        persons_by_scheme: counts(conn, "SELECT scheme, count(*) FROM person GROUP BY scheme ORDER BY 2 DESC", |k| {
-            Scheme::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()
-        })?,
-        touchpoints_by_desk: counts(conn, "SELECT desk, count(*) FROM touchpoint GROUP BY desk ORDER BY 2 DESC", desk)?,
-        referrals_by_status: counts(conn, "SELECT status, count(*) FROM referral GROUP BY status ORDER BY 2 DESC", |k| {
+        persons: c.persons,
+        facilities: c.facilities,
+        persons_by_scheme: labelled(c.persons_by_scheme, |k| Scheme::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()),
+        touchpoints_by_desk: labelled(c.touchpoints_by_desk, desk),
+        referrals_by_status: labelled(c.referrals_by_status, |k| {
             ReferralStatus::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()
-        })?,
-        referrals_by_desk: counts(conn, "SELECT from_desk, count(*) FROM referral GROUP BY from_desk ORDER BY 2 DESC", desk)?,
-        applications_by_status: counts(conn, "SELECT status, count(*) FROM application GROUP BY status ORDER BY 2 DESC", |k| {
+        }),
+        referrals_by_desk: labelled(c.referrals_by_desk, desk),
+        applications_by_status: labelled(c.applications_by_status, |k| {
             AppStatus::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()
-        })?,
-        certificates_by_basis: counts(conn, "SELECT basis, count(*) FROM certificate GROUP BY basis ORDER BY 2 DESC", |k| {
+        }),
+        certificates_by_basis: labelled(c.certificates_by_basis, |k| {
             CertificateBasis::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()
-        })?,
+        }),
     })
 }

@@ -1,1 +1,148 @@
 //! Persons (対象者): the stored record and its coded enums.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::coded_enum;
+use crate::text::normalize;
+
+coded_enum! {
+    pub enum Sex ("性別") {
+        Male = ("male", "男"),
+        Female = ("female", "女"),
+        Unstated = ("unstated", "記載なし"),
+    }
+}
+
+coded_enum! {
+    /// The person's health insurance scheme, which decides who issues the 資格確認書.
+    pub enum Scheme ("保険種別") {
+        Kokuho = ("kokuho", "国民健康保険"),
+        Kouki = ("kouki", "後期高齢者医療"),
+        Kumiai = ("kumiai", "国民健康保険組合"),
+        Employee = ("employee", "被用者保険"),
+        Welfare = ("welfare", "生活保護"),
+        Unknown = ("unknown", "不明"),
+    }
+}
+
+coded_enum! {
+    /// Which My Number card the person holds.
+    pub enum CardKind ("マイナンバーカード") {
+        None = ("none", "カードなし"),
+        Card = ("card", "マイナンバーカード"),
+        FaceAuth = ("face_auth", "顔認証マイナンバーカード"),
+    }
+}
+
+coded_enum! {
+    /// Whether the card is registered for health-insurance use (マイナ保険証).
+    pub enum Registration ("保険証利用登録") {
+        Registered = ("registered", "登録済み"),
+        NotRegistered = ("not_registered", "未登録"),
+        Unknown = ("unknown", "不明"),
+    }
+}
+
+coded_enum! {
+    /// Why the person needs consideration (配慮が必要な理由).
+    pub enum Reason ("配慮理由") {
+        Elderly = ("elderly", "高齢"),
+        Dementia = ("dementia", "認知症"),
+        Physical = ("physical", "身体障害"),
+        Intellectual = ("intellectual", "知的障害"),
+        Mental = ("mental", "精神障害"),
+        Child = ("child", "児童"),
+        Facility = ("facility", "施設入所"),
+        Pin = ("pin", "暗証番号管理困難"),
+        Other = ("other", "その他"),
+    }
+}
+
+coded_enum! {
+    /// The person's legal representative (法定代理人), if any.
+    pub enum LegalRepKind ("法定代理人") {
+        None = ("none", "なし"),
+        Guardian = ("guardian", "成年後見人"),
+        Parent = ("parent", "親権者"),
+    }
+}
+
+/// A stored person.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub atena_no: String,
+    pub name: String,
+    pub kana: String,
+    pub birth_date: NaiveDate,
+    pub sex: Sex,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub householder: String,
+    pub scheme: Scheme,
+    pub insurer_no: String,
+    pub card_symbol: String,
+    pub card_number: String,
+    pub card_branch: String,
+    pub old_card_expiry: Option<NaiveDate>,
+    pub mynumber_card: CardKind,
+    pub registration: Registration,
+    pub wishes_cancel: bool,
+    pub reasons: Vec<Reason>,
+    pub facility_id: Option<i64>,
+    pub legal_rep_kind: LegalRepKind,
+    pub legal_rep_name: String,
+    /// 支援措置 (DV・ストーカー等): the address is never shown or printed beyond the safe 送付先.
+    pub protected: bool,
+    pub safe_postal_code: String,
+    pub safe_address: String,
+    pub notes: String,
+}
+
+impl Person {
+    /// Age in full years on `on` (a birthday counts from the day itself).
+    pub fn age_on(&self, on: NaiveDate) -> i32 {
+        age_on(self.birth_date, on)
+    }
+
+    /// True when the person holds a マイナ保険証: a card registered for insurance use.
+    pub fn holds_mynumber_insurance_card(&self) -> bool {
+        self.mynumber_card != CardKind::None && self.registration == Registration::Registered
+    }
+}
+
+/// Age in full years on `on`.
+pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut age = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// The stored form of a person's reasons: their codes, comma-separated.
+pub(crate) fn reasons_to_text(reasons: &[Reason]) -> String {
+    reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+/// Reads the stored form of a person's reasons; a code this version does not know is skipped.
+pub(crate) fn reasons_from_text(s: &str) -> Vec<Reason> {
+    s.split(',').filter_map(Reason::from_code).collect()
+}
+
+/// The search columns of a person, computed from its name and reading.
+pub struct SearchKeys {
+    pub(crate) name: String,
+    pub(crate) kana: String,
+    pub(crate) name_chars: String,
+    pub(crate) kana_chars: String,
+}
+
+impl SearchKeys {
+    pub fn of(p: &Person) -> SearchKeys {
+        let (name, kana) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
+        SearchKeys { name_chars: normalize::spaced(&name), kana_chars: normalize::spaced(&kana), name, kana }
+    }
+}

@@ -1,1 +1,209 @@
-//! The search indexes (FTS5 trigram and one-character tables) and their queries.
+//! The person search indexes (FTS5: trigrams for keys of three or more characters, single
+//! characters below that) and the key lookups a search ranks its hits from.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::{Read, StoreError, Write};
+use crate::text::normalize;
+
+/// Which search key of a person a prefix lookup scans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyColumn {
+    Name,
+    Kana,
+}
+
+impl KeyColumn {
+    fn column(self) -> &'static str {
+        match self {
+            KeyColumn::Name => "name_norm",
+            KeyColumn::Kana => "kana_norm",
+        }
+    }
+}
+
+/// The upper bound of a prefix range over text keys.
+fn prefix_end(key: &str) -> String {
+    format!("{key}\u{10FFFF}")
+}
+
+fn fts_phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Looks persons up by their search keys.
+pub struct SearchHandle<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Read<'a> {
+    pub fn search(&self) -> SearchHandle<'a> {
+        SearchHandle { conn: self.conn }
+    }
+}
+
+impl SearchHandle<'_> {
+    /// Ids of the persons holding this 宛名番号.
+    pub fn ids_with_atena(&self, atena_no: &str) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM person WHERE atena_no = ?1")?;
+        let ids = stmt.query_map([atena_no], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// How many persons were born on `d`.
+    pub fn count_born_on(&self, d: NaiveDate) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM person WHERE birth_date = ?1", [d], |r| r.get(0))?)
+    }
+
+    /// Ids of the first `limit` persons born on `d`, by reading then id.
+    pub fn born_on(&self, d: NaiveDate, limit: i64) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM person WHERE birth_date = ?1 ORDER BY kana_norm, id LIMIT ?2")?;
+        let ids = stmt.query_map(params![d, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// Ids of the persons whose name key or reading key is exactly `key`, in no set order.
+    pub fn exact(&self, key: &str) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM person WHERE name_norm = ?1 UNION SELECT id FROM person WHERE kana_norm = ?1")?;
+        let ids = stmt.query_map([key], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// Ids of the first `limit` persons whose `column` key starts with `key` (and is longer),
+    /// in key order: a range scan that stops after a page, with no sort of every person whose
+    /// name starts with a common surname.
+    pub fn with_prefix(&self, column: KeyColumn, key: &str, limit: i64) -> Result<Vec<i64>, StoreError> {
+        let column = column.column();
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT id FROM person WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column}, id LIMIT ?3"))?;
+        let ids = stmt.query_map(params![key, prefix_end(key), limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// Ids of up to `limit` persons whose name or reading contains `key`, from the index that
+    /// fits its length, and their number counted up to `cap`.
+    pub fn containing(&self, key: &str, limit: i64, cap: i64) -> Result<(Vec<i64>, i64), StoreError> {
+        let (table, phrase) = if key.chars().count() >= 3 {
+            ("person_tri", fts_phrase(key))
+        } else {
+            ("person_uni", fts_phrase(&normalize::spaced(key)))
+        };
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"))?
+            .query_row(params![phrase, cap], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2"))?;
+        let ids = stmt.query_map(params![phrase, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok((ids, total))
+    }
+}
+
+/// Keeps the search indexes in step with the person table.
+pub struct SearchHandleMut<'a> {
+    pub(super) conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Write<'a> {
+    pub fn search_mut(&self) -> SearchHandleMut<'a> {
+        SearchHandleMut { conn: self.conn }
+    }
+}
+
+/// The search indexes during a bulk write (an import), which keeps them in step itself
+/// instead of through the per-row update trigger: a trigger writing FTS5 rows makes SQLite
+/// flush FTS5's pending terms at the start of every later statement, one tiny index segment
+/// per row.
+pub struct BulkIndexing {
+    indexed_upto: i64,
+    update_trigger: Option<String>,
+}
+
+impl SearchHandleMut<'_> {
+    /// Adds the persons with ids above `after` to both search indexes, in one statement each.
+    /// Every code path that inserts persons calls this in the same transaction (see migration
+    /// 0008): one row for a clerk's entry, all new rows at once for an import or the demo.
+    pub fn index_after(&self, after: i64) -> Result<(), StoreError> {
+        self.index_id_range(after, i64::MAX)
+    }
+
+    fn index_id_range(&self, after: i64, upto: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("INSERT INTO person_tri(rowid, name_norm, kana_norm) SELECT id, name_norm, kana_norm FROM person WHERE id > ?1 AND id <= ?2")?
+            .execute([after, upto])?;
+        self.conn
+            .prepare_cached("INSERT INTO person_uni(rowid, name_chars, kana_chars) SELECT id, name_chars, kana_chars FROM person WHERE id > ?1 AND id <= ?2")?
+            .execute([after, upto])?;
+        Ok(())
+    }
+
+    fn last_person_id(&self) -> Result<i64, StoreError> {
+        Read { conn: self.conn }.persons().last_id()
+    }
+
+    /// Starts a bulk write: the update trigger is set aside (inside the caller's transaction,
+    /// so a rollback brings it back) and rows rewritten from now on are noted with
+    /// [`SearchHandleMut::note_rewrite`].
+    pub fn begin_bulk(&self) -> Result<BulkIndexing, StoreError> {
+        let update_trigger: Option<String> = self
+            .conn
+            .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_search_update'", [], |r| r.get(0))
+            .optional()?;
+        if update_trigger.is_some() {
+            self.conn.execute_batch("DROP TRIGGER person_search_update")?;
+        }
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS search_rewritten (id INTEGER PRIMARY KEY, name_norm TEXT, kana_norm TEXT,
+            name_chars TEXT, kana_chars TEXT);
+         DELETE FROM temp.search_rewritten;",
+        )?;
+        Ok(BulkIndexing { indexed_upto: self.last_person_id()?, update_trigger })
+    }
+
+    /// Keeps the index terms of a stored person that is about to be rewritten, so that
+    /// [`SearchHandleMut::finish_bulk`] can take them out of the index.
+    pub fn note_rewrite(&self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO temp.search_rewritten SELECT id, name_norm, kana_norm, name_chars, kana_chars FROM person WHERE id = ?1",
+            )?
+            .execute([id])?;
+        Ok(())
+    }
+
+    /// Indexes the persons inserted since the last call. An import calls this every few
+    /// thousand rows, so the index grows on the writing thread while the checking thread
+    /// still parses.
+    pub fn index_inserted(&self, bulk: &mut BulkIndexing) -> Result<(), StoreError> {
+        let upto = self.last_person_id()?;
+        if upto > bulk.indexed_upto {
+            self.index_id_range(bulk.indexed_upto, upto)?;
+            bulk.indexed_upto = upto;
+        }
+        Ok(())
+    }
+
+    /// Ends a bulk write: indexes the rest of the new rows, replaces the terms of rewritten
+    /// rows, and puts the update trigger back.
+    pub fn finish_bulk(&self, mut bulk: BulkIndexing) -> Result<(), StoreError> {
+        self.index_inserted(&mut bulk)?;
+        self.conn.execute_batch(
+            "INSERT INTO person_tri(person_tri, rowid, name_norm, kana_norm)
+             SELECT 'delete', id, name_norm, kana_norm FROM temp.search_rewritten;
+         INSERT INTO person_uni(person_uni, rowid, name_chars, kana_chars)
+             SELECT 'delete', id, name_chars, kana_chars FROM temp.search_rewritten;
+         INSERT INTO person_tri(rowid, name_norm, kana_norm)
+             SELECT p.id, p.name_norm, p.kana_norm FROM person p JOIN temp.search_rewritten r ON r.id = p.id;
+         INSERT INTO person_uni(rowid, name_chars, kana_chars)
+             SELECT p.id, p.name_chars, p.kana_chars FROM person p JOIN temp.search_rewritten r ON r.id = p.id;
+         DROP TABLE temp.search_rewritten;",
+        )?;
+        if let Some(sql) = &bulk.update_trigger {
+            self.conn.execute_batch(sql)?;
+        }
+        Ok(())
+    }
+}
