@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 pub use crate::model::person::{age_on, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex};
-pub(crate) use crate::model::person::{reasons_from_text, reasons_to_text, SearchKeys};
+pub(crate) use crate::model::person::{reasons_to_text, SearchKeys};
 use crate::staff::Actor;
 use crate::store::imports::ImportedField;
 use crate::store::persons::{PersonQuery, SummaryRow};
