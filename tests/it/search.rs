@@ -1,7 +1,7 @@
 //! Search as clerks type: half-width kana, hiragana, variant kanji, parts of names, short
 //! queries, 宛名番号 and birth dates in any form; exact before prefix before substring.
 
-mod common;
+use crate::common;
 
 use common::{at, World};
 use hairyo::search::{self, MatchKind, Query};

@@ -1,7 +1,7 @@
 //! CSV import and export: encodings, bad rows by line, the 個人番号 column, upsert, profiles,
 //! and a round trip that changes nothing.
 
-mod common;
+use crate::common;
 
 use common::{at, World};
 use hairyo::export::{self, ExportKind};

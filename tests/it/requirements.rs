@@ -1,6 +1,6 @@
 //! One test per requirement of the notice (R1–R15), named after it; see docs/requirements.md.
 
-mod common;
+use crate::common;
 
 use common::{at, date, holder, World};
 use hairyo::application::{self, AppStatus, ApplicationInput, Document, ProxyAuthority};

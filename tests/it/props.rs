@@ -99,7 +99,7 @@ fn name_chars() -> Vec<char> {
     let mut v: Vec<char> = "あかがさざはぱわゐゑをんゔゝゞアカガハパワヰヱヲンヴヽヾーｱｶﾊﾜｦﾝﾞﾟ・　 \t\n\u{3099}\u{309A}\u{309B}\u{309C}\u{FF9E}\u{FF9F}山田太郎花子髙﨑濵邊邉齋齊澤櫻廣高崎浜辺斉沢桜広aAzZａＡｚＺ0０9ßﬀΐΰǅİıſ\u{0301}\u{0308}"
         .chars()
         .collect();
-    for line in include_str!("../assets/kanji_variants.tsv").lines().filter(|l| !l.starts_with('#')) {
+    for line in include_str!("../../assets/kanji_variants.tsv").lines().filter(|l| !l.starts_with('#')) {
         v.extend(line.split('\t').filter_map(|s| s.trim().chars().next()));
     }
     v

@@ -1,7 +1,7 @@
 //! Duplicate candidates (variant kanji, readings, birth dates) and a merge that keeps every
 //! linked record and is audited.
 
-mod common;
+use crate::common;
 
 use common::{at, holder, World};
 use hairyo::application::{self, ApplicationInput};

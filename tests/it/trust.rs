@@ -1,7 +1,7 @@
 //! Sign-in and lockout, the audit hash chain (a tampered copy is caught), and refusals of a
 //! 個人番号 wherever it is typed.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

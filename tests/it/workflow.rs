@@ -1,6 +1,6 @@
 //! Referral and application state machines: who may do what, from which state.
 
-mod common;
+use crate::common;
 
 use common::{at, date, holder, World};
 use hairyo::application::{self, AppStatus, ApplicationInput, Document};

@@ -1,7 +1,7 @@
 //! Printed documents read back with pdftotext and pdffonts: values, 和暦 dates, contact blocks,
 //! masking, 委任状, batches and overtaken statements.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -2,7 +2,7 @@
 //! permission is tried, and allowed exactly when `access::allows` says so. docs/access.md is
 //! generated from the same matrix.
 
-mod common;
+use crate::common;
 
 use common::{at, holder, World};
 use hairyo::access::{self, Permission};

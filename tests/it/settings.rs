@@ -2,7 +2,7 @@
 //! with 和暦 dates. Every field's problem comes back at once, next to its field, and a refused
 //! form stores nothing.
 
-mod common;
+use crate::common;
 
 use common::{at, date, World};
 use hairyo::codes::Coded;

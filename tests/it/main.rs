@@ -1,0 +1,17 @@
+//! The integration tests: one binary, one module per area. Each test opens a temp database
+//! (an in-memory store or a file in a temp dir) and, where the CLI is tried, runs the real
+//! `hairyo` binary on it; nothing touches the user's data.
+
+mod access;
+mod cli;
+mod common;
+mod csv;
+mod duplicates;
+mod durability;
+mod print;
+mod props;
+mod requirements;
+mod search;
+mod settings;
+mod trust;
+mod workflow;
