@@ -8,6 +8,7 @@ mod common;
 mod csv;
 mod duplicates;
 mod durability;
+mod layers;
 mod print;
 mod props;
 mod requirements;

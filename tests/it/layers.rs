@@ -1,0 +1,160 @@
+//! The core's layers, checked on its source: only `src/store/` knows the engine, the modules
+//! import each other without cycles, and every public operation on the store takes the acting
+//! staff member. These are ARCHITECTURE.md's invariants; a change that breaks one fails here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every source file with the top-level module it belongs to (`src/print/layout.rs` → print).
+fn modules() -> Vec<(String, PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let rel = path.strip_prefix(src()).ok()?.to_path_buf();
+            let first = rel.components().next()?.as_os_str().to_string_lossy().to_string();
+            let module = first.trim_end_matches(".rs").to_string();
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((module, rel, text))
+        })
+        .collect()
+}
+
+#[test]
+fn only_the_store_knows_the_engine() {
+    let mut leaks = Vec::new();
+    for (module, rel, text) in modules() {
+        if module == "store" {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("rusqlite") {
+                leaks.push(format!("src/{}:{}: {}", rel.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "the engine is named outside src/store/:\n{}", leaks.join("\n"));
+}
+
+/// The top-level modules a file refers to through `crate::…` (paths and `use crate::{…}`).
+fn referenced(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for part in group[..end].split(',') {
+                let name: String = part.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if known.contains(&name) {
+                    out.insert(name);
+                }
+            }
+        } else {
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if known.contains(&name) {
+                out.insert(name);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_modules_import_each_other_without_cycles() {
+    let files = modules();
+    // The crate root declares every module and holds `Page`; it is not a layer.
+    let known: BTreeSet<String> = files.iter().map(|(m, _, _)| m.clone()).filter(|m| m != "lib" && m != "bin").collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, _, text) in &files {
+        if !known.contains(module) {
+            continue;
+        }
+        let e = edges.entry(module.clone()).or_default();
+        for to in referenced(text, &known) {
+            if &to != module {
+                e.insert(to);
+            }
+        }
+    }
+    // Depth-first search for a cycle; report each one found as a path.
+    fn visit(n: &str, edges: &BTreeMap<String, BTreeSet<String>>, stack: &mut Vec<String>, done: &mut BTreeSet<String>, cycles: &mut Vec<String>) {
+        if let Some(at) = stack.iter().position(|s| s == n) {
+            let mut c = stack[at..].to_vec();
+            c.push(n.to_string());
+            cycles.push(c.join(" → "));
+            return;
+        }
+        if done.contains(n) {
+            return;
+        }
+        stack.push(n.to_string());
+        for to in edges.get(n).into_iter().flatten() {
+            visit(to, edges, stack, done, cycles);
+        }
+        stack.pop();
+        done.insert(n.to_string());
+    }
+    let mut cycles = Vec::new();
+    let mut done = BTreeSet::new();
+    for n in edges.keys() {
+        visit(n, &edges, &mut Vec::new(), &mut done, &mut cycles);
+    }
+    assert!(cycles.is_empty(), "the core's modules import each other in a loop:\n{}", cycles.join("\n"));
+    // The layering the cycles check relies on: the model and the store import no domain module.
+    for low in ["model", "store"] {
+        let above: Vec<&String> = edges[low].iter().filter(|m| !["model", "text", "validate", "codes"].contains(&m.as_str())).collect();
+        assert!(above.is_empty(), "{low} imports {above:?}");
+    }
+}
+
+/// Public operations that need no signed-in staff member, each with the reason.
+const WITHOUT_ACTOR: &[(&str, &str)] = &[
+    ("staff::init", "creates the first administrator of a new database"),
+    ("staff::sign_in", "is how a staff member becomes the actor"),
+    ("staff::set_initial_password", "sets the first password of an account nobody can sign in to yet"),
+    ("staff::actor", "resolves a signed-in login (the CLI after its own sign-in, tests)"),
+    ("settings::public_city", "the city's name, printed on every handout, shown before sign-in"),
+];
+
+#[test]
+fn every_public_operation_on_the_store_takes_the_actor() {
+    let mut missing = Vec::new();
+    for (module, rel, text) in modules() {
+        if module == "store" || module == "model" {
+            continue;
+        }
+        let name_of = |sig: &str| sig.trim_start_matches("pub fn ").split(['(', '<']).next().unwrap_or("").to_string();
+        // A signature may span lines: read from `pub fn` to the opening brace.
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("\npub fn ") {
+            rest = &rest[i + 1..];
+            let end = rest.find('{').unwrap_or(rest.len());
+            let sig = &rest[..end];
+            let touches_store = sig.contains("&Store") || sig.contains("&mut Store") || sig.contains("store::Store");
+            let op = format!("{module}::{}", name_of(sig));
+            if touches_store && !sig.contains("Actor") && !WITHOUT_ACTOR.iter().any(|(n, _)| *n == op) {
+                missing.push(format!("{op} (src/{})", rel.display()));
+            }
+            rest = &rest[end..];
+        }
+    }
+    assert!(missing.is_empty(), "public operations on the store without an actor:\n{}", missing.join("\n"));
+}
