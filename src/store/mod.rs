@@ -345,6 +345,84 @@ pub fn replace_contents(src: &Store, db_path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// What an engine failure says about the database file it happened on, for the messages of
+/// backup and restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFault {
+    /// The file is not a database at all.
+    NotADatabase,
+    /// The file is a database whose pages are damaged.
+    Corrupt,
+    /// The file cannot be created or written: a missing folder, a read-only place, a full
+    /// disk, a failing device or no permission.
+    Unwritable,
+}
+
+impl StoreError {
+    fn engine_error(&self) -> Option<&rusqlite::Error> {
+        match self {
+            StoreError::Open { source, .. } | StoreError::Db(source) => Some(source),
+            _ => None,
+        }
+    }
+
+    /// What the engine's failure says about the file, when it says something about it.
+    pub fn file_fault(&self) -> Option<FileFault> {
+        use rusqlite::ErrorCode;
+        match self.engine_error()?.sqlite_error_code()? {
+            ErrorCode::NotADatabase => Some(FileFault::NotADatabase),
+            ErrorCode::DatabaseCorrupt => Some(FileFault::Corrupt),
+            ErrorCode::DiskFull | ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::PermissionDenied => {
+                Some(FileFault::Unwritable)
+            }
+            _ => None,
+        }
+    }
+
+    /// The engine's own description of the failure, without this error's framing; None when
+    /// the engine did not fail.
+    pub fn engine_message(&self) -> Option<String> {
+        self.engine_error().map(|e| e.to_string())
+    }
+}
+
+/// What a backup or a file about to be restored is checked for.
+impl Store {
+    /// The file the database lives in; None in memory.
+    pub fn file_path(&self) -> Option<&str> {
+        self.conn.path().filter(|p| !p.is_empty())
+    }
+
+    /// The schema version stored in the file (0 for a database no migration has touched).
+    pub fn stored_schema_version(&self) -> Result<usize, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize)
+    }
+
+    /// True when the file has the tables every Hairyo database has: persons, staff and the
+    /// audit log.
+    pub fn has_hairyo_tables(&self) -> Result<bool, StoreError> {
+        let tables: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(tables >= 3)
+    }
+
+    /// The engine's check of every page and index: `["ok"]` when the file is sound, otherwise
+    /// what is wrong, one finding per line.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
+        Ok(lines)
+    }
+
+    /// How many persons are stored, as a backup's and a restore's report shows.
+    pub fn person_count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?)
+    }
+}
+
 /// Read access to the store: the handle every query that changes nothing goes through.
 #[derive(Clone, Copy)]
 pub struct Read<'a> {
@@ -403,6 +481,33 @@ impl Store {
     pub fn is_initialised(&self) -> Result<bool, StoreError> {
         let n: i64 = self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
         Ok(n > 0)
+    }
+}
+
+// Measurements for `hairyo bench`.
+
+impl Store {
+    /// Brings the query planner's statistics up to date after a bulk load, as a database that
+    /// has been in use for a while would have them, so that timings are not of a cold planner.
+    pub fn refresh_statistics(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("ANALYZE; PRAGMA optimize;")?;
+        Ok(())
+    }
+
+    /// The baseline search is measured against: a plain `name LIKE '%query%'` scan of every
+    /// person, one query after the other through one prepared statement. For each query, the
+    /// time the scan took (the pattern is made before the clock starts) and how many persons it
+    /// found.
+    pub fn time_like_scans(&self, queries: &[&str]) -> Result<Vec<(Duration, usize)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id FROM person WHERE name LIKE ?1 ESCAPE '\\'")?;
+        let mut out = Vec::with_capacity(queries.len());
+        for q in queries {
+            let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+            let t = std::time::Instant::now();
+            let ids: Vec<i64> = stmt.query_map([pattern], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            out.push((t.elapsed(), ids.len()));
+        }
+        Ok(out)
     }
 }
 
