@@ -9,12 +9,11 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{ErrorCode, OptionalExtension};
 use serde::Serialize;
 
 use crate::audit::{self, Action};
 use crate::staff::{self, Actor, Role};
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, FileFault, Store, StoreError};
 
 /// How many automatic backups are kept by default (two weeks of daily backups).
 pub const DEFAULT_KEEP: usize = 14;
@@ -43,8 +42,6 @@ pub enum BackupError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Staff(#[from] staff::StaffError),
-    #[error("データベースエラー: {0}")]
-    Db(#[from] rusqlite::Error),
 }
 
 impl BackupError {
@@ -61,7 +58,6 @@ impl BackupError {
             BackupError::NoSuchAdmin { .. } => "backup.no_such_admin",
             BackupError::Store(e) => e.code(),
             BackupError::Staff(e) => e.code(),
-            BackupError::Db(_) => "backup.db",
         }
     }
 }
@@ -151,34 +147,25 @@ fn write_copy(store: &Store, dest: &Path) -> Result<u64, BackupError> {
     // A missing folder, a read-only place or a full disk shows up as SQLite failing to open or
     // write the new file; say so in terms of the file rather than of SQLite.
     result.map_err(|e| match e {
-        BackupError::Store(StoreError::Open { source, .. }) => write_err(dest)(std::io::Error::other(source.to_string())),
-        BackupError::Store(StoreError::Db(source))
-            if matches!(
-                source.sqlite_error_code(),
-                Some(ErrorCode::DiskFull | ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::PermissionDenied)
-            ) =>
-        {
-            write_err(dest)(std::io::Error::other(source.to_string()))
+        BackupError::Store(e @ StoreError::Open { .. }) => write_err(dest)(std::io::Error::other(e.engine_message().unwrap_or_default())),
+        BackupError::Store(e @ StoreError::Db(_)) if e.file_fault() == Some(FileFault::Unwritable) => {
+            write_err(dest)(std::io::Error::other(e.engine_message().unwrap_or_default()))
         }
         other => other,
     })
-}
-
-fn person_count(store: &Store) -> Result<i64, rusqlite::Error> {
-    store.read().conn.query_row("SELECT count(*) FROM person", [], |r| r.get(0))
 }
 
 fn backup_as(store: &mut Store, actor: &Actor, dest: &Path, automatic: bool, now: NaiveDateTime) -> Result<BackupInfo, BackupError> {
     if actor.role != Role::Admin {
         return Err(BackupError::AdminOnly);
     }
-    if let Some(live) = store.read().conn.path().filter(|p| !p.is_empty()) {
+    if let Some(live) = store.file_path() {
         if same_file(dest, Path::new(live)) {
             return Err(BackupError::SameFile(dest.display().to_string()));
         }
     }
     let bytes = write_copy(store, dest)?;
-    let info = BackupInfo { file: dest.to_path_buf(), bytes, schema_version: store::schema_version(), persons: person_count(store)? };
+    let info = BackupInfo { file: dest.to_path_buf(), bytes, schema_version: store::schema_version(), persons: store.person_count()? };
     // The event is logged after the copy, so the log never claims a backup that failed; the
     // backup itself therefore ends with the event before it.
     store.write(|tx| {
@@ -202,22 +189,20 @@ pub struct Inspection {
     pub persons: i64,
 }
 
-fn classify(path: &Path, e: rusqlite::Error) -> BackupError {
-    match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) => BackupError::NotDatabase(path.display().to_string()),
-        Some(ErrorCode::DatabaseCorrupt) => BackupError::Corrupt { path: path.display().to_string(), detail: e.to_string() },
-        _ => BackupError::Db(e),
+/// Names a file the engine could not read in terms of the file: not a database, or damaged.
+fn classify(path: &Path, e: StoreError) -> BackupError {
+    match e.file_fault() {
+        Some(FileFault::NotADatabase) => BackupError::NotDatabase(path.display().to_string()),
+        Some(FileFault::Corrupt) => BackupError::Corrupt { path: path.display().to_string(), detail: e.engine_message().unwrap_or_default() },
+        _ => BackupError::Store(e),
     }
 }
 
 fn inspect(path: &Path, source: &Store) -> Result<Inspection, BackupError> {
     let shown = || path.display().to_string();
-    let conn = &source.read();
-    let found = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).map_err(|e| classify(path, e))? as usize;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')", [], |r| r.get(0))
-        .map_err(|e| classify(path, e))?;
-    if found == 0 || tables < 3 {
+    let found = source.stored_schema_version().map_err(|e| classify(path, e))?;
+    let tables = source.has_hairyo_tables().map_err(|e| classify(path, e))?;
+    if found == 0 || !tables {
         return Err(BackupError::NotHairyo(shown()));
     }
     // Checked before the integrity check: a newer schema is the likelier and more useful
@@ -225,16 +210,12 @@ fn inspect(path: &Path, source: &Store) -> Result<Inspection, BackupError> {
     if found > store::schema_version() {
         return Err(BackupError::TooNew { path: shown(), found, supported: store::schema_version() });
     }
-    let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(|e| classify(path, e))?;
-    let lines: Vec<String> = stmt
-        .query_map([], |r| r.get::<_, String>(0))
-        .and_then(|rows| rows.collect())
-        .map_err(|e| classify(path, e))?;
+    let lines = source.integrity_check().map_err(|e| classify(path, e))?;
     if lines != ["ok"] {
         let detail: Vec<&str> = lines.iter().take(3).map(String::as_str).collect();
         return Err(BackupError::Corrupt { path: shown(), detail: detail.join(" / ") });
     }
-    Ok(Inspection { schema_version: found, persons: person_count(source).map_err(|e| classify(path, e))? })
+    Ok(Inspection { schema_version: found, persons: source.person_count().map_err(|e| classify(path, e))? })
 }
 
 /// Checks that `path` is a sound Hairyo database this version can open: SQLite can read it,
@@ -243,7 +224,7 @@ fn inspect(path: &Path, source: &Store) -> Result<Inspection, BackupError> {
 pub fn verify(path: &Path) -> Result<Inspection, BackupError> {
     std::fs::metadata(path).map_err(read_err(path))?;
     let source = store::open_read_only(path).map_err(|e| match e {
-        StoreError::Open { source, .. } => classify(path, source),
+        e @ StoreError::Open { .. } => classify(path, e),
         other => other.into(),
     })?;
     inspect(path, &source)
@@ -298,10 +279,7 @@ pub fn restore(src: &Path, db_path: &Path, login: &str, now: NaiveDateTime) -> R
     }
     let inspection = verify(src)?;
     let source = store::open_read_only(src)?;
-    let admin: Option<i64> = source
-        .conn()
-        .query_row("SELECT id FROM staff WHERE login = ?1 AND active = 1 AND role = ?2", rusqlite::params![login.trim(), Role::Admin], |r| r.get(0))
-        .optional()?;
+    let admin = source.read().staff().active_admin_id(login.trim())?;
     if admin.is_none() {
         return Err(BackupError::NoSuchAdmin { path: src.display().to_string(), login: login.to_string() });
     }
@@ -312,12 +290,7 @@ pub fn restore(src: &Path, db_path: &Path, login: &str, now: NaiveDateTime) -> R
     if let Err(e) = store::replace_contents(&source, db_path) {
         // A current file SQLite cannot read cannot be copied into; it is kept above, so it is
         // moved out of the way and the backup is restored into a fresh file.
-        let unreadable = match &e {
-            StoreError::Open { source, .. } | StoreError::Db(source) => {
-                matches!(source.sqlite_error_code(), Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt))
-            }
-            _ => false,
-        };
+        let unreadable = matches!(e.file_fault(), Some(FileFault::NotADatabase | FileFault::Corrupt));
         if !(unreadable && before_restore.is_some()) {
             return Err(e.into());
         }
@@ -344,7 +317,7 @@ pub fn restore(src: &Path, db_path: &Path, login: &str, now: NaiveDateTime) -> R
         database: db_path.to_path_buf(),
         before_restore,
         schema_version: inspection.schema_version,
-        persons: person_count(&restored)?,
+        persons: restored.person_count()?,
     })
 }
 
@@ -376,11 +349,7 @@ fn rotated(dir: &Path) -> Result<Vec<(NaiveDateTime, PathBuf)>, BackupError> {
 /// The first active administrator, in whose name automatic backups are logged (the events
 /// say `"automatic": true`).
 fn administrator(store: &Store) -> Result<Actor, BackupError> {
-    let login: Option<String> = store
-        .conn()
-        .query_row("SELECT login FROM staff WHERE role = ?1 AND active = 1 ORDER BY id LIMIT 1", [Role::Admin], |r| r.get(0))
-        .optional()?;
-    let login = login.ok_or(StoreError::NotInitialised)?;
+    let login = store.read().staff().first_admin_login()?.ok_or(StoreError::NotInitialised)?;
     Ok(staff::actor(store, &login)?)
 }
 

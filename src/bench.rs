@@ -130,7 +130,7 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     let t = Instant::now();
     let summary = demo::generate(&mut st, &admin, persons, 42, now).map_err(|e| s(&e))?;
     let build_seconds = t.elapsed().as_secs_f64();
-    st.read().conn.execute_batch("ANALYZE; PRAGMA optimize;").map_err(|e| s(&e))?;
+    st.refresh_statistics().map_err(|e| s(&e))?;
     let today = now.date();
 
     // The query mix: ten forms clerks type, each made from a randomly drawn person.
@@ -156,19 +156,10 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
             misses += 1;
         }
     }
-    let mut like_times = Vec::new();
-    let mut like_misses = 0;
-    let mut stmt = st.read().conn.prepare("SELECT id FROM person WHERE name LIKE ?1 ESCAPE '\\'").map_err(|e| s(&e))?;
-    for (_, q) in &mix {
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let t = Instant::now();
-        let ids: Vec<i64> = stmt.query_map([pattern], |r| r.get(0)).map_err(|e| s(&e))?.collect::<Result<_, _>>().map_err(|e| s(&e))?;
-        like_times.push(t.elapsed());
-        if ids.is_empty() {
-            like_misses += 1;
-        }
-    }
-    drop(stmt);
+    let queries_typed: Vec<&str> = mix.iter().map(|(_, q)| q.as_str()).collect();
+    let scans = st.time_like_scans(&queries_typed).map_err(|e| s(&e))?;
+    let like_misses = scans.iter().filter(|(_, found)| *found == 0).count();
+    let like_times: Vec<Duration> = scans.into_iter().map(|(t, _)| t).collect();
     let search_t = Timing::of(times);
     slow.sort_by(|a, b| b.1.total_cmp(&a.1));
     slow.truncate(5);

@@ -5,14 +5,16 @@
 //! area), phone numbers are 0120-000-xxx or 090-0000-xxxx, and no 個人番号 is generated.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::audit::{self, Action};
 use crate::certificate::default_valid_until;
+use crate::facility::{Campaign, FacilityKind};
 use crate::person::{Reason, Scheme};
 use crate::staff::{Actor, Desk, Role};
-use crate::store::Store;
+use crate::store::facilities::NewFacility;
+use crate::store::staff::NewStaffRow;
+use crate::store::{DemoApplication, DemoCertificate, DemoPerson, DemoReferral, DemoTouchpoint, Store, StoreError};
 use crate::text::normalize::{search_key, spaced};
 use crate::validate::insurer_number_with_check;
 
@@ -127,8 +129,6 @@ pub enum DemoError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl DemoError {
@@ -139,7 +139,6 @@ impl DemoError {
             DemoError::Password(_) => "demo.password",
             DemoError::Access(e) => e.code(),
             DemoError::Store(e) => e.code(),
-            DemoError::Db(_) => "demo.db",
         }
     }
 }
@@ -148,14 +147,10 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-fn staff_ids(tx: &crate::store::Write<'_>, now: &str, hash: &str) -> Result<Vec<(i64, Desk)>, rusqlite::Error> {
+fn staff_ids(tx: &crate::store::Write<'_>, now: &str, hash: &str) -> Result<Vec<(i64, Desk)>, StoreError> {
     let mut ids = Vec::new();
     for (login, name, desk, role) in DEMO_STAFF {
-        tx.execute(
-            "INSERT OR IGNORE INTO staff (login, name, desk, role, created_at, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![login, name, desk, role, now, hash],
-        )?;
-        let id: i64 = tx.query_row("SELECT id FROM staff WHERE login = ?1", [login], |r| r.get(0))?;
+        let id = tx.staff_mut().add_unless_taken(&NewStaffRow { login, name, desk: *desk, role: *role, created_at: now }, hash)?;
         ids.push((id, *desk));
     }
     Ok(ids)
@@ -181,60 +176,41 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
 
         // Facilities: one per ~60 persons, at least six, of every kind.
         let n_fac = (persons / 60).max(6);
-        let mut facilities: Vec<(i64, &str)> = Vec::new();
+        let mut facilities: Vec<(i64, FacilityKind)> = Vec::new();
         for i in 0..n_fac {
             let (kind, label) = match i % 6 {
-                0 | 1 | 2 => ("elderly", "特別養護老人ホーム"),
-                3 => ("disability", "障害者支援施設"),
-                4 => ("children", "児童養護施設"),
-                _ => ("elderly", "グループホーム"),
+                0 | 1 | 2 => (FacilityKind::Elderly, "特別養護老人ホーム"),
+                3 => (FacilityKind::Disability, "障害者支援施設"),
+                4 => (FacilityKind::Children, "児童養護施設"),
+                _ => (FacilityKind::Elderly, "グループホーム"),
             };
             let town = rng.pick(TOWNS);
             let name = format!("{label} みほん{}{}", town.trim_end_matches('町'), i + 1);
-            tx.execute(
-                "INSERT INTO facility (name, kind, postal_code, address, phone, contact_name, campaign, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    name, kind, format!("000-{:04}", 100 + i % 9000), format!("見本市{town}{}丁目{}番地", 1 + rng.below(5), 1 + rng.below(30)),
-                    format!("0120-000-{:03}", 200 + i % 800), format!("施設 担当{}", i + 1),
-                    *rng.pick(&["none", "none", "informed", "collecting", "done"]), stamp
-                ],
-            )?;
-            facilities.push((tx.last_insert_rowid(), kind));
+            // The random draws happen in the order they always have: the address, then the
+            // campaign, so the same seed gives the same database.
+            let address = format!("見本市{town}{}丁目{}番地", 1 + rng.below(5), 1 + rng.below(30));
+            let campaign = *rng.pick(&[Campaign::None, Campaign::None, Campaign::Informed, Campaign::Collecting, Campaign::Done]);
+            let id = tx.facilities_mut().add_with_campaign(&NewFacility {
+                name: &name,
+                kind,
+                postal_code: &format!("000-{:04}", 100 + i % 9000),
+                address: &address,
+                phone: &format!("0120-000-{:03}", 200 + i % 800),
+                contact_name: &format!("施設 担当{}", i + 1),
+                campaign,
+                created_at: &stamp,
+            })?;
+            facilities.push((id, kind));
         }
         summary.facilities = n_fac;
 
         let kokuho_insurer = insurer_number_with_check("00000");
         let kouki_insurer = insurer_number_with_check("3900000");
-        let first_new_id = crate::search::last_person_id(tx)? + 1;
-        let base_atena: i64 = tx.query_row("SELECT coalesce(max(CAST(atena_no AS INTEGER)), 100000000) FROM person", [], |r| r.get(0))?;
-
-        let mut person_stmt = tx.prepare(
-            "INSERT INTO person (atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
-                householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
-                registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
-                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-                ?24, ?25, ?26, ?27, '', ?28, ?28, ?29, ?30)",
-        )?;
-        let mut tp_stmt = tx.prepare(
-            "INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, wish, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        let mut leaflet_stmt = tx.prepare("INSERT INTO touchpoint_leaflet (touchpoint_id, leaflet, edition) VALUES (?1, 'bessou1', 'R7.5')")?;
-        let mut ref_stmt = tx.prepare(
-            "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on, handled_by, handled_on, return_reason, completed_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?;
-        let mut app_stmt = tx.prepare(
-            "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name, proxy_kana,
-                proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, decided_by, decided_on, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-        )?;
-        let mut doc_stmt = tx.prepare("INSERT INTO application_document (application_id, document, checked) VALUES (?1, ?2, ?3)")?;
-        let mut cert_stmt = tx.prepare(
-            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
+        // The search module's helpers may still report the engine's own errors; both kinds
+        // become a StoreError here.
+        let first_new_id = crate::search::last_person_id(tx).map_err(StoreError::from)? + 1;
+        let mut load = tx.demo_load()?;
+        let base_atena = load.last_atena_no()?;
 
         for i in 0..persons {
             // Age mix: a third 75 and over (後期), children, working-age NHI members, others.
@@ -269,7 +245,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             let mut reasons: Vec<Reason> = Vec::new();
             let in_facility = (real_age >= 75 && rng.chance(18)) || (child && rng.chance(8)) || rng.chance(3);
             let facility = if in_facility {
-                let wanted = if child { "children" } else if real_age >= 65 { "elderly" } else { "disability" };
+                let wanted = if child { FacilityKind::Children } else if real_age >= 65 { FacilityKind::Elderly } else { FacilityKind::Disability };
                 facilities.iter().filter(|(_, k)| *k == wanted).nth(rng.below(1000) as usize % facilities.iter().filter(|(_, k)| *k == wanted).count().max(1)).map(|(id, _)| *id)
             } else {
                 None
@@ -325,16 +301,38 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             };
             let householder = if child || rng.chance(30) { format!("{fam}\u{3000}{}", rng.pick(&["太郎", "一郎", "花子"])) } else { name.clone() };
             let (name_key, kana_key) = (search_key(&name), search_key(&kana));
-            person_stmt.execute(params![
-                (base_atena + 1 + i).to_string(), name, kana, name_key, kana_key, birth,
-                if female { "female" } else { "male" }, postal, address, phone, householder, scheme, insurer, symbol, number,
-                branch, old_expiry, card, registration, rng.chance(2), crate::person::reasons_to_text(&reasons), facility,
-                legal_rep.0, legal_rep.1, protected,
-                if protected { "000-9999" } else { "" },
-                if protected { "見本市役所 保険年金課 気付" } else { "" },
-                stamp, spaced(&name_key), spaced(&kana_key)
-            ])?;
-            let pid = tx.last_insert_rowid();
+            let pid = load.person(&DemoPerson {
+                atena_no: (base_atena + 1 + i).to_string(),
+                name: &name,
+                kana: &kana,
+                name_norm: &name_key,
+                kana_norm: &kana_key,
+                birth_date: birth,
+                sex: if female { "female" } else { "male" },
+                postal_code: &postal,
+                address: &address,
+                phone: &phone,
+                householder: &householder,
+                scheme: scheme.code(),
+                insurer_no: &insurer,
+                card_symbol: &symbol,
+                card_number: &number,
+                card_branch: &branch,
+                old_card_expiry: old_expiry,
+                mynumber_card: card,
+                registration,
+                wishes_cancel: rng.chance(2),
+                reasons: crate::person::reasons_to_text(&reasons),
+                facility_id: facility,
+                legal_rep_kind: legal_rep.0,
+                legal_rep_name: &legal_rep.1,
+                protected,
+                safe_postal_code: if protected { "000-9999" } else { "" },
+                safe_address: if protected { "見本市役所 保険年金課 気付" } else { "" },
+                created_at: &stamp,
+                name_chars: spaced(&name_key),
+                kana_chars: spaced(&kana_key),
+            })?;
             summary.persons += 1;
 
             // Touchpoints at the welfare desks, about two and a half per person.
@@ -350,9 +348,9 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 let date = today - Duration::days(rng.below(365) as i64);
                 let date = if date < birth { birth } else { date };
                 let wish = *rng.pick(&["unknown", "wants_certificate", "keeps_card", "undecided"]);
-                tp_stmt.execute(params![pid, desk, staff_at(desk), date, kind, wish, "", stamp])?;
+                let tp = load.touchpoint(&DemoTouchpoint { person_id: pid, desk, staff_id: staff_at(desk), date, kind, wish, created_at: &stamp })?;
                 if rng.chance(65) {
-                    leaflet_stmt.execute([tx.last_insert_rowid()])?;
+                    load.bessou1_given(tp)?;
                 }
                 summary.touchpoints += 1;
             }
@@ -367,7 +365,17 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 let renewal = crate::policy::last_renewal_day(today);
                 if s == "kouki" && today >= ymd(2025, 8, 1) {
                     let issued = ymd(2025, 8, 1).max(old_expiry.unwrap_or(ymd(2025, 8, 1)).min(ymd(2026, 7, 1)));
-                    cert_stmt.execute(params![pid, Option::<i64>::None, s, "provisional", issued, ymd(2026, 7, 31), format!("〒{postal} {address}"), staff_at(Desk::Kouki), stamp])?;
+                    load.certificate(&DemoCertificate {
+                        person_id: pid,
+                        application_id: None,
+                        scheme: s,
+                        basis: "provisional",
+                        issued_on: issued,
+                        valid_until: ymd(2026, 7, 31),
+                        delivery_address: &format!("〒{postal} {address}"),
+                        issued_by: staff_at(Desk::Kouki),
+                        created_at: &stamp,
+                    })?;
                     summary.certificates += 1;
                 }
                 if !holds || (s == "kouki" && real_age >= 85) {
@@ -376,7 +384,17 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                     let until = until.max(issued);
                     let desk = if s == "kouki" { Desk::Kouki } else { Desk::Kokuho };
                     let addr = if protected { "〒000-9999 見本市役所 保険年金課 気付".to_string() } else { format!("〒{postal} {address}") };
-                    cert_stmt.execute(params![pid, Option::<i64>::None, s, "ex_officio", issued, until, addr, staff_at(desk), stamp])?;
+                    load.certificate(&DemoCertificate {
+                        person_id: pid,
+                        application_id: None,
+                        scheme: s,
+                        basis: "ex_officio",
+                        issued_on: issued,
+                        valid_until: until,
+                        delivery_address: &addr,
+                        issued_by: staff_at(desk),
+                        created_at: &stamp,
+                    })?;
                     summary.certificates += 1;
                 }
             }
@@ -399,12 +417,20 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 } else {
                     (*rng.pick(&["same_household", "relative", "caregiver"]), "家族・介助者")
                 };
-                ref_stmt.execute(params![
-                    pid, from, to, "要配慮者のため資格確認書の申請をご検討ください。", applicant_note, status, staff_at(from), sent,
-                    handled.map(|_| staff_at(to)), handled, if status == "returned" { "世帯の状況を確認のうえ再送してください" } else { "" },
-                    (status == "completed").then_some(handled).flatten()
-                ])?;
-                let rid = tx.last_insert_rowid();
+                let rid = load.referral(&DemoReferral {
+                    person_id: pid,
+                    from_desk: from,
+                    to_desk: to,
+                    reason: "要配慮者のため資格確認書の申請をご検討ください。",
+                    proposed_applicant: applicant_note,
+                    status,
+                    sent_by: staff_at(from),
+                    sent_on: sent,
+                    handled_by: handled.map(|_| staff_at(to)),
+                    handled_on: handled,
+                    return_reason: if status == "returned" { "世帯の状況を確認のうえ再送してください" } else { "" },
+                    completed_on: (status == "completed").then_some(handled).flatten(),
+                })?;
                 summary.referrals += 1;
                 if matches!(status, "accepted" | "completed") {
                     let received = handled.unwrap_or(sent);
@@ -428,26 +454,51 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         _ => "介助者",
                     };
                     let decided = matches!(app_status, "decided" | "issued" | "at_renewal");
-                    app_stmt.execute(params![
-                        pid, rid, s, received, if facility.is_some() { "facility_batch" } else { "counter" }, "proxy", authority, pname, "",
-                        paddr, "", relationship, crate::person::reasons_to_text(&reasons), if facility.is_some() { "facility" } else { "home" },
-                        app_status, staff_at(to), decided.then(|| staff_at(to)), decided.then_some(received), stamp
-                    ])?;
-                    let aid = tx.last_insert_rowid();
+                    let aid = load.application(&DemoApplication {
+                        person_id: pid,
+                        referral_id: rid,
+                        scheme: s,
+                        received_on: received,
+                        channel: if facility.is_some() { "facility_batch" } else { "counter" },
+                        applicant: "proxy",
+                        authority,
+                        proxy_name: &pname,
+                        proxy_kana: "",
+                        proxy_address: &paddr,
+                        proxy_phone: "",
+                        proxy_relationship: relationship,
+                        reasons: crate::person::reasons_to_text(&reasons),
+                        delivery: if facility.is_some() { "facility" } else { "home" },
+                        status: app_status,
+                        received_by: staff_at(to),
+                        decided_by: decided.then(|| staff_at(to)),
+                        decided_on: decided.then_some(received),
+                        created_at: &stamp,
+                    })?;
                     for (k, d) in docs.iter().enumerate() {
                         let checked = decided || (k == 0 && rng.chance(50));
-                        doc_stmt.execute(params![aid, d, checked])?;
+                        load.document(aid, d.code(), checked)?;
                     }
                     summary.applications += 1;
                     if app_status == "issued" {
-                        cert_stmt.execute(params![pid, aid, s, "application", received, default_valid_until(received), format!("〒{postal} {address}"), staff_at(to), stamp])?;
+                        load.certificate(&DemoCertificate {
+                            person_id: pid,
+                            application_id: Some(aid),
+                            scheme: s,
+                            basis: "application",
+                            issued_on: received,
+                            valid_until: default_valid_until(received),
+                            delivery_address: &format!("〒{postal} {address}"),
+                            issued_by: staff_at(to),
+                            created_at: &stamp,
+                        })?;
                         summary.certificates += 1;
                     }
                 }
             }
         }
-        drop((person_stmt, tp_stmt, leaflet_stmt, ref_stmt, app_stmt, doc_stmt, cert_stmt));
-        crate::search::index_new_persons(tx, first_new_id - 1)?;
+        drop(load);
+        crate::search::index_new_persons(tx, first_new_id - 1).map_err(StoreError::from)?;
         audit::record(tx, actor, now, Action::Import, "demo", None, serde_json::json!({"seed": seed, "summary": summary}))?;
         Ok(summary)
     })

@@ -1,30 +1,13 @@
 //! The notice's handouts (別添1 leaflet, 別添2 leaflet, 別添3 poster) and their editions.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use crate::coded_enum;
 use crate::staff::Actor;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
-coded_enum! {
-    pub enum Leaflet ("リーフレット") {
-        Bessou1 = ("bessou1", "別添1"),
-        Bessou2 = ("bessou2", "別添2"),
-        Bessou3 = ("bessou3", "別添3"),
-    }
-}
-
-impl Leaflet {
-    pub fn title(self) -> &'static str {
-        match self {
-            Leaflet::Bessou1 => "健康保険証の有効期限と資格確認書のご案内 (リーフレット)",
-            Leaflet::Bessou2 => "目視確認モードのご案内 (リーフレット)",
-            Leaflet::Bessou3 => "マイナ保険証か資格確認書で受付を (ポスター)",
-        }
-    }
-}
+pub use crate::model::leaflet::{Edition, Leaflet};
 
 /// The editions shipped with Hairyo: the attachments of the notice of 令和7年5月13日.
 const EDITIONS: &[(Leaflet, &str, &str)] = &[
@@ -33,55 +16,26 @@ const EDITIONS: &[(Leaflet, &str, &str)] = &[
     (Leaflet::Bessou3, "R7.5", "2025-05-13"),
 ];
 
-pub(crate) fn seed(tx: &crate::store::Write<'_>) -> Result<(), rusqlite::Error> {
+pub(crate) fn seed(tx: &crate::store::Write<'_>) -> Result<(), StoreError> {
     for (l, edition, from) in EDITIONS {
-        tx.execute(
-            "INSERT OR IGNORE INTO leaflet_edition (leaflet, edition, effective_from, title) VALUES (?1, ?2, ?3, ?4)",
-            params![l, edition, from, l.title()],
-        )?;
+        tx.leaflets_mut().add_edition(*l, edition, from, l.title())?;
     }
     Ok(())
 }
 
 /// The edition in force on `on`: the latest whose effective date is not after it.
-pub(crate) fn current_edition(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<String, rusqlite::Error> {
-    let found: Option<String> = conn
-        .query_row(
-            "SELECT edition FROM leaflet_edition WHERE leaflet = ?1 AND effective_from <= ?2
-             ORDER BY effective_from DESC LIMIT 1",
-            params![leaflet, on],
-            |r| r.get(0),
-        )
-        .optional()?;
+pub(crate) fn current_edition(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<String, StoreError> {
     // Before the first edition's date, the earliest edition is still what is handed out.
-    match found {
+    match conn.leaflets().edition_on(leaflet, on)? {
         Some(e) => Ok(e),
-        None => conn
-            .query_row(
-                "SELECT edition FROM leaflet_edition WHERE leaflet = ?1 ORDER BY effective_from LIMIT 1",
-                [leaflet],
-                |r| r.get(0),
-            )
-            .optional()
-            .map(|e| e.unwrap_or_else(|| "R7.5".to_string())),
+        None => Ok(conn.leaflets().first_edition(leaflet)?.unwrap_or_else(|| "R7.5".to_string())),
     }
-}
-
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct Edition {
-    pub leaflet: Leaflet,
-    pub edition: String,
-    pub effective_from: NaiveDate,
-    pub title: String,
 }
 
 /// Every edition of the handouts with its effective date.
 pub fn editions(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Edition>, LeafletError> {
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
-    let conn = &store.read();
-    let mut stmt = conn.prepare("SELECT leaflet, edition, effective_from, title FROM leaflet_edition ORDER BY leaflet, effective_from")?;
-    let rows = stmt.query_map([], |r| Ok(Edition { leaflet: r.get(0)?, edition: r.get(1)?, effective_from: r.get(2)?, title: r.get(3)? }))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(store.read().leaflets().all()?)
 }
 
 /// One block of a handout's text, as shipped in `assets/leaflets/*.json`.
@@ -168,10 +122,8 @@ struct StatementSetting {
     text: String,
 }
 
-fn statement_setting(conn: &crate::store::Read<'_>, id: &str) -> Result<StatementSetting, rusqlite::Error> {
-    let v: Option<String> = conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [format!("statement.{id}")], |r| r.get(0))
-        .optional()?;
+fn statement_setting(conn: &crate::store::Read<'_>, id: &str) -> Result<StatementSetting, StoreError> {
+    let v = conn.settings().value(&format!("statement.{id}"))?;
     Ok(v.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or(StatementSetting { mode: StatementMode::Auto, text: String::new() }))
 }
 
@@ -191,7 +143,7 @@ pub fn check_all_statements(store: &Store, actor: &Actor, now: chrono::NaiveDate
 }
 
 /// Every statement with an id in `leaflet`, checked against the print date `on`.
-pub(crate) fn check_statements(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<Vec<StatementCheck>, rusqlite::Error> {
+pub(crate) fn check_statements(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<Vec<StatementCheck>, StoreError> {
     let mut out = Vec::new();
     for b in content(leaflet).pages.iter().flatten() {
         let Some(id) = &b.id else { continue };
@@ -221,7 +173,7 @@ pub(crate) fn check_statements(conn: &crate::store::Read<'_>, leaflet: Leaflet, 
 
 /// The handout's text as it prints on `on`: overtaken statements left out unless settings say
 /// otherwise, replaced ones replaced.
-pub(crate) fn resolved_content(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<Content, rusqlite::Error> {
+pub(crate) fn resolved_content(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<Content, StoreError> {
     let checks = check_statements(conn, leaflet, on)?;
     let mut c = content(leaflet);
     for page in c.pages.iter_mut() {
@@ -255,8 +207,6 @@ pub enum LeafletError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl LeafletError {
@@ -267,7 +217,6 @@ impl LeafletError {
             LeafletError::BadReplacement => "leaflet.bad_replacement",
             LeafletError::Access(e) => e.code(),
             LeafletError::Store(e) => e.code(),
-            LeafletError::Db(_) => "leaflet.db",
         }
     }
 }
@@ -295,10 +244,7 @@ pub fn set_statement(
     };
     let value = serde_json::to_string(&StatementSetting { mode, text }).unwrap_or_default();
     store.write(|tx| {
-        tx.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![format!("statement.{id}"), value],
-        )?;
+        tx.settings_mut().set(&format!("statement.{id}"), &value)?;
         crate::audit::record(tx, actor, now, crate::audit::Action::Update, "leaflet_statement", None, serde_json::json!({"id": id, "setting": value}))?;
         Ok(())
     })

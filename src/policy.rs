@@ -1,80 +1,14 @@
 //! Policy as data: which way a person gets a 資格確認書 on a given date, and why (R-numbers).
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-use crate::coded_enum;
 use crate::person::{self, Person, Reason, Scheme};
 use crate::staff::Actor;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
-coded_enum! {
-    /// How the person gets a certificate.
-    pub enum RouteKind ("交付経路") {
-        ExOfficio = ("ex_officio", "職権交付 (申請不要)"),
-        OnApplication = ("on_application", "申請により交付"),
-        KoukiProvisional = ("kouki_provisional", "後期高齢者医療の暫定運用 (申請不要)"),
-        OtherInsurer = ("other_insurer", "他の保険者へ案内"),
-        NotNeeded = ("not_needed", "マイナ保険証で受診 (申請があれば交付)"),
-        CheckRegistration = ("check_registration", "利用登録状況の確認が必要"),
-        NotApplicable = ("not_applicable", "対象外"),
-    }
-}
-
-/// The conditions a rule tests; absent fields match anything.
-#[derive(ts_rs::TS, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[ts(optional_fields)]
-pub struct Condition {
-    /// Holds a マイナ保険証 (a card registered for insurance use).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holds_card: Option<bool>,
-    /// Has at least one consideration reason (要配慮者).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub considered: Option<bool>,
-    /// Is a child: under 18, or the 児童 reason recorded.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub child: Option<bool>,
-    /// Holds a card whose insurance registration is not known (R14).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub registration_unknown: Option<bool>,
-    /// Has an application for this scheme that was not refused or withdrawn.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub applied: Option<bool>,
-    /// Age on the most recent 8/1 renewal day on or before the date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_age_on_renewal: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_age_on_renewal: Option<i32>,
-}
-
-/// One rule of the policy, with the period it is in force.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rule {
-    pub id: String,
-    pub priority: i64,
-    pub scheme: Scheme,
-    pub effective_from: NaiveDate,
-    pub effective_until: Option<NaiveDate>,
-    #[serde(default)]
-    pub condition: Condition,
-    pub route: RouteKind,
-    pub r_numbers: Vec<String>,
-    pub explanation: String,
-    /// Shipped from a report rather than the notice itself: to be confirmed (要確認).
-    #[serde(default)]
-    pub to_confirm: bool,
-    #[serde(default)]
-    pub source: String,
-}
-
-impl Rule {
-    pub fn in_force(&self, on: NaiveDate) -> bool {
-        self.effective_from <= on && self.effective_until.is_none_or(|u| on <= u)
-    }
-}
+pub use crate::model::policy::{Condition, RouteKind, Rule};
 
 /// The answer to "how does this person get a 資格確認書 on this date".
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
@@ -104,8 +38,6 @@ pub enum PolicyError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl PolicyError {
@@ -118,7 +50,6 @@ impl PolicyError {
             PolicyError::Person(e) => e.code(),
             PolicyError::Access(e) => e.code(),
             PolicyError::Store(e) => e.code(),
-            PolicyError::Db(_) => "policy.db",
         }
     }
 }
@@ -153,27 +84,13 @@ fn validate_rule(rule: &Rule) -> Result<(), PolicyError> {
 
 fn upsert(tx: &crate::store::Write<'_>, rule: &Rule) -> Result<(), PolicyError> {
     validate_rule(rule)?;
-    tx.execute(
-        "INSERT INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers,
-                                  explanation, to_confirm, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT(id) DO UPDATE SET priority = excluded.priority, scheme = excluded.scheme,
-             effective_from = excluded.effective_from, effective_until = excluded.effective_until,
-             condition = excluded.condition, route = excluded.route, r_numbers = excluded.r_numbers,
-             explanation = excluded.explanation, to_confirm = excluded.to_confirm, source = excluded.source",
-        params![
-            rule.id, rule.priority, rule.scheme, rule.effective_from, rule.effective_until,
-            serde_json::to_string(&rule.condition).unwrap_or_else(|_| "{}".into()), rule.route,
-            rule.r_numbers.join(","), rule.explanation, rule.to_confirm, rule.source
-        ],
-    )?;
+    tx.policy_mut().upsert(rule)?;
     Ok(())
 }
 
 /// Loads the shipped rules into a store that has none (at `init`).
 pub(crate) fn seed(tx: &crate::store::Write<'_>) -> Result<(), PolicyError> {
-    let n: i64 = tx.query_row("SELECT count(*) FROM policy_rule", [], |r| r.get(0))?;
-    if n == 0 {
+    if tx.policy().count()? == 0 {
         for rule in shipped_rules() {
             upsert(tx, &rule)?;
         }
@@ -188,28 +105,7 @@ pub fn list_rules(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> 
 }
 
 pub(crate) fn rules(conn: &crate::store::Read<'_>) -> Result<Vec<Rule>, PolicyError> {
-    let mut stmt = conn.prepare(
-        "SELECT id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation,
-                to_confirm, source FROM policy_rule ORDER BY scheme, priority, effective_from, id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let cond: String = r.get(5)?;
-        let rn: String = r.get(7)?;
-        Ok(Rule {
-            id: r.get(0)?,
-            priority: r.get(1)?,
-            scheme: r.get(2)?,
-            effective_from: r.get(3)?,
-            effective_until: r.get(4)?,
-            condition: serde_json::from_str(&cond).unwrap_or_default(),
-            route: r.get(6)?,
-            r_numbers: rn.split(',').filter(|s| !s.is_empty()).map(String::from).collect(),
-            explanation: r.get(8)?,
-            to_confirm: r.get(9)?,
-            source: r.get(10)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(conn.policy().rules()?)
 }
 
 /// A rule as typed in the window: codes from the select boxes, dates as text (和暦 or 西暦),
@@ -297,7 +193,7 @@ pub fn remove_rule(store: &mut Store, actor: &Actor, id: &str, now: chrono::Naiv
     }
     store.write(|tx| {
         let before = rules(tx)?.into_iter().find(|r| r.id == id).ok_or_else(|| PolicyError::UnknownRule(id.to_string()))?;
-        tx.execute("DELETE FROM policy_rule WHERE id = ?1", [id])?;
+        tx.policy_mut().remove(id)?;
         audit::record(tx, actor, now, Action::Delete, "policy_rule", None, serde_json::json!({"id": id, "before": before}))?;
         Ok(())
     })
@@ -321,13 +217,8 @@ pub struct Facts {
 }
 
 impl Facts {
-    pub(crate) fn of(conn: &crate::store::Read<'_>, p: &Person, on: NaiveDate) -> Result<Facts, rusqlite::Error> {
-        let applied: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND scheme = ?2
-                            AND status NOT IN ('rejected', 'withdrawn') AND received_on <= ?3)",
-            params![p.id, p.scheme.code(), on],
-            |r| r.get(0),
-        )?;
+    pub(crate) fn of(conn: &crate::store::Read<'_>, p: &Person, on: NaiveDate) -> Result<Facts, StoreError> {
+        let applied = conn.policy().has_standing_application(p.id, p.scheme, on)?;
         Ok(Facts {
             holds_card: p.holds_mynumber_insurance_card(),
             registration_unknown: p.mynumber_card != person::CardKind::None && p.registration == person::Registration::Unknown,

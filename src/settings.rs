@@ -1,11 +1,11 @@
 //! City settings: the city's name, the 宛先 on forms, and each desk's contact block.
 
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
+pub use crate::model::staff::DeskContact;
 use crate::staff::{Actor, Desk};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
 
 /// The city as it appears on forms and leaflets.
@@ -19,16 +19,6 @@ pub struct CitySettings {
     pub kouki_union: String,
 }
 
-/// A desk's contact block as printed on leaflets.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeskContact {
-    pub desk: Desk,
-    pub name: String,
-    pub phone: String,
-    pub hours: String,
-    pub place: String,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error("設定の変更は管理者のみが行えます")]
@@ -39,8 +29,6 @@ pub enum SettingsError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl SettingsError {
@@ -50,16 +38,15 @@ impl SettingsError {
             SettingsError::Invalid(_) => "settings.invalid",
             SettingsError::Access(e) => e.code(),
             SettingsError::Store(e) => e.code(),
-            SettingsError::Db(_) => "settings.db",
         }
     }
 }
 
 /// Fictional defaults so that a fresh database prints something sensible; an administrator
 /// replaces them with the city's own details.
-pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), rusqlite::Error> {
+pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), StoreError> {
     for (k, v) in [("city_name", "見本市"), ("addressee", "見本市長"), ("kouki_union", "見本県後期高齢者医療広域連合")] {
-        tx.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?1, ?2)", params![k, v])?;
+        tx.settings_mut().set_default(k, v)?;
     }
     let contacts = [
         (Desk::Kokuho, "見本市 保険年金課 国民健康保険係", "0120-000-101", "平日 8時30分～17時15分", "市役所本庁舎1階 3番窓口"),
@@ -71,19 +58,13 @@ pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), rusqlite
         (Desk::Kikan, "見本市 基幹相談支援センター", "0120-000-107", "平日 9時～17時", "見本市中央町1-2"),
     ];
     for (desk, name, phone, hours, place) in contacts {
-        tx.execute(
-            "UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1",
-            params![desk, name, phone, hours, place],
-        )?;
+        tx.settings_mut().set_desk_contact(&DeskContact { desk, name: name.into(), phone: phone.into(), hours: hours.into(), place: place.into() })?;
     }
     Ok(())
 }
 
-fn get(conn: &crate::store::Read<'_>, key: &str) -> Result<String, rusqlite::Error> {
-    Ok(conn
-        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?
-        .unwrap_or_default())
+fn get(conn: &crate::store::Read<'_>, key: &str) -> Result<String, StoreError> {
+    Ok(conn.settings().value(key)?.unwrap_or_default())
 }
 
 /// The city's name and the 広域連合's: public facts printed on every handout, so the sign-in
@@ -97,9 +78,7 @@ pub(crate) fn city(conn: &crate::store::Read<'_>) -> Result<CitySettings, Settin
 }
 
 pub(crate) fn desk_contact(conn: &crate::store::Read<'_>, desk: Desk) -> Result<DeskContact, SettingsError> {
-    Ok(conn.query_row("SELECT name, phone, hours, place FROM desk WHERE code = ?1", [desk], |r| {
-        Ok(DeskContact { desk, name: r.get(0)?, phone: r.get(1)?, hours: r.get(2)?, place: r.get(3)? })
-    })?)
+    Ok(conn.settings().desk_contact(desk)?.ok_or(StoreError::NotFound { what: "窓口" })?)
 }
 
 /// Every desk's contact details, as printed on the handouts.
@@ -123,7 +102,7 @@ pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono:
     store.write(|tx| {
         let before = city(tx)?;
         for (k, v) in [("city_name", &new.city_name), ("addressee", &new.addressee), ("kouki_union", &new.kouki_union)] {
-            tx.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![k, v])?;
+            tx.settings_mut().set(k, v)?;
         }
         audit::record(tx, actor, now, Action::Update, "settings", None, serde_json::json!({"before": before, "after": new}))?;
         Ok(new.clone())
@@ -141,7 +120,7 @@ pub fn set_desk_contact(store: &mut Store, actor: &Actor, d: &DeskContact, now: 
     let new = DeskContact { desk: d.desk, name: name.unwrap_or_default(), phone: phone.unwrap_or_default(), hours: hours.unwrap_or_default(), place: place.unwrap_or_default() };
     store.write(|tx| {
         let before = desk_contact(tx, d.desk)?;
-        tx.execute("UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1", params![new.desk, new.name, new.phone, new.hours, new.place])?;
+        tx.settings_mut().set_desk_contact(&new)?;
         audit::record(tx, actor, now, Action::Update, "desk", None, serde_json::json!({"before": before, "after": new}))?;
         Ok(new.clone())
     })

@@ -1,65 +1,11 @@
 //! Desks, staff and the acting staff member (`Actor`) that every core operation takes.
 
-use rusqlite::{params, OptionalExtension};
-
-use serde::Serialize;
-
 use crate::audit::{self, Action};
-use crate::coded_enum;
+use crate::store::staff::{Credentials, NewStaffRow};
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};
 
-coded_enum! {
-    /// The desks that share cases. 国保 and 後期 receive referrals; the others send them.
-    pub enum Desk ("窓口") {
-        Kokuho = ("kokuho", "国民健康保険"),
-        Kouki = ("kouki", "後期高齢者医療"),
-        Kaigo = ("kaigo", "介護保険"),
-        Shogai = ("shogai", "障害福祉"),
-        Jido = ("jido", "児童福祉"),
-        Houkatsu = ("houkatsu", "地域包括支援センター"),
-        Kikan = ("kikan", "基幹相談支援センター"),
-    }
-}
-
-impl Desk {
-    /// Desks that review referrals and decide applications (the insurers' counters).
-    pub fn is_insurer_desk(self) -> bool {
-        matches!(self, Desk::Kokuho | Desk::Kouki)
-    }
-}
-
-coded_enum! {
-    /// What a staff member may do; scopes per desk are enforced on top of this.
-    pub enum Role ("役割") {
-        Caseworker = ("caseworker", "相談員"),
-        Clerk = ("clerk", "事務担当"),
-        Supervisor = ("supervisor", "係長"),
-        Admin = ("admin", "管理者"),
-    }
-}
-
-/// The staff member on whose behalf an operation runs; written into every audit event.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Actor {
-    pub staff_id: i64,
-    pub login: String,
-    pub name: String,
-    pub desk: Desk,
-    pub role: Role,
-}
-
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct Staff {
-    pub id: i64,
-    pub login: String,
-    pub name: String,
-    pub desk: Desk,
-    pub desk_label: &'static str,
-    pub role: Role,
-    pub role_label: &'static str,
-    pub active: bool,
-}
+pub use crate::model::staff::{Actor, Desk, DeskContact, NewStaff, Role, Staff};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffError {
@@ -91,8 +37,6 @@ pub enum StaffError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl StaffError {
@@ -112,22 +56,12 @@ impl StaffError {
             StaffError::Hash(_) => "staff.hash",
             StaffError::Access(e) => e.code(),
             StaffError::Store(e) => e.code(),
-            StaffError::Db(_) => "staff.db",
         }
     }
 }
 
 /// The login `init` gives the first administrator.
 pub const ADMIN_LOGIN: &str = "admin";
-
-/// Input for a new staff member.
-#[derive(ts_rs::TS, Debug, Clone)]
-pub struct NewStaff {
-    pub login: String,
-    pub name: String,
-    pub desk: Desk,
-    pub role: Role,
-}
 
 /// Checks a login and a staff member's name into `c`; the trimmed login and the name when both
 /// pass.
@@ -148,30 +82,21 @@ fn insert_staff(tx: &crate::store::Write<'_>, s: &NewStaff, now: &str) -> Result
     // `finish` passed, so the checker kept both values.
     let (login, name) = identity.unwrap_or_default();
     let login = login.as_str();
-    let exists: Option<i64> = tx.query_row("SELECT id FROM staff WHERE login = ?1", [login], |r| r.get(0)).optional()?;
-    if exists.is_some() {
+    if tx.staff().id_of(login)?.is_some() {
         return Err(StaffError::LoginTaken(login.to_string()));
     }
-    tx.execute(
-        "INSERT INTO staff (login, name, desk, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![login, name, s.desk, s.role, now],
-    )?;
-    Ok(tx.last_insert_rowid())
+    Ok(tx.staff_mut().add(&NewStaffRow { login, name: &name, desk: s.desk, role: s.role, created_at: now })?)
 }
 
 /// Creates the desks and the first administrator. Refuses to run twice.
 pub fn init(store: &mut Store, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
     let stamp = crate::stamp(now);
     store.write(|tx| {
-        let n: i64 = tx.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
-        if n > 0 {
+        if tx.staff().count()? > 0 {
             return Err(StaffError::AlreadyInitialised);
         }
         for (i, d) in Desk::ALL.iter().enumerate() {
-            tx.execute(
-                "INSERT OR IGNORE INTO desk (code, name, sort) VALUES (?1, ?2, ?3)",
-                params![d, d.label(), i as i64],
-            )?;
+            tx.staff_mut().add_desk(*d, i as i64)?;
         }
         let admin = NewStaff { login: ADMIN_LOGIN.into(), name: "管理者".into(), desk: Desk::Kokuho, role: Role::Admin };
         let id = insert_staff(tx, &admin, &stamp)?;
@@ -229,7 +154,7 @@ pub fn add_with_password(store: &mut Store, actor: &Actor, input: &StaffInput, n
     let new = NewStaff { login: input.login.trim().to_string(), name: input.name.clone(), desk, role };
     store.write(|tx| {
         let id = insert_staff(tx, &new, &crate::stamp(now))?;
-        tx.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
+        tx.staff_mut().set_hash(id, &hash)?;
         audit::record(tx, actor, now, Action::Create, "staff", Some(id), serde_json::json!({"login": new.login, "desk": desk, "role": role, "password": "set"}))?;
         Ok(id)
     })
@@ -238,37 +163,16 @@ pub fn add_with_password(store: &mut Store, actor: &Actor, input: &StaffInput, n
 /// Resolves a login to the actor that operations run as.
 pub fn actor(store: &Store, login: &str) -> Result<Actor, StaffError> {
     store
-        .conn()
-        .query_row(
-            "SELECT id, login, name, desk, role FROM staff WHERE login = ?1 AND active = 1",
-            [login.trim()],
-            |r| Ok(Actor { staff_id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk: r.get(3)?, role: r.get(4)? }),
-        )
-        .optional()?
+        .read()
+        .staff()
+        .active_actor(login.trim())?
         .ok_or_else(|| StaffError::UnknownLogin(login.to_string()))
 }
 
 /// Every staff member, by desk and name.
 pub fn list(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Staff>, StaffError> {
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
-    let mut stmt = store.read().conn.prepare(
-        "SELECT s.id, s.login, s.name, s.desk, s.role, s.active FROM staff s JOIN desk d ON d.code = s.desk ORDER BY d.sort, s.role, s.login",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let desk: Desk = r.get(3)?;
-        let role: Role = r.get(4)?;
-        Ok(Staff {
-            id: r.get(0)?,
-            login: r.get(1)?,
-            name: r.get(2)?,
-            desk,
-            desk_label: desk.label(),
-            role,
-            role_label: role.label(),
-            active: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(store.read().staff().all()?)
 }
 
 /// Failed sign-ins in a row that lock an account.
@@ -304,28 +208,8 @@ fn password_matches(pw: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| argon2::Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
 }
 
-struct Credentials {
-    actor: Actor,
-    hash: String,
-    failed: i64,
-    locked_until: Option<chrono::NaiveDateTime>,
-}
-
-fn credentials(conn: &crate::store::Read<'_>, login: &str) -> Result<Option<Credentials>, StaffError> {
-    Ok(conn
-        .query_row(
-            "SELECT id, login, name, desk, role, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
-            [login.trim()],
-            |r| {
-                Ok(Credentials {
-                    actor: Actor { staff_id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk: r.get(3)?, role: r.get(4)? },
-                    hash: r.get(5)?,
-                    failed: r.get(6)?,
-                    locked_until: r.get::<_, Option<String>>(7)?.and_then(|s| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").ok()),
-                })
-            },
-        )
-        .optional()?)
+fn credentials(r: &crate::store::Read<'_>, login: &str) -> Result<Option<Credentials>, StaffError> {
+    Ok(r.staff().credentials(login.trim())?)
 }
 
 /// Signs a staff member in. Five wrong passwords in a row lock the account for fifteen
@@ -345,16 +229,13 @@ pub fn sign_in(store: &mut Store, login: &str, password: &str, now: chrono::Naiv
     let ok = password_matches(password, &c.hash);
     store.write(|tx| {
         if ok {
-            tx.execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [c.actor.staff_id])?;
+            tx.staff_mut().clear_failures(c.actor.staff_id)?;
             audit::record(tx, &c.actor, now, Action::SignIn, "staff", Some(c.actor.staff_id), serde_json::json!({"result": "ok"}))?;
             return Ok::<(), StaffError>(());
         }
         let failed = c.failed + 1;
         let lock = (failed >= MAX_FAILED_SIGN_INS).then(|| crate::stamp(now + chrono::Duration::minutes(LOCK_MINUTES)));
-        tx.execute(
-            "UPDATE staff SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
-            params![c.actor.staff_id, if lock.is_some() { 0 } else { failed }, lock],
-        )?;
+        tx.staff_mut().set_failures(c.actor.staff_id, if lock.is_some() { 0 } else { failed }, lock.as_deref())?;
         audit::record(tx, &c.actor, now, Action::SignIn, "staff", Some(c.actor.staff_id), serde_json::json!({"result": "failed", "locked": lock.is_some()}))?;
         Ok(())
     })?;
@@ -369,7 +250,7 @@ fn store_password(store: &mut Store, actor: &Actor, target: i64, pw: &str, now: 
     validate_password(pw)?;
     let hash = hash_password(pw)?;
     store.write(|tx| {
-        tx.execute("UPDATE staff SET password_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE id = ?1", params![target, hash])?;
+        tx.staff_mut().replace_password(target, &hash)?;
         audit::record(tx, actor, now, Action::Update, "staff", Some(target), serde_json::json!({"password": "changed"}))?;
         Ok(())
     })

@@ -4,7 +4,9 @@
 pub mod application;
 pub mod certificate;
 pub mod facility;
+pub mod leaflet;
 pub mod person;
+pub mod policy;
 pub mod referral;
 pub mod staff;
 pub mod touchpoint;

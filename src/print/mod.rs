@@ -56,8 +56,6 @@ pub enum PrintError {
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
-    #[error(transparent)]
-    Db(#[from] rusqlite::Error),
 }
 
 impl PrintError {
@@ -74,7 +72,6 @@ impl PrintError {
             PrintError::Policy(e) => e.code(),
             PrintError::Access(e) => e.code(),
             PrintError::Store(e) => e.code(),
-            PrintError::Db(_) => "print.db",
         }
     }
 }
@@ -113,11 +110,7 @@ fn form_data(conn: &crate::store::Read<'_>, person_id: i64, app: Option<Applicat
         Some(f) => Some(facility::load(conn, f)?),
         None => None,
     };
-    let had_care_certification: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM touchpoint WHERE person_id = ?1 AND kind = 'care_certification')",
-        [p.id],
-        |r| r.get(0),
-    )?;
+    let had_care_certification = conn.policy().had_care_certification(p.id)?;
     Ok(FormData {
         city: settings::city(conn)?,
         contact: settings::desk_contact(conn, if scheme == AppScheme::Kouki { Desk::Kouki } else { Desk::Kokuho })?,
@@ -223,11 +216,7 @@ pub fn facility_batch(
     let conn = &store.read();
     let today = now.date();
     let f = facility::load(conn, facility_id)?;
-    let ids: Vec<i64> = {
-        let mut stmt = conn.prepare("SELECT id FROM person WHERE facility_id = ?1 ORDER BY kana_norm, id")?;
-        let ids = stmt.query_map([facility_id], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        ids
-    };
+    let ids = conn.facilities().resident_ids(facility_id)?;
     let rules = policy::rules(conn)?;
     let mut residents = Vec::new();
     let checking = ids.len();
@@ -241,11 +230,7 @@ pub fn facility_batch(
         }
         let facts = policy::Facts::of(conn, &p, today)?;
         let route = policy::evaluate(&rules, p.scheme, &facts, today);
-        let busy: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND status IN ('received', 'reviewing', 'decided', 'at_renewal', 'issued'))",
-            [id],
-            |r| r.get(0),
-        )?;
+        let busy = conn.policy().has_application_under_way(id)?;
         if busy || !matches!(route.kind, RouteKind::OnApplication | RouteKind::NotNeeded | RouteKind::CheckRegistration) {
             continue;
         }

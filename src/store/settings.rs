@@ -1,1 +1,72 @@
-//! City settings and desk contacts.
+//! City settings (a table of keys and values) and each desk's contact block.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Read, StoreError, Write};
+use crate::model::staff::{Desk, DeskContact};
+
+/// Reads settings.
+pub struct SettingsHandle<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Read<'a> {
+    pub fn settings(&self) -> SettingsHandle<'a> {
+        SettingsHandle { conn: self.conn }
+    }
+}
+
+impl SettingsHandle<'_> {
+    /// The value stored under `key`, if any.
+    pub fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// A desk's contact block; None for a desk `init` has not created.
+    pub fn desk_contact(&self, desk: Desk) -> Result<Option<DeskContact>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT name, phone, hours, place FROM desk WHERE code = ?1", [desk], |r| {
+                Ok(DeskContact { desk, name: r.get(0)?, phone: r.get(1)?, hours: r.get(2)?, place: r.get(3)? })
+            })
+            .optional()?)
+    }
+}
+
+/// Changes settings, inside a write transaction.
+pub struct SettingsHandleMut<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Write<'a> {
+    pub fn settings_mut(&self) -> SettingsHandleMut<'a> {
+        SettingsHandleMut { conn: self.conn }
+    }
+}
+
+impl SettingsHandleMut<'_> {
+    /// Stores `value` under `key` unless the key has a value already (defaults never overwrite
+    /// what an administrator set).
+    pub fn set_default(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?1, ?2)", params![key, value])?;
+        Ok(())
+    }
+
+    /// Stores `value` under `key`, replacing any value there.
+    pub fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Replaces a desk's contact block.
+    pub fn set_desk_contact(&self, c: &DeskContact) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1",
+            params![c.desk, c.name, c.phone, c.hours, c.place],
+        )?;
+        Ok(())
+    }
+}

@@ -1,1 +1,180 @@
 //! Staff accounts, desks and sign-in state.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Read, StoreError, Write};
+use crate::model::staff::{Actor, Desk, Role, Staff};
+
+/// A staff account to add; the login and name are already checked.
+#[derive(Debug, Clone)]
+pub struct NewStaffRow<'s> {
+    pub login: &'s str,
+    pub name: &'s str,
+    pub desk: Desk,
+    pub role: Role,
+    pub created_at: &'s str,
+}
+
+/// What sign-in needs of an active account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub actor: Actor,
+    /// The argon2id hash in PHC form; empty while no password is set.
+    pub hash: String,
+    pub failed: i64,
+    pub locked_until: Option<chrono::NaiveDateTime>,
+}
+
+fn actor_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Actor> {
+    Ok(Actor { staff_id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk: r.get(3)?, role: r.get(4)? })
+}
+
+/// Reads staff accounts.
+pub struct StaffHandle<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Read<'a> {
+    pub fn staff(&self) -> StaffHandle<'a> {
+        StaffHandle { conn: self.conn }
+    }
+}
+
+impl StaffHandle<'_> {
+    /// How many accounts exist, active or not; none before `init`.
+    pub fn count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)
+    }
+
+    /// The id of the account with this login, active or not.
+    pub fn id_of(&self, login: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn.query_row("SELECT id FROM staff WHERE login = ?1", [login], |r| r.get(0)).optional()?)
+    }
+
+    /// The active account with this login, as the actor operations run as.
+    pub fn active_actor(&self, login: &str) -> Result<Option<Actor>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT id, login, name, desk, role FROM staff WHERE login = ?1 AND active = 1", [login], actor_row)
+            .optional()?)
+    }
+
+    /// The id of the active administrator with this login.
+    pub fn active_admin_id(&self, login: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM staff WHERE login = ?1 AND active = 1 AND role = ?2", params![login, Role::Admin], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The login of the first active administrator, by id.
+    pub fn first_admin_login(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT login FROM staff WHERE role = ?1 AND active = 1 ORDER BY id LIMIT 1", [Role::Admin], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Every account, by desk (in the desks' order), role and login.
+    pub fn all(&self) -> Result<Vec<Staff>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, s.login, s.name, s.desk, s.role, s.active FROM staff s JOIN desk d ON d.code = s.desk ORDER BY d.sort, s.role, s.login",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let desk: Desk = r.get(3)?;
+            let role: Role = r.get(4)?;
+            Ok(Staff {
+                id: r.get(0)?,
+                login: r.get(1)?,
+                name: r.get(2)?,
+                desk,
+                desk_label: desk.label(),
+                role,
+                role_label: role.label(),
+                active: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The sign-in state of the active account with this login.
+    pub fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, login, name, desk, role, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
+                [login],
+                |r| {
+                    Ok(Credentials {
+                        actor: actor_row(r)?,
+                        hash: r.get(5)?,
+                        failed: r.get(6)?,
+                        locked_until: r.get::<_, Option<String>>(7)?.and_then(|s| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").ok()),
+                    })
+                },
+            )
+            .optional()?)
+    }
+}
+
+/// Changes staff accounts and desks, inside a write transaction.
+pub struct StaffHandleMut<'a> {
+    conn: &'a rusqlite::Connection,
+}
+
+impl<'a> Write<'a> {
+    pub fn staff_mut(&self) -> StaffHandleMut<'a> {
+        StaffHandleMut { conn: self.conn }
+    }
+}
+
+impl StaffHandleMut<'_> {
+    /// Adds a desk in its place among the desks, unless it is there already.
+    pub fn add_desk(&self, desk: Desk, sort: i64) -> Result<(), StoreError> {
+        self.conn.execute("INSERT OR IGNORE INTO desk (code, name, sort) VALUES (?1, ?2, ?3)", params![desk, desk.label(), sort])?;
+        Ok(())
+    }
+
+    /// Adds an account without a password; its new id.
+    pub fn add(&self, s: &NewStaffRow<'_>) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO staff (login, name, desk, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![s.login, s.name, s.desk, s.role, s.created_at],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Adds an account with its password hash unless the login is taken; the id of the account
+    /// with that login either way.
+    pub fn add_unless_taken(&self, s: &NewStaffRow<'_>, hash: &str) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO staff (login, name, desk, role, created_at, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.login, s.name, s.desk, s.role, s.created_at, hash],
+        )?;
+        Ok(self.conn.query_row("SELECT id FROM staff WHERE login = ?1", [s.login], |r| r.get(0))?)
+    }
+
+    /// Sets the password hash, leaving the sign-in state as it is.
+    pub fn set_hash(&self, id: i64, hash: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![id, hash])?;
+        Ok(())
+    }
+
+    /// Replaces the password hash and unlocks the account.
+    pub fn replace_password(&self, id: i64, hash: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE staff SET password_hash = ?2, failed_attempts = 0, locked_until = NULL WHERE id = ?1", params![id, hash])?;
+        Ok(())
+    }
+
+    /// A successful sign-in: the count of failures starts again and any lock ends.
+    pub fn clear_failures(&self, id: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// A failed sign-in: the failures counted so far and the lock's end, if it locks.
+    pub fn set_failures(&self, id: i64, failed: i64, locked_until: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE staff SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1", params![id, failed, locked_until])?;
+        Ok(())
+    }
+}

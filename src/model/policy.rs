@@ -1,0 +1,76 @@
+//! Policy as data: the stored rules, their conditions and the routes they give.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::coded_enum;
+// Scheme is group 1's (persons); it is named through its domain module until it moves to
+// `crate::model::person`, where this import should then point.
+use crate::person::Scheme;
+
+coded_enum! {
+    /// How the person gets a certificate.
+    pub enum RouteKind ("交付経路") {
+        ExOfficio = ("ex_officio", "職権交付 (申請不要)"),
+        OnApplication = ("on_application", "申請により交付"),
+        KoukiProvisional = ("kouki_provisional", "後期高齢者医療の暫定運用 (申請不要)"),
+        OtherInsurer = ("other_insurer", "他の保険者へ案内"),
+        NotNeeded = ("not_needed", "マイナ保険証で受診 (申請があれば交付)"),
+        CheckRegistration = ("check_registration", "利用登録状況の確認が必要"),
+        NotApplicable = ("not_applicable", "対象外"),
+    }
+}
+
+/// The conditions a rule tests; absent fields match anything.
+#[derive(ts_rs::TS, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct Condition {
+    /// Holds a マイナ保険証 (a card registered for insurance use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holds_card: Option<bool>,
+    /// Has at least one consideration reason (要配慮者).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub considered: Option<bool>,
+    /// Is a child: under 18, or the 児童 reason recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child: Option<bool>,
+    /// Holds a card whose insurance registration is not known (R14).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registration_unknown: Option<bool>,
+    /// Has an application for this scheme that was not refused or withdrawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub applied: Option<bool>,
+    /// Age on the most recent 8/1 renewal day on or before the date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_age_on_renewal: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age_on_renewal: Option<i32>,
+}
+
+/// One rule of the policy, with the period it is in force.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub priority: i64,
+    pub scheme: Scheme,
+    pub effective_from: NaiveDate,
+    pub effective_until: Option<NaiveDate>,
+    #[serde(default)]
+    pub condition: Condition,
+    pub route: RouteKind,
+    pub r_numbers: Vec<String>,
+    pub explanation: String,
+    /// Shipped from a report rather than the notice itself: to be confirmed (要確認).
+    #[serde(default)]
+    pub to_confirm: bool,
+    #[serde(default)]
+    pub source: String,
+}
+
+impl Rule {
+    pub fn in_force(&self, on: NaiveDate) -> bool {
+        self.effective_from <= on && self.effective_until.is_none_or(|u| on <= u)
+    }
+}
+
