@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::coded_enum;
-use crate::staff::{Actor, Desk, Role};
+use crate::model::staff::{Actor, Desk, Role};
 
 coded_enum! {
     /// One thing a staff member may or may not do.

@@ -7,7 +7,7 @@ use crate::audit::{self, Action};
 use crate::certificate::{self, CertificateBasis, CertificateError};
 use crate::person::{self, PersonError, Reason, Scheme};
 use crate::policy::{self, PolicyError, RouteKind};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::applications::NewApplication;
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::coded_enum;
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::audit::NewAuditEvent;
 use crate::store::{Read, StoreError, Write};
 use crate::{Page, Paged};

@@ -2,10 +2,10 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::application::{AppScheme, Delivery};
+use crate::model::application::{AppScheme, Delivery};
 use crate::audit::{self, Action};
 use crate::person::{self, PersonError};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};

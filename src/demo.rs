@@ -11,7 +11,7 @@ use crate::audit::{self, Action};
 use crate::certificate::default_valid_until;
 use crate::facility::{Campaign, FacilityKind};
 use crate::person::{Reason, Scheme};
-use crate::staff::{Actor, Desk, Role};
+use crate::model::staff::{Actor, Desk, Role};
 use crate::store::facilities::NewFacility;
 use crate::store::staff::NewStaffRow;
 use crate::store::{DemoApplication, DemoCertificate, DemoPerson, DemoReferral, DemoTouchpoint, Store, StoreError};
@@ -498,7 +498,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             }
         }
         drop(load);
-        crate::search::index_new_persons(tx, first_new_id - 1).map_err(StoreError::from)?;
+        tx.search_mut().index_after(first_new_id - 1)?;
         audit::record(tx, actor, now, Action::Import, "demo", None, serde_json::json!({"seed": seed, "summary": summary}))?;
         Ok(summary)
     })

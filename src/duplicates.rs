@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::audit::{self, Action};
 use crate::person::{self, Person, PersonError};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::Store;
 use crate::{Page, Paged};
 

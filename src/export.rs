@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::import::{Encoding, DEFAULT_LAYOUT};
-use crate::staff::{Actor, Role};
+use crate::model::staff::{Actor, Role};
 use crate::store::exports::CertificateRange;
 use crate::store::Store;
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::facilities::NewFacility;
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};

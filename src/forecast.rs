@@ -58,7 +58,7 @@ impl ForecastError {
 }
 
 /// Forecast for `weeks` weeks starting with the week of `today`.
-pub fn weekly(store: &crate::store::Store, actor: &crate::staff::Actor, weeks: i64, now: chrono::NaiveDateTime) -> Result<Forecast, ForecastError> {
+pub fn weekly(store: &crate::store::Store, actor: &crate::model::staff::Actor, weeks: i64, now: chrono::NaiveDateTime) -> Result<Forecast, ForecastError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     weekly_of(&store.read(), now.date(), weeks)
 }

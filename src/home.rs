@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::application::{self, AppScheme, Application};
 use crate::forecast::{self, WeekForecast};
 use crate::referral::{self, Referral, ReferralStatus};
-use crate::staff::{Actor, Desk, Role};
+use crate::model::staff::{Actor, Desk, Role};
 use crate::store::StoreError;
 use crate::Page;
 

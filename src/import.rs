@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::person::{self, Person, PersonInput};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::imports::INSERT_BATCH;
 use crate::store::Store;
 use crate::text::mynumber;

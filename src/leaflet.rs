@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::coded_enum;
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::{Store, StoreError};
 
 pub use crate::model::leaflet::{Edition, Leaflet};
@@ -224,7 +224,7 @@ impl LeafletError {
 /// Sets how a statement prints; administrators only, audited.
 pub fn set_statement(
     store: &mut crate::store::Store,
-    actor: &crate::staff::Actor,
+    actor: &crate::model::staff::Actor,
     id: &str,
     mode: StatementMode,
     text: &str,

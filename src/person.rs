@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Action};
 pub use crate::model::person::{age_on, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex};
 pub(crate) use crate::model::person::{reasons_to_text, SearchKeys};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::imports::ImportedField;
 use crate::store::persons::{PersonQuery, SummaryRow};
 use crate::store::Store;
@@ -200,7 +200,7 @@ fn check_refs(conn: &crate::store::Read<'_>, p: &Person, self_id: Option<i64>) -
 }
 
 /// Writes a validated person (insert when `p.id == 0`, update otherwise); no audit. A new row
-/// must then be indexed with `search::index_new_persons` in the same transaction.
+/// must then be indexed with `search_mut().index_after` in the same transaction.
 pub(crate) fn write_row(conn: &crate::store::Write<'_>, p: &Person, stamp: &str) -> Result<i64, crate::store::StoreError> {
     let keys = SearchKeys::of(p);
     if p.id == 0 {
@@ -261,7 +261,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::N
     store.write(|tx| {
         check_refs(tx, &p, None)?;
         p.id = write_row(tx, &p, &crate::stamp(now))?;
-        crate::search::index_new_persons(tx, p.id - 1)?;
+        tx.search_mut().index_after(p.id - 1)?;
         audit::record(tx, actor, now, Action::Create, "person", Some(p.id), serde_json::json!({"after": p}))?;
         Ok(p)
     })

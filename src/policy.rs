@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 use crate::person::{self, Person, Reason, Scheme};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::{Store, StoreError};
 
 pub use crate::model::policy::{Condition, RouteKind, Rule};

@@ -11,7 +11,7 @@ use crate::facility::{self, Facility};
 use crate::person::{self, Person, PersonError};
 use crate::policy::{self, PolicyError, Route};
 use crate::referral::{self, Referral};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::Store;
 use crate::text::wareki;
 use crate::touchpoint::{self, Touchpoint};
@@ -82,7 +82,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
         }
         let mut touchpoints = touchpoint::for_person(tx, id)?;
         if !access::can(actor, Permission::ViewChildCaseNotes) {
-            for t in touchpoints.iter_mut().filter(|t| t.desk_code == crate::staff::Desk::Jido && !t.notes.is_empty()) {
+            for t in touchpoints.iter_mut().filter(|t| t.desk_code == crate::model::staff::Desk::Jido && !t.notes.is_empty()) {
                 t.notes = MASKED_NOTES.to_string();
             }
         }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 use crate::person::{self, PersonError};
-use crate::staff::{Actor, Desk, Role};
+use crate::model::staff::{Actor, Desk, Role};
 use crate::store::referrals::{NewComment, NewReferral};
 use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};

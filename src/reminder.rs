@@ -8,7 +8,7 @@ use crate::audit::{self, Action};
 use crate::certificate::{self, Certificate};
 use crate::person::{self, PersonError};
 use crate::referral::{self, Referral, ReferralStatus};
-use crate::staff::{Actor, Desk, Role};
+use crate::model::staff::{Actor, Desk, Role};
 use crate::store::home::NewFollowUp;
 use crate::store::Store;
 use crate::validate;

@@ -93,14 +93,7 @@ pub fn understand(input: &str) -> Result<Query, SearchError> {
     Ok(Query::Name(key))
 }
 
-/// Adds the persons with ids above `after` to both search indexes. Every code path that
-/// inserts persons calls this in the same transaction (see migration 0008): one row for a
-/// clerk's entry, all new rows at once for an import or the demo.
-pub(crate) fn index_new_persons(conn: &crate::store::Write<'_>, after: i64) -> Result<(), StoreError> {
-    conn.search_mut().index_after(after)
-}
-
-/// The highest person id, for [`index_new_persons`].
+/// The highest person id: persons after it are new and must be indexed.
 pub(crate) fn last_person_id(conn: &crate::store::Read<'_>) -> Result<i64, StoreError> {
     conn.persons().last_id()
 }
@@ -110,7 +103,7 @@ pub(crate) fn last_person_id(conn: &crate::store::Read<'_>) -> Result<i64, Store
 pub const COUNT_CAP: i64 = 1000;
 
 /// Searches persons; see [`understand`] for how the query is read.
-pub fn search(store: &crate::store::Store, actor: &crate::staff::Actor, input: &str, page: Page, now: chrono::NaiveDateTime) -> Result<Results, SearchError> {
+pub fn search(store: &crate::store::Store, actor: &crate::model::staff::Actor, input: &str, page: Page, now: chrono::NaiveDateTime) -> Result<Results, SearchError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     search_in(&store.read(), input, page, now.date())
 }

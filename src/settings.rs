@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 pub use crate::model::staff::DeskContact;
-use crate::staff::{Actor, Desk};
+use crate::model::staff::{Actor, Desk};
 use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
 

@@ -44,7 +44,7 @@ impl StatsError {
 }
 
 /// The database's counts, for any staff member who may see persons' records.
-pub fn compute(store: &crate::store::Store, actor: &crate::staff::Actor, _now: chrono::NaiveDateTime) -> Result<Stats, StatsError> {
+pub fn compute(store: &crate::store::Store, actor: &crate::model::staff::Actor, _now: chrono::NaiveDateTime) -> Result<Stats, StatsError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(counts_of(&store.read())?)
 }
@@ -54,7 +54,7 @@ fn counts_of(conn: &crate::store::Read<'_>) -> Result<Stats, crate::store::Store
     use crate::certificate::CertificateBasis;
     use crate::person::Scheme;
     use crate::referral::ReferralStatus;
-    use crate::staff::Desk;
+    use crate::model::staff::Desk;
     let desk = |k: &str| Desk::from_code(k).map(|d| d.label().to_string()).unwrap_or_else(|| k.to_string());
     let c = conn.stats().counts()?;
     Ok(Stats {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Action};
 use crate::leaflet::{self, Leaflet};
 use crate::person::{self, PersonError};
-use crate::staff::Actor;
+use crate::model::staff::Actor;
 use crate::store::touchpoints::NewTouchpoint;
 use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::coded_enum;
 // The reasons for care are the person module's type; this path follows it when it moves to
 // `model::person`.
-use crate::person::Reason;
+use crate::model::person::Reason;
 
 coded_enum! {
     /// Which scheme the certificate is for; the city's counter handles 国保 and 後期.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::coded_enum;
 // Scheme is group 1's (persons); it is named through its domain module until it moves to
 // `crate::model::person`, where this import should then point.
-use crate::person::Scheme;
+use crate::model::person::Scheme;
 
 coded_enum! {
     /// How the person gets a certificate.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::coded_enum;
 // The desks are staff's type; they move to `model::staff` with that module, and this path
 // follows them there.
-use crate::staff::Desk;
+use crate::model::staff::Desk;
 
 coded_enum! {
     pub enum ReferralStatus ("連携依頼の状態") {

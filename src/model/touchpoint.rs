@@ -6,8 +6,8 @@ use serde::Serialize;
 use crate::coded_enum;
 // Desks and leaflets are the types of the staff and leaflet modules; these paths follow them
 // when they move below the store.
-use crate::leaflet::Leaflet;
-use crate::staff::Desk;
+use crate::model::leaflet::Leaflet;
+use crate::model::staff::Desk;
 
 coded_enum! {
     pub enum TouchpointKind ("接点の種類") {

@@ -16,7 +16,7 @@ use crate::person::{self, PersonError, Scheme};
 use crate::policy::{self, RouteKind};
 use crate::referral::{self, ReferralError};
 use crate::settings::{self, DeskContact, SettingsError};
-use crate::staff::{Actor, Desk};
+use crate::model::staff::{Actor, Desk};
 use crate::store::Store;
 
 pub use forms::FormData;

@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delivery, Document, ProxyAuthority};
-use crate::person::Reason;
+use crate::model::person::Reason;
 use crate::{Page, Paged};
 
 /// An application as the counter receives it; it is stored in the state 受付.

@@ -1,5 +1,5 @@
 //! The audit log's table: append-only (triggers refuse edits), each event chained to the one
-//! before by its hash. The chain's rules are `crate::audit`'s; this only reads and appends rows.
+//! before by its hash. The domain's audit module checks the chain; this reads, appends and links rows.
 
 use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};

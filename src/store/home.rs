@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;
-use crate::staff::Desk;
+use crate::model::staff::Desk;
 
 /// A follow-up a worker set on a person.
 #[derive(Debug, Clone, Serialize)]

@@ -441,15 +441,6 @@ impl<'a> std::ops::Deref for Write<'a> {
     }
 }
 
-// Transitional, while statements move into this module: domain code still reaches the
-// connection through a handle. `tests/it/layers.rs` fails while any statement is left outside.
-impl std::ops::Deref for Read<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn
-    }
-}
-
 impl Store {
     /// Runs `f` inside one transaction: all of it lands, or none of it.
     pub fn write<T, E>(&mut self, f: impl FnOnce(&Write<'_>) -> Result<T, E>) -> Result<T, E>

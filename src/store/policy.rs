@@ -7,7 +7,7 @@ use super::{Read, StoreError, Write};
 use crate::model::policy::Rule;
 // Scheme is group 1's (persons); it is named through its domain module until it moves to
 // `crate::model::person`.
-use crate::person::Scheme;
+use crate::model::person::Scheme;
 
 /// Reads rules and the facts rules test.
 pub struct PolicyHandle<'a> {

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::model::referral::{Comment, Referral, ReferralStatus};
-use crate::staff::Desk;
+use crate::model::staff::Desk;
 use crate::{Page, Paged};
 
 /// A referral as a welfare desk sends it; it is stored in the state 送付済み.

@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use super::{Read, StoreError, Write};
-use crate::leaflet::Leaflet;
+use crate::model::leaflet::Leaflet;
 use crate::model::touchpoint::{LeafletGiven, Touchpoint, TouchpointKind, Wish};
-use crate::staff::Desk;
+use crate::model::staff::Desk;
 
 /// A touchpoint as a desk records it.
 #[derive(Debug, Clone)]
