@@ -20,7 +20,15 @@ fn now() -> chrono::NaiveDateTime {
 fn bench(c: &mut Criterion) {
     let mut st = store::open_in_memory().unwrap();
     let admin = staff::init(&mut st, now()).unwrap();
-    let f = facility::add(&mut st, &admin, &FacilityInput { name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), address: "見本市若葉町1番地".into(), ..Default::default() }, now()).unwrap();
+    let f = facility::add(
+        &mut st,
+        &admin,
+        &FacilityInput {
+            name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), address: "見本市若葉町1番地".into(), ..Default::default()
+        },
+        now(),
+    )
+    .unwrap();
     let families = ["佐藤", "髙橋", "渡邊", "山﨑", "齋藤", "田中"];
     let given = ["花子", "太郎", "幸子", "清", "和子", "茂"];
     let mut first = 0;

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 use crate::certificate::{self, CertificateBasis, CertificateError};
+use crate::model::staff::Actor;
 use crate::person::{self, PersonError, Reason, Scheme};
 use crate::policy::{self, PolicyError, RouteKind};
-use crate::model::staff::Actor;
 use crate::store::applications::NewApplication;
 use crate::store::Store;
 use crate::validate::{self, Checker, Invalid};
@@ -186,9 +186,10 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
     let received_on = if input.received_on.trim().is_empty() {
         Some(today)
     } else {
-        c.take("received_on", validate::date("受付日", &input.received_on).and_then(|d| {
-            if d > today { Err("受付日が未来の日付です".to_string()) } else { Ok(d) }
-        }))
+        c.take(
+            "received_on",
+            validate::date("受付日", &input.received_on).and_then(|d| if d > today { Err("受付日が未来の日付です".to_string()) } else { Ok(d) }),
+        )
     };
     let channel = if input.channel.trim().is_empty() { Some(Channel::Counter) } else { c.take("channel", Channel::parse(&input.channel)) };
     let applicant = if input.applicant.trim().is_empty() { Some(Applicant::Person) } else { c.take("applicant", Applicant::parse(&input.applicant)) };
@@ -210,7 +211,11 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
     } else {
         c.take("proxy_name", validate::text("代理人氏名", &input.proxy_name, 40, false))
     };
-    let proxy_kana = if input.proxy_kana.trim().is_empty() { Some(String::new()) } else { c.take("proxy_kana", validate::furigana("代理人フリガナ", &input.proxy_kana)) };
+    let proxy_kana = if input.proxy_kana.trim().is_empty() {
+        Some(String::new())
+    } else {
+        c.take("proxy_kana", validate::furigana("代理人フリガナ", &input.proxy_kana))
+    };
     let proxy_address = c.take("proxy_address", validate::text("代理人住所", &input.proxy_address, 80, is_proxy));
     let proxy_phone = c.take("proxy_phone", validate::phone("代理人電話番号", &input.proxy_phone));
     let proxy_relationship = c.take("proxy_relationship", validate::text("本人との関係", &input.proxy_relationship, 30, is_proxy));
@@ -245,10 +250,10 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             (None, Scheme::Kokuho) => AppScheme::Kokuho,
             (None, Scheme::Kouki) => AppScheme::Kouki,
             (None, other) => {
-                return Err(invalid("scheme", format!(
-                    "この方の保険は「{}」のため、市の窓口では資格確認書の申請を受け付けられません。加入先の保険者を案内してください",
-                    other.label()
-                )))
+                return Err(invalid(
+                    "scheme",
+                    format!("この方の保険は「{}」のため、市の窓口では資格確認書の申請を受け付けられません。加入先の保険者を案内してください", other.label()),
+                ))
             }
         };
         if delivery == Delivery::Facility && p.facility_id.is_none() {
@@ -263,7 +268,9 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
         let route = policy::route_of(tx, &p, received_on)?;
         match route.kind {
             RouteKind::ExOfficio => notices.push(format!("申請不要: 職権交付対象です。{} (申請は記録します)", route.explanation)),
-            RouteKind::KoukiProvisional => notices.push("後期高齢者医療の暫定運用期間中の申請です。受け付けて、暫定運用終了後の年次更新で交付します (R9)".into()),
+            RouteKind::KoukiProvisional => {
+                notices.push("後期高齢者医療の暫定運用期間中の申請です。受け付けて、暫定運用終了後の年次更新で交付します (R9)".into())
+            }
             _ => {}
         }
         if p.wishes_cancel {
@@ -293,13 +300,28 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             },
             &required_documents(applicant, authority),
         )?;
-        audit::record(tx, actor, now, Action::Create, "application", Some(id), serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority}))?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Create,
+            "application",
+            Some(id),
+            serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority}),
+        )?;
         Ok(Received { application: load(tx, id)?, notices })
     })
 }
 
 /// Marks a checklist document as seen (or not).
-pub fn check_document(store: &mut Store, actor: &Actor, id: i64, document: Document, checked: bool, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+pub fn check_document(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    document: Document,
+    checked: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
@@ -312,7 +334,14 @@ pub fn check_document(store: &mut Store, actor: &Actor, id: i64, document: Docum
     })
 }
 
-fn set_status(tx: &crate::store::Write<'_>, actor: &Actor, a: &Application, to: AppStatus, now: chrono::NaiveDateTime, note: &str) -> Result<(), ApplicationError> {
+fn set_status(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    a: &Application,
+    to: AppStatus,
+    now: chrono::NaiveDateTime,
+    note: &str,
+) -> Result<(), ApplicationError> {
     tx.applications_mut().set_status(a.id, to, actor.staff_id, now.date(), note)?;
     audit::record(tx, actor, now, Action::Update, "application", Some(a.id), serde_json::json!({"status": {"before": a.status, "after": to}, "note": note}))?;
     Ok(())
@@ -356,11 +385,7 @@ pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option
         }
         let p = person::load(tx, a.person_id)?;
         let route = policy::route_of(tx, &p, a.received_on)?;
-        let to = if a.scheme == AppScheme::Kouki && route.kind == RouteKind::KoukiProvisional {
-            AppStatus::AtRenewal
-        } else {
-            AppStatus::Decided
-        };
+        let to = if a.scheme == AppScheme::Kouki && route.kind == RouteKind::KoukiProvisional { AppStatus::AtRenewal } else { AppStatus::Decided };
         set_status(tx, actor, &a, to, now, override_reason.as_deref().map(|r| format!("書類確認の上書き: {r}")).as_deref().unwrap_or(""))?;
         load(tx, id)
     })
@@ -393,7 +418,13 @@ pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: ch
 
 /// Issues the certificate of a decided application (交付済). An 年次更新時交付 application can
 /// only be issued on or after the renewal day that ends the provisional period.
-pub fn issue(store: &mut Store, actor: &Actor, id: i64, issued_on: NaiveDate, now: chrono::NaiveDateTime) -> Result<certificate::Certificate, ApplicationError> {
+pub fn issue(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    issued_on: NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> Result<certificate::Certificate, ApplicationError> {
     insurer_staff(actor)?;
     if issued_on > now.date() {
         return Err(invalid("issued_on", "交付日が未来の日付です".into()));
@@ -436,9 +467,7 @@ pub enum ApplicationStep {
 pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationStep, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
     let a = match step {
         ApplicationStep::StartReview => start_review(store, actor, id, now),
-        ApplicationStep::Decide { override_reason } => {
-            decide(store, actor, id, override_reason.as_deref().filter(|r| !r.trim().is_empty()), now)
-        }
+        ApplicationStep::Decide { override_reason } => decide(store, actor, id, override_reason.as_deref().filter(|r| !r.trim().is_empty()), now),
         ApplicationStep::Issue => {
             issue(store, actor, id, now.date(), now)?;
             get(store, actor, id, now)
@@ -471,7 +500,14 @@ pub(crate) fn waiting_for_documents(conn: &crate::store::Read<'_>, scheme: Optio
 
 /// Applications in any of `statuses` (all when empty), of one scheme when given, a page at a
 /// time, each with what `actor` may do to it.
-pub fn list(store: &Store, actor: &Actor, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Application>, ApplicationError> {
+pub fn list(
+    store: &Store,
+    actor: &Actor,
+    statuses: &[AppStatus],
+    scheme: Option<AppScheme>,
+    page: Page,
+    _now: chrono::NaiveDateTime,
+) -> Result<Paged<Application>, ApplicationError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let mut l = list_of(&store.read(), statuses, scheme, page)?;
     l.items = l.items.into_iter().map(|a| for_actor(actor, a)).collect();

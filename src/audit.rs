@@ -68,7 +68,12 @@ pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
     let mut prev = String::new();
     let mut expected_id = rows.first().map(|r| r.id).unwrap_or(1);
     if expected_id != 1 {
-        return Ok(Verification { events: rows.len(), ok: false, first_bad: Some(1), message: format!("監査ログの最初の記録 (ID 1～{}) が削除されています", expected_id - 1) });
+        return Ok(Verification {
+            events: rows.len(),
+            ok: false,
+            first_bad: Some(1),
+            message: format!("監査ログの最初の記録 (ID 1～{}) が削除されています", expected_id - 1),
+        });
     }
     for row in &rows {
         let id = row.id;
@@ -85,7 +90,12 @@ pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
         prev = row.hash.clone();
         expected_id += 1;
     }
-    Ok(Verification { events: rows.len(), ok: true, first_bad: None, message: format!("監査ログ {} 件の連鎖を確認しました。改ざんは見つかりません", rows.len()) })
+    Ok(Verification {
+        events: rows.len(),
+        ok: true,
+        first_bad: None,
+        message: format!("監査ログ {} 件の連鎖を確認しました。改ざんは見つかりません", rows.len()),
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +111,13 @@ pub struct AuditEvent {
 }
 
 /// The newest events first, optionally only those about one record.
-pub fn list(store: &crate::store::Store, actor: &Actor, record: Option<(&str, i64)>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<AuditEvent>, AuditError> {
+pub fn list(
+    store: &crate::store::Store,
+    actor: &Actor,
+    record: Option<(&str, i64)>,
+    page: Page,
+    _now: chrono::NaiveDateTime,
+) -> Result<Paged<AuditEvent>, AuditError> {
     require_reader(actor)?;
     Ok(list_events(&store.read(), record, page)?)
 }
@@ -153,7 +169,11 @@ impl AuditError {
 
 /// Only supervisors and administrators browse, export and verify the log.
 fn require_reader(actor: &Actor) -> Result<(), AuditError> {
-    if crate::access::can(actor, crate::access::Permission::ReadAudit) { Ok(()) } else { Err(AuditError::Forbidden) }
+    if crate::access::can(actor, crate::access::Permission::ReadAudit) {
+        Ok(())
+    } else {
+        Err(AuditError::Forbidden)
+    }
 }
 
 /// The whole log as CSV (UTF-8 with BOM); the export itself is logged.
@@ -167,8 +187,17 @@ pub fn export_csv(store: &mut crate::store::Store, actor: &Actor, now: chrono::N
         // The export shows what is stored: a code this version has no label for stays as it is.
         let action = Action::from_code(&e.action).map(|a| a.label().to_string()).unwrap_or(e.action);
         w.write_record([
-            e.id.to_string(), e.at, e.staff_id.map(|v| v.to_string()).unwrap_or_default(), e.login, e.desk, action, e.record_kind,
-            e.record_id.map(|v| v.to_string()).unwrap_or_default(), e.detail, e.prev_hash, e.hash,
+            e.id.to_string(),
+            e.at,
+            e.staff_id.map(|v| v.to_string()).unwrap_or_default(),
+            e.login,
+            e.desk,
+            action,
+            e.record_kind,
+            e.record_id.map(|v| v.to_string()).unwrap_or_default(),
+            e.detail,
+            e.prev_hash,
+            e.hash,
         ])
         .map_err(csv_err)?;
     }

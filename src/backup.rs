@@ -28,7 +28,9 @@ pub enum BackupError {
     Read { path: String, source: std::io::Error },
     #[error("{path} に書き込めません ({source})。フォルダーがあるか、書き込み権限と空き容量があるかを確認してください")]
     Write { path: String, source: std::io::Error },
-    #[error("{0} は Hairyo のデータベースではありません (SQLite のデータベースとして読めません)。`hairyo backup` で作成したバックアップファイルを指定してください")]
+    #[error(
+        "{0} は Hairyo のデータベースではありません (SQLite のデータベースとして読めません)。`hairyo backup` で作成したバックアップファイルを指定してください"
+    )]
     NotDatabase(String),
     #[error("{0} は Hairyo のデータベースではありません (対象者や職員の表がありません)。`hairyo backup` で作成したバックアップファイルを指定してください")]
     NotHairyo(String),
@@ -169,9 +171,17 @@ fn backup_as(store: &mut Store, actor: &Actor, dest: &Path, automatic: bool, now
     // The event is logged after the copy, so the log never claims a backup that failed; the
     // backup itself therefore ends with the event before it.
     store.write(|tx| {
-        audit::record(tx, actor, now, Action::Export, "database", None, serde_json::json!({
-            "event": "backup", "file": dest.display().to_string(), "bytes": bytes, "automatic": automatic,
-        }))
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Export,
+            "database",
+            None,
+            serde_json::json!({
+                "event": "backup", "file": dest.display().to_string(), "bytes": bytes, "automatic": automatic,
+            }),
+        )
     })?;
     Ok(info)
 }
@@ -305,12 +315,20 @@ pub fn restore(src: &Path, db_path: &Path, login: &str, now: NaiveDateTime) -> R
     let mut restored = store::open(db_path)?;
     let actor = staff::actor(&restored, login)?;
     restored.write(|tx| {
-        audit::record(tx, &actor, now, Action::Update, "database", None, serde_json::json!({
-            "event": "restore",
-            "from": src.display().to_string(),
-            "before_restore": before_restore.as_ref().map(|p| p.display().to_string()),
-            "schema_version": inspection.schema_version,
-        }))
+        audit::record(
+            tx,
+            &actor,
+            now,
+            Action::Update,
+            "database",
+            None,
+            serde_json::json!({
+                "event": "restore",
+                "from": src.display().to_string(),
+                "before_restore": before_restore.as_ref().map(|p| p.display().to_string()),
+                "schema_version": inspection.schema_version,
+            }),
+        )
     })?;
     Ok(RestoreReport {
         from: src.to_path_buf(),
@@ -338,10 +356,8 @@ fn rotated(dir: &Path) -> Result<Vec<(NaiveDateTime, PathBuf)>, BackupError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
         Err(e) => return Err(read_err(dir)(e)),
     };
-    let mut found: Vec<(NaiveDateTime, PathBuf)> = entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| rotation_time(&e.file_name().to_string_lossy()).map(|t| (t, e.path())))
-        .collect();
+    let mut found: Vec<(NaiveDateTime, PathBuf)> =
+        entries.filter_map(|e| e.ok()).filter_map(|e| rotation_time(&e.file_name().to_string_lossy()).map(|t| (t, e.path()))).collect();
     found.sort();
     Ok(found)
 }

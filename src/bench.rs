@@ -54,8 +54,16 @@ pub struct Report {
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "データ: 対象者 {} 人、接点 {} 件 (作成 {:.1} 秒)", self.persons, self.touchpoints, self.build_seconds)?;
-        writeln!(f, "検索 ({} 件の問い合わせ): p50 {:.3} ms / p95 {:.3} ms / 最大 {:.3} ms", self.queries, self.search.p50_ms, self.search.p95_ms, self.search.max_ms)?;
-        writeln!(f, "LIKE '%…%' 走査: p50 {:.3} ms / p95 {:.3} ms (p95 で {:.0} 倍、見つからなかった問い合わせ {} 件)", self.like_scan.p50_ms, self.like_scan.p95_ms, self.speedup_p95, self.like_misses)?;
+        writeln!(
+            f,
+            "検索 ({} 件の問い合わせ): p50 {:.3} ms / p95 {:.3} ms / 最大 {:.3} ms",
+            self.queries, self.search.p50_ms, self.search.p95_ms, self.search.max_ms
+        )?;
+        writeln!(
+            f,
+            "LIKE '%…%' 走査: p50 {:.3} ms / p95 {:.3} ms (p95 で {:.0} 倍、見つからなかった問い合わせ {} 件)",
+            self.like_scan.p50_ms, self.like_scan.p95_ms, self.speedup_p95, self.like_misses
+        )?;
         writeln!(f, "検索で本人が見つからなかった問い合わせ: {} 件", self.search_misses)?;
         let slow: Vec<String> = self.slowest.iter().map(|(q, ms)| format!("「{q}」{ms:.1} ms")).collect();
         writeln!(f, "遅かった検索: {}", slow.join("、"))?;
@@ -197,7 +205,13 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
             return Err("init に失敗しました".into());
         }
         let mut cmd = std::process::Command::new(&exe);
-        cmd.env("HAIRYO_PASSWORD", demo::DEMO_PASSWORD).arg("--db").arg(&fresh).args(["--json", "import", "persons"]).arg(&csv).args(["--encoding", "cp932"]).stdout(std::process::Stdio::null());
+        cmd.env("HAIRYO_PASSWORD", demo::DEMO_PASSWORD)
+            .arg("--db")
+            .arg(&fresh)
+            .args(["--json", "import", "persons"])
+            .arg(&csv)
+            .args(["--encoding", "cp932"])
+            .stdout(std::process::Stdio::null());
         let (secs, mb) = run_measured(&mut cmd)?;
         (Some(secs), Some(mb))
     } else {

@@ -2,10 +2,10 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::model::application::{AppScheme, Delivery};
 use crate::audit::{self, Action};
-use crate::person::{self, PersonError};
+use crate::model::application::{AppScheme, Delivery};
 use crate::model::staff::Actor;
+use crate::person::{self, PersonError};
 use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};
@@ -48,7 +48,12 @@ pub fn default_valid_until(issued_on: NaiveDate) -> NaiveDate {
 }
 
 /// Where the certificate goes. A person under 支援措置 only ever gets the recorded safe address.
-pub(crate) fn delivery_address(conn: &crate::store::Read<'_>, person_id: i64, application_id: Option<i64>, delivery: Delivery) -> Result<String, CertificateError> {
+pub(crate) fn delivery_address(
+    conn: &crate::store::Read<'_>,
+    person_id: i64,
+    application_id: Option<i64>,
+    delivery: Delivery,
+) -> Result<String, CertificateError> {
     let p = person::load(conn, person_id)?;
     if delivery == Delivery::Counter {
         return Ok("窓口で手渡し".into());
@@ -165,7 +170,13 @@ pub(crate) fn expiring_of(conn: &crate::store::Read<'_>, today: NaiveDate, days:
 
 /// Who is due at the renewal on `renewal_day` (an 8/1): holders of certificates that end the day
 /// before, and 後期 applications set aside for the renewal (R9).
-pub fn renewal_list(store: &Store, actor: &Actor, renewal_day: NaiveDate, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<RenewalEntry>, CertificateError> {
+pub fn renewal_list(
+    store: &Store,
+    actor: &Actor,
+    renewal_day: NaiveDate,
+    page: Page,
+    _now: chrono::NaiveDateTime,
+) -> Result<Paged<RenewalEntry>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(store.read().certificates().renewal_list(renewal_day - Duration::days(1), page)?)
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::audit::{self, Action};
 use crate::certificate::default_valid_until;
 use crate::facility::{Campaign, FacilityKind};
-use crate::person::{Reason, Scheme};
 use crate::model::staff::{Actor, Desk, Role};
+use crate::person::{Reason, Scheme};
 use crate::store::facilities::NewFacility;
 use crate::store::staff::NewStaffRow;
 use crate::store::{DemoApplication, DemoCertificate, DemoPerson, DemoReferral, DemoTouchpoint, Store, StoreError};
@@ -52,42 +52,165 @@ impl Rng {
 /// Family names with their readings; variant kanji (髙, 﨑, 邊, 齋, 濵, 澤, 櫻, 廣, 嶋) are
 /// included on purpose so that search and duplicate detection have real work to do.
 pub const FAMILY_NAMES: &[(&str, &str)] = &[
-    ("佐藤", "サトウ"), ("鈴木", "スズキ"), ("高橋", "タカハシ"), ("髙橋", "タカハシ"), ("田中", "タナカ"),
-    ("伊藤", "イトウ"), ("渡辺", "ワタナベ"), ("渡邊", "ワタナベ"), ("山本", "ヤマモト"), ("中村", "ナカムラ"),
-    ("小林", "コバヤシ"), ("加藤", "カトウ"), ("吉田", "ヨシダ"), ("山田", "ヤマダ"), ("佐々木", "ササキ"),
-    ("山口", "ヤマグチ"), ("松本", "マツモト"), ("井上", "イノウエ"), ("木村", "キムラ"), ("林", "ハヤシ"),
-    ("斉藤", "サイトウ"), ("齋藤", "サイトウ"), ("清水", "シミズ"), ("山崎", "ヤマザキ"), ("山﨑", "ヤマザキ"),
-    ("森", "モリ"), ("池田", "イケダ"), ("橋本", "ハシモト"), ("阿部", "アベ"), ("石川", "イシカワ"),
-    ("前田", "マエダ"), ("藤田", "フジタ"), ("小川", "オガワ"), ("岡田", "オカダ"), ("後藤", "ゴトウ"),
-    ("長谷川", "ハセガワ"), ("村上", "ムラカミ"), ("近藤", "コンドウ"), ("石井", "イシイ"), ("坂本", "サカモト"),
-    ("遠藤", "エンドウ"), ("青木", "アオキ"), ("藤井", "フジイ"), ("西村", "ニシムラ"), ("福田", "フクダ"),
-    ("太田", "オオタ"), ("三浦", "ミウラ"), ("藤原", "フジワラ"), ("岡本", "オカモト"), ("松田", "マツダ"),
-    ("中川", "ナカガワ"), ("中野", "ナカノ"), ("原田", "ハラダ"), ("小野", "オノ"), ("田村", "タムラ"),
-    ("竹内", "タケウチ"), ("金子", "カネコ"), ("和田", "ワダ"), ("中山", "ナカヤマ"), ("石田", "イシダ"),
-    ("上田", "ウエダ"), ("森田", "モリタ"), ("原", "ハラ"), ("柴田", "シバタ"), ("酒井", "サカイ"),
-    ("工藤", "クドウ"), ("横山", "ヨコヤマ"), ("宮崎", "ミヤザキ"), ("宮本", "ミヤモト"), ("内田", "ウチダ"),
-    ("高木", "タカギ"), ("安藤", "アンドウ"), ("島田", "シマダ"), ("嶋田", "シマダ"), ("谷口", "タニグチ"),
-    ("大野", "オオノ"), ("丸山", "マルヤマ"), ("今井", "イマイ"), ("河野", "コウノ"), ("藤本", "フジモト"),
-    ("村田", "ムラタ"), ("武田", "タケダ"), ("上野", "ウエノ"), ("杉山", "スギヤマ"), ("増田", "マスダ"),
-    ("小山", "コヤマ"), ("大塚", "オオツカ"), ("平野", "ヒラノ"), ("菅原", "スガワラ"), ("久保", "クボ"),
-    ("松井", "マツイ"), ("千葉", "チバ"), ("岩崎", "イワサキ"), ("桜井", "サクライ"), ("櫻井", "サクライ"),
-    ("木下", "キノシタ"), ("野口", "ノグチ"), ("松尾", "マツオ"), ("菊地", "キクチ"), ("野村", "ノムラ"),
-    ("新井", "アライ"), ("浜田", "ハマダ"), ("濵田", "ハマダ"), ("沢田", "サワダ"), ("澤田", "サワダ"),
-    ("広瀬", "ヒロセ"), ("廣瀬", "ヒロセ"), ("真鍋", "マナベ"), ("眞鍋", "マナベ"),
+    ("佐藤", "サトウ"),
+    ("鈴木", "スズキ"),
+    ("高橋", "タカハシ"),
+    ("髙橋", "タカハシ"),
+    ("田中", "タナカ"),
+    ("伊藤", "イトウ"),
+    ("渡辺", "ワタナベ"),
+    ("渡邊", "ワタナベ"),
+    ("山本", "ヤマモト"),
+    ("中村", "ナカムラ"),
+    ("小林", "コバヤシ"),
+    ("加藤", "カトウ"),
+    ("吉田", "ヨシダ"),
+    ("山田", "ヤマダ"),
+    ("佐々木", "ササキ"),
+    ("山口", "ヤマグチ"),
+    ("松本", "マツモト"),
+    ("井上", "イノウエ"),
+    ("木村", "キムラ"),
+    ("林", "ハヤシ"),
+    ("斉藤", "サイトウ"),
+    ("齋藤", "サイトウ"),
+    ("清水", "シミズ"),
+    ("山崎", "ヤマザキ"),
+    ("山﨑", "ヤマザキ"),
+    ("森", "モリ"),
+    ("池田", "イケダ"),
+    ("橋本", "ハシモト"),
+    ("阿部", "アベ"),
+    ("石川", "イシカワ"),
+    ("前田", "マエダ"),
+    ("藤田", "フジタ"),
+    ("小川", "オガワ"),
+    ("岡田", "オカダ"),
+    ("後藤", "ゴトウ"),
+    ("長谷川", "ハセガワ"),
+    ("村上", "ムラカミ"),
+    ("近藤", "コンドウ"),
+    ("石井", "イシイ"),
+    ("坂本", "サカモト"),
+    ("遠藤", "エンドウ"),
+    ("青木", "アオキ"),
+    ("藤井", "フジイ"),
+    ("西村", "ニシムラ"),
+    ("福田", "フクダ"),
+    ("太田", "オオタ"),
+    ("三浦", "ミウラ"),
+    ("藤原", "フジワラ"),
+    ("岡本", "オカモト"),
+    ("松田", "マツダ"),
+    ("中川", "ナカガワ"),
+    ("中野", "ナカノ"),
+    ("原田", "ハラダ"),
+    ("小野", "オノ"),
+    ("田村", "タムラ"),
+    ("竹内", "タケウチ"),
+    ("金子", "カネコ"),
+    ("和田", "ワダ"),
+    ("中山", "ナカヤマ"),
+    ("石田", "イシダ"),
+    ("上田", "ウエダ"),
+    ("森田", "モリタ"),
+    ("原", "ハラ"),
+    ("柴田", "シバタ"),
+    ("酒井", "サカイ"),
+    ("工藤", "クドウ"),
+    ("横山", "ヨコヤマ"),
+    ("宮崎", "ミヤザキ"),
+    ("宮本", "ミヤモト"),
+    ("内田", "ウチダ"),
+    ("高木", "タカギ"),
+    ("安藤", "アンドウ"),
+    ("島田", "シマダ"),
+    ("嶋田", "シマダ"),
+    ("谷口", "タニグチ"),
+    ("大野", "オオノ"),
+    ("丸山", "マルヤマ"),
+    ("今井", "イマイ"),
+    ("河野", "コウノ"),
+    ("藤本", "フジモト"),
+    ("村田", "ムラタ"),
+    ("武田", "タケダ"),
+    ("上野", "ウエノ"),
+    ("杉山", "スギヤマ"),
+    ("増田", "マスダ"),
+    ("小山", "コヤマ"),
+    ("大塚", "オオツカ"),
+    ("平野", "ヒラノ"),
+    ("菅原", "スガワラ"),
+    ("久保", "クボ"),
+    ("松井", "マツイ"),
+    ("千葉", "チバ"),
+    ("岩崎", "イワサキ"),
+    ("桜井", "サクライ"),
+    ("櫻井", "サクライ"),
+    ("木下", "キノシタ"),
+    ("野口", "ノグチ"),
+    ("松尾", "マツオ"),
+    ("菊地", "キクチ"),
+    ("野村", "ノムラ"),
+    ("新井", "アライ"),
+    ("浜田", "ハマダ"),
+    ("濵田", "ハマダ"),
+    ("沢田", "サワダ"),
+    ("澤田", "サワダ"),
+    ("広瀬", "ヒロセ"),
+    ("廣瀬", "ヒロセ"),
+    ("真鍋", "マナベ"),
+    ("眞鍋", "マナベ"),
 ];
 
 const MALE_NAMES: &[(&str, &str)] = &[
-    ("太郎", "タロウ"), ("一郎", "イチロウ"), ("健一", "ケンイチ"), ("誠", "マコト"), ("清", "キヨシ"), ("茂", "シゲル"),
-    ("博", "ヒロシ"), ("勇", "イサム"), ("隆", "タカシ"), ("翔太", "ショウタ"), ("大輝", "ダイキ"), ("蓮", "レン"),
-    ("悠真", "ユウマ"), ("正男", "マサオ"), ("昭", "アキラ"), ("勝", "マサル"), ("進", "ススム"), ("修", "オサム"),
-    ("浩二", "コウジ"), ("和夫", "カズオ"), ("義雄", "ヨシオ"), ("湊", "ミナト"),
+    ("太郎", "タロウ"),
+    ("一郎", "イチロウ"),
+    ("健一", "ケンイチ"),
+    ("誠", "マコト"),
+    ("清", "キヨシ"),
+    ("茂", "シゲル"),
+    ("博", "ヒロシ"),
+    ("勇", "イサム"),
+    ("隆", "タカシ"),
+    ("翔太", "ショウタ"),
+    ("大輝", "ダイキ"),
+    ("蓮", "レン"),
+    ("悠真", "ユウマ"),
+    ("正男", "マサオ"),
+    ("昭", "アキラ"),
+    ("勝", "マサル"),
+    ("進", "ススム"),
+    ("修", "オサム"),
+    ("浩二", "コウジ"),
+    ("和夫", "カズオ"),
+    ("義雄", "ヨシオ"),
+    ("湊", "ミナト"),
 ];
 
 const FEMALE_NAMES: &[(&str, &str)] = &[
-    ("花子", "ハナコ"), ("幸子", "サチコ"), ("和子", "カズコ"), ("節子", "セツコ"), ("京子", "キョウコ"), ("洋子", "ヨウコ"),
-    ("恵子", "ケイコ"), ("美智子", "ミチコ"), ("久美子", "クミコ"), ("由美", "ユミ"), ("結衣", "ユイ"), ("陽菜", "ヒナ"),
-    ("さくら", "サクラ"), ("美咲", "ミサキ"), ("千代", "チヨ"), ("ハル", "ハル"), ("静江", "シズエ"), ("文子", "フミコ"),
-    ("トメ", "トメ"), ("芽依", "メイ"), ("キヨ", "キヨ"), ("澄子", "スミコ"),
+    ("花子", "ハナコ"),
+    ("幸子", "サチコ"),
+    ("和子", "カズコ"),
+    ("節子", "セツコ"),
+    ("京子", "キョウコ"),
+    ("洋子", "ヨウコ"),
+    ("恵子", "ケイコ"),
+    ("美智子", "ミチコ"),
+    ("久美子", "クミコ"),
+    ("由美", "ユミ"),
+    ("結衣", "ユイ"),
+    ("陽菜", "ヒナ"),
+    ("さくら", "サクラ"),
+    ("美咲", "ミサキ"),
+    ("千代", "チヨ"),
+    ("ハル", "ハル"),
+    ("静江", "シズエ"),
+    ("文子", "フミコ"),
+    ("トメ", "トメ"),
+    ("芽依", "メイ"),
+    ("キヨ", "キヨ"),
+    ("澄子", "スミコ"),
 ];
 
 const TOWNS: &[&str] = &["若葉町", "中央町", "桜ケ丘", "緑町", "東町", "西町", "南台", "北原", "本町", "旭町", "栄町", "港町"];
@@ -245,8 +368,18 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             let mut reasons: Vec<Reason> = Vec::new();
             let in_facility = (real_age >= 75 && rng.chance(18)) || (child && rng.chance(8)) || rng.chance(3);
             let facility = if in_facility {
-                let wanted = if child { FacilityKind::Children } else if real_age >= 65 { FacilityKind::Elderly } else { FacilityKind::Disability };
-                facilities.iter().filter(|(_, k)| *k == wanted).nth(rng.below(1000) as usize % facilities.iter().filter(|(_, k)| *k == wanted).count().max(1)).map(|(id, _)| *id)
+                let wanted = if child {
+                    FacilityKind::Children
+                } else if real_age >= 65 {
+                    FacilityKind::Elderly
+                } else {
+                    FacilityKind::Disability
+                };
+                facilities
+                    .iter()
+                    .filter(|(_, k)| *k == wanted)
+                    .nth(rng.below(1000) as usize % facilities.iter().filter(|(_, k)| *k == wanted).count().max(1))
+                    .map(|(id, _)| *id)
             } else {
                 None
             };
@@ -276,11 +409,8 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 25..=31 => "face_auth",
                 _ => "card",
             };
-            let registration = if card == "none" {
-                "not_registered"
-            } else {
-                *rng.pick(&["registered", "registered", "registered", "not_registered", "unknown"])
-            };
+            let registration =
+                if card == "none" { "not_registered" } else { *rng.pick(&["registered", "registered", "registered", "not_registered", "unknown"]) };
             let holds = card != "none" && registration == "registered";
             let legal_rep = if child {
                 ("parent", format!("{fam}\u{3000}{}", if rng.chance(50) { "花子" } else { "太郎" }))
@@ -291,7 +421,9 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             };
             let protected = rng.chance(1);
             let (insurer, symbol, number, branch) = match scheme {
-                Scheme::Kokuho => (kokuho_insurer.clone(), format!("見{:02}", 1 + rng.below(20)), format!("{:06}", rng.below(1_000_000)), format!("{:02}", 1 + rng.below(3))),
+                Scheme::Kokuho => {
+                    (kokuho_insurer.clone(), format!("見{:02}", 1 + rng.below(20)), format!("{:06}", rng.below(1_000_000)), format!("{:02}", 1 + rng.below(3)))
+                }
                 Scheme::Kouki => (kouki_insurer.clone(), String::new(), format!("{:08}", rng.below(100_000_000)), String::new()),
                 _ => (String::new(), String::new(), String::new(), String::new()),
             };
@@ -341,9 +473,19 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 let (desk, kind) = if child {
                     (Desk::Jido, *rng.pick(&["visit", "counter", "phone"]))
                 } else if real_age >= 65 {
-                    *rng.pick(&[(Desk::Kaigo, "care_certification"), (Desk::Kaigo, "service_start"), (Desk::Houkatsu, "houkatsu_consultation"), (Desk::Kaigo, "visit")])
+                    *rng.pick(&[
+                        (Desk::Kaigo, "care_certification"),
+                        (Desk::Kaigo, "service_start"),
+                        (Desk::Houkatsu, "houkatsu_consultation"),
+                        (Desk::Kaigo, "visit"),
+                    ])
                 } else {
-                    *rng.pick(&[(Desk::Shogai, "disability_certification"), (Desk::Kikan, "kikan_consultation"), (Desk::Shogai, "counter"), (Desk::Kokuho, "outreach")])
+                    *rng.pick(&[
+                        (Desk::Shogai, "disability_certification"),
+                        (Desk::Kikan, "kikan_consultation"),
+                        (Desk::Shogai, "counter"),
+                        (Desk::Kokuho, "outreach"),
+                    ])
                 };
                 let date = today - Duration::days(rng.below(365) as i64);
                 let date = if date < birth { birth } else { date };
@@ -402,7 +544,13 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
             // Referrals and applications for about one in eight 要配慮者 with a マイナ保険証.
             if let (Some(s), true) = (app_scheme, holds && !reasons.is_empty() && rng.chance(35)) {
                 let to = if s == "kouki" { Desk::Kouki } else { Desk::Kokuho };
-                let from = if child { Desk::Jido } else if real_age >= 65 { *rng.pick(&[Desk::Kaigo, Desk::Houkatsu]) } else { *rng.pick(&[Desk::Shogai, Desk::Kikan]) };
+                let from = if child {
+                    Desk::Jido
+                } else if real_age >= 65 {
+                    *rng.pick(&[Desk::Kaigo, Desk::Houkatsu])
+                } else {
+                    *rng.pick(&[Desk::Shogai, Desk::Kikan])
+                };
                 let sent = today - Duration::days(rng.below(90) as i64);
                 let status = *rng.pick(&["sent", "sent", "accepted", "returned", "completed", "completed"]);
                 let handled = (status != "sent").then(|| sent + Duration::days(rng.below(5) as i64)).map(|d| d.min(today));

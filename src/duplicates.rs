@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use crate::audit::{self, Action};
-use crate::person::{self, Person, PersonError};
 use crate::model::staff::Actor;
+use crate::person::{self, Person, PersonError};
 use crate::store::Store;
 use crate::{Page, Paged};
 
@@ -164,10 +164,17 @@ pub fn merge(store: &mut Store, actor: &Actor, keep: i64, other: i64, now: chron
         let mut merged = before_keep.clone();
         let o = &before_other;
         for (k, v) in [
-            (&mut merged.postal_code, &o.postal_code), (&mut merged.address, &o.address), (&mut merged.phone, &o.phone),
-            (&mut merged.householder, &o.householder), (&mut merged.insurer_no, &o.insurer_no), (&mut merged.card_symbol, &o.card_symbol),
-            (&mut merged.card_number, &o.card_number), (&mut merged.card_branch, &o.card_branch), (&mut merged.legal_rep_name, &o.legal_rep_name),
-            (&mut merged.safe_postal_code, &o.safe_postal_code), (&mut merged.safe_address, &o.safe_address),
+            (&mut merged.postal_code, &o.postal_code),
+            (&mut merged.address, &o.address),
+            (&mut merged.phone, &o.phone),
+            (&mut merged.householder, &o.householder),
+            (&mut merged.insurer_no, &o.insurer_no),
+            (&mut merged.card_symbol, &o.card_symbol),
+            (&mut merged.card_number, &o.card_number),
+            (&mut merged.card_branch, &o.card_branch),
+            (&mut merged.legal_rep_name, &o.legal_rep_name),
+            (&mut merged.safe_postal_code, &o.safe_postal_code),
+            (&mut merged.safe_address, &o.safe_address),
         ] {
             fill(k, v);
         }
@@ -191,9 +198,17 @@ pub fn merge(store: &mut Store, actor: &Actor, keep: i64, other: i64, now: chron
             merged.atena_no = o.atena_no.clone();
         }
         person::write_row(tx, &merged, &crate::stamp(now))?;
-        audit::record(tx, actor, now, Action::Update, "person", Some(keep), serde_json::json!({
-            "merged_from": other, "before_keep": before_keep, "before_other": before_other, "after": merged
-        }))?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Update,
+            "person",
+            Some(keep),
+            serde_json::json!({
+                "merged_from": other, "before_keep": before_keep, "before_other": before_other, "after": merged
+            }),
+        )?;
         Ok(merged)
     })
 }

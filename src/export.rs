@@ -56,7 +56,12 @@ fn label_of<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &
 }
 
 /// The header and rows of one kind of export, as text.
-pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKind, today: chrono::NaiveDate) -> Result<(Vec<String>, Vec<Vec<String>>), ExportError> {
+pub(crate) fn table(
+    conn: &crate::store::Read<'_>,
+    actor: &Actor,
+    kind: ExportKind,
+    today: chrono::NaiveDate,
+) -> Result<(Vec<String>, Vec<Vec<String>>), ExportError> {
     use crate::application::{AppStatus, Applicant, Channel};
     use crate::person::{Scheme, Sex};
     use crate::referral::ReferralStatus;
@@ -65,7 +70,9 @@ pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKi
     Ok(match kind {
         ExportKind::Persons => {
             let header = DEFAULT_LAYOUT.iter().map(|c| c.label().to_string()).collect();
-            let rows = conn.exports().persons()?
+            let rows = conn
+                .exports()
+                .persons()?
                 .into_iter()
                 .map(|mut r| {
                     let protected = r.pop().as_deref() == Some("1");
@@ -81,7 +88,9 @@ pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKi
             (header, rows)
         }
         ExportKind::Touchpoints => {
-            let rows = conn.exports().touchpoints()?
+            let rows = conn
+                .exports()
+                .touchpoints()?
                 .into_iter()
                 .map(|mut r| {
                     r[6] = label_of(&r[6], TouchpointKind::from_code, TouchpointKind::label);
@@ -89,20 +98,36 @@ pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKi
                     r
                 })
                 .collect();
-            (vec!["接点ID", "宛名番号", "氏名", "日付", "窓口", "担当", "種類", "本人の意向", "配布リーフレット", "メモ"].into_iter().map(String::from).collect(), rows)
+            (
+                vec!["接点ID", "宛名番号", "氏名", "日付", "窓口", "担当", "種類", "本人の意向", "配布リーフレット", "メモ"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+                rows,
+            )
         }
         ExportKind::Referrals => {
-            let rows = conn.exports().referrals()?
+            let rows = conn
+                .exports()
+                .referrals()?
                 .into_iter()
                 .map(|mut r| {
                     r[6] = label_of(&r[6], ReferralStatus::from_code, ReferralStatus::label);
                     r
                 })
                 .collect();
-            (vec!["連携依頼ID", "宛名番号", "氏名", "依頼元", "依頼先", "送付日", "状態", "理由", "申請者の候補", "差戻しの理由", "完了日"].into_iter().map(String::from).collect(), rows)
+            (
+                vec!["連携依頼ID", "宛名番号", "氏名", "依頼元", "依頼先", "送付日", "状態", "理由", "申請者の候補", "差戻しの理由", "完了日"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+                rows,
+            )
         }
         ExportKind::Applications => {
-            let rows = conn.exports().applications()?
+            let rows = conn
+                .exports()
+                .applications()?
                 .into_iter()
                 .map(|mut r| {
                     r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
@@ -113,7 +138,13 @@ pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKi
                     r
                 })
                 .collect();
-            (vec!["申請ID", "宛名番号", "氏名", "制度", "受付日", "受付方法", "申請者", "代理人の種別", "代理人氏名", "状態", "決定日"].into_iter().map(String::from).collect(), rows)
+            (
+                vec!["申請ID", "宛名番号", "氏名", "制度", "受付日", "受付方法", "申請者", "代理人の種別", "代理人氏名", "状態", "決定日"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+                rows,
+            )
         }
         ExportKind::Certificates | ExportKind::Expiring | ExportKind::Renewal => {
             let range = match kind {
@@ -124,7 +155,9 @@ pub(crate) fn table(conn: &crate::store::Read<'_>, actor: &Actor, kind: ExportKi
                 }
                 _ => CertificateRange::All,
             };
-            let rows = conn.exports().certificates(range)?
+            let rows = conn
+                .exports()
+                .certificates(range)?
                 .into_iter()
                 .map(|mut r| {
                     r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
@@ -173,6 +206,8 @@ pub fn export(store: &mut Store, actor: &Actor, kind: ExportKind, encoding: Enco
     crate::access::require(actor, crate::access::Permission::ExportData)?;
     let (header, rows) = table(&store.read(), actor, kind, now.date())?;
     let bytes = to_csv(&header, &rows, encoding)?;
-    store.write(|tx| Ok::<_, ExportError>(audit::record(tx, actor, now, Action::Export, kind.code(), None, serde_json::json!({"rows": rows.len(), "encoding": encoding}))?))?;
+    store.write(|tx| {
+        Ok::<_, ExportError>(audit::record(tx, actor, now, Action::Export, kind.code(), None, serde_json::json!({"rows": rows.len(), "encoding": encoding}))?)
+    })?;
     Ok((bytes, rows.len()))
 }

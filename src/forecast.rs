@@ -71,7 +71,14 @@ pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: 
     let end = start + Duration::days(7 * weeks);
     let week_of = |d: NaiveDate| ((d - start).num_days() / 7) as usize;
     let mut rows: Vec<WeekForecast> = (0..weeks)
-        .map(|i| WeekForecast { week_start: start + Duration::days(7 * i), certificate_expiries: 0, old_card_expiries: 0, open_referrals: 0, facility_campaigns: 0, expected: 0 })
+        .map(|i| WeekForecast {
+            week_start: start + Duration::days(7 * i),
+            certificate_expiries: 0,
+            old_card_expiries: 0,
+            open_referrals: 0,
+            facility_campaigns: 0,
+            expected: 0,
+        })
         .collect();
 
     // The latest certificate of each candidate, when it ends inside the horizon.

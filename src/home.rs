@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::application::{self, AppScheme, Application};
 use crate::forecast::{self, WeekForecast};
-use crate::referral::{self, Referral, ReferralStatus};
 use crate::model::staff::{Actor, Desk, Role};
+use crate::referral::{self, Referral, ReferralStatus};
 use crate::store::StoreError;
 use crate::Page;
 
@@ -118,13 +118,7 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
 
     let waiting_applications = waiting.map(|w| w.items).unwrap_or_default();
 
-    Ok(Home {
-        counts,
-        referral_queue,
-        waiting_applications,
-        funnel: funnel(conn, today, 6)?,
-        forecast: forecast::weekly_of(conn, today, 8)?.weeks,
-    })
+    Ok(Home { counts, referral_queue, waiting_applications, funnel: funnel(conn, today, 6)?, forecast: forecast::weekly_of(conn, today, 8)?.weeks })
 }
 
 /// Per month (the last `months` including this one) and desk: touchpoints at the desk,
@@ -146,6 +140,14 @@ pub(crate) fn funnel(conn: &crate::store::Read<'_>, today: NaiveDate, months: u3
     }
     Ok(rows
         .into_iter()
-        .map(|((month, desk), [t, r, a, c])| FunnelRow { month, desk, desk_label: desk.label(), touchpoints: t, referrals: r, applications: a, certificates: c })
+        .map(|((month, desk), [t, r, a, c])| FunnelRow {
+            month,
+            desk,
+            desk_label: desk.label(),
+            touchpoints: t,
+            referrals: r,
+            applications: a,
+            certificates: c,
+        })
         .collect())
 }

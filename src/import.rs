@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 use crate::coded_enum;
-use crate::person::{self, Person, PersonInput};
 use crate::model::staff::Actor;
+use crate::person::{self, Person, PersonInput};
 use crate::store::imports::INSERT_BATCH;
 use crate::store::Store;
 use crate::text::mynumber;
@@ -44,8 +44,20 @@ coded_enum! {
 
 /// The default layout, in order: the header row of files exported by Hairyo too.
 pub const DEFAULT_LAYOUT: [Column; 14] = [
-    Column::Atena, Column::Name, Column::Kana, Column::Birth, Column::Sex, Column::Postal, Column::Address,
-    Column::Phone, Column::Scheme, Column::Insurer, Column::Symbol, Column::Number, Column::Branch, Column::Householder,
+    Column::Atena,
+    Column::Name,
+    Column::Kana,
+    Column::Birth,
+    Column::Sex,
+    Column::Postal,
+    Column::Address,
+    Column::Phone,
+    Column::Scheme,
+    Column::Insurer,
+    Column::Symbol,
+    Column::Number,
+    Column::Branch,
+    Column::Householder,
 ];
 
 /// Columns every file must have.
@@ -157,7 +169,11 @@ fn detect(bytes: &[u8], wanted: Encoding) -> Result<(&[u8], Encoding), ImportErr
         (Encoding::Cp932, _) => Ok((bytes, Encoding::Cp932)),
         (Encoding::Utf8, _) | (Encoding::Auto, Some(_)) => {
             let body = bom.unwrap_or(bytes);
-            if utf8(body) { Ok((body, Encoding::Utf8)) } else { Err(not_utf8) }
+            if utf8(body) {
+                Ok((body, Encoding::Utf8))
+            } else {
+                Err(not_utf8)
+            }
         }
         (Encoding::Auto, None) if utf8(bytes) => Ok((bytes, Encoding::Utf8)),
         (Encoding::Auto, None) => Ok((bytes, Encoding::Cp932)),
@@ -285,12 +301,7 @@ pub fn import_persons(
     let decoder = (encoding == Encoding::Cp932).then(|| encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling());
     let text = Text { input: body, decoder, out: Vec::new(), start: 0 };
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(e, 1))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string())
-        .collect();
+    let headers: Vec<String> = reader.headers().map_err(|e| csv_error(e, 1))?.iter().map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string()).collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(ImportError::Empty);
     }
@@ -298,11 +309,12 @@ pub fn import_persons(
         Some(name) => load_profile(&store.read(), name)?.columns,
         None => DEFAULT_LAYOUT.iter().map(|c| (*c, c.label().to_string())).collect(),
     };
-    let index: HashMap<Column, usize> = mapping
+    let index: HashMap<Column, usize> = mapping.iter().filter_map(|(col, header)| headers.iter().position(|h| h == header).map(|i| (*col, i))).collect();
+    let missing: Vec<String> = REQUIRED
         .iter()
-        .filter_map(|(col, header)| headers.iter().position(|h| h == header).map(|i| (*col, i)))
+        .filter(|c| !index.contains_key(c))
+        .map(|c| format!("{} (見出し「{}」)", c.label(), mapping.get(c).cloned().unwrap_or_default()))
         .collect();
-    let missing: Vec<String> = REQUIRED.iter().filter(|c| !index.contains_key(c)).map(|c| format!("{} (見出し「{}」)", c.label(), mapping.get(c).cloned().unwrap_or_default())).collect();
     if !missing.is_empty() {
         return Err(ImportError::MissingColumns(missing.join("、")));
     }
@@ -415,9 +427,17 @@ pub fn import_persons(
             if let Some(bulk) = bulk {
                 tx.imports_mut().finish_bulk_load(bulk)?;
             }
-            audit::record(tx, actor, now, Action::Import, "person", None, serde_json::json!({
-                "rows": w.rows, "inserted": w.inserted, "updated": w.updated, "unchanged": w.unchanged
-            }))?;
+            audit::record(
+                tx,
+                actor,
+                now,
+                Action::Import,
+                "person",
+                None,
+                serde_json::json!({
+                    "rows": w.rows, "inserted": w.inserted, "updated": w.updated, "unchanged": w.unchanged
+                }),
+            )?;
             Ok(w)
         });
         written
@@ -533,9 +553,14 @@ fn check_row(rec: &csv::StringRecord, line: usize, index: &HashMap<Column, usize
     };
     let mut gaiji = Vec::new();
     for (field, value) in [("氏名", &input.name), ("フリガナ", &input.kana), ("住所", &input.address), ("世帯主", &input.householder)] {
-        let pua: Vec<String> = value.chars().filter(|c| matches!(*c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFD)).map(|c| format!("U+{:04X}", c as u32)).collect();
+        let pua: Vec<String> =
+            value.chars().filter(|c| matches!(*c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFD)).map(|c| format!("U+{:04X}", c as u32)).collect();
         if !pua.is_empty() {
-            gaiji.push(RowProblem::new(line, field, format!("{field}に外字 ({}) があります。印刷できないため、標準の文字への置き換えを検討してください", pua.join(", "))));
+            gaiji.push(RowProblem::new(
+                line,
+                field,
+                format!("{field}に外字 ({}) があります。印刷できないため、標準の文字への置き換えを検討してください", pua.join(", ")),
+            ));
         }
     }
     let person = match person::validate_input(&input, today) {

@@ -10,11 +10,8 @@ use crate::store::{Store, StoreError};
 pub use crate::model::leaflet::{Edition, Leaflet};
 
 /// The editions shipped with Hairyo: the attachments of the notice of 令和7年5月13日.
-const EDITIONS: &[(Leaflet, &str, &str)] = &[
-    (Leaflet::Bessou1, "R7.5", "2025-05-13"),
-    (Leaflet::Bessou2, "R7.5", "2025-05-13"),
-    (Leaflet::Bessou3, "R7.5", "2025-05-13"),
-];
+const EDITIONS: &[(Leaflet, &str, &str)] =
+    &[(Leaflet::Bessou1, "R7.5", "2025-05-13"), (Leaflet::Bessou2, "R7.5", "2025-05-13"), (Leaflet::Bessou3, "R7.5", "2025-05-13")];
 
 pub(crate) fn seed(tx: &crate::store::Write<'_>) -> Result<(), StoreError> {
     for (l, edition, from) in EDITIONS {
@@ -128,7 +125,11 @@ fn statement_setting(conn: &crate::store::Read<'_>, id: &str) -> Result<Statemen
 }
 
 fn statement_text(b: &Block) -> String {
-    if b.text.is_empty() { format!("{} {}", b.q, b.a) } else { b.text.clone() }
+    if b.text.is_empty() {
+        format!("{} {}", b.q, b.a)
+    } else {
+        b.text.clone()
+    }
 }
 
 /// Every dated statement of 別添1, 2 and 3, checked against the print date `on`.
@@ -152,7 +153,9 @@ pub(crate) fn check_statements(conn: &crate::store::Read<'_>, leaflet: Leaflet, 
         let message = match (overtaken, s.mode) {
             (true, StatementMode::Auto) => format!(
                 "{}の記述「{}」は{}を過ぎているため、印刷しません。設定で差し替えるか、そのまま印刷するかを選べます",
-                leaflet.label(), statement_text(b), crate::text::wareki::format(b.valid_until.unwrap_or(on))
+                leaflet.label(),
+                statement_text(b),
+                crate::text::wareki::format(b.valid_until.unwrap_or(on))
             ),
             (true, StatementMode::Keep) => format!("{}の記述「{}」は期限を過ぎていますが、設定によりそのまま印刷します", leaflet.label(), statement_text(b)),
             _ => String::new(),

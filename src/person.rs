@@ -59,7 +59,9 @@ pub enum PersonError {
     UnknownFacility(i64),
     #[error("{0}")]
     Invalid(Invalid),
-    #[error("支援措置の対象者の住所・送付先と支援措置の有無は、住所を見る権限のある窓口 (国保・後期) だけが変更できます。変更は国保・後期の窓口に依頼してください")]
+    #[error(
+        "支援措置の対象者の住所・送付先と支援措置の有無は、住所を見る権限のある窓口 (国保・後期) だけが変更できます。変更は国保・後期の窓口に依頼してください"
+    )]
     AddressHidden,
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
@@ -315,11 +317,7 @@ impl PersonPatch {
     /// Whether the patch touches what a 支援措置 mask hides: the address, the safe address and
     /// the protection itself (lifting it would reveal the address).
     pub fn touches_protected_fields(&self) -> bool {
-        self.postal_code.is_some()
-            || self.address.is_some()
-            || self.safe_postal_code.is_some()
-            || self.safe_address.is_some()
-            || self.protected.is_some()
+        self.postal_code.is_some() || self.address.is_some() || self.safe_postal_code.is_some() || self.safe_address.is_some() || self.protected.is_some()
     }
 
     /// `input` with this patch's fields written over it.

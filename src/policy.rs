@@ -4,8 +4,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-use crate::person::{self, Person, Reason, Scheme};
 use crate::model::staff::Actor;
+use crate::person::{self, Person, Reason, Scheme};
 use crate::store::{Store, StoreError};
 
 pub use crate::model::policy::{Condition, RouteKind, Rule};
@@ -202,7 +202,11 @@ pub fn remove_rule(store: &mut Store, actor: &Actor, id: &str, now: chrono::Naiv
 /// The 8/1 renewal day on or before `on` (一斉更新).
 pub fn last_renewal_day(on: NaiveDate) -> NaiveDate {
     let this_year = NaiveDate::from_ymd_opt(on.year(), 8, 1).expect("8/1 exists");
-    if on >= this_year { this_year } else { NaiveDate::from_ymd_opt(on.year() - 1, 8, 1).expect("8/1 exists") }
+    if on >= this_year {
+        this_year
+    } else {
+        NaiveDate::from_ymd_opt(on.year() - 1, 8, 1).expect("8/1 exists")
+    }
 }
 
 /// The facts about a person that rules test.
@@ -259,7 +263,11 @@ pub fn evaluate(rules: &[Rule], scheme: Scheme, facts: &Facts, on: NaiveDate) ->
             kind: RouteKind::NotApplicable,
             label: RouteKind::NotApplicable.label(),
             r_numbers: vec![],
-            explanation: format!("{}時点で、この方 ({}) に当てはまる交付ルールがありません。ルール設定を確認してください。", crate::text::wareki::format(on), scheme.label()),
+            explanation: format!(
+                "{}時点で、この方 ({}) に当てはまる交付ルールがありません。ルール設定を確認してください。",
+                crate::text::wareki::format(on),
+                scheme.label()
+            ),
             rule_id: None,
             to_confirm: false,
             on,

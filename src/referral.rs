@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-use crate::person::{self, PersonError};
 use crate::model::staff::{Actor, Desk, Role};
+use crate::person::{self, PersonError};
 use crate::store::referrals::{NewComment, NewReferral};
 use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
@@ -62,7 +62,9 @@ fn text_required(field: &'static str, label: &str, value: &str, max: usize) -> R
 /// Sends a referral from the actor's welfare desk to the insurer desk.
 pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     if actor.desk.is_insurer_desk() && actor.role != Role::Admin {
-        return Err(ReferralError::Forbidden("連携依頼は介護・障害・児童の各窓口と相談支援センターから送ります。国保・後期の窓口では申請を直接受け付けてください".into()));
+        return Err(ReferralError::Forbidden(
+            "連携依頼は介護・障害・児童の各窓口と相談支援センターから送ります。国保・後期の窓口では申請を直接受け付けてください".into(),
+        ));
     }
     crate::access::require(actor, crate::access::Permission::SendReferral)?;
     let mut c = Checker::new();
@@ -71,9 +73,16 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
     let to_desk = if input.to_desk.trim().is_empty() {
         None
     } else {
-        c.take("to_desk", Desk::parse(&input.to_desk).and_then(|d| {
-            if d.is_insurer_desk() { Ok(d) } else { Err("送付先は国民健康保険または後期高齢者医療の窓口を選んでください".into()) }
-        }))
+        c.take(
+            "to_desk",
+            Desk::parse(&input.to_desk).and_then(|d| {
+                if d.is_insurer_desk() {
+                    Ok(d)
+                } else {
+                    Err("送付先は国民健康保険または後期高齢者医療の窓口を選んでください".into())
+                }
+            }),
+        )
     };
     c.finish().map_err(ReferralError::Invalid)?;
     let (Some(reason), Some(applicant)) = (reason, applicant) else { unreachable!("the checker refused any missing value above") };
@@ -177,8 +186,7 @@ fn transition(
 }
 
 fn checked_note(label: &str, note: &str, required: bool) -> Result<String, ReferralError> {
-    validate::text(label, note, 1000, required)
-        .map_err(|m| ReferralError::Invalid(Invalid(vec![validate::FieldError { field: "note", message: m }])))
+    validate::text(label, note, 1000, required).map_err(|m| ReferralError::Invalid(Invalid(vec![validate::FieldError { field: "note", message: m }])))
 }
 
 /// What a desk does to a referral, as the window and the API send it.

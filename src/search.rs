@@ -103,7 +103,13 @@ pub(crate) fn last_person_id(conn: &crate::store::Read<'_>) -> Result<i64, Store
 pub const COUNT_CAP: i64 = 1000;
 
 /// Searches persons; see [`understand`] for how the query is read.
-pub fn search(store: &crate::store::Store, actor: &crate::model::staff::Actor, input: &str, page: Page, now: chrono::NaiveDateTime) -> Result<Results, SearchError> {
+pub fn search(
+    store: &crate::store::Store,
+    actor: &crate::model::staff::Actor,
+    input: &str,
+    page: Page,
+    now: chrono::NaiveDateTime,
+) -> Result<Results, SearchError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     search_in(&store.read(), input, page, now.date())
 }
@@ -163,11 +169,7 @@ pub(crate) fn search_in(conn: &crate::store::Read<'_>, input: &str, page: Page, 
     let slice: Vec<(i64, MatchKind)> = ranked.into_iter().skip(page.offset as usize).take(page.limit as usize).collect();
     let ids: Vec<i64> = slice.iter().map(|(id, _)| *id).collect();
     let summaries = person::summaries(conn, &ids, today)?;
-    let items = slice
-        .into_iter()
-        .zip(summaries)
-        .map(|((_, matched), person)| Hit { person, matched })
-        .collect();
+    let items = slice.into_iter().zip(summaries).map(|((_, matched), person)| Hit { person, matched }).collect();
     Ok(Results { query, description, total_capped: total >= COUNT_CAP, hits: Paged { items, total, offset: page.offset, limit: page.limit } })
 }
 

@@ -88,7 +88,11 @@ pub fn desk_contacts(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) 
 }
 
 fn require_admin(actor: &Actor) -> Result<(), SettingsError> {
-    if crate::access::can(actor, crate::access::Permission::ChangeSettings) { Ok(()) } else { Err(SettingsError::AdminOnly) }
+    if crate::access::can(actor, crate::access::Permission::ChangeSettings) {
+        Ok(())
+    } else {
+        Err(SettingsError::AdminOnly)
+    }
 }
 
 pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono::NaiveDateTime) -> Result<CitySettings, SettingsError> {
@@ -117,7 +121,13 @@ pub fn set_desk_contact(store: &mut Store, actor: &Actor, d: &DeskContact, now: 
     let hours = c.take("hours", validate::text("受付時間", &d.hours, 40, false));
     let place = c.take("place", validate::text("場所", &d.place, 40, false));
     c.finish().map_err(SettingsError::Invalid)?;
-    let new = DeskContact { desk: d.desk, name: name.unwrap_or_default(), phone: phone.unwrap_or_default(), hours: hours.unwrap_or_default(), place: place.unwrap_or_default() };
+    let new = DeskContact {
+        desk: d.desk,
+        name: name.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        hours: hours.unwrap_or_default(),
+        place: place.unwrap_or_default(),
+    };
     store.write(|tx| {
         let before = desk_contact(tx, d.desk)?;
         tx.settings_mut().set_desk_contact(&new)?;

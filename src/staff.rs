@@ -155,18 +155,22 @@ pub fn add_with_password(store: &mut Store, actor: &Actor, input: &StaffInput, n
     store.write(|tx| {
         let id = insert_staff(tx, &new, &crate::stamp(now))?;
         tx.staff_mut().set_hash(id, &hash)?;
-        audit::record(tx, actor, now, Action::Create, "staff", Some(id), serde_json::json!({"login": new.login, "desk": desk, "role": role, "password": "set"}))?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Create,
+            "staff",
+            Some(id),
+            serde_json::json!({"login": new.login, "desk": desk, "role": role, "password": "set"}),
+        )?;
         Ok(id)
     })
 }
 
 /// Resolves a login to the actor that operations run as.
 pub fn actor(store: &Store, login: &str) -> Result<Actor, StaffError> {
-    store
-        .read()
-        .staff()
-        .active_actor(login.trim())?
-        .ok_or_else(|| StaffError::UnknownLogin(login.to_string()))
+    store.read().staff().active_actor(login.trim())?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))
 }
 
 /// Every staff member, by desk and name.

@@ -52,9 +52,9 @@ pub fn compute(store: &crate::store::Store, actor: &crate::model::staff::Actor, 
 fn counts_of(conn: &crate::store::Read<'_>) -> Result<Stats, crate::store::StoreError> {
     use crate::application::AppStatus;
     use crate::certificate::CertificateBasis;
+    use crate::model::staff::Desk;
     use crate::person::Scheme;
     use crate::referral::ReferralStatus;
-    use crate::model::staff::Desk;
     let desk = |k: &str| Desk::from_code(k).map(|d| d.label().to_string()).unwrap_or_else(|| k.to_string());
     let c = conn.stats().counts()?;
     Ok(Stats {
@@ -62,15 +62,9 @@ fn counts_of(conn: &crate::store::Read<'_>) -> Result<Stats, crate::store::Store
         facilities: c.facilities,
         persons_by_scheme: labelled(c.persons_by_scheme, |k| Scheme::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()),
         touchpoints_by_desk: labelled(c.touchpoints_by_desk, desk),
-        referrals_by_status: labelled(c.referrals_by_status, |k| {
-            ReferralStatus::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()
-        }),
+        referrals_by_status: labelled(c.referrals_by_status, |k| ReferralStatus::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()),
         referrals_by_desk: labelled(c.referrals_by_desk, desk),
-        applications_by_status: labelled(c.applications_by_status, |k| {
-            AppStatus::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()
-        }),
-        certificates_by_basis: labelled(c.certificates_by_basis, |k| {
-            CertificateBasis::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()
-        }),
+        applications_by_status: labelled(c.applications_by_status, |k| AppStatus::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()),
+        certificates_by_basis: labelled(c.certificates_by_basis, |k| CertificateBasis::from_code(k).map(|s| s.label().to_string()).unwrap_or_default()),
     })
 }

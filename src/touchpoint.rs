@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
 use crate::leaflet::{self, Leaflet};
-use crate::person::{self, PersonError};
 use crate::model::staff::Actor;
+use crate::person::{self, PersonError};
 use crate::store::touchpoints::NewTouchpoint;
 use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
@@ -87,9 +87,16 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
     let date = if input.date.trim().is_empty() {
         Some(today)
     } else {
-        c.take("date", validate::date("接点の日付", &input.date).and_then(|d| {
-            if d > today { Err("接点の日付が未来です。今日以前の日付を入力してください".to_string()) } else { Ok(d) }
-        }))
+        c.take(
+            "date",
+            validate::date("接点の日付", &input.date).and_then(|d| {
+                if d > today {
+                    Err("接点の日付が未来です。今日以前の日付を入力してください".to_string())
+                } else {
+                    Ok(d)
+                }
+            }),
+        )
     };
     let kind = if input.kind.trim().is_empty() {
         c.fail("kind", "接点の種類を選んでください");
@@ -108,9 +115,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
     let wish = if input.wish.trim().is_empty() { Some(Wish::Unknown) } else { c.take("wish", Wish::parse(&input.wish)) };
     let notes = c.take("notes", validate::text("メモ", &input.notes, 2000, false));
     c.finish().map_err(TouchpointError::Invalid)?;
-    let (Some(date), Some(kind), Some(wish), Some(notes)) = (date, kind, wish, notes) else {
-        unreachable!("the checker refused any missing value above")
-    };
+    let (Some(date), Some(kind), Some(wish), Some(notes)) = (date, kind, wish, notes) else { unreachable!("the checker refused any missing value above") };
     store.write(|tx| {
         person::load(tx, input.person_id)?;
         let id = tx.touchpoints_mut().insert(&NewTouchpoint {
@@ -134,7 +139,15 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
         if wish == Wish::WantsCancel {
             tx.touchpoints_mut().note_wish_to_cancel(input.person_id)?;
         }
-        audit::record(tx, actor, now, Action::Create, "touchpoint", Some(id), serde_json::json!({"person_id": input.person_id, "kind": kind, "leaflets": leaflets}))?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Create,
+            "touchpoint",
+            Some(id),
+            serde_json::json!({"person_id": input.person_id, "kind": kind, "leaflets": leaflets}),
+        )?;
         let prompt = kind.is_r10_occasion() && !has_had_bessou1(tx, input.person_id)?;
         Ok(Recorded {
             touchpoint: Touchpoint {
@@ -152,7 +165,10 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
                 notes,
             },
             prompt_bessou1: prompt,
-            prompt_message: prompt.then(|| "この方にはまだ別添1のリーフレットを渡していません。資格確認書は代理申請も含めて申請できることを案内し、別添1を渡してください (R10)。".to_string()),
+            prompt_message: prompt.then(|| {
+                "この方にはまだ別添1のリーフレットを渡していません。資格確認書は代理申請も含めて申請できることを案内し、別添1を渡してください (R10)。"
+                    .to_string()
+            }),
             r12_guidance: (wish == Wish::WantsCancel).then(|| R12_GUIDANCE.to_string()),
         })
     })

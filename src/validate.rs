@@ -63,9 +63,7 @@ impl Checker {
 /// The refusal every text field gives for a 個人番号.
 pub fn no_my_number(label: &str, value: &str) -> Result<(), String> {
     if mynumber::contains_my_number(value) {
-        Err(format!(
-            "{label}に個人番号 (マイナンバー) と思われる12桁の番号があります。Hairyo は個人番号を保存しません。削除してください"
-        ))
+        Err(format!("{label}に個人番号 (マイナンバー) と思われる12桁の番号があります。Hairyo は個人番号を保存しません。削除してください"))
     } else {
         Ok(())
     }
@@ -110,9 +108,7 @@ pub fn furigana(label: &str, value: &str) -> Result<String, String> {
         Ok(k) if k.chars().count() > 60 => Err(format!("{label}は60文字以内で入力してください")),
         Ok(k) => Ok(k),
         Err(kana::KanaRefusal::Empty) => Err(format!("{label}を入力してください")),
-        Err(kana::KanaRefusal::NotKana(c)) => {
-            Err(format!("{label}はカタカナで入力してください (「{c}」は使えません)"))
-        }
+        Err(kana::KanaRefusal::NotKana(c)) => Err(format!("{label}はカタカナで入力してください (「{c}」は使えません)")),
     }
 }
 

@@ -13,8 +13,8 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CmdError;
-use hairyo::codes::{choices, Choice};
 use crate::state::{now, Shell};
+use hairyo::codes::{choices, Choice};
 
 /// What the window needs to draw its frame: who is signed in, whether the administrator's
 /// password must be set first, and whether to offer demo data.
@@ -51,11 +51,7 @@ pub fn app_state(state: State<'_, Shell>) -> Result<AppState, CmdError> {
         persons,
         actor,
         permissions,
-        idle_lock_seconds: std::env::var("HAIRYO_IDLE_LOCK_SECONDS")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-            .filter(|s| *s > 0)
-            .unwrap_or(600),
+        idle_lock_seconds: std::env::var("HAIRYO_IDLE_LOCK_SECONDS").ok().and_then(|v| v.trim().parse().ok()).filter(|s| *s > 0).unwrap_or(600),
         db_path: app.db_path.display().to_string(),
         city,
     })
@@ -107,12 +103,7 @@ pub fn home(state: State<'_, Shell>) -> Result<Home, CmdError> {
 }
 
 #[tauri::command(async)]
-pub fn list_persons(
-    state: State<'_, Shell>,
-    query: Option<String>,
-    offset: i64,
-    limit: i64,
-) -> Result<Paged<PersonSummary>, CmdError> {
+pub fn list_persons(state: State<'_, Shell>, query: Option<String>, offset: i64, limit: i64) -> Result<Paged<PersonSummary>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     let filter = PersonFilter { query, ..Default::default() };
@@ -184,43 +175,31 @@ pub fn referral_action(state: State<'_, Shell>, id: i64, action: serde_json::Val
 }
 
 #[tauri::command(async)]
-pub fn referral_queue(
-    state: State<'_, Shell>,
-    status: Option<String>,
-    offset: i64,
-    limit: i64,
-) -> Result<Paged<hairyo::referral::Referral>, CmdError> {
+pub fn referral_queue(state: State<'_, Shell>, status: Option<String>, offset: i64, limit: i64) -> Result<Paged<hairyo::referral::Referral>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     // An unknown status is refused, not read as "every status".
     let status = match status.as_deref().filter(|s| !s.is_empty()) {
-        Some(code) => Some(hairyo::referral::ReferralStatus::parse(code).map_err(|message| CmdError { code: "referral.invalid".into(), message, fields: vec![] })?),
+        Some(code) => {
+            Some(hairyo::referral::ReferralStatus::parse(code).map_err(|message| CmdError { code: "referral.invalid".into(), message, fields: vec![] })?)
+        }
         None => None,
     };
     app.with_store(|s| hairyo::referral::queue(s, &actor, status, Page::new(offset, limit), now()))
 }
 
 #[tauri::command(async)]
-pub fn receive_application(
-    state: State<'_, Shell>,
-    input: hairyo::application::ApplicationInput,
-) -> Result<hairyo::application::Received, CmdError> {
+pub fn receive_application(state: State<'_, Shell>, input: hairyo::application::ApplicationInput) -> Result<hairyo::application::Received, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     app.with_store(|s| hairyo::application::receive(s, &actor, &input, now()))
 }
 
 #[tauri::command(async)]
-pub fn check_document(
-    state: State<'_, Shell>,
-    id: i64,
-    document: String,
-    checked: bool,
-) -> Result<hairyo::application::Application, CmdError> {
+pub fn check_document(state: State<'_, Shell>, id: i64, document: String, checked: bool) -> Result<hairyo::application::Application, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let doc = hairyo::application::Document::parse(&document)
-        .map_err(|message| CmdError { code: "application.invalid".into(), message, fields: vec![] })?;
+    let doc = hairyo::application::Document::parse(&document).map_err(|message| CmdError { code: "application.invalid".into(), message, fields: vec![] })?;
     app.with_store(|s| hairyo::application::check_document(s, &actor, id, doc, checked, now()))
 }
 
@@ -266,11 +245,10 @@ pub fn print(
 /// capability allows (`print`, `export`); returns its path.
 pub(crate) fn write_to_cache(app_handle: &tauri::AppHandle, folder: &str, name: &str, bytes: &[u8]) -> Result<String, CmdError> {
     use tauri::Manager;
-    let io = |e: &dyn std::fmt::Display| CmdError {
-        code: "file.write".into(),
-        message: format!("ファイルを書き込めません ({folder}/{name}): {e}"),
-        fields: vec![],
-    };
+    let io =
+        |e: &dyn std::fmt::Display| CmdError {
+            code: "file.write".into(), message: format!("ファイルを書き込めません ({folder}/{name}): {e}"), fields: vec![]
+        };
     let dir = app_handle.path().app_cache_dir().map_err(|e| io(&e))?.join(folder);
     std::fs::create_dir_all(&dir).map_err(|e| io(&e))?;
     let path = dir.join(name);
@@ -293,11 +271,7 @@ pub fn add_person(state: State<'_, Shell>, input: hairyo::person::PersonInput) -
 }
 
 #[tauri::command(async)]
-pub fn update_person(
-    state: State<'_, Shell>,
-    id: i64,
-    patch: hairyo::person::PersonPatch,
-) -> Result<hairyo::person::Person, CmdError> {
+pub fn update_person(state: State<'_, Shell>, id: i64, patch: hairyo::person::PersonPatch) -> Result<hairyo::person::Person, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     app.with_store(|s| hairyo::person::update(s, &actor, id, &patch, now()))
@@ -324,8 +298,7 @@ pub fn import_persons(
 ) -> Result<hairyo::import::Report, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
-    let encoding = hairyo::import::Encoding::parse(&encoding)
-        .map_err(|message| CmdError { code: "import.bad_encoding".into(), message, fields: vec![] })?;
+    let encoding = hairyo::import::Encoding::parse(&encoding).map_err(|message| CmdError { code: "import.bad_encoding".into(), message, fields: vec![] })?;
     let opts = hairyo::import::Options { encoding: Some(encoding), profile: profile.filter(|p| !p.is_empty()), dry_run };
     let stage = if dry_run { "確認" } else { "取込" };
     let mut progress = |done: usize, total: usize| drop(on_progress.send(hairyo::Progress::new(stage, done, total)));
@@ -361,10 +334,7 @@ pub fn desk_contacts(state: State<'_, Shell>) -> Result<Vec<hairyo::settings::De
 }
 
 #[tauri::command(async)]
-pub fn set_desk_contact(
-    state: State<'_, Shell>,
-    contact: hairyo::settings::DeskContact,
-) -> Result<hairyo::settings::DeskContact, CmdError> {
+pub fn set_desk_contact(state: State<'_, Shell>, contact: hairyo::settings::DeskContact) -> Result<hairyo::settings::DeskContact, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     app.with_store(|s| hairyo::settings::set_desk_contact(s, &actor, &contact, now()))

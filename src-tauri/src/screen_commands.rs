@@ -11,8 +11,8 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CmdError;
-use hairyo::codes::{choices, Choice};
 use crate::state::{now, Shell};
+use hairyo::codes::{choices, Choice};
 
 /// A refusal of one or more typed fields, shaped like the core's own `*.invalid` errors so the
 /// window puts each message next to its field.
@@ -146,12 +146,7 @@ pub fn leaflet_statements(state: State<'_, Shell>) -> Result<Vec<StatementCheck>
 
 /// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace).
 #[tauri::command(async)]
-pub fn set_leaflet_statement(
-    state: State<'_, Shell>,
-    id: String,
-    mode: String,
-    text: String,
-) -> Result<Vec<StatementCheck>, CmdError> {
+pub fn set_leaflet_statement(state: State<'_, Shell>, id: String, mode: String, text: String) -> Result<Vec<StatementCheck>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     let mut errors = Vec::new();

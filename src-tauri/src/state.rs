@@ -34,10 +34,7 @@ impl Shell {
     /// Opens the database named by `HAIRYO_DB` (or the default one) and initialises it on first
     /// use.
     pub fn start() -> Shell {
-        let path = std::env::var_os("HAIRYO_DB")
-            .filter(|p| !p.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(hairyo::store::default_db_path);
+        let path = std::env::var_os("HAIRYO_DB").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(hairyo::store::default_db_path);
         Shell(App::open(&path))
     }
 
@@ -67,11 +64,7 @@ impl App {
 
     /// The signed-in staff member, or `session.signed_out`.
     pub fn actor(&self) -> Result<Actor, CmdError> {
-        self.current().ok_or_else(|| CmdError {
-            code: "session.signed_out".into(),
-            message: "サインインしてください".into(),
-            fields: vec![],
-        })
+        self.current().ok_or_else(|| CmdError { code: "session.signed_out".into(), message: "サインインしてください".into(), fields: vec![] })
     }
 
     pub fn current(&self) -> Option<Actor> {

@@ -73,4 +73,3 @@ impl Rule {
         self.effective_from <= on && self.effective_until.is_none_or(|u| on <= u)
     }
 }
-

@@ -100,11 +100,7 @@ impl FormData {
             checklist: vec![],
             next: vec![],
         };
-        app.checklist = authority
-            .documents()
-            .iter()
-            .map(|d| crate::application::ChecklistItem { document: *d, label: d.label(), checked: false })
-            .collect();
+        app.checklist = authority.documents().iter().map(|d| crate::application::ChecklistItem { document: *d, label: d.label(), checked: false }).collect();
         self.application = Some(app);
         self.facility = Some(f.clone());
         self
@@ -154,7 +150,11 @@ impl FormData {
 }
 
 fn postal_address(postal: &str, address: &str) -> String {
-    if postal.is_empty() { address.to_string() } else { format!("〒{postal} {address}") }
+    if postal.is_empty() {
+        address.to_string()
+    } else {
+        format!("〒{postal} {address}")
+    }
 }
 
 /// A labelled cell: grey label on the left, the value shrunk to fit on the right.
@@ -243,7 +243,15 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     for i in 0..12 {
         s.rect(LEFT + LABEL_W + i as f32 * cell, y, cell, 9.0, 0.6);
     }
-    s.text_box(LEFT + LABEL_W + 12.0 * cell + 2.0, y + 0.5, WIDTH - LABEL_W - 12.0 * cell - 3.0, 8.0, 8.0, Weight::Regular, "ご本人または代理人が記入してください (市では保存しません)");
+    s.text_box(
+        LEFT + LABEL_W + 12.0 * cell + 2.0,
+        y + 0.5,
+        WIDTH - LABEL_W - 12.0 * cell - 3.0,
+        8.0,
+        8.0,
+        Weight::Regular,
+        "ご本人または代理人が記入してください (市では保存しません)",
+    );
     y += 12.0;
 
     y = section_title(s, y, "申請理由 (あてはまるものすべて)");
@@ -278,7 +286,9 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     y = section_title(s, y, "資格確認書の送付先");
     let delivery = d.delivery();
     let mut x = LEFT + 2.0;
-    for (label, kind) in [("ご本人の住所", Delivery::Home), ("代理人の住所", Delivery::Proxy), ("入所施設", Delivery::Facility), ("窓口で受け取る", Delivery::Counter)] {
+    for (label, kind) in
+        [("ご本人の住所", Delivery::Home), ("代理人の住所", Delivery::Proxy), ("入所施設", Delivery::Facility), ("窓口で受け取る", Delivery::Counter)]
+    {
         x = s.check_label(x, y + 2.0, 10.5, delivery == kind, label);
     }
     y += 8.5;

@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
-    Polygon, PolygonRing, Pt, Rgb, TextItem, WindingOrder, Codepoint, TextMatrix,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing,
+    Pt, Rgb, TextItem, TextMatrix, WindingOrder,
 };
 
 /// BIZ UD Gothic (Morisawa, SIL OFL 1.1; see assets/fonts/OFL.txt): a universal-design face that
@@ -40,9 +40,7 @@ impl Face {
         let pdf = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses for PDF");
         let upem = metrics.units_per_em() as f32;
         let ascender = metrics.ascender() as f32 / upem;
-        let bmp = (0u32..0x10000)
-            .map(|u| char::from_u32(u).and_then(|c| metrics.glyph_index(c)).map(|g| g.0).unwrap_or(0))
-            .collect();
+        let bmp = (0u32..0x10000).map(|u| char::from_u32(u).and_then(|c| metrics.glyph_index(c)).map(|g| g.0).unwrap_or(0)).collect();
         Face { pdf, metrics, upem, ascender, bmp }
     }
 
@@ -57,10 +55,7 @@ impl Face {
     /// Advance of `c` in ems; a character the font lacks measures as one em (it is refused
     /// before printing anyway, see [`missing_glyphs`]).
     fn advance(&self, c: char) -> f32 {
-        self.glyph(c)
-            .and_then(|g| self.metrics.glyph_hor_advance(ttf_parser::GlyphId(g)))
-            .map(|a| a as f32 / self.upem)
-            .unwrap_or(1.0)
+        self.glyph(c).and_then(|g| self.metrics.glyph_hor_advance(ttf_parser::GlyphId(g))).map(|a| a as f32 / self.upem).unwrap_or(1.0)
     }
 }
 
@@ -123,7 +118,9 @@ fn units(text: &str) -> Vec<String> {
     for c in text.chars() {
         let ascii_word = c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | ':' | '.' | '@' | '_');
         match out.last_mut() {
-            Some(last) if ascii_word && last.chars().last().is_some_and(|l| l.is_ascii_alphanumeric() || matches!(l, '-' | '/' | ':' | '.' | '@' | '_')) => last.push(c),
+            Some(last) if ascii_word && last.chars().last().is_some_and(|l| l.is_ascii_alphanumeric() || matches!(l, '-' | '/' | ':' | '.' | '@' | '_')) => {
+                last.push(c)
+            }
             _ => out.push(c.to_string()),
         }
     }
@@ -208,7 +205,19 @@ impl Sheet {
         let mut doc = PdfDocument::new(title);
         let regular = doc.add_font(&fonts().regular.pdf);
         let bold = doc.add_font(&fonts().bold.pdf);
-        Sheet { doc, regular, bold, pages: Vec::new(), gfx: Vec::new(), txt: Vec::new(), txt_font: None, gfx_width: None, overflow: Vec::new(), missing: Vec::new(), measuring: false }
+        Sheet {
+            doc,
+            regular,
+            bold,
+            pages: Vec::new(),
+            gfx: Vec::new(),
+            txt: Vec::new(),
+            txt_font: None,
+            gfx_width: None,
+            overflow: Vec::new(),
+            missing: Vec::new(),
+            measuring: false,
+        }
     }
 
     /// Ends the current page (if it has anything) and starts a new one.
@@ -320,9 +329,8 @@ impl Sheet {
             self.gfx.push(Op::SetOutlineThickness { pt: Pt(thickness) });
             self.gfx_width = Some(thickness);
         }
-        self.gfx.push(Op::DrawLine {
-            line: Line { points: pts.iter().map(|&(x, y)| LinePoint { p: point(x, y), bezier: false }).collect(), is_closed: closed },
-        });
+        self.gfx
+            .push(Op::DrawLine { line: Line { points: pts.iter().map(|&(x, y)| LinePoint { p: point(x, y), bezier: false }).collect(), is_closed: closed } });
     }
 
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32) {

@@ -12,11 +12,11 @@ use crate::application::{self, AppScheme, Application, ApplicationError};
 use crate::audit::{self, Action};
 use crate::facility::{self, FacilityError};
 use crate::leaflet::{self, Leaflet};
+use crate::model::staff::{Actor, Desk};
 use crate::person::{self, PersonError, Scheme};
 use crate::policy::{self, RouteKind};
 use crate::referral::{self, ReferralError};
 use crate::settings::{self, DeskContact, SettingsError};
-use crate::model::staff::{Actor, Desk};
 use crate::store::Store;
 
 pub use forms::FormData;
@@ -162,7 +162,13 @@ impl PrintRequest {
 }
 
 /// Prints what `request` asks for; a facility batch reports its progress to `progress`.
-pub fn print(store: &mut Store, actor: &Actor, request: &PrintRequest, now: NaiveDateTime, progress: &mut dyn FnMut(crate::Progress)) -> Result<Printed, PrintError> {
+pub fn print(
+    store: &mut Store,
+    actor: &Actor,
+    request: &PrintRequest,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(crate::Progress),
+) -> Result<Printed, PrintError> {
     match request {
         PrintRequest::Leaflet { leaflet: which, copies } => leaflet(store, actor, *which, *copies, now),
         PrintRequest::ApplicationForm { person_id, application_id } => application_form(store, actor, *person_id, *application_id, now),
@@ -197,7 +203,15 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
     }
     let printed = finish(sheet, documents, vec![])?;
     store.write(|tx| {
-        audit::record(tx, actor, now, Action::Print, "person", Some(person_id), serde_json::json!({"document": "application_form", "application_id": application_id}))
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Print,
+            "person",
+            Some(person_id),
+            serde_json::json!({"document": "application_form", "application_id": application_id}),
+        )
     })?;
     Ok(printed)
 }
@@ -261,7 +275,15 @@ pub fn facility_batch(
     let printed = finish(sheet, documents, vec![])?;
     progress(crate::Progress::new("PDF の保存", 1, 1));
     store.write(|tx| {
-        audit::record(tx, actor, now, Action::Print, "facility", Some(facility_id), serde_json::json!({"document": "facility_batch", "residents": residents.len()}))
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Print,
+            "facility",
+            Some(facility_id),
+            serde_json::json!({"document": "facility_batch", "residents": residents.len()}),
+        )
     })?;
     Ok(printed)
 }

@@ -174,9 +174,22 @@ impl ApplicationHandleMut<'_> {
                 proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16)",
             params![
-                a.person_id, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority, a.proxy_name, a.proxy_kana,
-                a.proxy_address, a.proxy_phone, a.proxy_relationship, reasons_to_text(a.reasons), a.delivery,
-                a.received_by, a.created_at
+                a.person_id,
+                a.referral_id,
+                a.scheme,
+                a.received_on,
+                a.channel,
+                a.applicant,
+                a.authority,
+                a.proxy_name,
+                a.proxy_kana,
+                a.proxy_address,
+                a.proxy_phone,
+                a.proxy_relationship,
+                reasons_to_text(a.reasons),
+                a.delivery,
+                a.received_by,
+                a.created_at
             ],
         )?;
         let id = self.conn.last_insert_rowid();
@@ -189,10 +202,8 @@ impl ApplicationHandleMut<'_> {
     /// Marks `document` of application `id` as seen (or not); false when the document is not on
     /// that application's checklist.
     pub fn check_document(&self, id: i64, document: Document, checked: bool) -> Result<bool, StoreError> {
-        let n = self.conn.execute(
-            "UPDATE application_document SET checked = ?3 WHERE application_id = ?1 AND document = ?2",
-            params![id, document, checked],
-        )?;
+        let n =
+            self.conn.execute("UPDATE application_document SET checked = ?3 WHERE application_id = ?1 AND document = ?2", params![id, document, checked])?;
         Ok(n > 0)
     }
 

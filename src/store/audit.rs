@@ -84,11 +84,7 @@ impl<'a> Read<'a> {
 impl AuditHandle<'_> {
     /// The newest event's id and hash, which the next event links to.
     pub fn last_link(&self) -> Result<Option<(i64, String)>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+        Ok(self.conn.prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
     }
 
     /// Every event, oldest first.
@@ -142,7 +138,17 @@ impl AuditHandleMut<'_> {
         row.hash = row.link_hash(&prev);
         row.prev_hash = prev;
         self.conn.prepare_cached(&format!("INSERT INTO audit_event ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"))?.execute(params![
-            row.id, row.at, row.staff_id, row.login, row.desk, row.action, row.record_kind, row.record_id, row.detail, row.prev_hash, row.hash
+            row.id,
+            row.at,
+            row.staff_id,
+            row.login,
+            row.desk,
+            row.action,
+            row.record_kind,
+            row.record_id,
+            row.detail,
+            row.prev_hash,
+            row.hash
         ])?;
         Ok(row.id)
     }

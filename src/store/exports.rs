@@ -9,7 +9,10 @@ use super::{Read, StoreError};
 pub enum CertificateRange {
     All,
     /// Valid until a day from `from` to `to`, both included.
-    EndingBetween { from: NaiveDate, to: NaiveDate },
+    EndingBetween {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     /// Valid until exactly this day.
     EndingOn(NaiveDate),
 }

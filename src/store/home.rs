@@ -205,7 +205,9 @@ impl ForecastHandle<'_> {
     pub fn campaign_residents(&self) -> Result<i64, StoreError> {
         count(
             self.conn,
-            &format!("SELECT count(*) FROM facility f CROSS JOIN person p ON p.facility_id = f.id WHERE f.campaign IN ('informed', 'collecting') AND {CANDIDATE}"),
+            &format!(
+                "SELECT count(*) FROM facility f CROSS JOIN person p ON p.facility_id = f.id WHERE f.campaign IN ('informed', 'collecting') AND {CANDIDATE}"
+            ),
             [],
         )
     }

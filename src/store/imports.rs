@@ -169,9 +169,26 @@ impl ImportsHandleMut<'_> {
         let mut n = 0;
         for (p, keys) in rows {
             let values: [&dyn rusqlite::ToSql; 20] = [
-                &p.atena_no, &p.name, &p.kana, &keys.name, &keys.kana, &p.birth_date, &p.sex, &p.postal_code, &p.address,
-                &p.phone, &p.householder, &p.scheme, &p.insurer_no, &p.card_symbol, &p.card_number, &p.card_branch,
-                &keys.name_chars, &keys.kana_chars, &stamp, &stamp,
+                &p.atena_no,
+                &p.name,
+                &p.kana,
+                &keys.name,
+                &keys.kana,
+                &p.birth_date,
+                &p.sex,
+                &p.postal_code,
+                &p.address,
+                &p.phone,
+                &p.householder,
+                &p.scheme,
+                &p.insurer_no,
+                &p.card_symbol,
+                &p.card_number,
+                &p.card_branch,
+                &keys.name_chars,
+                &keys.kana_chars,
+                &stamp,
+                &stamp,
             ];
             for v in values {
                 n += 1;

@@ -33,10 +33,7 @@ impl LeafletsHandle<'_> {
 
     /// The earliest edition of `leaflet`.
     pub fn first_edition(&self, leaflet: Leaflet) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT edition FROM leaflet_edition WHERE leaflet = ?1 ORDER BY effective_from LIMIT 1", [leaflet], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT edition FROM leaflet_edition WHERE leaflet = ?1 ORDER BY effective_from LIMIT 1", [leaflet], |r| r.get(0)).optional()?)
     }
 
     /// Every edition, by leaflet and effective date.

@@ -6,8 +6,8 @@ use std::time::Duration;
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-pub mod audit;
 pub mod applications;
+pub mod audit;
 pub mod certificates;
 pub mod duplicates;
 pub mod exports;
@@ -222,10 +222,7 @@ pub fn schema_version() -> usize {
 /// The default database path: `<app data dir>/jp.hairyo.desktop/hairyo.db`, the same file the
 /// desktop app uses (Tauri's `app_data_dir` is the OS data dir joined with the identifier).
 pub fn default_db_path() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join(APP_IDENTIFIER)
-        .join(DB_FILE_NAME)
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_IDENTIFIER).join(DB_FILE_NAME)
 }
 
 /// An open database. Every connection in the program is made by [`open`] or [`open_in_memory`].
@@ -265,11 +262,9 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
 pub fn open(path: &Path) -> Result<Store, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|source| StoreError::Directory { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory { path: dir.display().to_string(), source })?;
     }
-    let mut conn = Connection::open(path)
-        .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     migrate(&mut conn)?;
     Ok(Store { conn })
@@ -290,8 +285,7 @@ pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
     use rusqlite::OpenFlags;
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     Ok(Store { conn })
 }
 
@@ -401,11 +395,8 @@ impl Store {
     /// True when the file has the tables every Hairyo database has: persons, staff and the
     /// audit log.
     pub fn has_hairyo_tables(&self) -> Result<bool, StoreError> {
-        let tables: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')",
-            [],
-            |r| r.get(0),
-        )?;
+        let tables: i64 =
+            self.conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')", [], |r| r.get(0))?;
         Ok(tables >= 3)
     }
 
@@ -447,10 +438,7 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let value = f(&Write { read: Read { conn: &tx } })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
@@ -667,10 +655,36 @@ impl DemoLoad<'_> {
     /// Adds a person; the new id. The search index is filled afterwards, for all at once.
     pub fn person(&mut self, p: &DemoPerson<'_>) -> Result<i64, StoreError> {
         self.person.execute(rusqlite::params![
-            p.atena_no, p.name, p.kana, p.name_norm, p.kana_norm, p.birth_date, p.sex, p.postal_code, p.address, p.phone,
-            p.householder, p.scheme, p.insurer_no, p.card_symbol, p.card_number, p.card_branch, p.old_card_expiry, p.mynumber_card,
-            p.registration, p.wishes_cancel, p.reasons, p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected,
-            p.safe_postal_code, p.safe_address, p.created_at, p.name_chars, p.kana_chars
+            p.atena_no,
+            p.name,
+            p.kana,
+            p.name_norm,
+            p.kana_norm,
+            p.birth_date,
+            p.sex,
+            p.postal_code,
+            p.address,
+            p.phone,
+            p.householder,
+            p.scheme,
+            p.insurer_no,
+            p.card_symbol,
+            p.card_number,
+            p.card_branch,
+            p.old_card_expiry,
+            p.mynumber_card,
+            p.registration,
+            p.wishes_cancel,
+            p.reasons,
+            p.facility_id,
+            p.legal_rep_kind,
+            p.legal_rep_name,
+            p.protected,
+            p.safe_postal_code,
+            p.safe_address,
+            p.created_at,
+            p.name_chars,
+            p.kana_chars
         ])?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -690,8 +704,18 @@ impl DemoLoad<'_> {
     /// Adds a referral; the new id.
     pub fn referral(&mut self, r: &DemoReferral<'_>) -> Result<i64, StoreError> {
         self.referral.execute(rusqlite::params![
-            r.person_id, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.status, r.sent_by, r.sent_on,
-            r.handled_by, r.handled_on, r.return_reason, r.completed_on
+            r.person_id,
+            r.from_desk,
+            r.to_desk,
+            r.reason,
+            r.proposed_applicant,
+            r.status,
+            r.sent_by,
+            r.sent_on,
+            r.handled_by,
+            r.handled_on,
+            r.return_reason,
+            r.completed_on
         ])?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -699,9 +723,25 @@ impl DemoLoad<'_> {
     /// Adds an application; the new id.
     pub fn application(&mut self, a: &DemoApplication<'_>) -> Result<i64, StoreError> {
         self.application.execute(rusqlite::params![
-            a.person_id, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority, a.proxy_name, a.proxy_kana,
-            a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status, a.received_by, a.decided_by,
-            a.decided_on, a.created_at
+            a.person_id,
+            a.referral_id,
+            a.scheme,
+            a.received_on,
+            a.channel,
+            a.applicant,
+            a.authority,
+            a.proxy_name,
+            a.proxy_kana,
+            a.proxy_address,
+            a.proxy_phone,
+            a.proxy_relationship,
+            a.reasons,
+            a.delivery,
+            a.status,
+            a.received_by,
+            a.decided_by,
+            a.decided_on,
+            a.created_at
         ])?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -715,7 +755,15 @@ impl DemoLoad<'_> {
     /// Adds a certificate.
     pub fn certificate(&mut self, c: &DemoCertificate<'_>) -> Result<(), StoreError> {
         self.certificate.execute(rusqlite::params![
-            c.person_id, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address, c.issued_by, c.created_at
+            c.person_id,
+            c.application_id,
+            c.scheme,
+            c.basis,
+            c.issued_on,
+            c.valid_until,
+            c.delivery_address,
+            c.issued_by,
+            c.created_at
         ])?;
         Ok(())
     }
@@ -785,15 +833,9 @@ mod tests {
     #[test]
     fn no_column_can_hold_a_my_number() {
         let store = open_in_memory().unwrap();
-        let mut stmt = store
-            .conn
-            .prepare("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'")
-            .unwrap();
-        let cols: Vec<String> = stmt
-            .query_map([], |r| Ok(format!("{}.{}", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
+        let mut stmt = store.conn.prepare("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'").unwrap();
+        let cols: Vec<String> =
+            stmt.query_map([], |r| Ok(format!("{}.{}", r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap().map(|r| r.unwrap()).collect();
         assert!(cols.len() > 50);
         for c in cols {
             let lc = c.to_lowercase();

@@ -143,15 +143,11 @@ impl PersonsHandle<'_> {
         let pattern = q.key_part.map(|k| format!("%{}%", escape_like(k)));
         let where_ = "(?1 IS NULL OR p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2)
         AND (?3 IS NULL OR p.facility_id = ?3) AND (?4 IS NULL OR p.scheme = ?4)";
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM person p WHERE {where_}"),
-            params![pattern, q.atena_no, q.facility_id, q.scheme],
-            |r| r.get(0),
-        )?;
+        let total: i64 =
+            self.conn
+                .query_row(&format!("SELECT count(*) FROM person p WHERE {where_}"), params![pattern, q.atena_no, q.facility_id, q.scheme], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("{SUMMARY_SELECT} WHERE {where_} ORDER BY p.kana_norm, p.id LIMIT ?5 OFFSET ?6"))?;
-        let items = stmt
-            .query_map(params![pattern, q.atena_no, q.facility_id, q.scheme, page.limit, page.offset], summary_row)?
-            .collect::<Result<_, _>>()?;
+        let items = stmt.query_map(params![pattern, q.atena_no, q.facility_id, q.scheme, page.limit, page.offset], summary_row)?.collect::<Result<_, _>>()?;
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
 
@@ -178,11 +174,38 @@ impl PersonsHandleMut<'_> {
     fn execute_row(&self, sql: &str, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<(), StoreError> {
         let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
         self.conn.prepare_cached(sql)?.execute(params![
-            atena, p.name, p.kana, keys.name, keys.kana, p.birth_date, p.sex,
-            p.postal_code, p.address, p.phone, p.householder, p.scheme, p.insurer_no, p.card_symbol, p.card_number,
-            p.card_branch, p.old_card_expiry, p.mynumber_card, p.registration, p.wishes_cancel, reasons_to_text(&p.reasons),
-            p.facility_id, p.legal_rep_kind, p.legal_rep_name, p.protected, p.safe_postal_code, p.safe_address, p.notes,
-            stamp, p.id, keys.name_chars, keys.kana_chars
+            atena,
+            p.name,
+            p.kana,
+            keys.name,
+            keys.kana,
+            p.birth_date,
+            p.sex,
+            p.postal_code,
+            p.address,
+            p.phone,
+            p.householder,
+            p.scheme,
+            p.insurer_no,
+            p.card_symbol,
+            p.card_number,
+            p.card_branch,
+            p.old_card_expiry,
+            p.mynumber_card,
+            p.registration,
+            p.wishes_cancel,
+            reasons_to_text(&p.reasons),
+            p.facility_id,
+            p.legal_rep_kind,
+            p.legal_rep_name,
+            p.protected,
+            p.safe_postal_code,
+            p.safe_address,
+            p.notes,
+            stamp,
+            p.id,
+            keys.name_chars,
+            keys.kana_chars
         ])?;
         Ok(())
     }
@@ -191,7 +214,7 @@ impl PersonsHandleMut<'_> {
     /// new row must then be indexed for search in the same transaction.
     pub fn insert(&self, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<i64, StoreError> {
         self.execute_row(
-                "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
+            "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
                 householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
                 registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
                 safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
@@ -207,7 +230,7 @@ impl PersonsHandleMut<'_> {
     /// Rewrites every stored field of person `p.id`.
     pub fn update(&self, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<(), StoreError> {
         self.execute_row(
-                "UPDATE person SET atena_no = ?1, name = ?2, kana = ?3, name_norm = ?4, kana_norm = ?5, birth_date = ?6,
+            "UPDATE person SET atena_no = ?1, name = ?2, kana = ?3, name_norm = ?4, kana_norm = ?5, birth_date = ?6,
                 sex = ?7, postal_code = ?8, address = ?9, phone = ?10, householder = ?11, scheme = ?12, insurer_no = ?13,
                 card_symbol = ?14, card_number = ?15, card_branch = ?16, old_card_expiry = ?17, mynumber_card = ?18,
                 registration = ?19, wishes_cancel = ?20, reasons = ?21, facility_id = ?22, legal_rep_kind = ?23,

@@ -75,11 +75,7 @@ impl PolicyHandle<'_> {
 
     /// Whether a 要介護認定 touchpoint is recorded for the person.
     pub fn had_care_certification(&self, person_id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM touchpoint WHERE person_id = ?1 AND kind = 'care_certification')",
-            [person_id],
-            |r| r.get(0),
-        )?)
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM touchpoint WHERE person_id = ?1 AND kind = 'care_certification')", [person_id], |r| r.get(0))?)
     }
 }
 
@@ -106,9 +102,17 @@ impl PolicyHandleMut<'_> {
                  condition = excluded.condition, route = excluded.route, r_numbers = excluded.r_numbers,
                  explanation = excluded.explanation, to_confirm = excluded.to_confirm, source = excluded.source",
             params![
-                rule.id, rule.priority, rule.scheme, rule.effective_from, rule.effective_until,
-                serde_json::to_string(&rule.condition).unwrap_or_else(|_| "{}".into()), rule.route,
-                rule.r_numbers.join(","), rule.explanation, rule.to_confirm, rule.source
+                rule.id,
+                rule.priority,
+                rule.scheme,
+                rule.effective_from,
+                rule.effective_until,
+                serde_json::to_string(&rule.condition).unwrap_or_else(|_| "{}".into()),
+                rule.route,
+                rule.r_numbers.join(","),
+                rule.explanation,
+                rule.to_confirm,
+                rule.source
             ],
         )?;
         Ok(())

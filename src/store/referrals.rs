@@ -81,18 +81,15 @@ impl ReferralHandle<'_> {
             "SELECT c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
          WHERE c.referral_id = ?1 ORDER BY c.id",
         )?;
-        r.comments = stmt
-            .query_map([id], |row| Ok(Comment { at: row.get(0)?, login: row.get(1)?, name: row.get(2)?, body: row.get(3)? }))?
-            .collect::<Result<_, _>>()?;
+        r.comments =
+            stmt.query_map([id], |row| Ok(Comment { at: row.get(0)?, login: row.get(1)?, name: row.get(2)?, body: row.get(3)? }))?.collect::<Result<_, _>>()?;
         Ok(Some(r))
     }
 
     /// True when referral `id` exists and is about person `person_id`.
     pub fn is_of_person(&self, id: i64, person_id: i64) -> Result<bool, StoreError> {
-        let found: Option<i64> = self
-            .conn
-            .query_row("SELECT id FROM referral WHERE id = ?1 AND person_id = ?2", params![id, person_id], |r| r.get(0))
-            .optional()?;
+        let found: Option<i64> =
+            self.conn.query_row("SELECT id FROM referral WHERE id = ?1 AND person_id = ?2", params![id, person_id], |r| r.get(0)).optional()?;
         Ok(found.is_some())
     }
 
@@ -123,9 +120,7 @@ impl ReferralHandle<'_> {
         let p = params![status, desk, from_desk, sent_until];
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), p, |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?5 OFFSET ?6"))?;
-        let items = stmt
-            .query_map(params![status, desk, from_desk, sent_until, page.limit, page.offset], from_row)?
-            .collect::<Result<_, _>>()?;
+        let items = stmt.query_map(params![status, desk, from_desk, sent_until, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
 
@@ -183,10 +178,7 @@ impl ReferralHandleMut<'_> {
 
     /// 受理: the receiving desk's staff member `by` took it on `on`.
     pub fn mark_accepted(&self, id: i64, by: i64, on: NaiveDate) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE referral SET status = 'accepted', handled_by = ?2, handled_on = ?3 WHERE id = ?1",
-            params![id, by, on],
-        )?;
+        self.conn.execute("UPDATE referral SET status = 'accepted', handled_by = ?2, handled_on = ?3 WHERE id = ?1", params![id, by, on])?;
         Ok(())
     }
 
@@ -207,10 +199,7 @@ impl ReferralHandleMut<'_> {
 
     /// Sent again on `on`: the earlier review no longer holds, so who handled it is cleared.
     pub fn mark_sent_again(&self, id: i64, on: NaiveDate) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE referral SET status = 'sent', sent_on = ?2, handled_by = NULL, handled_on = NULL WHERE id = ?1",
-            params![id, on],
-        )?;
+        self.conn.execute("UPDATE referral SET status = 'sent', sent_on = ?2, handled_by = NULL, handled_on = NULL WHERE id = ?1", params![id, on])?;
         Ok(())
     }
 

@@ -65,9 +65,7 @@ impl SearchHandle<'_> {
 
     /// Ids of the persons whose name key or reading key is exactly `key`, in no set order.
     pub fn exact(&self, key: &str) -> Result<Vec<i64>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM person WHERE name_norm = ?1 UNION SELECT id FROM person WHERE kana_norm = ?1")?;
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM person WHERE name_norm = ?1 UNION SELECT id FROM person WHERE kana_norm = ?1")?;
         let ids = stmt.query_map([key], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
@@ -77,9 +75,7 @@ impl SearchHandle<'_> {
     /// name starts with a common surname.
     pub fn with_prefix(&self, column: KeyColumn, key: &str, limit: i64) -> Result<Vec<i64>, StoreError> {
         let column = column.column();
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT id FROM person WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column}, id LIMIT ?3"))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT id FROM person WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column}, id LIMIT ?3"))?;
         let ids = stmt.query_map(params![key, prefix_end(key), limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
@@ -87,11 +83,7 @@ impl SearchHandle<'_> {
     /// Ids of up to `limit` persons whose name or reading contains `key`, from the index that
     /// fits its length, and their number counted up to `cap`.
     pub fn containing(&self, key: &str, limit: i64, cap: i64) -> Result<(Vec<i64>, i64), StoreError> {
-        let (table, phrase) = if key.chars().count() >= 3 {
-            ("person_tri", fts_phrase(key))
-        } else {
-            ("person_uni", fts_phrase(&normalize::spaced(key)))
-        };
+        let (table, phrase) = if key.chars().count() >= 3 { ("person_tri", fts_phrase(key)) } else { ("person_uni", fts_phrase(&normalize::spaced(key))) };
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"))?
@@ -148,10 +140,8 @@ impl SearchHandleMut<'_> {
     /// so a rollback brings it back) and rows rewritten from now on are noted with
     /// [`SearchHandleMut::note_rewrite`].
     pub fn begin_bulk(&self) -> Result<BulkIndexing, StoreError> {
-        let update_trigger: Option<String> = self
-            .conn
-            .query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_search_update'", [], |r| r.get(0))
-            .optional()?;
+        let update_trigger: Option<String> =
+            self.conn.query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_search_update'", [], |r| r.get(0)).optional()?;
         if update_trigger.is_some() {
             self.conn.execute_batch("DROP TRIGGER person_search_update")?;
         }
@@ -167,9 +157,7 @@ impl SearchHandleMut<'_> {
     /// [`SearchHandleMut::finish_bulk`] can take them out of the index.
     pub fn note_rewrite(&self, id: i64) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached(
-                "INSERT OR IGNORE INTO temp.search_rewritten SELECT id, name_norm, kana_norm, name_chars, kana_chars FROM person WHERE id = ?1",
-            )?
+            .prepare_cached("INSERT OR IGNORE INTO temp.search_rewritten SELECT id, name_norm, kana_norm, name_chars, kana_chars FROM person WHERE id = ?1")?
             .execute([id])?;
         Ok(())
     }

@@ -54,19 +54,14 @@ impl SettingsHandleMut<'_> {
 
     /// Stores `value` under `key`, replacing any value there.
     pub fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        self.conn.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
         Ok(())
     }
 
     /// Replaces a desk's contact block.
     pub fn set_desk_contact(&self, c: &DeskContact) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1",
-            params![c.desk, c.name, c.phone, c.hours, c.place],
-        )?;
+        self.conn
+            .execute("UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1", params![c.desk, c.name, c.phone, c.hours, c.place])?;
         Ok(())
     }
 }

@@ -53,46 +53,28 @@ impl StaffHandle<'_> {
 
     /// The active account with this login, as the actor operations run as.
     pub fn active_actor(&self, login: &str) -> Result<Option<Actor>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT id, login, name, desk, role FROM staff WHERE login = ?1 AND active = 1", [login], actor_row)
-            .optional()?)
+        Ok(self.conn.query_row("SELECT id, login, name, desk, role FROM staff WHERE login = ?1 AND active = 1", [login], actor_row).optional()?)
     }
 
     /// The id of the active administrator with this login.
     pub fn active_admin_id(&self, login: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT id FROM staff WHERE login = ?1 AND active = 1 AND role = ?2", params![login, Role::Admin], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT id FROM staff WHERE login = ?1 AND active = 1 AND role = ?2", params![login, Role::Admin], |r| r.get(0)).optional()?)
     }
 
     /// The login of the first active administrator, by id.
     pub fn first_admin_login(&self) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT login FROM staff WHERE role = ?1 AND active = 1 ORDER BY id LIMIT 1", [Role::Admin], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT login FROM staff WHERE role = ?1 AND active = 1 ORDER BY id LIMIT 1", [Role::Admin], |r| r.get(0)).optional()?)
     }
 
     /// Every account, by desk (in the desks' order), role and login.
     pub fn all(&self) -> Result<Vec<Staff>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT s.id, s.login, s.name, s.desk, s.role, s.active FROM staff s JOIN desk d ON d.code = s.desk ORDER BY d.sort, s.role, s.login",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT s.id, s.login, s.name, s.desk, s.role, s.active FROM staff s JOIN desk d ON d.code = s.desk ORDER BY d.sort, s.role, s.login")?;
         let rows = stmt.query_map([], |r| {
             let desk: Desk = r.get(3)?;
             let role: Role = r.get(4)?;
-            Ok(Staff {
-                id: r.get(0)?,
-                login: r.get(1)?,
-                name: r.get(2)?,
-                desk,
-                desk_label: desk.label(),
-                role,
-                role_label: role.label(),
-                active: r.get(5)?,
-            })
+            Ok(Staff { id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk, desk_label: desk.label(), role, role_label: role.label(), active: r.get(5)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -6,8 +6,8 @@ use rusqlite::params;
 
 use super::{Read, StoreError, Write};
 use crate::model::leaflet::Leaflet;
-use crate::model::touchpoint::{LeafletGiven, Touchpoint, TouchpointKind, Wish};
 use crate::model::staff::Desk;
+use crate::model::touchpoint::{LeafletGiven, Touchpoint, TouchpointKind, Wish};
 
 /// A touchpoint as a desk records it.
 #[derive(Debug, Clone)]
@@ -105,10 +105,7 @@ impl TouchpointHandleMut<'_> {
 
     /// Records that `edition` of `leaflet` was handed out at touchpoint `touchpoint_id`.
     pub fn add_leaflet(&self, touchpoint_id: i64, leaflet: Leaflet, edition: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO touchpoint_leaflet (touchpoint_id, leaflet, edition) VALUES (?1, ?2, ?3)",
-            params![touchpoint_id, leaflet, edition],
-        )?;
+        self.conn.execute("INSERT INTO touchpoint_leaflet (touchpoint_id, leaflet, edition) VALUES (?1, ?2, ?3)", params![touchpoint_id, leaflet, edition])?;
         Ok(())
     }
 

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-
 use super::kana::hiragana_to_katakana;
 
 /// The variant table in `assets/kanji_variants.tsv`: each line `variant<TAB>standard`.
@@ -64,7 +63,11 @@ fn is_stable(map: &HashMap<char, char>, c: char) -> bool {
 /// A character with its variant folded. Kana, Latin letters and punctuation (everything below
 /// the CJK blocks) skip the table lookup.
 fn fold(map: &HashMap<char, char>, c: char) -> char {
-    if (c as u32) < 0x3400 { c } else { *map.get(&c).unwrap_or(&c) }
+    if (c as u32) < 0x3400 {
+        c
+    } else {
+        *map.get(&c).unwrap_or(&c)
+    }
 }
 
 fn key_once(s: &str) -> String {
@@ -72,12 +75,7 @@ fn key_once(s: &str) -> String {
     // Variants are folded before NFKC too, because NFKC maps some compatibility ideographs
     // (﨑 U+FA11) to their unified form and the table lists both.
     let pre: String = s.chars().map(|c| fold(map, c)).collect();
-    hiragana_to_katakana(&super::nfkc(&pre))
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| fold(map, c))
-        .flat_map(|c| c.to_uppercase())
-        .collect()
+    hiragana_to_katakana(&super::nfkc(&pre)).chars().filter(|c| !c.is_whitespace()).map(|c| fold(map, c)).flat_map(|c| c.to_uppercase()).collect()
 }
 
 /// The key with a space between characters: the one-token-per-character form that the short
@@ -143,7 +141,8 @@ mod tests {
                 key = again;
             }
         };
-        for s in ["山田　太郎", "ヤマダ タロウ", "髙橋", "渡邊 ヴィクトル", "ヴァン・デル", "佐藤ー", "カ\u{3099}", "タ\u{3000}\u{3099}", "斎藤\t花子"] {
+        for s in ["山田　太郎", "ヤマダ タロウ", "髙橋", "渡邊 ヴィクトル", "ヴァン・デル", "佐藤ー", "カ\u{3099}", "タ\u{3000}\u{3099}", "斎藤\t花子"]
+        {
             assert_eq!(search_key(s), slow(s), "{s:?}");
         }
     }

@@ -56,20 +56,43 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
     let referral_for = |w: &mut World, desk: Desk| {
         let (from, to) = if desk.is_insurer_desk() { (Desk::Kaigo, desk) } else { (desk, Desk::Kokuho) };
         let sender = staff::actor(&w.store, &login(from, Role::Caseworker)).unwrap();
-        referral::send(&mut w.store, &sender, &ReferralInput { person_id: person.id, to_desk: to.code().into(), reason: "確認".into(), ..Default::default() }, now).unwrap()
+        referral::send(
+            &mut w.store,
+            &sender,
+            &ReferralInput { person_id: person.id, to_desk: to.code().into(), reason: "確認".into(), ..Default::default() },
+            now,
+        )
+        .unwrap()
     };
     let proxy_app = |w: &mut World| {
         let clerk = w.actor("kokuho_clerk");
-        application::receive(&mut w.store, &clerk, &ApplicationInput {
-            person_id: person.id, applicant: "proxy".into(), authority: "relative".into(), proxy_name: "代理 一郎".into(),
-            proxy_address: "見本市1番地".into(), proxy_relationship: "子".into(), ..Default::default()
-        }, now).unwrap().application
+        application::receive(
+            &mut w.store,
+            &clerk,
+            &ApplicationInput {
+                person_id: person.id,
+                applicant: "proxy".into(),
+                authority: "relative".into(),
+                proxy_name: "代理 一郎".into(),
+                proxy_address: "見本市1番地".into(),
+                proxy_relationship: "子".into(),
+                ..Default::default()
+            },
+            now,
+        )
+        .unwrap()
+        .application
     };
     match p {
         Permission::ViewPerson => outcome(boxed(record::show(&mut w.store, actor, person.id, now))),
-        Permission::EditPerson => outcome(boxed(hairyo::person::add(&mut w.store, actor, &PersonInput {
-            name: "新規 太郎".into(), kana: "シンキ タロウ".into(), birth_date: "1960-01-01".into(), sex: "male".into(), ..Default::default()
-        }, now))),
+        Permission::EditPerson => outcome(boxed(hairyo::person::add(
+            &mut w.store,
+            actor,
+            &PersonInput {
+                name: "新規 太郎".into(), kana: "シンキ タロウ".into(), birth_date: "1960-01-01".into(), sex: "male".into(), ..Default::default()
+            },
+            now,
+        ))),
         Permission::ViewProtectedAddress => {
             let p = w.person(|i| {
                 i.protected = true;
@@ -84,12 +107,22 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
         Permission::ViewChildCaseNotes => {
             let child = w.person(|i| i.birth_date = "2016-01-01".into());
             let jido = w.actor("jido_cw");
-            touchpoint::add(&mut w.store, &jido, &TouchpointInput { person_id: child.id, kind: "visit".into(), notes: "家庭の事情の記録".into(), ..Default::default() }, now).unwrap();
+            touchpoint::add(
+                &mut w.store,
+                &jido,
+                &TouchpointInput { person_id: child.id, kind: "visit".into(), notes: "家庭の事情の記録".into(), ..Default::default() },
+                now,
+            )
+            .unwrap();
             let r = record::show(&mut w.store, actor, child.id, now).map_err(|e| e.to_string())?;
             Ok(r.touchpoints[0].notes == "家庭の事情の記録")
         }
-        Permission::RecordTouchpoint => outcome(boxed(touchpoint::add(&mut w.store, actor, &TouchpointInput { person_id: person.id, kind: "counter".into(), ..Default::default() }, now))),
-        Permission::SendReferral => outcome(boxed(referral::send(&mut w.store, actor, &ReferralInput { person_id: person.id, reason: "依頼".into(), ..Default::default() }, now))),
+        Permission::RecordTouchpoint => {
+            outcome(boxed(touchpoint::add(&mut w.store, actor, &TouchpointInput { person_id: person.id, kind: "counter".into(), ..Default::default() }, now)))
+        }
+        Permission::SendReferral => {
+            outcome(boxed(referral::send(&mut w.store, actor, &ReferralInput { person_id: person.id, reason: "依頼".into(), ..Default::default() }, now)))
+        }
         Permission::ReviewReferral => {
             let r = referral_for(w, actor.desk);
             outcome(boxed(referral::accept(&mut w.store, actor, r.id, "", now)))
@@ -98,7 +131,9 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
             let r = referral_for(w, actor.desk);
             outcome(boxed(referral::comment(&mut w.store, actor, r.id, "確認しました", now)))
         }
-        Permission::ReceiveApplication => outcome(boxed(application::receive(&mut w.store, actor, &ApplicationInput { person_id: person.id, ..Default::default() }, now))),
+        Permission::ReceiveApplication => {
+            outcome(boxed(application::receive(&mut w.store, actor, &ApplicationInput { person_id: person.id, ..Default::default() }, now)))
+        }
         Permission::DecideApplication => {
             let a = proxy_app(w);
             outcome(boxed(application::start_review(&mut w.store, actor, a.id, now)))
@@ -108,7 +143,14 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
             outcome(boxed(application::decide(&mut w.store, actor, a.id, Some("後日提出を確認"), now)))
         }
         Permission::IssueCertificate => outcome(boxed(certificate::issue_without_application(
-            &mut w.store, actor, person.id, application::AppScheme::Kokuho, certificate::CertificateBasis::ExOfficio, now.date(), None, now,
+            &mut w.store,
+            actor,
+            person.id,
+            application::AppScheme::Kokuho,
+            certificate::CertificateBasis::ExOfficio,
+            now.date(),
+            None,
+            now,
         ))),
         Permission::PrintForms => outcome(boxed(print::application_form(&mut w.store, actor, person.id, None, now))),
         Permission::PrintLeaflets => outcome(boxed(print::leaflet(&mut w.store, actor, hairyo::leaflet::Leaflet::Bessou2, 1, now))),
@@ -117,9 +159,14 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
             outcome(boxed(import::import_persons(&mut w.store, actor, csv.as_bytes(), &import::Options::default(), now, &mut |_, _| {})))
         }
         Permission::ExportData => outcome(boxed(export::export(&mut w.store, actor, export::ExportKind::Persons, import::Encoding::Utf8, now))),
-        Permission::ChangeSettings => outcome(boxed(settings::set_city(&mut w.store, actor, &settings::CitySettings {
-            city_name: "見本市".into(), addressee: "見本市長".into(), kouki_union: "見本県後期高齢者医療広域連合".into(),
-        }, now))),
+        Permission::ChangeSettings => outcome(boxed(settings::set_city(
+            &mut w.store,
+            actor,
+            &settings::CitySettings {
+                city_name: "見本市".into(), addressee: "見本市長".into(), kouki_union: "見本県後期高齢者医療広域連合".into()
+            },
+            now,
+        ))),
         Permission::ReadAudit => outcome(boxed(hairyo::audit::export_csv(&mut w.store, actor, now))),
     }
     .map(|allowed| {
@@ -190,14 +237,20 @@ const READS: &[(&str, Permission, Read)] = &[
     ("referral::queue", Permission::ViewPerson, |w, a, _| read(referral::queue(&w.store, a, None, hairyo::Page::default(), at("2026-11-25")))),
     ("application::list", Permission::ViewPerson, |w, a, _| read(application::list(&w.store, a, &[], None, hairyo::Page::default(), at("2026-11-25")))),
     ("facility::list", Permission::ViewPerson, |w, a, _| read(hairyo::facility::list(&w.store, a, hairyo::Page::default(), at("2026-11-25")))),
-    ("certificate::expiring_within", Permission::ViewPerson, |w, a, _| read(certificate::expiring_within(&w.store, a, 60, hairyo::Page::default(), at("2026-11-25")))),
-    ("certificate::renewal_list", Permission::ViewPerson, |w, a, _| read(certificate::renewal_list(&w.store, a, common::date("2027-08-01"), hairyo::Page::default(), at("2026-11-25")))),
+    ("certificate::expiring_within", Permission::ViewPerson, |w, a, _| {
+        read(certificate::expiring_within(&w.store, a, 60, hairyo::Page::default(), at("2026-11-25")))
+    }),
+    ("certificate::renewal_list", Permission::ViewPerson, |w, a, _| {
+        read(certificate::renewal_list(&w.store, a, common::date("2027-08-01"), hairyo::Page::default(), at("2026-11-25")))
+    }),
     ("settings::desk_contacts", Permission::ViewPerson, |w, a, _| read(settings::desk_contacts(&w.store, a, at("2026-11-25")))),
     ("leaflet::editions", Permission::PrintLeaflets, |w, a, _| read(hairyo::leaflet::editions(&w.store, a, at("2026-11-25")))),
     ("leaflet::check_all_statements", Permission::PrintLeaflets, |w, a, _| read(hairyo::leaflet::check_all_statements(&w.store, a, at("2026-11-25")))),
     ("import::profiles", Permission::ImportData, |w, a, _| read(import::profiles(&w.store, a, at("2026-11-25")))),
     ("duplicates::candidates", Permission::ImportData, |w, a, _| read(hairyo::duplicates::candidates(&w.store, a, hairyo::Page::default(), at("2026-11-25")))),
-    ("export::export", Permission::ExportData, |w, a, _| read(export::export(&mut w.store, a, export::ExportKind::Referrals, import::Encoding::Utf8, at("2026-11-25")))),
+    ("export::export", Permission::ExportData, |w, a, _| {
+        read(export::export(&mut w.store, a, export::ExportKind::Referrals, import::Encoding::Utf8, at("2026-11-25")))
+    }),
     ("audit::verify", Permission::ReadAudit, |w, a, _| read(hairyo::audit::verify(&w.store, a, at("2026-11-25")))),
     ("audit::list", Permission::ReadAudit, |w, a, _| read(hairyo::audit::list(&w.store, a, None, hairyo::Page::default(), at("2026-11-25")))),
     ("audit::export_csv", Permission::ReadAudit, |w, a, _| read(hairyo::audit::export_csv(&mut w.store, a, at("2026-11-25")))),
@@ -238,7 +291,13 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
     let reviewer = staff::actor(&w.store, &login(Desk::Kokuho, Role::Clerk)).unwrap();
     // A fresh referral in `state` for every try, so one try cannot change the next one's state.
     let fresh = |w: &mut World, state: &str| {
-        let r = referral::send(&mut w.store, &sender, &ReferralInput { person_id: person.id, to_desk: "kokuho".into(), reason: "確認".into(), ..Default::default() }, now).unwrap();
+        let r = referral::send(
+            &mut w.store,
+            &sender,
+            &ReferralInput { person_id: person.id, to_desk: "kokuho".into(), reason: "確認".into(), ..Default::default() },
+            now,
+        )
+        .unwrap();
         match state {
             "accepted" => referral::accept(&mut w.store, &reviewer, r.id, "", now).unwrap(),
             "returned" => referral::send_back(&mut w.store, &reviewer, r.id, "書類不足", now).unwrap(),

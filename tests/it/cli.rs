@@ -163,10 +163,29 @@ fn unknown_actor_is_refused() {
 fn route_prints_reasons_and_r_numbers_across_the_kouki_boundary() {
     let db = Db::new();
     ok(&db.path, &["init"]);
-    let p = json(&db.path, &[
-        "person", "add", "--name", "後期 花子", "--kana", "コウキ ハナコ", "--birth", "1944-05-05", "--sex", "female",
-        "--scheme", "kouki", "--card", "card", "--registration", "registered", "--reason", "elderly",
-    ]);
+    let p = json(
+        &db.path,
+        &[
+            "person",
+            "add",
+            "--name",
+            "後期 花子",
+            "--kana",
+            "コウキ ハナコ",
+            "--birth",
+            "1944-05-05",
+            "--sex",
+            "female",
+            "--scheme",
+            "kouki",
+            "--card",
+            "card",
+            "--registration",
+            "registered",
+            "--reason",
+            "elderly",
+        ],
+    );
     let id = p["id"].to_string();
     let before = json(&db.path, &["route", &id, "--on", "2026-07-31"]);
     assert_eq!(before["kind"], "kouki_provisional");
@@ -180,10 +199,29 @@ fn route_prints_reasons_and_r_numbers_across_the_kouki_boundary() {
 #[test]
 fn referral_and_application_through_the_cli() {
     let db = demo_db("50");
-    let p = json(&db.path, &[
-        "person", "add", "--name", "連携 一郎", "--kana", "レンケイ イチロウ", "--birth", "1950-02-02", "--sex", "male",
-        "--scheme", "kokuho", "--card", "card", "--registration", "registered", "--reason", "dementia",
-    ]);
+    let p = json(
+        &db.path,
+        &[
+            "person",
+            "add",
+            "--name",
+            "連携 一郎",
+            "--kana",
+            "レンケイ イチロウ",
+            "--birth",
+            "1950-02-02",
+            "--sex",
+            "male",
+            "--scheme",
+            "kokuho",
+            "--card",
+            "card",
+            "--registration",
+            "registered",
+            "--reason",
+            "dementia",
+        ],
+    );
     let pid = p["id"].to_string();
     let r = json(&db.path, &["--as", "kaigo1", "referral", "send", "--person", &pid, "--reason", "認知症のため"]);
     let rid = r["id"].to_string();
@@ -191,10 +229,29 @@ fn referral_and_application_through_the_cli() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("権限がありません"));
     json(&db.path, &["--as", "kokuho1", "referral", "accept", &rid]);
-    let a = json(&db.path, &[
-        "--as", "kokuho1", "application", "receive", "--person", &pid, "--applicant", "proxy", "--authority", "caregiver",
-        "--proxy-name", "介助 花子", "--proxy-address", "見本市本町3番地", "--relationship", "介助者", "--referral", &rid,
-    ]);
+    let a = json(
+        &db.path,
+        &[
+            "--as",
+            "kokuho1",
+            "application",
+            "receive",
+            "--person",
+            &pid,
+            "--applicant",
+            "proxy",
+            "--authority",
+            "caregiver",
+            "--proxy-name",
+            "介助 花子",
+            "--proxy-address",
+            "見本市本町3番地",
+            "--relationship",
+            "介助者",
+            "--referral",
+            &rid,
+        ],
+    );
     let aid = a["application"]["id"].to_string();
     let out = hairyo(&db.path, &["--as", "kokuho1", "application", "decide", &aid]);
     assert_eq!(out.status.code(), Some(1));
@@ -215,15 +272,38 @@ fn referral_and_application_through_the_cli() {
 #[test]
 fn person_update_by_a_masked_desk_keeps_the_protected_address() {
     let db = demo_db("20");
-    let p = json(&db.path, &[
-        "person", "add", "--name", "保護 花子", "--kana", "ホゴ ハナコ", "--birth", "1948-03-03", "--sex", "female",
-        "--postal", "000-0005", "--address", "見本市西町5番5号", "--protected", "true", "--safe-postal", "000-0006",
-        "--safe-address", "見本市北町6番6号 見本会館",
-    ]);
+    let p = json(
+        &db.path,
+        &[
+            "person",
+            "add",
+            "--name",
+            "保護 花子",
+            "--kana",
+            "ホゴ ハナコ",
+            "--birth",
+            "1948-03-03",
+            "--sex",
+            "female",
+            "--postal",
+            "000-0005",
+            "--address",
+            "見本市西町5番5号",
+            "--protected",
+            "true",
+            "--safe-postal",
+            "000-0006",
+            "--safe-address",
+            "見本市北町6番6号 見本会館",
+        ],
+    );
     let id = p["id"].to_string();
     let stored = |db: &Db| -> (String, String, String, String) {
         let conn = rusqlite::Connection::open(&db.path).unwrap();
-        conn.query_row("SELECT postal_code, address, safe_postal_code, safe_address FROM person WHERE id = ?1", [&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap()
+        conn.query_row("SELECT postal_code, address, safe_postal_code, safe_address FROM person WHERE id = ?1", [&id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap()
     };
     let before = stored(&db);
     assert_eq!(before.1, "見本市西町5番5号");

@@ -106,10 +106,11 @@ fn upsert_by_atena_keeps_what_the_file_does_not_carry() {
 fn a_saved_profile_maps_another_layout() {
     let mut w = World::new();
     let admin = w.admin.clone();
-    let columns = [(Column::Atena, "住民コード"), (Column::Name, "漢字氏名"), (Column::Kana, "カナ氏名"), (Column::Birth, "生年月日(和暦)"), (Column::Sex, "性別コード")]
-        .into_iter()
-        .map(|(c, h)| (c, h.to_string()))
-        .collect();
+    let columns =
+        [(Column::Atena, "住民コード"), (Column::Name, "漢字氏名"), (Column::Kana, "カナ氏名"), (Column::Birth, "生年月日(和暦)"), (Column::Sex, "性別コード")]
+            .into_iter()
+            .map(|(c, h)| (c, h.to_string()))
+            .collect();
     import::save_profile(&mut w.store, &admin, &Profile { name: "基幹系".into(), columns }, at("2026-11-25")).unwrap();
     let csv = "住民コード,カナ氏名,漢字氏名,性別コード,生年月日(和暦)\n600000001,ミホン ジロウ,見本 次郎,1,3250505\n";
     let r = run(&mut w, csv.as_bytes(), &Options { profile: Some("基幹系".into()), ..Default::default() });
@@ -164,7 +165,8 @@ fn export_then_import_changes_nothing_in_either_encoding() {
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect()
     };
     assert_eq!(before, after);
-    for kind in [ExportKind::Touchpoints, ExportKind::Referrals, ExportKind::Applications, ExportKind::Certificates, ExportKind::Renewal, ExportKind::Expiring] {
+    for kind in [ExportKind::Touchpoints, ExportKind::Referrals, ExportKind::Applications, ExportKind::Certificates, ExportKind::Renewal, ExportKind::Expiring]
+    {
         let (bytes, _) = export::export(&mut w.store, &admin, kind, Encoding::Cp932, at("2026-11-25")).unwrap();
         assert!(!bytes.is_empty());
     }
@@ -200,7 +202,11 @@ fn bulk_file(renamed: &[(String, &str)], new_rows: usize, bad_last_row: bool) ->
     for i in 0..new_rows {
         let (s, sk) = surnames[i % surnames.len()];
         let (g, gk) = given[(i / surnames.len()) % given.len()];
-        let birth = if bad_last_row && i + 1 == new_rows { "昭和64年2月1日".to_string() } else { format!("19{:02}-{:02}-{:02}", 30 + i % 60, 1 + i % 12, 1 + i % 28) };
+        let birth = if bad_last_row && i + 1 == new_rows {
+            "昭和64年2月1日".to_string()
+        } else {
+            format!("19{:02}-{:02}-{:02}", 30 + i % 60, 1 + i % 12, 1 + i % 28)
+        };
         csv.push_str(&format!("{},{s} {g},{sk} {gk},{birth},{},,,,国保,,,,,\n", 300_000_000 + i, 1 + i % 2));
     }
     csv
@@ -277,7 +283,8 @@ fn a_long_cp932_file_of_half_width_kana_decodes_across_every_piece() {
     let mut w = World::new();
     let r = run(&mut w, &bytes, &Options { encoding: Some(Encoding::Cp932), ..Default::default() });
     assert_eq!((r.rows, r.inserted, r.problems.len()), (3000, 3000, 0), "{:?}", r.problems.first());
-    let last: (String, String) = w.store.conn().query_row("SELECT kana, address FROM person WHERE atena_no = '700002999'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let last: (String, String) =
+        w.store.conn().query_row("SELECT kana, address FROM person WHERE atena_no = '700002999'", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!(last, ("タカハシ\u{3000}ハナゴパーティータカハシタカハシ".to_string(), "見本市中央町2999丁目".to_string()));
 }
 
@@ -292,20 +299,45 @@ fn an_update_writes_every_changed_column_and_keeps_the_rest() {
     });
     // Every column of the default layout differs from what is stored.
     let insurer = hairyo::validate::insurer_number_with_check("3900001");
-    let csv = format!("{HEADER}\n500000009,見本川 花江,ミホンガワ ハナエ,S26.7.16,男,100-0002,見本市新町9-9,03-0000-0009,後期,{insurer},見02,5555,2,見本川 一郎\n");
+    let csv =
+        format!("{HEADER}\n500000009,見本川 花江,ミホンガワ ハナエ,S26.7.16,男,100-0002,見本市新町9-9,03-0000-0009,後期,{insurer},見02,5555,2,見本川 一郎\n");
     let r = run(&mut w, csv.as_bytes(), &Options::default());
     assert_eq!((r.updated, r.problems.len()), (1, 0), "{:?}", r.problems);
     let after = hairyo::record::show(&mut w.store, &w.admin.clone(), p.id, at("2026-11-25")).unwrap().person;
     let got: Vec<String> = [
-        after.name.as_str(), after.kana.as_str(), &after.birth_date.to_string(), after.sex.code(), after.postal_code.as_str(),
-        after.address.as_str(), after.phone.as_str(), after.scheme.code(), after.insurer_no.as_str(), after.card_symbol.as_str(),
-        after.card_number.as_str(), after.card_branch.as_str(), after.householder.as_str(),
+        after.name.as_str(),
+        after.kana.as_str(),
+        &after.birth_date.to_string(),
+        after.sex.code(),
+        after.postal_code.as_str(),
+        after.address.as_str(),
+        after.phone.as_str(),
+        after.scheme.code(),
+        after.insurer_no.as_str(),
+        after.card_symbol.as_str(),
+        after.card_number.as_str(),
+        after.card_branch.as_str(),
+        after.householder.as_str(),
     ]
     .map(String::from)
     .to_vec();
     assert_eq!(
         got,
-        ["見本川\u{3000}花江", "ミホンガワ\u{3000}ハナエ", "1951-07-16", "male", "100-0002", "見本市新町9-9", "03-0000-0009", "kouki", insurer.as_str(), "見02", "5555", "02", "見本川 一郎"]
+        [
+            "見本川\u{3000}花江",
+            "ミホンガワ\u{3000}ハナエ",
+            "1951-07-16",
+            "male",
+            "100-0002",
+            "見本市新町9-9",
+            "03-0000-0009",
+            "kouki",
+            insurer.as_str(),
+            "見02",
+            "5555",
+            "02",
+            "見本川 一郎"
+        ]
     );
     assert_eq!((after.mynumber_card.code(), after.notes.as_str()), ("card", "窓口メモ"), "what the file does not carry is kept");
     let found = hairyo::search::search(&w.store, &w.admin, "みほんがわ", hairyo::Page::default(), common::at("2026-11-25")).unwrap();

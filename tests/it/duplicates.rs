@@ -81,11 +81,11 @@ fn merge_keeps_every_linked_record_and_is_audited() {
     let r = hairyo::record::show(&mut w.store, &admin, keep.id, at("2026-11-25")).unwrap();
     assert_eq!((r.touchpoints.len(), r.applications.len()), (1, 1));
     assert!(hairyo::record::show(&mut w.store, &admin, other.id, at("2026-11-25")).is_err());
-    let audited: String = w.store.conn().query_row(
-        "SELECT detail FROM audit_event WHERE record_kind = 'person' AND record_id = ?1 AND detail LIKE '%merged_from%'",
-        [keep.id],
-        |r| r.get(0),
-    ).unwrap();
+    let audited: String = w
+        .store
+        .conn()
+        .query_row("SELECT detail FROM audit_event WHERE record_kind = 'person' AND record_id = ?1 AND detail LIKE '%merged_from%'", [keep.id], |r| r.get(0))
+        .unwrap();
     assert!(audited.contains("before_other") && audited.contains("渡辺"));
     // The merged person is found by either spelling, and the removed one is gone from search.
     let hits = hairyo::search::search(&w.store, &w.admin, "渡辺清", Page::default(), common::at("2026-11-25")).unwrap();

@@ -29,13 +29,7 @@ fn now() -> NaiveDateTime {
 
 fn cli(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_hairyo"));
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("HAIRYO_NOW", NOW)
-        .env("HAIRYO_PASSWORD", demo::DEMO_PASSWORD)
-        .env_remove("HAIRYO_AS")
-        .env_remove("HAIRYO_DB");
+    c.arg("--db").arg(db).args(args).env("HAIRYO_NOW", NOW).env("HAIRYO_PASSWORD", demo::DEMO_PASSWORD).env_remove("HAIRYO_AS").env_remove("HAIRYO_DB");
     c
 }
 
@@ -220,13 +214,7 @@ fn kill_9_during_facility_print_leaves_no_half_pdf() {
     let dir = tempfile::tempdir().unwrap();
     let template = seeded(dir.path(), 2000);
     let list: serde_json::Value = serde_json::from_str(&ok(&template, &["--json", "facility", "list", "--limit", "500"])).unwrap();
-    let facility = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .max_by_key(|f| f["residents"].as_i64().unwrap_or(0))
-        .map(|f| f["id"].as_i64().unwrap())
-        .unwrap();
+    let facility = list["items"].as_array().unwrap().iter().max_by_key(|f| f["residents"].as_i64().unwrap_or(0)).map(|f| f["id"].as_i64().unwrap()).unwrap();
     let (before, max_id, before_print) = {
         let s = open_checked(&template, "template");
         let max_id = count(&s, "SELECT max(id) FROM person");
@@ -251,11 +239,8 @@ fn kill_9_during_facility_print_leaves_no_half_pdf() {
         copy_db(&template, &db);
         let pdf = run_dir.join("out.pdf");
         let d = delay(&mut rng, typical);
-        let child = cli(&db, &["print", "facility", "--facility", &facility, "-o", pdf.to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let child =
+            cli(&db, &["print", "facility", "--facility", &facility, "-o", pdf.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         let was_killed = kill_after(child, d);
         let what = format!("print run {i} (kill after {d:?}, killed {was_killed})");
         match std::fs::read(&pdf) {
@@ -286,10 +271,25 @@ fn two_processes_writing_at_once_both_succeed() {
                 let mut failures = Vec::new();
                 for i in 0..EACH {
                     let atena = format!("{}", 800_000_000 + w * 1000 + i);
-                    let out = run(&db, &[
-                        "person", "add", "--atena", &atena, "--name", "見本 花子", "--kana", "ミホン ハナコ",
-                        "--birth", "1950-06-15", "--sex", "female", "--scheme", "kokuho",
-                    ]);
+                    let out = run(
+                        &db,
+                        &[
+                            "person",
+                            "add",
+                            "--atena",
+                            &atena,
+                            "--name",
+                            "見本 花子",
+                            "--kana",
+                            "ミホン ハナコ",
+                            "--birth",
+                            "1950-06-15",
+                            "--sex",
+                            "female",
+                            "--scheme",
+                            "kokuho",
+                        ],
+                    );
                     if !out.status.success() {
                         failures.push(format!("writer {w} #{i}: {}", String::from_utf8_lossy(&out.stderr)));
                     }
@@ -336,10 +336,7 @@ fn backups_taken_while_another_process_imports_are_consistent() {
 /// the store opens a database (`PRAGMA optimize`), and they hold no data.
 fn dump(store: &Store) -> Vec<(String, Vec<String>)> {
     let names: Vec<String> = {
-        let mut stmt = store
-            .conn()
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name")
-            .unwrap();
+        let mut stmt = store.conn().prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name").unwrap();
         let names = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
         names
     };
@@ -388,15 +385,27 @@ fn backup_and_restore_give_identical_data() {
             assert!(got == want, "table {name} differs after restore ({} rows, {} before)", got.len(), want.len());
         }
     }
-    let last: String = store::open(&other).unwrap().conn().query_row("SELECT action || ' ' || detail FROM audit_event ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    let last: String =
+        store::open(&other).unwrap().conn().query_row("SELECT action || ' ' || detail FROM audit_event ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
     assert!(last.starts_with("update ") && last.contains("\"restore\""), "{last}");
     let backup_event: String = s.conn().query_row("SELECT action || ' ' || detail FROM audit_event ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
     assert!(backup_event.starts_with("export ") && backup_event.contains("\"backup\""), "{backup_event}");
 
     // Restored over the live database (open in this process), which is kept first.
-    hairyo::person::add(&mut s, &admin, &hairyo::person::PersonInput {
-        name: "見本 次郎".into(), kana: "ミホン ジロウ".into(), birth_date: "1950-01-01".into(), sex: "male".into(), scheme: "kokuho".into(), ..Default::default()
-    }, now()).unwrap();
+    hairyo::person::add(
+        &mut s,
+        &admin,
+        &hairyo::person::PersonInput {
+            name: "見本 次郎".into(),
+            kana: "ミホン ジロウ".into(),
+            birth_date: "1950-01-01".into(),
+            sex: "male".into(),
+            scheme: "kokuho".into(),
+            ..Default::default()
+        },
+        now(),
+    )
+    .unwrap();
     let live = dir.path().join("live.db");
     let r = backup::restore(&file, &live, staff::ADMIN_LOGIN, now()).unwrap();
     assert_eq!(count(&s, "SELECT count(*) FROM person"), 500, "the open connection sees the restored data");
@@ -483,7 +492,10 @@ fn rotating_backups_once_a_day_keeping_the_newest() {
     let v = backup::verify(&backups.join("hairyo-20261106-090000.db")).unwrap();
     assert_eq!((v.persons, v.schema_version), (10, store::schema_version()));
     // Automatic backups are logged, and marked as such.
-    let auto: i64 = count(&store::open(&db).unwrap(), "SELECT count(*) FROM audit_event WHERE action = 'export' AND record_kind = 'database' AND detail LIKE '%\"automatic\":true%'");
+    let auto: i64 = count(
+        &store::open(&db).unwrap(),
+        "SELECT count(*) FROM audit_event WHERE action = 'export' AND record_kind = 'database' AND detail LIKE '%\"automatic\":true%'",
+    );
     assert_eq!(auto, 6);
     // No database yet: nothing to do.
     assert!(backup::rotate_if_due(&dir.path().join("none").join("hairyo.db"), day(7, 9)).unwrap().is_none());
@@ -512,7 +524,8 @@ fn cli_backup_then_restore_round_trip() {
     assert!(text.contains("復元しました") && text.contains("before-restore"), "{text}");
     let s = open_checked(&db, "after CLI restore");
     assert_eq!(count(&s, "SELECT count(*) FROM person"), 200);
-    let kept: Vec<PathBuf> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().contains("template.db.before-restore-")).collect();
+    let kept: Vec<PathBuf> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().contains("template.db.before-restore-")).collect();
     assert_eq!(kept.len(), 1);
     assert_eq!(count(&store::open_read_only(&kept[0]).unwrap(), "SELECT count(*) FROM person"), 201);
 

@@ -84,9 +84,26 @@ fn application_form_reads_back_with_values_wareki_and_contact() {
     assert_eq!(printed.pages, 2, "a relative in another household needs a 委任状");
     let t = text(&printed.bytes);
     for want in [
-        "国民健康保険資格確認書交付申請書", "見本市長様", "令和8年11月25日", "髙橋眞一", "タカハシシンイチ", "昭和64年1月7日",
-        "記号見01", "番号123456", "枝番01", "髙橋一郎", "代理一郎", "ダイリイチロウ", "長男", "見本市本町2丁目2番2号",
-        "個人番号", "市使用欄", "委任状(本人から代理人へ)", "代理人の本人確認書類", "委任状", "0120-000-101",
+        "国民健康保険資格確認書交付申請書",
+        "見本市長様",
+        "令和8年11月25日",
+        "髙橋眞一",
+        "タカハシシンイチ",
+        "昭和64年1月7日",
+        "記号見01",
+        "番号123456",
+        "枝番01",
+        "髙橋一郎",
+        "代理一郎",
+        "ダイリイチロウ",
+        "長男",
+        "見本市本町2丁目2番2号",
+        "個人番号",
+        "市使用欄",
+        "委任状(本人から代理人へ)",
+        "代理人の本人確認書類",
+        "委任状",
+        "0120-000-101",
     ] {
         assert!(t.contains(want), "{want} missing in {t}");
     }
@@ -170,15 +187,26 @@ fn leaflets_carry_contact_block_source_line_and_no_line_starts_with_punctuation(
     let mut w = World::new();
     let admin = w.admin.clone();
     hairyo::settings::set_desk_contact(
-        &mut w.store, &admin,
-        &hairyo::settings::DeskContact { desk: hairyo::staff::Desk::Kokuho, name: "見本市 国保年金課".into(), phone: "0120-111-222".into(), hours: "平日 9時～17時".into(), place: "本庁舎1階".into() },
+        &mut w.store,
+        &admin,
+        &hairyo::settings::DeskContact {
+            desk: hairyo::staff::Desk::Kokuho,
+            name: "見本市 国保年金課".into(),
+            phone: "0120-111-222".into(),
+            hours: "平日 9時～17時".into(),
+            place: "本庁舎1階".into(),
+        },
         at("2026-11-01"),
-    ).unwrap();
-    for (which, pages, phrase) in [(Leaflet::Bessou1, 2, "代理申請も可能です"), (Leaflet::Bessou2, 1, "目視での本人確認"), (Leaflet::Bessou3, 1, "マイナ保険証のメリット")] {
+    )
+    .unwrap();
+    for (which, pages, phrase) in
+        [(Leaflet::Bessou1, 2, "代理申請も可能です"), (Leaflet::Bessou2, 1, "目視での本人確認"), (Leaflet::Bessou3, 1, "マイナ保険証のメリット")]
+    {
         let printed = print::leaflet(&mut w.store, &admin, which, 1, at("2026-11-25")).unwrap();
         assert_eq!(printed.pages, pages, "{which:?}");
         let t = text(&printed.bytes);
-        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", which.label()] {
+        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", which.label()]
+        {
             assert!(t.contains(want), "{which:?}: {want} missing");
         }
         for l in lines(&printed.bytes) {
@@ -203,7 +231,15 @@ fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
     let checks = leaflet::check_all_statements(&w.store, &admin, at("2026-08-01")).unwrap();
     assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken));
 
-    leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Replace, "※後期高齢者医療制度の方は、見本市の案内をご覧ください。", at("2026-08-02")).unwrap();
+    leaflet::set_statement(
+        &mut w.store,
+        &admin,
+        "b3-kouki-provisional",
+        StatementMode::Replace,
+        "※後期高齢者医療制度の方は、見本市の案内をご覧ください。",
+        at("2026-08-02"),
+    )
+    .unwrap();
     let replaced = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap();
     let t = text(&replaced.bytes);
     assert!(t.contains("見本市の案内をご覧ください") && !t.contains(line));
@@ -218,7 +254,19 @@ fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
 fn facility_batch_is_one_pdf_with_cover_letter_forms_and_delegations() {
     let mut w = World::new();
     let admin = w.admin.clone();
-    let f = facility::add(&mut w.store, &admin, &FacilityInput { name: "児童養護施設 みほん学園".into(), kind: "children".into(), address: "見本市若葉町3番地".into(), phone: "0120-000-333".into(), ..Default::default() }, at("2025-05-01")).unwrap();
+    let f = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput {
+            name: "児童養護施設 みほん学園".into(),
+            kind: "children".into(),
+            address: "見本市若葉町3番地".into(),
+            phone: "0120-000-333".into(),
+            ..Default::default()
+        },
+        at("2025-05-01"),
+    )
+    .unwrap();
     let names = ["見本 一子", "見本 二子", "見本 三子"];
     for n in names {
         w.person(|i| {

@@ -43,9 +43,9 @@ fn japanese(s: &str) -> bool {
 // ---- 和暦 ----
 
 const DATE_PIECES: &[&str] = &[
-    "明治", "大正", "昭和", "平成", "令和", "M", "T", "S", "H", "R", "m", "s", "r", "X", "元", "年", "月", "日", ".", "/", "-",
-    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "12", "31", "64", "99", "1926", "1989", "2019", "0000", "9999",
-    "１", "２", "３", "０", "．", "／", "－", " ", "\u{3000}", "㍻", "㍼", "㋿", "\u{0301}", "年年",
+    "明治", "大正", "昭和", "平成", "令和", "M", "T", "S", "H", "R", "m", "s", "r", "X", "元", "年", "月", "日", ".", "/", "-", "0", "1", "2", "3", "4", "5",
+    "6", "7", "8", "9", "00", "12", "31", "64", "99", "1926", "1989", "2019", "0000", "9999", "１", "２", "３", "０", "．", "／", "－", " ", "\u{3000}", "㍻",
+    "㍼", "㋿", "\u{0301}", "年年",
 ];
 
 fn round_trips(input: &str) -> Result<(), TestCaseError> {
@@ -68,9 +68,16 @@ fn wareki_parse_on_date_pieces_round_trips() {
     check("pieces", 600, pieces, |s| round_trips(&s));
     let era = select(&["明治", "大正", "昭和", "平成", "令和", "M", "T", "S", "H", "R", "", "1", "3", "5"][..]);
     let seps = select(&[("年", "月", "日"), (".", ".", ""), ("/", "/", ""), ("-", "-", ""), ("", "", "")][..]);
-    let structured = (era, 0u32..70, 0u32..14, 0u32..33, seps).prop_map(|(e, y, m, d, (a, b, c))| {
-        if a.is_empty() { format!("{e}{y:02}{m:02}{d:02}") } else { format!("{e}{y}{a}{m}{b}{d}{c}") }
-    });
+    let structured =
+        (era, 0u32..70, 0u32..14, 0u32..33, seps).prop_map(
+            |(e, y, m, d, (a, b, c))| {
+                if a.is_empty() {
+                    format!("{e}{y:02}{m:02}{d:02}")
+                } else {
+                    format!("{e}{y}{a}{m}{b}{d}{c}")
+                }
+            },
+        );
     check("structured", 600, structured, |s| round_trips(&s));
     let eight_digits = (0u32..10000, 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{y:04}{m:02}{d:02}"));
     check("eight digits", 600, eight_digits, |s| round_trips(&s));
@@ -135,7 +142,8 @@ fn furigana_normalisation_is_idempotent() {
 
 // ---- The CSV importer ----
 
-const HEADER: [&str; 14] = ["宛名番号", "氏名", "フリガナ", "生年月日", "性別", "郵便番号", "住所", "電話番号", "保険種別", "保険者番号", "記号", "番号", "枝番", "世帯主"];
+const HEADER: [&str; 14] =
+    ["宛名番号", "氏名", "フリガナ", "生年月日", "性別", "郵便番号", "住所", "電話番号", "保険種別", "保険者番号", "記号", "番号", "枝番", "世帯主"];
 
 struct Importer {
     store: Store,

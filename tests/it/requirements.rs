@@ -100,7 +100,13 @@ fn r03_every_proxy_authority_has_its_checklist() {
 fn r04_facility_staff_for_child_need_the_parents_delegation() {
     let mut w = World::new();
     let admin = w.admin.clone();
-    let home = facility::add(&mut w.store, &admin, &FacilityInput { name: "児童養護施設 みほん学園".into(), kind: "children".into(), ..Default::default() }, at("2025-05-01")).unwrap();
+    let home = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput { name: "児童養護施設 みほん学園".into(), kind: "children".into(), ..Default::default() },
+        at("2025-05-01"),
+    )
+    .unwrap();
     let child = w.person(|i| {
         holder(i);
         i.birth_date = "2015-03-03".into();
@@ -141,7 +147,13 @@ fn r05_children_with_a_card_are_application_targets() {
 fn r06_facility_campaign_brings_residents_into_the_forecast() {
     let mut w = World::new();
     let admin = w.admin.clone();
-    let f = facility::add(&mut w.store, &admin, &FacilityInput { name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), ..Default::default() }, at("2025-05-01")).unwrap();
+    let f = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput { name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), ..Default::default() },
+        at("2025-05-01"),
+    )
+    .unwrap();
     for n in 0..5 {
         w.person(|i| {
             holder(i);
@@ -186,8 +198,28 @@ fn r08_forecast_lists_expiries_by_week_and_people_to_contact() {
         i.reasons = vec!["physical".into()];
     });
     // Certificates ending in the second and the fourth week from the week of 2026-11-25 (Wed).
-    certificate::issue_without_application(&mut w.store, &clerk, p.id, application::AppScheme::Kokuho, certificate::CertificateBasis::ExOfficio, date("2026-01-01"), Some(date("2026-12-03")), at("2026-11-25")).unwrap();
-    certificate::issue_without_application(&mut w.store, &clerk, q.id, application::AppScheme::Kokuho, certificate::CertificateBasis::ExOfficio, date("2026-01-01"), Some(date("2026-12-14")), at("2026-11-25")).unwrap();
+    certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        p.id,
+        application::AppScheme::Kokuho,
+        certificate::CertificateBasis::ExOfficio,
+        date("2026-01-01"),
+        Some(date("2026-12-03")),
+        at("2026-11-25"),
+    )
+    .unwrap();
+    certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        q.id,
+        application::AppScheme::Kokuho,
+        certificate::CertificateBasis::ExOfficio,
+        date("2026-01-01"),
+        Some(date("2026-12-14")),
+        at("2026-11-25"),
+    )
+    .unwrap();
     let f = forecast::weekly(&w.store, &w.admin, 4, at("2026-11-25")).unwrap();
     assert_eq!(f.weeks[0].week_start, date("2026-11-23"));
     let per_week: Vec<i64> = f.weeks.iter().map(|x| x.certificate_expiries).collect();
@@ -262,12 +294,20 @@ fn r10_welfare_touchpoints_prompt_for_bessou1_until_handed_out() {
     let mut w = World::new();
     let p = w.person(|i| holder(i));
     let cw = w.actor("kaigo_cw");
-    let first = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "要介護認定申請".into(), ..Default::default() }, at("2026-11-20")).unwrap();
+    let first = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "要介護認定申請".into(), ..Default::default() }, at("2026-11-20"))
+        .unwrap();
     assert!(first.prompt_bessou1 && first.prompt_message.as_deref().unwrap_or("").contains("別添1"));
-    let second = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "care_certification".into(), leaflets: vec!["bessou1".into()], ..Default::default() }, at("2026-11-21")).unwrap();
+    let second = touchpoint::add(
+        &mut w.store,
+        &cw,
+        &TouchpointInput { person_id: p.id, kind: "care_certification".into(), leaflets: vec!["bessou1".into()], ..Default::default() },
+        at("2026-11-21"),
+    )
+    .unwrap();
     assert!(!second.prompt_bessou1);
     assert_eq!(second.touchpoint.leaflets[0].edition, "R7.5");
-    let third = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "service_start".into(), ..Default::default() }, at("2026-11-22")).unwrap();
+    let third =
+        touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "service_start".into(), ..Default::default() }, at("2026-11-22")).unwrap();
     assert!(!third.prompt_bessou1, "already handed out");
     // A phone call is not one of the R10 occasions.
     let q = w.person(|i| i.name = "見本 五郎".into());
@@ -292,7 +332,13 @@ fn r12_wish_to_cancel_registration_brings_guidance() {
     let mut w = World::new();
     let p = w.person(|i| holder(i));
     let cw = w.actor("shogai_cw");
-    let r = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "counter".into(), wish: "wants_cancel".into(), ..Default::default() }, at("2026-11-25")).unwrap();
+    let r = touchpoint::add(
+        &mut w.store,
+        &cw,
+        &TouchpointInput { person_id: p.id, kind: "counter".into(), wish: "wants_cancel".into(), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
     assert!(r.r12_guidance.as_deref().unwrap_or("").contains("マイナ保険証を保有したまま"));
     let clerk = w.actor("kokuho_clerk");
     let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap();
@@ -304,7 +350,13 @@ fn r13_bessou2_handout_is_recorded_with_its_edition() {
     let mut w = World::new();
     let p = w.person(|i| holder(i));
     let cw = w.actor("kaigo_cw");
-    let r = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "counter".into(), leaflets: vec!["別添2".into()], ..Default::default() }, at("2026-11-25")).unwrap();
+    let r = touchpoint::add(
+        &mut w.store,
+        &cw,
+        &TouchpointInput { person_id: p.id, kind: "counter".into(), leaflets: vec!["別添2".into()], ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
     assert_eq!(r.touchpoint.leaflets.len(), 1);
     assert_eq!(r.touchpoint.leaflets[0].leaflet, Leaflet::Bessou2);
     let listed = hairyo::record::show(&mut w.store, &cw, p.id, at("2026-11-25")).unwrap().touchpoints;

@@ -24,7 +24,8 @@ fn a_staff_member_is_added_with_the_first_password_or_not_at_all() {
     assert_eq!(fields(&err), ["login", "name", "desk", "password"], "{err}");
     assert_eq!(staff::list(&w.store, &w.admin, common::at("2026-11-25")).unwrap().len(), before, "nothing stored");
 
-    let good = StaffInput { login: "shinjin1".into(), name: "見本 新人".into(), desk: "kaigo".into(), role: "caseworker".into(), password: "mihon-pass-1".into() };
+    let good =
+        StaffInput { login: "shinjin1".into(), name: "見本 新人".into(), desk: "kaigo".into(), role: "caseworker".into(), password: "mihon-pass-1".into() };
     staff::add_with_password(&mut w.store, &admin, &good, at("2026-11-25")).unwrap();
     let signed_in = staff::sign_in(&mut w.store, "shinjin1", "mihon-pass-1", at("2026-11-25")).unwrap();
     assert_eq!((signed_in.desk, signed_in.role), (staff::Desk::Kaigo, staff::Role::Caseworker));

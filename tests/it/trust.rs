@@ -13,7 +13,8 @@ use hairyo::staff::{self, Desk, NewStaff, Role};
 fn sign_in_locks_after_five_failures_and_unlocks_after_fifteen_minutes() {
     let mut w = World::new();
     let admin = w.admin.clone();
-    staff::add(&mut w.store, &admin, &NewStaff { login: "clerk9".into(), name: "窓口 九郎".into(), desk: Desk::Kokuho, role: Role::Clerk }, at("2026-11-25")).unwrap();
+    staff::add(&mut w.store, &admin, &NewStaff { login: "clerk9".into(), name: "窓口 九郎".into(), desk: Desk::Kokuho, role: Role::Clerk }, at("2026-11-25"))
+        .unwrap();
     // No password yet: the first sign-in asks for one.
     assert_eq!(staff::sign_in(&mut w.store, "clerk9", "whatever1", at("2026-11-25")).unwrap_err().code(), "staff.password_not_set");
     assert_eq!(staff::set_initial_password(&mut w.store, "clerk9", "1234", at("2026-11-25")).unwrap_err().code(), "staff.invalid");
@@ -164,9 +165,23 @@ fn a_masked_address_is_never_written_back() {
     // The insurer desk sees the address and may correct it; the placeholder is refused as an
     // address from anyone.
     let clerk = w.actor("kokuho_clerk");
-    let e = hairyo::person::update(&mut w.store, &clerk, protected.id, &PersonPatch { address: Some(hairyo::person::MASKED_ADDRESS.into()), ..Default::default() }, at("2026-11-25")).unwrap_err();
+    let e = hairyo::person::update(
+        &mut w.store,
+        &clerk,
+        protected.id,
+        &PersonPatch { address: Some(hairyo::person::MASKED_ADDRESS.into()), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "person.invalid");
-    hairyo::person::update(&mut w.store, &clerk, protected.id, &PersonPatch { safe_address: Some("見本市東町3番".into()), ..Default::default() }, at("2026-11-25")).unwrap();
+    hairyo::person::update(
+        &mut w.store,
+        &clerk,
+        protected.id,
+        &PersonPatch { safe_address: Some("見本市東町3番".into()), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
     assert_eq!(stored(&w).3, "見本市東町3番");
     assert_eq!(stored(&w).1, original.1);
 }

@@ -25,11 +25,17 @@ fn referral_life_cycle_and_refusals() {
     let now = at("2026-11-25");
 
     // The insurer desk does not send referrals to itself.
-    assert_eq!(code(referral::send(&mut w.store, &clerk, &ReferralInput { person_id: p.id, reason: "x".into(), ..Default::default() }, now)), "referral.forbidden");
+    assert_eq!(
+        code(referral::send(&mut w.store, &clerk, &ReferralInput { person_id: p.id, reason: "x".into(), ..Default::default() }, now)),
+        "referral.forbidden"
+    );
     // A reason is required.
     assert_eq!(code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, ..Default::default() }, now)), "referral.invalid");
     // Only insurer desks receive.
-    assert_eq!(code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "x".into(), to_desk: "shogai".into(), ..Default::default() }, now)), "referral.invalid");
+    assert_eq!(
+        code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "x".into(), to_desk: "shogai".into(), ..Default::default() }, now)),
+        "referral.invalid"
+    );
 
     let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "認知症のため申請支援を".into(), ..Default::default() }, now).unwrap();
     assert_eq!((r.status, r.to_desk), (ReferralStatus::Sent, hairyo::staff::Desk::Kokuho));
@@ -139,8 +145,14 @@ fn protected_person_certificate_goes_to_the_safe_address_only() {
     });
     let clerk = w.actor("kokuho_clerk");
     let cert = hairyo::certificate::issue_without_application(
-        &mut w.store, &clerk, p.id, application::AppScheme::Kokuho, hairyo::certificate::CertificateBasis::ExOfficio,
-        date("2026-11-25"), None, at("2026-11-25"),
+        &mut w.store,
+        &clerk,
+        p.id,
+        application::AppScheme::Kokuho,
+        hairyo::certificate::CertificateBasis::ExOfficio,
+        date("2026-11-25"),
+        None,
+        at("2026-11-25"),
     )
     .unwrap();
     assert!(cert.delivery_address.contains("気付"));

@@ -98,7 +98,12 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &s, |s| {
                 format!(
                     "デモデータを登録しました: 対象者 {}人、施設 {}、接点 {}件、連携依頼 {}件、申請 {}件、資格確認書 {}件",
-                    group(s.persons), group(s.facilities), group(s.touchpoints), group(s.referrals), group(s.applications), group(s.certificates)
+                    group(s.persons),
+                    group(s.facilities),
+                    group(s.touchpoints),
+                    group(s.referrals),
+                    group(s.applications),
+                    group(s.certificates)
                 )
             })
         }
@@ -106,10 +111,23 @@ pub fn run(cli: &Cli) -> Result {
         Command::Facility(cmd) => facility_cmd(cli, cmd, now),
         Command::Touchpoint(TouchpointCmd::Add { person, kind, date, leaflets, wish, notes }) => {
             let (mut store, actor) = open_initialised(cli)?;
-            let input = TouchpointInput { person_id: *person, date: date.clone(), kind: kind.clone(), leaflets: leaflets.clone(), wish: wish.clone(), notes: notes.clone() };
+            let input = TouchpointInput {
+                person_id: *person,
+                date: date.clone(),
+                kind: kind.clone(),
+                leaflets: leaflets.clone(),
+                wish: wish.clone(),
+                notes: notes.clone(),
+            };
             let r = touchpoint::add(&mut store, &actor, &input, now)?;
             emit(json, &r, |r| {
-                let mut s = format!("接点を記録しました (ID {}): {} {} {}", r.touchpoint.id, wareki::format(r.touchpoint.date), r.touchpoint.kind_label, r.touchpoint.desk);
+                let mut s = format!(
+                    "接点を記録しました (ID {}): {} {} {}",
+                    r.touchpoint.id,
+                    wareki::format(r.touchpoint.date),
+                    r.touchpoint.kind_label,
+                    r.touchpoint.desk
+                );
                 for m in r.prompt_message.iter().chain(r.r12_guidance.iter()) {
                     let _ = write!(s, "\n※ {m}");
                 }
@@ -181,13 +199,19 @@ pub fn run(cli: &Cli) -> Result {
         }
         Command::Route { person_id, on } => {
             let (store, actor) = open_initialised(cli)?;
-            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
+            let on = match on {
+                Some(s) => date_arg("--on", s)?,
+                None => now.date(),
+            };
             let r = policy::route(&store, &actor, *person_id, on, now)?;
             emit(json, &r, |r| {
                 format!(
                     "{} 時点: {}{}\n根拠: {}\n{}",
-                    wareki::format(r.on), r.label, if r.to_confirm { " 【要確認】" } else { "" },
-                    if r.r_numbers.is_empty() { "—".to_string() } else { r.r_numbers.join(", ") }, r.explanation
+                    wareki::format(r.on),
+                    r.label,
+                    if r.to_confirm { " 【要確認】" } else { "" },
+                    if r.r_numbers.is_empty() { "—".to_string() } else { r.r_numbers.join(", ") },
+                    r.explanation
                 )
             })
         }
@@ -234,7 +258,16 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &f, |f| {
                 let mut out = String::from("週の始まり\t見込み\t証の期限\t旧保険証の期限\t連携依頼\t施設呼びかけ\n");
                 for w in &f.weeks {
-                    let _ = writeln!(out, "{}\t{}\t{}\t{}\t{}\t{}", wareki::format(w.week_start), w.expected, w.certificate_expiries, w.old_card_expiries, w.open_referrals, w.facility_campaigns);
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        wareki::format(w.week_start),
+                        w.expected,
+                        w.certificate_expiries,
+                        w.old_card_expiries,
+                        w.open_referrals,
+                        w.facility_campaigns
+                    );
                 }
                 let _ = writeln!(out, "早めに連絡したい方: {}人", group(f.contact_early_total));
                 for c in &f.contact_early {
@@ -272,9 +305,23 @@ pub fn run(cli: &Cli) -> Result {
                 None => {
                     let c = duplicates::candidates(&store, &actor, page(*offset, *limit)?, now)?;
                     emit(json, &c, |c| {
-                        let mut out: String = c.items.iter().map(|d| format!(
-                            "{}\t{} ({})\t{} ({})\t{}\t{}点 {}\n", wareki::format(d.birth_date), d.a_name, d.a, d.b_name, d.b, d.a_kana, d.score, d.reason
-                        )).collect();
+                        let mut out: String = c
+                            .items
+                            .iter()
+                            .map(|d| {
+                                format!(
+                                    "{}\t{} ({})\t{} ({})\t{}\t{}点 {}\n",
+                                    wareki::format(d.birth_date),
+                                    d.a_name,
+                                    d.a,
+                                    d.b_name,
+                                    d.b,
+                                    d.a_kana,
+                                    d.score,
+                                    d.reason
+                                )
+                            })
+                            .collect();
                         out.push_str(&page_footer(c));
                         out
                     })
@@ -312,16 +359,24 @@ pub fn run(cli: &Cli) -> Result {
         }
         Command::Leaflet(LeafletCmd::Statements { on }) => {
             let (store, actor) = open_initialised(cli)?;
-            let at = match on { Some(s) => date_arg("--on", s)?.and_time(now.time()), None => now };
+            let at = match on {
+                Some(s) => date_arg("--on", s)?.and_time(now.time()),
+                None => now,
+            };
             let all = leaflet::check_all_statements(&store, &actor, at)?;
             emit(json, &all, |all| {
                 all.iter()
-                    .map(|c| format!(
-                        "{}\t{}\t{}\t{}{}\n  {}",
-                        c.leaflet.label(), c.id, c.mode.label(),
-                        c.valid_until.map(|d| format!("期限 {}", wareki::format(d))).unwrap_or_default(),
-                        if c.overtaken { " 【期限切れ】" } else { "" }, c.text
-                    ))
+                    .map(|c| {
+                        format!(
+                            "{}\t{}\t{}\t{}{}\n  {}",
+                            c.leaflet.label(),
+                            c.id,
+                            c.mode.label(),
+                            c.valid_until.map(|d| format!("期限 {}", wareki::format(d))).unwrap_or_default(),
+                            if c.overtaken { " 【期限切れ】" } else { "" },
+                            c.text
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             })
@@ -338,7 +393,11 @@ pub fn run(cli: &Cli) -> Result {
             let (store, actor) = open_initialised(cli)?;
             let v = audit::verify(&store, &actor, now)?;
             emit(json, &v, |v| v.message.clone())?;
-            if v.ok { Ok(()) } else { Err(CliError::new("audit.tampered", v.message)) }
+            if v.ok {
+                Ok(())
+            } else {
+                Err(CliError::new("audit.tampered", v.message))
+            }
         }
         Command::Audit { action: Some(AuditCmd::Export { file }), .. } => {
             let (mut store, actor) = open_initialised(cli)?;
@@ -350,7 +409,13 @@ pub fn run(cli: &Cli) -> Result {
             let (store, actor) = open_initialised(cli)?;
             let p = audit::list(&store, &actor, None, page(*offset, *limit)?, now)?;
             emit(json, &p, |p| {
-                let mut out: String = p.items.iter().map(|e| format!("{}\t{}\t{}\t{}\t{}\n", e.at, e.login, e.action.label(), e.record_kind, e.record_id.map(|i| i.to_string()).unwrap_or_default())).collect();
+                let mut out: String = p
+                    .items
+                    .iter()
+                    .map(|e| {
+                        format!("{}\t{}\t{}\t{}\t{}\n", e.at, e.login, e.action.label(), e.record_kind, e.record_id.map(|i| i.to_string()).unwrap_or_default())
+                    })
+                    .collect();
                 out.push_str(&page_footer(p));
                 out
             })
@@ -408,8 +473,22 @@ fn person_text(r: &record::PersonRecord) -> String {
     if let Some(f) = &r.facility {
         let _ = writeln!(s, "施設: {} ({})", f.name, f.kind_label);
     }
-    let _ = writeln!(s, "交付経路: {}{} [{}]\n  {}", r.route.label, if r.route.to_confirm { " 【要確認】" } else { "" }, r.route.r_numbers.join(", "), r.route.explanation);
-    let _ = writeln!(s, "接点 {}件 / 連携依頼 {}件 / 申請 {}件 / 資格確認書 {}件", r.touchpoints.len(), r.referrals.len(), r.applications.len(), r.certificates.len());
+    let _ = writeln!(
+        s,
+        "交付経路: {}{} [{}]\n  {}",
+        r.route.label,
+        if r.route.to_confirm { " 【要確認】" } else { "" },
+        r.route.r_numbers.join(", "),
+        r.route.explanation
+    );
+    let _ = writeln!(
+        s,
+        "接点 {}件 / 連携依頼 {}件 / 申請 {}件 / 資格確認書 {}件",
+        r.touchpoints.len(),
+        r.referrals.len(),
+        r.applications.len(),
+        r.certificates.len()
+    );
     s
 }
 
@@ -454,14 +533,22 @@ fn facility_cmd(cli: &Cli, cmd: &FacilityCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         FacilityCmd::Add { name, kind, postal, address, phone, contact } => {
-            let input = FacilityInput { name: name.clone(), kind: kind.clone(), postal_code: postal.clone(), address: address.clone(), phone: phone.clone(), contact_name: contact.clone() };
+            let input = FacilityInput {
+                name: name.clone(),
+                kind: kind.clone(),
+                postal_code: postal.clone(),
+                address: address.clone(),
+                phone: phone.clone(),
+                contact_name: contact.clone(),
+            };
             let f = facility::add(&mut store, &actor, &input, now)?;
             emit(json, &f, |f| format!("施設を登録しました (ID {}): {} ({})", f.id, f.name, f.kind_label))
         }
         FacilityCmd::List { limit, offset } => {
             let l = facility::list(&store, &actor, page(*offset, *limit)?, now)?;
             emit(json, &l, |l| {
-                let mut out: String = l.items.iter().map(|f| format!("{}\t{}\t{}\t入所者 {}人\t{}\n", f.id, f.name, f.kind_label, f.residents, f.campaign_label)).collect();
+                let mut out: String =
+                    l.items.iter().map(|f| format!("{}\t{}\t{}\t入所者 {}人\t{}\n", f.id, f.name, f.kind_label, f.residents, f.campaign_label)).collect();
                 out.push_str(&page_footer(l));
                 out
             })
@@ -477,7 +564,14 @@ fn facility_cmd(cli: &Cli, cmd: &FacilityCmd, now: NaiveDateTime) -> Result {
 fn referral_text(r: &referral::Referral) -> String {
     let mut s = format!(
         "連携依頼 #{} [{}] {} {}→{} 送付 {} ({})\n理由: {}",
-        r.id, r.status_label, r.person_name, r.from_desk_label, r.to_desk_label, wareki::format(r.sent_on), r.sent_by, r.reason
+        r.id,
+        r.status_label,
+        r.person_name,
+        r.from_desk_label,
+        r.to_desk_label,
+        wareki::format(r.sent_on),
+        r.sent_by,
+        r.reason
     );
     if !r.return_reason.is_empty() {
         let _ = write!(s, "\n差戻しの理由: {}", r.return_reason);
@@ -509,7 +603,13 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
             };
             let q = referral::queue(&store, &actor, status, page(*offset, *limit)?, now)?;
             return emit(json, &q, |q| {
-                let mut out: String = q.items.iter().map(|r| format!("#{}\t{}\t{}\t{}→{}\t{}\n", r.id, r.status_label, r.person_name, r.from_desk_label, r.to_desk_label, wareki::format(r.sent_on))).collect();
+                let mut out: String = q
+                    .items
+                    .iter()
+                    .map(|r| {
+                        format!("#{}\t{}\t{}\t{}→{}\t{}\n", r.id, r.status_label, r.person_name, r.from_desk_label, r.to_desk_label, wareki::format(r.sent_on))
+                    })
+                    .collect();
                 out.push_str(&page_footer(q));
                 out
             });
@@ -521,7 +621,13 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
 fn application_text(a: &application::Application) -> String {
     let mut s = format!(
         "申請 #{} [{}] {} {} 受付 {} ({}) 申請者: {}{}",
-        a.id, a.status_label, a.person_name, a.scheme_label, wareki::format(a.received_on), a.channel_label, a.applicant_label,
+        a.id,
+        a.status_label,
+        a.person_name,
+        a.scheme_label,
+        wareki::format(a.received_on),
+        a.channel_label,
+        a.applicant_label,
         a.authority_label.map(|l| format!(" ({l}) {}", a.proxy_name)).unwrap_or_default()
     );
     for c in &a.checklist {
@@ -537,7 +643,22 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
     let json = cli.json;
     let (mut store, actor) = open_initialised(cli)?;
     let a = match cmd {
-        ApplicationCmd::Receive { person, scheme, received, channel, applicant, authority, proxy_name, proxy_kana, proxy_address, proxy_phone, relationship, reasons, delivery, referral } => {
+        ApplicationCmd::Receive {
+            person,
+            scheme,
+            received,
+            channel,
+            applicant,
+            authority,
+            proxy_name,
+            proxy_kana,
+            proxy_address,
+            proxy_phone,
+            relationship,
+            reasons,
+            delivery,
+            referral,
+        } => {
             let input = ApplicationInput {
                 person_id: *person,
                 scheme: scheme.clone(),
@@ -572,16 +693,25 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
         ApplicationCmd::Reject { id, reason } => application::reject(&mut store, &actor, *id, reason, now)?,
         ApplicationCmd::Withdraw { id, reason } => application::withdraw(&mut store, &actor, *id, reason, now)?,
         ApplicationCmd::Issue { id, on } => {
-            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
+            let on = match on {
+                Some(s) => date_arg("--on", s)?,
+                None => now.date(),
+            };
             let c = application::issue(&mut store, &actor, *id, on, now)?;
-            return emit(json, &c, |c| format!("資格確認書を交付しました (ID {}): {} 有効期限 {} 送付先 {}", c.id, c.person_name, wareki::format(c.valid_until), c.delivery_address));
+            return emit(json, &c, |c| {
+                format!("資格確認書を交付しました (ID {}): {} 有効期限 {} 送付先 {}", c.id, c.person_name, wareki::format(c.valid_until), c.delivery_address)
+            });
         }
         ApplicationCmd::Show { id } => application::get(&store, &actor, *id, now)?,
         ApplicationCmd::List { statuses, limit, offset } => {
             let statuses = statuses.iter().map(|s| AppStatus::parse(s).map_err(|m| CliError::new("cli.bad_status", m))).collect::<Result<Vec<_>>>()?;
             let l = application::list(&store, &actor, &statuses, None, page(*offset, *limit)?, now)?;
             return emit(json, &l, |l| {
-                let mut out: String = l.items.iter().map(|a| format!("#{}\t{}\t{}\t{}\t{}\n", a.id, a.status_label, a.person_name, a.scheme_label, wareki::format(a.received_on))).collect();
+                let mut out: String = l
+                    .items
+                    .iter()
+                    .map(|a| format!("#{}\t{}\t{}\t{}\t{}\n", a.id, a.status_label, a.person_name, a.scheme_label, wareki::format(a.received_on)))
+                    .collect();
                 out.push_str(&page_footer(l));
                 out
             });
@@ -600,15 +730,24 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
             if basis == CertificateBasis::Application {
                 return Err(CliError::new("cli.bad_basis", "申請に基づく交付は `hairyo application issue` で行ってください"));
             }
-            let on = match on { Some(s) => date_arg("--on", s)?, None => now.date() };
-            let until = match until { Some(s) => Some(date_arg("--until", s)?), None => None };
+            let on = match on {
+                Some(s) => date_arg("--on", s)?,
+                None => now.date(),
+            };
+            let until = match until {
+                Some(s) => Some(date_arg("--until", s)?),
+                None => None,
+            };
             let c = certificate::issue_without_application(&mut store, &actor, *person, scheme, basis, on, until, now)?;
-            emit(json, &c, |c| format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until)))
+            emit(json, &c, |c| {
+                format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until))
+            })
         }
         CertificateCmd::Expiring { days, limit, offset } => {
             let l = certificate::expiring_within(&store, &actor, *days, page(*offset, *limit)?, now)?;
             emit(json, &l, |l| {
-                let mut out: String = l.items.iter().map(|c| format!("#{}\t{}\t{}\t有効期限 {}\n", c.id, c.person_name, c.scheme_label, wareki::format(c.valid_until))).collect();
+                let mut out: String =
+                    l.items.iter().map(|c| format!("#{}\t{}\t{}\t有効期限 {}\n", c.id, c.person_name, c.scheme_label, wareki::format(c.valid_until))).collect();
                 out.push_str(&page_footer(l));
                 out
             })
@@ -640,18 +779,26 @@ fn policy_cmd(cli: &Cli, cmd: &PolicyCmd, now: NaiveDateTime) -> Result {
             emit(json, &rules, |rules| {
                 rules
                     .iter()
-                    .map(|r| format!(
-                        "{}\t{}\t{}～{}\t{}\t[{}]{}",
-                        r.id, r.scheme.label(), r.effective_from, r.effective_until.map(|d| d.to_string()).unwrap_or_default(),
-                        r.route.label(), r.r_numbers.join(","), if r.to_confirm { " 要確認" } else { "" }
-                    ))
+                    .map(|r| {
+                        format!(
+                            "{}\t{}\t{}～{}\t{}\t[{}]{}",
+                            r.id,
+                            r.scheme.label(),
+                            r.effective_from,
+                            r.effective_until.map(|d| d.to_string()).unwrap_or_default(),
+                            r.route.label(),
+                            r.r_numbers.join(","),
+                            if r.to_confirm { " 要確認" } else { "" }
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             })
         }
         PolicyCmd::Set { file } => {
             let text = std::fs::read_to_string(file).map_err(|e| CliError::new("cli.read", format!("{} を読めません: {e}", file.display())))?;
-            let rule: policy::Rule = serde_json::from_str(&text).map_err(|e| CliError::new("policy.bad_rule", format!("ルールの形式が正しくありません: {e}")))?;
+            let rule: policy::Rule =
+                serde_json::from_str(&text).map_err(|e| CliError::new("policy.bad_rule", format!("ルールの形式が正しくありません: {e}")))?;
             policy::set_rule(&mut store, &actor, &rule, now)?;
             emit(json, &rule, |r| format!("ルール {} を登録しました", r.id))
         }
@@ -671,12 +818,22 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
             emit(json, &v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
         }
         SettingsCmd::SetCity { city, addressee, kouki_union } => {
-            let s = settings::set_city(&mut store, &actor, &settings::CitySettings { city_name: city.clone(), addressee: addressee.clone(), kouki_union: kouki_union.clone() }, now)?;
+            let s = settings::set_city(
+                &mut store,
+                &actor,
+                &settings::CitySettings { city_name: city.clone(), addressee: addressee.clone(), kouki_union: kouki_union.clone() },
+                now,
+            )?;
             emit(json, &s, |s| format!("市区町村の設定を更新しました: {} / 宛先 {}", s.city_name, s.addressee))
         }
         SettingsCmd::SetDesk { desk, name, phone, hours, place } => {
             let desk = Desk::parse(desk).map_err(|m| CliError::new("cli.bad_desk", m))?;
-            let d = settings::set_desk_contact(&mut store, &actor, &settings::DeskContact { desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() }, now)?;
+            let d = settings::set_desk_contact(
+                &mut store,
+                &actor,
+                &settings::DeskContact { desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() },
+                now,
+            )?;
             emit(json, &d, |d| format!("{} の連絡先を更新しました", d.name))
         }
     }
@@ -742,8 +899,13 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
                 let _ = write!(
                     out,
                     "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}) 文字コード {}",
-                    group(r.rows as i64), group(r.inserted as i64), group(r.updated as i64), group(r.unchanged as i64),
-                    r.problems.len(), r.gaiji.len(), r.encoding.label()
+                    group(r.rows as i64),
+                    group(r.inserted as i64),
+                    group(r.updated as i64),
+                    group(r.unchanged as i64),
+                    r.problems.len(),
+                    r.gaiji.len(),
+                    r.encoding.label()
                 );
                 out
             })?;
@@ -756,7 +918,8 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
         ImportCmd::Profile { name, maps } => {
             let mut columns = std::collections::HashMap::new();
             for m in maps {
-                let (col, header) = m.split_once('=').ok_or_else(|| CliError::new("cli.bad_map", format!("--map は 列=見出し の形で指定してください (指定: {m})")))?;
+                let (col, header) =
+                    m.split_once('=').ok_or_else(|| CliError::new("cli.bad_map", format!("--map は 列=見出し の形で指定してください (指定: {m})")))?;
                 let col = import::Column::parse(col).map_err(|msg| CliError::new("cli.bad_map", msg))?;
                 columns.insert(col, header.trim().to_string());
             }
@@ -766,11 +929,16 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
         }
         ImportCmd::Profiles => {
             let list = import::profiles(&store, &actor, now)?;
-            emit(json, &list, |l| l.iter().map(|p| {
-                let mut cols: Vec<String> = p.columns.iter().map(|(c, h)| format!("{}={}", c.label(), h)).collect();
-                cols.sort();
-                format!("{}: {}", p.name, cols.join(", "))
-            }).collect::<Vec<_>>().join("\n"))
+            emit(json, &list, |l| {
+                l.iter()
+                    .map(|p| {
+                        let mut cols: Vec<String> = p.columns.iter().map(|(c, h)| format!("{}={}", c.label(), h)).collect();
+                        cols.sort();
+                        format!("{}: {}", p.name, cols.join(", "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
         }
     }
 }
@@ -812,7 +980,9 @@ fn restore_cmd(cli: &Cli, file: &std::path::Path, yes: bool, now: NaiveDateTime)
             format!(
                 "復元すると、現在のデータベース {} の内容がすべてバックアップ {} の内容に置き換わります。\
                  現在のデータベースは {}.before-restore-<日時> として残します。よろしければ --yes を付けて実行してください",
-                db.display(), file.display(), db.display()
+                db.display(),
+                file.display(),
+                db.display()
             ),
         ));
     }

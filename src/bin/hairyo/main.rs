@@ -339,7 +339,9 @@ pub enum StaffCmd {
     },
     /// Set a password: your own, or anyone's as an administrator (unlocks the account too).
     /// The new password comes from HAIRYO_NEW_PASSWORD or the terminal.
-    Password { login: String },
+    Password {
+        login: String,
+    },
     List,
 }
 
@@ -377,8 +379,13 @@ pub enum ReferralCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
-    Comment { id: i64, body: String },
-    Show { id: i64 },
+    Comment {
+        id: i64,
+        body: String,
+    },
+    Show {
+        id: i64,
+    },
     /// The acting desk's queue.
     Queue {
         #[arg(long)]
@@ -433,7 +440,9 @@ pub enum ApplicationCmd {
         #[arg(long)]
         uncheck: bool,
     },
-    Review { id: i64 },
+    Review {
+        id: i64,
+    },
     Decide {
         id: i64,
         /// Supervisor only: decide with an incomplete checklist, recording why.
@@ -455,7 +464,9 @@ pub enum ApplicationCmd {
         #[arg(long)]
         on: Option<String>,
     },
-    Show { id: i64 },
+    Show {
+        id: i64,
+    },
     List {
         #[arg(long = "status")]
         statuses: Vec<String>,
@@ -599,8 +610,12 @@ pub enum LeafletCmd {
 pub enum PolicyCmd {
     List,
     /// Add or replace a rule from a JSON file (one rule object).
-    Set { file: PathBuf },
-    Remove { id: String },
+    Set {
+        file: PathBuf,
+    },
+    Remove {
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -26,9 +26,7 @@ pub fn workspace_root() -> PathBuf {
 /// `<workspace>/target`. A relative setting is taken from the workspace root, where the README's
 /// commands run.
 pub fn target_dir(root: &Path) -> PathBuf {
-    let configured = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .or_else(|| option_env!("CARGO_TARGET_DIR").map(PathBuf::from));
+    let configured = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).or_else(|| option_env!("CARGO_TARGET_DIR").map(PathBuf::from));
     match configured {
         Some(dir) if dir.is_absolute() => dir,
         Some(dir) => root.join(dir),
@@ -130,8 +128,7 @@ pub fn seed(db: &Path) {
     let now = chrono::Local::now().naive_local();
     let mut store = hairyo::store::open(db).expect("open the test database");
     hairyo::staff::init(&mut store, now).expect("init the test database");
-    let admin = hairyo::staff::set_initial_password(&mut store, "admin", hairyo::demo::DEMO_PASSWORD, now)
-        .expect("set the administrator's password");
+    let admin = hairyo::staff::set_initial_password(&mut store, "admin", hairyo::demo::DEMO_PASSWORD, now).expect("set the administrator's password");
     let summary = hairyo::demo::generate(&mut store, &admin, SEED_PERSONS, SEED, now).expect("seed demo data");
     assert_eq!(summary.persons, SEED_PERSONS);
 }
@@ -214,10 +211,13 @@ pub fn tools() -> Tools {
     if !app.is_file() {
         panic!("e2e: {} is missing; {HOW_TO_RUN}", app.display());
     }
-    let tauri_driver = require("tauri-driver", on_path("tauri-driver").or_else(|| {
-        let local = root.join(".tools/bin/tauri-driver");
-        local.is_file().then_some(local)
-    }));
+    let tauri_driver = require(
+        "tauri-driver",
+        on_path("tauri-driver").or_else(|| {
+            let local = root.join(".tools/bin/tauri-driver");
+            local.is_file().then_some(local)
+        }),
+    );
     require("WebKitWebDriver (Debian package webkit2gtk-driver)", on_path("WebKitWebDriver"));
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         panic!("e2e: no display; run under Xvfb (xvfb-run -a cargo test -p hairyo-e2e) or {HOW_TO_RUN}");
@@ -245,8 +245,7 @@ where
     let logs = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let native_port = free_port();
-    let mut driver_process =
-        TauriDriver::start(&tools.tauri_driver, port, native_port, db, env, logs.path().join("tauri-driver.log"));
+    let mut driver_process = TauriDriver::start(&tools.tauri_driver, port, native_port, db, env, logs.path().join("tauri-driver.log"));
     wait_for_ports(&[port, native_port], &mut driver_process);
 
     let mut caps = Capabilities::new();
@@ -399,13 +398,18 @@ pub fn seed_large_facility(db: &Path, residents: usize) -> i64 {
     let now = chrono::Local::now().naive_local();
     let mut store = hairyo::store::open(db).expect("open the test database");
     let admin = hairyo::staff::actor(&store, "admin").expect("admin");
-    let facility = hairyo::facility::add(&mut store, &admin, &hairyo::facility::FacilityInput {
-        name: "見本大規模ホーム".into(),
-        kind: "elderly".into(),
-        postal_code: "000-0009".into(),
-        address: "見本市南町9番9号".into(),
-        ..Default::default()
-    }, now)
+    let facility = hairyo::facility::add(
+        &mut store,
+        &admin,
+        &hairyo::facility::FacilityInput {
+            name: "見本大規模ホーム".into(),
+            kind: "elderly".into(),
+            postal_code: "000-0009".into(),
+            address: "見本市南町9番9号".into(),
+            ..Default::default()
+        },
+        now,
+    )
     .expect("add the facility");
     for i in 0..residents {
         let input = hairyo::person::PersonInput {
@@ -431,4 +435,3 @@ pub fn print_event(db: &Path, facility: i64) -> Option<i64> {
     let conn = rusqlite::Connection::open(db).ok()?;
     conn.query_row("SELECT id FROM audit_event WHERE action = 'print' AND record_kind = 'facility' AND record_id = ?1", [facility], |r| r.get(0)).ok()
 }
-

@@ -28,10 +28,7 @@ async fn scenario(driver: WebDriver) {
     driver.find(By::Id("login")).await.expect("login").clear().await.expect("clear login");
     driver.find(By::Id("password")).await.expect("password").clear().await.expect("clear password");
     sign_in(&driver, "kouki1", hairyo::demo::DEMO_PASSWORD).await;
-    let locked = wait_until("the lock message", || async {
-        text_of(&driver, "#signin-error").await.filter(|t| t.contains("ロック"))
-    })
-    .await;
+    let locked = wait_until("the lock message", || async { text_of(&driver, "#signin-error").await.filter(|t| t.contains("ロック")) }).await;
     assert!(locked.contains("まで"), "the lock says until when: {locked:?}");
     driver.find(By::Id("login")).await.expect("login").clear().await.expect("clear login");
     driver.find(By::Id("password")).await.expect("password").clear().await.expect("clear password");
@@ -56,10 +53,7 @@ async fn scenario(driver: WebDriver) {
     open_persons(&driver).await;
     // The list shows the seeded population.
     wait_until("the person table", || async { (!rows(&driver).await.is_empty()).then_some(()) }).await;
-    let info = wait_until("page info with the total", || async {
-        text_of(&driver, "#page-info").await.filter(|t| t.contains("全"))
-    })
-    .await;
+    let info = wait_until("page info with the total", || async { text_of(&driver, "#page-info").await.filter(|t| t.contains("全")) }).await;
     assert!(info.contains(&format!("全{SEED_PERSONS}件")), "page info should count every seeded person: {info:?}");
     assert!(info.starts_with("1–"), "the first page starts at 1: {info:?}");
     let shown = rows(&driver).await.len();
@@ -79,10 +73,7 @@ async fn scenario(driver: WebDriver) {
     let record_name = wait_until("the record's name", || async { text_of(&driver, "#person-record #record-name").await }).await;
     assert_eq!(record_name.trim(), name.trim(), "the record opened is the row clicked (id {id})");
     let birth = text_of(&driver, "#record-birth").await.expect("birth date on the record");
-    assert!(
-        ["明治", "大正", "昭和", "平成", "令和"].iter().any(|era| birth.contains(era)),
-        "the birth date is shown in 和暦: {birth:?}"
-    );
+    assert!(["明治", "大正", "昭和", "平成", "令和"].iter().any(|era| birth.contains(era)), "the birth date is shown in 和暦: {birth:?}");
     assert!(birth.contains('歳'), "the age is shown beside the birth date: {birth:?}");
     let route = text_of(&driver, "#route-label").await.unwrap_or_default();
     assert!(!route.trim().is_empty(), "the record shows the route the core decided");
@@ -178,10 +169,7 @@ async fn scenario(driver: WebDriver) {
     phone.clear().await.expect("clear");
     phone.send_keys("0120-111-222").await.expect("type the phone");
     row.find(By::Css("button")).await.expect("save").click().await.expect("click save");
-    wait_until("the contact saved", || async {
-        text_of(&driver, "#desk-contacts").await.filter(|t| t.contains("連絡先を保存しました"))
-    })
-    .await;
+    wait_until("the contact saved", || async { text_of(&driver, "#desk-contacts").await.filter(|t| t.contains("連絡先を保存しました")) }).await;
 
     // CSV取込: a dry run reports the bad line and stores nothing; a good file is imported.
     let dir = std::env::temp_dir().join(format!("hairyo-e2e-csv-{}", std::process::id()));
@@ -189,7 +177,11 @@ async fn scenario(driver: WebDriver) {
     let bad = dir.join("bad.csv");
     let good = dir.join("good.csv");
     let header = "宛名番号,氏名,フリガナ,生年月日,性別\n";
-    std::fs::write(&bad, format!("\u{feff}{header}800000001,取込　一郎,トリコミ　イチロウ,昭和30年1月1日,男\n800000002,取込　二郎,トリコミ　ジロウ,平成32年1月1日,男\n")).expect("write csv");
+    std::fs::write(
+        &bad,
+        format!("\u{feff}{header}800000001,取込　一郎,トリコミ　イチロウ,昭和30年1月1日,男\n800000002,取込　二郎,トリコミ　ジロウ,平成32年1月1日,男\n"),
+    )
+    .expect("write csv");
     std::fs::write(&good, format!("\u{feff}{header}800000001,取込　一郎,トリコミ　イチロウ,昭和30年1月1日,男\n")).expect("write csv");
     driver.find(By::Id("csv-file")).await.expect("file input").send_keys(bad.display().to_string()).await.expect("choose the bad file");
     let report = wait_until("the dry run's report", || async { text_of(&driver, "#csv-report").await.filter(|t| t.contains("bad.csv")) }).await;
@@ -210,7 +202,8 @@ async fn scenario(driver: WebDriver) {
     // files are then read with that profile.
     click(&driver, "#profile-editor summary").await;
     type_into(&driver, "#profile-name", "基幹系").await;
-    for (column, header) in [("atena", "住民コード"), ("name", "漢字氏名"), ("kana", "カナ氏名"), ("birth", "生年月日(和暦)"), ("sex", "性別コード")] {
+    for (column, header) in [("atena", "住民コード"), ("name", "漢字氏名"), ("kana", "カナ氏名"), ("birth", "生年月日(和暦)"), ("sex", "性別コード")]
+    {
         type_into(&driver, &format!("#profile-column-{column}"), header).await;
     }
     click(&driver, "#profile-save").await;
@@ -227,10 +220,8 @@ async fn scenario(driver: WebDriver) {
 /// First start on an empty database: the window initialises it and offers demo data.
 async fn first_start(driver: WebDriver) {
     // The new database's administrator has no password yet: the window asks for one.
-    let title = wait_until("the set-password form", || async {
-        text_of(&driver, "#signin-title").await.filter(|t| t == "管理者のパスワードを設定")
-    })
-    .await;
+    let title =
+        wait_until("the set-password form", || async { text_of(&driver, "#signin-title").await.filter(|t| t == "管理者のパスワードを設定") }).await;
     assert_eq!(title, "管理者のパスワードを設定");
     // The core's rule: a too-short password is refused with its message.
     driver.find(By::Id("password")).await.expect("password").send_keys("short").await.expect("type");
@@ -252,17 +243,13 @@ async fn first_start(driver: WebDriver) {
     let actor = text_of(&driver, "#actor").await.unwrap_or_default();
     assert!(actor.contains("管理者"), "the header shows the acting staff member: {actor:?}");
     button.click().await.expect("click 読み込む");
-    let info = wait_longer("the list of 2,000 demo persons", Duration::from_secs(90), || async {
-        text_of(&driver, "#page-info").await.filter(|t| t.contains('全'))
-    })
-    .await;
+    let info =
+        wait_longer("the list of 2,000 demo persons", Duration::from_secs(90), || async { text_of(&driver, "#page-info").await.filter(|t| t.contains('全')) })
+            .await;
     assert_eq!(info, "1–50件 / 全2,000件");
     assert_eq!(rows(&driver).await.len(), 50, "a page holds 50 persons");
     driver.find(By::Id("page-next")).await.expect("next button").click().await.expect("click 次へ");
-    wait_until("the second page", || async {
-        text_of(&driver, "#page-info").await.filter(|t| t.starts_with("51–100件"))
-    })
-    .await;
+    wait_until("the second page", || async { text_of(&driver, "#page-info").await.filter(|t| t.starts_with("51–100件")) }).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -325,10 +312,7 @@ async fn welfare_to_certificate(driver: WebDriver) {
     select(&driver, "#tp-kind", "service_start").await;
     click(&driver, "#tp-submit").await;
     action_result(&driver, "サービス利用開始").await;
-    let prompt = wait_until("the 別添1 prompt", || async {
-        text_of(&driver, ".action-notice").await.filter(|t| t.contains("別添1"))
-    })
-    .await;
+    let prompt = wait_until("the 別添1 prompt", || async { text_of(&driver, ".action-notice").await.filter(|t| t.contains("別添1")) }).await;
     assert!(!prompt.is_empty());
 
     // 接点: 要介護認定申請, 別添1 handed out.
@@ -352,10 +336,7 @@ async fn welfare_to_certificate(driver: WebDriver) {
 
     // kokuho1 sees it on the home screen and opens the person from the queue.
     sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
-    let queue = wait_until("the referral queue", || async {
-        text_of(&driver, "#home-referrals").await.filter(|t| t.contains("髙橋"))
-    })
-    .await;
+    let queue = wait_until("the referral queue", || async { text_of(&driver, "#home-referrals").await.filter(|t| t.contains("髙橋")) }).await;
     assert!(queue.contains("介護保険"), "the queue says where it came from: {queue:?}");
     // The 連携依頼 inbox lists it too, and opens the person.
     click(&driver, "#nav-referrals").await;
@@ -603,10 +584,7 @@ async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
     type_into(&driver, ".referral-comment", "介護保険課に電話で伝えました").await;
     click(&driver, ".referral-comment-submit").await;
     action_result(&driver, "コメント").await;
-    let thread = wait_until("the thread", || async {
-        text_of(&driver, "#record-actions .comments").await.filter(|t| t.contains("電話で伝えました"))
-    })
-    .await;
+    let thread = wait_until("the thread", || async { text_of(&driver, "#record-actions .comments").await.filter(|t| t.contains("電話で伝えました")) }).await;
     assert!(thread.contains("記号番号を確認"), "the return's reason is in the thread too: {thread:?}");
     driver.find(By::Id("record-actions")).await.expect("actions").scroll_into_view().await.ok();
     save_screenshot(&driver, "record-return.png").await;
@@ -641,17 +619,15 @@ async fn administrator_settings_and_a_returned_referral() {
 
     // What the window stored, read from the file with SQLite itself.
     let conn = rusqlite::Connection::open(&db).expect("open the database file");
-    let stored: String = conn
-        .query_row("SELECT campaign FROM facility WHERE id = ?1", [facility.parse::<i64>().expect("id")], |r| r.get(0))
-        .expect("the facility");
+    let stored: String =
+        conn.query_row("SELECT campaign FROM facility WHERE id = ?1", [facility.parse::<i64>().expect("id")], |r| r.get(0)).expect("the facility");
     assert_eq!(stored, campaign, "the 周知状況 chosen in 施設 is stored");
     let (name, desk, role): (String, String, String) = conn
         .query_row("SELECT name, desk, role FROM staff WHERE login = 'shinjin1'", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .expect("the new staff member");
     assert_eq!((name.as_str(), desk.as_str(), role.as_str()), ("新人　一郎", "kokuho", "clerk"));
-    let (status, reason): (String, String) = conn
-        .query_row("SELECT status, return_reason FROM referral WHERE person_id = ?1", [person], |r| Ok((r.get(0)?, r.get(1)?)))
-        .expect("the referral");
+    let (status, reason): (String, String) =
+        conn.query_row("SELECT status, return_reason FROM referral WHERE person_id = ?1", [person], |r| Ok((r.get(0)?, r.get(1)?))).expect("the referral");
     assert_eq!(status, "returned");
     assert_eq!(reason, "保険証の記号番号を確認してください");
     drop(conn);
@@ -759,4 +735,3 @@ async fn a_search_is_answered_while_a_large_batch_prints() {
     let printed = print_event(&db, facility).expect("the batch was logged");
     assert!(viewed < printed, "the record opened (event {viewed}) before the batch finished (event {printed})");
 }
-
