@@ -29,8 +29,10 @@ export PATH="$PATH:$ROOT/.tools/bin"
 # One feature set for the build and the test run: building every target here (tests and
 # benches included) means `cargo test` below reuses it instead of rebuilding GTK and Tauri with
 # the dev-dependencies' features. The e2e package is built by its own step.
+step "cargo fmt --check" cargo fmt --all --check
 step "cargo build --workspace" cargo build --workspace --all-targets --exclude hairyo-e2e
 step "cargo test (unit, integration, CLI)" cargo test --workspace --exclude hairyo-e2e
+step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "UI type check (svelte-check)" npm --prefix ui run --silent check
 step "e2e: the real window under Xvfb" \
   xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p hairyo-e2e -- --test-threads=1

@@ -66,16 +66,17 @@ pub fn verify(store: &crate::store::Store, actor: &Actor, _now: chrono::NaiveDat
 pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
     let rows = r.audit().all()?;
     let mut prev = String::new();
-    let mut expected_id = rows.first().map(|r| r.id).unwrap_or(1);
-    if expected_id != 1 {
+    let first_id = rows.first().map(|r| r.id).unwrap_or(1);
+    if first_id != 1 {
         return Ok(Verification {
             events: rows.len(),
             ok: false,
             first_bad: Some(1),
-            message: format!("監査ログの最初の記録 (ID 1～{}) が削除されています", expected_id - 1),
+            message: format!("監査ログの最初の記録 (ID 1～{}) が削除されています", first_id - 1),
         });
     }
-    for row in &rows {
+    // Ids are consecutive from 1: a gap is a deleted event.
+    for (expected_id, row) in (1i64..).zip(&rows) {
         let id = row.id;
         let bad = |m: String| Verification { events: rows.len(), ok: false, first_bad: Some(id), message: m };
         if id != expected_id {
@@ -88,7 +89,6 @@ pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
             return Ok(bad(format!("監査ログの記録 ID {id} の内容が書き換えられています")));
         }
         prev = row.hash.clone();
-        expected_id += 1;
     }
     Ok(Verification {
         events: rows.len(),

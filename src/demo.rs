@@ -302,7 +302,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
         let mut facilities: Vec<(i64, FacilityKind)> = Vec::new();
         for i in 0..n_fac {
             let (kind, label) = match i % 6 {
-                0 | 1 | 2 => (FacilityKind::Elderly, "特別養護老人ホーム"),
+                0..=2 => (FacilityKind::Elderly, "特別養護老人ホーム"),
                 3 => (FacilityKind::Disability, "障害者支援施設"),
                 4 => (FacilityKind::Children, "児童養護施設"),
                 _ => (FacilityKind::Elderly, "グループホーム"),
@@ -331,7 +331,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
         let kouki_insurer = insurer_number_with_check("3900000");
         // The search module's helpers may still report the engine's own errors; both kinds
         // become a StoreError here.
-        let first_new_id = crate::search::last_person_id(tx).map_err(StoreError::from)? + 1;
+        let first_new_id = crate::search::last_person_id(tx)? + 1;
         let mut load = tx.demo_load()?;
         let base_atena = load.last_atena_no()?;
 

@@ -132,7 +132,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
         for l in &leaflets {
             // The leaflet module's lookup still reports the engine's error; the store's error
             // type carries it.
-            let edition = leaflet::current_edition(tx, *l, date).map_err(StoreError::from)?;
+            let edition = leaflet::current_edition(tx, *l, date)?;
             tx.touchpoints_mut().add_leaflet(id, *l, &edition)?;
             given.push(LeafletGiven { leaflet: *l, edition });
         }

@@ -158,6 +158,8 @@ fn postal_address(postal: &str, address: &str) -> String {
 }
 
 /// A labelled cell: grey label on the left, the value shrunk to fit on the right.
+// The cell's geometry in mm, as the form's grid gives it; see layout.rs's drawing primitives.
+#[allow(clippy::too_many_arguments)]
 fn field(s: &mut Sheet, x: f32, y: f32, lw: f32, vw: f32, h: f32, label: &str, value: &str) {
     s.fill_rect(x, y, lw, h, LABEL_GRAY);
     s.rect(x, y, lw, h, 0.6);

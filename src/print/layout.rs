@@ -271,6 +271,9 @@ impl Sheet {
     }
 
     /// One line aligned within `[x, x + w]`, shrunk until it fits (never below 5 pt).
+    // A drawing primitive takes its box (x, y, w, h in mm) and its style as plain numbers, like
+    // the PDF operators it writes; grouping them would only add a type per call site.
+    #[allow(clippy::too_many_arguments)]
     pub fn fit_text(&mut self, x: f32, y: f32, w: f32, size: f32, weight: Weight, align: Align, s: &str) {
         let mut size = size;
         while size > 5.0 && width_mm(s, size, weight) > w {
@@ -299,6 +302,9 @@ impl Sheet {
     }
 
     /// Wrapped text inside a box, shrunk until every line fits its width and height.
+    // A drawing primitive takes its box (x, y, w, h in mm) and its style as plain numbers, like
+    // the PDF operators it writes; grouping them would only add a type per call site.
+    #[allow(clippy::too_many_arguments)]
     pub fn text_box(&mut self, x: f32, y: f32, w: f32, h: f32, size: f32, weight: Weight, s: &str) {
         let mut size = size;
         loop {

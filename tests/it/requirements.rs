@@ -292,7 +292,7 @@ fn r09_kouki_from_2026_08_01_by_age_on_8_1() {
 #[test]
 fn r10_welfare_touchpoints_prompt_for_bessou1_until_handed_out() {
     let mut w = World::new();
-    let p = w.person(|i| holder(i));
+    let p = w.person(holder);
     let cw = w.actor("kaigo_cw");
     let first = touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: p.id, kind: "要介護認定申請".into(), ..Default::default() }, at("2026-11-20"))
         .unwrap();
@@ -330,7 +330,7 @@ fn r11_face_auth_card_counts_as_card_and_guidance_names_it() {
 #[test]
 fn r12_wish_to_cancel_registration_brings_guidance() {
     let mut w = World::new();
-    let p = w.person(|i| holder(i));
+    let p = w.person(holder);
     let cw = w.actor("shogai_cw");
     let r = touchpoint::add(
         &mut w.store,
@@ -348,7 +348,7 @@ fn r12_wish_to_cancel_registration_brings_guidance() {
 #[test]
 fn r13_bessou2_handout_is_recorded_with_its_edition() {
     let mut w = World::new();
-    let p = w.person(|i| holder(i));
+    let p = w.person(holder);
     let cw = w.actor("kaigo_cw");
     let r = touchpoint::add(
         &mut w.store,

@@ -79,7 +79,7 @@ fn referral_life_cycle_and_refusals() {
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();
-    let p = w.person(|i| holder(i));
+    let p = w.person(holder);
     let cw = w.actor("kaigo_cw");
     let clerk = w.actor("kokuho_clerk");
     referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の案内".into(), ..Default::default() }, at("2026-11-18")).unwrap();
@@ -162,7 +162,7 @@ fn protected_person_certificate_goes_to_the_safe_address_only() {
 #[test]
 fn my_number_is_refused_in_every_text_field() {
     let mut w = World::new();
-    let p = w.person(|i| holder(i));
+    let p = w.person(holder);
     let clerk = w.actor("kokuho_clerk");
     let my_number = hairyo::text::mynumber::with_check_digit("12345678901");
     let input = ApplicationInput {

@@ -32,6 +32,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run from the command line, so the size of the largest subcommand costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum Command {
     /// Create the database, the desks and the administrator.
@@ -397,6 +399,8 @@ pub enum ReferralCmd {
     },
 }
 
+// Parsed once per run from the command line, so the size of the largest subcommand costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum ApplicationCmd {
     Receive {

@@ -539,7 +539,7 @@ async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
     let first = wait_until("the facility rows", || async { driver.find(By::Css("#facilities tr[data-facility-id]")).await.ok() }).await;
     let id = first.attr("data-facility-id").await.ok().flatten().expect("facility id");
     let css = format!("#facilities tr[data-facility-id='{id}']");
-    let current = driver.find(By::Css(&format!("{css} .campaign-select"))).await.expect("select").prop("value").await.ok().flatten().unwrap_or_default();
+    let current = driver.find(By::Css(format!("{css} .campaign-select"))).await.expect("select").prop("value").await.ok().flatten().unwrap_or_default();
     let target = if current == "collecting" { "done" } else { "collecting" };
     select(&driver, &format!("{css} .campaign-select"), target).await;
     click(&driver, &format!("{css} .campaign-save")).await;
