@@ -82,12 +82,6 @@ pub fn can(actor: &Actor, p: Permission) -> bool {
     allows(actor.desk, actor.role, p)
 }
 
-/// The codes of everything `actor` may do, for a client to offer only those steps (the core
-/// checks every call anyway).
-pub fn permissions_of(actor: &Actor) -> Vec<&'static str> {
-    Permission::ALL.iter().filter(|p| can(actor, **p)).map(|p| p.code()).collect()
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct MatrixRow {
     pub desk: Desk,

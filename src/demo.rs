@@ -12,9 +12,10 @@ use crate::certificate::default_valid_until;
 use crate::facility::{Campaign, FacilityKind};
 use crate::model::staff::{Actor, Desk, Role};
 use crate::person::{Reason, Scheme};
+use crate::store::demo::{DemoApplication, DemoCertificate, DemoPerson, DemoReferral, DemoTouchpoint};
 use crate::store::facilities::NewFacility;
 use crate::store::staff::NewStaffRow;
-use crate::store::{DemoApplication, DemoCertificate, DemoPerson, DemoReferral, DemoTouchpoint, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::text::normalize::{search_key, spaced};
 use crate::validate::insurer_number_with_check;
 

@@ -216,6 +216,12 @@ fn credentials(r: &crate::store::Read<'_>, login: &str) -> Result<Option<Credent
     Ok(r.staff().credentials(login.trim())?)
 }
 
+/// The codes of everything the signed-in `actor` may do, for a client to offer only those
+/// steps (the core checks every call anyway).
+pub fn permissions(actor: &Actor) -> Vec<&'static str> {
+    crate::access::Permission::ALL.iter().filter(|p| crate::access::can(actor, **p)).map(|p| p.code()).collect()
+}
+
 /// Signs a staff member in. Five wrong passwords in a row lock the account for fifteen
 /// minutes; every attempt on a known account is audited.
 pub fn sign_in(store: &mut Store, login: &str, password: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {

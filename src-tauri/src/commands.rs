@@ -44,7 +44,7 @@ pub fn app_state(state: State<'_, Shell>) -> Result<AppState, CmdError> {
         Some(a) => app.with_store(|s| hairyo::stats::compute(s, a, now()))?.persons,
         None => 0,
     };
-    let permissions = actor.as_ref().map(hairyo::access::permissions_of).unwrap_or_default();
+    let permissions = actor.as_ref().map(hairyo::staff::permissions).unwrap_or_default();
     Ok(AppState {
         initialised,
         needs_admin_password: app.is_fresh(),
