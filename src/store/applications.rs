@@ -6,7 +6,8 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delivery, Document, ProxyAuthority};
-use crate::model::person::Reason;
+// The reasons column holds the reasons' codes joined by commas, as the person table does.
+use crate::model::person::{reasons_from_text, reasons_to_text, Reason};
 use crate::{Page, Paged};
 
 /// An application as the counter receives it; it is stored in the state 受付.
@@ -28,15 +29,6 @@ pub struct NewApplication<'a> {
     pub delivery: Delivery,
     pub received_by: i64,
     pub created_at: String,
-}
-
-/// The reasons column holds the reasons' codes joined by commas, as the person table does.
-fn reasons_to_text(reasons: &[Reason]) -> String {
-    reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
-}
-
-fn reasons_from_text(s: &str) -> Vec<Reason> {
-    s.split(',').filter_map(Reason::from_code).collect()
 }
 
 const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
