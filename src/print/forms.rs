@@ -252,7 +252,9 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
         8.0,
         8.0,
         Weight::Regular,
-        "ご本人または代理人が記入してください (市では保存しません)",
+        // The paper application is 特定個人情報 and the city keeps it as such; the form says
+        // only who writes the number, never that it is not kept (Hairyo itself stores none).
+        "ご本人または代理人が記入してください",
     );
     y += 12.0;
 
@@ -316,6 +318,14 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     };
     let mut x = LEFT + 2.0;
     let mut row_y = y + 7.0;
+    // 番号法 §16: whoever receives a 個人番号 confirms the number and the person's identity;
+    // the clerk ticks both by hand at the counter.
+    s.text(x, row_y, 8.5, Weight::Regular, "番号法:");
+    x += 13.0;
+    x = s.check_label(x, row_y, 8.5, false, "番号確認");
+    s.check_label(x, row_y, 8.5, false, "身元確認");
+    row_y += 5.0;
+    x = LEFT + 2.0;
     s.text(x, row_y, 8.5, Weight::Regular, "確認書類:");
     x += 16.0;
     for (doc, checked) in docs {

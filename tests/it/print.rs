@@ -306,3 +306,20 @@ fn facility_batch_is_one_pdf_with_cover_letter_forms_and_delegations() {
     assert!(t.contains("親権者から施設職員への委任状") || t.contains("親権を行う者として"));
     assert!(t.contains("暗証番号の管理までは求められていません"), "R11 note in the cover letter");
 }
+
+/// #12 item 2: the paper application is 特定個人情報 the city keeps, so the 個人番号 box must not
+/// say the city does not keep it; the 市使用欄 has 番号確認 and 身元確認 (番号法 §16) beside the
+/// document checks.
+#[test]
+fn my_number_box_makes_no_claim_and_the_city_box_has_number_and_identity_checks() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let p = w.person(holder);
+    let pdf = print::application_form(&mut w.store, &admin, p.id, None, at("2026-11-25")).unwrap();
+    let t = text(&pdf.bytes);
+    assert!(t.contains("個人番号"), "the box is there for the applicant to write by hand");
+    assert!(!t.contains("保存しません"), "no claim that the city does not keep the number: {t}");
+    assert!(t.contains("ご本人または代理人が"), "who writes the number: {t}");
+    assert!(t.contains("番号確認") && t.contains("身元確認"), "the 市使用欄 has both §16 checks");
+    assert!(t.contains("確認書類"), "beside the existing document checks");
+}
