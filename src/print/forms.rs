@@ -190,7 +190,8 @@ fn reason_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
     let r = d.reasons();
     let has = |x: Reason| r.contains(&x);
     vec![
-        ("要介護認定", d.had_care_certification || has(Reason::Elderly)),
+        // Only a recorded 要介護認定 (or its application) ticks it: being elderly is not one.
+        ("要介護認定", d.had_care_certification),
         ("障害", has(Reason::Physical) || has(Reason::Intellectual) || has(Reason::Mental)),
         ("認知症", has(Reason::Dementia)),
         ("施設入所", has(Reason::Facility)),
@@ -505,4 +506,55 @@ pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, fr
     s.rect(LEFT, y, WIDTH, h, 0.6);
     s.text_box(LEFT + 2.0, y + 2.0, WIDTH - 4.0, h - 4.0, 10.0, Weight::Regular, if thread.is_empty() { "(なし)" } else { &thread });
     footer(s, "この連携票には個人番号を記入しないでください。支援措置の対象者の住所は記載しません。");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::person::{validate_input, PersonInput};
+
+    fn form(reasons: &[&str], had_care_certification: bool) -> FormData {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let input = PersonInput {
+            name: "見本 花子".into(),
+            kana: "ミホン ハナコ".into(),
+            birth_date: "1940-04-01".into(),
+            sex: "female".into(),
+            scheme: "kokuho".into(),
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            ..Default::default()
+        };
+        FormData {
+            person: validate_input(&input, today).unwrap(),
+            application: None,
+            facility: None,
+            scheme: AppScheme::Kokuho,
+            city: CitySettings {
+                city_name: "見本市".into(), addressee: "見本市長".into(), kouki_union: "見本県後期高齢者医療広域連合".into()
+            },
+            contact: DeskContact {
+                desk: crate::model::staff::Desk::Kokuho,
+                name: "国保年金課".into(),
+                phone: "0120-000-101".into(),
+                hours: String::new(),
+                place: String::new(),
+            },
+            had_care_certification,
+            today,
+        }
+    }
+
+    fn ticked(d: &FormData, label: &str) -> bool {
+        reason_boxes(d).iter().any(|(l, on)| *l == label && *on)
+    }
+
+    /// #12 item 1: 要介護認定 is ticked only when a certification (or its application) is
+    /// recorded, not because the reason is 高齢.
+    #[test]
+    fn care_certification_is_ticked_only_when_recorded() {
+        assert!(!ticked(&form(&["elderly"], false), "要介護認定"), "elderly, nothing recorded");
+        assert!(ticked(&form(&["elderly"], true), "要介護認定"), "a recorded certification");
+        assert!(ticked(&form(&[], true), "要介護認定"), "recorded, whatever the reasons");
+        assert!(ticked(&form(&["dementia"], false), "認知症"));
+    }
 }
