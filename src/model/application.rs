@@ -115,7 +115,10 @@ pub struct Application {
     pub status_label: &'static str,
     pub override_reason: String,
     pub decision_note: String,
+    /// The login of the clerk who received it.
     pub received_by: String,
+    /// The clerk's name, as printed on the form (a login is not for residents' eyes).
+    pub received_by_name: String,
     pub decided_by: Option<String>,
     pub decided_on: Option<NaiveDate>,
     pub checklist: Vec<ChecklistItem>,

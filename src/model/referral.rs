@@ -42,7 +42,10 @@ pub struct Referral {
     pub proposed_applicant: String,
     pub status: ReferralStatus,
     pub status_label: &'static str,
+    /// The login of the sender.
     pub sent_by: String,
+    /// The sender's name, as printed on the 連携票.
+    pub sent_by_name: String,
     pub sent_on: NaiveDate,
     pub handled_by: Option<String>,
     pub handled_on: Option<NaiveDate>,

@@ -95,6 +95,7 @@ impl FormData {
             override_reason: String::new(),
             decision_note: String::new(),
             received_by: String::new(),
+            received_by_name: String::new(),
             decided_by: None,
             decided_on: None,
             checklist: vec![],
@@ -308,7 +309,7 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     s.text(LEFT + 2.0, y + 1.5, 9.0, Weight::Bold, "市使用欄");
     let app = d.application.as_ref().filter(|a| a.id != 0);
     let received = app.map(|a| wareki::format(a.received_on)).unwrap_or_else(|| BLANK_DATE.into());
-    let by = app.map(|a| a.received_by.clone()).unwrap_or_default();
+    let by = app.map(|a| a.received_by_name.clone()).unwrap_or_default();
     s.text(LEFT + 22.0, y + 1.5, 9.0, Weight::Regular, &format!("受付日 {received}"));
     s.text(LEFT + 85.0, y + 1.5, 9.0, Weight::Regular, &format!("受付者 {by}"));
     let channel = app.map(|a| a.channel_label).unwrap_or("");
@@ -467,7 +468,7 @@ pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, fr
     field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "依頼先", &to.name);
     y += 8.0;
     field(s, LEFT, y, LABEL_W, 60.0, 8.0, "送付日", &wareki::format(r.sent_on));
-    field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "担当者", &r.sent_by);
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "担当者", &r.sent_by_name);
     y += 8.0;
     field(s, LEFT, y, LABEL_W, 60.0, 8.0, "状態", r.status_label);
     field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "依頼元 電話", &from.phone);

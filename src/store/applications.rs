@@ -33,7 +33,7 @@ pub struct NewApplication<'a> {
 
 const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
-    a.override_reason, a.decision_note, s.login, d.login, a.decided_on
+    a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
@@ -70,6 +70,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         override_reason: r.get(17)?,
         decision_note: r.get(18)?,
         received_by: r.get(19)?,
+        received_by_name: r.get(22)?,
         decided_by: r.get(20)?,
         decided_on: r.get(21)?,
         checklist: vec![],

@@ -30,7 +30,7 @@ pub struct NewComment<'a> {
 }
 
 const SELECT: &str = "SELECT r.id, r.person_id, p.name, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.status,
-    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on
+    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on, s.name
     FROM referral r JOIN person p ON p.id = r.person_id JOIN staff s ON s.id = r.sent_by LEFT JOIN staff h ON h.id = r.handled_by";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
@@ -50,6 +50,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
         status,
         status_label: status.label(),
         sent_by: r.get(8)?,
+        sent_by_name: r.get(14)?,
         sent_on: r.get(9)?,
         handled_by: r.get(10)?,
         handled_on: r.get(11)?,

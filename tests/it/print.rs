@@ -323,3 +323,27 @@ fn my_number_box_makes_no_claim_and_the_city_box_has_number_and_identity_checks(
     assert!(t.contains("番号確認") && t.contains("身元確認"), "the 市使用欄 has both §16 checks");
     assert!(t.contains("確認書類"), "beside the existing document checks");
 }
+
+/// #12 item 11 (names): the 受付者 on the form and the 担当者 on the 連携票 are staff names,
+/// never login IDs.
+#[test]
+fn staff_names_print_where_login_ids_did() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let p = w.person(holder);
+    let app = proxy_application(&mut w, p.id, "relative");
+    let form = text(&print::application_form(&mut w.store, &admin, p.id, Some(app), at("2026-11-25")).unwrap().bytes);
+    assert!(form.contains("受付者試験職員"), "the clerk's name: {form}");
+    assert!(!form.contains("kokuho_clerk"), "no login on the form");
+    let cw = w.actor("kaigo_cw");
+    let r = hairyo::referral::send(
+        &mut w.store,
+        &cw,
+        &hairyo::referral::ReferralInput { person_id: p.id, reason: "代理申請の案内".into(), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
+    let sheet = text(&print::referral_sheet(&mut w.store, &admin, r.id, at("2026-11-25")).unwrap().bytes);
+    assert!(sheet.contains("担当者試験職員"), "the sender's name: {sheet}");
+    assert!(!sheet.contains("kaigo_cw"), "no login on the 連携票");
+}

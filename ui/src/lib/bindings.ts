@@ -165,7 +165,15 @@ r12_guidance: string | null, };
 
 export type Comment = { at: string, login: string, name: string, body: string, };
 
-export type Referral = { id: number, person_id: number, person_name: string, from_desk: Desk, from_desk_label: string, to_desk: Desk, to_desk_label: string, reason: string, proposed_applicant: string, status: ReferralStatus, status_label: string, sent_by: string, sent_on: string, handled_by: string | null, handled_on: string | null, return_reason: string, completed_on: string | null, comments: Array<Comment>, 
+export type Referral = { id: number, person_id: number, person_name: string, from_desk: Desk, from_desk_label: string, to_desk: Desk, to_desk_label: string, reason: string, proposed_applicant: string, status: ReferralStatus, status_label: string, 
+/**
+ * The login of the sender.
+ */
+sent_by: string, 
+/**
+ * The sender's name, as printed on the 連携票.
+ */
+sent_by_name: string, sent_on: string, handled_by: string | null, handled_on: string | null, return_reason: string, completed_on: string | null, comments: Array<Comment>, 
 /**
  * What the staff member who asked may do to it now (`referral::next_actions`); empty in
  * the core's own reads.
@@ -180,7 +188,15 @@ to_desk: string, reason: string, proposed_applicant: string, };
 
 export type ChecklistItem = { document: Document, label: string, checked: boolean, };
 
-export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, received_by: string, decided_by: string | null, decided_on: string | null, checklist: Array<ChecklistItem>, 
+export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
+/**
+ * The login of the clerk who received it.
+ */
+received_by: string, 
+/**
+ * The clerk's name, as printed on the form (a login is not for residents' eyes).
+ */
+received_by_name: string, decided_by: string | null, decided_on: string | null, checklist: Array<ChecklistItem>, 
 /**
  * What the staff member who asked may do to it now (`application::next_steps`); empty in
  * the core's own reads.
