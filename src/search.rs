@@ -74,17 +74,29 @@ impl SearchError {
 /// Reads what the clerk typed: nine or more digits are a 宛名番号; anything that parses as a
 /// date (S15.4.1, 昭和15年4月1日, 3150401, 1940-04-01, 19400401) is a birth date; the rest is a
 /// name or reading.
+/// The input as a 宛名番号: digits only (hyphens, spaces and full-width digits allowed), as many
+/// as the store accepts (fifteen).
+fn atena_digits(input: &str) -> Option<String> {
+    let compact: String = input.nfkc().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    (!compact.is_empty() && compact.len() <= 15 && compact.bytes().all(|b| b.is_ascii_digit())).then_some(compact)
+}
+
 pub fn understand(input: &str) -> Result<Query, SearchError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(SearchError::Empty);
     }
-    let compact: String = trimmed.nfkc().filter(|c| !c.is_whitespace() && *c != '-').collect();
-    if compact.len() >= 9 && compact.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(Query::AtenaNumber(compact));
+    let number = atena_digits(trimmed);
+    if let Some(n) = number.as_ref().filter(|n| n.len() >= 9) {
+        return Ok(Query::AtenaNumber(n.clone()));
     }
+    // Up to eight digits may also be a date (3150401 is 昭和15年4月1日): it is read as the date,
+    // and the search lists a person with that 宛名番号 first (see [`search_in`]).
     if let Ok(d) = wareki::parse(trimmed) {
         return Ok(Query::BirthDate(d));
+    }
+    if let Some(n) = number {
+        return Ok(Query::AtenaNumber(n));
     }
     let key = normalize::search_key(trimmed);
     if key.is_empty() {
@@ -127,9 +139,20 @@ pub(crate) fn search_in(conn: &crate::store::Read<'_>, input: &str, page: Page, 
             total = ranked.len() as i64;
         }
         Query::BirthDate(d) => {
-            description = format!("生年月日 {}", wareki::format(*d));
-            total = conn.search().count_born_on(*d)?;
-            ranked = conn.search().born_on(*d, want as i64)?.into_iter().map(|id| (id, MatchKind::BirthDate)).collect();
+            // Digits that read as a date may also be a short 宛名番号: that person comes first.
+            let by_number: Vec<i64> = match atena_digits(input) {
+                Some(n) => conn.search().ids_with_atena(&n)?,
+                None => vec![],
+            };
+            description = if by_number.is_empty() {
+                format!("生年月日 {}", wareki::format(*d))
+            } else {
+                format!("宛名番号 {} または生年月日 {}", input.trim(), wareki::format(*d))
+            };
+            ranked = by_number.iter().map(|id| (*id, MatchKind::AtenaNumber)).collect();
+            let born = conn.search().born_on(*d, want as i64)?;
+            ranked.extend(born.into_iter().filter(|id| !by_number.contains(id)).map(|id| (id, MatchKind::BirthDate)));
+            total = conn.search().count_born_on(*d)? + by_number.len() as i64;
         }
         Query::Name(key) => {
             description = format!("氏名・フリガナ「{}」", input.trim());

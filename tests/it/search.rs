@@ -113,3 +113,32 @@ fn renamed_person_is_found_by_the_new_name_only() {
     assert!(names(&w, "ワタナベ").is_empty());
     assert_eq!(names(&w, "ワタベ")[0].0, "渡部 清");
 }
+
+/// #12 item 12: every 宛名番号 the store accepts (up to fifteen digits) is found by typing it,
+/// also a short one, and also one whose digits read as a date (3150401 is 昭和15年4月1日): the
+/// person with that number comes first, the persons born that day after.
+#[test]
+fn every_atena_number_the_store_accepts_is_found_by_typing_it() {
+    let mut w = world();
+    for (name, kana, atena, birth) in [("短番 一", "タンバン ハジメ", "4711", "1945-01-01"), ("日付 二", "ヒヅケ ジロウ", "3150401", "1946-02-02")]
+    {
+        w.person(|i| {
+            i.name = name.into();
+            i.kana = kana.into();
+            i.atena_no = atena.into();
+            i.birth_date = birth.into();
+        });
+    }
+    w.person(|i| {
+        i.name = "昭和 生子".into();
+        i.kana = "ショウワ イクコ".into();
+        i.birth_date = "1940-04-01".into();
+    });
+    assert_eq!(names(&w, "4711"), [("短番 一".to_string(), MatchKind::AtenaNumber)]);
+    assert_eq!(names(&w, "４７１１")[0].0, "短番 一", "full-width digits too");
+    let both = names(&w, "3150401");
+    assert_eq!(both[0], ("日付 二".to_string(), MatchKind::AtenaNumber), "{both:?}");
+    assert!(both.iter().any(|(n, m)| n == "昭和 生子" && *m == MatchKind::BirthDate), "the date still finds who was born then: {both:?}");
+    assert_eq!(names(&w, "100000001")[0].0, "髙橋 眞一", "nine digits as before");
+    assert!(names(&w, "999").is_empty(), "an unknown short number finds nobody");
+}
