@@ -2,7 +2,7 @@
 //! tables.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension, Row};
 
 use super::{Read, StoreError, Write};
 use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delivery, Document, ProxyAuthority};
@@ -36,7 +36,7 @@ const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme,
     a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
+fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
     let scheme: AppScheme = r.get(4)?;
     let channel: Channel = r.get(6)?;
     let applicant: Applicant = r.get(7)?;
@@ -80,7 +80,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
 
 /// Reads applications, each with its checklist (in the documents' order).
 pub struct ApplicationHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -149,7 +149,7 @@ impl ApplicationHandle<'_> {
 
 /// Writes applications inside the caller's transaction.
 pub struct ApplicationHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -162,7 +162,7 @@ impl ApplicationHandleMut<'_> {
     /// Stores a received application with its checklist of `documents` (none checked yet);
     /// returns its id.
     pub fn insert(&self, a: &NewApplication<'_>, documents: &[Document]) -> Result<i64, StoreError> {
-        self.conn.execute(
+        let id = self.conn.insert_returning_id(
             "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
                 proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16)",
@@ -185,7 +185,6 @@ impl ApplicationHandleMut<'_> {
                 a.created_at
             ],
         )?;
-        let id = self.conn.last_insert_rowid();
         for d in documents {
             self.conn.execute("INSERT INTO application_document (application_id, document) VALUES (?1, ?2)", params![id, d])?;
         }

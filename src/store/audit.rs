@@ -1,7 +1,7 @@
 //! The audit log's table: append-only (triggers refuse edits), each event chained to the one
 //! before by its hash. The domain's audit module checks the chain; this reads, appends and links rows.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension, Row};
 use sha2::{Digest, Sha256};
 
 use super::{Read, StoreError, Write};
@@ -54,7 +54,7 @@ impl AuditRow {
 
 const COLUMNS: &str = "id, at, staff_id, login, desk, action, record_kind, record_id, detail, prev_hash, hash";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+fn row(r: &Row<'_>) -> super::sql::Result<AuditRow> {
     Ok(AuditRow {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -72,7 +72,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
 
 /// Reads the log.
 pub struct AuditHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -107,7 +107,7 @@ impl AuditHandle<'_> {
 
 /// Appends to the log, inside the transaction of the change it records.
 pub struct AuditHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -158,6 +158,7 @@ impl AuditHandleMut<'_> {
 /// append-only in the database itself.
 pub(super) fn chain_existing(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     let mut prev = String::new();
+    let conn = super::Conn::Lite(conn);
     for r in (AuditHandle { conn }).all()? {
         let hash = r.link_hash(&prev);
         conn.execute("UPDATE audit_event SET prev_hash = ?2, hash = ?3 WHERE id = ?1", params![r.id, prev, hash])?;

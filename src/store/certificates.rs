@@ -2,7 +2,7 @@
 //! list.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension, Row};
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;
@@ -34,7 +34,7 @@ pub struct FacilityAddress {
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
     p.protected FROM certificate c JOIN person p ON p.id = c.person_id";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
+fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
     let scheme: AppScheme = r.get(4)?;
     let basis: CertificateBasis = r.get(5)?;
     Ok(Certificate {
@@ -55,7 +55,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
 
 /// Reads certificates.
 pub struct CertificateHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -126,7 +126,7 @@ impl CertificateHandle<'_> {
 
 /// Writes certificates inside the caller's transaction.
 pub struct CertificateHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -138,11 +138,10 @@ impl<'a> Write<'a> {
 impl CertificateHandleMut<'_> {
     /// Stores an issued certificate; returns its id.
     pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.conn.insert_returning_id(
             "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![c.person_id, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address, c.issued_by, c.created_at],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 }

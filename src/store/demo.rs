@@ -2,7 +2,7 @@
 //! and certificates written in one transaction, hundreds of thousands of rows at a time, through
 //! statements prepared once.
 
-use rusqlite::Connection;
+use super::sql::{params, Conn, Statement};
 
 use super::{StoreError, Write};
 
@@ -110,20 +110,20 @@ pub struct DemoCertificate<'c> {
 
 /// The demo's prepared inserts, for one write transaction.
 pub struct DemoLoad<'a> {
-    conn: &'a Connection,
-    person: rusqlite::Statement<'a>,
-    touchpoint: rusqlite::Statement<'a>,
-    leaflet: rusqlite::Statement<'a>,
-    referral: rusqlite::Statement<'a>,
-    application: rusqlite::Statement<'a>,
-    document: rusqlite::Statement<'a>,
-    certificate: rusqlite::Statement<'a>,
+    conn: Conn<'a>,
+    person: Statement<'a>,
+    touchpoint: Statement<'a>,
+    leaflet: Statement<'a>,
+    referral: Statement<'a>,
+    application: Statement<'a>,
+    document: Statement<'a>,
+    certificate: Statement<'a>,
 }
 
 impl<'a> Write<'a> {
     /// Prepares the demo's inserts.
     pub fn demo_load(&self) -> Result<DemoLoad<'a>, StoreError> {
-        let conn: &'a Connection = self.read.conn;
+        let conn: Conn<'a> = self.read.conn;
         Ok(DemoLoad {
             conn,
             person: conn.prepare(
@@ -132,20 +132,20 @@ impl<'a> Write<'a> {
                     registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
                     safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-                    ?24, ?25, ?26, ?27, '', ?28, ?28, ?29, ?30)",
+                    ?24, ?25, ?26, ?27, '', ?28, ?28, ?29, ?30) RETURNING id",
             )?,
             touchpoint: conn.prepare(
-                "INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, wish, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, wish, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
             )?,
             leaflet: conn.prepare("INSERT INTO touchpoint_leaflet (touchpoint_id, leaflet, edition) VALUES (?1, 'bessou1', 'R7.5')")?,
             referral: conn.prepare(
                 "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on, handled_by, handled_on, return_reason, completed_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
             )?,
             application: conn.prepare(
                 "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name, proxy_kana,
                     proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, decided_by, decided_on, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) RETURNING id",
             )?,
             document: conn.prepare("INSERT INTO application_document (application_id, document, checked) VALUES (?1, ?2, ?3)")?,
             certificate: conn.prepare(
@@ -160,12 +160,12 @@ impl DemoLoad<'_> {
     /// The highest 宛名番号 stored as a number, or 100000000 when there is none; the demo
     /// numbers its persons after it.
     pub fn last_atena_no(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT coalesce(max(CAST(atena_no AS INTEGER)), 100000000) FROM person", [], |r| r.get(0))?)
+        self.conn.query_row("SELECT coalesce(max(CAST(atena_no AS BIGINT)), 100000000) FROM person", [], |r| r.get(0))
     }
 
     /// Adds a person; the new id. The search index is filled afterwards, for all at once.
     pub fn person(&mut self, p: &DemoPerson<'_>) -> Result<i64, StoreError> {
-        self.person.execute(rusqlite::params![
+        self.person.query_row(params![
             p.atena_no,
             p.name,
             p.kana,
@@ -196,14 +196,12 @@ impl DemoLoad<'_> {
             p.created_at,
             p.name_chars,
             p.kana_chars
-        ])?;
-        Ok(self.conn.last_insert_rowid())
+        ], |r| r.get(0))
     }
 
     /// Adds a touchpoint without notes; the new id.
     pub fn touchpoint(&mut self, t: &DemoTouchpoint<'_>) -> Result<i64, StoreError> {
-        self.touchpoint.execute(rusqlite::params![t.person_id, t.desk, t.staff_id, t.date, t.kind, t.wish, "", t.created_at])?;
-        Ok(self.conn.last_insert_rowid())
+        self.touchpoint.query_row(params![t.person_id, t.desk, t.staff_id, t.date, t.kind, t.wish, "", t.created_at], |r| r.get(0))
     }
 
     /// Records that the R7.5 edition of 別添1 was handed out at the touchpoint.
@@ -214,7 +212,7 @@ impl DemoLoad<'_> {
 
     /// Adds a referral; the new id.
     pub fn referral(&mut self, r: &DemoReferral<'_>) -> Result<i64, StoreError> {
-        self.referral.execute(rusqlite::params![
+        self.referral.query_row(params![
             r.person_id,
             r.from_desk,
             r.to_desk,
@@ -227,13 +225,12 @@ impl DemoLoad<'_> {
             r.handled_on,
             r.return_reason,
             r.completed_on
-        ])?;
-        Ok(self.conn.last_insert_rowid())
+        ], |r| r.get(0))
     }
 
     /// Adds an application; the new id.
     pub fn application(&mut self, a: &DemoApplication<'_>) -> Result<i64, StoreError> {
-        self.application.execute(rusqlite::params![
+        self.application.query_row(params![
             a.person_id,
             a.referral_id,
             a.scheme,
@@ -253,19 +250,18 @@ impl DemoLoad<'_> {
             a.decided_by,
             a.decided_on,
             a.created_at
-        ])?;
-        Ok(self.conn.last_insert_rowid())
+        ], |r| r.get(0))
     }
 
     /// Adds one of the documents an application needs (by its code), checked or not.
     pub fn document(&mut self, application_id: i64, document: &str, checked: bool) -> Result<(), StoreError> {
-        self.document.execute(rusqlite::params![application_id, document, checked])?;
+        self.document.execute(params![application_id, document, checked])?;
         Ok(())
     }
 
     /// Adds a certificate.
     pub fn certificate(&mut self, c: &DemoCertificate<'_>) -> Result<(), StoreError> {
-        self.certificate.execute(rusqlite::params![
+        self.certificate.execute(params![
             c.person_id,
             c.application_id,
             c.scheme,

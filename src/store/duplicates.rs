@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::params;
+use super::sql::params;
 
 use super::{Read, StoreError, Write};
 
@@ -19,7 +19,7 @@ pub struct BirthDateSharer {
 
 /// Reads what duplicate detection compares.
 pub struct DuplicatesHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -54,7 +54,7 @@ impl DuplicatesHandle<'_> {
 
 /// Records reviews of duplicate candidates and carries out merges.
 pub struct DuplicatesHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {

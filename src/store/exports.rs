@@ -19,7 +19,7 @@ pub enum CertificateRange {
 
 /// Reads export rows: every value as text, NULL as empty.
 pub struct ExportsHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -29,21 +29,21 @@ impl<'a> Read<'a> {
 }
 
 impl ExportsHandle<'_> {
-    fn rows(&self, sql: &str, params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Vec<String>>, StoreError> {
+    fn rows(&self, sql: &str, params: &[&dyn super::sql::Param]) -> Result<Vec<Vec<String>>, StoreError> {
         let mut stmt = self.conn.prepare(sql)?;
         let n = stmt.column_count();
         let rows = stmt.query_map(params, |r| {
             (0..n)
                 .map(|i| {
-                    Ok(match r.get_ref(i)? {
-                        rusqlite::types::ValueRef::Null => String::new(),
-                        rusqlite::types::ValueRef::Integer(v) => v.to_string(),
-                        rusqlite::types::ValueRef::Real(v) => v.to_string(),
-                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                        rusqlite::types::ValueRef::Blob(_) => String::new(),
+                    use super::sql::Val;
+                    Ok(match r.get_val(i)? {
+                        Val::Null | Val::Blob(_) => String::new(),
+                        Val::Int(v) => v.to_string(),
+                        Val::Real(v) => v.to_string(),
+                        Val::Text(t) => t.into_owned(),
                     })
                 })
-                .collect::<Result<Vec<String>, rusqlite::Error>>()
+                .collect::<Result<Vec<String>, StoreError>>()
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -100,7 +100,7 @@ impl ExportsHandle<'_> {
             CertificateRange::EndingOn(day) => ("WHERE c.valid_until = ?1", vec![day.to_string()]),
             CertificateRange::All => ("", vec![]),
         };
-        let p: Vec<&dyn rusqlite::ToSql> = params.iter().map(|s| s as &dyn rusqlite::ToSql).collect();
+        let p: Vec<&dyn super::sql::Param> = params.iter().map(|s| s as &dyn super::sql::Param).collect();
         self.rows(
             &format!(
                 "SELECT c.id, p.atena_no, p.name, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address

@@ -1,6 +1,6 @@
 //! Welfare facilities and who lives in them.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension, Row};
 
 use super::{Read, StoreError, Write};
 use crate::model::facility::{Campaign, Facility, FacilityKind};
@@ -19,7 +19,7 @@ pub struct NewFacility<'f> {
     pub created_at: &'f str,
 }
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Facility> {
+fn from_row(r: &Row<'_>) -> super::sql::Result<Facility> {
     let kind: FacilityKind = r.get(2)?;
     let campaign: Campaign = r.get(7)?;
     Ok(Facility {
@@ -42,7 +42,7 @@ const SELECT: &str = "SELECT f.id, f.name, f.kind, f.postal_code, f.address, f.p
 
 /// Reads facilities.
 pub struct FacilitiesHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -75,7 +75,7 @@ impl FacilitiesHandle<'_> {
 
 /// Changes facilities, inside a write transaction.
 pub struct FacilitiesHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -87,22 +87,20 @@ impl<'a> Write<'a> {
 impl FacilitiesHandleMut<'_> {
     /// Adds a facility whose call for applications has not started; its new id.
     pub fn add(&self, f: &NewFacility<'_>) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.conn.insert_returning_id(
             "INSERT INTO facility (name, kind, postal_code, address, phone, contact_name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![f.name, f.kind, f.postal_code, f.address, f.phone, f.contact_name, f.created_at],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// Adds a facility with the campaign given (the demo's facilities are part-way through
     /// theirs); its new id.
     pub fn add_with_campaign(&self, f: &NewFacility<'_>) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.conn.insert_returning_id(
             "INSERT INTO facility (name, kind, postal_code, address, phone, contact_name, campaign, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![f.name, f.kind, f.postal_code, f.address, f.phone, f.contact_name, f.campaign, f.created_at],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     pub fn set_campaign(&self, id: i64, campaign: Campaign) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@
 //! change to a query's text can lose its index, so each text stays as the index expects it.
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use super::sql::params;
 use serde::Serialize;
 
 use super::{Read, StoreError, Write};
@@ -54,7 +54,7 @@ pub struct DueCandidate {
 
 /// The home screen's counts and the funnel.
 pub struct HomeHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -71,8 +71,8 @@ impl<'a> Read<'a> {
     }
 }
 
-fn count(conn: &rusqlite::Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64, StoreError> {
-    Ok(conn.query_row(sql, p, |r| r.get(0))?)
+fn count(conn: super::Conn<'_>, sql: &str, p: impl super::sql::Params) -> Result<i64, StoreError> {
+    conn.query_row(sql, p, |r| r.get(0))
 }
 
 impl HomeHandle<'_> {
@@ -161,7 +161,7 @@ const CANDIDATE: &str = "p.mynumber_card <> 'none' AND p.registration = 'registe
 /// The counter-load forecast's counts: each candidate is a 要配慮者 holding a マイナ保険証 (the
 /// application route of R2) with no application in progress.
 pub struct ForecastHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl ForecastHandle<'_> {
@@ -215,7 +215,7 @@ impl ForecastHandle<'_> {
 
 /// Reads the follow-ups workers set.
 pub struct FollowUpHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 const FOLLOW_FILTER: &str = "f.done = 0 AND f.due_on <= ?1 AND (?2 OR f.desk = ?3)";
@@ -242,7 +242,7 @@ impl FollowUpHandle<'_> {
 
 /// Writes follow-ups inside the caller's transaction.
 pub struct FollowUpHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -254,10 +254,9 @@ impl<'a> Write<'a> {
 impl FollowUpHandleMut<'_> {
     /// Stores a follow-up; returns its id.
     pub fn insert(&self, f: &NewFollowUp<'_>) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.conn.insert_returning_id(
             "INSERT INTO follow_up (person_id, staff_id, desk, due_on, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![f.person_id, f.staff_id, f.desk, f.due_on, f.note, f.created_at],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 
 use super::search::{BulkIndexing, SearchHandleMut};
 use super::{Read, StoreError, Write};
@@ -47,7 +47,7 @@ pub struct PageCache(i64);
 
 /// Reads what an import looks up before it writes.
 pub struct ImportsHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -79,14 +79,20 @@ impl ImportsHandle<'_> {
     /// Narrows the page cache for a bulk load: 16 MB is plenty for an append-mostly load and
     /// keeps a 200,000-row import under 200 MB of memory. Returns the cache to restore after.
     pub fn narrow_page_cache(&self) -> Result<PageCache, StoreError> {
-        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", -16384)?;
+        // PostgreSQL's buffers are the server's, not this process's memory.
+        if self.conn.is_pg() {
+            return Ok(PageCache(0));
+        }
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA cache_size = -16384")?;
         Ok(PageCache(cache))
     }
 
     /// Puts back the page cache [`ImportsHandle::narrow_page_cache`] replaced.
     pub fn restore_page_cache(&self, cache: PageCache) -> Result<(), StoreError> {
-        self.conn.pragma_update(None, "cache_size", cache.0)?;
+        if !self.conn.is_pg() {
+            self.conn.execute_batch(&format!("PRAGMA cache_size = {}", cache.0))?;
+        }
         Ok(())
     }
 }
@@ -101,7 +107,7 @@ pub struct BulkLoad {
 
 /// Writes an import, inside its one transaction.
 pub struct ImportsHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -166,9 +172,9 @@ impl ImportsHandleMut<'_> {
             vec![one_row; rows.len()].join(",")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut n = 0;
+        let mut all: Vec<&dyn super::sql::Param> = Vec::with_capacity(rows.len() * 20);
         for (p, keys) in rows {
-            let values: [&dyn rusqlite::ToSql; 20] = [
+            let values: [&dyn super::sql::Param; 20] = [
                 &p.atena_no,
                 &p.name,
                 &p.kana,
@@ -190,12 +196,9 @@ impl ImportsHandleMut<'_> {
                 &stamp,
                 &stamp,
             ];
-            for v in values {
-                n += 1;
-                stmt.raw_bind_parameter(n, v)?;
-            }
+            all.extend(values);
         }
-        stmt.raw_execute()?;
+        stmt.execute(&all)?;
         Ok(())
     }
 
@@ -205,7 +208,7 @@ impl ImportsHandleMut<'_> {
     /// index terms are noted first, for [`ImportsHandleMut::finish_bulk_load`] to replace; the
     /// `load` argument is there because only during a bulk load is there a place to note them.
     pub fn update_columns(&self, _load: &BulkLoad, id: i64, p: &Person, keys: &SearchKeys, fields: &[ImportedField], stamp: &str) -> Result<(), StoreError> {
-        let mut changes: Vec<(&'static str, &dyn rusqlite::ToSql)> = Vec::with_capacity(fields.len() + 3);
+        let mut changes: Vec<(&'static str, &dyn super::sql::Param)> = Vec::with_capacity(fields.len() + 3);
         for field in fields {
             match field {
                 ImportedField::AtenaNo => changes.push(("atena_no", &p.atena_no)),
@@ -223,7 +226,7 @@ impl ImportsHandleMut<'_> {
                 ImportedField::Sex => changes.push(("sex", &p.sex)),
                 ImportedField::Scheme => changes.push(("scheme", &p.scheme)),
                 ImportedField::SearchKeys => changes.extend([
-                    ("name_norm", &keys.name as &dyn rusqlite::ToSql),
+                    ("name_norm", &keys.name as &dyn super::sql::Param),
                     ("kana_norm", &keys.kana),
                     ("name_chars", &keys.name_chars),
                     ("kana_chars", &keys.kana_chars),
@@ -236,13 +239,10 @@ impl ImportsHandleMut<'_> {
         let assignments: Vec<String> = changes.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
         let n = changes.len();
         let sql = format!("UPDATE person SET {}, updated_at = ?{} WHERE id = ?{}", assignments.join(", "), n + 1, n + 2);
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        for (i, (_, value)) in changes.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 1, value)?;
-        }
-        stmt.raw_bind_parameter(n + 1, stamp)?;
-        stmt.raw_bind_parameter(n + 2, id)?;
-        stmt.raw_execute()?;
+        let mut params: Vec<&dyn super::sql::Param> = changes.iter().map(|(_, v)| *v).collect();
+        params.push(&stamp);
+        params.push(&id);
+        self.conn.prepare_cached(&sql)?.execute(&params)?;
         Ok(())
     }
 

@@ -1,14 +1,14 @@
 //! The handouts' editions and the dates they take effect.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::model::leaflet::{Edition, Leaflet};
 
 /// Reads the editions.
 pub struct LeafletsHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -46,7 +46,7 @@ impl LeafletsHandle<'_> {
 
 /// Adds editions, inside a write transaction.
 pub struct LeafletsHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {

@@ -24,6 +24,10 @@ pub mod settings;
 pub mod staff;
 pub mod stats;
 pub mod touchpoints;
+pub mod sql;
+pub mod pg;
+
+pub use sql::Conn;
 
 /// Stores a coded enum (`coded_enum!`) as its code: the one place the engine's value traits
 /// meet the domain's enums.
@@ -33,6 +37,21 @@ macro_rules! stored_as_code {
         impl rusqlite::types::ToSql for $name {
             fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
                 Ok(rusqlite::types::ToSqlOutput::from(self.code()))
+            }
+        }
+
+        impl $crate::store::sql::Param for $name {
+            fn val(&self) -> $crate::store::sql::Val<'_> {
+                $crate::store::sql::Val::Text(std::borrow::Cow::Borrowed(self.code()))
+            }
+        }
+
+        impl $crate::store::sql::FromVal for $name {
+            fn from_val(v: $crate::store::sql::Val<'_>) -> Result<Self, String> {
+                match v {
+                    $crate::store::sql::Val::Text(s) => $name::from_code(&s).ok_or_else(|| format!("unknown {} code {s}", stringify!($name))),
+                    _ => Err(format!("{} is stored as text", stringify!($name))),
+                }
             }
         }
 
@@ -101,6 +120,16 @@ pub enum StoreError {
     Directory { path: String, source: std::io::Error },
     #[error("データベースエラー: {0}")]
     Db(rusqlite::Error),
+    #[error("データベースエラー: {0}")]
+    Pg(postgres::Error),
+    #[error("該当する行がありません")]
+    NoRows,
+    #[error("保存されている値を読めません: {0}")]
+    Decode(String),
+    #[error("ほかの職員が同時に変更しました。画面を更新してから、もう一度操作してください")]
+    ChangedMeanwhile,
+    #[error("{0}はこのデータベース (PostgreSQL) では使えません")]
+    Unsupported(&'static str),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -110,7 +139,27 @@ impl From<rusqlite::Error> for StoreError {
             rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 StoreError::Constraint(msg.clone().unwrap_or_else(|| f.to_string()))
             }
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NoRows,
             _ => StoreError::Db(e),
+        }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    /// The same split as SQLite's: a refused constraint is the caller's input; a serialization
+    /// failure or deadlock means another desk changed the same thing meanwhile.
+    fn from(e: postgres::Error) -> Self {
+        use postgres::error::SqlState;
+        let Some(db) = e.as_db_error() else { return StoreError::Pg(e) };
+        let code = db.code();
+        if [SqlState::UNIQUE_VIOLATION, SqlState::CHECK_VIOLATION, SqlState::FOREIGN_KEY_VIOLATION, SqlState::NOT_NULL_VIOLATION, SqlState::RAISE_EXCEPTION]
+            .contains(code)
+        {
+            StoreError::Constraint(db.message().to_string())
+        } else if [SqlState::T_R_SERIALIZATION_FAILURE, SqlState::T_R_DEADLOCK_DETECTED].contains(code) {
+            StoreError::ChangedMeanwhile
+        } else {
+            StoreError::Pg(e)
         }
     }
 }
@@ -126,7 +175,10 @@ impl StoreError {
             StoreError::Migration(_) => "store.migration",
             StoreError::NotInitialised => "store.not_initialised",
             StoreError::Directory { .. } => "store.directory",
-            StoreError::Db(_) => "store.db",
+            StoreError::Db(_) | StoreError::Pg(_) | StoreError::Decode(_) => "store.db",
+            StoreError::NoRows => "store.not_found",
+            StoreError::ChangedMeanwhile => "store.changed_meanwhile",
+            StoreError::Unsupported(_) => "store.unsupported",
         }
     }
 }
@@ -226,14 +278,59 @@ pub fn default_db_path() -> PathBuf {
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join(APP_IDENTIFIER).join(DB_FILE_NAME)
 }
 
-/// An open database. Every connection in the program is made by [`open`] or [`open_in_memory`].
+/// An open database. Every connection in the program is made by [`open`],
+/// [`open_in_memory`] or [`pg::open`].
 pub struct Store {
-    pub(crate) conn: Connection,
+    pub(crate) engine: Engine,
+}
+
+/// The engine under a store: an embedded SQLite file on one PC, or a PostgreSQL server shared
+/// by the desks of a city hall.
+pub(crate) enum Engine {
+    Lite(Connection),
+    Pg(sql::PgConn),
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.conn.path()).finish()
+        match &self.engine {
+            Engine::Lite(c) => f.debug_struct("Store").field("path", &c.path()).finish(),
+            Engine::Pg(_) => f.debug_struct("Store").field("engine", &"postgres").finish(),
+        }
+    }
+}
+
+/// Where a database lives, as `--db`, `HAIRYO_DB` and the server take it: a file path, or a
+/// `postgres://` / `postgresql://` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Server(String),
+}
+
+impl Location {
+    pub fn parse(s: &str) -> Location {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Location::Server(s.to_string())
+        } else {
+            Location::File(PathBuf::from(s))
+        }
+    }
+
+    /// How the location is shown in messages and logs: a server URL without its password.
+    pub fn display(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Server(url) => pg::redact(url),
+        }
+    }
+}
+
+/// Opens the database at `location`, creating and migrating it as [`open`] does.
+pub fn open_location(location: &Location) -> Result<Store, StoreError> {
+    match location {
+        Location::File(p) => open(p),
+        Location::Server(url) => pg::open(url),
     }
 }
 
@@ -241,6 +338,8 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     // WAL lets the window read while the CLI writes; the busy timeout makes a second writer
     // wait for the first instead of failing at once.
     conn.busy_timeout(Duration::from_secs(10))?;
+    // Every statement goes through the cache (store/sql.rs); room for all of the store's.
+    conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -268,16 +367,17 @@ pub fn open(path: &Path) -> Result<Store, StoreError> {
     let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     migrate(&mut conn)?;
-    Ok(Store { conn })
+    Ok(Store { engine: Engine::Lite(conn) })
 }
 
 /// Opens a private in-memory database with the full schema; for tests.
 pub fn open_in_memory() -> Result<Store, StoreError> {
     let mut conn = Connection::open_in_memory()?;
     conn.busy_timeout(Duration::from_secs(10))?;
+    conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(&mut conn)?;
-    Ok(Store { conn })
+    Ok(Store { engine: Engine::Lite(conn) })
 }
 
 /// Opens an existing database file only to read it: nothing is created, migrated or switched
@@ -287,7 +387,7 @@ pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    Ok(Store { conn })
+    Ok(Store { engine: Engine::Lite(conn) })
 }
 
 /// Copies every page of `src` into `dest` with SQLite's online backup API. All pages are
@@ -319,7 +419,7 @@ fn copy_pages(src: &Connection, dest: &mut Connection) -> Result<(), rusqlite::E
 pub fn backup_to_file(store: &Store, dest: &Path) -> Result<(), StoreError> {
     let open_err = |source| StoreError::Open { path: dest.display().to_string(), source };
     let mut out = Connection::open(dest).map_err(open_err)?;
-    copy_pages(&store.conn, &mut out)?;
+    copy_pages(store.lite()?, &mut out)?;
     // The copied header says WAL when the source is in WAL mode; a backup file should stand
     // alone, and FULL makes the switch itself sync the file.
     out.pragma_update(None, "synchronous", "FULL")?;
@@ -335,7 +435,7 @@ pub fn replace_contents(src: &Store, db_path: &Path) -> Result<(), StoreError> {
     let open_err = |source| StoreError::Open { path: db_path.display().to_string(), source };
     let mut live = Connection::open(db_path).map_err(open_err)?;
     configure(&live).map_err(open_err)?;
-    copy_pages(&src.conn, &mut live)?;
+    copy_pages(src.lite()?, &mut live)?;
     live.close().map_err(|(_, e)| StoreError::Db(e))?;
     Ok(())
 }
@@ -383,42 +483,61 @@ impl StoreError {
 
 /// What a backup or a file about to be restored is checked for.
 impl Store {
-    /// The file the database lives in; None in memory.
+    /// The SQLite connection, for what only the embedded engine does (its backup API, PRAGMAs).
+    pub(crate) fn lite(&self) -> Result<&Connection, StoreError> {
+        match &self.engine {
+            Engine::Lite(c) => Ok(c),
+            Engine::Pg(_) => Err(StoreError::Unsupported("SQLite のファイル操作")),
+        }
+    }
+
+    /// True when the store is a PostgreSQL server.
+    pub fn is_server(&self) -> bool {
+        matches!(self.engine, Engine::Pg(_))
+    }
+
+    /// The file the database lives in; None in memory and on a server.
     pub fn file_path(&self) -> Option<&str> {
-        self.conn.path().filter(|p| !p.is_empty())
+        self.lite().ok()?.path().filter(|p| !p.is_empty())
     }
 
     /// The schema version stored in the file (0 for a database no migration has touched).
     pub fn stored_schema_version(&self) -> Result<usize, StoreError> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize)
+        match &self.engine {
+            Engine::Lite(c) => Ok(c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize),
+            Engine::Pg(c) => pg::stored_schema_version(c),
+        }
     }
 
     /// True when the file has the tables every Hairyo database has: persons, staff and the
     /// audit log.
     pub fn has_hairyo_tables(&self) -> Result<bool, StoreError> {
-        let tables: i64 =
-            self.conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')", [], |r| r.get(0))?;
+        let tables: i64 = self.lite()?.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(tables >= 3)
     }
 
     /// The engine's check of every page and index: `["ok"]` when the file is sound, otherwise
     /// what is wrong, one finding per line.
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let mut stmt = self.lite()?.prepare("PRAGMA integrity_check")?;
         let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
         Ok(lines)
     }
 
     /// How many persons are stored, as a backup's and a restore's report shows.
     pub fn person_count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?)
+        self.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0))
     }
 }
 
 /// Read access to the store: the handle every query that changes nothing goes through.
 #[derive(Clone, Copy)]
 pub struct Read<'a> {
-    pub(crate) conn: &'a Connection,
+    pub(crate) conn: Conn<'a>,
 }
 
 /// Write access inside one transaction (see [`Store::write`]); it reads too.
@@ -439,27 +558,35 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let value = f(&Write { read: Read { conn: &tx } })?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(value)
+        match &mut self.engine {
+            Engine::Lite(c) => {
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
+                let value = f(&Write { read: Read { conn: Conn::Lite(&tx) } })?;
+                tx.commit().map_err(StoreError::from)?;
+                Ok(value)
+            }
+            Engine::Pg(c) => pg::write(c, |conn| f(&Write { read: Read { conn } })),
+        }
     }
 
     /// Read access for queries that change nothing.
     pub fn read(&self) -> Read<'_> {
-        Read { conn: &self.conn }
+        Read { conn: self.conn() }
     }
 
-    /// The engine's own connection, for tests that check what is stored byte for byte and for
-    /// the store's engine-specific tools; the core's modules go through [`Store::read`] and
-    /// [`Store::write`].
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+    /// The engine's connection behind the engine-neutral statement API, for tests that check
+    /// what is stored byte for byte and for the store's engine-specific tools; the core's
+    /// modules go through [`Store::read`] and [`Store::write`].
+    pub fn conn(&self) -> Conn<'_> {
+        match &self.engine {
+            Engine::Lite(c) => Conn::Lite(c),
+            Engine::Pg(c) => Conn::Pg(c),
+        }
     }
 
     /// True once `init` has created the administrator.
     pub fn is_initialised(&self) -> Result<bool, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
+        let n: i64 = self.conn().query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
         Ok(n > 0)
     }
 }
@@ -470,7 +597,7 @@ impl Store {
     /// Brings the query planner's statistics up to date after a bulk load, as a database that
     /// has been in use for a while would have them, so that timings are not of a cold planner.
     pub fn refresh_statistics(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("ANALYZE; PRAGMA optimize;")?;
+        self.conn().execute_batch(self.conn().dialect("ANALYZE; PRAGMA optimize;", "ANALYZE;"))?;
         Ok(())
     }
 
@@ -479,7 +606,7 @@ impl Store {
     /// time the scan took (the pattern is made before the clock starts) and how many persons it
     /// found.
     pub fn time_like_scans(&self, queries: &[&str]) -> Result<Vec<(Duration, usize)>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id FROM person WHERE name LIKE ?1 ESCAPE '\\'")?;
+        let mut stmt = self.conn().prepare("SELECT id FROM person WHERE name LIKE ?1 ESCAPE '\\'")?;
         let mut out = Vec::with_capacity(queries.len());
         for q in queries {
             let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
@@ -512,10 +639,10 @@ mod tests {
     #[test]
     fn person_checks_still_refuse_bad_codes_after_the_schema_edit() {
         let store = open_in_memory().unwrap();
-        let sql: String = store.conn.query_row("SELECT sql FROM sqlite_master WHERE name = 'person'", [], |r| r.get(0)).unwrap();
+        let sql: String = store.lite().unwrap().query_row("SELECT sql FROM sqlite_master WHERE name = 'person'", [], |r| r.get(0)).unwrap();
         assert!(!sql.contains(" IN ("), "{sql}");
         let insert = |sex: &str, scheme: &str| {
-            store.conn.execute(
+            store.lite().unwrap().execute(
                 "INSERT INTO person (name, kana, name_norm, kana_norm, birth_date, sex, scheme, created_at, updated_at)
                  VALUES ('山田　花子', 'ヤマダ　ハナコ', '山田花子', 'ヤマダハナコ', '1940-04-01', ?1, ?2, 't', 't')",
                 [sex, scheme],
@@ -524,7 +651,7 @@ mod tests {
         assert!(insert("female", "kokuho").is_ok());
         assert!(insert("woman", "kokuho").is_err());
         assert!(insert("female", "shaho").is_err());
-        let check: String = store.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let check: String = store.lite().unwrap().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(check, "ok");
     }
 
@@ -546,8 +673,8 @@ mod tests {
     fn pragmas_are_set() {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&dir.path().join("p.db")).unwrap();
-        let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
-        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let fk: i64 = store.lite().unwrap().pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let mode: String = store.lite().unwrap().pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
         assert_eq!(fk, 1);
         assert_eq!(mode, "wal");
     }
@@ -555,7 +682,7 @@ mod tests {
     #[test]
     fn no_column_can_hold_a_my_number() {
         let store = open_in_memory().unwrap();
-        let mut stmt = store.conn.prepare("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'").unwrap();
+        let mut stmt = store.lite().unwrap().prepare("SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'").unwrap();
         let cols: Vec<String> =
             stmt.query_map([], |r| Ok(format!("{}.{}", r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap().map(|r| r.unwrap()).collect();
         assert!(cols.len() > 50);

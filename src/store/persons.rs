@@ -1,7 +1,7 @@
 //! The person table: insert, update, load, summaries and lists.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Row};
+use super::sql::{params, OptionalExtension, Row};
 
 use super::{Read, StoreError, Write};
 use crate::model::person::{reasons_from_text, reasons_to_text, CardKind, Person, Registration, Scheme, SearchKeys, Sex};
@@ -11,7 +11,7 @@ const COLUMNS: &str = "id, atena_no, name, kana, birth_date, sex, postal_code, a
     insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card, registration, wishes_cancel,
     reasons, facility_id, legal_rep_kind, legal_rep_name, protected, safe_postal_code, safe_address, notes";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+fn from_row(r: &Row<'_>) -> super::sql::Result<Person> {
     Ok(Person {
         id: r.get(0)?,
         atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -65,7 +65,7 @@ const SUMMARY_SELECT: &str = "SELECT p.id, p.atena_no, p.name, p.kana, p.birth_d
         p.mynumber_card, p.registration, p.protected
      FROM person p LEFT JOIN facility f ON f.id = p.facility_id";
 
-fn summary_row(r: &Row<'_>) -> rusqlite::Result<SummaryRow> {
+fn summary_row(r: &Row<'_>) -> super::sql::Result<SummaryRow> {
     Ok(SummaryRow {
         id: r.get(0)?,
         atena_no: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
@@ -100,7 +100,7 @@ fn escape_like(s: &str) -> String {
 
 /// Reads persons.
 pub struct PersonsHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -159,7 +159,7 @@ impl PersonsHandle<'_> {
 
 /// Writes persons, inside the caller's transaction.
 pub struct PersonsHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -172,8 +172,19 @@ impl PersonsHandleMut<'_> {
     /// Runs `sql` (an insert or an update of a whole person) with the row's values, numbered
     /// as both statements use them.
     fn execute_row(&self, sql: &str, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<(), StoreError> {
+        Self::with_row_params(p, keys, stamp, |params| self.conn.prepare_cached(sql)?.execute(params))?;
+        Ok(())
+    }
+
+    /// Runs `sql`, which returns one integer (the row's id), with the person's parameters.
+    fn query_row_of(&self, sql: &str, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<i64, StoreError> {
+        Self::with_row_params(p, keys, stamp, |params| self.conn.prepare_cached(sql)?.query_row(params, |r| r.get(0)))
+    }
+
+    /// Calls `f` with the person's columns as `?1`…`?32` (see the statements above).
+    fn with_row_params<T>(p: &Person, keys: &SearchKeys, stamp: &str, f: impl FnOnce(&[&dyn super::sql::Param]) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
-        self.conn.prepare_cached(sql)?.execute(params![
+        f(params![
             atena,
             p.name,
             p.kana,
@@ -206,25 +217,30 @@ impl PersonsHandleMut<'_> {
             p.id,
             keys.name_chars,
             keys.kana_chars
-        ])?;
-        Ok(())
+        ])
     }
 
     /// Inserts `p` (with its own id, or the next one when `p.id == 0`) and returns its id. The
     /// new row must then be indexed for search in the same transaction.
     pub fn insert(&self, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<i64, StoreError> {
-        self.execute_row(
-            "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
+        const SQL: &str = "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
                 householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
                 registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
                 safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
-             VALUES (NULLIF(?30, 0), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32)",
-            p,
-            keys,
-            stamp,
-        )?;
-        Ok(self.conn.last_insert_rowid())
+             VALUES (NEXT_ID, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32) RETURNING id";
+        // SQLite gives a NULL id the next rowid; PostgreSQL's identity column needs its
+        // sequence asked, and moved past an id given explicitly.
+        let sql = if self.conn.is_pg() {
+            SQL.replace("NEXT_ID", "COALESCE(NULLIF(?30, 0), nextval(pg_get_serial_sequence('person', 'id')))")
+        } else {
+            SQL.replace("NEXT_ID", "NULLIF(?30, 0)")
+        };
+        let id = self.query_row_of(&sql, p, keys, stamp)?;
+        if self.conn.is_pg() && p.id != 0 {
+            self.conn.execute("SELECT setval(pg_get_serial_sequence('person', 'id'), (SELECT max(id) FROM person))", [])?;
+        }
+        Ok(id)
     }
 
     /// Rewrites every stored field of person `p.id`.

@@ -1,7 +1,7 @@
 //! The policy's rules, and the facts about a person that the rules and the printed forms test.
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use super::sql::params;
 
 use super::{Read, StoreError, Write};
 use crate::model::policy::Rule;
@@ -11,7 +11,7 @@ use crate::model::person::Scheme;
 
 /// Reads rules and the facts rules test.
 pub struct PolicyHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -81,7 +81,7 @@ impl PolicyHandle<'_> {
 
 /// Changes rules, inside a write transaction.
 pub struct PolicyHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {

@@ -1,7 +1,7 @@
 //! Referrals (連携依頼) and their comment threads: the `referral` and `referral_comment` tables.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension, Row};
 
 use super::{Read, StoreError, Write};
 use crate::model::referral::{Comment, Referral, ReferralStatus};
@@ -33,7 +33,7 @@ const SELECT: &str = "SELECT r.id, r.person_id, p.name, r.from_desk, r.to_desk, 
     s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on, s.name
     FROM referral r JOIN person p ON p.id = r.person_id JOIN staff s ON s.id = r.sent_by LEFT JOIN staff h ON h.id = r.handled_by";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
+fn from_row(r: &Row<'_>) -> super::sql::Result<Referral> {
     let from_desk: Desk = r.get(3)?;
     let to_desk: Desk = r.get(4)?;
     let status: ReferralStatus = r.get(7)?;
@@ -63,7 +63,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Referral> {
 
 /// Reads referrals with their comment threads.
 pub struct ReferralHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -140,24 +140,26 @@ impl ReferralHandle<'_> {
             return Ok(list);
         }
         let ids = serde_json::to_string(&list.iter().map(|r| r.id).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(self.conn.dialect(
             "SELECT c.referral_id, c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
          WHERE c.referral_id IN (SELECT value FROM json_each(?1)) ORDER BY c.id",
-        )?;
-        let mut rows = stmt.query([ids])?;
-        while let Some(row) = rows.next()? {
+            "SELECT c.referral_id, c.at, s.login, s.name, c.body FROM referral_comment c JOIN staff s ON s.id = c.staff_id
+         WHERE c.referral_id IN (SELECT value::bigint FROM json_array_elements_text(?1::json)) ORDER BY c.id",
+        ))?;
+        stmt.for_each([ids], |row| {
             let id: i64 = row.get(0)?;
             if let Some(r) = list.iter_mut().find(|r| r.id == id) {
                 r.comments.push(Comment { at: row.get(1)?, login: row.get(2)?, name: row.get(3)?, body: row.get(4)? });
             }
-        }
+            Ok(())
+        })?;
         Ok(list)
     }
 }
 
 /// Writes referrals and their threads inside the caller's transaction.
 pub struct ReferralHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -169,12 +171,11 @@ impl<'a> Write<'a> {
 impl ReferralHandleMut<'_> {
     /// Stores a sent referral; returns its id.
     pub fn insert(&self, r: &NewReferral<'_>) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.conn.insert_returning_id(
             "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on)
              VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7)",
             params![r.person_id, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.sent_by, r.sent_on],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// 受理: the receiving desk's staff member `by` took it on `on`.

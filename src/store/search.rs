@@ -2,7 +2,7 @@
 //! characters below that) and the key lookups a search ranks its hits from.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::text::normalize;
@@ -34,7 +34,7 @@ fn fts_phrase(s: &str) -> String {
 
 /// Looks persons up by their search keys.
 pub struct SearchHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -96,7 +96,7 @@ impl SearchHandle<'_> {
 
 /// Keeps the search indexes in step with the person table.
 pub struct SearchHandleMut<'a> {
-    pub(super) conn: &'a rusqlite::Connection,
+    pub(super) conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {

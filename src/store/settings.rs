@@ -1,13 +1,13 @@
 //! City settings (a table of keys and values) and each desk's contact block.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::model::staff::{Desk, DeskContact};
 
 /// Reads settings.
 pub struct SettingsHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -35,7 +35,7 @@ impl SettingsHandle<'_> {
 
 /// Changes settings, inside a write transaction.
 pub struct SettingsHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {

@@ -1,6 +1,6 @@
 //! Staff accounts, desks and sign-in state.
 
-use rusqlite::{params, OptionalExtension};
+use super::sql::{params, OptionalExtension, Row};
 
 use super::{Read, StoreError, Write};
 use crate::model::staff::{Actor, Desk, Role, Staff};
@@ -25,13 +25,13 @@ pub struct Credentials {
     pub locked_until: Option<chrono::NaiveDateTime>,
 }
 
-fn actor_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Actor> {
+fn actor_row(r: &Row<'_>) -> super::sql::Result<Actor> {
     Ok(Actor { staff_id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk: r.get(3)?, role: r.get(4)? })
 }
 
 /// Reads staff accounts.
 pub struct StaffHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -101,7 +101,7 @@ impl StaffHandle<'_> {
 
 /// Changes staff accounts and desks, inside a write transaction.
 pub struct StaffHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -119,11 +119,10 @@ impl StaffHandleMut<'_> {
 
     /// Adds an account without a password; its new id.
     pub fn add(&self, s: &NewStaffRow<'_>) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.conn.insert_returning_id(
             "INSERT INTO staff (login, name, desk, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![s.login, s.name, s.desk, s.role, s.created_at],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// Adds an account with its password hash unless the login is taken; the id of the account

@@ -17,7 +17,7 @@ pub struct StoredCounts {
 
 /// Counts rows.
 pub struct StatsHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {

@@ -2,7 +2,7 @@
 //! `touchpoint_leaflet` tables (`touchpoint_month` follows them by triggers).
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use super::sql::params;
 
 use super::{Read, StoreError, Write};
 use crate::model::leaflet::Leaflet;
@@ -24,7 +24,7 @@ pub struct NewTouchpoint<'a> {
 
 /// Reads touchpoints.
 pub struct TouchpointHandle<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Read<'a> {
@@ -84,7 +84,7 @@ impl TouchpointHandle<'_> {
 
 /// Writes touchpoints inside the caller's transaction.
 pub struct TouchpointHandleMut<'a> {
-    conn: &'a rusqlite::Connection,
+    conn: super::Conn<'a>,
 }
 
 impl<'a> Write<'a> {
@@ -96,11 +96,10 @@ impl<'a> Write<'a> {
 impl TouchpointHandleMut<'_> {
     /// Stores a touchpoint; returns its id.
     pub fn insert(&self, t: &NewTouchpoint<'_>) -> Result<i64, StoreError> {
-        self.conn.execute(
+        self.conn.insert_returning_id(
             "INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, wish, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![t.person_id, t.desk, t.staff_id, t.date, t.kind, t.wish, t.notes, t.created_at],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// Records that `edition` of `leaflet` was handed out at touchpoint `touchpoint_id`.

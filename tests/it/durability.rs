@@ -78,7 +78,7 @@ fn rows(store: &Store, sql: &str) -> Vec<String> {
     stmt.query_map([], |r| {
         let mut line = String::new();
         for i in 0..n {
-            let _ = write!(line, "{:?}\u{1f}", r.get_ref(i)?);
+            let _ = write!(line, "{:?}\u{1f}", r.get_val(i)?);
         }
         Ok(line)
     })

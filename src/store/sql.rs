@@ -1,0 +1,752 @@
+//! The engine-neutral statement layer: one API over SQLite (rusqlite) and PostgreSQL (postgres),
+//! so the store's aggregate files state each query once.
+//!
+//! The API follows rusqlite's shape (`execute`, `query_row`, `prepare`, `query_map`, `params!`),
+//! so the SQL the store wrote for SQLite reads the same here. Values cross it as [`Val`]: the
+//! five storage classes SQLite has. Both schemas store what SQLite stores (BIGINT integers, TEXT
+//! dates and codes, 0/1 flags), so a value means the same on both engines and a query's text
+//! needs no per-engine types. Placeholders are written `?1`, `?2` (or `?`) and become `$1`, `$2`
+//! for PostgreSQL; statements are prepared once per connection and cached on both engines.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::StoreError;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One value as it is stored: SQLite's storage classes, which PostgreSQL's BIGINT, DOUBLE
+/// PRECISION, TEXT and BYTEA columns hold the same way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(Cow<'a, str>),
+    Blob(Cow<'a, [u8]>),
+}
+
+impl Val<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Val::Null => "NULL",
+            Val::Int(_) => "整数",
+            Val::Real(_) => "実数",
+            Val::Text(_) => "文字列",
+            Val::Blob(_) => "バイト列",
+        }
+    }
+}
+
+/// A value a statement can take as a parameter.
+pub trait Param {
+    fn val(&self) -> Val<'_>;
+}
+
+/// A value a column can be read as.
+pub trait FromVal: Sized {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String>;
+}
+
+macro_rules! int_param {
+    ($($t:ty),*) => {$(
+        impl Param for $t {
+            fn val(&self) -> Val<'_> {
+                Val::Int(*self as i64)
+            }
+        }
+        impl FromVal for $t {
+            fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+                match v {
+                    Val::Int(i) => <$t>::try_from(i).map_err(|_| format!("{i} は {} に収まりません", stringify!($t))),
+                    other => Err(format!("整数のはずの列が{}です", other.kind())),
+                }
+            }
+        }
+    )*};
+}
+int_param!(i64, i32, u32, u16, u8, usize);
+
+impl Param for bool {
+    fn val(&self) -> Val<'_> {
+        Val::Int(*self as i64)
+    }
+}
+
+impl FromVal for bool {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        match v {
+            Val::Int(i) => Ok(i != 0),
+            other => Err(format!("真偽値のはずの列が{}です", other.kind())),
+        }
+    }
+}
+
+impl Param for f64 {
+    fn val(&self) -> Val<'_> {
+        Val::Real(*self)
+    }
+}
+
+impl FromVal for f64 {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        match v {
+            Val::Real(f) => Ok(f),
+            Val::Int(i) => Ok(i as f64),
+            other => Err(format!("数値のはずの列が{}です", other.kind())),
+        }
+    }
+}
+
+impl Param for str {
+    fn val(&self) -> Val<'_> {
+        Val::Text(Cow::Borrowed(self))
+    }
+}
+
+impl Param for String {
+    fn val(&self) -> Val<'_> {
+        Val::Text(Cow::Borrowed(self))
+    }
+}
+
+impl FromVal for String {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        match v {
+            Val::Text(s) => Ok(s.into_owned()),
+            other => Err(format!("文字列のはずの列が{}です", other.kind())),
+        }
+    }
+}
+
+impl Param for [u8] {
+    fn val(&self) -> Val<'_> {
+        Val::Blob(Cow::Borrowed(self))
+    }
+}
+
+impl Param for Vec<u8> {
+    fn val(&self) -> Val<'_> {
+        Val::Blob(Cow::Borrowed(self))
+    }
+}
+
+impl FromVal for Vec<u8> {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        match v {
+            Val::Blob(b) => Ok(b.into_owned()),
+            Val::Text(s) => Ok(s.into_owned().into_bytes()),
+            other => Err(format!("バイト列のはずの列が{}です", other.kind())),
+        }
+    }
+}
+
+/// Dates are stored as ISO 8601 text (`2026-12-01`), as rusqlite's chrono support writes them.
+impl Param for NaiveDate {
+    fn val(&self) -> Val<'_> {
+        Val::Text(Cow::Owned(self.format("%F").to_string()))
+    }
+}
+
+impl FromVal for NaiveDate {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        match v {
+            Val::Text(s) => NaiveDate::parse_from_str(&s, "%F").map_err(|_| format!("日付として読めない値です ({s})")),
+            other => Err(format!("日付のはずの列が{}です", other.kind())),
+        }
+    }
+}
+
+/// Times are stored as `2026-12-01 09:30:00` (with a fraction when there is one); a `T` between
+/// date and time is read too.
+impl Param for NaiveDateTime {
+    fn val(&self) -> Val<'_> {
+        Val::Text(Cow::Owned(self.format("%F %T%.f").to_string()))
+    }
+}
+
+impl FromVal for NaiveDateTime {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        match v {
+            Val::Text(s) => NaiveDateTime::parse_from_str(&s, "%F %T%.f")
+                .or_else(|_| NaiveDateTime::parse_from_str(&s, "%FT%T%.f"))
+                .map_err(|_| format!("日時として読めない値です ({s})")),
+            other => Err(format!("日時のはずの列が{}です", other.kind())),
+        }
+    }
+}
+
+impl<T: Param + ?Sized> Param for &T {
+    fn val(&self) -> Val<'_> {
+        (**self).val()
+    }
+}
+
+impl<T: Param> Param for Option<T> {
+    fn val(&self) -> Val<'_> {
+        match self {
+            Some(v) => v.val(),
+            None => Val::Null,
+        }
+    }
+}
+
+impl<T: FromVal> FromVal for Option<T> {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        match v {
+            Val::Null => Ok(None),
+            v => T::from_val(v).map(Some),
+        }
+    }
+}
+
+impl Param for Val<'_> {
+    fn val(&self) -> Val<'_> {
+        match self {
+            Val::Null => Val::Null,
+            Val::Int(i) => Val::Int(*i),
+            Val::Real(f) => Val::Real(*f),
+            Val::Text(s) => Val::Text(Cow::Borrowed(s)),
+            Val::Blob(b) => Val::Blob(Cow::Borrowed(b)),
+        }
+    }
+}
+
+impl FromVal for Val<'static> {
+    fn from_val(v: Val<'_>) -> std::result::Result<Self, String> {
+        Ok(match v {
+            Val::Null => Val::Null,
+            Val::Int(i) => Val::Int(i),
+            Val::Real(f) => Val::Real(f),
+            Val::Text(s) => Val::Text(Cow::Owned(s.into_owned())),
+            Val::Blob(b) => Val::Blob(Cow::Owned(b.into_owned())),
+        })
+    }
+}
+
+/// A statement's parameters: `params![a, b]`, `[a, b]` of one type, a slice of `&dyn Param`,
+/// or `[]`.
+pub trait Params {
+    fn vals(&self) -> Vec<Val<'_>>;
+}
+
+impl Params for [&dyn Param; 0] {
+    fn vals(&self) -> Vec<Val<'_>> {
+        Vec::new()
+    }
+}
+
+impl Params for () {
+    fn vals(&self) -> Vec<Val<'_>> {
+        Vec::new()
+    }
+}
+
+impl Params for &[&dyn Param] {
+    fn vals(&self) -> Vec<Val<'_>> {
+        self.iter().map(|p| p.val()).collect()
+    }
+}
+
+impl<const N: usize> Params for &[&dyn Param; N] {
+    fn vals(&self) -> Vec<Val<'_>> {
+        self.iter().map(|p| p.val()).collect()
+    }
+}
+
+impl Params for Vec<&dyn Param> {
+    fn vals(&self) -> Vec<Val<'_>> {
+        self.iter().map(|p| p.val()).collect()
+    }
+}
+
+impl Params for &Vec<&dyn Param> {
+    fn vals(&self) -> Vec<Val<'_>> {
+        self.iter().map(|p| p.val()).collect()
+    }
+}
+
+impl Params for &[Val<'_>] {
+    fn vals(&self) -> Vec<Val<'_>> {
+        self.iter().map(|p| p.val()).collect()
+    }
+}
+
+macro_rules! array_params {
+    ($($n:literal),*) => {$(
+        impl<T: Param> Params for [T; $n] {
+            fn vals(&self) -> Vec<Val<'_>> {
+                self.iter().map(|p| p.val()).collect()
+            }
+        }
+    )*};
+}
+array_params!(1, 2, 3, 4, 5, 6, 7, 8);
+
+/// `params![a, b, c]`: parameters of different types, as rusqlite's macro of the same name.
+#[macro_export]
+macro_rules! sql_params {
+    () => {
+        &[] as &[&dyn $crate::store::sql::Param]
+    };
+    ($($p:expr),+ $(,)?) => {
+        &[$(&$p as &dyn $crate::store::sql::Param),+] as &[&dyn $crate::store::sql::Param]
+    };
+}
+pub use crate::sql_params as params;
+
+/// An index of a column in a result row (from 0).
+pub trait ColumnIndex {
+    fn index(self) -> usize;
+}
+
+impl ColumnIndex for usize {
+    fn index(self) -> usize {
+        self
+    }
+}
+
+/// One row of a result.
+pub enum Row<'r> {
+    Lite(&'r rusqlite::Row<'r>),
+    Pg(&'r postgres::Row),
+}
+
+impl Row<'_> {
+    /// Column `i` as a `T`; a value of another kind is an error that names the column.
+    pub fn get<I: ColumnIndex, T: FromVal>(&self, i: I) -> Result<T> {
+        let i = i.index();
+        let decoded = match self {
+            Row::Lite(r) => {
+                let v = r.get_ref(i).map_err(StoreError::from)?;
+                T::from_val(lite_val(v))
+            }
+            Row::Pg(r) => {
+                let v: PgVal = r.try_get(i).map_err(StoreError::from)?;
+                T::from_val(v.0)
+            }
+        };
+        decoded.map_err(|m| StoreError::Decode(format!("列 {i}: {m}")))
+    }
+}
+
+impl Row<'_> {
+    /// Column `i` as it is stored, whatever its kind.
+    pub fn get_val(&self, i: usize) -> Result<Val<'static>> {
+        self.get(i)
+    }
+}
+
+fn lite_val(v: rusqlite::types::ValueRef<'_>) -> Val<'_> {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => Val::Null,
+        ValueRef::Integer(i) => Val::Int(i),
+        ValueRef::Real(f) => Val::Real(f),
+        ValueRef::Text(t) => Val::Text(String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => Val::Blob(Cow::Borrowed(b)),
+    }
+}
+
+impl rusqlite::ToSql for Val<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Val::Null => ValueRef::Null,
+            Val::Int(i) => ValueRef::Integer(*i),
+            Val::Real(f) => ValueRef::Real(*f),
+            Val::Text(s) => ValueRef::Text(s.as_bytes()),
+            Val::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+/// `query_row(...).optional()`: no row is `None` instead of an error.
+pub trait OptionalExtension<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExtension<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(StoreError::NoRows) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A connection of either engine, as the store's handles hold it.
+#[derive(Clone, Copy)]
+pub enum Conn<'a> {
+    Lite(&'a rusqlite::Connection),
+    Pg(&'a PgConn),
+}
+
+impl<'a> Conn<'a> {
+    /// Runs one statement; the number of rows it changed.
+    pub fn execute(&self, sql: &str, params: impl Params) -> Result<usize> {
+        self.prepare(sql)?.execute(params)
+    }
+
+    /// The first row of the result, mapped; `StoreError::NoRows` when there is none.
+    pub fn query_row<T>(&self, sql: &str, params: impl Params, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
+        self.prepare(sql)?.query_row(params, f)
+    }
+
+    /// Runs an INSERT and returns the id the row was given (`RETURNING id`, which both engines
+    /// have; SQLite's `last_insert_rowid` has no PostgreSQL twin).
+    pub fn insert_returning_id(&self, sql: &str, params: impl Params) -> Result<i64> {
+        self.query_row(&format!("{sql} RETURNING id"), params, |r| r.get(0))
+    }
+
+    /// Runs several statements separated by `;`, with no parameters (schema scripts).
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Lite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Pg(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
+        }
+    }
+
+    /// A statement prepared once per connection: later calls with the same text reuse it.
+    pub fn prepare(&self, sql: &str) -> Result<Statement<'a>> {
+        match *self {
+            Conn::Lite(c) => Ok(Statement::Lite(c.prepare_cached(sql)?)),
+            Conn::Pg(c) => Ok(Statement::Pg(c, c.prepare(sql)?)),
+        }
+    }
+
+    /// The same as [`Conn::prepare`]: every statement is cached.
+    pub fn prepare_cached(&self, sql: &str) -> Result<Statement<'a>> {
+        self.prepare(sql)
+    }
+
+    /// True on PostgreSQL; for the few statements whose text differs between the engines.
+    pub fn is_pg(&self) -> bool {
+        matches!(self, Conn::Pg(_))
+    }
+
+    /// Chooses the text of a statement that the engines spell differently.
+    pub fn dialect<'s>(&self, sqlite: &'s str, postgres: &'s str) -> &'s str {
+        if self.is_pg() {
+            postgres
+        } else {
+            sqlite
+        }
+    }
+}
+
+/// A prepared statement.
+pub enum Statement<'a> {
+    Lite(rusqlite::CachedStatement<'a>),
+    Pg(&'a PgConn, postgres::Statement),
+}
+
+impl Statement<'_> {
+    /// How many columns the statement's result has.
+    pub fn column_count(&self) -> usize {
+        match self {
+            Statement::Lite(s) => s.column_count(),
+            Statement::Pg(_, s) => s.columns().len(),
+        }
+    }
+
+    pub fn execute(&mut self, params: impl Params) -> Result<usize> {
+        let vals = params.vals();
+        match self {
+            Statement::Lite(s) => Ok(s.execute(rusqlite::params_from_iter(vals.iter()))?),
+            Statement::Pg(c, s) => {
+                let refs = pg_refs(&vals);
+                Ok(c.client.borrow_mut().execute(s, &refs)? as usize)
+            }
+        }
+    }
+
+    /// Every row of the result, mapped by `f`, in order.
+    pub fn query_map<T>(&mut self, params: impl Params, mut f: impl FnMut(&Row<'_>) -> Result<T>) -> Result<std::vec::IntoIter<Result<T>>> {
+        let mut out = Vec::new();
+        self.for_each(params, |r| {
+            out.push(f(r));
+            Ok(())
+        })?;
+        Ok(out.into_iter())
+    }
+
+    /// Calls `f` for every row; on SQLite as each row arrives, without holding the whole
+    /// result (exports and other long reads).
+    pub fn for_each(&mut self, params: impl Params, mut f: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
+        let vals = params.vals();
+        match self {
+            Statement::Lite(s) => {
+                let mut rows = s.query(rusqlite::params_from_iter(vals.iter()))?;
+                while let Some(r) = rows.next()? {
+                    f(&Row::Lite(r))?;
+                }
+                Ok(())
+            }
+            Statement::Pg(c, s) => {
+                // The whole result is fetched before `f` runs: `f` may query the same
+                // connection, which cannot start a statement while a result is streaming.
+                let refs = pg_refs(&vals);
+                let rows = c.client.borrow_mut().query(&*s, &refs)?;
+                for r in &rows {
+                    f(&Row::Pg(r))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub fn query_row<T>(&mut self, params: impl Params, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
+        let vals = params.vals();
+        match self {
+            Statement::Lite(s) => {
+                let mut rows = s.query(rusqlite::params_from_iter(vals.iter()))?;
+                match rows.next()? {
+                    Some(r) => f(&Row::Lite(r)),
+                    None => Err(StoreError::NoRows),
+                }
+            }
+            Statement::Pg(c, s) => {
+                let refs = pg_refs(&vals);
+                let rows = c.client.borrow_mut().query(&*s, &refs)?;
+                match rows.first() {
+                    Some(r) => f(&Row::Pg(r)),
+                    None => Err(StoreError::NoRows),
+                }
+            }
+        }
+    }
+
+    /// True when the query returns at least one row.
+    pub fn exists(&mut self, params: impl Params) -> Result<bool> {
+        self.query_row(params, |_| Ok(())).optional().map(|o| o.is_some())
+    }
+}
+
+// PostgreSQL.
+
+/// A PostgreSQL connection with its prepared statements. The store is used from one thread at a
+/// time (the window and the server hold each `Store` behind a lock), so interior mutability
+/// with `RefCell` suffices for the client, which needs `&mut` for every call.
+pub struct PgConn {
+    pub(crate) client: RefCell<postgres::Client>,
+    statements: RefCell<HashMap<String, postgres::Statement>>,
+}
+
+impl PgConn {
+    pub fn new(client: postgres::Client) -> Self {
+        PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) }
+    }
+
+    fn prepare(&self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let statement = self.client.borrow_mut().prepare(&placeholders_for_pg(sql))?;
+        self.statements.borrow_mut().insert(sql.to_string(), statement.clone());
+        Ok(statement)
+    }
+
+    /// Forgets the prepared statements, after the schema changed under them.
+    pub fn forget_statements(&self) {
+        self.statements.borrow_mut().clear();
+    }
+}
+
+/// SQLite's `?1` and `?` placeholders as PostgreSQL's `$1`: outside string literals, quoted
+/// names and comments only.
+pub fn placeholders_for_pg(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 1usize;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == c {
+                        break;
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            '?' => {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
+                }
+                if digits.is_empty() {
+                    out.push_str(&format!("${next}"));
+                    next += 1;
+                } else {
+                    next = digits.parse::<usize>().unwrap_or(0) + 1;
+                    out.push('$');
+                    out.push_str(&digits);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn pg_refs<'v>(vals: &'v [Val<'_>]) -> Vec<&'v (dyn postgres::types::ToSql + Sync)> {
+    vals.iter().map(|v| v as &(dyn postgres::types::ToSql + Sync)).collect()
+}
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+/// A value is written as the type PostgreSQL inferred for its placeholder, the way SQLite's
+/// type affinity takes it: an integer for a TEXT parameter is its decimal text, a text for a
+/// BIGINT parameter is parsed.
+fn val_to_pg(v: &Val<'_>, ty: &postgres::types::Type, out: &mut bytes::BytesMut) -> std::result::Result<postgres::types::IsNull, BoxError> {
+    use postgres::types::{IsNull, ToSql, Type};
+    let texty = |t: &Type| matches!(*t, Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN);
+    match v {
+        Val::Null => Ok(IsNull::Yes),
+        Val::Int(i) => match *ty {
+            Type::INT8 => i.to_sql(ty, out),
+            Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+            Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+            Type::FLOAT8 => (*i as f64).to_sql(ty, out),
+            Type::FLOAT4 => (*i as f32).to_sql(ty, out),
+            Type::BOOL => (*i != 0).to_sql(ty, out),
+            ref t if texty(t) => i.to_string().as_str().to_sql(&Type::TEXT, out),
+            _ => Err(format!("整数を {ty} の引数には渡せません").into()),
+        },
+        Val::Real(f) => match *ty {
+            Type::FLOAT8 => f.to_sql(ty, out),
+            Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+            ref t if texty(t) => f.to_string().as_str().to_sql(&Type::TEXT, out),
+            _ => Err(format!("実数を {ty} の引数には渡せません").into()),
+        },
+        Val::Text(s) => match *ty {
+            Type::INT8 => s.parse::<i64>()?.to_sql(ty, out),
+            Type::INT4 => s.parse::<i32>()?.to_sql(ty, out),
+            Type::FLOAT8 => s.parse::<f64>()?.to_sql(ty, out),
+            Type::BYTEA => s.as_bytes().to_sql(ty, out),
+            ref t if texty(t) => s.as_ref().to_sql(&Type::TEXT, out),
+            Type::TEXT_ARRAY => Err("文字列の配列には Val::Text ではなく配列を渡してください".into()),
+            _ => Err(format!("文字列を {ty} の引数には渡せません").into()),
+        },
+        Val::Blob(b) => match *ty {
+            Type::BYTEA => b.as_ref().to_sql(ty, out),
+            _ => Err(format!("バイト列を {ty} の引数には渡せません").into()),
+        },
+    }
+}
+
+impl postgres::types::ToSql for Val<'_> {
+    fn to_sql(&self, ty: &postgres::types::Type, out: &mut bytes::BytesMut) -> std::result::Result<postgres::types::IsNull, BoxError> {
+        val_to_pg(self, ty, out)
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// A column read from PostgreSQL as the storage class it stands for.
+struct PgVal(Val<'static>);
+
+impl<'a> postgres::types::FromSql<'a> for PgVal {
+    fn from_sql(ty: &postgres::types::Type, raw: &'a [u8]) -> std::result::Result<Self, BoxError> {
+        use postgres::types::Type;
+        Ok(PgVal(match *ty {
+            Type::INT8 => Val::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Val::Int(i32::from_sql(ty, raw)? as i64),
+            Type::INT2 => Val::Int(i16::from_sql(ty, raw)? as i64),
+            Type::OID => Val::Int(u32::from_sql(ty, raw)? as i64),
+            Type::BOOL => Val::Int(bool::from_sql(ty, raw)? as i64),
+            Type::FLOAT8 => Val::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Val::Real(f32::from_sql(ty, raw)? as f64),
+            Type::NUMERIC => numeric(raw)?,
+            Type::BYTEA => Val::Blob(Cow::Owned(raw.to_vec())),
+            Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => Val::Text(Cow::Owned(String::from_sql(ty, raw)?)),
+            _ => return Err(format!("読めない型の列です ({ty})").into()),
+        }))
+    }
+
+    fn from_sql_null(_: &postgres::types::Type) -> std::result::Result<Self, BoxError> {
+        Ok(PgVal(Val::Null))
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+}
+
+/// NUMERIC in PostgreSQL's binary form (what `sum(bigint)` and `avg` return): an integer when it
+/// has no fraction, as SQLite gives it, otherwise a real.
+fn numeric(raw: &[u8]) -> std::result::Result<Val<'static>, BoxError> {
+    let word = |i: usize| -> std::result::Result<i16, BoxError> {
+        raw.get(i..i + 2).map(|b| i16::from_be_bytes([b[0], b[1]])).ok_or_else(|| "NUMERIC が短すぎます".into())
+    };
+    let (ndigits, weight, sign, dscale) = (word(0)? as usize, word(2)? as i32, word(4)? as u16, word(6)?);
+    if sign == 0xC000 {
+        return Ok(Val::Real(f64::NAN));
+    }
+    let mut digits = Vec::with_capacity(ndigits);
+    for k in 0..ndigits {
+        digits.push(word(8 + 2 * k)? as i64);
+    }
+    let negative = sign == 0x4000;
+    // Digits are base 10000; the first one stands for 10000^weight.
+    let integral = dscale == 0 && digits.iter().enumerate().all(|(k, d)| *d == 0 || weight - k as i32 >= 0);
+    if integral && weight < 4 {
+        let mut v: i64 = 0;
+        for k in 0..=weight.max(-1) {
+            v = v * 10000 + digits.get(k as usize).copied().unwrap_or(0);
+        }
+        return Ok(Val::Int(if negative { -v } else { v }));
+    }
+    let mut v = 0f64;
+    for (k, d) in digits.iter().enumerate() {
+        v += *d as f64 * 10000f64.powi(weight - k as i32);
+    }
+    Ok(Val::Real(if negative { -v } else { v }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_numbered_outside_literals() {
+        assert_eq!(placeholders_for_pg("SELECT ?1, ?2 WHERE a = '?' AND b = ?1"), "SELECT $1, $2 WHERE a = '?' AND b = $1");
+        assert_eq!(placeholders_for_pg("VALUES (?, ?, ?)"), "VALUES ($1, $2, $3)");
+        assert_eq!(placeholders_for_pg("SELECT \"a?\" -- why?\n, ?3"), "SELECT \"a?\" -- why?\n, $3");
+    }
+
+    #[test]
+    fn numeric_is_read_as_sqlite_gives_it() {
+        // 12345678: weight 1, digits [1234, 5678].
+        let raw = [0, 2, 0, 1, 0, 0, 0, 0, 0x04, 0xD2, 0x16, 0x2E];
+        assert_eq!(numeric(&raw).unwrap(), Val::Int(12_345_678));
+        // 20000: weight 1, digits [2] (trailing zero words dropped).
+        let raw = [0, 1, 0, 1, 0, 0, 0, 0, 0, 2];
+        assert_eq!(numeric(&raw).unwrap(), Val::Int(20_000));
+        // 0: no digits.
+        let raw = [0, 0, 0, 0, 0, 0, 0, 0];
+        assert_eq!(numeric(&raw).unwrap(), Val::Int(0));
+        // -1.5: weight 0, digits [1, 5000], dscale 1.
+        let raw = [0, 2, 0, 0, 0x40, 0, 0, 1, 0, 1, 0x13, 0x88];
+        assert_eq!(numeric(&raw).unwrap(), Val::Real(-1.5));
+    }
+}
