@@ -119,7 +119,7 @@ impl ApplicationHandle<'_> {
     /// Received or reviewing applications with a document still unchecked, of one scheme when
     /// given, oldest first.
     pub fn waiting_for_documents(&self, scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, StoreError> {
-        let filter = "a.status IN ('received', 'reviewing') AND (?1 IS NULL OR a.scheme = ?1)
+        let filter = "a.status IN ('received', 'reviewing') AND (a.scheme = ?1 OR ?1 IS NULL)
         AND EXISTS (SELECT 1 FROM application_document d WHERE d.application_id = a.id AND d.checked = 0)";
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![scheme], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY a.received_on, a.id LIMIT ?2 OFFSET ?3"))?;
@@ -133,7 +133,10 @@ impl ApplicationHandle<'_> {
     pub fn in_states(&self, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, StoreError> {
         let codes: Vec<&str> = statuses.iter().map(|s| s.code()).collect();
         let list = serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into());
-        let filter = "a.status IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR a.scheme = ?2)";
+        let filter = self.conn.dialect(
+            "a.status IN (SELECT value FROM json_each(?1)) AND (a.scheme = ?2 OR ?2 IS NULL)",
+            "a.status IN (SELECT json_array_elements_text(?1::json)) AND (a.scheme = ?2 OR ?2 IS NULL)",
+        );
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM application a WHERE {filter}"), params![list, scheme], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY a.received_on, a.id LIMIT ?3 OFFSET ?4"))?;
         let rows: Vec<Application> = stmt.query_map(params![list, scheme, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;

@@ -97,7 +97,7 @@ impl AuditHandle<'_> {
     /// The newest events first, optionally only those about one record.
     pub fn page(&self, record: Option<(&str, i64)>, page: Page) -> Result<Paged<AuditRow>, StoreError> {
         let (kind, id) = record.map(|(k, i)| (Some(k), Some(i))).unwrap_or((None, None));
-        let filter = "(?1 IS NULL OR record_kind = ?1) AND (?2 IS NULL OR record_id = ?2)";
+        let filter = "(record_kind = ?1 OR ?1 IS NULL) AND (record_id = ?2 OR ?2 IS NULL)";
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM audit_event WHERE {filter}"), params![kind, id], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_event WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"))?;
         let items = stmt.query_map(params![kind, id, page.limit, page.offset], row)?.collect::<Result<_, _>>()?;

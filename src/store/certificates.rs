@@ -94,8 +94,8 @@ impl CertificateHandle<'_> {
                UNION ALL
                SELECT a.person_id, p.name, a.scheme, '年次更新時交付の申請 (受付 ' || a.received_on || ')', NULL, a.id
                  FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'";
-        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM ({sql})"), params![ends], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM ({sql}) listed"), params![ends], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) listed ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
         let items = stmt
             .query_map(params![ends, page.limit, page.offset], |r| {
                 Ok(RenewalEntry {

@@ -54,7 +54,7 @@ impl ExportsHandle<'_> {
         self.rows(
             "SELECT atena_no, name, kana, birth_date, sex, postal_code, address, phone, scheme, insurer_no,
                         card_symbol, card_number, card_branch, householder, protected
-                 FROM person ORDER BY CAST(atena_no AS INTEGER), id",
+                 FROM person ORDER BY CAST(atena_no AS BIGINT), id",
             &[],
         )
     }
@@ -64,7 +64,7 @@ impl ExportsHandle<'_> {
     pub fn touchpoints(&self) -> Result<Vec<Vec<String>>, StoreError> {
         self.rows(
             "SELECT t.id, p.atena_no, p.name, t.date, d.name, s.login, t.kind, t.wish,
-                        (SELECT group_concat(l.leaflet || ' ' || l.edition, '・') FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id), t.notes
+                        (SELECT string_agg(l.leaflet || ' ' || l.edition, '・' ORDER BY l.leaflet) FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id), t.notes
                  FROM touchpoint t JOIN person p ON p.id = t.person_id JOIN desk d ON d.code = t.desk JOIN staff s ON s.id = t.staff_id
                  ORDER BY t.date, t.id",
             &[],

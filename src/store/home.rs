@@ -98,7 +98,7 @@ impl HomeHandle<'_> {
 
     /// Applications received, in review or decided, of one scheme when given.
     pub fn applications_in_progress(&self, scheme: Option<AppScheme>) -> Result<i64, StoreError> {
-        count(self.conn, "SELECT count(*) FROM application WHERE status IN ('received', 'reviewing', 'decided') AND (?1 IS NULL OR scheme = ?1)", [scheme])
+        count(self.conn, "SELECT count(*) FROM application WHERE status IN ('received', 'reviewing', 'decided') AND (scheme = ?1 OR ?1 IS NULL)", [scheme])
     }
 
     /// Certificates that end from `from` through `until` (both included).
@@ -171,10 +171,10 @@ impl ForecastHandle<'_> {
         // Starting from the certificates that end in the window keeps this fast at 200,000
         // persons.
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT p.id, p.name, c.valid_until FROM certificate c JOIN person p ON p.id = c.person_id
+            "SELECT p.id, p.name, min(c.valid_until) FROM certificate c JOIN person p ON p.id = c.person_id
          WHERE c.valid_until >= ?1 AND c.valid_until < ?2 AND {CANDIDATE}
            AND NOT EXISTS (SELECT 1 FROM certificate c2 WHERE c2.person_id = p.id AND c2.valid_until > c.valid_until)
-         GROUP BY p.id ORDER BY c.valid_until, p.id"
+         GROUP BY p.id ORDER BY 3, p.id"
         ))?;
         let rows = stmt.query_map(params![from, until], |r| Ok(DueCandidate { person_id: r.get(0)?, person_name: r.get(1)?, date: r.get(2)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -139,7 +139,9 @@ impl ImportsHandleMut<'_> {
     /// happens inside the caller's transaction, so a rollback brings it all back.
     pub fn begin_bulk_load(&self, rebuild_indexes: bool) -> Result<BulkLoad, StoreError> {
         let search = self.search().begin_bulk()?;
-        let dropped_indexes = if rebuild_indexes {
+        // On PostgreSQL a dropped index would lock every other desk out of the person table
+        // until the import commits; its indexes take the rows as they come.
+        let dropped_indexes = if rebuild_indexes && !self.conn.is_pg() {
             let mut stmt = self.conn.prepare(
                 "SELECT m.name, m.sql FROM pragma_index_list('person') i JOIN sqlite_master m ON m.name = i.name
                      WHERE i.origin = 'c' AND i.\"unique\" = 0 AND i.partial = 0",

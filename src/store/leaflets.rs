@@ -59,7 +59,7 @@ impl LeafletsHandleMut<'_> {
     /// Adds an edition unless that edition of the leaflet is stored already.
     pub fn add_edition(&self, leaflet: Leaflet, edition: &str, effective_from: &str, title: &str) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT OR IGNORE INTO leaflet_edition (leaflet, edition, effective_from, title) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO leaflet_edition (leaflet, edition, effective_from, title) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             params![leaflet, edition, effective_from, title],
         )?;
         Ok(())

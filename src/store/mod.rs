@@ -120,7 +120,7 @@ pub enum StoreError {
     Directory { path: String, source: std::io::Error },
     #[error("データベースエラー: {0}")]
     Db(rusqlite::Error),
-    #[error("データベースエラー: {0}")]
+    #[error("データベースエラー: {}", pg_message(.0))]
     Pg(postgres::Error),
     #[error("該当する行がありません")]
     NoRows,
@@ -142,6 +142,14 @@ impl From<rusqlite::Error> for StoreError {
             rusqlite::Error::QueryReturnedNoRows => StoreError::NoRows,
             _ => StoreError::Db(e),
         }
+    }
+}
+
+/// The server's own words for a failure (postgres::Error's Display says only "db error").
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
     }
 }
 

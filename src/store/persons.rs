@@ -141,8 +141,8 @@ impl PersonsHandle<'_> {
     /// The persons matching `q`, by reading then id, a page at a time.
     pub fn list(&self, q: &PersonQuery<'_>, page: Page) -> Result<Paged<SummaryRow>, StoreError> {
         let pattern = q.key_part.map(|k| format!("%{}%", escape_like(k)));
-        let where_ = "(?1 IS NULL OR p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2)
-        AND (?3 IS NULL OR p.facility_id = ?3) AND (?4 IS NULL OR p.scheme = ?4)";
+        let where_ = "(p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2 OR ?1 IS NULL)
+        AND (p.facility_id = ?3 OR ?3 IS NULL) AND (p.scheme = ?4 OR ?4 IS NULL)";
         let total: i64 =
             self.conn
                 .query_row(&format!("SELECT count(*) FROM person p WHERE {where_}"), params![pattern, q.atena_no, q.facility_id, q.scheme], |r| r.get(0))?;

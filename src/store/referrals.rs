@@ -97,7 +97,7 @@ impl ReferralHandle<'_> {
     /// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest
     /// first, with their threads.
     pub fn queue(&self, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, StoreError> {
-        let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (?2 IS NULL OR r.status = ?2)";
+        let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (r.status = ?2 OR ?2 IS NULL)";
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
         let items = stmt.query_map(params![desk, status, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
@@ -116,8 +116,8 @@ impl ReferralHandle<'_> {
         sent_until: Option<NaiveDate>,
         page: Page,
     ) -> Result<Paged<Referral>, StoreError> {
-        let filter = "r.status = ?1 AND (?2 IS NULL OR r.to_desk = ?2 OR r.from_desk = ?2) AND (?3 IS NULL OR r.from_desk = ?3)
-        AND (?4 IS NULL OR r.sent_on <= ?4)";
+        let filter = "r.status = ?1 AND (r.to_desk = ?2 OR r.from_desk = ?2 OR ?2 IS NULL) AND (r.from_desk = ?3 OR ?3 IS NULL)
+        AND (r.sent_on <= ?4 OR ?4 IS NULL)";
         let p = params![status, desk, from_desk, sent_until];
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), p, |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?5 OFFSET ?6"))?;

@@ -1,5 +1,6 @@
 //! The person search indexes (FTS5: trigrams for keys of three or more characters, single
-//! characters below that) and the key lookups a search ranks its hits from.
+//! characters below that; on PostgreSQL a GIN index over every one- and two-character piece of
+//! the keys) and the key lookups a search ranks its hits from.
 
 use chrono::NaiveDate;
 use super::sql::{params, OptionalExtension};
@@ -83,6 +84,9 @@ impl SearchHandle<'_> {
     /// Ids of up to `limit` persons whose name or reading contains `key`, from the index that
     /// fits its length, and their number counted up to `cap`.
     pub fn containing(&self, key: &str, limit: i64, cap: i64) -> Result<(Vec<i64>, i64), StoreError> {
+        if self.conn.is_pg() {
+            return self.containing_pg(key, limit, cap);
+        }
         let (table, phrase) = if key.chars().count() >= 3 { ("person_tri", fts_phrase(key)) } else { ("person_uni", fts_phrase(&normalize::spaced(key))) };
         let total: i64 = self
             .conn
@@ -90,6 +94,34 @@ impl SearchHandle<'_> {
             .query_row(params![phrase, cap], |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2"))?;
         let ids = stmt.query_map(params![phrase, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok((ids, total))
+    }
+
+    /// The same on PostgreSQL, in the same order (FTS5 answers in rowid order). A key of one or
+    /// two characters is one piece of `search_grams`, so membership is the answer; a longer
+    /// key asks for all of its two-character pieces, then checks the keys themselves.
+    /// `strpos` compares characters, so neither the collation nor LC_CTYPE enters the result.
+    fn containing_pg(&self, key: &str, limit: i64, cap: i64) -> Result<(Vec<i64>, i64), StoreError> {
+        let chars: Vec<char> = key.chars().collect();
+        let (pieces, check) = if chars.len() <= 2 {
+            (key.to_string(), "")
+        } else {
+            let bigrams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+            (bigrams.join("\u{1f}"), " AND (strpos(name_norm, ?3) > 0 OR strpos(kana_norm, ?3) > 0)")
+        };
+        let from = format!("FROM person WHERE search_grams @> string_to_array(?1, chr(31)){check}");
+        // A statement takes exactly the parameters it names.
+        fn with<'p>(pieces: &'p String, n: &'p i64, key: &'p &str, check: &str) -> Vec<&'p dyn super::sql::Param> {
+            let mut p: Vec<&dyn super::sql::Param> = vec![pieces, n];
+            if !check.is_empty() {
+                p.push(key);
+            }
+            p
+        }
+        let total: i64 =
+            self.conn.prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {from} LIMIT ?2) hits"))?.query_row(&with(&pieces, &cap, &key, check)[..], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT id {from} ORDER BY id LIMIT ?2"))?;
+        let ids = stmt.query_map(&with(&pieces, &limit, &key, check)[..], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok((ids, total))
     }
 }
@@ -123,6 +155,10 @@ impl SearchHandleMut<'_> {
     }
 
     fn index_id_range(&self, after: i64, upto: i64) -> Result<(), StoreError> {
+        // PostgreSQL computes `search_grams` with the row and indexes it with the row.
+        if self.conn.is_pg() {
+            return Ok(());
+        }
         self.conn
             .prepare_cached("INSERT INTO person_tri(rowid, name_norm, kana_norm) SELECT id, name_norm, kana_norm FROM person WHERE id > ?1 AND id <= ?2")?
             .execute([after, upto])?;
@@ -140,6 +176,9 @@ impl SearchHandleMut<'_> {
     /// so a rollback brings it back) and rows rewritten from now on are noted with
     /// [`SearchHandleMut::note_rewrite`].
     pub fn begin_bulk(&self) -> Result<BulkIndexing, StoreError> {
+        if self.conn.is_pg() {
+            return Ok(BulkIndexing { indexed_upto: 0, update_trigger: None });
+        }
         let update_trigger: Option<String> =
             self.conn.query_row("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'person_search_update'", [], |r| r.get(0)).optional()?;
         if update_trigger.is_some() {
@@ -156,6 +195,9 @@ impl SearchHandleMut<'_> {
     /// Keeps the index terms of a stored person that is about to be rewritten, so that
     /// [`SearchHandleMut::finish_bulk`] can take them out of the index.
     pub fn note_rewrite(&self, id: i64) -> Result<(), StoreError> {
+        if self.conn.is_pg() {
+            return Ok(());
+        }
         self.conn
             .prepare_cached("INSERT OR IGNORE INTO temp.search_rewritten SELECT id, name_norm, kana_norm, name_chars, kana_chars FROM person WHERE id = ?1")?
             .execute([id])?;
@@ -166,6 +208,9 @@ impl SearchHandleMut<'_> {
     /// thousand rows, so the index grows on the writing thread while the checking thread
     /// still parses.
     pub fn index_inserted(&self, bulk: &mut BulkIndexing) -> Result<(), StoreError> {
+        if self.conn.is_pg() {
+            return Ok(());
+        }
         let upto = self.last_person_id()?;
         if upto > bulk.indexed_upto {
             self.index_id_range(bulk.indexed_upto, upto)?;
@@ -177,6 +222,9 @@ impl SearchHandleMut<'_> {
     /// Ends a bulk write: indexes the rest of the new rows, replaces the terms of rewritten
     /// rows, and puts the update trigger back.
     pub fn finish_bulk(&self, mut bulk: BulkIndexing) -> Result<(), StoreError> {
+        if self.conn.is_pg() {
+            return Ok(());
+        }
         self.index_inserted(&mut bulk)?;
         self.conn.execute_batch(
             "INSERT INTO person_tri(person_tri, rowid, name_norm, kana_norm)

@@ -48,7 +48,7 @@ impl SettingsHandleMut<'_> {
     /// Stores `value` under `key` unless the key has a value already (defaults never overwrite
     /// what an administrator set).
     pub fn set_default(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute("INSERT OR IGNORE INTO setting (key, value) VALUES (?1, ?2)", params![key, value])?;
+        self.conn.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING", params![key, value])?;
         Ok(())
     }
 

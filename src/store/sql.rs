@@ -546,7 +546,15 @@ impl PgConn {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let statement = self.client.borrow_mut().prepare(&placeholders_for_pg(sql))?;
+        // `CROSS JOIN … ON` is how the SQLite statements fix a join order (SQLite never
+        // reorders a CROSS JOIN); PostgreSQL plans joins itself and spells it `JOIN`.
+        let text = placeholders_for_pg(&sql.replace("CROSS JOIN", "JOIN"));
+        let statement = self.client.borrow_mut().prepare(&text).map_err(|e| {
+            if std::env::var_os("HAIRYO_DEBUG_SQL").is_some() {
+                eprintln!("PostgreSQL refused to prepare: {e:?}\n{sql}");
+            }
+            e
+        })?;
         self.statements.borrow_mut().insert(sql.to_string(), statement.clone());
         Ok(statement)
     }
@@ -640,6 +648,16 @@ fn val_to_pg(v: &Val<'_>, ty: &postgres::types::Type, out: &mut bytes::BytesMut)
             Type::FLOAT8 => s.parse::<f64>()?.to_sql(ty, out),
             Type::BYTEA => s.as_bytes().to_sql(ty, out),
             ref t if texty(t) => s.as_ref().to_sql(&Type::TEXT, out),
+            // JSON's binary form is its text; JSONB's is a version byte, then the text.
+            Type::JSON => {
+                out.extend_from_slice(s.as_bytes());
+                Ok(IsNull::No)
+            }
+            Type::JSONB => {
+                out.extend_from_slice(&[1]);
+                out.extend_from_slice(s.as_bytes());
+                Ok(IsNull::No)
+            }
             Type::TEXT_ARRAY => Err("文字列の配列には Val::Text ではなく配列を渡してください".into()),
             _ => Err(format!("文字列を {ty} の引数には渡せません").into()),
         },

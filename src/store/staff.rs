@@ -113,7 +113,7 @@ impl<'a> Write<'a> {
 impl StaffHandleMut<'_> {
     /// Adds a desk in its place among the desks, unless it is there already.
     pub fn add_desk(&self, desk: Desk, sort: i64) -> Result<(), StoreError> {
-        self.conn.execute("INSERT OR IGNORE INTO desk (code, name, sort) VALUES (?1, ?2, ?3)", params![desk, desk.label(), sort])?;
+        self.conn.execute("INSERT INTO desk (code, name, sort) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", params![desk, desk.label(), sort])?;
         Ok(())
     }
 
@@ -129,7 +129,7 @@ impl StaffHandleMut<'_> {
     /// with that login either way.
     pub fn add_unless_taken(&self, s: &NewStaffRow<'_>, hash: &str) -> Result<i64, StoreError> {
         self.conn.execute(
-            "INSERT OR IGNORE INTO staff (login, name, desk, role, created_at, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO staff (login, name, desk, role, created_at, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             params![s.login, s.name, s.desk, s.role, s.created_at, hash],
         )?;
         Ok(self.conn.query_row("SELECT id FROM staff WHERE login = ?1", [s.login], |r| r.get(0))?)

@@ -48,7 +48,7 @@ impl TouchpointHandle<'_> {
     pub fn for_person(&self, person_id: i64) -> Result<Vec<Touchpoint>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT t.id, t.person_id, t.desk, s.login, t.date, t.kind, t.wish, t.notes, t.desk,
-                (SELECT group_concat(l.leaflet || ':' || l.edition, '|') FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id)
+                (SELECT string_agg(l.leaflet || ':' || l.edition, '|' ORDER BY l.leaflet) FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id)
          FROM touchpoint t JOIN staff s ON s.id = t.staff_id
          WHERE t.person_id = ?1 ORDER BY t.date DESC, t.id DESC",
         )?;

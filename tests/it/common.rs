@@ -19,9 +19,37 @@ pub struct World {
     pub admin: Actor,
 }
 
+/// A fresh, empty store for one test: in memory, or, when `HAIRYO_TEST_PG` names a PostgreSQL
+/// server (the throwaway cluster `.ci/run` starts), a new database of its own on that server,
+/// so that the same tests run on both engines.
+pub fn fresh_store() -> Store {
+    match pg_server() {
+        Some(server) => store::pg::open(&fresh_pg_database(&server)).expect("PostgreSQL store"),
+        None => store::open_in_memory().expect("store"),
+    }
+}
+
+/// The server the tests run against, when they run on PostgreSQL.
+pub fn pg_server() -> Option<String> {
+    std::env::var("HAIRYO_TEST_PG").ok().filter(|s| !s.is_empty())
+}
+
+/// Creates an empty database on `server` (a URL whose database is the maintenance one) and
+/// returns its URL.
+pub fn fresh_pg_database(server: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("hairyo_t_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+    let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to the test server");
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop an old test database");
+    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the test database");
+    let (base, _) = server.rsplit_once('/').expect("a URL with a database");
+    format!("{base}/{name}")
+}
+
 impl World {
     pub fn new() -> World {
-        let mut store = store::open_in_memory().expect("store");
+        let mut store = fresh_store();
         let admin = staff::init(&mut store, at("2025-04-01")).expect("init");
         let mut w = World { store, admin };
         for (login, desk, role) in [
