@@ -138,7 +138,8 @@ fn part_path(dest: &Path) -> PathBuf {
 fn write_copy(store: &Store, dest: &Path) -> Result<u64, BackupError> {
     let tmp = part_path(dest);
     let _ = std::fs::remove_file(&tmp);
-    let result = store::backup_to_file(store, &tmp).map_err(BackupError::from).and_then(|()| {
+    let copied = if store.is_server() { store::pg::dump(store, &tmp) } else { store::backup_to_file(store, &tmp) };
+    let result = copied.map_err(BackupError::from).and_then(|()| {
         std::fs::rename(&tmp, dest).map_err(write_err(dest))?;
         sync_dir(dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));
         std::fs::metadata(dest).map(|m| m.len()).map_err(write_err(dest))
@@ -335,6 +336,62 @@ pub fn restore(src: &Path, db_path: &Path, login: &str, now: NaiveDateTime) -> R
         database: db_path.to_path_buf(),
         before_restore,
         schema_version: inspection.schema_version,
+        persons: restored.person_count()?,
+    })
+}
+
+/// Replaces the PostgreSQL database at `url` with the pg_dump file `src` (what `hairyo backup`
+/// writes for a server database). As for a file: the dump is checked first (Hairyo's tables,
+/// a schema this version can open, an active administrator `login`), the current database is
+/// dumped beside the backup as `hairyo-before-restore-<time>.dump`, the restore is one
+/// transaction, and the restore is logged in the restored database's audit log.
+pub fn restore_server(src: &Path, url: &str, login: &str, now: NaiveDateTime) -> Result<RestoreReport, BackupError> {
+    std::fs::metadata(src).map_err(read_err(src))?;
+    let shown = || src.display().to_string();
+    let (found, tables) = store::pg::inspect_dump(src)?;
+    if found == 0 || !tables {
+        return Err(BackupError::NotHairyo(shown()));
+    }
+    if found > store::schema_version() {
+        return Err(BackupError::TooNew { path: shown(), found, supported: store::schema_version() });
+    }
+    let current = store::pg::open(url)?;
+    let before_restore = if current.is_initialised()? {
+        let dir = src.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let keep = dir.join(format!("hairyo-before-restore-{}.dump", now.format("%Y%m%d-%H%M%S")));
+        store::pg::dump(&current, &keep)?;
+        Some(keep)
+    } else {
+        None
+    };
+    drop(current);
+    store::pg::restore_dump(url, src)?;
+    let mut restored = store::pg::open(url)?;
+    let actor = match staff::actor(&restored, login) {
+        Ok(a) if a.role == Role::Admin => a,
+        _ => return Err(BackupError::NoSuchAdmin { path: shown(), login: login.to_string() }),
+    };
+    restored.write(|tx| {
+        audit::record(
+            tx,
+            &actor,
+            now,
+            Action::Update,
+            "database",
+            None,
+            serde_json::json!({
+                "event": "restore",
+                "from": src.display().to_string(),
+                "before_restore": before_restore.as_ref().map(|p| p.display().to_string()),
+                "schema_version": found,
+            }),
+        )
+    })?;
+    Ok(RestoreReport {
+        from: src.to_path_buf(),
+        database: PathBuf::from(store::pg::redact(url)),
+        before_restore,
+        schema_version: found,
         persons: restored.person_count()?,
     })
 }

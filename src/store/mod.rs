@@ -130,6 +130,8 @@ pub enum StoreError {
     ChangedMeanwhile,
     #[error("{0}はこのデータベース (PostgreSQL) では使えません")]
     Unsupported(&'static str),
+    #[error("{0}")]
+    Tool(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -187,6 +189,7 @@ impl StoreError {
             StoreError::NoRows => "store.not_found",
             StoreError::ChangedMeanwhile => "store.changed_meanwhile",
             StoreError::Unsupported(_) => "store.unsupported",
+            StoreError::Tool(_) => "store.tool",
         }
     }
 }
@@ -496,6 +499,14 @@ impl Store {
         match &self.engine {
             Engine::Lite(c) => Ok(c),
             Engine::Pg(_) => Err(StoreError::Unsupported("SQLite のファイル操作")),
+        }
+    }
+
+    /// The server's URL (with its password) when the store is a PostgreSQL server.
+    pub fn server_url(&self) -> Option<&str> {
+        match &self.engine {
+            Engine::Pg(c) => Some(&c.url),
+            Engine::Lite(_) => None,
         }
     }
 

@@ -38,7 +38,7 @@ pub fn redact(url: &str) -> String {
 pub fn open(url: &str) -> Result<Store, StoreError> {
     let client = postgres::Client::connect(url, postgres::NoTls)
         .map_err(|e| StoreError::Migration(format!("PostgreSQL に接続できません ({}): {e}", redact(url))))?;
-    let conn = PgConn::new(client);
+    let conn = PgConn::new(client, url);
     migrate(&conn)?;
     Ok(Store { engine: Engine::Pg(conn) })
 }
@@ -123,6 +123,93 @@ where
     Ok(value)
 }
 
+/// A PostgreSQL client program (pg_dump, pg_restore): from `HAIRYO_PG_BIN` when set, else
+/// Debian's PostgreSQL 15 directory, else the PATH.
+fn tool(name: &str) -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("HAIRYO_PG_BIN").filter(|d| !d.is_empty()) {
+        return std::path::Path::new(&dir).join(name);
+    }
+    let debian = std::path::Path::new("/usr/lib/postgresql/15/bin").join(name);
+    if debian.exists() {
+        debian
+    } else {
+        std::path::PathBuf::from(name)
+    }
+}
+
+/// Runs a client program against the database at `url`. The password goes in the
+/// environment, not on the command line, where every user of the machine could read it.
+fn run_tool(name: &str, url: &str, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>, StoreError> {
+    let mut cmd = std::process::Command::new(tool(name));
+    let (dbname, password) = split_password(url);
+    if let Some(pw) = password {
+        cmd.env("PGPASSWORD", pw);
+    }
+    cmd.arg(format!("--dbname={dbname}")).args(args);
+    let out = cmd.output().map_err(|e| StoreError::Tool(format!("{name} を実行できません ({e})。PostgreSQL のクライアント (postgresql-client-15) を入れてください")))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(StoreError::Tool(format!("{name} が失敗しました: {}", err.trim())));
+    }
+    Ok(out.stdout)
+}
+
+/// The URL without its password, and the password.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else { return (url.to_string(), None) };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let (name, pw) = user.split_once(':').unwrap_or((user, ""));
+            (format!("{scheme}://{name}@{host}"), Some(pw.to_string()))
+        }
+        _ => (url.to_string(), None),
+    }
+}
+
+/// Writes the whole database to `dest` with pg_dump (custom format, one consistent snapshot
+/// while other desks go on working).
+pub fn dump(store: &Store, dest: &std::path::Path) -> Result<(), StoreError> {
+    let Engine::Pg(c) = &store.engine else { return Err(StoreError::Unsupported("pg_dump")) };
+    run_tool("pg_dump", &c.url, &["--format=custom".as_ref(), "--no-owner".as_ref(), "--file".as_ref(), dest.as_os_str()])?;
+    Ok(())
+}
+
+/// What a dump file holds, read without restoring it: its schema version (0 when it has none)
+/// and whether it has Hairyo's tables.
+pub fn inspect_dump(file: &std::path::Path) -> Result<(usize, bool), StoreError> {
+    let list = std::process::Command::new(tool("pg_restore"))
+        .arg("--list")
+        .arg(file)
+        .output()
+        .map_err(|e| StoreError::Tool(format!("pg_restore を実行できません ({e})")))?;
+    if !list.status.success() {
+        return Ok((0, false));
+    }
+    let list = String::from_utf8_lossy(&list.stdout);
+    let has = |t: &str| list.lines().any(|l| l.contains(&format!(" TABLE DATA public {t} ")));
+    let tables = has("person") && has("staff") && has("audit_event");
+    let data = std::process::Command::new(tool("pg_restore"))
+        .args(["--data-only", "--table=hairyo_schema", "--file=-"])
+        .arg(file)
+        .output()
+        .map_err(|e| StoreError::Tool(format!("pg_restore を実行できません ({e})")))?;
+    let text = String::from_utf8_lossy(&data.stdout);
+    // The table's one row follows its COPY line.
+    let version = text.lines().skip_while(|l| !l.starts_with("COPY public.hairyo_schema")).nth(1).and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+    Ok((version, tables))
+}
+
+/// Replaces everything in the database at `url` with the dump `file`, in one transaction: a
+/// failure leaves the database as it was.
+pub fn restore_dump(url: &str, file: &std::path::Path) -> Result<(), StoreError> {
+    run_tool(
+        "pg_restore",
+        url,
+        &["--clean".as_ref(), "--if-exists".as_ref(), "--no-owner".as_ref(), "--single-transaction".as_ref(), "--exit-on-error".as_ref(), file.as_os_str()],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +218,6 @@ mod tests {
     fn passwords_are_not_shown() {
         assert_eq!(redact("postgres://hairyo:secret@db.city.lg.jp:5432/hairyo"), "postgres://hairyo:***@db.city.lg.jp:5432/hairyo");
         assert_eq!(redact("postgresql://hairyo@127.0.0.1/hairyo"), "postgresql://hairyo@127.0.0.1/hairyo");
+        assert_eq!(split_password("postgres://u:p%40ss@h/d"), ("postgres://u@h/d".to_string(), Some("p%40ss".to_string())));
     }
 }

@@ -535,11 +535,13 @@ impl Statement<'_> {
 pub struct PgConn {
     pub(crate) client: RefCell<postgres::Client>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
+    /// The URL it was opened with, for the server's own tools (pg_dump, pg_restore).
+    pub(crate) url: String,
 }
 
 impl PgConn {
-    pub fn new(client: postgres::Client) -> Self {
-        PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()) }
+    pub fn new(client: postgres::Client, url: &str) -> Self {
+        PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), url: url.to_string() }
     }
 
     fn prepare(&self, sql: &str) -> Result<postgres::Statement> {

@@ -318,3 +318,53 @@ fn person_update_by_a_masked_desk_keeps_the_protected_address() {
     assert!(err.contains("person.address_hidden") && err.contains("国保・後期の窓口に依頼"), "{err}");
     assert_eq!(stored(&db), before);
 }
+
+/// Every command a city runs, on a PostgreSQL server through `--db postgres://…`: init, demo,
+/// lists and search, export and import, print, audit verify, backup and restore (after which
+/// the audit chain still verifies). Runs in the PostgreSQL pass of the test command.
+#[test]
+fn the_cli_works_on_a_postgres_server() {
+    let Some(server) = crate::common::pg_server() else {
+        eprintln!("HAIRYO_TEST_PG is not set; this test runs in the PostgreSQL pass of .ci/run");
+        return;
+    };
+    let url = crate::common::fresh_pg_database(&server);
+    let db = Path::new(&url);
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+
+    let init = ok(db, &["init"]);
+    assert!(init.contains("127.0.0.1"), "{init}");
+    ok(db, &["demo", "--persons", "300", "--seed", "5"]);
+    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
+    let first = &json(db, &["person", "list", "--limit", "1"])["items"][0];
+    let name = first["name"].as_str().unwrap().to_string();
+    let found = json(db, &["search", &name]);
+    assert!(found["hits"]["items"].as_array().unwrap().iter().any(|h| h["person"]["id"] == first["id"]), "{found}");
+
+    ok(db, &["export", "persons", &file("persons.csv"), "--encoding", "cp932"]);
+    let again = ok(db, &["import", "persons", &file("persons.csv"), "--encoding", "cp932"]);
+    assert!(again.contains("300"), "{again}");
+    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
+
+    let id = json(db, &["person", "list", "--scheme", "kokuho", "--limit", "1"])["items"][0]["id"].to_string();
+    ok(db, &["print", "application", "--person", &id, "-o", &file("form.pdf")]);
+    assert!(std::fs::read(file("form.pdf")).unwrap().starts_with(b"%PDF"));
+
+    ok(db, &["audit", "verify"]);
+    ok(db, &["backup", &file("server.dump")]);
+    ok(db, &["person", "add", "--name", "見本 後子", "--kana", "ミホン アトコ", "--birth", "S30.3.3", "--sex", "female", "--scheme", "kokuho"]);
+    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 301);
+    let refused = hairyo(db, &["restore", &file("server.dump")]);
+    assert!(!refused.status.success());
+    let restored = ok(db, &["restore", "--yes", &file("server.dump")]);
+    assert!(restored.contains("復元しました"), "{restored}");
+    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
+    assert!(dir.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with("hairyo-before-restore-")));
+    let verify = hairyo(db, &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+    let garbage = file("garbage.dump");
+    std::fs::write(&garbage, "not a dump").unwrap();
+    let bad = hairyo(db, &["restore", "--yes", &garbage]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("Hairyo のデータベースではありません"), "{}", String::from_utf8_lossy(&bad.stderr));
+}

@@ -36,10 +36,24 @@ fn date_arg(label: &str, s: &str) -> Result<NaiveDate> {
     wareki::parse(s).map_err(|e| CliError::new("cli.bad_date", format!("{label}: {e}")))
 }
 
+/// Where `--db` (or `HAIRYO_DB`) says the database is: a file or a PostgreSQL server.
+fn location(cli: &Cli) -> store::Location {
+    match cli.db.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => store::Location::parse(s),
+        None => store::Location::File(store::default_db_path()),
+    }
+}
+
+/// The database file, for what only a file has (automatic backups next to it).
+fn db_file(cli: &Cli, what: &str) -> Result<std::path::PathBuf> {
+    match location(cli) {
+        store::Location::File(p) => Ok(p),
+        store::Location::Server(_) => Err(CliError::new("cli.server_database", format!("{what}はデータベースファイルにだけ使えます。サーバーのデータベースは `hairyo backup ファイル名` でバックアップしてください"))),
+    }
+}
+
 fn open(cli: &Cli) -> Result<Store> {
-    let path = cli.db.clone().unwrap_or_else(store::default_db_path);
-    let store = store::open(&path)?;
-    Ok(store)
+    Ok(store::open_location(&location(cli))?)
 }
 
 /// The password of the acting staff member: `HAIRYO_PASSWORD`, or asked for on the terminal.
@@ -87,9 +101,9 @@ pub fn run(cli: &Cli) -> Result {
             let mut store = open(cli)?;
             let actor = staff::init(&mut store, now)?;
             staff::set_initial_password(&mut store, &actor.login, &pw, now)?;
-            let path = cli.db.clone().unwrap_or_else(store::default_db_path);
-            emit(json, &serde_json::json!({"database": path, "administrator": actor}), |_| {
-                format!("データベースを初期化しました: {}\n管理者のログイン名: {}", path.display(), actor.login)
+            let shown = location(cli).display();
+            emit(json, &serde_json::json!({"database": shown, "administrator": actor}), |_| {
+                format!("データベースを初期化しました: {shown}\n管理者のログイン名: {}", actor.login)
             })
         }
         Command::Demo { persons, seed } => {
@@ -957,7 +971,7 @@ fn backup_cmd(cli: &Cli, file: Option<&std::path::Path>, auto: bool, dir: Option
         return Err(backup::BackupError::AdminOnly.into());
     }
     drop(store);
-    let db = cli.db.clone().unwrap_or_else(store::default_db_path);
+    let db = db_file(cli, "自動バックアップ (--auto) ")?;
     let dir = dir.map(|d| d.to_path_buf()).unwrap_or_else(|| backup::backups_dir_for(&db));
     let r = backup::rotate_if_due_in(&db, &dir, keep, now)?;
     emit(json, &serde_json::json!({"dir": dir, "rotation": r}), |_| match &r {
@@ -973,7 +987,10 @@ fn backup_cmd(cli: &Cli, file: Option<&std::path::Path>, auto: bool, dir: Option
 }
 
 fn restore_cmd(cli: &Cli, file: &std::path::Path, yes: bool, now: NaiveDateTime) -> Result {
-    let db = cli.db.clone().unwrap_or_else(store::default_db_path);
+    if let store::Location::Server(url) = location(cli) {
+        return restore_server_cmd(cli, file, &url, yes, now);
+    }
+    let db = db_file(cli, "復元")?;
     if !yes {
         return Err(CliError::new(
             "restore.confirm",
@@ -1007,6 +1024,40 @@ fn restore_cmd(cli: &Cli, file: &std::path::Path, yes: bool, now: NaiveDateTime)
         let mut out = format!("{} を復元しました: {} (対象者 {}人)", r.from.display(), r.database.display(), group(r.persons));
         if let Some(p) = &r.before_restore {
             let _ = write!(out, "\n復元前のデータベースは {} に残しています", p.display());
+        }
+        out
+    })
+}
+
+/// `restore` into a PostgreSQL database: the current database's administrator signs in (when
+/// it has one), and the current content is dumped beside the backup first.
+fn restore_server_cmd(cli: &Cli, file: &std::path::Path, url: &str, yes: bool, now: NaiveDateTime) -> Result {
+    let shown = store::pg::redact(url);
+    if !yes {
+        return Err(CliError::new(
+            "restore.confirm",
+            format!(
+                "復元すると、現在のデータベース {shown} の内容がすべてバックアップ {} の内容に置き換わります。\
+                 現在の内容はバックアップと同じフォルダーに hairyo-before-restore-<日時>.dump として残します。よろしければ --yes を付けて実行してください",
+                file.display()
+            ),
+        ));
+    }
+    let initialised = matches!(open(cli).and_then(|s| Ok(s.is_initialised()?)), Ok(true));
+    let login = if initialised {
+        let (_, actor) = open_initialised(cli)?;
+        if actor.role != Role::Admin {
+            return Err(backup::BackupError::AdminOnly.into());
+        }
+        actor.login
+    } else {
+        cli.as_login.clone().unwrap_or_else(|| staff::ADMIN_LOGIN.to_string())
+    };
+    let r = backup::restore_server(file, url, &login, now)?;
+    emit(cli.json, &r, |r| {
+        let mut out = format!("{} を復元しました: {shown} (対象者 {}人)", r.from.display(), group(r.persons));
+        if let Some(p) = &r.before_restore {
+            let _ = write!(out, "\n復元前の内容は {} に残しています", p.display());
         }
         out
     })

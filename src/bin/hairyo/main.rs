@@ -16,9 +16,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser)]
 #[command(name = "hairyo", version, about = "Hairyo (配慮): 要配慮者の資格確認書 連携ツール", long_about = None)]
 pub struct Cli {
-    /// Database file (default: the desktop app's database in the OS app-data directory).
+    /// Database: a file, or a PostgreSQL server as postgres://user@host/db (default: the
+    /// desktop app's database file in the OS app-data directory).
     #[arg(long, global = true, env = "HAIRYO_DB")]
-    pub db: Option<PathBuf>,
+    pub db: Option<String>,
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     pub json: bool,
