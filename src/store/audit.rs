@@ -118,8 +118,9 @@ impl<'a> Write<'a> {
 
 impl AuditHandleMut<'_> {
     /// Appends `e` as the next event of the chain: it takes the id after the newest event and
-    /// that event's hash as its link. Inside one write transaction (which SQLite serialises), no
-    /// other writer can append between the read of the newest event and the insert.
+    /// that event's hash as its link. Inside one write transaction (which SQLite serialises, and
+    /// which holds the write lock on PostgreSQL, see `pg::write`), no other writer can append
+    /// between the read of the newest event and the insert.
     pub fn append(&self, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
         let (last_id, prev) = (AuditHandle { conn: self.conn }).last_link()?.unwrap_or((0, String::new()));
         let mut row = AuditRow {

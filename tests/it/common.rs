@@ -49,7 +49,11 @@ pub fn fresh_pg_database(server: &str) -> String {
 
 impl World {
     pub fn new() -> World {
-        let mut store = fresh_store();
+        World::new_on(fresh_store())
+    }
+
+    /// A world on the given empty store: the administrator and staff at every desk.
+    pub fn new_on(mut store: Store) -> World {
         let admin = staff::init(&mut store, at("2025-04-01")).expect("init");
         let mut w = World { store, admin };
         for (login, desk, role) in [

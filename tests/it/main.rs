@@ -1,6 +1,7 @@
 //! The integration tests: one binary, one module per area. Each test opens a temp database
 //! (an in-memory store or a file in a temp dir) and, where the CLI is tried, runs the real
-//! `hairyo` binary on it; nothing touches the user's data.
+//! `hairyo` binary on it; nothing touches the user's data. With `HAIRYO_TEST_PG` set to a
+//! PostgreSQL server, the same tests run again with a fresh database per test on that server.
 
 mod access;
 mod cli;
@@ -8,6 +9,7 @@ mod common;
 mod csv;
 mod duplicates;
 mod durability;
+mod engines;
 mod layers;
 mod print;
 mod props;
