@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   xvfb xauth webkit2gtk-driver poppler-utils
   fonts-morisawa-bizud-gothic fonts-noto-cjk
+  postgresql-15 postgresql-client-15
 )
 NODE_MIN_MAJOR=20
 

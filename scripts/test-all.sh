@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the core's unit tests, the integration and CLI tests, the UI type check, and
-# the end-to-end test that drives the real window under Xvfb. Installs what is missing first
+# Runs every test: the core's unit tests, the integration and CLI tests (on SQLite, then again
+# on a throwaway PostgreSQL cluster), the UI type check, and the end-to-end test that drives the
+# real window under Xvfb. Installs what is missing first
 # (scripts/setup.sh), so it is safe to run on a fresh Debian 12 machine and safe to run twice.
 set -euo pipefail
 
@@ -32,6 +33,16 @@ export PATH="$PATH:$ROOT/.tools/bin"
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo build --workspace" cargo build --workspace --all-targets --exclude hairyo-e2e
 step "cargo test (unit, integration, CLI)" cargo test --workspace --exclude hairyo-e2e
+
+# The integration tests again on PostgreSQL 15: a throwaway cluster in a temp dir (stopped and
+# removed on exit, also when a test fails), a fresh database per test.
+PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/hairyo-pg.XXXXXX")"
+cleanup() { "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR"; }
+trap cleanup EXIT
+HAIRYO_TEST_PG="$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR")"
+export HAIRYO_TEST_PG
+step "cargo test on PostgreSQL (integration, CLI)" cargo test --test it
+unset HAIRYO_TEST_PG
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "UI type check (svelte-check)" npm --prefix ui run --silent check
 step "e2e: the real window under Xvfb" \

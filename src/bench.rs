@@ -119,20 +119,42 @@ fn run_measured(cmd: &mut std::process::Command) -> Result<(f64, f64), String> {
     Ok((start.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0))
 }
 
-/// Builds `persons` synthetic persons and measures; `log` hears about progress.
-pub fn run(persons: i64, queries: usize, now: NaiveDateTime, log: &mut dyn FnMut(&str)) -> Result<Report, String> {
+/// Builds `persons` synthetic persons and measures; `log` hears about progress. With `server`
+/// (a PostgreSQL URL whose user may create databases), the measurements run there, in two
+/// scratch databases created for the run and dropped after it; otherwise in temp SQLite files.
+pub fn run(persons: i64, queries: usize, server: Option<&str>, now: NaiveDateTime, log: &mut dyn FnMut(&str)) -> Result<Report, String> {
     let dir = std::env::temp_dir().join(format!("hairyo-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let result = run_in(&dir, persons, queries, now, log);
+    let (bench, import, scratch) = match server {
+        Some(url) => {
+            let names = [format!("hairyo_bench_{}", std::process::id()), format!("hairyo_bench_import_{}", std::process::id())];
+            let urls: Vec<String> = names.iter().map(|n| store::pg::create_scratch_database(url, n)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+            (store::Location::Server(urls[0].clone()), store::Location::Server(urls[1].clone()), Some((url, names)))
+        }
+        None => (store::Location::File(dir.join("bench.db")), store::Location::File(dir.join("import.db")), None),
+    };
+    let result = run_in(&dir, &bench, &import, persons, queries, now, log);
+    if let Some((url, names)) = scratch {
+        for n in &names {
+            let _ = store::pg::drop_scratch_database(url, n);
+        }
+    }
     let _ = std::fs::remove_dir_all(&dir);
     result
 }
 
-fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTime, log: &mut dyn FnMut(&str)) -> Result<Report, String> {
+fn run_in(
+    dir: &std::path::Path,
+    db: &store::Location,
+    fresh: &store::Location,
+    persons: i64,
+    queries: usize,
+    now: NaiveDateTime,
+    log: &mut dyn FnMut(&str),
+) -> Result<Report, String> {
     let s = |e: &dyn std::fmt::Display| e.to_string();
-    let db = dir.join("bench.db");
-    let mut st = store::open(&db).map_err(|e| s(&e))?;
+    let mut st = store::open_location(db).map_err(|e| s(&e))?;
     let admin = staff::init(&mut st, now).map_err(|e| s(&e))?;
     log(&format!("{persons} 人の合成データを作成しています…"));
     let t = Instant::now();
@@ -192,7 +214,10 @@ fn run_in(dir: &std::path::Path, persons: i64, queries: usize, now: NaiveDateTim
     let exe = std::env::current_exe().map_err(|e| s(&e))?;
     let (import_seconds, import_peak_mb) = if exe.file_stem().is_some_and(|n| n == "hairyo") {
         log(&format!("CP932 CSV {rows} 行の取込を測定しています…"));
-        let fresh = dir.join("import.db");
+        let fresh = match fresh {
+            store::Location::File(p) => p.display().to_string(),
+            store::Location::Server(url) => url.clone(),
+        };
         let ok = std::process::Command::new(&exe)
             .env("HAIRYO_PASSWORD", demo::DEMO_PASSWORD)
             .arg("--db")

@@ -123,6 +123,27 @@ where
     Ok(value)
 }
 
+/// Creates the empty database `name` on the server at `url` (whose user may create databases)
+/// and returns its URL; for `hairyo bench`, which measures in scratch databases.
+pub fn create_scratch_database(url: &str, name: &str) -> Result<String, StoreError> {
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err(StoreError::Conflict(format!("データベース名に使えない文字があります: {name}")));
+    }
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let base = url.split('?').next().unwrap_or(url);
+    let (server, _) = base.rsplit_once('/').ok_or_else(|| StoreError::Conflict(format!("URL にデータベース名がありません: {}", redact(url))))?;
+    Ok(format!("{server}/{name}"))
+}
+
+/// Drops a database [`create_scratch_database`] made.
+pub fn drop_scratch_database(url: &str, name: &str) -> Result<(), StoreError> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    Ok(())
+}
+
 /// A PostgreSQL client program (pg_dump, pg_restore): from `HAIRYO_PG_BIN` when set, else
 /// Debian's PostgreSQL 15 directory, else the PATH.
 fn tool(name: &str) -> std::path::PathBuf {

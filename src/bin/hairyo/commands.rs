@@ -350,8 +350,8 @@ pub fn run(cli: &Cli) -> Result {
                 }
             }
         }
-        Command::Bench { persons, queries } => {
-            let report = hairyo::bench::run(*persons, *queries, now, &mut |m| eprintln!("{m}")).map_err(|e| CliError::new("bench.failed", e))?;
+        Command::Bench { persons, queries, server } => {
+            let report = hairyo::bench::run(*persons, *queries, server.as_deref(), now, &mut |m| eprintln!("{m}")).map_err(|e| CliError::new("bench.failed", e))?;
             emit(json, &report, |r| r.to_string())
         }
         Command::Import(cmd) => import_cmd(cli, cmd, now),

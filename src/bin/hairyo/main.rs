@@ -142,6 +142,10 @@ pub enum Command {
         persons: i64,
         #[arg(long, default_value_t = 400)]
         queries: usize,
+        /// Measure on this PostgreSQL server (postgres://user@host/postgres; the user must be
+        /// allowed to create databases): two scratch databases are made for the run and dropped.
+        #[arg(long)]
+        server: Option<String>,
     },
     /// Print the access matrix (docs/access.md) as Markdown.
     AccessMatrix,
