@@ -1,8 +1,8 @@
 //! Applications (交付申請) and their checklists: the `application` and `application_document`
 //! tables.
 
-use chrono::NaiveDate;
 use super::sql::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delivery, Document, ProxyAuthority};

@@ -1,8 +1,8 @@
 //! Certificates (資格確認書): the `certificate` table, its expiry lists and the 8/1 renewal
 //! list.
 
-use chrono::NaiveDate;
 use super::sql::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;

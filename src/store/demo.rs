@@ -165,38 +165,41 @@ impl DemoLoad<'_> {
 
     /// Adds a person; the new id. The search index is filled afterwards, for all at once.
     pub fn person(&mut self, p: &DemoPerson<'_>) -> Result<i64, StoreError> {
-        self.person.query_row(params![
-            p.atena_no,
-            p.name,
-            p.kana,
-            p.name_norm,
-            p.kana_norm,
-            p.birth_date,
-            p.sex,
-            p.postal_code,
-            p.address,
-            p.phone,
-            p.householder,
-            p.scheme,
-            p.insurer_no,
-            p.card_symbol,
-            p.card_number,
-            p.card_branch,
-            p.old_card_expiry,
-            p.mynumber_card,
-            p.registration,
-            p.wishes_cancel,
-            p.reasons,
-            p.facility_id,
-            p.legal_rep_kind,
-            p.legal_rep_name,
-            p.protected,
-            p.safe_postal_code,
-            p.safe_address,
-            p.created_at,
-            p.name_chars,
-            p.kana_chars
-        ], |r| r.get(0))
+        self.person.query_row(
+            params![
+                p.atena_no,
+                p.name,
+                p.kana,
+                p.name_norm,
+                p.kana_norm,
+                p.birth_date,
+                p.sex,
+                p.postal_code,
+                p.address,
+                p.phone,
+                p.householder,
+                p.scheme,
+                p.insurer_no,
+                p.card_symbol,
+                p.card_number,
+                p.card_branch,
+                p.old_card_expiry,
+                p.mynumber_card,
+                p.registration,
+                p.wishes_cancel,
+                p.reasons,
+                p.facility_id,
+                p.legal_rep_kind,
+                p.legal_rep_name,
+                p.protected,
+                p.safe_postal_code,
+                p.safe_address,
+                p.created_at,
+                p.name_chars,
+                p.kana_chars
+            ],
+            |r| r.get(0),
+        )
     }
 
     /// Adds a touchpoint without notes; the new id.
@@ -212,45 +215,51 @@ impl DemoLoad<'_> {
 
     /// Adds a referral; the new id.
     pub fn referral(&mut self, r: &DemoReferral<'_>) -> Result<i64, StoreError> {
-        self.referral.query_row(params![
-            r.person_id,
-            r.from_desk,
-            r.to_desk,
-            r.reason,
-            r.proposed_applicant,
-            r.status,
-            r.sent_by,
-            r.sent_on,
-            r.handled_by,
-            r.handled_on,
-            r.return_reason,
-            r.completed_on
-        ], |r| r.get(0))
+        self.referral.query_row(
+            params![
+                r.person_id,
+                r.from_desk,
+                r.to_desk,
+                r.reason,
+                r.proposed_applicant,
+                r.status,
+                r.sent_by,
+                r.sent_on,
+                r.handled_by,
+                r.handled_on,
+                r.return_reason,
+                r.completed_on
+            ],
+            |r| r.get(0),
+        )
     }
 
     /// Adds an application; the new id.
     pub fn application(&mut self, a: &DemoApplication<'_>) -> Result<i64, StoreError> {
-        self.application.query_row(params![
-            a.person_id,
-            a.referral_id,
-            a.scheme,
-            a.received_on,
-            a.channel,
-            a.applicant,
-            a.authority,
-            a.proxy_name,
-            a.proxy_kana,
-            a.proxy_address,
-            a.proxy_phone,
-            a.proxy_relationship,
-            a.reasons,
-            a.delivery,
-            a.status,
-            a.received_by,
-            a.decided_by,
-            a.decided_on,
-            a.created_at
-        ], |r| r.get(0))
+        self.application.query_row(
+            params![
+                a.person_id,
+                a.referral_id,
+                a.scheme,
+                a.received_on,
+                a.channel,
+                a.applicant,
+                a.authority,
+                a.proxy_name,
+                a.proxy_kana,
+                a.proxy_address,
+                a.proxy_phone,
+                a.proxy_relationship,
+                a.reasons,
+                a.delivery,
+                a.status,
+                a.received_by,
+                a.decided_by,
+                a.decided_on,
+                a.created_at
+            ],
+            |r| r.get(0),
+        )
     }
 
     /// Adds one of the documents an application needs (by its code), checked or not.

@@ -70,7 +70,8 @@ impl DuplicatesHandleMut<'_> {
     /// Records that persons `a` and `b` (`a < b`) are different people; a pair recorded
     /// before stays as it was.
     pub fn dismiss(&self, a: i64, b: i64, staff_id: i64, at: &str) -> Result<(), StoreError> {
-        self.conn.execute("INSERT INTO duplicate_dismissal (a, b, staff_id, at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING", params![a, b, staff_id, at])?;
+        self.conn
+            .execute("INSERT INTO duplicate_dismissal (a, b, staff_id, at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING", params![a, b, staff_id, at])?;
         Ok(())
     }
 

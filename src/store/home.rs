@@ -4,8 +4,8 @@
 //! The home screen's queries are matched by covering indexes (migrations 0007 and 0010): a
 //! change to a query's text can lose its index, so each text stays as the index expects it.
 
-use chrono::NaiveDate;
 use super::sql::params;
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{Read, StoreError, Write};

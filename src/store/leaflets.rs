@@ -1,7 +1,7 @@
 //! The handouts' editions and the dates they take effect.
 
-use chrono::NaiveDate;
 use super::sql::{params, OptionalExtension};
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::leaflet::{Edition, Leaflet};

@@ -17,15 +17,15 @@ pub mod home;
 pub mod imports;
 pub mod leaflets;
 pub mod persons;
+pub mod pg;
 pub mod policy;
 pub mod referrals;
 pub mod search;
 pub mod settings;
+pub mod sql;
 pub mod staff;
 pub mod stats;
 pub mod touchpoints;
-pub mod sql;
-pub mod pg;
 
 pub use sql::Conn;
 
@@ -531,11 +531,9 @@ impl Store {
     /// True when the file has the tables every Hairyo database has: persons, staff and the
     /// audit log.
     pub fn has_hairyo_tables(&self) -> Result<bool, StoreError> {
-        let tables: i64 = self.lite()?.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')",
-            [],
-            |r| r.get(0),
-        )?;
+        let tables: i64 =
+            self.lite()?
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('person', 'staff', 'audit_event')", [], |r| r.get(0))?;
         Ok(tables >= 3)
     }
 

@@ -1,7 +1,7 @@
 //! The person table: insert, update, load, summaries and lists.
 
-use chrono::NaiveDate;
 use super::sql::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::person::{reasons_from_text, reasons_to_text, CardKind, Person, Registration, Scheme, SearchKeys, Sex};
@@ -182,7 +182,12 @@ impl PersonsHandleMut<'_> {
     }
 
     /// Calls `f` with the person's columns as `?1`…`?32` (see the statements above).
-    fn with_row_params<T>(p: &Person, keys: &SearchKeys, stamp: &str, f: impl FnOnce(&[&dyn super::sql::Param]) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn with_row_params<T>(
+        p: &Person,
+        keys: &SearchKeys,
+        stamp: &str,
+        f: impl FnOnce(&[&dyn super::sql::Param]) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
         f(params![
             atena,

@@ -36,8 +36,8 @@ pub fn redact(url: &str) -> String {
 
 /// Connects to the server at `url` and brings its schema up to date.
 pub fn open(url: &str) -> Result<Store, StoreError> {
-    let client = postgres::Client::connect(url, postgres::NoTls)
-        .map_err(|e| StoreError::Migration(format!("PostgreSQL に接続できません ({}): {e}", redact(url))))?;
+    let client =
+        postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Migration(format!("PostgreSQL に接続できません ({}): {e}", redact(url))))?;
     let conn = PgConn::new(client, url);
     migrate(&conn)?;
     Ok(Store { engine: Engine::Pg(conn) })
@@ -167,7 +167,9 @@ fn run_tool(name: &str, url: &str, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>,
         cmd.env("PGPASSWORD", pw);
     }
     cmd.arg(format!("--dbname={dbname}")).args(args);
-    let out = cmd.output().map_err(|e| StoreError::Tool(format!("{name} を実行できません ({e})。PostgreSQL のクライアント (postgresql-client-15) を入れてください")))?;
+    let out = cmd
+        .output()
+        .map_err(|e| StoreError::Tool(format!("{name} を実行できません ({e})。PostgreSQL のクライアント (postgresql-client-15) を入れてください")))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(StoreError::Tool(format!("{name} が失敗しました: {}", err.trim())));

@@ -1,7 +1,7 @@
 //! The policy's rules, and the facts about a person that the rules and the printed forms test.
 
-use chrono::NaiveDate;
 use super::sql::params;
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::policy::Rule;

@@ -1,7 +1,7 @@
 //! Referrals (連携依頼) and their comment threads: the `referral` and `referral_comment` tables.
 
-use chrono::NaiveDate;
 use super::sql::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::referral::{Comment, Referral, ReferralStatus};

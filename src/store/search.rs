@@ -2,8 +2,8 @@
 //! characters below that; on PostgreSQL a GIN index over every one- and two-character piece of
 //! the keys) and the key lookups a search ranks its hits from.
 
-use chrono::NaiveDate;
 use super::sql::{params, OptionalExtension};
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::text::normalize;
@@ -118,8 +118,10 @@ impl SearchHandle<'_> {
             }
             p
         }
-        let total: i64 =
-            self.conn.prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {from} LIMIT ?2) hits"))?.query_row(&with(&pieces, &cap, &key, check)[..], |r| r.get(0))?;
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {from} LIMIT ?2) hits"))?
+            .query_row(&with(&pieces, &cap, &key, check)[..], |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(&format!("SELECT id {from} ORDER BY id LIMIT ?2"))?;
         let ids = stmt.query_map(&with(&pieces, &limit, &key, check)[..], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok((ids, total))

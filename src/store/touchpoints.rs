@@ -1,8 +1,8 @@
 //! Touchpoints (接点) and the leaflets handed out at them: the `touchpoint` and
 //! `touchpoint_leaflet` tables (`touchpoint_month` follows them by triggers).
 
-use chrono::NaiveDate;
 use super::sql::params;
+use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::leaflet::Leaflet;

@@ -7,8 +7,8 @@ use std::sync::{Arc, Barrier};
 
 use crate::common::{self, at, holder, World};
 use hairyo::application::{self, ApplicationInput, Document};
-use hairyo::person::{self, PersonInput};
 use hairyo::codes::Coded;
+use hairyo::person::{self, PersonInput};
 use hairyo::referral::{self, ReferralInput};
 use hairyo::staff;
 use hairyo::store::{self, Store};
@@ -69,7 +69,8 @@ fn both_engines_have_the_same_tables_columns_and_refusals() {
             let err = conn.execute(sql, params).unwrap_err();
             assert_eq!(err.code(), "store.constraint", "{what} on {}: {err}", if store.is_server() { "PostgreSQL" } else { "SQLite" });
         }
-        let fk = conn.execute("INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, created_at) VALUES (999, 'kaigo', 1, '2026-01-01', 'outreach', 't')", []);
+        let fk = conn
+            .execute("INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, created_at) VALUES (999, 'kaigo', 1, '2026-01-01', 'outreach', 't')", []);
         assert_eq!(fk.unwrap_err().code(), "store.constraint");
         let null = conn.execute("INSERT INTO facility (name, kind, created_at) VALUES (NULL, 'elderly', 't')", []);
         assert_eq!(null.unwrap_err().code(), "store.constraint");
@@ -111,8 +112,34 @@ fn search_gives_the_same_results_on_both_engines() {
     fill(&mut lite);
     let mut found = 0;
     let queries = [
-        "林", "佐藤", "佐藤　次郎", "佐藤次郎", "藤", "小林花子", "はやし", "ハヤシ", "ﾊﾔｼ", "さとう みちこ", "タカハシ", "高橋", "髙橋", "斎藤", "齊藤", "渡辺", "渡邊",
-        "70003", "70010", "S25.6.15", "昭和25年6月15日", "1950-06-15", "H27.3.3", "2015/3/3", "美智", "ミチ", "サワ", "ん",
+        "林",
+        "佐藤",
+        "佐藤　次郎",
+        "佐藤次郎",
+        "藤",
+        "小林花子",
+        "はやし",
+        "ハヤシ",
+        "ﾊﾔｼ",
+        "さとう みちこ",
+        "タカハシ",
+        "高橋",
+        "髙橋",
+        "斎藤",
+        "齊藤",
+        "渡辺",
+        "渡邊",
+        "70003",
+        "70010",
+        "S25.6.15",
+        "昭和25年6月15日",
+        "1950-06-15",
+        "H27.3.3",
+        "2015/3/3",
+        "美智",
+        "ミチ",
+        "サワ",
+        "ん",
     ];
     for q in queries {
         let ids = |w: &World| -> Vec<(String, String)> {
@@ -207,7 +234,9 @@ fn the_same_step_taken_twice_at_once_succeeds_once() {
     let clerk = w.actor("kokuho_clerk");
     let rounds = 5;
     for round in 0..rounds {
-        let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: format!("申請支援 {round}"), ..Default::default() }, at("2026-11-25")).unwrap();
+        let r =
+            referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: format!("申請支援 {round}"), ..Default::default() }, at("2026-11-25"))
+                .unwrap();
         let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap().application;
         application::check_document(&mut w.store, &clerk, a.id, Document::ApplicantId, true, at("2026-11-25")).unwrap();
         let barrier = Arc::new(Barrier::new(2));

@@ -48,7 +48,10 @@ fn location(cli: &Cli) -> store::Location {
 fn db_file(cli: &Cli, what: &str) -> Result<std::path::PathBuf> {
     match location(cli) {
         store::Location::File(p) => Ok(p),
-        store::Location::Server(_) => Err(CliError::new("cli.server_database", format!("{what}はデータベースファイルにだけ使えます。サーバーのデータベースは `hairyo backup ファイル名` でバックアップしてください"))),
+        store::Location::Server(_) => Err(CliError::new(
+            "cli.server_database",
+            format!("{what}はデータベースファイルにだけ使えます。サーバーのデータベースは `hairyo backup ファイル名` でバックアップしてください"),
+        )),
     }
 }
 
@@ -351,7 +354,8 @@ pub fn run(cli: &Cli) -> Result {
             }
         }
         Command::Bench { persons, queries, server } => {
-            let report = hairyo::bench::run(*persons, *queries, server.as_deref(), now, &mut |m| eprintln!("{m}")).map_err(|e| CliError::new("bench.failed", e))?;
+            let report =
+                hairyo::bench::run(*persons, *queries, server.as_deref(), now, &mut |m| eprintln!("{m}")).map_err(|e| CliError::new("bench.failed", e))?;
             emit(json, &report, |r| r.to_string())
         }
         Command::Import(cmd) => import_cmd(cli, cmd, now),
