@@ -146,7 +146,7 @@ impl ApplicationHandle<'_> {
 
     /// The proxy's address written on an application, or `None` when no application has that id.
     pub fn proxy_address(&self, id: i64) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT proxy_address FROM application WHERE id = ?1", [id], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT proxy_address FROM application WHERE id = ?1", [id], |r| r.get(0)).optional()
     }
 }
 

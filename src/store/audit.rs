@@ -84,7 +84,7 @@ impl<'a> Read<'a> {
 impl AuditHandle<'_> {
     /// The newest event's id and hash, which the next event links to.
     pub fn last_link(&self) -> Result<Option<(i64, String)>, StoreError> {
-        Ok(self.conn.prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?)
+        self.conn.prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()
     }
 
     /// Every event, oldest first.

@@ -67,7 +67,7 @@ impl<'a> Read<'a> {
 impl CertificateHandle<'_> {
     /// One certificate, or `None` when no certificate has that id.
     pub fn get(&self, id: i64) -> Result<Option<Certificate>, StoreError> {
-        Ok(self.conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row).optional()?)
+        self.conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row).optional()
     }
 
     /// A person's certificates, newest first.
@@ -115,12 +115,11 @@ impl CertificateHandle<'_> {
     /// when no facility has that id. (The facilities' own handle may take this over; it is
     /// here because only the certificate's delivery asks for it this way.)
     pub fn facility_address(&self, id: i64) -> Result<Option<FacilityAddress>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row("SELECT name, postal_code, address FROM facility WHERE id = ?1", [id], |r| {
                 Ok(FacilityAddress { name: r.get(0)?, postal_code: r.get(1)?, address: r.get(2)? })
             })
-            .optional()?)
+            .optional()
     }
 }
 

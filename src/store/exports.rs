@@ -45,7 +45,7 @@ impl ExportsHandle<'_> {
                 })
                 .collect::<Result<Vec<String>, StoreError>>()
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// Persons by 宛名番号 (as a number), in the import's default layout, with the 支援措置 flag

@@ -54,7 +54,7 @@ impl<'a> Read<'a> {
 impl FacilitiesHandle<'_> {
     /// One facility with its count of residents.
     pub fn get(&self, id: i64) -> Result<Option<Facility>, StoreError> {
-        Ok(self.conn.query_row(&format!("{SELECT} WHERE f.id = ?1"), [id], from_row).optional()?)
+        self.conn.query_row(&format!("{SELECT} WHERE f.id = ?1"), [id], from_row).optional()
     }
 
     /// A page of facilities, by kind, name and id.

@@ -114,7 +114,7 @@ impl HomeHandle<'_> {
     fn month_counts(&self, sql: &str, first: NaiveDate) -> Result<Vec<MonthCount>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let found = stmt.query_map([first], |r| Ok(MonthCount { month: r.get::<_, String>(0)?, desk: r.get::<_, String>(1)?, count: r.get::<_, i64>(2)? }))?;
-        Ok(found.collect::<Result<_, _>>()?)
+        found.collect::<Result<_, _>>()
     }
 
     /// Touchpoints per month (from the month of `first`) and desk, from the counts the
@@ -177,7 +177,7 @@ impl ForecastHandle<'_> {
          GROUP BY p.id ORDER BY 3, p.id"
         ))?;
         let rows = stmt.query_map(params![from, until], |r| Ok(DueCandidate { person_id: r.get(0)?, person_name: r.get(1)?, date: r.get(2)? }))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// Candidates whose old insurance card ends from `from` up to (not including) `until`,
@@ -188,7 +188,7 @@ impl ForecastHandle<'_> {
          ORDER BY p.old_card_expiry, p.id"
         ))?;
         let rows = stmt.query_map(params![from, until], |r| Ok(DueCandidate { person_id: r.get(0)?, person_name: r.get(1)?, date: r.get(2)? }))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// Open referrals (sent or accepted) that no application has come from yet.
@@ -236,7 +236,7 @@ impl FollowUpHandle<'_> {
         let rows = stmt.query_map(params![today, all_desks, desk, limit], |r| {
             Ok(FollowUp { id: r.get(0)?, person_id: r.get(1)?, person_name: r.get(2)?, due_on: r.get(3)?, note: r.get(4)?, login: r.get(5)? })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 }
 

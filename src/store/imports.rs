@@ -66,7 +66,7 @@ impl ImportsHandle<'_> {
 
     /// The saved mapping profile called `name`, as its JSON text.
     pub fn profile(&self, name: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [profile_key(name)], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [profile_key(name)], |r| r.get(0)).optional()
     }
 
     /// Every saved mapping profile as its JSON text, by name.

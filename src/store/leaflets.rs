@@ -20,27 +20,26 @@ impl<'a> Read<'a> {
 impl LeafletsHandle<'_> {
     /// The latest edition of `leaflet` whose effective date is not after `on`.
     pub fn edition_on(&self, leaflet: Leaflet, on: NaiveDate) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT edition FROM leaflet_edition WHERE leaflet = ?1 AND effective_from <= ?2
                  ORDER BY effective_from DESC LIMIT 1",
                 params![leaflet, on],
                 |r| r.get(0),
             )
-            .optional()?)
+            .optional()
     }
 
     /// The earliest edition of `leaflet`.
     pub fn first_edition(&self, leaflet: Leaflet) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT edition FROM leaflet_edition WHERE leaflet = ?1 ORDER BY effective_from LIMIT 1", [leaflet], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT edition FROM leaflet_edition WHERE leaflet = ?1 ORDER BY effective_from LIMIT 1", [leaflet], |r| r.get(0)).optional()
     }
 
     /// Every edition, by leaflet and effective date.
     pub fn all(&self) -> Result<Vec<Edition>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT leaflet, edition, effective_from, title FROM leaflet_edition ORDER BY leaflet, effective_from")?;
         let rows = stmt.query_map([], |r| Ok(Edition { leaflet: r.get(0)?, edition: r.get(1)?, effective_from: r.get(2)?, title: r.get(3)? }))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 }
 

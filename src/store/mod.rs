@@ -297,6 +297,7 @@ pub struct Store {
 
 /// The engine under a store: an embedded SQLite file on one PC, or a PostgreSQL server shared
 /// by the desks of a city hall.
+#[allow(clippy::large_enum_variant)] // One per store, for its whole life: boxing saves nothing.
 pub(crate) enum Engine {
     Lite(Connection),
     Pg(sql::PgConn),

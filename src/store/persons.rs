@@ -112,7 +112,7 @@ impl<'a> Read<'a> {
 impl PersonsHandle<'_> {
     /// The person with this id, if stored.
     pub fn get(&self, id: i64) -> Result<Option<Person>, StoreError> {
-        Ok(self.conn.query_row(&format!("SELECT {COLUMNS} FROM person WHERE id = ?1"), [id], from_row).optional()?)
+        self.conn.query_row(&format!("SELECT {COLUMNS} FROM person WHERE id = ?1"), [id], from_row).optional()
     }
 
     /// Whether a facility with this id is stored, for a person's reference to it.
@@ -123,7 +123,7 @@ impl PersonsHandle<'_> {
 
     /// The id of the person holding this 宛名番号, if any.
     pub fn id_with_atena(&self, atena_no: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn.query_row("SELECT id FROM person WHERE atena_no = ?1", [atena_no], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT id FROM person WHERE atena_no = ?1", [atena_no], |r| r.get(0)).optional()
     }
 
     /// Summaries of the given persons, in the order given (missing ids are skipped).
@@ -153,7 +153,7 @@ impl PersonsHandle<'_> {
 
     /// The highest person id (0 when there are none); rows inserted later have higher ids.
     pub fn last_id(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM person", [], |r| r.get(0))?)
+        self.conn.query_row("SELECT coalesce(max(id), 0) FROM person", [], |r| r.get(0))
     }
 }
 

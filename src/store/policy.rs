@@ -23,7 +23,7 @@ impl<'a> Read<'a> {
 impl PolicyHandle<'_> {
     /// How many rules are stored.
     pub fn count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM policy_rule", [], |r| r.get(0))?)
+        self.conn.query_row("SELECT count(*) FROM policy_rule", [], |r| r.get(0))
     }
 
     /// Every rule, by scheme, priority, effective date and id.
@@ -49,33 +49,33 @@ impl PolicyHandle<'_> {
                 source: r.get(10)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// Whether the person has an application for `scheme`, received on or before `on`, that was
     /// not refused or withdrawn.
     pub fn has_standing_application(&self, person_id: i64, scheme: Scheme, on: NaiveDate) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
+        self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND scheme = ?2
                             AND status NOT IN ('rejected', 'withdrawn') AND received_on <= ?3)",
             params![person_id, scheme.code(), on],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// Whether the person has an application being handled or already answered with a
     /// certificate (received, reviewing, decided, at renewal or issued).
     pub fn has_application_under_way(&self, person_id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
+        self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND status IN ('received', 'reviewing', 'decided', 'at_renewal', 'issued'))",
             [person_id],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// Whether a 要介護認定 touchpoint is recorded for the person.
     pub fn had_care_certification(&self, person_id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM touchpoint WHERE person_id = ?1 AND kind = 'care_certification')", [person_id], |r| r.get(0))?)
+        self.conn.query_row("SELECT EXISTS (SELECT 1 FROM touchpoint WHERE person_id = ?1 AND kind = 'care_certification')", [person_id], |r| r.get(0))
     }
 }
 

@@ -54,7 +54,7 @@ impl SearchHandle<'_> {
 
     /// How many persons were born on `d`.
     pub fn count_born_on(&self, d: NaiveDate) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM person WHERE birth_date = ?1", [d], |r| r.get(0))?)
+        self.conn.query_row("SELECT count(*) FROM person WHERE birth_date = ?1", [d], |r| r.get(0))
     }
 
     /// Ids of the first `limit` persons born on `d`, by reading then id.
@@ -111,6 +111,8 @@ impl SearchHandle<'_> {
         };
         let from = format!("FROM person WHERE search_grams @> string_to_array(?1, chr(31)){check}");
         // A statement takes exactly the parameters it names.
+        // `&String`, not `&str`: a `str` cannot become a `&dyn Param` (it is unsized).
+        #[allow(clippy::ptr_arg)]
         fn with<'p>(pieces: &'p String, n: &'p i64, key: &'p &str, check: &str) -> Vec<&'p dyn super::sql::Param> {
             let mut p: Vec<&dyn super::sql::Param> = vec![pieces, n];
             if !check.is_empty() {

@@ -19,17 +19,16 @@ impl<'a> Read<'a> {
 impl SettingsHandle<'_> {
     /// The value stored under `key`, if any.
     pub fn value(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()
     }
 
     /// A desk's contact block; None for a desk `init` has not created.
     pub fn desk_contact(&self, desk: Desk) -> Result<Option<DeskContact>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row("SELECT name, phone, hours, place FROM desk WHERE code = ?1", [desk], |r| {
                 Ok(DeskContact { desk, name: r.get(0)?, phone: r.get(1)?, hours: r.get(2)?, place: r.get(3)? })
             })
-            .optional()?)
+            .optional()
     }
 }
 

@@ -43,27 +43,27 @@ impl<'a> Read<'a> {
 impl StaffHandle<'_> {
     /// How many accounts exist, active or not; none before `init`.
     pub fn count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?)
+        self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))
     }
 
     /// The id of the account with this login, active or not.
     pub fn id_of(&self, login: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn.query_row("SELECT id FROM staff WHERE login = ?1", [login], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT id FROM staff WHERE login = ?1", [login], |r| r.get(0)).optional()
     }
 
     /// The active account with this login, as the actor operations run as.
     pub fn active_actor(&self, login: &str) -> Result<Option<Actor>, StoreError> {
-        Ok(self.conn.query_row("SELECT id, login, name, desk, role FROM staff WHERE login = ?1 AND active = 1", [login], actor_row).optional()?)
+        self.conn.query_row("SELECT id, login, name, desk, role FROM staff WHERE login = ?1 AND active = 1", [login], actor_row).optional()
     }
 
     /// The id of the active administrator with this login.
     pub fn active_admin_id(&self, login: &str) -> Result<Option<i64>, StoreError> {
-        Ok(self.conn.query_row("SELECT id FROM staff WHERE login = ?1 AND active = 1 AND role = ?2", params![login, Role::Admin], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT id FROM staff WHERE login = ?1 AND active = 1 AND role = ?2", params![login, Role::Admin], |r| r.get(0)).optional()
     }
 
     /// The login of the first active administrator, by id.
     pub fn first_admin_login(&self) -> Result<Option<String>, StoreError> {
-        Ok(self.conn.query_row("SELECT login FROM staff WHERE role = ?1 AND active = 1 ORDER BY id LIMIT 1", [Role::Admin], |r| r.get(0)).optional()?)
+        self.conn.query_row("SELECT login FROM staff WHERE role = ?1 AND active = 1 ORDER BY id LIMIT 1", [Role::Admin], |r| r.get(0)).optional()
     }
 
     /// Every account, by desk (in the desks' order), role and login.
@@ -76,13 +76,12 @@ impl StaffHandle<'_> {
             let role: Role = r.get(4)?;
             Ok(Staff { id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk, desk_label: desk.label(), role, role_label: role.label(), active: r.get(5)? })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 
     /// The sign-in state of the active account with this login.
     pub fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 "SELECT id, login, name, desk, role, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
                 [login],
@@ -95,7 +94,7 @@ impl StaffHandle<'_> {
                     })
                 },
             )
-            .optional()?)
+            .optional()
     }
 }
 
@@ -132,7 +131,7 @@ impl StaffHandleMut<'_> {
             "INSERT INTO staff (login, name, desk, role, created_at, password_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             params![s.login, s.name, s.desk, s.role, s.created_at, hash],
         )?;
-        Ok(self.conn.query_row("SELECT id FROM staff WHERE login = ?1", [s.login], |r| r.get(0))?)
+        self.conn.query_row("SELECT id FROM staff WHERE login = ?1", [s.login], |r| r.get(0))
     }
 
     /// Sets the password hash, leaving the sign-in state as it is.

@@ -36,12 +36,12 @@ impl<'a> Read<'a> {
 impl TouchpointHandle<'_> {
     /// True when the person has ever been handed 別添1.
     pub fn has_had_bessou1(&self, person_id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn.query_row(
+        self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM touchpoint t JOIN touchpoint_leaflet l ON l.touchpoint_id = t.id
                         WHERE t.person_id = ?1 AND l.leaflet = 'bessou1')",
             [person_id],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// A person's touchpoints with the leaflets given at each, newest first.
@@ -78,7 +78,7 @@ impl TouchpointHandle<'_> {
                 notes: r.get(7)?,
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.collect::<Result<_, _>>()
     }
 }
 

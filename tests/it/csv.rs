@@ -198,8 +198,8 @@ fn person_schema(w: &World) -> Vec<String> {
             .unwrap_or_else(|e| panic!("{table} no longer matches the person table: {e}"));
     }
     let mut stmt = conn.prepare("SELECT type || ' ' || name FROM sqlite_master WHERE tbl_name = 'person' ORDER BY 1").unwrap();
-    let rows = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
-    rows
+
+    stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
 }
 
 fn bulk_file(renamed: &[(String, &str)], new_rows: usize, bad_last_row: bool) -> String {

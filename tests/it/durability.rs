@@ -337,8 +337,8 @@ fn backups_taken_while_another_process_imports_are_consistent() {
 fn dump(store: &Store) -> Vec<(String, Vec<String>)> {
     let names: Vec<String> = {
         let mut stmt = store.conn().prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_stat%' ORDER BY name").unwrap();
-        let names = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
-        names
+
+        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
     };
     names
         .into_iter()
