@@ -7,7 +7,6 @@ use std::sync::{Arc, Barrier};
 
 use crate::common::{self, at, holder, World};
 use hairyo::application::{self, ApplicationInput, Document};
-use hairyo::codes::Coded;
 use hairyo::person::{self, PersonInput};
 use hairyo::referral::{self, ReferralInput};
 use hairyo::staff;
