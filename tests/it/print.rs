@@ -347,3 +347,143 @@ fn staff_names_print_where_login_ids_did() {
     assert!(sheet.contains("担当者試験職員"), "the sender's name: {sheet}");
     assert!(!sheet.contains("kaigo_cw"), "no login on the 連携票");
 }
+
+/// The text of each page of a PDF (pdftotext separates pages by form feeds), spaces removed.
+fn pages(pdf: &[u8]) -> Vec<String> {
+    tool("pdftotext", &["-layout"], pdf).split('\u{c}').map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()).filter(|p: &String| !p.is_empty()).collect()
+}
+
+/// #12 item 9: the facility batch follows the residents' wishes (notice 1(1)), prints forms only
+/// for residents whose route is 申請, and refers residents under 住所地特例 to their insurer. The
+/// cover letter names everyone else in a section that says why they get no form.
+#[test]
+fn facility_batch_respects_wishes_registration_and_jushochi_tokurei() {
+    use hairyo::touchpoint::{self, TouchpointInput};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let f = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput {
+            name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), address: "見本市緑町5番地".into(), ..Default::default()
+        },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let resident = |w: &mut World, name: &str, adjust: &dyn Fn(&mut hairyo::person::PersonInput)| {
+        w.person(|i| {
+            i.name = name.into();
+            i.facility_id = Some(f.id);
+            i.reasons = vec!["facility".into(), "elderly".into()];
+            adjust(i);
+        })
+    };
+    resident(&mut w, "申請 希望子", &|i| holder(i));
+    let keeps = resident(&mut w, "継続 利用子", &|i| holder(i));
+    let changed = resident(&mut w, "意向 変更子", &|i| holder(i));
+    resident(&mut w, "職権 交付子", &|_| {});
+    resident(&mut w, "登録 不明子", &|i| {
+        i.mynumber_card = "card".into();
+        i.registration = "unknown".into();
+    });
+    let elsewhere = resident(&mut w, "隣町 特例子", &|i| {
+        holder(i);
+        i.other_insurer = "隣町 国民健康保険".into();
+    });
+    resident(&mut w, "遠方 連合子", &|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1945-03-03".into();
+        i.card_number = "12345678".into();
+        i.other_insurer = "遠方県後期高齢者医療広域連合".into();
+    });
+    let cancel = resident(&mut w, "解除 希望子", &|i| {
+        holder(i);
+        i.reasons = vec![];
+    });
+    resident(&mut w, "配慮 未登録子", &|i| {
+        holder(i);
+        i.reasons = vec![];
+    });
+    let cw = w.actor("kaigo_cw");
+    for (person_id, date, wish) in [
+        (keeps.id, "2026-10-01", "wants_certificate"),
+        (keeps.id, "2026-11-01", "keeps_card"),
+        // A later touchpoint that did not ask leaves the last wish standing.
+        (keeps.id, "2026-11-10", "unknown"),
+        (changed.id, "2026-10-01", "keeps_card"),
+        (changed.id, "2026-11-01", "wants_certificate"),
+        (cancel.id, "2026-11-02", "wants_cancel"),
+    ] {
+        let input = TouchpointInput { person_id, date: date.into(), kind: "facility_campaign".into(), wish: wish.into(), ..Default::default() };
+        touchpoint::add(&mut w.store, &cw, &input, at("2026-11-20")).unwrap();
+    }
+
+    let printed = print::facility_batch(&mut w.store, &admin, f.id, at("2026-11-25"), &mut |_| {}).unwrap();
+    let all = pages(&printed.bytes);
+    assert_eq!(all.len(), printed.pages);
+    let is_form = |p: &String| p.contains("資格確認書交付申請書");
+    let mut formed: Vec<&str> =
+        ["申請希望子", "継続利用子", "意向変更子", "職権交付子", "登録不明子", "隣町特例子", "遠方連合子", "解除希望子", "配慮未登録子"]
+            .into_iter()
+            .filter(|n| all.iter().filter(|p| is_form(p)).any(|p| p.contains(n)))
+            .collect();
+    formed.sort();
+    let mut want = vec!["申請希望子", "意向変更子", "解除希望子"];
+    want.sort();
+    assert_eq!(formed, want, "forms only for residents whose route is 申請 and who did not say they keep the card");
+    assert_eq!(all.iter().filter(|p| is_form(p)).count(), 3, "one form each, nobody else");
+    assert!(!all.iter().filter(|p| is_form(p)).any(|p| p.contains("隣町国民健康保険")), "no form of ours for 住所地特例");
+
+    // The cover letter (the pages before the first form) names everyone in their section.
+    let letter: String = all.iter().take_while(|p| !is_form(p)).cloned().collect();
+    let sections = [
+        ("申請書を同封した方", vec!["申請希望子", "意向変更子", "解除希望子"]),
+        ("マイナ保険証を引き続きお使いになるご意向の方", vec!["継続利用子"]),
+        ("マイナ保険証をお持ちの方", vec!["配慮未登録子"]),
+        ("申請なしで資格確認書が交付される方", vec!["職権交付子"]),
+        ("保険証利用登録の状況を市で確認する方", vec!["登録不明子"]),
+        ("他の保険者に加入されている方", vec!["隣町特例子", "遠方連合子"]),
+    ];
+    let starts: Vec<usize> = sections.iter().map(|(t, _)| letter.find(&format!("{t}(")).unwrap_or_else(|| panic!("section {t} missing: {letter}"))).collect();
+    for (i, (title, names)) in sections.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(letter.len());
+        let body = &letter[starts[i]..end];
+        let count = format!("({}名)", names.len());
+        assert!(body.find(&count).is_some_and(|c| c < body.find(names[0]).unwrap_or(0)), "{title} counts {count}: {body}");
+        for n in names {
+            assert!(body.contains(n), "{n} is listed under {title}: {body}");
+        }
+    }
+    assert!(letter.contains("令和8年11月1日にご意向を確認"), "when the resident said they keep the card");
+    assert!(letter.contains("隣町国民健康保険へ申請してください") && letter.contains("遠方県後期高齢者医療広域連合へ申請してください"));
+    assert!(letter.contains("3名の方の申請書"), "{letter}");
+
+    // The single form is refused for 住所地特例 too, and the field belongs to 国保 and 後期 only.
+    let err = print::application_form(&mut w.store, &admin, elsewhere.id, None, at("2026-11-25")).unwrap_err();
+    assert!(err.to_string().contains("住所地特例") && err.to_string().contains("隣町 国民健康保険"), "{err}");
+    let bad = hairyo::person::validate_input(
+        &hairyo::person::PersonInput {
+            name: "見本 花子".into(),
+            kana: "ミホン ハナコ".into(),
+            birth_date: "1950-06-15".into(),
+            sex: "female".into(),
+            scheme: "employee".into(),
+            other_insurer: "隣町 国民健康保険".into(),
+            ..Default::default()
+        },
+        common::date("2026-11-25"),
+    )
+    .unwrap_err();
+    assert!(bad.0.iter().any(|e| e.field == "other_insurer"), "{bad:?}");
+    // A patch sets and clears it, like any other field.
+    let cleared = hairyo::person::update(
+        &mut w.store,
+        &admin,
+        elsewhere.id,
+        &hairyo::person::PersonPatch { other_insurer: Some(String::new()), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
+    assert!(!cleared.insured_elsewhere());
+}

@@ -437,6 +437,7 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
         householder: f.householder.clone(),
         scheme: f.scheme.clone(),
         insurer_no: f.insurer.clone(),
+        other_insurer: f.other_insurer.clone(),
         card_symbol: f.symbol.clone(),
         card_number: f.number.clone(),
         card_branch: f.branch.clone(),
@@ -467,6 +468,9 @@ fn person_text(r: &record::PersonRecord) -> String {
         let _ = writeln!(s, "住所: 〒{} {}", p.postal_code, p.address);
     }
     let _ = writeln!(s, "保険: {} 保険者番号 {} 記号 {} 番号 {} 枝番 {}", p.scheme.label(), p.insurer_no, p.card_symbol, p.card_number, p.card_branch);
+    if p.insured_elsewhere() {
+        let _ = writeln!(s, "住所地特例: {} の被保険者 (市の申請書は使えません)", p.other_insurer);
+    }
     let _ = writeln!(s, "マイナンバーカード: {} / 保険証利用登録: {}", p.mynumber_card.label(), p.registration.label());
     let reasons: Vec<&str> = p.reasons.iter().map(|r| r.label()).collect();
     let _ = writeln!(s, "配慮理由: {}", if reasons.is_empty() { "—".to_string() } else { reasons.join("、") });

@@ -214,6 +214,10 @@ pub struct PersonFields {
     pub scheme: Option<String>,
     #[arg(long)]
     pub insurer: Option<String>,
+    /// 住所地特例: the other municipality's 国保 or other prefecture's 広域連合 insuring the
+    /// person (empty to clear).
+    #[arg(long)]
+    pub other_insurer: Option<String>,
     #[arg(long)]
     pub symbol: Option<String>,
     #[arg(long)]
