@@ -378,8 +378,9 @@ pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: N
 }
 
 /// 別添1 (two pages), 別添2 or the 別添3 poster with the city's contact block, `copies` times.
-/// Statements overtaken by their date are left out unless settings say otherwise, and the
-/// counter is told.
+/// A dated statement prints as it is within its period and as its replacement outside it
+/// (`leaflet::check_statements`); one overtaken with no replacement is left out, and the
+/// counter is told in `Printed::warnings`.
 pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, now: NaiveDateTime) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     if !(1..=100).contains(&copies) {
@@ -389,9 +390,9 @@ pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, no
     let today = now.date();
     let warnings: Vec<String> = leaflet::check_statements(conn, which, today)?.into_iter().map(|c| c.message).filter(|m| !m.is_empty()).collect();
     let content = leaflet::resolved_content(conn, which, today)?;
+    let edition = leaflet::current_edition(conn, which, today)?;
     let city = settings::city(conn)?;
     let contacts = insurer_contacts(conn)?;
-    let edition = leaflet::current_edition(conn, which, today)?;
     let mut sheet = layout::Sheet::new(&format!("{} {}", which.label(), content.title));
     for copy in 0..copies {
         for (i, page) in content.pages.iter().enumerate() {

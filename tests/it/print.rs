@@ -225,29 +225,33 @@ fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
     let before = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-07-31")).unwrap();
     assert!(text(&before.bytes).contains(line));
     assert!(before.warnings.is_empty());
+    // After its date the shipped replacement prints, and there is nothing to warn about.
     let after = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-01")).unwrap();
-    assert!(!text(&after.bytes).contains(line));
-    assert!(after.warnings.iter().any(|m| m.contains("令和8年7月31日を過ぎている")), "{:?}", after.warnings);
+    let t = text(&after.bytes);
+    assert!(!t.contains(line) && t.contains("令和8年7月までで終わりました"), "{t}");
+    assert!(after.warnings.is_empty(), "{:?}", after.warnings);
     let checks = leaflet::check_all_statements(&w.store, &admin, at("2026-08-01")).unwrap();
-    assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken));
+    assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken && c.printing == leaflet::Printing::Replacement));
 
     leaflet::set_statement(
         &mut w.store,
         &admin,
         "b3-kouki-provisional",
         StatementMode::Replace,
-        "※後期高齢者医療制度の方は、見本市の案内をご覧ください。",
+        Some("※後期高齢者医療制度の方は、見本市の案内をご覧ください。"),
         at("2026-08-02"),
     )
     .unwrap();
     let replaced = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap();
     let t = text(&replaced.bytes);
     assert!(t.contains("見本市の案内をご覧ください") && !t.contains(line));
-    leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Keep, "", at("2026-08-02")).unwrap();
-    assert!(text(&print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap().bytes).contains(line));
+    leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Keep, None, at("2026-08-02")).unwrap();
+    let kept = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap();
+    assert!(text(&kept.bytes).contains(line));
+    assert!(kept.warnings.iter().any(|m| m.contains("令和8年7月31日を過ぎています")), "{:?}", kept.warnings);
     // Only administrators decide this.
     let cw = w.actor("kaigo_cw");
-    assert!(leaflet::set_statement(&mut w.store, &cw, "b3-kouki-provisional", StatementMode::Omit, "", at("2026-08-02")).is_err());
+    assert!(leaflet::set_statement(&mut w.store, &cw, "b3-kouki-provisional", StatementMode::Omit, None, at("2026-08-02")).is_err());
 }
 
 #[test]
@@ -486,4 +490,112 @@ fn facility_batch_respects_wishes_registration_and_jushochi_tokurei() {
     )
     .unwrap();
     assert!(!cleared.insured_elsewhere());
+}
+
+/// True when `s` names a date or speaks of a period: an era year, a month or year number, or
+/// words such as 日以降 and 有効期限 that only hold for a while.
+fn time_bound(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    let numbered = chars.windows(2).any(|w| (w[0].is_ascii_digit() || ('０'..='９').contains(&w[0])) && (w[1] == '月' || w[1] == '年'));
+    numbered || ["令和", "平成", "日以降", "までの間", "有効期限", "いまのうちに", "順次", "なくなり"].iter().any(|p| s.contains(p))
+}
+
+/// #12 item 10: every statement of every handout that is true only for a while has an id, its
+/// period and a replacement for the time after it, and prints as that replacement the day after.
+#[test]
+fn every_dated_statement_on_every_handout_has_validity_and_a_replacement() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let mut ids = std::collections::HashSet::new();
+    let mut dated = 0;
+    for which in Leaflet::ALL.iter().copied() {
+        for b in leaflet::content(which).pages.iter().flatten() {
+            let words = b.words();
+            if time_bound(&words) {
+                assert!(b.is_dated(), "{which:?}: a time-bound statement without a period: {words}");
+            }
+            if let Some(id) = &b.id {
+                assert!(ids.insert(id.clone()), "statement id {id} is used twice");
+            }
+            if !b.is_dated() {
+                continue;
+            }
+            dated += 1;
+            let id = b.id.as_deref().unwrap_or_else(|| panic!("{which:?}: a dated statement without an id: {words}"));
+            let until = b.valid_until.unwrap_or_else(|| panic!("{id}: no last day"));
+            assert!(b.valid_from.is_some_and(|f| f <= until), "{id}: a first day before the last");
+            assert!(!b.replacement.trim().is_empty(), "{id}: no replacement");
+            for stale in ["いまのうちに", "順次", "までの間", "有効期限をご確認"] {
+                assert!(!b.replacement.contains(stale), "{id}: the replacement is itself time-bound ({stale}): {}", b.replacement);
+            }
+            // On its last day the statement prints; the day after, its replacement does.
+            let flat = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            let (original, replacement) = (flat(if b.a.is_empty() { &b.text } else { &b.a }), flat(&b.replacement));
+            let on_last = text(&print::leaflet(&mut w.store, &admin, which, 1, until.and_hms_opt(10, 0, 0).unwrap()).unwrap().bytes);
+            assert!(on_last.contains(&original) && !on_last.contains(&replacement), "{id} on {until}");
+            let next = until.succ_opt().unwrap().and_hms_opt(10, 0, 0).unwrap();
+            let printed = print::leaflet(&mut w.store, &admin, which, 1, next).unwrap();
+            let after = text(&printed.bytes);
+            assert!(!after.contains(&original) && after.contains(&replacement), "{id} the day after {until}: {after}");
+            assert!(printed.warnings.is_empty(), "{id}: {:?}", printed.warnings);
+        }
+    }
+    assert!(dated >= 8, "the expiry lines of 別添1 and 別添3 and the 後期 line are dated ({dated})");
+    assert!(time_bound("令和7年7月31日以降、順次満了となります。") && !time_bound("ぜひ、そのままお使いください！"), "the check itself");
+}
+
+/// #12 item 10: printed on 2026-12-01, 別添1 states that the old cards have expired instead of
+/// "expiring from 2025-07-31 on"; with its replacement removed, the overtaken line is left out
+/// and the counter is warned, in the core's result (which the window shows) and on the CLI's
+/// stderr.
+#[test]
+fn overtaken_statement_without_replacement_warns_in_cli_and_core() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let (stale, current) = ("令和7年7月31日以降、順次満了となります", "令和7年12月1日までに有効期限を迎えました");
+    let dec = at("2026-12-01");
+    let printed = print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 1, dec).unwrap();
+    let t = text(&printed.bytes);
+    assert!(t.contains(current) && !t.contains(stale), "{t}");
+    assert!(!t.contains("いまのうちに") && !t.contains("有効期限をご確認ください"), "no other overtaken line: {t}");
+    assert!(printed.warnings.is_empty(), "{:?}", printed.warnings);
+
+    leaflet::set_statement(&mut w.store, &admin, "b1-expiry", StatementMode::Auto, Some(""), dec).unwrap();
+    let check = leaflet::check_all_statements(&w.store, &admin, dec).unwrap().into_iter().find(|c| c.id == "b1-expiry").unwrap();
+    assert!(check.overtaken && check.replacement.is_empty() && check.printing == leaflet::Printing::Nothing);
+    let printed = print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 1, dec).unwrap();
+    let t = text(&printed.bytes);
+    assert!(!t.contains(stale) && !t.contains(current), "{t}");
+    assert!(printed.warnings.iter().any(|m| m.contains("差し替えの文がない") && m.contains("順次満了")), "{:?}", printed.warnings);
+    // Back to the shipped replacement.
+    leaflet::set_statement(&mut w.store, &admin, "b1-expiry", StatementMode::Auto, None, dec).unwrap();
+    assert!(text(&print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 1, dec).unwrap().bytes).contains(current));
+
+    // The same through the binary: the warning goes to stderr, the PDF still prints.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hairyo.db");
+    let pdf = dir.path().join("bessou1.pdf");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("HAIRYO_NOW", "2026-12-01T10:00:00")
+            .env("HAIRYO_PASSWORD", hairyo::demo::DEMO_PASSWORD)
+            .env_remove("HAIRYO_AS")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    run(&["init"]);
+    let (_, quiet) = run(&["print", "leaflet", "bessou1", "-o", pdf.to_str().unwrap()]);
+    assert!(!quiet.contains("注意"), "{quiet}");
+    assert!(text(&std::fs::read(&pdf).unwrap()).contains(current));
+    run(&["leaflet", "set", "b1-expiry", "auto", "--no-replacement"]);
+    let (listed, _) = run(&["leaflet", "statements"]);
+    assert!(listed.contains("b1-expiry") && listed.contains("差し替えの文: なし"), "{listed}");
+    let (_, warned) = run(&["print", "leaflet", "bessou1", "-o", pdf.to_str().unwrap()]);
+    assert!(warned.contains("注意") && warned.contains("差し替えの文がない") && warned.contains("順次満了"), "{warned}");
+    assert!(!text(&std::fs::read(&pdf).unwrap()).contains(stale));
 }

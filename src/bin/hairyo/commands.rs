@@ -367,24 +367,43 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &all, |all| {
                 all.iter()
                     .map(|c| {
-                        format!(
-                            "{}\t{}\t{}\t{}{}\n  {}",
+                        let period = match (c.valid_from, c.valid_until) {
+                            (None, None) => String::new(),
+                            (f, u) => format!("期間 {}～{}", f.map(wareki::format).unwrap_or_default(), u.map(wareki::format).unwrap_or_default()),
+                        };
+                        let printing = match c.printing {
+                            leaflet::Printing::Statement => "記述を印刷",
+                            leaflet::Printing::Replacement => "差し替えの文を印刷",
+                            leaflet::Printing::Nothing => "印刷しない",
+                        };
+                        let mut line = format!(
+                            "{}\t{}\t{}\t{period}{}\t{printing}\n  {}",
                             c.leaflet.label(),
                             c.id,
                             c.mode.label(),
-                            c.valid_until.map(|d| format!("期限 {}", wareki::format(d))).unwrap_or_default(),
                             if c.overtaken { " 【期限切れ】" } else { "" },
                             c.text
-                        )
+                        );
+                        let edited = if c.replacement_edited { " (変更済み)" } else { "" };
+                        if c.replacement.is_empty() {
+                            line.push_str("\n  差し替えの文: なし");
+                        } else {
+                            line.push_str(&format!("\n  差し替えの文{edited}: {}", c.replacement));
+                        }
+                        if !c.message.is_empty() {
+                            line.push_str(&format!("\n  注意: {}", c.message));
+                        }
+                        line
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
             })
         }
-        Command::Leaflet(LeafletCmd::Set { id, mode, text }) => {
+        Command::Leaflet(LeafletCmd::Set { id, mode, text, no_replacement }) => {
             let (mut store, actor) = open_initialised(cli)?;
             let mode = leaflet::StatementMode::parse(mode).map_err(|m| CliError::new("cli.bad_mode", m))?;
-            leaflet::set_statement(&mut store, &actor, id, mode, text, now)?;
+            let replacement = if *no_replacement { Some("") } else { text.as_deref() };
+            leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
         Command::Backup { file, auto, dir, keep } => backup_cmd(cli, file.as_deref(), *auto, dir.as_deref(), *keep, now),

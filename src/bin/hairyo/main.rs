@@ -605,12 +605,17 @@ pub enum LeafletCmd {
         #[arg(long)]
         on: Option<String>,
     },
-    /// How a statement prints: auto / keep / omit / replace (with --text).
+    /// How a statement prints: auto / keep / omit / replace. --text sets the replacement printed
+    /// outside the statement's period (auto) or always (replace); --no-replacement removes it, so
+    /// the statement is left out after its date and the counter warned; neither keeps the
+    /// shipped replacement.
     Set {
         id: String,
         mode: String,
-        #[arg(long, default_value = "")]
-        text: String,
+        #[arg(long, conflicts_with = "no_replacement")]
+        text: Option<String>,
+        #[arg(long)]
+        no_replacement: bool,
     },
 }
 

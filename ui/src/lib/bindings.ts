@@ -306,11 +306,37 @@ problems: Array<RowProblem>,
  */
 gaiji: Array<RowProblem>, dry_run: boolean, committed: boolean, };
 
-export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_until: string | null, overtaken: boolean, mode: StatementMode, replacement: string, 
+export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_from: string | null, valid_until: string | null, 
+/**
+ * The print date is after `valid_until`.
+ */
+overtaken: boolean, 
+/**
+ * The print date is outside the period (before `valid_from` or after `valid_until`).
+ */
+out_of_period: boolean, mode: StatementMode, 
+/**
+ * The replacement in use: the administrator's if edited, else the shipped one; empty for none.
+ */
+replacement: string, 
+/**
+ * The replacement shipped with Hairyo, to go back to.
+ */
+shipped_replacement: string, 
+/**
+ * The administrator edited the replacement.
+ */
+replacement_edited: boolean, 
+/**
+ * What prints on the date.
+ */
+printing: Printing, 
 /**
  * What the counter is told before printing, in Japanese; empty when all is well.
  */
 message: string, };
+
+export type Printing = "statement" | "replacement" | "nothing";
 
 export type Edition = { leaflet: Leaflet, edition: string, effective_from: string, title: string, };
 
