@@ -390,7 +390,6 @@ pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, no
     let today = now.date();
     let warnings: Vec<String> = leaflet::check_statements(conn, which, today)?.into_iter().map(|c| c.message).filter(|m| !m.is_empty()).collect();
     let content = leaflet::resolved_content(conn, which, today)?;
-    let edition = leaflet::current_edition(conn, which, today)?;
     let city = settings::city(conn)?;
     let contacts = insurer_contacts(conn)?;
     let mut sheet = layout::Sheet::new(&format!("{} {}", which.label(), content.title));
@@ -399,7 +398,7 @@ pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, no
             if copy > 0 || i > 0 {
                 sheet.new_page();
             }
-            handouts::page(&mut sheet, &content, i, page, &city, &contacts, &edition);
+            handouts::page(&mut sheet, &content, page, &city, &contacts, today);
         }
     }
     let printed = finish(sheet, copies as usize, warnings)?;

@@ -205,7 +205,7 @@ fn leaflets_carry_contact_block_source_line_and_no_line_starts_with_punctuation(
         let printed = print::leaflet(&mut w.store, &admin, which, 1, at("2026-11-25")).unwrap();
         assert_eq!(printed.pages, pages, "{which:?}");
         let t = text(&printed.bytes);
-        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", which.label()]
+        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", "見本市(令和8年11月25日現在)"]
         {
             assert!(t.contains(want), "{which:?}: {want} missing");
         }
@@ -598,4 +598,91 @@ fn overtaken_statement_without_replacement_warns_in_cli_and_core() {
     let (_, warned) = run(&["print", "leaflet", "bessou1", "-o", pdf.to_str().unwrap()]);
     assert!(warned.contains("注意") && warned.contains("差し替えの文がない") && warned.contains("順次満了"), "{warned}");
     assert!(!text(&std::fs::read(&pdf).unwrap()).contains(stale));
+}
+
+/// What in a printed text is an internal label rather than words for a resident: an R-number, a
+/// 別添 number, or a run of Latin letters (a code such as `kokuho` or `facility_child`, a login
+/// ID). The documents have no legitimate Latin words; phone numbers and the "Q." of a Q&A are
+/// digits or a single letter.
+fn internal_labels(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if text.contains("別添") {
+        found.push("別添".to_string());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_alphabetic() || chars[i] == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '-') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let r_number = word.starts_with('R') && word[1..].chars().next().is_some_and(|c| c.is_ascii_digit());
+            if r_number || word.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2 {
+                found.push(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// #12 item 11 (labels): nothing a resident or a facility receives (application forms, 委任状,
+/// the facility cover letter and batch, the three handouts) carries an R-number, a 別添 label,
+/// a code or a login ID. Rendered from the demo's data, read back with pdftotext.
+#[test]
+fn nothing_a_resident_receives_carries_internal_labels() {
+    use hairyo::{demo, person, record, Page};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let now = at("2026-11-25");
+    demo::generate(&mut w.store, &admin, 400, 5, now).unwrap();
+    // The demo has no one under 住所地特例: a resident of its first facility is.
+    let facilities = facility::list(&w.store, &admin, Page::new(0, 100), now).unwrap().items;
+    let first = facilities.iter().find(|f| f.residents > 0).unwrap();
+    w.person(|i| {
+        holder(i);
+        i.name = "特例 三郎".into();
+        i.facility_id = Some(first.id);
+        i.reasons = vec!["facility".into()];
+        i.other_insurer = "隣町 国民健康保険".into();
+    });
+
+    let mut documents = Vec::new();
+    for f in &facilities {
+        match print::facility_batch(&mut w.store, &admin, f.id, now, &mut |_| {}) {
+            Ok(p) => documents.push((format!("施設一括 {}", f.name), p.bytes)),
+            Err(e) => assert_eq!(hairyo::codes::Coded::code(&e), "print.nothing_to_print", "{}: {e}", f.name),
+        }
+    }
+    let batches = documents.len();
+    assert!(batches >= 2, "the demo's facilities print batches");
+    let persons = person::list(&w.store, &admin, &person::PersonFilter::default(), Page::new(0, 120), now).unwrap().items;
+    let mut with_application = 0;
+    for p in persons.iter().filter(|p| matches!(p.scheme, hairyo::person::Scheme::Kokuho | hairyo::person::Scheme::Kouki)) {
+        let r = record::show(&mut w.store, &admin, p.id, now).unwrap();
+        let app = r.applications.first().map(|a| a.id);
+        with_application += usize::from(app.is_some());
+        if let Ok(printed) = print::application_form(&mut w.store, &admin, p.id, app, now) {
+            documents.push((format!("申請書 {}", p.name), printed.bytes));
+        }
+    }
+    assert!(with_application >= 3 && documents.len() > batches + 20, "forms of persons with and without applications");
+    for which in Leaflet::ALL.iter().copied() {
+        for day in ["2025-06-01", "2026-07-31", "2026-12-01"] {
+            documents.push((format!("{} {day}", which.label()), print::leaflet(&mut w.store, &admin, which, 1, at(day)).unwrap().bytes));
+        }
+    }
+
+    for (what, pdf) in &documents {
+        let t = tool("pdftotext", &["-layout"], pdf);
+        let found = internal_labels(&t);
+        assert!(found.is_empty(), "{what} carries internal labels {found:?}:\n{t}");
+    }
+    assert_eq!(
+        internal_labels("別添1 (表面)  見本市 (R7.5版)  受付者 kokuho1  facility_child  電話 0120-95-0178  Q. どうしたら"),
+        ["別添", "R7", "kokuho1", "facility_child"]
+    );
 }
