@@ -37,7 +37,7 @@ fn render() -> String {
         application::Application, application::ApplicationInput, application::Received,
         certificate::Certificate, record::PersonRecord, search::Query, search::Hit, search::Results,
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
-        import::Report, leaflet::StatementCheck, leaflet::Edition, Progress,
+        import::Report, leaflet::StatementCheck, leaflet::Printing, leaflet::Edition, Progress,
         // The shell's own.
         hairyo::codes::ErrorBody, crate::commands::AppState, hairyo::codes::Choice, crate::commands::Codes,
         hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes, crate::screen_commands::ImportColumn,

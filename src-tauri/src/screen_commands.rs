@@ -144,9 +144,10 @@ pub fn leaflet_statements(state: State<'_, Shell>) -> Result<Vec<StatementCheck>
     app.with_store(|s| hairyo::leaflet::check_all_statements(s, &actor, now()))
 }
 
-/// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace).
+/// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace) and sets its
+/// replacement (`text`; `null` for the shipped one, empty for none).
 #[tauri::command(async)]
-pub fn set_leaflet_statement(state: State<'_, Shell>, id: String, mode: String, text: String) -> Result<Vec<StatementCheck>, CmdError> {
+pub fn set_leaflet_statement(state: State<'_, Shell>, id: String, mode: String, text: Option<String>) -> Result<Vec<StatementCheck>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     let mut errors = Vec::new();
@@ -155,7 +156,7 @@ pub fn set_leaflet_statement(state: State<'_, Shell>, id: String, mode: String, 
     };
     let t = now();
     app.with_store(|s| {
-        hairyo::leaflet::set_statement(s, &actor, &id, mode, &text, t)?;
+        hairyo::leaflet::set_statement(s, &actor, &id, mode, text.as_deref(), t)?;
         hairyo::leaflet::check_all_statements(s, &actor, t)
     })
 }

@@ -83,6 +83,9 @@ pub struct Person {
     pub householder: String,
     pub scheme: Scheme,
     pub insurer_no: String,
+    /// 住所地特例: the insurer of another municipality (国保) or another prefecture's 広域連合
+    /// (後期) that insures this resident although they live here; empty for the city's own.
+    pub other_insurer: String,
     pub card_symbol: String,
     pub card_number: String,
     pub card_branch: String,
@@ -110,6 +113,12 @@ impl Person {
     /// True when the person holds a マイナ保険証: a card registered for insurance use.
     pub fn holds_mynumber_insurance_card(&self) -> bool {
         self.mynumber_card != CardKind::None && self.registration == Registration::Registered
+    }
+
+    /// True when another municipality or another prefecture's 広域連合 insures the person
+    /// (住所地特例), so the city's own form is not theirs.
+    pub fn insured_elsewhere(&self) -> bool {
+        !self.other_insurer.is_empty()
     }
 }
 

@@ -367,24 +367,43 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &all, |all| {
                 all.iter()
                     .map(|c| {
-                        format!(
-                            "{}\t{}\t{}\t{}{}\n  {}",
+                        let period = match (c.valid_from, c.valid_until) {
+                            (None, None) => String::new(),
+                            (f, u) => format!("期間 {}～{}", f.map(wareki::format).unwrap_or_default(), u.map(wareki::format).unwrap_or_default()),
+                        };
+                        let printing = match c.printing {
+                            leaflet::Printing::Statement => "記述を印刷",
+                            leaflet::Printing::Replacement => "差し替えの文を印刷",
+                            leaflet::Printing::Nothing => "印刷しない",
+                        };
+                        let mut line = format!(
+                            "{}\t{}\t{}\t{period}{}\t{printing}\n  {}",
                             c.leaflet.label(),
                             c.id,
                             c.mode.label(),
-                            c.valid_until.map(|d| format!("期限 {}", wareki::format(d))).unwrap_or_default(),
                             if c.overtaken { " 【期限切れ】" } else { "" },
                             c.text
-                        )
+                        );
+                        let edited = if c.replacement_edited { " (変更済み)" } else { "" };
+                        if c.replacement.is_empty() {
+                            line.push_str("\n  差し替えの文: なし");
+                        } else {
+                            line.push_str(&format!("\n  差し替えの文{edited}: {}", c.replacement));
+                        }
+                        if !c.message.is_empty() {
+                            line.push_str(&format!("\n  注意: {}", c.message));
+                        }
+                        line
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
             })
         }
-        Command::Leaflet(LeafletCmd::Set { id, mode, text }) => {
+        Command::Leaflet(LeafletCmd::Set { id, mode, text, no_replacement }) => {
             let (mut store, actor) = open_initialised(cli)?;
             let mode = leaflet::StatementMode::parse(mode).map_err(|m| CliError::new("cli.bad_mode", m))?;
-            leaflet::set_statement(&mut store, &actor, id, mode, text, now)?;
+            let replacement = if *no_replacement { Some("") } else { text.as_deref() };
+            leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
         Command::Backup { file, auto, dir, keep } => backup_cmd(cli, file.as_deref(), *auto, dir.as_deref(), *keep, now),
@@ -437,6 +456,7 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
         householder: f.householder.clone(),
         scheme: f.scheme.clone(),
         insurer_no: f.insurer.clone(),
+        other_insurer: f.other_insurer.clone(),
         card_symbol: f.symbol.clone(),
         card_number: f.number.clone(),
         card_branch: f.branch.clone(),
@@ -467,6 +487,9 @@ fn person_text(r: &record::PersonRecord) -> String {
         let _ = writeln!(s, "住所: 〒{} {}", p.postal_code, p.address);
     }
     let _ = writeln!(s, "保険: {} 保険者番号 {} 記号 {} 番号 {} 枝番 {}", p.scheme.label(), p.insurer_no, p.card_symbol, p.card_number, p.card_branch);
+    if p.insured_elsewhere() {
+        let _ = writeln!(s, "住所地特例: {} の被保険者 (市の申請書は使えません)", p.other_insurer);
+    }
     let _ = writeln!(s, "マイナンバーカード: {} / 保険証利用登録: {}", p.mynumber_card.label(), p.registration.label());
     let reasons: Vec<&str> = p.reasons.iter().map(|r| r.label()).collect();
     let _ = writeln!(s, "配慮理由: {}", if reasons.is_empty() { "—".to_string() } else { reasons.join("、") });

@@ -149,7 +149,8 @@ export const api = {
   setPolicyRule: (rule: RuleInput) => call<Rule[]>("set_policy_rule", { rule }),
   removePolicyRule: (id: string) => call<Rule[]>("remove_policy_rule", { id }),
   leafletStatements: () => call<StatementCheck[]>("leaflet_statements"),
-  setLeafletStatement: (id: string, mode: string, text: string) =>
+  /** `text`: the replacement printed outside the statement's period; `null` for the shipped one, "" for none. */
+  setLeafletStatement: (id: string, mode: string, text: string | null) =>
     call<StatementCheck[]>("set_leaflet_statement", { id, mode, text }),
   /** Writes a CSV export to the app's export folder (open it with `openPath`). */
   exportCsv: (kind: string, encoding: string) => call<ExportedFile>("export_csv", { kind, encoding }),

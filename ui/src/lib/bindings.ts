@@ -91,15 +91,25 @@ export type Paged<T> = { items: Array<T>, total: number, offset: number, limit: 
 
 export type PersonSummary = { id: number, atena_no: string, name: string, kana: string, birth_date: string, birth_date_wareki: string, age: number, sex: Sex, scheme: Scheme, scheme_label: string, facility_id: number | null, facility_name: string | null, mynumber_card: CardKind, registration: Registration, protected: boolean, };
 
-export type Person = { id: number, atena_no: string, name: string, kana: string, birth_date: string, sex: Sex, postal_code: string, address: string, phone: string, householder: string, scheme: Scheme, insurer_no: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string | null, mynumber_card: CardKind, registration: Registration, wishes_cancel: boolean, reasons: Array<Reason>, facility_id: number | null, legal_rep_kind: LegalRepKind, legal_rep_name: string, 
+export type Person = { id: number, atena_no: string, name: string, kana: string, birth_date: string, sex: Sex, postal_code: string, address: string, phone: string, householder: string, scheme: Scheme, insurer_no: string, 
+/**
+ * 住所地特例: the insurer of another municipality (国保) or another prefecture's 広域連合
+ * (後期) that insures this resident although they live here; empty for the city's own.
+ */
+other_insurer: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string | null, mynumber_card: CardKind, registration: Registration, wishes_cancel: boolean, reasons: Array<Reason>, facility_id: number | null, legal_rep_kind: LegalRepKind, legal_rep_name: string, 
 /**
  * 支援措置 (DV・ストーカー等): the address is never shown or printed beyond the safe 送付先.
  */
 protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
 
-export type PersonInput = { atena_no: string, name: string, kana: string, birth_date: string, sex: string, postal_code: string, address: string, phone: string, householder: string, scheme: string, insurer_no: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
+export type PersonInput = { atena_no: string, name: string, kana: string, birth_date: string, sex: string, postal_code: string, address: string, phone: string, householder: string, scheme: string, insurer_no: string, 
+/**
+ * 住所地特例: the other municipality's 国保 or other prefecture's 広域連合 insuring the
+ * person; empty for the city's own.
+ */
+other_insurer: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
 
-export type PersonPatch = { atena_no?: string, name?: string, kana?: string, birth_date?: string, sex?: string, postal_code?: string, address?: string, phone?: string, householder?: string, scheme?: string, insurer_no?: string, card_symbol?: string, card_number?: string, card_branch?: string, old_card_expiry?: string, mynumber_card?: string, registration?: string, wishes_cancel?: boolean, reasons?: Array<string>, 
+export type PersonPatch = { atena_no?: string, name?: string, kana?: string, birth_date?: string, sex?: string, postal_code?: string, address?: string, phone?: string, householder?: string, scheme?: string, insurer_no?: string, other_insurer?: string, card_symbol?: string, card_number?: string, card_branch?: string, old_card_expiry?: string, mynumber_card?: string, registration?: string, wishes_cancel?: boolean, reasons?: Array<string>, 
 /**
  * `null` clears the facility; left out keeps it.
  */
@@ -296,11 +306,37 @@ problems: Array<RowProblem>,
  */
 gaiji: Array<RowProblem>, dry_run: boolean, committed: boolean, };
 
-export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_until: string | null, overtaken: boolean, mode: StatementMode, replacement: string, 
+export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_from: string | null, valid_until: string | null, 
+/**
+ * The print date is after `valid_until`.
+ */
+overtaken: boolean, 
+/**
+ * The print date is outside the period (before `valid_from` or after `valid_until`).
+ */
+out_of_period: boolean, mode: StatementMode, 
+/**
+ * The replacement in use: the administrator's if edited, else the shipped one; empty for none.
+ */
+replacement: string, 
+/**
+ * The replacement shipped with Hairyo, to go back to.
+ */
+shipped_replacement: string, 
+/**
+ * The administrator edited the replacement.
+ */
+replacement_edited: boolean, 
+/**
+ * What prints on the date.
+ */
+printing: Printing, 
 /**
  * What the counter is told before printing, in Japanese; empty when all is well.
  */
 message: string, };
+
+export type Printing = "statement" | "replacement" | "nothing";
 
 export type Edition = { leaflet: Leaflet, edition: string, effective_from: string, title: string, };
 
