@@ -216,6 +216,7 @@ pub struct Facts {
     pub registration_unknown: bool,
     pub considered: bool,
     pub child: bool,
+    pub circumstances_recorded: bool,
     pub applied: bool,
     pub age_on_renewal: i32,
 }
@@ -228,6 +229,7 @@ impl Facts {
             registration_unknown: p.mynumber_card != person::CardKind::None && p.registration == person::Registration::Unknown,
             considered: !p.reasons.is_empty(),
             child: p.age_on(on) < 18 || p.reasons.contains(&Reason::Child),
+            circumstances_recorded: !p.reasons.is_empty() || p.facility_id.is_some(),
             applied,
             age_on_renewal: p.age_on(last_renewal_day(on)),
         })
@@ -239,6 +241,7 @@ fn matches(c: &Condition, f: &Facts) -> bool {
         && c.registration_unknown.is_none_or(|v| v == f.registration_unknown)
         && c.considered.is_none_or(|v| v == f.considered)
         && c.child.is_none_or(|v| v == f.child)
+        && c.circumstances_recorded.is_none_or(|v| v == f.circumstances_recorded)
         && c.applied.is_none_or(|v| v == f.applied)
         && c.min_age_on_renewal.is_none_or(|v| f.age_on_renewal >= v)
         && c.max_age_on_renewal.is_none_or(|v| f.age_on_renewal <= v)

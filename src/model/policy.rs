@@ -35,6 +35,10 @@ pub struct Condition {
     /// Is a child: under 18, or the 児童 reason recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child: Option<bool>,
+    /// Has the individual situation recorded (個別の状況, notice 1(2)): a consideration reason
+    /// (the 児童 reason included) or a facility placement. Being a child is not enough.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub circumstances_recorded: Option<bool>,
     /// Holds a card whose insurance registration is not known (R14).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registration_unknown: Option<bool>,

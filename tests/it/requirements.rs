@@ -129,18 +129,67 @@ fn r04_facility_staff_for_child_need_the_parents_delegation() {
 }
 
 #[test]
-fn r05_children_with_a_card_are_application_targets() {
+fn r05_children_are_application_targets_case_by_case() {
     let mut w = World::new();
+    // A child whose situation is recorded (here the 児童 reason) is an application target.
     let child = w.person(|i| {
         holder(i);
         i.birth_date = "2012-09-09".into();
+        i.reasons = vec!["child".into()];
     });
     let (kind, rn) = route_kind(&w, child.id, "2026-11-25");
     assert_eq!(kind, RouteKind::OnApplication);
     assert!(rn.contains(&"R5".to_string()), "{rn:?}");
-    // On turning 18 the child rule no longer applies.
-    assert_eq!(route_kind(&w, child.id, "2030-09-09").0, RouteKind::NotNeeded);
-    assert_eq!(route_kind(&w, child.id, "2030-09-08").0, RouteKind::OnApplication);
+    // On turning 18 the child rule no longer applies; the reason keeps the person a 要配慮者.
+    let adult = w.person(|i| {
+        holder(i);
+        i.name = "見本 成人".into();
+        i.birth_date = "2012-09-09".into();
+        i.reasons = vec!["physical".into()];
+    });
+    assert_eq!(route_kind(&w, adult.id, "2030-09-08").1, vec!["R2", "R4", "R5"]);
+    assert_eq!(route_kind(&w, adult.id, "2030-09-09").1, vec!["R2", "R3"]);
+}
+
+/// #12 item 8: the notice says 個別の状況に応じて, so being a child with a card is not a reason to
+/// apply; a recorded reason or a facility placement is.
+#[test]
+fn card_holding_child_is_routed_to_apply_only_with_a_reason_or_placement() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let home = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput { name: "児童養護施設 みほん学園".into(), kind: "children".into(), ..Default::default() },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let child = |w: &mut World, name: &str, f: &dyn Fn(&mut hairyo::person::PersonInput)| {
+        w.person(|i| {
+            holder(i);
+            i.name = name.into();
+            i.birth_date = "2016-04-10".into();
+            f(i);
+        })
+    };
+    let plain = child(&mut w, "児童 一郎", &|_| {});
+    let with_child_reason = child(&mut w, "児童 二郎", &|i| i.reasons = vec!["child".into()]);
+    let with_other_reason = child(&mut w, "児童 三郎", &|i| i.reasons = vec!["intellectual".into()]);
+    let placed = child(&mut w, "児童 四郎", &|i| i.facility_id = Some(home.id));
+    let on = "2026-11-25";
+    // No reason and no placement: the ordinary card-holder route.
+    let r = policy::route(&w.store, &w.admin, plain.id, date(on), at(on)).unwrap();
+    assert_eq!((r.kind, r.rule_id.as_deref()), (RouteKind::NotNeeded, Some("kokuho-holder")));
+    for p in [&with_child_reason, &with_other_reason, &placed] {
+        let r = policy::route(&w.store, &w.admin, p.id, date(on), at(on)).unwrap();
+        assert_eq!((r.kind, r.rule_id.as_deref()), (RouteKind::OnApplication, Some("kokuho-child-apply")), "{}", p.name);
+        assert!(r.r_numbers.contains(&"R5".to_string()));
+    }
+    // Recording a reason later moves the child onto the application route.
+    let clerk = w.actor("kokuho_clerk");
+    hairyo::person::update(&mut w.store, &clerk, plain.id, &hairyo::person::PersonPatch { reasons: Some(vec!["pin".into()]), ..Default::default() }, at(on))
+        .unwrap();
+    assert_eq!(route_kind(&w, plain.id, on).0, RouteKind::OnApplication);
 }
 
 #[test]

@@ -121,6 +121,11 @@ considered?: boolean,
  */
 child?: boolean, 
 /**
+ * Has the individual situation recorded (個別の状況, notice 1(2)): a consideration reason
+ * (the 児童 reason included) or a facility placement. Being a child is not enough.
+ */
+circumstances_recorded?: boolean, 
+/**
  * Holds a card whose insurance registration is not known (R14).
  */
 registration_unknown?: boolean, 
