@@ -6,11 +6,12 @@ use crate::audit::{self, Action};
 use crate::model::application::{AppScheme, Delivery};
 use crate::model::staff::Actor;
 use crate::person::{self, PersonError};
+use crate::policy;
 use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};
 
-pub use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
+pub use crate::model::certificate::{Certificate, CertificateBasis, RenewalDue, RenewalEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
@@ -22,6 +23,8 @@ pub enum CertificateError {
     Forbidden(String),
     #[error(transparent)]
     Person(#[from] PersonError),
+    #[error(transparent)]
+    Policy(#[from] policy::PolicyError),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -35,6 +38,7 @@ impl CertificateError {
             CertificateError::BadValidity { .. } => "certificate.bad_validity",
             CertificateError::Forbidden(_) => "certificate.forbidden",
             CertificateError::Person(e) => e.code(),
+            CertificateError::Policy(e) => e.code(),
             CertificateError::Access(e) => e.code(),
             CertificateError::Store(e) => e.code(),
         }
@@ -171,7 +175,9 @@ pub(crate) fn expiring_of(conn: &crate::store::Read<'_>, today: NaiveDate, days:
 }
 
 /// Who is due at the renewal on `renewal_day` (an 8/1): holders of certificates that end the day
-/// before, and 後期 applications set aside for the renewal (R9).
+/// before, and 後期 applications set aside for the renewal (R9). Each line says what the rules in
+/// force that day give the person, and whether the certificate is issued again without a new
+/// application (ex officio, or continued after an application: `*-applied-continues`).
 pub fn renewal_list(
     store: &Store,
     actor: &Actor,
@@ -180,5 +186,21 @@ pub fn renewal_list(
     _now: chrono::NaiveDateTime,
 ) -> Result<Paged<RenewalEntry>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    Ok(store.read().certificates().renewal_list(renewal_day - Duration::days(1), page)?)
+    let conn = &store.read();
+    let due = conn.certificates().renewal_list(renewal_day - Duration::days(1), page)?;
+    let rules = policy::rules(conn)?;
+    let mut items = Vec::with_capacity(due.items.len());
+    for d in due.items {
+        let p = person::load(conn, d.person_id)?;
+        let facts = policy::Facts::of(conn, &p, renewal_day)?;
+        let route = policy::evaluate(&rules, p.scheme, &facts, renewal_day);
+        items.push(RenewalEntry {
+            issued_without_application: policy::issued_without_application(&rules, &route),
+            route: route.kind,
+            route_label: route.label,
+            rule_id: route.rule_id,
+            due: d,
+        });
+    }
+    Ok(Paged { items, total: due.total, offset: due.offset, limit: due.limit })
 }

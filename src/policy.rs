@@ -278,6 +278,17 @@ pub fn evaluate(rules: &[Rule], scheme: Scheme, facts: &Facts, on: NaiveDate) ->
     }
 }
 
+/// Whether `route` gives a certificate without a new application: ex officio or provisional,
+/// or the application route by a rule that requires an application to stand already (the
+/// `*-applied-continues` rules: issued again at each renewal).
+pub fn issued_without_application(rules: &[Rule], route: &Route) -> bool {
+    match route.kind {
+        RouteKind::ExOfficio | RouteKind::KoukiProvisional => true,
+        RouteKind::OnApplication => route.rule_id.as_ref().and_then(|id| rules.iter().find(|r| &r.id == id)).is_some_and(|r| r.condition.applied == Some(true)),
+        _ => false,
+    }
+}
+
 /// How `person_id` gets a 資格確認書 on `on`, with the rule's R-numbers and explanation.
 pub fn route(store: &Store, actor: &Actor, person_id: i64, on: NaiveDate, _now: chrono::NaiveDateTime) -> Result<Route, PolicyError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;

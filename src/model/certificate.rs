@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::coded_enum;
 use crate::model::application::AppScheme;
+use crate::model::policy::RouteKind;
 
 coded_enum! {
     /// On what basis the certificate was issued.
@@ -33,14 +34,29 @@ pub struct Certificate {
     pub protected: bool,
 }
 
-/// One line of the 8/1 renewal list.
+/// Why a person is due at a renewal, as the store lists them.
 #[derive(Debug, Clone, Serialize)]
-pub struct RenewalEntry {
+pub struct RenewalDue {
     pub person_id: i64,
     pub person_name: String,
     pub scheme: AppScheme,
-    /// Why the person is on the list: a certificate ending 7/31, or an 年次更新時交付 application.
+    /// Why the person is on the list: a certificate ending the day before, or an 年次更新時交付
+    /// application.
     pub cause: String,
     pub certificate_id: Option<i64>,
     pub application_id: Option<i64>,
+}
+
+/// One line of the renewal list: who is due, and what the rules in force on the renewal day
+/// give them.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenewalEntry {
+    #[serde(flatten)]
+    pub due: RenewalDue,
+    pub route: RouteKind,
+    pub route_label: &'static str,
+    pub rule_id: Option<String>,
+    /// A certificate is issued at the renewal without a new application: ex officio, or
+    /// because the person's application stands and a rule continues it (`*-applied-continues`).
+    pub issued_without_application: bool,
 }

@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;
-use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
+use crate::model::certificate::{Certificate, CertificateBasis, RenewalDue};
 use crate::{Page, Paged};
 
 /// A certificate as it is issued, with the address it is sent to already decided.
@@ -88,7 +88,7 @@ impl CertificateHandle<'_> {
 
     /// Who is due at a renewal: holders of certificates that end on `ends`, and 後期
     /// applications set aside for the renewal (年次更新時交付), by name.
-    pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalEntry>, StoreError> {
+    pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalDue>, StoreError> {
         let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
                  FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1
                UNION ALL
@@ -98,7 +98,7 @@ impl CertificateHandle<'_> {
         let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
         let items = stmt
             .query_map(params![ends, page.limit, page.offset], |r| {
-                Ok(RenewalEntry {
+                Ok(RenewalDue {
                     person_id: r.get(0)?,
                     person_name: r.get(1)?,
                     scheme: r.get(2)?,

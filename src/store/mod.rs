@@ -531,7 +531,7 @@ mod tests {
 
     /// The rules migration 0012 changes or adds, and the shipped rules as they were before it.
     const CHANGED_BY_0012: &[&str] = &["kokuho-child-apply"];
-    const ADDED_BY_0012: &[&str] = &[];
+    const ADDED_BY_0012: &[&str] = &["kokuho-applied-continues"];
 
     fn rules_before_0012() -> Vec<crate::model::policy::Rule> {
         let mut rules: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../assets/policy/rules.json")).unwrap();

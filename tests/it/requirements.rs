@@ -300,7 +300,7 @@ fn r09_kouki_provisional_until_2026_07_31_then_renewal() {
     let a = application::decide(&mut w.store, &clerk, a.application.id, None, at("2026-07-31")).unwrap();
     assert_eq!(a.status, AppStatus::AtRenewal);
     let renewal = certificate::renewal_list(&w.store, &w.admin, date("2026-08-01"), Page::default(), common::at("2026-11-25")).unwrap();
-    assert!(renewal.items.iter().any(|e| e.application_id == Some(a.id)));
+    assert!(renewal.items.iter().any(|e| e.due.application_id == Some(a.id)));
     let err = application::issue(&mut w.store, &clerk, a.id, date("2026-07-31"), at("2026-07-31")).unwrap_err();
     assert_eq!(hairyo::codes::Coded::code(&err), "application.bad_transition");
     let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-08-01"), at("2026-08-01")).unwrap();
@@ -336,6 +336,65 @@ fn r09_kouki_from_2026_08_01_by_age_on_8_1() {
     assert_eq!(route_kind(&w, aged_84.id, "2027-07-31").0, RouteKind::OnApplication);
     // At the 2027 renewal the same member is 85: issued without application.
     assert_eq!(route_kind(&w, aged_84.id, "2027-08-01").0, RouteKind::ExOfficio);
+}
+
+/// #12 item 6: a 国保 要配慮者 who applied receives the certificate again at the renewal without
+/// applying again (MHLW guidance), as a 後期 member does.
+#[test]
+fn kokuho_continuing_rule_renews_without_a_new_application() {
+    let mut w = World::new();
+    let considered = |w: &mut World, name: &str| {
+        w.person(|i| {
+            holder(i);
+            i.name = name.into();
+            i.birth_date = "1961-05-20".into();
+            i.reasons = vec!["dementia".into()];
+        })
+    };
+    let applied = considered(&mut w, "継続 一子");
+    let not_applied = considered(&mut w, "継続 二子");
+    let refused = considered(&mut w, "継続 三子");
+    let clerk = w.actor("kokuho_clerk");
+    let sv = w.actor("kokuho_sv");
+    let receive = |w: &mut World, id: i64| {
+        let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: id, ..Default::default() }, at("2026-09-01")).unwrap().application;
+        application::check_document(&mut w.store, &clerk, a.id, Document::ApplicantId, true, at("2026-09-01")).unwrap();
+        a
+    };
+    let a = receive(&mut w, applied.id);
+    application::decide(&mut w.store, &clerk, a.id, None, at("2026-09-01")).unwrap();
+    let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-09-02"), at("2026-09-02")).unwrap();
+    assert_eq!(cert.valid_until, date("2027-07-31"));
+    let b = receive(&mut w, refused.id);
+    application::reject(&mut w.store, &sv, b.id, "国保の資格がありません", at("2026-09-03")).unwrap();
+    // The two without a standing application hold certificates ending the same day (issued
+    // before they had a card).
+    for p in [&not_applied, &refused] {
+        certificate::issue_without_application(
+            &mut w.store,
+            &clerk,
+            p.id,
+            application::AppScheme::Kokuho,
+            certificate::CertificateBasis::ExOfficio,
+            date("2026-08-01"),
+            None,
+            at("2026-09-03"),
+        )
+        .unwrap();
+    }
+
+    let r = policy::route(&w.store, &w.admin, applied.id, date("2027-08-01"), at("2027-07-01")).unwrap();
+    assert_eq!((r.kind, r.rule_id.as_deref()), (RouteKind::OnApplication, Some("kokuho-applied-continues")));
+    assert!(r.explanation.contains("改めて申請しなくても"), "{}", r.explanation);
+    let r = policy::route(&w.store, &w.admin, not_applied.id, date("2027-08-01"), at("2027-07-01")).unwrap();
+    assert_eq!(r.rule_id.as_deref(), Some("kokuho-considered-apply"));
+
+    let list = certificate::renewal_list(&w.store, &w.admin, date("2027-08-01"), Page::default(), at("2027-07-01")).unwrap();
+    let entry = |id: i64| list.items.iter().find(|e| e.due.person_id == id).unwrap_or_else(|| panic!("{id} is not on the list"));
+    assert!(entry(applied.id).issued_without_application);
+    assert_eq!(entry(applied.id).rule_id.as_deref(), Some("kokuho-applied-continues"));
+    assert!(!entry(not_applied.id).issued_without_application, "without an application, the 要配慮者 applies at the renewal");
+    assert!(!entry(refused.id).issued_without_application, "a refused application does not continue");
 }
 
 #[test]

@@ -761,7 +761,8 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
             emit(json, &l, |l| {
                 let mut out = format!("{} の年次更新の対象\n", wareki::format(day));
                 for e in &l.items {
-                    let _ = writeln!(out, "{}\t(ID {})\t{}", e.person_name, e.person_id, e.cause);
+                    let next = if e.issued_without_application { "更新時に申請なしで交付" } else { e.route_label };
+                    let _ = writeln!(out, "{}\t(ID {})\t{}\t→ {}", e.due.person_name, e.due.person_id, e.due.cause, next);
                 }
                 out.push_str(&page_footer(l));
                 out
