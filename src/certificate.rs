@@ -19,6 +19,10 @@ pub enum CertificateError {
     NotFound(i64),
     #[error("有効期限 ({until}) が交付日 ({issued}) より前です")]
     BadValidity { issued: NaiveDate, until: NaiveDate },
+    #[error("{}から後期高齢者医療の被保険者 (75歳) のため、国民健康保険の資格確認書は交付できません。加入制度を確認してください", crate::text::wareki::format(*.0))]
+    KokuhoAged75(NaiveDate),
+    #[error("国民健康保険の資格確認書の有効期限は、75歳の誕生日の前日 ({}) までです", crate::text::wareki::format(*.0))]
+    BeyondKokuhoAge(NaiveDate),
     #[error("{0}")]
     Forbidden(String),
     #[error(transparent)]
@@ -36,6 +40,8 @@ impl CertificateError {
         match self {
             CertificateError::NotFound(_) => "certificate.not_found",
             CertificateError::BadValidity { .. } => "certificate.bad_validity",
+            CertificateError::KokuhoAged75(_) => "certificate.kokuho_aged_75",
+            CertificateError::BeyondKokuhoAge(_) => "certificate.beyond_kokuho_age",
             CertificateError::Forbidden(_) => "certificate.forbidden",
             CertificateError::Person(e) => e.code(),
             CertificateError::Policy(e) => e.code(),
@@ -102,7 +108,22 @@ pub(crate) fn insert(
     delivery: Delivery,
     now: chrono::NaiveDateTime,
 ) -> Result<Certificate, CertificateError> {
-    let until = valid_until.unwrap_or_else(|| default_valid_until(issued_on));
+    // A 国保 certificate ends, at the latest, the day before the 75th birthday, when the person
+    // joins 後期; from that day on there is no 国保 certificate to issue.
+    let p = person::load(tx, person_id)?;
+    let last_kokuho_day = match scheme {
+        AppScheme::Kokuho if issued_on >= p.kouki_from() => return Err(CertificateError::KokuhoAged75(p.kouki_from())),
+        AppScheme::Kokuho => p.kouki_from().pred_opt(),
+        _ => None,
+    };
+    let until = match (valid_until, last_kokuho_day) {
+        (Some(u), Some(last)) if u > last => return Err(CertificateError::BeyondKokuhoAge(last)),
+        (Some(u), _) => u,
+        (None, last) => {
+            let u = default_valid_until(issued_on);
+            last.map_or(u, |l| u.min(l))
+        }
+    };
     if until < issued_on {
         return Err(CertificateError::BadValidity { issued: issued_on, until });
     }

@@ -504,6 +504,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 Scheme::Kouki => Some("kouki"),
                 _ => None,
             };
+            let kokuho_last_day = crate::person::birthday(birth, crate::person::KOUKI_AGE).pred_opt().expect("a day before the birthday");
             if let Some(s) = app_scheme {
                 let renewal = crate::policy::last_renewal_day(today);
                 if s == "kouki" && today >= ymd(2025, 8, 1) {
@@ -525,6 +526,8 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                     let issued = if rng.chance(4) { today - Duration::days(rng.below(60) as i64) } else { renewal };
                     let until = if rng.chance(5) { today + Duration::days(rng.below(90) as i64) } else { default_valid_until(issued) };
                     let until = until.max(issued);
+                    // A 国保 certificate ends by the day before the 75th birthday (後期 from then).
+                    let until = if s == "kokuho" { until.min(kokuho_last_day) } else { until };
                     let desk = if s == "kouki" { Desk::Kouki } else { Desk::Kokuho };
                     let addr = if protected { "〒000-9999 見本市役所 保険年金課 気付".to_string() } else { format!("〒{postal} {address}") };
                     load.certificate(&DemoCertificate {
@@ -636,7 +639,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                             scheme: s,
                             basis: "application",
                             issued_on: received,
-                            valid_until: default_valid_until(received),
+                            valid_until: if s == "kokuho" { default_valid_until(received).min(kokuho_last_day) } else { default_valid_until(received) },
                             delivery_address: &format!("〒{postal} {address}"),
                             issued_by: staff_at(to),
                             created_at: &stamp,

@@ -218,6 +218,7 @@ pub struct Facts {
     pub child: bool,
     pub circumstances_recorded: bool,
     pub applied: bool,
+    pub age: i32,
     pub age_on_renewal: i32,
 }
 
@@ -231,6 +232,7 @@ impl Facts {
             child: p.age_on(on) < 18 || p.reasons.contains(&Reason::Child),
             circumstances_recorded: !p.reasons.is_empty() || p.facility_id.is_some(),
             applied,
+            age: p.age_on(on),
             age_on_renewal: p.age_on(last_renewal_day(on)),
         })
     }
@@ -243,6 +245,8 @@ fn matches(c: &Condition, f: &Facts) -> bool {
         && c.child.is_none_or(|v| v == f.child)
         && c.circumstances_recorded.is_none_or(|v| v == f.circumstances_recorded)
         && c.applied.is_none_or(|v| v == f.applied)
+        && c.min_age.is_none_or(|v| f.age >= v)
+        && c.max_age.is_none_or(|v| f.age <= v)
         && c.min_age_on_renewal.is_none_or(|v| f.age_on_renewal >= v)
         && c.max_age_on_renewal.is_none_or(|v| f.age_on_renewal <= v)
 }

@@ -531,7 +531,7 @@ mod tests {
 
     /// The rules migration 0012 changes or adds, and the shipped rules as they were before it.
     const CHANGED_BY_0012: &[&str] = &["kokuho-child-apply"];
-    const ADDED_BY_0012: &[&str] = &["kokuho-applied-continues"];
+    const ADDED_BY_0012: &[&str] = &["kokuho-applied-continues", "kokuho-aged-75"];
 
     fn rules_before_0012() -> Vec<crate::model::policy::Rule> {
         let mut rules: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../assets/policy/rules.json")).unwrap();
@@ -563,6 +563,12 @@ mod tests {
             assert_eq!(stored.iter().find(|r| r.id == *id), Some(want), "{id}");
         }
         assert_eq!(stored.len(), shipped.len());
+        // The copied table still refuses a route it does not know.
+        let bad = store.conn.execute(
+            "INSERT INTO policy_rule (id, priority, scheme, effective_from, route, r_numbers, explanation) VALUES ('x', 1, 'kokuho', '2026-01-01', 'martian', '', 'x')",
+            [],
+        );
+        assert!(bad.is_err());
 
         // What an administrator changed stays as it is.
         let mut edited = rules_before_0012();

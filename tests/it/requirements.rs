@@ -397,6 +397,67 @@ fn kokuho_continuing_rule_renews_without_a_new_application() {
     assert!(!entry(refused.id).issued_without_application, "a refused application does not continue");
 }
 
+/// #12 item 4: a 国保 member belongs to 後期 from the 75th birthday (the day itself). The record,
+/// the import (a warning naming the line; the import still succeeds) and the route flag it, and
+/// a 国保 certificate runs at most to the day before that birthday.
+#[test]
+fn kokuho_member_aged_75_is_flagged_on_record_import_and_route() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.birth_date = "1951-11-26".into(); // 75 on 2026-11-26
+        i.reasons = vec!["elderly".into()];
+    });
+    let clerk = w.actor("kokuho_clerk");
+    // The day before the birthday: a 国保 member like any other.
+    let before = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-25")).unwrap();
+    assert!(before.warnings.is_empty(), "{:?}", before.warnings);
+    assert_eq!(before.route.kind, RouteKind::OnApplication);
+    // On the birthday itself.
+    let on = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-26")).unwrap();
+    assert_eq!(on.warnings, vec!["75歳以上のため後期高齢者医療の被保険者です（令和8年11月26日から）。加入制度を確認してください".to_string()]);
+    assert_eq!((on.route.kind, on.route.rule_id.as_deref()), (RouteKind::CheckScheme, Some("kokuho-aged-75")));
+    assert!(on.route.r_numbers.is_empty(), "the age rule is the law's, not the notice's: {:?}", on.route.r_numbers);
+    assert!(on.route.explanation.contains("後期高齢者医療の被保険者"), "{}", on.route.explanation);
+    // A clerk receiving a 国保 application is told too.
+    let r = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-26")).unwrap();
+    assert!(r.notices.iter().any(|n| n.contains("加入制度の確認")), "{:?}", r.notices);
+
+    // A 国保 certificate ends the day before the 75th birthday, and none is issued from that day.
+    let issue = |w: &mut World, on: &str, until: Option<&str>| {
+        certificate::issue_without_application(
+            &mut w.store,
+            &clerk,
+            p.id,
+            application::AppScheme::Kokuho,
+            certificate::CertificateBasis::ExOfficio,
+            date(on),
+            until.map(date),
+            at("2026-11-26"),
+        )
+    };
+    assert_eq!(issue(&mut w, "2026-08-01", None).unwrap().valid_until, date("2026-11-25"));
+    let err = issue(&mut w, "2026-08-01", Some("2027-07-31")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "certificate.beyond_kokuho_age");
+    let err = issue(&mut w, "2026-11-26", None).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "certificate.kokuho_aged_75");
+    assert!(err.to_string().contains("加入制度を確認"), "{err}");
+
+    // The import warns by line and still stores every row.
+    let csv = "宛名番号,氏名,フリガナ,生年月日,性別,郵便番号,住所,電話番号,保険種別,保険者番号,記号,番号,枝番,世帯主\n\
+               700000001,国保 若子,コクホ ワカコ,1970-01-01,女,,,,国保,,,,,\n\
+               700000002,国保 老子,コクホ ロウコ,S20.3.3,女,,,,国保,,,,,\n\
+               700000003,後期 老子,コウキ ロウコ,S20.3.3,女,,,,後期,,,,,\n";
+    let admin = w.admin.clone();
+    let report = hairyo::import::import_persons(&mut w.store, &admin, csv.as_bytes(), &Default::default(), at("2026-11-25"), &mut |_, _| {}).unwrap();
+    assert!(report.committed && report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.inserted, 3);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let warning = &report.warnings[0];
+    assert_eq!((warning.line, warning.field.as_str()), (3, "scheme"));
+    assert!(warning.message.contains("75歳以上") && warning.message.contains("令和2年3月3日から"), "{}", warning.message);
+}
+
 #[test]
 fn r10_welfare_touchpoints_prompt_for_bessou1_until_handed_out() {
     let mut w = World::new();

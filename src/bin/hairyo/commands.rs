@@ -458,6 +458,9 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
 fn person_text(r: &record::PersonRecord) -> String {
     let p = &r.person;
     let mut s = String::new();
+    for w in &r.warnings {
+        let _ = writeln!(s, "【注意】{w}");
+    }
     let _ = writeln!(s, "ID {}  宛名番号 {}", p.id, if p.atena_no.is_empty() { "—" } else { &p.atena_no });
     let _ = writeln!(s, "氏名: {} ({})", p.name, p.kana);
     let _ = writeln!(s, "生年月日: {} ({}歳)  性別: {}", r.birth_date_wareki, r.age, p.sex.label());
@@ -888,6 +891,9 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
                 for p in r.problems.iter().chain(r.gaiji.iter()) {
                     let _ = writeln!(out, "{}行目: {}", p.line, p.message);
                 }
+                for p in &r.warnings {
+                    let _ = writeln!(out, "{}行目 (注意): {}", p.line, p.message);
+                }
                 let head = if r.committed {
                     "取り込みました"
                 } else if r.dry_run && r.problems.is_empty() {
@@ -899,13 +905,14 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
                 };
                 let _ = write!(
                     out,
-                    "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}) 文字コード {}",
+                    "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}、注意 {}) 文字コード {}",
                     group(r.rows as i64),
                     group(r.inserted as i64),
                     group(r.updated as i64),
                     group(r.unchanged as i64),
                     r.problems.len(),
                     r.gaiji.len(),
+                    r.warnings.len(),
                     r.encoding.label()
                 );
                 out

@@ -5,6 +5,35 @@
 -- assets/policy/rules.json at `init`), and leaves alone what an administrator has changed.
 -- The store's tests check that these rows equal the shipped rules.
 
+-- A new route, 加入制度の確認が必要 (a 国保 member aged 75 or over belongs to 後期): the table is
+-- copied into one whose CHECK accepts it (policy_rule holds a few dozen rows).
+CREATE TABLE policy_rule_new (
+    id              TEXT PRIMARY KEY,
+    priority        INTEGER NOT NULL,
+    scheme          TEXT NOT NULL,
+    effective_from  TEXT NOT NULL,
+    effective_until TEXT,
+    condition       TEXT NOT NULL DEFAULT '{}',
+    route           TEXT NOT NULL CHECK (route IN ('ex_officio', 'on_application', 'kouki_provisional',
+                                                   'other_insurer', 'not_needed', 'check_registration',
+                                                   'check_scheme', 'not_applicable')),
+    r_numbers       TEXT NOT NULL,
+    explanation     TEXT NOT NULL,
+    to_confirm      INTEGER NOT NULL DEFAULT 0 CHECK (to_confirm IN (0, 1)),
+    source          TEXT NOT NULL DEFAULT ''
+) STRICT;
+INSERT INTO policy_rule_new (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation, to_confirm, source)
+SELECT id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation, to_confirm, source FROM policy_rule;
+DROP TABLE policy_rule;
+ALTER TABLE policy_rule_new RENAME TO policy_rule;
+
+-- A 国保 member aged 75 or over is routed to check the scheme before anything else.
+INSERT OR IGNORE INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation, to_confirm, source)
+SELECT 'kokuho-aged-75', 5, 'kokuho', '2008-04-01', NULL, '{"min_age":75}', 'check_scheme', '',
+       '75歳の誕生日から後期高齢者医療の被保険者となるため、国民健康保険の資格確認書は交付されません。加入制度 (保険種別) を確認して記録を改め、後期高齢者医療の交付経路を確認してください。',
+       0, '高齢者の医療の確保に関する法律 第50条・第52条'
+ WHERE EXISTS (SELECT 1 FROM policy_rule);
+
 -- A child with a card is routed to 申請 only with a recorded reason or a facility placement
 -- (notice 1(2): 個別の状況に応じて), not for being a child.
 UPDATE policy_rule SET condition = '{"holds_card":true,"child":true,"circumstances_recorded":true}'

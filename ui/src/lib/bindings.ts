@@ -45,7 +45,7 @@ export type Document = "applicant_id" | "proxy_id" | "delegation" | "registry_ce
 
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
-export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "not_applicable";
+export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "check_scheme" | "not_applicable";
 
 export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "birth_date";
 
@@ -133,6 +133,10 @@ registration_unknown?: boolean,
  * Has an application for this scheme that was not refused or withdrawn.
  */
 applied?: boolean, 
+/**
+ * Age on the date itself.
+ */
+min_age?: number, max_age?: number, 
 /**
  * Age on the most recent 8/1 renewal day on or before the date.
  */
@@ -227,7 +231,12 @@ export type PersonRecord = { person: Person, birth_date_wareki: string, age: num
 /**
  * The address was withheld from this staff member (支援措置).
  */
-address_masked: boolean, };
+address_masked: boolean, 
+/**
+ * What the record shows above everything else because it needs checking (a 国保 member
+ * aged 75 or over belongs to 後期).
+ */
+warnings: Array<string>, };
 
 export type Query = { "kind": "name", "value": string } | { "kind": "atena_number", "value": string } | { "kind": "birth_date", "value": string };
 
@@ -299,7 +308,12 @@ problems: Array<RowProblem>,
 /**
  * 外字 (private-use characters): stored, but flagged because they cannot be printed.
  */
-gaiji: Array<RowProblem>, dry_run: boolean, committed: boolean, };
+gaiji: Array<RowProblem>, 
+/**
+ * Rows stored as they are but to be checked (a 国保 member aged 75 or over belongs to
+ * 後期), by line.
+ */
+warnings: Array<RowProblem>, dry_run: boolean, committed: boolean, };
 
 export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_until: string | null, overtaken: boolean, mode: StatementMode, replacement: string, 
 /**
