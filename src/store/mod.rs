@@ -544,7 +544,7 @@ mod tests {
 
     /// A database at the schema before migration 0012, holding `rules`.
     fn database_before_0012(rules: &[crate::model::policy::Rule]) -> Store {
-        let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- The #12 corrections to the 国保 rules")).unwrap();
+        let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- #12: the corrected 国保 rules")).unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         migrations().to_version(&mut conn, index).unwrap();
         let mut store = Store { conn };

@@ -818,7 +818,11 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         SettingsCmd::Show => {
-            let v = serde_json::json!({"city": settings::public_city(&store)?, "desks": settings::desk_contacts(&store, &actor, now)?});
+            let v = serde_json::json!({
+                "city": settings::public_city(&store)?,
+                "desks": settings::desk_contacts(&store, &actor, now)?,
+                "certificate_validity": settings::certificate_validity(&store, &actor, now)?,
+            });
             emit(json, &v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
         }
         SettingsCmd::SetCity { city, addressee, kouki_union } => {
@@ -839,6 +843,11 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
                 now,
             )?;
             emit(json, &d, |d| format!("{} の連絡先を更新しました", d.name))
+        }
+        SettingsCmd::SetValidity { scheme, years, month, day } => {
+            let input = settings::ValidityInput { scheme: scheme.clone(), years: years.clone(), end_month: month.clone(), end_day: day.clone() };
+            let v = settings::set_certificate_validity(&mut store, &actor, &input, now)?;
+            emit(json, &v, |v| format!("{}の資格確認書の有効期間を更新しました: {}年 ({}月{}日まで)", v.scheme.label(), v.years, v.end_month, v.end_day))
         }
     }
 }

@@ -1,9 +1,10 @@
--- The #12 corrections to the 国保 rules reach databases made before them. Shipped rules are
--- loaded into policy_rule only at `init`, when the table is empty, so a database created
--- earlier gets the changed rules here. Each statement acts only on a database that already
--- holds rules (a new database is still empty at this point and is seeded from
--- assets/policy/rules.json at `init`), and leaves alone what an administrator has changed.
--- The store's tests check that these rows equal the shipped rules.
+-- #12: the corrected 国保 rules and the certificate's validity basis.
+--
+-- Shipped rules are loaded into policy_rule only at `init`, when the table is empty, so a
+-- database created earlier gets the added and corrected rules here. Each rule statement acts
+-- only on a database that already holds rules (a new database is still empty at this point and
+-- is seeded from assets/policy/rules.json at `init`) and leaves alone what an administrator has
+-- changed. The store's tests check that the rows written here equal the shipped rules.
 
 -- A new route, 加入制度の確認が必要 (a 国保 member aged 75 or over belongs to 後期): the table is
 -- copied into one whose CHECK accepts it (policy_rule holds a few dozen rows).
@@ -49,3 +50,9 @@ SELECT 'kokuho-applied-continues', 45, 'kokuho', '2024-12-02', NULL, '{"holds_ca
        '申請済みの要配慮者です。引き続き資格確認書が必要と見込まれるため、有効期限の更新時には改めて申請しなくても資格確認書が交付されます (継続交付、要確認)。',
        1, '厚生労働省の国民健康保険の保険者向け案内 (市町村の公開案内による)'
  WHERE EXISTS (SELECT 1 FROM policy_rule);
+
+-- Why each certificate ends when it does (the city's validity setting, the day before the 75th
+-- birthday for 国保, or a date typed at issue), for the record to show. Certificates issued
+-- before this migration did not keep it.
+ALTER TABLE certificate ADD COLUMN valid_until_basis TEXT NOT NULL DEFAULT 'unrecorded'
+    CHECK (valid_until_basis IN ('setting', 'age_75', 'entered', 'unrecorded'));

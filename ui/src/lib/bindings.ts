@@ -45,6 +45,8 @@ export type Document = "applicant_id" | "proxy_id" | "delegation" | "registry_ce
 
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
+export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
+
 export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "check_scheme" | "not_applicable";
 
 export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "birth_date";
@@ -220,12 +222,16 @@ scheme: string, received_on: string, channel: string, applicant: string, authori
 
 export type Received = { application: Application, notices: Array<string>, };
 
-export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, delivery_address: string, 
+export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, valid_until_basis: ValidityBasis, valid_until_basis_label: string, delivery_address: string, 
 /**
  * The person is under 支援措置: the delivery address is shown only to the desks that may
  * see it.
  */
 protected: boolean, };
+
+export type CertificateValidity = { scheme: AppScheme, years: number, end_month: number, end_day: number, };
+
+export type ValidityInput = { scheme: string, years: string, end_month: string, end_day: string, };
 
 export type PersonRecord = { person: Person, birth_date_wareki: string, age: number, facility: Facility | null, route: Route, had_bessou1: boolean, touchpoints: Array<Touchpoint>, referrals: Array<Referral>, applications: Array<Application>, certificates: Array<Certificate>, 
 /**
