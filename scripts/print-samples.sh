@@ -13,7 +13,7 @@ id() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.a
 
 h init >/dev/null
 h demo --persons 200 --seed 1 >/dev/null
-p=$(h --json person add --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S20.3.3 --sex male --scheme kokuho \
+p=$(h --json person add --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S35.3.3 --sex male --scheme kokuho \
       --insurer 000000 --symbol 見01 --number 123456 --branch 01 --householder "髙橋 眞一" --phone 048-000-1234 \
       --postal 000-0012 --address "見本市中央町1丁目2番3号" --card card --registration registered --reason dementia | id '["id"]')
 a=$(h --json --as kokuho1 application receive --person "$p" --applicant proxy --authority relative \

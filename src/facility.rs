@@ -125,6 +125,9 @@ pub enum BatchPlace {
     Skip,
     /// Not listed, and the counter is told: the scheme is not recorded.
     SchemeUnknown,
+    /// Not listed, and the counter is told: recorded as 国保 at 75 or over, so the scheme is
+    /// to be checked (後期 from the 75th birthday) before any form is made.
+    SchemeToCheck,
 }
 
 /// The place of resident `p` in a facility batch, from their route, their last recorded wish
@@ -161,6 +164,7 @@ pub fn batch_place(p: &Person, route: RouteKind, wish: Option<(Wish, NaiveDate)>
         (RouteKind::CheckRegistration, _) => BatchPlace::CityChecksRegistration,
         (RouteKind::OtherInsurer, _) => BatchPlace::Refer("加入している保険者".into()),
         (RouteKind::NotApplicable, _) => BatchPlace::Skip,
+        (RouteKind::CheckScheme, _) => BatchPlace::SchemeToCheck,
         (RouteKind::OnApplication | RouteKind::NotNeeded, Some(on)) => BatchPlace::KeepsCard(on),
         (RouteKind::OnApplication, None) => BatchPlace::Form,
         (RouteKind::NotNeeded, None) if asked => BatchPlace::Form,

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-pub use crate::model::person::{age_on, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex};
+pub use crate::model::person::{age_on, birthday, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex, KOUKI_AGE};
 pub(crate) use crate::model::person::{reasons_to_text, SearchKeys};
 use crate::model::staff::Actor;
 use crate::store::imports::ImportedField;
@@ -91,6 +91,18 @@ fn choice<T>(c: &mut Checker, field: &'static str, value: &str, default: T, pars
         return default;
     }
     c.take(field, parse(value)).unwrap_or(default)
+}
+
+/// The day a person recorded as a 国保 member joined 後期高齢者医療, when that day has come by
+/// `on`: such a record is out of date (the 75th birthday moves everyone to 後期), so the record,
+/// the import and the route flag it.
+pub fn kokuho_member_in_kouki(p: &Person, on: NaiveDate) -> Option<NaiveDate> {
+    (p.scheme == Scheme::Kokuho && on >= p.kouki_from()).then(|| p.kouki_from())
+}
+
+/// The record's warning for [`kokuho_member_in_kouki`].
+pub fn kouki_age_warning(p: &Person, on: NaiveDate) -> Option<String> {
+    kokuho_member_in_kouki(p, on).map(|from| format!("75歳以上のため後期高齢者医療の被保険者です（{}から）。加入制度を確認してください", wareki::format(from)))
 }
 
 /// Checks and normalises a typed record. Every refused field is reported at once.

@@ -248,6 +248,7 @@ pub fn facility_batch(
     let mut residents = Vec::new();
     let [mut keeps_card, mut holds_card, mut without_application, mut city_checks, mut refer] = [(); 5].map(|_| Vec::new());
     let mut scheme_unknown = Vec::new();
+    let mut scheme_to_check = Vec::new();
     let checking = ids.len();
     for (n, id) in ids.into_iter().enumerate() {
         if n % 50 == 0 {
@@ -277,6 +278,7 @@ pub fn facility_batch(
             BatchPlace::Refer(insurer) => refer.push(row(format!("{insurer}へ申請してください"))),
             BatchPlace::Skip => {}
             BatchPlace::SchemeUnknown => scheme_unknown.push(p.name.clone()),
+            BatchPlace::SchemeToCheck => scheme_to_check.push(p.name.clone()),
         }
     }
     let enclosed: Vec<CoverRow> =
@@ -323,6 +325,13 @@ pub fn facility_batch(
             "保険種別が登録されていない入所者 ({}名: {}) は一覧に含めていません。保険種別を確認してください",
             scheme_unknown.len(),
             scheme_unknown.join("、")
+        ));
+    }
+    if !scheme_to_check.is_empty() {
+        warnings.push(format!(
+            "75歳以上で国民健康保険として登録されている入所者 ({}名: {}) は一覧に含めていません。後期高齢者医療への切り替えを確認してください",
+            scheme_to_check.len(),
+            scheme_to_check.join("、")
         ));
     }
     let city = settings::city(conn)?;

@@ -478,6 +478,9 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
 fn person_text(r: &record::PersonRecord) -> String {
     let p = &r.person;
     let mut s = String::new();
+    for w in &r.warnings {
+        let _ = writeln!(s, "【注意】{w}");
+    }
     let _ = writeln!(s, "ID {}  宛名番号 {}", p.id, if p.atena_no.is_empty() { "—" } else { &p.atena_no });
     let _ = writeln!(s, "氏名: {} ({})", p.name, p.kana);
     let _ = writeln!(s, "生年月日: {} ({}歳)  性別: {}", r.birth_date_wareki, r.age, p.sex.label());
@@ -784,7 +787,8 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
             emit(json, &l, |l| {
                 let mut out = format!("{} の年次更新の対象\n", wareki::format(day));
                 for e in &l.items {
-                    let _ = writeln!(out, "{}\t(ID {})\t{}", e.person_name, e.person_id, e.cause);
+                    let next = if e.issued_without_application { "更新時に申請なしで交付" } else { e.route_label };
+                    let _ = writeln!(out, "{}\t(ID {})\t{}\t→ {}", e.due.person_name, e.due.person_id, e.due.cause, next);
                 }
                 out.push_str(&page_footer(l));
                 out
@@ -837,7 +841,11 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         SettingsCmd::Show => {
-            let v = serde_json::json!({"city": settings::public_city(&store)?, "desks": settings::desk_contacts(&store, &actor, now)?});
+            let v = serde_json::json!({
+                "city": settings::public_city(&store)?,
+                "desks": settings::desk_contacts(&store, &actor, now)?,
+                "certificate_validity": settings::certificate_validity(&store, &actor, now)?,
+            });
             emit(json, &v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
         }
         SettingsCmd::SetCity { city, addressee, kouki_union } => {
@@ -858,6 +866,11 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
                 now,
             )?;
             emit(json, &d, |d| format!("{} の連絡先を更新しました", d.name))
+        }
+        SettingsCmd::SetValidity { scheme, years, month, day } => {
+            let input = settings::ValidityInput { scheme: scheme.clone(), years: years.clone(), end_month: month.clone(), end_day: day.clone() };
+            let v = settings::set_certificate_validity(&mut store, &actor, &input, now)?;
+            emit(json, &v, |v| format!("{}の資格確認書の有効期間を更新しました: {}年 ({}月{}日まで)", v.scheme.label(), v.years, v.end_month, v.end_day))
         }
     }
 }
@@ -910,6 +923,9 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
                 for p in r.problems.iter().chain(r.gaiji.iter()) {
                     let _ = writeln!(out, "{}行目: {}", p.line, p.message);
                 }
+                for p in &r.warnings {
+                    let _ = writeln!(out, "{}行目 (注意): {}", p.line, p.message);
+                }
                 let head = if r.committed {
                     "取り込みました"
                 } else if r.dry_run && r.problems.is_empty() {
@@ -921,13 +937,14 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
                 };
                 let _ = write!(
                     out,
-                    "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}) 文字コード {}",
+                    "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}、注意 {}) 文字コード {}",
                     group(r.rows as i64),
                     group(r.inserted as i64),
                     group(r.updated as i64),
                     group(r.unchanged as i64),
                     r.problems.len(),
                     r.gaiji.len(),
+                    r.warnings.len(),
                     r.encoding.label()
                 );
                 out

@@ -653,6 +653,21 @@ pub enum SettingsCmd {
         #[arg(long, default_value = "")]
         place: String,
     },
+    /// How long a scheme's certificates run: to the `years`-th month/day on or after the day of
+    /// issue (1 to 5 years; 国保 certificates still end by the day before the 75th birthday).
+    SetValidity {
+        /// kokuho or kouki.
+        #[arg(long)]
+        scheme: String,
+        #[arg(long)]
+        years: String,
+        /// The month of the end day (7 for 7/31).
+        #[arg(long)]
+        month: String,
+        /// The end day of that month (31 for 7/31).
+        #[arg(long)]
+        day: String,
+    },
 }
 
 fn main() -> ExitCode {

@@ -13,6 +13,7 @@ import type {
   Application,
   ApplicationInput,
   ApplicationStep,
+  CertificateValidity,
   CitySettings,
   Codes,
   Counts,
@@ -46,6 +47,7 @@ import type {
   StaffInput,
   StatementCheck,
   TouchpointInput,
+  ValidityInput,
 } from "./bindings";
 
 // Every generated type, for the screens.
@@ -145,6 +147,8 @@ export const api = {
   listStaff: () => call<Staff[]>("list_staff"),
   addStaff: (input: StaffInput) => call<Staff[]>("add_staff", { input }),
   setStaffPassword: (login: string, password: string) => call<void>("set_staff_password", { login, password }),
+  certificateValidity: () => call<CertificateValidity[]>("certificate_validity"),
+  setCertificateValidity: (validity: ValidityInput) => call<CertificateValidity[]>("set_certificate_validity", { validity }),
   policyRules: () => call<Rule[]>("policy_rules"),
   setPolicyRule: (rule: RuleInput) => call<Rule[]>("set_policy_rule", { rule }),
   removePolicyRule: (id: string) => call<Rule[]>("remove_policy_rule", { id }),

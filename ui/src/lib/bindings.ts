@@ -45,7 +45,9 @@ export type Document = "applicant_id" | "proxy_id" | "delegation" | "registry_ce
 
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
-export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "not_applicable";
+export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
+
+export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "check_scheme" | "not_applicable";
 
 export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "birth_date";
 
@@ -131,6 +133,11 @@ considered?: boolean,
  */
 child?: boolean, 
 /**
+ * Has the individual situation recorded (個別の状況, notice 1(2)): a consideration reason
+ * (the 児童 reason included) or a facility placement. Being a child is not enough.
+ */
+circumstances_recorded?: boolean, 
+/**
  * Holds a card whose insurance registration is not known (R14).
  */
 registration_unknown?: boolean, 
@@ -138,6 +145,10 @@ registration_unknown?: boolean,
  * Has an application for this scheme that was not refused or withdrawn.
  */
 applied?: boolean, 
+/**
+ * Age on the date itself.
+ */
+min_age?: number, max_age?: number, 
 /**
  * Age on the most recent 8/1 renewal day on or before the date.
  */
@@ -221,18 +232,27 @@ scheme: string, received_on: string, channel: string, applicant: string, authori
 
 export type Received = { application: Application, notices: Array<string>, };
 
-export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, delivery_address: string, 
+export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, valid_until_basis: ValidityBasis, valid_until_basis_label: string, delivery_address: string, 
 /**
  * The person is under 支援措置: the delivery address is shown only to the desks that may
  * see it.
  */
 protected: boolean, };
 
+export type CertificateValidity = { scheme: AppScheme, years: number, end_month: number, end_day: number, };
+
+export type ValidityInput = { scheme: string, years: string, end_month: string, end_day: string, };
+
 export type PersonRecord = { person: Person, birth_date_wareki: string, age: number, facility: Facility | null, route: Route, had_bessou1: boolean, touchpoints: Array<Touchpoint>, referrals: Array<Referral>, applications: Array<Application>, certificates: Array<Certificate>, 
 /**
  * The address was withheld from this staff member (支援措置).
  */
-address_masked: boolean, };
+address_masked: boolean, 
+/**
+ * What the record shows above everything else because it needs checking (a 国保 member
+ * aged 75 or over belongs to 後期).
+ */
+warnings: Array<string>, };
 
 export type Query = { "kind": "name", "value": string } | { "kind": "atena_number", "value": string } | { "kind": "birth_date", "value": string };
 
@@ -304,7 +324,12 @@ problems: Array<RowProblem>,
 /**
  * 外字 (private-use characters): stored, but flagged because they cannot be printed.
  */
-gaiji: Array<RowProblem>, dry_run: boolean, committed: boolean, };
+gaiji: Array<RowProblem>, 
+/**
+ * Rows stored as they are but to be checked (a 国保 member aged 75 or over belongs to
+ * 後期), by line.
+ */
+warnings: Array<RowProblem>, dry_run: boolean, committed: boolean, };
 
 export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_from: string | null, valid_until: string | null, 
 /**
