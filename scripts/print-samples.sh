@@ -13,7 +13,7 @@ id() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.a
 
 h init >/dev/null
 h demo --persons 200 --seed 1 >/dev/null
-p=$(h --json person add --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S20.3.3 --sex male --scheme kokuho \
+p=$(h --json person add --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S35.3.3 --sex male --scheme kokuho \
       --insurer 000000 --symbol 見01 --number 123456 --branch 01 --householder "髙橋 眞一" --phone 048-000-1234 \
       --postal 000-0012 --address "見本市中央町1丁目2番3号" --card card --registration registered --reason dementia | id '["id"]')
 a=$(h --json --as kokuho1 application receive --person "$p" --applicant proxy --authority relative \
@@ -27,6 +27,12 @@ for n in "入所 一子:ニュウショ イチコ" "入所 二郎:ニュウシ�
   h person add --name "${n%%:*}" --kana "${n##*:}" --birth S18.1.1 --sex female --scheme kouki --card card \
     --registration registered --reason facility --facility "$f" >/dev/null
 done
+# The cover letter lists those who get no form: one under 住所地特例, one who keeps the card.
+h person add --name "特例 三郎" --kana "トクレイ サブロウ" --birth S17.5.5 --sex male --scheme kouki --card card \
+  --registration registered --reason facility --facility "$f" --other-insurer "遠方県後期高齢者医療広域連合" >/dev/null
+c=$(h --json person add --name "継続 四子" --kana "ケイゾク ヨツコ" --birth S19.4.4 --sex female --scheme kouki --card card \
+      --registration registered --reason facility --facility "$f" | id '["id"]')
+h --as kaigo1 touchpoint add --person "$c" --kind facility_campaign --date 2026-11-01 --wish keeps_card >/dev/null
 r=$(h --json --as kaigo1 referral send --person "$p" --reason "要介護認定の申請時に、ご家族から資格確認書の希望がありました。代理申請の案内をお願いします。" \
       --applicant "長男 (別世帯)" | id '["id"]')
 h --as kokuho1 referral comment "$r" "受理しました。長男の方に来庁いただく予定です。" >/dev/null

@@ -271,6 +271,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             RouteKind::KoukiProvisional => {
                 notices.push("後期高齢者医療の暫定運用期間中の申請です。受け付けて、暫定運用終了後の年次更新で交付します (R9)".into())
             }
+            RouteKind::CheckScheme => notices.push(format!("加入制度の確認が必要です。{}", route.explanation)),
             _ => {}
         }
         if p.wishes_cancel {

@@ -6,11 +6,12 @@ use crate::audit::{self, Action};
 use crate::model::application::{AppScheme, Delivery};
 use crate::model::staff::Actor;
 use crate::person::{self, PersonError};
+use crate::policy;
 use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};
 
-pub use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
+pub use crate::model::certificate::{Certificate, CertificateBasis, CertificateValidity, RenewalDue, RenewalEntry, ValidityBasis};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
@@ -18,10 +19,20 @@ pub enum CertificateError {
     NotFound(i64),
     #[error("有効期限 ({until}) が交付日 ({issued}) より前です")]
     BadValidity { issued: NaiveDate, until: NaiveDate },
+    #[error("有効期限は交付日から{}年以内 ({}まで) にしてください", crate::settings::MAX_VALIDITY_YEARS, crate::text::wareki::format(*.0))]
+    TooLong(NaiveDate),
+    #[error("{}から後期高齢者医療の被保険者 (75歳) のため、国民健康保険の資格確認書は交付できません。加入制度を確認してください", crate::text::wareki::format(*.0))]
+    KokuhoAged75(NaiveDate),
+    #[error("国民健康保険の資格確認書の有効期限は、75歳の誕生日の前日 ({}) までです", crate::text::wareki::format(*.0))]
+    BeyondKokuhoAge(NaiveDate),
     #[error("{0}")]
     Forbidden(String),
     #[error(transparent)]
     Person(#[from] PersonError),
+    #[error(transparent)]
+    Policy(#[from] policy::PolicyError),
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -33,18 +44,81 @@ impl CertificateError {
         match self {
             CertificateError::NotFound(_) => "certificate.not_found",
             CertificateError::BadValidity { .. } => "certificate.bad_validity",
+            CertificateError::TooLong(_) => "certificate.too_long",
+            CertificateError::KokuhoAged75(_) => "certificate.kokuho_aged_75",
+            CertificateError::BeyondKokuhoAge(_) => "certificate.beyond_kokuho_age",
             CertificateError::Forbidden(_) => "certificate.forbidden",
             CertificateError::Person(e) => e.code(),
+            CertificateError::Policy(e) => e.code(),
+            CertificateError::Settings(e) => e.code(),
             CertificateError::Access(e) => e.code(),
             CertificateError::Store(e) => e.code(),
         }
     }
 }
 
-/// Certificates of both schemes run to 7/31 and are renewed en masse on 8/1 (一斉更新).
-pub fn default_valid_until(issued_on: NaiveDate) -> NaiveDate {
-    let year = if issued_on.month() >= 8 { issued_on.year() + 1 } else { issued_on.year() };
-    NaiveDate::from_ymd_opt(year, 7, 31).expect("7/31 exists")
+/// The end of a certificate issued on `issued_on` under the setting `v`: the first
+/// `end_month`/`end_day` on or after that day, then `years - 1` years later (so always less than
+/// `years` years after the issue).
+pub fn valid_until_by(v: &CertificateValidity, issued_on: NaiveDate) -> NaiveDate {
+    // The setting is checked to name a day every year has when it is stored and read.
+    let end_in = |year: i32| NaiveDate::from_ymd_opt(year, v.end_month, v.end_day).unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 7, 31).expect("7/31"));
+    let this_year = end_in(issued_on.year());
+    let first = if this_year >= issued_on { this_year } else { end_in(issued_on.year() + 1) };
+    end_in(first.year() + v.years.max(1) as i32 - 1)
+}
+
+/// When a certificate issued on `issued_on` under the setting `v` ends, and why, for a person
+/// born on `birth`: by the setting, but a 国保 certificate at most to the day before the 75th
+/// birthday (the person joins 後期 on the birthday). The caller refuses a 国保 issue on or after
+/// the birthday.
+pub fn valid_until_for(v: &CertificateValidity, birth: NaiveDate, issued_on: NaiveDate) -> (NaiveDate, ValidityBasis) {
+    let by_setting = valid_until_by(v, issued_on);
+    match last_kokuho_day(v.scheme, birth) {
+        Some(last) if last < by_setting => (last, ValidityBasis::Age75),
+        _ => (by_setting, ValidityBasis::Setting),
+    }
+}
+
+/// The last day a 国保 certificate can cover: the day before the 75th birthday.
+fn last_kokuho_day(scheme: AppScheme, birth: NaiveDate) -> Option<NaiveDate> {
+    match scheme {
+        AppScheme::Kokuho => person::birthday(birth, person::KOUKI_AGE).pred_opt(),
+        AppScheme::Kouki => None,
+    }
+}
+
+/// When a certificate for `p` issued on `issued_on` ends, and why: the date typed at issue, or
+/// else the city's setting for the scheme, with the 75th-birthday cap for 国保. No 国保
+/// certificate is issued on or after the 75th birthday, and a typed date past the cap or five
+/// years is refused.
+pub(crate) fn validity(
+    conn: &crate::store::Read<'_>,
+    p: &person::Person,
+    scheme: AppScheme,
+    issued_on: NaiveDate,
+    entered: Option<NaiveDate>,
+) -> Result<(NaiveDate, ValidityBasis), CertificateError> {
+    if scheme == AppScheme::Kokuho && issued_on >= p.kouki_from() {
+        return Err(CertificateError::KokuhoAged75(p.kouki_from()));
+    }
+    let (until, basis) = match entered {
+        Some(u) => {
+            if let Some(last) = last_kokuho_day(scheme, p.birth_date).filter(|last| u > *last) {
+                return Err(CertificateError::BeyondKokuhoAge(last));
+            }
+            let limit = issued_on + chrono::Months::new(12 * crate::settings::MAX_VALIDITY_YEARS) - Duration::days(1);
+            if u > limit {
+                return Err(CertificateError::TooLong(limit));
+            }
+            (u, ValidityBasis::Entered)
+        }
+        None => valid_until_for(&crate::settings::validity_of(conn, scheme)?, p.birth_date, issued_on),
+    };
+    if until < issued_on {
+        return Err(CertificateError::BadValidity { issued: issued_on, until });
+    }
+    Ok((until, basis))
 }
 
 /// Where the certificate goes. A person under 支援措置 only ever gets the recorded safe address.
@@ -98,10 +172,8 @@ pub(crate) fn insert(
     delivery: Delivery,
     now: chrono::NaiveDateTime,
 ) -> Result<Certificate, CertificateError> {
-    let until = valid_until.unwrap_or_else(|| default_valid_until(issued_on));
-    if until < issued_on {
-        return Err(CertificateError::BadValidity { issued: issued_on, until });
-    }
+    let p = person::load(tx, person_id)?;
+    let (until, until_basis) = validity(tx, &p, scheme, issued_on, valid_until)?;
     let address = delivery_address(tx, person_id, application_id, delivery)?;
     let id = tx.certificates_mut().insert(&NewCertificate {
         person_id,
@@ -110,11 +182,20 @@ pub(crate) fn insert(
         basis,
         issued_on,
         valid_until: until,
+        valid_until_basis: until_basis,
         delivery_address: &address,
         issued_by: actor.staff_id,
         created_at: crate::stamp(now),
     })?;
-    audit::record(tx, actor, now, Action::Create, "certificate", Some(id), serde_json::json!({"person_id": person_id, "basis": basis, "valid_until": until}))?;
+    audit::record(
+        tx,
+        actor,
+        now,
+        Action::Create,
+        "certificate",
+        Some(id),
+        serde_json::json!({"person_id": person_id, "basis": basis, "valid_until": until, "valid_until_basis": until_basis}),
+    )?;
     load(tx, id)
 }
 
@@ -171,7 +252,9 @@ pub(crate) fn expiring_of(conn: &crate::store::Read<'_>, today: NaiveDate, days:
 }
 
 /// Who is due at the renewal on `renewal_day` (an 8/1): holders of certificates that end the day
-/// before, and 後期 applications set aside for the renewal (R9).
+/// before, and 後期 applications set aside for the renewal (R9). Each line says what the rules in
+/// force that day give the person, and whether the certificate is issued again without a new
+/// application (ex officio, or continued after an application: `*-applied-continues`).
 pub fn renewal_list(
     store: &Store,
     actor: &Actor,
@@ -180,5 +263,21 @@ pub fn renewal_list(
     _now: chrono::NaiveDateTime,
 ) -> Result<Paged<RenewalEntry>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    Ok(store.read().certificates().renewal_list(renewal_day - Duration::days(1), page)?)
+    let conn = &store.read();
+    let due = conn.certificates().renewal_list(renewal_day - Duration::days(1), page)?;
+    let rules = policy::rules(conn)?;
+    let mut items = Vec::with_capacity(due.items.len());
+    for d in due.items {
+        let p = person::load(conn, d.person_id)?;
+        let facts = policy::Facts::of(conn, &p, renewal_day)?;
+        let route = policy::evaluate(&rules, p.scheme, &facts, renewal_day);
+        items.push(RenewalEntry {
+            issued_without_application: policy::issued_without_application(&rules, &route),
+            route: route.kind,
+            route_label: route.label,
+            rule_id: route.rule_id,
+            due: d,
+        });
+    }
+    Ok(Paged { items, total: due.total, offset: due.offset, limit: due.limit })
 }

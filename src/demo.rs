@@ -8,7 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
 use crate::audit::{self, Action};
-use crate::certificate::default_valid_until;
+use crate::certificate::{valid_until_for, ValidityBasis};
 use crate::facility::{Campaign, FacilityKind};
 use crate::model::staff::{Actor, Desk, Role};
 use crate::person::{Reason, Scheme};
@@ -250,6 +250,8 @@ pub enum DemoError {
     #[error("デモ職員のパスワードを作成できません: {0}")]
     Password(String),
     #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
+    #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -261,6 +263,7 @@ impl DemoError {
             DemoError::BadCount(_) => "demo.bad_count",
             DemoError::AdminOnly => "demo.admin_only",
             DemoError::Password(_) => "demo.password",
+            DemoError::Settings(e) => e.code(),
             DemoError::Access(e) => e.code(),
             DemoError::Store(e) => e.code(),
         }
@@ -328,6 +331,9 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
         }
         summary.facilities = n_fac;
 
+        // Certificates run as the city's settings say (to the next 7/31 unless changed).
+        let kokuho_validity = crate::settings::validity_of(tx, crate::application::AppScheme::Kokuho)?;
+        let kouki_validity = crate::settings::validity_of(tx, crate::application::AppScheme::Kouki)?;
         let kokuho_insurer = insurer_number_with_check("00000");
         let kouki_insurer = insurer_number_with_check("3900000");
         // The search module's helpers may still report the engine's own errors; both kinds
@@ -515,6 +521,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         basis: "provisional",
                         issued_on: issued,
                         valid_until: ymd(2026, 7, 31),
+                        valid_until_basis: ValidityBasis::Setting.code(),
                         delivery_address: &format!("〒{postal} {address}"),
                         issued_by: staff_at(Desk::Kouki),
                         created_at: &stamp,
@@ -523,8 +530,18 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 }
                 if !holds || (s == "kouki" && real_age >= 85) {
                     let issued = if rng.chance(4) { today - Duration::days(rng.below(60) as i64) } else { renewal };
-                    let until = if rng.chance(5) { today + Duration::days(rng.below(90) as i64) } else { default_valid_until(issued) };
-                    let until = until.max(issued);
+                    let validity = if s == "kokuho" { &kokuho_validity } else { &kouki_validity };
+                    // One in twenty was given an earlier end at the counter; a 国保 one still ends
+                    // by the day before the 75th birthday.
+                    let (until, until_basis) = if rng.chance(5) {
+                        let typed = (today + Duration::days(rng.below(90) as i64)).max(issued);
+                        match valid_until_for(validity, birth, issued) {
+                            (cap, ValidityBasis::Age75) if cap < typed => (cap, ValidityBasis::Age75),
+                            _ => (typed, ValidityBasis::Entered),
+                        }
+                    } else {
+                        valid_until_for(validity, birth, issued)
+                    };
                     let desk = if s == "kouki" { Desk::Kouki } else { Desk::Kokuho };
                     let addr = if protected { "〒000-9999 見本市役所 保険年金課 気付".to_string() } else { format!("〒{postal} {address}") };
                     load.certificate(&DemoCertificate {
@@ -534,6 +551,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         basis: "ex_officio",
                         issued_on: issued,
                         valid_until: until,
+                        valid_until_basis: until_basis.code(),
                         delivery_address: &addr,
                         issued_by: staff_at(desk),
                         created_at: &stamp,
@@ -630,13 +648,15 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                     }
                     summary.applications += 1;
                     if app_status == "issued" {
+                        let issued_until = valid_until_for(if s == "kokuho" { &kokuho_validity } else { &kouki_validity }, birth, received);
                         load.certificate(&DemoCertificate {
                             person_id: pid,
                             application_id: Some(aid),
                             scheme: s,
                             basis: "application",
                             issued_on: received,
-                            valid_until: default_valid_until(received),
+                            valid_until: issued_until.0,
+                            valid_until_basis: issued_until.1.code(),
                             delivery_address: &format!("〒{postal} {address}"),
                             issued_by: staff_at(to),
                             created_at: &stamp,

@@ -169,6 +169,7 @@ pub fn merge(store: &mut Store, actor: &Actor, keep: i64, other: i64, now: chron
             (&mut merged.phone, &o.phone),
             (&mut merged.householder, &o.householder),
             (&mut merged.insurer_no, &o.insurer_no),
+            (&mut merged.other_insurer, &o.other_insurer),
             (&mut merged.card_symbol, &o.card_symbol),
             (&mut merged.card_number, &o.card_number),
             (&mut merged.card_branch, &o.card_branch),

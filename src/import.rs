@@ -110,6 +110,9 @@ pub struct Report {
     pub problems: Vec<RowProblem>,
     /// 外字 (private-use characters): stored, but flagged because they cannot be printed.
     pub gaiji: Vec<RowProblem>,
+    /// Rows stored as they are but to be checked (a 国保 member aged 75 or over belongs to
+    /// 後期), by line.
+    pub warnings: Vec<RowProblem>,
     pub dry_run: bool,
     pub committed: bool,
 }
@@ -356,6 +359,7 @@ pub fn import_persons(
                         progress(w.rows, total_hint.max(w.rows));
                     }
                     w.gaiji.extend(row.gaiji);
+                    w.warnings.extend(row.warnings);
                     let (p, keys) = match row.person {
                         Ok(pk) => pk,
                         Err(problems) => {
@@ -451,6 +455,8 @@ pub fn import_persons(
     progress(w.rows, w.rows);
     let mut problems = w.problems;
     problems.sort_by_key(|p| p.line);
+    let mut warnings = w.warnings;
+    warnings.sort_by_key(|p| p.line);
     Ok(Report {
         encoding,
         rows: w.rows,
@@ -459,6 +465,7 @@ pub fn import_persons(
         unchanged: w.unchanged,
         problems,
         gaiji: w.gaiji,
+        warnings,
         dry_run: opts.dry_run,
         committed,
     })
@@ -473,6 +480,7 @@ pub struct Written {
     unchanged: usize,
     problems: Vec<RowProblem>,
     gaiji: Vec<RowProblem>,
+    warnings: Vec<RowProblem>,
 }
 
 /// One row as the checking thread leaves it.
@@ -480,6 +488,7 @@ struct Checked {
     line: usize,
     person: Result<(Person, person::SearchKeys), Vec<RowProblem>>,
     gaiji: Vec<RowProblem>,
+    warnings: Vec<RowProblem>,
 }
 
 /// Per column: whether every value so far is 12 digits, and whether one passed the My Number
@@ -563,13 +572,24 @@ fn check_row(rec: &csv::StringRecord, line: usize, index: &HashMap<Column, usize
             ));
         }
     }
+    let mut warnings = Vec::new();
     let person = match person::validate_input(&input, today) {
         Ok(p) if p.atena_no.is_empty() => Err(vec![RowProblem::new(line, "atena_no", "宛名番号がありません (取込は宛名番号で照合します)".into())]),
         Ok(p) => {
+            if let Some(from) = person::kokuho_member_in_kouki(&p, today) {
+                warnings.push(RowProblem::new(
+                    line,
+                    "scheme",
+                    format!(
+                        "75歳以上のため後期高齢者医療の被保険者です（{}から）が、保険種別が国民健康保険です。加入制度を確認してください",
+                        crate::text::wareki::format(from)
+                    ),
+                ));
+            }
             let keys = person::SearchKeys::of(&p);
             Ok((p, keys))
         }
         Err(invalid) => Err(invalid.0.into_iter().map(|f| RowProblem::new(line, f.field, f.message)).collect()),
     };
-    Checked { line, person, gaiji }
+    Checked { line, person, gaiji, warnings }
 }

@@ -36,7 +36,13 @@ pub fn editions(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Re
 }
 
 /// One block of a handout's text, as shipped in `assets/leaflets/*.json`.
+///
+/// A block that states something true only for a while (a date, "from … on", "check your
+/// card's expiry") is a dated statement: it has an id, the period it is true
+/// (`valid_from`..=`valid_until`) and the `replacement` printed instead outside that period,
+/// written for the time after it. An administrator may edit the replacement in settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Block {
     pub kind: BlockKind,
     /// Statements that can be edited or left out in settings carry an id.
@@ -50,9 +56,48 @@ pub struct Block {
     pub a: String,
     #[serde(default)]
     pub items: Vec<String>,
+    /// The first day the statement is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<NaiveDate>,
     /// The last day the statement is true (e.g. the 後期 provisional rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<NaiveDate>,
+    /// What prints instead outside the period (for a Q&A, the answer); empty for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub replacement: String,
+}
+
+impl Block {
+    /// True when the block states something only for a period.
+    pub fn is_dated(&self) -> bool {
+        self.valid_from.is_some() || self.valid_until.is_some()
+    }
+
+    /// Whether the statement is true on `on`.
+    pub fn in_force(&self, on: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| f <= on) && self.valid_until.is_none_or(|u| on <= u)
+    }
+
+    /// The block's words as one line: the text, the question and answer, or the items.
+    pub fn words(&self) -> String {
+        if !self.text.is_empty() {
+            self.text.clone()
+        } else if !self.q.is_empty() || !self.a.is_empty() {
+            format!("{} {}", self.q, self.a)
+        } else {
+            self.items.join(" ")
+        }
+    }
+
+    /// The block with `replacement` in place of what it states: a Q&A keeps its question.
+    fn replaced(mut self, replacement: &str) -> Block {
+        match self.kind {
+            BlockKind::Qa => self.a = replacement.to_string(),
+            BlockKind::Bullets | BlockKind::Steps => self.items = vec![replacement.to_string()],
+            _ => self.text = replacement.to_string(),
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -71,6 +116,7 @@ pub enum BlockKind {
 
 /// A handout's whole text: front and back pages of blocks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Content {
     pub leaflet: Leaflet,
     pub title: String,
@@ -91,11 +137,23 @@ pub fn content(leaflet: Leaflet) -> Content {
 coded_enum! {
     /// What to print for a statement with an id.
     pub enum StatementMode ("記述の扱い") {
-        Auto = ("auto", "自動 (期限を過ぎたら省略)"),
+        Auto = ("auto", "自動 (期間外は差し替えの文を印刷)"),
         Keep = ("keep", "そのまま印刷"),
         Omit = ("omit", "印刷しない"),
-        Replace = ("replace", "差し替えて印刷"),
+        Replace = ("replace", "常に差し替えの文を印刷"),
     }
+}
+
+/// What a statement prints as on a date.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Printing {
+    /// The shipped statement.
+    Statement,
+    /// The replacement text.
+    Replacement,
+    /// Nothing: left out.
+    Nothing,
 }
 
 /// A statement's state on a print date: whether its date has overtaken it, and what is printed.
@@ -104,32 +162,46 @@ pub struct StatementCheck {
     pub leaflet: Leaflet,
     pub id: String,
     pub text: String,
+    pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
+    /// The print date is after `valid_until`.
     pub overtaken: bool,
+    /// The print date is outside the period (before `valid_from` or after `valid_until`).
+    pub out_of_period: bool,
     pub mode: StatementMode,
+    /// The replacement in use: the administrator's if edited, else the shipped one; empty for none.
     pub replacement: String,
+    /// The replacement shipped with Hairyo, to go back to.
+    pub shipped_replacement: String,
+    /// The administrator edited the replacement.
+    pub replacement_edited: bool,
+    /// What prints on the date.
+    pub printing: Printing,
     /// What the counter is told before printing, in Japanese; empty when all is well.
     pub message: String,
 }
 
+/// How an administrator set a statement to print. Values written before replacements were
+/// editable on their own carry the text of a `replace` setting in `text`.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 struct StatementSetting {
     mode: StatementMode,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     text: String,
+    /// The administrator's replacement; `None` keeps the shipped one, `Some("")` is none at all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    replacement: Option<String>,
+}
+
+impl StatementSetting {
+    fn edited_replacement(&self) -> Option<String> {
+        self.replacement.clone().or_else(|| (self.mode == StatementMode::Replace && !self.text.is_empty()).then(|| self.text.clone()))
+    }
 }
 
 fn statement_setting(conn: &crate::store::Read<'_>, id: &str) -> Result<StatementSetting, StoreError> {
     let v = conn.settings().value(&format!("statement.{id}"))?;
-    Ok(v.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or(StatementSetting { mode: StatementMode::Auto, text: String::new() }))
-}
-
-fn statement_text(b: &Block) -> String {
-    if b.text.is_empty() {
-        format!("{} {}", b.q, b.a)
-    } else {
-        b.text.clone()
-    }
+    Ok(v.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or(StatementSetting { mode: StatementMode::Auto, text: String::new(), replacement: None }))
 }
 
 /// Every dated statement of 別添1, 2 and 3, checked against the print date `on`.
@@ -149,51 +221,63 @@ pub(crate) fn check_statements(conn: &crate::store::Read<'_>, leaflet: Leaflet, 
     for b in content(leaflet).pages.iter().flatten() {
         let Some(id) = &b.id else { continue };
         let s = statement_setting(conn, id)?;
+        let edited = s.edited_replacement();
+        let replacement = edited.clone().unwrap_or_else(|| b.replacement.clone());
         let overtaken = b.valid_until.is_some_and(|u| on > u);
-        let message = match (overtaken, s.mode) {
-            (true, StatementMode::Auto) => format!(
-                "{}の記述「{}」は{}を過ぎているため、印刷しません。設定で差し替えるか、そのまま印刷するかを選べます",
+        let out_of_period = !b.in_force(on);
+        let printing = match s.mode {
+            StatementMode::Keep => Printing::Statement,
+            StatementMode::Omit => Printing::Nothing,
+            StatementMode::Auto if !out_of_period => Printing::Statement,
+            StatementMode::Auto | StatementMode::Replace if !replacement.is_empty() => Printing::Replacement,
+            StatementMode::Auto | StatementMode::Replace => Printing::Nothing,
+        };
+        let until = crate::text::wareki::format(b.valid_until.unwrap_or(on));
+        let message = match (overtaken, s.mode, printing) {
+            (true, StatementMode::Auto, Printing::Nothing) => format!(
+                "{}の記述「{}」は{until}を過ぎていますが、差し替えの文がないため印刷しません。設定 › 配布物の記載で、この記述 ({id}) の差し替えの文を入力してください",
                 leaflet.label(),
-                statement_text(b),
-                crate::text::wareki::format(b.valid_until.unwrap_or(on))
+                b.words(),
             ),
-            (true, StatementMode::Keep) => format!("{}の記述「{}」は期限を過ぎていますが、設定によりそのまま印刷します", leaflet.label(), statement_text(b)),
+            (true, StatementMode::Keep, _) => format!("{}の記述「{}」は{until}を過ぎていますが、設定によりそのまま印刷します", leaflet.label(), b.words()),
             _ => String::new(),
         };
         out.push(StatementCheck {
             leaflet,
             id: id.clone(),
-            text: statement_text(b),
+            text: b.words(),
+            valid_from: b.valid_from,
             valid_until: b.valid_until,
             overtaken,
+            out_of_period,
             mode: s.mode,
-            replacement: s.text,
+            replacement,
+            shipped_replacement: b.replacement.clone(),
+            replacement_edited: edited.is_some(),
+            printing,
             message,
         });
     }
     Ok(out)
 }
 
-/// The handout's text as it prints on `on`: overtaken statements left out unless settings say
-/// otherwise, replaced ones replaced.
+/// The handout's text as it prints on `on`: each statement with an id as its check says (the
+/// statement, its replacement, or nothing).
 pub(crate) fn resolved_content(conn: &crate::store::Read<'_>, leaflet: Leaflet, on: NaiveDate) -> Result<Content, StoreError> {
     let checks = check_statements(conn, leaflet, on)?;
     let mut c = content(leaflet);
     for page in c.pages.iter_mut() {
-        page.retain_mut(|b| {
-            let Some(check) = b.id.as_ref().and_then(|id| checks.iter().find(|k| &k.id == id)) else { return true };
-            match check.mode {
-                StatementMode::Omit => false,
-                StatementMode::Auto => !check.overtaken,
-                StatementMode::Keep => true,
-                StatementMode::Replace => {
-                    b.text = check.replacement.clone();
-                    b.q.clear();
-                    b.a.clear();
-                    !b.text.is_empty()
+        *page = std::mem::take(page)
+            .into_iter()
+            .filter_map(|b| {
+                let Some(check) = b.id.as_ref().and_then(|id| checks.iter().find(|k| &k.id == id)) else { return Some(b) };
+                match check.printing {
+                    Printing::Statement => Some(b),
+                    Printing::Replacement => Some(b.replaced(&check.replacement)),
+                    Printing::Nothing => None,
                 }
-            }
-        });
+            })
+            .collect();
     }
     Ok(c)
 }
@@ -224,28 +308,34 @@ impl LeafletError {
     }
 }
 
-/// Sets how a statement prints; administrators only, audited.
+/// Sets how a statement prints and, with `replacement`, the text printed instead of it outside
+/// its period: `None` keeps the shipped replacement, `Some("")` means none (the statement is then
+/// left out after its date and the counter warned). Administrators only, audited.
 pub fn set_statement(
     store: &mut crate::store::Store,
     actor: &crate::model::staff::Actor,
     id: &str,
     mode: StatementMode,
-    text: &str,
+    replacement: Option<&str>,
     now: chrono::NaiveDateTime,
 ) -> Result<(), LeafletError> {
     if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(LeafletError::AdminOnly);
     }
-    let known = Leaflet::ALL.iter().any(|l| content(*l).pages.iter().flatten().any(|b| b.id.as_deref() == Some(id)));
-    if !known {
+    let block = Leaflet::ALL.iter().flat_map(|l| content(*l).pages.into_iter().flatten()).find(|b| b.id.as_deref() == Some(id));
+    let Some(block) = block else {
         return Err(LeafletError::UnknownStatement(id.to_string()));
-    }
-    let text = if mode == StatementMode::Replace {
-        crate::validate::text("差し替えの文", text, 200, true).map_err(|_| LeafletError::BadReplacement)?
-    } else {
-        String::new()
     };
-    let value = serde_json::to_string(&StatementSetting { mode, text }).unwrap_or_default();
+    let replacement = match replacement {
+        Some(t) => Some(crate::validate::text("差し替えの文", t, 200, false).map_err(|_| LeafletError::BadReplacement)?),
+        None => None,
+    };
+    // The shipped text typed back is no edit: later versions' corrections of it then apply.
+    let replacement = replacement.filter(|t| *t != block.replacement);
+    if mode == StatementMode::Replace && replacement.as_deref().unwrap_or(&block.replacement).is_empty() {
+        return Err(LeafletError::BadReplacement);
+    }
+    let value = serde_json::to_string(&StatementSetting { mode, text: String::new(), replacement }).unwrap_or_default();
     store.write(|tx| {
         tx.settings_mut().set(&format!("statement.{id}"), &value)?;
         crate::audit::record(tx, actor, now, crate::audit::Action::Update, "leaflet_statement", None, serde_json::json!({"id": id, "setting": value}))?;

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-pub use crate::model::person::{age_on, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex};
+pub use crate::model::person::{age_on, birthday, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex, KOUKI_AGE};
 pub(crate) use crate::model::person::{reasons_to_text, SearchKeys};
 use crate::model::staff::Actor;
 use crate::store::imports::ImportedField;
@@ -32,6 +32,9 @@ pub struct PersonInput {
     pub householder: String,
     pub scheme: String,
     pub insurer_no: String,
+    /// 住所地特例: the other municipality's 国保 or other prefecture's 広域連合 insuring the
+    /// person; empty for the city's own.
+    pub other_insurer: String,
     pub card_symbol: String,
     pub card_number: String,
     pub card_branch: String,
@@ -90,6 +93,18 @@ fn choice<T>(c: &mut Checker, field: &'static str, value: &str, default: T, pars
     c.take(field, parse(value)).unwrap_or(default)
 }
 
+/// The day a person recorded as a 国保 member joined 後期高齢者医療, when that day has come by
+/// `on`: such a record is out of date (the 75th birthday moves everyone to 後期), so the record,
+/// the import and the route flag it.
+pub fn kokuho_member_in_kouki(p: &Person, on: NaiveDate) -> Option<NaiveDate> {
+    (p.scheme == Scheme::Kokuho && on >= p.kouki_from()).then(|| p.kouki_from())
+}
+
+/// The record's warning for [`kokuho_member_in_kouki`].
+pub fn kouki_age_warning(p: &Person, on: NaiveDate) -> Option<String> {
+    kokuho_member_in_kouki(p, on).map(|from| format!("75歳以上のため後期高齢者医療の被保険者です（{}から）。加入制度を確認してください", wareki::format(from)))
+}
+
 /// Checks and normalises a typed record. Every refused field is reported at once.
 pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, Invalid> {
     let mut c = Checker::new();
@@ -109,6 +124,11 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
     let householder = c.take("householder", validate::text("世帯主", &input.householder, 40, false));
     let scheme = choice(&mut c, "scheme", &input.scheme, Scheme::Unknown, Scheme::parse);
     let insurer_no = c.take("insurer_no", validate::insurer_number(&input.insurer_no));
+    let other_insurer = c.take("other_insurer", validate::text("住所地特例の保険者", &input.other_insurer, 60, false));
+    // 住所地特例 applies within 国保 and 後期; any other scheme already names its own insurer.
+    if other_insurer.as_deref().is_some_and(|o| !o.is_empty()) && !matches!(scheme, Scheme::Kokuho | Scheme::Kouki) {
+        c.fail("other_insurer", "住所地特例の保険者は、国民健康保険・後期高齢者医療の方にだけ入力できます");
+    }
     let card_symbol = c.take("card_symbol", validate::card_symbol(&input.card_symbol));
     let card_number = c.take("card_number", validate::card_number(&input.card_number));
     let card_branch = c.take("card_branch", validate::card_branch(&input.card_branch));
@@ -163,6 +183,7 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
         householder: householder.unwrap_or_default(),
         scheme,
         insurer_no: insurer_no.unwrap_or_default(),
+        other_insurer: other_insurer.unwrap_or_default(),
         card_symbol: card_symbol.unwrap_or_default(),
         card_number: card_number.unwrap_or_default(),
         card_branch: card_branch.unwrap_or_default(),
@@ -288,6 +309,7 @@ pub struct PersonPatch {
     pub householder: Option<String>,
     pub scheme: Option<String>,
     pub insurer_no: Option<String>,
+    pub other_insurer: Option<String>,
     pub card_symbol: Option<String>,
     pub card_number: Option<String>,
     pub card_branch: Option<String>,
@@ -338,6 +360,7 @@ impl PersonPatch {
         text(&mut input.householder, &self.householder);
         text(&mut input.scheme, &self.scheme);
         text(&mut input.insurer_no, &self.insurer_no);
+        text(&mut input.other_insurer, &self.other_insurer);
         text(&mut input.card_symbol, &self.card_symbol);
         text(&mut input.card_number, &self.card_number);
         text(&mut input.card_branch, &self.card_branch);
@@ -380,6 +403,7 @@ impl PersonInput {
             householder: p.householder.clone(),
             scheme: p.scheme.code().into(),
             insurer_no: p.insurer_no.clone(),
+            other_insurer: p.other_insurer.clone(),
             card_symbol: p.card_symbol.clone(),
             card_number: p.card_number.clone(),
             card_branch: p.card_branch.clone(),

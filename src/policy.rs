@@ -216,7 +216,9 @@ pub struct Facts {
     pub registration_unknown: bool,
     pub considered: bool,
     pub child: bool,
+    pub circumstances_recorded: bool,
     pub applied: bool,
+    pub age: i32,
     pub age_on_renewal: i32,
 }
 
@@ -228,7 +230,9 @@ impl Facts {
             registration_unknown: p.mynumber_card != person::CardKind::None && p.registration == person::Registration::Unknown,
             considered: !p.reasons.is_empty(),
             child: p.age_on(on) < 18 || p.reasons.contains(&Reason::Child),
+            circumstances_recorded: !p.reasons.is_empty() || p.facility_id.is_some(),
             applied,
+            age: p.age_on(on),
             age_on_renewal: p.age_on(last_renewal_day(on)),
         })
     }
@@ -239,7 +243,10 @@ fn matches(c: &Condition, f: &Facts) -> bool {
         && c.registration_unknown.is_none_or(|v| v == f.registration_unknown)
         && c.considered.is_none_or(|v| v == f.considered)
         && c.child.is_none_or(|v| v == f.child)
+        && c.circumstances_recorded.is_none_or(|v| v == f.circumstances_recorded)
         && c.applied.is_none_or(|v| v == f.applied)
+        && c.min_age.is_none_or(|v| f.age >= v)
+        && c.max_age.is_none_or(|v| f.age <= v)
         && c.min_age_on_renewal.is_none_or(|v| f.age_on_renewal >= v)
         && c.max_age_on_renewal.is_none_or(|v| f.age_on_renewal <= v)
 }
@@ -272,6 +279,17 @@ pub fn evaluate(rules: &[Rule], scheme: Scheme, facts: &Facts, on: NaiveDate) ->
             to_confirm: false,
             on,
         },
+    }
+}
+
+/// Whether `route` gives a certificate without a new application: ex officio or provisional,
+/// or the application route by a rule that requires an application to stand already (the
+/// `*-applied-continues` rules: issued again at each renewal).
+pub fn issued_without_application(rules: &[Rule], route: &Route) -> bool {
+    match route.kind {
+        RouteKind::ExOfficio | RouteKind::KoukiProvisional => true,
+        RouteKind::OnApplication => route.rule_id.as_ref().and_then(|id| rules.iter().find(|r| &r.id == id)).is_some_and(|r| r.condition.applied == Some(true)),
+        _ => false,
     }
 }
 

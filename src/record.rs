@@ -30,6 +30,9 @@ pub struct PersonRecord {
     pub certificates: Vec<Certificate>,
     /// The address was withheld from this staff member (支援措置).
     pub address_masked: bool,
+    /// What the record shows above everything else because it needs checking (a 国保 member
+    /// aged 75 or over belongs to 後期).
+    pub warnings: Vec<String>,
 }
 
 /// Shown instead of what a staff member may not see.
@@ -70,6 +73,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             None => None,
         };
         let route = policy::route_of(tx, &p, today)?;
+        let warnings: Vec<String> = person::kouki_age_warning(&p, today).into_iter().collect();
         // A protected person's address is withheld from the desks that do not need it, and the
         // child-welfare desk's case notes stay at that desk.
         let mut p = p;
@@ -99,6 +103,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             referrals: referral::for_person(tx, id)?.into_iter().map(|r| referral::for_actor(actor, r)).collect(),
             applications: application::for_person(tx, id)?.into_iter().map(|a| application::for_actor(actor, a)).collect(),
             certificates,
+            warnings,
             person: p,
         };
         audit::record(tx, actor, now, Action::View, "person", Some(id), serde_json::json!({}))?;

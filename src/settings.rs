@@ -1,8 +1,11 @@
-//! City settings: the city's name, the 宛先 on forms, and each desk's contact block.
+//! City settings: the city's name, the 宛先 on forms, each desk's contact block, and how long
+//! each scheme's certificates run.
 
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
+use crate::model::application::AppScheme;
+pub use crate::model::certificate::CertificateValidity;
 pub use crate::model::staff::DeskContact;
 use crate::model::staff::{Actor, Desk};
 use crate::store::{Store, StoreError};
@@ -25,6 +28,8 @@ pub enum SettingsError {
     AdminOnly,
     #[error("{0}")]
     Invalid(Invalid),
+    #[error("設定「{0}」の値を読み取れません。設定画面で保存し直してください")]
+    Unreadable(String),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -36,6 +41,7 @@ impl SettingsError {
         match self {
             SettingsError::AdminOnly => "settings.admin_only",
             SettingsError::Invalid(_) => "settings.invalid",
+            SettingsError::Unreadable(_) => "settings.unreadable",
             SettingsError::Access(e) => e.code(),
             SettingsError::Store(e) => e.code(),
         }
@@ -133,5 +139,116 @@ pub fn set_desk_contact(store: &mut Store, actor: &Actor, d: &DeskContact, now: 
         tx.settings_mut().set_desk_contact(&new)?;
         audit::record(tx, actor, now, Action::Update, "desk", None, serde_json::json!({"before": before, "after": new}))?;
         Ok(new.clone())
+    })
+}
+
+/// The longest validity an insurer may set, in years.
+pub const MAX_VALIDITY_YEARS: u32 = 5;
+
+fn validity_key(scheme: AppScheme) -> String {
+    format!("certificate_validity.{}", scheme.code())
+}
+
+/// How long `scheme`'s certificates run. A database that never had it set runs them to the next
+/// 7/31, as every database did before the setting existed.
+pub(crate) fn validity_of(conn: &crate::store::Read<'_>, scheme: AppScheme) -> Result<CertificateValidity, SettingsError> {
+    match conn.settings().value(&validity_key(scheme))? {
+        None => Ok(CertificateValidity::to_next_july_31(scheme)),
+        Some(v) => serde_json::from_str::<CertificateValidity>(&v)
+            .ok()
+            .filter(|c| c.scheme == scheme && (1..=MAX_VALIDITY_YEARS).contains(&c.years) && ends_every_year(c.end_month, c.end_day))
+            .ok_or_else(|| SettingsError::Unreadable(format!("{}の有効期間", scheme.label()))),
+    }
+}
+
+/// The validity setting of each scheme, 国保 first.
+pub fn certificate_validity(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<CertificateValidity>, SettingsError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let conn = &store.read();
+    AppScheme::ALL.iter().map(|s| validity_of(conn, *s)).collect()
+}
+
+/// A validity setting as typed: the scheme's code and whole numbers as text.
+#[derive(ts_rs::TS, Debug, Clone, Default, Deserialize)]
+pub struct ValidityInput {
+    pub scheme: String,
+    pub years: String,
+    pub end_month: String,
+    pub end_day: String,
+}
+
+/// Whether `month`/`day` comes every year (a common year decides, so 2/29 does not).
+fn ends_every_year(month: u32, day: u32) -> bool {
+    chrono::NaiveDate::from_ymd_opt(2025, month, day).is_some()
+}
+
+/// A whole number typed in half- or full-width digits.
+fn whole(label: &str, text: &str) -> Result<u32, String> {
+    let t: String = text.trim().chars().map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - 0xFEE0).unwrap_or(c) } else { c }).collect();
+    if t.is_empty() {
+        return Err(format!("{label}を入力してください"));
+    }
+    t.parse::<u32>().map_err(|_| format!("{label}は数字で入力してください"))
+}
+
+/// Reads a typed validity setting, with every field's problem at once: one to five years,
+/// ending on a day every year has (not 2/29).
+pub fn parse_validity(input: &ValidityInput) -> Result<CertificateValidity, SettingsError> {
+    let mut c = Checker::new();
+    let scheme = c.take("scheme", AppScheme::parse(&input.scheme));
+    let years = c.take(
+        "years",
+        whole("有効期間の年数", &input.years).and_then(|y| {
+            if (1..=MAX_VALIDITY_YEARS).contains(&y) {
+                Ok(y)
+            } else {
+                Err(format!("有効期間は1年から{MAX_VALIDITY_YEARS}年までで入力してください (入力: {y}年)"))
+            }
+        }),
+    );
+    let month = c.take(
+        "end_month",
+        whole("有効期限の月", &input.end_month).and_then(|m| {
+            if (1..=12).contains(&m) {
+                Ok(m)
+            } else {
+                Err(format!("月は1から12で入力してください (入力: {m})"))
+            }
+        }),
+    );
+    let day = c.take(
+        "end_day",
+        whole("有効期限の日", &input.end_day).and_then(|d| match month {
+            Some(m) if ends_every_year(m, d) => Ok(d),
+            Some(2) if d == 29 => Err("2月29日は毎年はないため、有効期限の日にはできません".to_string()),
+            Some(m) => Err(format!("{m}月{d}日という日はありません")),
+            None if (1..=31).contains(&d) => Ok(d),
+            None => Err(format!("日は1から31で入力してください (入力: {d})")),
+        }),
+    );
+    c.finish().map_err(SettingsError::Invalid)?;
+    let (Some(scheme), Some(years), Some(end_month), Some(end_day)) = (scheme, years, month, day) else {
+        // `finish` passed, so every value was read.
+        return Err(SettingsError::Invalid(Invalid(vec![])));
+    };
+    Ok(CertificateValidity { scheme, years, end_month, end_day })
+}
+
+/// Sets how long a scheme's certificates run; administrators only. Certificates already issued
+/// keep their dates; the audit keeps before and after.
+pub fn set_certificate_validity(
+    store: &mut Store,
+    actor: &Actor,
+    input: &ValidityInput,
+    now: chrono::NaiveDateTime,
+) -> Result<CertificateValidity, SettingsError> {
+    require_admin(actor)?;
+    let new = parse_validity(input)?;
+    store.write(|tx| {
+        let before = validity_of(tx, new.scheme)?;
+        let json = serde_json::to_string(&new).map_err(|e| SettingsError::Unreadable(e.to_string()))?;
+        tx.settings_mut().set(&validity_key(new.scheme), &json)?;
+        audit::record(tx, actor, now, Action::Update, "settings", None, serde_json::json!({"certificate_validity": {"before": before, "after": new}}))?;
+        Ok(new)
     })
 }

@@ -174,6 +174,12 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
     })
 }
 
+/// The wish the person last expressed at a touchpoint, with its date; a later touchpoint that
+/// left the wish 未確認 does not erase it.
+pub(crate) fn latest_wish(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Option<(Wish, chrono::NaiveDate)>, StoreError> {
+    conn.touchpoints().latest_wish(person_id)
+}
+
 /// A person's touchpoints, newest first.
 pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Result<Vec<Touchpoint>, StoreError> {
     conn.touchpoints().for_person(person_id)

@@ -49,6 +49,8 @@ fn main() {
             screen_commands::list_staff,
             screen_commands::add_staff,
             screen_commands::set_staff_password,
+            screen_commands::certificate_validity,
+            screen_commands::set_certificate_validity,
             screen_commands::policy_rules,
             screen_commands::set_policy_rule,
             screen_commands::remove_policy_rule,

@@ -105,6 +105,29 @@ pub fn set_staff_password(state: State<'_, Shell>, login: String, password: Stri
     app.with_store(|s| hairyo::staff::set_password(s, &actor, &login, &password, now()))
 }
 
+/// How long each scheme's certificates run (設定 › 資格確認書の有効期間).
+#[tauri::command(async)]
+pub fn certificate_validity(state: State<'_, Shell>) -> Result<Vec<hairyo::settings::CertificateValidity>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    app.with_store(|s| hairyo::settings::certificate_validity(s, &actor, now()))
+}
+
+/// Sets one scheme's validity as typed and answers with both schemes'.
+#[tauri::command(async)]
+pub fn set_certificate_validity(
+    state: State<'_, Shell>,
+    validity: hairyo::settings::ValidityInput,
+) -> Result<Vec<hairyo::settings::CertificateValidity>, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let t = now();
+    app.with_store(|s| {
+        hairyo::settings::set_certificate_validity(s, &actor, &validity, t)?;
+        hairyo::settings::certificate_validity(s, &actor, t)
+    })
+}
+
 #[tauri::command(async)]
 pub fn policy_rules(state: State<'_, Shell>) -> Result<Vec<Rule>, CmdError> {
     let app = state.app()?;
@@ -144,9 +167,10 @@ pub fn leaflet_statements(state: State<'_, Shell>) -> Result<Vec<StatementCheck>
     app.with_store(|s| hairyo::leaflet::check_all_statements(s, &actor, now()))
 }
 
-/// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace).
+/// Keeps, replaces or omits a statement (`mode`: auto / keep / omit / replace) and sets its
+/// replacement (`text`; `null` for the shipped one, empty for none).
 #[tauri::command(async)]
-pub fn set_leaflet_statement(state: State<'_, Shell>, id: String, mode: String, text: String) -> Result<Vec<StatementCheck>, CmdError> {
+pub fn set_leaflet_statement(state: State<'_, Shell>, id: String, mode: String, text: Option<String>) -> Result<Vec<StatementCheck>, CmdError> {
     let app = state.app()?;
     let actor = app.actor()?;
     let mut errors = Vec::new();
@@ -155,7 +179,7 @@ pub fn set_leaflet_statement(state: State<'_, Shell>, id: String, mode: String, 
     };
     let t = now();
     app.with_store(|s| {
-        hairyo::leaflet::set_statement(s, &actor, &id, mode, &text, t)?;
+        hairyo::leaflet::set_statement(s, &actor, &id, mode, text.as_deref(), t)?;
         hairyo::leaflet::check_all_statements(s, &actor, t)
     })
 }

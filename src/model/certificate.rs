@@ -1,10 +1,11 @@
 //! Certificates (資格確認書): the stored record.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::coded_enum;
 use crate::model::application::AppScheme;
+use crate::model::policy::RouteKind;
 
 coded_enum! {
     /// On what basis the certificate was issued.
@@ -12,6 +13,35 @@ coded_enum! {
         ExOfficio = ("ex_officio", "職権"),
         Application = ("application", "申請"),
         Provisional = ("provisional", "暫定運用"),
+    }
+}
+
+coded_enum! {
+    /// Why the certificate ends when it does, as the record shows it.
+    pub enum ValidityBasis ("有効期限の根拠") {
+        Setting = ("setting", "有効期間の設定による"),
+        Age75 = ("age_75", "75歳の誕生日の前日まで"),
+        Entered = ("entered", "交付時に指定"),
+        /// Issued before Hairyo kept the reason.
+        Unrecorded = ("unrecorded", "根拠の記録なし (以前の交付)"),
+    }
+}
+
+/// How long a scheme's certificates run, set by the insurer (up to five years): to the
+/// `years`-th `end_month`/`end_day` on or after the day of issue. Both 後期 and, by default,
+/// 国保 run to the next 7/31 (renewed on 8/1).
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateValidity {
+    pub scheme: AppScheme,
+    pub years: u32,
+    pub end_month: u32,
+    pub end_day: u32,
+}
+
+impl CertificateValidity {
+    /// To the next 7/31, the 後期 period and the usual 国保 one.
+    pub const fn to_next_july_31(scheme: AppScheme) -> CertificateValidity {
+        CertificateValidity { scheme, years: 1, end_month: 7, end_day: 31 }
     }
 }
 
@@ -27,20 +57,37 @@ pub struct Certificate {
     pub basis_label: &'static str,
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
+    pub valid_until_basis: ValidityBasis,
+    pub valid_until_basis_label: &'static str,
     pub delivery_address: String,
     /// The person is under 支援措置: the delivery address is shown only to the desks that may
     /// see it.
     pub protected: bool,
 }
 
-/// One line of the 8/1 renewal list.
+/// Why a person is due at a renewal, as the store lists them.
 #[derive(Debug, Clone, Serialize)]
-pub struct RenewalEntry {
+pub struct RenewalDue {
     pub person_id: i64,
     pub person_name: String,
     pub scheme: AppScheme,
-    /// Why the person is on the list: a certificate ending 7/31, or an 年次更新時交付 application.
+    /// Why the person is on the list: a certificate ending the day before, or an 年次更新時交付
+    /// application.
     pub cause: String,
     pub certificate_id: Option<i64>,
     pub application_id: Option<i64>,
+}
+
+/// One line of the renewal list: who is due, and what the rules in force on the renewal day
+/// give them.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenewalEntry {
+    #[serde(flatten)]
+    pub due: RenewalDue,
+    pub route: RouteKind,
+    pub route_label: &'static str,
+    pub rule_id: Option<String>,
+    /// A certificate is issued at the renewal without a new application: ex officio, or
+    /// because the person's application stands and a rule continues it (`*-applied-continues`).
+    pub issued_without_application: bool,
 }

@@ -83,6 +83,9 @@ pub struct Person {
     pub householder: String,
     pub scheme: Scheme,
     pub insurer_no: String,
+    /// 住所地特例: the insurer of another municipality (国保) or another prefecture's 広域連合
+    /// (後期) that insures this resident although they live here; empty for the city's own.
+    pub other_insurer: String,
     pub card_symbol: String,
     pub card_number: String,
     pub card_branch: String,
@@ -111,6 +114,28 @@ impl Person {
     pub fn holds_mynumber_insurance_card(&self) -> bool {
         self.mynumber_card != CardKind::None && self.registration == Registration::Registered
     }
+
+    /// True when another municipality or another prefecture's 広域連合 insures the person
+    /// (住所地特例), so the city's own form is not theirs.
+    pub fn insured_elsewhere(&self) -> bool {
+        !self.other_insurer.is_empty()
+    }
+
+    /// The day the person joins 後期高齢者医療: the 75th birthday itself.
+    pub fn kouki_from(&self) -> NaiveDate {
+        birthday(self.birth_date, KOUKI_AGE)
+    }
+}
+
+/// The age at which everyone insured by 国保 (or an employee scheme) becomes a 後期高齢者医療
+/// member, from the birthday itself (高齢者の医療の確保に関する法律 第50条・第52条).
+pub const KOUKI_AGE: i32 = 75;
+
+/// The day someone born on `birth` turns `age`: the birthday that year, or 3/1 for a 2/29
+/// birthday in a common year (the day [`age_on`] counts the new age from).
+pub fn birthday(birth: NaiveDate, age: i32) -> NaiveDate {
+    let year = birth.year() + age;
+    NaiveDate::from_ymd_opt(year, birth.month(), birth.day()).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1)).expect("3/1 exists every year")
 }
 
 /// Age in full years on `on`.
@@ -144,5 +169,22 @@ impl SearchKeys {
     pub fn of(p: &Person) -> SearchKeys {
         let (name, kana) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
         SearchKeys { name_chars: normalize::spaced(&name), kana_chars: normalize::spaced(&kana), name, kana }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_birthday_is_the_day_the_age_counts_from() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        for (birth, turns_75) in [("1951-11-26", "2026-11-26"), ("1952-02-29", "2027-03-01"), ("1956-02-29", "2031-03-01")] {
+            let day = birthday(d(birth), KOUKI_AGE);
+            assert_eq!(day, d(turns_75), "{birth}");
+            assert_eq!(age_on(d(birth), day), 75);
+            assert_eq!(age_on(d(birth), day.pred_opt().unwrap()), 74);
+        }
+        assert_eq!(birthday(d("1952-02-29"), 76), d("2028-02-29"));
     }
 }

@@ -17,6 +17,7 @@ coded_enum! {
         OtherInsurer = ("other_insurer", "他の保険者へ案内"),
         NotNeeded = ("not_needed", "マイナ保険証で受診 (申請があれば交付)"),
         CheckRegistration = ("check_registration", "利用登録状況の確認が必要"),
+        CheckScheme = ("check_scheme", "加入制度の確認が必要"),
         NotApplicable = ("not_applicable", "対象外"),
     }
 }
@@ -35,12 +36,21 @@ pub struct Condition {
     /// Is a child: under 18, or the 児童 reason recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child: Option<bool>,
+    /// Has the individual situation recorded (個別の状況, notice 1(2)): a consideration reason
+    /// (the 児童 reason included) or a facility placement. Being a child is not enough.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub circumstances_recorded: Option<bool>,
     /// Holds a card whose insurance registration is not known (R14).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registration_unknown: Option<bool>,
     /// Has an application for this scheme that was not refused or withdrawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied: Option<bool>,
+    /// Age on the date itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_age: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<i32>,
     /// Age on the most recent 8/1 renewal day on or before the date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_age_on_renewal: Option<i32>,

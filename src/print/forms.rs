@@ -186,6 +186,12 @@ fn scheme_title(scheme: AppScheme) -> &'static str {
     }
 }
 
+/// The words a cover letter uses for the forms enclosed for a resident.
+pub fn enclosed_remark(d: &FormData) -> String {
+    let docs = if d.needs_delegation_letter() { "申請書・委任状" } else { "申請書" };
+    format!("{} {docs}", scheme_title(d.scheme))
+}
+
 /// The 申請理由 checkboxes and whether each is ticked.
 fn reason_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
     let r = d.reasons();
@@ -409,37 +415,82 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
     footer(s, &format!("問合せ先: {}  電話 {}", d.contact.name, d.contact.phone));
 }
 
-/// The cover letter of a facility batch (R6, R11).
-pub fn facility_cover_letter(s: &mut Sheet, f: &Facility, city: &CitySettings, contacts: &[DeskContact], residents: &[FormData], today: NaiveDate) {
+/// One resident named in a facility batch's cover letter.
+#[derive(Debug, Clone)]
+pub struct CoverRow {
+    pub name: String,
+    pub birth_date: NaiveDate,
+    /// What happens for this resident, in a few words (the forms enclosed, the insurer …).
+    pub remark: String,
+}
+
+/// A section of the cover letter's list: who gets what, and why the others get no form.
+#[derive(Debug, Clone)]
+pub struct CoverSection {
+    pub title: &'static str,
+    /// A sentence for the facility under the title; empty for none.
+    pub explanation: &'static str,
+    pub rows: Vec<CoverRow>,
+}
+
+/// Where the cover letter's list stops on a page before it continues on the next.
+const LIST_BOTTOM: f32 = 276.0;
+
+/// The cover letter of a facility batch (R6, R11): the request, then every resident listed in
+/// their section (forms enclosed; keeps the card by their own wish; issued without application;
+/// registration checked by the city; referred to another insurer), over as many pages as the
+/// list needs, and the contact block.
+pub fn facility_cover_letter(s: &mut Sheet, f: &Facility, city: &CitySettings, contacts: &[DeskContact], sections: &[CoverSection], today: NaiveDate) {
     s.fit_text(LEFT + 100.0, 14.0, 80.0, 10.5, Weight::Regular, Align::Right, &wareki::format(today));
     s.text(LEFT, 22.0, 12.0, Weight::Regular, &format!("{} 施設長 様", f.name));
     s.fit_text(LEFT + 90.0, 30.0, 90.0, 10.5, Weight::Regular, Align::Right, &format!("{} (国民健康保険・後期高齢者医療担当)", city.addressee));
     s.fit_text(LEFT, 42.0, WIDTH, 15.0, Weight::Bold, Align::Center, "資格確認書の代理申請について (お願い)");
+    let enclosed = sections.first().map_or(0, |x| x.rows.len());
+    let others: usize = sections.iter().skip(1).map(|x| x.rows.len()).sum();
+    let request = if enclosed > 0 {
+        format!(
+            "貴施設に入所されている方のうち、下記の{enclosed}名の方の申請書 (必要な方には委任状も) を、市に登録されている内容をもとに作成し、同封しました。内容をご確認のうえ、ご本人 (児童の場合は親権者) のご意向を確かめ、委任を受けて代理申請くださいますようお願いいたします。"
+        )
+    } else {
+        "貴施設に入所されている方のうち、今回、申請書の作成が必要な方はいません。".to_string()
+    };
+    let rest = if others > 0 { "申請書を同封していない方は、下記の一覧にその理由を記しました。" } else { "" };
     let body = format!(
-        "日頃より市の福祉行政にご協力いただき、ありがとうございます。\nマイナ保険証を基本とする仕組みへの移行に伴い、マイナ保険証の利用が難しい方は、申請により資格確認書の交付を受けられます。申請は、ご本人だけでなく施設の職員の方による代理申請もできます。\n貴施設に入所されている方のうち、下記の{}名の方の申請書と委任状を、登録されている内容をもとに作成しました。内容をご確認のうえ、ご本人 (児童の場合は親権者) の委任を受けて、代理申請くださいますようお願いいたします。\nなお、マイナンバーカードを施設でお預かりいただく場合も、暗証番号の管理までは求められていません。暗証番号の管理が不安な方には、顔認証マイナンバーカードもご案内できます。",
-        residents.len()
+        "日頃より市の福祉行政にご協力いただき、ありがとうございます。\nマイナ保険証を基本とする仕組みへの移行に伴い、マイナ保険証の利用が難しい方は、申請により資格確認書の交付を受けられます。申請は、ご本人だけでなく施設の職員の方による代理申請もできます。\n{request}{rest}\nなお、マイナンバーカードを施設でお預かりいただく場合も、暗証番号の管理までは求められていません。暗証番号の管理が不安な方には、顔認証マイナンバーカードもご案内できます。"
     );
     let mut y = 54.0;
     y += s.paragraph(LEFT, y, WIDTH, 10.5, Weight::Regular, &body) + 4.0;
-    y = section_title(s, y, "対象の方");
     let row_h = 6.0;
-    let max_rows = ((250.0 - y) / row_h).floor().max(1.0) as usize;
-    for (i, r) in residents.iter().enumerate() {
-        if i == max_rows - 1 && residents.len() > max_rows {
-            s.text(LEFT + 2.0, y + 1.0, 10.0, Weight::Regular, &format!("ほか {} 名 (同封の申請書をご覧ください)", residents.len() - i));
-            y += row_h;
-            break;
+    for section in sections.iter().filter(|x| !x.rows.is_empty()) {
+        let explanation_h = if section.explanation.is_empty() { 0.0 } else { 10.0 };
+        if y + 6.0 + explanation_h + row_h > LIST_BOTTOM {
+            s.new_page();
+            y = 15.0;
         }
-        s.rect(LEFT, y, WIDTH, row_h, 0.4);
-        s.text(LEFT + 2.0, y + 1.2, 10.0, Weight::Regular, &format!("{}.", i + 1));
-        s.fit_text(LEFT + 12.0, y + 1.2, 60.0, 10.0, Weight::Regular, Align::Left, &r.person.name);
-        s.fit_text(LEFT + 75.0, y + 1.2, 45.0, 10.0, Weight::Regular, Align::Left, &wareki::format(r.person.birth_date));
-        let docs = if r.needs_delegation_letter() { "申請書・委任状" } else { "申請書" };
-        s.fit_text(LEFT + 125.0, y + 1.2, 55.0, 10.0, Weight::Regular, Align::Left, &format!("{} {}", scheme_title(r.scheme), docs));
-        y += row_h;
+        y = section_title(s, y, &format!("{} ({}名)", section.title, section.rows.len()));
+        if !section.explanation.is_empty() {
+            y += s.paragraph(LEFT + 1.0, y + 1.0, WIDTH - 2.0, 9.0, Weight::Regular, section.explanation) + 1.5;
+        }
+        for (i, r) in section.rows.iter().enumerate() {
+            if y + row_h > LIST_BOTTOM {
+                s.new_page();
+                y = section_title(s, 15.0, &format!("{} (続き)", section.title));
+            }
+            s.rect(LEFT, y, WIDTH, row_h, 0.4);
+            s.text(LEFT + 2.0, y + 1.2, 10.0, Weight::Regular, &format!("{}.", i + 1));
+            s.fit_text(LEFT + 12.0, y + 1.2, 50.0, 10.0, Weight::Regular, Align::Left, &r.name);
+            s.fit_text(LEFT + 64.0, y + 1.2, 38.0, 10.0, Weight::Regular, Align::Left, &wareki::format(r.birth_date));
+            s.fit_text(LEFT + 104.0, y + 1.2, WIDTH - 106.0, 10.0, Weight::Regular, Align::Left, &r.remark);
+            y += row_h;
+        }
+        y += 3.0;
     }
-    y += 4.0;
-    contact_block(s, y, city, contacts);
+    let contact_h = 8.0 + contacts.len() as f32 * 11.0;
+    if y + 2.0 + contact_h > 282.0 {
+        s.new_page();
+        y = 15.0;
+    }
+    contact_block(s, y + 2.0, city, contacts);
 }
 
 /// The city's contact block: each desk's name, phone and hours.

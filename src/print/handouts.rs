@@ -1,10 +1,13 @@
 //! The notice's handouts: 別添1 (front and back), 別添2 and the 別添3 poster, with the city's
 //! own contact block and the notice's source line.
 
+use chrono::NaiveDate;
+
 use super::forms::contact_block;
 use super::layout::{Align, Sheet, Weight};
 use crate::leaflet::{Block, BlockKind, Content, Leaflet};
 use crate::settings::{CitySettings, DeskContact};
+use crate::text::wareki;
 
 const LEFT: f32 = 15.0;
 const WIDTH: f32 = 180.0;
@@ -52,15 +55,11 @@ fn blocks(s: &mut Sheet, blocks: &[Block], scale: f32, contact_push: f32, city: 
     y
 }
 
-/// Draws page `index` of a handout, with the largest type that fits the page.
-pub fn page(s: &mut Sheet, c: &Content, index: usize, page: &[Block], city: &CitySettings, contacts: &[DeskContact], edition: &str) {
-    let side = match (c.pages.len() > 1, index) {
-        (false, _) => "",
-        (true, 0) => " (表面)",
-        (true, _) => " (裏面)",
-    };
-    s.fit_text(LEFT, 10.0, WIDTH, 9.0, Weight::Regular, Align::Left, &format!("{}{side}", c.leaflet.label()));
-    s.fit_text(LEFT, 10.0, WIDTH, 9.0, Weight::Regular, Align::Right, &format!("{} ({}版)", city.city_name, edition));
+/// Draws one page of a handout, with the largest type that fits the page. The head names
+/// the city and the date whose facts the sheet states; nothing on it is an internal label (no
+/// 別添 number, side or edition code), since residents read it.
+pub fn page(s: &mut Sheet, c: &Content, page: &[Block], city: &CitySettings, contacts: &[DeskContact], as_of: NaiveDate) {
+    s.fit_text(LEFT, 10.0, WIDTH, 9.0, Weight::Regular, Align::Right, &format!("{} ({}現在)", city.city_name, wareki::format(as_of)));
     // The poster is read from a distance: it starts from larger type.
     let mut scale = if c.leaflet == Leaflet::Bessou3 { 1.2 } else { 1.05 };
     s.measuring = true;

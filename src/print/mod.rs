@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::application::{self, AppScheme, Application, ApplicationError};
 use crate::audit::{self, Action};
-use crate::facility::{self, FacilityError};
+use crate::facility::{self, BatchPlace, FacilityError};
 use crate::leaflet::{self, Leaflet};
 use crate::model::staff::{Actor, Desk};
 use crate::person::{self, PersonError, Scheme};
@@ -18,8 +18,11 @@ use crate::policy::{self, RouteKind};
 use crate::referral::{self, ReferralError};
 use crate::settings::{self, DeskContact, SettingsError};
 use crate::store::Store;
+use crate::text::wareki;
+use crate::touchpoint;
 
 pub use forms::FormData;
+use forms::{CoverRow, CoverSection};
 
 /// A finished PDF with what the counter should know about it.
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +109,12 @@ fn form_data(conn: &crate::store::Read<'_>, person_id: i64, app: Option<Applicat
             )))
         }
     };
+    if p.insured_elsewhere() {
+        return Err(PrintError::NothingToPrint(format!(
+            "この方は住所地特例により「{}」の被保険者のため、市の申請書は印刷できません。加入先の保険者に申請するよう案内してください",
+            p.other_insurer
+        )));
+    }
     let facility = match p.facility_id {
         Some(f) => Some(facility::load(conn, f)?),
         None => None,
@@ -217,8 +226,12 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
 }
 
 /// A facility campaign batch (R6): a cover letter to the facility, then the pre-filled forms and
-/// 委任状 of every resident who needs one, all in one PDF. `progress` hears of each resident
-/// checked and each document drawn, then of the saving.
+/// 委任状 of every resident whose route is 申請, all in one PDF. The others get no form and are
+/// named in the letter with the reason (`facility::batch_place`): a resident who said they keep
+/// the card (notice 1(1)), one issued a certificate without application, one whose card
+/// registration the city looks up itself, and one insured elsewhere (住所地特例), who is
+/// referred to that insurer. `progress` hears of each resident checked and each document
+/// drawn, then of the saving.
 pub fn facility_batch(
     store: &mut Store,
     actor: &Actor,
@@ -233,30 +246,98 @@ pub fn facility_batch(
     let ids = conn.facilities().resident_ids(facility_id)?;
     let rules = policy::rules(conn)?;
     let mut residents = Vec::new();
+    let [mut keeps_card, mut holds_card, mut without_application, mut city_checks, mut refer] = [(); 5].map(|_| Vec::new());
+    let mut scheme_unknown = Vec::new();
+    let mut scheme_to_check = Vec::new();
     let checking = ids.len();
     for (n, id) in ids.into_iter().enumerate() {
         if n % 50 == 0 {
             progress(crate::Progress::new("入所者の確認", n, checking));
         }
         let p = person::load(conn, id)?;
-        if !matches!(p.scheme, Scheme::Kokuho | Scheme::Kouki) {
-            continue;
-        }
-        let facts = policy::Facts::of(conn, &p, today)?;
-        let route = policy::evaluate(&rules, p.scheme, &facts, today);
+        let (route, holds) = if matches!(p.scheme, Scheme::Kokuho | Scheme::Kouki) {
+            let facts = policy::Facts::of(conn, &p, today)?;
+            (policy::evaluate(&rules, p.scheme, &facts, today).kind, facts.holds_card)
+        } else {
+            (RouteKind::NotApplicable, false)
+        };
+        let wish = touchpoint::latest_wish(conn, id)?;
         let busy = conn.policy().has_application_under_way(id)?;
-        if busy || !matches!(route.kind, RouteKind::OnApplication | RouteKind::NotNeeded | RouteKind::CheckRegistration) {
-            continue;
+        let row = |remark: String| CoverRow { name: p.name.clone(), birth_date: p.birth_date, remark };
+        match facility::batch_place(&p, route, wish, busy) {
+            BatchPlace::Form => residents.push(form_data(conn, id, None, today)?.as_facility_proxy(&f)),
+            BatchPlace::KeepsCard(on) => keeps_card.push(row(format!("{}にご意向を確認", wareki::format(on)))),
+            BatchPlace::HoldsCard => holds_card.push(row("配慮を要する事情の登録がありません".into())),
+            BatchPlace::WithoutApplication => without_application.push(row(match (route, holds) {
+                (RouteKind::KoukiProvisional, _) => "後期高齢者医療の暫定運用のため",
+                (_, false) => "マイナ保険証の登録がないため",
+                (_, true) => "後期高齢者医療の取扱いにより",
+            }
+            .into())),
+            BatchPlace::CityChecksRegistration => city_checks.push(row("利用登録の状況を市で確認します".into())),
+            BatchPlace::Refer(insurer) => refer.push(row(format!("{insurer}へ申請してください"))),
+            BatchPlace::Skip => {}
+            BatchPlace::SchemeUnknown => scheme_unknown.push(p.name.clone()),
+            BatchPlace::SchemeToCheck => scheme_to_check.push(p.name.clone()),
         }
-        residents.push(form_data(conn, id, None, today)?.as_facility_proxy(&f));
     }
+    let enclosed: Vec<CoverRow> =
+        residents.iter().map(|r| CoverRow { name: r.person.name.clone(), birth_date: r.person.birth_date, remark: forms::enclosed_remark(r) }).collect();
+    let sections = [
+        CoverSection { title: "申請書を同封した方", explanation: "", rows: enclosed },
+        CoverSection {
+            title: "マイナ保険証を引き続きお使いになるご意向の方",
+            explanation: "申請書は同封していません。ご意向が変わり、資格確認書を希望される場合は、下記までご連絡ください。",
+            rows: keeps_card,
+        },
+        CoverSection {
+            title: "マイナ保険証をお持ちの方",
+            explanation:
+                "配慮を要する事情の登録がないため、申請書は同封していません。マイナ保険証での受診が難しい場合は、下記までご連絡ください。申請書をお送りします。",
+            rows: holds_card,
+        },
+        CoverSection {
+            title: "申請なしで資格確認書が交付される方",
+            explanation: "申請書は不要です。資格確認書は申請によらず交付されます。",
+            rows: without_application,
+        },
+        CoverSection {
+            title: "保険証利用登録の状況を市で確認する方",
+            explanation:
+                "申請書は同封していません。未登録であれば、申請なしで資格確認書が交付されます。登録済みで資格確認書が必要な場合は、改めて申請書をお送りします。",
+            rows: city_checks,
+        },
+        CoverSection {
+            title: "他の保険者に加入されている方 (住所地特例など)",
+            explanation: "市の申請書は使えません。資格確認書は、それぞれの加入先の保険者に申請してください。",
+            rows: refer,
+        },
+    ];
+    if sections.iter().all(|x| x.rows.is_empty()) {
+        return Err(PrintError::NothingToPrint(format!("{} には、案内の対象になる入所者がいません (申請済みか、医療保険の対象外です)", f.name)));
+    }
+    let mut warnings = Vec::new();
     if residents.is_empty() {
-        return Err(PrintError::NothingToPrint(format!("{} には、申請書の作成が必要な入所者がいません (申請済みまたは職権交付の対象です)", f.name)));
+        warnings.push(format!("{} には申請書の作成が必要な入所者がいないため、送付状 (一覧) だけを印刷しました", f.name));
+    }
+    if !scheme_unknown.is_empty() {
+        warnings.push(format!(
+            "保険種別が登録されていない入所者 ({}名: {}) は一覧に含めていません。保険種別を確認してください",
+            scheme_unknown.len(),
+            scheme_unknown.join("、")
+        ));
+    }
+    if !scheme_to_check.is_empty() {
+        warnings.push(format!(
+            "75歳以上で国民健康保険として登録されている入所者 ({}名: {}) は一覧に含めていません。後期高齢者医療への切り替えを確認してください",
+            scheme_to_check.len(),
+            scheme_to_check.join("、")
+        ));
     }
     let city = settings::city(conn)?;
     let contacts = insurer_contacts(conn)?;
     let mut sheet = layout::Sheet::new(&format!("資格確認書 代理申請のお願い {}", f.name));
-    forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &residents, today);
+    forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &sections, today);
     let mut documents = 1;
     for (n, r) in residents.iter().enumerate() {
         if n % 50 == 0 {
@@ -272,8 +353,9 @@ pub fn facility_batch(
         }
     }
     progress(crate::Progress::new("PDF の保存", 0, 1));
-    let printed = finish(sheet, documents, vec![])?;
+    let printed = finish(sheet, documents, warnings)?;
     progress(crate::Progress::new("PDF の保存", 1, 1));
+    let listed: usize = sections.iter().skip(1).map(|x| x.rows.len()).sum();
     store.write(|tx| {
         audit::record(
             tx,
@@ -282,7 +364,7 @@ pub fn facility_batch(
             Action::Print,
             "facility",
             Some(facility_id),
-            serde_json::json!({"document": "facility_batch", "residents": residents.len()}),
+            serde_json::json!({"document": "facility_batch", "residents": residents.len(), "listed_without_form": listed}),
         )
     })?;
     Ok(printed)
@@ -305,8 +387,9 @@ pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: N
 }
 
 /// 別添1 (two pages), 別添2 or the 別添3 poster with the city's contact block, `copies` times.
-/// Statements overtaken by their date are left out unless settings say otherwise, and the
-/// counter is told.
+/// A dated statement prints as it is within its period and as its replacement outside it
+/// (`leaflet::check_statements`); one overtaken with no replacement is left out, and the
+/// counter is told in `Printed::warnings`.
 pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, now: NaiveDateTime) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     if !(1..=100).contains(&copies) {
@@ -318,14 +401,13 @@ pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, no
     let content = leaflet::resolved_content(conn, which, today)?;
     let city = settings::city(conn)?;
     let contacts = insurer_contacts(conn)?;
-    let edition = leaflet::current_edition(conn, which, today)?;
     let mut sheet = layout::Sheet::new(&format!("{} {}", which.label(), content.title));
     for copy in 0..copies {
         for (i, page) in content.pages.iter().enumerate() {
             if copy > 0 || i > 0 {
                 sheet.new_page();
             }
-            handouts::page(&mut sheet, &content, i, page, &city, &contacts, &edition);
+            handouts::page(&mut sheet, &content, page, &city, &contacts, today);
         }
     }
     let printed = finish(sheet, copies as usize, warnings)?;

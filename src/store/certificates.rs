@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;
-use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
+use crate::model::certificate::{Certificate, CertificateBasis, RenewalDue, ValidityBasis};
 use crate::{Page, Paged};
 
 /// A certificate as it is issued, with the address it is sent to already decided.
@@ -18,6 +18,7 @@ pub struct NewCertificate<'a> {
     pub basis: CertificateBasis,
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
+    pub valid_until_basis: ValidityBasis,
     pub delivery_address: &'a str,
     pub issued_by: i64,
     pub created_at: String,
@@ -32,11 +33,12 @@ pub struct FacilityAddress {
 }
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
-    p.protected FROM certificate c JOIN person p ON p.id = c.person_id";
+    p.protected, c.valid_until_basis FROM certificate c JOIN person p ON p.id = c.person_id";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
     let scheme: AppScheme = r.get(4)?;
     let basis: CertificateBasis = r.get(5)?;
+    let valid_until_basis: ValidityBasis = r.get(10)?;
     Ok(Certificate {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -48,6 +50,8 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
         basis_label: basis.label(),
         issued_on: r.get(6)?,
         valid_until: r.get(7)?,
+        valid_until_basis,
+        valid_until_basis_label: valid_until_basis.label(),
         delivery_address: r.get(8)?,
         protected: r.get(9)?,
     })
@@ -88,7 +92,7 @@ impl CertificateHandle<'_> {
 
     /// Who is due at a renewal: holders of certificates that end on `ends`, and 後期
     /// applications set aside for the renewal (年次更新時交付), by name.
-    pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalEntry>, StoreError> {
+    pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalDue>, StoreError> {
         let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
                  FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1
                UNION ALL
@@ -98,7 +102,7 @@ impl CertificateHandle<'_> {
         let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) listed ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
         let items = stmt
             .query_map(params![ends, page.limit, page.offset], |r| {
-                Ok(RenewalEntry {
+                Ok(RenewalDue {
                     person_id: r.get(0)?,
                     person_name: r.get(1)?,
                     scheme: r.get(2)?,
@@ -138,9 +142,20 @@ impl CertificateHandleMut<'_> {
     /// Stores an issued certificate; returns its id.
     pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
         self.conn.insert_returning_id(
-            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![c.person_id, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address, c.issued_by, c.created_at],
+            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address, issued_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                c.person_id,
+                c.application_id,
+                c.scheme,
+                c.basis,
+                c.issued_on,
+                c.valid_until,
+                c.valid_until_basis,
+                c.delivery_address,
+                c.issued_by,
+                c.created_at
+            ],
         )
     }
 }

@@ -103,6 +103,8 @@ pub struct DemoCertificate<'c> {
     pub basis: &'c str,
     pub issued_on: chrono::NaiveDate,
     pub valid_until: chrono::NaiveDate,
+    /// `setting` or `age_75`, as stored.
+    pub valid_until_basis: &'c str,
     pub delivery_address: &'c str,
     pub issued_by: i64,
     pub created_at: &'c str,
@@ -149,8 +151,9 @@ impl<'a> Write<'a> {
             )?,
             document: conn.prepare("INSERT INTO application_document (application_id, document, checked) VALUES (?1, ?2, ?3)")?,
             certificate: conn.prepare(
-                "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address,
+                    issued_by, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?,
         })
     }
@@ -277,6 +280,7 @@ impl DemoLoad<'_> {
             c.basis,
             c.issued_on,
             c.valid_until,
+            c.valid_until_basis,
             c.delivery_address,
             c.issued_by,
             c.created_at

@@ -82,6 +82,8 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0008_bulk_index.sql"),
     include_str!("migrations/0009_import_speed.sql"),
     include_str!("migrations/0010_home_covering.sql"),
+    include_str!("migrations/0011_kokuho_rules_and_validity.sql"),
+    include_str!("migrations/0012_jushochi_tokurei.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -671,6 +673,63 @@ mod tests {
         assert!(insert("female", "shaho").is_err());
         let check: String = store.lite().unwrap().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(check, "ok");
+    }
+
+    /// The rules migration 0011 changes or adds, and the shipped rules as they were before it.
+    const CHANGED_BY_0011: &[&str] = &["kokuho-child-apply"];
+    const ADDED_BY_0011: &[&str] = &["kokuho-applied-continues", "kokuho-aged-75"];
+
+    fn rules_before_0011() -> Vec<crate::model::policy::Rule> {
+        let mut rules: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../assets/policy/rules.json")).unwrap();
+        rules.retain(|r| !ADDED_BY_0011.contains(&r.id.as_str()));
+        let child = rules.iter_mut().find(|r| r.id == "kokuho-child-apply").unwrap();
+        child.condition.circumstances_recorded = None;
+        child.explanation = "マイナ保険証での資格確認が難しい児童です。個別の状況に応じて申請により資格確認書が交付されます (施設入所児は親権者から委任を受けた施設職員が代理申請できます)。".into();
+        rules
+    }
+
+    /// A database at the schema before migration 0011, holding `rules`.
+    fn database_before_0011(rules: &[crate::model::policy::Rule]) -> Store {
+        let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- #12: the corrected 国保 rules")).unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, index).unwrap();
+        let mut store = Store { engine: Engine::Lite(conn) };
+        store.write(|tx| rules.iter().try_for_each(|r| tx.policy_mut().upsert(r))).unwrap();
+        store
+    }
+
+    #[test]
+    fn migration_0011_brings_the_corrected_rules_to_a_database_made_before_it() {
+        let mut store = database_before_0011(&rules_before_0011());
+        let Engine::Lite(conn) = &mut store.engine else { unreachable!() };
+        migrations().to_latest(conn).unwrap();
+        let shipped: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../assets/policy/rules.json")).unwrap();
+        let stored = store.read().policy().rules().unwrap();
+        for id in CHANGED_BY_0011.iter().chain(ADDED_BY_0011) {
+            let want = shipped.iter().find(|r| r.id == *id).unwrap();
+            assert_eq!(stored.iter().find(|r| r.id == *id), Some(want), "{id}");
+        }
+        assert_eq!(stored.len(), shipped.len());
+        // The copied table still refuses a route it does not know.
+        let bad = store.conn().execute(
+            "INSERT INTO policy_rule (id, priority, scheme, effective_from, route, r_numbers, explanation) VALUES ('x', 1, 'kokuho', '2026-01-01', 'martian', '', 'x')",
+            [],
+        );
+        assert!(bad.is_err());
+
+        // What an administrator changed stays as it is.
+        let mut edited = rules_before_0011();
+        let child = edited.iter_mut().find(|r| r.id == "kokuho-child-apply").unwrap();
+        child.condition.considered = Some(true);
+        child.explanation = "市で定めた説明".into();
+        let kept = child.clone();
+        let mut store = database_before_0011(&edited);
+        let Engine::Lite(conn) = &mut store.engine else { unreachable!() };
+        migrations().to_latest(conn).unwrap();
+        assert_eq!(store.read().policy().rules().unwrap().into_iter().find(|r| r.id == "kokuho-child-apply"), Some(kept));
+
+        // A new database stays empty until `init` seeds every shipped rule.
+        assert_eq!(open_in_memory().unwrap().read().policy().count().unwrap(), 0);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::{Page, Paged};
 
 const COLUMNS: &str = "id, atena_no, name, kana, birth_date, sex, postal_code, address, phone, householder, scheme,
     insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card, registration, wishes_cancel,
-    reasons, facility_id, legal_rep_kind, legal_rep_name, protected, safe_postal_code, safe_address, notes";
+    reasons, facility_id, legal_rep_kind, legal_rep_name, protected, safe_postal_code, safe_address, notes, other_insurer";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Person> {
     Ok(Person {
@@ -40,6 +40,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Person> {
         safe_postal_code: r.get(24)?,
         safe_address: r.get(25)?,
         notes: r.get(26)?,
+        other_insurer: r.get(27)?,
     })
 }
 
@@ -221,7 +222,8 @@ impl PersonsHandleMut<'_> {
             stamp,
             p.id,
             keys.name_chars,
-            keys.kana_chars
+            keys.kana_chars,
+            p.other_insurer
         ])
     }
 
@@ -231,9 +233,9 @@ impl PersonsHandleMut<'_> {
         const SQL: &str = "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
                 householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
                 registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
-                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
+                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars, other_insurer)
              VALUES (NEXT_ID, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32) RETURNING id";
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32, ?33) RETURNING id";
         // SQLite gives a NULL id the next rowid; PostgreSQL's identity column needs its
         // sequence asked, and moved past an id given explicitly.
         let sql = if self.conn.is_pg() {
@@ -256,7 +258,7 @@ impl PersonsHandleMut<'_> {
                 card_symbol = ?14, card_number = ?15, card_branch = ?16, old_card_expiry = ?17, mynumber_card = ?18,
                 registration = ?19, wishes_cancel = ?20, reasons = ?21, facility_id = ?22, legal_rep_kind = ?23,
                 legal_rep_name = ?24, protected = ?25, safe_postal_code = ?26, safe_address = ?27, notes = ?28,
-                updated_at = ?29, name_chars = ?31, kana_chars = ?32
+                updated_at = ?29, name_chars = ?31, kana_chars = ?32, other_insurer = ?33
              WHERE id = ?30",
             p,
             keys,

@@ -9,7 +9,8 @@ use super::{Engine, Store, StoreError};
 const BASELINE: (usize, &str) = (10, include_str!("migrations/pg/0010_baseline.sql"));
 
 /// The PostgreSQL migrations after the baseline, by the number they share with SQLite's.
-const MIGRATIONS: &[(usize, &str)] = &[];
+const MIGRATIONS: &[(usize, &str)] =
+    &[(11, include_str!("migrations/pg/0011_kokuho_rules_and_validity.sql")), (12, include_str!("migrations/pg/0012_jushochi_tokurei.sql"))];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
 const WRITE_LOCK: i64 = 0x4861_6972_796f_0001;
@@ -236,6 +237,12 @@ pub fn restore_dump(url: &str, file: &std::path::Path) -> Result<(), StoreError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_engines_reach_the_same_schema_version() {
+        assert_eq!(schema_version(), super::super::schema_version());
+        assert!(MIGRATIONS.windows(2).all(|w| w[1].0 == w[0].0 + 1) && MIGRATIONS.first().map(|m| m.0) == Some(BASELINE.0 + 1));
+    }
 
     #[test]
     fn passwords_are_not_shown() {

@@ -239,6 +239,7 @@ const READS: &[(&str, Permission, Read)] = &[
         read(certificate::renewal_list(&w.store, a, common::date("2027-08-01"), hairyo::Page::default(), at("2026-11-25")))
     }),
     ("settings::desk_contacts", Permission::ViewPerson, |w, a, _| read(settings::desk_contacts(&w.store, a, at("2026-11-25")))),
+    ("settings::certificate_validity", Permission::ViewPerson, |w, a, _| read(settings::certificate_validity(&w.store, a, at("2026-11-25")))),
     ("leaflet::editions", Permission::PrintLeaflets, |w, a, _| read(hairyo::leaflet::editions(&w.store, a, at("2026-11-25")))),
     ("leaflet::check_all_statements", Permission::PrintLeaflets, |w, a, _| read(hairyo::leaflet::check_all_statements(&w.store, a, at("2026-11-25")))),
     ("import::profiles", Permission::ImportData, |w, a, _| read(import::profiles(&w.store, a, at("2026-11-25")))),

@@ -209,7 +209,7 @@ fn referral_and_application_through_the_cli() {
             "--kana",
             "レンケイ イチロウ",
             "--birth",
-            "1950-02-02",
+            "1960-02-02",
             "--sex",
             "male",
             "--scheme",

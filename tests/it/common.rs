@@ -74,12 +74,13 @@ impl World {
         staff::actor(&self.store, login).expect("actor")
     }
 
-    /// Adds a person; `f` adjusts the default input (a 国保 member born 1950 with no card).
+    /// Adds a person; `f` adjusts the default input (a 国保 member born 1960 with no card: under
+    /// 75, since a 国保 member of 75 or over belongs to 後期).
     pub fn person(&mut self, f: impl FnOnce(&mut PersonInput)) -> Person {
         let mut input = PersonInput {
             name: "見本 花子".into(),
             kana: "ミホン ハナコ".into(),
-            birth_date: "1950-06-15".into(),
+            birth_date: "1960-06-15".into(),
             sex: "female".into(),
             postal_code: "000-0001".into(),
             address: "見本市中央町1丁目1番1号".into(),

@@ -205,7 +205,7 @@ fn leaflets_carry_contact_block_source_line_and_no_line_starts_with_punctuation(
         let printed = print::leaflet(&mut w.store, &admin, which, 1, at("2026-11-25")).unwrap();
         assert_eq!(printed.pages, pages, "{which:?}");
         let t = text(&printed.bytes);
-        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", which.label()]
+        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", "見本市(令和8年11月25日現在)"]
         {
             assert!(t.contains(want), "{which:?}: {want} missing");
         }
@@ -225,29 +225,33 @@ fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
     let before = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-07-31")).unwrap();
     assert!(text(&before.bytes).contains(line));
     assert!(before.warnings.is_empty());
+    // After its date the shipped replacement prints, and there is nothing to warn about.
     let after = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-01")).unwrap();
-    assert!(!text(&after.bytes).contains(line));
-    assert!(after.warnings.iter().any(|m| m.contains("令和8年7月31日を過ぎている")), "{:?}", after.warnings);
+    let t = text(&after.bytes);
+    assert!(!t.contains(line) && t.contains("令和8年7月までで終わりました"), "{t}");
+    assert!(after.warnings.is_empty(), "{:?}", after.warnings);
     let checks = leaflet::check_all_statements(&w.store, &admin, at("2026-08-01")).unwrap();
-    assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken));
+    assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken && c.printing == leaflet::Printing::Replacement));
 
     leaflet::set_statement(
         &mut w.store,
         &admin,
         "b3-kouki-provisional",
         StatementMode::Replace,
-        "※後期高齢者医療制度の方は、見本市の案内をご覧ください。",
+        Some("※後期高齢者医療制度の方は、見本市の案内をご覧ください。"),
         at("2026-08-02"),
     )
     .unwrap();
     let replaced = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap();
     let t = text(&replaced.bytes);
     assert!(t.contains("見本市の案内をご覧ください") && !t.contains(line));
-    leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Keep, "", at("2026-08-02")).unwrap();
-    assert!(text(&print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap().bytes).contains(line));
+    leaflet::set_statement(&mut w.store, &admin, "b3-kouki-provisional", StatementMode::Keep, None, at("2026-08-02")).unwrap();
+    let kept = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-02")).unwrap();
+    assert!(text(&kept.bytes).contains(line));
+    assert!(kept.warnings.iter().any(|m| m.contains("令和8年7月31日を過ぎています")), "{:?}", kept.warnings);
     // Only administrators decide this.
     let cw = w.actor("kaigo_cw");
-    assert!(leaflet::set_statement(&mut w.store, &cw, "b3-kouki-provisional", StatementMode::Omit, "", at("2026-08-02")).is_err());
+    assert!(leaflet::set_statement(&mut w.store, &cw, "b3-kouki-provisional", StatementMode::Omit, None, at("2026-08-02")).is_err());
 }
 
 #[test]
@@ -346,4 +350,339 @@ fn staff_names_print_where_login_ids_did() {
     let sheet = text(&print::referral_sheet(&mut w.store, &admin, r.id, at("2026-11-25")).unwrap().bytes);
     assert!(sheet.contains("担当者試験職員"), "the sender's name: {sheet}");
     assert!(!sheet.contains("kaigo_cw"), "no login on the 連携票");
+}
+
+/// The text of each page of a PDF (pdftotext separates pages by form feeds), spaces removed.
+fn pages(pdf: &[u8]) -> Vec<String> {
+    tool("pdftotext", &["-layout"], pdf).split('\u{c}').map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()).filter(|p: &String| !p.is_empty()).collect()
+}
+
+/// #12 item 9: the facility batch follows the residents' wishes (notice 1(1)), prints forms only
+/// for residents whose route is 申請, and refers residents under 住所地特例 to their insurer. The
+/// cover letter names everyone else in a section that says why they get no form.
+#[test]
+fn facility_batch_respects_wishes_registration_and_jushochi_tokurei() {
+    use hairyo::touchpoint::{self, TouchpointInput};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let f = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput {
+            name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), address: "見本市緑町5番地".into(), ..Default::default()
+        },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let resident = |w: &mut World, name: &str, adjust: &dyn Fn(&mut hairyo::person::PersonInput)| {
+        w.person(|i| {
+            i.name = name.into();
+            i.facility_id = Some(f.id);
+            i.reasons = vec!["facility".into(), "elderly".into()];
+            adjust(i);
+        })
+    };
+    resident(&mut w, "申請 希望子", &|i| holder(i));
+    let keeps = resident(&mut w, "継続 利用子", &|i| holder(i));
+    let changed = resident(&mut w, "意向 変更子", &|i| holder(i));
+    resident(&mut w, "職権 交付子", &|_| {});
+    resident(&mut w, "登録 不明子", &|i| {
+        i.mynumber_card = "card".into();
+        i.registration = "unknown".into();
+    });
+    let elsewhere = resident(&mut w, "隣町 特例子", &|i| {
+        holder(i);
+        i.other_insurer = "隣町 国民健康保険".into();
+    });
+    resident(&mut w, "遠方 連合子", &|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1945-03-03".into();
+        i.card_number = "12345678".into();
+        i.other_insurer = "遠方県後期高齢者医療広域連合".into();
+    });
+    let cancel = resident(&mut w, "解除 希望子", &|i| {
+        holder(i);
+        i.reasons = vec![];
+    });
+    resident(&mut w, "配慮 未登録子", &|i| {
+        holder(i);
+        i.reasons = vec![];
+    });
+    let cw = w.actor("kaigo_cw");
+    for (person_id, date, wish) in [
+        (keeps.id, "2026-10-01", "wants_certificate"),
+        (keeps.id, "2026-11-01", "keeps_card"),
+        // A later touchpoint that did not ask leaves the last wish standing.
+        (keeps.id, "2026-11-10", "unknown"),
+        (changed.id, "2026-10-01", "keeps_card"),
+        (changed.id, "2026-11-01", "wants_certificate"),
+        (cancel.id, "2026-11-02", "wants_cancel"),
+    ] {
+        let input = TouchpointInput { person_id, date: date.into(), kind: "facility_campaign".into(), wish: wish.into(), ..Default::default() };
+        touchpoint::add(&mut w.store, &cw, &input, at("2026-11-20")).unwrap();
+    }
+
+    let printed = print::facility_batch(&mut w.store, &admin, f.id, at("2026-11-25"), &mut |_| {}).unwrap();
+    let all = pages(&printed.bytes);
+    assert_eq!(all.len(), printed.pages);
+    let is_form = |p: &String| p.contains("資格確認書交付申請書");
+    let mut formed: Vec<&str> =
+        ["申請希望子", "継続利用子", "意向変更子", "職権交付子", "登録不明子", "隣町特例子", "遠方連合子", "解除希望子", "配慮未登録子"]
+            .into_iter()
+            .filter(|n| all.iter().filter(|p| is_form(p)).any(|p| p.contains(n)))
+            .collect();
+    formed.sort();
+    let mut want = vec!["申請希望子", "意向変更子", "解除希望子"];
+    want.sort();
+    assert_eq!(formed, want, "forms only for residents whose route is 申請 and who did not say they keep the card");
+    assert_eq!(all.iter().filter(|p| is_form(p)).count(), 3, "one form each, nobody else");
+    assert!(!all.iter().filter(|p| is_form(p)).any(|p| p.contains("隣町国民健康保険")), "no form of ours for 住所地特例");
+
+    // The cover letter (the pages before the first form) names everyone in their section.
+    let letter: String = all.iter().take_while(|p| !is_form(p)).cloned().collect();
+    let sections = [
+        ("申請書を同封した方", vec!["申請希望子", "意向変更子", "解除希望子"]),
+        ("マイナ保険証を引き続きお使いになるご意向の方", vec!["継続利用子"]),
+        ("マイナ保険証をお持ちの方", vec!["配慮未登録子"]),
+        ("申請なしで資格確認書が交付される方", vec!["職権交付子"]),
+        ("保険証利用登録の状況を市で確認する方", vec!["登録不明子"]),
+        ("他の保険者に加入されている方", vec!["隣町特例子", "遠方連合子"]),
+    ];
+    let starts: Vec<usize> = sections.iter().map(|(t, _)| letter.find(&format!("{t}(")).unwrap_or_else(|| panic!("section {t} missing: {letter}"))).collect();
+    for (i, (title, names)) in sections.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(letter.len());
+        let body = &letter[starts[i]..end];
+        let count = format!("({}名)", names.len());
+        assert!(body.find(&count).is_some_and(|c| c < body.find(names[0]).unwrap_or(0)), "{title} counts {count}: {body}");
+        for n in names {
+            assert!(body.contains(n), "{n} is listed under {title}: {body}");
+        }
+    }
+    assert!(letter.contains("令和8年11月1日にご意向を確認"), "when the resident said they keep the card");
+    assert!(letter.contains("隣町国民健康保険へ申請してください") && letter.contains("遠方県後期高齢者医療広域連合へ申請してください"));
+    assert!(letter.contains("3名の方の申請書"), "{letter}");
+
+    // The single form is refused for 住所地特例 too, and the field belongs to 国保 and 後期 only.
+    let err = print::application_form(&mut w.store, &admin, elsewhere.id, None, at("2026-11-25")).unwrap_err();
+    assert!(err.to_string().contains("住所地特例") && err.to_string().contains("隣町 国民健康保険"), "{err}");
+    let bad = hairyo::person::validate_input(
+        &hairyo::person::PersonInput {
+            name: "見本 花子".into(),
+            kana: "ミホン ハナコ".into(),
+            birth_date: "1950-06-15".into(),
+            sex: "female".into(),
+            scheme: "employee".into(),
+            other_insurer: "隣町 国民健康保険".into(),
+            ..Default::default()
+        },
+        common::date("2026-11-25"),
+    )
+    .unwrap_err();
+    assert!(bad.0.iter().any(|e| e.field == "other_insurer"), "{bad:?}");
+    // A patch sets and clears it, like any other field.
+    let cleared = hairyo::person::update(
+        &mut w.store,
+        &admin,
+        elsewhere.id,
+        &hairyo::person::PersonPatch { other_insurer: Some(String::new()), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
+    assert!(!cleared.insured_elsewhere());
+}
+
+/// True when `s` names a date or speaks of a period: an era year, a month or year number, or
+/// words such as 日以降 and 有効期限 that only hold for a while.
+fn time_bound(s: &str) -> bool {
+    let chars: Vec<char> = s.chars().collect();
+    let numbered = chars.windows(2).any(|w| (w[0].is_ascii_digit() || ('０'..='９').contains(&w[0])) && (w[1] == '月' || w[1] == '年'));
+    numbered || ["令和", "平成", "日以降", "までの間", "有効期限", "いまのうちに", "順次", "なくなり"].iter().any(|p| s.contains(p))
+}
+
+/// #12 item 10: every statement of every handout that is true only for a while has an id, its
+/// period and a replacement for the time after it, and prints as that replacement the day after.
+#[test]
+fn every_dated_statement_on_every_handout_has_validity_and_a_replacement() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let mut ids = std::collections::HashSet::new();
+    let mut dated = 0;
+    for which in Leaflet::ALL.iter().copied() {
+        for b in leaflet::content(which).pages.iter().flatten() {
+            let words = b.words();
+            if time_bound(&words) {
+                assert!(b.is_dated(), "{which:?}: a time-bound statement without a period: {words}");
+            }
+            if let Some(id) = &b.id {
+                assert!(ids.insert(id.clone()), "statement id {id} is used twice");
+            }
+            if !b.is_dated() {
+                continue;
+            }
+            dated += 1;
+            let id = b.id.as_deref().unwrap_or_else(|| panic!("{which:?}: a dated statement without an id: {words}"));
+            let until = b.valid_until.unwrap_or_else(|| panic!("{id}: no last day"));
+            assert!(b.valid_from.is_some_and(|f| f <= until), "{id}: a first day before the last");
+            assert!(!b.replacement.trim().is_empty(), "{id}: no replacement");
+            for stale in ["いまのうちに", "順次", "までの間", "有効期限をご確認"] {
+                assert!(!b.replacement.contains(stale), "{id}: the replacement is itself time-bound ({stale}): {}", b.replacement);
+            }
+            // On its last day the statement prints; the day after, its replacement does.
+            let flat = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            let (original, replacement) = (flat(if b.a.is_empty() { &b.text } else { &b.a }), flat(&b.replacement));
+            let on_last = text(&print::leaflet(&mut w.store, &admin, which, 1, until.and_hms_opt(10, 0, 0).unwrap()).unwrap().bytes);
+            assert!(on_last.contains(&original) && !on_last.contains(&replacement), "{id} on {until}");
+            let next = until.succ_opt().unwrap().and_hms_opt(10, 0, 0).unwrap();
+            let printed = print::leaflet(&mut w.store, &admin, which, 1, next).unwrap();
+            let after = text(&printed.bytes);
+            assert!(!after.contains(&original) && after.contains(&replacement), "{id} the day after {until}: {after}");
+            assert!(printed.warnings.is_empty(), "{id}: {:?}", printed.warnings);
+        }
+    }
+    assert!(dated >= 8, "the expiry lines of 別添1 and 別添3 and the 後期 line are dated ({dated})");
+    assert!(time_bound("令和7年7月31日以降、順次満了となります。") && !time_bound("ぜひ、そのままお使いください！"), "the check itself");
+}
+
+/// #12 item 10: printed on 2026-12-01, 別添1 states that the old cards have expired instead of
+/// "expiring from 2025-07-31 on"; with its replacement removed, the overtaken line is left out
+/// and the counter is warned, in the core's result (which the window shows) and on the CLI's
+/// stderr.
+#[test]
+fn overtaken_statement_without_replacement_warns_in_cli_and_core() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let (stale, current) = ("令和7年7月31日以降、順次満了となります", "令和7年12月1日までに有効期限を迎えました");
+    let dec = at("2026-12-01");
+    let printed = print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 1, dec).unwrap();
+    let t = text(&printed.bytes);
+    assert!(t.contains(current) && !t.contains(stale), "{t}");
+    assert!(!t.contains("いまのうちに") && !t.contains("有効期限をご確認ください"), "no other overtaken line: {t}");
+    assert!(printed.warnings.is_empty(), "{:?}", printed.warnings);
+
+    leaflet::set_statement(&mut w.store, &admin, "b1-expiry", StatementMode::Auto, Some(""), dec).unwrap();
+    let check = leaflet::check_all_statements(&w.store, &admin, dec).unwrap().into_iter().find(|c| c.id == "b1-expiry").unwrap();
+    assert!(check.overtaken && check.replacement.is_empty() && check.printing == leaflet::Printing::Nothing);
+    let printed = print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 1, dec).unwrap();
+    let t = text(&printed.bytes);
+    assert!(!t.contains(stale) && !t.contains(current), "{t}");
+    assert!(printed.warnings.iter().any(|m| m.contains("差し替えの文がない") && m.contains("順次満了")), "{:?}", printed.warnings);
+    // Back to the shipped replacement.
+    leaflet::set_statement(&mut w.store, &admin, "b1-expiry", StatementMode::Auto, None, dec).unwrap();
+    assert!(text(&print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 1, dec).unwrap().bytes).contains(current));
+
+    // The same through the binary: the warning goes to stderr, the PDF still prints.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hairyo.db");
+    let pdf = dir.path().join("bessou1.pdf");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("HAIRYO_NOW", "2026-12-01T10:00:00")
+            .env("HAIRYO_PASSWORD", hairyo::demo::DEMO_PASSWORD)
+            .env_remove("HAIRYO_AS")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    run(&["init"]);
+    let (_, quiet) = run(&["print", "leaflet", "bessou1", "-o", pdf.to_str().unwrap()]);
+    assert!(!quiet.contains("注意"), "{quiet}");
+    assert!(text(&std::fs::read(&pdf).unwrap()).contains(current));
+    run(&["leaflet", "set", "b1-expiry", "auto", "--no-replacement"]);
+    let (listed, _) = run(&["leaflet", "statements"]);
+    assert!(listed.contains("b1-expiry") && listed.contains("差し替えの文: なし"), "{listed}");
+    let (_, warned) = run(&["print", "leaflet", "bessou1", "-o", pdf.to_str().unwrap()]);
+    assert!(warned.contains("注意") && warned.contains("差し替えの文がない") && warned.contains("順次満了"), "{warned}");
+    assert!(!text(&std::fs::read(&pdf).unwrap()).contains(stale));
+}
+
+/// What in a printed text is an internal label rather than words for a resident: an R-number, a
+/// 別添 number, or a run of Latin letters (a code such as `kokuho` or `facility_child`, a login
+/// ID). The documents have no legitimate Latin words; phone numbers and the "Q." of a Q&A are
+/// digits or a single letter.
+fn internal_labels(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if text.contains("別添") {
+        found.push("別添".to_string());
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_alphabetic() || chars[i] == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '-') {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            let r_number = word.starts_with('R') && word[1..].chars().next().is_some_and(|c| c.is_ascii_digit());
+            if r_number || word.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 2 {
+                found.push(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// #12 item 11 (labels): nothing a resident or a facility receives (application forms, 委任状,
+/// the facility cover letter and batch, the three handouts) carries an R-number, a 別添 label,
+/// a code or a login ID. Rendered from the demo's data, read back with pdftotext.
+#[test]
+fn nothing_a_resident_receives_carries_internal_labels() {
+    use hairyo::{demo, person, record, Page};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let now = at("2026-11-25");
+    demo::generate(&mut w.store, &admin, 400, 5, now).unwrap();
+    // The demo has no one under 住所地特例: a resident of its first facility is.
+    let facilities = facility::list(&w.store, &admin, Page::new(0, 100), now).unwrap().items;
+    let first = facilities.iter().find(|f| f.residents > 0).unwrap();
+    w.person(|i| {
+        holder(i);
+        i.name = "特例 三郎".into();
+        i.facility_id = Some(first.id);
+        i.reasons = vec!["facility".into()];
+        i.other_insurer = "隣町 国民健康保険".into();
+    });
+
+    let mut documents = Vec::new();
+    for f in &facilities {
+        match print::facility_batch(&mut w.store, &admin, f.id, now, &mut |_| {}) {
+            Ok(p) => documents.push((format!("施設一括 {}", f.name), p.bytes)),
+            Err(e) => assert_eq!(hairyo::codes::Coded::code(&e), "print.nothing_to_print", "{}: {e}", f.name),
+        }
+    }
+    let batches = documents.len();
+    assert!(batches >= 2, "the demo's facilities print batches");
+    let persons = person::list(&w.store, &admin, &person::PersonFilter::default(), Page::new(0, 120), now).unwrap().items;
+    let mut with_application = 0;
+    for p in persons.iter().filter(|p| matches!(p.scheme, hairyo::person::Scheme::Kokuho | hairyo::person::Scheme::Kouki)) {
+        let r = record::show(&mut w.store, &admin, p.id, now).unwrap();
+        let app = r.applications.first().map(|a| a.id);
+        with_application += usize::from(app.is_some());
+        if let Ok(printed) = print::application_form(&mut w.store, &admin, p.id, app, now) {
+            documents.push((format!("申請書 {}", p.name), printed.bytes));
+        }
+    }
+    assert!(with_application >= 3 && documents.len() > batches + 20, "forms of persons with and without applications");
+    for which in Leaflet::ALL.iter().copied() {
+        for day in ["2025-06-01", "2026-07-31", "2026-12-01"] {
+            documents.push((format!("{} {day}", which.label()), print::leaflet(&mut w.store, &admin, which, 1, at(day)).unwrap().bytes));
+        }
+    }
+
+    for (what, pdf) in &documents {
+        let t = tool("pdftotext", &["-layout"], pdf);
+        let found = internal_labels(&t);
+        assert!(found.is_empty(), "{what} carries internal labels {found:?}:\n{t}");
+    }
+    assert_eq!(
+        internal_labels("別添1 (表面)  見本市 (R7.5版)  受付者 kokuho1  facility_child  電話 0120-95-0178  Q. どうしたら"),
+        ["別添", "R7", "kokuho1", "facility_child"]
+    );
 }

@@ -129,18 +129,67 @@ fn r04_facility_staff_for_child_need_the_parents_delegation() {
 }
 
 #[test]
-fn r05_children_with_a_card_are_application_targets() {
+fn r05_children_are_application_targets_case_by_case() {
     let mut w = World::new();
+    // A child whose situation is recorded (here the 児童 reason) is an application target.
     let child = w.person(|i| {
         holder(i);
         i.birth_date = "2012-09-09".into();
+        i.reasons = vec!["child".into()];
     });
     let (kind, rn) = route_kind(&w, child.id, "2026-11-25");
     assert_eq!(kind, RouteKind::OnApplication);
     assert!(rn.contains(&"R5".to_string()), "{rn:?}");
-    // On turning 18 the child rule no longer applies.
-    assert_eq!(route_kind(&w, child.id, "2030-09-09").0, RouteKind::NotNeeded);
-    assert_eq!(route_kind(&w, child.id, "2030-09-08").0, RouteKind::OnApplication);
+    // On turning 18 the child rule no longer applies; the reason keeps the person a 要配慮者.
+    let adult = w.person(|i| {
+        holder(i);
+        i.name = "見本 成人".into();
+        i.birth_date = "2012-09-09".into();
+        i.reasons = vec!["physical".into()];
+    });
+    assert_eq!(route_kind(&w, adult.id, "2030-09-08").1, vec!["R2", "R4", "R5"]);
+    assert_eq!(route_kind(&w, adult.id, "2030-09-09").1, vec!["R2", "R3"]);
+}
+
+/// #12 item 8: the notice says 個別の状況に応じて, so being a child with a card is not a reason to
+/// apply; a recorded reason or a facility placement is.
+#[test]
+fn card_holding_child_is_routed_to_apply_only_with_a_reason_or_placement() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let home = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput { name: "児童養護施設 みほん学園".into(), kind: "children".into(), ..Default::default() },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let child = |w: &mut World, name: &str, f: &dyn Fn(&mut hairyo::person::PersonInput)| {
+        w.person(|i| {
+            holder(i);
+            i.name = name.into();
+            i.birth_date = "2016-04-10".into();
+            f(i);
+        })
+    };
+    let plain = child(&mut w, "児童 一郎", &|_| {});
+    let with_child_reason = child(&mut w, "児童 二郎", &|i| i.reasons = vec!["child".into()]);
+    let with_other_reason = child(&mut w, "児童 三郎", &|i| i.reasons = vec!["intellectual".into()]);
+    let placed = child(&mut w, "児童 四郎", &|i| i.facility_id = Some(home.id));
+    let on = "2026-11-25";
+    // No reason and no placement: the ordinary card-holder route.
+    let r = policy::route(&w.store, &w.admin, plain.id, date(on), at(on)).unwrap();
+    assert_eq!((r.kind, r.rule_id.as_deref()), (RouteKind::NotNeeded, Some("kokuho-holder")));
+    for p in [&with_child_reason, &with_other_reason, &placed] {
+        let r = policy::route(&w.store, &w.admin, p.id, date(on), at(on)).unwrap();
+        assert_eq!((r.kind, r.rule_id.as_deref()), (RouteKind::OnApplication, Some("kokuho-child-apply")), "{}", p.name);
+        assert!(r.r_numbers.contains(&"R5".to_string()));
+    }
+    // Recording a reason later moves the child onto the application route.
+    let clerk = w.actor("kokuho_clerk");
+    hairyo::person::update(&mut w.store, &clerk, plain.id, &hairyo::person::PersonPatch { reasons: Some(vec!["pin".into()]), ..Default::default() }, at(on))
+        .unwrap();
+    assert_eq!(route_kind(&w, plain.id, on).0, RouteKind::OnApplication);
 }
 
 #[test]
@@ -251,7 +300,7 @@ fn r09_kouki_provisional_until_2026_07_31_then_renewal() {
     let a = application::decide(&mut w.store, &clerk, a.application.id, None, at("2026-07-31")).unwrap();
     assert_eq!(a.status, AppStatus::AtRenewal);
     let renewal = certificate::renewal_list(&w.store, &w.admin, date("2026-08-01"), Page::default(), common::at("2026-11-25")).unwrap();
-    assert!(renewal.items.iter().any(|e| e.application_id == Some(a.id)));
+    assert!(renewal.items.iter().any(|e| e.due.application_id == Some(a.id)));
     let err = application::issue(&mut w.store, &clerk, a.id, date("2026-07-31"), at("2026-07-31")).unwrap_err();
     assert_eq!(hairyo::codes::Coded::code(&err), "application.bad_transition");
     let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-08-01"), at("2026-08-01")).unwrap();
@@ -287,6 +336,126 @@ fn r09_kouki_from_2026_08_01_by_age_on_8_1() {
     assert_eq!(route_kind(&w, aged_84.id, "2027-07-31").0, RouteKind::OnApplication);
     // At the 2027 renewal the same member is 85: issued without application.
     assert_eq!(route_kind(&w, aged_84.id, "2027-08-01").0, RouteKind::ExOfficio);
+}
+
+/// #12 item 6: a 国保 要配慮者 who applied receives the certificate again at the renewal without
+/// applying again (MHLW guidance), as a 後期 member does.
+#[test]
+fn kokuho_continuing_rule_renews_without_a_new_application() {
+    let mut w = World::new();
+    let considered = |w: &mut World, name: &str| {
+        w.person(|i| {
+            holder(i);
+            i.name = name.into();
+            i.birth_date = "1961-05-20".into();
+            i.reasons = vec!["dementia".into()];
+        })
+    };
+    let applied = considered(&mut w, "継続 一子");
+    let not_applied = considered(&mut w, "継続 二子");
+    let refused = considered(&mut w, "継続 三子");
+    let clerk = w.actor("kokuho_clerk");
+    let sv = w.actor("kokuho_sv");
+    let receive = |w: &mut World, id: i64| {
+        let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: id, ..Default::default() }, at("2026-09-01")).unwrap().application;
+        application::check_document(&mut w.store, &clerk, a.id, Document::ApplicantId, true, at("2026-09-01")).unwrap();
+        a
+    };
+    let a = receive(&mut w, applied.id);
+    application::decide(&mut w.store, &clerk, a.id, None, at("2026-09-01")).unwrap();
+    let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-09-02"), at("2026-09-02")).unwrap();
+    assert_eq!(cert.valid_until, date("2027-07-31"));
+    let b = receive(&mut w, refused.id);
+    application::reject(&mut w.store, &sv, b.id, "国保の資格がありません", at("2026-09-03")).unwrap();
+    // The two without a standing application hold certificates ending the same day (issued
+    // before they had a card).
+    for p in [&not_applied, &refused] {
+        certificate::issue_without_application(
+            &mut w.store,
+            &clerk,
+            p.id,
+            application::AppScheme::Kokuho,
+            certificate::CertificateBasis::ExOfficio,
+            date("2026-08-01"),
+            None,
+            at("2026-09-03"),
+        )
+        .unwrap();
+    }
+
+    let r = policy::route(&w.store, &w.admin, applied.id, date("2027-08-01"), at("2027-07-01")).unwrap();
+    assert_eq!((r.kind, r.rule_id.as_deref()), (RouteKind::OnApplication, Some("kokuho-applied-continues")));
+    assert!(r.explanation.contains("改めて申請しなくても"), "{}", r.explanation);
+    let r = policy::route(&w.store, &w.admin, not_applied.id, date("2027-08-01"), at("2027-07-01")).unwrap();
+    assert_eq!(r.rule_id.as_deref(), Some("kokuho-considered-apply"));
+
+    let list = certificate::renewal_list(&w.store, &w.admin, date("2027-08-01"), Page::default(), at("2027-07-01")).unwrap();
+    let entry = |id: i64| list.items.iter().find(|e| e.due.person_id == id).unwrap_or_else(|| panic!("{id} is not on the list"));
+    assert!(entry(applied.id).issued_without_application);
+    assert_eq!(entry(applied.id).rule_id.as_deref(), Some("kokuho-applied-continues"));
+    assert!(!entry(not_applied.id).issued_without_application, "without an application, the 要配慮者 applies at the renewal");
+    assert!(!entry(refused.id).issued_without_application, "a refused application does not continue");
+}
+
+/// #12 item 4: a 国保 member belongs to 後期 from the 75th birthday (the day itself). The record,
+/// the import (a warning naming the line; the import still succeeds) and the route flag it, and
+/// a 国保 certificate runs at most to the day before that birthday.
+#[test]
+fn kokuho_member_aged_75_is_flagged_on_record_import_and_route() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.birth_date = "1951-11-26".into(); // 75 on 2026-11-26
+        i.reasons = vec!["elderly".into()];
+    });
+    let clerk = w.actor("kokuho_clerk");
+    // The day before the birthday: a 国保 member like any other.
+    let before = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-25")).unwrap();
+    assert!(before.warnings.is_empty(), "{:?}", before.warnings);
+    assert_eq!(before.route.kind, RouteKind::OnApplication);
+    // On the birthday itself.
+    let on = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-26")).unwrap();
+    assert_eq!(on.warnings, vec!["75歳以上のため後期高齢者医療の被保険者です（令和8年11月26日から）。加入制度を確認してください".to_string()]);
+    assert_eq!((on.route.kind, on.route.rule_id.as_deref()), (RouteKind::CheckScheme, Some("kokuho-aged-75")));
+    assert!(on.route.r_numbers.is_empty(), "the age rule is the law's, not the notice's: {:?}", on.route.r_numbers);
+    assert!(on.route.explanation.contains("後期高齢者医療の被保険者"), "{}", on.route.explanation);
+    // A clerk receiving a 国保 application is told too.
+    let r = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-26")).unwrap();
+    assert!(r.notices.iter().any(|n| n.contains("加入制度の確認")), "{:?}", r.notices);
+
+    // A 国保 certificate ends the day before the 75th birthday, and none is issued from that day.
+    let issue = |w: &mut World, on: &str, until: Option<&str>| {
+        certificate::issue_without_application(
+            &mut w.store,
+            &clerk,
+            p.id,
+            application::AppScheme::Kokuho,
+            certificate::CertificateBasis::ExOfficio,
+            date(on),
+            until.map(date),
+            at("2026-11-26"),
+        )
+    };
+    assert_eq!(issue(&mut w, "2026-08-01", None).unwrap().valid_until, date("2026-11-25"));
+    let err = issue(&mut w, "2026-08-01", Some("2027-07-31")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "certificate.beyond_kokuho_age");
+    let err = issue(&mut w, "2026-11-26", None).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "certificate.kokuho_aged_75");
+    assert!(err.to_string().contains("加入制度を確認"), "{err}");
+
+    // The import warns by line and still stores every row.
+    let csv = "宛名番号,氏名,フリガナ,生年月日,性別,郵便番号,住所,電話番号,保険種別,保険者番号,記号,番号,枝番,世帯主\n\
+               700000001,国保 若子,コクホ ワカコ,1970-01-01,女,,,,国保,,,,,\n\
+               700000002,国保 老子,コクホ ロウコ,S20.3.3,女,,,,国保,,,,,\n\
+               700000003,後期 老子,コウキ ロウコ,S20.3.3,女,,,,後期,,,,,\n";
+    let admin = w.admin.clone();
+    let report = hairyo::import::import_persons(&mut w.store, &admin, csv.as_bytes(), &Default::default(), at("2026-11-25"), &mut |_, _| {}).unwrap();
+    assert!(report.committed && report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.inserted, 3);
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    let warning = &report.warnings[0];
+    assert_eq!((warning.line, warning.field.as_str()), (3, "scheme"));
+    assert!(warning.message.contains("75歳以上") && warning.message.contains("令和2年3月3日から"), "{}", warning.message);
 }
 
 #[test]

@@ -179,3 +179,98 @@ fn my_number_is_refused_in_every_text_field() {
     let before = w.store.conn().query_row("SELECT count(*) FROM application", [], |r| r.get::<_, i64>(0)).unwrap();
     assert_eq!(before, 0);
 }
+
+/// #12 item 5: 後期 certificates run to 7/31; 国保's period is the city's setting (up to five
+/// years), refused out of range with a field error, applied on every issue (ex officio and on
+/// application) with the 75th-birthday cap, shown on the record with the reason, and audited.
+#[test]
+fn kokuho_validity_is_a_city_setting_capped_before_the_75th_birthday() {
+    use hairyo::certificate::{self, CertificateBasis, ValidityBasis};
+    use hairyo::settings::{self, ValidityInput};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let clerk = w.actor("kokuho_clerk");
+    let now = at("2026-11-25");
+    let ex_officio = |w: &mut World, id: i64, scheme: application::AppScheme| {
+        certificate::issue_without_application(&mut w.store, &clerk, id, scheme, CertificateBasis::ExOfficio, date("2026-11-25"), None, now).unwrap()
+    };
+    let young = w.person(|i| i.name = "有効 一郎".into());
+    let kouki = w.person(|i| {
+        i.name = "有効 二郎".into();
+        i.scheme = "kouki".into();
+        i.birth_date = "1945-01-01".into();
+    });
+    // Untouched, both schemes run to the next 7/31.
+    let v = settings::certificate_validity(&w.store, &clerk, now).unwrap();
+    assert_eq!(v.iter().map(|v| (v.years, v.end_month, v.end_day)).collect::<Vec<_>>(), vec![(1, 7, 31), (1, 7, 31)]);
+    let c = ex_officio(&mut w, young.id, application::AppScheme::Kokuho);
+    assert_eq!((c.valid_until, c.valid_until_basis), (date("2027-07-31"), ValidityBasis::Setting));
+
+    // Only an administrator sets it, and values out of range are refused field by field.
+    let input = |scheme: &str, years: &str, month: &str, day: &str| ValidityInput {
+        scheme: scheme.into(),
+        years: years.into(),
+        end_month: month.into(),
+        end_day: day.into(),
+    };
+    assert_eq!(code(settings::set_certificate_validity(&mut w.store, &clerk, &input("kokuho", "2", "9", "30"), now)), "settings.admin_only");
+    for (bad, field) in [
+        (input("kokuho", "6", "7", "31"), "years"),
+        (input("kokuho", "0", "7", "31"), "years"),
+        (input("kokuho", "２年", "7", "31"), "years"),
+        (input("kokuho", "1", "13", "1"), "end_month"),
+        (input("kokuho", "1", "2", "29"), "end_day"),
+        (input("kokuho", "1", "4", "31"), "end_day"),
+        (input("shaho", "1", "7", "31"), "scheme"),
+    ] {
+        let err = settings::set_certificate_validity(&mut w.store, &admin, &bad, now).unwrap_err();
+        assert_eq!(err.code(), "settings.invalid");
+        let fields: Vec<&str> = err.invalid().unwrap().0.iter().map(|f| f.field).collect();
+        assert_eq!(fields, vec![field], "{bad:?}");
+    }
+    // 国保: two years, ending 9/30 (full-width digits are read too).
+    let set = settings::set_certificate_validity(&mut w.store, &admin, &input("kokuho", "２", "9", "30"), now).unwrap();
+    assert_eq!((set.years, set.end_month, set.end_day), (2, 9, 30));
+    let audit = hairyo::audit::list(&w.store, &admin, None, hairyo::Page::default(), now).unwrap();
+    let event = audit.items.iter().find(|e| e.record_kind == "settings").expect("the change is audited");
+    assert_eq!(event.detail["certificate_validity"]["before"]["end_month"], 7);
+    assert_eq!(event.detail["certificate_validity"]["after"]["end_month"], 9);
+
+    // Ex officio: the first 9/30 on or after the issue is 2027-09-30, the second 2028-09-30.
+    let c = ex_officio(&mut w, young.id, application::AppScheme::Kokuho);
+    assert_eq!((c.valid_until, c.valid_until_basis), (date("2028-09-30"), ValidityBasis::Setting));
+    // 後期 keeps its own period.
+    assert_eq!(ex_officio(&mut w, kouki.id, application::AppScheme::Kouki).valid_until, date("2027-07-31"));
+    // On application: the same setting, capped at the day before the 75th birthday.
+    let nearly_75 = w.person(|i| {
+        holder(i);
+        i.name = "有効 三郎".into();
+        i.birth_date = "1952-05-10".into(); // 75 on 2027-05-10
+        i.reasons = vec!["elderly".into()];
+    });
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: nearly_75.id, ..Default::default() }, now).unwrap().application;
+    application::check_document(&mut w.store, &clerk, a.id, Document::ApplicantId, true, now).unwrap();
+    application::decide(&mut w.store, &clerk, a.id, None, now).unwrap();
+    let c = application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now).unwrap();
+    assert_eq!((c.valid_until, c.valid_until_basis), (date("2027-05-09"), ValidityBasis::Age75));
+    // The record shows the date and why.
+    let record = hairyo::record::show(&mut w.store, &clerk, nearly_75.id, now).unwrap();
+    assert_eq!(record.certificates[0].valid_until, date("2027-05-09"));
+    assert_eq!(record.certificates[0].valid_until_basis_label, "75歳の誕生日の前日まで");
+
+    // A date typed at issue is kept, within five years.
+    let typed = |w: &mut World, until: &str| {
+        certificate::issue_without_application(
+            &mut w.store,
+            &clerk,
+            young.id,
+            application::AppScheme::Kokuho,
+            CertificateBasis::ExOfficio,
+            date("2026-11-25"),
+            Some(date(until)),
+            now,
+        )
+    };
+    assert_eq!(typed(&mut w, "2031-11-24").unwrap().valid_until_basis, ValidityBasis::Entered);
+    assert_eq!(code(typed(&mut w, "2031-11-25")), "certificate.too_long");
+}

@@ -385,24 +385,43 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &all, |all| {
                 all.iter()
                     .map(|c| {
-                        format!(
-                            "{}\t{}\t{}\t{}{}\n  {}",
+                        let period = match (c.valid_from, c.valid_until) {
+                            (None, None) => String::new(),
+                            (f, u) => format!("期間 {}～{}", f.map(wareki::format).unwrap_or_default(), u.map(wareki::format).unwrap_or_default()),
+                        };
+                        let printing = match c.printing {
+                            leaflet::Printing::Statement => "記述を印刷",
+                            leaflet::Printing::Replacement => "差し替えの文を印刷",
+                            leaflet::Printing::Nothing => "印刷しない",
+                        };
+                        let mut line = format!(
+                            "{}\t{}\t{}\t{period}{}\t{printing}\n  {}",
                             c.leaflet.label(),
                             c.id,
                             c.mode.label(),
-                            c.valid_until.map(|d| format!("期限 {}", wareki::format(d))).unwrap_or_default(),
                             if c.overtaken { " 【期限切れ】" } else { "" },
                             c.text
-                        )
+                        );
+                        let edited = if c.replacement_edited { " (変更済み)" } else { "" };
+                        if c.replacement.is_empty() {
+                            line.push_str("\n  差し替えの文: なし");
+                        } else {
+                            line.push_str(&format!("\n  差し替えの文{edited}: {}", c.replacement));
+                        }
+                        if !c.message.is_empty() {
+                            line.push_str(&format!("\n  注意: {}", c.message));
+                        }
+                        line
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
             })
         }
-        Command::Leaflet(LeafletCmd::Set { id, mode, text }) => {
+        Command::Leaflet(LeafletCmd::Set { id, mode, text, no_replacement }) => {
             let (mut store, actor) = open_initialised(cli)?;
             let mode = leaflet::StatementMode::parse(mode).map_err(|m| CliError::new("cli.bad_mode", m))?;
-            leaflet::set_statement(&mut store, &actor, id, mode, text, now)?;
+            let replacement = if *no_replacement { Some("") } else { text.as_deref() };
+            leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
         Command::Backup { file, auto, dir, keep } => backup_cmd(cli, file.as_deref(), *auto, dir.as_deref(), *keep, now),
@@ -455,6 +474,7 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
         householder: f.householder.clone(),
         scheme: f.scheme.clone(),
         insurer_no: f.insurer.clone(),
+        other_insurer: f.other_insurer.clone(),
         card_symbol: f.symbol.clone(),
         card_number: f.number.clone(),
         card_branch: f.branch.clone(),
@@ -476,6 +496,9 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
 fn person_text(r: &record::PersonRecord) -> String {
     let p = &r.person;
     let mut s = String::new();
+    for w in &r.warnings {
+        let _ = writeln!(s, "【注意】{w}");
+    }
     let _ = writeln!(s, "ID {}  宛名番号 {}", p.id, if p.atena_no.is_empty() { "—" } else { &p.atena_no });
     let _ = writeln!(s, "氏名: {} ({})", p.name, p.kana);
     let _ = writeln!(s, "生年月日: {} ({}歳)  性別: {}", r.birth_date_wareki, r.age, p.sex.label());
@@ -485,6 +508,9 @@ fn person_text(r: &record::PersonRecord) -> String {
         let _ = writeln!(s, "住所: 〒{} {}", p.postal_code, p.address);
     }
     let _ = writeln!(s, "保険: {} 保険者番号 {} 記号 {} 番号 {} 枝番 {}", p.scheme.label(), p.insurer_no, p.card_symbol, p.card_number, p.card_branch);
+    if p.insured_elsewhere() {
+        let _ = writeln!(s, "住所地特例: {} の被保険者 (市の申請書は使えません)", p.other_insurer);
+    }
     let _ = writeln!(s, "マイナンバーカード: {} / 保険証利用登録: {}", p.mynumber_card.label(), p.registration.label());
     let reasons: Vec<&str> = p.reasons.iter().map(|r| r.label()).collect();
     let _ = writeln!(s, "配慮理由: {}", if reasons.is_empty() { "—".to_string() } else { reasons.join("、") });
@@ -779,7 +805,8 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
             emit(json, &l, |l| {
                 let mut out = format!("{} の年次更新の対象\n", wareki::format(day));
                 for e in &l.items {
-                    let _ = writeln!(out, "{}\t(ID {})\t{}", e.person_name, e.person_id, e.cause);
+                    let next = if e.issued_without_application { "更新時に申請なしで交付" } else { e.route_label };
+                    let _ = writeln!(out, "{}\t(ID {})\t{}\t→ {}", e.due.person_name, e.due.person_id, e.due.cause, next);
                 }
                 out.push_str(&page_footer(l));
                 out
@@ -832,7 +859,11 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         SettingsCmd::Show => {
-            let v = serde_json::json!({"city": settings::public_city(&store)?, "desks": settings::desk_contacts(&store, &actor, now)?});
+            let v = serde_json::json!({
+                "city": settings::public_city(&store)?,
+                "desks": settings::desk_contacts(&store, &actor, now)?,
+                "certificate_validity": settings::certificate_validity(&store, &actor, now)?,
+            });
             emit(json, &v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
         }
         SettingsCmd::SetCity { city, addressee, kouki_union } => {
@@ -853,6 +884,11 @@ fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {
                 now,
             )?;
             emit(json, &d, |d| format!("{} の連絡先を更新しました", d.name))
+        }
+        SettingsCmd::SetValidity { scheme, years, month, day } => {
+            let input = settings::ValidityInput { scheme: scheme.clone(), years: years.clone(), end_month: month.clone(), end_day: day.clone() };
+            let v = settings::set_certificate_validity(&mut store, &actor, &input, now)?;
+            emit(json, &v, |v| format!("{}の資格確認書の有効期間を更新しました: {}年 ({}月{}日まで)", v.scheme.label(), v.years, v.end_month, v.end_day))
         }
     }
 }
@@ -905,6 +941,9 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
                 for p in r.problems.iter().chain(r.gaiji.iter()) {
                     let _ = writeln!(out, "{}行目: {}", p.line, p.message);
                 }
+                for p in &r.warnings {
+                    let _ = writeln!(out, "{}行目 (注意): {}", p.line, p.message);
+                }
                 let head = if r.committed {
                     "取り込みました"
                 } else if r.dry_run && r.problems.is_empty() {
@@ -916,13 +955,14 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
                 };
                 let _ = write!(
                     out,
-                    "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}) 文字コード {}",
+                    "{head}: {}行 (新規 {}、更新 {}、変更なし {}、エラー {}、外字 {}、注意 {}) 文字コード {}",
                     group(r.rows as i64),
                     group(r.inserted as i64),
                     group(r.updated as i64),
                     group(r.unchanged as i64),
                     r.problems.len(),
                     r.gaiji.len(),
+                    r.warnings.len(),
                     r.encoding.label()
                 );
                 out

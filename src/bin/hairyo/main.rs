@@ -219,6 +219,10 @@ pub struct PersonFields {
     pub scheme: Option<String>,
     #[arg(long)]
     pub insurer: Option<String>,
+    /// 住所地特例: the other municipality's 国保 or other prefecture's 広域連合 insuring the
+    /// person (empty to clear).
+    #[arg(long)]
+    pub other_insurer: Option<String>,
     #[arg(long)]
     pub symbol: Option<String>,
     #[arg(long)]
@@ -606,12 +610,17 @@ pub enum LeafletCmd {
         #[arg(long)]
         on: Option<String>,
     },
-    /// How a statement prints: auto / keep / omit / replace (with --text).
+    /// How a statement prints: auto / keep / omit / replace. --text sets the replacement printed
+    /// outside the statement's period (auto) or always (replace); --no-replacement removes it, so
+    /// the statement is left out after its date and the counter warned; neither keeps the
+    /// shipped replacement.
     Set {
         id: String,
         mode: String,
-        #[arg(long, default_value = "")]
-        text: String,
+        #[arg(long, conflicts_with = "no_replacement")]
+        text: Option<String>,
+        #[arg(long)]
+        no_replacement: bool,
     },
 }
 
@@ -648,6 +657,21 @@ pub enum SettingsCmd {
         hours: String,
         #[arg(long, default_value = "")]
         place: String,
+    },
+    /// How long a scheme's certificates run: to the `years`-th month/day on or after the day of
+    /// issue (1 to 5 years; 国保 certificates still end by the day before the 75th birthday).
+    SetValidity {
+        /// kokuho or kouki.
+        #[arg(long)]
+        scheme: String,
+        #[arg(long)]
+        years: String,
+        /// The month of the end day (7 for 7/31).
+        #[arg(long)]
+        month: String,
+        /// The end day of that month (31 for 7/31).
+        #[arg(long)]
+        day: String,
     },
 }
 

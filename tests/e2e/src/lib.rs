@@ -272,7 +272,8 @@ where
     }
 }
 
-/// The person the journeys work on: a 髙橋 (variant kanji), kokuho, no card.
+/// The person the journeys work on: a 髙橋 (variant kanji), kokuho, no card, aged 66 (a 国保
+/// member of 75 or over would belong to 後期).
 pub fn seed_takahashi(db: &Path) -> i64 {
     let now = chrono::Local::now().naive_local();
     let mut store = hairyo::store::open(db).expect("open the test database");
@@ -281,7 +282,7 @@ pub fn seed_takahashi(db: &Path) -> i64 {
         atena_no: "900000001".into(),
         name: "髙橋　花子".into(),
         kana: "タカハシ　ハナコ".into(),
-        birth_date: "昭和10年4月1日".into(),
+        birth_date: "昭和35年4月1日".into(),
         sex: "female".into(),
         postal_code: "100-0001".into(),
         address: "見本市中央1-1-1".into(),
@@ -372,7 +373,7 @@ pub fn seed_protected(db: &Path) -> i64 {
         atena_no: "900000077".into(),
         name: "保護　花子".into(),
         kana: "ホゴ　ハナコ".into(),
-        birth_date: "1948-03-03".into(),
+        birth_date: "1958-03-03".into(),
         sex: "female".into(),
         postal_code: "000-0005".into(),
         address: "見本市西町5番5号".into(),

@@ -13,6 +13,7 @@ import type {
   Application,
   ApplicationInput,
   ApplicationStep,
+  CertificateValidity,
   CitySettings,
   Codes,
   Counts,
@@ -46,6 +47,7 @@ import type {
   StaffInput,
   StatementCheck,
   TouchpointInput,
+  ValidityInput,
 } from "./bindings";
 
 // Every generated type, for the screens.
@@ -145,11 +147,14 @@ export const api = {
   listStaff: () => call<Staff[]>("list_staff"),
   addStaff: (input: StaffInput) => call<Staff[]>("add_staff", { input }),
   setStaffPassword: (login: string, password: string) => call<void>("set_staff_password", { login, password }),
+  certificateValidity: () => call<CertificateValidity[]>("certificate_validity"),
+  setCertificateValidity: (validity: ValidityInput) => call<CertificateValidity[]>("set_certificate_validity", { validity }),
   policyRules: () => call<Rule[]>("policy_rules"),
   setPolicyRule: (rule: RuleInput) => call<Rule[]>("set_policy_rule", { rule }),
   removePolicyRule: (id: string) => call<Rule[]>("remove_policy_rule", { id }),
   leafletStatements: () => call<StatementCheck[]>("leaflet_statements"),
-  setLeafletStatement: (id: string, mode: string, text: string) =>
+  /** `text`: the replacement printed outside the statement's period; `null` for the shipped one, "" for none. */
+  setLeafletStatement: (id: string, mode: string, text: string | null) =>
     call<StatementCheck[]>("set_leaflet_statement", { id, mode, text }),
   /** Writes a CSV export to the app's export folder (open it with `openPath`). */
   exportCsv: (kind: string, encoding: string) => call<ExportedFile>("export_csv", { kind, encoding }),

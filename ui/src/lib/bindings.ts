@@ -45,7 +45,9 @@ export type Document = "applicant_id" | "proxy_id" | "delegation" | "registry_ce
 
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
-export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "not_applicable";
+export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
+
+export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "check_scheme" | "not_applicable";
 
 export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "birth_date";
 
@@ -91,15 +93,25 @@ export type Paged<T> = { items: Array<T>, total: number, offset: number, limit: 
 
 export type PersonSummary = { id: number, atena_no: string, name: string, kana: string, birth_date: string, birth_date_wareki: string, age: number, sex: Sex, scheme: Scheme, scheme_label: string, facility_id: number | null, facility_name: string | null, mynumber_card: CardKind, registration: Registration, protected: boolean, };
 
-export type Person = { id: number, atena_no: string, name: string, kana: string, birth_date: string, sex: Sex, postal_code: string, address: string, phone: string, householder: string, scheme: Scheme, insurer_no: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string | null, mynumber_card: CardKind, registration: Registration, wishes_cancel: boolean, reasons: Array<Reason>, facility_id: number | null, legal_rep_kind: LegalRepKind, legal_rep_name: string, 
+export type Person = { id: number, atena_no: string, name: string, kana: string, birth_date: string, sex: Sex, postal_code: string, address: string, phone: string, householder: string, scheme: Scheme, insurer_no: string, 
+/**
+ * 住所地特例: the insurer of another municipality (国保) or another prefecture's 広域連合
+ * (後期) that insures this resident although they live here; empty for the city's own.
+ */
+other_insurer: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string | null, mynumber_card: CardKind, registration: Registration, wishes_cancel: boolean, reasons: Array<Reason>, facility_id: number | null, legal_rep_kind: LegalRepKind, legal_rep_name: string, 
 /**
  * 支援措置 (DV・ストーカー等): the address is never shown or printed beyond the safe 送付先.
  */
 protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
 
-export type PersonInput = { atena_no: string, name: string, kana: string, birth_date: string, sex: string, postal_code: string, address: string, phone: string, householder: string, scheme: string, insurer_no: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
+export type PersonInput = { atena_no: string, name: string, kana: string, birth_date: string, sex: string, postal_code: string, address: string, phone: string, householder: string, scheme: string, insurer_no: string, 
+/**
+ * 住所地特例: the other municipality's 国保 or other prefecture's 広域連合 insuring the
+ * person; empty for the city's own.
+ */
+other_insurer: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
 
-export type PersonPatch = { atena_no?: string, name?: string, kana?: string, birth_date?: string, sex?: string, postal_code?: string, address?: string, phone?: string, householder?: string, scheme?: string, insurer_no?: string, card_symbol?: string, card_number?: string, card_branch?: string, old_card_expiry?: string, mynumber_card?: string, registration?: string, wishes_cancel?: boolean, reasons?: Array<string>, 
+export type PersonPatch = { atena_no?: string, name?: string, kana?: string, birth_date?: string, sex?: string, postal_code?: string, address?: string, phone?: string, householder?: string, scheme?: string, insurer_no?: string, other_insurer?: string, card_symbol?: string, card_number?: string, card_branch?: string, old_card_expiry?: string, mynumber_card?: string, registration?: string, wishes_cancel?: boolean, reasons?: Array<string>, 
 /**
  * `null` clears the facility; left out keeps it.
  */
@@ -121,6 +133,11 @@ considered?: boolean,
  */
 child?: boolean, 
 /**
+ * Has the individual situation recorded (個別の状況, notice 1(2)): a consideration reason
+ * (the 児童 reason included) or a facility placement. Being a child is not enough.
+ */
+circumstances_recorded?: boolean, 
+/**
  * Holds a card whose insurance registration is not known (R14).
  */
 registration_unknown?: boolean, 
@@ -128,6 +145,10 @@ registration_unknown?: boolean,
  * Has an application for this scheme that was not refused or withdrawn.
  */
 applied?: boolean, 
+/**
+ * Age on the date itself.
+ */
+min_age?: number, max_age?: number, 
 /**
  * Age on the most recent 8/1 renewal day on or before the date.
  */
@@ -211,18 +232,27 @@ scheme: string, received_on: string, channel: string, applicant: string, authori
 
 export type Received = { application: Application, notices: Array<string>, };
 
-export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, delivery_address: string, 
+export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, valid_until_basis: ValidityBasis, valid_until_basis_label: string, delivery_address: string, 
 /**
  * The person is under 支援措置: the delivery address is shown only to the desks that may
  * see it.
  */
 protected: boolean, };
 
+export type CertificateValidity = { scheme: AppScheme, years: number, end_month: number, end_day: number, };
+
+export type ValidityInput = { scheme: string, years: string, end_month: string, end_day: string, };
+
 export type PersonRecord = { person: Person, birth_date_wareki: string, age: number, facility: Facility | null, route: Route, had_bessou1: boolean, touchpoints: Array<Touchpoint>, referrals: Array<Referral>, applications: Array<Application>, certificates: Array<Certificate>, 
 /**
  * The address was withheld from this staff member (支援措置).
  */
-address_masked: boolean, };
+address_masked: boolean, 
+/**
+ * What the record shows above everything else because it needs checking (a 国保 member
+ * aged 75 or over belongs to 後期).
+ */
+warnings: Array<string>, };
 
 export type Query = { "kind": "name", "value": string } | { "kind": "atena_number", "value": string } | { "kind": "birth_date", "value": string };
 
@@ -294,13 +324,44 @@ problems: Array<RowProblem>,
 /**
  * 外字 (private-use characters): stored, but flagged because they cannot be printed.
  */
-gaiji: Array<RowProblem>, dry_run: boolean, committed: boolean, };
+gaiji: Array<RowProblem>, 
+/**
+ * Rows stored as they are but to be checked (a 国保 member aged 75 or over belongs to
+ * 後期), by line.
+ */
+warnings: Array<RowProblem>, dry_run: boolean, committed: boolean, };
 
-export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_until: string | null, overtaken: boolean, mode: StatementMode, replacement: string, 
+export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_from: string | null, valid_until: string | null, 
+/**
+ * The print date is after `valid_until`.
+ */
+overtaken: boolean, 
+/**
+ * The print date is outside the period (before `valid_from` or after `valid_until`).
+ */
+out_of_period: boolean, mode: StatementMode, 
+/**
+ * The replacement in use: the administrator's if edited, else the shipped one; empty for none.
+ */
+replacement: string, 
+/**
+ * The replacement shipped with Hairyo, to go back to.
+ */
+shipped_replacement: string, 
+/**
+ * The administrator edited the replacement.
+ */
+replacement_edited: boolean, 
+/**
+ * What prints on the date.
+ */
+printing: Printing, 
 /**
  * What the counter is told before printing, in Japanese; empty when all is well.
  */
 message: string, };
+
+export type Printing = "statement" | "replacement" | "nothing";
 
 export type Edition = { leaflet: Leaflet, edition: string, effective_from: string, title: string, };
 
