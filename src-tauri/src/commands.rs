@@ -8,6 +8,7 @@ use hairyo::record::PersonRecord;
 use hairyo::search::Results;
 use hairyo::settings::CitySettings;
 use hairyo::staff::Actor;
+use hairyo::store::Location;
 use hairyo::{Page, Paged};
 use serde::Serialize;
 use tauri::State;
@@ -52,7 +53,7 @@ pub fn app_state(state: State<'_, Shell>) -> Result<AppState, CmdError> {
         actor,
         permissions,
         idle_lock_seconds: std::env::var("HAIRYO_IDLE_LOCK_SECONDS").ok().and_then(|v| v.trim().parse().ok()).filter(|s| *s > 0).unwrap_or(600),
-        db_path: app.db_path.display().to_string(),
+        db_path: app.location.display(),
         city,
     })
 }
@@ -64,8 +65,11 @@ pub fn sign_in(state: State<'_, Shell>, login: String, password: String) -> Resu
     app.set_actor(Some(actor.clone()));
     // The daily automatic backup (backups/ next to the database) runs at the first sign-in of the
     // day. A failure must not keep the clerk out, so it is only reported on stderr.
-    if let Err(e) = hairyo::backup::rotate_if_due(&app.db_path, now()) {
-        eprintln!("自動バックアップに失敗しました: {e}");
+    // A server database is backed up on the server (docs/deployment.md), not next to a file.
+    if let Location::File(path) = &app.location {
+        if let Err(e) = hairyo::backup::rotate_if_due(path, now()) {
+            eprintln!("自動バックアップに失敗しました: {e}");
+        }
     }
     Ok(actor)
 }

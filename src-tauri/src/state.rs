@@ -4,12 +4,11 @@
 //! failure is kept and every command returns it, so the clerk reads a Japanese message instead
 //! of a window that never appears. Nobody is signed in at start; `sign_in` sets the actor.
 
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use hairyo::staff::Actor;
-use hairyo::store::Store;
+use hairyo::store::{Location, Store};
 
 use crate::error::CmdError;
 
@@ -17,7 +16,8 @@ use crate::error::CmdError;
 pub struct App {
     store: Mutex<Store>,
     actor: Mutex<Option<Actor>>,
-    pub db_path: PathBuf,
+    /// The database: the file on this PC, or the city's PostgreSQL server.
+    pub location: Location,
     /// The database was initialised by this start: the administrator has no password yet.
     fresh: AtomicBool,
 }
@@ -34,8 +34,12 @@ impl Shell {
     /// Opens the database named by `HAIRYO_DB` (or the default one) and initialises it on first
     /// use.
     pub fn start() -> Shell {
-        let path = std::env::var_os("HAIRYO_DB").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(hairyo::store::default_db_path);
-        Shell(App::open(&path))
+        let location = std::env::var("HAIRYO_DB")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(|s| Location::parse(&s))
+            .unwrap_or_else(|| Location::File(hairyo::store::default_db_path()));
+        Shell(App::open(location))
     }
 
     pub fn app(&self) -> Result<&App, CmdError> {
@@ -44,14 +48,14 @@ impl Shell {
 }
 
 impl App {
-    fn open(path: &Path) -> Result<App, CmdError> {
-        let mut store = hairyo::store::open(path)?;
+    fn open(location: Location) -> Result<App, CmdError> {
+        let mut store = hairyo::store::open_location(&location)?;
         let mut fresh = false;
         if !store.is_initialised()? {
             hairyo::staff::init(&mut store, now())?;
             fresh = true;
         }
-        Ok(App { store: Mutex::new(store), actor: Mutex::new(None), db_path: path.to_path_buf(), fresh: AtomicBool::new(fresh) })
+        Ok(App { store: Mutex::new(store), actor: Mutex::new(None), location, fresh: AtomicBool::new(fresh) })
     }
 
     pub fn is_fresh(&self) -> bool {
@@ -85,14 +89,14 @@ impl App {
 
     /// Runs a long job (a facility batch, an import, an export) on a connection of its own, so
     /// the window's other commands (a search at the counter) are answered meanwhile instead of
-    /// waiting for the job. The store is one SQLite file in WAL mode: the job's reads do not
-    /// block other readers, and its one short write waits for (or is waited for by) others
-    /// through the busy timeout.
+    /// waiting for the job. On a SQLite file in WAL mode the job's reads do not block other
+    /// readers, and its one short write waits for (or is waited for by) others through the busy
+    /// timeout; on a PostgreSQL server readers never wait and writers take turns.
     pub fn with_own_store<T, E>(&self, f: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, CmdError>
     where
         CmdError: From<E>,
     {
-        let mut store = hairyo::store::open(&self.db_path)?;
+        let mut store = hairyo::store::open_location(&self.location)?;
         Ok(f(&mut store)?)
     }
 

@@ -47,11 +47,10 @@ impl TouchpointHandle<'_> {
     /// The wish the person last expressed (a touchpoint whose wish was not left 未確認), with
     /// the touchpoint's date; `None` when no touchpoint recorded one.
     pub fn latest_wish(&self, person_id: i64) -> Result<Option<(Wish, NaiveDate)>, StoreError> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached("SELECT wish, date FROM touchpoint WHERE person_id = ?1 AND wish <> 'unknown' ORDER BY date DESC, id DESC LIMIT 1")?
             .query_row([person_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+            .optional()
     }
 
     /// A person's touchpoints with the leaflets given at each, newest first.
