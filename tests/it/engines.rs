@@ -263,3 +263,50 @@ fn the_same_step_taken_twice_at_once_succeeds_once() {
     let v = audit::verify(&w.store, &w.admin, at("2026-11-25")).unwrap();
     assert!(v.ok, "{}", v.message);
 }
+
+/// An import on the server is all or nothing and does not lock the other desks out: while it
+/// runs, another connection keeps reading (search and counts answer at once) and sees none of
+/// its rows until it commits.
+#[test]
+fn an_import_on_the_server_leaves_readers_reading_and_sees_all_or_nothing() {
+    let Some(server) = server() else { return };
+    let url = common::fresh_pg_database(&server);
+    let mut w = World::new_on(store::pg::open(&url).unwrap());
+    let before = w.person(|i| i.name = "既存 花子".into());
+    let rows = 30_000;
+    let mut csv = String::from("宛名番号,氏名,フリガナ,生年月日,性別,郵便番号,住所,電話番号,保険種別,保険者番号,記号,番号,枝番,世帯主\n");
+    let surnames = [("佐藤", "サトウ"), ("鈴木", "スズキ"), ("田中", "タナカ"), ("伊藤", "イトウ"), ("山本", "ヤマモト")];
+    for i in 0..rows {
+        let (s, k) = surnames[i % surnames.len()];
+        csv.push_str(&format!("{},{s} 花子,{k} ハナコ,19{:02}-04-01,2,,,,国保,,,,,\n", 500_000_000 + i, 30 + i % 40));
+    }
+    let importer = {
+        let url = url.clone();
+        std::thread::spawn(move || {
+            let mut store = store::pg::open(&url).unwrap();
+            let admin = staff::actor(&store, staff::ADMIN_LOGIN).unwrap();
+            hairyo::import::import_persons(&mut store, &admin, csv.as_bytes(), &Default::default(), at("2026-11-25"), &mut |_, _| {}).unwrap()
+        })
+    };
+    let clerk = w.actor("kokuho_clerk");
+    let (mut reads, mut slowest) = (0, std::time::Duration::ZERO);
+    while !importer.is_finished() {
+        let t = std::time::Instant::now();
+        let found = search::search(&w.store, &clerk, "既存", Page::new(0, 20), at("2026-11-25")).unwrap();
+        let n: i64 = w.store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
+        slowest = slowest.max(t.elapsed());
+        if importer.is_finished() {
+            break;
+        }
+        assert_eq!(found.hits.items[0].person.id, before.id);
+        assert_eq!(n, 1, "a reader saw part of an import before it committed");
+        reads += 1;
+    }
+    let report = importer.join().unwrap();
+    assert!(report.problems.is_empty(), "{} problems, the first {:?}", report.problems.len(), report.problems.first());
+    assert_eq!(report.inserted, rows);
+    assert!(reads >= 3, "only {reads} reads while the import ran");
+    assert!(slowest < std::time::Duration::from_secs(2), "a read waited {slowest:?} for the import");
+    let n: i64 = w.store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, rows as i64 + 1);
+}
