@@ -14,7 +14,7 @@ use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
 pub use crate::model::application::{
-    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delivery, Document, ProxyAuthority,
+    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delegator, Delivery, Document, ProxyAuthority,
 };
 
 impl ProxyAuthority {
@@ -37,12 +37,27 @@ impl ProxyAuthority {
     pub fn needs_delegation_letter(self) -> bool {
         self.documents().iter().any(|d| matches!(d, Document::Delegation | Document::ParentDelegation))
     }
+
+    /// True when the 委任状 comes from the person or the 世帯主 (not from a 親権者), so the
+    /// application says which of the two signs it.
+    pub fn delegated_by_person_or_householder(self) -> bool {
+        self.documents().contains(&Document::Delegation)
+    }
 }
 
-/// The documents an application needs, by applicant and authority.
-pub fn required_documents(applicant: Applicant, authority: Option<ProxyAuthority>) -> Vec<Document> {
+/// The documents an application needs, by applicant, authority and who signs the 委任状: a
+/// member of the same household brings only their ID; a 委任状 signed by the 世帯主 is checked
+/// as such.
+pub fn required_documents(applicant: Applicant, authority: Option<ProxyAuthority>, delegator: Option<Delegator>) -> Vec<Document> {
     match (applicant, authority) {
-        (Applicant::Proxy, Some(a)) => a.documents().to_vec(),
+        (Applicant::Proxy, Some(a)) => a
+            .documents()
+            .iter()
+            .map(|d| match (d, delegator) {
+                (Document::Delegation, Some(Delegator::Householder)) => Document::HouseholderDelegation,
+                (d, _) => *d,
+            })
+            .collect(),
         _ => vec![Document::ApplicantId],
     }
 }
@@ -57,6 +72,9 @@ pub struct ApplicationInput {
     pub channel: String,
     pub applicant: String,
     pub authority: String,
+    /// Who signs the 委任状 (self or householder) when the proxy needs one from the person or
+    /// the 世帯主; empty means the person.
+    pub delegator: String,
     pub proxy_name: String,
     pub proxy_kana: String,
     pub proxy_address: String,
@@ -205,6 +223,21 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             None
         }
     };
+    let delegator = match (authority, input.delegator.trim()) {
+        (Some(a), "") if a.delegated_by_person_or_householder() => Some(Delegator::Person),
+        (Some(a), d) if a.delegated_by_person_or_householder() => c.take("delegator", Delegator::parse(d)),
+        (_, "") => None,
+        (_, d) => {
+            // An unknown value is refused as such before saying it does not apply here.
+            if c.take("delegator", Delegator::parse(d)).is_some() {
+                c.fail(
+                    "delegator",
+                    "委任者は、委任状が必要な代理人 (別世帯の親族、介助者、成人の施設職員) のときだけ指定できます。同一世帯の方は委任状が不要です",
+                );
+            }
+            None
+        }
+    };
     let is_proxy = applicant == Some(Applicant::Proxy);
     let proxy_name = if is_proxy {
         c.take("proxy_name", validate::person_name("代理人氏名", &input.proxy_name))
@@ -256,6 +289,21 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 ))
             }
         };
+        // 後期 has no 世帯主 in the application: the 被保険者 applies, or a proxy with the
+        // 被保険者's own 委任状 (国保's 届出 is the 世帯主's).
+        if scheme == AppScheme::Kouki {
+            let mut k = Checker::new();
+            if applicant == Applicant::Householder {
+                k.fail(
+                    "applicant",
+                    "後期高齢者医療の申請者は被保険者ご本人です。「本人」または「代理人」を選んでください (世帯主が申請者になるのは国民健康保険です)",
+                );
+            }
+            if delegator == Some(Delegator::Householder) {
+                k.fail("delegator", "後期高齢者医療の委任状は被保険者ご本人が書きます。委任者に世帯主は選べません");
+            }
+            k.finish().map_err(ApplicationError::Invalid)?;
+        }
         if delivery == Delivery::Facility && p.facility_id.is_none() {
             return Err(invalid("delivery", "この方は施設に入所していないため、施設へは送付できません".into()));
         }
@@ -288,6 +336,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 channel,
                 applicant,
                 authority,
+                delegator,
                 proxy_name: &proxy_name,
                 proxy_kana: &proxy_kana,
                 proxy_address: &proxy_address,
@@ -298,7 +347,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 received_by: actor.staff_id,
                 created_at: crate::stamp(now),
             },
-            &required_documents(applicant, authority),
+            &required_documents(applicant, authority, delegator),
         )?;
         audit::record(
             tx,
@@ -307,7 +356,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             Action::Create,
             "application",
             Some(id),
-            serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority}),
+            serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority, "delegator": delegator}),
         )?;
         Ok(Received { application: load(tx, id)?, notices })
     })

@@ -588,7 +588,19 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                     } else {
                         *rng.pick(&["received", "reviewing"])
                     };
-                    let docs = crate::application::ProxyAuthority::from_code(authority).map(|a| a.documents()).unwrap_or(&[]);
+                    let authority_code = crate::application::ProxyAuthority::from_code(authority);
+                    // Some 国保 proxies carry a 委任状 from the 世帯主, chosen from the id so the
+                    // random sequence (and every other demo value) stays as it was.
+                    let delegator = authority_code.filter(|a| a.delegated_by_person_or_householder()).map(|_| {
+                        if s == "kokuho" && pid % 3 == 0 {
+                            crate::application::Delegator::Householder
+                        } else {
+                            crate::application::Delegator::Person
+                        }
+                    });
+                    let docs = authority_code
+                        .map(|a| crate::application::required_documents(crate::application::Applicant::Proxy, Some(a), delegator))
+                        .unwrap_or_default();
                     let (pname, paddr) = match authority {
                         "facility_child" | "facility_adult" => ("施設\u{3000}職員".to_string(), "見本市中央町1丁目1番地".to_string()),
                         "guardian" | "parent" => (legal_rep.1.clone(), address.clone()),
@@ -623,6 +635,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         decided_by: decided.then(|| staff_at(to)),
                         decided_on: decided.then_some(received),
                         created_at: &stamp,
+                        delegator: delegator.map(|d| d.code()),
                     })?;
                     for (k, d) in docs.iter().enumerate() {
                         let checked = decided || (k == 0 && rng.chance(50));

@@ -24,7 +24,7 @@ fn render() -> String {
         staff::Desk, staff::Role, person::Sex, person::Scheme, person::CardKind, person::Registration,
         person::Reason, person::LegalRepKind, leaflet::Leaflet, facility::FacilityKind, facility::Campaign,
         touchpoint::TouchpointKind, touchpoint::Wish, referral::ReferralStatus, application::AppScheme,
-        application::Channel, application::Applicant, application::ProxyAuthority, application::Delivery,
+        application::Channel, application::Applicant, application::ProxyAuthority, application::Delegator, application::Delivery,
         application::AppStatus, application::Document, certificate::CertificateBasis, policy::RouteKind,
         search::MatchKind, import::Encoding, import::Column, leaflet::StatementMode,
         referral::ReferralActionKind, application::ApplicationStepKind,

@@ -132,13 +132,14 @@ pub struct Codes {
     pub channels: Vec<Choice>,
     pub applicants: Vec<Choice>,
     pub authorities: Vec<Choice>,
+    pub delegators: Vec<Choice>,
     pub deliveries: Vec<Choice>,
     pub desks: Vec<Choice>,
 }
 
 #[tauri::command(async)]
 pub fn codes() -> Codes {
-    use hairyo::application::{Applicant, Channel, Delivery, ProxyAuthority};
+    use hairyo::application::{Applicant, Channel, Delegator, Delivery, ProxyAuthority};
     use hairyo::touchpoint::{TouchpointKind, Wish};
     Codes {
         touchpoint_kinds: choices::<TouchpointKind>(),
@@ -146,6 +147,7 @@ pub fn codes() -> Codes {
         channels: choices::<Channel>(),
         applicants: choices::<Applicant>(),
         authorities: choices::<ProxyAuthority>(),
+        delegators: choices::<Delegator>(),
         deliveries: choices::<Delivery>(),
         desks: choices::<hairyo::staff::Desk>(),
     }

@@ -34,6 +34,15 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Who signs the 委任状 for a proxy from outside the household: the person, or (国保 only)
+    /// the 世帯主, who is the applicant of the household by law.
+    pub enum Delegator ("委任者") {
+        Person = ("self", "本人"),
+        Householder = ("householder", "世帯主"),
+    }
+}
+
+coded_enum! {
     /// The proxy's authority (代理権限), which decides the documents to check.
     pub enum ProxyAuthority ("代理人の種別") {
         SameHousehold = ("same_household", "同一世帯の親族"),
@@ -52,6 +61,7 @@ coded_enum! {
         ApplicantId = ("applicant_id", "申請者の本人確認書類"),
         ProxyId = ("proxy_id", "代理人の本人確認書類"),
         Delegation = ("delegation", "委任状 (本人から代理人へ)"),
+        HouseholderDelegation = ("householder_delegation", "委任状 (世帯主から代理人へ)"),
         RegistryCertificate = ("registry_certificate", "登記事項証明書 (成年後見)"),
         FamilyRegister = ("family_register", "戸籍謄本等 (親権の確認)"),
         ParentDelegation = ("parent_delegation", "親権者から施設職員への委任状"),
@@ -103,6 +113,9 @@ pub struct Application {
     pub applicant_label: &'static str,
     pub authority: Option<ProxyAuthority>,
     pub authority_label: Option<&'static str>,
+    /// Who signed the 委任状, when the proxy needs one from the person or the 世帯主.
+    pub delegator: Option<Delegator>,
+    pub delegator_label: Option<&'static str>,
     pub proxy_name: String,
     pub proxy_kana: String,
     pub proxy_address: String,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
-use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delivery, Document, ProxyAuthority};
+use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delegator, Delivery, Document, ProxyAuthority};
 // The reasons column holds the reasons' codes joined by commas, as the person table does.
 use crate::model::person::{reasons_from_text, reasons_to_text, Reason};
 use crate::{Page, Paged};
@@ -20,6 +20,7 @@ pub struct NewApplication<'a> {
     pub channel: Channel,
     pub applicant: Applicant,
     pub authority: Option<ProxyAuthority>,
+    pub delegator: Option<Delegator>,
     pub proxy_name: &'a str,
     pub proxy_kana: &'a str,
     pub proxy_address: &'a str,
@@ -33,7 +34,7 @@ pub struct NewApplication<'a> {
 
 const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
-    a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name
+    a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name, a.delegator
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
@@ -43,6 +44,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
     let authority: Option<ProxyAuthority> = r.get(8)?;
     let delivery: Delivery = r.get(15)?;
     let status: AppStatus = r.get(16)?;
+    let delegator: Option<Delegator> = r.get(23)?;
     Ok(Application {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -57,6 +59,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Application> {
         applicant_label: applicant.label(),
         authority,
         authority_label: authority.map(|a| a.label()),
+        delegator,
+        delegator_label: delegator.map(|d| d.label()),
         proxy_name: r.get(9)?,
         proxy_kana: r.get(10)?,
         proxy_address: r.get(11)?,
@@ -164,8 +168,8 @@ impl ApplicationHandleMut<'_> {
     pub fn insert(&self, a: &NewApplication<'_>, documents: &[Document]) -> Result<i64, StoreError> {
         self.conn.execute(
             "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
-                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16)",
+                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at, delegator)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17)",
             params![
                 a.person_id,
                 a.referral_id,
@@ -182,7 +186,8 @@ impl ApplicationHandleMut<'_> {
                 reasons_to_text(a.reasons),
                 a.delivery,
                 a.received_by,
-                a.created_at
+                a.created_at,
+                a.delegator
             ],
         )?;
         let id = self.conn.last_insert_rowid();

@@ -92,6 +92,8 @@ pub struct DemoApplication<'a> {
     pub decided_by: Option<i64>,
     pub decided_on: Option<chrono::NaiveDate>,
     pub created_at: &'a str,
+    /// Who signed the 委任状 (`self` or `householder`), when the proxy needs one.
+    pub delegator: Option<&'a str>,
 }
 
 /// A synthetic 資格確認書.
@@ -144,8 +146,9 @@ impl<'a> Write<'a> {
             )?,
             application: conn.prepare(
                 "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name, proxy_kana,
-                    proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, decided_by, decided_on, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                    proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, decided_by, decided_on, created_at,
+                    delegator)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
             )?,
             document: conn.prepare("INSERT INTO application_document (application_id, document, checked) VALUES (?1, ?2, ?3)")?,
             certificate: conn.prepare(
@@ -252,7 +255,8 @@ impl DemoLoad<'_> {
             a.received_by,
             a.decided_by,
             a.decided_on,
-            a.created_at
+            a.created_at,
+            a.delegator
         ])?;
         Ok(self.conn.last_insert_rowid())
     }

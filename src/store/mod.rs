@@ -63,6 +63,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0008_bulk_index.sql"),
     include_str!("migrations/0009_import_speed.sql"),
     include_str!("migrations/0010_home_covering.sql"),
+    include_str!("migrations/0011_applicant_and_union.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -138,6 +138,8 @@ fn same_household_proxy_needs_no_delegation_letter_and_kouki_form_says_so() {
         ..Default::default()
     };
     let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application;
+    // Only the proxy's ID is checked: no 委任状 on the checklist.
+    assert_eq!(a.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ProxyId]);
     let printed = print::application_form(&mut w.store, &clerk, p.id, Some(a.id), at("2026-11-25")).unwrap();
     assert_eq!(printed.pages, 1);
     let t = text(&printed.bytes);
@@ -145,6 +147,74 @@ fn same_household_proxy_needs_no_delegation_letter_and_kouki_form_says_so() {
     assert!(t.contains("見本県後期高齢者医療広域連合長様"));
     assert!(t.contains("被保険者番号12345678"));
     assert!(!t.contains("委任する事項"));
+    assert!(t.contains("同一世帯の方は本人確認書類だけで申請できます(委任状は不要です)"), "{t}");
+}
+
+/// #12 item 3: on a 国保 form the 申請者 is chosen among 世帯主, 本人 and 代理人, and the 世帯主
+/// may sign the 委任状 as well as the person; a 後期 form offers no 世帯主.
+#[test]
+fn kokuho_householder_is_the_applicant_and_may_delegate() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.name = "見本 花子".into();
+        i.householder = "見本 太郎".into();
+        i.phone = "048-000-1234".into();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    // The 世帯主 applies in person: only the applicant's ID is checked, and no 委任状 prints.
+    let own = application::receive(
+        &mut w.store,
+        &clerk,
+        &ApplicationInput { person_id: p.id, applicant: "householder".into(), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap()
+    .application;
+    assert_eq!(own.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ApplicantId]);
+    let printed = print::application_form(&mut w.store, &clerk, p.id, Some(own.id), at("2026-11-25")).unwrap();
+    assert_eq!(printed.pages, 1);
+    let t = text(&printed.bytes);
+    assert!(t.contains("申請者世帯主本人代理人"), "the 申請者 row offers the three choices: {t}");
+    assert!(t.contains("ご本人または世帯主からの委任状"), "{t}");
+
+    // A son living elsewhere applies with a 委任状 signed by the 世帯主.
+    let input = ApplicationInput {
+        person_id: p.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        delegator: "householder".into(),
+        proxy_name: "見本 一郎".into(),
+        proxy_address: "見本市本町1番地".into(),
+        proxy_relationship: "長男".into(),
+        ..Default::default()
+    };
+    let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application;
+    assert_eq!(a.delegator, Some(application::Delegator::Householder));
+    assert_eq!(a.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ProxyId, Document::HouseholderDelegation]);
+    let printed = print::application_form(&mut w.store, &clerk, p.id, Some(a.id), at("2026-11-25")).unwrap();
+    assert_eq!(printed.pages, 2, "the form and the 委任状");
+    let t = text(&printed.bytes);
+    for want in ["委任状(世帯主から代理人へ)", "私は、世帯主として", "対象の被保険者", "委任者本人世帯主", "世帯主(登録)見本太郎", "見本一郎"]
+    {
+        assert!(t.contains(want), "{want} missing in {t}");
+    }
+
+    // A 後期 form has no 世帯主 choice, and its 委任状 is the person's own.
+    let q = w.person(|i| {
+        holder(i);
+        i.name = "見本 二郎".into();
+        i.scheme = "kouki".into();
+        i.birth_date = "1940-02-02".into();
+        i.householder = "見本 太郎".into();
+    });
+    let kouki = w.actor("kouki_clerk");
+    let mut input = ApplicationInput { person_id: q.id, ..input };
+    input.delegator = "self".into();
+    let b = application::receive(&mut w.store, &kouki, &input, at("2026-11-25")).unwrap().application;
+    let t = text(&print::application_form(&mut w.store, &kouki, q.id, Some(b.id), at("2026-11-25")).unwrap().bytes);
+    assert!(t.contains("申請者本人代理人") && !t.contains("世帯主本人代理人"), "{t}");
+    assert!(t.contains("ご本人からの委任状") && !t.contains("私は、世帯主として"), "{t}");
 }
 
 #[test]

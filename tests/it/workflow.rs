@@ -179,3 +179,58 @@ fn my_number_is_refused_in_every_text_field() {
     let before = w.store.conn().query_row("SELECT count(*) FROM application", [], |r| r.get::<_, i64>(0)).unwrap();
     assert_eq!(before, 0);
 }
+
+/// #12 item 3, the core's side: 後期 refuses the 世帯主 as applicant or as the one who signs the
+/// 委任状, an unknown 委任者 is refused, and a member of the same household needs only ID.
+#[test]
+fn kokuho_householder_is_the_applicant_kouki_refuses_it_and_same_household_needs_only_id() {
+    let mut w = World::new();
+    let kokuho = w.person(holder);
+    let kouki = w.person(|i| {
+        holder(i);
+        i.name = "見本 二郎".into();
+        i.scheme = "kouki".into();
+        i.birth_date = "1940-02-02".into();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let now = at("2026-11-25");
+    let fields = |r: Result<application::Received, application::ApplicationError>| -> Vec<&'static str> {
+        let err = r.unwrap_err();
+        assert_eq!(err.code(), "application.invalid", "{err}");
+        hairyo::codes::Coded::invalid(&err).unwrap().0.iter().map(|f| f.field).collect()
+    };
+    let householder = ApplicationInput { person_id: kouki.id, applicant: "householder".into(), ..Default::default() };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &householder, now)), vec!["applicant"]);
+    let relative = ApplicationInput {
+        person_id: kouki.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        delegator: "householder".into(),
+        proxy_name: "見本 一郎".into(),
+        proxy_address: "見本市本町1番地".into(),
+        proxy_relationship: "長男".into(),
+        ..Default::default()
+    };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &relative, now)), vec!["delegator"]);
+    // An unknown 委任者 is refused, never read as the person.
+    let unknown = ApplicationInput { person_id: kokuho.id, delegator: "uncle".into(), ..relative.clone() };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &unknown, now)), vec!["delegator"]);
+    let count = |w: &World| w.store.conn().query_row("SELECT count(*) FROM application", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count(&w), 0, "nothing refused is stored");
+    // 国保 takes the 世帯主 as applicant, and as the one who signs the 委任状.
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: kokuho.id, ..householder.clone() }, now).unwrap().application;
+    assert_eq!((a.applicant, a.checklist.len()), (application::Applicant::Householder, 1));
+    let b = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: kokuho.id, ..relative.clone() }, now).unwrap().application;
+    assert_eq!(b.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ProxyId, Document::HouseholderDelegation]);
+    // Without a 委任者 the 委任状 is the person's.
+    let c = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: kokuho.id, delegator: String::new(), ..relative.clone() }, now)
+        .unwrap()
+        .application;
+    assert_eq!((c.delegator, c.checklist[1].document), (Some(application::Delegator::Person), Document::Delegation), "{:?}", c.checklist);
+    // A member of the same household brings only ID: no 委任状, and no 委任者 to name.
+    let same = ApplicationInput { person_id: kokuho.id, authority: "same_household".into(), delegator: String::new(), ..relative.clone() };
+    let d = application::receive(&mut w.store, &clerk, &same, now).unwrap().application;
+    assert_eq!((d.delegator, d.checklist.iter().map(|c| c.document).collect::<Vec<_>>()), (None, vec![Document::ProxyId]));
+    let named = ApplicationInput { delegator: "self".into(), ..same };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &named, now)), vec!["delegator"]);
+}

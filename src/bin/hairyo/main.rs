@@ -419,6 +419,9 @@ pub enum ApplicationCmd {
         /// same_household / relative / guardian / parent / facility_child / caregiver / facility_adult
         #[arg(long, default_value = "")]
         authority: String,
+        /// Who signs the 委任状 of a relative, caregiver or facility staff: self / householder (国保 only)
+        #[arg(long, default_value = "")]
+        delegator: String,
         #[arg(long, default_value = "")]
         proxy_name: String,
         #[arg(long, default_value = "")]

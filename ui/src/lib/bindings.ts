@@ -37,11 +37,13 @@ export type Applicant = "person" | "householder" | "proxy";
 
 export type ProxyAuthority = "same_household" | "relative" | "guardian" | "parent" | "facility_child" | "caregiver" | "facility_adult";
 
+export type Delegator = "person" | "householder";
+
 export type Delivery = "home" | "proxy" | "facility" | "counter";
 
 export type AppStatus = "received" | "reviewing" | "decided" | "issued" | "rejected" | "withdrawn" | "at_renewal";
 
-export type Document = "applicant_id" | "proxy_id" | "delegation" | "registry_certificate" | "family_register" | "parent_delegation" | "staff_id";
+export type Document = "applicant_id" | "proxy_id" | "delegation" | "householder_delegation" | "registry_certificate" | "family_register" | "parent_delegation" | "staff_id";
 
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
@@ -188,7 +190,11 @@ to_desk: string, reason: string, proposed_applicant: string, };
 
 export type ChecklistItem = { document: Document, label: string, checked: boolean, };
 
-export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
+export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, 
+/**
+ * Who signed the 委任状, when the proxy needs one from the person or the 世帯主.
+ */
+delegator: Delegator | null, delegator_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
 /**
  * The login of the clerk who received it.
  */
@@ -207,7 +213,12 @@ export type ApplicationInput = { person_id: number,
 /**
  * kokuho or kouki; empty takes the person's scheme.
  */
-scheme: string, received_on: string, channel: string, applicant: string, authority: string, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<string>, delivery: string, referral_id: number | null, };
+scheme: string, received_on: string, channel: string, applicant: string, authority: string, 
+/**
+ * Who signs the 委任状 (self or householder) when the proxy needs one from the person or
+ * the 世帯主; empty means the person.
+ */
+delegator: string, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<string>, delivery: string, referral_id: number | null, };
 
 export type Received = { application: Application, notices: Array<string>, };
 
@@ -322,7 +333,7 @@ idle_lock_seconds: number, db_path: string, city: CitySettings, };
 
 export type Choice = { code: string, label: string, };
 
-export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
+export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, delegators: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
 
 export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, };
 
