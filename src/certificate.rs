@@ -10,7 +10,7 @@ use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};
 
-pub use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
+pub use crate::model::certificate::{Certificate, CertificateBasis, Issuer, RenewalEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
@@ -108,13 +108,22 @@ pub(crate) fn insert(
         application_id,
         scheme,
         basis,
+        issuer: Issuer::of(scheme),
         issued_on,
         valid_until: until,
         delivery_address: &address,
         issued_by: actor.staff_id,
         created_at: crate::stamp(now),
     })?;
-    audit::record(tx, actor, now, Action::Create, "certificate", Some(id), serde_json::json!({"person_id": person_id, "basis": basis, "valid_until": until}))?;
+    audit::record(
+        tx,
+        actor,
+        now,
+        Action::Create,
+        "certificate",
+        Some(id),
+        serde_json::json!({"person_id": person_id, "basis": basis, "issuer": Issuer::of(scheme), "valid_until": until}),
+    )?;
     load(tx, id)
 }
 

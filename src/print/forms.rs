@@ -105,6 +105,12 @@ impl FormData {
             received_by_name: String::new(),
             decided_by: None,
             decided_on: None,
+            forwarded_on: None,
+            forwarded_by: None,
+            union_decided_on: None,
+            handed_over_on: None,
+            handover_method: None,
+            handover_method_label: None,
             checklist: vec![],
             next: vec![],
         };

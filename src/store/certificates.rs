@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;
-use crate::model::certificate::{Certificate, CertificateBasis, RenewalEntry};
+use crate::model::certificate::{Certificate, CertificateBasis, Issuer, RenewalEntry};
 use crate::{Page, Paged};
 
 /// A certificate as it is issued, with the address it is sent to already decided.
@@ -16,6 +16,7 @@ pub struct NewCertificate<'a> {
     pub application_id: Option<i64>,
     pub scheme: AppScheme,
     pub basis: CertificateBasis,
+    pub issuer: Issuer,
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub delivery_address: &'a str,
@@ -32,11 +33,12 @@ pub struct FacilityAddress {
 }
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
-    p.protected FROM certificate c JOIN person p ON p.id = c.person_id";
+    p.protected, c.issuer FROM certificate c JOIN person p ON p.id = c.person_id";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
     let scheme: AppScheme = r.get(4)?;
     let basis: CertificateBasis = r.get(5)?;
+    let issuer: Issuer = r.get(10)?;
     Ok(Certificate {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -46,6 +48,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Certificate> {
         scheme_label: scheme.label(),
         basis,
         basis_label: basis.label(),
+        issuer,
+        issuer_label: issuer.label(),
         issued_on: r.get(6)?,
         valid_until: r.get(7)?,
         delivery_address: r.get(8)?,
@@ -139,9 +143,9 @@ impl CertificateHandleMut<'_> {
     /// Stores an issued certificate; returns its id.
     pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
         self.conn.execute(
-            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![c.person_id, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address, c.issued_by, c.created_at],
+            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, delivery_address, issued_by, created_at, issuer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![c.person_id, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address, c.issued_by, c.created_at, c.issuer],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
