@@ -365,7 +365,11 @@ idle_lock_seconds: number, db_path: string, city: CitySettings, };
 
 export type Choice = { code: string, label: string, };
 
-export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, delegators: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
+export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, delegators: Array<Choice>, 
+/**
+ * 後期: what the 広域連合 may decide, and how the city hands over what it issued.
+ */
+union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
 
 export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, };
 
