@@ -344,9 +344,8 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
         let route = policy::route_of(tx, &p, received_on)?;
         match route.kind {
             RouteKind::ExOfficio => notices.push(format!("申請不要: 職権交付対象です。{} (申請は記録します)", route.explanation)),
-            RouteKind::KoukiProvisional => {
-                notices.push("後期高齢者医療の暫定運用期間中の申請です。受け付けて、暫定運用終了後の年次更新で交付します (R9)".into())
-            }
+            RouteKind::KoukiProvisional => notices
+                .push("後期高齢者医療の暫定運用期間中の申請です。受け付けて広域連合へ進達します。広域連合が暫定運用終了後の年次更新で交付します (R9)".into()),
             _ => {}
         }
         if p.wishes_cancel {
@@ -623,11 +622,12 @@ pub(crate) fn record_union_decision_in(
     let (to, note) = match d.result {
         UnionResult::Issued => {
             if provisional_on(d.decided_on)? {
-                return Err(invalid(
-                    "result",
+                let message = if a.status == AppStatus::AtRenewal {
+                    "年次更新時交付の申請は、暫定運用 (R9) が終わった後の年次更新で交付されます。決定日が暫定運用期間の後か確認してください"
+                } else {
                     "暫定運用期間中 (R9) に受け付けた申請は、暫定運用終了後の年次更新で交付します。広域連合の決定は「年次更新時交付」として記録してください"
-                        .into(),
-                ));
+                };
+                return Err(invalid("result", message.into()));
             }
             certificate::insert(tx, actor, a.person_id, Some(a.id), a.scheme, CertificateBasis::Application, d.decided_on, d.valid_until, a.delivery, now)?;
             (AppStatus::UnionIssued, String::new())

@@ -263,7 +263,10 @@ fn r09_kouki_provisional_until_2026_07_31_then_renewal() {
     assert_eq!(a.status, AppStatus::AtRenewal);
     let renewal = certificate::renewal_list(&w.store, &w.admin, date("2026-08-01"), Page::default(), common::at("2026-11-25")).unwrap();
     assert!(renewal.items.iter().any(|e| e.application_id == Some(a.id)));
-    // At the renewal the union issues it; the city records that and hands it over.
+    // Not before the renewal that ends the provisional period …
+    let early = application::record_union_result(&mut w.store, &clerk, a.id, &union(UnionResult::Issued, "2026-07-31"), at("2026-07-31")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&early), "application.invalid");
+    // … at the renewal the union issues it; the city records that and hands it over.
     let a = application::record_union_result(&mut w.store, &clerk, a.id, &union(UnionResult::Issued, "2026-08-01"), at("2026-08-01")).unwrap();
     assert_eq!(a.status, AppStatus::UnionIssued);
     let cert = hairyo::record::show(&mut w.store, &w.admin, p.id, at("2026-08-01"))
