@@ -22,6 +22,10 @@ a=$(h --json --as kokuho1 application receive --person "$p" --applicant proxy --
 k=$(h --json person add --name "後期 花子" --kana "コウキ ハナコ" --birth S16.8.2 --sex female --scheme kouki \
       --number 12345678 --postal 000-0034 --address "見本市若葉町4丁目5番6号" --card face_auth --registration registered \
       --reason elderly --reason pin | id '["id"]')
+ka=$(h --json --as kouki1 application receive --person "$k" --applicant proxy --authority same_household \
+      --proxy-name "後期 一郎" --proxy-address "見本市若葉町4丁目5番6号" --relationship 同居の子 | id '["application"]["id"]')
+h --as kouki1 application check "$ka" proxy_id >/dev/null
+h --as kouki1 application forward "$ka" >/dev/null
 f=$(h --json facility add --name "特別養護老人ホーム みほん苑" --kind elderly --postal 000-0100 --address "見本市緑町1番地" --phone 0120-000-300 | id '["id"]')
 for n in "入所 一子:ニュウショ イチコ" "入所 二郎:ニュウショ ジロウ"; do
   h person add --name "${n%%:*}" --kana "${n##*:}" --birth S18.1.1 --sex female --scheme kouki --card card \
@@ -41,6 +45,7 @@ h print application --person "$p" --application "$a" -o "$tmp/application.pdf" >
 h print application --person "$k" -o "$tmp/application-kouki.pdf" >/dev/null
 h print facility --facility "$f" -o "$tmp/facility.pdf" >/dev/null
 h print referral --referral "$r" -o "$tmp/referral.pdf" >/dev/null
+h --as kouki1 print forwarding-register --on 2026-11-25 -o "$tmp/register.pdf" >/dev/null
 for l in 1 2 3; do h print leaflet "別添$l" -o "$tmp/bessou$l.pdf" 2>/dev/null >/dev/null; done
 
 mkdir -p "$out"
@@ -52,6 +57,7 @@ page application-kouki 1 application-kouki
 page facility 1 facility-cover-letter
 page facility 2 facility-resident-form
 page referral 1 referral-sheet
+page register 1 kouki-forwarding-register
 page bessou1 1 bessou1-front
 page bessou1 2 bessou1-back
 page bessou2 1 bessou2

@@ -14,7 +14,8 @@ use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
 pub use crate::model::application::{
-    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delivery, Document, ProxyAuthority,
+    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod, ProxyAuthority,
+    UnionResult,
 };
 
 impl ProxyAuthority {
@@ -37,12 +38,27 @@ impl ProxyAuthority {
     pub fn needs_delegation_letter(self) -> bool {
         self.documents().iter().any(|d| matches!(d, Document::Delegation | Document::ParentDelegation))
     }
+
+    /// True when the 委任状 comes from the person or the 世帯主 (not from a 親権者), so the
+    /// application says which of the two signs it.
+    pub fn delegated_by_person_or_householder(self) -> bool {
+        self.documents().contains(&Document::Delegation)
+    }
 }
 
-/// The documents an application needs, by applicant and authority.
-pub fn required_documents(applicant: Applicant, authority: Option<ProxyAuthority>) -> Vec<Document> {
+/// The documents an application needs, by applicant, authority and who signs the 委任状: a
+/// member of the same household brings only their ID; a 委任状 signed by the 世帯主 is checked
+/// as such.
+pub fn required_documents(applicant: Applicant, authority: Option<ProxyAuthority>, delegator: Option<Delegator>) -> Vec<Document> {
     match (applicant, authority) {
-        (Applicant::Proxy, Some(a)) => a.documents().to_vec(),
+        (Applicant::Proxy, Some(a)) => a
+            .documents()
+            .iter()
+            .map(|d| match (d, delegator) {
+                (Document::Delegation, Some(Delegator::Householder)) => Document::HouseholderDelegation,
+                (d, _) => *d,
+            })
+            .collect(),
         _ => vec![Document::ApplicantId],
     }
 }
@@ -57,6 +73,9 @@ pub struct ApplicationInput {
     pub channel: String,
     pub applicant: String,
     pub authority: String,
+    /// Who signs the 委任状 (self or householder) when the proxy needs one from the person or
+    /// the 世帯主; empty means the person.
+    pub delegator: String,
     pub proxy_name: String,
     pub proxy_kana: String,
     pub proxy_address: String,
@@ -94,6 +113,10 @@ pub enum ApplicationError {
     ChecklistIncomplete { missing: String },
     #[error("書類「{0}」はこの申請の確認書類ではありません")]
     NotOnChecklist(&'static str),
+    #[error("後期高齢者医療の申請は広域連合が決定・交付します。市では「{0}」はできません。書類を確認して進達し、広域連合の決定を記録してください")]
+    UnionDecides(&'static str),
+    #[error("「{0}」は後期高齢者医療の申請の手続きです。国民健康保険の申請は市が審査・決定・交付します")]
+    KoukiOnly(&'static str),
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
@@ -115,6 +138,8 @@ impl ApplicationError {
             ApplicationError::Transition { .. } => "application.bad_transition",
             ApplicationError::ChecklistIncomplete { .. } => "application.checklist_incomplete",
             ApplicationError::NotOnChecklist(_) => "application.not_on_checklist",
+            ApplicationError::UnionDecides(_) => "application.union_decides",
+            ApplicationError::KoukiOnly(_) => "application.kouki_only",
             ApplicationError::Person(e) => e.code(),
             ApplicationError::Policy(e) => e.code(),
             ApplicationError::Certificate(e) => e.code(),
@@ -140,20 +165,41 @@ impl ApplicationStep {
             ApplicationStep::Issue => ApplicationStepKind::Issue,
             ApplicationStep::Reject { .. } => ApplicationStepKind::Reject,
             ApplicationStep::Withdraw { .. } => ApplicationStepKind::Withdraw,
+            ApplicationStep::Forward { .. } => ApplicationStepKind::Forward,
+            ApplicationStep::RecordUnionResult { .. } => ApplicationStepKind::RecordUnionResult,
+            ApplicationStep::HandOver { .. } => ApplicationStepKind::HandOver,
         }
     }
 }
 
 /// The state machine in one place: whether `actor` may take a step of `kind` on `a` as it
 /// stands. Every step checks it, and [`next_steps`] offers exactly the steps it allows.
+///
+/// 国保: 受付 → 審査中 → 交付決定 → 交付済 (or 却下, 取下げ); the city decides and issues.
+/// 後期: 受付 → 進達済 → 広域連合で交付決定 / 却下 / 年次更新時交付 → 引渡し・送付済; the
+/// 広域連合 decides and issues, so the city never reviews, decides, issues or refuses one.
 fn may_step(actor: &Actor, a: &Application, kind: ApplicationStepKind) -> Result<(), ApplicationError> {
     use AppStatus::*;
+    use ApplicationStepKind as K;
     insurer_staff(actor)?;
+    let kouki = a.scheme == AppScheme::Kouki;
+    match kind {
+        K::StartReview | K::Decide | K::Issue | K::Reject if kouki => return Err(ApplicationError::UnionDecides(kind.label())),
+        K::Forward | K::RecordUnionResult | K::HandOver if !kouki => return Err(ApplicationError::KoukiOnly(kind.label())),
+        _ => {}
+    }
     let from: &[AppStatus] = match kind {
-        ApplicationStepKind::CheckDocument | ApplicationStepKind::Decide | ApplicationStepKind::Reject => &[Received, Reviewing],
-        ApplicationStepKind::StartReview => &[Received],
-        ApplicationStepKind::Issue => &[Decided, AtRenewal],
-        ApplicationStepKind::Withdraw => &[Received, Reviewing, Decided, AtRenewal],
+        K::CheckDocument | K::Decide | K::Reject => &[Received, Reviewing],
+        K::StartReview => &[Received],
+        K::Issue => &[Decided],
+        // A 後期 application under review (before the union's part was modelled) is forwarded
+        // like a received one.
+        K::Forward => &[Received, Reviewing],
+        // An 年次更新時交付 application gets the union's result again at the renewal.
+        K::RecordUnionResult => &[Forwarded, AtRenewal],
+        K::HandOver => &[UnionIssued],
+        K::Withdraw if kouki => &[Received, Reviewing, Forwarded, AtRenewal],
+        K::Withdraw => &[Received, Reviewing, Decided],
     };
     if from.contains(&a.status) {
         Ok(())
@@ -202,6 +248,21 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
         (_, "") => None,
         (_, _) => {
             c.fail("authority", "代理人の種別は、申請者が代理人のときだけ指定できます");
+            None
+        }
+    };
+    let delegator = match (authority, input.delegator.trim()) {
+        (Some(a), "") if a.delegated_by_person_or_householder() => Some(Delegator::Person),
+        (Some(a), d) if a.delegated_by_person_or_householder() => c.take("delegator", Delegator::parse(d)),
+        (_, "") => None,
+        (_, d) => {
+            // An unknown value is refused as such before saying it does not apply here.
+            if c.take("delegator", Delegator::parse(d)).is_some() {
+                c.fail(
+                    "delegator",
+                    "委任者は、委任状が必要な代理人 (別世帯の親族、介助者、成人の施設職員) のときだけ指定できます。同一世帯の方は委任状が不要です",
+                );
+            }
             None
         }
     };
@@ -256,6 +317,21 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 ))
             }
         };
+        // 後期 has no 世帯主 in the application: the 被保険者 applies, or a proxy with the
+        // 被保険者's own 委任状 (国保's 届出 is the 世帯主's).
+        if scheme == AppScheme::Kouki {
+            let mut k = Checker::new();
+            if applicant == Applicant::Householder {
+                k.fail(
+                    "applicant",
+                    "後期高齢者医療の申請者は被保険者ご本人です。「本人」または「代理人」を選んでください (世帯主が申請者になるのは国民健康保険です)",
+                );
+            }
+            if delegator == Some(Delegator::Householder) {
+                k.fail("delegator", "後期高齢者医療の委任状は被保険者ご本人が書きます。委任者に世帯主は選べません");
+            }
+            k.finish().map_err(ApplicationError::Invalid)?;
+        }
         if delivery == Delivery::Facility && p.facility_id.is_none() {
             return Err(invalid("delivery", "この方は施設に入所していないため、施設へは送付できません".into()));
         }
@@ -268,9 +344,8 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
         let route = policy::route_of(tx, &p, received_on)?;
         match route.kind {
             RouteKind::ExOfficio => notices.push(format!("申請不要: 職権交付対象です。{} (申請は記録します)", route.explanation)),
-            RouteKind::KoukiProvisional => {
-                notices.push("後期高齢者医療の暫定運用期間中の申請です。受け付けて、暫定運用終了後の年次更新で交付します (R9)".into())
-            }
+            RouteKind::KoukiProvisional => notices
+                .push("後期高齢者医療の暫定運用期間中の申請です。受け付けて広域連合へ進達します。広域連合が暫定運用終了後の年次更新で交付します (R9)".into()),
             RouteKind::CheckScheme => notices.push(format!("加入制度の確認が必要です。{}", route.explanation)),
             _ => {}
         }
@@ -289,6 +364,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 channel,
                 applicant,
                 authority,
+                delegator,
                 proxy_name: &proxy_name,
                 proxy_kana: &proxy_kana,
                 proxy_address: &proxy_address,
@@ -299,7 +375,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 received_by: actor.staff_id,
                 created_at: crate::stamp(now),
             },
-            &required_documents(applicant, authority),
+            &required_documents(applicant, authority, delegator),
         )?;
         audit::record(
             tx,
@@ -308,7 +384,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             Action::Create,
             "application",
             Some(id),
-            serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority}),
+            serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority, "delegator": delegator}),
         )?;
         Ok(Received { application: load(tx, id)?, notices })
     })
@@ -359,35 +435,47 @@ pub fn start_review(store: &mut Store, actor: &Actor, id: i64, now: chrono::Naiv
     })
 }
 
-/// Decides to issue (交付決定). An incomplete checklist is refused unless a supervisor records
-/// a reason for overriding it. A 後期 application received while the provisional rule (R9)
-/// was in force becomes 年次更新時交付 instead: it is issued at the renewal after that period.
+/// Refuses a step on an incomplete checklist unless a supervisor gives the reason for going on
+/// without the missing documents, which is then recorded on the application.
+fn checklist_or_override(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    a: &Application,
+    override_reason: Option<&str>,
+    action: &str,
+) -> Result<(), ApplicationError> {
+    let missing = a.missing_documents();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let names = missing.iter().map(|d| d.label()).collect::<Vec<_>>().join("、");
+    match override_reason {
+        None => Err(ApplicationError::ChecklistIncomplete { missing: names }),
+        Some(_) if !crate::access::can(actor, crate::access::Permission::OverrideChecklist) => {
+            Err(ApplicationError::Forbidden(format!("確認書類がそろわないまま{action}できるのは係長だけです")))
+        }
+        Some(reason) => Ok(tx.applications_mut().set_override_reason(a.id, reason)?),
+    }
+}
+
+fn override_text(reason: Option<&str>) -> Result<Option<String>, ApplicationError> {
+    match reason.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(r) => Ok(Some(validate::text("上書きの理由", r, 500, true).map_err(|m| invalid("override_reason", m))?)),
+        None => Ok(None),
+    }
+}
+
+/// Decides to issue (交付決定), for 国保: the city is its insurer. An incomplete checklist is
+/// refused unless a supervisor records a reason for overriding it. (A 後期 application is
+/// forwarded to the 広域連合 instead, which decides.)
 pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option<&str>, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
-    let override_reason = match override_reason.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(r) => Some(validate::text("上書きの理由", r, 500, true).map_err(|m| invalid("override_reason", m))?),
-        None => None,
-    };
+    let override_reason = override_text(override_reason)?;
     store.write(|tx| {
         let a = load(tx, id)?;
         may_step(actor, &a, ApplicationStepKind::Decide)?;
-        let missing = a.missing_documents();
-        if !missing.is_empty() {
-            let names = missing.iter().map(|d| d.label()).collect::<Vec<_>>().join("、");
-            match &override_reason {
-                None => return Err(ApplicationError::ChecklistIncomplete { missing: names }),
-                Some(_) if !crate::access::can(actor, crate::access::Permission::OverrideChecklist) => {
-                    return Err(ApplicationError::Forbidden("確認書類がそろわないまま交付決定できるのは係長だけです".into()))
-                }
-                Some(reason) => {
-                    tx.applications_mut().set_override_reason(id, reason)?;
-                }
-            }
-        }
-        let p = person::load(tx, a.person_id)?;
-        let route = policy::route_of(tx, &p, a.received_on)?;
-        let to = if a.scheme == AppScheme::Kouki && route.kind == RouteKind::KoukiProvisional { AppStatus::AtRenewal } else { AppStatus::Decided };
-        set_status(tx, actor, &a, to, now, override_reason.as_deref().map(|r| format!("書類確認の上書き: {r}")).as_deref().unwrap_or(""))?;
+        checklist_or_override(tx, actor, &a, override_reason.as_deref(), "交付決定")?;
+        set_status(tx, actor, &a, AppStatus::Decided, now, override_reason.as_deref().map(|r| format!("書類確認の上書き: {r}")).as_deref().unwrap_or(""))?;
         load(tx, id)
     })
 }
@@ -417,8 +505,8 @@ pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: ch
     })
 }
 
-/// Issues the certificate of a decided application (交付済). An 年次更新時交付 application can
-/// only be issued on or after the renewal day that ends the provisional period.
+/// Issues the certificate of a decided 国保 application (交付済). (A 後期 certificate is the
+/// 広域連合's: it is recorded with the union's result, [`record_union_result`].)
 pub fn issue(
     store: &mut Store,
     actor: &Actor,
@@ -433,16 +521,198 @@ pub fn issue(
     store.write(|tx| {
         let a = load(tx, id)?;
         may_step(actor, &a, ApplicationStepKind::Issue)?;
-        if a.status == AppStatus::AtRenewal {
-            let p = person::load(tx, a.person_id)?;
-            if policy::route_of(tx, &p, issued_on)?.kind == RouteKind::KoukiProvisional {
-                return Err(ApplicationError::Transition { from: a.status.label(), action: "暫定運用期間中に交付" });
-            }
-        }
         let cert = certificate::insert(tx, actor, a.person_id, Some(a.id), a.scheme, CertificateBasis::Application, issued_on, None, a.delivery, now)?;
         set_status(tx, actor, &a, AppStatus::Issued, now, "")?;
         Ok(cert)
     })
+}
+
+/// 後期: forwards the application to the 広域連合 (進達) on `on`. The city checks the documents
+/// first, as for a decision: an incomplete checklist is refused unless a supervisor records
+/// why it goes on without them.
+pub fn forward(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    on: NaiveDate,
+    override_reason: Option<&str>,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
+    insurer_staff(actor)?;
+    let override_reason = override_text(override_reason)?;
+    if on > now.date() {
+        return Err(invalid("forwarded_on", "進達日が未来の日付です".into()));
+    }
+    store.write(|tx| {
+        let a = load(tx, id)?;
+        may_step(actor, &a, ApplicationStepKind::Forward)?;
+        if on < a.received_on {
+            return Err(invalid("forwarded_on", format!("進達日が受付日 ({}) より前です", crate::text::wareki::format(a.received_on))));
+        }
+        checklist_or_override(tx, actor, &a, override_reason.as_deref(), "進達")?;
+        tx.applications_mut().forward(id, on, actor.staff_id)?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Update,
+            "application",
+            Some(id),
+            serde_json::json!({"status": {"before": a.status, "after": AppStatus::Forwarded}, "forwarded_on": on, "override_reason": override_reason}),
+        )?;
+        load(tx, id)
+    })
+}
+
+/// The 広域連合's result for one 後期 application, checked: from the window's step or a line
+/// of the union's result file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionDecision {
+    pub result: UnionResult,
+    pub decided_on: NaiveDate,
+    /// 交付: the certificate's last day when the union's result gives it.
+    pub valid_until: Option<NaiveDate>,
+    /// 却下: the reason, as the union gave it.
+    pub reason: String,
+}
+
+/// Reads a union result as typed (dates in any form clerks type, 和暦 too): every field's
+/// problem at once. A 却下 needs its reason; only a 交付 has a validity.
+pub fn union_decision(result: &str, decided_on: &str, valid_until: &str, reason: &str, today: NaiveDate) -> Result<UnionDecision, Invalid> {
+    let mut c = Checker::new();
+    let result = c.take("result", UnionResult::parse(result));
+    let decided_on =
+        c.take("decided_on", validate::date("決定日", decided_on).and_then(|d| if d > today { Err("決定日が未来の日付です".to_string()) } else { Ok(d) }));
+    let valid_until = if valid_until.trim().is_empty() { Some(None) } else { c.take("valid_until", validate::date("有効期限", valid_until).map(Some)) };
+    let reason = c.take("reason", validate::text("却下の理由", reason, 500, result == Some(UnionResult::Rejected)));
+    if result != Some(UnionResult::Issued) && valid_until.flatten().is_some() {
+        c.fail("valid_until", "有効期限は、広域連合の決定が「交付」のときだけ指定できます");
+    }
+    if let (Some(until), Some(on)) = (valid_until.flatten(), decided_on) {
+        if until < on {
+            c.fail("valid_until", "有効期限が決定日より前です");
+        }
+    }
+    c.finish()?;
+    let (Some(result), Some(decided_on), Some(valid_until), Some(reason)) = (result, decided_on, valid_until, reason) else {
+        unreachable!("the checker refused any missing value above")
+    };
+    Ok(UnionDecision { result, decided_on, valid_until, reason })
+}
+
+/// Records the 広域連合's result inside the caller's transaction (the step, or one line of a
+/// result file). 交付 records the certificate the union issued (its issuer is the union) and
+/// waits to be handed over; 却下 records the union's reason. R9: an application received while
+/// the provisional rule was in force is issued at the renewal after that period, so a 交付
+/// decided within the period is refused (the union's result for it is 年次更新時交付), and
+/// 年次更新時交付 is only for such an application; at the renewal its 交付 is recorded in turn.
+pub(crate) fn record_union_decision_in(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    a: &Application,
+    d: &UnionDecision,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
+    may_step(actor, a, ApplicationStepKind::RecordUnionResult)?;
+    let after = a.forwarded_on.unwrap_or(a.received_on);
+    if d.decided_on < after {
+        return Err(invalid("decided_on", format!("決定日が進達日 ({}) より前です", crate::text::wareki::format(after))));
+    }
+    let p = person::load(tx, a.person_id)?;
+    let provisional_on = |date: NaiveDate| -> Result<bool, ApplicationError> { Ok(policy::route_of(tx, &p, date)?.kind == RouteKind::KoukiProvisional) };
+    let (to, note) = match d.result {
+        UnionResult::Issued => {
+            if provisional_on(d.decided_on)? {
+                let message = if a.status == AppStatus::AtRenewal {
+                    "年次更新時交付の申請は、暫定運用 (R9) が終わった後の年次更新で交付されます。決定日が暫定運用期間の後か確認してください"
+                } else {
+                    "暫定運用期間中 (R9) に受け付けた申請は、暫定運用終了後の年次更新で交付します。広域連合の決定は「年次更新時交付」として記録してください"
+                };
+                return Err(invalid("result", message.into()));
+            }
+            certificate::insert(tx, actor, a.person_id, Some(a.id), a.scheme, CertificateBasis::Application, d.decided_on, d.valid_until, a.delivery, now)?;
+            (AppStatus::UnionIssued, String::new())
+        }
+        UnionResult::Rejected => (AppStatus::UnionRejected, d.reason.clone()),
+        UnionResult::AtRenewal => {
+            if a.status == AppStatus::AtRenewal {
+                return Err(ApplicationError::Transition { from: a.status.label(), action: "年次更新時交付を記録" });
+            }
+            if !provisional_on(a.received_on)? {
+                return Err(invalid("result", "年次更新時交付は、暫定運用期間中 (R9) に受け付けた申請だけです".into()));
+            }
+            (AppStatus::AtRenewal, String::new())
+        }
+    };
+    tx.applications_mut().record_union_result(a.id, to, d.decided_on, &note)?;
+    audit::record(
+        tx,
+        actor,
+        now,
+        Action::Update,
+        "application",
+        Some(a.id),
+        serde_json::json!({"status": {"before": a.status, "after": to}, "union_result": d.result, "decided_on": d.decided_on, "valid_until": d.valid_until, "note": note}),
+    )?;
+    load(tx, a.id)
+}
+
+/// 後期: records the 広域連合's result for a forwarded (or 年次更新時交付) application.
+pub fn record_union_result(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    decision: &UnionDecision,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
+    insurer_staff(actor)?;
+    store.write(|tx| {
+        let a = load(tx, id)?;
+        record_union_decision_in(tx, actor, &a, decision, now)
+    })
+}
+
+/// 後期: records that what the 広域連合 issued was handed over at the counter or mailed
+/// (引渡し・送付済) on `on`.
+pub fn hand_over(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    method: HandOverMethod,
+    on: NaiveDate,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
+    insurer_staff(actor)?;
+    if on > now.date() {
+        return Err(invalid("handed_over_on", "引渡し・送付の日が未来の日付です".into()));
+    }
+    store.write(|tx| {
+        let a = load(tx, id)?;
+        may_step(actor, &a, ApplicationStepKind::HandOver)?;
+        if let Some(decided) = a.union_decided_on.filter(|d| on < *d) {
+            return Err(invalid("handed_over_on", format!("引渡し・送付の日が広域連合の決定日 ({}) より前です", crate::text::wareki::format(decided))));
+        }
+        tx.applications_mut().hand_over(id, method, on)?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Update,
+            "application",
+            Some(id),
+            serde_json::json!({"status": {"before": a.status, "after": AppStatus::HandedOver}, "method": method, "on": on}),
+        )?;
+        load(tx, id)
+    })
+}
+
+/// A date typed for a step; empty is today.
+fn step_date(field: &'static str, label: &str, text: &str, today: NaiveDate) -> Result<NaiveDate, ApplicationError> {
+    if text.trim().is_empty() {
+        Ok(today)
+    } else {
+        validate::date(label, text).map_err(|m| invalid(field, m))
+    }
 }
 
 /// One step of an application's life, as the window and the API send it.
@@ -462,6 +732,30 @@ pub enum ApplicationStep {
     Reject { reason: String },
     /// 取下げ at the applicant's wish, with the reason.
     Withdraw { reason: String },
+    /// 後期: 進達 to the 広域連合 (on the day given, today when empty); a supervisor may forward
+    /// with documents missing, giving the reason.
+    Forward {
+        #[serde(default)]
+        forwarded_on: String,
+        #[serde(default)]
+        override_reason: Option<String>,
+    },
+    /// 後期: the 広域連合's result (交付, 却下 or 年次更新時交付) with the day it decided, the
+    /// certificate's last day when it gives one, and the reason of a 却下.
+    RecordUnionResult {
+        result: UnionResult,
+        decided_on: String,
+        #[serde(default)]
+        valid_until: String,
+        #[serde(default)]
+        reason: String,
+    },
+    /// 後期: what the 広域連合 issued was handed over or mailed (today when no day is given).
+    HandOver {
+        method: HandOverMethod,
+        #[serde(default)]
+        handed_over_on: String,
+    },
 }
 
 /// Takes one step; the application as it stands afterwards.
@@ -475,6 +769,18 @@ pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationSt
         }
         ApplicationStep::Reject { reason } => reject(store, actor, id, reason, now),
         ApplicationStep::Withdraw { reason } => withdraw(store, actor, id, reason, now),
+        ApplicationStep::Forward { forwarded_on, override_reason } => {
+            let on = step_date("forwarded_on", "進達日", forwarded_on, now.date())?;
+            forward(store, actor, id, on, override_reason.as_deref(), now)
+        }
+        ApplicationStep::RecordUnionResult { result, decided_on, valid_until, reason } => {
+            let d = union_decision(result.code(), decided_on, valid_until, reason, now.date()).map_err(ApplicationError::Invalid)?;
+            record_union_result(store, actor, id, &d, now)
+        }
+        ApplicationStep::HandOver { method, handed_over_on } => {
+            let on = step_date("handed_over_on", "引渡し・送付の日", handed_over_on, now.date())?;
+            hand_over(store, actor, id, *method, on, now)
+        }
     }?;
     Ok(for_actor(actor, a))
 }

@@ -11,7 +11,7 @@ use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};
 
-pub use crate::model::certificate::{Certificate, CertificateBasis, CertificateValidity, RenewalDue, RenewalEntry, ValidityBasis};
+pub use crate::model::certificate::{Certificate, CertificateBasis, CertificateValidity, Issuer, RenewalDue, RenewalEntry, ValidityBasis};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
@@ -180,6 +180,7 @@ pub(crate) fn insert(
         application_id,
         scheme,
         basis,
+        issuer: Issuer::of(scheme),
         issued_on,
         valid_until: until,
         valid_until_basis: until_basis,
@@ -194,7 +195,7 @@ pub(crate) fn insert(
         Action::Create,
         "certificate",
         Some(id),
-        serde_json::json!({"person_id": person_id, "basis": basis, "valid_until": until, "valid_until_basis": until_basis}),
+        serde_json::json!({"person_id": person_id, "basis": basis, "issuer": Issuer::of(scheme), "valid_until": until, "valid_until_basis": until_basis}),
     )?;
     load(tx, id)
 }

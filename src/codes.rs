@@ -141,6 +141,7 @@ impl_coded!(
     crate::leaflet::LeafletError,
     crate::search::SearchError,
     crate::import::ImportError,
+    crate::kouki::KoukiError,
     crate::export::ExportError,
     crate::duplicates::DuplicateError,
     crate::home::HomeError,

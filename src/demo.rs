@@ -510,6 +510,8 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 Scheme::Kouki => Some("kouki"),
                 _ => None,
             };
+            // Who issues a scheme's certificates (the city, or the 広域連合 for 後期).
+            let issuer = app_scheme.and_then(crate::application::AppScheme::from_code).map(|s| crate::certificate::Issuer::of(s).code()).unwrap_or("city");
             if let Some(s) = app_scheme {
                 let renewal = crate::policy::last_renewal_day(today);
                 if s == "kouki" && today >= ymd(2025, 8, 1) {
@@ -525,6 +527,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         delivery_address: &format!("〒{postal} {address}"),
                         issued_by: staff_at(Desk::Kouki),
                         created_at: &stamp,
+                        issuer,
                     })?;
                     summary.certificates += 1;
                 }
@@ -555,6 +558,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         delivery_address: &addr,
                         issued_by: staff_at(desk),
                         created_at: &stamp,
+                        issuer,
                     })?;
                     summary.certificates += 1;
                 }
@@ -601,12 +605,37 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 summary.referrals += 1;
                 if matches!(status, "accepted" | "completed") {
                     let received = handled.unwrap_or(sent);
-                    let app_status = if status == "completed" {
-                        *rng.pick(&["decided", "issued", "issued", if s == "kouki" && received <= ymd(2026, 7, 31) { "at_renewal" } else { "issued" }])
-                    } else {
-                        *rng.pick(&["received", "reviewing"])
+                    // 後期 applications follow the 広域連合's path (進達, the union's result, the
+                    // hand-over); one received in the provisional period waits for the renewal (R9).
+                    let app_status = match (s, status == "completed") {
+                        ("kouki", true) => match *rng.pick(&["forwarded", "union_issued", "handed_over", "handed_over"]) {
+                            "forwarded" => "forwarded",
+                            _ if received <= ymd(2026, 7, 31) => "at_renewal",
+                            other => other,
+                        },
+                        ("kouki", false) => *rng.pick(&["received", "forwarded"]),
+                        (_, true) => *rng.pick(&["decided", "issued", "issued", "issued"]),
+                        (_, false) => *rng.pick(&["received", "reviewing"]),
                     };
-                    let docs = crate::application::ProxyAuthority::from_code(authority).map(|a| a.documents()).unwrap_or(&[]);
+                    let forwarded_on =
+                        matches!(app_status, "forwarded" | "union_issued" | "handed_over" | "at_renewal").then(|| (received + Duration::days(1)).min(today));
+                    let union_decided_on = matches!(app_status, "union_issued" | "handed_over" | "at_renewal")
+                        .then(|| forwarded_on.map(|f| (f + Duration::days(7)).min(today)))
+                        .flatten();
+                    let handed_over_on = (app_status == "handed_over").then(|| union_decided_on.map(|d| (d + Duration::days(2)).min(today))).flatten();
+                    let authority_code = crate::application::ProxyAuthority::from_code(authority);
+                    // Some 国保 proxies carry a 委任状 from the 世帯主, chosen from the id so the
+                    // random sequence (and every other demo value) stays as it was.
+                    let delegator = authority_code.filter(|a| a.delegated_by_person_or_householder()).map(|_| {
+                        if s == "kokuho" && pid % 3 == 0 {
+                            crate::application::Delegator::Householder
+                        } else {
+                            crate::application::Delegator::Person
+                        }
+                    });
+                    let docs = authority_code
+                        .map(|a| crate::application::required_documents(crate::application::Applicant::Proxy, Some(a), delegator))
+                        .unwrap_or_default();
                     let (pname, paddr) = match authority {
                         "facility_child" | "facility_adult" => ("施設\u{3000}職員".to_string(), "見本市中央町1丁目1番地".to_string()),
                         "guardian" | "parent" => (legal_rep.1.clone(), address.clone()),
@@ -620,7 +649,9 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         "relative" => "子",
                         _ => "介助者",
                     };
-                    let decided = matches!(app_status, "decided" | "issued" | "at_renewal");
+                    // The city decides 国保 only; the union's decisions carry their own date.
+                    let decided = matches!(app_status, "decided" | "issued");
+                    let documents_checked = decided || forwarded_on.is_some();
                     let aid = load.application(&DemoApplication {
                         person_id: pid,
                         referral_id: rid,
@@ -641,25 +672,34 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         decided_by: decided.then(|| staff_at(to)),
                         decided_on: decided.then_some(received),
                         created_at: &stamp,
+                        delegator: delegator.map(|d| d.code()),
+                        forwarded_on,
+                        forwarded_by: forwarded_on.map(|_| staff_at(to)),
+                        union_decided_on,
+                        handed_over_on,
+                        // Demo certificates go to the home or the facility: by mail.
+                        handover_method: handed_over_on.map(|_| "mail"),
                     })?;
                     for (k, d) in docs.iter().enumerate() {
-                        let checked = decided || (k == 0 && rng.chance(50));
+                        let checked = documents_checked || (k == 0 && rng.chance(50));
                         load.document(aid, d.code(), checked)?;
                     }
                     summary.applications += 1;
-                    if app_status == "issued" {
-                        let issued_until = valid_until_for(if s == "kokuho" { &kokuho_validity } else { &kouki_validity }, birth, received);
+                    if matches!(app_status, "issued" | "union_issued" | "handed_over") {
+                        let issued_on = union_decided_on.unwrap_or(received);
+                        let issued_until = valid_until_for(if s == "kokuho" { &kokuho_validity } else { &kouki_validity }, birth, issued_on);
                         load.certificate(&DemoCertificate {
                             person_id: pid,
                             application_id: Some(aid),
                             scheme: s,
                             basis: "application",
-                            issued_on: received,
+                            issued_on,
                             valid_until: issued_until.0,
                             valid_until_basis: issued_until.1.code(),
                             delivery_address: &format!("〒{postal} {address}"),
                             issued_by: staff_at(to),
                             created_at: &stamp,
+                            issuer,
                         })?;
                         summary.certificates += 1;
                     }

@@ -164,7 +164,7 @@ impl ImportError {
 
 /// Decides the file's encoding: a BOM decides; otherwise valid UTF-8 is UTF-8 and anything
 /// else CP932. Returns the text's bytes without the BOM.
-fn detect(bytes: &[u8], wanted: Encoding) -> Result<(&[u8], Encoding), ImportError> {
+pub(crate) fn detect(bytes: &[u8], wanted: Encoding) -> Result<(&[u8], Encoding), ImportError> {
     let utf8 = |b: &[u8]| std::str::from_utf8(b).is_ok();
     let not_utf8 = ImportError::Decode("UTF-8 として読めない文字があります");
     let bom = bytes.strip_prefix(b"\xEF\xBB\xBF");

@@ -18,6 +18,7 @@ pub mod facility;
 pub mod forecast;
 pub mod home;
 pub mod import;
+pub mod kouki;
 pub mod leaflet;
 pub mod model;
 pub mod person;

@@ -24,8 +24,9 @@ fn render() -> String {
         staff::Desk, staff::Role, person::Sex, person::Scheme, person::CardKind, person::Registration,
         person::Reason, person::LegalRepKind, leaflet::Leaflet, facility::FacilityKind, facility::Campaign,
         touchpoint::TouchpointKind, touchpoint::Wish, referral::ReferralStatus, application::AppScheme,
-        application::Channel, application::Applicant, application::ProxyAuthority, application::Delivery,
-        application::AppStatus, application::Document, certificate::CertificateBasis, certificate::ValidityBasis, policy::RouteKind,
+        application::Channel, application::Applicant, application::ProxyAuthority, application::Delegator, application::Delivery,
+        application::AppStatus, application::Document, application::UnionResult, application::HandOverMethod,
+        certificate::CertificateBasis, certificate::ValidityBasis, certificate::Issuer, policy::RouteKind,
         search::MatchKind, import::Encoding, import::Column, leaflet::StatementMode,
         referral::ReferralActionKind, application::ApplicationStepKind,
         // Records and their parts.
@@ -37,7 +38,7 @@ fn render() -> String {
         application::Application, application::ApplicationInput, application::Received,
         certificate::Certificate, certificate::CertificateValidity, settings::ValidityInput, record::PersonRecord, search::Query, search::Hit, search::Results,
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
-        import::Report, leaflet::StatementCheck, leaflet::Printing, leaflet::Edition, Progress,
+        import::Report, kouki::UnionImportReport, leaflet::StatementCheck, leaflet::Printing, leaflet::Edition, Progress,
         // The shell's own.
         hairyo::codes::ErrorBody, crate::commands::AppState, hairyo::codes::Choice, crate::commands::Codes,
         hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes, crate::screen_commands::ImportColumn,

@@ -136,13 +136,17 @@ pub struct Codes {
     pub channels: Vec<Choice>,
     pub applicants: Vec<Choice>,
     pub authorities: Vec<Choice>,
+    pub delegators: Vec<Choice>,
+    /// 後期: what the 広域連合 may decide, and how the city hands over what it issued.
+    pub union_results: Vec<Choice>,
+    pub handover_methods: Vec<Choice>,
     pub deliveries: Vec<Choice>,
     pub desks: Vec<Choice>,
 }
 
 #[tauri::command(async)]
 pub fn codes() -> Codes {
-    use hairyo::application::{Applicant, Channel, Delivery, ProxyAuthority};
+    use hairyo::application::{Applicant, Channel, Delegator, Delivery, HandOverMethod, ProxyAuthority, UnionResult};
     use hairyo::touchpoint::{TouchpointKind, Wish};
     Codes {
         touchpoint_kinds: choices::<TouchpointKind>(),
@@ -150,6 +154,9 @@ pub fn codes() -> Codes {
         channels: choices::<Channel>(),
         applicants: choices::<Applicant>(),
         authorities: choices::<ProxyAuthority>(),
+        delegators: choices::<Delegator>(),
+        union_results: choices::<UnionResult>(),
+        handover_methods: choices::<HandOverMethod>(),
         deliveries: choices::<Delivery>(),
         desks: choices::<hairyo::staff::Desk>(),
     }

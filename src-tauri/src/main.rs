@@ -57,6 +57,8 @@ fn main() {
             screen_commands::leaflet_statements,
             screen_commands::set_leaflet_statement,
             screen_commands::export_csv,
+            screen_commands::export_forwarding_register,
+            screen_commands::import_union_results,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -208,3 +208,39 @@ pub fn export_csv(app_handle: tauri::AppHandle, state: State<'_, Shell>, kind: S
     let path = crate::commands::write_to_cache(&app_handle, "export", &format!("{}-{}.csv", kind.code(), t.format("%Y%m%d-%H%M%S")), &bytes)?;
     Ok(ExportedFile { path, rows })
 }
+
+/// 後期: the 進達簿 of `forwarded_on` (any date form) as CSV in `encoding`, to
+/// `$APPCACHE/export/forwarding-register-<day>-<time>.csv`.
+#[tauri::command(async)]
+pub fn export_forwarding_register(
+    app_handle: tauri::AppHandle,
+    state: State<'_, Shell>,
+    forwarded_on: String,
+    encoding: String,
+) -> Result<ExportedFile, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let mut errors = Vec::new();
+    let day = parse_code(|s| hairyo::validate::date("進達日", s), "forwarded_on", &forwarded_on, &mut errors);
+    let encoding = parse_code(hairyo::import::Encoding::parse, "encoding", &encoding, &mut errors);
+    let (Some(day), Some(encoding)) = (day, encoding) else {
+        return Err(invalid("export.invalid", errors));
+    };
+    let t = now();
+    let (bytes, rows) = app.with_own_store(|s| hairyo::kouki::forwarding_register_csv(s, &actor, day, encoding, t))?;
+    let path = crate::commands::write_to_cache(&app_handle, "export", &format!("forwarding-register-{day}-{}.csv", t.format("%Y%m%d-%H%M%S")), &bytes)?;
+    Ok(ExportedFile { path, rows })
+}
+
+/// 後期: imports (or with `dry_run` only checks) the 広域連合's result file; all or nothing.
+#[tauri::command(async)]
+pub fn import_union_results(state: State<'_, Shell>, bytes: Vec<u8>, encoding: String, dry_run: bool) -> Result<hairyo::kouki::UnionImportReport, CmdError> {
+    let app = state.app()?;
+    let actor = app.actor()?;
+    let mut errors = Vec::new();
+    let Some(encoding) = parse_code(hairyo::import::Encoding::parse, "encoding", &encoding, &mut errors) else {
+        return Err(invalid("import.invalid", errors));
+    };
+    let opts = hairyo::kouki::UnionImportOptions { encoding: Some(encoding), dry_run };
+    app.with_own_store(|s| hairyo::kouki::import_union_results(s, &actor, &bytes, &opts, now()))
+}

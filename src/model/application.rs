@@ -34,6 +34,15 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// Who signs the 委任状 for a proxy from outside the household: the person, or (国保 only)
+    /// the 世帯主, who is the applicant of the household by law.
+    pub enum Delegator ("委任者") {
+        Person = ("self", "本人"),
+        Householder = ("householder", "世帯主"),
+    }
+}
+
+coded_enum! {
     /// The proxy's authority (代理権限), which decides the documents to check.
     pub enum ProxyAuthority ("代理人の種別") {
         SameHousehold = ("same_household", "同一世帯の親族"),
@@ -52,6 +61,7 @@ coded_enum! {
         ApplicantId = ("applicant_id", "申請者の本人確認書類"),
         ProxyId = ("proxy_id", "代理人の本人確認書類"),
         Delegation = ("delegation", "委任状 (本人から代理人へ)"),
+        HouseholderDelegation = ("householder_delegation", "委任状 (世帯主から代理人へ)"),
         RegistryCertificate = ("registry_certificate", "登記事項証明書 (成年後見)"),
         FamilyRegister = ("family_register", "戸籍謄本等 (親権の確認)"),
         ParentDelegation = ("parent_delegation", "親権者から施設職員への委任状"),
@@ -68,6 +78,29 @@ coded_enum! {
         Rejected = ("rejected", "却下"),
         Withdrawn = ("withdrawn", "取下げ"),
         AtRenewal = ("at_renewal", "年次更新時交付"),
+        // 後期: the 広域連合 decides and issues; the city forwards (進達) and hands over.
+        Forwarded = ("forwarded", "進達済"),
+        UnionIssued = ("union_issued", "広域連合で交付決定"),
+        UnionRejected = ("union_rejected", "広域連合で却下"),
+        HandedOver = ("handed_over", "引渡し・送付済"),
+    }
+}
+
+coded_enum! {
+    /// What the 広域連合 decided on a forwarded 後期 application.
+    pub enum UnionResult ("広域連合の決定") {
+        Issued = ("issued", "交付"),
+        Rejected = ("rejected", "却下"),
+        /// R9: received during the provisional period, issued at the renewal after it.
+        AtRenewal = ("at_renewal", "年次更新時交付"),
+    }
+}
+
+coded_enum! {
+    /// How the city passed on what the 広域連合 issued.
+    pub enum HandOverMethod ("引渡し方法") {
+        Counter = ("counter", "窓口で手渡し"),
+        Mail = ("mail", "郵送"),
     }
 }
 
@@ -103,6 +136,9 @@ pub struct Application {
     pub applicant_label: &'static str,
     pub authority: Option<ProxyAuthority>,
     pub authority_label: Option<&'static str>,
+    /// Who signed the 委任状, when the proxy needs one from the person or the 世帯主.
+    pub delegator: Option<Delegator>,
+    pub delegator_label: Option<&'static str>,
     pub proxy_name: String,
     pub proxy_kana: String,
     pub proxy_address: String,
@@ -121,6 +157,15 @@ pub struct Application {
     pub received_by_name: String,
     pub decided_by: Option<String>,
     pub decided_on: Option<NaiveDate>,
+    /// 後期: the day the city forwarded it to the 広域連合 (進達), and the clerk's login.
+    pub forwarded_on: Option<NaiveDate>,
+    pub forwarded_by: Option<String>,
+    /// 後期: the day of the 広域連合's decision, as its result says.
+    pub union_decided_on: Option<NaiveDate>,
+    /// 後期: when and how the city passed on what the 広域連合 issued.
+    pub handed_over_on: Option<NaiveDate>,
+    pub handover_method: Option<HandOverMethod>,
+    pub handover_method_label: Option<&'static str>,
     pub checklist: Vec<ChecklistItem>,
     /// What the staff member who asked may do to it now (`application::next_steps`); empty in
     /// the core's own reads.
@@ -137,5 +182,8 @@ coded_enum! {
         Issue = ("issue", "交付"),
         Reject = ("reject", "却下"),
         Withdraw = ("withdraw", "取下げ"),
+        Forward = ("forward", "進達"),
+        RecordUnionResult = ("record_union_result", "広域連合の決定を記録"),
+        HandOver = ("hand_over", "引渡し・送付"),
     }
 }

@@ -45,6 +45,25 @@ impl CertificateValidity {
     }
 }
 
+coded_enum! {
+    /// Who issued the certificate: the city is the 国保 insurer; 後期 certificates are the
+    /// 広域連合's, which the city only passes on.
+    pub enum Issuer ("交付者") {
+        City = ("city", "市"),
+        Union = ("union", "後期高齢者医療広域連合"),
+    }
+}
+
+impl Issuer {
+    /// The insurer that issues a scheme's certificates.
+    pub fn of(scheme: AppScheme) -> Issuer {
+        match scheme {
+            AppScheme::Kokuho => Issuer::City,
+            AppScheme::Kouki => Issuer::Union,
+        }
+    }
+}
+
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Certificate {
     pub id: i64,
@@ -55,6 +74,8 @@ pub struct Certificate {
     pub scheme_label: &'static str,
     pub basis: CertificateBasis,
     pub basis_label: &'static str,
+    pub issuer: Issuer,
+    pub issuer_label: &'static str,
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub valid_until_basis: ValidityBasis,

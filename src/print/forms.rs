@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::layout::{width_mm, Align, Sheet, Weight};
-use crate::application::{AppScheme, Applicant, Application, Delivery, Document, ProxyAuthority};
+use crate::application::{AppScheme, Applicant, Application, Delegator, Delivery, Document, ProxyAuthority};
 use crate::facility::Facility;
 use crate::person::{Person, Reason};
 use crate::policy::Route;
@@ -59,6 +59,11 @@ impl FormData {
         self.application.as_ref().and_then(|a| a.authority)
     }
 
+    /// Who signs the 委任状: the person or (国保) the 世帯主.
+    fn delegator(&self) -> Option<Delegator> {
+        self.application.as_ref().and_then(|a| a.delegator)
+    }
+
     /// True when the proxy's authority needs a 委任状 that Hairyo can pre-fill.
     pub fn needs_delegation_letter(&self) -> bool {
         self.authority().is_some_and(ProxyAuthority::needs_delegation_letter)
@@ -82,6 +87,8 @@ impl FormData {
             applicant_label: Applicant::Proxy.label(),
             authority: Some(authority),
             authority_label: Some(authority.label()),
+            delegator: authority.delegated_by_person_or_householder().then_some(Delegator::Person),
+            delegator_label: authority.delegated_by_person_or_householder().then_some(Delegator::Person.label()),
             proxy_name: String::new(),
             proxy_kana: String::new(),
             proxy_address: format!("{} {}", f.address, f.name).trim().to_string(),
@@ -98,6 +105,12 @@ impl FormData {
             received_by_name: String::new(),
             decided_by: None,
             decided_on: None,
+            forwarded_on: None,
+            forwarded_by: None,
+            union_decided_on: None,
+            handed_over_on: None,
+            handover_method: None,
+            handover_method_label: None,
             checklist: vec![],
             next: vec![],
         };
@@ -208,6 +221,29 @@ fn reason_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
     ]
 }
 
+/// The 申請者 checkboxes and whether each is ticked. The 世帯主 is the applicant of a 国保
+/// household by law; a 後期 application is the 被保険者's own (or a proxy's), so its form
+/// offers no 世帯主. A blank form ticks none.
+fn applicant_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
+    let chosen = d.application.as_ref().map(|a| a.applicant);
+    let kinds: &[(&str, Applicant)] = match d.scheme {
+        AppScheme::Kokuho => &[("世帯主", Applicant::Householder), ("本人", Applicant::Person), ("代理人", Applicant::Proxy)],
+        AppScheme::Kouki => &[("本人", Applicant::Person), ("代理人", Applicant::Proxy)],
+    };
+    kinds.iter().map(|(label, kind)| (*label, chosen == Some(*kind))).collect()
+}
+
+/// The 委任者 checkboxes of the 委任状 and whether each is ticked: the person, or for 国保 the
+/// 世帯主 too.
+fn delegator_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
+    let chosen = d.delegator();
+    let kinds: &[(&str, Delegator)] = match d.scheme {
+        AppScheme::Kokuho => &[("本人", Delegator::Person), ("世帯主", Delegator::Householder)],
+        AppScheme::Kouki => &[("本人", Delegator::Person)],
+    };
+    kinds.iter().map(|(label, kind)| (*label, chosen == Some(*kind))).collect()
+}
+
 /// The 資格確認書交付申請書 (国保 or 後期), pre-filled.
 pub fn application_form(s: &mut Sheet, d: &FormData) {
     let p = &d.person;
@@ -219,6 +255,16 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     s.text(LEFT, 31.0, 10.0, Weight::Regular, "マイナ保険証による受診が困難なため、次のとおり資格確認書の交付を申請します。");
 
     let mut y = 37.0;
+    // Who applies: a row of checkboxes, the chosen one ticked.
+    s.fill_rect(LEFT, y, LABEL_W, 8.0, LABEL_GRAY);
+    s.rect(LEFT, y, LABEL_W, 8.0, 0.6);
+    s.rect(LEFT + LABEL_W, y, WIDTH - LABEL_W, 8.0, 0.6);
+    s.text_box(LEFT + 1.5, y + 0.8, LABEL_W - 3.0, 6.4, 9.0, Weight::Regular, "申請者");
+    let mut x = LEFT + LABEL_W + 2.0;
+    for (label, checked) in applicant_boxes(d) {
+        x = s.check_label(x, y + 2.0, 10.5, checked, label);
+    }
+    y += 10.0;
     if d.scheme == AppScheme::Kokuho {
         y = section_title(s, y, "世帯主");
         let householder = if p.householder.is_empty() { p.name.clone() } else { p.householder.clone() };
@@ -292,7 +338,18 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     let kind = proxy.as_ref().and_then(|p| p.authority).map(|a| a.label()).unwrap_or("");
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 7.0, "代理人の種別", kind);
     y += 8.5;
-    s.paragraph(LEFT, y, WIDTH, 8.5, Weight::Regular, "代理人が申請するときは、代理人の本人確認書類をお持ちください。同一世帯の家族以外の方は、ご本人からの委任状 (施設入所の児童は親権者からの委任状) が必要です。");
+    let who_delegates = match d.scheme {
+        AppScheme::Kokuho => "ご本人または世帯主",
+        AppScheme::Kouki => "ご本人",
+    };
+    s.paragraph(
+        LEFT,
+        y,
+        WIDTH,
+        8.5,
+        Weight::Regular,
+        &format!("代理人の方は、ご自身の本人確認書類をお持ちください。同一世帯の方は本人確認書類だけで申請できます (委任状は不要です)。それ以外の方は、{who_delegates}からの委任状 (施設入所の児童は親権者からの委任状) が必要です。"),
+    );
     y += 9.0;
 
     y = section_title(s, y, "資格確認書の送付先");
@@ -353,11 +410,14 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
     let p = &d.person;
     let proxy = d.proxy();
     let for_child = d.authority() == Some(ProxyAuthority::FacilityChild);
+    let by_householder = !for_child && d.delegator() == Some(Delegator::Householder);
     s.fit_text(LEFT, 16.0, WIDTH, 22.0, Weight::Bold, Align::Center, "委　任　状");
     s.text(LEFT, 32.0, 11.0, Weight::Regular, &d.addressee());
     s.fit_text(LEFT + 100.0, 32.0, 80.0, 11.0, Weight::Regular, Align::Right, BLANK_DATE);
     let lead = if for_child {
         "私は、親権を行う者として、次の者を代理人と定め、下記の児童に係る資格確認書の交付申請及び受領に関する権限を委任します。"
+    } else if by_householder {
+        "私は、世帯主として、次の者を代理人と定め、下記の被保険者に係る資格確認書の交付申請及び受領に関する権限を委任します。"
     } else {
         "私は、次の者を代理人と定め、資格確認書の交付申請及び受領に関する権限を委任します。"
     };
@@ -393,8 +453,21 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
         y += 10.0;
         field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "親権者 (登録)", &p.legal_rep_name);
         y += 12.0;
+    } else if by_householder {
+        y = section_title(s, y, "対象の被保険者");
+        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &p.name);
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+        y += 14.0;
+        y = delegator_title(s, y, d);
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", &d.person_address());
+        y += 10.0;
+        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名 (自署)", "");
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "電話番号", &p.phone);
+        y += 10.0;
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "世帯主 (登録)", &p.householder);
+        y += 12.0;
     } else {
-        y = section_title(s, y, "委任者 (ご本人)");
+        y = delegator_title(s, y, d);
         field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", &d.person_address());
         y += 10.0;
         field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名 (自署)", "");
@@ -404,15 +477,29 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
         field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "電話番号", &p.phone);
         y += 12.0;
     }
+    let signer = match d.scheme {
+        AppScheme::Kokuho => "ご本人または世帯主",
+        AppScheme::Kouki => "ご本人",
+    };
     s.paragraph(
         LEFT,
         y,
         WIDTH,
         9.0,
         Weight::Regular,
-        "・委任者ご本人 (児童の場合は親権者) が自署してください。自署が難しい場合は、代筆者の氏名と本人との関係を余白に記入してください。\n・代理人は、ご自身の本人確認書類 (施設職員の方は職員であることが分かるもの) をお持ちください。\n・この委任状に個人番号は記入しないでください。",
+        &format!("・委任者 ({signer}、児童の場合は親権者) が自署してください。自署が難しい場合は、代筆者の氏名と本人との関係を余白に記入してください。\n・代理人は、ご自身の本人確認書類 (施設職員の方は職員であることが分かるもの) をお持ちください。\n・この委任状に個人番号は記入しないでください。"),
     );
     footer(s, &format!("問合せ先: {}  電話 {}", d.contact.name, d.contact.phone));
+}
+
+/// The 委任者 section's title with its checkboxes (□本人 □世帯主 for 国保), the signer ticked.
+fn delegator_title(s: &mut Sheet, y: f32, d: &FormData) -> f32 {
+    let y = section_title(s, y, "委任者");
+    let mut x = LEFT + 20.0;
+    for (label, checked) in delegator_boxes(d) {
+        x = s.check_label(x, y - 5.0, 10.0, checked, label);
+    }
+    y
 }
 
 /// One resident named in a facility batch's cover letter.
@@ -608,5 +695,38 @@ mod tests {
         assert!(ticked(&form(&["elderly"], true), "要介護認定"), "a recorded certification");
         assert!(ticked(&form(&[], true), "要介護認定"), "recorded, whatever the reasons");
         assert!(ticked(&form(&["dementia"], false), "認知症"));
+    }
+
+    /// #12 item 3: the chosen 申請者 and 委任者 are ticked; 後期 offers no 世帯主.
+    #[test]
+    fn applicant_and_delegator_boxes_tick_the_chosen_one() {
+        let f = Facility {
+            id: 1,
+            name: "見本園".into(),
+            kind: crate::facility::FacilityKind::Elderly,
+            kind_label: "",
+            postal_code: String::new(),
+            address: String::new(),
+            phone: String::new(),
+            contact_name: String::new(),
+            campaign: crate::facility::Campaign::None,
+            campaign_label: "",
+            residents: 0,
+        };
+        let mut d = form(&[], false);
+        assert!(applicant_boxes(&d).iter().all(|(_, on)| !on), "a blank form ticks no applicant");
+        assert_eq!(applicant_boxes(&d).iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec!["世帯主", "本人", "代理人"]);
+        d = d.as_facility_proxy(&f);
+        assert_eq!(applicant_boxes(&d), vec![("世帯主", false), ("本人", false), ("代理人", true)]);
+        assert_eq!(delegator_boxes(&d), vec![("本人", true), ("世帯主", false)]);
+        if let Some(a) = d.application.as_mut() {
+            a.applicant = Applicant::Householder;
+            a.delegator = Some(Delegator::Householder);
+        }
+        assert_eq!(applicant_boxes(&d), vec![("世帯主", true), ("本人", false), ("代理人", false)]);
+        assert_eq!(delegator_boxes(&d), vec![("本人", false), ("世帯主", true)]);
+        d.scheme = AppScheme::Kouki;
+        assert_eq!(applicant_boxes(&d).iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec!["本人", "代理人"]);
+        assert_eq!(delegator_boxes(&d).iter().map(|(l, _)| *l).collect::<Vec<_>>(), vec!["本人"]);
     }
 }

@@ -1,9 +1,10 @@
-//! Printing: pre-filled application forms, 委任状, facility batches, referral sheets and the
-//! notice's handouts, as A4 PDFs made in the core. The shell saves and opens them.
+//! Printing: pre-filled application forms, 委任状, facility batches, referral sheets, the 後期
+//! 進達簿 and the notice's handouts, as A4 PDFs made in the core. The shell saves and opens them.
 
 mod forms;
 mod handouts;
 pub mod layout;
+mod registers;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -54,6 +55,8 @@ pub enum PrintError {
     #[error(transparent)]
     Settings(#[from] SettingsError),
     #[error(transparent)]
+    Kouki(#[from] crate::kouki::KoukiError),
+    #[error(transparent)]
     Policy(#[from] policy::PolicyError),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
@@ -72,6 +75,7 @@ impl PrintError {
             PrintError::Facility(e) => e.code(),
             PrintError::Referral(e) => e.code(),
             PrintError::Settings(e) => e.code(),
+            PrintError::Kouki(e) => e.code(),
             PrintError::Policy(e) => e.code(),
             PrintError::Access(e) => e.code(),
             PrintError::Store(e) => e.code(),
@@ -152,6 +156,8 @@ pub enum PrintRequest {
     FacilityBatch { facility_id: i64 },
     /// The 連携票 of a referral.
     ReferralSheet { referral_id: i64 },
+    /// The 進達簿: the 後期 applications forwarded to the 広域連合 on a day.
+    ForwardingRegister { forwarded_on: NaiveDate },
 }
 
 fn one() -> u32 {
@@ -166,6 +172,7 @@ impl PrintRequest {
             PrintRequest::ApplicationForm { .. } => "application_form",
             PrintRequest::FacilityBatch { .. } => "facility_batch",
             PrintRequest::ReferralSheet { .. } => "referral_sheet",
+            PrintRequest::ForwardingRegister { .. } => "forwarding_register",
         }
     }
 }
@@ -183,6 +190,7 @@ pub fn print(
         PrintRequest::ApplicationForm { person_id, application_id } => application_form(store, actor, *person_id, *application_id, now),
         PrintRequest::FacilityBatch { facility_id } => facility_batch(store, actor, *facility_id, now, progress),
         PrintRequest::ReferralSheet { referral_id } => referral_sheet(store, actor, *referral_id, now),
+        PrintRequest::ForwardingRegister { forwarded_on } => forwarding_register(store, actor, *forwarded_on, now),
     }
 }
 
@@ -383,6 +391,31 @@ pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: N
     forms::referral_sheet(&mut sheet, &r, &p, &route, &from, &to, now.date());
     let printed = finish(sheet, 1, vec![])?;
     store.write(|tx| audit::record(tx, actor, now, Action::Print, "referral", Some(referral_id), serde_json::json!({"document": "referral_sheet"})))?;
+    Ok(printed)
+}
+
+/// The 進達簿 of `forwarded_on`: the 後期 applications forwarded to the 広域連合 that day, with
+/// their count, to go with them. Printed by the insurer desks, who forward.
+pub fn forwarding_register(store: &mut Store, actor: &Actor, forwarded_on: NaiveDate, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::DecideApplication)?;
+    let register = crate::kouki::register_of(&store.read(), forwarded_on)?;
+    if register.entries.is_empty() {
+        return Err(PrintError::NothingToPrint(format!("{} に進達した後期高齢者医療の申請はありません", crate::text::wareki::format(forwarded_on))));
+    }
+    let mut sheet = layout::Sheet::new(&format!("進達簿 {forwarded_on}"));
+    registers::forwarding_register(&mut sheet, &register);
+    let printed = finish(sheet, 1, vec![])?;
+    store.write(|tx| {
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Print,
+            "forwarding_register",
+            None,
+            serde_json::json!({"forwarded_on": forwarded_on, "applications": register.entries.iter().map(|e| e.application_id).collect::<Vec<_>>()}),
+        )
+    })?;
     Ok(printed)
 }
 

@@ -5,7 +5,9 @@ use super::sql::{params, OptionalExtension, Row};
 use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
-use crate::model::application::{AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delivery, Document, ProxyAuthority};
+use crate::model::application::{
+    AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod, ProxyAuthority,
+};
 // The reasons column holds the reasons' codes joined by commas, as the person table does.
 use crate::model::person::{reasons_from_text, reasons_to_text, Reason};
 use crate::{Page, Paged};
@@ -20,6 +22,7 @@ pub struct NewApplication<'a> {
     pub channel: Channel,
     pub applicant: Applicant,
     pub authority: Option<ProxyAuthority>,
+    pub delegator: Option<Delegator>,
     pub proxy_name: &'a str,
     pub proxy_kana: &'a str,
     pub proxy_address: &'a str,
@@ -33,8 +36,10 @@ pub struct NewApplication<'a> {
 
 const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
-    a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name
-    FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by";
+    a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name, a.delegator,
+    a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method
+    FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by
+    LEFT JOIN staff f ON f.id = a.forwarded_by";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
     let scheme: AppScheme = r.get(4)?;
@@ -43,6 +48,8 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
     let authority: Option<ProxyAuthority> = r.get(8)?;
     let delivery: Delivery = r.get(15)?;
     let status: AppStatus = r.get(16)?;
+    let delegator: Option<Delegator> = r.get(23)?;
+    let handover_method: Option<HandOverMethod> = r.get(28)?;
     Ok(Application {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -57,6 +64,8 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
         applicant_label: applicant.label(),
         authority,
         authority_label: authority.map(|a| a.label()),
+        delegator,
+        delegator_label: delegator.map(|d| d.label()),
         proxy_name: r.get(9)?,
         proxy_kana: r.get(10)?,
         proxy_address: r.get(11)?,
@@ -73,6 +82,12 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
         received_by_name: r.get(22)?,
         decided_by: r.get(20)?,
         decided_on: r.get(21)?,
+        forwarded_on: r.get(24)?,
+        forwarded_by: r.get(25)?,
+        union_decided_on: r.get(26)?,
+        handed_over_on: r.get(27)?,
+        handover_method,
+        handover_method_label: handover_method.map(|m| m.label()),
         checklist: vec![],
         next: vec![],
     })
@@ -144,6 +159,24 @@ impl ApplicationHandle<'_> {
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
 
+    /// The 後期 applications forwarded to the 広域連合 on `on`, in the order they were received.
+    pub fn forwarded_on(&self, on: NaiveDate) -> Result<Vec<Application>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE a.forwarded_on = ?1 ORDER BY a.received_on, a.id"))?;
+        let rows: Vec<Application> = stmt.query_map([on], from_row)?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|a| self.with_checklist(a)).collect()
+    }
+
+    /// The ids of the 後期 applications of the person with 宛名番号 `atena_no` received on
+    /// `received_on` (the key a 広域連合's result file may give instead of our id).
+    pub fn kouki_ids_by_atena(&self, atena_no: &str, received_on: NaiveDate) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id FROM application a JOIN person p ON p.id = a.person_id
+             WHERE p.atena_no = ?1 AND a.received_on = ?2 AND a.scheme = 'kouki' ORDER BY a.id",
+        )?;
+        let ids = stmt.query_map(params![atena_no, received_on], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
     /// The proxy's address written on an application, or `None` when no application has that id.
     pub fn proxy_address(&self, id: i64) -> Result<Option<String>, StoreError> {
         self.conn.query_row("SELECT proxy_address FROM application WHERE id = ?1", [id], |r| r.get(0)).optional()
@@ -167,8 +200,8 @@ impl ApplicationHandleMut<'_> {
     pub fn insert(&self, a: &NewApplication<'_>, documents: &[Document]) -> Result<i64, StoreError> {
         let id = self.conn.insert_returning_id(
             "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
-                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16)",
+                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at, delegator)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17)",
             params![
                 a.person_id,
                 a.referral_id,
@@ -185,7 +218,8 @@ impl ApplicationHandleMut<'_> {
                 reasons_to_text(a.reasons),
                 a.delivery,
                 a.received_by,
-                a.created_at
+                a.created_at,
+                a.delegator
             ],
         )?;
         for d in documents {
@@ -212,6 +246,30 @@ impl ApplicationHandleMut<'_> {
          WHERE id = ?1",
             params![id, to, staff_id, on, note],
         )?;
+        Ok(())
+    }
+
+    /// Records that application `id` was forwarded to the 広域連合 (進達済) on `on` by
+    /// `staff_id`.
+    pub fn forward(&self, id: i64, on: NaiveDate, staff_id: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE application SET status = 'forwarded', forwarded_on = ?2, forwarded_by = ?3 WHERE id = ?1", params![id, on, staff_id])?;
+        Ok(())
+    }
+
+    /// Records the 広域連合's result: application `id` moves to `to`, decided by the union on
+    /// `decided_on`; a non-empty `note` (the reason of a 却下) replaces the decision note.
+    pub fn record_union_result(&self, id: i64, to: AppStatus, decided_on: NaiveDate, note: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE application SET status = ?2, union_decided_on = ?3, decision_note = CASE WHEN ?4 <> '' THEN ?4 ELSE decision_note END WHERE id = ?1",
+            params![id, to, decided_on, note],
+        )?;
+        Ok(())
+    }
+
+    /// Records that what the 広域連合 issued for application `id` was handed over or mailed
+    /// (引渡し・送付済) on `on`.
+    pub fn hand_over(&self, id: i64, method: HandOverMethod, on: NaiveDate) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE application SET status = 'handed_over', handed_over_on = ?2, handover_method = ?3 WHERE id = ?1", params![id, on, method])?;
         Ok(())
     }
 

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;
-use crate::model::certificate::{Certificate, CertificateBasis, RenewalDue, ValidityBasis};
+use crate::model::certificate::{Certificate, CertificateBasis, Issuer, RenewalDue, ValidityBasis};
 use crate::{Page, Paged};
 
 /// A certificate as it is issued, with the address it is sent to already decided.
@@ -16,6 +16,7 @@ pub struct NewCertificate<'a> {
     pub application_id: Option<i64>,
     pub scheme: AppScheme,
     pub basis: CertificateBasis,
+    pub issuer: Issuer,
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub valid_until_basis: ValidityBasis,
@@ -33,12 +34,13 @@ pub struct FacilityAddress {
 }
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
-    p.protected, c.valid_until_basis FROM certificate c JOIN person p ON p.id = c.person_id";
+    p.protected, c.valid_until_basis, c.issuer FROM certificate c JOIN person p ON p.id = c.person_id";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
     let scheme: AppScheme = r.get(4)?;
     let basis: CertificateBasis = r.get(5)?;
     let valid_until_basis: ValidityBasis = r.get(10)?;
+    let issuer: Issuer = r.get(11)?;
     Ok(Certificate {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -48,6 +50,8 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
         scheme_label: scheme.label(),
         basis,
         basis_label: basis.label(),
+        issuer,
+        issuer_label: issuer.label(),
         issued_on: r.get(6)?,
         valid_until: r.get(7)?,
         valid_until_basis,
@@ -142,8 +146,8 @@ impl CertificateHandleMut<'_> {
     /// Stores an issued certificate; returns its id.
     pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
         self.conn.insert_returning_id(
-            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address, issued_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address, issued_by, created_at, issuer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 c.person_id,
                 c.application_id,
@@ -154,7 +158,8 @@ impl CertificateHandleMut<'_> {
                 c.valid_until_basis,
                 c.delivery_address,
                 c.issued_by,
-                c.created_at
+                c.created_at,
+                c.issuer
             ],
         )
     }

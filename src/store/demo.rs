@@ -92,6 +92,14 @@ pub struct DemoApplication<'a> {
     pub decided_by: Option<i64>,
     pub decided_on: Option<chrono::NaiveDate>,
     pub created_at: &'a str,
+    /// Who signed the 委任状 (`self` or `householder`), when the proxy needs one.
+    pub delegator: Option<&'a str>,
+    /// 後期: forwarded to the 広域連合, its decision, and the hand-over (`counter` or `mail`).
+    pub forwarded_on: Option<chrono::NaiveDate>,
+    pub forwarded_by: Option<i64>,
+    pub union_decided_on: Option<chrono::NaiveDate>,
+    pub handed_over_on: Option<chrono::NaiveDate>,
+    pub handover_method: Option<&'a str>,
 }
 
 /// A synthetic 資格確認書.
@@ -108,6 +116,8 @@ pub struct DemoCertificate<'c> {
     pub delivery_address: &'c str,
     pub issued_by: i64,
     pub created_at: &'c str,
+    /// `city` or `union`: who issued it.
+    pub issuer: &'c str,
 }
 
 /// The demo's prepared inserts, for one write transaction.
@@ -146,14 +156,15 @@ impl<'a> Write<'a> {
             )?,
             application: conn.prepare(
                 "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name, proxy_kana,
-                    proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, decided_by, decided_on, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) RETURNING id",
+                    proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, decided_by, decided_on, created_at,
+                    delegator, forwarded_on, forwarded_by, union_decided_on, handed_over_on, handover_method)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) RETURNING id",
             )?,
             document: conn.prepare("INSERT INTO application_document (application_id, document, checked) VALUES (?1, ?2, ?3)")?,
             certificate: conn.prepare(
                 "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address,
-                    issued_by, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    issued_by, created_at, issuer)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?,
         })
     }
@@ -259,7 +270,13 @@ impl DemoLoad<'_> {
                 a.received_by,
                 a.decided_by,
                 a.decided_on,
-                a.created_at
+                a.created_at,
+                a.delegator,
+                a.forwarded_on,
+                a.forwarded_by,
+                a.union_decided_on,
+                a.handed_over_on,
+                a.handover_method
             ],
             |r| r.get(0),
         )
@@ -283,7 +300,8 @@ impl DemoLoad<'_> {
             c.valid_until_basis,
             c.delivery_address,
             c.issued_by,
-            c.created_at
+            c.created_at,
+            c.issuer
         ])?;
         Ok(())
     }

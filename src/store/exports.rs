@@ -83,10 +83,12 @@ impl ExportsHandle<'_> {
     }
 
     /// Applications by date received: id, 宛名番号, name, scheme, received on, channel,
-    /// applicant, authority, proxy's name, status, decided on (codes as stored).
+    /// applicant, authority, proxy's name, status, decided on (the city's decision, or for 後期
+    /// the 広域連合's) (codes as stored).
     pub fn applications(&self) -> Result<Vec<Vec<String>>, StoreError> {
         self.rows(
-            "SELECT a.id, p.atena_no, p.name, a.scheme, a.received_on, a.channel, a.applicant, a.authority, a.proxy_name, a.status, a.decided_on
+            "SELECT a.id, p.atena_no, p.name, a.scheme, a.received_on, a.channel, a.applicant, a.authority, a.proxy_name, a.status,
+                    coalesce(a.decided_on, a.union_decided_on)
                  FROM application a JOIN person p ON p.id = a.person_id ORDER BY a.received_on, a.id",
             &[],
         )

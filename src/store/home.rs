@@ -96,9 +96,15 @@ impl HomeHandle<'_> {
         count(self.conn, "SELECT count(*) FROM referral WHERE status = 'returned' AND (?1 OR from_desk = ?2)", params![all_desks, desk])
     }
 
-    /// Applications received, in review or decided, of one scheme when given.
+    /// Applications received, in review or decided, or (後期) forwarded to the 広域連合 or
+    /// issued by it and not yet handed over, of one scheme when given.
     pub fn applications_in_progress(&self, scheme: Option<AppScheme>) -> Result<i64, StoreError> {
-        count(self.conn, "SELECT count(*) FROM application WHERE status IN ('received', 'reviewing', 'decided') AND (scheme = ?1 OR ?1 IS NULL)", [scheme])
+        count(
+            self.conn,
+            "SELECT count(*) FROM application WHERE status IN ('received', 'reviewing', 'decided', 'forwarded', 'union_issued')
+             AND (scheme = ?1 OR ?1 IS NULL)",
+            [scheme],
+        )
     }
 
     /// Certificates that end from `from` through `until` (both included).
@@ -146,7 +152,7 @@ impl HomeHandle<'_> {
         self.month_counts(
             "SELECT substr(c.issued_on, 1, 7), coalesce(r.from_desk, c.scheme), count(*) FROM application a
              CROSS JOIN certificate c ON c.application_id = a.id LEFT JOIN referral r ON r.id = a.referral_id
-             WHERE a.status = 'issued' AND c.issued_on >= ?1 GROUP BY 1, 2",
+             WHERE a.status IN ('issued', 'union_issued', 'handed_over') AND c.issued_on >= ?1 GROUP BY 1, 2",
             first,
         )
     }
@@ -156,7 +162,7 @@ impl HomeHandle<'_> {
 const CANDIDATE: &str = "p.mynumber_card <> 'none' AND p.registration = 'registered' AND p.reasons <> ''
     AND p.scheme IN ('kokuho', 'kouki')
     AND NOT EXISTS (SELECT 1 FROM application a WHERE a.person_id = p.id
-                    AND a.status IN ('received', 'reviewing', 'decided', 'at_renewal'))";
+                    AND a.status IN ('received', 'reviewing', 'decided', 'at_renewal', 'forwarded', 'union_issued'))";
 
 /// The counter-load forecast's counts: each candidate is a 要配慮者 holding a マイナ保険証 (the
 /// application route of R2) with no application in progress.

@@ -84,6 +84,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0010_home_covering.sql"),
     include_str!("migrations/0011_kokuho_rules_and_validity.sql"),
     include_str!("migrations/0012_jushochi_tokurei.sql"),
+    include_str!("migrations/0013_applicant_and_union.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -259,6 +260,40 @@ fn unroll_in_checks(sql: &str) -> String {
     out
 }
 
+/// The application table's status constraint as migration 0001 wrote it, and as 0013 widens it
+/// to the 後期 states (進達済, 広域連合で交付決定・却下, 引渡し・送付済).
+const APPLICATION_STATUS_0001: &str = "CHECK (status IN ('received', 'reviewing', 'decided', 'issued',
+                                                        'rejected', 'withdrawn', 'at_renewal'))";
+const APPLICATION_STATUS_0013: &str = "CHECK (status IN ('received', 'reviewing', 'decided', 'issued',
+                                                        'rejected', 'withdrawn', 'at_renewal', 'forwarded',
+                                                        'union_issued', 'union_rejected', 'handed_over'))";
+
+/// Migration 0013 widens the application's status constraint in place, as 0009 did for the
+/// person table: the new list accepts every value the old one did, so no stored row can break
+/// it, and rebuilding the table would mean rebuilding every table that refers to it too.
+/// Then the 後期 applications the city had decided move to 進達済, on the day of that decision.
+fn widen_application_status(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let sql: String = tx.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'application'", [], |r| r.get(0))?;
+    if !sql.contains(APPLICATION_STATUS_0001) {
+        return Err(rusqlite_migration::HookError::Hook("application の状態の制約が想定と異なります".into()));
+    }
+    let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", true)?;
+    tx.execute(
+        "UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = 'application'",
+        [sql.replace(APPLICATION_STATUS_0001, APPLICATION_STATUS_0013)],
+    )?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", false)?;
+    tx.execute(
+        "UPDATE application SET status = 'forwarded', forwarded_on = decided_on, forwarded_by = decided_by,
+             decided_on = NULL, decided_by = NULL
+         WHERE scheme = 'kouki' AND status = 'decided'",
+        [],
+    )?;
+    Ok(())
+}
+
 /// Migration 0006 chains the events already logged, then makes the log append-only again.
 fn chain_audit_log(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
     audit::chain_existing(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
@@ -274,6 +309,7 @@ fn migrations() -> Migrations<'static> {
                 2 => M::up_with_hook(sql, backfill_search_keys),
                 5 => M::up_with_hook(sql, chain_audit_log),
                 8 => M::up_with_hook(sql, refresh_search_keys),
+                12 => M::up_with_hook(sql, widen_application_status),
                 _ => M::up(sql),
             })
             .collect(),
@@ -730,6 +766,41 @@ mod tests {
 
         // A new database stays empty until `init` seeds every shipped rule.
         assert_eq!(open_in_memory().unwrap().read().policy().count().unwrap(), 0);
+    }
+
+    /// Migration 0013 on a database with applications: the status constraint takes the 後期
+    /// states and still refuses unknown ones, a 後期 application the city had decided is 進達済
+    /// from that day, and 国保's decisions and every certificate's issuer are as they were.
+    #[test]
+    fn migration_0013_widens_the_status_and_moves_decided_kouki_applications() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrations().to_version(&mut conn, 12).unwrap();
+        conn.execute_batch(
+            "INSERT INTO desk (code, name, sort) VALUES ('kouki', '後期', 1);
+             INSERT INTO staff (id, login, name, desk, role, created_at) VALUES (1, 'k', '後期 職員', 'kouki', 'clerk', 't');
+             INSERT INTO person (id, name, kana, name_norm, kana_norm, birth_date, sex, scheme, created_at, updated_at)
+                 VALUES (1, '見本　花子', 'ミホン　ハナコ', '見本花子', 'ミホンハナコ', '1940-04-01', 'female', 'kouki', 't', 't');
+             INSERT INTO application (id, person_id, scheme, received_on, channel, applicant, status, received_by, decided_by, decided_on, created_at)
+                 VALUES (1, 1, 'kouki', '2026-09-01', 'counter', 'self', 'decided', 1, 1, '2026-09-03', 't'),
+                        (2, 1, 'kokuho', '2026-09-01', 'counter', 'self', 'decided', 1, 1, '2026-09-03', 't');
+             INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, issued_by, created_at)
+                 VALUES (1, NULL, 'kouki', 'provisional', '2025-08-01', '2026-07-31', 1, 't');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let row = |id: i64| -> (String, Option<String>, Option<String>) {
+            conn.query_row("SELECT status, forwarded_on, decided_on FROM application WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap()
+        };
+        assert_eq!(row(1), ("forwarded".into(), Some("2026-09-03".into()), None));
+        assert_eq!(row(2), ("decided".into(), None, Some("2026-09-03".into())));
+        let issuer: String = conn.query_row("SELECT issuer FROM certificate", [], |r| r.get(0)).unwrap();
+        assert_eq!(issuer, "union");
+        assert!(conn.execute("UPDATE application SET status = 'handed_over' WHERE id = 1", []).is_ok());
+        assert!(conn.execute("UPDATE application SET status = 'approved' WHERE id = 1", []).is_err());
+        assert!(conn.execute("UPDATE application SET handover_method = 'pigeon' WHERE id = 1", []).is_err());
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok");
     }
 
     #[test]

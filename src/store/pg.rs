@@ -9,8 +9,11 @@ use super::{Engine, Store, StoreError};
 const BASELINE: (usize, &str) = (10, include_str!("migrations/pg/0010_baseline.sql"));
 
 /// The PostgreSQL migrations after the baseline, by the number they share with SQLite's.
-const MIGRATIONS: &[(usize, &str)] =
-    &[(11, include_str!("migrations/pg/0011_kokuho_rules_and_validity.sql")), (12, include_str!("migrations/pg/0012_jushochi_tokurei.sql"))];
+const MIGRATIONS: &[(usize, &str)] = &[
+    (11, include_str!("migrations/pg/0011_kokuho_rules_and_validity.sql")),
+    (12, include_str!("migrations/pg/0012_jushochi_tokurei.sql")),
+    (13, include_str!("migrations/pg/0013_applicant_and_union.sql")),
+];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
 const WRITE_LOCK: i64 = 0x4861_6972_796f_0001;

@@ -57,17 +57,19 @@ impl PolicyHandle<'_> {
     pub fn has_standing_application(&self, person_id: i64, scheme: Scheme, on: NaiveDate) -> Result<bool, StoreError> {
         self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND scheme = ?2
-                            AND status NOT IN ('rejected', 'withdrawn') AND received_on <= ?3)",
+                            AND status NOT IN ('rejected', 'withdrawn', 'union_rejected') AND received_on <= ?3)",
             params![person_id, scheme.code(), on],
             |r| r.get(0),
         )
     }
 
     /// Whether the person has an application being handled or already answered with a
-    /// certificate (received, reviewing, decided, at renewal or issued).
+    /// certificate (received, reviewing, decided, at renewal or issued; for 後期 also forwarded,
+    /// issued by the 広域連合 or handed over).
     pub fn has_application_under_way(&self, person_id: i64) -> Result<bool, StoreError> {
         self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1 AND status IN ('received', 'reviewing', 'decided', 'at_renewal', 'issued'))",
+            "SELECT EXISTS (SELECT 1 FROM application WHERE person_id = ?1
+                AND status IN ('received', 'reviewing', 'decided', 'at_renewal', 'issued', 'forwarded', 'union_issued', 'handed_over'))",
             [person_id],
             |r| r.get(0),
         )

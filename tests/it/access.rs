@@ -247,6 +247,9 @@ const READS: &[(&str, Permission, Read)] = &[
     ("export::export", Permission::ExportData, |w, a, _| {
         read(export::export(&mut w.store, a, export::ExportKind::Referrals, import::Encoding::Utf8, at("2026-11-25")))
     }),
+    ("kouki::forwarding_register_csv", Permission::ExportData, |w, a, _| {
+        read(hairyo::kouki::forwarding_register_csv(&mut w.store, a, common::date("2026-11-25"), import::Encoding::Utf8, at("2026-11-25")))
+    }),
     ("audit::verify", Permission::ReadAudit, |w, a, _| read(hairyo::audit::verify(&w.store, a, at("2026-11-25")))),
     ("audit::list", Permission::ReadAudit, |w, a, _| read(hairyo::audit::list(&w.store, a, None, hairyo::Page::default(), at("2026-11-25")))),
     ("audit::export_csv", Permission::ReadAudit, |w, a, _| read(hairyo::audit::export_csv(&mut w.store, a, at("2026-11-25")))),
@@ -339,23 +342,37 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
     assert!(!offered_somewhere.contains(&("completed", ReferralActionKind::Complete)));
 }
 
-/// The same for applications: every state × desk × role × step.
+/// The same for applications: every state × desk × role × step, for 国保 (the city decides and
+/// issues) and 後期 (the city forwards, records the 広域連合's result and hands over).
 #[test]
 fn next_steps_of_an_application_are_what_the_core_allows() {
-    use hairyo::application::{ApplicationStep, ApplicationStepKind, Document};
+    use hairyo::application::{ApplicationStep, ApplicationStepKind, Document, HandOverMethod, UnionResult};
     let mut w = world();
-    let person = w.person(|i| {
+    let kokuho = w.person(|i| {
         holder(i);
         i.name = "申請 試子".into();
     });
+    let kouki = w.person(|i| {
+        holder(i);
+        i.name = "後期 試子".into();
+        i.scheme = "kouki".into();
+        i.birth_date = "1945-03-01".into();
+    });
     let now = at("2026-11-25");
     let clerk = staff::actor(&w.store, &login(Desk::Kokuho, Role::Clerk)).unwrap();
-    let fresh = |w: &mut World, state: &str| {
-        let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: person.id, ..Default::default() }, now).unwrap().application;
+    let union = |result: UnionResult| ApplicationStep::RecordUnionResult {
+        result,
+        decided_on: "2026-11-25".into(),
+        valid_until: String::new(),
+        reason: if result == UnionResult::Rejected { "資格なし".into() } else { String::new() },
+    };
+    let fresh = |w: &mut World, person_id: i64, state: &str| {
+        let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id, ..Default::default() }, now).unwrap().application;
         for doc in &a.checklist {
             application::check_document(&mut w.store, &clerk, a.id, doc.document, true, now).unwrap();
         }
         let step = |w: &mut World, s: ApplicationStep| application::take_step(&mut w.store, &clerk, a.id, &s, now).unwrap();
+        let forward = ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None };
         match state {
             "reviewing" => step(w, ApplicationStep::StartReview),
             "decided" => step(w, ApplicationStep::Decide { override_reason: None }),
@@ -365,42 +382,86 @@ fn next_steps_of_an_application_are_what_the_core_allows() {
             }
             "rejected" => step(w, ApplicationStep::Reject { reason: "対象外".into() }),
             "withdrawn" => step(w, ApplicationStep::Withdraw { reason: "本人の希望".into() }),
+            "forwarded" => step(w, forward),
+            "union_issued" => {
+                step(w, forward);
+                step(w, union(UnionResult::Issued))
+            }
+            "union_rejected" => {
+                step(w, forward);
+                step(w, union(UnionResult::Rejected))
+            }
+            "handed_over" => {
+                step(w, forward);
+                step(w, union(UnionResult::Issued));
+                step(w, ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: String::new() })
+            }
             _ => a,
         }
     };
-    for state in ["received", "reviewing", "decided", "issued", "rejected", "withdrawn"] {
-        for d in Desk::ALL {
-            for role in Role::ALL {
-                let actor = staff::actor(&w.store, &login(*d, *role)).unwrap();
-                for kind in ApplicationStepKind::ALL {
-                    let a = fresh(&mut w, state);
-                    let offered = application::get(&w.store, &actor, a.id, now).unwrap().next.contains(kind);
-                    let outcome = match kind {
-                        ApplicationStepKind::CheckDocument => {
-                            let doc = a.checklist.first().map(|c| c.document).unwrap_or(Document::ApplicantId);
-                            application::check_document(&mut w.store, &actor, a.id, doc, false, now).map(|_| ())
+    let cases = [
+        (kokuho.id, ["received", "reviewing", "decided", "issued", "rejected", "withdrawn"].as_slice()),
+        (kouki.id, ["received", "forwarded", "union_issued", "union_rejected", "handed_over", "withdrawn"].as_slice()),
+    ];
+    let mut offered_somewhere = std::collections::HashSet::new();
+    for (person_id, states) in cases {
+        for state in states {
+            for d in Desk::ALL {
+                for role in Role::ALL {
+                    let actor = staff::actor(&w.store, &login(*d, *role)).unwrap();
+                    for kind in ApplicationStepKind::ALL {
+                        let a = fresh(&mut w, person_id, state);
+                        let offered = application::get(&w.store, &actor, a.id, now).unwrap().next.contains(kind);
+                        let outcome = match kind {
+                            ApplicationStepKind::CheckDocument => {
+                                let doc = a.checklist.first().map(|c| c.document).unwrap_or(Document::ApplicantId);
+                                application::check_document(&mut w.store, &actor, a.id, doc, false, now).map(|_| ())
+                            }
+                            _ => {
+                                let step = match kind {
+                                    ApplicationStepKind::StartReview => ApplicationStep::StartReview,
+                                    ApplicationStepKind::Decide => ApplicationStep::Decide { override_reason: None },
+                                    ApplicationStepKind::Issue => ApplicationStep::Issue,
+                                    ApplicationStepKind::Reject => ApplicationStep::Reject { reason: "対象外".into() },
+                                    ApplicationStepKind::Withdraw => ApplicationStep::Withdraw { reason: "本人の希望".into() },
+                                    ApplicationStepKind::Forward => ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None },
+                                    ApplicationStepKind::RecordUnionResult => union(UnionResult::Issued),
+                                    ApplicationStepKind::HandOver => {
+                                        ApplicationStep::HandOver { method: HandOverMethod::Counter, handed_over_on: String::new() }
+                                    }
+                                    ApplicationStepKind::CheckDocument => unreachable!(),
+                                };
+                                application::take_step(&mut w.store, &actor, a.id, &step, now).map(|_| ())
+                            }
+                        };
+                        let refused_by_the_state_machine = ["application.bad_transition", "application.union_decides", "application.kouki_only"];
+                        let allowed = match &outcome {
+                            Ok(()) => true,
+                            Err(e) if denied(e) || refused_by_the_state_machine.contains(&e.code()) => false,
+                            // A checklist with nothing to tick is a fact of the application, not of the state machine.
+                            Err(e) if e.code() == "application.not_on_checklist" => offered,
+                            Err(e) => panic!("{kind:?} on {state} as {}: {} {e}", actor.login, e.code()),
+                        };
+                        assert_eq!(offered, allowed, "{kind:?} on a {state} application ({person_id}) as {} {}", d.label(), role.label());
+                        if offered {
+                            offered_somewhere.insert((person_id, *state, *kind));
                         }
-                        _ => {
-                            let step = match kind {
-                                ApplicationStepKind::StartReview => ApplicationStep::StartReview,
-                                ApplicationStepKind::Decide => ApplicationStep::Decide { override_reason: None },
-                                ApplicationStepKind::Issue => ApplicationStep::Issue,
-                                ApplicationStepKind::Reject => ApplicationStep::Reject { reason: "対象外".into() },
-                                _ => ApplicationStep::Withdraw { reason: "本人の希望".into() },
-                            };
-                            application::take_step(&mut w.store, &actor, a.id, &step, now).map(|_| ())
-                        }
-                    };
-                    let allowed = match &outcome {
-                        Ok(()) => true,
-                        Err(e) if denied(e) || e.code() == "application.bad_transition" => false,
-                        // A checklist with nothing to tick is a fact of the application, not of the state machine.
-                        Err(e) if e.code() == "application.not_on_checklist" => offered,
-                        Err(e) => panic!("{kind:?} on {state} as {}: {} {e}", actor.login, e.code()),
-                    };
-                    assert_eq!(offered, allowed, "{kind:?} on a {state} application as {} {}", d.label(), role.label());
+                    }
                 }
             }
         }
     }
+    // The 後期 path is offered step by step, and the city's deciding steps never are.
+    for (state, kind) in [
+        ("received", ApplicationStepKind::Forward),
+        ("forwarded", ApplicationStepKind::RecordUnionResult),
+        ("union_issued", ApplicationStepKind::HandOver),
+        ("forwarded", ApplicationStepKind::Withdraw),
+    ] {
+        assert!(offered_somewhere.contains(&(kouki.id, state, kind)), "{kind:?} on a 後期 {state} application");
+    }
+    for kind in [ApplicationStepKind::StartReview, ApplicationStepKind::Decide, ApplicationStepKind::Issue, ApplicationStepKind::Reject] {
+        assert!(!offered_somewhere.iter().any(|(p, _, k)| *p == kouki.id && *k == kind), "{kind:?} is offered on a 後期 application");
+    }
+    assert!(!offered_somewhere.iter().any(|(p, _, k)| *p == kokuho.id && *k == ApplicationStepKind::Forward));
 }

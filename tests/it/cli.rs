@@ -368,3 +368,70 @@ fn the_cli_works_on_a_postgres_server() {
     let bad = hairyo(db, &["restore", "--yes", &garbage]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("Hairyo のデータベースではありません"), "{}", String::from_utf8_lossy(&bad.stderr));
 }
+
+/// #12 item 7 through the binary: a 後期 application is forwarded, the day's 進達簿 printed and
+/// exported, the 広域連合's result file checked (dry run) and imported, and the certificate
+/// handed over; the city's `decide` is refused with its code.
+#[test]
+fn kouki_forwarding_register_and_union_results_through_the_cli() {
+    let db = demo_db("50");
+    let p = json(
+        &db.path,
+        &[
+            "person",
+            "add",
+            "--name",
+            "進達 花子",
+            "--kana",
+            "シンタツ ハナコ",
+            "--birth",
+            "1944-05-05",
+            "--sex",
+            "female",
+            "--scheme",
+            "kouki",
+            "--atena",
+            "777001",
+        ],
+    );
+    let pid = p["id"].to_string();
+    let a = json(&db.path, &["--as", "kouki1", "application", "receive", "--person", &pid, "--received", "2026-11-20"]);
+    let aid = a["application"]["id"].to_string();
+    let out = hairyo(&db.path, &["--as", "kouki1", "application", "decide", &aid]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("application.union_decides"), "{}", String::from_utf8_lossy(&out.stderr));
+    json(&db.path, &["--as", "kouki1", "application", "check", &aid, "applicant_id"]);
+    let f = json(&db.path, &["--as", "kouki1", "application", "forward", &aid, "--on", "R8.11.24"]);
+    assert_eq!((f["status"].as_str(), f["forwarded_on"].as_str()), (Some("forwarded"), Some("2026-11-24")));
+
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("register.pdf");
+    let printed = json(&db.path, &["--as", "kouki1", "print", "forwarding-register", "--on", "2026-11-24", "-o", pdf.to_str().unwrap()]);
+    assert_eq!(printed["pages"], 1);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let csv = dir.path().join("register.csv");
+    let exported = json(&db.path, &["--as", "kokuho2", "export", "forwarding-register", csv.to_str().unwrap(), "--on", "2026-11-24", "--encoding", "cp932"]);
+    assert_eq!(exported["rows"], 1);
+    let bytes = std::fs::read(&csv).unwrap();
+    let (text, _, _) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(text.contains("777001") && text.contains("進達\u{3000}花子"), "{text}");
+    let out = hairyo(&db.path, &["--as", "kokuho2", "export", "forwarding-register", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "the day is needed");
+
+    let results = dir.path().join("results.csv");
+    std::fs::write(&results, "宛名番号,申請日,決定,決定日\n777001,2026-11-20,交付,2026-11-25\n").unwrap();
+    let dry = json(&db.path, &["--as", "kouki1", "import", "union-results", results.to_str().unwrap(), "--dry-run"]);
+    assert_eq!((dry["issued"].as_u64(), dry["committed"].as_bool()), (Some(1), Some(false)));
+    assert_eq!(json(&db.path, &["application", "show", &aid])["status"], "forwarded");
+    std::fs::write(&results, "宛名番号,申請日,決定,決定日\n777001,2026-11-20,承認,2026-11-25\n").unwrap();
+    let out = hairyo(&db.path, &["--as", "kouki1", "import", "union-results", results.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2行目 [決定]"), "{}", String::from_utf8_lossy(&out.stdout));
+    std::fs::write(&results, "宛名番号,申請日,決定,決定日\n777001,2026-11-20,交付,2026-11-25\n").unwrap();
+    let r = json(&db.path, &["--as", "kouki1", "import", "union-results", results.to_str().unwrap()]);
+    assert_eq!(r["committed"], true);
+    let h = json(&db.path, &["--as", "kouki1", "application", "hand-over", &aid, "--method", "counter"]);
+    assert_eq!((h["status"].as_str(), h["handover_method"].as_str()), (Some("handed_over"), Some("counter")));
+    let shown = json(&db.path, &["person", "show", &pid]);
+    assert_eq!(shown["certificates"][0]["issuer"], "union");
+}

@@ -353,3 +353,145 @@ fn an_update_writes_every_changed_column_and_keeps_the_rest() {
     let found = hairyo::search::search(&w.store, &w.admin, "みほんがわ", hairyo::Page::default(), common::at("2026-11-25")).unwrap();
     assert_eq!(found.hits.items.first().map(|h| h.person.id), Some(p.id), "the new reading is searchable");
 }
+
+/// #12 item 7: the 広域連合's results come back as CSV; each line names a forwarded 後期
+/// application (by 申請ID, or 宛名番号 and 申請日) and moves it to the union's result. Every bad
+/// line is reported by its number and then nothing is applied; a dry run applies nothing
+/// either; a clean file applies every line in one transaction, each audited.
+#[test]
+fn kouki_union_results_import_moves_each_application_on() {
+    use hairyo::application::{self, AppStatus, ApplicationInput};
+    use hairyo::kouki::{self, UnionImportOptions};
+    let mut w = World::new();
+    let clerk = w.actor("kouki_clerk");
+    let mut forwarded = Vec::new();
+    for (atena, name) in [("5001", "結果 一子"), ("5002", "結果 二子"), ("5003", "結果 三子")] {
+        let p = w.person(|i| {
+            common::holder(i);
+            i.scheme = "kouki".into();
+            i.atena_no = atena.into();
+            i.name = name.into();
+            i.birth_date = "1944-05-05".into();
+        });
+        let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-02")).unwrap().application;
+        application::check_document(&mut w.store, &clerk, a.id, hairyo::application::Document::ApplicantId, true, at("2026-11-02")).unwrap();
+        forwarded.push(application::forward(&mut w.store, &clerk, a.id, common::date("2026-11-04"), None, at("2026-11-04")).unwrap());
+    }
+    // One still at the counter, not forwarded, and one of 国保.
+    let waiting = w.person(|i| {
+        common::holder(i);
+        i.scheme = "kouki".into();
+        i.atena_no = "5004".into();
+        i.name = "結果 四子".into();
+        i.birth_date = "1944-05-05".into();
+    });
+    let waiting =
+        application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: waiting.id, ..Default::default() }, at("2026-11-02")).unwrap().application;
+    let kokuho = w.person(|i| i.atena_no = "5005".into());
+    let kokuho_clerk = w.actor("kokuho_clerk");
+    let kokuho = application::receive(&mut w.store, &kokuho_clerk, &ApplicationInput { person_id: kokuho.id, ..Default::default() }, at("2026-11-02"))
+        .unwrap()
+        .application;
+    let (a, b, c) = (forwarded[0].id, forwarded[1].id, forwarded[2].id);
+    let statuses = |w: &World| -> Vec<String> {
+        let mut stmt = w.store.conn().prepare("SELECT status FROM application ORDER BY id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    };
+    let before = statuses(&w);
+    let now = at("2026-11-25");
+    let import = |w: &mut World, csv: &[u8], dry_run: bool| {
+        kouki::import_union_results(&mut w.store, &clerk, csv, &UnionImportOptions { encoding: None, dry_run }, now).unwrap()
+    };
+
+    let bad = format!(
+        "申請ID,宛名番号,申請日,決定,決定日,有効期限,却下理由\n\
+         {a},,,交付,2026-11-20,,\n\
+         ,5002,2026-11-02,承認,2026-11-20,,\n\
+         {c},,,却下,2026-11-20,,\n\
+         {},,,交付,2026-11-20,,\n\
+         {},,,交付,2026-11-20,,\n\
+         ,5009,2026-11-02,交付,2026-11-20,,\n\
+         {a},,,交付,2026-11-20,,\n\
+         99999,,,交付,2026-11-20,,\n\
+         ,5003,2026-11-02,交付,2026-12-20,,\n",
+        waiting.id, kokuho.id
+    );
+    for dry_run in [true, false] {
+        let r = import(&mut w, bad.as_bytes(), dry_run);
+        assert!(!r.committed);
+        let lines: Vec<(usize, &str)> = r.problems.iter().map(|p| (p.line, p.field.as_str())).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (3, "result"),
+                (4, "reason"),
+                (5, "result"),
+                (6, "application_id"),
+                (7, "atena_no"),
+                (8, "application_id"),
+                (9, "application_id"),
+                (10, "decided_on"),
+                (10, "application_id")
+            ],
+            "{:#?}",
+            r.problems
+        );
+        assert!(r.problems[0].message.contains("承認"), "an unknown result is named: {}", r.problems[0].message);
+        assert!(r.problems[2].message.contains("受付"), "not forwarded yet: {}", r.problems[2].message);
+        assert!(r.problems[3].message.contains("後期高齢者医療の申請ではありません"));
+        assert!(r.problems[5].message.contains("2行目と重複"));
+        assert!(r.problems[8].message.contains("4行目と重複"), "every problem of a line is reported");
+        assert_eq!(statuses(&w), before, "nothing applied (dry run: {dry_run})");
+    }
+    assert_eq!(w.store.conn().query_row("SELECT count(*) FROM certificate", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
+
+    // A clean file in CP932: a dry run tells what it would do and changes nothing …
+    let good = format!(
+        "申請ID,宛名番号,申請日,決定,決定日,有効期限,却下理由\r\n\
+         {a},,,交付,令和8年11月20日,2027-07-31,\r\n\
+         ,5002,R8.11.2,却下,2026-11-21,,被保険者の資格を喪失しています\r\n\
+         {c},,,issued,2026-11-22,,\r\n"
+    );
+    let dry = import(&mut w, &cp932(&good), true);
+    assert_eq!(
+        (dry.encoding, dry.rows, dry.issued, dry.rejected, dry.committed, dry.problems.len()),
+        (Encoding::Cp932, 3, 2, 1, false, 0),
+        "{:?}",
+        dry.problems
+    );
+    assert_eq!(statuses(&w), before);
+    // … then every line is applied at once.
+    let r = import(&mut w, &cp932(&good), false);
+    assert!(r.committed && r.problems.is_empty(), "{:?}", r.problems);
+    let get = |w: &World, id: i64| application::get(&w.store, &w.admin, id, now).unwrap();
+    assert_eq!((get(&w, a).status, get(&w, a).union_decided_on), (AppStatus::UnionIssued, Some(common::date("2026-11-20"))));
+    assert_eq!((get(&w, b).status, get(&w, b).decision_note), (AppStatus::UnionRejected, "被保険者の資格を喪失しています".to_string()));
+    assert_eq!(get(&w, c).status, AppStatus::UnionIssued);
+    assert_eq!((get(&w, waiting.id).status, get(&w, kokuho.id).status), (AppStatus::Received, AppStatus::Received));
+    let certs: Vec<(i64, String, String)> = {
+        let mut stmt = w.store.conn().prepare("SELECT application_id, issuer, valid_until FROM certificate ORDER BY application_id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(certs, vec![(a, "union".into(), "2027-07-31".into()), (c, "union".into(), "2027-07-31".into())]);
+    let audited: i64 = w
+        .store
+        .conn()
+        .query_row(
+            w.store.conn().dialect(
+                "SELECT count(*) FROM audit_event WHERE record_kind = 'application' AND json_extract(detail, '$.union_result') IS NOT NULL",
+                "SELECT count(*) FROM audit_event WHERE record_kind = 'application' AND detail::json ->> 'union_result' IS NOT NULL",
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 3, "each line's move is audited");
+    // The same file again moves nothing: those applications have their result.
+    let again = import(&mut w, &cp932(&good), false);
+    assert_eq!((again.committed, again.problems.len()), (false, 3));
+    // A file without the columns that name an application is refused as a whole; so is a welfare desk.
+    let err = kouki::import_union_results(&mut w.store, &clerk, "決定,決定日\n交付,2026-11-20\n".as_bytes(), &UnionImportOptions::default(), now).unwrap_err();
+    assert_eq!(err.code(), "kouki.missing_columns");
+    let cw = w.actor("kaigo_cw");
+    assert_eq!(kouki::import_union_results(&mut w.store, &cw, good.as_bytes(), &UnionImportOptions::default(), now).unwrap_err().code(), "access.denied");
+}

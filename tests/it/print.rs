@@ -138,6 +138,8 @@ fn same_household_proxy_needs_no_delegation_letter_and_kouki_form_says_so() {
         ..Default::default()
     };
     let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application;
+    // Only the proxy's ID is checked: no 委任状 on the checklist.
+    assert_eq!(a.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ProxyId]);
     let printed = print::application_form(&mut w.store, &clerk, p.id, Some(a.id), at("2026-11-25")).unwrap();
     assert_eq!(printed.pages, 1);
     let t = text(&printed.bytes);
@@ -145,6 +147,74 @@ fn same_household_proxy_needs_no_delegation_letter_and_kouki_form_says_so() {
     assert!(t.contains("見本県後期高齢者医療広域連合長様"));
     assert!(t.contains("被保険者番号12345678"));
     assert!(!t.contains("委任する事項"));
+    assert!(t.contains("同一世帯の方は本人確認書類だけで申請できます(委任状は不要です)"), "{t}");
+}
+
+/// #12 item 3: on a 国保 form the 申請者 is chosen among 世帯主, 本人 and 代理人, and the 世帯主
+/// may sign the 委任状 as well as the person; a 後期 form offers no 世帯主.
+#[test]
+fn kokuho_householder_is_the_applicant_and_may_delegate() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.name = "見本 花子".into();
+        i.householder = "見本 太郎".into();
+        i.phone = "048-000-1234".into();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    // The 世帯主 applies in person: only the applicant's ID is checked, and no 委任状 prints.
+    let own = application::receive(
+        &mut w.store,
+        &clerk,
+        &ApplicationInput { person_id: p.id, applicant: "householder".into(), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap()
+    .application;
+    assert_eq!(own.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ApplicantId]);
+    let printed = print::application_form(&mut w.store, &clerk, p.id, Some(own.id), at("2026-11-25")).unwrap();
+    assert_eq!(printed.pages, 1);
+    let t = text(&printed.bytes);
+    assert!(t.contains("申請者世帯主本人代理人"), "the 申請者 row offers the three choices: {t}");
+    assert!(t.contains("ご本人または世帯主からの委任状"), "{t}");
+
+    // A son living elsewhere applies with a 委任状 signed by the 世帯主.
+    let input = ApplicationInput {
+        person_id: p.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        delegator: "householder".into(),
+        proxy_name: "見本 一郎".into(),
+        proxy_address: "見本市本町1番地".into(),
+        proxy_relationship: "長男".into(),
+        ..Default::default()
+    };
+    let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-25")).unwrap().application;
+    assert_eq!(a.delegator, Some(application::Delegator::Householder));
+    assert_eq!(a.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ProxyId, Document::HouseholderDelegation]);
+    let printed = print::application_form(&mut w.store, &clerk, p.id, Some(a.id), at("2026-11-25")).unwrap();
+    assert_eq!(printed.pages, 2, "the form and the 委任状");
+    let t = text(&printed.bytes);
+    for want in ["委任状(世帯主から代理人へ)", "私は、世帯主として", "対象の被保険者", "委任者本人世帯主", "世帯主(登録)見本太郎", "見本一郎"]
+    {
+        assert!(t.contains(want), "{want} missing in {t}");
+    }
+
+    // A 後期 form has no 世帯主 choice, and its 委任状 is the person's own.
+    let q = w.person(|i| {
+        holder(i);
+        i.name = "見本 二郎".into();
+        i.scheme = "kouki".into();
+        i.birth_date = "1940-02-02".into();
+        i.householder = "見本 太郎".into();
+    });
+    let kouki = w.actor("kouki_clerk");
+    let mut input = ApplicationInput { person_id: q.id, ..input };
+    input.delegator = "self".into();
+    let b = application::receive(&mut w.store, &kouki, &input, at("2026-11-25")).unwrap().application;
+    let t = text(&print::application_form(&mut w.store, &kouki, q.id, Some(b.id), at("2026-11-25")).unwrap().bytes);
+    assert!(t.contains("申請者本人代理人") && !t.contains("世帯主本人代理人"), "{t}");
+    assert!(t.contains("ご本人からの委任状") && !t.contains("私は、世帯主として"), "{t}");
 }
 
 #[test]
@@ -685,4 +755,132 @@ fn nothing_a_resident_receives_carries_internal_labels() {
         internal_labels("別添1 (表面)  見本市 (R7.5版)  受付者 kokuho1  facility_child  電話 0120-95-0178  Q. どうしたら"),
         ["別添", "R7", "kokuho1", "facility_child"]
     );
+}
+
+/// #12 item 7: the 進達簿 lists the 後期 applications forwarded to the 広域連合 on a date (not
+/// those of another day, nor 国保's), with the person, the applicant and where the certificate
+/// goes, and their count; it prints page after page and exports as CSV.
+#[test]
+fn kouki_forwarding_register_lists_applications_forwarded_on_a_date() {
+    let mut w = World::new();
+    let clerk = w.actor("kouki_clerk");
+    let kouki = |w: &mut World, name: &str, atena: &str, f: &dyn Fn(&mut hairyo::person::PersonInput)| {
+        w.person(|i| {
+            holder(i);
+            i.scheme = "kouki".into();
+            i.name = name.into();
+            i.atena_no = atena.into();
+            i.birth_date = "1944-05-05".into();
+            i.card_number = format!("9{atena}");
+            f(i);
+        })
+    };
+    let forwarded = |w: &mut World, input: ApplicationInput, on: &str| {
+        let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-20")).unwrap().application;
+        for c in &a.checklist {
+            application::check_document(&mut w.store, &clerk, a.id, c.document, true, at("2026-11-20")).unwrap();
+        }
+        application::forward(&mut w.store, &clerk, a.id, common::date(on), None, at("2026-11-27")).unwrap()
+    };
+    let p = kouki(&mut w, "進達 一子", "1001", &|_| {});
+    let q = kouki(&mut w, "進達 二子", "1002", &|i| {
+        i.address = "見本市秘密町9丁目9番9号".into();
+        i.protected = true;
+        i.safe_postal_code = "000-9999".into();
+        i.safe_address = "見本市役所保険年金課気付".into();
+    });
+    let r = kouki(&mut w, "翌日 三子", "1003", &|_| {});
+    let proxy = ApplicationInput {
+        person_id: p.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        proxy_name: "代理 一郎".into(),
+        proxy_address: "見本市本町2丁目2番2号".into(),
+        proxy_relationship: "長男".into(),
+        delivery: "proxy".into(),
+        ..Default::default()
+    };
+    forwarded(&mut w, proxy, "2026-11-25");
+    forwarded(&mut w, ApplicationInput { person_id: q.id, ..Default::default() }, "2026-11-25");
+    forwarded(&mut w, ApplicationInput { person_id: r.id, ..Default::default() }, "2026-11-26");
+    // Received but not forwarded: not on any 進達簿.
+    let s = kouki(&mut w, "未進達 四子", "1004", &|_| {});
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: s.id, ..Default::default() }, at("2026-11-25")).unwrap();
+
+    let request = print::PrintRequest::ForwardingRegister { forwarded_on: common::date("2026-11-25") };
+    let printed = print::print(&mut w.store, &clerk, &request, at("2026-11-27"), &mut |_| {}).unwrap();
+    assert_eq!(printed.pages, 1);
+    let t = text(&printed.bytes);
+    for want in [
+        "後期高齢者医療資格確認書交付申請進達簿",
+        "見本県後期高齢者医療広域連合長様",
+        "進達日令和8年11月25日",
+        "全2件",
+        "計2件",
+        "進達一子",
+        "1001",
+        "91001",
+        "昭和19年5月5日",
+        "令和8年11月20日",
+        "代理人(別世帯の親族)代理一郎",
+        "見本市本町2丁目2番2号",
+        "進達二子",
+        "見本市役所保険年金課気付",
+    ] {
+        assert!(t.contains(want), "{want} missing in {t}");
+    }
+    for absent in ["翌日三子", "未進達四子", "秘密町"] {
+        assert!(!t.contains(absent), "{absent} is on the 25th's register: {t}");
+    }
+    // Another day lists its own; a day with none prints nothing; only the insurer desks print it.
+    let t = text(&print::forwarding_register(&mut w.store, &clerk, common::date("2026-11-26"), at("2026-11-27")).unwrap().bytes);
+    assert!(t.contains("翌日三子") && t.contains("計1件") && !t.contains("進達一子"), "{t}");
+    let none = print::forwarding_register(&mut w.store, &clerk, common::date("2026-11-24"), at("2026-11-27")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&none), "print.nothing_to_print");
+    let cw = w.actor("kaigo_cw");
+    assert_eq!(
+        hairyo::codes::Coded::code(&print::forwarding_register(&mut w.store, &cw, common::date("2026-11-25"), at("2026-11-27")).unwrap_err()),
+        "access.denied"
+    );
+
+    // The same list as CSV, for the union: CP932 (or UTF-8 with a BOM), the count of rows.
+    let sv = w.actor("kokuho_sv");
+    let (bytes, rows) =
+        hairyo::kouki::forwarding_register_csv(&mut w.store, &sv, common::date("2026-11-25"), hairyo::import::Encoding::Cp932, at("2026-11-27")).unwrap();
+    assert_eq!(rows, 2);
+    let (csv, _, bad) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!bad);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "番号,申請ID,宛名番号,氏名,フリガナ,生年月日,被保険者番号,申請日,申請者・代理人,送付先");
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].starts_with("1,")
+            && lines[1].contains(",1001,進達\u{3000}一子,")
+            && lines[1].contains(",1944-05-05,91001,2026-11-20,代理人 (別世帯の親族) 代理\u{3000}一郎,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains("見本市役所保険年金課気付") && !csv.contains("秘密町"), "{}", lines[2]);
+    let (utf8, _) =
+        hairyo::kouki::forwarding_register_csv(&mut w.store, &sv, common::date("2026-11-25"), hairyo::import::Encoding::Utf8, at("2026-11-27")).unwrap();
+    assert!(utf8.starts_with(b"\xEF\xBB\xBF"));
+    assert_eq!(
+        hairyo::codes::Coded::code(
+            &hairyo::kouki::forwarding_register_csv(&mut w.store, &clerk, common::date("2026-11-25"), hairyo::import::Encoding::Utf8, at("2026-11-27"))
+                .unwrap_err()
+        ),
+        "access.denied",
+        "CSV exports are a supervisor's"
+    );
+
+    // A long day runs over pages, each with the count.
+    const GIVEN: [&str; 20] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "春", "夏", "秋", "冬", "月", "星", "花", "雪", "風", "光"];
+    for (n, given) in GIVEN.iter().enumerate() {
+        let x = kouki(&mut w, &format!("多数 {given}子"), &format!("2{n:03}"), &|_| {});
+        forwarded(&mut w, ApplicationInput { person_id: x.id, ..Default::default() }, "2026-11-26");
+    }
+    let long = print::forwarding_register(&mut w.store, &clerk, common::date("2026-11-26"), at("2026-11-27")).unwrap();
+    assert_eq!(long.pages, 2);
+    let t = text(&long.bytes);
+    assert!(t.contains("全21件、1/2ページ") && t.contains("全21件、2/2ページ") && t.contains("計21件"), "{t}");
 }

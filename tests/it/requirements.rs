@@ -3,7 +3,7 @@
 use crate::common;
 
 use common::{at, date, holder, World};
-use hairyo::application::{self, AppStatus, ApplicationInput, Document, ProxyAuthority};
+use hairyo::application::{self, AppStatus, ApplicationInput, Document, ProxyAuthority, UnionResult};
 use hairyo::certificate;
 use hairyo::facility::{self, Campaign, FacilityInput};
 use hairyo::forecast;
@@ -293,23 +293,48 @@ fn r09_kouki_provisional_until_2026_07_31_then_renewal() {
     assert_eq!(route_kind(&w, p.id, "2026-08-01").0, RouteKind::OnApplication);
 
     let clerk = w.actor("kouki_clerk");
-    // Received on the last day of the provisional period: set aside for the renewal.
+    // Received on the last day of the provisional period and forwarded to the 広域連合, which
+    // sets it aside for the renewal (年次更新時交付); the city decides nothing itself.
     let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-07-31")).unwrap();
     assert!(a.notices.iter().any(|n| n.contains("R9")));
     application::check_document(&mut w.store, &clerk, a.application.id, Document::ApplicantId, true, at("2026-07-31")).unwrap();
-    let a = application::decide(&mut w.store, &clerk, a.application.id, None, at("2026-07-31")).unwrap();
+    assert_eq!(
+        hairyo::codes::Coded::code(&application::decide(&mut w.store, &clerk, a.application.id, None, at("2026-07-31")).unwrap_err()),
+        "application.union_decides"
+    );
+    let a = application::forward(&mut w.store, &clerk, a.application.id, date("2026-07-31"), None, at("2026-07-31")).unwrap();
+    let union = |result: UnionResult, on: &str| application::UnionDecision { result, decided_on: date(on), valid_until: None, reason: String::new() };
+    // A 交付 within the provisional period is refused: such an application is issued at the renewal.
+    let err = application::record_union_result(&mut w.store, &clerk, a.id, &union(UnionResult::Issued, "2026-07-31"), at("2026-07-31")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&err), "application.invalid");
+    assert!(err.to_string().contains("R9") || hairyo::codes::Coded::invalid(&err).unwrap().0[0].message.contains("R9"), "{err}");
+    let a = application::record_union_result(&mut w.store, &clerk, a.id, &union(UnionResult::AtRenewal, "2026-07-31"), at("2026-07-31")).unwrap();
     assert_eq!(a.status, AppStatus::AtRenewal);
     let renewal = certificate::renewal_list(&w.store, &w.admin, date("2026-08-01"), Page::default(), common::at("2026-11-25")).unwrap();
     assert!(renewal.items.iter().any(|e| e.due.application_id == Some(a.id)));
-    let err = application::issue(&mut w.store, &clerk, a.id, date("2026-07-31"), at("2026-07-31")).unwrap_err();
-    assert_eq!(hairyo::codes::Coded::code(&err), "application.bad_transition");
-    let cert = application::issue(&mut w.store, &clerk, a.id, date("2026-08-01"), at("2026-08-01")).unwrap();
-    assert_eq!(cert.valid_until, date("2027-07-31"));
+    // Not before the renewal that ends the provisional period …
+    let early = application::record_union_result(&mut w.store, &clerk, a.id, &union(UnionResult::Issued, "2026-07-31"), at("2026-07-31")).unwrap_err();
+    assert_eq!(hairyo::codes::Coded::code(&early), "application.invalid");
+    // … at the renewal the union issues it; the city records that and hands it over.
+    let a = application::record_union_result(&mut w.store, &clerk, a.id, &union(UnionResult::Issued, "2026-08-01"), at("2026-08-01")).unwrap();
+    assert_eq!(a.status, AppStatus::UnionIssued);
+    let cert = hairyo::record::show(&mut w.store, &w.admin, p.id, at("2026-08-01"))
+        .unwrap()
+        .certificates
+        .into_iter()
+        .find(|c| c.application_id == Some(a.id))
+        .unwrap();
+    assert_eq!((cert.valid_until, cert.issuer), (date("2027-07-31"), certificate::Issuer::Union));
 
-    // Received the day after: decided normally.
+    // Received the day after: 年次更新時交付 is not the union's answer to it, 交付 is.
     let b = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-08-01")).unwrap();
     application::check_document(&mut w.store, &clerk, b.application.id, Document::ApplicantId, true, at("2026-08-01")).unwrap();
-    assert_eq!(application::decide(&mut w.store, &clerk, b.application.id, None, at("2026-08-01")).unwrap().status, AppStatus::Decided);
+    let b = application::forward(&mut w.store, &clerk, b.application.id, date("2026-08-01"), None, at("2026-08-01")).unwrap();
+    assert!(application::record_union_result(&mut w.store, &clerk, b.id, &union(UnionResult::AtRenewal, "2026-08-03"), at("2026-08-03")).is_err());
+    assert_eq!(
+        application::record_union_result(&mut w.store, &clerk, b.id, &union(UnionResult::Issued, "2026-08-03"), at("2026-08-03")).unwrap().status,
+        AppStatus::UnionIssued
+    );
 }
 
 #[test]

@@ -274,3 +274,174 @@ fn kokuho_validity_is_a_city_setting_capped_before_the_75th_birthday() {
     assert_eq!(typed(&mut w, "2031-11-24").unwrap().valid_until_basis, ValidityBasis::Entered);
     assert_eq!(code(typed(&mut w, "2031-11-25")), "certificate.too_long");
 }
+
+/// #12 item 3, the core's side: 後期 refuses the 世帯主 as applicant or as the one who signs the
+/// 委任状, an unknown 委任者 is refused, and a member of the same household needs only ID.
+#[test]
+fn kokuho_householder_is_the_applicant_kouki_refuses_it_and_same_household_needs_only_id() {
+    let mut w = World::new();
+    let kokuho = w.person(holder);
+    let kouki = w.person(|i| {
+        holder(i);
+        i.name = "見本 二郎".into();
+        i.scheme = "kouki".into();
+        i.birth_date = "1940-02-02".into();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let now = at("2026-11-25");
+    let fields = |r: Result<application::Received, application::ApplicationError>| -> Vec<&'static str> {
+        let err = r.unwrap_err();
+        assert_eq!(err.code(), "application.invalid", "{err}");
+        hairyo::codes::Coded::invalid(&err).unwrap().0.iter().map(|f| f.field).collect()
+    };
+    let householder = ApplicationInput { person_id: kouki.id, applicant: "householder".into(), ..Default::default() };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &householder, now)), vec!["applicant"]);
+    let relative = ApplicationInput {
+        person_id: kouki.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        delegator: "householder".into(),
+        proxy_name: "見本 一郎".into(),
+        proxy_address: "見本市本町1番地".into(),
+        proxy_relationship: "長男".into(),
+        ..Default::default()
+    };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &relative, now)), vec!["delegator"]);
+    // An unknown 委任者 is refused, never read as the person.
+    let unknown = ApplicationInput { person_id: kokuho.id, delegator: "uncle".into(), ..relative.clone() };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &unknown, now)), vec!["delegator"]);
+    let count = |w: &World| w.store.conn().query_row("SELECT count(*) FROM application", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count(&w), 0, "nothing refused is stored");
+    // 国保 takes the 世帯主 as applicant, and as the one who signs the 委任状.
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: kokuho.id, ..householder.clone() }, now).unwrap().application;
+    assert_eq!((a.applicant, a.checklist.len()), (application::Applicant::Householder, 1));
+    let b = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: kokuho.id, ..relative.clone() }, now).unwrap().application;
+    assert_eq!(b.checklist.iter().map(|c| c.document).collect::<Vec<_>>(), vec![Document::ProxyId, Document::HouseholderDelegation]);
+    // Without a 委任者 the 委任状 is the person's.
+    let c = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: kokuho.id, delegator: String::new(), ..relative.clone() }, now)
+        .unwrap()
+        .application;
+    assert_eq!((c.delegator, c.checklist[1].document), (Some(application::Delegator::Person), Document::Delegation), "{:?}", c.checklist);
+    // A member of the same household brings only ID: no 委任状, and no 委任者 to name.
+    let same = ApplicationInput { person_id: kokuho.id, authority: "same_household".into(), delegator: String::new(), ..relative.clone() };
+    let d = application::receive(&mut w.store, &clerk, &same, now).unwrap().application;
+    assert_eq!((d.delegator, d.checklist.iter().map(|c| c.document).collect::<Vec<_>>()), (None, vec![Document::ProxyId]));
+    let named = ApplicationInput { delegator: "self".into(), ..same };
+    assert_eq!(fields(application::receive(&mut w.store, &clerk, &named, now)), vec!["delegator"]);
+}
+
+/// #12 item 7: a 後期 application is decided and issued by the 広域連合. The city receives it,
+/// forwards it (進達), records the union's result and hands over or mails what the union
+/// issued; it cannot review, decide, issue or refuse one itself. 国保 stays the city's.
+#[test]
+fn kouki_union_decides_and_issues_not_the_city() {
+    use application::{ApplicationStep, ApplicationStepKind, HandOverMethod, UnionResult};
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1944-05-05".into();
+        i.reasons = vec!["dementia".into()];
+    });
+    let clerk = w.actor("kouki_clerk");
+    let sv = w.actor("kokuho_sv");
+    let now = at("2026-11-25");
+    let input = ApplicationInput {
+        person_id: p.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        proxy_name: "見本 一郎".into(),
+        proxy_address: "見本市本町1番地".into(),
+        proxy_relationship: "長男".into(),
+        delivery: "proxy".into(),
+        ..Default::default()
+    };
+    let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-20")).unwrap().application;
+    assert_eq!(a.status, AppStatus::Received);
+    let shown = application::get(&w.store, &clerk, a.id, now).unwrap();
+    assert_eq!(shown.next, vec![ApplicationStepKind::CheckDocument, ApplicationStepKind::Withdraw, ApplicationStepKind::Forward]);
+    // The city decides nothing: every deciding step is refused with its own code, whoever asks.
+    for step in [
+        ApplicationStep::StartReview,
+        ApplicationStep::Decide { override_reason: None },
+        ApplicationStep::Issue,
+        ApplicationStep::Reject { reason: "対象外".into() },
+    ] {
+        for actor in [&clerk, &sv, &w.admin] {
+            let err = application::take_step(&mut w.store, actor, a.id, &step, now).unwrap_err();
+            assert_eq!(err.code(), "application.union_decides", "{step:?}");
+            assert!(err.to_string().contains("広域連合"), "{err}");
+        }
+    }
+    assert_eq!(code(application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now)), "application.union_decides");
+    // The city checks the documents before it forwards; a supervisor may forward without them.
+    let forward = ApplicationStep::Forward { forwarded_on: "2026-11-25".into(), override_reason: None };
+    assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &forward, now)), "application.checklist_incomplete");
+    application::check_document(&mut w.store, &clerk, a.id, Document::ProxyId, true, now).unwrap();
+    assert_eq!(code(application::forward(&mut w.store, &clerk, a.id, date("2026-11-25"), Some("委任状は後日"), now)), "application.forbidden");
+    application::check_document(&mut w.store, &clerk, a.id, Document::Delegation, true, now).unwrap();
+    assert_eq!(code(application::forward(&mut w.store, &clerk, a.id, date("2026-11-26"), None, now)), "application.invalid", "not in the future");
+    assert_eq!(code(application::forward(&mut w.store, &clerk, a.id, date("2026-11-19"), None, now)), "application.invalid", "not before receipt");
+    let a = application::take_step(&mut w.store, &clerk, a.id, &forward, now).unwrap();
+    assert_eq!((a.status, a.forwarded_on, a.forwarded_by.as_deref()), (AppStatus::Forwarded, Some(date("2026-11-25")), Some("kouki_clerk")));
+    assert_eq!(a.next, vec![ApplicationStepKind::Withdraw, ApplicationStepKind::RecordUnionResult]);
+    assert_eq!(code(application::check_document(&mut w.store, &clerk, a.id, Document::ProxyId, false, now)), "application.bad_transition");
+    assert_eq!(w.store.conn().query_row("SELECT count(*) FROM certificate", [], |r| r.get::<_, i64>(0)).unwrap(), 0, "nothing issued yet");
+
+    // The union's 交付: the certificate is recorded as the union's, sent where the application says.
+    let issued = ApplicationStep::RecordUnionResult {
+        result: UnionResult::Issued,
+        decided_on: "令和8年12月1日".into(),
+        valid_until: String::new(),
+        reason: String::new(),
+    };
+    assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &issued, now)), "application.invalid", "a decision date in the future");
+    let later = at("2026-12-02");
+    let a = application::take_step(&mut w.store, &clerk, a.id, &issued, later).unwrap();
+    assert_eq!((a.status, a.union_decided_on), (AppStatus::UnionIssued, Some(date("2026-12-01"))));
+    assert_eq!(a.next, vec![ApplicationStepKind::HandOver]);
+    let record = hairyo::record::show(&mut w.store, &w.admin, p.id, later).unwrap();
+    let cert = record.certificates.iter().find(|c| c.application_id == Some(a.id)).expect("the union's certificate");
+    assert_eq!((cert.issuer, cert.issued_on, cert.valid_until), (hairyo::certificate::Issuer::Union, date("2026-12-01"), date("2027-07-31")));
+    assert_eq!(cert.delivery_address, "見本市本町1番地");
+    assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &issued, later)), "application.bad_transition", "recorded once");
+
+    // The city hands it over (or mails it): its own step, audited.
+    let hand = ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: "2026-11-30".into() };
+    assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &hand, later)), "application.invalid", "before the union decided");
+    let hand = ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: String::new() };
+    let a = application::take_step(&mut w.store, &clerk, a.id, &hand, later).unwrap();
+    assert_eq!((a.status, a.handed_over_on, a.handover_method), (AppStatus::HandedOver, Some(date("2026-12-02")), Some(HandOverMethod::Mail)));
+    assert!(a.next.is_empty());
+    let statuses: Vec<String> = {
+        let mut stmt = w
+            .store
+            .conn()
+            .prepare(w.store.conn().dialect(
+                "SELECT json_extract(detail, '$.status.after') FROM audit_event WHERE record_kind = 'application' AND record_id = ?1 AND json_extract(detail, '$.status.after') IS NOT NULL ORDER BY id",
+                "SELECT detail::json #>> '{status,after}' FROM audit_event WHERE record_kind = 'application' AND record_id = ?1 AND detail::json #>> '{status,after}' IS NOT NULL ORDER BY id",
+            ))
+            .unwrap();
+        stmt.query_map([a.id], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(statuses, vec!["forwarded", "union_issued", "handed_over"]);
+
+    // The union's 却下 needs its reason and ends the application; 国保 keeps the city's path.
+    let b = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, now).unwrap().application;
+    application::check_document(&mut w.store, &clerk, b.id, Document::ApplicantId, true, now).unwrap();
+    application::forward(&mut w.store, &clerk, b.id, date("2026-11-25"), None, now).unwrap();
+    let rejected = |reason: &str| ApplicationStep::RecordUnionResult {
+        result: UnionResult::Rejected,
+        decided_on: "2026-11-25".into(),
+        valid_until: String::new(),
+        reason: reason.into(),
+    };
+    assert_eq!(code(application::take_step(&mut w.store, &clerk, b.id, &rejected(" "), now)), "application.invalid");
+    let b = application::take_step(&mut w.store, &clerk, b.id, &rejected("被保険者資格がありません"), now).unwrap();
+    assert_eq!((b.status, b.decision_note.as_str(), b.next.len()), (AppStatus::UnionRejected, "被保険者資格がありません", 0));
+    let k = w.person(|i| i.name = "見本 国子".into());
+    let kokuho = w.actor("kokuho_clerk");
+    let c = application::receive(&mut w.store, &kokuho, &ApplicationInput { person_id: k.id, ..Default::default() }, now).unwrap().application;
+    assert_eq!(code(application::take_step(&mut w.store, &kokuho, c.id, &forward, now)), "application.kouki_only");
+    assert!(application::get(&w.store, &kokuho, c.id, now).unwrap().next.contains(&ApplicationStepKind::Decide));
+}

@@ -13,7 +13,7 @@ use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
 use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
-use hairyo::{audit, backup, demo, duplicates, export, forecast, home, import, leaflet, policy, print, record, reminder, search, settings, stats, Page};
+use hairyo::{audit, backup, demo, duplicates, export, forecast, home, import, kouki, leaflet, policy, print, record, reminder, search, settings, stats, Page};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -359,20 +359,26 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &report, |r| r.to_string())
         }
         Command::Import(cmd) => import_cmd(cli, cmd, now),
-        Command::Export { kind, file, encoding } => {
+        Command::Export { kind, file, encoding, on } => {
             let (mut store, actor) = open_initialised(cli)?;
-            let kind = export::ExportKind::parse(kind).map_err(|m| CliError::new("cli.bad_kind", m))?;
             let encoding = match import::Encoding::parse(encoding) {
                 Ok(import::Encoding::Auto) | Err(_) => return Err(export::ExportError::BadEncoding.into()),
                 Ok(e) => e,
             };
-            let (bytes, rows) = export::export(&mut store, &actor, kind, encoding, now)?;
+            // The 進達簿 is one day's list, so it takes the day; the other kinds take none.
+            let (label, (bytes, rows)) = if matches!(kind.as_str(), "forwarding-register" | "forwarding_register" | "進達簿") {
+                let on = on.as_deref().ok_or_else(|| CliError::new("cli.missing_date", "進達簿は --on で進達日を指定してください"))?;
+                ("進達簿".to_string(), kouki::forwarding_register_csv(&mut store, &actor, date_arg("--on", on)?, encoding, now)?)
+            } else {
+                let kind = export::ExportKind::parse(kind).map_err(|m| CliError::new("cli.bad_kind", m))?;
+                (kind.label().to_string(), export::export(&mut store, &actor, kind, encoding, now)?)
+            };
             let tmp = file.with_extension("csv.part");
             std::fs::write(&tmp, &bytes)
                 .and_then(|_| std::fs::rename(&tmp, file))
                 .map_err(|e| CliError::new("export.write", format!("{} に書き込めません: {e}", file.display())))?;
             emit(json, &serde_json::json!({"file": file, "rows": rows, "encoding": encoding}), |_| {
-                format!("{}を{}件、{} に出力しました ({})", kind.label(), group(rows as i64), file.display(), encoding.label())
+                format!("{label}を{}件、{} に出力しました ({})", group(rows as i64), file.display(), encoding.label())
             })
         }
         Command::Leaflet(LeafletCmd::Statements { on }) => {
@@ -680,6 +686,21 @@ fn application_text(a: &application::Application) -> String {
     if !a.override_reason.is_empty() {
         let _ = write!(s, "\n書類確認の上書き理由: {}", a.override_reason);
     }
+    if let Some(d) = a.forwarded_on {
+        let _ = write!(s, "\n進達日: {}", wareki::format(d));
+    }
+    if let Some(d) = a.union_decided_on {
+        let _ = write!(s, "\n広域連合の決定日: {}", wareki::format(d));
+    }
+    if let (Some(d), Some(m)) = (a.handed_over_on, a.handover_method_label) {
+        let _ = write!(s, "\n引渡し・送付: {} ({m})", wareki::format(d));
+    }
+    if !a.decision_note.is_empty() {
+        let _ = write!(s, "\n記録: {}", a.decision_note);
+    }
+    if !a.next.is_empty() {
+        let _ = write!(s, "\n次にできること: {}", a.next.iter().map(|k| k.label()).collect::<Vec<_>>().join("、"));
+    }
     s
 }
 
@@ -694,6 +715,7 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
             channel,
             applicant,
             authority,
+            delegator,
             proxy_name,
             proxy_kana,
             proxy_address,
@@ -710,6 +732,7 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
                 channel: channel.clone(),
                 applicant: applicant.clone(),
                 authority: authority.clone(),
+                delegator: delegator.clone(),
                 proxy_name: proxy_name.clone(),
                 proxy_kana: proxy_kana.clone(),
                 proxy_address: proxy_address.clone(),
@@ -745,6 +768,25 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
             return emit(json, &c, |c| {
                 format!("資格確認書を交付しました (ID {}): {} 有効期限 {} 送付先 {}", c.id, c.person_name, wareki::format(c.valid_until), c.delivery_address)
             });
+        }
+        ApplicationCmd::Forward { id, on, override_reason } => {
+            let on = match on {
+                Some(s) => date_arg("--on", s)?,
+                None => now.date(),
+            };
+            application::forward(&mut store, &actor, *id, on, override_reason.as_deref(), now)?
+        }
+        ApplicationCmd::UnionResult { id, result, decided, until, reason } => {
+            let d = application::union_decision(result, decided, until, reason, now.date()).map_err(application::ApplicationError::Invalid)?;
+            application::record_union_result(&mut store, &actor, *id, &d, now)?
+        }
+        ApplicationCmd::HandOver { id, method, on } => {
+            let method = application::HandOverMethod::parse(method).map_err(|m| CliError::new("cli.bad_method", m))?;
+            let on = match on {
+                Some(s) => date_arg("--on", s)?,
+                None => now.date(),
+            };
+            application::hand_over(&mut store, &actor, *id, method, on, now)?
         }
         ApplicationCmd::Show { id } => application::get(&store, &actor, *id, now)?,
         ApplicationCmd::List { statuses, limit, offset } => {
@@ -911,6 +953,7 @@ fn print_cmd(cli: &Cli, cmd: &PrintCmd, now: NaiveDateTime) -> Result {
         }
         PrintCmd::Facility { facility, output } => (print::facility_batch(&mut store, &actor, *facility, now, &mut |_| {})?, output),
         PrintCmd::Referral { referral, output } => (print::referral_sheet(&mut store, &actor, *referral, now)?, output),
+        PrintCmd::ForwardingRegister { on, output } => (print::forwarding_register(&mut store, &actor, date_arg("--on", on)?, now)?, output),
     };
     write_pdf(output, &printed)?;
     let v = serde_json::json!({"output": output, "pages": printed.pages, "documents": printed.documents, "bytes": printed.bytes.len(), "warnings": printed.warnings});
@@ -984,6 +1027,43 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
             let profile = import::Profile { name: name.clone(), columns };
             import::save_profile(&mut store, &actor, &profile, now)?;
             emit(json, &profile, |p| format!("取込設定「{}」を保存しました ({}列)", p.name, p.columns.len()))
+        }
+        ImportCmd::UnionResults { file, encoding, dry_run } => {
+            let encoding = import::Encoding::parse(encoding).map_err(|m| CliError::new("cli.bad_encoding", m))?;
+            let bytes = std::fs::read(file).map_err(|e| CliError::new("import.read", format!("{} を読めません: {e}", file.display())))?;
+            let opts = kouki::UnionImportOptions { encoding: Some(encoding), dry_run: *dry_run };
+            let report = kouki::import_union_results(&mut store, &actor, &bytes, &opts, now)?;
+            emit(json, &report, |r| {
+                let mut out = String::new();
+                for p in &r.problems {
+                    let _ = writeln!(out, "{}行目 [{}]: {}", p.line, p.label, p.message);
+                }
+                let head = if r.committed {
+                    "広域連合の決定を記録しました"
+                } else if r.dry_run && r.problems.is_empty() {
+                    "確認のみ (問題なし、何も保存していません)"
+                } else if r.dry_run {
+                    "確認のみ (何も保存していません)"
+                } else {
+                    "問題のある行があるため、何も記録していません"
+                };
+                let _ = write!(
+                    out,
+                    "{head}: {}行 (交付 {}、却下 {}、年次更新時交付 {}、エラー {}) 文字コード {}",
+                    r.rows,
+                    r.issued,
+                    r.rejected,
+                    r.at_renewal,
+                    r.problems.len(),
+                    r.encoding.label()
+                );
+                out
+            })?;
+            if report.problems.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::new("import.bad_rows", format!("{}行に問題があります。何も記録していません", report.problems.len())))
+            }
         }
         ImportCmd::Profiles => {
             let list = import::profiles(&store, &actor, now)?;

@@ -118,13 +118,17 @@ pub enum Command {
     /// Import persons from CSV (CP932 or UTF-8), all or nothing.
     #[command(subcommand)]
     Import(ImportCmd),
-    /// Export CSV: persons, touchpoints, referrals, applications, certificates, renewal, expiring.
+    /// Export CSV: persons, touchpoints, referrals, applications, certificates, renewal, expiring,
+    /// or forwarding-register (the 後期 進達簿 of the day given with --on).
     Export {
         kind: String,
         file: PathBuf,
         /// utf-8 (with BOM, for Excel) or cp932
         #[arg(long, default_value = "utf-8")]
         encoding: String,
+        /// forwarding-register: the day the applications were forwarded (any date form).
+        #[arg(long)]
+        on: Option<String>,
     },
     /// Candidate duplicate persons (same birth date, same or similar name); merge or dismiss.
     Duplicates {
@@ -428,6 +432,9 @@ pub enum ApplicationCmd {
         /// same_household / relative / guardian / parent / facility_child / caregiver / facility_adult
         #[arg(long, default_value = "")]
         authority: String,
+        /// Who signs the 委任状 of a relative, caregiver or facility staff: self / householder (国保 only)
+        #[arg(long, default_value = "")]
+        delegator: String,
         #[arg(long, default_value = "")]
         proxy_name: String,
         #[arg(long, default_value = "")]
@@ -474,6 +481,41 @@ pub enum ApplicationCmd {
     },
     Issue {
         id: i64,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// 後期: forward (進達) to the 広域連合.
+    Forward {
+        id: i64,
+        /// The day of forwarding (default: today).
+        #[arg(long)]
+        on: Option<String>,
+        /// Supervisor only: forward with an incomplete checklist, recording why.
+        #[arg(long = "override")]
+        override_reason: Option<String>,
+    },
+    /// 後期: record the 広域連合's result (issued / rejected / at_renewal, or 交付 / 却下 / 年次更新時交付).
+    UnionResult {
+        id: i64,
+        #[arg(long)]
+        result: String,
+        /// The day the 広域連合 decided.
+        #[arg(long)]
+        decided: String,
+        /// 交付: the certificate's last day (default: the usual validity).
+        #[arg(long, default_value = "")]
+        until: String,
+        /// 却下: the reason the 広域連合 gave.
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// 後期: record that what the 広域連合 issued was handed over or mailed.
+    HandOver {
+        id: i64,
+        /// counter (窓口で手渡し) / mail (郵送)
+        #[arg(long)]
+        method: String,
+        /// The day (default: today).
         #[arg(long)]
         on: Option<String>,
     },
@@ -560,6 +602,14 @@ pub enum PrintCmd {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// The 後期 進達簿: the applications forwarded to the 広域連合 on a day.
+    ForwardingRegister {
+        /// The day of forwarding (any date form).
+        #[arg(long)]
+        on: String,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -585,6 +635,17 @@ pub enum ImportCmd {
     },
     /// List the saved column mappings.
     Profiles,
+    /// Import the 後期高齢者医療広域連合's results (申請ID or 宛名番号+申請日, 決定, 決定日,
+    /// 有効期限, 却下理由); each line moves its forwarded application on. Any bad line stores nothing.
+    UnionResults {
+        file: PathBuf,
+        /// auto / cp932 / utf-8
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// Check every line and report; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]

@@ -48,6 +48,7 @@ import type {
   StatementCheck,
   TouchpointInput,
   ValidityInput,
+  UnionImportReport,
 } from "./bindings";
 
 // Every generated type, for the screens.
@@ -158,6 +159,12 @@ export const api = {
     call<StatementCheck[]>("set_leaflet_statement", { id, mode, text }),
   /** Writes a CSV export to the app's export folder (open it with `openPath`). */
   exportCsv: (kind: string, encoding: string) => call<ExportedFile>("export_csv", { kind, encoding }),
+  /** 後期: the 進達簿 of a day as CSV, written to the export folder. */
+  exportForwardingRegister: (forwardedOn: string, encoding: string) =>
+    call<ExportedFile>("export_forwarding_register", { forwardedOn, encoding }),
+  /** 後期: imports (or with `dryRun` only checks) the 広域連合's result file. */
+  importUnionResults: (bytes: number[], encoding: string, dryRun: boolean) =>
+    call<UnionImportReport>("import_union_results", { bytes, encoding, dryRun }),
   listPersons: (query: string | null, offset: number, limit: number) =>
     call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
   showPerson: (id: number) => call<PersonRecord>("show_person", { id }),

@@ -37,15 +37,23 @@ export type Applicant = "person" | "householder" | "proxy";
 
 export type ProxyAuthority = "same_household" | "relative" | "guardian" | "parent" | "facility_child" | "caregiver" | "facility_adult";
 
+export type Delegator = "person" | "householder";
+
 export type Delivery = "home" | "proxy" | "facility" | "counter";
 
-export type AppStatus = "received" | "reviewing" | "decided" | "issued" | "rejected" | "withdrawn" | "at_renewal";
+export type AppStatus = "received" | "reviewing" | "decided" | "issued" | "rejected" | "withdrawn" | "at_renewal" | "forwarded" | "union_issued" | "union_rejected" | "handed_over";
 
-export type Document = "applicant_id" | "proxy_id" | "delegation" | "registry_certificate" | "family_register" | "parent_delegation" | "staff_id";
+export type Document = "applicant_id" | "proxy_id" | "delegation" | "householder_delegation" | "registry_certificate" | "family_register" | "parent_delegation" | "staff_id";
+
+export type UnionResult = "issued" | "rejected" | "at_renewal";
+
+export type HandOverMethod = "counter" | "mail";
 
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
+
+export type Issuer = "city" | "union";
 
 export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "check_scheme" | "not_applicable";
 
@@ -59,7 +67,7 @@ export type StatementMode = "auto" | "keep" | "omit" | "replace";
 
 export type ReferralActionKind = "accept" | "return" | "complete" | "resend" | "comment";
 
-export type ApplicationStepKind = "check_document" | "start_review" | "decide" | "issue" | "reject" | "withdraw";
+export type ApplicationStepKind = "check_document" | "start_review" | "decide" | "issue" | "reject" | "withdraw" | "forward" | "record_union_result" | "hand_over";
 
 export type FieldError = { field: string, message: string, };
 
@@ -209,7 +217,11 @@ to_desk: string, reason: string, proposed_applicant: string, };
 
 export type ChecklistItem = { document: Document, label: string, checked: boolean, };
 
-export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
+export type Application = { id: number, person_id: number, person_name: string, referral_id: number | null, scheme: AppScheme, scheme_label: string, received_on: string, channel: Channel, channel_label: string, applicant: Applicant, applicant_label: string, authority: ProxyAuthority | null, authority_label: string | null, 
+/**
+ * Who signed the 委任状, when the proxy needs one from the person or the 世帯主.
+ */
+delegator: Delegator | null, delegator_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
 /**
  * The login of the clerk who received it.
  */
@@ -217,7 +229,19 @@ received_by: string,
 /**
  * The clerk's name, as printed on the form (a login is not for residents' eyes).
  */
-received_by_name: string, decided_by: string | null, decided_on: string | null, checklist: Array<ChecklistItem>, 
+received_by_name: string, decided_by: string | null, decided_on: string | null, 
+/**
+ * 後期: the day the city forwarded it to the 広域連合 (進達), and the clerk's login.
+ */
+forwarded_on: string | null, forwarded_by: string | null, 
+/**
+ * 後期: the day of the 広域連合's decision, as its result says.
+ */
+union_decided_on: string | null, 
+/**
+ * 後期: when and how the city passed on what the 広域連合 issued.
+ */
+handed_over_on: string | null, handover_method: HandOverMethod | null, handover_method_label: string | null, checklist: Array<ChecklistItem>, 
 /**
  * What the staff member who asked may do to it now (`application::next_steps`); empty in
  * the core's own reads.
@@ -228,11 +252,16 @@ export type ApplicationInput = { person_id: number,
 /**
  * kokuho or kouki; empty takes the person's scheme.
  */
-scheme: string, received_on: string, channel: string, applicant: string, authority: string, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<string>, delivery: string, referral_id: number | null, };
+scheme: string, received_on: string, channel: string, applicant: string, authority: string, 
+/**
+ * Who signs the 委任状 (self or householder) when the proxy needs one from the person or
+ * the 世帯主; empty means the person.
+ */
+delegator: string, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<string>, delivery: string, referral_id: number | null, };
 
 export type Received = { application: Application, notices: Array<string>, };
 
-export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issued_on: string, valid_until: string, valid_until_basis: ValidityBasis, valid_until_basis_label: string, delivery_address: string, 
+export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issuer: Issuer, issuer_label: string, issued_on: string, valid_until: string, valid_until_basis: ValidityBasis, valid_until_basis_label: string, delivery_address: string, 
 /**
  * The person is under 支援措置: the delivery address is shown only to the desks that may
  * see it.
@@ -331,6 +360,20 @@ gaiji: Array<RowProblem>,
  */
 warnings: Array<RowProblem>, dry_run: boolean, committed: boolean, };
 
+export type UnionImportReport = { encoding: Encoding, rows: number, 
+/**
+ * Applications moved to 広域連合で交付決定 (with the certificate the union issued).
+ */
+issued: number, rejected: number, 
+/**
+ * Applications set aside for the renewal (R9).
+ */
+at_renewal: number, 
+/**
+ * Lines refused; when there are any, nothing is stored.
+ */
+problems: Array<RowProblem>, dry_run: boolean, committed: boolean, };
+
 export type StatementCheck = { leaflet: Leaflet, id: string, text: string, valid_from: string | null, valid_until: string | null, 
 /**
  * The print date is after `valid_until`.
@@ -383,11 +426,15 @@ idle_lock_seconds: number, db_path: string, city: CitySettings, };
 
 export type Choice = { code: string, label: string, };
 
-export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
+export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, channels: Array<Choice>, applicants: Array<Choice>, authorities: Array<Choice>, delegators: Array<Choice>, 
+/**
+ * 後期: what the 広域連合 may decide, and how the city hands over what it issued.
+ */
+union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
 
-export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, };
+export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, };
 
-export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, } | { "step": "issue" } | { "step": "reject", reason: string, } | { "step": "withdraw", reason: string, };
+export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, } | { "step": "issue" } | { "step": "reject", reason: string, } | { "step": "withdraw", reason: string, } | { "step": "forward", forwarded_on: string, override_reason: string | null, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, };
 
 export type ReferralAction = { "action": "accept", note: string, } | { "action": "return", reason: string, } | { "action": "complete", note: string, } | { "action": "resend", note: string, } | { "action": "comment", body: string, };
 
