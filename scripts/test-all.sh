@@ -41,7 +41,9 @@ cleanup() { "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR"; }
 trap cleanup EXIT
 HAIRYO_TEST_PG="$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR")"
 export HAIRYO_TEST_PG
-step "cargo test on PostgreSQL (integration, CLI)" cargo test --test it
+# The same command as above (so the same features and no rebuild); HAIRYO_TEST_PG only changes
+# what the integration tests open.
+step "cargo test on PostgreSQL (integration, CLI)" cargo test --workspace --exclude hairyo-e2e
 unset HAIRYO_TEST_PG
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "UI type check (svelte-check)" npm --prefix ui run --silent check
