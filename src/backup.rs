@@ -315,22 +315,7 @@ pub fn restore(src: &Path, db_path: &Path, login: &str, now: NaiveDateTime) -> R
     drop(source);
     let mut restored = store::open(db_path)?;
     let actor = staff::actor(&restored, login)?;
-    restored.write(|tx| {
-        audit::record(
-            tx,
-            &actor,
-            now,
-            Action::Update,
-            "database",
-            None,
-            serde_json::json!({
-                "event": "restore",
-                "from": src.display().to_string(),
-                "before_restore": before_restore.as_ref().map(|p| p.display().to_string()),
-                "schema_version": inspection.schema_version,
-            }),
-        )
-    })?;
+    log_restore(&mut restored, &actor, src, before_restore.as_deref(), inspection.schema_version, now)?;
     Ok(RestoreReport {
         from: src.to_path_buf(),
         database: db_path.to_path_buf(),
@@ -338,6 +323,35 @@ pub fn restore(src: &Path, db_path: &Path, login: &str, now: NaiveDateTime) -> R
         schema_version: inspection.schema_version,
         persons: restored.person_count()?,
     })
+}
+
+/// Logs a restore in the restored database's audit log, in the name of the administrator who
+/// ran it, with where the content came from and where the previous content was kept.
+fn log_restore(
+    restored: &mut Store,
+    actor: &Actor,
+    src: &Path,
+    before_restore: Option<&Path>,
+    schema_version: usize,
+    now: NaiveDateTime,
+) -> Result<(), BackupError> {
+    restored.write(|tx| {
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Update,
+            "database",
+            None,
+            serde_json::json!({
+                "event": "restore",
+                "from": src.display().to_string(),
+                "before_restore": before_restore.map(|p| p.display().to_string()),
+                "schema_version": schema_version,
+            }),
+        )
+    })?;
+    Ok(())
 }
 
 /// Replaces the PostgreSQL database at `url` with the pg_dump file `src` (what `hairyo backup`
@@ -371,22 +385,7 @@ pub fn restore_server(src: &Path, url: &str, login: &str, now: NaiveDateTime) ->
         Ok(a) if a.role == Role::Admin => a,
         _ => return Err(BackupError::NoSuchAdmin { path: shown(), login: login.to_string() }),
     };
-    restored.write(|tx| {
-        audit::record(
-            tx,
-            &actor,
-            now,
-            Action::Update,
-            "database",
-            None,
-            serde_json::json!({
-                "event": "restore",
-                "from": src.display().to_string(),
-                "before_restore": before_restore.as_ref().map(|p| p.display().to_string()),
-                "schema_version": found,
-            }),
-        )
-    })?;
+    log_restore(&mut restored, &actor, src, before_restore.as_deref(), found, now)?;
     Ok(RestoreReport {
         from: src.to_path_buf(),
         database: PathBuf::from(store::pg::redact(url)),
