@@ -1110,6 +1110,19 @@ fn backup_cmd(cli: &Cli, file: Option<&std::path::Path>, auto: bool, dir: Option
     })
 }
 
+/// Who restores: the current database's administrator, signed in, when it has one; otherwise
+/// (nothing to sign in to) the login of the backup's administrator, `--as` or `admin`.
+fn restoring_login(cli: &Cli, current_is_usable: bool) -> Result<String> {
+    if !current_is_usable {
+        return Ok(cli.as_login.clone().unwrap_or_else(|| staff::ADMIN_LOGIN.to_string()));
+    }
+    let (_, actor) = open_initialised(cli)?;
+    if actor.role != Role::Admin {
+        return Err(backup::BackupError::AdminOnly.into());
+    }
+    Ok(actor.login)
+}
+
 fn restore_cmd(cli: &Cli, file: &std::path::Path, yes: bool, now: NaiveDateTime) -> Result {
     if let store::Location::Server(url) = location(cli) {
         return restore_server_cmd(cli, file, &url, yes, now);
@@ -1131,18 +1144,10 @@ fn restore_cmd(cli: &Cli, file: &std::path::Path, yes: bool, now: NaiveDateTime)
     // database yet (a new PC, or a file SQLite cannot read, the usual reason to restore) there
     // is nothing to sign in to, and the backup's administrator of that login is recorded.
     let usable = db.exists() && matches!(open(cli).and_then(|s| Ok(s.is_initialised()?)), Ok(true));
-    let login = if usable {
-        let (_, actor) = open_initialised(cli)?;
-        if actor.role != Role::Admin {
-            return Err(backup::BackupError::AdminOnly.into());
-        }
-        actor.login
-    } else {
-        if db.exists() {
-            eprintln!("注意: 現在のデータベースを開けないか初期化されていないため、サインインせずに復元します");
-        }
-        cli.as_login.clone().unwrap_or_else(|| staff::ADMIN_LOGIN.to_string())
-    };
+    if !usable && db.exists() {
+        eprintln!("注意: 現在のデータベースを開けないか初期化されていないため、サインインせずに復元します");
+    }
+    let login = restoring_login(cli, usable)?;
     let r = backup::restore(file, &db, &login, now)?;
     emit(cli.json, &r, |r| {
         let mut out = format!("{} を復元しました: {} (対象者 {}人)", r.from.display(), r.database.display(), group(r.persons));
@@ -1168,15 +1173,7 @@ fn restore_server_cmd(cli: &Cli, file: &std::path::Path, url: &str, yes: bool, n
         ));
     }
     let initialised = matches!(open(cli).and_then(|s| Ok(s.is_initialised()?)), Ok(true));
-    let login = if initialised {
-        let (_, actor) = open_initialised(cli)?;
-        if actor.role != Role::Admin {
-            return Err(backup::BackupError::AdminOnly.into());
-        }
-        actor.login
-    } else {
-        cli.as_login.clone().unwrap_or_else(|| staff::ADMIN_LOGIN.to_string())
-    };
+    let login = restoring_login(cli, initialised)?;
     let r = backup::restore_server(file, url, &login, now)?;
     emit(cli.json, &r, |r| {
         let mut out = format!("{} を復元しました: {shown} (対象者 {}人)", r.from.display(), group(r.persons));
