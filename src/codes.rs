@@ -147,6 +147,7 @@ impl_coded!(
     crate::home::HomeError,
     crate::audit::AuditError,
     crate::backup::BackupError,
+    crate::deployment::DeploymentError,
     crate::access::AccessError,
     crate::print::PrintError,
     crate::command::CommandError,

@@ -16,7 +16,7 @@ use crate::store::demo::{DemoApplication, DemoCertificate, DemoPerson, DemoRefer
 use crate::store::facilities::NewFacility;
 use crate::store::staff::NewStaffRow;
 use crate::store::{Store, StoreError};
-use crate::text::normalize::{search_key, spaced};
+use crate::text::normalize::{pieces, search_key, spaced};
 use crate::validate::insurer_number_with_check;
 
 /// A small, fast, well-mixed generator (SplitMix64); its output never changes between versions.
@@ -471,6 +471,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 created_at: &stamp,
                 name_chars: spaced(&name_key),
                 kana_chars: spaced(&kana_key),
+                pieces: pieces(&[&name_key, &kana_key]),
             })?;
             summary.persons += 1;
 
@@ -706,7 +707,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 }
             }
         }
-        drop(load);
+        load.finish()?;
         tx.search_mut().index_after(first_new_id - 1)?;
         audit::record(tx, actor, now, Action::Import, "demo", None, serde_json::json!({"seed": seed, "summary": summary}))?;
         Ok(summary)

@@ -12,6 +12,7 @@ pub mod certificate;
 pub mod codes;
 pub mod command;
 pub mod demo;
+pub mod deployment;
 pub mod duplicates;
 pub mod export;
 pub mod facility;

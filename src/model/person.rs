@@ -163,12 +163,15 @@ pub struct SearchKeys {
     pub(crate) kana: String,
     pub(crate) name_chars: String,
     pub(crate) kana_chars: String,
+    /// The one- and two-character pieces of both keys ([`normalize::pieces`]), which
+    /// PostgreSQL's search index holds.
+    pub(crate) pieces: String,
 }
 
 impl SearchKeys {
     pub fn of(p: &Person) -> SearchKeys {
         let (name, kana) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
-        SearchKeys { name_chars: normalize::spaced(&name), kana_chars: normalize::spaced(&kana), name, kana }
+        SearchKeys { name_chars: normalize::spaced(&name), kana_chars: normalize::spaced(&kana), pieces: normalize::pieces(&[&name, &kana]), name, kana }
     }
 }
 

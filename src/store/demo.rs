@@ -1,8 +1,8 @@
 //! Synthetic rows for `hairyo demo`: persons with their touchpoints, referrals, applications
-//! and certificates written in one transaction, hundreds of thousands of rows at a time, through
-//! statements prepared once.
+//! and certificates written in one transaction, hundreds of thousands of rows at a time, a few
+//! hundred rows to a statement.
 
-use super::sql::{params, Conn, Statement};
+use super::sql::{params, Conn, Param, Val};
 
 use super::{StoreError, Write};
 
@@ -39,6 +39,8 @@ pub struct DemoPerson<'p> {
     pub created_at: &'p str,
     pub name_chars: String,
     pub kana_chars: String,
+    /// The search pieces of both keys ([`crate::text::normalize::pieces`]).
+    pub pieces: String,
 }
 
 /// A synthetic touchpoint at a desk.
@@ -120,52 +122,254 @@ pub struct DemoCertificate<'c> {
     pub issuer: &'c str,
 }
 
-/// The demo's prepared inserts, for one write transaction.
+/// The rows a multi-row INSERT takes at most: a statement per row cost a round trip each on
+/// PostgreSQL (a 200,000-person demo took over six minutes), and a few hundred rows keep every
+/// statement well under both engines' limits on parameters (SQLite 32,766, PostgreSQL 65,535).
+const ROWS_PER_STATEMENT: usize = 400;
+
+/// Rows of one table waiting to be written, all with the same columns.
+struct Pending {
+    table: &'static str,
+    columns: &'static [&'static str],
+    /// Extra SQL for the last column, written around its placeholder (PostgreSQL's search
+    /// pieces arrive as one text and become an array).
+    last_wrap: Option<(&'static str, &'static str)>,
+    values: Vec<Val<'static>>,
+}
+
+impl Pending {
+    fn new(table: &'static str, columns: &'static [&'static str]) -> Pending {
+        Pending { table, columns, last_wrap: None, values: Vec::new() }
+    }
+
+    fn rows(&self) -> usize {
+        self.values.len() / self.columns.len()
+    }
+
+    fn push(&mut self, row: &[&dyn Param]) {
+        debug_assert_eq!(row.len(), self.columns.len());
+        self.values.extend(row.iter().map(|p| owned(p.val())));
+    }
+
+    fn flush(&mut self, conn: Conn<'_>) -> Result<(), StoreError> {
+        if self.values.is_empty() {
+            return Ok(());
+        }
+        let n = self.columns.len();
+        let mut one = String::from("(");
+        for i in 0..n {
+            if i > 0 {
+                one.push(',');
+            }
+            match self.last_wrap {
+                Some((before, after)) if i == n - 1 => {
+                    one.push_str(before);
+                    one.push('?');
+                    one.push_str(after);
+                }
+                _ => one.push('?'),
+            }
+        }
+        one.push(')');
+        let sql = format!("INSERT INTO {} ({}) VALUES {}", self.table, self.columns.join(", "), vec![one; self.rows()].join(","));
+        conn.prepare_cached(&sql)?.execute(&self.values[..])?;
+        self.values.clear();
+        Ok(())
+    }
+}
+
+fn owned(v: Val<'_>) -> Val<'static> {
+    match v {
+        Val::Null => Val::Null,
+        Val::Int(i) => Val::Int(i),
+        Val::Real(f) => Val::Real(f),
+        Val::Text(t) => Val::Text(t.into_owned().into()),
+        Val::Blob(b) => Val::Blob(b.into_owned().into()),
+    }
+}
+
+/// The next free id of each table the demo writes, taken once at the start: the write
+/// transaction excludes every other writer on both engines, so nobody else takes one meanwhile.
+#[derive(Debug, Clone, Copy)]
+struct NextIds {
+    person: i64,
+    touchpoint: i64,
+    referral: i64,
+    application: i64,
+}
+
+const PERSON_COLUMNS: &[&str] = &[
+    "id",
+    "atena_no",
+    "name",
+    "kana",
+    "name_norm",
+    "kana_norm",
+    "birth_date",
+    "sex",
+    "postal_code",
+    "address",
+    "phone",
+    "householder",
+    "scheme",
+    "insurer_no",
+    "card_symbol",
+    "card_number",
+    "card_branch",
+    "old_card_expiry",
+    "mynumber_card",
+    "registration",
+    "wishes_cancel",
+    "reasons",
+    "facility_id",
+    "legal_rep_kind",
+    "legal_rep_name",
+    "protected",
+    "safe_postal_code",
+    "safe_address",
+    "notes",
+    "created_at",
+    "updated_at",
+    "name_chars",
+    "kana_chars",
+];
+
+/// The same with PostgreSQL's search pieces.
+const PERSON_COLUMNS_PG: &[&str] = &[
+    "id",
+    "atena_no",
+    "name",
+    "kana",
+    "name_norm",
+    "kana_norm",
+    "birth_date",
+    "sex",
+    "postal_code",
+    "address",
+    "phone",
+    "householder",
+    "scheme",
+    "insurer_no",
+    "card_symbol",
+    "card_number",
+    "card_branch",
+    "old_card_expiry",
+    "mynumber_card",
+    "registration",
+    "wishes_cancel",
+    "reasons",
+    "facility_id",
+    "legal_rep_kind",
+    "legal_rep_name",
+    "protected",
+    "safe_postal_code",
+    "safe_address",
+    "notes",
+    "created_at",
+    "updated_at",
+    "name_chars",
+    "kana_chars",
+    "search_grams",
+];
+
+/// The demo's inserts for one write transaction, gathered and written many rows at a time.
+/// Ids are assigned here, so that a person's touchpoints can name it before it is written;
+/// [`DemoLoad::finish`] writes what is left and moves PostgreSQL's identity sequences past them.
 pub struct DemoLoad<'a> {
     conn: Conn<'a>,
-    person: Statement<'a>,
-    touchpoint: Statement<'a>,
-    leaflet: Statement<'a>,
-    referral: Statement<'a>,
-    application: Statement<'a>,
-    document: Statement<'a>,
-    certificate: Statement<'a>,
+    next: NextIds,
+    person: Pending,
+    touchpoint: Pending,
+    leaflet: Pending,
+    referral: Pending,
+    application: Pending,
+    document: Pending,
+    certificate: Pending,
 }
 
 impl<'a> Write<'a> {
-    /// Prepares the demo's inserts.
+    /// Starts the demo's inserts.
     pub fn demo_load(&self) -> Result<DemoLoad<'a>, StoreError> {
         let conn: Conn<'a> = self.read.conn;
+        let next_of = |table: &str| -> Result<i64, StoreError> { conn.query_row(&format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"), [], |r| r.get(0)) };
+        let next =
+            NextIds { person: next_of("person")?, touchpoint: next_of("touchpoint")?, referral: next_of("referral")?, application: next_of("application")? };
+        let mut person = Pending::new("person", if conn.is_pg() { PERSON_COLUMNS_PG } else { PERSON_COLUMNS });
+        if conn.is_pg() {
+            person.last_wrap = Some(("string_to_array(", ", chr(31))"));
+        }
         Ok(DemoLoad {
             conn,
-            person: conn.prepare(
-                "INSERT INTO person (atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
-                    householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
-                    registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
-                    safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,
-                    ?24, ?25, ?26, ?27, '', ?28, ?28, ?29, ?30) RETURNING id",
-            )?,
-            touchpoint: conn.prepare(
-                "INSERT INTO touchpoint (person_id, desk, staff_id, date, kind, wish, notes, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
-            )?,
-            leaflet: conn.prepare("INSERT INTO touchpoint_leaflet (touchpoint_id, leaflet, edition) VALUES (?1, 'bessou1', 'R7.5')")?,
-            referral: conn.prepare(
-                "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on, handled_by, handled_on, return_reason, completed_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
-            )?,
-            application: conn.prepare(
-                "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name, proxy_kana,
-                    proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, decided_by, decided_on, created_at,
-                    delegator, forwarded_on, forwarded_by, union_decided_on, handed_over_on, handover_method)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) RETURNING id",
-            )?,
-            document: conn.prepare("INSERT INTO application_document (application_id, document, checked) VALUES (?1, ?2, ?3)")?,
-            certificate: conn.prepare(
-                "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address,
-                    issued_by, created_at, issuer)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?,
+            next,
+            person,
+            touchpoint: Pending::new("touchpoint", &["id", "person_id", "desk", "staff_id", "date", "kind", "wish", "notes", "created_at"]),
+            leaflet: Pending::new("touchpoint_leaflet", &["touchpoint_id", "leaflet", "edition"]),
+            referral: Pending::new(
+                "referral",
+                &[
+                    "id",
+                    "person_id",
+                    "from_desk",
+                    "to_desk",
+                    "reason",
+                    "proposed_applicant",
+                    "status",
+                    "sent_by",
+                    "sent_on",
+                    "handled_by",
+                    "handled_on",
+                    "return_reason",
+                    "completed_on",
+                ],
+            ),
+            application: Pending::new(
+                "application",
+                &[
+                    "id",
+                    "person_id",
+                    "referral_id",
+                    "scheme",
+                    "received_on",
+                    "channel",
+                    "applicant",
+                    "authority",
+                    "proxy_name",
+                    "proxy_kana",
+                    "proxy_address",
+                    "proxy_phone",
+                    "proxy_relationship",
+                    "reasons",
+                    "delivery",
+                    "status",
+                    "received_by",
+                    "decided_by",
+                    "decided_on",
+                    "created_at",
+                    "delegator",
+                    "forwarded_on",
+                    "forwarded_by",
+                    "union_decided_on",
+                    "handed_over_on",
+                    "handover_method",
+                ],
+            ),
+            document: Pending::new("application_document", &["application_id", "document", "checked"]),
+            certificate: Pending::new(
+                "certificate",
+                &[
+                    "person_id",
+                    "application_id",
+                    "scheme",
+                    "basis",
+                    "issued_on",
+                    "valid_until",
+                    "valid_until_basis",
+                    "delivery_address",
+                    "issued_by",
+                    "created_at",
+                    "issuer",
+                ],
+            ),
         })
     }
 }
@@ -177,120 +381,170 @@ impl DemoLoad<'_> {
         self.conn.query_row("SELECT coalesce(max(CAST(atena_no AS BIGINT)), 100000000) FROM person", [], |r| r.get(0))
     }
 
-    /// Adds a person; the new id. The search index is filled afterwards, for all at once.
-    pub fn person(&mut self, p: &DemoPerson<'_>) -> Result<i64, StoreError> {
-        self.person.query_row(
-            params![
-                p.atena_no,
-                p.name,
-                p.kana,
-                p.name_norm,
-                p.kana_norm,
-                p.birth_date,
-                p.sex,
-                p.postal_code,
-                p.address,
-                p.phone,
-                p.householder,
-                p.scheme,
-                p.insurer_no,
-                p.card_symbol,
-                p.card_number,
-                p.card_branch,
-                p.old_card_expiry,
-                p.mynumber_card,
-                p.registration,
-                p.wishes_cancel,
-                p.reasons,
-                p.facility_id,
-                p.legal_rep_kind,
-                p.legal_rep_name,
-                p.protected,
-                p.safe_postal_code,
-                p.safe_address,
-                p.created_at,
-                p.name_chars,
-                p.kana_chars
-            ],
-            |r| r.get(0),
-        )
+    /// Writes the gathered rows once a table has a statement's worth, parents before the rows
+    /// that refer to them (foreign keys are checked at each statement).
+    fn flush_if_full(&mut self) -> Result<(), StoreError> {
+        let full = [&self.person, &self.touchpoint, &self.leaflet, &self.referral, &self.application, &self.document, &self.certificate]
+            .iter()
+            .any(|p| p.rows() >= ROWS_PER_STATEMENT);
+        if full {
+            self.flush()?;
+        }
+        Ok(())
     }
 
-    /// Adds a touchpoint without notes; the new id.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        let conn = self.conn;
+        for p in
+            [&mut self.person, &mut self.touchpoint, &mut self.leaflet, &mut self.referral, &mut self.application, &mut self.document, &mut self.certificate]
+        {
+            p.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the rows still gathered and, on PostgreSQL, moves each identity sequence past
+    /// the ids given here, so that the next row a desk adds takes a fresh one.
+    pub fn finish(mut self) -> Result<(), StoreError> {
+        self.flush()?;
+        if self.conn.is_pg() {
+            for table in ["person", "touchpoint", "referral", "application"] {
+                self.conn
+                    .execute(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"), [])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a person; its id. The search index is filled afterwards, for all at once.
+    pub fn person(&mut self, p: &DemoPerson<'_>) -> Result<i64, StoreError> {
+        let id = self.next.person;
+        self.next.person += 1;
+        let row = params![
+            id,
+            p.atena_no,
+            p.name,
+            p.kana,
+            p.name_norm,
+            p.kana_norm,
+            p.birth_date,
+            p.sex,
+            p.postal_code,
+            p.address,
+            p.phone,
+            p.householder,
+            p.scheme,
+            p.insurer_no,
+            p.card_symbol,
+            p.card_number,
+            p.card_branch,
+            p.old_card_expiry,
+            p.mynumber_card,
+            p.registration,
+            p.wishes_cancel,
+            p.reasons,
+            p.facility_id,
+            p.legal_rep_kind,
+            p.legal_rep_name,
+            p.protected,
+            p.safe_postal_code,
+            p.safe_address,
+            "",
+            p.created_at,
+            p.created_at,
+            p.name_chars,
+            p.kana_chars,
+            p.pieces
+        ];
+        let width = self.person.columns.len();
+        self.person.push(&row[..width]);
+        self.flush_if_full()?;
+        Ok(id)
+    }
+
+    /// Adds a touchpoint without notes; its id.
     pub fn touchpoint(&mut self, t: &DemoTouchpoint<'_>) -> Result<i64, StoreError> {
-        self.touchpoint.query_row(params![t.person_id, t.desk, t.staff_id, t.date, t.kind, t.wish, "", t.created_at], |r| r.get(0))
+        let id = self.next.touchpoint;
+        self.next.touchpoint += 1;
+        self.touchpoint.push(params![id, t.person_id, t.desk, t.staff_id, t.date, t.kind, t.wish, "", t.created_at]);
+        self.flush_if_full()?;
+        Ok(id)
     }
 
     /// Records that the R7.5 edition of 別添1 was handed out at the touchpoint.
     pub fn bessou1_given(&mut self, touchpoint_id: i64) -> Result<(), StoreError> {
-        self.leaflet.execute([touchpoint_id])?;
-        Ok(())
+        self.leaflet.push(params![touchpoint_id, "bessou1", "R7.5"]);
+        self.flush_if_full()
     }
 
-    /// Adds a referral; the new id.
+    /// Adds a referral; its id.
     pub fn referral(&mut self, r: &DemoReferral<'_>) -> Result<i64, StoreError> {
-        self.referral.query_row(
-            params![
-                r.person_id,
-                r.from_desk,
-                r.to_desk,
-                r.reason,
-                r.proposed_applicant,
-                r.status,
-                r.sent_by,
-                r.sent_on,
-                r.handled_by,
-                r.handled_on,
-                r.return_reason,
-                r.completed_on
-            ],
-            |r| r.get(0),
-        )
+        let id = self.next.referral;
+        self.next.referral += 1;
+        self.referral.push(params![
+            id,
+            r.person_id,
+            r.from_desk,
+            r.to_desk,
+            r.reason,
+            r.proposed_applicant,
+            r.status,
+            r.sent_by,
+            r.sent_on,
+            r.handled_by,
+            r.handled_on,
+            r.return_reason,
+            r.completed_on
+        ]);
+        self.flush_if_full()?;
+        Ok(id)
     }
 
-    /// Adds an application; the new id.
+    /// Adds an application; its id.
     pub fn application(&mut self, a: &DemoApplication<'_>) -> Result<i64, StoreError> {
-        self.application.query_row(
-            params![
-                a.person_id,
-                a.referral_id,
-                a.scheme,
-                a.received_on,
-                a.channel,
-                a.applicant,
-                a.authority,
-                a.proxy_name,
-                a.proxy_kana,
-                a.proxy_address,
-                a.proxy_phone,
-                a.proxy_relationship,
-                a.reasons,
-                a.delivery,
-                a.status,
-                a.received_by,
-                a.decided_by,
-                a.decided_on,
-                a.created_at,
-                a.delegator,
-                a.forwarded_on,
-                a.forwarded_by,
-                a.union_decided_on,
-                a.handed_over_on,
-                a.handover_method
-            ],
-            |r| r.get(0),
-        )
+        let id = self.next.application;
+        self.next.application += 1;
+        self.application.push(params![
+            id,
+            a.person_id,
+            a.referral_id,
+            a.scheme,
+            a.received_on,
+            a.channel,
+            a.applicant,
+            a.authority,
+            a.proxy_name,
+            a.proxy_kana,
+            a.proxy_address,
+            a.proxy_phone,
+            a.proxy_relationship,
+            a.reasons,
+            a.delivery,
+            a.status,
+            a.received_by,
+            a.decided_by,
+            a.decided_on,
+            a.created_at,
+            a.delegator,
+            a.forwarded_on,
+            a.forwarded_by,
+            a.union_decided_on,
+            a.handed_over_on,
+            a.handover_method
+        ]);
+        self.flush_if_full()?;
+        Ok(id)
     }
 
     /// Adds one of the documents an application needs (by its code), checked or not.
     pub fn document(&mut self, application_id: i64, document: &str, checked: bool) -> Result<(), StoreError> {
-        self.document.execute(params![application_id, document, checked])?;
-        Ok(())
+        self.document.push(params![application_id, document, checked]);
+        self.flush_if_full()
     }
 
     /// Adds a certificate.
     pub fn certificate(&mut self, c: &DemoCertificate<'_>) -> Result<(), StoreError> {
-        self.certificate.execute(params![
+        self.certificate.push(params![
             c.person_id,
             c.application_id,
             c.scheme,
@@ -302,7 +556,7 @@ impl DemoLoad<'_> {
             c.issued_by,
             c.created_at,
             c.issuer
-        ])?;
-        Ok(())
+        ]);
+        self.flush_if_full()
     }
 }

@@ -166,15 +166,19 @@ impl ImportsHandleMut<'_> {
         if rows.is_empty() {
             return Ok(());
         }
-        let one_row = format!("({})", ["?"; 20].join(","));
+        // PostgreSQL's rows carry their search pieces too (see `normalize::pieces`).
+        let pg = self.conn.is_pg();
+        let width = if pg { 21 } else { 20 };
+        let one_row = format!("({})", if pg { format!("{}, string_to_array(?, chr(31))", ["?"; 20].join(",")) } else { ["?"; 20].join(",") });
         let sql = format!(
             "INSERT INTO person (atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
             householder, scheme, insurer_no, card_symbol, card_number, card_branch, name_chars, kana_chars,
-            created_at, updated_at) VALUES {}",
+            created_at, updated_at{}) VALUES {}",
+            if pg { ", search_grams" } else { "" },
             vec![one_row; rows.len()].join(",")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut all: Vec<&dyn super::sql::Param> = Vec::with_capacity(rows.len() * 20);
+        let mut all: Vec<&dyn super::sql::Param> = Vec::with_capacity(rows.len() * width);
         for (p, keys) in rows {
             let values: [&dyn super::sql::Param; 20] = [
                 &p.atena_no,
@@ -199,6 +203,9 @@ impl ImportsHandleMut<'_> {
                 &stamp,
             ];
             all.extend(values);
+            if pg {
+                all.push(&keys.pieces);
+            }
         }
         stmt.execute(&all)?;
         Ok(())
@@ -210,7 +217,7 @@ impl ImportsHandleMut<'_> {
     /// index terms are noted first, for [`ImportsHandleMut::finish_bulk_load`] to replace; the
     /// `load` argument is there because only during a bulk load is there a place to note them.
     pub fn update_columns(&self, _load: &BulkLoad, id: i64, p: &Person, keys: &SearchKeys, fields: &[ImportedField], stamp: &str) -> Result<(), StoreError> {
-        let mut changes: Vec<(&'static str, &dyn super::sql::Param)> = Vec::with_capacity(fields.len() + 3);
+        let mut changes: Vec<(&'static str, &dyn super::sql::Param)> = Vec::with_capacity(fields.len() + 4);
         for field in fields {
             match field {
                 ImportedField::AtenaNo => changes.push(("atena_no", &p.atena_no)),
@@ -237,8 +244,18 @@ impl ImportsHandleMut<'_> {
         }
         if fields.contains(&ImportedField::SearchKeys) {
             self.search().note_rewrite(id)?;
+            if self.conn.is_pg() {
+                changes.push(("search_grams", &keys.pieces));
+            }
         }
-        let assignments: Vec<String> = changes.iter().enumerate().map(|(i, (column, _))| format!("{column} = ?{}", i + 1)).collect();
+        let assignments: Vec<String> = changes
+            .iter()
+            .enumerate()
+            .map(|(i, (column, _))| match *column {
+                "search_grams" => format!("search_grams = string_to_array(?{}, chr(31))", i + 1),
+                _ => format!("{column} = ?{}", i + 1),
+            })
+            .collect();
         let n = changes.len();
         let sql = format!("UPDATE person SET {}, updated_at = ?{} WHERE id = ?{}", assignments.join(", "), n + 1, n + 2);
         let mut params: Vec<&dyn super::sql::Param> = changes.iter().map(|(_, v)| *v).collect();

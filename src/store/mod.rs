@@ -85,6 +85,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0011_kokuho_rules_and_validity.sql"),
     include_str!("migrations/0012_jushochi_tokurei.sql"),
     include_str!("migrations/0013_applicant_and_union.sql"),
+    include_str!("migrations/0014_server_collation_and_pieces.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -135,6 +136,8 @@ pub enum StoreError {
     Unsupported(&'static str),
     #[error("{0}")]
     Tool(String),
+    #[error("{0}")]
+    Role(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -193,6 +196,7 @@ impl StoreError {
             StoreError::ChangedMeanwhile => "store.changed_meanwhile",
             StoreError::Unsupported(_) => "store.unsupported",
             StoreError::Tool(_) => "store.tool",
+            StoreError::Role(_) => "store.role",
         }
     }
 }

@@ -129,6 +129,14 @@ impl PersonsHandle<'_> {
 
     /// Summaries of the given persons, in the order given (missing ids are skipped).
     pub fn summaries(&self, ids: &[i64]) -> Result<Vec<SummaryRow>, StoreError> {
+        if self.conn.is_pg() {
+            // One statement for the page instead of a round trip per person.
+            let list = ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(",");
+            let mut stmt = self.conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE p.id = ANY(string_to_array(?1, ',')::BIGINT[])"))?;
+            let mut found: std::collections::HashMap<i64, SummaryRow> =
+                stmt.query_map([list], summary_row)?.map(|r| r.map(|s| (s.id, s))).collect::<Result<_, _>>()?;
+            return Ok(ids.iter().filter_map(|id| found.remove(id)).collect());
+        }
         let mut stmt = self.conn.prepare_cached(&format!("{SUMMARY_SELECT} WHERE p.id = ?1"))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
@@ -173,24 +181,26 @@ impl PersonsHandleMut<'_> {
     /// Runs `sql` (an insert or an update of a whole person) with the row's values, numbered
     /// as both statements use them.
     fn execute_row(&self, sql: &str, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<(), StoreError> {
-        Self::with_row_params(p, keys, stamp, |params| self.conn.prepare_cached(sql)?.execute(params))?;
+        Self::with_row_params(self.conn.is_pg(), p, keys, stamp, |params| self.conn.prepare_cached(sql)?.execute(params))?;
         Ok(())
     }
 
     /// Runs `sql`, which returns one integer (the row's id), with the person's parameters.
     fn query_row_of(&self, sql: &str, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<i64, StoreError> {
-        Self::with_row_params(p, keys, stamp, |params| self.conn.prepare_cached(sql)?.query_row(params, |r| r.get(0)))
+        Self::with_row_params(self.conn.is_pg(), p, keys, stamp, |params| self.conn.prepare_cached(sql)?.query_row(params, |r| r.get(0)))
     }
 
-    /// Calls `f` with the person's columns as `?1`…`?32` (see the statements above).
+    /// Calls `f` with the person's columns as `?1`…`?33` (see the statements above), and on
+    /// PostgreSQL the search pieces as `?34`.
     fn with_row_params<T>(
+        pg: bool,
         p: &Person,
         keys: &SearchKeys,
         stamp: &str,
         f: impl FnOnce(&[&dyn super::sql::Param]) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let atena = if p.atena_no.is_empty() { None } else { Some(p.atena_no.as_str()) };
-        f(params![
+        let all = params![
             atena,
             p.name,
             p.kana,
@@ -223,8 +233,10 @@ impl PersonsHandleMut<'_> {
             p.id,
             keys.name_chars,
             keys.kana_chars,
-            p.other_insurer
-        ])
+            p.other_insurer,
+            keys.pieces
+        ];
+        f(if pg { all } else { &all[..all.len() - 1] })
     }
 
     /// Inserts `p` (with its own id, or the next one when `p.id == 0`) and returns its id. The
@@ -233,15 +245,17 @@ impl PersonsHandleMut<'_> {
         const SQL: &str = "INSERT INTO person (id, atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
                 householder, scheme, insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card,
                 registration, wishes_cancel, reasons, facility_id, legal_rep_kind, legal_rep_name, protected,
-                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars, other_insurer)
+                safe_postal_code, safe_address, notes, created_at, updated_at, name_chars, kana_chars, other_insurer PIECES_COLUMN)
              VALUES (NEXT_ID, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32, ?33) RETURNING id";
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?29, ?31, ?32, ?33 PIECES) RETURNING id";
         // SQLite gives a NULL id the next rowid; PostgreSQL's identity column needs its
         // sequence asked, and moved past an id given explicitly.
         let sql = if self.conn.is_pg() {
             SQL.replace("NEXT_ID", "COALESCE(NULLIF(?30, 0), nextval(pg_get_serial_sequence('person', 'id')))")
+                .replace("PIECES_COLUMN", ", search_grams")
+                .replace("PIECES", ", string_to_array(?34, chr(31))")
         } else {
-            SQL.replace("NEXT_ID", "NULLIF(?30, 0)")
+            SQL.replace("NEXT_ID", "NULLIF(?30, 0)").replace("PIECES_COLUMN", "").replace("PIECES", "")
         };
         let id = self.query_row_of(&sql, p, keys, stamp)?;
         if self.conn.is_pg() && p.id != 0 {
@@ -252,18 +266,14 @@ impl PersonsHandleMut<'_> {
 
     /// Rewrites every stored field of person `p.id`.
     pub fn update(&self, p: &Person, keys: &SearchKeys, stamp: &str) -> Result<(), StoreError> {
-        self.execute_row(
-            "UPDATE person SET atena_no = ?1, name = ?2, kana = ?3, name_norm = ?4, kana_norm = ?5, birth_date = ?6,
+        const SQL: &str = "UPDATE person SET atena_no = ?1, name = ?2, kana = ?3, name_norm = ?4, kana_norm = ?5, birth_date = ?6,
                 sex = ?7, postal_code = ?8, address = ?9, phone = ?10, householder = ?11, scheme = ?12, insurer_no = ?13,
                 card_symbol = ?14, card_number = ?15, card_branch = ?16, old_card_expiry = ?17, mynumber_card = ?18,
                 registration = ?19, wishes_cancel = ?20, reasons = ?21, facility_id = ?22, legal_rep_kind = ?23,
                 legal_rep_name = ?24, protected = ?25, safe_postal_code = ?26, safe_address = ?27, notes = ?28,
-                updated_at = ?29, name_chars = ?31, kana_chars = ?32, other_insurer = ?33
-             WHERE id = ?30",
-            p,
-            keys,
-            stamp,
-        )?;
-        Ok(())
+                updated_at = ?29, name_chars = ?31, kana_chars = ?32, other_insurer = ?33 PIECES
+             WHERE id = ?30";
+        let sql = SQL.replace("PIECES", self.conn.dialect("", ", search_grams = string_to_array(?34, chr(31))"));
+        self.execute_row(&sql, p, keys, stamp)
     }
 }

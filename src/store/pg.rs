@@ -1,7 +1,7 @@
 //! The PostgreSQL engine: connecting, the schema's migrations, and write transactions that
 //! keep SQLite's guarantees when several processes write at once.
 
-use super::sql::{Conn, PgConn};
+use super::sql::{Conn, OptionalExtension, PgConn};
 use super::{Engine, Store, StoreError};
 
 /// The schema as of the SQLite migration it matches, applied in one step to an empty database;
@@ -13,6 +13,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (11, include_str!("migrations/pg/0011_kokuho_rules_and_validity.sql")),
     (12, include_str!("migrations/pg/0012_jushochi_tokurei.sql")),
     (13, include_str!("migrations/pg/0013_applicant_and_union.sql")),
+    (14, include_str!("migrations/pg/0014_server_collation_and_pieces.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -66,7 +67,20 @@ fn migrate(c: &PgConn) -> Result<(), StoreError> {
         if found > schema_version() {
             return Err(StoreError::TooNew { found, supported: schema_version() });
         }
-        let steps = std::iter::once(BASELINE).filter(|_| found < BASELINE.0).chain(MIGRATIONS.iter().copied().filter(|m| m.0 > found));
+        let may_migrate = if found == 0 {
+            conn.query_row("SELECT has_schema_privilege(current_schema(), 'CREATE')", [], |r| r.get::<_, bool>(0))?
+        } else {
+            owns_schema(&conn)?
+        };
+        if found < schema_version() && !may_migrate {
+            return Err(StoreError::Migration(format!(
+                "スキーマを版 {found} から {} に更新する必要があります。データベースの所有者ロールで一度 `hairyo --db <所有者の URL> init` を実行してください (アプリ用ロールには更新の権限がありません)",
+                schema_version()
+            )));
+        }
+        let steps: Vec<(usize, &str)> =
+            std::iter::once(BASELINE).filter(|_| found < BASELINE.0).chain(MIGRATIONS.iter().copied().filter(|m| m.0 > found)).collect();
+        let migrated = !steps.is_empty();
         for (version, sql) in steps {
             let step = (|| {
                 conn.execute_batch("BEGIN")?;
@@ -83,11 +97,120 @@ fn migrate(c: &PgConn) -> Result<(), StoreError> {
                 return Err(StoreError::Migration(format!("PostgreSQL のスキーマ版 {version}: {e}")));
             }
         }
+        // Tables a migration added need the app roles' grants too.
+        if migrated && found >= 14 {
+            let roles: Vec<String> = conn.prepare("SELECT role FROM hairyo_app_role ORDER BY role")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            for role in roles {
+                apply_grants(&conn, &role)?;
+            }
+        }
         c.forget_statements();
         Ok(())
     })();
     conn.execute("SELECT pg_advisory_unlock(?1)", [MIGRATION_LOCK])?;
     result
+}
+
+/// Whether the connected role may change the schema: it is (a member of) the role that owns the
+/// person table.
+fn owns_schema(conn: &Conn<'_>) -> Result<bool, StoreError> {
+    conn.query_row("SELECT coalesce(pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = to_regclass('person')), 'USAGE'), false)", [], |r| {
+        r.get(0)
+    })
+}
+
+/// What the server says of a role the desks would connect as.
+struct RoleFacts {
+    exists: bool,
+    superuser: bool,
+    bypass_rls: bool,
+    create_role: bool,
+    create_db: bool,
+    owned_here: i64,
+    is_current: bool,
+}
+
+fn role_facts(conn: &Conn<'_>, role: &str) -> Result<RoleFacts, StoreError> {
+    let found = conn
+        .query_row(
+            "SELECT r.rolsuper, r.rolbypassrls, r.rolcreaterole, r.rolcreatedb,
+                    (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid AND c.relnamespace = current_schema()::regnamespace)
+                     + (SELECT count(*) FROM pg_namespace n WHERE n.nspowner = r.oid AND n.nspname = current_schema())
+                     + (SELECT count(*) FROM pg_database d WHERE d.datdba = r.oid AND d.datname = current_database()),
+                    r.rolname = current_user
+               FROM pg_roles r WHERE r.rolname = ?1",
+            [role],
+            |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?, r.get::<_, bool>(2)?, r.get::<_, bool>(3)?, r.get::<_, i64>(4)?, r.get::<_, bool>(5)?)),
+        )
+        .optional()?;
+    Ok(match found {
+        None => RoleFacts { exists: false, superuser: false, bypass_rls: false, create_role: false, create_db: false, owned_here: 0, is_current: false },
+        Some((superuser, bypass_rls, create_role, create_db, owned_here, is_current)) => {
+            RoleFacts { exists: true, superuser, bypass_rls, create_role, create_db, owned_here, is_current }
+        }
+    })
+}
+
+/// Lets `role`, the login role the desks' processes (the server, a desk's CLI) connect as, use
+/// this database with the least it needs: it reads and writes the case tables, may only read
+/// and append the audit log (no UPDATE, DELETE or TRUNCATE: grants, besides the triggers), may
+/// only read the schema's bookkeeping, and changes no schema. Refused for a role that could step
+/// around that (a superuser, BYPASSRLS, CREATEROLE, or one owning anything here), and for the
+/// connected role itself. Run by the owner; recorded, so later migrations grant the same on
+/// the tables they add.
+pub fn grant_app_role(tx: &super::Write<'_>, role: &str) -> Result<(), StoreError> {
+    let conn = tx.conn;
+    if !conn.is_pg() {
+        return Err(StoreError::Unsupported("ロールの権限設定"));
+    }
+    let valid = role.chars().next().is_some_and(|ch| ch.is_ascii_lowercase() || ch == '_')
+        && role.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_')
+        && role.len() <= 63;
+    if !valid {
+        return Err(StoreError::Role(format!("ロール名は英小文字・数字・_ で 63 文字までにしてください: {role}")));
+    }
+    if !owns_schema(&conn)? {
+        return Err(StoreError::Role("権限を設定できるのはデータベースの所有者ロールだけです".into()));
+    }
+    let facts = role_facts(&conn, role)?;
+    let refusal = if !facts.exists {
+        Some(format!("ロール {role} がありません。先に CREATE ROLE {role} LOGIN PASSWORD '…' を実行してください"))
+    } else if facts.is_current {
+        Some(format!("ロール {role} は今接続している所有者ロールです。アプリ用には別のロールを作ってください"))
+    } else if facts.superuser {
+        Some(format!("ロール {role} はスーパーユーザーです。アプリ用ロールには使えません"))
+    } else if facts.bypass_rls {
+        Some(format!("ロール {role} に BYPASSRLS があります。ALTER ROLE {role} NOBYPASSRLS を実行してください"))
+    } else if facts.create_role || facts.create_db {
+        Some(format!("ロール {role} に CREATEROLE か CREATEDB があります。ALTER ROLE {role} NOCREATEROLE NOCREATEDB を実行してください"))
+    } else if facts.owned_here > 0 {
+        Some(format!("ロール {role} はこのデータベースのオブジェクトを {} 個所有しています。アプリ用ロールは何も所有しないでください", facts.owned_here))
+    } else {
+        None
+    };
+    if let Some(message) = refusal {
+        return Err(StoreError::Role(message));
+    }
+    apply_grants(&conn, role)?;
+    conn.execute("INSERT INTO hairyo_app_role (role) VALUES (?1) ON CONFLICT (role) DO NOTHING", [role])?;
+    Ok(())
+}
+
+/// The grants of [`grant_app_role`]; `role` has been checked to be a plain identifier.
+fn apply_grants(conn: &Conn<'_>, role: &str) -> Result<(), StoreError> {
+    let database: String = conn.query_row("SELECT current_database()", [], |r| r.get(0))?;
+    let schema: String = conn.query_row("SELECT current_schema()", [], |r| r.get(0))?;
+    let q = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let (database, schema, role) = (q(&database), q(&schema), q(role));
+    conn.execute_batch(&format!(
+        "GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {role};
+         GRANT USAGE ON SCHEMA {schema} TO {role};
+         REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
+         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.hairyo_schema, {schema}.hairyo_app_role FROM {role};
+         GRANT INSERT ON {schema}.audit_event TO {role};
+         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
+    ))
 }
 
 /// Rolls back a transaction that did not reach its commit, also when the code inside panicked.

@@ -97,35 +97,34 @@ impl SearchHandle<'_> {
         Ok((ids, total))
     }
 
-    /// The same on PostgreSQL, in the same order (FTS5 answers in rowid order). A key of one or
-    /// two characters is one piece of `search_grams`, so membership is the answer; a longer
-    /// key asks for all of its two-character pieces, then checks the keys themselves.
-    /// `strpos` compares characters, so neither the collation nor LC_CTYPE enters the result.
+    /// The same on PostgreSQL, in one statement. A key of one or two characters is one piece
+    /// of `search_grams`, so membership is the answer; a longer key asks for all of its
+    /// two-character pieces, then checks the keys themselves (`strpos` compares characters, so
+    /// neither the collation nor LC_CTYPE enters the result). Up to `cap` matches are read
+    /// from the GIN index in the table's order and the lowest ids kept: below the cap that is
+    /// exactly SQLite's answer; at the cap, which of the many matches fill the page may differ
+    /// (the count, "at least `cap`", does not). An ORDER BY id over every match of a common
+    /// piece would read thousands of rows for a page of twenty.
     fn containing_pg(&self, key: &str, limit: i64, cap: i64) -> Result<(Vec<i64>, i64), StoreError> {
         let chars: Vec<char> = key.chars().collect();
-        let (pieces, check) = if chars.len() <= 2 {
-            (key.to_string(), "")
+        let sep = normalize::PIECE_SEPARATOR.to_string();
+        let mut stmt;
+        let mut ids: Vec<i64> = if chars.len() <= 2 {
+            stmt = self.conn.prepare_cached("SELECT id FROM person WHERE search_grams @> ARRAY[?1] LIMIT ?2")?;
+            stmt.query_map(params![key, cap], |r| r.get(0))?.collect::<Result<_, _>>()?
         } else {
-            let bigrams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
-            (bigrams.join("\u{1f}"), " AND (strpos(name_norm, ?3) > 0 OR strpos(kana_norm, ?3) > 0)")
+            let mut bigrams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+            bigrams.sort_unstable();
+            bigrams.dedup();
+            stmt = self.conn.prepare_cached(
+                "SELECT id FROM person WHERE search_grams @> string_to_array(?1, chr(31))
+                   AND (strpos(name_norm, ?3) > 0 OR strpos(kana_norm, ?3) > 0) LIMIT ?2",
+            )?;
+            stmt.query_map(params![bigrams.join(&sep), cap, key], |r| r.get(0))?.collect::<Result<_, _>>()?
         };
-        let from = format!("FROM person WHERE search_grams @> string_to_array(?1, chr(31)){check}");
-        // A statement takes exactly the parameters it names.
-        // `&String`, not `&str`: a `str` cannot become a `&dyn Param` (it is unsized).
-        #[allow(clippy::ptr_arg)]
-        fn with<'p>(pieces: &'p String, n: &'p i64, key: &'p &str, check: &str) -> Vec<&'p dyn super::sql::Param> {
-            let mut p: Vec<&dyn super::sql::Param> = vec![pieces, n];
-            if !check.is_empty() {
-                p.push(key);
-            }
-            p
-        }
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {from} LIMIT ?2) hits"))?
-            .query_row(&with(&pieces, &cap, &key, check)[..], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT id {from} ORDER BY id LIMIT ?2"))?;
-        let ids = stmt.query_map(&with(&pieces, &limit, &key, check)[..], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let total = ids.len() as i64;
+        ids.sort_unstable();
+        ids.truncate(limit.max(0) as usize);
         Ok((ids, total))
     }
 }

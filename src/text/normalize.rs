@@ -91,9 +91,49 @@ pub fn spaced(key: &str) -> String {
     out
 }
 
+/// The separator of [`pieces`]' output: a control character no key holds.
+pub const PIECE_SEPARATOR: char = '\u{1f}';
+
+/// Every one- and two-character piece of the keys, each once, sorted and joined by
+/// [`PIECE_SEPARATOR`]: what PostgreSQL's GIN index over `search_grams` holds for a person. A
+/// query of one or two characters is one piece; a longer one is found through its two-character
+/// pieces and then checked against the keys. Computed here rather than by a SQL function, which
+/// cost 38 µs a row on the server (an import of 200,000 rows spent 8 s in it).
+pub fn pieces(keys: &[&str]) -> String {
+    let mut all: Vec<&str> = Vec::new();
+    for key in keys {
+        let ends: Vec<usize> = key.char_indices().map(|(i, _)| i).chain(std::iter::once(key.len())).collect();
+        for w in 0..ends.len().saturating_sub(1) {
+            all.push(&key[ends[w]..ends[w + 1]]);
+            if w + 2 < ends.len() {
+                all.push(&key[ends[w]..ends[w + 2]]);
+            }
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
+    let mut out = String::with_capacity(all.iter().map(|p| p.len() + 1).sum());
+    for p in all {
+        if !out.is_empty() {
+            out.push(PIECE_SEPARATOR);
+        }
+        out.push_str(p);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_are_every_one_and_two_character_run_once() {
+        let got = pieces(&["林林", "ハヤシ"]);
+        let want: Vec<&str> = got.split(PIECE_SEPARATOR).collect();
+        assert_eq!(want, ["シ", "ハ", "ハヤ", "ヤ", "ヤシ", "林", "林林"]);
+        assert_eq!(pieces(&["", ""]), "");
+        assert_eq!(pieces(&["a"]), "a");
+    }
 
     #[test]
     fn spacing_voicing_marks_compose() {

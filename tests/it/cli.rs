@@ -335,7 +335,15 @@ fn the_cli_works_on_a_postgres_server() {
 
     let init = ok(db, &["init"]);
     assert!(init.contains("127.0.0.1"), "{init}");
-    ok(db, &["demo", "--persons", "300", "--seed", "5"]);
+    // The owner gives the desks' role its grants; the desks then work as that role.
+    crate::common::create_app_role(&server);
+    let granted = ok(db, &["grant", crate::common::PG_APP_ROLE]);
+    assert!(granted.contains(crate::common::PG_APP_ROLE), "{granted}");
+    let app = crate::common::app_url(&url);
+    let desk = Path::new(&app);
+    ok(desk, &["demo", "--persons", "300", "--seed", "5"]);
+    let refused = hairyo(desk, &["grant", crate::common::PG_APP_ROLE]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.role"), "{}", String::from_utf8_lossy(&refused.stderr));
     assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
     let first = &json(db, &["person", "list", "--limit", "1"])["items"][0];
     let name = first["name"].as_str().unwrap().to_string();

@@ -24,7 +24,7 @@ pub struct World {
 /// so that the same tests run on both engines.
 pub fn fresh_store() -> Store {
     match pg_server() {
-        Some(server) => store::pg::open(&fresh_pg_database(&server)).expect("PostgreSQL store"),
+        Some(server) => store::pg::open(&fresh_pg_app_database(&server)).expect("PostgreSQL store"),
         None => store::open_in_memory().expect("store"),
     }
 }
@@ -45,6 +45,43 @@ pub fn fresh_pg_database(server: &str) -> String {
     client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the test database");
     let (base, _) = server.rsplit_once('/').expect("a URL with a database");
     format!("{base}/{name}")
+}
+
+/// The login role the tests connect as on PostgreSQL, as the desks do: no superuser, no
+/// BYPASSRLS, owning nothing, with the grants `hairyo grant` gives.
+pub const PG_APP_ROLE: &str = "hairyo_app_test";
+
+/// Creates a database on `server` with Hairyo's schema (migrated by the server's superuser,
+/// the owner) and [`PG_APP_ROLE`]'s grants on it, and returns the URL that connects as that
+/// role: everything the integration tests do on PostgreSQL then runs with the app's least
+/// privileges, so a grant the app lacks fails a test.
+pub fn fresh_pg_app_database(server: &str) -> String {
+    let owner_url = fresh_pg_database(server);
+    create_app_role(server);
+    let mut owner = store::pg::open(&owner_url).expect("migrate as the owner");
+    owner.write(|tx| store::pg::grant_app_role(tx, PG_APP_ROLE)).expect("grant the app role");
+    app_url(&owner_url)
+}
+
+/// Creates [`PG_APP_ROLE`] on the test server unless it exists, as a city's administrator
+/// would (docs/deployment.md).
+pub fn create_app_role(server: &str) {
+    let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to the test server");
+    // Test threads and binaries race to create the cluster-wide role; the loser's error is
+    // the proof that it exists.
+    client
+        .batch_execute(&format!(
+            "DO $$ BEGIN CREATE ROLE {PG_APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        ))
+        .expect("create the app role");
+}
+
+/// The same database URL, connecting as [`PG_APP_ROLE`].
+pub fn app_url(owner_url: &str) -> String {
+    let (scheme, rest) = owner_url.split_once("://").expect("a URL");
+    let host = rest.split_once('@').map(|(_, h)| h).unwrap_or(rest);
+    format!("{scheme}://{PG_APP_ROLE}@{host}")
 }
 
 impl World {

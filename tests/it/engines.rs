@@ -27,7 +27,7 @@ fn columns(store: &Store) -> Vec<String> {
     let sql = if store.is_server() {
         "SELECT c.table_name || '.' || c.column_name || CASE WHEN c.is_nullable = 'NO' THEN ' not null' ELSE '' END
          FROM information_schema.columns c JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
-         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name <> 'hairyo_schema' AND c.column_name <> 'search_grams'
+         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name NOT IN ('hairyo_schema', 'hairyo_app_role') AND c.column_name <> 'search_grams'
          ORDER BY 1"
     } else {
         // SQLite reports an INTEGER PRIMARY KEY as nullable (it is the rowid, never NULL).
@@ -163,11 +163,11 @@ fn search_gives_the_same_results_on_both_engines() {
 #[test]
 fn concurrent_writers_keep_every_write_and_the_audit_chain() {
     let Some(server) = server() else { return };
-    let url = common::fresh_pg_database(&server);
+    let url = common::fresh_pg_app_database(&server);
     let mut w = World::new_on(store::pg::open(&url).unwrap());
     let p = w.person(|_| {});
     let writers = 8;
-    let each = 40;
+    let each = 200;
     let barrier = Arc::new(Barrier::new(writers));
     let threads: Vec<_> = (0..writers)
         .map(|n| {
@@ -223,7 +223,7 @@ fn concurrent_writers_keep_every_write_and_the_audit_chain() {
 #[test]
 fn the_same_step_taken_twice_at_once_succeeds_once() {
     let Some(server) = server() else { return };
-    let url = common::fresh_pg_database(&server);
+    let url = common::fresh_pg_app_database(&server);
     let mut w = World::new_on(store::pg::open(&url).unwrap());
     let p = w.person(|i| {
         holder(i);
@@ -270,7 +270,7 @@ fn the_same_step_taken_twice_at_once_succeeds_once() {
 #[test]
 fn an_import_on_the_server_leaves_readers_reading_and_sees_all_or_nothing() {
     let Some(server) = server() else { return };
-    let url = common::fresh_pg_database(&server);
+    let url = common::fresh_pg_app_database(&server);
     let mut w = World::new_on(store::pg::open(&url).unwrap());
     let before = w.person(|i| i.name = "既存 花子".into());
     let rows = 30_000;
@@ -309,4 +309,64 @@ fn an_import_on_the_server_leaves_readers_reading_and_sees_all_or_nothing() {
     assert!(slowest < std::time::Duration::from_secs(2), "a read waited {slowest:?} for the import");
     let n: i64 = w.store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
     assert_eq!(n, rows as i64 + 1);
+}
+
+/// The role the desks connect as (`hairyo grant`) reads and writes cases, but cannot rewrite
+/// or delete the audit log, change the schema, or step around row security; and `grant`
+/// refuses a role that could.
+#[test]
+fn the_app_role_cannot_change_the_audit_log_or_the_schema() {
+    let Some(server) = server() else { return };
+    let url = common::fresh_pg_app_database(&server);
+    let mut w = World::new_on(store::pg::open(&url).unwrap());
+    w.person(|_| {});
+    let refused = |sql: &str| {
+        let e = w.store.conn().execute_batch(sql).expect_err(sql);
+        let text = e.to_string();
+        assert!(text.contains("42501"), "{sql}: refused for the wrong reason: {text}");
+    };
+    refused("UPDATE audit_event SET detail = '{}'");
+    refused("DELETE FROM audit_event");
+    refused("TRUNCATE audit_event");
+    refused("UPDATE hairyo_schema SET version = 1");
+    refused("CREATE TABLE shadow (id BIGINT)");
+    refused("ALTER TABLE person ADD COLUMN shadow TEXT");
+    refused("DROP TABLE touchpoint");
+    refused("CREATE ROLE shadow LOGIN");
+    let (bypass, owned): (bool, i64) = w
+        .store
+        .conn()
+        .query_row("SELECT rolbypassrls, (SELECT count(*) FROM pg_class WHERE relowner = r.oid) FROM pg_roles r WHERE rolname = current_user", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert!(!bypass && owned == 0, "bypassrls {bypass}, owns {owned}");
+    // Reading the log and appending to it is what every step does.
+    let v = audit::verify(&w.store, &w.admin, at("2026-11-25")).unwrap();
+    assert!(v.ok && v.events > 0, "{}", v.message);
+
+    // The owner's side: roles that could step around the grants are refused, with the code.
+    let mut owner = store::pg::open(&common::fresh_pg_database(&server)).unwrap();
+    let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE hairyo_test_bypass LOGIN BYPASSRLS; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+             DO $$ BEGIN CREATE ROLE hairyo_test_super LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
+        )
+        .unwrap();
+    let current: String = owner.conn().query_row("SELECT current_user::text", [], |r| r.get(0)).unwrap();
+    for (role, says) in [
+        ("hairyo_test_bypass", "BYPASSRLS"),
+        ("hairyo_test_super", "スーパーユーザー"),
+        ("hairyo_no_such_role", "ありません"),
+        ("Bad-Name", "英小文字"),
+        (current.as_str(), "所有者ロール"),
+    ] {
+        let e = owner.write(|tx| store::pg::grant_app_role(tx, role)).expect_err(role);
+        assert_eq!(e.code(), "store.role", "{role}: {e}");
+        assert!(e.to_string().contains(says), "{role}: {e}");
+    }
+    // And the app role cannot grant itself more.
+    let e = w.store.write(|tx| store::pg::grant_app_role(tx, common::PG_APP_ROLE)).expect_err("self-grant");
+    assert_eq!(e.code(), "store.role");
 }

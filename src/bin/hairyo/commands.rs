@@ -306,7 +306,7 @@ pub fn run(cli: &Cli) -> Result {
                 }
                 out.push_str(&page_footer(&r.hits));
                 if r.total_capped {
-                    out.push_str(" (1,000件以上。条件を加えて絞り込んでください)");
+                    out.push_str(&format!(" ({}件以上。条件を加えて絞り込んでください)", hairyo::search::COUNT_CAP));
                 }
                 out
             })
@@ -353,7 +353,13 @@ pub fn run(cli: &Cli) -> Result {
                 }
             }
         }
-        Command::Bench { persons, queries, server } => {
+        Command::Bench { persons, queries } => {
+            // Bench never touches the database it is pointed at: on a server it makes scratch
+            // databases beside it, and a file stands for nothing but "this machine".
+            let server = match cli.db.as_deref().map(hairyo::store::Location::parse) {
+                Some(hairyo::store::Location::Server(url)) => Some(url),
+                _ => None,
+            };
             let report =
                 hairyo::bench::run(*persons, *queries, server.as_deref(), now, &mut |m| eprintln!("{m}")).map_err(|e| CliError::new("bench.failed", e))?;
             emit(json, &report, |r| r.to_string())
@@ -429,6 +435,11 @@ pub fn run(cli: &Cli) -> Result {
             let replacement = if *no_replacement { Some("") } else { text.as_deref() };
             leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
+        }
+        Command::Grant { role } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            hairyo::deployment::grant_app_role(&mut store, &actor, role, now)?;
+            emit(json, &serde_json::json!({"granted": role}), |_| format!("ロール {role} にアプリ用の権限を設定しました (監査ログの更新・削除はできません)"))
         }
         Command::Backup { file, auto, dir, keep } => backup_cmd(cli, file.as_deref(), *auto, dir.as_deref(), *keep, now),
         Command::Restore { file, yes } => restore_cmd(cli, file, *yes, now),

@@ -140,16 +140,14 @@ pub enum Command {
         offset: i64,
     },
     /// Build the synthetic dataset (200,000 persons by default) in a temp database and print
-    /// search, import and home-screen timings. Use a release build.
+    /// search, import and home-screen timings. Use a release build. With `--db postgres://…`
+    /// (a user allowed to create databases) it measures on that server, in two scratch
+    /// databases made for the run and dropped after it.
     Bench {
         #[arg(long, default_value_t = 200_000)]
         persons: i64,
         #[arg(long, default_value_t = 400)]
         queries: usize,
-        /// Measure on this PostgreSQL server (postgres://user@host/postgres; the user must be
-        /// allowed to create databases): two scratch databases are made for the run and dropped.
-        #[arg(long)]
-        server: Option<String>,
     },
     /// Print the access matrix (docs/access.md) as Markdown.
     AccessMatrix,
@@ -167,6 +165,13 @@ pub enum Command {
         limit: i64,
         #[arg(long, default_value_t = 0)]
         offset: i64,
+    },
+    /// On a PostgreSQL server: let the login role the desks connect as use the database with
+    /// least privilege (read and write the case tables, only read and append the audit log, no
+    /// schema changes). Run by an administrator over the owner role's URL, after `init`.
+    Grant {
+        /// The PostgreSQL role (created beforehand with CREATE ROLE … LOGIN).
+        role: String,
     },
     /// Back up the database to FILE (a consistent copy, even while the window writes), or with
     /// --auto write the daily rotating backup. Administrators only.

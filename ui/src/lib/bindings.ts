@@ -289,7 +289,7 @@ export type Hit = { person: PersonSummary, matched: MatchKind, };
 
 export type Results = { query: Query, description: string, hits: Paged<Hit>, 
 /**
- * True when `hits.total` stopped counting at [`COUNT_CAP`] ("1,000件以上").
+ * True when `hits.total` stopped counting at [`COUNT_CAP`] ("200件以上").
  */
 total_capped: boolean, };
 
