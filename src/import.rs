@@ -10,7 +10,6 @@ use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::model::staff::Actor;
 use crate::person::{self, Person, PersonInput};
-use crate::store::imports::INSERT_BATCH;
 use crate::store::Store;
 use crate::text::mynumber;
 
@@ -350,7 +349,8 @@ pub fn import_persons(
             let mut bulk = if dry_run { None } else { Some(tx.imports_mut().begin_bulk_load(rebuild_indexes)?) };
             let mut w = Written::default();
             let mut seen: HashMap<String, usize> = HashMap::new();
-            let mut pending: Vec<(Person, person::SearchKeys)> = Vec::with_capacity(INSERT_BATCH);
+            let batch_rows = tx.imports_mut().batch_rows();
+            let mut pending: Vec<(Person, person::SearchKeys)> = Vec::with_capacity(batch_rows);
             let mut next_indexing = 20_000;
             for chunk in receiver {
                 for row in chunk {
@@ -380,7 +380,7 @@ pub fn import_persons(
                             w.inserted += 1;
                             if !dry_run {
                                 pending.push((p, keys));
-                                if pending.len() == INSERT_BATCH {
+                                if pending.len() == batch_rows {
                                     tx.imports_mut().insert_batch(&pending, &stamp)?;
                                     pending.clear();
                                 }

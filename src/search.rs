@@ -8,7 +8,6 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::coded_enum;
 use crate::person::{self, PersonSummary};
-use crate::store::search::KeyColumn;
 use crate::store::StoreError;
 use crate::text::{normalize, wareki};
 use crate::{Page, Paged};
@@ -159,35 +158,31 @@ pub(crate) fn search_in(conn: &crate::store::Read<'_>, input: &str, page: Page, 
         Query::Name(key) => {
             description = format!("氏名・フリガナ「{}」", input.trim());
             let mut seen = std::collections::HashSet::new();
-            let mut exact_ids = conn.search().exact(key)?;
-            exact_ids.sort_unstable();
-            for id in exact_ids {
+            let found = conn.search().by_key(key, want as i64, COUNT_CAP)?;
+            for id in found.exact {
                 if seen.insert(id) {
                     ranked.push((id, MatchKind::Exact));
                 }
             }
-            if ranked.len() < want {
-                // Two range scans in index order, each stopping after a page: no sort of every
-                // person whose name starts with a common surname.
-                for column in [KeyColumn::Name, KeyColumn::Kana] {
-                    for id in conn.search().with_prefix(column, key, want as i64)? {
-                        if seen.insert(id) {
-                            ranked.push((id, MatchKind::Prefix));
-                        }
-                    }
+            // Two range scans in index order, each stopping after a page: no sort of every
+            // person whose name starts with a common surname.
+            for id in found.name_prefix.into_iter().chain(found.kana_prefix) {
+                if ranked.len() >= want {
+                    break;
+                }
+                if seen.insert(id) {
+                    ranked.push((id, MatchKind::Prefix));
                 }
             }
-            let (sub, sub_total) = conn.search().containing(key, (want + ranked.len()) as i64, COUNT_CAP)?;
-            if ranked.len() < want {
-                for id in sub {
-                    if ranked.len() >= want {
-                        break;
-                    }
-                    if seen.insert(id) {
-                        ranked.push((id, MatchKind::Substring));
-                    }
+            for id in found.containing {
+                if ranked.len() >= want {
+                    break;
+                }
+                if seen.insert(id) {
+                    ranked.push((id, MatchKind::Substring));
                 }
             }
+            let sub_total = found.containing_total;
             total = sub_total.max(ranked.len() as i64);
         }
     }

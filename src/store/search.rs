@@ -33,6 +33,21 @@ fn fts_phrase(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
+/// What [`SearchHandle::by_key`] found for a key.
+#[derive(Debug, Clone, Default)]
+pub struct KeyMatches {
+    /// Persons whose name or reading key is the key, by id.
+    pub exact: Vec<i64>,
+    /// Persons whose name key starts with the key, in key order.
+    pub name_prefix: Vec<i64>,
+    /// Persons whose reading key starts with the key, in key order.
+    pub kana_prefix: Vec<i64>,
+    /// Persons whose name or reading contains the key, by id.
+    pub containing: Vec<i64>,
+    /// How many contain the key, counted up to the cap.
+    pub containing_total: i64,
+}
+
 /// Looks persons up by their search keys.
 pub struct SearchHandle<'a> {
     conn: super::Conn<'a>,
@@ -79,6 +94,89 @@ impl SearchHandle<'_> {
         let mut stmt = self.conn.prepare_cached(&format!("SELECT id FROM person WHERE {column} > ?1 AND {column} < ?2 ORDER BY {column}, id LIMIT ?3"))?;
         let ids = stmt.query_map(params![key, prefix_end(key), limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
+    }
+
+    /// Everyone a name or reading key finds, by how: exact keys, the first `want` key prefixes
+    /// of each kind in key order, and up to `want` of those containing the key (lowest ids
+    /// first) with their number counted up to `cap`. The search ranks them; this only fetches.
+    /// When a prefix alone reaches `cap`, so does the number containing the key (every prefix
+    /// match contains it) and the containing ids are not fetched: a common surname's reading
+    /// is then answered from the key indexes alone. On PostgreSQL it is one statement (one
+    /// round trip instead of five).
+    pub fn by_key(&self, key: &str, want: i64, cap: i64) -> Result<KeyMatches, StoreError> {
+        if self.conn.is_pg() {
+            return self.by_key_pg(key, want, cap);
+        }
+        let mut exact = self.exact(key)?;
+        exact.sort_unstable();
+        let name_prefix = self.with_prefix(KeyColumn::Name, key, want)?;
+        let kana_prefix = self.with_prefix(KeyColumn::Kana, key, want)?;
+        let reaches_cap = self.count_with_prefix(KeyColumn::Kana, key, cap)? >= cap || self.count_with_prefix(KeyColumn::Name, key, cap)? >= cap;
+        let (containing, containing_total) = if reaches_cap { (vec![], cap) } else { self.containing(key, want + exact.len() as i64 + 2 * want, cap)? };
+        Ok(KeyMatches { exact, name_prefix, kana_prefix, containing, containing_total })
+    }
+
+    fn by_key_pg(&self, key: &str, want: i64, cap: i64) -> Result<KeyMatches, StoreError> {
+        let chars: Vec<char> = key.chars().collect();
+        let mut pieces: Vec<String> = if chars.len() <= 2 { vec![key.to_string()] } else { chars.windows(2).map(|w| w.iter().collect()).collect() };
+        pieces.sort_unstable();
+        pieces.dedup();
+        let check = if chars.len() <= 2 { "" } else { " AND (strpos(name_norm, ?1) > 0 OR strpos(kana_norm, ?1) > 0)" };
+        let sql = format!(
+            "WITH prefix_count AS (
+                 SELECT greatest((SELECT count(*) FROM (SELECT 1 FROM person WHERE kana_norm > ?1 AND kana_norm < ?2 LIMIT ?4) k),
+                                 (SELECT count(*) FROM (SELECT 1 FROM person WHERE name_norm > ?1 AND name_norm < ?2 LIMIT ?4) n)) AS n)
+             SELECT 0, id, '' FROM (SELECT id FROM person WHERE name_norm = ?1 UNION SELECT id FROM person WHERE kana_norm = ?1) e
+             UNION ALL SELECT 1, id, k FROM (SELECT id, name_norm AS k FROM person WHERE name_norm > ?1 AND name_norm < ?2 ORDER BY name_norm, id LIMIT ?3) pn
+             UNION ALL SELECT 2, id, k FROM (SELECT id, kana_norm AS k FROM person WHERE kana_norm > ?1 AND kana_norm < ?2 ORDER BY kana_norm, id LIMIT ?3) pk
+             UNION ALL SELECT 3, id, '' FROM (SELECT id FROM person WHERE search_grams @> string_to_array(?5, chr(31)){check}
+                                          AND (SELECT n FROM prefix_count) < ?4 LIMIT ?4) c
+             UNION ALL SELECT 4, n, '' FROM prefix_count"
+        );
+        let mut m = KeyMatches::default();
+        let mut prefix_count = 0;
+        let rows: Vec<(i64, i64, String)> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params![key, prefix_end(key), want, cap, pieces.join(&normalize::PIECE_SEPARATOR.to_string())], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let (mut name_prefix, mut kana_prefix) = (Vec::new(), Vec::new());
+        for (kind, id, k) in rows {
+            match kind {
+                0 => m.exact.push(id),
+                1 => name_prefix.push((k, id)),
+                2 => kana_prefix.push((k, id)),
+                3 => m.containing.push(id),
+                _ => prefix_count = id,
+            }
+        }
+        // A UNION's branches may arrive interleaved (a parallel plan): each list is put back
+        // in its own order, key then id for the prefixes (the key compares as bytes, as
+        // `COLLATE "C"` does), id for the rest.
+        name_prefix.sort_unstable();
+        kana_prefix.sort_unstable();
+        m.name_prefix = name_prefix.into_iter().map(|(_, id)| id).collect();
+        m.kana_prefix = kana_prefix.into_iter().map(|(_, id)| id).collect();
+        m.exact.sort_unstable();
+        if prefix_count >= cap {
+            m.containing.clear();
+            m.containing_total = cap;
+        } else {
+            m.containing_total = m.containing.len() as i64;
+            m.containing.sort_unstable();
+        }
+        Ok(m)
+    }
+
+    /// How many persons' `column` key starts with `key` (and is longer), counted up to `cap`
+    /// from the key index alone.
+    pub fn count_with_prefix(&self, column: KeyColumn, key: &str, cap: i64) -> Result<i64, StoreError> {
+        let column = column.column();
+        self.conn
+            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 FROM person WHERE {column} > ?1 AND {column} < ?2 LIMIT ?3) hits"))?
+            .query_row(params![key, prefix_end(key), cap], |r| r.get(0))
     }
 
     /// Ids of up to `limit` persons whose name or reading contains `key`, from the index that
