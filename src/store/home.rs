@@ -78,7 +78,8 @@ fn count(conn: super::Conn<'_>, sql: &str, p: impl super::sql::Params) -> Result
 impl HomeHandle<'_> {
     /// Every person on file.
     pub fn persons(&self) -> Result<i64, StoreError> {
-        count(self.conn, "SELECT count(*) FROM person", [])
+        // PostgreSQL counts every row for count(*); migration 0014 keeps the number instead.
+        count(self.conn, self.conn.dialect("SELECT count(*) FROM person", "SELECT n FROM hairyo_row_count WHERE tbl = 'person'"), [])
     }
 
     /// Referrals sent and not yet answered: to `desk`, or to any desk when `all_desks`.
@@ -152,7 +153,7 @@ impl HomeHandle<'_> {
         self.month_counts(
             "SELECT substr(c.issued_on, 1, 7), coalesce(r.from_desk, c.scheme), count(*) FROM application a
              CROSS JOIN certificate c ON c.application_id = a.id LEFT JOIN referral r ON r.id = a.referral_id
-             WHERE a.status IN ('issued', 'union_issued', 'handed_over') AND c.issued_on >= ?1 GROUP BY 1, 2",
+             WHERE a.status IN ('issued', 'union_issued', 'handed_over') AND c.application_id IS NOT NULL AND c.issued_on >= ?1 GROUP BY 1, 2",
             first,
         )
     }
