@@ -13,6 +13,7 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver poppler-utils
   fonts-morisawa-bizud-gothic fonts-noto-cjk
   postgresql-15 postgresql-client-15
+  curl openssl
 )
 NODE_MIN_MAJOR=20
 

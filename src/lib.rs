@@ -22,6 +22,7 @@ pub mod import;
 pub mod kouki;
 pub mod leaflet;
 pub mod model;
+pub mod operation;
 pub mod person;
 pub mod policy;
 pub mod print;

@@ -53,6 +53,25 @@ fn only_the_store_knows_the_engine() {
     assert!(leaks.is_empty(), "the engine is named outside src/store/:\n{}", leaks.join("\n"));
 }
 
+/// The library never depends on a shell's framework: axum, tokio and rustls serve HTTP from the
+/// CLI shell (`src/bin/hairyo/serve.rs`), Tauri is the window's; the core stays callable from
+/// tests, the CLI and the server alike.
+#[test]
+fn the_library_never_imports_a_shell_framework() {
+    let mut leaks = Vec::new();
+    for (module, rel, text) in modules() {
+        if module == "bin" {
+            continue;
+        }
+        for (n, line) in text.lines().enumerate() {
+            if ["axum", "tokio", "rustls", "tauri::"].iter().any(|w| line.contains(&format!("use {w}")) || line.contains(&format!("{w}::"))) {
+                leaks.push(format!("src/{}:{}: {}", rel.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "a shell's framework is used in the library:\n{}", leaks.join("\n"));
+}
+
 /// The top-level modules a file refers to through `crate::…` (paths and `use crate::{…}`).
 fn referenced(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();

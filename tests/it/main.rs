@@ -15,6 +15,7 @@ mod print;
 mod props;
 mod requirements;
 mod search;
+mod serve;
 mod settings;
 mod trust;
 mod workflow;

@@ -436,6 +436,20 @@ pub fn run(cli: &Cli) -> Result {
             leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
+        Command::Serve { listen, tls_cert, tls_key, behind_proxy, session_idle } => {
+            if !(1..=86_400).contains(session_idle) {
+                return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));
+            }
+            let fixed_now = cli.now.is_some().then_some(now);
+            super::serve::run(super::serve::ServeOptions {
+                listen: *listen,
+                location: location(cli),
+                tls: tls_cert.clone().zip(tls_key.clone()),
+                behind_proxy: *behind_proxy,
+                session_idle: std::time::Duration::from_secs(*session_idle),
+                fixed_now,
+            })
+        }
         Command::Grant { role } => {
             let (mut store, actor) = open_initialised(cli)?;
             hairyo::deployment::grant_app_role(&mut store, &actor, role, now)?;

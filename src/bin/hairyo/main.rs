@@ -2,6 +2,7 @@
 
 mod commands;
 mod output;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -165,6 +166,26 @@ pub enum Command {
         limit: i64,
         #[arg(long, default_value_t = 0)]
         offset: i64,
+    },
+    /// Serve the JSON HTTP API (docs/api.md) for the desks' PCs and browsers: the server holds
+    /// the database credentials, clients sign in with their staff accounts. Plain HTTP only on
+    /// loopback or behind a TLS-terminating reverse proxy (--behind-proxy).
+    Serve {
+        /// Address to listen on (port 0: any free port; the first line printed says which).
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: std::net::SocketAddr,
+        /// PEM certificate chain for TLS (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for TLS (with --tls-cert).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Plain HTTP on a non-loopback address: a reverse proxy in front terminates TLS.
+        #[arg(long)]
+        behind_proxy: bool,
+        /// A session ends after this many seconds without a request.
+        #[arg(long, default_value_t = 1800)]
+        session_idle: u64,
     },
     /// On a PostgreSQL server: let the login role the desks connect as use the database with
     /// least privilege (read and write the case tables, only read and append the audit log, no

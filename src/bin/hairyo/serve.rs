@@ -1,0 +1,405 @@
+//! `hairyo serve`: the core behind a JSON HTTP API for the desks' PCs. The server holds the
+//! database credentials; clients sign in with their staff accounts and get a session that
+//! lives here and ends when idle. Each request runs one core operation
+//! (`hairyo::operation::call`) as its signed-in staff member, so the access matrix, the audit
+//! log and masking are the core's, unchanged. Handlers only authenticate, call and map the
+//! error's code to an HTTP status.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDateTime;
+use hairyo::codes::ErrorBody;
+use hairyo::staff::Actor;
+use hairyo::store::{Location, Store};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The cookie a browser's session travels in.
+const SESSION_COOKIE: &str = "hairyo_session";
+/// The header a cookie-authenticated request must repeat its session's CSRF token in.
+const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How `hairyo serve` was asked to run.
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    pub location: Location,
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Plain HTTP on a non-loopback address, behind the city's reverse proxy that terminates
+    /// TLS.
+    pub behind_proxy: bool,
+    pub session_idle: Duration,
+    /// A fixed clock for tests (`HAIRYO_NOW`); the real one otherwise.
+    pub fixed_now: Option<NaiveDateTime>,
+}
+
+struct Session {
+    actor: Actor,
+    csrf: String,
+    last_seen: Instant,
+}
+
+struct Server {
+    location: Location,
+    /// Open connections, taken by a request and put back after it.
+    stores: Mutex<Vec<Store>>,
+    sessions: Mutex<HashMap<String, Session>>,
+    session_idle: Duration,
+    secure_cookie: bool,
+    fixed_now: Option<NaiveDateTime>,
+}
+
+impl Server {
+    fn now(&self) -> NaiveDateTime {
+        self.fixed_now.unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    /// Runs `f` on a connection of the pool (opening one when all are busy), off the async
+    /// threads: the core is synchronous.
+    async fn with_store<T: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&mut Store) -> Result<T, ErrorBody> + Send + 'static) -> Result<T, ErrorBody> {
+        let server = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let taken = server.stores.lock().map_err(|_| busy())?.pop();
+            let mut store = match taken {
+                Some(s) => s,
+                None => hairyo::store::open_location(&server.location)?,
+            };
+            let result = f(&mut store);
+            // A connection whose last statement failed on the engine is not reused: the next
+            // request opens a fresh one.
+            if !matches!(&result, Err(e) if e.code == "store.db") {
+                if let Ok(mut pool) = server.stores.lock() {
+                    pool.push(store);
+                }
+            }
+            result
+        })
+        .await
+        .map_err(|_| ErrorBody::new("serve.internal", "サーバー内部の処理が異常終了しました"))?
+    }
+}
+
+fn busy() -> ErrorBody {
+    ErrorBody::new("serve.internal", "サーバー内部の状態を読めません。サーバーを再起動してください")
+}
+
+/// A random token of 32 bytes, as hex.
+fn token() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The HTTP status for a core error's code: the client still branches on the code.
+fn status_of(code: &str) -> StatusCode {
+    let suffix = code.rsplit('.').next().unwrap_or(code);
+    match (code, suffix) {
+        (c, _) if c.starts_with("session.") => StatusCode::UNAUTHORIZED,
+        ("staff.bad_credentials" | "staff.locked", _) => StatusCode::UNAUTHORIZED,
+        (c, _) if c.starts_with("access.") || c.starts_with("csrf.") => StatusCode::FORBIDDEN,
+        (_, "denied" | "admin_only" | "forbidden") => StatusCode::FORBIDDEN,
+        (_, "not_found") => StatusCode::NOT_FOUND,
+        (_, "bad_transition" | "changed_meanwhile" | "conflict" | "duplicate" | "taken") => StatusCode::CONFLICT,
+        (c, _) if c.starts_with("command.") => StatusCode::BAD_REQUEST,
+        (_, "invalid" | "empty" | "bad_count" | "too_long") => StatusCode::UNPROCESSABLE_ENTITY,
+        (c, _) if c.starts_with("store.") || c.starts_with("serve.") => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+fn error_response(e: ErrorBody) -> Response {
+    (status_of(&e.code), Json(json!({"code": e.code, "message": e.message, "fields": e.fields}))).into_response()
+}
+
+fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The staff member a request acts as: a bearer token, or the session cookie with the CSRF
+/// header on every request that is not a plain read (a browser sends cookies to any page
+/// that asks; only this origin's script can read the token it repeats).
+fn authenticate(server: &Server, method: &Method, headers: &HeaderMap) -> Result<Actor, ErrorBody> {
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let (token, by_cookie) = match (bearer, cookie_value(headers, SESSION_COOKIE)) {
+        (Some(t), _) => (t, false),
+        (None, Some(t)) => (t, true),
+        (None, None) => return Err(ErrorBody::new("session.required", "サインインしてください")),
+    };
+    let mut sessions = server.sessions.lock().map_err(|_| busy())?;
+    let Some(session) = sessions.get_mut(token) else {
+        return Err(ErrorBody::new("session.invalid", "セッションが無効です。もう一度サインインしてください"));
+    };
+    if session.last_seen.elapsed() > server.session_idle {
+        sessions.remove(token);
+        return Err(ErrorBody::new("session.expired", "一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください"));
+    }
+    if by_cookie && method != Method::GET && method != Method::HEAD {
+        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        if sent != Some(session.csrf.as_str()) {
+            return Err(ErrorBody::new("csrf.missing", "要求を確認できません (CSRF トークンがありません)。画面を再読み込みしてください"));
+        }
+    }
+    session.last_seen = Instant::now();
+    Ok(session.actor.clone())
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignIn {
+    login: String,
+    password: String,
+}
+
+async fn sign_in(State(server): State<Arc<Server>>, body: Option<Json<Value>>) -> Response {
+    let Some(Json(body)) = body else {
+        return error_response(ErrorBody::new("command.invalid", "ログイン名とパスワードを JSON で送ってください"));
+    };
+    let input: SignIn = match serde_json::from_value(body) {
+        Ok(i) => i,
+        Err(e) => return error_response(ErrorBody::new("command.invalid", format!("サインインの引数が正しくありません: {e}"))),
+    };
+    let now = server.now();
+    let signed_in = server.with_store(move |s| hairyo::staff::sign_in(s, input.login.trim(), &input.password, now).map_err(ErrorBody::from)).await;
+    let actor = match signed_in {
+        Ok(a) => a,
+        Err(e) => return error_response(e),
+    };
+    let (session, csrf) = (token(), token());
+    match server.sessions.lock() {
+        Ok(mut sessions) => {
+            // Sessions that ended while idle go when somebody signs in, so the table stays small.
+            let idle = server.session_idle;
+            sessions.retain(|_, s| s.last_seen.elapsed() <= idle);
+            sessions.insert(session.clone(), Session { actor: actor.clone(), csrf: csrf.clone(), last_seen: Instant::now() });
+        }
+        Err(_) => return error_response(busy()),
+    }
+    let secure = if server.secure_cookie { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict{secure}");
+    let permissions = hairyo::staff::permissions(&actor);
+    let mut response = Json(json!({"actor": actor, "permissions": permissions, "token": session, "csrf": csrf})).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+async fn sign_out(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
+    if let Err(e) = authenticate(&server, &method, &headers) {
+        return error_response(e);
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| cookie_value(&headers, SESSION_COOKIE))
+        .map(|t| t.trim().to_string());
+    if let (Some(t), Ok(mut sessions)) = (token, server.sessions.lock()) {
+        sessions.remove(&t);
+    }
+    let mut response = Json(json!({"signed_out": true})).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static("hairyo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
+    response
+}
+
+async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, method: Method, headers: HeaderMap, body: Option<Json<Value>>) -> Response {
+    let actor = match authenticate(&server, &method, &headers) {
+        Ok(a) => a,
+        Err(e) => return error_response(e),
+    };
+    let arguments = body.map(|Json(v)| v).unwrap_or(Value::Null);
+    let now = server.now();
+    match server.with_store(move |s| hairyo::operation::call(s, &actor, &name, arguments, now)).await {
+        Ok(value) => Json(value).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// Every other path under /api/: a session first, so nothing is learnt without one.
+async fn api_fallback(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
+    match authenticate(&server, &method, &headers) {
+        Err(e) => error_response(e),
+        Ok(_) => error_response(ErrorBody::new("command.unknown", "この API はありません (docs/api.md を参照してください)")),
+    }
+}
+
+/// A path outside the API: under /api/ a session is asked for first, as everywhere there.
+async fn not_found(State(server): State<Arc<Server>>, uri: axum::http::Uri, method: Method, headers: HeaderMap) -> Response {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        return api_fallback(State(server), method, headers).await;
+    }
+    (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response()
+}
+
+/// One line per request on stderr, as JSON: method, path, status and time, the staff login
+/// when there is one. Never a query string, a body or a resident's data.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let start = Instant::now();
+    let response = next.run(request).await;
+    eprintln!(
+        "{}",
+        json!({"method": method.as_str(), "path": path, "status": response.status().as_u16(), "ms": (start.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0})
+    );
+    response
+}
+
+fn router(server: Arc<Server>) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/api/sign_in", post(sign_in))
+        .route("/api/sign_out", post(sign_out))
+        .route("/api/{name}", post(operation).fallback(api_fallback))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn(log_request))
+        .with_state(server)
+}
+
+/// Refuses what would expose the desks: plain HTTP beyond this machine unless a reverse proxy
+/// in front terminates TLS.
+fn check_options(o: &ServeOptions) -> Result<(), ErrorBody> {
+    if o.tls.is_none() && !o.listen.ip().is_loopback() && !o.behind_proxy {
+        return Err(ErrorBody::new(
+            "serve.needs_tls",
+            format!("{} で待ち受けるには TLS が必要です。--tls-cert と --tls-key を指定するか、TLS を終端するリバースプロキシの背後なら --behind-proxy を付けてください", o.listen),
+        ));
+    }
+    Ok(())
+}
+
+/// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.
+pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
+    check_options(&options)?;
+    // The first connection proves the database is there (and migrates it, over the owner's
+    // URL) before the port opens.
+    let first = hairyo::store::open_location(&options.location)?;
+    if !first.is_initialised()? {
+        return Err(hairyo::store::StoreError::NotInitialised.into());
+    }
+    let server = Arc::new(Server {
+        location: options.location.clone(),
+        stores: Mutex::new(vec![first]),
+        sessions: Mutex::new(HashMap::new()),
+        session_idle: options.session_idle,
+        secure_cookie: options.tls.is_some() || options.behind_proxy,
+        fixed_now: options.fixed_now,
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ErrorBody::new("serve.start", format!("サーバーを起動できません: {e}")))?;
+    let app = router(server.clone()).into_make_service();
+    let result = runtime.block_on(async move {
+        let listener =
+            std::net::TcpListener::bind(options.listen).map_err(|e| ErrorBody::new("serve.listen", format!("{} で待ち受けられません: {e}", options.listen)))?;
+        listener.set_nonblocking(true).map_err(|e| ErrorBody::new("serve.listen", e.to_string()))?;
+        let addr = listener.local_addr().map_err(|e| ErrorBody::new("serve.listen", e.to_string()))?;
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        // The first line on stdout says where the server listens (a test or a unit file reads it).
+        println!("listening on {scheme}://{addr}");
+        let handle = axum_server::Handle::new();
+        let shutdown = handle.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            eprintln!("{}", json!({"event": "shutdown", "grace_seconds": 10}));
+            shutdown.graceful_shutdown(Some(Duration::from_secs(10)));
+        });
+        let served = match &options.tls {
+            Some((cert, key)) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                    .await
+                    .map_err(|e| ErrorBody::new("serve.tls", format!("証明書または秘密鍵を読めません ({}, {}): {e}", cert.display(), key.display())))?;
+                axum_server::from_tcp_rustls(listener, config).handle(handle).serve(app).await
+            }
+            None => axum_server::from_tcp(listener).handle(handle).serve(app).await,
+        };
+        served.map_err(|e| ErrorBody::new("serve.failed", format!("サーバーが停止しました: {e}")))
+    });
+    // The pool's PostgreSQL clients run their own small runtimes, which may not be dropped
+    // inside this one: they are closed here, after it has stopped.
+    drop(runtime);
+    if let Ok(mut pool) = server.stores.lock() {
+        pool.clear();
+    }
+    result
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(_) => {
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_statuses_clients_expect() {
+        for (code, status) in [
+            ("session.required", 401),
+            ("session.expired", 401),
+            ("staff.bad_credentials", 401),
+            ("access.denied", 403),
+            ("csrf.missing", 403),
+            ("store.not_found", 404),
+            ("referral.bad_transition", 409),
+            ("store.changed_meanwhile", 409),
+            ("command.unknown", 400),
+            ("person.invalid", 422),
+            ("store.db", 500),
+        ] {
+            assert_eq!(status_of(code).as_u16(), status, "{code}");
+        }
+    }
+
+    #[test]
+    fn plain_http_beyond_loopback_needs_a_proxy() {
+        let o = |listen: &str, behind_proxy| ServeOptions {
+            listen: listen.parse().unwrap(),
+            location: Location::File("x.db".into()),
+            tls: None,
+            behind_proxy,
+            session_idle: Duration::from_secs(60),
+            fixed_now: None,
+        };
+        assert_eq!(check_options(&o("0.0.0.0:8443", false)).unwrap_err().code, "serve.needs_tls");
+        assert!(check_options(&o("0.0.0.0:8443", true)).is_ok());
+        assert!(check_options(&o("127.0.0.1:8443", false)).is_ok());
+    }
+}

@@ -1,0 +1,269 @@
+//! `hairyo serve` over real HTTP: the binary started as a city would start it (on SQLite, or
+//! on the PostgreSQL test server as the app role in the PostgreSQL pass), and clients that speak
+//! plain HTTP/1.1 over a socket, so nothing of the server's own code is on the client side.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const PASSWORD: &str = hairyo::demo::DEMO_PASSWORD;
+
+/// A running `hairyo serve`, stopped with SIGTERM when dropped.
+struct Served {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        terminate(&self.child);
+        let _ = self.child.wait();
+    }
+}
+
+fn terminate(child: &Child) {
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+}
+
+fn cli(db: &str, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("HAIRYO_PASSWORD", PASSWORD)
+        .env_remove("HAIRYO_AS")
+        .env_remove("HAIRYO_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A database with the demo's staff and persons: a temp SQLite file, or a fresh database on the
+/// PostgreSQL test server reached as the app role.
+fn database(dir: &Path) -> String {
+    let db = match crate::common::pg_server() {
+        Some(server) => crate::common::fresh_pg_app_database(&server),
+        None => dir.join("served.db").to_str().unwrap().to_string(),
+    };
+    cli(&db, &["init"]);
+    cli(&db, &["demo", "--persons", "60", "--seed", "4"]);
+    db
+}
+
+fn serve(db: &str, extra: &[&str]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env_remove("HAIRYO_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
+    Served { child, addr }
+}
+
+/// One request; the status and the body as JSON.
+fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> (u16, Value, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    if !body.is_empty() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null), head.to_string())
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = &rest[n + 2..];
+    }
+    out
+}
+
+fn sign_in(addr: &str, login: &str) -> Value {
+    let (status, body, _) = request(addr, "POST", "/api/sign_in", &[], Some(&json!({"login": login, "password": PASSWORD})));
+    assert_eq!(status, 200, "{login}: {body}");
+    body
+}
+
+fn call(addr: &str, token: &str, op: &str, args: Value) -> (u16, Value) {
+    let bearer = format!("Bearer {token}");
+    let (status, body, _) = request(addr, "POST", &format!("/api/{op}"), &[("Authorization", &bearer)], Some(&args));
+    (status, body)
+}
+
+/// Two desks on one server: the 介護 caseworker's referral is in the 国保 clerk's queue at once;
+/// nothing under /api/ answers without a session, a forged or expired one, or a cookie without
+/// its CSRF token; the core's refusals arrive with their codes.
+#[test]
+fn two_desks_share_one_server_and_nothing_answers_without_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let addr = served.addr.as_str();
+
+    let (status, body, _) = request(addr, "GET", "/health", &[], None);
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    for (method, path) in [("POST", "/api/home"), ("GET", "/api/home"), ("GET", "/api/no/such/thing"), ("DELETE", "/api")] {
+        let (status, body, _) = request(addr, method, path, &[], None);
+        assert_eq!((status, body["code"].as_str()), (401, Some("session.required")), "{method} {path}");
+    }
+    let (status, body) = call(addr, "0123456789abcdef", "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")));
+    let (status, body, _) = request(addr, "POST", "/api/sign_in", &[], Some(&json!({"login": "kaigo1", "password": "wrong"})));
+    assert_eq!((status, body["code"].as_str()), (401, Some("staff.bad_credentials")));
+
+    let caseworker = sign_in(addr, "kaigo1");
+    let clerk = sign_in(addr, "kokuho1");
+    let (cw, ck) = (caseworker["token"].as_str().unwrap(), clerk["token"].as_str().unwrap());
+    assert_ne!(cw, ck);
+    let (status, persons) = call(addr, cw, "list_persons", json!({"limit": 50}));
+    assert_eq!(status, 200, "{persons}");
+    let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").expect("a 国保 member in the demo").clone();
+    let reason = format!("サーバー経由の連携 {}", std::process::id());
+    let (status, sent) = call(addr, cw, "send_referral", json!({"input": {"person_id": person["id"], "reason": reason}}));
+    assert_eq!(status, 200, "{sent}");
+    let start = Instant::now();
+    let (status, queue) = call(addr, ck, "referral_queue", json!({"status": "sent", "limit": 500}));
+    assert_eq!(status, 200, "{queue}");
+    assert!(queue["items"].as_array().unwrap().iter().any(|r| r["id"] == sent["id"]), "the clerk's queue lacks the referral");
+    assert!(start.elapsed() < Duration::from_secs(2));
+    let (status, accepted) = call(addr, ck, "referral_action", json!({"id": sent["id"], "action": {"action": "accept"}}));
+    assert_eq!((status, accepted["status"].as_str()), (200, Some("accepted")), "{accepted}");
+    let (status, again) = call(addr, ck, "referral_action", json!({"id": sent["id"], "action": {"action": "accept"}}));
+    assert_eq!((status, again["code"].as_str()), (409, Some("referral.bad_transition")), "{again}");
+
+    // The core decides what a desk may do, over HTTP as everywhere.
+    let (status, refused) = call(addr, cw, "application_step", json!({"id": 1, "step": {"step": "decide"}}));
+    assert_eq!(status, 403, "{refused}");
+    let (status, unknown) = call(addr, ck, "drop_everything", json!({}));
+    assert_eq!((status, unknown["code"].as_str()), (400, Some("command.unknown")));
+    let (status, bad) = call(addr, ck, "home", json!({"desk": "kaigo"}));
+    assert_eq!((status, bad["code"].as_str()), (400, Some("command.invalid")));
+
+    // A browser's cookie counts only with the session's CSRF token beside it.
+    let cookie = format!("hairyo_session={ck}");
+    let (status, body, _) = request(addr, "POST", "/api/home", &[("Cookie", &cookie)], Some(&json!({})));
+    assert_eq!((status, body["code"].as_str()), (403, Some("csrf.missing")));
+    let csrf = clerk["csrf"].as_str().unwrap();
+    let (status, home, _) = request(addr, "POST", "/api/home", &[("Cookie", &cookie), ("X-CSRF-Token", csrf)], Some(&json!({})));
+    assert_eq!(status, 200, "{home}");
+    assert!(home["counts"]["referrals_to_review"].as_i64().is_some(), "{home}");
+
+    let (status, _) = call(addr, ck, "sign_out", json!({}));
+    assert_eq!(status, 200);
+    let (status, body) = call(addr, ck, "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")));
+}
+
+/// A session ends after the idle time; the server stops on SIGTERM and says where it listened.
+#[test]
+fn an_idle_session_expires_and_sigterm_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let mut served = serve(&db, &["--session-idle", "1"]);
+    let addr = served.addr.clone();
+    let token = sign_in(&addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    assert_eq!(call(&addr, &token, "home", json!({})).0, 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (status, body) = call(&addr, &token, "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.expired")));
+    terminate(&served.child);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = served.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(15), "the server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+}
+
+/// Plain HTTP beyond this machine is refused unless a TLS-terminating proxy is in front.
+#[test]
+fn plain_http_beyond_loopback_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let db = db.to_str().unwrap();
+    cli(db, &["init"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_hairyo")).args(["--db", db, "serve", "--listen", "0.0.0.0:0"]).env_remove("HAIRYO_DB").output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("serve.needs_tls"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// With the city's certificate and key the server speaks TLS only: curl, trusting that
+/// certificate, signs in over HTTPS, and a plain-HTTP request to the same port gets no answer.
+#[test]
+fn tls_from_the_citys_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let (cert, key) = (dir.path().join("server.crt"), dir.path().join("server.key"));
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (scripts/setup.sh installs it)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .env_remove("HAIRYO_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let served = Served { addr: line.trim().strip_prefix("listening on https://").unwrap_or_else(|| panic!("{line:?}")).to_string(), child };
+    let port = served.addr.rsplit(':').next().unwrap().to_string();
+    let body = json!({"login": "kokuho1", "password": PASSWORD}).to_string();
+    let out = Command::new("curl")
+        .args(["-s", "--cacert"])
+        .arg(&cert)
+        .args(["--resolve", &format!("localhost:{port}:127.0.0.1"), "-H", "content-type: application/json", "-d", &body])
+        .arg(format!("https://localhost:{port}/api/sign_in"))
+        .output()
+        .expect("curl (scripts/setup.sh installs it)");
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    assert_eq!(answer["actor"]["login"], "kokuho1", "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5"])
+        .arg(format!("http://{}/health", served.addr))
+        .output()
+        .unwrap();
+    assert_ne!(String::from_utf8_lossy(&out.stdout), "200", "plain HTTP was answered on the TLS port");
+}
