@@ -86,6 +86,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0012_jushochi_tokurei.sql"),
     include_str!("migrations/0013_applicant_and_union.sql"),
     include_str!("migrations/0014_server_collation_and_pieces.sql"),
+    include_str!("migrations/0015_change_events.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (12, include_str!("migrations/pg/0012_jushochi_tokurei.sql")),
     (13, include_str!("migrations/pg/0013_applicant_and_union.sql")),
     (14, include_str!("migrations/pg/0014_server_collation_and_pieces.sql")),
+    (15, include_str!("migrations/pg/0015_change_events.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -109,6 +110,28 @@ fn migrate(c: &PgConn) -> Result<(), StoreError> {
     })();
     conn.execute("SELECT pg_advisory_unlock(?1)", [MIGRATION_LOCK])?;
     result
+}
+
+/// The channel migration 0015's triggers announce changes on.
+pub const EVENTS_CHANNEL: &str = "hairyo_events";
+
+/// Listens on [`EVENTS_CHANNEL`] over a connection of its own: calls `on_listening` once the
+/// server will deliver announcements, then `on_event` with each one's payload (JSON naming a
+/// kind, an id and desks), until `on_event` returns false or the connection fails. Blocks: run
+/// it on a thread of its own.
+pub fn listen(url: &str, on_listening: impl FnOnce(), mut on_event: impl FnMut(&str) -> bool) -> Result<(), StoreError> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    client.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}"))?;
+    on_listening();
+    use postgres::fallible_iterator::FallibleIterator;
+    let mut notifications = client.notifications();
+    let mut events = notifications.blocking_iter();
+    while let Some(n) = events.next()? {
+        if !on_event(n.payload()) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Whether the connected role may change the schema: it is (a member of) the role that owns the

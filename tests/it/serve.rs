@@ -26,7 +26,7 @@ impl Drop for Served {
 }
 
 fn terminate(child: &Child) {
-    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).stderr(Stdio::null()).status();
 }
 
 fn cli(db: &str, args: &[&str]) {
@@ -266,4 +266,88 @@ fn tls_from_the_citys_certificate() {
         .output()
         .unwrap();
     assert_ne!(String::from_utf8_lossy(&out.stdout), "200", "plain HTTP was answered on the TLS port");
+}
+
+/// Reads server-sent events from a stream until `want` says one is found or `within` passes;
+/// the events seen, as (name, data).
+fn read_events(stream: &mut TcpStream, within: Duration, want: impl Fn(&str, &str) -> bool) -> Vec<(String, String)> {
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    let mut buffer = String::new();
+    let mut chunk = [0u8; 4096];
+    while start.elapsed() < within {
+        stream.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buffer.push_str(&String::from_utf8_lossy(&chunk[..n])),
+            Err(_) => {}
+        }
+        // Chunked transfer frames the stream; the events are the lines `event:` and `data:`.
+        let mut name = String::new();
+        for line in buffer.lines() {
+            if let Some(e) = line.strip_prefix("event:") {
+                name = e.trim().to_string();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                let item = (name.clone(), d.trim().to_string());
+                if !seen.contains(&item) {
+                    seen.push(item);
+                }
+            }
+        }
+        if seen.iter().any(|(n, d)| want(n, d)) {
+            break;
+        }
+    }
+    seen
+}
+
+/// A referral sent at the 介護 desk reaches the 国保 desk's open event stream as it happens
+/// (PostgreSQL LISTEN/NOTIFY in the PostgreSQL pass, the server's own announcement on a file),
+/// well within a second, without a reload.
+#[test]
+fn a_referral_reaches_the_other_desks_event_stream_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let addr = served.addr.as_str();
+    let (cw, ck) = (sign_in(addr, "kaigo1"), sign_in(addr, "kokuho1"));
+    let (cw, ck) = (cw["token"].as_str().unwrap().to_string(), ck["token"].as_str().unwrap().to_string());
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET /api/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {ck}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let opened = read_events(&mut stream, Duration::from_secs(5), |n, _| n == "ready");
+    assert!(opened.iter().any(|(n, _)| n == "ready"), "the stream did not open: {opened:?}");
+
+    let (_, persons) = call(addr, &cw, "list_persons", json!({"limit": 50}));
+    let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").unwrap().clone();
+    let sent_at = Instant::now();
+    let (status, sent) = call(addr, &cw, "send_referral", json!({"input": {"person_id": person["id"], "reason": "至急の連携"}}));
+    assert_eq!(status, 200, "{sent}");
+    let seen = read_events(&mut stream, Duration::from_secs(2), |n, _| n == "change");
+    let took = sent_at.elapsed();
+    let change = seen.iter().find(|(n, _)| n == "change").unwrap_or_else(|| panic!("no change within 2 s: {seen:?}"));
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    let data: Value = serde_json::from_str(&change.1).unwrap();
+    if crate::common::pg_server().is_some() {
+        assert_eq!((data["kind"].as_str(), data["id"].as_i64()), (Some("referral"), sent["id"].as_i64()), "{data}");
+        assert!(data["desks"].as_array().unwrap().iter().any(|d| d == "kokuho"), "{data}");
+        // The server's LISTEN connection drops (a restart of the database, a network cut): it
+        // reconnects and tells the clients to reload, and announcements flow again.
+        let mut pg = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+        let killed: i64 = pg
+            .query_one("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(killed, 1, "the server's LISTEN connection");
+        let seen = read_events(&mut stream, Duration::from_secs(5), |n, _| n == "resync");
+        assert!(seen.iter().any(|(n, _)| n == "resync"), "no resync after the drop: {seen:?}");
+        let (_, again) = call(addr, &cw, "send_referral", json!({"input": {"person_id": person["id"], "reason": "再接続後の連携"}}));
+        let is_it = |n: &str, d: &str| n == "change" && serde_json::from_str::<Value>(d).is_ok_and(|v| v["id"] == again["id"]);
+        let seen = read_events(&mut stream, Duration::from_secs(3), is_it);
+        assert!(seen.iter().any(|(n, d)| is_it(n, d)), "{seen:?}");
+    }
+    // Announcements carry no person's data.
+    assert!(!change.1.contains(person["name"].as_str().unwrap()), "{}", change.1);
+    // Without a session there is no stream.
+    let (status, _, _) = request(addr, "GET", "/api/events", &[], None);
+    assert_eq!(status, 401);
 }

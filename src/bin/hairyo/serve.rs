@@ -55,7 +55,15 @@ struct Server {
     session_idle: Duration,
     secure_cookie: bool,
     fixed_now: Option<NaiveDateTime>,
+    /// Announcements of changes (JSON: kind, id, desks), for the live event streams.
+    events: tokio::sync::broadcast::Sender<String>,
 }
+
+/// Operations that change what another desk's queue or home shows. On a SQLite file the
+/// server announces them itself (nobody else writes); on PostgreSQL the database does, for
+/// every writer (migration 0015).
+const ANNOUNCED: &[&str] =
+    &["send_referral", "referral_action", "receive_application", "check_document", "application_step", "add_touchpoint", "add_person", "update_person"];
 
 impl Server {
     fn now(&self) -> NaiveDateTime {
@@ -229,10 +237,89 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     };
     let arguments = body.map(|Json(v)| v).unwrap_or(Value::Null);
     let now = server.now();
-    match server.with_store(move |s| hairyo::operation::call(s, &actor, &name, arguments, now)).await {
-        Ok(value) => Json(value).into_response(),
+    let op = name.clone();
+    match server.with_store(move |s| hairyo::operation::call(s, &actor, &op, arguments, now)).await {
+        Ok(value) => {
+            if matches!(server.location, Location::File(_)) && ANNOUNCED.contains(&name.as_str()) {
+                let _ = server.events.send(json!({"kind": "changed", "operation": name, "desks": []}).to_string());
+            }
+            Json(value).into_response()
+        }
         Err(e) => error_response(e),
     }
+}
+
+/// Whether an announcement concerns `actor`: it names the desk, names no desk (everyone), or
+/// the actor oversees every desk.
+fn concerns(payload: &str, actor: &Actor) -> bool {
+    let Ok(v) = serde_json::from_str::<Value>(payload) else { return false };
+    let desks: Vec<&str> = v["desks"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    desks.is_empty() || desks.contains(&actor.desk.code()) || hairyo::access::can(actor, hairyo::access::Permission::ChangeSettings)
+}
+
+/// `GET /api/events`: server-sent events for the signed-in desk. It opens with `ready`, then
+/// sends `change` with each announcement that concerns the desk (kind, id, status, desks: no
+/// personal data) and `resync` when the server may have missed some (its database connection
+/// dropped), upon which a client reloads what it shows. A client reconnects after a drop
+/// (EventSource does so itself) and reloads then too.
+async fn events(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let actor = match authenticate(&server, &method, &headers) {
+        Ok(a) => a,
+        Err(e) => return error_response(e),
+    };
+    let receiver = server.events.subscribe();
+    let first = futures_util::stream::once(async { Ok::<Event, std::convert::Infallible>(Event::default().event("ready").data("{}")) });
+    let changes = futures_util::stream::unfold((receiver, actor), |(mut rx, actor)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(payload) if payload.contains("\"resync\"") => {
+                    return Some((Ok(Event::default().event("resync").data(payload)), (rx, actor)));
+                }
+                Ok(payload) if concerns(&payload, &actor) => return Some((Ok(Event::default().event("change").data(payload)), (rx, actor))),
+                Ok(_) => continue,
+                // A slow client missed announcements: it reloads.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("resync").data("{\"kind\":\"resync\"}")), (rx, actor)));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    use futures_util::StreamExt;
+    Sse::new(first.chain(changes)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+}
+
+/// Passes the database's announcements (PostgreSQL LISTEN) to the event streams, reconnecting
+/// after a failure and telling the clients to reload, since announcements made meanwhile are
+/// lost.
+fn relay_database_events(url: String, events: tokio::sync::broadcast::Sender<String>) {
+    std::thread::spawn(move || {
+        let mut reconnecting = false;
+        loop {
+            let relay = events.clone();
+            // After a reconnection, once the server delivers again: whatever was announced
+            // while nobody listened is lost, so every client reloads.
+            let resync = events.clone();
+            let result = hairyo::store::pg::listen(
+                &url,
+                move || {
+                    if reconnecting {
+                        let _ = resync.send(json!({"kind": "resync"}).to_string());
+                    }
+                },
+                |payload| {
+                    let _ = relay.send(payload.to_string());
+                    true
+                },
+            );
+            if let Err(e) = result {
+                eprintln!("{}", json!({"event": "listen_failed", "code": e.code()}));
+            }
+            reconnecting = true;
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    });
 }
 
 /// Every other path under /api/: a session first, so nothing is learnt without one.
@@ -269,6 +356,7 @@ fn router(server: Arc<Server>) -> Router {
         .route("/health", get(health))
         .route("/api/sign_in", post(sign_in))
         .route("/api/sign_out", post(sign_out))
+        .route("/api/events", get(events))
         .route("/api/{name}", post(operation).fallback(api_fallback))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
@@ -303,7 +391,11 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         session_idle: options.session_idle,
         secure_cookie: options.tls.is_some() || options.behind_proxy,
         fixed_now: options.fixed_now,
+        events: tokio::sync::broadcast::channel(1024).0,
     });
+    if let Location::Server(url) = &options.location {
+        relay_database_events(url.clone(), server.events.clone());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
