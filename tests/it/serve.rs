@@ -351,3 +351,61 @@ fn a_referral_reaches_the_other_desks_event_stream_at_once() {
     let (status, _, _) = request(addr, "GET", "/api/events", &[], None);
     assert_eq!(status, 401);
 }
+
+/// The server killed with SIGKILL while desks write: every write it acknowledged is in the
+/// database after a restart, and a client that signs in again carries on (sessions live in
+/// the server's memory, so the restart asks everyone to sign in again: 401 `session.invalid`).
+#[test]
+fn sigkill_of_the_server_loses_no_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let mut served = serve(&db, &[]);
+    let addr = served.addr.clone();
+    let token = sign_in(&addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    let (_, persons) = call(&addr, &token, "list_persons", json!({"limit": 1}));
+    let person_id = persons["items"][0]["id"].clone();
+    let marker = format!("kill-test-{}", std::process::id());
+    let writer = {
+        let (addr, token, marker, person_id) = (addr.clone(), token.clone(), marker.clone(), person_id.clone());
+        std::thread::spawn(move || {
+            let mut acknowledged = Vec::new();
+            for i in 0..10_000 {
+                let input = json!({"input": {"person_id": person_id, "date": "2026-11-20", "kind": "visit", "notes": format!("{marker}-{i}")}});
+                let bearer = format!("Bearer {token}");
+                let sent = std::panic::catch_unwind(|| request(&addr, "POST", "/api/add_touchpoint", &[("Authorization", &bearer)], Some(&input)));
+                match sent {
+                    Ok((200, _, _)) => acknowledged.push(i),
+                    _ => break,
+                }
+            }
+            acknowledged
+        })
+    };
+    std::thread::sleep(Duration::from_millis(700));
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
+    let acknowledged = writer.join().unwrap();
+    assert!(acknowledged.len() >= 3, "too few writes before the kill: {}", acknowledged.len());
+
+    let served = serve(&db, &[]);
+    let addr = served.addr.clone();
+    let (status, body) = call(&addr, &token, "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "the old session is gone");
+    let token = sign_in(&addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    let (status, record) = call(&addr, &token, "show_person", json!({"id": person_id}));
+    assert_eq!(status, 200, "{record}");
+    let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).unwrap();
+    let stored: Vec<String> = store
+        .conn()
+        .prepare("SELECT notes FROM touchpoint WHERE notes LIKE ?1")
+        .unwrap()
+        .query_map([format!("{marker}-%")], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    for i in &acknowledged {
+        assert!(stored.contains(&format!("{marker}-{i}")), "acknowledged write {i} is missing after the kill");
+    }
+    // At most the one write in flight at the kill landed without its answer.
+    assert!(stored.len() <= acknowledged.len() + 1, "{} stored, {} acknowledged", stored.len(), acknowledged.len());
+}
