@@ -409,3 +409,28 @@ fn sigkill_of_the_server_loses_no_acknowledged_write() {
     // At most the one write in flight at the kill landed without its answer.
     assert!(stored.len() <= acknowledged.len() + 1, "{} stored, {} acknowledged", stored.len(), acknowledged.len());
 }
+
+/// `hairyo loadtest` runs its simulated desks against a server and reports every kind of
+/// request with no error (the figures of docs/performance.md come from a longer run).
+#[test]
+fn the_load_test_runs_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .args(["--json", "loadtest", "--server", &format!("http://{}", served.addr), "--clients", "4", "--seconds", "2"])
+        .env("HAIRYO_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds = report["kinds"].as_array().unwrap();
+    assert_eq!(kinds.len(), 5, "{report}");
+    for k in kinds {
+        assert!(k[1]["requests"].as_u64().unwrap() > 0, "{k}");
+        assert_eq!(k[1]["errors"], 0, "{k}");
+    }
+    if crate::common::pg_server().is_some() {
+        assert_eq!(report["live_updates"]["errors"], 0, "{report}");
+    }
+}

@@ -450,6 +450,17 @@ pub fn run(cli: &Cli) -> Result {
                 fixed_now,
             })
         }
+        Command::Loadtest { server, clients, seconds } => {
+            let addr = server.strip_prefix("http://").map(|a| a.trim_end_matches('/')).ok_or_else(|| {
+                CliError::new(
+                    "loadtest.invalid",
+                    "--server は hairyo serve が表示した http://127.0.0.1:PORT の形で指定してください (TLS なしのループバックのみ)",
+                )
+            })?;
+            let pw = password("デモ職員のパスワード: ")?;
+            let report = super::loadtest::run(addr, *clients, *seconds, &pw)?;
+            emit(json, &report, |r| r.to_string())
+        }
         Command::Grant { role } => {
             let (mut store, actor) = open_initialised(cli)?;
             hairyo::deployment::grant_app_role(&mut store, &actor, role, now)?;

@@ -1,6 +1,7 @@
 //! The `hairyo` command line: parses arguments, calls the core, prints the result.
 
 mod commands;
+mod loadtest;
 mod output;
 mod serve;
 
@@ -186,6 +187,18 @@ pub enum Command {
         /// A session ends after this many seconds without a request.
         #[arg(long, default_value_t = 1800)]
         session_idle: u64,
+    },
+    /// Simulated staff against a running `hairyo serve` on this machine (plain HTTP), signing
+    /// in as the demo's desk staff with HAIRYO_PASSWORD: search, records, queues, home and
+    /// writes for a bounded time; p50 / p95 / p99 and errors per kind (docs/performance.md).
+    Loadtest {
+        /// The server's address, as `hairyo serve` printed it (http://127.0.0.1:PORT).
+        #[arg(long)]
+        server: String,
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
     },
     /// On a PostgreSQL server: let the login role the desks connect as use the database with
     /// least privilege (read and write the case tables, only read and append the audit log, no
