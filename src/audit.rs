@@ -45,6 +45,33 @@ pub fn record(
     Ok(())
 }
 
+/// Reads with `f` and logs that `actor` viewed `record_kind` `record_id`, in one transaction:
+/// the view is in the log exactly when the read succeeded. Unlike [`record`] inside
+/// `Store::write`, it does not wait for the desks' write lock (see `Store::read_and_append`).
+pub fn viewed<T, E>(
+    store: &mut crate::store::Store,
+    actor: &Actor,
+    now: chrono::NaiveDateTime,
+    record_kind: &str,
+    record_id: Option<i64>,
+    f: impl FnOnce(&crate::store::Read<'_>) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    let event = NewAuditEvent {
+        at: crate::stamp(now),
+        staff_id: actor.staff_id,
+        login: &actor.login,
+        desk: actor.desk.code(),
+        action: Action::View.code(),
+        record_kind,
+        record_id,
+        detail: serde_json::json!({}).to_string(),
+    };
+    store.read_and_append(&event, f)
+}
+
 /// The result of checking the chain.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {

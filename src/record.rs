@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::access::{self, Permission};
 use crate::application::{self, Application};
-use crate::audit::{self, Action};
+use crate::audit;
 use crate::certificate::{self, Certificate};
 use crate::facility::{self, Facility};
 use crate::model::staff::Actor;
@@ -66,7 +66,7 @@ impl RecordError {
 pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<PersonRecord, RecordError> {
     access::require(actor, Permission::ViewPerson)?;
     let today: NaiveDate = now.date();
-    store.write(|tx| {
+    audit::viewed(store, actor, now, "person", Some(id), |tx| {
         let p = person::load(tx, id)?;
         let facility = match p.facility_id {
             Some(f) => facility::load(tx, f).ok(),
@@ -106,7 +106,6 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             warnings,
             person: p,
         };
-        audit::record(tx, actor, now, Action::View, "person", Some(id), serde_json::json!({}))?;
         Ok(record)
     })
 }

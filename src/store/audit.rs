@@ -118,10 +118,17 @@ impl<'a> Write<'a> {
 
 impl AuditHandleMut<'_> {
     /// Appends `e` as the next event of the chain: it takes the id after the newest event and
-    /// that event's hash as its link. Inside one write transaction (which SQLite serialises, and
-    /// which holds the write lock on PostgreSQL, see `pg::write`), no other writer can append
-    /// between the read of the newest event and the insert.
+    /// that event's hash as its link. SQLite serialises every writing transaction; on
+    /// PostgreSQL the audit lock taken here, held to the end of the transaction, does the same
+    /// for appends. Either way no other append comes between the read of the newest event and
+    /// the insert.
     pub fn append(&self, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
+        // On PostgreSQL appends are serialised by a lock of their own, which a view's
+        // transaction takes without the write lock (`Store::read_and_append`) and a write
+        // transaction takes after it; SQLite serialises every writing transaction anyway.
+        if self.conn.is_pg() {
+            self.conn.execute("SELECT pg_advisory_xact_lock(?1)", [super::pg::AUDIT_LOCK])?;
+        }
         let (last_id, prev) = (AuditHandle { conn: self.conn }).last_link()?.unwrap_or((0, String::new()));
         let mut row = AuditRow {
             id: last_id + 1,

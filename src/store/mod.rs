@@ -630,6 +630,34 @@ impl Store {
         }
     }
 
+    /// Reads with `f` and appends `event` to the audit log in the same transaction, once `f`
+    /// has succeeded: a view that is logged. It writes nothing else, so on PostgreSQL it takes
+    /// only the audit log's lock, not the write lock every change holds; record views then do
+    /// not queue behind the desks' writes.
+    pub fn read_and_append<T, E>(&mut self, event: &audit::NewAuditEvent<'_>, f: impl FnOnce(&Read<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        match &mut self.engine {
+            Engine::Lite(c) => {
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
+                let read = Read { conn: Conn::Lite(&tx) };
+                let value = f(&read)?;
+                (Write { read }).audit_mut().append(event)?;
+                tx.commit().map_err(StoreError::from)?;
+                Ok(value)
+            }
+            Engine::Pg(c) => pg::read_and_append(
+                c,
+                |conn| f(&Read { conn }),
+                |conn| {
+                    (Write { read: Read { conn } }).audit_mut().append(event)?;
+                    Ok(())
+                },
+            ),
+        }
+    }
+
     /// Read access for queries that change nothing.
     pub fn read(&self) -> Read<'_> {
         Read { conn: self.conn() }

@@ -19,6 +19,10 @@ const MIGRATIONS: &[(usize, &str)] = &[
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
 const WRITE_LOCK: i64 = 0x4861_6972_796f_0001;
+/// The key of the advisory lock every audit append holds until its transaction ends: views
+/// append without the write lock, so the chain needs its own (taken after the write lock by a
+/// writer, never before it, so the two cannot deadlock).
+pub(super) const AUDIT_LOCK: i64 = 0x4861_6972_796f_0003;
 /// The key of the advisory lock held while the schema is migrated, so that two processes
 /// starting at once do not both migrate.
 const MIGRATION_LOCK: i64 = 0x4861_6972_796f_0002;
@@ -268,6 +272,27 @@ where
     let mut guard = Rollback { conn, armed: true };
     conn.execute("SELECT pg_advisory_xact_lock(?1)", [WRITE_LOCK]).map_err(E::from)?;
     let value = f(conn)?;
+    conn.execute_batch("COMMIT").map_err(E::from)?;
+    guard.armed = false;
+    Ok(value)
+}
+
+/// Runs `f` and then `append` in one READ COMMITTED transaction without the write lock: a read
+/// whose audit event must land with it (a record viewed) need not wait for every writer, only
+/// for the audit log's own lock, which `append` takes.
+pub(super) fn read_and_append<T, E>(
+    c: &PgConn,
+    f: impl FnOnce(Conn<'_>) -> Result<T, E>,
+    append: impl FnOnce(Conn<'_>) -> Result<(), StoreError>,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    let conn = Conn::Pg(c);
+    conn.execute_batch("BEGIN ISOLATION LEVEL READ COMMITTED").map_err(E::from)?;
+    let mut guard = Rollback { conn, armed: true };
+    let value = f(conn)?;
+    append(conn).map_err(E::from)?;
     conn.execute_batch("COMMIT").map_err(E::from)?;
     guard.armed = false;
     Ok(value)

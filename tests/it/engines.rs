@@ -168,6 +168,7 @@ fn concurrent_writers_keep_every_write_and_the_audit_chain() {
     let p = w.person(|_| {});
     let writers = 8;
     let each = 200;
+    const VIEWS: usize = 100;
     let barrier = Arc::new(Barrier::new(writers));
     let threads: Vec<_> = (0..writers)
         .map(|n| {
@@ -206,9 +207,25 @@ fn concurrent_writers_keep_every_write_and_the_audit_chain() {
             })
         })
         .collect();
-    for t in threads {
+    // Desks opening the record meanwhile: each view is logged without the write lock, under
+    // the audit log's own, and the chain must still have no gap.
+    let viewers: Vec<_> = (0..2)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut store = store::pg::open(&url).unwrap();
+                let clerk = staff::actor(&store, "kokuho_clerk").unwrap();
+                for _ in 0..VIEWS {
+                    hairyo::record::show(&mut store, &clerk, p.id, at("2026-11-20")).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads.into_iter().chain(viewers) {
         t.join().unwrap();
     }
+    let views: i64 = w.store.conn().query_row("SELECT count(*) FROM audit_event WHERE action = 'view'", [], |r| r.get(0)).unwrap();
+    assert_eq!(views, 2 * VIEWS as i64);
     let n: i64 = w.store.conn().query_row("SELECT count(*) FROM touchpoint", [], |r| r.get(0)).unwrap();
     assert_eq!(n, (writers * each / 2) as i64);
     let n: i64 = w.store.conn().query_row("SELECT count(*) FROM person WHERE name = '並行　花子'", [], |r| r.get(0)).unwrap();
