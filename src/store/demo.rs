@@ -130,7 +130,7 @@ const ROWS_PER_STATEMENT: usize = 400;
 /// Rows of one table waiting to be written, all with the same columns.
 struct Pending {
     table: &'static str,
-    columns: &'static [&'static str],
+    columns: Vec<&'static str>,
     /// Extra SQL for the last column, written around its placeholder (PostgreSQL's search
     /// pieces arrive as one text and become an array).
     last_wrap: Option<(&'static str, &'static str)>,
@@ -138,8 +138,8 @@ struct Pending {
 }
 
 impl Pending {
-    fn new(table: &'static str, columns: &'static [&'static str]) -> Pending {
-        Pending { table, columns, last_wrap: None, values: Vec::new() }
+    fn new(table: &'static str, columns: &[&'static str]) -> Pending {
+        Pending { table, columns: columns.to_vec(), last_wrap: None, values: Vec::new() }
     }
 
     fn rows(&self) -> usize {
@@ -198,6 +198,7 @@ struct NextIds {
     application: i64,
 }
 
+/// The person columns the demo writes (PostgreSQL adds its search pieces).
 const PERSON_COLUMNS: &[&str] = &[
     "id",
     "atena_no",
@@ -234,44 +235,6 @@ const PERSON_COLUMNS: &[&str] = &[
     "kana_chars",
 ];
 
-/// The same with PostgreSQL's search pieces.
-const PERSON_COLUMNS_PG: &[&str] = &[
-    "id",
-    "atena_no",
-    "name",
-    "kana",
-    "name_norm",
-    "kana_norm",
-    "birth_date",
-    "sex",
-    "postal_code",
-    "address",
-    "phone",
-    "householder",
-    "scheme",
-    "insurer_no",
-    "card_symbol",
-    "card_number",
-    "card_branch",
-    "old_card_expiry",
-    "mynumber_card",
-    "registration",
-    "wishes_cancel",
-    "reasons",
-    "facility_id",
-    "legal_rep_kind",
-    "legal_rep_name",
-    "protected",
-    "safe_postal_code",
-    "safe_address",
-    "notes",
-    "created_at",
-    "updated_at",
-    "name_chars",
-    "kana_chars",
-    "search_grams",
-];
-
 /// The demo's inserts for one write transaction, gathered and written many rows at a time.
 /// Ids are assigned here, so that a person's touchpoints can name it before it is written;
 /// [`DemoLoad::finish`] writes what is left and moves PostgreSQL's identity sequences past them.
@@ -294,8 +257,9 @@ impl<'a> Write<'a> {
         let next_of = |table: &str| -> Result<i64, StoreError> { conn.query_row(&format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"), [], |r| r.get(0)) };
         let next =
             NextIds { person: next_of("person")?, touchpoint: next_of("touchpoint")?, referral: next_of("referral")?, application: next_of("application")? };
-        let mut person = Pending::new("person", if conn.is_pg() { PERSON_COLUMNS_PG } else { PERSON_COLUMNS });
+        let mut person = Pending::new("person", PERSON_COLUMNS);
         if conn.is_pg() {
+            person.columns.push("search_grams");
             person.last_wrap = Some(("string_to_array(", ", chr(31))"));
         }
         Ok(DemoLoad {

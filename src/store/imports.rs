@@ -15,6 +15,56 @@ use crate::model::person::{Person, SearchKeys};
 /// faster.
 pub const INSERT_BATCH: usize = 100;
 
+/// The columns an import writes for a new person, in the order of [`imported_row`].
+const IMPORTED_COLUMNS: [&str; 20] = [
+    "atena_no",
+    "name",
+    "kana",
+    "name_norm",
+    "kana_norm",
+    "birth_date",
+    "sex",
+    "postal_code",
+    "address",
+    "phone",
+    "householder",
+    "scheme",
+    "insurer_no",
+    "card_symbol",
+    "card_number",
+    "card_branch",
+    "name_chars",
+    "kana_chars",
+    "created_at",
+    "updated_at",
+];
+
+/// A new person's values for [`IMPORTED_COLUMNS`].
+fn imported_row<'r>(p: &'r Person, keys: &'r SearchKeys, stamp: &'r &str) -> [&'r dyn super::sql::Param; 20] {
+    [
+        &p.atena_no,
+        &p.name,
+        &p.kana,
+        &keys.name,
+        &keys.kana,
+        &p.birth_date,
+        &p.sex,
+        &p.postal_code,
+        &p.address,
+        &p.phone,
+        &p.householder,
+        &p.scheme,
+        &p.insurer_no,
+        &p.card_symbol,
+        &p.card_number,
+        &p.card_branch,
+        &keys.name_chars,
+        &keys.kana_chars,
+        stamp,
+        stamp,
+    ]
+}
+
 /// A field an import writes to a person it already holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportedField {
@@ -174,38 +224,15 @@ impl ImportsHandleMut<'_> {
         let width = if pg { 21 } else { 20 };
         let one_row = format!("({})", if pg { format!("{}, string_to_array(?, chr(31))", ["?"; 20].join(",")) } else { ["?"; 20].join(",") });
         let sql = format!(
-            "INSERT INTO person (atena_no, name, kana, name_norm, kana_norm, birth_date, sex, postal_code, address, phone,
-            householder, scheme, insurer_no, card_symbol, card_number, card_branch, name_chars, kana_chars,
-            created_at, updated_at{}) VALUES {}",
+            "INSERT INTO person ({}{}) VALUES {}",
+            IMPORTED_COLUMNS.join(", "),
             if pg { ", search_grams" } else { "" },
             vec![one_row; rows.len()].join(",")
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut all: Vec<&dyn super::sql::Param> = Vec::with_capacity(rows.len() * width);
         for (p, keys) in rows {
-            let values: [&dyn super::sql::Param; 20] = [
-                &p.atena_no,
-                &p.name,
-                &p.kana,
-                &keys.name,
-                &keys.kana,
-                &p.birth_date,
-                &p.sex,
-                &p.postal_code,
-                &p.address,
-                &p.phone,
-                &p.householder,
-                &p.scheme,
-                &p.insurer_no,
-                &p.card_symbol,
-                &p.card_number,
-                &p.card_branch,
-                &keys.name_chars,
-                &keys.kana_chars,
-                &stamp,
-                &stamp,
-            ];
-            all.extend(values);
+            all.extend(imported_row(p, keys, &stamp));
             if pg {
                 all.push(&keys.pieces);
             }
@@ -217,59 +244,14 @@ impl ImportsHandleMut<'_> {
     /// [`ImportsHandleMut::insert_batch`] on PostgreSQL: one COPY, with the search pieces.
     fn copy_batch(pg: &super::sql::PgConn, rows: &[(Person, SearchKeys)], stamp: &str) -> Result<(), StoreError> {
         use super::sql::{Param, Val};
-        const COLUMNS: [&str; 21] = [
-            "atena_no",
-            "name",
-            "kana",
-            "name_norm",
-            "kana_norm",
-            "birth_date",
-            "sex",
-            "postal_code",
-            "address",
-            "phone",
-            "householder",
-            "scheme",
-            "insurer_no",
-            "card_symbol",
-            "card_number",
-            "card_branch",
-            "name_chars",
-            "kana_chars",
-            "created_at",
-            "updated_at",
-            "search_grams",
-        ];
-        let mut values: Vec<Val<'_>> = Vec::with_capacity(rows.len() * COLUMNS.len());
+        let columns: Vec<&str> = IMPORTED_COLUMNS.iter().copied().chain(["search_grams"]).collect();
+        let mut values: Vec<Val<'_>> = Vec::with_capacity(rows.len() * columns.len());
         let arrays: Vec<String> =
             rows.iter().map(|(_, keys)| super::sql::text_array(keys.pieces.split(crate::text::normalize::PIECE_SEPARATOR).filter(|p| !p.is_empty()))).collect();
         for ((p, keys), pieces) in rows.iter().zip(&arrays) {
-            let row: [&dyn Param; 21] = [
-                &p.atena_no,
-                &p.name,
-                &p.kana,
-                &keys.name,
-                &keys.kana,
-                &p.birth_date,
-                &p.sex,
-                &p.postal_code,
-                &p.address,
-                &p.phone,
-                &p.householder,
-                &p.scheme,
-                &p.insurer_no,
-                &p.card_symbol,
-                &p.card_number,
-                &p.card_branch,
-                &keys.name_chars,
-                &keys.kana_chars,
-                &stamp,
-                &stamp,
-                pieces,
-            ];
-            values.extend(row.into_iter().map(|v| v.val()));
+            values.extend(imported_row(p, keys, &stamp).into_iter().chain([pieces as &dyn Param]).map(|v| v.val()));
         }
-        pg.copy_in("person", &COLUMNS, &values)?;
+        pg.copy_in("person", &columns, &values)?;
         Ok(())
     }
 
