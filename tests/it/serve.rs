@@ -178,6 +178,14 @@ fn two_desks_share_one_server_and_nothing_answers_without_a_session() {
     assert_eq!(status, 200, "{home}");
     assert!(home["counts"]["referrals_to_review"].as_i64().is_some(), "{home}");
 
+    // An account deactivated meanwhile is signed out at its next request.
+    let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).unwrap();
+    store.conn().execute("UPDATE staff SET active = 0 WHERE login = 'kaigo1'", []).unwrap();
+    let (status, body) = call(addr, cw, "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "{body}");
+    let (status, body) = call(addr, cw, "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "{body}");
+
     let (status, _) = call(addr, ck, "sign_out", json!({}));
     assert_eq!(status, 200);
     let (status, body) = call(addr, ck, "home", json!({}));
@@ -416,9 +424,10 @@ fn sigkill_of_the_server_loses_no_acknowledged_write() {
 fn the_load_test_runs_without_errors() {
     let dir = tempfile::tempdir().unwrap();
     let db = database(dir.path());
-    let served = serve(&db, &[]);
+    // Eight clients, two database connections: the rest wait their turn at the server.
+    let served = serve(&db, &["--connections", "2"]);
     let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
-        .args(["--json", "loadtest", "--server", &format!("http://{}", served.addr), "--clients", "4", "--seconds", "2"])
+        .args(["--json", "loadtest", "--server", &format!("http://{}", served.addr), "--clients", "8", "--seconds", "2"])
         .env("HAIRYO_PASSWORD", PASSWORD)
         .output()
         .unwrap();
@@ -432,5 +441,9 @@ fn the_load_test_runs_without_errors() {
     }
     if crate::common::pg_server().is_some() {
         assert_eq!(report["live_updates"]["errors"], 0, "{report}");
+        // The pool keeps what it opened: two for requests, one listening, and this one.
+        let mut pg = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+        let open: i64 = pg.query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()", &[]).unwrap().get(0);
+        assert!(open <= 4, "{open} connections for a server allowed two");
     }
 }

@@ -436,9 +436,12 @@ pub fn run(cli: &Cli) -> Result {
             leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
-        Command::Serve { listen, tls_cert, tls_key, behind_proxy, session_idle } => {
+        Command::Serve { listen, tls_cert, tls_key, behind_proxy, session_idle, connections } => {
             if !(1..=86_400).contains(session_idle) {
                 return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));
+            }
+            if !(1..=500).contains(connections) {
+                return Err(CliError::new("cli.bad_connections", "--connections は 1〜500 で指定してください"));
             }
             let fixed_now = cli.now.is_some().then_some(now);
             super::serve::run(super::serve::ServeOptions {
@@ -447,6 +450,7 @@ pub fn run(cli: &Cli) -> Result {
                 tls: tls_cert.clone().zip(tls_key.clone()),
                 behind_proxy: *behind_proxy,
                 session_idle: std::time::Duration::from_secs(*session_idle),
+                connections: *connections,
                 fixed_now,
             })
         }

@@ -187,6 +187,9 @@ pub enum Command {
         /// A session ends after this many seconds without a request.
         #[arg(long, default_value_t = 1800)]
         session_idle: u64,
+        /// Database connections at most (keep it below the server's max_connections).
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
     },
     /// Simulated staff against a running `hairyo serve` on this machine (plain HTTP), signing
     /// in as the demo's desk staff with HAIRYO_PASSWORD: search, records, queues, home and

@@ -37,6 +37,8 @@ pub struct ServeOptions {
     /// TLS.
     pub behind_proxy: bool,
     pub session_idle: Duration,
+    /// Database connections at most: requests beyond them wait their turn.
+    pub connections: usize,
     /// A fixed clock for tests (`HAIRYO_NOW`); the real one otherwise.
     pub fixed_now: Option<NaiveDateTime>,
 }
@@ -51,6 +53,9 @@ struct Server {
     location: Location,
     /// Open connections, taken by a request and put back after it.
     stores: Mutex<Vec<Store>>,
+    /// One permit per connection the server may open, so that a burst of requests waits here
+    /// instead of exhausting the database's `max_connections`.
+    permits: Arc<tokio::sync::Semaphore>,
     sessions: Mutex<HashMap<String, Session>>,
     session_idle: Duration,
     secure_cookie: bool,
@@ -74,7 +79,9 @@ impl Server {
     /// threads: the core is synchronous.
     async fn with_store<T: Send + 'static>(self: &Arc<Self>, f: impl FnOnce(&mut Store) -> Result<T, ErrorBody> + Send + 'static) -> Result<T, ErrorBody> {
         let server = self.clone();
+        let permit = self.permits.clone().acquire_owned().await.map_err(|_| busy())?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let taken = server.stores.lock().map_err(|_| busy())?.pop();
             let mut store = match taken {
                 Some(s) => s,
@@ -238,7 +245,22 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     let arguments = body.map(|Json(v)| v).unwrap_or(Value::Null);
     let now = server.now();
     let op = name.clone();
-    match server.with_store(move |s| hairyo::operation::call(s, &actor, &op, arguments, now)).await {
+    let login = actor.login.clone();
+    let result = server
+        .with_store(move |s| {
+            // The staff member as stored now, not as at sign-in: a deactivated account is
+            // signed out at its next request, and a changed desk or role counts at once.
+            let actor = hairyo::staff::actor(s, &login)
+                .map_err(|_| ErrorBody::new("session.invalid", "この職員のアカウントは現在使えません。管理者に確認してください"))?;
+            hairyo::operation::call(s, &actor, &op, arguments, now)
+        })
+        .await;
+    if matches!(&result, Err(e) if e.code == "session.invalid") {
+        if let Ok(mut sessions) = server.sessions.lock() {
+            sessions.retain(|_, s| s.actor.login != actor.login);
+        }
+    }
+    match result {
         Ok(value) => {
             if matches!(server.location, Location::File(_)) && ANNOUNCED.contains(&name.as_str()) {
                 let _ = server.events.send(json!({"kind": "changed", "operation": name, "desks": []}).to_string());
@@ -388,6 +410,7 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         location: options.location.clone(),
         stores: Mutex::new(vec![first]),
         sessions: Mutex::new(HashMap::new()),
+        permits: Arc::new(tokio::sync::Semaphore::new(options.connections)),
         session_idle: options.session_idle,
         secure_cookie: options.tls.is_some() || options.behind_proxy,
         fixed_now: options.fixed_now,
@@ -488,6 +511,7 @@ mod tests {
             tls: None,
             behind_proxy,
             session_idle: Duration::from_secs(60),
+            connections: 4,
             fixed_now: None,
         };
         assert_eq!(check_options(&o("0.0.0.0:8443", false)).unwrap_err().code, "serve.needs_tls");
