@@ -67,7 +67,12 @@ fn serve(db: &str, extra: &[&str]) -> Served {
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("listening on http://").unwrap_or_else(|| panic!("first line: {line:?}")).to_string();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .and_then(|a| a.split_once("://"))
+        .map(|(_, a)| a.to_string())
+        .unwrap_or_else(|| panic!("first line: {line:?}"));
     Served { child, addr }
 }
 
@@ -244,19 +249,7 @@ fn tls_from_the_citys_certificate() {
         .output()
         .expect("openssl (scripts/setup.sh installs it)");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hairyo"))
-        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0", "--tls-cert"])
-        .arg(&cert)
-        .arg("--tls-key")
-        .arg(&key)
-        .env_remove("HAIRYO_DB")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let served = Served { addr: line.trim().strip_prefix("listening on https://").unwrap_or_else(|| panic!("{line:?}")).to_string(), child };
+    let served = serve(&db, &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
     let port = served.addr.rsplit(':').next().unwrap().to_string();
     let body = json!({"login": "kokuho1", "password": PASSWORD}).to_string();
     let out = Command::new("curl")

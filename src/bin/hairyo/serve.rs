@@ -146,15 +146,22 @@ fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v)
 }
 
+/// The session token a request carries, and whether it came in the cookie (a bearer token
+/// wins when both are sent).
+fn session_token(headers: &HeaderMap) -> Option<(&str, bool)> {
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    match bearer {
+        Some(t) => Some((t, false)),
+        None => cookie_value(headers, SESSION_COOKIE).map(|t| (t, true)),
+    }
+}
+
 /// The staff member a request acts as: a bearer token, or the session cookie with the CSRF
 /// header on every request that is not a plain read (a browser sends cookies to any page
 /// that asks; only this origin's script can read the token it repeats).
 fn authenticate(server: &Server, method: &Method, headers: &HeaderMap) -> Result<Actor, ErrorBody> {
-    let bearer = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-    let (token, by_cookie) = match (bearer, cookie_value(headers, SESSION_COOKIE)) {
-        (Some(t), _) => (t, false),
-        (None, Some(t)) => (t, true),
-        (None, None) => return Err(ErrorBody::new("session.required", "サインインしてください")),
+    let Some((token, by_cookie)) = session_token(headers) else {
+        return Err(ErrorBody::new("session.required", "サインインしてください"));
     };
     let mut sessions = server.sessions.lock().map_err(|_| busy())?;
     let Some(session) = sessions.get_mut(token) else {
@@ -223,14 +230,8 @@ async fn sign_out(State(server): State<Arc<Server>>, method: Method, headers: He
     if let Err(e) = authenticate(&server, &method, &headers) {
         return error_response(e);
     }
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .or_else(|| cookie_value(&headers, SESSION_COOKIE))
-        .map(|t| t.trim().to_string());
-    if let (Some(t), Ok(mut sessions)) = (token, server.sessions.lock()) {
-        sessions.remove(&t);
+    if let (Some((token, _)), Ok(mut sessions)) = (session_token(&headers), server.sessions.lock()) {
+        sessions.remove(token);
     }
     let mut response = Json(json!({"signed_out": true})).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static("hairyo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
