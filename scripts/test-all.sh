@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the core's unit tests, the integration and CLI tests (on SQLite, then again
-# on a throwaway PostgreSQL cluster), the UI type check, and the end-to-end test that drives the
-# real window under Xvfb. Installs what is missing first
+# on a throwaway PostgreSQL cluster), the UI type check, and the end-to-end tests that drive the
+# real window under Xvfb and headless Chromium against `hairyo serve`. Installs what is missing first
 # (scripts/setup.sh), so it is safe to run on a fresh Debian 12 machine and safe to run twice.
 set -euo pipefail
 
@@ -44,11 +44,13 @@ export HAIRYO_TEST_PG
 # The same command as above (so the same features and no rebuild); HAIRYO_TEST_PG only changes
 # what the integration tests open.
 step "cargo test on PostgreSQL (integration, CLI)" cargo test --workspace --exclude hairyo-e2e
-unset HAIRYO_TEST_PG
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "UI type check (svelte-check)" npm --prefix ui run --silent check
-step "e2e: the real window under Xvfb" \
+# The window's scenarios run on SQLite files of their own; the browser's, and the window as a
+# server's client, run against `hairyo serve` on the throwaway PostgreSQL cluster.
+step "e2e: the real window under Xvfb, and Chromium on hairyo serve" \
   xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p hairyo-e2e -- --test-threads=1
+unset HAIRYO_TEST_PG
 
 printf '\nAll tests passed.\n'
 printf '%s\n' "${timings[@]}"

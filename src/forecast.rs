@@ -8,6 +8,9 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 
+use crate::store::home::DueCandidate;
+use crate::store::kept::Versions;
+
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct WeekForecast {
     /// Monday of the week.
@@ -60,15 +63,49 @@ impl ForecastError {
 /// Forecast for `weeks` weeks starting with the week of `today`.
 pub fn weekly(store: &crate::store::Store, actor: &crate::model::staff::Actor, weeks: i64, now: chrono::NaiveDateTime) -> Result<Forecast, ForecastError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    weekly_of(&store.read(), now.date(), weeks)
+    let conn = store.read();
+    weekly_kept(store, &conn, &conn.table_versions()?, now.date(), weeks)
 }
 
-pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: i64) -> Result<Forecast, ForecastError> {
+/// The forecast, its inputs kept between calls while the tables they come from are unchanged
+/// (`store::kept`): a referral sent recomputes only the count of open referrals.
+pub(crate) fn weekly_kept(
+    store: &crate::store::Store,
+    conn: &crate::store::Read<'_>,
+    versions: &Versions,
+    today: NaiveDate,
+    weeks: i64,
+) -> Result<Forecast, ForecastError> {
+    use crate::store::kept::Table::{Application, Certificate, Facility, Person, Referral};
+    let horizon = horizon(today, weeks)?;
+    let forecast = conn.forecast();
+    let candidates = store.kept(versions, &format!("forecast.candidates.{today}.{weeks}"), &[Person, Certificate, Application], || {
+        Ok::<_, ForecastError>((forecast.certificate_expiries(today, horizon.1)?, forecast.old_card_expiries(today, horizon.1)?))
+    })?;
+    let open = store.kept(versions, "forecast.open_referrals", &[Referral, Application], || forecast.open_referrals_without_application())?;
+    let campaign = store.kept(versions, "forecast.campaign_residents", &[Facility, Person, Application], || forecast.campaign_residents())?;
+    Ok(assemble(horizon, Inputs { certificates: candidates.0, old_cards: candidates.1, open_referrals: open, campaign_residents: campaign }))
+}
+
+/// What a forecast is made from.
+struct Inputs {
+    certificates: Vec<DueCandidate>,
+    old_cards: Vec<DueCandidate>,
+    open_referrals: i64,
+    campaign_residents: i64,
+}
+
+/// The Monday of `today`'s week and the day after the last week, when `weeks` is in range.
+fn horizon(today: NaiveDate, weeks: i64) -> Result<(NaiveDate, NaiveDate), ForecastError> {
     if !(1..=52).contains(&weeks) {
         return Err(ForecastError::BadWeeks(weeks));
     }
     let start = today - Duration::days(today.weekday().num_days_from_monday() as i64);
-    let end = start + Duration::days(7 * weeks);
+    Ok((start, start + Duration::days(7 * weeks)))
+}
+
+fn assemble((start, end): (NaiveDate, NaiveDate), inputs: Inputs) -> Forecast {
+    let weeks = (end - start).num_days() / 7;
     let week_of = |d: NaiveDate| ((d - start).num_days() / 7) as usize;
     let mut rows: Vec<WeekForecast> = (0..weeks)
         .map(|i| WeekForecast {
@@ -80,11 +117,7 @@ pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: 
             expected: 0,
         })
         .collect();
-
-    // The latest certificate of each candidate, when it ends inside the horizon.
-    let forecast = conn.forecast();
-    let certs = forecast.certificate_expiries(today, end)?;
-    let cards = forecast.old_card_expiries(today, end)?;
+    let Inputs { certificates: certs, old_cards: cards, open_referrals: open, campaign_residents: campaign } = inputs;
 
     let mut contact = Vec::new();
     for c in certs {
@@ -97,7 +130,6 @@ pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: 
     }
 
     // Open referrals usually turn into an application within two weeks: half in each.
-    let open = forecast.open_referrals_without_application()?;
     rows[0].open_referrals += open - open / 2;
     if rows.len() > 1 {
         rows[1].open_referrals += open / 2;
@@ -106,7 +138,6 @@ pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: 
     }
 
     // Facilities that were called on bring their residents' proxy applications over four weeks.
-    let campaign = forecast.campaign_residents()?;
     let spread = rows.len().min(4) as i64;
     for (i, row) in rows.iter_mut().take(spread as usize).enumerate() {
         row.facility_campaigns = campaign / spread + i64::from((i as i64) < campaign % spread);
@@ -117,5 +148,5 @@ pub(crate) fn weekly_of(conn: &crate::store::Read<'_>, today: NaiveDate, weeks: 
     contact.sort_by(|a, b| a.date.cmp(&b.date).then(a.person_id.cmp(&b.person_id)));
     let total = contact.len() as i64;
     contact.truncate(CONTACT_LIST_LIMIT as usize);
-    Ok(Forecast { weeks: rows, contact_early: contact, contact_early_total: total })
+    Forecast { weeks: rows, contact_early: contact, contact_early_total: total }
 }

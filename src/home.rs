@@ -78,57 +78,124 @@ impl HomeError {
 /// How many entries each queue shows.
 const QUEUE: i64 = 10;
 
+/// What a desk's referral counts and queue are made of.
+#[derive(Clone)]
+struct ReferralPart {
+    to_review: i64,
+    open: i64,
+    returned: i64,
+    queue: Vec<Referral>,
+}
+
 /// Everything the home screen shows for `actor` on `today`.
+///
+/// Each part is kept between calls while the tables it reads are unchanged (`store::kept`,
+/// PostgreSQL only), so that many desks opening home at once, or one desk returning to it,
+/// cost a read of the change counters and of the touchpoint counts, not the whole computation;
+/// a change recomputes only the parts that read the table it changed.
 pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Home, HomeError> {
+    use crate::store::kept::Table;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let (conn, today) = (&store.read(), now.date());
+    // Read before anything they guard, so that nothing kept is older than its counters.
+    let versions = conn.table_versions()?;
     let admin = actor.role == Role::Admin;
     let desk = actor.desk;
+    let scope = if admin { "all" } else { desk.code() };
     let scheme: Option<AppScheme> = match desk {
         Desk::Kokuho if !admin => Some(AppScheme::Kokuho),
         Desk::Kouki if !admin => Some(AppScheme::Kouki),
         _ => None,
     };
     let insurer = desk.is_insurer_desk() || admin;
-    let waiting = if insurer { Some(application::waiting_for_documents(conn, scheme, Page::new(0, QUEUE))?) } else { None };
     let home = conn.home();
+
+    // A queue entry shows the person's name, the sender's and the comments.
+    let referral_tables = [Table::Referral, Table::ReferralComment, Table::Person, Table::Staff];
+    let referrals = store.kept(&versions, &format!("home.referrals.{scope}.{insurer}"), &referral_tables, || {
+        let queue = if insurer {
+            let desks = if admin { vec![Desk::Kokuho, Desk::Kouki] } else { vec![desk] };
+            let mut q = Vec::new();
+            for d in desks {
+                q.extend(referral::queue_of(conn, d, Some(ReferralStatus::Sent), Page::new(0, QUEUE))?.items.into_iter().filter(|r| r.to_desk == d));
+            }
+            q.sort_by_key(|r| (r.sent_on, r.id));
+            q.truncate(QUEUE as usize);
+            q
+        } else {
+            referral::queue_of(conn, desk, Some(ReferralStatus::Returned), Page::new(0, QUEUE))?.items
+        };
+        Ok::<_, HomeError>(ReferralPart {
+            to_review: if insurer { home.referrals_to_review(admin, desk)? } else { 0 },
+            open: home.referrals_open(admin, desk)?,
+            returned: home.referrals_returned(admin, desk)?,
+            queue,
+        })
+    })?;
+    let scheme_key = scheme.map_or("all", |s| s.code());
+    let applications = if insurer {
+        Some(store.kept(&versions, &format!("home.applications.{scheme_key}"), &[Table::Application, Table::Person, Table::Staff], || {
+            Ok::<_, HomeError>((application::waiting_for_documents(conn, scheme, Page::new(0, QUEUE))?, home.applications_in_progress(scheme)?))
+        })?)
+    } else {
+        None
+    };
+    let expiring = if insurer {
+        store.kept(&versions, &format!("home.expiring.{today}"), &[Table::Certificate], || {
+            home.certificates_expiring(today, today + chrono::Duration::days(30))
+        })?
+    } else {
+        0
+    };
+    let follow_ups = store.kept(&versions, &format!("home.follow_ups.{scope}.{today}"), &[Table::FollowUp], || home.follow_ups_due(today, admin, desk))?;
     let counts = Counts {
         persons: home.persons()?,
-        referrals_to_review: if insurer { home.referrals_to_review(admin, desk)? } else { 0 },
-        referrals_open: home.referrals_open(admin, desk)?,
-        referrals_returned: home.referrals_returned(admin, desk)?,
-        applications_waiting_documents: waiting.as_ref().map_or(0, |w| w.total),
-        applications_in_progress: if insurer { home.applications_in_progress(scheme)? } else { 0 },
-        certificates_expiring_30_days: if insurer { home.certificates_expiring(today, today + chrono::Duration::days(30))? } else { 0 },
-        follow_ups_due: home.follow_ups_due(today, admin, desk)?,
+        referrals_to_review: referrals.to_review,
+        referrals_open: referrals.open,
+        referrals_returned: referrals.returned,
+        applications_waiting_documents: applications.as_ref().map_or(0, |(w, _)| w.total),
+        applications_in_progress: applications.as_ref().map_or(0, |(_, n)| *n),
+        certificates_expiring_30_days: expiring,
+        follow_ups_due: follow_ups,
     };
-
-    let referral_queue = if insurer {
-        let desks = if admin { vec![Desk::Kokuho, Desk::Kouki] } else { vec![desk] };
-        let mut q = Vec::new();
-        for d in desks {
-            q.extend(referral::queue_of(conn, d, Some(ReferralStatus::Sent), Page::new(0, QUEUE))?.items.into_iter().filter(|r| r.to_desk == d));
-        }
-        q.sort_by_key(|r| (r.sent_on, r.id));
-        q.truncate(QUEUE as usize);
-        q
-    } else {
-        referral::queue_of(conn, desk, Some(ReferralStatus::Returned), Page::new(0, QUEUE))?.items
-    };
-
-    let waiting_applications = waiting.map(|w| w.items).unwrap_or_default();
-
-    Ok(Home { counts, referral_queue, waiting_applications, funnel: funnel(conn, today, 6)?, forecast: forecast::weekly_of(conn, today, 8)?.weeks })
+    let waiting_applications = applications.map(|(w, _)| w.items).unwrap_or_default();
+    let funnel = funnel_kept(store, conn, &versions, today, 6)?;
+    let forecast = forecast::weekly_kept(store, conn, &versions, today, 8)?.weeks;
+    Ok(Home { counts, referral_queue: referrals.queue, waiting_applications, funnel, forecast })
 }
 
-/// Per month (the last `months` including this one) and desk: touchpoints at the desk,
-/// referrals it sent, applications and certificates that came from its referrals (or, for the
-/// insurer desks, applications received directly).
-pub(crate) fn funnel(conn: &crate::store::Read<'_>, today: NaiveDate, months: u32) -> Result<Vec<FunnelRow>, StoreError> {
-    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of month") - chrono::Months::new(months - 1);
-    let mut rows: std::collections::BTreeMap<(String, Desk), [i64; 4]> = std::collections::BTreeMap::new();
+/// The funnel, its monthly counts kept while the tables they count are unchanged; the
+/// touchpoints' counts are kept by the database itself (`touchpoint_month`) and read each time.
+fn funnel_kept(
+    store: &crate::store::Store,
+    conn: &crate::store::Read<'_>,
+    versions: &crate::store::kept::Versions,
+    today: NaiveDate,
+    months: u32,
+) -> Result<Vec<FunnelRow>, StoreError> {
+    use crate::store::kept::Table;
+    let first = first_month(today, months);
     let home = conn.home();
-    let found = [home.touchpoints_by_month(first)?, home.referrals_by_month(first)?, home.applications_by_month(first)?, home.certificates_by_month(first)?];
+    let referrals = store.kept(versions, &format!("home.funnel.referrals.{first}"), &[Table::Referral], || home.referrals_by_month(first))?;
+    // An application's and a certificate's desk is that of the referral it came from, fixed
+    // when the application is received (a referral's sending desk never changes): a change to
+    // referrals alone cannot move these counts.
+    let outcomes = store.kept(versions, &format!("home.funnel.outcomes.{first}"), &[Table::Application, Table::Certificate], || {
+        Ok::<_, StoreError>((home.applications_by_month(first)?, home.certificates_by_month(first)?))
+    })?;
+    Ok(funnel_rows([home.touchpoints_by_month(first)?, referrals, outcomes.0, outcomes.1]))
+}
+
+/// The first day of the earliest of the last `months` months, this one included.
+fn first_month(today: NaiveDate, months: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of month") - chrono::Months::new(months - 1)
+}
+
+/// Per month and desk, from the counts of touchpoints at the desk, referrals it sent, and
+/// applications and certificates that came from its referrals (or, for the insurer desks,
+/// applications received directly).
+fn funnel_rows(found: [Vec<crate::store::home::MonthCount>; 4]) -> Vec<FunnelRow> {
+    let mut rows: std::collections::BTreeMap<(String, Desk), [i64; 4]> = std::collections::BTreeMap::new();
     for (slot, counts) in found.into_iter().enumerate() {
         // The insurer desks share their codes with the schemes, so what came in without a
         // referral counts at the scheme's desk; any other code names no desk and is left out.
@@ -138,8 +205,7 @@ pub(crate) fn funnel(conn: &crate::store::Read<'_>, today: NaiveDate, months: u3
             }
         }
     }
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|((month, desk), [t, r, a, c])| FunnelRow {
             month,
             desk,
@@ -149,5 +215,5 @@ pub(crate) fn funnel(conn: &crate::store::Read<'_>, today: NaiveDate, months: u3
             applications: a,
             certificates: c,
         })
-        .collect())
+        .collect()
 }

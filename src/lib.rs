@@ -17,6 +17,7 @@ pub mod duplicates;
 pub mod export;
 pub mod facility;
 pub mod forecast;
+pub mod forms;
 pub mod home;
 pub mod import;
 pub mod kouki;

@@ -37,7 +37,74 @@ pub const NAMES: &[&str] = &[
     "certificate_validity",
     "policy_rules",
     "leaflet_statements",
+    "codes",
+    "screen_codes",
+    "city",
+    "set_city",
+    "save_import_profile",
+    "set_desk_contact",
+    "set_facility_campaign",
+    "add_staff",
+    "set_staff_password",
+    "set_certificate_validity",
+    "set_policy_rule",
+    "remove_policy_rule",
+    "set_leaflet_statement",
+    "print",
+    "export_csv",
+    "export_forwarding_register",
+    "import_persons",
+    "import_union_results",
+    "issue_certificate",
+    "export_audit",
 ];
+
+/// A file an operation made (a PDF, a CSV), carried inside the JSON answer: the client saves it
+/// or opens it (the window writes it to its print or export folder; a browser opens or
+/// downloads it).
+#[derive(Debug, serde::Serialize, ts_rs::TS)]
+pub struct MadeFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub content_base64: String,
+    /// A print's pages and documents, and its notes for the counter.
+    pub pages: Option<usize>,
+    pub documents: Option<usize>,
+    pub warnings: Vec<String>,
+    /// An export's rows.
+    pub rows: Option<usize>,
+}
+
+impl MadeFile {
+    fn new(file_name: String, content_type: &str, bytes: &[u8]) -> MadeFile {
+        use base64::Engine;
+        MadeFile {
+            file_name,
+            content_type: content_type.into(),
+            content_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+            pages: None,
+            documents: None,
+            warnings: vec![],
+            rows: None,
+        }
+    }
+}
+
+/// The bytes of a file a client sent as base64.
+fn file_bytes(name: &str, base64_text: &str) -> Result<Vec<u8>, ErrorBody> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(base64_text.trim())
+        .map_err(|e| ErrorBody::new("command.invalid", format!("操作「{name}」のファイル (content_base64) を読めません: {e}")))
+}
+
+/// A refusal of one typed field, shaped like the core's own `*.invalid` errors so a client
+/// puts the message next to its field.
+fn field_refusal(code: &str, field: &'static str, message: String) -> ErrorBody {
+    let mut e = ErrorBody::new(code, message.clone());
+    e.fields = vec![crate::validate::FieldError { field, message }];
+    e
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -127,6 +194,117 @@ struct CheckDocument {
 struct ApplicationStep {
     id: i64,
     step: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetCity {
+    settings: crate::settings::CitySettings,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SaveProfile {
+    profile: crate::import::Profile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetDeskContact {
+    contact: crate::settings::DeskContact,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetCampaign {
+    id: i64,
+    campaign: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginPassword {
+    login: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetValidity {
+    validity: crate::settings::ValidityInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetRule {
+    rule: crate::policy::RuleInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleId {
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetStatement {
+    id: String,
+    mode: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Print {
+    request: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportCsv {
+    kind: String,
+    encoding: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportRegister {
+    forwarded_on: String,
+    encoding: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportPersons {
+    content_base64: String,
+    encoding: String,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportUnion {
+    content_base64: String,
+    encoding: String,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IssueCertificate {
+    person_id: i64,
+    scheme: String,
+    basis: String,
+    #[serde(default)]
+    issued_on: String,
+    #[serde(default)]
+    valid_until: String,
 }
 
 /// The arguments of operation `name`, or a `command.invalid` that says what is wrong with them.
@@ -237,6 +415,132 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "leaflet_statements" => {
             args::<NoArgs>(name, arguments)?;
             json(crate::leaflet::check_all_statements(store, actor, now)?)
+        }
+        "codes" => {
+            args::<NoArgs>(name, arguments)?;
+            crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
+            json(crate::forms::codes())
+        }
+        "screen_codes" => {
+            args::<NoArgs>(name, arguments)?;
+            crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
+            json(crate::forms::screen_codes())
+        }
+        "city" => {
+            args::<NoArgs>(name, arguments)?;
+            crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
+            json(crate::settings::public_city(store)?)
+        }
+        "set_city" => {
+            let a: SetCity = args(name, arguments)?;
+            json(crate::settings::set_city(store, actor, &a.settings, now)?)
+        }
+        "save_import_profile" => {
+            let a: SaveProfile = args(name, arguments)?;
+            crate::import::save_profile(store, actor, &a.profile, now)?;
+            json(crate::import::profiles(store, actor, now)?)
+        }
+        "set_desk_contact" => {
+            let a: SetDeskContact = args(name, arguments)?;
+            json(crate::settings::set_desk_contact(store, actor, &a.contact, now)?)
+        }
+        "set_facility_campaign" => {
+            let a: SetCampaign = args(name, arguments)?;
+            let campaign = crate::facility::Campaign::parse(&a.campaign).map_err(|m| field_refusal("facility.invalid", "campaign", m))?;
+            json(crate::facility::set_campaign(store, actor, a.id, campaign, now)?)
+        }
+        "add_staff" => {
+            let a: Input<crate::staff::StaffInput> = args(name, arguments)?;
+            crate::staff::add_with_password(store, actor, &a.input, now)?;
+            json(crate::staff::list(store, actor, now)?)
+        }
+        "set_staff_password" => {
+            let a: LoginPassword = args(name, arguments)?;
+            crate::staff::set_password(store, actor, &a.login, &a.password, now)?;
+            json(serde_json::json!({"changed": true}))
+        }
+        "set_certificate_validity" => {
+            let a: SetValidity = args(name, arguments)?;
+            crate::settings::set_certificate_validity(store, actor, &a.validity, now)?;
+            json(crate::settings::certificate_validity(store, actor, now)?)
+        }
+        "set_policy_rule" => {
+            let a: SetRule = args(name, arguments)?;
+            let rule = crate::policy::parse_rule(&a.rule)?;
+            crate::policy::set_rule(store, actor, &rule, now)?;
+            json(crate::policy::list_rules(store, actor, now)?)
+        }
+        "remove_policy_rule" => {
+            let a: RuleId = args(name, arguments)?;
+            crate::policy::remove_rule(store, actor, &a.id, now)?;
+            json(crate::policy::list_rules(store, actor, now)?)
+        }
+        "set_leaflet_statement" => {
+            let a: SetStatement = args(name, arguments)?;
+            let mode = crate::leaflet::StatementMode::parse(&a.mode).map_err(|m| field_refusal("leaflet.invalid", "mode", m))?;
+            crate::leaflet::set_statement(store, actor, &a.id, mode, a.text.as_deref(), now)?;
+            json(crate::leaflet::check_all_statements(store, actor, now)?)
+        }
+        "print" => {
+            let a: Print = args(name, arguments)?;
+            let request: crate::print::PrintRequest = crate::command::decode("印刷の種類", "kind", a.request)?;
+            let printed = crate::print::print(store, actor, &request, now, &mut |_| {})?;
+            let file_name = format!("{}-{}.pdf", request.file_stem(), now.format("%Y%m%d-%H%M%S"));
+            let mut file = MadeFile::new(file_name, "application/pdf", &printed.bytes);
+            (file.pages, file.documents, file.warnings) = (Some(printed.pages), Some(printed.documents), printed.warnings);
+            json(file)
+        }
+        "export_csv" => {
+            let a: ExportCsv = args(name, arguments)?;
+            let kind = crate::export::ExportKind::parse(&a.kind).map_err(|m| field_refusal("export.invalid", "kind", m))?;
+            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("export.invalid", "encoding", m))?;
+            let (bytes, rows) = crate::export::export(store, actor, kind, encoding, now)?;
+            let mut file = MadeFile::new(format!("{}-{}.csv", kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
+            file.rows = Some(rows);
+            json(file)
+        }
+        "export_forwarding_register" => {
+            let a: ExportRegister = args(name, arguments)?;
+            let day = crate::validate::date("進達日", &a.forwarded_on).map_err(|m| field_refusal("export.invalid", "forwarded_on", m))?;
+            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("export.invalid", "encoding", m))?;
+            let (bytes, rows) = crate::kouki::forwarding_register_csv(store, actor, day, encoding, now)?;
+            let mut file = MadeFile::new(format!("forwarding-register-{day}-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
+            file.rows = Some(rows);
+            json(file)
+        }
+        "import_persons" => {
+            let a: ImportPersons = args(name, arguments)?;
+            let bytes = file_bytes(name, &a.content_base64)?;
+            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| ErrorBody::new("import.bad_encoding", m))?;
+            let opts = crate::import::Options { encoding: Some(encoding), profile: a.profile.filter(|p| !p.is_empty()), dry_run: a.dry_run };
+            json(crate::import::import_persons(store, actor, &bytes, &opts, now, &mut |_, _| {})?)
+        }
+        "import_union_results" => {
+            let a: ImportUnion = args(name, arguments)?;
+            let bytes = file_bytes(name, &a.content_base64)?;
+            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("import.invalid", "encoding", m))?;
+            let opts = crate::kouki::UnionImportOptions { encoding: Some(encoding), dry_run: a.dry_run };
+            json(crate::kouki::import_union_results(store, actor, &bytes, &opts, now)?)
+        }
+        "issue_certificate" => {
+            let a: IssueCertificate = args(name, arguments)?;
+            let scheme = crate::application::AppScheme::parse(&a.scheme).map_err(|m| field_refusal("certificate.invalid", "scheme", m))?;
+            let basis = crate::certificate::CertificateBasis::parse(&a.basis).map_err(|m| field_refusal("certificate.invalid", "basis", m))?;
+            // An empty date is today; any other must read as a date.
+            let day = |field: &'static str, label: &str, text: &str| -> Result<Option<chrono::NaiveDate>, ErrorBody> {
+                if text.trim().is_empty() {
+                    return Ok(None);
+                }
+                crate::validate::date(label, text).map(Some).map_err(|m| field_refusal("certificate.invalid", field, m))
+            };
+            let issued_on = day("issued_on", "交付日", &a.issued_on)?.unwrap_or(now.date());
+            let valid_until = day("valid_until", "有効期限", &a.valid_until)?;
+            json(crate::certificate::issue_without_application(store, actor, a.person_id, scheme, basis, issued_on, valid_until, now)?)
+        }
+        "export_audit" => {
+            args::<NoArgs>(name, arguments)?;
+            let bytes = crate::audit::export_csv(store, actor, now)?;
+            json(MadeFile::new(format!("audit-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes))
         }
         _ => Err(ErrorBody::new("command.unknown", format!("操作「{name}」はありません。次のいずれかを指定してください: {}", NAMES.join(", ")))),
     }

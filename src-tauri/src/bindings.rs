@@ -40,9 +40,9 @@ fn render() -> String {
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
         import::Report, kouki::UnionImportReport, leaflet::StatementCheck, leaflet::Printing, leaflet::Edition, Progress,
         // The shell's own.
-        hairyo::codes::ErrorBody, crate::commands::AppState, hairyo::codes::Choice, crate::commands::Codes,
-        hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, crate::screen_commands::ScreenCodes, crate::screen_commands::ImportColumn,
-        crate::screen_commands::ExportedFile,
+        hairyo::codes::ErrorBody, crate::commands::AppState, hairyo::codes::Choice, hairyo::forms::Codes,
+        hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, hairyo::forms::ScreenCodes, hairyo::forms::ImportColumn,
+        crate::commands::ExportedFile, hairyo::operation::MadeFile,
     );
     format!(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\

@@ -5,12 +5,13 @@
 //! of a window that never appears. Nobody is signed in at start; `sign_in` sets the actor.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use hairyo::staff::Actor;
 use hairyo::store::{Location, Store};
 
 use crate::error::CmdError;
+use crate::remote::Remote;
 
 /// The open database and who is working in this window.
 pub struct App {
@@ -22,8 +23,23 @@ pub struct App {
     fresh: AtomicBool,
 }
 
-/// Managed Tauri state: the app, or why it could not start.
-pub struct Shell(Result<App, CmdError>);
+/// Managed Tauri state: the local database's app, or the client of a city's server
+/// (`HAIRYO_SERVER`), or why either could not start.
+#[allow(clippy::large_enum_variant)] // One per window, for its whole life: boxing saves nothing.
+pub enum Shell {
+    Local(Result<App, CmdError>),
+    Remote(Result<Arc<Remote>, CmdError>),
+}
+
+/// Runs `f` on a thread of its own and waits for it. Tauri runs the commands on its async
+/// runtime's threads, where a synchronous client that drives a runtime of its own (the
+/// PostgreSQL client, the HTTPS client of a server) may not block; the core stays synchronous.
+pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| match scope.spawn(f).join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
 
 /// The current local time. The core never reads the clock; the shell passes `now` in.
 pub fn now() -> chrono::NaiveDateTime {
@@ -34,16 +50,31 @@ impl Shell {
     /// Opens the database named by `HAIRYO_DB` (or the default one) and initialises it on first
     /// use.
     pub fn start() -> Shell {
+        if let Some(server) = std::env::var("HAIRYO_SERVER").ok().filter(|s| !s.trim().is_empty()) {
+            return Shell::Remote(Remote::new(&server).map(Arc::new));
+        }
         let location = std::env::var("HAIRYO_DB")
             .ok()
             .filter(|p| !p.is_empty())
             .map(|s| Location::parse(&s))
             .unwrap_or_else(|| Location::File(hairyo::store::default_db_path()));
-        Shell(App::open(location))
+        Shell::Local(App::open(location))
     }
 
+    /// The local database's app; refused when the window is a server's client.
     pub fn app(&self) -> Result<&App, CmdError> {
-        self.0.as_ref().map_err(Clone::clone)
+        match self {
+            Shell::Local(app) => app.as_ref().map_err(Clone::clone),
+            Shell::Remote(_) => Err(CmdError::new("remote.local_only", "サーバーに接続しているため、この PC のデータベースの操作はできません")),
+        }
+    }
+
+    /// The server's client, when the window is one.
+    pub fn remote(&self) -> Option<Result<&Arc<Remote>, CmdError>> {
+        match self {
+            Shell::Remote(r) => Some(r.as_ref().map_err(Clone::clone)),
+            Shell::Local(_) => None,
+        }
     }
 }
 
@@ -80,11 +111,13 @@ impl App {
     }
 
     /// Runs `f` with exclusive use of the store and turns the core's error into a `CmdError`.
-    pub fn with_store<T, E>(&self, f: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, CmdError>
+    pub fn with_store<T: Send, E: Send>(&self, f: impl FnOnce(&mut Store) -> Result<T, E> + Send) -> Result<T, CmdError>
     where
         CmdError: From<E>,
     {
-        Ok(f(&mut self.lock())?)
+        let mut store = self.lock();
+        let store = &mut *store;
+        Ok(off_runtime(move || f(store))?)
     }
 
     /// Runs a long job (a facility batch, an import, an export) on a connection of its own, so
@@ -92,12 +125,15 @@ impl App {
     /// waiting for the job. On a SQLite file in WAL mode the job's reads do not block other
     /// readers, and its one short write waits for (or is waited for by) others through the busy
     /// timeout; on a PostgreSQL server readers never wait and writers take turns.
-    pub fn with_own_store<T, E>(&self, f: impl FnOnce(&mut Store) -> Result<T, E>) -> Result<T, CmdError>
+    pub fn with_own_store<T: Send, E: Send>(&self, f: impl FnOnce(&mut Store) -> Result<T, E> + Send) -> Result<T, CmdError>
     where
         CmdError: From<E>,
     {
-        let mut store = hairyo::store::open_location(&self.location)?;
-        Ok(f(&mut store)?)
+        let location = &self.location;
+        off_runtime(move || {
+            let mut store = hairyo::store::open_location(location)?;
+            Ok(f(&mut store)?)
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {

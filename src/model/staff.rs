@@ -35,7 +35,7 @@ coded_enum! {
 }
 
 /// The staff member on whose behalf an operation runs; written into every audit event.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Actor {
     pub staff_id: i64,
     pub login: String,

@@ -132,7 +132,14 @@ impl HomeHandle<'_> {
 
     /// Referrals sent since `first`, per month and sending desk.
     pub fn referrals_by_month(&self, first: NaiveDate) -> Result<Vec<MonthCount>, StoreError> {
-        self.month_counts("SELECT substr(sent_on, 1, 7), from_desk, count(*) FROM referral WHERE sent_on >= ?1 GROUP BY 1, 2", first)
+        // PostgreSQL keeps these counts (migration 0016), as it keeps the touchpoints'.
+        self.month_counts(
+            self.conn.dialect(
+                "SELECT substr(sent_on, 1, 7), from_desk, count(*) FROM referral WHERE sent_on >= ?1 GROUP BY 1, 2",
+                "SELECT month, desk, count FROM referral_month WHERE month >= substr(?1, 1, 7) AND count > 0",
+            ),
+            first,
+        )
     }
 
     /// Applications received since `first`, per month and the desk that referred them (the

@@ -15,6 +15,7 @@ pub mod exports;
 pub mod facilities;
 pub mod home;
 pub mod imports;
+pub mod kept;
 pub mod leaflets;
 pub mod persons;
 pub mod pg;
@@ -87,6 +88,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0013_applicant_and_union.sql"),
     include_str!("migrations/0014_server_collation_and_pieces.sql"),
     include_str!("migrations/0015_change_events.sql"),
+    include_str!("migrations/0016_table_versions.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -336,6 +338,8 @@ pub fn default_db_path() -> PathBuf {
 /// [`open_in_memory`] or [`pg::open`].
 pub struct Store {
     pub(crate) engine: Engine,
+    /// Results kept between calls (`kept`), shared by a server's connections.
+    pub(crate) kept: std::sync::Arc<kept::Kept>,
 }
 
 /// The engine under a store: an embedded SQLite file on one PC, or a PostgreSQL server shared
@@ -422,7 +426,7 @@ pub fn open(path: &Path) -> Result<Store, StoreError> {
     let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     migrate(&mut conn)?;
-    Ok(Store { engine: Engine::Lite(conn) })
+    Ok(Store { engine: Engine::Lite(conn), kept: Default::default() })
 }
 
 /// Opens a private in-memory database with the full schema; for tests.
@@ -432,7 +436,7 @@ pub fn open_in_memory() -> Result<Store, StoreError> {
     conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(&mut conn)?;
-    Ok(Store { engine: Engine::Lite(conn) })
+    Ok(Store { engine: Engine::Lite(conn), kept: Default::default() })
 }
 
 /// Opens an existing database file only to read it: nothing is created, migrated or switched
@@ -442,7 +446,7 @@ pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    Ok(Store { engine: Engine::Lite(conn) })
+    Ok(Store { engine: Engine::Lite(conn), kept: Default::default() })
 }
 
 /// Copies every page of `src` into `dest` with SQLite's online backup API. All pages are
@@ -766,7 +770,7 @@ mod tests {
         let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- #12: the corrected 国保 rules")).unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         migrations().to_version(&mut conn, index).unwrap();
-        let mut store = Store { engine: Engine::Lite(conn) };
+        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default() };
         store.write(|tx| rules.iter().try_for_each(|r| tx.policy_mut().upsert(r))).unwrap();
         store
     }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (13, include_str!("migrations/pg/0013_applicant_and_union.sql")),
     (14, include_str!("migrations/pg/0014_server_collation_and_pieces.sql")),
     (15, include_str!("migrations/pg/0015_change_events.sql")),
+    (16, include_str!("migrations/pg/0016_table_versions.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -50,7 +51,7 @@ pub fn open(url: &str) -> Result<Store, StoreError> {
         postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Migration(format!("PostgreSQL に接続できません ({}): {e}", redact(url))))?;
     let conn = PgConn::new(client, url);
     migrate(&conn)?;
-    Ok(Store { engine: Engine::Pg(conn) })
+    Ok(Store { engine: Engine::Pg(conn), kept: Default::default() })
 }
 
 /// The version the database's schema is at; 0 for an empty database.

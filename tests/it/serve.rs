@@ -420,7 +420,7 @@ fn the_load_test_runs_without_errors() {
     // Eight clients, two database connections: the rest wait their turn at the server.
     let served = serve(&db, &["--connections", "2"]);
     let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
-        .args(["--json", "loadtest", "--server", &format!("http://{}", served.addr), "--clients", "8", "--seconds", "2"])
+        .args(["--json", "loadtest", "--server", &format!("http://{}", served.addr), "--clients", "8", "--seconds", "2", "--think-ms", "0"])
         .env("HAIRYO_PASSWORD", PASSWORD)
         .output()
         .unwrap();
@@ -439,4 +439,131 @@ fn the_load_test_runs_without_errors() {
         let open: i64 = pg.query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()", &[]).unwrap().get(0);
         assert!(open <= 4, "{open} connections for a server allowed two");
     }
+}
+
+/// The access matrix replayed over HTTP: every desk × role × permission, each probed with the
+/// operation that needs it, through the server as that staff member signed in. What the API
+/// allows and refuses (403 with an `access.*`, `*.forbidden` or `*.admin_only` code) is what
+/// `access::allows` says, so no endpoint bypasses the core's checks.
+#[test]
+fn the_access_matrix_holds_over_http() {
+    use hairyo::access::{self, Permission};
+    use hairyo::staff::{Desk, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let addr = served.addr.as_str();
+    let admin = sign_in(addr, "admin")["token"].as_str().unwrap().to_string();
+    let login = |d: Desk, r: Role| format!("h_{}_{}", d.code(), r.code());
+    let mut tokens = std::collections::HashMap::new();
+    for d in Desk::ALL {
+        for r in Role::ALL {
+            let input = json!({"login": login(*d, *r), "name": "権限 確認", "desk": d.code(), "role": r.code(), "password": PASSWORD});
+            let (status, body) = call(addr, &admin, "add_staff", json!({ "input": input }));
+            assert_eq!(status, 200, "{body}");
+            tokens.insert(login(*d, *r), sign_in(addr, &login(*d, *r))["token"].as_str().unwrap().to_string());
+        }
+    }
+    let token_of = |d: Desk, r: Role| tokens[&login(d, r)].clone();
+    let ok = |(status, body): (u16, Value)| -> Value {
+        assert_eq!(status, 200, "{body}");
+        body
+    };
+    let person = |extra: Value| -> i64 {
+        let mut input = json!({
+            "name": "権限 花子", "kana": "ケンゲン ハナコ", "birth_date": "1950-04-01", "sex": "female",
+            "postal_code": "000-0001", "address": "見本市中央町1番地", "scheme": "kokuho",
+            "mynumber_card": "card", "registration": "registered", "reasons": ["elderly"],
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        ok(call(addr, &admin, "add_person", json!({ "input": input })))["id"].as_i64().unwrap()
+    };
+    let denied = |(status, body): &(u16, Value)| -> bool {
+        let code = body["code"].as_str().unwrap_or("");
+        *status == 403 && (code.starts_with("access.") || code.ends_with(".forbidden") || code.ends_with(".admin_only"))
+    };
+    let mut checked = 0;
+    for (n, d) in Desk::ALL.iter().enumerate() {
+        for r in Role::ALL {
+            let token = token_of(*d, *r);
+            for p in Permission::ALL {
+                let pid = person(json!({}));
+                // A referral this desk can see: from it (a welfare desk) or to it (an insurer desk).
+                let referral = || {
+                    let (from, to) = if d.is_insurer_desk() { (Desk::Kaigo, *d) } else { (*d, Desk::Kokuho) };
+                    let input = json!({"person_id": pid, "to_desk": to.code(), "reason": "確認"});
+                    ok(call(addr, &token_of(from, Role::Caseworker), "send_referral", json!({ "input": input })))["id"].as_i64().unwrap()
+                };
+                let proxy_application = || {
+                    let input = json!({"person_id": pid, "applicant": "proxy", "authority": "relative", "proxy_name": "代理 一郎",
+                                       "proxy_address": "見本市1番地", "proxy_relationship": "子"});
+                    ok(call(addr, &token_of(Desk::Kokuho, Role::Clerk), "receive_application", json!({ "input": input })))["application"]["id"]
+                        .as_i64()
+                        .unwrap()
+                };
+                let answer = |op: &str, args: Value| call(addr, &token, op, args);
+                let allowed = match p {
+                    Permission::ViewPerson => !denied(&answer("show_person", json!({"id": pid}))),
+                    Permission::EditPerson => {
+                        let input = json!({"name": "新規 太郎", "kana": "シンキ タロウ", "birth_date": "1960-01-01", "sex": "male"});
+                        !denied(&answer("add_person", json!({ "input": input })))
+                    }
+                    Permission::ViewProtectedAddress => {
+                        let id = person(json!({"protected": true, "address": "見本市秘密町1番地", "safe_address": "見本市役所気付"}));
+                        let (status, body) = answer("show_person", json!({ "id": id }));
+                        assert_eq!(status, 200, "{body}");
+                        body["person"]["address"].as_str().unwrap_or("").contains("秘密町")
+                    }
+                    Permission::ViewChildCaseNotes => {
+                        let child = person(json!({"birth_date": "2016-01-01", "mynumber_card": "none", "registration": "not_registered", "reasons": []}));
+                        let note = json!({"person_id": child, "kind": "visit", "notes": "家庭の事情の記録"});
+                        ok(call(addr, &token_of(Desk::Jido, Role::Caseworker), "add_touchpoint", json!({ "input": note })));
+                        let (status, body) = answer("show_person", json!({ "id": child }));
+                        assert_eq!(status, 200, "{body}");
+                        body["touchpoints"][0]["notes"] == "家庭の事情の記録"
+                    }
+                    Permission::RecordTouchpoint => !denied(&answer("add_touchpoint", json!({"input": {"person_id": pid, "kind": "counter"}}))),
+                    Permission::SendReferral => !denied(&answer("send_referral", json!({"input": {"person_id": pid, "reason": "依頼"}}))),
+                    Permission::ReviewReferral => {
+                        let id = referral();
+                        !denied(&answer("referral_action", json!({"id": id, "action": {"action": "accept", "note": ""}})))
+                    }
+                    Permission::CommentReferral => {
+                        let id = referral();
+                        !denied(&answer("referral_action", json!({"id": id, "action": {"action": "comment", "body": "確認しました"}})))
+                    }
+                    Permission::ReceiveApplication => !denied(&answer("receive_application", json!({"input": {"person_id": pid}}))),
+                    Permission::DecideApplication => {
+                        let id = proxy_application();
+                        !denied(&answer("application_step", json!({"id": id, "step": {"step": "start_review"}})))
+                    }
+                    Permission::OverrideChecklist => {
+                        let id = proxy_application();
+                        !denied(&answer("application_step", json!({"id": id, "step": {"step": "decide", "override_reason": "後日提出を確認"}})))
+                    }
+                    Permission::IssueCertificate => !denied(&answer("issue_certificate", json!({"person_id": pid, "scheme": "kokuho", "basis": "ex_officio"}))),
+                    Permission::PrintForms => !denied(&answer("print", json!({"request": {"kind": "application_form", "person_id": pid}}))),
+                    Permission::PrintLeaflets => !denied(&answer("print", json!({"request": {"kind": "leaflet", "leaflet": "bessou2"}}))),
+                    Permission::ImportData => {
+                        use base64::Engine;
+                        let csv =
+                            format!("宛名番号,氏名,フリガナ,生年月日,性別\n{},取込 花子,トリコミ ハナコ,1950-01-01,女\n", 810_000_000 + n * 1000 + checked);
+                        let content = base64::engine::general_purpose::STANDARD.encode(csv);
+                        !denied(&answer("import_persons", json!({"content_base64": content, "encoding": "utf-8"})))
+                    }
+                    Permission::ExportData => !denied(&answer("export_csv", json!({"kind": "persons", "encoding": "utf-8"}))),
+                    Permission::ChangeSettings => {
+                        let settings = json!({"city_name": "見本市", "addressee": "見本市長", "kouki_union": "見本県後期高齢者医療広域連合"});
+                        !denied(&answer("set_city", json!({ "settings": settings })))
+                    }
+                    Permission::ReadAudit => !denied(&answer("export_audit", json!({}))),
+                };
+                assert_eq!(allowed, access::allows(*d, *r, *p), "over HTTP: {} {} {}", d.label(), r.label(), p.label());
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, Desk::ALL.len() * Role::ALL.len() * Permission::ALL.len());
 }

@@ -1,6 +1,7 @@
 //! One function per subcommand: open the store, resolve the actor, call the core, print.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -436,7 +437,7 @@ pub fn run(cli: &Cli) -> Result {
             leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
-        Command::Serve { listen, tls_cert, tls_key, behind_proxy, session_idle, connections } => {
+        Command::Serve { listen, tls_cert, tls_key, behind_proxy, session_idle, connections, ui } => {
             if !(1..=86_400).contains(session_idle) {
                 return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));
             }
@@ -452,9 +453,10 @@ pub fn run(cli: &Cli) -> Result {
                 session_idle: std::time::Duration::from_secs(*session_idle),
                 connections: *connections,
                 fixed_now,
+                ui_dir: ui_dir(ui.as_deref())?,
             })
         }
-        Command::Loadtest { server, clients, seconds } => {
+        Command::Loadtest { server, clients, seconds, think_ms } => {
             let addr = server.strip_prefix("http://").map(|a| a.trim_end_matches('/')).ok_or_else(|| {
                 CliError::new(
                     "loadtest.invalid",
@@ -462,7 +464,7 @@ pub fn run(cli: &Cli) -> Result {
                 )
             })?;
             let pw = password("デモ職員のパスワード: ")?;
-            let report = super::loadtest::run(addr, *clients, *seconds, &pw)?;
+            let report = super::loadtest::run(addr, *clients, *seconds, Duration::from_millis(*think_ms), &pw)?;
             emit(json, &report, |r| r.to_string())
         }
         Command::Grant { role } => {
@@ -1222,4 +1224,20 @@ fn restore_server_cmd(cli: &Cli, file: &std::path::Path, url: &str, yes: bool, n
         }
         out
     })
+}
+
+/// The built UI `hairyo serve` gives browsers: the directory asked for (which must hold an
+/// index.html), else the installed one, else a source checkout's; none when there is none.
+fn ui_dir(asked: Option<&std::path::Path>) -> Result<Option<std::path::PathBuf>> {
+    if let Some(dir) = asked {
+        if !dir.join("index.html").is_file() {
+            return Err(CliError::new(
+                "serve.ui",
+                format!("{} に画面 (index.html) がありません。npm --prefix ui run build で作るか、--ui で場所を指定してください", dir.display()),
+            ));
+        }
+        return Ok(Some(dir.to_path_buf()));
+    }
+    let found = [std::path::PathBuf::from("/usr/share/hairyo/ui"), std::path::PathBuf::from("ui/dist")].into_iter().find(|d| d.join("index.html").is_file());
+    Ok(found)
 }

@@ -1,7 +1,8 @@
 //! `hairyo loadtest`: simulated staff against a running `hairyo serve` on loopback, over plain
 //! HTTP/1.1, for docs/performance.md. Each client signs in as one of the demo's desk staff and
 //! loops over a mix of what a desk does (search, open a record, its queue, home, writes) for a
-//! bounded time; one more client holds the 国保 desk's event stream and times how long a
+//! bounded time, pausing between requests as a person at a desk does (`--think-ms`; 0 for no
+//! pause, to find what the server can take); one more client holds the 国保 desk's event stream and times how long a
 //! referral sent at a welfare desk takes to reach it. Reports p50 / p95 / p99 and errors per
 //! kind of request.
 
@@ -29,6 +30,9 @@ pub struct Kind {
 pub struct Report {
     pub clients: usize,
     pub seconds: u64,
+    pub think_ms: u64,
+    /// Requests answered per second, all kinds together.
+    pub per_second: f64,
     pub kinds: Vec<(String, Kind)>,
     /// From a referral's answer at the sender to its event at the 国保 desk's stream.
     pub live_updates: Kind,
@@ -36,7 +40,7 @@ pub struct Report {
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} 人の模擬職員、{} 秒", self.clients, self.seconds)?;
+        writeln!(f, "{} 人の模擬職員、{} 秒、操作の間隔 {} ms 前後、毎秒 {:.1} 件", self.clients, self.seconds, self.think_ms, self.per_second)?;
         for (name, k) in self.kinds.iter().chain(std::iter::once(&("live_update".to_string(), self.live_updates.clone()))) {
             writeln!(
                 f,
@@ -97,9 +101,9 @@ struct Shared {
 
 /// Runs `clients` simulated staff for `seconds` against the server at `addr` (host:port,
 /// plain HTTP on loopback), signing in with the demo's staff and `password`.
-pub fn run(addr: &str, clients: usize, seconds: u64, password: &str) -> Result<Report, ErrorBody> {
-    if !(1..=500).contains(&clients) || !(1..=3600).contains(&seconds) {
-        return Err(ErrorBody::new("loadtest.invalid", "--clients は 1〜500、--seconds は 1〜3600 で指定してください"));
+pub fn run(addr: &str, clients: usize, seconds: u64, think: Duration, password: &str) -> Result<Report, ErrorBody> {
+    if !(1..=500).contains(&clients) || !(1..=3600).contains(&seconds) || think > Duration::from_secs(60) {
+        return Err(ErrorBody::new("loadtest.invalid", "--clients は 1〜500、--seconds は 1〜3600、--think-ms は 0〜60000 で指定してください"));
     }
     let sign_in = |login: &str| -> Result<String, ErrorBody> {
         match request(addr, "/api/sign_in", None, &json!({"login": login, "password": password})) {
@@ -126,7 +130,7 @@ pub fn run(addr: &str, clients: usize, seconds: u64, password: &str) -> Result<R
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let listener = {
         let (addr, shared, token) = (addr.to_string(), shared.clone(), reader.clone());
-        std::thread::spawn(move || listen(&addr, &token, deadline + Duration::from_secs(2), &shared, ready_tx))
+        std::thread::spawn(move || listen(&addr, &token, deadline, &shared, ready_tx))
     };
     // Referrals sent before the stream is open could not reach it.
     ready_rx.recv_timeout(Duration::from_secs(10)).map_err(|_| failed("イベントの配信 (GET /api/events) が始まりません"))?;
@@ -137,14 +141,14 @@ pub fn run(addr: &str, clients: usize, seconds: u64, password: &str) -> Result<R
         let token = sign_in(login)?;
         let (addr, shared, people) = (addr.to_string(), shared.clone(), people.clone());
         let welfare = !login.starts_with("kokuho") && !login.starts_with("kouki");
-        threads.push(std::thread::spawn(move || simulate(&addr, &token, welfare, n as u64, deadline, &people, &shared)));
+        threads.push(std::thread::spawn(move || simulate(&addr, &token, welfare, n as u64, deadline, think, &people, &shared)));
     }
     for t in threads {
         let _ = t.join();
     }
     let _ = listener.join();
     let times = shared.times.lock().map_err(|_| failed("集計できません"))?;
-    let kinds =
+    let kinds: Vec<(String, Kind)> =
         MIX.iter().map(|(name, _)| (name.to_string(), times.get(name).map(|(t, e)| kind_of(t.clone(), *e)).unwrap_or_else(|| kind_of(vec![], 0)))).collect();
     let sent = shared.sent.lock().map_err(|_| failed("集計できません"))?;
     let arrived = shared.arrived.lock().map_err(|_| failed("集計できません"))?;
@@ -152,12 +156,17 @@ pub fn run(addr: &str, clients: usize, seconds: u64, password: &str) -> Result<R
     // A referral whose event never came is a missed update. On a SQLite file the server
     // announces changes without ids, so nothing is measured there.
     let missed = if arrived.is_empty() { 0 } else { sent.len() - live.len() };
-    Ok(Report { clients, seconds, kinds, live_updates: kind_of(live, missed) })
+    let answered: usize = kinds.iter().map(|(_, k)| k.requests - k.errors).sum();
+    let per_second = (answered as f64 / seconds as f64 * 10.0).round() / 10.0;
+    Ok(Report { clients, seconds, think_ms: think.as_millis() as u64, per_second, kinds, live_updates: kind_of(live, missed) })
 }
 
-fn simulate(addr: &str, token: &str, welfare: bool, seed: u64, deadline: Instant, people: &[(i64, String)], shared: &Shared) {
+#[allow(clippy::too_many_arguments)] // One simulated person's whole set-up, passed once.
+fn simulate(addr: &str, token: &str, welfare: bool, seed: u64, deadline: Instant, think: Duration, people: &[(i64, String)], shared: &Shared) {
     let mut rng = hairyo::demo::Rng::new(seed + 11);
     let total: u32 = MIX.iter().map(|m| m.1).sum();
+    // The staff do not all start at the same instant.
+    std::thread::sleep(think.mul_f64(rng.below(1000) as f64 / 1000.0));
     while Instant::now() < deadline {
         let mut pick = rng.below(total as u64) as u32;
         let kind = MIX
@@ -203,16 +212,28 @@ fn simulate(addr: &str, token: &str, welfare: bool, seed: u64, deadline: Instant
                 entry.1 += 1;
             }
         }
+        std::thread::sleep(think.mul_f64(0.5 + rng.below(1000) as f64 / 1000.0));
     }
 }
 
-fn listen(addr: &str, token: &str, until: Instant, shared: &Shared, ready: std::sync::mpsc::Sender<()>) {
+/// Reads the event stream until every referral sent before `deadline` has arrived, or ten
+/// seconds after it (what is still missing then counts as missed).
+fn listen(addr: &str, token: &str, deadline: Instant, shared: &Shared, ready: std::sync::mpsc::Sender<()>) {
+    let until = deadline + Duration::from_secs(10);
+    let all_arrived = || match (shared.sent.lock(), shared.arrived.lock()) {
+        (Ok(sent), Ok(arrived)) => sent.keys().all(|id| arrived.contains_key(id)),
+        _ => true,
+    };
     let Ok(mut stream) = TcpStream::connect(addr) else { return };
     let _ = write!(stream, "GET /api/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n");
     let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
     let mut pending = String::new();
     let mut chunk = [0u8; 8192];
     while Instant::now() < until {
+        // The last requests end shortly after the deadline; then only late events are awaited.
+        if Instant::now() > deadline + Duration::from_secs(1) && all_arrived() {
+            break;
+        }
         match stream.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => pending.push_str(&String::from_utf8_lossy(&chunk[..n])),

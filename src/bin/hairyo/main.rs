@@ -190,6 +190,11 @@ pub enum Command {
         /// Database connections at most (keep it below the server's max_connections).
         #[arg(long, default_value_t = 16)]
         connections: usize,
+        /// The built UI (ui/dist) to serve to browsers at /. Default: HAIRYO_UI_DIR, else
+        /// /usr/share/hairyo/ui when installed, else ./ui/dist in a source checkout; without
+        /// one the server answers the API only.
+        #[arg(long, env = "HAIRYO_UI_DIR")]
+        ui: Option<PathBuf>,
     },
     /// Simulated staff against a running `hairyo serve` on this machine (plain HTTP), signing
     /// in as the demo's desk staff with HAIRYO_PASSWORD: search, records, queues, home and
@@ -202,6 +207,11 @@ pub enum Command {
         clients: usize,
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+        /// Each simulated staff member pauses between requests for a random time around this
+        /// (half to one and a half times it); 0 sends the next request at once, to measure
+        /// what the server can take.
+        #[arg(long, default_value_t = 1000)]
+        think_ms: u64,
     },
     /// On a PostgreSQL server: let the login role the desks connect as use the database with
     /// least privilege (read and write the case tables, only read and append the audit log, no

@@ -41,6 +41,8 @@ pub struct ServeOptions {
     pub connections: usize,
     /// A fixed clock for tests (`HAIRYO_NOW`); the real one otherwise.
     pub fixed_now: Option<NaiveDateTime>,
+    /// The built UI (`ui/dist`) served to browsers at `/`; none serves the API only.
+    pub ui_dir: Option<PathBuf>,
 }
 
 struct Session {
@@ -62,6 +64,9 @@ struct Server {
     fixed_now: Option<NaiveDateTime>,
     /// Announcements of changes (JSON: kind, id, desks), for the live event streams.
     events: tokio::sync::broadcast::Sender<String>,
+    /// What the pool's connections keep between requests (the home screen's parts).
+    kept: Arc<hairyo::store::kept::Kept>,
+    ui_dir: Option<PathBuf>,
 }
 
 /// Operations that change what another desk's queue or home shows. On a SQLite file the
@@ -85,7 +90,11 @@ impl Server {
             let taken = server.stores.lock().map_err(|_| busy())?.pop();
             let mut store = match taken {
                 Some(s) => s,
-                None => hairyo::store::open_location(&server.location)?,
+                None => {
+                    let mut opened = hairyo::store::open_location(&server.location)?;
+                    opened.share_kept_results(server.kept.clone());
+                    opened
+                }
             };
             let result = f(&mut store);
             // A connection whose last statement failed on the engine is not reused: the next
@@ -272,6 +281,88 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     }
 }
 
+/// `POST /api/app_state`: what a browser's window frame needs, as the desktop app's
+/// `app_state` gives it (the `AppState` type of the UI): who is signed in, what they may do,
+/// the city's public settings, how many persons are on file.
+async fn app_state(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
+    let actor = match authenticate(&server, &method, &headers) {
+        Ok(a) => a,
+        Err(e) => return error_response(e),
+    };
+    let now = server.now();
+    let idle = server.session_idle.as_secs();
+    let answer = server
+        .with_store(move |s| {
+            let actor = hairyo::staff::actor(s, &actor.login)
+                .map_err(|_| ErrorBody::new("session.invalid", "この職員のアカウントは現在使えません。管理者に確認してください"))?;
+            let city = hairyo::settings::public_city(s)?;
+            let persons = hairyo::stats::compute(s, &actor, now)?.persons;
+            let permissions = hairyo::staff::permissions(&actor);
+            Ok(json!({
+                "initialised": true,
+                "needs_admin_password": false,
+                "persons": persons,
+                "actor": actor,
+                "permissions": permissions,
+                "idle_lock_seconds": idle,
+                "db_path": "サーバー",
+                "city": city,
+            }))
+        })
+        .await;
+    match answer {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// The content type of a file of the built UI, by its extension.
+fn content_type(path: &std::path::Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The policy a browser holds the UI to: scripts and styles from this server only, no
+/// framing, PDFs shown from the blob URLs the UI makes of what the server printed.
+const CSP: &str = "default-src 'self'; connect-src 'self' blob:; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
+                   frame-src blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// A file of the built UI under `ui_dir` (`/` is `index.html`); nothing outside it, and no
+/// path with a `..` or a hidden part.
+async fn ui_file(State(server): State<Arc<Server>>, uri: axum::http::Uri) -> Response {
+    let Some(dir) = server.ui_dir.clone() else {
+        return (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response();
+    };
+    let wanted = uri.path().trim_start_matches('/');
+    let wanted = if wanted.is_empty() { "index.html" } else { wanted };
+    let safe = wanted.split('/').all(|part| !part.is_empty() && !part.starts_with('.') && !part.contains('\\'));
+    let path = dir.join(wanted);
+    let bytes = if safe { tokio::fs::read(&path).await.ok() } else { None };
+    let Some(bytes) = bytes else {
+        return (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response();
+    };
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // The built assets carry a hash in their names; index.html must be fetched fresh.
+    let cache = if wanted.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
 /// Whether an announcement concerns `actor`: it names the desk, names no desk (everyone), or
 /// the actor oversees every desk.
 fn concerns(payload: &str, actor: &Actor) -> bool {
@@ -353,10 +444,14 @@ async fn api_fallback(State(server): State<Arc<Server>>, method: Method, headers
     }
 }
 
-/// A path outside the API: under /api/ a session is asked for first, as everywhere there.
+/// A path outside the API is a file of the UI; under /api/ a session is asked for first, as
+/// everywhere there.
 async fn not_found(State(server): State<Arc<Server>>, uri: axum::http::Uri, method: Method, headers: HeaderMap) -> Response {
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
         return api_fallback(State(server), method, headers).await;
+    }
+    if method == Method::GET || method == Method::HEAD {
+        return ui_file(State(server), uri).await;
     }
     (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response()
 }
@@ -380,8 +475,11 @@ fn router(server: Arc<Server>) -> Router {
         .route("/api/sign_in", post(sign_in))
         .route("/api/sign_out", post(sign_out))
         .route("/api/events", get(events))
+        .route("/api/app_state", post(app_state))
         .route("/api/{name}", post(operation).fallback(api_fallback))
         .fallback(not_found)
+        // A 200,000-row import travels as base64 inside the JSON (docs/api.md).
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(server)
 }
@@ -407,7 +505,10 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     if !first.is_initialised()? {
         return Err(hairyo::store::StoreError::NotInitialised.into());
     }
+    let kept = first.kept_results();
     let server = Arc::new(Server {
+        kept,
+        ui_dir: options.ui_dir.clone(),
         location: options.location.clone(),
         stores: Mutex::new(vec![first]),
         sessions: Mutex::new(HashMap::new()),
@@ -514,6 +615,7 @@ mod tests {
             session_idle: Duration::from_secs(60),
             connections: 4,
             fixed_now: None,
+            ui_dir: None,
         };
         assert_eq!(check_options(&o("0.0.0.0:8443", false)).unwrap_err().code, "serve.needs_tls");
         assert!(check_options(&o("0.0.0.0:8443", true)).is_ok());

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 use thirtyfour::Capabilities;
 
+pub mod browser;
+
 pub const HOW_TO_RUN: &str = "run the README's test command, ./scripts/test-all.sh, which installs the tools and builds everything";
 pub const SEED_PERSONS: i64 = 50;
 pub const SEED: u64 = 7;
@@ -263,6 +265,9 @@ where
     if let Err(e) = session.quit().await {
         eprintln!("e2e: closing the session failed: {e}");
     }
+    if std::env::var_os("HAIRYO_E2E_LOG").is_some() {
+        eprintln!("e2e: tauri-driver's log:\n{}", driver_process.log_text());
+    }
     drop(driver_process);
     match outcome {
         Ok(Ok(())) => {}
@@ -275,9 +280,13 @@ where
 /// The person the journeys work on: a 髙橋 (variant kanji), kokuho, no card, aged 66 (a 国保
 /// member of 75 or over would belong to 後期).
 pub fn seed_takahashi(db: &Path) -> i64 {
+    add_takahashi(&mut hairyo::store::open(db).expect("open the test database"))
+}
+
+/// Adds 髙橋 花子 (see [`seed_takahashi`]) to an open store, of either engine.
+pub fn add_takahashi(store: &mut hairyo::store::Store) -> i64 {
     let now = chrono::Local::now().naive_local();
-    let mut store = hairyo::store::open(db).expect("open the test database");
-    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let admin = hairyo::staff::actor(store, "admin").expect("admin");
     let input = hairyo::person::PersonInput {
         atena_no: "900000001".into(),
         name: "髙橋　花子".into(),
@@ -292,7 +301,7 @@ pub fn seed_takahashi(db: &Path) -> i64 {
         reasons: vec!["dementia".into()],
         ..Default::default()
     };
-    hairyo::person::add(&mut store, &admin, &input, now).expect("add 髙橋 花子").id
+    hairyo::person::add(store, &admin, &input, now).expect("add 髙橋 花子").id
 }
 
 pub async fn click(driver: &WebDriver, css: &str) {

@@ -669,8 +669,9 @@ async fn a_masked_desk_edits_the_phone_and_keeps_the_address() {
         // Over the real IPC, a step, action or print kind the core does not know is refused
         // with a code and a message that names it; nothing falls through to a real action.
         for (command, args, unknown) in [
-            ("application_step", serde_json::json!({"id": 1, "step": {"step": "approve_everything"}}), "approve_everything"),
-            ("referral_action", serde_json::json!({"id": 1, "action": {"action": "forward", "note": ""}}), "forward"),
+            ("operation", serde_json::json!({"name": "application_step", "args": {"id": 1, "step": {"step": "approve_everything"}}}), "approve_everything"),
+            ("operation", serde_json::json!({"name": "referral_action", "args": {"id": 1, "action": {"action": "forward", "note": ""}}}), "forward"),
+            ("operation", serde_json::json!({"name": "drop_everything", "args": {}}), "drop_everything"),
             ("print", serde_json::json!({"request": {"kind": "poster"}}), "poster"),
         ] {
             let answer = driver
@@ -734,4 +735,34 @@ async fn a_search_is_answered_while_a_large_batch_prints() {
         .expect("the record's view was logged");
     let printed = print_event(&db, facility).expect("the batch was logged");
     assert!(viewed < printed, "the record opened (event {viewed}) before the batch finished (event {printed})");
+}
+
+/// The window as a client of a city's server (`HAIRYO_SERVER`): it opens no database of its
+/// own; it signs in with the server's staff account, shows the server's home, finds and opens a
+/// record, and prints a form that the server made and the window saved and can open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_works_as_a_client_of_a_server() {
+    let served = tokio::task::spawn_blocking(hairyo_e2e::browser::serve).await.expect("start the server");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The local database the window would open: it must stay untouched.
+    let unused = dir.path().join("never-opened.db");
+    let url = served.url.clone();
+    with_window_env(&unused, &[("HAIRYO_SERVER", url.as_str())], |driver| async move {
+        sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
+        let counts = wait_until("the server's home", || async { text_of(&driver, "#home-counts").await }).await;
+        assert!(counts.contains(&(SEED_PERSONS + 1).to_string()), "the server's persons are counted: {counts:?}");
+        open_persons(&driver).await;
+        let names = search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
+        assert!(names.iter().any(|n| n.contains("髙橋")), "the server's search finds 髙橋: {names:?}");
+        click(&driver, "#person-table .person-name").await;
+        wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+        click(&driver, "#nav-print").await;
+        wait_until("the print centre", || async { text_of(&driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;
+        click(&driver, "#print-form-button").await;
+        let (form, _) = printed_text(&driver, "").await;
+        assert!(form.contains("交付申請書") && form.contains("花子"), "the server's form, saved by the window: {}", &form[..form.len().min(300)]);
+        sign_out(&driver).await;
+    })
+    .await;
+    assert!(!unused.exists(), "a client of a server opens no local database");
 }

@@ -7,6 +7,7 @@
 // provides one.
 
 import { Channel as IpcChannel, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type {
   Actor,
   AppState,
@@ -23,6 +24,7 @@ import type {
   Facility,
   FieldError,
   Home,
+  MadeFile,
   Paged,
   Person,
   PersonInput,
@@ -84,91 +86,259 @@ function isWireError(e: unknown): e is { code: string; message: string; fields?:
   );
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+// Two transports, one set of calls. In the desktop window every call goes to the shell over
+// Tauri's IPC: the operations of the core's catalogue through its one `operation` command
+// (the shell runs them on the local database, or forwards them to a `hairyo serve` when one is
+// configured), and the few that are the window's own (sign-in, printing with progress, opening
+// a file) through their commands. In a browser the same calls are HTTP requests to the
+// `hairyo serve` that served this page (docs/api.md), with the session cookie and its CSRF
+// token.
+const inWindow = typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+
+function wireError(e: unknown): ApiError {
+  if (isWireError(e)) return new ApiError(e.code, e.message, e.fields ?? []);
+  // Anything else is a failure of the bridge itself (a missing command, bad arguments).
+  const detail = typeof e === "string" ? e : e instanceof Error ? e.message : String(e);
+  return new ApiError("ipc.failed", `アプリ内部の呼び出しに失敗しました: ${detail}`);
+}
+
+async function invokeShell<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    if (isWireError(e)) {
-      throw new ApiError(e.code, e.message, e.fields ?? []);
-    }
-    // Anything else is a failure of the bridge itself (a missing command, bad arguments).
-    const detail = typeof e === "string" ? e : e instanceof Error ? e.message : String(e);
-    throw new ApiError("ipc.failed", `アプリ内部の呼び出しに失敗しました: ${detail}`);
+    throw wireError(e);
   }
 }
 
+/** The browser's session: its CSRF token, repeated on every request (the cookie is HttpOnly). */
+const CSRF_KEY = "hairyo.csrf";
+
+async function post<T>(path: string, body: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": sessionStorage.getItem(CSRF_KEY) ?? "" },
+      body: JSON.stringify(body ?? {}),
+    });
+  } catch (e) {
+    throw new ApiError("http.unreachable", `サーバーに接続できません。ネットワークを確認してください (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const text = await response.text();
+  let value: unknown = null;
+  try {
+    value = text ? JSON.parse(text) : null;
+  } catch {
+    throw new ApiError("http.failed", `サーバーの応答を読めません (HTTP ${response.status})`);
+  }
+  if (!response.ok) {
+    if (isWireError(value)) throw new ApiError(value.code, value.message, value.fields ?? []);
+    throw new ApiError("http.failed", `サーバーがエラーを返しました (HTTP ${response.status})`);
+  }
+  return value as T;
+}
+
+/** One operation of the core's catalogue (docs/api.md), by name, with snake_case arguments. */
+async function op<T>(name: string, args?: Record<string, unknown>): Promise<T> {
+  return inWindow ? invokeShell<T>("operation", { name, args: args ?? {} }) : post<T>(`/api/${name}`, args ?? {});
+}
+
+/** In a browser, the file names of the blob URLs made of what the server sent. */
+const fileNames = new Map<string, string>();
+
+function blobUrl(file: MadeFile): string {
+  const raw = atob(file.content_base64);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.content_type }));
+  fileNames.set(url, file.file_name);
+  return url;
+}
+
+function base64(bytes: number[] | Uint8Array): string {
+  const array = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
+  let text = "";
+  for (let i = 0; i < array.length; i += 0x8000) {
+    text += String.fromCharCode(...array.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+/** What the frame shows before anyone signs in to a browser's server. */
+function signedOutState(): AppState {
+  return {
+    initialised: true,
+    needs_admin_password: false,
+    persons: 0,
+    actor: null,
+    permissions: [],
+    idle_lock_seconds: 0,
+    db_path: "サーバー",
+    city: { city_name: "", addressee: "", kouki_union: "" },
+  };
+}
+
+/** A step the browser cannot take: it belongs to the server's administrator or the window. */
+function serverOnly(what: string): never {
+  throw new ApiError("serve.not_in_browser", `${what}はブラウザからはできません。サーバーの管理者に依頼してください`);
+}
+
 export const api = {
-  appState: () => call<AppState>("app_state"),
-  signIn: (login: string, password: string) => call<Actor>("sign_in", { login, password }),
-  signOut: () => call<void>("sign_out"),
-  setInitialPassword: (login: string, password: string) =>
-    call<Actor>("set_initial_password", { login, password }),
-  home: () => call<Home>("home"),
-  searchPersons: (query: string, offset: number, limit: number) =>
-    call<SearchResults>("search_persons", { query, offset, limit }),
-  codes: () => call<Codes>("codes"),
-  addTouchpoint: (input: TouchpointInput) => call<Recorded>("add_touchpoint", { input }),
-  sendReferral: (input: ReferralInput) => call<Referral>("send_referral", { input }),
-  referralAction: (id: number, action: ReferralAction) => call<Referral>("referral_action", { id, action }),
-  referralQueue: (status: string | null, offset: number, limit: number) =>
-    call<Paged<Referral>>("referral_queue", { status, offset, limit }),
-  receiveApplication: (input: ApplicationInput) => call<Received>("receive_application", { input }),
-  checkDocument: (id: number, document: string, checked: boolean) =>
-    call<Application>("check_document", { id, document, checked }),
-  applicationStep: (id: number, step: ApplicationStep) => call<Application>("application_step", { id, step }),
-  /** Prints; a facility batch reports its progress through `onProgress` (a Tauri channel). */
-  print: (request: PrintRequest, onProgress?: (p: Progress) => void) => {
-    const channel = new IpcChannel<Progress>();
-    if (onProgress) channel.onmessage = onProgress;
-    return call<PrintedFile>("print", { request, onProgress: channel });
+  appState: async (): Promise<AppState> => {
+    if (inWindow) return invokeShell<AppState>("app_state");
+    try {
+      return await post<AppState>("/api/app_state", {});
+    } catch (e) {
+      if (e instanceof ApiError && e.code.startsWith("session.")) return signedOutState();
+      throw e;
+    }
   },
-  listFacilities: (offset: number, limit: number) => call<Paged<Facility>>("list_facilities", { offset, limit }),
-  /** Opens a PDF or CSV the app wrote (tauri-plugin-opener, scoped to the print and export folders). */
-  openPath: (path: string) => call<void>("plugin:opener|open_path", { path }),
-  addPerson: (input: PersonInput) => call<Person>("add_person", { input }),
-  updatePerson: (id: number, patch: PersonPatch) => call<Person>("update_person", { id, patch }),
-  setCity: (settings: CitySettings) => call<CitySettings>("set_city", { settings }),
-  /** Imports (or with `dryRun` only checks) a CSV file; progress arrives through `onProgress`. */
-  importPersons: (
+  signIn: async (login: string, password: string): Promise<Actor> => {
+    if (inWindow) return invokeShell<Actor>("sign_in", { login, password });
+    const answer = await post<{ actor: Actor; csrf: string }>("/api/sign_in", { login, password });
+    sessionStorage.setItem(CSRF_KEY, answer.csrf);
+    return answer.actor;
+  },
+  signOut: async (): Promise<void> => {
+    if (inWindow) return invokeShell<void>("sign_out");
+    try {
+      await post("/api/sign_out", {});
+    } finally {
+      sessionStorage.removeItem(CSRF_KEY);
+    }
+  },
+  setInitialPassword: (login: string, password: string) =>
+    inWindow ? invokeShell<Actor>("set_initial_password", { login, password }) : serverOnly("初期パスワードの設定"),
+  home: () => op<Home>("home"),
+  searchPersons: (query: string, offset: number, limit: number) => op<SearchResults>("search_persons", { query, offset, limit }),
+  codes: () => op<Codes>("codes"),
+  addTouchpoint: (input: TouchpointInput) => op<Recorded>("add_touchpoint", { input }),
+  sendReferral: (input: ReferralInput) => op<Referral>("send_referral", { input }),
+  referralAction: (id: number, action: ReferralAction) => op<Referral>("referral_action", { id, action }),
+  referralQueue: (status: string | null, offset: number, limit: number) => op<Paged<Referral>>("referral_queue", { status, offset, limit }),
+  receiveApplication: (input: ApplicationInput) => op<Received>("receive_application", { input }),
+  checkDocument: (id: number, document: string, checked: boolean) => op<Application>("check_document", { id, document, checked }),
+  applicationStep: (id: number, step: ApplicationStep) => op<Application>("application_step", { id, step }),
+  /** Prints; in the window a facility batch reports its progress through `onProgress`. In a
+   *  browser the PDF comes back whole and `path` is a URL to open it at. */
+  print: async (request: PrintRequest, onProgress?: (p: Progress) => void): Promise<PrintedFile> => {
+    if (inWindow) {
+      const channel = new IpcChannel<Progress>();
+      if (onProgress) channel.onmessage = onProgress;
+      return invokeShell<PrintedFile>("print", { request, onProgress: channel });
+    }
+    const file = await op<MadeFile>("print", { request });
+    return { path: blobUrl(file), pages: file.pages ?? 0, documents: file.documents ?? 0, warnings: file.warnings };
+  },
+  listFacilities: (offset: number, limit: number) => op<Paged<Facility>>("list_facilities", { offset, limit }),
+  /** Opens a PDF or CSV: in the window one the app wrote (tauri-plugin-opener, scoped to the
+   *  print and export folders); in a browser a PDF in a new tab, a CSV as a download. */
+  openPath: async (path: string): Promise<void> => {
+    if (inWindow) return invokeShell<void>("plugin:opener|open_path", { path });
+    const name = fileNames.get(path) ?? "hairyo";
+    if (name.endsWith(".pdf")) {
+      window.open(path, "_blank", "noopener");
+      return;
+    }
+    const link = document.createElement("a");
+    link.href = path;
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  },
+  addPerson: (input: PersonInput) => op<Person>("add_person", { input }),
+  updatePerson: (id: number, patch: PersonPatch) => op<Person>("update_person", { id, patch }),
+  setCity: (settings: CitySettings) => op<CitySettings>("set_city", { settings }),
+  /** Imports (or with `dryRun` only checks) a CSV file; in the window progress arrives through
+   *  `onProgress`. */
+  importPersons: async (
     bytes: number[],
     options: { encoding: string; profile: string | null; dryRun: boolean },
     onProgress?: (p: Progress) => void,
-  ) => {
-    const channel = new IpcChannel<Progress>();
-    if (onProgress) channel.onmessage = onProgress;
-    return call<ImportReport>("import_persons", { bytes, ...options, onProgress: channel });
+  ): Promise<ImportReport> => {
+    if (inWindow) {
+      const channel = new IpcChannel<Progress>();
+      if (onProgress) channel.onmessage = onProgress;
+      return invokeShell<ImportReport>("import_persons", { bytes, ...options, onProgress: channel });
+    }
+    return op<ImportReport>("import_persons", {
+      content_base64: base64(bytes),
+      encoding: options.encoding,
+      profile: options.profile,
+      dry_run: options.dryRun,
+    });
   },
-  importProfiles: () => call<Profile[]>("import_profiles"),
-  saveImportProfile: (profile: Profile) => call<Profile[]>("save_import_profile", { profile }),
-  deskContacts: () => call<DeskContact[]>("desk_contacts"),
-  setDeskContact: (contact: DeskContact) => call<DeskContact>("set_desk_contact", { contact }),
-  loadDemo: (persons: number) => call<DemoSummary>("load_demo", { persons }),
-  screenCodes: () => call<ScreenCodes>("screen_codes"),
-  setFacilityCampaign: (id: number, campaign: string) => call<Facility>("set_facility_campaign", { id, campaign }),
-  listStaff: () => call<Staff[]>("list_staff"),
-  addStaff: (input: StaffInput) => call<Staff[]>("add_staff", { input }),
-  setStaffPassword: (login: string, password: string) => call<void>("set_staff_password", { login, password }),
-  certificateValidity: () => call<CertificateValidity[]>("certificate_validity"),
-  setCertificateValidity: (validity: ValidityInput) => call<CertificateValidity[]>("set_certificate_validity", { validity }),
-  policyRules: () => call<Rule[]>("policy_rules"),
-  setPolicyRule: (rule: RuleInput) => call<Rule[]>("set_policy_rule", { rule }),
-  removePolicyRule: (id: string) => call<Rule[]>("remove_policy_rule", { id }),
-  leafletStatements: () => call<StatementCheck[]>("leaflet_statements"),
+  importProfiles: () => op<Profile[]>("import_profiles"),
+  saveImportProfile: (profile: Profile) => op<Profile[]>("save_import_profile", { profile }),
+  deskContacts: () => op<DeskContact[]>("desk_contacts"),
+  setDeskContact: (contact: DeskContact) => op<DeskContact>("set_desk_contact", { contact }),
+  loadDemo: (persons: number) => (inWindow ? invokeShell<DemoSummary>("load_demo", { persons }) : serverOnly("デモデータの作成")),
+  screenCodes: () => op<ScreenCodes>("screen_codes"),
+  setFacilityCampaign: (id: number, campaign: string) => op<Facility>("set_facility_campaign", { id, campaign }),
+  listStaff: () => op<Staff[]>("list_staff"),
+  addStaff: (input: StaffInput) => op<Staff[]>("add_staff", { input }),
+  setStaffPassword: async (login: string, password: string): Promise<void> => {
+    await op("set_staff_password", { login, password });
+  },
+  certificateValidity: () => op<CertificateValidity[]>("certificate_validity"),
+  setCertificateValidity: (validity: ValidityInput) => op<CertificateValidity[]>("set_certificate_validity", { validity }),
+  policyRules: () => op<Rule[]>("policy_rules"),
+  setPolicyRule: (rule: RuleInput) => op<Rule[]>("set_policy_rule", { rule }),
+  removePolicyRule: (id: string) => op<Rule[]>("remove_policy_rule", { id }),
+  leafletStatements: () => op<StatementCheck[]>("leaflet_statements"),
   /** `text`: the replacement printed outside the statement's period; `null` for the shipped one, "" for none. */
   setLeafletStatement: (id: string, mode: string, text: string | null) =>
-    call<StatementCheck[]>("set_leaflet_statement", { id, mode, text }),
-  /** Writes a CSV export to the app's export folder (open it with `openPath`). */
-  exportCsv: (kind: string, encoding: string) => call<ExportedFile>("export_csv", { kind, encoding }),
-  /** 後期: the 進達簿 of a day as CSV, written to the export folder. */
+    op<StatementCheck[]>("set_leaflet_statement", { id, mode, text }),
+  /** Writes a CSV export (the window: to its export folder; open it with `openPath`). */
+  exportCsv: (kind: string, encoding: string) => exported(op<MadeFile | ExportedFile>("export_csv", { kind, encoding })),
+  /** 後期: the 進達簿 of a day as CSV. */
   exportForwardingRegister: (forwardedOn: string, encoding: string) =>
-    call<ExportedFile>("export_forwarding_register", { forwardedOn, encoding }),
+    exported(op<MadeFile | ExportedFile>("export_forwarding_register", { forwarded_on: forwardedOn, encoding })),
   /** 後期: imports (or with `dryRun` only checks) the 広域連合's result file. */
   importUnionResults: (bytes: number[], encoding: string, dryRun: boolean) =>
-    call<UnionImportReport>("import_union_results", { bytes, encoding, dryRun }),
-  listPersons: (query: string | null, offset: number, limit: number) =>
-    call<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
-  showPerson: (id: number) => call<PersonRecord>("show_person", { id }),
+    op<UnionImportReport>("import_union_results", { content_base64: base64(bytes), encoding, dry_run: dryRun }),
+  listPersons: (query: string | null, offset: number, limit: number) => op<Paged<PersonSummary>>("list_persons", { query, offset, limit }),
+  showPerson: (id: number) => op<PersonRecord>("show_person", { id }),
+  /** Calls `onchange` whenever another desk's change may concern what is shown (the server's
+   *  event stream; `resync` and a reconnection count too). Returns the unsubscribe. */
+  onChange: (onchange: () => void): (() => void) => {
+    if (inWindow) {
+      // The shell follows the server's stream when it is a server's client (a local database
+      // has no other writer, and nothing arrives).
+      let unlisten: (() => void) | null = null;
+      let closed = false;
+      listen("hairyo-change", () => onchange()).then((u) => {
+        if (closed) u();
+        else unlisten = u;
+      });
+      return () => {
+        closed = true;
+        unlisten?.();
+      };
+    }
+    if (typeof EventSource === "undefined") return () => {};
+    const source = new EventSource("/api/events", { withCredentials: true });
+    let opened = false;
+    source.addEventListener("change", onchange);
+    source.addEventListener("resync", onchange);
+    source.addEventListener("ready", () => {
+      // After a reconnection whatever changed meanwhile was not announced: reload.
+      if (opened) onchange();
+      opened = true;
+    });
+    return () => source.close();
+  },
 };
+
+/** An export as the screens use it: the window's shell already wrote it to a file; a browser
+ *  gets the file itself and keeps it as a URL to download. */
+async function exported(answer: Promise<MadeFile | ExportedFile>): Promise<ExportedFile> {
+  const file = await answer;
+  if ("content_base64" in file) return { path: blobUrl(file), rows: file.rows ?? 0 };
+  return file;
+}
 
 /** A referral action of `kind` carrying the text a clerk typed (a note, a reason or a comment). */
 export function referralAction(kind: ReferralAction["action"], text: string): ReferralAction {

@@ -449,3 +449,13 @@ import_columns: Array<ImportColumn>, };
 export type ImportColumn = { column: Column, label: string, required: boolean, };
 
 export type ExportedFile = { path: string, rows: number, };
+
+export type MadeFile = { file_name: string, content_type: string, content_base64: string, 
+/**
+ * A print's pages and documents, and its notes for the counter.
+ */
+pages: number | null, documents: number | null, warnings: Array<string>, 
+/**
+ * An export's rows.
+ */
+rows: number | null, };

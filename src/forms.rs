@@ -1,0 +1,78 @@
+//! The choices the window's forms offer, straight from the core's coded enums, so that no client
+//! keeps a list of codes of its own.
+
+use serde::Serialize;
+
+use crate::codes::{choices, Choice};
+
+/// Every list of choices the record's forms offer.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct Codes {
+    pub touchpoint_kinds: Vec<Choice>,
+    pub wishes: Vec<Choice>,
+    pub channels: Vec<Choice>,
+    pub applicants: Vec<Choice>,
+    pub authorities: Vec<Choice>,
+    pub delegators: Vec<Choice>,
+    /// 後期: what the 広域連合 may decide, and how the city hands over what it issued.
+    pub union_results: Vec<Choice>,
+    pub handover_methods: Vec<Choice>,
+    pub deliveries: Vec<Choice>,
+    pub desks: Vec<Choice>,
+}
+
+pub fn codes() -> Codes {
+    use crate::application::{Applicant, Channel, Delegator, Delivery, HandOverMethod, ProxyAuthority, UnionResult};
+    use crate::touchpoint::{TouchpointKind, Wish};
+    Codes {
+        touchpoint_kinds: choices::<TouchpointKind>(),
+        wishes: choices::<Wish>(),
+        channels: choices::<Channel>(),
+        applicants: choices::<Applicant>(),
+        authorities: choices::<ProxyAuthority>(),
+        delegators: choices::<Delegator>(),
+        union_results: choices::<UnionResult>(),
+        handover_methods: choices::<HandOverMethod>(),
+        deliveries: choices::<Delivery>(),
+        desks: choices::<crate::staff::Desk>(),
+    }
+}
+
+/// The choices of the settings, facility and export screens.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct ScreenCodes {
+    pub campaigns: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub schemes: Vec<Choice>,
+    pub routes: Vec<Choice>,
+    pub statement_modes: Vec<Choice>,
+    pub export_kinds: Vec<Choice>,
+    pub encodings: Vec<Choice>,
+    /// The import's columns in the default order, for the profile editor.
+    pub import_columns: Vec<ImportColumn>,
+}
+
+/// A column of the person import: the key of a profile's mapping, its Japanese name (also the
+/// default header) and whether every file must have it.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct ImportColumn {
+    pub column: crate::import::Column,
+    pub label: &'static str,
+    pub required: bool,
+}
+
+pub fn screen_codes() -> ScreenCodes {
+    ScreenCodes {
+        campaigns: choices::<crate::facility::Campaign>(),
+        roles: choices::<crate::staff::Role>(),
+        schemes: choices::<crate::person::Scheme>(),
+        routes: choices::<crate::policy::RouteKind>(),
+        statement_modes: choices::<crate::leaflet::StatementMode>(),
+        export_kinds: choices::<crate::export::ExportKind>(),
+        encodings: choices::<crate::import::Encoding>(),
+        import_columns: crate::import::DEFAULT_LAYOUT
+            .iter()
+            .map(|c| ImportColumn { column: *c, label: c.label(), required: crate::import::REQUIRED.contains(c) })
+            .collect(),
+    }
+}

@@ -1,0 +1,164 @@
+//! The browser harness: `hairyo serve` on a test database (PostgreSQL when `HAIRYO_TEST_PG`
+//! names a server, as in the README's test command; a SQLite file otherwise), Debian's
+//! `chromedriver`, and headless Chromium sessions on the page the server serves. Each session
+//! has a profile of its own, so two sessions are two desks' PCs with their own cookies.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+use thirtyfour::Capabilities;
+
+use crate::{free_port, require, target_dir, workspace_root, HOW_TO_RUN, SEED, SEED_PERSONS};
+
+/// A child process stopped with SIGTERM when dropped (also when the test panics).
+struct Stopped(Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on the pid of a child we spawned and have not reaped yet.
+        unsafe {
+            libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running `hairyo serve` with the built UI, on a seeded database.
+pub struct Served {
+    _child: Stopped,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The database, as `--db` takes it.
+    pub db: String,
+    _dir: tempfile::TempDir,
+}
+
+/// Creates and seeds the test database (the desks, the administrator, the demo's staff and a
+/// small fixed population), and starts `hairyo serve` on it with the UI of `ui/dist`.
+pub fn serve() -> Served {
+    let root = workspace_root();
+    let exe = target_dir(&root).join("debug/hairyo");
+    if !exe.is_file() {
+        panic!("e2e: {} is missing; {HOW_TO_RUN}", exe.display());
+    }
+    let ui = root.join("ui/dist");
+    if !ui.join("index.html").is_file() {
+        panic!("e2e: {} has no built UI; {HOW_TO_RUN}", ui.display());
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = match std::env::var("HAIRYO_TEST_PG").ok().filter(|s| !s.is_empty()) {
+        Some(server) => fresh_pg_database(&server),
+        None => dir.path().join("browser.db").display().to_string(),
+    };
+    let mut store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).expect("open the test database");
+    seed_store(&mut store);
+    crate::add_takahashi(&mut store);
+    drop(store);
+    let mut child = Command::new(&exe)
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0", "--ui"])
+        .arg(&ui)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("e2e: cannot start {}: {e}", exe.display()));
+    let stdout = child.stdout.take().expect("server stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the server's first line");
+    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("e2e: the server said {line:?}")).to_string();
+    Served { _child: Stopped(child), url, db, _dir: dir }
+}
+
+fn fresh_pg_database(server: &str) -> String {
+    let name = format!("hairyo_browser_{}_{}", std::process::id(), free_port());
+    let (base, _) = server.rsplit_once('/').expect("a URL with a database");
+    let status = Command::new("psql").args([server, "-qc", &format!("CREATE DATABASE {name}")]).status().expect("psql");
+    assert!(status.success(), "e2e: cannot create the database {name}");
+    format!("{base}/{name}")
+}
+
+/// The desks, the administrator (with the demo password) and the demo's population.
+pub fn seed_store(store: &mut hairyo::store::Store) {
+    let now = chrono::Local::now().naive_local();
+    hairyo::staff::init(store, now).expect("init the test database");
+    let admin = hairyo::staff::set_initial_password(store, "admin", hairyo::demo::DEMO_PASSWORD, now).expect("set the administrator's password");
+    hairyo::demo::generate(store, &admin, SEED_PERSONS, SEED, now).expect("seed demo data");
+}
+
+/// chromedriver on a free port, stopped when dropped.
+pub struct ChromeDriver {
+    _child: Stopped,
+    port: u16,
+    profiles: Vec<tempfile::TempDir>,
+}
+
+pub fn chromedriver() -> ChromeDriver {
+    let exe = require("chromedriver (Debian package chromium-driver)", crate::on_path("chromedriver"));
+    require("chromium (Debian package chromium)", crate::on_path("chromium"));
+    let port = free_port();
+    let child =
+        Command::new(exe).arg(format!("--port={port}")).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "e2e: chromedriver does not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    ChromeDriver { _child: Stopped(child), port, profiles: Vec::new() }
+}
+
+impl ChromeDriver {
+    /// A new headless Chromium with a profile of its own, at 1280 × 860 (a counter PC's window).
+    pub async fn session(&mut self) -> WebDriver {
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "chrome").expect("capability");
+        let args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,860".into(),
+            "--lang=ja".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        caps.set("goog:chromeOptions", serde_json::json!({"binary": "/usr/bin/chromium", "args": args})).expect("capability");
+        self.profiles.push(profile);
+        WebDriver::new(format!("http://127.0.0.1:{}", self.port), caps).await.unwrap_or_else(|e| panic!("e2e: no Chromium session: {e}"))
+    }
+}
+
+/// The bytes behind a `blob:` URL the page made (what the server printed), read in the page.
+pub async fn blob_bytes(driver: &WebDriver, url: &str) -> Vec<u8> {
+    use base64::Engine;
+    let script = "const [url, done] = arguments;
+        fetch(url).then(r => r.arrayBuffer()).then(b => {
+            const bytes = new Uint8Array(b); let s = '';
+            for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+            done(btoa(s));
+        }).catch(e => done('error:' + e));";
+    let answer = driver.execute_async(script, vec![serde_json::json!(url)]).await.expect("read the blob");
+    let text: String = answer.convert().expect("a string");
+    assert!(!text.starts_with("error:"), "e2e: cannot read {url}: {text}");
+    base64::engine::general_purpose::STANDARD.decode(text).expect("base64 from the page")
+}
+
+/// The text of a PDF (pdftotext), from its bytes.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path: PathBuf = dir.path().join("printed.pdf");
+    std::fs::write(&path, bytes).expect("write the PDF");
+    let out = Command::new("pdftotext").args([Path::new(&path).as_os_str(), "-".as_ref()]).output().expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext reads what the server printed");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}

@@ -1,0 +1,119 @@
+//! The same UI in a browser (harness: `src/browser.rs`): `hairyo serve` on PostgreSQL serves
+//! the page, Debian's Chromium and chromedriver drive it. A 介護 caseworker and a 国保 clerk
+//! sit at two browsers; a referral sent at one appears in the other's inbox without a reload,
+//! a comment goes back the same way, the clerk prints a form that opens from the server's PDF,
+//! and signing out ends the session on the server.
+
+use std::time::{Duration, Instant};
+
+use hairyo_e2e::browser::*;
+use hairyo_e2e::*;
+use thirtyfour::prelude::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desks_work_in_browsers_on_one_server() {
+    // The synchronous PostgreSQL client may not run on the test's async threads.
+    let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
+    let mut chrome = chromedriver();
+    let kaigo = chrome.session().await;
+    let kokuho = chrome.session().await;
+    let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, tokio::spawn(two_desks(kaigo.clone(), kokuho.clone(), served.url.clone()))).await;
+    for session in [kaigo, kokuho] {
+        if let Err(e) = session.quit().await {
+            eprintln!("e2e: closing a browser failed: {e}");
+        }
+    }
+    drop(chrome);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
+        Err(_) => panic!("e2e: the scenario did not finish within {SCENARIO_TIMEOUT:?}"),
+    }
+}
+
+async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
+    // Both sign in at the server's page; nothing is installed on these PCs.
+    for (driver, login) in [(&kaigo, "kaigo1"), (&kokuho, "kokuho1")] {
+        driver.goto(&url).await.expect("open the server's page");
+        sign_in(driver, login, hairyo::demo::DEMO_PASSWORD).await;
+        let counts = wait_until("the home counts", || async { text_of(driver, "#home-counts").await }).await;
+        assert!(counts.contains("対象者"), "{login}'s home: {counts:?}");
+    }
+    let actor = text_of(&kokuho, "#actor").await.unwrap_or_default();
+    assert!(actor.contains("国民健康保険"), "the header shows the 国保 desk: {actor:?}");
+
+    // The clerk waits at the 連携依頼 inbox, with nothing from 髙橋 yet.
+    click(&kokuho, "#nav-referrals").await;
+    let before = wait_until("the inbox", || async { text_of(&kokuho, "#referral-inbox").await.filter(|t| t.contains("全")) }).await;
+    assert!(!before.contains("髙橋"), "nothing from 髙橋 yet: {before:?}");
+
+    // The caseworker finds 髙橋 花子 by half-width kana and sends a referral.
+    open_persons(&kaigo).await;
+    let names = search_for(&kaigo, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
+    assert!(names.iter().any(|n| n.contains("髙橋")), "ﾀｶﾊｼ ﾊﾅｺ finds 髙橋 花子: {names:?}");
+    click(&kaigo, "#person-table .person-name").await;
+    wait_until("the record", || async { text_of(&kaigo, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+    click(&kaigo, "#open-referral").await;
+    select(&kaigo, "#rf-desk", "kokuho").await;
+    type_into(&kaigo, "#rf-reason", "認知症のため本人による申請が難しい").await;
+    click(&kaigo, "#rf-submit").await;
+    let sent_at = Instant::now();
+    action_result(&kaigo, "連携依頼").await;
+
+    // It appears in the clerk's inbox by itself (server-sent events), within 2 s.
+    let inbox =
+        wait_until("the referral in the other desk's inbox", || async { text_of(&kokuho, "#referral-inbox").await.filter(|t| t.contains("髙橋")) }).await;
+    let took = sent_at.elapsed();
+    assert!(took < Duration::from_secs(2), "the referral took {took:?} to reach the other desk");
+    assert!(inbox.contains("認知症のため本人による申請が難しい"), "with its reason: {inbox:?}");
+
+    // The caseworker watches every referral of the desk; the clerk accepts and comments.
+    click(&kaigo, "#nav-referrals").await;
+    select(&kaigo, "#inbox-status", "").await;
+    wait_until("the sender's inbox", || async { text_of(&kaigo, "#referral-inbox").await.filter(|t| t.contains("髙橋")) }).await;
+    let link = kokuho.find(By::XPath("//section[@id='referral-inbox']//button[contains(., '髙橋')]")).await.expect("inbox link");
+    link.click().await.expect("open from the inbox");
+    wait_until("the record", || async { text_of(&kokuho, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+    click(&kokuho, ".referral-accept").await;
+    action_result(&kokuho, "受理").await;
+    type_into(&kokuho, ".referral-comment", "本日、家族に電話します").await;
+    let commented_at = Instant::now();
+    click(&kokuho, ".referral-comment-submit").await;
+    let answer = wait_until("the comment at the sending desk", || async {
+        text_of(&kaigo, "#referral-inbox").await.filter(|t| t.contains("本日、家族に電話します"))
+    })
+    .await;
+    assert!(commented_at.elapsed() < Duration::from_secs(2), "the comment took {:?} to come back", commented_at.elapsed());
+    assert!(answer.contains("受理"), "and the referral shows as accepted: {answer:?}");
+
+    // The clerk prints the pre-filled application form: the server's PDF opens in the browser.
+    click(&kokuho, "#nav-print").await;
+    wait_until("the print centre", || async { text_of(&kokuho, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;
+    click(&kokuho, "#print-form-button").await;
+    let pdf_url = wait_longer("the printed form", Duration::from_secs(60), || async {
+        if let Some(err) = text_of(&kokuho, "#print-error").await {
+            panic!("printing failed: {err}");
+        }
+        text_of(&kokuho, "#print-path").await.filter(|p| p.starts_with("blob:"))
+    })
+    .await;
+    let form = pdf_text(&blob_bytes(&kokuho, &pdf_url).await);
+    assert!(form.contains("交付申請書"), "the form's title: {}", &form[..form.len().min(300)]);
+    assert!(form.contains("花子"), "the form is pre-filled with the person's name");
+
+    // Signing out ends the session on the server: the page's own cookie is refused after it.
+    sign_out(&kokuho).await;
+    let status = kokuho
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/home', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{}'}).then(r => done(r.status));",
+            vec![],
+        )
+        .await
+        .expect("ask the server")
+        .convert::<i64>()
+        .expect("a status");
+    assert_eq!(status, 401, "no session after signing out");
+    sign_out(&kaigo).await;
+}
