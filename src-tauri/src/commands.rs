@@ -249,3 +249,56 @@ pub struct ExportedFile {
     pub path: String,
     pub rows: usize,
 }
+
+/// The window's 接続先: the server it is a client of (and whether `HAIRYO_SERVER` or the saved
+/// setting chose it), or this PC's database.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct Connection {
+    /// The server in use, or `None` for this PC's database.
+    pub server: Option<String>,
+    /// `env` (HAIRYO_SERVER, which the setting cannot override), `setting`, or `local`.
+    pub source: &'static str,
+    /// What the setting holds, for the next start.
+    pub saved: String,
+}
+
+fn connection_now(state: &Shell) -> Connection {
+    let saved = std::fs::read_to_string(crate::state::connection_file()).unwrap_or_default().trim().to_string();
+    let (server, source) = match (state.remote(), crate::state::configured_server()) {
+        (Some(_), Some((server, source))) => (Some(server), source),
+        _ => (None, "local"),
+    };
+    Connection { server, source, saved }
+}
+
+#[tauri::command(async)]
+pub fn connection(state: State<'_, Shell>) -> Connection {
+    connection_now(&state)
+}
+
+/// Saves the 接続先 for the next start: a server's address (checked: https://, or http:// to
+/// this PC), or empty for this PC's database.
+#[tauri::command(async)]
+pub fn set_connection(state: State<'_, Shell>, server: String) -> Result<Connection, CmdError> {
+    let file = crate::state::connection_file();
+    let server = server.trim();
+    let io = |e: std::io::Error| CmdError::new("connection.write", format!("接続先を保存できません ({}): {e}", file.display()));
+    if server.is_empty() {
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(e)),
+        }
+    } else {
+        let checked = crate::remote::checked_address(server).map_err(|mut e| {
+            e.code = "connection.invalid".into();
+            e.fields = vec![hairyo::validate::FieldError { field: "server", message: e.message.clone() }];
+            e
+        })?;
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        std::fs::write(&file, format!("{checked}\n")).map_err(io)?;
+    }
+    Ok(connection_now(&state))
+}

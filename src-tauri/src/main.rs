@@ -25,6 +25,8 @@ fn main() {
             commands::print,
             commands::import_persons,
             commands::operation,
+            commands::connection,
+            commands::set_connection,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

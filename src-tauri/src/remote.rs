@@ -32,6 +32,25 @@ fn field_name(name: &str) -> &'static str {
     kept
 }
 
+/// A server's address as the window takes it: `https://host[:port]` (a trailing slash is
+/// dropped), or `http://` to this PC only; anything else is refused with a Japanese message.
+pub fn checked_address(base: &str) -> Result<String, CmdError> {
+    let base = base.trim().trim_end_matches('/').to_string();
+    let unreadable =
+        || CmdError::new("remote.invalid", format!("接続先「{base}」はサーバーのアドレスとして読めません。https://サーバー名:ポート の形で入力してください"));
+    let Some((scheme, host)) = base.split_once("://") else { return Err(unreadable()) };
+    if host.is_empty() || host.contains('/') || base.chars().any(char::is_whitespace) || !matches!(scheme, "https" | "http") {
+        return Err(unreadable());
+    }
+    // The host without its port ([::1] keeps its brackets).
+    let name = if host.starts_with('[') { host.split_inclusive(']').next().unwrap_or(host) } else { host.split(':').next().unwrap_or(host) };
+    let this_pc = matches!(name, "127.0.0.1" | "localhost" | "[::1]");
+    if scheme == "http" && !this_pc {
+        return Err(CmdError::new("remote.invalid", format!("接続先 {base} は https:// で始めてください (http:// はこの PC 上のサーバーだけに使えます)")));
+    }
+    Ok(base)
+}
+
 pub struct Remote {
     /// `https://hairyo.city.lg.jp:8443`, without a trailing slash.
     pub base: String,
@@ -46,11 +65,7 @@ impl Remote {
     /// PC). Certificates are checked against the operating system's trust store, where a city
     /// installs its own CA.
     pub fn new(base: &str) -> Result<Remote, CmdError> {
-        let base = base.trim().trim_end_matches('/').to_string();
-        let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| base.starts_with(p));
-        if !base.starts_with("https://") && !loopback {
-            return Err(CmdError::new("remote.invalid", format!("接続先 {base} は https:// で始めてください (http:// はこの PC 上のサーバーだけに使えます)")));
-        }
+        let base = checked_address(base)?;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let build = |timeout: Option<Duration>| {
             let mut b = reqwest::blocking::Client::builder().connect_timeout(Duration::from_secs(10));
@@ -180,5 +195,22 @@ impl Remote {
                 std::thread::sleep(Duration::from_secs(1));
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_address_is_https_or_this_pc() {
+        for ok in ["https://hairyo.city.lg.jp:8443", "https://hairyo.city.lg.jp/", "http://127.0.0.1:8443", "http://localhost:9000"] {
+            assert!(Remote::new(ok).is_ok(), "{ok}");
+        }
+        for bad in
+            ["http://hairyo.city.lg.jp:8443", "hairyo.city.lg.jp", "https://", "https://a b", "https://host/path", "ftp://host", "http://localhost.example.jp"]
+        {
+            assert_eq!(Remote::new(bad).err().map(|e| e.code), Some("remote.invalid".to_string()), "{bad}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! failure is kept and every command returns it, so the clerk reads a Japanese message instead
 //! of a window that never appears. Nobody is signed in at start; `sign_in` sets the actor.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -31,6 +32,32 @@ pub enum Shell {
     Remote(Result<Arc<Remote>, CmdError>),
 }
 
+/// The database the window opens when no server is configured: `HAIRYO_DB`, or the default file.
+fn local_location() -> Location {
+    std::env::var("HAIRYO_DB").ok().filter(|p| !p.is_empty()).map(|s| Location::parse(&s)).unwrap_or_else(|| Location::File(hairyo::store::default_db_path()))
+}
+
+/// Where the window's 接続先 is kept: `server.txt` beside the local database file (the app's
+/// data folder), so each PC keeps its own.
+pub fn connection_file() -> PathBuf {
+    let db = match local_location() {
+        Location::File(path) => path,
+        Location::Server(_) => hairyo::store::default_db_path(),
+    };
+    db.with_file_name("server.txt")
+}
+
+/// Where a server is configured for the window: `HAIRYO_SERVER` (which wins), or the 接続先 saved
+/// in the window; with where it came from.
+pub fn configured_server() -> Option<(String, &'static str)> {
+    if let Some(server) = std::env::var("HAIRYO_SERVER").ok().filter(|s| !s.trim().is_empty()) {
+        return Some((server.trim().to_string(), "env"));
+    }
+    let saved = std::fs::read_to_string(connection_file()).ok()?;
+    let saved = saved.trim();
+    (!saved.is_empty()).then(|| (saved.to_string(), "setting"))
+}
+
 /// Runs `f` on a thread of its own and waits for it. Tauri runs the commands on its async
 /// runtime's threads, where a synchronous client that drives a runtime of its own (the
 /// PostgreSQL client, the HTTPS client of a server) may not block; the core stays synchronous.
@@ -50,14 +77,10 @@ impl Shell {
     /// Opens the database named by `HAIRYO_DB` (or the default one) and initialises it on first
     /// use.
     pub fn start() -> Shell {
-        if let Some(server) = std::env::var("HAIRYO_SERVER").ok().filter(|s| !s.trim().is_empty()) {
+        if let Some((server, _)) = configured_server() {
             return Shell::Remote(Remote::new(&server).map(Arc::new));
         }
-        let location = std::env::var("HAIRYO_DB")
-            .ok()
-            .filter(|p| !p.is_empty())
-            .map(|s| Location::parse(&s))
-            .unwrap_or_else(|| Location::File(hairyo::store::default_db_path()));
+        let location = local_location();
         Shell::Local(App::open(location))
     }
 

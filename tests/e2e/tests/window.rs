@@ -766,3 +766,49 @@ async fn the_window_works_as_a_client_of_a_server() {
     .await;
     assert!(!unused.exists(), "a client of a server opens no local database");
 }
+
+/// 接続先 on the sign-in screen: an address that is not https:// (to another PC) is refused with
+/// a Japanese message beside the field and nothing is saved; a server's address is kept beside
+/// the local database for the next start; clearing it returns to this PC's database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_connection_setting_is_checked_and_kept_for_the_next_start() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    let saved = tmp.path().join("server.txt");
+    let file = saved.clone();
+    with_window(&db, |driver| async move {
+        let summary = wait_until("the 接続先", || async { text_of(&driver, "#connection-summary").await }).await;
+        assert!(summary.contains("この PC のデータベース"), "{summary:?}");
+        click(&driver, "#connection-summary").await;
+        type_into(&driver, "#connection-server", "http://hairyo.city.lg.jp:8443").await;
+        click(&driver, "#connection-save").await;
+        let refused = wait_until("the refusal", || async { text_of(&driver, "#connection-error").await }).await;
+        assert!(refused.contains("https://"), "{refused:?}");
+        assert!(!file.exists(), "a refused address is not saved");
+        // WebKit's clear() fires no input event: select everything and type over it instead.
+        let replace = |text: &'static str| {
+            let driver = driver.clone();
+            async move {
+                let el = driver.find(By::Id("connection-server")).await.expect("the address box");
+                el.send_keys(Key::Control + "a").await.expect("select all");
+                el.send_keys(Key::Delete).await.expect("delete");
+                if !text.is_empty() {
+                    el.send_keys(text).await.expect("type");
+                }
+            }
+        };
+        replace("https://hairyo.city.lg.jp:8443/").await;
+        click(&driver, "#connection-save").await;
+        let result = wait_until("the result", || async { text_of(&driver, "#connection-result").await }).await;
+        assert!(result.contains("再起動") && result.contains("https://hairyo.city.lg.jp:8443"), "{result:?}");
+        assert!(text_of(&driver, "#connection-error").await.is_none(), "the refusal is gone");
+        assert_eq!(std::fs::read_to_string(&file).unwrap().trim(), "https://hairyo.city.lg.jp:8443");
+        replace("").await;
+        click(&driver, "#connection-save").await;
+        wait_until("back to this PC", || async { text_of(&driver, "#connection-result").await.filter(|t| t.contains("この PC")) }).await;
+        assert!(!file.exists(), "clearing the address removes the setting");
+    })
+    .await;
+    assert!(!saved.exists());
+}

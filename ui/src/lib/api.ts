@@ -16,6 +16,7 @@ import type {
   ApplicationStep,
   CertificateValidity,
   CitySettings,
+  Connection,
   Codes,
   Counts,
   DemoSummary,
@@ -184,7 +185,14 @@ function serverOnly(what: string): never {
   throw new ApiError("serve.not_in_browser", `${what}はブラウザからはできません。サーバーの管理者に依頼してください`);
 }
 
+/** True in the desktop window; false in a browser served by `hairyo serve`. */
+export const runsInWindow = inWindow;
+
 export const api = {
+  /** The window's 接続先 (window only: a browser's server is the one that served it). */
+  connection: () => invokeShell<Connection>("connection"),
+  /** Saves the 接続先 for the next start: a server's https:// address, or "" for this PC. */
+  setConnection: (server: string) => invokeShell<Connection>("set_connection", { server }),
   appState: async (): Promise<AppState> => {
     if (inWindow) return invokeShell<AppState>("app_state");
     try {

@@ -450,6 +450,20 @@ export type ImportColumn = { column: Column, label: string, required: boolean, }
 
 export type ExportedFile = { path: string, rows: number, };
 
+export type Connection = { 
+/**
+ * The server in use, or `None` for this PC's database.
+ */
+server: string | null, 
+/**
+ * `env` (HAIRYO_SERVER, which the setting cannot override), `setting`, or `local`.
+ */
+source: string, 
+/**
+ * What the setting holds, for the next start.
+ */
+saved: string, };
+
 export type MadeFile = { file_name: string, content_type: string, content_base64: string, 
 /**
  * A print's pages and documents, and its notes for the counter.
