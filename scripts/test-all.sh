@@ -27,12 +27,14 @@ fi
 # tauri-driver installed by setup.sh lives here when it is not on PATH already.
 export PATH="$PATH:$ROOT/.tools/bin"
 
-# One feature set for the build and the test run: building every target here (tests and
-# benches included) means `cargo test` below reuses it instead of rebuilding GTK and Tauri with
-# the dev-dependencies' features. The e2e package is built by its own step.
+# One feature set for every step: each cargo command below names the whole workspace (the e2e
+# package included), so cargo resolves the dependencies' features once and every later step
+# reuses this build. Selecting packages differently (`-p hairyo-e2e`, `--exclude`) would
+# resolve other features and rebuild most of the tree. The steps pick their tests by target.
+TESTS=(--workspace --lib --bins --test it)
 step "cargo fmt --check" cargo fmt --all --check
-step "cargo build --workspace" cargo build --workspace --all-targets --exclude hairyo-e2e
-step "cargo test (unit, integration, CLI)" cargo test --workspace --exclude hairyo-e2e
+step "cargo build --workspace" cargo build --workspace --all-targets
+step "cargo test (unit, integration, CLI)" cargo test "${TESTS[@]}"
 
 # The integration tests again on PostgreSQL 15: a throwaway cluster in a temp dir (stopped and
 # removed on exit, also when a test fails), a fresh database per test.
@@ -43,13 +45,13 @@ HAIRYO_TEST_PG="$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR")"
 export HAIRYO_TEST_PG
 # The same command as above (so the same features and no rebuild); HAIRYO_TEST_PG only changes
 # what the integration tests open.
-step "cargo test on PostgreSQL (integration, CLI)" cargo test --workspace --exclude hairyo-e2e
+step "cargo test on PostgreSQL (integration, CLI)" cargo test "${TESTS[@]}"
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "UI type check (svelte-check)" npm --prefix ui run --silent check
 # The window's scenarios run on SQLite files of their own; the browser's, and the window as a
 # server's client, run against `hairyo serve` on the throwaway PostgreSQL cluster.
 step "e2e: the real window under Xvfb, and Chromium on hairyo serve" \
-  xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p hairyo-e2e -- --test-threads=1
+  xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --test window --test browser -- --test-threads=1
 unset HAIRYO_TEST_PG
 
 printf '\nAll tests passed.\n'
