@@ -106,6 +106,7 @@ pub struct ChromeDriver {
 pub fn chromedriver() -> ChromeDriver {
     let exe = require("chromedriver (Debian package chromium-driver)", crate::on_path("chromedriver"));
     require("chromium (Debian package chromium)", crate::on_path("chromium"));
+    crate::install_crypto_provider();
     let port = free_port();
     let child =
         Command::new(exe).arg(format!("--port={port}")).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start chromedriver");

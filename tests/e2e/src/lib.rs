@@ -48,6 +48,12 @@ pub fn require(what: &str, found: Option<PathBuf>) -> PathBuf {
     }
 }
 
+/// The TLS provider the WebDriver client's reqwest needs (the workspace builds it with
+/// `rustls-no-provider`); installing it twice is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// A port nobody listens on right now, so a stale driver from an earlier run cannot answer.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free local port")
@@ -244,6 +250,7 @@ where
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let tools = tools();
+    install_crypto_provider();
     let logs = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let native_port = free_port();
