@@ -120,6 +120,15 @@ fn may(actor: &Actor, r: &Referral, kind: ReferralActionKind) -> Result<(), Refe
             }
             return Ok(());
         }
+        ReferralActionKind::Withdraw => {
+            // The sender takes back what it asked: while the other desk has not taken it up
+            // (sent), or when it came back (returned) and will not be sent again.
+            crate::access::require(actor, crate::access::Permission::SendReferral)?;
+            if actor.desk != r.from_desk && !admin {
+                return Err(ReferralError::Forbidden(format!("連携依頼を取り下げられるのは依頼元の{}窓口です", r.from_desk.label())));
+            }
+            &[Sent, Returned]
+        }
         ReferralActionKind::Resend => {
             if actor.desk != r.from_desk && !admin {
                 return Err(ReferralError::Forbidden(format!("差し戻された連携依頼を再送できるのは{}窓口です", r.from_desk.label())));
@@ -176,6 +185,7 @@ fn transition(
             ReferralStatus::Returned => store.mark_returned(id, actor.staff_id, today, note)?,
             ReferralStatus::Completed => store.mark_completed(id, today)?,
             ReferralStatus::Sent => store.mark_sent_again(id, today)?,
+            ReferralStatus::Withdrawn => store.mark_withdrawn(id, today, note)?,
         }
         if !note.is_empty() {
             add_comment_row(tx, actor, id, now, &format!("[{}] {note}", to.label()))?;
@@ -212,6 +222,8 @@ pub enum ReferralAction {
     },
     /// A comment in the thread.
     Comment { body: String },
+    /// 取下げ by the sender, with the reason the other desk is told.
+    Withdraw { reason: String },
 }
 
 /// Does `action` to referral `id`; the referral as it stands afterwards.
@@ -222,6 +234,7 @@ pub fn act(store: &mut Store, actor: &Actor, id: i64, action: &ReferralAction, n
         ReferralAction::Complete { note } => complete(store, actor, id, note, now),
         ReferralAction::Resend { note } => resend(store, actor, id, note, now),
         ReferralAction::Comment { body } => comment(store, actor, id, body, now),
+        ReferralAction::Withdraw { reason } => withdraw(store, actor, id, reason, now),
     }
 }
 
@@ -247,6 +260,13 @@ pub fn complete(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chro
 pub fn resend(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     let note = checked_note("メモ", note, false)?;
     transition(store, actor, id, now, ReferralActionKind::Resend, ReferralStatus::Sent, &note)
+}
+
+/// The sending desk withdraws a referral nobody has taken up (sent) or that came back
+/// (returned), with the reason the other desk reads in the thread.
+pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    let reason = text_required("reason", "取下げの理由", reason, 1000)?;
+    transition(store, actor, id, now, ReferralActionKind::Withdraw, ReferralStatus::Withdrawn, &reason)
 }
 
 fn add_comment_row(tx: &crate::store::Write<'_>, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), StoreError> {

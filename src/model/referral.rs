@@ -14,6 +14,8 @@ coded_enum! {
         Accepted = ("accepted", "受理"),
         Returned = ("returned", "差戻し"),
         Completed = ("completed", "完了"),
+        /// Withdrawn by the sending desk before anyone acted on it (or after a return).
+        Withdrawn = ("withdrawn", "取下げ"),
     }
 }
 
@@ -26,6 +28,7 @@ coded_enum! {
         Complete = ("complete", "完了"),
         Resend = ("resend", "再送"),
         Comment = ("comment", "コメント"),
+        Withdraw = ("withdraw", "取下げ"),
     }
 }
 
@@ -51,6 +54,9 @@ pub struct Referral {
     pub handled_on: Option<NaiveDate>,
     pub return_reason: String,
     pub completed_on: Option<NaiveDate>,
+    /// 取下げ: when the sending desk withdrew it, and why.
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdraw_reason: String,
     pub comments: Vec<Comment>,
     /// What the staff member who asked may do to it now (`referral::next_actions`); empty in
     /// the core's own reads.

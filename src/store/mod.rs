@@ -89,6 +89,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0014_server_collation_and_pieces.sql"),
     include_str!("migrations/0015_change_events.sql"),
     include_str!("migrations/0016_table_versions.sql"),
+    include_str!("migrations/0017_referral_withdrawal.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -267,6 +268,27 @@ fn unroll_in_checks(sql: &str) -> String {
     out
 }
 
+/// The referral table's status constraint as migration 0001 wrote it, and as 0017 widens it to
+/// 取下げ.
+const REFERRAL_STATUS_0001: &str = "CHECK (status IN ('sent', 'accepted', 'returned', 'completed'))";
+const REFERRAL_STATUS_0017: &str = "CHECK (status IN ('sent', 'accepted', 'returned', 'completed', 'withdrawn'))";
+
+/// Migration 0017 widens the referral's status constraint in place, as 0013 did for the
+/// application: every stored value stays allowed, and no table that refers to referrals is
+/// rebuilt.
+fn widen_referral_status(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let sql: String = tx.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'referral'", [], |r| r.get(0))?;
+    if !sql.contains(REFERRAL_STATUS_0001) {
+        return Err(rusqlite_migration::HookError::Hook("referral の状態の制約が想定と異なります".into()));
+    }
+    let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", true)?;
+    tx.execute("UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = 'referral'", [sql.replace(REFERRAL_STATUS_0001, REFERRAL_STATUS_0017)])?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", false)?;
+    Ok(())
+}
+
 /// The application table's status constraint as migration 0001 wrote it, and as 0013 widens it
 /// to the 後期 states (進達済, 広域連合で交付決定・却下, 引渡し・送付済).
 const APPLICATION_STATUS_0001: &str = "CHECK (status IN ('received', 'reviewing', 'decided', 'issued',
@@ -317,6 +339,7 @@ fn migrations() -> Migrations<'static> {
                 5 => M::up_with_hook(sql, chain_audit_log),
                 8 => M::up_with_hook(sql, refresh_search_keys),
                 12 => M::up_with_hook(sql, widen_application_status),
+                16 => M::up_with_hook(sql, widen_referral_status),
                 _ => M::up(sql),
             })
             .collect(),

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (14, include_str!("migrations/pg/0014_server_collation_and_pieces.sql")),
     (15, include_str!("migrations/pg/0015_change_events.sql")),
     (16, include_str!("migrations/pg/0016_table_versions.sql")),
+    (17, include_str!("migrations/pg/0017_referral_withdrawal.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

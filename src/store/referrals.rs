@@ -30,7 +30,7 @@ pub struct NewComment<'a> {
 }
 
 const SELECT: &str = "SELECT r.id, r.person_id, p.name, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.status,
-    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on, s.name
+    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on, s.name, r.withdrawn_on, r.withdraw_reason
     FROM referral r JOIN person p ON p.id = r.person_id JOIN staff s ON s.id = r.sent_by LEFT JOIN staff h ON h.id = r.handled_by";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Referral> {
@@ -56,6 +56,8 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Referral> {
         handled_on: r.get(11)?,
         return_reason: r.get(12)?,
         completed_on: r.get(13)?,
+        withdrawn_on: r.get(15)?,
+        withdraw_reason: r.get(16)?,
         comments: vec![],
         next: vec![],
     })
@@ -196,6 +198,12 @@ impl ReferralHandleMut<'_> {
     /// 完了 on `on`.
     pub fn mark_completed(&self, id: i64, on: NaiveDate) -> Result<(), StoreError> {
         self.conn.execute("UPDATE referral SET status = 'completed', completed_on = ?2 WHERE id = ?1", params![id, on])?;
+        Ok(())
+    }
+
+    /// 取下げ by the sending desk on `on`, with the reason.
+    pub fn mark_withdrawn(&self, id: i64, on: NaiveDate, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE referral SET status = 'withdrawn', withdrawn_on = ?2, withdraw_reason = ?3 WHERE id = ?1", params![id, on, reason])?;
         Ok(())
     }
 

@@ -300,6 +300,7 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
         match state {
             "accepted" => referral::accept(&mut w.store, &reviewer, r.id, "", now).unwrap(),
             "returned" => referral::send_back(&mut w.store, &reviewer, r.id, "書類不足", now).unwrap(),
+            "withdrawn" => referral::withdraw(&mut w.store, &sender, r.id, "不要になった", now).unwrap(),
             "completed" => {
                 referral::accept(&mut w.store, &reviewer, r.id, "", now).unwrap();
                 referral::complete(&mut w.store, &reviewer, r.id, "", now).unwrap()
@@ -308,7 +309,7 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
         }
     };
     let mut offered_somewhere = std::collections::HashSet::new();
-    for state in ["sent", "accepted", "returned", "completed"] {
+    for state in ["sent", "accepted", "returned", "completed", "withdrawn"] {
         for d in Desk::ALL {
             for role in Role::ALL {
                 let actor = staff::actor(&w.store, &login(*d, *role)).unwrap();
@@ -322,6 +323,7 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
                         ReferralActionKind::Complete => ReferralAction::Complete { note: String::new() },
                         ReferralActionKind::Resend => ReferralAction::Resend { note: String::new() },
                         ReferralActionKind::Comment => ReferralAction::Comment { body: "コメント".into() },
+                        ReferralActionKind::Withdraw => ReferralAction::Withdraw { reason: "理由".into() },
                     };
                     let outcome = referral::act(&mut w.store, &actor, r.id, &action, now);
                     let allowed = match &outcome {
@@ -340,6 +342,9 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
     assert!(offered_somewhere.contains(&("sent", ReferralActionKind::Accept)));
     assert!(offered_somewhere.contains(&("returned", ReferralActionKind::Resend)));
     assert!(!offered_somewhere.contains(&("completed", ReferralActionKind::Complete)));
+    assert!(offered_somewhere.contains(&("sent", ReferralActionKind::Withdraw)));
+    assert!(!offered_somewhere.contains(&("accepted", ReferralActionKind::Withdraw)));
+    assert!(!offered_somewhere.contains(&("withdrawn", ReferralActionKind::Withdraw)));
 }
 
 /// The same for applications: every state × desk × role × step, for 国保 (the city decides and

@@ -76,6 +76,53 @@ fn referral_life_cycle_and_refusals() {
     assert_eq!(queued.items[0].comments.len(), r.comments.len());
 }
 
+/// 取下げ: the sending desk withdraws a referral nobody has taken up, or one that came back, with
+/// a reason the other desk reads in the thread. Nobody else may, a reason is required, and a
+/// withdrawn referral leaves the queues and can take no other step.
+#[test]
+fn the_sender_withdraws_an_unanswered_referral_with_a_reason() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let (cw, clerk, other_cw) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"), w.actor("shogai_cw"));
+    let now = at("2026-11-25");
+    let send =
+        |w: &mut World| referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap();
+    let r = send(&mut w);
+    assert!(referral::next_actions(&cw, &r).contains(&referral::ReferralActionKind::Withdraw), "the sender is offered 取下げ");
+    assert!(!referral::next_actions(&clerk, &r).contains(&referral::ReferralActionKind::Withdraw), "the receiving desk is not");
+    // Nobody but the sending desk; never without a reason.
+    assert_eq!(code(referral::withdraw(&mut w.store, &clerk, r.id, "不要", now)), "access.denied");
+    assert_eq!(code(referral::withdraw(&mut w.store, &other_cw, r.id, "不要", now)), "referral.forbidden");
+    let e = referral::withdraw(&mut w.store, &cw, r.id, "  ", now).unwrap_err();
+    assert_eq!(e.code(), "referral.invalid");
+    let done = referral::withdraw(&mut w.store, &cw, r.id, "本人がカードで受診できるようになった", now).unwrap();
+    assert_eq!(
+        (done.status, done.withdrawn_on, done.withdraw_reason.as_str()),
+        (ReferralStatus::Withdrawn, Some(date("2026-11-25")), "本人がカードで受診できるようになった")
+    );
+    assert!(done.comments.iter().any(|c| c.body == "[取下げ] 本人がカードで受診できるようになった"), "the other desk reads why");
+    assert!(done.next == vec![referral::ReferralActionKind::Comment], "only the thread stays open: {:?}", done.next);
+    // Nothing more happens to it, and it leaves the receiving desk's queue and counts.
+    assert_eq!(code(referral::accept(&mut w.store, &clerk, r.id, "", now)), "referral.bad_transition");
+    assert_eq!(code(referral::withdraw(&mut w.store, &cw, r.id, "二度目", now)), "referral.bad_transition");
+    let queue = referral::queue(&w.store, &clerk, Some(ReferralStatus::Sent), hairyo::Page::new(0, 50), now).unwrap();
+    assert!(queue.items.iter().all(|q| q.id != r.id));
+    let home = hairyo::home::summary(&w.store, &clerk, now).unwrap();
+    assert_eq!(home.counts.referrals_to_review, 0);
+    // Once accepted it is the other desk's to finish: no 取下げ.
+    let second = send(&mut w).id;
+    let accepted = referral::accept(&mut w.store, &clerk, second, "", now).unwrap();
+    assert_eq!(code(referral::withdraw(&mut w.store, &cw, accepted.id, "不要", now)), "referral.bad_transition");
+    // A returned one may be withdrawn instead of sent again.
+    let third = send(&mut w).id;
+    let returned = referral::send_back(&mut w.store, &clerk, third, "世帯主を確認してください", now).unwrap();
+    let r = referral::withdraw(&mut w.store, &cw, returned.id, "本人が自分で申請する", now).unwrap();
+    assert_eq!(r.status, ReferralStatus::Withdrawn);
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();

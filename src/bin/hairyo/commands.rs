@@ -687,6 +687,7 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
         ReferralCmd::Complete { id, note } => referral::complete(&mut store, &actor, *id, note, now)?,
         ReferralCmd::Resend { id, note } => referral::resend(&mut store, &actor, *id, note, now)?,
         ReferralCmd::Comment { id, body } => referral::comment(&mut store, &actor, *id, body, now)?,
+        ReferralCmd::Withdraw { id, reason } => referral::withdraw(&mut store, &actor, *id, reason, now)?,
         ReferralCmd::Show { id } => referral::get(&store, &actor, *id, now)?,
         ReferralCmd::Queue { status, limit, offset } => {
             let status = match status {

@@ -450,6 +450,12 @@ pub enum ReferralCmd {
         id: i64,
         body: String,
     },
+    /// 取下げ by the sending desk, while the referral is unanswered or after a return.
+    Withdraw {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
     Show {
         id: i64,
     },

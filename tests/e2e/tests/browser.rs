@@ -87,6 +87,36 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
     assert!(commented_at.elapsed() < Duration::from_secs(2), "the comment took {:?} to come back", commented_at.elapsed());
     assert!(answer.contains("受理"), "and the referral shows as accepted: {answer:?}");
 
+    // The caseworker sends a second referral by mistake and withdraws it from the inbox with a
+    // reason (取下げ): the clerk's queue of unanswered referrals loses it at once.
+    click(&kaigo, "#nav-persons").await;
+    let names = search_for(&kaigo, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
+    assert!(names.iter().any(|n| n.contains("髙橋")));
+    click(&kaigo, "#person-table .person-name").await;
+    wait_until("the record", || async { text_of(&kaigo, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+    click(&kaigo, "#open-referral").await;
+    select(&kaigo, "#rf-desk", "kokuho").await;
+    type_into(&kaigo, "#rf-reason", "二件目の依頼（誤送信）").await;
+    click(&kaigo, "#rf-submit").await;
+    action_result(&kaigo, "連携依頼").await;
+    click(&kokuho, "#nav-referrals").await;
+    wait_until("the second referral at the clerk's", || async {
+        text_of(&kokuho, "#referral-inbox").await.filter(|t| t.contains("二件目の依頼"))
+    })
+    .await;
+    click(&kaigo, "#nav-referrals").await;
+    select(&kaigo, "#inbox-status", "sent").await;
+    let second = "//article[contains(., '二件目の依頼')]";
+    let reason = wait_until("the second referral's row", || async { kaigo.find(By::XPath(format!("{second}//input"))).await.ok() }).await;
+    reason.send_keys("誤って送信したため").await.expect("type the reason");
+    kaigo.find(By::XPath(format!("{second}//button[contains(@class, 'inbox-withdraw')]"))).await.expect("取り下げる").click().await.expect("withdraw");
+    let done = wait_until("the withdrawal", || async { text_of(&kaigo, "#inbox-result").await.filter(|t| t.contains("取下げ")) }).await;
+    assert!(done.contains("髙橋"), "{done:?}");
+    wait_until("the clerk's queue without it", || async {
+        text_of(&kokuho, "#referral-inbox").await.filter(|t| t.contains("全") && !t.contains("二件目の依頼"))
+    })
+    .await;
+
     // The clerk prints the pre-filled application form: the server's PDF opens in the browser.
     click(&kokuho, "#nav-print").await;
     wait_until("the print centre", || async { text_of(&kokuho, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;

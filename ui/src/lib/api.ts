@@ -355,6 +355,8 @@ export function referralAction(kind: ReferralAction["action"], text: string): Re
       return { action: "return", reason: text };
     case "comment":
       return { action: "comment", body: text };
+    case "withdraw":
+      return { action: "withdraw", reason: text };
     default:
       return { action: kind, note: text };
   }

@@ -27,7 +27,7 @@ export type TouchpointKind = "care_certification" | "disability_certification" |
 
 export type Wish = "unknown" | "wants_certificate" | "keeps_card" | "wants_cancel" | "undecided";
 
-export type ReferralStatus = "sent" | "accepted" | "returned" | "completed";
+export type ReferralStatus = "sent" | "accepted" | "returned" | "completed" | "withdrawn";
 
 export type AppScheme = "kokuho" | "kouki";
 
@@ -65,7 +65,7 @@ export type Column = "atena" | "name" | "kana" | "birth" | "sex" | "postal" | "a
 
 export type StatementMode = "auto" | "keep" | "omit" | "replace";
 
-export type ReferralActionKind = "accept" | "return" | "complete" | "resend" | "comment";
+export type ReferralActionKind = "accept" | "return" | "complete" | "resend" | "comment" | "withdraw";
 
 export type ApplicationStepKind = "check_document" | "start_review" | "decide" | "issue" | "reject" | "withdraw" | "forward" | "record_union_result" | "hand_over";
 
@@ -202,7 +202,11 @@ sent_by: string,
 /**
  * The sender's name, as printed on the 連携票.
  */
-sent_by_name: string, sent_on: string, handled_by: string | null, handled_on: string | null, return_reason: string, completed_on: string | null, comments: Array<Comment>, 
+sent_by_name: string, sent_on: string, handled_by: string | null, handled_on: string | null, return_reason: string, completed_on: string | null, 
+/**
+ * 取下げ: when the sending desk withdrew it, and why.
+ */
+withdrawn_on: string | null, withdraw_reason: string, comments: Array<Comment>, 
 /**
  * What the staff member who asked may do to it now (`referral::next_actions`); empty in
  * the core's own reads.
@@ -436,7 +440,7 @@ export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number
 
 export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, } | { "step": "issue" } | { "step": "reject", reason: string, } | { "step": "withdraw", reason: string, } | { "step": "forward", forwarded_on: string, override_reason: string | null, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, };
 
-export type ReferralAction = { "action": "accept", note: string, } | { "action": "return", reason: string, } | { "action": "complete", note: string, } | { "action": "resend", note: string, } | { "action": "comment", body: string, };
+export type ReferralAction = { "action": "accept", note: string, } | { "action": "return", reason: string, } | { "action": "complete", note: string, } | { "action": "resend", note: string, } | { "action": "comment", body: string, } | { "action": "withdraw", reason: string, };
 
 export type PrintedFile = { path: string, pages: number, documents: number, warnings: Array<string>, };
 
