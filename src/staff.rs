@@ -60,6 +60,14 @@ impl StaffError {
     }
 }
 
+/// A login as a clerk typed it: trimmed, and in half-width (NFKC), so that one typed with the
+/// Japanese input method on (ｋａｉｇｏ１) is the account's login (kaigo1). Logins are half-width
+/// letters, digits and `_ - .` only, so nothing else can change meaning.
+pub fn typed_login(login: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    login.trim().nfkc().collect::<String>().trim().to_string()
+}
+
 /// The login `init` gives the first administrator.
 pub const ADMIN_LOGIN: &str = "admin";
 
@@ -225,9 +233,18 @@ pub fn permissions(actor: &Actor) -> Vec<&'static str> {
 /// Signs a staff member in. Five wrong passwords in a row lock the account for fifteen
 /// minutes; every attempt on a known account is audited.
 pub fn sign_in(store: &mut Store, login: &str, password: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
+    let login = typed_login(login);
+    let mut c = Checker::new();
+    if login.is_empty() {
+        c.fail("login", "ログイン名を入力してください");
+    }
+    if password.is_empty() {
+        c.fail("password", "パスワードを入力してください");
+    }
+    c.finish().map_err(StaffError::Invalid)?;
     // The hash is checked outside the write transaction: it is slow on purpose, and other
     // writers should not wait for it.
-    let Some(c) = credentials(&store.read(), login)? else {
+    let Some(c) = credentials(&store.read(), &login)? else {
         return Err(StaffError::BadCredentials);
     };
     if let Some(until) = c.locked_until.filter(|u| *u > now) {
@@ -268,7 +285,8 @@ fn store_password(store: &mut Store, actor: &Actor, target: i64, pw: &str, now: 
 
 /// Sets the first password of an account that has none (the administrator `init` created).
 pub fn set_initial_password(store: &mut Store, login: &str, pw: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
-    let c = credentials(&store.read(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
+    let login = typed_login(login);
+    let c = credentials(&store.read(), &login)?.ok_or_else(|| StaffError::UnknownLogin(login.clone()))?;
     if !c.hash.is_empty() {
         return Err(StaffError::PasswordAlreadySet);
     }

@@ -9,6 +9,33 @@ use common::{at, World};
 use hairyo::audit;
 use hairyo::staff::{self, Desk, NewStaff, Role};
 
+/// A login typed with the Japanese input method on (full-width ｋａｉｇｏ１) signs in as kaigo1,
+/// and an empty login or password is named as such, beside its field, without counting as a
+/// failed attempt.
+#[test]
+fn sign_in_takes_a_login_typed_with_the_ime_on_and_names_an_empty_field() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    staff::add(
+        &mut w.store,
+        &admin,
+        &NewStaff { login: "kaigo1".into(), name: "介護 一郎".into(), desk: Desk::Kaigo, role: Role::Caseworker },
+        at("2026-11-25"),
+    )
+    .unwrap();
+    staff::set_initial_password(&mut w.store, "ｋａｉｇｏ１", "kaigo-2026", at("2026-11-25")).unwrap();
+    assert_eq!(staff::sign_in(&mut w.store, "　ｋａｉｇｏ１　", "kaigo-2026", at("2026-11-25")).unwrap().login, "kaigo1");
+    for (login, password, field, message) in [("", "x", "login", "ログイン名を入力してください"), ("kaigo1", "", "password", "パスワードを入力してください")]
+    {
+        let e = staff::sign_in(&mut w.store, login, password, at("2026-11-25")).unwrap_err();
+        assert_eq!(e.code(), "staff.invalid");
+        let hairyo::staff::StaffError::Invalid(invalid) = e else { panic!("a field error") };
+        assert_eq!((invalid.0[0].field, invalid.0[0].message.as_str()), (field, message));
+    }
+    let failed: i64 = w.store.conn().query_row("SELECT failed_attempts FROM staff WHERE login = 'kaigo1'", [], |r| r.get(0)).unwrap();
+    assert_eq!(failed, 0, "an empty field is not a failed attempt");
+}
+
 #[test]
 fn sign_in_locks_after_five_failures_and_unlocks_after_fifteen_minutes() {
     let mut w = World::new();
