@@ -92,7 +92,8 @@ pub fn text(label: &str, value: &str, max: usize, required: bool) -> Result<Stri
 
 /// A personal name: required, spaces folded to one full-width space, at most 40 characters.
 pub fn person_name(label: &str, value: &str) -> Result<String, String> {
-    let v = text(label, value, 40, true)?;
+    // Half-width katakana is stored in full width, as フリガナ is.
+    let v = text(label, &kana::halfwidth_katakana_to_full(value), 40, true)?;
     if v.contains('\n') {
         return Err(format!("{label}に改行は使えません"));
     }
@@ -293,6 +294,7 @@ mod tests {
     #[test]
     fn names_and_text() {
         assert_eq!(person_name("氏名", " 山田  太郎 ").unwrap(), "山田\u{3000}太郎");
+        assert_eq!(person_name("氏名", "ﾔﾏﾀﾞ ﾀﾛｳ").unwrap(), "ヤマダ\u{3000}タロウ");
         assert!(person_name("氏名", "").is_err());
         assert!(person_name("氏名", "山田1").is_err());
         assert!(text("備考", "番号は123456789018", 100, false).unwrap_err().contains("個人番号"));

@@ -51,6 +51,28 @@ pub fn normalize_furigana(input: &str) -> Result<String, KanaRefusal> {
     Ok(words.join("\u{3000}"))
 }
 
+/// Half-width katakana (ｶﾀｶﾅ, with ﾞ and ﾟ) to full width, and nothing else: a name typed in
+/// half-width is stored as the register writes it, while its other characters (full-width
+/// Latin letters, kanji) stay as typed.
+pub fn halfwidth_katakana_to_full(s: &str) -> String {
+    let halfwidth = |c: char| ('\u{FF61}'..='\u{FF9F}').contains(&c);
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    for c in s.chars() {
+        if halfwidth(c) {
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            out.push_str(&super::nfkc(&run));
+            run.clear();
+        }
+        out.push(c);
+    }
+    out.push_str(&super::nfkc(&run));
+    out
+}
+
 /// Full-width katakana to half-width (ｶﾀｶﾅ), as old systems and some clerks type it; the
 /// inverse of what NFKC does. Characters without a half-width form are kept.
 pub fn to_halfwidth_katakana(s: &str) -> String {
@@ -84,6 +106,13 @@ pub fn to_halfwidth_katakana(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn halfwidth_katakana_becomes_full_width_and_nothing_else_changes() {
+        assert_eq!(halfwidth_katakana_to_full("ﾔﾏﾀﾞ ﾀﾛｳ"), "ヤマダ タロウ");
+        assert_eq!(halfwidth_katakana_to_full("山田ﾊﾟﾄﾘｼｱ"), "山田パトリシア");
+        assert_eq!(halfwidth_katakana_to_full("ＪＯＨＮ　髙橋"), "ＪＯＨＮ　髙橋");
+    }
 
     fn ok(input: &str, want: &str) {
         assert_eq!(normalize_furigana(input).as_deref(), Ok(want), "input {input:?}");

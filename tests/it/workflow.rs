@@ -123,6 +123,22 @@ fn the_sender_withdraws_an_unanswered_referral_with_a_reason() {
     assert_eq!(r.status, ReferralStatus::Withdrawn);
 }
 
+/// 氏名 typed in half-width kana is stored in full width, as フリガナ is, and found by either.
+#[test]
+fn a_name_typed_in_half_width_kana_is_stored_in_full_width() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        i.name = "ﾔﾏﾀﾞ ﾊﾅｺ".into();
+        i.kana = "ﾔﾏﾀﾞ ﾊﾅｺ".into();
+    });
+    assert_eq!((p.name.as_str(), p.kana.as_str()), ("ヤマダ\u{3000}ハナコ", "ヤマダ\u{3000}ハナコ"));
+    let clerk = w.actor("kokuho_clerk");
+    for query in ["ﾔﾏﾀﾞ ﾊﾅｺ", "ヤマダ　ハナコ", "やまだ"] {
+        let found = hairyo::search::search(&w.store, &clerk, query, hairyo::Page::new(0, 20), at("2026-11-25")).unwrap();
+        assert!(found.hits.items.iter().any(|h| h.person.id == p.id), "{query}");
+    }
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();
