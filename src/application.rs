@@ -421,6 +421,16 @@ fn set_status(
 ) -> Result<(), ApplicationError> {
     tx.applications_mut().set_status(a.id, to, actor.staff_id, now.date(), note)?;
     audit::record(tx, actor, now, Action::Update, "application", Some(a.id), serde_json::json!({"status": {"before": a.status, "after": to}, "note": note}))?;
+    ended(tx, actor, a, to, now)
+}
+
+/// An application that ends (issued, refused, withdrawn, or decided by the 広域連合) ends the
+/// referral it came from, in the same transaction.
+fn ended(tx: &crate::store::Write<'_>, actor: &Actor, a: &Application, to: AppStatus, now: chrono::NaiveDateTime) -> Result<(), ApplicationError> {
+    let Some(referral) = a.referral_id else { return Ok(()) };
+    if matches!(to, AppStatus::Issued | AppStatus::Rejected | AppStatus::Withdrawn | AppStatus::UnionIssued | AppStatus::UnionRejected) {
+        crate::referral::complete_with_application(tx, actor, referral, to.label(), now)?;
+    }
     Ok(())
 }
 
@@ -645,6 +655,7 @@ pub(crate) fn record_union_decision_in(
         }
     };
     tx.applications_mut().record_union_result(a.id, to, d.decided_on, &note)?;
+    ended(tx, actor, a, to, now)?;
     audit::record(
         tx,
         actor,

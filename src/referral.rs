@@ -269,6 +269,35 @@ pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: ch
     transition(store, actor, id, now, ReferralActionKind::Withdraw, ReferralStatus::Withdrawn, &reason)
 }
 
+/// When an application that came from referral `id` ends (`outcome`: 交付済, 却下, 取下げ, or
+/// the 広域連合's decision), the referral ends with it: the desk that sent it reads the outcome in
+/// the thread instead of waiting for someone to press 完了にする. Only a referral still open
+/// (sent or accepted) is completed; one that was returned or withdrawn keeps its state.
+pub(crate) fn complete_with_application(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    id: i64,
+    outcome: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    let Some(r) = tx.referrals().get(id)? else { return Ok(()) };
+    if !matches!(r.status, ReferralStatus::Sent | ReferralStatus::Accepted) {
+        return Ok(());
+    }
+    tx.referrals_mut().mark_completed(id, now.date())?;
+    add_comment_row(tx, actor, id, now, &format!("[完了] 申請が「{outcome}」になりました"))?;
+    audit::record(
+        tx,
+        actor,
+        now,
+        Action::Update,
+        "referral",
+        Some(id),
+        serde_json::json!({"status": {"before": r.status, "after": ReferralStatus::Completed}, "application_outcome": outcome}),
+    )?;
+    Ok(())
+}
+
 fn add_comment_row(tx: &crate::store::Write<'_>, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), StoreError> {
     tx.referrals_mut().add_comment(&NewComment { referral_id: id, staff_id: actor.staff_id, at: crate::stamp(now), body })
 }

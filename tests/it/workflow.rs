@@ -139,6 +139,51 @@ fn a_name_typed_in_half_width_kana_is_stored_in_full_width() {
     }
 }
 
+/// An application that came from a referral ends it: issued, refused or withdrawn, the
+/// referral completes with it and the sending desk reads the outcome in its thread. A referral
+/// the insurer returned keeps its state.
+#[test]
+fn the_referral_completes_when_its_application_ends() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
+    let now = at("2026-11-25");
+    for (step, outcome) in [("issue", "交付済"), ("reject", "却下"), ("withdraw", "取下げ")] {
+        let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: format!("申請の支援 {step}"), ..Default::default() }, now).unwrap();
+        referral::accept(&mut w.store, &clerk, r.id, "", now).unwrap();
+        let input = ApplicationInput { person_id: p.id, referral_id: Some(r.id), ..Default::default() };
+        let a = application::receive(&mut w.store, &clerk, &input, now).unwrap().application;
+        assert_eq!(referral::get(&w.store, &cw, r.id, now).unwrap().status, ReferralStatus::Accepted, "still open while the application runs");
+        match step {
+            "issue" => {
+                application::check_document(&mut w.store, &clerk, a.id, Document::ApplicantId, true, now).unwrap();
+                application::decide(&mut w.store, &clerk, a.id, None, now).unwrap();
+                application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now).unwrap();
+            }
+            "reject" => {
+                application::reject(&mut w.store, &clerk, a.id, "国保の資格がありません", now).unwrap();
+            }
+            _ => {
+                application::withdraw(&mut w.store, &clerk, a.id, "本人の希望", now).unwrap();
+            }
+        }
+        let seen = referral::get(&w.store, &cw, r.id, now).unwrap();
+        assert_eq!((seen.status, seen.completed_on), (ReferralStatus::Completed, Some(date("2026-11-25"))), "{step}");
+        let told = format!("[完了] 申請が「{outcome}」になりました");
+        assert!(seen.comments.iter().any(|c| c.body == told), "{step}: {:?}", seen.comments);
+    }
+    // A returned referral is the sender's to act on: an application ending does not close it.
+    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "差戻しの例".into(), ..Default::default() }, now).unwrap();
+    let input = ApplicationInput { person_id: p.id, referral_id: Some(r.id), ..Default::default() };
+    let a = application::receive(&mut w.store, &clerk, &input, now).unwrap().application;
+    referral::send_back(&mut w.store, &clerk, r.id, "世帯主を確認してください", now).unwrap();
+    application::withdraw(&mut w.store, &clerk, a.id, "本人の希望", now).unwrap();
+    assert_eq!(referral::get(&w.store, &cw, r.id, now).unwrap().status, ReferralStatus::Returned);
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();
