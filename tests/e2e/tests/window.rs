@@ -342,6 +342,7 @@ async fn welfare_to_certificate(driver: WebDriver) {
     click(&driver, "#nav-referrals").await;
     let inbox = wait_until("the inbox", || async { text_of(&driver, "#referral-inbox").await.filter(|t| t.contains("髙橋")) }).await;
     assert!(inbox.contains("認知症のため本人による申請が難しい"), "the inbox shows the reason: {inbox:?}");
+    assert!(inbox.contains("申請者の案: 施設職員"), "and the proposed applicant: {inbox:?}");
     save_screenshot(&driver, "referrals.png").await;
     let link = driver.find(By::XPath("//section[@id='referral-inbox']//button[contains(., '髙橋')]")).await.expect("inbox link");
     link.click().await.expect("open from the inbox");
@@ -350,8 +351,12 @@ async fn welfare_to_certificate(driver: WebDriver) {
     click(&driver, ".referral-accept").await;
     action_result(&driver, "受理").await;
 
-    // A proxy application by facility staff.
+    // A proxy application by facility staff: the form starts from the referral's 申請者の案.
     click(&driver, "#open-application").await;
+    let from = wait_until("the referral the application comes from", || async { text_of(&driver, "#ap-from-referral").await }).await;
+    assert!(from.contains("介護保険") && from.contains("施設職員"), "{from:?}");
+    let relationship = driver.find(By::Id("ap-proxy-relationship")).await.expect("the relationship box").prop("value").await.expect("its value");
+    assert_eq!(relationship.as_deref(), Some("施設職員"), "pre-filled from the referral");
     select(&driver, "#ap-applicant", "proxy").await;
     select(&driver, "#ap-authority", "facility_adult").await;
     type_into(&driver, "#ap-proxy-name", "山田　太郎").await;
