@@ -328,10 +328,18 @@ pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -
 
 /// The signed-in desk's queue: referrals sent to it or from it, optionally in one state, oldest
 /// first, each with what `actor` may do to it.
-pub fn queue(store: &Store, actor: &Actor, status: Option<ReferralStatus>, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
+pub fn queue(store: &Store, actor: &Actor, status: Option<ReferralStatus>, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let mut q = queue_of(&store.read(), actor.desk, status, page)?;
-    q.items = q.items.into_iter().map(|r| for_actor(actor, r)).collect();
+    q.items = q
+        .items
+        .into_iter()
+        .map(|r| {
+            // Oldest first (the store's order); each says how long it has waited.
+            let waited = (now.date() - r.sent_on).num_days().max(0);
+            Referral { waited_days: Some(waited), ..for_actor(actor, r) }
+        })
+        .collect();
     Ok(q)
 }
 

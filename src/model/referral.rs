@@ -58,6 +58,9 @@ pub struct Referral {
     pub withdrawn_on: Option<NaiveDate>,
     pub withdraw_reason: String,
     pub comments: Vec<Comment>,
+    /// In a desk's queue: how many days it has waited since it was (last) sent; `None` in
+    /// other reads.
+    pub waited_days: Option<i64>,
     /// What the staff member who asked may do to it now (`referral::next_actions`); empty in
     /// the core's own reads.
     pub next: Vec<ReferralActionKind>,

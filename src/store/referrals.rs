@@ -59,6 +59,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Referral> {
         withdrawn_on: r.get(15)?,
         withdraw_reason: r.get(16)?,
         comments: vec![],
+        waited_days: None,
         next: vec![],
     })
 }

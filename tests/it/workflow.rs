@@ -184,6 +184,24 @@ fn the_referral_completes_when_its_application_ends() {
     assert_eq!(referral::get(&w.store, &cw, r.id, now).unwrap().status, ReferralStatus::Returned);
 }
 
+/// The desk's queue lists the oldest first and says how long each has waited; a resent one
+/// counts from its resending.
+#[test]
+fn the_queue_says_how_long_each_referral_has_waited_oldest_first() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
+    for (day, reason) in [("2026-11-24", "昨日の依頼"), ("2026-11-18", "先週の依頼"), ("2026-11-25", "今日の依頼")] {
+        referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: reason.into(), ..Default::default() }, at(day)).unwrap();
+    }
+    let q = referral::queue(&w.store, &clerk, Some(ReferralStatus::Sent), hairyo::Page::new(0, 50), at("2026-11-25")).unwrap();
+    let seen: Vec<(&str, Option<i64>)> = q.items.iter().map(|r| (r.reason.as_str(), r.waited_days)).collect();
+    assert_eq!(seen, vec![("先週の依頼", Some(7)), ("昨日の依頼", Some(1)), ("今日の依頼", Some(0))]);
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();

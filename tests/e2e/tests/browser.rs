@@ -75,6 +75,7 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
     let took = sent_at.elapsed();
     assert!(took < Duration::from_secs(2), "the referral took {took:?} to reach the other desk");
     assert!(inbox.contains("認知症のため本人による申請が難しい"), "with its reason: {inbox:?}");
+    assert!(inbox.contains("新着") && inbox.contains("本日"), "marked as a new arrival of today: {inbox:?}");
 
     // The caseworker watches every referral of the desk; the clerk accepts and comments.
     click(&kaigo, "#nav-referrals").await;

@@ -208,6 +208,11 @@ sent_by_name: string, sent_on: string, handled_by: string | null, handled_on: st
  */
 withdrawn_on: string | null, withdraw_reason: string, comments: Array<Comment>, 
 /**
+ * In a desk's queue: how many days it has waited since it was (last) sent; `None` in
+ * other reads.
+ */
+waited_days: number | null, 
+/**
  * What the staff member who asked may do to it now (`referral::next_actions`); empty in
  * the core's own reads.
  */
