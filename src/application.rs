@@ -832,7 +832,12 @@ pub fn list(
     Ok(l)
 }
 
-fn list_of(conn: &crate::store::Read<'_>, statuses: &[AppStatus], scheme: Option<AppScheme>, page: Page) -> Result<Paged<Application>, ApplicationError> {
+pub(crate) fn list_of(
+    conn: &crate::store::Read<'_>,
+    statuses: &[AppStatus],
+    scheme: Option<AppScheme>,
+    page: Page,
+) -> Result<Paged<Application>, ApplicationError> {
     let statuses = if statuses.is_empty() { AppStatus::ALL } else { statuses };
     Ok(conn.applications().in_states(statuses, scheme, page)?)
 }

@@ -57,6 +57,7 @@ pub const NAMES: &[&str] = &[
     "import_union_results",
     "issue_certificate",
     "export_audit",
+    "reminders",
 ];
 
 /// A file an operation made (a PDF, a CSV), carried inside the JSON answer: the client saves it
@@ -536,6 +537,10 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             let issued_on = day("issued_on", "交付日", &a.issued_on)?.unwrap_or(now.date());
             let valid_until = day("valid_until", "有効期限", &a.valid_until)?;
             json(crate::certificate::issue_without_application(store, actor, a.person_id, scheme, basis, issued_on, valid_until, now)?)
+        }
+        "reminders" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::reminder::due(store, actor, crate::reminder::Window::default(), now)?)
         }
         "export_audit" => {
             args::<NoArgs>(name, arguments)?;

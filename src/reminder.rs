@@ -30,7 +30,7 @@ impl Default for Window {
 }
 
 /// Each list holds at most [`SHOWN`] entries; the totals count all of them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Reminders {
     pub unanswered_referrals: Vec<Referral>,
     pub unanswered_referrals_total: i64,
@@ -38,6 +38,9 @@ pub struct Reminders {
     pub returned_referrals_total: i64,
     pub waiting_documents: Vec<Application>,
     pub waiting_documents_total: i64,
+    /// Applications received and not yet ended (the home screen's 処理中の申請).
+    pub in_progress_applications: Vec<Application>,
+    pub in_progress_applications_total: i64,
     pub expiring_certificates: Vec<Certificate>,
     pub expiring_certificates_total: i64,
     pub follow_ups: Vec<FollowUp>,
@@ -107,6 +110,13 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         crate::Paged { items: vec![], total: 0, offset: 0, limit: shown.limit }
     };
 
+    let in_progress = if insurer {
+        use application::AppStatus::*;
+        application::list_of(conn, &[Received, Reviewing, Decided, Forwarded, UnionIssued], if admin { None } else { desk_scheme(actor.desk) }, shown)?
+    } else {
+        crate::Paged { items: vec![], total: 0, offset: 0, limit: shown.limit }
+    };
+
     let (expiring, expiring_total) = if insurer {
         let p = certificate::expiring_of(conn, today, w.expiry_days, Page::new(0, SHOWN as i64))?;
         (p.items, p.total)
@@ -124,6 +134,8 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         returned_referrals_total: returned.total,
         waiting_documents: waiting.items,
         waiting_documents_total: waiting.total,
+        in_progress_applications: in_progress.items,
+        in_progress_applications_total: in_progress.total,
         expiring_certificates: expiring,
         expiring_certificates_total: expiring_total,
         follow_ups,

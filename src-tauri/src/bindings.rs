@@ -42,7 +42,7 @@ fn render() -> String {
         // The shell's own.
         hairyo::codes::ErrorBody, crate::commands::AppState, hairyo::codes::Choice, hairyo::forms::Codes,
         hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, hairyo::forms::ScreenCodes, hairyo::forms::ImportColumn,
-        crate::commands::ExportedFile, crate::commands::Connection, hairyo::operation::MadeFile,
+        crate::commands::ExportedFile, crate::commands::Connection, reminder::Reminders, store::home::FollowUp, hairyo::operation::MadeFile,
     );
     format!(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\

@@ -13,7 +13,7 @@ use crate::model::application::AppScheme;
 use crate::model::staff::Desk;
 
 /// A follow-up a worker set on a person.
-#[derive(Debug, Clone, Serialize)]
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct FollowUp {
     pub id: i64,
     pub person_id: i64,

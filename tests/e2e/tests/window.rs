@@ -43,6 +43,23 @@ async fn scenario(driver: WebDriver) {
     assert!(home_text.contains("窓口の見込み（8週間）"), "home shows the forecast: {home_text:?}");
     save_screenshot(&driver, "home.png").await;
 
+    // Each count opens the list it counts: the number on the card is the list's total.
+    for (card, section) in [("書類待ちの申請", "#due-waiting-title"), ("処理中の申請", "#due-in-progress-title"), ("30日以内に有効期限", "#due-expiring-title")]
+    {
+        let button = driver.find(By::XPath(format!("//ul[@id='home-counts']//button[contains(., '{card}')]"))).await.expect("the count card");
+        let n = button.find(By::Css(".n")).await.expect("its number").text().await.expect("the number");
+        button.click().await.expect("open the count's list");
+        let title = wait_until("the list behind the count", || async { text_of(&driver, section).await }).await;
+        assert!(title.contains(card) && title.contains(&format!("{n}件")), "{card} {n}: {title:?}");
+        click(&driver, "#nav-home").await;
+        wait_until("home again", || async { text_of(&driver, "#home-counts").await }).await;
+    }
+    let to_review = driver.find(By::XPath("//ul[@id='home-counts']//button[contains(., '確認待ちの連携依頼')]")).await.expect("the card");
+    to_review.click().await.expect("open the inbox");
+    let filter = wait_until("the inbox's filter", || async { driver.find(By::Id("inbox-status")).await.ok() }).await;
+    assert_eq!(filter.prop("value").await.expect("its value").as_deref(), Some("sent"));
+    click(&driver, "#nav-home").await;
+
     // "/" jumps to the search box of 対象者.
     driver.active_element().await.expect("focus").send_keys("/").await.expect("press /");
     wait_until("the search box to have the focus", || async {

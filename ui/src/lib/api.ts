@@ -39,6 +39,7 @@ import type {
   Received,
   Recorded,
   Referral,
+  Reminders,
   ReferralAction,
   ReferralInput,
   Report,
@@ -219,6 +220,7 @@ export const api = {
   setInitialPassword: (login: string, password: string) =>
     inWindow ? invokeShell<Actor>("set_initial_password", { login, password }) : serverOnly("初期パスワードの設定"),
   home: () => op<Home>("home"),
+  reminders: () => op<Reminders>("reminders"),
   searchPersons: (query: string, offset: number, limit: number) => op<SearchResults>("search_persons", { query, offset, limit }),
   codes: () => op<Codes>("codes"),
   addTouchpoint: (input: TouchpointInput) => op<Recorded>("add_touchpoint", { input }),

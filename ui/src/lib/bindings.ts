@@ -473,6 +473,14 @@ source: string,
  */
 saved: string, };
 
+export type Reminders = { unanswered_referrals: Array<Referral>, unanswered_referrals_total: number, returned_referrals: Array<Referral>, returned_referrals_total: number, waiting_documents: Array<Application>, waiting_documents_total: number, 
+/**
+ * Applications received and not yet ended (the home screen's 処理中の申請).
+ */
+in_progress_applications: Array<Application>, in_progress_applications_total: number, expiring_certificates: Array<Certificate>, expiring_certificates_total: number, follow_ups: Array<FollowUp>, follow_ups_total: number, };
+
+export type FollowUp = { id: number, person_id: number, person_name: string, due_on: string, note: string, login: string, };
+
 export type MadeFile = { file_name: string, content_type: string, content_base64: string, 
 /**
  * A print's pages and documents, and its notes for the counter.
