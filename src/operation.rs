@@ -43,6 +43,7 @@ pub const NAMES: &[&str] = &[
     "set_city",
     "save_import_profile",
     "set_desk_contact",
+    "set_desk_contacts",
     "set_facility_campaign",
     "add_staff",
     "set_staff_password",
@@ -213,6 +214,12 @@ struct SaveProfile {
 #[serde(deny_unknown_fields)]
 struct SetDeskContact {
     contact: crate::settings::DeskContact,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetDeskContacts {
+    contacts: Vec<crate::settings::DeskContact>,
 }
 
 #[derive(Deserialize)]
@@ -444,6 +451,10 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "set_desk_contact" => {
             let a: SetDeskContact = args(name, arguments)?;
             json(crate::settings::set_desk_contact(store, actor, &a.contact, now)?)
+        }
+        "set_desk_contacts" => {
+            let a: SetDeskContacts = args(name, arguments)?;
+            json(crate::settings::set_desk_contacts(store, actor, &a.contacts, now)?)
         }
         "set_facility_campaign" => {
             let a: SetCampaign = args(name, arguments)?;

@@ -122,24 +122,63 @@ pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono:
 pub fn set_desk_contact(store: &mut Store, actor: &Actor, d: &DeskContact, now: chrono::NaiveDateTime) -> Result<DeskContact, SettingsError> {
     require_admin(actor)?;
     let mut c = Checker::new();
-    let name = c.take("name", validate::text("窓口名", &d.name, 40, true));
-    let phone = c.take("phone", validate::phone("電話番号", &d.phone));
-    let hours = c.take("hours", validate::text("受付時間", &d.hours, 40, false));
-    let place = c.take("place", validate::text("場所", &d.place, 40, false));
+    let new = checked_contact(&mut c, d, "");
     c.finish().map_err(SettingsError::Invalid)?;
-    let new = DeskContact {
-        desk: d.desk,
-        name: name.unwrap_or_default(),
-        phone: phone.unwrap_or_default(),
-        hours: hours.unwrap_or_default(),
-        place: place.unwrap_or_default(),
-    };
     store.write(|tx| {
         let before = desk_contact(tx, d.desk)?;
         tx.settings_mut().set_desk_contact(&new)?;
         audit::record(tx, actor, now, Action::Update, "desk", None, serde_json::json!({"before": before, "after": new}))?;
         Ok(new.clone())
     })
+}
+
+/// Every desk's contact block as 設定 › 窓口の連絡先 shows them, saved together: each row is
+/// checked (a refusal names the desk and the field), then all are stored in one transaction or
+/// none, so no row's edit is lost while another is refused. Rows that did not change are not
+/// written. The answer is every desk's block as stored.
+pub fn set_desk_contacts(store: &mut Store, actor: &Actor, rows: &[DeskContact], now: chrono::NaiveDateTime) -> Result<Vec<DeskContact>, SettingsError> {
+    require_admin(actor)?;
+    let mut c = Checker::new();
+    let mut seen = std::collections::HashSet::new();
+    let checked: Vec<DeskContact> = rows
+        .iter()
+        .map(|d| {
+            if !seen.insert(d.desk) {
+                c.fail("desk", format!("{}の連絡先が二度あります", d.desk.label()));
+            }
+            checked_contact(&mut c, d, d.desk.label())
+        })
+        .collect();
+    c.finish().map_err(SettingsError::Invalid)?;
+    store.write(|tx| {
+        for new in &checked {
+            let before = desk_contact(tx, new.desk)?;
+            if before == *new {
+                continue;
+            }
+            tx.settings_mut().set_desk_contact(new)?;
+            audit::record(tx, actor, now, Action::Update, "desk", None, serde_json::json!({"before": before, "after": new}))?;
+        }
+        Ok::<(), SettingsError>(())
+    })?;
+    desk_contacts(store, actor, now)
+}
+
+/// One contact block checked into `c`; `row` (the desk's name) starts each message when several
+/// rows are checked at once.
+fn checked_contact(c: &mut Checker, d: &DeskContact, row: &str) -> DeskContact {
+    let at = |what: &str| if row.is_empty() { what.to_string() } else { format!("{row}の{what}") };
+    let name = c.take("name", validate::text(&at("窓口名"), &d.name, 40, true));
+    let phone = c.take("phone", validate::phone(&at("電話番号"), &d.phone));
+    let hours = c.take("hours", validate::text(&at("受付時間"), &d.hours, 40, false));
+    let place = c.take("place", validate::text(&at("場所"), &d.place, 40, false));
+    DeskContact {
+        desk: d.desk,
+        name: name.unwrap_or_default(),
+        phone: phone.unwrap_or_default(),
+        hours: hours.unwrap_or_default(),
+        place: place.unwrap_or_default(),
+    }
 }
 
 /// The longest validity an insurer may set, in years.

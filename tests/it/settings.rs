@@ -87,3 +87,32 @@ fn a_saved_rule_is_listed_with_its_period() {
     let stored = policy::list_rules(&w.store, &w.admin, common::at("2026-11-25")).unwrap().into_iter().find(|r| r.id == "mihon-rule").unwrap();
     assert_eq!(stored, rule);
 }
+
+/// 窓口の連絡先 are saved together: a refused row (named by its desk) stores no row, so an edit
+/// elsewhere is not lost half-way; rows that did not change are not written again.
+#[test]
+fn desk_contacts_are_saved_together_or_not_at_all() {
+    use hairyo::settings;
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let now = at("2026-11-25");
+    let before = settings::desk_contacts(&w.store, &admin, now).unwrap();
+    let mut rows = before.clone();
+    let kokuho = rows.iter().position(|c| c.desk == staff::Desk::Kokuho).unwrap();
+    let kouki = rows.iter().position(|c| c.desk == staff::Desk::Kouki).unwrap();
+    rows[kokuho].phone = "0120-111-222".into();
+    rows[kouki].phone = "電話はありません".into();
+    let e = settings::set_desk_contacts(&mut w.store, &admin, &rows, now).unwrap_err();
+    assert_eq!(e.code(), "settings.invalid");
+    assert!(e.to_string().contains("後期高齢者医療の電話番号"), "the refusal names the row: {e}");
+    assert_eq!(settings::desk_contacts(&w.store, &admin, now).unwrap(), before, "nothing stored");
+    rows[kouki].phone = "0120-333-444".into();
+    let audited = |w: &World| -> i64 { w.store.conn().query_row("SELECT count(*) FROM audit_event WHERE record_kind = 'desk'", [], |r| r.get(0)).unwrap() };
+    let n = audited(&w);
+    let saved = settings::set_desk_contacts(&mut w.store, &admin, &rows, now).unwrap();
+    assert_eq!(saved[kokuho].phone, "0120-111-222");
+    assert_eq!(saved[kouki].phone, "0120-333-444");
+    assert_eq!(audited(&w) - n, 2, "only the two changed rows are written");
+    let clerk = w.actor("kokuho_clerk");
+    assert_eq!(settings::set_desk_contacts(&mut w.store, &clerk, &rows, now).unwrap_err().code(), "settings.admin_only");
+}

@@ -177,16 +177,30 @@ async fn scenario(driver: WebDriver) {
     wait_until("the settings", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("市区町村名")) }).await;
     save_screenshot(&driver, "settings.png").await;
 
-    // 窓口の連絡先: the NHI desk's phone, as printed on the leaflets.
-    let row = wait_until("the NHI desk's contact row", || async {
-        driver.find(By::XPath("//section[@id='settings']//tr[td[1][normalize-space()='国民健康保険']]")).await.ok()
-    })
-    .await;
-    let phone = row.find(By::Css("input[aria-label='電話']")).await.expect("phone box");
-    phone.clear().await.expect("clear");
+    // 窓口の連絡先: the NHI desk's phone, as printed on the leaflets, and the 後期 desk's hours,
+    // edited in two rows and saved together. Leaving with the edits unsaved asks first.
+    let row = |desk: &'static str| {
+        let driver = driver.clone();
+        async move {
+            wait_until("a desk's contact row", || async {
+                driver.find(By::XPath(format!("//section[@id='settings']//tr[td[1][normalize-space()='{desk}']]"))).await.ok()
+            })
+            .await
+        }
+    };
+    let phone = row("国民健康保険").await.find(By::Css("input[aria-label$='の電話']")).await.expect("phone box");
+    phone.send_keys(Key::Control + "a").await.expect("select");
     phone.send_keys("0120-111-222").await.expect("type the phone");
-    row.find(By::Css("button")).await.expect("save").click().await.expect("click save");
-    wait_until("the contact saved", || async { text_of(&driver, "#desk-contacts").await.filter(|t| t.contains("連絡先を保存しました")) }).await;
+    let hours = row("後期高齢者医療").await.find(By::Css("input[aria-label$='の受付時間']")).await.expect("hours box");
+    hours.send_keys(Key::Control + "a").await.expect("select");
+    hours.send_keys("平日 8:30〜17:15").await.expect("type the hours");
+    click(&driver, "#nav-home").await;
+    let warning = wait_until("the unsaved warning", || async { text_of(&driver, "#unsaved-warning").await }).await;
+    assert!(warning.contains("保存していない変更"), "{warning:?}");
+    click(&driver, "#unsaved-stay").await;
+    assert!(text_of(&driver, "#desk-contacts").await.is_some(), "still in 設定");
+    click(&driver, "#desk-contacts-save").await;
+    wait_until("the contacts saved", || async { text_of(&driver, "#desk-contacts").await.filter(|t| t.contains("連絡先を保存しました")) }).await;
 
     // CSV取込: a dry run reports the bad line and stores nothing; a good file is imported.
     let dir = std::env::temp_dir().join(format!("hairyo-e2e-csv-{}", std::process::id()));
@@ -288,6 +302,8 @@ async fn clerk_opens_a_record_and_searches() {
     let contacts = hairyo::settings::desk_contacts(&store, &admin, now).expect("contacts");
     let kokuho = contacts.iter().find(|c| c.desk == hairyo::staff::Desk::Kokuho).expect("the 国保 contact");
     assert_eq!(kokuho.phone, "0120-111-222", "the desk contact typed in 設定 is stored");
+    let kouki = contacts.iter().find(|c| c.desk == hairyo::staff::Desk::Kouki).expect("the 後期 contact");
+    assert_eq!(kouki.hours, "平日 8:30〜17:15", "and the other row's edit, saved with it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

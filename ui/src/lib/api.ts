@@ -284,6 +284,8 @@ export const api = {
   saveImportProfile: (profile: Profile) => op<Profile[]>("save_import_profile", { profile }),
   deskContacts: () => op<DeskContact[]>("desk_contacts"),
   setDeskContact: (contact: DeskContact) => op<DeskContact>("set_desk_contact", { contact }),
+  /** Saves every desk's contact block at once, all or nothing. */
+  setDeskContacts: (contacts: DeskContact[]) => op<DeskContact[]>("set_desk_contacts", { contacts }),
   loadDemo: (persons: number) => (inWindow ? invokeShell<DemoSummary>("load_demo", { persons }) : serverOnly("デモデータの作成")),
   screenCodes: () => op<ScreenCodes>("screen_codes"),
   setFacilityCampaign: (id: number, campaign: string) => op<Facility>("set_facility_campaign", { id, campaign }),
