@@ -95,6 +95,9 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
     .await;
     assert!(commented_at.elapsed() < Duration::from_secs(2), "the comment took {:?} to come back", commented_at.elapsed());
     assert!(answer.contains("受理"), "and the referral shows as accepted: {answer:?}");
+    // Dates and times read as the rest of the window writes them, never as raw ISO stamps.
+    let iso = |t: &str| t.as_bytes().windows(10).any(|w| w[4] == b'-' && w[7] == b'-' && w[..4].iter().all(u8::is_ascii_digit));
+    assert!(!iso(&answer), "no raw ISO date in the inbox: {answer:?}");
 
     // The caseworker sends a second referral by mistake and withdraws it from the inbox with a
     // reason (取下げ): the clerk's queue of unanswered referrals loses it at once.
