@@ -152,6 +152,12 @@ pub enum PrintRequest {
         #[serde(default)]
         application_id: Option<i64>,
     },
+    /// The 委任状 alone, pre-filled from the person (and the application's proxy, if given).
+    DelegationLetter {
+        person_id: i64,
+        #[serde(default)]
+        application_id: Option<i64>,
+    },
     /// Every resident of a facility, as one PDF.
     FacilityBatch { facility_id: i64 },
     /// The 連携票 of a referral.
@@ -170,6 +176,7 @@ impl PrintRequest {
         match self {
             PrintRequest::Leaflet { .. } => "leaflet",
             PrintRequest::ApplicationForm { .. } => "application_form",
+            PrintRequest::DelegationLetter { .. } => "delegation_letter",
             PrintRequest::FacilityBatch { .. } => "facility_batch",
             PrintRequest::ReferralSheet { .. } => "referral_sheet",
             PrintRequest::ForwardingRegister { .. } => "forwarding_register",
@@ -188,6 +195,7 @@ pub fn print(
     match request {
         PrintRequest::Leaflet { leaflet: which, copies } => leaflet(store, actor, *which, *copies, now),
         PrintRequest::ApplicationForm { person_id, application_id } => application_form(store, actor, *person_id, *application_id, now),
+        PrintRequest::DelegationLetter { person_id, application_id } => delegation_letter(store, actor, *person_id, *application_id, now),
         PrintRequest::FacilityBatch { facility_id } => facility_batch(store, actor, *facility_id, now, progress),
         PrintRequest::ReferralSheet { referral_id } => referral_sheet(store, actor, *referral_id, now),
         PrintRequest::ForwardingRegister { forwarded_on } => forwarding_register(store, actor, *forwarded_on, now),
@@ -213,12 +221,15 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
     let mut sheet = layout::Sheet::new(&format!("資格確認書交付申請書 {}", data.person.name));
     forms::application_form(&mut sheet, &data);
     let mut documents = 1;
+    let mut notes = vec![];
     if data.needs_delegation_letter() {
         sheet.new_page();
         forms::delegation_letter(&mut sheet, &data);
         documents += 1;
+        // The clerk hands both over: the 委任状 is easy to miss behind the form.
+        notes.push("2ページ目は委任状です (代理人の申請のため)。委任者の署名をもらってください".to_string());
     }
-    let printed = finish(sheet, documents, vec![])?;
+    let printed = finish(sheet, documents, notes)?;
     store.write(|tx| {
         audit::record(
             tx,
@@ -228,6 +239,40 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
             "person",
             Some(person_id),
             serde_json::json!({"document": "application_form", "application_id": application_id}),
+        )
+    })?;
+    Ok(printed)
+}
+
+/// The 委任状 alone, pre-filled like the one behind the application form: for a proxy who
+/// already has the form, or a 委任 given before the application. Without an application (or with
+/// one whose applicant is the person) the proxy's part is left blank to be written by hand.
+pub fn delegation_letter(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::PrintForms)?;
+    let conn = &store.read();
+    let app = match application_id {
+        Some(id) => {
+            let a = application::load(conn, id)?;
+            if a.person_id != person_id {
+                return Err(PrintError::NothingToPrint(format!("申請 ID {id} はこの方 (ID {person_id}) の申請ではありません")));
+            }
+            Some(a)
+        }
+        None => None,
+    };
+    let data = form_data(conn, person_id, app, now.date())?;
+    let mut sheet = layout::Sheet::new(&format!("委任状 {}", data.person.name));
+    forms::delegation_letter(&mut sheet, &data);
+    let printed = finish(sheet, 1, vec![])?;
+    store.write(|tx| {
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Print,
+            "person",
+            Some(person_id),
+            serde_json::json!({"document": "delegation_letter", "application_id": application_id}),
         )
     })?;
     Ok(printed)

@@ -118,6 +118,44 @@ fn application_form_reads_back_with_values_wareki_and_contact() {
     assert!(printed.bytes.len() < 120_000, "two pages should stay small: {}", printed.bytes.len());
 }
 
+/// The 委任状 prints on its own (pre-filled with the application's proxy, or with the proxy's
+/// part blank), and a form printed with one behind it says that page 2 is the 委任状.
+#[test]
+fn the_delegation_letter_prints_alone_and_the_form_says_when_it_is_page_two() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.name = "委任 花子".into();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let app = proxy_application(&mut w, p.id, "relative");
+    let form = print::application_form(&mut w.store, &clerk, p.id, Some(app), at("2026-11-25")).unwrap();
+    assert_eq!((form.pages, form.documents), (2, 2));
+    assert!(form.warnings.iter().any(|n| n.contains("2ページ目は委任状")), "{:?}", form.warnings);
+    let alone = print::print(
+        &mut w.store,
+        &clerk,
+        &print::PrintRequest::DelegationLetter { person_id: p.id, application_id: Some(app) },
+        at("2026-11-25"),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((alone.pages, alone.documents), (1, 1));
+    let t = text(&alone.bytes);
+    assert!(t.contains("委") && t.contains("任") && t.contains("状"), "{t}");
+    assert!(t.contains("委任する事項"), "{t}");
+    assert!(t.contains("代理一郎") && t.contains("委任花子"), "pre-filled: {t}");
+    assert!(!t.contains("交付申請書"), "only the 委任状: {t}");
+    // Before any application: the person's part filled, the proxy's left to write by hand.
+    let blank = print::delegation_letter(&mut w.store, &clerk, p.id, None, at("2026-11-25")).unwrap();
+    let t = text(&blank.bytes);
+    assert!(t.contains("委任花子") && !t.contains("代理一郎"), "{t}");
+    // Another person's application is refused.
+    let other = w.person(|i| i.name = "別人 太郎".into());
+    let e = print::delegation_letter(&mut w.store, &clerk, other.id, Some(app), at("2026-11-25")).unwrap_err();
+    assert_eq!(e.code(), "print.nothing_to_print");
+}
+
 #[test]
 fn same_household_proxy_needs_no_delegation_letter_and_kouki_form_says_so() {
     let mut w = World::new();

@@ -990,6 +990,7 @@ fn print_cmd(cli: &Cli, cmd: &PrintCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     let (printed, output) = match cmd {
         PrintCmd::Application { person, application, output } => (print::application_form(&mut store, &actor, *person, *application, now)?, output),
+        PrintCmd::DelegationLetter { person, application, output } => (print::delegation_letter(&mut store, &actor, *person, *application, now)?, output),
         PrintCmd::Leaflet { which, copies, output } => {
             let which = leaflet::Leaflet::parse(which).map_err(|m| CliError::new("cli.bad_leaflet", m))?;
             (print::leaflet(&mut store, &actor, which, *copies, now)?, output)

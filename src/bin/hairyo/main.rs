@@ -637,6 +637,15 @@ pub enum PrintCmd {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// The 委任状 alone, pre-filled (the proxy's part from the application, if given).
+    DelegationLetter {
+        #[arg(long)]
+        person: i64,
+        #[arg(long)]
+        application: Option<i64>,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
     /// 別添1 (two pages), 別添2 or the 別添3 poster with the city's contact block.
     Leaflet {
         /// 別添1 / 別添2 / 別添3 (or bessou1 …)

@@ -441,6 +441,14 @@ async fn welfare_to_certificate(driver: WebDriver) {
     let (form, _) = printed_text(&driver, &first).await;
     assert!(form.contains("交付申請書"), "the form's title: {}", &form[..form.len().min(300)]);
     assert!(form.contains("花子"), "the form is pre-filled with the person's name");
+    // The 委任状 is there on its own too, pre-filled with the proxy of her application.
+    let notes = text_of(&driver, "#print-warnings").await.unwrap_or_default();
+    assert!(notes.contains("2ページ目は委任状"), "the form says page 2 is the 委任状: {notes:?}");
+    let form_path = text_of(&driver, "#print-path").await.unwrap_or_default();
+    click(&driver, "#print-delegation-button").await;
+    let (letter, _) = printed_text(&driver, &form_path).await;
+    assert!(letter.contains("委任する事項") && letter.contains("山田"), "the 委任状 alone, pre-filled: {}", &letter[..letter.len().min(300)]);
+    assert!(!letter.contains("交付申請書"), "only the 委任状");
     // A facility batch: the first facility whose residents need forms (the core explains
     // the others, and that explanation is shown).
     let options = driver.find_all(By::Css("#print-facility option")).await.expect("facility options");

@@ -441,7 +441,7 @@ export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, ch
  */
 union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
 
-export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, };
+export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, };
 
 export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, } | { "step": "issue" } | { "step": "reject", reason: string, } | { "step": "withdraw", reason: string, } | { "step": "forward", forwarded_on: string, override_reason: string | null, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, };
 
