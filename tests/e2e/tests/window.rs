@@ -565,7 +565,12 @@ async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
     driver.find(By::Id("staff-settings")).await.expect("staff section").scroll_into_view().await.ok();
     save_screenshot(&driver, "settings-staff.png").await;
 
-    // 制度ルール: a rule's form refuses an impossible date next to the field.
+    // 制度ルール: each rule reads in Japanese first, its id only below it.
+    let first = wait_until("the first rule", || async { driver.find(By::Css("#rule-table tr[data-rule-id] .rule-name")).await.ok() }).await;
+    let name = first.text().await.expect("the rule's name");
+    assert!(name.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{4e00}'..='\u{9fff}').contains(&c)), "a Japanese name: {name:?}");
+    assert!(!name.contains("kokuho-") && !name.contains("kouki-"), "the id is not the name: {name:?}");
+    // A rule's form refuses an impossible date next to the field.
     click(&driver, "#rule-table .rule-edit").await;
     type_into(&driver, "#rule-from", "令和7年13月1日").await;
     click(&driver, "#rule-save").await;
