@@ -105,6 +105,23 @@ pub fn kouki_age_warning(p: &Person, on: NaiveDate) -> Option<String> {
     kokuho_member_in_kouki(p, on).map(|from| format!("75歳以上のため後期高齢者医療の被保険者です（{}から）。加入制度を確認してください", wareki::format(from)))
 }
 
+/// What the record says is missing from it though it is saved: without a 宛名番号 the person
+/// cannot be matched to the core systems' files (a later import would add them twice), and
+/// without an address no certificate or notice can be mailed. (A protected person's address
+/// counts when a safe address is kept instead.)
+pub fn completeness_warnings(p: &Person) -> Vec<String> {
+    let mut found = Vec::new();
+    if p.atena_no.trim().is_empty() {
+        found.push(
+            "宛名番号が登録されていません。住民記録システムの宛名番号を確認して登録してください（CSV取込で同じ方が二重に登録されるのを防ぎます）".to_string(),
+        );
+    }
+    if p.address.trim().is_empty() && p.safe_address.trim().is_empty() {
+        found.push("住所が登録されていません。資格確認書や通知を郵送できません".to_string());
+    }
+    found
+}
+
 /// Checks and normalises a typed record. Every refused field is reported at once.
 pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, Invalid> {
     let mut c = Checker::new();

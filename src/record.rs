@@ -73,7 +73,8 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             None => None,
         };
         let route = policy::route_of(tx, &p, today)?;
-        let warnings: Vec<String> = person::kouki_age_warning(&p, today).into_iter().collect();
+        let mut warnings: Vec<String> = person::kouki_age_warning(&p, today).into_iter().collect();
+        warnings.extend(person::completeness_warnings(&p));
         // A protected person's address is withheld from the desks that do not need it, and the
         // child-welfare desk's case notes stay at that desk.
         let mut p = p;

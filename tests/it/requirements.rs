@@ -432,6 +432,7 @@ fn kokuho_member_aged_75_is_flagged_on_record_import_and_route() {
         holder(i);
         i.birth_date = "1951-11-26".into(); // 75 on 2026-11-26
         i.reasons = vec!["elderly".into()];
+        i.atena_no = "751126001".into();
     });
     let clerk = w.actor("kokuho_clerk");
     // The day before the birthday: a 国保 member like any other.

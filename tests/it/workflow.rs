@@ -202,6 +202,26 @@ fn the_queue_says_how_long_each_referral_has_waited_oldest_first() {
     assert_eq!(seen, vec![("先週の依頼", Some(7)), ("昨日の依頼", Some(1)), ("今日の依頼", Some(0))]);
 }
 
+/// A person saved without 宛名番号 or address is warned about on the record, until they are added.
+#[test]
+fn a_record_without_atena_number_or_address_says_so() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        i.atena_no = String::new();
+        i.address = String::new();
+        i.postal_code = String::new();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    let warnings = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-25")).unwrap().warnings;
+    assert!(warnings.iter().any(|m| m.contains("宛名番号が登録されていません")), "{warnings:?}");
+    assert!(warnings.iter().any(|m| m.contains("住所が登録されていません")), "{warnings:?}");
+    let patch =
+        hairyo::person::PersonPatch { atena_no: Some("123456789".into()), address: Some("見本市中央町1丁目1番1号".into()), ..Default::default() };
+    hairyo::person::update(&mut w.store, &w.admin, p.id, &patch, at("2026-11-25")).unwrap();
+    let warnings = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-25")).unwrap().warnings;
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();
