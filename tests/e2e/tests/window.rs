@@ -177,6 +177,28 @@ async fn scenario(driver: WebDriver) {
     wait_until("the settings", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("市区町村名")) }).await;
     save_screenshot(&driver, "settings.png").await;
 
+    // Every checkbox and radio button is at least 20 px, selects use the inputs' font size,
+    // and no button's text breaks over two lines or runs past its edge.
+    let sizes = driver
+        .execute(
+            "const small = [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
+                 .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect()).filter(r => r.width < 20 || r.height < 20).length;
+             const input = document.querySelector('input[type=text]');
+             const selects = [...document.querySelectorAll('select')].filter(s => input && getComputedStyle(s).fontSize !== getComputedStyle(input).fontSize).length;
+             const wrapped = [...document.querySelectorAll('button')].filter(b => b.offsetParent !== null && b.innerText.trim() !== '')
+                 .filter(b => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().height > 3.2 * parseFloat(getComputedStyle(b).fontSize))
+                 .map(b => b.innerText.trim());
+             return {small, selects, wrapped};",
+            vec![],
+        )
+        .await
+        .expect("measure the controls")
+        .json()
+        .clone();
+    assert_eq!(sizes["small"], 0, "checkboxes under 20 px in 設定: {sizes}");
+    assert_eq!(sizes["selects"], 0, "selects in another font size: {sizes}");
+    assert_eq!(sizes["wrapped"], serde_json::json!([]), "buttons broken over two lines: {sizes}");
+
     // 窓口の連絡先: the NHI desk's phone, as printed on the leaflets, and the 後期 desk's hours,
     // edited in two rows and saved together. Leaving with the edits unsaved asks first.
     let row = |desk: &'static str| {
