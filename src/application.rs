@@ -234,7 +234,13 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
     } else {
         c.take(
             "received_on",
-            validate::date("受付日", &input.received_on).and_then(|d| if d > today { Err("受付日が未来の日付です".to_string()) } else { Ok(d) }),
+            validate::date_on("受付日", &input.received_on, today).and_then(|d| {
+                if d > today {
+                    Err("受付日が未来の日付です".to_string())
+                } else {
+                    Ok(d)
+                }
+            }),
         )
     };
     let channel = if input.channel.trim().is_empty() { Some(Channel::Counter) } else { c.take("channel", Channel::parse(&input.channel)) };
@@ -591,8 +597,10 @@ pub struct UnionDecision {
 pub fn union_decision(result: &str, decided_on: &str, valid_until: &str, reason: &str, today: NaiveDate) -> Result<UnionDecision, Invalid> {
     let mut c = Checker::new();
     let result = c.take("result", UnionResult::parse(result));
-    let decided_on =
-        c.take("decided_on", validate::date("決定日", decided_on).and_then(|d| if d > today { Err("決定日が未来の日付です".to_string()) } else { Ok(d) }));
+    let decided_on = c.take(
+        "decided_on",
+        validate::date_on("決定日", decided_on, today).and_then(|d| if d > today { Err("決定日が未来の日付です".to_string()) } else { Ok(d) }),
+    );
     let valid_until = if valid_until.trim().is_empty() { Some(None) } else { c.take("valid_until", validate::date("有効期限", valid_until).map(Some)) };
     let reason = c.take("reason", validate::text("却下の理由", reason, 500, result == Some(UnionResult::Rejected)));
     if result != Some(UnionResult::Issued) && valid_until.flatten().is_some() {

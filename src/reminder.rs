@@ -146,7 +146,7 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
 /// Sets a follow-up for a person at the actor's desk.
 pub fn add_follow_up(store: &mut Store, actor: &Actor, person_id: i64, due: &str, note: &str, now: chrono::NaiveDateTime) -> Result<FollowUp, ReminderError> {
     let mut c = validate::Checker::new();
-    let due_on = c.take("due_on", validate::date("期日", due));
+    let due_on = c.take("due_on", validate::date_on("期日", due, now.date()));
     let note = c.take("note", validate::text("内容", note, 500, true));
     c.finish().map_err(ReminderError::Invalid)?;
     let (Some(due_on), Some(note)) = (due_on, note) else { unreachable!("the checker refused any missing value") };

@@ -89,7 +89,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
     } else {
         c.take(
             "date",
-            validate::date("接点の日付", &input.date).and_then(|d| {
+            validate::date_on("接点の日付", &input.date, today).and_then(|d| {
                 if d > today {
                     Err("接点の日付が未来です。今日以前の日付を入力してください".to_string())
                 } else {

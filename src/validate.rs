@@ -118,6 +118,11 @@ pub fn date(label: &str, value: &str) -> Result<chrono::NaiveDate, String> {
     wareki::parse(value).map_err(|e| format!("{label}: {e}"))
 }
 
+/// A date as [`date`] takes it, and a month and day alone (`12/1`) as that day of `today`'s year.
+pub fn date_on(label: &str, value: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, String> {
+    wareki::parse_on(value, today).map_err(|e| format!("{label}: {e}"))
+}
+
 /// A birth date: a valid date, not after `today`, not before 明治.
 pub fn birth_date(value: &str, today: chrono::NaiveDate) -> Result<chrono::NaiveDate, String> {
     let d = date("生年月日", value)?;

@@ -113,6 +113,24 @@ fn numbers(s: &str, seps: &[char]) -> Option<Vec<u32>> {
 /// `1940年4月1日`, `昭和15年4月1日` (元年 too), `S15.4.1`, `S15/4/1`, and the 7-digit era code form
 /// `3150401` (1 明治, 2 大正, 3 昭和, 4 平成, 5 令和). Full-width digits are accepted.
 /// Dates that do not exist, or that lie outside their era, are refused.
+/// Like [`parse`], and a month and day alone (`12/1`, `12月1日`) as that day of `today`'s year,
+/// as a clerk types the date of something that just happened or is due soon.
+pub fn parse_on(input: &str, today: NaiveDate) -> Result<NaiveDate, DateError> {
+    let s: String = super::nfkc(input).chars().filter(|c| !c.is_whitespace()).collect();
+    let month_day = s
+        .strip_suffix('日')
+        .and_then(|r| r.split_once('月'))
+        .or_else(|| s.split_once('/'))
+        .filter(|(m, d)| (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()) && m.bytes().chain(d.bytes()).all(|b| b.is_ascii_digit()));
+    match month_day {
+        Some((m, d)) => {
+            let (m, d) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+            ymd(input, today.year(), m, d)
+        }
+        None => parse(input),
+    }
+}
+
 pub fn parse(input: &str) -> Result<NaiveDate, DateError> {
     let s: String = super::nfkc(input).chars().filter(|c| !c.is_whitespace()).collect();
     if s.is_empty() {
@@ -238,6 +256,13 @@ mod tests {
         for input in ["2023-02-29", "昭和15年2月30日", "S15.13.1"] {
             assert!(matches!(parse(input), Err(DateError::NoSuchDate(_))), "{input}");
         }
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        for (typed, want) in [("12/1", (2026, 12, 1)), ("１２／１", (2026, 12, 1)), ("3月5日", (2026, 3, 5)), ("令和8年1月5日", (2026, 1, 5))] {
+            let (y, m, d) = want;
+            assert_eq!(parse_on(typed, today), Ok(NaiveDate::from_ymd_opt(y, m, d).unwrap()), "{typed}");
+        }
+        assert!(parse_on("2/30", today).is_err());
+        assert!(parse("12/1").is_err(), "without a day to take the year from, a month and day is not a date");
         for input in ["abc", "X15.4.1", "15/4/1", "6150401", "1940-4", "昭和十五年", "00010101", "09991231"] {
             assert!(matches!(parse(input), Err(DateError::Unrecognised(_))), "{input}");
         }

@@ -222,6 +222,35 @@ fn a_record_without_atena_number_or_address_says_so() {
     assert!(warnings.is_empty(), "{warnings:?}");
 }
 
+/// A date typed as month and day alone (12/1, 11月20日) is that day of this year, where a
+/// clerk records what just happened: a touchpoint, an application's receipt, a follow-up.
+#[test]
+fn a_month_and_day_alone_is_this_year() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
+    let now = at("2026-12-02");
+    let tp = hairyo::touchpoint::TouchpointInput { person_id: p.id, date: "12/1".into(), kind: "counter".into(), ..Default::default() };
+    assert_eq!(hairyo::touchpoint::add(&mut w.store, &cw, &tp, now).unwrap().touchpoint.date, date("2026-12-01"));
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, received_on: "１１月２０日".into(), ..Default::default() }, now)
+        .unwrap();
+    assert_eq!(a.application.received_on, date("2026-11-20"));
+    let f = reminder::add_follow_up(&mut w.store, &clerk, p.id, "12/15", "電話する", now).unwrap();
+    assert_eq!(f.due_on, date("2026-12-15"));
+    // Still refused: a day that does not exist, and a month and day in the future for a receipt.
+    assert_eq!(
+        code(hairyo::touchpoint::add(&mut w.store, &cw, &hairyo::touchpoint::TouchpointInput { date: "2/30".into(), ..tp.clone() }, now)),
+        "touchpoint.invalid"
+    );
+    assert_eq!(
+        code(application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, received_on: "12/25".into(), ..Default::default() }, now)),
+        "application.invalid"
+    );
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();
