@@ -21,6 +21,8 @@ pub struct ReferralInput {
     pub to_desk: String,
     pub reason: String,
     pub proposed_applicant: String,
+    /// The clerk confirmed that a twelve-digit number in the reason is not a 個人番号.
+    pub confirmed_digits: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +72,8 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
     let mut c = Checker::new();
     let reason = c.take("reason", validate::text("依頼の理由", &input.reason, 1000, true));
     let applicant = c.take("proposed_applicant", validate::text("申請者の候補", &input.proposed_applicant, 100, false));
+    let typed = format!("{} {}", input.reason, input.proposed_applicant);
+    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits("依頼の理由", &typed, input.confirmed_digits));
     let to_desk = if input.to_desk.trim().is_empty() {
         None
     } else {

@@ -35,6 +35,8 @@ pub struct TouchpointInput {
     pub leaflets: Vec<String>,
     pub wish: String,
     pub notes: String,
+    /// The clerk confirmed that a twelve-digit number in the notes is not a 個人番号.
+    pub confirmed_digits: bool,
 }
 
 /// What the worker is told after recording a touchpoint.
@@ -114,6 +116,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
     }
     let wish = if input.wish.trim().is_empty() { Some(Wish::Unknown) } else { c.take("wish", Wish::parse(&input.wish)) };
     let notes = c.take("notes", validate::text("メモ", &input.notes, 2000, false));
+    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits("メモ", &input.notes, input.confirmed_digits));
     c.finish().map_err(TouchpointError::Invalid)?;
     let (Some(date), Some(kind), Some(wish), Some(notes)) = (date, kind, wish, notes) else { unreachable!("the checker refused any missing value above") };
     store.write(|tx| {

@@ -69,6 +69,20 @@ pub fn no_my_number(label: &str, value: &str) -> Result<(), String> {
     }
 }
 
+/// The field key of a refusal the clerk may overrule by confirming: a twelve-digit run in free
+/// text that is not a valid 個人番号 (a valid one is always refused) but may be one mistyped.
+pub const CONFIRM_DIGITS: &str = "confirm_digits";
+
+/// Refuses a twelve-digit run in `value` until the clerk has `confirmed` it is not a 個人番号.
+pub fn unconfirmed_digits(label: &str, value: &str, confirmed: bool) -> Result<(), String> {
+    if !confirmed && mynumber::contains_twelve_digit_run(value) {
+        return Err(format!(
+            "{label}に12桁の番号があります。個人番号 (マイナンバー) は保存できません。個人番号ではないことを確かめて「確認しました」にチェックしてから、もう一度保存してください"
+        ));
+    }
+    Ok(())
+}
+
 /// Free text: trimmed, NFC, no control characters, at most `max` characters, never a 個人番号.
 pub fn text(label: &str, value: &str, max: usize, required: bool) -> Result<String, String> {
     let trimmed = value.trim();

@@ -25,11 +25,22 @@ pub fn is_my_number(digits: &str) -> bool {
 /// True when `text` contains a run of digits (ignoring spaces and hyphens between them, and
 /// after folding full-width digits) that is a valid My Number.
 pub fn contains_my_number(text: &str) -> bool {
+    any_digit_run(text, is_my_number)
+}
+
+/// True when `text` contains a run of exactly twelve digits (grouped as [`contains_my_number`]
+/// reads them), whatever its check digit: a 個人番号 mistyped by one digit fails the check and
+/// would otherwise be stored.
+pub fn contains_twelve_digit_run(text: &str) -> bool {
+    any_digit_run(text, |run| run.len() == 12)
+}
+
+fn any_digit_run(text: &str, found: impl Fn(&str) -> bool) -> bool {
     let mut run = String::new();
     let check = |run: &mut String| {
-        let found = is_my_number(run);
+        let hit = found(run);
         run.clear();
-        found
+        hit
     };
     for c in text.chars() {
         let digit = match c {
@@ -64,6 +75,14 @@ pub fn with_check_digit(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twelve_digit_runs_whatever_their_check_digit() {
+        assert!(contains_twelve_digit_run("番号 1234 5678 9012 です"));
+        assert!(contains_twelve_digit_run("１２３４５６７８９０１２"));
+        assert!(!contains_twelve_digit_run("090-1234-5678"));
+        assert!(!contains_twelve_digit_run("1234567890123"));
+    }
 
     #[test]
     fn check_digit() {

@@ -251,6 +251,37 @@ fn a_month_and_day_alone_is_this_year() {
     );
 }
 
+/// A twelve-digit number in a touchpoint's notes or a referral's reason that fails the My
+/// Number check digit (a 個人番号 mistyped by one digit looks like that) is stored only once the
+/// clerk confirms it is not one; a valid 個人番号 stays refused even then.
+#[test]
+fn a_twelve_digit_number_in_free_text_needs_confirmation() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let cw = w.actor("kaigo_cw");
+    let now = at("2026-11-25");
+    let not_my_number = "123456789012";
+    assert!(!hairyo::text::mynumber::is_my_number(not_my_number));
+    let mut tp =
+        hairyo::touchpoint::TouchpointInput { person_id: p.id, kind: "counter".into(), notes: format!("受付番号 {not_my_number}"), ..Default::default() };
+    let e = hairyo::touchpoint::add(&mut w.store, &cw, &tp, now).unwrap_err();
+    let hairyo::touchpoint::TouchpointError::Invalid(invalid) = e else { panic!("a field error") };
+    assert_eq!(invalid.0.iter().map(|f| f.field).collect::<Vec<_>>(), vec![hairyo::validate::CONFIRM_DIGITS]);
+    tp.confirmed_digits = true;
+    assert!(hairyo::touchpoint::add(&mut w.store, &cw, &tp, now).unwrap().touchpoint.notes.contains(not_my_number));
+    // A valid 個人番号 is refused, confirmed or not.
+    tp.notes = hairyo::text::mynumber::with_check_digit("12345678901");
+    assert_eq!(code(hairyo::touchpoint::add(&mut w.store, &cw, &tp, now)), "touchpoint.invalid");
+    // The referral's reason the same way.
+    let mut input = ReferralInput { person_id: p.id, reason: format!("問合せ番号 {not_my_number}"), ..Default::default() };
+    assert_eq!(code(referral::send(&mut w.store, &cw, &input, now)), "referral.invalid");
+    input.confirmed_digits = true;
+    assert!(referral::send(&mut w.store, &cw, &input, now).is_ok());
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();

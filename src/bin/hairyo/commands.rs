@@ -127,7 +127,7 @@ pub fn run(cli: &Cli) -> Result {
         }
         Command::Person(cmd) => person_cmd(cli, cmd, now),
         Command::Facility(cmd) => facility_cmd(cli, cmd, now),
-        Command::Touchpoint(TouchpointCmd::Add { person, kind, date, leaflets, wish, notes }) => {
+        Command::Touchpoint(TouchpointCmd::Add { person, kind, date, leaflets, wish, notes, confirm_digits }) => {
             let (mut store, actor) = open_initialised(cli)?;
             let input = TouchpointInput {
                 person_id: *person,
@@ -136,6 +136,7 @@ pub fn run(cli: &Cli) -> Result {
                 leaflets: leaflets.clone(),
                 wish: wish.clone(),
                 notes: notes.clone(),
+                confirmed_digits: *confirm_digits,
             };
             let r = touchpoint::add(&mut store, &actor, &input, now)?;
             emit(json, &r, |r| {
@@ -678,8 +679,14 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
     let json = cli.json;
     let (mut store, actor) = open_initialised(cli)?;
     let r = match cmd {
-        ReferralCmd::Send { person, reason, to, applicant } => {
-            let input = ReferralInput { person_id: *person, to_desk: to.clone(), reason: reason.clone(), proposed_applicant: applicant.clone() };
+        ReferralCmd::Send { person, reason, to, applicant, confirm_digits } => {
+            let input = ReferralInput {
+                person_id: *person,
+                to_desk: to.clone(),
+                reason: reason.clone(),
+                proposed_applicant: applicant.clone(),
+                confirmed_digits: *confirm_digits,
+            };
             referral::send(&mut store, &actor, &input, now)?
         }
         ReferralCmd::Accept { id, note } => referral::accept(&mut store, &actor, *id, note, now)?,

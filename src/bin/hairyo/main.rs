@@ -389,6 +389,9 @@ pub enum TouchpointCmd {
         wish: String,
         #[arg(long, default_value = "")]
         notes: String,
+        /// A twelve-digit number in the notes is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
 }
 
@@ -424,6 +427,9 @@ pub enum ReferralCmd {
         to: String,
         #[arg(long, default_value = "")]
         applicant: String,
+        /// A twelve-digit number in the reason is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Accept {
         id: i64,

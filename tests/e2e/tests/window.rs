@@ -375,7 +375,13 @@ async fn welfare_to_certificate(driver: WebDriver) {
     select(&driver, "#tp-kind", "care_certification").await;
     type_into(&driver, "#tp-date", "令和8年11月2日").await;
     click(&driver, "#tp-leaflet-bessou1").await;
-    type_into(&driver, "#tp-notes", "認定調査の際に説明").await;
+    // A twelve-digit number (not a valid 個人番号) in the notes asks for a confirmation first.
+    type_into(&driver, "#tp-notes", "認定調査の際に説明 受付番号123456789012").await;
+    click(&driver, "#tp-submit").await;
+    let confirm = wait_until("the confirmation", || async { driver.find(By::Id("tp-confirm-digits")).await.ok() }).await;
+    let asked = text_of(&driver, ".confirm-digits").await.unwrap_or_default();
+    assert!(asked.contains("12桁の番号"), "{asked:?}");
+    confirm.click().await.expect("confirm it is not a 個人番号");
     click(&driver, "#tp-submit").await;
     action_result(&driver, "要介護認定申請").await;
 
@@ -679,6 +685,7 @@ async fn administrator_settings_and_a_returned_referral() {
             to_desk: "kokuho".into(),
             reason: "認知症のため本人による申請が難しい".into(),
             proposed_applicant: String::new(),
+            confirmed_digits: false,
         };
         hairyo::referral::send(&mut store, &kaigo, &input, chrono::Local::now().naive_local()).expect("send a referral");
     }

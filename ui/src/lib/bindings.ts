@@ -180,7 +180,11 @@ export type Touchpoint = { id: number, person_id: number,
  */
 desk: string, desk_code: Desk, staff_login: string, date: string, kind: TouchpointKind, kind_label: string, leaflets: Array<LeafletGiven>, wish: Wish, wish_label: string, notes: string, };
 
-export type TouchpointInput = { person_id: number, date: string, kind: string, leaflets: Array<string>, wish: string, notes: string, };
+export type TouchpointInput = { person_id: number, date: string, kind: string, leaflets: Array<string>, wish: string, notes: string, 
+/**
+ * The clerk confirmed that a twelve-digit number in the notes is not a 個人番号.
+ */
+confirmed_digits: boolean, };
 
 export type Recorded = { touchpoint: Touchpoint, 
 /**
@@ -222,7 +226,11 @@ export type ReferralInput = { person_id: number,
 /**
  * kokuho or kouki; empty picks the desk of the person's scheme.
  */
-to_desk: string, reason: string, proposed_applicant: string, };
+to_desk: string, reason: string, proposed_applicant: string, 
+/**
+ * The clerk confirmed that a twelve-digit number in the reason is not a 個人番号.
+ */
+confirmed_digits: boolean, };
 
 export type ChecklistItem = { document: Document, label: string, checked: boolean, };
 
