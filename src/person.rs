@@ -184,7 +184,7 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
             c.fail(field, "「(支援措置のため非表示)」は表示用の文字です。住所を入力してください");
         }
     }
-    let notes = c.take("notes", validate::text("備考", &input.notes, 1000, false));
+    let notes = c.take("notes", validate::text("メモ", &input.notes, 1000, false));
     c.finish()?;
     // Every `take` above succeeded, so the unwraps below only read values the checker kept.
     Ok(Person {

@@ -94,6 +94,10 @@ async fn scenario(driver: WebDriver) {
     assert!(birth.contains('歳'), "the age is shown beside the birth date: {birth:?}");
     let route = text_of(&driver, "#route-label").await.unwrap_or_default();
     assert!(!route.trim().is_empty(), "the record shows the route the core decided");
+    // One word for a field everywhere: the person's notes are メモ, as in the form and the
+    // touchpoints.
+    let whole = text_of(&driver, "#person-record").await.unwrap_or_default();
+    assert!(whole.contains("メモ") && !whole.contains("備考"), "メモ, never 備考: {whole:?}");
     save_screenshot(&driver, "record.png").await;
 
     // Back to the list: the row just opened has the focus again, and Enter reopens it.
