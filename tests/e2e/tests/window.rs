@@ -896,3 +896,65 @@ async fn the_connection_setting_is_checked_and_kept_for_the_next_start() {
     .await;
     assert!(!saved.exists());
 }
+
+/// Every screen at the window's 1280 × 860 and again at the large-text setting: no element's
+/// content runs past its box (a figure past a card's edge, a cell's text under its neighbour),
+/// and each screen is saved as a screenshot at both sizes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_screen_overflows_at_either_text_size() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    // A town's worth of persons, so that counts and the funnel's figures have a city's widths.
+    {
+        let now = chrono::Local::now().naive_local();
+        let mut store = hairyo::store::open(&db).expect("open the test database");
+        hairyo::staff::init(&mut store, now).expect("init");
+        let admin = hairyo::staff::set_initial_password(&mut store, "admin", hairyo::demo::DEMO_PASSWORD, now).expect("password");
+        hairyo::demo::generate(&mut store, &admin, 4000, SEED, now).expect("demo data");
+    }
+    with_window(&db, |driver| async move {
+        sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
+        wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+        let screens = [
+            ("home", "#nav-home", "#home-counts"),
+            ("persons", "#nav-persons", "#person-table"),
+            ("facilities", "#nav-facilities", "#facilities table"),
+            ("referrals", "#nav-referrals", "#referral-inbox"),
+            ("due", "#nav-due", "#due-lists"),
+            ("print", "#nav-print", "#print-leaflet-button"),
+            ("settings", "#nav-settings", "#desk-contacts"),
+        ];
+        for large in [false, true] {
+            driver
+                .execute(&format!("localStorage.setItem('hairyo.largeText', '{}'); document.documentElement.classList.toggle('large-text', {large});", if large { "1" } else { "0" }), vec![])
+                .await
+                .expect("set the text size");
+            for (name, nav, ready) in screens {
+                click(&driver, nav).await;
+                wait_until(ready, || async { driver.find(By::Css(ready)).await.ok() }).await;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let spilled = driver
+                    .execute(
+                        "const out = [];
+                         for (const e of document.querySelectorAll('main *')) {
+                           if (e.offsetParent === null || e.closest('pre, code, textarea, select, input, svg')) continue;
+                           const s = getComputedStyle(e);
+                           if (s.overflowX !== 'visible') continue;
+                           if (e.scrollWidth > e.clientWidth + 2 && e.clientWidth > 0) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ': ' + (e.innerText || '').trim().slice(0, 40));
+                         }
+                         return out.slice(0, 10);",
+                        vec![],
+                    )
+                    .await
+                    .expect("measure the screen")
+                    .json()
+                    .clone();
+                let size = if large { "large" } else { "normal" };
+                save_screenshot(&driver, &format!("{name}-{size}.png")).await;
+                assert_eq!(spilled, serde_json::json!([]), "{name} at the {size} text size: content past its box");
+            }
+        }
+        driver.execute("localStorage.setItem('hairyo.largeText', '0');", vec![]).await.ok();
+    })
+    .await;
+}
