@@ -790,7 +790,8 @@ async fn a_search_is_answered_while_a_large_batch_prints() {
     let db = tmp.path().join("hairyo.db");
     seed(&db);
     let protected = seed_protected(&db);
-    let facility = seed_large_facility(&db, 300);
+    // Large enough that the batch outlasts a search and a record view (300 took under 1 s).
+    let facility = seed_large_facility(&db, 1200);
     let db_path = db.clone();
     with_window(&db, move |driver| async move {
         sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
