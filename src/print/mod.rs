@@ -202,21 +202,22 @@ pub fn print(
     }
 }
 
+/// The application a form is printed from, when one is named: it must be this person's.
+fn application_of(conn: &crate::store::Read<'_>, person_id: i64, application_id: Option<i64>) -> Result<Option<application::Application>, PrintError> {
+    let Some(id) = application_id else { return Ok(None) };
+    let a = application::load(conn, id)?;
+    if a.person_id != person_id {
+        return Err(PrintError::NothingToPrint(format!("申請 ID {id} はこの方 (ID {person_id}) の申請ではありません")));
+    }
+    Ok(Some(a))
+}
+
 /// A pre-filled 資格確認書交付申請書 for a person (from an application if given), followed by a
 /// pre-filled 委任状 whenever the proxy's authority needs one.
 pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
-    let app = match application_id {
-        Some(id) => {
-            let a = application::load(conn, id)?;
-            if a.person_id != person_id {
-                return Err(PrintError::NothingToPrint(format!("申請 ID {id} はこの方 (ID {person_id}) の申請ではありません")));
-            }
-            Some(a)
-        }
-        None => None,
-    };
+    let app = application_of(conn, person_id, application_id)?;
     let data = form_data(conn, person_id, app, now.date())?;
     let mut sheet = layout::Sheet::new(&format!("資格確認書交付申請書 {}", data.person.name));
     forms::application_form(&mut sheet, &data);
@@ -250,16 +251,7 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
 pub fn delegation_letter(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
-    let app = match application_id {
-        Some(id) => {
-            let a = application::load(conn, id)?;
-            if a.person_id != person_id {
-                return Err(PrintError::NothingToPrint(format!("申請 ID {id} はこの方 (ID {person_id}) の申請ではありません")));
-            }
-            Some(a)
-        }
-        None => None,
-    };
+    let app = application_of(conn, person_id, application_id)?;
     let data = form_data(conn, person_id, app, now.date())?;
     let mut sheet = layout::Sheet::new(&format!("委任状 {}", data.person.name));
     forms::delegation_letter(&mut sheet, &data);
