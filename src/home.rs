@@ -112,7 +112,7 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
 
     // A queue entry shows the person's name, the sender's and the comments.
     let referral_tables = [Table::Referral, Table::ReferralComment, Table::Person, Table::Staff];
-    let referrals = store.kept(&versions, &format!("home.referrals.{scope}.{insurer}"), &referral_tables, || {
+    let referrals = store.kept(&versions, &format!("home.referrals.{scope}"), &referral_tables, || {
         let queue = if insurer {
             let desks = if admin { vec![Desk::Kokuho, Desk::Kouki] } else { vec![desk] };
             let mut q = Vec::new();

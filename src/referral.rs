@@ -72,8 +72,9 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
     let mut c = Checker::new();
     let reason = c.take("reason", validate::text("依頼の理由", &input.reason, 1000, true));
     let applicant = c.take("proposed_applicant", validate::text("申請者の候補", &input.proposed_applicant, 100, false));
-    let typed = format!("{} {}", input.reason, input.proposed_applicant);
-    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits("依頼の理由", &typed, input.confirmed_digits));
+    for (label, text) in [("依頼の理由", &input.reason), ("申請者の候補", &input.proposed_applicant)] {
+        c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits(label, text, input.confirmed_digits));
+    }
     let to_desk = if input.to_desk.trim().is_empty() {
         None
     } else {

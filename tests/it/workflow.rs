@@ -280,6 +280,9 @@ fn a_twelve_digit_number_in_free_text_needs_confirmation() {
     assert_eq!(code(referral::send(&mut w.store, &cw, &input, now)), "referral.invalid");
     input.confirmed_digits = true;
     assert!(referral::send(&mut w.store, &cw, &input, now).is_ok());
+    // Each field is read on its own: six digits ending one and six starting the other are no run.
+    let split = ReferralInput { person_id: p.id, reason: "受付 123456".into(), proposed_applicant: "789012 号室の職員".into(), ..Default::default() };
+    assert!(referral::send(&mut w.store, &cw, &split, now).is_ok());
 }
 
 #[test]

@@ -258,10 +258,7 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     let login = actor.login.clone();
     let result = server
         .with_store(move |s| {
-            // The staff member as stored now, not as at sign-in: a deactivated account is
-            // signed out at its next request, and a changed desk or role counts at once.
-            let actor = hairyo::staff::actor(s, &login)
-                .map_err(|_| ErrorBody::new("session.invalid", "この職員のアカウントは現在使えません。管理者に確認してください"))?;
+            let actor = actor_now(s, &login)?;
             hairyo::operation::call(s, &actor, &op, arguments, now)
         })
         .await;
@@ -281,6 +278,12 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     }
 }
 
+/// The staff member as stored now, not as at sign-in: a deactivated account is signed out at
+/// its next request, and a changed desk or role counts at once.
+fn actor_now(store: &Store, login: &str) -> Result<Actor, ErrorBody> {
+    hairyo::staff::actor(store, login).map_err(|_| ErrorBody::new("session.invalid", "この職員のアカウントは現在使えません。管理者に確認してください"))
+}
+
 /// `POST /api/app_state`: what a browser's window frame needs, as the desktop app's
 /// `app_state` gives it (the `AppState` type of the UI): who is signed in, what they may do,
 /// the city's public settings, how many persons are on file.
@@ -293,8 +296,7 @@ async fn app_state(State(server): State<Arc<Server>>, method: Method, headers: H
     let idle = server.session_idle.as_secs();
     let answer = server
         .with_store(move |s| {
-            let actor = hairyo::staff::actor(s, &actor.login)
-                .map_err(|_| ErrorBody::new("session.invalid", "この職員のアカウントは現在使えません。管理者に確認してください"))?;
+            let actor = actor_now(s, &actor.login)?;
             let city = hairyo::settings::public_city(s)?;
             let persons = hairyo::stats::compute(s, &actor, now)?.persons;
             let permissions = hairyo::staff::permissions(&actor);

@@ -283,7 +283,6 @@ export const api = {
   importProfiles: () => op<Profile[]>("import_profiles"),
   saveImportProfile: (profile: Profile) => op<Profile[]>("save_import_profile", { profile }),
   deskContacts: () => op<DeskContact[]>("desk_contacts"),
-  setDeskContact: (contact: DeskContact) => op<DeskContact>("set_desk_contact", { contact }),
   /** Saves every desk's contact block at once, all or nothing. */
   setDeskContacts: (contacts: DeskContact[]) => op<DeskContact[]>("set_desk_contacts", { contacts }),
   loadDemo: (persons: number) => (inWindow ? invokeShell<DemoSummary>("load_demo", { persons }) : serverOnly("デモデータの作成")),
