@@ -101,7 +101,20 @@ pub fn text(label: &str, value: &str, max: usize, required: bool) -> Result<Stri
         return Err(format!("{label}に使用できない制御文字が含まれています"));
     }
     no_my_number(label, &v)?;
+    drawable(label, &v)?;
     Ok(v)
+}
+
+/// Refuses characters no printing face can draw (外字 in the private-use area, and anything
+/// neither BIZ UD Gothic nor the Noto fallback has), naming each, so that nothing is accepted at
+/// the counter and then refused when its form is printed.
+pub fn drawable(label: &str, value: &str) -> Result<(), String> {
+    let missing = crate::text::fonts::missing_glyphs(value);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = missing.iter().map(|c| format!("「{c}」(U+{:04X})", *c as u32)).collect();
+    Err(format!("{label}の{}は印刷できない文字 (外字など) です。常用の字体に置き換えるか、読みを添えて書き直してください", list.join("、")))
 }
 
 /// A personal name: required, spaces folded to one full-width space, at most 40 characters.
@@ -316,6 +329,10 @@ mod tests {
         assert_eq!(person_name("氏名", "ﾔﾏﾀﾞ ﾀﾛｳ").unwrap(), "ヤマダ\u{3000}タロウ");
         assert!(person_name("氏名", "").is_err());
         assert!(person_name("氏名", "山田1").is_err());
+        // 𠮷 prints from the fallback face, so it is kept; a private-use 外字 is refused by name.
+        assert_eq!(person_name("氏名", "𠮷田 太郎").unwrap(), "𠮷田\u{3000}太郎");
+        let refusal = person_name("氏名", "山\u{E001}太郎").unwrap_err();
+        assert!(refusal.contains("U+E001"), "{refusal}");
         assert!(text("備考", "番号は123456789018", 100, false).unwrap_err().contains("個人番号"));
     }
 

@@ -2,109 +2,17 @@
 //! from the font's advances, Japanese line breaking with kinsoku, shrink-to-fit, ruled boxes and
 //! checkboxes drawn as shapes.
 
-use std::sync::OnceLock;
-
 use printpdf::{
-    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing,
-    Pt, Rgb, TextItem, TextMatrix, WindingOrder,
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem,
+    TextMatrix, WindingOrder,
 };
 
-/// BIZ UD Gothic (Morisawa, SIL OFL 1.1; see assets/fonts/OFL.txt): a universal-design face that
-/// elderly and low-vision readers find easy to read.
-const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Regular.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Bold.ttf");
+use crate::text::fonts::{face, runs, Source};
+pub use crate::text::fonts::{has_fallback_face, missing_glyphs, width_mm, Weight};
 
 pub const A4_W: f32 = 210.0;
 pub const A4_H: f32 = 297.0;
 const PT_TO_MM: f32 = 25.4 / 72.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Weight {
-    Regular,
-    Bold,
-}
-
-struct Face {
-    pdf: ParsedFont,
-    metrics: ttf_parser::Face<'static>,
-    upem: f32,
-    ascender: f32,
-    /// Glyph id of every Basic Multilingual Plane character (0: none), looked up once; the
-    /// font's own cmap search is the slowest step of a 1,000-resident batch otherwise.
-    bmp: Vec<u16>,
-}
-
-impl Face {
-    fn load(bytes: &'static [u8]) -> Face {
-        let metrics = ttf_parser::Face::parse(bytes, 0).expect("the bundled font parses");
-        let pdf = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the bundled font parses for PDF");
-        let upem = metrics.units_per_em() as f32;
-        let ascender = metrics.ascender() as f32 / upem;
-        let bmp = (0u32..0x10000).map(|u| char::from_u32(u).and_then(|c| metrics.glyph_index(c)).map(|g| g.0).unwrap_or(0)).collect();
-        Face { pdf, metrics, upem, ascender, bmp }
-    }
-
-    fn glyph(&self, c: char) -> Option<u16> {
-        match self.bmp.get(c as usize) {
-            Some(0) => None,
-            Some(g) => Some(*g),
-            None => self.metrics.glyph_index(c).map(|g| g.0),
-        }
-    }
-
-    /// Advance of `c` in ems; a character the font lacks measures as one em (it is refused
-    /// before printing anyway, see [`missing_glyphs`]).
-    fn advance(&self, c: char) -> f32 {
-        self.glyph(c).and_then(|g| self.metrics.glyph_hor_advance(ttf_parser::GlyphId(g))).map(|a| a as f32 / self.upem).unwrap_or(1.0)
-    }
-}
-
-struct Fonts {
-    regular: Face,
-    bold: Face,
-}
-
-fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| Fonts { regular: Face::load(REGULAR_TTF), bold: Face::load(BOLD_TTF) })
-}
-
-fn face(w: Weight) -> &'static Face {
-    match w {
-        Weight::Regular => &fonts().regular,
-        Weight::Bold => &fonts().bold,
-    }
-}
-
-/// Width of `text` in millimetres at `size` points.
-pub fn width_mm(text: &str, size: f32, weight: Weight) -> f32 {
-    let f = face(weight);
-    text.chars().map(|c| f.advance(c)).sum::<f32>() * size * PT_TO_MM
-}
-
-/// The glyphs of `s`, each carrying its character for the PDF's ToUnicode map (so pdftotext and
-/// copy-paste read the text back). Mapping characters here with ttf-parser's indexed cmap is far
-/// faster than letting printpdf look each one up at save time, which dominated batch printing.
-fn glyphs(weight: Weight, s: &str) -> Vec<Codepoint> {
-    let f = face(weight);
-    s.chars().filter_map(|c| f.glyph(c).map(|gid| Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) })).collect()
-}
-
-/// Characters of `text` that would print as empty boxes: code points the font has no glyph for,
-/// and private-use code points (外字) whatever the font says.
-pub fn missing_glyphs(text: &str) -> Vec<char> {
-    let f = &fonts().regular;
-    let mut out: Vec<char> = text
-        .chars()
-        .filter(|c| !c.is_control())
-        .filter(|&c| {
-            let private = matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-            private || f.glyph(c).is_none()
-        })
-        .collect();
-    out.dedup();
-    out
-}
 
 /// Characters that must not begin a line (行頭禁則).
 const NO_START: &str = "、。，．,.・：；？！!?)）」』】〕〉》］｝ー―～ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞヽヾ％%";
@@ -175,13 +83,16 @@ pub struct Sheet {
     doc: PdfDocument,
     regular: FontId,
     bold: FontId,
+    /// The fallback faces, added to the document only when a character needs them.
+    fallback_regular: Option<FontId>,
+    fallback_bold: Option<FontId>,
     pages: Vec<PdfPage>,
     /// The current page's rules, boxes and fills, drawn first.
     gfx: Vec<Op>,
     /// The current page's text, drawn over the graphics in one text section.
     txt: Vec<Op>,
-    /// The font and size last set in `txt`, so it is set again only when it changes.
-    txt_font: Option<(Weight, f32)>,
+    /// The face and size last set in `txt`, so it is set again only when it changes.
+    txt_font: Option<(Weight, Source, f32)>,
     /// The stroke width last set in `gfx`.
     gfx_width: Option<f32>,
     /// Text that did not fit its box even at the smallest size; reported to the caller.
@@ -203,12 +114,14 @@ fn point(x: f32, y: f32) -> Point {
 impl Sheet {
     pub fn new(title: &str) -> Sheet {
         let mut doc = PdfDocument::new(title);
-        let regular = doc.add_font(&fonts().regular.pdf);
-        let bold = doc.add_font(&fonts().bold.pdf);
+        let regular = doc.add_font(face(Weight::Regular, Source::Main).pdf());
+        let bold = doc.add_font(face(Weight::Bold, Source::Main).pdf());
         Sheet {
             doc,
             regular,
             bold,
+            fallback_regular: None,
+            fallback_bold: None,
             pages: Vec::new(),
             gfx: Vec::new(),
             txt: Vec::new(),
@@ -254,20 +167,38 @@ impl Sheet {
                 self.missing.push((c, s.to_string()));
             }
         }
-        let baseline = y + face(weight).ascender * size * PT_TO_MM;
-        if self.txt_font != Some((weight, size)) {
-            let font = match weight {
-                Weight::Regular => self.regular.clone(),
-                Weight::Bold => self.bold.clone(),
-            };
-            self.txt.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
-            self.txt_font = Some((weight, size));
+        let baseline = y + face(weight, Source::Main).ascender * size * PT_TO_MM;
+        let mut first = true;
+        for (source, glyphs) in runs(weight, s) {
+            if self.txt_font != Some((weight, source, size)) {
+                let font = self.font_id(weight, source);
+                self.txt.push(Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) });
+                self.txt_font = Some((weight, source, size));
+            }
+            // Tm places the line's first run absolutely (Td would move relative to the previous
+            // line); each later run follows where the one before it ended.
+            if first {
+                self.txt.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x), pt(A4_H - baseline)) });
+                first = false;
+            }
+            self.txt.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
         }
-        self.txt.extend([
-            // Tm places each run absolutely; Td would move relative to the previous run.
-            Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x), pt(A4_H - baseline)) },
-            Op::ShowText { items: vec![TextItem::GlyphIds(glyphs(weight, s))] },
-        ]);
+    }
+
+    /// The document's font for a face, adding a fallback face on its first use.
+    fn font_id(&mut self, weight: Weight, source: Source) -> FontId {
+        match (weight, source) {
+            (Weight::Regular, Source::Main) => self.regular.clone(),
+            (Weight::Bold, Source::Main) => self.bold.clone(),
+            (Weight::Regular, Source::Fallback) => {
+                let doc = &mut self.doc;
+                self.fallback_regular.get_or_insert_with(|| doc.add_font(face(Weight::Regular, Source::Fallback).pdf())).clone()
+            }
+            (Weight::Bold, Source::Fallback) => {
+                let doc = &mut self.doc;
+                self.fallback_bold.get_or_insert_with(|| doc.add_font(face(Weight::Bold, Source::Fallback).pdf())).clone()
+            }
+        }
     }
 
     /// One line aligned within `[x, x + w]`, shrunk until it fits (never below 5 pt).
@@ -448,5 +379,35 @@ mod tests {
     fn private_use_and_unknown_characters_are_reported() {
         assert_eq!(missing_glyphs("山田\u{E000}太郎"), vec!['\u{E000}']);
         assert!(missing_glyphs("髙橋 﨑 令和").is_empty());
+    }
+
+    #[test]
+    fn a_character_the_main_face_lacks_prints_from_the_fallback() {
+        // The test command installs fonts-noto-cjk; without it this check would be meaningless.
+        assert!(has_fallback_face(), "Noto Sans CJK JP (fonts-noto-cjk) is not installed");
+        assert!(face(Weight::Regular, Source::Main).glyph('\u{20BB7}').is_none(), "BIZ UD Gothic now has 𠮷; pick another test character");
+        assert!(missing_glyphs("𠮷田\u{3000}太郎").is_empty());
+        let mut sheet = Sheet::new("fallback");
+        sheet.text(20.0, 20.0, 12.0, Weight::Regular, "氏名 𠮷田\u{3000}太郎 様");
+        sheet.text(20.0, 40.0, 12.0, Weight::Bold, "𠮷野");
+        assert!(sheet.missing.is_empty());
+        assert!(sheet.fallback_regular.is_some() && sheet.fallback_bold.is_some());
+        let mut plain = Sheet::new("plain");
+        plain.text(20.0, 20.0, 12.0, Weight::Regular, "吉田 太郎");
+        assert!(plain.fallback_regular.is_none(), "a document without such characters embeds only BIZ UD Gothic");
+        let pdf = sheet.finish();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let out = std::process::Command::new("pdftotext").args(["-layout"]).arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("𠮷田"), "{text}");
+        assert!(text.contains("太郎"), "{text}");
+        assert!(text.contains("𠮷野"), "{text}");
+        let fonts = std::process::Command::new("pdffonts").arg(&path).output().unwrap();
+        let fonts = String::from_utf8(fonts.stdout).unwrap();
+        assert!(fonts.contains("NotoSansCJK"), "{fonts}");
+        // Subset: the fallback adds a few kilobytes, not the 19 MB collection.
+        assert!(pdf.len() < 200_000, "{} bytes", pdf.len());
     }
 }

@@ -1,5 +1,7 @@
-//! Japanese text: kana normalisation, 和暦 dates, and the checks that keep a 個人番号 out.
+//! Japanese text: kana normalisation, 和暦 dates, the checks that keep a 個人番号 out, and which
+//! characters the printing faces can draw.
 
+pub mod fonts;
 pub mod kana;
 pub mod mynumber;
 pub mod normalize;

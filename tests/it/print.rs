@@ -281,9 +281,48 @@ fn protected_address_never_printed_only_the_safe_address() {
 }
 
 #[test]
-fn private_use_characters_are_refused_before_printing() {
+fn a_name_with_a_character_biz_ud_gothic_lacks_prints_from_the_fallback_face() {
     let mut w = World::new();
-    let p = w.person(|i| i.name = "見本 \u{E0A1}子".into());
+    let p = w.person(|i| {
+        i.name = "𠮷田 花子".into();
+        i.address = "見本市𠮷野町1番地".into();
+    });
+    let admin = w.admin.clone();
+    let printed = print::application_form(&mut w.store, &admin, p.id, None, at("2026-11-25")).unwrap();
+    let t = text(&printed.bytes);
+    assert!(t.contains("𠮷田") && t.contains("𠮷野町"), "{t}");
+}
+
+#[test]
+fn undrawable_characters_are_refused_at_save_naming_them() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let input = hairyo::person::PersonInput {
+        name: "見本 \u{E0A1}子".into(),
+        kana: "ミホン ハナコ".into(),
+        birth_date: "1960-06-15".into(),
+        sex: "female".into(),
+        address: "見本市\u{F8FF}町".into(),
+        scheme: "kokuho".into(),
+        ..Default::default()
+    };
+    let err = hairyo::person::add(&mut w.store, &admin, &input, at("2026-11-25")).unwrap_err();
+    let fields = &hairyo::codes::Coded::invalid(&err).expect("field errors").0;
+    let name = fields.iter().find(|f| f.field == "name").expect("the name is refused");
+    assert!(name.message.contains("U+E0A1"), "{}", name.message);
+    let address = fields.iter().find(|f| f.field == "address").expect("the address is refused");
+    assert!(address.message.contains("U+F8FF"), "{}", address.message);
+}
+
+#[test]
+fn a_stored_private_use_character_is_still_refused_when_printing() {
+    // A row stored before the save-time check (or by another tool) still must not print as an
+    // empty box: the print names the character instead.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut w = World::new_on(hairyo::store::open(&path).unwrap());
+    let p = w.person(|_| {});
+    rusqlite::Connection::open(&path).unwrap().execute("UPDATE person SET name = '見本 \u{E0A1}子' WHERE id = ?1", [p.id]).unwrap();
     let admin = w.admin.clone();
     let err = print::application_form(&mut w.store, &admin, p.id, None, at("2026-11-25")).unwrap_err();
     assert_eq!(hairyo::codes::Coded::code(&err), "print.missing_glyphs");

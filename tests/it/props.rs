@@ -217,7 +217,7 @@ fn cell(column: usize, noisy: bool) -> BoxedStrategy<String> {
     let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
     let (good, bad): (Vec<String>, Vec<String>) = match column {
         0 => ((0..200).map(|i| format!("700000{i:03}")).collect(), vec!["".into(), "12".into(), my_number.clone()]),
-        1 => (strs(&["見本 花子", "見本 太郎", "髙橋 一郎", "見本\u{E000}子"]), strs(&["", "A"])),
+        1 => (strs(&["見本 花子", "見本 太郎", "髙橋 一郎", "𠮷田 一郎"]), strs(&["", "A", "見本\u{E000}子"])),
         2 => (strs(&["ミホン ハナコ", "みほん たろう", "ﾐﾎﾝ ﾊﾅｺ", "ミホン\u{3000}\u{3000}ハナコ"]), strs(&["", "見本"])),
         3 => (strs(&["1950-01-01", "S25.1.1", "昭和25年1月1日", "3250101", "19500101", "R1.5.1"]), strs(&["2099-01-01", "H31.5.1", "", "00010101"])),
         4 => (strs(&["女", "男", "1", "2", "F", "female"]), strs(&["x", ""])),

@@ -1,0 +1,208 @@
+//! The faces forms are printed in, and which characters they can draw: BIZ UD Gothic, bundled,
+//! with Noto Sans CJK JP from the system for what it lacks. Validation asks here, so that a text
+//! field never accepts what a form could not print.
+
+use std::sync::OnceLock;
+
+use printpdf::{Codepoint, ParsedFont};
+
+/// BIZ UD Gothic (Morisawa, SIL OFL 1.1; see assets/fonts/OFL.txt): a universal-design face that
+/// elderly and low-vision readers find easy to read.
+const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Regular.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Bold.ttf");
+
+const PT_TO_MM: f32 = 25.4 / 72.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+pub(crate) struct Face {
+    pdf: OnceLock<ParsedFont>,
+    bytes: &'static [u8],
+    index: u32,
+    metrics: ttf_parser::Face<'static>,
+    upem: f32,
+    pub(crate) ascender: f32,
+    /// Glyph id of every Basic Multilingual Plane character (0: none), looked up once; the
+    /// font's own cmap search is the slowest step of a 1,000-resident batch otherwise. Empty for
+    /// the fallback face, which is asked only about the few characters the main face lacks.
+    bmp: Vec<u16>,
+}
+
+impl Face {
+    fn load(bytes: &'static [u8], index: u32, table: bool) -> Option<Face> {
+        let metrics = ttf_parser::Face::parse(bytes, index).ok()?;
+        let upem = metrics.units_per_em() as f32;
+        let ascender = metrics.ascender() as f32 / upem;
+        let bmp = if table {
+            (0u32..0x10000).map(|u| char::from_u32(u).and_then(|c| metrics.glyph_index(c)).map(|g| g.0).unwrap_or(0)).collect()
+        } else {
+            Vec::new()
+        };
+        Some(Face { pdf: OnceLock::new(), bytes, index, metrics, upem, ascender, bmp })
+    }
+
+    /// The face as printpdf embeds it, parsed on first use: the fallback face is large (a whole
+    /// CJK collection) and most documents never need it.
+    pub(crate) fn pdf(&self) -> &ParsedFont {
+        self.pdf.get_or_init(|| ParsedFont::from_bytes(self.bytes, self.index as usize, &mut Vec::new()).expect("a face ttf-parser read parses for PDF"))
+    }
+
+    pub(crate) fn glyph(&self, c: char) -> Option<u16> {
+        match self.bmp.get(c as usize) {
+            Some(0) => None,
+            Some(g) => Some(*g),
+            None => self.metrics.glyph_index(c).map(|g| g.0),
+        }
+    }
+
+    fn advance_of(&self, gid: u16) -> f32 {
+        self.metrics.glyph_hor_advance(ttf_parser::GlyphId(gid)).map(|a| a as f32 / self.upem).unwrap_or(1.0)
+    }
+}
+
+/// Which face draws a character: the main face, or the fallback for what the main face lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    Main,
+    Fallback,
+}
+
+pub(crate) struct Fonts {
+    pub(crate) regular: Face,
+    pub(crate) bold: Face,
+    /// Noto Sans CJK JP (SIL OFL 1.1, Debian's fonts-noto-cjk), for characters BIZ UD Gothic
+    /// lacks: 𠮷 (U+20BB7) and other JIS X 0213 and extension-B characters common in names. It is
+    /// read from the system rather than bundled because the collection is 19 MB; where it is
+    /// absent those characters are refused at save time instead (see [`missing_glyphs`]).
+    pub(crate) fallback_regular: Option<Face>,
+    pub(crate) fallback_bold: Option<Face>,
+}
+
+/// Where the fallback face is looked for: `HAIRYO_FALLBACK_FONT` first (a build machine or a
+/// Windows PC names its copy), then Debian's fonts-noto-cjk.
+fn fallback_paths(bold: bool) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let var = if bold { "HAIRYO_FALLBACK_FONT_BOLD" } else { "HAIRYO_FALLBACK_FONT" };
+    if let Some(p) = std::env::var_os(var) {
+        out.push(p.into());
+    }
+    let name = if bold { "NotoSansCJK-Bold.ttc" } else { "NotoSansCJK-Regular.ttc" };
+    out.push(std::path::Path::new("/usr/share/fonts/opentype/noto").join(name));
+    out
+}
+
+/// The Japanese face of a font file: in a collection, the face whose family is Noto Sans CJK JP
+/// (the Japanese glyph forms of shared ideographs), otherwise the file's only face.
+fn japanese_face(bytes: &'static [u8]) -> Option<Face> {
+    let count = ttf_parser::fonts_in_collection(bytes).unwrap_or(1);
+    let is_japanese = |i: u32| {
+        ttf_parser::Face::parse(bytes, i).ok().is_some_and(|f| {
+            f.names()
+                .into_iter()
+                .any(|n| n.name_id == ttf_parser::name_id::FAMILY && n.to_string().is_some_and(|s| s.contains("CJK JP") && !s.contains("Mono")))
+        })
+    };
+    let index = if count > 1 { (0..count).find(|&i| is_japanese(i))? } else { 0 };
+    Face::load(bytes, index, false)
+}
+
+fn load_fallback(bold: bool) -> Option<Face> {
+    fallback_paths(bold).into_iter().find_map(|path| {
+        let bytes = std::fs::read(path).ok()?;
+        // Read once per process and kept for its life, like the bundled faces.
+        japanese_face(Box::leak(bytes.into_boxed_slice()))
+    })
+}
+
+pub(crate) fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fallback_regular = load_fallback(false);
+        let fallback_bold = load_fallback(true);
+        Fonts {
+            regular: Face::load(REGULAR_TTF, 0, true).expect("the bundled font parses"),
+            bold: Face::load(BOLD_TTF, 0, true).expect("the bundled font parses"),
+            fallback_bold: fallback_bold.or_else(|| load_fallback(false)),
+            fallback_regular,
+        }
+    })
+}
+
+pub(crate) fn face(w: Weight, source: Source) -> &'static Face {
+    let f = fonts();
+    match (w, source) {
+        (Weight::Regular, Source::Main) => &f.regular,
+        (Weight::Bold, Source::Main) => &f.bold,
+        (Weight::Regular, Source::Fallback) => f.fallback_regular.as_ref().unwrap_or(&f.regular),
+        (Weight::Bold, Source::Fallback) => f.fallback_bold.as_ref().or(f.fallback_regular.as_ref()).unwrap_or(&f.bold),
+    }
+}
+
+/// The face that draws `c` and its glyph there; `None` when no face has it.
+fn glyph_of(weight: Weight, c: char) -> Option<(Source, u16)> {
+    if let Some(g) = face(weight, Source::Main).glyph(c) {
+        return Some((Source::Main, g));
+    }
+    let f = fonts();
+    let fallback = match weight {
+        Weight::Regular => f.fallback_regular.as_ref(),
+        Weight::Bold => f.fallback_bold.as_ref(),
+    }?;
+    fallback.glyph(c).map(|g| (Source::Fallback, g))
+}
+
+/// Advance of `c` in ems; a character no face has measures as one em (it is refused before
+/// printing anyway, see [`missing_glyphs`]).
+fn advance(weight: Weight, c: char) -> f32 {
+    match glyph_of(weight, c) {
+        Some((source, g)) => face(weight, source).advance_of(g),
+        None => 1.0,
+    }
+}
+
+/// Width of `text` in millimetres at `size` points.
+pub fn width_mm(text: &str, size: f32, weight: Weight) -> f32 {
+    text.chars().map(|c| advance(weight, c)).sum::<f32>() * size * PT_TO_MM
+}
+
+/// The runs of `s` by the face that draws them, each glyph carrying its character for the PDF's
+/// ToUnicode map (so pdftotext and copy-paste read the text back). Mapping characters here with
+/// ttf-parser's indexed cmap is far faster than letting printpdf look each one up at save time,
+/// which dominated batch printing.
+pub(crate) fn runs(weight: Weight, s: &str) -> Vec<(Source, Vec<Codepoint>)> {
+    let mut out: Vec<(Source, Vec<Codepoint>)> = Vec::new();
+    for c in s.chars() {
+        let Some((source, gid)) = glyph_of(weight, c) else { continue };
+        let cp = Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) };
+        match out.last_mut() {
+            Some((last, glyphs)) if *last == source => glyphs.push(cp),
+            _ => out.push((source, vec![cp])),
+        }
+    }
+    out
+}
+
+/// Characters of `text` that would print as empty boxes: code points neither the main face nor
+/// the fallback has a glyph for, and private-use code points (外字) whatever a font says.
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    let mut out: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .filter(|&c| {
+            let private = matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
+            private || glyph_of(Weight::Regular, c).is_none() || glyph_of(Weight::Bold, c).is_none()
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert(*c));
+    out
+}
+
+/// Whether the fallback face was found, for `hairyo` diagnostics and the tests.
+pub fn has_fallback_face() -> bool {
+    fonts().fallback_regular.is_some()
+}
