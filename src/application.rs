@@ -474,19 +474,40 @@ fn checklist_or_override(
     }
 }
 
-fn override_text(reason: Option<&str>) -> Result<Option<String>, ApplicationError> {
+fn override_text(reason: Option<&str>, confirmed_digits: bool) -> Result<Option<String>, ApplicationError> {
     match reason.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(r) => Ok(Some(validate::text("上書きの理由", r, 500, true).map_err(|m| invalid("override_reason", m))?)),
+        Some(r) => Ok(Some(reason_text("override_reason", "上書きの理由", r, true, confirmed_digits)?)),
         None => Ok(None),
     }
+}
+
+/// A reason typed at a step: a text field of at most 500 characters whose twelve-digit runs need
+/// the clerk's confirmation (`confirmed_digits`) before they are stored.
+fn reason_text(field: &'static str, label: &str, value: &str, required: bool, confirmed_digits: bool) -> Result<String, ApplicationError> {
+    let mut c = Checker::new();
+    let v = c.take(field, validate::text(label, value, 500, required));
+    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits(label, value, confirmed_digits));
+    c.finish().map_err(ApplicationError::Invalid)?;
+    Ok(v.unwrap_or_default())
 }
 
 /// Decides to issue (交付決定), for 国保: the city is its insurer. An incomplete checklist is
 /// refused unless a supervisor records a reason for overriding it. (A 後期 application is
 /// forwarded to the 広域連合 instead, which decides.)
 pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option<&str>, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    decide_confirmed(store, actor, id, override_reason, false, now)
+}
+
+fn decide_confirmed(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    override_reason: Option<&str>,
+    confirmed_digits: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
-    let override_reason = override_text(override_reason)?;
+    let override_reason = override_text(override_reason, confirmed_digits)?;
     store.write(|tx| {
         let a = load(tx, id)?;
         may_step(actor, &a, ApplicationStepKind::Decide)?;
@@ -498,8 +519,19 @@ pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option
 
 /// Refuses the application (却下) with a reason.
 pub fn reject(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    reject_confirmed(store, actor, id, reason, false, now)
+}
+
+fn reject_confirmed(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+    confirmed_digits: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
-    let reason = validate::text("却下の理由", reason, 500, true).map_err(|m| invalid("reason", m))?;
+    let reason = reason_text("reason", "却下の理由", reason, true, confirmed_digits)?;
     store.write(|tx| {
         let a = load(tx, id)?;
         may_step(actor, &a, ApplicationStepKind::Reject)?;
@@ -511,11 +543,22 @@ pub fn reject(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chro
 /// Records that the applicant withdrew (取下げ), with the reason or the applicant's words, so
 /// the record says why no certificate followed.
 pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    withdraw_confirmed(store, actor, id, reason, false, now)
+}
+
+fn withdraw_confirmed(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    reason: &str,
+    confirmed_digits: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
         may_step(actor, &a, ApplicationStepKind::Withdraw)?;
-        let reason = validate::text("取下げの理由", reason, 500, true).map_err(|m| invalid("reason", m))?;
+        let reason = reason_text("reason", "取下げの理由", reason, true, confirmed_digits)?;
         set_status(tx, actor, &a, AppStatus::Withdrawn, now, &reason)?;
         load(tx, id)
     })
@@ -554,8 +597,22 @@ pub fn forward(
     override_reason: Option<&str>,
     now: chrono::NaiveDateTime,
 ) -> Result<Application, ApplicationError> {
+    forward_confirmed(store, actor, id, on, override_reason, false, now)
+}
+
+// The step's arguments as the public `forward` takes them, plus the confirmation flag.
+#[allow(clippy::too_many_arguments)]
+fn forward_confirmed(
+    store: &mut Store,
+    actor: &Actor,
+    id: i64,
+    on: NaiveDate,
+    override_reason: Option<&str>,
+    confirmed_digits: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
-    let override_reason = override_text(override_reason)?;
+    let override_reason = override_text(override_reason, confirmed_digits)?;
     if on > now.date() {
         return Err(invalid("forwarded_on", "進達日が未来の日付です".into()));
     }
@@ -744,13 +801,23 @@ pub enum ApplicationStep {
     Decide {
         #[serde(default)]
         override_reason: Option<String>,
+        #[serde(default)]
+        confirmed_digits: bool,
     },
     /// 交付: the certificate is issued today.
     Issue,
     /// 却下, with the reason told to the applicant.
-    Reject { reason: String },
+    Reject {
+        reason: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
     /// 取下げ at the applicant's wish, with the reason.
-    Withdraw { reason: String },
+    Withdraw {
+        reason: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
     /// 後期: 進達 to the 広域連合 (on the day given, today when empty); a supervisor may forward
     /// with documents missing, giving the reason.
     Forward {
@@ -758,6 +825,8 @@ pub enum ApplicationStep {
         forwarded_on: String,
         #[serde(default)]
         override_reason: Option<String>,
+        #[serde(default)]
+        confirmed_digits: bool,
     },
     /// 後期: the 広域連合's result (交付, 却下 or 年次更新時交付) with the day it decided, the
     /// certificate's last day when it gives one, and the reason of a 却下.
@@ -768,6 +837,8 @@ pub enum ApplicationStep {
         valid_until: String,
         #[serde(default)]
         reason: String,
+        #[serde(default)]
+        confirmed_digits: bool,
     },
     /// 後期: what the 広域連合 issued was handed over or mailed (today when no day is given).
     HandOver {
@@ -781,18 +852,24 @@ pub enum ApplicationStep {
 pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationStep, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
     let a = match step {
         ApplicationStep::StartReview => start_review(store, actor, id, now),
-        ApplicationStep::Decide { override_reason } => decide(store, actor, id, override_reason.as_deref().filter(|r| !r.trim().is_empty()), now),
+        ApplicationStep::Decide { override_reason, confirmed_digits } => {
+            decide_confirmed(store, actor, id, override_reason.as_deref().filter(|r| !r.trim().is_empty()), *confirmed_digits, now)
+        }
         ApplicationStep::Issue => {
             issue(store, actor, id, now.date(), now)?;
             get(store, actor, id, now)
         }
-        ApplicationStep::Reject { reason } => reject(store, actor, id, reason, now),
-        ApplicationStep::Withdraw { reason } => withdraw(store, actor, id, reason, now),
-        ApplicationStep::Forward { forwarded_on, override_reason } => {
+        ApplicationStep::Reject { reason, confirmed_digits } => reject_confirmed(store, actor, id, reason, *confirmed_digits, now),
+        ApplicationStep::Withdraw { reason, confirmed_digits } => withdraw_confirmed(store, actor, id, reason, *confirmed_digits, now),
+        ApplicationStep::Forward { forwarded_on, override_reason, confirmed_digits } => {
             let on = step_date("forwarded_on", "進達日", forwarded_on, now.date())?;
-            forward(store, actor, id, on, override_reason.as_deref(), now)
+            forward_confirmed(store, actor, id, on, override_reason.as_deref(), *confirmed_digits, now)
         }
-        ApplicationStep::RecordUnionResult { result, decided_on, valid_until, reason } => {
+        ApplicationStep::RecordUnionResult { result, decided_on, valid_until, reason, confirmed_digits } => {
+            // The union's reason as the clerk transcribes it; a result file (kouki.rs) has nobody
+            // to confirm, so a twelve-digit run there is refused by `validate::text` only when it
+            // is a valid 個人番号.
+            validate::unconfirmed_digits("却下の理由", reason, *confirmed_digits).map_err(|m| invalid(validate::CONFIRM_DIGITS, m))?;
             let d = union_decision(result.code(), decided_on, valid_until, reason, now.date()).map_err(ApplicationError::Invalid)?;
             record_union_result(store, actor, id, &d, now)
         }

@@ -61,7 +61,7 @@ mod tests {
         assert!(e.to_string().contains("「bessou9」"), "{e}");
         assert_eq!(
             decode::<ApplicationStep>("申請の操作", "step", serde_json::json!({"step": "withdraw", "reason": "本人の希望"})).unwrap(),
-            ApplicationStep::Withdraw { reason: "本人の希望".into() }
+            ApplicationStep::Withdraw { reason: "本人の希望".into(), confirmed_digits: false }
         );
     }
 }

@@ -50,6 +50,8 @@ pub struct PersonInput {
     pub safe_postal_code: String,
     pub safe_address: String,
     pub notes: String,
+    /// The clerk has confirmed that a twelve-digit number in the notes is not a 個人番号.
+    pub confirmed_digits: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -297,7 +299,17 @@ pub(crate) fn names_changed(current: &Person, p: &Person) -> bool {
 /// Registers a person after validating every field.
 pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
     crate::access::require(actor, crate::access::Permission::EditPerson)?;
-    let mut p = validate_input(input, now.date()).map_err(PersonError::Invalid)?;
+    // Every refused field at once, the confirmation among them.
+    let mut p = match (validate_input(input, now.date()), notes_confirmed(&input.notes, input.confirmed_digits)) {
+        (Ok(p), Ok(())) => p,
+        (checked, digits) => {
+            let mut errors = checked.err().map(|i| i.0).unwrap_or_default();
+            if let Err(PersonError::Invalid(i)) = digits {
+                errors.extend(i.0);
+            }
+            return Err(PersonError::Invalid(Invalid(errors)));
+        }
+    };
     store.write(|tx| {
         check_refs(tx, &p, None)?;
         p.id = write_row(tx, &p, &crate::stamp(now))?;
@@ -345,6 +357,8 @@ pub struct PersonPatch {
     pub safe_postal_code: Option<String>,
     pub safe_address: Option<String>,
     pub notes: Option<String>,
+    /// The clerk has confirmed that a twelve-digit number in the new notes is not a 個人番号.
+    pub confirmed_digits: Option<bool>,
 }
 
 /// A field that is present (even as `null`) is `Some`, so `"facility_id": null` clears it.
@@ -401,6 +415,9 @@ impl PersonPatch {
         if let Some(v) = self.facility_id {
             input.facility_id = v;
         }
+        if let Some(v) = self.confirmed_digits {
+            input.confirmed_digits = v;
+        }
         input
     }
 }
@@ -436,8 +453,17 @@ impl PersonInput {
             safe_postal_code: p.safe_postal_code.clone(),
             safe_address: p.safe_address.clone(),
             notes: p.notes.clone(),
+            confirmed_digits: false,
         }
     }
+}
+
+/// A twelve-digit run in notes the clerk typed is stored only once they confirm it is not a
+/// 個人番号 (a valid one is refused by the field check anyway). Asked of a form, not of an import,
+/// which has nobody to ask.
+fn notes_confirmed(notes: &str, confirmed: bool) -> Result<(), PersonError> {
+    validate::unconfirmed_digits("メモ", notes, confirmed)
+        .map_err(|message| PersonError::Invalid(Invalid(vec![validate::FieldError { field: validate::CONFIRM_DIGITS, message }])))
 }
 
 /// Changes the fields `patch` names and keeps every other one as stored; the audit event keeps
@@ -451,6 +477,10 @@ pub fn update(store: &mut Store, actor: &Actor, id: i64, patch: &PersonPatch, no
             return Err(PersonError::AddressHidden);
         }
         let mut p = validate_input(&patch.apply(PersonInput::from_person(&before)), now.date()).map_err(PersonError::Invalid)?;
+        // Only notes this edit changes are asked about: what was confirmed before stays.
+        if p.notes != before.notes {
+            notes_confirmed(&p.notes, patch.confirmed_digits.unwrap_or(false))?;
+        }
         p.id = id;
         if p == before {
             return Ok(p);

@@ -57,10 +57,6 @@ impl ReferralError {
     }
 }
 
-fn text_required(field: &'static str, label: &str, value: &str, max: usize) -> Result<String, ReferralError> {
-    validate::text(label, value, max, true).map_err(|m| ReferralError::Invalid(Invalid(vec![validate::FieldError { field, message: m }])))
-}
-
 /// Sends a referral from the actor's welfare desk to the insurer desk.
 pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
     if actor.desk.is_insurer_desk() && actor.role != Role::Admin {
@@ -200,10 +196,6 @@ fn transition(
     })
 }
 
-fn checked_note(label: &str, note: &str, required: bool) -> Result<String, ReferralError> {
-    validate::text(label, note, 1000, required).map_err(|m| ReferralError::Invalid(Invalid(vec![validate::FieldError { field: "note", message: m }])))
-}
-
 /// What a desk does to a referral, as the window and the API send it.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -212,66 +204,125 @@ pub enum ReferralAction {
     Accept {
         #[serde(default)]
         note: String,
+        #[serde(default)]
+        confirmed_digits: bool,
     },
     /// 差戻し with a reason the sender can act on.
-    Return { reason: String },
+    Return {
+        reason: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
     /// 完了 once the application is received or settled.
     Complete {
         #[serde(default)]
         note: String,
+        #[serde(default)]
+        confirmed_digits: bool,
     },
     /// 再送 by the sender after acting on the reason.
     Resend {
         #[serde(default)]
         note: String,
+        #[serde(default)]
+        confirmed_digits: bool,
     },
     /// A comment in the thread.
-    Comment { body: String },
+    Comment {
+        body: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
     /// 取下げ by the sender, with the reason the other desk is told.
-    Withdraw { reason: String },
+    Withdraw {
+        reason: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
 }
 
-/// Does `action` to referral `id`; the referral as it stands afterwards.
+/// Does `action` to referral `id`. Every action's free text (a note, a reason, a comment) is
+/// checked like any text field and, in addition, a twelve-digit run in it is stored only once
+/// the clerk has confirmed (`confirmed_digits`) that it is not a 個人番号.
 pub fn act(store: &mut Store, actor: &Actor, id: i64, action: &ReferralAction, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    use ReferralAction as A;
+    use ReferralActionKind as K;
+    use ReferralStatus as S;
     match action {
-        ReferralAction::Accept { note } => accept(store, actor, id, note, now),
-        ReferralAction::Return { reason } => send_back(store, actor, id, reason, now),
-        ReferralAction::Complete { note } => complete(store, actor, id, note, now),
-        ReferralAction::Resend { note } => resend(store, actor, id, note, now),
-        ReferralAction::Comment { body } => comment(store, actor, id, body, now),
-        ReferralAction::Withdraw { reason } => withdraw(store, actor, id, reason, now),
+        A::Accept { note, confirmed_digits } => {
+            let note = free_text("note", "メモ", note, false, *confirmed_digits)?;
+            transition(store, actor, id, now, K::Accept, S::Accepted, &note)
+        }
+        A::Return { reason, confirmed_digits } => {
+            let reason = free_text("reason", "差戻しの理由", reason, true, *confirmed_digits)?;
+            transition(store, actor, id, now, K::Return, S::Returned, &reason)
+        }
+        A::Complete { note, confirmed_digits } => {
+            let note = free_text("note", "メモ", note, false, *confirmed_digits)?;
+            transition(store, actor, id, now, K::Complete, S::Completed, &note)
+        }
+        A::Resend { note, confirmed_digits } => {
+            let note = free_text("note", "メモ", note, false, *confirmed_digits)?;
+            transition(store, actor, id, now, K::Resend, S::Sent, &note)
+        }
+        A::Withdraw { reason, confirmed_digits } => {
+            let reason = free_text("reason", "取下げの理由", reason, true, *confirmed_digits)?;
+            transition(store, actor, id, now, K::Withdraw, S::Withdrawn, &reason)
+        }
+        A::Comment { body, confirmed_digits } => {
+            crate::access::require(actor, crate::access::Permission::CommentReferral)?;
+            let body = free_text("body", "コメント", body, true, *confirmed_digits)?;
+            store.write(|tx| {
+                let r = load(tx, id)?;
+                may(actor, &r, K::Comment)?;
+                add_comment_row(tx, actor, id, now, &body)?;
+                audit::record(tx, actor, now, Action::Update, "referral", Some(id), serde_json::json!({"comment": body}))?;
+                Ok(for_actor(actor, load(tx, id)?))
+            })
+        }
     }
 }
 
-/// The insurer desk accepts a sent referral.
+/// A note, reason or comment: a text field of at most 1,000 characters whose twelve-digit runs
+/// need the clerk's confirmation.
+fn free_text(field: &'static str, label: &str, value: &str, required: bool, confirmed_digits: bool) -> Result<String, ReferralError> {
+    let mut c = Checker::new();
+    let v = c.take(field, validate::text(label, value, 1000, required));
+    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits(label, value, confirmed_digits));
+    c.finish().map_err(ReferralError::Invalid)?;
+    Ok(v.unwrap_or_default())
+}
+
+/// The insurer desk accepts a sent referral (a twelve-digit run in the note is refused; see
+/// [`act`] for the confirmed path).
 pub fn accept(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
-    let note = checked_note("メモ", note, false)?;
-    transition(store, actor, id, now, ReferralActionKind::Accept, ReferralStatus::Accepted, &note)
+    act(store, actor, id, &ReferralAction::Accept { note: note.to_string(), confirmed_digits: false }, now)
 }
 
 /// The insurer desk returns a sent referral with a reason the sender can act on.
 pub fn send_back(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
-    let reason = text_required("reason", "差戻しの理由", reason, 1000)?;
-    transition(store, actor, id, now, ReferralActionKind::Return, ReferralStatus::Returned, &reason)
+    act(store, actor, id, &ReferralAction::Return { reason: reason.to_string(), confirmed_digits: false }, now)
 }
 
 /// The insurer desk completes an accepted referral (the application is received or settled).
 pub fn complete(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
-    let note = checked_note("メモ", note, false)?;
-    transition(store, actor, id, now, ReferralActionKind::Complete, ReferralStatus::Completed, &note)
+    act(store, actor, id, &ReferralAction::Complete { note: note.to_string(), confirmed_digits: false }, now)
 }
 
 /// The sending desk sends a returned referral again after acting on the reason.
 pub fn resend(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
-    let note = checked_note("メモ", note, false)?;
-    transition(store, actor, id, now, ReferralActionKind::Resend, ReferralStatus::Sent, &note)
+    act(store, actor, id, &ReferralAction::Resend { note: note.to_string(), confirmed_digits: false }, now)
 }
 
 /// The sending desk withdraws a referral nobody has taken up (sent) or that came back
 /// (returned), with the reason the other desk reads in the thread.
 pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
-    let reason = text_required("reason", "取下げの理由", reason, 1000)?;
-    transition(store, actor, id, now, ReferralActionKind::Withdraw, ReferralStatus::Withdrawn, &reason)
+    act(store, actor, id, &ReferralAction::Withdraw { reason: reason.to_string(), confirmed_digits: false }, now)
+}
+
+/// Adds a comment to the thread; staff of the sending or receiving desk only.
+pub fn comment(store: &mut Store, actor: &Actor, id: i64, body: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    act(store, actor, id, &ReferralAction::Comment { body: body.to_string(), confirmed_digits: false }, now)
 }
 
 /// When an application that came from referral `id` ends (`outcome`: 交付済, 却下, 取下げ, or
@@ -305,19 +356,6 @@ pub(crate) fn complete_with_application(
 
 fn add_comment_row(tx: &crate::store::Write<'_>, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), StoreError> {
     tx.referrals_mut().add_comment(&NewComment { referral_id: id, staff_id: actor.staff_id, at: crate::stamp(now), body })
-}
-
-/// Adds a comment to the thread; staff of the sending or receiving desk only.
-pub fn comment(store: &mut Store, actor: &Actor, id: i64, body: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
-    crate::access::require(actor, crate::access::Permission::CommentReferral)?;
-    let body = text_required("body", "コメント", body, 1000)?;
-    store.write(|tx| {
-        let r = load(tx, id)?;
-        may(actor, &r, ReferralActionKind::Comment)?;
-        add_comment_row(tx, actor, id, now, &body)?;
-        audit::record(tx, actor, now, Action::Update, "referral", Some(id), serde_json::json!({"comment": body}))?;
-        Ok(for_actor(actor, load(tx, id)?))
-    })
 }
 
 /// One referral with its comment thread.

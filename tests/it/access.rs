@@ -318,12 +318,12 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
                     let shown = referral::get(&w.store, &actor, r.id, now).unwrap();
                     let offered = shown.next.contains(kind);
                     let action = match kind {
-                        ReferralActionKind::Accept => ReferralAction::Accept { note: String::new() },
-                        ReferralActionKind::Return => ReferralAction::Return { reason: "理由".into() },
-                        ReferralActionKind::Complete => ReferralAction::Complete { note: String::new() },
-                        ReferralActionKind::Resend => ReferralAction::Resend { note: String::new() },
-                        ReferralActionKind::Comment => ReferralAction::Comment { body: "コメント".into() },
-                        ReferralActionKind::Withdraw => ReferralAction::Withdraw { reason: "理由".into() },
+                        ReferralActionKind::Accept => ReferralAction::Accept { note: String::new(), confirmed_digits: false },
+                        ReferralActionKind::Return => ReferralAction::Return { reason: "理由".into(), confirmed_digits: false },
+                        ReferralActionKind::Complete => ReferralAction::Complete { note: String::new(), confirmed_digits: false },
+                        ReferralActionKind::Resend => ReferralAction::Resend { note: String::new(), confirmed_digits: false },
+                        ReferralActionKind::Comment => ReferralAction::Comment { body: "コメント".into(), confirmed_digits: false },
+                        ReferralActionKind::Withdraw => ReferralAction::Withdraw { reason: "理由".into(), confirmed_digits: false },
                     };
                     let outcome = referral::act(&mut w.store, &actor, r.id, &action, now);
                     let allowed = match &outcome {
@@ -370,6 +370,7 @@ fn next_steps_of_an_application_are_what_the_core_allows() {
         decided_on: "2026-11-25".into(),
         valid_until: String::new(),
         reason: if result == UnionResult::Rejected { "資格なし".into() } else { String::new() },
+        confirmed_digits: false,
     };
     let fresh = |w: &mut World, person_id: i64, state: &str| {
         let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id, ..Default::default() }, now).unwrap().application;
@@ -377,16 +378,16 @@ fn next_steps_of_an_application_are_what_the_core_allows() {
             application::check_document(&mut w.store, &clerk, a.id, doc.document, true, now).unwrap();
         }
         let step = |w: &mut World, s: ApplicationStep| application::take_step(&mut w.store, &clerk, a.id, &s, now).unwrap();
-        let forward = ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None };
+        let forward = ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None, confirmed_digits: false };
         match state {
             "reviewing" => step(w, ApplicationStep::StartReview),
-            "decided" => step(w, ApplicationStep::Decide { override_reason: None }),
+            "decided" => step(w, ApplicationStep::Decide { override_reason: None, confirmed_digits: false }),
             "issued" => {
-                step(w, ApplicationStep::Decide { override_reason: None });
+                step(w, ApplicationStep::Decide { override_reason: None, confirmed_digits: false });
                 step(w, ApplicationStep::Issue)
             }
-            "rejected" => step(w, ApplicationStep::Reject { reason: "対象外".into() }),
-            "withdrawn" => step(w, ApplicationStep::Withdraw { reason: "本人の希望".into() }),
+            "rejected" => step(w, ApplicationStep::Reject { reason: "対象外".into(), confirmed_digits: false }),
+            "withdrawn" => step(w, ApplicationStep::Withdraw { reason: "本人の希望".into(), confirmed_digits: false }),
             "forwarded" => step(w, forward),
             "union_issued" => {
                 step(w, forward);
@@ -425,11 +426,13 @@ fn next_steps_of_an_application_are_what_the_core_allows() {
                             _ => {
                                 let step = match kind {
                                     ApplicationStepKind::StartReview => ApplicationStep::StartReview,
-                                    ApplicationStepKind::Decide => ApplicationStep::Decide { override_reason: None },
+                                    ApplicationStepKind::Decide => ApplicationStep::Decide { override_reason: None, confirmed_digits: false },
                                     ApplicationStepKind::Issue => ApplicationStep::Issue,
-                                    ApplicationStepKind::Reject => ApplicationStep::Reject { reason: "対象外".into() },
-                                    ApplicationStepKind::Withdraw => ApplicationStep::Withdraw { reason: "本人の希望".into() },
-                                    ApplicationStepKind::Forward => ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None },
+                                    ApplicationStepKind::Reject => ApplicationStep::Reject { reason: "対象外".into(), confirmed_digits: false },
+                                    ApplicationStepKind::Withdraw => ApplicationStep::Withdraw { reason: "本人の希望".into(), confirmed_digits: false },
+                                    ApplicationStepKind::Forward => {
+                                        ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None, confirmed_digits: false }
+                                    }
                                     ApplicationStepKind::RecordUnionResult => union(UnionResult::Issued),
                                     ApplicationStepKind::HandOver => {
                                         ApplicationStep::HandOver { method: HandOverMethod::Counter, handed_over_on: String::new() }

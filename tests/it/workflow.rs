@@ -285,6 +285,78 @@ fn a_twelve_digit_number_in_free_text_needs_confirmation() {
     assert!(referral::send(&mut w.store, &cw, &split, now).is_ok());
 }
 
+/// Every free-text field a clerk types, through the catalogue the window and the API use: a
+/// twelve-digit run that is no valid 個人番号 is refused with the `confirm_digits` field (and
+/// nothing is stored) until the request says it was confirmed.
+#[test]
+fn every_free_text_field_asks_before_storing_a_twelve_digit_run() {
+    use serde_json::{json, Value};
+    let digits = "問合せ 123456789012";
+    let mut w = World::new();
+    let now = at("2026-11-25");
+    let cw = w.actor("kaigo_cw");
+    let clerk = w.actor("kokuho_clerk");
+    let sv = w.actor("kokuho_sv");
+    let admin = w.admin.clone();
+    let call = |w: &mut World, actor: &hairyo::staff::Actor, name: &str, args: Value| hairyo::operation::call(&mut w.store, actor, name, args, now);
+    // A fresh referral (sent by 介護) and a fresh application (received by 国保) per case.
+    let referral = |w: &mut World| {
+        let p = w.person(holder);
+        referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の案内".into(), ..Default::default() }, now).unwrap().id
+    };
+    let application = |w: &mut World| {
+        let p = w.person(|i| i.reasons = vec!["elderly".into()]);
+        application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, now).unwrap().application.id
+    };
+    let on_referral: Vec<(&str, &str, Value)> = vec![
+        ("comment", "kaigo", json!({"action": "comment", "body": digits})),
+        ("withdraw", "kaigo", json!({"action": "withdraw", "reason": digits})),
+        ("return", "kokuho", json!({"action": "return", "reason": digits})),
+        ("accept", "kokuho", json!({"action": "accept", "note": digits})),
+    ];
+    for (label, desk, action) in on_referral {
+        let id = referral(&mut w);
+        let actor = if desk == "kaigo" { &cw } else { &clerk };
+        let e = call(&mut w, actor, "referral_action", json!({"id": id, "action": action.clone()})).unwrap_err();
+        assert!(e.fields.iter().any(|f| f.field == hairyo::validate::CONFIRM_DIGITS), "{label}: {e:?}");
+        let before = referral::get(&w.store, actor, id, now).unwrap();
+        assert!(before.comments.iter().all(|c| !c.body.contains("123456789012")), "{label}: nothing stored");
+        let mut confirmed = action.clone();
+        confirmed["confirmed_digits"] = json!(true);
+        let r = call(&mut w, actor, "referral_action", json!({"id": id, "action": confirmed})).unwrap();
+        assert!(r.to_string().contains("123456789012"), "{label}: stored once confirmed: {r}");
+    }
+    let on_application: Vec<(&str, &hairyo::staff::Actor, Value)> = vec![
+        ("reject", &clerk, json!({"step": "reject", "reason": digits})),
+        ("withdraw", &clerk, json!({"step": "withdraw", "reason": digits})),
+        ("decide with an override", &sv, json!({"step": "decide", "override_reason": digits})),
+    ];
+    for (label, actor, step) in on_application {
+        let id = application(&mut w);
+        let e = call(&mut w, actor, "application_step", json!({"id": id, "step": step.clone()})).unwrap_err();
+        assert!(e.fields.iter().any(|f| f.field == hairyo::validate::CONFIRM_DIGITS), "{label}: {e:?}");
+        assert_eq!(application::get(&w.store, actor, id, now).unwrap().status, hairyo::application::AppStatus::Received, "{label}: nothing changed");
+        let mut confirmed = step.clone();
+        confirmed["confirmed_digits"] = json!(true);
+        let a = call(&mut w, actor, "application_step", json!({"id": id, "step": confirmed})).unwrap();
+        assert_ne!(a["status"], json!("received"), "{label}: taken once confirmed: {a}");
+    }
+    // A person's メモ: on a new record, and on an edit that changes it (an edit of another field
+    // leaves a confirmed note alone).
+    let person = json!({"name": "見本 三郎", "kana": "ミホン サブロウ", "birth_date": "1960-01-01", "sex": "male", "scheme": "kokuho", "address": "見本市1番地", "notes": digits});
+    let e = call(&mut w, &admin, "add_person", json!({"input": person.clone()})).unwrap_err();
+    assert!(e.fields.iter().any(|f| f.field == hairyo::validate::CONFIRM_DIGITS), "{e:?}");
+    let mut confirmed = person.clone();
+    confirmed["confirmed_digits"] = json!(true);
+    let added = call(&mut w, &admin, "add_person", json!({"input": confirmed})).unwrap();
+    let id = added["id"].as_i64().unwrap();
+    assert!(call(&mut w, &admin, "update_person", json!({"id": id, "patch": {"phone": "048-000-0001"}})).is_ok());
+    let e = call(&mut w, &admin, "update_person", json!({"id": id, "patch": {"notes": "別の番号 987654321098"}})).unwrap_err();
+    assert!(e.fields.iter().any(|f| f.field == hairyo::validate::CONFIRM_DIGITS), "{e:?}");
+    let updated = call(&mut w, &admin, "update_person", json!({"id": id, "patch": {"notes": "別の番号 987654321098", "confirmed_digits": true}})).unwrap();
+    assert!(updated.to_string().contains("987654321098"), "{updated}");
+}
+
 #[test]
 fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let mut w = World::new();
@@ -572,9 +644,9 @@ fn kouki_union_decides_and_issues_not_the_city() {
     // The city decides nothing: every deciding step is refused with its own code, whoever asks.
     for step in [
         ApplicationStep::StartReview,
-        ApplicationStep::Decide { override_reason: None },
+        ApplicationStep::Decide { override_reason: None, confirmed_digits: false },
         ApplicationStep::Issue,
-        ApplicationStep::Reject { reason: "対象外".into() },
+        ApplicationStep::Reject { reason: "対象外".into(), confirmed_digits: false },
     ] {
         for actor in [&clerk, &sv, &w.admin] {
             let err = application::take_step(&mut w.store, actor, a.id, &step, now).unwrap_err();
@@ -584,7 +656,7 @@ fn kouki_union_decides_and_issues_not_the_city() {
     }
     assert_eq!(code(application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now)), "application.union_decides");
     // The city checks the documents before it forwards; a supervisor may forward without them.
-    let forward = ApplicationStep::Forward { forwarded_on: "2026-11-25".into(), override_reason: None };
+    let forward = ApplicationStep::Forward { forwarded_on: "2026-11-25".into(), override_reason: None, confirmed_digits: false };
     assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &forward, now)), "application.checklist_incomplete");
     application::check_document(&mut w.store, &clerk, a.id, Document::ProxyId, true, now).unwrap();
     assert_eq!(code(application::forward(&mut w.store, &clerk, a.id, date("2026-11-25"), Some("委任状は後日"), now)), "application.forbidden");
@@ -603,6 +675,7 @@ fn kouki_union_decides_and_issues_not_the_city() {
         decided_on: "令和8年12月1日".into(),
         valid_until: String::new(),
         reason: String::new(),
+        confirmed_digits: false,
     };
     assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &issued, now)), "application.invalid", "a decision date in the future");
     let later = at("2026-12-02");
@@ -644,6 +717,7 @@ fn kouki_union_decides_and_issues_not_the_city() {
         decided_on: "2026-11-25".into(),
         valid_until: String::new(),
         reason: reason.into(),
+        confirmed_digits: false,
     };
     assert_eq!(code(application::take_step(&mut w.store, &clerk, b.id, &rejected(" "), now)), "application.invalid");
     let b = application::take_step(&mut w.store, &clerk, b.id, &rejected("被保険者資格がありません"), now).unwrap();

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use hairyo::application::{self, AppStatus, ApplicationInput, Document};
+use hairyo::application::{self, AppStatus, ApplicationInput, ApplicationStep, Document};
 use hairyo::certificate::{self, CertificateBasis};
 use hairyo::facility::{self, Campaign, FacilityInput};
 use hairyo::person::{self, PersonFilter, PersonInput, PersonPatch, Scheme};
-use hairyo::referral::{self, ReferralInput, ReferralStatus};
+use hairyo::referral::{self, ReferralAction, ReferralInput, ReferralStatus};
 use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
 use hairyo::store::{self, Store};
 use hairyo::text::wareki;
@@ -539,6 +539,7 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
         safe_postal_code: f.safe_postal.clone(),
         safe_address: f.safe_address.clone(),
         notes: f.notes.clone(),
+        confirmed_digits: f.confirm_digits.then_some(true),
     }
 }
 
@@ -689,12 +690,24 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
             };
             referral::send(&mut store, &actor, &input, now)?
         }
-        ReferralCmd::Accept { id, note } => referral::accept(&mut store, &actor, *id, note, now)?,
-        ReferralCmd::Return { id, reason } => referral::send_back(&mut store, &actor, *id, reason, now)?,
-        ReferralCmd::Complete { id, note } => referral::complete(&mut store, &actor, *id, note, now)?,
-        ReferralCmd::Resend { id, note } => referral::resend(&mut store, &actor, *id, note, now)?,
-        ReferralCmd::Comment { id, body } => referral::comment(&mut store, &actor, *id, body, now)?,
-        ReferralCmd::Withdraw { id, reason } => referral::withdraw(&mut store, &actor, *id, reason, now)?,
+        ReferralCmd::Accept { id, note, confirm_digits } => {
+            referral::act(&mut store, &actor, *id, &ReferralAction::Accept { note: note.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
+        ReferralCmd::Return { id, reason, confirm_digits } => {
+            referral::act(&mut store, &actor, *id, &ReferralAction::Return { reason: reason.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
+        ReferralCmd::Complete { id, note, confirm_digits } => {
+            referral::act(&mut store, &actor, *id, &ReferralAction::Complete { note: note.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
+        ReferralCmd::Resend { id, note, confirm_digits } => {
+            referral::act(&mut store, &actor, *id, &ReferralAction::Resend { note: note.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
+        ReferralCmd::Comment { id, body, confirm_digits } => {
+            referral::act(&mut store, &actor, *id, &ReferralAction::Comment { body: body.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
+        ReferralCmd::Withdraw { id, reason, confirm_digits } => {
+            referral::act(&mut store, &actor, *id, &ReferralAction::Withdraw { reason: reason.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
         ReferralCmd::Show { id } => referral::get(&store, &actor, *id, now)?,
         ReferralCmd::Queue { status, limit, offset } => {
             let status = match status {
@@ -806,9 +819,19 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
             application::check_document(&mut store, &actor, *id, d, !uncheck, now)?
         }
         ApplicationCmd::Review { id } => application::start_review(&mut store, &actor, *id, now)?,
-        ApplicationCmd::Decide { id, override_reason } => application::decide(&mut store, &actor, *id, override_reason.as_deref(), now)?,
-        ApplicationCmd::Reject { id, reason } => application::reject(&mut store, &actor, *id, reason, now)?,
-        ApplicationCmd::Withdraw { id, reason } => application::withdraw(&mut store, &actor, *id, reason, now)?,
+        ApplicationCmd::Decide { id, override_reason, confirm_digits } => application::take_step(
+            &mut store,
+            &actor,
+            *id,
+            &ApplicationStep::Decide { override_reason: override_reason.clone(), confirmed_digits: *confirm_digits },
+            now,
+        )?,
+        ApplicationCmd::Reject { id, reason, confirm_digits } => {
+            application::take_step(&mut store, &actor, *id, &ApplicationStep::Reject { reason: reason.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
+        ApplicationCmd::Withdraw { id, reason, confirm_digits } => {
+            application::take_step(&mut store, &actor, *id, &ApplicationStep::Withdraw { reason: reason.clone(), confirmed_digits: *confirm_digits }, now)?
+        }
         ApplicationCmd::Issue { id, on } => {
             let on = match on {
                 Some(s) => date_arg("--on", s)?,
@@ -819,16 +842,25 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
                 format!("資格確認書を交付しました (ID {}): {} 有効期限 {} 送付先 {}", c.id, c.person_name, wareki::format(c.valid_until), c.delivery_address)
             });
         }
-        ApplicationCmd::Forward { id, on, override_reason } => {
-            let on = match on {
-                Some(s) => date_arg("--on", s)?,
-                None => now.date(),
+        ApplicationCmd::Forward { id, on, override_reason, confirm_digits } => {
+            let step = ApplicationStep::Forward {
+                forwarded_on: on.clone().unwrap_or_default(),
+                override_reason: override_reason.clone(),
+                confirmed_digits: *confirm_digits,
             };
-            application::forward(&mut store, &actor, *id, on, override_reason.as_deref(), now)?
+            application::take_step(&mut store, &actor, *id, &step, now)?
         }
-        ApplicationCmd::UnionResult { id, result, decided, until, reason } => {
+        ApplicationCmd::UnionResult { id, result, decided, until, reason, confirm_digits } => {
+            // Read as typed first, so every field's problem is reported at once.
             let d = application::union_decision(result, decided, until, reason, now.date()).map_err(application::ApplicationError::Invalid)?;
-            application::record_union_result(&mut store, &actor, *id, &d, now)?
+            let step = ApplicationStep::RecordUnionResult {
+                result: d.result,
+                decided_on: decided.clone(),
+                valid_until: until.clone(),
+                reason: reason.clone(),
+                confirmed_digits: *confirm_digits,
+            };
+            application::take_step(&mut store, &actor, *id, &step, now)?
         }
         ApplicationCmd::HandOver { id, method, on } => {
             let method = application::HandOverMethod::parse(method).map_err(|m| CliError::new("cli.bad_method", m))?;

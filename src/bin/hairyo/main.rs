@@ -313,8 +313,12 @@ pub struct PersonFields {
     pub safe_postal: Option<String>,
     #[arg(long)]
     pub safe_address: Option<String>,
+    /// メモ
     #[arg(long)]
     pub notes: Option<String>,
+    /// A twelve-digit number in the notes is not a 個人番号 (checked by you).
+    #[arg(long)]
+    pub confirm_digits: bool,
 }
 
 #[derive(Subcommand)]
@@ -435,32 +439,50 @@ pub enum ReferralCmd {
         id: i64,
         #[arg(long, default_value = "")]
         note: String,
+        /// A twelve-digit number in the text is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     /// Return with a reason (差戻し).
     Return {
         id: i64,
         #[arg(long)]
         reason: String,
+        /// A twelve-digit number in the text is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Complete {
         id: i64,
         #[arg(long, default_value = "")]
         note: String,
+        /// A twelve-digit number in the text is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Resend {
         id: i64,
         #[arg(long, default_value = "")]
         note: String,
+        /// A twelve-digit number in the text is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Comment {
         id: i64,
         body: String,
+        /// A twelve-digit number in the text is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     /// 取下げ by the sending desk, while the referral is unanswered or after a return.
     Withdraw {
         id: i64,
         #[arg(long)]
         reason: String,
+        /// A twelve-digit number in the text is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Show {
         id: i64,
@@ -532,16 +554,25 @@ pub enum ApplicationCmd {
         /// Supervisor only: decide with an incomplete checklist, recording why.
         #[arg(long = "override")]
         override_reason: Option<String>,
+        /// A twelve-digit number in the reason is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Reject {
         id: i64,
         #[arg(long)]
         reason: String,
+        /// A twelve-digit number in the reason is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Withdraw {
         id: i64,
         #[arg(long)]
         reason: String,
+        /// A twelve-digit number in the reason is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     Issue {
         id: i64,
@@ -557,6 +588,9 @@ pub enum ApplicationCmd {
         /// Supervisor only: forward with an incomplete checklist, recording why.
         #[arg(long = "override")]
         override_reason: Option<String>,
+        /// A twelve-digit number in the reason is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     /// 後期: record the 広域連合's result (issued / rejected / at_renewal, or 交付 / 却下 / 年次更新時交付).
     UnionResult {
@@ -572,6 +606,9 @@ pub enum ApplicationCmd {
         /// 却下: the reason the 広域連合 gave.
         #[arg(long, default_value = "")]
         reason: String,
+        /// A twelve-digit number in the reason is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
     },
     /// 後期: record that what the 広域連合 issued was handed over or mailed.
     HandOver {

@@ -664,10 +664,17 @@ async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
     type_into(&driver, ".referral-return-reason", "保険証の記号番号を確認してください").await;
     driver.find(By::Css(".referral-return-reason")).await.expect("reason box").send_keys(Key::Enter).await.expect("Enter");
     action_result(&driver, "差戻し").await;
-    type_into(&driver, ".referral-comment", "介護保険課に電話で伝えました").await;
+    // A twelve-digit number in a comment is asked about beside the comment box, then stored.
+    type_into(&driver, ".referral-comment", "介護保険課に電話で伝えました 受付123456789012").await;
+    click(&driver, ".referral-comment-submit").await;
+    let confirm = wait_until("the comment's confirmation", || async { driver.find(By::Css(".thread .form-confirm-digits")).await.ok() }).await;
+    let asked = text_of(&driver, ".thread .form-error").await.unwrap_or_default();
+    assert!(asked.contains("12桁の番号"), "{asked:?}");
+    confirm.click().await.expect("confirm it is not a 個人番号");
     click(&driver, ".referral-comment-submit").await;
     action_result(&driver, "コメント").await;
     let thread = wait_until("the thread", || async { text_of(&driver, "#record-actions .comments").await.filter(|t| t.contains("電話で伝えました")) }).await;
+    assert!(thread.contains("123456789012"), "the confirmed comment is stored: {thread:?}");
     assert!(thread.contains("記号番号を確認"), "the return's reason is in the thread too: {thread:?}");
     driver.find(By::Id("record-actions")).await.expect("actions").scroll_into_view().await.ok();
     save_screenshot(&driver, "record-return.png").await;

@@ -352,16 +352,17 @@ async function exported(answer: Promise<MadeFile | ExportedFile>): Promise<Expor
 }
 
 /** A referral action of `kind` carrying the text a clerk typed (a note, a reason or a comment). */
-export function referralAction(kind: ReferralAction["action"], text: string): ReferralAction {
+export function referralAction(kind: ReferralAction["action"], text: string, confirmedDigits = false): ReferralAction {
+  const confirmed_digits = confirmedDigits;
   switch (kind) {
     case "return":
-      return { action: "return", reason: text };
+      return { action: "return", reason: text, confirmed_digits };
     case "comment":
-      return { action: "comment", body: text };
+      return { action: "comment", body: text, confirmed_digits };
     case "withdraw":
-      return { action: "withdraw", reason: text };
+      return { action: "withdraw", reason: text, confirmed_digits };
     default:
-      return { action: kind, note: text };
+      return { action: kind, note: text, confirmed_digits };
   }
 }
 

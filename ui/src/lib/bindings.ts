@@ -117,13 +117,21 @@ export type PersonInput = { atena_no: string, name: string, kana: string, birth_
  * 住所地特例: the other municipality's 国保 or other prefecture's 広域連合 insuring the
  * person; empty for the city's own.
  */
-other_insurer: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
+other_insurer: string, card_symbol: string, card_number: string, card_branch: string, old_card_expiry: string, mynumber_card: string, registration: string, wishes_cancel: boolean, reasons: Array<string>, facility_id: number | null, legal_rep_kind: string, legal_rep_name: string, protected: boolean, safe_postal_code: string, safe_address: string, notes: string, 
+/**
+ * The clerk has confirmed that a twelve-digit number in the notes is not a 個人番号.
+ */
+confirmed_digits: boolean, };
 
 export type PersonPatch = { atena_no?: string, name?: string, kana?: string, birth_date?: string, sex?: string, postal_code?: string, address?: string, phone?: string, householder?: string, scheme?: string, insurer_no?: string, other_insurer?: string, card_symbol?: string, card_number?: string, card_branch?: string, old_card_expiry?: string, mynumber_card?: string, registration?: string, wishes_cancel?: boolean, reasons?: Array<string>, 
 /**
  * `null` clears the facility; left out keeps it.
  */
-facility_id: number | null, legal_rep_kind?: string, legal_rep_name?: string, protected?: boolean, safe_postal_code?: string, safe_address?: string, notes?: string, };
+facility_id: number | null, legal_rep_kind?: string, legal_rep_name?: string, protected?: boolean, safe_postal_code?: string, safe_address?: string, notes?: string, 
+/**
+ * The clerk has confirmed that a twelve-digit number in the new notes is not a 個人番号.
+ */
+confirmed_digits?: boolean, };
 
 export type Facility = { id: number, name: string, kind: FacilityKind, kind_label: string, postal_code: string, address: string, phone: string, contact_name: string, campaign: Campaign, campaign_label: string, residents: number, };
 
@@ -451,9 +459,9 @@ union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array
 
 export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, };
 
-export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, } | { "step": "issue" } | { "step": "reject", reason: string, } | { "step": "withdraw", reason: string, } | { "step": "forward", forwarded_on: string, override_reason: string | null, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, };
+export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, confirmed_digits: boolean, } | { "step": "issue" } | { "step": "reject", reason: string, confirmed_digits: boolean, } | { "step": "withdraw", reason: string, confirmed_digits: boolean, } | { "step": "forward", forwarded_on: string, override_reason: string | null, confirmed_digits: boolean, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, confirmed_digits: boolean, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, };
 
-export type ReferralAction = { "action": "accept", note: string, } | { "action": "return", reason: string, } | { "action": "complete", note: string, } | { "action": "resend", note: string, } | { "action": "comment", body: string, } | { "action": "withdraw", reason: string, };
+export type ReferralAction = { "action": "accept", note: string, confirmed_digits: boolean, } | { "action": "return", reason: string, confirmed_digits: boolean, } | { "action": "complete", note: string, confirmed_digits: boolean, } | { "action": "resend", note: string, confirmed_digits: boolean, } | { "action": "comment", body: string, confirmed_digits: boolean, } | { "action": "withdraw", reason: string, confirmed_digits: boolean, };
 
 export type PrintedFile = { path: string, pages: number, documents: number, warnings: Array<string>, };
 
