@@ -484,11 +484,7 @@ fn override_text(reason: Option<&str>, confirmed_digits: bool) -> Result<Option<
 /// A reason typed at a step: a text field of at most 500 characters whose twelve-digit runs need
 /// the clerk's confirmation (`confirmed_digits`) before they are stored.
 fn reason_text(field: &'static str, label: &str, value: &str, required: bool, confirmed_digits: bool) -> Result<String, ApplicationError> {
-    let mut c = Checker::new();
-    let v = c.take(field, validate::text(label, value, 500, required));
-    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits(label, value, confirmed_digits));
-    c.finish().map_err(ApplicationError::Invalid)?;
-    Ok(v.unwrap_or_default())
+    validate::typed_text(field, label, value, 500, required, confirmed_digits).map_err(ApplicationError::Invalid)
 }
 
 /// Decides to issue (交付決定), for 国保: the city is its insurer. An incomplete checklist is

@@ -286,11 +286,7 @@ pub fn act(store: &mut Store, actor: &Actor, id: i64, action: &ReferralAction, n
 /// A note, reason or comment: a text field of at most 1,000 characters whose twelve-digit runs
 /// need the clerk's confirmation.
 fn free_text(field: &'static str, label: &str, value: &str, required: bool, confirmed_digits: bool) -> Result<String, ReferralError> {
-    let mut c = Checker::new();
-    let v = c.take(field, validate::text(label, value, 1000, required));
-    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits(label, value, confirmed_digits));
-    c.finish().map_err(ReferralError::Invalid)?;
-    Ok(v.unwrap_or_default())
+    validate::typed_text(field, label, value, 1000, required, confirmed_digits).map_err(ReferralError::Invalid)
 }
 
 /// The insurer desk accepts a sent referral (a twelve-digit run in the note is refused; see

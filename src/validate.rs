@@ -83,6 +83,16 @@ pub fn unconfirmed_digits(label: &str, value: &str, confirmed: bool) -> Result<(
     Ok(())
 }
 
+/// Free text a clerk typed into a form of its own (a note, a reason, a comment): [`text`] plus
+/// the twelve-digit confirmation, both refusals at once.
+pub fn typed_text(field: &'static str, label: &str, value: &str, max: usize, required: bool, confirmed_digits: bool) -> Result<String, Invalid> {
+    let mut c = Checker::new();
+    let v = c.take(field, text(label, value, max, required));
+    c.take(CONFIRM_DIGITS, unconfirmed_digits(label, value, confirmed_digits));
+    c.finish()?;
+    Ok(v.unwrap_or_default())
+}
+
 /// Free text: trimmed, NFC, no control characters, at most `max` characters, never a 個人番号.
 pub fn text(label: &str, value: &str, max: usize, required: bool) -> Result<String, String> {
     let trimmed = value.trim();
