@@ -515,23 +515,32 @@ fn decide_confirmed(
 
 /// Refuses the application (却下) with a reason.
 pub fn reject(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
-    reject_confirmed(store, actor, id, reason, false, now)
+    close_with_reason(store, actor, id, REJECT, reason, false, now)
 }
 
-fn reject_confirmed(
+/// The two ways an application ends with a reason: the step, the state it leads to, and what
+/// the reason is called.
+type Closing = (ApplicationStepKind, AppStatus, &'static str);
+const REJECT: Closing = (ApplicationStepKind::Reject, AppStatus::Rejected, "却下の理由");
+const WITHDRAW: Closing = (ApplicationStepKind::Withdraw, AppStatus::Withdrawn, "取下げの理由");
+
+/// Ends the application as 却下 or 取下げ with the reason typed for it: the step must be open to
+/// `actor` in the application's state before its reason is read.
+fn close_with_reason(
     store: &mut Store,
     actor: &Actor,
     id: i64,
+    (kind, status, label): Closing,
     reason: &str,
     confirmed_digits: bool,
     now: chrono::NaiveDateTime,
 ) -> Result<Application, ApplicationError> {
     insurer_staff(actor)?;
-    let reason = reason_text("reason", "却下の理由", reason, true, confirmed_digits)?;
     store.write(|tx| {
         let a = load(tx, id)?;
-        may_step(actor, &a, ApplicationStepKind::Reject)?;
-        set_status(tx, actor, &a, AppStatus::Rejected, now, &reason)?;
+        may_step(actor, &a, kind)?;
+        let reason = reason_text("reason", label, reason, true, confirmed_digits)?;
+        set_status(tx, actor, &a, status, now, &reason)?;
         load(tx, id)
     })
 }
@@ -539,25 +548,7 @@ fn reject_confirmed(
 /// Records that the applicant withdrew (取下げ), with the reason or the applicant's words, so
 /// the record says why no certificate followed.
 pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
-    withdraw_confirmed(store, actor, id, reason, false, now)
-}
-
-fn withdraw_confirmed(
-    store: &mut Store,
-    actor: &Actor,
-    id: i64,
-    reason: &str,
-    confirmed_digits: bool,
-    now: chrono::NaiveDateTime,
-) -> Result<Application, ApplicationError> {
-    insurer_staff(actor)?;
-    store.write(|tx| {
-        let a = load(tx, id)?;
-        may_step(actor, &a, ApplicationStepKind::Withdraw)?;
-        let reason = reason_text("reason", "取下げの理由", reason, true, confirmed_digits)?;
-        set_status(tx, actor, &a, AppStatus::Withdrawn, now, &reason)?;
-        load(tx, id)
-    })
+    close_with_reason(store, actor, id, WITHDRAW, reason, false, now)
 }
 
 /// Issues the certificate of a decided 国保 application (交付済). (A 後期 certificate is the
@@ -855,8 +846,8 @@ pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationSt
             issue(store, actor, id, now.date(), now)?;
             get(store, actor, id, now)
         }
-        ApplicationStep::Reject { reason, confirmed_digits } => reject_confirmed(store, actor, id, reason, *confirmed_digits, now),
-        ApplicationStep::Withdraw { reason, confirmed_digits } => withdraw_confirmed(store, actor, id, reason, *confirmed_digits, now),
+        ApplicationStep::Reject { reason, confirmed_digits } => close_with_reason(store, actor, id, REJECT, reason, *confirmed_digits, now),
+        ApplicationStep::Withdraw { reason, confirmed_digits } => close_with_reason(store, actor, id, WITHDRAW, reason, *confirmed_digits, now),
         ApplicationStep::Forward { forwarded_on, override_reason, confirmed_digits } => {
             let on = step_date("forwarded_on", "進達日", forwarded_on, now.date())?;
             forward_confirmed(store, actor, id, on, override_reason.as_deref(), *confirmed_digits, now)

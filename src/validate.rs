@@ -124,7 +124,7 @@ pub fn drawable(label: &str, value: &str) -> Result<(), String> {
         return Ok(());
     }
     let list: Vec<String> = missing.iter().map(|c| format!("「{c}」(U+{:04X})", *c as u32)).collect();
-    Err(format!("{label}の{}は印刷できない文字 (外字など) です。常用の字体に置き換えるか、読みを添えて書き直してください", list.join("、")))
+    Err(format!("{label}の{}は印刷できない文字 (外字など) です。常用の字体に置き換えてください", list.join("、")))
 }
 
 /// A personal name: required, spaces folded to one full-width space, at most 40 characters.

@@ -74,12 +74,6 @@ pub(crate) enum Source {
 pub(crate) struct Fonts {
     pub(crate) regular: Face,
     pub(crate) bold: Face,
-    /// Noto Sans CJK JP (SIL OFL 1.1, Debian's fonts-noto-cjk), for characters BIZ UD Gothic
-    /// lacks: 𠮷 (U+20BB7) and other JIS X 0213 and extension-B characters common in names. It is
-    /// read from the system rather than bundled because the collection is 19 MB; where it is
-    /// absent those characters are refused at save time instead (see [`missing_glyphs`]).
-    pub(crate) fallback_regular: Option<Face>,
-    pub(crate) fallback_bold: Option<Face>,
 }
 
 /// Where the fallback face is looked for: `HAIRYO_FALLBACK_FONT` first (a build machine or a
@@ -118,18 +112,27 @@ fn load_fallback(bold: bool) -> Option<Face> {
     })
 }
 
-pub(crate) fn fonts() -> &'static Fonts {
+fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fallback_regular = load_fallback(false);
-        let fallback_bold = load_fallback(true);
-        Fonts {
-            regular: Face::load(REGULAR_TTF, 0, true).expect("the bundled font parses"),
-            bold: Face::load(BOLD_TTF, 0, true).expect("the bundled font parses"),
-            fallback_bold: fallback_bold.or_else(|| load_fallback(false)),
-            fallback_regular,
-        }
+    FONTS.get_or_init(|| Fonts {
+        regular: Face::load(REGULAR_TTF, 0, true).expect("the bundled font parses"),
+        bold: Face::load(BOLD_TTF, 0, true).expect("the bundled font parses"),
     })
+}
+
+/// Noto Sans CJK JP (SIL OFL 1.1, Debian's fonts-noto-cjk), for characters BIZ UD Gothic lacks:
+/// 𠮷 (U+20BB7) and other JIS X 0213 and extension-B characters common in names. It is read from
+/// the system rather than bundled because the collection is 19 MB, and only when a character
+/// needs it, so saving and printing ordinary text never read it. Where it is absent those
+/// characters are refused at save time instead (see [`missing_glyphs`]).
+fn fallback(weight: Weight) -> Option<&'static Face> {
+    static REGULAR: OnceLock<Option<Face>> = OnceLock::new();
+    static BOLD: OnceLock<Option<Face>> = OnceLock::new();
+    match weight {
+        Weight::Regular => REGULAR.get_or_init(|| load_fallback(false)).as_ref(),
+        // Without the bold file, bold text's rare characters print in the regular face.
+        Weight::Bold => BOLD.get_or_init(|| load_fallback(true)).as_ref().or_else(|| fallback(Weight::Regular)),
+    }
 }
 
 pub(crate) fn face(w: Weight, source: Source) -> &'static Face {
@@ -137,8 +140,8 @@ pub(crate) fn face(w: Weight, source: Source) -> &'static Face {
     match (w, source) {
         (Weight::Regular, Source::Main) => &f.regular,
         (Weight::Bold, Source::Main) => &f.bold,
-        (Weight::Regular, Source::Fallback) => f.fallback_regular.as_ref().unwrap_or(&f.regular),
-        (Weight::Bold, Source::Fallback) => f.fallback_bold.as_ref().or(f.fallback_regular.as_ref()).unwrap_or(&f.bold),
+        (Weight::Regular, Source::Fallback) => fallback(w).unwrap_or(&f.regular),
+        (Weight::Bold, Source::Fallback) => fallback(w).unwrap_or(&f.bold),
     }
 }
 
@@ -147,12 +150,7 @@ fn glyph_of(weight: Weight, c: char) -> Option<(Source, u16)> {
     if let Some(g) = face(weight, Source::Main).glyph(c) {
         return Some((Source::Main, g));
     }
-    let f = fonts();
-    let fallback = match weight {
-        Weight::Regular => f.fallback_regular.as_ref(),
-        Weight::Bold => f.fallback_bold.as_ref(),
-    }?;
-    fallback.glyph(c).map(|g| (Source::Fallback, g))
+    fallback(weight)?.glyph(c).map(|g| (Source::Fallback, g))
 }
 
 /// Advance of `c` in ems; a character no face has measures as one em (it is refused before
@@ -194,7 +192,9 @@ pub fn missing_glyphs(text: &str) -> Vec<char> {
         .filter(|c| !c.is_control())
         .filter(|&c| {
             let private = matches!(c as u32, 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD);
-            private || glyph_of(Weight::Regular, c).is_none() || glyph_of(Weight::Bold, c).is_none()
+            // The regular and bold faces of each family cover the same characters, so asking
+            // the regular ones is enough (and reads no bold file).
+            private || glyph_of(Weight::Regular, c).is_none()
         })
         .collect();
     let mut seen = std::collections::HashSet::new();
@@ -204,5 +204,5 @@ pub fn missing_glyphs(text: &str) -> Vec<char> {
 
 /// Whether the fallback face was found, for `hairyo` diagnostics and the tests.
 pub fn has_fallback_face() -> bool {
-    fonts().fallback_regular.is_some()
+    fallback(Weight::Regular).is_some()
 }
