@@ -774,7 +774,7 @@ fn step_date(field: &'static str, label: &str, text: &str, today: NaiveDate) -> 
     if text.trim().is_empty() {
         Ok(today)
     } else {
-        validate::date(label, text).map_err(|m| invalid(field, m))
+        validate::date_on(label, text, today).map_err(|m| invalid(field, m))
     }
 }
 

@@ -152,4 +152,5 @@ impl_coded!(
     crate::print::PrintError,
     crate::command::CommandError,
     crate::stats::StatsError,
+    crate::frame::FrameError,
 );

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::application::{self, AppScheme, Application};
 use crate::forecast::{self, WeekForecast};
 use crate::model::staff::{Actor, Desk, Role};
-use crate::referral::{self, Referral, ReferralStatus};
+use crate::referral::{self, QueueFilter, Referral, ReferralStatus};
 use crate::store::StoreError;
 use crate::Page;
 
@@ -117,13 +117,15 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
             let desks = if admin { vec![Desk::Kokuho, Desk::Kouki] } else { vec![desk] };
             let mut q = Vec::new();
             for d in desks {
-                q.extend(referral::queue_of(conn, d, Some(ReferralStatus::Sent), Page::new(0, QUEUE))?.items.into_iter().filter(|r| r.to_desk == d));
+                q.extend(
+                    referral::queue_of(conn, Some(d), QueueFilter::In(ReferralStatus::Sent), Page::new(0, QUEUE))?.items.into_iter().filter(|r| r.to_desk == d),
+                );
             }
             q.sort_by_key(|r| (r.sent_on, r.id));
             q.truncate(QUEUE as usize);
             q
         } else {
-            referral::queue_of(conn, desk, Some(ReferralStatus::Returned), Page::new(0, QUEUE))?.items
+            referral::queue_of(conn, Some(desk), QueueFilter::In(ReferralStatus::Returned), Page::new(0, QUEUE))?.items
         };
         Ok::<_, HomeError>(ReferralPart {
             to_review: if insurer { home.referrals_to_review(admin, desk)? } else { 0 },

@@ -18,6 +18,7 @@ pub mod export;
 pub mod facility;
 pub mod forecast;
 pub mod forms;
+pub mod frame;
 pub mod home;
 pub mod import;
 pub mod kouki;

@@ -375,11 +375,9 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "referral_queue" => {
             let a: ReferralQueue = args(name, arguments)?;
             // An unknown status is refused, not read as "every status".
-            let status = match a.status.as_deref().filter(|s| !s.is_empty()) {
-                Some(code) => Some(crate::referral::ReferralStatus::parse(code).map_err(|message| ErrorBody::new("referral.invalid", message))?),
-                None => None,
-            };
-            let queue: Paged<crate::referral::Referral> = crate::referral::queue(store, actor, status, page(a.offset, a.limit), now)?;
+            let filter =
+                crate::referral::QueueFilter::parse(a.status.as_deref().unwrap_or("")).map_err(|message| ErrorBody::new("referral.invalid", message))?;
+            let queue: Paged<crate::referral::Referral> = crate::referral::queue(store, actor, filter, page(a.offset, a.limit), now)?;
             json(queue)
         }
         "receive_application" => {
@@ -513,7 +511,7 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         }
         "export_forwarding_register" => {
             let a: ExportRegister = args(name, arguments)?;
-            let day = crate::validate::date("進達日", &a.forwarded_on).map_err(|m| field_refusal("export.invalid", "forwarded_on", m))?;
+            let day = crate::validate::date_on("進達日", &a.forwarded_on, now.date()).map_err(|m| field_refusal("export.invalid", "forwarded_on", m))?;
             let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("export.invalid", "encoding", m))?;
             let (bytes, rows) = crate::kouki::forwarding_register_csv(store, actor, day, encoding, now)?;
             let mut file = MadeFile::new(format!("forwarding-register-{day}-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);

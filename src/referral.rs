@@ -11,7 +11,7 @@ use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
-pub use crate::model::referral::{Comment, Referral, ReferralActionKind, ReferralStatus};
+pub use crate::model::referral::{Comment, QueueFilter, Referral, ReferralActionKind, ReferralStatus};
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -367,9 +367,11 @@ pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -
 
 /// The signed-in desk's queue: referrals sent to it or from it, optionally in one state, oldest
 /// first, each with what `actor` may do to it.
-pub fn queue(store: &Store, actor: &Actor, status: Option<ReferralStatus>, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
+pub fn queue(store: &Store, actor: &Actor, filter: QueueFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let mut q = queue_of(&store.read(), actor.desk, status, page)?;
+    // An administrator oversees every desk, as the home's counts do for them.
+    let desk = (actor.role != Role::Admin).then_some(actor.desk);
+    let mut q = queue_of(&store.read(), desk, filter, page)?;
     q.items = q
         .items
         .into_iter()
@@ -382,9 +384,10 @@ pub fn queue(store: &Store, actor: &Actor, status: Option<ReferralStatus>, page:
     Ok(q)
 }
 
-/// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest first.
-pub(crate) fn queue_of(conn: &crate::store::Read<'_>, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, ReferralError> {
-    Ok(conn.referrals().queue(desk, status, page)?)
+/// A desk's queue: referrals sent to it (or from it; every desk's when `desk` is None), as
+/// `filter` picks them, oldest first.
+pub(crate) fn queue_of(conn: &crate::store::Read<'_>, desk: Option<Desk>, filter: QueueFilter, page: Page) -> Result<Paged<Referral>, ReferralError> {
+    Ok(conn.referrals().queue(desk, filter, page)?)
 }
 
 /// Referrals in `status`, oldest first: touching `desk` (sent to or from it) when given, sent

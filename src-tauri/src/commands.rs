@@ -5,7 +5,7 @@
 //! the clock, calls the core and returns its result.
 
 use hairyo::demo::DemoSummary;
-use hairyo::settings::CitySettings;
+use hairyo::frame::{AppState, Place};
 use hairyo::staff::Actor;
 use hairyo::store::Location;
 use serde::Serialize;
@@ -14,55 +14,22 @@ use tauri::State;
 use crate::error::CmdError;
 use crate::state::{now, Shell};
 
-/// What the window needs to draw its frame: who is signed in, whether the administrator's
-/// password must be set first, and whether to offer demo data.
-#[derive(Debug, Serialize, ts_rs::TS)]
-pub struct AppState {
-    pub initialised: bool,
-    pub needs_admin_password: bool,
-    pub persons: i64,
-    pub actor: Option<Actor>,
-    /// What the signed-in staff member may do (hairyo::access), as permission codes, so the
-    /// window offers only those steps. The core still checks every call.
-    pub permissions: Vec<&'static str>,
-    /// After this long without input the window signs out
-    /// (`HAIRYO_IDLE_LOCK_SECONDS`, default 600).
-    pub idle_lock_seconds: u64,
-    pub db_path: String,
-    pub city: CitySettings,
-}
-
 fn idle_lock_seconds() -> u64 {
     std::env::var("HAIRYO_IDLE_LOCK_SECONDS").ok().and_then(|v| v.trim().parse().ok()).filter(|s| *s > 0).unwrap_or(600)
 }
 
-/// The frame's state (`AppState`): the local database's, or the server's (`db_path` is then the
-/// server's address).
+/// The frame's state (`hairyo::frame::AppState`): the local database's, or the server's
+/// (`db_path` is then the server's address). After `HAIRYO_IDLE_LOCK_SECONDS` (default 600)
+/// without input the window signs out.
 #[tauri::command(async)]
-pub fn app_state(state: State<'_, Shell>) -> Result<serde_json::Value, CmdError> {
+pub fn app_state(state: State<'_, Shell>) -> Result<AppState, CmdError> {
     if let Some(remote) = state.remote() {
         return remote?.app_state(idle_lock_seconds());
     }
     let app = state.app()?;
-    let initialised = app.with_store(|s| s.is_initialised())?;
-    let city = app.with_store(|s| hairyo::settings::public_city(s))?;
+    let place = Place { db_path: app.location.display(), idle_lock_seconds: idle_lock_seconds(), needs_admin_password: app.is_fresh() };
     let actor = app.current();
-    let persons = match &actor {
-        Some(a) => app.with_store(|s| hairyo::stats::compute(s, a, now()))?.persons,
-        None => 0,
-    };
-    let permissions = actor.as_ref().map(hairyo::staff::permissions).unwrap_or_default();
-    let frame = AppState {
-        initialised,
-        needs_admin_password: app.is_fresh(),
-        persons,
-        actor,
-        permissions,
-        idle_lock_seconds: idle_lock_seconds(),
-        db_path: app.location.display(),
-        city,
-    };
-    serde_json::to_value(frame).map_err(|e| CmdError::new("ipc.encode", e.to_string()))
+    app.with_store(|s| hairyo::frame::app_state(s, actor, now(), place))
 }
 
 #[tauri::command(async)]

@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use hairyo::frame::{AppState, Place};
 use hairyo::staff::Actor;
 use serde_json::{json, Value};
 
@@ -144,19 +145,19 @@ impl Remote {
     }
 
     /// The frame's state: the server's, or signed out.
-    pub fn app_state(&self, idle_lock_seconds: u64) -> Result<Value, CmdError> {
+    pub fn app_state(&self, idle_lock_seconds: u64) -> Result<AppState, CmdError> {
+        let place = Place { db_path: self.base.clone(), idle_lock_seconds, needs_admin_password: false };
         if self.token().is_none() {
-            return Ok(json!({
-                "initialised": true, "needs_admin_password": false, "persons": 0, "actor": null,
-                "permissions": [], "idle_lock_seconds": idle_lock_seconds, "db_path": self.base,
-                "city": {"city_name": "", "addressee": "", "kouki_union": ""},
-            }));
+            return Ok(hairyo::frame::signed_out(place));
         }
         match self.post("/api/app_state", &json!({})) {
-            Ok(mut state) => {
-                state["db_path"] = Value::String(self.base.clone());
-                state["idle_lock_seconds"] = json!(idle_lock_seconds);
-                Ok(state)
+            Ok(state) => {
+                let state: AppState = serde_json::from_value(state).map_err(|e| CmdError::new("remote.failed", format!("サーバーの応答を読めません: {e}")))?;
+                if state.actor.is_none() {
+                    // The server no longer knows this session (it expired or the server restarted).
+                    *self.session.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                }
+                Ok(AppState { db_path: place.db_path, idle_lock_seconds, ..state })
             }
             Err(e) if e.code.starts_with("session.") => self.app_state(idle_lock_seconds),
             Err(e) => Err(e),

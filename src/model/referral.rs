@@ -19,6 +19,30 @@ coded_enum! {
     }
 }
 
+/// Which of a desk's referrals its queue (the 連携依頼 inbox) shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueFilter {
+    /// Every referral sent to or from the desk.
+    Every,
+    /// Those sent to or from the desk in one state.
+    In(ReferralStatus),
+    /// Those the desk sent that are still open (送付済み or 受理): what the home's 送付中 card
+    /// counts.
+    OpenSent,
+}
+
+impl QueueFilter {
+    /// The filter's code as the window and the CLI send it: "" every referral, "open" the
+    /// desk's own still open, or a status's code. Anything else is refused.
+    pub fn parse(code: &str) -> Result<QueueFilter, String> {
+        match code.trim() {
+            "" => Ok(QueueFilter::Every),
+            "open" => Ok(QueueFilter::OpenSent),
+            other => ReferralStatus::parse(other).map(QueueFilter::In),
+        }
+    }
+}
+
 coded_enum! {
     /// The kinds of `ReferralAction`, for the view of what a desk may do next; each label is
     /// the action's name in an error message.

@@ -4,7 +4,7 @@ use super::sql::{params, OptionalExtension, Row};
 use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
-use crate::model::referral::{Comment, Referral, ReferralStatus};
+use crate::model::referral::{Comment, QueueFilter, Referral, ReferralStatus};
 use crate::model::staff::Desk;
 use crate::{Page, Paged};
 
@@ -97,13 +97,20 @@ impl ReferralHandle<'_> {
         Ok(found.is_some())
     }
 
-    /// A desk's queue: referrals sent to it (or from it), optionally in one state, oldest
-    /// first, with their threads.
-    pub fn queue(&self, desk: Desk, status: Option<ReferralStatus>, page: Page) -> Result<Paged<Referral>, StoreError> {
-        let filter = "(r.to_desk = ?1 OR r.from_desk = ?1) AND (r.status = ?2 OR ?2 IS NULL)";
-        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), params![desk, status], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?3 OFFSET ?4"))?;
-        let items = stmt.query_map(params![desk, status, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+    /// A desk's queue: referrals sent to it (or from it; every desk's when `desk` is None), as
+    /// `filter` picks them, oldest first, with their threads.
+    pub fn queue(&self, desk: Option<Desk>, filter: QueueFilter, page: Page) -> Result<Paged<Referral>, StoreError> {
+        let (status, open_sent) = match filter {
+            QueueFilter::Every => (None, false),
+            QueueFilter::In(s) => (Some(s), false),
+            QueueFilter::OpenSent => (None, true),
+        };
+        let filter = "((r.to_desk = ?1 AND NOT ?3) OR r.from_desk = ?1 OR ?1 IS NULL) AND (r.status = ?2 OR ?2 IS NULL) \
+                      AND (NOT ?3 OR r.status IN ('sent', 'accepted'))";
+        let p = params![desk, status, open_sent];
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), p, |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?4 OFFSET ?5"))?;
+        let items = stmt.query_map(params![desk, status, open_sent, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
         let items = self.with_comments(items)?;
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }

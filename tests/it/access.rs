@@ -229,7 +229,9 @@ const READS: &[(&str, Permission, Read)] = &[
     ("reminder::due", Permission::ViewPerson, |w, a, _| read(hairyo::reminder::due(&w.store, a, Default::default(), at("2026-11-25")))),
     ("forecast::weekly", Permission::ViewPerson, |w, a, _| read(hairyo::forecast::weekly(&w.store, a, 4, at("2026-11-25")))),
     ("stats::compute", Permission::ViewPerson, |w, a, _| read(hairyo::stats::compute(&w.store, a, at("2026-11-25")))),
-    ("referral::queue", Permission::ViewPerson, |w, a, _| read(referral::queue(&w.store, a, None, hairyo::Page::default(), at("2026-11-25")))),
+    ("referral::queue", Permission::ViewPerson, |w, a, _| {
+        read(referral::queue(&w.store, a, referral::QueueFilter::Every, hairyo::Page::default(), at("2026-11-25")))
+    }),
     ("application::list", Permission::ViewPerson, |w, a, _| read(application::list(&w.store, a, &[], None, hairyo::Page::default(), at("2026-11-25")))),
     ("facility::list", Permission::ViewPerson, |w, a, _| read(hairyo::facility::list(&w.store, a, hairyo::Page::default(), at("2026-11-25")))),
     ("certificate::expiring_within", Permission::ViewPerson, |w, a, _| {

@@ -146,10 +146,20 @@ fn two_desks_share_one_server_and_nothing_answers_without_a_session() {
     let (status, body, _) = request(addr, "POST", "/api/sign_in", &[], Some(&json!({"login": "kaigo1", "password": "wrong"})));
     assert_eq!((status, body["code"].as_str()), (401, Some("staff.bad_credentials")));
 
+    // The frame answers without a session too: the sign-in screen, with the era table every
+    // date is shown in.
+    let (status, frame, _) = request(addr, "POST", "/api/app_state", &[], Some(&json!({})));
+    assert_eq!((status, frame["actor"].is_null(), frame["permissions"].as_array().map(Vec::len)), (200, true, Some(0)), "{frame}");
+    assert_eq!(frame["eras"].as_array().and_then(|e| e.last()).map(|e| e["name"].clone()), Some(json!("令和")), "{frame}");
+
     let caseworker = sign_in(addr, "kaigo1");
     let clerk = sign_in(addr, "kokuho1");
     let (cw, ck) = (caseworker["token"].as_str().unwrap(), clerk["token"].as_str().unwrap());
     assert_ne!(cw, ck);
+    let (status, frame) = call(addr, cw, "app_state", json!({}));
+    assert_eq!((status, frame["actor"]["login"].as_str()), (200, Some("kaigo1")), "{frame}");
+    assert!(frame["permissions"].as_array().is_some_and(|p| p.contains(&json!("send_referral"))), "{frame}");
+    assert!(frame["persons"].as_i64().is_some_and(|n| n > 0), "{frame}");
     let (status, persons) = call(addr, cw, "list_persons", json!({"limit": 50}));
     assert_eq!(status, 200, "{persons}");
     let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").expect("a 国保 member in the demo").clone();
@@ -190,6 +200,8 @@ fn two_desks_share_one_server_and_nothing_answers_without_a_session() {
     assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "{body}");
     let (status, body) = call(addr, cw, "home", json!({}));
     assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "{body}");
+    let (status, frame) = call(addr, cw, "app_state", json!({}));
+    assert_eq!((status, frame["actor"].is_null()), (200, true), "the sign-in screen again: {frame}");
 
     let (status, _) = call(addr, ck, "sign_out", json!({}));
     assert_eq!(status, 200);

@@ -72,8 +72,48 @@ fn referral_life_cycle_and_refusals() {
     // The person's record and the desk's queue carry the same thread, in order.
     let on_record = hairyo::record::show(&mut w.store, &cw, p.id, now).unwrap().referrals;
     assert_eq!(on_record[0].comments.iter().map(|c| &c.body).collect::<Vec<_>>(), r.comments.iter().map(|c| &c.body).collect::<Vec<_>>());
-    let queued = referral::queue(&w.store, &w.actor("kokuho_clerk"), None, hairyo::Page::new(0, 50), now).unwrap();
+    let queued = referral::queue(&w.store, &w.actor("kokuho_clerk"), referral::QueueFilter::Every, hairyo::Page::new(0, 50), now).unwrap();
     assert_eq!(queued.items[0].comments.len(), r.comments.len());
+}
+
+/// The home's 送付中 card counts the referrals a desk sent that are still open (送付済み or
+/// 受理), and the inbox's `open` filter lists exactly those: a card opens the list it counts.
+/// Unknown filter codes are refused rather than read as "every referral".
+#[test]
+fn the_open_referrals_card_and_the_open_inbox_list_agree() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
+    let now = at("2026-11-25");
+    let send = |w: &mut World| {
+        referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap().id
+    };
+    let (sent, accepted, returned, completed) = (send(&mut w), send(&mut w), send(&mut w), send(&mut w));
+    referral::accept(&mut w.store, &clerk, accepted, "", now).unwrap();
+    referral::send_back(&mut w.store, &clerk, returned, "世帯を確認してください", now).unwrap();
+    referral::accept(&mut w.store, &clerk, completed, "", now).unwrap();
+    referral::complete(&mut w.store, &clerk, completed, "", now).unwrap();
+    let home = hairyo::home::summary(&w.store, &cw, now).unwrap();
+    let open = referral::queue(&w.store, &cw, referral::QueueFilter::parse("open").unwrap(), hairyo::Page::new(0, 50), now).unwrap();
+    let ids: Vec<i64> = open.items.iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![sent, accepted], "sent and accepted, oldest first");
+    assert_eq!(home.counts.referrals_open, open.total);
+    // The receiving desk sent none of them: its own open list is empty.
+    let theirs = referral::queue(&w.store, &clerk, referral::QueueFilter::OpenSent, hairyo::Page::new(0, 50), now).unwrap();
+    assert_eq!(theirs.total, 0);
+    // An administrator's cards count every desk, and so do the lists they open.
+    let admin_home = hairyo::home::summary(&w.store, &w.admin, now).unwrap();
+    for (filter, count) in
+        [("open", admin_home.counts.referrals_open), ("sent", admin_home.counts.referrals_to_review), ("returned", admin_home.counts.referrals_returned)]
+    {
+        let listed = referral::queue(&w.store, &w.admin, referral::QueueFilter::parse(filter).unwrap(), hairyo::Page::new(0, 50), now).unwrap();
+        assert_eq!((filter, listed.total), (filter, count));
+    }
+    assert!(referral::QueueFilter::parse("opened").is_err());
+    assert_eq!(referral::QueueFilter::parse(""), Ok(referral::QueueFilter::Every));
 }
 
 /// 取下げ: the sending desk withdraws a referral nobody has taken up, or one that came back, with
@@ -108,7 +148,7 @@ fn the_sender_withdraws_an_unanswered_referral_with_a_reason() {
     // Nothing more happens to it, and it leaves the receiving desk's queue and counts.
     assert_eq!(code(referral::accept(&mut w.store, &clerk, r.id, "", now)), "referral.bad_transition");
     assert_eq!(code(referral::withdraw(&mut w.store, &cw, r.id, "二度目", now)), "referral.bad_transition");
-    let queue = referral::queue(&w.store, &clerk, Some(ReferralStatus::Sent), hairyo::Page::new(0, 50), now).unwrap();
+    let queue = referral::queue(&w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), now).unwrap();
     assert!(queue.items.iter().all(|q| q.id != r.id));
     let home = hairyo::home::summary(&w.store, &clerk, now).unwrap();
     assert_eq!(home.counts.referrals_to_review, 0);
@@ -197,7 +237,7 @@ fn the_queue_says_how_long_each_referral_has_waited_oldest_first() {
     for (day, reason) in [("2026-11-24", "昨日の依頼"), ("2026-11-18", "先週の依頼"), ("2026-11-25", "今日の依頼")] {
         referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: reason.into(), ..Default::default() }, at(day)).unwrap();
     }
-    let q = referral::queue(&w.store, &clerk, Some(ReferralStatus::Sent), hairyo::Page::new(0, 50), at("2026-11-25")).unwrap();
+    let q = referral::queue(&w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), at("2026-11-25")).unwrap();
     let seen: Vec<(&str, Option<i64>)> = q.items.iter().map(|r| (r.reason.as_str(), r.waited_days)).collect();
     assert_eq!(seen, vec![("先週の依頼", Some(7)), ("昨日の依頼", Some(1)), ("今日の依頼", Some(0))]);
 }
@@ -656,7 +696,8 @@ fn kouki_union_decides_and_issues_not_the_city() {
     }
     assert_eq!(code(application::issue(&mut w.store, &clerk, a.id, date("2026-11-25"), now)), "application.union_decides");
     // The city checks the documents before it forwards; a supervisor may forward without them.
-    let forward = ApplicationStep::Forward { forwarded_on: "2026-11-25".into(), override_reason: None, confirmed_digits: false };
+    // The day as a clerk types it: month and day alone are this year's.
+    let forward = ApplicationStep::Forward { forwarded_on: "11/25".into(), override_reason: None, confirmed_digits: false };
     assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &forward, now)), "application.checklist_incomplete");
     application::check_document(&mut w.store, &clerk, a.id, Document::ProxyId, true, now).unwrap();
     assert_eq!(code(application::forward(&mut w.store, &clerk, a.id, date("2026-11-25"), Some("委任状は後日"), now)), "application.forbidden");

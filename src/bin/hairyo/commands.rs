@@ -9,7 +9,7 @@ use hairyo::application::{self, AppStatus, ApplicationInput, ApplicationStep, Do
 use hairyo::certificate::{self, CertificateBasis};
 use hairyo::facility::{self, Campaign, FacilityInput};
 use hairyo::person::{self, PersonFilter, PersonInput, PersonPatch, Scheme};
-use hairyo::referral::{self, ReferralAction, ReferralInput, ReferralStatus};
+use hairyo::referral::{self, ReferralAction, ReferralInput};
 use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
 use hairyo::store::{self, Store};
 use hairyo::text::wareki;
@@ -710,11 +710,8 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
         }
         ReferralCmd::Show { id } => referral::get(&store, &actor, *id, now)?,
         ReferralCmd::Queue { status, limit, offset } => {
-            let status = match status {
-                Some(s) => Some(ReferralStatus::parse(s).map_err(|m| CliError::new("cli.bad_status", m))?),
-                None => None,
-            };
-            let q = referral::queue(&store, &actor, status, page(*offset, *limit)?, now)?;
+            let filter = referral::QueueFilter::parse(status.as_deref().unwrap_or("")).map_err(|m| CliError::new("cli.bad_status", m))?;
+            let q = referral::queue(&store, &actor, filter, page(*offset, *limit)?, now)?;
             return emit(json, &q, |q| {
                 let mut out: String = q
                     .items

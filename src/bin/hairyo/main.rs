@@ -489,6 +489,8 @@ pub enum ReferralCmd {
     },
     /// The acting desk's queue.
     Queue {
+        /// A state (sent, accepted, returned, completed, withdrawn), or `open` for the
+        /// referrals this desk sent that are still open; every referral when left out.
         #[arg(long)]
         status: Option<String>,
         #[arg(long, default_value_t = 50)]

@@ -18,6 +18,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDateTime;
 use hairyo::codes::ErrorBody;
+use hairyo::frame::Place;
 use hairyo::staff::Actor;
 use hairyo::store::{Location, Store};
 use serde::Deserialize;
@@ -285,31 +286,22 @@ fn actor_now(store: &Store, login: &str) -> Result<Actor, ErrorBody> {
 }
 
 /// `POST /api/app_state`: what a browser's window frame needs, as the desktop app's
-/// `app_state` gives it (the `AppState` type of the UI): who is signed in, what they may do,
-/// the city's public settings, how many persons are on file.
+/// `app_state` gives it (`hairyo::frame::AppState`): who is signed in, what they may do, the
+/// city's public settings, how many persons are on file. Without a live session it answers
+/// with the signed-out frame (the sign-in screen), not an error.
 async fn app_state(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
     let actor = match authenticate(&server, &method, &headers) {
-        Ok(a) => a,
+        Ok(a) => Some(a),
+        Err(e) if e.code.starts_with("session.") => None,
         Err(e) => return error_response(e),
     };
     let now = server.now();
-    let idle = server.session_idle.as_secs();
+    let place = Place { db_path: "サーバー".to_string(), idle_lock_seconds: server.session_idle.as_secs(), needs_admin_password: false };
     let answer = server
         .with_store(move |s| {
-            let actor = actor_now(s, &actor.login)?;
-            let city = hairyo::settings::public_city(s)?;
-            let persons = hairyo::stats::compute(s, &actor, now)?.persons;
-            let permissions = hairyo::staff::permissions(&actor);
-            Ok(json!({
-                "initialised": true,
-                "needs_admin_password": false,
-                "persons": persons,
-                "actor": actor,
-                "permissions": permissions,
-                "idle_lock_seconds": idle,
-                "db_path": "サーバー",
-                "city": city,
-            }))
+            // An account deactivated meanwhile sees the sign-in screen, as with no session.
+            let actor = actor.and_then(|a| actor_now(s, &a.login).ok());
+            Ok(hairyo::frame::app_state(s, actor, now, place)?)
         })
         .await;
     match answer {

@@ -98,6 +98,10 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
     // Dates and times read as the rest of the window writes them, never as raw ISO stamps.
     let iso = |t: &str| t.as_bytes().windows(10).any(|w| w[4] == b'-' && w[7] == b'-' && w[..4].iter().all(u8::is_ascii_digit));
     assert!(!iso(&answer), "no raw ISO date in the inbox: {answer:?}");
+    assert!(answer.contains("令和"), "dates read in 和暦, as the forms print them: {answer:?}");
+    let day = kaigo.find(By::Css("#referral-inbox time.day")).await.expect("a date in the inbox");
+    let hover = day.attr("title").await.ok().flatten().unwrap_or_default();
+    assert!(hover.starts_with("20") && hover.contains('年'), "the 西暦 on hover: {hover:?}");
 
     // The caseworker sends a second referral by mistake and withdraws it from the inbox with a
     // reason (取下げ): the clerk's queue of unanswered referrals loses it at once.

@@ -59,6 +59,18 @@ async fn scenario(driver: WebDriver) {
     let filter = wait_until("the inbox's filter", || async { driver.find(By::Id("inbox-status")).await.ok() }).await;
     assert_eq!(filter.prop("value").await.expect("its value").as_deref(), Some("sent"));
     click(&driver, "#nav-home").await;
+    // 送付中 opens the referrals still open, not every referral: the inbox's total is the card's.
+    let open = wait_until("the 送付中 card", || async {
+        driver.find(By::XPath("//ul[@id='home-counts']//button[contains(., '送付中の連携依頼')]")).await.ok()
+    })
+    .await;
+    let n = open.find(By::Css(".n")).await.expect("its number").text().await.expect("the number");
+    open.click().await.expect("open the inbox");
+    let filter = wait_until("the inbox's filter", || async { driver.find(By::Id("inbox-status")).await.ok() }).await;
+    assert_eq!(filter.prop("value").await.expect("its value").as_deref(), Some("open"));
+    let info = wait_until("the inbox's total", || async { text_of(&driver, "#inbox-info").await.filter(|t| t.contains(&format!("全{n}件"))) }).await;
+    assert!(info.contains(&format!("全{n}件")), "{info:?}");
+    click(&driver, "#nav-home").await;
 
     // "/" jumps to the search box of 対象者.
     driver.active_element().await.expect("focus").send_keys("/").await.expect("press /");
@@ -456,7 +468,7 @@ async fn welfare_to_certificate(driver: WebDriver) {
     click(&driver, ".app-issue").await;
     action_result(&driver, "交付しました").await;
     let certs = wait_until("the certificate on the record", || async {
-        text_of(&driver, "#certificates").await.filter(|t| t.contains("資格確認書") && t.contains("20"))
+        text_of(&driver, "#certificates").await.filter(|t| t.contains("資格確認書") && t.contains("令和"))
     })
     .await;
     assert!(!certs.is_empty());

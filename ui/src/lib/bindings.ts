@@ -437,17 +437,31 @@ export type Progress = { stage: string, done: number, total: number, };
 
 export type ErrorBody = { code: string, message: string, fields: Array<FieldError>, };
 
-export type AppState = { initialised: boolean, needs_admin_password: boolean, persons: number, actor: Actor | null, 
+export type AppState = { initialised: boolean, 
 /**
- * What the signed-in staff member may do (hairyo::access), as permission codes, so the
+ * A new local database whose administrator has no password yet.
+ */
+needs_admin_password: boolean, persons: number, actor: Actor | null, 
+/**
+ * What the signed-in staff member may do (crate::access), as permission codes, so the
  * window offers only those steps. The core still checks every call.
  */
 permissions: Array<string>, 
 /**
- * After this long without input the window signs out
- * (`HAIRYO_IDLE_LOCK_SECONDS`, default 600).
+ * After this long without input the window signs out.
  */
-idle_lock_seconds: number, db_path: string, city: CitySettings, };
+idle_lock_seconds: number, 
+/**
+ * Where the data lives: the database file, or the server's address.
+ */
+db_path: string, city: CitySettings, 
+/**
+ * The eras dates are shown in (和暦), oldest first, so the window formats every date as
+ * the forms do without a copy of the era table of its own.
+ */
+eras: Array<EraStart>, };
+
+export type EraStart = { name: string, start: string, };
 
 export type Choice = { code: string, label: string, };
 
