@@ -11,7 +11,10 @@ use crate::store::certificates::NewCertificate;
 use crate::store::Store;
 use crate::{Page, Paged};
 
-pub use crate::model::certificate::{Certificate, CertificateBasis, CertificateValidity, Issuer, RenewalDue, RenewalEntry, ValidityBasis};
+pub use crate::model::certificate::{
+    Certificate, CertificateBasis, CertificateEvent, CertificateEventKind, CertificateStatus, CertificateStepKind, CertificateValidity, EndCause, Issuer,
+    ReissueCause, RenewalDue, RenewalEntry, ValidityBasis,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CertificateError {
@@ -27,6 +30,10 @@ pub enum CertificateError {
     BeyondKokuhoAge(NaiveDate),
     #[error("{0}")]
     Forbidden(String),
+    #[error("この資格確認書は{status}のため、「{step}」はできません")]
+    BadTransition { status: &'static str, step: &'static str },
+    #[error("{0}")]
+    Invalid(crate::validate::Invalid),
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
@@ -48,6 +55,8 @@ impl CertificateError {
             CertificateError::KokuhoAged75(_) => "certificate.kokuho_aged_75",
             CertificateError::BeyondKokuhoAge(_) => "certificate.beyond_kokuho_age",
             CertificateError::Forbidden(_) => "certificate.forbidden",
+            CertificateError::BadTransition { .. } => "certificate.bad_transition",
+            CertificateError::Invalid(_) => "certificate.invalid",
             CertificateError::Person(e) => e.code(),
             CertificateError::Policy(e) => e.code(),
             CertificateError::Settings(e) => e.code(),
@@ -281,4 +290,290 @@ pub fn renewal_list(
         });
     }
     Ok(Paged { items, total: due.total, offset: due.offset, limit: due.limit })
+}
+
+/// One step of a certificate's life after issue, as the window, the API and the CLI send it.
+/// Dates are typed as anywhere else (和暦, `12/1`); empty is today.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CertificateStep {
+    /// 再交付: a new certificate with the same term replaces this one, which no longer counts.
+    /// A damaged one is to be handed back; a lost or stolen one cannot be.
+    Reissue {
+        cause: ReissueCause,
+        #[serde(default)]
+        on: String,
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
+    /// 無効: the holder lost eligibility, moved out or died; the certificate's return is asked
+    /// for and tracked.
+    Invalidate {
+        cause: EndCause,
+        #[serde(default)]
+        on: String,
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
+    /// The certificate whose return was asked for came back.
+    RecordReturn {
+        #[serde(default)]
+        on: String,
+    },
+    /// The mailed certificate came back (宛所不明): a follow-up is set at the desk.
+    MailReturned {
+        #[serde(default)]
+        on: String,
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
+    /// 送付先の変更: the certificate is sent again, to the address given.
+    ChangeDelivery {
+        #[serde(default)]
+        postal_code: String,
+        address: String,
+        reason: String,
+        #[serde(default)]
+        on: String,
+        #[serde(default)]
+        confirmed_digits: bool,
+    },
+    /// A certificate whose mail came back is handed over at the counter.
+    HandOver {
+        #[serde(default)]
+        on: String,
+    },
+}
+
+impl CertificateStep {
+    pub fn kind(&self) -> CertificateStepKind {
+        match self {
+            CertificateStep::Reissue { .. } => CertificateStepKind::Reissue,
+            CertificateStep::Invalidate { .. } => CertificateStepKind::Invalidate,
+            CertificateStep::RecordReturn { .. } => CertificateStepKind::RecordReturn,
+            CertificateStep::MailReturned { .. } => CertificateStepKind::MailReturned,
+            CertificateStep::ChangeDelivery { .. } => CertificateStepKind::ChangeDelivery,
+            CertificateStep::HandOver { .. } => CertificateStepKind::HandOver,
+        }
+    }
+}
+
+/// The steps the certificate's state allows on `today`, whoever asks: the state machine.
+pub fn allowed_steps(c: &Certificate, today: NaiveDate) -> Vec<CertificateStepKind> {
+    use CertificateStepKind::*;
+    let mut steps = Vec::new();
+    if c.status == CertificateStatus::Valid {
+        // An expired certificate is renewed, not reissued or ended.
+        if c.valid_until >= today {
+            steps.extend([Reissue, Invalidate]);
+        }
+        if c.undelivered {
+            steps.extend([ChangeDelivery, HandOver]);
+        } else if c.delivery_address != "窓口で手渡し" {
+            steps.push(MailReturned);
+        }
+    }
+    if c.return_due {
+        steps.push(RecordReturn);
+    }
+    steps
+}
+
+/// What `actor` may do next to `c`: the allowed steps, for a desk that records them.
+pub fn next_steps(actor: &Actor, c: &Certificate, today: NaiveDate) -> Vec<CertificateStepKind> {
+    if !crate::access::can(actor, crate::access::Permission::ManageCertificate) {
+        return Vec::new();
+    }
+    allowed_steps(c, today)
+}
+
+/// A certificate as `actor` reads it on `today`: its history, what they may do next, and a
+/// protected person's delivery address withheld from a desk that may not see it.
+pub(crate) fn for_actor(conn: &crate::store::Read<'_>, actor: &Actor, c: Certificate, today: NaiveDate) -> Result<Certificate, CertificateError> {
+    let events = conn.certificates().events(c.id)?;
+    let next = next_steps(actor, &c, today);
+    let mut one = [Certificate { events, next, ..c }];
+    mask_delivery(actor, &mut one);
+    let [c] = one;
+    Ok(c)
+}
+
+/// One certificate with its history, for a staff member who may see persons' records.
+pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<Certificate, CertificateError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let conn = store.read();
+    let c = load(&conn, id)?;
+    for_actor(&conn, actor, c, now.date())
+}
+
+/// Certificates whose return was asked for (無効, or a damaged one replaced) and has not
+/// arrived, oldest first.
+pub fn returns_due(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Certificate>, CertificateError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let mut due = store.read().certificates().returns_due(page)?;
+    mask_delivery(actor, &mut due.items);
+    Ok(due)
+}
+
+fn invalid(field: &'static str, message: impl Into<String>) -> CertificateError {
+    CertificateError::Invalid(crate::validate::Invalid(vec![crate::validate::FieldError { field, message: message.into() }]))
+}
+
+/// The day a step happened: typed as anywhere else, today when empty, never in the future nor
+/// before the certificate was issued.
+fn day_of(text: &str, c: &Certificate, today: NaiveDate) -> Result<NaiveDate, String> {
+    let on = if text.trim().is_empty() { today } else { crate::validate::date_on("日付", text, today)? };
+    if on > today {
+        return Err("日付が未来の日付です".into());
+    }
+    if on < c.issued_on {
+        return Err(format!("日付が交付日 ({}) より前です", crate::text::wareki::format(c.issued_on)));
+    }
+    Ok(on)
+}
+
+fn step_day(text: &str, c: &Certificate, today: NaiveDate) -> Result<NaiveDate, CertificateError> {
+    day_of(text, c, today).map_err(|m| invalid("on", m))
+}
+
+/// A free text a step keeps (a note or a reason), checked as every free text is.
+fn step_text(field: &'static str, label: &str, value: &str, required: bool, confirmed: bool) -> Result<String, CertificateError> {
+    crate::validate::typed_text(field, label, value, 500, required, confirmed).map_err(CertificateError::Invalid)
+}
+
+/// How the certificate's state reads in a refusal.
+fn state_words(c: &Certificate, today: NaiveDate) -> &'static str {
+    match c.status {
+        CertificateStatus::Valid if c.valid_until < today => "有効期限切れ",
+        CertificateStatus::Valid if c.undelivered => "有効・宛所不明で返戻中",
+        s => s.label(),
+    }
+}
+
+/// Takes one step of certificate `id`'s life after issue, audited and kept in its history, and
+/// returns the certificate the record shows next: the new one after a 再交付, else this one.
+pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &CertificateStep, now: chrono::NaiveDateTime) -> Result<Certificate, CertificateError> {
+    use crate::store::certificates::{CertificateChange, NewCertificateEvent};
+    use CertificateEventKind as Kind;
+    crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
+    let today = now.date();
+    let shown = store.write(|tx| {
+        let c = load(tx, id)?;
+        if !allowed_steps(&c, today).contains(&step.kind()) {
+            return Err(CertificateError::BadTransition { status: state_words(&c, today), step: step.kind().label() });
+        }
+        let record = |kind: Kind, on: NaiveDate, cause: &str, note: &str| -> Result<(), CertificateError> {
+            let e = NewCertificateEvent { certificate_id: c.id, kind, on, cause, note, staff_id: actor.staff_id, created_at: crate::stamp(now) };
+            tx.certificates_mut().add_event(&e)?;
+            Ok(())
+        };
+        let change = |ch: CertificateChange<'_>| tx.certificates_mut().change(c.id, &ch);
+        let mut shown = c.id;
+        let details = match step {
+            CertificateStep::Reissue { cause, on, note, confirmed_digits } => {
+                let on = step_day(on, &c, today)?;
+                let note = step_text("note", "メモ", note, false, *confirmed_digits)?;
+                // The replacement runs to the same day and goes where the first one went.
+                let replacement = NewCertificate {
+                    person_id: c.person_id,
+                    application_id: c.application_id,
+                    scheme: c.scheme,
+                    basis: c.basis,
+                    issuer: c.issuer,
+                    issued_on: on,
+                    valid_until: c.valid_until,
+                    valid_until_basis: c.valid_until_basis,
+                    delivery_address: &c.delivery_address,
+                    issued_by: actor.staff_id,
+                    created_at: crate::stamp(now),
+                };
+                shown = tx.certificates_mut().insert_replacement(&replacement, c.id)?;
+                // A damaged certificate is handed back; a lost or stolen one cannot be.
+                let return_due = *cause == ReissueCause::Damaged;
+                change(CertificateChange {
+                    status: Some(CertificateStatus::Replaced),
+                    ended_on: Some(on),
+                    return_due: Some(return_due),
+                    undelivered: Some(false),
+                    ..Default::default()
+                })?;
+                record(Kind::Reissued, on, cause.code(), &note)?;
+                serde_json::json!({"cause": cause, "on": on, "replacement": shown, "return_due": return_due})
+            }
+            CertificateStep::Invalidate { cause, on, note, confirmed_digits } => {
+                let on = step_day(on, &c, today)?;
+                let note = step_text("note", "メモ", note, false, *confirmed_digits)?;
+                // A certificate whose mail came back is at the desk already: nothing to return.
+                let return_due = !c.undelivered;
+                change(CertificateChange {
+                    status: Some(CertificateStatus::Invalidated),
+                    ended_on: Some(on),
+                    return_due: Some(return_due),
+                    ..Default::default()
+                })?;
+                record(Kind::Invalidated, on, cause.code(), &note)?;
+                serde_json::json!({"cause": cause, "on": on, "return_due": return_due})
+            }
+            CertificateStep::RecordReturn { on } => {
+                let on = step_day(on, &c, today)?;
+                change(CertificateChange { return_due: Some(false), ..Default::default() })?;
+                record(Kind::Returned, on, "", "")?;
+                serde_json::json!({"on": on})
+            }
+            CertificateStep::MailReturned { on, note, confirmed_digits } => {
+                let on = step_day(on, &c, today)?;
+                let note = step_text("note", "メモ", note, false, *confirmed_digits)?;
+                change(CertificateChange { undelivered: Some(true), ..Default::default() })?;
+                record(Kind::MailReturned, on, "", &note)?;
+                // The desk follows it up today: find where the holder lives now, or hand it over.
+                let follow_up = format!("資格確認書 (ID {}) が宛所不明で返戻されました。送付先を確認し、再送するか窓口で交付してください", c.id);
+                let fid = tx.follow_ups_mut().insert(&crate::store::home::NewFollowUp {
+                    person_id: c.person_id,
+                    staff_id: actor.staff_id,
+                    desk: actor.desk,
+                    due_on: today,
+                    note: &follow_up,
+                    created_at: crate::stamp(now),
+                })?;
+                audit::record(tx, actor, now, Action::Create, "follow_up", Some(fid), serde_json::json!({"person_id": c.person_id, "due_on": today}))?;
+                serde_json::json!({"on": on, "follow_up": fid})
+            }
+            CertificateStep::ChangeDelivery { postal_code, address, reason, on, confirmed_digits } => {
+                let p = person::load(tx, c.person_id)?;
+                if p.protected && !crate::access::can(actor, crate::access::Permission::ViewProtectedAddress) {
+                    return Err(CertificateError::Forbidden("支援措置の対象者の送付先は、住所を見られる窓口で変更してください".into()));
+                }
+                let mut check = crate::validate::Checker::new();
+                let on = check.take("on", day_of(on, &c, today));
+                let postal = check.take("postal_code", crate::validate::postal_code(postal_code));
+                let address = check.take("address", crate::validate::text("送付先の住所", address, 200, true));
+                let reason = check.take("reason", crate::validate::text("変更の理由", reason, 500, true));
+                check.finish().map_err(CertificateError::Invalid)?;
+                let (Some(on), Some(postal), Some(address), Some(reason)) = (on, postal, address, reason) else {
+                    unreachable!("the checker refused any missing value")
+                };
+                crate::validate::unconfirmed_digits("変更の理由", &reason, *confirmed_digits).map_err(|m| invalid(crate::validate::CONFIRM_DIGITS, m))?;
+                let to = if postal.is_empty() { address } else { format!("〒{postal} {address}") };
+                change(CertificateChange { delivery_address: Some(&to), undelivered: Some(false), ..Default::default() })?;
+                record(Kind::DeliveryChanged, on, "", &reason)?;
+                // The address itself stays on the certificate, not in the audit trail.
+                serde_json::json!({"on": on})
+            }
+            CertificateStep::HandOver { on } => {
+                let on = step_day(on, &c, today)?;
+                change(CertificateChange { undelivered: Some(false), ..Default::default() })?;
+                record(Kind::HandedOver, on, "", "")?;
+                serde_json::json!({"on": on})
+            }
+        };
+        audit::record(tx, actor, now, Action::Update, "certificate", Some(c.id), serde_json::json!({"step": step.kind(), "details": details}))?;
+        Ok(shown)
+    })?;
+    get(store, actor, shown, now)
 }

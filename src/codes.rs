@@ -132,7 +132,7 @@ impl_coded!(
     crate::touchpoint::TouchpointError { crate::touchpoint::TouchpointError::Invalid },
     crate::referral::ReferralError { crate::referral::ReferralError::Invalid },
     crate::application::ApplicationError { crate::application::ApplicationError::Invalid },
-    crate::certificate::CertificateError,
+    crate::certificate::CertificateError { crate::certificate::CertificateError::Invalid },
     crate::policy::PolicyError { crate::policy::PolicyError::Invalid },
     crate::record::RecordError,
     crate::demo::DemoError,

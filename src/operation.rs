@@ -57,6 +57,8 @@ pub const NAMES: &[&str] = &[
     "import_persons",
     "import_union_results",
     "issue_certificate",
+    "certificate_step",
+    "certificate_returns_due",
     "export_audit",
     "reminders",
 ];
@@ -531,6 +533,15 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("import.invalid", "encoding", m))?;
             let opts = crate::kouki::UnionImportOptions { encoding: Some(encoding), dry_run: a.dry_run };
             json(crate::kouki::import_union_results(store, actor, &bytes, &opts, now)?)
+        }
+        "certificate_step" => {
+            let a: ApplicationStep = args(name, arguments)?;
+            let step: crate::certificate::CertificateStep = crate::command::decode("資格確認書の操作", "step", a.step)?;
+            json(crate::certificate::take_step(store, actor, a.id, &step, now)?)
+        }
+        "certificate_returns_due" => {
+            let a: PageArgs = args(name, arguments)?;
+            json(crate::certificate::returns_due(store, actor, page(a.offset, a.limit), now)?)
         }
         "issue_certificate" => {
             let a: IssueCertificate = args(name, arguments)?;

@@ -46,6 +46,8 @@ pub enum RecordError {
     #[error(transparent)]
     Policy(#[from] PolicyError),
     #[error(transparent)]
+    Certificate(#[from] certificate::CertificateError),
+    #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -56,6 +58,7 @@ impl RecordError {
         match self {
             RecordError::Person(e) => e.code(),
             RecordError::Policy(e) => e.code(),
+            RecordError::Certificate(e) => e.code(),
             RecordError::Access(e) => e.code(),
             RecordError::Store(e) => e.code(),
         }
@@ -91,8 +94,11 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
                 t.notes = MASKED_NOTES.to_string();
             }
         }
-        let mut certificates = certificate::for_person(tx, id)?;
-        certificate::mask_delivery(actor, &mut certificates);
+        let certificates = certificate::for_person(tx, id)?
+            .into_iter()
+            .map(|c| certificate::for_actor(tx, actor, c, today))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(RecordError::from)?;
         let record = PersonRecord {
             address_masked,
             birth_date_wareki: wareki::format(p.birth_date),

@@ -36,7 +36,8 @@ fn render() -> String {
         touchpoint::LeafletGiven, touchpoint::Touchpoint, touchpoint::TouchpointInput, touchpoint::Recorded,
         referral::Comment, referral::Referral, referral::ReferralInput, application::ChecklistItem,
         application::Application, application::ApplicationInput, application::Received,
-        certificate::Certificate, certificate::CertificateValidity, settings::ValidityInput, record::PersonRecord, search::Query, search::Hit, search::Results,
+        certificate::Certificate, certificate::CertificateValidity, certificate::CertificateEvent, certificate::CertificateEventKind,
+        certificate::CertificateStatus, certificate::CertificateStep, certificate::CertificateStepKind, certificate::ReissueCause, certificate::EndCause, settings::ValidityInput, record::PersonRecord, search::Query, search::Hit, search::Results,
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
         import::Report, kouki::UnionImportReport, leaflet::StatementCheck, leaflet::Printing, leaflet::Edition, Progress,
         // The shell's own.

@@ -64,6 +64,72 @@ impl Issuer {
     }
 }
 
+coded_enum! {
+    /// Where a certificate stands after its issue.
+    pub enum CertificateStatus ("資格確認書の状態") {
+        Valid = ("valid", "有効"),
+        /// A new certificate was issued in its place (再交付); this one no longer counts.
+        Replaced = ("replaced", "再交付により無効"),
+        /// The holder lost eligibility, moved out or died.
+        Invalidated = ("invalidated", "無効"),
+    }
+}
+
+coded_enum! {
+    /// What happened to a certificate after its issue, as its history lists it.
+    pub enum CertificateEventKind ("資格確認書の記録") {
+        Reissued = ("reissued", "再交付"),
+        Invalidated = ("invalidated", "無効"),
+        Returned = ("returned", "返還を受けた"),
+        MailReturned = ("mail_returned", "宛所不明で返戻"),
+        DeliveryChanged = ("delivery_changed", "送付先の変更"),
+        HandedOver = ("handed_over", "窓口で交付"),
+    }
+}
+
+coded_enum! {
+    /// Why a certificate is issued again.
+    pub enum ReissueCause ("再交付の理由") {
+        Lost = ("lost", "紛失"),
+        Damaged = ("damaged", "破損・汚損"),
+        Stolen = ("stolen", "盗難"),
+    }
+}
+
+coded_enum! {
+    /// Why a certificate stops counting before its end.
+    pub enum EndCause ("無効の理由") {
+        LostEligibility = ("lost_eligibility", "資格喪失"),
+        MovedOut = ("moved_out", "転出"),
+        Died = ("died", "死亡"),
+    }
+}
+
+coded_enum! {
+    /// The steps of a certificate's life after issue, for the view of what a desk may do next.
+    pub enum CertificateStepKind ("資格確認書の操作") {
+        Reissue = ("reissue", "再交付"),
+        Invalidate = ("invalidate", "無効にする"),
+        RecordReturn = ("record_return", "返還を記録"),
+        MailReturned = ("mail_returned", "宛所不明で返戻"),
+        ChangeDelivery = ("change_delivery", "送付先を変更して再送"),
+        HandOver = ("hand_over", "窓口で交付"),
+    }
+}
+
+/// One step in a certificate's history.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct CertificateEvent {
+    pub id: i64,
+    pub kind: CertificateEventKind,
+    pub kind_label: &'static str,
+    pub on: NaiveDate,
+    /// The cause's label (紛失, 転出 …), or empty.
+    pub cause_label: String,
+    pub note: String,
+    pub by: String,
+}
+
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Certificate {
     pub id: i64,
@@ -84,6 +150,20 @@ pub struct Certificate {
     /// The person is under 支援措置: the delivery address is shown only to the desks that may
     /// see it.
     pub protected: bool,
+    pub status: CertificateStatus,
+    pub status_label: &'static str,
+    /// The certificate this one was issued in place of (再交付).
+    pub replaces_id: Option<i64>,
+    /// The day it stopped counting (再交付 or 無効).
+    pub ended_on: Option<NaiveDate>,
+    /// The mailed certificate came back (宛所不明) and has not reached the holder since.
+    pub undelivered: bool,
+    /// Its return has been asked for and has not arrived yet.
+    pub return_due: bool,
+    /// Its history after issue, oldest first (empty in lists).
+    pub events: Vec<CertificateEvent>,
+    /// What the staff member reading it may do next (empty in lists).
+    pub next: Vec<CertificateStepKind>,
 }
 
 /// Why a person is due at a renewal, as the store lists them.

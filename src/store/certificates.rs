@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::application::AppScheme;
-use crate::model::certificate::{Certificate, CertificateBasis, Issuer, RenewalDue, ValidityBasis};
+use crate::model::certificate::{
+    Certificate, CertificateBasis, CertificateEvent, CertificateEventKind, CertificateStatus, EndCause, Issuer, ReissueCause, RenewalDue, ValidityBasis,
+};
 use crate::{Page, Paged};
 
 /// A certificate as it is issued, with the address it is sent to already decided.
@@ -34,7 +36,31 @@ pub struct FacilityAddress {
 }
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
-    p.protected, c.valid_until_basis, c.issuer FROM certificate c JOIN person p ON p.id = c.person_id";
+    p.protected, c.valid_until_basis, c.issuer, c.status, c.replaces_id, c.ended_on, c.undelivered, c.return_due
+    FROM certificate c JOIN person p ON p.id = c.person_id";
+
+/// A step of a certificate's history as it is stored.
+#[derive(Debug, Clone)]
+pub struct NewCertificateEvent<'a> {
+    pub certificate_id: i64,
+    pub kind: CertificateEventKind,
+    pub on: NaiveDate,
+    /// The cause's code (ReissueCause, EndCause), or empty.
+    pub cause: &'a str,
+    pub note: &'a str,
+    pub staff_id: i64,
+    pub created_at: String,
+}
+
+/// How a step changes the certificate's own columns; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CertificateChange<'a> {
+    pub status: Option<CertificateStatus>,
+    pub ended_on: Option<NaiveDate>,
+    pub undelivered: Option<bool>,
+    pub return_due: Option<bool>,
+    pub delivery_address: Option<&'a str>,
+}
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
     let scheme: AppScheme = r.get(4)?;
@@ -58,6 +84,14 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
         valid_until_basis_label: valid_until_basis.label(),
         delivery_address: r.get(8)?,
         protected: r.get(9)?,
+        status: r.get(12)?,
+        status_label: r.get::<_, CertificateStatus>(12)?.label(),
+        replaces_id: r.get(13)?,
+        ended_on: r.get(14)?,
+        undelivered: r.get(15)?,
+        return_due: r.get(16)?,
+        events: Vec::new(),
+        next: Vec::new(),
     })
 }
 
@@ -85,9 +119,39 @@ impl CertificateHandle<'_> {
         Ok(rows)
     }
 
+    /// A certificate's history, oldest first, with who recorded each step.
+    pub fn events(&self, certificate_id: i64) -> Result<Vec<CertificateEvent>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT e.id, e.kind, e.on_date, e.cause, e.note, s.name FROM certificate_event e JOIN staff s ON s.id = e.staff_id
+             WHERE e.certificate_id = ?1 ORDER BY e.id",
+        )?;
+        let rows = stmt
+            .query_map([certificate_id], |r| {
+                let kind: CertificateEventKind = r.get(1)?;
+                Ok((r.get(0)?, kind, r.get(2)?, r.get::<_, String>(3)?, r.get(4)?, r.get(5)?))
+            })?
+            .collect::<Result<Vec<(i64, CertificateEventKind, NaiveDate, String, String, String)>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, kind, on, cause, note, by)| {
+                let cause_label = ReissueCause::from_code(&cause).map(ReissueCause::label).or_else(|| EndCause::from_code(&cause).map(EndCause::label));
+                CertificateEvent { id, kind, kind_label: kind.label(), on, cause_label: cause_label.unwrap_or_default().to_string(), note, by }
+            })
+            .collect())
+    }
+
+    /// Certificates whose return was asked for and has not arrived, oldest request first.
+    pub fn returns_due(&self, page: Page) -> Result<Paged<Certificate>, StoreError> {
+        let filter = "c.return_due = 1";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM certificate c WHERE {filter}"), [], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY c.ended_on, c.id LIMIT ?1 OFFSET ?2"))?;
+        let items = stmt.query_map(params![page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
     /// Certificates valid from `from` through `until` (both included), soonest expiry first.
     pub fn expiring_between(&self, from: NaiveDate, until: NaiveDate, page: Page) -> Result<Paged<Certificate>, StoreError> {
-        let filter = "c.valid_until >= ?1 AND c.valid_until <= ?2";
+        let filter = "c.status = 'valid' AND c.valid_until >= ?1 AND c.valid_until <= ?2";
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM certificate c WHERE {filter}"), params![from, until], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY c.valid_until, c.id LIMIT ?3 OFFSET ?4"))?;
         let items = stmt.query_map(params![from, until, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
@@ -98,7 +162,7 @@ impl CertificateHandle<'_> {
     /// applications set aside for the renewal (年次更新時交付), by name.
     pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalDue>, StoreError> {
         let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
-                 FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1
+                 FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1 AND c.status = 'valid'
                UNION ALL
                SELECT a.person_id, p.name, a.scheme, '年次更新時交付の申請 (受付 ' || a.received_on || ')', NULL, a.id
                  FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'";
@@ -143,6 +207,32 @@ impl<'a> Write<'a> {
 }
 
 impl CertificateHandleMut<'_> {
+    /// Stores one step of a certificate's history.
+    pub fn add_event(&self, e: &NewCertificateEvent<'_>) -> Result<i64, StoreError> {
+        self.conn.insert_returning_id(
+            "INSERT INTO certificate_event (certificate_id, kind, on_date, cause, note, staff_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![e.certificate_id, e.kind, e.on, e.cause, e.note, e.staff_id, e.created_at],
+        )
+    }
+
+    /// Applies a step's change to the certificate's own columns.
+    pub fn change(&self, id: i64, c: &CertificateChange<'_>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE certificate SET status = COALESCE(?2, status), ended_on = COALESCE(?3, ended_on),
+                undelivered = COALESCE(?4, undelivered), return_due = COALESCE(?5, return_due),
+                delivery_address = COALESCE(?6, delivery_address) WHERE id = ?1",
+            params![id, c.status, c.ended_on, c.undelivered.map(i64::from), c.return_due.map(i64::from), c.delivery_address],
+        )?;
+        Ok(())
+    }
+
+    /// Stores the certificate issued in place of `replaces` (再交付).
+    pub fn insert_replacement(&self, c: &NewCertificate<'_>, replaces: i64) -> Result<i64, StoreError> {
+        let id = self.insert(c)?;
+        self.conn.execute("UPDATE certificate SET replaces_id = ?2 WHERE id = ?1", params![id, replaces])?;
+        Ok(id)
+    }
+
     /// Stores an issued certificate; returns its id.
     pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
         self.conn.insert_returning_id(

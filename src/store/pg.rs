@@ -17,6 +17,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (15, include_str!("migrations/pg/0015_change_events.sql")),
     (16, include_str!("migrations/pg/0016_table_versions.sql")),
     (17, include_str!("migrations/pg/0017_referral_withdrawal.sql")),
+    (18, include_str!("migrations/pg/0018_certificate_life.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

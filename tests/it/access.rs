@@ -151,6 +151,23 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
             None,
             now,
         ))),
+        Permission::ManageCertificate => {
+            let admin = w.admin.clone();
+            let scheme = application::AppScheme::Kouki;
+            let c = certificate::issue_without_application(
+                &mut w.store,
+                &admin,
+                person.id,
+                scheme,
+                certificate::CertificateBasis::Provisional,
+                now.date(),
+                None,
+                now,
+            )
+            .unwrap();
+            let step = certificate::CertificateStep::MailReturned { on: String::new(), note: String::new(), confirmed_digits: false };
+            outcome(boxed(certificate::take_step(&mut w.store, actor, c.id, &step, now)))
+        }
         Permission::PrintForms => outcome(boxed(print::application_form(&mut w.store, actor, person.id, None, now))),
         Permission::PrintLeaflets => outcome(boxed(print::leaflet(&mut w.store, actor, hairyo::leaflet::Leaflet::Bessou2, 1, now))),
         Permission::ImportData => {

@@ -556,6 +556,11 @@ fn the_access_matrix_holds_over_http() {
                         !denied(&answer("application_step", json!({"id": id, "step": {"step": "decide", "override_reason": "後日提出を確認"}})))
                     }
                     Permission::IssueCertificate => !denied(&answer("issue_certificate", json!({"person_id": pid, "scheme": "kokuho", "basis": "ex_officio"}))),
+                    Permission::ManageCertificate => {
+                        let issued = json!({"person_id": pid, "scheme": "kouki", "basis": "provisional"});
+                        let c = ok(call(addr, &admin, "issue_certificate", issued))["id"].as_i64().unwrap();
+                        !denied(&answer("certificate_step", json!({"id": c, "step": {"step": "mail_returned"}})))
+                    }
                     Permission::PrintForms => !denied(&answer("print", json!({"request": {"kind": "application_form", "person_id": pid}}))),
                     Permission::PrintLeaflets => !denied(&answer("print", json!({"request": {"kind": "leaflet", "leaflet": "bessou2"}}))),
                     Permission::ImportData => {

@@ -769,3 +769,128 @@ fn kouki_union_decides_and_issues_not_the_city() {
     assert_eq!(code(application::take_step(&mut w.store, &kokuho, c.id, &forward, now)), "application.kouki_only");
     assert!(application::get(&w.store, &kokuho, c.id, now).unwrap().next.contains(&ApplicationStepKind::Decide));
 }
+
+/// The certificate after issue: a mailed certificate comes back (宛所不明) and the desk gets a
+/// follow-up; it is sent again to a corrected address; it is lost and reissued with the same
+/// term; the holder moves out and the certificate is invalidated, its return asked for and
+/// recorded. Each step is kept in the certificate's history, refused where its state forbids it,
+/// and taken only by a desk that records certificates.
+#[test]
+fn a_certificate_is_returned_by_the_post_reissued_invalidated_and_handed_back() {
+    use hairyo::certificate::{self, CertificateStatus, CertificateStep, CertificateStepKind, EndCause, ReissueCause};
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.birth_date = "1960-05-05".into();
+    });
+    let (clerk, cw) = (w.actor("kokuho_clerk"), w.actor("kaigo_cw"));
+    let now = at("2026-11-25");
+    let issued = certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        p.id,
+        application::AppScheme::Kokuho,
+        certificate::CertificateBasis::ExOfficio,
+        date("2026-11-01"),
+        None,
+        now,
+    )
+    .unwrap();
+    let step = |w: &mut World, actor: &hairyo::staff::Actor, id: i64, s: CertificateStep| certificate::take_step(&mut w.store, actor, id, &s, now);
+    let mail_returned = CertificateStep::MailReturned { on: String::new(), note: "転居先不明".into(), confirmed_digits: false };
+
+    // Only a desk that records certificates takes these steps.
+    assert_eq!(code(step(&mut w, &cw, issued.id, mail_returned.clone())), "access.denied");
+    let fresh = certificate::get(&w.store, &clerk, issued.id, now).unwrap();
+    assert!(fresh.next.contains(&CertificateStepKind::MailReturned) && !fresh.next.contains(&CertificateStepKind::RecordReturn), "{:?}", fresh.next);
+    assert!(certificate::get(&w.store, &cw, issued.id, now).unwrap().next.is_empty(), "a welfare desk is offered nothing");
+
+    // 宛所不明: the desk is reminded today, and may resend or hand it over.
+    let c = step(&mut w, &clerk, issued.id, mail_returned.clone()).unwrap();
+    assert!(c.undelivered);
+    assert_eq!(c.next, vec![CertificateStepKind::Reissue, CertificateStepKind::Invalidate, CertificateStepKind::ChangeDelivery, CertificateStepKind::HandOver]);
+    let due = reminder::due(&w.store, &clerk, reminder::Window::default(), now).unwrap();
+    assert!(due.follow_ups.iter().any(|f| f.person_id == p.id && f.note.contains("宛所不明")), "{:?}", due.follow_ups);
+    assert_eq!(code(step(&mut w, &clerk, issued.id, mail_returned.clone())), "certificate.bad_transition", "it came back once");
+
+    // 送付先の変更: every field checked, then sent again to the new address.
+    let change = |postal: &str, address: &str, reason: &str| CertificateStep::ChangeDelivery {
+        postal_code: postal.into(),
+        address: address.into(),
+        reason: reason.into(),
+        on: String::new(),
+        confirmed_digits: false,
+    };
+    let e = step(&mut w, &clerk, issued.id, change("12-34", "", "")).unwrap_err();
+    assert_eq!(e.code(), "certificate.invalid");
+    let fields: Vec<&str> = match &e {
+        certificate::CertificateError::Invalid(i) => i.0.iter().map(|f| f.field).collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(fields, vec!["postal_code", "address", "reason"]);
+    let c = step(&mut w, &clerk, issued.id, change("100-0002", "見本市北町2-2", "本人から転居先の連絡")).unwrap();
+    assert!(!c.undelivered);
+    assert_eq!(c.delivery_address, "〒100-0002 見本市北町2-2");
+
+    // 再交付 (紛失): a new certificate with the same term; the old one stops counting.
+    let before_or_future = [("2026-10-31", "交付日"), ("2026-11-26", "未来")];
+    for (day, why) in before_or_future {
+        let e = step(
+            &mut w,
+            &clerk,
+            issued.id,
+            CertificateStep::Reissue { cause: ReissueCause::Lost, on: day.into(), note: String::new(), confirmed_digits: false },
+        )
+        .unwrap_err();
+        assert!(e.code() == "certificate.invalid" && e.to_string().contains(why), "{day}: {e}");
+    }
+    let reissue = CertificateStep::Reissue { cause: ReissueCause::Lost, on: "11/20".into(), note: "財布ごと紛失".into(), confirmed_digits: false };
+    let new = step(&mut w, &clerk, issued.id, reissue.clone()).unwrap();
+    assert_ne!(new.id, issued.id);
+    assert_eq!(
+        (new.replaces_id, new.status, new.issued_on, new.valid_until),
+        (Some(issued.id), CertificateStatus::Valid, date("2026-11-20"), issued.valid_until)
+    );
+    assert_eq!(new.delivery_address, "〒100-0002 見本市北町2-2", "it goes where the resent one went");
+    let old = certificate::get(&w.store, &clerk, issued.id, now).unwrap();
+    assert_eq!((old.status, old.ended_on, old.return_due), (CertificateStatus::Replaced, Some(date("2026-11-20")), false), "a lost one cannot be handed back");
+    assert!(old.next.is_empty());
+    assert_eq!(code(step(&mut w, &clerk, issued.id, reissue)), "certificate.bad_transition");
+    // Only the certificate that counts is on the lists that drive renewal and reminders.
+    let expiring = certificate::expiring_within(&w.store, &clerk, 400, hairyo::Page::new(0, 500), now).unwrap();
+    let ours: Vec<i64> = expiring.items.iter().filter(|c| c.person_id == p.id).map(|c| c.id).collect();
+    assert_eq!(ours, vec![new.id]);
+
+    // 転出: invalidated, its return asked for, then recorded.
+    let c = step(
+        &mut w,
+        &clerk,
+        new.id,
+        CertificateStep::Invalidate { cause: EndCause::MovedOut, on: String::new(), note: String::new(), confirmed_digits: false },
+    )
+    .unwrap();
+    assert_eq!((c.status, c.return_due, c.next.clone()), (CertificateStatus::Invalidated, true, vec![CertificateStepKind::RecordReturn]));
+    let waiting = certificate::returns_due(&w.store, &clerk, hairyo::Page::new(0, 50), now).unwrap();
+    assert!(waiting.items.iter().any(|c| c.id == new.id));
+    let c = step(&mut w, &clerk, new.id, CertificateStep::RecordReturn { on: String::new() }).unwrap();
+    assert!(!c.return_due && c.next.is_empty());
+    assert!(certificate::returns_due(&w.store, &clerk, hairyo::Page::new(0, 50), now).unwrap().items.iter().all(|c| c.id != new.id));
+
+    // The history, as the record shows it, oldest first, with who recorded each step.
+    let record = hairyo::record::show(&mut w.store, &clerk, p.id, now).unwrap();
+    let shown: Vec<(i64, Vec<&str>)> = record.certificates.iter().map(|c| (c.id, c.events.iter().map(|e| e.kind.code()).collect())).collect();
+    assert_eq!(shown, vec![(new.id, vec!["invalidated", "returned"]), (issued.id, vec!["mail_returned", "delivery_changed", "reissued"])]);
+    let reissued = &record.certificates[1].events[2];
+    assert_eq!((reissued.cause_label.as_str(), reissued.note.as_str(), reissued.by.as_str()), ("紛失", "財布ごと紛失", clerk.name.as_str()));
+
+    // Over the API an unknown cause is refused, never read as a default.
+    let e = hairyo::operation::call(
+        &mut w.store,
+        &clerk,
+        "certificate_step",
+        serde_json::json!({"id": new.id, "step": {"step": "reissue", "cause": "forgot"}}),
+        now,
+    )
+    .unwrap_err();
+    assert!(e.code.starts_with("command.") && e.message.contains("forgot") && e.message.contains("lost"), "{e:?}");
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use hairyo::application::{self, AppStatus, ApplicationInput, ApplicationStep, Document};
-use hairyo::certificate::{self, CertificateBasis};
+use hairyo::certificate::{self, CertificateBasis, CertificateStep};
 use hairyo::facility::{self, Campaign, FacilityInput};
 use hairyo::person::{self, PersonFilter, PersonInput, PersonPatch, Scheme};
 use hairyo::referral::{self, ReferralAction, ReferralInput};
@@ -908,6 +908,58 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
                 format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until))
             })
         }
+        CertificateCmd::Show { id } => emit(json, &certificate::get(&store, &actor, *id, now)?, certificate_text),
+        CertificateCmd::Reissue { id, cause, on, note, confirm_digits } => {
+            let cause = certificate::ReissueCause::parse(cause).map_err(|m| CliError::new("cli.bad_cause", m))?;
+            let step = CertificateStep::Reissue { cause, on: on.clone(), note: note.clone(), confirmed_digits: *confirm_digits };
+            emit(json, &certificate::take_step(&mut store, &actor, *id, &step, now)?, certificate_text)
+        }
+        CertificateCmd::Invalidate { id, cause, on, note, confirm_digits } => {
+            let cause = certificate::EndCause::parse(cause).map_err(|m| CliError::new("cli.bad_cause", m))?;
+            let step = CertificateStep::Invalidate { cause, on: on.clone(), note: note.clone(), confirmed_digits: *confirm_digits };
+            emit(json, &certificate::take_step(&mut store, &actor, *id, &step, now)?, certificate_text)
+        }
+        CertificateCmd::Returned { id, on } => {
+            emit(json, &certificate::take_step(&mut store, &actor, *id, &CertificateStep::RecordReturn { on: on.clone() }, now)?, certificate_text)
+        }
+        CertificateCmd::MailReturned { id, on, note, confirm_digits } => {
+            let step = CertificateStep::MailReturned { on: on.clone(), note: note.clone(), confirmed_digits: *confirm_digits };
+            emit(json, &certificate::take_step(&mut store, &actor, *id, &step, now)?, certificate_text)
+        }
+        CertificateCmd::ChangeDelivery { id, postal_code, address, reason, on, confirm_digits } => {
+            let step = CertificateStep::ChangeDelivery {
+                postal_code: postal_code.clone(),
+                address: address.clone(),
+                reason: reason.clone(),
+                on: on.clone(),
+                confirmed_digits: *confirm_digits,
+            };
+            emit(json, &certificate::take_step(&mut store, &actor, *id, &step, now)?, certificate_text)
+        }
+        CertificateCmd::HandOver { id, on } => {
+            emit(json, &certificate::take_step(&mut store, &actor, *id, &CertificateStep::HandOver { on: on.clone() }, now)?, certificate_text)
+        }
+        CertificateCmd::ReturnsDue { limit, offset } => {
+            let l = certificate::returns_due(&store, &actor, page(*offset, *limit)?, now)?;
+            emit(json, &l, |l| {
+                let mut out: String = l
+                    .items
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "#{}	{}	{}	{}
+",
+                            c.id,
+                            c.person_name,
+                            c.status_label,
+                            c.ended_on.map(wareki::format).unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                out.push_str(&page_footer(l));
+                out
+            })
+        }
         CertificateCmd::Expiring { days, limit, offset } => {
             let l = certificate::expiring_within(&store, &actor, *days, page(*offset, *limit)?, now)?;
             emit(json, &l, |l| {
@@ -934,6 +986,38 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
             })
         }
     }
+}
+
+/// A certificate as the CLI prints it: its state, term and delivery, its history, and the
+/// steps it allows next.
+fn certificate_text(c: &certificate::Certificate) -> String {
+    let mut out = format!(
+        "資格確認書 ID {} {} {} ({}) 交付 {} 有効期限 {}\n送付先: {}\n",
+        c.id,
+        c.person_name,
+        c.scheme_label,
+        c.status_label,
+        wareki::format(c.issued_on),
+        wareki::format(c.valid_until),
+        c.delivery_address
+    );
+    if let Some(old) = c.replaces_id {
+        let _ = writeln!(out, "ID {old} の再交付");
+    }
+    if c.undelivered {
+        out.push_str("宛所不明で返戻中\n");
+    }
+    if c.return_due {
+        out.push_str("返還待ち\n");
+    }
+    for e in &c.events {
+        let cause = if e.cause_label.is_empty() { String::new() } else { format!(" ({})", e.cause_label) };
+        let _ = writeln!(out, "{} {}{} {} [{}]", wareki::format(e.on), e.kind_label, cause, e.note, e.by);
+    }
+    if !c.next.is_empty() {
+        let _ = writeln!(out, "次にできること: {}", c.next.iter().map(|k| k.label()).collect::<Vec<_>>().join("、"));
+    }
+    out
 }
 
 fn policy_cmd(cli: &Cli, cmd: &PolicyCmd, now: NaiveDateTime) -> Result {

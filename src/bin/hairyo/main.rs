@@ -650,6 +650,77 @@ pub enum CertificateCmd {
         #[arg(long)]
         until: Option<String>,
     },
+    /// One certificate with its history after issue and the steps it allows.
+    Show { id: i64 },
+    /// 再交付 (lost, damaged, stolen): a new certificate with the same term replaces this one.
+    Reissue {
+        id: i64,
+        /// lost (紛失), damaged (破損・汚損) or stolen (盗難).
+        #[arg(long)]
+        cause: String,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// 無効 on 資格喪失, 転出 or death; the certificate's return is asked for and tracked.
+    Invalidate {
+        id: i64,
+        /// lost_eligibility (資格喪失), moved_out (転出) or died (死亡).
+        #[arg(long)]
+        cause: String,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// The certificate whose return was asked for came back.
+    Returned {
+        id: i64,
+        #[arg(long, default_value = "")]
+        on: String,
+    },
+    /// The mailed certificate came back (宛所不明); sets a follow-up at the desk.
+    MailReturned {
+        id: i64,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// 送付先の変更: send the returned certificate again, to this address.
+    ChangeDelivery {
+        id: i64,
+        #[arg(long, default_value = "")]
+        postal_code: String,
+        #[arg(long)]
+        address: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// A certificate whose mail came back is handed over at the counter.
+    HandOver {
+        id: i64,
+        #[arg(long, default_value = "")]
+        on: String,
+    },
+    /// Certificates whose return was asked for and has not arrived.
+    ReturnsDue {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
     /// Certificates expiring within N days.
     Expiring {
         #[arg(long, default_value_t = 30)]

@@ -291,9 +291,51 @@ export type Certificate = { id: number, person_id: number, person_name: string, 
  * The person is under 支援措置: the delivery address is shown only to the desks that may
  * see it.
  */
-protected: boolean, };
+protected: boolean, status: CertificateStatus, status_label: string, 
+/**
+ * The certificate this one was issued in place of (再交付).
+ */
+replaces_id: number | null, 
+/**
+ * The day it stopped counting (再交付 or 無効).
+ */
+ended_on: string | null, 
+/**
+ * The mailed certificate came back (宛所不明) and has not reached the holder since.
+ */
+undelivered: boolean, 
+/**
+ * Its return has been asked for and has not arrived yet.
+ */
+return_due: boolean, 
+/**
+ * Its history after issue, oldest first (empty in lists).
+ */
+events: Array<CertificateEvent>, 
+/**
+ * What the staff member reading it may do next (empty in lists).
+ */
+next: Array<CertificateStepKind>, };
 
 export type CertificateValidity = { scheme: AppScheme, years: number, end_month: number, end_day: number, };
+
+export type CertificateEvent = { id: number, kind: CertificateEventKind, kind_label: string, on: string, 
+/**
+ * The cause's label (紛失, 転出 …), or empty.
+ */
+cause_label: string, note: string, by: string, };
+
+export type CertificateEventKind = "reissued" | "invalidated" | "returned" | "mail_returned" | "delivery_changed" | "handed_over";
+
+export type CertificateStatus = "valid" | "replaced" | "invalidated";
+
+export type CertificateStep = { "step": "reissue", cause: ReissueCause, on: string, note: string, confirmed_digits: boolean, } | { "step": "invalidate", cause: EndCause, on: string, note: string, confirmed_digits: boolean, } | { "step": "record_return", on: string, } | { "step": "mail_returned", on: string, note: string, confirmed_digits: boolean, } | { "step": "change_delivery", postal_code: string, address: string, reason: string, on: string, confirmed_digits: boolean, } | { "step": "hand_over", on: string, };
+
+export type CertificateStepKind = "reissue" | "invalidate" | "record_return" | "mail_returned" | "change_delivery" | "hand_over";
+
+export type ReissueCause = "lost" | "damaged" | "stolen";
+
+export type EndCause = "lost_eligibility" | "moved_out" | "died";
 
 export type ValidityInput = { scheme: string, years: string, end_month: string, end_day: string, };
 
