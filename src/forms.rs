@@ -50,6 +50,9 @@ pub struct ScreenCodes {
     pub encodings: Vec<Choice>,
     /// The import's columns in the default order, for the profile editor.
     pub import_columns: Vec<ImportColumn>,
+    /// Why a certificate is issued again (再交付), and why one stops counting (無効).
+    pub reissue_causes: Vec<Choice>,
+    pub end_causes: Vec<Choice>,
 }
 
 /// A column of the person import: the key of a profile's mapping, its Japanese name (also the
@@ -70,6 +73,8 @@ pub fn screen_codes() -> ScreenCodes {
         statement_modes: choices::<crate::leaflet::StatementMode>(),
         export_kinds: choices::<crate::export::ExportKind>(),
         encodings: choices::<crate::import::Encoding>(),
+        reissue_causes: choices::<crate::certificate::ReissueCause>(),
+        end_causes: choices::<crate::certificate::EndCause>(),
         import_columns: crate::import::DEFAULT_LAYOUT
             .iter()
             .map(|c| ImportColumn { column: *c, label: c.label(), required: crate::import::REQUIRED.contains(c) })

@@ -473,6 +473,28 @@ async fn welfare_to_certificate(driver: WebDriver) {
     .await;
     assert!(!certs.is_empty());
 
+    // The certificate after issue: the mail comes back (宛所不明), then it is lost and reissued.
+    // A day in the future is refused beside its field; the record shows the history.
+    select(&driver, "#certificates .certificate-step-kind", "mail_returned").await;
+    click(&driver, "#certificates .certificate-step-submit").await;
+    wait_until("the returned mail", || async { text_of(&driver, "#certificate-result").await.filter(|t| t.contains("宛所不明で返戻")) }).await;
+    let certs = wait_until("the badge", || async { text_of(&driver, "#certificates").await.filter(|t| t.contains("宛所不明で返戻中")) }).await;
+    assert!(certs.contains("宛所不明で返戻"), "the history lists the step: {certs:?}");
+    select(&driver, "#certificates .certificate-step-kind", "reissue").await;
+    select(&driver, "#certificates .certificate-cause", "lost").await;
+    type_into(&driver, "#certificates .certificate-on", "令和20年1月1日").await;
+    click(&driver, "#certificates .certificate-step-submit").await;
+    let refused = wait_until("the date's refusal", || async { text_of(&driver, "#certificates .certificate-step .field-error").await }).await;
+    assert!(refused.contains("未来"), "{refused:?}");
+    // Today, as the clerk would type it (a cleared box does not tell the page it changed).
+    type_into(&driver, "#certificates .certificate-on", &chrono::Local::now().format("%Y-%m-%d").to_string()).await;
+    type_into(&driver, "#certificates .certificate-note", "外出先で紛失").await;
+    click(&driver, "#certificates .certificate-step-submit").await;
+    wait_until("the reissue", || async { text_of(&driver, "#certificate-result").await.filter(|t| t.contains("再交付しました")) }).await;
+    let certs = wait_until("both certificates", || async { text_of(&driver, "#certificates").await.filter(|t| t.contains("再交付により無効")) }).await;
+    assert!(certs.contains("紛失") && certs.contains("外出先で紛失") && certs.contains("の再交付"), "{certs:?}");
+    save_screenshot(&driver, "record-certificates.png").await;
+
     // 印刷: 別添1 and the pre-filled form of the person just served. The PDFs exist and read.
     click(&driver, "#nav-print").await;
     wait_until("the print centre", || async { text_of(&driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;

@@ -14,6 +14,8 @@ import type {
   Application,
   ApplicationInput,
   ApplicationStep,
+  Certificate,
+  CertificateStep,
   CertificateValidity,
   CitySettings,
   Connection,
@@ -212,6 +214,9 @@ export const api = {
   receiveApplication: (input: ApplicationInput) => op<Received>("receive_application", { input }),
   checkDocument: (id: number, document: string, checked: boolean) => op<Application>("check_document", { id, document, checked }),
   applicationStep: (id: number, step: ApplicationStep) => op<Application>("application_step", { id, step }),
+  /** A step of a certificate's life after issue; answers the certificate the record shows next. */
+  certificateStep: (id: number, step: CertificateStep) => op<Certificate>("certificate_step", { id, step }),
+  certificateReturnsDue: (offset = 0, limit = 50) => op<Paged<Certificate>>("certificate_returns_due", { offset, limit }),
   /** Prints; in the window a facility batch reports its progress through `onProgress`. In a
    *  browser the PDF comes back whole and `path` is a URL to open it at. */
   print: async (request: PrintRequest, onProgress?: (p: Progress) => void): Promise<PrintedFile> => {

@@ -525,7 +525,11 @@ export type ScreenCodes = { campaigns: Array<Choice>, roles: Array<Choice>, sche
 /**
  * The import's columns in the default order, for the profile editor.
  */
-import_columns: Array<ImportColumn>, };
+import_columns: Array<ImportColumn>, 
+/**
+ * Why a certificate is issued again (再交付), and why one stops counting (無効).
+ */
+reissue_causes: Array<Choice>, end_causes: Array<Choice>, };
 
 export type ImportColumn = { column: Column, label: string, required: boolean, };
 
