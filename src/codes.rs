@@ -138,7 +138,7 @@ impl_coded!(
     crate::demo::DemoError,
     crate::reminder::ReminderError { crate::reminder::ReminderError::Invalid },
     crate::forecast::ForecastError,
-    crate::leaflet::LeafletError,
+    crate::leaflet::LeafletError { crate::leaflet::LeafletError::Invalid },
     crate::search::SearchError,
     crate::import::ImportError,
     crate::kouki::KoukiError,

@@ -7,7 +7,7 @@ use crate::coded_enum;
 use crate::model::staff::Actor;
 use crate::store::{Store, StoreError};
 
-pub use crate::model::leaflet::{Edition, Leaflet};
+pub use crate::model::leaflet::{Edition, Leaflet, Posting};
 
 /// The editions shipped with Hairyo: the attachments of the notice of 令和7年5月13日.
 const EDITIONS: &[(Leaflet, &str, &str)] =
@@ -290,6 +290,14 @@ pub enum LeafletError {
     UnknownStatement(String),
     #[error("差し替えの文を入力してください (200文字以内)")]
     BadReplacement,
+    #[error("{0}")]
+    Invalid(crate::validate::Invalid),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("掲示の記録 ID {0} はありません")]
+    NoSuchPosting(i64),
+    #[error("この掲示は{}に撤去済みです", crate::text::wareki::format(*.0))]
+    AlreadyRemoved(NaiveDate),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -302,6 +310,10 @@ impl LeafletError {
             LeafletError::AdminOnly => "leaflet.admin_only",
             LeafletError::UnknownStatement(_) => "leaflet.unknown_statement",
             LeafletError::BadReplacement => "leaflet.bad_replacement",
+            LeafletError::Invalid(_) => "leaflet.invalid",
+            LeafletError::Forbidden(_) => "leaflet.forbidden",
+            LeafletError::NoSuchPosting(_) => "leaflet.no_such_posting",
+            LeafletError::AlreadyRemoved(_) => "leaflet.already_removed",
             LeafletError::Access(e) => e.code(),
             LeafletError::Store(e) => e.code(),
         }
@@ -341,4 +353,146 @@ pub fn set_statement(
         crate::audit::record(tx, actor, now, crate::audit::Action::Update, "leaflet_statement", None, serde_json::json!({"id": id, "setting": value}))?;
         Ok(())
     })
+}
+
+/// A 別添3 posting as a desk records it: where, from when, which edition (empty: the one in
+/// force that day).
+#[derive(ts_rs::TS, Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostingInput {
+    pub desk: String,
+    pub place: String,
+    #[serde(default)]
+    pub edition: String,
+    #[serde(default)]
+    pub posted_on: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Where the 別添3 poster is up, and which of the desks the notice names (国保 and the welfare
+/// desks that cooperate) have none up.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct Postings {
+    pub items: Vec<Posting>,
+    pub desks_without: Vec<DeskWithout>,
+    /// The poster's editions, oldest first, and the one in force today, for the form.
+    pub editions: Vec<String>,
+    pub current_edition: String,
+}
+
+/// A desk the notice asks to put the poster up that has none up.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct DeskWithout {
+    pub desk: crate::model::staff::Desk,
+    pub desk_label: &'static str,
+}
+
+/// The desks the notice asks to put the poster up: the NHI desk (and the city's 後期 counter)
+/// and, in cooperation, the welfare desks.
+const POSTER_DESKS: [crate::model::staff::Desk; 5] = {
+    use crate::model::staff::Desk::*;
+    [Kokuho, Kouki, Kaigo, Shogai, Jido]
+};
+
+/// Every posting of the 別添3 poster, those still up first, and the desks without one (R15).
+pub fn postings(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Postings, LeafletError> {
+    crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
+    let conn = store.read();
+    let items = conn.leaflets().postings()?;
+    let editions = conn.leaflets().all()?.into_iter().filter(|e| e.leaflet == Leaflet::Bessou3).map(|e| e.edition).collect();
+    let current_edition = current_edition(&conn, Leaflet::Bessou3, now.date())?;
+    let desks_without = POSTER_DESKS
+        .iter()
+        .filter(|d| !items.iter().any(|p| p.desk == **d && p.removed_on.is_none()))
+        .map(|d| DeskWithout { desk: *d, desk_label: d.label() })
+        .collect();
+    Ok(Postings { items, desks_without, editions, current_edition })
+}
+
+/// A desk records its own postings; an administrator any desk's.
+fn may_post_for(actor: &Actor, desk: crate::model::staff::Desk) -> Result<(), LeafletError> {
+    if actor.role != crate::model::staff::Role::Admin && actor.desk != desk {
+        return Err(LeafletError::Forbidden(format!("{}の掲示は、その窓口の職員か管理者が記録します", desk.label())));
+    }
+    Ok(())
+}
+
+/// Records that the 別添3 poster was put up at `input.desk`, audited.
+pub fn post_poster(store: &mut Store, actor: &Actor, input: &PostingInput, now: chrono::NaiveDateTime) -> Result<Posting, LeafletError> {
+    use crate::validate;
+    crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
+    let today = now.date();
+    let mut c = validate::Checker::new();
+    let desk = c.take("desk", crate::model::staff::Desk::parse(&input.desk));
+    let place = c.take("place", validate::text("掲示場所", &input.place, 100, true));
+    let posted_on = c.take(
+        "posted_on",
+        if input.posted_on.trim().is_empty() { Ok(today) } else { validate::date_on("掲示した日", &input.posted_on, today) }.and_then(|d| {
+            if d > today {
+                Err("掲示した日が未来の日付です".to_string())
+            } else {
+                Ok(d)
+            }
+        }),
+    );
+    let note = c.take("note", validate::text("メモ", &input.note, 200, false));
+    c.finish().map_err(LeafletError::Invalid)?;
+    let (Some(desk), Some(place), Some(posted_on), Some(note)) = (desk, place, posted_on, note) else { unreachable!("the checker refused any missing value") };
+    may_post_for(actor, desk)?;
+    store.write(|tx| {
+        let known: Vec<String> = tx.leaflets().all()?.into_iter().filter(|e| e.leaflet == Leaflet::Bessou3).map(|e| e.edition).collect();
+        let edition = match input.edition.trim() {
+            "" => current_edition(tx, Leaflet::Bessou3, posted_on)?,
+            e if known.iter().any(|k| k == e) => e.to_string(),
+            e => {
+                let message = format!("別添3の版「{e}」はありません。次のいずれかを指定してください: {}", known.join("、"));
+                return Err(LeafletError::Invalid(crate::validate::Invalid(vec![crate::validate::FieldError { field: "edition", message }])));
+            }
+        };
+        let id = tx.leaflets_mut().add_posting(&crate::store::leaflets::NewPosting {
+            desk,
+            place: &place,
+            edition: &edition,
+            posted_on,
+            note: &note,
+            staff_id: actor.staff_id,
+            created_at: crate::stamp(now),
+        })?;
+        crate::audit::record(
+            tx,
+            actor,
+            now,
+            crate::audit::Action::Create,
+            "poster_posting",
+            Some(id),
+            serde_json::json!({"desk": desk, "edition": edition, "posted_on": posted_on}),
+        )?;
+        posting(tx, id)
+    })
+}
+
+/// Records that a posting was taken down (today when `on` is empty), audited.
+pub fn take_down_poster(store: &mut Store, actor: &Actor, id: i64, on: &str, now: chrono::NaiveDateTime) -> Result<Posting, LeafletError> {
+    crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
+    let today = now.date();
+    store.write(|tx| {
+        let p = posting(tx, id)?;
+        may_post_for(actor, p.desk)?;
+        if let Some(d) = p.removed_on {
+            return Err(LeafletError::AlreadyRemoved(d));
+        }
+        let invalid = |message: String| LeafletError::Invalid(crate::validate::Invalid(vec![crate::validate::FieldError { field: "removed_on", message }]));
+        let on = if on.trim().is_empty() { today } else { crate::validate::date_on("撤去した日", on, today).map_err(invalid)? };
+        if on > today || on < p.posted_on {
+            return Err(invalid(format!("撤去した日は掲示した日 ({}) から今日までの日付にしてください", crate::text::wareki::format(p.posted_on))));
+        }
+        tx.leaflets_mut().remove_posting(id, on)?;
+        crate::audit::record(tx, actor, now, crate::audit::Action::Update, "poster_posting", Some(id), serde_json::json!({"removed_on": on}))?;
+        posting(tx, id)
+    })
+}
+
+fn posting(conn: &crate::store::Read<'_>, id: i64) -> Result<Posting, LeafletError> {
+    conn.leaflets().postings()?.into_iter().find(|p| p.id == id).ok_or(LeafletError::NoSuchPosting(id))
 }

@@ -37,6 +37,9 @@ pub const NAMES: &[&str] = &[
     "certificate_validity",
     "policy_rules",
     "leaflet_statements",
+    "poster_postings",
+    "post_poster",
+    "take_down_poster",
     "codes",
     "screen_codes",
     "city",
@@ -191,6 +194,14 @@ struct CheckDocument {
     id: i64,
     document: String,
     checked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TakeDown {
+    id: i64,
+    #[serde(default)]
+    removed_on: String,
 }
 
 #[derive(Deserialize)]
@@ -419,6 +430,18 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "policy_rules" => {
             args::<NoArgs>(name, arguments)?;
             json(crate::policy::list_rules(store, actor, now)?)
+        }
+        "poster_postings" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::leaflet::postings(store, actor, now)?)
+        }
+        "post_poster" => {
+            let a: Input<crate::leaflet::PostingInput> = args(name, arguments)?;
+            json(crate::leaflet::post_poster(store, actor, &a.input, now)?)
+        }
+        "take_down_poster" => {
+            let a: TakeDown = args(name, arguments)?;
+            json(crate::leaflet::take_down_poster(store, actor, a.id, &a.removed_on, now)?)
         }
         "leaflet_statements" => {
             args::<NoArgs>(name, arguments)?;

@@ -30,3 +30,18 @@ pub struct Edition {
     pub effective_from: NaiveDate,
     pub title: String,
 }
+
+/// Where a 別添3 poster is (or was) put up.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct Posting {
+    pub id: i64,
+    pub desk: crate::model::staff::Desk,
+    pub desk_label: &'static str,
+    pub place: String,
+    pub edition: String,
+    pub posted_on: NaiveDate,
+    /// The day it was taken down; `None` while it is up.
+    pub removed_on: Option<NaiveDate>,
+    pub note: String,
+    pub recorded_by: String,
+}

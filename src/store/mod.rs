@@ -91,6 +91,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0016_table_versions.sql"),
     include_str!("migrations/0017_referral_withdrawal.sql"),
     include_str!("migrations/0018_certificate_life.sql"),
+    include_str!("migrations/0019_poster_postings.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (16, include_str!("migrations/pg/0016_table_versions.sql")),
     (17, include_str!("migrations/pg/0017_referral_withdrawal.sql")),
     (18, include_str!("migrations/pg/0018_certificate_life.sql")),
+    (19, include_str!("migrations/pg/0019_poster_postings.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -581,3 +581,46 @@ fn r15_poster_edition_is_available_for_every_desk() {
         assert!(!c.name.is_empty() && !c.phone.is_empty(), "{:?}", c.desk);
     }
 }
+
+/// R15: each desk records where its 別添3 poster is put up, from when and which edition; the
+/// list says which of the desks the notice names have none up. A desk records only its own
+/// postings; every field is checked; a posting taken down leaves the desk without one.
+#[test]
+fn r15_each_desk_records_where_its_poster_is_up() {
+    let mut w = World::new();
+    let now = at("2026-11-25");
+    let (clerk, cw) = (w.actor("kokuho_clerk"), w.actor("kaigo_cw"));
+    let before = leaflet::postings(&w.store, &clerk, now).unwrap();
+    assert_eq!(before.desks_without.iter().map(|d| d.desk.code()).collect::<Vec<_>>(), vec!["kokuho", "kouki", "kaigo", "shogai", "jido"]);
+    let input = |desk: &str, place: &str, edition: &str, on: &str| leaflet::PostingInput {
+        desk: desk.into(),
+        place: place.into(),
+        edition: edition.into(),
+        posted_on: on.into(),
+        note: String::new(),
+    };
+    // Every field is checked at once, and an unknown desk or edition is refused, not defaulted.
+    let e = leaflet::post_poster(&mut w.store, &clerk, &input("nhi", "", "", "2026-12-01"), now).unwrap_err();
+    let fields: Vec<&str> = match &e {
+        leaflet::LeafletError::Invalid(i) => i.0.iter().map(|f| f.field).collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(fields, vec!["desk", "place", "posted_on"]);
+    assert_eq!(leaflet::post_poster(&mut w.store, &clerk, &input("kokuho", "本庁舎1階", "R99", ""), now).unwrap_err().code(), "leaflet.invalid");
+    // A desk records its own posting, not another desk's.
+    assert_eq!(leaflet::post_poster(&mut w.store, &cw, &input("kokuho", "本庁舎1階", "", ""), now).unwrap_err().code(), "leaflet.forbidden");
+    let p = leaflet::post_poster(&mut w.store, &clerk, &input("kokuho", "本庁舎1階 国保窓口の前", "", "11/20"), now).unwrap();
+    assert_eq!((p.desk.code(), p.edition.as_str(), p.posted_on, p.removed_on), ("kokuho", "R7.5", date("2026-11-20"), None));
+    let q = leaflet::post_poster(&mut w.store, &cw, &input("kaigo", "介護保険課の待合", "R7.5", ""), now).unwrap();
+    let listed = leaflet::postings(&w.store, &cw, now).unwrap();
+    assert_eq!(listed.desks_without.iter().map(|d| d.desk.code()).collect::<Vec<_>>(), vec!["kouki", "shogai", "jido"]);
+    // Taken down: not before it went up, once only; the desk is without a poster again.
+    assert_eq!(leaflet::take_down_poster(&mut w.store, &cw, q.id, "2026-11-01", now).unwrap_err().code(), "leaflet.invalid");
+    assert_eq!(leaflet::take_down_poster(&mut w.store, &clerk, q.id, "", now).unwrap_err().code(), "leaflet.forbidden");
+    let down = leaflet::take_down_poster(&mut w.store, &cw, q.id, "", now).unwrap();
+    assert_eq!(down.removed_on, Some(now.date()));
+    assert_eq!(leaflet::take_down_poster(&mut w.store, &cw, q.id, "", now).unwrap_err().code(), "leaflet.already_removed");
+    let listed = leaflet::postings(&w.store, &clerk, now).unwrap();
+    assert_eq!(listed.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![p.id, q.id], "those still up first");
+    assert!(listed.desks_without.iter().any(|d| d.desk.code() == "kaigo"));
+}

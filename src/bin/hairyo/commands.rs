@@ -438,6 +438,25 @@ pub fn run(cli: &Cli) -> Result {
             leaflet::set_statement(&mut store, &actor, id, mode, replacement, now)?;
             emit(json, &serde_json::json!({"id": id, "mode": mode}), |_| format!("記述 {id} の扱いを「{}」にしました", mode.label()))
         }
+        Command::Leaflet(LeafletCmd::Postings) => {
+            let (store, actor) = open_initialised(cli)?;
+            emit(json, &leaflet::postings(&store, &actor, now)?, |p| {
+                let mut out: String = p.items.iter().map(posting_line).collect();
+                if !p.desks_without.is_empty() {
+                    let _ = writeln!(out, "掲示のない窓口: {}", p.desks_without.iter().map(|d| d.desk_label).collect::<Vec<_>>().join("、"));
+                }
+                out
+            })
+        }
+        Command::Leaflet(LeafletCmd::Post { desk, place, edition, on, note }) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let input = leaflet::PostingInput { desk: desk.clone(), place: place.clone(), edition: edition.clone(), posted_on: on.clone(), note: note.clone() };
+            emit(json, &leaflet::post_poster(&mut store, &actor, &input, now)?, |p| format!("掲示を記録しました: {}", posting_line(p)))
+        }
+        Command::Leaflet(LeafletCmd::TakeDown { id, on }) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            emit(json, &leaflet::take_down_poster(&mut store, &actor, *id, on, now)?, |p| format!("撤去を記録しました: {}", posting_line(p)))
+        }
         Command::Serve { listen, tls_cert, tls_key, behind_proxy, session_idle, connections, ui } => {
             if !(1..=86_400).contains(session_idle) {
                 return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));
@@ -986,6 +1005,12 @@ fn certificate_cmd(cli: &Cli, cmd: &CertificateCmd, now: NaiveDateTime) -> Resul
             })
         }
     }
+}
+
+/// One 別添3 posting as a line: id, desk, place, edition and the days it was up.
+fn posting_line(p: &leaflet::Posting) -> String {
+    let until = p.removed_on.map(|d| format!("{}に撤去", wareki::format(d))).unwrap_or_else(|| "掲示中".to_string());
+    format!("#{}\t{}\t{}\t別添3 {}版\t{}から\t{}\n", p.id, p.desk_label, p.place, p.edition, wareki::format(p.posted_on), until)
 }
 
 /// A certificate as the CLI prints it: its state, term and delivery, its history, and the

@@ -866,6 +866,30 @@ pub enum LeafletCmd {
         #[arg(long)]
         no_replacement: bool,
     },
+    /// Where the 別添3 poster is up (R15), and which desks have none.
+    Postings,
+    /// Record that the 別添3 poster was put up at a desk.
+    Post {
+        /// The desk: kokuho, kouki, kaigo, shogai, jido, …
+        #[arg(long)]
+        desk: String,
+        /// Where, e.g. 本庁舎1階 国保窓口の前.
+        #[arg(long)]
+        place: String,
+        /// The edition (default: the one in force that day).
+        #[arg(long, default_value = "")]
+        edition: String,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record that a posting was taken down.
+    TakeDown {
+        id: i64,
+        #[arg(long, default_value = "")]
+        on: String,
+    },
 }
 
 #[derive(Subcommand)]

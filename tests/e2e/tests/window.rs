@@ -503,6 +503,20 @@ async fn welfare_to_certificate(driver: WebDriver) {
     let (leaflet, first) = printed_text(&driver, "").await;
     assert!(leaflet.contains("資格確認書"), "別添1 reads as the leaflet: {}", &leaflet[..leaflet.len().min(300)]);
     save_screenshot(&driver, "print.png").await;
+    // 別添3 (R15): the clerk records where the desk's poster is up. An empty place is refused
+    // beside its field; then the posting is listed and 国保 leaves the desks without one.
+    let missing = wait_until("the desks without a poster", || async { text_of(&driver, "#poster-missing").await }).await;
+    assert!(missing.contains("国民健康保険"), "{missing:?}");
+    click(&driver, "#poster-submit").await;
+    let refused = wait_until("the place's refusal", || async { text_of(&driver, "#poster-place-error").await }).await;
+    assert!(refused.contains("掲示場所"), "{refused:?}");
+    type_into(&driver, "#poster-place", "本庁舎1階 国保窓口の前").await;
+    click(&driver, "#poster-submit").await;
+    wait_until("the posting", || async { text_of(&driver, "#poster-result").await.filter(|t| t.contains("本庁舎1階")) }).await;
+    let listed = text_of(&driver, "#poster-postings").await.unwrap_or_default();
+    assert!(listed.contains("掲示中") && listed.contains("R7.5"), "{listed:?}");
+    let missing = text_of(&driver, "#poster-missing").await.unwrap_or_default();
+    assert!(!missing.contains("国民健康保険"), "{missing:?}");
     click(&driver, "#print-form-button").await;
     let (form, _) = printed_text(&driver, &first).await;
     assert!(form.contains("交付申請書"), "the form's title: {}", &form[..form.len().min(300)]);

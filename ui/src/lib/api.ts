@@ -34,6 +34,9 @@ import type {
   PersonPatch,
   PersonRecord,
   PersonSummary,
+  Posting,
+  PostingInput,
+  Postings,
   PrintRequest,
   PrintedFile,
   Profile,
@@ -216,6 +219,9 @@ export const api = {
   applicationStep: (id: number, step: ApplicationStep) => op<Application>("application_step", { id, step }),
   /** A step of a certificate's life after issue; answers the certificate the record shows next. */
   certificateStep: (id: number, step: CertificateStep) => op<Certificate>("certificate_step", { id, step }),
+  posterPostings: () => op<Postings>("poster_postings"),
+  postPoster: (input: PostingInput) => op<Posting>("post_poster", { input }),
+  takeDownPoster: (id: number, removed_on: string) => op<Posting>("take_down_poster", { id, removed_on }),
   certificateReturnsDue: (offset = 0, limit = 50) => op<Paged<Certificate>>("certificate_returns_due", { offset, limit }),
   /** Prints; in the window a facility batch reports its progress through `onProgress`. In a
    *  browser the PDF comes back whole and `path` is a URL to open it at. */

@@ -471,6 +471,22 @@ printing: Printing,
  */
 message: string, };
 
+export type Posting = { id: number, desk: Desk, desk_label: string, place: string, edition: string, posted_on: string, 
+/**
+ * The day it was taken down; `None` while it is up.
+ */
+removed_on: string | null, note: string, recorded_by: string, };
+
+export type PostingInput = { desk: string, place: string, edition: string, posted_on: string, note: string, };
+
+export type Postings = { items: Array<Posting>, desks_without: Array<DeskWithout>, 
+/**
+ * The poster's editions, oldest first, and the one in force today, for the form.
+ */
+editions: Array<string>, current_edition: string, };
+
+export type DeskWithout = { desk: Desk, desk_label: string, };
+
 export type Printing = "statement" | "replacement" | "nothing";
 
 export type Edition = { leaflet: Leaflet, edition: string, effective_from: string, title: string, };
