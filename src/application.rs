@@ -545,6 +545,22 @@ fn close_with_reason(
     })
 }
 
+/// Withdraws application `a` because its person moved out (転出), inside the caller's
+/// transaction; false when the application has already ended.
+pub(crate) fn withdraw_on_moving_out(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    a: &Application,
+    reason: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<bool, ApplicationError> {
+    if may_step(actor, a, ApplicationStepKind::Withdraw).is_err() {
+        return Ok(false);
+    }
+    set_status(tx, actor, a, AppStatus::Withdrawn, now, reason)?;
+    Ok(true)
+}
+
 /// Records that the applicant withdrew (取下げ), with the reason or the applicant's words, so
 /// the record says why no certificate followed.
 pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {

@@ -459,11 +459,24 @@ fn state_words(c: &Certificate, today: NaiveDate) -> &'static str {
 /// Takes one step of certificate `id`'s life after issue, audited and kept in its history, and
 /// returns the certificate the record shows next: the new one after a 再交付, else this one.
 pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &CertificateStep, now: chrono::NaiveDateTime) -> Result<Certificate, CertificateError> {
+    crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
+    let shown = store.write(|tx| apply_step(tx, actor, id, step, now))?;
+    get(store, actor, shown, now)
+}
+
+/// Takes a step inside the caller's transaction (see [`take_step`]); returns the id of the
+/// certificate the record shows next.
+pub(crate) fn apply_step(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    id: i64,
+    step: &CertificateStep,
+    now: chrono::NaiveDateTime,
+) -> Result<i64, CertificateError> {
     use crate::store::certificates::{CertificateChange, NewCertificateEvent};
     use CertificateEventKind as Kind;
-    crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
     let today = now.date();
-    let shown = store.write(|tx| {
+    {
         let c = load(tx, id)?;
         if !allowed_steps(&c, today).contains(&step.kind()) {
             return Err(CertificateError::BadTransition { status: state_words(&c, today), step: step.kind().label() });
@@ -574,6 +587,5 @@ pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &CertificateSt
         };
         audit::record(tx, actor, now, Action::Update, "certificate", Some(c.id), serde_json::json!({"step": step.kind(), "details": details}))?;
         Ok(shown)
-    })?;
-    get(store, actor, shown, now)
+    }
 }

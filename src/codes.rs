@@ -153,4 +153,5 @@ impl_coded!(
     crate::command::CommandError,
     crate::stats::StatsError,
     crate::frame::FrameError,
+    crate::moving::MovingError { crate::moving::MovingError::Invalid },
 );

@@ -24,6 +24,7 @@ pub mod import;
 pub mod kouki;
 pub mod leaflet;
 pub mod model;
+pub mod moving;
 pub mod operation;
 pub mod person;
 pub mod policy;

@@ -61,6 +61,7 @@ pub const NAMES: &[&str] = &[
     "import_union_results",
     "issue_certificate",
     "certificate_step",
+    "move_out",
     "certificate_returns_due",
     "export_audit",
     "reminders",
@@ -194,6 +195,13 @@ struct CheckDocument {
     id: i64,
     document: String,
     checked: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoveOutArgs {
+    person_id: i64,
+    input: crate::moving::MoveOutInput,
 }
 
 #[derive(Deserialize)]
@@ -556,6 +564,10 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("import.invalid", "encoding", m))?;
             let opts = crate::kouki::UnionImportOptions { encoding: Some(encoding), dry_run: a.dry_run };
             json(crate::kouki::import_union_results(store, actor, &bytes, &opts, now)?)
+        }
+        "move_out" => {
+            let a: MoveOutArgs = args(name, arguments)?;
+            json(crate::moving::move_out(store, actor, a.person_id, &a.input, now)?)
         }
         "certificate_step" => {
             let a: ApplicationStep = args(name, arguments)?;

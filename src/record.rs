@@ -30,6 +30,8 @@ pub struct PersonRecord {
     pub certificates: Vec<Certificate>,
     /// The address was withheld from this staff member (支援措置).
     pub address_masked: bool,
+    /// The person moved to another municipality (転出), when recorded.
+    pub moved_out: Option<crate::moving::MoveOut>,
     /// What the record shows above everything else because it needs checking (a 国保 member
     /// aged 75 or over belongs to 後期).
     pub warnings: Vec<String>,
@@ -78,6 +80,10 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
         let route = policy::route_of(tx, &p, today)?;
         let mut warnings: Vec<String> = person::kouki_age_warning(&p, today).into_iter().collect();
         warnings.extend(person::completeness_warnings(&p));
+        if let Some(m) = crate::moving::move_of(tx, id)? {
+            warnings
+                .insert(0, format!("{}に{}へ転出しました。この市の手続きは終了しています (引継ぎ票は「印刷」から)", wareki::format(m.moved_on), m.moved_to));
+        }
         // A protected person's address is withheld from the desks that do not need it, and the
         // child-welfare desk's case notes stay at that desk.
         let mut p = p;
@@ -101,6 +107,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             .map_err(RecordError::from)?;
         let record = PersonRecord {
             address_masked,
+            moved_out: crate::moving::move_of(tx, id)?,
             birth_date_wareki: wareki::format(p.birth_date),
             age: p.age_on(today),
             facility,

@@ -350,6 +350,32 @@ pub(crate) fn complete_with_application(
     Ok(())
 }
 
+/// Ends an open referral (送付済み, 受理 or 差戻し) because its person moved out (転出), inside the
+/// caller's transaction, with a comment both desks read; false when it had already ended.
+pub(crate) fn close_on_moving_out(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    r: &Referral,
+    why: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<bool, StoreError> {
+    if !matches!(r.status, ReferralStatus::Sent | ReferralStatus::Accepted | ReferralStatus::Returned) {
+        return Ok(false);
+    }
+    tx.referrals_mut().mark_completed(r.id, now.date())?;
+    add_comment_row(tx, actor, r.id, now, &format!("[転出] {why}"))?;
+    audit::record(
+        tx,
+        actor,
+        now,
+        Action::Update,
+        "referral",
+        Some(r.id),
+        serde_json::json!({"status": {"before": r.status, "after": ReferralStatus::Completed}, "moved_out": true}),
+    )?;
+    Ok(true)
+}
+
 fn add_comment_row(tx: &crate::store::Write<'_>, actor: &Actor, id: i64, now: chrono::NaiveDateTime, body: &str) -> Result<(), StoreError> {
     tx.referrals_mut().add_comment(&NewComment { referral_id: id, staff_id: actor.staff_id, at: crate::stamp(now), body })
 }

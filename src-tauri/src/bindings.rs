@@ -39,7 +39,7 @@ fn render() -> String {
         certificate::Certificate, certificate::CertificateValidity, certificate::CertificateEvent, certificate::CertificateEventKind,
         certificate::CertificateStatus, certificate::CertificateStep, certificate::CertificateStepKind, certificate::ReissueCause, certificate::EndCause, settings::ValidityInput, record::PersonRecord, search::Query, search::Hit, search::Results,
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
-        import::Report, kouki::UnionImportReport, leaflet::StatementCheck, leaflet::Posting, leaflet::PostingInput, leaflet::Postings, leaflet::DeskWithout, leaflet::Printing, leaflet::Edition, Progress,
+        import::Report, kouki::UnionImportReport, leaflet::StatementCheck, leaflet::Posting, leaflet::PostingInput, leaflet::Postings, leaflet::DeskWithout, hairyo::moving::MoveOut, hairyo::moving::MoveOutInput, hairyo::moving::MovedOut, leaflet::Printing, leaflet::Edition, Progress,
         // The shell's own.
         hairyo::codes::ErrorBody, hairyo::frame::AppState, hairyo::frame::EraStart, hairyo::codes::Choice, hairyo::forms::Codes,
         hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, hairyo::forms::ScreenCodes, hairyo::forms::ImportColumn,

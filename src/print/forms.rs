@@ -640,11 +640,102 @@ pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, fr
     }
     y += 3.0;
     y = section_title(s, y, "やりとり");
-    let thread: String = r.comments.iter().map(|c| format!("{} {}: {}", c.at.replace('T', " "), c.name, c.body)).collect::<Vec<_>>().join("\n");
+    // A comment's time in 和暦 as everywhere else, never the stored ISO stamp.
+    let when = |at: &str| match (NaiveDate::parse_from_str(at.get(..10).unwrap_or(""), "%Y-%m-%d"), at.get(11..16)) {
+        (Ok(d), Some(hm)) => format!("{} {hm}", wareki::format(d)),
+        _ => at.replace('T', " "),
+    };
+    let thread: String = r.comments.iter().map(|c| format!("{} {}: {}", when(&c.at), c.name, c.body)).collect::<Vec<_>>().join("\n");
     let h = (270.0 - y).max(20.0);
     s.rect(LEFT, y, WIDTH, h, 0.6);
     s.text_box(LEFT + 2.0, y + 2.0, WIDTH - 4.0, h - 4.0, 10.0, Weight::Regular, if thread.is_empty() { "(なし)" } else { &thread });
     footer(s, "この連携票には個人番号を記入しないでください。支援措置の対象者の住所は記載しません。");
+}
+
+/// What the hand-over sheet of a person who moved out carries, gathered by the caller.
+pub struct HandOver<'a> {
+    pub city: &'a CitySettings,
+    pub person: &'a Person,
+    pub moved: &'a crate::moving::MoveOut,
+    pub certificates: &'a [crate::certificate::Certificate],
+    pub applications: &'a [Application],
+    pub referrals: &'a [Referral],
+    pub contact: &'a DeskContact,
+}
+
+/// 転出者の引継ぎ票: for the desk of the city the person moved to, what this city knew of their
+/// needs and did for them (reasons, proxy, certificates and their state, applications and
+/// referrals), with this city's contact. A protected person's address is never printed.
+pub fn hand_over_sheet(s: &mut Sheet, h: &HandOver<'_>, today: NaiveDate) {
+    let p = h.person;
+    s.fit_text(LEFT, 12.0, WIDTH, 16.0, Weight::Bold, Align::Center, "転出者の引継ぎ票 (資格確認書・要配慮者)");
+    s.fit_text(LEFT, 22.0, WIDTH, 10.5, Weight::Regular, Align::Left, &format!("{} 国民健康保険・後期高齢者医療の担当窓口 御中", h.moved.moved_to));
+    s.fit_text(LEFT, 28.0, WIDTH, 10.0, Weight::Regular, Align::Right, &format!("{}   印刷日 {}", h.city.city_name, wareki::format(today)));
+    let mut y = 34.0;
+    y = section_title(s, y, "対象者");
+    field(s, LEFT, y, LABEL_W, 60.0, 7.0, "フリガナ", &p.kana);
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 7.0, "生年月日", &wareki::format(p.birth_date));
+    y += 7.0;
+    field(s, LEFT, y, LABEL_W, 60.0, 10.0, "氏名", &p.name);
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 10.0, "保険", p.scheme.label());
+    y += 10.0;
+    let address = if p.protected { MASKED.to_string() } else { postal_address(&p.postal_code, &p.address) };
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "転出前の住所", &address);
+    y += 8.0;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "カード", &format!("{} / {}", p.mynumber_card.label(), p.registration.label()));
+    y += 8.0;
+    let reasons: Vec<&str> = p.reasons.iter().map(|r| r.label()).collect();
+    let reasons = if reasons.is_empty() { "(記録なし)".to_string() } else { reasons.join("、") };
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "配慮理由", &reasons);
+    y += 8.0;
+    let rep = if p.legal_rep_name.is_empty() { p.legal_rep_kind.label().to_string() } else { format!("{} {}", p.legal_rep_kind.label(), p.legal_rep_name) };
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "法定代理人", &rep);
+    y += 11.0;
+    y = section_title(s, y, "転出");
+    field(s, LEFT, y, LABEL_W, 60.0, 8.0, "転出日", &wareki::format(h.moved.moved_on));
+    field(s, LEFT + 90.0, y, 25.0, 65.0, 8.0, "転出先", &h.moved.moved_to);
+    y += 8.0;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 12.0, "メモ", &h.moved.note);
+    y += 15.0;
+    y = section_title(s, y, "資格確認書");
+    let certificates: Vec<String> = h
+        .certificates
+        .iter()
+        .map(|c| {
+            let back = if c.return_due { "・返還待ち" } else { "" };
+            format!(
+                "{} {} 交付 {} 有効期限 {} ({}{})",
+                c.scheme_label,
+                c.basis_label,
+                wareki::format(c.issued_on),
+                wareki::format(c.valid_until),
+                c.status_label,
+                back
+            )
+        })
+        .collect();
+    let box_h = 8.0 + 5.0 * certificates.len().min(8) as f32;
+    s.rect(LEFT, y, WIDTH, box_h, 0.6);
+    let certificates = if certificates.is_empty() { "(交付なし)".to_string() } else { certificates.join("\n") };
+    s.text_box(LEFT + 2.0, y + 2.0, WIDTH - 4.0, box_h - 4.0, 10.0, Weight::Regular, &certificates);
+    y += box_h + 3.0;
+    y = section_title(s, y, "申請と連携依頼");
+    let mut lines: Vec<String> = h
+        .applications
+        .iter()
+        .map(|a| format!("申請 {} 受付 {} {} {}", a.scheme.label(), wareki::format(a.received_on), a.applicant_label, a.status_label))
+        .collect();
+    lines.extend(
+        h.referrals
+            .iter()
+            .map(|r| format!("連携依頼 {}→{} {}送付 {}: {}", r.from_desk.label(), r.to_desk.label(), wareki::format(r.sent_on), r.status_label, r.reason)),
+    );
+    let box_h = (268.0 - y).max(20.0);
+    s.rect(LEFT, y, WIDTH, box_h, 0.6);
+    let lines = if lines.is_empty() { "(なし)".to_string() } else { lines.join("\n") };
+    s.text_box(LEFT + 2.0, y + 2.0, WIDTH - 4.0, box_h - 4.0, 10.0, Weight::Regular, &lines);
+    s.fit_text(LEFT, 272.0, WIDTH, 9.5, Weight::Regular, Align::Left, &format!("問合せ先: {} 電話 {} ({})", h.contact.name, h.contact.phone, h.contact.hours));
+    footer(s, "この引継ぎ票には個人番号を記入しないでください。支援措置の対象者の住所は記載しません。");
 }
 
 #[cfg(test)]

@@ -164,6 +164,8 @@ pub enum PrintRequest {
     ReferralSheet { referral_id: i64 },
     /// The 進達簿: the 後期 applications forwarded to the 広域連合 on a day.
     ForwardingRegister { forwarded_on: NaiveDate },
+    /// The hand-over sheet of a person who moved out (転出者の引継ぎ票), for the new city's desk.
+    HandOverSheet { person_id: i64 },
 }
 
 fn one() -> u32 {
@@ -180,6 +182,7 @@ impl PrintRequest {
             PrintRequest::FacilityBatch { .. } => "facility_batch",
             PrintRequest::ReferralSheet { .. } => "referral_sheet",
             PrintRequest::ForwardingRegister { .. } => "forwarding_register",
+            PrintRequest::HandOverSheet { .. } => "hand_over_sheet",
         }
     }
 }
@@ -199,6 +202,7 @@ pub fn print(
         PrintRequest::FacilityBatch { facility_id } => facility_batch(store, actor, *facility_id, now, progress),
         PrintRequest::ReferralSheet { referral_id } => referral_sheet(store, actor, *referral_id, now),
         PrintRequest::ForwardingRegister { forwarded_on } => forwarding_register(store, actor, *forwarded_on, now),
+        PrintRequest::HandOverSheet { person_id } => hand_over_sheet(store, actor, *person_id, now),
     }
 }
 
@@ -428,6 +432,38 @@ pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: N
     forms::referral_sheet(&mut sheet, &r, &p, &route, &from, &to, now.date());
     let printed = finish(sheet, 1, vec![])?;
     store.write(|tx| audit::record(tx, actor, now, Action::Print, "referral", Some(referral_id), serde_json::json!({"document": "referral_sheet"})))?;
+    Ok(printed)
+}
+
+/// The hand-over sheet of a person who moved out, for the desk of the city they moved to.
+pub fn hand_over_sheet(store: &mut Store, actor: &Actor, person_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::PrintForms)?;
+    let conn = &store.read();
+    let p = person::load(conn, person_id)?;
+    let Some(moved) = crate::moving::move_of(conn, person_id)? else {
+        return Err(PrintError::NothingToPrint("この方の転出は記録されていません。先に記録の画面で転出を記録してください".into()));
+    };
+    let city = settings::city(conn)?;
+    let contact = settings::desk_contact(
+        conn,
+        if p.scheme == crate::person::Scheme::Kouki { crate::model::staff::Desk::Kouki } else { crate::model::staff::Desk::Kokuho },
+    )?;
+    let certificates = crate::certificate::for_person(conn, person_id)?;
+    let applications = application::for_person(conn, person_id)?;
+    let referrals = referral::for_person(conn, person_id)?;
+    let mut sheet = layout::Sheet::new(&format!("転出者の引継ぎ票 {}", p.name));
+    let h = forms::HandOver {
+        city: &city,
+        person: &p,
+        moved: &moved,
+        certificates: &certificates,
+        applications: &applications,
+        referrals: &referrals,
+        contact: &contact,
+    };
+    forms::hand_over_sheet(&mut sheet, &h, now.date());
+    let printed = finish(sheet, 1, vec![])?;
+    store.write(|tx| audit::record(tx, actor, now, Action::Print, "person", Some(person_id), serde_json::json!({"document": "hand_over_sheet"})))?;
     Ok(printed)
 }
 

@@ -17,6 +17,7 @@ pub mod home;
 pub mod imports;
 pub mod kept;
 pub mod leaflets;
+pub mod moves;
 pub mod persons;
 pub mod pg;
 pub mod policy;
@@ -92,6 +93,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0017_referral_withdrawal.sql"),
     include_str!("migrations/0018_certificate_life.sql"),
     include_str!("migrations/0019_poster_postings.sql"),
+    include_str!("migrations/0020_moving_out.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -19,6 +19,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (17, include_str!("migrations/pg/0017_referral_withdrawal.sql")),
     (18, include_str!("migrations/pg/0018_certificate_life.sql")),
     (19, include_str!("migrations/pg/0019_poster_postings.sql")),
+    (20, include_str!("migrations/pg/0020_moving_out.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

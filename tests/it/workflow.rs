@@ -894,3 +894,71 @@ fn a_certificate_is_returned_by_the_post_reissued_invalidated_and_handed_back() 
     .unwrap_err();
     assert!(e.code.starts_with("command.") && e.message.contains("forgot") && e.message.contains("lost"), "{e:?}");
 }
+
+/// 転出: recording a move closes every open item with that reason in one transaction (the open
+/// application withdrawn, the open referral completed with a note both desks read, the valid
+/// certificate invalidated with its return asked for, follow-ups done), the record says so, a
+/// second move is refused, and the hand-over sheet for the new city's desk prints.
+#[test]
+fn moving_out_closes_the_open_items_and_prints_a_hand_over_sheet() {
+    use hairyo::certificate::{self, CertificateStatus};
+    use hairyo::moving::{self, MoveOutInput};
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.birth_date = "1960-05-05".into();
+        i.reasons = vec!["dementia".into()];
+    });
+    let (clerk, cw) = (w.actor("kokuho_clerk"), w.actor("kaigo_cw"));
+    let now = at("2026-11-25");
+    let cert = certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        p.id,
+        application::AppScheme::Kokuho,
+        certificate::CertificateBasis::ExOfficio,
+        date("2026-11-01"),
+        None,
+        now,
+    )
+    .unwrap();
+    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap();
+    let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, now).unwrap().application;
+    reminder::add_follow_up(&mut w.store, &clerk, p.id, "12/1", "電話で確認", now).unwrap();
+    let input = |to: &str, on: &str| MoveOutInput { moved_on: on.into(), moved_to: to.into(), note: String::new(), confirmed_digits: false };
+
+    // Checked first: a destination is required, the day is not in the future; a welfare desk
+    // does not record it. Nothing changes on a refusal.
+    assert_eq!(code(moving::move_out(&mut w.store, &clerk, p.id, &input("", "2026-12-01"), now)), "moving.invalid");
+    assert_eq!(code(moving::move_out(&mut w.store, &cw, p.id, &input("隣町", ""), now)), "access.denied");
+    assert_eq!(application::get(&w.store, &clerk, a.id, now).unwrap().status, AppStatus::Received);
+    assert_eq!(code(hairyo::print::hand_over_sheet(&mut w.store, &clerk, p.id, now)), "print.nothing_to_print");
+
+    let moved = moving::move_out(&mut w.store, &clerk, p.id, &input("隣町", "11/20"), now).unwrap();
+    assert_eq!((moved.move_out.moved_on, moved.move_out.moved_to.as_str()), (date("2026-11-20"), "隣町"));
+    assert_eq!(moved.closed.len(), 4, "{:?}", moved.closed);
+    assert_eq!(application::get(&w.store, &clerk, a.id, now).unwrap().status, AppStatus::Withdrawn);
+    let r = referral::get(&w.store, &cw, r.id, now).unwrap();
+    assert_eq!(r.status, ReferralStatus::Completed);
+    assert!(r.comments.iter().any(|c| c.body.starts_with("[転出]") && c.body.contains("隣町")), "{:?}", r.comments);
+    let c = certificate::get(&w.store, &clerk, cert.id, now).unwrap();
+    assert_eq!((c.status, c.ended_on, c.return_due), (CertificateStatus::Invalidated, Some(date("2026-11-20")), true));
+    let due = reminder::due(&w.store, &clerk, reminder::Window::default(), at("2026-12-02")).unwrap();
+    assert!(due.follow_ups.iter().all(|f| f.person_id != p.id), "its follow-ups are done");
+    let record = hairyo::record::show(&mut w.store, &clerk, p.id, now).unwrap();
+    assert_eq!(record.moved_out.as_ref().map(|m| m.moved_to.as_str()), Some("隣町"));
+    assert!(record.warnings[0].contains("転出"), "{:?}", record.warnings);
+    assert_eq!(code(moving::move_out(&mut w.store, &clerk, p.id, &input("別の町", ""), now)), "moving.already_moved");
+
+    // The sheet for the new city's desk: who, what they need, what was done, whom to ask.
+    let printed = hairyo::print::hand_over_sheet(&mut w.store, &clerk, p.id, now).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("hand_over.pdf");
+    std::fs::write(&pdf, &printed.bytes).unwrap();
+    let out = std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().expect("pdftotext");
+    let text: String = String::from_utf8_lossy(&out.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+    for want in ["転出者の引継ぎ票", "隣町", "令和8年11月20日", "認知症", "無効", "返還待ち", "取下げ", "問合せ先"] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    assert!(!text.contains("2026-"), "no ISO dates on paper: {text}");
+}

@@ -618,6 +618,18 @@ fn person_cmd(cli: &Cli, cmd: &PersonCmd, now: NaiveDateTime) -> Result {
             let p = person::update(&mut store, &actor, *id, &patch_of(fields), now)?;
             emit(json, &p, |p| format!("対象者を更新しました (ID {}): {}", p.id, p.name))
         }
+        PersonCmd::MoveOut { id, to, on, note, confirm_digits } => {
+            let input = hairyo::moving::MoveOutInput { moved_on: on.clone(), moved_to: to.clone(), note: note.clone(), confirmed_digits: *confirm_digits };
+            let moved = hairyo::moving::move_out(&mut store, &actor, *id, &input, now)?;
+            emit(json, &moved, |m| {
+                let mut out = format!("{}に{}への転出を記録しました\n", wareki::format(m.move_out.moved_on), m.move_out.moved_to);
+                for c in &m.closed {
+                    let _ = writeln!(out, "・{c}");
+                }
+                let _ = writeln!(out, "引継ぎ票: hairyo print hand-over --person {} -o 引継ぎ票.pdf", m.person_id);
+                out
+            })
+        }
         PersonCmd::Show { id } => {
             let r = record::show(&mut store, &actor, *id, now)?;
             emit(json, &r, person_text)
@@ -1142,6 +1154,7 @@ fn print_cmd(cli: &Cli, cmd: &PrintCmd, now: NaiveDateTime) -> Result {
         }
         PrintCmd::Facility { facility, output } => (print::facility_batch(&mut store, &actor, *facility, now, &mut |_| {})?, output),
         PrintCmd::Referral { referral, output } => (print::referral_sheet(&mut store, &actor, *referral, now)?, output),
+        PrintCmd::HandOver { person, output } => (print::hand_over_sheet(&mut store, &actor, *person, now)?, output),
         PrintCmd::ForwardingRegister { on, output } => (print::forwarding_register(&mut store, &actor, date_arg("--on", on)?, now)?, output),
     };
     write_pdf(output, &printed)?;

@@ -333,6 +333,21 @@ pub enum PersonCmd {
     },
     /// Show one person's record (audited).
     Show { id: i64 },
+    /// 転出: the person moved to another municipality; closes their open items with that
+    /// reason (applications, referrals, certificates, follow-ups).
+    MoveOut {
+        id: i64,
+        /// The municipality moved to (転出先).
+        #[arg(long)]
+        to: String,
+        /// The day of the move (default: today).
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
     /// List persons, a page at a time.
     List {
         #[arg(long, default_value_t = 50)]
@@ -782,6 +797,13 @@ pub enum PrintCmd {
     Referral {
         #[arg(long)]
         referral: i64,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// The hand-over sheet of a person who moved out (転出者の引継ぎ票).
+    HandOver {
+        #[arg(long)]
+        person: i64,
         #[arg(short = 'o', long)]
         output: PathBuf,
     },

@@ -495,6 +495,20 @@ async fn welfare_to_certificate(driver: WebDriver) {
     assert!(certs.contains("紛失") && certs.contains("外出先で紛失") && certs.contains("の再交付"), "{certs:?}");
     save_screenshot(&driver, "record-certificates.png").await;
 
+    // 転出: a destination is required; then her open items are closed and the hand-over sheet
+    // for the new city's desk prints.
+    click(&driver, "#move-out-open").await;
+    click(&driver, "#move-out-submit").await;
+    wait_until("the destination's refusal", || async { text_of(&driver, "#move-out-to-error").await }).await;
+    type_into(&driver, "#move-out-to", "隣町").await;
+    click(&driver, "#move-out-submit").await;
+    wait_until("the move out", || async { text_of(&driver, "#move-out-result").await.filter(|t| t.contains("隣町")) }).await;
+    let warned = wait_until("the record's warning", || async { text_of(&driver, "#record-warnings").await.filter(|t| t.contains("転出")) }).await;
+    assert!(warned.contains("隣町"), "{warned:?}");
+    click(&driver, "#move-out-print").await;
+    let path = wait_until("the hand-over sheet", || async { text_of(&driver, "#move-out-path").await }).await;
+    assert!(path.contains("hand_over_sheet"), "{path:?}");
+
     // 印刷: 別添1 and the pre-filled form of the person just served. The PDFs exist and read.
     click(&driver, "#nav-print").await;
     wait_until("the print centre", || async { text_of(&driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;

@@ -36,6 +36,8 @@ import type {
   PersonSummary,
   Posting,
   PostingInput,
+  MoveOutInput,
+  MovedOut,
   Postings,
   PrintRequest,
   PrintedFile,
@@ -219,6 +221,8 @@ export const api = {
   applicationStep: (id: number, step: ApplicationStep) => op<Application>("application_step", { id, step }),
   /** A step of a certificate's life after issue; answers the certificate the record shows next. */
   certificateStep: (id: number, step: CertificateStep) => op<Certificate>("certificate_step", { id, step }),
+  /** 転出: closes the person's open items; answers what it closed. */
+  moveOut: (person_id: number, input: MoveOutInput) => op<MovedOut>("move_out", { person_id, input }),
   posterPostings: () => op<Postings>("poster_postings"),
   postPoster: (input: PostingInput) => op<Posting>("post_poster", { input }),
   takeDownPoster: (id: number, removed_on: string) => op<Posting>("take_down_poster", { id, removed_on }),

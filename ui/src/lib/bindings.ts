@@ -345,6 +345,10 @@ export type PersonRecord = { person: Person, birth_date_wareki: string, age: num
  */
 address_masked: boolean, 
 /**
+ * The person moved to another municipality (転出), when recorded.
+ */
+moved_out: MoveOut | null, 
+/**
  * What the record shows above everything else because it needs checking (a 国保 member
  * aged 75 or over belongs to 後期).
  */
@@ -487,6 +491,20 @@ editions: Array<string>, current_edition: string, };
 
 export type DeskWithout = { desk: Desk, desk_label: string, };
 
+export type MoveOut = { moved_on: string, moved_to: string, note: string, recorded_by: string, };
+
+export type MoveOutInput = { 
+/**
+ * The day of the move (転出日); empty is today.
+ */
+moved_on: string, 
+/**
+ * The municipality moved to (転出先), e.g. 隣町.
+ */
+moved_to: string, note: string, confirmed_digits: boolean, };
+
+export type MovedOut = { person_id: number, move_out: MoveOut, closed: Array<string>, };
+
 export type Printing = "statement" | "replacement" | "nothing";
 
 export type Edition = { leaflet: Leaflet, edition: string, effective_from: string, title: string, };
@@ -529,7 +547,7 @@ export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, ch
  */
 union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
 
-export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, };
+export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, } | { "kind": "hand_over_sheet", person_id: number, };
 
 export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, confirmed_digits: boolean, } | { "step": "issue" } | { "step": "reject", reason: string, confirmed_digits: boolean, } | { "step": "withdraw", reason: string, confirmed_digits: boolean, } | { "step": "forward", forwarded_on: string, override_reason: string | null, confirmed_digits: boolean, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, confirmed_digits: boolean, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, };
 
