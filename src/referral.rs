@@ -336,17 +336,24 @@ pub(crate) fn complete_with_application(
     if !matches!(r.status, ReferralStatus::Sent | ReferralStatus::Accepted) {
         return Ok(());
     }
-    tx.referrals_mut().mark_completed(id, now.date())?;
-    add_comment_row(tx, actor, id, now, &format!("[完了] 申請が「{outcome}」になりました"))?;
-    audit::record(
-        tx,
-        actor,
-        now,
-        Action::Update,
-        "referral",
-        Some(id),
-        serde_json::json!({"status": {"before": r.status, "after": ReferralStatus::Completed}, "application_outcome": outcome}),
-    )?;
+    complete_with_comment(tx, actor, &r, &format!("[完了] 申請が「{outcome}」になりました"), ("application_outcome", outcome.into()), now)
+}
+
+/// Completes referral `r` without a step of its desks, with a comment both desks read saying why,
+/// audited with `cause` (a key and its value) beside the change of status.
+fn complete_with_comment(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    r: &Referral,
+    comment: &str,
+    cause: (&str, serde_json::Value),
+    now: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    tx.referrals_mut().mark_completed(r.id, now.date())?;
+    add_comment_row(tx, actor, r.id, now, comment)?;
+    let mut details = serde_json::json!({"status": {"before": r.status, "after": ReferralStatus::Completed}});
+    details[cause.0] = cause.1;
+    audit::record(tx, actor, now, Action::Update, "referral", Some(r.id), details)?;
     Ok(())
 }
 
@@ -362,17 +369,7 @@ pub(crate) fn close_on_moving_out(
     if !matches!(r.status, ReferralStatus::Sent | ReferralStatus::Accepted | ReferralStatus::Returned) {
         return Ok(false);
     }
-    tx.referrals_mut().mark_completed(r.id, now.date())?;
-    add_comment_row(tx, actor, r.id, now, &format!("[転出] {why}"))?;
-    audit::record(
-        tx,
-        actor,
-        now,
-        Action::Update,
-        "referral",
-        Some(r.id),
-        serde_json::json!({"status": {"before": r.status, "after": ReferralStatus::Completed}, "moved_out": true}),
-    )?;
+    complete_with_comment(tx, actor, r, &format!("[転出] {why}"), ("moved_out", true.into()), now)?;
     Ok(true)
 }
 

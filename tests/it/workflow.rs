@@ -770,6 +770,13 @@ fn kouki_union_decides_and_issues_not_the_city() {
     assert!(application::get(&w.store, &kokuho, c.id, now).unwrap().next.contains(&ApplicationStepKind::Decide));
 }
 
+/// A 国保 certificate issued ex officio on `on` by `clerk`, as the certificate tests start.
+fn ex_officio_kokuho(w: &mut World, clerk: &hairyo::staff::Actor, person_id: i64, on: &str, now: chrono::NaiveDateTime) -> hairyo::certificate::Certificate {
+    use hairyo::certificate::{self, CertificateBasis};
+    certificate::issue_without_application(&mut w.store, clerk, person_id, application::AppScheme::Kokuho, CertificateBasis::ExOfficio, date(on), None, now)
+        .unwrap()
+}
+
 /// The certificate after issue: a mailed certificate comes back (宛所不明) and the desk gets a
 /// follow-up; it is sent again to a corrected address; it is lost and reissued with the same
 /// term; the holder moves out and the certificate is invalidated, its return asked for and
@@ -785,17 +792,7 @@ fn a_certificate_is_returned_by_the_post_reissued_invalidated_and_handed_back() 
     });
     let (clerk, cw) = (w.actor("kokuho_clerk"), w.actor("kaigo_cw"));
     let now = at("2026-11-25");
-    let issued = certificate::issue_without_application(
-        &mut w.store,
-        &clerk,
-        p.id,
-        application::AppScheme::Kokuho,
-        certificate::CertificateBasis::ExOfficio,
-        date("2026-11-01"),
-        None,
-        now,
-    )
-    .unwrap();
+    let issued = ex_officio_kokuho(&mut w, &clerk, p.id, "2026-11-01", now);
     let step = |w: &mut World, actor: &hairyo::staff::Actor, id: i64, s: CertificateStep| certificate::take_step(&mut w.store, actor, id, &s, now);
     let mail_returned = CertificateStep::MailReturned { on: String::new(), note: "転居先不明".into(), confirmed_digits: false };
 
@@ -911,17 +908,7 @@ fn moving_out_closes_the_open_items_and_prints_a_hand_over_sheet() {
     });
     let (clerk, cw) = (w.actor("kokuho_clerk"), w.actor("kaigo_cw"));
     let now = at("2026-11-25");
-    let cert = certificate::issue_without_application(
-        &mut w.store,
-        &clerk,
-        p.id,
-        application::AppScheme::Kokuho,
-        certificate::CertificateBasis::ExOfficio,
-        date("2026-11-01"),
-        None,
-        now,
-    )
-    .unwrap();
+    let cert = ex_officio_kokuho(&mut w, &clerk, p.id, "2026-11-01", now);
     let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap();
     let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, now).unwrap().application;
     reminder::add_follow_up(&mut w.store, &clerk, p.id, "12/1", "電話で確認", now).unwrap();
