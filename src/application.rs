@@ -14,8 +14,8 @@ use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
 pub use crate::model::application::{
-    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod, ProxyAuthority,
-    UnionResult,
+    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod, OptionalEntry,
+    ProxyAuthority, Signing, UnionResult,
 };
 
 impl ProxyAuthority {
@@ -31,6 +31,28 @@ impl ProxyAuthority {
             ProxyAuthority::FacilityChild => &[ParentDelegation, StaffId],
             ProxyAuthority::Caregiver => &[Delegation, ProxyId],
             ProxyAuthority::FacilityAdult => &[Delegation, StaffId],
+            ProxyAuthority::FacilityHead => &[PlacementNotice, StaffId],
+            ProxyAuthority::MinorGuardian => &[MinorGuardianRecord, ProxyId],
+            ProxyAuthority::Curator => &[AgencyRegistry, ProxyId],
+            ProxyAuthority::VoluntaryGuardian => &[VoluntaryRegistry, ProxyId],
+        }
+    }
+
+    /// Who the person must be for this authority to act: a child for the 親権 kinds, an adult
+    /// for the 後見 kinds; `None` when anyone may be represented so.
+    pub fn refusal_for(self, age: i32, in_facility: bool) -> Option<&'static str> {
+        let child = age < 18;
+        match self {
+            ProxyAuthority::FacilityHead if !(child && in_facility) => {
+                Some("施設長による親権代行 (児童福祉法第47条) は、施設に入所している18歳未満の児童についてだけ選べます")
+            }
+            ProxyAuthority::Parent | ProxyAuthority::MinorGuardian | ProxyAuthority::FacilityChild if !child => {
+                Some("親権者・未成年後見人・児童の施設職員は、18歳未満の方の代理人としてだけ選べます")
+            }
+            ProxyAuthority::Guardian | ProxyAuthority::Curator | ProxyAuthority::VoluntaryGuardian if child => {
+                Some("成年後見人・保佐人・補助人・任意後見人は、18歳以上の方の代理人としてだけ選べます")
+            }
+            _ => None,
         }
     }
 
@@ -46,21 +68,41 @@ impl ProxyAuthority {
     }
 }
 
-/// The documents an application needs, by applicant, authority and who signs the 委任状: a
-/// member of the same household brings only their ID; a 委任状 signed by the 世帯主 is checked
-/// as such.
-pub fn required_documents(applicant: Applicant, authority: Option<ProxyAuthority>, delegator: Option<Delegator>) -> Vec<Document> {
-    match (applicant, authority) {
+/// The documents an application needs, by applicant, authority, who signs the 委任状 and how
+/// the person's own part was signed: a member of the same household brings only their ID; a
+/// 委任状 signed by the 世帯主 is checked as such; a 代筆 adds the person's own ID (when a proxy
+/// brings the written-for 委任状) or the writer's (when the writer is not the proxy); a person
+/// who cannot delegate at all is represented by a statement of why instead of a 委任状.
+pub fn required_documents(
+    applicant: Applicant,
+    authority: Option<ProxyAuthority>,
+    delegator: Option<Delegator>,
+    signing: Signing,
+    writer_is_proxy: bool,
+) -> Vec<Document> {
+    let mut docs = match (applicant, authority) {
         (Applicant::Proxy, Some(a)) => a
             .documents()
             .iter()
-            .map(|d| match (d, delegator) {
-                (Document::Delegation, Some(Delegator::Householder)) => Document::HouseholderDelegation,
-                (d, _) => *d,
+            .map(|d| match (d, delegator, signing) {
+                (Document::Delegation, _, Signing::NoDelegation) => Document::NoDelegationStatement,
+                (Document::Delegation, Some(Delegator::Householder), _) => Document::HouseholderDelegation,
+                (d, _, _) => *d,
             })
             .collect(),
         _ => vec![Document::ApplicantId],
+    };
+    if signing == Signing::Ghostwritten {
+        if applicant == Applicant::Proxy {
+            docs.push(Document::PersonId);
+        }
+        if !(applicant == Applicant::Proxy && writer_is_proxy) {
+            docs.push(Document::WriterId);
+        }
     }
+    docs.sort();
+    docs.dedup();
+    docs
 }
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
@@ -82,6 +124,12 @@ pub struct ApplicationInput {
     pub proxy_phone: String,
     pub proxy_relationship: String,
     pub reasons: Vec<String>,
+    /// signed (empty), ghostwritten (代筆) or no_delegation.
+    pub signing: String,
+    /// Who wrote for the person (代筆者); required with `ghostwritten`.
+    pub writer_name: String,
+    /// 任意記載事項 to print beside the rest (limit_category, specific_disease).
+    pub optional_entries: Vec<String>,
     pub delivery: String,
     pub referral_id: Option<i64>,
 }
@@ -295,13 +343,49 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
         }
     }
     reasons.sort();
+    let signing = if input.signing.trim().is_empty() { Some(Signing::Signed) } else { c.take("signing", Signing::parse(&input.signing)) };
+    let writer_name = match signing {
+        Some(Signing::Ghostwritten) => c.take("writer_name", validate::person_name("代筆者氏名", &input.writer_name)),
+        _ if !input.writer_name.trim().is_empty() => {
+            c.fail("writer_name", "代筆者氏名は、署名を「代筆」にしたときだけ入力します");
+            None
+        }
+        _ => Some(String::new()),
+    };
+    // 代筆 is of the person's own hand: their 申請書, or the 委任状 they give. A proxy who needs
+    // no 委任状 writes the application themselves.
+    let writes_for_person = match (applicant, authority) {
+        (Some(Applicant::Proxy), Some(a)) => a.delegated_by_person_or_householder() && delegator != Some(Delegator::Householder),
+        _ => true,
+    };
+    match signing {
+        Some(Signing::Ghostwritten) if !writes_for_person => {
+            c.fail("signing", "代筆を記録できるのは、本人が書く申請書か、本人が書く委任状のときです。この代理人は委任状なしで申請します")
+        }
+        Some(Signing::NoDelegation) if !(applicant == Some(Applicant::Proxy) && writes_for_person) => c.fail(
+            "signing",
+            "「委任できない」は、本人からの委任状が必要な代理人 (別世帯の親族、介助者、成人の施設職員) のときだけ選べます。法定代理人や同一世帯の方は委任状なしで申請できます",
+        ),
+        _ => {}
+    }
+    let mut optional_entries = Vec::new();
+    for e in &input.optional_entries {
+        if let Some(e) = c.take("optional_entries", OptionalEntry::parse(e)) {
+            if !optional_entries.contains(&e) {
+                optional_entries.push(e);
+            }
+        }
+    }
+    optional_entries.sort();
     let delivery = if input.delivery.trim().is_empty() { Some(Delivery::Home) } else { c.take("delivery", Delivery::parse(&input.delivery)) };
     if delivery == Some(Delivery::Proxy) && !is_proxy {
         c.fail("delivery", "代理人の住所へ送付できるのは代理申請のときだけです");
     }
     let scheme = if input.scheme.trim().is_empty() { None } else { c.take("scheme", AppScheme::parse(&input.scheme)) };
     c.finish().map_err(ApplicationError::Invalid)?;
-    let (Some(received_on), Some(channel), Some(applicant), Some(delivery)) = (received_on, channel, applicant, delivery) else {
+    let (Some(received_on), Some(channel), Some(applicant), Some(delivery), Some(signing), Some(writer_name)) =
+        (received_on, channel, applicant, delivery, signing, writer_name)
+    else {
         unreachable!("the checker refused any missing value above")
     };
     let (Some(proxy_name), Some(proxy_kana), Some(proxy_address), Some(proxy_phone), Some(proxy_relationship)) =
@@ -338,6 +422,9 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             }
             k.finish().map_err(ApplicationError::Invalid)?;
         }
+        if let Some(why) = authority.and_then(|a| a.refusal_for(p.age_on(received_on), p.facility_id.is_some())) {
+            return Err(invalid("authority", why.into()));
+        }
         if delivery == Delivery::Facility && p.facility_id.is_none() {
             return Err(invalid("delivery", "この方は施設に入所していないため、施設へは送付できません".into()));
         }
@@ -347,6 +434,12 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             }
         }
         let mut notices = Vec::new();
+        if signing == Signing::NoDelegation {
+            notices.push(
+                "ご本人が委任できない事情を申立書で確認してください。判断能力が十分でない方には、成年後見制度の利用 (市長申立てを含む) を福祉の窓口と検討してください。職権交付の対象であれば申請は要りません"
+                    .into(),
+            );
+        }
         let route = policy::route_of(tx, &p, received_on)?;
         match route.kind {
             RouteKind::ExOfficio => notices.push(format!("申請不要: 職権交付対象です。{} (申請は記録します)", route.explanation)),
@@ -377,11 +470,14 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 proxy_phone: &proxy_phone,
                 proxy_relationship: &proxy_relationship,
                 reasons: &reasons,
+                signing,
+                writer_name: &writer_name,
+                optional_entries: &optional_entries,
                 delivery,
                 received_by: actor.staff_id,
                 created_at: crate::stamp(now),
             },
-            &required_documents(applicant, authority, delegator),
+            &required_documents(applicant, authority, delegator, signing, !writer_name.is_empty() && crate::text::normalize::search_key(&writer_name) == crate::text::normalize::search_key(&proxy_name)),
         )?;
         audit::record(
             tx,

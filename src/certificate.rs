@@ -184,6 +184,11 @@ pub(crate) fn insert(
     let p = person::load(tx, person_id)?;
     let (until, until_basis) = validity(tx, &p, scheme, issued_on, valid_until)?;
     let address = delivery_address(tx, person_id, application_id, delivery)?;
+    // What the application asked to have printed beside the rest (併記) goes on the certificate.
+    let entries = match application_id {
+        Some(id) => tx.applications().get(id)?.map(|a| a.optional_entries).unwrap_or_default(),
+        None => Vec::new(),
+    };
     let id = tx.certificates_mut().insert(&NewCertificate {
         person_id,
         application_id,
@@ -194,6 +199,7 @@ pub(crate) fn insert(
         valid_until: until,
         valid_until_basis: until_basis,
         delivery_address: &address,
+        optional_entries: &entries,
         issued_by: actor.staff_id,
         created_at: crate::stamp(now),
     })?;
@@ -503,6 +509,7 @@ pub(crate) fn apply_step(
                     valid_until: c.valid_until,
                     valid_until_basis: c.valid_until_basis,
                     delivery_address: &c.delivery_address,
+                    optional_entries: &c.optional_entries,
                     issued_by: actor.staff_id,
                     created_at: crate::stamp(now),
                 };

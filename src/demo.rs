@@ -635,7 +635,15 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                         }
                     });
                     let docs = authority_code
-                        .map(|a| crate::application::required_documents(crate::application::Applicant::Proxy, Some(a), delegator))
+                        .map(|a| {
+                            crate::application::required_documents(
+                                crate::application::Applicant::Proxy,
+                                Some(a),
+                                delegator,
+                                crate::application::Signing::Signed,
+                                false,
+                            )
+                        })
                         .unwrap_or_default();
                     let (pname, paddr) = match authority {
                         "facility_child" | "facility_adult" => ("施設\u{3000}職員".to_string(), "見本市中央町1丁目1番地".to_string()),

@@ -19,6 +19,20 @@ pub struct Codes {
     pub handover_methods: Vec<Choice>,
     pub deliveries: Vec<Choice>,
     pub desks: Vec<Choice>,
+    /// How the person's part was signed (自署, 代筆, 委任できない), and the 任意記載事項.
+    pub signings: Vec<Choice>,
+    pub optional_entries: Vec<Choice>,
+    /// The reasons for care, each with whether it lasts (継続的) or passes (一時的).
+    pub reasons: Vec<ReasonChoice>,
+}
+
+/// A reason for care with its span, for the person form to show beside the box.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct ReasonChoice {
+    pub code: crate::person::Reason,
+    pub label: &'static str,
+    pub span: crate::model::person::ReasonSpan,
+    pub span_label: &'static str,
 }
 
 pub fn codes() -> Codes {
@@ -35,6 +49,9 @@ pub fn codes() -> Codes {
         handover_methods: choices::<HandOverMethod>(),
         deliveries: choices::<Delivery>(),
         desks: choices::<crate::staff::Desk>(),
+        signings: choices::<crate::application::Signing>(),
+        optional_entries: choices::<crate::application::OptionalEntry>(),
+        reasons: crate::person::Reason::ALL.iter().map(|r| ReasonChoice { code: *r, label: r.label(), span: r.span(), span_label: r.span().label() }).collect(),
     }
 }
 
@@ -53,6 +70,7 @@ pub struct ScreenCodes {
     /// Why a certificate is issued again (再交付), and why one stops counting (無効).
     pub reissue_causes: Vec<Choice>,
     pub end_causes: Vec<Choice>,
+    pub facility_kinds: Vec<Choice>,
 }
 
 /// A column of the person import: the key of a profile's mapping, its Japanese name (also the
@@ -75,6 +93,7 @@ pub fn screen_codes() -> ScreenCodes {
         encodings: choices::<crate::import::Encoding>(),
         reissue_causes: choices::<crate::certificate::ReissueCause>(),
         end_causes: choices::<crate::certificate::EndCause>(),
+        facility_kinds: choices::<crate::facility::FacilityKind>(),
         import_columns: crate::import::DEFAULT_LAYOUT
             .iter()
             .map(|c| ImportColumn { column: *c, label: c.label(), required: crate::import::REQUIRED.contains(c) })

@@ -158,8 +158,15 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
     };
     let mynumber_card = choice(&mut c, "mynumber_card", &input.mynumber_card, CardKind::None, CardKind::parse);
     let registration = choice(&mut c, "registration", &input.registration, Registration::Unknown, Registration::parse);
-    if mynumber_card == CardKind::None && registration == Registration::Registered {
-        c.fail("registration", "マイナンバーカードがない人は保険証利用登録済みにできません");
+    match (mynumber_card, registration) {
+        (CardKind::None, Registration::Registered) => c.fail("registration", "マイナンバーカードがない人は保険証利用登録済みにできません"),
+        (CardKind::Returned, Registration::Registered) => {
+            c.fail("registration", "カードを返納した人は保険証利用登録済みにできません。利用登録の状態を選び直してください")
+        }
+        (CardKind::None, Registration::Cancelled | Registration::ViewBlocked) => {
+            c.fail("registration", "マイナンバーカードがない人には、利用登録の解除・閲覧不可設定を記録できません")
+        }
+        _ => {}
     }
     let mut reasons = Vec::new();
     for r in &input.reasons {

@@ -215,6 +215,7 @@ pub struct Facts {
     pub holds_card: bool,
     pub registration_unknown: bool,
     pub considered: bool,
+    pub continuing_reason: bool,
     pub child: bool,
     pub circumstances_recorded: bool,
     pub applied: bool,
@@ -227,8 +228,9 @@ impl Facts {
         let applied = conn.policy().has_standing_application(p.id, p.scheme, on)?;
         Ok(Facts {
             holds_card: p.holds_mynumber_insurance_card(),
-            registration_unknown: p.mynumber_card != person::CardKind::None && p.registration == person::Registration::Unknown,
+            registration_unknown: p.card_readable() && p.registration == person::Registration::Unknown,
             considered: !p.reasons.is_empty(),
+            continuing_reason: p.has_continuing_reason(),
             child: p.age_on(on) < 18 || p.reasons.contains(&Reason::Child),
             circumstances_recorded: !p.reasons.is_empty() || p.facility_id.is_some(),
             applied,
@@ -242,6 +244,7 @@ fn matches(c: &Condition, f: &Facts) -> bool {
     c.holds_card.is_none_or(|v| v == f.holds_card)
         && c.registration_unknown.is_none_or(|v| v == f.registration_unknown)
         && c.considered.is_none_or(|v| v == f.considered)
+        && c.continuing_reason.is_none_or(|v| v == f.continuing_reason)
         && c.child.is_none_or(|v| v == f.child)
         && c.circumstances_recorded.is_none_or(|v| v == f.circumstances_recorded)
         && c.applied.is_none_or(|v| v == f.applied)
@@ -284,11 +287,16 @@ pub fn evaluate(rules: &[Rule], scheme: Scheme, facts: &Facts, on: NaiveDate) ->
 
 /// Whether `route` gives a certificate without a new application: ex officio or provisional,
 /// or the application route by a rule that requires an application to stand already (the
-/// `*-applied-continues` rules: issued again at each renewal).
+/// `*-applied-continues` rules: issued again at each renewal). A rule that asks for a passing
+/// reason only (`continuing_reason: false`) wants a new application each time.
 pub fn issued_without_application(rules: &[Rule], route: &Route) -> bool {
     match route.kind {
         RouteKind::ExOfficio | RouteKind::KoukiProvisional => true,
-        RouteKind::OnApplication => route.rule_id.as_ref().and_then(|id| rules.iter().find(|r| &r.id == id)).is_some_and(|r| r.condition.applied == Some(true)),
+        RouteKind::OnApplication => route
+            .rule_id
+            .as_ref()
+            .and_then(|id| rules.iter().find(|r| &r.id == id))
+            .is_some_and(|r| r.condition.applied == Some(true) && r.condition.continuing_reason != Some(false)),
         _ => false,
     }
 }

@@ -54,6 +54,10 @@ pub struct Recorded {
 pub enum TouchpointError {
     #[error("{0}")]
     Invalid(Invalid),
+    #[error("利用登録の解除申請は保険者の窓口 (国保・後期) で受け付けます")]
+    CancelRequestDesk,
+    #[error("マイナンバーカードを持ち、保険証利用登録が済んでいる方だけが利用登録の解除を申請できます")]
+    NothingToCancel,
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
@@ -66,6 +70,8 @@ impl TouchpointError {
     pub fn code(&self) -> &'static str {
         match self {
             TouchpointError::Invalid(_) => "touchpoint.invalid",
+            TouchpointError::CancelRequestDesk => "touchpoint.cancel_request_desk",
+            TouchpointError::NothingToCancel => "touchpoint.nothing_to_cancel",
             TouchpointError::Person(e) => e.code(),
             TouchpointError::Access(e) => e.code(),
             TouchpointError::Store(e) => e.code(),
@@ -119,8 +125,14 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
     c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits("メモ", &input.notes, input.confirmed_digits));
     c.finish().map_err(TouchpointError::Invalid)?;
     let (Some(date), Some(kind), Some(wish), Some(notes)) = (date, kind, wish, notes) else { unreachable!("the checker refused any missing value above") };
+    if kind == TouchpointKind::CancelRequest && !actor.desk.is_insurer_desk() {
+        return Err(TouchpointError::CancelRequestDesk);
+    }
     store.write(|tx| {
-        person::load(tx, input.person_id)?;
+        let p = person::load(tx, input.person_id)?;
+        if kind == TouchpointKind::CancelRequest && !(p.mynumber_card != person::CardKind::None && p.registration == person::Registration::Registered) {
+            return Err(TouchpointError::NothingToCancel);
+        }
         let id = tx.touchpoints_mut().insert(&NewTouchpoint {
             person_id: input.person_id,
             desk: actor.desk,
@@ -141,6 +153,11 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
         }
         if wish == Wish::WantsCancel {
             tx.touchpoints_mut().note_wish_to_cancel(input.person_id)?;
+        }
+        // The 解除申請 itself: from now the card no longer confirms the person's insurance, so
+        // the rules route them as a person without a マイナ保険証.
+        if kind == TouchpointKind::CancelRequest {
+            tx.touchpoints_mut().note_registration_cancelled(input.person_id)?;
         }
         audit::record(
             tx,
@@ -172,7 +189,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chron
                 "この方にはまだ別添1のリーフレットを渡していません。資格確認書は代理申請も含めて申請できることを案内し、別添1を渡してください (R10)。"
                     .to_string()
             }),
-            r12_guidance: (wish == Wish::WantsCancel).then(|| R12_GUIDANCE.to_string()),
+            r12_guidance: (wish == Wish::WantsCancel || kind == TouchpointKind::CancelRequest).then(|| R12_GUIDANCE.to_string()),
         })
     })
 }

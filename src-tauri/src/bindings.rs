@@ -26,6 +26,7 @@ fn render() -> String {
         touchpoint::TouchpointKind, touchpoint::Wish, referral::ReferralStatus, application::AppScheme,
         application::Channel, application::Applicant, application::ProxyAuthority, application::Delegator, application::Delivery,
         application::AppStatus, application::Document, application::UnionResult, application::HandOverMethod,
+        application::Signing, application::OptionalEntry, hairyo::model::person::ReasonSpan, hairyo::forms::ReasonChoice,
         certificate::CertificateBasis, certificate::ValidityBasis, certificate::Issuer, policy::RouteKind,
         search::MatchKind, import::Encoding, import::Column, leaflet::StatementMode,
         referral::ReferralActionKind, application::ApplicationStepKind,

@@ -52,6 +52,34 @@ coded_enum! {
         FacilityChild = ("facility_child", "施設職員 (児童・親権者の委任)"),
         Caregiver = ("caregiver", "介助者"),
         FacilityAdult = ("facility_adult", "施設職員 (成人)"),
+        /// 児童福祉法 第47条: the head of a facility acts as parent for a child placed there who
+        /// has no 親権者 or guardian; no 委任状.
+        FacilityHead = ("facility_head", "施設長 (親権代行・児童福祉法第47条)"),
+        MinorGuardian = ("minor_guardian", "未成年後見人"),
+        /// 保佐人・補助人 act for the person only where the court gave them 代理権.
+        Curator = ("curator", "保佐人・補助人 (代理権あり)"),
+        VoluntaryGuardian = ("voluntary_guardian", "任意後見人"),
+    }
+}
+
+coded_enum! {
+    /// How the person's own part of the paper (the 申請書 or the 委任状) was signed.
+    pub enum Signing ("署名") {
+        Signed = ("signed", "本人が自署"),
+        /// 代筆: someone wrote for a person who cannot sign; the person's own identity document
+        /// is then checked as well.
+        Ghostwritten = ("ghostwritten", "代筆"),
+        /// The person cannot give a 委任 at all (and has no legal representative): the proxy
+        /// states why instead of bringing a 委任状.
+        NoDelegation = ("no_delegation", "委任できない (事情の申立て)"),
+    }
+}
+
+coded_enum! {
+    /// 任意記載事項: what a 資格確認書 may also show on request (併記).
+    pub enum OptionalEntry ("任意記載事項") {
+        LimitCategory = ("limit_category", "限度額適用区分"),
+        SpecificDisease = ("specific_disease", "特定疾病区分"),
     }
 }
 
@@ -66,6 +94,13 @@ coded_enum! {
         FamilyRegister = ("family_register", "戸籍謄本等 (親権の確認)"),
         ParentDelegation = ("parent_delegation", "親権者から施設職員への委任状"),
         StaffId = ("staff_id", "施設職員の身分証明書"),
+        PlacementNotice = ("placement_notice", "入所措置の決定通知書等 (施設長の親権代行)"),
+        MinorGuardianRecord = ("minor_guardian_record", "戸籍謄本等 (未成年後見人の確認)"),
+        AgencyRegistry = ("agency_registry", "登記事項証明書 (保佐・補助の代理行為目録)"),
+        VoluntaryRegistry = ("voluntary_registry", "登記事項証明書 (任意後見契約・監督人の選任)"),
+        PersonId = ("person_id", "本人の本人確認書類 (代筆の確認)"),
+        WriterId = ("writer_id", "代筆者の本人確認書類"),
+        NoDelegationStatement = ("no_delegation_statement", "委任できない事情の申立書"),
     }
 }
 
@@ -114,6 +149,16 @@ coded_enum! {
     }
 }
 
+/// The stored form of a list of 任意記載事項: their codes, comma-separated.
+pub(crate) fn entries_to_text(entries: &[OptionalEntry]) -> String {
+    entries.iter().map(|e| e.code()).collect::<Vec<_>>().join(",")
+}
+
+/// Reads the stored form of a list of 任意記載事項.
+pub(crate) fn entries_from_text(s: &str) -> Vec<OptionalEntry> {
+    s.split(',').filter_map(OptionalEntry::from_code).collect()
+}
+
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct ChecklistItem {
     pub document: Document,
@@ -145,6 +190,12 @@ pub struct Application {
     pub proxy_phone: String,
     pub proxy_relationship: String,
     pub reasons: Vec<Reason>,
+    /// How the person's own part was signed, and who wrote it when it was 代筆.
+    pub signing: Signing,
+    pub signing_label: &'static str,
+    pub writer_name: String,
+    /// 任意記載事項 the person asked to have on the certificate (併記).
+    pub optional_entries: Vec<OptionalEntry>,
     pub delivery: Delivery,
     pub delivery_label: &'static str,
     pub status: AppStatus,

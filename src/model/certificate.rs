@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::coded_enum;
-use crate::model::application::AppScheme;
+use crate::model::application::{AppScheme, OptionalEntry};
 use crate::model::policy::RouteKind;
 
 coded_enum! {
@@ -160,6 +160,8 @@ pub struct Certificate {
     pub undelivered: bool,
     /// Its return has been asked for and has not arrived yet.
     pub return_due: bool,
+    /// 任意記載事項 printed on it (併記), as the application asked.
+    pub optional_entries: Vec<OptionalEntry>,
     /// Its history after issue, oldest first (empty in lists).
     pub events: Vec<CertificateEvent>,
     /// What the staff member reading it may do next (empty in lists).

@@ -5,11 +5,32 @@ use serde::Serialize;
 use crate::coded_enum;
 
 coded_enum! {
+    /// The kind of facility, as cities' facility lists name them; the first four are the broad
+    /// groups earlier versions offered.
     pub enum FacilityKind ("施設種別") {
-        Elderly = ("elderly", "高齢者施設"),
-        Disability = ("disability", "障害者施設"),
-        Children = ("children", "児童養護施設等"),
+        Elderly = ("elderly", "その他の高齢者施設"),
+        Disability = ("disability", "その他の障害者施設"),
+        Children = ("children", "その他の児童福祉施設"),
         Other = ("other", "その他の施設"),
+        NursingHome = ("nursing_home", "特別養護老人ホーム"),
+        GeriatricHealth = ("geriatric_health", "介護老人保健施設"),
+        CareMedical = ("care_medical", "介護医療院"),
+        DementiaGroupHome = ("dementia_group_home", "グループホーム (認知症対応型共同生活介護)"),
+        PrivateHome = ("private_home", "有料老人ホーム・サービス付き高齢者向け住宅"),
+        DisabilitySupport = ("disability_support", "障害者支援施設"),
+        DisabilityGroupHome = ("disability_group_home", "障害者グループホーム (共同生活援助)"),
+        ChildrensHome = ("childrens_home", "児童養護施設"),
+        InfantHome = ("infant_home", "乳児院"),
+        DisabledChildren = ("disabled_children", "障害児入所施設"),
+        Foster = ("foster", "里親・ファミリーホーム"),
+    }
+}
+
+impl FacilityKind {
+    /// Whether the facility's residents are children, whose proxy is a 施設職員 with the
+    /// 親権者's 委任, or the facility head acting as parent.
+    pub fn for_children(self) -> bool {
+        matches!(self, FacilityKind::Children | FacilityKind::ChildrensHome | FacilityKind::InfantHome | FacilityKind::DisabledChildren | FacilityKind::Foster)
     }
 }
 

@@ -32,6 +32,11 @@ coded_enum! {
         None = ("none", "カードなし"),
         Card = ("card", "マイナンバーカード"),
         FaceAuth = ("face_auth", "顔認証マイナンバーカード"),
+        /// The card's 電子証明書 (利用者証明用) has lapsed, so it cannot be read at a clinic
+        /// until it is renewed at the マイナンバー desk.
+        CertificateLapsed = ("certificate_lapsed", "電子証明書の失効"),
+        /// The card was handed back (カード返納): the person no longer holds one.
+        Returned = ("returned", "カード返納"),
     }
 }
 
@@ -41,6 +46,11 @@ coded_enum! {
         Registered = ("registered", "登録済み"),
         NotRegistered = ("not_registered", "未登録"),
         Unknown = ("unknown", "不明"),
+        /// The insurance registration was cancelled (利用登録の解除) on the person's 解除申請.
+        Cancelled = ("cancelled", "利用登録の解除"),
+        /// The person set their 資格情報 not to be shown at clinics (閲覧不可設定), so the card
+        /// cannot confirm their insurance.
+        ViewBlocked = ("view_blocked", "閲覧不可設定"),
     }
 }
 
@@ -55,7 +65,45 @@ coded_enum! {
         Child = ("child", "児童"),
         Facility = ("facility", "施設入所"),
         Pin = ("pin", "暗証番号管理困難"),
+        /// The card is lost or damaged and not yet reissued.
+        LostOrDamaged = ("lost_or_damaged", "紛失・破損"),
+        /// The person has returned the card or means to (カード返納・返納予定).
+        CardReturn = ("card_return", "カード返納 (予定を含む)"),
+        /// The person can visit a clinic only with a helper, who cannot use the card for them.
+        NeedsCompanion = ("needs_companion", "介助者の同行が必要"),
+        /// The card's 電子証明書 has lapsed and is not yet renewed.
+        CertificateLapsed = ("certificate_lapsed", "電子証明書の失効"),
         Other = ("other", "その他"),
+    }
+}
+
+coded_enum! {
+    /// Whether a reason lasts: a continuing one (継続的) keeps a certificate coming at each
+    /// renewal without a new application, where the rules say so; a passing one (一時的) ends
+    /// when the card is usable again.
+    pub enum ReasonSpan ("配慮理由の性質") {
+        Temporary = ("temporary", "一時的"),
+        Continuing = ("continuing", "継続的"),
+    }
+}
+
+impl Reason {
+    /// How long the reason lasts, as practice treats it: a lost card, a lapsed 電子証明書 or an
+    /// unstated reason passes; age, illness, disability, a placement and a returned card do not.
+    pub fn span(self) -> ReasonSpan {
+        match self {
+            Reason::LostOrDamaged | Reason::CertificateLapsed | Reason::Other => ReasonSpan::Temporary,
+            Reason::Elderly
+            | Reason::Dementia
+            | Reason::Physical
+            | Reason::Intellectual
+            | Reason::Mental
+            | Reason::Child
+            | Reason::Facility
+            | Reason::Pin
+            | Reason::CardReturn
+            | Reason::NeedsCompanion => ReasonSpan::Continuing,
+        }
     }
 }
 
@@ -65,6 +113,10 @@ coded_enum! {
         None = ("none", "なし"),
         Guardian = ("guardian", "成年後見人"),
         Parent = ("parent", "親権者"),
+        MinorGuardian = ("minor_guardian", "未成年後見人"),
+        /// 保佐人・補助人, who act for the person only where the court gave them 代理権.
+        Curator = ("curator", "保佐人・補助人"),
+        VoluntaryGuardian = ("voluntary_guardian", "任意後見人"),
     }
 }
 
@@ -112,7 +164,18 @@ impl Person {
 
     /// True when the person holds a マイナ保険証: a card registered for insurance use.
     pub fn holds_mynumber_insurance_card(&self) -> bool {
-        self.mynumber_card != CardKind::None && self.registration == Registration::Registered
+        self.card_readable() && self.registration == Registration::Registered
+    }
+
+    /// True when the person holds a card a clinic's reader can use: not returned, and its
+    /// 電子証明書 in force.
+    pub fn card_readable(&self) -> bool {
+        matches!(self.mynumber_card, CardKind::Card | CardKind::FaceAuth)
+    }
+
+    /// True when at least one recorded reason lasts ([`ReasonSpan::Continuing`]).
+    pub fn has_continuing_reason(&self) -> bool {
+        self.reasons.iter().any(|r| r.span() == ReasonSpan::Continuing)
     }
 
     /// True when another municipality or another prefecture's 広域連合 insures the person

@@ -43,6 +43,9 @@ pub struct Condition {
     /// Holds a card whose insurance registration is not known (R14).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub registration_unknown: Option<bool>,
+    /// Has at least one reason that lasts (継続的, [`crate::model::person::ReasonSpan`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continuing_reason: Option<bool>,
     /// Has an application for this scheme that was not refused or withdrawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied: Option<bool>,

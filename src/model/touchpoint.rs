@@ -21,6 +21,9 @@ coded_enum! {
         Visit = ("visit", "訪問"),
         Phone = ("phone", "電話"),
         FacilityCampaign = ("facility_campaign", "施設への呼びかけ"),
+        /// R12: the insurer desk received the person's 解除申請 (cancelling the card's insurance
+        /// registration); the record's registration reads 利用登録の解除 from then on.
+        CancelRequest = ("cancel_request", "利用登録の解除申請の受付"),
     }
 }
 

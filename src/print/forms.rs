@@ -95,6 +95,10 @@ impl FormData {
             proxy_phone: f.phone.clone(),
             proxy_relationship: "入所施設の職員".into(),
             reasons: self.person.reasons.clone(),
+            signing: crate::application::Signing::Signed,
+            signing_label: crate::application::Signing::Signed.label(),
+            writer_name: String::new(),
+            optional_entries: Vec::new(),
             delivery: Delivery::Facility,
             delivery_label: Delivery::Facility.label(),
             status: crate::application::AppStatus::Received,
@@ -217,6 +221,10 @@ fn reason_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
         ("施設入所", has(Reason::Facility)),
         ("児童", has(Reason::Child)),
         ("暗証番号の管理が困難", has(Reason::Pin)),
+        ("介助者の同行が必要", has(Reason::NeedsCompanion)),
+        ("カードの紛失・破損", has(Reason::LostOrDamaged)),
+        ("カード返納 (予定)", has(Reason::CardReturn)),
+        ("電子証明書の失効", has(Reason::CertificateLapsed)),
         ("その他", has(Reason::Other)),
     ]
 }
@@ -362,9 +370,24 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     }
     y += 8.5;
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "送付先", &d.delivery_address());
-    y += 11.0;
+    y += 10.0;
+    // 任意記載事項: what the person asks to have printed beside the rest (併記).
+    let asked = d.application.as_ref().map(|a| a.optional_entries.clone()).unwrap_or_default();
+    s.text(LEFT, y + 2.0, 9.5, Weight::Regular, "併記の希望:");
+    let mut x = LEFT + 20.0;
+    for e in crate::application::OptionalEntry::ALL {
+        x = s.check_label(x, y + 2.0, 10.0, asked.contains(e), e.label());
+    }
+    y += 8.5;
     s.text(LEFT, y, 10.0, Weight::Regular, "申請者 署名");
-    s.line(LEFT + 25.0, y + 5.0, LEFT + 110.0, y + 5.0, 0.5);
+    s.line(LEFT + 25.0, y + 5.0, LEFT + 95.0, y + 5.0, 0.5);
+    // 代筆: whoever writes for a person who cannot sign gives their name here.
+    let writer = d.application.as_ref().map(|a| a.writer_name.clone()).unwrap_or_default();
+    s.text(LEFT + 100.0, y, 9.0, Weight::Regular, "代筆者 氏名");
+    s.line(LEFT + 120.0, y + 5.0, LEFT + WIDTH, y + 5.0, 0.5);
+    if !writer.is_empty() {
+        s.text(LEFT + 122.0, y, 10.0, Weight::Regular, &writer);
+    }
     y += 9.0;
 
     // The 市使用欄: filled in by the clerk.

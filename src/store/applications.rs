@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
 use crate::model::application::{
-    AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod, ProxyAuthority,
+    entries_from_text, entries_to_text, AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod,
+    OptionalEntry, ProxyAuthority, Signing,
 };
 // The reasons column holds the reasons' codes joined by commas, as the person table does.
 use crate::model::person::{reasons_from_text, reasons_to_text, Reason};
@@ -29,6 +30,9 @@ pub struct NewApplication<'a> {
     pub proxy_phone: &'a str,
     pub proxy_relationship: &'a str,
     pub reasons: &'a [Reason],
+    pub signing: Signing,
+    pub writer_name: &'a str,
+    pub optional_entries: &'a [OptionalEntry],
     pub delivery: Delivery,
     pub received_by: i64,
     pub created_at: String,
@@ -37,7 +41,7 @@ pub struct NewApplication<'a> {
 const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
     a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name, a.delegator,
-    a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method
+    a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method, a.signing, a.writer_name, a.optional_entries
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by
     LEFT JOIN staff f ON f.id = a.forwarded_by";
 
@@ -50,6 +54,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
     let status: AppStatus = r.get(16)?;
     let delegator: Option<Delegator> = r.get(23)?;
     let handover_method: Option<HandOverMethod> = r.get(28)?;
+    let signing: Signing = r.get(29)?;
     Ok(Application {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -72,6 +77,10 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
         proxy_phone: r.get(12)?,
         proxy_relationship: r.get(13)?,
         reasons: reasons_from_text(&r.get::<_, String>(14)?),
+        signing,
+        signing_label: signing.label(),
+        writer_name: r.get(30)?,
+        optional_entries: entries_from_text(&r.get::<_, String>(31)?),
         delivery,
         delivery_label: delivery.label(),
         status,
@@ -200,8 +209,9 @@ impl ApplicationHandleMut<'_> {
     pub fn insert(&self, a: &NewApplication<'_>, documents: &[Document]) -> Result<i64, StoreError> {
         let id = self.conn.insert_returning_id(
             "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
-                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at, delegator)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17)",
+                proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at, delegator,
+                signing, writer_name, optional_entries)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17, ?18, ?19, ?20)",
             params![
                 a.person_id,
                 a.referral_id,
@@ -219,7 +229,10 @@ impl ApplicationHandleMut<'_> {
                 a.delivery,
                 a.received_by,
                 a.created_at,
-                a.delegator
+                a.delegator,
+                a.signing,
+                a.writer_name,
+                entries_to_text(a.optional_entries)
             ],
         )?;
         for d in documents {

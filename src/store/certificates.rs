@@ -5,7 +5,7 @@ use super::sql::{params, OptionalExtension, Row};
 use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
-use crate::model::application::AppScheme;
+use crate::model::application::{entries_from_text, entries_to_text, AppScheme, OptionalEntry};
 use crate::model::certificate::{
     Certificate, CertificateBasis, CertificateEvent, CertificateEventKind, CertificateStatus, EndCause, Issuer, ReissueCause, RenewalDue, ValidityBasis,
 };
@@ -23,6 +23,8 @@ pub struct NewCertificate<'a> {
     pub valid_until: NaiveDate,
     pub valid_until_basis: ValidityBasis,
     pub delivery_address: &'a str,
+    /// 任意記載事項 printed on it (併記).
+    pub optional_entries: &'a [OptionalEntry],
     pub issued_by: i64,
     pub created_at: String,
 }
@@ -36,7 +38,7 @@ pub struct FacilityAddress {
 }
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
-    p.protected, c.valid_until_basis, c.issuer, c.status, c.replaces_id, c.ended_on, c.undelivered, c.return_due
+    p.protected, c.valid_until_basis, c.issuer, c.status, c.replaces_id, c.ended_on, c.undelivered, c.return_due, c.optional_entries
     FROM certificate c JOIN person p ON p.id = c.person_id";
 
 /// A step of a certificate's history as it is stored.
@@ -90,6 +92,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
         ended_on: r.get(14)?,
         undelivered: r.get(15)?,
         return_due: r.get(16)?,
+        optional_entries: entries_from_text(&r.get::<_, String>(17)?),
         events: Vec::new(),
         next: Vec::new(),
     })
@@ -236,8 +239,8 @@ impl CertificateHandleMut<'_> {
     /// Stores an issued certificate; returns its id.
     pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
         self.conn.insert_returning_id(
-            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address, issued_by, created_at, issuer)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address, issued_by, created_at, issuer, optional_entries)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 c.person_id,
                 c.application_id,
@@ -249,7 +252,8 @@ impl CertificateHandleMut<'_> {
                 c.delivery_address,
                 c.issued_by,
                 c.created_at,
-                c.issuer
+                c.issuer,
+                entries_to_text(c.optional_entries)
             ],
         )
     }

@@ -167,7 +167,7 @@ impl HomeHandle<'_> {
 }
 
 /// The persons on the application route with nothing in progress.
-const CANDIDATE: &str = "p.mynumber_card <> 'none' AND p.registration = 'registered' AND p.reasons <> ''
+const CANDIDATE: &str = "p.mynumber_card IN ('card', 'face_auth') AND p.registration = 'registered' AND p.reasons <> ''
     AND p.scheme IN ('kokuho', 'kouki')
     AND NOT EXISTS (SELECT 1 FROM application a WHERE a.person_id = p.id
                     AND a.status IN ('received', 'reviewing', 'decided', 'at_renewal', 'forwarded', 'union_issued'))";

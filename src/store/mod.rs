@@ -94,6 +94,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0018_certificate_life.sql"),
     include_str!("migrations/0019_poster_postings.sql"),
     include_str!("migrations/0020_moving_out.sql"),
+    include_str!("migrations/0021_reasons_states_and_proxies.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -327,6 +328,59 @@ fn widen_application_status(tx: &rusqlite::Transaction<'_>) -> rusqlite_migratio
     Ok(())
 }
 
+/// The constraints migration 0021 widens: each table, its constraint as stored before, and the
+/// constraint after. Each new list holds every value of the old one.
+const WIDENED_BY_0021: &[(&str, &str, &str)] = &[
+    (
+        "person",
+        "CHECK (mynumber_card = 'none' OR mynumber_card = 'card' OR mynumber_card = 'face_auth')",
+        "CHECK (mynumber_card = 'none' OR mynumber_card = 'card' OR mynumber_card = 'face_auth' OR mynumber_card = 'certificate_lapsed' OR mynumber_card = 'returned')",
+    ),
+    (
+        "person",
+        "CHECK (registration = 'registered' OR registration = 'not_registered' OR registration = 'unknown')",
+        "CHECK (registration = 'registered' OR registration = 'not_registered' OR registration = 'unknown' OR registration = 'cancelled' OR registration = 'view_blocked')",
+    ),
+    (
+        "person",
+        "CHECK (legal_rep_kind = 'none' OR legal_rep_kind = 'guardian' OR legal_rep_kind = 'parent')",
+        "CHECK (legal_rep_kind = 'none' OR legal_rep_kind = 'guardian' OR legal_rep_kind = 'parent' OR legal_rep_kind = 'minor_guardian' OR legal_rep_kind = 'curator' OR legal_rep_kind = 'voluntary_guardian')",
+    ),
+    (
+        "application",
+        "CHECK (authority IN ('same_household', 'relative', 'guardian', 'parent',
+                                                  'facility_child', 'caregiver', 'facility_adult'))",
+        "CHECK (authority IN ('same_household', 'relative', 'guardian', 'parent',
+                                                  'facility_child', 'caregiver', 'facility_adult',
+                                                  'facility_head', 'minor_guardian', 'curator', 'voluntary_guardian'))",
+    ),
+    (
+        "facility",
+        "CHECK (kind IN ('elderly', 'disability', 'children', 'other'))",
+        "CHECK (kind IN ('elderly', 'disability', 'children', 'other', 'nursing_home', 'geriatric_health', 'care_medical',
+                                         'dementia_group_home', 'private_home', 'disability_support', 'disability_group_home',
+                                         'childrens_home', 'infant_home', 'disabled_children', 'foster'))",
+    ),
+];
+
+/// Migration 0021 widens the constraints of [`WIDENED_BY_0021`] in place, as 0013 and 0017 did:
+/// no stored row can break a wider list, and no table is rebuilt.
+fn widen_for_0021(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", true)?;
+    for (table, old, new) in WIDENED_BY_0021 {
+        let sql: String = tx.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))?;
+        if !sql.contains(old) {
+            tx.pragma_update(None, "writable_schema", false)?;
+            return Err(rusqlite_migration::HookError::Hook(format!("{table} の制約が想定と異なります")));
+        }
+        tx.execute("UPDATE sqlite_master SET sql = ?1 WHERE type = 'table' AND name = ?2", [sql.replace(old, new), table.to_string()])?;
+    }
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", false)?;
+    Ok(())
+}
+
 /// Migration 0006 chains the events already logged, then makes the log append-only again.
 fn chain_audit_log(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
     audit::chain_existing(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
@@ -344,6 +398,7 @@ fn migrations() -> Migrations<'static> {
                 8 => M::up_with_hook(sql, refresh_search_keys),
                 12 => M::up_with_hook(sql, widen_application_status),
                 16 => M::up_with_hook(sql, widen_referral_status),
+                20 => M::up_with_hook(sql, widen_for_0021),
                 _ => M::up(sql),
             })
             .collect(),
@@ -834,6 +889,37 @@ mod tests {
 
         // A new database stays empty until `init` seeds every shipped rule.
         assert_eq!(open_in_memory().unwrap().read().policy().count().unwrap(), 0);
+    }
+
+    /// Migration 0021 widens the card, registration, legal representative, authority and
+    /// facility kind constraints: the new values are taken, unknown ones still refused, and
+    /// every row written before stays.
+    #[test]
+    fn migration_0021_takes_the_new_states_and_kinds_and_still_refuses_unknown_ones() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        migrations().to_version(&mut conn, 20).unwrap();
+        conn.execute_batch(
+            "INSERT INTO facility (id, name, kind, created_at) VALUES (1, '見本ホーム', 'elderly', 't');
+             INSERT INTO person (id, name, kana, name_norm, kana_norm, birth_date, sex, scheme, mynumber_card, registration, created_at, updated_at)
+                 VALUES (1, '見本　花子', 'ミホン　ハナコ', '見本花子', 'ミホンハナコ', '1940-04-01', 'female', 'kokuho', 'card', 'registered', 't', 't');",
+        )
+        .unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        for (sql, ok) in [
+            ("UPDATE person SET mynumber_card = 'returned', registration = 'cancelled', legal_rep_kind = 'curator' WHERE id = 1", true),
+            ("UPDATE person SET mynumber_card = 'certificate_lapsed', registration = 'view_blocked' WHERE id = 1", true),
+            ("UPDATE person SET mynumber_card = 'lost' WHERE id = 1", false),
+            ("UPDATE person SET registration = 'paused' WHERE id = 1", false),
+            ("UPDATE facility SET kind = 'infant_home' WHERE id = 1", true),
+            ("UPDATE facility SET kind = 'hotel' WHERE id = 1", false),
+        ] {
+            assert_eq!(conn.execute(sql, []).is_ok(), ok, "{sql}");
+        }
+        let name: String = conn.query_row("SELECT name FROM person WHERE id = 1", [], |r| r.get(0)).unwrap();
+        assert_eq!(name, "見本　花子");
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, "ok");
     }
 
     /// Migration 0013 on a database with applications: the status constraint takes the 後期

@@ -124,4 +124,11 @@ impl TouchpointHandleMut<'_> {
         self.conn.execute("UPDATE person SET wishes_cancel = 1 WHERE id = ?1", [person_id])?;
         Ok(())
     }
+
+    /// Records on the person that their 解除申請 was received (R12): the registration reads
+    /// 利用登録の解除, and the wish stays noted.
+    pub fn note_registration_cancelled(&self, person_id: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE person SET registration = 'cancelled', wishes_cancel = 1 WHERE id = ?1", [person_id])?;
+        Ok(())
+    }
 }

@@ -11,6 +11,7 @@ mod duplicates;
 mod durability;
 mod engines;
 mod layers;
+mod practice;
 mod print;
 mod props;
 mod requirements;

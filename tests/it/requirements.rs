@@ -65,23 +65,45 @@ fn r02_considered_holder_gets_certificate_on_application() {
 #[test]
 fn r03_every_proxy_authority_has_its_checklist() {
     use Document::*;
-    let cases: &[(ProxyAuthority, &[Document])] = &[
-        (ProxyAuthority::SameHousehold, &[ProxyId]),
-        (ProxyAuthority::Relative, &[Delegation, ProxyId]),
-        (ProxyAuthority::Guardian, &[RegistryCertificate, ProxyId]),
-        (ProxyAuthority::Parent, &[FamilyRegister, ProxyId]),
-        (ProxyAuthority::FacilityChild, &[ParentDelegation, StaffId]),
-        (ProxyAuthority::Caregiver, &[Delegation, ProxyId]),
-        (ProxyAuthority::FacilityAdult, &[Delegation, StaffId]),
+    // Each authority, whom it may represent (a child for the 親権 kinds, an adult for the 後見
+    // kinds) and the documents it brings.
+    let cases: &[(ProxyAuthority, bool, &[Document])] = &[
+        (ProxyAuthority::SameHousehold, false, &[ProxyId]),
+        (ProxyAuthority::Relative, false, &[Delegation, ProxyId]),
+        (ProxyAuthority::Guardian, false, &[RegistryCertificate, ProxyId]),
+        (ProxyAuthority::Parent, true, &[FamilyRegister, ProxyId]),
+        (ProxyAuthority::FacilityChild, true, &[ParentDelegation, StaffId]),
+        (ProxyAuthority::Caregiver, false, &[Delegation, ProxyId]),
+        (ProxyAuthority::FacilityAdult, false, &[Delegation, StaffId]),
+        (ProxyAuthority::FacilityHead, true, &[PlacementNotice, StaffId]),
+        (ProxyAuthority::MinorGuardian, true, &[MinorGuardianRecord, ProxyId]),
+        (ProxyAuthority::Curator, false, &[AgencyRegistry, ProxyId]),
+        (ProxyAuthority::VoluntaryGuardian, false, &[VoluntaryRegistry, ProxyId]),
     ];
+    assert_eq!(cases.len(), ProxyAuthority::ALL.len(), "every authority is listed");
     let mut w = World::new();
     let p = w.person(|i| {
         holder(i);
         i.reasons = vec!["elderly".into()];
     });
+    let admin = w.admin.clone();
+    let home = hairyo::facility::add(
+        &mut w.store,
+        &admin,
+        &hairyo::facility::FacilityInput { name: "見本児童養護施設".into(), kind: "childrens_home".into(), ..Default::default() },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let child = w.person(|i| {
+        holder(i);
+        i.name = "見本 小花".into();
+        i.birth_date = "2015-04-04".into();
+        i.facility_id = Some(home.id);
+    });
     let clerk = w.actor("kokuho_clerk");
-    for (authority, docs) in cases {
-        let r = application::receive(&mut w.store, &clerk, &proxy_input(p.id, authority.code()), at("2026-11-25")).unwrap();
+    for (authority, for_child, docs) in cases {
+        let person_id = if *for_child { child.id } else { p.id };
+        let r = application::receive(&mut w.store, &clerk, &proxy_input(person_id, authority.code()), at("2026-11-25")).unwrap();
         let got: Vec<Document> = r.application.checklist.iter().map(|c| c.document).collect();
         let mut want = docs.to_vec();
         want.sort();

@@ -771,6 +771,13 @@ fn application_text(a: &application::Application) -> String {
         a.applicant_label,
         a.authority_label.map(|l| format!(" ({l}) {}", a.proxy_name)).unwrap_or_default()
     );
+    if a.signing != application::Signing::Signed {
+        let _ = write!(s, "\n署名: {}{}", a.signing_label, if a.writer_name.is_empty() { String::new() } else { format!(" (代筆者 {})", a.writer_name) });
+    }
+    if !a.optional_entries.is_empty() {
+        let labels: Vec<&str> = a.optional_entries.iter().map(|e| e.label()).collect();
+        let _ = write!(s, "\n併記の希望: {}", labels.join("・"));
+    }
     for c in &a.checklist {
         let _ = write!(s, "\n  [{}] {}", if c.checked { "済" } else { "未" }, c.label);
     }
@@ -813,6 +820,9 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
             proxy_phone,
             relationship,
             reasons,
+            signing,
+            writer,
+            optional_entries,
             delivery,
             referral,
         } => {
@@ -830,6 +840,9 @@ fn application_cmd(cli: &Cli, cmd: &ApplicationCmd, now: NaiveDateTime) -> Resul
                 proxy_phone: proxy_phone.clone(),
                 proxy_relationship: relationship.clone(),
                 reasons: reasons.clone(),
+                signing: signing.clone(),
+                writer_name: writer.clone(),
+                optional_entries: optional_entries.clone(),
                 delivery: delivery.clone(),
                 referral_id: *referral,
             };
@@ -1040,6 +1053,10 @@ fn certificate_text(c: &certificate::Certificate) -> String {
     );
     if let Some(old) = c.replaces_id {
         let _ = writeln!(out, "ID {old} の再交付");
+    }
+    if !c.optional_entries.is_empty() {
+        let labels: Vec<&str> = c.optional_entries.iter().map(|e| e.label()).collect();
+        let _ = writeln!(out, "併記: {}", labels.join("・"));
     }
     if c.undelivered {
         out.push_str("宛所不明で返戻中\n");

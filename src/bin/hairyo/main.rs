@@ -532,7 +532,8 @@ pub enum ApplicationCmd {
         /// self / householder / proxy
         #[arg(long, default_value = "")]
         applicant: String,
-        /// same_household / relative / guardian / parent / facility_child / caregiver / facility_adult
+        /// same_household / relative / guardian / parent / facility_child / caregiver / facility_adult /
+        /// facility_head / minor_guardian / curator / voluntary_guardian
         #[arg(long, default_value = "")]
         authority: String,
         /// Who signs the 委任状 of a relative, caregiver or facility staff: self / householder (国保 only)
@@ -550,6 +551,15 @@ pub enum ApplicationCmd {
         relationship: String,
         #[arg(long = "reason")]
         reasons: Vec<String>,
+        /// How the person's part was signed: signed (default) / ghostwritten (代筆) / no_delegation
+        #[arg(long, default_value = "")]
+        signing: String,
+        /// Who wrote for the person (代筆者), with --signing ghostwritten
+        #[arg(long, default_value = "")]
+        writer: String,
+        /// 任意記載事項 to print on the certificate (併記): limit_category / specific_disease
+        #[arg(long = "optional-entry")]
+        optional_entries: Vec<String>,
         /// home / proxy / facility / counter
         #[arg(long, default_value = "")]
         delivery: String,

@@ -9,21 +9,21 @@ export type Sex = "male" | "female" | "unstated";
 
 export type Scheme = "kokuho" | "kouki" | "kumiai" | "employee" | "welfare" | "unknown";
 
-export type CardKind = "none" | "card" | "face_auth";
+export type CardKind = "none" | "card" | "face_auth" | "certificate_lapsed" | "returned";
 
-export type Registration = "registered" | "not_registered" | "unknown";
+export type Registration = "registered" | "not_registered" | "unknown" | "cancelled" | "view_blocked";
 
-export type Reason = "elderly" | "dementia" | "physical" | "intellectual" | "mental" | "child" | "facility" | "pin" | "other";
+export type Reason = "elderly" | "dementia" | "physical" | "intellectual" | "mental" | "child" | "facility" | "pin" | "lost_or_damaged" | "card_return" | "needs_companion" | "certificate_lapsed" | "other";
 
-export type LegalRepKind = "none" | "guardian" | "parent";
+export type LegalRepKind = "none" | "guardian" | "parent" | "minor_guardian" | "curator" | "voluntary_guardian";
 
 export type Leaflet = "bessou1" | "bessou2" | "bessou3";
 
-export type FacilityKind = "elderly" | "disability" | "children" | "other";
+export type FacilityKind = "elderly" | "disability" | "children" | "other" | "nursing_home" | "geriatric_health" | "care_medical" | "dementia_group_home" | "private_home" | "disability_support" | "disability_group_home" | "childrens_home" | "infant_home" | "disabled_children" | "foster";
 
 export type Campaign = "none" | "informed" | "collecting" | "done";
 
-export type TouchpointKind = "care_certification" | "disability_certification" | "houkatsu_consultation" | "kikan_consultation" | "service_start" | "outreach" | "counter" | "visit" | "phone" | "facility_campaign";
+export type TouchpointKind = "care_certification" | "disability_certification" | "houkatsu_consultation" | "kikan_consultation" | "service_start" | "outreach" | "counter" | "visit" | "phone" | "facility_campaign" | "cancel_request";
 
 export type Wish = "unknown" | "wants_certificate" | "keeps_card" | "wants_cancel" | "undecided";
 
@@ -35,7 +35,7 @@ export type Channel = "counter" | "mail" | "outreach" | "facility_batch";
 
 export type Applicant = "person" | "householder" | "proxy";
 
-export type ProxyAuthority = "same_household" | "relative" | "guardian" | "parent" | "facility_child" | "caregiver" | "facility_adult";
+export type ProxyAuthority = "same_household" | "relative" | "guardian" | "parent" | "facility_child" | "caregiver" | "facility_adult" | "facility_head" | "minor_guardian" | "curator" | "voluntary_guardian";
 
 export type Delegator = "person" | "householder";
 
@@ -43,11 +43,19 @@ export type Delivery = "home" | "proxy" | "facility" | "counter";
 
 export type AppStatus = "received" | "reviewing" | "decided" | "issued" | "rejected" | "withdrawn" | "at_renewal" | "forwarded" | "union_issued" | "union_rejected" | "handed_over";
 
-export type Document = "applicant_id" | "proxy_id" | "delegation" | "householder_delegation" | "registry_certificate" | "family_register" | "parent_delegation" | "staff_id";
+export type Document = "applicant_id" | "proxy_id" | "delegation" | "householder_delegation" | "registry_certificate" | "family_register" | "parent_delegation" | "staff_id" | "placement_notice" | "minor_guardian_record" | "agency_registry" | "voluntary_registry" | "person_id" | "writer_id" | "no_delegation_statement";
 
 export type UnionResult = "issued" | "rejected" | "at_renewal";
 
 export type HandOverMethod = "counter" | "mail";
+
+export type Signing = "signed" | "ghostwritten" | "no_delegation";
+
+export type OptionalEntry = "limit_category" | "specific_disease";
+
+export type ReasonSpan = "temporary" | "continuing";
+
+export type ReasonChoice = { code: Reason, label: string, span: ReasonSpan, span_label: string, };
 
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
@@ -158,6 +166,10 @@ circumstances_recorded?: boolean,
  */
 registration_unknown?: boolean, 
 /**
+ * Has at least one reason that lasts (継続的, [`crate::model::person::ReasonSpan`]).
+ */
+continuing_reason?: boolean, 
+/**
  * Has an application for this scheme that was not refused or withdrawn.
  */
 applied?: boolean, 
@@ -246,7 +258,15 @@ export type Application = { id: number, person_id: number, person_name: string, 
 /**
  * Who signed the 委任状, when the proxy needs one from the person or the 世帯主.
  */
-delegator: Delegator | null, delegator_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
+delegator: Delegator | null, delegator_label: string | null, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<Reason>, 
+/**
+ * How the person's own part was signed, and who wrote it when it was 代筆.
+ */
+signing: Signing, signing_label: string, writer_name: string, 
+/**
+ * 任意記載事項 the person asked to have on the certificate (併記).
+ */
+optional_entries: Array<OptionalEntry>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
 /**
  * The login of the clerk who received it.
  */
@@ -282,7 +302,19 @@ scheme: string, received_on: string, channel: string, applicant: string, authori
  * Who signs the 委任状 (self or householder) when the proxy needs one from the person or
  * the 世帯主; empty means the person.
  */
-delegator: string, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<string>, delivery: string, referral_id: number | null, };
+delegator: string, proxy_name: string, proxy_kana: string, proxy_address: string, proxy_phone: string, proxy_relationship: string, reasons: Array<string>, 
+/**
+ * signed (empty), ghostwritten (代筆) or no_delegation.
+ */
+signing: string, 
+/**
+ * Who wrote for the person (代筆者); required with `ghostwritten`.
+ */
+writer_name: string, 
+/**
+ * 任意記載事項 to print beside the rest (limit_category, specific_disease).
+ */
+optional_entries: Array<string>, delivery: string, referral_id: number | null, };
 
 export type Received = { application: Application, notices: Array<string>, };
 
@@ -308,6 +340,10 @@ undelivered: boolean,
  * Its return has been asked for and has not arrived yet.
  */
 return_due: boolean, 
+/**
+ * 任意記載事項 printed on it (併記), as the application asked.
+ */
+optional_entries: Array<OptionalEntry>, 
 /**
  * Its history after issue, oldest first (empty in lists).
  */
@@ -545,7 +581,15 @@ export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, ch
 /**
  * 後期: what the 広域連合 may decide, and how the city hands over what it issued.
  */
-union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, };
+union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, 
+/**
+ * How the person's part was signed (自署, 代筆, 委任できない), and the 任意記載事項.
+ */
+signings: Array<Choice>, optional_entries: Array<Choice>, 
+/**
+ * The reasons for care, each with whether it lasts (継続的) or passes (一時的).
+ */
+reasons: Array<ReasonChoice>, };
 
 export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, } | { "kind": "hand_over_sheet", person_id: number, };
 
@@ -563,7 +607,7 @@ import_columns: Array<ImportColumn>,
 /**
  * Why a certificate is issued again (再交付), and why one stops counting (無効).
  */
-reissue_causes: Array<Choice>, end_causes: Array<Choice>, };
+reissue_causes: Array<Choice>, end_causes: Array<Choice>, facility_kinds: Array<Choice>, };
 
 export type ImportColumn = { column: Column, label: string, required: boolean, };
 

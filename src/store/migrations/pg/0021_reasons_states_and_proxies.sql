@@ -1,0 +1,48 @@
+-- #16: reasons and card states, the further proxy kinds, 代筆 and 併記 (SQLite's 0021).
+ALTER TABLE person DROP CONSTRAINT person_mynumber_card_check;
+ALTER TABLE person ADD CONSTRAINT person_mynumber_card_check
+    CHECK (mynumber_card IN ('none', 'card', 'face_auth', 'certificate_lapsed', 'returned'));
+ALTER TABLE person DROP CONSTRAINT person_registration_check;
+ALTER TABLE person ADD CONSTRAINT person_registration_check
+    CHECK (registration IN ('registered', 'not_registered', 'unknown', 'cancelled', 'view_blocked'));
+ALTER TABLE person DROP CONSTRAINT person_legal_rep_kind_check;
+ALTER TABLE person ADD CONSTRAINT person_legal_rep_kind_check
+    CHECK (legal_rep_kind IN ('none', 'guardian', 'parent', 'minor_guardian', 'curator', 'voluntary_guardian'));
+ALTER TABLE application DROP CONSTRAINT application_authority_check;
+ALTER TABLE application ADD CONSTRAINT application_authority_check
+    CHECK (authority IN ('same_household', 'relative', 'guardian', 'parent', 'facility_child', 'caregiver', 'facility_adult',
+                         'facility_head', 'minor_guardian', 'curator', 'voluntary_guardian'));
+ALTER TABLE facility DROP CONSTRAINT facility_kind_check;
+ALTER TABLE facility ADD CONSTRAINT facility_kind_check
+    CHECK (kind IN ('elderly', 'disability', 'children', 'other', 'nursing_home', 'geriatric_health', 'care_medical',
+                    'dementia_group_home', 'private_home', 'disability_support', 'disability_group_home',
+                    'childrens_home', 'infant_home', 'disabled_children', 'foster'));
+-- The forecast's candidates hold a card a clinic can read: a lapsed or returned one does not count.
+DROP INDEX person_candidate;
+CREATE INDEX person_candidate ON person(id) INCLUDE (name, facility_id)
+    WHERE mynumber_card IN ('card', 'face_auth') AND registration = 'registered' AND reasons <> '' AND scheme IN ('kokuho', 'kouki');
+
+-- How the person's own part of the paper was signed, and who wrote it for them (代筆).
+ALTER TABLE application ADD COLUMN signing TEXT COLLATE "C" NOT NULL DEFAULT 'signed'
+    CHECK (signing = 'signed' OR signing = 'ghostwritten' OR signing = 'no_delegation');
+ALTER TABLE application ADD COLUMN writer_name TEXT COLLATE "C" NOT NULL DEFAULT '';
+-- 任意記載事項 asked for on the application and printed on the certificate: codes joined by
+-- commas, as the reasons are.
+ALTER TABLE application ADD COLUMN optional_entries TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE certificate ADD COLUMN optional_entries TEXT COLLATE "C" NOT NULL DEFAULT '';
+
+-- A person whose every recorded reason passes (a lost card, a lapsed 電子証明書) applies again
+-- at renewal; only continuing reasons keep the certificate coming without one. Like 0011, these
+-- act only on a database that already holds rules; a new one is seeded at `init`.
+INSERT INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation, to_confirm, source)
+SELECT 'kokuho-applied-passing', 44, 'kokuho', '2024-12-02', NULL, '{"holds_card":true,"considered":true,"continuing_reason":false,"applied":true}', 'on_application', 'R2',
+       '申請済みですが、記録された配慮理由はいずれも一時的なもの (カードの紛失・破損、電子証明書の失効など) です。事情が解消していなければ、有効期限の更新時に改めて申請していただきます (継続交付は継続的な事情に限る、要確認)。',
+       1, '厚生労働省の国民健康保険の保険者向け案内 (市町村の公開案内による)'
+ WHERE EXISTS (SELECT 1 FROM policy_rule)
+ON CONFLICT DO NOTHING;
+INSERT INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers, explanation, to_confirm, source)
+SELECT 'kouki-applied-passing', 49, 'kouki', '2026-08-01', NULL, '{"holds_card":true,"considered":true,"continuing_reason":false,"applied":true}', 'on_application', 'R2,R9',
+       '申請済みですが、記録された配慮理由はいずれも一時的なもの (カードの紛失・破損、電子証明書の失効など) です。事情が解消していなければ、年次更新の前に改めて申請していただきます (継続交付は継続的な事情に限る、要確認)。',
+       1, '後期高齢者医療広域連合の案内 (国の方針変更)'
+ WHERE EXISTS (SELECT 1 FROM policy_rule)
+ON CONFLICT DO NOTHING;
