@@ -154,4 +154,5 @@ impl_coded!(
     crate::stats::StatsError,
     crate::frame::FrameError,
     crate::moving::MovingError { crate::moving::MovingError::Invalid },
+    crate::renewal::RenewalError { crate::renewal::RenewalError::Invalid },
 );

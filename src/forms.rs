@@ -71,6 +71,16 @@ pub struct ScreenCodes {
     pub reissue_causes: Vec<Choice>,
     pub end_causes: Vec<Choice>,
     pub facility_kinds: Vec<Choice>,
+    /// The 8/1 renewal list's groups, and each export kind's columns for a saved profile.
+    pub renewal_groups: Vec<Choice>,
+    pub export_columns: Vec<ExportColumns>,
+}
+
+/// The columns an export profile of one kind chooses from, in the export's order.
+#[derive(Debug, Serialize, ts_rs::TS)]
+pub struct ExportColumns {
+    pub kind: crate::export::ExportKind,
+    pub columns: Vec<String>,
 }
 
 /// A column of the person import: the key of a profile's mapping, its Japanese name (also the
@@ -94,6 +104,8 @@ pub fn screen_codes() -> ScreenCodes {
         reissue_causes: choices::<crate::certificate::ReissueCause>(),
         end_causes: choices::<crate::certificate::EndCause>(),
         facility_kinds: choices::<crate::facility::FacilityKind>(),
+        renewal_groups: choices::<crate::renewal::RenewalGroup>(),
+        export_columns: crate::export::ExportKind::ALL.iter().map(|k| ExportColumns { kind: *k, columns: crate::export::columns(*k) }).collect(),
         import_columns: crate::import::DEFAULT_LAYOUT
             .iter()
             .map(|c| ImportColumn { column: *c, label: c.label(), required: crate::import::REQUIRED.contains(c) })

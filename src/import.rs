@@ -17,6 +17,8 @@ coded_enum! {
     pub enum Encoding ("文字コード") {
         Auto = ("auto", "自動判定"),
         Cp932 = ("cp932", "シフトJIS (CP932)"),
+        // Its JSON name is its code, as every other coded value's is.
+        #[serde(rename = "utf-8")]
         Utf8 = ("utf-8", "UTF-8"),
     }
 }

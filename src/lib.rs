@@ -32,6 +32,7 @@ pub mod print;
 pub mod record;
 pub mod referral;
 pub mod reminder;
+pub mod renewal;
 pub mod search;
 pub mod settings;
 pub mod staff;

@@ -65,6 +65,12 @@ pub const NAMES: &[&str] = &[
     "certificate_returns_due",
     "export_audit",
     "reminders",
+    "renewal_season",
+    "renewal_list",
+    "set_renewal_schedule",
+    "export_profiles",
+    "save_export_profile",
+    "export_with_profile",
 ];
 
 /// A file an operation made (a PDF, a CSV), carried inside the JSON answer: the client saves it
@@ -117,6 +123,39 @@ fn field_refusal(code: &str, field: &'static str, message: String) -> ErrorBody 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NoArgs {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenewalListArgs {
+    /// An 8/1; empty for this year's renewal.
+    #[serde(default)]
+    renewal_day: String,
+    /// A group's code; empty for every group.
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    offset: i64,
+    #[serde(default = "default_limit")]
+    limit: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleArgs {
+    schedule: crate::renewal::ScheduleInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileArgs {
+    profile: crate::export::ExportProfile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileName {
+    name: String,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -596,6 +635,44 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "reminders" => {
             args::<NoArgs>(name, arguments)?;
             json(crate::reminder::due(store, actor, crate::reminder::Window::default(), now)?)
+        }
+        "renewal_season" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::renewal::season(store, actor, now)?)
+        }
+        "renewal_list" => {
+            let a: RenewalListArgs = args(name, arguments)?;
+            let day = if a.renewal_day.trim().is_empty() {
+                None
+            } else {
+                Some(crate::validate::date_on("年次更新日", &a.renewal_day, now.date()).map_err(|m| field_refusal("renewal.invalid", "renewal_day", m))?)
+            };
+            let group = if a.group.trim().is_empty() {
+                None
+            } else {
+                Some(crate::renewal::RenewalGroup::parse(&a.group).map_err(|m| field_refusal("renewal.invalid", "group", m))?)
+            };
+            json(crate::renewal::spring_list(store, actor, day, group, page(a.offset, a.limit), now)?)
+        }
+        "set_renewal_schedule" => {
+            let a: ScheduleArgs = args(name, arguments)?;
+            json(crate::renewal::set_schedule(store, actor, &a.schedule, now)?)
+        }
+        "export_profiles" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::export::profiles(store, actor, now)?)
+        }
+        "save_export_profile" => {
+            let a: ProfileArgs = args(name, arguments)?;
+            crate::export::save_profile(store, actor, &a.profile, now)?;
+            json(crate::export::profiles(store, actor, now)?)
+        }
+        "export_with_profile" => {
+            let a: ProfileName = args(name, arguments)?;
+            let (bytes, rows, profile) = crate::export::export_with_profile(store, actor, &a.name, now)?;
+            let mut file = MadeFile::new(format!("{}-{}.csv", profile.kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
+            file.rows = Some(rows);
+            json(file)
         }
         "export_audit" => {
             args::<NoArgs>(name, arguments)?;

@@ -45,6 +45,9 @@ pub struct Reminders {
     pub expiring_certificates_total: i64,
     pub follow_ups: Vec<FollowUp>,
     pub follow_ups_total: i64,
+    /// The spring renewal list is due (insurer desks): from the reminder window until it is
+    /// exported or the 広域連合's cut-off passes.
+    pub renewal: Option<crate::renewal::RenewalSeason>,
 }
 
 /// How many entries of each list are returned.
@@ -124,6 +127,8 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         (vec![], 0)
     };
 
+    let renewal = if insurer { Some(crate::renewal::season_in(conn, today)?).filter(|s| s.remind) } else { None };
+
     let follow_total = conn.follow_ups().due_count(today, admin, actor.desk)?;
     let follow_ups = conn.follow_ups().due(today, admin, actor.desk, SHOWN as i64)?;
 
@@ -140,6 +145,7 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         expiring_certificates_total: expiring_total,
         follow_ups,
         follow_ups_total: follow_total,
+        renewal,
     })
 }
 

@@ -164,20 +164,28 @@ impl CertificateHandle<'_> {
     /// Who is due at a renewal: holders of certificates that end on `ends`, and 後期
     /// applications set aside for the renewal (年次更新時交付), by name.
     pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalDue>, StoreError> {
-        let sql = "SELECT c.person_id, p.name, c.scheme, '有効期限 ' || c.valid_until || ' の資格確認書', c.id, NULL
+        let sql = "SELECT c.person_id, p.name, c.scheme, c.valid_until, c.id, NULL
                  FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1 AND c.status = 'valid'
                UNION ALL
-               SELECT a.person_id, p.name, a.scheme, '年次更新時交付の申請 (受付 ' || a.received_on || ')', NULL, a.id
+               SELECT a.person_id, p.name, a.scheme, a.received_on, NULL, a.id
                  FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'";
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM ({sql}) listed"), params![ends], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) listed ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
         let items = stmt
             .query_map(params![ends, page.limit, page.offset], |r| {
+                // The day is the certificate's last one, or the application's receipt; the
+                // cause says which, in 和暦 as every date shown.
+                let on: NaiveDate = r.get(3)?;
+                let certificate_id: Option<i64> = r.get(4)?;
+                let on = crate::text::wareki::format(on);
                 Ok(RenewalDue {
                     person_id: r.get(0)?,
                     person_name: r.get(1)?,
                     scheme: r.get(2)?,
-                    cause: r.get(3)?,
+                    cause: match certificate_id {
+                        Some(_) => format!("有効期限 {on} の資格確認書"),
+                        None => format!("年次更新時交付の申請 (受付 {on})"),
+                    },
                     certificate_id: r.get(4)?,
                     application_id: r.get(5)?,
                 })

@@ -13,8 +13,33 @@ pub enum CertificateRange {
         from: NaiveDate,
         to: NaiveDate,
     },
-    /// Valid until exactly this day.
-    EndingOn(NaiveDate),
+}
+
+/// The settings key an export profile is saved under.
+fn profile_key(name: &str) -> String {
+    format!("export_profile.{name}")
+}
+
+/// Saves export profiles.
+pub struct ExportsHandleMut<'a> {
+    conn: super::Conn<'a>,
+}
+
+impl<'a> super::Write<'a> {
+    pub fn exports_mut(&self) -> ExportsHandleMut<'a> {
+        ExportsHandleMut { conn: self.conn }
+    }
+}
+
+impl ExportsHandleMut<'_> {
+    /// Stores a profile's JSON under its name, replacing one of the same name.
+    pub fn save_profile(&self, name: &str, json: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            super::sql::params![profile_key(name), json],
+        )?;
+        Ok(())
+    }
 }
 
 /// Reads export rows: every value as text, NULL as empty.
@@ -29,6 +54,13 @@ impl<'a> Read<'a> {
 }
 
 impl ExportsHandle<'_> {
+    /// Every saved export profile's JSON, by name.
+    pub fn profiles(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT value FROM setting WHERE key LIKE 'export\\_profile.%' ESCAPE '\\' ORDER BY key")?;
+        let rows = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     fn rows(&self, sql: &str, params: &[&dyn super::sql::Param]) -> Result<Vec<Vec<String>>, StoreError> {
         let mut stmt = self.conn.prepare(sql)?;
         let n = stmt.column_count();
@@ -99,7 +131,6 @@ impl ExportsHandle<'_> {
     pub fn certificates(&self, range: CertificateRange) -> Result<Vec<Vec<String>>, StoreError> {
         let (filter, params): (&str, Vec<String>) = match range {
             CertificateRange::EndingBetween { from, to } => ("WHERE c.valid_until >= ?1 AND c.valid_until <= ?2", vec![from.to_string(), to.to_string()]),
-            CertificateRange::EndingOn(day) => ("WHERE c.valid_until = ?1", vec![day.to_string()]),
             CertificateRange::All => ("", vec![]),
         };
         let p: Vec<&dyn super::sql::Param> = params.iter().map(|s| s as &dyn super::sql::Param).collect();

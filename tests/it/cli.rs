@@ -443,3 +443,28 @@ fn kouki_forwarding_register_and_union_results_through_the_cli() {
     let shown = json(&db.path, &["person", "show", &pid]);
     assert_eq!(shown["certificates"][0]["issuer"], "union");
 }
+
+/// The spring renewal through the CLI: the season, the list by group, a saved profile (a
+/// column the kind lacks refused with its code) and the export it writes.
+#[test]
+fn the_spring_renewal_through_the_cli() {
+    let db = demo_db("80");
+    let season = json(&db.path, &["renewal", "season"]);
+    assert_eq!(season["renewal_day"], "2027-08-01");
+    let list = json(&db.path, &["renewal", "list", "--limit", "5"]);
+    let total: u64 = list["groups"].as_array().unwrap().iter().map(|g| g["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, list["lines"]["total"].as_u64().unwrap());
+    let bad = hairyo(&db.path, &["export-profile", "save", "--name", "広域", "--kind", "renewal", "--column", "血液型"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("export.bad_profile"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let bad_group = hairyo(&db.path, &["renewal", "list", "--group", "martians"]);
+    assert!(!bad_group.status.success());
+    ok(&db.path, &["export-profile", "save", "--name", "広域", "--kind", "renewal", "--column", "氏名", "--column", "区分", "--encoding", "utf-8"]);
+    let out = db.path.with_file_name("renewal.csv");
+    let made = json(&db.path, &["export-profile", "run", "広域", out.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.trim_start_matches('\u{feff}').starts_with("氏名,区分"), "{text}");
+    assert_eq!(text.lines().count() as u64 - 1, made["rows"].as_u64().unwrap());
+    assert_eq!(made["rows"].as_u64().unwrap(), total);
+    assert!(json(&db.path, &["renewal", "season"])["list_made_on"].is_string());
+}

@@ -250,3 +250,99 @@ fn optional_entries_go_from_the_application_to_the_certificate() {
         assert!(text.contains(want), "{want}: {text}");
     }
 }
+
+/// The spring renewal: before the 広域連合's cut-off the insurer desk is reminded to make the
+/// list; the list groups each person by what they get on 8/1; a saved profile writes it in the
+/// columns, order and encoding the 広域連合 expects, and doing so ends the reminder.
+#[test]
+fn the_spring_renewal_list_groups_each_person_and_exports_in_a_saved_profile() {
+    use hairyo::certificate::CertificateBasis;
+    use hairyo::export::{self, ExportKind, ExportProfile};
+    use hairyo::import::Encoding;
+    use hairyo::renewal::{self, RenewalGroup};
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    let issued = at("2026-11-25");
+    let ex_officio = |w: &mut World, id: i64, scheme: application::AppScheme| {
+        let by = w.actor(if scheme == application::AppScheme::Kokuho { "kokuho_clerk" } else { "kouki_clerk" });
+        hairyo::certificate::issue_without_application(&mut w.store, &by, id, scheme, CertificateBasis::ExOfficio, issued.date(), None, issued).unwrap()
+    };
+    let no_card = w.person(|i| i.name = "見本 無札".into());
+    ex_officio(&mut w, no_card.id, application::AppScheme::Kokuho);
+    let lasting = w.person(|i| {
+        holder(i);
+        i.name = "見本 継続".into();
+        i.reasons = vec!["dementia".into()];
+    });
+    issue(&mut w, &ApplicationInput { person_id: lasting.id, ..Default::default() }, issued);
+    let passing = w.person(|i| {
+        holder(i);
+        i.name = "見本 一時".into();
+        i.reasons = vec!["lost_or_damaged".into()];
+    });
+    issue(&mut w, &ApplicationInput { person_id: passing.id, ..Default::default() }, issued);
+    let aged = w.person(|i| {
+        holder(i);
+        i.name = "見本 長寿".into();
+        i.scheme = "kouki".into();
+        i.birth_date = "1938-03-03".into();
+    });
+    ex_officio(&mut w, aged.id, application::AppScheme::Kouki);
+
+    // 5/10: inside the reminder window (the list is due 6/1, two weeks before the 6/15 cut-off).
+    let spring = at("2027-05-10");
+    let season = renewal::season(&w.store, &clerk, spring).unwrap();
+    assert_eq!((season.renewal_day, season.list_by, season.remind), (date("2027-08-01"), date("2027-06-01"), true));
+    let reminded = |w: &World, login: &str| hairyo::reminder::due(&w.store, &w.actor(login), Default::default(), spring).unwrap().renewal.is_some();
+    assert!(reminded(&w, "kokuho_clerk"));
+    assert!(!reminded(&w, "kaigo_cw"), "the welfare desks make no renewal list");
+    assert_eq!(code(renewal::spring_list(&w.store, &w.actor("kaigo_cw"), None, None, hairyo::Page::new(0, 50), spring)), "access.denied");
+
+    let list = renewal::spring_list(&w.store, &clerk, None, None, hairyo::Page::new(0, 50), spring).unwrap();
+    let group_of = |id: i64| list.lines.items.iter().find(|l| l.person_id == id).map(|l| l.group);
+    assert_eq!(
+        (group_of(no_card.id), group_of(lasting.id), group_of(passing.id), group_of(aged.id)),
+        (Some(RenewalGroup::NoCard), Some(RenewalGroup::Continues), Some(RenewalGroup::ApplyAgain), Some(RenewalGroup::Age85))
+    );
+    let counted: usize = list.groups.iter().map(|g| g.count).sum();
+    assert_eq!((counted, list.lines.total), (4, 4));
+    let only = renewal::spring_list(&w.store, &clerk, None, Some(RenewalGroup::ApplyAgain), hairyo::Page::new(0, 50), spring).unwrap();
+    assert_eq!(only.lines.items.iter().map(|l| l.person_id).collect::<Vec<_>>(), vec![passing.id]);
+    assert_eq!(code(renewal::spring_list(&w.store, &clerk, Some(date("2027-07-01")), None, hairyo::Page::new(0, 50), spring)), "renewal.invalid");
+
+    // Profiles: supervisors save them; each column must be the kind's, once.
+    let sv = w.actor("kokuho_sv");
+    let profile = |name: &str, columns: &[&str]| ExportProfile {
+        name: name.into(),
+        kind: ExportKind::Renewal,
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        encoding: Encoding::Cp932,
+    };
+    let good = profile("広域連合向け", &["宛名番号", "氏名", "区分", "有効期限"]);
+    assert_eq!(code(export::save_profile(&mut w.store, &clerk, &good, spring)), "access.denied");
+    for bad in [profile("", &["氏名"]), profile("空", &[]), profile("不明", &["氏名", "血液型"]), profile("重複", &["氏名", "氏名"])] {
+        assert_eq!(code(export::save_profile(&mut w.store, &sv, &bad, spring)), "export.bad_profile", "{bad:?}");
+    }
+    export::save_profile(&mut w.store, &sv, &good, spring).unwrap();
+    assert_eq!(export::profiles(&w.store, &sv, spring).unwrap(), vec![good.clone()]);
+    assert_eq!(code(export::export_with_profile(&mut w.store, &sv, "ない", spring)), "export.unknown_profile");
+
+    let (bytes, rows, _) = export::export_with_profile(&mut w.store, &sv, "広域連合向け", spring).unwrap();
+    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!bad);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!((rows, lines[0]), (4, "宛名番号,氏名,区分,有効期限"));
+    assert!(lines.iter().any(|l| l.contains("見本　長寿") && l.contains("85歳以上") && l.ends_with("2027-07-31")), "{text}");
+
+    // The list is made: the season says so and the reminder ends.
+    assert_eq!(renewal::season(&w.store, &clerk, spring).unwrap().list_made_on, Some(spring.date()));
+    assert!(!reminded(&w, "kokuho_clerk"));
+
+    // The schedule is the city's: administrators set it, every field checked.
+    assert_eq!(code(renewal::set_schedule(&mut w.store, &clerk, &Default::default(), spring)), "access.denied");
+    let admin = w.admin.clone();
+    let typed = |cutoff: &str, lead: &str| renewal::ScheduleInput { cutoff: cutoff.into(), lead_days: lead.into(), remind_days: "20".into() };
+    assert_eq!(code(renewal::set_schedule(&mut w.store, &admin, &typed("9/1", "x"), spring)), "renewal.invalid");
+    let s = renewal::set_schedule(&mut w.store, &admin, &typed("6/30", "10"), spring).unwrap();
+    assert_eq!((s.cutoff, s.list_by, s.remind_from), (date("2027-06-30"), date("2027-06-20"), date("2027-05-31")));
+}

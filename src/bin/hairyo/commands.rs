@@ -14,7 +14,9 @@ use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
 use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
-use hairyo::{audit, backup, demo, duplicates, export, forecast, home, import, kouki, leaflet, policy, print, record, reminder, search, settings, stats, Page};
+use hairyo::{
+    audit, backup, demo, duplicates, export, forecast, home, import, kouki, leaflet, policy, print, record, reminder, renewal, search, settings, stats, Page,
+};
 
 use super::output::{emit, group, page_footer};
 use super::*;
@@ -259,12 +261,102 @@ pub fn run(cli: &Cli) -> Result {
                 for c in &r.expiring_certificates {
                     let _ = writeln!(out, "  #{} {} 有効期限 {}", c.id, c.person_name, wareki::format(c.valid_until));
                 }
+                if let Some(s) = &r.renewal {
+                    let _ = writeln!(
+                        out,
+                        "年次更新 ({}) の対象者リストを{}までに作成してください (広域連合の締切 {})",
+                        wareki::format(s.renewal_day),
+                        wareki::format(s.list_by),
+                        wareki::format(s.cutoff)
+                    );
+                }
                 let _ = writeln!(out, "期日の来たフォローアップ: {}件", group(r.follow_ups_total));
                 for f in &r.follow_ups {
                     let _ = writeln!(out, "  #{} {} 期日 {}: {}", f.id, f.person_name, wareki::format(f.due_on), f.note);
                 }
                 out
             })
+        }
+        Command::ExportProfile(cmd) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            match cmd {
+                ExportProfileCmd::List => {
+                    let list = export::profiles(&store, &actor, now)?;
+                    emit(json, &list, |l| {
+                        let mut out = String::new();
+                        for p in l {
+                            let _ = writeln!(out, "{} [{}] {}: {}", p.name, p.kind.label(), p.encoding.label(), p.columns.join(", "));
+                        }
+                        if l.is_empty() {
+                            out.push_str("出力プロファイルはまだありません\n");
+                        }
+                        out
+                    })
+                }
+                ExportProfileCmd::Save { name, kind, columns, encoding } => {
+                    let kind = export::ExportKind::parse(kind).map_err(|m| CliError::new("cli.bad_kind", m))?;
+                    let encoding = import::Encoding::parse(encoding).map_err(|_| export::ExportError::BadEncoding)?;
+                    let p =
+                        export::save_profile(&mut store, &actor, &export::ExportProfile { name: name.clone(), kind, columns: columns.clone(), encoding }, now)?;
+                    emit(json, &p, |p| format!("出力プロファイル「{}」を保存しました ({}列)", p.name, p.columns.len()))
+                }
+                ExportProfileCmd::Run { name, file } => {
+                    let (bytes, rows, p) = export::export_with_profile(&mut store, &actor, name, now)?;
+                    let tmp = file.with_extension("csv.part");
+                    std::fs::write(&tmp, &bytes)
+                        .and_then(|_| std::fs::rename(&tmp, file))
+                        .map_err(|e| CliError::new("export.write", format!("{} に書き込めません: {e}", file.display())))?;
+                    emit(json, &serde_json::json!({"file": file, "rows": rows, "profile": p.name}), |_| {
+                        format!("{}を{}件、{} に出力しました (プロファイル「{}」)", p.kind.label(), group(rows as i64), file.display(), p.name)
+                    })
+                }
+            }
+        }
+        Command::Renewal(cmd) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let season_text = |s: &renewal::RenewalSeason| {
+                let mut out = format!(
+                    "年次更新 {}  広域連合の締切 {}  市のリスト作成期限 {} (あと{}日)\n",
+                    wareki::format(s.renewal_day),
+                    wareki::format(s.cutoff),
+                    wareki::format(s.list_by),
+                    s.days_to_list
+                );
+                match s.list_made_on {
+                    Some(d) => {
+                        let _ = writeln!(out, "リストは{}に作成済みです", wareki::format(d));
+                    }
+                    None if s.remind => out.push_str("リストを作成してください (出力プロファイルで出力すると作成済みになります)\n"),
+                    None => {}
+                }
+                out
+            };
+            match cmd {
+                RenewalCmd::Season => {
+                    let s = renewal::season(&store, &actor, now)?;
+                    emit(json, &s, season_text)
+                }
+                RenewalCmd::Schedule { cutoff, lead_days, remind_days } => {
+                    let input = renewal::ScheduleInput { cutoff: cutoff.clone(), lead_days: lead_days.clone(), remind_days: remind_days.clone() };
+                    let s = renewal::set_schedule(&mut store, &actor, &input, now)?;
+                    emit(json, &s, season_text)
+                }
+                RenewalCmd::List { day, group: g, limit, offset } => {
+                    let day = day.as_deref().map(|d| date_arg("--day", d)).transpose()?;
+                    let g = g.as_deref().map(renewal::RenewalGroup::parse).transpose().map_err(|m| CliError::new("cli.bad_group", m))?;
+                    let l = renewal::spring_list(&store, &actor, day, g, Page::new(*offset, *limit), now)?;
+                    emit(json, &l, |l| {
+                        let mut out = season_text(&l.season);
+                        for c in &l.groups {
+                            let _ = writeln!(out, "  {}: {}人", c.label, group(c.count as i64));
+                        }
+                        for x in &l.lines.items {
+                            let _ = writeln!(out, "  {} {} ({}歳) {}", x.name, x.scheme_label, x.age_on_renewal, x.group_label);
+                        }
+                        out
+                    })
+                }
+            }
         }
         Command::FollowUp { person, due, note } => {
             let (mut store, actor) = open_initialised(cli)?;

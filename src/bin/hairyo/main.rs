@@ -132,6 +132,13 @@ pub enum Command {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Saved export profiles: which columns in which order and encoding, for the 広域連合 or
+    /// the core system.
+    #[command(subcommand, name = "export-profile")]
+    ExportProfile(ExportProfileCmd),
+    /// The 8/1 renewal: this year's schedule, the spring list by group, the city's schedule.
+    #[command(subcommand)]
+    Renewal(RenewalCmd),
     /// Candidate duplicate persons (same birth date, same or similar name); merge or dismiss.
     Duplicates {
         #[command(subcommand)]
@@ -991,4 +998,57 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+#[derive(Subcommand)]
+pub enum ExportProfileCmd {
+    /// Every saved profile.
+    List,
+    /// Save (or replace) a profile.
+    Save {
+        #[arg(long)]
+        name: String,
+        /// persons / touchpoints / referrals / applications / certificates / renewal / expiring
+        #[arg(long)]
+        kind: String,
+        /// A column of the kind, by its name (e.g. 宛名番号); repeat in the order to write.
+        #[arg(long = "column", required = true)]
+        columns: Vec<String>,
+        /// utf-8 or cp932
+        #[arg(long, default_value = "utf-8")]
+        encoding: String,
+    },
+    /// Export by a saved profile.
+    Run { name: String, file: PathBuf },
+}
+
+#[derive(Subcommand)]
+pub enum RenewalCmd {
+    /// This year's renewal: the 8/1, the 広域連合's cut-off, the day the city's list is due.
+    Season,
+    /// The spring list: who is due at the renewal, by what each gets.
+    List {
+        /// The renewal day (an 8/1); this year's when left out.
+        #[arg(long)]
+        day: Option<String>,
+        /// age_85 / no_card / continues / at_renewal / apply_again / not_issued
+        #[arg(long)]
+        group: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Set the city's schedule (administrators).
+    Schedule {
+        /// The 広域連合's print cut-off, e.g. 6/15.
+        #[arg(long)]
+        cutoff: String,
+        /// Make the list this many days before the cut-off.
+        #[arg(long)]
+        lead_days: String,
+        /// Remind from this many days before the list is due.
+        #[arg(long)]
+        remind_days: String,
+    },
 }

@@ -24,6 +24,7 @@ import type {
   DemoSummary,
   DeskContact,
   ExportedFile,
+  ExportProfile,
   Facility,
   FieldError,
   Home,
@@ -47,6 +48,8 @@ import type {
   Recorded,
   Referral,
   Reminders,
+  RenewalList,
+  RenewalSeason,
   ReferralAction,
   ReferralInput,
   Report,
@@ -54,6 +57,7 @@ import type {
   Rule,
   RuleInput,
   ScreenCodes,
+  ScheduleInput,
   Staff,
   StaffInput,
   StatementCheck,
@@ -301,6 +305,14 @@ export const api = {
     op<StatementCheck[]>("set_leaflet_statement", { id, mode, text }),
   /** Writes a CSV export (the window: to its export folder; open it with `openPath`). */
   exportCsv: (kind: string, encoding: string) => exported(op<MadeFile | ExportedFile>("export_csv", { kind, encoding })),
+  /** The 8/1 renewal: this year's season, the spring list (one group or all), the schedule. */
+  renewalSeason: () => op<RenewalSeason>("renewal_season"),
+  renewalList: (group: string, offset: number, limit: number) => op<RenewalList>("renewal_list", { group, offset, limit }),
+  setRenewalSchedule: (schedule: ScheduleInput) => op<RenewalSeason>("set_renewal_schedule", { schedule }),
+  exportProfiles: () => op<ExportProfile[]>("export_profiles"),
+  saveExportProfile: (profile: ExportProfile) => op<ExportProfile[]>("save_export_profile", { profile }),
+  /** Writes a CSV by a saved profile (its kind, columns and encoding). */
+  exportWithProfile: (name: string) => exported(op<MadeFile | ExportedFile>("export_with_profile", { name })),
   /** 後期: the 進達簿 of a day as CSV. */
   exportForwardingRegister: (forwardedOn: string, encoding: string) =>
     exported(op<MadeFile | ExportedFile>("export_forwarding_register", { forwarded_on: forwardedOn, encoding })),

@@ -57,6 +57,50 @@ export type ReasonSpan = "temporary" | "continuing";
 
 export type ReasonChoice = { code: Reason, label: string, span: ReasonSpan, span_label: string, };
 
+export type RenewalGroup = "age85" | "no_card" | "continues" | "at_renewal" | "apply_again" | "not_issued";
+
+export type RenewalSchedule = { cutoff_month: number, cutoff_day: number, lead_days: number, remind_days: number, };
+
+export type ScheduleInput = { cutoff: string, lead_days: string, remind_days: string, };
+
+export type RenewalSeason = { 
+/**
+ * The next 8/1 (today, on 8/1 itself).
+ */
+renewal_day: string, cutoff: string, 
+/**
+ * The day the city's list is due.
+ */
+list_by: string, remind_from: string, 
+/**
+ * When this renewal's list was last exported, if it was.
+ */
+list_made_on: string | null, 
+/**
+ * Days from today to `list_by` (negative once it has passed).
+ */
+days_to_list: number, 
+/**
+ * The reminder is due: inside the window, and no list made yet.
+ */
+remind: boolean, schedule: RenewalSchedule, };
+
+export type RenewalLine = { person_id: number, atena_no: string, name: string, kana: string, birth_date: string, age_on_renewal: number, scheme_label: string, card_number: string, group: RenewalGroup, group_label: string, route_label: string, rule_id: string | null, certificate_id: number | null, application_id: number | null, 
+/**
+ * The certificate's last day, for those on the list by a certificate.
+ */
+valid_until: string | null, };
+
+export type RenewalList = { season: RenewalSeason, groups: Array<GroupCount>, lines: Paged<RenewalLine>, };
+
+export type GroupCount = { group: RenewalGroup, label: string, count: number, };
+
+export type ExportProfile = { name: string, kind: ExportKind, columns: Array<string>, encoding: Encoding, };
+
+export type ExportKind = "persons" | "touchpoints" | "referrals" | "applications" | "certificates" | "renewal" | "expiring";
+
+export type ExportColumns = { kind: ExportKind, columns: Array<string>, };
+
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
@@ -67,7 +111,7 @@ export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | 
 
 export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "birth_date";
 
-export type Encoding = "auto" | "cp932" | "utf8";
+export type Encoding = "auto" | "cp932" | "utf-8";
 
 export type Column = "atena" | "name" | "kana" | "birth" | "sex" | "postal" | "address" | "phone" | "scheme" | "insurer" | "symbol" | "number" | "branch" | "householder";
 
@@ -607,7 +651,11 @@ import_columns: Array<ImportColumn>,
 /**
  * Why a certificate is issued again (再交付), and why one stops counting (無効).
  */
-reissue_causes: Array<Choice>, end_causes: Array<Choice>, facility_kinds: Array<Choice>, };
+reissue_causes: Array<Choice>, end_causes: Array<Choice>, facility_kinds: Array<Choice>, 
+/**
+ * The 8/1 renewal list's groups, and each export kind's columns for a saved profile.
+ */
+renewal_groups: Array<Choice>, export_columns: Array<ExportColumns>, };
 
 export type ImportColumn = { column: Column, label: string, required: boolean, };
 
@@ -631,7 +679,12 @@ export type Reminders = { unanswered_referrals: Array<Referral>, unanswered_refe
 /**
  * Applications received and not yet ended (the home screen's 処理中の申請).
  */
-in_progress_applications: Array<Application>, in_progress_applications_total: number, expiring_certificates: Array<Certificate>, expiring_certificates_total: number, follow_ups: Array<FollowUp>, follow_ups_total: number, };
+in_progress_applications: Array<Application>, in_progress_applications_total: number, expiring_certificates: Array<Certificate>, expiring_certificates_total: number, follow_ups: Array<FollowUp>, follow_ups_total: number, 
+/**
+ * The spring renewal list is due (insurer desks): from the reminder window until it is
+ * exported or the 広域連合's cut-off passes.
+ */
+renewal: RenewalSeason | null, };
 
 export type FollowUp = { id: number, person_id: number, person_name: string, due_on: string, note: string, login: string, };
 
