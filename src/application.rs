@@ -274,6 +274,17 @@ fn invalid(field: &'static str, message: String) -> ApplicationError {
 /// Receives an application. Ex-officio persons are told so (申請不要) but the application is
 /// still recorded; a wish to cancel the card's registration brings the R12 guidance.
 pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: chrono::NaiveDateTime) -> Result<Received, ApplicationError> {
+    store.write(|tx| receive_in(tx, actor, input, now))
+}
+
+/// Receives an application inside the caller's transaction (a facility campaign receives a
+/// whole facility's returned forms in one).
+pub(crate) fn receive_in(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    input: &ApplicationInput,
+    now: chrono::NaiveDateTime,
+) -> Result<Received, ApplicationError> {
     insurer_staff(actor)?;
     let today = now.date();
     let mut c = Checker::new();
@@ -394,7 +405,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
         unreachable!("the checker refused any missing value above")
     };
 
-    store.write(|tx| {
+    {
         let p = person::load(tx, input.person_id)?;
         let scheme = match (scheme, p.scheme) {
             (Some(s), _) => s,
@@ -477,7 +488,13 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
                 received_by: actor.staff_id,
                 created_at: crate::stamp(now),
             },
-            &required_documents(applicant, authority, delegator, signing, !writer_name.is_empty() && crate::text::normalize::search_key(&writer_name) == crate::text::normalize::search_key(&proxy_name)),
+            &required_documents(
+                applicant,
+                authority,
+                delegator,
+                signing,
+                !writer_name.is_empty() && crate::text::normalize::search_key(&writer_name) == crate::text::normalize::search_key(&proxy_name),
+            ),
         )?;
         audit::record(
             tx,
@@ -489,7 +506,7 @@ pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: 
             serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority, "delegator": delegator}),
         )?;
         Ok(Received { application: load(tx, id)?, notices })
-    })
+    }
 }
 
 /// Marks a checklist document as seen (or not).

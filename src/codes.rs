@@ -155,4 +155,5 @@ impl_coded!(
     crate::frame::FrameError,
     crate::moving::MovingError { crate::moving::MovingError::Invalid },
     crate::renewal::RenewalError { crate::renewal::RenewalError::Invalid },
+    crate::campaign::CampaignError { crate::campaign::CampaignError::Invalid },
 );

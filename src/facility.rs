@@ -171,3 +171,23 @@ pub fn batch_place(p: &Person, route: RouteKind, wish: Option<(Wish, NaiveDate)>
         (RouteKind::NotNeeded, None) => BatchPlace::HoldsCard,
     }
 }
+
+/// Where resident `p` stands on `today`: the route the rules give, whether they hold a マイナ
+/// 保険証, and their place in a facility batch ([`batch_place`]), as the batch print and a
+/// campaign's start both read it.
+pub(crate) fn place_of(
+    conn: &crate::store::Read<'_>,
+    rules: &[crate::model::policy::Rule],
+    p: &Person,
+    today: NaiveDate,
+) -> Result<(RouteKind, bool, BatchPlace), crate::store::StoreError> {
+    let (route, holds) = if matches!(p.scheme, Scheme::Kokuho | Scheme::Kouki) {
+        let facts = crate::policy::Facts::of(conn, p, today)?;
+        (crate::policy::evaluate(rules, p.scheme, &facts, today).kind, facts.holds_card)
+    } else {
+        (RouteKind::NotApplicable, false)
+    };
+    let wish = crate::touchpoint::latest_wish(conn, p.id)?;
+    let busy = conn.policy().has_application_under_way(p.id)?;
+    Ok((route, holds, batch_place(p, route, wish, busy)))
+}

@@ -73,6 +73,8 @@ pub struct ScreenCodes {
     pub facility_kinds: Vec<Choice>,
     /// The 8/1 renewal list's groups, and each export kind's columns for a saved profile.
     pub renewal_groups: Vec<Choice>,
+    /// What may become of a resident's form in a facility campaign.
+    pub campaign_outcomes: Vec<Choice>,
     pub export_columns: Vec<ExportColumns>,
 }
 
@@ -105,6 +107,7 @@ pub fn screen_codes() -> ScreenCodes {
         end_causes: choices::<crate::certificate::EndCause>(),
         facility_kinds: choices::<crate::facility::FacilityKind>(),
         renewal_groups: choices::<crate::renewal::RenewalGroup>(),
+        campaign_outcomes: choices::<crate::campaign::CampaignOutcome>(),
         export_columns: crate::export::ExportKind::ALL.iter().map(|k| ExportColumns { kind: *k, columns: crate::export::columns(*k) }).collect(),
         import_columns: crate::import::DEFAULT_LAYOUT
             .iter()

@@ -8,6 +8,7 @@ pub mod application;
 pub mod audit;
 pub mod backup;
 pub mod bench;
+pub mod campaign;
 pub mod certificate;
 pub mod codes;
 pub mod command;

@@ -71,6 +71,9 @@ pub const NAMES: &[&str] = &[
     "export_profiles",
     "save_export_profile",
     "export_with_profile",
+    "start_campaign",
+    "facility_campaigns",
+    "receive_campaign_returns",
 ];
 
 /// A file an operation made (a PDF, a CSV), carried inside the JSON answer: the client saves it
@@ -149,6 +152,19 @@ struct ScheduleArgs {
 #[serde(deny_unknown_fields)]
 struct ProfileArgs {
     profile: crate::export::ExportProfile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartCampaign {
+    input: crate::campaign::CampaignInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CampaignReturns {
+    id: i64,
+    returns: Vec<crate::campaign::ReturnInput>,
 }
 
 #[derive(Deserialize)]
@@ -673,6 +689,18 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             let mut file = MadeFile::new(format!("{}-{}.csv", profile.kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
             file.rows = Some(rows);
             json(file)
+        }
+        "start_campaign" => {
+            let a: StartCampaign = args(name, arguments)?;
+            json(crate::campaign::start(store, actor, &a.input, now)?)
+        }
+        "facility_campaigns" => {
+            let a: Id = args(name, arguments)?;
+            json(crate::campaign::of_facility(store, actor, a.id, now)?)
+        }
+        "receive_campaign_returns" => {
+            let a: CampaignReturns = args(name, arguments)?;
+            json(crate::campaign::receive_returns(store, actor, a.id, &a.returns, now)?)
         }
         "export_audit" => {
             args::<NoArgs>(name, arguments)?;

@@ -48,6 +48,8 @@ pub struct Reminders {
     /// The spring renewal list is due (insurer desks): from the reminder window until it is
     /// exported or the 広域連合's cut-off passes.
     pub renewal: Option<crate::renewal::RenewalSeason>,
+    /// Facility campaigns past their deadline with forms still out.
+    pub overdue_campaigns: Vec<crate::campaign::FacilityCampaign>,
 }
 
 /// How many entries of each list are returned.
@@ -66,6 +68,8 @@ pub enum ReminderError {
     #[error(transparent)]
     Certificate(#[from] certificate::CertificateError),
     #[error(transparent)]
+    Campaign(Box<crate::campaign::CampaignError>),
+    #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -79,6 +83,7 @@ impl ReminderError {
             ReminderError::Referral(e) => e.code(),
             ReminderError::Application(e) => e.code(),
             ReminderError::Certificate(e) => e.code(),
+            ReminderError::Campaign(e) => e.code(),
             ReminderError::Access(e) => e.code(),
             ReminderError::Store(e) => e.code(),
         }
@@ -129,6 +134,8 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
 
     let renewal = if insurer { Some(crate::renewal::season_in(conn, today)?).filter(|s| s.remind) } else { None };
 
+    let overdue_campaigns = crate::campaign::overdue_in(conn, today).map_err(|e| ReminderError::Campaign(Box::new(e)))?;
+
     let follow_total = conn.follow_ups().due_count(today, admin, actor.desk)?;
     let follow_ups = conn.follow_ups().due(today, admin, actor.desk, SHOWN as i64)?;
 
@@ -146,6 +153,7 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         follow_ups,
         follow_ups_total: follow_total,
         renewal,
+        overdue_campaigns,
     })
 }
 

@@ -44,6 +44,54 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// What became of one resident's form in a facility campaign.
+    pub enum CampaignOutcome ("呼びかけの結果") {
+        Awaited = ("awaited", "返送待ち"),
+        /// The form came back and was received as an application.
+        Applied = ("applied", "申請を受付"),
+        /// The resident (or their 親権者) chose not to apply.
+        Declined = ("declined", "申請しない (本人の意向)"),
+        /// Nothing to apply for after all: issued ex officio, holds a マイナ保険証, or the like.
+        NotNeeded = ("not_needed", "申請不要"),
+        /// Left the facility or died before the form came back.
+        Left = ("left", "退所・死亡等"),
+    }
+}
+
+/// One resident of a campaign: when the form went out, when it came back, and what became of
+/// it (with the application's state once it is one).
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct CampaignResident {
+    pub person_id: i64,
+    pub name: String,
+    pub birth_date: chrono::NaiveDate,
+    pub sent_on: chrono::NaiveDate,
+    pub returned_on: Option<chrono::NaiveDate>,
+    pub outcome: CampaignOutcome,
+    pub outcome_label: &'static str,
+    pub application_id: Option<i64>,
+    /// The application's state (受付 … 交付済), once the form was received as one.
+    pub application_status_label: Option<&'static str>,
+    pub note: String,
+}
+
+/// A facility campaign with every resident it sent a form to.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct FacilityCampaign {
+    pub id: i64,
+    pub facility_id: i64,
+    pub facility_name: String,
+    pub started_on: chrono::NaiveDate,
+    pub deadline: chrono::NaiveDate,
+    pub note: String,
+    pub residents: Vec<CampaignResident>,
+    /// Residents whose form has not come back.
+    pub awaited: usize,
+    /// The deadline has passed with forms still out.
+    pub overdue: bool,
+}
+
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Facility {
     pub id: i64,

@@ -20,7 +20,6 @@ use crate::referral::{self, ReferralError};
 use crate::settings::{self, DeskContact, SettingsError};
 use crate::store::Store;
 use crate::text::wareki;
-use crate::touchpoint;
 
 pub use forms::FormData;
 use forms::{CoverRow, CoverSection};
@@ -304,16 +303,9 @@ pub fn facility_batch(
             progress(crate::Progress::new("入所者の確認", n, checking));
         }
         let p = person::load(conn, id)?;
-        let (route, holds) = if matches!(p.scheme, Scheme::Kokuho | Scheme::Kouki) {
-            let facts = policy::Facts::of(conn, &p, today)?;
-            (policy::evaluate(&rules, p.scheme, &facts, today).kind, facts.holds_card)
-        } else {
-            (RouteKind::NotApplicable, false)
-        };
-        let wish = touchpoint::latest_wish(conn, id)?;
-        let busy = conn.policy().has_application_under_way(id)?;
+        let (route, holds, place) = facility::place_of(conn, &rules, &p, today)?;
         let row = |remark: String| CoverRow { name: p.name.clone(), birth_date: p.birth_date, remark };
-        match facility::batch_place(&p, route, wish, busy) {
+        match place {
             BatchPlace::Form => residents.push(form_data(conn, id, None, today)?.as_facility_proxy(&f)),
             BatchPlace::KeepsCard(on) => keeps_card.push(row(format!("{}にご意向を確認", wareki::format(on)))),
             BatchPlace::HoldsCard => holds_card.push(row("配慮を要する事情の登録がありません".into())),

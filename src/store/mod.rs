@@ -8,6 +8,7 @@ use rusqlite_migration::{Migrations, M};
 
 pub mod applications;
 pub mod audit;
+pub mod campaigns;
 pub mod certificates;
 pub mod demo;
 pub mod duplicates;
@@ -95,6 +96,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0019_poster_postings.sql"),
     include_str!("migrations/0020_moving_out.sql"),
     include_str!("migrations/0021_reasons_states_and_proxies.sql"),
+    include_str!("migrations/0022_facility_campaigns.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (19, include_str!("migrations/pg/0019_poster_postings.sql")),
     (20, include_str!("migrations/pg/0020_moving_out.sql")),
     (21, include_str!("migrations/pg/0021_reasons_states_and_proxies.sql")),
+    (22, include_str!("migrations/pg/0022_facility_campaigns.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -346,3 +346,92 @@ fn the_spring_renewal_list_groups_each_person_and_exports_in_a_saved_profile() {
     let s = renewal::set_schedule(&mut w.store, &admin, &typed("6/30", "10"), spring).unwrap();
     assert_eq!((s.cutoff, s.list_by, s.remind_from), (date("2027-06-30"), date("2027-06-20"), date("2027-05-31")));
 }
+
+/// A facility campaign that finishes: the forms go out to the residents who need one, the
+/// deadline passes with forms still out and the desks are reminded, and the returned forms are
+/// received in one go, each resident ending with an outcome (an application, or the word that
+/// none is coming).
+#[test]
+fn a_facility_campaign_follows_every_resident_to_an_outcome() {
+    use hairyo::campaign::CampaignOutcome;
+    use hairyo::campaign::{self, CampaignInput, ReturnInput};
+    use hairyo::facility::{self, Campaign, FacilityInput};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let home = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput {
+            name: "見本特別養護老人ホーム".into(),
+            kind: "nursing_home".into(),
+            address: "見本市北町2番地".into(),
+            contact_name: "施設 担当".into(),
+            ..Default::default()
+        },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let mut residents = Vec::new();
+    for name in ["見本 一子", "見本 二子", "見本 三子"] {
+        residents.push(
+            w.person(|i| {
+                holder(i);
+                i.name = name.into();
+                i.reasons = vec!["facility".into()];
+                i.facility_id = Some(home.id);
+            })
+            .id,
+        );
+    }
+    // Issued ex officio: no form goes to this resident.
+    let no_card = w.person(|i| {
+        i.name = "見本 四子".into();
+        i.facility_id = Some(home.id);
+    });
+    let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
+    let now = at("2026-11-25");
+    let input = |deadline: &str| CampaignInput { facility_id: home.id, deadline: deadline.into(), ..Default::default() };
+    assert_eq!(code(campaign::start(&mut w.store, &cw, &input("2026-11-20"), now)), "campaign.invalid");
+    assert_eq!(code(campaign::start(&mut w.store, &cw, &input(""), now)), "campaign.invalid");
+    let c = campaign::start(&mut w.store, &cw, &input("12/15"), now).unwrap();
+    assert_eq!(c.deadline, date("2026-12-15"));
+    let mut sent: Vec<i64> = c.residents.iter().map(|r| r.person_id).collect();
+    sent.sort();
+    assert_eq!(sent, residents, "the ex officio resident {} gets no form", no_card.id);
+    assert_eq!(c.awaited, 3);
+    assert_eq!(facility::list(&w.store, &cw, hairyo::Page::new(0, 10), now).unwrap().items[0].campaign, Campaign::Collecting);
+    assert_eq!(code(campaign::start(&mut w.store, &cw, &input("12/20"), now)), "campaign.already_open");
+
+    // Past the deadline with forms out, the reminders say so.
+    let late = at("2026-12-20");
+    let overdue = hairyo::reminder::due(&w.store, &clerk, Default::default(), late).unwrap().overdue_campaigns;
+    assert_eq!(overdue.iter().map(|c| (c.id, c.awaited, c.overdue)).collect::<Vec<_>>(), vec![(c.id, 3, true)]);
+
+    let ret = |person_id: i64, outcome: &str| ReturnInput { person_id, outcome: outcome.into(), returned_on: "12/18".into(), note: String::new() };
+    // Only the insurer desks receive applications.
+    assert_eq!(code(campaign::receive_returns(&mut w.store, &cw, c.id, &[ret(residents[0], "applied")], late)), "access.denied");
+    // One bad line refuses them all, and names the resident.
+    let err = campaign::receive_returns(&mut w.store, &clerk, c.id, &[ret(residents[0], "applied"), ret(residents[1], "lost")], late).unwrap_err();
+    assert_eq!(err.code(), "campaign.invalid");
+    assert!(err.to_string().contains("見本　二子"), "{err}");
+    let applications = |w: &World| w.store.conn().query_row("SELECT count(*) FROM application", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(applications(&w), 0, "nothing refused is stored");
+
+    let after = campaign::receive_returns(&mut w.store, &clerk, c.id, &[ret(residents[0], "applied"), ret(residents[1], "applied")], late).unwrap();
+    assert_eq!(after.awaited, 1);
+    let first = after.residents.iter().find(|r| r.person_id == residents[0]).unwrap();
+    assert_eq!((first.outcome, first.returned_on, first.application_status_label), (CampaignOutcome::Applied, Some(date("2026-12-18")), Some("受付")));
+    let a = application::get(&w.store, &clerk, first.application_id.unwrap(), late).unwrap();
+    assert_eq!(
+        (a.channel, a.authority, a.delivery, a.proxy_name.as_str()),
+        (application::Channel::FacilityBatch, Some(application::ProxyAuthority::FacilityAdult), application::Delivery::Facility, "施設　担当")
+    );
+    // A resident's outcome is recorded once.
+    assert_eq!(code(campaign::receive_returns(&mut w.store, &clerk, c.id, &[ret(residents[0], "declined")], late)), "campaign.invalid");
+
+    let done = campaign::receive_returns(&mut w.store, &clerk, c.id, &[ret(residents[2], "declined")], late).unwrap();
+    assert_eq!((done.awaited, done.overdue), (0, false));
+    assert_eq!(facility::list(&w.store, &cw, hairyo::Page::new(0, 10), late).unwrap().items[0].campaign, Campaign::Done);
+    assert!(hairyo::reminder::due(&w.store, &clerk, Default::default(), late).unwrap().overdue_campaigns.is_empty());
+    assert_eq!(campaign::of_facility(&w.store, &cw, home.id, late).unwrap().len(), 1);
+}

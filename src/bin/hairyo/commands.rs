@@ -15,7 +15,8 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::{
-    audit, backup, demo, duplicates, export, forecast, home, import, kouki, leaflet, policy, print, record, reminder, renewal, search, settings, stats, Page,
+    audit, backup, campaign, demo, duplicates, export, forecast, home, import, kouki, leaflet, policy, print, record, reminder, renewal, search, settings,
+    stats, Page,
 };
 
 use super::output::{emit, group, page_footer};
@@ -260,6 +261,9 @@ pub fn run(cli: &Cli) -> Result {
                 let _ = writeln!(out, "{}日以内に有効期限を迎える資格確認書: {}件", expiry_days, group(r.expiring_certificates_total));
                 for c in &r.expiring_certificates {
                     let _ = writeln!(out, "  #{} {} 有効期限 {}", c.id, c.person_name, wareki::format(c.valid_until));
+                }
+                for c in &r.overdue_campaigns {
+                    let _ = writeln!(out, "期限を過ぎた施設への呼びかけ: {} (期限 {}) 返送待ち {}人", c.facility_name, wareki::format(c.deadline), c.awaited);
                 }
                 if let Some(s) = &r.renewal {
                     let _ = writeln!(
@@ -775,7 +779,59 @@ fn facility_cmd(cli: &Cli, cmd: &FacilityCmd, now: NaiveDateTime) -> Result {
             let f = facility::set_campaign(&mut store, &actor, *id, c, now)?;
             emit(json, &f, |f| format!("{} の呼びかけ状況: {}", f.name, f.campaign_label))
         }
+        FacilityCmd::CampaignStart { id, deadline, note } => {
+            let input = campaign::CampaignInput { facility_id: *id, deadline: deadline.clone(), note: note.clone(), confirmed_digits: false };
+            let c = campaign::start(&mut store, &actor, &input, now)?;
+            emit(json, &c, campaign_text)
+        }
+        FacilityCmd::Campaigns { id } => {
+            let list = campaign::of_facility(&store, &actor, *id, now)?;
+            emit(json, &list, |l| {
+                if l.is_empty() {
+                    "呼びかけの記録はありません".into()
+                } else {
+                    l.iter().map(campaign_text).collect::<Vec<_>>().join("\n")
+                }
+            })
+        }
+        FacilityCmd::CampaignReturns { campaign: id, returns, on } => {
+            let mut lines = Vec::new();
+            for r in returns {
+                let (person, outcome) = r
+                    .split_once(':')
+                    .and_then(|(p, o)| p.trim().parse::<i64>().ok().map(|p| (p, o.trim().to_string())))
+                    .ok_or_else(|| CliError::new("cli.bad_return", format!("--return は 対象者ID:結果 (例 12:applied) で指定してください (指定: {r})")))?;
+                lines.push(campaign::ReturnInput { person_id: person, outcome, returned_on: on.clone(), note: String::new() });
+            }
+            let c = campaign::receive_returns(&mut store, &actor, *id, &lines, now)?;
+            emit(json, &c, campaign_text)
+        }
     }
+}
+
+fn campaign_text(c: &campaign::FacilityCampaign) -> String {
+    let mut out = format!(
+        "呼びかけ ID {} {} 送付 {} 期限 {}{}  返送待ち {}人 / {}人\n",
+        c.id,
+        c.facility_name,
+        wareki::format(c.started_on),
+        wareki::format(c.deadline),
+        if c.overdue { " (期限切れ)" } else { "" },
+        c.awaited,
+        c.residents.len()
+    );
+    for r in &c.residents {
+        let _ = writeln!(
+            out,
+            "  {} (ID {}) {}{}{}",
+            r.name,
+            r.person_id,
+            r.outcome_label,
+            r.returned_on.map(|d| format!(" {}", wareki::format(d))).unwrap_or_default(),
+            r.application_status_label.map(|s| format!(" 申請 #{}: {s}", r.application_id.unwrap_or_default())).unwrap_or_default()
+        );
+    }
+    out
 }
 
 fn referral_text(r: &referral::Referral) -> String {

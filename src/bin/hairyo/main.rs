@@ -376,7 +376,9 @@ pub enum FacilityCmd {
     Add {
         #[arg(long)]
         name: String,
-        /// elderly / disability / children / other
+        /// nursing_home / geriatric_health / care_medical / dementia_group_home / private_home /
+        /// disability_support / disability_group_home / childrens_home / infant_home /
+        /// disabled_children / foster / elderly / disability / children / other
         #[arg(long)]
         kind: String,
         #[arg(long, default_value = "")]
@@ -396,6 +398,27 @@ pub enum FacilityCmd {
     },
     /// Set the campaign status (none / informed / collecting / done).
     Campaign { id: i64, status: String },
+    /// Start a campaign: every resident the batch gives a form to is recorded as sent today.
+    CampaignStart {
+        id: i64,
+        /// The day the forms are due back (any date form).
+        #[arg(long)]
+        deadline: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// A facility's campaigns with each resident's outcome.
+    Campaigns { id: i64 },
+    /// Record returned forms: each --return is PERSON_ID:OUTCOME (applied / declined /
+    /// not_needed / left), all or nothing; an application is received for each `applied`.
+    CampaignReturns {
+        campaign: i64,
+        #[arg(long = "return", required = true)]
+        returns: Vec<String>,
+        /// The day the forms came back (default today).
+        #[arg(long, default_value = "")]
+        on: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -17,6 +17,7 @@ import type {
   Certificate,
   CertificateStep,
   CertificateValidity,
+  CampaignInput,
   CitySettings,
   Connection,
   Codes,
@@ -26,6 +27,7 @@ import type {
   ExportedFile,
   ExportProfile,
   Facility,
+  FacilityCampaign,
   FieldError,
   Home,
   MadeFile,
@@ -54,6 +56,7 @@ import type {
   ReferralInput,
   Report,
   Results,
+  ReturnInput,
   Rule,
   RuleInput,
   ScreenCodes,
@@ -313,6 +316,10 @@ export const api = {
   saveExportProfile: (profile: ExportProfile) => op<ExportProfile[]>("save_export_profile", { profile }),
   /** Writes a CSV by a saved profile (its kind, columns and encoding). */
   exportWithProfile: (name: string) => exported(op<MadeFile | ExportedFile>("export_with_profile", { name })),
+  /** Facility campaigns: start one, read a facility's, receive its returned forms in one go. */
+  startCampaign: (input: CampaignInput) => op<FacilityCampaign>("start_campaign", { input }),
+  facilityCampaigns: (id: number) => op<FacilityCampaign[]>("facility_campaigns", { id }),
+  receiveCampaignReturns: (id: number, returns: ReturnInput[]) => op<FacilityCampaign>("receive_campaign_returns", { id, returns }),
   /** 後期: the 進達簿 of a day as CSV. */
   exportForwardingRegister: (forwardedOn: string, encoding: string) =>
     exported(op<MadeFile | ExportedFile>("export_forwarding_register", { forwarded_on: forwardedOn, encoding })),

@@ -101,6 +101,28 @@ export type ExportKind = "persons" | "touchpoints" | "referrals" | "applications
 
 export type ExportColumns = { kind: ExportKind, columns: Array<string>, };
 
+export type CampaignOutcome = "awaited" | "applied" | "declined" | "not_needed" | "left";
+
+export type CampaignResident = { person_id: number, name: string, birth_date: string, sent_on: string, returned_on: string | null, outcome: CampaignOutcome, outcome_label: string, application_id: number | null, 
+/**
+ * The application's state (受付 … 交付済), once the form was received as one.
+ */
+application_status_label: string | null, note: string, };
+
+export type FacilityCampaign = { id: number, facility_id: number, facility_name: string, started_on: string, deadline: string, note: string, residents: Array<CampaignResident>, 
+/**
+ * Residents whose form has not come back.
+ */
+awaited: number, 
+/**
+ * The deadline has passed with forms still out.
+ */
+overdue: boolean, };
+
+export type CampaignInput = { facility_id: number, deadline: string, note: string, confirmed_digits: boolean, };
+
+export type ReturnInput = { person_id: number, outcome: string, returned_on: string, note: string, };
+
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
@@ -655,7 +677,11 @@ reissue_causes: Array<Choice>, end_causes: Array<Choice>, facility_kinds: Array<
 /**
  * The 8/1 renewal list's groups, and each export kind's columns for a saved profile.
  */
-renewal_groups: Array<Choice>, export_columns: Array<ExportColumns>, };
+renewal_groups: Array<Choice>, 
+/**
+ * What may become of a resident's form in a facility campaign.
+ */
+campaign_outcomes: Array<Choice>, export_columns: Array<ExportColumns>, };
 
 export type ImportColumn = { column: Column, label: string, required: boolean, };
 
@@ -684,7 +710,11 @@ in_progress_applications: Array<Application>, in_progress_applications_total: nu
  * The spring renewal list is due (insurer desks): from the reminder window until it is
  * exported or the 広域連合's cut-off passes.
  */
-renewal: RenewalSeason | null, };
+renewal: RenewalSeason | null, 
+/**
+ * Facility campaigns past their deadline with forms still out.
+ */
+overdue_campaigns: Array<FacilityCampaign>, };
 
 export type FollowUp = { id: number, person_id: number, person_name: string, due_on: string, note: string, login: string, };
 
