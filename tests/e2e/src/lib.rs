@@ -337,6 +337,8 @@ pub async fn type_into(driver: &WebDriver, css: &str, text: &str) {
 
 pub async fn select(driver: &WebDriver, css: &str, value: &str) {
     let el = wait_until(css, || async { driver.find(By::Css(css)).await.ok() }).await;
+    // An option off screen cannot be chosen.
+    el.scroll_into_view().await.ok();
     thirtyfour::components::SelectElement::new(&el).await.expect("a select").select_by_value(value).await.expect("select the option");
 }
 

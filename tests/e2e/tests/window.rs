@@ -1028,3 +1028,137 @@ async fn no_screen_overflows_at_either_text_size() {
     })
     .await;
 }
+
+/// The yearly rhythm and a campaign that finishes, in the window: 年次更新 shows this year's
+/// season and groups, a profile is made and the spring list exported with it (which marks the
+/// list made); then 施設 prints a facility's batch, starts its campaign and records every
+/// resident's outcome from the returned forms in one go.
+async fn renewal_and_campaign(driver: WebDriver, facility: i64, residents: Vec<i64>) {
+    sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
+    wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+
+    click(&driver, "#nav-renewal").await;
+    let season = wait_until("the season", || async { text_of(&driver, "#renewal-season").await }).await;
+    assert!(season.contains("更新日") && season.contains("8月1日") && season.contains("作成期限"), "{season:?}");
+    assert!(!season.contains("2027-"), "dates in 和暦: {season:?}");
+    let groups = text_of(&driver, "#renewal .groups").await.unwrap_or_default();
+    assert!(groups.contains("85歳以上") && groups.contains("改めて申請が必要"), "{groups:?}");
+    type_into(&driver, "#renewal-profile-name", "広域連合向け").await;
+    for column in ["宛名番号", "氏名", "区分"] {
+        click(&driver, &format!("#renewal-profile-form input[data-column='{column}']")).await;
+    }
+    select(&driver, "#renewal-profile-encoding", "utf-8").await;
+    click(&driver, "#renewal-profile-save").await;
+    wait_until("the saved profile", || async {
+        if let Some(e) = text_of(&driver, "#renewal-profile-error").await {
+            panic!("the profile was refused: {e}");
+        }
+        text_of(&driver, "#renewal-profile").await.filter(|t| t.contains("広域連合向け"))
+    })
+    .await;
+    click(&driver, "#renewal-export-run").await;
+    let path = wait_until("the exported list", || async {
+        if let Some(e) = text_of(&driver, "#renewal-export-error").await {
+            panic!("the export failed: {e}");
+        }
+        text_of(&driver, "#renewal-export-path").await
+    })
+    .await;
+    let csv = std::fs::read_to_string(&path).expect("the CSV exists");
+    assert!(csv.starts_with("\u{feff}宛名番号,氏名,区分\r\n"), "the profile's columns in its order: {csv:.80}");
+    wait_until("the list marked made", || async { text_of(&driver, "#renewal-made").await }).await;
+    save_screenshot(&driver, "renewal.png").await;
+    std::fs::remove_file(&path).ok();
+
+    // 施設: the batch is printed, the campaign started, every resident's outcome recorded.
+    click(&driver, "#nav-facilities").await;
+    let row = format!("#facilities tr[data-facility-id='{facility}']");
+    click(&driver, &format!("{row} .facility-print")).await;
+    wait_until("the batch", || async { text_of(&driver, "#facility-print-path").await }).await;
+    click(&driver, &format!("{row} .facility-campaign")).await;
+    // A deadline in the past is refused with the core's message.
+    type_into(&driver, "#campaign-deadline", "令和7年1月1日").await;
+    click(&driver, "#campaign-start-submit").await;
+    let refused = wait_until("the deadline refused", || async { text_of(&driver, "#campaign-error").await }).await;
+    assert!(refused.contains("返送の期限"), "{refused:?}");
+    let deadline = chrono::Local::now().date_naive() + chrono::Duration::days(14);
+    type_into(&driver, "#campaign-deadline", &deadline.to_string()).await;
+    click(&driver, "#campaign-start-submit").await;
+    let started = wait_until("the campaign started", || async { text_of(&driver, "#campaign-result").await }).await;
+    assert!(started.contains(&format!("{}人に申請書を送った", residents.len())), "{started:?}");
+    for (i, id) in residents.iter().enumerate() {
+        let outcome = if i == residents.len() - 1 { "declined" } else { "applied" };
+        select(&driver, &format!("#campaign-panel tr[data-person-id='{id}'] .campaign-outcome"), outcome).await;
+    }
+    click(&driver, "#campaign-receive").await;
+    let done = wait_until("the outcomes recorded", || async {
+        if let Some(e) = text_of(&driver, "#campaign-error").await {
+            panic!("the returns were refused: {e}");
+        }
+        text_of(&driver, "#campaign-result").await.filter(|t| t.contains("返送待ちは0人"))
+    })
+    .await;
+    assert!(done.contains(&format!("{}人の結果", residents.len())), "{done:?}");
+    for (i, id) in residents.iter().enumerate() {
+        let line = text_of(&driver, &format!("#campaign-panel tr[data-person-id='{id}']")).await.unwrap_or_default();
+        let want = if i == residents.len() - 1 { "申請しない" } else { "申請を受付" };
+        assert!(line.contains(want), "{line:?}");
+    }
+    driver.find(By::Id("campaign-panel")).await.expect("the panel").scroll_into_view().await.ok();
+    save_screenshot(&driver, "facility-campaign.png").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spring_renewal_and_a_facility_campaign() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    let now = chrono::Local::now().naive_local();
+    let (facility, residents) = {
+        let mut store = hairyo::store::open(&db).expect("open");
+        let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+        let input = hairyo::facility::FacilityInput {
+            name: "見本呼びかけホーム".into(),
+            kind: "nursing_home".into(),
+            address: "見本市東町3番3号".into(),
+            contact_name: "呼掛　担当".into(),
+            ..Default::default()
+        };
+        let f = hairyo::facility::add(&mut store, &admin, &input, now).expect("add the facility");
+        let mut ids = Vec::new();
+        for (i, name) in ["呼掛　一郎", "呼掛　花子", "呼掛　次郎"].into_iter().enumerate() {
+            let input = hairyo::person::PersonInput {
+                atena_no: format!("9200{i:05}"),
+                name: name.into(),
+                kana: ["ヨビカケ　イチロウ", "ヨビカケ　ハナコ", "ヨビカケ　ジロウ"][i].into(),
+                birth_date: "1958-04-04".into(),
+                sex: "female".into(),
+                scheme: "kokuho".into(),
+                mynumber_card: "card".into(),
+                registration: "registered".into(),
+                facility_id: Some(f.id),
+                reasons: vec!["facility".into()],
+                ..Default::default()
+            };
+            ids.push(hairyo::person::add(&mut store, &admin, &input, now).expect("add a resident").id);
+        }
+        (f.id, ids)
+    };
+    let shown = residents.clone();
+    with_window(&db, move |driver| renewal_and_campaign(driver, facility, shown)).await;
+
+    // What the window stored, read through the core.
+    let store = hairyo::store::open(&db).expect("reopen");
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let later = chrono::Local::now().naive_local();
+    let campaigns = hairyo::campaign::of_facility(&store, &admin, facility, later).expect("the campaigns");
+    assert_eq!(campaigns.len(), 1);
+    let outcomes: Vec<(i64, &str, bool)> = campaigns[0].residents.iter().map(|r| (r.person_id, r.outcome.code(), r.application_id.is_some())).collect();
+    assert_eq!(outcomes.len(), residents.len());
+    for (id, outcome, applied) in outcomes {
+        let last = id == *residents.last().expect("residents");
+        assert_eq!((outcome, applied), if last { ("declined", false) } else { ("applied", true) }, "resident {id}");
+    }
+    assert!(hairyo::renewal::season(&store, &admin, later).expect("the season").list_made_on.is_some(), "the spring list is marked made");
+}
