@@ -156,4 +156,5 @@ impl_coded!(
     crate::moving::MovingError { crate::moving::MovingError::Invalid },
     crate::renewal::RenewalError { crate::renewal::RenewalError::Invalid },
     crate::campaign::CampaignError { crate::campaign::CampaignError::Invalid },
+    crate::outreach::OutreachError { crate::outreach::OutreachError::Invalid },
 );

@@ -27,6 +27,7 @@ pub mod leaflet;
 pub mod model;
 pub mod moving;
 pub mod operation;
+pub mod outreach;
 pub mod person;
 pub mod policy;
 pub mod print;

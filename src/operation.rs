@@ -74,6 +74,9 @@ pub const NAMES: &[&str] = &[
     "start_campaign",
     "facility_campaigns",
     "receive_campaign_returns",
+    "outreach_events",
+    "add_outreach_event",
+    "receive_outreach_batch",
 ];
 
 /// A file an operation made (a PDF, a CSV), carried inside the JSON answer: the client saves it
@@ -158,6 +161,19 @@ struct ProfileArgs {
 #[serde(deny_unknown_fields)]
 struct StartCampaign {
     input: crate::campaign::CampaignInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutreachEventArgs {
+    input: crate::outreach::OutreachInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutreachBatch {
+    id: i64,
+    papers: Vec<crate::outreach::PaperApplication>,
 }
 
 #[derive(Deserialize)]
@@ -701,6 +717,18 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "receive_campaign_returns" => {
             let a: CampaignReturns = args(name, arguments)?;
             json(crate::campaign::receive_returns(store, actor, a.id, &a.returns, now)?)
+        }
+        "outreach_events" => {
+            let a: PageArgs = args(name, arguments)?;
+            json(crate::outreach::events(store, actor, page(a.offset, a.limit), now)?)
+        }
+        "add_outreach_event" => {
+            let a: OutreachEventArgs = args(name, arguments)?;
+            json(crate::outreach::add_event(store, actor, &a.input, now)?)
+        }
+        "receive_outreach_batch" => {
+            let a: OutreachBatch = args(name, arguments)?;
+            json(crate::outreach::receive_batch(store, actor, a.id, &a.papers, now)?)
         }
         "export_audit" => {
             args::<NoArgs>(name, arguments)?;

@@ -19,6 +19,7 @@ pub mod imports;
 pub mod kept;
 pub mod leaflets;
 pub mod moves;
+pub mod outreach;
 pub mod persons;
 pub mod pg;
 pub mod policy;
@@ -97,6 +98,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0020_moving_out.sql"),
     include_str!("migrations/0021_reasons_states_and_proxies.sql"),
     include_str!("migrations/0022_facility_campaigns.sql"),
+    include_str!("migrations/0023_outreach_events.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (20, include_str!("migrations/pg/0020_moving_out.sql")),
     (21, include_str!("migrations/pg/0021_reasons_states_and_proxies.sql")),
     (22, include_str!("migrations/pg/0022_facility_campaigns.sql")),
+    (23, include_str!("migrations/pg/0023_outreach_events.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -435,3 +435,60 @@ fn a_facility_campaign_follows_every_resident_to_an_outcome() {
     assert!(hairyo::reminder::due(&w.store, &clerk, Default::default(), late).unwrap().overdue_campaigns.is_empty());
     assert_eq!(campaign::of_facility(&w.store, &cw, home.id, late).unwrap().len(), 1);
 }
+
+/// R7: a 出張申請 event is recorded with the マイナンバー desk, and the paper applications taken
+/// there are entered in one batch on the event's day, each linked to the event; one bad line
+/// names itself and stores nothing.
+#[test]
+fn outreach_applications_are_entered_in_one_batch_linked_to_their_event() {
+    use hairyo::outreach::{self, OutreachInput, PaperApplication};
+    let mut w = World::new();
+    let mut atena = Vec::new();
+    for (i, name) in ["見本 出張一", "見本 出張二"].into_iter().enumerate() {
+        let p = w.person(|p| {
+            holder(p);
+            p.name = name.into();
+            p.atena_no = format!("80000000{i}");
+            p.reasons = vec!["elderly".into()];
+        });
+        atena.push(p.atena_no);
+    }
+    let kouki = w.person(|p| {
+        holder(p);
+        p.name = "見本 出張三".into();
+        p.atena_no = "800000009".into();
+        p.scheme = "kouki".into();
+        p.birth_date = "1940-01-01".into();
+    });
+    let (clerk, cw) = (w.actor("kokuho_clerk"), w.actor("kaigo_cw"));
+    let now = at("2026-11-25");
+    let input = |place: &str, on: &str| OutreachInput { held_on: on.into(), place: place.into(), with_mynumber_desk: true, ..Default::default() };
+    assert_eq!(code(outreach::add_event(&mut w.store, &cw, &input("北公民館", "11/20"), now)), "access.denied");
+    for bad in [input("", "11/20"), input("北公民館", "12/20"), input("北公民館", "11月")] {
+        assert_eq!(code(outreach::add_event(&mut w.store, &clerk, &bad, now)), "outreach.invalid", "{bad:?}");
+    }
+    let event = outreach::add_event(&mut w.store, &clerk, &input("北公民館", "11/20"), now).unwrap();
+    assert_eq!((event.held_on, event.with_mynumber_desk), (date("2026-11-20"), true));
+
+    let paper = |a: &str, applicant: &str| PaperApplication { atena_no: a.into(), applicant: applicant.into() };
+    let count = |w: &World| w.store.conn().query_row("SELECT count(*) FROM application", [], |r| r.get::<_, i64>(0)).unwrap();
+    let err = outreach::receive_batch(&mut w.store, &clerk, event.id, &[paper(&atena[0], ""), paper("123456789", "")], now).unwrap_err();
+    assert_eq!(err.code(), "outreach.invalid");
+    assert!(err.to_string().contains("2行目"), "{err}");
+    let twice = outreach::receive_batch(&mut w.store, &clerk, event.id, &[paper(&atena[0], ""), paper(&atena[0], "")], now).unwrap_err();
+    assert!(twice.to_string().contains("二度"), "{twice}");
+    // The core's own refusal (後期 has no 世帯主 applicant) names the line too.
+    let refused = outreach::receive_batch(&mut w.store, &clerk, event.id, &[paper(&atena[0], ""), paper(&kouki.atena_no, "householder")], now).unwrap_err();
+    assert_eq!(refused.code(), "application.invalid");
+    assert!(refused.to_string().contains("2行目"), "{refused}");
+    assert_eq!(count(&w), 0, "nothing refused is stored");
+
+    let after = outreach::receive_batch(&mut w.store, &clerk, event.id, &[paper(&atena[0], ""), paper(&atena[1], "householder")], now).unwrap();
+    assert_eq!(after.applications.len(), 2);
+    for a in &after.applications {
+        let app = application::get(&w.store, &clerk, a.application_id, now).unwrap();
+        assert_eq!((app.channel, app.received_on), (application::Channel::Outreach, date("2026-11-20")));
+    }
+    let listed = outreach::events(&w.store, &cw, hairyo::Page::new(0, 10), now).unwrap();
+    assert_eq!((listed.total, listed.items[0].applications.len()), (1, 2));
+}

@@ -15,8 +15,8 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::{
-    audit, backup, campaign, demo, duplicates, export, forecast, home, import, kouki, leaflet, policy, print, record, reminder, renewal, search, settings,
-    stats, Page,
+    audit, backup, campaign, demo, duplicates, export, forecast, home, import, kouki, leaflet, outreach, policy, print, record, reminder, renewal, search,
+    settings, stats, Page,
 };
 
 use super::output::{emit, group, page_footer};
@@ -313,6 +313,52 @@ pub fn run(cli: &Cli) -> Result {
                     emit(json, &serde_json::json!({"file": file, "rows": rows, "profile": p.name}), |_| {
                         format!("{}を{}件、{} に出力しました (プロファイル「{}」)", p.kind.label(), group(rows as i64), file.display(), p.name)
                     })
+                }
+            }
+        }
+        Command::Outreach(cmd) => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let text = |e: &outreach::OutreachEvent| {
+                let mut out = format!(
+                    "出張申請 ID {} {} {}{} 申請 {}件\n",
+                    e.id,
+                    wareki::format(e.held_on),
+                    e.place,
+                    if e.with_mynumber_desk { " (マイナンバー窓口と合同)" } else { "" },
+                    e.applications.len()
+                );
+                for a in &e.applications {
+                    let _ = writeln!(out, "  申請 #{} {} [{}]", a.application_id, a.person_name, a.status_label);
+                }
+                out
+            };
+            match cmd {
+                OutreachCmd::List { limit, offset } => {
+                    let p = outreach::events(&store, &actor, Page::new(*offset, *limit), now)?;
+                    emit(json, &p, |p| {
+                        if p.items.is_empty() {
+                            "出張申請の記録はありません".into()
+                        } else {
+                            p.items.iter().map(text).collect::<Vec<_>>().join("")
+                        }
+                    })
+                }
+                OutreachCmd::Add { on, place, with_mynumber_desk, note } => {
+                    let input = outreach::OutreachInput {
+                        held_on: on.clone(),
+                        place: place.clone(),
+                        with_mynumber_desk: *with_mynumber_desk,
+                        note: note.clone(),
+                        confirmed_digits: false,
+                    };
+                    let e = outreach::add_event(&mut store, &actor, &input, now)?;
+                    emit(json, &e, text)
+                }
+                OutreachCmd::Receive { event, atena, applicant } => {
+                    let papers: Vec<outreach::PaperApplication> =
+                        atena.iter().map(|a| outreach::PaperApplication { atena_no: a.clone(), applicant: applicant.clone() }).collect();
+                    let e = outreach::receive_batch(&mut store, &actor, *event, &papers, now)?;
+                    emit(json, &e, text)
                 }
             }
         }

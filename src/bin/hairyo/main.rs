@@ -139,6 +139,9 @@ pub enum Command {
     /// The 8/1 renewal: this year's schedule, the spring list by group, the city's schedule.
     #[command(subcommand)]
     Renewal(RenewalCmd),
+    /// 出張申請 events (R7) and the paper applications received at them.
+    #[command(subcommand)]
+    Outreach(OutreachCmd),
     /// Candidate duplicate persons (same birth date, same or similar name); merge or dismiss.
     Duplicates {
         #[command(subcommand)]
@@ -1073,5 +1076,38 @@ pub enum RenewalCmd {
         /// Remind from this many days before the list is due.
         #[arg(long)]
         remind_days: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum OutreachCmd {
+    /// Every event, newest first, with its applications.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Record an event.
+    Add {
+        /// The day it was held (default today; any date form).
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long)]
+        place: String,
+        /// The マイナンバー desk took card applications there.
+        #[arg(long)]
+        with_mynumber_desk: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Enter the paper applications received at an event, by 宛名番号, all or nothing.
+    Receive {
+        event: i64,
+        #[arg(long = "atena", required = true)]
+        atena: Vec<String>,
+        /// Who applied on every paper: self (default) or householder.
+        #[arg(long, default_value = "")]
+        applicant: String,
     },
 }

@@ -40,6 +40,9 @@ import type {
   Posting,
   PostingInput,
   MoveOutInput,
+  OutreachEvent,
+  OutreachInput,
+  PaperApplication,
   MovedOut,
   Postings,
   PrintRequest,
@@ -320,6 +323,10 @@ export const api = {
   startCampaign: (input: CampaignInput) => op<FacilityCampaign>("start_campaign", { input }),
   facilityCampaigns: (id: number) => op<FacilityCampaign[]>("facility_campaigns", { id }),
   receiveCampaignReturns: (id: number, returns: ReturnInput[]) => op<FacilityCampaign>("receive_campaign_returns", { id, returns }),
+  /** 出張申請 events and the batch of paper applications received at one. */
+  outreachEvents: (offset: number, limit: number) => op<Paged<OutreachEvent>>("outreach_events", { offset, limit }),
+  addOutreachEvent: (input: OutreachInput) => op<OutreachEvent>("add_outreach_event", { input }),
+  receiveOutreachBatch: (id: number, papers: PaperApplication[]) => op<OutreachEvent>("receive_outreach_batch", { id, papers }),
   /** 後期: the 進達簿 of a day as CSV. */
   exportForwardingRegister: (forwardedOn: string, encoding: string) =>
     exported(op<MadeFile | ExportedFile>("export_forwarding_register", { forwarded_on: forwardedOn, encoding })),

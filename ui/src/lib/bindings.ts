@@ -123,6 +123,22 @@ export type CampaignInput = { facility_id: number, deadline: string, note: strin
 
 export type ReturnInput = { person_id: number, outcome: string, returned_on: string, note: string, };
 
+export type OutreachEvent = { id: number, held_on: string, place: string, 
+/**
+ * The マイナンバー desk took card applications there (the notice's 出張申請).
+ */
+with_mynumber_desk: boolean, note: string, recorded_by: string, applications: Array<OutreachApplication>, };
+
+export type OutreachApplication = { application_id: number, person_id: number, person_name: string, status_label: string, };
+
+export type OutreachInput = { held_on: string, place: string, with_mynumber_desk: boolean, note: string, confirmed_digits: boolean, };
+
+export type PaperApplication = { atena_no: string, 
+/**
+ * self (empty) or householder.
+ */
+applicant: string, };
+
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
