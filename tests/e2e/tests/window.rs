@@ -992,6 +992,8 @@ async fn no_screen_overflows_at_either_text_size() {
             ("referrals", "#nav-referrals", "#referral-inbox"),
             ("due", "#nav-due", "#due-lists"),
             ("print", "#nav-print", "#print-leaflet-button"),
+            ("renewal", "#nav-renewal", "#renewal-lines"),
+            ("outreach", "#nav-outreach", "#outreach-form"),
             ("settings", "#nav-settings", "#desk-contacts"),
         ];
         for large in [false, true] {
@@ -1020,6 +1022,14 @@ async fn no_screen_overflows_at_either_text_size() {
                     .json()
                     .clone();
                 let size = if large { "large" } else { "normal" };
+                // The page itself never scrolls sideways: the navigation wraps instead.
+                let wide = driver
+                    .execute("return document.documentElement.scrollWidth > document.documentElement.clientWidth + 2;", vec![])
+                    .await
+                    .expect("measure the page")
+                    .json()
+                    .clone();
+                assert_eq!(wide, serde_json::json!(false), "{name} at the {size} text size: the page is wider than the window");
                 save_screenshot(&driver, &format!("{name}-{size}.png")).await;
                 assert_eq!(spilled, serde_json::json!([]), "{name} at the {size} text size: content past its box");
             }
