@@ -157,4 +157,5 @@ impl_coded!(
     crate::renewal::RenewalError { crate::renewal::RenewalError::Invalid },
     crate::campaign::CampaignError { crate::campaign::CampaignError::Invalid },
     crate::outreach::OutreachError { crate::outreach::OutreachError::Invalid },
+    crate::feed::FeedError,
 );

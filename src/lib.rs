@@ -17,6 +17,7 @@ pub mod deployment;
 pub mod duplicates;
 pub mod export;
 pub mod facility;
+pub mod feed;
 pub mod forecast;
 pub mod forms;
 pub mod frame;

@@ -103,7 +103,22 @@ pub fn move_out(store: &mut Store, actor: &Actor, person_id: i64, input: &MoveOu
     c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits("メモ", &input.note, input.confirmed_digits));
     c.finish().map_err(MovingError::Invalid)?;
     let (Some(moved_on), Some(moved_to), Some(note)) = (moved_on, moved_to, note) else { unreachable!("the checker refused any missing value") };
-    store.write(|tx| {
+    store.write(|tx| move_out_in(tx, actor, person_id, moved_on, &moved_to, &note, now))
+}
+
+/// Records a checked move out inside the caller's transaction and closes the person's open
+/// items (a status feed from the core system applies its 転出 rows so).
+pub(crate) fn move_out_in(
+    tx: &crate::store::Write<'_>,
+    actor: &Actor,
+    person_id: i64,
+    moved_on: NaiveDate,
+    moved_to: &str,
+    note: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<MovedOut, MovingError> {
+    let today = now.date();
+    {
         let p = person::load(tx, person_id)?;
         if let Some(m) = tx.moves().of(person_id)? {
             return Err(MovingError::AlreadyMoved(m.moved_on, m.moved_to));
@@ -140,9 +155,9 @@ pub fn move_out(store: &mut Store, actor: &Actor, person_id: i64, input: &MoveOu
         if follow_ups > 0 {
             closed.push(format!("フォローアップ {follow_ups}件を終了しました"));
         }
-        tx.moves_mut().insert(person_id, moved_on, &moved_to, &note, actor.staff_id, &crate::stamp(now))?;
+        tx.moves_mut().insert(person_id, moved_on, moved_to, note, actor.staff_id, &crate::stamp(now))?;
         audit::record(tx, actor, now, Action::Update, "person", Some(p.id), serde_json::json!({"moved_out": {"on": moved_on, "closed": closed.len()}}))?;
         let move_out = move_of(tx, person_id)?.expect("the move out was just recorded");
         Ok(MovedOut { person_id, move_out, closed })
-    })
+    }
 }

@@ -77,6 +77,9 @@ pub const NAMES: &[&str] = &[
     "outreach_events",
     "add_outreach_event",
     "receive_outreach_batch",
+    "feed_profiles",
+    "save_feed_profile",
+    "import_feed",
 ];
 
 /// A file an operation made (a PDF, a CSV), carried inside the JSON answer: the client saves it
@@ -161,6 +164,24 @@ struct ProfileArgs {
 #[serde(deny_unknown_fields)]
 struct StartCampaign {
     input: crate::campaign::CampaignInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedProfileArgs {
+    profile: crate::feed::FeedProfile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportFeed {
+    content_base64: String,
+    #[serde(default)]
+    encoding: String,
+    #[serde(default)]
+    profile: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
 }
 
 #[derive(Deserialize)]
@@ -717,6 +738,25 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "receive_campaign_returns" => {
             let a: CampaignReturns = args(name, arguments)?;
             json(crate::campaign::receive_returns(store, actor, a.id, &a.returns, now)?)
+        }
+        "feed_profiles" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::feed::profiles(store, actor, now)?)
+        }
+        "save_feed_profile" => {
+            let a: FeedProfileArgs = args(name, arguments)?;
+            crate::feed::save_profile(store, actor, &a.profile, now)?;
+            json(crate::feed::profiles(store, actor, now)?)
+        }
+        "import_feed" => {
+            let a: ImportFeed = args(name, arguments)?;
+            let bytes = file_bytes(name, &a.content_base64)?;
+            let encoding = if a.encoding.trim().is_empty() {
+                crate::import::Encoding::Auto
+            } else {
+                crate::import::Encoding::parse(&a.encoding).map_err(|m| ErrorBody::new("import.bad_encoding", m))?
+            };
+            json(crate::feed::import_feed(store, actor, &bytes, encoding, a.profile.as_deref().filter(|p| !p.is_empty()), a.dry_run, now)?)
         }
         "outreach_events" => {
             let a: PageArgs = args(name, arguments)?;

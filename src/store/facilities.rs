@@ -52,6 +52,11 @@ impl<'a> Read<'a> {
 }
 
 impl FacilitiesHandle<'_> {
+    /// The id of the facility with exactly this name, if one has it.
+    pub fn id_named(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        self.conn.query_row("SELECT id FROM facility WHERE name = ?1 ORDER BY id LIMIT 1", [name], |r| r.get(0)).optional()
+    }
+
     /// One facility with its count of residents.
     pub fn get(&self, id: i64) -> Result<Option<Facility>, StoreError> {
         self.conn.query_row(&format!("{SELECT} WHERE f.id = ?1"), [id], from_row).optional()

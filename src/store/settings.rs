@@ -22,6 +22,13 @@ impl SettingsHandle<'_> {
         self.conn.query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| r.get(0)).optional()
     }
 
+    /// The values stored under keys that start with `prefix` (ASCII letters, `_` and `.`), by key.
+    pub fn values_with_prefix(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT key, value FROM setting ORDER BY key")?;
+        let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(rows.into_iter().filter(|(k, _)| k.starts_with(prefix)).map(|(_, v)| v).collect())
+    }
+
     /// A desk's contact block; None for a desk `init` has not created.
     pub fn desk_contact(&self, desk: Desk) -> Result<Option<DeskContact>, StoreError> {
         self.conn

@@ -468,3 +468,25 @@ fn the_spring_renewal_through_the_cli() {
     assert_eq!(made["rows"].as_u64().unwrap(), total);
     assert!(json(&db.path, &["renewal", "season"])["list_made_on"].is_string());
 }
+
+/// A status feed through the CLI: a refused file exits non-zero with its lines and stores
+/// nothing; a dry run reports; the real run applies.
+#[test]
+fn a_status_feed_through_the_cli() {
+    let db = demo_db("30");
+    let list = json(&db.path, &["person", "list", "--limit", "1"]);
+    let atena = list["items"][0]["atena_no"].as_str().unwrap().to_string();
+    let dir = db.path.parent().unwrap();
+    let good = dir.join("feed.csv");
+    std::fs::write(&good, format!("宛名番号,異動事由,異動日,内容\n{atena},障害者手帳,2026-11-01,精神2級\n")).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("宛名番号,異動事由,異動日,内容\n{atena},障害者手帳,2026-11-01,精神2級\n{atena},引っ越し,2026-11-01,\n")).unwrap();
+    let refused = hairyo(&db.path, &["feed", bad.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    let out = String::from_utf8_lossy(&refused.stdout);
+    assert!(out.contains("3行目") && out.contains("何も取り込みませんでした"), "{out}");
+    let dry = json(&db.path, &["feed", good.to_str().unwrap(), "--dry-run"]);
+    assert_eq!((dry["committed"].as_bool(), dry["applied"].as_array().unwrap().len()), (Some(false), 1));
+    let done = json(&db.path, &["feed", good.to_str().unwrap()]);
+    assert_eq!(done["committed"].as_bool(), Some(true));
+}

@@ -492,3 +492,103 @@ fn outreach_applications_are_entered_in_one_batch_linked_to_their_event() {
     let listed = outreach::events(&w.store, &cw, hairyo::Page::new(0, 10), now).unwrap();
     assert_eq!((listed.total, listed.items[0].applications.len()), (1, 2));
 }
+
+/// Status feeds from the core systems: a good file applies each row as a dated event with its
+/// effect and reports it; a file with one bad row stores nothing and names the line; a dry run
+/// reports and stores nothing; a saved profile reads another system's headers.
+#[test]
+fn a_status_feed_applies_dated_events_all_or_nothing() {
+    use hairyo::feed::{self, FeedProfile};
+    use hairyo::import::Encoding;
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    hairyo::facility::add(
+        &mut w.store,
+        &admin,
+        &hairyo::facility::FacilityInput { name: "見本グループホーム".into(), kind: "dementia_group_home".into(), ..Default::default() },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let person = |w: &mut World, atena: &str, f: fn(&mut hairyo::person::PersonInput)| {
+        w.person(|i| {
+            f(i);
+            i.atena_no = atena.into();
+            // Names hold no digits: the last one of the 宛名番号 picks a given name.
+            let given = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+            i.name = format!("見本 {}子", given[(atena.as_bytes()[8] - b'1') as usize]);
+        })
+    };
+    let lost = person(&mut w, "700000001", |_| {});
+    let reg = person(&mut w, "700000002", holder);
+    let cert = person(&mut w, "700000003", holder);
+    let soon = person(&mut w, "700000004", holder);
+    let care = person(&mut w, "700000005", |i| i.birth_date = "1950-01-01".into());
+    let card = person(&mut w, "700000006", holder);
+    let home = person(&mut w, "700000007", |_| {});
+    let moved = person(&mut w, "700000008", |_| {});
+    let clerk = w.actor("kokuho_clerk");
+    let sv = w.actor("kokuho_sv");
+    let now = at("2026-11-25");
+    let issued = hairyo::certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        lost.id,
+        application::AppScheme::Kokuho,
+        hairyo::certificate::CertificateBasis::ExOfficio,
+        date("2026-11-01"),
+        None,
+        now,
+    )
+    .unwrap();
+
+    let good = "宛名番号,異動事由,異動日,内容\r\n\
+        700000001,資格喪失,2026-11-20,\r\n\
+        700000002,利用登録状況,2026-11-21,cancelled\r\n\
+        700000003,電子証明書の有効期限,2026-11-22,\r\n\
+        700000004,certificate_expiry,2027-03-01,\r\n\
+        700000005,要介護認定,令和8年11月10日,要介護3\r\n\
+        700000006,障害者手帳,2026-11-01,精神2級\r\n\
+        700000007,施設入所,11/15,見本グループホーム\r\n\
+        700000008,転出,2026-11-19,隣町\r\n";
+    let bad = format!("{good}700000001,異動,2026-11-20,\r\n999999999,死亡,2026-11-20,\r\n700000002,利用登録状況,2027-01-01,registered\r\n");
+    let count_certs = |w: &World| w.store.conn().query_row("SELECT count(*) FROM certificate WHERE status = 'valid'", [], |r| r.get::<_, i64>(0)).unwrap();
+
+    assert_eq!(code(feed::import_feed(&mut w.store, &clerk, good.as_bytes(), Encoding::Auto, None, false, now)), "access.denied");
+    let refused = feed::import_feed(&mut w.store, &sv, bad.as_bytes(), Encoding::Auto, None, false, now).unwrap();
+    assert!(!refused.committed);
+    assert_eq!(refused.problems.iter().map(|p| p.line).collect::<Vec<_>>(), vec![10, 11, 12], "{:?}", refused.problems);
+    assert_eq!(count_certs(&w), 1, "a refused file stores nothing");
+    let dry = feed::import_feed(&mut w.store, &sv, good.as_bytes(), Encoding::Auto, None, true, now).unwrap();
+    assert!(dry.problems.is_empty() && !dry.committed && dry.applied.len() == 8, "{:?}", dry.problems);
+    assert_eq!(count_certs(&w), 1, "a dry run stores nothing");
+
+    // CP932, as core systems write it.
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode(good);
+    let r = feed::import_feed(&mut w.store, &sv, &sjis, Encoding::Auto, None, false, now).unwrap();
+    assert!(r.committed && r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!((r.encoding, r.applied.len()), (Encoding::Cp932, 8));
+    let get = |w: &mut World, id: i64| hairyo::person::get(&mut w.store, &admin, id, now).unwrap();
+    assert_eq!(hairyo::certificate::get(&w.store, &clerk, issued.id, now).unwrap().status, hairyo::certificate::CertificateStatus::Invalidated);
+    assert_eq!(get(&mut w, reg.id).registration, hairyo::person::Registration::Cancelled);
+    assert_eq!(get(&mut w, cert.id).mynumber_card, hairyo::person::CardKind::CertificateLapsed);
+    assert!(r.applied[3].effect.contains("フォローアップ"), "{}", r.applied[3].effect);
+    assert!(get(&mut w, card.id).reasons.contains(&hairyo::person::Reason::Mental));
+    assert!(get(&mut w, home.id).facility_id.is_some());
+    assert!(get(&mut w, care.id).reasons.contains(&hairyo::person::Reason::Elderly));
+    let record = hairyo::record::show(&mut w.store, &admin, care.id, now).unwrap();
+    assert!(record.touchpoints.iter().any(|t| t.kind_label == "要介護認定申請" && t.notes.contains("要介護3")));
+    assert!(hairyo::record::show(&mut w.store, &admin, moved.id, now).unwrap().moved_out.is_some());
+    assert!(r.applied[1].effect.contains("交付経路"), "a reroute is said: {}", r.applied[1].effect);
+    let _ = soon;
+
+    // Another system's headers through a saved profile.
+    let profile = FeedProfile { name: "住基".into(), atena_no: "宛名".into(), event: "事由".into(), date: "日付".into(), value: "値".into() };
+    assert_eq!(code(feed::save_profile(&mut w.store, &sv, &profile, now)), "access.denied");
+    assert_eq!(code(feed::save_profile(&mut w.store, &admin, &FeedProfile { value: "宛名".into(), ..profile.clone() }, now)), "feed.bad_profile");
+    feed::save_profile(&mut w.store, &admin, &profile, now).unwrap();
+    let other = "宛名,事由,日付,値\n700000006,障害者手帳,2026-11-02,身体1級\n";
+    assert_eq!(code(feed::import_feed(&mut w.store, &sv, other.as_bytes(), Encoding::Auto, None, false, now)), "feed.file");
+    let r = feed::import_feed(&mut w.store, &sv, other.as_bytes(), Encoding::Auto, Some("住基"), false, now).unwrap();
+    assert!(r.committed);
+    assert!(get(&mut w, card.id).reasons.contains(&hairyo::person::Reason::Physical));
+}

@@ -15,8 +15,8 @@ use hairyo::store::{self, Store};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 use hairyo::{
-    audit, backup, campaign, demo, duplicates, export, forecast, home, import, kouki, leaflet, outreach, policy, print, record, reminder, renewal, search,
-    settings, stats, Page,
+    audit, backup, campaign, demo, duplicates, export, feed, forecast, home, import, kouki, leaflet, outreach, policy, print, record, reminder, renewal,
+    search, settings, stats, Page,
 };
 
 use super::output::{emit, group, page_footer};
@@ -315,6 +315,38 @@ pub fn run(cli: &Cli) -> Result {
                     })
                 }
             }
+        }
+        Command::Feed { file, encoding, profile, dry_run } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let bytes = std::fs::read(file).map_err(|e| CliError::new("feed.read", format!("{} を読めません: {e}", file.display())))?;
+            let encoding = import::Encoding::parse(encoding).map_err(|m| CliError::new("import.bad_encoding", m))?;
+            let r = feed::import_feed(&mut store, &actor, &bytes, encoding, profile.as_deref(), *dry_run, now)?;
+            let refused = !r.problems.is_empty();
+            emit(json, &r, |r| {
+                let mut out = String::new();
+                for l in &r.applied {
+                    let _ = writeln!(out, "{}行目 {} {} {}: {}", l.line, l.person_name, l.event_label, wareki::format(l.on), l.effect);
+                }
+                for p in &r.problems {
+                    let _ = writeln!(out, "{}行目: {}", p.line, p.message);
+                }
+                let _ = write!(
+                    out,
+                    "{}",
+                    if r.committed {
+                        format!("{}行を取り込みました", r.rows)
+                    } else if r.problems.is_empty() {
+                        "確認のみ: 何も保存していません".to_string()
+                    } else {
+                        format!("{}行に問題があるため、何も取り込みませんでした", r.problems.len())
+                    }
+                );
+                out
+            })?;
+            if refused {
+                return Err(CliError::new("feed.rejected", "取り込めない行があります (上の一覧を確認してください)"));
+            }
+            Ok(())
         }
         Command::Outreach(cmd) => {
             let (mut store, actor) = open_initialised(cli)?;

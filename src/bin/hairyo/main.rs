@@ -139,6 +139,19 @@ pub enum Command {
     /// The 8/1 renewal: this year's schedule, the spring list by group, the city's schedule.
     #[command(subcommand)]
     Renewal(RenewalCmd),
+    /// Status feeds from the core systems: a CSV of dated events per person, all or nothing.
+    Feed {
+        file: PathBuf,
+        /// auto / utf-8 / cp932
+        #[arg(long, default_value = "auto")]
+        encoding: String,
+        /// A saved column profile (default headers: 宛名番号, 異動事由, 異動日, 内容).
+        #[arg(long)]
+        profile: Option<String>,
+        /// Check and report only; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// 出張申請 events (R7) and the paper applications received at them.
     #[command(subcommand)]
     Outreach(OutreachCmd),

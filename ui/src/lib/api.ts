@@ -28,6 +28,8 @@ import type {
   ExportProfile,
   Facility,
   FacilityCampaign,
+  FeedProfile,
+  FeedReport,
   FieldError,
   Home,
   MadeFile,
@@ -323,6 +325,10 @@ export const api = {
   startCampaign: (input: CampaignInput) => op<FacilityCampaign>("start_campaign", { input }),
   facilityCampaigns: (id: number) => op<FacilityCampaign[]>("facility_campaigns", { id }),
   receiveCampaignReturns: (id: number, returns: ReturnInput[]) => op<FacilityCampaign>("receive_campaign_returns", { id, returns }),
+  /** Status feeds from the core systems: saved profiles and the import (or its dry run). */
+  feedProfiles: () => op<FeedProfile[]>("feed_profiles"),
+  importFeed: (bytes: number[], encoding: string, profile: string | null, dryRun: boolean) =>
+    op<FeedReport>("import_feed", { content_base64: base64(bytes), encoding, profile, dry_run: dryRun }),
   /** 出張申請 events and the batch of paper applications received at one. */
   outreachEvents: (offset: number, limit: number) => op<Paged<OutreachEvent>>("outreach_events", { offset, limit }),
   addOutreachEvent: (input: OutreachInput) => op<OutreachEvent>("add_outreach_event", { input }),

@@ -139,6 +139,20 @@ export type PaperApplication = { atena_no: string,
  */
 applicant: string, };
 
+export type FeedEvent = "gained" | "lost" | "moved_out" | "died" | "registration" | "certificate_expiry" | "care_level" | "disability_card" | "admitted";
+
+export type FeedProfile = { name: string, atena_no: string, event: string, date: string, value: string, };
+
+export type FeedLine = { line: number, atena_no: string, person_name: string, event_label: string, on: string, effect: string, };
+
+export type FeedProblem = { line: number, message: string, };
+
+export type FeedReport = { encoding: Encoding, rows: number, applied: Array<FeedLine>, 
+/**
+ * Rows refused; when there are any, nothing is stored.
+ */
+problems: Array<FeedProblem>, dry_run: boolean, committed: boolean, };
+
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
