@@ -1116,6 +1116,33 @@ async fn renewal_and_campaign(driver: WebDriver, facility: i64, residents: Vec<i
     }
     driver.find(By::Id("campaign-panel")).await.expect("the panel").scroll_into_view().await.ok();
     save_screenshot(&driver, "facility-campaign.png").await;
+
+    // 出力 › 基幹システムからの異動: a file with a bad row stores nothing and names the line; the
+    // good one is checked, then taken in.
+    click(&driver, "#nav-export").await;
+    let dir = std::env::temp_dir().join(format!("hairyo-feed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder for the feed files");
+    let good = dir.join("feed.csv");
+    std::fs::write(&good, "宛名番号,異動事由,異動日,内容\n920000000,障害者手帳,2026-11-01,精神2級\n").expect("write the feed");
+    let bad = dir.join("feed-bad.csv");
+    std::fs::write(&bad, "宛名番号,異動事由,異動日,内容\n920000000,障害者手帳,2026-11-01,精神2級\n999999999,死亡,2026-11-01,\n").expect("write the bad feed");
+    let choose = |path: std::path::PathBuf| {
+        let driver = driver.clone();
+        async move { driver.find(By::Id("feed-file")).await.expect("the file input").send_keys(path.display().to_string()).await.expect("choose the file") }
+    };
+    choose(bad).await;
+    click(&driver, "#feed-run").await;
+    let refused = wait_until("the refused feed", || async { text_of(&driver, "#feed-report").await }).await;
+    assert!(refused.contains("3行目") && refused.contains("何も取り込みませんでした"), "{refused:?}");
+    choose(good).await;
+    click(&driver, "#feed-check").await;
+    wait_until("the dry run", || async { text_of(&driver, "#feed-report").await.filter(|t| t.contains("確認のみ")) }).await;
+    click(&driver, "#feed-run").await;
+    let taken = wait_until("the feed taken in", || async { text_of(&driver, "#feed-report").await.filter(|t| t.contains("取り込みました")) }).await;
+    assert!(taken.contains("精神障害"), "{taken:?}");
+    driver.find(By::Id("status-feed")).await.expect("the feed panel").scroll_into_view().await.ok();
+    save_screenshot(&driver, "status-feed.png").await;
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1159,7 +1186,7 @@ async fn a_spring_renewal_and_a_facility_campaign() {
     with_window(&db, move |driver| renewal_and_campaign(driver, facility, shown)).await;
 
     // What the window stored, read through the core.
-    let store = hairyo::store::open(&db).expect("reopen");
+    let mut store = hairyo::store::open(&db).expect("reopen");
     let admin = hairyo::staff::actor(&store, "admin").expect("admin");
     let later = chrono::Local::now().naive_local();
     let campaigns = hairyo::campaign::of_facility(&store, &admin, facility, later).expect("the campaigns");
@@ -1171,4 +1198,6 @@ async fn a_spring_renewal_and_a_facility_campaign() {
         assert_eq!((outcome, applied), if last { ("declined", false) } else { ("applied", true) }, "resident {id}");
     }
     assert!(hairyo::renewal::season(&store, &admin, later).expect("the season").list_made_on.is_some(), "the spring list is marked made");
+    let first = hairyo::person::get(&mut store, &admin, residents[0], later).expect("the first resident");
+    assert!(first.reasons.contains(&hairyo::person::Reason::Mental), "the feed's 手帳 row added the reason: {:?}", first.reasons);
 }
