@@ -579,6 +579,12 @@ fn a_status_feed_applies_dated_events_all_or_nothing() {
     assert!(record.touchpoints.iter().any(|t| t.kind_label == "要介護認定申請" && t.notes.contains("要介護3")));
     assert!(hairyo::record::show(&mut w.store, &admin, moved.id, now).unwrap().moved_out.is_some());
     assert!(r.applied[1].effect.contains("交付経路"), "a reroute is said: {}", r.applied[1].effect);
+    let audited: i64 = w
+        .store
+        .conn()
+        .query_row("SELECT count(*) FROM audit_event WHERE action = 'update' AND record_kind = 'person' AND record_id = ?1", [reg.id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(audited, 1, "the person the feed changed is audited");
     let _ = soon;
 
     // Another system's headers through a saved profile.
