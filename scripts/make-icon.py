@@ -3,7 +3,8 @@
 
 Pure standard library (zlib + struct), so it runs anywhere Python 3 does. The card stands for the
 資格確認書; the shapes are anti-aliased by 4x4 supersampling. Output is 256x256 RGBA, as
-`tauri::generate_context!` requires.
+`tauri::generate_context!` requires. Beside it, icon.ico for the Windows installer: the same PNG
+inside an ICO container (one 256x256 entry, which Windows reads since Vista).
 """
 
 import struct
@@ -84,6 +85,12 @@ def main():
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(png)
     print(f"wrote {out} ({len(png)} bytes)")
+    # ICONDIR (reserved, type 1 = icon, one image), then its ICONDIRENTRY (0 means 256 px), then
+    # the PNG itself at offset 6 + 16.
+    ico = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 0, 0, 0, 0, 1, 32, len(png), 22) + png
+    ico_out = out.with_suffix(".ico")
+    ico_out.write_bytes(ico)
+    print(f"wrote {ico_out} ({len(ico)} bytes)")
 
 
 if __name__ == "__main__":

@@ -148,6 +148,7 @@ impl_coded!(
     crate::audit::AuditError,
     crate::backup::BackupError,
     crate::deployment::DeploymentError,
+    crate::server_config::ServerConfigError,
     crate::access::AccessError,
     crate::print::PrintError,
     crate::command::CommandError,

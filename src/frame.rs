@@ -28,6 +28,11 @@ pub struct AppState {
     /// The eras dates are shown in (和暦), oldest first, so the window formats every date as
     /// the forms do without a copy of the era table of its own.
     pub eras: Vec<EraStart>,
+    /// The version of the core answering: this binary's, or the server's behind the window.
+    pub version: String,
+    /// The database's schema changes, newest first (its creation and each upgrade with the
+    /// backup taken before it); administrators only, empty for everyone else.
+    pub schema_history: Vec<crate::store::SchemaChange>,
 }
 
 /// An era's name and its first day.
@@ -85,6 +90,8 @@ pub fn signed_out(place: Place) -> AppState {
         db_path: place.db_path,
         city: CitySettings { city_name: String::new(), addressee: String::new(), kouki_union: String::new() },
         eras: eras(),
+        version: crate::VERSION.to_string(),
+        schema_history: Vec::new(),
     }
 }
 
@@ -96,12 +103,29 @@ pub fn app_state(store: &Store, actor: Option<Actor>, now: NaiveDateTime, place:
         Some(a) => (crate::stats::compute(store, a, now)?.persons, crate::staff::permissions(a).into_iter().map(String::from).collect()),
         None => (0, Vec::new()),
     };
-    Ok(AppState { initialised, persons, actor, permissions, city, ..signed_out(place) })
+    let schema_history = match &actor {
+        Some(a) if a.role == crate::model::staff::Role::Admin => store.schema_history()?,
+        _ => Vec::new(),
+    };
+    Ok(AppState { initialised, persons, actor, permissions, city, schema_history, ..signed_out(place) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One version for the app, the CLI and the server: the window's bundle and the UI package
+    /// carry the workspace's.
+    #[test]
+    fn every_part_carries_the_one_version() {
+        let want = format!("\"version\": \"{}\"", crate::VERSION);
+        for (file, text) in
+            [("src-tauri/tauri.conf.json", include_str!("../src-tauri/tauri.conf.json")), ("ui/package.json", include_str!("../ui/package.json"))]
+        {
+            assert!(text.contains(&want), "{file} does not carry version {}", crate::VERSION);
+        }
+        assert_eq!(signed_out(Place { db_path: String::new(), idle_lock_seconds: 600, needs_admin_password: false }).version, crate::VERSION);
+    }
 
     #[test]
     fn the_era_table_starts_each_era_on_its_first_day() {

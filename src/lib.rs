@@ -3,6 +3,10 @@
 //! Everything the app does is a function here taking the store, the acting staff member and the
 //! current time; the CLI (`src/bin/hairyo`) and the desktop shell (`src-tauri`) only adapt it.
 
+/// The one version of the app, the CLI and the server (the workspace's), printed by
+/// `hairyo --version` and shown in the window's 設定.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod access;
 pub mod application;
 pub mod audit;
@@ -37,6 +41,7 @@ pub mod referral;
 pub mod reminder;
 pub mod renewal;
 pub mod search;
+pub mod server_config;
 pub mod settings;
 pub mod staff;
 pub mod stats;

@@ -48,7 +48,7 @@ fn render() -> String {
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
         import::Report, kouki::UnionImportReport, leaflet::StatementCheck, leaflet::Posting, leaflet::PostingInput, leaflet::Postings, leaflet::DeskWithout, hairyo::moving::MoveOut, hairyo::moving::MoveOutInput, hairyo::moving::MovedOut, leaflet::Printing, leaflet::Edition, Progress,
         // The shell's own.
-        hairyo::codes::ErrorBody, hairyo::frame::AppState, hairyo::frame::EraStart, hairyo::codes::Choice, hairyo::forms::Codes,
+        hairyo::codes::ErrorBody, hairyo::frame::AppState, hairyo::frame::EraStart, hairyo::store::SchemaChange, hairyo::codes::Choice, hairyo::forms::Codes,
         hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, hairyo::forms::ScreenCodes, hairyo::forms::ImportColumn,
         crate::commands::ExportedFile, crate::commands::Connection, reminder::Reminders, store::home::FollowUp, hairyo::operation::MadeFile,
     );

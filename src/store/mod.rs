@@ -99,6 +99,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0021_reasons_states_and_proxies.sql"),
     include_str!("migrations/0022_facility_campaigns.sql"),
     include_str!("migrations/0023_outreach_events.sql"),
+    include_str!("migrations/0024_schema_upgrades.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -127,6 +128,8 @@ pub enum StoreError {
     Constraint(String),
     #[error("データベースを開けません ({path}): {source}")]
     Open { path: String, source: rusqlite::Error },
+    #[error("更新前のバックアップを書けないため、データベースのスキーマを更新していません ({path}: {detail})。バックアップの場所の空き容量と書き込み権限を確認してください")]
+    UpgradeBackup { path: String, detail: String },
     #[error("データベースは新しい版の Hairyo で作成されています (スキーマ版 {found}、この版は {supported} まで)。Hairyo を更新してください")]
     TooNew { found: usize, supported: usize },
     #[error("データベースの更新 (マイグレーション) に失敗しました: {0}")]
@@ -201,6 +204,7 @@ impl StoreError {
             StoreError::Constraint(_) => "store.constraint",
             StoreError::Open { .. } => "store.open",
             StoreError::TooNew { .. } => "store.too_new",
+            StoreError::UpgradeBackup { .. } => "store.upgrade_backup",
             StoreError::Migration(_) => "store.migration",
             StoreError::NotInitialised => "store.not_initialised",
             StoreError::Directory { .. } => "store.directory",
@@ -426,6 +430,42 @@ pub struct Store {
     pub(crate) engine: Engine,
     /// Results kept between calls (`kept`), shared by a server's connections.
     pub(crate) kept: std::sync::Arc<kept::Kept>,
+    /// The schema upgrade this opening made, if it made one.
+    pub(crate) upgraded: Option<Upgrade>,
+}
+
+/// A schema upgrade made while a store opened: the versions and the backup of the database as
+/// it was before, written (and synced) before the first migration ran.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Upgrade {
+    pub from: usize,
+    pub to: usize,
+    pub backup: PathBuf,
+}
+
+impl std::fmt::Display for Upgrade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "データベースのスキーマを版 {} から版 {} に更新しました。更新前のバックアップ: {}", self.from, self.to, self.backup.display())
+    }
+}
+
+/// A file name in `dir` not taken yet: `<stem>.<ext>`, else `<stem>-2.<ext>` and so on, so
+/// that a second attempt at the same upgrade never overwrites the first one's backup.
+pub(crate) fn free_name(dir: &Path, stem: &str, ext: &str) -> PathBuf {
+    let mut n = 1;
+    loop {
+        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem}-{n}.{ext}") };
+        let candidate = dir.join(name);
+        if !candidate.exists() && !dir.join(format!("{}.partial", candidate.file_name().unwrap_or_default().to_string_lossy())).exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// The name stem of the backup written before upgrading from `from` to `to`.
+pub(crate) fn upgrade_backup_stem(from: usize, to: usize) -> String {
+    format!("hairyo-schema-{from}-before-{to}")
 }
 
 /// The engine under a store: an embedded SQLite file on one PC, or a PostgreSQL server shared
@@ -471,11 +511,21 @@ impl Location {
     }
 }
 
-/// Opens the database at `location`, creating and migrating it as [`open`] does.
+/// Opens the database at `location`, creating and migrating it as [`open`] does. The backup
+/// before an upgrade goes beside a file, and for a server into the default data folder's
+/// `backups/` (a server's configuration names its own: [`open_location_upgrading`]).
 pub fn open_location(location: &Location) -> Result<Store, StoreError> {
     match location {
         Location::File(p) => open(p),
-        Location::Server(url) => pg::open(url),
+        Location::Server(url) => pg::open_upgrading(url, &upgrade_backup_dir_for(&default_db_path())),
+    }
+}
+
+/// [`open_location`], with the backup before an upgrade written into `backup_dir`.
+pub fn open_location_upgrading(location: &Location, backup_dir: &Path) -> Result<Store, StoreError> {
+    match location {
+        Location::File(p) => open_upgrading(p, backup_dir),
+        Location::Server(url) => pg::open_upgrading(url, backup_dir),
     }
 }
 
@@ -496,23 +546,64 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     Ok(())
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+/// Brings the schema up to date. A database at an older version is first copied into
+/// `backup_dir` (required then): if the copy cannot be written, nothing is migrated.
+fn migrate(conn: &mut Connection, backup_dir: Option<&Path>) -> Result<Option<Upgrade>, StoreError> {
     let found: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
-    if found > schema_version() {
-        return Err(StoreError::TooNew { found, supported: schema_version() });
+    let to = schema_version();
+    if found > to {
+        return Err(StoreError::TooNew { found, supported: to });
     }
-    migrations().to_latest(conn).map_err(|e| StoreError::Migration(e.to_string()))
+    if found == to {
+        return Ok(None);
+    }
+    let upgrade = match backup_dir {
+        Some(dir) if found > 0 => Some(Upgrade { from: found, to, backup: backup_before_upgrade(conn, dir, found, to)? }),
+        None if found > 0 => return Err(StoreError::UpgradeBackup { path: String::new(), detail: "バックアップの場所がありません".into() }),
+        _ => None,
+    };
+    migrations().to_latest(conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+    let backup = upgrade.as_ref().map(|u| u.backup.display().to_string()).unwrap_or_default();
+    conn.execute(
+        "INSERT INTO schema_upgrade (from_version, to_version, app_version, backup_file) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![found as i64, to as i64, crate::VERSION, backup],
+    )?;
+    Ok(upgrade)
 }
 
-/// Opens (creating if needed) the database at `path` and brings its schema up to date.
+/// Writes the copy of an about-to-be-upgraded database into `dir`, under a name saying the
+/// versions; written beside its final name and renamed, so a crash leaves no half copy.
+fn backup_before_upgrade(conn: &Connection, dir: &Path, from: usize, to: usize) -> Result<PathBuf, StoreError> {
+    let fail = |path: &Path, detail: String| StoreError::UpgradeBackup { path: path.display().to_string(), detail };
+    std::fs::create_dir_all(dir).map_err(|e| fail(dir, e.to_string()))?;
+    let dest = free_name(dir, &upgrade_backup_stem(from, to), "db");
+    let partial = dest.with_file_name(format!("{}.partial", dest.file_name().unwrap_or_default().to_string_lossy()));
+    copy_to_file(conn, &partial).map_err(|e| fail(&partial, e.to_string()))?;
+    std::fs::rename(&partial, &dest).map_err(|e| fail(&dest, e.to_string()))?;
+    Ok(dest)
+}
+
+/// Where the backup before an upgrade of the file at `path` goes: `backups/` beside it, with
+/// the rotating daily backups (which never touch it: its name is not theirs).
+pub fn upgrade_backup_dir_for(path: &Path) -> PathBuf {
+    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).join("backups")
+}
+
+/// Opens (creating if needed) the database at `path` and brings its schema up to date; a
+/// database made by an older release is first backed up into `backups/` beside it.
 pub fn open(path: &Path) -> Result<Store, StoreError> {
+    open_upgrading(path, &upgrade_backup_dir_for(path))
+}
+
+/// [`open`], with the backup before an upgrade written into `backup_dir`.
+pub fn open_upgrading(path: &Path, backup_dir: &Path) -> Result<Store, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory { path: dir.display().to_string(), source })?;
     }
     let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    migrate(&mut conn)?;
-    Ok(Store { engine: Engine::Lite(conn), kept: Default::default() })
+    let upgraded = migrate(&mut conn, Some(backup_dir))?;
+    Ok(Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded })
 }
 
 /// Opens a private in-memory database with the full schema; for tests.
@@ -521,8 +612,8 @@ pub fn open_in_memory() -> Result<Store, StoreError> {
     conn.busy_timeout(Duration::from_secs(10))?;
     conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrate(&mut conn)?;
-    Ok(Store { engine: Engine::Lite(conn), kept: Default::default() })
+    migrate(&mut conn, None)?;
+    Ok(Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None })
 }
 
 /// Opens an existing database file only to read it: nothing is created, migrated or switched
@@ -532,7 +623,7 @@ pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    Ok(Store { engine: Engine::Lite(conn), kept: Default::default() })
+    Ok(Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None })
 }
 
 /// Copies every page of `src` into `dest` with SQLite's online backup API. All pages are
@@ -562,9 +653,13 @@ fn copy_pages(src: &Connection, dest: &mut Connection) -> Result<(), rusqlite::E
 /// self-contained file (rollback journal, not WAL, so no `-wal` file belongs to it), synced to
 /// disk before this returns.
 pub fn backup_to_file(store: &Store, dest: &Path) -> Result<(), StoreError> {
+    copy_to_file(store.lite()?, dest)
+}
+
+fn copy_to_file(conn: &Connection, dest: &Path) -> Result<(), StoreError> {
     let open_err = |source| StoreError::Open { path: dest.display().to_string(), source };
     let mut out = Connection::open(dest).map_err(open_err)?;
-    copy_pages(store.lite()?, &mut out)?;
+    copy_pages(conn, &mut out)?;
     // The copied header says WAL when the source is in WAL mode; a backup file should stand
     // alone, and FULL makes the switch itself sync the file.
     out.pragma_update(None, "synchronous", "FULL")?;
@@ -654,6 +749,11 @@ impl Store {
         self.lite().ok()?.path().filter(|p| !p.is_empty())
     }
 
+    /// The schema upgrade opening this store made (and its backup), for the caller to report.
+    pub fn upgrade(&self) -> Option<&Upgrade> {
+        self.upgraded.as_ref()
+    }
+
     /// The schema version stored in the file (0 for a database no migration has touched).
     pub fn stored_schema_version(&self) -> Result<usize, StoreError> {
         match &self.engine {
@@ -683,6 +783,27 @@ impl Store {
     pub fn person_count(&self) -> Result<i64, StoreError> {
         self.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0))
     }
+
+    /// The schema changes this database went through (migration 0024 on), newest first.
+    pub fn schema_history(&self) -> Result<Vec<SchemaChange>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare("SELECT from_version, to_version, app_version, backup_file, upgraded_at FROM schema_upgrade ORDER BY id DESC")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SchemaChange { from: r.get::<_, i64>(0)? as usize, to: r.get::<_, i64>(1)? as usize, release: r.get(2)?, backup: r.get(3)?, at: r.get(4)? })
+        })?;
+        rows.collect()
+    }
+}
+
+/// One schema change of a database: created at `to` (when `from` is 0) or upgraded, by which
+/// release, when (the database's clock) and with which backup taken before.
+#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SchemaChange {
+    pub from: usize,
+    pub to: usize,
+    pub release: String,
+    pub backup: String,
+    pub at: String,
 }
 
 /// Read access to the store: the handle every query that changes nothing goes through.
@@ -856,7 +977,7 @@ mod tests {
         let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- #12: the corrected 国保 rules")).unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         migrations().to_version(&mut conn, index).unwrap();
-        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default() };
+        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None };
         store.write(|tx| rules.iter().try_for_each(|r| tx.policy_mut().upsert(r))).unwrap();
         store
     }

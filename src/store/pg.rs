@@ -23,6 +23,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (21, include_str!("migrations/pg/0021_reasons_states_and_proxies.sql")),
     (22, include_str!("migrations/pg/0022_facility_campaigns.sql")),
     (23, include_str!("migrations/pg/0023_outreach_events.sql")),
+    (24, include_str!("migrations/pg/0024_schema_upgrades.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -52,13 +53,35 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Connects to the server at `url` and brings its schema up to date.
+/// Connects to the server at `url` and brings its schema up to date, as [`open_upgrading`]
+/// with the default data folder's `backups/`.
 pub fn open(url: &str) -> Result<Store, StoreError> {
+    open_upgrading(url, &super::upgrade_backup_dir_for(&super::default_db_path()))
+}
+
+/// Connects to the server at `url` and brings its schema up to date; a database at an older
+/// version is first dumped (pg_dump) into `backup_dir`.
+pub fn open_upgrading(url: &str, backup_dir: &std::path::Path) -> Result<Store, StoreError> {
     let client =
         postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Migration(format!("PostgreSQL に接続できません ({}): {e}", redact(url))))?;
     let conn = PgConn::new(client, url);
-    migrate(&conn)?;
-    Ok(Store { engine: Engine::Pg(conn), kept: Default::default() })
+    let upgraded = migrate(&conn, backup_dir)?;
+    Ok(Store { engine: Engine::Pg(conn), kept: Default::default(), upgraded })
+}
+
+/// Dumps the database at `url` into `dir` before an upgrade from `from` to `to`; written
+/// beside its final name and renamed, so a failed dump leaves no file that looks whole.
+fn backup_before_upgrade(url: &str, dir: &std::path::Path, from: usize, to: usize) -> Result<std::path::PathBuf, StoreError> {
+    let fail = |path: &std::path::Path, detail: String| StoreError::UpgradeBackup { path: path.display().to_string(), detail };
+    std::fs::create_dir_all(dir).map_err(|e| fail(dir, e.to_string()))?;
+    let dest = super::free_name(dir, &super::upgrade_backup_stem(from, to), "dump");
+    let partial = dest.with_file_name(format!("{}.partial", dest.file_name().unwrap_or_default().to_string_lossy()));
+    run_tool("pg_dump", url, &["--format=custom".as_ref(), "--no-owner".as_ref(), "--file".as_ref(), partial.as_os_str()]).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        fail(&partial, e.to_string())
+    })?;
+    std::fs::rename(&partial, &dest).map_err(|e| fail(&dest, e.to_string()))?;
+    Ok(dest)
 }
 
 /// The version the database's schema is at; 0 for an empty database.
@@ -72,7 +95,7 @@ pub(super) fn stored_schema_version(c: &PgConn) -> Result<usize, StoreError> {
     Ok(v as usize)
 }
 
-fn migrate(c: &PgConn) -> Result<(), StoreError> {
+fn migrate(c: &PgConn, backup_dir: &std::path::Path) -> Result<Option<super::Upgrade>, StoreError> {
     let conn = Conn::Pg(c);
     conn.execute("SELECT pg_advisory_lock(?1)", [MIGRATION_LOCK])?;
     let result = (|| {
@@ -87,10 +110,19 @@ fn migrate(c: &PgConn) -> Result<(), StoreError> {
         };
         if found < schema_version() && !may_migrate {
             return Err(StoreError::Migration(format!(
-                "スキーマを版 {found} から {} に更新する必要があります。データベースの所有者ロールで一度 `hairyo --db <所有者の URL> init` を実行してください (アプリ用ロールには更新の権限がありません)",
+                "スキーマを版 {found} から {} に更新する必要があります。データベースの所有者ロールで一度 `hairyo --db <所有者の URL> upgrade` を実行してください (アプリ用ロールには更新の権限がありません)",
                 schema_version()
             )));
         }
+        if found == schema_version() {
+            return Ok(None);
+        }
+        // The copy is taken under the migration lock, so no second process migrates meanwhile.
+        let upgrade = if found > 0 {
+            Some(super::Upgrade { from: found, to: schema_version(), backup: backup_before_upgrade(&c.url, backup_dir, found, schema_version())? })
+        } else {
+            None
+        };
         let steps: Vec<(usize, &str)> =
             std::iter::once(BASELINE).filter(|_| found < BASELINE.0).chain(MIGRATIONS.iter().copied().filter(|m| m.0 > found)).collect();
         let migrated = !steps.is_empty();
@@ -117,8 +149,13 @@ fn migrate(c: &PgConn) -> Result<(), StoreError> {
                 apply_grants(&conn, &role)?;
             }
         }
+        let backup = upgrade.as_ref().map(|u| u.backup.display().to_string()).unwrap_or_default();
+        conn.execute(
+            "INSERT INTO schema_upgrade (from_version, to_version, app_version, backup_file) VALUES (?1, ?2, ?3, ?4)",
+            [&(found as i64) as &dyn super::sql::Param, &(schema_version() as i64), &crate::VERSION.to_string(), &backup],
+        )?;
         c.forget_statements();
-        Ok(())
+        Ok(upgrade)
     })();
     conn.execute("SELECT pg_advisory_unlock(?1)", [MIGRATION_LOCK])?;
     result
@@ -242,7 +279,7 @@ fn apply_grants(conn: &Conn<'_>, role: &str) -> Result<(), StoreError> {
          GRANT USAGE ON SCHEMA {schema} TO {role};
          REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
-         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.hairyo_schema, {schema}.hairyo_app_role FROM {role};
+         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade FROM {role};
          GRANT INSERT ON {schema}.audit_event TO {role};
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
     ))

@@ -60,7 +60,41 @@ fn db_file(cli: &Cli, what: &str) -> Result<std::path::PathBuf> {
 }
 
 fn open(cli: &Cli) -> Result<Store> {
-    Ok(store::open_location(&location(cli))?)
+    let store = store::open_location(&location(cli))?;
+    say_upgrade(&store);
+    Ok(store)
+}
+
+/// Says on stderr (so that `--json` output stays one document) that opening the database
+/// upgraded its schema, and where the copy from before is.
+fn say_upgrade(store: &Store) {
+    if let Some(upgrade) = store.upgrade() {
+        eprintln!("{upgrade}");
+    }
+}
+
+/// The configuration file named by `--config`, read and checked.
+fn server_config(path: Option<&std::path::Path>) -> Result<hairyo::server_config::ServerConfig> {
+    Ok(path.map(hairyo::server_config::load).transpose()?.unwrap_or_default())
+}
+
+/// The database a server or an upgrade works on: `--db` / `HAIRYO_DB`, else the
+/// configuration's database_url, else the default file.
+fn configured_location(cli: &Cli, config: &hairyo::server_config::ServerConfig) -> store::Location {
+    match (cli.db.as_deref().filter(|s| !s.is_empty()), &config.database) {
+        (Some(s), _) => store::Location::parse(s),
+        (None, Some(location)) => location.clone(),
+        (None, None) => store::Location::File(store::default_db_path()),
+    }
+}
+
+/// Where the backup before an upgrade goes: the flag, the configuration, else beside the file
+/// (or in the data folder for a server).
+fn upgrade_backup_dir(asked: Option<&std::path::Path>, config: &hairyo::server_config::ServerConfig, location: &store::Location) -> std::path::PathBuf {
+    asked.map(std::path::Path::to_path_buf).or_else(|| config.backup_dir.clone()).unwrap_or_else(|| match location {
+        store::Location::File(p) => store::upgrade_backup_dir_for(p),
+        store::Location::Server(_) => store::upgrade_backup_dir_for(&store::default_db_path()),
+    })
 }
 
 /// The password of the acting staff member: `HAIRYO_PASSWORD`, or asked for on the terminal.
@@ -631,23 +665,41 @@ pub fn run(cli: &Cli) -> Result {
             let (mut store, actor) = open_initialised(cli)?;
             emit(json, &leaflet::take_down_poster(&mut store, &actor, *id, on, now)?, |p| format!("撤去を記録しました: {}", posting_line(p)))
         }
-        Command::Serve { listen, tls_cert, tls_key, behind_proxy, session_idle, connections, ui } => {
-            if !(1..=86_400).contains(session_idle) {
+        Command::Serve { config, listen, tls_cert, tls_key, behind_proxy, session_idle, connections, ui, backup_dir } => {
+            use hairyo::server_config::{CONNECTIONS, SESSION_IDLE_SECONDS};
+            let file = server_config(config.as_deref())?;
+            if session_idle.is_some_and(|s| !SESSION_IDLE_SECONDS.contains(&s)) {
                 return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));
             }
-            if !(1..=500).contains(connections) {
+            if connections.is_some_and(|n| !CONNECTIONS.contains(&n)) {
                 return Err(CliError::new("cli.bad_connections", "--connections は 1〜500 で指定してください"));
             }
             let fixed_now = cli.now.is_some().then_some(now);
+            let location = configured_location(cli, &file);
             super::serve::run(super::serve::ServeOptions {
-                listen: *listen,
-                location: location(cli),
-                tls: tls_cert.clone().zip(tls_key.clone()),
-                behind_proxy: *behind_proxy,
-                session_idle: std::time::Duration::from_secs(*session_idle),
-                connections: *connections,
+                listen: listen.or(file.listen).unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 8443))),
+                backup_dir: upgrade_backup_dir(backup_dir.as_deref(), &file, &location),
+                location,
+                tls: tls_cert.clone().zip(tls_key.clone()).or(file.tls),
+                behind_proxy: *behind_proxy || file.behind_proxy.unwrap_or(false),
+                session_idle: session_idle.map(std::time::Duration::from_secs).or(file.session_idle).unwrap_or(std::time::Duration::from_secs(1800)),
+                connections: connections.or(file.connections).unwrap_or(16),
                 fixed_now,
-                ui_dir: ui_dir(ui.as_deref())?,
+                ui_dir: ui_dir(ui.as_deref().or(file.ui_dir.as_deref()))?,
+            })
+        }
+        Command::Upgrade { config, backup_dir } => {
+            let file = server_config(config.as_deref())?;
+            let location = configured_location(cli, &file);
+            let dir = upgrade_backup_dir(backup_dir.as_deref(), &file, &location);
+            let store = store::open_location_upgrading(&location, &dir)?;
+            let version = store.stored_schema_version()?;
+            let report = serde_json::json!({
+                "database": location.display(), "schema_version": version, "release": hairyo::VERSION, "upgrade": store.upgrade(),
+            });
+            emit(json, &report, |_| match store.upgrade() {
+                Some(u) => u.to_string(),
+                None => format!("データベースのスキーマは最新です (版 {version}、Hairyo {}): {}", hairyo::VERSION, location.display()),
             })
         }
         Command::Loadtest { server, clients, seconds, think_ms } => {

@@ -195,9 +195,15 @@ pub enum Command {
     /// the database credentials, clients sign in with their staff accounts. Plain HTTP only on
     /// loopback or behind a TLS-terminating reverse proxy (--behind-proxy).
     Serve {
+        /// The configuration file (/etc/hairyo/hairyo.conf when installed as a package): its
+        /// settings apply where no flag below is given; --db and HAIRYO_DB win over its
+        /// database_url.
+        #[arg(long)]
+        config: Option<PathBuf>,
         /// Address to listen on (port 0: any free port; the first line printed says which).
-        #[arg(long, default_value = "127.0.0.1:8443")]
-        listen: std::net::SocketAddr,
+        /// Default: the configuration's, else 127.0.0.1:8443.
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
         /// PEM certificate chain for TLS (with --tls-key).
         #[arg(long, requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -207,17 +213,34 @@ pub enum Command {
         /// Plain HTTP on a non-loopback address: a reverse proxy in front terminates TLS.
         #[arg(long)]
         behind_proxy: bool,
-        /// A session ends after this many seconds without a request.
-        #[arg(long, default_value_t = 1800)]
-        session_idle: u64,
-        /// Database connections at most (keep it below the server's max_connections).
-        #[arg(long, default_value_t = 16)]
-        connections: usize,
+        /// A session ends after this many seconds without a request (default 1800).
+        #[arg(long)]
+        session_idle: Option<u64>,
+        /// Database connections at most (keep it below the server's max_connections; default 16).
+        #[arg(long)]
+        connections: Option<usize>,
+        /// Where the database is backed up before a schema upgrade (default: the
+        /// configuration's backup_dir, else backups/ beside the database file or in the data
+        /// folder).
+        #[arg(long)]
+        backup_dir: Option<PathBuf>,
         /// The built UI (ui/dist) to serve to browsers at /. Default: HAIRYO_UI_DIR, else
         /// /usr/share/hairyo/ui when installed, else ./ui/dist in a source checkout; without
         /// one the server answers the API only.
         #[arg(long, env = "HAIRYO_UI_DIR")]
         ui: Option<PathBuf>,
+    },
+    /// Bring the database's schema up to this release, after a backup of it as it was (what
+    /// every command does on its own when the database is older; this says so and stops).
+    Upgrade {
+        /// Take the database (database_url) and the backup folder (backup_dir) from this
+        /// configuration file, as `hairyo serve --config` does.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Where the backup goes (default: the configuration's, else backups/ beside the
+        /// database file or in the data folder).
+        #[arg(long)]
+        backup_dir: Option<PathBuf>,
     },
     /// Simulated staff against a running `hairyo serve` on this machine (plain HTTP), signing
     /// in as the demo's desk staff with HAIRYO_PASSWORD: search, records, queues, home and

@@ -44,6 +44,8 @@ pub struct ServeOptions {
     pub fixed_now: Option<NaiveDateTime>,
     /// The built UI (`ui/dist`) served to browsers at `/`; none serves the API only.
     pub ui_dir: Option<PathBuf>,
+    /// Where the database is backed up before a schema upgrade at start.
+    pub backup_dir: PathBuf,
 }
 
 struct Session {
@@ -192,7 +194,7 @@ fn authenticate(server: &Server, method: &Method, headers: &HeaderMap) -> Result
 }
 
 async fn health() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+    Json(json!({"status": "ok", "version": hairyo::VERSION}))
 }
 
 #[derive(Deserialize)]
@@ -495,7 +497,11 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     check_options(&options)?;
     // The first connection proves the database is there (and migrates it, over the owner's
     // URL) before the port opens.
-    let first = hairyo::store::open_location(&options.location)?;
+    let first = hairyo::store::open_location_upgrading(&options.location, &options.backup_dir)?;
+    if let Some(upgrade) = first.upgrade() {
+        eprintln!("{}", json!({"event": "schema_upgrade", "from": upgrade.from, "to": upgrade.to, "backup": upgrade.backup.display().to_string()}));
+        eprintln!("{upgrade}");
+    }
     if !first.is_initialised()? {
         return Err(hairyo::store::StoreError::NotInitialised.into());
     }
@@ -610,6 +616,7 @@ mod tests {
             connections: 4,
             fixed_now: None,
             ui_dir: None,
+            backup_dir: "backups".into(),
         };
         assert_eq!(check_options(&o("0.0.0.0:8443", false)).unwrap_err().code, "serve.needs_tls");
         assert!(check_options(&o("0.0.0.0:8443", true)).is_ok());

@@ -667,9 +667,20 @@ db_path: string, city: CitySettings,
  * The eras dates are shown in (和暦), oldest first, so the window formats every date as
  * the forms do without a copy of the era table of its own.
  */
-eras: Array<EraStart>, };
+eras: Array<EraStart>, 
+/**
+ * The version of the core answering: this binary's, or the server's behind the window.
+ */
+version: string, 
+/**
+ * The database's schema changes, newest first (its creation and each upgrade with the
+ * backup taken before it); administrators only, empty for everyone else.
+ */
+schema_history: Array<SchemaChange>, };
 
 export type EraStart = { name: string, start: string, };
+
+export type SchemaChange = { from: number, to: number, release: string, backup: string, at: string, };
 
 export type Choice = { code: string, label: string, };
 
