@@ -148,7 +148,7 @@ impl_coded!(
     crate::audit::AuditError,
     crate::backup::BackupError,
     crate::deployment::DeploymentError,
-    crate::server_config::ServerConfigError,
+    crate::config::ConfigError,
     crate::access::AccessError,
     crate::print::PrintError,
     crate::command::CommandError,

@@ -223,7 +223,8 @@ pub struct ExportedFile {
 pub struct Connection {
     /// The server in use, or `None` for this PC's database.
     pub server: Option<String>,
-    /// `env` (HAIRYO_SERVER, which the setting cannot override), `setting`, or `local`.
+    /// `env` (HAIRYO_SERVER) or `machine` (the PC's client.conf), which the setting cannot
+    /// override; `setting`; or `local`.
     pub source: &'static str,
     /// What the setting holds, for the next start.
     pub saved: String,
@@ -232,7 +233,7 @@ pub struct Connection {
 fn connection_now(state: &Shell) -> Connection {
     let saved = std::fs::read_to_string(crate::state::connection_file()).unwrap_or_default().trim().to_string();
     let (server, source) = match (state.remote(), crate::state::configured_server()) {
-        (Some(_), Some((server, source))) => (Some(server), source),
+        (Some(_), Ok(Some((server, source)))) => (Some(server), source),
         _ => (None, "local"),
     };
     Connection { server, source, saved }

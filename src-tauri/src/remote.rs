@@ -36,20 +36,7 @@ fn field_name(name: &str) -> &'static str {
 /// A server's address as the window takes it: `https://host[:port]` (a trailing slash is
 /// dropped), or `http://` to this PC only; anything else is refused with a Japanese message.
 pub fn checked_address(base: &str) -> Result<String, CmdError> {
-    let base = base.trim().trim_end_matches('/').to_string();
-    let unreadable =
-        || CmdError::new("remote.invalid", format!("接続先「{base}」はサーバーのアドレスとして読めません。https://サーバー名:ポート の形で入力してください"));
-    let Some((scheme, host)) = base.split_once("://") else { return Err(unreadable()) };
-    if host.is_empty() || host.contains('/') || base.chars().any(char::is_whitespace) || !matches!(scheme, "https" | "http") {
-        return Err(unreadable());
-    }
-    // The host without its port ([::1] keeps its brackets).
-    let name = if host.starts_with('[') { host.split_inclusive(']').next().unwrap_or(host) } else { host.split(':').next().unwrap_or(host) };
-    let this_pc = matches!(name, "127.0.0.1" | "localhost" | "[::1]");
-    if scheme == "http" && !this_pc {
-        return Err(CmdError::new("remote.invalid", format!("接続先 {base} は https:// で始めてください (http:// はこの PC 上のサーバーだけに使えます)")));
-    }
-    Ok(base)
+    hairyo::config::server_address(base).map_err(|e| CmdError::new("remote.invalid", e.to_string()))
 }
 
 pub struct Remote {

@@ -25,7 +25,7 @@ pub struct App {
 }
 
 /// Managed Tauri state: the local database's app, or the client of a city's server
-/// (`HAIRYO_SERVER`), or why either could not start.
+/// (`HAIRYO_SERVER`, the PC's `client.conf` or the saved 接続先), or why either could not start.
 #[allow(clippy::large_enum_variant)] // One per window, for its whole life: boxing saves nothing.
 pub enum Shell {
     Local(Result<App, CmdError>),
@@ -47,15 +47,28 @@ pub fn connection_file() -> PathBuf {
     db.with_file_name("server.txt")
 }
 
-/// Where a server is configured for the window: `HAIRYO_SERVER` (which wins), or the 接続先 saved
-/// in the window; with where it came from.
-pub fn configured_server() -> Option<(String, &'static str)> {
+/// The PC's own configuration, which the IT section (or the Windows installer's `/SERVER=`)
+/// writes: `HAIRYO_CLIENT_CONF`, or `/etc/hairyo/client.conf` (`%ProgramData%\Hairyo\client.conf`
+/// on Windows).
+pub fn machine_file() -> PathBuf {
+    std::env::var_os("HAIRYO_CLIENT_CONF").filter(|p| !p.is_empty()).map(PathBuf::from).unwrap_or_else(hairyo::config::machine_client_path)
+}
+
+/// Where a server is configured for the window, with where it came from: `HAIRYO_SERVER` (`env`,
+/// which wins), the PC's configuration file (`machine`), or the 接続先 saved in the window
+/// (`setting`). A PC file that does not read stops the start: falling back to this PC's
+/// database would have the clerk record people where the other desks never see them.
+pub fn configured_server() -> Result<Option<(String, &'static str)>, CmdError> {
     if let Some(server) = std::env::var("HAIRYO_SERVER").ok().filter(|s| !s.trim().is_empty()) {
-        return Some((server.trim().to_string(), "env"));
+        return Ok(Some((server.trim().to_string(), "env")));
     }
-    let saved = std::fs::read_to_string(connection_file()).ok()?;
+    let machine = hairyo::config::load_client(&machine_file()).map_err(CmdError::from)?;
+    if let Some(server) = machine.and_then(|m| m.server) {
+        return Ok(Some((server, "machine")));
+    }
+    let Ok(saved) = std::fs::read_to_string(connection_file()) else { return Ok(None) };
     let saved = saved.trim();
-    (!saved.is_empty()).then(|| (saved.to_string(), "setting"))
+    Ok((!saved.is_empty()).then(|| (saved.to_string(), "setting")))
 }
 
 /// Runs `f` on a thread of its own and waits for it. Tauri runs the commands on its async
@@ -77,8 +90,10 @@ impl Shell {
     /// Opens the database named by `HAIRYO_DB` (or the default one) and initialises it on first
     /// use.
     pub fn start() -> Shell {
-        if let Some((server, _)) = configured_server() {
-            return Shell::Remote(Remote::new(&server).map(Arc::new));
+        match configured_server() {
+            Ok(Some((server, _))) => return Shell::Remote(Remote::new(&server).map(Arc::new)),
+            Ok(None) => {}
+            Err(e) => return Shell::Remote(Err(e)),
         }
         let location = local_location();
         Shell::Local(App::open(location))

@@ -74,13 +74,13 @@ fn say_upgrade(store: &Store) {
 }
 
 /// The configuration file named by `--config`, read and checked.
-fn server_config(path: Option<&std::path::Path>) -> Result<hairyo::server_config::ServerConfig> {
-    Ok(path.map(hairyo::server_config::load).transpose()?.unwrap_or_default())
+fn server_config(path: Option<&std::path::Path>) -> Result<hairyo::config::ServerConfig> {
+    Ok(path.map(hairyo::config::load).transpose()?.unwrap_or_default())
 }
 
 /// The database a server or an upgrade works on: `--db` / `HAIRYO_DB`, else the
 /// configuration's database_url, else the default file.
-fn configured_location(cli: &Cli, config: &hairyo::server_config::ServerConfig) -> store::Location {
+fn configured_location(cli: &Cli, config: &hairyo::config::ServerConfig) -> store::Location {
     match (cli.db.as_deref().filter(|s| !s.is_empty()), &config.database) {
         (Some(s), _) => store::Location::parse(s),
         (None, Some(location)) => location.clone(),
@@ -90,7 +90,7 @@ fn configured_location(cli: &Cli, config: &hairyo::server_config::ServerConfig) 
 
 /// Where the backup before an upgrade goes: the flag, the configuration, else beside the file
 /// (or in the data folder for a server).
-fn upgrade_backup_dir(asked: Option<&std::path::Path>, config: &hairyo::server_config::ServerConfig, location: &store::Location) -> std::path::PathBuf {
+fn upgrade_backup_dir(asked: Option<&std::path::Path>, config: &hairyo::config::ServerConfig, location: &store::Location) -> std::path::PathBuf {
     asked.map(std::path::Path::to_path_buf).or_else(|| config.backup_dir.clone()).unwrap_or_else(|| match location {
         store::Location::File(p) => store::upgrade_backup_dir_for(p),
         store::Location::Server(_) => store::upgrade_backup_dir_for(&store::default_db_path()),
@@ -666,7 +666,7 @@ pub fn run(cli: &Cli) -> Result {
             emit(json, &leaflet::take_down_poster(&mut store, &actor, *id, on, now)?, |p| format!("撤去を記録しました: {}", posting_line(p)))
         }
         Command::Serve { config, listen, tls_cert, tls_key, behind_proxy, session_idle, connections, ui, backup_dir } => {
-            use hairyo::server_config::{CONNECTIONS, SESSION_IDLE_SECONDS};
+            use hairyo::config::{CONNECTIONS, SESSION_IDLE_SECONDS};
             let file = server_config(config.as_deref())?;
             if session_idle.is_some_and(|s| !SESSION_IDLE_SECONDS.contains(&s)) {
                 return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));

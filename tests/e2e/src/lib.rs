@@ -73,6 +73,9 @@ impl TauriDriver {
         let child = Command::new(exe)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("HAIRYO_DB", db)
+            // The PC's client.conf is the one beside the test's database (absent unless the test
+            // writes it), never this machine's /etc/hairyo/client.conf.
+            .env("HAIRYO_CLIENT_CONF", db.with_file_name("client.conf"))
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
@@ -225,9 +228,18 @@ pub struct Tools {
     tauri_driver: PathBuf,
 }
 
+/// The app the tests drive: `HAIRYO_APP_BINARY` (the installed package's
+/// `/usr/bin/hairyo-desktop` in the packaging test), or this checkout's debug build.
+pub fn app_binary() -> PathBuf {
+    match std::env::var_os("HAIRYO_APP_BINARY").filter(|p| !p.is_empty()) {
+        Some(installed) => PathBuf::from(installed),
+        None => target_dir(&workspace_root()).join("debug/hairyo-desktop"),
+    }
+}
+
 pub fn tools() -> Tools {
     let root = workspace_root();
-    let app = target_dir(&root).join("debug/hairyo-desktop");
+    let app = app_binary();
     if !app.is_file() {
         panic!("e2e: {} is missing; {HOW_TO_RUN}", app.display());
     }

@@ -891,9 +891,10 @@ async fn a_search_is_answered_while_a_large_batch_prints() {
     assert!(viewed < printed, "the record opened (event {viewed}) before the batch finished (event {printed})");
 }
 
-/// The window as a client of a city's server (`HAIRYO_SERVER`): it opens no database of its
-/// own; it signs in with the server's staff account, shows the server's home, finds and opens a
-/// record, and prints a form that the server made and the window saved and can open.
+/// The window as a client of a city's server, named in the PC's client.conf as the Windows
+/// installer's `/SERVER=` writes it: it opens no database of its own; it signs in with the
+/// server's staff account, shows the server's home, finds and opens a record, and prints a form
+/// that the server made and the window saved and can open.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_window_works_as_a_client_of_a_server() {
     let served = tokio::task::spawn_blocking(hairyo_e2e::browser::serve).await.expect("start the server");
@@ -901,7 +902,10 @@ async fn the_window_works_as_a_client_of_a_server() {
     // The local database the window would open: it must stay untouched.
     let unused = dir.path().join("never-opened.db");
     let url = served.url.clone();
-    with_window_env(&unused, &[("HAIRYO_SERVER", url.as_str())], |driver| async move {
+    std::fs::write(dir.path().join("client.conf"), format!("# Written by the Hairyo installer (/SERVER=).\r\nserver = {url}\r\n")).expect("client.conf");
+    with_window(&unused, |driver| async move {
+        let summary = wait_until("the 接続先", || async { text_of(&driver, "#connection-summary").await }).await;
+        assert!(summary.contains(url.trim_end_matches('/')), "the PC's server is shown: {summary:?}");
         sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
         let counts = wait_until("the server's home", || async { text_of(&driver, "#home-counts").await }).await;
         assert!(counts.contains(&(SEED_PERSONS + 1).to_string()), "the server's persons are counted: {counts:?}");

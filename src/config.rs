@@ -1,9 +1,10 @@
-//! The server's configuration file (`/etc/hairyo/hairyo.conf` when installed): where `hairyo
-//! serve` listens, which database it holds, its TLS files and how long a session may sit idle.
+//! The installed configuration files: the server's (`/etc/hairyo/hairyo.conf`: where `hairyo
+//! serve` listens, which database it holds, its TLS files, how long a session may sit idle)
+//! and a desk PC's (`client.conf`: which server the window connects to).
 //!
 //! The format is one `key = value` per line, `#` starting a comment line, so that an IT section
-//! edits it with any editor and a package can ship it as a conffile. Every line is checked
-//! before the server starts: an unknown key, a repeated key or a bad value stops it with the
+//! edits it with any editor and a package or an installer can write it. Every line is checked
+//! before the program starts: an unknown key, a repeated key or a bad value stops it with the
 //! file, the line and what is wrong, never with a default in its place.
 
 use std::net::SocketAddr;
@@ -20,34 +21,37 @@ pub const SESSION_IDLE_SECONDS: std::ops::RangeInclusive<u64> = 1..=86_400;
 /// The range `connections` (and `serve --connections`) accepts.
 pub const CONNECTIONS: std::ops::RangeInclusive<usize> = 1..=500;
 
-/// The keys the file may hold, in the order the packaged file lists them.
+/// The keys the server's file may hold, in the order the packaged file lists them.
 pub const KEYS: &[&str] = &["listen", "database_url", "tls_cert", "tls_key", "behind_proxy", "session_idle_seconds", "connections", "ui_dir", "backup_dir"];
 
 #[derive(Debug, thiserror::Error)]
-pub enum ServerConfigError {
-    #[error("設定ファイル {path} を読めません ({source})。ファイルがあるか、サービスのユーザー (hairyo) に読む権限があるかを確認してください")]
+pub enum ConfigError {
+    #[error("設定ファイル {path} を読めません ({source})。ファイルがあるか、読む権限があるか (サーバーではサービスのユーザー hairyo に) を確認してください")]
     Unreadable { path: String, source: std::io::Error },
     #[error("設定ファイル {path} の {line} 行目は「キー = 値」の形ではありません: {text}")]
     Syntax { path: String, line: usize, text: String },
-    #[error("設定ファイル {path} の {line} 行目: 「{key}」という設定はありません。使える設定: {}", KEYS.join(", "))]
-    UnknownKey { path: String, line: usize, key: String },
+    #[error("設定ファイル {path} の {line} 行目: 「{key}」という設定はありません。使える設定: {}", known.join(", "))]
+    UnknownKey { path: String, line: usize, key: String, known: &'static [&'static str] },
     #[error("設定ファイル {path} の {line} 行目: 「{key}」は {first} 行目にもあります。どちらか一つにしてください")]
     Repeated { path: String, line: usize, key: String, first: usize },
     #[error("設定ファイル {path} の {line} 行目: {key} = {value} は使えません。{why}")]
     Invalid { path: String, line: usize, key: String, value: String, why: String },
     #[error("設定ファイル {path} に {key} がありません。{why}")]
     Missing { path: String, key: &'static str, why: &'static str },
+    #[error("接続先「{address}」は使えません。{why}")]
+    Address { address: String, why: &'static str },
 }
 
-impl ServerConfigError {
+impl ConfigError {
     pub fn code(&self) -> &'static str {
         match self {
-            ServerConfigError::Unreadable { .. } => "config.unreadable",
-            ServerConfigError::Syntax { .. } => "config.syntax",
-            ServerConfigError::UnknownKey { .. } => "config.unknown_key",
-            ServerConfigError::Repeated { .. } => "config.repeated_key",
-            ServerConfigError::Invalid { .. } => "config.invalid_value",
-            ServerConfigError::Missing { .. } => "config.missing_key",
+            ConfigError::Unreadable { .. } => "config.unreadable",
+            ConfigError::Syntax { .. } => "config.syntax",
+            ConfigError::UnknownKey { .. } => "config.unknown_key",
+            ConfigError::Repeated { .. } => "config.repeated_key",
+            ConfigError::Invalid { .. } => "config.invalid_value",
+            ConfigError::Missing { .. } => "config.missing_key",
+            ConfigError::Address { .. } => "config.server_address",
         }
     }
 }
@@ -68,8 +72,8 @@ pub struct ServerConfig {
 }
 
 /// Reads and checks the file at `path`.
-pub fn load(path: &Path) -> Result<ServerConfig, ServerConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ServerConfigError::Unreadable { path: path.display().to_string(), source })?;
+pub fn load(path: &Path) -> Result<ServerConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable { path: path.display().to_string(), source })?;
     parse(&text, path)
 }
 
@@ -80,37 +84,53 @@ struct Entry<'t> {
     value: &'t str,
 }
 
-/// Checks `text` as the contents of the file `path` (named in the messages). Files named in it
-/// (TLS, the UI) must exist, so that a typing mistake shows at start and not at the first
-/// browser's request.
-pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ServerConfigError> {
-    let shown = path.display().to_string();
+/// Splits `text` into its `key = value` lines, refusing a line of another shape, a key not in
+/// `keys` and a key given twice.
+fn entries<'t>(text: &'t str, shown: &str, keys: &'static [&'static str]) -> Result<Vec<Entry<'t>>, ConfigError> {
     let mut entries: Vec<Entry> = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
-        let trimmed = raw.trim();
+        // A file saved by Windows Notepad may start with a byte-order mark.
+        let trimmed = raw.trim_start_matches('\u{feff}').trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
         let Some((key, value)) = trimmed.split_once('=') else {
-            return Err(ServerConfigError::Syntax { path: shown, line, text: trimmed.to_string() });
+            return Err(ConfigError::Syntax { path: shown.to_string(), line, text: trimmed.to_string() });
         };
         let key = key.trim();
-        let Some(&known) = KEYS.iter().find(|k| **k == key) else {
-            return Err(ServerConfigError::UnknownKey { path: shown, line, key: key.to_string() });
+        let Some(&known) = keys.iter().find(|k| **k == key) else {
+            return Err(ConfigError::UnknownKey { path: shown.to_string(), line, key: key.to_string(), known: keys });
         };
         if let Some(first) = entries.iter().find(|e| e.key == known) {
-            return Err(ServerConfigError::Repeated { path: shown, line, key: key.to_string(), first: first.line });
+            return Err(ConfigError::Repeated { path: shown.to_string(), line, key: key.to_string(), first: first.line });
         }
         // A value may be quoted, as many editors and examples do; the quotes are not part of it.
         let value = value.trim();
         let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(value);
+        if value.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: shown.to_string(),
+                line,
+                key: key.to_string(),
+                value: String::new(),
+                why: "値が空です。使わない設定は行ごと消すか、先頭に # を付けてください".into(),
+            });
+        }
         entries.push(Entry { line, key: known, value });
     }
+    Ok(entries)
+}
 
-    let invalid =
-        |e: &Entry, why: String| ServerConfigError::Invalid { path: shown.clone(), line: e.line, key: e.key.to_string(), value: e.value.to_string(), why };
-    let existing_file = |e: &Entry, want_dir: bool| -> Result<PathBuf, ServerConfigError> {
+/// Checks `text` as the contents of the file `path` (named in the messages). Files named in it
+/// (TLS, the UI) must exist, so that a typing mistake shows at start and not at the first
+/// browser's request.
+pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ConfigError> {
+    let shown = path.display().to_string();
+    let entries = entries(text, &shown, KEYS)?;
+
+    let invalid = |e: &Entry, why: String| ConfigError::Invalid { path: shown.clone(), line: e.line, key: e.key.to_string(), value: e.value.to_string(), why };
+    let existing_file = |e: &Entry, want_dir: bool| -> Result<PathBuf, ConfigError> {
         let p = PathBuf::from(e.value);
         if !p.is_absolute() {
             return Err(invalid(e, "絶対パス (/ で始まる) で指定してください".into()));
@@ -127,9 +147,6 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ServerConfigError>
     let mut cert: Option<(PathBuf, usize)> = None;
     let mut key: Option<(PathBuf, usize)> = None;
     for e in &entries {
-        if e.value.is_empty() {
-            return Err(invalid(e, "値が空です。使わない設定は行ごと消すか、先頭に # を付けてください".into()));
-        }
         match e.key {
             "listen" => {
                 let addr: SocketAddr =
@@ -185,12 +202,12 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ServerConfigError>
         (Some((c, _)), Some((k, _))) => Some((c, k)),
         (None, None) => None,
         (Some(_), None) => {
-            return Err(ServerConfigError::Missing {
+            return Err(ConfigError::Missing {
                 path: shown, key: "tls_key", why: "tls_cert を指定したときは秘密鍵 (tls_key) も指定してください"
             })
         }
         (None, Some(_)) => {
-            return Err(ServerConfigError::Missing {
+            return Err(ConfigError::Missing {
                 path: shown, key: "tls_cert", why: "tls_key を指定したときは証明書 (tls_cert) も指定してください"
             })
         }
@@ -198,11 +215,81 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ServerConfigError>
     Ok(config)
 }
 
+/// The keys a desk PC's `client.conf` may hold.
+pub const CLIENT_KEYS: &[&str] = &["server"];
+
+/// What a desk PC's `client.conf` says: the server every window on the PC connects to, set by
+/// the IT section (the Windows installer's `/SERVER=`, or by hand).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientConfig {
+    pub server: Option<String>,
+}
+
+/// Where a desk PC's configuration lives: `%ProgramData%\Hairyo\client.conf` on Windows (the
+/// installer writes it), `/etc/hairyo/client.conf` elsewhere.
+pub fn machine_client_path() -> PathBuf {
+    if cfg!(windows) {
+        let data = std::env::var_os("ProgramData").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"));
+        data.join("Hairyo").join("client.conf")
+    } else {
+        PathBuf::from("/etc/hairyo/client.conf")
+    }
+}
+
+/// Reads and checks the desk PC's file at `path`; a PC without one has no machine setting.
+pub fn load_client(path: &Path) -> Result<Option<ClientConfig>, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_client(&text, path).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ConfigError::Unreadable { path: path.display().to_string(), source }),
+    }
+}
+
+/// Checks `text` as a desk PC's `client.conf` at `path`.
+pub fn parse_client(text: &str, path: &Path) -> Result<ClientConfig, ConfigError> {
+    let shown = path.display().to_string();
+    let mut config = ClientConfig::default();
+    for e in entries(text, &shown, CLIENT_KEYS)? {
+        let invalid = |why: String| ConfigError::Invalid { path: shown.clone(), line: e.line, key: e.key.to_string(), value: e.value.to_string(), why };
+        match e.key {
+            "server" => {
+                let address = server_address(e.value).map_err(|err| match err {
+                    ConfigError::Address { why, .. } => invalid(why.to_string()),
+                    other => other,
+                })?;
+                config.server = Some(address);
+            }
+            other => unreachable!("CLIENT_KEYS lists {other} but parse_client does not read it"),
+        }
+    }
+    Ok(config)
+}
+
+/// Checks a server's address as a window connects to it: `https://host[:port]`, or plain
+/// `http://` to this PC only (a server on another PC would see passwords and personal data in
+/// clear). Returns it without a trailing slash.
+pub fn server_address(base: &str) -> Result<String, ConfigError> {
+    let base = base.trim().trim_end_matches('/').to_string();
+    let refuse = |why: &'static str| ConfigError::Address { address: base.clone(), why };
+    let unreadable = "サーバーのアドレスとして読めません。https://サーバー名:ポート の形で指定してください";
+    let Some((scheme, host)) = base.split_once("://") else { return Err(refuse(unreadable)) };
+    if host.is_empty() || host.contains('/') || base.chars().any(char::is_whitespace) || !matches!(scheme, "https" | "http") {
+        return Err(refuse(unreadable));
+    }
+    // The host without its port ([::1] keeps its brackets).
+    let name = if host.starts_with('[') { host.split_inclusive(']').next().unwrap_or(host) } else { host.split(':').next().unwrap_or(host) };
+    let this_pc = matches!(name, "127.0.0.1" | "localhost" | "[::1]");
+    if scheme == "http" && !this_pc {
+        return Err(refuse("https:// で始めてください (http:// はこの PC 上のサーバーだけに使えます)"));
+    }
+    Ok(base)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn parsed(text: &str) -> Result<ServerConfig, ServerConfigError> {
+    fn parsed(text: &str) -> Result<ServerConfig, ConfigError> {
         parse(text, Path::new("/etc/hairyo/hairyo.conf"))
     }
 
@@ -278,5 +365,46 @@ mod tests {
         let e = load(Path::new("/nonexistent/hairyo.conf")).unwrap_err();
         assert_eq!(e.code(), "config.unreadable");
         assert!(e.to_string().contains("/nonexistent/hairyo.conf"));
+    }
+
+    #[test]
+    fn a_desk_pc_names_its_server_as_the_windows_installer_writes_it() {
+        let path = Path::new(r"C:\ProgramData\Hairyo\client.conf");
+        // The installer writes CRLF lines; Notepad may add a byte-order mark.
+        let written = "\u{feff}# Written by the Hairyo installer (/SERVER=).\r\nserver = https://hairyo.city.example.lg.jp:8443/\r\n";
+        let config = parse_client(written, path).unwrap();
+        assert_eq!(config.server.as_deref(), Some("https://hairyo.city.example.lg.jp:8443"));
+        assert_eq!(parse_client("# nothing set\n", path).unwrap(), ClientConfig::default());
+        let cases: &[(&str, &str, &str)] = &[
+            ("server = http://hairyo.city.example.lg.jp", "config.invalid_value", "https://"),
+            ("server = hairyo.city.example.lg.jp", "config.invalid_value", "読めません"),
+            ("server = https://a/b", "config.invalid_value", "読めません"),
+            ("listen = 127.0.0.1:8443", "config.unknown_key", "server"),
+            ("server = https://a\nserver = https://b", "config.repeated_key", "1 行目にも"),
+            ("server =", "config.invalid_value", "値が空"),
+        ];
+        for (text, code, says) in cases {
+            let e = parse_client(text, path).expect_err(text);
+            assert_eq!(e.code(), *code, "{text}: {e}");
+            assert!(e.to_string().contains(says) && e.to_string().contains("client.conf"), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_pc_without_a_client_file_has_no_machine_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load_client(&dir.path().join("client.conf")).unwrap(), None);
+        std::fs::write(dir.path().join("client.conf"), "server = http://127.0.0.1:8080\n").unwrap();
+        assert_eq!(load_client(&dir.path().join("client.conf")).unwrap().unwrap().server.as_deref(), Some("http://127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn plain_http_is_for_this_pc_only() {
+        for ok in ["https://hairyo.example.lg.jp", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:8443", "https://[2001:db8::1]:8443"] {
+            assert!(server_address(ok).is_ok(), "{ok}");
+        }
+        for bad in ["http://10.0.0.5:8080", "http://localhost.example.jp", "ftp://hairyo", "https://", "https://a b"] {
+            assert_eq!(server_address(bad).unwrap_err().code(), "config.server_address", "{bad}");
+        }
     }
 }
