@@ -538,8 +538,6 @@ fn configure(conn: &Connection) -> Result<(), rusqlite::Error> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    // Keeps the query planner's statistics current (only tables that need it are analysed).
-    conn.pragma_update(None, "optimize", 0x10002)?;
     // A 64 MB page cache keeps bulk imports and the home screen's aggregates off the disk.
     conn.pragma_update(None, "cache_size", -65536)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -603,6 +601,9 @@ pub fn open_upgrading(path: &Path, backup_dir: &Path) -> Result<Store, StoreErro
     let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     let upgraded = migrate(&mut conn, Some(backup_dir))?;
+    // Keeps the query planner's statistics current (only tables that need it are analysed).
+    // After the version check, so that a database from a newer release is left as it was.
+    conn.pragma_update(None, "optimize", 0x10002).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     Ok(Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded })
 }
 

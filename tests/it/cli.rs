@@ -490,3 +490,55 @@ fn a_status_feed_through_the_cli() {
     let done = json(&db.path, &["feed", good.to_str().unwrap()]);
     assert_eq!(done["committed"].as_bool(), Some(true));
 }
+
+/// `hairyo upgrade` on a file of the previous release: it says what it upgraded and where the
+/// backup is; run again it says the schema is current and backs up nothing. Any other command
+/// on an old file upgrades it too and says so on stderr, keeping stdout for its own output.
+#[test]
+fn upgrade_says_what_it_did_and_where_the_backup_is() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/release-0.1.0/hairyo.db");
+    let db = Db::new();
+    std::fs::copy(&fixture, &db.path).unwrap();
+    let said = ok(&db.path, &["upgrade"]);
+    let backup = db.path.with_file_name("backups").join(format!("hairyo-schema-23-before-{}.db", hairyo::store::schema_version()));
+    assert!(said.contains("版 23 から") && said.contains(&backup.display().to_string()), "{said}");
+    assert!(backup.is_file());
+    let again = json(&db.path, &["upgrade"]);
+    assert_eq!(again["upgrade"], serde_json::Value::Null);
+    assert_eq!(again["schema_version"], hairyo::store::schema_version());
+    assert_eq!(again["release"], hairyo::VERSION);
+    assert!(ok(&db.path, &["upgrade"]).contains("最新です"));
+
+    let other = Db::new();
+    std::fs::copy(&fixture, &other.path).unwrap();
+    let out = hairyo(&other.path, &["--json", "stats"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("更新前のバックアップ"), "{stderr}");
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is only the JSON");
+    assert!(stats.is_object());
+}
+
+/// `hairyo serve --config`: every bad line stops the server before it listens, with the file,
+/// the line and the code; nothing is opened or migrated.
+#[test]
+fn serve_refuses_a_bad_configuration_file() {
+    let db = Db::new();
+    let conf = db.path.with_file_name("hairyo.conf");
+    for (text, code, line) in [
+        ("listen = 127.0.0.1:0\nsession_idle_seconds = 0\n", "config.invalid_value", "2 行目"),
+        ("listen = 127.0.0.1:0\nport = 8443\n", "config.unknown_key", "2 行目"),
+        ("database_url = relative.db\n", "config.invalid_value", "1 行目"),
+        ("listen = 127.0.0.1:0\ntls_cert = /nonexistent/server.crt\n", "config.invalid_value", "2 行目"),
+    ] {
+        std::fs::write(&conf, text).unwrap();
+        let out = hairyo(&db.path, &["serve", "--config", conf.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(code) && stderr.contains(line) && stderr.contains(conf.to_str().unwrap()), "{text}: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing listened");
+    }
+    assert!(!db.path.exists(), "no database was created");
+    let missing = hairyo(&db.path, &["serve", "--config", "/nonexistent/hairyo.conf"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("config.unreadable"));
+}

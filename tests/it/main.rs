@@ -19,4 +19,5 @@ mod search;
 mod serve;
 mod settings;
 mod trust;
+mod upgrade;
 mod workflow;

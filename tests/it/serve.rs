@@ -55,16 +55,14 @@ fn database(dir: &Path) -> String {
 }
 
 fn serve(db: &str, extra: &[&str]) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hairyo"))
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env_remove("HAIRYO_DB")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut args = vec!["--db", db, "serve", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    serve_with(&args)
+}
+
+/// Starts `hairyo` with `args` and waits for its first line, which says where it listens.
+fn serve_with(args: &[&str]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hairyo")).args(args).env_remove("HAIRYO_DB").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let addr = line
@@ -583,4 +581,26 @@ fn the_access_matrix_holds_over_http() {
         }
     }
     assert_eq!(checked, Desk::ALL.len() * Role::ALL.len() * Permission::ALL.len());
+}
+
+/// `hairyo serve --config FILE` as the packaged unit runs it, with no flag: the file's listen
+/// address, database and idle time are the ones used, and `/health` names this release.
+#[test]
+fn serve_takes_its_settings_from_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let conf = dir.path().join("hairyo.conf");
+    std::fs::write(&conf, format!("# As /etc/hairyo/hairyo.conf\nlisten = 127.0.0.1:0\ndatabase_url = {db}\nsession_idle_seconds = 1\nconnections = 4\n"))
+        .unwrap();
+    let served = serve_with(&["serve", "--config", conf.to_str().unwrap()]);
+    let addr = served.addr.as_str();
+    let (status, body, _) = request(addr, "GET", "/health", &[], None);
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({"status": "ok", "version": hairyo::VERSION}));
+    let token = sign_in(addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    let (status, _) = call(addr, &token, "home", json!({}));
+    assert_eq!(status, 200, "the file's database holds the demo's staff");
+    std::thread::sleep(Duration::from_millis(1500));
+    let (status, body) = call(addr, &token, "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.expired")), "the file's idle time applies");
 }
