@@ -14,6 +14,7 @@ APT_PACKAGES=(
   fonts-morisawa-bizud-gothic fonts-noto-cjk
   postgresql-15 postgresql-client-15
   curl openssl
+  systemd
   chromium chromium-driver
 )
 NODE_MIN_MAJOR=20

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the core's unit tests, the integration and CLI tests (on SQLite, then again
 # on a throwaway PostgreSQL cluster), the UI type check, and the end-to-end tests that drive the
-# real window under Xvfb and headless Chromium against `hairyo serve`. Installs what is missing first
+# real window under Xvfb and headless Chromium against `hairyo serve`, and the Debian packages
+# installed on this machine (scripts/test-packages.sh). Installs what is missing first
 # (scripts/setup.sh), so it is safe to run on a fresh Debian 12 machine and safe to run twice.
 set -euo pipefail
 
@@ -52,6 +53,9 @@ step "UI type check (svelte-check)" npm --prefix ui run --silent check
 # server's client, run against `hairyo serve` on the throwaway PostgreSQL cluster.
 step "e2e: the real window under Xvfb, and Chromium on hairyo serve" \
   xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --test window --test browser -- --test-threads=1
+# The release packages: built, installed on this machine, the installed server answering with
+# its packaged configuration and the installed window passing its smoke journey, then removed.
+step "packages: build, install, check the installed server and window, remove" "$ROOT/scripts/test-packages.sh"
 unset HAIRYO_TEST_PG
 
 printf '\nAll tests passed.\n'

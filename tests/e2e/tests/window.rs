@@ -925,6 +925,40 @@ async fn the_window_works_as_a_client_of_a_server() {
     assert!(!unused.exists(), "a client of a server opens no local database");
 }
 
+/// The smoke journey the packaging test runs on the installed package's app
+/// (`HAIRYO_APP_BINARY=/usr/bin/hairyo-desktop`; this checkout's build otherwise): a clerk signs
+/// in, searches, opens the record and prints its application form; the administrator's 設定
+/// shows this release's version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smoke_sign_in_search_and_print_a_form() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    seed_takahashi(&db);
+    eprintln!("e2e: the smoke journey drives {}", app_binary().display());
+    with_window(&db, |driver| async move {
+        sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
+        wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+        open_persons(&driver).await;
+        let names = search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
+        assert!(names.iter().any(|n| n.contains("髙橋")), "the search finds 髙橋: {names:?}");
+        click(&driver, "#person-table .person-name").await;
+        wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+        click(&driver, "#nav-print").await;
+        wait_until("the print centre", || async { text_of(&driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;
+        click(&driver, "#print-form-button").await;
+        let (form, _) = printed_text(&driver, "").await;
+        assert!(form.contains("交付申請書") && form.contains("花子"), "the form: {}", &form[..form.len().min(300)]);
+        sign_out(&driver).await;
+        sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
+        click(&driver, "#nav-settings").await;
+        let version = wait_until("the version in 設定", || async { text_of(&driver, "#app-version").await }).await;
+        assert_eq!(version, format!("Hairyo 版 {}", hairyo::VERSION));
+        sign_out(&driver).await;
+    })
+    .await;
+}
+
 /// 接続先 on the sign-in screen: an address that is not https:// (to another PC) is refused with
 /// a Japanese message beside the field and nothing is saved; a server's address is kept beside
 /// the local database for the next start; clearing it returns to this PC's database.
