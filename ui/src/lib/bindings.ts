@@ -734,7 +734,8 @@ export type Connection = {
  */
 server: string | null, 
 /**
- * `env` (HAIRYO_SERVER, which the setting cannot override), `setting`, or `local`.
+ * `env` (HAIRYO_SERVER) or `machine` (the PC's client.conf), which the setting cannot
+ * override; `setting`; or `local`.
  */
 source: string, 
 /**
