@@ -33,6 +33,9 @@ pub struct AppState {
     /// The database's schema changes, newest first (its creation and each upgrade with the
     /// backup taken before it); administrators only, empty for everyone else.
     pub schema_history: Vec<crate::store::SchemaChange>,
+    /// What the opening of this database upgraded, and where its backup is (said once the
+    /// staff member signed in; a visitor who has not learns nothing of the server's files).
+    pub upgraded: Option<String>,
 }
 
 /// An era's name and its first day.
@@ -92,6 +95,7 @@ pub fn signed_out(place: Place) -> AppState {
         eras: eras(),
         version: crate::VERSION.to_string(),
         schema_history: Vec::new(),
+        upgraded: None,
     }
 }
 
@@ -107,7 +111,8 @@ pub fn app_state(store: &Store, actor: Option<Actor>, now: NaiveDateTime, place:
         Some(a) if a.role == crate::model::staff::Role::Admin => store.schema_history()?,
         _ => Vec::new(),
     };
-    Ok(AppState { initialised, persons, actor, permissions, city, schema_history, ..signed_out(place) })
+    let upgraded = actor.as_ref().and(store.upgrade()).map(ToString::to_string);
+    Ok(AppState { initialised, persons, actor, permissions, city, schema_history, upgraded, ..signed_out(place) })
 }
 
 #[cfg(test)]

@@ -59,6 +59,12 @@ fn a_file_of_the_previous_release_is_backed_up_then_upgraded() {
     let said = upgrade.to_string();
     assert!(said.contains("版 23 から") && said.contains(&upgrade.backup.display().to_string()), "{said}");
     assert_kept(&mut store, &upgrade.backup);
+    // The window's frame says it once someone signs in, and tells a visitor nothing.
+    let place = hairyo::frame::Place { db_path: String::new(), idle_lock_seconds: 600, needs_admin_password: false };
+    let frame = |actor| hairyo::frame::app_state(&store, actor, at("2026-12-03"), place.clone()).unwrap();
+    assert_eq!(frame(None).upgraded, None);
+    let admin = staff::actor(&store, "admin").unwrap();
+    assert_eq!(frame(Some(admin)).upgraded, Some(said.clone()));
     drop(store);
 
     // The backup is the database as the previous release left it: its schema, its persons.

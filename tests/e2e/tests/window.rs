@@ -959,6 +959,31 @@ async fn smoke_sign_in_search_and_print_a_form() {
     .await;
 }
 
+/// A database made by the previous release (tests/fixtures/release-0.1.0): the window backs it
+/// up before upgrading it, says so with the backup's path once the administrator signs in, and
+/// 設定 lists the upgrade.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_database_is_backed_up_and_the_window_says_so() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    std::fs::copy(workspace_root().join("tests/fixtures/release-0.1.0/hairyo.db"), &db).expect("copy the fixture");
+    let backup = tmp.path().join("backups").join(format!("hairyo-schema-23-before-{}.db", hairyo::store::schema_version()));
+    let shown = backup.display().to_string();
+    with_window(&db, |driver| async move {
+        sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
+        let notice = wait_until("the upgrade notice", || async { text_of(&driver, "#upgrade-notice").await }).await;
+        assert!(notice.contains("版 23 から") && notice.contains(&shown), "{notice:?}");
+        click(&driver, "#upgrade-notice-close").await;
+        click(&driver, "#nav-settings").await;
+        let history = wait_until("the schema history", || async { text_of(&driver, "#schema-history").await }).await;
+        assert!(history.contains("版 23 → 版") && history.contains(&shown), "{history:?}");
+        assert!(text_of(&driver, "#upgrade-notice").await.is_none(), "closed");
+        sign_out(&driver).await;
+    })
+    .await;
+    assert!(backup.is_file(), "the backup was written before the upgrade");
+}
+
 /// 接続先 on the sign-in screen: an address that is not https:// (to another PC) is refused with
 /// a Japanese message beside the field and nothing is saved; a server's address is kept beside
 /// the local database for the next start; clearing it returns to this PC's database.

@@ -676,7 +676,12 @@ version: string,
  * The database's schema changes, newest first (its creation and each upgrade with the
  * backup taken before it); administrators only, empty for everyone else.
  */
-schema_history: Array<SchemaChange>, };
+schema_history: Array<SchemaChange>, 
+/**
+ * What the opening of this database upgraded, and where its backup is (said once the
+ * staff member signed in; a visitor who has not learns nothing of the server's files).
+ */
+upgraded: string | null, };
 
 export type EraStart = { name: string, start: string, };
 
