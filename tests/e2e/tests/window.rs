@@ -891,6 +891,21 @@ async fn a_search_is_answered_while_a_large_batch_prints() {
     assert!(viewed < printed, "the record opened (event {viewed}) before the batch finished (event {printed})");
 }
 
+/// 対象者 → a search for 髙橋 花子 typed in half-width kana → her record → 印刷 → her application
+/// form, read back from the PDF the window saved.
+async fn search_open_and_print_takahashi(driver: &WebDriver) {
+    open_persons(driver).await;
+    let names = search_for(driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
+    assert!(names.iter().any(|n| n.contains("髙橋")), "the search finds 髙橋: {names:?}");
+    click(driver, "#person-table .person-name").await;
+    wait_until("the record", || async { text_of(driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+    click(driver, "#nav-print").await;
+    wait_until("the print centre", || async { text_of(driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;
+    click(driver, "#print-form-button").await;
+    let (form, _) = printed_text(driver, "").await;
+    assert!(form.contains("交付申請書") && form.contains("花子"), "the form: {}", &form[..form.len().min(300)]);
+}
+
 /// The window as a client of a city's server, named in the PC's client.conf as the Windows
 /// installer's `/SERVER=` writes it: it opens no database of its own; it signs in with the
 /// server's staff account, shows the server's home, finds and opens a record, and prints a form
@@ -909,16 +924,7 @@ async fn the_window_works_as_a_client_of_a_server() {
         sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
         let counts = wait_until("the server's home", || async { text_of(&driver, "#home-counts").await }).await;
         assert!(counts.contains(&(SEED_PERSONS + 1).to_string()), "the server's persons are counted: {counts:?}");
-        open_persons(&driver).await;
-        let names = search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
-        assert!(names.iter().any(|n| n.contains("髙橋")), "the server's search finds 髙橋: {names:?}");
-        click(&driver, "#person-table .person-name").await;
-        wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
-        click(&driver, "#nav-print").await;
-        wait_until("the print centre", || async { text_of(&driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;
-        click(&driver, "#print-form-button").await;
-        let (form, _) = printed_text(&driver, "").await;
-        assert!(form.contains("交付申請書") && form.contains("花子"), "the server's form, saved by the window: {}", &form[..form.len().min(300)]);
+        search_open_and_print_takahashi(&driver).await;
         sign_out(&driver).await;
     })
     .await;
@@ -939,16 +945,7 @@ async fn smoke_sign_in_search_and_print_a_form() {
     with_window(&db, |driver| async move {
         sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
         wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
-        open_persons(&driver).await;
-        let names = search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
-        assert!(names.iter().any(|n| n.contains("髙橋")), "the search finds 髙橋: {names:?}");
-        click(&driver, "#person-table .person-name").await;
-        wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
-        click(&driver, "#nav-print").await;
-        wait_until("the print centre", || async { text_of(&driver, "#print-person").await.filter(|n| n.contains("髙橋")) }).await;
-        click(&driver, "#print-form-button").await;
-        let (form, _) = printed_text(&driver, "").await;
-        assert!(form.contains("交付申請書") && form.contains("花子"), "the form: {}", &form[..form.len().min(300)]);
+        search_open_and_print_takahashi(&driver).await;
         sign_out(&driver).await;
         sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
         click(&driver, "#nav-settings").await;
@@ -973,10 +970,13 @@ async fn an_old_database_is_backed_up_and_the_window_says_so() {
         sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
         let notice = wait_until("the upgrade notice", || async { text_of(&driver, "#upgrade-notice").await }).await;
         assert!(notice.contains("版 23 から") && notice.contains(&shown), "{notice:?}");
+        save_screenshot(&driver, "upgrade-notice.png").await;
         click(&driver, "#upgrade-notice-close").await;
         click(&driver, "#nav-settings").await;
         let history = wait_until("the schema history", || async { text_of(&driver, "#schema-history").await }).await;
         assert!(history.contains("版 23 → 版") && history.contains(&shown), "{history:?}");
+        driver.execute("document.getElementById('release').scrollIntoView()", vec![]).await.expect("scroll to 版とデータベース");
+        save_screenshot(&driver, "settings-release.png").await;
         assert!(text_of(&driver, "#upgrade-notice").await.is_none(), "closed");
         sign_out(&driver).await;
     })
