@@ -508,6 +508,12 @@ fn upgrade_says_what_it_did_and_where_the_backup_is() {
     assert_eq!(again["schema_version"], hairyo::store::schema_version());
     assert_eq!(again["release"], hairyo::VERSION);
     assert!(ok(&db.path, &["upgrade"]).contains("最新です"));
+    // A mistyped path is refused, not created as an empty database.
+    let missing = db.path.with_file_name("hairyo-typo.db");
+    let out = hairyo(&missing, &["upgrade"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cli.no_database"));
+    assert!(!missing.exists());
 
     let other = Db::new();
     std::fs::copy(&fixture, &other.path).unwrap();

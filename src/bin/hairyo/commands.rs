@@ -691,6 +691,16 @@ pub fn run(cli: &Cli) -> Result {
         Command::Upgrade { config, backup_dir } => {
             let file = server_config(config.as_deref())?;
             let location = configured_location(cli, &file);
+            // An upgrade of a file that is not there would create an empty database under a
+            // mistyped name; it is refused instead.
+            if let store::Location::File(p) = &location {
+                if !p.exists() {
+                    return Err(CliError::new(
+                        "cli.no_database",
+                        format!("データベース {} がありません。パスを確認してください (新しく作るときは hairyo init)", p.display()),
+                    ));
+                }
+            }
             let dir = upgrade_backup_dir(backup_dir.as_deref(), &file, &location);
             let store = store::open_location_upgrading(&location, &dir)?;
             let version = store.stored_schema_version()?;
