@@ -19,6 +19,7 @@ pub mod command;
 pub mod config;
 pub mod demo;
 pub mod deployment;
+pub mod disclosure;
 pub mod duplicates;
 pub mod export;
 pub mod facility;

@@ -15,7 +15,7 @@ use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
 /// Shown instead of a 支援措置 address to a desk that may not see it.
-pub const MASKED_ADDRESS: &str = "(支援措置のため非表示)";
+pub const MASKED_ADDRESS: &str = crate::disclosure::WITHHELD_ADDRESS;
 
 /// A person's record as typed by a clerk: text as entered, checked by [`validate_input`].
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
@@ -322,7 +322,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::N
         p.id = write_row(tx, &p, &crate::stamp(now))?;
         tx.search_mut().index_after(p.id - 1)?;
         audit::record(tx, actor, now, Action::Create, "person", Some(p.id), serde_json::json!({"after": p}))?;
-        Ok(p)
+        Ok(crate::disclosure::person(&crate::disclosure::Audience::of(actor), p))
     })
 }
 
@@ -374,10 +374,15 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>
 }
 
 impl PersonPatch {
-    /// Whether the patch touches what a 支援措置 mask hides: the address, the safe address and
-    /// the protection itself (lifting it would reveal the address).
+    /// Whether the patch touches what a 支援措置 mask hides: the address, the safe address, the
+    /// facility and the protection itself (lifting it would reveal the address).
     pub fn touches_protected_fields(&self) -> bool {
-        self.postal_code.is_some() || self.address.is_some() || self.safe_postal_code.is_some() || self.safe_address.is_some() || self.protected.is_some()
+        self.postal_code.is_some()
+            || self.address.is_some()
+            || self.safe_postal_code.is_some()
+            || self.safe_address.is_some()
+            || self.protected.is_some()
+            || self.facility_id.is_some()
     }
 
     /// `input` with this patch's fields written over it.
@@ -489,13 +494,15 @@ pub fn update(store: &mut Store, actor: &Actor, id: i64, patch: &PersonPatch, no
             notes_confirmed(&p.notes, patch.confirmed_digits.unwrap_or(false))?;
         }
         p.id = id;
+        // The answer goes to the desk that asked, so it shows what that desk may see.
+        let audience = crate::disclosure::Audience::of(actor);
         if p == before {
-            return Ok(p);
+            return Ok(crate::disclosure::person(&audience, p));
         }
         check_refs(tx, &p, Some(id))?;
         write_row(tx, &p, &crate::stamp(now))?;
         audit::record(tx, actor, now, Action::Update, "person", Some(id), serde_json::json!({"before": before, "after": p}))?;
-        Ok(p)
+        Ok(crate::disclosure::person(&audience, p))
     })
 }
 
@@ -505,7 +512,7 @@ pub fn get(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime
     store.write(|tx| {
         let p = load(tx, id)?;
         audit::record(tx, actor, now, Action::View, "person", Some(id), serde_json::json!({}))?;
-        Ok(p)
+        Ok(crate::disclosure::person(&crate::disclosure::Audience::of(actor), p))
     })
 }
 

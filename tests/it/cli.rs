@@ -311,6 +311,12 @@ fn person_update_by_a_masked_desk_keeps_the_protected_address() {
         let updated = json(&db.path, &["--as", login, "person", "update", &id, "--phone", "048-111-2222"]);
         assert_eq!(updated["phone"], "048-111-2222");
         assert_eq!(stored(&db), before, "{login}");
+        // The answer to the edit shows what this desk may see, as the record does.
+        let text = updated.to_string();
+        for real in ["000-0005", "見本市西町5番5号", "000-0006", "見本市北町6番6号"] {
+            assert!(!text.contains(real), "{login}'s answer to an edit carries {real}: {text}");
+        }
+        assert_eq!(updated["address"], "(支援措置のため非表示)", "{login}");
     }
     let out = hairyo(&db.path, &["--as", "kaigo1", "--json", "person", "update", &id, "--address", "(支援措置のため非表示)"]);
     assert_eq!(out.status.code(), Some(1));

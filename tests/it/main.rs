@@ -7,6 +7,7 @@ mod access;
 mod cli;
 mod common;
 mod csv;
+mod disclosure;
 mod duplicates;
 mod durability;
 mod engines;

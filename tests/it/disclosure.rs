@@ -1,0 +1,71 @@
+//! What each desk sees of protected data, through the operation catalogue the HTTP API and the
+//! window answer from: the answers to edits, the CSV exports and the audit log.
+
+use serde_json::{json, Value};
+
+use crate::common::{at, World};
+use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
+
+/// The protected person's real address and safe address: strings found nowhere else.
+const ADDRESS: &str = "金糸雀町一丁目";
+const POSTAL: &str = "111-2233";
+const SAFE: &str = "金糸雀荘気付";
+const SAFE_POSTAL: &str = "111-4455";
+/// A child-welfare desk's case note.
+const CHILD_NOTE: &str = "雛鳥の見守り記録";
+
+fn b64(file: &Value) -> String {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(file["content_base64"].as_str().expect("a file")).expect("base64");
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn call(w: &mut World, actor: &Actor, name: &str, args: Value) -> Result<Value, hairyo::codes::ErrorBody> {
+    hairyo::operation::call(&mut w.store, actor, name, args, at("2026-11-25"))
+}
+
+/// A world with a supervisor at every desk, a protected person with a certificate, and a
+/// touchpoint with a note at the child-welfare desk.
+fn world() -> (World, i64) {
+    let mut w = World::new();
+    for desk in [Desk::Kaigo, Desk::Jido, Desk::Shogai] {
+        let admin = w.admin.clone();
+        let login = format!("{}_sv", desk.code());
+        staff::add(&mut w.store, &admin, &NewStaff { login, name: "試験 係長".into(), desk, role: Role::Supervisor }, at("2025-04-01")).unwrap();
+    }
+    let p = w.person(|i| {
+        i.postal_code = POSTAL.into();
+        i.address = ADDRESS.into();
+        i.protected = true;
+        i.safe_postal_code = SAFE_POSTAL.into();
+        i.safe_address = SAFE.into();
+    });
+    let clerk = w.actor("kokuho_clerk");
+    call(&mut w, &clerk, "issue_certificate", json!({"person_id": p.id, "scheme": "kokuho", "basis": "ex_officio"})).expect("issue");
+    let jido = w.actor("jido_cw");
+    call(&mut w, &jido, "add_touchpoint", json!({"input": {"person_id": p.id, "date": "2026-11-20", "kind": "counter", "notes": CHILD_NOTE}}))
+        .expect("touchpoint");
+    (w, p.id)
+}
+
+fn assert_withheld(what: &str, text: &str, secrets: &[&str]) {
+    for s in secrets {
+        assert!(!text.contains(s), "{what} carries {s}: {text}");
+    }
+}
+
+#[test]
+fn the_answer_to_an_edit_shows_only_what_the_desk_may_see() {
+    let (mut w, id) = world();
+    for login in ["kaigo_cw", "shogai_cw", "jido_cw"] {
+        let actor = w.actor(login);
+        let answer = call(&mut w, &actor, "update_person", json!({"id": id, "patch": {"phone": "048-000-1111"}})).expect("edit");
+        assert_eq!(answer["phone"], "048-000-1111");
+        assert_withheld(&format!("{login}'s answer to update_person"), &answer.to_string(), &[ADDRESS, POSTAL, SAFE, SAFE_POSTAL]);
+    }
+    // The insurer desk that mails the certificate still sees it in its answer.
+    let clerk = w.actor("kokuho_clerk");
+    let answer = call(&mut w, &clerk, "update_person", json!({"id": id, "patch": {"phone": "048-000-2222"}})).unwrap();
+    assert_eq!(answer["address"], ADDRESS);
+    assert_eq!(answer["safe_address"], SAFE);
+}
