@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use crate::audit::{self, Action};
 use crate::coded_enum;
 use crate::import::{Encoding, DEFAULT_LAYOUT};
-use crate::model::staff::{Actor, Role};
+use crate::model::staff::Actor;
 use crate::store::exports::CertificateRange;
 use crate::store::Store;
 
@@ -57,9 +57,6 @@ impl ExportError {
     }
 }
 
-/// What a 支援措置 address is replaced with for staff who may not see it.
-use crate::person::MASKED_ADDRESS;
-
 fn label_of<T: Copy>(code: &str, parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str) -> String {
     parse(code).map(|v| label(v).to_string()).unwrap_or_else(|| code.to_string())
 }
@@ -99,7 +96,8 @@ pub(crate) fn table(
     use crate::person::{Scheme, Sex};
     use crate::referral::ReferralStatus;
     use crate::touchpoint::TouchpointKind;
-    let may_see_protected = actor.role == Role::Admin || actor.desk.is_insurer_desk();
+    // What this reader may see of each row is the disclosure rule's to say, not this table's.
+    let audience = crate::disclosure::Audience::of(actor);
     Ok(match kind {
         ExportKind::Persons => {
             let header = DEFAULT_LAYOUT.iter().map(|c| c.label().to_string()).collect();
@@ -111,10 +109,8 @@ pub(crate) fn table(
                     let protected = r.pop().as_deref() == Some("1");
                     r[4] = label_of(&r[4], Sex::from_code, Sex::label);
                     r[8] = label_of(&r[8], Scheme::from_code, Scheme::label);
-                    if protected && !may_see_protected {
-                        r[5] = String::new();
-                        r[6] = MASKED_ADDRESS.to_string();
-                    }
+                    r[5] = crate::disclosure::postal_code(&audience, protected, std::mem::take(&mut r[5]));
+                    r[6] = crate::disclosure::address(&audience, protected, std::mem::take(&mut r[6]));
                     r
                 })
                 .collect();
@@ -126,8 +122,11 @@ pub(crate) fn table(
                 .touchpoints()?
                 .into_iter()
                 .map(|mut r| {
+                    let desk = r.pop().and_then(|code| crate::model::staff::Desk::from_code(&code));
                     r[6] = label_of(&r[6], TouchpointKind::from_code, TouchpointKind::label);
                     r[8] = r[8].replace("bessou", "別添");
+                    // A note whose desk this version does not know is withheld like a child-welfare one.
+                    r[9] = crate::disclosure::touchpoint_notes(&audience, desk.unwrap_or(crate::model::staff::Desk::Jido), std::mem::take(&mut r[9]));
                     r
                 })
                 .collect();
@@ -194,8 +193,10 @@ pub(crate) fn table(
                 .certificates(range)?
                 .into_iter()
                 .map(|mut r| {
+                    let protected = r.pop().as_deref() == Some("1");
                     r[3] = label_of(&r[3], crate::application::AppScheme::from_code, crate::application::AppScheme::label);
                     r[4] = label_of(&r[4], crate::certificate::CertificateBasis::from_code, crate::certificate::CertificateBasis::label);
+                    r[7] = crate::disclosure::address(&audience, protected, std::mem::take(&mut r[7]));
                     r
                 })
                 .collect();

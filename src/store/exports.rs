@@ -92,11 +92,13 @@ impl ExportsHandle<'_> {
     }
 
     /// Touchpoints by date: id, 宛名番号, name, date, desk's name, staff login, kind code, wish,
-    /// the leaflets handed out ("leaflet edition" joined by ・), notes.
+    /// the leaflets handed out ("leaflet edition" joined by ・), notes, and the desk's code as a
+    /// last column (whose notes they are decides who sees them).
     pub fn touchpoints(&self) -> Result<Vec<Vec<String>>, StoreError> {
         self.rows(
             "SELECT t.id, p.atena_no, p.name, t.date, d.name, s.login, t.kind, t.wish,
-                        (SELECT string_agg(l.leaflet || ' ' || l.edition, '・' ORDER BY l.leaflet) FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id), t.notes
+                        (SELECT string_agg(l.leaflet || ' ' || l.edition, '・' ORDER BY l.leaflet) FROM touchpoint_leaflet l WHERE l.touchpoint_id = t.id), t.notes,
+                        t.desk
                  FROM touchpoint t JOIN person p ON p.id = t.person_id JOIN desk d ON d.code = t.desk JOIN staff s ON s.id = t.staff_id
                  ORDER BY t.date, t.id",
             &[],
@@ -127,7 +129,7 @@ impl ExportsHandle<'_> {
     }
 
     /// Certificates in `range` by expiry: id, 宛名番号, name, scheme, basis, issued on, valid
-    /// until, delivery address.
+    /// until, delivery address, and the person's 支援措置 flag ("1" or "0") as a last column.
     pub fn certificates(&self, range: CertificateRange) -> Result<Vec<Vec<String>>, StoreError> {
         let (filter, params): (&str, Vec<String>) = match range {
             CertificateRange::EndingBetween { from, to } => ("WHERE c.valid_until >= ?1 AND c.valid_until <= ?2", vec![from.to_string(), to.to_string()]),
@@ -136,7 +138,8 @@ impl ExportsHandle<'_> {
         let p: Vec<&dyn super::sql::Param> = params.iter().map(|s| s as &dyn super::sql::Param).collect();
         self.rows(
             &format!(
-                "SELECT c.id, p.atena_no, p.name, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address
+                "SELECT c.id, p.atena_no, p.name, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
+                            p.protected
                      FROM certificate c JOIN person p ON p.id = c.person_id {filter} ORDER BY c.valid_until, c.id"
             ),
             &p,

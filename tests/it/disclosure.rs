@@ -69,3 +69,26 @@ fn the_answer_to_an_edit_shows_only_what_the_desk_may_see() {
     assert_eq!(answer["address"], ADDRESS);
     assert_eq!(answer["safe_address"], SAFE);
 }
+
+#[test]
+fn exports_show_a_welfare_desk_neither_protected_delivery_addresses_nor_child_notes() {
+    let (mut w, _) = world();
+    for login in ["kaigo_sv", "jido_sv", "shogai_sv"] {
+        let actor = w.actor(login);
+        for kind in ["certificates", "expiring", "persons"] {
+            let file = call(&mut w, &actor, "export_csv", json!({"kind": kind, "encoding": "utf-8"})).expect("export");
+            assert_withheld(&format!("{login}'s {kind} CSV"), &b64(&file), &[ADDRESS, POSTAL, SAFE, SAFE_POSTAL]);
+        }
+    }
+    for login in ["kaigo_sv", "shogai_sv"] {
+        let actor = w.actor(login);
+        let file = call(&mut w, &actor, "export_csv", json!({"kind": "touchpoints", "encoding": "utf-8"})).unwrap();
+        assert_withheld(&format!("{login}'s touchpoints CSV"), &b64(&file), &[CHILD_NOTE]);
+        assert!(b64(&file).contains(hairyo::disclosure::WITHHELD_NOTES), "the row is there, its note withheld");
+    }
+    // The desks entitled to them still get them.
+    let jido = w.actor("jido_sv");
+    assert!(b64(&call(&mut w, &jido, "export_csv", json!({"kind": "touchpoints", "encoding": "utf-8"})).unwrap()).contains(CHILD_NOTE));
+    let kokuho = w.actor("kokuho_sv");
+    assert!(b64(&call(&mut w, &kokuho, "export_csv", json!({"kind": "certificates", "encoding": "utf-8"})).unwrap()).contains(SAFE));
+}
