@@ -146,10 +146,15 @@ pub fn list(
     _now: chrono::NaiveDateTime,
 ) -> Result<Paged<AuditEvent>, AuditError> {
     require_reader(actor)?;
-    Ok(list_events(&store.read(), record, page)?)
+    Ok(list_events(&store.read(), &crate::disclosure::Audience::of(actor), record, page)?)
 }
 
-fn list_events(r: &Read<'_>, record: Option<(&str, i64)>, page: Page) -> Result<Paged<AuditEvent>, StoreError> {
+/// The detail of a stored event as `audience` may read it (see [`crate::disclosure::audit_detail`]).
+fn disclosed_detail(audience: &crate::disclosure::Audience, stored: &str) -> serde_json::Value {
+    crate::disclosure::audit_detail(audience, serde_json::from_str(stored).unwrap_or(serde_json::Value::Null))
+}
+
+fn list_events(r: &Read<'_>, audience: &crate::disclosure::Audience, record: Option<(&str, i64)>, page: Page) -> Result<Paged<AuditEvent>, StoreError> {
     let rows = r.audit().page(record, page)?;
     let items = rows
         .items
@@ -164,7 +169,7 @@ fn list_events(r: &Read<'_>, record: Option<(&str, i64)>, page: Page) -> Result<
                 action,
                 record_kind: e.record_kind,
                 record_id: e.record_id,
-                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+                detail: disclosed_detail(audience, &e.detail),
             })
         })
         .collect::<Result<_, StoreError>>()?;
@@ -203,9 +208,12 @@ fn require_reader(actor: &Actor) -> Result<(), AuditError> {
     }
 }
 
-/// The whole log as CSV (UTF-8 with BOM); the export itself is logged.
+/// The whole log as CSV (UTF-8 with BOM); the export itself is logged. Each event's detail is
+/// what this reader may see of it; the hashes are the stored ones, which `audit verify` checks
+/// against the stored events.
 pub fn export_csv(store: &mut crate::store::Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<u8>, AuditError> {
     require_reader(actor)?;
+    let audience = crate::disclosure::Audience::of(actor);
     let rows = store.read().audit().all()?;
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let csv_err = |e: csv::Error| AuditError::Csv(e.to_string());
@@ -222,7 +230,7 @@ pub fn export_csv(store: &mut crate::store::Store, actor: &Actor, now: chrono::N
             action,
             e.record_kind,
             e.record_id.map(|v| v.to_string()).unwrap_or_default(),
-            e.detail,
+            disclosed_detail(&audience, &e.detail).to_string(),
             e.prev_hash,
             e.hash,
         ])

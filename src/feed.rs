@@ -301,8 +301,13 @@ fn apply_row(
     if p != before {
         person::write_row(tx, &p, &crate::stamp(now)).map_err(store_err)?;
         // Each person the feed changes is audited as an edit would be, with what it changed.
-        audit::record(tx, actor, now, Action::Update, "person", Some(p.id), serde_json::json!({"feed": event, "before": before, "after": p}))
-            .map_err(|e| e.to_string())?;
+        audit::record(tx, actor, now, Action::Update, "person", Some(p.id), {
+            // Which fields the feed changed, as an edit records them (see disclosure::person_changes).
+            let mut detail = crate::disclosure::person_changes(Some(&before), &p);
+            detail["feed"] = serde_json::json!(event);
+            detail
+        })
+        .map_err(|e| e.to_string())?;
         let route = crate::policy::route_of(tx, &p, today).map_err(|e| e.to_string())?;
         if route.kind != crate::policy::route_of(tx, &before, today).map_err(|e| e.to_string())?.kind {
             return Ok(format!("{effect}。交付経路: {}", route.label));

@@ -321,7 +321,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::N
         check_refs(tx, &p, None)?;
         p.id = write_row(tx, &p, &crate::stamp(now))?;
         tx.search_mut().index_after(p.id - 1)?;
-        audit::record(tx, actor, now, Action::Create, "person", Some(p.id), serde_json::json!({"after": p}))?;
+        audit::record(tx, actor, now, Action::Create, "person", Some(p.id), crate::disclosure::person_changes(None, &p))?;
         Ok(crate::disclosure::person(&crate::disclosure::Audience::of(actor), p))
     })
 }
@@ -501,7 +501,7 @@ pub fn update(store: &mut Store, actor: &Actor, id: i64, patch: &PersonPatch, no
         }
         check_refs(tx, &p, Some(id))?;
         write_row(tx, &p, &crate::stamp(now))?;
-        audit::record(tx, actor, now, Action::Update, "person", Some(id), serde_json::json!({"before": before, "after": p}))?;
+        audit::record(tx, actor, now, Action::Update, "person", Some(id), crate::disclosure::person_changes(Some(&before), &p))?;
         Ok(crate::disclosure::person(&audience, p))
     })
 }

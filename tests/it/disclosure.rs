@@ -92,3 +92,31 @@ fn exports_show_a_welfare_desk_neither_protected_delivery_addresses_nor_child_no
     let kokuho = w.actor("kokuho_sv");
     assert!(b64(&call(&mut w, &kokuho, "export_csv", json!({"kind": "certificates", "encoding": "utf-8"})).unwrap()).contains(SAFE));
 }
+
+#[test]
+fn the_audit_log_shows_a_reader_only_what_that_reader_may_see() {
+    let (mut w, id) = world();
+    let kokuho = w.actor("kokuho_clerk");
+    call(&mut w, &kokuho, "update_person", json!({"id": id, "patch": {"address": "金糸雀町二丁目", "phone": "048-000-3333"}})).unwrap();
+    // An entry written before the rule held the whole person before and after; it is withheld
+    // when read, and the chain still verifies.
+    let mut before = hairyo::person::get(&mut w.store, &w.admin.clone(), id, at("2026-11-25")).unwrap();
+    before.address = ADDRESS.into();
+    let old_entry = json!({"before": before, "after": before});
+    w.store.write(|tx| hairyo::audit::record(tx, &kokuho, at("2026-11-25"), hairyo::audit::Action::Update, "person", Some(id), old_entry)).unwrap();
+    for login in ["jido_sv", "kaigo_sv"] {
+        let actor = w.actor(login);
+        let file = call(&mut w, &actor, "export_audit", json!({})).expect("audit export");
+        assert_withheld(&format!("{login}'s audit export"), &b64(&file), &[ADDRESS, "金糸雀町二丁目", POSTAL, SAFE, SAFE_POSTAL]);
+        let listed = hairyo::audit::list(&w.store, &actor, Some(("person", id)), hairyo::Page::new(0, 100), at("2026-11-25")).unwrap();
+        let text = serde_json::to_string(&listed.items).unwrap();
+        assert_withheld(&format!("{login}'s audit list"), &text, &[ADDRESS, "金糸雀町二丁目", SAFE]);
+        assert!(text.contains("048-000-3333"), "what the reader may see stays: {text}");
+    }
+    // New entries name what changed without holding the protected values at all.
+    let stored: String =
+        w.store.conn().query_row("SELECT detail FROM audit_event WHERE record_kind = 'person' AND detail LIKE '%048-000-3333%'", (), |r| r.get(0)).unwrap();
+    assert!(stored.contains("\"address\"") && !stored.contains("金糸雀町二丁目"), "{stored}");
+    let verified = hairyo::audit::verify(&w.store, &w.admin.clone(), at("2026-11-25")).unwrap();
+    assert!(verified.ok, "{}", verified.message);
+}
