@@ -106,7 +106,7 @@ pub fn required_documents(
 }
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ApplicationInput {
     pub person_id: i64,
     /// kokuho or kouki; empty takes the person's scheme.

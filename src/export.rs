@@ -250,6 +250,7 @@ pub fn export(store: &mut Store, actor: &Actor, kind: ExportKind, encoding: Enco
 /// A saved export: which kind, which of its columns in which order, and the encoding, so the
 /// renewal list goes to the 広域連合 or the core system in the layout each expects.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ExportProfile {
     pub name: String,
     pub kind: ExportKind,

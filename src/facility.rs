@@ -16,7 +16,7 @@ use crate::{Page, Paged};
 pub use crate::model::facility::{Campaign, Facility, FacilityKind};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FacilityInput {
     pub name: String,
     pub kind: String,

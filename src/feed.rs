@@ -35,6 +35,7 @@ coded_enum! {
 
 /// The feed's four columns, and the header each has in the file by default.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FeedProfile {
     pub name: String,
     pub atena_no: String,

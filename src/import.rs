@@ -66,6 +66,7 @@ pub const REQUIRED: [Column; 5] = [Column::Atena, Column::Name, Column::Kana, Co
 
 /// A saved mapping from our columns to another system's header names.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Profile {
     pub name: String,
     /// Our column → the header in the file.

@@ -19,7 +19,7 @@ pub const MASKED_ADDRESS: &str = crate::disclosure::WITHHELD_ADDRESS;
 
 /// A person's record as typed by a clerk: text as entered, checked by [`validate_input`].
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonInput {
     pub atena_no: String,
     pub name: String,
@@ -538,7 +538,7 @@ pub struct PersonSummary {
 
 /// What the person list is narrowed by.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PersonFilter {
     /// Part of 氏名 or フリガナ (matched on the normalised key), or a 宛名番号.
     pub query: Option<String>,

@@ -111,6 +111,7 @@ pub(crate) fn rules(conn: &crate::store::Read<'_>) -> Result<Vec<Rule>, PolicyEr
 /// A rule as typed in the window: codes from the select boxes, dates as text (和暦 or 西暦),
 /// an empty end date for "no end".
 #[derive(ts_rs::TS, Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuleInput {
     pub id: String,
     pub priority: i64,

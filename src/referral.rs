@@ -14,7 +14,7 @@ use crate::{Page, Paged};
 pub use crate::model::referral::{Comment, QueueFilter, Referral, ReferralActionKind, ReferralStatus};
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReferralInput {
     pub person_id: i64,
     /// kokuho or kouki; empty picks the desk of the person's scheme.

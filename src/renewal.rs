@@ -48,7 +48,7 @@ impl Default for RenewalSchedule {
 /// The schedule as typed on the settings screen: the cut-off as a date of any year (6/15,
 /// R9/6/15) and the day counts as text.
 #[derive(ts_rs::TS, Debug, Clone, Default, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScheduleInput {
     pub cutoff: String,
     pub lead_days: String,

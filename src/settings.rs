@@ -13,6 +13,7 @@ use crate::validate::{self, Checker, Invalid};
 
 /// The city as it appears on forms and leaflets.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CitySettings {
     /// 市区町村名, e.g. 見本市.
     pub city_name: String,
@@ -209,6 +210,7 @@ pub fn certificate_validity(store: &Store, actor: &Actor, _now: chrono::NaiveDat
 
 /// A validity setting as typed: the scheme's code and whole numbers as text.
 #[derive(ts_rs::TS, Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ValidityInput {
     pub scheme: String,
     pub years: String,

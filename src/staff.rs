@@ -131,6 +131,7 @@ pub fn add(store: &mut Store, actor: &Actor, s: &NewStaff, now: chrono::NaiveDat
 
 /// A new staff member as typed in the window: desk and role as codes, and the first password.
 #[derive(ts_rs::TS, Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StaffInput {
     pub login: String,
     pub name: String,

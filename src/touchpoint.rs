@@ -27,7 +27,7 @@ impl TouchpointKind {
 }
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TouchpointInput {
     pub person_id: i64,
     pub date: String,

@@ -67,6 +67,7 @@ pub struct NewStaff {
 
 /// A desk's contact block as printed on leaflets.
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeskContact {
     pub desk: Desk,
     pub name: String,

@@ -120,3 +120,15 @@ fn the_audit_log_shows_a_reader_only_what_that_reader_may_see() {
     let verified = hairyo::audit::verify(&w.store, &w.admin.clone(), at("2026-11-25")).unwrap();
     assert!(verified.ok, "{}", verified.message);
 }
+
+#[test]
+fn a_misspelt_field_inside_an_input_is_refused_not_dropped() {
+    let (mut w, id) = world();
+    let clerk = w.actor("kokuho_clerk");
+    let e = call(&mut w, &clerk, "add_touchpoint", json!({"input": {"person_id": id, "date": "2026-11-20", "kind": "counter", "leaflet": ["bessou1"]}}))
+        .unwrap_err();
+    assert_eq!(e.code, "command.invalid");
+    assert!(e.message.contains("leaflet"), "the message names the field: {}", e.message);
+    let record = hairyo::record::show(&mut w.store, &w.admin.clone(), id, at("2026-11-25")).unwrap();
+    assert_eq!(record.touchpoints.len(), 1, "nothing was stored: only the world's own touchpoint");
+}

@@ -177,3 +177,52 @@ fn every_public_operation_on_the_store_takes_the_actor() {
     }
     assert!(missing.is_empty(), "public operations on the store without an actor:\n{}", missing.join("\n"));
 }
+
+/// Every type the core reads from a client refuses a field it does not know, at any depth (a
+/// misspelt `leaflet` for `leaflets` once stored a touchpoint without its leaflet). Enumerated
+/// from the source, so a type added later is covered: a struct that derives `Deserialize`
+/// carries `deny_unknown_fields`, or is one of the few below that only read what Hairyo itself
+/// wrote, with the reason.
+#[test]
+fn every_input_type_refuses_unknown_fields() {
+    const READ_BACK_ONLY: &[(&str, &str)] = &[
+        ("StatementSetting", "a leaflet statement's stored setting, written by this code"),
+        ("RenewalSchedule", "the stored schedule; clients send ScheduleInput"),
+        ("Page", "built by the catalogue from offset and limit, never sent whole"),
+        ("AppState", "the server's answer, read by the window in front of it"),
+        ("EraStart", "part of AppState"),
+        ("Actor", "the server's answer to sign-in, read by the window in front of it"),
+        ("SchemaChange", "part of the server's answer, read by the window in front of it"),
+        ("CertificateValidity", "a stored setting; clients send ValidityInput"),
+        ("Rule", "the shipped rules file and stored rules; clients send RuleInput"),
+    ];
+    let mut open = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (_, rel, text) in modules() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !(line.contains("derive(") && line.contains("Deserialize")) {
+                continue;
+            }
+            let mut attrs = String::new();
+            let mut j = i + 1;
+            while j < lines.len() && (lines[j].trim_start().starts_with("#[") || lines[j].trim_start().starts_with("///")) {
+                attrs.push_str(lines[j]);
+                j += 1;
+            }
+            let Some(decl) = lines.get(j) else { continue };
+            let Some(name) = decl.split("struct ").nth(1).map(|r| r.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or("")) else {
+                continue;
+            };
+            seen.insert(name.to_string());
+            if !attrs.contains("deny_unknown_fields") && !READ_BACK_ONLY.iter().any(|(n, _)| *n == name) {
+                open.push(format!("src/{}:{}: {name}", rel.display(), j + 1));
+            }
+        }
+    }
+    assert!(open.is_empty(), "input types that drop unknown fields:\n{}", open.join("\n"));
+    for (name, _) in READ_BACK_ONLY {
+        assert!(seen.contains(*name), "{name} is listed as read back only but no longer exists");
+    }
+    assert!(seen.contains("TouchpointInput") && seen.contains("PersonPatch"), "the scan found the input types: {seen:?}");
+}
