@@ -173,7 +173,7 @@ fn run_in(
     let mut mix = Vec::with_capacity(queries);
     for i in 0..queries {
         let id = 1 + rng.below(summary.persons as u64) as i64;
-        let p = crate::person::summaries(&st.read(), &[id], today).map_err(|e| s(&e))?.remove(0);
+        let p = crate::person::summaries(&st.read(), &crate::disclosure::Audience::every_desk(), &[id], today).map_err(|e| s(&e))?.remove(0);
         mix.push((id, query_for(i as u64 % 10, &p)));
     }
     log(&format!("検索を {queries} 回測定しています…"));

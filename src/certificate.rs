@@ -256,10 +256,9 @@ pub fn expiring_within(store: &Store, actor: &Actor, days: i64, page: Page, now:
 /// Withholds the delivery address of protected persons' certificates from a desk that may not
 /// see it.
 pub(crate) fn mask_delivery(actor: &Actor, list: &mut [Certificate]) {
-    if !crate::access::can(actor, crate::access::Permission::ViewProtectedAddress) {
-        for c in list.iter_mut().filter(|c| c.protected) {
-            c.delivery_address = crate::person::MASKED_ADDRESS.to_string();
-        }
+    let audience = crate::disclosure::Audience::of(actor);
+    for c in list.iter_mut() {
+        c.delivery_address = crate::disclosure::address(&audience, c.protected, std::mem::take(&mut c.delivery_address));
     }
 }
 

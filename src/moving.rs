@@ -123,7 +123,10 @@ pub(crate) fn move_out_in(
         if let Some(m) = tx.moves().of(person_id)? {
             return Err(MovingError::AlreadyMoved(m.moved_on, m.moved_to));
         }
-        let why = format!("{}に{}へ転出", crate::text::wareki::format(moved_on), moved_to);
+        // The reason is written into the applications, referrals and certificates every desk
+        // reads, so it names the 転出先 only as every desk may see it.
+        let shared_to = crate::disclosure::address(&crate::disclosure::Audience::every_desk(), p.protected, moved_to.to_string());
+        let why = format!("{}に{}へ転出", crate::text::wareki::format(moved_on), shared_to);
         let mut closed = Vec::new();
         for a in crate::application::for_person(tx, person_id)? {
             if crate::application::withdraw_on_moving_out(tx, actor, &a, &format!("{why}のため"), now)? {

@@ -546,7 +546,9 @@ pub struct PersonFilter {
     pub scheme: Option<Scheme>,
 }
 
-fn summary(s: SummaryRow, today: NaiveDate) -> PersonSummary {
+fn summary(audience: &crate::disclosure::Audience, s: SummaryRow, today: NaiveDate) -> PersonSummary {
+    // A protected person's facility tells where they live (the disclosure rule's `place`).
+    let protected = s.protected;
     PersonSummary {
         id: s.id,
         atena_no: s.atena_no,
@@ -558,18 +560,26 @@ fn summary(s: SummaryRow, today: NaiveDate) -> PersonSummary {
         sex: s.sex,
         scheme: s.scheme,
         scheme_label: s.scheme.label(),
-        facility_id: s.facility_id,
-        facility_name: s.facility_name,
+        facility_id: crate::disclosure::place(audience, protected, s.facility_id),
+        facility_name: crate::disclosure::place(audience, protected, s.facility_name),
         mynumber_card: s.mynumber_card,
         registration: s.registration,
-        protected: s.protected,
+        protected,
     }
 }
 
-/// Summaries of the given persons, in the order given (missing ids are skipped).
-pub(crate) fn summaries(conn: &crate::store::Read<'_>, ids: &[i64], today: NaiveDate) -> Result<Vec<PersonSummary>, PersonError> {
-    Ok(conn.persons().summaries(ids)?.into_iter().map(|s| summary(s, today)).collect())
+/// Summaries of the given persons as `audience` may see them, in the order given (missing ids
+/// are skipped).
+pub(crate) fn summaries(
+    conn: &crate::store::Read<'_>,
+    audience: &crate::disclosure::Audience,
+    ids: &[i64],
+    today: NaiveDate,
+) -> Result<Vec<PersonSummary>, PersonError> {
+    Ok(conn.persons().summaries(ids)?.into_iter().map(|s| summary(audience, s, today)).collect())
 }
+
+/// Lists persons by フリガナ, a page at a time.
 
 /// Lists persons by フリガナ, a page at a time.
 pub fn list(store: &Store, actor: &Actor, filter: &PersonFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<PersonSummary>, PersonError> {
@@ -579,5 +589,6 @@ pub fn list(store: &Store, actor: &Actor, filter: &PersonFilter, page: Page, now
     let key = q.map(normalize::search_key);
     let query = PersonQuery { key_part: key.as_deref(), atena_no: q, facility_id: filter.facility_id, scheme: filter.scheme };
     let rows = store.read().persons().list(&query, page)?;
-    Ok(Paged { items: rows.items.into_iter().map(|s| summary(s, today)).collect(), total: rows.total, offset: rows.offset, limit: rows.limit })
+    let audience = crate::disclosure::Audience::of(actor);
+    Ok(Paged { items: rows.items.into_iter().map(|s| summary(&audience, s, today)).collect(), total: rows.total, offset: rows.offset, limit: rows.limit })
 }

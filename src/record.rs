@@ -7,6 +7,7 @@ use crate::access::{self, Permission};
 use crate::application::{self, Application};
 use crate::audit;
 use crate::certificate::{self, Certificate};
+use crate::disclosure;
 use crate::facility::{self, Facility};
 use crate::model::staff::Actor;
 use crate::person::{self, Person, PersonError};
@@ -37,9 +38,8 @@ pub struct PersonRecord {
     pub warnings: Vec<String>,
 }
 
-/// Shown instead of what a staff member may not see.
-pub use crate::person::MASKED_ADDRESS;
-pub const MASKED_NOTES: &str = "(児童福祉の記録のため非表示)";
+/// Shown instead of what a staff member may not see (the disclosure rule's wording).
+pub use crate::disclosure::{WITHHELD_ADDRESS as MASKED_ADDRESS, WITHHELD_NOTES as MASKED_NOTES};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -80,26 +80,21 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
         let route = policy::route_of(tx, &p, today)?;
         let mut warnings: Vec<String> = person::kouki_age_warning(&p, today).into_iter().collect();
         warnings.extend(person::completeness_warnings(&p));
-        if let Some(m) = crate::moving::move_of(tx, id)? {
+        // What this staff member may see of the person, their touchpoints and certificates is
+        // the disclosure rule's to say (a protected person's whereabouts stay at the insurer
+        // desks; the child-welfare desk's notes stay at that desk).
+        let audience = disclosure::Audience::of(actor);
+        let address_masked = disclosure::person_masked(&audience, &p);
+        let facility = disclosure::place(&audience, p.protected, facility);
+        // A protected person's 転出先 tells where they went, as an address would.
+        let moved_out =
+            crate::moving::move_of(tx, id)?.map(|m| crate::moving::MoveOut { moved_to: disclosure::address(&audience, p.protected, m.moved_to), ..m });
+        if let Some(m) = &moved_out {
             warnings
                 .insert(0, format!("{}に{}へ転出しました。この市の手続きは終了しています (引継ぎ票は「印刷」から)", wareki::format(m.moved_on), m.moved_to));
         }
-        // A protected person's address is withheld from the desks that do not need it, and the
-        // child-welfare desk's case notes stay at that desk.
-        let mut p = p;
-        let address_masked = p.protected && !access::can(actor, Permission::ViewProtectedAddress);
-        if address_masked {
-            p.address = MASKED_ADDRESS.to_string();
-            p.postal_code.clear();
-            p.safe_address = MASKED_ADDRESS.to_string();
-            p.safe_postal_code.clear();
-        }
-        let mut touchpoints = touchpoint::for_person(tx, id)?;
-        if !access::can(actor, Permission::ViewChildCaseNotes) {
-            for t in touchpoints.iter_mut().filter(|t| t.desk_code == crate::model::staff::Desk::Jido && !t.notes.is_empty()) {
-                t.notes = MASKED_NOTES.to_string();
-            }
-        }
+        let p = disclosure::person(&audience, p);
+        let touchpoints = touchpoint::for_person(tx, id)?.into_iter().map(|t| disclosure::touchpoint(&audience, t)).collect();
         let certificates = certificate::for_person(tx, id)?
             .into_iter()
             .map(|c| certificate::for_actor(tx, actor, c, today))
@@ -107,7 +102,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             .map_err(RecordError::from)?;
         let record = PersonRecord {
             address_masked,
-            moved_out: crate::moving::move_of(tx, id)?,
+            moved_out,
             birth_date_wareki: wareki::format(p.birth_date),
             age: p.age_on(today),
             facility,

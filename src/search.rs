@@ -124,10 +124,17 @@ pub fn search(
     now: chrono::NaiveDateTime,
 ) -> Result<Results, SearchError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    search_in(&store.read(), input, page, now.date())
+    search_in(&store.read(), &crate::disclosure::Audience::of(actor), input, page, now.date())
 }
 
-pub(crate) fn search_in(conn: &crate::store::Read<'_>, input: &str, page: Page, today: NaiveDate) -> Result<Results, SearchError> {
+/// The search itself, its hits as `audience` may see them.
+pub(crate) fn search_in(
+    conn: &crate::store::Read<'_>,
+    audience: &crate::disclosure::Audience,
+    input: &str,
+    page: Page,
+    today: NaiveDate,
+) -> Result<Results, SearchError> {
     let query = understand(input)?;
     let want = (page.offset + page.limit) as usize;
     let mut ranked: Vec<(i64, MatchKind)> = Vec::new();
@@ -188,7 +195,7 @@ pub(crate) fn search_in(conn: &crate::store::Read<'_>, input: &str, page: Page, 
     }
     let slice: Vec<(i64, MatchKind)> = ranked.into_iter().skip(page.offset as usize).take(page.limit as usize).collect();
     let ids: Vec<i64> = slice.iter().map(|(id, _)| *id).collect();
-    let summaries = person::summaries(conn, &ids, today)?;
+    let summaries = person::summaries(conn, audience, &ids, today)?;
     let items = slice.into_iter().zip(summaries).map(|((_, matched), person)| Hit { person, matched }).collect();
     Ok(Results { query, description, total_capped: total >= COUNT_CAP, hits: Paged { items, total, offset: page.offset, limit: page.limit } })
 }

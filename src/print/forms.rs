@@ -15,8 +15,6 @@ const LEFT: f32 = 15.0;
 const WIDTH: f32 = 180.0;
 const LABEL_W: f32 = 30.0;
 const LABEL_GRAY: f32 = 0.9;
-/// What is printed instead of the address of a person under 支援措置.
-const MASKED: &str = "(支援措置のため記載しません)";
 const BLANK_DATE: &str = "令和　　年　　月　　日";
 
 /// Everything one pre-filled form needs, gathered by the caller.
@@ -30,6 +28,8 @@ pub struct FormData {
     pub contact: DeskContact,
     pub had_care_certification: bool,
     pub today: NaiveDate,
+    /// Who prints: a protected person's safe 送付先 is printed only for a desk that may see it.
+    pub audience: crate::disclosure::Audience,
 }
 
 /// The proxy as printed.
@@ -132,11 +132,7 @@ impl FormData {
     }
 
     fn person_address(&self) -> String {
-        if self.person.protected {
-            MASKED.to_string()
-        } else {
-            postal_address(&self.person.postal_code, &self.person.address)
-        }
+        crate::disclosure::printed_address(self.person.protected, || postal_address(&self.person.postal_code, &self.person.address))
     }
 
     fn delivery(&self) -> Delivery {
@@ -150,7 +146,7 @@ impl FormData {
             return "窓口で受け取ります".into();
         }
         if p.protected {
-            return postal_address(&p.safe_postal_code, &p.safe_address);
+            return crate::disclosure::printed_whereabouts(&self.audience, true, || postal_address(&p.safe_postal_code, &p.safe_address));
         }
         match (self.delivery(), &self.application, &self.facility) {
             (Delivery::Proxy, Some(a), _) => a.proxy_address.clone(),
@@ -641,7 +637,7 @@ pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, fr
     field(s, LEFT, y, LABEL_W, 60.0, 10.0, "氏名", &p.name);
     field(s, LEFT + 90.0, y, 25.0, 65.0, 10.0, "生年月日", &wareki::format(p.birth_date));
     y += 10.0;
-    let address = if p.protected { MASKED.to_string() } else { postal_address(&p.postal_code, &p.address) };
+    let address = crate::disclosure::printed_address(p.protected, || postal_address(&p.postal_code, &p.address));
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &address);
     y += 8.0;
     field(s, LEFT, y, LABEL_W, 60.0, 8.0, "保険", p.scheme.label());
@@ -702,7 +698,7 @@ pub fn hand_over_sheet(s: &mut Sheet, h: &HandOver<'_>, today: NaiveDate) {
     field(s, LEFT, y, LABEL_W, 60.0, 10.0, "氏名", &p.name);
     field(s, LEFT + 90.0, y, 25.0, 65.0, 10.0, "保険", p.scheme.label());
     y += 10.0;
-    let address = if p.protected { MASKED.to_string() } else { postal_address(&p.postal_code, &p.address) };
+    let address = crate::disclosure::printed_address(p.protected, || postal_address(&p.postal_code, &p.address));
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "転出前の住所", &address);
     y += 8.0;
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "カード", &format!("{} / {}", p.mynumber_card.label(), p.registration.label()));
@@ -794,6 +790,7 @@ mod tests {
             },
             had_care_certification,
             today,
+            audience: crate::disclosure::Audience::every_desk(),
         }
     }
 

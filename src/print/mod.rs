@@ -99,7 +99,9 @@ fn insurer_contacts(conn: &crate::store::Read<'_>) -> Result<Vec<DeskContact>, P
     Ok(vec![settings::desk_contact(conn, Desk::Kokuho)?, settings::desk_contact(conn, Desk::Kouki)?])
 }
 
-fn form_data(conn: &crate::store::Read<'_>, person_id: i64, app: Option<Application>, today: NaiveDate) -> Result<FormData, PrintError> {
+/// What one form needs, read for `actor`: what the form shows of a protected person is what the
+/// printing desk may see (see [`crate::disclosure::printed_whereabouts`]).
+fn form_data(conn: &crate::store::Read<'_>, actor: &Actor, person_id: i64, app: Option<Application>, today: NaiveDate) -> Result<FormData, PrintError> {
     let p = person::load(conn, person_id)?;
     let scheme = match (&app, p.scheme) {
         (Some(a), _) => a.scheme,
@@ -132,6 +134,7 @@ fn form_data(conn: &crate::store::Read<'_>, person_id: i64, app: Option<Applicat
         scheme,
         had_care_certification,
         today,
+        audience: crate::disclosure::Audience::of(actor),
     })
 }
 
@@ -221,7 +224,7 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
     let app = application_of(conn, person_id, application_id)?;
-    let data = form_data(conn, person_id, app, now.date())?;
+    let data = form_data(conn, actor, person_id, app, now.date())?;
     let mut sheet = layout::Sheet::new(&format!("資格確認書交付申請書 {}", data.person.name));
     forms::application_form(&mut sheet, &data);
     let mut documents = 1;
@@ -255,7 +258,7 @@ pub fn delegation_letter(store: &mut Store, actor: &Actor, person_id: i64, appli
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
     let app = application_of(conn, person_id, application_id)?;
-    let data = form_data(conn, person_id, app, now.date())?;
+    let data = form_data(conn, actor, person_id, app, now.date())?;
     let mut sheet = layout::Sheet::new(&format!("委任状 {}", data.person.name));
     forms::delegation_letter(&mut sheet, &data);
     let printed = finish(sheet, 1, vec![])?;
@@ -306,7 +309,7 @@ pub fn facility_batch(
         let (route, holds, place) = facility::place_of(conn, &rules, &p, today)?;
         let row = |remark: String| CoverRow { name: p.name.clone(), birth_date: p.birth_date, remark };
         match place {
-            BatchPlace::Form => residents.push(form_data(conn, id, None, today)?.as_facility_proxy(&f)),
+            BatchPlace::Form => residents.push(form_data(conn, actor, id, None, today)?.as_facility_proxy(&f)),
             BatchPlace::KeepsCard(on) => keeps_card.push(row(format!("{}にご意向を確認", wareki::format(on)))),
             BatchPlace::HoldsCard => holds_card.push(row("配慮を要する事情の登録がありません".into())),
             BatchPlace::WithoutApplication => without_application.push(row(match (route, holds) {
@@ -435,6 +438,9 @@ pub fn hand_over_sheet(store: &mut Store, actor: &Actor, person_id: i64, now: Na
     let Some(moved) = crate::moving::move_of(conn, person_id)? else {
         return Err(PrintError::NothingToPrint("この方の転出は記録されていません。先に記録の画面で転出を記録してください".into()));
     };
+    // A protected person's 転出先 is printed only for a desk that may see it.
+    let audience = crate::disclosure::Audience::of(actor);
+    let moved = crate::moving::MoveOut { moved_to: crate::disclosure::printed_whereabouts(&audience, p.protected, || moved.moved_to.clone()), ..moved };
     let city = settings::city(conn)?;
     let contact = settings::desk_contact(
         conn,

@@ -132,3 +132,296 @@ fn a_misspelt_field_inside_an_input_is_refused_not_dropped() {
     let record = hairyo::record::show(&mut w.store, &w.admin.clone(), id, at("2026-11-25")).unwrap();
     assert_eq!(record.touchpoints.len(), 1, "nothing was stored: only the world's own touchpoint");
 }
+
+/// 転出先 of a protected person who moved out.
+const MOVED_TO: &str = "雲雀村";
+
+/// Every canary with whether `audience` may see it.
+fn canaries(a: &Audience) -> Vec<(&'static str, bool)> {
+    let place = a.sees_protected_address();
+    vec![(ADDRESS, place), (POSTAL, place), (SAFE, place), (SAFE_POSTAL, place), (MOVED_TO, place), (CHILD_NOTE, a.sees_child_notes())]
+}
+
+use hairyo::disclosure::Audience;
+
+/// The ids the samples refer to.
+struct Ids {
+    protected: i64,
+    moved: i64,
+    to_move: i64,
+    child: i64,
+    facility: i64,
+    referral: i64,
+    application: i64,
+    certificate: i64,
+}
+
+/// Every role at every desk, and the administrator.
+fn everyone(w: &mut World) -> Vec<Actor> {
+    let mut all = vec![w.admin.clone()];
+    for desk in Desk::ALL {
+        for role in [Role::Caseworker, Role::Clerk, Role::Supervisor] {
+            let login = format!("c_{}_{}", desk.code(), role.code());
+            let admin = w.admin.clone();
+            staff::add(&mut w.store, &admin, &NewStaff { login: login.clone(), name: "試験 職員".into(), desk: *desk, role }, at("2025-04-01")).unwrap();
+            all.push(w.actor(&login));
+        }
+    }
+    all
+}
+
+/// A database whose protected data are canary strings: a protected person with a certificate,
+/// an application and a referral in a facility; a protected person who moved out (so every
+/// closing note was written); and a child-welfare note.
+fn canary_world() -> (World, Ids) {
+    let (mut w, protected) = world();
+    let admin = w.admin.clone();
+    let kokuho = w.actor("kokuho_clerk");
+    let kaigo = w.actor("kaigo_cw");
+    let facility = call(&mut w, &admin, "list_facilities", json!({})).unwrap();
+    let facility = match facility["items"].as_array().and_then(|a| a.first()) {
+        Some(f) => f["id"].as_i64().unwrap(),
+        None => {
+            let f = hairyo::facility::add(
+                &mut w.store,
+                &admin,
+                &hairyo::facility::FacilityInput {
+                    name: "見本ホーム".into(), kind: "elderly".into(), address: "見本市東町1番".into(), ..Default::default()
+                },
+                at("2025-05-01"),
+            )
+            .unwrap();
+            f.id
+        }
+    };
+    call(&mut w, &admin, "update_person", json!({"id": protected, "patch": {"facility_id": facility, "reasons": ["facility"]}})).unwrap();
+    let referral =
+        call(&mut w, &kaigo, "send_referral", json!({"input": {"person_id": protected, "reason": "施設入所のため"}})).unwrap()["id"].as_i64().unwrap();
+    let application = call(
+        &mut w,
+        &kokuho,
+        "receive_application",
+        json!({"input": {"person_id": protected, "channel": "counter", "applicant": "self", "delivery": "counter", "reasons": ["facility"]}}),
+    )
+    .unwrap()["application"]["id"]
+        .as_i64()
+        .unwrap();
+    let certificate = hairyo::record::show(&mut w.store, &admin, protected, at("2026-11-25")).unwrap().certificates[0].id;
+    let protect = |i: &mut hairyo::person::PersonInput| {
+        i.postal_code = POSTAL.into();
+        i.address = ADDRESS.into();
+        i.protected = true;
+        i.safe_postal_code = SAFE_POSTAL.into();
+        i.safe_address = SAFE.into();
+    };
+    let moved = w.person(protect).id;
+    call(&mut w, &kokuho, "issue_certificate", json!({"person_id": moved, "scheme": "kokuho", "basis": "ex_officio"})).unwrap();
+    call(&mut w, &kaigo, "send_referral", json!({"input": {"person_id": moved, "reason": "転居の相談"}})).unwrap();
+    call(&mut w, &kokuho, "move_out", json!({"person_id": moved, "input": {"moved_to": MOVED_TO}})).expect("move out");
+    let to_move = w.person(protect).id;
+    let child = w.person(|i| i.name = "見本 太郎".into()).id;
+    let jido = w.actor("jido_cw");
+    call(&mut w, &jido, "add_touchpoint", json!({"input": {"person_id": child, "date": "2026-11-21", "kind": "counter", "notes": CHILD_NOTE}})).unwrap();
+    for kind in hairyo::export::ExportKind::ALL {
+        let profile = json!({"name": format!("全列 {}", kind.code()), "kind": kind.code(), "columns": hairyo::export::columns(*kind), "encoding": "utf-8"});
+        call(&mut w, &admin, "save_export_profile", json!({ "profile": profile })).expect("export profile");
+    }
+    (w, Ids { protected, moved, to_move, child, facility, referral, application, certificate })
+}
+
+/// Arguments for every operation of the catalogue: each is called with each of its samples by
+/// every desk and role. An operation missing here fails the test, so one added later is covered.
+fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
+    let p = ids.protected;
+    let csv = |text: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+    };
+    match name {
+        "home"
+        | "desk_contacts"
+        | "import_profiles"
+        | "list_staff"
+        | "certificate_validity"
+        | "policy_rules"
+        | "leaflet_statements"
+        | "poster_postings"
+        | "codes"
+        | "screen_codes"
+        | "city"
+        | "reminders"
+        | "renewal_season"
+        | "export_profiles"
+        | "feed_profiles"
+        | "export_audit"
+        | "referral_queue"
+        | "list_facilities"
+        | "certificate_returns_due"
+        | "outreach_events" => vec![json!({})],
+        "list_persons" => vec![json!({}), json!({"query": "ミホン"})],
+        "search_persons" => vec![json!({"query": "見本"}), json!({"query": "ミホン ハナコ"})],
+        "show_person" => vec![json!({"id": p}), json!({"id": ids.moved}), json!({"id": ids.child})],
+        "add_person" => vec![json!({"input": {"name": "追加 保護", "kana": "ツイカ ホゴ", "birth_date": "1950-01-01", "sex": "female", "scheme": "kokuho",
+            "postal_code": POSTAL, "address": ADDRESS, "protected": true, "safe_postal_code": SAFE_POSTAL, "safe_address": SAFE}})],
+        "update_person" => vec![json!({"id": p, "patch": {"phone": "048-999-0000"}}), json!({"id": ids.moved, "patch": {"notes": "確認済み"}})],
+        "add_touchpoint" => vec![json!({"input": {"person_id": p, "date": "2026-11-22", "kind": "phone", "leaflets": ["bessou1"]}})],
+        "send_referral" => vec![json!({"input": {"person_id": p, "reason": "再度の相談"}})],
+        "referral_action" => vec![json!({"id": ids.referral, "action": {"action": "comment", "body": "確認します"}})],
+        "receive_application" => {
+            vec![json!({"input": {"person_id": p, "channel": "counter", "applicant": "self", "delivery": "counter", "reasons": ["facility"]}})]
+        }
+        "check_document" => vec![json!({"id": ids.application, "document": "applicant_id", "checked": true})],
+        "application_step" => vec![json!({"id": ids.application, "step": {"step": "decide"}})],
+        "post_poster" => vec![json!({"input": {"desk": "kokuho", "place": "本庁舎1階"}})],
+        "take_down_poster" => vec![json!({"id": 1})],
+        "set_city" => vec![json!({ "settings": city })],
+        "save_import_profile" => vec![json!({"profile": {"name": "試験", "columns": {}}})],
+        "set_desk_contact" => vec![json!({"contact": {"desk": "kokuho", "name": "国保年金課", "phone": "0120-000-101", "hours": "", "place": ""}})],
+        "set_desk_contacts" => vec![json!({"contacts": [{"desk": "kokuho", "name": "国保年金課", "phone": "0120-000-101", "hours": "", "place": ""}]})],
+        "set_facility_campaign" => vec![json!({"id": ids.facility, "campaign": "none"})],
+        "add_staff" => vec![json!({"input": {"login": "", "name": "", "desk": "kokuho", "role": "clerk", "password": ""}})],
+        "set_staff_password" => vec![json!({"login": "nobody", "password": "x"})],
+        "set_certificate_validity" => vec![json!({"validity": {"scheme": "kokuho", "years": "", "end_month": "7", "end_day": "31"}})],
+        "set_policy_rule" => vec![json!({"rule": {"id": "", "priority": 1, "scheme": "kokuho", "effective_from": "", "effective_until": "", "condition": {},
+            "route": "ex_officio", "r_numbers": [], "explanation": "", "to_confirm": false, "source": ""}})],
+        "remove_policy_rule" => vec![json!({"id": "no-such-rule"})],
+        "set_leaflet_statement" => vec![json!({"id": "no-such-statement", "mode": "default"})],
+        "print" => vec![
+            json!({"request": {"kind": "application_form", "person_id": p, "application_id": ids.application}}),
+            json!({"request": {"kind": "delegation_letter", "person_id": p}}),
+            json!({"request": {"kind": "facility_batch", "facility_id": ids.facility}}),
+            json!({"request": {"kind": "referral_sheet", "referral_id": ids.referral}}),
+            json!({"request": {"kind": "hand_over_sheet", "person_id": ids.moved}}),
+            json!({"request": {"kind": "forwarding_register", "forwarded_on": "2026-11-25"}}),
+            json!({"request": {"kind": "leaflet", "leaflet": "bessou1"}}),
+        ],
+        "export_csv" => hairyo::export::ExportKind::ALL.iter().map(|k| json!({"kind": k.code(), "encoding": "utf-8"})).collect(),
+        "export_with_profile" => hairyo::export::ExportKind::ALL.iter().map(|k| json!({"name": format!("全列 {}", k.code())})).collect(),
+        "export_forwarding_register" => vec![json!({"forwarded_on": "2026-11-25", "encoding": "utf-8"})],
+        "import_persons" => vec![
+            json!({"content_base64": csv(&format!("宛名番号,氏名,フリガナ,生年月日,性別,郵便番号,住所\n990000001,取込 花子,トリコミ ハナコ,1950-01-01,female,{POSTAL},{ADDRESS}\n")), "encoding": "utf-8", "dry_run": true}),
+        ],
+        "import_union_results" => vec![json!({"content_base64": csv("申請ID,結果,決定日\n1,issued,2026-11-20\n"), "encoding": "utf-8", "dry_run": true})],
+        "issue_certificate" => vec![json!({"person_id": p, "scheme": "kokuho", "basis": "ex_officio"})],
+        "certificate_step" => vec![json!({"id": ids.certificate, "step": {"step": "mail_returned", "on": ""}})],
+        "move_out" => vec![json!({"person_id": ids.to_move, "input": {"moved_to": MOVED_TO}})],
+        "renewal_list" => vec![json!({})],
+        "access_review" => vec![json!({"input": {}}), json!({"input": {"login": "kaigo_cw"}})],
+        "set_renewal_schedule" => vec![json!({"schedule": {}})],
+        "save_export_profile" => vec![json!({"profile": {"name": "試験", "kind": "certificates", "columns": ["送付先"], "encoding": "utf-8"}})],
+        "start_campaign" => vec![json!({"input": {"facility_id": ids.facility, "deadline": "2027-01-31"}})],
+        "facility_campaigns" => vec![json!({"id": ids.facility})],
+        "receive_campaign_returns" => vec![json!({"id": 1, "returns": [{"person_id": p, "outcome": "declined"}]})],
+        "save_feed_profile" => vec![json!({"profile": {"name": "試験", "atena_no": "宛名番号", "event": "事由", "date": "日付", "value": "値"}})],
+        "import_feed" => vec![json!({"content_base64": csv("宛名番号,事由,日付,値\n900000009,死亡,2026-11-20,\n"), "dry_run": true})],
+        "add_outreach_event" => vec![json!({"input": {"held_on": "2026-11-20", "place": "見本公民館"}})],
+        "receive_outreach_batch" => vec![json!({"id": 1, "papers": [{"atena_no": "900000009"}]})],
+        other => {
+            panic!("the catalogue's operation {other} has no sample in tests/it/disclosure.rs: add one, so that its answers are searched for protected data")
+        }
+    }
+}
+
+/// The text a reader gets from an answer: the JSON itself, and inside every file it carries
+/// (a CSV as text, a PDF as pdftotext reads it).
+fn readable(answer: &Value, dir: &std::path::Path) -> String {
+    use base64::Engine;
+    let mut text = answer.to_string();
+    if let Some(b64) = answer.get("content_base64").and_then(Value::as_str) {
+        let bytes = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+        if answer["content_type"] == "application/pdf" {
+            let pdf = dir.join("answer.pdf");
+            std::fs::write(&pdf, &bytes).unwrap();
+            let out = std::process::Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+            text.push_str(&String::from_utf8_lossy(&out.stdout));
+        } else {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+    }
+    text
+}
+
+/// The canary test: every operation of the catalogue (enumerated from `operation::NAMES`), with
+/// every export kind and profile and every print kind among its samples, called by every desk
+/// and role; each answer (or refusal), with the files it carries, is searched for every canary,
+/// which may appear only for the audiences docs/access.md names. Runs on both engines.
+#[test]
+fn no_answer_of_the_catalogue_shows_a_desk_what_it_may_not_see() {
+    let (mut w, ids) = canary_world();
+    let admin = w.admin.clone();
+    let city = call(&mut w, &admin, "city", json!({})).unwrap();
+    let city = json!({"city_name": city["city_name"], "addressee": city["addressee"], "kouki_union": city["kouki_union"]});
+    let dir = tempfile::tempdir().unwrap();
+    // The canaries are where the test looks: the entitled desks see them.
+    let record = readable(&call(&mut w, &admin, "show_person", json!({"id": ids.protected})).unwrap(), dir.path());
+    assert!(record.contains(ADDRESS) && record.contains(SAFE), "{record}");
+    assert!(readable(&call(&mut w, &admin, "show_person", json!({"id": ids.moved})).unwrap(), dir.path()).contains(MOVED_TO));
+    let jido = w.actor("jido_cw");
+    assert!(readable(&call(&mut w, &jido, "show_person", json!({"id": ids.child})).unwrap(), dir.path()).contains(CHILD_NOTE));
+    let _ = ids.child;
+
+    let mut leaks = Vec::new();
+    let mut answered = 0;
+    for actor in everyone(&mut w) {
+        let audience = Audience::of(&actor);
+        for name in hairyo::operation::NAMES {
+            for args in samples(name, &ids, &city) {
+                let answer = match call(&mut w, &actor, name, args.clone()) {
+                    Ok(v) => {
+                        answered += 1;
+                        v
+                    }
+                    Err(e) => json!({"code": e.code, "message": e.message, "fields": e.fields.iter().map(|f| &f.message).collect::<Vec<_>>()}),
+                };
+                let text = readable(&answer, dir.path());
+                for (canary, may) in canaries(&audience) {
+                    if !may && text.contains(canary) {
+                        leaks.push(format!("{} ({} {}): {name} {args} shows {canary}", actor.login, actor.desk.label(), actor.role.label()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(answered > 500, "the samples mostly reach the core's answers, not refusals of their arguments: {answered}");
+    assert!(leaks.is_empty(), "{} answers show protected data:\n{}", leaks.len(), leaks.join("\n"));
+}
+
+/// Every argument object the catalogue takes refuses a field it does not know, at every depth:
+/// each sample is sent with an extra field at its top and inside each object it holds, and is
+/// refused as `command.invalid` naming the field (the HTTP API and the window send exactly
+/// these arguments to `operation::call`).
+#[test]
+fn every_argument_of_the_catalogue_refuses_an_unknown_field_at_every_depth() {
+    let (mut w, ids) = canary_world();
+    let admin = w.admin.clone();
+    let city = call(&mut w, &admin, "city", json!({})).unwrap();
+    let mut tried = 0;
+    let mut accepted = Vec::new();
+    for name in hairyo::operation::NAMES {
+        for args in samples(name, &ids, &city) {
+            let mut variants = vec![("top".to_string(), {
+                let mut a = args.clone();
+                a["zzz_unknown"] = json!(1);
+                a
+            })];
+            for (key, value) in args.as_object().unwrap() {
+                let mut a = args.clone();
+                match value {
+                    Value::Object(_) => a[key]["zzz_unknown"] = json!(1),
+                    Value::Array(items) if items.first().is_some_and(Value::is_object) => a[key][0]["zzz_unknown"] = json!(1),
+                    _ => continue,
+                }
+                variants.push((key.clone(), a));
+            }
+            for (depth, a) in variants {
+                tried += 1;
+                match call(&mut w, &admin, name, a.clone()) {
+                    Err(e) if e.code == "command.invalid" && e.message.contains("zzz_unknown") => {}
+                    other => accepted.push(format!("{name} ({depth}) {a}: {:?}", other.map(|_| "accepted").map_err(|e| (e.code, e.message)))),
+                }
+            }
+        }
+    }
+    assert!(tried > 100, "{tried}");
+    assert!(accepted.is_empty(), "unknown fields not refused:\n{}", accepted.join("\n"));
+}

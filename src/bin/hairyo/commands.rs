@@ -523,7 +523,7 @@ pub fn run(cli: &Cli) -> Result {
         }
         Command::Print(cmd) => print_cmd(cli, cmd, now),
         Command::AccessMatrix => {
-            print!("{}", hairyo::access::markdown());
+            print!("{}{}", hairyo::access::markdown(), hairyo::disclosure::markdown());
             Ok(())
         }
         Command::Duplicates { action, limit, offset } => {
