@@ -72,6 +72,33 @@ where
     store.read_and_append(&event, f)
 }
 
+/// [`viewed`] for a read of many records (a search, a list, a queue): `detail` says from what
+/// was read what the log keeps, such as the query and which protected persons it showed, so
+/// that the access review can tell who saw them.
+pub fn viewed_many<T, E>(
+    store: &mut crate::store::Store,
+    actor: &Actor,
+    now: chrono::NaiveDateTime,
+    record_kind: &str,
+    f: impl FnOnce(&crate::store::Read<'_>) -> Result<T, E>,
+    detail: impl FnOnce(&T) -> serde_json::Value,
+) -> Result<T, E>
+where
+    E: From<StoreError>,
+{
+    let event = NewAuditEvent {
+        at: crate::stamp(now),
+        staff_id: actor.staff_id,
+        login: &actor.login,
+        desk: actor.desk.code(),
+        action: Action::View.code(),
+        record_kind,
+        record_id: None,
+        detail: String::new(),
+    };
+    store.read_and_append_detailed(&event, f, |value| Some(detail(value).to_string()))
+}
+
 /// The result of checking the chain.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verification {
@@ -182,6 +209,8 @@ pub enum AuditError {
     Forbidden,
     #[error("監査ログを出力できません: {0}")]
     Csv(String),
+    #[error("{0}")]
+    Invalid(crate::validate::Invalid),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -193,6 +222,7 @@ impl AuditError {
         match self {
             AuditError::Forbidden => "audit.forbidden",
             AuditError::Csv(_) => "audit.csv",
+            AuditError::Invalid(_) => "audit.invalid",
             AuditError::Access(e) => e.code(),
             AuditError::Store(e) => e.code(),
         }
@@ -200,7 +230,7 @@ impl AuditError {
 }
 
 /// Only supervisors and administrators browse, export and verify the log.
-fn require_reader(actor: &Actor) -> Result<(), AuditError> {
+pub(crate) fn require_reader(actor: &Actor) -> Result<(), AuditError> {
     if crate::access::can(actor, crate::access::Permission::ReadAudit) {
         Ok(())
     } else {

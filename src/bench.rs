@@ -184,7 +184,7 @@ fn run_in(
     let clerk = staff::actor(&st, "kokuho1").map_err(|e| s(&e))?;
     for (id, q) in &mix {
         let t = Instant::now();
-        let r = search::search(&st, &clerk, q, Page::new(0, 20), now).map_err(|e| s(&e))?;
+        let r = search::search(&mut st, &clerk, q, Page::new(0, 20), now).map_err(|e| s(&e))?;
         times.push(t.elapsed());
         slow.push((q.clone(), t.elapsed().as_secs_f64() * 1000.0));
         if r.hits.total <= 20 && !r.hits.items.iter().any(|h| h.person.id == *id) {

@@ -145,7 +145,7 @@ impl_coded!(
     crate::export::ExportError,
     crate::duplicates::DuplicateError,
     crate::home::HomeError,
-    crate::audit::AuditError,
+    crate::audit::AuditError { crate::audit::AuditError::Invalid },
     crate::backup::BackupError,
     crate::deployment::DeploymentError,
     crate::config::ConfigError,

@@ -8,6 +8,7 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod access;
+pub mod access_review;
 pub mod application;
 pub mod audit;
 pub mod backup;

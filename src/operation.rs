@@ -64,6 +64,7 @@ pub const NAMES: &[&str] = &[
     "move_out",
     "certificate_returns_due",
     "export_audit",
+    "access_review",
     "reminders",
     "renewal_season",
     "renewal_list",
@@ -774,6 +775,10 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             args::<NoArgs>(name, arguments)?;
             let bytes = crate::audit::export_csv(store, actor, now)?;
             json(MadeFile::new(format!("audit-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes))
+        }
+        "access_review" => {
+            let a: Input<crate::access_review::AccessQuery> = args(name, arguments)?;
+            json(crate::access_review::review(store, actor, &a.input, now)?)
         }
         _ => Err(ErrorBody::new("command.unknown", format!("操作「{name}」はありません。次のいずれかを指定してください: {}", NAMES.join(", ")))),
     }

@@ -580,15 +580,28 @@ pub(crate) fn summaries(
 }
 
 /// Lists persons by フリガナ, a page at a time.
-
-/// Lists persons by フリガナ, a page at a time.
-pub fn list(store: &Store, actor: &Actor, filter: &PersonFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<PersonSummary>, PersonError> {
+/// The list is audited with its filter and the persons it showed.
+pub fn list(store: &mut Store, actor: &Actor, filter: &PersonFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<PersonSummary>, PersonError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let today = now.date();
     let q = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let key = q.map(normalize::search_key);
     let query = PersonQuery { key_part: key.as_deref(), atena_no: q, facility_id: filter.facility_id, scheme: filter.scheme };
-    let rows = store.read().persons().list(&query, page)?;
     let audience = crate::disclosure::Audience::of(actor);
-    Ok(Paged { items: rows.items.into_iter().map(|s| summary(&audience, s, today)).collect(), total: rows.total, offset: rows.offset, limit: rows.limit })
+    audit::viewed_many(
+        store,
+        actor,
+        now,
+        "person_list",
+        |conn| {
+            let rows = conn.persons().list(&query, page)?;
+            Ok(Paged {
+                items: rows.items.into_iter().map(|s| summary(&audience, s, today)).collect(),
+                total: rows.total,
+                offset: rows.offset,
+                limit: rows.limit,
+            })
+        },
+        |l: &Paged<PersonSummary>| serde_json::json!({"query": q, "facility_id": filter.facility_id, "shown": l.items.iter().map(|s| s.id).collect::<Vec<_>>()}),
+    )
 }

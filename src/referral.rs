@@ -390,11 +390,19 @@ pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -
 
 /// The signed-in desk's queue: referrals sent to it or from it, optionally in one state, oldest
 /// first, each with what `actor` may do to it.
-pub fn queue(store: &Store, actor: &Actor, filter: QueueFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
+/// The queue is audited with the persons it showed.
+pub fn queue(store: &mut Store, actor: &Actor, filter: QueueFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     // An administrator oversees every desk, as the home's counts do for them.
     let desk = (actor.role != Role::Admin).then_some(actor.desk);
-    let mut q = queue_of(&store.read(), desk, filter, page)?;
+    let mut q = audit::viewed_many(
+        store,
+        actor,
+        now,
+        "referral_queue",
+        |conn| queue_of(conn, desk, filter, page),
+        |q: &Paged<Referral>| serde_json::json!({"shown": q.items.iter().map(|r| r.person_id).collect::<Vec<_>>()}),
+    )?;
     q.items = q
         .items
         .into_iter()

@@ -116,15 +116,25 @@ pub(crate) fn last_person_id(conn: &crate::store::Read<'_>) -> Result<i64, Store
 pub const COUNT_CAP: i64 = 200;
 
 /// Searches persons; see [`understand`] for how the query is read.
+/// The search is audited with its text and the persons it showed (a search's text is personal
+/// data: only the audit log's readers see it).
 pub fn search(
-    store: &crate::store::Store,
+    store: &mut crate::store::Store,
     actor: &crate::model::staff::Actor,
     input: &str,
     page: Page,
     now: chrono::NaiveDateTime,
 ) -> Result<Results, SearchError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    search_in(&store.read(), &crate::disclosure::Audience::of(actor), input, page, now.date())
+    let audience = crate::disclosure::Audience::of(actor);
+    crate::audit::viewed_many(
+        store,
+        actor,
+        now,
+        "search",
+        |conn| search_in(conn, &audience, input, page, now.date()),
+        |r| serde_json::json!({"query": input, "shown": r.hits.items.iter().map(|h| h.person.id).collect::<Vec<_>>()}),
+    )
 }
 
 /// The search itself, its hits as `audience` may see them.

@@ -51,6 +51,8 @@ fn render() -> String {
         hairyo::codes::ErrorBody, hairyo::frame::AppState, hairyo::frame::EraStart, hairyo::store::SchemaChange, hairyo::codes::Choice, hairyo::forms::Codes,
         hairyo::print::PrintRequest, hairyo::application::ApplicationStep, hairyo::referral::ReferralAction, crate::commands::PrintedFile, hairyo::forms::ScreenCodes, hairyo::forms::ImportColumn,
         crate::commands::ExportedFile, crate::commands::Connection, reminder::Reminders, store::home::FollowUp, hairyo::operation::MadeFile,
+        // The access review.
+        audit::Action, access_review::AccessQuery, access_review::AccessRecord, access_review::StaffAccesses, access_review::AccessReview,
     );
     format!(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\

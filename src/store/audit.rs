@@ -105,6 +105,20 @@ impl AuditHandle<'_> {
     }
 }
 
+impl AuditHandle<'_> {
+    /// The views, prints and exports logged from `from` to before `until` (stamps), oldest
+    /// first, by one login when given: what the access review reads.
+    pub fn accesses(&self, from: &str, until: &str, login: Option<&str>) -> Result<Vec<AuditRow>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM audit_event
+              WHERE action IN ('view', 'print', 'export') AND at >= ?1 AND at < ?2 AND (login = ?3 OR ?3 IS NULL)
+              ORDER BY id"
+        ))?;
+        let rows = stmt.query_map(params![from, until, login], row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+}
+
 /// Appends to the log, inside the transaction of the change it records.
 pub struct AuditHandleMut<'a> {
     conn: super::Conn<'a>,

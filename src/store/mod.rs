@@ -850,20 +850,41 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        self.read_and_append_detailed(event, f, |_| None)
+    }
+
+    /// [`Store::read_and_append`] whose event's detail is made from what was read (a search's
+    /// hits, say): `detail` returns it, or `None` to keep the event's own.
+    pub fn read_and_append_detailed<T, E>(
+        &mut self,
+        event: &audit::NewAuditEvent<'_>,
+        f: impl FnOnce(&Read<'_>) -> Result<T, E>,
+        detail: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let complete = |value: &T| {
+            let mut e = event.clone();
+            if let Some(d) = detail(value) {
+                e.detail = d;
+            }
+            e
+        };
         match &mut self.engine {
             Engine::Lite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
                 let read = Read { conn: Conn::Lite(&tx) };
                 let value = f(&read)?;
-                (Write { read }).audit_mut().append(event)?;
+                (Write { read }).audit_mut().append(&complete(&value))?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(value)
             }
             Engine::Pg(c) => pg::read_and_append(
                 c,
                 |conn| f(&Read { conn }),
-                |conn| {
-                    (Write { read: Read { conn } }).audit_mut().append(event)?;
+                |conn, value| {
+                    (Write { read: Read { conn } }).audit_mut().append(&complete(value))?;
                     Ok(())
                 },
             ),

@@ -160,6 +160,13 @@ impl PersonsHandle<'_> {
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
 
+    /// Every person under 支援措置, with their name, by id: whom the access review watches.
+    pub fn protected_names(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id, name FROM person WHERE protected = 1 ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// The highest person id (0 when there are none); rows inserted later have higher ids.
     pub fn last_id(&self) -> Result<i64, StoreError> {
         self.conn.query_row("SELECT coalesce(max(id), 0) FROM person", [], |r| r.get(0))

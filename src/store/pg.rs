@@ -328,7 +328,7 @@ where
 pub(super) fn read_and_append<T, E>(
     c: &PgConn,
     f: impl FnOnce(Conn<'_>) -> Result<T, E>,
-    append: impl FnOnce(Conn<'_>) -> Result<(), StoreError>,
+    append: impl FnOnce(Conn<'_>, &T) -> Result<(), StoreError>,
 ) -> Result<T, E>
 where
     E: From<StoreError>,
@@ -337,7 +337,7 @@ where
     conn.execute_batch("BEGIN ISOLATION LEVEL READ COMMITTED").map_err(E::from)?;
     let mut guard = Rollback { conn, armed: true };
     let value = f(conn)?;
-    append(conn).map_err(E::from)?;
+    append(conn, &value).map_err(E::from)?;
     conn.execute_batch("COMMIT").map_err(E::from)?;
     guard.armed = false;
     Ok(value)

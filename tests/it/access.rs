@@ -238,8 +238,10 @@ fn read<T, E: Coded + 'static>(r: Result<T, E>) -> Result<(), Box<dyn Coded>> {
 const READS: &[(&str, Permission, Read)] = &[
     ("record::show", Permission::ViewPerson, |w, a, p| read(record::show(&mut w.store, a, p, at("2026-11-25")))),
     ("person::get", Permission::ViewPerson, |w, a, p| read(hairyo::person::get(&mut w.store, a, p, at("2026-11-25")))),
-    ("person::list", Permission::ViewPerson, |w, a, _| read(hairyo::person::list(&w.store, a, &Default::default(), hairyo::Page::default(), at("2026-11-25")))),
-    ("search::search", Permission::ViewPerson, |w, a, _| read(hairyo::search::search(&w.store, a, "権限", hairyo::Page::default(), at("2026-11-25")))),
+    ("person::list", Permission::ViewPerson, |w, a, _| {
+        read(hairyo::person::list(&mut w.store, a, &Default::default(), hairyo::Page::default(), at("2026-11-25")))
+    }),
+    ("search::search", Permission::ViewPerson, |w, a, _| read(hairyo::search::search(&mut w.store, a, "権限", hairyo::Page::default(), at("2026-11-25")))),
     ("policy::route", Permission::ViewPerson, |w, a, p| read(hairyo::policy::route(&w.store, a, p, common::date("2026-11-25"), at("2026-11-25")))),
     ("policy::list_rules", Permission::ViewPerson, |w, a, _| read(hairyo::policy::list_rules(&w.store, a, at("2026-11-25")))),
     ("home::summary", Permission::ViewPerson, |w, a, _| read(hairyo::home::summary(&w.store, a, at("2026-11-25")))),
@@ -247,7 +249,7 @@ const READS: &[(&str, Permission, Read)] = &[
     ("forecast::weekly", Permission::ViewPerson, |w, a, _| read(hairyo::forecast::weekly(&w.store, a, 4, at("2026-11-25")))),
     ("stats::compute", Permission::ViewPerson, |w, a, _| read(hairyo::stats::compute(&w.store, a, at("2026-11-25")))),
     ("referral::queue", Permission::ViewPerson, |w, a, _| {
-        read(referral::queue(&w.store, a, referral::QueueFilter::Every, hairyo::Page::default(), at("2026-11-25")))
+        read(referral::queue(&mut w.store, a, referral::QueueFilter::Every, hairyo::Page::default(), at("2026-11-25")))
     }),
     ("application::list", Permission::ViewPerson, |w, a, _| read(application::list(&w.store, a, &[], None, hairyo::Page::default(), at("2026-11-25")))),
     ("facility::list", Permission::ViewPerson, |w, a, _| read(hairyo::facility::list(&w.store, a, hairyo::Page::default(), at("2026-11-25")))),

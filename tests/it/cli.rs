@@ -318,6 +318,14 @@ fn person_update_by_a_masked_desk_keeps_the_protected_address() {
         }
         assert_eq!(updated["address"], "(支援措置のため非表示)", "{login}");
     }
+    // Who saw the protected person is there for a supervisor to check.
+    ok(&db.path, &["--as", "kaigo1", "person", "show", &id]);
+    let review = json(&db.path, &["--as", "kokuho2", "audit", "access", "--login", "kaigo1"]);
+    assert!(review["records"].as_array().unwrap().iter().any(|r| r["what"] == "記録を閲覧" && r["person_id"] == p["id"]), "{review}");
+    let text = ok(&db.path, &["--as", "kokuho2", "audit", "access", "--person", &id]);
+    assert!(text.contains("アクセス記録") && text.contains("kaigo1") && text.contains("保護") && text.contains("花子"), "{text}");
+    let refused = hairyo(&db.path, &["--as", "kaigo1", "audit", "access"]);
+    assert_eq!(refused.status.code(), Some(1), "a caseworker does not review access");
     let out = hairyo(&db.path, &["--as", "kaigo1", "--json", "person", "update", &id, "--address", "(支援措置のため非表示)"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

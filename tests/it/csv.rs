@@ -33,7 +33,7 @@ fn cp932_and_utf8_with_bom_import_the_same() {
     bom.extend_from_slice(body.as_bytes());
     let rb = run(&mut b, &bom, &Options::default());
     assert_eq!((rb.encoding, rb.inserted), (Encoding::Utf8, 2));
-    let p = hairyo::search::search(&a.store, &a.admin, "200000001", hairyo::Page::default(), common::at("2026-11-25")).unwrap();
+    let p = hairyo::search::search(&mut a.store, &a.admin, "200000001", hairyo::Page::default(), common::at("2026-11-25")).unwrap();
     let s = &p.hits.items[0].person;
     assert_eq!((s.kana.as_str(), s.birth_date.to_string().as_str()), ("タカハシ\u{3000}ハナコ", "1940-04-01"));
 }
@@ -232,17 +232,17 @@ fn a_bulk_import_that_renames_persons_keeps_the_search_indexes_exact() {
     assert_eq!((r.inserted, r.updated, r.problems.len(), r.committed), (20_000, 30, 0, true), "{:?}", r.problems.first());
     assert_eq!(person_schema(&w), before, "every index and trigger is back and both full-text indexes are sound");
     let today = common::date("2026-11-25");
-    let found = hairyo::search::search(&w.store, &w.admin, "見本川", hairyo::Page { offset: 0, limit: 100 }, today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
+    let found = hairyo::search::search(&mut w.store, &w.admin, "見本川", hairyo::Page { offset: 0, limit: 100 }, today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
     let mut ids: Vec<i64> = found.hits.items.iter().map(|h| h.person.id).collect();
     ids.sort();
     assert_eq!(ids, existing.iter().map(|p| p.id).collect::<Vec<_>>(), "the renamed persons are found by their new name");
     let old_name = &existing[0].name;
-    let by_old = hairyo::search::search(&w.store, &w.admin, old_name, hairyo::Page::default(), today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
+    let by_old = hairyo::search::search(&mut w.store, &w.admin, old_name, hairyo::Page::default(), today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
     assert!(by_old.hits.items.iter().all(|h| h.person.id != existing[0].id), "and no longer by the old one");
     // Short (two-character) and long queries reach the new rows through both indexes.
-    let short = hairyo::search::search(&w.store, &w.admin, "渡辺", hairyo::Page::default(), today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
+    let short = hairyo::search::search(&mut w.store, &w.admin, "渡辺", hairyo::Page::default(), today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
     assert!(short.total_capped && short.hits.items.iter().all(|h| h.person.name.starts_with("渡邊")), "{:?}", short.hits.items.first());
-    let long = hairyo::search::search(&w.store, &w.admin, "たかはし かずこ", hairyo::Page::default(), today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
+    let long = hairyo::search::search(&mut w.store, &w.admin, "たかはし かずこ", hairyo::Page::default(), today.and_hms_opt(10, 0, 0).unwrap()).unwrap();
     assert!(!long.hits.items.is_empty() && long.hits.items.iter().all(|h| h.person.name == "髙橋\u{3000}和子"));
 }
 
@@ -257,7 +257,7 @@ fn a_refused_bulk_import_leaves_the_schema_and_the_data_as_they_were() {
     assert_eq!(r.problems[0].line, 20_002);
     assert_eq!(count(&w), 1);
     assert_eq!(person_schema(&w), before);
-    let hits = hairyo::search::search(&w.store, &w.admin, &p.name, hairyo::Page::default(), common::at("2026-11-25")).unwrap();
+    let hits = hairyo::search::search(&mut w.store, &w.admin, &p.name, hairyo::Page::default(), common::at("2026-11-25")).unwrap();
     assert_eq!(hits.hits.items[0].person.id, p.id);
 }
 
@@ -350,7 +350,7 @@ fn an_update_writes_every_changed_column_and_keeps_the_rest() {
         ]
     );
     assert_eq!((after.mynumber_card.code(), after.notes.as_str()), ("card", "窓口メモ"), "what the file does not carry is kept");
-    let found = hairyo::search::search(&w.store, &w.admin, "みほんがわ", hairyo::Page::default(), common::at("2026-11-25")).unwrap();
+    let found = hairyo::search::search(&mut w.store, &w.admin, "みほんがわ", hairyo::Page::default(), common::at("2026-11-25")).unwrap();
     assert_eq!(found.hits.items.first().map(|h| h.person.id), Some(p.id), "the new reading is searchable");
 }
 

@@ -121,18 +121,6 @@ fn the_audit_log_shows_a_reader_only_what_that_reader_may_see() {
     assert!(verified.ok, "{}", verified.message);
 }
 
-#[test]
-fn a_misspelt_field_inside_an_input_is_refused_not_dropped() {
-    let (mut w, id) = world();
-    let clerk = w.actor("kokuho_clerk");
-    let e = call(&mut w, &clerk, "add_touchpoint", json!({"input": {"person_id": id, "date": "2026-11-20", "kind": "counter", "leaflet": ["bessou1"]}}))
-        .unwrap_err();
-    assert_eq!(e.code, "command.invalid");
-    assert!(e.message.contains("leaflet"), "the message names the field: {}", e.message);
-    let record = hairyo::record::show(&mut w.store, &w.admin.clone(), id, at("2026-11-25")).unwrap();
-    assert_eq!(record.touchpoints.len(), 1, "nothing was stored: only the world's own touchpoint");
-}
-
 /// 転出先 of a protected person who moved out.
 const MOVED_TO: &str = "雲雀村";
 
@@ -424,4 +412,59 @@ fn every_argument_of_the_catalogue_refuses_an_unknown_field_at_every_depth() {
     }
     assert!(tried > 100, "{tried}");
     assert!(accepted.is_empty(), "unknown fields not refused:\n{}", accepted.join("\n"));
+}
+
+/// Searches, lists, queues, record views, prints and exports leave a trace, and the access
+/// review tells a supervisor who saw a protected person, by period and by staff member.
+#[test]
+fn reads_leave_a_trace_and_the_access_review_names_who_saw_a_protected_person() {
+    let (mut w, id) = world();
+    let other = w.person(|i| i.name = "別人 一郎".into()).id;
+    let kaigo = w.actor("kaigo_cw");
+    let jido = w.actor("jido_sv");
+    let kokuho = w.actor("kokuho_sv");
+    call(&mut w, &kaigo, "search_persons", json!({"query": "見本 花子"})).unwrap();
+    call(&mut w, &kaigo, "show_person", json!({"id": id})).unwrap();
+    call(&mut w, &kaigo, "print", json!({"request": {"kind": "application_form", "person_id": id}})).unwrap();
+    call(&mut w, &jido, "list_persons", json!({})).unwrap();
+    call(&mut w, &kaigo, "show_person", json!({"id": other})).unwrap();
+    call(&mut w, &kokuho, "export_csv", json!({"kind": "certificates", "encoding": "utf-8"})).unwrap();
+
+    let e = call(&mut w, &kaigo, "access_review", json!({"input": {}})).unwrap_err();
+    assert_eq!(e.code, "audit.forbidden", "a caseworker does not review access");
+    let review = call(&mut w, &kokuho, "access_review", json!({"input": {}})).unwrap();
+    let records = review["records"].as_array().unwrap();
+    let of = |login: &str, what: &str| records.iter().any(|r| r["login"] == login && r["what"].as_str().unwrap().starts_with(what));
+    assert!(of("kaigo_cw", "検索結果に表示") && of("kaigo_cw", "記録を閲覧") && of("kaigo_cw", "申請書を印刷"), "{review}");
+    assert!(of("jido_sv", "対象者一覧に表示"), "{review}");
+    assert!(of("kokuho_sv", "CSV 出力"), "an export holds every protected person: {review}");
+    assert!(records.iter().filter(|r| !r["person_id"].is_null()).all(|r| r["person_id"] == id), "only the protected person is reviewed: {review}");
+    assert_eq!(review["protected_persons"], 1);
+    let kaigo_count = review["by_staff"].as_array().unwrap().iter().find(|s| s["login"] == "kaigo_cw").unwrap()["accesses"].as_u64().unwrap();
+    assert_eq!(kaigo_count, 3, "the view of an unprotected person is not counted: {review}");
+
+    let one = call(&mut w, &kokuho, "access_review", json!({"input": {"login": "jido_sv", "from": "2026-11-01", "to": "2026-11-25"}})).unwrap();
+    assert!(one["records"].as_array().unwrap().iter().all(|r| r["login"] == "jido_sv") && one["total"] == 1, "{one}");
+    let before = call(&mut w, &kokuho, "access_review", json!({"input": {"from": "2026-10-01", "to": "2026-10-31"}})).unwrap();
+    assert_eq!(before["total"], 0, "{before}");
+    let bad = call(&mut w, &kokuho, "access_review", json!({"input": {"from": "いつか"}})).unwrap_err();
+    assert_eq!((bad.code.as_str(), bad.fields[0].field), ("audit.invalid", "from"), "{}", bad.message);
+    let reversed = call(&mut w, &kokuho, "access_review", json!({"input": {"from": "2026-11-25", "to": "2026-11-01"}})).unwrap_err();
+    assert_eq!(reversed.fields[0].field, "to", "{}", reversed.message);
+    // The search's text is in the log, which only its readers see.
+    let log = hairyo::audit::list(&w.store, &kokuho, None, hairyo::Page::new(0, 200), at("2026-11-25")).unwrap();
+    assert!(log.items.iter().any(|e| e.record_kind == "search" && e.detail["query"] == "見本 花子" && e.login == "kaigo_cw"));
+    assert!(log.items.iter().any(|e| e.record_kind == "access_review" && e.login == "kokuho_sv"), "the review itself is logged");
+}
+
+#[test]
+fn a_misspelt_field_inside_an_input_is_refused_not_dropped() {
+    let (mut w, id) = world();
+    let clerk = w.actor("kokuho_clerk");
+    let e = call(&mut w, &clerk, "add_touchpoint", json!({"input": {"person_id": id, "date": "2026-11-20", "kind": "counter", "leaflet": ["bessou1"]}}))
+        .unwrap_err();
+    assert_eq!(e.code, "command.invalid");
+    assert!(e.message.contains("leaflet"), "the message names the field: {}", e.message);
+    let record = hairyo::record::show(&mut w.store, &w.admin.clone(), id, at("2026-11-25")).unwrap();
+    assert_eq!(record.touchpoints.len(), 1, "nothing was stored: only the world's own touchpoint");
 }

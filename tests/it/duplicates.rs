@@ -88,6 +88,6 @@ fn merge_keeps_every_linked_record_and_is_audited() {
         .unwrap();
     assert!(audited.contains("before_other") && audited.contains("渡辺"));
     // The merged person is found by either spelling, and the removed one is gone from search.
-    let hits = hairyo::search::search(&w.store, &w.admin, "渡辺清", Page::default(), common::at("2026-11-25")).unwrap();
+    let hits = hairyo::search::search(&mut w.store, &w.admin, "渡辺清", Page::default(), common::at("2026-11-25")).unwrap();
     assert_eq!(hits.hits.items.iter().map(|h| h.person.id).collect::<Vec<_>>(), vec![keep.id]);
 }

@@ -141,8 +141,8 @@ fn search_gives_the_same_results_on_both_engines() {
         "ん",
     ];
     for q in queries {
-        let ids = |w: &World| -> Vec<(String, String)> {
-            search::search(&w.store, &w.admin, q, Page::new(0, 50), at("2026-11-25"))
+        let ids = |w: &mut World| -> Vec<(String, String)> {
+            search::search(&mut w.store, &w.admin, q, Page::new(0, 50), at("2026-11-25"))
                 .unwrap_or_else(|e| panic!("{q}: {e}"))
                 .hits
                 .items
@@ -150,7 +150,7 @@ fn search_gives_the_same_results_on_both_engines() {
                 .map(|h| (h.person.name, format!("{:?}", h.matched)))
                 .collect()
         };
-        let (a, b) = (ids(&lite), ids(&pg));
+        let (a, b) = (ids(&mut lite), ids(&mut pg));
         assert_eq!(a, b, "query {q}: SQLite {a:?}, PostgreSQL {b:?}");
         found += usize::from(!a.is_empty());
     }
@@ -309,7 +309,7 @@ fn an_import_on_the_server_leaves_readers_reading_and_sees_all_or_nothing() {
     let (mut reads, mut slowest) = (0, std::time::Duration::ZERO);
     while !importer.is_finished() {
         let t = std::time::Instant::now();
-        let found = search::search(&w.store, &clerk, "既存", Page::new(0, 20), at("2026-11-25")).unwrap();
+        let found = search::search(&mut w.store, &clerk, "既存", Page::new(0, 20), at("2026-11-25")).unwrap();
         let n: i64 = w.store.conn().query_row("SELECT count(*) FROM person", [], |r| r.get(0)).unwrap();
         slowest = slowest.max(t.elapsed());
         if importer.is_finished() {

@@ -806,7 +806,7 @@ fn nothing_a_resident_receives_carries_internal_labels() {
     }
     let batches = documents.len();
     assert!(batches >= 2, "the demo's facilities print batches");
-    let persons = person::list(&w.store, &admin, &person::PersonFilter::default(), Page::new(0, 120), now).unwrap().items;
+    let persons = person::list(&mut w.store, &admin, &person::PersonFilter::default(), Page::new(0, 120), now).unwrap().items;
     let mut with_application = 0;
     for p in persons.iter().filter(|p| matches!(p.scheme, hairyo::person::Scheme::Kokuho | hairyo::person::Scheme::Kouki)) {
         let r = record::show(&mut w.store, &admin, p.id, now).unwrap();

@@ -30,19 +30,19 @@ fn world() -> World {
     w
 }
 
-fn names(w: &World, q: &str) -> Vec<(String, MatchKind)> {
-    let r = search::search(&w.store, &w.admin, q, Page::new(0, 50), at("2026-11-25")).unwrap();
+fn names(w: &mut World, q: &str) -> Vec<(String, MatchKind)> {
+    let r = search::search(&mut w.store, &w.admin, q, Page::new(0, 50), at("2026-11-25")).unwrap();
     r.hits.items.into_iter().map(|h| (h.person.name.replace('\u{3000}', " "), h.matched)).collect()
 }
 
-fn check(w: &World, q: &str, expect_first: &str) {
+fn check(w: &mut World, q: &str, expect_first: &str) {
     let got = names(w, q);
     assert_eq!(got.first().map(|g| g.0.as_str()), Some(expect_first), "query {q:?} gave {got:?}");
 }
 
 #[test]
 fn every_query_form_finds_the_person() {
-    let w = world();
+    let mut w = world();
     for (q, first) in [
         ("髙橋眞一", "髙橋 眞一"),
         ("高橋 真一", "髙橋 眞一"),
@@ -61,14 +61,14 @@ fn every_query_form_finds_the_person() {
         ("1940/4/1", "髙橋 眞一"),
         ("100000006", "渡邊 清"),
     ] {
-        check(&w, q, first);
+        check(&mut w, q, first);
     }
 }
 
 #[test]
 fn exact_ranks_above_prefix_above_substring() {
-    let w = world();
-    let got = names(&w, "高橋");
+    let mut w = world();
+    let got = names(&mut w, "高橋");
     let kinds: Vec<MatchKind> = got.iter().map(|g| g.1).collect();
     assert_eq!(got[0], ("高橋".to_string(), MatchKind::Exact));
     assert!(got.iter().any(|g| g.0 == "大高橋 花子" && g.1 == MatchKind::Substring), "{got:?}");
@@ -80,22 +80,22 @@ fn exact_ranks_above_prefix_above_substring() {
 
 #[test]
 fn one_and_two_character_queries_use_their_own_index() {
-    let w = world();
-    let got = names(&w, "林");
+    let mut w = world();
+    let got = names(&mut w, "林");
     assert_eq!(got[0], ("林 トメ".to_string(), MatchKind::Prefix));
     assert!(got.iter().any(|g| g.0 == "小林 由美"));
     assert_eq!(got.len(), 2);
-    let got = names(&w, "ハナ");
+    let got = names(&mut w, "ハナ");
     assert_eq!(got.len(), 2, "{got:?}");
 }
 
 #[test]
 fn totals_and_paging() {
-    let w = world();
-    let r = search::search(&w.store, &w.admin, "タカハシ", Page::new(0, 2), at("2026-11-25")).unwrap();
+    let mut w = world();
+    let r = search::search(&mut w.store, &w.admin, "タカハシ", Page::new(0, 2), at("2026-11-25")).unwrap();
     assert_eq!(r.hits.total, 4);
     assert_eq!(r.hits.items.len(), 2);
-    let r2 = search::search(&w.store, &w.admin, "タカハシ", Page::new(2, 2), at("2026-11-25")).unwrap();
+    let r2 = search::search(&mut w.store, &w.admin, "タカハシ", Page::new(2, 2), at("2026-11-25")).unwrap();
     assert_eq!(r2.hits.items.len(), 2);
     assert_ne!(r.hits.items[0].person.id, r2.hits.items[0].person.id);
     assert_eq!(r.query, Query::Name("タカハシ".into()));
@@ -105,13 +105,13 @@ fn totals_and_paging() {
 fn renamed_person_is_found_by_the_new_name_only() {
     let mut w = world();
     let admin = w.admin.clone();
-    let id = names(&w, "ワタナベ");
+    let id = names(&mut w, "ワタナベ");
     assert_eq!(id.len(), 1);
-    let pid = search::search(&w.store, &w.admin, "ワタナベ", Page::default(), at("2026-11-25")).unwrap().hits.items[0].person.id;
+    let pid = search::search(&mut w.store, &w.admin, "ワタナベ", Page::default(), at("2026-11-25")).unwrap().hits.items[0].person.id;
     let patch = hairyo::person::PersonPatch { name: Some("渡部 清".into()), kana: Some("ワタベ キヨシ".into()), ..Default::default() };
     hairyo::person::update(&mut w.store, &admin, pid, &patch, common::at("2026-11-25")).unwrap();
-    assert!(names(&w, "ワタナベ").is_empty());
-    assert_eq!(names(&w, "ワタベ")[0].0, "渡部 清");
+    assert!(names(&mut w, "ワタナベ").is_empty());
+    assert_eq!(names(&mut w, "ワタベ")[0].0, "渡部 清");
 }
 
 /// #12 item 12: every 宛名番号 the store accepts (up to fifteen digits) is found by typing it,
@@ -134,11 +134,11 @@ fn every_atena_number_the_store_accepts_is_found_by_typing_it() {
         i.kana = "ショウワ イクコ".into();
         i.birth_date = "1940-04-01".into();
     });
-    assert_eq!(names(&w, "4711"), [("短番 一".to_string(), MatchKind::AtenaNumber)]);
-    assert_eq!(names(&w, "４７１１")[0].0, "短番 一", "full-width digits too");
-    let both = names(&w, "3150401");
+    assert_eq!(names(&mut w, "4711"), [("短番 一".to_string(), MatchKind::AtenaNumber)]);
+    assert_eq!(names(&mut w, "４７１１")[0].0, "短番 一", "full-width digits too");
+    let both = names(&mut w, "3150401");
     assert_eq!(both[0], ("日付 二".to_string(), MatchKind::AtenaNumber), "{both:?}");
     assert!(both.iter().any(|(n, m)| n == "昭和 生子" && *m == MatchKind::BirthDate), "the date still finds who was born then: {both:?}");
-    assert_eq!(names(&w, "100000001")[0].0, "髙橋 眞一", "nine digits as before");
-    assert!(names(&w, "999").is_empty(), "an unknown short number finds nobody");
+    assert_eq!(names(&mut w, "100000001")[0].0, "髙橋 眞一", "nine digits as before");
+    assert!(names(&mut w, "999").is_empty(), "an unknown short number finds nobody");
 }

@@ -72,7 +72,8 @@ fn referral_life_cycle_and_refusals() {
     // The person's record and the desk's queue carry the same thread, in order.
     let on_record = hairyo::record::show(&mut w.store, &cw, p.id, now).unwrap().referrals;
     assert_eq!(on_record[0].comments.iter().map(|c| &c.body).collect::<Vec<_>>(), r.comments.iter().map(|c| &c.body).collect::<Vec<_>>());
-    let queued = referral::queue(&w.store, &w.actor("kokuho_clerk"), referral::QueueFilter::Every, hairyo::Page::new(0, 50), now).unwrap();
+    let kokuho_clerk = w.actor("kokuho_clerk");
+    let queued = referral::queue(&mut w.store, &kokuho_clerk, referral::QueueFilter::Every, hairyo::Page::new(0, 50), now).unwrap();
     assert_eq!(queued.items[0].comments.len(), r.comments.len());
 }
 
@@ -97,19 +98,19 @@ fn the_open_referrals_card_and_the_open_inbox_list_agree() {
     referral::accept(&mut w.store, &clerk, completed, "", now).unwrap();
     referral::complete(&mut w.store, &clerk, completed, "", now).unwrap();
     let home = hairyo::home::summary(&w.store, &cw, now).unwrap();
-    let open = referral::queue(&w.store, &cw, referral::QueueFilter::parse("open").unwrap(), hairyo::Page::new(0, 50), now).unwrap();
+    let open = referral::queue(&mut w.store, &cw, referral::QueueFilter::parse("open").unwrap(), hairyo::Page::new(0, 50), now).unwrap();
     let ids: Vec<i64> = open.items.iter().map(|r| r.id).collect();
     assert_eq!(ids, vec![sent, accepted], "sent and accepted, oldest first");
     assert_eq!(home.counts.referrals_open, open.total);
     // The receiving desk sent none of them: its own open list is empty.
-    let theirs = referral::queue(&w.store, &clerk, referral::QueueFilter::OpenSent, hairyo::Page::new(0, 50), now).unwrap();
+    let theirs = referral::queue(&mut w.store, &clerk, referral::QueueFilter::OpenSent, hairyo::Page::new(0, 50), now).unwrap();
     assert_eq!(theirs.total, 0);
     // An administrator's cards count every desk, and so do the lists they open.
     let admin_home = hairyo::home::summary(&w.store, &w.admin, now).unwrap();
     for (filter, count) in
         [("open", admin_home.counts.referrals_open), ("sent", admin_home.counts.referrals_to_review), ("returned", admin_home.counts.referrals_returned)]
     {
-        let listed = referral::queue(&w.store, &w.admin, referral::QueueFilter::parse(filter).unwrap(), hairyo::Page::new(0, 50), now).unwrap();
+        let listed = referral::queue(&mut w.store, &w.admin, referral::QueueFilter::parse(filter).unwrap(), hairyo::Page::new(0, 50), now).unwrap();
         assert_eq!((filter, listed.total), (filter, count));
     }
     assert!(referral::QueueFilter::parse("opened").is_err());
@@ -148,7 +149,7 @@ fn the_sender_withdraws_an_unanswered_referral_with_a_reason() {
     // Nothing more happens to it, and it leaves the receiving desk's queue and counts.
     assert_eq!(code(referral::accept(&mut w.store, &clerk, r.id, "", now)), "referral.bad_transition");
     assert_eq!(code(referral::withdraw(&mut w.store, &cw, r.id, "二度目", now)), "referral.bad_transition");
-    let queue = referral::queue(&w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), now).unwrap();
+    let queue = referral::queue(&mut w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), now).unwrap();
     assert!(queue.items.iter().all(|q| q.id != r.id));
     let home = hairyo::home::summary(&w.store, &clerk, now).unwrap();
     assert_eq!(home.counts.referrals_to_review, 0);
@@ -174,7 +175,7 @@ fn a_name_typed_in_half_width_kana_is_stored_in_full_width() {
     assert_eq!((p.name.as_str(), p.kana.as_str()), ("ヤマダ\u{3000}ハナコ", "ヤマダ\u{3000}ハナコ"));
     let clerk = w.actor("kokuho_clerk");
     for query in ["ﾔﾏﾀﾞ ﾊﾅｺ", "ヤマダ　ハナコ", "やまだ"] {
-        let found = hairyo::search::search(&w.store, &clerk, query, hairyo::Page::new(0, 20), at("2026-11-25")).unwrap();
+        let found = hairyo::search::search(&mut w.store, &clerk, query, hairyo::Page::new(0, 20), at("2026-11-25")).unwrap();
         assert!(found.hits.items.iter().any(|h| h.person.id == p.id), "{query}");
     }
 }
@@ -237,7 +238,7 @@ fn the_queue_says_how_long_each_referral_has_waited_oldest_first() {
     for (day, reason) in [("2026-11-24", "昨日の依頼"), ("2026-11-18", "先週の依頼"), ("2026-11-25", "今日の依頼")] {
         referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: reason.into(), ..Default::default() }, at(day)).unwrap();
     }
-    let q = referral::queue(&w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), at("2026-11-25")).unwrap();
+    let q = referral::queue(&mut w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), at("2026-11-25")).unwrap();
     let seen: Vec<(&str, Option<i64>)> = q.items.iter().map(|r| (r.reason.as_str(), r.waited_days)).collect();
     assert_eq!(seen, vec![("先週の依頼", Some(7)), ("昨日の依頼", Some(1)), ("今日の依頼", Some(0))]);
 }

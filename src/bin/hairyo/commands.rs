@@ -506,8 +506,8 @@ pub fn run(cli: &Cli) -> Result {
         Command::Policy(cmd) => policy_cmd(cli, cmd, now),
         Command::Settings(cmd) => settings_cmd(cli, cmd, now),
         Command::Search { query, limit, offset } => {
-            let (store, actor) = open_initialised(cli)?;
-            let r = search::search(&store, &actor, query, page(*offset, *limit)?, now)?;
+            let (mut store, actor) = open_initialised(cli)?;
+            let r = search::search(&mut store, &actor, query, page(*offset, *limit)?, now)?;
             emit(json, &r, |r| {
                 let mut out = format!("{} で検索\n", r.description);
                 for h in &r.hits.items {
@@ -746,6 +746,17 @@ pub fn run(cli: &Cli) -> Result {
             std::fs::write(file, &bytes).map_err(|e| CliError::new("audit.write", format!("{} に書き込めません: {e}", file.display())))?;
             emit(json, &serde_json::json!({"file": file}), |_| format!("監査ログを {} に出力しました", file.display()))
         }
+        Command::Audit { action: Some(AuditCmd::Access { from, to, login, person }), .. } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let query = hairyo::access_review::AccessQuery {
+                from: from.clone().unwrap_or_default(),
+                to: to.clone().unwrap_or_default(),
+                login: login.clone().unwrap_or_default(),
+                person_id: *person,
+            };
+            let review = hairyo::access_review::review(&mut store, &actor, &query, now)?;
+            emit(json, &review, access_review_text)
+        }
         Command::Audit { action: None, limit, offset } => {
             let (store, actor) = open_initialised(cli)?;
             let p = audit::list(&store, &actor, None, page(*offset, *limit)?, now)?;
@@ -796,6 +807,21 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
         notes: f.notes.clone(),
         confirmed_digits: f.confirm_digits.then_some(true),
     }
+}
+
+fn access_review_text(r: &hairyo::access_review::AccessReview) -> String {
+    let mut s = format!("アクセス記録 {} ～ {}: {}件 (支援措置の対象者 {}人)\n", r.from, r.to, r.total, r.protected_persons);
+    for st in &r.by_staff {
+        let _ = writeln!(s, "  {} ({}): {}件", st.login, st.desk_label, st.accesses);
+    }
+    for a in &r.records {
+        let who = match a.person_id {
+            Some(id) => format!("{} (ID {id})", a.person_name),
+            None => a.person_name.clone(),
+        };
+        let _ = writeln!(s, "{}  {} ({})  {}  {}", a.at.replace('T', " "), a.login, a.desk_label, a.what, who);
+    }
+    s
 }
 
 fn person_text(r: &record::PersonRecord) -> String {
@@ -876,7 +902,7 @@ fn person_cmd(cli: &Cli, cmd: &PersonCmd, now: NaiveDateTime) -> Result {
                 None => None,
             };
             let filter = PersonFilter { query: query.clone(), facility_id: *facility, scheme };
-            let list = person::list(&store, &actor, &filter, page(*offset, *limit)?, now)?;
+            let list = person::list(&mut store, &actor, &filter, page(*offset, *limit)?, now)?;
             emit(json, &list, |l| {
                 let mut out = String::new();
                 for p in &l.items {
@@ -1030,7 +1056,7 @@ fn referral_cmd(cli: &Cli, cmd: &ReferralCmd, now: NaiveDateTime) -> Result {
         ReferralCmd::Show { id } => referral::get(&store, &actor, *id, now)?,
         ReferralCmd::Queue { status, limit, offset } => {
             let filter = referral::QueueFilter::parse(status.as_deref().unwrap_or("")).map_err(|m| CliError::new("cli.bad_status", m))?;
-            let q = referral::queue(&store, &actor, filter, page(*offset, *limit)?, now)?;
+            let q = referral::queue(&mut store, &actor, filter, page(*offset, *limit)?, now)?;
             return emit(json, &q, |q| {
                 let mut out: String = q
                     .items

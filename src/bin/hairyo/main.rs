@@ -938,6 +938,22 @@ pub enum AuditCmd {
     Verify,
     /// Export the whole log as CSV (UTF-8 with BOM).
     Export { file: PathBuf },
+    /// アクセス記録の確認: who opened, listed, printed or exported protected persons' data in a
+    /// period (the last 30 days by default), by one staff member or for one person if given.
+    Access {
+        /// First day of the period (和暦 or ISO).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the period.
+        #[arg(long)]
+        to: Option<String>,
+        /// One staff member's login.
+        #[arg(long)]
+        login: Option<String>,
+        /// One protected person's id.
+        #[arg(long)]
+        person: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -9,6 +9,8 @@
 import { Channel as IpcChannel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
+  AccessQuery,
+  AccessReview,
   Actor,
   AppState,
   Application,
@@ -302,6 +304,8 @@ export const api = {
   setStaffPassword: async (login: string, password: string): Promise<void> => {
     await op("set_staff_password", { login, password });
   },
+  /** アクセス記録の確認: who opened, printed or exported protected persons' data (supervisors, administrators). */
+  accessReview: (input: AccessQuery) => op<AccessReview>("access_review", { input }),
   certificateValidity: () => op<CertificateValidity[]>("certificate_validity"),
   setCertificateValidity: (validity: ValidityInput) => op<CertificateValidity[]>("set_certificate_validity", { validity }),
   policyRules: () => op<Rule[]>("policy_rules"),

@@ -774,3 +774,41 @@ pages: number | null, documents: number | null, warnings: Array<string>,
  * An export's rows.
  */
 rows: number | null, };
+
+export type Action = "view" | "create" | "update" | "delete" | "print" | "export" | "import" | "sign_in";
+
+export type AccessQuery = { from: string, to: string, 
+/**
+ * A staff member's login; empty for everyone.
+ */
+login: string, 
+/**
+ * One protected person; none for every protected person.
+ */
+person_id?: number, };
+
+export type AccessRecord = { event_id: number, at: string, login: string, desk_label: string, action: Action, action_label: string, 
+/**
+ * What was done, in Japanese (記録を閲覧, 検索結果に表示, 申請書を印刷, CSV 出力 …).
+ */
+what: string, 
+/**
+ * The protected person; none for an export, which holds every person.
+ */
+person_id: number | null, person_name: string, };
+
+export type StaffAccesses = { login: string, desk_label: string, accesses: number, };
+
+export type AccessReview = { from: string, to: string, 
+/**
+ * The persons under 支援措置 now, whom the review covers.
+ */
+protected_persons: number, 
+/**
+ * Newest first, at most [`ACCESS_REVIEW_LIMIT`].
+ */
+records: Array<AccessRecord>, 
+/**
+ * Every access in the period, also past the limit, counted per staff member (most first).
+ */
+by_staff: Array<StaffAccesses>, total: number, };
