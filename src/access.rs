@@ -28,6 +28,7 @@ coded_enum! {
         ExportData = ("export_data", "CSV を出力する"),
         ChangeSettings = ("change_settings", "設定・職員・ルールを変更する"),
         ReadAudit = ("read_audit", "監査ログを見る・出力する"),
+        DisposeRecords = ("dispose_records", "保存期間を過ぎた記録を廃棄する"),
     }
 }
 
@@ -35,7 +36,8 @@ coded_enum! {
 /// applications and certificates and see what a certificate needs, including a protected
 /// person's address; the welfare desks record touchpoints and send referrals. Child-welfare
 /// case notes stay at the 児童 desk. Only supervisors override checklists, import and export;
-/// only administrators change settings, staff and policy.
+/// only administrators change settings, staff and policy; the insurer desks' supervisors
+/// approve the disposal of records past their retention period.
 pub fn allows(desk: Desk, role: Role, p: Permission) -> bool {
     use Permission::*;
     if role == Role::Admin {
@@ -52,6 +54,9 @@ pub fn allows(desk: Desk, role: Role, p: Permission) -> bool {
         ReviewReferral | ReceiveApplication | DecideApplication | IssueCertificate | ManageCertificate => decides,
         OverrideChecklist | ImportData => insurer && supervisor,
         ExportData | ReadAudit => supervisor,
+        // The insurer desks hold the 資格 records the periods count from; their supervisors
+        // approve what goes.
+        DisposeRecords => insurer && supervisor,
         ChangeSettings => false,
     }
 }

@@ -159,4 +159,5 @@ impl_coded!(
     crate::campaign::CampaignError { crate::campaign::CampaignError::Invalid },
     crate::outreach::OutreachError { crate::outreach::OutreachError::Invalid },
     crate::feed::FeedError,
+    crate::retention::RetentionError { crate::retention::RetentionError::Invalid },
 );

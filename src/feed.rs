@@ -215,10 +215,18 @@ fn apply_row(
             }
             p.scheme = scheme;
             p.other_insurer = other.to_string();
+            // Eligible again: the retention periods no longer count from the loss.
+            tx.retention_mut().clear_end(person_id, crate::retention::PersonEnd::LostEligibility.code()).map_err(store_err)?;
             format!("保険を{}に{}", scheme.label(), if other.is_empty() { "しました".to_string() } else { format!("しました (住所地特例: {other})") })
         }
-        FeedEvent::Lost => invalidate(EndCause::LostEligibility)?,
-        FeedEvent::Died => invalidate(EndCause::Died)?,
+        FeedEvent::Lost => {
+            tx.retention_mut().record_end(person_id, crate::retention::PersonEnd::LostEligibility.code(), on, &crate::stamp(now)).map_err(store_err)?;
+            invalidate(EndCause::LostEligibility)?
+        }
+        FeedEvent::Died => {
+            tx.retention_mut().record_end(person_id, crate::retention::PersonEnd::Died.code(), on, &crate::stamp(now)).map_err(store_err)?;
+            invalidate(EndCause::Died)?
+        }
         FeedEvent::MovedOut => {
             let to = validate::text("転出先", value, 60, true)?;
             if tx.moves().of(person_id).map_err(store_err)?.is_some() {

@@ -43,6 +43,7 @@ pub mod record;
 pub mod referral;
 pub mod reminder;
 pub mod renewal;
+pub mod retention;
 pub mod search;
 pub mod settings;
 pub mod staff;

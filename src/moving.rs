@@ -159,6 +159,8 @@ pub(crate) fn move_out_in(
             closed.push(format!("フォローアップ {follow_ups}件を終了しました"));
         }
         tx.moves_mut().insert(person_id, moved_on, moved_to, note, actor.staff_id, &crate::stamp(now))?;
+        // The retention periods count from the move.
+        tx.retention_mut().record_end(person_id, crate::retention::PersonEnd::MovedOut.code(), moved_on, &crate::stamp(now))?;
         audit::record(tx, actor, now, Action::Update, "person", Some(p.id), serde_json::json!({"moved_out": {"on": moved_on, "closed": closed.len()}}))?;
         let move_out = move_of(tx, person_id)?.expect("the move out was just recorded");
         Ok(MovedOut { person_id, move_out, closed })

@@ -65,6 +65,11 @@ pub const NAMES: &[&str] = &[
     "certificate_returns_due",
     "export_audit",
     "access_review",
+    "retention_policy",
+    "set_retention_policy",
+    "disposal_list",
+    "dispose",
+    "disposals",
     "reminders",
     "renewal_season",
     "renewal_list",
@@ -203,6 +208,12 @@ struct OutreachBatch {
 struct CampaignReturns {
     id: i64,
     returns: Vec<crate::campaign::ReturnInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Dispose {
+    person_ids: Vec<i64>,
 }
 
 #[derive(Deserialize)]
@@ -775,6 +786,26 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             args::<NoArgs>(name, arguments)?;
             let bytes = crate::audit::export_csv(store, actor, now)?;
             json(MadeFile::new(format!("audit-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes))
+        }
+        "retention_policy" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::retention::policy(store, actor, now)?)
+        }
+        "set_retention_policy" => {
+            let a: Input<crate::retention::RetentionInput> = args(name, arguments)?;
+            json(crate::retention::set_policy(store, actor, &a.input, now)?)
+        }
+        "disposal_list" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::retention::disposal_list(store, actor, now)?)
+        }
+        "dispose" => {
+            let a: Dispose = args(name, arguments)?;
+            json(crate::retention::dispose(store, actor, &a.person_ids, now)?)
+        }
+        "disposals" => {
+            let a: PageArgs = args(name, arguments)?;
+            json(crate::retention::disposals(store, actor, page(a.offset, a.limit), now)?)
         }
         "access_review" => {
             let a: Input<crate::access_review::AccessQuery> = args(name, arguments)?;

@@ -224,7 +224,7 @@ fn ends_every_year(month: u32, day: u32) -> bool {
 }
 
 /// A whole number typed in half- or full-width digits.
-fn whole(label: &str, text: &str) -> Result<u32, String> {
+pub(crate) fn whole(label: &str, text: &str) -> Result<u32, String> {
     let t: String = text.trim().chars().map(|c| if ('０'..='９').contains(&c) { char::from_u32(c as u32 - 0xFEE0).unwrap_or(c) } else { c }).collect();
     if t.is_empty() {
         return Err(format!("{label}を入力してください"));

@@ -53,6 +53,9 @@ fn render() -> String {
         crate::commands::ExportedFile, crate::commands::Connection, reminder::Reminders, store::home::FollowUp, hairyo::operation::MadeFile,
         // The access review.
         audit::Action, access_review::AccessQuery, access_review::AccessRecord, access_review::StaffAccesses, access_review::AccessReview,
+        // Retention and disposal.
+        retention::PersonEnd, retention::DisposalScope, retention::RetentionPolicy, retention::RetentionInput, retention::DueScope,
+        retention::DisposalCandidate, retention::DisposalList, retention::Disposed, retention::DisposalRecord,
     );
     format!(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\

@@ -24,6 +24,7 @@ pub mod persons;
 pub mod pg;
 pub mod policy;
 pub mod referrals;
+pub mod retention;
 pub mod search;
 pub mod settings;
 pub mod sql;
@@ -100,6 +101,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0022_facility_campaigns.sql"),
     include_str!("migrations/0023_outreach_events.sql"),
     include_str!("migrations/0024_schema_upgrades.sql"),
+    include_str!("migrations/0025_retention.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (22, include_str!("migrations/pg/0022_facility_campaigns.sql")),
     (23, include_str!("migrations/pg/0023_outreach_events.sql")),
     (24, include_str!("migrations/pg/0024_schema_upgrades.sql")),
+    (25, include_str!("migrations/pg/0025_retention.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

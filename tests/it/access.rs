@@ -184,6 +184,7 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
             now,
         ))),
         Permission::ReadAudit => outcome(boxed(hairyo::audit::export_csv(&mut w.store, actor, now))),
+        Permission::DisposeRecords => outcome(boxed(hairyo::retention::disposal_list(&mut w.store, actor, now))),
     }
 }
 

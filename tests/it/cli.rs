@@ -562,3 +562,29 @@ fn serve_refuses_a_bad_configuration_file() {
     let missing = hairyo(&db.path, &["serve", "--config", "/nonexistent/hairyo.conf"]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("config.unreadable"));
 }
+
+#[test]
+fn retention_and_disposal_through_the_cli() {
+    let db = demo_db("20");
+    let p = json(&db.path, &["person", "add", "--name", "廃棄 一郎", "--kana", "ハイキ イチロウ", "--birth", "1950-01-01", "--sex", "male"]);
+    let id = p["id"].to_string();
+    ok(&db.path, &["person", "move-out", &id, "--to", "隣町", "--on", "2019-04-01"]);
+    let set = hairyo(
+        &db.path,
+        &["retention", "set", "--person", "0", "--touchpoints", "5", "--referrals", "5", "--applications", "5", "--certificates", "5", "--audit", "10"],
+    );
+    assert_eq!(set.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&set.stderr).contains("retention.invalid"), "{}", String::from_utf8_lossy(&set.stderr));
+    let shown = ok(&db.path, &["retention", "show"]);
+    assert!(shown.contains("対象者 5年"), "the default stays: {shown}");
+    let refused = hairyo(&db.path, &["--as", "kaigo1", "retention", "list"]);
+    assert_eq!(refused.status.code(), Some(1), "a welfare desk does not dispose");
+    let list = ok(&db.path, &["--as", "kokuho2", "retention", "list"]);
+    assert!(list.contains(&format!("ID {id}")) && list.contains("転出") && list.contains("対象者の記録すべて"), "{list}");
+    let done = json(&db.path, &["--as", "kokuho2", "retention", "dispose", &id]);
+    assert_eq!(done["persons"], 1, "{done}");
+    let again = hairyo(&db.path, &["--as", "kokuho2", "retention", "dispose", &id]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("retention.not_due"), "{}", String::from_utf8_lossy(&again.stderr));
+    let record = ok(&db.path, &["--as", "kokuho2", "retention", "record"]);
+    assert!(record.contains(&format!("ID {id} (旧)")) && record.contains("kokuho2") && !record.contains("廃棄 一郎"), "{record}");
+}

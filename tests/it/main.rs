@@ -16,6 +16,7 @@ mod practice;
 mod print;
 mod props;
 mod requirements;
+mod retention;
 mod search;
 mod serve;
 mod settings;

@@ -574,6 +574,7 @@ fn the_access_matrix_holds_over_http() {
                         !denied(&answer("set_city", json!({ "settings": settings })))
                     }
                     Permission::ReadAudit => !denied(&answer("export_audit", json!({}))),
+                    Permission::DisposeRecords => !denied(&answer("disposal_list", json!({}))),
                 };
                 assert_eq!(allowed, access::allows(*d, *r, *p), "over HTTP: {} {} {}", d.label(), r.label(), p.label());
                 checked += 1;

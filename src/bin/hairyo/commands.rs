@@ -504,6 +504,7 @@ pub fn run(cli: &Cli) -> Result {
             })
         }
         Command::Policy(cmd) => policy_cmd(cli, cmd, now),
+        Command::Retention(cmd) => retention_cmd(cli, cmd, now),
         Command::Settings(cmd) => settings_cmd(cli, cmd, now),
         Command::Search { query, limit, offset } => {
             let (mut store, actor) = open_initialised(cli)?;
@@ -1425,6 +1426,75 @@ fn policy_cmd(cli: &Cli, cmd: &PolicyCmd, now: NaiveDateTime) -> Result {
             emit(json, &serde_json::json!({"removed": id}), |_| format!("ルール {id} を削除しました"))
         }
     }
+}
+
+fn retention_cmd(cli: &Cli, cmd: &RetentionCmd, now: NaiveDateTime) -> Result {
+    use hairyo::retention;
+    let json = cli.json;
+    let (mut store, actor) = open_initialised(cli)?;
+    let policy_text = |p: &retention::RetentionPolicy| {
+        format!(
+            "保存期間 (終了から): 対象者 {}年 / 接点 {}年 / 連携依頼 {}年 / 交付申請 {}年 / 資格確認書 {}年 / 監査ログ {}年",
+            p.person_years, p.touchpoint_years, p.referral_years, p.application_years, p.certificate_years, p.audit_years
+        )
+    };
+    match cmd {
+        RetentionCmd::Show => emit(json, &retention::policy(&store, &actor, now)?, policy_text),
+        RetentionCmd::Set { person, touchpoints, referrals, applications, certificates, audit } => {
+            let input = retention::RetentionInput {
+                person_years: person.clone(),
+                touchpoint_years: touchpoints.clone(),
+                referral_years: referrals.clone(),
+                application_years: applications.clone(),
+                certificate_years: certificates.clone(),
+                audit_years: audit.clone(),
+            };
+            emit(json, &retention::set_policy(&mut store, &actor, &input, now)?, |p| format!("{}\nを保存しました", policy_text(p)))
+        }
+        RetentionCmd::List => emit(json, &retention::disposal_list(&mut store, &actor, now)?, disposal_list_text),
+        RetentionCmd::Dispose { ids } => {
+            let done = retention::dispose(&mut store, &actor, ids, now)?;
+            emit(json, &done, |d| format!("{}人の記録 ({}件) を廃棄しました。廃棄の記録は `hairyo retention record` で確認できます", d.persons, d.rows))
+        }
+        RetentionCmd::Record { limit, offset } => {
+            let record = retention::disposals(&store, &actor, page(*offset, *limit)?, now)?;
+            emit(json, &record, |r| {
+                let mut s: String = r
+                    .items
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}  {}  ID {} (旧)  {}: {}件  ({} {})\n",
+                            d.disposed_at.replace('T', " "),
+                            d.login,
+                            d.person_ref,
+                            d.scope_label,
+                            d.removed,
+                            d.cause_label,
+                            wareki::format(d.ended_on)
+                        )
+                    })
+                    .collect();
+                s.push_str(&page_footer(r));
+                s
+            })
+        }
+    }
+}
+
+fn disposal_list_text(l: &hairyo::retention::DisposalList) -> String {
+    let mut s = format!("廃棄リスト ({}): {}人\n", wareki::format(l.today), l.candidates.len());
+    for c in &l.candidates {
+        let due: Vec<String> = c.due.iter().map(|d| format!("{} {}件", d.scope_label, d.rows)).collect();
+        let _ = writeln!(s, "ID {}  {}  {} {}  → {}", c.person_id, c.name, c.cause_label, wareki::format(c.ended_on), due.join("、"));
+    }
+    if l.kept_protected > 0 {
+        let _ = writeln!(s, "支援措置中のため保存: {}人", l.kept_protected);
+    }
+    if l.audit_entries_past > 0 {
+        let _ = writeln!(s, "保存期間 ({}年) を過ぎた監査ログ: {}件 (監査ログは別に扱います)", l.policy.audit_years, l.audit_entries_past);
+    }
+    s
 }
 
 fn settings_cmd(cli: &Cli, cmd: &SettingsCmd, now: NaiveDateTime) -> Result {

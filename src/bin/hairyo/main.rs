@@ -109,6 +109,9 @@ pub enum Command {
     /// City settings and desk contact blocks.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Records kept no longer than needed: the retention periods, the disposal list, disposal.
+    #[command(subcommand)]
+    Retention(RetentionCmd),
     /// Find persons by 氏名, フリガナ (any part), 宛名番号 or birth date (和暦 or 西暦).
     Search {
         query: String,
@@ -953,6 +956,41 @@ pub enum AuditCmd {
         /// One protected person's id.
         #[arg(long)]
         person: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RetentionCmd {
+    /// The retention periods in force (years from a person's 転出, 死亡 or 資格喪失).
+    Show,
+    /// Set every period (administrators), each 1 to 30 whole years.
+    Set {
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        touchpoints: String,
+        #[arg(long)]
+        referrals: String,
+        #[arg(long)]
+        applications: String,
+        #[arg(long)]
+        certificates: String,
+        #[arg(long)]
+        audit: String,
+    },
+    /// Today's disposal list: what is past its period, per person.
+    List,
+    /// Dispose of what is past its period for these persons (a supervisor of 国保 or 後期).
+    Dispose {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// The disposal record: what went, by whom, when.
+    Record {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
     },
 }
 

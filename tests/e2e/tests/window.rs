@@ -1044,7 +1044,21 @@ async fn no_screen_overflows_at_either_text_size() {
         hairyo::staff::init(&mut store, now).expect("init");
         let admin = hairyo::staff::set_initial_password(&mut store, "admin", hairyo::demo::DEMO_PASSWORD, now).expect("password");
         hairyo::demo::generate(&mut store, &admin, 4000, SEED, now).expect("demo data");
+        // Someone who moved out years ago, whose records are past the default five years.
+        let long_ago = chrono::NaiveDate::from_ymd_opt(2019, 4, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
+        let input = hairyo::person::PersonInput {
+            name: "廃棄 見本".into(),
+            kana: "ハイキ ミホン".into(),
+            birth_date: "1950-01-01".into(),
+            sex: "male".into(),
+            ..Default::default()
+        };
+        let gone = hairyo::person::add(&mut store, &admin, &input, long_ago).expect("a person");
+        let moving = hairyo::moving::MoveOutInput { moved_to: "隣町".into(), ..Default::default() };
+        hairyo::moving::move_out(&mut store, &admin, gone.id, &moving, long_ago).expect("moved out");
+        std::fs::write(db.with_extension("gone"), gone.id.to_string()).expect("note the id");
     }
+    let gone: i64 = std::fs::read_to_string(db.with_extension("gone")).expect("the id").parse().expect("a number");
     with_window(&db, |driver| async move {
         sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
         wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
@@ -1059,6 +1073,7 @@ async fn no_screen_overflows_at_either_text_size() {
             ("outreach", "#nav-outreach", "#outreach-form"),
             ("settings", "#nav-settings", "#desk-contacts"),
             ("access-review", "#nav-access-review", "#access-review"),
+            ("retention", "#nav-retention", "#disposal-list"),
         ];
         for large in [false, true] {
             driver
@@ -1114,6 +1129,22 @@ async fn no_screen_overflows_at_either_text_size() {
         click(&driver, "#access-run").await;
         let error = wait_until("the refused date", || async { text_of(&driver, "#access-from-error").await }).await;
         assert!(error.contains("期間の初め"), "{error}");
+
+        // 保存と廃棄: a period out of range is refused by its field; the person who moved out
+        // in 2019 is disposed of after the confirmation and stays only as a line of the record.
+        click(&driver, "#nav-retention").await;
+        type_into(&driver, "#retention-person_years", "0").await;
+        click(&driver, "#retention-save").await;
+        let error = wait_until("the refused period", || async { text_of(&driver, "#retention-person_years-error").await }).await;
+        assert!(error.contains("保存年数"), "{error}");
+        click(&driver, &format!("#dispose-{gone}")).await;
+        click(&driver, "#dispose-chosen").await;
+        save_screenshot(&driver, "retention-confirm.png").await;
+        click(&driver, "#dispose-yes").await;
+        let said = wait_until("the disposal", || async { text_of(&driver, "#retention-result").await.filter(|t| t.contains("廃棄しました")) }).await;
+        assert!(said.contains("1人"), "{said}");
+        let record = text_of(&driver, "#disposal-record").await.expect("the disposal record");
+        assert!(record.contains(&format!("ID {gone}")) && !record.contains("廃棄 見本"), "{record}");
     })
     .await;
 }

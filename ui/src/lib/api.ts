@@ -11,6 +11,11 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AccessQuery,
   AccessReview,
+  DisposalList,
+  DisposalRecord,
+  Disposed,
+  RetentionInput,
+  RetentionPolicy,
   Actor,
   AppState,
   Application,
@@ -304,6 +309,12 @@ export const api = {
   setStaffPassword: async (login: string, password: string): Promise<void> => {
     await op("set_staff_password", { login, password });
   },
+  /** Retention: the periods, today's disposal list, the disposal and its record. */
+  retentionPolicy: () => op<RetentionPolicy>("retention_policy"),
+  setRetentionPolicy: (input: RetentionInput) => op<RetentionPolicy>("set_retention_policy", { input }),
+  disposalList: () => op<DisposalList>("disposal_list"),
+  dispose: (personIds: number[]) => op<Disposed>("dispose", { person_ids: personIds }),
+  disposals: (offset: number, limit: number) => op<Paged<DisposalRecord>>("disposals", { offset, limit }),
   /** アクセス記録の確認: who opened, printed or exported protected persons' data (supervisors, administrators). */
   accessReview: (input: AccessQuery) => op<AccessReview>("access_review", { input }),
   certificateValidity: () => op<CertificateValidity[]>("certificate_validity"),

@@ -812,3 +812,41 @@ records: Array<AccessRecord>,
  * Every access in the period, also past the limit, counted per staff member (most first).
  */
 by_staff: Array<StaffAccesses>, total: number, };
+
+export type PersonEnd = "moved_out" | "died" | "lost_eligibility";
+
+export type DisposalScope = "touchpoints" | "referrals" | "applications" | "certificates" | "person";
+
+export type RetentionPolicy = { person_years: number, touchpoint_years: number, referral_years: number, application_years: number, certificate_years: number, 
+/**
+ * The audit log, kept apart: how long its entries are kept, whatever became of the person.
+ */
+audit_years: number, };
+
+export type RetentionInput = { person_years: string, touchpoint_years: string, referral_years: string, application_years: string, certificate_years: string, audit_years: string, };
+
+export type DueScope = { scope: DisposalScope, scope_label: string, rows: number, };
+
+export type DisposalCandidate = { person_id: number, name: string, cause: PersonEnd, cause_label: string, ended_on: string, 
+/**
+ * What goes: each kind past its period, or the person with everything.
+ */
+due: Array<DueScope>, };
+
+export type DisposalList = { today: string, policy: RetentionPolicy, candidates: Array<DisposalCandidate>, 
+/**
+ * Persons past their period who are under 支援措置: never disposed of while it lasts.
+ */
+kept_protected: number, 
+/**
+ * Audit entries older than the audit log's period (kept apart; see docs/security.md).
+ */
+audit_entries_past: number, };
+
+export type Disposed = { persons: number, rows: number, list: DisposalList, };
+
+export type DisposalRecord = { id: number, disposed_at: string, login: string, 
+/**
+ * The id the person had; the name went with the record.
+ */
+person_ref: number, scope: DisposalScope, scope_label: string, cause_label: string, ended_on: string, removed: number, };
