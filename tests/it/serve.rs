@@ -605,3 +605,34 @@ fn serve_takes_its_settings_from_the_configuration_file() {
     let (status, body) = call(addr, &token, "home", json!({}));
     assert_eq!((status, body["code"].as_str()), (401, Some("session.expired")), "the file's idle time applies");
 }
+
+/// An unknown field is refused over HTTP at every depth the API takes (every argument object
+/// of the catalogue is tried in `disclosure::every_argument_of_the_catalogue_refuses_an_unknown_field_at_every_depth`,
+/// through the `operation::call` the server answers from): 400 `command.invalid`, naming it,
+/// and nothing stored.
+#[test]
+fn an_unknown_field_is_refused_over_http_at_every_depth() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let addr = served.addr.as_str();
+    let token = sign_in(addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    let (_, persons) = call(addr, &token, "list_persons", json!({"limit": 1}));
+    let id = persons["items"][0]["id"].clone();
+    let (_, before) = call(addr, &token, "show_person", json!({ "id": id }));
+    for (op, args, field) in [
+        ("add_touchpoint", json!({"input": {"person_id": id, "kind": "counter", "leaflet": ["bessou1"]}}), "leaflet"),
+        ("update_person", json!({"id": id, "patch": {"phone": "048-000-0000", "phon": "x"}}), "phon"),
+        ("send_referral", json!({"input": {"person_id": id, "reason": "確認", "urgent": true}}), "urgent"),
+        ("print", json!({"request": {"kind": "leaflet", "leaflet": "bessou1", "colour": "red"}}), "colour"),
+        ("list_persons", json!({"limit": 1, "sort": "name"}), "sort"),
+    ] {
+        let (status, body) = call(addr, &token, op, args.clone());
+        assert_eq!(status, 400, "{op} {args}: {body}");
+        assert_eq!(body["code"], "command.invalid", "{op}: {body}");
+        assert!(body["message"].as_str().unwrap().contains(&format!("`{field}`")), "{op}: the message names {field}: {body}");
+    }
+    let (_, after) = call(addr, &token, "show_person", json!({ "id": id }));
+    assert_eq!(after["touchpoints"], before["touchpoints"], "nothing stored");
+    assert_eq!(after["person"]["phone"], before["person"]["phone"], "nothing stored");
+}
