@@ -143,14 +143,14 @@ pub fn start(store: &mut Store, actor: &Actor, input: &CampaignInput, now: chron
             Some(id),
             serde_json::json!({"facility_id": f.id, "sent": sent.len(), "deadline": deadline}),
         )?;
-        load(tx, id, today)
+        Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), load(tx, id, today)?))
     })
 }
 
 /// One campaign with each resident's outcome.
 pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<FacilityCampaign, CampaignError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    load(&store.read(), id, now.date())
+    Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), load(&store.read(), id, now.date())?))
 }
 
 /// A facility's campaigns, newest first.
@@ -158,7 +158,8 @@ pub fn of_facility(store: &Store, actor: &Actor, facility_id: i64, now: chrono::
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = &store.read();
     facility::load(conn, facility_id)?;
-    conn.campaigns().of_facility(facility_id)?.into_iter().map(|id| load(conn, id, now.date())).collect()
+    let audience = crate::disclosure::Audience::of(actor);
+    conn.campaigns().of_facility(facility_id)?.into_iter().map(|id| Ok(crate::disclosure::facility_campaign(&audience, load(conn, id, now.date())?))).collect()
 }
 
 /// Campaigns past their deadline with forms still out, for the reminders.
@@ -266,6 +267,6 @@ pub fn receive_returns(
             tx.facilities_mut().set_campaign(f.id, Campaign::Done)?;
         }
         audit::record(tx, actor, now, Action::Update, "facility_campaign", Some(id), serde_json::json!({"received": returns.len(), "awaited": after.awaited}))?;
-        Ok(after)
+        Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), after))
     })
 }

@@ -91,7 +91,9 @@ pub const ITEMS: &[Item] = &[
         withheld_in: "記録・期限一覧・操作の応答・CSV 出力 (資格確認書・期限切れ間近)",
     },
     Item {
-        what: "支援措置対象者の入所施設", shown_by: Permission::ViewProtectedAddress, withheld_in: "記録・検索・一覧・操作の応答・監査ログ"
+        what: "支援措置対象者の入所施設",
+        shown_by: Permission::ViewProtectedAddress,
+        withheld_in: "記録・検索・一覧・操作の応答・監査ログ。施設の対象者一覧・呼びかけ・一括印刷にその人を載せない",
     },
     Item {
         what: "支援措置対象者の転出先",
@@ -206,6 +208,15 @@ pub fn person(audience: &Audience, p: Person) -> Person {
         facility_id: place(audience, protected, p.facility_id),
         ..p
     }
+}
+
+/// A facility campaign as `audience` may see it: a protected resident's membership of the
+/// facility is their whereabouts, so they are left out of the list (the counts stay).
+pub fn facility_campaign(audience: &Audience, mut c: crate::model::facility::FacilityCampaign) -> crate::model::facility::FacilityCampaign {
+    if !audience.protected_address {
+        c.residents.retain(|r| !r.protected);
+    }
+    c
 }
 
 /// Whether `audience` sees `p` with its address withheld.

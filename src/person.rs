@@ -586,8 +586,14 @@ pub fn list(store: &mut Store, actor: &Actor, filter: &PersonFilter, page: Page,
     let today = now.date();
     let q = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let key = q.map(normalize::search_key);
-    let query = PersonQuery { key_part: key.as_deref(), atena_no: q, facility_id: filter.facility_id, scheme: filter.scheme };
     let audience = crate::disclosure::Audience::of(actor);
+    let query = PersonQuery {
+        key_part: key.as_deref(),
+        atena_no: q,
+        facility_id: filter.facility_id,
+        scheme: filter.scheme,
+        facility_hides_protected: !audience.sees_protected_address(),
+    };
     audit::viewed_many(
         store,
         actor,

@@ -134,7 +134,12 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
 
     let renewal = if insurer { Some(crate::renewal::season_in(conn, today)?).filter(|s| s.remind) } else { None };
 
-    let overdue_campaigns = crate::campaign::overdue_in(conn, today).map_err(|e| ReminderError::Campaign(Box::new(e)))?;
+    let audience = crate::disclosure::Audience::of(actor);
+    let overdue_campaigns: Vec<_> = crate::campaign::overdue_in(conn, today)
+        .map_err(|e| ReminderError::Campaign(Box::new(e)))?
+        .into_iter()
+        .map(|c| crate::disclosure::facility_campaign(&audience, c))
+        .collect();
 
     let follow_total = conn.follow_ups().due_count(today, admin, actor.desk)?;
     let follow_ups = conn.follow_ups().due(today, admin, actor.desk, SHOWN as i64)?;

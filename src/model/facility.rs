@@ -74,6 +74,8 @@ pub struct CampaignResident {
     /// The application's state (受付 … 交付済), once the form was received as one.
     pub application_status_label: Option<&'static str>,
     pub note: String,
+    /// 支援措置: such a resident is listed only for the desks that see protected whereabouts.
+    pub protected: bool,
 }
 
 /// A facility campaign with every resident it sent a form to.

@@ -301,11 +301,20 @@ pub fn facility_batch(
     let mut scheme_unknown = Vec::new();
     let mut scheme_to_check = Vec::new();
     let checking = ids.len();
+    // A protected resident's membership of the facility is their whereabouts: a desk that may
+    // not see it prints the batch without them, and the counter is told that the insurer desk
+    // takes care of them.
+    let audience = crate::disclosure::Audience::of(actor);
+    let mut left_to_insurer = 0;
     for (n, id) in ids.into_iter().enumerate() {
         if n % 50 == 0 {
             progress(crate::Progress::new("入所者の確認", n, checking));
         }
         let p = person::load(conn, id)?;
+        if p.protected && !audience.sees_protected_address() {
+            left_to_insurer += 1;
+            continue;
+        }
         let (route, holds, place) = facility::place_of(conn, &rules, &p, today)?;
         let row = |remark: String| CoverRow { name: p.name.clone(), birth_date: p.birth_date, remark };
         match place {
@@ -370,6 +379,9 @@ pub fn facility_batch(
             scheme_unknown.len(),
             scheme_unknown.join("、")
         ));
+    }
+    if left_to_insurer > 0 {
+        warnings.push(format!("支援措置の対象者 {left_to_insurer}名は一覧に含めていません。国民健康保険・後期高齢者医療の窓口が取り扱います"));
     }
     if !scheme_to_check.is_empty() {
         warnings.push(format!(

@@ -44,7 +44,7 @@ impl CampaignsHandle<'_> {
             .optional()?;
         let Some(mut c) = head else { return Ok(None) };
         let mut stmt = self.conn.prepare(
-            "SELECT r.person_id, p.name, p.birth_date, r.sent_on, r.returned_on, r.outcome, r.application_id, a.status, r.note
+            "SELECT r.person_id, p.name, p.birth_date, r.sent_on, r.returned_on, r.outcome, r.application_id, a.status, r.note, p.protected
              FROM campaign_resident r JOIN person p ON p.id = r.person_id LEFT JOIN application a ON a.id = r.application_id
              WHERE r.campaign_id = ?1 ORDER BY p.kana, p.id",
         )?;
@@ -63,6 +63,7 @@ impl CampaignsHandle<'_> {
                     application_id: r.get(6)?,
                     application_status_label: status.map(|s| s.label()),
                     note: r.get(8)?,
+                    protected: r.get(9)?,
                 })
             })?
             .collect::<Result<_, _>>()?;

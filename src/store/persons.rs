@@ -92,6 +92,8 @@ pub struct PersonQuery<'q> {
     pub atena_no: Option<&'q str>,
     pub facility_id: Option<i64>,
     pub scheme: Option<Scheme>,
+    /// Leave protected persons out of a facility's list: membership is their whereabouts.
+    pub facility_hides_protected: bool,
 }
 
 /// `s` as literal text inside a LIKE pattern.
@@ -151,12 +153,16 @@ impl PersonsHandle<'_> {
     pub fn list(&self, q: &PersonQuery<'_>, page: Page) -> Result<Paged<SummaryRow>, StoreError> {
         let pattern = q.key_part.map(|k| format!("%{}%", escape_like(k)));
         let where_ = "(p.name_norm LIKE ?1 ESCAPE '\\' OR p.kana_norm LIKE ?1 ESCAPE '\\' OR p.atena_no = ?2 OR ?1 IS NULL)
-        AND (p.facility_id = ?3 OR ?3 IS NULL) AND (p.scheme = ?4 OR ?4 IS NULL)";
-        let total: i64 =
-            self.conn
-                .query_row(&format!("SELECT count(*) FROM person p WHERE {where_}"), params![pattern, q.atena_no, q.facility_id, q.scheme], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&format!("{SUMMARY_SELECT} WHERE {where_} ORDER BY p.kana_norm, p.id LIMIT ?5 OFFSET ?6"))?;
-        let items = stmt.query_map(params![pattern, q.atena_no, q.facility_id, q.scheme, page.limit, page.offset], summary_row)?.collect::<Result<_, _>>()?;
+        AND ((p.facility_id = ?3 AND (p.protected = 0 OR ?5 = 0)) OR ?3 IS NULL) AND (p.scheme = ?4 OR ?4 IS NULL)";
+        let hides = i64::from(q.facility_hides_protected);
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM person p WHERE {where_}"),
+            params![pattern, q.atena_no, q.facility_id, q.scheme, hides],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(&format!("{SUMMARY_SELECT} WHERE {where_} ORDER BY p.kana_norm, p.id LIMIT ?6 OFFSET ?7"))?;
+        let items =
+            stmt.query_map(params![pattern, q.atena_no, q.facility_id, q.scheme, hides, page.limit, page.offset], summary_row)?.collect::<Result<_, _>>()?;
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
 

@@ -472,3 +472,57 @@ fn a_misspelt_field_inside_an_input_is_refused_not_dropped() {
     let record = hairyo::record::show(&mut w.store, &w.admin.clone(), id, at("2026-11-25")).unwrap();
     assert_eq!(record.touchpoints.len(), 1, "nothing was stored: only the world's own touchpoint");
 }
+
+/// A protected person's facility is their whereabouts: a desk that may not see it does not
+/// learn it from the record, a search, the facility's person list, its campaigns or its batch
+/// print; the insurer desks do.
+#[test]
+fn a_protected_residents_facility_is_their_whereabouts() {
+    let (mut w, id) = world();
+    let admin = w.admin.clone();
+    let f = hairyo::facility::add(
+        &mut w.store,
+        &admin,
+        &hairyo::facility::FacilityInput {
+            name: "止まり木ホーム".into(), kind: "elderly".into(), address: "見本市東町1番".into(), ..Default::default()
+        },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    call(
+        &mut w,
+        &admin,
+        "update_person",
+        json!({"id": id, "patch": {"name": "止木 保護", "kana": "トマリギ ホゴ", "facility_id": f.id, "reasons": ["facility"],
+        "mynumber_card": "card", "registration": "registered"}}),
+    )
+    .unwrap();
+    w.person(|i| {
+        crate::common::holder(i);
+        i.name = "同室 一郎".into();
+        i.facility_id = Some(f.id);
+        i.reasons = vec!["facility".into()];
+    });
+    call(&mut w, &admin, "start_campaign", json!({"input": {"facility_id": f.id, "deadline": "2027-01-31"}})).expect("campaign");
+    let dir = tempfile::tempdir().unwrap();
+    for (login, sees) in [("kaigo_cw", false), ("jido_sv", false), ("kokuho_clerk", true)] {
+        let actor = w.actor(login);
+        let record = call(&mut w, &actor, "show_person", json!({ "id": id })).unwrap();
+        assert_eq!(record["facility"].is_null(), !sees, "{login}: {record}");
+        assert_eq!(record["person"]["facility_id"].is_null(), !sees, "{login}");
+        let hits = call(&mut w, &actor, "search_persons", json!({"query": "止木"})).unwrap();
+        assert_eq!(hits["hits"]["items"][0]["person"]["facility_name"].is_null(), !sees, "{login}: {hits}");
+        let filter = hairyo::person::PersonFilter { facility_id: Some(f.id), ..Default::default() };
+        let listed = hairyo::person::list(&mut w.store, &actor, &filter, hairyo::Page::new(0, 50), at("2026-11-25")).unwrap();
+        assert_eq!(listed.items.iter().any(|p| p.id == id), sees, "{login}: the facility's person list");
+        assert!(listed.items.iter().any(|p| p.name.starts_with("同室")), "{login}: the other resident is listed");
+        let campaigns = call(&mut w, &actor, "facility_campaigns", json!({"id": f.id})).unwrap();
+        assert_eq!(campaigns.to_string().contains("止木"), sees, "{login}: {campaigns}");
+        let batch = call(&mut w, &actor, "print", json!({"request": {"kind": "facility_batch", "facility_id": f.id}})).unwrap();
+        let text = readable(&batch, dir.path());
+        assert_eq!(text.contains("止木"), sees, "{login}: the batch print");
+        if !sees {
+            assert!(batch["warnings"].to_string().contains("支援措置の対象者 1名"), "{login}: {}", batch["warnings"]);
+        }
+    }
+}

@@ -107,7 +107,11 @@ export type CampaignResident = { person_id: number, name: string, birth_date: st
 /**
  * The application's state (受付 … 交付済), once the form was received as one.
  */
-application_status_label: string | null, note: string, };
+application_status_label: string | null, note: string, 
+/**
+ * 支援措置: such a resident is listed only for the desks that see protected whereabouts.
+ */
+protected: boolean, };
 
 export type FacilityCampaign = { id: number, facility_id: number, facility_name: string, started_on: string, deadline: string, note: string, residents: Array<CampaignResident>, 
 /**
