@@ -262,9 +262,11 @@ pub fn next_steps(actor: &Actor, a: &Application) -> Vec<ApplicationStepKind> {
 }
 
 /// `a` with the steps `actor` may take on it.
+/// An application as `actor` reads it: what they may do to it next, and what they may see of
+/// it (the disclosure rule).
 pub(crate) fn for_actor(actor: &Actor, mut a: Application) -> Application {
     a.next = next_steps(actor, &a);
-    a
+    crate::disclosure::application(&crate::disclosure::Audience::of(actor), a)
 }
 
 fn invalid(field: &'static str, message: String) -> ApplicationError {

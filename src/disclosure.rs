@@ -91,6 +91,11 @@ pub const ITEMS: &[Item] = &[
         withheld_in: "記録・期限一覧・操作の応答・CSV 出力 (資格確認書・期限切れ間近)",
     },
     Item {
+        what: "支援措置対象者の申請の代理人の住所 (同一世帯なら本人の住所)",
+        shown_by: Permission::ViewProtectedAddress,
+        withheld_in: "記録・操作の応答。申請書・委任状には見られる窓口が印刷したときだけ記載",
+    },
+    Item {
         what: "支援措置対象者の入所施設",
         shown_by: Permission::ViewProtectedAddress,
         withheld_in: "記録・検索・一覧・操作の応答・監査ログ。施設の対象者一覧・呼びかけ・一括印刷にその人を載せない",
@@ -208,6 +213,13 @@ pub fn person(audience: &Audience, p: Person) -> Person {
         facility_id: place(audience, protected, p.facility_id),
         ..p
     }
+}
+
+/// An application as `audience` may see it: a protected person's proxy may live with them, so
+/// the proxy's address is withheld like the person's own.
+pub fn application(audience: &Audience, a: crate::model::application::Application) -> crate::model::application::Application {
+    let protected = a.protected;
+    crate::model::application::Application { proxy_address: address(audience, protected, a.proxy_address), ..a }
 }
 
 /// A facility campaign as `audience` may see it: a protected resident's membership of the

@@ -221,6 +221,9 @@ pub struct Application {
     /// What the staff member who asked may do to it now (`application::next_steps`); empty in
     /// the core's own reads.
     pub next: Vec<ApplicationStepKind>,
+    /// The person is under 支援措置: a proxy of the same household shares their address, so the
+    /// proxy's address is withheld with theirs (`disclosure::application`).
+    pub protected: bool,
 }
 
 coded_enum! {

@@ -102,6 +102,7 @@ impl FormData {
             delivery: Delivery::Facility,
             delivery_label: Delivery::Facility.label(),
             status: crate::application::AppStatus::Received,
+            protected: self.person.protected,
             status_label: "",
             override_reason: String::new(),
             decision_note: String::new(),

@@ -125,6 +125,13 @@ fn form_data(conn: &crate::store::Read<'_>, actor: &Actor, person_id: i64, app: 
         None => None,
     };
     let had_care_certification = conn.policy().had_care_certification(p.id)?;
+    // A protected person's proxy of the same household lives at their address: printed only
+    // for a desk that may see it.
+    let audience = crate::disclosure::Audience::of(actor);
+    let app = app.map(|a| {
+        let proxy_address = crate::disclosure::printed_whereabouts(&audience, a.protected, || a.proxy_address.clone());
+        Application { proxy_address, ..a }
+    });
     Ok(FormData {
         city: settings::city(conn)?,
         contact: settings::desk_contact(conn, if scheme == AppScheme::Kouki { Desk::Kouki } else { Desk::Kokuho })?,

@@ -41,7 +41,7 @@ pub struct NewApplication<'a> {
 const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
     a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name, a.delegator,
-    a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method, a.signing, a.writer_name, a.optional_entries
+    a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method, a.signing, a.writer_name, a.optional_entries, p.protected
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by
     LEFT JOIN staff f ON f.id = a.forwarded_by";
 
@@ -99,6 +99,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
         handover_method_label: handover_method.map(|m| m.label()),
         checklist: vec![],
         next: vec![],
+        protected: r.get(32)?,
     })
 }
 

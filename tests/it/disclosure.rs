@@ -141,6 +141,7 @@ struct Ids {
     facility: i64,
     referral: i64,
     application: i64,
+    proxy_application: i64,
     certificate: i64,
 }
 
@@ -194,6 +195,11 @@ fn canary_world() -> (World, Ids) {
     .unwrap()["application"]["id"]
         .as_i64()
         .unwrap();
+    // A proxy of the same household lives at the protected address.
+    let proxy = json!({"person_id": protected, "channel": "counter", "applicant": "proxy", "authority": "same_household", "proxy_name": "保護 家族",
+        "proxy_address": ADDRESS, "proxy_relationship": "子", "delivery": "counter", "reasons": ["facility"]});
+    let proxy_application =
+        call(&mut w, &kokuho, "receive_application", json!({ "input": proxy })).expect("a proxy application")["application"]["id"].as_i64().unwrap();
     let certificate = hairyo::record::show(&mut w.store, &admin, protected, at("2026-11-25")).unwrap().certificates[0].id;
     let protect = |i: &mut hairyo::person::PersonInput| {
         i.postal_code = POSTAL.into();
@@ -214,7 +220,7 @@ fn canary_world() -> (World, Ids) {
         let profile = json!({"name": format!("全列 {}", kind.code()), "kind": kind.code(), "columns": hairyo::export::columns(*kind), "encoding": "utf-8"});
         call(&mut w, &admin, "save_export_profile", json!({ "profile": profile })).expect("export profile");
     }
-    (w, Ids { protected, moved, to_move, child, facility, referral, application, certificate })
+    (w, Ids { protected, moved, to_move, child, facility, referral, application, proxy_application, certificate })
 }
 
 /// Arguments for every operation of the catalogue: each is called with each of its samples by
@@ -277,6 +283,8 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
         "print" => vec![
             json!({"request": {"kind": "application_form", "person_id": p, "application_id": ids.application}}),
             json!({"request": {"kind": "delegation_letter", "person_id": p}}),
+            json!({"request": {"kind": "application_form", "person_id": p, "application_id": ids.proxy_application}}),
+            json!({"request": {"kind": "delegation_letter", "person_id": p, "application_id": ids.proxy_application}}),
             json!({"request": {"kind": "facility_batch", "facility_id": ids.facility}}),
             json!({"request": {"kind": "referral_sheet", "referral_id": ids.referral}}),
             json!({"request": {"kind": "hand_over_sheet", "person_id": ids.moved}}),

@@ -391,7 +391,12 @@ handed_over_on: string | null, handover_method: HandOverMethod | null, handover_
  * What the staff member who asked may do to it now (`application::next_steps`); empty in
  * the core's own reads.
  */
-next: Array<ApplicationStepKind>, };
+next: Array<ApplicationStepKind>, 
+/**
+ * The person is under 支援措置: a proxy of the same household shares their address, so the
+ * proxy's address is withheld with theirs (`disclosure::application`).
+ */
+protected: boolean, };
 
 export type ApplicationInput = { person_id: number, 
 /**
