@@ -266,7 +266,7 @@ pub fn next_steps(actor: &Actor, a: &Application) -> Vec<ApplicationStepKind> {
 /// it (the disclosure rule).
 pub(crate) fn for_actor(actor: &Actor, mut a: Application) -> Application {
     a.next = next_steps(actor, &a);
-    crate::disclosure::application(&crate::disclosure::Audience::of(actor), a)
+    crate::disclosure::application(&crate::disclosure::Audience::of(actor), a).into_inner()
 }
 
 fn invalid(field: &'static str, message: String) -> ApplicationError {

@@ -143,14 +143,14 @@ pub fn start(store: &mut Store, actor: &Actor, input: &CampaignInput, now: chron
             Some(id),
             serde_json::json!({"facility_id": f.id, "sent": sent.len(), "deadline": deadline}),
         )?;
-        Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), load(tx, id, today)?))
+        Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), load(tx, id, today)?).into_inner())
     })
 }
 
 /// One campaign with each resident's outcome.
 pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<FacilityCampaign, CampaignError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), load(&store.read(), id, now.date())?))
+    Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), load(&store.read(), id, now.date())?).into_inner())
 }
 
 /// A facility's campaigns, newest first.
@@ -159,7 +159,11 @@ pub fn of_facility(store: &Store, actor: &Actor, facility_id: i64, now: chrono::
     let conn = &store.read();
     facility::load(conn, facility_id)?;
     let audience = crate::disclosure::Audience::of(actor);
-    conn.campaigns().of_facility(facility_id)?.into_iter().map(|id| Ok(crate::disclosure::facility_campaign(&audience, load(conn, id, now.date())?))).collect()
+    conn.campaigns()
+        .of_facility(facility_id)?
+        .into_iter()
+        .map(|id| Ok(crate::disclosure::facility_campaign(&audience, load(conn, id, now.date())?).into_inner()))
+        .collect()
 }
 
 /// Campaigns past their deadline with forms still out, for the reminders.
@@ -267,6 +271,6 @@ pub fn receive_returns(
             tx.facilities_mut().set_campaign(f.id, Campaign::Done)?;
         }
         audit::record(tx, actor, now, Action::Update, "facility_campaign", Some(id), serde_json::json!({"received": returns.len(), "awaited": after.awaited}))?;
-        Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), after))
+        Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), after).into_inner())
     })
 }

@@ -27,6 +27,48 @@ pub const WITHHELD_NOTES: &str = "(児童福祉の記録のため非表示)";
 /// so no desk's print carries it, whoever prints.
 pub const NOT_PRINTED_ADDRESS: &str = "(支援措置のため記載しません)";
 
+/// What may cross the catalogue's boundary (an answer to the window, a browser or a script over
+/// HTTP): a value made by the disclosure rule for its noun, or one whose type holds no protected
+/// item. The stored nouns that hold them (a person, a certificate, a touchpoint, an
+/// application, a facility campaign) do not implement it; their disclosed form, [`Shown`],
+/// does, and only this module makes one. An operation that would answer with a stored noun
+/// does not compile.
+pub trait Disclosed: serde::Serialize {}
+
+/// A stored noun as one audience may see it, made only by this module's functions. It reads
+/// like the noun (`Deref`) and serialises as it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown<T>(T);
+
+impl<T> std::ops::Deref for Shown<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Shown<T> {
+    /// The value inside, for code within the core; as it is, it no longer crosses a boundary.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for Shown<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl Disclosed for Shown<Person> {}
+impl Disclosed for Shown<Certificate> {}
+impl Disclosed for Shown<Touchpoint> {}
+impl Disclosed for Shown<crate::model::application::Application> {}
+impl Disclosed for Shown<crate::model::facility::FacilityCampaign> {}
+impl<T: Disclosed> Disclosed for Vec<T> {}
+impl<T: Disclosed> Disclosed for Option<T> {}
+impl<T: Disclosed> Disclosed for crate::Paged<T> {}
+
 /// What one reader may see, decided once from the acting staff member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Audience {
@@ -203,32 +245,32 @@ pub fn touchpoint_notes(audience: &Audience, desk: Desk, stored: String) -> Stri
 }
 
 /// A person as `audience` may see them.
-pub fn person(audience: &Audience, p: Person) -> Person {
+pub fn person(audience: &Audience, p: Person) -> Shown<Person> {
     let protected = p.protected;
-    Person {
+    Shown(Person {
         postal_code: postal_code(audience, protected, p.postal_code),
         address: address(audience, protected, p.address),
         safe_postal_code: postal_code(audience, protected, p.safe_postal_code),
         safe_address: address(audience, protected, p.safe_address),
         facility_id: place(audience, protected, p.facility_id),
         ..p
-    }
+    })
 }
 
 /// An application as `audience` may see it: a protected person's proxy may live with them, so
 /// the proxy's address is withheld like the person's own.
-pub fn application(audience: &Audience, a: crate::model::application::Application) -> crate::model::application::Application {
+pub fn application(audience: &Audience, a: crate::model::application::Application) -> Shown<crate::model::application::Application> {
     let protected = a.protected;
-    crate::model::application::Application { proxy_address: address(audience, protected, a.proxy_address), ..a }
+    Shown(crate::model::application::Application { proxy_address: address(audience, protected, a.proxy_address), ..a })
 }
 
 /// A facility campaign as `audience` may see it: a protected resident's membership of the
 /// facility is their whereabouts, so they are left out of the list (the counts stay).
-pub fn facility_campaign(audience: &Audience, mut c: crate::model::facility::FacilityCampaign) -> crate::model::facility::FacilityCampaign {
+pub fn facility_campaign(audience: &Audience, mut c: crate::model::facility::FacilityCampaign) -> Shown<crate::model::facility::FacilityCampaign> {
     if !audience.protected_address {
         c.residents.retain(|r| !r.protected);
     }
-    c
+    Shown(c)
 }
 
 /// Whether `audience` sees `p` with its address withheld.
@@ -237,13 +279,13 @@ pub fn person_masked(audience: &Audience, p: &Person) -> bool {
 }
 
 /// A touchpoint as `audience` may see it.
-pub fn touchpoint(audience: &Audience, t: Touchpoint) -> Touchpoint {
-    Touchpoint { notes: touchpoint_notes(audience, t.desk_code, t.notes), ..t }
+pub fn touchpoint(audience: &Audience, t: Touchpoint) -> Shown<Touchpoint> {
+    Shown(Touchpoint { notes: touchpoint_notes(audience, t.desk_code, t.notes), ..t })
 }
 
 /// A certificate as `audience` may see it: a protected person's delivery address is withheld.
-pub fn certificate(audience: &Audience, c: Certificate) -> Certificate {
-    Certificate { delivery_address: address(audience, c.protected, c.delivery_address), ..c }
+pub fn certificate(audience: &Audience, c: Certificate) -> Shown<Certificate> {
+    Shown(Certificate { delivery_address: address(audience, c.protected, c.delivery_address), ..c })
 }
 
 /// The keys of an audit entry's detail that hold a protected person's whereabouts.

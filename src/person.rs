@@ -322,7 +322,7 @@ pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::N
         p.id = write_row(tx, &p, &crate::stamp(now))?;
         tx.search_mut().index_after(p.id - 1)?;
         audit::record(tx, actor, now, Action::Create, "person", Some(p.id), crate::disclosure::person_changes(None, &p))?;
-        Ok(crate::disclosure::person(&crate::disclosure::Audience::of(actor), p))
+        Ok(crate::disclosure::person(&crate::disclosure::Audience::of(actor), p).into_inner())
     })
 }
 
@@ -497,12 +497,12 @@ pub fn update(store: &mut Store, actor: &Actor, id: i64, patch: &PersonPatch, no
         // The answer goes to the desk that asked, so it shows what that desk may see.
         let audience = crate::disclosure::Audience::of(actor);
         if p == before {
-            return Ok(crate::disclosure::person(&audience, p));
+            return Ok(crate::disclosure::person(&audience, p).into_inner());
         }
         check_refs(tx, &p, Some(id))?;
         write_row(tx, &p, &crate::stamp(now))?;
         audit::record(tx, actor, now, Action::Update, "person", Some(id), crate::disclosure::person_changes(Some(&before), &p))?;
-        Ok(crate::disclosure::person(&audience, p))
+        Ok(crate::disclosure::person(&audience, p).into_inner())
     })
 }
 
@@ -512,7 +512,7 @@ pub fn get(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime
     store.write(|tx| {
         let p = load(tx, id)?;
         audit::record(tx, actor, now, Action::View, "person", Some(id), serde_json::json!({}))?;
-        Ok(crate::disclosure::person(&crate::disclosure::Audience::of(actor), p))
+        Ok(crate::disclosure::person(&crate::disclosure::Audience::of(actor), p).into_inner())
     })
 }
 

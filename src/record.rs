@@ -93,8 +93,8 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             warnings
                 .insert(0, format!("{}に{}へ転出しました。この市の手続きは終了しています (引継ぎ票は「印刷」から)", wareki::format(m.moved_on), m.moved_to));
         }
-        let p = disclosure::person(&audience, p);
-        let touchpoints = touchpoint::for_person(tx, id)?.into_iter().map(|t| disclosure::touchpoint(&audience, t)).collect();
+        let p = disclosure::person(&audience, p).into_inner();
+        let touchpoints = touchpoint::for_person(tx, id)?.into_iter().map(|t| disclosure::touchpoint(&audience, t).into_inner()).collect();
         let certificates = certificate::for_person(tx, id)?
             .into_iter()
             .map(|c| certificate::for_actor(tx, actor, c, today))

@@ -138,7 +138,7 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
     let overdue_campaigns: Vec<_> = crate::campaign::overdue_in(conn, today)
         .map_err(|e| ReminderError::Campaign(Box::new(e)))?
         .into_iter()
-        .map(|c| crate::disclosure::facility_campaign(&audience, c))
+        .map(|c| crate::disclosure::facility_campaign(&audience, c).into_inner())
         .collect();
 
     let follow_total = conn.follow_ups().due_count(today, admin, actor.desk)?;
