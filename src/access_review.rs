@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::audit::{require_reader, Action, AuditError};
 use crate::model::staff::Actor;
-use crate::store::audit::NewAuditEvent;
 
 /// What an access review (アクセス記録の確認) asks for: a period (和暦 or ISO dates; the last 30
 /// days when left empty), and optionally one staff member or one protected person.
@@ -109,16 +108,7 @@ pub fn review(store: &mut crate::store::Store, actor: &Actor, query: &AccessQuer
     let login = Some(query.login.trim()).filter(|l| !l.is_empty());
     let until = crate::stamp((to + chrono::Duration::days(1)).and_hms_opt(0, 0, 0).expect("midnight"));
     let start = crate::stamp(from.and_hms_opt(0, 0, 0).expect("midnight"));
-    let review_event = NewAuditEvent {
-        at: crate::stamp(now),
-        staff_id: actor.staff_id,
-        login: &actor.login,
-        desk: actor.desk.code(),
-        action: Action::View.code(),
-        record_kind: "access_review",
-        record_id: query.person_id,
-        detail: serde_json::json!({"from": from, "to": to, "login": login}).to_string(),
-    };
+    let review_event = crate::audit::view_event(actor, now, "access_review", query.person_id, serde_json::json!({"from": from, "to": to, "login": login}));
     store.read_and_append(&review_event, |r| {
         let protected: std::collections::BTreeMap<i64, String> = r.persons().protected_names()?.into_iter().collect();
         let watched = |id: i64| protected.contains_key(&id) && query.person_id.is_none_or(|p| p == id);

@@ -59,7 +59,18 @@ pub fn viewed<T, E>(
 where
     E: From<StoreError>,
 {
-    let event = NewAuditEvent {
+    store.read_and_append(&view_event(actor, now, record_kind, record_id, serde_json::json!({})), f)
+}
+
+/// The log's event for `actor` viewing `record_kind` (`record_id`) at `now`.
+pub(crate) fn view_event<'e>(
+    actor: &'e Actor,
+    now: chrono::NaiveDateTime,
+    record_kind: &'e str,
+    record_id: Option<i64>,
+    detail: serde_json::Value,
+) -> NewAuditEvent<'e> {
+    NewAuditEvent {
         at: crate::stamp(now),
         staff_id: actor.staff_id,
         login: &actor.login,
@@ -67,9 +78,8 @@ where
         action: Action::View.code(),
         record_kind,
         record_id,
-        detail: serde_json::json!({}).to_string(),
-    };
-    store.read_and_append(&event, f)
+        detail: detail.to_string(),
+    }
 }
 
 /// [`viewed`] for a read of many records (a search, a list, a queue): `detail` says from what
@@ -86,16 +96,7 @@ pub fn viewed_many<T, E>(
 where
     E: From<StoreError>,
 {
-    let event = NewAuditEvent {
-        at: crate::stamp(now),
-        staff_id: actor.staff_id,
-        login: &actor.login,
-        desk: actor.desk.code(),
-        action: Action::View.code(),
-        record_kind,
-        record_id: None,
-        detail: String::new(),
-    };
+    let event = view_event(actor, now, record_kind, None, serde_json::Value::Null);
     store.read_and_append_detailed(&event, f, |value| Some(detail(value).to_string()))
 }
 

@@ -87,14 +87,6 @@ impl Audience {
         Audience { protected_address: false, child_notes: false }
     }
 
-    /// The audience of a desk and role, for the access table and its tests.
-    pub fn of_desk(desk: Desk, role: Role) -> Audience {
-        Audience {
-            protected_address: access::allows(desk, role, Permission::ViewProtectedAddress),
-            child_notes: access::allows(desk, role, Permission::ViewChildCaseNotes),
-        }
-    }
-
     /// Whether this reader sees a protected person's address, safe address, facility, 転出先 and
     /// certificates' delivery addresses.
     pub fn sees_protected_address(&self) -> bool {

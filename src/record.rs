@@ -38,9 +38,6 @@ pub struct PersonRecord {
     pub warnings: Vec<String>,
 }
 
-/// Shown instead of what a staff member may not see (the disclosure rule's wording).
-pub use crate::disclosure::{WITHHELD_ADDRESS as MASKED_ADDRESS, WITHHELD_NOTES as MASKED_NOTES};
-
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
     #[error(transparent)]
