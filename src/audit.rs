@@ -117,21 +117,24 @@ pub fn verify(store: &crate::store::Store, actor: &Actor, _now: chrono::NaiveDat
     Ok(verify_chain(&store.read())?)
 }
 
-/// The chain check itself, also run on a backup before it is restored.
+/// The chain check itself, also run on a backup before it is restored. A log whose oldest
+/// events were pruned past their period is checked from its anchor: the first kept event must
+/// be the anchor's and carry its link.
 pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
     let rows = r.audit().all()?;
-    let mut prev = String::new();
-    let first_id = rows.first().map(|r| r.id).unwrap_or(1);
-    if first_id != 1 {
-        return Ok(Verification {
-            events: rows.len(),
-            ok: false,
-            first_bad: Some(1),
-            message: format!("監査ログの最初の記録 (ID 1～{}) が削除されています", first_id - 1),
-        });
+    let anchor = r.audit().anchor()?;
+    let (start, mut prev) = anchor.as_ref().map(|a| (a.first_kept_id, a.prev_hash.clone())).unwrap_or((1, String::new()));
+    let first_id = rows.first().map(|r| r.id).unwrap_or(start);
+    if first_id != start {
+        let message = if first_id > start {
+            format!("監査ログの記録 (ID {start}～{}) が削除されています", first_id - 1)
+        } else {
+            format!("監査ログの廃棄の記録 (ID {first_id} 以降を残した廃棄) がありません")
+        };
+        return Ok(Verification { events: rows.len(), ok: false, first_bad: Some(start.min(first_id)), message });
     }
-    // Ids are consecutive from 1: a gap is a deleted event.
-    for (expected_id, row) in (1i64..).zip(&rows) {
+    // Ids are consecutive from the start: a gap is a deleted event.
+    for (expected_id, row) in (start..).zip(&rows) {
         let id = row.id;
         let bad = |m: String| Verification { events: rows.len(), ok: false, first_bad: Some(id), message: m };
         if id != expected_id {
@@ -145,11 +148,15 @@ pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
         }
         prev = row.hash.clone();
     }
+    let pruned = match &anchor {
+        Some(a) => format!(" (ID {} より前の記録は保存期間を過ぎて廃棄済み)", a.first_kept_id),
+        None => String::new(),
+    };
     Ok(Verification {
         events: rows.len(),
         ok: true,
         first_bad: None,
-        message: format!("監査ログ {} 件の連鎖を確認しました。改ざんは見つかりません", rows.len()),
+        message: format!("監査ログ {} 件の連鎖を確認しました。改ざんは見つかりません{pruned}", rows.len()),
     })
 }
 

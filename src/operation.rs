@@ -69,6 +69,7 @@ pub const NAMES: &[&str] = &[
     "set_retention_policy",
     "disposal_list",
     "dispose",
+    "prune_audit",
     "disposals",
     "reminders",
     "renewal_season",
@@ -495,6 +496,7 @@ crosses_as_it_is!(
     crate::retention::RetentionPolicy,
     crate::retention::DisposalList,
     crate::retention::Disposed,
+    crate::retention::AuditPruned,
     crate::retention::DisposalRecord,
     crate::renewal::RenewalSeason,
     crate::renewal::RenewalList,
@@ -882,6 +884,10 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         "dispose" => {
             let a: Dispose = args(name, arguments)?;
             json(crate::retention::dispose(store, actor, &a.person_ids, now)?)
+        }
+        "prune_audit" => {
+            args::<NoArgs>(name, arguments)?;
+            json(crate::retention::prune_audit(store, actor, now)?)
         }
         "disposals" => {
             let a: PageArgs = args(name, arguments)?;

@@ -91,6 +91,8 @@ pub enum RetentionError {
     NotDue(i64),
     #[error("保存期間の設定を読み取れません。設定画面で保存し直してください")]
     Unreadable,
+    #[error("監査ログの連鎖が壊れているため廃棄できません (壊れた記録を消すと改ざんの跡も消えます): {0}")]
+    ChainBroken(String),
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -103,6 +105,7 @@ impl RetentionError {
             RetentionError::Invalid(_) => "retention.invalid",
             RetentionError::NotDue(_) => "retention.not_due",
             RetentionError::Unreadable => "retention.unreadable",
+            RetentionError::ChainBroken(_) => "retention.audit_chain_broken",
             RetentionError::Access(e) => e.code(),
             RetentionError::Store(e) => e.code(),
         }
@@ -193,8 +196,10 @@ pub struct DisposalList {
     pub candidates: Vec<DisposalCandidate>,
     /// Persons past their period who are under 支援措置: never disposed of while it lasts.
     pub kept_protected: usize,
-    /// Audit entries older than the audit log's period (kept apart; see docs/security.md).
+    /// Audit entries older than the audit log's period (kept apart; see docs/security.md):
+    /// those logged before `audit_kept_from`, which `prune_audit` removes.
     pub audit_entries_past: i64,
+    pub audit_kept_from: NaiveDate,
 }
 
 /// The same day `years` years after `on` (or before it, for a negative count); 2/29 becomes
@@ -246,9 +251,9 @@ fn list_in(conn: &crate::store::Read<'_>, today: NaiveDate) -> Result<DisposalLi
         let cause = PersonEnd::from_code(&row.cause).ok_or(RetentionError::Unreadable)?;
         candidates.push(DisposalCandidate { person_id: row.person_id, name: row.name, cause, cause_label: cause.label(), ended_on: row.ended_on, due });
     }
-    let audit_before = crate::stamp(years_after(today, -(policy.audit_years as i32)).and_hms_opt(0, 0, 0).expect("midnight"));
-    let audit_entries_past = conn.retention().audit_entries_before(&audit_before)?;
-    Ok(DisposalList { today, policy, candidates, kept_protected, audit_entries_past })
+    let audit_kept_from = years_after(today, -(policy.audit_years as i32));
+    let (audit_entries_past, _) = conn.audit().prunable(&crate::stamp(audit_kept_from.and_hms_opt(0, 0, 0).expect("midnight")))?;
+    Ok(DisposalList { today, policy, candidates, kept_protected, audit_entries_past, audit_kept_from })
 }
 
 /// The disposal list on today: every ended person with something past its period, for a
@@ -314,6 +319,53 @@ pub fn dispose(store: &mut Store, actor: &Actor, person_ids: &[i64], now: chrono
         }
         let list = list_in(tx, today)?;
         Ok(Disposed { persons: person_ids.len(), rows, list })
+    })
+}
+
+/// What pruning the audit log removed.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct AuditPruned {
+    /// How many of the oldest events went (0 when none was past the period).
+    pub pruned: i64,
+    /// Events logged before this day were past the audit log's period.
+    pub kept_from: NaiveDate,
+    /// The chain check after the pruning, from the new anchor.
+    pub verification: String,
+}
+
+/// Removes the audit events past the audit log's period (those logged before today less
+/// `audit_years`), oldest first and only as an unbroken prefix, and anchors the chain at the
+/// first kept event so `audit verify` goes on checking what is left. The chain is checked
+/// first: a broken chain is refused, since pruning it would also remove the trace of the
+/// tampering. The pruning itself is logged (how many, up to which id, never their content).
+/// On PostgreSQL only the schema owner's connection may prune (docs/security.md).
+pub fn prune_audit(store: &mut Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<AuditPruned, RetentionError> {
+    access::require(actor, Permission::DisposeRecords)?;
+    let at = crate::stamp(now);
+    store.write(|tx| {
+        let before = audit::verify_chain(tx)?;
+        if !before.ok {
+            return Err(RetentionError::ChainBroken(before.message));
+        }
+        let policy = policy_of(tx)?;
+        let kept_from = years_after(now.date(), -(policy.audit_years as i32));
+        let kept_from_stamp = crate::stamp(kept_from.and_hms_opt(0, 0, 0).expect("midnight"));
+        let (count, last) = tx.audit().prunable(&kept_from_stamp)?;
+        let Some(last) = last.filter(|_| count > 0) else {
+            return Ok(AuditPruned { pruned: 0, kept_from, verification: before.message });
+        };
+        let pruned = tx.audit_mut().prune_through(last, &kept_from_stamp, &at, actor.staff_id)?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Delete,
+            "audit_log",
+            None,
+            serde_json::json!({"pruned": pruned, "through_id": last, "kept_from": kept_from, "audit_years": policy.audit_years}),
+        )?;
+        let after = audit::verify_chain(tx)?;
+        Ok(AuditPruned { pruned, kept_from, verification: after.message })
     })
 }
 

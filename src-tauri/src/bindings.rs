@@ -55,7 +55,7 @@ fn render() -> String {
         audit::Action, access_review::AccessQuery, access_review::AccessRecord, access_review::StaffAccesses, access_review::AccessReview,
         // Retention and disposal.
         retention::PersonEnd, retention::DisposalScope, retention::RetentionPolicy, retention::RetentionInput, retention::DueScope,
-        retention::DisposalCandidate, retention::DisposalList, retention::Disposed, retention::DisposalRecord,
+        retention::DisposalCandidate, retention::DisposalList, retention::Disposed, retention::AuditPruned, retention::DisposalRecord,
     );
     format!(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\

@@ -23,6 +23,17 @@ pub struct AuditRow {
     pub hash: String,
 }
 
+/// Where the kept log starts: the first kept event's id and the link it carries (the hash of
+/// the last pruned event), with what the pruning removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditAnchor {
+    pub first_kept_id: i64,
+    pub prev_hash: String,
+    pub pruned: i64,
+    pub pruned_before: String,
+    pub at: String,
+}
+
 /// An event to append; the store gives it the next id and links it to the newest event.
 #[derive(Debug, Clone)]
 pub struct NewAuditEvent<'e> {
@@ -82,9 +93,38 @@ impl<'a> Read<'a> {
 }
 
 impl AuditHandle<'_> {
-    /// The newest event's id and hash, which the next event links to.
+    /// The newest event's id and hash, which the next event links to; when every event has
+    /// been pruned, the newest anchor's, so ids go on and the chain stays one.
     pub fn last_link(&self) -> Result<Option<(i64, String)>, StoreError> {
-        self.conn.prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+        let newest =
+            self.conn.prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        match newest {
+            Some(link) => Ok(Some(link)),
+            None => Ok(self.anchor()?.map(|a| (a.first_kept_id - 1, a.prev_hash))),
+        }
+    }
+
+    /// The newest anchor: where the log starts after its oldest events were pruned.
+    pub fn anchor(&self) -> Result<Option<AuditAnchor>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT first_kept_id, prev_hash, pruned, pruned_before, at FROM audit_anchor ORDER BY first_kept_id DESC LIMIT 1")?
+            .query_row([], |r| Ok(AuditAnchor { first_kept_id: r.get(0)?, prev_hash: r.get(1)?, pruned: r.get(2)?, pruned_before: r.get(3)?, at: r.get(4)? }))
+            .optional()
+    }
+
+    /// The oldest events logged before `before` (a stamp), up to the first one logged on or
+    /// after it: the prefix a pruning may remove, so the kept events stay one unbroken chain
+    /// and nothing younger than the period goes even were the stamps out of order. Their count
+    /// and the newest's id.
+    pub fn prunable(&self, before: &str) -> Result<(i64, Option<i64>), StoreError> {
+        let young: Option<i64> = self.conn.query_row("SELECT min(id) FROM audit_event WHERE at >= ?1", [before], |r| r.get(0))?;
+        let (count, last): (i64, Option<i64>) = match young {
+            Some(first_young) => {
+                self.conn.query_row("SELECT count(*), max(id) FROM audit_event WHERE id < ?1", [first_young], |r| Ok((r.get(0)?, r.get(1)?)))?
+            }
+            None => self.conn.query_row("SELECT count(*), max(id) FROM audit_event", [], |r| Ok((r.get(0)?, r.get(1)?)))?,
+        };
+        Ok((count, last))
     }
 
     /// Every event, oldest first.
@@ -173,6 +213,42 @@ impl AuditHandleMut<'_> {
             row.hash
         ])?;
         Ok(row.id)
+    }
+}
+
+impl AuditHandleMut<'_> {
+    /// Removes every event up to `last_id`, and anchors the chain at the next one. The
+    /// database refuses deletions from the log: on SQLite this lifts the trigger inside this
+    /// transaction and puts it back before the commit; on PostgreSQL only the schema's owner
+    /// may (the app role has no DELETE, and may not disable the trigger), so another role is
+    /// refused before anything is touched.
+    pub fn prune_through(&self, last_id: i64, pruned_before: &str, at: &str, staff_id: i64) -> Result<i64, StoreError> {
+        if self.conn.is_pg() && !super::pg::owns_schema(&self.conn)? {
+            return Err(StoreError::Role("監査ログの廃棄はデータベースの所有者ロールで実行してください (hairyo --db 所有者ロールのURL audit prune)".into()));
+        }
+        if self.conn.is_pg() {
+            self.conn.execute("SELECT pg_advisory_xact_lock(?1)", [super::pg::AUDIT_LOCK])?;
+        }
+        let reader = AuditHandle { conn: self.conn };
+        let link: String = self.conn.query_row("SELECT hash FROM audit_event WHERE id = ?1", [last_id], |r| r.get(0))?;
+        let (lift, restore) = if self.conn.is_pg() {
+            ("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update", "ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update")
+        } else {
+            (
+                "DROP TRIGGER audit_event_no_delete",
+                "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+            )
+        };
+        self.conn.execute_batch(lift)?;
+        let first = reader.anchor()?.map(|a| a.first_kept_id).unwrap_or(1);
+        let removed = self.conn.execute("DELETE FROM audit_event WHERE id <= ?1", [last_id])? as i64;
+        self.conn.execute_batch(restore)?;
+        debug_assert_eq!(removed, last_id - first + 1);
+        self.conn.execute(
+            "INSERT INTO audit_anchor (first_kept_id, prev_hash, pruned, pruned_before, at, staff_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![last_id + 1, link, removed, pruned_before, at, staff_id],
+        )?;
+        Ok(removed)
     }
 }
 

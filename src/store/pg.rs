@@ -25,6 +25,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (23, include_str!("migrations/pg/0023_outreach_events.sql")),
     (24, include_str!("migrations/pg/0024_schema_upgrades.sql")),
     (25, include_str!("migrations/pg/0025_retention.sql")),
+    (26, include_str!("migrations/pg/0026_audit_anchor.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -186,7 +187,7 @@ pub fn listen(url: &str, on_listening: impl FnOnce(), mut on_event: impl FnMut(&
 
 /// Whether the connected role may change the schema: it is (a member of) the role that owns the
 /// person table.
-fn owns_schema(conn: &Conn<'_>) -> Result<bool, StoreError> {
+pub(super) fn owns_schema(conn: &Conn<'_>) -> Result<bool, StoreError> {
     conn.query_row("SELECT coalesce(pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = to_regclass('person')), 'USAGE'), false)", [], |r| {
         r.get(0)
     })
@@ -280,7 +281,7 @@ fn apply_grants(conn: &Conn<'_>, role: &str) -> Result<(), StoreError> {
          GRANT USAGE ON SCHEMA {schema} TO {role};
          REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
-         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade FROM {role};
+         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.audit_anchor, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade FROM {role};
          GRANT INSERT ON {schema}.audit_event TO {role};
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
     ))

@@ -100,11 +100,6 @@ impl RetentionHandle<'_> {
             .collect::<Result<_, _>>()?;
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
-
-    /// How many audit entries were logged before `before` (a stamp).
-    pub fn audit_entries_before(&self, before: &str) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT count(*) FROM audit_event WHERE at < ?1", [before], |r| r.get(0))
-    }
 }
 
 /// Records ends and removes what is past its period.

@@ -587,6 +587,11 @@ fn retention_and_disposal_through_the_cli() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("retention.not_due"), "{}", String::from_utf8_lossy(&again.stderr));
     let record = ok(&db.path, &["--as", "kokuho2", "retention", "record"]);
     assert!(record.contains(&format!("ID {id} (旧)")) && record.contains("kokuho2") && !record.contains("廃棄 一郎"), "{record}");
+    // The audit log has its own period: nothing of this demo is past ten years.
+    let pruned = json(&db.path, &["--as", "kokuho2", "retention", "prune-audit"]);
+    assert_eq!(pruned["pruned"], 0, "{pruned}");
+    let refused = hairyo(&db.path, &["--as", "kaigo1", "retention", "prune-audit"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("access.denied"), "{}", String::from_utf8_lossy(&refused.stderr));
 }
 
 /// Every command of the CLI, enumerated from its own help: each leaf command is either run here
@@ -702,6 +707,7 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
         ("retention set", "periods"),
         ("retention dispose", "counts, tested in retention_and_disposal_through_the_cli"),
         ("retention record", "former ids and counts only"),
+        ("retention prune-audit", "counts, tested in retention_and_disposal_through_the_cli"),
         ("leaflet statements", "statements"),
         ("leaflet set", "statements"),
         ("leaflet postings", "posters"),

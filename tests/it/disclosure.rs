@@ -303,7 +303,7 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
         "move_out" => vec![json!({"person_id": ids.to_move, "input": {"moved_to": MOVED_TO}})],
         "renewal_list" => vec![json!({})],
         "access_review" => vec![json!({"input": {}}), json!({"input": {"login": "kaigo_cw"}})],
-        "retention_policy" | "disposal_list" | "disposals" => vec![json!({})],
+        "retention_policy" | "disposal_list" | "disposals" | "prune_audit" => vec![json!({})],
         "set_retention_policy" => vec![json!({"input": {"person_years": "5", "touchpoint_years": "5", "referral_years": "5", "application_years": "5",
             "certificate_years": "5", "audit_years": "10"}})],
         "dispose" => vec![json!({"person_ids": [ids.moved]})],

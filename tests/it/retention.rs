@@ -135,3 +135,124 @@ fn the_retention_periods_are_checked_whole() {
     let clerk = w.actor("kokuho_sv");
     assert_eq!(call(&mut w, &clerk, "set_retention_policy", input("10", "3"), "2026-11-25").unwrap_err().code, "access.denied");
 }
+
+/// The store the tests work on, and on PostgreSQL the schema owner's store on the same
+/// database: pruning the audit log is the owner's alone there.
+fn stores() -> (hairyo::store::Store, Option<hairyo::store::Store>) {
+    use hairyo::store;
+    match crate::common::pg_server() {
+        Some(server) => {
+            let owner_url = crate::common::fresh_pg_database(&server);
+            crate::common::create_app_role(&server);
+            let mut owner = store::pg::open(&owner_url).expect("owner");
+            owner.write(|tx| store::pg::grant_app_role(tx, crate::common::PG_APP_ROLE)).expect("grant");
+            (store::pg::open(&crate::common::app_url(&owner_url)).expect("app role"), Some(owner))
+        }
+        None => (store::open_in_memory().expect("store"), None),
+    }
+}
+
+/// The audit entries as the log lists them: (id, stamp), newest first.
+fn audit_entries(w: &mut World, on: &str) -> Vec<(i64, String)> {
+    audit_log(w, on).iter().map(|e| (e["id"].as_i64().unwrap(), e["at"].as_str().unwrap().to_string())).collect()
+}
+
+fn audit_log(w: &mut World, on: &str) -> Vec<Value> {
+    let page = hairyo::audit::list(&w.store, &w.admin, None, hairyo::Page { offset: 0, limit: 500 }, at(on)).expect("audit list");
+    page.items.iter().map(|e| serde_json::to_value(e).unwrap()).collect()
+}
+
+/// A world whose audit log has entries past a one-year period on 2026-11-25 (everything up to
+/// 2025-06-01), then one inside it, then one stamped before the period's start but logged
+/// after (a clock set wrong), which must stay. On PostgreSQL, also the schema owner's store.
+fn old_log() -> (World, Option<hairyo::store::Store>) {
+    let (store, owner) = stores();
+    let mut w = World::new_on(store);
+    let (admin, kaigo) = (w.admin.clone(), w.actor("kaigo_cw"));
+    let policy = json!({"input": {"person_years": "5", "touchpoint_years": "5", "referral_years": "5", "application_years": "5",
+        "certificate_years": "5", "audit_years": "1"}});
+    call(&mut w, &admin, "set_retention_policy", policy, "2025-06-01").expect("policy");
+    let id = w.person(|_| {}).id;
+    call(&mut w, &kaigo, "add_touchpoint", json!({"input": {"person_id": id, "date": "2026-03-01", "kind": "counter"}}), "2026-03-01").unwrap();
+    call(&mut w, &kaigo, "add_touchpoint", json!({"input": {"person_id": id, "date": "2025-01-01", "kind": "counter"}}), "2025-01-01").unwrap();
+    (w, owner)
+}
+
+/// The audit log's own period: the oldest entries past it go as one unbroken prefix (an entry
+/// stamped old but logged after a young one stays), the chain is anchored so `audit verify`
+/// still checks what is left and later entries go on from it, the pruning itself is logged,
+/// and a desk without the permission prunes nothing. On PostgreSQL the desks' role is refused
+/// (it may neither delete entries nor write anchors) and the schema owner prunes.
+#[test]
+fn the_audit_log_is_pruned_past_its_period_and_its_chain_still_verifies() {
+    let (mut w, owner) = old_log();
+    let (admin, sv, kaigo) = (w.admin.clone(), w.actor("kokuho_sv"), w.actor("kaigo_cw"));
+    let today = "2026-11-25";
+    let before = audit_entries(&mut w, today);
+    let young = before.iter().filter(|(_, at)| at.starts_with("2026-03-01")).map(|(id, _)| *id).min().expect("the entry inside the period");
+    let list = call(&mut w, &sv, "disposal_list", json!({}), today).unwrap();
+    let past = list["audit_entries_past"].as_i64().unwrap();
+    assert_eq!(past, young - 1, "every entry before the first one inside the period, and only those");
+    assert_eq!(list["audit_kept_from"], "2025-11-25");
+
+    assert_eq!(call(&mut w, &kaigo, "prune_audit", json!({}), today).unwrap_err().code, "access.denied");
+    if let Some(owner) = owner {
+        assert_eq!(call(&mut w, &sv, "prune_audit", json!({}), today).unwrap_err().code, "store.role");
+        assert_eq!(call(&mut w, &sv, "disposal_list", json!({}), today).unwrap()["audit_entries_past"].as_i64(), Some(past), "nothing went");
+        let refused = w.store.conn().execute_batch("INSERT INTO audit_anchor VALUES (1, '', 0, '', '', 1)").expect_err("an anchor by the desks' role");
+        assert!(refused.to_string().contains("42501"), "{refused}");
+        w.store = owner;
+    }
+    let done = call(&mut w, &sv, "prune_audit", json!({}), today).expect("prune");
+    assert_eq!(done["pruned"].as_i64(), Some(past));
+    assert!(done["verification"].as_str().unwrap().contains("廃棄済み"), "{done}");
+    let after = audit_entries(&mut w, today);
+    assert_eq!(after.iter().map(|(id, _)| *id).min(), Some(young), "the kept log starts at the first entry inside the period");
+    assert!(after.iter().any(|(_, at)| at.starts_with("2025-01-01")), "the entry logged after a young one stays");
+    let log = audit_log(&mut w, today);
+    let logged = log.iter().find(|e| e["record_kind"] == "audit_log").expect("the pruning is logged");
+    assert_eq!(logged["detail"]["pruned"].as_i64(), Some(past), "{logged}");
+    let v = hairyo::audit::verify(&w.store, &admin, at(today)).unwrap();
+    assert!(v.ok, "{}", v.message);
+    // Later entries go on from the anchor, and a second pruning finds nothing.
+    let id = w.person(|_| {}).id;
+    call(&mut w, &kaigo, "add_touchpoint", json!({"input": {"person_id": id, "date": "2026-11-25", "kind": "counter"}}), today).unwrap();
+    assert_eq!(call(&mut w, &sv, "prune_audit", json!({}), today).unwrap()["pruned"].as_i64(), Some(0));
+    let kept = audit_entries(&mut w, today).len();
+    let v = hairyo::audit::verify(&w.store, &admin, at(today)).unwrap();
+    assert!(v.ok && v.events == kept, "{} ({kept} listed)", v.message);
+    assert_eq!(call(&mut w, &sv, "disposal_list", json!({}), today).unwrap()["audit_entries_past"].as_i64(), Some(0));
+
+    // The anchor is what the kept log is checked from: one removed leaves the log unanchored.
+    let lift = if w.store.conn().is_pg() {
+        "ALTER TABLE audit_anchor DISABLE TRIGGER audit_anchor_no_update; DELETE FROM audit_anchor"
+    } else {
+        "DROP TRIGGER audit_anchor_no_delete; DELETE FROM audit_anchor"
+    };
+    w.store.conn().execute_batch(lift).unwrap();
+    let v = hairyo::audit::verify(&w.store, &admin, at(today)).unwrap();
+    assert!(!v.ok && v.message.contains("削除されています"), "{}", v.message);
+}
+
+/// Pruning a broken chain would also remove the trace of the tampering: it is refused, and
+/// nothing goes.
+#[test]
+fn a_broken_audit_chain_is_not_pruned() {
+    let (mut w, owner) = old_log();
+    if let Some(owner) = owner {
+        w.store = owner;
+    }
+    let sv = w.actor("kokuho_sv");
+    let tamper = if w.store.conn().is_pg() {
+        "ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update; UPDATE audit_event SET detail = '{}' WHERE id = 2"
+    } else {
+        "DROP TRIGGER audit_event_no_update; UPDATE audit_event SET detail = '{}' WHERE id = 2"
+    };
+    w.store.conn().execute_batch(tamper).unwrap();
+    let today = "2026-11-25";
+    let past = call(&mut w, &sv, "disposal_list", json!({}), today).unwrap()["audit_entries_past"].as_i64();
+    let e = call(&mut w, &sv, "prune_audit", json!({}), today).unwrap_err();
+    assert_eq!(e.code, "retention.audit_chain_broken", "{}", e.message);
+    assert!(e.message.contains("ID 2"), "{}", e.message);
+    assert_eq!(call(&mut w, &sv, "disposal_list", json!({}), today).unwrap()["audit_entries_past"].as_i64(), past, "nothing went");
+}

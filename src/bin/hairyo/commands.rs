@@ -1456,6 +1456,13 @@ fn retention_cmd(cli: &Cli, cmd: &RetentionCmd, now: NaiveDateTime) -> Result {
             let done = retention::dispose(&mut store, &actor, ids, now)?;
             emit(json, &done, |d| format!("{}人の記録 ({}件) を廃棄しました。廃棄の記録は `hairyo retention record` で確認できます", d.persons, d.rows))
         }
+        RetentionCmd::PruneAudit => {
+            let done = retention::prune_audit(&mut store, &actor, now)?;
+            emit(json, &done, |d| match d.pruned {
+                0 => format!("{}より前の監査ログはありません。廃棄するものはありません", wareki::format(d.kept_from)),
+                n => format!("{}より前の監査ログ {n}件を廃棄しました\n{}", wareki::format(d.kept_from), d.verification),
+            })
+        }
         RetentionCmd::Record { limit, offset } => {
             let record = retention::disposals(&store, &actor, page(*offset, *limit)?, now)?;
             emit(json, &record, |r| {
@@ -1492,7 +1499,13 @@ fn disposal_list_text(l: &hairyo::retention::DisposalList) -> String {
         let _ = writeln!(s, "支援措置中のため保存: {}人", l.kept_protected);
     }
     if l.audit_entries_past > 0 {
-        let _ = writeln!(s, "保存期間 ({}年) を過ぎた監査ログ: {}件 (監査ログは別に扱います)", l.policy.audit_years, l.audit_entries_past);
+        let _ = writeln!(
+            s,
+            "保存期間 ({}年) を過ぎた監査ログ: {}件 ({}より前; `hairyo retention prune-audit` で廃棄)",
+            l.policy.audit_years,
+            l.audit_entries_past,
+            wareki::format(l.audit_kept_from)
+        );
     }
     s
 }

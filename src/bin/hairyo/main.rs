@@ -985,6 +985,10 @@ pub enum RetentionCmd {
         #[arg(required = true)]
         ids: Vec<i64>,
     },
+    /// Prune the audit log's entries past its period (logged before today less the audit
+    /// years), checking the chain first and anchoring it after; on PostgreSQL run over the
+    /// schema owner's URL.
+    PruneAudit,
     /// The disposal record: what went, by whom, when.
     Record {
         #[arg(long, default_value_t = 50)]

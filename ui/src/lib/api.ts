@@ -11,6 +11,7 @@ import { listen } from "@tauri-apps/api/event";
 import type {
   AccessQuery,
   AccessReview,
+  AuditPruned,
   DisposalList,
   DisposalRecord,
   Disposed,
@@ -314,6 +315,8 @@ export const api = {
   setRetentionPolicy: (input: RetentionInput) => op<RetentionPolicy>("set_retention_policy", { input }),
   disposalList: () => op<DisposalList>("disposal_list"),
   dispose: (personIds: number[]) => op<Disposed>("dispose", { person_ids: personIds }),
+  /** Prunes the audit log's entries past its period (the schema owner only, on a server). */
+  pruneAudit: () => op<AuditPruned>("prune_audit"),
   disposals: (offset: number, limit: number) => op<Paged<DisposalRecord>>("disposals", { offset, limit }),
   /** アクセス記録の確認: who opened, printed or exported protected persons' data (supervisors, administrators). */
   accessReview: (input: AccessQuery) => op<AccessReview>("access_review", { input }),

@@ -848,11 +848,26 @@ export type DisposalList = { today: string, policy: RetentionPolicy, candidates:
  */
 kept_protected: number, 
 /**
- * Audit entries older than the audit log's period (kept apart; see docs/security.md).
+ * Audit entries older than the audit log's period (kept apart; see docs/security.md):
+ * those logged before `audit_kept_from`, which `prune_audit` removes.
  */
-audit_entries_past: number, };
+audit_entries_past: number, audit_kept_from: string, };
 
 export type Disposed = { persons: number, rows: number, list: DisposalList, };
+
+export type AuditPruned = { 
+/**
+ * How many of the oldest events went (0 when none was past the period).
+ */
+pruned: number, 
+/**
+ * Events logged before this day were past the audit log's period.
+ */
+kept_from: string, 
+/**
+ * The chain check after the pruning, from the new anchor.
+ */
+verification: string, };
 
 export type DisposalRecord = { id: number, disposed_at: string, login: string, 
 /**
