@@ -15,6 +15,31 @@ use crate::model::staff::Actor;
 use crate::store::Store;
 use crate::{Page, Paged};
 
+/// How large a request's arguments may be, in bytes, for any operation but the file imports:
+/// far above what a form sends, far below what could tire a server.
+pub const ARGUMENTS_LIMIT: usize = 1024 * 1024;
+
+/// How large a file import's request may be: a 200,000-row CSV travels as base64 inside the
+/// JSON (docs/api.md).
+pub const FILE_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The operations that carry a file, with the permission a staff member needs to run them.
+const FILE_OPERATIONS: &[(&str, crate::access::Permission)] = &[
+    ("import_persons", crate::access::Permission::ImportData),
+    ("import_feed", crate::access::Permission::ImportData),
+    ("import_union_results", crate::access::Permission::DecideApplication),
+];
+
+/// How many bytes of arguments `actor` may send to `name`: a file's size only for an import
+/// this staff member may run, so a desk that may not import (or a mistyped name) cannot make
+/// a server hold a large body; [`ARGUMENTS_LIMIT`] otherwise.
+pub fn arguments_limit(name: &str, actor: &Actor) -> usize {
+    match FILE_OPERATIONS.iter().find(|(op, _)| *op == name) {
+        Some((_, permission)) if crate::access::can(actor, *permission) => FILE_LIMIT,
+        _ => ARGUMENTS_LIMIT,
+    }
+}
+
 /// The operations [`call`] knows, in the order docs/api.md lists them.
 pub const NAMES: &[&str] = &[
     "home",

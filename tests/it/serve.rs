@@ -636,3 +636,97 @@ fn an_unknown_field_is_refused_over_http_at_every_depth() {
     assert_eq!(after["touchpoints"], before["touchpoints"], "nothing stored");
     assert_eq!(after["person"]["phone"], before["person"]["phone"], "nothing stored");
 }
+
+/// The server's resident memory, in kB.
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.split_whitespace().next()).and_then(|v| v.parse().ok()).unwrap()
+}
+
+/// Sends a request head announcing `length` bytes of JSON, then up to that many bytes for as
+/// long as the server takes them, and returns the status the server answered with.
+fn send_large(addr: &str, path: &str, headers: &[(&str, &str)], length: usize) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut head = format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let sending = std::thread::spawn(move || {
+        // A JSON string that never ends: only its size matters.
+        let chunk = vec![b' '; 256 * 1024];
+        let mut sent = 0;
+        while sent < length {
+            let n = chunk.len().min(length - sent);
+            if writer.write_all(&chunk[..n]).is_err() {
+                break;
+            }
+            sent += n;
+        }
+    });
+    let mut answer = [0u8; 64];
+    let mut got = 0;
+    while got < 12 {
+        match stream.read(&mut answer[got..]) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got += n,
+        }
+    }
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let _ = sending.join();
+    String::from_utf8_lossy(&answer[..got]).split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// A body is read only after the session is checked, and only as large as the operation and
+/// the staff member allow: twenty unauthenticated 60 MB bodies at once are each answered 401
+/// without the server reading them (its memory stays within 64 MB of where it was), a desk
+/// that may not import cannot send a large body to an import, nor anybody to any other
+/// operation, and a supervisor's import of a file over a megabyte still goes through.
+#[test]
+fn a_body_is_read_only_after_the_session_and_within_its_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let addr = served.addr.clone();
+    let clerk = sign_in(&addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    assert_eq!(call(&addr, &clerk, "home", json!({})).0, 200);
+    let before = rss_kb(served.child.id());
+    let attempts: Vec<_> = (0..20)
+        .map(|_| {
+            let addr = addr.clone();
+            std::thread::spawn(move || send_large(&addr, "/api/import_persons", &[], 60 * 1024 * 1024))
+        })
+        .collect();
+    let mut peak = before;
+    while attempts.iter().any(|a| !a.is_finished()) {
+        peak = peak.max(rss_kb(served.child.id()));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let statuses: Vec<u16> = attempts.into_iter().map(|a| a.join().unwrap()).collect();
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(peak < before + 64 * 1024, "the server grew from {before} kB to {peak} kB");
+
+    // Signed in: a clerk may not import, so the import's body is as small as any other's.
+    let bearer = format!("Bearer {clerk}");
+    let two_mb = 2 * 1024 * 1024;
+    assert_eq!(send_large(&addr, "/api/import_persons", &[("Authorization", &bearer)], two_mb), 413);
+    assert_eq!(send_large(&addr, "/api/add_person", &[("Authorization", &bearer)], two_mb), 413);
+    let (status, body) = call(&addr, &clerk, "home", json!({}));
+    assert_eq!(status, 200, "{body}");
+    // A supervisor's import of a file over a megabyte: checked (dry run), not refused for its size.
+    use base64::Engine;
+    let mut csv = String::from("氏名,フリガナ,生年月日,性別,保険\n");
+    let mut n = 0;
+    while csv.len() < 1_200_000 {
+        n += 1;
+        csv.push_str(&format!("大判 {n},オオバン {n},1950-01-01,女,kokuho\n"));
+    }
+    let supervisor = sign_in(&addr, "kokuho2")["token"].as_str().unwrap().to_string();
+    let file = base64::engine::general_purpose::STANDARD.encode(csv.as_bytes());
+    let (status, report) = call(&addr, &supervisor, "import_persons", json!({"content_base64": file, "encoding": "utf-8", "dry_run": true}));
+    assert_ne!(status, 413, "{report}");
+    assert!(report["code"].as_str() != Some("serve.too_large"), "{report}");
+}

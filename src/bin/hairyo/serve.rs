@@ -138,6 +138,9 @@ fn status_of(code: &str) -> StatusCode {
         (_, "bad_transition" | "changed_meanwhile" | "conflict" | "duplicate" | "taken") => StatusCode::CONFLICT,
         (c, _) if c.starts_with("command.") => StatusCode::BAD_REQUEST,
         (_, "invalid" | "empty" | "bad_count" | "too_long") => StatusCode::UNPROCESSABLE_ENTITY,
+        ("serve.too_large", _) => StatusCode::PAYLOAD_TOO_LARGE,
+        ("serve.timeout", _) => StatusCode::REQUEST_TIMEOUT,
+        ("serve.busy", _) => StatusCode::SERVICE_UNAVAILABLE,
         (c, _) if c.starts_with("store.") || c.starts_with("serve.") => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
@@ -250,12 +253,37 @@ async fn sign_out(State(server): State<Arc<Server>>, method: Method, headers: He
     response
 }
 
-async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, method: Method, headers: HeaderMap, body: Option<Json<Value>>) -> Response {
+/// How long a client may take to send a request's arguments, and a file import's.
+const ARGUMENTS_TIMEOUT: Duration = Duration::from_secs(30);
+const FILE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Reads a request's JSON arguments, at most `limit` bytes within `within`: the session has
+/// been checked before this, so nobody signed out makes the server read or hold a body.
+async fn arguments(body: axum::body::Body, limit: usize, within: Duration) -> Result<Value, ErrorBody> {
+    let bytes = match tokio::time::timeout(within, axum::body::to_bytes(body, limit)).await {
+        Err(_) => return Err(ErrorBody::new("serve.timeout", "要求の本文の受信が時間内に終わりませんでした。もう一度送ってください")),
+        Ok(Err(_)) => {
+            return Err(ErrorBody::new("serve.too_large", format!("要求が大きすぎます (この操作は {} KB まで)", limit / 1024)));
+        }
+        Ok(Ok(b)) => b,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(&bytes).map_err(|e| ErrorBody::new("command.invalid", format!("引数の JSON を読めません: {e}")))
+}
+
+async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, method: Method, headers: HeaderMap, body: axum::body::Body) -> Response {
     let actor = match authenticate(&server, &method, &headers) {
         Ok(a) => a,
         Err(e) => return error_response(e),
     };
-    let arguments = body.map(|Json(v)| v).unwrap_or(Value::Null);
+    let limit = hairyo::operation::arguments_limit(&name, &actor);
+    let within = if limit > hairyo::operation::ARGUMENTS_LIMIT { FILE_TIMEOUT } else { ARGUMENTS_TIMEOUT };
+    let arguments = match arguments(body, limit, within).await {
+        Ok(v) => v,
+        Err(e) => return error_response(e),
+    };
     let now = server.now();
     let op = name.clone();
     let login = actor.login.clone();
@@ -474,8 +502,10 @@ fn router(server: Arc<Server>) -> Router {
         .route("/api/app_state", post(app_state))
         .route("/api/{name}", post(operation).fallback(api_fallback))
         .fallback(not_found)
-        // A 200,000-row import travels as base64 inside the JSON (docs/api.md).
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
+        // Sign-in's JSON is small; an operation reads its own body after the session is
+        // checked, up to what the operation and the staff member allow
+        // (`operation::arguments_limit`).
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(server)
 }
