@@ -263,14 +263,17 @@ fn tls_from_the_citys_certificate() {
     let port = served.addr.rsplit(':').next().unwrap().to_string();
     let body = json!({"login": "kokuho1", "password": PASSWORD}).to_string();
     let out = Command::new("curl")
-        .args(["-s", "--cacert"])
+        .args(["-s", "-D", "-", "--cacert"])
         .arg(&cert)
         .args(["--resolve", &format!("localhost:{port}:127.0.0.1"), "-H", "content-type: application/json", "-d", &body])
         .arg(format!("https://localhost:{port}/api/sign_in"))
         .output()
         .expect("curl (scripts/setup.sh installs it)");
-    let answer: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or_default();
+    let answer: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     assert_eq!(answer["actor"]["login"], "kokuho1", "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(head.to_ascii_lowercase().contains("strict-transport-security: max-age="), "HSTS under TLS: {head}");
     let out = Command::new("curl")
         .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5"])
         .arg(format!("http://{}/health", served.addr))
@@ -729,4 +732,51 @@ fn a_body_is_read_only_after_the_session_and_within_its_limit() {
     let (status, report) = call(&addr, &supervisor, "import_persons", json!({"content_base64": file, "encoding": "utf-8", "dry_run": true}));
     assert_ne!(status, 413, "{report}");
     assert!(report["code"].as_str() != Some("serve.too_large"), "{report}");
+}
+
+/// Every answer keeps out of caches and is not sniffed as another type; without TLS there is
+/// no HSTS. Each request's log line has a request id (sent back as `X-Request-Id`), the
+/// client's address and the staff id, and never a login, a query string, a body or a name.
+#[test]
+fn answers_are_not_cached_and_each_request_is_logged_without_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let log = dir.path().join("server.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
+        .env_remove("HAIRYO_DB")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let served = Served { addr: line.trim().rsplit("://").next().unwrap().to_string(), child };
+    let addr = served.addr.as_str();
+    let clerk = sign_in(addr, "kokuho1");
+    let token = clerk["token"].as_str().unwrap();
+    let staff_id = clerk["actor"]["staff_id"].as_i64().expect("the actor's staff id");
+    let bearer = format!("Bearer {token}");
+    let (status, found, head) = request(addr, "POST", "/api/search_persons?q=secret", &[("Authorization", &bearer)], Some(&json!({"query": "ミホン"})));
+    assert_eq!(status, 200, "{found}");
+    let head = head.to_ascii_lowercase();
+    for want in ["cache-control: no-store", "x-content-type-options: nosniff", "x-request-id: "] {
+        assert!(head.contains(want), "{want}: {head}");
+    }
+    assert!(!head.contains("strict-transport-security"), "no HSTS over plain HTTP: {head}");
+    let id = head.lines().find_map(|l| l.strip_prefix("x-request-id: ")).unwrap().trim().to_string();
+    let (status, _, head) = request(addr, "POST", "/api/home", &[], Some(&json!({})));
+    assert_eq!(status, 401);
+    assert!(head.to_ascii_lowercase().contains("cache-control: no-store"), "{head}");
+    drop(served);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<Value> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).filter(|v: &Value| v.get("request").is_some()).collect();
+    let searched = lines.iter().find(|l| l["request"] == id.as_str()).unwrap_or_else(|| panic!("no line for {id}: {text}"));
+    assert_eq!(searched["staff"].as_i64(), Some(staff_id), "{searched}");
+    assert_eq!(searched["client"], "127.0.0.1", "{searched}");
+    assert_eq!(searched["path"], "/api/search_persons", "{searched}");
+    assert!(lines.iter().any(|l| l["path"] == "/api/home" && l["staff"].is_null() && l["status"] == 401), "{text}");
+    for never in ["kokuho1", "secret", "ミホン", token] {
+        assert!(!text.contains(never), "the log holds {never}: {text}");
+    }
 }

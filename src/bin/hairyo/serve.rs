@@ -64,6 +64,8 @@ struct Server {
     sessions: Mutex<HashMap<String, Session>>,
     session_idle: Duration,
     secure_cookie: bool,
+    /// Behind the city's TLS-terminating proxy, whose `X-Forwarded-For` the log records.
+    behind_proxy: bool,
     fixed_now: Option<NaiveDateTime>,
     /// Announcements of changes (JSON: kind, id, desks), for the live event streams.
     events: tokio::sync::broadcast::Sender<String>,
@@ -238,7 +240,7 @@ async fn sign_in(State(server): State<Arc<Server>>, body: Option<Json<Value>>) -
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
-    response
+    acted_as(&actor, response)
 }
 
 async fn sign_out(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
@@ -282,7 +284,7 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     let within = if limit > hairyo::operation::ARGUMENTS_LIMIT { FILE_TIMEOUT } else { ARGUMENTS_TIMEOUT };
     let arguments = match arguments(body, limit, within).await {
         Ok(v) => v,
-        Err(e) => return error_response(e),
+        Err(e) => return acted_as(&actor, error_response(e)),
     };
     let now = server.now();
     let op = name.clone();
@@ -298,7 +300,7 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
             sessions.retain(|_, s| s.actor.login != actor.login);
         }
     }
-    match result {
+    let response = match result {
         Ok(value) => {
             if matches!(server.location, Location::File(_)) && ANNOUNCED.contains(&name.as_str()) {
                 let _ = server.events.send(json!({"kind": "changed", "operation": name, "desks": []}).to_string());
@@ -306,7 +308,8 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
             Json(value).into_response()
         }
         Err(e) => error_response(e),
-    }
+    };
+    acted_as(&actor, response)
 }
 
 /// The staff member as stored now, not as at sign-in: a deactivated account is signed out at
@@ -406,6 +409,7 @@ async fn events(State(server): State<Arc<Server>>, method: Method, headers: Head
         Ok(a) => a,
         Err(e) => return error_response(e),
     };
+    let staff = actor.clone();
     let receiver = server.events.subscribe();
     let first = futures_util::stream::once(async { Ok::<Event, std::convert::Infallible>(Event::default().event("ready").data("{}")) });
     let changes = futures_util::stream::unfold((receiver, actor), |(mut rx, actor)| async move {
@@ -425,7 +429,7 @@ async fn events(State(server): State<Arc<Server>>, method: Method, headers: Head
         }
     });
     use futures_util::StreamExt;
-    Sse::new(first.chain(changes)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+    acted_as(&staff, Sse::new(first.chain(changes)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response())
 }
 
 /// Passes the database's announcements (PostgreSQL LISTEN) to the event streams, reconnecting
@@ -480,15 +484,62 @@ async fn not_found(State(server): State<Arc<Server>>, uri: axum::http::Uri, meth
     (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response()
 }
 
-/// One line per request on stderr, as JSON: method, path, status and time, the staff login
-/// when there is one. Never a query string, a body or a resident's data.
-async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// Who a request acted as, put on its response by the handler that authenticated it, for
+/// the request log.
+#[derive(Clone, Copy)]
+struct ActedAs(i64);
+
+/// `response`, marked with the staff member it was answered for.
+fn acted_as(actor: &Actor, mut response: Response) -> Response {
+    response.extensions_mut().insert(ActedAs(actor.staff_id));
+    response
+}
+
+/// One line per request on stderr, as JSON: a request id (also sent back as `X-Request-Id`,
+/// so a desk's report of an error can be found), the client's address (and, behind the city's
+/// proxy, the address it forwarded for), method, path, status, time and the staff id when
+/// there is one. Never a query string, a body, a login or a resident's data. Every answer
+/// also gets the headers that keep it out of caches and from being sniffed as another type,
+/// and HSTS when the desks reach the server over TLS.
+async fn log_request(
+    State(server): State<Arc<Server>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let forwarded = if server.behind_proxy {
+        request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|v| v.trim().to_string())
+    } else {
+        None
+    };
+    let id = token()[..16].to_string();
     let start = Instant::now();
-    let response = next.run(request).await;
+    let mut response = next.run(request).await;
+    let staff = response.extensions().get::<ActedAs>().map(|a| a.0);
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        headers.insert("x-request-id", v);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if path == "/api" || path.starts_with("/api/") || path == "/health" {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if server.secure_cookie {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     eprintln!(
         "{}",
-        json!({"method": method.as_str(), "path": path, "status": response.status().as_u16(), "ms": (start.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0})
+        json!({
+            "request": id,
+            "client": peer.ip().to_string(),
+            "forwarded_for": forwarded,
+            "staff": staff,
+            "method": method.as_str(),
+            "path": path,
+            "status": response.status().as_u16(),
+            "ms": (start.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0
+        })
     );
     response
 }
@@ -506,7 +557,7 @@ fn router(server: Arc<Server>) -> Router {
         // checked, up to what the operation and the staff member allow
         // (`operation::arguments_limit`).
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
-        .layer(axum::middleware::from_fn(log_request))
+        .layer(axum::middleware::from_fn_with_state(server.clone(), log_request))
         .with_state(server)
 }
 
@@ -545,6 +596,7 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         permits: Arc::new(tokio::sync::Semaphore::new(options.connections)),
         session_idle: options.session_idle,
         secure_cookie: options.tls.is_some() || options.behind_proxy,
+        behind_proxy: options.behind_proxy,
         fixed_now: options.fixed_now,
         events: tokio::sync::broadcast::channel(1024).0,
     });
@@ -555,7 +607,7 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         .enable_all()
         .build()
         .map_err(|e| ErrorBody::new("serve.start", format!("サーバーを起動できません: {e}")))?;
-    let app = router(server.clone()).into_make_service();
+    let app = router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let result = runtime.block_on(async move {
         let listener =
             std::net::TcpListener::bind(options.listen).map_err(|e| ErrorBody::new("serve.listen", format!("{} で待ち受けられません: {e}", options.listen)))?;
