@@ -22,7 +22,24 @@ pub const SESSION_IDLE_SECONDS: std::ops::RangeInclusive<u64> = 1..=86_400;
 pub const CONNECTIONS: std::ops::RangeInclusive<usize> = 1..=500;
 
 /// The keys the server's file may hold, in the order the packaged file lists them.
-pub const KEYS: &[&str] = &["listen", "database_url", "tls_cert", "tls_key", "behind_proxy", "session_idle_seconds", "connections", "ui_dir", "backup_dir"];
+pub const KEYS: &[&str] = &[
+    "listen",
+    "database_url",
+    "tls_cert",
+    "tls_key",
+    "behind_proxy",
+    "session_idle_seconds",
+    "connections",
+    "max_clients",
+    "max_requests",
+    "ui_dir",
+    "backup_dir",
+];
+
+/// The range `max_clients` (and `serve --max-clients`) accepts: open client connections.
+pub const MAX_CLIENTS: std::ops::RangeInclusive<usize> = 1..=100_000;
+/// The range `max_requests` (and `serve --max-requests`) accepts: requests in flight.
+pub const MAX_REQUESTS: std::ops::RangeInclusive<usize> = 1..=10_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -66,6 +83,10 @@ pub struct ServerConfig {
     pub behind_proxy: Option<bool>,
     pub session_idle: Option<Duration>,
     pub connections: Option<usize>,
+    /// Client connections open at once; one more is turned away.
+    pub max_clients: Option<usize>,
+    /// Requests being answered at once; one more is answered 503.
+    pub max_requests: Option<usize>,
     pub ui_dir: Option<PathBuf>,
     /// Where the backup taken before a schema upgrade is written.
     pub backup_dir: Option<PathBuf>,
@@ -186,6 +207,20 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ConfigError> {
                     .filter(|n| CONNECTIONS.contains(n))
                     .ok_or_else(|| invalid(e, format!("{}〜{} の整数で指定してください", CONNECTIONS.start(), CONNECTIONS.end())))?;
                 config.connections = Some(n);
+            }
+            "max_clients" | "max_requests" => {
+                let range = if e.key == "max_clients" { MAX_CLIENTS } else { MAX_REQUESTS };
+                let n: usize = e
+                    .value
+                    .parse()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| invalid(e, format!("{}〜{} の整数で指定してください", range.start(), range.end())))?;
+                if e.key == "max_clients" {
+                    config.max_clients = Some(n);
+                } else {
+                    config.max_requests = Some(n);
+                }
             }
             "ui_dir" => config.ui_dir = Some(existing_file(e, true)?),
             "backup_dir" => {

@@ -780,3 +780,130 @@ fn answers_are_not_cached_and_each_request_is_logged_without_personal_data() {
         assert!(!text.contains(never), "the log holds {never}: {text}");
     }
 }
+
+/// Opens a connection that sends a request head one byte at a time, slowly, as a slowloris
+/// client does; the stream, for the caller to hold.
+fn slow_client(addr: &str) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for b in b"POST /api/home HTTP/1.1\r\nHost: slow\r\nX-Padding: ".iter().chain(std::iter::repeat(&b'a')) {
+            if writer.write_all(&[*b]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    });
+    stream
+}
+
+/// What a server answered on `stream` (its status line's code), or None when it closed the
+/// connection without an answer; waits up to `within`.
+fn answer_on(stream: &mut TcpStream, within: Duration) -> Option<u16> {
+    stream.set_read_timeout(Some(within)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 512];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                got.extend_from_slice(&buf[..n]);
+                if got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+        }
+    }
+    String::from_utf8_lossy(&got).split(' ').nth(1).and_then(|s| s.parse().ok())
+}
+
+/// Bounded resources: twenty unauthenticated 60 MB bodies and fifty slow clients at once
+/// leave the server within 64 MB of its memory and answer a signed-in desk as usual (each
+/// request within two seconds); a slow client is dropped once its request head is overdue;
+/// a client beyond the cap is turned away with 503 and `Retry-After`, as is a request beyond
+/// the requests in flight; and once they are gone, the desks are served again.
+#[test]
+fn slow_and_oversized_clients_cannot_exhaust_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &["--max-clients", "80", "--max-requests", "4"]);
+    let addr = served.addr.clone();
+    let clerk = sign_in(&addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    assert_eq!(call(&addr, &clerk, "home", json!({})).0, 200);
+    let before = rss_kb(served.child.id());
+
+    let mut slow: Vec<TcpStream> = (0..50).map(|_| slow_client(&addr)).collect();
+    let large: Vec<_> = (0..20)
+        .map(|_| {
+            let addr = addr.clone();
+            std::thread::spawn(move || send_large(&addr, "/api/import_persons", &[], 60 * 1024 * 1024))
+        })
+        .collect();
+    let mut peak = before;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let (status, body) = call(&addr, &clerk, "home", json!({}));
+        assert_eq!(status, 200, "{body}");
+        assert!(start.elapsed() < Duration::from_secs(2), "a desk waited {:?}", start.elapsed());
+        peak = peak.max(rss_kb(served.child.id()));
+    }
+    for l in large {
+        assert_eq!(l.join().unwrap(), 401);
+    }
+    peak = peak.max(rss_kb(served.child.id()));
+    assert!(peak < before + 64 * 1024, "the server grew from {before} kB to {peak} kB");
+
+    // Beyond the cap on clients (50 slow ones are still open): turned away, with when to retry.
+    let mut idle = Vec::new();
+    let mut turned_away = None;
+    for _ in 0..40 {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.write_all(format!("POST /api/home HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {clerk}\r\nContent-Length: 0\r\n\r\n").as_bytes()).unwrap();
+        match answer_on(&mut s, Duration::from_secs(5)) {
+            Some(503) => {
+                turned_away = Some(s);
+                break;
+            }
+            Some(200) => idle.push(s),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(turned_away.is_some(), "no client was turned away beyond the cap");
+    assert!(idle.len() >= 20 && idle.len() <= 30, "{} clients were let in beside the 50 slow ones", idle.len());
+    drop(idle);
+
+    // A slow client is dropped when its request head is overdue (ten seconds).
+    let dropped = answer_on(&mut slow[0], Duration::from_secs(15));
+    assert!(matches!(dropped, None | Some(408)), "{dropped:?}");
+    drop(slow);
+
+    // Beyond the requests in flight: four requests whose bodies never come hold every place.
+    let bearer = format!("Authorization: Bearer {clerk}");
+    let mut held: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            s.write_all(
+                format!("POST /api/home HTTP/1.1\r\nHost: {addr}\r\n{bearer}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{").as_bytes(),
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, body, head) = request(&addr, "POST", "/api/home", &[("Authorization", &format!("Bearer {clerk}"))], Some(&json!({})));
+    assert_eq!((status, body["code"].as_str()), (503, Some("serve.busy")), "{body}");
+    assert!(head.to_ascii_lowercase().contains("retry-after: "), "{head}");
+    for s in &mut held {
+        let _ = s.shutdown(std::net::Shutdown::Both);
+    }
+    drop(held);
+    let start = Instant::now();
+    loop {
+        let (status, _) = call(&addr, &clerk, "home", json!({}));
+        if status == 200 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "the places were not given back: {status}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -666,14 +666,26 @@ pub fn run(cli: &Cli) -> Result {
             let (mut store, actor) = open_initialised(cli)?;
             emit(json, &leaflet::take_down_poster(&mut store, &actor, *id, on, now)?, |p| format!("撤去を記録しました: {}", posting_line(p)))
         }
-        Command::Serve { config, listen, tls_cert, tls_key, behind_proxy, session_idle, connections, ui, backup_dir } => {
-            use hairyo::config::{CONNECTIONS, SESSION_IDLE_SECONDS};
+        Command::Serve { config, listen, tls_cert, tls_key, behind_proxy, session_idle, connections, max_clients, max_requests, ui, backup_dir } => {
+            use hairyo::config::{CONNECTIONS, MAX_CLIENTS, MAX_REQUESTS, SESSION_IDLE_SECONDS};
             let file = server_config(config.as_deref())?;
             if session_idle.is_some_and(|s| !SESSION_IDLE_SECONDS.contains(&s)) {
                 return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));
             }
             if connections.is_some_and(|n| !CONNECTIONS.contains(&n)) {
                 return Err(CliError::new("cli.bad_connections", "--connections は 1〜500 で指定してください"));
+            }
+            if max_clients.is_some_and(|n| !MAX_CLIENTS.contains(&n)) {
+                return Err(CliError::new(
+                    "cli.bad_max_clients",
+                    format!("--max-clients は {}〜{} で指定してください", MAX_CLIENTS.start(), MAX_CLIENTS.end()),
+                ));
+            }
+            if max_requests.is_some_and(|n| !MAX_REQUESTS.contains(&n)) {
+                return Err(CliError::new(
+                    "cli.bad_max_requests",
+                    format!("--max-requests は {}〜{} で指定してください", MAX_REQUESTS.start(), MAX_REQUESTS.end()),
+                ));
             }
             let fixed_now = cli.now.is_some().then_some(now);
             let location = configured_location(cli, &file);
@@ -685,6 +697,8 @@ pub fn run(cli: &Cli) -> Result {
                 behind_proxy: *behind_proxy || file.behind_proxy.unwrap_or(false),
                 session_idle: session_idle.map(std::time::Duration::from_secs).or(file.session_idle).unwrap_or(std::time::Duration::from_secs(1800)),
                 connections: connections.or(file.connections).unwrap_or(16),
+                max_clients: max_clients.or(file.max_clients).unwrap_or(1000),
+                max_requests: max_requests.or(file.max_requests).unwrap_or(128),
                 fixed_now,
                 ui_dir: ui_dir(ui.as_deref().or(file.ui_dir.as_deref()))?,
             })

@@ -222,6 +222,13 @@ pub enum Command {
         /// Database connections at most (keep it below the server's max_connections; default 16).
         #[arg(long)]
         connections: Option<usize>,
+        /// Client connections open at once; one more is turned away (default 1000).
+        #[arg(long)]
+        max_clients: Option<usize>,
+        /// Requests being answered at once; one more is answered 503 with Retry-After
+        /// (default 128).
+        #[arg(long)]
+        max_requests: Option<usize>,
         /// Where the database is backed up before a schema upgrade (default: the
         /// configuration's backup_dir, else backups/ beside the database file or in the data
         /// folder).

@@ -40,6 +40,10 @@ pub struct ServeOptions {
     pub session_idle: Duration,
     /// Database connections at most: requests beyond them wait their turn.
     pub connections: usize,
+    /// Client connections open at once; one more is turned away.
+    pub max_clients: usize,
+    /// Requests being answered at once (event streams aside); one more is answered 503.
+    pub max_requests: usize,
     /// A fixed clock for tests (`HAIRYO_NOW`); the real one otherwise.
     pub fixed_now: Option<NaiveDateTime>,
     /// The built UI (`ui/dist`) served to browsers at `/`; none serves the API only.
@@ -61,6 +65,8 @@ struct Server {
     /// One permit per connection the server may open, so that a burst of requests waits here
     /// instead of exhausting the database's `max_connections`.
     permits: Arc<tokio::sync::Semaphore>,
+    /// One permit per request being answered; a request finding none is answered 503.
+    in_flight: Arc<tokio::sync::Semaphore>,
     sessions: Mutex<HashMap<String, Session>>,
     session_idle: Duration,
     secure_cookie: bool,
@@ -261,12 +267,16 @@ const FILE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Reads a request's JSON arguments, at most `limit` bytes within `within`: the session has
 /// been checked before this, so nobody signed out makes the server read or hold a body.
-async fn arguments(body: axum::body::Body, limit: usize, within: Duration) -> Result<Value, ErrorBody> {
+async fn arguments(headers: &HeaderMap, body: axum::body::Body, limit: usize, within: Duration) -> Result<Value, ErrorBody> {
+    let too_large = || ErrorBody::new("serve.too_large", format!("要求が大きすぎます (この操作は {} KB まで)", limit / 1024));
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
     let bytes = match tokio::time::timeout(within, axum::body::to_bytes(body, limit)).await {
         Err(_) => return Err(ErrorBody::new("serve.timeout", "要求の本文の受信が時間内に終わりませんでした。もう一度送ってください")),
-        Ok(Err(_)) => {
-            return Err(ErrorBody::new("serve.too_large", format!("要求が大きすぎます (この操作は {} KB まで)", limit / 1024)));
-        }
+        Ok(Err(e)) if e.to_string().contains("length limit") => return Err(too_large()),
+        Ok(Err(_)) => return Err(ErrorBody::new("command.invalid", "要求の本文を最後まで受け取れませんでした。もう一度送ってください")),
         Ok(Ok(b)) => b,
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -282,7 +292,7 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     };
     let limit = hairyo::operation::arguments_limit(&name, &actor);
     let within = if limit > hairyo::operation::ARGUMENTS_LIMIT { FILE_TIMEOUT } else { ARGUMENTS_TIMEOUT };
-    let arguments = match arguments(body, limit, within).await {
+    let arguments = match arguments(&headers, body, limit, within).await {
         Ok(v) => v,
         Err(e) => return acted_as(&actor, error_response(e)),
     };
@@ -544,6 +554,91 @@ async fn log_request(
     response
 }
 
+/// How long a client is asked to wait before trying again when the server is full.
+const RETRY_AFTER_SECONDS: &str = "2";
+
+/// Answers 503 with `Retry-After` when as many requests as allowed are being answered, so a
+/// burst (or clients holding requests open) cannot queue work without bound. The live event
+/// streams live as long as a desk's screen and are bounded by the clients' cap instead.
+async fn limit_in_flight(State(server): State<Arc<Server>>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if request.uri().path() == "/api/events" {
+        return next.run(request).await;
+    }
+    let Ok(_permit) = server.in_flight.clone().try_acquire_owned() else {
+        let mut response = error_response(ErrorBody::new("serve.busy", "サーバーが混み合っています。少し待ってからもう一度操作してください"));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        return response;
+    };
+    next.run(request).await
+}
+
+/// Turns away a client connection beyond the cap: over plain HTTP with a 503 and
+/// `Retry-After` written straight to the socket, over TLS by closing it (no handshake is
+/// spent on it). A connection counts from its accept to its close.
+#[derive(Clone)]
+struct CappedClients {
+    open: Arc<tokio::sync::Semaphore>,
+    plain: bool,
+}
+
+/// A client's connection, holding its place under the cap until it is dropped.
+struct CountedStream {
+    stream: tokio::net::TcpStream,
+    _place: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl tokio::io::AsyncRead for CountedStream {
+    fn poll_read(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for CountedStream {
+    fn poll_write(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &[u8]) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+    fn poll_flush(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+    fn poll_shutdown(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+impl<S: Send + 'static> axum_server::accept::Accept<tokio::net::TcpStream, S> for CappedClients {
+    type Stream = CountedStream;
+    type Service = S;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<(CountedStream, S)>> + Send>>;
+
+    fn accept(&self, stream: tokio::net::TcpStream, service: S) -> Self::Future {
+        let (open, plain) = (self.open.clone(), self.plain);
+        Box::pin(async move {
+            let _ = stream.set_nodelay(true);
+            match open.try_acquire_owned() {
+                Ok(place) => Ok((CountedStream { stream, _place: place }, service)),
+                Err(_) => {
+                    if plain {
+                        use tokio::io::AsyncWriteExt;
+                        let body =
+                            json!({"code": "serve.busy", "message": "サーバーへの接続が多すぎます。少し待ってからもう一度操作してください", "fields": []})
+                                .to_string();
+                        let answer = format!(
+                            "HTTP/1.1 503 Service Unavailable\r\nRetry-After: {RETRY_AFTER_SECONDS}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        let mut stream = stream;
+                        let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
+                    }
+                    Err(std::io::Error::other("too many clients"))
+                }
+            }
+        })
+    }
+}
+
+/// How long a client may take to send a request's head; a slow one is dropped.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
 fn router(server: Arc<Server>) -> Router {
     Router::new()
         .route("/health", get(health))
@@ -557,6 +652,7 @@ fn router(server: Arc<Server>) -> Router {
         // checked, up to what the operation and the staff member allow
         // (`operation::arguments_limit`).
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024))
+        .layer(axum::middleware::from_fn_with_state(server.clone(), limit_in_flight))
         .layer(axum::middleware::from_fn_with_state(server.clone(), log_request))
         .with_state(server)
 }
@@ -594,6 +690,7 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         stores: Mutex::new(vec![first]),
         sessions: Mutex::new(HashMap::new()),
         permits: Arc::new(tokio::sync::Semaphore::new(options.connections)),
+        in_flight: Arc::new(tokio::sync::Semaphore::new(options.max_requests)),
         session_idle: options.session_idle,
         secure_cookie: options.tls.is_some() || options.behind_proxy,
         behind_proxy: options.behind_proxy,
@@ -605,6 +702,8 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // The core's work runs on blocking threads, one per database connection at most.
+        .max_blocking_threads(options.connections + 8)
         .build()
         .map_err(|e| ErrorBody::new("serve.start", format!("サーバーを起動できません: {e}")))?;
     let app = router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -623,15 +722,23 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
             eprintln!("{}", json!({"event": "shutdown", "grace_seconds": 10}));
             shutdown.graceful_shutdown(Some(Duration::from_secs(10)));
         });
+        let open = Arc::new(tokio::sync::Semaphore::new(options.max_clients));
         let served = match &options.tls {
             Some((cert, key)) => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                     .await
                     .map_err(|e| ErrorBody::new("serve.tls", format!("証明書または秘密鍵を読めません ({}, {}): {e}", cert.display(), key.display())))?;
-                axum_server::from_tcp_rustls(listener, config).handle(handle).serve(app).await
+                let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(CappedClients { open, plain: false });
+                let mut server = axum_server::from_tcp(listener).acceptor(acceptor);
+                server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+                server.handle(handle).serve(app).await
             }
-            None => axum_server::from_tcp(listener).handle(handle).serve(app).await,
+            None => {
+                let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: true });
+                server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+                server.handle(handle).serve(app).await
+            }
         };
         served.map_err(|e| ErrorBody::new("serve.failed", format!("サーバーが停止しました: {e}")))
     });
@@ -696,6 +803,8 @@ mod tests {
             behind_proxy,
             session_idle: Duration::from_secs(60),
             connections: 4,
+            max_clients: 10,
+            max_requests: 10,
             fixed_now: None,
             ui_dir: None,
             backup_dir: "backups".into(),
