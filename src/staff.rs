@@ -33,6 +33,8 @@ pub enum StaffError {
     NotYourPassword,
     #[error("パスワードを処理できません: {0}")]
     Hash(String),
+    #[error("この端末からのサインインの失敗が続いたため、{seconds} 秒待ってからもう一度サインインしてください")]
+    SlowDown { seconds: i64 },
     #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
@@ -54,6 +56,7 @@ impl StaffError {
             StaffError::PasswordAlreadySet => "staff.password_already_set",
             StaffError::NotYourPassword => "staff.not_your_password",
             StaffError::Hash(_) => "staff.hash",
+            StaffError::SlowDown { .. } => "staff.slow_down",
             StaffError::Access(e) => e.code(),
             StaffError::Store(e) => e.code(),
         }
@@ -231,9 +234,39 @@ pub fn permissions(actor: &Actor) -> Vec<&'static str> {
     crate::access::Permission::ALL.iter().filter(|p| crate::access::can(actor, **p)).map(|p| p.code()).collect()
 }
 
-/// Signs a staff member in. Five wrong passwords in a row lock the account for fifteen
-/// minutes; every attempt on a known account is audited.
+/// Failed sign-ins from one client address (over every account) within
+/// [`ADDRESS_WINDOW_MINUTES`] before that address must wait between attempts.
+pub const ADDRESS_FREE_FAILURES: i64 = 10;
+/// The window an address's failures are counted in.
+pub const ADDRESS_WINDOW_MINUTES: i64 = 15;
+/// The longest an address is made to wait: the wait doubles with each failure past the free
+/// ones, up to this.
+pub const ADDRESS_MAX_WAIT_SECONDS: i64 = 300;
+
+/// Signs a staff member in (the window and the CLI: no client address).
 pub fn sign_in(store: &mut Store, login: &str, password: &str, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
+    sign_in_from(store, login, password, None, now)
+}
+
+/// A password hash of the accounts' kind, checked against when the login is unknown, so that
+/// an unknown login takes the same work as a known one and the time taken tells nothing.
+fn unknown_login_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no-such-login-in-hairyo").unwrap_or_default())
+}
+
+fn parse_stamp(s: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok()
+}
+
+/// Signs a staff member in from `address` (the server's client, when there is one). Five
+/// sign-ins in a row that fail lock the account for fifteen minutes: each attempt is counted
+/// in the database before the password is checked, so parallel guesses count one by one and
+/// a locked account checks no password at all. An unknown login costs the same hash as a
+/// known one and gets the same answer. An address with more than [`ADDRESS_FREE_FAILURES`]
+/// failures within the window waits, doubling, before each further attempt, whatever login
+/// it tries. Every attempt on a known account is audited.
+pub fn sign_in_from(store: &mut Store, login: &str, password: &str, address: Option<&str>, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
     let login = typed_login(login);
     let mut c = Checker::new();
     if login.is_empty() {
@@ -243,34 +276,70 @@ pub fn sign_in(store: &mut Store, login: &str, password: &str, now: chrono::Naiv
         c.fail("password", "パスワードを入力してください");
     }
     c.finish().map_err(StaffError::Invalid)?;
-    // The hash is checked outside the write transaction: it is slow on purpose, and other
-    // writers should not wait for it.
-    let Some(c) = credentials(&store.read(), &login)? else {
-        return Err(StaffError::BadCredentials);
-    };
-    if let Some(until) = c.locked_until.filter(|u| *u > now) {
-        return Err(StaffError::Locked { until: until.format("%H:%M").to_string() });
-    }
-    if c.hash.is_empty() {
-        return Err(StaffError::PasswordNotSet(c.actor.login));
-    }
-    let ok = password_matches(password, &c.hash);
-    store.write(|tx| {
-        if ok {
-            tx.staff_mut().clear_failures(c.actor.staff_id)?;
-            audit::record(tx, &c.actor, now, Action::SignIn, "staff", Some(c.actor.staff_id), serde_json::json!({"result": "ok"}))?;
-            return Ok::<(), StaffError>(());
+    let at = crate::stamp(now);
+    if let Some(a) = address {
+        if let Some(until) = store.read().staff().address_wait(a)?.as_deref().and_then(parse_stamp).filter(|u| *u > now) {
+            return Err(StaffError::SlowDown { seconds: (until - now).num_seconds().max(1) });
         }
-        let failed = c.failed + 1;
-        let lock = (failed >= MAX_FAILED_SIGN_INS).then(|| crate::stamp(now + chrono::Duration::minutes(LOCK_MINUTES)));
-        tx.staff_mut().set_failures(c.actor.staff_id, if lock.is_some() { 0 } else { failed }, lock.as_deref())?;
-        audit::record(tx, &c.actor, now, Action::SignIn, "staff", Some(c.actor.staff_id), serde_json::json!({"result": "failed", "locked": lock.is_some()}))?;
-        Ok(())
+    }
+    let known = credentials(&store.read(), &login)?;
+    // An account whose first password is not set yet says so: there is nothing to guess.
+    if let Some(c) = known.as_ref().filter(|c| c.hash.is_empty()) {
+        return Err(StaffError::PasswordNotSet(c.actor.login.clone()));
+    }
+    let mut locked_now = false;
+    if let Some(c) = &known {
+        let lock_until = crate::stamp(now + chrono::Duration::minutes(LOCK_MINUTES));
+        let counted = store.write(|tx| Ok::<_, StaffError>(tx.staff_mut().count_attempt(c.actor.staff_id, &at, MAX_FAILED_SIGN_INS, &lock_until)?))?;
+        match counted {
+            Ok(locks) => locked_now = locks,
+            Err(until) => {
+                let until = parse_stamp(&until).map(|u| u.format("%H:%M").to_string()).unwrap_or(until);
+                return Err(StaffError::Locked { until });
+            }
+        }
+    }
+    // The hash is checked outside any write transaction: it is slow on purpose, and other
+    // writers should not wait for it.
+    let ok = match &known {
+        Some(c) => password_matches(password, &c.hash),
+        None => {
+            let _ = password_matches(password, unknown_login_hash());
+            false
+        }
+    };
+    store.write(|tx| {
+        match (&known, ok) {
+            (Some(c), true) => {
+                tx.staff_mut().clear_failures(c.actor.staff_id)?;
+                audit::record(tx, &c.actor, now, Action::SignIn, "staff", Some(c.actor.staff_id), serde_json::json!({"result": "ok"}))?;
+            }
+            (Some(c), false) => {
+                audit::record(
+                    tx,
+                    &c.actor,
+                    now,
+                    Action::SignIn,
+                    "staff",
+                    Some(c.actor.staff_id),
+                    serde_json::json!({"result": "failed", "locked": locked_now}),
+                )?;
+            }
+            (None, _) => {}
+        }
+        if let (Some(a), false) = (address, ok) {
+            let window_start = crate::stamp(now - chrono::Duration::minutes(ADDRESS_WINDOW_MINUTES));
+            let failures = tx.staff_mut().count_address_failure(a, &at, &window_start)?;
+            if failures > ADDRESS_FREE_FAILURES {
+                let wait = 1i64.checked_shl((failures - ADDRESS_FREE_FAILURES - 1).min(20) as u32).unwrap_or(i64::MAX).min(ADDRESS_MAX_WAIT_SECONDS);
+                tx.staff_mut().set_address_wait(a, &crate::stamp(now + chrono::Duration::seconds(wait)))?;
+            }
+        }
+        Ok::<(), StaffError>(())
     })?;
-    if ok {
-        Ok(c.actor)
-    } else {
-        Err(StaffError::BadCredentials)
+    match known {
+        Some(c) if ok => Ok(c.actor),
+        _ => Err(StaffError::BadCredentials),
     }
 }
 

@@ -103,6 +103,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0024_schema_upgrades.sql"),
     include_str!("migrations/0025_retention.sql"),
     include_str!("migrations/0026_audit_anchor.sql"),
+    include_str!("migrations/0027_sign_in_addresses.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -79,6 +79,11 @@ impl StaffHandle<'_> {
         rows.collect::<Result<_, _>>()
     }
 
+    /// Until when `address` must wait before its next sign-in attempt, if it must.
+    pub fn address_wait(&self, address: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT wait_until FROM sign_in_address WHERE address = ?1", [address], |r| r.get(0)).optional()?.flatten())
+    }
+
     /// The sign-in state of the active account with this login.
     pub fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
         self.conn
@@ -152,9 +157,50 @@ impl StaffHandleMut<'_> {
         Ok(())
     }
 
-    /// A failed sign-in: the failures counted so far and the lock's end, if it locks.
-    pub fn set_failures(&self, id: i64, failed: i64, locked_until: Option<&str>) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE staff SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1", params![id, failed, locked_until])?;
+    /// Counts one more sign-in attempt on an account before its password is checked, raised
+    /// in the database itself (never read and written back), unless the account is locked
+    /// at `now`: then the lock's end. The attempt that reaches `max` locks the account until
+    /// `lock_until` and starts the count again; it is told so (`Ok(true)`).
+    pub fn count_attempt(&self, id: i64, now: &str, max: i64, lock_until: &str) -> Result<Result<bool, String>, StoreError> {
+        let counted: Option<i64> = self
+            .conn
+            .query_row(
+                "UPDATE staff SET failed_attempts = failed_attempts + 1 WHERE id = ?1 AND (locked_until IS NULL OR locked_until <= ?2) RETURNING failed_attempts",
+                params![id, now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match counted {
+            None => {
+                let until: Option<String> = self.conn.query_row("SELECT locked_until FROM staff WHERE id = ?1", [id], |r| r.get(0))?;
+                Ok(Err(until.unwrap_or_default()))
+            }
+            Some(n) if n >= max => {
+                self.conn.execute("UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1", params![id, lock_until])?;
+                Ok(Ok(true))
+            }
+            Some(_) => Ok(Ok(false)),
+        }
+    }
+
+    /// Counts a failed sign-in from `address`, in the database itself: the count starts again
+    /// when the first failure counted is before `window_start`. The count after this one.
+    pub fn count_address_failure(&self, address: &str, now: &str, window_start: &str) -> Result<i64, StoreError> {
+        self.conn.query_row(
+            "INSERT INTO sign_in_address (address, failures, first_failed_at) VALUES (?1, 1, ?2)
+             ON CONFLICT (address) DO UPDATE SET
+                failures = CASE WHEN sign_in_address.first_failed_at < ?3 THEN 1 ELSE sign_in_address.failures + 1 END,
+                first_failed_at = CASE WHEN sign_in_address.first_failed_at < ?3 THEN ?2 ELSE sign_in_address.first_failed_at END,
+                wait_until = CASE WHEN sign_in_address.first_failed_at < ?3 THEN NULL ELSE sign_in_address.wait_until END
+             RETURNING failures",
+            params![address, now, window_start],
+            |r| r.get(0),
+        )
+    }
+
+    /// Makes `address` wait until `until` before its next attempt.
+    pub fn set_address_wait(&self, address: &str, until: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE sign_in_address SET wait_until = ?2 WHERE address = ?1", params![address, until])?;
         Ok(())
     }
 }

@@ -148,6 +148,7 @@ fn the_modules_import_each_other_without_cycles() {
 const WITHOUT_ACTOR: &[(&str, &str)] = &[
     ("staff::init", "creates the first administrator of a new database"),
     ("staff::sign_in", "is how a staff member becomes the actor"),
+    ("staff::sign_in_from", "is how a staff member becomes the actor, from a client address"),
     ("staff::set_initial_password", "sets the first password of an account nobody can sign in to yet"),
     ("staff::actor", "resolves a signed-in login (the CLI after its own sign-in, tests)"),
     ("settings::public_city", "the city's name, printed on every handout, shown before sign-in"),

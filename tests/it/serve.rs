@@ -907,3 +907,28 @@ fn slow_and_oversized_clients_cannot_exhaust_the_server() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Twenty wrong passwords sent at once for one account: each attempt is counted in the
+/// database before its password is checked, so no more than five are checked before the
+/// account locks, and then even the right password is refused.
+#[test]
+fn parallel_guesses_count_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let guesses: Vec<_> = (0..20)
+        .map(|i| {
+            let addr = served.addr.clone();
+            std::thread::spawn(move || {
+                let (status, body, _) = request(&addr, "POST", "/api/sign_in", &[], Some(&json!({"login": "kokuho1", "password": format!("guess-{i}")})));
+                (status, body["code"].as_str().unwrap_or_default().to_string())
+            })
+        })
+        .collect();
+    let answers: Vec<(u16, String)> = guesses.into_iter().map(|g| g.join().unwrap()).collect();
+    let checked = answers.iter().filter(|(_, code)| code == "staff.bad_credentials").count();
+    assert!(checked <= hairyo::staff::MAX_FAILED_SIGN_INS as usize, "{checked} passwords were checked: {answers:?}");
+    assert!(answers.iter().all(|(status, code)| *status == 401 && (code == "staff.bad_credentials" || code == "staff.locked")), "{answers:?}");
+    let (status, body, _) = request(&served.addr, "POST", "/api/sign_in", &[], Some(&json!({"login": "kokuho1", "password": PASSWORD})));
+    assert_eq!((status, body["code"].as_str()), (401, Some("staff.locked")), "{body}");
+}

@@ -65,6 +65,63 @@ fn sign_in_locks_after_five_failures_and_unlocks_after_fifteen_minutes() {
     assert_eq!(staff::sign_in(&mut w.store, "nobody", "x", t(30)).unwrap_err().to_string(), "ログイン名またはパスワードが違います");
 }
 
+/// An unknown login takes the same work as a wrong password for a known one (the hash is
+/// computed either way), so how long the answer takes does not tell which logins exist.
+#[test]
+fn an_unknown_login_takes_the_same_work_as_a_known_one() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    staff::add(&mut w.store, &admin, &NewStaff { login: "clerk8".into(), name: "窓口 八郎".into(), desk: Desk::Kokuho, role: Role::Clerk }, at("2026-11-25"))
+        .unwrap();
+    staff::set_initial_password(&mut w.store, "clerk8", "kokuho-2026", at("2026-11-25")).unwrap();
+    let fastest = |w: &mut World, login: &str| {
+        (0..3)
+            .map(|i| {
+                let start = std::time::Instant::now();
+                let e = staff::sign_in(&mut w.store, login, "wrong-pass", at("2026-11-25") + chrono::Duration::minutes(20 * i)).unwrap_err();
+                assert_eq!(e.code(), "staff.bad_credentials", "{login}");
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let known = fastest(&mut w, "clerk8");
+    let unknown = fastest(&mut w, "nobody-here");
+    assert!(unknown * 2 > known, "an unknown login answered in {unknown:?}, a known one in {known:?}");
+}
+
+/// Many failures from one client address, over any logins, make that address wait before
+/// each further attempt, doubling, even with a right password; another address is not held
+/// back, and the count starts again after the window.
+#[test]
+fn one_address_trying_many_accounts_is_made_to_wait() {
+    let mut w = World::new();
+    staff::set_initial_password(&mut w.store, "kokuho_sv", "kokuho-2026", at("2026-11-25")).unwrap();
+    let t = |s: i64| at("2026-11-25") + chrono::Duration::hours(10) + chrono::Duration::seconds(s);
+    let guesser = Some("192.0.2.7");
+    for i in 0..staff::ADDRESS_FREE_FAILURES {
+        let e = staff::sign_in_from(&mut w.store, &format!("guess{i}"), "wrong-pass", guesser, t(0)).unwrap_err();
+        assert_eq!(e.code(), "staff.bad_credentials", "attempt {i}");
+    }
+    // One more failure: from now on the address waits, one second, then two.
+    assert_eq!(staff::sign_in_from(&mut w.store, "kokuho_sv", "wrong-pass", guesser, t(0)).unwrap_err().code(), "staff.bad_credentials");
+    let e = staff::sign_in_from(&mut w.store, "kokuho_sv", "kokuho-2026", guesser, t(0)).unwrap_err();
+    assert_eq!(e.code(), "staff.slow_down", "{e}");
+    assert!(e.to_string().contains("1 秒"), "{e}");
+    assert_eq!(staff::sign_in_from(&mut w.store, "kokuho_sv", "wrong-pass", guesser, t(1)).unwrap_err().code(), "staff.bad_credentials");
+    let e = staff::sign_in_from(&mut w.store, "kokuho_sv", "wrong-pass", guesser, t(1)).unwrap_err();
+    assert!(e.code() == "staff.slow_down" && e.to_string().contains("2 秒"), "the wait doubled to two seconds: {e}");
+    // Another address is not held back by this one.
+    let other = Some("192.0.2.8");
+    let e = staff::sign_in_from(&mut w.store, "nobody", "wrong-pass", other, t(2)).unwrap_err();
+    assert_eq!(e.code(), "staff.bad_credentials");
+    // After the window the address starts again.
+    let later = t(60 * staff::ADDRESS_WINDOW_MINUTES + 10);
+    assert_eq!(staff::sign_in_from(&mut w.store, "nobody", "wrong-pass", guesser, later).unwrap_err().code(), "staff.bad_credentials");
+    assert_eq!(staff::sign_in_from(&mut w.store, "nobody", "wrong-pass", guesser, later).unwrap_err().code(), "staff.bad_credentials");
+    assert_eq!(staff::sign_in_from(&mut w.store, "kokuho_sv", "kokuho-2026", guesser, later).unwrap().login, "kokuho_sv");
+}
+
 #[test]
 fn only_self_or_admin_change_a_password() {
     let mut w = World::new();

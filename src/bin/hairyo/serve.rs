@@ -139,6 +139,7 @@ fn status_of(code: &str) -> StatusCode {
     let suffix = code.rsplit('.').next().unwrap_or(code);
     match (code, suffix) {
         (c, _) if c.starts_with("session.") => StatusCode::UNAUTHORIZED,
+        ("staff.slow_down", _) => StatusCode::TOO_MANY_REQUESTS,
         ("staff.bad_credentials" | "staff.locked", _) => StatusCode::UNAUTHORIZED,
         (c, _) if c.starts_with("access.") || c.starts_with("csrf.") => StatusCode::FORBIDDEN,
         (_, "denied" | "admin_only" | "forbidden") => StatusCode::FORBIDDEN,
@@ -215,7 +216,12 @@ struct SignIn {
     password: String,
 }
 
-async fn sign_in(State(server): State<Arc<Server>>, body: Option<Json<Value>>) -> Response {
+async fn sign_in(
+    State(server): State<Arc<Server>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Option<Json<Value>>,
+) -> Response {
     let Some(Json(body)) = body else {
         return error_response(ErrorBody::new("command.invalid", "ログイン名とパスワードを JSON で送ってください"));
     };
@@ -224,7 +230,9 @@ async fn sign_in(State(server): State<Arc<Server>>, body: Option<Json<Value>>) -
         Err(e) => return error_response(ErrorBody::new("command.invalid", format!("サインインの引数が正しくありません: {e}"))),
     };
     let now = server.now();
-    let signed_in = server.with_store(move |s| hairyo::staff::sign_in(s, input.login.trim(), &input.password, now).map_err(ErrorBody::from)).await;
+    let address = client_address(&server, peer, &headers);
+    let signed_in =
+        server.with_store(move |s| hairyo::staff::sign_in_from(s, input.login.trim(), &input.password, Some(&address), now).map_err(ErrorBody::from)).await;
     let actor = match signed_in {
         Ok(a) => a,
         Err(e) => return error_response(e),
@@ -492,6 +500,16 @@ async fn not_found(State(server): State<Arc<Server>>, uri: axum::http::Uri, meth
         return ui_file(State(server), uri).await;
     }
     (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response()
+}
+
+/// The client's address: the peer's, or behind the city's proxy the address the proxy says it
+/// forwarded for (the proxy's own address would make every desk one client).
+fn client_address(server: &Server, peer: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty());
+    match forwarded {
+        Some(f) if server.behind_proxy => f.to_string(),
+        _ => peer.ip().to_string(),
+    }
 }
 
 /// Who a request acted as, put on its response by the handler that authenticated it, for
