@@ -247,6 +247,8 @@ pub enum DemoError {
     BadCount(i64),
     #[error("デモデータの登録は管理者のみが行えます")]
     AdminOnly,
+    #[error("このデータベースにはデモ以外の記録があります (対象者 {persons}人、職員 {staff}人)。デモデータは、初期化したばかりのデータベースか、デモだけのデータベースにしか追加できません")]
+    RealData { persons: i64, staff: usize },
     #[error("デモ職員のパスワードを作成できません: {0}")]
     Password(String),
     #[error(transparent)]
@@ -262,6 +264,7 @@ impl DemoError {
         match self {
             DemoError::BadCount(_) => "demo.bad_count",
             DemoError::AdminOnly => "demo.admin_only",
+            DemoError::RealData { .. } => "demo.real_data",
             DemoError::Password(_) => "demo.password",
             DemoError::Settings(e) => e.code(),
             DemoError::Access(e) => e.code(),
@@ -283,6 +286,30 @@ fn staff_ids(tx: &crate::store::Write<'_>, now: &str, hash: &str) -> Result<Vec<
     Ok(ids)
 }
 
+/// What the demo added to a database, so that it adds more only where nothing else is: the
+/// persons' id ranges and the staff ids.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoMade {
+    persons: Vec<(i64, i64)>,
+    staff: Vec<i64>,
+}
+
+const DEMO_MADE_KEY: &str = "demo_made";
+
+/// Refuses a database holding any person or staff member the demo did not add (the first
+/// administrator `init` made aside): the demo's accounts have a published password, and its
+/// persons would mix with real ones.
+fn refuse_real_data(tx: &crate::store::Write<'_>) -> Result<DemoMade, DemoError> {
+    let made: DemoMade = tx.settings().value(DEMO_MADE_KEY)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
+    let staff = tx.staff().all()?.into_iter().filter(|s| s.login != crate::staff::ADMIN_LOGIN && !made.staff.contains(&s.id)).count();
+    let persons = tx.persons_outside(&made.persons)?;
+    if persons > 0 || staff > 0 {
+        return Err(DemoError::RealData { persons, staff });
+    }
+    Ok(made)
+}
+
 /// Adds `persons` synthetic persons with facilities, touchpoints, referrals, applications and
 /// certificates, in one transaction, relative to `now`'s date.
 pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: chrono::NaiveDateTime) -> Result<DemoSummary, DemoError> {
@@ -297,6 +324,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
     let mut rng = Rng::new(seed);
     let hash = crate::staff::hash_password(DEMO_PASSWORD).map_err(|e| DemoError::Password(e.to_string()))?;
     store.write(|tx| {
+        let mut made = refuse_real_data(tx)?;
         let staff = staff_ids(tx, &stamp, &hash)?;
         let staff_at = |desk: Desk| staff.iter().find(|(_, d)| *d == desk).map(|(id, _)| *id).unwrap_or(actor.staff_id);
         let mut summary = DemoSummary::default();
@@ -340,6 +368,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
         // become a StoreError here.
         let first_new_id = crate::search::last_person_id(tx)? + 1;
         let mut load = tx.demo_load()?;
+        let mut last_pid = 0;
         let base_atena = load.last_atena_no()?;
 
         for i in 0..persons {
@@ -474,6 +503,7 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 pieces: pieces(&[&name_key, &kana_key]),
             })?;
             summary.persons += 1;
+            last_pid = last_pid.max(pid);
 
             // Touchpoints at the welfare desks, about two and a half per person.
             let n_tp = rng.below(6);
@@ -717,6 +747,13 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
         }
         load.finish()?;
         tx.search_mut().index_after(first_new_id - 1)?;
+        made.persons.push((first_new_id, last_pid));
+        for (id, _) in &staff {
+            if !made.staff.contains(id) {
+                made.staff.push(*id);
+            }
+        }
+        tx.settings_mut().set(DEMO_MADE_KEY, &serde_json::to_string(&made).expect("plain numbers"))?;
         audit::record(tx, actor, now, Action::Import, "demo", None, serde_json::json!({"seed": seed, "summary": summary}))?;
         Ok(summary)
     })

@@ -251,6 +251,18 @@ pub struct DemoLoad<'a> {
 }
 
 impl<'a> Write<'a> {
+    /// How many persons have an id outside every one of `ranges` (first and last id, both
+    /// included): persons the demo did not add.
+    pub fn persons_outside(&self, ranges: &[(i64, i64)]) -> Result<i64, StoreError> {
+        let conn: Conn<'a> = self.read.conn;
+        let mut outside: i64 = conn.query_row("SELECT count(*) FROM person", [], |r| r.get(0))?;
+        for (first, last) in ranges {
+            let inside: i64 = conn.query_row("SELECT count(*) FROM person WHERE id BETWEEN ?1 AND ?2", params![first, last], |r| r.get(0))?;
+            outside -= inside;
+        }
+        Ok(outside)
+    }
+
     /// Starts the demo's inserts.
     pub fn demo_load(&self) -> Result<DemoLoad<'a>, StoreError> {
         let conn: Conn<'a> = self.read.conn;

@@ -226,6 +226,27 @@ fn role_facts(conn: &Conn<'_>, role: &str) -> Result<RoleFacts, StoreError> {
     })
 }
 
+/// Why the connected role must not serve the desks, if it must not: a superuser or a role
+/// that could step around row security or owns the schema would let any flaw in a request's
+/// handling reach past the grants (docs/security.md). None on SQLite, which has no roles.
+pub fn serving_role_refusal(store: &Store) -> Result<Option<String>, StoreError> {
+    let conn = store.conn();
+    if !conn.is_pg() {
+        return Ok(None);
+    }
+    let role: String = conn.query_row("SELECT current_user::text", [], |r| r.get(0))?;
+    let facts = role_facts(&conn, &role)?;
+    Ok(if facts.superuser {
+        Some(format!("ロール {role} はスーパーユーザーです。サーバーは hairyo grant で権限を与えたアプリ用ロールで接続してください"))
+    } else if facts.bypass_rls {
+        Some(format!("ロール {role} に BYPASSRLS があります。サーバーは hairyo grant で権限を与えたアプリ用ロールで接続してください"))
+    } else if facts.owned_here > 0 || owns_schema(&conn)? {
+        Some(format!("ロール {role} はこのデータベースの所有者です。サーバーは hairyo grant で権限を与えたアプリ用ロールで接続してください"))
+    } else {
+        None
+    })
+}
+
 /// Lets `role`, the login role the desks' processes (the server, a desk's CLI) connect as, use
 /// this database with the least it needs: it reads and writes the case tables, may only read
 /// and append the audit log (no UPDATE, DELETE or TRUNCATE: grants, besides the triggers), may

@@ -827,3 +827,32 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
     assert!(ok(&db.path, &["--as", "kokuho1", "person", "show", &moved]).contains(MOVED_TO));
     assert!(ok(&db.path, &["--as", "jido1", "--json", "person", "show", &p]).contains(CHILD_NOTE));
 }
+
+/// `hairyo demo` adds its published-password accounts and fictional persons only to a
+/// database just initialised or holding nothing but the demo's own: one with a person or a
+/// staff member it did not add is refused, and nothing is added.
+#[test]
+fn demo_refuses_a_database_with_records_it_did_not_add() {
+    let count = |db: &Path, table: &str| -> i64 {
+        let store = hairyo::store::open_location(&hairyo::store::Location::parse(db.to_str().unwrap())).unwrap();
+        store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    };
+    // A demo database takes more of the demo.
+    let db = demo_db("20");
+    ok(&db.path, &["demo", "--persons", "10", "--seed", "4"]);
+    assert_eq!(count(&db.path, "person"), 30);
+    // A person the demo did not add.
+    ok(&db.path, &["person", "add", "--name", "実在 太郎", "--kana", "ジツザイ タロウ", "--birth", "1950-01-01", "--sex", "male"]);
+    let refused = hairyo(&db.path, &["demo", "--persons", "10"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("demo.real_data") && stderr.contains("対象者 1人"), "{stderr}");
+    assert_eq!(count(&db.path, "person"), 31, "nothing was added");
+    // A staff member the demo did not add, on a database with no person yet.
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    ok(&db.path, &["staff", "add", "--login", "tanaka", "--name", "田中 一", "--desk", "kokuho", "--role", "clerk"]);
+    let refused = hairyo(&db.path, &["demo", "--persons", "10"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("職員 1人"), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert_eq!(count(&db.path, "staff"), 2, "no demo account was added");
+}

@@ -89,6 +89,14 @@ impl World {
         World::new_on(fresh_store())
     }
 
+    /// A database just initialised: its first administrator and nothing else, as the demo
+    /// needs it.
+    pub fn bare() -> World {
+        let mut store = fresh_store();
+        let admin = staff::init(&mut store, at("2025-04-01")).expect("init");
+        World { store, admin }
+    }
+
     /// A world on the given empty store: the administrator and staff at every desk.
     pub fn new_on(mut store: Store) -> World {
         let admin = staff::init(&mut store, at("2025-04-01")).expect("init");

@@ -144,7 +144,7 @@ fn gaiji_are_reported_per_row() {
 
 #[test]
 fn export_then_import_changes_nothing_in_either_encoding() {
-    let mut w = World::new();
+    let mut w = World::bare();
     let admin = w.admin.clone();
     hairyo::demo::generate(&mut w.store, &admin, 300, 5, at("2026-11-25")).unwrap();
     let before: Vec<(i64, String)> = {

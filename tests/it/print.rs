@@ -782,7 +782,7 @@ fn internal_labels(text: &str) -> Vec<String> {
 #[test]
 fn nothing_a_resident_receives_carries_internal_labels() {
     use hairyo::{demo, person, record, Page};
-    let mut w = World::new();
+    let mut w = World::bare();
     let admin = w.admin.clone();
     let now = at("2026-11-25");
     demo::generate(&mut w.store, &admin, 400, 5, now).unwrap();

@@ -932,3 +932,22 @@ fn parallel_guesses_count_one_by_one() {
     let (status, body, _) = request(&served.addr, "POST", "/api/sign_in", &[], Some(&json!({"login": "kokuho1", "password": PASSWORD})));
     assert_eq!((status, body["code"].as_str()), (401, Some("staff.locked")), "{body}");
 }
+
+/// On PostgreSQL the server refuses to run as a superuser or as the schema's owner: only the
+/// app role `hairyo grant` made may serve the desks.
+#[test]
+fn the_server_refuses_a_privileged_database_role() {
+    let Some(server) = crate::common::pg_server() else { return };
+    let owner = crate::common::fresh_pg_database(&server);
+    cli(&owner, &["init"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .args(["--db", &owner, "serve", "--listen", "127.0.0.1:0"])
+        .env_remove("HAIRYO_DB")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("serve.privileged_role") && stderr.contains("hairyo grant"), "{stderr}");
+    assert!(out.stdout.is_empty(), "it never listened: {}", String::from_utf8_lossy(&out.stdout));
+}

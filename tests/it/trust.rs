@@ -134,12 +134,12 @@ fn only_self_or_admin_change_a_password() {
 
 #[test]
 fn audit_chain_verifies_and_the_log_is_append_only() {
-    let mut w = World::new();
+    let mut w = World::bare();
     let admin = w.admin.clone();
     hairyo::demo::generate(&mut w.store, &admin, 50, 1, at("2026-11-25")).unwrap();
     let v = audit::verify(&w.store, &w.admin, at("2026-11-25")).unwrap();
     assert!(v.ok, "{}", v.message);
-    assert!(v.events > 5);
+    assert!(v.events >= 2, "init and the demo are logged: {}", v.events);
     assert!(w.store.conn().execute("UPDATE audit_event SET login = 'x' WHERE id = 2", []).is_err());
     assert!(w.store.conn().execute("DELETE FROM audit_event WHERE id = 2", []).is_err());
 }

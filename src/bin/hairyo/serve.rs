@@ -700,6 +700,9 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     if !first.is_initialised()? {
         return Err(hairyo::store::StoreError::NotInitialised.into());
     }
+    if let Some(why) = hairyo::store::pg::serving_role_refusal(&first)? {
+        return Err(ErrorBody::new("serve.privileged_role", why));
+    }
     let kept = first.kept_results();
     let server = Arc::new(Server {
         kept,
