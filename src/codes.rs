@@ -126,6 +126,7 @@ macro_rules! impl_coded {
 impl_coded!(
     crate::store::StoreError,
     crate::staff::StaffError { crate::staff::StaffError::Invalid },
+    crate::session::SessionError,
     crate::settings::SettingsError { crate::settings::SettingsError::Invalid },
     crate::person::PersonError { crate::person::PersonError::Invalid },
     crate::facility::FacilityError { crate::facility::FacilityError::Invalid },

@@ -18,6 +18,9 @@ pub const PACKAGED_PATH: &str = "/etc/hairyo/hairyo.conf";
 
 /// The range `session_idle_seconds` (and `serve --session-idle`) accepts: a second to a day.
 pub const SESSION_IDLE_SECONDS: std::ops::RangeInclusive<u64> = 1..=86_400;
+/// The range `session_lifetime_seconds` (and `serve --session-lifetime`) accepts: a session
+/// ends this long after sign-in, however much it is used (at most a week).
+pub const SESSION_LIFETIME_SECONDS: std::ops::RangeInclusive<u64> = 1..=604_800;
 /// The range `connections` (and `serve --connections`) accepts.
 pub const CONNECTIONS: std::ops::RangeInclusive<usize> = 1..=500;
 
@@ -29,6 +32,7 @@ pub const KEYS: &[&str] = &[
     "tls_key",
     "behind_proxy",
     "session_idle_seconds",
+    "session_lifetime_seconds",
     "connections",
     "max_clients",
     "max_requests",
@@ -82,6 +86,7 @@ pub struct ServerConfig {
     pub tls: Option<(PathBuf, PathBuf)>,
     pub behind_proxy: Option<bool>,
     pub session_idle: Option<Duration>,
+    pub session_lifetime: Option<Duration>,
     pub connections: Option<usize>,
     /// Client connections open at once; one more is turned away.
     pub max_clients: Option<usize>,
@@ -198,6 +203,12 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ConfigError> {
                         invalid(e, format!("{}〜{} の整数 (秒) で指定してください", SESSION_IDLE_SECONDS.start(), SESSION_IDLE_SECONDS.end()))
                     })?;
                 config.session_idle = Some(Duration::from_secs(seconds));
+            }
+            "session_lifetime_seconds" => {
+                let seconds: u64 = e.value.parse().ok().filter(|s| SESSION_LIFETIME_SECONDS.contains(s)).ok_or_else(|| {
+                    invalid(e, format!("{}〜{} の整数 (秒) で指定してください", SESSION_LIFETIME_SECONDS.start(), SESSION_LIFETIME_SECONDS.end()))
+                })?;
+                config.session_lifetime = Some(Duration::from_secs(seconds));
             }
             "connections" => {
                 let n: usize = e

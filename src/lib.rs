@@ -45,6 +45,7 @@ pub mod reminder;
 pub mod renewal;
 pub mod retention;
 pub mod search;
+pub mod session;
 pub mod settings;
 pub mod staff;
 pub mod stats;

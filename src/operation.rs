@@ -385,6 +385,9 @@ struct SetCampaign {
 struct LoginPassword {
     login: String,
     password: String,
+    /// The current password, when the staff member changes their own.
+    #[serde(default)]
+    current: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -707,7 +710,7 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
         }
         "set_staff_password" => {
             let a: LoginPassword = args(name, arguments)?;
-            crate::staff::set_password(store, actor, &a.login, &a.password, now)?;
+            crate::staff::set_password(store, actor, &a.login, &a.password, a.current.as_deref(), now)?;
             json(Changed { changed: true })
         }
         "set_certificate_validity" => {

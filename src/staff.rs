@@ -343,12 +343,15 @@ pub fn sign_in_from(store: &mut Store, login: &str, password: &str, address: Opt
     }
 }
 
+/// Stores a new password for `target`, ending every session of theirs, on every server:
+/// whoever held one must sign in with the new password.
 fn store_password(store: &mut Store, actor: &Actor, target: i64, pw: &str, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
     validate_password(pw)?;
     let hash = hash_password(pw)?;
     store.write(|tx| {
         tx.staff_mut().replace_password(target, &hash)?;
-        audit::record(tx, actor, now, Action::Update, "staff", Some(target), serde_json::json!({"password": "changed"}))?;
+        let ended = tx.sessions_mut().end_all_of(target)?;
+        audit::record(tx, actor, now, Action::Update, "staff", Some(target), serde_json::json!({"password": "changed", "sessions_ended": ended}))?;
         Ok(())
     })
 }
@@ -364,12 +367,27 @@ pub fn set_initial_password(store: &mut Store, login: &str, pw: &str, now: chron
     Ok(c.actor)
 }
 
-/// Changes a password: the staff member's own, or anyone's by an administrator (which also
-/// unlocks the account).
-pub fn set_password(store: &mut Store, actor: &Actor, login: &str, pw: &str, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
+/// Changes a password: the staff member's own, which takes the current password too, or
+/// anyone else's by an administrator (which also unlocks the account). Every session of the
+/// account ends.
+pub fn set_password(store: &mut Store, actor: &Actor, login: &str, pw: &str, current: Option<&str>, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
     let c = credentials(&store.read(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
-    if actor.staff_id != c.actor.staff_id && actor.role != Role::Admin {
+    let own = actor.staff_id == c.actor.staff_id;
+    if !own && actor.role != Role::Admin {
         return Err(StaffError::NotYourPassword);
+    }
+    if own {
+        match current.filter(|p| !p.is_empty()) {
+            None => {
+                let message = "今のパスワードを入力してください".to_string();
+                return Err(StaffError::Invalid(Invalid(vec![validate::FieldError { field: "current", message }])));
+            }
+            Some(p) if !password_matches(p, &c.hash) => {
+                let message = "今のパスワードが違います".to_string();
+                return Err(StaffError::Invalid(Invalid(vec![validate::FieldError { field: "current", message }])));
+            }
+            Some(_) => {}
+        }
     }
     store_password(store, actor, c.actor.staff_id, pw, now)
 }

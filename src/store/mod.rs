@@ -26,6 +26,7 @@ pub mod policy;
 pub mod referrals;
 pub mod retention;
 pub mod search;
+pub mod sessions;
 pub mod settings;
 pub mod sql;
 pub mod staff;
@@ -104,6 +105,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0025_retention.sql"),
     include_str!("migrations/0026_audit_anchor.sql"),
     include_str!("migrations/0027_sign_in_addresses.sql"),
+    include_str!("migrations/0028_sessions.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

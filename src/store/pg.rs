@@ -27,6 +27,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (25, include_str!("migrations/pg/0025_retention.sql")),
     (26, include_str!("migrations/pg/0026_audit_anchor.sql")),
     (27, include_str!("migrations/pg/0027_sign_in_addresses.sql")),
+    (28, include_str!("migrations/pg/0028_sessions.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

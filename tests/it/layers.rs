@@ -151,6 +151,8 @@ const WITHOUT_ACTOR: &[(&str, &str)] = &[
     ("staff::sign_in_from", "is how a staff member becomes the actor, from a client address"),
     ("staff::set_initial_password", "sets the first password of an account nobody can sign in to yet"),
     ("staff::actor", "resolves a signed-in login (the CLI after its own sign-in, tests)"),
+    ("session::resume", "turns a request's session token into the actor"),
+    ("session::is_open", "asks whether a session token still stands for an actor"),
     ("settings::public_city", "the city's name, printed on every handout, shown before sign-in"),
 ];
 

@@ -401,11 +401,11 @@ fn sigkill_of_the_server_loses_no_acknowledged_write() {
     let acknowledged = writer.join().unwrap();
     assert!(acknowledged.len() >= 3, "too few writes before the kill: {}", acknowledged.len());
 
+    // The session is in the database: the desk goes on after the restart without signing in.
     let served = serve(&db, &[]);
     let addr = served.addr.clone();
     let (status, body) = call(&addr, &token, "home", json!({}));
-    assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "the old session is gone");
-    let token = sign_in(&addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    assert_eq!(status, 200, "the session survived the restart: {body}");
     let (status, record) = call(&addr, &token, "show_person", json!({"id": person_id}));
     assert_eq!(status, 200, "{record}");
     let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).unwrap();
@@ -950,4 +950,92 @@ fn the_server_refuses_a_privileged_database_role() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("serve.privileged_role") && stderr.contains("hairyo grant"), "{stderr}");
     assert!(out.stdout.is_empty(), "it never listened: {}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// Opens a live event stream with `token`; the stream, once its `ready` has arrived.
+fn open_events(addr: &str, token: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(format!("GET /api/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n").as_bytes()).unwrap();
+    let seen = read_events(&mut stream, Duration::from_secs(5), |name, _| name == "ready");
+    assert!(seen.iter().any(|(n, _)| n == "ready"), "{seen:?}");
+    stream
+}
+
+/// Whether the server ends `stream` within `within` (reads until the connection closes or
+/// the chunked body's last chunk arrives).
+fn ends_within(stream: &mut TcpStream, within: Duration) -> bool {
+    stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    let start = Instant::now();
+    let mut buf = [0u8; 4096];
+    let mut tail = Vec::new();
+    while start.elapsed() < within {
+        match stream.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(n) => {
+                tail.extend_from_slice(&buf[..n]);
+                if tail.windows(5).any(|w| w == b"0\r\n\r\n") {
+                    return true;
+                }
+            }
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => return true,
+        }
+    }
+    false
+}
+
+/// Sessions live in the database: two servers on one database share them (a desk signed in
+/// through one is served by the other), a sign-out through one ends every session of that
+/// staff member on both, event streams included, and a password change does the same; a
+/// session also ends after its lifetime however much it is used.
+#[test]
+fn sessions_are_shared_by_servers_and_end_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let (one, two) = (serve(&db, &[]), serve(&db, &[]));
+    let token = sign_in(&one.addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    let other = sign_in(&two.addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    let bystander = sign_in(&two.addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    for addr in [&one.addr, &two.addr] {
+        assert_eq!(call(addr, &token, "home", json!({})).0, 200, "a session of {} on {addr}", one.addr);
+        assert_eq!(call(addr, &other, "home", json!({})).0, 200);
+    }
+    let mut stream = open_events(&two.addr, &other);
+    let (status, _) = call(&one.addr, &token, "sign_out", json!({}));
+    assert_eq!(status, 200);
+    for (addr, t) in [(&one.addr, &token), (&two.addr, &other), (&one.addr, &other)] {
+        let (status, body) = call(addr, t, "home", json!({}));
+        assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "{addr}: {body}");
+    }
+    assert!(ends_within(&mut stream, Duration::from_secs(12)), "the event stream outlived the sign-out");
+    assert_eq!(call(&two.addr, &bystander, "home", json!({})).0, 200, "another staff member's session goes on");
+
+    // A password change ends every session of the account, the changer's own included.
+    let first = sign_in(&one.addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    let second = sign_in(&two.addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    let (status, refused) = call(&one.addr, &first, "set_staff_password", json!({"login": "kaigo1", "password": "new-password-7"}));
+    assert_eq!((status, refused["fields"][0]["field"].as_str()), (422, Some("current")), "one's own password takes the current one: {refused}");
+    let (status, changed) = call(&one.addr, &first, "set_staff_password", json!({"login": "kaigo1", "password": "new-password-7", "current": PASSWORD}));
+    assert_eq!(status, 200, "{changed}");
+    for t in [&first, &second] {
+        assert_eq!(call(&two.addr, t, "home", json!({})).1["code"], "session.invalid");
+    }
+    drop((one, two));
+
+    // A session's lifetime ends it, however much it is used.
+    let served = serve(&db, &["--session-lifetime", "2"]);
+    let token = sign_in(&served.addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(1500) {
+        assert_eq!(call(&served.addr, &token, "home", json!({})).0, 200);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // Stamps are whole seconds: the lifetime is up between two and three seconds in.
+    std::thread::sleep(Duration::from_millis(3500).saturating_sub(start.elapsed()));
+    let (status, body) = call(&served.addr, &token, "home", json!({}));
+    assert_eq!((status, body["code"].as_str()), (401, Some("session.expired")), "{body}");
+    // Only hashes are stored: the token itself is nowhere in the database.
+    let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).unwrap();
+    let held: i64 = store.conn().query_row("SELECT count(*) FROM session WHERE token_hash = ?1 OR csrf_hash = ?1", [&token], |r| r.get(0)).unwrap();
+    assert_eq!(held, 0);
 }

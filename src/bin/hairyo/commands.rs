@@ -209,7 +209,17 @@ pub fn run(cli: &Cli) -> Result {
                     rpassword::prompt_password(format!("{login} の新しいパスワード: ")).map_err(|e| CliError::new("cli.password", e.to_string()))?
                 }
             };
-            staff::set_password(&mut store, &actor, login, &new, now)?;
+            // One's own password takes the current one: the one this command signed in with
+            // (HAIRYO_PASSWORD), else asked for.
+            let current = if staff::typed_login(login) == actor.login {
+                Some(match std::env::var("HAIRYO_PASSWORD") {
+                    Ok(pw) => pw,
+                    Err(_) => rpassword::prompt_password("今のパスワード: ").map_err(|e| CliError::new("cli.password", e.to_string()))?,
+                })
+            } else {
+                None
+            };
+            staff::set_password(&mut store, &actor, login, &new, current.as_deref(), now)?;
             emit(json, &serde_json::json!({"login": login}), |_| format!("{login} のパスワードを変更しました"))
         }
         Command::Staff(StaffCmd::List) => {
@@ -666,11 +676,27 @@ pub fn run(cli: &Cli) -> Result {
             let (mut store, actor) = open_initialised(cli)?;
             emit(json, &leaflet::take_down_poster(&mut store, &actor, *id, on, now)?, |p| format!("撤去を記録しました: {}", posting_line(p)))
         }
-        Command::Serve { config, listen, tls_cert, tls_key, behind_proxy, session_idle, connections, max_clients, max_requests, ui, backup_dir } => {
-            use hairyo::config::{CONNECTIONS, MAX_CLIENTS, MAX_REQUESTS, SESSION_IDLE_SECONDS};
+        Command::Serve {
+            config,
+            listen,
+            tls_cert,
+            tls_key,
+            behind_proxy,
+            session_idle,
+            session_lifetime,
+            connections,
+            max_clients,
+            max_requests,
+            ui,
+            backup_dir,
+        } => {
+            use hairyo::config::{CONNECTIONS, MAX_CLIENTS, MAX_REQUESTS, SESSION_IDLE_SECONDS, SESSION_LIFETIME_SECONDS};
             let file = server_config(config.as_deref())?;
             if session_idle.is_some_and(|s| !SESSION_IDLE_SECONDS.contains(&s)) {
                 return Err(CliError::new("cli.bad_session_idle", "--session-idle は 1〜86400 秒で指定してください"));
+            }
+            if session_lifetime.is_some_and(|s| !SESSION_LIFETIME_SECONDS.contains(&s)) {
+                return Err(CliError::new("cli.bad_session_lifetime", "--session-lifetime は 1〜604800 秒で指定してください"));
             }
             if connections.is_some_and(|n| !CONNECTIONS.contains(&n)) {
                 return Err(CliError::new("cli.bad_connections", "--connections は 1〜500 で指定してください"));
@@ -696,6 +722,10 @@ pub fn run(cli: &Cli) -> Result {
                 tls: tls_cert.clone().zip(tls_key.clone()).or(file.tls),
                 behind_proxy: *behind_proxy || file.behind_proxy.unwrap_or(false),
                 session_idle: session_idle.map(std::time::Duration::from_secs).or(file.session_idle).unwrap_or(std::time::Duration::from_secs(1800)),
+                session_lifetime: session_lifetime
+                    .map(std::time::Duration::from_secs)
+                    .or(file.session_lifetime)
+                    .unwrap_or(std::time::Duration::from_secs(36_000)),
                 connections: connections.or(file.connections).unwrap_or(16),
                 max_clients: max_clients.or(file.max_clients).unwrap_or(1000),
                 max_requests: max_requests.or(file.max_requests).unwrap_or(128),

@@ -219,6 +219,10 @@ pub enum Command {
         /// A session ends after this many seconds without a request (default 1800).
         #[arg(long)]
         session_idle: Option<u64>,
+        /// A session ends this many seconds after sign-in, however much it is used (default
+        /// 36000, ten hours).
+        #[arg(long)]
+        session_lifetime: Option<u64>,
         /// Database connections at most (keep it below the server's max_connections; default 16).
         #[arg(long)]
         connections: Option<usize>,

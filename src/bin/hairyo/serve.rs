@@ -5,7 +5,6 @@
 //! log and masking are the core's, unchanged. Handlers only authenticate, call and map the
 //! error's code to an HTTP status.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -38,6 +37,8 @@ pub struct ServeOptions {
     /// TLS.
     pub behind_proxy: bool,
     pub session_idle: Duration,
+    /// A session ends this long after sign-in, however much it is used.
+    pub session_lifetime: Duration,
     /// Database connections at most: requests beyond them wait their turn.
     pub connections: usize,
     /// Client connections open at once; one more is turned away.
@@ -52,12 +53,6 @@ pub struct ServeOptions {
     pub backup_dir: PathBuf,
 }
 
-struct Session {
-    actor: Actor,
-    csrf: String,
-    last_seen: Instant,
-}
-
 struct Server {
     location: Location,
     /// Open connections, taken by a request and put back after it.
@@ -67,8 +62,8 @@ struct Server {
     permits: Arc<tokio::sync::Semaphore>,
     /// One permit per request being answered; a request finding none is answered 503.
     in_flight: Arc<tokio::sync::Semaphore>,
-    sessions: Mutex<HashMap<String, Session>>,
-    session_idle: Duration,
+    /// How long sessions last; the sessions themselves are in the database.
+    sessions: hairyo::session::SessionPolicy,
     secure_cookie: bool,
     /// Behind the city's TLS-terminating proxy, whose `X-Forwarded-For` the log records.
     behind_proxy: bool,
@@ -180,29 +175,31 @@ fn session_token(headers: &HeaderMap) -> Option<(&str, bool)> {
     }
 }
 
-/// The staff member a request acts as: a bearer token, or the session cookie with the CSRF
-/// header on every request that is not a plain read (a browser sends cookies to any page
-/// that asks; only this origin's script can read the token it repeats).
-fn authenticate(server: &Server, method: &Method, headers: &HeaderMap) -> Result<Actor, ErrorBody> {
+/// The session a request presents: its token, and whether the CSRF header must come with it
+/// (a cookie on anything but a plain read: a browser sends cookies to any page that asks; only
+/// this origin's script can read the token it repeats).
+fn presented<'h>(method: &Method, headers: &'h HeaderMap) -> Result<hairyo::session::Presented<'h>, ErrorBody> {
     let Some((token, by_cookie)) = session_token(headers) else {
         return Err(ErrorBody::new("session.required", "サインインしてください"));
     };
-    let mut sessions = server.sessions.lock().map_err(|_| busy())?;
-    let Some(session) = sessions.get_mut(token) else {
-        return Err(ErrorBody::new("session.invalid", "セッションが無効です。もう一度サインインしてください"));
-    };
-    if session.last_seen.elapsed() > server.session_idle {
-        sessions.remove(token);
-        return Err(ErrorBody::new("session.expired", "一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください"));
-    }
-    if by_cookie && method != Method::GET && method != Method::HEAD {
-        let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-        if sent != Some(session.csrf.as_str()) {
-            return Err(ErrorBody::new("csrf.missing", "要求を確認できません (CSRF トークンがありません)。画面を再読み込みしてください"));
-        }
-    }
-    session.last_seen = Instant::now();
-    Ok(session.actor.clone())
+    Ok(hairyo::session::Presented {
+        token,
+        csrf: headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()),
+        csrf_required: by_cookie && method != Method::GET && method != Method::HEAD,
+    })
+}
+
+/// The staff member a request acts as, as stored now, from its session in the database.
+async fn authenticate(server: &Arc<Server>, method: &Method, headers: &HeaderMap) -> Result<Actor, ErrorBody> {
+    let p = presented(method, headers)?;
+    let (token, csrf, csrf_required) = (p.token.to_string(), p.csrf.map(str::to_string), p.csrf_required);
+    let (policy, now) = (server.sessions, server.now());
+    server
+        .with_store(move |s| {
+            let p = hairyo::session::Presented { token: &token, csrf: csrf.as_deref(), csrf_required };
+            Ok(hairyo::session::resume(s, &p, &policy, now)?)
+        })
+        .await
 }
 
 async fn health() -> Json<Value> {
@@ -231,22 +228,18 @@ async fn sign_in(
     };
     let now = server.now();
     let address = client_address(&server, peer, &headers);
-    let signed_in =
-        server.with_store(move |s| hairyo::staff::sign_in_from(s, input.login.trim(), &input.password, Some(&address), now).map_err(ErrorBody::from)).await;
-    let actor = match signed_in {
+    let policy = server.sessions;
+    let signed_in = server
+        .with_store(move |s| {
+            let actor = hairyo::staff::sign_in_from(s, input.login.trim(), &input.password, Some(&address), now)?;
+            let started = hairyo::session::start(s, &actor, &policy, now)?;
+            Ok((actor, started))
+        })
+        .await;
+    let (actor, hairyo::session::Started { token: session, csrf }) = match signed_in {
         Ok(a) => a,
         Err(e) => return error_response(e),
     };
-    let (session, csrf) = (token(), token());
-    match server.sessions.lock() {
-        Ok(mut sessions) => {
-            // Sessions that ended while idle go when somebody signs in, so the table stays small.
-            let idle = server.session_idle;
-            sessions.retain(|_, s| s.last_seen.elapsed() <= idle);
-            sessions.insert(session.clone(), Session { actor: actor.clone(), csrf: csrf.clone(), last_seen: Instant::now() });
-        }
-        Err(_) => return error_response(busy()),
-    }
     let secure = if server.secure_cookie { "; Secure" } else { "" };
     let cookie = format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict{secure}");
     let permissions = hairyo::staff::permissions(&actor);
@@ -257,16 +250,20 @@ async fn sign_in(
     acted_as(&actor, response)
 }
 
+/// Signs the staff member out: every session of theirs ends, on every server, and their
+/// event streams with them.
 async fn sign_out(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
-    if let Err(e) = authenticate(&server, &method, &headers) {
-        return error_response(e);
-    }
-    if let (Some((token, _)), Ok(mut sessions)) = (session_token(&headers), server.sessions.lock()) {
-        sessions.remove(token);
+    let actor = match authenticate(&server, &method, &headers).await {
+        Ok(a) => a,
+        Err(e) => return error_response(e),
+    };
+    let (staff, now) = (actor.clone(), server.now());
+    if let Err(e) = server.with_store(move |s| Ok(hairyo::session::end_all(s, &staff, now)?)).await {
+        return acted_as(&actor, error_response(e));
     }
     let mut response = Json(json!({"signed_out": true})).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static("hairyo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
-    response
+    acted_as(&actor, response)
 }
 
 /// How long a client may take to send a request's arguments, and a file import's.
@@ -294,7 +291,7 @@ async fn arguments(headers: &HeaderMap, body: axum::body::Body, limit: usize, wi
 }
 
 async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, method: Method, headers: HeaderMap, body: axum::body::Body) -> Response {
-    let actor = match authenticate(&server, &method, &headers) {
+    let actor = match authenticate(&server, &method, &headers).await {
         Ok(a) => a,
         Err(e) => return error_response(e),
     };
@@ -306,18 +303,8 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     };
     let now = server.now();
     let op = name.clone();
-    let login = actor.login.clone();
-    let result = server
-        .with_store(move |s| {
-            let actor = actor_now(s, &login)?;
-            hairyo::operation::call(s, &actor, &op, arguments, now)
-        })
-        .await;
-    if matches!(&result, Err(e) if e.code == "session.invalid") {
-        if let Ok(mut sessions) = server.sessions.lock() {
-            sessions.retain(|_, s| s.actor.login != actor.login);
-        }
-    }
+    let acting = actor.clone();
+    let result = server.with_store(move |s| hairyo::operation::call(s, &acting, &op, arguments, now)).await;
     let response = match result {
         Ok(value) => {
             if matches!(server.location, Location::File(_)) && ANNOUNCED.contains(&name.as_str()) {
@@ -330,31 +317,21 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     acted_as(&actor, response)
 }
 
-/// The staff member as stored now, not as at sign-in: a deactivated account is signed out at
-/// its next request, and a changed desk or role counts at once.
-fn actor_now(store: &Store, login: &str) -> Result<Actor, ErrorBody> {
-    hairyo::staff::actor(store, login).map_err(|_| ErrorBody::new("session.invalid", "この職員のアカウントは現在使えません。管理者に確認してください"))
-}
-
 /// `POST /api/app_state`: what a browser's window frame needs, as the desktop app's
 /// `app_state` gives it (`hairyo::frame::AppState`): who is signed in, what they may do, the
 /// city's public settings, how many persons are on file. Without a live session it answers
 /// with the signed-out frame (the sign-in screen), not an error.
 async fn app_state(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
-    let actor = match authenticate(&server, &method, &headers) {
+    // An account deactivated meanwhile sees the sign-in screen, as with no session.
+    let actor = match authenticate(&server, &method, &headers).await {
         Ok(a) => Some(a),
         Err(e) if e.code.starts_with("session.") => None,
         Err(e) => return error_response(e),
     };
     let now = server.now();
-    let place = Place { db_path: "サーバー".to_string(), idle_lock_seconds: server.session_idle.as_secs(), needs_admin_password: false };
-    let answer = server
-        .with_store(move |s| {
-            // An account deactivated meanwhile sees the sign-in screen, as with no session.
-            let actor = actor.and_then(|a| actor_now(s, &a.login).ok());
-            Ok(hairyo::frame::app_state(s, actor, now, place)?)
-        })
-        .await;
+    let idle = server.sessions.idle.num_seconds().max(0) as u64;
+    let place = Place { db_path: "サーバー".to_string(), idle_lock_seconds: idle, needs_admin_password: false };
+    let answer = server.with_store(move |s| Ok(hairyo::frame::app_state(s, actor, now, place)?)).await;
     match answer {
         Ok(v) => Json(v).into_response(),
         Err(e) => error_response(e),
@@ -423,32 +400,49 @@ fn concerns(payload: &str, actor: &Actor) -> bool {
 /// (EventSource does so itself) and reloads then too.
 async fn events(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
-    let actor = match authenticate(&server, &method, &headers) {
+    let actor = match authenticate(&server, &method, &headers).await {
         Ok(a) => a,
         Err(e) => return error_response(e),
     };
     let staff = actor.clone();
+    let token = session_token(&headers).map(|(t, _)| t.to_string()).unwrap_or_default();
     let receiver = server.events.subscribe();
     let first = futures_util::stream::once(async { Ok::<Event, std::convert::Infallible>(Event::default().event("ready").data("{}")) });
-    let changes = futures_util::stream::unfold((receiver, actor), |(mut rx, actor)| async move {
+    // The stream asks every few seconds whether its session is still open: a sign-out, a
+    // password change or a disabled account on any server ends it.
+    let mut check = tokio::time::interval(SESSION_CHECK);
+    check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let state = (receiver, actor, check, server.clone(), token);
+    let changes = futures_util::stream::unfold(state, |(mut rx, actor, mut check, server, token)| async move {
         loop {
-            match rx.recv().await {
-                Ok(payload) if payload.contains("\"resync\"") => {
-                    return Some((Ok(Event::default().event("resync").data(payload)), (rx, actor)));
+            let received = tokio::select! {
+                r = rx.recv() => r,
+                _ = check.tick() => {
+                    let (t, policy, now) = (token.clone(), server.sessions, server.now());
+                    let open = server.with_store(move |s| Ok(hairyo::session::is_open(s, &t, &policy, now)?)).await;
+                    if !matches!(open, Ok(true)) {
+                        return None;
+                    }
+                    continue;
                 }
-                Ok(payload) if concerns(&payload, &actor) => return Some((Ok(Event::default().event("change").data(payload)), (rx, actor))),
+            };
+            let event = match received {
+                Ok(payload) if payload.contains("\"resync\"") => Event::default().event("resync").data(payload),
+                Ok(payload) if concerns(&payload, &actor) => Event::default().event("change").data(payload),
                 Ok(_) => continue,
                 // A slow client missed announcements: it reloads.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("resync").data("{\"kind\":\"resync\"}")), (rx, actor)));
-                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => Event::default().event("resync").data("{\"kind\":\"resync\"}"),
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
+            };
+            return Some((Ok(event), (rx, actor, check, server, token)));
         }
     });
     use futures_util::StreamExt;
     acted_as(&staff, Sse::new(first.chain(changes)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response())
 }
+
+/// How often a live event stream checks that its session is still open.
+const SESSION_CHECK: Duration = Duration::from_secs(5);
 
 /// Passes the database's announcements (PostgreSQL LISTEN) to the event streams, reconnecting
 /// after a failure and telling the clients to reload, since announcements made meanwhile are
@@ -484,7 +478,7 @@ fn relay_database_events(url: String, events: tokio::sync::broadcast::Sender<Str
 
 /// Every other path under /api/: a session first, so nothing is learnt without one.
 async fn api_fallback(State(server): State<Arc<Server>>, method: Method, headers: HeaderMap) -> Response {
-    match authenticate(&server, &method, &headers) {
+    match authenticate(&server, &method, &headers).await {
         Err(e) => error_response(e),
         Ok(_) => error_response(ErrorBody::new("command.unknown", "この API はありません (docs/api.md を参照してください)")),
     }
@@ -709,10 +703,12 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         ui_dir: options.ui_dir.clone(),
         location: options.location.clone(),
         stores: Mutex::new(vec![first]),
-        sessions: Mutex::new(HashMap::new()),
+        sessions: hairyo::session::SessionPolicy {
+            idle: chrono::Duration::from_std(options.session_idle).unwrap_or(chrono::Duration::minutes(30)),
+            lifetime: chrono::Duration::from_std(options.session_lifetime).unwrap_or(chrono::Duration::hours(10)),
+        },
         permits: Arc::new(tokio::sync::Semaphore::new(options.connections)),
         in_flight: Arc::new(tokio::sync::Semaphore::new(options.max_requests)),
-        session_idle: options.session_idle,
         secure_cookie: options.tls.is_some() || options.behind_proxy,
         behind_proxy: options.behind_proxy,
         fixed_now: options.fixed_now,
@@ -823,6 +819,7 @@ mod tests {
             tls: None,
             behind_proxy,
             session_idle: Duration::from_secs(60),
+            session_lifetime: Duration::from_secs(600),
             connections: 4,
             max_clients: 10,
             max_requests: 10,

@@ -64,9 +64,29 @@ pub fn serve() -> Served {
     let mut store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).expect("open the test database");
     seed_store(&mut store);
     crate::add_takahashi(&mut store);
+    // On PostgreSQL the server connects as the app role, as a city's does (it refuses the
+    // owner): the seeding role gives it `hairyo grant`'s rights.
+    let served_db = match db.split_once("://") {
+        Some((scheme, rest)) if scheme.starts_with("postgres") => {
+            let server = std::env::var("HAIRYO_TEST_PG").expect("the PostgreSQL test server");
+            let made = Command::new("psql")
+                .args([
+                    server.as_str(),
+                    "-qc",
+                    &format!("DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"),
+                ])
+                .status()
+                .expect("psql");
+            assert!(made.success(), "e2e: cannot create the role {APP_ROLE}");
+            store.write(|tx| hairyo::store::pg::grant_app_role(tx, APP_ROLE)).expect("grant the app role");
+            let host = rest.split_once('@').map(|(_, h)| h).unwrap_or(rest);
+            format!("{scheme}://{APP_ROLE}@{host}")
+        }
+        _ => db.clone(),
+    };
     drop(store);
     let mut child = Command::new(&exe)
-        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0", "--ui"])
+        .args(["--db", &served_db, "serve", "--listen", "127.0.0.1:0", "--ui"])
         .arg(&ui)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -79,6 +99,9 @@ pub fn serve() -> Served {
     let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("e2e: the server said {line:?}")).to_string();
     Served { _child: Stopped(child), url, db, _dir: dir }
 }
+
+/// The login role the browser tests' server connects as on PostgreSQL.
+const APP_ROLE: &str = "hairyo_app_browser";
 
 fn fresh_pg_database(server: &str) -> String {
     let name = format!("hairyo_browser_{}_{}", std::process::id(), free_port());

@@ -307,8 +307,9 @@ export const api = {
   setFacilityCampaign: (id: number, campaign: string) => op<Facility>("set_facility_campaign", { id, campaign }),
   listStaff: () => op<Staff[]>("list_staff"),
   addStaff: (input: StaffInput) => op<Staff[]>("add_staff", { input }),
-  setStaffPassword: async (login: string, password: string): Promise<void> => {
-    await op("set_staff_password", { login, password });
+  /** One's own password takes the current one (`current`); an administrator's reset of another's does not. */
+  setStaffPassword: async (login: string, password: string, current?: string): Promise<void> => {
+    await op("set_staff_password", current === undefined ? { login, password } : { login, password, current });
   },
   /** Retention: the periods, today's disposal list, the disposal and its record. */
   retentionPolicy: () => op<RetentionPolicy>("retention_policy"),
