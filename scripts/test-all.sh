@@ -44,6 +44,9 @@ cleanup() { "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR"; }
 trap cleanup EXIT
 HAIRYO_TEST_PG="$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR")"
 export HAIRYO_TEST_PG
+# Every connection Hairyo (and psql, pg_dump) makes to it goes over TLS, the certificate and
+# the server's name checked against the cluster's throwaway CA.
+export PGSSLMODE=verify-full PGSSLROOTCERT="$PG_DIR/tls/ca.crt"
 # The same command as above (so the same features and no rebuild); HAIRYO_TEST_PG only changes
 # what the integration tests open.
 step "cargo test on PostgreSQL (integration, CLI)" cargo test "${TESTS[@]}"
@@ -56,7 +59,7 @@ step "e2e: the real window under Xvfb, and Chromium on hairyo serve" \
 # The release packages: built, installed on this machine, the installed server answering with
 # its packaged configuration and the installed window passing its smoke journey, then removed.
 step "packages: build, install, check the installed server and window, remove" "$ROOT/scripts/test-packages.sh"
-unset HAIRYO_TEST_PG
+unset HAIRYO_TEST_PG PGSSLMODE PGSSLROOTCERT
 
 printf '\nAll tests passed.\n'
 printf '%s\n' "${timings[@]}"

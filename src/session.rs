@@ -79,8 +79,13 @@ fn random_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Sessions' times to the millisecond: a short idle time is not cut by a second's rounding.
+fn stamp(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
+}
+
 fn parse(stamp: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%dT%H:%M:%S").ok()
+    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%dT%H:%M:%S%.3f").ok()
 }
 
 /// Starts a session for `actor`, who has just signed in; sessions past their time go too.
@@ -88,8 +93,8 @@ pub fn start(store: &mut Store, actor: &Actor, policy: &SessionPolicy, now: Naiv
     let started = Started { token: random_token(), csrf: random_token() };
     store.write(|tx| {
         let m = tx.sessions_mut();
-        m.end_expired(&crate::stamp(now - policy.idle), &crate::stamp(now - policy.lifetime))?;
-        m.start(&hashed(&started.token), &hashed(&started.csrf), actor.staff_id, &crate::stamp(now))?;
+        m.end_expired(&stamp(now - policy.idle), &stamp(now - policy.lifetime))?;
+        m.start(&hashed(&started.token), &hashed(&started.csrf), actor.staff_id, &stamp(now))?;
         Ok::<(), SessionError>(())
     })?;
     Ok(started)
@@ -118,7 +123,7 @@ pub fn resume(store: &mut Store, presented: &Presented<'_>, policy: &SessionPoli
         return Err(SessionError::CsrfMissing);
     }
     if now - last >= policy.touch_every() {
-        store.write(|tx| tx.sessions_mut().touch(&key, &crate::stamp(now)))?;
+        store.write(|tx| tx.sessions_mut().touch(&key, &stamp(now)))?;
     }
     Ok(actor)
 }

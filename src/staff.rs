@@ -287,18 +287,18 @@ pub fn sign_in_from(store: &mut Store, login: &str, password: &str, address: Opt
     if let Some(c) = known.as_ref().filter(|c| c.hash.is_empty()) {
         return Err(StaffError::PasswordNotSet(c.actor.login.clone()));
     }
-    let mut locked_now = false;
-    if let Some(c) = &known {
-        let lock_until = crate::stamp(now + chrono::Duration::minutes(LOCK_MINUTES));
-        let counted = store.write(|tx| Ok::<_, StaffError>(tx.staff_mut().count_attempt(c.actor.staff_id, &at, MAX_FAILED_SIGN_INS, &lock_until)?))?;
-        match counted {
-            Ok(locks) => locked_now = locks,
-            Err(until) => {
-                let until = parse_stamp(&until).map(|u| u.format("%H:%M").to_string()).unwrap_or(until);
-                return Err(StaffError::Locked { until });
-            }
+    // The attempt is counted first; an unknown login runs the same statements on no account
+    // (no staff member has id 0), so neither the work nor the time taken tells it apart.
+    let lock_until = crate::stamp(now + chrono::Duration::minutes(LOCK_MINUTES));
+    let staff_id = known.as_ref().map(|c| c.actor.staff_id).unwrap_or(0);
+    let counted = store.write(|tx| Ok::<_, StaffError>(tx.staff_mut().count_attempt(staff_id, &at, MAX_FAILED_SIGN_INS, &lock_until)?))?;
+    let locked_now = match counted {
+        Ok(locks) => locks,
+        Err(until) => {
+            let until = parse_stamp(&until).map(|u| u.format("%H:%M").to_string()).unwrap_or(until);
+            return Err(StaffError::Locked { until });
         }
-    }
+    };
     // The hash is checked outside any write transaction: it is slow on purpose, and other
     // writers should not wait for it.
     let ok = match &known {

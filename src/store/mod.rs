@@ -22,6 +22,7 @@ pub mod moves;
 pub mod outreach;
 pub mod persons;
 pub mod pg;
+pub mod pg_tls;
 pub mod policy;
 pub mod referrals;
 pub mod retention;
@@ -160,6 +161,10 @@ pub enum StoreError {
     Tool(String),
     #[error("{0}")]
     Role(String),
+    #[error("{0}")]
+    Insecure(String),
+    #[error("PostgreSQL に TLS で接続できません ({url}): {detail}")]
+    Tls { url: String, detail: String },
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -220,6 +225,8 @@ impl StoreError {
             StoreError::Unsupported(_) => "store.unsupported",
             StoreError::Tool(_) => "store.tool",
             StoreError::Role(_) => "store.role",
+            StoreError::Insecure(_) => "store.insecure_connection",
+            StoreError::Tls { .. } => "store.tls",
         }
     }
 }

@@ -66,8 +66,10 @@ pub fn open(url: &str) -> Result<Store, StoreError> {
 /// Connects to the server at `url` and brings its schema up to date; a database at an older
 /// version is first dumped (pg_dump) into `backup_dir`.
 pub fn open_upgrading(url: &str, backup_dir: &std::path::Path) -> Result<Store, StoreError> {
-    let client =
-        postgres::Client::connect(url, postgres::NoTls).map_err(|e| StoreError::Migration(format!("PostgreSQL に接続できません ({}): {e}", redact(url))))?;
+    let client = super::pg_tls::connect(url).map_err(|e| match e {
+        StoreError::Pg(e) => StoreError::Migration(format!("PostgreSQL に接続できません ({}): {e}", redact(url))),
+        other => other,
+    })?;
     let conn = PgConn::new(client, url);
     let upgraded = migrate(&conn, backup_dir)?;
     Ok(Store { engine: Engine::Pg(conn), kept: Default::default(), upgraded })
@@ -173,7 +175,7 @@ pub const EVENTS_CHANNEL: &str = "hairyo_events";
 /// kind, an id and desks), until `on_event` returns false or the connection fails. Blocks: run
 /// it on a thread of its own.
 pub fn listen(url: &str, on_listening: impl FnOnce(), mut on_event: impl FnMut(&str) -> bool) -> Result<(), StoreError> {
-    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let mut client = super::pg_tls::connect(url)?;
     client.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}"))?;
     on_listening();
     use postgres::fallible_iterator::FallibleIterator;
@@ -374,17 +376,17 @@ pub fn create_scratch_database(url: &str, name: &str) -> Result<String, StoreErr
     if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
         return Err(StoreError::Conflict(format!("データベース名に使えない文字があります: {name}")));
     }
-    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let mut client = super::pg_tls::connect(url)?;
     client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
     client.batch_execute(&format!("CREATE DATABASE {name}"))?;
-    let base = url.split('?').next().unwrap_or(url);
+    let (base, query) = url.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((url, String::new()));
     let (server, _) = base.rsplit_once('/').ok_or_else(|| StoreError::Conflict(format!("URL にデータベース名がありません: {}", redact(url))))?;
-    Ok(format!("{server}/{name}"))
+    Ok(format!("{server}/{name}{query}"))
 }
 
 /// Drops a database [`create_scratch_database`] made.
 pub fn drop_scratch_database(url: &str, name: &str) -> Result<(), StoreError> {
-    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let mut client = super::pg_tls::connect(url)?;
     client.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
     Ok(())
 }

@@ -171,10 +171,12 @@ impl StaffHandleMut<'_> {
             )
             .optional()?;
         match counted {
-            None => {
-                let until: Option<String> = self.conn.query_row("SELECT locked_until FROM staff WHERE id = ?1", [id], |r| r.get(0))?;
-                Ok(Err(until.unwrap_or_default()))
-            }
+            // No such account (an unknown login's attempt takes the same statements), or a
+            // locked one.
+            None => match self.conn.query_row("SELECT locked_until FROM staff WHERE id = ?1", [id], |r| r.get::<_, Option<String>>(0)).optional()? {
+                None => Ok(Ok(false)),
+                Some(until) => Ok(Err(until.unwrap_or_default())),
+            },
             Some(n) if n >= max => {
                 self.conn.execute("UPDATE staff SET failed_attempts = 0, locked_until = ?2 WHERE id = ?1", params![id, lock_until])?;
                 Ok(Ok(true))

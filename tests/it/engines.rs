@@ -477,3 +477,44 @@ fn home_kept_on_the_server_follows_every_change_any_connection_makes() {
         );
     }
 }
+
+/// The connection to PostgreSQL is encrypted: the test command's cluster runs with TLS and a
+/// throwaway CA (`PGSSLMODE=verify-full`, `PGSSLROOTCERT`), and every connection Hairyo opens
+/// to it shows `ssl` in `pg_stat_ssl`; a server whose certificate another CA signed is refused
+/// with `store.tls`; a server elsewhere is never reached in plain text.
+#[test]
+fn connections_to_postgresql_are_encrypted_and_checked() {
+    // Refused before any connection is tried, so no server is needed for these.
+    for url in ["postgres://app@192.0.2.10/hairyo?sslmode=disable", "postgres://app:pw@db.city.example/hairyo?sslmode=prefer"] {
+        let Err(e) = store::pg::open(url) else { panic!("{url} was opened") };
+        assert_eq!(e.code(), "store.insecure_connection", "{url}: {e}");
+        assert!(!e.to_string().contains("pw"), "the password is not shown: {e}");
+    }
+    let Some(server) = server() else { return };
+    let ca = std::env::var("PGSSLROOTCERT").expect("the test command's cluster has a CA: run it through scripts/test-all.sh, which sets PGSSLROOTCERT");
+    assert_eq!(std::env::var("PGSSLMODE").as_deref(), Ok("verify-full"));
+    let url = common::fresh_pg_app_database(&server);
+    let mut w = World::new_on(store::pg::open(&url).unwrap());
+    w.person(|_| {});
+    let ssl: bool = w.store.conn().query_row("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", [], |r| r.get(0)).unwrap();
+    assert!(ssl, "the store's own connection is not encrypted");
+    let named: String = w.store.conn().query_row("SELECT application_name FROM pg_stat_activity WHERE pid = pg_backend_pid()", [], |r| r.get(0)).unwrap();
+    assert_eq!(named, "hairyo");
+
+    // A certificate from another CA: refused, naming TLS.
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("other-ca.crt");
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Another CA", "-keyout"])
+        .arg(dir.path().join("other-ca.key"))
+        .arg("-out")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let wrong = format!("{url}?sslmode=verify-full&sslrootcert={}", other.display());
+    let Err(e) = store::pg::open(&wrong) else { panic!("a server certificate from another CA was taken") };
+    assert_eq!(e.code(), "store.tls", "{e}");
+    let right = format!("{url}?sslmode=verify-full&sslrootcert={ca}");
+    assert!(store::pg::open(&right).is_ok());
+}
