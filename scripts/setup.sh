@@ -14,6 +14,7 @@ APT_PACKAGES=(
   fonts-morisawa-bizud-gothic fonts-noto-cjk
   postgresql-15 postgresql-client-15
   curl openssl
+  haproxy
   systemd
   chromium chromium-driver
 )

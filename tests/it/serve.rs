@@ -1054,3 +1054,144 @@ fn sessions_are_shared_by_servers_and_end_everywhere() {
     let held: i64 = store.conn().query_row("SELECT count(*) FROM session WHERE token_hash = ?1 OR csrf_hash = ?1", [&token], |r| r.get(0)).unwrap();
     assert_eq!(held, 0);
 }
+
+/// A free port on loopback, for a process to listen on later.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// HAProxy (Debian's package) in front of `backends`, as docs/deployment.md configures it:
+/// round robin, health checks on /health, a failed connection retried on the other server,
+/// the client's address forwarded, event streams kept open. Stopped when dropped.
+struct Balancer {
+    child: Child,
+    addr: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn balancer(backends: &[u16]) -> Balancer {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let servers: String = backends.iter().enumerate().map(|(i, p)| format!("    server hairyo{i} 127.0.0.1:{p} check inter 200ms fall 1 rise 1\n")).collect();
+    let config = format!(
+        "global\n    maxconn 2000\n\
+         defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n    timeout tunnel 1h\n    retries 3\n    option redispatch 1\n    retry-on conn-failure empty-response\n\
+         frontend desks\n    bind 127.0.0.1:{port}\n    option forwardfor\n    default_backend hairyo\n\
+         backend hairyo\n    balance roundrobin\n    option httpchk GET /health\n{servers}"
+    );
+    let path = dir.path().join("haproxy.cfg");
+    std::fs::write(&path, config).unwrap();
+    let child = Command::new("haproxy")
+        .arg("-db")
+        .arg("-f")
+        .arg(&path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("haproxy (scripts/setup.sh installs it)");
+    let addr = format!("127.0.0.1:{port}");
+    let start = Instant::now();
+    while TcpStream::connect(&addr).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(10), "haproxy did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Balancer { child, addr, _dir: dir }
+}
+
+/// Waits until `addr` answers /health.
+fn healthy(addr: &str) {
+    let start = Instant::now();
+    loop {
+        if TcpStream::connect(addr).is_ok() && request(addr, "GET", "/health", &[], None).0 == 200 {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{addr} never answered /health");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Two servers on one PostgreSQL database behind HAProxy: a browser's session (its cookie and
+/// CSRF token) keeps working through the balancer while the servers restart one after the
+/// other; a referral sent through one server reaches a desk whose event stream is on the
+/// other, live; both servers give the same home counts; and the load test through the
+/// balancer has no errors.
+#[test]
+fn two_servers_behind_a_load_balancer_serve_one_city() {
+    let Some(_) = crate::common::pg_server() else {
+        eprintln!("HAIRYO_TEST_PG is not set; this test runs in the PostgreSQL pass of .ci/run");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let ports = [free_port(), free_port()];
+    let listen = |p: u16| format!("127.0.0.1:{p}");
+    let start_server = |p: u16| {
+        let served = serve_with(&["--db", &db, "serve", "--listen", &listen(p), "--behind-proxy"]);
+        healthy(&served.addr);
+        served
+    };
+    let mut servers = vec![start_server(ports[0]), start_server(ports[1])];
+    let lb = balancer(&ports);
+    // A browser signs in through the balancer: its cookie and CSRF token from here on.
+    let (status, signed, head) = request(&lb.addr, "POST", "/api/sign_in", &[], Some(&json!({"login": "kokuho1", "password": PASSWORD})));
+    assert_eq!(status, 200, "{signed}");
+    let cookie =
+        head.lines().find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: "))).unwrap().split(';').next().unwrap().to_string();
+    let csrf = signed["csrf"].as_str().unwrap().to_string();
+    let browser = |path: &str| request(&lb.addr, "POST", path, &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)], Some(&json!({})));
+
+    // Live across servers: the clerk's stream is on the second server, the referral goes
+    // through the first.
+    let clerk = sign_in(&servers[1].addr, "kokuho1")["token"].as_str().unwrap().to_string();
+    let mut stream = open_events(&servers[1].addr, &clerk);
+    let caseworker = sign_in(&servers[0].addr, "kaigo1")["token"].as_str().unwrap().to_string();
+    let (_, persons) = call(&servers[0].addr, &caseworker, "list_persons", json!({"limit": 50}));
+    let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").unwrap()["id"].clone();
+    let (status, sent) = call(&servers[0].addr, &caseworker, "send_referral", json!({"input": {"person_id": person, "reason": "負荷分散の確認"}}));
+    assert_eq!(status, 200, "{sent}");
+    let id = sent["id"].to_string();
+    let seen = read_events(&mut stream, Duration::from_secs(5), |name, data| name == "change" && data.contains(&id));
+    assert!(seen.iter().any(|(n, d)| n == "change" && d.contains(&id)), "the other server's desk did not hear of it: {seen:?}");
+    let counts = |addr: &str| call(addr, &clerk, "home", json!({})).1["counts"].clone();
+    assert_eq!(counts(&servers[0].addr), counts(&servers[1].addr), "the two servers' home counts differ");
+
+    // Rolling restart: each server stops (SIGTERM) and starts again while the browser goes on.
+    let mut answered = 0;
+    for (i, port) in ports.into_iter().enumerate() {
+        let old = servers.remove(i);
+        drop(old);
+        for _ in 0..5 {
+            let (status, body, _) = browser("/api/home");
+            assert_eq!(status, 200, "server {i} down: {body}");
+            answered += 1;
+        }
+        servers.insert(i, start_server(port));
+        for _ in 0..5 {
+            let (status, body, _) = browser("/api/home");
+            assert_eq!(status, 200, "server {i} back: {body}");
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 20);
+
+    // The load test's desks through the balancer: no errors.
+    let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .args(["--json", "loadtest", "--server", &format!("http://{}", lb.addr), "--clients", "8", "--seconds", "2", "--think-ms", "0"])
+        .env("HAIRYO_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in report["kinds"].as_array().unwrap() {
+        assert!(k[1]["requests"].as_u64().unwrap() > 0, "{k}");
+        assert_eq!(k[1]["errors"], 0, "{k}");
+    }
+    assert_eq!(report["live_updates"]["errors"], 0, "{report}");
+}
