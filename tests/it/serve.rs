@@ -1082,7 +1082,7 @@ fn balancer(backends: &[u16]) -> Balancer {
     let servers: String = backends.iter().enumerate().map(|(i, p)| format!("    server hairyo{i} 127.0.0.1:{p} check inter 200ms fall 1 rise 1\n")).collect();
     let config = format!(
         "global\n    maxconn 2000\n\
-         defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n    timeout tunnel 1h\n    retries 3\n    option redispatch 1\n    retry-on conn-failure empty-response\n\
+         defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n    timeout tunnel 1h\n    retries 3\n    option redispatch 1\n    retry-on conn-failure empty-response\n    option http-no-delay\n\
          frontend desks\n    bind 127.0.0.1:{port}\n    option forwardfor\n    default_backend hairyo\n\
          backend hairyo\n    balance roundrobin\n    option httpchk GET /health\n{servers}"
     );

@@ -71,14 +71,16 @@ fn failed(message: impl Into<String>) -> ErrorBody {
 fn request(addr: &str, path: &str, token: Option<&str>, body: &Value) -> Result<(u16, Value), String> {
     let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
     stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+    // One write with Nagle off, as a browser sends a request: written piece by piece, a
+    // request waits for delayed ACKs (40 ms each through a load balancer).
+    stream.set_nodelay(true).map_err(|e| e.to_string())?;
     let body = body.to_string();
     let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
-    write!(
-        stream,
+    let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{auth}\r\n{body}",
         body.len()
-    )
-    .map_err(|e| e.to_string())?;
+    );
+    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&raw);
@@ -225,6 +227,7 @@ fn listen(addr: &str, token: &str, deadline: Instant, shared: &Shared, ready: st
         _ => true,
     };
     let Ok(mut stream) = TcpStream::connect(addr) else { return };
+    let _ = stream.set_nodelay(true);
     let _ = write!(stream, "GET /api/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n");
     let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
     let mut pending = String::new();
