@@ -343,6 +343,8 @@ pub fn prune_audit(store: &mut Store, actor: &Actor, now: chrono::NaiveDateTime)
     access::require(actor, Permission::DisposeRecords)?;
     let at = crate::stamp(now);
     store.write(|tx| {
+        // The check and the pruning see the same log: nothing is appended in between.
+        tx.audit_mut().hold_lock()?;
         let before = audit::verify_chain(tx)?;
         if !before.ok {
             return Err(RetentionError::ChainBroken(before.message));

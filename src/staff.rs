@@ -277,11 +277,6 @@ pub fn sign_in_from(store: &mut Store, login: &str, password: &str, address: Opt
     }
     c.finish().map_err(StaffError::Invalid)?;
     let at = crate::stamp(now);
-    if let Some(a) = address {
-        if let Some(until) = store.read().staff().address_wait(a)?.as_deref().and_then(parse_stamp).filter(|u| *u > now) {
-            return Err(StaffError::SlowDown { seconds: (until - now).num_seconds().max(1) });
-        }
-    }
     let known = credentials(&store.read(), &login)?;
     // An account whose first password is not set yet says so: there is nothing to guess.
     if let Some(c) = known.as_ref().filter(|c| c.hash.is_empty()) {
@@ -291,7 +286,22 @@ pub fn sign_in_from(store: &mut Store, login: &str, password: &str, address: Opt
     // (no staff member has id 0), so neither the work nor the time taken tells it apart.
     let lock_until = crate::stamp(now + chrono::Duration::minutes(LOCK_MINUTES));
     let staff_id = known.as_ref().map(|c| c.actor.staff_id).unwrap_or(0);
-    let counted = store.write(|tx| Ok::<_, StaffError>(tx.staff_mut().count_attempt(staff_id, &at, MAX_FAILED_SIGN_INS, &lock_until)?))?;
+    // The address's attempt is counted in the same transaction, as a failure until the
+    // password is found right, so parallel attempts from one address count one by one too.
+    let window_start = crate::stamp(now - chrono::Duration::minutes(ADDRESS_WINDOW_MINUTES));
+    let counted = store.write(|tx| {
+        if let Some(a) = address {
+            if let Some(until) = tx.staff().address_wait(a)?.as_deref().and_then(parse_stamp).filter(|u| *u > now) {
+                return Err(StaffError::SlowDown { seconds: (until - now).num_seconds().max(1) });
+            }
+            let failures = tx.staff_mut().count_address_failure(a, &at, &window_start)?;
+            if failures > ADDRESS_FREE_FAILURES {
+                let wait = 1i64.checked_shl((failures - ADDRESS_FREE_FAILURES - 1).min(20) as u32).unwrap_or(i64::MAX).min(ADDRESS_MAX_WAIT_SECONDS);
+                tx.staff_mut().set_address_wait(a, &crate::stamp(now + chrono::Duration::seconds(wait)))?;
+            }
+        }
+        Ok::<_, StaffError>(tx.staff_mut().count_attempt(staff_id, &at, MAX_FAILED_SIGN_INS, &lock_until)?)
+    })?;
     let locked_now = match counted {
         Ok(locks) => locks,
         Err(until) => {
@@ -327,13 +337,9 @@ pub fn sign_in_from(store: &mut Store, login: &str, password: &str, address: Opt
             }
             (None, _) => {}
         }
-        if let (Some(a), false) = (address, ok) {
-            let window_start = crate::stamp(now - chrono::Duration::minutes(ADDRESS_WINDOW_MINUTES));
-            let failures = tx.staff_mut().count_address_failure(a, &at, &window_start)?;
-            if failures > ADDRESS_FREE_FAILURES {
-                let wait = 1i64.checked_shl((failures - ADDRESS_FREE_FAILURES - 1).min(20) as u32).unwrap_or(i64::MAX).min(ADDRESS_MAX_WAIT_SECONDS);
-                tx.staff_mut().set_address_wait(a, &crate::stamp(now + chrono::Duration::seconds(wait)))?;
-            }
+        // A right password takes back the failure its address was counted for.
+        if let (Some(a), true) = (address, ok) {
+            tx.staff_mut().forgive_address_failure(a, ADDRESS_FREE_FAILURES)?;
         }
         Ok::<(), StaffError>(())
     })?;

@@ -217,6 +217,15 @@ impl AuditHandleMut<'_> {
 }
 
 impl AuditHandleMut<'_> {
+    /// Holds the audit log's lock to the end of this transaction, so no event is appended
+    /// meanwhile (PostgreSQL; SQLite's writing transaction excludes appends anyway).
+    pub fn hold_lock(&self) -> Result<(), StoreError> {
+        if self.conn.is_pg() {
+            self.conn.execute("SELECT pg_advisory_xact_lock(?1)", [super::pg::AUDIT_LOCK])?;
+        }
+        Ok(())
+    }
+
     /// Removes every event up to `last_id`, and anchors the chain at the next one. The
     /// database refuses deletions from the log: on SQLite this lifts the trigger inside this
     /// transaction and puts it back before the commit; on PostgreSQL only the schema's owner
@@ -226,13 +235,12 @@ impl AuditHandleMut<'_> {
         if self.conn.is_pg() && !super::pg::owns_schema(&self.conn)? {
             return Err(StoreError::Role("監査ログの廃棄はデータベースの所有者ロールで実行してください (hairyo --db 所有者ロールのURL audit prune)".into()));
         }
-        if self.conn.is_pg() {
-            self.conn.execute("SELECT pg_advisory_xact_lock(?1)", [super::pg::AUDIT_LOCK])?;
-        }
+        self.hold_lock()?;
         let reader = AuditHandle { conn: self.conn };
         let link: String = self.conn.query_row("SELECT hash FROM audit_event WHERE id = ?1", [last_id], |r| r.get(0))?;
         let (lift, restore) = if self.conn.is_pg() {
-            ("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update", "ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update")
+            // The trigger lets a DELETE through for this transaction only (migration 0026).
+            ("SET LOCAL hairyo.pruning = 'on'", "SET LOCAL hairyo.pruning = 'off'")
         } else {
             (
                 "DROP TRIGGER audit_event_no_delete",

@@ -243,6 +243,8 @@ pub fn serving_role_refusal(store: &Store) -> Result<Option<String>, StoreError>
         Some(format!("ロール {role} はスーパーユーザーです。サーバーは hairyo grant で権限を与えたアプリ用ロールで接続してください"))
     } else if facts.bypass_rls {
         Some(format!("ロール {role} に BYPASSRLS があります。サーバーは hairyo grant で権限を与えたアプリ用ロールで接続してください"))
+    } else if facts.create_role || facts.create_db {
+        Some(format!("ロール {role} に CREATEROLE か CREATEDB があります。サーバーは hairyo grant で権限を与えたアプリ用ロールで接続してください"))
     } else if facts.owned_here > 0 || owns_schema(&conn)? {
         Some(format!("ロール {role} はこのデータベースの所有者です。サーバーは hairyo grant で権限を与えたアプリ用ロールで接続してください"))
     } else {
@@ -412,6 +414,10 @@ fn run_tool(name: &str, url: &str, args: &[&std::ffi::OsStr]) -> Result<Vec<u8>,
     let (dbname, password) = split_password(url);
     if let Some(pw) = password {
         cmd.env("PGPASSWORD", pw);
+    }
+    // The tools connect as securely as Hairyo does (libpq alone would `prefer`).
+    for (key, value) in super::pg_tls::tool_environment(url)? {
+        cmd.env(key, value);
     }
     cmd.arg(format!("--dbname={dbname}")).args(args);
     let out = cmd

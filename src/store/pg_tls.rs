@@ -102,6 +102,10 @@ fn security_in(url: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Securi
     if let Some((_, h)) = pairs.iter().find(|(k, _)| k == "host") {
         hosts = h.split(',').map(str::to_string).collect();
     }
+    // `hostaddr` is where the connection really goes, whatever `host` names.
+    for (_, h) in pairs.iter().filter(|(k, _)| k == "hostaddr") {
+        hosts.extend(h.split(',').map(str::to_string));
+    }
     let here = on_this_machine(&hosts);
     let env = |name: &str| var(name).filter(|v| !v.is_empty());
     let mode_text = pairs.iter().find(|(k, _)| k == "sslmode").map(|(_, v)| v.clone()).or_else(|| env("PGSSLMODE"));
@@ -116,6 +120,13 @@ fn security_in(url: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<Securi
         )));
     }
     let root_cert = pairs.iter().find(|(k, _)| k == "sslrootcert").map(|(_, v)| PathBuf::from(v)).or_else(|| env("PGSSLROOTCERT").map(PathBuf::from));
+    // Elsewhere, the certificate is always checked: `require` and `verify-ca` only with the
+    // city's own CA named (a public CA's certificate for any name would do otherwise).
+    if !here && matches!(mode, SslMode::Require | SslMode::VerifyCa) && root_cert.is_none() {
+        return Err(StoreError::Insecure(format!(
+            "別のマシンの PostgreSQL ({shown}) に sslmode=require または verify-ca で接続するには、sslrootcert に市の CA 証明書を指定してください (verify-full を勧めます)"
+        )));
+    }
     // The `postgres` crate knows `sslmode` only as disable, prefer and require, and no
     // `sslrootcert`: it gets `require` when TLS is wanted, the checks being ours.
     pairs.retain(|(k, _)| k != "sslmode" && k != "sslrootcert");
@@ -197,6 +208,25 @@ impl rustls::client::danger::ServerCertVerifier for ChainOnly {
     }
 }
 
+/// What pg_dump and pg_restore are told (`PGSSLMODE`, `PGSSLROOTCERT`) so that they connect
+/// as securely as Hairyo does: libpq's own default would be `prefer`.
+pub fn tool_environment(url: &str) -> Result<Vec<(&'static str, String)>, StoreError> {
+    let security = security_of(url)?;
+    let mode = match security.mode {
+        SslMode::Disable => "disable",
+        SslMode::Prefer => "prefer",
+        SslMode::Require => "require",
+        SslMode::VerifyCa => "verify-ca",
+        SslMode::VerifyFull => "verify-full",
+    };
+    let mut env = vec![("PGSSLMODE", mode.to_string())];
+    if matches!(security.mode, SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull) {
+        let root = security.root_cert.unwrap_or_else(|| PathBuf::from("/etc/ssl/certs/ca-certificates.crt"));
+        env.push(("PGSSLROOTCERT", root.display().to_string()));
+    }
+    Ok(env)
+}
+
 /// Connects to the server at `url`, over TLS when the URL (or `PGSSLMODE`) asks for it and
 /// always to a server elsewhere; refuses plain text to a server elsewhere before connecting.
 pub fn connect(url: &str) -> Result<postgres::Client, StoreError> {
@@ -241,6 +271,17 @@ mod tests {
             assert_eq!(s(plain).unwrap_err().code(), "store.insecure_connection", "{plain}");
         }
         assert_eq!(s("postgres://app@db/h?sslmode=verify-always").unwrap_err().code(), "store.insecure_connection");
+        // Elsewhere, the certificate is checked against a named CA at least.
+        for unchecked in ["postgres://app@db.city.lg.jp/h?sslmode=require", "postgres://app@db.city.lg.jp/h?sslmode=verify-ca"] {
+            assert_eq!(s(unchecked).unwrap_err().code(), "store.insecure_connection", "{unchecked}");
+        }
+        assert_eq!(s("postgres://app@db.city.lg.jp/h?sslmode=require&sslrootcert=/etc/hairyo/ca.crt").unwrap().mode, SslMode::Require);
+        // `hostaddr` is where the connection goes.
+        for elsewhere in ["postgres://app@localhost/h?hostaddr=203.0.113.5", "postgres:///h?hostaddr=203.0.113.5&sslmode=disable"] {
+            let got = s(elsewhere);
+            assert!(got.as_ref().map_or(true, |g| g.mode == SslMode::VerifyFull), "{elsewhere}: {got:?}");
+            assert!(got.map_or(true, |g| !g.on_this_machine), "{elsewhere}");
+        }
         let v = s("postgres://app:pw@db.city.lg.jp:5433/hairyo?sslmode=verify-ca&sslrootcert=/etc/hairyo/ca%20root.crt").unwrap();
         assert_eq!((v.mode, v.root_cert.as_deref()), (SslMode::VerifyCa, Some(Path::new("/etc/hairyo/ca root.crt"))));
         assert_eq!(v.url, "postgres://app:pw@db.city.lg.jp:5433/hairyo?sslmode=require&application_name=hairyo");

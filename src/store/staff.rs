@@ -200,6 +200,19 @@ impl StaffHandleMut<'_> {
         )
     }
 
+    /// Takes back one failure counted for `address` (its attempt turned out right), and its
+    /// wait once it is within `free` failures again.
+    pub fn forgive_address_failure(&self, address: &str, free: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE sign_in_address SET
+                failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END,
+                wait_until = CASE WHEN failures - 1 <= ?2 THEN NULL ELSE wait_until END
+              WHERE address = ?1",
+            params![address, free],
+        )?;
+        Ok(())
+    }
+
     /// Makes `address` wait until `until` before its next attempt.
     pub fn set_address_wait(&self, address: &str, until: &str) -> Result<(), StoreError> {
         self.conn.execute("UPDATE sign_in_address SET wait_until = ?2 WHERE address = ?1", params![address, until])?;

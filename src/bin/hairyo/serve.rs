@@ -217,10 +217,13 @@ async fn sign_in(
     State(server): State<Arc<Server>>,
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Option<Json<Value>>,
+    body: axum::body::Body,
 ) -> Response {
-    let Some(Json(body)) = body else {
-        return error_response(ErrorBody::new("command.invalid", "ログイン名とパスワードを JSON で送ってください"));
+    // Read as an operation's arguments are: small, within a time limit, with the same codes.
+    let body = match arguments(&headers, body, SIGN_IN_LIMIT, ARGUMENTS_TIMEOUT).await {
+        Ok(Value::Null) => return error_response(ErrorBody::new("command.invalid", "ログイン名とパスワードを JSON で送ってください")),
+        Ok(v) => v,
+        Err(e) => return error_response(e),
     };
     let input: SignIn = match serde_json::from_value(body) {
         Ok(i) => i,
@@ -265,6 +268,9 @@ async fn sign_out(State(server): State<Arc<Server>>, method: Method, headers: He
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_static("hairyo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"));
     acted_as(&actor, response)
 }
+
+/// How large sign-in's JSON may be.
+const SIGN_IN_LIMIT: usize = 16 * 1024;
 
 /// How long a client may take to send a request's arguments, and a file import's.
 const ARGUMENTS_TIMEOUT: Duration = Duration::from_secs(30);
@@ -499,11 +505,19 @@ async fn not_found(State(server): State<Arc<Server>>, uri: axum::http::Uri, meth
 /// The client's address: the peer's, or behind the city's proxy the address the proxy says it
 /// forwarded for (the proxy's own address would make every desk one client).
 fn client_address(server: &Server, peer: SocketAddr, headers: &HeaderMap) -> String {
-    let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty());
-    match forwarded {
-        Some(f) if server.behind_proxy => f.to_string(),
-        _ => peer.ip().to_string(),
+    forwarded_for(server, headers).unwrap_or_else(|| peer.ip().to_string())
+}
+
+/// Behind the city's proxy, the address it says it forwarded for: the last entry of the last
+/// `X-Forwarded-For` header, the one the proxy itself added (HAProxy adds a header, nginx
+/// appends to the list); whatever a client wrote before it is the client's word, not the
+/// proxy's.
+fn forwarded_for(server: &Server, headers: &HeaderMap) -> Option<String> {
+    if !server.behind_proxy {
+        return None;
     }
+    let last = headers.get_all("x-forwarded-for").iter().rev().find_map(|v| v.to_str().ok())?;
+    last.rsplit(',').next().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
 /// Who a request acted as, put on its response by the handler that authenticated it, for
@@ -530,11 +544,7 @@ async fn log_request(
     next: axum::middleware::Next,
 ) -> Response {
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
-    let forwarded = if server.behind_proxy {
-        request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next()).map(|v| v.trim().to_string())
-    } else {
-        None
-    };
+    let forwarded = forwarded_for(&server, request.headers());
     let id = token()[..16].to_string();
     let start = Instant::now();
     let mut response = next.run(request).await;
@@ -586,26 +596,49 @@ async fn limit_in_flight(State(server): State<Arc<Server>>, request: axum::extra
 
 /// Turns away a client connection beyond the cap: over plain HTTP with a 503 and
 /// `Retry-After` written straight to the socket, over TLS by closing it (no handshake is
-/// spent on it). A connection counts from its accept to its close.
+/// spent on it). A connection counts from its accept to its close, and one whose first bytes
+/// (after TLS, its first request) do not come within [`HEADER_TIMEOUT`] is closed: a silent
+/// client would otherwise hold its place for ever. `inner` is the TLS acceptor, or none.
 #[derive(Clone)]
-struct CappedClients {
+struct CappedClients<A> {
     open: Arc<tokio::sync::Semaphore>,
     plain: bool,
+    inner: A,
 }
 
-/// A client's connection, holding its place under the cap until it is dropped.
-struct CountedStream {
-    stream: tokio::net::TcpStream,
+/// A client's connection, holding its place under the cap until it is dropped, and closed if
+/// nothing arrives on it before its deadline.
+struct CountedStream<T> {
+    stream: T,
     _place: tokio::sync::OwnedSemaphorePermit,
+    first_bytes_by: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
 }
 
-impl tokio::io::AsyncRead for CountedStream {
+impl<T: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for CountedStream<T> {
     fn poll_read(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+        use std::future::Future;
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        match std::pin::Pin::new(&mut this.stream).poll_read(cx, buf) {
+            std::task::Poll::Ready(Ok(())) => {
+                if buf.filled().len() > before {
+                    this.first_bytes_by = None;
+                }
+                std::task::Poll::Ready(Ok(()))
+            }
+            std::task::Poll::Pending => {
+                let overdue = this.first_bytes_by.as_mut().is_some_and(|deadline| deadline.as_mut().poll(cx).is_ready());
+                if overdue {
+                    return std::task::Poll::Ready(Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "no request arrived")));
+                }
+                std::task::Poll::Pending
+            }
+            other => other,
+        }
     }
 }
 
-impl tokio::io::AsyncWrite for CountedStream {
+impl<T: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for CountedStream<T> {
     fn poll_write(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>, buf: &[u8]) -> std::task::Poll<std::io::Result<usize>> {
         std::pin::Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
     }
@@ -617,17 +650,24 @@ impl tokio::io::AsyncWrite for CountedStream {
     }
 }
 
-impl<S: Send + 'static> axum_server::accept::Accept<tokio::net::TcpStream, S> for CappedClients {
-    type Stream = CountedStream;
-    type Service = S;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<(CountedStream, S)>> + Send>>;
+impl<A, S> axum_server::accept::Accept<tokio::net::TcpStream, S> for CappedClients<A>
+where
+    A: axum_server::accept::Accept<tokio::net::TcpStream, S> + Clone + Send + Sync + 'static,
+    A::Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    A::Service: Send + 'static,
+    A::Future: Send + 'static,
+    S: Send + 'static,
+{
+    type Stream = CountedStream<A::Stream>;
+    type Service = A::Service;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<(CountedStream<A::Stream>, A::Service)>> + Send>>;
 
     fn accept(&self, stream: tokio::net::TcpStream, service: S) -> Self::Future {
-        let (open, plain) = (self.open.clone(), self.plain);
+        let (open, plain, inner) = (self.open.clone(), self.plain, self.inner.clone());
         Box::pin(async move {
             let _ = stream.set_nodelay(true);
-            match open.try_acquire_owned() {
-                Ok(place) => Ok((CountedStream { stream, _place: place }, service)),
+            let place = match open.try_acquire_owned() {
+                Ok(place) => place,
                 Err(_) => {
                     if plain {
                         use tokio::io::AsyncWriteExt;
@@ -641,9 +681,12 @@ impl<S: Send + 'static> axum_server::accept::Accept<tokio::net::TcpStream, S> fo
                         let mut stream = stream;
                         let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
                     }
-                    Err(std::io::Error::other("too many clients"))
+                    return Err(std::io::Error::other("too many clients"));
                 }
-            }
+            };
+            let (stream, service) = inner.accept(stream, service).await?;
+            let first_bytes_by = Some(Box::pin(tokio::time::sleep(HEADER_TIMEOUT)));
+            Ok((CountedStream { stream, _place: place, first_bytes_by }, service))
         })
     }
 }
@@ -746,13 +789,14 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
                 let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                     .await
                     .map_err(|e| ErrorBody::new("serve.tls", format!("証明書または秘密鍵を読めません ({}, {}): {e}", cert.display(), key.display())))?;
-                let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(config).acceptor(CappedClients { open, plain: false });
-                let mut server = axum_server::from_tcp(listener).acceptor(acceptor);
+                let tls = axum_server::tls_rustls::RustlsAcceptor::new(config);
+                let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: false, inner: tls });
                 server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
                 server.handle(handle).serve(app).await
             }
             None => {
-                let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: true });
+                let inner = axum_server::accept::DefaultAcceptor::new();
+                let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: true, inner });
                 server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
                 server.handle(handle).serve(app).await
             }
