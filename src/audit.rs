@@ -133,17 +133,29 @@ pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
         };
         return Ok(Verification { events: rows.len(), ok: false, first_bad: Some(start.min(first_id)), message });
     }
-    // Ids are consecutive from the start: a gap is a deleted event.
+    // Ids are consecutive from the start: a gap is a deleted event. From the keyed event on,
+    // a link is an HMAC with the key kept outside the database, which an appender without it
+    // cannot make.
+    let seal = r.seal;
     for (expected_id, row) in (start..).zip(&rows) {
         let id = row.id;
         let bad = |m: String| Verification { events: rows.len(), ok: false, first_bad: Some(id), message: m };
+        let key = match seal.keyed_from {
+            Some(from) if id >= from => match seal.key {
+                Some(k) => Some(k),
+                None => {
+                    return Ok(bad(format!("監査ログは ID {from} から鍵で保護されています。鍵ファイル (HAIRYO_AUDIT_KEY_FILE) を指定して確認してください")))
+                }
+            },
+            _ => None,
+        };
         if id != expected_id {
             return Ok(bad(format!("監査ログの記録 ID {expected_id} が削除されています")));
         }
         if row.prev_hash != prev {
             return Ok(bad(format!("監査ログの記録 ID {id} の前の記録とのつながりが壊れています (削除または改ざん)")));
         }
-        if row.link_hash(&prev) != row.hash {
+        if row.link_hash(&prev, key) != row.hash {
             return Ok(bad(format!("監査ログの記録 ID {id} の内容が書き換えられています")));
         }
         prev = row.hash.clone();
@@ -156,7 +168,11 @@ pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
         events: rows.len(),
         ok: true,
         first_bad: None,
-        message: format!("監査ログ {} 件の連鎖を確認しました。改ざんは見つかりません{pruned}", rows.len()),
+        message: format!(
+            "監査ログ {} 件の連鎖を確認しました。改ざんは見つかりません{pruned}{}",
+            rows.len(),
+            seal.keyed_from.map(|from| format!(" (ID {from} 以降は鍵で保護)")).unwrap_or_default()
+        ),
     })
 }
 
@@ -235,6 +251,32 @@ impl AuditError {
             AuditError::Store(e) => e.code(),
         }
     }
+}
+
+/// What keying the chain did.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyedChain {
+    /// The first event whose link is keyed; the ones before keep their plain links.
+    pub keyed_from: i64,
+    /// Whether the key file was made now (else an existing one was used).
+    pub created: bool,
+}
+
+/// Keys the audit chain with the key in `key_file` (made, readable by its owner only, if it
+/// does not exist): from the next event on, each link is an HMAC with that key, so a role
+/// that may only append to the log cannot write an event that checks out. Administrators
+/// only, once; on PostgreSQL over the schema owner's URL (the app role may not key it). Keep
+/// the key file apart from the database's backups (docs/deployment.md).
+pub fn key_chain(store: &mut crate::store::Store, actor: &Actor, key_file: &std::path::Path, now: chrono::NaiveDateTime) -> Result<KeyedChain, AuditError> {
+    crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
+    let created = !key_file.exists();
+    if created {
+        crate::store::audit::write_key_file(key_file, &crate::store::audit::AuditKey::generate())?;
+    }
+    let key = crate::store::audit::read_key_file(key_file)?;
+    let keyed_from = store.key_audit_chain(key, &crate::stamp(now))?;
+    store.write(|tx| record(tx, actor, now, Action::Update, "audit_log", None, serde_json::json!({"keyed_from": keyed_from})))?;
+    Ok(KeyedChain { keyed_from, created })
 }
 
 /// Only supervisors and administrators browse, export and verify the log.

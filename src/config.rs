@@ -38,6 +38,7 @@ pub const KEYS: &[&str] = &[
     "max_requests",
     "ui_dir",
     "backup_dir",
+    "audit_key_file",
 ];
 
 /// The range `max_clients` (and `serve --max-clients`) accepts: open client connections.
@@ -93,6 +94,8 @@ pub struct ServerConfig {
     /// Requests being answered at once; one more is answered 503.
     pub max_requests: Option<usize>,
     pub ui_dir: Option<PathBuf>,
+    /// The audit chain's key (`hairyo audit key`), readable by the server's user only.
+    pub audit_key_file: Option<PathBuf>,
     /// Where the backup taken before a schema upgrade is written.
     pub backup_dir: Option<PathBuf>,
 }
@@ -234,6 +237,7 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ConfigError> {
                 }
             }
             "ui_dir" => config.ui_dir = Some(existing_file(e, true)?),
+            "audit_key_file" => config.audit_key_file = Some(existing_file(e, false)?),
             "backup_dir" => {
                 let p = PathBuf::from(e.value);
                 if !p.is_absolute() {

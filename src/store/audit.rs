@@ -2,6 +2,7 @@
 //! before by its hash. The domain's audit module checks the chain; this reads, appends and links rows.
 
 use super::sql::{params, OptionalExtension, Row};
+use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 use super::{Read, StoreError, Write};
@@ -47,19 +48,127 @@ pub struct NewAuditEvent<'e> {
     pub detail: String,
 }
 
+/// The secret the chain's links are made with from `audit_keying`'s event on (HMAC-SHA-256),
+/// kept outside the database (a file only the server's user reads): whoever may only append
+/// to the log cannot make a link that checks out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(…)")
+    }
+}
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+impl AuditKey {
+    /// A new random key.
+    pub fn generate() -> AuditKey {
+        use argon2::password_hash::rand_core::{OsRng, RngCore};
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        AuditKey(bytes)
+    }
+
+    /// The key as a key file holds it: 64 hex digits (surrounding white space ignored).
+    pub fn from_hex(text: &str) -> Option<AuditKey> {
+        let text = text.trim();
+        if text.len() != 64 {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(AuditKey(bytes))
+    }
+
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        <HmacSha256 as KeyInit>::new_from_slice(&self.0).expect("HMAC takes any key length")
+    }
+
+    /// What the database keeps to recognise this key: its MAC of a fixed text, which tells
+    /// nothing of the key itself.
+    pub fn check(&self) -> String {
+        let mut mac = self.mac();
+        mac.update(b"hairyo audit key check");
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Reads a key file (64 hex digits), refusing one that others may read: the key is what
+/// keeps whoever may append to the log from writing links that check out.
+pub fn read_key_file(path: &std::path::Path) -> Result<AuditKey, StoreError> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| StoreError::AuditKeyWrong(format!("鍵ファイル {shown} を読めません: {e}")))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0);
+        if mode & 0o077 != 0 {
+            return Err(StoreError::AuditKeyWrong(format!("鍵ファイル {shown} をほかの利用者も読めます。chmod 600 にしてください")));
+        }
+    }
+    AuditKey::from_hex(&text).ok_or_else(|| StoreError::AuditKeyWrong(format!("鍵ファイル {shown} の形式が違います (16 進 64 桁)")))
+}
+
+/// Writes a new key file that only its owner may read; refuses to replace one.
+pub fn write_key_file(path: &std::path::Path, key: &AuditKey) -> Result<(), StoreError> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let shown = path.display();
+    let mut file = options.open(path).map_err(|e| StoreError::AuditKeyWrong(format!("鍵ファイル {shown} を作れません: {e}")))?;
+    writeln!(file, "{}", key.to_hex()).map_err(|e| StoreError::AuditKeyWrong(format!("鍵ファイル {shown} に書けません: {e}")))?;
+    Ok(())
+}
+
+/// How the links are made on one connection: from which event on they are keyed (None: the
+/// log was never keyed) and the key, if this process has it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Seal<'a> {
+    pub keyed_from: Option<i64>,
+    pub key: Option<&'a AuditKey>,
+}
+
 impl AuditRow {
     /// The hash this event must carry when it follows an event hashed `prev`: every field,
-    /// each prefixed by its length so that no two different events hash alike.
-    pub fn link_hash(&self, prev: &str) -> String {
-        let mut h = Sha256::new();
+    /// each prefixed by its length so that no two different events hash alike; with `key`,
+    /// an HMAC of the same bytes.
+    pub fn link_hash(&self, prev: &str, key: Option<&AuditKey>) -> String {
         let staff = self.staff_id.map(|v| v.to_string()).unwrap_or_default();
         let record = self.record_id.map(|v| v.to_string()).unwrap_or_default();
         let id = self.id.to_string();
-        for part in [&id, &self.at, &staff, &self.login, &self.desk, &self.action, &self.record_kind, &record, &self.detail, prev] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
-        }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        let parts = [&id, &self.at, &staff, &self.login, &self.desk, &self.action, &self.record_kind, &record, &self.detail, prev];
+        let bytes: Vec<u8> = match key {
+            None => {
+                let mut h = Sha256::new();
+                for part in parts {
+                    h.update((part.len() as u64).to_le_bytes());
+                    h.update(part.as_bytes());
+                }
+                h.finalize().to_vec()
+            }
+            Some(key) => {
+                let mut mac = key.mac();
+                for part in parts {
+                    mac.update(&(part.len() as u64).to_le_bytes());
+                    mac.update(part.as_bytes());
+                }
+                mac.finalize().into_bytes().to_vec()
+            }
+        };
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 
@@ -102,6 +211,11 @@ impl AuditHandle<'_> {
             Some(link) => Ok(Some(link)),
             None => Ok(self.anchor()?.map(|a| (a.first_kept_id - 1, a.prev_hash))),
         }
+    }
+
+    /// From which event the chain is keyed, and the key's check value; None if never keyed.
+    pub fn keying(&self) -> Result<Option<(i64, String)>, StoreError> {
+        self.conn.query_row("SELECT keyed_from, key_check FROM audit_keying ORDER BY keyed_from LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()
     }
 
     /// The newest anchor: where the log starts after its oldest events were pruned.
@@ -162,11 +276,12 @@ impl AuditHandle<'_> {
 /// Appends to the log, inside the transaction of the change it records.
 pub struct AuditHandleMut<'a> {
     conn: super::Conn<'a>,
+    seal: Seal<'a>,
 }
 
 impl<'a> Write<'a> {
     pub fn audit_mut(&self) -> AuditHandleMut<'a> {
-        AuditHandleMut { conn: self.conn }
+        AuditHandleMut { conn: self.conn, seal: self.seal }
     }
 }
 
@@ -197,7 +312,11 @@ impl AuditHandleMut<'_> {
             prev_hash: String::new(),
             hash: String::new(),
         };
-        row.hash = row.link_hash(&prev);
+        let key = match self.seal.keyed_from {
+            None => None,
+            Some(_) => Some(self.seal.key.ok_or(StoreError::AuditKeyMissing)?),
+        };
+        row.hash = row.link_hash(&prev, key);
         row.prev_hash = prev;
         self.conn.prepare_cached(&format!("INSERT INTO audit_event ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"))?.execute(params![
             row.id,
@@ -217,6 +336,19 @@ impl AuditHandleMut<'_> {
 }
 
 impl AuditHandleMut<'_> {
+    /// Keys the chain from the next event on with `key`: the events before keep their plain
+    /// links. Refused when the chain is keyed already (with this key or another).
+    pub fn key_from_next(&self, key: &AuditKey, at: &str) -> Result<i64, StoreError> {
+        self.hold_lock()?;
+        let reader = AuditHandle { conn: self.conn };
+        if reader.keying()?.is_some() {
+            return Err(StoreError::Conflict("監査ログはすでに鍵で保護されています".into()));
+        }
+        let next = reader.last_link()?.map(|(id, _)| id + 1).unwrap_or(1);
+        self.conn.execute("INSERT INTO audit_keying (keyed_from, key_check, keyed_at) VALUES (?1, ?2, ?3)", params![next, key.check(), at])?;
+        Ok(next)
+    }
+
     /// Holds the audit log's lock to the end of this transaction, so no event is appended
     /// meanwhile (PostgreSQL; SQLite's writing transaction excludes appends anyway).
     pub fn hold_lock(&self) -> Result<(), StoreError> {
@@ -266,7 +398,7 @@ pub(super) fn chain_existing(conn: &rusqlite::Connection) -> Result<(), StoreErr
     let mut prev = String::new();
     let conn = super::Conn::Lite(conn);
     for r in (AuditHandle { conn }).all()? {
-        let hash = r.link_hash(&prev);
+        let hash = r.link_hash(&prev, None);
         conn.execute("UPDATE audit_event SET prev_hash = ?2, hash = ?3 WHERE id = ?1", params![r.id, prev, hash])?;
         prev = hash;
     }

@@ -107,6 +107,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0026_audit_anchor.sql"),
     include_str!("migrations/0027_sign_in_addresses.sql"),
     include_str!("migrations/0028_sessions.sql"),
+    include_str!("migrations/0029_audit_keying.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -163,6 +164,12 @@ pub enum StoreError {
     Role(String),
     #[error("{0}")]
     Insecure(String),
+    #[error(
+        "監査ログは鍵で保護されていますが、この処理には鍵がありません。鍵ファイル (HAIRYO_AUDIT_KEY_FILE、hairyo.conf の audit_key_file) を指定してください"
+    )]
+    AuditKeyMissing,
+    #[error("監査ログの鍵がこのデータベースの鍵と違います ({0})")]
+    AuditKeyWrong(String),
     #[error("PostgreSQL に TLS で接続できません ({url}): {detail}")]
     Tls { url: String, detail: String },
 }
@@ -226,6 +233,8 @@ impl StoreError {
             StoreError::Tool(_) => "store.tool",
             StoreError::Role(_) => "store.role",
             StoreError::Insecure(_) => "store.insecure_connection",
+            StoreError::AuditKeyMissing => "store.audit_key_missing",
+            StoreError::AuditKeyWrong(_) => "store.audit_key_wrong",
             StoreError::Tls { .. } => "store.tls",
         }
     }
@@ -441,6 +450,9 @@ pub fn default_db_path() -> PathBuf {
 /// [`open_in_memory`] or [`pg::open`].
 pub struct Store {
     pub(crate) engine: Engine,
+    /// From which audit event the chain is keyed (read at open), and the key if given.
+    pub(crate) keyed_from: Option<i64>,
+    pub(crate) audit_key: Option<audit::AuditKey>,
     /// Results kept between calls (`kept`), shared by a server's connections.
     pub(crate) kept: std::sync::Arc<kept::Kept>,
     /// The schema upgrade this opening made, if it made one.
@@ -617,7 +629,7 @@ pub fn open_upgrading(path: &Path, backup_dir: &Path) -> Result<Store, StoreErro
     // Keeps the query planner's statistics current (only tables that need it are analysed).
     // After the version check, so that a database from a newer release is left as it was.
     conn.pragma_update(None, "optimize", 0x10002).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    Ok(Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded })
+    Store::opened(Engine::Lite(conn), upgraded)
 }
 
 /// Opens a private in-memory database with the full schema; for tests.
@@ -627,7 +639,7 @@ pub fn open_in_memory() -> Result<Store, StoreError> {
     conn.set_prepared_statement_cache_capacity(256);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(&mut conn, None)?;
-    Ok(Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None })
+    Store::opened(Engine::Lite(conn), None)
 }
 
 /// Opens an existing database file only to read it: nothing is created, migrated or switched
@@ -637,7 +649,10 @@ pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    Ok(Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None })
+    // A file from before the chain could be keyed has no `audit_keying`: never keyed.
+    let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None };
+    store.keyed_from = store.read().audit().keying().ok().flatten().map(|(from, _)| from);
+    Ok(store)
 }
 
 /// Copies every page of `src` into `dest` with SQLite's online backup API. All pages are
@@ -824,6 +839,8 @@ pub struct SchemaChange {
 #[derive(Clone, Copy)]
 pub struct Read<'a> {
     pub(crate) conn: Conn<'a>,
+    /// How this connection makes and checks the audit chain's links.
+    pub(crate) seal: audit::Seal<'a>,
 }
 
 /// Write access inside one transaction (see [`Store::write`]); it reads too.
@@ -844,14 +861,15 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        let seal = audit::Seal { keyed_from: self.keyed_from, key: self.audit_key.as_ref() };
         match &mut self.engine {
             Engine::Lite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
-                let value = f(&Write { read: Read { conn: Conn::Lite(&tx) } })?;
+                let value = f(&Write { read: Read { conn: Conn::Lite(&tx), seal } })?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(value)
             }
-            Engine::Pg(c) => pg::write(c, |conn| f(&Write { read: Read { conn } })),
+            Engine::Pg(c) => pg::write(c, |conn| f(&Write { read: Read { conn, seal } })),
         }
     }
 
@@ -884,10 +902,11 @@ impl Store {
             }
             e
         };
+        let seal = audit::Seal { keyed_from: self.keyed_from, key: self.audit_key.as_ref() };
         match &mut self.engine {
             Engine::Lite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
-                let read = Read { conn: Conn::Lite(&tx) };
+                let read = Read { conn: Conn::Lite(&tx), seal };
                 let value = f(&read)?;
                 (Write { read }).audit_mut().append(&complete(&value))?;
                 tx.commit().map_err(StoreError::from)?;
@@ -895,9 +914,9 @@ impl Store {
             }
             Engine::Pg(c) => pg::read_and_append(
                 c,
-                |conn| f(&Read { conn }),
+                |conn| f(&Read { conn, seal }),
                 |conn, value| {
-                    (Write { read: Read { conn } }).audit_mut().append(&complete(value))?;
+                    (Write { read: Read { conn, seal } }).audit_mut().append(&complete(value))?;
                     Ok(())
                 },
             ),
@@ -906,7 +925,45 @@ impl Store {
 
     /// Read access for queries that change nothing.
     pub fn read(&self) -> Read<'_> {
-        Read { conn: self.conn() }
+        Read { conn: self.conn(), seal: self.seal() }
+    }
+
+    /// A store just opened and migrated: whether its audit chain is keyed, and the key from
+    /// the file `HAIRYO_AUDIT_KEY_FILE` names, when it is set.
+    pub(crate) fn opened(engine: Engine, upgraded: Option<Upgrade>) -> Result<Store, StoreError> {
+        let mut store = Store { engine, kept: Default::default(), upgraded, keyed_from: None, audit_key: None };
+        store.keyed_from = store.read().audit().keying()?.map(|(from, _)| from);
+        if let Some(path) = std::env::var_os("HAIRYO_AUDIT_KEY_FILE").filter(|p| !p.is_empty()) {
+            store.use_audit_key(audit::read_key_file(Path::new(&path))?)?;
+        }
+        Ok(store)
+    }
+
+    /// How this store makes and checks the audit chain's links.
+    fn seal(&self) -> audit::Seal<'_> {
+        audit::Seal { keyed_from: self.keyed_from, key: self.audit_key.as_ref() }
+    }
+
+    /// Gives this store the audit chain's key (from the key file): it must be the key the
+    /// database was keyed with, or the database not keyed yet (then only `key_audit_chain`
+    /// keys it).
+    pub fn use_audit_key(&mut self, key: audit::AuditKey) -> Result<(), StoreError> {
+        if let Some((_, check)) = self.read().audit().keying()? {
+            if check != key.check() {
+                return Err(StoreError::AuditKeyWrong("鍵ファイルを確認してください".into()));
+            }
+        }
+        self.audit_key = Some(key);
+        Ok(())
+    }
+
+    /// Keys the audit chain from its next event on (the owner, once): later links are HMACs
+    /// with `key`, which lives outside the database.
+    pub fn key_audit_chain(&mut self, key: audit::AuditKey, at: &str) -> Result<i64, StoreError> {
+        let from = self.write(|tx| tx.audit_mut().key_from_next(&key, at))?;
+        self.keyed_from = Some(from);
+        self.audit_key = Some(key);
+        Ok(from)
     }
 
     /// The engine's connection behind the engine-neutral statement API, for tests that check
@@ -1012,7 +1069,7 @@ mod tests {
         let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- #12: the corrected 国保 rules")).unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         migrations().to_version(&mut conn, index).unwrap();
-        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None };
+        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None };
         store.write(|tx| rules.iter().try_for_each(|r| tx.policy_mut().upsert(r))).unwrap();
         store
     }

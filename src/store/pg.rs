@@ -28,6 +28,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (26, include_str!("migrations/pg/0026_audit_anchor.sql")),
     (27, include_str!("migrations/pg/0027_sign_in_addresses.sql")),
     (28, include_str!("migrations/pg/0028_sessions.sql")),
+    (29, include_str!("migrations/pg/0029_audit_keying.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -72,7 +73,7 @@ pub fn open_upgrading(url: &str, backup_dir: &std::path::Path) -> Result<Store, 
     })?;
     let conn = PgConn::new(client, url);
     let upgraded = migrate(&conn, backup_dir)?;
-    Ok(Store { engine: Engine::Pg(conn), kept: Default::default(), upgraded })
+    Store::opened(Engine::Pg(conn), upgraded)
 }
 
 /// Dumps the database at `url` into `dir` before an upgrade from `from` to `to`; written
@@ -308,7 +309,7 @@ fn apply_grants(conn: &Conn<'_>, role: &str) -> Result<(), StoreError> {
          GRANT USAGE ON SCHEMA {schema} TO {role};
          REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
-         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.audit_anchor, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade FROM {role};
+         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.audit_anchor, {schema}.audit_keying, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade FROM {role};
          GRANT INSERT ON {schema}.audit_event TO {role};
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
     ))

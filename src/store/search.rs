@@ -270,7 +270,7 @@ impl SearchHandleMut<'_> {
     }
 
     fn last_person_id(&self) -> Result<i64, StoreError> {
-        Read { conn: self.conn }.persons().last_id()
+        Read { conn: self.conn, seal: Default::default() }.persons().last_id()
     }
 
     /// Starts a bulk write: the update trigger is set aside (inside the caller's transaction,

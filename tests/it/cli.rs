@@ -708,6 +708,7 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
         ("retention dispose", "counts, tested in retention_and_disposal_through_the_cli"),
         ("retention record", "former ids and counts only"),
         ("retention prune-audit", "counts, tested in retention_and_disposal_through_the_cli"),
+        ("audit key", "an event id and the key file's path, tested in trust::a_keyed_chain_cannot_be_forged_by_whoever_may_only_append"),
         ("leaflet statements", "statements"),
         ("leaflet set", "statements"),
         ("leaflet postings", "posters"),

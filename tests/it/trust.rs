@@ -282,3 +282,109 @@ fn a_masked_address_is_never_written_back() {
     assert_eq!(stored(&w).3, "見本市東町3番");
     assert_eq!(stored(&w).1, original.1);
 }
+
+/// A keyed chain (`hairyo audit key`): the links from the keyed event on are HMACs with a key
+/// kept outside the database, so whoever may only append to the log (the app role on
+/// PostgreSQL) cannot add an event that checks out; the events before keep their plain links
+/// and still check out; without the key nothing is appended; a wrong key is refused. Keying
+/// is the owner's, once.
+#[test]
+fn a_keyed_chain_cannot_be_forged_by_whoever_may_only_append() {
+    use hairyo::store::{self, audit::AuditKey, audit::AuditRow};
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("audit.key");
+    let now = at("2026-11-25");
+    // The store the desks use, and the one that may key the chain (the owner on PostgreSQL).
+    let (app_url, mut w) = match common::pg_server() {
+        Some(server) => {
+            let owner_url = common::fresh_pg_database(&server);
+            common::create_app_role(&server);
+            let mut owner = store::pg::open(&owner_url).unwrap();
+            owner.write(|tx| store::pg::grant_app_role(tx, common::PG_APP_ROLE)).unwrap();
+            let app_url = common::app_url(&owner_url);
+            let mut w = World::new_on(store::pg::open(&app_url).unwrap());
+            w.person(|_| {});
+            let admin = w.admin.clone();
+            let e = audit::key_chain(&mut w.store, &admin, &key_file, now).unwrap_err();
+            assert!(e.to_string().contains("42501") || e.code() == "store.db", "the app role keyed the chain: {e}");
+            let refused = w.store.conn().execute_batch("INSERT INTO audit_keying VALUES (1, 'x', 'y')").expect_err("the app role wrote a keying");
+            assert!(refused.to_string().contains("42501"), "{refused}");
+            // The refused attempt left its key file (made first, so a keyed database never
+            // lacks its key); the owner keys with it.
+            let keyed = audit::key_chain(&mut owner, &admin, &key_file, now).unwrap();
+            assert!(!keyed.created);
+            // The desks' servers start again with the key.
+            let mut store = store::pg::open(&app_url).unwrap();
+            store.use_audit_key(store::audit::read_key_file(&key_file).unwrap()).unwrap();
+            w.store = store;
+            (Some(app_url), w)
+        }
+        None => {
+            let mut w = World::new();
+            w.person(|_| {});
+            let admin = w.admin.clone();
+            assert!(audit::key_chain(&mut w.store, &admin, &key_file, now).unwrap().created);
+            (None, w)
+        }
+    };
+    let admin = w.admin.clone();
+    assert_eq!(audit::key_chain(&mut w.store, &admin, &key_file, now).unwrap_err().code(), "store.conflict", "keyed once");
+    w.person(|i| i.name = "鍵後 花子".into());
+    let v = audit::verify(&w.store, &admin, now).unwrap();
+    assert!(v.ok && v.message.contains("鍵で保護"), "{}", v.message);
+    // The key file is the owner's alone.
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+
+    // A wrong key is refused; without the key nothing is appended.
+    let mut other = match &app_url {
+        Some(url) => store::pg::open(url).unwrap(),
+        None => store::open_in_memory().unwrap(),
+    };
+    if app_url.is_some() {
+        assert_eq!(other.use_audit_key(AuditKey::generate()).unwrap_err().code(), "store.audit_key_wrong");
+        let e = hairyo::person::add(&mut other, &admin, &common_person(), now).unwrap_err();
+        assert_eq!(e.code(), "store.audit_key_missing", "{e}");
+    }
+
+    // Whoever may only append writes an event with a plain link: the check names it.
+    let (last_id, last_hash): (i64, String) =
+        w.store.conn().query_row("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let mut forged = AuditRow {
+        id: last_id + 1,
+        at: "2026-11-25T12:00:00".into(),
+        staff_id: Some(admin.staff_id),
+        login: "admin".into(),
+        desk: "admin".into(),
+        action: "view".into(),
+        record_kind: "person".into(),
+        record_id: None,
+        detail: "{}".into(),
+        prev_hash: last_hash.clone(),
+        hash: String::new(),
+    };
+    forged.hash = forged.link_hash(&last_hash, None);
+    w.store
+        .conn()
+        .execute(
+            "INSERT INTO audit_event (id, at, staff_id, login, desk, action, record_kind, record_id, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8, ?9, ?10)",
+            &[&forged.id as &dyn hairyo::store::sql::Param, &forged.at, &admin.staff_id, &forged.login, &forged.desk, &forged.action, &forged.record_kind, &forged.detail, &forged.prev_hash, &forged.hash],
+        )
+        .unwrap();
+    let v = audit::verify(&w.store, &admin, now).unwrap();
+    assert_eq!((v.ok, v.first_bad), (false, Some(last_id + 1)), "{}", v.message);
+    drop(other);
+}
+
+fn common_person() -> hairyo::person::PersonInput {
+    hairyo::person::PersonInput {
+        name: "見本 次郎".into(),
+        kana: "ミホン ジロウ".into(),
+        birth_date: "1960-06-15".into(),
+        sex: "male".into(),
+        postal_code: "000-0001".into(),
+        address: "見本市中央町1丁目1番1号".into(),
+        scheme: "kokuho".into(),
+        ..Default::default()
+    }
+}

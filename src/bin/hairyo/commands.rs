@@ -731,6 +731,7 @@ pub fn run(cli: &Cli) -> Result {
                 max_requests: max_requests.or(file.max_requests).unwrap_or(128),
                 fixed_now,
                 ui_dir: ui_dir(ui.as_deref().or(file.ui_dir.as_deref()))?,
+                audit_key_file: file.audit_key_file.clone(),
             })
         }
         Command::Upgrade { config, backup_dir } => {
@@ -784,6 +785,18 @@ pub fn run(cli: &Cli) -> Result {
             } else {
                 Err(CliError::new("audit.tampered", v.message))
             }
+        }
+        Command::Audit { action: Some(AuditCmd::Key { file }), .. } => {
+            let (mut store, actor) = open_initialised(cli)?;
+            let keyed = audit::key_chain(&mut store, &actor, file, now)?;
+            emit(json, &keyed, |k| {
+                format!(
+                    "監査ログを ID {} から鍵で保護しました{}。鍵ファイル {} はデータベースのバックアップとは別に保管し、サーバーの hairyo.conf の audit_key_file (CLI では HAIRYO_AUDIT_KEY_FILE) に指定してください",
+                    k.keyed_from,
+                    if k.created { " (鍵ファイルを作成)" } else { "" },
+                    file.display()
+                )
+            })
         }
         Command::Audit { action: Some(AuditCmd::Export { file }), .. } => {
             let (mut store, actor) = open_initialised(cli)?;

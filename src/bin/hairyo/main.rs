@@ -948,8 +948,13 @@ pub enum ImportCmd {
 
 #[derive(Subcommand)]
 pub enum AuditCmd {
-    /// Recompute the hash chain: any edited or deleted entry is reported (exit 1).
+    /// Recompute the hash chain: any edited or deleted entry is reported (exit 1). A keyed
+    /// chain is checked with the key file HAIRYO_AUDIT_KEY_FILE names.
     Verify,
+    /// Key the chain from its next entry on with the key in FILE (made if it does not exist,
+    /// readable by its owner only): an HMAC a role that may only append cannot forge.
+    /// Administrators, once; on PostgreSQL over the schema owner's URL.
+    Key { file: PathBuf },
     /// Export the whole log as CSV (UTF-8 with BOM).
     Export { file: PathBuf },
     /// アクセス記録の確認: who opened, listed, printed or exported protected persons' data in a

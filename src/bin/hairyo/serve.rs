@@ -49,6 +49,8 @@ pub struct ServeOptions {
     pub fixed_now: Option<NaiveDateTime>,
     /// The built UI (`ui/dist`) served to browsers at `/`; none serves the API only.
     pub ui_dir: Option<PathBuf>,
+    /// The audit chain's key file, when the chain is keyed.
+    pub audit_key_file: Option<PathBuf>,
     /// Where the database is backed up before a schema upgrade at start.
     pub backup_dir: PathBuf,
 }
@@ -72,6 +74,8 @@ struct Server {
     events: tokio::sync::broadcast::Sender<String>,
     /// What the pool's connections keep between requests (the home screen's parts).
     kept: Arc<hairyo::store::kept::Kept>,
+    /// The audit chain's key, given to every connection the pool opens.
+    audit_key: Option<hairyo::store::audit::AuditKey>,
     ui_dir: Option<PathBuf>,
 }
 
@@ -99,6 +103,9 @@ impl Server {
                 None => {
                     let mut opened = hairyo::store::open_location(&server.location)?;
                     opened.share_kept_results(server.kept.clone());
+                    if let Some(key) = &server.audit_key {
+                        opened.use_audit_key(key.clone())?;
+                    }
                     opened
                 }
             };
@@ -729,7 +736,14 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     check_options(&options)?;
     // The first connection proves the database is there (and migrates it, over the owner's
     // URL) before the port opens.
-    let first = hairyo::store::open_location_upgrading(&options.location, &options.backup_dir)?;
+    let mut first = hairyo::store::open_location_upgrading(&options.location, &options.backup_dir)?;
+    let audit_key = match &options.audit_key_file {
+        Some(path) => Some(hairyo::store::audit::read_key_file(path)?),
+        None => None,
+    };
+    if let Some(key) = &audit_key {
+        first.use_audit_key(key.clone())?;
+    }
     if let Some(upgrade) = first.upgrade() {
         eprintln!("{}", json!({"event": "schema_upgrade", "from": upgrade.from, "to": upgrade.to, "backup": upgrade.backup.display().to_string()}));
         eprintln!("{upgrade}");
@@ -743,6 +757,7 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     let kept = first.kept_results();
     let server = Arc::new(Server {
         kept,
+        audit_key,
         ui_dir: options.ui_dir.clone(),
         location: options.location.clone(),
         stores: Mutex::new(vec![first]),
@@ -869,6 +884,7 @@ mod tests {
             max_requests: 10,
             fixed_now: None,
             ui_dir: None,
+            audit_key_file: None,
             backup_dir: "backups".into(),
         };
         assert_eq!(check_options(&o("0.0.0.0:8443", false)).unwrap_err().code, "serve.needs_tls");
