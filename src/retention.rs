@@ -209,6 +209,13 @@ fn years_after(on: NaiveDate, years: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, on.month(), on.day()).or_else(|| NaiveDate::from_ymd_opt(year, on.month(), on.day() - 1)).expect("a day exists")
 }
 
+/// The first day whose audit entries are still within the log's period on `today`, and its
+/// first moment as a stamp: entries logged before it are past.
+fn audit_kept_from(policy: &RetentionPolicy, today: NaiveDate) -> (NaiveDate, String) {
+    let day = years_after(today, -(policy.audit_years as i32));
+    (day, crate::stamp(day.and_hms_opt(0, 0, 0).expect("midnight")))
+}
+
 /// What of `row` is past its period on `today`: the whole person once the person's period has
 /// passed, else each kind that has rows and whose period has passed.
 fn due_of(row: &EndedRow, policy: &RetentionPolicy, today: NaiveDate) -> Vec<DueScope> {
@@ -251,8 +258,8 @@ fn list_in(conn: &crate::store::Read<'_>, today: NaiveDate) -> Result<DisposalLi
         let cause = PersonEnd::from_code(&row.cause).ok_or(RetentionError::Unreadable)?;
         candidates.push(DisposalCandidate { person_id: row.person_id, name: row.name, cause, cause_label: cause.label(), ended_on: row.ended_on, due });
     }
-    let audit_kept_from = years_after(today, -(policy.audit_years as i32));
-    let (audit_entries_past, _) = conn.audit().prunable(&crate::stamp(audit_kept_from.and_hms_opt(0, 0, 0).expect("midnight")))?;
+    let (audit_kept_from, kept_from_stamp) = audit_kept_from(&policy, today);
+    let (audit_entries_past, _) = conn.audit().prunable(&kept_from_stamp)?;
     Ok(DisposalList { today, policy, candidates, kept_protected, audit_entries_past, audit_kept_from })
 }
 
@@ -350,8 +357,7 @@ pub fn prune_audit(store: &mut Store, actor: &Actor, now: chrono::NaiveDateTime)
             return Err(RetentionError::ChainBroken(before.message));
         }
         let policy = policy_of(tx)?;
-        let kept_from = years_after(now.date(), -(policy.audit_years as i32));
-        let kept_from_stamp = crate::stamp(kept_from.and_hms_opt(0, 0, 0).expect("midnight"));
+        let (kept_from, kept_from_stamp) = audit_kept_from(&policy, now.date());
         let (count, last) = tx.audit().prunable(&kept_from_stamp)?;
         let Some(last) = last.filter(|_| count > 0) else {
             return Ok(AuditPruned { pruned: 0, kept_from, verification: before.message });

@@ -231,7 +231,9 @@ impl AuditHandle<'_> {
     /// and nothing younger than the period goes even were the stamps out of order. Their count
     /// and the newest's id.
     pub fn prunable(&self, before: &str) -> Result<(i64, Option<i64>), StoreError> {
-        let young: Option<i64> = self.conn.query_row("SELECT min(id) FROM audit_event WHERE at >= ?1", [before], |r| r.get(0))?;
+        // Walked in id order from the oldest, so only the old prefix is read (there is no index
+        // on the stamp, and `min(id) WHERE at >= …` would read the whole log).
+        let young: Option<i64> = self.conn.query_row("SELECT id FROM audit_event WHERE at >= ?1 ORDER BY id LIMIT 1", [before], |r| r.get(0)).optional()?;
         let (count, last): (i64, Option<i64>) = match young {
             Some(first_young) => {
                 self.conn.query_row("SELECT count(*), max(id) FROM audit_event WHERE id < ?1", [first_young], |r| Ok((r.get(0)?, r.get(1)?)))?

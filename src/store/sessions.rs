@@ -43,11 +43,6 @@ impl SessionsHandle<'_> {
             })
             .optional()
     }
-
-    /// How many sessions a staff member has open.
-    pub fn count_of(&self, staff_id: i64) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT count(*) FROM session WHERE staff_id = ?1", [staff_id], |r| r.get(0))
-    }
 }
 
 /// Starts, touches and ends sessions.
