@@ -294,13 +294,67 @@ impl AuditHandleMut<'_> {
     /// for appends. Either way no other append comes between the read of the newest event and
     /// the insert.
     pub fn append(&self, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
-        // On PostgreSQL appends are serialised by a lock of their own, which a view's
-        // transaction takes without the write lock (`Store::read_and_append`) and a write
-        // transaction takes after it; SQLite serialises every writing transaction anyway.
-        if self.conn.is_pg() {
-            self.conn.execute("SELECT pg_advisory_xact_lock(?1)", [super::pg::AUDIT_LOCK])?;
+        let row = self.next_row(e, false)?;
+        self.conn.prepare_cached(&format!("INSERT INTO audit_event ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"))?.execute(params![
+            row.id,
+            row.at,
+            row.staff_id,
+            row.login,
+            row.desk,
+            row.action,
+            row.record_kind,
+            row.record_id,
+            row.detail,
+            row.prev_hash,
+            row.hash
+        ])?;
+        Ok(row.id)
+    }
+
+    /// Appends `e` in a transaction of its own, committed when this returns: for a read's event
+    /// on PostgreSQL, after the read (at READ COMMITTED every statement reads its own snapshot,
+    /// so a transaction around the read would add nothing but a round trip). Two round trips:
+    /// BEGIN, the audit lock and the newest link; then the insert and the COMMIT, the values
+    /// written as quoted literals. The lock is held from the first to the commit, and every
+    /// round trip in between is time every other desk's append waits (at saturation the lock
+    /// was busy all the time). PostgreSQL only: SQLite's transactions commit through rusqlite.
+    pub(crate) fn append_alone(&self, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
+        if !self.conn.is_pg() {
+            return Err(StoreError::Conflict("append_alone は PostgreSQL の読み取りだけに使います".into()));
         }
-        let (last_id, prev) = (AuditHandle { conn: self.conn }).last_link()?.unwrap_or((0, String::new()));
+        let inserted = self.next_row(e, true).and_then(|row| {
+            let text = |s: &str| super::sql::pg_literal(s);
+            let number = |n: Option<i64>| n.map_or_else(|| "NULL".to_string(), |n| n.to_string());
+            let insert = format!(
+                "INSERT INTO audit_event ({COLUMNS}) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+                row.id,
+                text(&row.at)?,
+                number(row.staff_id),
+                text(&row.login)?,
+                text(&row.desk)?,
+                text(&row.action)?,
+                text(&row.record_kind)?,
+                number(row.record_id),
+                text(&row.detail)?,
+                text(&row.prev_hash)?,
+                text(&row.hash)?
+            );
+            self.conn.execute_batch(&format!("{insert}; COMMIT"))?;
+            Ok(row.id)
+        });
+        if inserted.is_err() {
+            // Whatever failed after BEGIN, the transaction ends here (outside one, ROLLBACK
+            // only warns).
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        inserted
+    }
+
+    /// The event `e` as the next link of the chain, the lock that keeps it next taken: it has
+    /// the id after the newest event and that event's hash as its link.
+    /// With `begin`, the transaction starts in the same round trip as the lock.
+    fn next_row(&self, e: &NewAuditEvent<'_>, begin: bool) -> Result<AuditRow, StoreError> {
+        let (last_id, prev) = self.lock_and_last_link(begin)?.unwrap_or((0, String::new()));
         let mut row = AuditRow {
             id: last_id + 1,
             at: e.at.clone(),
@@ -320,20 +374,7 @@ impl AuditHandleMut<'_> {
         };
         row.hash = row.link_hash(&prev, key);
         row.prev_hash = prev;
-        self.conn.prepare_cached(&format!("INSERT INTO audit_event ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"))?.execute(params![
-            row.id,
-            row.at,
-            row.staff_id,
-            row.login,
-            row.desk,
-            row.action,
-            row.record_kind,
-            row.record_id,
-            row.detail,
-            row.prev_hash,
-            row.hash
-        ])?;
-        Ok(row.id)
+        Ok(row)
     }
 }
 
@@ -349,6 +390,26 @@ impl AuditHandleMut<'_> {
         let next = reader.last_link()?.map(|(id, _)| id + 1).unwrap_or(1);
         self.conn.execute("INSERT INTO audit_keying (keyed_from, key_check, keyed_at) VALUES (?1, ?2, ?3)", params![next, key.check(), at])?;
         Ok(next)
+    }
+
+    /// Takes the audit log's lock (PostgreSQL) and reads the newest link after it, in one round
+    /// trip: every audited request appends, and at saturation each round trip under the lock
+    /// is time every other append waits.
+    fn lock_and_last_link(&self, begin: bool) -> Result<Option<(i64, String)>, StoreError> {
+        let reader = AuditHandle { conn: self.conn };
+        if !self.conn.is_pg() {
+            return reader.last_link();
+        }
+        let lock = format!("SELECT pg_advisory_xact_lock({})", super::pg::AUDIT_LOCK);
+        let newest = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1";
+        let statements: &[&str] = if begin { &["BEGIN ISOLATION LEVEL READ COMMITTED", &lock, newest] } else { &[&lock, newest] };
+        let rows = self.conn.batch_then_rows(statements)?;
+        match rows.first().map(|r| r.as_slice()) {
+            Some([Some(id), Some(hash)]) => Ok(Some((id.parse().map_err(|_| StoreError::Decode(format!("audit_event.id: {id}")))?, hash.clone()))),
+            Some(_) => Err(StoreError::Decode("audit_event: the newest link is incomplete".into())),
+            // An empty log continues from its anchor, if it was pruned.
+            None => reader.last_link(),
+        }
     }
 
     /// Holds the audit log's lock to the end of this transaction, so no event is appended

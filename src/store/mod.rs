@@ -108,6 +108,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0027_sign_in_addresses.sql"),
     include_str!("migrations/0028_sessions.sql"),
     include_str!("migrations/0029_audit_keying.sql"),
+    include_str!("migrations/0030_referral_queue_order.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -916,7 +917,7 @@ impl Store {
                 c,
                 |conn| f(&Read { conn, seal }),
                 |conn, value| {
-                    (Write { read: Read { conn, seal } }).audit_mut().append(&complete(value))?;
+                    (Write { read: Read { conn, seal } }).audit_mut().append_alone(&complete(value))?;
                     Ok(())
                 },
             ),

@@ -29,6 +29,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (27, include_str!("migrations/pg/0027_sign_in_addresses.sql")),
     (28, include_str!("migrations/pg/0028_sessions.sql")),
     (29, include_str!("migrations/pg/0029_audit_keying.sql")),
+    (30, include_str!("migrations/pg/0030_referral_queue_order.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -343,33 +344,32 @@ where
     E: From<StoreError>,
 {
     let conn = Conn::Pg(c);
-    conn.execute_batch("BEGIN ISOLATION LEVEL READ COMMITTED").map_err(E::from)?;
+    // Armed before the batch: should the lock fail after BEGIN, the transaction is rolled back
+    // (a ROLLBACK outside one only warns).
     let mut guard = Rollback { conn, armed: true };
-    conn.execute("SELECT pg_advisory_xact_lock(?1)", [WRITE_LOCK]).map_err(E::from)?;
+    // BEGIN and the lock in one round trip; each round trip of a writer is time the others wait.
+    conn.execute_batch(&format!("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})")).map_err(E::from)?;
     let value = f(conn)?;
     conn.execute_batch("COMMIT").map_err(E::from)?;
     guard.armed = false;
     Ok(value)
 }
 
-/// Runs `f` and then `append` in one READ COMMITTED transaction without the write lock: a read
-/// whose audit event must land with it (a record viewed) need not wait for every writer, only
-/// for the audit log's own lock, which `append` takes.
+/// Runs the read `f`, then `append_alone`, which appends its audit event in a transaction of
+/// its own and commits it before the value is returned: a read whose event must land with it
+/// (a record viewed) takes no write lock, only the audit log's own, and only for the append.
+/// Were the append to fail, the value is not returned, as if never read.
 pub(super) fn read_and_append<T, E>(
     c: &PgConn,
     f: impl FnOnce(Conn<'_>) -> Result<T, E>,
-    append: impl FnOnce(Conn<'_>, &T) -> Result<(), StoreError>,
+    append_alone: impl FnOnce(Conn<'_>, &T) -> Result<(), StoreError>,
 ) -> Result<T, E>
 where
     E: From<StoreError>,
 {
     let conn = Conn::Pg(c);
-    conn.execute_batch("BEGIN ISOLATION LEVEL READ COMMITTED").map_err(E::from)?;
-    let mut guard = Rollback { conn, armed: true };
     let value = f(conn)?;
-    append(conn, &value).map_err(E::from)?;
-    conn.execute_batch("COMMIT").map_err(E::from)?;
-    guard.armed = false;
+    append_alone(conn, &value).map_err(E::from)?;
     Ok(value)
 }
 

@@ -99,18 +99,50 @@ impl ReferralHandle<'_> {
 
     /// A desk's queue: referrals sent to it (or from it; every desk's when `desk` is None), as
     /// `filter` picks them, oldest first, with their threads.
+    ///
+    /// The queue is the union of two parts, sent to the desk and sent from it (and not also to
+    /// it), each read in date order from its own index (`referral_to_sent`,
+    /// `referral_from_sent`, migration 0030): a page reads only its rows from each part and the
+    /// count only the indexes. One filter with `OR` and "or NULL" parameters scanned the whole
+    /// table twice per read, the costliest statement of a saturated server.
     pub fn queue(&self, desk: Option<Desk>, filter: QueueFilter, page: Page) -> Result<Paged<Referral>, StoreError> {
-        let (status, open_sent) = match filter {
-            QueueFilter::Every => (None, false),
-            QueueFilter::In(s) => (Some(s), false),
-            QueueFilter::OpenSent => (None, true),
+        let in_status = match filter {
+            QueueFilter::In(s) => Some(s),
+            _ => None,
         };
-        let filter = "((r.to_desk = ?1 AND NOT ?3) OR r.from_desk = ?1 OR ?1 IS NULL) AND (r.status = ?2 OR ?2 IS NULL) \
-                      AND (NOT ?3 OR r.status IN ('sent', 'accepted'))";
-        let p = params![desk, status, open_sent];
-        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM referral r WHERE {filter}"), p, |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE {filter} ORDER BY r.sent_on, r.id LIMIT ?4 OFFSET ?5"))?;
-        let items = stmt.query_map(params![desk, status, open_sent, page.limit, page.offset], from_row)?.collect::<Result<_, _>>()?;
+        // The parameters both statements share, numbered in the order they are bound.
+        let mut shared: Vec<&dyn super::sql::Param> = Vec::new();
+        let desk_is = desk.as_ref().map(|d| {
+            shared.push(d);
+            format!("?{}", shared.len())
+        });
+        let status = match (filter, &in_status) {
+            (QueueFilter::In(_), Some(s)) => {
+                shared.push(s);
+                format!(" AND r.status = ?{}", shared.len())
+            }
+            (QueueFilter::OpenSent, _) => " AND r.status IN ('sent', 'accepted')".to_string(),
+            _ => String::new(),
+        };
+        let parts = match (&desk_is, filter) {
+            (None, _) => vec![format!("1 = 1{status}")],
+            (Some(d), QueueFilter::OpenSent) => vec![format!("r.from_desk = {d}{status}")],
+            (Some(d), _) => vec![format!("r.to_desk = {d}{status}"), format!("r.from_desk = {d} AND r.to_desk <> {d}{status}")],
+        };
+        let counts: Vec<String> = parts.iter().map(|part| format!("(SELECT count(*) FROM referral r WHERE {part})")).collect();
+        let total: i64 = self.conn.prepare_cached(&format!("SELECT {}", counts.join(" + ")))?.query_row(&shared, |r| r.get(0))?;
+        let n = shared.len();
+        let (window, limit, offset) = (n + 1, n + 2, n + 3);
+        let ids: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| format!("SELECT id FROM (SELECT r.id FROM referral r WHERE {part} ORDER BY r.sent_on, r.id LIMIT ?{window}) part{i}"))
+            .collect();
+        let sql = format!("{SELECT} WHERE r.id IN ({}) ORDER BY r.sent_on, r.id LIMIT ?{limit} OFFSET ?{offset}", ids.join(" UNION ALL "));
+        let through = page.offset + page.limit;
+        let mut list_params = shared.clone();
+        list_params.extend([&through as &dyn super::sql::Param, &page.limit, &page.offset]);
+        let items = self.conn.prepare_cached(&sql)?.query_map(&list_params, from_row)?.collect::<Result<_, _>>()?;
         let items = self.with_comments(items)?;
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }

@@ -411,6 +411,47 @@ impl<'a> Conn<'a> {
         }
     }
 
+    /// Runs several statements without parameters in one round trip and returns the rows of
+    /// the last one, each value as text (PostgreSQL's simple protocol; on SQLite, where a
+    /// round trip costs nothing, the statements run one by one). For a lock and the read that
+    /// must follow it: each statement takes its own snapshot at READ COMMITTED, so the read
+    /// sees everything committed before the lock was granted.
+    pub fn batch_then_rows(&self, statements: &[&str]) -> Result<Vec<Vec<Option<String>>>> {
+        let Some((last, before)) = statements.split_last() else {
+            return Ok(Vec::new());
+        };
+        match self {
+            Conn::Lite(c) => {
+                for s in before {
+                    c.execute_batch(s)?;
+                }
+                let mut stmt = c.prepare_cached(last)?;
+                let n = stmt.column_count();
+                let rows = stmt.query_map([], |r| (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i).map(lite_text)).collect())?;
+                Ok(rows.collect::<std::result::Result<_, _>>()?)
+            }
+            Conn::Pg(c) => {
+                let text = statements.join("; ");
+                let messages = c.client.borrow_mut().simple_query(&text)?;
+                // Only the last statement's rows: the ones before it end at its predecessor's
+                // CommandComplete.
+                let completes = messages.iter().filter(|m| matches!(m, postgres::SimpleQueryMessage::CommandComplete(_))).count();
+                let mut seen = 0;
+                let mut rows = Vec::new();
+                for m in messages {
+                    match m {
+                        postgres::SimpleQueryMessage::CommandComplete(_) => seen += 1,
+                        postgres::SimpleQueryMessage::Row(row) if seen + 1 == completes => {
+                            rows.push((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect());
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(rows)
+            }
+        }
+    }
+
     /// A statement prepared once per connection: later calls with the same text reuse it.
     pub fn prepare(&self, sql: &str) -> Result<Statement<'a>> {
         match *self {
@@ -436,6 +477,31 @@ impl<'a> Conn<'a> {
         } else {
             sqlite
         }
+    }
+}
+
+/// `s` as a PostgreSQL string literal, for the few statements sent as text with no parameters
+/// (see `AuditHandleMut::append_and_commit`). As libpq's `PQescapeLiteral`: quotes doubled,
+/// and with a backslash the `E''` form with backslashes doubled, so the value reads the same
+/// whatever `standard_conforming_strings` says. A NUL, which no text column holds, is refused.
+pub fn pg_literal(s: &str) -> Result<String> {
+    if s.contains('\0') {
+        return Err(StoreError::Decode("文字列に NUL 文字があります".into()));
+    }
+    let quoted = s.replace('\'', "''");
+    Ok(if s.contains('\\') { format!("E'{}'", quoted.replace('\\', "\\\\")) } else { format!("'{quoted}'") })
+}
+
+/// A SQLite value as the text PostgreSQL's simple protocol would give (see
+/// [`Conn::batch_then_rows`]).
+fn lite_text(v: rusqlite::types::Value) -> Option<String> {
+    use rusqlite::types::Value;
+    match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(f) => Some(f.to_string()),
+        Value::Text(t) => Some(t),
+        Value::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
     }
 }
 
@@ -814,6 +880,14 @@ fn numeric(raw: &[u8]) -> std::result::Result<Val<'static>, BoxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_quote_as_libpq_does() {
+        assert_eq!(pg_literal("上野").unwrap(), "'上野'");
+        assert_eq!(pg_literal("O'Brien").unwrap(), "'O''Brien'");
+        assert_eq!(pg_literal("a\\'b").unwrap(), "E'a\\\\''b'");
+        assert!(pg_literal("a\0b").is_err());
+    }
 
     #[test]
     fn placeholders_become_numbered_outside_literals() {

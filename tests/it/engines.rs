@@ -518,3 +518,28 @@ fn connections_to_postgresql_are_encrypted_and_checked() {
     let right = format!("{url}?sslmode=verify-full&sslrootcert={ca}");
     assert!(store::pg::open(&right).is_ok());
 }
+
+/// A read's audit event reaches PostgreSQL as quoted text in the same round trip as the commit;
+/// whatever its detail holds (quotes, backslashes, both together, a `$$`, Japanese) is stored
+/// byte for byte and the chain still verifies, keyed or not.
+#[test]
+fn a_read_event_with_quotes_and_backslashes_is_stored_as_read() {
+    let Some(server) = server() else { return };
+    let mut w = World::new_on(store::pg::open(&common::fresh_pg_app_database(&server)).unwrap());
+    let clerk = staff::actor(&w.store, "kokuho_clerk").unwrap();
+    let awkward = ["O'Brien", "C:\\temp\\", "\\'; DROP TABLE audit_event; --", "E'x' $$ y $$", "上野　昭\\n'"];
+    for (n, text) in awkward.iter().enumerate() {
+        let read: Result<usize, hairyo::store::StoreError> =
+            audit::viewed_many(&mut w.store, &clerk, at("2026-11-25"), "person_list", |_| Ok(n), |_| serde_json::json!({ "query": text }));
+        assert_eq!(read.unwrap(), n);
+    }
+    let stored: Vec<String> = {
+        let conn = w.store.conn();
+        let mut stmt = conn.prepare("SELECT detail FROM audit_event WHERE record_kind = 'person_list' ORDER BY id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let expected: Vec<String> = awkward.iter().map(|t| serde_json::json!({ "query": t }).to_string()).collect();
+    assert_eq!(stored, expected);
+    let v = audit::verify(&w.store, &w.admin, at("2026-11-25")).unwrap();
+    assert!(v.ok, "{}", v.message);
+}

@@ -117,6 +117,80 @@ fn the_open_referrals_card_and_the_open_inbox_list_agree() {
     assert_eq!(referral::QueueFilter::parse(""), Ok(referral::QueueFilter::Every));
 }
 
+/// A desk's queue is the referrals sent to it and those it sent, oldest first, read a page at a
+/// time: every page of every desk's queue, under every filter, holds exactly the referrals the
+/// filter names, in date order (ties by id), each once, and its total counts them all. The
+/// referrals are sent on dates out of id order, from three desks to two, in every state.
+#[test]
+fn every_page_of_every_desk_queue_holds_its_referrals_in_date_order() {
+    let mut w = World::new();
+    let member = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let elder = w.person(|i| {
+        holder(i);
+        i.birth_date = "1945-03-01".into();
+        i.scheme = "kouki".into();
+        i.reasons = vec!["dementia".into()];
+    });
+    let senders = [w.actor("kaigo_cw"), w.actor("shogai_cw"), w.actor("jido_cw")];
+    let (kokuho, kouki) = (w.actor("kokuho_clerk"), w.actor("kouki_clerk"));
+    let days = ["2026-11-20", "2026-11-03", "2026-11-20", "2026-10-30", "2026-11-11", "2026-11-03", "2026-11-25", "2026-10-30", "2026-11-11"];
+    for (n, day) in days.iter().enumerate() {
+        let from = &senders[n % 3];
+        let (person, clerk) = if n % 2 == 0 { (member.id, &kokuho) } else { (elder.id, &kouki) };
+        let input = ReferralInput { person_id: person, reason: "申請の支援".into(), ..Default::default() };
+        let id = referral::send(&mut w.store, from, &input, at(day)).unwrap().id;
+        match n % 4 {
+            1 => drop(referral::accept(&mut w.store, clerk, id, "", at("2026-12-01")).unwrap()),
+            2 => drop(referral::send_back(&mut w.store, clerk, id, "世帯を確認してください", at("2026-12-01")).unwrap()),
+            3 => {
+                referral::accept(&mut w.store, clerk, id, "", at("2026-12-01")).unwrap();
+                referral::complete(&mut w.store, clerk, id, "", at("2026-12-01")).unwrap();
+            }
+            _ => {}
+        }
+    }
+    let now = at("2026-12-02");
+    let all = referral::queue(&mut w.store, &w.admin, referral::QueueFilter::Every, hairyo::Page::new(0, 100), now).unwrap();
+    assert_eq!(all.total as usize, days.len());
+    let mut ordered = all.items.clone();
+    ordered.sort_by_key(|r| (r.sent_on, r.id));
+    assert_eq!(all.items.iter().map(|r| r.id).collect::<Vec<_>>(), ordered.iter().map(|r| r.id).collect::<Vec<_>>(), "oldest first");
+    let statuses = [ReferralStatus::Sent, ReferralStatus::Accepted, ReferralStatus::Returned, ReferralStatus::Completed];
+    let filters: Vec<referral::QueueFilter> =
+        [referral::QueueFilter::Every, referral::QueueFilter::OpenSent].into_iter().chain(statuses.map(referral::QueueFilter::In)).collect();
+    for actor in [&w.admin.clone(), &kokuho, &kouki, &senders[0], &senders[1], &senders[2]] {
+        for filter in &filters {
+            let expected: Vec<i64> = ordered
+                .iter()
+                .filter(|r| {
+                    let desk_ok = actor.role == hairyo::staff::Role::Admin
+                        || match filter {
+                            referral::QueueFilter::OpenSent => r.from_desk == actor.desk,
+                            _ => r.from_desk == actor.desk || r.to_desk == actor.desk,
+                        };
+                    let status_ok = match filter {
+                        referral::QueueFilter::Every => true,
+                        referral::QueueFilter::OpenSent => matches!(r.status, ReferralStatus::Sent | ReferralStatus::Accepted),
+                        referral::QueueFilter::In(s) => r.status == *s,
+                    };
+                    desk_ok && status_ok
+                })
+                .map(|r| r.id)
+                .collect();
+            let mut paged = Vec::new();
+            for offset in (0..=expected.len() as i64).step_by(2) {
+                let page = referral::queue(&mut w.store, actor, *filter, hairyo::Page::new(offset, 2), now).unwrap();
+                assert_eq!(page.total as usize, expected.len(), "{} {filter:?}: total", actor.login);
+                paged.extend(page.items.iter().map(|r| r.id));
+            }
+            assert_eq!(paged, expected, "{} {filter:?}", actor.login);
+        }
+    }
+}
+
 /// 取下げ: the sending desk withdraws a referral nobody has taken up, or one that came back, with
 /// a reason the other desk reads in the thread. Nobody else may, a reason is required, and a
 /// withdrawn referral leaves the queues and can take no other step.
