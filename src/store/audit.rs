@@ -294,7 +294,7 @@ impl AuditHandleMut<'_> {
     /// for appends. Either way no other append comes between the read of the newest event and
     /// the insert.
     pub fn append(&self, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
-        let row = self.next_row(e, false)?;
+        let row = self.next_row(e)?;
         self.conn.prepare_cached(&format!("INSERT INTO audit_event ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"))?.execute(params![
             row.id,
             row.at,
@@ -313,61 +313,54 @@ impl AuditHandleMut<'_> {
 
     /// Appends `e` in a transaction of its own, committed when this returns: for a read's event
     /// on PostgreSQL, after the read (at READ COMMITTED every statement reads its own snapshot,
-    /// so a transaction around the read would add nothing but a round trip). Two round trips:
-    /// BEGIN, the audit lock and the newest link; then the insert and the COMMIT, the values
-    /// written as quoted literals. The lock is held from the first to the commit, and every
-    /// round trip in between is time every other desk's append waits (at saturation the lock
-    /// was busy all the time). PostgreSQL only: SQLite's transactions commit through rusqlite.
+    /// so a transaction around the read would add nothing but a round trip). PostgreSQL only:
+    /// SQLite's transactions commit through rusqlite.
     pub(crate) fn append_alone(&self, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
+        let row = unlinked(e)?;
+        let ids = self.append_committed(vec![row])?;
+        ids.first().copied().ok_or(StoreError::NoRows)
+    }
+
+    /// Appends `rows` (unlinked, as [`unlinked`] makes them) in arrival order in one
+    /// transaction of their own and commits it; their ids. Two round trips whatever their
+    /// number: BEGIN, the audit lock and the newest link; then the inserts and the COMMIT, the
+    /// values written as quoted literals. The lock is held from the first to the commit, and
+    /// every round trip in between is time every other append waits.
+    fn append_committed(&self, mut rows: Vec<AuditRow>) -> Result<Vec<i64>, StoreError> {
         if !self.conn.is_pg() {
-            return Err(StoreError::Conflict("append_alone は PostgreSQL の読み取りだけに使います".into()));
+            return Err(StoreError::Unsupported("読み取りの監査ログをまとめて書くこと"));
         }
-        let inserted = self.next_row(e, true).and_then(|row| {
-            let text = |s: &str| super::sql::pg_literal(s);
-            let number = |n: Option<i64>| n.map_or_else(|| "NULL".to_string(), |n| n.to_string());
-            let insert = format!(
-                "INSERT INTO audit_event ({COLUMNS}) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-                row.id,
-                text(&row.at)?,
-                number(row.staff_id),
-                text(&row.login)?,
-                text(&row.desk)?,
-                text(&row.action)?,
-                text(&row.record_kind)?,
-                number(row.record_id),
-                text(&row.detail)?,
-                text(&row.prev_hash)?,
-                text(&row.hash)?
-            );
-            self.conn.execute_batch(&format!("{insert}; COMMIT"))?;
-            Ok(row.id)
-        });
-        if inserted.is_err() {
+        let appended = (|| {
+            let (mut last_id, mut prev) = self.lock_and_last_link(true)?.unwrap_or((0, String::new()));
+            let key = match self.seal.keyed_from {
+                None => None,
+                Some(_) => Some(self.seal.key.ok_or(StoreError::AuditKeyMissing)?),
+            };
+            let mut values = Vec::with_capacity(rows.len());
+            for row in &mut rows {
+                row.id = last_id + 1;
+                row.hash = row.link_hash(&prev, key);
+                row.prev_hash = std::mem::replace(&mut prev, row.hash.clone());
+                last_id = row.id;
+                values.push(literal_values(row)?);
+            }
+            self.conn.execute_batch(&format!("INSERT INTO audit_event ({COLUMNS}) VALUES {}; COMMIT", values.join(", ")))?;
+            Ok(rows.iter().map(|r| r.id).collect())
+        })();
+        if appended.is_err() {
             // Whatever failed after BEGIN, the transaction ends here (outside one, ROLLBACK
             // only warns).
             let _ = self.conn.execute_batch("ROLLBACK");
         }
-        inserted
+        appended
     }
 
     /// The event `e` as the next link of the chain, the lock that keeps it next taken: it has
     /// the id after the newest event and that event's hash as its link.
-    /// With `begin`, the transaction starts in the same round trip as the lock.
-    fn next_row(&self, e: &NewAuditEvent<'_>, begin: bool) -> Result<AuditRow, StoreError> {
-        let (last_id, prev) = self.lock_and_last_link(begin)?.unwrap_or((0, String::new()));
-        let mut row = AuditRow {
-            id: last_id + 1,
-            at: e.at.clone(),
-            staff_id: Some(e.staff_id),
-            login: e.login.to_string(),
-            desk: e.desk.to_string(),
-            action: e.action.to_string(),
-            record_kind: e.record_kind.to_string(),
-            record_id: e.record_id,
-            detail: e.detail.clone(),
-            prev_hash: String::new(),
-            hash: String::new(),
-        };
+    fn next_row(&self, e: &NewAuditEvent<'_>) -> Result<AuditRow, StoreError> {
+        let (last_id, prev) = self.lock_and_last_link(false)?.unwrap_or((0, String::new()));
+        let mut row = unlinked(e)?;
+        row.id = last_id + 1;
         let key = match self.seal.keyed_from {
             None => None,
             Some(_) => Some(self.seal.key.ok_or(StoreError::AuditKeyMissing)?),
@@ -475,3 +468,124 @@ pub(crate) const APPEND_ONLY_TRIGGERS: &str = "
     BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;
     CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
     BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END;";
+
+/// `e` as a row not yet linked: no id, no links. Refused when a value could not be written as
+/// a PostgreSQL literal (a NUL), so that a batch never fails for one event's sake.
+fn unlinked(e: &NewAuditEvent<'_>) -> Result<AuditRow, StoreError> {
+    let row = AuditRow {
+        id: 0,
+        at: e.at.clone(),
+        staff_id: Some(e.staff_id),
+        login: e.login.to_string(),
+        desk: e.desk.to_string(),
+        action: e.action.to_string(),
+        record_kind: e.record_kind.to_string(),
+        record_id: e.record_id,
+        detail: e.detail.clone(),
+        prev_hash: String::new(),
+        hash: String::new(),
+    };
+    literal_values(&row)?;
+    Ok(row)
+}
+
+/// A row's values as a parenthesised list of PostgreSQL literals, in [`COLUMNS`]' order.
+fn literal_values(row: &AuditRow) -> Result<String, StoreError> {
+    let text = super::sql::pg_literal;
+    let number = |n: Option<i64>| n.map_or_else(|| "NULL".to_string(), |n| n.to_string());
+    Ok(format!(
+        "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+        row.id,
+        text(&row.at)?,
+        number(row.staff_id),
+        text(&row.login)?,
+        text(&row.desk)?,
+        text(&row.action)?,
+        text(&row.record_kind)?,
+        number(row.record_id),
+        text(&row.detail)?,
+        text(&row.prev_hash)?,
+        text(&row.hash)?
+    ))
+}
+
+/// The read events of a server's connections, appended together (a group commit; PostgreSQL).
+///
+/// Every audited read appends under the one audit lock, and a saturated server kept that lock
+/// busy all the time: two round trips per event, each waiting for a core. Here the first
+/// reader to find no append under way appends every event waiting at that moment (its own
+/// among them) in one transaction, linked in arrival order, and wakes the others. Each reader
+/// returns only once its own event is committed, as when it appended alone; if the shared
+/// append failed, each appends its own alone and reports its own error. Only reads come here:
+/// a reader holds no database lock while it waits, so the appending reader never waits for
+/// a waiting one.
+#[derive(Default)]
+pub struct GroupCommit {
+    waiting: std::sync::Mutex<Waiting>,
+    settled: std::sync::Condvar,
+}
+
+#[derive(Default)]
+struct Waiting {
+    events: Vec<(u64, AuditRow)>,
+    next_ticket: u64,
+    appending: bool,
+    /// Ticket → the event's id once committed, `None` when the shared append failed.
+    outcomes: std::collections::HashMap<u64, Option<i64>>,
+}
+
+/// At most this many events go in one shared append, so that its statement stays small.
+const GROUP_LIMIT: usize = 256;
+
+impl GroupCommit {
+    /// Appends `e` with whatever other events are waiting, through `handle`'s connection when
+    /// this reader is the one to append; returns once `e` is committed.
+    pub(crate) fn append(&self, handle: &AuditHandleMut<'_>, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
+        let lock = || self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut waiting = lock();
+        let ticket = waiting.next_ticket;
+        waiting.next_ticket += 1;
+        waiting.events.push((ticket, unlinked(e)?));
+        loop {
+            if let Some(outcome) = waiting.outcomes.remove(&ticket) {
+                drop(waiting);
+                return match outcome {
+                    Some(id) => Ok(id),
+                    None => handle.append_alone(e),
+                };
+            }
+            if !waiting.appending {
+                waiting.appending = true;
+                let take = waiting.events.len().min(GROUP_LIMIT);
+                let (tickets, rows): (Vec<u64>, Vec<AuditRow>) = waiting.events.drain(..take).unzip();
+                drop(waiting);
+                // Settles the batch even if the append panics, so no reader waits forever.
+                let mut settle = Settle { group: self, tickets, ids: None };
+                settle.ids = handle.append_committed(rows).ok();
+                drop(settle);
+                waiting = lock();
+                continue;
+            }
+            waiting = self.settled.wait(waiting).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+}
+
+/// Records a shared append's outcome for its readers and wakes them, when dropped.
+struct Settle<'g> {
+    group: &'g GroupCommit,
+    tickets: Vec<u64>,
+    ids: Option<Vec<i64>>,
+}
+
+impl Drop for Settle<'_> {
+    fn drop(&mut self) {
+        let mut waiting = self.group.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        waiting.appending = false;
+        for (n, ticket) in self.tickets.iter().enumerate() {
+            let id = self.ids.as_ref().and_then(|ids| ids.get(n).copied());
+            waiting.outcomes.insert(*ticket, id);
+        }
+        self.group.settled.notify_all();
+    }
+}

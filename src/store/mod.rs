@@ -458,6 +458,8 @@ pub struct Store {
     pub(crate) kept: std::sync::Arc<kept::Kept>,
     /// The schema upgrade this opening made, if it made one.
     pub(crate) upgraded: Option<Upgrade>,
+    /// Where a server's connections append their reads' audit events together (PostgreSQL).
+    pub(crate) group_commit: Option<std::sync::Arc<audit::GroupCommit>>,
 }
 
 /// A schema upgrade made while a store opened: the versions and the backup of the database as
@@ -651,7 +653,7 @@ pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
     // A file from before the chain could be keyed has no `audit_keying`: never keyed.
-    let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None };
+    let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None, group_commit: None };
     store.keyed_from = store.read().audit().keying().ok().flatten().map(|(from, _)| from);
     Ok(store)
 }
@@ -904,6 +906,7 @@ impl Store {
             e
         };
         let seal = audit::Seal { keyed_from: self.keyed_from, key: self.audit_key.as_ref() };
+        let group = self.group_commit.as_deref();
         match &mut self.engine {
             Engine::Lite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
@@ -917,7 +920,12 @@ impl Store {
                 c,
                 |conn| f(&Read { conn, seal }),
                 |conn, value| {
-                    (Write { read: Read { conn, seal } }).audit_mut().append_alone(&complete(value))?;
+                    let handle = (Write { read: Read { conn, seal } }).audit_mut();
+                    let event = complete(value);
+                    match group {
+                        Some(group) => group.append(&handle, &event)?,
+                        None => handle.append_alone(&event)?,
+                    };
                     Ok(())
                 },
             ),
@@ -932,7 +940,7 @@ impl Store {
     /// A store just opened and migrated: whether its audit chain is keyed, and the key from
     /// the file `HAIRYO_AUDIT_KEY_FILE` names, when it is set.
     pub(crate) fn opened(engine: Engine, upgraded: Option<Upgrade>) -> Result<Store, StoreError> {
-        let mut store = Store { engine, kept: Default::default(), upgraded, keyed_from: None, audit_key: None };
+        let mut store = Store { engine, kept: Default::default(), upgraded, keyed_from: None, audit_key: None, group_commit: None };
         store.keyed_from = store.read().audit().keying()?.map(|(from, _)| from);
         if let Some(path) = std::env::var_os("HAIRYO_AUDIT_KEY_FILE").filter(|p| !p.is_empty()) {
             store.use_audit_key(audit::read_key_file(Path::new(&path))?)?;
@@ -948,6 +956,15 @@ impl Store {
     /// Gives this store the audit chain's key (from the key file): it must be the key the
     /// database was keyed with, or the database not keyed yet (then only `key_audit_chain`
     /// keys it).
+    /// Appends this connection's read events together with those of the other connections
+    /// given the same `group` (a server's pool; see [`audit::GroupCommit`]). PostgreSQL only:
+    /// on SQLite one process writes and every append is already serialised.
+    pub fn share_group_commit(&mut self, group: std::sync::Arc<audit::GroupCommit>) {
+        if matches!(self.engine, Engine::Pg(_)) {
+            self.group_commit = Some(group);
+        }
+    }
+
     pub fn use_audit_key(&mut self, key: audit::AuditKey) -> Result<(), StoreError> {
         if let Some((_, check)) = self.read().audit().keying()? {
             if check != key.check() {
@@ -1070,7 +1087,7 @@ mod tests {
         let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- #12: the corrected 国保 rules")).unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         migrations().to_version(&mut conn, index).unwrap();
-        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None };
+        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None, group_commit: None };
         store.write(|tx| rules.iter().try_for_each(|r| tx.policy_mut().upsert(r))).unwrap();
         store
     }

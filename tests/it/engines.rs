@@ -169,6 +169,7 @@ fn concurrent_writers_keep_every_write_and_the_audit_chain() {
     let writers = 8;
     let each = 200;
     const VIEWS: usize = 100;
+    const VIEWERS: usize = 4;
     let barrier = Arc::new(Barrier::new(writers));
     let threads: Vec<_> = (0..writers)
         .map(|n| {
@@ -208,12 +209,17 @@ fn concurrent_writers_keep_every_write_and_the_audit_chain() {
         })
         .collect();
     // Desks opening the record meanwhile: each view is logged without the write lock, under
-    // the audit log's own, and the chain must still have no gap.
-    let viewers: Vec<_> = (0..2)
-        .map(|_| {
-            let url = url.clone();
+    // the audit log's own, and the chain must still have no gap. Three share a server's group
+    // commit (their events appended together), one appends alone, as a second server would.
+    let group = Arc::new(store::audit::GroupCommit::default());
+    let viewers: Vec<_> = (0..VIEWERS)
+        .map(|n| {
+            let (url, group) = (url.clone(), group.clone());
             std::thread::spawn(move || {
                 let mut store = store::pg::open(&url).unwrap();
+                if n > 0 {
+                    store.share_group_commit(group);
+                }
                 let clerk = staff::actor(&store, "kokuho_clerk").unwrap();
                 for _ in 0..VIEWS {
                     hairyo::record::show(&mut store, &clerk, p.id, at("2026-11-20")).unwrap();
@@ -225,7 +231,7 @@ fn concurrent_writers_keep_every_write_and_the_audit_chain() {
         t.join().unwrap();
     }
     let views: i64 = w.store.conn().query_row("SELECT count(*) FROM audit_event WHERE action = 'view'", [], |r| r.get(0)).unwrap();
-    assert_eq!(views, 2 * VIEWS as i64);
+    assert_eq!(views, (VIEWERS * VIEWS) as i64);
     let n: i64 = w.store.conn().query_row("SELECT count(*) FROM touchpoint", [], |r| r.get(0)).unwrap();
     assert_eq!(n, (writers * each / 2) as i64);
     let n: i64 = w.store.conn().query_row("SELECT count(*) FROM person WHERE name = '並行　花子'", [], |r| r.get(0)).unwrap();

@@ -76,6 +76,8 @@ struct Server {
     kept: Arc<hairyo::store::kept::Kept>,
     /// The audit chain's key, given to every connection the pool opens.
     audit_key: Option<hairyo::store::audit::AuditKey>,
+    /// Where the pool's connections append their reads' audit events together.
+    group_commit: Arc<hairyo::store::audit::GroupCommit>,
     ui_dir: Option<PathBuf>,
 }
 
@@ -103,6 +105,7 @@ impl Server {
                 None => {
                     let mut opened = hairyo::store::open_location(&server.location)?;
                     opened.share_kept_results(server.kept.clone());
+                    opened.share_group_commit(server.group_commit.clone());
                     if let Some(key) = &server.audit_key {
                         opened.use_audit_key(key.clone())?;
                     }
@@ -755,9 +758,12 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         return Err(ErrorBody::new("serve.privileged_role", why));
     }
     let kept = first.kept_results();
+    let group_commit = Arc::new(hairyo::store::audit::GroupCommit::default());
+    first.share_group_commit(group_commit.clone());
     let server = Arc::new(Server {
         kept,
         audit_key,
+        group_commit,
         ui_dir: options.ui_dir.clone(),
         location: options.location.clone(),
         stores: Mutex::new(vec![first]),
