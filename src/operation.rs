@@ -6,7 +6,6 @@
 //! so one client transport can speak to either.
 
 use chrono::NaiveDateTime;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -40,79 +39,178 @@ pub fn arguments_limit(name: &str, actor: &Actor) -> usize {
     }
 }
 
-/// The operations [`call`] knows, in the order docs/api.md lists them.
-pub const NAMES: &[&str] = &[
-    "home",
-    "list_persons",
-    "search_persons",
-    "show_person",
-    "add_person",
-    "update_person",
-    "add_touchpoint",
-    "send_referral",
-    "referral_action",
-    "referral_queue",
-    "receive_application",
-    "check_document",
-    "application_step",
-    "list_facilities",
-    "desk_contacts",
-    "import_profiles",
-    "list_staff",
-    "certificate_validity",
-    "policy_rules",
-    "leaflet_statements",
-    "poster_postings",
-    "post_poster",
-    "take_down_poster",
-    "codes",
-    "screen_codes",
-    "city",
-    "set_city",
-    "save_import_profile",
-    "set_desk_contact",
-    "set_desk_contacts",
-    "set_facility_campaign",
-    "add_staff",
-    "set_staff_password",
-    "set_certificate_validity",
-    "set_policy_rule",
-    "remove_policy_rule",
-    "set_leaflet_statement",
-    "print",
-    "export_csv",
-    "export_forwarding_register",
-    "import_persons",
-    "import_union_results",
-    "issue_certificate",
-    "certificate_step",
-    "move_out",
-    "certificate_returns_due",
-    "export_audit",
-    "access_review",
-    "retention_policy",
-    "set_retention_policy",
-    "disposal_list",
-    "dispose",
-    "prune_audit",
-    "disposals",
-    "reminders",
-    "renewal_season",
-    "renewal_list",
-    "set_renewal_schedule",
-    "export_profiles",
-    "save_export_profile",
-    "export_with_profile",
-    "start_campaign",
-    "facility_campaigns",
-    "receive_campaign_returns",
-    "outreach_events",
-    "add_outreach_event",
-    "receive_outreach_batch",
-    "feed_profiles",
-    "save_feed_profile",
-    "import_feed",
-];
+/// Declares the catalogue from one list: each operation once, with its name, the type of its
+/// arguments and its row in docs/api.md (what it takes, what it answers). The enum, [`NAMES`],
+/// [`TABLE`] and, through them, the TypeScript client's list (`ui/src/lib/operations.ts`)
+/// and docs/api.md's table are made from it (`layers::the_operation_catalogue_is_the_one_list`
+/// fails when a generated file is stale).
+macro_rules! catalogue {
+    ($($variant:ident($args:ty) = $name:literal, $takes:literal, $answers:literal;)+) => {
+        /// An operation with its typed arguments, as a client asks for it: `{"operation":
+        /// name, "arguments": {…}}`. Unknown names and fields are refused.
+        #[derive(Deserialize)]
+        #[serde(tag = "operation", content = "arguments", deny_unknown_fields)]
+        pub enum Operation {
+            $(#[serde(rename = $name)] $variant($args),)+
+        }
+
+        /// The operations' names, in the order docs/api.md lists them.
+        pub const NAMES: &[&str] = &[$($name),+];
+
+        /// Each operation's name, what it takes and what it answers, as docs/api.md shows them.
+        pub const TABLE: &[(&str, &str, &str)] = &[$(($name, $takes, $answers)),+];
+
+        impl Operation {
+            /// The operation's name, as clients ask for it.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Operation::$variant(_) => $name),+
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    Home(NoArgs) = "home", r#"—"#, r#"`Home`: counts, queues, funnel, forecast for the signed-in desk"#;
+    ListPersons(ListPersons) = "list_persons", r#"`query?`, `offset`, `limit`"#, r#"`Paged<PersonSummary>`"#;
+    SearchPersons(SearchPersons) = "search_persons", r#"`query`, `offset`, `limit`"#, r#"`Results` (氏名, フリガナ, 宛名番号, 和暦/西暦 birth dates)"#;
+    ShowPerson(Id) = "show_person", r#"`id`"#, r#"`PersonRecord` (masked for the desk)"#;
+    AddPerson(Input<crate::person::PersonInput>) = "add_person", r#"`input: PersonInput`"#, r#"`Person`"#;
+    UpdatePerson(UpdatePerson) = "update_person", r#"`id`, `patch: PersonPatch`"#, r#"`Person`"#;
+    AddTouchpoint(Input<crate::touchpoint::TouchpointInput>) = "add_touchpoint", r#"`input: TouchpointInput`"#, r#"`Recorded`"#;
+    SendReferral(Input<crate::referral::ReferralInput>) = "send_referral", r#"`input: ReferralInput`"#, r#"`Referral`"#;
+    ReferralAction(ReferralAction) = "referral_action", r#"`id`, `action: {"action": "accept" \| "return" \| "complete" \| "resend" \| "comment" \| "withdraw", …}`"#, r#"`Referral`"#;
+    ReferralQueue(ReferralQueue) = "referral_queue", r#"`status?` (a state's code; `open`: sent by this desk and still 送付済み or 受理; empty: every one; an administrator's queue spans every desk), `offset`, `limit`"#, r#"`Paged<Referral>`"#;
+    ReceiveApplication(Input<crate::application::ApplicationInput>) = "receive_application", r#"`input: ApplicationInput`"#, r#"`Received`"#;
+    CheckDocument(CheckDocument) = "check_document", r#"`id`, `document`, `checked`"#, r#"`Application`"#;
+    ApplicationStep(ApplicationStep) = "application_step", r#"`id`, `step: {"step": "review" \| "decide" \| …}`"#, r#"`Application`"#;
+    ListFacilities(PageArgs) = "list_facilities", r#"`offset`, `limit`"#, r#"`Paged<Facility>`"#;
+    DeskContacts(NoArgs) = "desk_contacts", r#"—"#, r#"`DeskContact[]`"#;
+    ImportProfiles(NoArgs) = "import_profiles", r#"—"#, r#"`Profile[]`"#;
+    ListStaff(NoArgs) = "list_staff", r#"—"#, r#"`Staff[]` (administrators)"#;
+    CertificateValidity(NoArgs) = "certificate_validity", r#"—"#, r#"`CertificateValidity[]`"#;
+    PolicyRules(NoArgs) = "policy_rules", r#"—"#, r#"`Rule[]`"#;
+    PosterPostings(NoArgs) = "poster_postings", r#"—"#, r#"`Postings`: where the 別添3 poster is up (those up first) and `desks_without` (the desks the notice names that have none up)"#;
+    PostPoster(Input<crate::leaflet::PostingInput>) = "post_poster", r#"`input: PostingInput` (`desk`, `place`, `edition?` (default: in force that day), `posted_on?`, `note?`)"#, r#"`Posting`; a desk records its own, an administrator any desk's"#;
+    TakeDownPoster(TakeDown) = "take_down_poster", r#"`id`, `removed_on?`"#, r#"`Posting`"#;
+    LeafletStatements(NoArgs) = "leaflet_statements", r#"—"#, r#"`StatementCheck[]`"#;
+    Codes(NoArgs) = "codes", r#"—"#, r#"`Codes`: the record forms' choices (touchpoint kinds, wishes, channels, …)"#;
+    ScreenCodes(NoArgs) = "screen_codes", r#"—"#, r#"`ScreenCodes`: the settings, facility and export screens' choices"#;
+    City(NoArgs) = "city", r#"—"#, r#"`CitySettings` as printed on the handouts (no secrets)"#;
+    SetCity(SetCity) = "set_city", r#"`settings: CitySettings`"#, r#"`CitySettings` (administrators)"#;
+    SaveImportProfile(SaveProfile) = "save_import_profile", r#"`profile: Profile`"#, r#"`Profile[]` (administrators)"#;
+    SetDeskContact(SetDeskContact) = "set_desk_contact", r#"`contact: DeskContact`"#, r#"`DeskContact` (administrators)"#;
+    SetDeskContacts(SetDeskContacts) = "set_desk_contacts", r#"`contacts: DeskContact[]`"#, r#"`DeskContact[]`: every row checked (a refusal names the desk and field), all saved in one transaction or none (administrators)"#;
+    SetFacilityCampaign(SetCampaign) = "set_facility_campaign", r#"`id`, `campaign`"#, r#"`Facility`"#;
+    AddStaff(Input<crate::staff::StaffInput>) = "add_staff", r#"`input: StaffInput` (with the first password)"#, r#"`Staff[]` (administrators)"#;
+    SetStaffPassword(LoginPassword) = "set_staff_password", r#"`login`, `password`, `current?`"#, r#"`{"changed": true}`: one's own password with `current`, the present one (`staff.invalid` on field `current` without it or when wrong); anyone's as an administrator (also unlocks). Every session of the account ends"#;
+    SetCertificateValidity(SetValidity) = "set_certificate_validity", r#"`validity: ValidityInput`"#, r#"`CertificateValidity[]` (administrators)"#;
+    SetPolicyRule(SetRule) = "set_policy_rule", r#"`rule: RuleInput`"#, r#"`Rule[]` (administrators)"#;
+    RemovePolicyRule(RuleId) = "remove_policy_rule", r#"`id`"#, r#"`Rule[]` (administrators)"#;
+    SetLeafletStatement(SetStatement) = "set_leaflet_statement", r#"`id`, `mode`, `text?`"#, r#"`StatementCheck[]` (administrators)"#;
+    Print(Print) = "print", r#"`request: PrintRequest` (`{"kind": "application_form", …}`)"#, r#"`MadeFile`: the PDF, with `pages`, `documents`, `warnings`"#;
+    ExportCsv(ExportCsv) = "export_csv", r#"`kind`, `encoding` (`utf-8` or `cp932`)"#, r#"`MadeFile`: the CSV, with `rows`"#;
+    ExportForwardingRegister(ExportRegister) = "export_forwarding_register", r#"`forwarded_on`, `encoding`"#, r#"`MadeFile`: the 後期 進達簿 of the day as CSV"#;
+    ImportPersons(ImportPersons) = "import_persons", r#"`content_base64`, `encoding`, `profile?`, `dry_run`"#, r#"`Report` (all or nothing; a dry run stores nothing)"#;
+    ImportUnionResults(ImportUnion) = "import_union_results", r#"`content_base64`, `encoding`, `dry_run`"#, r#"`UnionImportReport`"#;
+    MoveOut(MoveOutArgs) = "move_out", r#"`person_id`, `input: MoveOutInput` (`moved_on?`, `moved_to`, `note?`, `confirmed_digits?`)"#, r#"`MovedOut`: the move and each item it closed (applications withdrawn, referrals completed, certificates invalidated with their return asked for, follow-ups done); then print `{"kind": "hand_over_sheet", "person_id"}`"#;
+    CertificateStep(ApplicationStep) = "certificate_step", r#"`id`, `step: {"step": "reissue", "cause": "lost" \| "damaged" \| "stolen", "on"?, "note"?} \| {"step": "invalidate", "cause": "lost_eligibility" \| "moved_out" \| "died", …} \| {"step": "record_return"} \| {"step": "mail_returned", "note"?} \| {"step": "change_delivery", "postal_code"?, "address", "reason"} \| {"step": "hand_over"}` (each with `on?`, and `confirmed_digits` where it keeps a text)"#, r#"`Certificate` with `events` and `next`: after a 再交付 the new certificate. `certificate.bad_transition` when the state forbids the step"#;
+    CertificateReturnsDue(PageArgs) = "certificate_returns_due", r#"`offset`, `limit`"#, r#"`Paged<Certificate>`: certificates whose return was asked for and has not arrived"#;
+    IssueCertificate(IssueCertificate) = "issue_certificate", r#"`person_id`, `scheme`, `basis` (`ex_officio`, `provisional`, …), `issued_on?`, `valid_until?`"#, r#"`Certificate`: issued without an application (insurer desks)"#;
+    Reminders(NoArgs) = "reminders", r#"—"#, r#"`Reminders`: what the desk should attend to (unanswered and returned referrals, applications waiting for documents or in progress, certificates ending within 30 days, follow-ups due); each list up to 20, with its total"#;
+    RenewalSeason(NoArgs) = "renewal_season", r#"—"#, r#"`RenewalSeason`: the next 8/1, the 広域連合's cut-off, the day the city's list is due, whether its reminder is on (insurer desks)"#;
+    RenewalList(RenewalListArgs) = "renewal_list", r#"`renewal_day?` (an 8/1; empty: this year's), `group?` (`age_85`, `no_card`, `continues`, `at_renewal`, `apply_again`, `not_issued`), `offset`, `limit`"#, r#"`RenewalList`: the season, each group's size over the whole list, one page of lines"#;
+    SetRenewalSchedule(ScheduleArgs) = "set_renewal_schedule", r#"`schedule: ScheduleInput` (`cutoff` such as `6/15`, `lead_days`, `remind_days`)"#, r#"`RenewalSeason` (administrators; every field's problem named)"#;
+    ExportProfiles(NoArgs) = "export_profiles", r#"—"#, r#"`ExportProfile[]` (supervisors and administrators)"#;
+    SaveExportProfile(ProfileArgs) = "save_export_profile", r#"`profile: ExportProfile` (`name`, `kind`, `columns` (the kind's column names in the order to write), `encoding`)"#, r#"`ExportProfile[]`; `export.bad_profile` names what is wrong"#;
+    ExportWithProfile(ProfileName) = "export_with_profile", r#"`name`"#, r#"`MadeFile`: the CSV in the profile's columns and encoding, with `rows`; a renewal export marks this year's list as made"#;
+    StartCampaign(StartCampaign) = "start_campaign", r#"`input: CampaignInput` (`facility_id`, `deadline`, `note?`)"#, r#"`FacilityCampaign`: every resident the batch gives a form to, recorded as sent today; `campaign.already_open`, `campaign.nothing_to_send`"#;
+    FacilityCampaigns(Id) = "facility_campaigns", r#"`id` (the facility)"#, r#"`FacilityCampaign[]`, newest first, each resident's outcome and application state"#;
+    ReceiveCampaignReturns(CampaignReturns) = "receive_campaign_returns", r#"`id`, `returns: ReturnInput[]` (`person_id`, `outcome`: `applied` \| `declined` \| `not_needed` \| `left`, `returned_on?`, `note?`)"#, r#"`FacilityCampaign`: all or nothing; an application (施設職員の代理申請, sent to the facility) is received for each `applied` (insurer desks)"#;
+    FeedProfiles(NoArgs) = "feed_profiles", r#"—"#, r#"`FeedProfile[]`: the status feeds' saved column profiles (supervisors of the insurer desks)"#;
+    SaveFeedProfile(FeedProfileArgs) = "save_feed_profile", r#"`profile: FeedProfile` (`name`, and the headers of `atena_no`, `event`, `date`, `value`)"#, r#"`FeedProfile[]` (administrators)"#;
+    ImportFeed(ImportFeed) = "import_feed", r#"`content_base64`, `encoding?`, `profile?`, `dry_run`"#, r#"`FeedReport`: each row applied as a dated event with its effect (資格取得/喪失, 転出, 死亡, 利用登録状況, 電子証明書の有効期限, 要介護認定, 障害者手帳, 施設入所), all or nothing; with `problems` (by line) or `dry_run`, `committed` is false and nothing is stored"#;
+    OutreachEvents(PageArgs) = "outreach_events", r#"`offset`, `limit`"#, r#"`Paged<OutreachEvent>`: 出張申請 events, newest first, each with the applications received there"#;
+    AddOutreachEvent(OutreachEventArgs) = "add_outreach_event", r#"`input: OutreachInput` (`held_on?`, `place`, `with_mynumber_desk`, `note?`)"#, r#"`OutreachEvent` (insurer desks)"#;
+    ReceiveOutreachBatch(OutreachBatch) = "receive_outreach_batch", r#"`id`, `papers: PaperApplication[]` (`atena_no`, `applicant?`: `self` \| `householder`)"#, r#"`OutreachEvent`: each received as an application on the event's day (受付方法 出張申請) and linked to it; all or nothing, a refusal names its line"#;
+    ExportAudit(NoArgs) = "export_audit", r#"—"#, r#"`MadeFile`: the audit log as CSV (supervisors and administrators), each entry's detail as this reader may see it"#;
+    RetentionPolicy(NoArgs) = "retention_policy", r#"—"#, r#"`RetentionPolicy`: the retention periods in whole years from a person's 転出, 死亡 or 資格喪失 (person, touchpoints, referrals, applications, certificates; the audit log)"#;
+    SetRetentionPolicy(Input<crate::retention::RetentionInput>) = "set_retention_policy", r#"`input: {person_years, touchpoint_years, referral_years, application_years, certificate_years, audit_years}` (text)"#, r#"`RetentionPolicy` (administrators; each 1–30 years, the person's at least each kind's, else `retention.invalid` with the field)"#;
+    DisposalList(NoArgs) = "disposal_list", r#"—"#, r#"`DisposalList`: every ended person with something past its period and what goes; protected persons are counted, never listed (supervisors of 国保 and 後期, administrators)"#;
+    Dispose(Dispose) = "dispose", r#"`person_ids: [id]`"#, r#"`Disposed`: all of them or none (`retention.not_due` names one not on today's list); each removal recorded without its content"#;
+    PruneAudit(NoArgs) = "prune_audit", r#"—"#, r#"`AuditPruned`: the audit entries logged before today less the audit period, removed after the chain is checked (`retention.audit_chain_broken` if it is not whole) and anchored; `store.role` on a PostgreSQL server, where only the schema owner prunes (`hairyo --db OWNER-URL retention prune-audit`)"#;
+    Disposals(PageArgs) = "disposals", r#"`offset?`, `limit?`"#, r#"`Paged<DisposalRecord>`: the disposal record, newest first"#;
+    AccessReview(Input<crate::access_review::AccessQuery>) = "access_review", r#"`input: {from?, to?, login?, person_id?}`"#, r#"`AccessReview`: who opened, listed, printed or exported protected persons' data in the period (the last 30 days when empty), newest first, with counts per staff member (supervisors and administrators; `audit.forbidden` otherwise, `audit.invalid` for a date that does not read)"#;
+}
+
+impl Operation {
+    /// Whether it changes what another desk's queue or home shows. On a SQLite file the server
+    /// announces these itself (nobody else writes); on PostgreSQL the database does, for every
+    /// writer (migration 0015).
+    pub fn is_announced(&self) -> bool {
+        matches!(
+            self,
+            Operation::SendReferral(_)
+                | Operation::ReferralAction(_)
+                | Operation::ReceiveApplication(_)
+                | Operation::CheckDocument(_)
+                | Operation::ApplicationStep(_)
+                | Operation::AddTouchpoint(_)
+                | Operation::AddPerson(_)
+                | Operation::UpdatePerson(_)
+        )
+    }
+
+    /// Whether it reads or writes much (a print, an export, a file import): the window runs it
+    /// on a connection of its own, so a search at the counter is answered meanwhile.
+    pub fn runs_long(&self) -> bool {
+        matches!(
+            self,
+            Operation::Print(_)
+                | Operation::ExportCsv(_)
+                | Operation::ExportForwardingRegister(_)
+                | Operation::ImportPersons(_)
+                | Operation::ImportUnionResults(_)
+        )
+    }
+
+    /// Operation `name` with `arguments` (JSON; null for none). An unknown name is refused with
+    /// `command.unknown`, naming the operations there are; arguments that do not fit with
+    /// `command.invalid`, saying what is wrong with them.
+    pub fn parse(name: &str, arguments: Value) -> Result<Operation, ErrorBody> {
+        if !NAMES.contains(&name) {
+            return Err(ErrorBody::new("command.unknown", format!("操作「{name}」はありません。次のいずれかを指定してください: {}", NAMES.join(", "))));
+        }
+        // A client that sends no body means "no arguments".
+        let arguments = if arguments.is_null() { Value::Object(Default::default()) } else { arguments };
+        serde_json::from_value(serde_json::json!({"operation": name, "arguments": arguments}))
+            .map_err(|e| ErrorBody::new("command.invalid", format!("操作「{name}」の引数が正しくありません: {e}")))
+    }
+}
+
+/// docs/api.md's table of operations, made from the catalogue.
+pub fn api_table() -> String {
+    let mut out = String::from("| name | arguments | answer |\n|---|---|---|\n");
+    for (name, takes, answers) in TABLE {
+        out.push_str(&format!("| `{name}` | {takes} | {answers} |\n"));
+    }
+    out
+}
+
+/// `ui/src/lib/operations.ts`: the TypeScript client's list of operations, made from the
+/// catalogue, so that a client asking for a name the core does not know fails its type check.
+pub fn typescript_list() -> String {
+    let names: String = NAMES.iter().map(|n| format!("  \"{n}\",\n")).collect();
+    format!(
+        "// Generated from the operation catalogue (src/operation.rs). Do not edit: change the\n\
+         // catalogue, then run `UPDATE_BINDINGS=1 cargo test --test it layers`.\n\n\
+         /** Every operation the core answers, by name, in docs/api.md's order. */\n\
+         export const OPERATIONS = [\n{names}] as const;\n\n\
+         /** The name of an operation the core answers. */\n\
+         export type OperationName = (typeof OPERATIONS)[number];\n"
+    )
+}
 
 /// A file an operation made (a PDF, a CSV), carried inside the JSON answer: the client saves it
 /// or opens it (the window writes it to its print or export folder; a browser opens or
@@ -163,98 +261,98 @@ fn field_refusal(code: &str, field: &'static str, message: String) -> ErrorBody 
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NoArgs {}
+pub struct NoArgs {}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RenewalListArgs {
+pub struct RenewalListArgs {
     /// An 8/1; empty for this year's renewal.
     #[serde(default)]
-    renewal_day: String,
+    pub renewal_day: String,
     /// A group's code; empty for every group.
     #[serde(default)]
-    group: String,
+    pub group: String,
     #[serde(default)]
-    offset: i64,
+    pub offset: i64,
     #[serde(default = "default_limit")]
-    limit: i64,
+    pub limit: i64,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ScheduleArgs {
-    schedule: crate::renewal::ScheduleInput,
+pub struct ScheduleArgs {
+    pub schedule: crate::renewal::ScheduleInput,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ProfileArgs {
-    profile: crate::export::ExportProfile,
+pub struct ProfileArgs {
+    pub profile: crate::export::ExportProfile,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StartCampaign {
-    input: crate::campaign::CampaignInput,
+pub struct StartCampaign {
+    pub input: crate::campaign::CampaignInput,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FeedProfileArgs {
-    profile: crate::feed::FeedProfile,
+pub struct FeedProfileArgs {
+    pub profile: crate::feed::FeedProfile,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ImportFeed {
-    content_base64: String,
+pub struct ImportFeed {
+    pub content_base64: String,
     #[serde(default)]
-    encoding: String,
+    pub encoding: String,
     #[serde(default)]
-    profile: Option<String>,
+    pub profile: Option<String>,
     #[serde(default)]
-    dry_run: bool,
+    pub dry_run: bool,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OutreachEventArgs {
-    input: crate::outreach::OutreachInput,
+pub struct OutreachEventArgs {
+    pub input: crate::outreach::OutreachInput,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OutreachBatch {
-    id: i64,
-    papers: Vec<crate::outreach::PaperApplication>,
+pub struct OutreachBatch {
+    pub id: i64,
+    pub papers: Vec<crate::outreach::PaperApplication>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CampaignReturns {
-    id: i64,
-    returns: Vec<crate::campaign::ReturnInput>,
+pub struct CampaignReturns {
+    pub id: i64,
+    pub returns: Vec<crate::campaign::ReturnInput>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Dispose {
-    person_ids: Vec<i64>,
+pub struct Dispose {
+    pub person_ids: Vec<i64>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ProfileName {
-    name: String,
+pub struct ProfileName {
+    pub name: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PageArgs {
+pub struct PageArgs {
     #[serde(default)]
-    offset: i64,
+    pub offset: i64,
     #[serde(default = "default_limit")]
-    limit: i64,
+    pub limit: i64,
 }
 
 fn default_limit() -> i64 {
@@ -263,217 +361,210 @@ fn default_limit() -> i64 {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ListPersons {
+pub struct ListPersons {
     #[serde(default)]
-    query: Option<String>,
+    pub query: Option<String>,
     #[serde(default)]
-    offset: i64,
+    pub offset: i64,
     #[serde(default = "default_limit")]
-    limit: i64,
+    pub limit: i64,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SearchPersons {
-    query: String,
+pub struct SearchPersons {
+    pub query: String,
     #[serde(default)]
-    offset: i64,
+    pub offset: i64,
     #[serde(default = "default_limit")]
-    limit: i64,
+    pub limit: i64,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Id {
-    id: i64,
+pub struct Id {
+    pub id: i64,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Input<T> {
-    input: T,
+pub struct Input<T> {
+    pub input: T,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct UpdatePerson {
-    id: i64,
-    patch: crate::person::PersonPatch,
+pub struct UpdatePerson {
+    pub id: i64,
+    pub patch: crate::person::PersonPatch,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReferralAction {
-    id: i64,
-    action: Value,
+pub struct ReferralAction {
+    pub id: i64,
+    pub action: Value,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReferralQueue {
+pub struct ReferralQueue {
     #[serde(default)]
-    status: Option<String>,
+    pub status: Option<String>,
     #[serde(default)]
-    offset: i64,
+    pub offset: i64,
     #[serde(default = "default_limit")]
-    limit: i64,
+    pub limit: i64,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CheckDocument {
-    id: i64,
-    document: String,
-    checked: bool,
+pub struct CheckDocument {
+    pub id: i64,
+    pub document: String,
+    pub checked: bool,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MoveOutArgs {
-    person_id: i64,
-    input: crate::moving::MoveOutInput,
+pub struct MoveOutArgs {
+    pub person_id: i64,
+    pub input: crate::moving::MoveOutInput,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TakeDown {
-    id: i64,
+pub struct TakeDown {
+    pub id: i64,
     #[serde(default)]
-    removed_on: String,
+    pub removed_on: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ApplicationStep {
-    id: i64,
-    step: Value,
+pub struct ApplicationStep {
+    pub id: i64,
+    pub step: Value,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SetCity {
-    settings: crate::settings::CitySettings,
+pub struct SetCity {
+    pub settings: crate::settings::CitySettings,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SaveProfile {
-    profile: crate::import::Profile,
+pub struct SaveProfile {
+    pub profile: crate::import::Profile,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SetDeskContact {
-    contact: crate::settings::DeskContact,
+pub struct SetDeskContact {
+    pub contact: crate::settings::DeskContact,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SetDeskContacts {
-    contacts: Vec<crate::settings::DeskContact>,
+pub struct SetDeskContacts {
+    pub contacts: Vec<crate::settings::DeskContact>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SetCampaign {
-    id: i64,
-    campaign: String,
+pub struct SetCampaign {
+    pub id: i64,
+    pub campaign: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LoginPassword {
-    login: String,
-    password: String,
+pub struct LoginPassword {
+    pub login: String,
+    pub password: String,
     /// The current password, when the staff member changes their own.
     #[serde(default)]
-    current: Option<String>,
+    pub current: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SetValidity {
-    validity: crate::settings::ValidityInput,
+pub struct SetValidity {
+    pub validity: crate::settings::ValidityInput,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SetRule {
-    rule: crate::policy::RuleInput,
+pub struct SetRule {
+    pub rule: crate::policy::RuleInput,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RuleId {
-    id: String,
+pub struct RuleId {
+    pub id: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SetStatement {
-    id: String,
-    mode: String,
+pub struct SetStatement {
+    pub id: String,
+    pub mode: String,
     #[serde(default)]
-    text: Option<String>,
+    pub text: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Print {
-    request: Value,
+pub struct Print {
+    pub request: Value,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ExportCsv {
-    kind: String,
-    encoding: String,
+pub struct ExportCsv {
+    pub kind: String,
+    pub encoding: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ExportRegister {
-    forwarded_on: String,
-    encoding: String,
+pub struct ExportRegister {
+    pub forwarded_on: String,
+    pub encoding: String,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ImportPersons {
-    content_base64: String,
-    encoding: String,
+pub struct ImportPersons {
+    pub content_base64: String,
+    pub encoding: String,
     #[serde(default)]
-    profile: Option<String>,
+    pub profile: Option<String>,
     #[serde(default)]
-    dry_run: bool,
+    pub dry_run: bool,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ImportUnion {
-    content_base64: String,
-    encoding: String,
+pub struct ImportUnion {
+    pub content_base64: String,
+    pub encoding: String,
     #[serde(default)]
-    dry_run: bool,
+    pub dry_run: bool,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IssueCertificate {
-    person_id: i64,
-    scheme: String,
-    basis: String,
+pub struct IssueCertificate {
+    pub person_id: i64,
+    pub scheme: String,
+    pub basis: String,
     #[serde(default)]
-    issued_on: String,
+    pub issued_on: String,
     #[serde(default)]
-    valid_until: String,
-}
-
-/// The arguments of operation `name`, or a `command.invalid` that says what is wrong with them.
-fn args<T: DeserializeOwned>(name: &str, value: Value) -> Result<T, ErrorBody> {
-    // A client that sends no body means "no arguments".
-    let value = if value.is_null() { Value::Object(Default::default()) } else { value };
-    serde_json::from_value(value).map_err(|e| ErrorBody::new("command.invalid", format!("操作「{name}」の引数が正しくありません: {e}")))
+    pub valid_until: String,
 }
 
 /// The stored nouns an operation answers with, through the disclosure rule for the asking staff
@@ -562,181 +653,108 @@ fn page(offset: i64, limit: i64) -> Page {
     Page::new(offset, limit)
 }
 
-/// Runs operation `name` for `actor` at `now`. An unknown name is refused with
-/// `command.unknown`, naming the operations there are.
+/// Runs operation `name` for `actor` at `now`, its arguments as JSON (null for none): the door
+/// the server and the window use. An unknown name is refused with `command.unknown`, naming
+/// the operations there are; arguments that do not fit with `command.invalid`.
 pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now: NaiveDateTime) -> Result<Value, ErrorBody> {
-    match name {
-        "home" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::home::summary(store, actor, now)?)
-        }
-        "list_persons" => {
-            let a: ListPersons = args(name, arguments)?;
+    run(store, actor, Operation::parse(name, arguments)?, now)
+}
+
+/// Runs `operation` for `actor` at `now`; its answer as JSON, through the disclosure rule.
+pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let name = operation.name();
+    match operation {
+        Operation::Home(_) => json(crate::home::summary(store, actor, now)?),
+        Operation::ListPersons(a) => {
             let filter = crate::person::PersonFilter { query: a.query, ..Default::default() };
             json(crate::person::list(store, actor, &filter, page(a.offset, a.limit), now)?)
         }
-        "search_persons" => {
-            let a: SearchPersons = args(name, arguments)?;
-            json(crate::search::search(store, actor, &a.query, page(a.offset, a.limit), now)?)
-        }
-        "show_person" => {
-            let a: Id = args(name, arguments)?;
-            json(crate::record::show(store, actor, a.id, now)?)
-        }
-        "add_person" => {
-            let a: Input<crate::person::PersonInput> = args(name, arguments)?;
-            json(shown::person(actor, crate::person::add(store, actor, &a.input, now)?))
-        }
-        "update_person" => {
-            let a: UpdatePerson = args(name, arguments)?;
-            json(shown::person(actor, crate::person::update(store, actor, a.id, &a.patch, now)?))
-        }
-        "add_touchpoint" => {
-            let a: Input<crate::touchpoint::TouchpointInput> = args(name, arguments)?;
-            json(crate::touchpoint::add(store, actor, &a.input, now)?)
-        }
-        "send_referral" => {
-            let a: Input<crate::referral::ReferralInput> = args(name, arguments)?;
-            json(crate::referral::send(store, actor, &a.input, now)?)
-        }
-        "referral_action" => {
-            let a: ReferralAction = args(name, arguments)?;
+        Operation::SearchPersons(a) => json(crate::search::search(store, actor, &a.query, page(a.offset, a.limit), now)?),
+        Operation::ShowPerson(a) => json(crate::record::show(store, actor, a.id, now)?),
+        Operation::AddPerson(a) => json(shown::person(actor, crate::person::add(store, actor, &a.input, now)?)),
+        Operation::UpdatePerson(a) => json(shown::person(actor, crate::person::update(store, actor, a.id, &a.patch, now)?)),
+        Operation::AddTouchpoint(a) => json(crate::touchpoint::add(store, actor, &a.input, now)?),
+        Operation::SendReferral(a) => json(crate::referral::send(store, actor, &a.input, now)?),
+        Operation::ReferralAction(a) => {
             let action: crate::referral::ReferralAction = crate::command::decode("連携依頼の操作", "action", a.action)?;
             json(crate::referral::act(store, actor, a.id, &action, now)?)
         }
-        "referral_queue" => {
-            let a: ReferralQueue = args(name, arguments)?;
+        Operation::ReferralQueue(a) => {
             // An unknown status is refused, not read as "every status".
             let filter =
                 crate::referral::QueueFilter::parse(a.status.as_deref().unwrap_or("")).map_err(|message| ErrorBody::new("referral.invalid", message))?;
             let queue: Paged<crate::referral::Referral> = crate::referral::queue(store, actor, filter, page(a.offset, a.limit), now)?;
             json(queue)
         }
-        "receive_application" => {
-            let a: Input<crate::application::ApplicationInput> = args(name, arguments)?;
-            json(crate::application::receive(store, actor, &a.input, now)?)
-        }
-        "check_document" => {
-            let a: CheckDocument = args(name, arguments)?;
+        Operation::ReceiveApplication(a) => json(crate::application::receive(store, actor, &a.input, now)?),
+        Operation::CheckDocument(a) => {
             let doc = crate::application::Document::parse(&a.document).map_err(|message| ErrorBody::new("application.invalid", message))?;
             json(shown::application(actor, crate::application::check_document(store, actor, a.id, doc, a.checked, now)?))
         }
-        "application_step" => {
-            let a: ApplicationStep = args(name, arguments)?;
+        Operation::ApplicationStep(a) => {
             let step: crate::application::ApplicationStep = crate::command::decode("申請の操作", "step", a.step)?;
             json(shown::application(actor, crate::application::take_step(store, actor, a.id, &step, now)?))
         }
-        "list_facilities" => {
-            let a: PageArgs = args(name, arguments)?;
-            json(crate::facility::list(store, actor, page(a.offset, a.limit), now)?)
-        }
-        "desk_contacts" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::settings::desk_contacts(store, actor, now)?)
-        }
-        "import_profiles" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::import::profiles(store, actor, now)?)
-        }
-        "list_staff" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::staff::list(store, actor, now)?)
-        }
-        "certificate_validity" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::settings::certificate_validity(store, actor, now)?)
-        }
-        "policy_rules" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::policy::list_rules(store, actor, now)?)
-        }
-        "poster_postings" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::leaflet::postings(store, actor, now)?)
-        }
-        "post_poster" => {
-            let a: Input<crate::leaflet::PostingInput> = args(name, arguments)?;
-            json(crate::leaflet::post_poster(store, actor, &a.input, now)?)
-        }
-        "take_down_poster" => {
-            let a: TakeDown = args(name, arguments)?;
-            json(crate::leaflet::take_down_poster(store, actor, a.id, &a.removed_on, now)?)
-        }
-        "leaflet_statements" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::leaflet::check_all_statements(store, actor, now)?)
-        }
-        "codes" => {
-            args::<NoArgs>(name, arguments)?;
+        Operation::ListFacilities(a) => json(crate::facility::list(store, actor, page(a.offset, a.limit), now)?),
+        Operation::DeskContacts(_) => json(crate::settings::desk_contacts(store, actor, now)?),
+        Operation::ImportProfiles(_) => json(crate::import::profiles(store, actor, now)?),
+        Operation::ListStaff(_) => json(crate::staff::list(store, actor, now)?),
+        Operation::CertificateValidity(_) => json(crate::settings::certificate_validity(store, actor, now)?),
+        Operation::PolicyRules(_) => json(crate::policy::list_rules(store, actor, now)?),
+        Operation::PosterPostings(_) => json(crate::leaflet::postings(store, actor, now)?),
+        Operation::PostPoster(a) => json(crate::leaflet::post_poster(store, actor, &a.input, now)?),
+        Operation::TakeDownPoster(a) => json(crate::leaflet::take_down_poster(store, actor, a.id, &a.removed_on, now)?),
+        Operation::LeafletStatements(_) => json(crate::leaflet::check_all_statements(store, actor, now)?),
+        Operation::Codes(_) => {
             crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
             json(crate::forms::codes())
         }
-        "screen_codes" => {
-            args::<NoArgs>(name, arguments)?;
+        Operation::ScreenCodes(_) => {
             crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
             json(crate::forms::screen_codes())
         }
-        "city" => {
-            args::<NoArgs>(name, arguments)?;
+        Operation::City(_) => {
             crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
             json(crate::settings::public_city(store)?)
         }
-        "set_city" => {
-            let a: SetCity = args(name, arguments)?;
-            json(crate::settings::set_city(store, actor, &a.settings, now)?)
-        }
-        "save_import_profile" => {
-            let a: SaveProfile = args(name, arguments)?;
+        Operation::SetCity(a) => json(crate::settings::set_city(store, actor, &a.settings, now)?),
+        Operation::SaveImportProfile(a) => {
             crate::import::save_profile(store, actor, &a.profile, now)?;
             json(crate::import::profiles(store, actor, now)?)
         }
-        "set_desk_contact" => {
-            let a: SetDeskContact = args(name, arguments)?;
-            json(crate::settings::set_desk_contact(store, actor, &a.contact, now)?)
-        }
-        "set_desk_contacts" => {
-            let a: SetDeskContacts = args(name, arguments)?;
-            json(crate::settings::set_desk_contacts(store, actor, &a.contacts, now)?)
-        }
-        "set_facility_campaign" => {
-            let a: SetCampaign = args(name, arguments)?;
+        Operation::SetDeskContact(a) => json(crate::settings::set_desk_contact(store, actor, &a.contact, now)?),
+        Operation::SetDeskContacts(a) => json(crate::settings::set_desk_contacts(store, actor, &a.contacts, now)?),
+        Operation::SetFacilityCampaign(a) => {
             let campaign = crate::facility::Campaign::parse(&a.campaign).map_err(|m| field_refusal("facility.invalid", "campaign", m))?;
             json(crate::facility::set_campaign(store, actor, a.id, campaign, now)?)
         }
-        "add_staff" => {
-            let a: Input<crate::staff::StaffInput> = args(name, arguments)?;
+        Operation::AddStaff(a) => {
             crate::staff::add_with_password(store, actor, &a.input, now)?;
             json(crate::staff::list(store, actor, now)?)
         }
-        "set_staff_password" => {
-            let a: LoginPassword = args(name, arguments)?;
+        Operation::SetStaffPassword(a) => {
             crate::staff::set_password(store, actor, &a.login, &a.password, a.current.as_deref(), now)?;
             json(Changed { changed: true })
         }
-        "set_certificate_validity" => {
-            let a: SetValidity = args(name, arguments)?;
+        Operation::SetCertificateValidity(a) => {
             crate::settings::set_certificate_validity(store, actor, &a.validity, now)?;
             json(crate::settings::certificate_validity(store, actor, now)?)
         }
-        "set_policy_rule" => {
-            let a: SetRule = args(name, arguments)?;
+        Operation::SetPolicyRule(a) => {
             let rule = crate::policy::parse_rule(&a.rule)?;
             crate::policy::set_rule(store, actor, &rule, now)?;
             json(crate::policy::list_rules(store, actor, now)?)
         }
-        "remove_policy_rule" => {
-            let a: RuleId = args(name, arguments)?;
+        Operation::RemovePolicyRule(a) => {
             crate::policy::remove_rule(store, actor, &a.id, now)?;
             json(crate::policy::list_rules(store, actor, now)?)
         }
-        "set_leaflet_statement" => {
-            let a: SetStatement = args(name, arguments)?;
+        Operation::SetLeafletStatement(a) => {
             let mode = crate::leaflet::StatementMode::parse(&a.mode).map_err(|m| field_refusal("leaflet.invalid", "mode", m))?;
             crate::leaflet::set_statement(store, actor, &a.id, mode, a.text.as_deref(), now)?;
             json(crate::leaflet::check_all_statements(store, actor, now)?)
         }
-        "print" => {
-            let a: Print = args(name, arguments)?;
+        Operation::Print(a) => {
             let request: crate::print::PrintRequest = crate::command::decode("印刷の種類", "kind", a.request)?;
             let printed = crate::print::print(store, actor, &request, now, &mut |_| {})?;
             let file_name = format!("{}-{}.pdf", request.file_stem(), now.format("%Y%m%d-%H%M%S"));
@@ -744,8 +762,7 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             (file.pages, file.documents, file.warnings) = (Some(printed.pages), Some(printed.documents), printed.warnings);
             json(file)
         }
-        "export_csv" => {
-            let a: ExportCsv = args(name, arguments)?;
+        Operation::ExportCsv(a) => {
             let kind = crate::export::ExportKind::parse(&a.kind).map_err(|m| field_refusal("export.invalid", "kind", m))?;
             let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("export.invalid", "encoding", m))?;
             let (bytes, rows) = crate::export::export(store, actor, kind, encoding, now)?;
@@ -753,8 +770,7 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             file.rows = Some(rows);
             json(file)
         }
-        "export_forwarding_register" => {
-            let a: ExportRegister = args(name, arguments)?;
+        Operation::ExportForwardingRegister(a) => {
             let day = crate::validate::date_on("進達日", &a.forwarded_on, now.date()).map_err(|m| field_refusal("export.invalid", "forwarded_on", m))?;
             let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("export.invalid", "encoding", m))?;
             let (bytes, rows) = crate::kouki::forwarding_register_csv(store, actor, day, encoding, now)?;
@@ -762,35 +778,25 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             file.rows = Some(rows);
             json(file)
         }
-        "import_persons" => {
-            let a: ImportPersons = args(name, arguments)?;
+        Operation::ImportPersons(a) => {
             let bytes = file_bytes(name, &a.content_base64)?;
             let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| ErrorBody::new("import.bad_encoding", m))?;
             let opts = crate::import::Options { encoding: Some(encoding), profile: a.profile.filter(|p| !p.is_empty()), dry_run: a.dry_run };
             json(crate::import::import_persons(store, actor, &bytes, &opts, now, &mut |_, _| {})?)
         }
-        "import_union_results" => {
-            let a: ImportUnion = args(name, arguments)?;
+        Operation::ImportUnionResults(a) => {
             let bytes = file_bytes(name, &a.content_base64)?;
             let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("import.invalid", "encoding", m))?;
             let opts = crate::kouki::UnionImportOptions { encoding: Some(encoding), dry_run: a.dry_run };
             json(crate::kouki::import_union_results(store, actor, &bytes, &opts, now)?)
         }
-        "move_out" => {
-            let a: MoveOutArgs = args(name, arguments)?;
-            json(crate::moving::move_out(store, actor, a.person_id, &a.input, now)?)
-        }
-        "certificate_step" => {
-            let a: ApplicationStep = args(name, arguments)?;
+        Operation::MoveOut(a) => json(crate::moving::move_out(store, actor, a.person_id, &a.input, now)?),
+        Operation::CertificateStep(a) => {
             let step: crate::certificate::CertificateStep = crate::command::decode("資格確認書の操作", "step", a.step)?;
             json(shown::certificate(actor, crate::certificate::take_step(store, actor, a.id, &step, now)?))
         }
-        "certificate_returns_due" => {
-            let a: PageArgs = args(name, arguments)?;
-            json(shown::certificates(actor, crate::certificate::returns_due(store, actor, page(a.offset, a.limit), now)?))
-        }
-        "issue_certificate" => {
-            let a: IssueCertificate = args(name, arguments)?;
+        Operation::CertificateReturnsDue(a) => json(shown::certificates(actor, crate::certificate::returns_due(store, actor, page(a.offset, a.limit), now)?)),
+        Operation::IssueCertificate(a) => {
             let scheme = crate::application::AppScheme::parse(&a.scheme).map_err(|m| field_refusal("certificate.invalid", "scheme", m))?;
             let basis = crate::certificate::CertificateBasis::parse(&a.basis).map_err(|m| field_refusal("certificate.invalid", "basis", m))?;
             // An empty date is today; any other must read as a date.
@@ -807,16 +813,9 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
                 crate::certificate::issue_without_application(store, actor, a.person_id, scheme, basis, issued_on, valid_until, now)?,
             ))
         }
-        "reminders" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::reminder::due(store, actor, crate::reminder::Window::default(), now)?)
-        }
-        "renewal_season" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::renewal::season(store, actor, now)?)
-        }
-        "renewal_list" => {
-            let a: RenewalListArgs = args(name, arguments)?;
+        Operation::Reminders(_) => json(crate::reminder::due(store, actor, crate::reminder::Window::default(), now)?),
+        Operation::RenewalSeason(_) => json(crate::renewal::season(store, actor, now)?),
+        Operation::RenewalList(a) => {
             let day = if a.renewal_day.trim().is_empty() {
                 None
             } else {
@@ -829,49 +828,29 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             };
             json(crate::renewal::spring_list(store, actor, day, group, page(a.offset, a.limit), now)?)
         }
-        "set_renewal_schedule" => {
-            let a: ScheduleArgs = args(name, arguments)?;
-            json(crate::renewal::set_schedule(store, actor, &a.schedule, now)?)
-        }
-        "export_profiles" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::export::profiles(store, actor, now)?)
-        }
-        "save_export_profile" => {
-            let a: ProfileArgs = args(name, arguments)?;
+        Operation::SetRenewalSchedule(a) => json(crate::renewal::set_schedule(store, actor, &a.schedule, now)?),
+        Operation::ExportProfiles(_) => json(crate::export::profiles(store, actor, now)?),
+        Operation::SaveExportProfile(a) => {
             crate::export::save_profile(store, actor, &a.profile, now)?;
             json(crate::export::profiles(store, actor, now)?)
         }
-        "export_with_profile" => {
-            let a: ProfileName = args(name, arguments)?;
+        Operation::ExportWithProfile(a) => {
             let (bytes, rows, profile) = crate::export::export_with_profile(store, actor, &a.name, now)?;
             let mut file = MadeFile::new(format!("{}-{}.csv", profile.kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
             file.rows = Some(rows);
             json(file)
         }
-        "start_campaign" => {
-            let a: StartCampaign = args(name, arguments)?;
-            json(shown::campaign(actor, crate::campaign::start(store, actor, &a.input, now)?))
-        }
-        "facility_campaigns" => {
-            let a: Id = args(name, arguments)?;
+        Operation::StartCampaign(a) => json(shown::campaign(actor, crate::campaign::start(store, actor, &a.input, now)?)),
+        Operation::FacilityCampaigns(a) => {
             json(crate::campaign::of_facility(store, actor, a.id, now)?.into_iter().map(|c| shown::campaign(actor, c)).collect::<Vec<_>>())
         }
-        "receive_campaign_returns" => {
-            let a: CampaignReturns = args(name, arguments)?;
-            json(shown::campaign(actor, crate::campaign::receive_returns(store, actor, a.id, &a.returns, now)?))
-        }
-        "feed_profiles" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::feed::profiles(store, actor, now)?)
-        }
-        "save_feed_profile" => {
-            let a: FeedProfileArgs = args(name, arguments)?;
+        Operation::ReceiveCampaignReturns(a) => json(shown::campaign(actor, crate::campaign::receive_returns(store, actor, a.id, &a.returns, now)?)),
+        Operation::FeedProfiles(_) => json(crate::feed::profiles(store, actor, now)?),
+        Operation::SaveFeedProfile(a) => {
             crate::feed::save_profile(store, actor, &a.profile, now)?;
             json(crate::feed::profiles(store, actor, now)?)
         }
-        "import_feed" => {
-            let a: ImportFeed = args(name, arguments)?;
+        Operation::ImportFeed(a) => {
             let bytes = file_bytes(name, &a.content_base64)?;
             let encoding = if a.encoding.trim().is_empty() {
                 crate::import::Encoding::Auto
@@ -880,52 +859,20 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
             };
             json(crate::feed::import_feed(store, actor, &bytes, encoding, a.profile.as_deref().filter(|p| !p.is_empty()), a.dry_run, now)?)
         }
-        "outreach_events" => {
-            let a: PageArgs = args(name, arguments)?;
-            json(crate::outreach::events(store, actor, page(a.offset, a.limit), now)?)
-        }
-        "add_outreach_event" => {
-            let a: OutreachEventArgs = args(name, arguments)?;
-            json(crate::outreach::add_event(store, actor, &a.input, now)?)
-        }
-        "receive_outreach_batch" => {
-            let a: OutreachBatch = args(name, arguments)?;
-            json(crate::outreach::receive_batch(store, actor, a.id, &a.papers, now)?)
-        }
-        "export_audit" => {
-            args::<NoArgs>(name, arguments)?;
+        Operation::OutreachEvents(a) => json(crate::outreach::events(store, actor, page(a.offset, a.limit), now)?),
+        Operation::AddOutreachEvent(a) => json(crate::outreach::add_event(store, actor, &a.input, now)?),
+        Operation::ReceiveOutreachBatch(a) => json(crate::outreach::receive_batch(store, actor, a.id, &a.papers, now)?),
+        Operation::ExportAudit(_) => {
             let bytes = crate::audit::export_csv(store, actor, now)?;
             json(MadeFile::new(format!("audit-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes))
         }
-        "retention_policy" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::retention::policy(store, actor, now)?)
-        }
-        "set_retention_policy" => {
-            let a: Input<crate::retention::RetentionInput> = args(name, arguments)?;
-            json(crate::retention::set_policy(store, actor, &a.input, now)?)
-        }
-        "disposal_list" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::retention::disposal_list(store, actor, now)?)
-        }
-        "dispose" => {
-            let a: Dispose = args(name, arguments)?;
-            json(crate::retention::dispose(store, actor, &a.person_ids, now)?)
-        }
-        "prune_audit" => {
-            args::<NoArgs>(name, arguments)?;
-            json(crate::retention::prune_audit(store, actor, now)?)
-        }
-        "disposals" => {
-            let a: PageArgs = args(name, arguments)?;
-            json(crate::retention::disposals(store, actor, page(a.offset, a.limit), now)?)
-        }
-        "access_review" => {
-            let a: Input<crate::access_review::AccessQuery> = args(name, arguments)?;
-            json(crate::access_review::review(store, actor, &a.input, now)?)
-        }
-        _ => Err(ErrorBody::new("command.unknown", format!("操作「{name}」はありません。次のいずれかを指定してください: {}", NAMES.join(", ")))),
+        Operation::RetentionPolicy(_) => json(crate::retention::policy(store, actor, now)?),
+        Operation::SetRetentionPolicy(a) => json(crate::retention::set_policy(store, actor, &a.input, now)?),
+        Operation::DisposalList(_) => json(crate::retention::disposal_list(store, actor, now)?),
+        Operation::Dispose(a) => json(crate::retention::dispose(store, actor, &a.person_ids, now)?),
+        Operation::PruneAudit(_) => json(crate::retention::prune_audit(store, actor, now)?),
+        Operation::Disposals(a) => json(crate::retention::disposals(store, actor, page(a.offset, a.limit), now)?),
+        Operation::AccessReview(a) => json(crate::access_review::review(store, actor, &a.input, now)?),
     }
 }
 
@@ -948,6 +895,9 @@ mod tests {
         let api = include_str!("../docs/api.md");
         for name in NAMES {
             assert!(api.contains(&format!("| `{name}` |")), "docs/api.md does not list {name}");
+        }
+        for (name, _) in FILE_OPERATIONS {
+            assert!(NAMES.contains(name), "{name} is not in the catalogue");
         }
         let e = call(&mut store, &admin, "drop_everything", Value::Null, now).unwrap_err();
         assert_eq!(e.code, "command.unknown");

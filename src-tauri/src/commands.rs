@@ -163,10 +163,6 @@ pub fn import_persons(
     serde_json::to_value(report).map_err(|e| CmdError::new("ipc.encode", e.to_string()))
 }
 
-/// Operations that read or write much: they run on a connection of their own, so a search at
-/// the counter is answered meanwhile.
-const LONG: &[&str] = &["print", "export_csv", "export_forwarding_register", "import_persons", "import_union_results"];
-
 /// One operation of the core's catalogue (`hairyo::operation`, docs/api.md) by name, with its
 /// arguments as JSON. A file it makes (a PDF, a CSV) is written to the window's print or export
 /// folder and answered as its path, as `print` and the exports always have.
@@ -183,10 +179,13 @@ pub fn operation(app_handle: tauri::AppHandle, state: State<'_, Shell>, name: St
     let app = state.app()?;
     let actor = app.actor()?;
     let t = now();
-    let answer = if LONG.contains(&name.as_str()) {
-        app.with_own_store(|s| hairyo::operation::call(s, &actor, &name, args, t))?
+    let operation = hairyo::operation::Operation::parse(&name, args)?;
+    // A print, an export or an import runs on a connection of its own, so a search at the
+    // counter is answered meanwhile.
+    let answer = if operation.runs_long() {
+        app.with_own_store(|s| hairyo::operation::run(s, &actor, operation, t))?
     } else {
-        app.with_store(|s| hairyo::operation::call(s, &actor, &name, args, t))?
+        app.with_store(|s| hairyo::operation::run(s, &actor, operation, t))?
     };
     saved_file(&app_handle, answer)
 }

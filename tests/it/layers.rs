@@ -234,3 +234,41 @@ fn every_input_type_refuses_unknown_fields() {
     }
     assert!(seen.contains("TouchpointInput") && seen.contains("PersonPatch"), "the scan found the input types: {seen:?}");
 }
+
+/// The operations exist in one list, the core's catalogue (`operation::catalogue!`): the
+/// TypeScript client's list and docs/api.md's table are made from it, and this fails when
+/// either checked-in copy is stale (`UPDATE_BINDINGS=1 cargo test --test it layers` writes
+/// them anew). The server's own routes are not operations and are listed apart.
+#[test]
+fn the_operation_catalogue_is_the_one_list() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("UPDATE_BINDINGS").is_some();
+    let ts_path = root.join("ui/src/lib/operations.ts");
+    let ts = hairyo::operation::typescript_list();
+    if update {
+        std::fs::write(&ts_path, &ts).expect("write operations.ts");
+    }
+    assert!(
+        std::fs::read_to_string(&ts_path).unwrap_or_default() == ts,
+        "ui/src/lib/operations.ts is stale: run `UPDATE_BINDINGS=1 cargo test --test it layers` and commit it"
+    );
+    let api_path = root.join("docs/api.md");
+    let api = std::fs::read_to_string(&api_path).expect("docs/api.md");
+    let start = api.find("| name | arguments | answer |").expect("docs/api.md has the operations table");
+    let end = api[start..].find("\n\n").map_or(api.len(), |n| start + n + 1);
+    let table = hairyo::operation::api_table();
+    if update && api[start..end] != table {
+        std::fs::write(&api_path, format!("{}{}{}", &api[..start], table, &api[end..])).expect("write docs/api.md");
+    }
+    let api = std::fs::read_to_string(&api_path).expect("docs/api.md");
+    assert!(api[start..].starts_with(&table), "docs/api.md's table of operations is stale: run `UPDATE_BINDINGS=1 cargo test --test it layers` and commit it");
+    // Every name parses as itself, and the window's client asks only for listed names.
+    for name in hairyo::operation::NAMES {
+        let parsed = hairyo::operation::Operation::parse(name, serde_json::Value::Null);
+        if let Ok(op) = parsed {
+            assert_eq!(op.name(), *name);
+        }
+    }
+    let client = std::fs::read_to_string(root.join("ui/src/lib/api.ts")).expect("api.ts");
+    assert!(client.contains("name: OperationName"), "api.ts's `op` takes only a catalogue name");
+}

@@ -81,12 +81,6 @@ struct Server {
     ui_dir: Option<PathBuf>,
 }
 
-/// Operations that change what another desk's queue or home shows. On a SQLite file the
-/// server announces them itself (nobody else writes); on PostgreSQL the database does, for
-/// every writer (migration 0015).
-const ANNOUNCED: &[&str] =
-    &["send_referral", "referral_action", "receive_application", "check_document", "application_step", "add_touchpoint", "add_person", "update_person"];
-
 impl Server {
     fn now(&self) -> NaiveDateTime {
         self.fixed_now.unwrap_or_else(|| chrono::Local::now().naive_local())
@@ -318,12 +312,16 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
         Err(e) => return acted_as(&actor, error_response(e)),
     };
     let now = server.now();
-    let op = name.clone();
+    let operation = match hairyo::operation::Operation::parse(&name, arguments) {
+        Ok(op) => op,
+        Err(e) => return acted_as(&actor, error_response(e)),
+    };
+    let announced = operation.is_announced();
     let acting = actor.clone();
-    let result = server.with_store(move |s| hairyo::operation::call(s, &acting, &op, arguments, now)).await;
+    let result = server.with_store(move |s| hairyo::operation::run(s, &acting, operation, now)).await;
     let response = match result {
         Ok(value) => {
-            if matches!(server.location, Location::File(_)) && ANNOUNCED.contains(&name.as_str()) {
+            if matches!(server.location, Location::File(_)) && announced {
                 let _ = server.events.send(json!({"kind": "changed", "operation": name, "desks": []}).to_string());
             }
             Json(value).into_response()

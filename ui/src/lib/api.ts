@@ -6,6 +6,7 @@
 // "kokuho"), and the structs carry `*_label` fields with the Japanese text wherever the core
 // provides one.
 
+import type { OperationName } from "./operations";
 import { Channel as IpcChannel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
@@ -169,7 +170,7 @@ async function post<T>(path: string, body: unknown): Promise<T> {
 }
 
 /** One operation of the core's catalogue (docs/api.md), by name, with snake_case arguments. */
-async function op<T>(name: string, args?: Record<string, unknown>): Promise<T> {
+async function op<T>(name: OperationName, args?: Record<string, unknown>): Promise<T> {
   return inWindow ? invokeShell<T>("operation", { name, args: args ?? {} }) : post<T>(`/api/${name}`, args ?? {});
 }
 
