@@ -18,56 +18,6 @@ pub use crate::model::application::{
     ProxyAuthority, Signing, UnionResult,
 };
 
-impl ProxyAuthority {
-    /// The documents this authority needs (R3, R4; a proxy outside the household brings a
-    /// 委任状 and their own identity document).
-    pub fn documents(self) -> &'static [Document] {
-        use Document::*;
-        match self {
-            ProxyAuthority::SameHousehold => &[ProxyId],
-            ProxyAuthority::Relative => &[Delegation, ProxyId],
-            ProxyAuthority::Guardian => &[RegistryCertificate, ProxyId],
-            ProxyAuthority::Parent => &[FamilyRegister, ProxyId],
-            ProxyAuthority::FacilityChild => &[ParentDelegation, StaffId],
-            ProxyAuthority::Caregiver => &[Delegation, ProxyId],
-            ProxyAuthority::FacilityAdult => &[Delegation, StaffId],
-            ProxyAuthority::FacilityHead => &[PlacementNotice, StaffId],
-            ProxyAuthority::MinorGuardian => &[MinorGuardianRecord, ProxyId],
-            ProxyAuthority::Curator => &[AgencyRegistry, ProxyId],
-            ProxyAuthority::VoluntaryGuardian => &[VoluntaryRegistry, ProxyId],
-        }
-    }
-
-    /// Who the person must be for this authority to act: a child for the 親権 kinds, an adult
-    /// for the 後見 kinds; `None` when anyone may be represented so.
-    pub fn refusal_for(self, age: i32, in_facility: bool) -> Option<&'static str> {
-        let child = age < 18;
-        match self {
-            ProxyAuthority::FacilityHead if !(child && in_facility) => {
-                Some("施設長による親権代行 (児童福祉法第47条) は、施設に入所している18歳未満の児童についてだけ選べます")
-            }
-            ProxyAuthority::Parent | ProxyAuthority::MinorGuardian | ProxyAuthority::FacilityChild if !child => {
-                Some("親権者・未成年後見人・児童の施設職員は、18歳未満の方の代理人としてだけ選べます")
-            }
-            ProxyAuthority::Guardian | ProxyAuthority::Curator | ProxyAuthority::VoluntaryGuardian if child => {
-                Some("成年後見人・保佐人・補助人・任意後見人は、18歳以上の方の代理人としてだけ選べます")
-            }
-            _ => None,
-        }
-    }
-
-    /// True when the proxy brings a 委任状 that Hairyo can print pre-filled.
-    pub fn needs_delegation_letter(self) -> bool {
-        self.documents().iter().any(|d| matches!(d, Document::Delegation | Document::ParentDelegation))
-    }
-
-    /// True when the 委任状 comes from the person or the 世帯主 (not from a 親権者), so the
-    /// application says which of the two signs it.
-    pub fn delegated_by_person_or_householder(self) -> bool {
-        self.documents().contains(&Document::Delegation)
-    }
-}
-
 /// The documents an application needs, by applicant, authority, who signs the 委任状 and how
 /// the person's own part was signed: a member of the same household brings only their ID; a
 /// 委任状 signed by the 世帯主 is checked as such; a 代筆 adds the person's own ID (when a proxy
@@ -132,12 +82,6 @@ pub struct ApplicationInput {
     pub optional_entries: Vec<String>,
     pub delivery: String,
     pub referral_id: Option<i64>,
-}
-
-impl Application {
-    pub fn missing_documents(&self) -> Vec<Document> {
-        self.checklist.iter().filter(|c| !c.checked).map(|c| c.document).collect()
-    }
 }
 
 /// What the clerk is told when an application is received.

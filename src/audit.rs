@@ -136,7 +136,7 @@ pub(crate) fn verify_chain(r: &Read<'_>) -> Result<Verification, StoreError> {
     // Ids are consecutive from the start: a gap is a deleted event. From the keyed event on,
     // a link is an HMAC with the key kept outside the database, which an appender without it
     // cannot make.
-    let seal = r.seal;
+    let seal = r.seal();
     for (expected_id, row) in (start..).zip(&rows) {
         let id = row.id;
         let bad = |m: String| Verification { events: rows.len(), ok: false, first_bad: Some(id), message: m };

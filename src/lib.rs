@@ -3,9 +3,9 @@
 //! Everything the app does is a function here taking the store, the acting staff member and the
 //! current time; the CLI (`src/bin/hairyo`) and the desktop shell (`src-tauri`) only adapt it.
 
-/// The one version of the app, the CLI and the server (the workspace's), printed by
-/// `hairyo --version` and shown in the window's 設定.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub use hairyo_model::{coded_enum, model, stored_as_code, text, Page, Paged, VERSION};
+/// The store: the one package that knows SQL and the engines (`hairyo-store`).
+pub use hairyo_store as store;
 
 pub mod access;
 pub mod access_review;
@@ -25,6 +25,7 @@ pub mod duplicates;
 pub mod export;
 pub mod facility;
 pub mod feed;
+pub mod fonts;
 pub mod forecast;
 pub mod forms;
 pub mod frame;
@@ -32,7 +33,6 @@ pub mod home;
 pub mod import;
 pub mod kouki;
 pub mod leaflet;
-pub mod model;
 pub mod moving;
 pub mod operation;
 pub mod outreach;
@@ -49,48 +49,14 @@ pub mod session;
 pub mod settings;
 pub mod staff;
 pub mod stats;
-pub mod store;
-pub mod text;
 pub mod touchpoint;
 pub mod validate;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How timestamps are stored: local wall-clock time to the second, sortable as text.
 pub fn stamp(now: chrono::NaiveDateTime) -> String {
     now.format("%Y-%m-%dT%H:%M:%S").to_string()
-}
-
-/// One page of a list request. Every list in Hairyo is paged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Page {
-    pub offset: i64,
-    pub limit: i64,
-}
-
-impl Page {
-    /// The largest page any caller may ask for.
-    pub const MAX_LIMIT: i64 = 500;
-
-    /// A page with its bounds clamped to what the store serves.
-    pub fn new(offset: i64, limit: i64) -> Page {
-        Page { offset: offset.max(0), limit: limit.clamp(1, Self::MAX_LIMIT) }
-    }
-}
-
-impl Default for Page {
-    fn default() -> Self {
-        Page { offset: 0, limit: 50 }
-    }
-}
-
-/// A page of results with the total count, so the UI can show "1–50 / 2,000".
-#[derive(ts_rs::TS, Debug, Clone, Serialize)]
-pub struct Paged<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    pub offset: i64,
-    pub limit: i64,
 }
 
 /// How far a long operation (a facility batch, an import) has come, for a progress bar: `done`

@@ -12,20 +12,6 @@ use crate::validate::{self, Checker, Invalid};
 
 pub use crate::model::touchpoint::{LeafletGiven, Touchpoint, TouchpointKind, Wish};
 
-impl TouchpointKind {
-    /// The touchpoints at which R10 asks the welfare desks to hand out 別添1.
-    pub fn is_r10_occasion(self) -> bool {
-        matches!(
-            self,
-            TouchpointKind::CareCertification
-                | TouchpointKind::DisabilityCertification
-                | TouchpointKind::HoukatsuConsultation
-                | TouchpointKind::KikanConsultation
-                | TouchpointKind::ServiceStart
-        )
-    }
-}
-
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TouchpointInput {

@@ -119,7 +119,7 @@ pub fn text(label: &str, value: &str, max: usize, required: bool) -> Result<Stri
 /// neither BIZ UD Gothic nor the Noto fallback has), naming each, so that nothing is accepted at
 /// the counter and then refused when its form is printed.
 pub fn drawable(label: &str, value: &str) -> Result<(), String> {
-    let missing = crate::text::fonts::missing_glyphs(value);
+    let missing = crate::fonts::missing_glyphs(value);
     if missing.is_empty() {
         return Ok(());
     }

@@ -7,8 +7,8 @@ use printpdf::{
     TextMatrix, WindingOrder,
 };
 
-use crate::text::fonts::{face, runs, Source};
-pub use crate::text::fonts::{has_fallback_face, missing_glyphs, width_mm, Weight};
+use crate::fonts::{face, runs, Source};
+pub use crate::fonts::{has_fallback_face, missing_glyphs, width_mm, Weight};
 
 pub const A4_W: f32 = 210.0;
 pub const A4_H: f32 = 297.0;

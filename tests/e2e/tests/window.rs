@@ -770,8 +770,9 @@ async fn administrator_settings_and_a_returned_referral() {
     let changed = rx.recv().expect("the scenario reports the facility it changed");
     let (facility, campaign) = changed.split_once(':').expect("id:campaign");
 
-    // What the window stored, read from the file with SQLite itself.
-    let conn = rusqlite::Connection::open(&db).expect("open the database file");
+    // What the window stored, read from the file beside the domain.
+    let store = hairyo::store::open_read_only(&db).expect("open the database file");
+    let conn = store.conn();
     let stored: String =
         conn.query_row("SELECT campaign FROM facility WHERE id = ?1", [facility.parse::<i64>().expect("id")], |r| r.get(0)).expect("the facility");
     assert_eq!(stored, campaign, "the 周知状況 chosen in 施設 is stored");
@@ -783,7 +784,7 @@ async fn administrator_settings_and_a_returned_referral() {
         conn.query_row("SELECT status, return_reason FROM referral WHERE person_id = ?1", [person], |r| Ok((r.get(0)?, r.get(1)?))).expect("the referral");
     assert_eq!(status, "returned");
     assert_eq!(reason, "保険証の記号番号を確認してください");
-    drop(conn);
+    drop(store);
     // The new staff member can sign in with the password typed in the window.
     let mut store = hairyo::store::open(&db).expect("reopen");
     let actor = hairyo::staff::sign_in(&mut store, "shinjin1", "hairyo-shinjin", chrono::Local::now().naive_local()).expect("the new staff member signs in");
@@ -883,8 +884,9 @@ async fn a_search_is_answered_while_a_large_batch_prints() {
         eprintln!("e2e: the batch finished {:?} after it started", started.elapsed());
     })
     .await;
-    let conn = rusqlite::Connection::open(&db).expect("open the file");
-    let viewed: i64 = conn
+    let store = hairyo::store::open_read_only(&db).expect("open the file");
+    let viewed: i64 = store
+        .conn()
         .query_row("SELECT max(id) FROM audit_event WHERE action = 'view' AND record_kind = 'person' AND record_id = ?1", [protected], |r| r.get(0))
         .expect("the record's view was logged");
     let printed = print_event(&db, facility).expect("the batch was logged");

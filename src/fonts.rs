@@ -8,8 +8,8 @@ use printpdf::{Codepoint, ParsedFont};
 
 /// BIZ UD Gothic (Morisawa, SIL OFL 1.1; see assets/fonts/OFL.txt): a universal-design face that
 /// elderly and low-vision readers find easy to read.
-const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Regular.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/BIZUDGothic-Bold.ttf");
+const REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/BIZUDGothic-Regular.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/BIZUDGothic-Bold.ttf");
 
 const PT_TO_MM: f32 = 25.4 / 72.0;
 

@@ -1,7 +1,5 @@
-//! Japanese text: kana normalisation, 和暦 dates, the checks that keep a 個人番号 out, and which
-//! characters the printing faces can draw.
+//! Japanese text: kana normalisation, 和暦 dates and the checks that keep a 個人番号 out.
 
-pub mod fonts;
 pub mod kana;
 pub mod mynumber;
 pub mod normalize;

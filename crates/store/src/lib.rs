@@ -1,4 +1,6 @@
-//! The SQLite store: the one place that opens connections, sets PRAGMAs and applies migrations.
+//! The store: the one package that knows SQL and the engines. It opens SQLite files and
+//! PostgreSQL connections, applies the migrations, and gives the core handles per noun that
+//! read and write through one engine-neutral statement layer (`sql`).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,40 +38,8 @@ pub mod touchpoints;
 
 pub use sql::Conn;
 
-/// Stores a coded enum (`coded_enum!`) as its code: the one place the engine's value traits
-/// meet the domain's enums.
-#[macro_export]
-macro_rules! stored_as_code {
-    ($name:ident) => {
-        impl rusqlite::types::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
-            }
-        }
-
-        impl $crate::store::sql::Param for $name {
-            fn val(&self) -> $crate::store::sql::Val<'_> {
-                $crate::store::sql::Val::Text(std::borrow::Cow::Borrowed(self.code()))
-            }
-        }
-
-        impl $crate::store::sql::FromVal for $name {
-            fn from_val(v: $crate::store::sql::Val<'_>) -> Result<Self, String> {
-                match v {
-                    $crate::store::sql::Val::Text(s) => $name::from_code(&s).ok_or_else(|| format!("unknown {} code {s}", stringify!($name))),
-                    _ => Err(format!("{} is stored as text", stringify!($name))),
-                }
-            }
-        }
-
-        impl rusqlite::types::FromSql for $name {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                $name::from_code(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown {} code {s}", stringify!($name)).into()))
-            }
-        }
-    };
-}
+// The model's nouns, text and pages, under the paths the store's files name them by.
+pub(crate) use hairyo_model::{model, text, Page, Paged, VERSION};
 
 /// The application identifier shared with the desktop shell; the default database lives in the
 /// OS app-data directory under this name, so the CLI and the window open the same file.
@@ -846,6 +816,13 @@ pub struct Read<'a> {
     pub(crate) seal: audit::Seal<'a>,
 }
 
+impl<'a> Read<'a> {
+    /// How this connection makes and checks the audit chain's links (for `audit verify`).
+    pub fn seal(&self) -> audit::Seal<'a> {
+        self.seal
+    }
+}
+
 /// Write access inside one transaction (see [`Store::write`]); it reads too.
 pub struct Write<'a> {
     read: Read<'a>,
@@ -1074,7 +1051,7 @@ mod tests {
     const ADDED_BY_0011: &[&str] = &["kokuho-applied-continues", "kokuho-aged-75"];
 
     fn rules_before_0011() -> Vec<crate::model::policy::Rule> {
-        let mut rules: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../assets/policy/rules.json")).unwrap();
+        let mut rules: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../../assets/policy/rules.json")).unwrap();
         rules.retain(|r| !ADDED_BY_0011.contains(&r.id.as_str()));
         let child = rules.iter_mut().find(|r| r.id == "kokuho-child-apply").unwrap();
         child.condition.circumstances_recorded = None;
@@ -1097,7 +1074,7 @@ mod tests {
         let mut store = database_before_0011(&rules_before_0011());
         let Engine::Lite(conn) = &mut store.engine else { unreachable!() };
         migrations().to_latest(conn).unwrap();
-        let shipped: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../assets/policy/rules.json")).unwrap();
+        let shipped: Vec<crate::model::policy::Rule> = serde_json::from_str(include_str!("../../../assets/policy/rules.json")).unwrap();
         let stored = store.read().policy().rules().unwrap();
         for id in CHANGED_BY_0011.iter().chain(ADDED_BY_0011) {
             let want = shipped.iter().find(|r| r.id == *id).unwrap();

@@ -150,12 +150,12 @@ coded_enum! {
 }
 
 /// The stored form of a list of 任意記載事項: their codes, comma-separated.
-pub(crate) fn entries_to_text(entries: &[OptionalEntry]) -> String {
+pub fn entries_to_text(entries: &[OptionalEntry]) -> String {
     entries.iter().map(|e| e.code()).collect::<Vec<_>>().join(",")
 }
 
 /// Reads the stored form of a list of 任意記載事項.
-pub(crate) fn entries_from_text(s: &str) -> Vec<OptionalEntry> {
+pub fn entries_from_text(s: &str) -> Vec<OptionalEntry> {
     s.split(',').filter_map(OptionalEntry::from_code).collect()
 }
 
@@ -239,5 +239,61 @@ coded_enum! {
         Forward = ("forward", "進達"),
         RecordUnionResult = ("record_union_result", "広域連合の決定を記録"),
         HandOver = ("hand_over", "引渡し・送付"),
+    }
+}
+
+impl ProxyAuthority {
+    /// The documents this authority needs (R3, R4; a proxy outside the household brings a
+    /// 委任状 and their own identity document).
+    pub fn documents(self) -> &'static [Document] {
+        use Document::*;
+        match self {
+            ProxyAuthority::SameHousehold => &[ProxyId],
+            ProxyAuthority::Relative => &[Delegation, ProxyId],
+            ProxyAuthority::Guardian => &[RegistryCertificate, ProxyId],
+            ProxyAuthority::Parent => &[FamilyRegister, ProxyId],
+            ProxyAuthority::FacilityChild => &[ParentDelegation, StaffId],
+            ProxyAuthority::Caregiver => &[Delegation, ProxyId],
+            ProxyAuthority::FacilityAdult => &[Delegation, StaffId],
+            ProxyAuthority::FacilityHead => &[PlacementNotice, StaffId],
+            ProxyAuthority::MinorGuardian => &[MinorGuardianRecord, ProxyId],
+            ProxyAuthority::Curator => &[AgencyRegistry, ProxyId],
+            ProxyAuthority::VoluntaryGuardian => &[VoluntaryRegistry, ProxyId],
+        }
+    }
+
+    /// Who the person must be for this authority to act: a child for the 親権 kinds, an adult
+    /// for the 後見 kinds; `None` when anyone may be represented so.
+    pub fn refusal_for(self, age: i32, in_facility: bool) -> Option<&'static str> {
+        let child = age < 18;
+        match self {
+            ProxyAuthority::FacilityHead if !(child && in_facility) => {
+                Some("施設長による親権代行 (児童福祉法第47条) は、施設に入所している18歳未満の児童についてだけ選べます")
+            }
+            ProxyAuthority::Parent | ProxyAuthority::MinorGuardian | ProxyAuthority::FacilityChild if !child => {
+                Some("親権者・未成年後見人・児童の施設職員は、18歳未満の方の代理人としてだけ選べます")
+            }
+            ProxyAuthority::Guardian | ProxyAuthority::Curator | ProxyAuthority::VoluntaryGuardian if child => {
+                Some("成年後見人・保佐人・補助人・任意後見人は、18歳以上の方の代理人としてだけ選べます")
+            }
+            _ => None,
+        }
+    }
+
+    /// True when the proxy brings a 委任状 that Hairyo can print pre-filled.
+    pub fn needs_delegation_letter(self) -> bool {
+        self.documents().iter().any(|d| matches!(d, Document::Delegation | Document::ParentDelegation))
+    }
+
+    /// True when the 委任状 comes from the person or the 世帯主 (not from a 親権者), so the
+    /// application says which of the two signs it.
+    pub fn delegated_by_person_or_householder(self) -> bool {
+        self.documents().contains(&Document::Delegation)
+    }
+}
+
+impl Application {
+    pub fn missing_documents(&self) -> Vec<Document> {
+        self.checklist.iter().filter(|c| !c.checked).map(|c| c.document).collect()
     }
 }

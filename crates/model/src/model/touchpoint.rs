@@ -60,3 +60,17 @@ pub struct LeafletGiven {
     pub leaflet: Leaflet,
     pub edition: String,
 }
+
+impl TouchpointKind {
+    /// The touchpoints at which R10 asks the welfare desks to hand out 別添1.
+    pub fn is_r10_occasion(self) -> bool {
+        matches!(
+            self,
+            TouchpointKind::CareCertification
+                | TouchpointKind::DisabilityCertification
+                | TouchpointKind::HoukatsuConsultation
+                | TouchpointKind::KikanConsultation
+                | TouchpointKind::ServiceStart
+        )
+    }
+}

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use super::kana::hiragana_to_katakana;
 
 /// The variant table in `assets/kanji_variants.tsv`: each line `variant<TAB>standard`.
-const VARIANT_TABLE: &str = include_str!("../../assets/kanji_variants.tsv");
+const VARIANT_TABLE: &str = include_str!("../../../../assets/kanji_variants.tsv");
 
 fn variants() -> &'static HashMap<char, char> {
     static MAP: OnceLock<HashMap<char, char>> = OnceLock::new();

@@ -211,24 +211,24 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
 }
 
 /// The stored form of a person's reasons: their codes, comma-separated.
-pub(crate) fn reasons_to_text(reasons: &[Reason]) -> String {
+pub fn reasons_to_text(reasons: &[Reason]) -> String {
     reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
 }
 
 /// Reads the stored form of a person's reasons; a code this version does not know is skipped.
-pub(crate) fn reasons_from_text(s: &str) -> Vec<Reason> {
+pub fn reasons_from_text(s: &str) -> Vec<Reason> {
     s.split(',').filter_map(Reason::from_code).collect()
 }
 
 /// The search columns of a person, computed from its name and reading.
 pub struct SearchKeys {
-    pub(crate) name: String,
-    pub(crate) kana: String,
-    pub(crate) name_chars: String,
-    pub(crate) kana_chars: String,
+    pub name: String,
+    pub kana: String,
+    pub name_chars: String,
+    pub kana_chars: String,
     /// The one- and two-character pieces of both keys ([`normalize::pieces`]), which
     /// PostgreSQL's search index holds.
-    pub(crate) pieces: String,
+    pub pieces: String,
 }
 
 impl SearchKeys {
