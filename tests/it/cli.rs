@@ -299,11 +299,10 @@ fn person_update_by_a_masked_desk_keeps_the_protected_address() {
     );
     let id = p["id"].to_string();
     let stored = |db: &Db| -> (String, String, String, String) {
-        let conn = rusqlite::Connection::open(&db.path).unwrap();
-        conn.query_row("SELECT postal_code, address, safe_postal_code, safe_address FROM person WHERE id = ?1", [&id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .unwrap()
+        let mut conn = hairyo::store::raw::RawSession::file(&db.path).unwrap();
+        let row = conn.rows(&format!("SELECT postal_code, address, safe_postal_code, safe_address FROM person WHERE id = {id}")).unwrap().remove(0);
+        let text = |i: usize| row[i].clone().unwrap_or_default();
+        (text(0), text(1), text(2), text(3))
     };
     let before = stored(&db);
     assert_eq!(before.1, "見本市西町5番5号");

@@ -40,9 +40,9 @@ pub fn fresh_pg_database(server: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!("hairyo_t_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
-    let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to the test server");
-    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop an old test database");
-    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the test database");
+    let mut client = store::raw::RawSession::server(server).expect("connect to the test server");
+    client.batch(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop an old test database");
+    client.batch(&format!("CREATE DATABASE {name}")).expect("create the test database");
     let (base, _) = server.rsplit_once('/').expect("a URL with a database");
     format!("{base}/{name}")
 }
@@ -66,11 +66,11 @@ pub fn fresh_pg_app_database(server: &str) -> String {
 /// Creates [`PG_APP_ROLE`] on the test server unless it exists, as a city's administrator
 /// would (docs/deployment.md).
 pub fn create_app_role(server: &str) {
-    let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to the test server");
+    let mut client = store::raw::RawSession::server(server).expect("connect to the test server");
     // Test threads and binaries race to create the cluster-wide role; the loser's error is
     // the proof that it exists.
     client
-        .batch_execute(&format!(
+        .batch(&format!(
             "DO $$ BEGIN CREATE ROLE {PG_APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
              EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
         ))

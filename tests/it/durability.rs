@@ -507,8 +507,8 @@ fn restore_refuses_newer_schema_other_files_and_non_admins() {
     std::fs::copy(&file, &newer).unwrap();
     {
         // Only a later version of Hairyo would write this; the test stands in for it.
-        let c = rusqlite::Connection::open(&newer).unwrap();
-        c.pragma_update(None, "user_version", (store::schema_version() + 1) as i64).unwrap();
+        let mut c = store::raw::RawSession::file(&newer).unwrap();
+        c.batch(&format!("PRAGMA user_version = {}", store::schema_version() + 1)).unwrap();
     }
     let e = backup::restore(&newer, &live, staff::ADMIN_LOGIN, now()).unwrap_err();
     assert_eq!(e.code(), "backup.too_new");

@@ -376,9 +376,9 @@ fn the_app_role_cannot_change_the_audit_log_or_the_schema() {
 
     // The owner's side: roles that could step around the grants are refused, with the code.
     let mut owner = store::pg::open(&common::fresh_pg_database(&server)).unwrap();
-    let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+    let mut admin = store::raw::RawSession::server(&server).unwrap();
     admin
-        .batch_execute(
+        .batch(
             "DO $$ BEGIN CREATE ROLE hairyo_test_bypass LOGIN BYPASSRLS; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
              DO $$ BEGIN CREATE ROLE hairyo_test_super LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;",
         )
@@ -465,9 +465,10 @@ fn home_kept_on_the_server_follows_every_change_any_connection_makes() {
     hairyo::reminder::add_follow_up(&mut other, &clerk, p.id, "2026-11-24", "電話する", now).unwrap();
     same_as_fresh("a follow-up", &[&pool_a, &pool_b]);
     // The monthly referral counts the database keeps are those of the referrals themselves.
-    let mut pg = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    let counted = |sql: &str, pg: &mut postgres::Client| -> Vec<(String, String, i64)> {
-        pg.query(sql, &[]).unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+    let mut pg = store::raw::RawSession::server(&url).unwrap();
+    let counted = |sql: &str, pg: &mut store::raw::RawSession| -> Vec<(String, String, i64)> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        pg.rows(sql).unwrap().iter().map(|r| (text(&r[0]), text(&r[1]), text(&r[2]).parse().unwrap())).collect()
     };
     let kept = counted("SELECT month, desk, count FROM referral_month WHERE count > 0 ORDER BY 1, 2", &mut pg);
     let counted_now = counted("SELECT substr(sent_on, 1, 7), from_desk, count(*) FROM referral GROUP BY 1, 2 ORDER BY 1, 2", &mut pg);

@@ -322,7 +322,7 @@ fn a_stored_private_use_character_is_still_refused_when_printing() {
     let path = dir.path().join("h.db");
     let mut w = World::new_on(hairyo::store::open(&path).unwrap());
     let p = w.person(|_| {});
-    rusqlite::Connection::open(&path).unwrap().execute("UPDATE person SET name = '見本 \u{E0A1}子' WHERE id = ?1", [p.id]).unwrap();
+    hairyo::store::raw::RawSession::file(&path).unwrap().batch(&format!("UPDATE person SET name = '見本 \u{E0A1}子' WHERE id = {}", p.id)).unwrap();
     let admin = w.admin.clone();
     let err = print::application_form(&mut w.store, &admin, p.id, None, at("2026-11-25")).unwrap_err();
     assert_eq!(hairyo::codes::Coded::code(&err), "print.missing_glyphs");

@@ -204,16 +204,16 @@ fn two_desks_share_one_server_and_nothing_answers_without_a_session() {
     // On PostgreSQL every connection the server holds is encrypted (the test command's cluster
     // runs with TLS; PGSSLMODE=verify-full).
     if db.starts_with("postgres") {
-        let mut pg = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+        let mut pg = hairyo::store::raw::RawSession::server(&db).unwrap();
         let row = pg
-            .query_one(
+            .rows(
                 "SELECT count(*) FILTER (WHERE s.ssl), count(*) FILTER (WHERE NOT s.ssl)
                    FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
                   WHERE a.application_name = 'hairyo' AND a.datname = current_database()",
-                &[],
             )
             .unwrap();
-        let (encrypted, plain): (i64, i64) = (row.get(0), row.get(1));
+        let count = |i: usize| row[0][i].as_deref().unwrap_or("0").parse::<i64>().unwrap();
+        let (encrypted, plain): (i64, i64) = (count(0), count(1));
         assert!(encrypted > 0 && plain == 0, "{encrypted} encrypted, {plain} plain connections from the server");
     }
 
@@ -362,11 +362,9 @@ fn a_referral_reaches_the_other_desks_event_stream_at_once() {
         assert!(data["desks"].as_array().unwrap().iter().any(|d| d == "kokuho"), "{data}");
         // The server's LISTEN connection drops (a restart of the database, a network cut): it
         // reconnects and tells the clients to reload, and announcements flow again.
-        let mut pg = postgres::Client::connect(&db, postgres::NoTls).unwrap();
-        let killed: i64 = pg
-            .query_one("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'", &[])
-            .unwrap()
-            .get(0);
+        let mut pg = hairyo::store::raw::RawSession::server(&db).unwrap();
+        let killed =
+            pg.integer("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'").unwrap();
         assert_eq!(killed, 1, "the server's LISTEN connection");
         let seen = read_events(&mut stream, Duration::from_secs(5), |n, _| n == "resync");
         assert!(seen.iter().any(|(n, _)| n == "resync"), "no resync after the drop: {seen:?}");
@@ -464,8 +462,9 @@ fn the_load_test_runs_without_errors() {
     if crate::common::pg_server().is_some() {
         assert_eq!(report["live_updates"]["errors"], 0, "{report}");
         // The pool keeps what it opened: two for requests, one listening, and this one.
-        let mut pg = postgres::Client::connect(&db, postgres::NoTls).unwrap();
-        let open: i64 = pg.query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()", &[]).unwrap().get(0);
+        let mut pg = hairyo::store::raw::RawSession::server(&db).unwrap();
+        // The server's connections, not this one.
+        let open = pg.integer("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()").unwrap();
         assert!(open <= 4, "{open} connections for a server allowed two");
     }
 }

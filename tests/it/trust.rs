@@ -186,10 +186,9 @@ fn audit_verify_catches_an_edited_and_a_deleted_entry_in_a_tampered_copy() {
         {
             // The copy is tampered with outside Hairyo: the triggers are dropped first, as an
             // attacker with the file would.
-            let conn = rusqlite::Connection::open(&db).unwrap();
-            conn.execute_batch(&format!("VACUUM INTO '{}'", copy.display())).unwrap();
-            let c = rusqlite::Connection::open(&copy).unwrap();
-            c.execute_batch(&format!("DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete; {tamper};")).unwrap();
+            hairyo::store::raw::RawSession::file(&db).unwrap().batch(&format!("VACUUM INTO '{}'", copy.display())).unwrap();
+            let mut c = hairyo::store::raw::RawSession::file(&copy).unwrap();
+            c.batch(&format!("DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete; {tamper};")).unwrap();
         }
         let out = cli(&copy, &["audit", "verify"]);
         assert_eq!(out.status.code(), Some(1), "{name}");

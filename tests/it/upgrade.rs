@@ -113,12 +113,12 @@ fn a_file_newer_than_this_release_is_refused_untouched() {
     let db = dir.path().join("hairyo.db");
     store::open(&db).unwrap();
     let newer = store::schema_version() + 1;
-    rusqlite::Connection::open(&db).unwrap().pragma_update(None, "user_version", newer as i64).unwrap();
+    store::raw::RawSession::file(&db).unwrap().batch(&format!("PRAGMA user_version = {newer}")).unwrap();
     let schema = |db: &Path| -> (i64, Vec<String>) {
-        let conn = rusqlite::Connection::open(db).unwrap();
-        let version = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
-        let mut stmt = conn.prepare("SELECT name FROM sqlite_master ORDER BY name").unwrap();
-        (version, stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect())
+        let mut conn = store::raw::RawSession::file(db).unwrap();
+        let version = conn.integer("PRAGMA user_version").unwrap();
+        let names = conn.rows("SELECT name FROM sqlite_master ORDER BY name").unwrap();
+        (version, names.into_iter().map(|r| r[0].clone().unwrap_or_default()).collect())
     };
     let before = schema(&db);
     let e = store::open(&db).unwrap_err();
@@ -164,9 +164,9 @@ fn a_server_database_of_the_previous_release_is_dumped_then_upgraded() {
     assert!(!listing.contains("schema_upgrade"), "the dump is from before migration 24");
     let restored = common::fresh_pg_database(&server);
     pg_tool("pg_restore", &["--no-owner".as_ref(), "--dbname".as_ref(), restored.as_ref(), upgrade.backup.as_os_str()]);
-    let mut client = postgres::Client::connect(&restored, postgres::NoTls).unwrap();
-    let version: i64 = client.query_one("SELECT version FROM hairyo_schema", &[]).unwrap().get(0);
-    let persons: i64 = client.query_one("SELECT count(*) FROM person", &[]).unwrap().get(0);
+    let mut client = store::raw::RawSession::server(&restored).unwrap();
+    let version = client.integer("SELECT version FROM hairyo_schema").unwrap();
+    let persons = client.integer("SELECT count(*) FROM person").unwrap();
     assert_eq!((version, persons), (PREVIOUS_SCHEMA as i64, PREVIOUS_PERSONS));
 
     let again = store::pg::open_upgrading(&url, &backups).unwrap();
@@ -180,12 +180,12 @@ fn a_server_database_newer_than_this_release_is_refused_untouched() {
     let url = common::fresh_pg_database(&server);
     store::pg::open(&url).unwrap();
     let newer = store::schema_version() as i64 + 1;
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    client.execute("UPDATE hairyo_schema SET version = $1", &[&newer]).unwrap();
+    let mut client = store::raw::RawSession::server(&url).unwrap();
+    client.batch(&format!("UPDATE hairyo_schema SET version = {newer}")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let e = store::pg::open_upgrading(&url, dir.path()).unwrap_err();
     assert_eq!(e.code(), "store.too_new");
     assert!(files_in(dir.path()).is_empty(), "no dump for a refused open");
-    let still: i64 = client.query_one("SELECT version FROM hairyo_schema", &[]).unwrap().get(0);
+    let still = client.integer("SELECT version FROM hairyo_schema").unwrap();
     assert_eq!(still, newer);
 }

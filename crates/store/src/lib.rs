@@ -26,6 +26,7 @@ pub mod persons;
 pub mod pg;
 pub mod pg_tls;
 pub mod policy;
+pub mod raw;
 pub mod referrals;
 pub mod retention;
 pub mod search;
@@ -106,7 +107,7 @@ pub enum StoreError {
     #[error("保存できない値です ({0})")]
     Constraint(String),
     #[error("データベースを開けません ({path}): {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open { path: String, source: EngineError },
     #[error("更新前のバックアップを書けないため、データベースのスキーマを更新していません ({path}: {detail})。バックアップの場所の空き容量と書き込み権限を確認してください")]
     UpgradeBackup { path: String, detail: String },
     #[error("データベースは新しい版の Hairyo で作成されています (スキーマ版 {found}、この版は {supported} まで)。Hairyo を更新してください")]
@@ -118,9 +119,9 @@ pub enum StoreError {
     #[error("データベースのフォルダーを作成できません ({path}): {source}")]
     Directory { path: String, source: std::io::Error },
     #[error("データベースエラー: {0}")]
-    Db(rusqlite::Error),
-    #[error("データベースエラー: {}", pg_message(.0))]
-    Pg(postgres::Error),
+    Db(EngineError),
+    #[error("データベースエラー: {0}")]
+    Pg(EngineError),
     #[error("該当する行がありません")]
     NoRows,
     #[error("保存されている値を読めません: {0}")]
@@ -153,8 +154,46 @@ impl From<rusqlite::Error> for StoreError {
                 StoreError::Constraint(msg.clone().unwrap_or_else(|| f.to_string()))
             }
             rusqlite::Error::QueryReturnedNoRows => StoreError::NoRows,
-            _ => StoreError::Db(e),
+            _ => StoreError::Db(e.into()),
         }
+    }
+}
+
+/// An engine's failure as the store reports it: the engine's own words and what they say about
+/// the database file, with no engine type, so that nothing above the store needs an engine's
+/// crate to read an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineError {
+    message: String,
+    fault: Option<FileFault>,
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+impl From<rusqlite::Error> for EngineError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        let fault = match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => Some(FileFault::NotADatabase),
+            Some(ErrorCode::DatabaseCorrupt) => Some(FileFault::Corrupt),
+            Some(ErrorCode::DiskFull | ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::PermissionDenied) => {
+                Some(FileFault::Unwritable)
+            }
+            _ => None,
+        };
+        EngineError { message: e.to_string(), fault }
+    }
+}
+
+impl From<&postgres::Error> for EngineError {
+    fn from(e: &postgres::Error) -> Self {
+        EngineError { message: pg_message(e), fault: None }
     }
 }
 
@@ -171,7 +210,7 @@ impl From<postgres::Error> for StoreError {
     /// failure or deadlock means another desk changed the same thing meanwhile.
     fn from(e: postgres::Error) -> Self {
         use postgres::error::SqlState;
-        let Some(db) = e.as_db_error() else { return StoreError::Pg(e) };
+        let Some(db) = e.as_db_error() else { return StoreError::Pg((&e).into()) };
         let code = db.code();
         if [SqlState::UNIQUE_VIOLATION, SqlState::CHECK_VIOLATION, SqlState::FOREIGN_KEY_VIOLATION, SqlState::NOT_NULL_VIOLATION, SqlState::RAISE_EXCEPTION]
             .contains(code)
@@ -180,7 +219,7 @@ impl From<postgres::Error> for StoreError {
         } else if [SqlState::T_R_SERIALIZATION_FAILURE, SqlState::T_R_DEADLOCK_DETECTED].contains(code) {
             StoreError::ChangedMeanwhile
         } else {
-            StoreError::Pg(e)
+            StoreError::Pg((&e).into())
         }
     }
 }
@@ -596,12 +635,12 @@ pub fn open_upgrading(path: &Path, backup_dir: &Path) -> Result<Store, StoreErro
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory { path: dir.display().to_string(), source })?;
     }
-    let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
+    configure(&conn).map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
     let upgraded = migrate(&mut conn, Some(backup_dir))?;
     // Keeps the query planner's statistics current (only tables that need it are analysed).
     // After the version check, so that a database from a newer release is left as it was.
-    conn.pragma_update(None, "optimize", 0x10002).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+    conn.pragma_update(None, "optimize", 0x10002).map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
     Store::opened(Engine::Lite(conn), upgraded)
 }
 
@@ -620,8 +659,8 @@ pub fn open_in_memory() -> Result<Store, StoreError> {
 pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
     use rusqlite::OpenFlags;
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        .map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
     // A file from before the chain could be keyed has no `audit_keying`: never keyed.
     let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None, group_commit: None };
     store.keyed_from = store.read().audit().keying().ok().flatten().map(|(from, _)| from);
@@ -659,14 +698,14 @@ pub fn backup_to_file(store: &Store, dest: &Path) -> Result<(), StoreError> {
 }
 
 fn copy_to_file(conn: &Connection, dest: &Path) -> Result<(), StoreError> {
-    let open_err = |source| StoreError::Open { path: dest.display().to_string(), source };
+    let open_err = |source: rusqlite::Error| StoreError::Open { path: dest.display().to_string(), source: source.into() };
     let mut out = Connection::open(dest).map_err(open_err)?;
     copy_pages(conn, &mut out)?;
     // The copied header says WAL when the source is in WAL mode; a backup file should stand
     // alone, and FULL makes the switch itself sync the file.
     out.pragma_update(None, "synchronous", "FULL")?;
     out.pragma_update(None, "journal_mode", "DELETE")?;
-    out.close().map_err(|(_, e)| StoreError::Db(e))?;
+    out.close().map_err(|(_, e)| StoreError::Db(e.into()))?;
     Ok(())
 }
 
@@ -674,11 +713,11 @@ fn copy_to_file(conn: &Connection, dest: &Path) -> Result<(), StoreError> {
 /// backup API into the live file: the copy is one write transaction, so connections that other
 /// processes hold on the file see either the old or the new database, never a mix.
 pub fn replace_contents(src: &Store, db_path: &Path) -> Result<(), StoreError> {
-    let open_err = |source| StoreError::Open { path: db_path.display().to_string(), source };
+    let open_err = |source: rusqlite::Error| StoreError::Open { path: db_path.display().to_string(), source: source.into() };
     let mut live = Connection::open(db_path).map_err(open_err)?;
     configure(&live).map_err(open_err)?;
     copy_pages(src.lite()?, &mut live)?;
-    live.close().map_err(|(_, e)| StoreError::Db(e))?;
+    live.close().map_err(|(_, e)| StoreError::Db(e.into()))?;
     Ok(())
 }
 
@@ -696,7 +735,7 @@ pub enum FileFault {
 }
 
 impl StoreError {
-    fn engine_error(&self) -> Option<&rusqlite::Error> {
+    fn engine_error(&self) -> Option<&EngineError> {
         match self {
             StoreError::Open { source, .. } | StoreError::Db(source) => Some(source),
             _ => None,
@@ -705,21 +744,13 @@ impl StoreError {
 
     /// What the engine's failure says about the file, when it says something about it.
     pub fn file_fault(&self) -> Option<FileFault> {
-        use rusqlite::ErrorCode;
-        match self.engine_error()?.sqlite_error_code()? {
-            ErrorCode::NotADatabase => Some(FileFault::NotADatabase),
-            ErrorCode::DatabaseCorrupt => Some(FileFault::Corrupt),
-            ErrorCode::DiskFull | ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::SystemIoFailure | ErrorCode::PermissionDenied => {
-                Some(FileFault::Unwritable)
-            }
-            _ => None,
-        }
+        self.engine_error()?.fault
     }
 
     /// The engine's own description of the failure, without this error's framing; None when
     /// the engine did not fail.
     pub fn engine_message(&self) -> Option<String> {
-        self.engine_error().map(|e| e.to_string())
+        self.engine_error().map(|e| e.message.clone())
     }
 }
 

@@ -295,7 +295,7 @@ pub fn pg_literal(s: &str) -> Result<String> {
 
 /// A SQLite value as the text PostgreSQL's simple protocol would give (see
 /// [`Conn::batch_then_rows`]).
-fn lite_text(v: rusqlite::types::Value) -> Option<String> {
+pub(crate) fn lite_text(v: rusqlite::types::Value) -> Option<String> {
     use rusqlite::types::Value;
     match v {
         Value::Null => None,
