@@ -23,6 +23,19 @@ coded_enum! {
     }
 }
 
+impl Encoding {
+    /// The encoding a client named, or the one refusal every door gives for a name it does not
+    /// know: `import.bad_encoding` on the field `encoding`, whether the file goes in or out
+    /// and whether it came through the API, the window or the CLI.
+    pub fn named(code: &str) -> Result<Encoding, crate::codes::ErrorBody> {
+        Encoding::parse(code).map_err(|message| {
+            let mut e = crate::codes::ErrorBody::new("import.bad_encoding", message.clone());
+            e.fields = vec![crate::validate::FieldError { field: "encoding", message }];
+            e
+        })
+    }
+}
+
 coded_enum! {
     /// A column of the person import, named by its default header.
     pub enum Column ("列") {

@@ -764,7 +764,7 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         }
         Operation::ExportCsv(a) => {
             let kind = crate::export::ExportKind::parse(&a.kind).map_err(|m| field_refusal("export.invalid", "kind", m))?;
-            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("export.invalid", "encoding", m))?;
+            let encoding = crate::import::Encoding::named(&a.encoding)?;
             let (bytes, rows) = crate::export::export(store, actor, kind, encoding, now)?;
             let mut file = MadeFile::new(format!("{}-{}.csv", kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
             file.rows = Some(rows);
@@ -772,7 +772,7 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         }
         Operation::ExportForwardingRegister(a) => {
             let day = crate::validate::date_on("進達日", &a.forwarded_on, now.date()).map_err(|m| field_refusal("export.invalid", "forwarded_on", m))?;
-            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("export.invalid", "encoding", m))?;
+            let encoding = crate::import::Encoding::named(&a.encoding)?;
             let (bytes, rows) = crate::kouki::forwarding_register_csv(store, actor, day, encoding, now)?;
             let mut file = MadeFile::new(format!("forwarding-register-{day}-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
             file.rows = Some(rows);
@@ -780,13 +780,13 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         }
         Operation::ImportPersons(a) => {
             let bytes = file_bytes(name, &a.content_base64)?;
-            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| ErrorBody::new("import.bad_encoding", m))?;
+            let encoding = crate::import::Encoding::named(&a.encoding)?;
             let opts = crate::import::Options { encoding: Some(encoding), profile: a.profile.filter(|p| !p.is_empty()), dry_run: a.dry_run };
             json(crate::import::import_persons(store, actor, &bytes, &opts, now, &mut |_, _| {})?)
         }
         Operation::ImportUnionResults(a) => {
             let bytes = file_bytes(name, &a.content_base64)?;
-            let encoding = crate::import::Encoding::parse(&a.encoding).map_err(|m| field_refusal("import.invalid", "encoding", m))?;
+            let encoding = crate::import::Encoding::named(&a.encoding)?;
             let opts = crate::kouki::UnionImportOptions { encoding: Some(encoding), dry_run: a.dry_run };
             json(crate::kouki::import_union_results(store, actor, &bytes, &opts, now)?)
         }
@@ -852,11 +852,7 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         }
         Operation::ImportFeed(a) => {
             let bytes = file_bytes(name, &a.content_base64)?;
-            let encoding = if a.encoding.trim().is_empty() {
-                crate::import::Encoding::Auto
-            } else {
-                crate::import::Encoding::parse(&a.encoding).map_err(|m| ErrorBody::new("import.bad_encoding", m))?
-            };
+            let encoding = if a.encoding.trim().is_empty() { crate::import::Encoding::Auto } else { crate::import::Encoding::named(&a.encoding)? };
             json(crate::feed::import_feed(store, actor, &bytes, encoding, a.profile.as_deref().filter(|p| !p.is_empty()), a.dry_run, now)?)
         }
         Operation::OutreachEvents(a) => json(crate::outreach::events(store, actor, page(a.offset, a.limit), now)?),

@@ -119,6 +119,32 @@ fn bad_input_exits_1_with_a_clear_message_and_stores_nothing() {
     assert_eq!(list["items"][0]["birth_date"], "1950-01-01");
 }
 
+/// An encoding the CLI does not know is refused with the core's code, the one the API gives
+/// (`csv::an_unknown_encoding_is_refused_with_one_code_at_every_door`), for every command that
+/// takes `--encoding`.
+#[test]
+fn an_unknown_encoding_is_refused_with_the_cores_code() {
+    let db = demo_db("20");
+    let file = db.path.with_file_name("in.csv");
+    std::fs::write(&file, "").unwrap();
+    let file = file.to_str().unwrap();
+    let commands: &[&[&str]] = &[
+        &["import", "persons", file],
+        &["import", "union-results", file],
+        &["feed", file],
+        &["export", "persons", file],
+        &["export-profile", "save", "--name", "試験", "--kind", "persons", "--column", "氏名"],
+    ];
+    for command in commands {
+        let mut args: Vec<&str> = command.to_vec();
+        args.extend_from_slice(&["--encoding", "ebcdic"]);
+        let out = hairyo(&db.path, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command:?}: {err}");
+        assert!(err.contains("[import.bad_encoding]"), "{command:?}: {err}");
+    }
+}
+
 #[test]
 fn bad_usage_exits_2() {
     let db = Db::new();

@@ -495,3 +495,43 @@ fn kouki_union_results_import_moves_each_application_on() {
     let cw = w.actor("kaigo_cw");
     assert_eq!(kouki::import_union_results(&mut w.store, &cw, good.as_bytes(), &UnionImportOptions::default(), now).unwrap_err().code(), "access.denied");
 }
+
+/// Every door that takes a file's encoding refuses one it does not know with the same code,
+/// `import.bad_encoding` on the field `encoding`, whether the file goes in or out. The doors
+/// are the catalogue's operations whose arguments name an `encoding` (read from the catalogue,
+/// so a door added later is covered or this fails for want of its sample arguments).
+#[test]
+fn an_unknown_encoding_is_refused_with_one_code_at_every_door() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let samples: &[(&str, serde_json::Value)] = &[
+        ("export_csv", serde_json::json!({"kind": "persons", "encoding": "ebcdic"})),
+        ("export_forwarding_register", serde_json::json!({"forwarded_on": "2026-11-24", "encoding": "ebcdic"})),
+        ("import_persons", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
+        ("import_union_results", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
+        ("import_feed", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
+    ];
+    // The top level of what an operation takes: nested arguments' fields are typed and refused
+    // by the catalogue's decoding.
+    let top_level = |takes: &str| {
+        let mut depth = 0;
+        takes
+            .chars()
+            .filter(|c| {
+                match c {
+                    '(' | '{' | '[' => depth += 1,
+                    ')' | '}' | ']' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            })
+            .collect::<String>()
+    };
+    let doors: Vec<&str> = hairyo::operation::TABLE.iter().filter(|(_, takes, _)| top_level(takes).contains("`encoding")).map(|(name, _, _)| *name).collect();
+    assert_eq!(doors, samples.iter().map(|(n, _)| *n).collect::<Vec<_>>(), "the doors that take an encoding");
+    for (name, arguments) in samples {
+        let e = hairyo::operation::call(&mut w.store, &admin, name, arguments.clone(), at("2026-11-25")).unwrap_err();
+        assert_eq!((*name, e.code.as_str()), (*name, "import.bad_encoding"), "{e:?}");
+        assert_eq!(e.fields.first().map(|f| f.field), Some("encoding"), "{name}");
+    }
+}

@@ -343,7 +343,7 @@ pub fn run(cli: &Cli) -> Result {
                 }
                 ExportProfileCmd::Save { name, kind, columns, encoding } => {
                     let kind = export::ExportKind::parse(kind).map_err(|m| CliError::new("cli.bad_kind", m))?;
-                    let encoding = import::Encoding::parse(encoding).map_err(|_| export::ExportError::BadEncoding)?;
+                    let encoding = import::Encoding::named(encoding)?;
                     let p =
                         export::save_profile(&mut store, &actor, &export::ExportProfile { name: name.clone(), kind, columns: columns.clone(), encoding }, now)?;
                     emit(json, &p, |p| format!("出力プロファイル「{}」を保存しました ({}列)", p.name, p.columns.len()))
@@ -363,7 +363,7 @@ pub fn run(cli: &Cli) -> Result {
         Command::Feed { file, encoding, profile, dry_run } => {
             let (mut store, actor) = open_initialised(cli)?;
             let bytes = std::fs::read(file).map_err(|e| CliError::new("feed.read", format!("{} を読めません: {e}", file.display())))?;
-            let encoding = import::Encoding::parse(encoding).map_err(|m| CliError::new("import.bad_encoding", m))?;
+            let encoding = import::Encoding::named(encoding)?;
             let r = feed::import_feed(&mut store, &actor, &bytes, encoding, profile.as_deref(), *dry_run, now)?;
             let refused = !r.problems.is_empty();
             emit(json, &r, |r| {
@@ -588,10 +588,7 @@ pub fn run(cli: &Cli) -> Result {
         Command::Import(cmd) => import_cmd(cli, cmd, now),
         Command::Export { kind, file, encoding, on } => {
             let (mut store, actor) = open_initialised(cli)?;
-            let encoding = match import::Encoding::parse(encoding) {
-                Ok(import::Encoding::Auto) | Err(_) => return Err(export::ExportError::BadEncoding.into()),
-                Ok(e) => e,
-            };
+            let encoding = import::Encoding::named(encoding)?;
             // The 進達簿 is one day's list, so it takes the day; the other kinds take none.
             let (label, (bytes, rows)) = if matches!(kind.as_str(), "forwarding-register" | "forwarding_register" | "進達簿") {
                 let on = on.as_deref().ok_or_else(|| CliError::new("cli.missing_date", "進達簿は --on で進達日を指定してください"))?;
@@ -1641,7 +1638,7 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
     let (mut store, actor) = open_initialised(cli)?;
     match cmd {
         ImportCmd::Persons { file, encoding, profile, dry_run } => {
-            let encoding = import::Encoding::parse(encoding).map_err(|m| CliError::new("cli.bad_encoding", m))?;
+            let encoding = import::Encoding::named(encoding)?;
             let bytes = std::fs::read(file).map_err(|e| CliError::new("import.read", format!("{} を読めません: {e}", file.display())))?;
             let opts = import::Options { encoding: Some(encoding), profile: profile.clone(), dry_run: *dry_run };
             let mut last = 0;
@@ -1702,7 +1699,7 @@ fn import_cmd(cli: &Cli, cmd: &ImportCmd, now: NaiveDateTime) -> Result {
             emit(json, &profile, |p| format!("取込設定「{}」を保存しました ({}列)", p.name, p.columns.len()))
         }
         ImportCmd::UnionResults { file, encoding, dry_run } => {
-            let encoding = import::Encoding::parse(encoding).map_err(|m| CliError::new("cli.bad_encoding", m))?;
+            let encoding = import::Encoding::named(encoding)?;
             let bytes = std::fs::read(file).map_err(|e| CliError::new("import.read", format!("{} を読めません: {e}", file.display())))?;
             let opts = kouki::UnionImportOptions { encoding: Some(encoding), dry_run: *dry_run };
             let report = kouki::import_union_results(&mut store, &actor, &bytes, &opts, now)?;
