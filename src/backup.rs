@@ -138,7 +138,7 @@ fn part_path(dest: &Path) -> PathBuf {
 fn write_copy(store: &Store, dest: &Path) -> Result<u64, BackupError> {
     let tmp = part_path(dest);
     let _ = std::fs::remove_file(&tmp);
-    let copied = if store.is_server() { store::pg::dump(store, &tmp) } else { store::backup_to_file(store, &tmp) };
+    let copied = store::backup_to_file(store, &tmp);
     let result = copied.map_err(BackupError::from).and_then(|()| {
         std::fs::rename(&tmp, dest).map_err(write_err(dest))?;
         sync_dir(dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")));

@@ -690,11 +690,15 @@ fn copy_pages(src: &Connection, dest: &mut Connection) -> Result<(), rusqlite::E
     }
 }
 
-/// Writes a consistent copy of the open database to the new file `dest`, as one
-/// self-contained file (rollback journal, not WAL, so no `-wal` file belongs to it), synced to
-/// disk before this returns.
+/// Writes a consistent copy of the open database to the new file `dest`, whichever the engine:
+/// of a SQLite file, one self-contained file (rollback journal, not WAL, so no `-wal` file
+/// belongs to it) synced to disk before this returns; of a PostgreSQL database, `pg_dump`'s
+/// custom format ([`pg::dump`]). The caller names the file; the store picks the means.
 pub fn backup_to_file(store: &Store, dest: &Path) -> Result<(), StoreError> {
-    copy_to_file(store.lite()?, dest)
+    match &store.engine {
+        Engine::Lite(c) => copy_to_file(c, dest),
+        Engine::Pg(_) => pg::dump(store, dest),
+    }
 }
 
 fn copy_to_file(conn: &Connection, dest: &Path) -> Result<(), StoreError> {
