@@ -73,7 +73,7 @@ impl_coded!(
     crate::forecast::ForecastError,
     crate::leaflet::LeafletError { crate::leaflet::LeafletError::Invalid },
     crate::search::SearchError,
-    crate::import::ImportError,
+    crate::import::ImportError { crate::import::ImportError::BadEncoding },
     crate::kouki::KoukiError,
     crate::export::ExportError,
     crate::duplicates::DuplicateError,

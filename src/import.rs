@@ -27,12 +27,9 @@ impl Encoding {
     /// The encoding a client named, or the one refusal every door gives for a name it does not
     /// know: `import.bad_encoding` on the field `encoding`, whether the file goes in or out
     /// and whether it came through the API, the window or the CLI.
-    pub fn named(code: &str) -> Result<Encoding, crate::codes::ErrorBody> {
-        Encoding::parse(code).map_err(|message| {
-            let mut e = crate::codes::ErrorBody::new("import.bad_encoding", message.clone());
-            e.fields = vec![crate::validate::FieldError { field: "encoding", message }];
-            e
-        })
+    pub fn named(code: &str) -> Result<Encoding, ImportError> {
+        Encoding::parse(code)
+            .map_err(|message| ImportError::BadEncoding(crate::validate::Invalid(vec![crate::validate::FieldError { field: "encoding", message }])))
     }
 }
 
@@ -144,6 +141,8 @@ pub enum ImportError {
     MissingColumns(String),
     #[error("列「{0}」は個人番号 (マイナンバー) と思われる12桁の番号です。Hairyo は個人番号を保存しません。この列を削除してから取り込んでください")]
     MyNumberColumn(String),
+    #[error("{0}")]
+    BadEncoding(crate::validate::Invalid),
     #[error("取込設定「{0}」は登録されていません")]
     UnknownProfile(String),
     #[error("取込設定の形式が正しくありません: {0}")]
@@ -167,6 +166,7 @@ impl ImportError {
             ImportError::Empty => "import.empty",
             ImportError::MissingColumns(_) => "import.missing_columns",
             ImportError::MyNumberColumn(_) => "import.my_number_column",
+            ImportError::BadEncoding(_) => "import.bad_encoding",
             ImportError::UnknownProfile(_) => "import.unknown_profile",
             ImportError::BadProfile(_) => "import.bad_profile",
             ImportError::Forbidden => "import.forbidden",
