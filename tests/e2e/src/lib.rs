@@ -336,7 +336,13 @@ pub fn add_takahashi(store: &mut hairyo::store::Store) -> i64 {
 }
 
 pub async fn click(driver: &WebDriver, css: &str) {
-    let el = wait_until(css, || async { driver.find(By::Css(css)).await.ok() }).await;
+    // As a clerk would, wait until the control can be pressed: a button is disabled while the
+    // screen finishes the previous step (reloading the record), and a click on it does nothing.
+    let el = wait_until(&format!("{css} to be enabled"), || async {
+        let el = driver.find(By::Css(css)).await.ok()?;
+        el.is_enabled().await.ok()?.then_some(el)
+    })
+    .await;
     el.scroll_into_view().await.ok();
     el.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
