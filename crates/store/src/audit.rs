@@ -332,10 +332,7 @@ impl AuditHandleMut<'_> {
         }
         let appended = (|| {
             let (mut last_id, mut prev) = self.lock_and_last_link(true)?.unwrap_or((0, String::new()));
-            let key = match self.seal.keyed_from {
-                None => None,
-                Some(_) => Some(self.seal.key.ok_or(StoreError::AuditKeyMissing)?),
-            };
+            let key = self.link_key()?;
             let mut values = Vec::with_capacity(rows.len());
             for row in &mut rows {
                 row.id = last_id + 1;
@@ -361,13 +358,18 @@ impl AuditHandleMut<'_> {
         let (last_id, prev) = self.lock_and_last_link(false)?.unwrap_or((0, String::new()));
         let mut row = unlinked(e)?;
         row.id = last_id + 1;
-        let key = match self.seal.keyed_from {
-            None => None,
-            Some(_) => Some(self.seal.key.ok_or(StoreError::AuditKeyMissing)?),
-        };
-        row.hash = row.link_hash(&prev, key);
+        row.hash = row.link_hash(&prev, self.link_key()?);
         row.prev_hash = prev;
         Ok(row)
+    }
+
+    /// The key the next links are made with: none while the chain is unkeyed; refused when it
+    /// is keyed and this process has no key.
+    fn link_key(&self) -> Result<Option<&AuditKey>, StoreError> {
+        match self.seal.keyed_from {
+            None => Ok(None),
+            Some(_) => self.seal.key.map(Some).ok_or(StoreError::AuditKeyMissing),
+        }
     }
 }
 

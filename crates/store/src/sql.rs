@@ -213,44 +213,30 @@ impl<'a> Conn<'a> {
     }
 
     /// Runs several statements without parameters in one round trip and returns the rows of
-    /// the last one, each value as text (PostgreSQL's simple protocol; on SQLite, where a
-    /// round trip costs nothing, the statements run one by one). For a lock and the read that
-    /// must follow it: each statement takes its own snapshot at READ COMMITTED, so the read
-    /// sees everything committed before the lock was granted.
+    /// the last one, each value as text (PostgreSQL's simple protocol). For a lock and the read
+    /// that must follow it: each statement takes its own snapshot at READ COMMITTED, so the
+    /// read sees everything committed before the lock was granted. PostgreSQL only: on SQLite
+    /// a round trip costs nothing and a writing transaction excludes every other.
     pub fn batch_then_rows(&self, statements: &[&str]) -> Result<Vec<Vec<Option<String>>>> {
-        let Some((last, before)) = statements.split_last() else {
-            return Ok(Vec::new());
+        let Conn::Pg(c) = self else {
+            return Err(StoreError::Unsupported("複数の文の一括送信"));
         };
-        match self {
-            Conn::Lite(c) => {
-                for s in before {
-                    c.execute_batch(s)?;
+        let messages = c.client.borrow_mut().simple_query(&statements.join("; "))?;
+        // Only the last statement's rows: the ones before it end at its predecessor's
+        // CommandComplete.
+        let completes = messages.iter().filter(|m| matches!(m, postgres::SimpleQueryMessage::CommandComplete(_))).count();
+        let mut seen = 0;
+        let mut rows = Vec::new();
+        for m in messages {
+            match m {
+                postgres::SimpleQueryMessage::CommandComplete(_) => seen += 1,
+                postgres::SimpleQueryMessage::Row(row) if seen + 1 == completes => {
+                    rows.push((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect());
                 }
-                let mut stmt = c.prepare_cached(last)?;
-                let n = stmt.column_count();
-                let rows = stmt.query_map([], |r| (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i).map(lite_text)).collect())?;
-                Ok(rows.collect::<std::result::Result<_, _>>()?)
-            }
-            Conn::Pg(c) => {
-                let text = statements.join("; ");
-                let messages = c.client.borrow_mut().simple_query(&text)?;
-                // Only the last statement's rows: the ones before it end at its predecessor's
-                // CommandComplete.
-                let completes = messages.iter().filter(|m| matches!(m, postgres::SimpleQueryMessage::CommandComplete(_))).count();
-                let mut seen = 0;
-                let mut rows = Vec::new();
-                for m in messages {
-                    match m {
-                        postgres::SimpleQueryMessage::CommandComplete(_) => seen += 1,
-                        postgres::SimpleQueryMessage::Row(row) if seen + 1 == completes => {
-                            rows.push((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect());
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(rows)
+                _ => {}
             }
         }
+        Ok(rows)
     }
 
     /// A statement prepared once per connection: later calls with the same text reuse it.
@@ -293,8 +279,7 @@ pub fn pg_literal(s: &str) -> Result<String> {
     Ok(if s.contains('\\') { format!("E'{}'", quoted.replace('\\', "\\\\")) } else { format!("'{quoted}'") })
 }
 
-/// A SQLite value as the text PostgreSQL's simple protocol would give (see
-/// [`Conn::batch_then_rows`]).
+/// A SQLite value as the text PostgreSQL's simple protocol would give (for `raw::RawSession`).
 pub(crate) fn lite_text(v: rusqlite::types::Value) -> Option<String> {
     use rusqlite::types::Value;
     match v {
