@@ -23,11 +23,29 @@ if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
 fi
 [[ -f ui/dist/index.html ]] || die "ui/dist is missing; run scripts/setup.sh (it builds the UI)"
 
-say "release build of hairyo and hairyo-desktop"
-cargo build --release --locked -p hairyo --bin hairyo -p hairyo-desktop --bin hairyo-desktop
+# HAIRYO_PACKAGE_PROFILE=debug packs the debug build instead: the test command (scripts/test-all.sh)
+# has just built it for its other steps, so the packaging test checks the packages' making,
+# installing and running without a second, optimised build of the whole tree (docs/
+# performance.md). A release to ship is always built with the release profile.
+PROFILE="${HAIRYO_PACKAGE_PROFILE:-release}"
+case "$PROFILE" in
+  release)
+    say "release build of hairyo and hairyo-desktop"
+    cargo build --release --locked -p hairyo --bin hairyo -p hairyo-desktop --bin hairyo-desktop
+    bundle_flags=()
+    ;;
+  debug)
+    # The same command (and so the same features) as the test command's build: nothing to do.
+    say "debug build of the workspace (the test command's)"
+    cargo build --locked --workspace --all-targets
+    bundle_flags=(--debug)
+    ;;
+  *) die "HAIRYO_PACKAGE_PROFILE is release or debug, not $PROFILE" ;;
+esac
 
 TARGET="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-VERSION="$("$TARGET/release/hairyo" --version | awk '{print $2}')"
+BIN="$TARGET/$PROFILE"
+VERSION="$("$BIN/hairyo" --version | awk '{print $2}')"
 ARCH="$(dpkg --print-architecture)"
 OUT="$TARGET/packages"
 rm -rf "$OUT"
@@ -36,10 +54,10 @@ mkdir -p "$OUT"
 
 # --- hairyo-desktop: Tauri's bundler ----------------------------------------------------------
 say "hairyo-desktop $VERSION: tauri bundle --bundles deb"
-rm -rf "$TARGET/release/bundle/deb"
-(cd src-tauri && "$ROOT/ui/node_modules/.bin/tauri" bundle --bundles deb --ci)
-desktop="$(ls "$TARGET"/release/bundle/deb/*_"$VERSION"_"$ARCH".deb 2>/dev/null | head -n1)"
-[[ -f "$desktop" ]] || die "the bundler wrote no .deb for $VERSION into $TARGET/release/bundle/deb"
+rm -rf "$BIN/bundle/deb"
+(cd src-tauri && "$ROOT/ui/node_modules/.bin/tauri" bundle --bundles deb --ci "${bundle_flags[@]}")
+desktop="$(ls "$BIN"/bundle/deb/*_"$VERSION"_"$ARCH".deb 2>/dev/null | head -n1)"
+[[ -f "$desktop" ]] || die "the bundler wrote no .deb for $VERSION into $BIN/bundle/deb"
 # The bundler names the package after productName ("hairyo"); it is repacked as hairyo-desktop,
 # beside hairyo-server, so that neither name suggests it is the other.
 REPACK="$(mktemp -d "${TMPDIR:-/tmp}/hairyo-desktop-deb.XXXXXX")"
@@ -55,7 +73,7 @@ say "hairyo-server $VERSION"
 STAGE="$(mktemp -d "${TMPDIR:-/tmp}/hairyo-server-deb.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 chmod 0755 "$STAGE"
-install -D -m 0755 "$TARGET/release/hairyo" "$STAGE/usr/bin/hairyo"
+install -D -m 0755 "$BIN/hairyo" "$STAGE/usr/bin/hairyo"
 strip --strip-unneeded "$STAGE/usr/bin/hairyo"
 mkdir -p "$STAGE/usr/share/hairyo"
 cp -r ui/dist "$STAGE/usr/share/hairyo/ui"

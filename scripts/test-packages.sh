@@ -25,7 +25,7 @@ fail() { printf 'test-packages: FAILED: %s\n' "$*" >&2; exit 1; }
 
 HAIRYO_SKIP_SETUP=1 "$ROOT/scripts/build-packages.sh"
 TARGET="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-VERSION="$("$TARGET/release/hairyo" --version | awk '{print $2}')"
+VERSION="$("$TARGET/${HAIRYO_PACKAGE_PROFILE:-release}/hairyo" --version | awk '{print $2}')"
 server_deb="$(ls "$TARGET"/packages/hairyo-server_"$VERSION"_*.deb)"
 desktop_deb="$(ls "$TARGET"/packages/hairyo-desktop_"$VERSION"_*.deb)"
 

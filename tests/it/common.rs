@@ -37,12 +37,18 @@ pub fn pg_server() -> Option<String> {
 /// Creates an empty database on `server` (a URL whose database is the maintenance one) and
 /// returns its URL.
 pub fn fresh_pg_database(server: &str) -> String {
+    fresh_pg_database_named(server, |name| format!("CREATE DATABASE {name}"))
+}
+
+/// Creates a database on `server` with the statement `create` makes for its new name, and
+/// returns its URL.
+fn fresh_pg_database_named(server: &str, create: impl Fn(&str) -> String) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = format!("hairyo_t_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
     let mut client = store::raw::RawSession::server(server).expect("connect to the test server");
     client.batch(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop an old test database");
-    client.batch(&format!("CREATE DATABASE {name}")).expect("create the test database");
+    client.batch(&create(&name)).expect("create the test database");
     let (base, _) = server.rsplit_once('/').expect("a URL with a database");
     format!("{base}/{name}")
 }
@@ -55,12 +61,33 @@ pub const PG_APP_ROLE: &str = "hairyo_app_test";
 /// the owner) and [`PG_APP_ROLE`]'s grants on it, and returns the URL that connects as that
 /// role: everything the integration tests do on PostgreSQL then runs with the app's least
 /// privileges, so a grant the app lacks fails a test.
+///
+/// The schema is migrated once per test process, into a template database; each test's database
+/// is a copy of it (`CREATE DATABASE … TEMPLATE`), which PostgreSQL makes by copying files: the
+/// thirty migrations per test were most of the PostgreSQL pass's time.
 pub fn fresh_pg_app_database(server: &str) -> String {
-    let owner_url = fresh_pg_database(server);
-    create_app_role(server);
-    let mut owner = store::pg::open(&owner_url).expect("migrate as the owner");
-    owner.write(|tx| store::pg::grant_app_role(tx, PG_APP_ROLE)).expect("grant the app role");
+    let template = migrated_template(server);
+    let owner_url = fresh_pg_database_named(server, |name| format!("CREATE DATABASE {name} TEMPLATE {template}"));
+    let (_, name) = owner_url.rsplit_once('/').expect("a URL with a database");
+    let mut client = store::raw::RawSession::server(server).expect("connect to the test server");
+    // A database's own grants live in the cluster's catalogue, not in the copied files.
+    client.batch(&format!("GRANT CONNECT, TEMPORARY ON DATABASE {name} TO {PG_APP_ROLE}")).expect("grant the app role the database");
     app_url(&owner_url)
+}
+
+/// The name of this process's template: a database migrated by the server's superuser (the
+/// owner), with [`PG_APP_ROLE`]'s grants, and no connection left open to it (PostgreSQL copies
+/// only a database nobody is connected to).
+fn migrated_template(server: &str) -> &'static str {
+    static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let owner_url = fresh_pg_database(server);
+        create_app_role(server);
+        let mut owner = store::pg::open(&owner_url).expect("migrate as the owner");
+        owner.write(|tx| store::pg::grant_app_role(tx, PG_APP_ROLE)).expect("grant the app role");
+        drop(owner);
+        owner_url.rsplit_once('/').expect("a URL with a database").1.to_string()
+    })
 }
 
 /// Creates [`PG_APP_ROLE`] on the test server unless it exists, as a city's administrator
