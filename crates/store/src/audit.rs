@@ -454,7 +454,7 @@ impl AuditHandleMut<'_> {
 /// append-only in the database itself.
 pub(super) fn chain_existing(conn: &rusqlite::Connection) -> Result<(), StoreError> {
     let mut prev = String::new();
-    let conn = super::Conn::Lite(conn);
+    let conn = super::Conn::lite(conn);
     for r in (AuditHandle { conn }).all()? {
         let hash = r.link_hash(&prev, None);
         conn.execute("UPDATE audit_event SET prev_hash = ?2, hash = ?3 WHERE id = ?1", params![r.id, prev, hash])?;

@@ -223,7 +223,7 @@ impl ImportsHandleMut<'_> {
         if rows.is_empty() {
             return Ok(());
         }
-        if let super::Conn::Pg(pg) = self.conn {
+        if let Some(pg) = self.conn.as_pg() {
             return Self::copy_batch(pg, rows, stamp);
         }
         // PostgreSQL's rows carry their search pieces too (see `normalize::pieces`).

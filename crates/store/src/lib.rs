@@ -880,7 +880,7 @@ impl Store {
         match &mut self.engine {
             Engine::Lite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
-                let value = f(&Write { read: Read { conn: Conn::Lite(&tx), seal } })?;
+                let value = f(&Write { read: Read { conn: Conn::lite(&tx), seal } })?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(value)
             }
@@ -922,7 +922,7 @@ impl Store {
         match &mut self.engine {
             Engine::Lite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
-                let read = Read { conn: Conn::Lite(&tx), seal };
+                let read = Read { conn: Conn::lite(&tx), seal };
                 let value = f(&read)?;
                 (Write { read }).audit_mut().append(&complete(&value))?;
                 tx.commit().map_err(StoreError::from)?;
@@ -1001,8 +1001,8 @@ impl Store {
     /// modules go through [`Store::read`] and [`Store::write`].
     pub fn conn(&self) -> Conn<'_> {
         match &self.engine {
-            Engine::Lite(c) => Conn::Lite(c),
-            Engine::Pg(c) => Conn::Pg(c),
+            Engine::Lite(c) => Conn::lite(c),
+            Engine::Pg(c) => Conn::pg(c),
         }
     }
 
@@ -1047,6 +1047,65 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where a public item of this package names an engine's type (rusqlite's, postgres's,
+    /// or the connection wrapping one): a `pub` item's line, a variant of a `pub enum`, a `pub`
+    /// field of a `pub struct`. Rustfmt'd source, read line by line.
+    fn engine_types_exported(source: &str) -> Vec<String> {
+        const ENGINE: [&str; 4] = ["rusqlite", "postgres::", "postgres_", "PgConn"];
+        let mut found = Vec::new();
+        // The indentation and kind of the public type whose body is being read.
+        let mut open: Option<(usize, &str)> = None;
+        for (n, line) in source.lines().enumerate() {
+            let text = line.trim_start();
+            let indent = line.len() - text.len();
+            if let Some((at, _)) = open {
+                if indent == at && text.starts_with('}') {
+                    open = None;
+                    continue;
+                }
+            }
+            let public = text.starts_with("pub ") && !text.starts_with("pub(");
+            let exported = public
+                || match open {
+                    Some((_, "enum")) => !text.starts_with("//") && !text.starts_with('#'),
+                    Some((_, _)) => public,
+                    None => false,
+                };
+            if exported && ENGINE.iter().any(|e| text.contains(e)) {
+                found.push(format!("{}: {text}", n + 1));
+            }
+            if open.is_none() && public && text.ends_with('{') {
+                if text.starts_with("pub enum ") {
+                    open = Some((indent, "enum"));
+                } else if text.starts_with("pub struct ") {
+                    open = Some((indent, "struct"));
+                }
+            }
+        }
+        found
+    }
+
+    /// Nothing outside this package can reach an engine: its public items name no engine type
+    /// (errors included: `EngineError` carries the message), so the core, the shells and the
+    /// tests run statements only through `Conn`'s methods, and `cargo tree -i rusqlite` and
+    /// `-i postgres` name this package alone.
+    #[test]
+    fn no_public_item_names_an_engine_type() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                found.extend(engine_types_exported(&source).into_iter().map(|f| format!("{}:{f}", path.display())));
+            }
+        }
+        assert!(found.is_empty(), "public items naming an engine type:\n{}", found.join("\n"));
+        // The check itself finds what it is for.
+        let leaky = "pub enum Conn<'a> {\n    Lite(&'a rusqlite::Connection),\n}\npub fn connect() -> postgres::Client {}\npub struct S {\n    pub c: PgConn,\n    d: PgConn,\n}\n";
+        assert_eq!(engine_types_exported(leaky).len(), 3, "{:?}", engine_types_exported(leaky));
+    }
 
     #[test]
     fn migrations_validate() {

@@ -94,7 +94,7 @@ fn backup_before_upgrade(url: &str, dir: &std::path::Path, from: usize, to: usiz
 
 /// The version the database's schema is at; 0 for an empty database.
 pub(super) fn stored_schema_version(c: &PgConn) -> Result<usize, StoreError> {
-    let conn = Conn::Pg(c);
+    let conn = Conn::pg(c);
     let exists: bool = conn.query_row("SELECT to_regclass('hairyo_schema') IS NOT NULL", [], |r| r.get(0))?;
     if !exists {
         return Ok(0);
@@ -104,7 +104,7 @@ pub(super) fn stored_schema_version(c: &PgConn) -> Result<usize, StoreError> {
 }
 
 fn migrate(c: &PgConn, backup_dir: &std::path::Path) -> Result<Option<super::Upgrade>, StoreError> {
-    let conn = Conn::Pg(c);
+    let conn = Conn::pg(c);
     conn.execute("SELECT pg_advisory_lock(?1)", [MIGRATION_LOCK])?;
     let result = (|| {
         let found = stored_schema_version(c)?;
@@ -343,7 +343,7 @@ pub(super) fn write<T, E>(c: &PgConn, f: impl FnOnce(Conn<'_>) -> Result<T, E>) 
 where
     E: From<StoreError>,
 {
-    let conn = Conn::Pg(c);
+    let conn = Conn::pg(c);
     // Armed before the batch: should the lock fail after BEGIN, the transaction is rolled back
     // (a ROLLBACK outside one only warns).
     let mut guard = Rollback { conn, armed: true };
@@ -367,7 +367,7 @@ pub(super) fn read_and_append<T, E>(
 where
     E: From<StoreError>,
 {
-    let conn = Conn::Pg(c);
+    let conn = Conn::pg(c);
     let value = f(conn)?;
     append_alone(conn, &value).map_err(E::from)?;
     Ok(value)

@@ -229,7 +229,7 @@ pub fn tool_environment(url: &str) -> Result<Vec<(&'static str, String)>, StoreE
 
 /// Connects to the server at `url`, over TLS when the URL (or `PGSSLMODE`) asks for it and
 /// always to a server elsewhere; refuses plain text to a server elsewhere before connecting.
-pub fn connect(url: &str) -> Result<postgres::Client, StoreError> {
+pub(crate) fn connect(url: &str) -> Result<postgres::Client, StoreError> {
     let security = security_of(url)?;
     let shown = super::pg::redact(url);
     if matches!(security.mode, SslMode::Disable | SslMode::Prefer) {

@@ -100,8 +100,10 @@ impl ColumnIndex for usize {
     }
 }
 
-/// One row of a result.
-pub enum Row<'r> {
+/// One row of a result. Its engine's row stays inside this package.
+pub struct Row<'r>(RowOf<'r>);
+
+enum RowOf<'r> {
     Lite(&'r rusqlite::Row<'r>),
     Pg(&'r postgres::Row),
 }
@@ -110,12 +112,12 @@ impl Row<'_> {
     /// Column `i` as a `T`; a value of another kind is an error that names the column.
     pub fn get<I: ColumnIndex, T: FromVal>(&self, i: I) -> Result<T> {
         let i = i.index();
-        let decoded = match self {
-            Row::Lite(r) => {
+        let decoded = match &self.0 {
+            RowOf::Lite(r) => {
                 let v = r.get_ref(i).map_err(StoreError::from)?;
                 T::from_val(lite_val(v))
             }
-            Row::Pg(r) => {
+            RowOf::Pg(r) => {
                 let v: PgVal = r.try_get(i).map_err(StoreError::from)?;
                 T::from_val(v.0)
             }
@@ -180,14 +182,35 @@ impl<T> OptionalExtension<T> for Result<T> {
     }
 }
 
-/// A connection of either engine, as the store's handles hold it.
+/// A connection of either engine, as the store's handles hold it. Its engine's connection
+/// stays inside this package: outside it, a `Conn` runs statements through the methods below
+/// and nothing else.
 #[derive(Clone, Copy)]
-pub enum Conn<'a> {
+pub struct Conn<'a>(ConnOf<'a>);
+
+#[derive(Clone, Copy)]
+enum ConnOf<'a> {
     Lite(&'a rusqlite::Connection),
     Pg(&'a PgConn),
 }
 
 impl<'a> Conn<'a> {
+    pub(crate) fn lite(c: &'a rusqlite::Connection) -> Conn<'a> {
+        Conn(ConnOf::Lite(c))
+    }
+
+    pub(crate) fn pg(c: &'a PgConn) -> Conn<'a> {
+        Conn(ConnOf::Pg(c))
+    }
+
+    /// The PostgreSQL connection, on PostgreSQL.
+    pub(crate) fn as_pg(&self) -> Option<&'a PgConn> {
+        match self.0 {
+            ConnOf::Pg(c) => Some(c),
+            ConnOf::Lite(_) => None,
+        }
+    }
+
     /// Runs one statement; the number of rows it changed.
     pub fn execute(&self, sql: &str, params: impl Params) -> Result<usize> {
         self.prepare(sql)?.execute(params)
@@ -206,9 +229,9 @@ impl<'a> Conn<'a> {
 
     /// Runs several statements separated by `;`, with no parameters (schema scripts).
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
-        match self {
-            Conn::Lite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Pg(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
+        match self.0 {
+            ConnOf::Lite(c) => Ok(c.execute_batch(sql)?),
+            ConnOf::Pg(c) => Ok(c.client.borrow_mut().batch_execute(sql)?),
         }
     }
 
@@ -218,7 +241,7 @@ impl<'a> Conn<'a> {
     /// read sees everything committed before the lock was granted. PostgreSQL only: on SQLite
     /// a round trip costs nothing and a writing transaction excludes every other.
     pub fn batch_then_rows(&self, statements: &[&str]) -> Result<Vec<Vec<Option<String>>>> {
-        let Conn::Pg(c) = self else {
+        let Some(c) = self.as_pg() else {
             return Err(StoreError::Unsupported("複数の文の一括送信"));
         };
         let messages = c.client.borrow_mut().simple_query(&statements.join("; "))?;
@@ -241,9 +264,9 @@ impl<'a> Conn<'a> {
 
     /// A statement prepared once per connection: later calls with the same text reuse it.
     pub fn prepare(&self, sql: &str) -> Result<Statement<'a>> {
-        match *self {
-            Conn::Lite(c) => Ok(Statement::Lite(c.prepare_cached(sql)?)),
-            Conn::Pg(c) => Ok(Statement::Pg(c, c.prepare(sql)?)),
+        match self.0 {
+            ConnOf::Lite(c) => Ok(Statement(StatementOf::Lite(c.prepare_cached(sql)?))),
+            ConnOf::Pg(c) => Ok(Statement(StatementOf::Pg(c, c.prepare(sql)?))),
         }
     }
 
@@ -254,7 +277,7 @@ impl<'a> Conn<'a> {
 
     /// True on PostgreSQL; for the few statements whose text differs between the engines.
     pub fn is_pg(&self) -> bool {
-        matches!(self, Conn::Pg(_))
+        self.as_pg().is_some()
     }
 
     /// Chooses the text of a statement that the engines spell differently.
@@ -291,8 +314,10 @@ pub(crate) fn lite_text(v: rusqlite::types::Value) -> Option<String> {
     }
 }
 
-/// A prepared statement.
-pub enum Statement<'a> {
+/// A prepared statement. Its engine's statement stays inside this package.
+pub struct Statement<'a>(StatementOf<'a>);
+
+enum StatementOf<'a> {
     Lite(rusqlite::CachedStatement<'a>),
     Pg(&'a PgConn, postgres::Statement),
 }
@@ -300,17 +325,17 @@ pub enum Statement<'a> {
 impl Statement<'_> {
     /// How many columns the statement's result has.
     pub fn column_count(&self) -> usize {
-        match self {
-            Statement::Lite(s) => s.column_count(),
-            Statement::Pg(_, s) => s.columns().len(),
+        match &self.0 {
+            StatementOf::Lite(s) => s.column_count(),
+            StatementOf::Pg(_, s) => s.columns().len(),
         }
     }
 
     pub fn execute(&mut self, params: impl Params) -> Result<usize> {
         let vals = bound(params.vals());
-        match self {
-            Statement::Lite(s) => Ok(s.execute(rusqlite::params_from_iter(vals.iter()))?),
-            Statement::Pg(c, s) => {
+        match &mut self.0 {
+            StatementOf::Lite(s) => Ok(s.execute(rusqlite::params_from_iter(vals.iter()))?),
+            StatementOf::Pg(c, s) => {
                 let refs = pg_refs(&vals);
                 Ok(c.client.borrow_mut().execute(s, &refs)? as usize)
             }
@@ -331,21 +356,21 @@ impl Statement<'_> {
     /// result (exports and other long reads).
     pub fn for_each(&mut self, params: impl Params, mut f: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
         let vals = bound(params.vals());
-        match self {
-            Statement::Lite(s) => {
+        match &mut self.0 {
+            StatementOf::Lite(s) => {
                 let mut rows = s.query(rusqlite::params_from_iter(vals.iter()))?;
                 while let Some(r) = rows.next()? {
-                    f(&Row::Lite(r))?;
+                    f(&Row(RowOf::Lite(r)))?;
                 }
                 Ok(())
             }
-            Statement::Pg(c, s) => {
+            StatementOf::Pg(c, s) => {
                 // The whole result is fetched before `f` runs: `f` may query the same
                 // connection, which cannot start a statement while a result is streaming.
                 let refs = pg_refs(&vals);
                 let rows = c.client.borrow_mut().query(&*s, &refs)?;
                 for r in &rows {
-                    f(&Row::Pg(r))?;
+                    f(&Row(RowOf::Pg(r)))?;
                 }
                 Ok(())
             }
@@ -354,19 +379,19 @@ impl Statement<'_> {
 
     pub fn query_row<T>(&mut self, params: impl Params, f: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
         let vals = bound(params.vals());
-        match self {
-            Statement::Lite(s) => {
+        match &mut self.0 {
+            StatementOf::Lite(s) => {
                 let mut rows = s.query(rusqlite::params_from_iter(vals.iter()))?;
                 match rows.next()? {
-                    Some(r) => f(&Row::Lite(r)),
+                    Some(r) => f(&Row(RowOf::Lite(r))),
                     None => Err(StoreError::NoRows),
                 }
             }
-            Statement::Pg(c, s) => {
+            StatementOf::Pg(c, s) => {
                 let refs = pg_refs(&vals);
                 let rows = c.client.borrow_mut().query(&*s, &refs)?;
                 match rows.first() {
-                    Some(r) => f(&Row::Pg(r)),
+                    Some(r) => f(&Row(RowOf::Pg(r))),
                     None => Err(StoreError::NoRows),
                 }
             }
@@ -384,7 +409,7 @@ impl Statement<'_> {
 /// A PostgreSQL connection with its prepared statements. The store is used from one thread at a
 /// time (the window and the server hold each `Store` behind a lock), so interior mutability
 /// with `RefCell` suffices for the client, which needs `&mut` for every call.
-pub struct PgConn {
+pub(crate) struct PgConn {
     pub(crate) client: RefCell<postgres::Client>,
     statements: RefCell<HashMap<String, postgres::Statement>>,
     /// The URL it was opened with, for the server's own tools (pg_dump, pg_restore).
@@ -392,7 +417,7 @@ pub struct PgConn {
 }
 
 impl PgConn {
-    pub fn new(client: postgres::Client, url: &str) -> Self {
+    pub(crate) fn new(client: postgres::Client, url: &str) -> Self {
         PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), url: url.to_string() }
     }
 
