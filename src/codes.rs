@@ -20,6 +20,17 @@ impl ErrorBody {
     }
 }
 
+/// The message, as a client shows it; the code is for branching, not for reading.
+impl std::fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// An error like any other, so a shell's framework can carry one as the source of its own (the
+/// CLI's value parsers refuse a coded value through clap with the core's body) and give it back.
+impl std::error::Error for ErrorBody {}
+
 impl<E: Coded> From<E> for ErrorBody {
     fn from(e: E) -> Self {
         ErrorBody { code: e.code().to_string(), message: e.to_string(), fields: e.invalid().map(|i| i.0.clone()).unwrap_or_default() }

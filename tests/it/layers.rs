@@ -294,3 +294,58 @@ fn the_operation_catalogue_is_the_one_list() {
     let client = std::fs::read_to_string(root.join("ui/src/lib/api.ts")).expect("api.ts");
     assert!(client.contains("name: OperationName"), "api.ts's `op` takes only a catalogue name");
 }
+
+/// Each function of the CLI shell from its `fn` line to its closing brace, inclusive, with where
+/// it starts: rustfmt'd code closes a function starting at indentation N on the next line that
+/// is exactly N spaces and `}` (a function on one line is one line long; a declaration without
+/// a body is not a function here).
+fn function_lengths(path: &Path, text: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let mut words = code.split_whitespace().skip_while(|w| w.starts_with("pub") || ["const", "async", "unsafe", "extern"].contains(w));
+        if words.next() != Some("fn") {
+            continue;
+        }
+        let indent = line.len() - code.len();
+        let where_ = format!("{}:{} {}", path.display(), i + 1, code.trim_end_matches(['{', ' ']));
+        if code.ends_with('}') || code.ends_with(';') {
+            if code.ends_with('}') {
+                out.push((1, where_));
+            }
+            continue;
+        }
+        let close = format!("{}}}", " ".repeat(indent));
+        let end = lines[i + 1..].iter().position(|l| *l == close).unwrap_or_else(|| panic!("{where_}: no closing brace at its indentation"));
+        out.push((end + 2, where_));
+    }
+    out
+}
+
+/// The CLI shell is thin (ARCHITECTURE.md: clap → core → print): one short function per
+/// subcommand that calls the core and hands the answer to a render function, and no function
+/// long enough to hide a rule. The HTTP server and the load test (`serve.rs`, `loadtest.rs`)
+/// are programs of their own and are measured apart.
+#[test]
+fn the_cli_shell_is_small_functions() {
+    const LONGEST: usize = 40;
+    let dir = src().join("bin/hairyo");
+    let mut lengths = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).expect("src/bin/hairyo").map(|e| e.expect("dir entry").path()).collect();
+    files.sort();
+    for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+        if ["serve.rs", "loadtest.rs"].iter().any(|n| path.ends_with(n)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).expect("read a CLI file");
+        lengths.extend(function_lengths(path.strip_prefix(src()).unwrap_or(path), &text));
+    }
+    assert!(lengths.len() > 20, "the CLI's functions were found: {lengths:?}");
+    lengths.sort();
+    let (longest, which) = lengths.last().expect("functions").clone();
+    let n = lengths.len();
+    let median = if n % 2 == 1 { lengths[n / 2].0 as f64 } else { (lengths[n / 2 - 1].0 + lengths[n / 2].0) as f64 / 2.0 };
+    assert!(longest <= LONGEST, "a CLI function is {longest} lines long (at most {LONGEST}): {which}");
+    assert!(median < 10.0, "the CLI's functions are {median} lines long at the median (under 10 wanted); the longest is {longest} lines: {which}");
+}

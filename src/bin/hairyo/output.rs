@@ -5,9 +5,9 @@ use serde::Serialize;
 use hairyo::Paged;
 
 /// Prints `value` as JSON, or the human form made by `human`.
-pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> String) -> Result<(), super::commands::CliError> {
+pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> String) -> crate::Result {
     if json {
-        let text = serde_json::to_string_pretty(value).map_err(|e| super::commands::CliError::new("cli.json", e.to_string()))?;
+        let text = serde_json::to_string_pretty(value).map_err(|e| crate::ErrorBody::new("cli.json", e.to_string()))?;
         out(&text);
     } else {
         let text = human(value);

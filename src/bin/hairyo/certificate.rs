@@ -1,0 +1,280 @@
+//! Certificates (資格確認書): issued without an application, shown, and the steps after issue
+//! (再交付, 無効, return, mail returned, 送付先の変更, hand-over); the lists of returns due,
+//! certificates expiring and the 8/1 renewal.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+
+use hairyo::application::AppScheme;
+use hairyo::certificate::{self, Certificate, CertificateBasis, CertificateStep, EndCause, ReissueCause};
+use hairyo::text::wareki;
+use hairyo::{policy, Paged};
+
+use crate::output::page_footer;
+use crate::session::page;
+use crate::{typed, Invocation, Result};
+
+#[derive(Subcommand)]
+pub enum CertificateCmd {
+    /// Record a certificate issued without application (ex_officio / provisional).
+    Issue {
+        #[arg(long)]
+        person: i64,
+        #[arg(long, value_parser = typed::coded("certificate.invalid", "scheme", AppScheme::parse))]
+        scheme: AppScheme,
+        #[arg(long, value_parser = typed::coded("certificate.invalid", "basis", basis_without_application))]
+        basis: CertificateBasis,
+        #[arg(long, value_parser = typed::date("certificate.invalid", "issued_on"))]
+        on: Option<NaiveDate>,
+        #[arg(long, value_parser = typed::date("certificate.invalid", "valid_until"))]
+        until: Option<NaiveDate>,
+    },
+    /// One certificate with its history after issue and the steps it allows.
+    Show { id: i64 },
+    /// 再交付 (lost, damaged, stolen): a new certificate with the same term replaces this one.
+    Reissue {
+        id: i64,
+        /// lost (紛失), damaged (破損・汚損) or stolen (盗難).
+        #[arg(long, value_parser = typed::coded("certificate.invalid", "cause", ReissueCause::parse))]
+        cause: ReissueCause,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// 無効 on 資格喪失, 転出 or death; the certificate's return is asked for and tracked.
+    Invalidate {
+        id: i64,
+        /// lost_eligibility (資格喪失), moved_out (転出) or died (死亡).
+        #[arg(long, value_parser = typed::coded("certificate.invalid", "cause", EndCause::parse))]
+        cause: EndCause,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// The certificate whose return was asked for came back.
+    Returned {
+        id: i64,
+        #[arg(long, default_value = "")]
+        on: String,
+    },
+    /// The mailed certificate came back (宛所不明); sets a follow-up at the desk.
+    MailReturned {
+        id: i64,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// 送付先の変更: send the returned certificate again, to this address.
+    ChangeDelivery {
+        id: i64,
+        #[arg(long, default_value = "")]
+        postal_code: String,
+        #[arg(long)]
+        address: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// A certificate whose mail came back is handed over at the counter.
+    HandOver {
+        id: i64,
+        #[arg(long, default_value = "")]
+        on: String,
+    },
+    /// Certificates whose return was asked for and has not arrived.
+    ReturnsDue {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Certificates expiring within N days.
+    Expiring {
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Who is due at the 8/1 renewal.
+    Renewal {
+        /// The renewal day (default: the next 8/1).
+        #[arg(long, value_parser = typed::date("certificate.invalid", "renewal_day"))]
+        day: Option<NaiveDate>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+}
+
+pub fn run(inv: &Invocation, cmd: &CertificateCmd) -> Result {
+    match cmd {
+        CertificateCmd::Issue { person, scheme, basis, on, until } => issue(inv, *person, *scheme, *basis, on.unwrap_or(inv.today()), *until),
+        CertificateCmd::Show { id } => show(inv, *id),
+        CertificateCmd::Reissue { id, cause, on, note, confirm_digits } => {
+            take_step(inv, *id, CertificateStep::Reissue { cause: *cause, on: on.clone(), note: note.clone(), confirmed_digits: *confirm_digits })
+        }
+        CertificateCmd::Invalidate { id, cause, on, note, confirm_digits } => {
+            take_step(inv, *id, CertificateStep::Invalidate { cause: *cause, on: on.clone(), note: note.clone(), confirmed_digits: *confirm_digits })
+        }
+        CertificateCmd::Returned { id, on } => take_step(inv, *id, CertificateStep::RecordReturn { on: on.clone() }),
+        CertificateCmd::MailReturned { id, on, note, confirm_digits } => {
+            take_step(inv, *id, CertificateStep::MailReturned { on: on.clone(), note: note.clone(), confirmed_digits: *confirm_digits })
+        }
+        CertificateCmd::ChangeDelivery { id, postal_code, address, reason, on, confirm_digits } => {
+            let step = CertificateStep::ChangeDelivery {
+                postal_code: postal_code.clone(),
+                address: address.clone(),
+                reason: reason.clone(),
+                on: on.clone(),
+                confirmed_digits: *confirm_digits,
+            };
+            take_step(inv, *id, step)
+        }
+        CertificateCmd::HandOver { id, on } => take_step(inv, *id, CertificateStep::HandOver { on: on.clone() }),
+        CertificateCmd::ReturnsDue { limit, offset } => returns_due(inv, *offset, *limit),
+        CertificateCmd::Expiring { days, limit, offset } => expiring(inv, *days, *offset, *limit),
+        CertificateCmd::Renewal { day, limit, offset } => renewal(inv, day.unwrap_or_else(|| next_renewal_day(inv.today())), *offset, *limit),
+    }
+}
+
+/// A basis this command issues on: a certificate on application is issued by
+/// `hairyo application issue`.
+fn basis_without_application(s: &str) -> Result<CertificateBasis, String> {
+    match CertificateBasis::parse(s)? {
+        CertificateBasis::Application => Err("申請に基づく交付は `hairyo application issue` で行ってください".to_string()),
+        basis => Ok(basis),
+    }
+}
+
+/// The 8/1 after the last one.
+fn next_renewal_day(today: NaiveDate) -> NaiveDate {
+    policy::last_renewal_day(today) + chrono::Months::new(12)
+}
+
+fn issue(inv: &Invocation, person: i64, scheme: AppScheme, basis: CertificateBasis, on: NaiveDate, until: Option<NaiveDate>) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&certificate::issue_without_application(&mut store, &actor, person, scheme, basis, on, until, inv.now)?, issued_text)
+}
+
+fn show(inv: &Invocation, id: i64) -> Result {
+    let (store, actor) = inv.sign_in()?;
+    inv.emit(&certificate::get(&store, &actor, id, inv.now)?, certificate_text)
+}
+
+/// One step after issue, a move of the core's state machine.
+fn take_step(inv: &Invocation, id: i64, step: CertificateStep) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&certificate::take_step(&mut store, &actor, id, &step, inv.now)?, certificate_text)
+}
+
+fn returns_due(inv: &Invocation, offset: i64, limit: i64) -> Result {
+    let (store, actor) = inv.sign_in()?;
+    inv.emit(&certificate::returns_due(&store, &actor, page(offset, limit)?, inv.now)?, returns_due_text)
+}
+
+fn expiring(inv: &Invocation, days: i64, offset: i64, limit: i64) -> Result {
+    let (store, actor) = inv.sign_in()?;
+    inv.emit(&certificate::expiring_within(&store, &actor, days, page(offset, limit)?, inv.now)?, expiring_text)
+}
+
+fn renewal(inv: &Invocation, day: NaiveDate, offset: i64, limit: i64) -> Result {
+    let (store, actor) = inv.sign_in()?;
+    inv.emit(&certificate::renewal_list(&store, &actor, day, page(offset, limit)?, inv.now)?, |l| renewal_text(l, day))
+}
+
+fn issued_text(c: &Certificate) -> String {
+    format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until))
+}
+
+/// A certificate as the CLI prints it: its state, term and delivery, its history, and the
+/// steps it allows next.
+fn certificate_text(c: &Certificate) -> String {
+    [term_text(c), flags_text(c), history_text(c), next_text(c)].concat()
+}
+
+fn term_text(c: &Certificate) -> String {
+    format!(
+        "資格確認書 ID {} {} {} ({}) 交付 {} 有効期限 {}\n送付先: {}\n",
+        c.id,
+        c.person_name,
+        c.scheme_label,
+        c.status_label,
+        wareki::format(c.issued_on),
+        wareki::format(c.valid_until),
+        c.delivery_address
+    )
+}
+
+fn flags_text(c: &Certificate) -> String {
+    let mut out = String::new();
+    if let Some(old) = c.replaces_id {
+        let _ = writeln!(out, "ID {old} の再交付");
+    }
+    if !c.optional_entries.is_empty() {
+        let labels: Vec<&str> = c.optional_entries.iter().map(|e| e.label()).collect();
+        let _ = writeln!(out, "併記: {}", labels.join("・"));
+    }
+    if c.undelivered {
+        out.push_str("宛所不明で返戻中\n");
+    }
+    if c.return_due {
+        out.push_str("返還待ち\n");
+    }
+    out
+}
+
+fn history_text(c: &Certificate) -> String {
+    let line = |e: &certificate::CertificateEvent| {
+        let cause = if e.cause_label.is_empty() { String::new() } else { format!(" ({})", e.cause_label) };
+        format!("{} {}{} {} [{}]\n", wareki::format(e.on), e.kind_label, cause, e.note, e.by)
+    };
+    c.events.iter().map(line).collect()
+}
+
+fn next_text(c: &Certificate) -> String {
+    if c.next.is_empty() {
+        return String::new();
+    }
+    format!("次にできること: {}\n", c.next.iter().map(|k| k.label()).collect::<Vec<_>>().join("、"))
+}
+
+fn returns_due_text(l: &Paged<Certificate>) -> String {
+    let line = |c: &Certificate| format!("#{}\t{}\t{}\t{}\n", c.id, c.person_name, c.status_label, c.ended_on.map(wareki::format).unwrap_or_default());
+    let mut out: String = l.items.iter().map(line).collect();
+    out.push_str(&page_footer(l));
+    out
+}
+
+fn expiring_text(l: &Paged<Certificate>) -> String {
+    let line = |c: &Certificate| format!("#{}\t{}\t{}\t有効期限 {}\n", c.id, c.person_name, c.scheme_label, wareki::format(c.valid_until));
+    let mut out: String = l.items.iter().map(line).collect();
+    out.push_str(&page_footer(l));
+    out
+}
+
+fn renewal_text(l: &Paged<certificate::RenewalEntry>, day: NaiveDate) -> String {
+    let mut out = format!("{} の年次更新の対象\n", wareki::format(day));
+    for e in &l.items {
+        let next = if e.issued_without_application { "更新時に申請なしで交付" } else { e.route_label };
+        let _ = writeln!(out, "{}\t(ID {})\t{}\t→ {}", e.due.person_name, e.due.person_id, e.due.cause, next);
+    }
+    out.push_str(&page_footer(l));
+    out
+}

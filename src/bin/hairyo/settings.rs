@@ -1,0 +1,101 @@
+//! City settings, the desks' contact blocks and how long certificates run.
+
+use clap::Subcommand;
+
+use hairyo::settings::{self, CitySettings, DeskContact, ValidityInput};
+use hairyo::staff::Desk;
+
+use crate::{typed, Invocation, Result};
+
+#[derive(Subcommand)]
+pub enum SettingsCmd {
+    Show,
+    SetCity {
+        #[arg(long)]
+        city: String,
+        #[arg(long)]
+        addressee: String,
+        #[arg(long)]
+        kouki_union: String,
+    },
+    SetDesk {
+        #[arg(value_parser = typed::coded("settings.invalid", "desk", Desk::parse))]
+        desk: Desk,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        phone: String,
+        #[arg(long, default_value = "")]
+        hours: String,
+        #[arg(long, default_value = "")]
+        place: String,
+    },
+    /// How long a scheme's certificates run: to the `years`-th month/day on or after the day of
+    /// issue (1 to 5 years; 国保 certificates still end by the day before the 75th birthday).
+    SetValidity {
+        /// kokuho or kouki.
+        #[arg(long)]
+        scheme: String,
+        #[arg(long)]
+        years: String,
+        /// The month of the end day (7 for 7/31).
+        #[arg(long)]
+        month: String,
+        /// The end day of that month (31 for 7/31).
+        #[arg(long)]
+        day: String,
+    },
+}
+
+pub fn run(inv: &Invocation, cmd: &SettingsCmd) -> Result {
+    match cmd {
+        SettingsCmd::Show => show(inv),
+        SettingsCmd::SetCity { city, addressee, kouki_union } => {
+            set_city(inv, &CitySettings { city_name: city.clone(), addressee: addressee.clone(), kouki_union: kouki_union.clone() })
+        }
+        SettingsCmd::SetDesk { desk, name, phone, hours, place } => {
+            set_desk(inv, &DeskContact { desk: *desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() })
+        }
+        SettingsCmd::SetValidity { scheme, years, month, day } => {
+            set_validity(inv, &ValidityInput { scheme: scheme.clone(), years: years.clone(), end_month: month.clone(), end_day: day.clone() })
+        }
+    }
+}
+
+/// Every setting, printed as the JSON it is with or without `--json`.
+fn show(inv: &Invocation) -> Result {
+    let (store, actor) = inv.sign_in()?;
+    let v = serde_json::json!({
+        "city": settings::public_city(&store)?,
+        "desks": settings::desk_contacts(&store, &actor, inv.now)?,
+        "certificate_validity": settings::certificate_validity(&store, &actor, inv.now)?,
+    });
+    inv.emit(&v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
+}
+
+fn set_city(inv: &Invocation, city: &CitySettings) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&settings::set_city(&mut store, &actor, city, inv.now)?, city_text)
+}
+
+fn set_desk(inv: &Invocation, contact: &DeskContact) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&settings::set_desk_contact(&mut store, &actor, contact, inv.now)?, desk_text)
+}
+
+fn set_validity(inv: &Invocation, input: &ValidityInput) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&settings::set_certificate_validity(&mut store, &actor, input, inv.now)?, validity_text)
+}
+
+fn validity_text(v: &settings::CertificateValidity) -> String {
+    format!("{}の資格確認書の有効期間を更新しました: {}年 ({}月{}日まで)", v.scheme.label(), v.years, v.end_month, v.end_day)
+}
+
+fn city_text(s: &CitySettings) -> String {
+    format!("市区町村の設定を更新しました: {} / 宛先 {}", s.city_name, s.addressee)
+}
+
+fn desk_text(d: &DeskContact) -> String {
+    format!("{} の連絡先を更新しました", d.name)
+}
