@@ -36,6 +36,76 @@ pub struct PersonRecord {
     /// What the record shows above everything else because it needs checking (a 国保 member
     /// aged 75 or over belongs to 後期).
     pub warnings: Vec<String>,
+    /// What this staff member may do next on the record, as the core decides it: the record's
+    /// screen renders it and keeps no rule of its own.
+    pub next: RecordNext,
+}
+
+/// The record's next steps for one staff member. Each item's own steps are on the item
+/// (`Referral::next`, `Application::next`, `Certificate::next`); this says which items are
+/// still open for them, and what the person's own steps are.
+#[derive(ts_rs::TS, Debug, Clone, Serialize)]
+pub struct RecordNext {
+    /// 接点を記録, 連携依頼を送る, 申請を受け付ける: the ones this staff member may take, with
+    /// their labels, in that order.
+    pub steps: Vec<crate::codes::Choice>,
+    /// The desks a referral may be sent to (the insurer desks); empty when none may be sent.
+    /// With none chosen, the core sends it by the person's insurance.
+    pub referral_desks: Vec<crate::codes::Choice>,
+    /// The open referral (送付済み or 受理) an application received here answers: the form
+    /// starts from its 申請者の案, and the application is linked to it.
+    pub linked_referral_id: Option<i64>,
+    /// The referrals still open (neither 完了 nor 取下げ) with a step for this staff member.
+    pub open_referral_ids: Vec<i64>,
+    /// The applications with a step for this staff member.
+    pub open_application_ids: Vec<i64>,
+    /// Whether this staff member may decide with documents missing (with a reason).
+    pub may_override_checklist: bool,
+}
+
+crate::coded_enum! {
+    /// A step a staff member takes from a person's record, as its button says it.
+    pub enum RecordStep ("記録からの手続き") {
+        RecordTouchpoint = ("record_touchpoint", "接点を記録"),
+        SendReferral = ("send_referral", "連携依頼を送る"),
+        ReceiveApplication = ("receive_application", "申請を受け付ける"),
+    }
+}
+
+impl RecordStep {
+    /// The permission the step needs: the access matrix decides who is offered it.
+    fn permission(self) -> Permission {
+        match self {
+            RecordStep::RecordTouchpoint => Permission::RecordTouchpoint,
+            RecordStep::SendReferral => Permission::SendReferral,
+            RecordStep::ReceiveApplication => Permission::ReceiveApplication,
+        }
+    }
+}
+
+/// The next steps of a record whose items were already disclosed to `actor`.
+fn next_of(actor: &Actor, referrals: &[Referral], applications: &[Application]) -> RecordNext {
+    use crate::model::referral::ReferralStatus;
+    use crate::staff::Desk;
+    let steps =
+        RecordStep::ALL.iter().filter(|s| access::can(actor, s.permission())).map(|s| crate::codes::Choice { code: s.code(), label: s.label() }).collect();
+    let referral_desks = if access::can(actor, Permission::SendReferral) {
+        Desk::ALL.iter().filter(|d| d.is_insurer_desk()).map(|d| crate::codes::Choice { code: d.code(), label: d.label() }).collect()
+    } else {
+        Vec::new()
+    };
+    RecordNext {
+        steps,
+        referral_desks,
+        linked_referral_id: referrals.iter().find(|r| matches!(r.status, ReferralStatus::Accepted | ReferralStatus::Sent)).map(|r| r.id),
+        open_referral_ids: referrals
+            .iter()
+            .filter(|r| !matches!(r.status, ReferralStatus::Completed | ReferralStatus::Withdrawn) && !r.next.is_empty())
+            .map(|r| r.id)
+            .collect(),
+        open_application_ids: applications.iter().filter(|a| !a.next.is_empty()).map(|a| a.id).collect(),
+        may_override_checklist: access::can(actor, Permission::OverrideChecklist),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +167,10 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             .map(|c| certificate::for_actor(tx, actor, c, today))
             .collect::<Result<Vec<_>, _>>()
             .map_err(RecordError::from)?;
+        let referrals: Vec<Referral> = referral::for_person(tx, id)?.into_iter().map(|r| referral::for_actor(actor, r)).collect();
+        let applications: Vec<Application> = application::for_person(tx, id)?.into_iter().map(|a| application::for_actor(actor, a)).collect();
         let record = PersonRecord {
+            next: next_of(actor, &referrals, &applications),
             address_masked,
             moved_out,
             birth_date_wareki: wareki::format(p.birth_date),
@@ -106,8 +179,8 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             route,
             had_bessou1: touchpoint::has_had_bessou1(tx, id)?,
             touchpoints,
-            referrals: referral::for_person(tx, id)?.into_iter().map(|r| referral::for_actor(actor, r)).collect(),
-            applications: application::for_person(tx, id)?.into_iter().map(|a| application::for_actor(actor, a)).collect(),
+            referrals,
+            applications,
             certificates,
             warnings,
             person: p,

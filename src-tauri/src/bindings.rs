@@ -44,7 +44,7 @@ fn render() -> String {
         referral::Comment, referral::Referral, referral::ReferralInput, application::ChecklistItem,
         application::Application, application::ApplicationInput, application::Received,
         certificate::Certificate, certificate::CertificateValidity, certificate::CertificateEvent, certificate::CertificateEventKind,
-        certificate::CertificateStatus, certificate::CertificateStep, certificate::CertificateStepKind, certificate::ReissueCause, certificate::EndCause, settings::ValidityInput, record::PersonRecord, search::Query, search::Hit, search::Results,
+        certificate::CertificateStatus, certificate::CertificateStep, certificate::CertificateStepKind, certificate::ReissueCause, certificate::EndCause, settings::ValidityInput, record::PersonRecord, record::RecordNext, search::Query, search::Hit, search::Results,
         home::Counts, home::FunnelRow, home::Home, forecast::WeekForecast, import::RowProblem, import::Profile,
         import::Report, kouki::UnionImportReport, leaflet::StatementCheck, leaflet::Posting, leaflet::PostingInput, leaflet::Postings, leaflet::DeskWithout, hairyo::moving::MoveOut, hairyo::moving::MoveOutInput, hairyo::moving::MovedOut, leaflet::Printing, leaflet::Edition, Progress,
         // The shell's own.

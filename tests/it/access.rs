@@ -514,3 +514,81 @@ fn next_steps_of_an_application_are_what_the_core_allows() {
     }
     assert!(!offered_somewhere.iter().any(|(p, _, k)| *p == kokuho.id && *k == ApplicationStepKind::Forward));
 }
+
+/// The record's next steps (`PersonRecord::next`, what the record screen renders) are what the
+/// core then does, for every desk × role: each person's step offered is taken, each one not
+/// offered is refused; every desk a referral is offered to accepts it and no other desk does;
+/// the linked referral is the open one; the open lists hold exactly the items with a step.
+#[test]
+fn the_records_next_steps_are_what_the_core_then_does() {
+    use hairyo::record::RecordStep;
+    let mut w = world();
+    let p = w.person(holder);
+    let now = at("2026-11-25");
+    let kaigo = staff::actor(&w.store, &login(Desk::Kaigo, Role::Caseworker)).unwrap();
+    let sent = referral::send(&mut w.store, &kaigo, &ReferralInput { person_id: p.id, reason: "手続きが難しい".into(), ..Default::default() }, now).unwrap();
+    let mut offered_anywhere = std::collections::HashSet::new();
+    for d in Desk::ALL {
+        for role in Role::ALL {
+            let actor = staff::actor(&w.store, &login(*d, *role)).unwrap();
+            let shown = record::show(&mut w.store, &actor, p.id, now).unwrap();
+            let next = &shown.next;
+            let who = format!("{} {}", d.label(), role.label());
+            for step in RecordStep::ALL {
+                let offered = next.steps.iter().any(|s| s.code == step.code() && s.label == step.label());
+                let done = match step {
+                    RecordStep::RecordTouchpoint => {
+                        let input = TouchpointInput {
+                            person_id: p.id,
+                            date: "2026-11-25".into(),
+                            kind: "counter".into(),
+                            wish: "unknown".into(),
+                            ..Default::default()
+                        };
+                        touchpoint::add(&mut w.store, &actor, &input, now).map(|_| ()).map_err(|e| e.code().to_string())
+                    }
+                    RecordStep::SendReferral => {
+                        referral::send(&mut w.store, &actor, &ReferralInput { person_id: p.id, reason: "確認".into(), ..Default::default() }, now)
+                            .map(|_| ())
+                            .map_err(|e| e.code().to_string())
+                    }
+                    RecordStep::ReceiveApplication => {
+                        application::receive(&mut w.store, &actor, &ApplicationInput { person_id: p.id, ..Default::default() }, now)
+                            .map(|_| ())
+                            .map_err(|e| e.code().to_string())
+                    }
+                };
+                assert_eq!(offered, done.is_ok(), "{step:?} as {who}: {done:?}");
+                if offered {
+                    offered_anywhere.insert(*step);
+                }
+            }
+            // Every desk offered for a referral takes it; every other desk is refused.
+            assert_eq!(next.referral_desks.is_empty(), !next.steps.iter().any(|s| s.code == RecordStep::SendReferral.code()), "{who}");
+            if !next.referral_desks.is_empty() {
+                for to in Desk::ALL {
+                    let input = ReferralInput { person_id: p.id, to_desk: to.code().into(), reason: "確認".into(), ..Default::default() };
+                    let taken = referral::send(&mut w.store, &actor, &input, now);
+                    assert_eq!(next.referral_desks.iter().any(|c| c.code == to.code()), taken.is_ok(), "a referral to {} as {who}", to.label());
+                }
+            }
+            // The referral an application would answer is an open one, the first of the record's.
+            let linked = shown.referrals.iter().find(|r| Some(r.id) == next.linked_referral_id);
+            assert!(
+                linked.is_some_and(|r| matches!(r.status, hairyo::model::referral::ReferralStatus::Sent | hairyo::model::referral::ReferralStatus::Accepted)),
+                "{who}"
+            );
+            for r in &shown.referrals {
+                let open = !r.next.is_empty()
+                    && !matches!(r.status, hairyo::model::referral::ReferralStatus::Completed | hairyo::model::referral::ReferralStatus::Withdrawn);
+                assert_eq!(next.open_referral_ids.contains(&r.id), open, "referral {} as {who}", r.id);
+            }
+            for a in &shown.applications {
+                assert_eq!(next.open_application_ids.contains(&a.id), !a.next.is_empty(), "application {} as {who}", a.id);
+            }
+            assert_eq!(next.may_override_checklist, access::can(&actor, Permission::OverrideChecklist), "{who}");
+        }
+    }
+    assert_eq!(offered_anywhere.len(), RecordStep::ALL.len(), "some step is offered to nobody");
+    assert!(record::show(&mut w.store, &w.admin.clone(), p.id, now).unwrap().referrals.iter().any(|r| r.id == sent.id));
+}

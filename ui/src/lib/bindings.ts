@@ -493,7 +493,41 @@ moved_out: MoveOut | null,
  * What the record shows above everything else because it needs checking (a 国保 member
  * aged 75 or over belongs to 後期).
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * What this staff member may do next on the record, as the core decides it: the record's
+ * screen renders it and keeps no rule of its own.
+ */
+next: RecordNext, };
+
+export type RecordNext = { 
+/**
+ * 接点を記録, 連携依頼を送る, 申請を受け付ける: the ones this staff member may take, with
+ * their labels, in that order.
+ */
+steps: Array<Choice>, 
+/**
+ * The desks a referral may be sent to (the insurer desks); empty when none may be sent.
+ * With none chosen, the core sends it by the person's insurance.
+ */
+referral_desks: Array<Choice>, 
+/**
+ * The open referral (送付済み or 受理) an application received here answers: the form
+ * starts from its 申請者の案, and the application is linked to it.
+ */
+linked_referral_id: number | null, 
+/**
+ * The referrals still open (neither 完了 nor 取下げ) with a step for this staff member.
+ */
+open_referral_ids: Array<number>, 
+/**
+ * The applications with a step for this staff member.
+ */
+open_application_ids: Array<number>, 
+/**
+ * Whether this staff member may decide with documents missing (with a reason).
+ */
+may_override_checklist: boolean, };
 
 export type Query = { "kind": "name", "value": string } | { "kind": "atena_number", "value": string } | { "kind": "birth_date", "value": string };
 
