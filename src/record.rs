@@ -48,10 +48,10 @@ pub struct PersonRecord {
 pub struct RecordNext {
     /// 接点を記録, 連携依頼を送る, 申請を受け付ける: the ones this staff member may take, with
     /// their labels, in that order.
-    pub steps: Vec<crate::codes::Choice>,
+    pub steps: Vec<hairyo_model::codes::Choice>,
     /// The desks a referral may be sent to (the insurer desks); empty when none may be sent.
     /// With none chosen, the core sends it by the person's insurance.
-    pub referral_desks: Vec<crate::codes::Choice>,
+    pub referral_desks: Vec<hairyo_model::codes::Choice>,
     /// The open referral (送付済み or 受理) an application received here answers: the form
     /// starts from its 申請者の案, and the application is linked to it.
     pub linked_referral_id: Option<i64>,
@@ -87,10 +87,13 @@ impl RecordStep {
 fn next_of(actor: &Actor, referrals: &[Referral], applications: &[Application]) -> RecordNext {
     use crate::model::referral::ReferralStatus;
     use crate::staff::Desk;
-    let steps =
-        RecordStep::ALL.iter().filter(|s| access::can(actor, s.permission())).map(|s| crate::codes::Choice { code: s.code(), label: s.label() }).collect();
+    let steps = RecordStep::ALL
+        .iter()
+        .filter(|s| access::can(actor, s.permission()))
+        .map(|s| hairyo_model::codes::Choice { code: s.code(), label: s.label() })
+        .collect();
     let referral_desks = if access::can(actor, Permission::SendReferral) {
-        Desk::ALL.iter().filter(|d| d.is_insurer_desk()).map(|d| crate::codes::Choice { code: d.code(), label: d.label() }).collect()
+        Desk::ALL.iter().filter(|d| d.is_insurer_desk()).map(|d| hairyo_model::codes::Choice { code: d.code(), label: d.label() }).collect()
     } else {
         Vec::new()
     };
