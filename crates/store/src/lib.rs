@@ -48,7 +48,10 @@ pub const APP_IDENTIFIER: &str = "jp.hairyo.desktop";
 /// File name of the database inside the app-data directory.
 pub const DB_FILE_NAME: &str = "hairyo.db";
 
-/// Numbered migrations, applied in order, each in its own transaction.
+/// Numbered migrations, applied in order, each in its own transaction. From 0030 on, a
+/// migration is one file for both engines (`pg::MIGRATIONS` names the same file), with the
+/// lines only one engine runs marked ([`sql::for_engine`]); before it, each engine's file was
+/// written in full (`migrations/pg/`), and they stay as they were applied.
 const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_policy_workflow.sql"),
@@ -427,10 +430,18 @@ fn chain_audit_log(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookRe
     Ok(())
 }
 
+/// SQLite's migrations as this engine runs them: a file both engines share keeps only its
+/// SQLite lines ([`sql::for_engine`]). Made once: rusqlite_migration borrows them for good.
+fn sqlite_migration_sql() -> &'static [String] {
+    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| MIGRATION_SQL.iter().map(|sql| sql::for_engine(sql, sql::Dialect::Sqlite)).collect())
+}
+
 fn migrations() -> Migrations<'static> {
     Migrations::new(
-        MIGRATION_SQL
+        sqlite_migration_sql()
             .iter()
+            .map(String::as_str)
             .enumerate()
             .map(|(i, sql)| match i {
                 2 => M::up_with_hook(sql, backfill_search_keys),

@@ -11,7 +11,7 @@ const BASELINE: (usize, &str) = (10, include_str!("migrations/pg/0010_baseline.s
 /// The PostgreSQL migrations after the baseline, by the number they share with SQLite's.
 const MIGRATIONS: &[(usize, &str)] = &[
     (11, include_str!("migrations/pg/0011_kokuho_rules_and_validity.sql")),
-    (12, include_str!("migrations/pg/0012_jushochi_tokurei.sql")),
+    (12, include_str!("migrations/0012_jushochi_tokurei.sql")),
     (13, include_str!("migrations/pg/0013_applicant_and_union.sql")),
     (14, include_str!("migrations/pg/0014_server_collation_and_pieces.sql")),
     (15, include_str!("migrations/pg/0015_change_events.sql")),
@@ -29,7 +29,8 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (27, include_str!("migrations/pg/0027_sign_in_addresses.sql")),
     (28, include_str!("migrations/pg/0028_sessions.sql")),
     (29, include_str!("migrations/pg/0029_audit_keying.sql")),
-    (30, include_str!("migrations/pg/0030_referral_queue_order.sql")),
+    // From here on one file serves both engines (`sql::for_engine` keeps PostgreSQL's lines).
+    (30, include_str!("migrations/0030_referral_queue_order.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -137,7 +138,7 @@ fn migrate(c: &PgConn, backup_dir: &std::path::Path) -> Result<Option<super::Upg
         for (version, sql) in steps {
             let step = (|| {
                 conn.execute_batch("BEGIN")?;
-                conn.execute_batch(sql)?;
+                conn.execute_batch(&super::sql::for_engine(sql, super::sql::Dialect::Postgres))?;
                 conn.execute_batch(
                     "CREATE TABLE IF NOT EXISTS hairyo_schema (version BIGINT NOT NULL);
                      DELETE FROM hairyo_schema;",
@@ -495,6 +496,25 @@ mod tests {
     fn both_engines_reach_the_same_schema_version() {
         assert_eq!(schema_version(), super::super::schema_version());
         assert!(MIGRATIONS.windows(2).all(|w| w[1].0 == w[0].0 + 1) && MIGRATIONS.first().map(|m| m.0) == Some(BASELINE.0 + 1));
+    }
+
+    /// A migration's statements, without its comments and layout.
+    fn statements(sql: &str) -> String {
+        sql.lines().map(|l| l.split("--").next().unwrap_or("").trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    }
+
+    /// A migration is written twice only where the engines differ: from 0030 on, PostgreSQL's
+    /// is SQLite's own file (with its engine's lines marked where they differ), and no earlier
+    /// PostgreSQL file of its own says what SQLite's of its number says.
+    #[test]
+    fn a_migration_is_written_twice_only_where_the_engines_differ() {
+        let sqlite = super::super::MIGRATION_SQL;
+        for (version, sql) in MIGRATIONS {
+            let theirs = sqlite[version - 1];
+            let shared = *sql == theirs;
+            assert!(shared || *version < 30, "migration {version} is not the file SQLite runs");
+            assert!(shared || statements(sql) != statements(theirs), "PostgreSQL's migration {version} repeats SQLite's: share the file");
+        }
     }
 
     #[test]

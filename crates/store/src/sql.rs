@@ -290,6 +290,33 @@ impl<'a> Conn<'a> {
     }
 }
 
+/// The engines a migration file can speak to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A migration file both engines share, as `dialect` runs it. Most statements are the same on
+/// both; where they differ, a line `-- sqlite only` or `-- postgres only` starts the lines for
+/// one engine, and `-- both` returns to the shared ones. The other engine's lines are left out
+/// (as blank lines, so an error's line number still points into the file).
+pub fn for_engine(text: &str, dialect: Dialect) -> String {
+    let mut keep = true;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        match line.trim() {
+            "-- sqlite only" => keep = dialect == Dialect::Sqlite,
+            "-- postgres only" => keep = dialect == Dialect::Postgres,
+            "-- both" => keep = true,
+            _ if keep => out.push_str(line),
+            _ => {}
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// `s` as a PostgreSQL string literal, for the few statements sent as text with no parameters
 /// (see `AuditHandleMut::append_and_commit`). As libpq's `PQescapeLiteral`: quotes doubled,
 /// and with a backslash the `E''` form with backslashes doubled, so the value reads the same
@@ -691,6 +718,18 @@ fn numeric(raw: &[u8]) -> std::result::Result<Val<'static>, BoxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_migration_keeps_each_engines_lines() {
+        let text = "CREATE TABLE t (a TEXT);\n-- sqlite only\nCREATE INDEX i ON t(a);\n-- postgres only\nCREATE INDEX i ON t(a COLLATE \"C\");\n-- both\nINSERT INTO t VALUES ('x');\n";
+        let lite = for_engine(text, Dialect::Sqlite);
+        let pg = for_engine(text, Dialect::Postgres);
+        assert!(lite.contains("ON t(a);") && !lite.contains("COLLATE") && lite.contains("INSERT"), "{lite}");
+        assert!(pg.contains("COLLATE \"C\"") && !pg.contains("ON t(a);") && pg.contains("INSERT"), "{pg}");
+        // Lines keep their numbers, so an engine's error points into the file.
+        assert_eq!(lite.lines().count(), text.lines().count());
+        assert_eq!(for_engine("SELECT 1;\n", Dialect::Postgres), "SELECT 1;\n");
+    }
 
     #[test]
     fn literals_quote_as_libpq_does() {
