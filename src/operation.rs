@@ -662,39 +662,20 @@ pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now:
 
 /// Runs `operation` for `actor` at `now`; its answer as JSON, through the disclosure rule.
 pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDateTime) -> Result<Value, ErrorBody> {
-    let name = operation.name();
     match operation {
         Operation::Home(_) => json(crate::home::summary(store, actor, now)?),
-        Operation::ListPersons(a) => {
-            let filter = crate::person::PersonFilter { query: a.query, ..Default::default() };
-            json(crate::person::list(store, actor, &filter, page(a.offset, a.limit), now)?)
-        }
+        Operation::ListPersons(a) => list_persons(store, actor, a, now),
         Operation::SearchPersons(a) => json(crate::search::search(store, actor, &a.query, page(a.offset, a.limit), now)?),
         Operation::ShowPerson(a) => json(crate::record::show(store, actor, a.id, now)?),
         Operation::AddPerson(a) => json(shown::person(actor, crate::person::add(store, actor, &a.input, now)?)),
         Operation::UpdatePerson(a) => json(shown::person(actor, crate::person::update(store, actor, a.id, &a.patch, now)?)),
         Operation::AddTouchpoint(a) => json(crate::touchpoint::add(store, actor, &a.input, now)?),
         Operation::SendReferral(a) => json(crate::referral::send(store, actor, &a.input, now)?),
-        Operation::ReferralAction(a) => {
-            let action: crate::referral::ReferralAction = crate::command::decode("連携依頼の操作", "action", a.action)?;
-            json(crate::referral::act(store, actor, a.id, &action, now)?)
-        }
-        Operation::ReferralQueue(a) => {
-            // An unknown status is refused, not read as "every status".
-            let filter =
-                crate::referral::QueueFilter::parse(a.status.as_deref().unwrap_or("")).map_err(|message| ErrorBody::new("referral.invalid", message))?;
-            let queue: Paged<crate::referral::Referral> = crate::referral::queue(store, actor, filter, page(a.offset, a.limit), now)?;
-            json(queue)
-        }
+        Operation::ReferralAction(a) => referral_action(store, actor, a, now),
+        Operation::ReferralQueue(a) => referral_queue(store, actor, a, now),
         Operation::ReceiveApplication(a) => json(crate::application::receive(store, actor, &a.input, now)?),
-        Operation::CheckDocument(a) => {
-            let doc = crate::application::Document::parse(&a.document).map_err(|message| ErrorBody::new("application.invalid", message))?;
-            json(shown::application(actor, crate::application::check_document(store, actor, a.id, doc, a.checked, now)?))
-        }
-        Operation::ApplicationStep(a) => {
-            let step: crate::application::ApplicationStep = crate::command::decode("申請の操作", "step", a.step)?;
-            json(shown::application(actor, crate::application::take_step(store, actor, a.id, &step, now)?))
-        }
+        Operation::CheckDocument(a) => check_document(store, actor, a, now),
+        Operation::ApplicationStep(a) => application_step(store, actor, a, now),
         Operation::ListFacilities(a) => json(crate::facility::list(store, actor, page(a.offset, a.limit), now)?),
         Operation::DeskContacts(_) => json(crate::settings::desk_contacts(store, actor, now)?),
         Operation::ImportProfiles(_) => json(crate::import::profiles(store, actor, now)?),
@@ -705,163 +686,46 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         Operation::PostPoster(a) => json(crate::leaflet::post_poster(store, actor, &a.input, now)?),
         Operation::TakeDownPoster(a) => json(crate::leaflet::take_down_poster(store, actor, a.id, &a.removed_on, now)?),
         Operation::LeafletStatements(_) => json(crate::leaflet::check_all_statements(store, actor, now)?),
-        Operation::Codes(_) => {
-            crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
-            json(crate::forms::codes())
-        }
-        Operation::ScreenCodes(_) => {
-            crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
-            json(crate::forms::screen_codes())
-        }
-        Operation::City(_) => {
-            crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
-            json(crate::settings::public_city(store)?)
-        }
+        Operation::Codes(_) => codes(actor),
+        Operation::ScreenCodes(_) => screen_codes(actor),
+        Operation::City(_) => city(store, actor),
         Operation::SetCity(a) => json(crate::settings::set_city(store, actor, &a.settings, now)?),
-        Operation::SaveImportProfile(a) => {
-            crate::import::save_profile(store, actor, &a.profile, now)?;
-            json(crate::import::profiles(store, actor, now)?)
-        }
+        Operation::SaveImportProfile(a) => save_import_profile(store, actor, a, now),
         Operation::SetDeskContact(a) => json(crate::settings::set_desk_contact(store, actor, &a.contact, now)?),
         Operation::SetDeskContacts(a) => json(crate::settings::set_desk_contacts(store, actor, &a.contacts, now)?),
-        Operation::SetFacilityCampaign(a) => {
-            let campaign = crate::facility::Campaign::parse(&a.campaign).map_err(|m| field_refusal("facility.invalid", "campaign", m))?;
-            json(crate::facility::set_campaign(store, actor, a.id, campaign, now)?)
-        }
-        Operation::AddStaff(a) => {
-            crate::staff::add_with_password(store, actor, &a.input, now)?;
-            json(crate::staff::list(store, actor, now)?)
-        }
-        Operation::SetStaffPassword(a) => {
-            crate::staff::set_password(store, actor, &a.login, &a.password, a.current.as_deref(), now)?;
-            json(Changed { changed: true })
-        }
-        Operation::SetCertificateValidity(a) => {
-            crate::settings::set_certificate_validity(store, actor, &a.validity, now)?;
-            json(crate::settings::certificate_validity(store, actor, now)?)
-        }
-        Operation::SetPolicyRule(a) => {
-            let rule = crate::policy::parse_rule(&a.rule)?;
-            crate::policy::set_rule(store, actor, &rule, now)?;
-            json(crate::policy::list_rules(store, actor, now)?)
-        }
-        Operation::RemovePolicyRule(a) => {
-            crate::policy::remove_rule(store, actor, &a.id, now)?;
-            json(crate::policy::list_rules(store, actor, now)?)
-        }
-        Operation::SetLeafletStatement(a) => {
-            let mode = crate::leaflet::StatementMode::parse(&a.mode).map_err(|m| field_refusal("leaflet.invalid", "mode", m))?;
-            crate::leaflet::set_statement(store, actor, &a.id, mode, a.text.as_deref(), now)?;
-            json(crate::leaflet::check_all_statements(store, actor, now)?)
-        }
-        Operation::Print(a) => {
-            let request: crate::print::PrintRequest = crate::command::decode("印刷の種類", "kind", a.request)?;
-            let printed = crate::print::print(store, actor, &request, now, &mut |_| {})?;
-            let file_name = format!("{}-{}.pdf", request.file_stem(), now.format("%Y%m%d-%H%M%S"));
-            let mut file = MadeFile::new(file_name, "application/pdf", &printed.bytes);
-            (file.pages, file.documents, file.warnings) = (Some(printed.pages), Some(printed.documents), printed.warnings);
-            json(file)
-        }
-        Operation::ExportCsv(a) => {
-            let kind = crate::export::ExportKind::parse(&a.kind).map_err(|m| field_refusal("export.invalid", "kind", m))?;
-            let encoding = crate::import::Encoding::named(&a.encoding)?;
-            let (bytes, rows) = crate::export::export(store, actor, kind, encoding, now)?;
-            let mut file = MadeFile::new(format!("{}-{}.csv", kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
-            file.rows = Some(rows);
-            json(file)
-        }
-        Operation::ExportForwardingRegister(a) => {
-            let day = crate::validate::date_on("進達日", &a.forwarded_on, now.date()).map_err(|m| field_refusal("export.invalid", "forwarded_on", m))?;
-            let encoding = crate::import::Encoding::named(&a.encoding)?;
-            let (bytes, rows) = crate::kouki::forwarding_register_csv(store, actor, day, encoding, now)?;
-            let mut file = MadeFile::new(format!("forwarding-register-{day}-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
-            file.rows = Some(rows);
-            json(file)
-        }
-        Operation::ImportPersons(a) => {
-            let bytes = file_bytes(name, &a.content_base64)?;
-            let encoding = crate::import::Encoding::named(&a.encoding)?;
-            let opts = crate::import::Options { encoding: Some(encoding), profile: a.profile.filter(|p| !p.is_empty()), dry_run: a.dry_run };
-            json(crate::import::import_persons(store, actor, &bytes, &opts, now, &mut |_, _| {})?)
-        }
-        Operation::ImportUnionResults(a) => {
-            let bytes = file_bytes(name, &a.content_base64)?;
-            let encoding = crate::import::Encoding::named(&a.encoding)?;
-            let opts = crate::kouki::UnionImportOptions { encoding: Some(encoding), dry_run: a.dry_run };
-            json(crate::kouki::import_union_results(store, actor, &bytes, &opts, now)?)
-        }
+        Operation::SetFacilityCampaign(a) => set_facility_campaign(store, actor, a, now),
+        Operation::AddStaff(a) => add_staff(store, actor, a, now),
+        Operation::SetStaffPassword(a) => set_staff_password(store, actor, a, now),
+        Operation::SetCertificateValidity(a) => set_certificate_validity(store, actor, a, now),
+        Operation::SetPolicyRule(a) => set_policy_rule(store, actor, a, now),
+        Operation::RemovePolicyRule(a) => remove_policy_rule(store, actor, a, now),
+        Operation::SetLeafletStatement(a) => set_leaflet_statement(store, actor, a, now),
+        Operation::Print(a) => print(store, actor, a, now),
+        Operation::ExportCsv(a) => export_csv(store, actor, a, now),
+        Operation::ExportForwardingRegister(a) => export_forwarding_register(store, actor, a, now),
+        Operation::ImportPersons(a) => import_persons(store, actor, a, now),
+        Operation::ImportUnionResults(a) => import_union_results(store, actor, a, now),
         Operation::MoveOut(a) => json(crate::moving::move_out(store, actor, a.person_id, &a.input, now)?),
-        Operation::CertificateStep(a) => {
-            let step: crate::certificate::CertificateStep = crate::command::decode("資格確認書の操作", "step", a.step)?;
-            json(shown::certificate(actor, crate::certificate::take_step(store, actor, a.id, &step, now)?))
-        }
+        Operation::CertificateStep(a) => certificate_step(store, actor, a, now),
         Operation::CertificateReturnsDue(a) => json(shown::certificates(actor, crate::certificate::returns_due(store, actor, page(a.offset, a.limit), now)?)),
-        Operation::IssueCertificate(a) => {
-            let scheme = crate::application::AppScheme::parse(&a.scheme).map_err(|m| field_refusal("certificate.invalid", "scheme", m))?;
-            let basis = crate::certificate::CertificateBasis::parse(&a.basis).map_err(|m| field_refusal("certificate.invalid", "basis", m))?;
-            // An empty date is today; any other must read as a date.
-            let day = |field: &'static str, label: &str, text: &str| -> Result<Option<chrono::NaiveDate>, ErrorBody> {
-                if text.trim().is_empty() {
-                    return Ok(None);
-                }
-                crate::validate::date(label, text).map(Some).map_err(|m| field_refusal("certificate.invalid", field, m))
-            };
-            let issued_on = day("issued_on", "交付日", &a.issued_on)?.unwrap_or(now.date());
-            let valid_until = day("valid_until", "有効期限", &a.valid_until)?;
-            json(shown::certificate(
-                actor,
-                crate::certificate::issue_without_application(store, actor, a.person_id, scheme, basis, issued_on, valid_until, now)?,
-            ))
-        }
+        Operation::IssueCertificate(a) => issue_certificate(store, actor, a, now),
         Operation::Reminders(_) => json(crate::reminder::due(store, actor, crate::reminder::Window::default(), now)?),
         Operation::RenewalSeason(_) => json(crate::renewal::season(store, actor, now)?),
-        Operation::RenewalList(a) => {
-            let day = if a.renewal_day.trim().is_empty() {
-                None
-            } else {
-                Some(crate::validate::date_on("年次更新日", &a.renewal_day, now.date()).map_err(|m| field_refusal("renewal.invalid", "renewal_day", m))?)
-            };
-            let group = if a.group.trim().is_empty() {
-                None
-            } else {
-                Some(crate::renewal::RenewalGroup::parse(&a.group).map_err(|m| field_refusal("renewal.invalid", "group", m))?)
-            };
-            json(crate::renewal::spring_list(store, actor, day, group, page(a.offset, a.limit), now)?)
-        }
+        Operation::RenewalList(a) => renewal_list(store, actor, a, now),
         Operation::SetRenewalSchedule(a) => json(crate::renewal::set_schedule(store, actor, &a.schedule, now)?),
         Operation::ExportProfiles(_) => json(crate::export::profiles(store, actor, now)?),
-        Operation::SaveExportProfile(a) => {
-            crate::export::save_profile(store, actor, &a.profile, now)?;
-            json(crate::export::profiles(store, actor, now)?)
-        }
-        Operation::ExportWithProfile(a) => {
-            let (bytes, rows, profile) = crate::export::export_with_profile(store, actor, &a.name, now)?;
-            let mut file = MadeFile::new(format!("{}-{}.csv", profile.kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
-            file.rows = Some(rows);
-            json(file)
-        }
+        Operation::SaveExportProfile(a) => save_export_profile(store, actor, a, now),
+        Operation::ExportWithProfile(a) => export_with_profile(store, actor, a, now),
         Operation::StartCampaign(a) => json(shown::campaign(actor, crate::campaign::start(store, actor, &a.input, now)?)),
-        Operation::FacilityCampaigns(a) => {
-            json(crate::campaign::of_facility(store, actor, a.id, now)?.into_iter().map(|c| shown::campaign(actor, c)).collect::<Vec<_>>())
-        }
+        Operation::FacilityCampaigns(a) => facility_campaigns(store, actor, a, now),
         Operation::ReceiveCampaignReturns(a) => json(shown::campaign(actor, crate::campaign::receive_returns(store, actor, a.id, &a.returns, now)?)),
         Operation::FeedProfiles(_) => json(crate::feed::profiles(store, actor, now)?),
-        Operation::SaveFeedProfile(a) => {
-            crate::feed::save_profile(store, actor, &a.profile, now)?;
-            json(crate::feed::profiles(store, actor, now)?)
-        }
-        Operation::ImportFeed(a) => {
-            let bytes = file_bytes(name, &a.content_base64)?;
-            let encoding = if a.encoding.trim().is_empty() { crate::import::Encoding::Auto } else { crate::import::Encoding::named(&a.encoding)? };
-            json(crate::feed::import_feed(store, actor, &bytes, encoding, a.profile.as_deref().filter(|p| !p.is_empty()), a.dry_run, now)?)
-        }
+        Operation::SaveFeedProfile(a) => save_feed_profile(store, actor, a, now),
+        Operation::ImportFeed(a) => import_feed(store, actor, a, now),
         Operation::OutreachEvents(a) => json(crate::outreach::events(store, actor, page(a.offset, a.limit), now)?),
         Operation::AddOutreachEvent(a) => json(crate::outreach::add_event(store, actor, &a.input, now)?),
         Operation::ReceiveOutreachBatch(a) => json(crate::outreach::receive_batch(store, actor, a.id, &a.papers, now)?),
-        Operation::ExportAudit(_) => {
-            let bytes = crate::audit::export_csv(store, actor, now)?;
-            json(MadeFile::new(format!("audit-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes))
-        }
+        Operation::ExportAudit(_) => export_audit(store, actor, now),
         Operation::RetentionPolicy(_) => json(crate::retention::policy(store, actor, now)?),
         Operation::SetRetentionPolicy(a) => json(crate::retention::set_policy(store, actor, &a.input, now)?),
         Operation::DisposalList(_) => json(crate::retention::disposal_list(store, actor, now)?),
@@ -870,6 +734,201 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         Operation::Disposals(a) => json(crate::retention::disposals(store, actor, page(a.offset, a.limit), now)?),
         Operation::AccessReview(a) => json(crate::access_review::review(store, actor, &a.input, now)?),
     }
+}
+
+// The operations whose answer takes more than one call, one function each.
+
+fn list_persons(store: &mut Store, actor: &Actor, a: ListPersons, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let filter = crate::person::PersonFilter { query: a.query, ..Default::default() };
+    json(crate::person::list(store, actor, &filter, page(a.offset, a.limit), now)?)
+}
+
+fn referral_action(store: &mut Store, actor: &Actor, a: ReferralAction, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let action: crate::referral::ReferralAction = crate::command::decode("連携依頼の操作", "action", a.action)?;
+    json(crate::referral::act(store, actor, a.id, &action, now)?)
+}
+
+fn referral_queue(store: &mut Store, actor: &Actor, a: ReferralQueue, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    // An unknown status is refused, not read as "every status".
+    let filter = crate::referral::QueueFilter::parse(a.status.as_deref().unwrap_or("")).map_err(|message| ErrorBody::new("referral.invalid", message))?;
+    let queue: Paged<crate::referral::Referral> = crate::referral::queue(store, actor, filter, page(a.offset, a.limit), now)?;
+    json(queue)
+}
+
+fn check_document(store: &mut Store, actor: &Actor, a: CheckDocument, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let doc = crate::application::Document::parse(&a.document).map_err(|message| ErrorBody::new("application.invalid", message))?;
+    json(shown::application(actor, crate::application::check_document(store, actor, a.id, doc, a.checked, now)?))
+}
+
+fn application_step(store: &mut Store, actor: &Actor, a: ApplicationStep, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let step: crate::application::ApplicationStep = crate::command::decode("申請の操作", "step", a.step)?;
+    json(shown::application(actor, crate::application::take_step(store, actor, a.id, &step, now)?))
+}
+
+/// The forms' choices: no data, but only for signed-in staff.
+fn codes(actor: &Actor) -> Result<Value, ErrorBody> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
+    json(crate::forms::codes())
+}
+
+fn screen_codes(actor: &Actor) -> Result<Value, ErrorBody> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
+    json(crate::forms::screen_codes())
+}
+
+/// The city as printed on the handouts; its read is not audited (no personal data).
+fn city(store: &mut Store, actor: &Actor) -> Result<Value, ErrorBody> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
+    json(crate::settings::public_city(store)?)
+}
+
+fn save_import_profile(store: &mut Store, actor: &Actor, a: SaveProfile, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    crate::import::save_profile(store, actor, &a.profile, now)?;
+    json(crate::import::profiles(store, actor, now)?)
+}
+
+fn set_facility_campaign(store: &mut Store, actor: &Actor, a: SetCampaign, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let campaign = crate::facility::Campaign::parse(&a.campaign).map_err(|m| field_refusal("facility.invalid", "campaign", m))?;
+    json(crate::facility::set_campaign(store, actor, a.id, campaign, now)?)
+}
+
+fn add_staff(store: &mut Store, actor: &Actor, a: Input<crate::staff::StaffInput>, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    crate::staff::add_with_password(store, actor, &a.input, now)?;
+    json(crate::staff::list(store, actor, now)?)
+}
+
+fn set_staff_password(store: &mut Store, actor: &Actor, a: LoginPassword, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    crate::staff::set_password(store, actor, &a.login, &a.password, a.current.as_deref(), now)?;
+    json(Changed { changed: true })
+}
+
+fn set_certificate_validity(store: &mut Store, actor: &Actor, a: SetValidity, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    crate::settings::set_certificate_validity(store, actor, &a.validity, now)?;
+    json(crate::settings::certificate_validity(store, actor, now)?)
+}
+
+fn set_policy_rule(store: &mut Store, actor: &Actor, a: SetRule, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let rule = crate::policy::parse_rule(&a.rule)?;
+    crate::policy::set_rule(store, actor, &rule, now)?;
+    json(crate::policy::list_rules(store, actor, now)?)
+}
+
+fn remove_policy_rule(store: &mut Store, actor: &Actor, a: RuleId, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    crate::policy::remove_rule(store, actor, &a.id, now)?;
+    json(crate::policy::list_rules(store, actor, now)?)
+}
+
+fn set_leaflet_statement(store: &mut Store, actor: &Actor, a: SetStatement, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let mode = crate::leaflet::StatementMode::parse(&a.mode).map_err(|m| field_refusal("leaflet.invalid", "mode", m))?;
+    crate::leaflet::set_statement(store, actor, &a.id, mode, a.text.as_deref(), now)?;
+    json(crate::leaflet::check_all_statements(store, actor, now)?)
+}
+
+fn print(store: &mut Store, actor: &Actor, a: Print, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let request: crate::print::PrintRequest = crate::command::decode("印刷の種類", "kind", a.request)?;
+    let printed = crate::print::print(store, actor, &request, now, &mut |_| {})?;
+    let file_name = format!("{}-{}.pdf", request.file_stem(), now.format("%Y%m%d-%H%M%S"));
+    let mut file = MadeFile::new(file_name, "application/pdf", &printed.bytes);
+    (file.pages, file.documents, file.warnings) = (Some(printed.pages), Some(printed.documents), printed.warnings);
+    json(file)
+}
+
+fn export_csv(store: &mut Store, actor: &Actor, a: ExportCsv, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let kind = crate::export::ExportKind::parse(&a.kind).map_err(|m| field_refusal("export.invalid", "kind", m))?;
+    let encoding = crate::import::Encoding::named(&a.encoding)?;
+    let (bytes, rows) = crate::export::export(store, actor, kind, encoding, now)?;
+    let mut file = MadeFile::new(format!("{}-{}.csv", kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
+    file.rows = Some(rows);
+    json(file)
+}
+
+fn export_forwarding_register(store: &mut Store, actor: &Actor, a: ExportRegister, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let day = crate::validate::date_on("進達日", &a.forwarded_on, now.date()).map_err(|m| field_refusal("export.invalid", "forwarded_on", m))?;
+    let encoding = crate::import::Encoding::named(&a.encoding)?;
+    let (bytes, rows) = crate::kouki::forwarding_register_csv(store, actor, day, encoding, now)?;
+    let mut file = MadeFile::new(format!("forwarding-register-{day}-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
+    file.rows = Some(rows);
+    json(file)
+}
+
+fn import_persons(store: &mut Store, actor: &Actor, a: ImportPersons, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let bytes = file_bytes("import_persons", &a.content_base64)?;
+    let encoding = crate::import::Encoding::named(&a.encoding)?;
+    let opts = crate::import::Options { encoding: Some(encoding), profile: a.profile.filter(|p| !p.is_empty()), dry_run: a.dry_run };
+    json(crate::import::import_persons(store, actor, &bytes, &opts, now, &mut |_, _| {})?)
+}
+
+fn import_union_results(store: &mut Store, actor: &Actor, a: ImportUnion, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let bytes = file_bytes("import_union_results", &a.content_base64)?;
+    let encoding = crate::import::Encoding::named(&a.encoding)?;
+    let opts = crate::kouki::UnionImportOptions { encoding: Some(encoding), dry_run: a.dry_run };
+    json(crate::kouki::import_union_results(store, actor, &bytes, &opts, now)?)
+}
+
+fn certificate_step(store: &mut Store, actor: &Actor, a: ApplicationStep, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let step: crate::certificate::CertificateStep = crate::command::decode("資格確認書の操作", "step", a.step)?;
+    json(shown::certificate(actor, crate::certificate::take_step(store, actor, a.id, &step, now)?))
+}
+
+fn issue_certificate(store: &mut Store, actor: &Actor, a: IssueCertificate, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let scheme = crate::application::AppScheme::parse(&a.scheme).map_err(|m| field_refusal("certificate.invalid", "scheme", m))?;
+    let basis = crate::certificate::CertificateBasis::parse(&a.basis).map_err(|m| field_refusal("certificate.invalid", "basis", m))?;
+    // An empty date is today; any other must read as a date.
+    let day = |field: &'static str, label: &str, text: &str| -> Result<Option<chrono::NaiveDate>, ErrorBody> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        crate::validate::date(label, text).map(Some).map_err(|m| field_refusal("certificate.invalid", field, m))
+    };
+    let issued_on = day("issued_on", "交付日", &a.issued_on)?.unwrap_or(now.date());
+    let valid_until = day("valid_until", "有効期限", &a.valid_until)?;
+    json(shown::certificate(actor, crate::certificate::issue_without_application(store, actor, a.person_id, scheme, basis, issued_on, valid_until, now)?))
+}
+
+fn renewal_list(store: &mut Store, actor: &Actor, a: RenewalListArgs, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let day = if a.renewal_day.trim().is_empty() {
+        None
+    } else {
+        Some(crate::validate::date_on("年次更新日", &a.renewal_day, now.date()).map_err(|m| field_refusal("renewal.invalid", "renewal_day", m))?)
+    };
+    let group = if a.group.trim().is_empty() {
+        None
+    } else {
+        Some(crate::renewal::RenewalGroup::parse(&a.group).map_err(|m| field_refusal("renewal.invalid", "group", m))?)
+    };
+    json(crate::renewal::spring_list(store, actor, day, group, page(a.offset, a.limit), now)?)
+}
+
+fn save_export_profile(store: &mut Store, actor: &Actor, a: ProfileArgs, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    crate::export::save_profile(store, actor, &a.profile, now)?;
+    json(crate::export::profiles(store, actor, now)?)
+}
+
+fn export_with_profile(store: &mut Store, actor: &Actor, a: ProfileName, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let (bytes, rows, profile) = crate::export::export_with_profile(store, actor, &a.name, now)?;
+    let mut file = MadeFile::new(format!("{}-{}.csv", profile.kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
+    file.rows = Some(rows);
+    json(file)
+}
+
+fn facility_campaigns(store: &mut Store, actor: &Actor, a: Id, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    json(crate::campaign::of_facility(store, actor, a.id, now)?.into_iter().map(|c| shown::campaign(actor, c)).collect::<Vec<_>>())
+}
+
+fn save_feed_profile(store: &mut Store, actor: &Actor, a: FeedProfileArgs, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    crate::feed::save_profile(store, actor, &a.profile, now)?;
+    json(crate::feed::profiles(store, actor, now)?)
+}
+
+fn import_feed(store: &mut Store, actor: &Actor, a: ImportFeed, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let bytes = file_bytes("import_feed", &a.content_base64)?;
+    let encoding = if a.encoding.trim().is_empty() { crate::import::Encoding::Auto } else { crate::import::Encoding::named(&a.encoding)? };
+    json(crate::feed::import_feed(store, actor, &bytes, encoding, a.profile.as_deref().filter(|p| !p.is_empty()), a.dry_run, now)?)
+}
+
+fn export_audit(store: &mut Store, actor: &Actor, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let bytes = crate::audit::export_csv(store, actor, now)?;
+    json(MadeFile::new(format!("audit-{}.csv", now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes))
 }
 
 #[cfg(test)]
