@@ -735,13 +735,33 @@ fn check_options(o: &ServeOptions) -> Result<(), ErrorBody> {
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.
 pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     check_options(&options)?;
-    // The first connection proves the database is there (and migrates it, over the owner's
-    // URL) before the port opens.
+    let (first, audit_key) = open_first(&options)?;
+    let server = shared_state(&options, first, audit_key);
+    if let Location::Server(url) = &options.location {
+        relay_database_events(url.clone(), server.events.clone());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // The core's work runs on blocking threads, one per database connection at most.
+        .max_blocking_threads(options.connections + 8)
+        .build()
+        .map_err(|e| ErrorBody::new("serve.start", format!("サーバーを起動できません: {e}")))?;
+    let app = router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let result = runtime.block_on(listen(&options, app));
+    // The pool's PostgreSQL clients run their own small runtimes, which may not be dropped
+    // inside this one: they are closed here, after it has stopped.
+    drop(runtime);
+    if let Ok(mut pool) = server.stores.lock() {
+        pool.clear();
+    }
+    result
+}
+
+/// The first connection, which proves the database is there (and migrates it, over the
+/// owner's URL) before the port opens, with the audit key if one is given.
+fn open_first(options: &ServeOptions) -> Result<(Store, Option<hairyo::store::audit::AuditKey>), ErrorBody> {
     let mut first = hairyo::store::open_location_upgrading(&options.location, &options.backup_dir)?;
-    let audit_key = match &options.audit_key_file {
-        Some(path) => Some(hairyo::store::audit::read_key_file(path)?),
-        None => None,
-    };
+    let audit_key = options.audit_key_file.as_deref().map(hairyo::store::audit::read_key_file).transpose()?;
     if let Some(key) = &audit_key {
         first.use_audit_key(key.clone())?;
     }
@@ -755,10 +775,16 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
     if let Some(why) = hairyo::store::pg::serving_role_refusal(&first)? {
         return Err(ErrorBody::new("serve.privileged_role", why));
     }
+    Ok((first, audit_key))
+}
+
+/// What every request shares: the pool (starting with `first`), what is kept between calls,
+/// the session policy, the limits and the event channel.
+fn shared_state(options: &ServeOptions, mut first: Store, audit_key: Option<hairyo::store::audit::AuditKey>) -> Arc<Server> {
     let kept = first.kept_results();
     let group_commit = Arc::new(hairyo::store::audit::GroupCommit::default());
     first.share_group_commit(group_commit.clone());
-    let server = Arc::new(Server {
+    Arc::new(Server {
         kept,
         audit_key,
         group_commit,
@@ -775,60 +801,56 @@ pub fn run(options: ServeOptions) -> Result<(), ErrorBody> {
         behind_proxy: options.behind_proxy,
         fixed_now: options.fixed_now,
         events: tokio::sync::broadcast::channel(1024).0,
+    })
+}
+
+/// Binds the address, says where it listens, and serves until SIGTERM or SIGINT (then ten
+/// seconds' grace).
+async fn listen(options: &ServeOptions, app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr>) -> Result<(), ErrorBody> {
+    let listen_error = |e: std::io::Error| ErrorBody::new("serve.listen", format!("{} で待ち受けられません: {e}", options.listen));
+    let listener = std::net::TcpListener::bind(options.listen).map_err(listen_error)?;
+    listener.set_nonblocking(true).map_err(|e| ErrorBody::new("serve.listen", e.to_string()))?;
+    let addr = listener.local_addr().map_err(|e| ErrorBody::new("serve.listen", e.to_string()))?;
+    let scheme = if options.tls.is_some() { "https" } else { "http" };
+    // The first line on stdout says where the server listens (a test or a unit file reads it).
+    println!("listening on {scheme}://{addr}");
+    let handle = axum_server::Handle::new();
+    let shutdown = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        eprintln!("{}", json!({"event": "shutdown", "grace_seconds": 10}));
+        shutdown.graceful_shutdown(Some(Duration::from_secs(10)));
     });
-    if let Location::Server(url) = &options.location {
-        relay_database_events(url.clone(), server.events.clone());
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        // The core's work runs on blocking threads, one per database connection at most.
-        .max_blocking_threads(options.connections + 8)
-        .build()
-        .map_err(|e| ErrorBody::new("serve.start", format!("サーバーを起動できません: {e}")))?;
-    let app = router(server.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let result = runtime.block_on(async move {
-        let listener =
-            std::net::TcpListener::bind(options.listen).map_err(|e| ErrorBody::new("serve.listen", format!("{} で待ち受けられません: {e}", options.listen)))?;
-        listener.set_nonblocking(true).map_err(|e| ErrorBody::new("serve.listen", e.to_string()))?;
-        let addr = listener.local_addr().map_err(|e| ErrorBody::new("serve.listen", e.to_string()))?;
-        let scheme = if options.tls.is_some() { "https" } else { "http" };
-        // The first line on stdout says where the server listens (a test or a unit file reads it).
-        println!("listening on {scheme}://{addr}");
-        let handle = axum_server::Handle::new();
-        let shutdown = handle.clone();
-        tokio::spawn(async move {
-            shutdown_signal().await;
-            eprintln!("{}", json!({"event": "shutdown", "grace_seconds": 10}));
-            shutdown.graceful_shutdown(Some(Duration::from_secs(10)));
-        });
-        let open = Arc::new(tokio::sync::Semaphore::new(options.max_clients));
-        let served = match &options.tls {
-            Some((cert, key)) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                    .await
-                    .map_err(|e| ErrorBody::new("serve.tls", format!("証明書または秘密鍵を読めません ({}, {}): {e}", cert.display(), key.display())))?;
-                let tls = axum_server::tls_rustls::RustlsAcceptor::new(config);
-                let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: false, inner: tls });
-                server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
-                server.handle(handle).serve(app).await
-            }
-            None => {
-                let inner = axum_server::accept::DefaultAcceptor::new();
-                let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: true, inner });
-                server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
-                server.handle(handle).serve(app).await
-            }
-        };
-        served.map_err(|e| ErrorBody::new("serve.failed", format!("サーバーが停止しました: {e}")))
-    });
-    // The pool's PostgreSQL clients run their own small runtimes, which may not be dropped
-    // inside this one: they are closed here, after it has stopped.
-    drop(runtime);
-    if let Ok(mut pool) = server.stores.lock() {
-        pool.clear();
-    }
-    result
+    let open = Arc::new(tokio::sync::Semaphore::new(options.max_clients));
+    let served = match &options.tls {
+        Some((cert, key)) => serve_tls(listener, cert, key, open, handle, app).await?,
+        None => {
+            let inner = axum_server::accept::DefaultAcceptor::new();
+            let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: true, inner });
+            server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+            server.handle(handle).serve(app).await
+        }
+    };
+    served.map_err(|e| ErrorBody::new("serve.failed", format!("サーバーが停止しました: {e}")))
+}
+
+/// Serves over TLS with the city's certificate and key (PEM files), by rustls.
+async fn serve_tls(
+    listener: std::net::TcpListener,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+    open: Arc<tokio::sync::Semaphore>,
+    handle: axum_server::Handle,
+    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, SocketAddr>,
+) -> Result<std::io::Result<()>, ErrorBody> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+        .await
+        .map_err(|e| ErrorBody::new("serve.tls", format!("証明書または秘密鍵を読めません ({}, {}): {e}", cert.display(), key.display())))?;
+    let tls = axum_server::tls_rustls::RustlsAcceptor::new(config);
+    let mut server = axum_server::from_tcp(listener).acceptor(CappedClients { open, plain: false, inner: tls });
+    server.http_builder().http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    Ok(server.handle(handle).serve(app).await)
 }
 
 async fn shutdown_signal() {
