@@ -160,3 +160,129 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
     assert_eq!(status, 401, "no session after signing out");
     sign_out(&kaigo).await;
 }
+
+/// JIS X 8341-3 level AA, as far as a machine can tell: axe-core (WCAG 2.0 and 2.1, A and AA)
+/// on the sign-in screen and on every screen the top navigation offers, a person's record and
+/// its forms, as an administrator (every screen) and a 介護 caseworker, at a counter PC's width
+/// and at 640 CSS px (that window at 200 % zoom), where no screen may scroll sideways. The
+/// screens are the tabs the page itself shows, so a screen added later is checked too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_meets_wcag_aa_at_both_zoom_levels() {
+    let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
+    let mut chrome = chromedriver();
+    let driver = chrome.session().await;
+    let outcome = tokio::time::timeout(SCENARIO_TIMEOUT * 4, tokio::spawn(every_screen(driver.clone(), served.url.clone()))).await;
+    if let Err(e) = driver.quit().await {
+        eprintln!("e2e: closing the browser failed: {e}");
+    }
+    drop(chrome);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
+        Err(_) => panic!("e2e: the scenario did not finish within {:?}", SCENARIO_TIMEOUT * 4),
+    }
+}
+
+async fn every_screen(driver: WebDriver, url: String) {
+    let axe_path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("e2e: {} ({e}); {HOW_TO_RUN}", axe_path.display()));
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (width, zoom) in [(1280, "100%"), (640, "200%")] {
+        driver.set_window_rect(0, 0, width, 860).await.expect("size the window");
+        // An administrator sees every screen; a caseworker the welfare desk's own.
+        for login in ["admin", "kaigo1"] {
+            driver.goto(&url).await.expect("open the server's page");
+            wait_until("the sign-in form", || async { driver.find(By::Id("login")).await.ok() }).await;
+            problems.extend(audit(&driver, &axe, &format!("サインイン ({zoom})")).await);
+            sign_in(&driver, login, hairyo::demo::DEMO_PASSWORD).await;
+            wait_until("the home counts", || async { text_of(&driver, "#home-counts").await }).await;
+            let tabs: Vec<String> = {
+                let found = driver.find_all(By::Css(".top-nav button")).await.expect("the tabs");
+                let mut ids = Vec::new();
+                for tab in found {
+                    ids.push(tab.attr("id").await.ok().flatten().expect("every tab has an id"));
+                }
+                ids
+            };
+            assert!(tabs.len() >= 6, "{login} sees only {tabs:?}");
+            for tab in &tabs {
+                click(&driver, &format!("#{tab}")).await;
+                let current = wait_until("the tab to be current", || async {
+                    let now = driver.find(By::Css(".top-nav button[aria-current='page']")).await.ok()?;
+                    now.attr("id").await.ok().flatten().filter(|id| id == tab)
+                })
+                .await;
+                settled(&driver).await;
+                problems.extend(audit(&driver, &axe, &format!("{login} {current} ({zoom})")).await);
+                checked += 1;
+            }
+            // A person's record with each of its forms open.
+            open_persons(&driver).await;
+            search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
+            click(&driver, "#person-table .person-name").await;
+            wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("髙橋")) }).await;
+            settled(&driver).await;
+            problems.extend(audit(&driver, &axe, &format!("{login} 記録 ({zoom})")).await);
+            for form in ["#open-touchpoint", "#open-referral", "#open-application"] {
+                if driver.find(By::Css(form)).await.is_ok() {
+                    click(&driver, form).await;
+                    settled(&driver).await;
+                    problems.extend(audit(&driver, &axe, &format!("{login} 記録 {form} ({zoom})")).await);
+                    click(&driver, form).await;
+                }
+            }
+            sign_out(&driver).await;
+        }
+    }
+    assert!(checked >= 20, "only {checked} screens were checked");
+    assert!(problems.is_empty(), "WCAG 2.1 AA problems:\n{}", problems.join("\n"));
+}
+
+/// Waits until the screen has its data (nothing says 読み込み中, nothing is dimmed as loading),
+/// then for the fade back (0.15 s) to end, so axe judges what the clerk reads.
+async fn settled(driver: &WebDriver) {
+    wait_until("the screen's data", || async {
+        let script = "return document.body.innerText.includes('読み込み中') || document.querySelector('.loading') !== null";
+        let loading: bool = driver.execute(script, vec![]).await.ok()?.convert().ok()?;
+        (!loading).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+/// axe-core's violations of WCAG 2.0/2.1 A and AA on the page as it is, and whether the page
+/// scrolls sideways; each as a line naming `place`.
+async fn audit(driver: &WebDriver, axe: &str, place: &str) -> Vec<String> {
+    let loaded: bool = driver.execute("return typeof axe !== 'undefined'", vec![]).await.expect("ask for axe").convert().expect("a boolean");
+    if !loaded {
+        driver.execute(axe, vec![]).await.expect("load axe-core");
+    }
+    let script = "const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+          .then(r => done(r.passes.length === 0 ? ['axe checked nothing'] : r.violations.map(v => v.id + ': ' + v.help + ' [' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('')).join(' | ') + ']')))
+          .catch(e => done(['axe failed: ' + e]));";
+    let found: Vec<String> = driver.execute_async(script, vec![]).await.expect("run axe").convert().expect("a list");
+    let mut lines: Vec<String> = found.into_iter().map(|v| format!("{place}: {v}")).collect();
+    let overflow: i64 = driver
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await
+        .expect("measure the page")
+        .convert()
+        .expect("a number");
+    if overflow > 0 {
+        // What sticks out, innermost first, so the message says where to look.
+        let script = "const w = document.documentElement.clientWidth; const out = [];
+            for (const el of document.querySelectorAll('body *')) {
+              const r = el.getBoundingClientRect();
+              if (r.right > w + 1 && ![...el.children].some(c => c.getBoundingClientRect().right > w + 1)) {
+                out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right - w) + 'px');
+              }
+            }
+            return out.slice(0, 4).join(', ');";
+        let what: String = driver.execute(script, vec![]).await.expect("find what sticks out").convert().expect("a string");
+        lines.push(format!("{place}: scrolls sideways by {overflow} px ({what})"));
+    }
+    lines
+}
