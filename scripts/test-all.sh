@@ -48,8 +48,12 @@ export HAIRYO_TEST_PG
 # the server's name checked against the cluster's throwaway CA.
 export PGSSLMODE=verify-full PGSSLROOTCERT="$PG_DIR/tls/ca.crt"
 # The same command as above (so the same features and no rebuild); HAIRYO_TEST_PG only changes
-# what the integration tests open.
-step "cargo test on PostgreSQL (integration, CLI)" cargo test "${TESTS[@]}"
+# what the integration tests open. The modules that open only SQLite files (the CLI's and the
+# durability tests: the same in either pass) are skipped here, except their `on_postgres`
+# tests, run just after (`layers::file_only_modules_reach_postgresql_only_in_on_postgres`
+# keeps the list and the modules in step).
+step "cargo test on PostgreSQL (integration, CLI)" cargo test "${TESTS[@]}" -- --skip=cli:: --skip=durability::
+step "cargo test on PostgreSQL (the file-only modules' on_postgres)" cargo test "${TESTS[@]}" -- on_postgres::
 step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 step "UI type check (svelte-check)" npm --prefix ui run --silent check
 # The window's scenarios run on SQLite files of their own; the browser's, and the window as a

@@ -358,64 +358,6 @@ fn person_update_by_a_masked_desk_keeps_the_protected_address() {
     assert_eq!(stored(&db), before);
 }
 
-/// Every command a city runs, on a PostgreSQL server through `--db postgres://…`: init, demo,
-/// lists and search, export and import, print, audit verify, backup and restore (after which
-/// the audit chain still verifies). Runs in the PostgreSQL pass of the test command.
-#[test]
-fn the_cli_works_on_a_postgres_server() {
-    let Some(server) = crate::common::pg_server() else {
-        eprintln!("HAIRYO_TEST_PG is not set; this test runs in the PostgreSQL pass of .ci/run");
-        return;
-    };
-    let url = crate::common::fresh_pg_database(&server);
-    let db = Path::new(&url);
-    let dir = tempfile::tempdir().unwrap();
-    let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-
-    let init = ok(db, &["init"]);
-    assert!(init.contains("127.0.0.1"), "{init}");
-    // The owner gives the desks' role its grants; the desks then work as that role.
-    crate::common::create_app_role(&server);
-    let granted = ok(db, &["grant", crate::common::PG_APP_ROLE]);
-    assert!(granted.contains(crate::common::PG_APP_ROLE), "{granted}");
-    let app = crate::common::app_url(&url);
-    let desk = Path::new(&app);
-    ok(desk, &["demo", "--persons", "300", "--seed", "5"]);
-    let refused = hairyo(desk, &["grant", crate::common::PG_APP_ROLE]);
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.role"), "{}", String::from_utf8_lossy(&refused.stderr));
-    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
-    let first = &json(db, &["person", "list", "--limit", "1"])["items"][0];
-    let name = first["name"].as_str().unwrap().to_string();
-    let found = json(db, &["search", &name]);
-    assert!(found["hits"]["items"].as_array().unwrap().iter().any(|h| h["person"]["id"] == first["id"]), "{found}");
-
-    ok(db, &["export", "persons", &file("persons.csv"), "--encoding", "cp932"]);
-    let again = ok(db, &["import", "persons", &file("persons.csv"), "--encoding", "cp932"]);
-    assert!(again.contains("300"), "{again}");
-    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
-
-    let id = json(db, &["person", "list", "--scheme", "kokuho", "--limit", "1"])["items"][0]["id"].to_string();
-    ok(db, &["print", "application", "--person", &id, "-o", &file("form.pdf")]);
-    assert!(std::fs::read(file("form.pdf")).unwrap().starts_with(b"%PDF"));
-
-    ok(db, &["audit", "verify"]);
-    ok(db, &["backup", &file("server.dump")]);
-    ok(db, &["person", "add", "--name", "見本 後子", "--kana", "ミホン アトコ", "--birth", "S30.3.3", "--sex", "female", "--scheme", "kokuho"]);
-    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 301);
-    let refused = hairyo(db, &["restore", &file("server.dump")]);
-    assert!(!refused.status.success());
-    let restored = ok(db, &["restore", "--yes", &file("server.dump")]);
-    assert!(restored.contains("復元しました"), "{restored}");
-    assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
-    assert!(dir.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with("hairyo-before-restore-")));
-    let verify = hairyo(db, &["audit", "verify"]);
-    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
-    let garbage = file("garbage.dump");
-    std::fs::write(&garbage, "not a dump").unwrap();
-    let bad = hairyo(db, &["restore", "--yes", &garbage]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("Hairyo のデータベースではありません"), "{}", String::from_utf8_lossy(&bad.stderr));
-}
-
 /// #12 item 7 through the binary: a 後期 application is forwarded, the day's 進達簿 printed and
 /// exported, the 広域連合's result file checked (dry run) and imported, and the certificate
 /// handed over; the city's `decide` is refused with its code.
@@ -881,4 +823,69 @@ fn demo_refuses_a_database_with_records_it_did_not_add() {
     let refused = hairyo(&db.path, &["demo", "--persons", "10"]);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("職員 1人"), "{}", String::from_utf8_lossy(&refused.stderr));
     assert_eq!(count(&db.path, "staff"), 2, "no demo account was added");
+}
+
+/// The tests of this module that need the PostgreSQL server: the PostgreSQL pass of the test
+/// command runs only these of this module (the others open SQLite files, the same in either
+/// pass), `layers::file_only_modules_reach_postgresql_only_in_on_postgres` keeps it so.
+mod on_postgres {
+    use super::*;
+
+    /// Every command a city runs, on a PostgreSQL server through `--db postgres://…`: init, demo,
+    /// lists and search, export and import, print, audit verify, backup and restore (after which
+    /// the audit chain still verifies). Runs in the PostgreSQL pass of the test command.
+    #[test]
+    fn the_cli_works_on_a_postgres_server() {
+        let Some(server) = crate::common::pg_server() else {
+            eprintln!("HAIRYO_TEST_PG is not set; this test runs in the PostgreSQL pass of .ci/run");
+            return;
+        };
+        let url = crate::common::fresh_pg_database(&server);
+        let db = Path::new(&url);
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+
+        let init = ok(db, &["init"]);
+        assert!(init.contains("127.0.0.1"), "{init}");
+        // The owner gives the desks' role its grants; the desks then work as that role.
+        crate::common::create_app_role(&server);
+        let granted = ok(db, &["grant", crate::common::PG_APP_ROLE]);
+        assert!(granted.contains(crate::common::PG_APP_ROLE), "{granted}");
+        let app = crate::common::app_url(&url);
+        let desk = Path::new(&app);
+        ok(desk, &["demo", "--persons", "300", "--seed", "5"]);
+        let refused = hairyo(desk, &["grant", crate::common::PG_APP_ROLE]);
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("store.role"), "{}", String::from_utf8_lossy(&refused.stderr));
+        assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
+        let first = &json(db, &["person", "list", "--limit", "1"])["items"][0];
+        let name = first["name"].as_str().unwrap().to_string();
+        let found = json(db, &["search", &name]);
+        assert!(found["hits"]["items"].as_array().unwrap().iter().any(|h| h["person"]["id"] == first["id"]), "{found}");
+
+        ok(db, &["export", "persons", &file("persons.csv"), "--encoding", "cp932"]);
+        let again = ok(db, &["import", "persons", &file("persons.csv"), "--encoding", "cp932"]);
+        assert!(again.contains("300"), "{again}");
+        assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
+
+        let id = json(db, &["person", "list", "--scheme", "kokuho", "--limit", "1"])["items"][0]["id"].to_string();
+        ok(db, &["print", "application", "--person", &id, "-o", &file("form.pdf")]);
+        assert!(std::fs::read(file("form.pdf")).unwrap().starts_with(b"%PDF"));
+
+        ok(db, &["audit", "verify"]);
+        ok(db, &["backup", &file("server.dump")]);
+        ok(db, &["person", "add", "--name", "見本 後子", "--kana", "ミホン アトコ", "--birth", "S30.3.3", "--sex", "female", "--scheme", "kokuho"]);
+        assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 301);
+        let refused = hairyo(db, &["restore", &file("server.dump")]);
+        assert!(!refused.status.success());
+        let restored = ok(db, &["restore", "--yes", &file("server.dump")]);
+        assert!(restored.contains("復元しました"), "{restored}");
+        assert_eq!(json(db, &["person", "list", "--limit", "5"])["total"], 300);
+        assert!(dir.path().read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with("hairyo-before-restore-")));
+        let verify = hairyo(db, &["audit", "verify"]);
+        assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+        let garbage = file("garbage.dump");
+        std::fs::write(&garbage, "not a dump").unwrap();
+        let bad = hairyo(db, &["restore", "--yes", &garbage]);
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("Hairyo のデータベースではありません"), "{}", String::from_utf8_lossy(&bad.stderr));
+    }
 }

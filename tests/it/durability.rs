@@ -16,82 +16,6 @@ use hairyo::store::{self, Store};
 
 const NOW: &str = "2026-11-25T10:00:00";
 const HEADER: &str = "宛名番号,氏名,フリガナ,生年月日,性別,郵便番号,住所,電話番号,保険種別,保険者番号,記号,番号,枝番,世帯主";
-/// Rows of the CSV the import runs are killed in.
-/// The same on the shared server: the CLI killed mid-import (connected as the app's role)
-/// leaves either every row of its file or none; the server rolls the dead connection's
-/// transaction back and its write lock goes with it, so the next import runs.
-#[test]
-fn kill_9_during_an_import_on_the_server_leaves_all_or_nothing() {
-    let Some(server) = crate::common::pg_server() else {
-        eprintln!("HAIRYO_TEST_PG is not set; this test runs in the PostgreSQL pass of .ci/run");
-        return;
-    };
-    let url = crate::common::fresh_pg_app_database(&server);
-    // The test server's superuser, who owns the database, on the same database.
-    let superuser = server.split_once("://").and_then(|(_, r)| r.split_once('@')).map(|(u, _)| u).expect("a user in the test server's URL");
-    let server_owner = url.replacen(crate::common::PG_APP_ROLE, superuser, 1);
-    let db = Path::new(&url);
-    ok(db, &["init"]);
-    ok(db, &["demo", "--persons", "300", "--seed", "3"]);
-    let dir = tempfile::tempdir().unwrap();
-    let pg = |sql: &str| -> i64 { store::pg::open(&url).unwrap().conn().query_row(sql, [], |r| r.get(0)).unwrap() };
-    // Each run imports its own 宛名番号, so a run that landed is told apart from one that did not.
-    let csv_of = |run: usize| {
-        let path = dir.path().join(format!("run{run}.csv"));
-        let mut csv = String::from(HEADER);
-        csv.push('\n');
-        for i in 0..IMPORT_ROWS {
-            let _ = writeln!(
-                csv,
-                "{},見本 花子,ミホン ハナコ,1950-01-01,女,000-0001,見本市中央町1丁目{}番,,国保,,,,,",
-                IMPORT_FIRST_ATENA + run as i64 * 10_000 + i,
-                i + 1
-            );
-        }
-        std::fs::write(&path, csv).unwrap();
-        path
-    };
-    let first = csv_of(0);
-    let start = Instant::now();
-    ok(db, &["import", "persons", first.to_str().unwrap(), "--encoding", "utf-8"]);
-    let typical = start.elapsed();
-    let mut before = pg("SELECT count(*) FROM person");
-    let mut rng = Rng::new(11);
-    let (mut killed, mut landed) = (0, 0);
-    for run in 1..=PG_IMPORT_RUNS {
-        let csv = csv_of(run);
-        // Spread wider than the file's runs: a third of these complete, so landing is seen too.
-        let d = typical.mul_f64(rng.below(1500) as f64 / 1000.0);
-        let child = cli(db, &["import", "persons", csv.to_str().unwrap(), "--encoding", "utf-8"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-        let was_killed = kill_after(child, d);
-        // The server notices the closed connection and rolls back; wait until it has, so that
-        // what is counted is final.
-        let gone = Instant::now();
-        while pg("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") > 0 {
-            assert!(gone.elapsed() < Duration::from_secs(20), "run {run}: the killed client's session stayed");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let what = format!("import run {run} (kill after {d:?}, killed {was_killed})");
-        let base = IMPORT_FIRST_ATENA + run as i64 * 10_000;
-        let mine = pg(&format!("SELECT count(*) FROM person WHERE atena_no >= '{base}' AND atena_no < '{}'", base + IMPORT_ROWS));
-        let after = pg("SELECT count(*) FROM person");
-        assert!(mine == 0 || mine == IMPORT_ROWS, "{what}: {mine} of {IMPORT_ROWS} rows landed");
-        assert_eq!(after, before + mine, "{what}");
-        assert!(was_killed || mine == IMPORT_ROWS, "{what}: finished but did not land");
-        landed += usize::from(mine == IMPORT_ROWS);
-        killed += usize::from(was_killed);
-        before = after;
-        // A sign-in is counted as failed until its password is found right, so a command
-        // killed during its sign-in leaves one failure behind, as it should: cleared here, or
-        // the runs would lock the account they sign in as.
-        let owner = store::pg::open(&server_owner).unwrap();
-        owner.conn().execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL", []).unwrap();
-    }
-    let out = run(db, &["audit", "verify"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    eprintln!("server import: {PG_IMPORT_RUNS} runs, typical {typical:?}, {killed} killed, {landed} landed");
-    assert!(killed > 0, "every run finished before its kill: the delays do not cover the command");
-}
 
 /// Runs of the server import test: each waits for the server to clear the dead session.
 const PG_IMPORT_RUNS: usize = 12;
@@ -620,4 +544,89 @@ fn cli_backup_then_restore_round_trip() {
     assert!(auto.contains("hairyo-20261125-100000.db"), "{auto}");
     assert!(ok(&db, &["backup", "--auto"]).contains("作成済み"));
     assert!(dir.path().join("backups").join("hairyo-20261125-100000.db").exists());
+}
+
+/// The tests of this module that need the PostgreSQL server: the PostgreSQL pass of the test
+/// command runs only these of this module (the others open SQLite files, the same in either
+/// pass), `layers::file_only_modules_reach_postgresql_only_in_on_postgres` keeps it so.
+mod on_postgres {
+    use super::*;
+
+    /// Rows of the CSV the import runs are killed in.
+    /// The same on the shared server: the CLI killed mid-import (connected as the app's role)
+    /// leaves either every row of its file or none; the server rolls the dead connection's
+    /// transaction back and its write lock goes with it, so the next import runs.
+    #[test]
+    fn kill_9_during_an_import_on_the_server_leaves_all_or_nothing() {
+        let Some(server) = crate::common::pg_server() else {
+            eprintln!("HAIRYO_TEST_PG is not set; this test runs in the PostgreSQL pass of .ci/run");
+            return;
+        };
+        let url = crate::common::fresh_pg_app_database(&server);
+        // The test server's superuser, who owns the database, on the same database.
+        let superuser = server.split_once("://").and_then(|(_, r)| r.split_once('@')).map(|(u, _)| u).expect("a user in the test server's URL");
+        let server_owner = url.replacen(crate::common::PG_APP_ROLE, superuser, 1);
+        let db = Path::new(&url);
+        ok(db, &["init"]);
+        ok(db, &["demo", "--persons", "300", "--seed", "3"]);
+        let dir = tempfile::tempdir().unwrap();
+        let pg = |sql: &str| -> i64 { store::pg::open(&url).unwrap().conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+        // Each run imports its own 宛名番号, so a run that landed is told apart from one that did not.
+        let csv_of = |run: usize| {
+            let path = dir.path().join(format!("run{run}.csv"));
+            let mut csv = String::from(HEADER);
+            csv.push('\n');
+            for i in 0..IMPORT_ROWS {
+                let _ = writeln!(
+                    csv,
+                    "{},見本 花子,ミホン ハナコ,1950-01-01,女,000-0001,見本市中央町1丁目{}番,,国保,,,,,",
+                    IMPORT_FIRST_ATENA + run as i64 * 10_000 + i,
+                    i + 1
+                );
+            }
+            std::fs::write(&path, csv).unwrap();
+            path
+        };
+        let first = csv_of(0);
+        let start = Instant::now();
+        ok(db, &["import", "persons", first.to_str().unwrap(), "--encoding", "utf-8"]);
+        let typical = start.elapsed();
+        let mut before = pg("SELECT count(*) FROM person");
+        let mut rng = Rng::new(11);
+        let (mut killed, mut landed) = (0, 0);
+        for run in 1..=PG_IMPORT_RUNS {
+            let csv = csv_of(run);
+            // Spread wider than the file's runs: a third of these complete, so landing is seen too.
+            let d = typical.mul_f64(rng.below(1500) as f64 / 1000.0);
+            let child =
+                cli(db, &["import", "persons", csv.to_str().unwrap(), "--encoding", "utf-8"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+            let was_killed = kill_after(child, d);
+            // The server notices the closed connection and rolls back; wait until it has, so that
+            // what is counted is final.
+            let gone = Instant::now();
+            while pg("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") > 0 {
+                assert!(gone.elapsed() < Duration::from_secs(20), "run {run}: the killed client's session stayed");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let what = format!("import run {run} (kill after {d:?}, killed {was_killed})");
+            let base = IMPORT_FIRST_ATENA + run as i64 * 10_000;
+            let mine = pg(&format!("SELECT count(*) FROM person WHERE atena_no >= '{base}' AND atena_no < '{}'", base + IMPORT_ROWS));
+            let after = pg("SELECT count(*) FROM person");
+            assert!(mine == 0 || mine == IMPORT_ROWS, "{what}: {mine} of {IMPORT_ROWS} rows landed");
+            assert_eq!(after, before + mine, "{what}");
+            assert!(was_killed || mine == IMPORT_ROWS, "{what}: finished but did not land");
+            landed += usize::from(mine == IMPORT_ROWS);
+            killed += usize::from(was_killed);
+            before = after;
+            // A sign-in is counted as failed until its password is found right, so a command
+            // killed during its sign-in leaves one failure behind, as it should: cleared here, or
+            // the runs would lock the account they sign in as.
+            let owner = store::pg::open(&server_owner).unwrap();
+            owner.conn().execute("UPDATE staff SET failed_attempts = 0, locked_until = NULL", []).unwrap();
+        }
+        let out = run(db, &["audit", "verify"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        eprintln!("server import: {PG_IMPORT_RUNS} runs, typical {typical:?}, {killed} killed, {landed} landed");
+        assert!(killed > 0, "every run finished before its kill: the delays do not cover the command");
+    }
 }

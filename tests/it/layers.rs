@@ -349,3 +349,27 @@ fn the_cli_shell_is_small_functions() {
     assert!(longest <= LONGEST, "a CLI function is {longest} lines long (at most {LONGEST}): {which}");
     assert!(median < 10.0, "the CLI's functions are {median} lines long at the median (under 10 wanted); the longest is {longest} lines: {which}");
 }
+
+/// The integration tests' modules that open only SQLite files (through the binary or the store),
+/// so the same in either pass of the test command: its PostgreSQL pass skips them, except
+/// their `on_postgres` module. The second pass is then spent only on what it tests.
+const FILE_ONLY_MODULES: &[&str] = &["cli", "durability"];
+
+/// A file-only module reaches PostgreSQL only inside its `on_postgres` module (so the
+/// PostgreSQL pass, which runs only that of it, misses no test that needs the server), and
+/// scripts/test-all.sh skips exactly these modules in that pass and runs their `on_postgres`.
+#[test]
+fn file_only_modules_reach_postgresql_only_in_on_postgres() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it");
+    for module in FILE_ONLY_MODULES {
+        let text = std::fs::read_to_string(dir.join(format!("{module}.rs"))).expect("read the module");
+        let before = text.split("\nmod on_postgres {").next().unwrap_or(&text);
+        for reaches in ["pg_server", "HAIRYO_TEST_PG", "fresh_pg", "fresh_store", "World::", "pg::open", "postgres://"] {
+            assert!(!before.contains(reaches), "tests/it/{module}.rs names {reaches} outside its on_postgres module: the PostgreSQL pass would skip that test");
+        }
+    }
+    let script = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-all.sh")).expect("read the test command");
+    let skipped: BTreeSet<&str> = script.split_whitespace().filter_map(|w| w.strip_prefix("--skip=")).filter_map(|m| m.strip_suffix("::")).collect();
+    assert_eq!(skipped, FILE_ONLY_MODULES.iter().copied().collect::<BTreeSet<_>>(), "the modules test-all.sh skips on PostgreSQL");
+    assert!(script.contains("on_postgres::"), "test-all.sh runs the file-only modules' on_postgres tests on PostgreSQL");
+}
