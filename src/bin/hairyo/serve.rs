@@ -322,7 +322,7 @@ async fn operation(State(server): State<Arc<Server>>, Path(name): Path<String>, 
     let response = match result {
         Ok(value) => {
             if matches!(server.location, Location::File(_)) && announced {
-                let _ = server.events.send(json!({"kind": "changed", "operation": name, "desks": []}).to_string());
+                let _ = server.events.send(file_announcement(&name, &value).to_string());
             }
             Json(value).into_response()
         }
@@ -405,6 +405,18 @@ fn concerns(payload: &str, actor: &Actor) -> bool {
     let Ok(v) = serde_json::from_str::<Value>(payload) else { return false };
     let desks: Vec<&str> = v["desks"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     desks.is_empty() || desks.contains(&actor.desk.code()) || hairyo::access::can(actor, hairyo::access::Permission::ChangeSettings)
+}
+
+/// What a server on a SQLite file announces after a change, as PostgreSQL's triggers announce
+/// it from the database (migration 0015): a referral with its id, state and two desks, so that
+/// only they (and administrators) are told; any other change to every desk.
+fn file_announcement(name: &str, answer: &Value) -> Value {
+    match name {
+        "send_referral" | "referral_action" => {
+            json!({"kind": "referral", "id": answer["id"], "status": answer["status"], "desks": [answer["from_desk"], answer["to_desk"]]})
+        }
+        _ => json!({"kind": "changed", "operation": name, "desks": []}),
+    }
 }
 
 /// `GET /api/events`: server-sent events for the signed-in desk. It opens with `ready`, then
