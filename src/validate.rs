@@ -77,7 +77,7 @@ pub const CONFIRM_DIGITS: &str = "confirm_digits";
 pub fn unconfirmed_digits(label: &str, value: &str, confirmed: bool) -> Result<(), String> {
     if !confirmed && mynumber::contains_twelve_digit_run(value) {
         return Err(format!(
-            "{label}に12桁の番号があります。個人番号 (マイナンバー) は保存できません。個人番号ではないことを確かめてから、確認済みとして保存し直してください (画面では「個人番号ではないことを確認しました」にチェック、CLI では --confirm-digits)"
+            "{label}に12桁の番号があります。個人番号 (マイナンバー) は保存できません。個人番号ではないことを確かめてから、確認済みとして保存し直してください"
         ));
     }
     Ok(())

@@ -47,6 +47,24 @@ fn demo_db(persons: &str) -> Db {
     db
 }
 
+/// A twelve-digit number in a note is stored only once the clerk confirms it is no 個人番号: the
+/// core's message names no door, and the CLI adds how to confirm there (the flag).
+#[test]
+fn a_twelve_digit_number_is_confirmed_with_the_flag() {
+    let db = demo_db("20");
+    let id = json(&db.path, &["person", "list", "--limit", "1"])["items"][0]["id"].to_string();
+    let add = ["touchpoint", "add", "--person", &id, "--kind", "counter", "--notes", "受付番号123456789012"];
+    let refused = hairyo(&db.path, &add);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    let core_line = stderr.lines().find(|l| l.contains("confirm_digits:")).unwrap_or_else(|| panic!("no confirm_digits field: {stderr}"));
+    assert!(core_line.contains("12桁") && !core_line.contains("CLI") && !core_line.contains("画面"), "{core_line}");
+    assert!(stderr.contains("--confirm-digits"), "{stderr}");
+    let mut confirmed = add.to_vec();
+    confirmed.push("--confirm-digits");
+    ok(&db.path, &confirmed);
+}
+
 #[test]
 fn init_demo_and_list_fifty_as_json() {
     let db = demo_db("2000");

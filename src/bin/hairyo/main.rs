@@ -192,6 +192,11 @@ fn refused(e: &ErrorBody) -> ExitCode {
         eprintln!("エラー [{}]: 入力内容に誤りがあります。何も保存していません。", e.code);
         for f in &e.fields {
             eprintln!("  - {}: {}", f.field, f.message);
+            // The core asks every door for the clerk's confirmation; on the command line it is
+            // given by a flag.
+            if f.field == hairyo::validate::CONFIRM_DIGITS {
+                eprintln!("    (個人番号でないことを確かめたら --confirm-digits を付けて実行し直してください)");
+            }
         }
     }
     ExitCode::from(1)
