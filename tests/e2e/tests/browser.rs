@@ -265,6 +265,11 @@ async fn audit(driver: &WebDriver, axe: &str, place: &str) -> Vec<String> {
           .catch(e => done(['axe failed: ' + e]));";
     let found: Vec<String> = driver.execute_async(script, vec![]).await.expect("run axe").convert().expect("a list");
     let mut lines: Vec<String> = found.into_iter().map(|v| format!("{place}: {v}")).collect();
+    // Our own rule, which axe leaves to best practice: one h1, the screen's title.
+    let h1: i64 = driver.execute("return document.querySelectorAll('h1').length", vec![]).await.expect("count h1").convert().expect("a number");
+    if h1 != 1 {
+        lines.push(format!("{place}: {h1} h1 elements, not one"));
+    }
     let overflow: i64 = driver
         .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
         .await
