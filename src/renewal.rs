@@ -245,7 +245,7 @@ fn group_of(route: RouteKind, rule_id: Option<&str>, issued_without_application:
     }
 }
 
-/// Every line of the list for the renewal on `renewal_day`, by name.
+/// Every line of the list for the renewal on `renewal_day`, in 五十音順.
 pub(crate) fn lines_in(conn: &crate::store::Read<'_>, renewal_day: NaiveDate) -> Result<Vec<RenewalLine>, RenewalError> {
     // Every line: the groups count the whole list, and the export writes it.
     let due = conn.certificates().renewal_list(renewal_day - Duration::days(1), crate::Page { offset: 0, limit: i64::MAX / 2 })?;

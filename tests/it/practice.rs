@@ -254,6 +254,37 @@ fn optional_entries_go_from_the_application_to_the_certificate() {
 /// The spring renewal: before the 広域連合's cut-off the insurer desk is reminded to make the
 /// list; the list groups each person by what they get on 8/1; a saved profile writes it in the
 /// columns, order and encoding the 広域連合 expects, and doing so ends the reminder.
+/// The spring list is in 五十音順, by フリガナ: 阿部 (アベ) before 山田 (ヤマダ), though 山 comes
+/// before 阿 in the kanji's code order (which the list used to follow).
+#[test]
+fn the_spring_list_is_in_gojuon_order() {
+    use hairyo::certificate::CertificateBasis;
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    let issued = at("2026-11-25");
+    for (name, kana) in [("山田 太郎", "ヤマダ タロウ"), ("阿部 花子", "アベ ハナコ"), ("伊藤 一", "イトウ ハジメ")] {
+        let p = w.person(|i| {
+            i.name = name.into();
+            i.kana = kana.into();
+        });
+        hairyo::certificate::issue_without_application(
+            &mut w.store,
+            &clerk,
+            p.id,
+            application::AppScheme::Kokuho,
+            CertificateBasis::ExOfficio,
+            issued.date(),
+            None,
+            issued,
+        )
+        .unwrap();
+    }
+    let list = hairyo::renewal::spring_list(&w.store, &clerk, None, None, hairyo::Page::new(0, 50), at("2027-05-10")).unwrap();
+    let names: Vec<&str> = list.lines.items.iter().map(|l| l.name.as_str()).collect();
+    // Stored with the full-width space a name is written with.
+    assert_eq!(names, ["阿部\u{3000}花子", "伊藤\u{3000}一", "山田\u{3000}太郎"]);
+}
+
 #[test]
 fn the_spring_renewal_list_groups_each_person_and_exports_in_a_saved_profile() {
     use hairyo::certificate::CertificateBasis;

@@ -162,15 +162,16 @@ impl CertificateHandle<'_> {
     }
 
     /// Who is due at a renewal: holders of certificates that end on `ends`, and 後期
-    /// applications set aside for the renewal (年次更新時交付), by name.
+    /// applications set aside for the renewal (年次更新時交付), in 五十音順 (by the normalised
+    /// フリガナ; the kanji's code order is no order a clerk knows).
     pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalDue>, StoreError> {
-        let sql = "SELECT c.person_id, p.name, c.scheme, c.valid_until, c.id, NULL
+        let sql = "SELECT c.person_id, p.name, c.scheme, c.valid_until, c.id, NULL, p.kana_norm
                  FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1 AND c.status = 'valid'
                UNION ALL
-               SELECT a.person_id, p.name, a.scheme, a.received_on, NULL, a.id
+               SELECT a.person_id, p.name, a.scheme, a.received_on, NULL, a.id, p.kana_norm
                  FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'";
         let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM ({sql}) listed"), params![ends], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) listed ORDER BY 2, 1 LIMIT ?2 OFFSET ?3"))?;
+        let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) listed ORDER BY 7, 1 LIMIT ?2 OFFSET ?3"))?;
         let items = stmt
             .query_map(params![ends, page.limit, page.offset], |r| {
                 // The day is the certificate's last one, or the application's receipt; the
