@@ -138,9 +138,15 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
         if let Some(err) = text_of(&kokuho, "#print-error").await {
             panic!("printing failed: {err}");
         }
-        text_of(&kokuho, "#print-path").await.filter(|p| p.starts_with("blob:"))
+        let shown = kokuho.find(By::Id("print-path")).await.ok()?;
+        shown.attr("data-path").await.ok().flatten().filter(|p| p.starts_with("blob:"))
     })
     .await;
+    // The clerk reads the file's name, never the blob: URL, and focus is on 開く.
+    let shown = text_of(&kokuho, "#print-result").await.unwrap_or_default();
+    assert!(shown.contains("ファイル名") && shown.contains(".pdf") && !shown.contains("blob:"), "{shown:?}");
+    let focused = kokuho.active_element().await.expect("the focused element").attr("id").await.ok().flatten();
+    assert_eq!(focused.as_deref(), Some("print-open"), "focus after printing");
     let form = pdf_text(&blob_bytes(&kokuho, &pdf_url).await);
     assert!(form.contains("交付申請書"), "the form's title: {}", &form[..form.len().min(300)]);
     assert!(form.contains("花子"), "the form is pre-filled with the person's name");
@@ -233,6 +239,25 @@ async fn every_screen(driver: WebDriver, url: String) {
                     click(&driver, form).await;
                 }
             }
+            if login == "admin" {
+                // A half-filled form: the person form with a refused save (errors shown), and
+                // the question asked when a tab would leave it.
+                click(&driver, "#nav-persons").await;
+                click(&driver, "#new-person").await;
+                type_into(&driver, "#pf-name", "見本 途中").await;
+                click(&driver, "#pf-save").await;
+                wait_until("the form's refusal", || async { text_of(&driver, "#person-form-error").await }).await;
+                problems.extend(audit(&driver, &axe, &format!("{login} 対象者の登録、エラー表示 ({zoom})")).await);
+                click(&driver, "#nav-home").await;
+                wait_until("the question before leaving", || async { driver.find(By::Id("unsaved-warning")).await.ok() }).await;
+                problems.extend(audit(&driver, &axe, &format!("{login} 未保存の確認 ({zoom})")).await);
+                click(&driver, "#unsaved-stay").await;
+                let name: String = driver.find(By::Id("pf-name")).await.expect("still on the form").prop("value").await.ok().flatten().unwrap_or_default();
+                assert_eq!(name, "見本 途中", "what was typed stays");
+                click(&driver, "#nav-home").await;
+                click(&driver, "#unsaved-leave").await;
+                wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+            }
             sign_out(&driver).await;
         }
     }
@@ -241,14 +266,17 @@ async fn every_screen(driver: WebDriver, url: String) {
 }
 
 /// Waits until the screen has its data (nothing says 読み込み中, nothing is dimmed as loading),
-/// then for the fade back (0.15 s) to end, so axe judges what the clerk reads.
+/// and, when it had to wait, for the fade back (0.15 s) to end, so axe judges what the clerk
+/// reads.
 async fn settled(driver: &WebDriver) {
-    wait_until("the screen's data", || async {
-        let script = "return document.body.innerText.includes('読み込み中') || document.querySelector('.loading') !== null";
-        let loading: bool = driver.execute(script, vec![]).await.ok()?.convert().ok()?;
-        (!loading).then_some(())
-    })
-    .await;
+    let script = "return document.body.innerText.includes('読み込み中') || document.querySelector('.loading') !== null";
+    let loading = || async { driver.execute(script, vec![]).await.ok()?.convert::<bool>().ok() };
+    // A screen starts its requests as it appears; a moment lets them begin.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    if loading().await == Some(false) {
+        return;
+    }
+    wait_until("the screen's data", || async { (loading().await == Some(false)).then_some(()) }).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 }
 
@@ -260,7 +288,7 @@ async fn audit(driver: &WebDriver, axe: &str, place: &str) -> Vec<String> {
         driver.execute(axe, vec![]).await.expect("load axe-core");
     }
     let script = "const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})
           .then(r => done(r.passes.length === 0 ? ['axe checked nothing'] : r.violations.map(v => v.id + ': ' + v.help + ' [' + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('')).join(' | ') + ']')))
           .catch(e => done(['axe failed: ' + e]));";
     let found: Vec<String> = driver.execute_async(script, vec![]).await.expect("run axe").convert().expect("a list");

@@ -177,6 +177,15 @@ async function op<T>(name: OperationName, args?: Record<string, unknown>): Promi
 /** In a browser, the file names of the blob URLs made of what the server sent. */
 const fileNames = new Map<string, string>();
 
+/**
+ * A made file as a clerk should read it: in the window, where it was saved; in a browser, its
+ * file name (a `blob:` URL means nothing to anyone). The URL itself stays in the element's
+ * `data-path`.
+ */
+export function shownPath(path: string): { label: string; text: string } {
+  return path.startsWith("blob:") ? { label: "ファイル名", text: fileNames.get(path) ?? "hairyo" } : { label: "保存先", text: path };
+}
+
 function blobUrl(file: MadeFile): string {
   const raw = atob(file.content_base64);
   const bytes = new Uint8Array(raw.length);
