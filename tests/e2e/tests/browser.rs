@@ -224,6 +224,18 @@ async fn every_screen(driver: WebDriver, url: String) {
                 problems.extend(audit(&driver, &axe, &format!("{login} {current} ({zoom})")).await);
                 checked += 1;
             }
+            // Back and Forward move between the screens, inside the application.
+            if login == "admin" && width == 1280 {
+                let current = || async {
+                    let tab = driver.find(By::Css(".top-nav button[aria-current='page']")).await.ok()?;
+                    tab.attr("id").await.ok().flatten()
+                };
+                let (before_last, last) = (&tabs[tabs.len() - 2], &tabs[tabs.len() - 1]);
+                driver.back().await.expect("Back");
+                wait_until("Back to the screen before", || async { current().await.filter(|id| id == before_last) }).await;
+                driver.forward().await.expect("Forward");
+                wait_until("Forward to the last screen", || async { current().await.filter(|id| id == last) }).await;
+            }
             // A person's record with each of its forms open.
             open_persons(&driver).await;
             search_for(&driver, "ﾀｶﾊｼ ﾊﾅｺ", "ﾀｶﾊｼ").await;
