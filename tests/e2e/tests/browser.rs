@@ -195,6 +195,7 @@ async fn every_screen(driver: WebDriver, url: String) {
     let axe = std::fs::read_to_string(&axe_path).unwrap_or_else(|e| panic!("e2e: {} ({e}); {HOW_TO_RUN}", axe_path.display()));
     let mut problems = Vec::new();
     let mut checked = 0;
+    let mut reasons_asked = false;
     for (width, zoom) in [(1280, "100%"), (640, "200%")] {
         driver.set_window_rect(0, 0, width, 860).await.expect("size the window");
         // An administrator sees every screen; a caseworker the welfare desk's own.
@@ -248,6 +249,12 @@ async fn every_screen(driver: WebDriver, url: String) {
                     click(&driver, form).await;
                     settled(&driver).await;
                     problems.extend(audit(&driver, &axe, &format!("{login} 記録 {form} ({zoom})")).await);
+                    if form == "#open-application" {
+                        // 申請理由 are asked for, to be printed on the 申請書.
+                        let reasons = driver.find_all(By::Css("#ap-reasons input[type='checkbox']")).await.expect("the reasons");
+                        assert!(reasons.len() >= 5, "the application form offers {} reasons", reasons.len());
+                        reasons_asked = true;
+                    }
                     click(&driver, form).await;
                 }
             }
@@ -274,6 +281,7 @@ async fn every_screen(driver: WebDriver, url: String) {
         }
     }
     assert!(checked >= 20, "only {checked} screens were checked");
+    assert!(reasons_asked, "the application form was never opened");
     assert!(problems.is_empty(), "WCAG 2.1 AA problems:\n{}", problems.join("\n"));
 }
 
