@@ -16,6 +16,9 @@ pub struct AppState {
     /// A new local database whose administrator has no password yet.
     pub needs_admin_password: bool,
     pub persons: i64,
+    /// Referrals waiting for the signed-in desk to act (crate::referral::waiting), shown on the
+    /// 連携依頼 tab; 0 when nobody is signed in.
+    pub referrals_waiting: i64,
     pub actor: Option<Actor>,
     /// What the signed-in staff member may do (crate::access), as permission codes, so the
     /// window offers only those steps. The core still checks every call.
@@ -58,7 +61,9 @@ pub enum FrameError {
     #[error(transparent)]
     Settings(#[from] crate::settings::SettingsError),
     #[error(transparent)]
-    Stats(#[from] crate::stats::StatsError),
+    Home(#[from] crate::home::HomeError),
+    #[error(transparent)]
+    Referral(#[from] crate::referral::ReferralError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -67,7 +72,8 @@ impl FrameError {
     pub fn code(&self) -> &'static str {
         match self {
             FrameError::Settings(e) => e.code(),
-            FrameError::Stats(e) => e.code(),
+            FrameError::Home(e) => e.code(),
+            FrameError::Referral(e) => e.code(),
             FrameError::Store(e) => e.code(),
         }
     }
@@ -87,6 +93,7 @@ pub fn signed_out(place: Place) -> AppState {
         initialised: true,
         needs_admin_password: place.needs_admin_password,
         persons: 0,
+        referrals_waiting: 0,
         actor: None,
         permissions: Vec::new(),
         idle_lock_seconds: place.idle_lock_seconds,
@@ -103,16 +110,20 @@ pub fn signed_out(place: Place) -> AppState {
 pub fn app_state(store: &Store, actor: Option<Actor>, now: NaiveDateTime, place: Place) -> Result<AppState, FrameError> {
     let initialised = store.is_initialised()?;
     let city = crate::settings::public_city(store)?;
-    let (persons, permissions) = match &actor {
-        Some(a) => (crate::stats::compute(store, a, now)?.persons, crate::staff::permissions(a).into_iter().map(String::from).collect()),
-        None => (0, Vec::new()),
+    let (persons, referrals_waiting, permissions) = match &actor {
+        Some(a) => (
+            crate::home::persons(store, a, now)?,
+            crate::referral::waiting(store, a, now)?,
+            crate::staff::permissions(a).into_iter().map(String::from).collect(),
+        ),
+        None => (0, 0, Vec::new()),
     };
     let schema_history = match &actor {
         Some(a) if a.role == crate::model::staff::Role::Admin => store.schema_history()?,
         _ => Vec::new(),
     };
     let upgraded = actor.as_ref().and(store.upgrade()).map(ToString::to_string);
-    Ok(AppState { initialised, persons, actor, permissions, city, schema_history, upgraded, ..signed_out(place) })
+    Ok(AppState { initialised, persons, referrals_waiting, actor, permissions, city, schema_history, upgraded, ..signed_out(place) })
 }
 
 #[cfg(test)]

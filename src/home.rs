@@ -87,6 +87,13 @@ struct ReferralPart {
     queue: Vec<Referral>,
 }
 
+/// How many persons are on file: the frame's one count, read on every screen change, so it
+/// reads one count rather than the statistics' group-bys.
+pub fn persons(store: &crate::store::Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<i64, HomeError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    Ok(store.read().home().persons()?)
+}
+
 /// Everything the home screen shows for `actor` on `today`.
 ///
 /// Each part is kept between calls while the tables it reads are unchanged (`store::kept`,

@@ -81,7 +81,7 @@ catalogue! {
     AddTouchpoint(Input<crate::touchpoint::TouchpointInput>) = "add_touchpoint", r#"`input: TouchpointInput`"#, r#"`Recorded`"#;
     SendReferral(Input<crate::referral::ReferralInput>) = "send_referral", r#"`input: ReferralInput`"#, r#"`Referral`"#;
     ReferralAction(ReferralAction) = "referral_action", r#"`id`, `action: {"action": "accept" \| "return" \| "complete" \| "resend" \| "comment" \| "withdraw", …}`"#, r#"`Referral`"#;
-    ReferralQueue(ReferralQueue) = "referral_queue", r#"`status?` (a state's code; `open`: sent by this desk and still 送付済み or 受理; empty: every one; an administrator's queue spans every desk), `offset`, `limit`"#, r#"`Paged<Referral>`"#;
+    ReferralQueue(ReferralQueue) = "referral_queue", r#"`status?` (a state's code; `open`: sent by this desk and still 送付済み or 受理; empty: every one; an administrator's queue spans every desk), `order?` (`oldest`, the default, or `newest`), `offset`, `limit`"#, r#"`Paged<Referral>`"#;
     ReceiveApplication(Input<crate::application::ApplicationInput>) = "receive_application", r#"`input: ApplicationInput`"#, r#"`Received`"#;
     CheckDocument(CheckDocument) = "check_document", r#"`id`, `document`, `checked`"#, r#"`Application`"#;
     ApplicationStep(ApplicationStep) = "application_step", r#"`id`, `step: {"step": "review" \| "decide" \| …}`"#, r#"`Application`"#;
@@ -411,6 +411,9 @@ pub struct ReferralAction {
 pub struct ReferralQueue {
     #[serde(default)]
     pub status: Option<String>,
+    /// `oldest` (the default: the order a desk works in) or `newest`.
+    #[serde(default)]
+    pub order: Option<String>,
     #[serde(default)]
     pub offset: i64,
     #[serde(default = "default_limit")]
@@ -751,7 +754,11 @@ fn referral_action(store: &mut Store, actor: &Actor, a: ReferralAction, now: Nai
 fn referral_queue(store: &mut Store, actor: &Actor, a: ReferralQueue, now: NaiveDateTime) -> Result<Value, ErrorBody> {
     // An unknown status is refused, not read as "every status".
     let filter = crate::referral::QueueFilter::parse(a.status.as_deref().unwrap_or("")).map_err(|message| ErrorBody::new("referral.invalid", message))?;
-    let queue: Paged<crate::referral::Referral> = crate::referral::queue(store, actor, filter, page(a.offset, a.limit), now)?;
+    let order = match a.order.as_deref() {
+        None => crate::referral::QueueOrder::Oldest,
+        Some(code) => crate::referral::QueueOrder::parse(code).map_err(|message| field_refusal("referral.invalid", "order", message))?,
+    };
+    let queue: Paged<crate::referral::Referral> = crate::referral::queue(store, actor, filter, order, page(a.offset, a.limit), now)?;
     json(queue)
 }
 

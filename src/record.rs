@@ -55,6 +55,9 @@ pub struct RecordNext {
     /// The open referral (送付済み or 受理) an application received here answers: the form
     /// starts from its 申請者の案, and the application is linked to it.
     pub linked_referral_id: Option<i64>,
+    /// The 申請理由 an application received here starts with: the person's recorded reasons,
+    /// and those the linked referral's text names (「認知症のため…」 names 認知症).
+    pub application_reasons: Vec<crate::model::person::Reason>,
     /// The referrals still open (neither 完了 nor 取下げ) with a step for this staff member.
     pub open_referral_ids: Vec<i64>,
     /// The applications with a step for this staff member.
@@ -83,8 +86,19 @@ impl RecordStep {
     }
 }
 
+/// The 申請理由 an application starts with: `recorded`, then each reason whose name the
+/// referral's text holds, in the reasons' own order and each once. The clerk still confirms them
+/// with the applicant; a reason only the text names is a suggestion, not a record.
+pub fn application_reasons(recorded: &[crate::model::person::Reason], referral_text: Option<&str>) -> Vec<crate::model::person::Reason> {
+    use crate::model::person::Reason;
+    let text = referral_text.unwrap_or("");
+    // その他 in a sentence ("その他の事情") is no reason of its own.
+    let named = |r: &Reason| *r != Reason::Other && text.contains(r.label());
+    Reason::ALL.iter().copied().filter(|r| recorded.contains(r) || named(r)).collect()
+}
+
 /// The next steps of a record whose items were already disclosed to `actor`.
-fn next_of(actor: &Actor, referrals: &[Referral], applications: &[Application]) -> RecordNext {
+fn next_of(actor: &Actor, reasons: &[crate::model::person::Reason], referrals: &[Referral], applications: &[Application]) -> RecordNext {
     use crate::model::referral::ReferralStatus;
     use crate::staff::Desk;
     let steps = RecordStep::ALL
@@ -97,10 +111,12 @@ fn next_of(actor: &Actor, referrals: &[Referral], applications: &[Application]) 
     } else {
         Vec::new()
     };
+    let linked = referrals.iter().find(|r| matches!(r.status, ReferralStatus::Accepted | ReferralStatus::Sent));
     RecordNext {
         steps,
         referral_desks,
-        linked_referral_id: referrals.iter().find(|r| matches!(r.status, ReferralStatus::Accepted | ReferralStatus::Sent)).map(|r| r.id),
+        linked_referral_id: linked.map(|r| r.id),
+        application_reasons: application_reasons(reasons, linked.map(|r| r.reason.as_str())),
         open_referral_ids: referrals
             .iter()
             .filter(|r| !matches!(r.status, ReferralStatus::Completed | ReferralStatus::Withdrawn) && !r.next.is_empty())
@@ -173,7 +189,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
         let referrals: Vec<Referral> = referral::for_person(tx, id)?.into_iter().map(|r| referral::for_actor(actor, r)).collect();
         let applications: Vec<Application> = application::for_person(tx, id)?.into_iter().map(|a| application::for_actor(actor, a)).collect();
         let record = PersonRecord {
-            next: next_of(actor, &referrals, &applications),
+            next: next_of(actor, &p.reasons, &referrals, &applications),
             address_masked,
             moved_out,
             birth_date_wareki: wareki::format(p.birth_date),
@@ -190,4 +206,27 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
         };
         Ok(record)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::application_reasons;
+    use crate::model::person::Reason;
+
+    /// The application form's 申請理由 start from what is recorded and what the referral said,
+    /// each once and in the form's order; words that are no reason's name add nothing.
+    #[test]
+    fn an_applications_reasons_start_from_the_record_and_the_referral() {
+        let cases: &[(&[Reason], Option<&str>, &[Reason])] = &[
+            (&[], None, &[]),
+            (&[Reason::Elderly], None, &[Reason::Elderly]),
+            (&[Reason::Elderly], Some("認知症のため申請の支援をお願いします"), &[Reason::Elderly, Reason::Dementia]),
+            (&[Reason::Dementia], Some("認知症が進み、施設入所の予定"), &[Reason::Dementia, Reason::Facility]),
+            (&[], Some("その他の事情は電話で"), &[]),
+            (&[Reason::Facility, Reason::Elderly], Some("本人と面談"), &[Reason::Elderly, Reason::Facility]),
+        ];
+        for (recorded, text, want) in cases {
+            assert_eq!(application_reasons(recorded, *text), want.to_vec(), "{recorded:?} {text:?}");
+        }
+    }
 }

@@ -11,7 +11,7 @@ use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
-pub use crate::model::referral::{Comment, QueueFilter, Referral, ReferralActionKind, ReferralStatus};
+pub use crate::model::referral::{Comment, QueueFilter, QueueOrder, Referral, ReferralActionKind, ReferralStatus};
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -389,9 +389,16 @@ pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -
 }
 
 /// The signed-in desk's queue: referrals sent to it or from it, optionally in one state, oldest
-/// first, each with what `actor` may do to it.
+/// or newest first, each with what `actor` may do to it.
 /// The queue is audited with the persons it showed.
-pub fn queue(store: &mut Store, actor: &Actor, filter: QueueFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Referral>, ReferralError> {
+pub fn queue(
+    store: &mut Store,
+    actor: &Actor,
+    filter: QueueFilter,
+    order: QueueOrder,
+    page: Page,
+    now: chrono::NaiveDateTime,
+) -> Result<Paged<Referral>, ReferralError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     // An administrator oversees every desk, as the home's counts do for them.
     let desk = (actor.role != Role::Admin).then_some(actor.desk);
@@ -400,14 +407,14 @@ pub fn queue(store: &mut Store, actor: &Actor, filter: QueueFilter, page: Page, 
         actor,
         now,
         "referral_queue",
-        |conn| queue_of(conn, desk, filter, page),
+        |conn| Ok::<_, ReferralError>(conn.referrals().queue(desk, filter, order, page)?),
         |q: &Paged<Referral>| serde_json::json!({"shown": q.items.iter().map(|r| r.person_id).collect::<Vec<_>>()}),
     )?;
     q.items = q
         .items
         .into_iter()
         .map(|r| {
-            // Oldest first (the store's order); each says how long it has waited.
+            // In the store's order; each says how long it has waited.
             let waited = (now.date() - r.sent_on).num_days().max(0);
             Referral { waited_days: Some(waited), ..for_actor(actor, r) }
         })
@@ -418,7 +425,18 @@ pub fn queue(store: &mut Store, actor: &Actor, filter: QueueFilter, page: Page, 
 /// A desk's queue: referrals sent to it (or from it; every desk's when `desk` is None), as
 /// `filter` picks them, oldest first.
 pub(crate) fn queue_of(conn: &crate::store::Read<'_>, desk: Option<Desk>, filter: QueueFilter, page: Page) -> Result<Paged<Referral>, ReferralError> {
-    Ok(conn.referrals().queue(desk, filter, page)?)
+    Ok(conn.referrals().queue(desk, filter, QueueOrder::Oldest, page)?)
+}
+
+/// How many referrals wait for `actor`'s desk to act on them: sent to it and not yet
+/// answered, and returned to it (every desk's for an administrator). The window shows the
+/// number on its 連携依頼 tab; it names nobody, so it is not audited.
+pub fn waiting(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<i64, ReferralError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    let conn = store.read();
+    let home = conn.home();
+    let admin = actor.role == Role::Admin;
+    Ok(home.referrals_to_review(admin, actor.desk)? + home.referrals_returned(admin, actor.desk)?)
 }
 
 /// Referrals in `status`, oldest first: touching `desk` (sent to or from it) when given, sent

@@ -59,9 +59,34 @@ fn render() -> String {
     );
     format!(
         "// Generated from the Rust types by ts-rs (src-tauri/src/bindings.rs). Do not edit:\n\
-         // change the Rust type, then run `UPDATE_BINDINGS=1 cargo test -p hairyo-desktop bindings`.\n\n{}\n",
-        decls.join("\n\n")
+         // change the Rust type, then run `UPDATE_BINDINGS=1 cargo test -p hairyo-desktop bindings`.\n\n{}\n\n{}\n",
+        decls.join("\n\n"),
+        labels().join("\n\n")
     )
+}
+
+/// The Japanese labels of the codes the core sends without a `*_label` beside them, written
+/// from the core's own tables so that the window never declares a label a second time.
+fn labels() -> Vec<String> {
+    use hairyo::codes::CodedEnum;
+    use hairyo::*;
+    fn table<E: CodedEnum, T: std::fmt::Debug>(name: &str, ty: &str, text: impl Fn(E) -> T) -> String {
+        let rows: Vec<String> = E::all().iter().map(|&v| format!("  {}: {:?},", v.code(), text(v))).collect();
+        format!("export const {name}: Record<{ty}, string> = {{\n{}\n}};", rows.join("\n"))
+    }
+    vec![
+        table("sexLabel", "Sex", person::Sex::label),
+        table("schemeLabel", "Scheme", person::Scheme::label),
+        table("cardLabel", "CardKind", person::CardKind::label),
+        table("registrationLabel", "Registration", person::Registration::label),
+        table("reasonLabel", "Reason", person::Reason::label),
+        table("legalRepLabel", "LegalRepKind", person::LegalRepKind::label),
+        table("entryLabel", "OptionalEntry", application::OptionalEntry::label),
+        table("deskLabel", "Desk", staff::Desk::label),
+        table("leafletLabel", "Leaflet", leaflet::Leaflet::label),
+        // A leaflet by its number and title, as the clerk finds it in the drawer.
+        table("leafletTitle", "Leaflet", |l: leaflet::Leaflet| format!("{} {}", l.label(), l.title())),
+    ]
 }
 
 #[test]

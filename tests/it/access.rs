@@ -250,7 +250,7 @@ const READS: &[(&str, Permission, Read)] = &[
     ("forecast::weekly", Permission::ViewPerson, |w, a, _| read(hairyo::forecast::weekly(&w.store, a, 4, at("2026-11-25")))),
     ("stats::compute", Permission::ViewPerson, |w, a, _| read(hairyo::stats::compute(&w.store, a, at("2026-11-25")))),
     ("referral::queue", Permission::ViewPerson, |w, a, _| {
-        read(referral::queue(&mut w.store, a, referral::QueueFilter::Every, hairyo::Page::default(), at("2026-11-25")))
+        read(referral::queue(&mut w.store, a, referral::QueueFilter::Every, referral::QueueOrder::Oldest, hairyo::Page::default(), at("2026-11-25")))
     }),
     ("application::list", Permission::ViewPerson, |w, a, _| read(application::list(&w.store, a, &[], None, hairyo::Page::default(), at("2026-11-25")))),
     ("facility::list", Permission::ViewPerson, |w, a, _| read(hairyo::facility::list(&w.store, a, hairyo::Page::default(), at("2026-11-25")))),

@@ -37,8 +37,12 @@ fn referral_life_cycle_and_refusals() {
         "referral.invalid"
     );
 
+    // The count on each desk's 連携依頼 tab: what waits for that desk to act.
+    let waiting = |w: &World, a: &hairyo::staff::Actor| referral::waiting(&w.store, a, now).unwrap();
+    let (clerk_before, cw_before) = (waiting(&w, &clerk), waiting(&w, &cw));
     let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "認知症のため申請支援を".into(), ..Default::default() }, now).unwrap();
     assert_eq!((r.status, r.to_desk), (ReferralStatus::Sent, hairyo::staff::Desk::Kokuho));
+    assert_eq!((waiting(&w, &clerk), waiting(&w, &cw)), (clerk_before + 1, cw_before), "sent: the NHI desk's to answer");
 
     // A caseworker cannot accept; completing a sent referral skips a state.
     assert_eq!(code(referral::accept(&mut w.store, &cw, r.id, "", now)), "access.denied");
@@ -48,6 +52,7 @@ fn referral_life_cycle_and_refusals() {
     let r = referral::send_back(&mut w.store, &clerk, r.id, "世帯主を確認してください", now).unwrap();
     assert_eq!(r.status, ReferralStatus::Returned);
     assert_eq!(r.return_reason, "世帯主を確認してください");
+    assert_eq!((waiting(&w, &clerk), waiting(&w, &cw)), (clerk_before, cw_before + 1), "returned: the sender's to act on");
     // The returned referral reminds the sending desk.
     let due = reminder::due(&w.store, &cw, reminder::Window::default(), at("2026-11-25")).unwrap();
     assert_eq!(due.returned_referrals_total, 1);
@@ -57,6 +62,7 @@ fn referral_life_cycle_and_refusals() {
     let r = referral::resend(&mut w.store, &cw, r.id, "確認しました", now).unwrap();
     assert_eq!(r.status, ReferralStatus::Sent);
     let r = referral::accept(&mut w.store, &clerk, r.id, "", now).unwrap();
+    assert_eq!((waiting(&w, &clerk), waiting(&w, &cw)), (clerk_before, cw_before), "accepted: nobody's to answer");
     let err = referral::accept(&mut w.store, &clerk, r.id, "", now).unwrap_err();
     assert_eq!(err.code(), "referral.bad_transition");
     assert!(err.to_string().contains("受理"), "{err}");
@@ -73,7 +79,8 @@ fn referral_life_cycle_and_refusals() {
     let on_record = hairyo::record::show(&mut w.store, &cw, p.id, now).unwrap().referrals;
     assert_eq!(on_record[0].comments.iter().map(|c| &c.body).collect::<Vec<_>>(), r.comments.iter().map(|c| &c.body).collect::<Vec<_>>());
     let kokuho_clerk = w.actor("kokuho_clerk");
-    let queued = referral::queue(&mut w.store, &kokuho_clerk, referral::QueueFilter::Every, hairyo::Page::new(0, 50), now).unwrap();
+    let queued =
+        referral::queue(&mut w.store, &kokuho_clerk, referral::QueueFilter::Every, referral::QueueOrder::Oldest, hairyo::Page::new(0, 50), now).unwrap();
     assert_eq!(queued.items[0].comments.len(), r.comments.len());
 }
 
@@ -98,19 +105,22 @@ fn the_open_referrals_card_and_the_open_inbox_list_agree() {
     referral::accept(&mut w.store, &clerk, completed, "", now).unwrap();
     referral::complete(&mut w.store, &clerk, completed, "", now).unwrap();
     let home = hairyo::home::summary(&w.store, &cw, now).unwrap();
-    let open = referral::queue(&mut w.store, &cw, referral::QueueFilter::parse("open").unwrap(), hairyo::Page::new(0, 50), now).unwrap();
+    let open =
+        referral::queue(&mut w.store, &cw, referral::QueueFilter::parse("open").unwrap(), referral::QueueOrder::Oldest, hairyo::Page::new(0, 50), now).unwrap();
     let ids: Vec<i64> = open.items.iter().map(|r| r.id).collect();
     assert_eq!(ids, vec![sent, accepted], "sent and accepted, oldest first");
     assert_eq!(home.counts.referrals_open, open.total);
     // The receiving desk sent none of them: its own open list is empty.
-    let theirs = referral::queue(&mut w.store, &clerk, referral::QueueFilter::OpenSent, hairyo::Page::new(0, 50), now).unwrap();
+    let theirs = referral::queue(&mut w.store, &clerk, referral::QueueFilter::OpenSent, referral::QueueOrder::Oldest, hairyo::Page::new(0, 50), now).unwrap();
     assert_eq!(theirs.total, 0);
     // An administrator's cards count every desk, and so do the lists they open.
     let admin_home = hairyo::home::summary(&w.store, &w.admin, now).unwrap();
     for (filter, count) in
         [("open", admin_home.counts.referrals_open), ("sent", admin_home.counts.referrals_to_review), ("returned", admin_home.counts.referrals_returned)]
     {
-        let listed = referral::queue(&mut w.store, &w.admin, referral::QueueFilter::parse(filter).unwrap(), hairyo::Page::new(0, 50), now).unwrap();
+        let listed =
+            referral::queue(&mut w.store, &w.admin, referral::QueueFilter::parse(filter).unwrap(), referral::QueueOrder::Oldest, hairyo::Page::new(0, 50), now)
+                .unwrap();
         assert_eq!((filter, listed.total), (filter, count));
     }
     assert!(referral::QueueFilter::parse("opened").is_err());
@@ -153,7 +163,7 @@ fn every_page_of_every_desk_queue_holds_its_referrals_in_date_order() {
         }
     }
     let now = at("2026-12-02");
-    let all = referral::queue(&mut w.store, &w.admin, referral::QueueFilter::Every, hairyo::Page::new(0, 100), now).unwrap();
+    let all = referral::queue(&mut w.store, &w.admin, referral::QueueFilter::Every, referral::QueueOrder::Oldest, hairyo::Page::new(0, 100), now).unwrap();
     assert_eq!(all.total as usize, days.len());
     let mut ordered = all.items.clone();
     ordered.sort_by_key(|r| (r.sent_on, r.id));
@@ -180,13 +190,17 @@ fn every_page_of_every_desk_queue_holds_its_referrals_in_date_order() {
                 })
                 .map(|r| r.id)
                 .collect();
-            let mut paged = Vec::new();
-            for offset in (0..=expected.len() as i64).step_by(2) {
-                let page = referral::queue(&mut w.store, actor, *filter, hairyo::Page::new(offset, 2), now).unwrap();
-                assert_eq!(page.total as usize, expected.len(), "{} {filter:?}: total", actor.login);
-                paged.extend(page.items.iter().map(|r| r.id));
+            // Newest first (the inbox's order) is the same list the other way round, page by page.
+            let newest: Vec<i64> = expected.iter().rev().copied().collect();
+            for (order, expected) in [(referral::QueueOrder::Oldest, &expected), (referral::QueueOrder::Newest, &newest)] {
+                let mut paged = Vec::new();
+                for offset in (0..=expected.len() as i64).step_by(2) {
+                    let page = referral::queue(&mut w.store, actor, *filter, order, hairyo::Page::new(offset, 2), now).unwrap();
+                    assert_eq!(page.total as usize, expected.len(), "{} {filter:?}: total", actor.login);
+                    paged.extend(page.items.iter().map(|r| r.id));
+                }
+                assert_eq!(&paged, expected, "{} {filter:?} {order:?}", actor.login);
             }
-            assert_eq!(paged, expected, "{} {filter:?}", actor.login);
         }
     }
 }
@@ -223,7 +237,9 @@ fn the_sender_withdraws_an_unanswered_referral_with_a_reason() {
     // Nothing more happens to it, and it leaves the receiving desk's queue and counts.
     assert_eq!(code(referral::accept(&mut w.store, &clerk, r.id, "", now)), "referral.bad_transition");
     assert_eq!(code(referral::withdraw(&mut w.store, &cw, r.id, "二度目", now)), "referral.bad_transition");
-    let queue = referral::queue(&mut w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), now).unwrap();
+    let queue =
+        referral::queue(&mut w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), referral::QueueOrder::Oldest, hairyo::Page::new(0, 50), now)
+            .unwrap();
     assert!(queue.items.iter().all(|q| q.id != r.id));
     let home = hairyo::home::summary(&w.store, &clerk, now).unwrap();
     assert_eq!(home.counts.referrals_to_review, 0);
@@ -312,7 +328,15 @@ fn the_queue_says_how_long_each_referral_has_waited_oldest_first() {
     for (day, reason) in [("2026-11-24", "昨日の依頼"), ("2026-11-18", "先週の依頼"), ("2026-11-25", "今日の依頼")] {
         referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: reason.into(), ..Default::default() }, at(day)).unwrap();
     }
-    let q = referral::queue(&mut w.store, &clerk, referral::QueueFilter::In(ReferralStatus::Sent), hairyo::Page::new(0, 50), at("2026-11-25")).unwrap();
+    let q = referral::queue(
+        &mut w.store,
+        &clerk,
+        referral::QueueFilter::In(ReferralStatus::Sent),
+        referral::QueueOrder::Oldest,
+        hairyo::Page::new(0, 50),
+        at("2026-11-25"),
+    )
+    .unwrap();
     let seen: Vec<(&str, Option<i64>)> = q.items.iter().map(|r| (r.reason.as_str(), r.waited_days)).collect();
     assert_eq!(seen, vec![("先週の依頼", Some(7)), ("昨日の依頼", Some(1)), ("今日の依頼", Some(0))]);
 }

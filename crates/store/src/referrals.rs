@@ -4,7 +4,7 @@ use super::sql::{params, OptionalExtension, Row};
 use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
-use crate::model::referral::{Comment, QueueFilter, Referral, ReferralStatus};
+use crate::model::referral::{Comment, QueueFilter, QueueOrder, Referral, ReferralStatus};
 use crate::model::staff::Desk;
 use crate::{Page, Paged};
 
@@ -98,14 +98,19 @@ impl ReferralHandle<'_> {
     }
 
     /// A desk's queue: referrals sent to it (or from it; every desk's when `desk` is None), as
-    /// `filter` picks them, oldest first, with their threads.
+    /// `filter` picks them, in `order` of the day sent, with their threads.
     ///
     /// The queue is the union of two parts, sent to the desk and sent from it (and not also to
     /// it), each read in date order from its own index (`referral_to_sent`,
     /// `referral_from_sent`, migration 0030): a page reads only its rows from each part and the
     /// count only the indexes. One filter with `OR` and "or NULL" parameters scanned the whole
     /// table twice per read, the costliest statement of a saturated server.
-    pub fn queue(&self, desk: Option<Desk>, filter: QueueFilter, page: Page) -> Result<Paged<Referral>, StoreError> {
+    pub fn queue(&self, desk: Option<Desk>, filter: QueueFilter, order: QueueOrder, page: Page) -> Result<Paged<Referral>, StoreError> {
+        // Both engines read the date-ordered indexes backwards as readily as forwards.
+        let by = match order {
+            QueueOrder::Oldest => "r.sent_on, r.id",
+            QueueOrder::Newest => "r.sent_on DESC, r.id DESC",
+        };
         let in_status = match filter {
             QueueFilter::In(s) => Some(s),
             _ => None,
@@ -136,9 +141,9 @@ impl ReferralHandle<'_> {
         let ids: Vec<String> = parts
             .iter()
             .enumerate()
-            .map(|(i, part)| format!("SELECT id FROM (SELECT r.id FROM referral r WHERE {part} ORDER BY r.sent_on, r.id LIMIT ?{window}) part{i}"))
+            .map(|(i, part)| format!("SELECT id FROM (SELECT r.id FROM referral r WHERE {part} ORDER BY {by} LIMIT ?{window}) part{i}"))
             .collect();
-        let sql = format!("{SELECT} WHERE r.id IN ({}) ORDER BY r.sent_on, r.id LIMIT ?{limit} OFFSET ?{offset}", ids.join(" UNION ALL "));
+        let sql = format!("{SELECT} WHERE r.id IN ({}) ORDER BY {by} LIMIT ?{limit} OFFSET ?{offset}", ids.join(" UNION ALL "));
         let through = page.offset + page.limit;
         let mut list_params = shared.clone();
         list_params.extend([&through as &dyn super::sql::Param, &page.limit, &page.offset]);

@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 
 use clap::Subcommand;
 
-use hairyo::referral::{self, QueueFilter, Referral, ReferralAction, ReferralInput};
+use hairyo::referral::{self, QueueFilter, QueueOrder, Referral, ReferralAction, ReferralInput};
 use hairyo::text::wareki;
-use hairyo::Paged;
+use hairyo::{Page, Paged};
 
 use crate::output::page_footer;
 use crate::session::page;
@@ -86,6 +86,9 @@ pub enum ReferralCmd {
         /// referrals this desk sent that are still open; every referral when left out.
         #[arg(long, value_parser = typed::coded("referral.invalid", "status", QueueFilter::parse))]
         status: Option<QueueFilter>,
+        /// `oldest` (the order a desk works in) or `newest` (what just arrived first).
+        #[arg(long, value_parser = typed::coded("referral.invalid", "order", QueueOrder::parse), default_value = "oldest")]
+        order: QueueOrder,
         #[arg(long, default_value_t = 50)]
         limit: i64,
         #[arg(long, default_value_t = 0)]
@@ -116,7 +119,7 @@ pub fn run(inv: &Invocation, cmd: &ReferralCmd) -> Result {
             act(inv, *id, ReferralAction::Withdraw { reason: reason.clone(), confirmed_digits: *confirm_digits })
         }
         ReferralCmd::Show { id } => show(inv, *id),
-        ReferralCmd::Queue { status, limit, offset } => queue(inv, status.unwrap_or(QueueFilter::Every), *offset, *limit),
+        ReferralCmd::Queue { status, order, limit, offset } => queue(inv, status.unwrap_or(QueueFilter::Every), *order, page(*offset, *limit)?),
     }
 }
 
@@ -136,9 +139,9 @@ fn show(inv: &Invocation, id: i64) -> Result {
     inv.emit(&referral::get(&store, &actor, id, inv.now)?, referral_text)
 }
 
-fn queue(inv: &Invocation, filter: QueueFilter, offset: i64, limit: i64) -> Result {
+fn queue(inv: &Invocation, filter: QueueFilter, order: QueueOrder, page: Page) -> Result {
     let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&referral::queue(&mut store, &actor, filter, page(offset, limit)?, inv.now)?, queue_text)
+    inv.emit(&referral::queue(&mut store, &actor, filter, order, page, inv.now)?, queue_text)
 }
 
 /// A referral: who, from which desk to which, why, and what was said since.

@@ -79,6 +79,9 @@ struct Server {
     /// Where the pool's connections append their reads' audit events together.
     group_commit: Arc<hairyo::store::audit::GroupCommit>,
     ui_dir: Option<PathBuf>,
+    /// The UI's text files gzipped, each with a hash of the bytes it was made from: compressed
+    /// once at the best level, not at every request, and again when the file changed.
+    gzipped: Mutex<std::collections::HashMap<PathBuf, (u64, axum::body::Bytes)>>,
 }
 
 impl Server {
@@ -372,9 +375,47 @@ fn content_type(path: &std::path::Path) -> &'static str {
 const CSP: &str = "default-src 'self'; connect-src 'self' blob:; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
                    frame-src blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Whether a file of the built UI is text, which gzip shrinks to a fifth or less (the script
+/// and stylesheet are most of what a sign-in page costs a clerk's browser).
+fn compressible(path: &std::path::Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("html" | "js" | "css" | "svg" | "json"))
+}
+
+/// Whether the request's `Accept-Encoding` takes gzip: named (or `*`) without `q=0`.
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()) else { return false };
+    value.split(',').any(|part| {
+        let mut pieces = part.split(';').map(str::trim);
+        let name = pieces.next().unwrap_or("").to_ascii_lowercase();
+        let refused = pieces.any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
+        (name == "gzip" || name == "*") && !refused
+    })
+}
+
+impl Server {
+    /// `bytes` of the UI file at `path`, gzipped: from the cache while the file is unchanged.
+    fn gzipped(&self, path: &std::path::Path, bytes: &[u8]) -> axum::body::Bytes {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        let hash = hasher.finish();
+        if let Some((h, gz)) = self.gzipped.lock().ok().and_then(|m| m.get(path).cloned()) {
+            if h == hash {
+                return gz;
+            }
+        }
+        let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::best());
+        let gz = axum::body::Bytes::from(std::io::Write::write_all(&mut encoder, bytes).and_then(|()| encoder.finish()).expect("gzip into memory"));
+        if let Ok(mut m) = self.gzipped.lock() {
+            m.insert(path.to_path_buf(), (hash, gz.clone()));
+        }
+        gz
+    }
+}
+
 /// A file of the built UI under `ui_dir` (`/` is `index.html`); nothing outside it, and no
-/// path with a `..` or a hidden part.
-async fn ui_file(State(server): State<Arc<Server>>, uri: axum::http::Uri) -> Response {
+/// path with a `..` or a hidden part. Text files go gzipped to a browser that takes it.
+async fn ui_file(State(server): State<Arc<Server>>, uri: axum::http::Uri, headers: HeaderMap) -> Response {
     let Some(dir) = server.ui_dir.clone() else {
         return (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response();
     };
@@ -386,8 +427,14 @@ async fn ui_file(State(server): State<Arc<Server>>, uri: axum::http::Uri) -> Res
     let Some(bytes) = bytes else {
         return (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response();
     };
-    let mut response = (StatusCode::OK, bytes).into_response();
+    let gzip = compressible(&path) && accepts_gzip(&headers);
+    let mut response = if gzip { (StatusCode::OK, server.gzipped(&path, &bytes)).into_response() } else { (StatusCode::OK, bytes).into_response() };
     let h = response.headers_mut();
+    if gzip {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    // A cache between the server and the browser keeps each encoding apart.
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -517,7 +564,7 @@ async fn not_found(State(server): State<Arc<Server>>, uri: axum::http::Uri, meth
         return api_fallback(State(server), method, headers).await;
     }
     if method == Method::GET || method == Method::HEAD {
-        return ui_file(State(server), uri).await;
+        return ui_file(State(server), uri, headers).await;
     }
     (StatusCode::NOT_FOUND, Json(json!({"code": "serve.not_found", "message": "ページがありません", "fields": []}))).into_response()
 }
@@ -801,6 +848,7 @@ fn shared_state(options: &ServeOptions, mut first: Store, audit_key: Option<hair
         audit_key,
         group_commit,
         ui_dir: options.ui_dir.clone(),
+        gzipped: Mutex::new(std::collections::HashMap::new()),
         location: options.location.clone(),
         stores: Mutex::new(vec![first]),
         sessions: hairyo::session::SessionPolicy {
@@ -888,6 +936,30 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The UI goes gzipped only to a client that takes it; `q=0` refuses an encoding.
+    #[test]
+    fn gzip_is_sent_only_where_accepted() {
+        let with = |value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            accepts_gzip(&h)
+        };
+        for (value, want) in [
+            ("gzip, deflate, br, zstd", true),
+            ("br;q=1.0, gzip;q=0.8", true),
+            ("*", true),
+            ("GZIP", true),
+            ("identity", false),
+            ("gzip;q=0", false),
+            ("br, gzip; q=0.0", false),
+            ("", false),
+        ] {
+            assert_eq!(with(value), want, "{value:?}");
+        }
+        assert!(!accepts_gzip(&HeaderMap::new()), "no header: as it is");
+        assert!(compressible(std::path::Path::new("assets/index-abc.js")) && !compressible(std::path::Path::new("assets/font.woff2")));
+    }
 
     #[test]
     fn codes_map_to_statuses_clients_expect() {

@@ -245,7 +245,9 @@ export const api = {
   addTouchpoint: (input: TouchpointInput) => op<Recorded>("add_touchpoint", { input }),
   sendReferral: (input: ReferralInput) => op<Referral>("send_referral", { input }),
   referralAction: (id: number, action: ReferralAction) => op<Referral>("referral_action", { id, action }),
-  referralQueue: (status: string | null, offset: number, limit: number) => op<Paged<Referral>>("referral_queue", { status, offset, limit }),
+  /** The desk's referrals; `order` is "newest" (what just arrived first) or "oldest" (the order a desk works in). */
+  referralQueue: (status: string | null, order: "newest" | "oldest", offset: number, limit: number) =>
+    op<Paged<Referral>>("referral_queue", { status, order, offset, limit }),
   receiveApplication: (input: ApplicationInput) => op<Received>("receive_application", { input }),
   checkDocument: (id: number, document: string, checked: boolean) => op<Application>("check_document", { id, document, checked }),
   applicationStep: (id: number, step: ApplicationStep) => op<Application>("application_step", { id, step }),

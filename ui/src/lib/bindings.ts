@@ -517,6 +517,11 @@ referral_desks: Array<Choice>,
  */
 linked_referral_id: number | null, 
 /**
+ * The 申請理由 an application received here starts with: the person's recorded reasons,
+ * and those the linked referral's text names (「認知症のため…」 names 認知症).
+ */
+application_reasons: Array<Reason>, 
+/**
  * The referrals still open (neither 完了 nor 取下げ) with a step for this staff member.
  */
 open_referral_ids: Array<number>, 
@@ -692,7 +697,12 @@ export type AppState = { initialised: boolean,
 /**
  * A new local database whose administrator has no password yet.
  */
-needs_admin_password: boolean, persons: number, actor: Actor | null, 
+needs_admin_password: boolean, persons: number, 
+/**
+ * Referrals waiting for the signed-in desk to act (crate::referral::waiting), shown on the
+ * 連携依頼 tab; 0 when nobody is signed in.
+ */
+referrals_waiting: number, actor: Actor | null, 
 /**
  * What the signed-in staff member may do (crate::access), as permission codes, so the
  * window offers only those steps. The core still checks every call.
@@ -908,3 +918,86 @@ export type DisposalRecord = { id: number, disposed_at: string, login: string,
  * The id the person had; the name went with the record.
  */
 person_ref: number, scope: DisposalScope, scope_label: string, cause_label: string, ended_on: string, removed: number, };
+
+export const sexLabel: Record<Sex, string> = {
+  male: "男",
+  female: "女",
+  unstated: "記載なし",
+};
+
+export const schemeLabel: Record<Scheme, string> = {
+  kokuho: "国民健康保険",
+  kouki: "後期高齢者医療",
+  kumiai: "国民健康保険組合",
+  employee: "被用者保険",
+  welfare: "生活保護",
+  unknown: "不明",
+};
+
+export const cardLabel: Record<CardKind, string> = {
+  none: "カードなし",
+  card: "マイナンバーカード",
+  face_auth: "顔認証マイナンバーカード",
+  certificate_lapsed: "電子証明書の失効",
+  returned: "カード返納",
+};
+
+export const registrationLabel: Record<Registration, string> = {
+  registered: "登録済み",
+  not_registered: "未登録",
+  unknown: "不明",
+  cancelled: "利用登録の解除",
+  view_blocked: "閲覧不可設定",
+};
+
+export const reasonLabel: Record<Reason, string> = {
+  elderly: "高齢",
+  dementia: "認知症",
+  physical: "身体障害",
+  intellectual: "知的障害",
+  mental: "精神障害",
+  child: "児童",
+  facility: "施設入所",
+  pin: "暗証番号管理困難",
+  lost_or_damaged: "紛失・破損",
+  card_return: "カード返納 (予定を含む)",
+  needs_companion: "介助者の同行が必要",
+  certificate_lapsed: "電子証明書の失効",
+  other: "その他",
+};
+
+export const legalRepLabel: Record<LegalRepKind, string> = {
+  none: "なし",
+  guardian: "成年後見人",
+  parent: "親権者",
+  minor_guardian: "未成年後見人",
+  curator: "保佐人・補助人",
+  voluntary_guardian: "任意後見人",
+};
+
+export const entryLabel: Record<OptionalEntry, string> = {
+  limit_category: "限度額適用区分",
+  specific_disease: "特定疾病区分",
+};
+
+export const deskLabel: Record<Desk, string> = {
+  kokuho: "国民健康保険",
+  kouki: "後期高齢者医療",
+  kaigo: "介護保険",
+  shogai: "障害福祉",
+  jido: "児童福祉",
+  houkatsu: "地域包括支援センター",
+  kikan: "基幹相談支援センター",
+};
+
+export const leafletLabel: Record<Leaflet, string> = {
+  bessou1: "別添1",
+  bessou2: "別添2",
+  bessou3: "別添3",
+};
+
+export const leafletTitle: Record<Leaflet, string> = {
+  bessou1: "別添1 健康保険証の有効期限と資格確認書のご案内 (リーフレット)",
+  bessou2: "別添2 目視確認モードのご案内 (リーフレット)",
+  bessou3: "別添3 マイナ保険証か資格確認書で受付を (ポスター)",
+};

@@ -44,6 +44,15 @@ impl QueueFilter {
 }
 
 coded_enum! {
+    /// The order of a desk's queue. Oldest first is the order the desk works it in (the one
+    /// waiting longest comes next); newest first puts what just arrived at the top of the inbox.
+    pub enum QueueOrder ("連携依頼の並び順") {
+        Oldest = ("oldest", "古い順"),
+        Newest = ("newest", "新着順"),
+    }
+}
+
+coded_enum! {
     /// The kinds of `ReferralAction`, for the view of what a desk may do next; each label is
     /// the action's name in an error message.
     pub enum ReferralActionKind ("連携依頼の操作") {
