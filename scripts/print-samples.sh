@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # Regenerates docs/print-samples/: one PNG per printed document at 60 dpi, from fictional data,
 # so a reviewer sees every document without running anything. Needs poppler-utils (pdftoppm).
+#
+#   scripts/print-samples.sh          builds `hairyo` and writes the samples anew
+#   scripts/print-samples.sh --check  with the debug build already made (the test command),
+#                                     fails naming each sample that differs from what the code
+#                                     prints now: a change to a form must come with its sample
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -q --bin hairyo
-out=docs/print-samples
+check=false
+[[ "${1:-}" == "--check" ]] && check=true
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+if $check; then
+  out="$tmp/samples"
+else
+  cargo build -q --bin hairyo
+  out=docs/print-samples
+fi
 export HAIRYO_DB="$tmp/samples.db" HAIRYO_NOW="2026-11-25T10:00:00" HAIRYO_PASSWORD="hairyo-demo"
 h() { target/debug/hairyo "$@"; }
 id() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
 
 h init >/dev/null
 h demo --persons 200 --seed 1 >/dev/null
-p=$(h --json person add --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S35.3.3 --sex male --scheme kokuho \
+p=$(h --json person add --atena 900000101 --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S35.3.3 --sex male --scheme kokuho \
       --insurer 000000 --symbol 見01 --number 123456 --branch 01 --householder "髙橋 眞一" --phone 048-000-1234 \
       --postal 000-0012 --address "見本市中央町1丁目2番3号" --card card --registration registered --reason dementia | id '["id"]')
 a=$(h --json --as kokuho1 application receive --person "$p" --applicant proxy --authority relative \
@@ -62,4 +73,17 @@ page bessou1 1 bessou1-front
 page bessou1 2 bessou1-back
 page bessou2 1 bessou2
 page bessou3 1 bessou3-poster
-ls -1 "$out"
+if $check; then
+  stale=()
+  for f in "$out"/*.png docs/print-samples/*.png; do
+    name=$(basename "$f")
+    cmp -s "$out/$name" "docs/print-samples/$name" || stale+=("$name")
+  done
+  if ((${#stale[@]})); then
+    printf 'docs/print-samples is stale (run scripts/print-samples.sh and look at them): %s\n' "$(printf '%s\n' "${stale[@]}" | sort -u | tr '\n' ' ')" >&2
+    exit 1
+  fi
+  echo "docs/print-samples: $(ls "$out" | wc -l) samples, as the code prints them"
+else
+  ls -1 "$out"
+fi

@@ -34,6 +34,11 @@ pub struct RegisterEntry {
     pub applicant: String,
     /// Where the certificate goes (a person under 支援措置: the recorded safe address only).
     pub delivery: String,
+    /// 申請理由, their labels joined by 「・」: the union decides on them whether the certificate
+    /// continues at each renewal.
+    pub reasons: String,
+    /// 併記 asked for (限度額適用区分, 特定疾病区分), joined by 「・」; empty when none.
+    pub optional_entries: String,
 }
 
 /// The 進達簿 of one day: the 後期 applications forwarded to the 広域連合 on it.
@@ -109,13 +114,16 @@ pub(crate) fn register_of(conn: &crate::store::Read<'_>, on: NaiveDate) -> Resul
             received_on: a.received_on,
             applicant,
             delivery,
+            reasons: a.reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join("・"),
+            optional_entries: a.optional_entries.iter().map(|e| e.label()).collect::<Vec<_>>().join("・"),
         });
     }
     Ok(ForwardingRegister { forwarded_on: on, city_name: city.city_name, union_name: city.kouki_union, entries })
 }
 
 /// The 進達簿's columns, as the CSV and the printed list give them.
-pub const REGISTER_HEADER: [&str; 10] = ["番号", "申請ID", "宛名番号", "氏名", "フリガナ", "生年月日", "被保険者番号", "申請日", "申請者・代理人", "送付先"];
+pub const REGISTER_HEADER: [&str; 12] =
+    ["番号", "申請ID", "宛名番号", "氏名", "フリガナ", "生年月日", "被保険者番号", "申請日", "申請者・代理人", "送付先", "申請理由", "併記"];
 
 /// The 進達簿 of `on` as CSV (UTF-8 with BOM, or CP932), for the union; the export is audited.
 /// The number of applications comes with it.
@@ -145,6 +153,8 @@ pub fn forwarding_register_csv(
                 e.received_on.to_string(),
                 e.applicant.clone(),
                 e.delivery.clone(),
+                e.reasons.clone(),
+                e.optional_entries.clone(),
             ]
         })
         .collect();

@@ -206,24 +206,27 @@ pub fn enclosed_remark(d: &FormData) -> String {
     format!("{} {docs}", scheme_title(d.scheme))
 }
 
-/// The 申請理由 checkboxes and whether each is ticked.
+/// The 申請理由 checkboxes and whether each is ticked. A 後期 form has no 児童 box; 暗証番号の
+/// 管理が困難 is never ticked for a 顔認証マイナンバーカード, which has no PIN.
 fn reason_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
     let r = d.reasons();
     let has = |x: Reason| r.contains(&x);
-    vec![
+    let face_auth = d.person.mynumber_card == crate::person::CardKind::FaceAuth;
+    let boxes = vec![
         // Only a recorded 要介護認定 (or its application) ticks it: being elderly is not one.
         ("要介護認定", d.had_care_certification),
         ("障害", has(Reason::Physical) || has(Reason::Intellectual) || has(Reason::Mental)),
         ("認知症", has(Reason::Dementia)),
         ("施設入所", has(Reason::Facility)),
         ("児童", has(Reason::Child)),
-        ("暗証番号の管理が困難", has(Reason::Pin)),
+        ("暗証番号の管理が困難", has(Reason::Pin) && !face_auth),
         ("介助者の同行が必要", has(Reason::NeedsCompanion)),
         ("カードの紛失・破損", has(Reason::LostOrDamaged)),
         ("カード返納 (予定)", has(Reason::CardReturn)),
         ("電子証明書の失効", has(Reason::CertificateLapsed)),
         ("その他", has(Reason::Other)),
-    ]
+    ];
+    boxes.into_iter().filter(|(label, _)| !(d.scheme == AppScheme::Kouki && *label == "児童")).collect()
 }
 
 /// The 申請者 checkboxes and whether each is ticked. The 世帯主 is the applicant of a 国保
@@ -340,12 +343,14 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     y += 10.0;
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &pv(|p| &p.address));
     y += 8.0;
-    let kind = proxy.as_ref().and_then(|p| p.authority).map(|a| a.label()).unwrap_or("");
+    let kind = proxy.as_ref().and_then(|p| p.authority).map(|a| a.printed_label()).unwrap_or("");
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 7.0, "代理人の種別", kind);
     y += 8.5;
+    // A 後期 member is 75 or over (or 65 and certified disabled): never a child, so its form
+    // says nothing of 親権者.
     let who_delegates = match d.scheme {
-        AppScheme::Kokuho => "ご本人または世帯主",
-        AppScheme::Kouki => "ご本人",
+        AppScheme::Kokuho => "ご本人または世帯主からの委任状 (施設入所の児童は親権者からの委任状)",
+        AppScheme::Kouki => "ご本人からの委任状",
     };
     s.paragraph(
         LEFT,
@@ -353,7 +358,7 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
         WIDTH,
         8.5,
         Weight::Regular,
-        &format!("代理人の方は、ご自身の本人確認書類をお持ちください。同一世帯の方は本人確認書類だけで申請できます (委任状は不要です)。それ以外の方は、{who_delegates}からの委任状 (施設入所の児童は親権者からの委任状) が必要です。"),
+        &format!("代理人の方は、ご自身の本人確認書類をお持ちください。同一世帯の方は本人確認書類だけで申請できます (委任状は不要です)。それ以外の方は、{who_delegates}が必要です。"),
     );
     y += 9.0;
 
@@ -807,6 +812,27 @@ mod tests {
         assert!(ticked(&form(&["elderly"], true), "要介護認定"), "a recorded certification");
         assert!(ticked(&form(&[], true), "要介護認定"), "recorded, whatever the reasons");
         assert!(ticked(&form(&["dementia"], false), "認知症"));
+    }
+
+    /// #32: a 後期 form has no 児童 box (a member is never a child); a 国保 form keeps it.
+    #[test]
+    fn a_kouki_form_has_no_child_box() {
+        let labels = |d: &FormData| reason_boxes(d).iter().map(|(l, _)| *l).collect::<Vec<_>>();
+        let mut d = form(&["child"], false);
+        assert!(labels(&d).contains(&"児童") && ticked(&d, "児童"));
+        d.scheme = AppScheme::Kouki;
+        assert!(!labels(&d).contains(&"児童"), "{:?}", labels(&d));
+    }
+
+    /// #32: 暗証番号の管理が困難 is never ticked for a 顔認証マイナンバーカード, which has no PIN,
+    /// whatever the recorded reasons say; for any other card it follows the reason.
+    #[test]
+    fn no_pin_box_is_ticked_for_a_face_authentication_card() {
+        let mut d = form(&["pin"], false);
+        for (card, want) in [(crate::person::CardKind::Card, true), (crate::person::CardKind::FaceAuth, false), (crate::person::CardKind::None, true)] {
+            d.person.mynumber_card = card;
+            assert_eq!(ticked(&d, "暗証番号の管理が困難"), want, "{card:?}");
+        }
     }
 
     /// #12 item 3: the chosen 申請者 and 委任者 are ticked; 後期 offers no 世帯主.

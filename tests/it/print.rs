@@ -756,6 +756,14 @@ fn internal_labels(text: &str) -> Vec<String> {
     if text.contains("別添") {
         found.push("別添".to_string());
     }
+    // The desk's names of proxy kinds (施設職員 (成人)), where the paper says them plainly.
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for kind in hairyo::application::ProxyAuthority::ALL {
+        let desk: String = kind.label().chars().filter(|c| !c.is_whitespace()).collect();
+        if kind.label() != kind.printed_label() && squeezed.contains(&desk) {
+            found.push(kind.label().to_string());
+        }
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -829,9 +837,50 @@ fn nothing_a_resident_receives_carries_internal_labels() {
         assert!(found.is_empty(), "{what} carries internal labels {found:?}:\n{t}");
     }
     assert_eq!(
-        internal_labels("別添1 (表面)  見本市 (R7.5版)  受付者 kokuho1  facility_child  電話 0120-95-0178  Q. どうしたら"),
-        ["別添", "R7", "kokuho1", "facility_child"]
+        internal_labels("別添1 (表面)  見本市 (R7.5版)  受付者 kokuho1  facility_child  電話 0120-95-0178  Q. どうしたら  代理人の種別 施設職員 (成人)"),
+        ["別添", "施設職員 (成人)", "R7", "kokuho1", "facility_child"]
     );
+}
+
+/// #32: each line of the 進達簿, printed and as CSV, carries the 申請理由 (the 広域連合 decides
+/// on them whether the certificate continues each year) and any 併記 asked for; an application
+/// without either says なし on paper and leaves the CSV's cells empty.
+#[test]
+fn the_forwarding_register_carries_each_applications_reasons_and_joint_entries() {
+    let mut w = World::new();
+    let clerk = w.actor("kouki_clerk");
+    let forwarded = |w: &mut World, name: &str, reasons: &[&str], entries: &[&str]| {
+        let p = w.person(|i| {
+            holder(i);
+            i.scheme = "kouki".into();
+            i.name = name.into();
+            i.card_number = "12345678".into();
+        });
+        let input = ApplicationInput {
+            person_id: p.id,
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            optional_entries: entries.iter().map(|e| e.to_string()).collect(),
+            ..Default::default()
+        };
+        let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-20")).unwrap().application;
+        for c in &a.checklist {
+            application::check_document(&mut w.store, &clerk, a.id, c.document, true, at("2026-11-20")).unwrap();
+        }
+        application::forward(&mut w.store, &clerk, a.id, common::date("2026-11-25"), None, at("2026-11-25")).unwrap();
+    };
+    forwarded(&mut w, "理由 一子", &["dementia", "physical"], &["limit_category"]);
+    forwarded(&mut w, "理由 二子", &[], &[]);
+    let t = text(&print::forwarding_register(&mut w.store, &clerk, common::date("2026-11-25"), at("2026-11-27")).unwrap().bytes);
+    for want in ["申請理由", "併記", "認知症・身体障害", "限度額適用区分", "なし"] {
+        assert!(t.contains(want), "{want} missing in {t}");
+    }
+    let sv = w.actor("kokuho_sv");
+    let (bytes, _) =
+        hairyo::kouki::forwarding_register_csv(&mut w.store, &sv, common::date("2026-11-25"), hairyo::import::Encoding::Utf8, at("2026-11-27")).unwrap();
+    let csv = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[1].ends_with(",認知症・身体障害,限度額適用区分"), "{}", lines[1]);
+    assert!(lines[2].ends_with(",,"), "{}", lines[2]);
 }
 
 /// #12 item 7: the 進達簿 lists the 後期 applications forwarded to the 広域連合 on a date (not
@@ -928,7 +977,7 @@ fn kouki_forwarding_register_lists_applications_forwarded_on_a_date() {
     let (csv, _, bad) = encoding_rs::SHIFT_JIS.decode(&bytes);
     assert!(!bad);
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "番号,申請ID,宛名番号,氏名,フリガナ,生年月日,被保険者番号,申請日,申請者・代理人,送付先");
+    assert_eq!(lines[0], "番号,申請ID,宛名番号,氏名,フリガナ,生年月日,被保険者番号,申請日,申請者・代理人,送付先,申請理由,併記");
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(
         lines[1].starts_with("1,")
@@ -957,7 +1006,8 @@ fn kouki_forwarding_register_lists_applications_forwarded_on_a_date() {
         forwarded(&mut w, ApplicationInput { person_id: x.id, ..Default::default() }, "2026-11-26");
     }
     let long = print::forwarding_register(&mut w.store, &clerk, common::date("2026-11-26"), at("2026-11-27")).unwrap();
-    assert_eq!(long.pages, 2);
+    // Ten applications a page, each on three lines (the 申請理由 and 併記 on the third).
+    assert_eq!(long.pages, 3);
     let t = text(&long.bytes);
-    assert!(t.contains("全21件、1/2ページ") && t.contains("全21件、2/2ページ") && t.contains("計21件"), "{t}");
+    assert!(t.contains("全21件、1/3ページ") && t.contains("全21件、3/3ページ") && t.contains("計21件"), "{t}");
 }

@@ -62,6 +62,19 @@ coded_enum! {
     }
 }
 
+impl ProxyAuthority {
+    /// The words a form or letter prints for the authority, which a resident and their family
+    /// read: plain, without the desk's distinctions (成人, 児童・親権者の委任, the article of law).
+    pub fn printed_label(self) -> &'static str {
+        match self {
+            ProxyAuthority::FacilityChild | ProxyAuthority::FacilityAdult => "施設の職員",
+            ProxyAuthority::FacilityHead => "施設長",
+            ProxyAuthority::Curator => "保佐人・補助人",
+            other => other.label(),
+        }
+    }
+}
+
 coded_enum! {
     /// How the person's own part of the paper (the 申請書 or the 委任状) was signed.
     pub enum Signing ("署名") {
