@@ -364,6 +364,11 @@ pub(crate) fn receive_in(
                 ))
             }
         };
+        // 住所地特例: insured by the former municipality's insurer, who issues the certificate;
+        // this city's counter receives nothing for them (the route says the same).
+        if p.insured_elsewhere() {
+            return Err(invalid("person_id", policy::insured_elsewhere_message(&p.other_insurer)));
+        }
         // 後期 has no 世帯主 in the application: the 被保険者 applies, or a proxy with the
         // 被保険者's own 委任状 (国保's 届出 is the 世帯主's).
         if scheme == AppScheme::Kouki {

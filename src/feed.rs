@@ -247,12 +247,27 @@ fn apply_row(
             if !p.card_readable() {
                 return Err("マイナンバーカードを持つ人の電子証明書だけを取り込めます".into());
             }
-            if on <= today {
+            // An expired certificate still works until the end of the third month after its
+            // month: the card lapses (and the route changes) only after that.
+            let grace_end = crate::model::person::certificate_grace_end(on);
+            let w = crate::text::wareki::format;
+            if grace_end < today {
                 p.mynumber_card = CardKind::CertificateLapsed;
-                "電子証明書の失効を記録しました (職権交付の対象になります)".to_string()
+                format!("電子証明書の失効を記録しました (有効期限 {}、{}まで使用可能でした。職権交付の対象になります)", w(on), w(grace_end))
             } else {
-                let due = (on - Duration::days(30)).max(today);
-                let note = format!("電子証明書の有効期限 {}: 更新と資格確認書の案内", crate::text::wareki::format(on));
+                let (due, note) = if on <= today {
+                    let due = grace_end.succ_opt().unwrap_or(grace_end);
+                    (
+                        due,
+                        format!(
+                            "電子証明書の有効期限 {} 経過: {}まではマイナ保険証として使えます。翌日に失効を記録し、資格確認書の職権交付",
+                            w(on),
+                            w(grace_end)
+                        ),
+                    )
+                } else {
+                    ((on - Duration::days(30)).max(today), format!("電子証明書の有効期限 {}: 更新と資格確認書の案内", w(on)))
+                };
                 tx.follow_ups_mut()
                     .insert(&crate::store::home::NewFollowUp {
                         person_id,
@@ -263,7 +278,11 @@ fn apply_row(
                         created_at: crate::stamp(now),
                     })
                     .map_err(store_err)?;
-                format!("{}にフォローアップを設定しました", crate::text::wareki::format(due))
+                if on <= today {
+                    format!("電子証明書は{}までマイナ保険証として使えます。{}にフォローアップを設定しました", w(grace_end), w(due))
+                } else {
+                    format!("{}にフォローアップを設定しました", w(due))
+                }
             }
         }
         FeedEvent::CareLevel => {

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-pub use crate::model::person::{age_on, birthday, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex, KOUKI_AGE};
+pub use crate::model::person::{age_on, birthday, certificate_grace_end, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex, KOUKI_AGE};
 pub(crate) use crate::model::person::{reasons_to_text, SearchKeys};
 use crate::model::staff::Actor;
 use crate::store::imports::ImportedField;

@@ -310,7 +310,25 @@ pub fn route(store: &Store, actor: &Actor, person_id: i64, on: NaiveDate, _now: 
     route_of(conn, &p, on)
 }
 
+/// What a desk is told of a person under 住所地特例: where to send them instead. The route and
+/// the receipt of an application say it in the same words.
+pub fn insured_elsewhere_message(insurer: &str) -> String {
+    format!("この方は住所地特例により「{insurer}」の被保険者です。資格確認書は加入先の保険者へ申請するよう案内してください (この市では受け付けません)")
+}
+
 pub(crate) fn route_of(conn: &crate::store::Read<'_>, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
+    // 住所地特例: whatever this city's rules say, the certificate is the other insurer's.
+    if p.insured_elsewhere() {
+        return Ok(Route {
+            kind: RouteKind::OtherInsurer,
+            label: RouteKind::OtherInsurer.label(),
+            r_numbers: vec![],
+            explanation: insured_elsewhere_message(&p.other_insurer),
+            rule_id: None,
+            to_confirm: false,
+            on,
+        });
+    }
     let facts = Facts::of(conn, p, on)?;
     Ok(evaluate(&rules(conn)?, p.scheme, &facts, on))
 }

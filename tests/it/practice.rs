@@ -601,7 +601,9 @@ fn a_status_feed_applies_dated_events_all_or_nothing() {
     let get = |w: &mut World, id: i64| hairyo::person::get(&mut w.store, &admin, id, now).unwrap();
     assert_eq!(hairyo::certificate::get(&w.store, &clerk, issued.id, now).unwrap().status, hairyo::certificate::CertificateStatus::Invalidated);
     assert_eq!(get(&mut w, reg.id).registration, hairyo::person::Registration::Cancelled);
-    assert_eq!(get(&mut w, cert.id).mynumber_card, hairyo::person::CardKind::CertificateLapsed);
+    // Expired on 11/22, it still works until the end of February: no lapse yet, a follow-up.
+    assert_eq!(get(&mut w, cert.id).mynumber_card, hairyo::person::CardKind::Card);
+    assert!(r.applied[2].effect.contains("令和9年2月28日まで"), "{}", r.applied[2].effect);
     assert!(r.applied[3].effect.contains("フォローアップ"), "{}", r.applied[3].effect);
     assert!(get(&mut w, card.id).reasons.contains(&hairyo::person::Reason::Mental));
     assert!(get(&mut w, home.id).facility_id.is_some());
@@ -628,4 +630,69 @@ fn a_status_feed_applies_dated_events_all_or_nothing() {
     let r = feed::import_feed(&mut w.store, &sv, other.as_bytes(), Encoding::Auto, Some("住基"), false, now).unwrap();
     assert!(r.committed);
     assert!(get(&mut w, card.id).reasons.contains(&hairyo::person::Reason::Physical));
+}
+
+/// #32: an expired 電子証明書 still works as a マイナ保険証 until the end of the third month after
+/// the month it expired. A feed line for it changes the card (and so the route) only after that
+/// day; before, it sets a follow-up for the day after. The boundaries: month ends of every
+/// length, the year's turn, a leap year.
+#[test]
+fn a_lapsed_certificate_works_until_the_end_of_the_third_month() {
+    use hairyo::feed;
+    use hairyo::import::Encoding;
+    use hairyo::person::{certificate_grace_end, CardKind};
+    for (expired, last_day) in
+        [("2026-11-22", "2027-02-28"), ("2026-01-31", "2026-04-30"), ("2026-12-01", "2027-03-31"), ("2027-11-30", "2028-02-29"), ("2026-08-01", "2026-11-30")]
+    {
+        assert_eq!(certificate_grace_end(date(expired)), date(last_day), "expired {expired}");
+    }
+
+    // Expired on 8/15: usable through 11/30. Imported on 11/30 the card stays; on 12/1 it lapses.
+    for (today, lapsed) in [("2026-11-30", false), ("2026-12-01", true)] {
+        let mut w = World::new();
+        let p = w.person(|i| {
+            holder(i);
+            i.atena_no = "700000101".into();
+        });
+        let before = policy::route(&w.store, &w.admin, p.id, date(today), at(today)).unwrap().kind;
+        let sv = w.actor("kokuho_sv");
+        let line = "宛名番号,異動事由,異動日,内容\r\n700000101,電子証明書の有効期限,2026-08-15,\r\n";
+        let r = feed::import_feed(&mut w.store, &sv, line.as_bytes(), Encoding::Auto, None, false, at(today)).unwrap();
+        assert!(r.committed && r.problems.is_empty(), "{:?}", r.problems);
+        let card = hairyo::person::get(&mut w.store, &w.admin, p.id, at(today)).unwrap().mynumber_card;
+        let after = policy::route(&w.store, &w.admin, p.id, date(today), at(today)).unwrap().kind;
+        if lapsed {
+            assert_eq!(card, CardKind::CertificateLapsed, "{today}");
+            assert!(r.applied[0].effect.contains("失効を記録"), "{}", r.applied[0].effect);
+        } else {
+            assert_eq!(card, CardKind::Card, "{today}: still usable");
+            assert_eq!(after, before, "{today}: the route does not change yet");
+            assert!(r.applied[0].effect.contains("令和8年11月30日まで") && r.applied[0].effect.contains("令和8年12月1日"), "{}", r.applied[0].effect);
+        }
+    }
+}
+
+/// #32: a person under 住所地特例 (insured by the former municipality's insurer) gets
+/// 「加入先の保険者へ案内」 from `route`, whatever this city's rules say, and an application for
+/// them is refused at receipt with the same words, not only when its form would be printed.
+#[test]
+fn a_person_insured_elsewhere_is_routed_and_refused_at_receipt() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1944-05-05".into();
+        i.other_insurer = "遠方県後期高齢者医療広域連合".into();
+    });
+    let today = date("2026-11-25");
+    let route = policy::route(&w.store, &w.admin, p.id, today, at("2026-11-25")).unwrap();
+    assert_eq!(route.kind, RouteKind::OtherInsurer);
+    assert_eq!(route.label, "加入先の保険者へ案内");
+    assert!(route.explanation.contains("遠方県後期高齢者医療広域連合") && route.explanation.contains("加入先の保険者"), "{}", route.explanation);
+    let clerk = w.actor("kouki_clerk");
+    let refused = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap_err();
+    assert_eq!(refused.code(), "application.invalid");
+    assert!(refused.to_string().contains("遠方県後期高齢者医療広域連合"), "{refused}");
+    let record = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-25")).unwrap();
+    assert!(record.applications.is_empty(), "nothing was stored");
 }

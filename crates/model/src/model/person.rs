@@ -156,6 +156,15 @@ pub struct Person {
     pub notes: String,
 }
 
+/// The last day a card whose 電子証明書 expired on `expired_on` still works as a マイナ保険証:
+/// the end of the third month after the month it expired (an expired certificate is accepted
+/// at clinics for that long). The card counts as lapsed, and the route changes, only after it.
+pub fn certificate_grace_end(expired_on: NaiveDate) -> NaiveDate {
+    let months = expired_on.year() * 12 + expired_on.month0() as i32 + 4;
+    let first_after = NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1).expect("the first of a month");
+    first_after.pred_opt().expect("a day before the first of a month")
+}
+
 impl Person {
     /// Age in full years on `on` (a birthday counts from the day itself).
     pub fn age_on(&self, on: NaiveDate) -> i32 {

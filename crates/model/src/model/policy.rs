@@ -14,7 +14,7 @@ coded_enum! {
         ExOfficio = ("ex_officio", "職権交付 (申請不要)"),
         OnApplication = ("on_application", "申請により交付"),
         KoukiProvisional = ("kouki_provisional", "後期高齢者医療の暫定運用 (申請不要)"),
-        OtherInsurer = ("other_insurer", "他の保険者へ案内"),
+        OtherInsurer = ("other_insurer", "加入先の保険者へ案内"),
         NotNeeded = ("not_needed", "マイナ保険証で受診 (申請があれば交付)"),
         CheckRegistration = ("check_registration", "利用登録状況の確認が必要"),
         CheckScheme = ("check_scheme", "加入制度の確認が必要"),
