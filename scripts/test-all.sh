@@ -21,6 +21,59 @@ step() {
   printf '<== %s: %d s\n' "$name" "$took"
 }
 
+# A step run beside the foreground ones (its output kept in a log and printed when it is
+# waited for): the checks that need no database run while the integration tests, which spend
+# much of their time waiting on processes, timeouts and PostgreSQL, take the foreground.
+BG_LOG=""
+BG_PID=""
+beside() {
+  BG_LOG="$(mktemp "${TMPDIR:-/tmp}/hairyo-beside.XXXXXX")"
+  ( "$@" ) >"$BG_LOG" 2>&1 &
+  BG_PID=$!
+}
+join_beside() {
+  local name="$1" start=$SECONDS rc=0
+  printf '\n==> %s (run beside the tests)\n' "$name"
+  wait "$BG_PID" || rc=$?
+  cat "$BG_LOG"
+  rm -f "$BG_LOG"
+  timings+=("$(printf '%4d s  %s (waited for after the tests)' "$((SECONDS - start))" "$name")")
+  if ((rc != 0)); then
+    printf '<== %s failed (exit %d)\n' "$name" "$rc"
+    exit "$rc"
+  fi
+}
+# On any exit (a failed step included): what runs beside is stopped, and the PostgreSQL
+# cluster, once started, is stopped and removed.
+PG_STARTED=false
+PG_DIR=""
+cleanup() {
+  if [[ -n "$BG_PID" ]] && kill -0 "$BG_PID" 2>/dev/null; then
+    pkill -TERM -P "$BG_PID" 2>/dev/null || true
+    kill -TERM "$BG_PID" 2>/dev/null || true
+  fi
+  if $PG_STARTED; then "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR"; fi
+}
+trap cleanup EXIT
+
+# What runs beside the tests, one after another, each timed in its own log lines.
+checks_beside() {
+  local start=$SECONDS
+  # Clippy in a target directory of its own, so that it never waits for (or holds) the lock
+  # of the one the tests run from.
+  printf '==> cargo clippy -D warnings\n'
+  CARGO_TARGET_DIR="$ROOT/target/clippy" cargo clippy --workspace --all-targets -- -D warnings
+  printf '<== cargo clippy: %d s\n' "$((SECONDS - start))"
+  start=$SECONDS
+  printf '==> UI type check (svelte-check)\n'
+  npm --prefix ui run --silent check
+  printf '<== svelte-check: %d s\n' "$((SECONDS - start))"
+  start=$SECONDS
+  printf '==> docs/print-samples as the code prints them\n'
+  "$ROOT/scripts/print-samples.sh" --check
+  printf '<== print samples: %d s\n' "$((SECONDS - start))"
+}
+
 step "setup" "$ROOT/scripts/setup.sh"
 if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
   export PATH="$HOME/.cargo/bin:$PATH"
@@ -35,13 +88,13 @@ export PATH="$PATH:$ROOT/.tools/bin"
 TESTS=(--workspace --lib --bins --test it)
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo build --workspace" cargo build --workspace --all-targets
+beside checks_beside
 step "cargo test (unit, integration, CLI)" cargo test "${TESTS[@]}"
 
 # The integration tests again on PostgreSQL 15: a throwaway cluster in a temp dir (stopped and
 # removed on exit, also when a test fails), a fresh database per test.
 PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/hairyo-pg.XXXXXX")"
-cleanup() { "$ROOT/scripts/pg-cluster.sh" stop "$PG_DIR"; }
-trap cleanup EXIT
+PG_STARTED=true
 HAIRYO_TEST_PG="$("$ROOT/scripts/pg-cluster.sh" start "$PG_DIR")"
 export HAIRYO_TEST_PG
 # Every connection Hairyo (and psql, pg_dump) makes to it goes over TLS, the certificate and
@@ -54,8 +107,7 @@ export PGSSLMODE=verify-full PGSSLROOTCERT="$PG_DIR/tls/ca.crt"
 # keeps the list and the modules in step).
 step "cargo test on PostgreSQL (integration, CLI)" cargo test "${TESTS[@]}" -- --skip=cli:: --skip=durability::
 step "cargo test on PostgreSQL (the file-only modules' on_postgres)" cargo test "${TESTS[@]}" -- on_postgres::
-step "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
-step "UI type check (svelte-check)" npm --prefix ui run --silent check
+join_beside "clippy, svelte-check and the print samples"
 # The window's scenarios run on SQLite files of their own; the browser's, and the window as a
 # server's client, run against `hairyo serve` on the throwaway PostgreSQL cluster.
 step "e2e: the real window under Xvfb, and Chromium on hairyo serve" \
