@@ -597,20 +597,42 @@ pub fn facility_cover_letter(s: &mut Sheet, f: &Facility, city: &CitySettings, c
         }
         y += 3.0;
     }
-    let contact_h = 8.0 + contacts.len() as f32 * 11.0;
+    let contact_h = 18.0 + contacts.len() as f32 * 11.0;
     if y + 2.0 + contact_h > 282.0 {
         s.new_page();
         y = 15.0;
     }
-    contact_block(s, y + 2.0, city, contacts);
+    contact_block(s, y + 2.0, city, contacts, ContactScope::Apply);
 }
 
-/// The city's contact block: each desk's name, phone and hours.
-pub fn contact_block(s: &mut Sheet, y: f32, city: &CitySettings, contacts: &[DeskContact]) -> f32 {
-    let h = 8.0 + contacts.len() as f32 * 11.0;
+/// What a contact block is for: where to apply (a sheet that asks for an application), or
+/// only where to ask (別添2, which asks nothing to be applied for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactScope {
+    Apply,
+    Inquire,
+}
+
+/// The line under an application contact: the city takes the applications of its own 国保 and
+/// 後期 members only; anyone else applies to their own insurer.
+pub const APPLY_SCOPE: &str =
+    "市の窓口で申請できるのは、国民健康保険・後期高齢者医療にご加入の方です。ほかの医療保険 (勤め先の健康保険など) の方は、加入している保険者にお問い合わせください。";
+
+/// The city's contact block: each desk's name, phone and hours, under a heading that says
+/// what the block is for.
+pub fn contact_block(s: &mut Sheet, y: f32, city: &CitySettings, contacts: &[DeskContact], scope: ContactScope) -> f32 {
+    let scope_h = if scope == ContactScope::Apply { 10.0 } else { 0.0 };
+    let h = 8.0 + scope_h + contacts.len() as f32 * 11.0;
     s.rect(LEFT, y, WIDTH, h, 1.2);
-    s.text(LEFT + 3.0, y + 2.0, 11.0, Weight::Bold, &format!("お問い合わせ・申請先 ({})", city.city_name));
-    let mut yy = y + 8.0;
+    let heading = match scope {
+        ContactScope::Apply => "お問い合わせ・申請先",
+        ContactScope::Inquire => "お問い合わせ先",
+    };
+    s.text(LEFT + 3.0, y + 2.0, 11.0, Weight::Bold, &format!("{heading} ({})", city.city_name));
+    if scope == ContactScope::Apply {
+        s.paragraph(LEFT + 3.0, y + 7.5, WIDTH - 6.0, 8.5, Weight::Regular, APPLY_SCOPE);
+    }
+    let mut yy = y + 8.0 + scope_h;
     for c in contacts {
         s.fit_text(LEFT + 3.0, yy, 110.0, 11.0, Weight::Bold, Align::Left, &c.name);
         s.fit_text(LEFT + 115.0, yy, 62.0, 12.0, Weight::Bold, Align::Right, &format!("電話 {}", c.phone));

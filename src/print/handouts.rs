@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::forms::contact_block;
+use super::forms::{contact_block, ContactScope};
 use super::layout::{Align, Sheet, Weight};
 use crate::leaflet::{Block, BlockKind, Content, Leaflet};
 use crate::settings::{CitySettings, DeskContact};
@@ -17,7 +17,7 @@ const BOTTOM: f32 = 279.0;
 
 /// Draws the blocks from `TOP` at type scale `scale`; the contact block is pushed down by
 /// `contact_push` so that it sits at the foot of the page. Returns where the text ended.
-fn blocks(s: &mut Sheet, blocks: &[Block], scale: f32, contact_push: f32, city: &CitySettings, contacts: &[DeskContact]) -> f32 {
+fn blocks(s: &mut Sheet, blocks: &[Block], scale: f32, contact_push: f32, city: &CitySettings, contacts: &[DeskContact], scope: ContactScope) -> f32 {
     let mut y = TOP;
     for b in blocks {
         y = match b.kind {
@@ -49,7 +49,7 @@ fn blocks(s: &mut Sheet, blocks: &[Block], scale: f32, contact_push: f32, city: 
                 }
                 yy + 3.0
             }
-            BlockKind::Contact => contact_block(s, y + contact_push, city, contacts) + 4.0,
+            BlockKind::Contact => contact_block(s, y + contact_push, city, contacts, scope) + 4.0,
         };
     }
     y
@@ -62,15 +62,17 @@ pub fn page(s: &mut Sheet, c: &Content, page: &[Block], city: &CitySettings, con
     s.fit_text(LEFT, 10.0, WIDTH, 9.0, Weight::Regular, Align::Right, &format!("{} ({}現在)", city.city_name, wareki::format(as_of)));
     // The poster is read from a distance: it starts from larger type.
     let mut scale = if c.leaflet == Leaflet::Bessou3 { 1.2 } else { 1.05 };
+    // 別添2 asks nothing to be applied for: its box is for questions only.
+    let scope = if c.leaflet == Leaflet::Bessou2 { ContactScope::Inquire } else { ContactScope::Apply };
     s.measuring = true;
-    let mut end = blocks(s, page, scale, 0.0, city, contacts);
+    let mut end = blocks(s, page, scale, 0.0, city, contacts, scope);
     while end > BOTTOM && scale > 0.6 {
         scale -= 0.05;
-        end = blocks(s, page, scale, 0.0, city, contacts);
+        end = blocks(s, page, scale, 0.0, city, contacts, scope);
     }
     s.measuring = false;
     let has_contact = page.iter().any(|b| b.kind == BlockKind::Contact);
     let push = if has_contact { (BOTTOM - end).max(0.0) } else { 0.0 };
-    blocks(s, page, scale, push, city, contacts);
+    blocks(s, page, scale, push, city, contacts, scope);
     s.fit_text(LEFT, 284.0, WIDTH, 7.5, Weight::Regular, Align::Left, &c.source);
 }

@@ -21,8 +21,8 @@ use crate::settings::{self, DeskContact, SettingsError};
 use crate::store::Store;
 use crate::text::wareki;
 
-pub use forms::FormData;
 use forms::{CoverRow, CoverSection};
+pub use forms::{FormData, APPLY_SCOPE};
 
 /// A finished PDF with what the counter should know about it.
 #[derive(Debug, Clone, Serialize)]

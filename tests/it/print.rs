@@ -352,7 +352,9 @@ fn leaflets_carry_contact_block_source_line_and_no_line_starts_with_punctuation(
         let printed = print::leaflet(&mut w.store, &admin, which, 1, at("2026-11-25")).unwrap();
         assert_eq!(printed.pages, pages, "{which:?}");
         let t = text(&printed.bytes);
-        for want in [phrase, "お問い合わせ・申請先", "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", "見本市(令和8年11月25日現在)"]
+        // 別添2 asks for no application: its box is for questions.
+        let heading = if which == Leaflet::Bessou2 { "お問い合わせ先" } else { "お問い合わせ・申請先" };
+        for want in [phrase, heading, "見本市国保年金課", "0120-111-222", "平日9時～17時", "令和7年5月13日", "見本市(令和8年11月25日現在)"]
         {
             assert!(t.contains(want), "{which:?}: {want} missing");
         }
@@ -362,6 +364,45 @@ fn leaflets_carry_contact_block_source_line_and_no_line_starts_with_punctuation(
     }
     let twice = print::leaflet(&mut w.store, &admin, Leaflet::Bessou1, 3, at("2026-11-25")).unwrap();
     assert_eq!(twice.pages, 6);
+}
+
+/// #32: from 令和8年8月 別添1 and 別添3 say what the 後期 renewal does now, in place of the
+/// provisional rule: 85 or over on 8/1 receive a certificate without applying, 84 or under with
+/// a マイナ保険証 a 資格情報のお知らせ unless they apply, and whoever applied keeps receiving it.
+#[test]
+fn the_kouki_statements_say_what_follows_the_provisional_rule() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    for leaflet in [Leaflet::Bessou1, Leaflet::Bessou3] {
+        let squeeze = |b: &[u8]| text(b).chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let before = squeeze(&print::leaflet(&mut w.store, &admin, leaflet, 1, at("2026-07-31")).unwrap().bytes);
+        assert!(before.contains("令和8年7月までの間") && !before.contains("85歳以上"), "{leaflet:?} before: {before}");
+        let after = print::leaflet(&mut w.store, &admin, leaflet, 1, at("2026-08-01")).unwrap();
+        assert!(after.warnings.is_empty(), "{:?}", after.warnings);
+        let t = squeeze(&after.bytes);
+        for want in ["8月1日時点で85歳以上", "資格情報のお知らせ", "84歳以下", "次の更新からは申請しなくても交付されます"]
+        {
+            assert!(t.contains(want), "{leaflet:?} after 8/1 lacks {want}: {t}");
+        }
+        assert!(!t.contains("令和8年7月までの間"), "{leaflet:?}: {t}");
+    }
+}
+
+/// #32: the contact box of 別添1, 別添3 and the facility letter is where to apply, and says
+/// for whom (国保 and 後期 members; others to their own insurer); 別添2 asks nothing to be
+/// applied for, and its box is an inquiry box.
+#[test]
+fn the_contact_box_is_an_application_desk_only_for_the_citys_members() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let squeeze = |b: &[u8]| text(b).chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let scope: String = hairyo::print::APPLY_SCOPE.chars().filter(|c| !c.is_whitespace()).collect();
+    for leaflet in [Leaflet::Bessou1, Leaflet::Bessou3] {
+        let t = squeeze(&print::leaflet(&mut w.store, &admin, leaflet, 1, at("2026-12-01")).unwrap().bytes);
+        assert!(t.contains("お問い合わせ・申請先") && t.contains(&scope), "{leaflet:?}: {t}");
+    }
+    let t = squeeze(&print::leaflet(&mut w.store, &admin, Leaflet::Bessou2, 1, at("2026-12-01")).unwrap().bytes);
+    assert!(t.contains("お問い合わせ先") && !t.contains("申請先") && !t.contains(&scope), "別添2: {t}");
 }
 
 #[test]
@@ -375,7 +416,7 @@ fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
     // After its date the shipped replacement prints, and there is nothing to warn about.
     let after = print::leaflet(&mut w.store, &admin, Leaflet::Bessou3, 1, at("2026-08-01")).unwrap();
     let t = text(&after.bytes);
-    assert!(!t.contains(line) && t.contains("令和8年7月までで終わりました"), "{t}");
+    assert!(!t.contains(line) && t.contains("85歳以上"), "{t}");
     assert!(after.warnings.is_empty(), "{:?}", after.warnings);
     let checks = leaflet::check_all_statements(&w.store, &admin, at("2026-08-01")).unwrap();
     assert!(checks.iter().any(|c| c.id == "b3-kouki-provisional" && c.overtaken && c.printing == leaflet::Printing::Replacement));
