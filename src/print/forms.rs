@@ -206,6 +206,53 @@ pub fn enclosed_remark(d: &FormData) -> String {
     format!("{} {docs}", scheme_title(d.scheme))
 }
 
+/// A 個人番号 row: twelve empty cells for the applicant to write by hand, since the number is
+/// never stored.
+fn my_number_cells(s: &mut Sheet, y: f32) {
+    s.fill_rect(LEFT, y, LABEL_W, 9.0, LABEL_GRAY);
+    s.rect(LEFT, y, LABEL_W, 9.0, 0.6);
+    s.text_box(LEFT + 1.5, y + 0.5, LABEL_W - 3.0, 8.0, 9.0, Weight::Regular, "個人番号");
+    let cell = 8.5;
+    for i in 0..12 {
+        s.rect(LEFT + LABEL_W + i as f32 * cell, y, cell, 9.0, 0.6);
+    }
+    s.text_box(
+        LEFT + LABEL_W + 12.0 * cell + 2.0,
+        y + 0.5,
+        WIDTH - LABEL_W - 12.0 * cell - 3.0,
+        8.0,
+        8.0,
+        Weight::Regular,
+        // The paper application is 特定個人情報 and the city keeps it as such; the form says
+        // only who writes the number, never that it is not kept (Hairyo itself stores none).
+        "ご本人または代理人が記入してください",
+    );
+}
+
+/// What a pre-filled form would print blank for want of a record (住所, 被保険者番号 or 記号・
+/// 番号): the clerk is told at print (in the result, and by the CLI on stderr) rather than
+/// handed a form with an empty line.
+pub fn form_gaps(d: &FormData) -> Vec<&'static str> {
+    let p = &d.person;
+    let mut gaps = Vec::new();
+    // A protected person's form prints the safe address, or says why it has none.
+    if !p.protected && p.address.trim().is_empty() {
+        gaps.push("住所");
+    }
+    match d.scheme {
+        AppScheme::Kokuho if p.card_number.trim().is_empty() && p.card_symbol.trim().is_empty() => gaps.push("記号・番号"),
+        AppScheme::Kouki if p.card_number.trim().is_empty() => gaps.push("被保険者番号"),
+        _ => {}
+    }
+    gaps
+}
+
+/// The warning for one person's form with `gaps`.
+pub fn gap_warning(name: &str, gaps: &[&str]) -> Option<String> {
+    (!gaps.is_empty())
+        .then(|| format!("{name}さんの{}が登録されていないため、申請書のその欄は空欄です。記入してもらうか、登録してから印刷してください", gaps.join("・")))
+}
+
 /// The 申請理由 checkboxes and whether each is ticked. A 後期 form has no 児童 box; 暗証番号の
 /// 管理が困難 is never ticked for a 顔認証マイナンバーカード, which has no PIN.
 fn reason_boxes(d: &FormData) -> Vec<(&'static str, bool)> {
@@ -280,7 +327,10 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
         field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "電話番号", &p.phone);
         y += 8.0;
         field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &d.person_address());
-        y += 10.0;
+        y += 8.0;
+        // The 世帯主 files a 国保 application: cities' forms ask their 個人番号 as well.
+        my_number_cells(s, y);
+        y += 11.0;
     }
 
     y = section_title(s, y, "被保険者 (資格確認書が必要な方)");
@@ -299,25 +349,7 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     y += 8.0;
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &d.person_address());
     y += 8.0;
-    // The 個人番号 is never stored: twelve empty cells for the applicant to write by hand.
-    s.fill_rect(LEFT, y, LABEL_W, 9.0, LABEL_GRAY);
-    s.rect(LEFT, y, LABEL_W, 9.0, 0.6);
-    s.text_box(LEFT + 1.5, y + 0.5, LABEL_W - 3.0, 8.0, 9.0, Weight::Regular, "個人番号");
-    let cell = 8.5;
-    for i in 0..12 {
-        s.rect(LEFT + LABEL_W + i as f32 * cell, y, cell, 9.0, 0.6);
-    }
-    s.text_box(
-        LEFT + LABEL_W + 12.0 * cell + 2.0,
-        y + 0.5,
-        WIDTH - LABEL_W - 12.0 * cell - 3.0,
-        8.0,
-        8.0,
-        Weight::Regular,
-        // The paper application is 特定個人情報 and the city keeps it as such; the form says
-        // only who writes the number, never that it is not kept (Hairyo itself stores none).
-        "ご本人または代理人が記入してください",
-    );
+    my_number_cells(s, y);
     y += 12.0;
 
     y = section_title(s, y, "申請理由 (あてはまるものすべて)");

@@ -235,7 +235,7 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
     let mut sheet = layout::Sheet::new(&format!("資格確認書交付申請書 {}", data.person.name));
     forms::application_form(&mut sheet, &data);
     let mut documents = 1;
-    let mut notes = vec![];
+    let mut notes: Vec<String> = forms::gap_warning(&data.person.name, &forms::form_gaps(&data)).into_iter().collect();
     if data.needs_delegation_letter() {
         sheet.new_page();
         forms::delegation_letter(&mut sheet, &data);
@@ -402,18 +402,28 @@ pub fn facility_batch(
     let mut sheet = layout::Sheet::new(&format!("資格確認書 代理申請のお願い {}", f.name));
     forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &sections, today);
     let mut documents = 1;
+    let mut blank: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
     for (n, r) in residents.iter().enumerate() {
         if n % 50 == 0 {
             progress(crate::Progress::new("申請書の作成", n, residents.len()));
         }
         sheet.new_page();
         forms::application_form(&mut sheet, r);
+        for gap in forms::form_gaps(r) {
+            blank.entry(gap).or_default().push(r.person.name.clone());
+        }
         documents += 1;
         if r.needs_delegation_letter() {
             sheet.new_page();
             forms::delegation_letter(&mut sheet, r);
             documents += 1;
         }
+    }
+    // One line per blank field, naming the first few residents, however many there are.
+    for (what, names) in blank {
+        let shown = names.iter().take(5).cloned().collect::<Vec<_>>().join("、");
+        let more = if names.len() > 5 { " ほか" } else { "" };
+        warnings.push(format!("{what}が登録されていない入所者 {}名 ({shown}{more}) の申請書は、{what}欄が空欄です", names.len()));
     }
     progress(crate::Progress::new("PDF の保存", 0, 1));
     let printed = finish(sheet, documents, warnings)?;

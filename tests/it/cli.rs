@@ -907,3 +907,58 @@ mod on_postgres {
         assert!(String::from_utf8_lossy(&bad.stderr).contains("Hairyo のデータベースではありません"), "{}", String::from_utf8_lossy(&bad.stderr));
     }
 }
+
+/// #32: a 後期 form for a member with no 住所 or 被保険者番号 on file is printed, and the clerk is
+/// told what was left blank, in the result and on stderr; a complete record prints without it.
+/// A 国保 form asks the 世帯主's 個人番号 beside the 被保険者's (two rows of cells), a 後期 form
+/// the member's only.
+#[test]
+fn an_empty_address_or_insured_number_is_warned_about_at_print() {
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    let bare =
+        json(&db.path, &["person", "add", "--name", "空欄 一子", "--kana", "クウラン イチコ", "--birth", "S16.8.2", "--sex", "female", "--scheme", "kouki"]);
+    let id = bare["id"].to_string();
+    let pdf = db.path.with_extension("bare.pdf");
+    let out = hairyo(&db.path, &["print", "application", "--person", &id, "-o", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("注意: 空欄") && stderr.contains("一子さんの住所・被保険者番号が登録されていない"), "{stderr}");
+    let printed = json(&db.path, &["print", "application", "--person", &id, "-o", pdf.to_str().unwrap()]);
+    assert!(printed["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("住所・被保険者番号")), "{printed}");
+    let kouki_text = crate::print::text(&std::fs::read(&pdf).unwrap());
+    assert_eq!(kouki_text.matches("個人番号").count(), 1, "a 後期 form asks the member's number only: {kouki_text}");
+
+    let full = json(
+        &db.path,
+        &[
+            "person",
+            "add",
+            "--name",
+            "記入 太郎",
+            "--kana",
+            "キニュウ タロウ",
+            "--birth",
+            "S35.3.3",
+            "--sex",
+            "male",
+            "--scheme",
+            "kokuho",
+            "--symbol",
+            "見01",
+            "--number",
+            "123456",
+            "--postal",
+            "000-0012",
+            "--address",
+            "見本市中央町1丁目2番3号",
+            "--householder",
+            "記入 花子",
+        ],
+    );
+    let id = full["id"].to_string();
+    let out = hairyo(&db.path, &["print", "application", "--person", &id, "-o", pdf.to_str().unwrap()]);
+    assert!(out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("登録されていない"), "{}", String::from_utf8_lossy(&out.stderr));
+    let kokuho_text = crate::print::text(&std::fs::read(&pdf).unwrap());
+    assert_eq!(kokuho_text.matches("個人番号").count(), 2, "the 世帯主's and the 被保険者's: {kokuho_text}");
+}

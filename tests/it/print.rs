@@ -27,7 +27,7 @@ fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
 }
 
 /// The text of a PDF with spaces removed, so assertions do not depend on layout spacing.
-fn text(pdf: &[u8]) -> String {
+pub(crate) fn text(pdf: &[u8]) -> String {
     tool("pdftotext", &["-layout"], pdf).chars().filter(|c| !c.is_whitespace()).collect()
 }
 
