@@ -584,7 +584,15 @@ const LIST_BOTTOM: f32 = 276.0;
 /// their section (forms enclosed; keeps the card by their own wish; issued without application;
 /// registration checked by the city; referred to another insurer), over as many pages as the
 /// list needs, and the contact block.
-pub fn facility_cover_letter(s: &mut Sheet, f: &Facility, city: &CitySettings, contacts: &[DeskContact], sections: &[CoverSection], today: NaiveDate) {
+pub fn facility_cover_letter(
+    s: &mut Sheet,
+    f: &Facility,
+    city: &CitySettings,
+    contacts: &[DeskContact],
+    sections: &[CoverSection],
+    deadline: Option<NaiveDate>,
+    today: NaiveDate,
+) {
     s.fit_text(LEFT + 100.0, 14.0, 80.0, 10.5, Weight::Regular, Align::Right, &wareki::format(today));
     s.text(LEFT, 22.0, 12.0, Weight::Regular, &format!("{} 施設長 様", f.name));
     s.fit_text(LEFT + 90.0, 30.0, 90.0, 10.5, Weight::Regular, Align::Right, &format!("{} (国民健康保険・後期高齢者医療担当)", city.addressee));
@@ -599,8 +607,18 @@ pub fn facility_cover_letter(s: &mut Sheet, f: &Facility, city: &CitySettings, c
         "貴施設に入所されている方のうち、今回、申請書の作成が必要な方はいません。".to_string()
     };
     let rest = if others > 0 { "申請書を同封していない方は、下記の一覧にその理由を記しました。" } else { "" };
+    // How and by when the forms come back, what to do where a resident cannot sign, and that
+    // one application is enough for the renewals after it.
+    let back = if enclosed > 0 {
+        let by = deadline.map(|d| format!("{}までに、", wareki::format(d))).unwrap_or_default();
+        format!(
+            "\n【返送】{by}記入した申請書と委任状を、同封の書類とともに下記の窓口へ郵送するか、お持ちください。\n【署名が難しい方】代筆の場合は、代筆者の氏名と本人との関係を書き添えてください。ご本人が委任できない事情がある場合は申立書でお知らせください。判断能力が十分でない方は、成年後見制度の利用について福祉の窓口にご相談ください。\n【更新】一度申請して資格確認書の交付を受けた方は、次の更新のときに改めて申請する必要はありません。"
+        )
+    } else {
+        String::new()
+    };
     let body = format!(
-        "日頃より市の福祉行政にご協力いただき、ありがとうございます。\nマイナ保険証を基本とする仕組みへの移行に伴い、マイナ保険証の利用が難しい方は、申請により資格確認書の交付を受けられます。申請は、ご本人だけでなく施設の職員の方による代理申請もできます。\n{request}{rest}\nなお、マイナンバーカードを施設でお預かりいただく場合も、暗証番号の管理までは求められていません。暗証番号の管理が不安な方には、顔認証マイナンバーカードもご案内できます。"
+        "日頃より市の福祉行政にご協力いただき、ありがとうございます。\nマイナ保険証を基本とする仕組みへの移行に伴い、マイナ保険証の利用が難しい方は、申請により資格確認書の交付を受けられます。申請は、ご本人だけでなく施設の職員の方による代理申請もできます。\n{request}{rest}{back}\nなお、マイナンバーカードを施設でお預かりいただく場合も、暗証番号の管理までは求められていません。暗証番号の管理が不安な方には、顔認証マイナンバーカードもご案内できます。"
     );
     let mut y = 54.0;
     y += s.paragraph(LEFT, y, WIDTH, 10.5, Weight::Regular, &body) + 4.0;

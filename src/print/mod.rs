@@ -369,7 +369,7 @@ pub fn facility_batch(
         },
         CoverSection {
             title: "他の保険者に加入されている方 (住所地特例など)",
-            explanation: "市の申請書は使えません。資格確認書は、それぞれの加入先の保険者に申請してください。",
+            explanation: "市の申請書は使えません。資格確認書は、それぞれの加入先の保険者に申請してください。住所地特例の方は、以前お住まいだった市区町村の窓口を通じて申請します (後期高齢者医療の方も、他県の広域連合へ直接ではなく、以前の市区町村の窓口へ)。",
             rows: refer,
         },
     ];
@@ -400,7 +400,12 @@ pub fn facility_batch(
     let city = settings::city(conn)?;
     let contacts = insurer_contacts(conn)?;
     let mut sheet = layout::Sheet::new(&format!("資格確認書 代理申請のお願い {}", f.name));
-    forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &sections, today);
+    // The open campaign's deadline is the letter's 返送期限.
+    let deadline = match conn.campaigns().open_of_facility(facility_id)? {
+        Some(id) => conn.campaigns().get(id, today)?.map(|c| c.deadline),
+        None => None,
+    };
+    forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &sections, deadline, today);
     let mut documents = 1;
     let mut blank: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
     for (n, r) in residents.iter().enumerate() {

@@ -442,6 +442,62 @@ fn overtaken_kouki_statement_is_flagged_and_can_be_kept_or_replaced() {
     assert!(leaflet::set_statement(&mut w.store, &cw, "b3-kouki-provisional", StatementMode::Omit, None, at("2026-08-02")).is_err());
 }
 
+/// #32: the facility cover letter says by when (the open campaign's deadline) and how the
+/// forms come back, what to do for a resident who cannot sign (代筆, 申立書, 成年後見), that the
+/// certificate continues at renewal once applied for, and that a resident under 住所地特例
+/// applies through the former municipality's counter.
+#[test]
+fn the_facility_letter_says_by_when_how_and_for_residents_who_cannot_sign() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let f = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput {
+            name: "特別養護老人ホーム みほん苑".into(), kind: "nursing_home".into(), address: "見本市緑町1番地".into(), ..Default::default()
+        },
+        at("2026-11-01"),
+    )
+    .unwrap();
+    for (name, other) in [("入所 一子", ""), ("特例 二郎", "遠方県後期高齢者医療広域連合")] {
+        w.person(|i| {
+            holder(i);
+            i.name = name.into();
+            i.scheme = "kouki".into();
+            // 81: under 85, holding a マイナ保険証, so a form is enclosed.
+            i.birth_date = "1945-01-01".into();
+            i.facility_id = Some(f.id);
+            i.reasons = vec!["facility".into()];
+            i.other_insurer = other.into();
+        });
+    }
+    let letter = |w: &mut World| {
+        let printed = print::facility_batch(&mut w.store, &admin, f.id, at("2026-11-25"), &mut |_| {}).unwrap();
+        text(&printed.bytes)
+    };
+    let t = letter(&mut w);
+    for want in [
+        "【返送】記入した申請書",
+        "代筆者の氏名と本人との関係",
+        "申立書",
+        "成年後見制度",
+        "次の更新のときに改めて申請する必要はありません",
+        "以前お住まいだった市区町村の窓口",
+    ] {
+        assert!(t.contains(want), "{want} missing: {t}");
+    }
+    let cw = w.actor("kaigo_cw");
+    hairyo::campaign::start(
+        &mut w.store,
+        &cw,
+        &hairyo::campaign::CampaignInput { facility_id: f.id, deadline: "2026-12-25".into(), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
+    let t = letter(&mut w);
+    assert!(t.contains("【返送】令和8年12月25日までに"), "{t}");
+}
+
 #[test]
 fn facility_batch_is_one_pdf_with_cover_letter_forms_and_delegations() {
     let mut w = World::new();
