@@ -696,3 +696,36 @@ fn a_person_insured_elsewhere_is_routed_and_refused_at_receipt() {
     let record = hairyo::record::show(&mut w.store, &clerk, p.id, at("2026-11-25")).unwrap();
     assert!(record.applications.is_empty(), "nothing was stored");
 }
+
+/// #32: the 8/1 renewal list includes the 後期 members who are 85 on that day although they hold
+/// no certificate today (at 84 they had a 資格情報のお知らせ): they receive one without applying.
+/// A member a day too young, one insured elsewhere and one who moved out are not listed.
+#[test]
+fn the_renewal_list_includes_kouki_members_reaching_85() {
+    use hairyo::renewal::{self, RenewalGroup};
+    let mut w = World::new();
+    let clerk = w.actor("kouki_clerk");
+    let kouki = |w: &mut World, name: &str, born: &str, other: &str| {
+        w.person(|i| {
+            holder(i);
+            i.name = name.into();
+            i.scheme = "kouki".into();
+            i.birth_date = born.into();
+            i.other_insurer = other.into();
+        })
+    };
+    let turns = kouki(&mut w, "到達 一子", "1942-08-01", "");
+    let young = kouki(&mut w, "未到達 二子", "1942-08-02", "");
+    let elsewhere = kouki(&mut w, "特例 三子", "1940-01-01", "遠方県後期高齢者医療広域連合");
+    let moved = kouki(&mut w, "転出 四子", "1941-01-01", "");
+    let input = hairyo::moving::MoveOutInput { moved_on: "2026-11-20".into(), moved_to: "隣町".into(), note: String::new(), confirmed_digits: false };
+    hairyo::moving::move_out(&mut w.store, &clerk, moved.id, &input, at("2026-11-25")).unwrap();
+    assert_eq!(renewal::born_by_85(date("2027-08-01")), date("1942-08-01"));
+    let list = renewal::spring_list(&w.store, &clerk, Some(date("2027-08-01")), None, hairyo::Page::new(0, 50), at("2027-05-10")).unwrap();
+    let listed = |id: i64| list.lines.items.iter().find(|l| l.person_id == id);
+    let line = listed(turns.id).expect("85 on 8/1 without a certificate is listed");
+    assert_eq!((line.group, line.age_on_renewal, line.certificate_id), (RenewalGroup::Age85, 85, None));
+    for (who, id) in [("a day too young", young.id), ("insured elsewhere", elsewhere.id), ("moved out", moved.id)] {
+        assert!(listed(id).is_none(), "{who} is listed");
+    }
+}

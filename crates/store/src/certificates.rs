@@ -161,31 +161,44 @@ impl CertificateHandle<'_> {
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
 
-    /// Who is due at a renewal: holders of certificates that end on `ends`, and 後期
-    /// applications set aside for the renewal (年次更新時交付), in 五十音順 (by the normalised
-    /// フリガナ; the kanji's code order is no order a clerk knows).
-    pub fn renewal_list(&self, ends: NaiveDate, page: Page) -> Result<Paged<RenewalDue>, StoreError> {
-        let sql = "SELECT c.person_id, p.name, c.scheme, c.valid_until, c.id, NULL, p.kana_norm
+    /// Who is due at a renewal: holders of certificates that end on `ends`, 後期 applications
+    /// set aside for the renewal (年次更新時交付), and 後期 members born on or before `born_by`
+    /// (85 or over on the renewal day) who hold no certificate today, having had a 資格情報の
+    /// お知らせ at 84; in 五十音順 (by the normalised フリガナ; the kanji's code order is no order
+    /// a clerk knows). A member who moved out, died or lost eligibility, or who is insured
+    /// elsewhere (住所地特例), is not the city's to list.
+    pub fn renewal_list(&self, ends: NaiveDate, born_by: NaiveDate, page: Page) -> Result<Paged<RenewalDue>, StoreError> {
+        let sql = "SELECT c.person_id, p.name, c.scheme, c.valid_until, c.id, NULL, p.kana_norm, 'certificate'
                  FROM certificate c JOIN person p ON p.id = c.person_id WHERE c.valid_until = ?1 AND c.status = 'valid'
                UNION ALL
-               SELECT a.person_id, p.name, a.scheme, a.received_on, NULL, a.id, p.kana_norm
-                 FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'";
-        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM ({sql}) listed"), params![ends], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) listed ORDER BY 7, 1 LIMIT ?2 OFFSET ?3"))?;
+               SELECT a.person_id, p.name, a.scheme, a.received_on, NULL, a.id, p.kana_norm, 'application'
+                 FROM application a JOIN person p ON p.id = a.person_id WHERE a.status = 'at_renewal'
+               UNION ALL
+               SELECT p.id, p.name, 'kouki', p.birth_date, NULL, NULL, p.kana_norm, 'age_85'
+                 FROM person p
+                WHERE p.scheme = 'kouki' AND p.other_insurer = '' AND p.birth_date <= ?2
+                  AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.person_id = p.id AND c.status = 'valid')
+                  AND NOT EXISTS (SELECT 1 FROM application a WHERE a.person_id = p.id AND a.status = 'at_renewal')
+                  AND NOT EXISTS (SELECT 1 FROM person_end e WHERE e.person_id = p.id)
+                  AND NOT EXISTS (SELECT 1 FROM move_out m WHERE m.person_id = p.id)";
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM ({sql}) listed"), params![ends, born_by], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("SELECT * FROM ({sql}) listed ORDER BY 7, 1 LIMIT ?3 OFFSET ?4"))?;
         let items = stmt
-            .query_map(params![ends, page.limit, page.offset], |r| {
-                // The day is the certificate's last one, or the application's receipt; the
-                // cause says which, in 和暦 as every date shown.
+            .query_map(params![ends, born_by, page.limit, page.offset], |r| {
+                // The day is the certificate's last one, the application's receipt or the
+                // birthday; the cause says which, in 和暦 as every date shown.
                 let on: NaiveDate = r.get(3)?;
                 let certificate_id: Option<i64> = r.get(4)?;
+                let part: String = r.get(7)?;
                 let on = crate::text::wareki::format(on);
                 Ok(RenewalDue {
                     person_id: r.get(0)?,
                     person_name: r.get(1)?,
                     scheme: r.get(2)?,
-                    cause: match certificate_id {
-                        Some(_) => format!("有効期限 {on} の資格確認書"),
-                        None => format!("年次更新時交付の申請 (受付 {on})"),
+                    cause: match (certificate_id, part.as_str()) {
+                        (Some(_), _) => format!("有効期限 {on} の資格確認書"),
+                        (None, "age_85") => format!("85歳到達 (生年月日 {on}、資格確認書なし)"),
+                        (None, _) => format!("年次更新時交付の申請 (受付 {on})"),
                     },
                     certificate_id: r.get(4)?,
                     application_id: r.get(5)?,
