@@ -384,7 +384,13 @@ pub(crate) fn receive_in(
             }
             k.finish().map_err(ApplicationError::Invalid)?;
         }
-        if let Some(why) = authority.and_then(|a| a.refusal_for(p.age_on(received_on), p.facility_id.is_some())) {
+        // Where the person lives decides who may act as parent (a facility's head, or the
+        // 児童相談所長 for a child with a 里親).
+        let placement = match p.facility_id {
+            Some(id) => tx.facilities().get(id)?.map(|f| f.kind),
+            None => None,
+        };
+        if let Some(why) = authority.and_then(|a| a.refusal_for(p.age_on(received_on), placement)) {
             return Err(invalid("authority", why.into()));
         }
         if delivery == Delivery::Facility && p.facility_id.is_none() {

@@ -237,9 +237,7 @@ pub fn set_schedule(store: &mut Store, actor: &Actor, input: &ScheduleInput, now
 /// The last birthday of those who are 85 or over on `renewal_day`: the 後期 members the
 /// renewal gives a certificate without an application (`kouki-85-and-over`).
 pub fn born_by_85(renewal_day: NaiveDate) -> NaiveDate {
-    let year = renewal_day.year() - 85;
-    // A 2/29 with no 2/29 85 years before stands for 2/28 (the renewal day itself is 8/1).
-    renewal_day.with_year(year).or_else(|| NaiveDate::from_ymd_opt(year, 2, 28)).expect("2/28 exists every year")
+    crate::model::person::born_by(renewal_day, 85)
 }
 
 fn group_of(route: RouteKind, rule_id: Option<&str>, issued_without_application: bool, at_renewal: bool) -> RenewalGroup {
@@ -258,7 +256,7 @@ pub(crate) fn lines_in(conn: &crate::store::Read<'_>, renewal_day: NaiveDate) ->
     // Every line: the groups count the whole list, and the export writes it.
     let due = conn.certificates().renewal_list(
         renewal_day - Duration::days(1),
-        crate::renewal::born_by_85(renewal_day),
+        crate::model::person::born_by(renewal_day, 85),
         crate::Page { offset: 0, limit: i64::MAX / 2 },
     )?;
     let rules = policy::rules(conn)?;

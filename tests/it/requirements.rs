@@ -67,18 +67,20 @@ fn r03_every_proxy_authority_has_its_checklist() {
     use Document::*;
     // Each authority, whom it may represent (a child for the 親権 kinds, an adult for the 後見
     // kinds) and the documents it brings.
-    let cases: &[(ProxyAuthority, bool, &[Document])] = &[
-        (ProxyAuthority::SameHousehold, false, &[ProxyId]),
-        (ProxyAuthority::Relative, false, &[Delegation, ProxyId]),
-        (ProxyAuthority::Guardian, false, &[RegistryCertificate, ProxyId]),
-        (ProxyAuthority::Parent, true, &[FamilyRegister, ProxyId]),
-        (ProxyAuthority::FacilityChild, true, &[ParentDelegation, StaffId]),
-        (ProxyAuthority::Caregiver, false, &[Delegation, ProxyId]),
-        (ProxyAuthority::FacilityAdult, false, &[Delegation, StaffId]),
-        (ProxyAuthority::FacilityHead, true, &[PlacementNotice, StaffId]),
-        (ProxyAuthority::MinorGuardian, true, &[MinorGuardianRecord, ProxyId]),
-        (ProxyAuthority::Curator, false, &[AgencyRegistry, ProxyId]),
-        (ProxyAuthority::VoluntaryGuardian, false, &[VoluntaryRegistry, ProxyId]),
+    // 0: an adult; 1: a child in a 児童養護施設; 2: a child placed with a 里親.
+    let cases: &[(ProxyAuthority, u8, &[Document])] = &[
+        (ProxyAuthority::SameHousehold, 0, &[ProxyId]),
+        (ProxyAuthority::Relative, 0, &[Delegation, ProxyId]),
+        (ProxyAuthority::Guardian, 0, &[RegistryCertificate, ProxyId]),
+        (ProxyAuthority::Parent, 1, &[FamilyRegister, ProxyId]),
+        (ProxyAuthority::FacilityChild, 1, &[ParentDelegation, StaffId]),
+        (ProxyAuthority::Caregiver, 0, &[Delegation, ProxyId]),
+        (ProxyAuthority::FacilityAdult, 0, &[Delegation, StaffId]),
+        (ProxyAuthority::FacilityHead, 1, &[PlacementNotice, StaffId]),
+        (ProxyAuthority::MinorGuardian, 1, &[MinorGuardianRecord, ProxyId]),
+        (ProxyAuthority::Curator, 0, &[AgencyRegistry, ProxyId]),
+        (ProxyAuthority::VoluntaryGuardian, 0, &[VoluntaryRegistry, ProxyId]),
+        (ProxyAuthority::ChildGuidanceChief, 2, &[PlacementNotice, StaffId]),
     ];
     assert_eq!(cases.len(), ProxyAuthority::ALL.len(), "every authority is listed");
     let mut w = World::new();
@@ -100,9 +102,22 @@ fn r03_every_proxy_authority_has_its_checklist() {
         i.birth_date = "2015-04-04".into();
         i.facility_id = Some(home.id);
     });
+    let foster = hairyo::facility::add(
+        &mut w.store,
+        &admin,
+        &hairyo::facility::FacilityInput { name: "見本 里親家庭".into(), kind: "foster".into(), ..Default::default() },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    let fostered = w.person(|i| {
+        holder(i);
+        i.name = "見本 小雪".into();
+        i.birth_date = "2016-06-06".into();
+        i.facility_id = Some(foster.id);
+    });
     let clerk = w.actor("kokuho_clerk");
-    for (authority, for_child, docs) in cases {
-        let person_id = if *for_child { child.id } else { p.id };
+    for (authority, who, docs) in cases {
+        let person_id = [p.id, child.id, fostered.id][*who as usize];
         let r = application::receive(&mut w.store, &clerk, &proxy_input(person_id, authority.code()), at("2026-11-25")).unwrap();
         let got: Vec<Document> = r.application.checklist.iter().map(|c| c.document).collect();
         let mut want = docs.to_vec();
@@ -116,6 +131,39 @@ fn r03_every_proxy_authority_has_its_checklist() {
     let err = application::receive(&mut w.store, &clerk, &bad, at("2026-11-25")).unwrap_err();
     let fields: Vec<&str> = hairyo::codes::Coded::invalid(&err).unwrap().0.iter().map(|f| f.field).collect();
     assert!(fields.contains(&"authority") && fields.contains(&"proxy_name"), "{fields:?}");
+}
+
+/// #32: for a child placed with a 里親 or in a ファミリーホーム, the 児童相談所長 acts as parent
+/// (児童福祉法 第47条第2項), not a facility head; each is refused where the other applies.
+#[test]
+fn a_fostered_childs_parent_by_law_is_the_child_guidance_chief() {
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let child_in = |w: &mut World, kind: &str| {
+        let f = hairyo::facility::add(
+            &mut w.store,
+            &admin,
+            &hairyo::facility::FacilityInput { name: format!("見本 {kind}"), kind: kind.into(), ..Default::default() },
+            at("2025-05-01"),
+        )
+        .unwrap();
+        w.person(|i| {
+            holder(i);
+            i.birth_date = "2016-06-06".into();
+            i.facility_id = Some(f.id);
+        })
+        .id
+    };
+    let fostered = child_in(&mut w, "foster");
+    let in_home = child_in(&mut w, "childrens_home");
+    let clerk = w.actor("kokuho_clerk");
+    let receive = |w: &mut World, id: i64, authority: &str| application::receive(&mut w.store, &clerk, &proxy_input(id, authority), at("2026-11-25"));
+    let refused = receive(&mut w, fostered, "facility_head").unwrap_err();
+    assert!(refused.to_string().contains("児童相談所長"), "{refused}");
+    assert!(receive(&mut w, fostered, "child_guidance_chief").is_ok());
+    let refused = receive(&mut w, in_home, "child_guidance_chief").unwrap_err();
+    assert!(refused.to_string().contains("里親・ファミリーホーム"), "{refused}");
+    assert!(receive(&mut w, in_home, "facility_head").is_ok());
 }
 
 #[test]

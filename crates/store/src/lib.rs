@@ -83,6 +83,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0028_sessions.sql"),
     include_str!("migrations/0029_audit_keying.sql"),
     include_str!("migrations/0030_referral_queue_order.sql"),
+    include_str!("migrations/0031_child_guidance_chief.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -406,12 +407,35 @@ const WIDENED_BY_0021: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The constraint migration 0031 widens: the application's authority, with the 児童相談所長.
+const WIDENED_BY_0031: &[(&str, &str, &str)] = &[(
+    "application",
+    "CHECK (authority IN ('same_household', 'relative', 'guardian', 'parent',
+                                                  'facility_child', 'caregiver', 'facility_adult',
+                                                  'facility_head', 'minor_guardian', 'curator', 'voluntary_guardian'))",
+    "CHECK (authority IN ('same_household', 'relative', 'guardian', 'parent',
+                                                  'facility_child', 'caregiver', 'facility_adult',
+                                                  'facility_head', 'minor_guardian', 'curator', 'voluntary_guardian',
+                                                  'child_guidance_chief'))",
+)];
+
 /// Migration 0021 widens the constraints of [`WIDENED_BY_0021`] in place, as 0013 and 0017 did:
 /// no stored row can break a wider list, and no table is rebuilt.
 fn widen_for_0021(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    widen_in_place(tx, WIDENED_BY_0021)
+}
+
+/// Migration 0031 widens [`WIDENED_BY_0031`] in place, as 0021 did.
+fn widen_for_0031(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    widen_in_place(tx, WIDENED_BY_0031)
+}
+
+/// Replaces each table's constraint `old` by the wider `new` in the stored schema: every value
+/// the old one allowed, the new one allows, so no row needs checking again.
+fn widen_in_place(tx: &rusqlite::Transaction<'_>, widened: &[(&str, &str, &str)]) -> rusqlite_migration::HookResult {
     let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
     tx.pragma_update(None, "writable_schema", true)?;
-    for (table, old, new) in WIDENED_BY_0021 {
+    for (table, old, new) in widened {
         let sql: String = tx.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))?;
         if !sql.contains(old) {
             tx.pragma_update(None, "writable_schema", false)?;
@@ -450,6 +474,7 @@ fn migrations() -> Migrations<'static> {
                 12 => M::up_with_hook(sql, widen_application_status),
                 16 => M::up_with_hook(sql, widen_referral_status),
                 20 => M::up_with_hook(sql, widen_for_0021),
+                30 => M::up_with_hook(sql, widen_for_0031),
                 _ => M::up(sql),
             })
             .collect(),

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (29, include_str!("migrations/pg/0029_audit_keying.sql")),
     // From here on one file serves both engines (`sql::for_engine` keeps PostgreSQL's lines).
     (30, include_str!("migrations/0030_referral_queue_order.sql")),
+    (31, include_str!("migrations/0031_child_guidance_chief.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -35,7 +35,7 @@ export type Channel = "counter" | "mail" | "outreach" | "facility_batch";
 
 export type Applicant = "person" | "householder" | "proxy";
 
-export type ProxyAuthority = "same_household" | "relative" | "guardian" | "parent" | "facility_child" | "caregiver" | "facility_adult" | "facility_head" | "minor_guardian" | "curator" | "voluntary_guardian";
+export type ProxyAuthority = "same_household" | "relative" | "guardian" | "parent" | "facility_child" | "caregiver" | "facility_adult" | "facility_head" | "minor_guardian" | "child_guidance_chief" | "curator" | "voluntary_guardian";
 
 export type Delegator = "person" | "householder";
 

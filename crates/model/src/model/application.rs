@@ -56,6 +56,10 @@ coded_enum! {
         /// has no 親権者 or guardian; no 委任状.
         FacilityHead = ("facility_head", "施設長 (親権代行・児童福祉法第47条)"),
         MinorGuardian = ("minor_guardian", "未成年後見人"),
+        /// 児童福祉法 第47条第2項: for a child placed with a 里親 or in a ファミリーホーム who has
+        /// no 親権者 or guardian, the head of the 児童相談所 acts as parent (the facility head
+        /// does not); no 委任状.
+        ChildGuidanceChief = ("child_guidance_chief", "児童相談所長 (親権代行・児童福祉法第47条第2項)"),
         /// 保佐人・補助人 act for the person only where the court gave them 代理権.
         Curator = ("curator", "保佐人・補助人 (代理権あり)"),
         VoluntaryGuardian = ("voluntary_guardian", "任意後見人"),
@@ -69,6 +73,7 @@ impl ProxyAuthority {
         match self {
             ProxyAuthority::FacilityChild | ProxyAuthority::FacilityAdult => "施設の職員",
             ProxyAuthority::FacilityHead => "施設長",
+            ProxyAuthority::ChildGuidanceChief => "児童相談所長",
             ProxyAuthority::Curator => "保佐人・補助人",
             other => other.label(),
         }
@@ -268,7 +273,7 @@ impl ProxyAuthority {
             ProxyAuthority::FacilityChild => &[ParentDelegation, StaffId],
             ProxyAuthority::Caregiver => &[Delegation, ProxyId],
             ProxyAuthority::FacilityAdult => &[Delegation, StaffId],
-            ProxyAuthority::FacilityHead => &[PlacementNotice, StaffId],
+            ProxyAuthority::FacilityHead | ProxyAuthority::ChildGuidanceChief => &[PlacementNotice, StaffId],
             ProxyAuthority::MinorGuardian => &[MinorGuardianRecord, ProxyId],
             ProxyAuthority::Curator => &[AgencyRegistry, ProxyId],
             ProxyAuthority::VoluntaryGuardian => &[VoluntaryRegistry, ProxyId],
@@ -276,12 +281,22 @@ impl ProxyAuthority {
     }
 
     /// Who the person must be for this authority to act: a child for the 親権 kinds, an adult
-    /// for the 後見 kinds; `None` when anyone may be represented so.
-    pub fn refusal_for(self, age: i32, in_facility: bool) -> Option<&'static str> {
+    /// for the 後見 kinds, and for the two who act as parent by law, a child in a facility (the
+    /// facility head) or one placed with a 里親 or in a ファミリーホーム (the 児童相談所長, 児童福祉法
+    /// 第47条第2項); `None` when anyone may be represented so.
+    pub fn refusal_for(self, age: i32, placement: Option<crate::model::facility::FacilityKind>) -> Option<&'static str> {
+        use crate::model::facility::FacilityKind;
         let child = age < 18;
+        let fostered = placement == Some(FacilityKind::Foster);
         match self {
-            ProxyAuthority::FacilityHead if !(child && in_facility) => {
+            ProxyAuthority::FacilityHead if child && fostered => Some(
+                "里親・ファミリーホームに委託されている児童の親権は、施設長ではなく児童相談所長が行います (児童福祉法第47条第2項)。代理人の種別は「児童相談所長」を選んでください",
+            ),
+            ProxyAuthority::FacilityHead if !(child && placement.is_some()) => {
                 Some("施設長による親権代行 (児童福祉法第47条) は、施設に入所している18歳未満の児童についてだけ選べます")
+            }
+            ProxyAuthority::ChildGuidanceChief if !(child && fostered) => {
+                Some("児童相談所長による親権代行 (児童福祉法第47条第2項) は、里親・ファミリーホームに委託されている18歳未満の児童についてだけ選べます")
             }
             ProxyAuthority::Parent | ProxyAuthority::MinorGuardian | ProxyAuthority::FacilityChild if !child => {
                 Some("親権者・未成年後見人・児童の施設職員は、18歳未満の方の代理人としてだけ選べます")

@@ -211,6 +211,13 @@ pub fn birthday(birth: NaiveDate, age: i32) -> NaiveDate {
 }
 
 /// Age in full years on `on`.
+/// The last birth date of those who are `age` or over on `on` (by [`age_on`]). A 2/29 with
+/// no 2/29 that many years before stands for 2/28.
+pub fn born_by(on: NaiveDate, age: i32) -> NaiveDate {
+    let year = on.year() - age;
+    on.with_year(year).or_else(|| NaiveDate::from_ymd_opt(year, 2, 28)).expect("2/28 exists every year")
+}
+
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
     let mut age = on.year() - birth.year();
     if (on.month(), on.day()) < (birth.month(), birth.day()) {
