@@ -47,7 +47,9 @@ join_beside() {
 # cluster, once started, is stopped and removed.
 PG_STARTED=false
 PG_DIR=""
+TEST_PROGRAMS=""
 cleanup() {
+  [[ -n "$TEST_PROGRAMS" ]] && rm -f "$TEST_PROGRAMS"
   if [[ -n "$BG_PID" ]] && kill -0 "$BG_PID" 2>/dev/null; then
     pkill -TERM -P "$BG_PID" 2>/dev/null || true
     kill -TERM "$BG_PID" 2>/dev/null || true
@@ -59,10 +61,10 @@ trap cleanup EXIT
 # What runs beside the tests, one after another, each timed in its own log lines.
 checks_beside() {
   local start=$SECONDS
-  # Clippy in a target directory of its own, so that it never waits for (or holds) the lock
-  # of the one the tests run from.
+  # In the one target directory: the tests beside it run their programs directly, so neither
+  # waits for the other's lock, and clippy reuses the build scripts and macros built above.
   printf '==> cargo clippy -D warnings\n'
-  CARGO_TARGET_DIR="$ROOT/target/clippy" cargo clippy --workspace --all-targets -- -D warnings
+  cargo clippy --workspace --all-targets -- -D warnings
   printf '<== cargo clippy: %d s\n' "$((SECONDS - start))"
   start=$SECONDS
   printf '==> UI type check (svelte-check)\n'
@@ -88,8 +90,27 @@ export PATH="$PATH:$ROOT/.tools/bin"
 TESTS=(--workspace --lib --bins --test it)
 step "cargo fmt --check" cargo fmt --all --check
 step "cargo build --workspace" cargo build --workspace --all-targets
+# The test programs that build made, each with its package's directory: the passes below run
+# them as `cargo test` would (in that directory, one after another) without holding cargo's
+# lock, so that clippy can run beside them.
+TEST_PROGRAMS="$(mktemp "${TMPDIR:-/tmp}/hairyo-tests.XXXXXX")"
+cargo test "${TESTS[@]}" --no-run --message-format=json 2>/dev/null | python3 -c '
+import json, os, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
+        print(os.path.dirname(m["manifest_path"]) + "\t" + m["executable"])
+' >"$TEST_PROGRAMS"
+[[ -s "$TEST_PROGRAMS" ]] || { echo "no test programs were built" >&2; exit 1; }
+run_tests() {
+  local dir exe
+  while IFS=$'\t' read -r dir exe; do
+    printf '     Running %s\n' "${exe#"$ROOT"/}"
+    (cd "$dir" && CARGO_MANIFEST_DIR="$dir" "$exe" "$@") || return 1
+  done <"$TEST_PROGRAMS"
+}
 beside checks_beside
-step "cargo test (unit, integration, CLI)" cargo test "${TESTS[@]}"
+step "tests (unit, integration, CLI)" run_tests
 
 # The integration tests again on PostgreSQL 15: a throwaway cluster in a temp dir (stopped and
 # removed on exit, also when a test fails), a fresh database per test.
@@ -100,13 +121,12 @@ export HAIRYO_TEST_PG
 # Every connection Hairyo (and psql, pg_dump) makes to it goes over TLS, the certificate and
 # the server's name checked against the cluster's throwaway CA.
 export PGSSLMODE=verify-full PGSSLROOTCERT="$PG_DIR/tls/ca.crt"
-# The same command as above (so the same features and no rebuild); HAIRYO_TEST_PG only changes
-# what the integration tests open. The modules that open only SQLite files (the CLI's and the
+# The same programs as above; HAIRYO_TEST_PG only changes what the integration tests open. The modules that open only SQLite files (the CLI's and the
 # durability tests: the same in either pass) are skipped here, except their `on_postgres`
 # tests, run just after (`layers::file_only_modules_reach_postgresql_only_in_on_postgres`
 # keeps the list and the modules in step).
-step "cargo test on PostgreSQL (integration, CLI)" cargo test "${TESTS[@]}" -- --skip=cli:: --skip=durability::
-step "cargo test on PostgreSQL (the file-only modules' on_postgres)" cargo test "${TESTS[@]}" -- on_postgres::
+step "tests on PostgreSQL (integration, CLI)" run_tests --skip=cli:: --skip=durability::
+step "tests on PostgreSQL (the file-only modules' on_postgres)" run_tests on_postgres::
 join_beside "clippy, svelte-check and the print samples"
 # The window's scenarios run on SQLite files of their own; the browser's, and the window as a
 # server's client, run against `hairyo serve` on the throwaway PostgreSQL cluster.
