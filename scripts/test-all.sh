@@ -48,7 +48,12 @@ join_beside() {
 PG_STARTED=false
 PG_DIR=""
 TEST_PROGRAMS=""
+E2E_PID=""
 cleanup() {
+  if [[ -n "$E2E_PID" ]] && kill -0 "$E2E_PID" 2>/dev/null; then
+    pkill -TERM -P "$E2E_PID" 2>/dev/null || true
+    kill -TERM "$E2E_PID" 2>/dev/null || true
+  fi
   [[ -n "$TEST_PROGRAMS" ]] && rm -f "$TEST_PROGRAMS"
   if [[ -n "$BG_PID" ]] && kill -0 "$BG_PID" 2>/dev/null; then
     pkill -TERM -P "$BG_PID" 2>/dev/null || true
@@ -130,8 +135,21 @@ step "tests on PostgreSQL (the file-only modules' on_postgres)" run_tests on_pos
 join_beside "clippy, svelte-check and the print samples"
 # The window's scenarios run on SQLite files of their own; the browser's, and the window as a
 # server's client, run against `hairyo serve` on the throwaway PostgreSQL cluster.
-step "e2e: the real window under Xvfb, and Chromium on hairyo serve" \
-  xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --test window --test browser -- --test-threads=1
+# The two run side by side, each one test at a time: the window's journeys on an X display of
+# their own, Chromium headless; each spends most of its time waiting on the other programs.
+e2e() {
+  local log rc=0
+  log="$(mktemp "${TMPDIR:-/tmp}/hairyo-browser.XXXXXX")"
+  cargo test --workspace --test browser -- --test-threads=1 >"$log" 2>&1 &
+  E2E_PID=$!
+  xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --test window -- --test-threads=1 || rc=$?
+  wait "$E2E_PID" || rc=$?
+  printf '\n--- the browser (ran beside the window) ---\n'
+  cat "$log"
+  rm -f "$log"
+  return "$rc"
+}
+step "e2e: the real window under Xvfb, and Chromium on hairyo serve" e2e
 # The packages: built, installed on this machine, the installed server answering with its
 # packaged configuration and the installed window passing its smoke journey, then removed.
 # They pack the debug build the steps above made (HAIRYO_PACKAGE_PROFILE=debug): a second,
