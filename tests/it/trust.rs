@@ -74,19 +74,19 @@ fn an_unknown_login_takes_the_same_work_as_a_known_one() {
     staff::add(&mut w.store, &admin, &NewStaff { login: "clerk8".into(), name: "窓口 八郎".into(), desk: Desk::Kokuho, role: Role::Clerk }, at("2026-11-25"))
         .unwrap();
     staff::set_initial_password(&mut w.store, "clerk8", "kokuho-2026", at("2026-11-25")).unwrap();
-    let fastest = |w: &mut World, login: &str| {
-        (0..3)
-            .map(|i| {
-                let start = std::time::Instant::now();
-                let e = staff::sign_in(&mut w.store, login, "wrong-pass", at("2026-11-25") + chrono::Duration::minutes(20 * i)).unwrap_err();
-                assert_eq!(e.code(), "staff.bad_credentials", "{login}");
-                start.elapsed()
-            })
-            .min()
-            .unwrap()
+    let once = |w: &mut World, login: &str, i: i64| {
+        let start = std::time::Instant::now();
+        let e = staff::sign_in(&mut w.store, login, "wrong-pass", at("2026-11-25") + chrono::Duration::minutes(20 * i)).unwrap_err();
+        assert_eq!(e.code(), "staff.bad_credentials", "{login}");
+        start.elapsed()
     };
-    let known = fastest(&mut w, "clerk8");
-    let unknown = fastest(&mut w, "nobody-here");
+    // The two kinds of attempt take turns, so that whatever else the machine is doing (the
+    // test command runs clippy beside the tests) slows both alike; the fastest of each counts.
+    let (mut known, mut unknown) = (std::time::Duration::MAX, std::time::Duration::MAX);
+    for i in 0..7 {
+        known = known.min(once(&mut w, "clerk8", i));
+        unknown = unknown.min(once(&mut w, "nobody-here", i));
+    }
     assert!(unknown * 2 > known, "an unknown login answered in {unknown:?}, a known one in {known:?}");
 }
 
