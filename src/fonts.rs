@@ -2,6 +2,7 @@
 //! with Noto Sans CJK JP from the system for what it lacks. Validation asks here, so that a text
 //! field never accepts what a form could not print.
 
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::OnceLock;
 
 use printpdf::{Codepoint, ParsedFont};
@@ -12,6 +13,10 @@ const REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/BIZUDGothic-Regular.t
 const BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/BIZUDGothic-Bold.ttf");
 
 const PT_TO_MM: f32 = 25.4 / 72.0;
+
+/// A slot of the glyph table not yet looked up. No glyph has this id: a font has at most 65,535
+/// glyphs, numbered from 0.
+const UNKNOWN: u16 = u16::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weight {
@@ -26,10 +31,12 @@ pub(crate) struct Face {
     metrics: ttf_parser::Face<'static>,
     upem: f32,
     pub(crate) ascender: f32,
-    /// Glyph id of every Basic Multilingual Plane character (0: none), looked up once; the
-    /// font's own cmap search is the slowest step of a 1,000-resident batch otherwise. Empty for
-    /// the fallback face, which is asked only about the few characters the main face lacks.
-    bmp: Vec<u16>,
+    /// Glyph id of every Basic Multilingual Plane character (0: none), each looked up on its
+    /// first use and kept; the font's own cmap search is the slowest step of a 1,000-resident
+    /// batch otherwise. Filling all 65,536 slots up front cost every command that prints or
+    /// checks a name about 17 ms, for the few hundred characters it meets. Empty for the
+    /// fallback face, which is asked only about the few characters the main face lacks.
+    bmp: Vec<AtomicU16>,
 }
 
 impl Face {
@@ -37,11 +44,7 @@ impl Face {
         let metrics = ttf_parser::Face::parse(bytes, index).ok()?;
         let upem = metrics.units_per_em() as f32;
         let ascender = metrics.ascender() as f32 / upem;
-        let bmp = if table {
-            (0u32..0x10000).map(|u| char::from_u32(u).and_then(|c| metrics.glyph_index(c)).map(|g| g.0).unwrap_or(0)).collect()
-        } else {
-            Vec::new()
-        };
+        let bmp = if table { (0..0x10000).map(|_| AtomicU16::new(UNKNOWN)).collect() } else { Vec::new() };
         Some(Face { pdf: OnceLock::new(), bytes, index, metrics, upem, ascender, bmp })
     }
 
@@ -52,11 +55,18 @@ impl Face {
     }
 
     pub(crate) fn glyph(&self, c: char) -> Option<u16> {
-        match self.bmp.get(c as usize) {
-            Some(0) => None,
-            Some(g) => Some(*g),
-            None => self.metrics.glyph_index(c).map(|g| g.0),
-        }
+        let Some(slot) = self.bmp.get(c as usize) else { return self.metrics.glyph_index(c).map(|g| g.0) };
+        // Threads that look the same character up at once store the same id, so the slot
+        // needs no ordering with anything else.
+        let g = match slot.load(Ordering::Relaxed) {
+            UNKNOWN => {
+                let g = self.metrics.glyph_index(c).map_or(0, |g| g.0);
+                slot.store(g, Ordering::Relaxed);
+                g
+            }
+            g => g,
+        };
+        (g != 0).then_some(g)
     }
 
     fn advance_of(&self, gid: u16) -> f32 {
@@ -173,12 +183,20 @@ pub fn width_mm(text: &str, size: f32, weight: Weight) -> f32 {
 /// which dominated batch printing.
 pub(crate) fn runs(weight: Weight, s: &str) -> Vec<(Source, Vec<Codepoint>)> {
     let mut out: Vec<(Source, Vec<Codepoint>)> = Vec::new();
-    for c in s.chars() {
+    let chars = s.chars().count();
+    for (i, c) in s.chars().enumerate() {
         let Some((source, gid)) = glyph_of(weight, c) else { continue };
         let cp = Codepoint { gid, offset: 0.0, cid: Some(c.to_string()) };
         match out.last_mut() {
             Some((last, glyphs)) if *last == source => glyphs.push(cp),
-            _ => out.push((source, vec![cp])),
+            _ => {
+                // A run nearly always lasts to the end of the text: room for the rest of it
+                // saves growing the vector glyph by glyph, and the pages keep these vectors
+                // until the document is saved, so doubling's spare room would be kept too.
+                let mut glyphs = Vec::with_capacity(chars - i);
+                glyphs.push(cp);
+                out.push((source, glyphs));
+            }
         }
     }
     out
