@@ -14,8 +14,8 @@ use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
 pub use crate::model::application::{
-    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod, OptionalEntry,
-    ProxyAuthority, Signing, UnionResult,
+    AppScheme, AppStatus, Applicant, Application, ApplicationStepKind, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod, IdentityShown,
+    OptionalEntry, ProxyAuthority, Signing, UnionResult,
 };
 
 /// The documents an application needs, by applicant, authority, who signs the 委任状 and how
@@ -828,6 +828,7 @@ pub fn hand_over(
     actor: &Actor,
     id: i64,
     method: HandOverMethod,
+    identity: Option<IdentityShown>,
     on: NaiveDate,
     now: chrono::NaiveDateTime,
 ) -> Result<Application, ApplicationError> {
@@ -835,13 +836,25 @@ pub fn hand_over(
     if on > now.date() {
         return Err(invalid("handed_over_on", "引渡し・送付の日が未来の日付です".into()));
     }
+    // A certificate handed over at the counter goes to whoever proved who they are; one who
+    // cannot is sent it by mail, to the address on file.
+    match (method, identity) {
+        (HandOverMethod::Counter, None) => {
+            return Err(invalid(
+                "identity",
+                "窓口で手渡すときは、受け取る方の本人確認書類 (顔写真付きの書類1点、または顔写真のない書類2点) を確認して選んでください。確認できないときは郵送してください".into(),
+            ))
+        }
+        (HandOverMethod::Mail, Some(_)) => return Err(invalid("identity", "本人確認書類は、窓口で手渡すときに記録します".into())),
+        _ => {}
+    }
     store.write(|tx| {
         let a = load(tx, id)?;
         may_step(actor, &a, ApplicationStepKind::HandOver)?;
         if let Some(decided) = a.union_decided_on.filter(|d| on < *d) {
             return Err(invalid("handed_over_on", format!("引渡し・送付の日が広域連合の決定日 ({}) より前です", crate::text::wareki::format(decided))));
         }
-        tx.applications_mut().hand_over(id, method, on)?;
+        tx.applications_mut().hand_over(id, method, identity, on)?;
         audit::record(
             tx,
             actor,
@@ -918,6 +931,9 @@ pub enum ApplicationStep {
         method: HandOverMethod,
         #[serde(default)]
         handed_over_on: String,
+        /// At the counter: the identity document shown (required there; none by mail).
+        #[serde(default)]
+        identity: Option<IdentityShown>,
     },
 }
 
@@ -946,9 +962,9 @@ pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationSt
             let d = union_decision(result.code(), decided_on, valid_until, reason, now.date()).map_err(ApplicationError::Invalid)?;
             record_union_result(store, actor, id, &d, now)
         }
-        ApplicationStep::HandOver { method, handed_over_on } => {
+        ApplicationStep::HandOver { method, handed_over_on, identity } => {
             let on = step_date("handed_over_on", "引渡し・送付の日", handed_over_on, now.date())?;
-            hand_over(store, actor, id, *method, on, now)
+            hand_over(store, actor, id, *method, *identity, on, now)
         }
     }?;
     Ok(for_actor(actor, a))

@@ -17,6 +17,8 @@ pub struct Codes {
     /// 後期: what the 広域連合 may decide, and how the city hands over what it issued.
     pub union_results: Vec<Choice>,
     pub handover_methods: Vec<Choice>,
+    /// The identity documents a counter hand-over records.
+    pub handover_identities: Vec<Choice>,
     pub deliveries: Vec<Choice>,
     pub desks: Vec<Choice>,
     /// How the person's part was signed (自署, 代筆, 委任できない), and the 任意記載事項.
@@ -47,6 +49,7 @@ pub fn codes() -> Codes {
         delegators: choices::<Delegator>(),
         union_results: choices::<UnionResult>(),
         handover_methods: choices::<HandOverMethod>(),
+        handover_identities: choices::<crate::application::IdentityShown>(),
         deliveries: choices::<Delivery>(),
         desks: choices::<crate::staff::Desk>(),
         signings: choices::<crate::application::Signing>(),

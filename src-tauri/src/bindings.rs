@@ -25,7 +25,7 @@ fn render() -> String {
         person::Reason, person::LegalRepKind, leaflet::Leaflet, facility::FacilityKind, facility::Campaign,
         touchpoint::TouchpointKind, touchpoint::Wish, referral::ReferralStatus, application::AppScheme,
         application::Channel, application::Applicant, application::ProxyAuthority, application::Delegator, application::Delivery,
-        application::AppStatus, application::Document, application::UnionResult, application::HandOverMethod,
+        application::AppStatus, application::Document, application::UnionResult, application::HandOverMethod, application::IdentityShown,
         application::Signing, application::OptionalEntry, hairyo::model::person::ReasonSpan, hairyo::forms::ReasonChoice,
         hairyo::renewal::RenewalGroup, hairyo::renewal::RenewalSchedule, hairyo::renewal::ScheduleInput, hairyo::renewal::RenewalSeason,
         hairyo::renewal::RenewalLine, hairyo::renewal::RenewalList, hairyo::renewal::GroupCount, hairyo::export::ExportProfile, hairyo::export::ExportKind,

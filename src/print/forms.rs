@@ -116,6 +116,8 @@ impl FormData {
             handed_over_on: None,
             handover_method: None,
             handover_method_label: None,
+            handover_identity: None,
+            handover_identity_label: None,
             checklist: vec![],
             next: vec![],
         };

@@ -431,7 +431,7 @@ fn next_steps_of_an_application_are_what_the_core_allows() {
             "handed_over" => {
                 step(w, forward);
                 step(w, union(UnionResult::Issued));
-                step(w, ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: String::new() })
+                step(w, ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: String::new(), identity: None })
             }
             _ => a,
         }
@@ -472,9 +472,11 @@ fn next_steps_of_an_application_are_what_the_core_allows() {
                                         ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None, confirmed_digits: false }
                                     }
                                     ApplicationStepKind::RecordUnionResult => union(UnionResult::Issued),
-                                    ApplicationStepKind::HandOver => {
-                                        ApplicationStep::HandOver { method: HandOverMethod::Counter, handed_over_on: String::new() }
-                                    }
+                                    ApplicationStepKind::HandOver => ApplicationStep::HandOver {
+                                        method: HandOverMethod::Counter,
+                                        handed_over_on: String::new(),
+                                        identity: Some(hairyo::application::IdentityShown::OnePhoto),
+                                    },
                                     ApplicationStepKind::CheckDocument => unreachable!(),
                                 };
                                 application::take_step(&mut w.store, &actor, a.id, &step, now).map(|_| ())

@@ -437,8 +437,13 @@ fn kouki_forwarding_register_and_union_results_through_the_cli() {
     std::fs::write(&results, "宛名番号,申請日,決定,決定日\n777001,2026-11-20,交付,2026-11-25\n").unwrap();
     let r = json(&db.path, &["--as", "kouki1", "import", "union-results", results.to_str().unwrap()]);
     assert_eq!(r["committed"], true);
-    let h = json(&db.path, &["--as", "kouki1", "application", "hand-over", &aid, "--method", "counter"]);
+    // At the counter the identity document shown is required, and recorded.
+    let refused = hairyo(&db.path, &["--as", "kouki1", "application", "hand-over", &aid, "--method", "counter"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("本人確認書類"), "{}", String::from_utf8_lossy(&refused.stderr));
+    let h = json(&db.path, &["--as", "kouki1", "application", "hand-over", &aid, "--method", "counter", "--identity", "one_photo"]);
     assert_eq!((h["status"].as_str(), h["handover_method"].as_str()), (Some("handed_over"), Some("counter")));
+    assert_eq!(h["handover_identity"].as_str(), Some("one_photo"));
     let shown = json(&db.path, &["person", "show", &pid]);
     assert_eq!(shown["certificates"][0]["issuer"], "union");
 }

@@ -829,9 +829,18 @@ fn kouki_union_decides_and_issues_not_the_city() {
     assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &issued, later)), "application.bad_transition", "recorded once");
 
     // The city hands it over (or mails it): its own step, audited.
-    let hand = ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: "2026-11-30".into() };
+    let hand = ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: "2026-11-30".into(), identity: None };
     assert_eq!(code(application::take_step(&mut w.store, &clerk, a.id, &hand, later)), "application.invalid", "before the union decided");
-    let hand = ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: String::new() };
+    // #32: at the counter, only to someone who showed an identity document (recorded); by mail,
+    // none is asked. Both refusals name the field and store nothing.
+    let identity_refused = |w: &mut World, method: HandOverMethod, identity: Option<hairyo::application::IdentityShown>| {
+        let step = ApplicationStep::HandOver { method, handed_over_on: String::new(), identity };
+        let e = application::take_step(&mut w.store, &clerk, a.id, &step, later).unwrap_err();
+        hairyo::codes::Coded::invalid(&e).is_some_and(|i| i.0.iter().any(|f| f.field == "identity"))
+    };
+    assert!(identity_refused(&mut w, HandOverMethod::Counter, None), "at the counter without an identity document");
+    assert!(identity_refused(&mut w, HandOverMethod::Mail, Some(hairyo::application::IdentityShown::TwoOther)), "a document with a mailing");
+    let hand = ApplicationStep::HandOver { method: HandOverMethod::Mail, handed_over_on: String::new(), identity: None };
     let a = application::take_step(&mut w.store, &clerk, a.id, &hand, later).unwrap();
     assert_eq!((a.status, a.handed_over_on, a.handover_method), (AppStatus::HandedOver, Some(date("2026-12-02")), Some(HandOverMethod::Mail)));
     assert!(a.next.is_empty());

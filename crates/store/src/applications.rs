@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{Read, StoreError, Write};
 use crate::model::application::{
     entries_from_text, entries_to_text, AppScheme, AppStatus, Applicant, Application, Channel, ChecklistItem, Delegator, Delivery, Document, HandOverMethod,
-    OptionalEntry, ProxyAuthority, Signing,
+    IdentityShown, OptionalEntry, ProxyAuthority, Signing,
 };
 // The reasons column holds the reasons' codes joined by commas, as the person table does.
 use crate::model::person::{reasons_from_text, reasons_to_text, Reason};
@@ -41,7 +41,8 @@ pub struct NewApplication<'a> {
 const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme, a.received_on, a.channel, a.applicant, a.authority,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
     a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name, a.delegator,
-    a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method, a.signing, a.writer_name, a.optional_entries, p.protected
+    a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method, a.signing, a.writer_name, a.optional_entries, p.protected,
+    a.handover_identity
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by
     LEFT JOIN staff f ON f.id = a.forwarded_by";
 
@@ -54,6 +55,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
     let status: AppStatus = r.get(16)?;
     let delegator: Option<Delegator> = r.get(23)?;
     let handover_method: Option<HandOverMethod> = r.get(28)?;
+    let handover_identity: Option<IdentityShown> = r.get(33)?;
     let signing: Signing = r.get(29)?;
     Ok(Application {
         id: r.get(0)?,
@@ -97,6 +99,8 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
         handed_over_on: r.get(27)?,
         handover_method,
         handover_method_label: handover_method.map(|m| m.label()),
+        handover_identity,
+        handover_identity_label: handover_identity.map(|i| i.label()),
         checklist: vec![],
         next: vec![],
         protected: r.get(32)?,
@@ -282,8 +286,11 @@ impl ApplicationHandleMut<'_> {
 
     /// Records that what the 広域連合 issued for application `id` was handed over or mailed
     /// (引渡し・送付済) on `on`.
-    pub fn hand_over(&self, id: i64, method: HandOverMethod, on: NaiveDate) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE application SET status = 'handed_over', handed_over_on = ?2, handover_method = ?3 WHERE id = ?1", params![id, on, method])?;
+    pub fn hand_over(&self, id: i64, method: HandOverMethod, identity: Option<IdentityShown>, on: NaiveDate) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE application SET status = 'handed_over', handed_over_on = ?2, handover_method = ?3, handover_identity = ?4 WHERE id = ?1",
+            params![id, on, method, identity],
+        )?;
         Ok(())
     }
 

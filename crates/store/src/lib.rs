@@ -84,6 +84,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0029_audit_keying.sql"),
     include_str!("migrations/0030_referral_queue_order.sql"),
     include_str!("migrations/0031_child_guidance_chief.sql"),
+    include_str!("migrations/0032_handover_identity.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     // From here on one file serves both engines (`sql::for_engine` keeps PostgreSQL's lines).
     (30, include_str!("migrations/0030_referral_queue_order.sql")),
     (31, include_str!("migrations/0031_child_guidance_chief.sql")),
+    (32, include_str!("migrations/0032_handover_identity.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

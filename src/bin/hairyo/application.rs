@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
-use hairyo::application::{self, AppStatus, Application, ApplicationInput, ApplicationStep, Document, HandOverMethod, Received};
+use hairyo::application::{self, AppStatus, Application, ApplicationInput, ApplicationStep, Document, HandOverMethod, IdentityShown, Received};
 use hairyo::certificate::Certificate;
 use hairyo::text::wareki;
 use hairyo::Paged;
@@ -98,6 +98,10 @@ pub enum ApplicationCmd {
         /// counter (窓口で手渡し) / mail (郵送)
         #[arg(long, value_parser = typed::coded("application.invalid", "method", HandOverMethod::parse))]
         method: HandOverMethod,
+        /// At the counter: the identity document shown, one_photo (顔写真付き1点) or two_other
+        /// (顔写真なし2点); required there.
+        #[arg(long, value_parser = typed::coded("application.invalid", "identity", IdentityShown::parse))]
+        identity: Option<IdentityShown>,
         /// The day (default: today).
         #[arg(long, value_parser = typed::date("application.invalid", "handed_over_on"))]
         on: Option<NaiveDate>,
@@ -190,7 +194,7 @@ pub fn run(inv: &Invocation, cmd: &ApplicationCmd) -> Result {
         ApplicationCmd::UnionResult { id, result, decided, until, reason, confirm_digits } => {
             union_result(inv, *id, result, decided, until, reason, *confirm_digits)
         }
-        ApplicationCmd::HandOver { id, method, on } => hand_over(inv, *id, *method, on.unwrap_or(inv.today())),
+        ApplicationCmd::HandOver { id, method, identity, on } => hand_over(inv, *id, *method, *identity, on.unwrap_or(inv.today())),
         ApplicationCmd::Show { id } => show(inv, *id),
         ApplicationCmd::List { statuses, limit, offset } => list(inv, statuses, *offset, *limit),
     }
@@ -261,9 +265,9 @@ fn union_result(inv: &Invocation, id: i64, result: &str, decided: &str, until: &
     inv.emit(&application::take_step(&mut store, &actor, id, &step, inv.now)?, application_text)
 }
 
-fn hand_over(inv: &Invocation, id: i64, method: HandOverMethod, on: NaiveDate) -> Result {
+fn hand_over(inv: &Invocation, id: i64, method: HandOverMethod, identity: Option<IdentityShown>, on: NaiveDate) -> Result {
     let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&application::hand_over(&mut store, &actor, id, method, on, inv.now)?, application_text)
+    inv.emit(&application::hand_over(&mut store, &actor, id, method, identity, on, inv.now)?, application_text)
 }
 
 fn show(inv: &Invocation, id: i64) -> Result {
@@ -338,6 +342,9 @@ fn record_text(a: &Application) -> String {
     }
     if let (Some(d), Some(m)) = (a.handed_over_on, a.handover_method_label) {
         let _ = write!(s, "\n引渡し・送付: {} ({m})", wareki::format(d));
+    }
+    if let Some(shown) = a.handover_identity_label {
+        let _ = write!(s, "\n本人確認書類: {shown}");
     }
     if !a.decision_note.is_empty() {
         let _ = write!(s, "\n記録: {}", a.decision_note);

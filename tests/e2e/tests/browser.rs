@@ -599,3 +599,90 @@ async fn first_visit_costs(driver: &WebDriver) {
     eprintln!("e2e first visit: sign-in to home drawn {home:.0} ms");
     sign_out(driver).await;
 }
+
+/// #32: a 後期 certificate the 広域連合 issued is handed over at the counter only to someone who
+/// showed an identity document: the clerk chooses 窓口で手渡し, is told to pick the document
+/// when none is chosen, picks it, and the hand-over is stored with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_counter_hand_over_records_the_identity_document_shown() {
+    let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
+    let db = served.db.clone();
+    let application = tokio::task::spawn_blocking(move || union_issued_application(&db)).await.expect("seed the application");
+    let mut chrome = chromedriver();
+    let driver = chrome.session().await;
+    let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, tokio::spawn(counter_hand_over(driver.clone(), served.url.clone()))).await;
+    if let Err(e) = driver.quit().await {
+        eprintln!("e2e: closing the browser failed: {e}");
+    }
+    drop(chrome);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
+        Err(_) => panic!("e2e: the scenario did not finish within {SCENARIO_TIMEOUT:?}"),
+    }
+    let db = served.db.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).expect("open the test database");
+        let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+        hairyo::application::get(&store, &admin, application, chrono::Local::now().naive_local()).expect("the application")
+    })
+    .await
+    .expect("read the application");
+    assert_eq!(stored.handover_method, Some(hairyo::application::HandOverMethod::Counter));
+    assert_eq!(stored.handover_identity, Some(hairyo::application::IdentityShown::OnePhoto));
+}
+
+/// A 後期 member, 見本 後期子, whose application the city forwarded and the 広域連合 issued.
+fn union_issued_application(db: &str) -> i64 {
+    use hairyo::application::{self, ApplicationInput, ApplicationStep, UnionResult};
+    let mut store = hairyo::store::open_location(&hairyo::store::Location::parse(db)).expect("open the test database");
+    let now = chrono::Local::now().naive_local();
+    let today = now.date();
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let input = hairyo::person::PersonInput {
+        name: "見本　後期子".into(),
+        kana: "ミホン　コウキコ".into(),
+        birth_date: "昭和20年5月5日".into(),
+        sex: "female".into(),
+        address: "見本市中央2-2-2".into(),
+        scheme: "kouki".into(),
+        card_number: "12345678".into(),
+        mynumber_card: "card".into(),
+        registration: "registered".into(),
+        reasons: vec!["dementia".into()],
+        ..Default::default()
+    };
+    let p = hairyo::person::add(&mut store, &admin, &input, now).expect("add the member").id;
+    let clerk = hairyo::staff::actor(&store, "kouki1").expect("kouki1");
+    let a = application::receive(&mut store, &clerk, &ApplicationInput { person_id: p, ..Default::default() }, now).expect("receive").application;
+    for c in &a.checklist {
+        application::check_document(&mut store, &clerk, a.id, c.document, true, now).expect("check");
+    }
+    application::forward(&mut store, &clerk, a.id, today, None, now).expect("forward");
+    let issued = ApplicationStep::RecordUnionResult {
+        result: UnionResult::Issued,
+        decided_on: today.to_string(),
+        valid_until: String::new(),
+        reason: String::new(),
+        confirmed_digits: false,
+    };
+    application::take_step(&mut store, &clerk, a.id, &issued, now).expect("the union's result");
+    a.id
+}
+
+async fn counter_hand_over(driver: WebDriver, url: String) {
+    driver.goto(&url).await.expect("open the server's page");
+    sign_in(&driver, "kouki1", hairyo::demo::DEMO_PASSWORD).await;
+    open_persons(&driver).await;
+    search_for(&driver, "ミホン コウキコ", "ミホン").await;
+    click(&driver, "#person-table .person-name").await;
+    wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("後期子")) }).await;
+    select(&driver, ".app-handover-method", "counter").await;
+    click(&driver, ".app-handover").await;
+    let asked = wait_until("the form's refusal", || async { text_of(&driver, ".inline-form .form-error").await }).await;
+    assert!(asked.contains("本人確認書類"), "{asked:?}");
+    select(&driver, ".app-handover-identity", "one_photo").await;
+    click(&driver, ".app-handover").await;
+    action_result(&driver, "引渡し・送付を記録しました").await;
+}

@@ -49,6 +49,8 @@ export type UnionResult = "issued" | "rejected" | "at_renewal";
 
 export type HandOverMethod = "counter" | "mail";
 
+export type IdentityShown = "one_photo" | "two_other";
+
 export type Signing = "signed" | "ghostwritten" | "no_delegation";
 
 export type OptionalEntry = "limit_category" | "specific_disease";
@@ -386,7 +388,11 @@ union_decided_on: string | null,
 /**
  * 後期: when and how the city passed on what the 広域連合 issued.
  */
-handed_over_on: string | null, handover_method: HandOverMethod | null, handover_method_label: string | null, checklist: Array<ChecklistItem>, 
+handed_over_on: string | null, handover_method: HandOverMethod | null, handover_method_label: string | null, 
+/**
+ * At the counter: the identity document the person taking it showed.
+ */
+handover_identity: IdentityShown | null, handover_identity_label: string | null, checklist: Array<ChecklistItem>, 
 /**
  * What the staff member who asked may do to it now (`application::next_steps`); empty in
  * the core's own reads.
@@ -746,7 +752,11 @@ export type Codes = { touchpoint_kinds: Array<Choice>, wishes: Array<Choice>, ch
 /**
  * 後期: what the 広域連合 may decide, and how the city hands over what it issued.
  */
-union_results: Array<Choice>, handover_methods: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, 
+union_results: Array<Choice>, handover_methods: Array<Choice>, 
+/**
+ * The identity documents a counter hand-over records.
+ */
+handover_identities: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, 
 /**
  * How the person's part was signed (自署, 代筆, 委任できない), and the 任意記載事項.
  */
@@ -758,7 +768,11 @@ reasons: Array<ReasonChoice>, };
 
 export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, } | { "kind": "hand_over_sheet", person_id: number, };
 
-export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, confirmed_digits: boolean, } | { "step": "issue" } | { "step": "reject", reason: string, confirmed_digits: boolean, } | { "step": "withdraw", reason: string, confirmed_digits: boolean, } | { "step": "forward", forwarded_on: string, override_reason: string | null, confirmed_digits: boolean, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, confirmed_digits: boolean, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, };
+export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, confirmed_digits: boolean, } | { "step": "issue" } | { "step": "reject", reason: string, confirmed_digits: boolean, } | { "step": "withdraw", reason: string, confirmed_digits: boolean, } | { "step": "forward", forwarded_on: string, override_reason: string | null, confirmed_digits: boolean, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, confirmed_digits: boolean, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, 
+/**
+ * At the counter: the identity document shown (required there; none by mail).
+ */
+identity: IdentityShown | null, };
 
 export type ReferralAction = { "action": "accept", note: string, confirmed_digits: boolean, } | { "action": "return", reason: string, confirmed_digits: boolean, } | { "action": "complete", note: string, confirmed_digits: boolean, } | { "action": "resend", note: string, confirmed_digits: boolean, } | { "action": "comment", body: string, confirmed_digits: boolean, } | { "action": "withdraw", reason: string, confirmed_digits: boolean, };
 

@@ -158,6 +158,16 @@ coded_enum! {
 }
 
 coded_enum! {
+    /// What the person who takes a certificate at the counter showed to prove who they are:
+    /// one document with a photo, or two without (as 窓口 practice asks). Without either the
+    /// certificate goes by mail.
+    pub enum IdentityShown ("本人確認書類") {
+        OnePhoto = ("one_photo", "顔写真付きの書類1点 (マイナンバーカード、運転免許証など)"),
+        TwoOther = ("two_other", "顔写真のない書類2点 (資格確認書と年金手帳など)"),
+    }
+}
+
+coded_enum! {
     /// Where the certificate is sent.
     pub enum Delivery ("送付先") {
         Home = ("home", "本人の住所"),
@@ -235,6 +245,9 @@ pub struct Application {
     pub handed_over_on: Option<NaiveDate>,
     pub handover_method: Option<HandOverMethod>,
     pub handover_method_label: Option<&'static str>,
+    /// At the counter: the identity document the person taking it showed.
+    pub handover_identity: Option<IdentityShown>,
+    pub handover_identity_label: Option<&'static str>,
     pub checklist: Vec<ChecklistItem>,
     /// What the staff member who asked may do to it now (`application::next_steps`); empty in
     /// the core's own reads.
