@@ -162,6 +162,28 @@ impl ChromeDriver {
     }
 }
 
+/// Runs `scenario` in one new Chromium session on `url` within `limit`, then closes the browser
+/// whether it passed or not, and fails as the scenario did.
+pub async fn in_one_browser<F, Fut>(url: &str, limit: Duration, scenario: F)
+where
+    F: FnOnce(WebDriver, String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut chrome = chromedriver();
+    let driver = chrome.session().await;
+    let outcome = tokio::time::timeout(limit, tokio::spawn(scenario(driver.clone(), url.to_string()))).await;
+    if let Err(e) = driver.quit().await {
+        eprintln!("e2e: closing the browser failed: {e}");
+    }
+    drop(chrome);
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
+        Err(_) => panic!("e2e: the scenario did not finish within {limit:?}"),
+    }
+}
+
 /// The bytes behind a `blob:` URL the page made (what the server printed), read in the page.
 pub async fn blob_bytes(driver: &WebDriver, url: &str) -> Vec<u8> {
     use base64::Engine;

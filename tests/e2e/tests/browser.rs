@@ -175,19 +175,7 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_screen_meets_wcag_aa_at_both_zoom_levels() {
     let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
-    let mut chrome = chromedriver();
-    let driver = chrome.session().await;
-    let outcome = tokio::time::timeout(SCENARIO_TIMEOUT * 4, tokio::spawn(every_screen(driver.clone(), served.url.clone()))).await;
-    if let Err(e) = driver.quit().await {
-        eprintln!("e2e: closing the browser failed: {e}");
-    }
-    drop(chrome);
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
-        Err(_) => panic!("e2e: the scenario did not finish within {:?}", SCENARIO_TIMEOUT * 4),
-    }
+    in_one_browser(&served.url, SCENARIO_TIMEOUT * 4, every_screen).await;
 }
 
 async fn every_screen(driver: WebDriver, url: String) {
@@ -350,19 +338,7 @@ async fn audit(driver: &WebDriver, axe: &str, place: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_desks_work_with_the_keyboard_alone() {
     let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
-    let mut chrome = chromedriver();
-    let driver = chrome.session().await;
-    let outcome = tokio::time::timeout(SCENARIO_TIMEOUT * 2, tokio::spawn(keyboard_journeys(driver.clone(), served.url.clone()))).await;
-    if let Err(e) = driver.quit().await {
-        eprintln!("e2e: closing the browser failed: {e}");
-    }
-    drop(chrome);
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
-        Err(_) => panic!("e2e: the scenario did not finish within {:?}", SCENARIO_TIMEOUT * 2),
-    }
+    in_one_browser(&served.url, SCENARIO_TIMEOUT * 2, keyboard_journeys).await;
 }
 
 /// A clerk's hands on the keyboard: keys go to the focused element and are counted.
@@ -608,19 +584,7 @@ async fn a_counter_hand_over_records_the_identity_document_shown() {
     let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
     let db = served.db.clone();
     let application = tokio::task::spawn_blocking(move || union_issued_application(&db)).await.expect("seed the application");
-    let mut chrome = chromedriver();
-    let driver = chrome.session().await;
-    let outcome = tokio::time::timeout(SCENARIO_TIMEOUT, tokio::spawn(counter_hand_over(driver.clone(), served.url.clone()))).await;
-    if let Err(e) = driver.quit().await {
-        eprintln!("e2e: closing the browser failed: {e}");
-    }
-    drop(chrome);
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(join)) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-        Ok(Err(join)) => panic!("e2e: scenario task failed: {join}"),
-        Err(_) => panic!("e2e: the scenario did not finish within {SCENARIO_TIMEOUT:?}"),
-    }
+    in_one_browser(&served.url, SCENARIO_TIMEOUT, counter_hand_over).await;
     let db = served.db.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).expect("open the test database");
