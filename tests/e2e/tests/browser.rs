@@ -406,8 +406,7 @@ impl Keyboard<'_> {
     /// Waits until focus has moved to an element matching `css` by itself (what an action does
     /// for the clerk: its confirmation, the printed file's 開く).
     async fn focus_lands_on(&self, css: &str) {
-        let found = wait_longer(&format!("focus on {css}"), Duration::from_secs(30), || async { self.focused_matches(css).await.then_some(()) }).await;
-        let () = found;
+        wait_longer(&format!("focus on {css}"), Duration::from_secs(30), || async { self.focused_matches(css).await.then_some(()) }).await;
     }
 }
 
