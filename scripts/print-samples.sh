@@ -27,9 +27,14 @@ h demo --persons 200 --seed 1 >/dev/null
 p=$(h --json person add --atena 900000101 --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S35.3.3 --sex male --scheme kokuho \
       --insurer 000000 --symbol 見01 --number 123456 --branch 01 --householder "髙橋 眞一" --phone 048-000-1234 \
       --postal 000-0012 --address "見本市中央町1丁目2番3号" --card card --registration registered --reason dementia | id '["id"]')
+# The referral comes first, as at a real desk; the 連携票 then shows the application received after it.
+r=$(h --json --as kaigo1 referral send --person "$p" --reason "要介護認定の申請時に、ご家族から資格確認書の希望がありました。代理申請の案内をお願いします。" \
+      --applicant "長男 (別世帯)" --basis consent --basis-note "11月25日 窓口で本人と長男に口頭で確認" | id '["id"]')
+h --as kokuho1 referral comment "$r" "受理しました。長男の方に来庁いただく予定です。" >/dev/null
 a=$(h --json --as kokuho1 application receive --person "$p" --applicant proxy --authority relative \
       --proxy-name "髙橋 一郎" --proxy-kana "たかはし いちろう" --proxy-address "見本市本町2丁目2番2号" \
-      --proxy-phone 090-0000-1111 --relationship 長男 --delivery proxy --reason dementia | id '["application"]["id"]')
+      --proxy-phone 090-0000-1111 --relationship 長男 --delivery proxy \
+      --delivery-reason "本人が長男の家に滞在しているため" --reason dementia | id '["application"]["id"]')
 k=$(h --json person add --name "後期 花子" --kana "コウキ ハナコ" --birth S16.8.2 --sex female --scheme kouki \
       --number 12345678 --postal 000-0034 --address "見本市若葉町4丁目5番6号" --card face_auth --registration registered \
       --reason elderly --reason pin | id '["id"]')
@@ -48,9 +53,6 @@ h person add --name "特例 三郎" --kana "トクレイ サブロウ" --birth S
 c=$(h --json person add --name "継続 四子" --kana "ケイゾク ヨツコ" --birth S19.4.4 --sex female --scheme kouki --card card \
       --registration registered --reason facility --facility "$f" | id '["id"]')
 h --as kaigo1 touchpoint add --person "$c" --kind facility_campaign --date 2026-11-01 --wish keeps_card >/dev/null
-r=$(h --json --as kaigo1 referral send --person "$p" --reason "要介護認定の申請時に、ご家族から資格確認書の希望がありました。代理申請の案内をお願いします。" \
-      --applicant "長男 (別世帯)" | id '["id"]')
-h --as kokuho1 referral comment "$r" "受理しました。長男の方に来庁いただく予定です。" >/dev/null
 
 h print application --person "$p" --application "$a" -o "$tmp/application.pdf" >/dev/null
 h print application --person "$k" -o "$tmp/application-kouki.pdf" >/dev/null

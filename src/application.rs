@@ -81,6 +81,9 @@ pub struct ApplicationInput {
     /// 任意記載事項 to print beside the rest (limit_category, specific_disease).
     pub optional_entries: Vec<String>,
     pub delivery: String,
+    /// Why the certificate goes to the proxy's address; required for a proxy from another
+    /// household who is not a legal representative (the registered address is the rule).
+    pub delivery_reason: String,
     pub referral_id: Option<i64>,
 }
 
@@ -338,10 +341,17 @@ pub(crate) fn receive_in(
     if delivery == Some(Delivery::Proxy) && !is_proxy {
         c.fail("delivery", "代理人の住所へ送付できるのは代理申請のときだけです");
     }
+    let delivery_reason = c.take("delivery_reason", validate::text("送付先の理由", &input.delivery_reason, 200, false));
+    if delivery == Some(Delivery::Proxy) && authority.is_some_and(|a| !a.mails_to_proxy_without_reason()) && input.delivery_reason.trim().is_empty() {
+        c.fail(
+            "delivery_reason",
+            "資格確認書は住民票の住所 (国保は世帯主あて) へ送るのが原則です。別世帯の代理人の住所へ送るときは、その理由 (例: 本人が代理人の家に滞在中) を記録してください",
+        );
+    }
     let scheme = if input.scheme.trim().is_empty() { None } else { c.take("scheme", AppScheme::parse(&input.scheme)) };
     c.finish().map_err(ApplicationError::Invalid)?;
-    let (Some(received_on), Some(channel), Some(applicant), Some(delivery), Some(signing), Some(writer_name)) =
-        (received_on, channel, applicant, delivery, signing, writer_name)
+    let (Some(received_on), Some(channel), Some(applicant), Some(delivery), Some(signing), Some(writer_name), Some(delivery_reason)) =
+        (received_on, channel, applicant, delivery, signing, writer_name, delivery_reason)
     else {
         unreachable!("the checker refused any missing value above")
     };
@@ -442,6 +452,8 @@ pub(crate) fn receive_in(
                 writer_name: &writer_name,
                 optional_entries: &optional_entries,
                 delivery,
+                // A reason is kept only where it explains a proxy's address.
+                delivery_reason: if delivery == Delivery::Proxy { &delivery_reason } else { "" },
                 received_by: actor.staff_id,
                 created_at: crate::stamp(now),
             },

@@ -210,7 +210,10 @@ fn run_in(
             // Another desk sends a referral (for a person the mix was drawn from; one the core
             // refuses, for example of another scheme, is skipped), then home is asked for.
             let (id, _) = &mix[(round * 3 + sent) % mix.len()];
-            let input = crate::referral::ReferralInput { person_id: *id, reason: "測定のための連携".into(), ..Default::default() };
+            let input =
+                crate::referral::ReferralInput {
+                    person_id: *id, reason: "測定のための連携".into(), sharing_basis: "consent".into(), ..Default::default()
+                };
             if crate::referral::send(&mut st, &sender, &input, now).is_ok() {
                 sent += 1;
             }

@@ -625,6 +625,12 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                     to_desk: to,
                     reason: "要配慮者のため資格確認書の申請をご検討ください。",
                     proposed_applicant: applicant_note,
+                    // Whoever speaks for a child or a person under guardianship consents for them.
+                    sharing_basis: if matches!(legal_rep.0, "guardian" | "parent") {
+                        crate::model::referral::SharingBasis::RepresentativeConsent
+                    } else {
+                        crate::model::referral::SharingBasis::Consent
+                    },
                     status,
                     sent_by: staff_at(from),
                     sent_on: sent,

@@ -21,6 +21,8 @@ pub struct Codes {
     pub handover_identities: Vec<Choice>,
     pub deliveries: Vec<Choice>,
     pub desks: Vec<Choice>,
+    /// What lets a welfare desk share a person's details with the insurer desk (連携依頼).
+    pub sharing_bases: Vec<Choice>,
     /// How the person's part was signed (自署, 代筆, 委任できない), and the 任意記載事項.
     pub signings: Vec<Choice>,
     pub optional_entries: Vec<Choice>,
@@ -52,6 +54,7 @@ pub fn codes() -> Codes {
         handover_identities: choices::<crate::application::IdentityShown>(),
         deliveries: choices::<Delivery>(),
         desks: choices::<crate::staff::Desk>(),
+        sharing_bases: choices::<crate::referral::SharingBasis>(),
         signings: choices::<crate::application::Signing>(),
         optional_entries: choices::<crate::application::OptionalEntry>(),
         reasons: crate::person::Reason::ALL.iter().map(|r| ReasonChoice { code: *r, label: r.label(), span: r.span(), span_label: r.span().label() }).collect(),

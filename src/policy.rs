@@ -316,6 +316,18 @@ pub fn insured_elsewhere_message(insurer: &str) -> String {
     format!("この方は住所地特例により「{insurer}」の被保険者です。資格確認書は加入先の保険者へ申請するよう案内してください (この市では受け付けません)")
 }
 
+/// The route a referral asks the insurer desk to guide the person along: evaluated as for a
+/// person who has not applied, so that a 連携票 never reads 「申請済みの要配慮者です」 while it
+/// asks for an application. Whatever the person has applied for already is printed beside it,
+/// from the applications themselves.
+pub(crate) fn route_before_application(conn: &crate::store::Read<'_>, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
+    if p.insured_elsewhere() {
+        return route_of(conn, p, on);
+    }
+    let facts = Facts { applied: false, ..Facts::of(conn, p, on)? };
+    Ok(evaluate(&rules(conn)?, p.scheme, &facts, on))
+}
+
 pub(crate) fn route_of(conn: &crate::store::Read<'_>, p: &Person, on: NaiveDate) -> Result<Route, PolicyError> {
     // 住所地特例: whatever this city's rules say, the certificate is the other insurer's.
     if p.insured_elsewhere() {

@@ -11,7 +11,7 @@ use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
 use crate::{Page, Paged};
 
-pub use crate::model::referral::{Comment, QueueFilter, QueueOrder, Referral, ReferralActionKind, ReferralStatus};
+pub use crate::model::referral::{Comment, QueueFilter, QueueOrder, Referral, ReferralActionKind, ReferralStatus, SharingBasis};
 
 #[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -21,6 +21,10 @@ pub struct ReferralInput {
     pub to_desk: String,
     pub reason: String,
     pub proposed_applicant: String,
+    /// The code of the consent or legal basis the desk shares on (`SharingBasis`); required.
+    pub sharing_basis: String,
+    /// How and when consent was confirmed (e.g. 「11月25日 窓口で本人に口頭で確認」).
+    pub sharing_note: String,
     /// The clerk confirmed that a twelve-digit number in the reason is not a 個人番号.
     pub confirmed_digits: bool,
 }
@@ -68,7 +72,18 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
     let mut c = Checker::new();
     let reason = c.take("reason", validate::text("依頼の理由", &input.reason, 1000, true));
     let applicant = c.take("proposed_applicant", validate::text("申請者の候補", &input.proposed_applicant, 100, false));
-    for (label, text) in [("依頼の理由", &input.reason), ("申請者の候補", &input.proposed_applicant)] {
+    let basis = if input.sharing_basis.trim().is_empty() {
+        c.fail(
+            "sharing_basis",
+            "情報共有の根拠 (本人の同意、家族・法定代理人の同意、または市内部での利用) を選んでください。国保・後期の窓口へ個人の情報を送るための根拠として記録します",
+        );
+        None
+    } else {
+        c.take("sharing_basis", SharingBasis::parse(&input.sharing_basis))
+    };
+    let note = c.take("sharing_note", validate::text("同意の確認方法", &input.sharing_note, 200, false));
+    for (label, text) in [("依頼の理由", &input.reason), ("申請者の候補", &input.proposed_applicant), ("同意の確認方法", &input.sharing_note)]
+    {
         c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits(label, text, input.confirmed_digits));
     }
     let to_desk = if input.to_desk.trim().is_empty() {
@@ -86,7 +101,9 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
         )
     };
     c.finish().map_err(ReferralError::Invalid)?;
-    let (Some(reason), Some(applicant)) = (reason, applicant) else { unreachable!("the checker refused any missing value above") };
+    let (Some(reason), Some(applicant), Some(basis), Some(note)) = (reason, applicant, basis, note) else {
+        unreachable!("the checker refused any missing value above")
+    };
     let today = now.date();
     store.write(|tx| {
         let p = person::load(tx, input.person_id)?;
@@ -97,6 +114,8 @@ pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono
             to_desk: to,
             reason: &reason,
             proposed_applicant: &applicant,
+            sharing_basis: basis,
+            sharing_note: &note,
             sent_by: actor.staff_id,
             sent_on: today,
         })?;

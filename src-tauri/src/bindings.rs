@@ -35,7 +35,7 @@ fn render() -> String {
         hairyo::feed::FeedLine, hairyo::feed::FeedProblem, hairyo::feed::FeedReport,
         certificate::CertificateBasis, certificate::ValidityBasis, certificate::Issuer, policy::RouteKind,
         search::MatchKind, import::Encoding, import::Column, leaflet::StatementMode,
-        referral::ReferralActionKind, application::ApplicationStepKind,
+        referral::ReferralActionKind, referral::SharingBasis, application::ApplicationStepKind,
         // Records and their parts.
         validate::FieldError, staff::Actor, staff::Staff, staff::NewStaff, staff::StaffInput, settings::CitySettings,
         settings::DeskContact, demo::DemoSummary, Paged<()>, person::PersonSummary, person::Person,

@@ -101,6 +101,7 @@ impl FormData {
             optional_entries: Vec::new(),
             delivery: Delivery::Facility,
             delivery_label: Delivery::Facility.label(),
+            delivery_reason: String::new(),
             status: crate::application::AppStatus::Received,
             protected: self.person.protected,
             status_label: "",
@@ -152,8 +153,13 @@ impl FormData {
             return crate::disclosure::printed_whereabouts(&self.audience, true, || postal_address(&p.safe_postal_code, &p.safe_address));
         }
         match (self.delivery(), &self.application, &self.facility) {
-            (Delivery::Proxy, Some(a), _) => a.proxy_address.clone(),
+            (Delivery::Proxy, Some(a), _) if a.delivery_reason.is_empty() => a.proxy_address.clone(),
+            (Delivery::Proxy, Some(a), _) => format!("{} (理由: {})", a.proxy_address, a.delivery_reason),
             (Delivery::Facility, _, Some(f)) => format!("{} {} 気付", postal_address(&f.postal_code, &f.address), f.name),
+            // 国保 mails to the 世帯主 at the registered address.
+            _ if self.scheme == AppScheme::Kokuho && !p.householder.trim().is_empty() => {
+                format!("{} (世帯主 {} 様あて)", postal_address(&p.postal_code, &p.address), p.householder.trim())
+            }
             _ => postal_address(&p.postal_code, &p.address),
         }
     }
@@ -399,8 +405,8 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     y = section_title(s, y, "資格確認書の送付先");
     let delivery = d.delivery();
     let mut x = LEFT + 2.0;
-    for (label, kind) in
-        [("ご本人の住所", Delivery::Home), ("代理人の住所", Delivery::Proxy), ("入所施設", Delivery::Facility), ("窓口で受け取る", Delivery::Counter)]
+    let home = if d.scheme == AppScheme::Kokuho { "住民票の住所 (世帯主あて)" } else { "ご本人の住所" };
+    for (label, kind) in [(home, Delivery::Home), ("代理人の住所", Delivery::Proxy), ("入所施設", Delivery::Facility), ("窓口で受け取る", Delivery::Counter)]
     {
         x = s.check_label(x, y + 2.0, 10.5, delivery == kind, label);
     }
@@ -696,7 +702,8 @@ pub fn contact_block(s: &mut Sheet, y: f32, city: &CitySettings, contacts: &[Des
 }
 
 /// The 連携票 of one referral.
-pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, from: &DeskContact, to: &DeskContact, today: NaiveDate) {
+#[allow(clippy::too_many_arguments)]
+pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, applied: &str, from: &DeskContact, to: &DeskContact, today: NaiveDate) {
     s.fit_text(LEFT, 12.0, WIDTH, 17.0, Weight::Bold, Align::Center, "資格確認書 連携票 (連携依頼)");
     s.fit_text(LEFT, 24.0, WIDTH, 10.0, Weight::Regular, Align::Right, &format!("連携依頼番号 {}   印刷日 {}", r.id, wareki::format(today)));
     let mut y = 31.0;
@@ -727,11 +734,16 @@ pub fn referral_sheet(s: &mut Sheet, r: &Referral, p: &Person, route: &Route, fr
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "配慮理由", &reasons.join("、"));
     y += 8.0;
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 14.0, "交付経路", &format!("{} [{}] {}", route.label, route.r_numbers.join(", "), route.explanation));
-    y += 17.0;
+    y += 14.0;
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "申請の状況", applied);
+    y += 11.0;
     y = section_title(s, y, "依頼の内容");
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 24.0, "依頼の理由", &r.reason);
     y += 24.0;
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "申請者の候補", &r.proposed_applicant);
+    y += 10.0;
+    let basis = if r.sharing_note.is_empty() { r.sharing_basis_label.to_string() } else { format!("{} ({})", r.sharing_basis_label, r.sharing_note) };
+    field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "情報共有の根拠", &basis);
     y += 10.0;
     if !r.return_reason.is_empty() {
         field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 12.0, "差戻しの理由", &r.return_reason);

@@ -481,11 +481,16 @@ pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: N
     let conn = &store.read();
     let r = referral::load(conn, referral_id)?;
     let p = person::load(conn, r.person_id)?;
-    let route = policy::route_of(conn, &p, now.date())?;
+    let route = policy::route_before_application(conn, &p, now.date())?;
     let from = settings::desk_contact(conn, r.from_desk)?;
     let to = settings::desk_contact(conn, r.to_desk)?;
+    // The newest application says where the person stands; the referral's own words never do.
+    let applied = application::for_person(conn, p.id)?
+        .into_iter()
+        .max_by_key(|a| (a.received_on, a.id))
+        .map_or_else(|| "なし".to_string(), |a| format!("{} (受付日 {}、申請番号 {})", a.status_label, crate::text::wareki::format(a.received_on), a.id));
     let mut sheet = layout::Sheet::new(&format!("連携票 {}", r.id));
-    forms::referral_sheet(&mut sheet, &r, &p, &route, &from, &to, now.date());
+    forms::referral_sheet(&mut sheet, &r, &p, &route, &applied, &from, &to, now.date());
     let printed = finish(sheet, 1, vec![])?;
     store.write(|tx| audit::record(tx, actor, now, Action::Print, "referral", Some(referral_id), serde_json::json!({"document": "referral_sheet"})))?;
     Ok(printed)

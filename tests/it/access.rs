@@ -58,7 +58,7 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
         referral::send(
             &mut w.store,
             &sender,
-            &ReferralInput { person_id: person.id, to_desk: to.code().into(), reason: "確認".into(), ..Default::default() },
+            &ReferralInput { person_id: person.id, to_desk: to.code().into(), reason: "確認".into(), sharing_basis: "consent".into(), ..Default::default() },
             now,
         )
         .unwrap()
@@ -119,9 +119,12 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
         Permission::RecordTouchpoint => {
             outcome(boxed(touchpoint::add(&mut w.store, actor, &TouchpointInput { person_id: person.id, kind: "counter".into(), ..Default::default() }, now)))
         }
-        Permission::SendReferral => {
-            outcome(boxed(referral::send(&mut w.store, actor, &ReferralInput { person_id: person.id, reason: "依頼".into(), ..Default::default() }, now)))
-        }
+        Permission::SendReferral => outcome(boxed(referral::send(
+            &mut w.store,
+            actor,
+            &ReferralInput { person_id: person.id, reason: "依頼".into(), sharing_basis: "consent".into(), ..Default::default() },
+            now,
+        ))),
         Permission::ReviewReferral => {
             let r = referral_for(w, actor.desk);
             outcome(boxed(referral::accept(&mut w.store, actor, r.id, "", now)))
@@ -315,7 +318,7 @@ fn next_actions_of_a_referral_are_what_the_core_allows() {
         let r = referral::send(
             &mut w.store,
             &sender,
-            &ReferralInput { person_id: person.id, to_desk: "kokuho".into(), reason: "確認".into(), ..Default::default() },
+            &ReferralInput { person_id: person.id, to_desk: "kokuho".into(), reason: "確認".into(), sharing_basis: "consent".into(), ..Default::default() },
             now,
         )
         .unwrap();
@@ -528,7 +531,13 @@ fn the_records_next_steps_are_what_the_core_then_does() {
     let p = w.person(holder);
     let now = at("2026-11-25");
     let kaigo = staff::actor(&w.store, &login(Desk::Kaigo, Role::Caseworker)).unwrap();
-    let sent = referral::send(&mut w.store, &kaigo, &ReferralInput { person_id: p.id, reason: "手続きが難しい".into(), ..Default::default() }, now).unwrap();
+    let sent = referral::send(
+        &mut w.store,
+        &kaigo,
+        &ReferralInput { person_id: p.id, reason: "手続きが難しい".into(), sharing_basis: "consent".into(), ..Default::default() },
+        now,
+    )
+    .unwrap();
     let mut offered_anywhere = std::collections::HashSet::new();
     for d in Desk::ALL {
         for role in Role::ALL {
@@ -549,11 +558,14 @@ fn the_records_next_steps_are_what_the_core_then_does() {
                         };
                         touchpoint::add(&mut w.store, &actor, &input, now).map(|_| ()).map_err(|e| e.code().to_string())
                     }
-                    RecordStep::SendReferral => {
-                        referral::send(&mut w.store, &actor, &ReferralInput { person_id: p.id, reason: "確認".into(), ..Default::default() }, now)
-                            .map(|_| ())
-                            .map_err(|e| e.code().to_string())
-                    }
+                    RecordStep::SendReferral => referral::send(
+                        &mut w.store,
+                        &actor,
+                        &ReferralInput { person_id: p.id, reason: "確認".into(), sharing_basis: "consent".into(), ..Default::default() },
+                        now,
+                    )
+                    .map(|_| ())
+                    .map_err(|e| e.code().to_string()),
                     RecordStep::ReceiveApplication => {
                         application::receive(&mut w.store, &actor, &ApplicationInput { person_id: p.id, ..Default::default() }, now)
                             .map(|_| ())
@@ -569,7 +581,13 @@ fn the_records_next_steps_are_what_the_core_then_does() {
             assert_eq!(next.referral_desks.is_empty(), !next.steps.iter().any(|s| s.code == RecordStep::SendReferral.code()), "{who}");
             if !next.referral_desks.is_empty() {
                 for to in Desk::ALL {
-                    let input = ReferralInput { person_id: p.id, to_desk: to.code().into(), reason: "確認".into(), ..Default::default() };
+                    let input = ReferralInput {
+                        person_id: p.id,
+                        to_desk: to.code().into(),
+                        reason: "確認".into(),
+                        sharing_basis: "consent".into(),
+                        ..Default::default()
+                    };
                     let taken = referral::send(&mut w.store, &actor, &input, now);
                     assert_eq!(next.referral_desks.iter().any(|c| c.code == to.code()), taken.is_ok(), "a referral to {} as {who}", to.label());
                 }

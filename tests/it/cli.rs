@@ -267,7 +267,7 @@ fn referral_and_application_through_the_cli() {
         ],
     );
     let pid = p["id"].to_string();
-    let r = json(&db.path, &["--as", "kaigo1", "referral", "send", "--person", &pid, "--reason", "認知症のため"]);
+    let r = json(&db.path, &["--as", "kaigo1", "referral", "send", "--person", &pid, "--reason", "認知症のため", "--basis", "consent"]);
     let rid = r["id"].to_string();
     let out = hairyo(&db.path, &["--as", "kaigo1", "referral", "accept", &rid]);
     assert_eq!(out.status.code(), Some(1));
@@ -627,7 +627,8 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
     let p = add_protected("保護 金糸", "ホゴ キンシ");
     let moved = add_protected("転出 雲雀", "テンシュツ ヒバリ");
     ok(&db.path, &["--as", "kokuho1", "certificate", "issue", "--person", &p, "--scheme", "kokuho", "--basis", "ex_officio"]);
-    let referral = json(&db.path, &["--as", "kaigo1", "referral", "send", "--person", &p, "--reason", "資格確認書の案内"])["id"].to_string();
+    let referral =
+        json(&db.path, &["--as", "kaigo1", "referral", "send", "--person", &p, "--reason", "資格確認書の案内", "--basis", "consent"])["id"].to_string();
     ok(&db.path, &["--as", "jido1", "touchpoint", "add", "--person", &p, "--kind", "counter", "--notes", CHILD_NOTE]);
     ok(&db.path, &["--as", "kokuho1", "person", "move-out", &moved, "--to", MOVED_TO]);
     let out = |name: &str| dir.path().join(name).display().to_string();

@@ -184,8 +184,10 @@ fn canary_world() -> (World, Ids) {
         }
     };
     call(&mut w, &admin, "update_person", json!({"id": protected, "patch": {"facility_id": facility, "reasons": ["facility"]}})).unwrap();
-    let referral =
-        call(&mut w, &kaigo, "send_referral", json!({"input": {"person_id": protected, "reason": "施設入所のため"}})).unwrap()["id"].as_i64().unwrap();
+    let referral = call(&mut w, &kaigo, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": protected, "reason": "施設入所のため"}}))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
     let application = call(
         &mut w,
         &kokuho,
@@ -210,7 +212,7 @@ fn canary_world() -> (World, Ids) {
     };
     let moved = w.person(protect).id;
     call(&mut w, &kokuho, "issue_certificate", json!({"person_id": moved, "scheme": "kokuho", "basis": "ex_officio"})).unwrap();
-    call(&mut w, &kaigo, "send_referral", json!({"input": {"person_id": moved, "reason": "転居の相談"}})).unwrap();
+    call(&mut w, &kaigo, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": moved, "reason": "転居の相談"}})).unwrap();
     call(&mut w, &kokuho, "move_out", json!({"person_id": moved, "input": {"moved_to": MOVED_TO}})).expect("move out");
     let to_move = w.person(protect).id;
     let child = w.person(|i| i.name = "見本 太郎".into()).id;
@@ -259,7 +261,7 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
             "postal_code": POSTAL, "address": ADDRESS, "protected": true, "safe_postal_code": SAFE_POSTAL, "safe_address": SAFE}})],
         "update_person" => vec![json!({"id": p, "patch": {"phone": "048-999-0000"}}), json!({"id": ids.moved, "patch": {"notes": "確認済み"}})],
         "add_touchpoint" => vec![json!({"input": {"person_id": p, "date": "2026-11-22", "kind": "phone", "leaflets": ["bessou1"]}})],
-        "send_referral" => vec![json!({"input": {"person_id": p, "reason": "再度の相談"}})],
+        "send_referral" => vec![json!({"input": {"person_id": p, "reason": "再度の相談", "sharing_basis": "consent"}})],
         "referral_action" => vec![json!({"id": ids.referral, "action": {"action": "comment", "body": "確認します"}})],
         "receive_application" => {
             vec![json!({"input": {"person_id": p, "channel": "counter", "applicant": "self", "delivery": "counter", "reasons": ["facility"]}})]

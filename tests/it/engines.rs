@@ -256,9 +256,13 @@ fn the_same_step_taken_twice_at_once_succeeds_once() {
     let clerk = w.actor("kokuho_clerk");
     let rounds = 5;
     for round in 0..rounds {
-        let r =
-            referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: format!("申請支援 {round}"), ..Default::default() }, at("2026-11-25"))
-                .unwrap();
+        let r = referral::send(
+            &mut w.store,
+            &cw,
+            &ReferralInput { person_id: p.id, reason: format!("申請支援 {round}"), sharing_basis: "consent".into(), ..Default::default() },
+            at("2026-11-25"),
+        )
+        .unwrap();
         let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, at("2026-11-25")).unwrap().application;
         application::check_document(&mut w.store, &clerk, a.id, Document::ApplicantId, true, at("2026-11-25")).unwrap();
         let barrier = Arc::new(Barrier::new(2));
@@ -441,14 +445,25 @@ fn home_kept_on_the_server_follows_every_change_any_connection_makes() {
     assert_eq!(pool_a.kept_results().computations(), computed, "a touchpoint is counted by the database, not recomputed");
 
     // A referral sent in October, returned and sent again now: it moves to this month.
-    let early =
-        referral::send(&mut other, &cw, &ReferralInput { person_id: p.id, reason: "早めの連携".into(), ..Default::default() }, at("2026-10-05")).unwrap();
+    let early = referral::send(
+        &mut other,
+        &cw,
+        &ReferralInput { person_id: p.id, reason: "早めの連携".into(), sharing_basis: "consent".into(), ..Default::default() },
+        at("2026-10-05"),
+    )
+    .unwrap();
     same_as_fresh("a referral sent in October", &[&pool_a, &pool_b]);
     referral::send_back(&mut other, &clerk, early.id, "書類を添えてください", at("2026-10-06")).unwrap();
     same_as_fresh("returned", &[&pool_b, &pool_a]);
     referral::resend(&mut other, &cw, early.id, "添えました", now).unwrap();
     same_as_fresh("sent again", &[&pool_a, &pool_b]);
-    let r = referral::send(&mut other, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap();
+    let r = referral::send(
+        &mut other,
+        &cw,
+        &ReferralInput { person_id: p.id, reason: "申請の支援".into(), sharing_basis: "consent".into(), ..Default::default() },
+        now,
+    )
+    .unwrap();
     same_as_fresh("a referral sent", &[&pool_a, &pool_b]);
     referral::comment(&mut other, &clerk, r.id, "確認します", now).unwrap();
     same_as_fresh("a comment", &[&pool_b, &pool_a]);

@@ -55,6 +55,7 @@ fn proxy_application(w: &mut World, person_id: i64, authority: &str) -> i64 {
         proxy_phone: "090-0000-1111".into(),
         proxy_relationship: "長男".into(),
         delivery: "proxy".into(),
+        delivery_reason: "本人が長男の家に滞在しているため".into(),
         reasons: vec!["dementia".into()],
         ..Default::default()
     };
@@ -233,8 +234,17 @@ fn kokuho_householder_is_the_applicant_and_may_delegate() {
     let printed = print::application_form(&mut w.store, &clerk, p.id, Some(a.id), at("2026-11-25")).unwrap();
     assert_eq!(printed.pages, 2, "the form and the 委任状");
     let t = text(&printed.bytes);
-    for want in ["委任状(世帯主から代理人へ)", "私は、世帯主として", "対象の被保険者", "委任者本人世帯主", "世帯主(登録)見本太郎", "見本一郎"]
-    {
+    // The son lives elsewhere, so the certificate goes to the registered address, to the 世帯主.
+    for want in [
+        "委任状(世帯主から代理人へ)",
+        "私は、世帯主として",
+        "対象の被保険者",
+        "委任者本人世帯主",
+        "世帯主(登録)見本太郎",
+        "見本一郎",
+        "住民票の住所(世帯主あて)",
+        "(世帯主見本太郎様あて)",
+    ] {
         assert!(t.contains(want), "{want} missing in {t}");
     }
 
@@ -274,10 +284,48 @@ fn protected_address_never_printed_only_the_safe_address() {
     assert!(t.contains("見本市役所保険年金課気付"));
     // The 連携票 masks it too.
     let cw = w.actor("kaigo_cw");
-    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請支援".into(), ..Default::default() }, at("2026-11-25")).unwrap();
+    let r = referral::send(
+        &mut w.store,
+        &cw,
+        &ReferralInput { person_id: p.id, reason: "申請支援".into(), sharing_basis: "consent".into(), ..Default::default() },
+        at("2026-11-25"),
+    )
+    .unwrap();
     let sheet = print::referral_sheet(&mut w.store, &cw, r.id, at("2026-11-25")).unwrap();
     let t = text(&sheet.bytes);
     assert!(!t.contains("秘密町") && t.contains("申請支援") && t.contains("連携票"), "{t}");
+}
+
+#[test]
+fn a_referral_sheet_prints_the_sharing_basis_and_never_reads_already_applied() {
+    let mut w = World::new();
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["dementia".into()];
+    });
+    let cw = w.actor("kaigo_cw");
+    let clerk = w.actor("kokuho_clerk");
+    let input = ReferralInput {
+        person_id: p.id,
+        reason: "代理申請の案内をお願いします".into(),
+        sharing_basis: "representative_consent".into(),
+        sharing_note: "長男に電話で確認".into(),
+        ..Default::default()
+    };
+    let r = referral::send(&mut w.store, &cw, &input, at("2026-11-20")).unwrap();
+    let sheet = |w: &mut World| text(&print::referral_sheet(&mut w.store, &cw, r.id, at("2026-11-25")).unwrap().bytes);
+    let before = sheet(&mut w);
+    assert!(before.contains("情報共有の根拠") && before.contains("家族・法定代理人の同意") && before.contains("長男に電話で確認"), "{before}");
+    assert!(before.contains("申請の状況") && before.contains("なし"), "{before}");
+    // Once an application stands, the 国保 rule for those who applied reads 「申請済みの要配慮者」;
+    // the sheet still shows the route to guide and says where the application stands instead.
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, applicant: "self".into(), ..Default::default() }, at("2026-11-22"))
+        .unwrap();
+    let route = hairyo::policy::route(&w.store, &clerk, p.id, chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), at("2026-11-25")).unwrap();
+    assert!(route.explanation.contains("申請済み"), "the record's own route still says so: {}", route.explanation);
+    let after = sheet(&mut w);
+    assert!(!after.contains("申請済"), "{after}");
+    assert!(after.contains("受付") && after.contains("申請番号"), "{after}");
 }
 
 #[test]
@@ -587,7 +635,7 @@ fn staff_names_print_where_login_ids_did() {
     let r = hairyo::referral::send(
         &mut w.store,
         &cw,
-        &hairyo::referral::ReferralInput { person_id: p.id, reason: "代理申請の案内".into(), ..Default::default() },
+        &hairyo::referral::ReferralInput { person_id: p.id, reason: "代理申請の案内".into(), sharing_basis: "consent".into(), ..Default::default() },
         at("2026-11-25"),
     )
     .unwrap();
@@ -1021,6 +1069,7 @@ fn kouki_forwarding_register_lists_applications_forwarded_on_a_date() {
         proxy_address: "見本市本町2丁目2番2号".into(),
         proxy_relationship: "長男".into(),
         delivery: "proxy".into(),
+        delivery_reason: "本人が長男の家に滞在しているため".into(),
         ..Default::default()
     };
     forwarded(&mut w, proxy, "2026-11-25");

@@ -25,7 +25,7 @@ fn ended(w: &mut World, name: &str, kana: &str, moved_on: &str, protected: bool)
     let (kaigo, kokuho) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
     let day = &moved_on[..10];
     call(w, &kaigo, "add_touchpoint", json!({"input": {"person_id": id, "date": day, "kind": "counter", "notes": "相談の記録"}}), day).unwrap();
-    call(w, &kaigo, "send_referral", json!({"input": {"person_id": id, "reason": "資格確認書の案内"}}), day).unwrap();
+    call(w, &kaigo, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": id, "reason": "資格確認書の案内"}}), day).unwrap();
     call(w, &kokuho, "issue_certificate", json!({"person_id": id, "scheme": "kokuho", "basis": "ex_officio", "issued_on": day}), day).unwrap();
     call(w, &kokuho, "move_out", json!({"person_id": id, "input": {"moved_on": day, "moved_to": "隣町"}}), day).expect("move out");
     id

@@ -162,7 +162,7 @@ fn two_desks_share_one_server_and_nothing_answers_without_a_session() {
     assert_eq!(status, 200, "{persons}");
     let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").expect("a 国保 member in the demo").clone();
     let reason = format!("サーバー経由の連携 {}", std::process::id());
-    let (status, sent) = call(addr, cw, "send_referral", json!({"input": {"person_id": person["id"], "reason": reason}}));
+    let (status, sent) = call(addr, cw, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": person["id"], "reason": reason}}));
     assert_eq!(status, 200, "{sent}");
     let start = Instant::now();
     let (status, queue) = call(addr, ck, "referral_queue", json!({"status": "sent", "limit": 500}));
@@ -350,7 +350,7 @@ fn a_referral_reaches_the_other_desks_event_stream_at_once() {
     let (_, persons) = call(addr, &cw, "list_persons", json!({"limit": 50}));
     let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").unwrap().clone();
     let sent_at = Instant::now();
-    let (status, sent) = call(addr, &cw, "send_referral", json!({"input": {"person_id": person["id"], "reason": "至急の連携"}}));
+    let (status, sent) = call(addr, &cw, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": person["id"], "reason": "至急の連携"}}));
     assert_eq!(status, 200, "{sent}");
     let seen = read_events(&mut stream, Duration::from_secs(2), |n, _| n == "change");
     let took = sent_at.elapsed();
@@ -368,7 +368,8 @@ fn a_referral_reaches_the_other_desks_event_stream_at_once() {
         assert_eq!(killed, 1, "the server's LISTEN connection");
         let seen = read_events(&mut stream, Duration::from_secs(5), |n, _| n == "resync");
         assert!(seen.iter().any(|(n, _)| n == "resync"), "no resync after the drop: {seen:?}");
-        let (_, again) = call(addr, &cw, "send_referral", json!({"input": {"person_id": person["id"], "reason": "再接続後の連携"}}));
+        let (_, again) =
+            call(addr, &cw, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": person["id"], "reason": "再接続後の連携"}}));
         let is_it = |n: &str, d: &str| n == "change" && serde_json::from_str::<Value>(d).is_ok_and(|v| v["id"] == again["id"]);
         let seen = read_events(&mut stream, Duration::from_secs(3), is_it);
         assert!(seen.iter().any(|(n, d)| is_it(n, d)), "{seen:?}");
@@ -523,7 +524,7 @@ fn the_access_matrix_holds_over_http() {
                 // A referral this desk can see: from it (a welfare desk) or to it (an insurer desk).
                 let referral = || {
                     let (from, to) = if d.is_insurer_desk() { (Desk::Kaigo, *d) } else { (*d, Desk::Kokuho) };
-                    let input = json!({"person_id": pid, "to_desk": to.code(), "reason": "確認"});
+                    let input = json!({"person_id": pid, "to_desk": to.code(), "reason": "確認", "sharing_basis": "consent"});
                     ok(call(addr, &token_of(from, Role::Caseworker), "send_referral", json!({ "input": input })))["id"].as_i64().unwrap()
                 };
                 let proxy_application = || {
@@ -555,7 +556,9 @@ fn the_access_matrix_holds_over_http() {
                         body["touchpoints"][0]["notes"] == "家庭の事情の記録"
                     }
                     Permission::RecordTouchpoint => !denied(&answer("add_touchpoint", json!({"input": {"person_id": pid, "kind": "counter"}}))),
-                    Permission::SendReferral => !denied(&answer("send_referral", json!({"input": {"person_id": pid, "reason": "依頼"}}))),
+                    Permission::SendReferral => {
+                        !denied(&answer("send_referral", json!({"input": {"sharing_basis": "consent", "person_id": pid, "reason": "依頼"}})))
+                    }
                     Permission::ReviewReferral => {
                         let id = referral();
                         !denied(&answer("referral_action", json!({"id": id, "action": {"action": "accept", "note": ""}})))
@@ -643,7 +646,7 @@ fn an_unknown_field_is_refused_over_http_at_every_depth() {
     for (op, args, field) in [
         ("add_touchpoint", json!({"input": {"person_id": id, "kind": "counter", "leaflet": ["bessou1"]}}), "leaflet"),
         ("update_person", json!({"id": id, "patch": {"phone": "048-000-0000", "phon": "x"}}), "phon"),
-        ("send_referral", json!({"input": {"person_id": id, "reason": "確認", "urgent": true}}), "urgent"),
+        ("send_referral", json!({"input": {"sharing_basis": "consent", "person_id": id, "reason": "確認", "urgent": true}}), "urgent"),
         ("print", json!({"request": {"kind": "leaflet", "leaflet": "bessou1", "colour": "red"}}), "colour"),
         ("list_persons", json!({"limit": 1, "sort": "name"}), "sort"),
     ] {
@@ -1184,7 +1187,8 @@ fn two_servers_behind_a_load_balancer_serve_one_city() {
     let caseworker = sign_in(&servers[0].addr, "kaigo1")["token"].as_str().unwrap().to_string();
     let (_, persons) = call(&servers[0].addr, &caseworker, "list_persons", json!({"limit": 50}));
     let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").unwrap()["id"].clone();
-    let (status, sent) = call(&servers[0].addr, &caseworker, "send_referral", json!({"input": {"person_id": person, "reason": "負荷分散の確認"}}));
+    let (status, sent) =
+        call(&servers[0].addr, &caseworker, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": person, "reason": "負荷分散の確認"}}));
     assert_eq!(status, 200, "{sent}");
     let id = sent["id"].to_string();
     let seen = read_events(&mut stream, Duration::from_secs(5), |name, data| name == "change" && data.contains(&id));

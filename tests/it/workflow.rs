@@ -26,22 +26,50 @@ fn referral_life_cycle_and_refusals() {
 
     // The insurer desk does not send referrals to itself.
     assert_eq!(
-        code(referral::send(&mut w.store, &clerk, &ReferralInput { person_id: p.id, reason: "x".into(), ..Default::default() }, now)),
+        code(referral::send(
+            &mut w.store,
+            &clerk,
+            &ReferralInput { person_id: p.id, reason: "x".into(), sharing_basis: "consent".into(), ..Default::default() },
+            now
+        )),
         "referral.forbidden"
     );
     // A reason is required.
-    assert_eq!(code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, ..Default::default() }, now)), "referral.invalid");
+    assert_eq!(
+        code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, sharing_basis: "consent".into(), ..Default::default() }, now)),
+        "referral.invalid"
+    );
+    // The consent or legal basis is required, and an unknown one is refused, not mapped.
+    for basis in ["", "implied"] {
+        let err =
+            referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "x".into(), sharing_basis: basis.into(), ..Default::default() }, now)
+                .unwrap_err();
+        let fields = &hairyo::codes::Coded::invalid(&err).expect("field errors").0;
+        assert!(fields.iter().any(|f| f.field == "sharing_basis" && f.message.contains("情報共有の根拠")), "{basis:?}: {fields:?}");
+    }
     // Only insurer desks receive.
     assert_eq!(
-        code(referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "x".into(), to_desk: "shogai".into(), ..Default::default() }, now)),
+        code(referral::send(
+            &mut w.store,
+            &cw,
+            &ReferralInput { person_id: p.id, reason: "x".into(), to_desk: "shogai".into(), sharing_basis: "consent".into(), ..Default::default() },
+            now
+        )),
         "referral.invalid"
     );
 
     // The count on each desk's 連携依頼 tab: what waits for that desk to act.
     let waiting = |w: &World, a: &hairyo::staff::Actor| referral::waiting(&w.store, a, now).unwrap();
     let (clerk_before, cw_before) = (waiting(&w, &clerk), waiting(&w, &cw));
-    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "認知症のため申請支援を".into(), ..Default::default() }, now).unwrap();
+    let r = referral::send(
+        &mut w.store,
+        &cw,
+        &ReferralInput { person_id: p.id, reason: "認知症のため申請支援を".into(), sharing_basis: "consent".into(), ..Default::default() },
+        now,
+    )
+    .unwrap();
     assert_eq!((r.status, r.to_desk), (ReferralStatus::Sent, hairyo::staff::Desk::Kokuho));
+    assert_eq!((r.sharing_basis, r.sharing_basis_label), (Some(referral::SharingBasis::Consent), "本人の同意"));
     assert_eq!((waiting(&w, &clerk), waiting(&w, &cw)), (clerk_before + 1, cw_before), "sent: the NHI desk's to answer");
 
     // A caseworker cannot accept; completing a sent referral skips a state.
@@ -97,7 +125,14 @@ fn the_open_referrals_card_and_the_open_inbox_list_agree() {
     let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
     let now = at("2026-11-25");
     let send = |w: &mut World| {
-        referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap().id
+        referral::send(
+            &mut w.store,
+            &cw,
+            &ReferralInput { person_id: p.id, reason: "申請の支援".into(), sharing_basis: "consent".into(), ..Default::default() },
+            now,
+        )
+        .unwrap()
+        .id
     };
     let (sent, accepted, returned, completed) = (send(&mut w), send(&mut w), send(&mut w), send(&mut w));
     referral::accept(&mut w.store, &clerk, accepted, "", now).unwrap();
@@ -150,7 +185,7 @@ fn every_page_of_every_desk_queue_holds_its_referrals_in_date_order() {
     for (n, day) in days.iter().enumerate() {
         let from = &senders[n % 3];
         let (person, clerk) = if n % 2 == 0 { (member.id, &kokuho) } else { (elder.id, &kouki) };
-        let input = ReferralInput { person_id: person, reason: "申請の支援".into(), ..Default::default() };
+        let input = ReferralInput { person_id: person, reason: "申請の支援".into(), sharing_basis: "consent".into(), ..Default::default() };
         let id = referral::send(&mut w.store, from, &input, at(day)).unwrap().id;
         match n % 4 {
             1 => drop(referral::accept(&mut w.store, clerk, id, "", at("2026-12-01")).unwrap()),
@@ -217,8 +252,15 @@ fn the_sender_withdraws_an_unanswered_referral_with_a_reason() {
     });
     let (cw, clerk, other_cw) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"), w.actor("shogai_cw"));
     let now = at("2026-11-25");
-    let send =
-        |w: &mut World| referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap();
+    let send = |w: &mut World| {
+        referral::send(
+            &mut w.store,
+            &cw,
+            &ReferralInput { person_id: p.id, reason: "申請の支援".into(), sharing_basis: "consent".into(), ..Default::default() },
+            now,
+        )
+        .unwrap()
+    };
     let r = send(&mut w);
     assert!(referral::next_actions(&cw, &r).contains(&referral::ReferralActionKind::Withdraw), "the sender is offered 取下げ");
     assert!(!referral::next_actions(&clerk, &r).contains(&referral::ReferralActionKind::Withdraw), "the receiving desk is not");
@@ -283,7 +325,13 @@ fn the_referral_completes_when_its_application_ends() {
     let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
     let now = at("2026-11-25");
     for (step, outcome) in [("issue", "交付済"), ("reject", "却下"), ("withdraw", "取下げ")] {
-        let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: format!("申請の支援 {step}"), ..Default::default() }, now).unwrap();
+        let r = referral::send(
+            &mut w.store,
+            &cw,
+            &ReferralInput { person_id: p.id, reason: format!("申請の支援 {step}"), sharing_basis: "consent".into(), ..Default::default() },
+            now,
+        )
+        .unwrap();
         referral::accept(&mut w.store, &clerk, r.id, "", now).unwrap();
         let input = ApplicationInput { person_id: p.id, referral_id: Some(r.id), ..Default::default() };
         let a = application::receive(&mut w.store, &clerk, &input, now).unwrap().application;
@@ -307,7 +355,13 @@ fn the_referral_completes_when_its_application_ends() {
         assert!(seen.comments.iter().any(|c| c.body == told), "{step}: {:?}", seen.comments);
     }
     // A returned referral is the sender's to act on: an application ending does not close it.
-    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "差戻しの例".into(), ..Default::default() }, now).unwrap();
+    let r = referral::send(
+        &mut w.store,
+        &cw,
+        &ReferralInput { person_id: p.id, reason: "差戻しの例".into(), sharing_basis: "consent".into(), ..Default::default() },
+        now,
+    )
+    .unwrap();
     let input = ApplicationInput { person_id: p.id, referral_id: Some(r.id), ..Default::default() };
     let a = application::receive(&mut w.store, &clerk, &input, now).unwrap().application;
     referral::send_back(&mut w.store, &clerk, r.id, "世帯主を確認してください", now).unwrap();
@@ -326,7 +380,13 @@ fn the_queue_says_how_long_each_referral_has_waited_oldest_first() {
     });
     let (cw, clerk) = (w.actor("kaigo_cw"), w.actor("kokuho_clerk"));
     for (day, reason) in [("2026-11-24", "昨日の依頼"), ("2026-11-18", "先週の依頼"), ("2026-11-25", "今日の依頼")] {
-        referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: reason.into(), ..Default::default() }, at(day)).unwrap();
+        referral::send(
+            &mut w.store,
+            &cw,
+            &ReferralInput { person_id: p.id, reason: reason.into(), sharing_basis: "consent".into(), ..Default::default() },
+            at(day),
+        )
+        .unwrap();
     }
     let q = referral::queue(
         &mut w.store,
@@ -415,12 +475,19 @@ fn a_twelve_digit_number_in_free_text_needs_confirmation() {
     tp.notes = hairyo::text::mynumber::with_check_digit("12345678901");
     assert_eq!(code(hairyo::touchpoint::add(&mut w.store, &cw, &tp, now)), "touchpoint.invalid");
     // The referral's reason the same way.
-    let mut input = ReferralInput { person_id: p.id, reason: format!("問合せ番号 {not_my_number}"), ..Default::default() };
+    let mut input =
+        ReferralInput { person_id: p.id, reason: format!("問合せ番号 {not_my_number}"), sharing_basis: "consent".into(), ..Default::default() };
     assert_eq!(code(referral::send(&mut w.store, &cw, &input, now)), "referral.invalid");
     input.confirmed_digits = true;
     assert!(referral::send(&mut w.store, &cw, &input, now).is_ok());
     // Each field is read on its own: six digits ending one and six starting the other are no run.
-    let split = ReferralInput { person_id: p.id, reason: "受付 123456".into(), proposed_applicant: "789012 号室の職員".into(), ..Default::default() };
+    let split = ReferralInput {
+        person_id: p.id,
+        reason: "受付 123456".into(),
+        proposed_applicant: "789012 号室の職員".into(),
+        sharing_basis: "consent".into(),
+        ..Default::default()
+    };
     assert!(referral::send(&mut w.store, &cw, &split, now).is_ok());
 }
 
@@ -441,7 +508,14 @@ fn every_free_text_field_asks_before_storing_a_twelve_digit_run() {
     // A fresh referral (sent by 介護) and a fresh application (received by 国保) per case.
     let referral = |w: &mut World| {
         let p = w.person(holder);
-        referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の案内".into(), ..Default::default() }, now).unwrap().id
+        referral::send(
+            &mut w.store,
+            &cw,
+            &ReferralInput { person_id: p.id, reason: "申請の案内".into(), sharing_basis: "consent".into(), ..Default::default() },
+            now,
+        )
+        .unwrap()
+        .id
     };
     let application = |w: &mut World| {
         let p = w.person(|i| i.reasons = vec!["elderly".into()]);
@@ -502,7 +576,13 @@ fn unanswered_referrals_remind_the_receiving_desk_after_n_days() {
     let p = w.person(holder);
     let cw = w.actor("kaigo_cw");
     let clerk = w.actor("kokuho_clerk");
-    referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の案内".into(), ..Default::default() }, at("2026-11-18")).unwrap();
+    referral::send(
+        &mut w.store,
+        &cw,
+        &ReferralInput { person_id: p.id, reason: "申請の案内".into(), sharing_basis: "consent".into(), ..Default::default() },
+        at("2026-11-18"),
+    )
+    .unwrap();
     let win = reminder::Window { referral_days: 7, expiry_days: 30 };
     assert_eq!(reminder::due(&w.store, &clerk, win, at("2026-11-24")).unwrap().unanswered_referrals_total, 0);
     assert_eq!(reminder::due(&w.store, &clerk, win, at("2026-11-25")).unwrap().unanswered_referrals_total, 1);
@@ -527,6 +607,7 @@ fn incomplete_checklist_needs_a_supervisor_with_a_reason() {
         proxy_address: "見本市本町1番地".into(),
         proxy_relationship: "長男".into(),
         delivery: "proxy".into(),
+        delivery_reason: "本人が長男の家に滞在しているため".into(),
         ..Default::default()
     };
     // Caseworkers do not receive applications.
@@ -774,6 +855,7 @@ fn kouki_union_decides_and_issues_not_the_city() {
         proxy_address: "見本市本町1番地".into(),
         proxy_relationship: "長男".into(),
         delivery: "proxy".into(),
+        delivery_reason: "本人が長男の家に滞在しているため".into(),
         ..Default::default()
     };
     let a = application::receive(&mut w.store, &clerk, &input, at("2026-11-20")).unwrap().application;
@@ -1017,7 +1099,13 @@ fn moving_out_closes_the_open_items_and_prints_a_hand_over_sheet() {
     let (clerk, cw) = (w.actor("kokuho_clerk"), w.actor("kaigo_cw"));
     let now = at("2026-11-25");
     let cert = ex_officio_kokuho(&mut w, &clerk, p.id, "2026-11-01", now);
-    let r = referral::send(&mut w.store, &cw, &ReferralInput { person_id: p.id, reason: "申請の支援".into(), ..Default::default() }, now).unwrap();
+    let r = referral::send(
+        &mut w.store,
+        &cw,
+        &ReferralInput { person_id: p.id, reason: "申請の支援".into(), sharing_basis: "consent".into(), ..Default::default() },
+        now,
+    )
+    .unwrap();
     let a = application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, now).unwrap().application;
     reminder::add_follow_up(&mut w.store, &clerk, p.id, "12/1", "電話で確認", now).unwrap();
     let input = |to: &str, on: &str| MoveOutInput { moved_on: on.into(), moved_to: to.into(), note: String::new(), confirmed_digits: false };
@@ -1056,4 +1144,43 @@ fn moving_out_closes_the_open_items_and_prints_a_hand_over_sheet() {
         assert!(text.contains(want), "{want}: {text}");
     }
     assert!(!text.contains("2026-"), "no ISO dates on paper: {text}");
+}
+
+#[test]
+fn a_certificate_goes_to_a_proxy_from_another_household_only_with_a_recorded_reason() {
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    let now = at("2026-11-25");
+    let proxy = |person_id: i64, authority: &str, reason: &str| ApplicationInput {
+        person_id,
+        applicant: "proxy".into(),
+        authority: authority.into(),
+        proxy_name: "代理 一郎".into(),
+        proxy_address: "隣市本町1番地".into(),
+        proxy_relationship: "長男".into(),
+        delivery: "proxy".into(),
+        delivery_reason: reason.into(),
+        ..Default::default()
+    };
+    // Proxies who need a 委任状 (another household, a caregiver, facility staff) get no mail
+    // at their own address without a reason; nothing is stored.
+    for authority in ["relative", "caregiver", "facility_adult"] {
+        let p = w.person(|_| {});
+        let err = application::receive(&mut w.store, &clerk, &proxy(p.id, authority, " "), now).unwrap_err();
+        let fields = &err.invalid().expect("field errors").0;
+        assert!(fields.iter().any(|f| f.field == "delivery_reason" && f.message.contains("世帯主あて")), "{authority}: {fields:?}");
+        assert!(hairyo::record::show(&mut w.store, &clerk, p.id, now).unwrap().applications.is_empty(), "{authority}: nothing stored");
+        let a = application::receive(&mut w.store, &clerk, &proxy(p.id, authority, "本人が長男の家に滞在中"), now).unwrap().application;
+        assert_eq!(a.delivery_reason, "本人が長男の家に滞在中");
+    }
+    // The household, and whoever represents the person in law, need none.
+    for authority in ["same_household", "guardian"] {
+        let p = w.person(|_| {});
+        let a = application::receive(&mut w.store, &clerk, &proxy(p.id, authority, ""), now).unwrap().application;
+        assert_eq!((a.delivery, a.delivery_reason.as_str()), (application::Delivery::Proxy, ""), "{authority}");
+    }
+    // A reason given for mail to the registered address is not kept: it explains nothing.
+    let p = w.person(|_| {});
+    let home = ApplicationInput { delivery: "home".into(), ..proxy(p.id, "relative", "念のため") };
+    assert_eq!(application::receive(&mut w.store, &clerk, &home, now).unwrap().application.delivery_reason, "");
 }

@@ -34,6 +34,7 @@ pub struct NewApplication<'a> {
     pub writer_name: &'a str,
     pub optional_entries: &'a [OptionalEntry],
     pub delivery: Delivery,
+    pub delivery_reason: &'a str,
     pub received_by: i64,
     pub created_at: String,
 }
@@ -42,7 +43,7 @@ const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
     a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name, a.delegator,
     a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method, a.signing, a.writer_name, a.optional_entries, p.protected,
-    a.handover_identity
+    a.handover_identity, a.delivery_reason
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by
     LEFT JOIN staff f ON f.id = a.forwarded_by";
 
@@ -85,6 +86,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
         optional_entries: entries_from_text(&r.get::<_, String>(31)?),
         delivery,
         delivery_label: delivery.label(),
+        delivery_reason: r.get(34)?,
         status,
         status_label: status.label(),
         override_reason: r.get(17)?,
@@ -215,8 +217,8 @@ impl ApplicationHandleMut<'_> {
         let id = self.conn.insert_returning_id(
             "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
                 proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at, delegator,
-                signing, writer_name, optional_entries)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17, ?18, ?19, ?20)",
+                signing, writer_name, optional_entries, delivery_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             params![
                 a.person_id,
                 a.referral_id,
@@ -237,7 +239,8 @@ impl ApplicationHandleMut<'_> {
                 a.delegator,
                 a.signing,
                 a.writer_name,
-                entries_to_text(a.optional_entries)
+                entries_to_text(a.optional_entries),
+                a.delivery_reason
             ],
         )?;
         for d in documents {

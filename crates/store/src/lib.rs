@@ -85,6 +85,8 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0030_referral_queue_order.sql"),
     include_str!("migrations/0031_child_guidance_chief.sql"),
     include_str!("migrations/0032_handover_identity.sql"),
+    include_str!("migrations/0033_referral_sharing_basis.sql"),
+    include_str!("migrations/0034_delivery_reason.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

@@ -33,6 +33,8 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (30, include_str!("migrations/0030_referral_queue_order.sql")),
     (31, include_str!("migrations/0031_child_guidance_chief.sql")),
     (32, include_str!("migrations/0032_handover_identity.sql")),
+    (33, include_str!("migrations/0033_referral_sharing_basis.sql")),
+    (34, include_str!("migrations/0034_delivery_reason.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

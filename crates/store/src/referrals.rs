@@ -4,7 +4,7 @@ use super::sql::{params, OptionalExtension, Row};
 use chrono::NaiveDate;
 
 use super::{Read, StoreError, Write};
-use crate::model::referral::{Comment, QueueFilter, QueueOrder, Referral, ReferralStatus};
+use crate::model::referral::{Comment, QueueFilter, QueueOrder, Referral, ReferralStatus, SharingBasis, SHARING_BASIS_UNRECORDED};
 use crate::model::staff::Desk;
 use crate::{Page, Paged};
 
@@ -16,6 +16,8 @@ pub struct NewReferral<'a> {
     pub to_desk: Desk,
     pub reason: &'a str,
     pub proposed_applicant: &'a str,
+    pub sharing_basis: SharingBasis,
+    pub sharing_note: &'a str,
     pub sent_by: i64,
     pub sent_on: NaiveDate,
 }
@@ -30,13 +32,15 @@ pub struct NewComment<'a> {
 }
 
 const SELECT: &str = "SELECT r.id, r.person_id, p.name, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.status,
-    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on, s.name, r.withdrawn_on, r.withdraw_reason
+    s.login, r.sent_on, h.login, r.handled_on, r.return_reason, r.completed_on, s.name, r.withdrawn_on, r.withdraw_reason,
+    r.sharing_basis, r.sharing_note
     FROM referral r JOIN person p ON p.id = r.person_id JOIN staff s ON s.id = r.sent_by LEFT JOIN staff h ON h.id = r.handled_by";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Referral> {
     let from_desk: Desk = r.get(3)?;
     let to_desk: Desk = r.get(4)?;
     let status: ReferralStatus = r.get(7)?;
+    let sharing_basis: Option<SharingBasis> = r.get(17)?;
     Ok(Referral {
         id: r.get(0)?,
         person_id: r.get(1)?,
@@ -47,6 +51,9 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Referral> {
         to_desk_label: to_desk.label(),
         reason: r.get(5)?,
         proposed_applicant: r.get(6)?,
+        sharing_basis,
+        sharing_basis_label: sharing_basis.map_or(SHARING_BASIS_UNRECORDED, |b| b.label()),
+        sharing_note: r.get(18)?,
         status,
         status_label: status.label(),
         sent_by: r.get(8)?,
@@ -219,9 +226,9 @@ impl ReferralHandleMut<'_> {
     /// Stores a sent referral; returns its id.
     pub fn insert(&self, r: &NewReferral<'_>) -> Result<i64, StoreError> {
         self.conn.insert_returning_id(
-            "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7)",
-            params![r.person_id, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.sent_by, r.sent_on],
+            "INSERT INTO referral (person_id, from_desk, to_desk, reason, proposed_applicant, status, sent_by, sent_on, sharing_basis, sharing_note)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'sent', ?6, ?7, ?8, ?9)",
+            params![r.person_id, r.from_desk, r.to_desk, r.reason, r.proposed_applicant, r.sent_by, r.sent_on, r.sharing_basis, r.sharing_note],
         )
     }
 

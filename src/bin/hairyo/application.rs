@@ -164,6 +164,10 @@ pub struct ReceiveArgs {
     /// home / proxy / facility / counter
     #[arg(long, default_value = "")]
     pub delivery: String,
+    /// Why the certificate goes to the proxy's address (required for a proxy from another
+    /// household who is not a legal representative).
+    #[arg(long, default_value = "")]
+    pub delivery_reason: String,
     #[arg(long)]
     pub referral: Option<i64>,
 }
@@ -220,6 +224,7 @@ impl ReceiveArgs {
             writer_name: self.writer.clone(),
             optional_entries: self.optional_entries.clone(),
             delivery: self.delivery.clone(),
+            delivery_reason: self.delivery_reason.clone(),
             referral_id: self.referral,
         }
     }

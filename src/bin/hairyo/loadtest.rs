@@ -190,7 +190,7 @@ fn simulate(addr: &str, token: &str, welfare: bool, seed: u64, deadline: Instant
             "record" => ("/api/show_person", json!({"id": id})),
             "queue" => ("/api/referral_queue", json!({"limit": 50})),
             "home" => ("/api/home", json!({})),
-            _ if welfare => ("/api/send_referral", json!({"input": {"person_id": id, "reason": "負荷試験の連携"}})),
+            _ if welfare => ("/api/send_referral", json!({"input": {"sharing_basis": "consent", "person_id": id, "reason": "負荷試験の連携"}})),
             _ => ("/api/add_touchpoint", json!({"input": {"person_id": id, "date": "2026-11-20", "kind": "counter", "notes": "負荷試験"}})),
         };
         let start = Instant::now();

@@ -24,6 +24,14 @@ pub enum ReferralCmd {
         to: String,
         #[arg(long, default_value = "")]
         applicant: String,
+        /// What lets the desk share the person's details: consent (本人の同意),
+        /// representative_consent (家族・法定代理人の同意) or internal_use (市内部での利用,
+        /// 個人情報保護法第69条第2項第2号). Required; the core names the choices when it is missing.
+        #[arg(long, default_value = "")]
+        basis: String,
+        /// How and when consent was confirmed.
+        #[arg(long, default_value = "")]
+        basis_note: String,
         /// A twelve-digit number in the reason is not a 個人番号 (checked by you).
         #[arg(long)]
         confirm_digits: bool,
@@ -98,12 +106,14 @@ pub enum ReferralCmd {
 
 pub fn run(inv: &Invocation, cmd: &ReferralCmd) -> Result {
     match cmd {
-        ReferralCmd::Send { person, reason, to, applicant, confirm_digits } => {
+        ReferralCmd::Send { person, reason, to, applicant, basis, basis_note, confirm_digits } => {
             let input = ReferralInput {
                 person_id: *person,
                 to_desk: to.clone(),
                 reason: reason.clone(),
                 proposed_applicant: applicant.clone(),
+                sharing_basis: basis.clone(),
+                sharing_note: basis_note.clone(),
                 confirmed_digits: *confirm_digits,
             };
             send(inv, &input)
@@ -157,6 +167,10 @@ fn referral_text(r: &Referral) -> String {
         r.sent_by,
         r.reason
     );
+    let _ = write!(s, "\n情報共有の根拠: {}", r.sharing_basis_label);
+    if !r.sharing_note.is_empty() {
+        let _ = write!(s, " ({})", r.sharing_note);
+    }
     if !r.return_reason.is_empty() {
         let _ = write!(s, "\n差戻しの理由: {}", r.return_reason);
     }

@@ -65,6 +65,10 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
     click(&kaigo, "#open-referral").await;
     select(&kaigo, "#rf-desk", "kokuho").await;
     type_into(&kaigo, "#rf-reason", "認知症のため本人による申請が難しい").await;
+    // Without the consent or legal basis the referral is refused with a message beside the field.
+    click(&kaigo, "#rf-submit").await;
+    wait_until("the basis asked for", || async { text_of(&kaigo, "#referral-form").await.filter(|t| t.contains("情報共有の根拠 (本人の同意")) }).await;
+    select(&kaigo, "#rf-basis", "consent").await;
     click(&kaigo, "#rf-submit").await;
     let sent_at = Instant::now();
     action_result(&kaigo, "連携依頼").await;
@@ -113,6 +117,7 @@ async fn two_desks(kaigo: WebDriver, kokuho: WebDriver, url: String) {
     click(&kaigo, "#open-referral").await;
     select(&kaigo, "#rf-desk", "kokuho").await;
     type_into(&kaigo, "#rf-reason", "二件目の依頼（誤送信）").await;
+    select(&kaigo, "#rf-basis", "internal_use").await;
     click(&kaigo, "#rf-submit").await;
     action_result(&kaigo, "連携依頼").await;
     click(&kokuho, "#nav-referrals").await;
@@ -433,6 +438,9 @@ async fn keyboard_journeys(driver: WebDriver, url: String) {
     k.press(Key::Enter).await;
     k.tab_to("#rf-reason", false).await;
     k.type_text("認知症のため本人による申請が難しい").await;
+    // The basis is a select: the arrow key picks its first choice, 本人の同意.
+    k.tab_to("#rf-basis", false).await;
+    k.press(Key::Down).await;
     k.tab_to("#rf-submit", false).await;
     k.press(Key::Enter).await;
     k.focus_lands_on("#action-result").await;

@@ -406,6 +406,7 @@ async fn welfare_to_certificate(driver: WebDriver) {
     select(&driver, "#rf-desk", "kokuho").await;
     type_into(&driver, "#rf-reason", "認知症のため本人による申請が難しい").await;
     type_into(&driver, "#rf-applicant", "施設職員").await;
+    select(&driver, "#rf-basis", "representative_consent").await;
     click(&driver, "#rf-submit").await;
     action_result(&driver, "連携依頼").await;
     save_screenshot(&driver, "record-actions.png").await;
@@ -442,6 +443,10 @@ async fn welfare_to_certificate(driver: WebDriver) {
     type_into(&driver, "#ap-proxy-phone", "03-1234-5678").await;
     type_into(&driver, "#ap-proxy-relationship", "施設職員").await;
     select(&driver, "#ap-delivery", "proxy").await;
+    // The registered address is the rule; the staff's address needs a reason on record.
+    click(&driver, "#ap-submit").await;
+    wait_until("the reason asked for", || async { text_of(&driver, "#application-form").await.filter(|t| t.contains("その理由")) }).await;
+    type_into(&driver, "#ap-delivery-reason", "施設で本人の郵便物を管理しているため").await;
     click(&driver, "#ap-submit").await;
     let received = action_result(&driver, "申請を受け付けました").await;
     assert!(received.contains("確認書類"), "the checklist is shown: {received:?}");
@@ -457,6 +462,8 @@ async fn welfare_to_certificate(driver: WebDriver) {
             }
         }
         let Some(b) = unchecked else { break };
+        // WebKit's driver clicks only what is on the screen; the checklist may be below it.
+        b.scroll_into_view().await.ok();
         b.click().await.expect("check a document");
         action_result(&driver, "確認済み").await;
         // The list is redrawn from the reloaded record.
@@ -758,6 +765,8 @@ async fn administrator_settings_and_a_returned_referral() {
             to_desk: "kokuho".into(),
             reason: "認知症のため本人による申請が難しい".into(),
             proposed_applicant: String::new(),
+            sharing_basis: "consent".into(),
+            sharing_note: String::new(),
             confirmed_digits: false,
         };
         hairyo::referral::send(&mut store, &kaigo, &input, chrono::Local::now().naive_local()).expect("send a referral");

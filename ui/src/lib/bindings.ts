@@ -177,6 +177,8 @@ export type StatementMode = "auto" | "keep" | "omit" | "replace";
 
 export type ReferralActionKind = "accept" | "return" | "complete" | "resend" | "comment" | "withdraw";
 
+export type SharingBasis = "consent" | "representative_consent" | "internal_use";
+
 export type ApplicationStepKind = "check_document" | "start_review" | "decide" | "issue" | "reject" | "withdraw" | "forward" | "record_union_result" | "hand_over";
 
 export type FieldError = { field: string, message: string, };
@@ -320,7 +322,16 @@ r12_guidance: string | null, };
 
 export type Comment = { at: string, login: string, name: string, body: string, };
 
-export type Referral = { id: number, person_id: number, person_name: string, from_desk: Desk, from_desk_label: string, to_desk: Desk, to_desk_label: string, reason: string, proposed_applicant: string, status: ReferralStatus, status_label: string, 
+export type Referral = { id: number, person_id: number, person_name: string, from_desk: Desk, from_desk_label: string, to_desk: Desk, to_desk_label: string, reason: string, proposed_applicant: string, 
+/**
+ * The consent or legal basis the sending desk recorded; `None` on referrals sent before
+ * it was recorded.
+ */
+sharing_basis: SharingBasis | null, sharing_basis_label: string, 
+/**
+ * How and when consent was confirmed, as the sender wrote it (may be empty).
+ */
+sharing_note: string, status: ReferralStatus, status_label: string, 
 /**
  * The login of the sender.
  */
@@ -350,6 +361,14 @@ export type ReferralInput = { person_id: number,
  */
 to_desk: string, reason: string, proposed_applicant: string, 
 /**
+ * The code of the consent or legal basis the desk shares on (`SharingBasis`); required.
+ */
+sharing_basis: string, 
+/**
+ * How and when consent was confirmed (e.g. 「11月25日 窓口で本人に口頭で確認」).
+ */
+sharing_note: string, 
+/**
  * The clerk confirmed that a twelve-digit number in the reason is not a 個人番号.
  */
 confirmed_digits: boolean, };
@@ -368,7 +387,11 @@ signing: Signing, signing_label: string, writer_name: string,
 /**
  * 任意記載事項 the person asked to have on the certificate (併記).
  */
-optional_entries: Array<OptionalEntry>, delivery: Delivery, delivery_label: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
+optional_entries: Array<OptionalEntry>, delivery: Delivery, delivery_label: string, 
+/**
+ * Why the certificate goes to a proxy's address other than the registered one.
+ */
+delivery_reason: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
 /**
  * The login of the clerk who received it.
  */
@@ -425,7 +448,12 @@ writer_name: string,
 /**
  * 任意記載事項 to print beside the rest (limit_category, specific_disease).
  */
-optional_entries: Array<string>, delivery: string, referral_id: number | null, };
+optional_entries: Array<string>, delivery: string, 
+/**
+ * Why the certificate goes to the proxy's address; required for a proxy from another
+ * household who is not a legal representative (the registered address is the rule).
+ */
+delivery_reason: string, referral_id: number | null, };
 
 export type Received = { application: Application, notices: Array<string>, };
 
@@ -757,6 +785,10 @@ union_results: Array<Choice>, handover_methods: Array<Choice>,
  * The identity documents a counter hand-over records.
  */
 handover_identities: Array<Choice>, deliveries: Array<Choice>, desks: Array<Choice>, 
+/**
+ * What lets a welfare desk share a person's details with the insurer desk (連携依頼).
+ */
+sharing_bases: Array<Choice>, 
 /**
  * How the person's part was signed (自署, 代筆, 委任できない), and the 任意記載事項.
  */

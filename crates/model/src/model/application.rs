@@ -67,6 +67,16 @@ coded_enum! {
 }
 
 impl ProxyAuthority {
+    /// Whether the proxy's own address is a 送付先 the city takes without a recorded reason: a
+    /// member of the household lives at the registered address anyway, and a legal
+    /// representative (or whoever acts as parent) manages the person's affairs. A certificate for
+    /// anyone else's proxy goes to the registered address (国保: to the 世帯主), and another
+    /// address needs the reason on record.
+    pub fn mails_to_proxy_without_reason(self) -> bool {
+        use ProxyAuthority::*;
+        matches!(self, SameHousehold | Guardian | Parent | MinorGuardian | Curator | VoluntaryGuardian | FacilityHead | ChildGuidanceChief)
+    }
+
     /// The words a form or letter prints for the authority, which a resident and their family
     /// read: plain, without the desk's distinctions (成人, 児童・親権者の委任, the article of law).
     pub fn printed_label(self) -> &'static str {
@@ -226,6 +236,8 @@ pub struct Application {
     pub optional_entries: Vec<OptionalEntry>,
     pub delivery: Delivery,
     pub delivery_label: &'static str,
+    /// Why the certificate goes to a proxy's address other than the registered one.
+    pub delivery_reason: String,
     pub status: AppStatus,
     pub status_label: &'static str,
     pub override_reason: String,

@@ -65,6 +65,21 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// What lets a welfare desk share the person's details with the insurer desk: the consent
+    /// of the person (or of whoever speaks for them), or the legal basis the desk relies on
+    /// without it (個人情報保護法第69条第2項第2号: use within the city for a task the law gives
+    /// it). The referral records it, and the 連携票 prints it.
+    pub enum SharingBasis ("情報共有の根拠") {
+        Consent = ("consent", "本人の同意"),
+        RepresentativeConsent = ("representative_consent", "家族・法定代理人の同意 (本人の意思確認が難しい場合)"),
+        InternalUse = ("internal_use", "所掌事務に必要な市内部での利用 (個人情報保護法第69条第2項第2号)"),
+    }
+}
+
+/// What the record and the 連携票 show for a referral sent before the basis was recorded.
+pub const SHARING_BASIS_UNRECORDED: &str = "記録なし (以前の連携依頼)";
+
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
 pub struct Referral {
     pub id: i64,
@@ -76,6 +91,12 @@ pub struct Referral {
     pub to_desk_label: &'static str,
     pub reason: String,
     pub proposed_applicant: String,
+    /// The consent or legal basis the sending desk recorded; `None` on referrals sent before
+    /// it was recorded.
+    pub sharing_basis: Option<SharingBasis>,
+    pub sharing_basis_label: &'static str,
+    /// How and when consent was confirmed, as the sender wrote it (may be empty).
+    pub sharing_note: String,
     pub status: ReferralStatus,
     pub status_label: &'static str,
     /// The login of the sender.
