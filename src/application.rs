@@ -112,6 +112,8 @@ pub enum ApplicationError {
     UnionDecides(&'static str),
     #[error("「{0}」は後期高齢者医療の申請の手続きです。国民健康保険の申請は市が審査・決定・交付します")]
     KoukiOnly(&'static str),
+    #[error("この後期高齢者医療の申請は、市の窓口で交付する設定のときに受け付けたため、「{0}」はしません。市で審査・交付決定・交付してください")]
+    CityIssues(&'static str),
     #[error(transparent)]
     Person(#[from] PersonError),
     #[error(transparent)]
@@ -135,6 +137,7 @@ impl ApplicationError {
             ApplicationError::NotOnChecklist(_) => "application.not_on_checklist",
             ApplicationError::UnionDecides(_) => "application.union_decides",
             ApplicationError::KoukiOnly(_) => "application.kouki_only",
+            ApplicationError::CityIssues(_) => "application.city_issues",
             ApplicationError::Person(e) => e.code(),
             ApplicationError::Policy(e) => e.code(),
             ApplicationError::Certificate(e) => e.code(),
@@ -173,13 +176,16 @@ impl ApplicationStep {
 /// 国保: 受付 → 審査中 → 交付決定 → 交付済 (or 却下, 取下げ); the city decides and issues.
 /// 後期: 受付 → 進達済 → 広域連合で交付決定 / 却下 / 年次更新時交付 → 引渡し・送付済; the
 /// 広域連合 decides and issues, so the city never reviews, decides, issues or refuses one.
+/// Where the 広域連合 lets the city issue at its counter, a 後期 application received then
+/// (`city_issues`) takes 国保's steps instead.
 fn may_step(actor: &Actor, a: &Application, kind: ApplicationStepKind) -> Result<(), ApplicationError> {
     use AppStatus::*;
     use ApplicationStepKind as K;
     insurer_staff(actor)?;
-    let kouki = a.scheme == AppScheme::Kouki;
+    let kouki = a.scheme == AppScheme::Kouki && !a.city_issues;
     match kind {
         K::StartReview | K::Decide | K::Issue | K::Reject if kouki => return Err(ApplicationError::UnionDecides(kind.label())),
+        K::Forward | K::RecordUnionResult | K::HandOver if a.city_issues => return Err(ApplicationError::CityIssues(kind.label())),
         K::Forward | K::RecordUnionResult | K::HandOver if !kouki => return Err(ApplicationError::KoukiOnly(kind.label())),
         _ => {}
     }
@@ -454,6 +460,7 @@ pub(crate) fn receive_in(
                 delivery,
                 // A reason is kept only where it explains a proxy's address.
                 delivery_reason: if delivery == Delivery::Proxy { &delivery_reason } else { "" },
+                city_issues: scheme == AppScheme::Kouki && crate::settings::kouki_counter_issue(tx)?,
                 received_by: actor.staff_id,
                 created_at: crate::stamp(now),
             },

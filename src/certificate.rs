@@ -279,7 +279,7 @@ pub fn renewal_list(
 ) -> Result<Paged<RenewalEntry>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = &store.read();
-    let due = conn.certificates().renewal_list(renewal_day - Duration::days(1), crate::model::person::born_by(renewal_day, 85), page)?;
+    let due = conn.certificates().renewal_list(renewal_day - Duration::days(1), crate::model::person::statutorily_born_by(renewal_day, 85), page)?;
     let rules = policy::rules(conn)?;
     let mut items = Vec::with_capacity(due.items.len());
     for d in due.items {

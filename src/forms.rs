@@ -30,16 +30,10 @@ pub struct Codes {
     pub reasons: Vec<ReasonChoice>,
 }
 
-/// A reason for care with its span, for the person form to show beside the box.
-#[derive(Debug, Serialize, ts_rs::TS)]
-pub struct ReasonChoice {
-    pub code: crate::person::Reason,
-    pub label: &'static str,
-    pub span: crate::model::person::ReasonSpan,
-    pub span_label: &'static str,
-}
+pub use crate::model::person::{reason_choices, ReasonChoice};
 
-pub fn codes() -> Codes {
+/// The record forms' choices; the reasons carry their spans as the city counts them.
+pub fn codes(spans: &crate::model::person::ReasonSpans) -> Codes {
     use crate::application::{Applicant, Channel, Delegator, Delivery, HandOverMethod, ProxyAuthority, UnionResult};
     use crate::touchpoint::{TouchpointKind, Wish};
     Codes {
@@ -57,7 +51,7 @@ pub fn codes() -> Codes {
         sharing_bases: choices::<crate::referral::SharingBasis>(),
         signings: choices::<crate::application::Signing>(),
         optional_entries: choices::<crate::application::OptionalEntry>(),
-        reasons: crate::person::Reason::ALL.iter().map(|r| ReasonChoice { code: *r, label: r.label(), span: r.span(), span_label: r.span().label() }).collect(),
+        reasons: reason_choices(spans),
     }
 }
 
@@ -68,6 +62,8 @@ pub struct ScreenCodes {
     pub roles: Vec<Choice>,
     pub schemes: Vec<Choice>,
     pub routes: Vec<Choice>,
+    /// How a rule with an age counts it (年齢計算ニ関スル法律, or from the birthday itself).
+    pub age_reckonings: Vec<Choice>,
     pub statement_modes: Vec<Choice>,
     pub export_kinds: Vec<Choice>,
     pub encodings: Vec<Choice>,
@@ -106,6 +102,7 @@ pub fn screen_codes() -> ScreenCodes {
         roles: choices::<crate::staff::Role>(),
         schemes: choices::<crate::person::Scheme>(),
         routes: choices::<crate::policy::RouteKind>(),
+        age_reckonings: choices::<crate::policy::AgeReckoning>(),
         statement_modes: choices::<crate::leaflet::StatementMode>(),
         export_kinds: choices::<crate::export::ExportKind>(),
         encodings: choices::<crate::import::Encoding>(),

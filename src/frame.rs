@@ -98,7 +98,7 @@ pub fn signed_out(place: Place) -> AppState {
         permissions: Vec::new(),
         idle_lock_seconds: place.idle_lock_seconds,
         db_path: place.db_path,
-        city: CitySettings { city_name: String::new(), addressee: String::new(), kouki_union: String::new() },
+        city: CitySettings::default(),
         eras: eras(),
         version: crate::VERSION.to_string(),
         schema_history: Vec::new(),

@@ -99,6 +99,7 @@ catalogue! {
     ScreenCodes(NoArgs) = "screen_codes", r#"—"#, r#"`ScreenCodes`: the settings, facility and export screens' choices"#;
     City(NoArgs) = "city", r#"—"#, r#"`CitySettings` as printed on the handouts (no secrets)"#;
     SetCity(SetCity) = "set_city", r#"`settings: CitySettings`"#, r#"`CitySettings` (administrators)"#;
+    SetReasonSpans(SetReasonSpans) = "set_reason_spans", r#"`spans: ReasonSpanInput[]` (`reason`, `span`: `continuing` \| `temporary`)"#, r#"`ReasonChoice[]`: every reason with its span; whether an applied person's certificate continues at renewal follows it (administrators)"#;
     SaveImportProfile(SaveProfile) = "save_import_profile", r#"`profile: Profile`"#, r#"`Profile[]` (administrators)"#;
     SetDeskContact(SetDeskContact) = "set_desk_contact", r#"`contact: DeskContact`"#, r#"`DeskContact` (administrators)"#;
     SetDeskContacts(SetDeskContacts) = "set_desk_contacts", r#"`contacts: DeskContact[]`"#, r#"`DeskContact[]`: every row checked (a refusal names the desk and field), all saved in one transaction or none (administrators)"#;
@@ -458,6 +459,12 @@ pub struct SetCity {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct SetReasonSpans {
+    pub spans: Vec<crate::settings::ReasonSpanInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SaveProfile {
     pub profile: crate::import::Profile,
 }
@@ -635,6 +642,7 @@ crosses_as_it_is!(
     crate::kouki::UnionImportReport,
     crate::forms::Codes,
     crate::forms::ScreenCodes,
+    crate::forms::ReasonChoice,
     crate::access_review::AccessReview,
     crate::person::PersonSummary, // made only by person::summary, through the place rule
     crate::search::Results,       // its hits are PersonSummary
@@ -689,13 +697,14 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         Operation::PostPoster(a) => json(crate::leaflet::post_poster(store, actor, &a.input, now)?),
         Operation::TakeDownPoster(a) => json(crate::leaflet::take_down_poster(store, actor, a.id, &a.removed_on, now)?),
         Operation::LeafletStatements(_) => json(crate::leaflet::check_all_statements(store, actor, now)?),
-        Operation::Codes(_) => codes(actor),
+        Operation::Codes(_) => codes(store, actor),
         Operation::ScreenCodes(_) => screen_codes(actor),
         Operation::City(_) => city(store, actor),
         Operation::SetCity(a) => json(crate::settings::set_city(store, actor, &a.settings, now)?),
         Operation::SaveImportProfile(a) => save_import_profile(store, actor, a, now),
         Operation::SetDeskContact(a) => json(crate::settings::set_desk_contact(store, actor, &a.contact, now)?),
         Operation::SetDeskContacts(a) => json(crate::settings::set_desk_contacts(store, actor, &a.contacts, now)?),
+        Operation::SetReasonSpans(a) => json(crate::settings::set_reason_spans(store, actor, &a.spans, now)?),
         Operation::SetFacilityCampaign(a) => set_facility_campaign(store, actor, a, now),
         Operation::AddStaff(a) => add_staff(store, actor, a, now),
         Operation::SetStaffPassword(a) => set_staff_password(store, actor, a, now),
@@ -773,9 +782,11 @@ fn application_step(store: &mut Store, actor: &Actor, a: ApplicationStep, now: N
 }
 
 /// The forms' choices: no data, but only for signed-in staff.
-fn codes(actor: &Actor) -> Result<Value, ErrorBody> {
+fn codes(store: &Store, actor: &Actor) -> Result<Value, ErrorBody> {
     crate::access::require(actor, crate::access::Permission::ViewPerson).map_err(ErrorBody::from)?;
-    json(crate::forms::codes())
+    // The reasons' spans are the city's data.
+    let spans = crate::settings::reason_spans_of(&store.read()).map_err(crate::settings::SettingsError::from)?;
+    json(crate::forms::codes(&spans))
 }
 
 fn screen_codes(actor: &Actor) -> Result<Value, ErrorBody> {

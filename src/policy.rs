@@ -8,7 +8,7 @@ use crate::model::staff::Actor;
 use crate::person::{self, Person, Reason, Scheme};
 use crate::store::{Store, StoreError};
 
-pub use crate::model::policy::{Condition, RouteKind, Rule};
+pub use crate::model::policy::{AgeReckoning, Condition, RouteKind, Rule};
 
 /// The answer to "how does this person get a 資格確認書 on this date".
 #[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize)]
@@ -61,6 +61,9 @@ pub fn shipped_rules() -> Vec<Rule> {
     serde_json::from_str(SHIPPED_RULES).expect("assets/policy/rules.json is valid (tested)")
 }
 
+const AGE_BY_MISSING: &str =
+    "年齢の条件があるルールは、年齢の数え方 (年齢計算ニ関スル法律による「誕生日の前日に加齢」、または後期高齢者医療の「誕生日当日から」) を選んでください";
+
 /// R1 to R15, the requirement numbers of the brief.
 fn is_r_number(r: &str) -> bool {
     r.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()).is_some_and(|n| (1..=15).contains(&n))
@@ -78,6 +81,9 @@ fn validate_rule(rule: &Rule) -> Result<(), PolicyError> {
     }
     if let Some(bad) = rule.r_numbers.iter().find(|r| !is_r_number(r)) {
         return Err(PolicyError::BadRule(format!("R番号「{bad}」は R1～R15 のいずれかにしてください")));
+    }
+    if rule.condition.tests_age() && rule.condition.age_by.is_none() {
+        return Err(PolicyError::BadRule(AGE_BY_MISSING.into()));
     }
     Ok(())
 }
@@ -153,6 +159,9 @@ pub fn parse_rule(input: &RuleInput) -> Result<Rule, PolicyError> {
     if input.explanation.trim().is_empty() {
         c.fail("explanation", "説明を入力してください");
     }
+    if input.condition.tests_age() && input.condition.age_by.is_none() {
+        c.fail("age_by", AGE_BY_MISSING);
+    }
     c.finish().map_err(PolicyError::Invalid)?;
     let (Some(scheme), Some(route), Some(effective_from), Some(effective_until)) = (scheme, route, from, until) else {
         // `finish` passed, so the checker kept every value.
@@ -220,8 +229,12 @@ pub struct Facts {
     pub child: bool,
     pub circumstances_recorded: bool,
     pub applied: bool,
+    /// Ages counted from the birthday itself.
     pub age: i32,
     pub age_on_renewal: i32,
+    /// Ages under 年齢計算ニ関スル法律 (reached the day before the birthday).
+    pub statutory_age: i32,
+    pub statutory_age_on_renewal: i32,
 }
 
 impl Facts {
@@ -231,17 +244,25 @@ impl Facts {
             holds_card: p.holds_mynumber_insurance_card(),
             registration_unknown: p.card_readable() && p.registration == person::Registration::Unknown,
             considered: !p.reasons.is_empty(),
-            continuing_reason: p.has_continuing_reason(),
+            continuing_reason: p.has_continuing_reason(&crate::settings::reason_spans_of(conn)?),
             child: p.age_on(on) < 18 || p.reasons.contains(&Reason::Child),
             circumstances_recorded: !p.reasons.is_empty() || p.facility_id.is_some(),
             applied,
             age: p.age_on(on),
             age_on_renewal: p.age_on(last_renewal_day(on)),
+            statutory_age: crate::model::person::statutory_age_on(p.birth_date, on),
+            statutory_age_on_renewal: crate::model::person::statutory_age_on(p.birth_date, last_renewal_day(on)),
         })
     }
 }
 
 fn matches(c: &Condition, f: &Facts) -> bool {
+    // A rule with an age names how it counts it (`parse_rule` and `validate_rule` refuse one
+    // that does not); the birthday count is what rules meant before they named it.
+    let (age, age_on_renewal) = match c.age_by {
+        Some(AgeReckoning::Statute) => (f.statutory_age, f.statutory_age_on_renewal),
+        Some(AgeReckoning::Birthday) | None => (f.age, f.age_on_renewal),
+    };
     c.holds_card.is_none_or(|v| v == f.holds_card)
         && c.registration_unknown.is_none_or(|v| v == f.registration_unknown)
         && c.considered.is_none_or(|v| v == f.considered)
@@ -249,10 +270,10 @@ fn matches(c: &Condition, f: &Facts) -> bool {
         && c.child.is_none_or(|v| v == f.child)
         && c.circumstances_recorded.is_none_or(|v| v == f.circumstances_recorded)
         && c.applied.is_none_or(|v| v == f.applied)
-        && c.min_age.is_none_or(|v| f.age >= v)
-        && c.max_age.is_none_or(|v| f.age <= v)
-        && c.min_age_on_renewal.is_none_or(|v| f.age_on_renewal >= v)
-        && c.max_age_on_renewal.is_none_or(|v| f.age_on_renewal <= v)
+        && c.min_age.is_none_or(|v| age >= v)
+        && c.max_age.is_none_or(|v| age <= v)
+        && c.min_age_on_renewal.is_none_or(|v| age_on_renewal >= v)
+        && c.max_age_on_renewal.is_none_or(|v| age_on_renewal <= v)
 }
 
 /// Evaluates `rules` for a person of `scheme` with `facts` on `on`: the first rule in force, by

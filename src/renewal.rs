@@ -235,9 +235,10 @@ pub fn set_schedule(store: &mut Store, actor: &Actor, input: &ScheduleInput, now
 }
 
 /// The last birthday of those who are 85 or over on `renewal_day`: the 後期 members the
-/// renewal gives a certificate without an application (`kouki-85-and-over`).
+/// renewal gives a certificate without an application (`kouki-85-and-over`). The rule counts
+/// by 年齢計算ニ関スル法律, so one whose 85th birthday is the day after is 85 on the day too.
 pub fn born_by_85(renewal_day: NaiveDate) -> NaiveDate {
-    crate::model::person::born_by(renewal_day, 85)
+    crate::model::person::statutorily_born_by(renewal_day, 85)
 }
 
 fn group_of(route: RouteKind, rule_id: Option<&str>, issued_without_application: bool, at_renewal: bool) -> RenewalGroup {
@@ -254,11 +255,7 @@ fn group_of(route: RouteKind, rule_id: Option<&str>, issued_without_application:
 /// Every line of the list for the renewal on `renewal_day`, in 五十音順.
 pub(crate) fn lines_in(conn: &crate::store::Read<'_>, renewal_day: NaiveDate) -> Result<Vec<RenewalLine>, RenewalError> {
     // Every line: the groups count the whole list, and the export writes it.
-    let due = conn.certificates().renewal_list(
-        renewal_day - Duration::days(1),
-        crate::model::person::born_by(renewal_day, 85),
-        crate::Page { offset: 0, limit: i64::MAX / 2 },
-    )?;
+    let due = conn.certificates().renewal_list(renewal_day - Duration::days(1), born_by_85(renewal_day), crate::Page { offset: 0, limit: i64::MAX / 2 })?;
     let rules = policy::rules(conn)?;
     let mut lines = Vec::with_capacity(due.items.len());
     for d in due.items {
@@ -276,7 +273,8 @@ pub(crate) fn lines_in(conn: &crate::store::Read<'_>, renewal_day: NaiveDate) ->
             name: p.name.clone(),
             kana: p.kana.clone(),
             birth_date: p.birth_date,
-            age_on_renewal: p.age_on(renewal_day),
+            // As the 85-and-over rule counts it (年齢計算ニ関スル法律).
+            age_on_renewal: crate::model::person::statutory_age_on(p.birth_date, renewal_day),
             scheme_label: d.scheme.label(),
             card_number: p.card_number.clone(),
             group,

@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{self, Action};
 use crate::model::application::AppScheme;
 pub use crate::model::certificate::CertificateValidity;
+use crate::model::person::{Reason, ReasonSpan, ReasonSpans};
 pub use crate::model::staff::DeskContact;
 use crate::model::staff::{Actor, Desk};
 use crate::store::{Store, StoreError};
 use crate::validate::{self, Checker, Invalid};
 
 /// The city as it appears on forms and leaflets.
-#[derive(ts_rs::TS, Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(ts_rs::TS, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CitySettings {
     /// 市区町村名, e.g. 見本市.
@@ -21,6 +22,18 @@ pub struct CitySettings {
     pub addressee: String,
     /// The 後期高齢者医療広域連合 the city's counter serves, e.g. 見本県後期高齢者医療広域連合.
     pub kouki_union: String,
+    /// The 広域連合's 保険者番号 (eight digits from 39), printed on 後期 forms; empty until set.
+    pub kouki_insurer_number: String,
+    /// The 広域連合 prescribes its own 申請書: the city prints the cover letter and the 委任状,
+    /// never a 後期 申請書 of its own.
+    pub kouki_union_form: bool,
+    /// The 広域連合 lets the city issue 後期 certificates at its counter: a 後期 application
+    /// received while this holds follows the city's own steps (審査, 交付決定, 交付) as 国保's
+    /// do, instead of 進達 and the union's decision.
+    pub kouki_counter_issue: bool,
+    /// The 文書番号 printed on the letters the city sends facilities (e.g. 見保年第1201号);
+    /// may be empty.
+    pub document_number: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +65,16 @@ impl SettingsError {
 /// Fictional defaults so that a fresh database prints something sensible; an administrator
 /// replaces them with the city's own details.
 pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), StoreError> {
-    for (k, v) in [("city_name", "見本市"), ("addressee", "見本市長"), ("kouki_union", "見本県後期高齢者医療広域連合")] {
+    for (k, v) in [
+        ("city_name", "見本市"),
+        ("addressee", "見本市長"),
+        ("kouki_union", "見本県後期高齢者医療広域連合"),
+        // Prefecture 99 does not exist: a fictional number until the city enters its own.
+        ("kouki_insurer_number", "39990000"),
+        ("kouki_union_form", "false"),
+        ("kouki_counter_issue", "false"),
+        ("document_number", ""),
+    ] {
         tx.settings_mut().set_default(k, v)?;
     }
     let contacts = [
@@ -81,7 +103,109 @@ pub fn public_city(store: &Store) -> Result<CitySettings, SettingsError> {
 }
 
 pub(crate) fn city(conn: &crate::store::Read<'_>) -> Result<CitySettings, SettingsError> {
-    Ok(CitySettings { city_name: get(conn, "city_name")?, addressee: get(conn, "addressee")?, kouki_union: get(conn, "kouki_union")? })
+    // A switch never set reads as off (a database from before it); anything but the two words
+    // the core writes is refused rather than guessed.
+    let switch = |key: &str| -> Result<bool, SettingsError> {
+        match get(conn, key)?.as_str() {
+            "" | "false" => Ok(false),
+            "true" => Ok(true),
+            _ => Err(SettingsError::Unreadable(key.to_string())),
+        }
+    };
+    Ok(CitySettings {
+        city_name: get(conn, "city_name")?,
+        addressee: get(conn, "addressee")?,
+        kouki_union: get(conn, "kouki_union")?,
+        kouki_insurer_number: get(conn, "kouki_insurer_number")?,
+        kouki_union_form: switch("kouki_union_form")?,
+        kouki_counter_issue: switch("kouki_counter_issue")?,
+        document_number: get(conn, "document_number")?,
+    })
+}
+
+/// The span of each reason as the city counts it (one read).
+pub(crate) fn reason_spans_of(conn: &crate::store::Read<'_>) -> Result<ReasonSpans, StoreError> {
+    Ok(ReasonSpans::from_stored(conn.settings().value("continuing_reasons")?.as_deref()))
+}
+
+/// Every reason with its span as the city counts it, for the forms and the settings screen.
+pub fn reason_spans(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<crate::model::person::ReasonChoice>, SettingsError> {
+    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
+    Ok(crate::model::person::reason_choices(&reason_spans_of(&store.read())?))
+}
+
+/// One reason's span as an administrator sets it: codes, checked here.
+#[derive(ts_rs::TS, Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReasonSpanInput {
+    pub reason: String,
+    /// continuing (継続的: the certificate continues at renewal without a new application,
+    /// where the rules say so) or temporary (一時的).
+    pub span: String,
+}
+
+/// Sets the span of the reasons given (the others keep theirs), all or none; the answer is
+/// every reason with its span.
+pub fn set_reason_spans(
+    store: &mut Store,
+    actor: &Actor,
+    input: &[ReasonSpanInput],
+    now: chrono::NaiveDateTime,
+) -> Result<Vec<crate::model::person::ReasonChoice>, SettingsError> {
+    require_admin(actor)?;
+    let mut c = Checker::new();
+    let mut set = Vec::new();
+    for row in input {
+        let reason = c.take("reason", Reason::parse(&row.reason));
+        let span = c.take("span", ReasonSpan::parse(&row.span));
+        if let (Some(r), Some(s)) = (reason, span) {
+            set.push((r, s));
+        }
+    }
+    if input.is_empty() {
+        c.fail("reason", "性質を変える配慮理由を指定してください");
+    }
+    c.finish().map_err(SettingsError::Invalid)?;
+    store.write(|tx| {
+        let before = reason_spans_of(tx)?;
+        let mut spans: Vec<(Reason, ReasonSpan)> = Reason::ALL.iter().map(|r| (*r, before.span(*r))).collect();
+        for (r, s) in &set {
+            if let Some(slot) = spans.iter_mut().find(|(x, _)| x == r) {
+                slot.1 = *s;
+            }
+        }
+        let after = ReasonSpans::with(&spans);
+        tx.settings_mut().set("continuing_reasons", &after.to_stored())?;
+        audit::record(
+            tx,
+            actor,
+            now,
+            Action::Update,
+            "settings",
+            None,
+            serde_json::json!({"continuing_reasons": {"before": before.to_stored(), "after": after.to_stored()}}),
+        )?;
+        Ok(crate::model::person::reason_choices(&after))
+    })
+}
+
+/// Whether the 広域連合 lets the city issue 後期 certificates at its counter now.
+pub(crate) fn kouki_counter_issue(conn: &crate::store::Read<'_>) -> Result<bool, StoreError> {
+    Ok(conn.settings().value("kouki_counter_issue")?.as_deref() == Some("true"))
+}
+
+/// A 広域連合's 保険者番号: eight digits, 39 (後期高齢者医療) then the prefecture's two.
+fn kouki_insurer_number(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    let prefecture = s.get(2..4).and_then(|p| p.parse::<u8>().ok());
+    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) && s.starts_with("39") && prefecture.is_some_and(|p| p >= 1) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("広域連合の保険者番号「{s}」は、39 で始まる8桁の半角数字で入力してください (39 の次の2桁は都道府県番号です)"))
+    }
 }
 
 pub(crate) fn desk_contact(conn: &crate::store::Read<'_>, desk: Desk) -> Result<DeskContact, SettingsError> {
@@ -108,12 +232,31 @@ pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono:
     let city_name = c.take("city_name", validate::text("市区町村名", &s.city_name, 20, true));
     let addressee = c.take("addressee", validate::text("宛先", &s.addressee, 40, true));
     let kouki_union = c.take("kouki_union", validate::text("広域連合名", &s.kouki_union, 40, true));
+    let insurer_number = c.take("kouki_insurer_number", kouki_insurer_number(&s.kouki_insurer_number));
+    let document_number = c.take("document_number", validate::text("文書番号", &s.document_number, 30, false));
     c.finish().map_err(SettingsError::Invalid)?;
-    let new = CitySettings { city_name: city_name.unwrap_or_default(), addressee: addressee.unwrap_or_default(), kouki_union: kouki_union.unwrap_or_default() };
+    let new = CitySettings {
+        city_name: city_name.unwrap_or_default(),
+        addressee: addressee.unwrap_or_default(),
+        kouki_union: kouki_union.unwrap_or_default(),
+        kouki_insurer_number: insurer_number.unwrap_or_default(),
+        kouki_union_form: s.kouki_union_form,
+        kouki_counter_issue: s.kouki_counter_issue,
+        document_number: document_number.unwrap_or_default(),
+    };
     store.write(|tx| {
         let before = city(tx)?;
-        for (k, v) in [("city_name", &new.city_name), ("addressee", &new.addressee), ("kouki_union", &new.kouki_union)] {
-            tx.settings_mut().set(k, v)?;
+        let switch = |on: bool| if on { "true".to_string() } else { "false".to_string() };
+        for (k, v) in [
+            ("city_name", new.city_name.clone()),
+            ("addressee", new.addressee.clone()),
+            ("kouki_union", new.kouki_union.clone()),
+            ("kouki_insurer_number", new.kouki_insurer_number.clone()),
+            ("kouki_union_form", switch(new.kouki_union_form)),
+            ("kouki_counter_issue", switch(new.kouki_counter_issue)),
+            ("document_number", new.document_number.clone()),
+        ] {
+            tx.settings_mut().set(k, &v)?;
         }
         audit::record(tx, actor, now, Action::Update, "settings", None, serde_json::json!({"before": before, "after": new}))?;
         Ok(new.clone())

@@ -102,6 +102,7 @@ impl FormData {
             delivery: Delivery::Facility,
             delivery_label: Delivery::Facility.label(),
             delivery_reason: String::new(),
+            city_issues: false,
             status: crate::application::AppStatus::Received,
             protected: self.person.protected,
             status_label: "",
@@ -137,6 +138,21 @@ impl FormData {
 
     fn person_address(&self) -> String {
         crate::disclosure::printed_address(self.person.protected, || postal_address(&self.person.postal_code, &self.person.address))
+    }
+
+    /// Whether this form is the 広域連合's own (a city setting): the city then prints the
+    /// cover letter and the 委任状, and the union's printed form goes in the envelope.
+    pub fn union_form(&self) -> bool {
+        self.scheme == AppScheme::Kouki && self.city.kouki_union_form
+    }
+
+    /// The 保険者番号 printed: the person's own, or for a 後期 member the 広域連合's from the
+    /// settings.
+    fn insurer_number(&self) -> &str {
+        match self.scheme {
+            AppScheme::Kouki if self.person.insurer_no.trim().is_empty() => &self.city.kouki_insurer_number,
+            _ => &self.person.insurer_no,
+        }
     }
 
     fn delivery(&self) -> Delivery {
@@ -210,7 +226,8 @@ fn scheme_title(scheme: AppScheme) -> &'static str {
 
 /// The words a cover letter uses for the forms enclosed for a resident.
 pub fn enclosed_remark(d: &FormData) -> String {
-    let docs = if d.needs_delegation_letter() { "申請書・委任状" } else { "申請書" };
+    let form = if d.union_form() { "広域連合の申請書" } else { "申請書" };
+    let docs = if d.needs_delegation_letter() { format!("{form}・委任状") } else { form.to_string() };
     format!("{} {docs}", scheme_title(d.scheme))
 }
 
@@ -251,6 +268,9 @@ pub fn form_gaps(d: &FormData) -> Vec<&'static str> {
         AppScheme::Kokuho if p.card_number.trim().is_empty() && p.card_symbol.trim().is_empty() => gaps.push("記号・番号"),
         AppScheme::Kouki if p.card_number.trim().is_empty() => gaps.push("被保険者番号"),
         _ => {}
+    }
+    if d.scheme == AppScheme::Kouki && d.insurer_number().trim().is_empty() {
+        gaps.push("保険者番号");
     }
     gaps
 }
@@ -353,7 +373,7 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
         AppScheme::Kouki => format!("被保険者番号 {}", p.card_number),
     };
     field(s, LEFT, y, LABEL_W, 70.0, 8.0, "記号・番号", &number);
-    field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "保険者番号", &p.insurer_no);
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "保険者番号", d.insurer_number());
     y += 8.0;
     field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "住所", &d.person_address());
     y += 8.0;
@@ -601,6 +621,9 @@ pub fn facility_cover_letter(
     deadline: Option<NaiveDate>,
     today: NaiveDate,
 ) {
+    if !city.document_number.trim().is_empty() {
+        s.fit_text(LEFT + 100.0, 9.0, 80.0, 10.5, Weight::Regular, Align::Right, city.document_number.trim());
+    }
     s.fit_text(LEFT + 100.0, 14.0, 80.0, 10.5, Weight::Regular, Align::Right, &wareki::format(today));
     s.text(LEFT, 22.0, 12.0, Weight::Regular, &format!("{} 施設長 様", f.name));
     s.fit_text(LEFT + 90.0, 30.0, 90.0, 10.5, Weight::Regular, Align::Right, &format!("{} (国民健康保険・後期高齢者医療担当)", city.addressee));
@@ -871,7 +894,10 @@ mod tests {
             facility: None,
             scheme: AppScheme::Kokuho,
             city: CitySettings {
-                city_name: "見本市".into(), addressee: "見本市長".into(), kouki_union: "見本県後期高齢者医療広域連合".into()
+                city_name: "見本市".into(),
+                addressee: "見本市長".into(),
+                kouki_union: "見本県後期高齢者医療広域連合".into(),
+                ..Default::default()
             },
             contact: DeskContact {
                 desk: crate::model::staff::Desk::Kokuho,

@@ -260,15 +260,30 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
     let app = application_of(conn, person_id, application_id)?;
     let data = form_data(conn, actor, person_id, app, now.date())?;
     let mut sheet = layout::Sheet::new(&format!("資格確認書交付申請書 {}", data.person.name));
-    forms::application_form(&mut sheet, &data);
-    let mut documents = 1;
-    let mut notes: Vec<String> = forms::gap_warning(&data.person.name, &forms::form_gaps(&data)).into_iter().collect();
+    let mut documents = 0;
+    let mut notes = Vec::new();
+    if data.union_form() {
+        // The 広域連合's own form is on paper at the counter; the city prints the 委任状 only.
+        if !data.needs_delegation_letter() {
+            return Err(PrintError::NothingToPrint(format!(
+                "後期高齢者医療の申請書は{}の指定様式を使う設定です。市で印刷するのは委任状 (代理人の申請のとき) だけです",
+                data.city.kouki_union
+            )));
+        }
+        notes.push(format!("後期高齢者医療の申請書は{}の指定様式をお渡しください。印刷したのは委任状です", data.city.kouki_union));
+    } else {
+        forms::application_form(&mut sheet, &data);
+        documents += 1;
+        notes.extend(forms::gap_warning(&data.person.name, &forms::form_gaps(&data)));
+    }
     if data.needs_delegation_letter() {
-        sheet.new_page();
+        if documents > 0 {
+            sheet.new_page();
+            // The clerk hands both over: the 委任状 is easy to miss behind the form.
+            notes.push("2ページ目は委任状です (代理人の申請のため)。委任者の署名をもらってください".to_string());
+        }
         forms::delegation_letter(&mut sheet, &data);
         documents += 1;
-        // The clerk hands both over: the 委任状 is easy to miss behind the form.
-        notes.push("2ページ目は委任状です (代理人の申請のため)。委任者の署名をもらってください".to_string());
     }
     let printed = finish(sheet, documents, notes)?;
     store.write(|tx| {
@@ -435,21 +450,30 @@ pub fn facility_batch(
     forms::facility_cover_letter(&mut sheet, &f, &city, &contacts, &sections, deadline, today);
     let mut documents = 1;
     let mut blank: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
+    let mut union_forms = 0;
     for (n, r) in residents.iter().enumerate() {
         if n % 50 == 0 {
             progress(crate::Progress::new("申請書の作成", n, residents.len()));
         }
-        sheet.new_page();
-        forms::application_form(&mut sheet, r);
-        for gap in forms::form_gaps(r) {
-            blank.entry(gap).or_default().push(r.person.name.clone());
+        if r.union_form() {
+            // The 広域連合's printed form goes in the envelope; the city prints the 委任状.
+            union_forms += 1;
+        } else {
+            sheet.new_page();
+            forms::application_form(&mut sheet, r);
+            for gap in forms::form_gaps(r) {
+                blank.entry(gap).or_default().push(r.person.name.clone());
+            }
+            documents += 1;
         }
-        documents += 1;
         if r.needs_delegation_letter() {
             sheet.new_page();
             forms::delegation_letter(&mut sheet, r);
             documents += 1;
         }
+    }
+    if union_forms > 0 {
+        warnings.push(format!("後期高齢者医療の入所者 {union_forms}名分は、{}の指定様式の申請書を同封してください (印刷したのは委任状です)", city.kouki_union));
     }
     // One line per blank field, naming the first few residents, however many there are.
     for (what, names) in blank {

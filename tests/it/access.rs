@@ -182,7 +182,10 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
             &mut w.store,
             actor,
             &settings::CitySettings {
-                city_name: "見本市".into(), addressee: "見本市長".into(), kouki_union: "見本県後期高齢者医療広域連合".into()
+                city_name: "見本市".into(),
+                addressee: "見本市長".into(),
+                kouki_union: "見本県後期高齢者医療広域連合".into(),
+                ..Default::default()
             },
             now,
         ))),

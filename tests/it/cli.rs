@@ -692,6 +692,7 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
         ("policy remove", "rules"),
         ("settings show", "the city's settings"),
         ("settings set-city", "settings"),
+        ("settings set-reason-span", "settings"),
         ("settings set-desk", "settings"),
         ("settings set-validity", "settings"),
         ("retention show", "periods"),
@@ -967,4 +968,28 @@ fn an_empty_address_or_insured_number_is_warned_about_at_print() {
     assert!(out.status.success() && !String::from_utf8_lossy(&out.stderr).contains("登録されていない"), "{}", String::from_utf8_lossy(&out.stderr));
     let kokuho_text = crate::print::text(&std::fs::read(&pdf).unwrap());
     assert_eq!(kokuho_text.matches("個人番号").count(), 2, "the 世帯主's and the 被保険者's: {kokuho_text}");
+}
+
+/// `settings set-city` keeps what it is not given: the 後期 switches and numbers set once are
+/// not reset by a later change of the city's name, and a wrong number is refused by field.
+#[test]
+fn settings_set_city_keeps_the_kouki_settings_it_is_not_given() {
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    let base = ["settings", "set-city", "--city", "見本市", "--addressee", "見本市長", "--kouki-union", "見本県後期高齢者医療広域連合"];
+    let mut set = base.to_vec();
+    set.extend(["--kouki-insurer-number", "39131234", "--kouki-counter-issue", "true", "--document-number", "見保年第1201号"]);
+    ok(&db.path, &set);
+    let mut wrong = base.to_vec();
+    wrong.extend(["--kouki-insurer-number", "1234"]);
+    let refused = hairyo(&db.path, &wrong);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("settings.invalid") && stderr.contains("kouki_insurer_number"), "{stderr}");
+    let mut renamed = base.to_vec();
+    renamed[3] = "見本新市";
+    ok(&db.path, &renamed);
+    let city = &json(&db.path, &["settings", "show"])["city"];
+    assert_eq!(city["city_name"], "見本新市");
+    assert_eq!((&city["kouki_insurer_number"], &city["kouki_counter_issue"], &city["kouki_union_form"]), (&"39131234".into(), &true.into(), &false.into()));
+    assert_eq!(city["document_number"], "見保年第1201号");
 }

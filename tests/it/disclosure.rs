@@ -273,6 +273,7 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
         "set_city" => vec![json!({ "settings": city })],
         "save_import_profile" => vec![json!({"profile": {"name": "試験", "columns": {}}})],
         "set_desk_contact" => vec![json!({"contact": {"desk": "kokuho", "name": "国保年金課", "phone": "0120-000-101", "hours": "", "place": ""}})],
+        "set_reason_spans" => vec![json!({"spans": [{"reason": "other", "span": "continuing"}]})],
         "set_desk_contacts" => vec![json!({"contacts": [{"desk": "kokuho", "name": "国保年金課", "phone": "0120-000-101", "hours": "", "place": ""}]})],
         "set_facility_campaign" => vec![json!({"id": ids.facility, "campaign": "none"})],
         "add_staff" => vec![json!({"input": {"login": "", "name": "", "desk": "kokuho", "role": "clerk", "password": ""}})],

@@ -714,13 +714,14 @@ fn the_renewal_list_includes_kouki_members_reaching_85() {
             i.other_insurer = other.into();
         })
     };
-    let turns = kouki(&mut w, "到達 一子", "1942-08-01", "");
-    let young = kouki(&mut w, "未到達 二子", "1942-08-02", "");
+    // Counted by 年齢計算ニ関スル法律: born on 8/2, one is 85 at the end of 8/1.
+    let turns = kouki(&mut w, "到達 一子", "1942-08-02", "");
+    let young = kouki(&mut w, "未到達 二子", "1942-08-03", "");
     let elsewhere = kouki(&mut w, "特例 三子", "1940-01-01", "遠方県後期高齢者医療広域連合");
     let moved = kouki(&mut w, "転出 四子", "1941-01-01", "");
     let input = hairyo::moving::MoveOutInput { moved_on: "2026-11-20".into(), moved_to: "隣町".into(), note: String::new(), confirmed_digits: false };
     hairyo::moving::move_out(&mut w.store, &clerk, moved.id, &input, at("2026-11-25")).unwrap();
-    assert_eq!(renewal::born_by_85(date("2027-08-01")), date("1942-08-01"));
+    assert_eq!(renewal::born_by_85(date("2027-08-01")), date("1942-08-02"));
     let list = renewal::spring_list(&w.store, &clerk, Some(date("2027-08-01")), None, hairyo::Page::new(0, 50), at("2027-05-10")).unwrap();
     let listed = |id: i64| list.lines.items.iter().find(|l| l.person_id == id);
     let line = listed(turns.id).expect("85 on 8/1 without a certificate is listed");
@@ -728,4 +729,102 @@ fn the_renewal_list_includes_kouki_members_reaching_85() {
     for (who, id) in [("a day too young", young.id), ("insured elsewhere", elsewhere.id), ("moved out", moved.id)] {
         assert!(listed(id).is_none(), "{who} is listed");
     }
+}
+
+/// The span of each reason is the city's data: where the city counts 「その他」 as lasting (広島市
+/// does), an applied person's certificate continues at renewal without a new application.
+#[test]
+fn the_span_of_each_reason_is_set_by_the_city() {
+    use hairyo::settings::{self, ReasonSpanInput};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let clerk = w.actor("kokuho_clerk");
+    let now = at("2026-11-25");
+    let p = w.person(|i| {
+        holder(i);
+        i.reasons = vec!["other".into()];
+    });
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: p.id, ..Default::default() }, now).unwrap();
+    let rule = |w: &World| policy::route(&w.store, &clerk, p.id, now.date(), now).unwrap().rule_id.unwrap_or_default();
+    let span_of = |w: &World, code: &str| {
+        settings::reason_spans(&w.store, &clerk, now).unwrap().into_iter().find(|r| r.code.code() == code).map(|r| r.span.code()).unwrap()
+    };
+    assert_eq!((rule(&w), span_of(&w, "other")), ("kokuho-applied-passing".to_string(), "temporary"), "practice's default");
+    // An unknown span or reason is refused, and a desk may not change them; nothing changes.
+    for (reason, span) in [("other", "forever"), ("weather", "continuing")] {
+        let err = settings::set_reason_spans(&mut w.store, &admin, &[ReasonSpanInput { reason: reason.into(), span: span.into() }], now).unwrap_err();
+        assert_eq!(err.code(), "settings.invalid", "{reason} {span}");
+    }
+    let set = [ReasonSpanInput { reason: "other".into(), span: "continuing".into() }];
+    assert_eq!(settings::set_reason_spans(&mut w.store, &clerk, &set, now).unwrap_err().code(), "settings.admin_only");
+    assert_eq!(span_of(&w, "other"), "temporary");
+    let all = settings::set_reason_spans(&mut w.store, &admin, &set, now).unwrap();
+    assert_eq!(all.len(), hairyo::person::Reason::ALL.len(), "every reason with its span");
+    assert_eq!((rule(&w), span_of(&w, "other")), ("kokuho-applied-continues".to_string(), "continuing"));
+    // The others keep theirs; setting one back restores the route.
+    assert_eq!((span_of(&w, "dementia"), span_of(&w, "lost_or_damaged")), ("continuing", "temporary"));
+    settings::set_reason_spans(&mut w.store, &admin, &[ReasonSpanInput { reason: "other".into(), span: "temporary".into() }], now).unwrap();
+    assert_eq!(rule(&w), "kokuho-applied-passing");
+}
+
+/// Each rule with an age names how it counts it: 後期 membership (and the 国保 rule that hands a
+/// member over) from the 75th birthday itself, the 85-and-over rule by 年齢計算ニ関スル法律 (an
+/// age is reached at the end of the day before the birthday). The boundaries hold both ways.
+#[test]
+fn each_rule_counts_age_as_it_names_and_the_boundaries_hold() {
+    use hairyo::model::person::{age_on, statutory_age_on};
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    for (birth, on, by_birthday, by_statute) in [
+        ("1951-12-08", "2026-12-06", 74, 74),
+        ("1951-12-08", "2026-12-07", 74, 75),
+        ("1951-12-08", "2026-12-08", 75, 75),
+        // Born on 2/29: in a common year the age comes at the end of 2/28, the birthday on 3/1.
+        ("1952-02-29", "2027-02-27", 74, 74),
+        ("1952-02-29", "2027-02-28", 74, 75),
+        ("1952-02-29", "2027-03-01", 75, 75),
+        ("1952-02-29", "2028-02-28", 75, 76),
+        ("1952-02-29", "2028-02-29", 76, 76),
+        // The last day of a year.
+        ("1951-01-01", "2025-12-31", 74, 75),
+    ] {
+        assert_eq!((age_on(d(birth), d(on)), statutory_age_on(d(birth), d(on))), (by_birthday, by_statute), "{birth} on {on}");
+    }
+
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    // kokuho-aged-75 counts from the birthday: the day before it, the 国保 rules still route.
+    let turning = w.person(|i| i.birth_date = "1951-12-08".into());
+    let rule_on = |w: &World, id: i64, on: &str| policy::route(&w.store, &clerk, id, d(on), at(on)).unwrap().rule_id.unwrap_or_default();
+    assert_ne!(rule_on(&w, turning.id, "2026-12-07"), "kokuho-aged-75");
+    assert_eq!(rule_on(&w, turning.id, "2026-12-08"), "kokuho-aged-75");
+    // kouki-85-and-over counts by statute on the 8/1 renewal day: one born on 8/2 is 85 then.
+    let kouki = |birth: &'static str| {
+        move |i: &mut hairyo::person::PersonInput| {
+            holder(i);
+            i.scheme = "kouki".into();
+            i.birth_date = birth.into();
+        }
+    };
+    let eve = w.person(kouki("1941-08-02"));
+    let after = w.person(kouki("1941-08-03"));
+    assert_eq!(rule_on(&w, eve.id, "2026-11-25"), "kouki-85-and-over");
+    assert_ne!(rule_on(&w, after.id, "2026-11-25"), "kouki-85-and-over");
+    assert_eq!(hairyo::renewal::born_by_85(d("2026-08-01")), d("1941-08-02"), "the renewal list asks the same");
+
+    // A rule with an age must name how it counts it.
+    let input = policy::RuleInput {
+        id: "city-65".into(),
+        priority: 1,
+        scheme: "kokuho".into(),
+        effective_from: "2026-04-01".into(),
+        condition: policy::Condition { min_age: Some(65), ..Default::default() },
+        route: "on_application".into(),
+        explanation: "65歳以上".into(),
+        ..Default::default()
+    };
+    let err = policy::parse_rule(&input).unwrap_err();
+    let fields = &err.invalid().expect("field errors").0;
+    assert!(fields.iter().any(|f| f.field == "age_by" && f.message.contains("年齢計算ニ関スル法律")), "{fields:?}");
+    let named = policy::RuleInput { condition: policy::Condition { age_by: Some(policy::AgeReckoning::Statute), ..input.condition.clone() }, ..input };
+    assert!(policy::parse_rule(&named).is_ok());
 }

@@ -1157,3 +1157,87 @@ fn kouki_forwarding_register_lists_applications_forwarded_on_a_date() {
     let t = text(&long.bytes);
     assert!(t.contains("全21件、1/3ページ") && t.contains("全21件、3/3ページ") && t.contains("計21件"), "{t}");
 }
+
+/// The city's 後期 settings: the 広域連合's 保険者番号 pre-filled, its prescribed form (the city
+/// prints the cover letter and the 委任状 only), and the 文書番号 on the facility letter.
+#[test]
+fn the_kouki_settings_fill_the_insurer_number_choose_the_unions_form_and_number_the_letter() {
+    use hairyo::settings;
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let now = at("2026-11-25");
+    let kouki = |i: &mut hairyo::person::PersonInput| {
+        holder(i);
+        i.scheme = "kouki".into();
+        i.birth_date = "1944-05-05".into();
+        i.card_number = "12345678".into();
+        i.reasons = vec!["dementia".into()];
+    };
+    let member = w.person(kouki);
+    // A wrong number is refused with the field named, and what was stored stays.
+    let mut city = settings::public_city(&w.store).unwrap();
+    for wrong in ["3999000", "01130012", "39a90000", "39000000"] {
+        let err = settings::set_city(&mut w.store, &admin, &settings::CitySettings { kouki_insurer_number: wrong.into(), ..city.clone() }, now).unwrap_err();
+        let fields = &hairyo::codes::Coded::invalid(&err).expect("field errors").0;
+        assert!(fields.iter().any(|f| f.field == "kouki_insurer_number" && f.message.contains("39 で始まる8桁")), "{wrong}: {fields:?}");
+    }
+    assert_eq!(settings::public_city(&w.store).unwrap(), city, "nothing stored is lost");
+    city.kouki_insurer_number = "39131234".into();
+    city.document_number = "見保年第1201号".into();
+    settings::set_city(&mut w.store, &admin, &city, now).unwrap();
+    let t = text(&print::application_form(&mut w.store, &admin, member.id, None, now).unwrap().bytes);
+    assert!(t.contains("保険者番号39131234"), "{t}");
+    // Without the number the form warns rather than prints a blank silently.
+    settings::set_city(&mut w.store, &admin, &settings::CitySettings { kouki_insurer_number: String::new(), ..city.clone() }, now).unwrap();
+    let printed = print::application_form(&mut w.store, &admin, member.id, None, now).unwrap();
+    assert!(printed.warnings.iter().any(|x| x.contains("保険者番号")), "{:?}", printed.warnings);
+
+    // The union's own form: no city 申請書 for a 後期 member; the 委任状 still prints.
+    city.kouki_union_form = true;
+    settings::set_city(&mut w.store, &admin, &city, now).unwrap();
+    assert!(matches!(print::application_form(&mut w.store, &admin, member.id, None, now), Err(print::PrintError::NothingToPrint(_))));
+    let clerk = w.actor("kouki_clerk");
+    let proxy = ApplicationInput {
+        person_id: member.id,
+        applicant: "proxy".into(),
+        authority: "relative".into(),
+        proxy_name: "代理 一郎".into(),
+        proxy_address: "見本市本町2丁目2番2号".into(),
+        proxy_relationship: "長男".into(),
+        ..Default::default()
+    };
+    let a = application::receive(&mut w.store, &clerk, &proxy, now).unwrap().application;
+    let printed = print::application_form(&mut w.store, &admin, member.id, Some(a.id), now).unwrap();
+    let t = text(&printed.bytes);
+    assert_eq!((printed.pages, printed.documents), (1, 1), "the 委任状 alone");
+    assert!(t.contains("委任状") && !t.contains("資格確認書交付申請書"), "{t}");
+    assert!(printed.warnings.iter().any(|x| x.contains("指定様式")), "{:?}", printed.warnings);
+    // A 国保 member's form is the city's whatever the 後期 setting.
+    let kokuho = w.person(holder);
+    assert!(text(&print::application_form(&mut w.store, &admin, kokuho.id, None, now).unwrap().bytes).contains("国民健康保険"));
+
+    // The facility batch: the cover letter with its 文書番号, 委任状 for the 後期 residents.
+    let f = facility::add(
+        &mut w.store,
+        &admin,
+        &FacilityInput {
+            name: "特別養護老人ホーム みほん苑".into(), kind: "elderly".into(), address: "見本市緑町5番地".into(), ..Default::default()
+        },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    for name in ["入所 一子", "入所 二子"] {
+        w.person(|i| {
+            kouki(i);
+            i.name = name.into();
+            i.facility_id = Some(f.id);
+            i.reasons = vec!["facility".into()];
+        });
+    }
+    let printed = print::facility_batch(&mut w.store, &admin, f.id, now, &mut |_| {}).unwrap();
+    let all = pages(&printed.bytes);
+    assert!(all[0].contains("見保年第1201号") && all[0].contains("広域連合の申請書・委任状"), "{}", all[0]);
+    assert_eq!(all.iter().filter(|p| p.contains("資格確認書交付申請書")).count(), 0, "no city 申請書");
+    assert_eq!(all.iter().skip(1).filter(|p| p.contains("委任状") && p.contains("入所")).count(), 2, "a 委任状 for each behind the cover letter");
+    assert!(printed.warnings.iter().any(|x| x.contains("2名分") && x.contains("指定様式")), "{:?}", printed.warnings);
+}

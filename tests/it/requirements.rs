@@ -419,7 +419,9 @@ fn r09_kouki_from_2026_08_01_by_age_on_8_1() {
         holder(i);
         i.scheme = "kouki".into();
         i.name = "見本 四郎".into();
-        i.birth_date = "1941-08-02".into();
+        // 85 is reached at the end of the day before the birthday (年齢計算ニ関スル法律): one born
+        // on 8/2 is 85 on 8/1 already, one born on 8/3 is not.
+        i.birth_date = "1941-08-03".into();
     });
     let r = policy::route(&w.store, &w.admin, aged_85.id, date("2026-08-01"), common::at("2026-11-25")).unwrap();
     assert_eq!(r.kind, RouteKind::ExOfficio);

@@ -1184,3 +1184,54 @@ fn a_certificate_goes_to_a_proxy_from_another_household_only_with_a_recorded_rea
     let home = ApplicationInput { delivery: "home".into(), ..proxy(p.id, "relative", "念のため") };
     assert_eq!(application::receive(&mut w.store, &clerk, &home, now).unwrap().application.delivery_reason, "");
 }
+
+/// Where the 広域連合 lets the city issue at its counter, a 後期 application received then takes
+/// the city's own steps; one received before (or after the setting is turned off) goes to the
+/// union as ever.
+#[test]
+fn kouki_issue_at_the_counter_follows_the_citys_own_steps_where_the_union_allows_it() {
+    use application::{ApplicationStep, ApplicationStepKind};
+    use hairyo::settings;
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let clerk = w.actor("kouki_clerk");
+    let now = at("2026-11-25");
+    let member = |w: &mut World| {
+        w.person(|i| {
+            holder(i);
+            i.scheme = "kouki".into();
+            i.birth_date = "1944-05-05".into();
+            i.reasons = vec!["dementia".into()];
+        })
+    };
+    let own = |person_id: i64| ApplicationInput { person_id, ..Default::default() };
+    let (before, during, after) = (member(&mut w), member(&mut w), member(&mut w));
+    let forwarded_path = application::receive(&mut w.store, &clerk, &own(before.id), now).unwrap().application;
+    let set = |w: &mut World, on: bool| {
+        let city = settings::public_city(&w.store).unwrap();
+        settings::set_city(&mut w.store, &admin, &settings::CitySettings { kouki_counter_issue: on, ..city }, now).unwrap();
+    };
+    set(&mut w, true);
+    let a = application::receive(&mut w.store, &clerk, &own(during.id), now).unwrap().application;
+    assert!(a.city_issues);
+    let shown = application::get(&w.store, &clerk, a.id, now).unwrap();
+    assert!(shown.next.contains(&ApplicationStepKind::Decide) && !shown.next.contains(&ApplicationStepKind::Forward), "{:?}", shown.next);
+    let refused = application::take_step(
+        &mut w.store,
+        &clerk,
+        a.id,
+        &ApplicationStep::Forward { forwarded_on: String::new(), override_reason: None, confirmed_digits: false },
+        now,
+    );
+    assert_eq!(code(refused), "application.city_issues");
+    application::check_document(&mut w.store, &clerk, a.id, Document::ApplicantId, true, now).unwrap();
+    application::decide(&mut w.store, &clerk, a.id, None, now).unwrap();
+    let cert = application::issue(&mut w.store, &clerk, a.id, now.date(), now).unwrap();
+    assert_eq!((cert.scheme, cert.issuer), (application::AppScheme::Kouki, hairyo::certificate::Issuer::Union), "issued at the counter for the 広域連合");
+    // The one received before keeps the union's steps.
+    let shown = application::get(&w.store, &clerk, forwarded_path.id, now).unwrap();
+    assert!(!forwarded_path.city_issues && shown.next.contains(&ApplicationStepKind::Forward), "{:?}", shown.next);
+    set(&mut w, false);
+    let later = application::receive(&mut w.store, &clerk, &own(after.id), now).unwrap().application;
+    assert_eq!(code(application::decide(&mut w.store, &clerk, later.id, None, now)), "application.union_decides");
+}

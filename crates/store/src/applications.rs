@@ -35,6 +35,7 @@ pub struct NewApplication<'a> {
     pub optional_entries: &'a [OptionalEntry],
     pub delivery: Delivery,
     pub delivery_reason: &'a str,
+    pub city_issues: bool,
     pub received_by: i64,
     pub created_at: String,
 }
@@ -43,7 +44,7 @@ const SELECT: &str = "SELECT a.id, a.person_id, p.name, a.referral_id, a.scheme,
     a.proxy_name, a.proxy_kana, a.proxy_address, a.proxy_phone, a.proxy_relationship, a.reasons, a.delivery, a.status,
     a.override_reason, a.decision_note, s.login, d.login, a.decided_on, s.name, a.delegator,
     a.forwarded_on, f.login, a.union_decided_on, a.handed_over_on, a.handover_method, a.signing, a.writer_name, a.optional_entries, p.protected,
-    a.handover_identity, a.delivery_reason
+    a.handover_identity, a.delivery_reason, a.city_issues
     FROM application a JOIN person p ON p.id = a.person_id JOIN staff s ON s.id = a.received_by LEFT JOIN staff d ON d.id = a.decided_by
     LEFT JOIN staff f ON f.id = a.forwarded_by";
 
@@ -87,6 +88,7 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Application> {
         delivery,
         delivery_label: delivery.label(),
         delivery_reason: r.get(34)?,
+        city_issues: r.get(35)?,
         status,
         status_label: status.label(),
         override_reason: r.get(17)?,
@@ -217,8 +219,8 @@ impl ApplicationHandleMut<'_> {
         let id = self.conn.insert_returning_id(
             "INSERT INTO application (person_id, referral_id, scheme, received_on, channel, applicant, authority, proxy_name,
                 proxy_kana, proxy_address, proxy_phone, proxy_relationship, reasons, delivery, status, received_by, created_at, delegator,
-                signing, writer_name, optional_entries, delivery_reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                signing, writer_name, optional_entries, delivery_reason, city_issues)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             params![
                 a.person_id,
                 a.referral_id,
@@ -240,7 +242,8 @@ impl ApplicationHandleMut<'_> {
                 a.signing,
                 a.writer_name,
                 entries_to_text(a.optional_entries),
-                a.delivery_reason
+                a.delivery_reason,
+                a.city_issues
             ],
         )?;
         for d in documents {

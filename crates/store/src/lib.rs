@@ -87,6 +87,8 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0032_handover_identity.sql"),
     include_str!("migrations/0033_referral_sharing_basis.sql"),
     include_str!("migrations/0034_delivery_reason.sql"),
+    include_str!("migrations/0035_kouki_counter_issue.sql"),
+    include_str!("migrations/0036_age_reckoning.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

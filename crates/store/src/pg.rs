@@ -35,6 +35,8 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (32, include_str!("migrations/0032_handover_identity.sql")),
     (33, include_str!("migrations/0033_referral_sharing_basis.sql")),
     (34, include_str!("migrations/0034_delivery_reason.sql")),
+    (35, include_str!("migrations/0035_kouki_counter_issue.sql")),
+    (36, include_str!("migrations/0036_age_reckoning.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -17,6 +17,19 @@ pub enum SettingsCmd {
         addressee: String,
         #[arg(long)]
         kouki_union: String,
+        /// The 広域連合's 保険者番号 (eight digits from 39); kept as it is when left out.
+        #[arg(long)]
+        kouki_insurer_number: Option<String>,
+        /// The 広域連合 prescribes its own 申請書 (true/false): the city prints only the cover
+        /// letter and the 委任状. Kept as it is when left out.
+        #[arg(long)]
+        kouki_union_form: Option<bool>,
+        /// The city issues 後期 certificates at its counter (true/false). Kept when left out.
+        #[arg(long)]
+        kouki_counter_issue: Option<bool>,
+        /// The 文書番号 printed on letters to facilities; kept as it is when left out.
+        #[arg(long)]
+        document_number: Option<String>,
     },
     SetDesk {
         #[arg(value_parser = typed::coded("settings.invalid", "desk", Desk::parse))]
@@ -29,6 +42,15 @@ pub enum SettingsCmd {
         hours: String,
         #[arg(long, default_value = "")]
         place: String,
+    },
+    /// Whether a reason lasts (continuing: an applied person's certificate continues at
+    /// renewal where the rules say so) or passes (temporary), as this city counts it; e.g.
+    /// `--reason other --span continuing` where 「その他」 continues.
+    SetReasonSpan {
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        span: String,
     },
     /// How long a scheme's certificates run: to the `years`-th month/day on or after the day of
     /// issue (1 to 5 years; 国保 certificates still end by the day before the 75th birthday).
@@ -50,11 +72,31 @@ pub enum SettingsCmd {
 pub fn run(inv: &Invocation, cmd: &SettingsCmd) -> Result {
     match cmd {
         SettingsCmd::Show => show(inv),
-        SettingsCmd::SetCity { city, addressee, kouki_union } => {
-            set_city(inv, &CitySettings { city_name: city.clone(), addressee: addressee.clone(), kouki_union: kouki_union.clone() })
+        SettingsCmd::SetCity { city, addressee, kouki_union, kouki_insurer_number, kouki_union_form, kouki_counter_issue, document_number } => {
+            // What is left out keeps its stored value: a new switch never resets another.
+            let now = settings::public_city(&inv.open()?)?;
+            set_city(
+                inv,
+                &CitySettings {
+                    city_name: city.clone(),
+                    addressee: addressee.clone(),
+                    kouki_union: kouki_union.clone(),
+                    kouki_insurer_number: kouki_insurer_number.clone().unwrap_or(now.kouki_insurer_number),
+                    kouki_union_form: kouki_union_form.unwrap_or(now.kouki_union_form),
+                    kouki_counter_issue: kouki_counter_issue.unwrap_or(now.kouki_counter_issue),
+                    document_number: document_number.clone().unwrap_or(now.document_number),
+                },
+            )
         }
         SettingsCmd::SetDesk { desk, name, phone, hours, place } => {
             set_desk(inv, &DeskContact { desk: *desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() })
+        }
+        SettingsCmd::SetReasonSpan { reason, span } => {
+            let (mut store, actor) = inv.sign_in()?;
+            let input = [settings::ReasonSpanInput { reason: reason.clone(), span: span.clone() }];
+            inv.emit(&settings::set_reason_spans(&mut store, &actor, &input, inv.now)?, |all| {
+                all.iter().map(|r| format!("{}\t{}\n", r.label, r.span_label)).collect()
+            })
         }
         SettingsCmd::SetValidity { scheme, years, month, day } => {
             set_validity(inv, &ValidityInput { scheme: scheme.clone(), years: years.clone(), end_month: month.clone(), end_day: day.clone() })
@@ -69,6 +111,7 @@ fn show(inv: &Invocation) -> Result {
         "city": settings::public_city(&store)?,
         "desks": settings::desk_contacts(&store, &actor, inv.now)?,
         "certificate_validity": settings::certificate_validity(&store, &actor, inv.now)?,
+        "reason_spans": settings::reason_spans(&store, &actor, inv.now)?,
     });
     inv.emit(&v, |v| serde_json::to_string_pretty(v).unwrap_or_default())
 }

@@ -686,6 +686,21 @@ async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
     assert!(statements.contains("別添1") && statements.contains("別添3"), "each leaflet is listed: {statements:?}");
     save_screenshot(&driver, "settings-statements.png").await;
 
+    // 市区町村: a wrong 保険者番号 is refused beside its box; the right one is kept.
+    type_into(&driver, "#set-union-number", "1234").await;
+    click(&driver, "#set-city-save").await;
+    let wrong = wait_until("the number's error", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("39 で始まる8桁の半角数字")) }).await;
+    assert!(wrong.contains("1234"), "{wrong:?}");
+    type_into(&driver, "#set-union-number", "39131234").await;
+    click(&driver, "#set-city-save").await;
+    wait_until("the city saved", || async { text_of(&driver, "#settings .ok").await.filter(|t| t.contains("保存しました")) }).await;
+    // 配慮理由の性質: 「その他」 made lasting, as the city counts it.
+    select(&driver, "#span-other", "continuing").await;
+    click(&driver, "#reason-spans-save").await;
+    wait_until("the spans saved", || async { text_of(&driver, "#reason-spans .ok").await }).await;
+    let selected = driver.find(By::Id("span-other")).await.expect("the span").prop("value").await.expect("its value");
+    assert_eq!(selected.as_deref(), Some("continuing"));
+
     // 施設: the first facility's 周知状況, changed and saved.
     click(&driver, "#nav-facilities").await;
     let first = wait_until("the facility rows", || async { driver.find(By::Css("#facilities tr[data-facility-id]")).await.ok() }).await;

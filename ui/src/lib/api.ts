@@ -60,6 +60,8 @@ import type {
   PrintedFile,
   Profile,
   Progress,
+  ReasonChoice,
+  ReasonSpanInput,
   Received,
   Recorded,
   Referral,
@@ -314,6 +316,7 @@ export const api = {
   deskContacts: () => op<DeskContact[]>("desk_contacts"),
   /** Saves every desk's contact block at once, all or nothing. */
   setDeskContacts: (contacts: DeskContact[]) => op<DeskContact[]>("set_desk_contacts", { contacts }),
+  setReasonSpans: (spans: ReasonSpanInput[]) => op<ReasonChoice[]>("set_reason_spans", { spans }),
   loadDemo: (persons: number) => (inWindow ? invokeShell<DemoSummary>("load_demo", { persons }) : serverOnly("デモデータの作成")),
   screenCodes: () => op<ScreenCodes>("screen_codes"),
   setFacilityCampaign: (id: number, campaign: string) => op<Facility>("set_facility_campaign", { id, campaign }),

@@ -167,6 +167,8 @@ export type Issuer = "city" | "union";
 
 export type RouteKind = "ex_officio" | "on_application" | "kouki_provisional" | "other_insurer" | "not_needed" | "check_registration" | "check_scheme" | "not_applicable";
 
+export type AgeReckoning = "statute" | "birthday";
+
 export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "birth_date";
 
 export type Encoding = "auto" | "cp932" | "utf-8";
@@ -203,9 +205,36 @@ addressee: string,
 /**
  * The 後期高齢者医療広域連合 the city's counter serves, e.g. 見本県後期高齢者医療広域連合.
  */
-kouki_union: string, };
+kouki_union: string, 
+/**
+ * The 広域連合's 保険者番号 (eight digits from 39), printed on 後期 forms; empty until set.
+ */
+kouki_insurer_number: string, 
+/**
+ * The 広域連合 prescribes its own 申請書: the city prints the cover letter and the 委任状,
+ * never a 後期 申請書 of its own.
+ */
+kouki_union_form: boolean, 
+/**
+ * The 広域連合 lets the city issue 後期 certificates at its counter: a 後期 application
+ * received while this holds follows the city's own steps (審査, 交付決定, 交付) as 国保's
+ * do, instead of 進達 and the union's decision.
+ */
+kouki_counter_issue: boolean, 
+/**
+ * The 文書番号 printed on the letters the city sends facilities (e.g. 見保年第1201号);
+ * may be empty.
+ */
+document_number: string, };
 
 export type DeskContact = { desk: Desk, name: string, phone: string, hours: string, place: string, };
+
+export type ReasonSpanInput = { reason: string, 
+/**
+ * continuing (継続的: the certificate continues at renewal without a new application,
+ * where the rules say so) or temporary (一時的).
+ */
+span: string, };
 
 export type DemoSummary = { persons: number, facilities: number, touchpoints: number, referrals: number, applications: number, certificates: number, };
 
@@ -284,7 +313,11 @@ min_age?: number, max_age?: number,
 /**
  * Age on the most recent 8/1 renewal day on or before the date.
  */
-min_age_on_renewal?: number, max_age_on_renewal?: number, };
+min_age_on_renewal?: number, max_age_on_renewal?: number, 
+/**
+ * How the ages above are counted; every rule with an age names it.
+ */
+age_by?: AgeReckoning, };
 
 export type Rule = { id: string, priority: number, scheme: Scheme, effective_from: string, effective_until: string | null, condition: Condition, route: RouteKind, r_numbers: Array<string>, explanation: string, 
 /**
@@ -391,7 +424,13 @@ optional_entries: Array<OptionalEntry>, delivery: Delivery, delivery_label: stri
 /**
  * Why the certificate goes to a proxy's address other than the registered one.
  */
-delivery_reason: string, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
+delivery_reason: string, 
+/**
+ * A 後期 application the city itself reviews, decides and issues at its counter (the
+ * 広域連合 allowed it when it was received); false for every 国保 one, whose steps are the
+ * city's anyway.
+ */
+city_issues: boolean, status: AppStatus, status_label: string, override_reason: string, decision_note: string, 
 /**
  * The login of the clerk who received it.
  */
@@ -810,7 +849,11 @@ export type ReferralAction = { "action": "accept", note: string, confirmed_digit
 
 export type PrintedFile = { path: string, pages: number, documents: number, warnings: Array<string>, };
 
-export type ScreenCodes = { campaigns: Array<Choice>, roles: Array<Choice>, schemes: Array<Choice>, routes: Array<Choice>, statement_modes: Array<Choice>, export_kinds: Array<Choice>, encodings: Array<Choice>, 
+export type ScreenCodes = { campaigns: Array<Choice>, roles: Array<Choice>, schemes: Array<Choice>, routes: Array<Choice>, 
+/**
+ * How a rule with an age counts it (年齢計算ニ関スル法律, or from the birthday itself).
+ */
+age_reckonings: Array<Choice>, statement_modes: Array<Choice>, export_kinds: Array<Choice>, encodings: Array<Choice>, 
 /**
  * The import's columns in the default order, for the profile editor.
  */

@@ -30,6 +30,7 @@ export const OPERATIONS = [
   "screen_codes",
   "city",
   "set_city",
+  "set_reason_spans",
   "save_import_profile",
   "set_desk_contact",
   "set_desk_contacts",

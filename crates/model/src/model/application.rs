@@ -238,6 +238,10 @@ pub struct Application {
     pub delivery_label: &'static str,
     /// Why the certificate goes to a proxy's address other than the registered one.
     pub delivery_reason: String,
+    /// A 後期 application the city itself reviews, decides and issues at its counter (the
+    /// 広域連合 allowed it when it was received); false for every 国保 one, whose steps are the
+    /// city's anyway.
+    pub city_issues: bool,
     pub status: AppStatus,
     pub status_label: &'static str,
     pub override_reason: String,

@@ -88,8 +88,9 @@ coded_enum! {
 }
 
 impl Reason {
-    /// How long the reason lasts, as practice treats it: a lost card, a lapsed 電子証明書 or an
-    /// unstated reason passes; age, illness, disability, a placement and a returned card do not.
+    /// How long the reason lasts, as practice treats it, until a city sets otherwise
+    /// ([`ReasonSpans`]): a lost card, a lapsed 電子証明書 or an unstated reason passes; age,
+    /// illness, disability, a placement and a returned card do not.
     pub fn span(self) -> ReasonSpan {
         match self {
             Reason::LostOrDamaged | Reason::CertificateLapsed | Reason::Other => ReasonSpan::Temporary,
@@ -182,9 +183,9 @@ impl Person {
         matches!(self.mynumber_card, CardKind::Card | CardKind::FaceAuth)
     }
 
-    /// True when at least one recorded reason lasts ([`ReasonSpan::Continuing`]).
-    pub fn has_continuing_reason(&self) -> bool {
-        self.reasons.iter().any(|r| r.span() == ReasonSpan::Continuing)
+    /// True when at least one recorded reason lasts, as the city counts them.
+    pub fn has_continuing_reason(&self, spans: &ReasonSpans) -> bool {
+        self.reasons.iter().any(|r| spans.span(*r) == ReasonSpan::Continuing)
     }
 
     /// True when another municipality or another prefecture's 広域連合 insures the person
@@ -210,14 +211,27 @@ pub fn birthday(birth: NaiveDate, age: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, birth.month(), birth.day()).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1)).expect("3/1 exists every year")
 }
 
-/// Age in full years on `on`.
 /// The last birth date of those who are `age` or over on `on` (by [`age_on`]). A 2/29 with
 /// no 2/29 that many years before stands for 2/28.
+/// The last birth date of those who are `age` or over on `on` counted by 年齢計算ニ関スル法律
+/// ([`statutory_age_on`]): one whose birthday is the next day is that age already.
+pub fn statutorily_born_by(on: NaiveDate, age: i32) -> NaiveDate {
+    born_by(on.succ_opt().unwrap_or(on), age)
+}
+
 pub fn born_by(on: NaiveDate, age: i32) -> NaiveDate {
     let year = on.year() - age;
     on.with_year(year).or_else(|| NaiveDate::from_ymd_opt(year, 2, 28)).expect("2/28 exists every year")
 }
 
+/// Age on `on` under 年齢計算ニ関スル法律: reached at the end of the day before the birthday
+/// (a 2/29 birthday: at the end of 2/28 in other years), so it is the birthday count of the
+/// next day.
+pub fn statutory_age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    age_on(birth, on.succ_opt().unwrap_or(on))
+}
+
+/// Age in full years on `on`, a birthday counting from the day itself (後期高齢者医療's 75th).
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
     let mut age = on.year() - birth.year();
     if (on.month(), on.day()) < (birth.month(), birth.day()) {
@@ -229,6 +243,69 @@ pub fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
 /// The stored form of a person's reasons: their codes, comma-separated.
 pub fn reasons_to_text(reasons: &[Reason]) -> String {
     reasons.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
+}
+
+/// The span of every reason as the city counts it: city data, since cities differ (広島市
+/// continues a certificate given for 「その他」 at renewal; most treat it as passing). Until the
+/// city sets them, each reason has the span practice gives it ([`Reason::span`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReasonSpans {
+    /// The reasons the city counts as lasting; `None` until it has set any.
+    continuing: Option<Vec<Reason>>,
+}
+
+impl ReasonSpans {
+    /// From the stored list of lasting reasons' codes (`None`: never set).
+    pub fn from_stored(continuing: Option<&str>) -> ReasonSpans {
+        ReasonSpans { continuing: continuing.map(reasons_from_text) }
+    }
+
+    /// The set spans, each reason given as lasting or passing.
+    pub fn with(spans: &[(Reason, ReasonSpan)]) -> ReasonSpans {
+        let mut continuing: Vec<Reason> = Reason::ALL.iter().copied().filter(|r| r.span() == ReasonSpan::Continuing).collect();
+        for (r, s) in spans {
+            continuing.retain(|c| c != r);
+            if *s == ReasonSpan::Continuing {
+                continuing.push(*r);
+            }
+        }
+        continuing.sort();
+        ReasonSpans { continuing: Some(continuing) }
+    }
+
+    /// What is stored: the lasting reasons' codes.
+    pub fn to_stored(&self) -> String {
+        let all: Vec<Reason> = Reason::ALL.iter().copied().filter(|r| self.span(*r) == ReasonSpan::Continuing).collect();
+        reasons_to_text(&all)
+    }
+
+    pub fn span(&self, r: Reason) -> ReasonSpan {
+        match &self.continuing {
+            None => r.span(),
+            Some(c) if c.contains(&r) => ReasonSpan::Continuing,
+            Some(_) => ReasonSpan::Temporary,
+        }
+    }
+}
+
+/// A reason for care with its span, for the person form to show beside the box.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct ReasonChoice {
+    pub code: Reason,
+    pub label: &'static str,
+    pub span: ReasonSpan,
+    pub span_label: &'static str,
+}
+
+/// Every reason with its span as the city counts it.
+pub fn reason_choices(spans: &ReasonSpans) -> Vec<ReasonChoice> {
+    Reason::ALL
+        .iter()
+        .map(|r| {
+            let span = spans.span(*r);
+            ReasonChoice { code: *r, label: r.label(), span, span_label: span.label() }
+        })
+        .collect()
 }
 
 /// Reads the stored form of a person's reasons; a code this version does not know is skipped.

@@ -22,6 +22,17 @@ coded_enum! {
     }
 }
 
+coded_enum! {
+    /// How a rule counts a person's age on a day. Under 年齢計算ニ関スル法律 (with 民法第143条)
+    /// an age is reached at the end of the day before the birthday, so on that day the person
+    /// already counts as the older age; 後期高齢者医療 membership begins on the 75th birthday
+    /// itself (高齢者の医療の確保に関する法律第52条), and the 国保 certificate ends the day before.
+    pub enum AgeReckoning ("年齢の数え方") {
+        Statute = ("statute", "年齢計算ニ関スル法律 (誕生日の前日に加齢)"),
+        Birthday = ("birthday", "誕生日当日から (後期高齢者医療の75歳到達)"),
+    }
+}
+
 /// The conditions a rule tests; absent fields match anything.
 #[derive(ts_rs::TS, Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -59,6 +70,16 @@ pub struct Condition {
     pub min_age_on_renewal: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_on_renewal: Option<i32>,
+    /// How the ages above are counted; every rule with an age names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_by: Option<AgeReckoning>,
+}
+
+impl Condition {
+    /// Whether the condition tests an age at all.
+    pub fn tests_age(&self) -> bool {
+        self.min_age.is_some() || self.max_age.is_some() || self.min_age_on_renewal.is_some() || self.max_age_on_renewal.is_some()
+    }
 }
 
 /// One rule of the policy, with the period it is in force.
