@@ -61,6 +61,9 @@ h print facility --facility "$f" -o "$tmp/facility.pdf" >/dev/null
 h print referral --referral "$r" -o "$tmp/referral.pdf" >/dev/null
 h --as kouki1 print forwarding-register --on 2026-11-25 -o "$tmp/register.pdf" >/dev/null
 for l in 1 2 3; do h print leaflet "別添$l" -o "$tmp/bessou$l.pdf" 2>/dev/null >/dev/null; done
+# 在宅周知: the letter to a resident at home (the first of a one-letter mailing).
+m=$(h --json --as kokuho2 mailing start --title "資格確認書のご案内" --deadline 2026-12-25 --reason dementia --limit 1 | id '["id"]')
+h --as kokuho2 mailing letters "$m" -o "$tmp/mailing.pdf" >/dev/null
 
 mkdir -p "$out"
 rm -f "$out"/*.png
@@ -76,6 +79,7 @@ page bessou1 1 bessou1-front
 page bessou1 2 bessou1-back
 page bessou2 1 bessou2
 page bessou3 1 bessou3-poster
+page mailing 1 mailing-letter
 if $check; then
   stale=()
   for f in "$out"/*.png docs/print-samples/*.png; do

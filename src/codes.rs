@@ -101,6 +101,7 @@ impl_coded!(
     crate::moving::MovingError { crate::moving::MovingError::Invalid },
     crate::renewal::RenewalError { crate::renewal::RenewalError::Invalid },
     crate::campaign::CampaignError { crate::campaign::CampaignError::Invalid },
+    crate::mailing::MailingError { crate::mailing::MailingError::Invalid },
     crate::outreach::OutreachError { crate::outreach::OutreachError::Invalid },
     crate::feed::FeedError,
     crate::retention::RetentionError { crate::retention::RetentionError::Invalid },

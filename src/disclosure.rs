@@ -65,6 +65,7 @@ impl Disclosed for Shown<Certificate> {}
 impl Disclosed for Shown<Touchpoint> {}
 impl Disclosed for Shown<crate::model::application::Application> {}
 impl Disclosed for Shown<crate::model::facility::FacilityCampaign> {}
+impl Disclosed for Shown<crate::model::mailing::MailingCampaign> {}
 impl<T: Disclosed> Disclosed for Vec<T> {}
 impl<T: Disclosed> Disclosed for Option<T> {}
 impl<T: Disclosed> Disclosed for crate::Paged<T> {}
@@ -263,6 +264,16 @@ pub fn facility_campaign(audience: &Audience, mut c: crate::model::facility::Fac
         c.residents.retain(|r| !r.protected);
     }
     Shown(c)
+}
+
+/// A mailing as `audience` may see it: a protected person's letter went to their safe
+/// address, so a reader who may not see where they are does not see them listed (the counts
+/// stay).
+pub fn mailing(audience: &Audience, mut m: crate::model::mailing::MailingCampaign) -> Shown<crate::model::mailing::MailingCampaign> {
+    if !audience.protected_address {
+        m.recipients.retain(|r| !r.protected);
+    }
+    Shown(m)
 }
 
 /// Whether `audience` sees `p` with its address withheld.

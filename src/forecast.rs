@@ -19,6 +19,9 @@ pub struct WeekForecast {
     pub old_card_expiries: i64,
     pub open_referrals: i64,
     pub facility_campaigns: i64,
+    /// Letters to residents at home still awaiting an answer, spread over the weeks to their
+    /// mailing's deadline.
+    pub home_mailings: i64,
     pub expected: i64,
 }
 
@@ -84,7 +87,9 @@ pub(crate) fn weekly_kept(
     })?;
     let open = store.kept(versions, "forecast.open_referrals", &[Referral, Application], || forecast.open_referrals_without_application())?;
     let campaign = store.kept(versions, "forecast.campaign_residents", &[Facility, Person, Application], || forecast.campaign_residents())?;
-    Ok(assemble(horizon, Inputs { certificates: candidates.0, old_cards: candidates.1, open_referrals: open, campaign_residents: campaign }))
+    // The mailings' letters are not among the kept tables: one grouped count, read each time.
+    let mailings = conn.mailings().awaited_by_deadline(today)?;
+    Ok(assemble(horizon, Inputs { certificates: candidates.0, old_cards: candidates.1, open_referrals: open, campaign_residents: campaign, mailings }))
 }
 
 /// What a forecast is made from.
@@ -93,6 +98,8 @@ struct Inputs {
     old_cards: Vec<DueCandidate>,
     open_referrals: i64,
     campaign_residents: i64,
+    /// Awaited letters per mailing deadline.
+    mailings: Vec<(NaiveDate, i64)>,
 }
 
 /// The Monday of `today`'s week and the day after the last week, when `weeks` is in range.
@@ -114,10 +121,11 @@ fn assemble((start, end): (NaiveDate, NaiveDate), inputs: Inputs) -> Forecast {
             old_card_expiries: 0,
             open_referrals: 0,
             facility_campaigns: 0,
+            home_mailings: 0,
             expected: 0,
         })
         .collect();
-    let Inputs { certificates: certs, old_cards: cards, open_referrals: open, campaign_residents: campaign } = inputs;
+    let Inputs { certificates: certs, old_cards: cards, open_referrals: open, campaign_residents: campaign, mailings } = inputs;
 
     let mut contact = Vec::new();
     for c in certs {
@@ -142,8 +150,16 @@ fn assemble((start, end): (NaiveDate, NaiveDate), inputs: Inputs) -> Forecast {
     for (i, row) in rows.iter_mut().take(spread as usize).enumerate() {
         row.facility_campaigns = campaign / spread + i64::from((i as i64) < campaign % spread);
     }
+    // A mailing's awaited letters may each bring an application any week up to its deadline.
+    for (deadline, letters) in mailings {
+        let last = week_of(deadline.min(end - Duration::days(1))).min(rows.len() - 1);
+        let spread = (last + 1) as i64;
+        for (i, row) in rows.iter_mut().take(last + 1).enumerate() {
+            row.home_mailings += letters / spread + i64::from((i as i64) < letters % spread);
+        }
+    }
     for r in rows.iter_mut() {
-        r.expected = r.certificate_expiries + r.old_card_expiries + r.open_referrals + r.facility_campaigns;
+        r.expected = r.certificate_expiries + r.old_card_expiries + r.open_referrals + r.facility_campaigns + r.home_mailings;
     }
     contact.sort_by(|a, b| a.date.cmp(&b.date).then(a.person_id.cmp(&b.person_id)));
     let total = contact.len() as i64;

@@ -77,6 +77,8 @@ pub struct ScreenCodes {
     pub renewal_groups: Vec<Choice>,
     /// What may become of a resident's form in a facility campaign.
     pub campaign_outcomes: Vec<Choice>,
+    /// What a clerk records of a mailing's letter (an application answers it by itself).
+    pub mailing_outcomes: Vec<Choice>,
     pub export_columns: Vec<ExportColumns>,
 }
 
@@ -111,6 +113,10 @@ pub fn screen_codes() -> ScreenCodes {
         facility_kinds: choices::<crate::facility::FacilityKind>(),
         renewal_groups: choices::<crate::renewal::RenewalGroup>(),
         campaign_outcomes: choices::<crate::campaign::CampaignOutcome>(),
+        mailing_outcomes: [crate::mailing::MailingOutcome::Declined, crate::mailing::MailingOutcome::ReturnedMail]
+            .iter()
+            .map(|o| Choice { code: o.code(), label: o.label() })
+            .collect(),
         export_columns: crate::export::ExportKind::ALL.iter().map(|k| ExportColumns { kind: *k, columns: crate::export::columns(*k) }).collect(),
         import_columns: crate::import::DEFAULT_LAYOUT
             .iter()

@@ -47,6 +47,9 @@ pub struct Home {
     pub waiting_applications: Vec<Application>,
     pub funnel: Vec<FunnelRow>,
     pub forecast: Vec<WeekForecast>,
+    /// The insurer desks' mailings to residents at home whose deadline is at most 60 days
+    /// past, newest first, with their figures.
+    pub mailings: Vec<crate::model::mailing::MailingSummary>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -170,7 +173,22 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
     let waiting_applications = applications.map(|(w, _)| w.items).unwrap_or_default();
     let funnel = funnel_kept(store, conn, &versions, today, 6)?;
     let forecast = forecast::weekly_kept(store, conn, &versions, today, 8)?.weeks;
-    Ok(Home { counts, referral_queue: referrals.queue, waiting_applications, funnel, forecast })
+    let mut mailings = Vec::new();
+    if insurer {
+        for id in conn.mailings().ids()? {
+            let Some(m) = conn.mailings().get(id, today)? else { continue };
+            if m.deadline + chrono::Duration::days(60) >= today && mailings.len() < 5 {
+                mailings.push(crate::model::mailing::MailingSummary {
+                    id: m.id,
+                    title: m.title,
+                    started_on: m.started_on,
+                    deadline: m.deadline,
+                    counts: m.counts,
+                });
+            }
+        }
+    }
+    Ok(Home { counts, referral_queue: referrals.queue, waiting_applications, funnel, forecast, mailings })
 }
 
 /// The funnel, its monthly counts kept while the tables they count are unchanged; the

@@ -33,6 +33,7 @@ pub mod home;
 pub mod import;
 pub mod kouki;
 pub mod leaflet;
+pub mod mailing;
 pub mod moving;
 pub mod operation;
 pub mod outreach;

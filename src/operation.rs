@@ -128,6 +128,12 @@ catalogue! {
     ExportWithProfile(ProfileName) = "export_with_profile", r#"`name`"#, r#"`MadeFile`: the CSV in the profile's columns and encoding, with `rows`; a renewal export marks this year's list as made"#;
     StartCampaign(StartCampaign) = "start_campaign", r#"`input: CampaignInput` (`facility_id`, `deadline`, `note?`)"#, r#"`FacilityCampaign`: every resident the batch gives a form to, recorded as sent today; `campaign.already_open`, `campaign.nothing_to_send`"#;
     FacilityCampaigns(Id) = "facility_campaigns", r#"`id` (the facility)"#, r#"`FacilityCampaign[]`, newest first, each resident's outcome and application state"#;
+    MailingPreview(MailingPreviewArgs) = "mailing_preview", r#"`selection: MailingSelection` (`reasons[]`, `routes[]`, `min_age`, `max_age`, `desk`, `without_application`, `limit`)"#, r#"`MailingPreview`: how many letters the selection sends (the welfare desks' people first), who is left out and why (insurer desks)"#;
+    StartMailing(StartMailing) = "start_mailing", r#"`input: MailingInput` (`title`, `deadline`, `note?`, `selection`)"#, r#"`MailingCampaign`: every person chosen, recorded as written to today; `mailing.nobody_chosen`"#;
+    Mailings(NoArgs) = "mailings", r#"—"#, r#"`MailingCampaign[]`, newest first, each letter's outcome (an application since the letter reads `applied`; none by the deadline, `no_answer`)"#;
+    ShowMailing(Id) = "show_mailing", r#"`id`"#, r#"`MailingCampaign`"#;
+    RecordMailingOutcomes(MailingOutcomes) = "record_mailing_outcomes", r#"`id`, `outcomes: MailingOutcomeInput[]` (`person_id`, `outcome`: `declined` \| `returned_mail`, `on?`, `note?`)"#, r#"`MailingCampaign`: all or nothing"#;
+    ExportMailingAddresses(MailingAddresses) = "export_mailing_addresses", r#"`id`, `reminder?`, `encoding`"#, r#"`MadeFile`: the envelopes' addresses as CSV (整理番号, 郵便番号, 住所, 氏名) for the print contractor, with `rows`"#;
     ReceiveCampaignReturns(CampaignReturns) = "receive_campaign_returns", r#"`id`, `returns: ReturnInput[]` (`person_id`, `outcome`: `applied` \| `declined` \| `not_needed` \| `left`, `returned_on?`, `note?`)"#, r#"`FacilityCampaign`: all or nothing; an application (施設職員の代理申請, sent to the facility) is received for each `applied` (insurer desks)"#;
     FeedProfiles(NoArgs) = "feed_profiles", r#"—"#, r#"`FeedProfile[]`: the status feeds' saved column profiles (supervisors of the insurer desks)"#;
     SaveFeedProfile(FeedProfileArgs) = "save_feed_profile", r#"`profile: FeedProfile` (`name`, and the headers of `atena_no`, `event`, `date`, `value`)"#, r#"`FeedProfile[]` (administrators)"#;
@@ -326,6 +332,34 @@ pub struct OutreachEventArgs {
 pub struct OutreachBatch {
     pub id: i64,
     pub papers: Vec<crate::outreach::PaperApplication>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailingPreviewArgs {
+    pub selection: crate::mailing::MailingSelection,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartMailing {
+    pub input: crate::mailing::MailingInput,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailingOutcomes {
+    pub id: i64,
+    pub outcomes: Vec<crate::mailing::MailingOutcomeInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailingAddresses {
+    pub id: i64,
+    #[serde(default)]
+    pub reminder: bool,
+    pub encoding: String,
 }
 
 #[derive(Deserialize)]
@@ -599,6 +633,9 @@ mod shown {
     pub fn campaign(actor: &Actor, c: crate::campaign::FacilityCampaign) -> Shown<crate::campaign::FacilityCampaign> {
         disclosure::facility_campaign(&Audience::of(actor), c)
     }
+    pub fn mailing(actor: &Actor, m: crate::mailing::MailingCampaign) -> Shown<crate::mailing::MailingCampaign> {
+        disclosure::mailing(&Audience::of(actor), m)
+    }
 }
 
 /// `set_staff_password`'s answer.
@@ -643,6 +680,7 @@ crosses_as_it_is!(
     crate::forms::Codes,
     crate::forms::ScreenCodes,
     crate::forms::ReasonChoice,
+    crate::mailing::MailingPreview, // made only by mailing::choose, of the letters this reader may send
     crate::access_review::AccessReview,
     crate::person::PersonSummary, // made only by person::summary, through the place rule
     crate::search::Results,       // its hits are PersonSummary
@@ -730,6 +768,12 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         Operation::ExportWithProfile(a) => export_with_profile(store, actor, a, now),
         Operation::StartCampaign(a) => json(shown::campaign(actor, crate::campaign::start(store, actor, &a.input, now)?)),
         Operation::FacilityCampaigns(a) => facility_campaigns(store, actor, a, now),
+        Operation::MailingPreview(a) => json(crate::mailing::preview(store, actor, &a.selection, now)?),
+        Operation::StartMailing(a) => json(shown::mailing(actor, crate::mailing::start(store, actor, &a.input, now)?)),
+        Operation::Mailings(_) => json(crate::mailing::list(store, actor, now)?.into_iter().map(|m| shown::mailing(actor, m)).collect::<Vec<_>>()),
+        Operation::ShowMailing(a) => json(shown::mailing(actor, crate::mailing::get(store, actor, a.id, now)?)),
+        Operation::RecordMailingOutcomes(a) => json(shown::mailing(actor, crate::mailing::record_outcomes(store, actor, a.id, &a.outcomes, now)?)),
+        Operation::ExportMailingAddresses(a) => export_mailing_addresses(store, actor, a, now),
         Operation::ReceiveCampaignReturns(a) => json(shown::campaign(actor, crate::campaign::receive_returns(store, actor, a.id, &a.returns, now)?)),
         Operation::FeedProfiles(_) => json(crate::feed::profiles(store, actor, now)?),
         Operation::SaveFeedProfile(a) => save_feed_profile(store, actor, a, now),
@@ -856,6 +900,14 @@ fn export_csv(store: &mut Store, actor: &Actor, a: ExportCsv, now: NaiveDateTime
     let encoding = crate::import::Encoding::named(&a.encoding)?;
     let (bytes, rows) = crate::export::export(store, actor, kind, encoding, now)?;
     let mut file = MadeFile::new(format!("{}-{}.csv", kind.code(), now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
+    file.rows = Some(rows);
+    json(file)
+}
+
+fn export_mailing_addresses(store: &mut Store, actor: &Actor, a: MailingAddresses, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let encoding = crate::import::Encoding::named(&a.encoding)?;
+    let (bytes, rows) = crate::mailing::addresses_csv(store, actor, a.id, a.reminder, encoding, now)?;
+    let mut file = MadeFile::new(format!("mailing-{}-addresses-{}.csv", a.id, now.format("%Y%m%d-%H%M%S")), "text/csv", &bytes);
     file.rows = Some(rows);
     json(file)
 }

@@ -50,6 +50,9 @@ pub struct Reminders {
     pub renewal: Option<crate::renewal::RenewalSeason>,
     /// Facility campaigns past their deadline with forms still out.
     pub overdue_campaigns: Vec<crate::campaign::FacilityCampaign>,
+    /// Mailings to residents at home past their deadline with letters unanswered and not yet
+    /// reminded (insurer desks).
+    pub overdue_mailings: Vec<crate::mailing::MailingCampaign>,
 }
 
 /// How many entries of each list are returned.
@@ -70,6 +73,8 @@ pub enum ReminderError {
     #[error(transparent)]
     Campaign(Box<crate::campaign::CampaignError>),
     #[error(transparent)]
+    Mailing(Box<crate::mailing::MailingError>),
+    #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -84,6 +89,7 @@ impl ReminderError {
             ReminderError::Application(e) => e.code(),
             ReminderError::Certificate(e) => e.code(),
             ReminderError::Campaign(e) => e.code(),
+            ReminderError::Mailing(e) => e.code(),
             ReminderError::Access(e) => e.code(),
             ReminderError::Store(e) => e.code(),
         }
@@ -141,6 +147,16 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         .map(|c| crate::disclosure::facility_campaign(&audience, c).into_inner())
         .collect();
 
+    let overdue_mailings: Vec<_> = if insurer {
+        crate::mailing::overdue_in(conn, today)
+            .map_err(|e| ReminderError::Mailing(Box::new(e)))?
+            .into_iter()
+            .map(|m| crate::disclosure::mailing(&audience, m).into_inner())
+            .collect()
+    } else {
+        vec![]
+    };
+
     let follow_total = conn.follow_ups().due_count(today, admin, actor.desk)?;
     let follow_ups = conn.follow_ups().due(today, admin, actor.desk, SHOWN as i64)?;
 
@@ -159,6 +175,7 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
         follow_ups_total: follow_total,
         renewal,
         overdue_campaigns,
+        overdue_mailings,
     })
 }
 

@@ -70,7 +70,7 @@ pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), StoreErr
         ("addressee", "見本市長"),
         ("kouki_union", "見本県後期高齢者医療広域連合"),
         // Prefecture 99 does not exist: a fictional number until the city enters its own.
-        ("kouki_insurer_number", "39990000"),
+        ("kouki_insurer_number", "39990007"),
         ("kouki_union_form", "false"),
         ("kouki_counter_issue", "false"),
         ("document_number", ""),
@@ -194,17 +194,15 @@ pub(crate) fn kouki_counter_issue(conn: &crate::store::Read<'_>) -> Result<bool,
     Ok(conn.settings().value("kouki_counter_issue")?.as_deref() == Some("true"))
 }
 
-/// A 広域連合's 保険者番号: eight digits, 39 (後期高齢者医療) then the prefecture's two.
+/// A 広域連合's 保険者番号: eight digits, 39 (後期高齢者医療) then the prefecture's two, with its
+/// check digit (as every 保険者番号, [`validate::insurer_number`]).
 fn kouki_insurer_number(s: &str) -> Result<String, String> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(String::new());
-    }
-    let prefecture = s.get(2..4).and_then(|p| p.parse::<u8>().ok());
-    if s.len() == 8 && s.chars().all(|c| c.is_ascii_digit()) && s.starts_with("39") && prefecture.is_some_and(|p| p >= 1) {
-        Ok(s.to_string())
+    let v = validate::insurer_number(s)?;
+    let prefecture = v.get(2..4).and_then(|p| p.parse::<u8>().ok());
+    if v.is_empty() || (v.len() == 8 && v.starts_with("39") && prefecture.is_some_and(|p| p >= 1)) {
+        Ok(v)
     } else {
-        Err(format!("広域連合の保険者番号「{s}」は、39 で始まる8桁の半角数字で入力してください (39 の次の2桁は都道府県番号です)"))
+        Err(format!("広域連合の保険者番号「{v}」は、39 で始まる8桁の数字で入力してください (39 の次の2桁は都道府県番号です)"))
     }
 }
 

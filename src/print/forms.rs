@@ -872,6 +872,65 @@ pub fn hand_over_sheet(s: &mut Sheet, h: &HandOver<'_>, today: NaiveDate) {
     footer(s, "この引継ぎ票には個人番号を記入しないでください。支援措置の対象者の住所は記載しません。");
 }
 
+/// Whom one mailing letter is addressed to, as printed: the address is the one the reader may
+/// print (a protected person's safe address only for a desk that may see it).
+pub struct LetterTo<'a> {
+    pub postal_code: &'a str,
+    pub address: &'a str,
+    pub name: &'a str,
+    /// The mailing's reference (mailing-person), matching the addresses CSV.
+    pub reference: &'a str,
+}
+
+/// The letter of a mailing to a 要配慮者 at home (notice 1(1)), in plain Japanese: what the
+/// 資格確認書 is, who needs to apply, by when and how, with the city's contact. A reminder says
+/// that the first letter has had no answer.
+#[allow(clippy::too_many_arguments)]
+pub fn mailing_letter(s: &mut Sheet, city: &CitySettings, contacts: &[DeskContact], to: &LetterTo<'_>, deadline: NaiveDate, reminder: bool, today: NaiveDate) {
+    // The address block sits where a window envelope shows it.
+    let mut y = 18.0;
+    if !to.postal_code.trim().is_empty() {
+        s.text(LEFT + 5.0, y, 11.0, Weight::Regular, &format!("〒{}", to.postal_code.trim()));
+        y += 6.0;
+    }
+    y += s.paragraph(LEFT + 5.0, y, 85.0, 11.0, Weight::Regular, to.address);
+    s.text(LEFT + 5.0, y + 3.0, 14.0, Weight::Bold, &format!("{} 様", to.name));
+    s.fit_text(LEFT + 5.0, y + 11.0, 85.0, 8.0, Weight::Regular, Align::Left, &format!("整理番号 {}", to.reference));
+    if !city.document_number.trim().is_empty() {
+        s.fit_text(LEFT + 100.0, 18.0, 80.0, 10.5, Weight::Regular, Align::Right, city.document_number.trim());
+    }
+    s.fit_text(LEFT + 100.0, 24.0, 80.0, 10.5, Weight::Regular, Align::Right, &wareki::format(today));
+    s.fit_text(LEFT + 90.0, 30.0, 90.0, 10.5, Weight::Regular, Align::Right, &city.addressee);
+    let title = if reminder { "「資格確認書」のご案内 (再送)" } else { "「資格確認書」のご案内" };
+    s.fit_text(LEFT, 62.0, WIDTH, 16.0, Weight::Bold, Align::Center, title);
+    s.fit_text(LEFT, 70.0, WIDTH, 11.0, Weight::Regular, Align::Center, "マイナ保険証で病院や薬局にかかるのが難しい方へ");
+    let by = wareki::format(deadline);
+    let mut body = String::new();
+    if reminder {
+        body.push_str("先日、資格確認書のご案内をお送りしましたが、まだお返事をいただいていません。行き違いでしたら、ご容赦ください。\n");
+    }
+    body.push_str(&format!(
+        "マイナンバーカードを使った保険証 (マイナ保険証) で受診することが難しい方は、申請をすると、紙の「資格確認書」を受け取れます。資格確認書があれば、これまでの保険証と同じように病院や薬局にかかれます。\n\
+         \n\
+         【申請が必要な方】\n\
+         ・マイナ保険証を持っているが、使うのが難しい方 (カードの管理や暗証番号が難しい、介助が必要など)\n\
+         \n\
+         【申請の方法】\n\
+         同封の申請書に記入して、{by}までに、同封の返信用封筒で送るか、下記の窓口へお持ちください。ご家族などが代わりに申請するときは、同封の委任状にご本人が記入してください。\n\
+         \n\
+         【申請がいらない方】\n\
+         ・マイナ保険証で受診できる方\n\
+         ・マイナ保険証を持っていない方 (資格確認書は申請しなくても届きます)\n\
+         \n\
+         一度申請して資格確認書を受け取った方は、次の更新のときに改めて申請する必要はありません。わからないことは、下記の窓口へお気軽にお電話ください。"
+    ));
+    let used = s.paragraph(LEFT, 80.0, WIDTH, 11.5, Weight::Regular, &body);
+    let scope_y = (80.0 + used + 6.0).max(200.0);
+    s.fit_text(LEFT, scope_y - 6.0, WIDTH, 10.0, Weight::Regular, Align::Left, "同封: 案内 (資格確認書について)、申請書、委任状");
+    contact_block(s, scope_y, city, contacts, ContactScope::Apply);
+    footer(s, "この案内は、市に登録されている内容をもとにお送りしています。個人番号は記入しないでください。");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,6 +58,8 @@ pub enum PrintError {
     #[error(transparent)]
     Policy(#[from] policy::PolicyError),
     #[error(transparent)]
+    Mailing(#[from] crate::mailing::MailingError),
+    #[error(transparent)]
     Access(#[from] crate::access::AccessError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
@@ -76,6 +78,7 @@ impl PrintError {
             PrintError::Settings(e) => e.code(),
             PrintError::Kouki(e) => e.code(),
             PrintError::Policy(e) => e.code(),
+            PrintError::Mailing(e) => e.code(),
             PrintError::Access(e) => e.code(),
             PrintError::Store(e) => e.code(),
         }
@@ -202,6 +205,13 @@ pub enum PrintRequest {
     ForwardingRegister { forwarded_on: NaiveDate },
     /// The hand-over sheet of a person who moved out (転出者の引継ぎ票), for the new city's desk.
     HandOverSheet { person_id: i64 },
+    /// A mailing's letters to 要配慮者 at home, each with 別添1, a pre-filled form and a
+    /// 委任状; `reminder` prints the reminders to those who have not answered, and records them.
+    MailingLetters {
+        mailing_id: i64,
+        #[serde(default)]
+        reminder: bool,
+    },
 }
 
 fn one() -> u32 {
@@ -219,6 +229,7 @@ impl PrintRequest {
             PrintRequest::ReferralSheet { .. } => "referral_sheet",
             PrintRequest::ForwardingRegister { .. } => "forwarding_register",
             PrintRequest::HandOverSheet { .. } => "hand_over_sheet",
+            PrintRequest::MailingLetters { .. } => "mailing_letters",
         }
     }
 }
@@ -239,6 +250,7 @@ pub fn print(
         PrintRequest::ReferralSheet { referral_id } => referral_sheet(store, actor, *referral_id, now),
         PrintRequest::ForwardingRegister { forwarded_on } => forwarding_register(store, actor, *forwarded_on, now),
         PrintRequest::HandOverSheet { person_id } => hand_over_sheet(store, actor, *person_id, now),
+        PrintRequest::MailingLetters { mailing_id, reminder } => mailing_letters(store, actor, *mailing_id, *reminder, now, progress),
     }
 }
 
@@ -606,5 +618,96 @@ pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, no
     }
     let printed = finish(sheet, copies as usize, warnings)?;
     store.write(|tx| audit::record(tx, actor, now, Action::Print, "leaflet", None, serde_json::json!({"leaflet": which, "copies": copies})))?;
+    Ok(printed)
+}
+
+/// A mailing's letters, one PDF for an in-house print or the print contractor: for each person
+/// this reader may print (a protected person's safe address only for a desk that may see it),
+/// the letter, 別添1, the pre-filled application form and a 委任状 whose proxy part is left for
+/// the family to write. `reminder` prints only to those who have not answered (awaited, or no
+/// answer by the deadline) and records the reminder against each.
+pub fn mailing_letters(
+    store: &mut Store,
+    actor: &Actor,
+    mailing_id: i64,
+    reminder: bool,
+    now: NaiveDateTime,
+    progress: &mut dyn FnMut(crate::Progress),
+) -> Result<Printed, PrintError> {
+    crate::access::require(actor, crate::access::Permission::PrintForms)?;
+    let today = now.date();
+    let m = crate::mailing::get(store, actor, mailing_id, now)?;
+    let recipients: Vec<&crate::mailing::MailingRecipient> = m.recipients.iter().filter(|r| !reminder || crate::mailing::needs_reminder(r)).collect();
+    if recipients.is_empty() {
+        return Err(PrintError::NothingToPrint(if reminder {
+            "再送する方がいません (全員から返答があったか、結果を記録済みです)".into()
+        } else {
+            "この在宅周知で印刷できる送付先がありません".into()
+        }));
+    }
+    let conn = &store.read();
+    let audience = crate::disclosure::Audience::of(actor);
+    let city = settings::city(conn)?;
+    let contacts = insurer_contacts(conn)?;
+    let leaflet = leaflet::resolved_content(conn, Leaflet::Bessou1, today)?;
+    let mut sheet = layout::Sheet::new(format!("{} {}", m.title, if reminder { "再送" } else { "" }).trim());
+    let mut documents = 0;
+    let mut blank: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
+    for (n, r) in recipients.iter().enumerate() {
+        if n % 50 == 0 {
+            progress(crate::Progress::new("案内の作成", n, recipients.len()));
+        }
+        let p = person::load(conn, r.person_id)?;
+        let (postal, address) = match r.address_kind {
+            crate::mailing::MailingAddress::Safe => (
+                crate::disclosure::printed_whereabouts(&audience, true, || p.safe_postal_code.clone()),
+                crate::disclosure::printed_whereabouts(&audience, true, || p.safe_address.clone()),
+            ),
+            crate::mailing::MailingAddress::Registered => (p.postal_code.clone(), p.address.clone()),
+        };
+        if n > 0 {
+            sheet.new_page();
+        }
+        let reference = format!("{}-{}", m.id, p.id);
+        let to = forms::LetterTo { postal_code: &postal, address: &address, name: &p.name, reference: &reference };
+        forms::mailing_letter(&mut sheet, &city, &contacts, &to, m.deadline, reminder, today);
+        for page in &leaflet.pages {
+            sheet.new_page();
+            handouts::page(&mut sheet, &leaflet, page, &city, &contacts, today);
+        }
+        let data = form_data_of(conn, actor, p, None, today, None)?;
+        if !data.union_form() {
+            sheet.new_page();
+            forms::application_form(&mut sheet, &data);
+            for gap in forms::form_gaps(&data) {
+                blank.entry(gap).or_default().push(data.person.name.clone());
+            }
+        }
+        sheet.new_page();
+        forms::delegation_letter(&mut sheet, &data);
+        documents += 1;
+    }
+    let mut warnings = Vec::new();
+    for (what, names) in blank {
+        let shown = names.iter().take(5).cloned().collect::<Vec<_>>().join("、");
+        let more = if names.len() > 5 { " ほか" } else { "" };
+        warnings.push(format!("{what}が登録されていない方 {}名 ({shown}{more}) の申請書は、{what}欄が空欄です", names.len()));
+    }
+    let hidden = m.counts.sent as usize - m.recipients.len();
+    if hidden > 0 && !reminder {
+        warnings.push(format!("支援措置の対象者 {hidden}名の案内は印刷していません。係長が印刷します"));
+    }
+    progress(crate::Progress::new("PDF の保存", 0, 1));
+    let printed = finish(sheet, documents, warnings)?;
+    progress(crate::Progress::new("PDF の保存", 1, 1));
+    let sent: Vec<i64> = recipients.iter().map(|r| r.person_id).collect();
+    store.write(|tx| {
+        if reminder {
+            for person_id in &sent {
+                tx.mailings_mut().set_reminded(mailing_id, *person_id, today)?;
+            }
+        }
+        audit::record(tx, actor, now, Action::Print, "mailing", Some(mailing_id), serde_json::json!({"letters": sent.len(), "reminder": reminder}))
+    })?;
     Ok(printed)
 }

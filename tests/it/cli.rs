@@ -693,6 +693,13 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
         ("settings show", "the city's settings"),
         ("settings set-city", "settings"),
         ("settings set-reason-span", "settings"),
+        ("mailing preview", "insurer desks; names only of the letters the reader may send"),
+        ("mailing start", "insurer desks; the answer goes through the mailing's rule"),
+        ("mailing list", "insurer desks; each through the mailing's rule"),
+        ("mailing show", "insurer desks; through the mailing's rule"),
+        ("mailing record", "insurer desks; through the mailing's rule"),
+        ("mailing letters", "a PDF file, printed through the rule (safe address only for who may see it)"),
+        ("mailing addresses", "a CSV file, supervisors; the safe address only for who may see it"),
         ("settings set-desk", "settings"),
         ("settings set-validity", "settings"),
         ("retention show", "periods"),
@@ -978,7 +985,7 @@ fn settings_set_city_keeps_the_kouki_settings_it_is_not_given() {
     ok(&db.path, &["init"]);
     let base = ["settings", "set-city", "--city", "見本市", "--addressee", "見本市長", "--kouki-union", "見本県後期高齢者医療広域連合"];
     let mut set = base.to_vec();
-    set.extend(["--kouki-insurer-number", "39131234", "--kouki-counter-issue", "true", "--document-number", "見保年第1201号"]);
+    set.extend(["--kouki-insurer-number", "39131230", "--kouki-counter-issue", "true", "--document-number", "見保年第1201号"]);
     ok(&db.path, &set);
     let mut wrong = base.to_vec();
     wrong.extend(["--kouki-insurer-number", "1234"]);
@@ -990,6 +997,38 @@ fn settings_set_city_keeps_the_kouki_settings_it_is_not_given() {
     ok(&db.path, &renamed);
     let city = &json(&db.path, &["settings", "show"])["city"];
     assert_eq!(city["city_name"], "見本新市");
-    assert_eq!((&city["kouki_insurer_number"], &city["kouki_counter_issue"], &city["kouki_union_form"]), (&"39131234".into(), &true.into(), &false.into()));
+    assert_eq!((&city["kouki_insurer_number"], &city["kouki_counter_issue"], &city["kouki_union_form"]), (&"39131230".into(), &true.into(), &false.into()));
     assert_eq!(city["document_number"], "見保年第1201号");
+}
+
+/// 在宅周知 through the CLI: preview, start, record an outcome (a wrong one refused with the
+/// core's code), the letters as a PDF and the envelopes' addresses as CSV.
+#[test]
+fn a_mailing_to_residents_at_home_through_the_cli() {
+    let db = demo_db("300");
+    let dir = tempfile::tempdir().unwrap();
+    fn with<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [&["--as", "kokuho2"][..], args].concat()
+    }
+    let preview = json(&db.path, &with(&["mailing", "preview", "--reason", "dementia", "--limit", "5"]));
+    let letters = preview["letters"].as_i64().unwrap();
+    assert!((1..=5).contains(&letters), "{preview}");
+    let m = json(&db.path, &with(&["mailing", "start", "--title", "在宅の案内", "--deadline", "2026-12-20", "--reason", "dementia", "--limit", "5"]));
+    assert_eq!(m["counts"]["sent"].as_i64(), Some(letters));
+    let id = m["id"].to_string();
+    let person = m["recipients"][0]["person_id"].to_string();
+    let refused = hairyo(&db.path, &with(&["mailing", "record", &id, "--person", &person, "--outcome", "applied"]));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && stderr.contains("mailing.invalid"), "{stderr}");
+    let recorded = json(&db.path, &with(&["mailing", "record", &id, "--person", &person, "--outcome", "returned_mail"]));
+    assert_eq!(recorded["counts"]["returned_mail"].as_i64(), Some(1));
+    let pdf = dir.path().join("letters.pdf");
+    let printed = json(&db.path, &with(&["mailing", "letters", &id, "-o", pdf.to_str().unwrap()]));
+    assert_eq!(printed["documents"].as_i64(), Some(letters));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let csv = dir.path().join("addresses.csv");
+    let written = json(&db.path, &with(&["mailing", "addresses", &id, "-o", csv.to_str().unwrap()]));
+    assert_eq!(written["rows"].as_i64(), Some(letters));
+    let text = ok(&db.path, &with(&["mailing", "show", &id]));
+    assert!(text.contains("あて所不明で返送") && text.contains("在宅の案内"), "{text}");
 }

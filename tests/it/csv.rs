@@ -509,6 +509,7 @@ fn an_unknown_encoding_is_refused_with_one_code_at_every_door() {
         ("export_forwarding_register", serde_json::json!({"forwarded_on": "2026-11-24", "encoding": "ebcdic"})),
         ("import_persons", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
         ("import_union_results", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
+        ("export_mailing_addresses", serde_json::json!({"id": 1, "encoding": "ebcdic"})),
         ("import_feed", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
     ];
     // The top level of what an operation takes: nested arguments' fields are typed and refused

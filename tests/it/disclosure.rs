@@ -143,6 +143,7 @@ struct Ids {
     application: i64,
     proxy_application: i64,
     certificate: i64,
+    mailing: i64,
 }
 
 /// Every role at every desk, and the administrator.
@@ -215,6 +216,12 @@ fn canary_world() -> (World, Ids) {
     call(&mut w, &kaigo, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": moved, "reason": "転居の相談"}})).unwrap();
     call(&mut w, &kokuho, "move_out", json!({"person_id": moved, "input": {"moved_to": MOVED_TO}})).expect("move out");
     let to_move = w.person(protect).id;
+    // A mailing writes to the protected person at home, at the safe address.
+    call(&mut w, &admin, "update_person", json!({"id": to_move, "patch": {"reasons": ["dementia"]}})).unwrap();
+    let mailing = call(&mut w, &kokuho, "start_mailing", json!({"input": {"title": "在宅の案内", "deadline": "2026-12-20", "selection": {}}}))
+        .expect("a mailing")["id"]
+        .as_i64()
+        .unwrap();
     let child = w.person(|i| i.name = "見本 太郎".into()).id;
     let jido = w.actor("jido_cw");
     call(&mut w, &jido, "add_touchpoint", json!({"input": {"person_id": child, "date": "2026-11-21", "kind": "counter", "notes": CHILD_NOTE}})).unwrap();
@@ -222,7 +229,7 @@ fn canary_world() -> (World, Ids) {
         let profile = json!({"name": format!("全列 {}", kind.code()), "kind": kind.code(), "columns": hairyo::export::columns(*kind), "encoding": "utf-8"});
         call(&mut w, &admin, "save_export_profile", json!({ "profile": profile })).expect("export profile");
     }
-    (w, Ids { protected, moved, to_move, child, facility, referral, application, proxy_application, certificate })
+    (w, Ids { protected, moved, to_move, child, facility, referral, application, proxy_application, certificate, mailing })
 }
 
 /// Arguments for every operation of the catalogue: each is called with each of its samples by
@@ -253,7 +260,13 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
         | "referral_queue"
         | "list_facilities"
         | "certificate_returns_due"
-        | "outreach_events" => vec![json!({})],
+        | "outreach_events"
+        | "mailings" => vec![json!({})],
+        "mailing_preview" => vec![json!({"selection": {}})],
+        "start_mailing" => vec![json!({"input": {"title": "在宅の案内", "deadline": "2026-12-20", "selection": {"reasons": ["dementia"]}}})],
+        "show_mailing" => vec![json!({"id": ids.mailing})],
+        "record_mailing_outcomes" => vec![json!({"id": ids.mailing, "outcomes": [{"person_id": ids.to_move, "outcome": "declined"}]})],
+        "export_mailing_addresses" => vec![json!({"id": ids.mailing, "encoding": "utf-8"})],
         "list_persons" => vec![json!({}), json!({"query": "ミホン"})],
         "search_persons" => vec![json!({"query": "見本"}), json!({"query": "ミホン ハナコ"})],
         "show_person" => vec![json!({"id": p}), json!({"id": ids.moved}), json!({"id": ids.child})],
@@ -293,6 +306,7 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
             json!({"request": {"kind": "hand_over_sheet", "person_id": ids.moved}}),
             json!({"request": {"kind": "forwarding_register", "forwarded_on": "2026-11-25"}}),
             json!({"request": {"kind": "leaflet", "leaflet": "bessou1"}}),
+            json!({"request": {"kind": "mailing_letters", "mailing_id": ids.mailing}}),
         ],
         "export_csv" => hairyo::export::ExportKind::ALL.iter().map(|k| json!({"kind": k.code(), "encoding": "utf-8"})).collect(),
         "export_with_profile" => hairyo::export::ExportKind::ALL.iter().map(|k| json!({"name": format!("全列 {}", k.code())})).collect(),

@@ -828,3 +828,115 @@ fn each_rule_counts_age_as_it_names_and_the_boundaries_hold() {
     let named = policy::RuleInput { condition: policy::Condition { age_by: Some(policy::AgeReckoning::Statute), ..input.condition.clone() }, ..input };
     assert!(policy::parse_rule(&named).is_ok());
 }
+
+/// Notice 1(1): the city writes to 要配慮者 living at home. A mailing chooses by reason and
+/// whether they applied, the welfare desks' people first; a protected person's letter goes to
+/// the safe address; each letter is followed to an outcome (an application
+/// answers by itself, a clerk records a refusal or a returned letter, the deadline marks the
+/// rest unanswered) and a reminder goes to those who did not answer.
+#[test]
+fn a_mailing_writes_to_residents_at_home_and_follows_each_letter() {
+    use hairyo::mailing::{self, MailingInput, MailingOutcome, MailingOutcomeInput, MailingSelection};
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    let sv = w.actor("kokuho_sv");
+    let cw = w.actor("kaigo_cw");
+    let now = at("2026-11-25");
+    let at_home = |w: &mut World, name: &str, kana: &str, f: &dyn Fn(&mut hairyo::person::PersonInput)| {
+        w.person(|i| {
+            holder(i);
+            i.name = name.into();
+            i.kana = kana.into();
+            i.reasons = vec!["dementia".into()];
+            f(i);
+        })
+    };
+    let a = at_home(&mut w, "在宅 愛子", "ザイタク アイコ", &|_| {});
+    let b = at_home(&mut w, "在宅 文夫", "ザイタク フミオ", &|_| {});
+    let c = at_home(&mut w, "在宅 千代", "ザイタク チヨ", &|_| {});
+    let safe = at_home(&mut w, "保護 安子", "ホゴ ヤスコ", &|i| {
+        i.protected = true;
+        i.safe_postal_code = "000-9999".into();
+        i.safe_address = "見本市役所保険年金課気付".into();
+    });
+    at_home(&mut w, "理由 別子", "リユウ ベツコ", &|i| i.reasons = vec!["physical".into()]);
+    let applied = at_home(&mut w, "申請 済子", "シンセイ スミコ", &|_| {});
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: applied.id, ..Default::default() }, at("2026-11-01")).unwrap();
+    // 千代 was seen by the 介護 desk: she comes first.
+    touchpoint::add(&mut w.store, &cw, &TouchpointInput { person_id: c.id, date: "2026-11-10".into(), kind: "counter".into(), ..Default::default() }, now)
+        .unwrap();
+
+    let selection = MailingSelection { reasons: vec!["dementia".into()], without_application: true, ..Default::default() };
+    let preview = mailing::preview(&w.store, &clerk, &selection, now).unwrap();
+    // The insurer desks see a protected person's safe address (every protected person has one):
+    // the letter goes there.
+    assert_eq!((preview.letters, preview.from_welfare_desks, preview.protected_left_out), (4, 1, 0), "{preview:?}");
+    assert_eq!(preview.names[0], c.name, "the welfare desks' people first");
+    // A welfare desk does not run mailings; bad input is refused by field, nothing stored.
+    assert_eq!(code(mailing::preview(&w.store, &cw, &selection, now)), "access.denied");
+    let bad = MailingInput {
+        title: String::new(),
+        deadline: "2026-11-01".into(),
+        selection: MailingSelection { reasons: vec!["weather".into()], min_age: "九十".into(), ..Default::default() },
+        ..Default::default()
+    };
+    let err = mailing::start(&mut w.store, &clerk, &bad, now).unwrap_err();
+    let fields: Vec<&str> = err.invalid().expect("field errors").0.iter().map(|f| f.field).collect();
+    for f in ["title", "deadline", "selection.reasons", "selection.min_age"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    assert!(mailing::list(&w.store, &clerk, now).unwrap().is_empty());
+
+    let input = MailingInput { title: "資格確認書のご案内 (在宅)".into(), deadline: "2026-12-25".into(), selection, ..Default::default() };
+    let m = mailing::start(&mut w.store, &clerk, &input, now).unwrap();
+    assert_eq!((m.counts.sent, m.counts.awaited), (4, 4));
+    assert!(m.criteria.contains("認知症") && m.criteria.contains("申請なし"), "{}", m.criteria);
+    let kind_of = |m: &hairyo::mailing::MailingCampaign, id: i64| m.recipients.iter().find(|r| r.person_id == id).map(|r| r.address_kind);
+    assert_eq!(kind_of(&m, safe.id), Some(hairyo::mailing::MailingAddress::Safe));
+
+    // The letters: one PDF, each with the letter, 別添1, the form and the 委任状.
+    let printed = hairyo::print::mailing_letters(&mut w.store, &clerk, m.id, false, now, &mut |_| {}).unwrap();
+    assert_eq!(printed.documents, 4);
+    let t = crate::print::text(&printed.bytes);
+    for want in ["「資格確認書」のご案内", "令和8年12月25日までに", "在宅千代様", "見本市役所保険年金課気付", "資格確認書交付申請書", "委任状"]
+    {
+        assert!(t.contains(want), "{want} missing");
+    }
+
+    // Outcomes: 愛子 declines, 文夫's letter comes back, 千代 applies (that answers it).
+    let line = |id: i64, outcome: &str| MailingOutcomeInput { person_id: id, outcome: outcome.into(), ..Default::default() };
+    assert_eq!(code(mailing::record_outcomes(&mut w.store, &clerk, m.id, &[line(a.id, "applied")], now)), "mailing.invalid");
+    assert_eq!(code(mailing::record_outcomes(&mut w.store, &clerk, m.id, &[line(a.id, "declined"), line(applied.id, "declined")], now)), "mailing.invalid");
+    mailing::record_outcomes(&mut w.store, &clerk, m.id, &[line(a.id, "declined"), line(b.id, "returned_mail")], at("2026-12-01")).unwrap();
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: c.id, ..Default::default() }, at("2026-12-02")).unwrap();
+    let m = mailing::get(&w.store, &clerk, m.id, at("2026-12-02")).unwrap();
+    let outcome_of = |id: i64| m.recipients.iter().find(|r| r.person_id == id).map(|r| r.outcome);
+    assert_eq!(
+        (outcome_of(a.id), outcome_of(b.id), outcome_of(c.id), outcome_of(safe.id)),
+        (Some(MailingOutcome::Declined), Some(MailingOutcome::ReturnedMail), Some(MailingOutcome::Applied), Some(MailingOutcome::Awaited))
+    );
+    // The home's figures and the forecast count the awaited letter.
+    let home = hairyo::home::summary(&w.store, &clerk, at("2026-12-02")).unwrap();
+    assert_eq!(home.mailings.first().map(|s| (s.counts.applied, s.counts.awaited)), Some((1, 1)));
+    assert_eq!(home.forecast.iter().map(|w| w.home_mailings).sum::<i64>(), 1);
+
+    // After the deadline the rest is unanswered; the reminders list the mailing, and the
+    // reminder goes to that one person only, recorded.
+    let after = at("2026-12-26");
+    let m = mailing::get(&w.store, &clerk, m.id, after).unwrap();
+    assert_eq!((m.counts.no_answer, m.overdue), (1, true));
+    assert_eq!(hairyo::reminder::due(&w.store, &clerk, hairyo::reminder::Window::default(), after).unwrap().overdue_mailings.len(), 1);
+    let reminders = hairyo::print::mailing_letters(&mut w.store, &clerk, m.id, true, after, &mut |_| {}).unwrap();
+    assert_eq!(reminders.documents, 1);
+    assert!(crate::print::text(&reminders.bytes).contains("再送"));
+    let m = mailing::get(&w.store, &clerk, m.id, after).unwrap();
+    assert_eq!(m.counts.reminded, 1);
+    assert!(hairyo::reminder::due(&w.store, &clerk, hairyo::reminder::Window::default(), after).unwrap().overdue_mailings.is_empty(), "reminded: off the list");
+
+    // The envelopes' addresses: supervisors export them; a clerk may not.
+    assert_eq!(code(mailing::addresses_csv(&mut w.store, &clerk, m.id, false, hairyo::import::Encoding::Utf8, now)), "access.denied");
+    let (csv, rows) = mailing::addresses_csv(&mut w.store, &sv, m.id, false, hairyo::import::Encoding::Utf8, now).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(rows, 4);
+    assert!(csv.contains("見本市役所保険年金課気付") && csv.contains(&format!("{} 様", c.name)), "{csv}");
+}

@@ -594,7 +594,7 @@ fn the_access_matrix_holds_over_http() {
                     Permission::ExportData => !denied(&answer("export_csv", json!({"kind": "persons", "encoding": "utf-8"}))),
                     Permission::ChangeSettings => {
                         let settings = json!({"city_name": "見本市", "addressee": "見本市長", "kouki_union": "見本県後期高齢者医療広域連合",
-                            "kouki_insurer_number": "39990000", "kouki_union_form": false, "kouki_counter_issue": false, "document_number": ""});
+                            "kouki_insurer_number": "39990007", "kouki_union_form": false, "kouki_counter_issue": false, "document_number": ""});
                         !denied(&answer("set_city", json!({ "settings": settings })))
                     }
                     Permission::ReadAudit => !denied(&answer("export_audit", json!({}))),
@@ -1240,4 +1240,38 @@ fn two_servers_behind_a_load_balancer_serve_one_city() {
         waited |= status == 429 && body["code"] == "staff.slow_down";
     }
     assert!(waited, "forged addresses escaped the back-off");
+}
+
+/// 在宅周知 over HTTP: the NHI supervisor previews and starts a mailing, records an outcome
+/// (an unknown one refused with the core's code), and gets the letters and the addresses as
+/// files; a welfare desk is refused every door of it.
+#[test]
+fn a_mailing_to_residents_at_home_over_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let addr = served.addr.as_str();
+    let sv = sign_in(addr, "kokuho2");
+    let sv = sv["token"].as_str().unwrap();
+    let cw = sign_in(addr, "kaigo1");
+    let cw = cw["token"].as_str().unwrap();
+    let selection = json!({"reasons": ["dementia"], "limit": "4"});
+    let (status, preview) = call(addr, sv, "mailing_preview", json!({ "selection": selection }));
+    assert_eq!(status, 200, "{preview}");
+    let (status, refused) = call(addr, cw, "mailing_preview", json!({ "selection": selection }));
+    assert_eq!((status, refused["code"].as_str()), (403, Some("access.denied")), "{refused}");
+    let deadline = (chrono::Local::now().date_naive() + chrono::Duration::days(20)).to_string();
+    let (status, m) = call(addr, sv, "start_mailing", json!({"input": {"title": "在宅の案内", "deadline": deadline, "selection": selection}}));
+    assert_eq!((status, m["counts"]["sent"].clone()), (200, preview["letters"].clone()), "{m}");
+    let person = m["recipients"][0]["person_id"].clone();
+    let (status, bad) = call(addr, sv, "record_mailing_outcomes", json!({"id": m["id"], "outcomes": [{"person_id": person, "outcome": "lost"}]}));
+    assert_eq!((status, bad["code"].as_str()), (422, Some("mailing.invalid")), "{bad}");
+    assert!(bad["message"].as_str().is_some_and(|m| m.contains("returned_mail")), "{bad}");
+    let (status, after) = call(addr, sv, "record_mailing_outcomes", json!({"id": m["id"], "outcomes": [{"person_id": person, "outcome": "declined"}]}));
+    assert_eq!((status, after["counts"]["declined"].as_i64()), (200, Some(1)), "{after}");
+    let (status, pdf) = call(addr, sv, "print", json!({"request": {"kind": "mailing_letters", "mailing_id": m["id"]}}));
+    assert_eq!((status, pdf["content_type"].as_str()), (200, Some("application/pdf")), "{pdf}");
+    assert_eq!(pdf["documents"], m["counts"]["sent"]);
+    let (status, csv) = call(addr, sv, "export_mailing_addresses", json!({"id": m["id"], "encoding": "cp932"}));
+    assert_eq!((status, csv["rows"].clone()), (200, m["counts"]["sent"].clone()), "{csv}");
 }

@@ -78,6 +78,12 @@ impl DuplicatesHandleMut<'_> {
     /// Moves every record linked to `other` to `keep`, forgets the dismissed pairs `other` was
     /// part of, and deletes `other`.
     pub fn fold_into(&self, keep: i64, other: i64) -> Result<(), StoreError> {
+        // A letter to each follows them too, unless both were written to by the same mailing.
+        self.conn.execute(
+            "DELETE FROM mailing_recipient WHERE person_id = ?2 AND campaign_id IN (SELECT campaign_id FROM mailing_recipient WHERE person_id = ?1)",
+            params![keep, other],
+        )?;
+        self.conn.execute("UPDATE mailing_recipient SET person_id = ?1 WHERE person_id = ?2", params![keep, other])?;
         for table in LINKED_TABLES {
             self.conn.execute(&format!("UPDATE {table} SET person_id = ?1 WHERE person_id = ?2"), params![keep, other])?;
         }

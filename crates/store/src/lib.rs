@@ -20,6 +20,7 @@ pub mod home;
 pub mod imports;
 pub mod kept;
 pub mod leaflets;
+pub mod mailings;
 pub mod moves;
 pub mod outreach;
 pub mod persons;
@@ -89,6 +90,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0034_delivery_reason.sql"),
     include_str!("migrations/0035_kouki_counter_issue.sql"),
     include_str!("migrations/0036_age_reckoning.sql"),
+    include_str!("migrations/0037_home_mailings.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

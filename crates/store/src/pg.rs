@@ -37,6 +37,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (34, include_str!("migrations/0034_delivery_reason.sql")),
     (35, include_str!("migrations/0035_kouki_counter_issue.sql")),
     (36, include_str!("migrations/0036_age_reckoning.sql")),
+    (37, include_str!("migrations/0037_home_mailings.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

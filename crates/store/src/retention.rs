@@ -173,6 +173,7 @@ impl RetentionHandleMut<'_> {
             "DELETE FROM move_out WHERE person_id = ?1",
             "DELETE FROM person_end WHERE person_id = ?1",
             "DELETE FROM campaign_resident WHERE person_id = ?1",
+            "DELETE FROM mailing_recipient WHERE person_id = ?1",
             "DELETE FROM duplicate_dismissal WHERE a = ?1 OR b = ?1",
             "DELETE FROM person WHERE id = ?1",
         ] {

@@ -16,6 +16,7 @@ mod files;
 mod import;
 mod leaflet;
 mod loadtest;
+mod mailing;
 mod output;
 mod outreach;
 mod overview;
@@ -128,6 +129,9 @@ pub enum Command {
     Renewal(renewal::RenewalCmd),
     /// Status feeds from the core systems: a CSV of dated events per person, all or nothing.
     Feed(import::FeedArgs),
+    /// 在宅周知: letters to 要配慮者 living at home, and what became of each.
+    #[command(subcommand)]
+    Mailing(mailing::MailingCmd),
     /// 出張申請 events (R7) and the paper applications received at them.
     #[command(subcommand)]
     Outreach(outreach::OutreachCmd),
@@ -224,6 +228,7 @@ fn run(cli: &Cli) -> Result {
         Command::Export(cmd) => export::run(&inv, cmd),
         Command::Renewal(cmd) => renewal::run(&inv, cmd),
         Command::Feed(args) => import::feed(&inv, args),
+        Command::Mailing(cmd) => mailing::run(&inv, cmd),
         Command::Outreach(cmd) => outreach::run(&inv, cmd),
         Command::Duplicates { action, limit, offset } => duplicates::run(&inv, action.as_ref(), *limit, *offset),
         Command::Tools(cmd) => admin::tools(&inv, cmd),

@@ -94,7 +94,7 @@ fn printed<'c>(store: &mut Store, actor: &Actor, cmd: &'c PrintCmd, now: chrono:
 }
 
 /// Writes the PDF whole, says on stderr what the counter should know, and reports the file.
-fn save(inv: &Invocation, output: &Path, printed: &Printed) -> Result {
+pub(crate) fn save(inv: &Invocation, output: &Path, printed: &Printed) -> Result {
     files::write_whole(output, &printed.bytes, "pdf.part", "print.write")?;
     let v = serde_json::json!({"output": output, "pages": printed.pages, "documents": printed.documents, "bytes": printed.bytes.len(), "warnings": printed.warnings});
     for w in &printed.warnings {

@@ -140,17 +140,18 @@ fn follow_up_text(f: &FollowUp) -> String {
 
 /// The weeks ahead, then whom to contact early.
 fn forecast_text(f: &Forecast) -> String {
-    let mut out = String::from("週の始まり\t見込み\t証の期限\t旧保険証の期限\t連携依頼\t施設呼びかけ\n");
+    let mut out = String::from("週の始まり\t見込み\t証の期限\t旧保険証の期限\t連携依頼\t施設呼びかけ\t在宅周知\n");
     for w in &f.weeks {
         let _ = writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             wareki::format(w.week_start),
             w.expected,
             w.certificate_expiries,
             w.old_card_expiries,
             w.open_referrals,
-            w.facility_campaigns
+            w.facility_campaigns,
+            w.home_mailings
         );
     }
     out + &contact_early_text(f)

@@ -657,3 +657,65 @@ async fn counter_hand_over(driver: WebDriver, url: String) {
     click(&driver, ".app-handover").await;
     action_result(&driver, "引渡し・送付を記録しました").await;
 }
+
+/// #32, notice 1(1): a supervisor of the NHI desk writes to up to ten residents at home: counts
+/// them first, is told why a past deadline is refused, starts the mailing, prints the letters
+/// and the envelopes' addresses, and records two outcomes, which the core then holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailing_reaches_residents_at_home_and_records_two_outcomes() {
+    let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
+    in_one_browser(&served.url, SCENARIO_TIMEOUT, mail_residents_at_home).await;
+    let db = served.db.clone();
+    let mailings = tokio::task::spawn_blocking(move || {
+        let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).expect("open the test database");
+        let sv = hairyo::staff::actor(&store, "kokuho2").expect("kokuho2");
+        hairyo::mailing::list(&store, &sv, chrono::Local::now().naive_local()).expect("the mailings")
+    })
+    .await
+    .expect("read the mailings");
+    assert_eq!(mailings.len(), 1, "one mailing, nothing stored by the refusal");
+    let c = &mailings[0].counts;
+    assert!((1..=10).contains(&c.sent), "{c:?}");
+    assert_eq!((c.declined, c.returned_mail), (1, 1), "{c:?}");
+}
+
+async fn mail_residents_at_home(driver: WebDriver, url: String) {
+    driver.goto(&url).await.expect("open the server's page");
+    sign_in(&driver, "kokuho2", hairyo::demo::DEMO_PASSWORD).await;
+    click(&driver, "#nav-mailings").await;
+    wait_until("the mailing form", || async { driver.find(By::Id("mailing-form")).await.ok() }).await;
+    type_into(&driver, "#mailing-limit", "10").await;
+    click(&driver, "#mailing-preview-run").await;
+    let preview = wait_until("the count", || async { text_of(&driver, "#mailing-preview").await }).await;
+    assert!(preview.contains("通"), "{preview:?}");
+    // A deadline in the past is refused beside its box; nothing is stored.
+    type_into(&driver, "#mailing-deadline", "令和元年5月1日").await;
+    click(&driver, "#mailing-start").await;
+    let refused = wait_until("the deadline's refusal", || async { text_of(&driver, "#mailing-form").await.filter(|t| t.contains("明日以降")) }).await;
+    assert!(refused.contains("返答の期限"), "{refused:?}");
+    let deadline = (chrono::Local::now().date_naive() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    type_into(&driver, "#mailing-deadline", &deadline).await;
+    click(&driver, "#mailing-start").await;
+    let made =
+        wait_until("the mailing made", || async { text_of(&driver, "#mailing-result").await.filter(|t| t.contains("通の案内を作成しました")) }).await;
+    assert!(!made.contains("0通"), "{made:?}");
+    click(&driver, "#mailing-print").await;
+    let printed = wait_until("the letters printed", || async { text_of(&driver, "#mailing-file").await.filter(|t| t.contains("案内")) }).await;
+    assert!(printed.contains("ページ"), "{printed:?}");
+    click(&driver, "#mailing-addresses").await;
+    wait_until("the addresses written", || async { text_of(&driver, "#mailing-file").await.filter(|t| t.contains("宛名")) }).await;
+    // Two outcomes: the first letter declined, the second returned as undeliverable.
+    let rows = driver.find_all(By::Css("#mailing-recipients tr[data-person-id]")).await.expect("the letters");
+    assert!(!rows.is_empty() && rows.len() <= 10, "{} letters", rows.len());
+    assert!(rows.len() >= 2, "two letters to record");
+    let mut ids = Vec::new();
+    for r in rows.iter().take(2) {
+        ids.push(r.attr("data-person-id").await.ok().flatten().expect("a person id"));
+    }
+    for (id, outcome, label) in [(&ids[0], "declined", "申請しない"), (&ids[1], "returned_mail", "あて所不明")] {
+        let row = format!("#mailing-recipients tr[data-person-id='{id}']");
+        select(&driver, &format!("{row} .mailing-outcome"), outcome).await;
+        click(&driver, &format!("{row} .mailing-record")).await;
+        wait_until("the outcome shown", || async { text_of(&driver, &format!("{row} .mailing-outcome-label")).await.filter(|t| t.contains(label)) }).await;
+    }
+}

@@ -689,9 +689,9 @@ async fn settings_facilities_and_a_return(driver: WebDriver) -> String {
     // 市区町村: a wrong 保険者番号 is refused beside its box; the right one is kept.
     type_into(&driver, "#set-union-number", "1234").await;
     click(&driver, "#set-city-save").await;
-    let wrong = wait_until("the number's error", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("39 で始まる8桁の半角数字")) }).await;
-    assert!(wrong.contains("1234"), "{wrong:?}");
-    type_into(&driver, "#set-union-number", "39131234").await;
+    let wrong = wait_until("the number's error", || async { text_of(&driver, "#settings").await.filter(|t| t.contains("保険者番号は6桁")) }).await;
+    assert!(wrong.contains("8桁"), "{wrong:?}");
+    type_into(&driver, "#set-union-number", "39131230").await;
     click(&driver, "#set-city-save").await;
     wait_until("the city saved", || async { text_of(&driver, "#settings .ok").await.filter(|t| t.contains("保存しました")) }).await;
     // 配慮理由の性質: 「その他」 made lasting, as the city counts it.
@@ -1336,4 +1336,48 @@ async fn a_spring_renewal_and_a_facility_campaign() {
     assert!(hairyo::renewal::season(&store, &admin, later).expect("the season").list_made_on.is_some(), "the spring list is marked made");
     let first = hairyo::person::get(&mut store, &admin, residents[0], later).expect("the first resident");
     assert!(first.reasons.contains(&hairyo::person::Reason::Mental), "the feed's 手帳 row added the reason: {:?}", first.reasons);
+}
+
+/// #32, notice 1(1), in the window: the NHI supervisor writes to up to three residents at home,
+/// prints the letters (saved by the window as a PDF file) and records an outcome; the file and
+/// the outcome are then read from the disk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailing_to_residents_at_home_from_the_window() {
+    tools();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let db = tmp.path().join("hairyo.db");
+    seed(&db);
+    let (tx, rx) = std::sync::mpsc::channel();
+    with_window(&db, move |driver| async move {
+        sign_in(&driver, "kokuho2", hairyo::demo::DEMO_PASSWORD).await;
+        wait_until("home", || async { text_of(&driver, "#home-counts").await }).await;
+        click(&driver, "#nav-mailings").await;
+        wait_until("the mailing form", || async { driver.find(By::Id("mailing-form")).await.ok() }).await;
+        type_into(&driver, "#mailing-limit", "3").await;
+        click(&driver, "#mailing-start").await;
+        wait_until("the mailing made", || async { text_of(&driver, "#mailing-result").await.filter(|t| t.contains("通の案内を作成しました")) }).await;
+        click(&driver, "#mailing-print").await;
+        let path =
+            wait_until("the letters saved", || async { driver.find(By::Css("#mailing-file code")).await.ok()?.attr("data-path").await.ok().flatten() }).await;
+        let row = wait_until("a letter", || async { driver.find(By::Css("#mailing-recipients tr[data-person-id]")).await.ok() }).await;
+        let id = row.attr("data-person-id").await.ok().flatten().expect("a person id");
+        let css = format!("#mailing-recipients tr[data-person-id='{id}']");
+        select(&driver, &format!("{css} .mailing-outcome"), "declined").await;
+        driver.find(By::Css(format!("{css} .mailing-record"))).await.expect("記録").scroll_into_view().await.ok();
+        click(&driver, &format!("{css} .mailing-record")).await;
+        wait_until("the outcome shown", || async {
+            text_of(&driver, &format!("{css} .mailing-outcome-label")).await.filter(|t| t.contains("申請しない"))
+        })
+        .await;
+        tx.send(path).expect("report the file");
+    })
+    .await;
+    let path = rx.recv().expect("the scenario reports the PDF");
+    let pdf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(pdf.starts_with(b"%PDF"), "{path} is a PDF");
+    let store = hairyo::store::open(&db).expect("open");
+    let sv = hairyo::staff::actor(&store, "kokuho2").expect("kokuho2");
+    let m = hairyo::mailing::list(&store, &sv, chrono::Local::now().naive_local()).expect("the mailings");
+    assert_eq!(m.len(), 1);
+    assert!((1..=3).contains(&m[0].counts.sent) && m[0].counts.declined == 1, "{:?}", m[0].counts);
 }

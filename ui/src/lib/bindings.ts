@@ -129,6 +129,103 @@ export type CampaignInput = { facility_id: number, deadline: string, note: strin
 
 export type ReturnInput = { person_id: number, outcome: string, returned_on: string, note: string, };
 
+export type MailingOutcome = "awaited" | "applied" | "declined" | "returned_mail" | "no_answer";
+
+export type MailingAddress = "registered" | "safe";
+
+export type MailingRecipient = { person_id: number, name: string, kana: string, birth_date: string, address_kind: MailingAddress, address_label: string, outcome: MailingOutcome, outcome_label: string, 
+/**
+ * The day the outcome was recorded (or the application received).
+ */
+outcome_on: string | null, 
+/**
+ * The application that answered the letter, received on or after it was sent.
+ */
+application_id: number | null, reminded_on: string | null, note: string, };
+
+export type MailingCounts = { sent: number, awaited: number, applied: number, declined: number, returned_mail: number, no_answer: number, 
+/**
+ * Awaited or unanswered letters whose person was sent a reminder.
+ */
+reminded: number, };
+
+export type MailingCampaign = { id: number, title: string, started_on: string, deadline: string, 
+/**
+ * Whom it chose, in words (配慮理由、交付経路、年齢、…).
+ */
+criteria: string, note: string, recipients: Array<MailingRecipient>, counts: MailingCounts, 
+/**
+ * The deadline has passed with letters unanswered: time for the reminders.
+ */
+overdue: boolean, };
+
+export type MailingSummary = { id: number, title: string, started_on: string, deadline: string, counts: MailingCounts, };
+
+export type MailingSelection = { 
+/**
+ * Any of these reasons (empty: any reason for care).
+ */
+reasons: Array<string>, 
+/**
+ * Any of these routes (empty: any).
+ */
+routes: Array<string>, 
+/**
+ * Ages on the day, inclusive (empty: no bound).
+ */
+min_age: string, max_age: string, 
+/**
+ * The desk of the person's last touchpoint (empty: any, or none).
+ */
+desk: string, 
+/**
+ * Only those with no application in progress or decided.
+ */
+without_application: boolean, 
+/**
+ * At most this many letters (empty: all, up to [`MAX_LETTERS`]); the welfare desks'
+ * people come first.
+ */
+limit: string, };
+
+export type MailingInput = { title: string, 
+/**
+ * By when answers are asked for (any date form; tomorrow to 180 days).
+ */
+deadline: string, note: string, selection: MailingSelection, confirmed_digits: boolean, };
+
+export type MailingPreview = { letters: number, 
+/**
+ * Of them, people a welfare desk saw last (sent first).
+ */
+from_welfare_desks: number, 
+/**
+ * Protected persons (支援措置) left out: no safe address, or a reader who may not see it.
+ */
+protected_left_out: number, 
+/**
+ * People left out for want of an address.
+ */
+without_address: number, 
+/**
+ * People beyond the limit.
+ */
+beyond_limit: number, 
+/**
+ * The first names, in the order the letters go.
+ */
+names: Array<string>, 
+/**
+ * The selection in words.
+ */
+criteria: string, };
+
+export type MailingOutcomeInput = { person_id: number, 
+/**
+ * declined or returned_mail (an application answers by itself).
+ */
+outcome: string, on: string, note: string, };
+
 export type OutreachEvent = { id: number, held_on: string, place: string, 
 /**
  * The マイナンバー desk took card applications there (the notice's 出張申請).
@@ -645,13 +742,23 @@ referral_queue: Array<Referral>,
 /**
  * Applications waiting for documents, oldest first (insurer desks).
  */
-waiting_applications: Array<Application>, funnel: Array<FunnelRow>, forecast: Array<WeekForecast>, };
+waiting_applications: Array<Application>, funnel: Array<FunnelRow>, forecast: Array<WeekForecast>, 
+/**
+ * The insurer desks' mailings to residents at home whose deadline is at most 60 days
+ * past, newest first, with their figures.
+ */
+mailings: Array<MailingSummary>, };
 
 export type WeekForecast = { 
 /**
  * Monday of the week.
  */
-week_start: string, certificate_expiries: number, old_card_expiries: number, open_referrals: number, facility_campaigns: number, expected: number, };
+week_start: string, certificate_expiries: number, old_card_expiries: number, open_referrals: number, facility_campaigns: number, 
+/**
+ * Letters to residents at home still awaiting an answer, spread over the weeks to their
+ * mailing's deadline.
+ */
+home_mailings: number, expected: number, };
 
 export type RowProblem = { line: number, 
 /**
@@ -837,7 +944,7 @@ signings: Array<Choice>, optional_entries: Array<Choice>,
  */
 reasons: Array<ReasonChoice>, };
 
-export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, } | { "kind": "hand_over_sheet", person_id: number, };
+export type PrintRequest = { "kind": "leaflet", leaflet: Leaflet, copies: number, } | { "kind": "application_form", person_id: number, application_id: number | null, } | { "kind": "delegation_letter", person_id: number, application_id: number | null, } | { "kind": "facility_batch", facility_id: number, } | { "kind": "referral_sheet", referral_id: number, } | { "kind": "forwarding_register", forwarded_on: string, } | { "kind": "hand_over_sheet", person_id: number, } | { "kind": "mailing_letters", mailing_id: number, reminder: boolean, };
 
 export type ApplicationStep = { "step": "start_review" } | { "step": "decide", override_reason: string | null, confirmed_digits: boolean, } | { "step": "issue" } | { "step": "reject", reason: string, confirmed_digits: boolean, } | { "step": "withdraw", reason: string, confirmed_digits: boolean, } | { "step": "forward", forwarded_on: string, override_reason: string | null, confirmed_digits: boolean, } | { "step": "record_union_result", result: UnionResult, decided_on: string, valid_until: string, reason: string, confirmed_digits: boolean, } | { "step": "hand_over", method: HandOverMethod, handed_over_on: string, 
 /**
@@ -869,7 +976,11 @@ renewal_groups: Array<Choice>,
 /**
  * What may become of a resident's form in a facility campaign.
  */
-campaign_outcomes: Array<Choice>, export_columns: Array<ExportColumns>, };
+campaign_outcomes: Array<Choice>, 
+/**
+ * What a clerk records of a mailing's letter (an application answers it by itself).
+ */
+mailing_outcomes: Array<Choice>, export_columns: Array<ExportColumns>, };
 
 export type ImportColumn = { column: Column, label: string, required: boolean, };
 
@@ -903,7 +1014,12 @@ renewal: RenewalSeason | null,
 /**
  * Facility campaigns past their deadline with forms still out.
  */
-overdue_campaigns: Array<FacilityCampaign>, };
+overdue_campaigns: Array<FacilityCampaign>, 
+/**
+ * Mailings to residents at home past their deadline with letters unanswered and not yet
+ * reminded (insurer desks).
+ */
+overdue_mailings: Array<MailingCampaign>, };
 
 export type FollowUp = { id: number, person_id: number, person_name: string, due_on: string, note: string, login: string, };
 

@@ -5,6 +5,7 @@ pub mod application;
 pub mod certificate;
 pub mod facility;
 pub mod leaflet;
+pub mod mailing;
 pub mod outreach;
 pub mod person;
 pub mod policy;
