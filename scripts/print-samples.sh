@@ -24,7 +24,8 @@ id() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.a
 
 h init >/dev/null
 h demo --persons 200 --seed 1 >/dev/null
-h settings set-city --city 見本市 --addressee 見本市長 --kouki-union 見本県後期高齢者医療広域連合 --document-number 見保年第1201号 >/dev/null
+h settings set-city --city 見本市 --addressee 見本市長 --kouki-union 見本県後期高齢者医療広域連合 --document-number 見保年第1201号 \
+  --kouki-insurer-number 39990007 >/dev/null
 p=$(h --json person add --atena 900000101 --name "髙橋 眞一" --kana "タカハシ シンイチ" --birth S35.3.3 --sex male --scheme kokuho \
       --insurer 000000 --symbol 見01 --number 123456 --branch 01 --householder "髙橋 眞一" --phone 048-000-1234 \
       --postal 000-0012 --address "見本市中央町1丁目2番3号" --card card --registration registered --reason dementia | id '["id"]')

@@ -251,10 +251,15 @@ pub fn person(audience: &Audience, p: Person) -> Shown<Person> {
 }
 
 /// An application as `audience` may see it: a protected person's proxy may live with them, so
-/// the proxy's address is withheld like the person's own.
+/// the proxy's address is withheld like the person's own, and so is the reason the certificate
+/// goes there (it may say where the person stays).
 pub fn application(audience: &Audience, a: crate::model::application::Application) -> Shown<crate::model::application::Application> {
     let protected = a.protected;
-    Shown(crate::model::application::Application { proxy_address: address(audience, protected, a.proxy_address), ..a })
+    Shown(crate::model::application::Application {
+        proxy_address: address(audience, protected, a.proxy_address),
+        delivery_reason: address(audience, protected, a.delivery_reason),
+        ..a
+    })
 }
 
 /// A facility campaign as `audience` may see it: a protected resident's membership of the

@@ -150,11 +150,11 @@ fn assemble((start, end): (NaiveDate, NaiveDate), inputs: Inputs) -> Forecast {
     for (i, row) in rows.iter_mut().take(spread as usize).enumerate() {
         row.facility_campaigns = campaign / spread + i64::from((i as i64) < campaign % spread);
     }
-    // A mailing's awaited letters may each bring an application any week up to its deadline.
+    // A mailing's awaited letters may each bring an application any week up to its deadline:
+    // they are spread over all those weeks, and the weeks shown keep their share.
     for (deadline, letters) in mailings {
-        let last = week_of(deadline.min(end - Duration::days(1))).min(rows.len() - 1);
-        let spread = (last + 1) as i64;
-        for (i, row) in rows.iter_mut().take(last + 1).enumerate() {
+        let spread = ((deadline - start).num_days() / 7 + 1).max(1);
+        for (i, row) in rows.iter_mut().enumerate().take(spread as usize) {
             row.home_mailings += letters / spread + i64::from((i as i64) < letters % spread);
         }
     }

@@ -176,8 +176,11 @@ pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDat
     let mut mailings = Vec::new();
     if insurer {
         for id in conn.mailings().ids()? {
+            if mailings.len() == 5 {
+                break;
+            }
             let Some(m) = conn.mailings().get(id, today)? else { continue };
-            if m.deadline + chrono::Duration::days(60) >= today && mailings.len() < 5 {
+            if m.deadline + chrono::Duration::days(60) >= today {
                 mailings.push(crate::model::mailing::MailingSummary {
                     id: m.id,
                     title: m.title,

@@ -262,7 +262,7 @@ fn choose(conn: &crate::store::Read<'_>, actor: &Actor, s: &Chosen, today: Naive
         let welfare = cand.last_desk.is_some_and(|d| !d.is_insurer_desk());
         chosen.push(Addressee { person: p, address, welfare });
     }
-    // Stable: 五十音順 within each part.
+    // The sort is stable, so each part stays in 五十音順.
     chosen.sort_by_key(|a| !a.welfare);
     let beyond_limit = chosen.len().saturating_sub(s.limit) as i64;
     chosen.truncate(s.limit);
@@ -453,9 +453,20 @@ pub fn record_outcomes(
     })
 }
 
-/// The letters a reminder goes to: those still awaited or unanswered.
+/// The letters a reminder goes to: those still awaited or unanswered, to people still here.
 pub fn needs_reminder(r: &MailingRecipient) -> bool {
-    matches!(r.outcome, MailingOutcome::Awaited | MailingOutcome::NoAnswer)
+    !r.left && matches!(r.outcome, MailingOutcome::Awaited | MailingOutcome::NoAnswer)
+}
+
+/// Where a letter to `p` goes now, as `audience` may print it: the safe address of a person
+/// protected today (even one who was not when the mailing started), the registered one
+/// otherwise. `None` when this reader may not print it.
+pub fn letter_address(audience: &crate::disclosure::Audience, p: &Person) -> Option<(String, String)> {
+    if p.protected {
+        audience.sees_protected_address().then(|| (p.safe_postal_code.clone(), p.safe_address.clone()))
+    } else {
+        Some((p.postal_code.clone(), p.address.clone()))
+    }
 }
 
 /// Mailings past their deadline with letters unanswered, for the reminders.
@@ -463,7 +474,7 @@ pub(crate) fn overdue_in(conn: &crate::store::Read<'_>, today: NaiveDate) -> Res
     let mut out = Vec::new();
     for id in conn.mailings().ids()? {
         let m = load(conn, id, today)?;
-        if m.overdue && m.recipients.iter().any(|r| r.outcome == MailingOutcome::NoAnswer && r.reminded_on.is_none()) {
+        if m.overdue {
             out.push(m);
         }
     }
@@ -490,15 +501,9 @@ pub fn addresses_csv(
     let audience = crate::disclosure::Audience::of(actor);
     let header: Vec<String> = ["整理番号", "郵便番号", "住所", "氏名"].iter().map(|s| s.to_string()).collect();
     let mut rows = Vec::new();
-    for r in m.recipients.iter().filter(|r| !reminder || needs_reminder(r)) {
+    for r in m.recipients.iter().filter(|r| if reminder { needs_reminder(r) } else { !r.left }) {
         let p = person::load(conn, r.person_id)?;
-        let (postal, address) = match r.address_kind {
-            MailingAddress::Safe => (
-                crate::disclosure::printed_whereabouts(&audience, true, || p.safe_postal_code.clone()),
-                crate::disclosure::printed_whereabouts(&audience, true, || p.safe_address.clone()),
-            ),
-            MailingAddress::Registered => (p.postal_code.clone(), p.address.clone()),
-        };
+        let Some((postal, address)) = letter_address(&audience, &p) else { continue };
         rows.push(vec![format!("{}-{}", m.id, r.person_id), postal, address, format!("{} 様", p.name)]);
     }
     let bytes = crate::export::to_csv(&header, &rows, encoding)

@@ -273,7 +273,7 @@ pub(crate) fn lines_in(conn: &crate::store::Read<'_>, renewal_day: NaiveDate) ->
             name: p.name.clone(),
             kana: p.kana.clone(),
             birth_date: p.birth_date,
-            // As the 85-and-over rule counts it (年齢計算ニ関スル法律).
+            // The age is counted as the 85-and-over rule counts it (年齢計算ニ関スル法律).
             age_on_renewal: crate::model::person::statutory_age_on(p.birth_date, renewal_day),
             scheme_label: d.scheme.label(),
             card_number: p.card_number.clone(),

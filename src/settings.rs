@@ -69,8 +69,8 @@ pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), StoreErr
         ("city_name", "見本市"),
         ("addressee", "見本市長"),
         ("kouki_union", "見本県後期高齢者医療広域連合"),
-        // Prefecture 99 does not exist: a fictional number until the city enters its own.
-        ("kouki_insurer_number", "39990007"),
+        // Empty until the city enters the 広域連合's number: a form printed without it warns.
+        ("kouki_insurer_number", ""),
         ("kouki_union_form", "false"),
         ("kouki_counter_issue", "false"),
         ("document_number", ""),

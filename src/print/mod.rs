@@ -637,7 +637,9 @@ pub fn mailing_letters(
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let today = now.date();
     let m = crate::mailing::get(store, actor, mailing_id, now)?;
-    let recipients: Vec<&crate::mailing::MailingRecipient> = m.recipients.iter().filter(|r| !reminder || crate::mailing::needs_reminder(r)).collect();
+    // No letter goes to someone who has moved out or whose record ended since.
+    let recipients: Vec<&crate::mailing::MailingRecipient> =
+        m.recipients.iter().filter(|r| if reminder { crate::mailing::needs_reminder(r) } else { !r.left }).collect();
     if recipients.is_empty() {
         return Err(PrintError::NothingToPrint(if reminder {
             "再送する方がいません (全員から返答があったか、結果を記録済みです)".into()
@@ -651,32 +653,39 @@ pub fn mailing_letters(
     let contacts = insurer_contacts(conn)?;
     let leaflet = leaflet::resolved_content(conn, Leaflet::Bessou1, today)?;
     let mut sheet = layout::Sheet::new(format!("{} {}", m.title, if reminder { "再送" } else { "" }).trim());
+    // A reminder asks for an answer within two weeks of its own day: the mailing's deadline
+    // has passed.
+    let deadline = if reminder { today + chrono::Duration::days(14) } else { m.deadline };
     let mut documents = 0;
+    let (mut union_forms, mut withheld) = (0, 0);
+    let mut sent = Vec::new();
     let mut blank: std::collections::BTreeMap<&str, Vec<String>> = std::collections::BTreeMap::new();
     for (n, r) in recipients.iter().enumerate() {
         if n % 50 == 0 {
             progress(crate::Progress::new("案内の作成", n, recipients.len()));
         }
         let p = person::load(conn, r.person_id)?;
-        let (postal, address) = match r.address_kind {
-            crate::mailing::MailingAddress::Safe => (
-                crate::disclosure::printed_whereabouts(&audience, true, || p.safe_postal_code.clone()),
-                crate::disclosure::printed_whereabouts(&audience, true, || p.safe_address.clone()),
-            ),
-            crate::mailing::MailingAddress::Registered => (p.postal_code.clone(), p.address.clone()),
+        // The address is chosen now, from the person as they are: one protected since the
+        // mailing started gets the safe address, or no letter from a reader who may not see it.
+        let Some((postal, address)) = crate::mailing::letter_address(&audience, &p) else {
+            withheld += 1;
+            continue;
         };
-        if n > 0 {
+        if documents > 0 {
             sheet.new_page();
         }
         let reference = format!("{}-{}", m.id, p.id);
         let to = forms::LetterTo { postal_code: &postal, address: &address, name: &p.name, reference: &reference };
-        forms::mailing_letter(&mut sheet, &city, &contacts, &to, m.deadline, reminder, today);
+        forms::mailing_letter(&mut sheet, &city, &contacts, &to, deadline, reminder, today);
         for page in &leaflet.pages {
             sheet.new_page();
             handouts::page(&mut sheet, &leaflet, page, &city, &contacts, today);
         }
         let data = form_data_of(conn, actor, p, None, today, None)?;
-        if !data.union_form() {
+        if data.union_form() {
+            // The 広域連合's printed form goes in the envelope.
+            union_forms += 1;
+        } else {
             sheet.new_page();
             forms::application_form(&mut sheet, &data);
             for gap in forms::form_gaps(&data) {
@@ -686,6 +695,7 @@ pub fn mailing_letters(
         sheet.new_page();
         forms::delegation_letter(&mut sheet, &data);
         documents += 1;
+        sent.push(r.person_id);
     }
     let mut warnings = Vec::new();
     for (what, names) in blank {
@@ -693,14 +703,19 @@ pub fn mailing_letters(
         let more = if names.len() > 5 { " ほか" } else { "" };
         warnings.push(format!("{what}が登録されていない方 {}名 ({shown}{more}) の申請書は、{what}欄が空欄です", names.len()));
     }
-    let hidden = m.counts.sent as usize - m.recipients.len();
-    if hidden > 0 && !reminder {
-        warnings.push(format!("支援措置の対象者 {hidden}名の案内は印刷していません。係長が印刷します"));
+    if documents == 0 {
+        return Err(PrintError::NothingToPrint("この在宅周知で印刷できる送付先がありません".into()));
+    }
+    if union_forms > 0 {
+        warnings.push(format!("後期高齢者医療の方 {union_forms}名分は、{}の指定様式の申請書を同封してください (印刷したのは委任状です)", city.kouki_union));
+    }
+    let hidden = m.counts.sent as usize - m.recipients.len() + withheld;
+    if hidden > 0 {
+        warnings.push(format!("支援措置の対象者 {hidden}名の案内は印刷していません。国民健康保険・後期高齢者医療の窓口が印刷します"));
     }
     progress(crate::Progress::new("PDF の保存", 0, 1));
     let printed = finish(sheet, documents, warnings)?;
     progress(crate::Progress::new("PDF の保存", 1, 1));
-    let sent: Vec<i64> = recipients.iter().map(|r| r.person_id).collect();
     store.write(|tx| {
         if reminder {
             for person_id in &sent {

@@ -939,4 +939,32 @@ fn a_mailing_writes_to_residents_at_home_and_follows_each_letter() {
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(rows, 4);
     assert!(csv.contains("見本市役所保険年金課気付") && csv.contains(&format!("{} 様", c.name)), "{csv}");
+
+    // The address is chosen when printing: 文夫 comes under 支援措置 after the mailing started,
+    // and no print or CSV carries his home address from then on.
+    let admin = w.admin.clone();
+    let patch = hairyo::person::PersonPatch {
+        protected: Some(true),
+        safe_postal_code: Some("000-8888".into()),
+        safe_address: Some("見本市役所気付 (文夫)".into()),
+        ..Default::default()
+    };
+    hairyo::person::update(&mut w.store, &admin, b.id, &patch, after).unwrap();
+    let (csv, _) = mailing::addresses_csv(&mut w.store, &sv, m.id, false, hairyo::import::Encoding::Utf8, after).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let line = csv.lines().find(|l| l.contains(&b.name)).expect("文夫's line");
+    assert!(line.contains("見本市役所気付 (文夫)") && !line.contains("中央町"), "{line}");
+    let letters = crate::print::text(&hairyo::print::mailing_letters(&mut w.store, &sv, m.id, false, after, &mut |_| {}).unwrap().bytes);
+    assert!(letters.contains("見本市役所気付(文夫)"), "the safe address on his letter");
+    // An application after a recorded outcome answers the letter all the same.
+    application::receive(&mut w.store, &clerk, &ApplicationInput { person_id: b.id, ..Default::default() }, after).unwrap();
+    let m = mailing::get(&w.store, &clerk, m.id, after).unwrap();
+    assert_eq!(m.recipients.iter().find(|r| r.person_id == b.id).map(|r| r.outcome), Some(MailingOutcome::Applied));
+    // A reminder asks for an answer within two weeks of its own day, not by the passed deadline.
+    let reminder = crate::print::text(&hairyo::print::mailing_letters(&mut w.store, &clerk, m.id, true, at("2027-01-05"), &mut |_| {}).unwrap().bytes);
+    assert!(reminder.contains("令和9年1月19日までに") && !reminder.contains("令和8年12月25日までに"), "the reminder's own date");
+    // Once the last one unanswered has moved out, no reminder goes anywhere.
+    let moved = hairyo::moving::MoveOutInput { moved_on: "2027-01-06".into(), moved_to: "隣町".into(), note: String::new(), confirmed_digits: false };
+    hairyo::moving::move_out(&mut w.store, &clerk, safe.id, &moved, at("2027-01-07")).unwrap();
+    assert_eq!(code(hairyo::print::mailing_letters(&mut w.store, &clerk, m.id, true, at("2027-01-07"), &mut |_| {})), "print.nothing_to_print");
 }

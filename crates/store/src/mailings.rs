@@ -90,7 +90,9 @@ impl MailingsHandle<'_> {
                     (SELECT a.id FROM application a WHERE a.person_id = r.person_id AND a.received_on >= ?2
                         AND a.status NOT IN ('rejected', 'withdrawn', 'union_rejected') ORDER BY a.received_on, a.id LIMIT 1),
                     (SELECT a.received_on FROM application a WHERE a.person_id = r.person_id AND a.received_on >= ?2
-                        AND a.status NOT IN ('rejected', 'withdrawn', 'union_rejected') ORDER BY a.received_on, a.id LIMIT 1)
+                        AND a.status NOT IN ('rejected', 'withdrawn', 'union_rejected') ORDER BY a.received_on, a.id LIMIT 1),
+                    CASE WHEN EXISTS (SELECT 1 FROM person_end e WHERE e.person_id = r.person_id)
+                           OR EXISTS (SELECT 1 FROM move_out m WHERE m.person_id = r.person_id) THEN 1 ELSE 0 END
                FROM mailing_recipient r JOIN person p ON p.id = r.person_id
               WHERE r.campaign_id = ?1 ORDER BY p.kana_norm, p.id",
         )?;
@@ -101,9 +103,11 @@ impl MailingsHandle<'_> {
                 let stored: Option<MailingOutcome> = r.get(5)?;
                 let application_id: Option<i64> = r.get(10)?;
                 let applied_on: Option<NaiveDate> = r.get(11)?;
-                let (outcome, outcome_on) = match (stored, application_id) {
-                    (Some(o), _) => (o, r.get(6)?),
-                    (None, Some(_)) => (MailingOutcome::Applied, applied_on),
+                // An application answers the letter whatever was recorded before it (a letter
+                // returned once may still bring one).
+                let (outcome, outcome_on) = match (application_id, stored) {
+                    (Some(_), _) => (MailingOutcome::Applied, applied_on),
+                    (None, Some(o)) => (o, r.get(6)?),
                     (None, None) if today > deadline => (MailingOutcome::NoAnswer, None),
                     (None, None) => (MailingOutcome::Awaited, None),
                 };
@@ -121,6 +125,7 @@ impl MailingsHandle<'_> {
                     reminded_on: r.get(7)?,
                     note: r.get(8)?,
                     protected: r.get(9)?,
+                    left: r.get(12)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -135,7 +140,7 @@ impl MailingsHandle<'_> {
             reminded: c.recipients.iter().filter(|r| matches!(r.outcome, MailingOutcome::Awaited | MailingOutcome::NoAnswer) && r.reminded_on.is_some()).count()
                 as i64,
         };
-        c.overdue = c.counts.no_answer > 0;
+        c.overdue = c.recipients.iter().any(|r| r.outcome == MailingOutcome::NoAnswer && r.reminded_on.is_none() && !r.left);
         Ok(Some(c))
     }
 

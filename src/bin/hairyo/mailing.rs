@@ -66,6 +66,9 @@ pub enum MailingCmd {
         deadline: String,
         #[arg(long, default_value = "")]
         note: String,
+        /// A twelve-digit number in the note is not a 個人番号 (checked by you).
+        #[arg(long)]
+        confirm_digits: bool,
         #[command(flatten)]
         selection: SelectionArgs,
     },
@@ -110,13 +113,13 @@ pub enum MailingCmd {
 pub fn run(inv: &Invocation, cmd: &MailingCmd) -> Result {
     match cmd {
         MailingCmd::Preview { selection } => preview(inv, &selection.selection()),
-        MailingCmd::Start { title, deadline, note, selection } => {
+        MailingCmd::Start { title, deadline, note, confirm_digits, selection } => {
             let input = MailingInput {
                 title: title.clone(),
                 deadline: deadline.clone(),
                 note: note.clone(),
                 selection: selection.selection(),
-                confirmed_digits: false,
+                confirmed_digits: *confirm_digits,
             };
             start(inv, &input)
         }

@@ -70,6 +70,7 @@ fn reminders_text(r: &Reminders, window: &Window) -> String {
         waiting_text(r),
         expiring_text(r, window.expiry_days),
         campaigns_text(r),
+        mailings_text(r),
         renewal_text(r),
         follow_ups_text(r),
     ]
@@ -114,6 +115,19 @@ fn campaigns_text(r: &Reminders) -> String {
         format!("期限を過ぎた施設への呼びかけ: {} (期限 {}) 返送待ち {}人\n", c.facility_name, wareki::format(c.deadline), c.awaited)
     };
     r.overdue_campaigns.iter().map(line).collect()
+}
+
+fn mailings_text(r: &Reminders) -> String {
+    let line = |m: &hairyo::mailing::MailingCampaign| {
+        format!(
+            "期限を過ぎた在宅周知: #{} {} (期限 {}) 返答なし {}人 (mailing letters --reminder で再送)\n",
+            m.id,
+            m.title,
+            wareki::format(m.deadline),
+            m.counts.no_answer
+        )
+    };
+    r.overdue_mailings.iter().map(line).collect()
 }
 
 fn renewal_text(r: &Reminders) -> String {

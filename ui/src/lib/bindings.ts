@@ -141,7 +141,11 @@ outcome_on: string | null,
 /**
  * The application that answered the letter, received on or after it was sent.
  */
-application_id: number | null, reminded_on: string | null, note: string, };
+application_id: number | null, reminded_on: string | null, note: string, 
+/**
+ * The person has since moved out or their record ended: no letter goes to them now.
+ */
+left: boolean, };
 
 export type MailingCounts = { sent: number, awaited: number, applied: number, declined: number, returned_mail: number, no_answer: number, 
 /**
@@ -155,7 +159,8 @@ export type MailingCampaign = { id: number, title: string, started_on: string, d
  */
 criteria: string, note: string, recipients: Array<MailingRecipient>, counts: MailingCounts, 
 /**
- * The deadline has passed with letters unanswered: time for the reminders.
+ * The deadline has passed with letters unanswered and not yet reminded: time for the
+ * reminders.
  */
 overdue: boolean, };
 

@@ -44,6 +44,8 @@ pub struct MailingRecipient {
     pub application_id: Option<i64>,
     pub reminded_on: Option<NaiveDate>,
     pub note: String,
+    /// The person has since moved out or their record ended: no letter goes to them now.
+    pub left: bool,
     /// A protected person (支援措置): their letter went to the safe address; a reader who may
     /// not see where they are does not see them listed.
     #[serde(skip)]
@@ -76,7 +78,8 @@ pub struct MailingCampaign {
     pub note: String,
     pub recipients: Vec<MailingRecipient>,
     pub counts: MailingCounts,
-    /// The deadline has passed with letters unanswered: time for the reminders.
+    /// The deadline has passed with letters unanswered and not yet reminded: time for the
+    /// reminders.
     pub overdue: bool,
 }
 

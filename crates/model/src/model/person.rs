@@ -211,14 +211,14 @@ pub fn birthday(birth: NaiveDate, age: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, birth.month(), birth.day()).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1)).expect("3/1 exists every year")
 }
 
-/// The last birth date of those who are `age` or over on `on` (by [`age_on`]). A 2/29 with
-/// no 2/29 that many years before stands for 2/28.
 /// The last birth date of those who are `age` or over on `on` counted by 年齢計算ニ関スル法律
 /// ([`statutory_age_on`]): one whose birthday is the next day is that age already.
 pub fn statutorily_born_by(on: NaiveDate, age: i32) -> NaiveDate {
     born_by(on.succ_opt().unwrap_or(on), age)
 }
 
+/// The last birth date of those who are `age` or over on `on` (by [`age_on`]). A 2/29 with
+/// no 2/29 that many years before stands for 2/28.
 pub fn born_by(on: NaiveDate, age: i32) -> NaiveDate {
     let year = on.year() - age;
     on.with_year(year).or_else(|| NaiveDate::from_ymd_opt(year, 2, 28)).expect("2/28 exists every year")
