@@ -375,9 +375,9 @@ pub fn import_feed(
     }
     let mut records = Vec::new();
     for (i, r) in reader.records().enumerate() {
-        let r = r.map_err(|e| FeedError::File(format!("{}行目を読めません: {e}", i + 2)))?;
+        let r = r.map_err(|e| FeedError::File(format!("{}行目を読めません: {e}", crate::import::spreadsheet_row(e.position(), i + 2))))?;
         let cell = |c: usize| r.get(columns[c]).unwrap_or("").trim().to_string();
-        records.push((i + 2, cell(0), cell(1), cell(2), cell(3)));
+        records.push((crate::import::spreadsheet_row(r.position(), i + 2), cell(0), cell(1), cell(2), cell(3)));
     }
     let today = now.date();
     let outcome = store.write(|tx| {

@@ -239,11 +239,18 @@ impl std::io::Read for Text<'_> {
     }
 }
 
+/// The row a spreadsheet shows for a CSV position: the header is row 1, and a record whose
+/// quoted cell holds line breaks is still one row. Every import and feed names a refused row by
+/// it, so the same row has one number whichever door read it.
+pub(crate) fn spreadsheet_row(position: Option<&csv::Position>, fallback: usize) -> usize {
+    position.map(|p| p.record() as usize + 1).unwrap_or(fallback)
+}
+
 /// Reads a CSV error: a decoding failure becomes [`ImportError::Decode`].
 fn csv_error(e: csv::Error, line: usize) -> ImportError {
     match e.kind() {
         csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => ImportError::Decode(NOT_CP932),
-        _ => ImportError::Csv { line: e.position().map(|p| p.line() as usize).unwrap_or(line), message: e.to_string() },
+        _ => ImportError::Csv { line: spreadsheet_row(e.position(), line), message: e.to_string() },
     }
 }
 
@@ -532,7 +539,7 @@ fn check_rows<R: std::io::Read + Send>(
     let mut chunk = Vec::with_capacity(1000);
     for (i, rec) in records.enumerate() {
         let rec = rec.map_err(|e| csv_error(e, i + 2))?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 2);
+        let line = spreadsheet_row(rec.position(), i + 2);
         for (c, v) in rec.iter().enumerate().take(columns) {
             let v = v.trim();
             if v.is_empty() || !state.all_twelve_digits[c] {

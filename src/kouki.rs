@@ -273,8 +273,8 @@ pub fn import_union_results(
     }
     let mut records = Vec::new();
     for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| KoukiError::Csv { line: e.position().map(|p| p.line() as usize).unwrap_or(i + 2), message: e.to_string() })?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 2);
+        let rec = rec.map_err(|e| KoukiError::Csv { line: crate::import::spreadsheet_row(e.position(), i + 2), message: e.to_string() })?;
+        let line = crate::import::spreadsheet_row(rec.position(), i + 2);
         records.push((line, rec));
     }
     let today = now.date();

@@ -65,6 +65,21 @@ fn bad_rows_are_all_reported_by_line_and_nothing_is_stored() {
     assert_eq!(count(&w), 0, "all or nothing");
 }
 
+/// #33's named defect: a refused row is named by the row a spreadsheet shows (the header is
+/// row 1), even when a cell before it holds a line break (a quoted address on two lines). The
+/// file's line count would call the bad row 4; a clerk looking in Excel sees it on row 3.
+#[test]
+fn a_refused_row_is_named_by_its_spreadsheet_row_even_after_a_cell_with_a_line_break() {
+    let mut w = World::new();
+    let csv = format!(
+        "{HEADER}\n\
+         300000011,見本 一子,ミホン イチコ,1950-01-01,女,000-0001,\"見本市中央町1番地\n見本荘101号\",,国保,,,,,\n\
+         300000012,見本 二子,見本,1950-01-01,女,,,,国保,,,,,\n"
+    );
+    let r = run(&mut w, csv.as_bytes(), &Options { dry_run: true, ..Default::default() });
+    assert_eq!(r.problems.iter().map(|p| p.line).collect::<Vec<_>>(), vec![3], "{:?}", r.problems);
+}
+
 #[test]
 fn a_my_number_column_is_refused() {
     let mut w = World::new();
