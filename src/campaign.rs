@@ -212,29 +212,9 @@ pub fn receive_returns(
                     continue;
                 }
             };
-            let on = if r.returned_on.trim().is_empty() {
-                today
-            } else {
-                match validate::date_on("返送日", &r.returned_on, today) {
-                    Ok(d) if d > today => {
-                        c.fail("returns", format!("{name}さん: 返送日が未来の日付です"));
-                        continue;
-                    }
-                    Ok(d) if d < resident.sent_on => {
-                        c.fail("returns", format!("{name}さん: 返送日が送付日より前です"));
-                        continue;
-                    }
-                    Ok(d) => d,
-                    Err(m) => {
-                        c.fail("returns", format!("{name}さん: {m}"));
-                        continue;
-                    }
-                }
-            };
-            match validate::text("メモ", &r.note, 200, false) {
-                Ok(note) if validate::unconfirmed_digits("メモ", &note, false).is_ok() => lines.push((resident.clone(), outcome, on, note)),
-                Ok(_) => c.fail("returns", format!("{name}さん: メモに12桁の数字があります。個人番号は記録できません")),
-                Err(m) => c.fail("returns", format!("{name}さん: {m}")),
+            match (validate::batch_day("返送日", &r.returned_on, today, resident.sent_on), validate::batch_note(&r.note)) {
+                (Ok(on), Ok(note)) => lines.push((resident.clone(), outcome, on, note)),
+                (Err(m), _) | (_, Err(m)) => c.fail("returns", format!("{name}さん: {m}")),
             }
         }
         if lines.iter().any(|(_, o, _, _)| *o == CampaignOutcome::Applied) && f.contact_name.trim().is_empty() {

@@ -244,21 +244,20 @@ fn choose(conn: &crate::store::Read<'_>, actor: &Actor, s: &Chosen, today: Naive
                 continue;
             }
         }
-        // A protected person's letter goes to the safe address, printed only for a desk that
-        // may see it; otherwise the letter is not sent (the insurer desk reaches them).
-        let address = if p.protected {
-            if audience.sees_protected_address() && !p.safe_address.trim().is_empty() {
-                MailingAddress::Safe
-            } else {
+        // Where the letter goes is what the print will choose (`letter_address`): a protected
+        // person's safe address, only for a desk that may see it.
+        match letter_address(&audience, &p) {
+            None => {
                 protected_left_out += 1;
                 continue;
             }
-        } else if p.address.trim().is_empty() {
-            without_address += 1;
-            continue;
-        } else {
-            MailingAddress::Registered
-        };
+            Some((_, address)) if address.trim().is_empty() => {
+                without_address += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        let address = if p.protected { MailingAddress::Safe } else { MailingAddress::Registered };
         let welfare = cand.last_desk.is_some_and(|d| !d.is_insurer_desk());
         chosen.push(Addressee { person: p, address, welfare });
     }
@@ -419,29 +418,9 @@ pub fn record_outcomes(
                 c.fail("outcomes", format!("{name}さんはすでに申請しています (申請 ID {})", r.application_id.unwrap_or_default()));
                 continue;
             }
-            let on = if line.on.trim().is_empty() {
-                today
-            } else {
-                match validate::date_on("日付", &line.on, today) {
-                    Ok(d) if d > today => {
-                        c.fail("outcomes", format!("{name}さん: 日付が未来です"));
-                        continue;
-                    }
-                    Ok(d) if d < m.started_on => {
-                        c.fail("outcomes", format!("{name}さん: 日付が送付日より前です"));
-                        continue;
-                    }
-                    Ok(d) => d,
-                    Err(e) => {
-                        c.fail("outcomes", format!("{name}さん: {e}"));
-                        continue;
-                    }
-                }
-            };
-            match validate::text("メモ", &line.note, 200, false) {
-                Ok(note) if validate::unconfirmed_digits("メモ", &note, false).is_ok() => checked.push((r.person_id, outcome, on, note)),
-                Ok(_) => c.fail("outcomes", format!("{name}さん: メモに12桁の数字があります。個人番号は記録できません")),
-                Err(e) => c.fail("outcomes", format!("{name}さん: {e}")),
+            match (validate::batch_day("日付", &line.on, today, m.started_on), validate::batch_note(&line.note)) {
+                (Ok(on), Ok(note)) => checked.push((r.person_id, outcome, on, note)),
+                (Err(e), _) | (_, Err(e)) => c.fail("outcomes", format!("{name}さん: {e}")),
             }
         }
         c.finish().map_err(MailingError::Invalid)?;

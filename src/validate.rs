@@ -225,6 +225,30 @@ pub fn insurer_number_with_check(body: &str) -> String {
     format!("{body}{}", insurer_check_digit(&d))
 }
 
+/// The day on one line of a batch a desk records at once (a facility's returned forms, a
+/// mailing's outcomes): today when empty, never in the future, never before `earliest` (the day
+/// the forms or letters went out).
+pub fn batch_day(label: &str, value: &str, today: chrono::NaiveDate, earliest: chrono::NaiveDate) -> Result<chrono::NaiveDate, String> {
+    if value.trim().is_empty() {
+        return Ok(today);
+    }
+    match date_on(label, value, today)? {
+        d if d > today => Err(format!("{label}が未来の日付です")),
+        d if d < earliest => Err(format!("{label}が送付日より前です")),
+        d => Ok(d),
+    }
+}
+
+/// The note on one line of such a batch: at most 200 characters, and no twelve-digit run (a
+/// batch has no place to confirm one line's number is not a 個人番号).
+pub fn batch_note(value: &str) -> Result<String, String> {
+    let note = text("メモ", value, 200, false)?;
+    if unconfirmed_digits("メモ", &note, false).is_err() {
+        return Err("メモに12桁の数字があります。個人番号は記録できません".into());
+    }
+    Ok(note)
+}
+
 /// 保険者番号: 6 digits (国保) or 8 digits (後期, 被用者保険), with its check digit.
 pub fn insurer_number(value: &str) -> Result<String, String> {
     let v = ascii_digits_and(value, &[]);
