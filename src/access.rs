@@ -13,6 +13,7 @@ coded_enum! {
         EditPerson = ("edit_person", "対象者を登録・更新する"),
         ViewProtectedAddress = ("view_protected_address", "支援措置対象者の住所を見る"),
         ViewChildCaseNotes = ("view_child_case_notes", "児童福祉の接点メモを見る"),
+        ViewInsuranceDetails = ("view_insurance_details", "資格確認書の負担割合・限度区分・特定疾病・特別療養費を見る"),
         RecordTouchpoint = ("record_touchpoint", "接点を記録する"),
         SendReferral = ("send_referral", "連携依頼を送る"),
         ReviewReferral = ("review_referral", "連携依頼を受理・差戻し・完了する"),
@@ -49,6 +50,9 @@ pub fn allows(desk: Desk, role: Role, p: Permission) -> bool {
     match p {
         ViewPerson | EditPerson | RecordTouchpoint | CommentReferral | PrintForms | PrintLeaflets => true,
         ViewProtectedAddress => insurer,
+        // 限度区分 tells income, 特別療養費 arrears, 特定疾病 a diagnosis: the insurer's own
+        // business, which the welfare desks do not need to guide anyone.
+        ViewInsuranceDetails => insurer,
         ViewChildCaseNotes => desk == Desk::Jido,
         SendReferral => !insurer,
         ReviewReferral | ReceiveApplication | DecideApplication | IssueCertificate | ManageCertificate => decides,

@@ -200,6 +200,8 @@ pub(crate) fn insert(
         valid_until_basis: until_basis,
         delivery_address: &address,
         optional_entries: &entries,
+        source: crate::model::certificate::CertificateSource::Hairyo,
+        card: &crate::model::certificate::CardDetails::default(),
         issued_by: actor.staff_id,
         created_at: crate::stamp(now),
     })?;
@@ -249,17 +251,14 @@ pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Resul
 pub fn expiring_within(store: &Store, actor: &Actor, days: i64, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Certificate>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let mut l = expiring_of(&store.read(), now.date(), days, page)?;
-    mask_delivery(actor, &mut l.items);
+    l.items = mask_delivery(actor, l.items);
     Ok(l)
 }
 
-/// Withholds the delivery address of protected persons' certificates from a desk that may not
-/// see it.
-pub(crate) fn mask_delivery(actor: &Actor, list: &mut [Certificate]) {
+/// Certificates as `actor` may see them (see `disclosure::certificate`).
+pub(crate) fn mask_delivery(actor: &Actor, list: Vec<Certificate>) -> Vec<Certificate> {
     let audience = crate::disclosure::Audience::of(actor);
-    for c in list.iter_mut() {
-        c.delivery_address = crate::disclosure::address(&audience, c.protected, std::mem::take(&mut c.delivery_address));
-    }
+    list.into_iter().map(|c| crate::disclosure::certificate(&audience, c).into_inner()).collect()
 }
 
 pub(crate) fn expiring_of(conn: &crate::store::Read<'_>, today: NaiveDate, days: i64, page: Page) -> Result<Paged<Certificate>, CertificateError> {
@@ -295,6 +294,56 @@ pub fn renewal_list(
         });
     }
     Ok(Paged { items, total: due.total, offset: due.offset, limit: due.limit })
+}
+
+/// A 国保 certificate whose holder becomes a 高齢受給者 while it runs: its 負担割合 no longer
+/// holds, so it is reissued (cause 70歳到達) from the day shown.
+#[derive(ts_rs::TS, Debug, Clone, serde::Serialize)]
+pub struct AgeReissue {
+    pub person_id: i64,
+    pub person_name: String,
+    pub certificate_id: i64,
+    pub valid_until: NaiveDate,
+    /// The first day as a 高齢受給者.
+    pub elderly_from: NaiveDate,
+}
+
+/// How far ahead the 70歳到達 list looks: the month of the next issue run and the one after.
+pub const AGE_REISSUE_DAYS: i64 = 62;
+
+/// The 国保 certificates to reissue because their holders turn 70: those whose 高齢受給者 month
+/// begins within [`AGE_REISSUE_DAYS`] of today (or began already) while the certificate, issued
+/// before it, still runs; soonest first.
+pub fn age_reissues(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<AgeReissue>, CertificateError> {
+    crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
+    age_reissues_in(&store.read(), now.date())
+}
+
+pub(crate) fn age_reissues_in(conn: &crate::store::Read<'_>, today: NaiveDate) -> Result<Vec<AgeReissue>, CertificateError> {
+    use crate::model::person::elderly_recipient_from;
+    let until = today + Duration::days(AGE_REISSUE_DAYS);
+    // Those who reach 70 within the window, and those who did in the months before it and
+    // still hold the card issued earlier.
+    let born_from = today - chrono::Months::new(12 * 70 + 12);
+    let born_to = until - chrono::Months::new(12 * 70) + Duration::days(1);
+    let mut out: Vec<AgeReissue> = conn
+        .certificates()
+        .valid_held_by_born_between(AppScheme::Kokuho, born_from, born_to)?
+        .into_iter()
+        .filter_map(|c| {
+            let birth = conn.persons().get(c.person_id).ok().flatten()?.birth_date;
+            let from = elderly_recipient_from(birth);
+            (from <= until && c.issued_on < from && c.valid_until >= from.max(today)).then_some(AgeReissue {
+                person_id: c.person_id,
+                person_name: c.person_name,
+                certificate_id: c.id,
+                valid_until: c.valid_until,
+                elderly_from: from,
+            })
+        })
+        .collect();
+    out.sort_by_key(|r| (r.elderly_from, r.certificate_id));
+    Ok(out)
 }
 
 /// One step of a certificate's life after issue, as the window, the API and the CLI send it.
@@ -403,10 +452,8 @@ pub fn next_steps(actor: &Actor, c: &Certificate, today: NaiveDate) -> Vec<Certi
 pub(crate) fn for_actor(conn: &crate::store::Read<'_>, actor: &Actor, c: Certificate, today: NaiveDate) -> Result<Certificate, CertificateError> {
     let events = conn.certificates().events(c.id)?;
     let next = next_steps(actor, &c, today);
-    let mut one = [Certificate { events, next, ..c }];
-    mask_delivery(actor, &mut one);
-    let [c] = one;
-    Ok(c)
+    let audience = crate::disclosure::Audience::of(actor);
+    Ok(crate::disclosure::certificate(&audience, Certificate { events, next, ..c }).into_inner())
 }
 
 /// One certificate with its history, for a staff member who may see persons' records.
@@ -422,7 +469,7 @@ pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) ->
 pub fn returns_due(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Certificate>, CertificateError> {
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let mut due = store.read().certificates().returns_due(page)?;
-    mask_delivery(actor, &mut due.items);
+    due.items = mask_delivery(actor, due.items);
     Ok(due)
 }
 
@@ -497,6 +544,14 @@ pub(crate) fn apply_step(
             CertificateStep::Reissue { cause, on, note, confirmed_digits } => {
                 let on = step_day(on, &c, today)?;
                 let note = step_text("note", "メモ", note, false, *confirmed_digits)?;
+                // The replacement shows what the first one showed, except at 70: the 負担割合
+                // and 限度区分 of a 高齢受給者 are not those of the card it replaces, and the
+                // core systems' feed brings them.
+                let mut card = c.card.clone();
+                if *cause == ReissueCause::Age70 {
+                    card.copay_rate = None;
+                    card.limit_class = None;
+                }
                 // The replacement runs to the same day and goes where the first one went.
                 let replacement = NewCertificate {
                     person_id: c.person_id,
@@ -509,12 +564,15 @@ pub(crate) fn apply_step(
                     valid_until_basis: c.valid_until_basis,
                     delivery_address: &c.delivery_address,
                     optional_entries: &c.optional_entries,
+                    source: crate::model::certificate::CertificateSource::Hairyo,
+                    card: &card,
                     issued_by: actor.staff_id,
                     created_at: crate::stamp(now),
                 };
                 shown = tx.certificates_mut().insert_replacement(&replacement, c.id)?;
-                // A damaged certificate is handed back; a lost or stolen one cannot be.
-                let return_due = *cause == ReissueCause::Damaged;
+                // A damaged certificate, or one whose 負担割合 no longer holds, is handed back; a
+                // lost or stolen one cannot be.
+                let return_due = matches!(cause, ReissueCause::Damaged | ReissueCause::Age70);
                 change(CertificateChange {
                     status: Some(CertificateStatus::Replaced),
                     ended_on: Some(on),

@@ -66,6 +66,7 @@ impl Disclosed for Shown<Touchpoint> {}
 impl Disclosed for Shown<crate::model::application::Application> {}
 impl Disclosed for Shown<crate::model::facility::FacilityCampaign> {}
 impl Disclosed for Shown<crate::model::mailing::MailingCampaign> {}
+impl Disclosed for Shown<crate::model::certificate::CertificateConflict> {}
 impl<T: Disclosed> Disclosed for Vec<T> {}
 impl<T: Disclosed> Disclosed for Option<T> {}
 impl<T: Disclosed> Disclosed for crate::Paged<T> {}
@@ -75,23 +76,34 @@ impl<T: Disclosed> Disclosed for crate::Paged<T> {}
 pub struct Audience {
     protected_address: bool,
     child_notes: bool,
+    insurance_details: bool,
 }
 
 impl Audience {
     pub fn of(actor: &Actor) -> Audience {
-        Audience { protected_address: access::can(actor, Permission::ViewProtectedAddress), child_notes: access::can(actor, Permission::ViewChildCaseNotes) }
+        Audience {
+            protected_address: access::can(actor, Permission::ViewProtectedAddress),
+            child_notes: access::can(actor, Permission::ViewChildCaseNotes),
+            insurance_details: access::can(actor, Permission::ViewInsuranceDetails),
+        }
     }
 
     /// What every desk may see: the audience of text written into records that all desks read
     /// (a closing note on a referral, say).
     pub fn every_desk() -> Audience {
-        Audience { protected_address: false, child_notes: false }
+        Audience { protected_address: false, child_notes: false, insurance_details: false }
     }
 
     /// Whether this reader sees a protected person's address, safe address, facility, 転出先 and
     /// certificates' delivery addresses.
     pub fn sees_protected_address(&self) -> bool {
         self.protected_address
+    }
+
+    /// Whether this reader sees what a certificate shows of the holder's insurance (負担割合,
+    /// 限度区分, 特定疾病, 特別療養費).
+    pub fn sees_insurance_details(&self) -> bool {
+        self.insurance_details
     }
 
     /// Whether this reader sees the child-welfare desk's case notes.
@@ -139,6 +151,11 @@ pub const ITEMS: &[Item] = &[
         what: "支援措置対象者の転出先",
         shown_by: Permission::ViewProtectedAddress,
         withheld_in: "記録・操作の応答・監査ログ・他の窓口も読む終了メモ・引継ぎ票 (見られる窓口が印刷したときだけ記載)",
+    },
+    Item {
+        what: "資格確認書の負担割合・限度区分・特定疾病・特別療養費",
+        shown_by: Permission::ViewInsuranceDetails,
+        withheld_in: "記録・資格確認書・期限一覧・食い違い一覧・操作の応答 (記号・番号は表示する)",
     },
     Item {
         what: "児童福祉の窓口の接点メモ", shown_by: Permission::ViewChildCaseNotes, withheld_in: "記録・操作の応答・CSV 出力 (接点)"
@@ -291,9 +308,30 @@ pub fn touchpoint(audience: &Audience, t: Touchpoint) -> Shown<Touchpoint> {
     Shown(Touchpoint { notes: touchpoint_notes(audience, t.desk_code, t.notes), ..t })
 }
 
-/// A certificate as `audience` may see it: a protected person's delivery address is withheld.
+/// A certificate as `audience` may see it: a protected person's delivery address is withheld,
+/// and what the card shows of the holder's insurance (負担割合, 限度区分, 特定疾病, 特別療養費)
+/// from a desk that does not answer for insurance; the 記号・番号 stay, as on the person.
 pub fn certificate(audience: &Audience, c: Certificate) -> Shown<Certificate> {
-    Shown(Certificate { delivery_address: address(audience, c.protected, c.delivery_address), ..c })
+    let card_withheld = !audience.insurance_details && c.card.lines().len() > usize::from(!c.card.number.is_empty());
+    let card = if audience.insurance_details { c.card } else { card_numbers(c.card) };
+    Shown(Certificate { delivery_address: address(audience, c.protected, c.delivery_address), card_lines: card.lines(), card, card_withheld, ..c })
+}
+
+/// A card with only the numbers that name it (記号・番号・枝番).
+fn card_numbers(c: crate::model::certificate::CardDetails) -> crate::model::certificate::CardDetails {
+    crate::model::certificate::CardDetails { symbol: c.symbol, number: c.number, branch: c.branch, ..Default::default() }
+}
+
+/// A conflict between a fed and a recorded certificate as `audience` may see it: the fed card's
+/// insurance details are withheld like a certificate's.
+pub fn certificate_conflict(
+    audience: &Audience,
+    mut k: crate::model::certificate::CertificateConflict,
+) -> Shown<crate::model::certificate::CertificateConflict> {
+    if !audience.insurance_details {
+        k.fed.card = card_numbers(k.fed.card);
+    }
+    Shown(k)
 }
 
 /// The keys of an audit entry's detail that hold a protected person's whereabouts.
@@ -373,12 +411,12 @@ mod tests {
     #[test]
     fn an_old_audit_entry_about_a_protected_person_is_withheld_at_any_depth() {
         let detail = serde_json::json!({"before": {"protected": false, "address": "旧"}, "after": {"protected": true, "address": "本当の住所", "safe_address": "安全", "facility_id": 3, "phone": "0"}});
-        let kaigo = Audience { protected_address: false, child_notes: false };
+        let kaigo = Audience { protected_address: false, child_notes: false, insurance_details: false };
         let shown = audit_detail(&kaigo, detail.clone());
         let text = shown.to_string();
         assert!(!text.contains("本当の住所") && !text.contains("安全") && !text.contains("旧"), "{text}");
         assert_eq!(shown["after"]["phone"], "0", "the rest stays");
-        let kokuho = Audience { protected_address: true, child_notes: false };
+        let kokuho = Audience { protected_address: true, child_notes: false, insurance_details: true };
         assert_eq!(audit_detail(&kokuho, detail.clone()), detail);
         let plain = serde_json::json!({"after": {"protected": false, "address": "普通の住所"}});
         assert_eq!(audit_detail(&kaigo, plain.clone()), plain, "an unprotected person's address is not withheld");

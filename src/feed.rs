@@ -87,6 +87,10 @@ pub enum FeedError {
     UnknownProfile(String),
     #[error("{0}")]
     BadProfile(String),
+    #[error("食い違い ID {0} は登録されていません")]
+    ConflictNotFound(i64),
+    #[error("食い違い ID {0} は処理済みです")]
+    Resolved(i64),
     #[error("{}件の行に問題があるため、何も取り込みませんでした", .0.problems.len())]
     Rejected(Box<FeedReport>),
     #[error(transparent)]
@@ -103,6 +107,8 @@ impl FeedError {
             FeedError::File(_) => "feed.file",
             FeedError::UnknownProfile(_) => "feed.unknown_profile",
             FeedError::BadProfile(_) => "feed.bad_profile",
+            FeedError::ConflictNotFound(_) => "feed.conflict_not_found",
+            FeedError::Resolved(_) => "feed.conflict_resolved",
             FeedError::Rejected(_) => "feed.rejected",
             FeedError::Import(e) => e.code(),
             FeedError::Access(e) => e.code(),
@@ -142,7 +148,7 @@ pub fn save_profile(store: &mut Store, actor: &Actor, p: &FeedProfile, now: chro
     Ok(p)
 }
 
-fn decode(bytes: &[u8], wanted: Encoding) -> Result<(String, Encoding), FeedError> {
+pub(crate) fn decode(bytes: &[u8], wanted: Encoding) -> Result<(String, Encoding), FeedError> {
     let (body, encoding) = crate::import::detect(bytes, wanted)?;
     let text = match encoding {
         Encoding::Cp932 => {

@@ -26,6 +26,7 @@ pub const FILE_LIMIT: usize = 64 * 1024 * 1024;
 const FILE_OPERATIONS: &[(&str, crate::access::Permission)] = &[
     ("import_persons", crate::access::Permission::ImportData),
     ("import_feed", crate::access::Permission::ImportData),
+    ("import_issue_feed", crate::access::Permission::ImportData),
     ("import_union_results", crate::access::Permission::DecideApplication),
 ];
 
@@ -138,6 +139,12 @@ catalogue! {
     FeedProfiles(NoArgs) = "feed_profiles", r#"—"#, r#"`FeedProfile[]`: the status feeds' saved column profiles (supervisors of the insurer desks)"#;
     SaveFeedProfile(FeedProfileArgs) = "save_feed_profile", r#"`profile: FeedProfile` (`name`, and the headers of `atena_no`, `event`, `date`, `value`)"#, r#"`FeedProfile[]` (administrators)"#;
     ImportFeed(ImportFeed) = "import_feed", r#"`content_base64`, `encoding?`, `profile?`, `dry_run`"#, r#"`FeedReport`: each row applied as a dated event with its effect (資格取得/喪失, 転出, 死亡, 利用登録状況, 電子証明書の有効期限, 要介護認定, 障害者手帳, 施設入所), all or nothing; with `problems` (by line) or `dry_run`, `committed` is false and nothing is stored"#;
+    IssueFeedProfiles(NoArgs) = "issue_feed_profiles", r#"—"#, r#"`IssueFeedProfile[]`: the certificate feed's saved column profiles (supervisors of the insurer desks)"#;
+    SaveIssueFeedProfile(IssueFeedProfileArgs) = "save_issue_feed_profile", r#"`profile: IssueFeedProfile` (`name`, `headers`: column code → header in the file)"#, r#"`IssueFeedProfile[]` (administrators)"#;
+    ImportIssueFeed(ImportFeed) = "import_issue_feed", r#"`content_base64`, `encoding?`, `profile?`, `dry_run`"#, r#"`FeedReport`: the core systems' certificates (交付, 再交付, 資格情報のお知らせ, 返戻, 回収) merged into the ledger, a recorded certificate matched, a disagreement listed as a conflict; all or nothing"#;
+    CertificateConflicts(ConflictsArgs) = "certificate_conflicts", r#"`open_only`, `offset`, `limit`"#, r#"`Paged<CertificateConflict>`: fed certificates that disagree with recorded ones (the insurer desks' clerks)"#;
+    ResolveCertificateConflict(ResolveConflict) = "resolve_certificate_conflict", r#"`id`, `resolution` (`took_fed` \| `kept_recorded`)"#, r#"`CertificateConflict`: settled; `took_fed` puts the fed dates and card on the recorded certificate"#;
+    AgeReissues(NoArgs) = "age_reissues", r#"—"#, r#"`AgeReissue[]`: 国保 certificates to reissue because the holder becomes a 高齢受給者 within two months"#;
     OutreachEvents(PageArgs) = "outreach_events", r#"`offset`, `limit`"#, r#"`Paged<OutreachEvent>`: 出張申請 events, newest first, each with the applications received there"#;
     AddOutreachEvent(OutreachEventArgs) = "add_outreach_event", r#"`input: OutreachInput` (`held_on?`, `place`, `with_mynumber_desk`, `note?`)"#, r#"`OutreachEvent` (insurer desks)"#;
     ReceiveOutreachBatch(OutreachBatch) = "receive_outreach_batch", r#"`id`, `papers: PaperApplication[]` (`atena_no`, `applicant?`: `self` \| `householder`)"#, r#"`OutreachEvent`: each received as an application on the event's day (受付方法 出張申請) and linked to it; all or nothing, a refusal names its line"#;
@@ -307,6 +314,30 @@ pub struct StartCampaign {
 #[serde(deny_unknown_fields)]
 pub struct FeedProfileArgs {
     pub profile: crate::feed::FeedProfile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueFeedProfileArgs {
+    pub profile: crate::certificate_feed::IssueFeedProfile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictsArgs {
+    #[serde(default)]
+    pub open_only: bool,
+    #[serde(default)]
+    pub offset: i64,
+    #[serde(default = "default_limit")]
+    pub limit: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveConflict {
+    pub id: i64,
+    pub resolution: crate::model::certificate::ConflictResolution,
 }
 
 #[derive(Deserialize)]
@@ -671,7 +702,9 @@ crosses_as_it_is!(
     crate::leaflet::Posting,
     crate::leaflet::Postings,
     crate::feed::FeedProfile,
-    crate::feed::FeedReport, // import_feed: insurer supervisors, who see protected whereabouts
+    crate::feed::FeedReport, // import_feed, import_issue_feed: insurer supervisors, who see protected whereabouts
+    crate::certificate_feed::IssueFeedProfile,
+    crate::certificate::AgeReissue,
     crate::facility::Facility,
     crate::export::ExportProfile,
     crate::settings::CitySettings,
@@ -778,6 +811,15 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         Operation::FeedProfiles(_) => json(crate::feed::profiles(store, actor, now)?),
         Operation::SaveFeedProfile(a) => save_feed_profile(store, actor, a, now),
         Operation::ImportFeed(a) => import_feed(store, actor, a, now),
+        Operation::IssueFeedProfiles(_) => json(crate::certificate_feed::profiles(store, actor, now)?),
+        Operation::SaveIssueFeedProfile(a) => {
+            crate::certificate_feed::save_profile(store, actor, &a.profile, now)?;
+            json(crate::certificate_feed::profiles(store, actor, now)?)
+        }
+        Operation::ImportIssueFeed(a) => import_issue_feed(store, actor, a, now),
+        Operation::CertificateConflicts(a) => json(crate::certificate_feed::conflicts(store, actor, a.open_only, page(a.offset, a.limit), now)?),
+        Operation::ResolveCertificateConflict(a) => json(crate::certificate_feed::resolve_conflict(store, actor, a.id, a.resolution, now)?),
+        Operation::AgeReissues(_) => json(crate::certificate::age_reissues(store, actor, now)?),
         Operation::OutreachEvents(a) => json(crate::outreach::events(store, actor, page(a.offset, a.limit), now)?),
         Operation::AddOutreachEvent(a) => json(crate::outreach::add_event(store, actor, &a.input, now)?),
         Operation::ReceiveOutreachBatch(a) => json(crate::outreach::receive_batch(store, actor, a.id, &a.papers, now)?),
@@ -994,6 +1036,12 @@ fn import_feed(store: &mut Store, actor: &Actor, a: ImportFeed, now: NaiveDateTi
     let bytes = file_bytes("import_feed", &a.content_base64)?;
     let encoding = if a.encoding.trim().is_empty() { crate::import::Encoding::Auto } else { crate::import::Encoding::named(&a.encoding)? };
     json(crate::feed::import_feed(store, actor, &bytes, encoding, a.profile.as_deref().filter(|p| !p.is_empty()), a.dry_run, now)?)
+}
+
+fn import_issue_feed(store: &mut Store, actor: &Actor, a: ImportFeed, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    let bytes = file_bytes("import_issue_feed", &a.content_base64)?;
+    let encoding = if a.encoding.trim().is_empty() { crate::import::Encoding::Auto } else { crate::import::Encoding::named(&a.encoding)? };
+    json(crate::certificate_feed::import(store, actor, &bytes, encoding, a.profile.as_deref().filter(|p| !p.is_empty()), a.dry_run, now)?)
 }
 
 fn export_audit(store: &mut Store, actor: &Actor, now: NaiveDateTime) -> Result<Value, ErrorBody> {

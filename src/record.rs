@@ -29,6 +29,8 @@ pub struct PersonRecord {
     pub referrals: Vec<Referral>,
     pub applications: Vec<Application>,
     pub certificates: Vec<Certificate>,
+    /// The 資格情報のお知らせ the core systems sent instead of a certificate, newest first.
+    pub notices: Vec<crate::model::certificate::CoverageNotice>,
     /// The address was withheld from this staff member (支援措置).
     pub address_masked: bool,
     /// The person moved to another municipality (転出), when recorded.
@@ -201,6 +203,7 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             referrals,
             applications,
             certificates,
+            notices: tx.certificates().notices(id)?,
             warnings,
             person: p,
         };

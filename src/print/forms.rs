@@ -837,8 +837,9 @@ pub fn hand_over_sheet(s: &mut Sheet, h: &HandOver<'_>, today: NaiveDate) {
         .iter()
         .map(|c| {
             let back = if c.return_due { "・返還待ち" } else { "" };
+            let card = if c.card_lines.is_empty() { String::new() } else { format!("\n  {}", c.card_lines.join("・")) };
             format!(
-                "{} {} 交付 {} 有効期限 {} ({}{})",
+                "{} {} 交付 {} 有効期限 {} ({}{}){card}",
                 c.scheme_label,
                 c.basis_label,
                 wareki::format(c.issued_on),
@@ -848,7 +849,8 @@ pub fn hand_over_sheet(s: &mut Sheet, h: &HandOver<'_>, today: NaiveDate) {
             )
         })
         .collect();
-    let box_h = 8.0 + 5.0 * certificates.len().min(8) as f32;
+    let rows: usize = certificates.iter().map(|c| c.lines().count()).sum();
+    let box_h = 8.0 + 5.0 * rows.min(10) as f32;
     s.rect(LEFT, y, WIDTH, box_h, 0.6);
     let certificates = if certificates.is_empty() { "(交付なし)".to_string() } else { certificates.join("\n") };
     s.text_box(LEFT + 2.0, y + 2.0, WIDTH - 4.0, box_h - 4.0, 10.0, Weight::Regular, &certificates);

@@ -548,7 +548,9 @@ pub fn hand_over_sheet(store: &mut Store, actor: &Actor, person_id: i64, now: Na
         conn,
         if p.scheme == crate::person::Scheme::Kouki { crate::model::staff::Desk::Kouki } else { crate::model::staff::Desk::Kokuho },
     )?;
-    let certificates = crate::certificate::for_person(conn, person_id)?;
+    // What each card shows (負担割合, 限度区分 …) is printed only for a desk that may see it.
+    let certificates: Vec<_> =
+        crate::certificate::for_person(conn, person_id)?.into_iter().map(|c| crate::disclosure::certificate(&audience, c).into_inner()).collect();
     let applications = application::for_person(conn, person_id)?;
     let referrals = referral::for_person(conn, person_id)?;
     let mut sheet = layout::Sheet::new(&format!("転出者の引継ぎ票 {}", p.name));

@@ -103,6 +103,18 @@ fn probe(w: &mut World, actor: &Actor, p: Permission, n: usize) -> Result<bool, 
             assert_eq!(shown, !r.address_masked);
             Ok(shown)
         }
+        Permission::ViewInsuranceDetails => {
+            // A certificate the core systems issued, with what the card shows.
+            let atena = format!("9{:05}", 10_000 + n);
+            let p = w.person(|i| i.atena_no = atena.clone());
+            let sv = w.actor("kokuho_sv");
+            let file = format!("宛名番号,区分,制度,日付,有効期限,番号,負担割合\n{atena},交付,国保,2026-08-01,2027-07-31,1,3割\n");
+            let fed = hairyo::certificate_feed::import(&mut w.store, &sv, file.as_bytes(), import::Encoding::Utf8, None, false, now).unwrap();
+            assert!(fed.committed, "{:?}", fed.problems);
+            let r = record::show(&mut w.store, actor, p.id, now).map_err(|e| e.to_string())?;
+            assert_eq!(r.certificates[0].card.number, "1", "the numbers show to every desk");
+            Ok(r.certificates[0].card.copay_rate.is_some())
+        }
         Permission::ViewChildCaseNotes => {
             let child = w.person(|i| i.birth_date = "2016-01-01".into());
             let jido = w.actor("jido_cw");

@@ -495,6 +495,41 @@ fn a_status_feed_through_the_cli() {
     assert_eq!(done["committed"].as_bool(), Some(true));
 }
 
+/// The core systems' certificates through the CLI: a bad row refuses the file (exit 1, named
+/// by its spreadsheet row) and stores nothing; a dry run reports; the real run merges them, and
+/// the conflicts and the 70歳到達 list answer.
+#[test]
+fn the_core_systems_certificates_through_the_cli() {
+    let db = demo_db("30");
+    let list = json(&db.path, &["person", "list", "--limit", "30"]);
+    let p = list["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho" && p["age"].as_i64().unwrap() < 69).expect("a 国保 member under 69");
+    let atena = p["atena_no"].as_str().unwrap();
+    let dir = db.path.parent().unwrap();
+    let good = dir.join("issued.csv");
+    let header = "宛名番号,区分,制度,日付,有効期限,番号,負担割合\n";
+    std::fs::write(&good, format!("{header}{atena},交付,国保,2026-11-20,2027-07-31,4455,3割\n{atena},資格情報のお知らせ,国保,2026-07-20,,,\n")).unwrap();
+    let bad = dir.join("issued-bad.csv");
+    std::fs::write(&bad, format!("{header}{atena},資格情報のお知らせ,国保,2026-07-20,,,\n{atena},交付,国保,2026-11-20,2027-07-31,4455,1割\n")).unwrap();
+    let refused = hairyo(&db.path, &["certificate", "feed", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&refused.stdout);
+    assert!(out.contains("3行目") && out.contains("負担割合「1割」"), "{out}");
+    let dry = json(&db.path, &["certificate", "feed", good.to_str().unwrap(), "--dry-run"]);
+    assert_eq!((dry["committed"].as_bool(), dry["applied"].as_array().unwrap().len()), (Some(false), 2));
+    let done = json(&db.path, &["certificate", "feed", good.to_str().unwrap()]);
+    assert_eq!(done["committed"], true, "{done}");
+    let record = json(&db.path, &["person", "show", &p["id"].to_string()]);
+    assert!(record["certificates"].as_array().unwrap().iter().any(|c| c["card"]["number"] == "4455" && c["card"]["copay_rate"] == "three"), "{record}");
+    assert_eq!(record["notices"][0]["sent_on"], "2026-07-20");
+    let conflicts = json(&db.path, &["certificate", "conflicts"]);
+    assert!(conflicts["total"].as_i64().is_some());
+    let text = ok(&db.path, &["certificate", "age-reissues"]);
+    assert!(!text.is_empty());
+    // An unknown resolution is refused by the argument parser with the core's words.
+    let out = hairyo(&db.path, &["certificate", "resolve", "1", "--take", "both"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// `hairyo upgrade` on a file of the previous release: it says what it upgraded and where the
 /// backup is; run again it says the schema is current and backs up nothing. Any other command
 /// on an old file upgrades it too and says so on stderr, keeping stdout for its own output.
@@ -758,6 +793,10 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
         ("certificate issue", "insurer desks"),
         ("certificate show", "the certificate rule, in the catalogue canary"),
         ("certificate reissue", "insurer desks"),
+        ("certificate feed", "a report of the core system's file"),
+        ("certificate conflicts", "insurer desks; the conflict rule, in the catalogue canary"),
+        ("certificate resolve", "insurer desks; the conflict rule, in the catalogue canary"),
+        ("certificate age-reissues", "insurer desks; names and dates only"),
         ("certificate invalidate", "insurer desks"),
         ("certificate returned", "insurer desks"),
         ("certificate mail-returned", "insurer desks"),

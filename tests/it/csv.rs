@@ -526,6 +526,7 @@ fn an_unknown_encoding_is_refused_with_one_code_at_every_door() {
         ("import_union_results", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
         ("export_mailing_addresses", serde_json::json!({"id": 1, "encoding": "ebcdic"})),
         ("import_feed", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
+        ("import_issue_feed", serde_json::json!({"content_base64": "", "encoding": "ebcdic", "dry_run": true})),
     ];
     // The top level of what an operation takes: nested arguments' fields are typed and refused
     // by the catalogue's decoding.

@@ -13,11 +13,21 @@ const SAFE: &str = "金糸雀荘気付";
 const SAFE_POSTAL: &str = "111-4455";
 /// A child-welfare desk's case note.
 const CHILD_NOTE: &str = "雛鳥の見守り記録";
+/// What a certificate shows of the holder's insurance, as an answer carries it (JSON) and as a
+/// text or a print says it: stays with the insurer desks.
+const DISEASE_CODE: &str = "\"specified_disease\":\"hiv\"";
+const DISEASE: &str = "抗ウイルス剤を投与している後天性免疫不全症候群";
+const LIMIT_CLASS: &str = "\"limit_class\":\"e\"";
 
 fn b64(file: &Value) -> String {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD.decode(file["content_base64"].as_str().expect("a file")).expect("base64");
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn b64_of(text: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(text)
 }
 
 fn call(w: &mut World, actor: &Actor, name: &str, args: Value) -> Result<Value, hairyo::codes::ErrorBody> {
@@ -34,6 +44,7 @@ fn world() -> (World, i64) {
         staff::add(&mut w.store, &admin, &NewStaff { login, name: "試験 係長".into(), desk, role: Role::Supervisor }, at("2025-04-01")).unwrap();
     }
     let p = w.person(|i| {
+        i.atena_no = "700000001".into();
         i.postal_code = POSTAL.into();
         i.address = ADDRESS.into();
         i.protected = true;
@@ -127,7 +138,18 @@ const MOVED_TO: &str = "雲雀村";
 /// Every canary with whether `audience` may see it.
 fn canaries(a: &Audience) -> Vec<(&'static str, bool)> {
     let place = a.sees_protected_address();
-    vec![(ADDRESS, place), (POSTAL, place), (SAFE, place), (SAFE_POSTAL, place), (MOVED_TO, place), (CHILD_NOTE, a.sees_child_notes())]
+    let insurance = a.sees_insurance_details();
+    vec![
+        (ADDRESS, place),
+        (POSTAL, place),
+        (SAFE, place),
+        (SAFE_POSTAL, place),
+        (MOVED_TO, place),
+        (CHILD_NOTE, a.sees_child_notes()),
+        (DISEASE_CODE, insurance),
+        (DISEASE, insurance),
+        (LIMIT_CLASS, insurance),
+    ]
 }
 
 use hairyo::disclosure::Audience;
@@ -225,6 +247,13 @@ fn canary_world() -> (World, Ids) {
     let child = w.person(|i| i.name = "見本 太郎".into()).id;
     let jido = w.actor("jido_cw");
     call(&mut w, &jido, "add_touchpoint", json!({"input": {"person_id": child, "date": "2026-11-21", "kind": "counter", "notes": CHILD_NOTE}})).unwrap();
+    // The core systems fed the protected person's certificate with what the card shows, and a
+    // second one that disagrees with it (a conflict waiting for a clerk).
+    let fed = "宛名番号,区分,制度,日付,有効期限,番号,負担割合,限度区分,特定疾病,特別療養費\n\
+               700000001,交付,国保,2026-11-25,2027-07-31,77,3割,エ,抗ウイルス剤を投与している後天性免疫不全症候群,1\n\
+               700000001,交付,国保,2026-11-20,2027-07-31,77,3割,エ,抗ウイルス剤を投与している後天性免疫不全症候群,1\n";
+    let fed = call(&mut w, &admin, "import_issue_feed", json!({"content_base64": b64_of(fed), "encoding": "utf-8"})).expect("the certificate feed");
+    assert_eq!(fed["committed"], true, "{fed}");
     for kind in hairyo::export::ExportKind::ALL {
         let profile = json!({"name": format!("全列 {}", kind.code()), "kind": kind.code(), "columns": hairyo::export::columns(*kind), "encoding": "utf-8"});
         call(&mut w, &admin, "save_export_profile", json!({ "profile": profile })).expect("export profile");
@@ -332,6 +361,13 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
         "save_feed_profile" => vec![json!({"profile": {"name": "試験", "atena_no": "宛名番号", "event": "事由", "date": "日付", "value": "値"}})],
         "import_feed" => vec![json!({"content_base64": csv("宛名番号,事由,日付,値\n900000009,死亡,2026-11-20,\n"), "dry_run": true})],
         "add_outreach_event" => vec![json!({"input": {"held_on": "2026-11-20", "place": "見本公民館"}})],
+        "issue_feed_profiles" | "age_reissues" => vec![json!({})],
+        "save_issue_feed_profile" => vec![json!({"profile": {"name": "試験", "headers": {"atena_no": "宛名", "on": "交付日"}}})],
+        "import_issue_feed" => {
+            vec![json!({"content_base64": csv("宛名番号,区分,制度,日付,有効期限,番号\n700000001,交付,国保,2026-11-25,2027-07-31,77\n"), "dry_run": true})]
+        }
+        "certificate_conflicts" => vec![json!({}), json!({"open_only": true})],
+        "resolve_certificate_conflict" => vec![json!({"id": 1, "resolution": "kept_recorded"})],
         "receive_outreach_batch" => vec![json!({"id": 1, "papers": [{"atena_no": "900000009"}]})],
         other => {
             panic!("the catalogue's operation {other} has no sample in tests/it/disclosure.rs: add one, so that its answers are searched for protected data")

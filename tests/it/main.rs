@@ -6,6 +6,7 @@
 mod access;
 mod cli;
 mod common;
+mod core_systems;
 mod csv;
 mod disclosure;
 mod duplicates;

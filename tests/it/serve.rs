@@ -547,6 +547,18 @@ fn the_access_matrix_holds_over_http() {
                         assert_eq!(status, 200, "{body}");
                         body["person"]["address"].as_str().unwrap_or("").contains("秘密町")
                     }
+                    Permission::ViewInsuranceDetails => {
+                        use base64::Engine;
+                        let atena = format!("8{:05}", checked);
+                        let id = person(json!({ "atena_no": atena, "birth_date": "1960-04-01" }));
+                        let csv = format!("宛名番号,区分,制度,日付,有効期限,番号,負担割合\n{atena},交付,国保,2026-08-01,2027-07-31,1,3割\n");
+                        let content = base64::engine::general_purpose::STANDARD.encode(csv);
+                        let fed = ok(call(addr, &admin, "import_issue_feed", json!({"content_base64": content, "encoding": "utf-8"})));
+                        assert_eq!(fed["committed"], true, "{fed}");
+                        let (status, body) = answer("show_person", json!({ "id": id }));
+                        assert_eq!(status, 200, "{body}");
+                        !body["certificates"][0]["card"]["copay_rate"].is_null()
+                    }
                     Permission::ViewChildCaseNotes => {
                         let child = person(json!({"birth_date": "2016-01-01", "mynumber_card": "none", "registration": "not_registered", "reasons": []}));
                         let note = json!({"person_id": child, "kind": "visit", "notes": "家庭の事情の記録"});

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use super::{Read, StoreError, Write};
 use crate::model::application::{entries_from_text, entries_to_text, AppScheme, OptionalEntry};
 use crate::model::certificate::{
-    Certificate, CertificateBasis, CertificateEvent, CertificateEventKind, CertificateStatus, EndCause, Issuer, ReissueCause, RenewalDue, ValidityBasis,
+    CardDetails, Certificate, CertificateBasis, CertificateConflict, CertificateEvent, CertificateEventKind, CertificateSource, CertificateStatus,
+    ConflictResolution, CoverageNotice, EndCause, Issuer, ReissueCause, RenewalDue, ValidityBasis,
 };
 use crate::{Page, Paged};
 
@@ -25,6 +26,8 @@ pub struct NewCertificate<'a> {
     pub delivery_address: &'a str,
     /// 任意記載事項 printed on it (併記).
     pub optional_entries: &'a [OptionalEntry],
+    pub source: CertificateSource,
+    pub card: &'a CardDetails,
     pub issued_by: i64,
     pub created_at: String,
 }
@@ -38,7 +41,8 @@ pub struct FacilityAddress {
 }
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
-    p.protected, c.valid_until_basis, c.issuer, c.status, c.replaces_id, c.ended_on, c.undelivered, c.return_due, c.optional_entries
+    p.protected, c.valid_until_basis, c.issuer, c.status, c.replaces_id, c.ended_on, c.undelivered, c.return_due, c.optional_entries,
+    c.source, c.card_symbol, c.card_number, c.card_branch, c.copay_rate, c.limit_class, c.specified_disease, c.special_care
     FROM certificate c JOIN person p ON p.id = c.person_id";
 
 /// A step of a certificate's history as it is stored.
@@ -62,6 +66,10 @@ pub struct CertificateChange<'a> {
     pub undelivered: Option<bool>,
     pub return_due: Option<bool>,
     pub delivery_address: Option<&'a str>,
+    pub source: Option<CertificateSource>,
+    pub card: Option<&'a CardDetails>,
+    pub issued_on: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
 }
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
@@ -93,6 +101,19 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
         undelivered: r.get(15)?,
         return_due: r.get(16)?,
         optional_entries: entries_from_text(&r.get::<_, String>(17)?),
+        source: r.get(18)?,
+        source_label: r.get::<_, CertificateSource>(18)?.label(),
+        card: CardDetails {
+            symbol: r.get(19)?,
+            number: r.get(20)?,
+            branch: r.get(21)?,
+            copay_rate: r.get(22)?,
+            limit_class: r.get(23)?,
+            specified_disease: r.get(24)?,
+            special_care: r.get(25)?,
+        },
+        card_withheld: false,
+        card_lines: Vec::new(),
         events: Vec::new(),
         next: Vec::new(),
     })
@@ -220,6 +241,80 @@ impl CertificateHandle<'_> {
     }
 }
 
+const CONFLICT_SELECT: &str = "SELECT k.id, k.person_id, p.name, k.certificate_id, c.issued_on, c.valid_until, k.fed, k.reason, k.created_at,
+    k.resolution, COALESCE(s.name, '')
+    FROM certificate_conflict k JOIN person p ON p.id = k.person_id JOIN certificate c ON c.id = k.certificate_id
+    LEFT JOIN staff s ON s.id = k.resolved_by";
+
+fn conflict_from_row(r: &Row<'_>) -> super::sql::Result<CertificateConflict> {
+    let fed: String = r.get(6)?;
+    Ok(CertificateConflict {
+        id: r.get(0)?,
+        person_id: r.get(1)?,
+        person_name: r.get(2)?,
+        certificate_id: r.get(3)?,
+        recorded_issued_on: r.get(4)?,
+        recorded_valid_until: r.get(5)?,
+        fed: serde_json::from_str(&fed).map_err(|e| StoreError::Decode(format!("certificate_conflict.fed: {e}")))?,
+        reason: r.get(7)?,
+        found_at: r.get(8)?,
+        resolution: r.get(9)?,
+        resolved_by: r.get(10)?,
+    })
+}
+
+impl CertificateHandle<'_> {
+    /// Fed certificates that disagreed with recorded ones: the open ones (oldest first), or
+    /// all of them (newest first).
+    pub fn conflicts(&self, open_only: bool, page: Page) -> Result<Paged<CertificateConflict>, StoreError> {
+        let (filter, order) = if open_only { ("k.resolution IS NULL", "k.id") } else { ("1 = 1", "k.id DESC") };
+        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM certificate_conflict k WHERE {filter}"), [], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!("{CONFLICT_SELECT} WHERE {filter} ORDER BY {order} LIMIT ?1 OFFSET ?2"))?;
+        let items = stmt.query_map(params![page.limit, page.offset], conflict_from_row)?.collect::<Result<_, _>>()?;
+        Ok(Paged { items, total, offset: page.offset, limit: page.limit })
+    }
+
+    /// Valid certificates of `scheme` whose holders were born from `from` through `to`, by
+    /// birth date, except those issued in place of one reissued at 70 (`age_70`).
+    pub fn valid_held_by_born_between(&self, scheme: AppScheme, from: NaiveDate, to: NaiveDate) -> Result<Vec<Certificate>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "{SELECT} WHERE c.scheme = ?1 AND c.status = 'valid' AND p.birth_date >= ?2 AND p.birth_date <= ?3
+               AND NOT EXISTS (SELECT 1 FROM certificate_event e WHERE e.certificate_id = c.replaces_id AND e.kind = 'reissued' AND e.cause = 'age_70')
+             ORDER BY p.birth_date, c.id"
+        ))?;
+        let rows = stmt.query_map(params![scheme, from, to], from_row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    /// One conflict, or `None`.
+    pub fn conflict(&self, id: i64) -> Result<Option<CertificateConflict>, StoreError> {
+        self.conn.query_row(&format!("{CONFLICT_SELECT} WHERE k.id = ?1"), [id], conflict_from_row).optional()
+    }
+
+    /// Whether the same fed certificate already waits as an open conflict with certificate
+    /// `certificate_id` (a feed sent twice lists it once).
+    pub fn conflict_open(&self, certificate_id: i64, fed: &str) -> Result<bool, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM certificate_conflict WHERE certificate_id = ?1 AND fed = ?2 AND resolution IS NULL",
+            params![certificate_id, fed],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    }
+
+    /// The 資格情報のお知らせ sent to a person, newest first.
+    pub fn notices(&self, person_id: i64) -> Result<Vec<CoverageNotice>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT scheme, sent_on FROM coverage_notice WHERE person_id = ?1 ORDER BY sent_on DESC, id DESC")?;
+        let rows = stmt
+            .query_map([person_id], |r| {
+                let scheme: AppScheme = r.get(0)?;
+                Ok(CoverageNotice { scheme, scheme_label: scheme.label(), sent_on: r.get(1)? })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+}
+
 /// Writes certificates inside the caller's transaction.
 pub struct CertificateHandleMut<'a> {
     conn: super::Conn<'a>,
@@ -232,6 +327,32 @@ impl<'a> Write<'a> {
 }
 
 impl CertificateHandleMut<'_> {
+    /// Lists a fed certificate that disagrees with certificate `certificate_id` for a clerk.
+    pub fn add_conflict(&self, person_id: i64, certificate_id: i64, fed: &str, reason: &str, staff_id: i64, at: &str) -> Result<i64, StoreError> {
+        self.conn.insert_returning_id(
+            "INSERT INTO certificate_conflict (person_id, certificate_id, fed, reason, staff_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![person_id, certificate_id, fed, reason, staff_id, at],
+        )
+    }
+
+    /// Records how a clerk settled a conflict.
+    pub fn resolve_conflict(&self, id: i64, resolution: ConflictResolution, staff_id: i64, at: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE certificate_conflict SET resolution = ?2, resolved_by = ?3, resolved_at = ?4 WHERE id = ?1",
+            params![id, resolution, staff_id, at],
+        )?;
+        Ok(())
+    }
+
+    /// Records a 資格情報のお知らせ; returns false when the same one was recorded before.
+    pub fn add_notice(&self, person_id: i64, scheme: AppScheme, sent_on: NaiveDate, staff_id: i64, at: &str) -> Result<bool, StoreError> {
+        let n = self.conn.execute(
+            "INSERT INTO coverage_notice (person_id, scheme, sent_on, staff_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+            params![person_id, scheme, sent_on, staff_id, at],
+        )?;
+        Ok(n > 0)
+    }
+
     /// Stores one step of a certificate's history.
     pub fn add_event(&self, e: &NewCertificateEvent<'_>) -> Result<i64, StoreError> {
         self.conn.insert_returning_id(
@@ -245,8 +366,32 @@ impl CertificateHandleMut<'_> {
         self.conn.execute(
             "UPDATE certificate SET status = COALESCE(?2, status), ended_on = COALESCE(?3, ended_on),
                 undelivered = COALESCE(?4, undelivered), return_due = COALESCE(?5, return_due),
-                delivery_address = COALESCE(?6, delivery_address) WHERE id = ?1",
-            params![id, c.status, c.ended_on, c.undelivered.map(i64::from), c.return_due.map(i64::from), c.delivery_address],
+                delivery_address = COALESCE(?6, delivery_address), source = COALESCE(?7, source),
+                issued_on = COALESCE(?8, issued_on), valid_until = COALESCE(?9, valid_until) WHERE id = ?1",
+            params![
+                id,
+                c.status,
+                c.ended_on,
+                c.undelivered.map(i64::from),
+                c.return_due.map(i64::from),
+                c.delivery_address,
+                c.source,
+                c.issued_on,
+                c.valid_until
+            ],
+        )?;
+        if let Some(card) = c.card {
+            self.set_card(id, card)?;
+        }
+        Ok(())
+    }
+
+    /// Replaces what the card shows.
+    fn set_card(&self, id: i64, card: &CardDetails) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE certificate SET card_symbol = ?2, card_number = ?3, card_branch = ?4, copay_rate = ?5, limit_class = ?6,
+                specified_disease = ?7, special_care = ?8 WHERE id = ?1",
+            params![id, card.symbol, card.number, card.branch, card.copay_rate, card.limit_class, card.specified_disease, i64::from(card.special_care)],
         )?;
         Ok(())
     }
@@ -260,9 +405,9 @@ impl CertificateHandleMut<'_> {
 
     /// Stores an issued certificate; returns its id.
     pub fn insert(&self, c: &NewCertificate<'_>) -> Result<i64, StoreError> {
-        self.conn.insert_returning_id(
-            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address, issued_by, created_at, issuer, optional_entries)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        let id = self.conn.insert_returning_id(
+            "INSERT INTO certificate (person_id, application_id, scheme, basis, issued_on, valid_until, valid_until_basis, delivery_address, issued_by, created_at, issuer, optional_entries, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 c.person_id,
                 c.application_id,
@@ -275,8 +420,13 @@ impl CertificateHandleMut<'_> {
                 c.issued_by,
                 c.created_at,
                 c.issuer,
-                entries_to_text(c.optional_entries)
+                entries_to_text(c.optional_entries),
+                c.source
             ],
-        )
+        )?;
+        if *c.card != CardDetails::default() {
+            self.set_card(id, c.card)?;
+        }
+        Ok(id)
     }
 }

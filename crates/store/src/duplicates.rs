@@ -64,7 +64,7 @@ impl<'a> Write<'a> {
 }
 
 /// The tables whose rows belong to one person and follow them into a merge.
-const LINKED_TABLES: [&str; 5] = ["touchpoint", "referral", "application", "certificate", "follow_up"];
+const LINKED_TABLES: [&str; 6] = ["touchpoint", "referral", "application", "certificate", "follow_up", "certificate_conflict"];
 
 impl DuplicatesHandleMut<'_> {
     /// Records that persons `a` and `b` (`a < b`) are different people; a pair recorded
@@ -84,6 +84,12 @@ impl DuplicatesHandleMut<'_> {
             params![keep, other],
         )?;
         self.conn.execute("UPDATE mailing_recipient SET person_id = ?1 WHERE person_id = ?2", params![keep, other])?;
+        // A 資格情報のお知らせ recorded for both is kept once.
+        self.conn.execute(
+            "DELETE FROM coverage_notice WHERE person_id = ?2 AND EXISTS (SELECT 1 FROM coverage_notice k WHERE k.person_id = ?1 AND k.scheme = coverage_notice.scheme AND k.sent_on = coverage_notice.sent_on)",
+            params![keep, other],
+        )?;
+        self.conn.execute("UPDATE coverage_notice SET person_id = ?1 WHERE person_id = ?2", params![keep, other])?;
         for table in LINKED_TABLES {
             self.conn.execute(&format!("UPDATE {table} SET person_id = ?1 WHERE person_id = ?2"), params![keep, other])?;
         }

@@ -91,6 +91,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0035_kouki_counter_issue.sql"),
     include_str!("migrations/0036_age_reckoning.sql"),
     include_str!("migrations/0037_home_mailings.sql"),
+    include_str!("migrations/0038_core_certificates.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

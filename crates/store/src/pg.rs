@@ -38,6 +38,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (35, include_str!("migrations/0035_kouki_counter_issue.sql")),
     (36, include_str!("migrations/0036_age_reckoning.sql")),
     (37, include_str!("migrations/0037_home_mailings.sql")),
+    (38, include_str!("migrations/0038_core_certificates.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -160,6 +160,7 @@ impl RetentionHandleMut<'_> {
         let mine = "SELECT id FROM certificate WHERE person_id = ?1";
         self.conn.execute(&format!("UPDATE certificate SET replaces_id = NULL WHERE replaces_id IN ({mine})"), [person_id])?;
         self.conn.execute(&format!("DELETE FROM certificate_event WHERE certificate_id IN ({mine})"), [person_id])?;
+        self.conn.execute("DELETE FROM certificate_conflict WHERE person_id = ?1", [person_id])?;
         self.conn.execute("DELETE FROM certificate WHERE person_id = ?1", [person_id])
     }
 
@@ -174,6 +175,7 @@ impl RetentionHandleMut<'_> {
             "DELETE FROM person_end WHERE person_id = ?1",
             "DELETE FROM campaign_resident WHERE person_id = ?1",
             "DELETE FROM mailing_recipient WHERE person_id = ?1",
+            "DELETE FROM coverage_notice WHERE person_id = ?1",
             "DELETE FROM duplicate_dismissal WHERE a = ?1 OR b = ?1",
             "DELETE FROM person WHERE id = ?1",
         ] {

@@ -9,6 +9,8 @@ use clap::Subcommand;
 
 use hairyo::application::AppScheme;
 use hairyo::certificate::{self, Certificate, CertificateBasis, CertificateStep, EndCause, ReissueCause};
+use hairyo::certificate_feed;
+use hairyo::model::certificate::{CertificateConflict, ConflictResolution};
 use hairyo::text::wareki;
 use hairyo::{policy, Paged};
 
@@ -111,6 +113,27 @@ pub enum CertificateCmd {
         #[arg(long, default_value_t = 0)]
         offset: i64,
     },
+    /// The core systems' certificates (交付, 再交付, 資格情報のお知らせ, 返戻, 回収): a CSV merged
+    /// into the ledger, all or nothing; default headers 宛名番号, 区分, 制度, 日付, 有効期限, 記号,
+    /// 番号, 枝番, 負担割合, 限度区分, 特定疾病, 特別療養費, 送付.
+    Feed(crate::import::FeedArgs),
+    /// Fed certificates that disagree with recorded ones (the open ones unless --all).
+    Conflicts {
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Settle a conflict: took_fed (基幹システムの内容を採用) or kept_recorded (記録を維持).
+    Resolve {
+        id: i64,
+        #[arg(long, value_parser = typed::coded("feed.invalid", "resolution", ConflictResolution::parse))]
+        take: ConflictResolution,
+    },
+    /// 国保 certificates to reissue because the holder becomes a 高齢受給者 (70) within two months.
+    AgeReissues,
     /// Who is due at the 8/1 renewal.
     Renewal {
         /// The renewal day (default: the next 8/1).
@@ -150,6 +173,16 @@ pub fn run(inv: &Invocation, cmd: &CertificateCmd) -> Result {
         CertificateCmd::HandOver { id, on } => take_step(inv, *id, CertificateStep::HandOver { on: on.clone() }),
         CertificateCmd::ReturnsDue { limit, offset } => returns_due(inv, *offset, *limit),
         CertificateCmd::Expiring { days, limit, offset } => expiring(inv, *days, *offset, *limit),
+        CertificateCmd::Feed(args) => crate::import::issue_feed(inv, args),
+        CertificateCmd::Conflicts { all, limit, offset } => conflicts(inv, !*all, *offset, *limit),
+        CertificateCmd::Resolve { id, take } => {
+            let (mut store, actor) = inv.sign_in()?;
+            inv.emit(&certificate_feed::resolve_conflict(&mut store, &actor, *id, *take, inv.now)?, |k| conflict_text(k))
+        }
+        CertificateCmd::AgeReissues => {
+            let (store, actor) = inv.sign_in()?;
+            inv.emit(&certificate::age_reissues(&store, &actor, inv.now)?, |l| age_reissues_text(l))
+        }
         CertificateCmd::Renewal { day, limit, offset } => renewal(inv, day.unwrap_or_else(|| next_renewal_day(inv.today())), *offset, *limit),
     }
 }
@@ -199,6 +232,52 @@ fn renewal(inv: &Invocation, day: NaiveDate, offset: i64, limit: i64) -> Result 
     inv.emit(&certificate::renewal_list(&store, &actor, day, page(offset, limit)?, inv.now)?, |l| renewal_text(l, day))
 }
 
+fn conflicts(inv: &Invocation, open_only: bool, offset: i64, limit: i64) -> Result {
+    let (store, actor) = inv.sign_in()?;
+    inv.emit(&certificate_feed::conflicts(&store, &actor, open_only, page(offset, limit)?, inv.now)?, |l| {
+        let mut out: String = l.items.iter().map(|k| conflict_text(k)).collect();
+        out.push_str(&page_footer(l));
+        out
+    })
+}
+
+fn conflict_text(k: &CertificateConflict) -> String {
+    let state = match k.resolution {
+        Some(r) => format!("{} ({})", r.label(), k.resolved_by),
+        None => "確認待ち".to_string(),
+    };
+    format!(
+        "#{}\t{}\t資格確認書 ID {} (交付 {}、有効期限 {})\t基幹システム: 交付 {}、有効期限 {}\t{}\t{}\n",
+        k.id,
+        k.person_name,
+        k.certificate_id,
+        wareki::format(k.recorded_issued_on),
+        wareki::format(k.recorded_valid_until),
+        wareki::format(k.fed.issued_on),
+        wareki::format(k.fed.valid_until),
+        k.reason,
+        state
+    )
+}
+
+fn age_reissues_text(l: &[certificate::AgeReissue]) -> String {
+    if l.is_empty() {
+        return "70歳到達で再交付する資格確認書はありません\n".into();
+    }
+    l.iter()
+        .map(|r| {
+            format!(
+                "{}\t(ID {})\t資格確認書 ID {}\t高齢受給者 {}から\t有効期限 {}\n",
+                r.person_name,
+                r.person_id,
+                r.certificate_id,
+                wareki::format(r.elderly_from),
+                wareki::format(r.valid_until)
+            )
+        })
+        .collect()
+}
+
 fn issued_text(c: &Certificate) -> String {
     format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until))
 }
@@ -210,16 +289,24 @@ fn certificate_text(c: &Certificate) -> String {
 }
 
 fn term_text(c: &Certificate) -> String {
-    format!(
-        "資格確認書 ID {} {} {} ({}) 交付 {} 有効期限 {}\n送付先: {}\n",
+    let mut out = format!(
+        "資格確認書 ID {} {} {} ({}) 交付 {} 有効期限 {}\n送付先: {}\n記録元: {}\n",
         c.id,
         c.person_name,
         c.scheme_label,
         c.status_label,
         wareki::format(c.issued_on),
         wareki::format(c.valid_until),
-        c.delivery_address
-    )
+        c.delivery_address,
+        c.source_label
+    );
+    for line in c.card.lines() {
+        let _ = writeln!(out, "{line}");
+    }
+    if c.card_withheld {
+        out.push_str("負担割合など保険の記載事項は国保・後期の窓口が確認できます\n");
+    }
+    out
 }
 
 fn flags_text(c: &Certificate) -> String {

@@ -145,6 +145,19 @@ pub fn feed(inv: &Invocation, args: &FeedArgs) -> Result {
     Ok(())
 }
 
+/// `hairyo certificate feed`: the core systems' certificates; a file with a bad line is
+/// reported, stored nothing, and exits 1.
+pub fn issue_feed(inv: &Invocation, args: &FeedArgs) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    let bytes = files::read(&args.file, "feed.read")?;
+    let r = hairyo::certificate_feed::import(&mut store, &actor, &bytes, args.encoding, args.profile.as_deref(), args.dry_run, inv.now)?;
+    inv.emit(&r, feed_text)?;
+    if !r.problems.is_empty() {
+        return Err(ErrorBody::new("feed.rejected", "取り込めない行があります (上の一覧を確認してください)"));
+    }
+    Ok(())
+}
+
 /// Each refused row and each 外字 or warning by line, then what was done.
 fn report_text(r: &Report) -> String {
     let mut out = String::new();

@@ -10,6 +10,10 @@ import type { OperationName } from "./operations";
 import { Channel as IpcChannel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
+  AgeReissue,
+  CertificateConflict,
+  ConflictResolution,
+  IssueFeedProfile,
   AccessQuery,
   AccessReview,
   AuditPruned,
@@ -375,6 +379,16 @@ export const api = {
   feedProfiles: () => op<FeedProfile[]>("feed_profiles"),
   importFeed: (bytes: number[], encoding: string, profile: string | null, dryRun: boolean) =>
     op<FeedReport>("import_feed", { content_base64: base64(bytes), encoding, profile, dry_run: dryRun }),
+  /** The core systems' certificates: saved profiles, the import, the conflicts it listed. */
+  issueFeedProfiles: () => op<IssueFeedProfile[]>("issue_feed_profiles"),
+  importIssueFeed: (bytes: number[], encoding: string, profile: string | null, dryRun: boolean) =>
+    op<FeedReport>("import_issue_feed", { content_base64: base64(bytes), encoding, profile, dry_run: dryRun }),
+  certificateConflicts: (openOnly: boolean, offset = 0, limit = 50) =>
+    op<Paged<CertificateConflict>>("certificate_conflicts", { open_only: openOnly, offset, limit }),
+  resolveCertificateConflict: (id: number, resolution: ConflictResolution) =>
+    op<CertificateConflict>("resolve_certificate_conflict", { id, resolution }),
+  /** 国保 certificates to reissue because the holder becomes a 高齢受給者. */
+  ageReissues: () => op<AgeReissue[]>("age_reissues"),
   /** 出張申請 events and the batch of paper applications received at one. */
   outreachEvents: (offset: number, limit: number) => op<Paged<OutreachEvent>>("outreach_events", { offset, limit }),
   addOutreachEvent: (input: OutreachInput) => op<OutreachEvent>("add_outreach_event", { input }),

@@ -261,6 +261,38 @@ export type FeedReport = { encoding: Encoding, rows: number, applied: Array<Feed
  */
 problems: Array<FeedProblem>, dry_run: boolean, committed: boolean, };
 
+export type IssueFeedProfile = { name: string, headers: { [key in string]: string }, };
+
+export type AgeReissue = { person_id: number, person_name: string, certificate_id: number, valid_until: string, 
+/**
+ * The first day as a 高齢受給者.
+ */
+elderly_from: string, };
+
+export type CertificateSource = "hairyo" | "core" | "both";
+
+export type CopayRate = "one" | "two" | "three";
+
+export type LimitClass = "a" | "i" | "u" | "e" | "o" | "active3" | "active2" | "active1" | "general2" | "general" | "low2" | "low1";
+
+export type SpecifiedDisease = "dialysis" | "hemophilia" | "hiv";
+
+export type CardDetails = { symbol: string, number: string, branch: string, copay_rate: CopayRate | null, limit_class: LimitClass | null, specified_disease: SpecifiedDisease | null, 
+/**
+ * 特別療養費 (the holder pays in full and claims back, after arrears).
+ */
+special_care: boolean, };
+
+export type FedDelivery = "holder" | "householder" | "registered";
+
+export type FedCertificate = { scheme: AppScheme, issued_on: string, valid_until: string, card: CardDetails, delivery: FedDelivery, };
+
+export type ConflictResolution = "took_fed" | "kept_recorded";
+
+export type CertificateConflict = { id: number, person_id: number, person_name: string, certificate_id: number, recorded_issued_on: string, recorded_valid_until: string, fed: FedCertificate, reason: string, found_at: string, resolution: ConflictResolution | null, resolved_by: string, };
+
+export type CoverageNotice = { scheme: AppScheme, scheme_label: string, sent_on: string, };
+
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
@@ -625,6 +657,24 @@ return_due: boolean,
  */
 optional_entries: Array<OptionalEntry>, 
 /**
+ * Where the ledger learnt of it.
+ */
+source: CertificateSource, source_label: string, 
+/**
+ * What the card shows (負担割合, 限度区分 …); withheld from a desk that does not answer
+ * for insurance (see `disclosure::certificate`).
+ */
+card: CardDetails, 
+/**
+ * The card details are withheld from this reader.
+ */
+card_withheld: boolean, 
+/**
+ * What the card shows as the record reads it (記号・番号, 負担割合 …), of what this
+ * reader may see; made where the certificate is disclosed.
+ */
+card_lines: Array<string>, 
+/**
  * Its history after issue, oldest first (empty in lists).
  */
 events: Array<CertificateEvent>, 
@@ -649,13 +699,17 @@ export type CertificateStep = { "step": "reissue", cause: ReissueCause, on: stri
 
 export type CertificateStepKind = "reissue" | "invalidate" | "record_return" | "mail_returned" | "change_delivery" | "hand_over";
 
-export type ReissueCause = "lost" | "damaged" | "stolen";
+export type ReissueCause = "lost" | "damaged" | "stolen" | "age70";
 
 export type EndCause = "lost_eligibility" | "moved_out" | "died";
 
 export type ValidityInput = { scheme: string, years: string, end_month: string, end_day: string, };
 
 export type PersonRecord = { person: Person, birth_date_wareki: string, age: number, facility: Facility | null, route: Route, had_bessou1: boolean, touchpoints: Array<Touchpoint>, referrals: Array<Referral>, applications: Array<Application>, certificates: Array<Certificate>, 
+/**
+ * The 資格情報のお知らせ the core systems sent instead of a certificate, newest first.
+ */
+notices: Array<CoverageNotice>, 
 /**
  * The address was withheld from this staff member (支援措置).
  */
@@ -1198,6 +1252,17 @@ export const deskLabel: Record<Desk, string> = {
   jido: "児童福祉",
   houkatsu: "地域包括支援センター",
   kikan: "基幹相談支援センター",
+};
+
+export const fedDeliveryLabel: Record<FedDelivery, string> = {
+  holder: "本人",
+  householder: "世帯主",
+  registered: "送付先",
+};
+
+export const conflictResolutionLabel: Record<ConflictResolution, string> = {
+  took_fed: "基幹システムの内容を採用",
+  kept_recorded: "Hairyo の記録を維持",
 };
 
 export const leafletLabel: Record<Leaflet, string> = {

@@ -4,8 +4,10 @@
 
 export {
   cardLabel,
+  conflictResolutionLabel,
   deskLabel,
   entryLabel,
+  fedDeliveryLabel,
   leafletLabel,
   leafletTitle,
   legalRepLabel,

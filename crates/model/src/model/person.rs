@@ -211,6 +211,31 @@ pub fn birthday(birth: NaiveDate, age: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, birth.month(), birth.day()).or_else(|| NaiveDate::from_ymd_opt(year, 3, 1)).expect("3/1 exists every year")
 }
 
+/// The first day a 国保 member born on `birth` is a 高齢受給者 (70–74, 2割 or 3割): the first of
+/// the month after the day they reach 70 by statute (the day before the birthday), or that day
+/// itself when it is a first (国民健康保険法第42条第1項第3号・第4号).
+pub fn elderly_recipient_from(birth: NaiveDate) -> NaiveDate {
+    let reached = birthday(birth, 70).pred_opt().expect("a day before a birthday");
+    if reached.day() == 1 {
+        return reached;
+    }
+    let months = reached.year() * 12 + reached.month0() as i32 + 1;
+    NaiveDate::from_ymd_opt(months.div_euclid(12), months.rem_euclid(12) as u32 + 1, 1).expect("the first of a month")
+}
+
+/// The first day a child born on `birth` is no longer 義務教育就学前 (2割 until then): the first
+/// school year begun on or after the day after they reach 6 by statute, that is the first 4/1
+/// on or after the sixth birthday (学校教育法第17条).
+pub fn school_from(birth: NaiveDate) -> NaiveDate {
+    let sixth = birthday(birth, 6);
+    let april = NaiveDate::from_ymd_opt(sixth.year(), 4, 1).expect("4/1");
+    if april >= sixth {
+        april
+    } else {
+        NaiveDate::from_ymd_opt(sixth.year() + 1, 4, 1).expect("4/1")
+    }
+}
+
 /// The last birth date of those who are `age` or over on `on` counted by 年齢計算ニ関スル法律
 /// ([`statutory_age_on`]): one whose birthday is the next day is that age already.
 pub fn statutorily_born_by(on: NaiveDate, age: i32) -> NaiveDate {
