@@ -409,6 +409,17 @@ pub(crate) fn receive_in(
         if let Some(why) = authority.and_then(|a| a.refusal_for(p.age_on(received_on), placement)) {
             return Err(invalid("authority", why.into()));
         }
+        // A proxy who says they share the household is checked against it where the 住民票's
+        // household is recorded; one who does not is another relative, with a 委任状.
+        if authority == Some(ProxyAuthority::SameHousehold) && crate::household::is_member(tx, &p, &proxy_name)? == Some(false) {
+            return Err(invalid(
+                "authority",
+                format!(
+                    "代理人「{proxy_name}」は、この方の世帯 (世帯番号 {}) の住民として記録されていません。同一世帯でない親族は「別世帯の親族」として委任状を添えて申請します",
+                    p.household_no
+                ),
+            ));
+        }
         if delivery == Delivery::Facility && p.facility_id.is_none() {
             return Err(invalid("delivery", "この方は施設に入所していないため、施設へは送付できません".into()));
         }

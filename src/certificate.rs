@@ -28,6 +28,8 @@ pub enum CertificateError {
     KokuhoAged75(NaiveDate),
     #[error("国民健康保険の資格確認書の有効期限は、75歳の誕生日の前日 ({}) までです", crate::text::wareki::format(*.0))]
     BeyondKokuhoAge(NaiveDate),
+    #[error("在留期限 ({}) が過ぎているため交付できません。在留期間の更新を確認してください", crate::text::wareki::format(*.0))]
+    ResidenceEnded(NaiveDate),
     #[error("{0}")]
     Forbidden(String),
     #[error("この資格確認書は{status}のため、「{step}」はできません")]
@@ -54,6 +56,7 @@ impl CertificateError {
             CertificateError::TooLong(_) => "certificate.too_long",
             CertificateError::KokuhoAged75(_) => "certificate.kokuho_aged_75",
             CertificateError::BeyondKokuhoAge(_) => "certificate.beyond_kokuho_age",
+            CertificateError::ResidenceEnded(_) => "certificate.residence_ended",
             CertificateError::Forbidden(_) => "certificate.forbidden",
             CertificateError::BadTransition { .. } => "certificate.bad_transition",
             CertificateError::Invalid(_) => "certificate.invalid",
@@ -130,12 +133,27 @@ pub(crate) fn validity(
     Ok((until, basis))
 }
 
+/// A foreign resident's certificate runs no longer than their stay: the day `validity` gives,
+/// or the 在留期限 when it comes first (and then `true`). A stay that has already ended is
+/// refused: the resident is no longer insured here.
+pub(crate) fn capped_by_residence(p: &person::Person, issued_on: NaiveDate, until: NaiveDate) -> Result<(NaiveDate, bool), CertificateError> {
+    match p.residence_until {
+        Some(stay) if stay < issued_on => Err(CertificateError::ResidenceEnded(stay)),
+        Some(stay) if stay < until => Ok((stay, true)),
+        _ => Ok((until, false)),
+    }
+}
+
 /// Where the certificate goes. A person under 支援措置 only ever gets the recorded safe address.
+/// A standing 送付先変更 on `on` takes mail that would go home or to the facility; a proxy's
+/// address chosen on the application stays. 国保 mail home goes 世帯主宛 where the city says so.
 pub(crate) fn delivery_address(
     conn: &crate::store::Read<'_>,
     person_id: i64,
     application_id: Option<i64>,
     delivery: Delivery,
+    scheme: AppScheme,
+    on: NaiveDate,
 ) -> Result<String, CertificateError> {
     let p = person::load(conn, person_id)?;
     if delivery == Delivery::Counter {
@@ -143,6 +161,11 @@ pub(crate) fn delivery_address(
     }
     if p.protected {
         return Ok(format!("〒{} {}", p.safe_postal_code, p.safe_address).trim().to_string());
+    }
+    if matches!(delivery, Delivery::Home | Delivery::Facility) {
+        if let Some(r) = crate::household::standing(conn, p.id, on)? {
+            return Ok(crate::household::registered_address(conn, &r)?);
+        }
     }
     let joined = |postal: &str, addr: &str| if postal.is_empty() { addr.to_string() } else { format!("〒{postal} {addr}") };
     match delivery {
@@ -163,7 +186,15 @@ pub(crate) fn delivery_address(
                 None => joined(&p.postal_code, &p.address),
             })
         }
-        _ => Ok(joined(&p.postal_code, &p.address)),
+        _ => {
+            let home = joined(&p.postal_code, &p.address);
+            let householder = crate::household::householder_name(conn, &p)?;
+            Ok(if scheme == AppScheme::Kokuho && crate::settings::mail_to_householder(conn)? && !householder.is_empty() {
+                format!("{home} {householder} 様 (世帯主あて)")
+            } else {
+                home
+            })
+        }
     }
 }
 
@@ -183,7 +214,8 @@ pub(crate) fn insert(
 ) -> Result<Certificate, CertificateError> {
     let p = person::load(tx, person_id)?;
     let (until, until_basis) = validity(tx, &p, scheme, issued_on, valid_until)?;
-    let address = delivery_address(tx, person_id, application_id, delivery)?;
+    let (until, residence_capped) = capped_by_residence(&p, issued_on, until)?;
+    let address = delivery_address(tx, person_id, application_id, delivery, scheme, issued_on)?;
     // What the application asked to have printed beside the rest (併記) goes on the certificate.
     let entries = match application_id {
         Some(id) => tx.applications().get(id)?.map(|a| a.optional_entries).unwrap_or_default(),
@@ -198,6 +230,7 @@ pub(crate) fn insert(
         issued_on,
         valid_until: until,
         valid_until_basis: until_basis,
+        residence_capped,
         delivery_address: &address,
         optional_entries: &entries,
         source: crate::model::certificate::CertificateSource::Hairyo,
@@ -552,7 +585,17 @@ pub(crate) fn apply_step(
                     card.copay_rate = None;
                     card.limit_class = None;
                 }
-                // The replacement runs to the same day and goes where the first one went.
+                // The replacement runs to the same day and goes where the first one went, or to
+                // the standing 送付先 registered since (a protected person's stays safe).
+                let holder = person::load(tx, c.person_id)?;
+                let delivery_address = match crate::household::standing(tx, c.person_id, on)? {
+                    Some(r) if !holder.protected && c.delivery_address != "窓口で手渡し" => crate::household::registered_address(tx, &r)?,
+                    // A registration that has ended no longer takes the mail: it goes home.
+                    None if crate::household::was_registered(tx, c.person_id, &c.delivery_address)? => {
+                        delivery_address(tx, c.person_id, None, Delivery::Home, c.scheme, on)?
+                    }
+                    _ => c.delivery_address.clone(),
+                };
                 let replacement = NewCertificate {
                     person_id: c.person_id,
                     application_id: c.application_id,
@@ -562,7 +605,8 @@ pub(crate) fn apply_step(
                     issued_on: on,
                     valid_until: c.valid_until,
                     valid_until_basis: c.valid_until_basis,
-                    delivery_address: &c.delivery_address,
+                    residence_capped: c.residence_capped,
+                    delivery_address: &delivery_address,
                     optional_entries: &c.optional_entries,
                     source: crate::model::certificate::CertificateSource::Hairyo,
                     card: &card,

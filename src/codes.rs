@@ -104,5 +104,7 @@ impl_coded!(
     crate::mailing::MailingError { crate::mailing::MailingError::Invalid },
     crate::outreach::OutreachError { crate::outreach::OutreachError::Invalid },
     crate::feed::FeedError,
+    crate::household::HouseholdError { crate::household::HouseholdError::Invalid },
+    crate::delivery::DeliveryError,
     crate::retention::RetentionError { crate::retention::RetentionError::Invalid },
 );

@@ -8,8 +8,8 @@ use crate::model::person::Person;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
-    #[error("送付先変更の登録がありません")]
-    NoRegistration,
+    #[error("{}に有効な送付先変更の登録がありません。記録の画面で送付先変更を登録してから取り込んでください", crate::text::wareki::format(*.0))]
+    NoRegistration(NaiveDate),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
@@ -17,7 +17,7 @@ pub enum DeliveryError {
 impl DeliveryError {
     pub fn code(&self) -> &'static str {
         match self {
-            DeliveryError::NoRegistration => "delivery.no_registration",
+            DeliveryError::NoRegistration(_) => "delivery.no_registration",
             DeliveryError::Store(e) => e.code(),
         }
     }
@@ -32,17 +32,19 @@ fn joined(postal: &str, address: &str) -> String {
 }
 
 /// The address a certificate mailed on `on` as `delivery` goes to.
-pub fn address_for(_conn: &crate::store::Read<'_>, p: &Person, delivery: FedDelivery, _on: NaiveDate) -> Result<String, DeliveryError> {
+pub fn address_for(conn: &crate::store::Read<'_>, p: &Person, delivery: FedDelivery, on: NaiveDate) -> Result<String, DeliveryError> {
     // A person under 支援措置 only ever gets the recorded safe address.
     if p.protected {
         return Ok(joined(&p.safe_postal_code, &p.safe_address));
     }
+    let householder = crate::household::householder_name(conn, p)?;
     match delivery {
         FedDelivery::Holder => Ok(joined(&p.postal_code, &p.address)),
-        FedDelivery::Householder if !p.householder.trim().is_empty() => {
-            Ok(format!("{} {} 様方 (世帯主あて)", joined(&p.postal_code, &p.address), p.householder.trim()))
-        }
+        FedDelivery::Householder if !householder.is_empty() => Ok(format!("{} {householder} 様 (世帯主あて)", joined(&p.postal_code, &p.address))),
         FedDelivery::Householder => Ok(joined(&p.postal_code, &p.address)),
-        FedDelivery::Registered => Err(DeliveryError::NoRegistration),
+        FedDelivery::Registered => match crate::household::standing(conn, p.id, on)? {
+            Some(r) => Ok(crate::household::registered_address(conn, &r)?),
+            None => Err(DeliveryError::NoRegistration(on)),
+        },
     }
 }

@@ -67,6 +67,7 @@ impl Disclosed for Shown<crate::model::application::Application> {}
 impl Disclosed for Shown<crate::model::facility::FacilityCampaign> {}
 impl Disclosed for Shown<crate::model::mailing::MailingCampaign> {}
 impl Disclosed for Shown<crate::model::certificate::CertificateConflict> {}
+impl Disclosed for Shown<crate::model::household::DeliveryRegistration> {}
 impl<T: Disclosed> Disclosed for Vec<T> {}
 impl<T: Disclosed> Disclosed for Option<T> {}
 impl<T: Disclosed> Disclosed for crate::Paged<T> {}
@@ -151,6 +152,11 @@ pub const ITEMS: &[Item] = &[
         what: "支援措置対象者の転出先",
         shown_by: Permission::ViewProtectedAddress,
         withheld_in: "記録・操作の応答・監査ログ・他の窓口も読む終了メモ・引継ぎ票 (見られる窓口が印刷したときだけ記載)",
+    },
+    Item {
+        what: "支援措置対象者の送付先変更 (住所・宛名・メモ) と世帯",
+        shown_by: Permission::ViewProtectedAddress,
+        withheld_in: "記録・操作の応答 (世帯の一覧から支援措置の対象者を除き、その人の記録では世帯を表示しない)",
     },
     Item {
         what: "資格確認書の負担割合・限度区分・特定疾病・特別療養費",
@@ -320,6 +326,36 @@ pub fn certificate(audience: &Audience, c: Certificate) -> Shown<Certificate> {
 /// A card with only the numbers that name it (記号・番号・枝番).
 fn card_numbers(c: crate::model::certificate::CardDetails) -> crate::model::certificate::CardDetails {
     crate::model::certificate::CardDetails { symbol: c.symbol, number: c.number, branch: c.branch, ..Default::default() }
+}
+
+/// A standing 送付先変更 as `audience` may see it: a protected person's registered address and
+/// addressee say where they are, and are withheld like their address.
+pub fn delivery_registration(audience: &Audience, r: crate::model::household::DeliveryRegistration) -> Shown<crate::model::household::DeliveryRegistration> {
+    let protected = r.protected;
+    Shown(crate::model::household::DeliveryRegistration {
+        postal_code: postal_code(audience, protected, r.postal_code),
+        address: address(audience, protected, r.address),
+        addressee: address(audience, protected, r.addressee),
+        note: address(audience, protected, r.note),
+        ..r
+    })
+}
+
+/// A person's household as `audience` may see it: for a protected person, the members tell
+/// where they live, so a reader who may not see that sees none (`None`); a protected member of
+/// anyone else's household is left out for the same reason.
+pub fn household(
+    audience: &Audience,
+    person_protected: bool,
+    members: Vec<crate::model::household::HouseholdMember>,
+) -> Option<Vec<crate::model::household::HouseholdMember>> {
+    if audience.protected_address {
+        return Some(members);
+    }
+    if person_protected {
+        return None;
+    }
+    Some(members.into_iter().filter(|m| !m.protected).collect())
 }
 
 /// A conflict between a fed and a recorded certificate as `audience` may see it: the fed card's

@@ -109,6 +109,7 @@ pub(crate) fn table(
                     let protected = r.pop().as_deref() == Some("1");
                     r[4] = label_of(&r[4], Sex::from_code, Sex::label);
                     r[8] = label_of(&r[8], Scheme::from_code, Scheme::label);
+                    r[15] = label_of(&r[15], crate::model::person::Relationship::from_code, crate::model::person::Relationship::label);
                     r[5] = crate::disclosure::postal_code(&audience, protected, std::mem::take(&mut r[5]));
                     r[6] = crate::disclosure::address(&audience, protected, std::mem::take(&mut r[6]));
                     r

@@ -50,11 +50,15 @@ coded_enum! {
         Number = ("card_number", "番号"),
         Branch = ("card_branch", "枝番"),
         Householder = ("householder", "世帯主"),
+        Household = ("household_no", "世帯番号"),
+        Relationship = ("relationship", "続柄"),
+        Alias = ("alias", "通称"),
+        ResidenceUntil = ("residence_until", "在留期限"),
     }
 }
 
 /// The default layout, in order: the header row of files exported by Hairyo too.
-pub const DEFAULT_LAYOUT: [Column; 14] = [
+pub const DEFAULT_LAYOUT: [Column; 18] = [
     Column::Atena,
     Column::Name,
     Column::Kana,
@@ -69,6 +73,10 @@ pub const DEFAULT_LAYOUT: [Column; 14] = [
     Column::Number,
     Column::Branch,
     Column::Householder,
+    Column::Household,
+    Column::Relationship,
+    Column::Alias,
+    Column::ResidenceUntil,
 ];
 
 /// Columns every file must have.
@@ -416,8 +424,18 @@ pub fn import_persons(
                                 Err(e) => return Err(ImportError::Csv { line: row.line, message: e.to_string() }),
                             };
                             // The import owns only the columns of its layout; everything else
-                            // about a person (card, reasons, facility …) is kept.
-                            let changes = person::imported_changes(&current, &p);
+                            // about a person (card, reasons, facility …) is kept. The household
+                            // and residence columns are owned only by a file that has them, so a
+                            // file of the older layout keeps what was recorded.
+                            // A 通称 recorded here stays in the search keys of a file without one.
+                            let (p, keys) = if !current.alias.is_empty() && !index.contains_key(&Column::Alias) {
+                                let p = Person { alias: current.alias.clone(), ..p };
+                                let keys = person::SearchKeys::of(&p);
+                                (p, keys)
+                            } else {
+                                (p, keys)
+                            };
+                            let changes: Vec<_> = person::imported_changes(&current, &p).into_iter().filter(|f| owns(index, *f)).collect();
                             if changes.is_empty() {
                                 w.unchanged += 1;
                             } else {
@@ -564,6 +582,20 @@ fn check_rows<R: std::io::Read + Send>(
     Ok(state)
 }
 
+/// Whether a file with these columns owns `field`: the household and residence columns only
+/// when present.
+fn owns(index: &HashMap<Column, usize>, field: crate::store::imports::ImportedField) -> bool {
+    use crate::store::imports::ImportedField as F;
+    let column = match field {
+        F::HouseholdNo => Column::Household,
+        F::Relationship => Column::Relationship,
+        F::Alias => Column::Alias,
+        F::ResidenceUntil => Column::ResidenceUntil,
+        _ => return true,
+    };
+    index.contains_key(&column)
+}
+
 fn check_row(rec: &csv::StringRecord, line: usize, index: &HashMap<Column, usize>, today: chrono::NaiveDate) -> Checked {
     let get = |c: Column| index.get(&c).and_then(|i| rec.get(*i)).unwrap_or("").to_string();
     let input = PersonInput {
@@ -581,10 +613,15 @@ fn check_row(rec: &csv::StringRecord, line: usize, index: &HashMap<Column, usize
         card_symbol: get(Column::Symbol),
         card_number: get(Column::Number),
         card_branch: get(Column::Branch),
+        household_no: get(Column::Household),
+        relationship: get(Column::Relationship),
+        alias: get(Column::Alias),
+        residence_until: get(Column::ResidenceUntil),
         ..Default::default()
     };
     let mut gaiji = Vec::new();
-    for (field, value) in [("氏名", &input.name), ("フリガナ", &input.kana), ("住所", &input.address), ("世帯主", &input.householder)] {
+    for (field, value) in [("氏名", &input.name), ("フリガナ", &input.kana), ("住所", &input.address), ("世帯主", &input.householder), ("通称", &input.alias)]
+    {
         let pua: Vec<String> =
             value.chars().filter(|c| matches!(*c as u32, 0xE000..=0xF8FF | 0xF0000..=0x10FFFD)).map(|c| format!("U+{:04X}", c as u32)).collect();
         if !pua.is_empty() {

@@ -103,7 +103,7 @@ pub(crate) fn register_of(conn: &crate::store::Read<'_>, on: NaiveDate) -> Resul
             (Applicant::Proxy, Some(kind)) => format!("代理人 ({kind}) {}", a.proxy_name),
             _ => a.applicant_label.to_string(),
         };
-        let delivery = crate::certificate::delivery_address(conn, a.person_id, Some(a.id), a.delivery).map_err(ApplicationError::from)?;
+        let delivery = crate::certificate::delivery_address(conn, a.person_id, Some(a.id), a.delivery, a.scheme, on).map_err(ApplicationError::from)?;
         entries.push(RegisterEntry {
             application_id: a.id,
             atena_no: p.atena_no,

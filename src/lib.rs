@@ -32,6 +32,7 @@ pub mod forecast;
 pub mod forms;
 pub mod frame;
 pub mod home;
+pub mod household;
 pub mod import;
 pub mod kouki;
 pub mod leaflet;

@@ -117,6 +117,8 @@ catalogue! {
     ImportPersons(ImportPersons) = "import_persons", r#"`content_base64`, `encoding`, `profile?`, `dry_run`"#, r#"`Report` (all or nothing; a dry run stores nothing)"#;
     ImportUnionResults(ImportUnion) = "import_union_results", r#"`content_base64`, `encoding`, `dry_run`"#, r#"`UnionImportReport`"#;
     MoveOut(MoveOutArgs) = "move_out", r#"`person_id`, `input: MoveOutInput` (`moved_on?`, `moved_to`, `note?`, `confirmed_digits?`)"#, r#"`MovedOut`: the move and each item it closed (applications withdrawn, referrals completed, certificates invalidated with their return asked for, follow-ups done); then print `{"kind": "hand_over_sheet", "person_id"}`"#;
+    RegisterDelivery(RegisterDeliveryArgs) = "register_delivery", r#"`input: RegistrationInput` (`person_id`, `postal_code?`, `address`, `addressee?`, `reason` (`facility` \| `hospital` \| `guardian` \| `relative` \| `other`), `from_on?`, `until_on?`, `requested_by`, `document_seen?`, `note?`, `confirmed_digits?`)"#, r#"`DeliveryRegistration`: a standing 送付先変更, used by every certificate mailed while it stands (the insurer desks' clerks)"#;
+    EndDeliveryRegistration(Id) = "end_delivery_registration", r#"`id`"#, r#"`DeliveryRegistration`: ended before its period ran out"#;
     CertificateStep(ApplicationStep) = "certificate_step", r#"`id`, `step: {"step": "reissue", "cause": "lost" \| "damaged" \| "stolen", "on"?, "note"?} \| {"step": "invalidate", "cause": "lost_eligibility" \| "moved_out" \| "died", …} \| {"step": "record_return"} \| {"step": "mail_returned", "note"?} \| {"step": "change_delivery", "postal_code"?, "address", "reason"} \| {"step": "hand_over"}` (each with `on?`, and `confirmed_digits` where it keeps a text)"#, r#"`Certificate` with `events` and `next`: after a 再交付 the new certificate. `certificate.bad_transition` when the state forbids the step"#;
     CertificateReturnsDue(PageArgs) = "certificate_returns_due", r#"`offset`, `limit`"#, r#"`Paged<Certificate>`: certificates whose return was asked for and has not arrived"#;
     IssueCertificate(IssueCertificate) = "issue_certificate", r#"`person_id`, `scheme`, `basis` (`ex_officio`, `provisional`, …), `issued_on?`, `valid_until?`"#, r#"`Certificate`: issued without an application (insurer desks)"#;
@@ -314,6 +316,12 @@ pub struct StartCampaign {
 #[serde(deny_unknown_fields)]
 pub struct FeedProfileArgs {
     pub profile: crate::feed::FeedProfile,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterDeliveryArgs {
+    pub input: crate::household::RegistrationInput,
 }
 
 #[derive(Deserialize)]
@@ -788,6 +796,8 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         Operation::ExportForwardingRegister(a) => export_forwarding_register(store, actor, a, now),
         Operation::ImportPersons(a) => import_persons(store, actor, a, now),
         Operation::ImportUnionResults(a) => import_union_results(store, actor, a, now),
+        Operation::RegisterDelivery(a) => json(crate::household::register_delivery(store, actor, &a.input, now)?),
+        Operation::EndDeliveryRegistration(a) => json(crate::household::end_delivery_registration(store, actor, a.id, now)?),
         Operation::MoveOut(a) => json(crate::moving::move_out(store, actor, a.person_id, &a.input, now)?),
         Operation::CertificateStep(a) => certificate_step(store, actor, a, now),
         Operation::CertificateReturnsDue(a) => json(shown::certificates(actor, crate::certificate::returns_due(store, actor, page(a.offset, a.limit), now)?)),

@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Action};
-pub use crate::model::person::{age_on, birthday, certificate_grace_end, CardKind, LegalRepKind, Person, Reason, Registration, Scheme, Sex, KOUKI_AGE};
+pub use crate::model::person::{
+    age_on, birthday, certificate_grace_end, CardKind, LegalRepKind, Person, Reason, Registration, Relationship, Scheme, Sex, KOUKI_AGE,
+};
 pub(crate) use crate::model::person::{reasons_to_text, SearchKeys};
 use crate::model::staff::Actor;
 use crate::store::imports::ImportedField;
@@ -52,6 +54,15 @@ pub struct PersonInput {
     pub notes: String,
     /// The clerk has confirmed that a twelve-digit number in the notes is not a 個人番号.
     pub confirmed_digits: bool,
+    /// 世帯番号 and 続柄 of the 住民票.
+    pub household_no: String,
+    pub relationship: String,
+    /// 通称 (a foreign resident's alias).
+    pub alias: String,
+    /// 在留期限 (a foreign resident's period of stay).
+    pub residence_until: String,
+    /// Forms are printed in 西暦.
+    pub western_calendar: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +205,18 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
         }
     }
     let notes = c.take("notes", validate::text("メモ", &input.notes, 1000, false));
+    let household_no = c.take("household_no", validate::household_number(&input.household_no));
+    let relationship =
+        if input.relationship.trim().is_empty() { Some(None) } else { c.take("relationship", Relationship::read(&input.relationship).map(Some)) };
+    if relationship.flatten().is_some() && household_no.as_deref().is_some_and(str::is_empty) {
+        c.fail("household_no", "続柄を記録するときは世帯番号も入力してください");
+    }
+    let alias = c.take("alias", validate::text("通称", &input.alias, 100, false));
+    let residence_until = if input.residence_until.trim().is_empty() {
+        Some(None)
+    } else {
+        c.take("residence_until", validate::date("在留期限", &input.residence_until).map(Some))
+    };
     c.finish()?;
     // Every `take` above succeeded, so the unwraps below only read values the checker kept.
     Ok(Person {
@@ -225,6 +248,11 @@ pub fn validate_input(input: &PersonInput, today: NaiveDate) -> Result<Person, I
         safe_postal_code: safe_postal_code.unwrap_or_default(),
         safe_address: safe_address.unwrap_or_default(),
         notes: notes.unwrap_or_default(),
+        household_no: household_no.unwrap_or_default(),
+        relationship: relationship.flatten(),
+        alias: alias.unwrap_or_default(),
+        residence_until: residence_until.flatten(),
+        western_calendar: input.western_calendar,
     })
 }
 
@@ -265,7 +293,7 @@ pub(crate) fn write_row(conn: &crate::store::Write<'_>, p: &Person, stamp: &str)
 /// this person.
 pub(crate) fn imported_changes(current: &Person, p: &Person) -> Vec<ImportedField> {
     let mut set = Vec::new();
-    let texts: [(ImportedField, &String, &String); 11] = [
+    let texts: [(ImportedField, &String, &String); 13] = [
         (ImportedField::AtenaNo, &current.atena_no, &p.atena_no),
         (ImportedField::Name, &current.name, &p.name),
         (ImportedField::Kana, &current.kana, &p.kana),
@@ -277,6 +305,8 @@ pub(crate) fn imported_changes(current: &Person, p: &Person) -> Vec<ImportedFiel
         (ImportedField::CardSymbol, &current.card_symbol, &p.card_symbol),
         (ImportedField::CardNumber, &current.card_number, &p.card_number),
         (ImportedField::CardBranch, &current.card_branch, &p.card_branch),
+        (ImportedField::HouseholdNo, &current.household_no, &p.household_no),
+        (ImportedField::Alias, &current.alias, &p.alias),
     ];
     for (field, before, after) in texts {
         if before != after {
@@ -292,6 +322,12 @@ pub(crate) fn imported_changes(current: &Person, p: &Person) -> Vec<ImportedFiel
     if current.scheme != p.scheme {
         set.push(ImportedField::Scheme);
     }
+    if current.relationship != p.relationship {
+        set.push(ImportedField::Relationship);
+    }
+    if current.residence_until != p.residence_until {
+        set.push(ImportedField::ResidenceUntil);
+    }
     if names_changed(current, p) {
         set.push(ImportedField::SearchKeys);
     }
@@ -300,7 +336,7 @@ pub(crate) fn imported_changes(current: &Person, p: &Person) -> Vec<ImportedFiel
 
 /// Whether the name or reading (and so the search keys) changed.
 pub(crate) fn names_changed(current: &Person, p: &Person) -> bool {
-    current.name != p.name || current.kana != p.kana
+    current.name != p.name || current.kana != p.kana || current.alias != p.alias
 }
 
 /// Registers a person after validating every field.
@@ -366,6 +402,11 @@ pub struct PersonPatch {
     pub notes: Option<String>,
     /// The clerk has confirmed that a twelve-digit number in the new notes is not a 個人番号.
     pub confirmed_digits: Option<bool>,
+    pub household_no: Option<String>,
+    pub relationship: Option<String>,
+    pub alias: Option<String>,
+    pub residence_until: Option<String>,
+    pub western_calendar: Option<bool>,
 }
 
 /// A field that is present (even as `null`) is `Some`, so `"facility_id": null` clears it.
@@ -415,6 +456,13 @@ impl PersonPatch {
         text(&mut input.safe_postal_code, &self.safe_postal_code);
         text(&mut input.safe_address, &self.safe_address);
         text(&mut input.notes, &self.notes);
+        text(&mut input.household_no, &self.household_no);
+        text(&mut input.relationship, &self.relationship);
+        text(&mut input.alias, &self.alias);
+        text(&mut input.residence_until, &self.residence_until);
+        if let Some(v) = self.western_calendar {
+            input.western_calendar = v;
+        }
         if let Some(v) = self.wishes_cancel {
             input.wishes_cancel = v;
         }
@@ -466,6 +514,11 @@ impl PersonInput {
             safe_address: p.safe_address.clone(),
             notes: p.notes.clone(),
             confirmed_digits: false,
+            household_no: p.household_no.clone(),
+            relationship: p.relationship.map(|r| r.code().to_string()).unwrap_or_default(),
+            alias: p.alias.clone(),
+            residence_until: p.residence_until.map(|d| d.to_string()).unwrap_or_default(),
+            western_calendar: p.western_calendar,
         }
     }
 }

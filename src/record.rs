@@ -31,6 +31,15 @@ pub struct PersonRecord {
     pub certificates: Vec<Certificate>,
     /// The 資格情報のお知らせ the core systems sent instead of a certificate, newest first.
     pub notices: Vec<crate::model::certificate::CoverageNotice>,
+    /// The other members of the household (世帯番号), the 世帯主 first; `None` when withheld
+    /// from this reader (a protected person's household tells where they live).
+    pub household: Option<Vec<crate::household::HouseholdMember>>,
+    /// The 世帯主 as a person, when the household records one (it may be this person).
+    pub householder: Option<crate::household::HouseholdMember>,
+    /// Standing 送付先変更 registrations, the latest first.
+    pub delivery_registrations: Vec<crate::household::DeliveryRegistration>,
+    /// The registration standing today, by id.
+    pub standing_registration_id: Option<i64>,
     /// The address was withheld from this staff member (支援措置).
     pub address_masked: bool,
     /// The person moved to another municipality (転出), when recorded.
@@ -66,6 +75,8 @@ pub struct RecordNext {
     pub open_application_ids: Vec<i64>,
     /// Whether this staff member may decide with documents missing (with a reason).
     pub may_override_checklist: bool,
+    /// Whether this staff member may register and end the person's standing 送付先変更.
+    pub may_register_delivery: bool,
 }
 
 crate::coded_enum! {
@@ -126,6 +137,8 @@ fn next_of(actor: &Actor, reasons: &[crate::model::person::Reason], referrals: &
             .collect(),
         open_application_ids: applications.iter().filter(|a| !a.next.is_empty()).map(|a| a.id).collect(),
         may_override_checklist: access::can(actor, Permission::OverrideChecklist),
+        // Set by `show`, which knows whether the person is protected.
+        may_register_delivery: false,
     }
 }
 
@@ -181,6 +194,13 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             warnings
                 .insert(0, format!("{}に{}へ転出しました。この市の手続きは終了しています (引継ぎ票は「印刷」から)", wareki::format(m.moved_on), m.moved_to));
         }
+        let household = disclosure::household(&audience, p.protected, crate::household::members_of(tx, &p)?);
+        let householder = match &household {
+            Some(members) => crate::household::householder_of(tx, &p)?.filter(|h| h.person_id == p.id || members.iter().any(|m| m.person_id == h.person_id)),
+            None => None,
+        };
+        let delivery_registrations: Vec<_> =
+            tx.households().registrations(id)?.into_iter().map(|r| disclosure::delivery_registration(&audience, r).into_inner()).collect();
         let p = disclosure::person(&audience, p).into_inner();
         let touchpoints = touchpoint::for_person(tx, id)?.into_iter().map(|t| disclosure::touchpoint(&audience, t).into_inner()).collect();
         let certificates = certificate::for_person(tx, id)?
@@ -190,8 +210,11 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             .map_err(RecordError::from)?;
         let referrals: Vec<Referral> = referral::for_person(tx, id)?.into_iter().map(|r| referral::for_actor(actor, r)).collect();
         let applications: Vec<Application> = application::for_person(tx, id)?.into_iter().map(|a| application::for_actor(actor, a)).collect();
+        let mut next = next_of(actor, &p.reasons, &referrals, &applications);
+        next.may_register_delivery = crate::access::can(actor, crate::access::Permission::ManageCertificate)
+            && (!p.protected || crate::access::can(actor, crate::access::Permission::ViewProtectedAddress));
         let record = PersonRecord {
-            next: next_of(actor, &p.reasons, &referrals, &applications),
+            next,
             address_masked,
             moved_out,
             birth_date_wareki: wareki::format(p.birth_date),
@@ -204,6 +227,10 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             applications,
             certificates,
             notices: tx.certificates().notices(id)?,
+            household,
+            householder,
+            standing_registration_id: delivery_registrations.iter().find(|r| r.stands_on(today)).map(|r| r.id),
+            delivery_registrations,
             warnings,
             person: p,
         };

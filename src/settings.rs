@@ -34,6 +34,13 @@ pub struct CitySettings {
     /// The 文書番号 printed on the letters the city sends facilities (e.g. 見保年第1201号);
     /// may be empty.
     pub document_number: String,
+    /// 国保 certificates mailed home are addressed to the 世帯主 (世帯主宛), as the 国保 notices
+    /// of the household are.
+    pub mail_to_householder: bool,
+    /// Mail to a standing 送付先 goes 簡易書留.
+    pub registered_mail: bool,
+    /// Mail to a standing 送付先 is marked 転送不要, so it comes back rather than follow a move.
+    pub no_forwarding: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +81,9 @@ pub(crate) fn seed_defaults(tx: &crate::store::Write<'_>) -> Result<(), StoreErr
         ("kouki_union_form", "false"),
         ("kouki_counter_issue", "false"),
         ("document_number", ""),
+        ("mail_to_householder", "false"),
+        ("registered_mail", "false"),
+        ("no_forwarding", "true"),
     ] {
         tx.settings_mut().set_default(k, v)?;
     }
@@ -120,7 +130,28 @@ pub(crate) fn city(conn: &crate::store::Read<'_>) -> Result<CitySettings, Settin
         kouki_union_form: switch("kouki_union_form")?,
         kouki_counter_issue: switch("kouki_counter_issue")?,
         document_number: get(conn, "document_number")?,
+        mail_to_householder: switch("mail_to_householder")?,
+        registered_mail: switch("registered_mail")?,
+        no_forwarding: switch("no_forwarding")?,
     })
+}
+
+/// The marks the city puts on mail to a standing 送付先, in the order the envelope reads them.
+pub(crate) fn mail_marks(conn: &crate::store::Read<'_>) -> Result<Vec<&'static str>, StoreError> {
+    let on = |key: &str| -> Result<bool, StoreError> { Ok(conn.settings().value(key)?.as_deref() == Some("true")) };
+    let mut marks = Vec::new();
+    if on("registered_mail")? {
+        marks.push("簡易書留");
+    }
+    if on("no_forwarding")? {
+        marks.push("転送不要");
+    }
+    Ok(marks)
+}
+
+/// Whether 国保 certificates mailed home are addressed to the 世帯主.
+pub(crate) fn mail_to_householder(conn: &crate::store::Read<'_>) -> Result<bool, StoreError> {
+    Ok(conn.settings().value("mail_to_householder")?.as_deref() == Some("true"))
 }
 
 /// The span of each reason as the city counts it (one read).
@@ -241,6 +272,9 @@ pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono:
         kouki_union_form: s.kouki_union_form,
         kouki_counter_issue: s.kouki_counter_issue,
         document_number: document_number.unwrap_or_default(),
+        mail_to_householder: s.mail_to_householder,
+        registered_mail: s.registered_mail,
+        no_forwarding: s.no_forwarding,
     };
     store.write(|tx| {
         let before = city(tx)?;
@@ -253,6 +287,9 @@ pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono:
             ("kouki_union_form", switch(new.kouki_union_form)),
             ("kouki_counter_issue", switch(new.kouki_counter_issue)),
             ("document_number", new.document_number.clone()),
+            ("mail_to_householder", switch(new.mail_to_householder)),
+            ("registered_mail", switch(new.registered_mail)),
+            ("no_forwarding", switch(new.no_forwarding)),
         ] {
             tx.settings_mut().set(k, &v)?;
         }

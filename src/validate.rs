@@ -130,7 +130,9 @@ pub fn drawable(label: &str, value: &str) -> Result<(), String> {
 /// A personal name: required, spaces folded to one full-width space, at most 40 characters.
 pub fn person_name(label: &str, value: &str) -> Result<String, String> {
     // Half-width katakana is stored in full width, as フリガナ is.
-    let v = text(label, &kana::halfwidth_katakana_to_full(value), 40, true)?;
+    // A foreign resident's legal name in Latin letters, with middle names, runs long: it is kept
+    // whole, never cut at 40.
+    let v = text(label, &kana::halfwidth_katakana_to_full(value), 100, true)?;
     if v.contains('\n') {
         return Err(format!("{label}に改行は使えません"));
     }
@@ -143,7 +145,7 @@ pub fn person_name(label: &str, value: &str) -> Result<String, String> {
 /// フリガナ: katakana after normalisation (hiragana and half-width accepted).
 pub fn furigana(label: &str, value: &str) -> Result<String, String> {
     match kana::normalize_furigana(value) {
-        Ok(k) if k.chars().count() > 60 => Err(format!("{label}は60文字以内で入力してください")),
+        Ok(k) if k.chars().count() > 120 => Err(format!("{label}は120文字以内で入力してください")),
         Ok(k) => Ok(k),
         Err(kana::KanaRefusal::Empty) => Err(format!("{label}を入力してください")),
         Err(kana::KanaRefusal::NotKana(c)) => Err(format!("{label}はカタカナで入力してください (「{c}」は使えません)")),
@@ -310,6 +312,19 @@ pub fn atena_number(value: &str) -> Result<String, String> {
     no_my_number("宛名番号", &v)?;
     if !(v.bytes().all(|b| b.is_ascii_digit()) && v.len() <= 15) {
         return Err("宛名番号は15桁以内の数字で入力してください".into());
+    }
+    Ok(v)
+}
+
+/// 世帯番号: digits, up to fifteen, as the 住基 system numbers households.
+pub fn household_number(value: &str) -> Result<String, String> {
+    let v = ascii_digits_and(value, &['-']);
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    no_my_number("世帯番号", &v)?;
+    if !(v.bytes().all(|b| b.is_ascii_digit()) && v.len() <= 15) {
+        return Err("世帯番号は15桁以内の数字で入力してください".into());
     }
     Ok(v)
 }

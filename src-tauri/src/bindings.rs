@@ -39,6 +39,8 @@ fn render() -> String {
         hairyo::model::certificate::CopayRate, hairyo::model::certificate::LimitClass, hairyo::model::certificate::SpecifiedDisease,
         hairyo::model::certificate::CardDetails, hairyo::model::certificate::FedDelivery, hairyo::model::certificate::FedCertificate,
         hairyo::model::certificate::ConflictResolution, hairyo::model::certificate::CertificateConflict, hairyo::model::certificate::CoverageNotice,
+        hairyo::model::person::Relationship, hairyo::household::HouseholdMember, hairyo::household::RegistrationReason,
+        hairyo::household::DeliveryRegistration, hairyo::household::RegistrationInput,
         certificate::CertificateBasis, certificate::ValidityBasis, certificate::Issuer, policy::RouteKind, policy::AgeReckoning,
         search::MatchKind, import::Encoding, import::Column, leaflet::StatementMode,
         referral::ReferralActionKind, referral::SharingBasis, application::ApplicationStepKind,
@@ -90,6 +92,8 @@ fn labels() -> Vec<String> {
         table("entryLabel", "OptionalEntry", application::OptionalEntry::label),
         table("deskLabel", "Desk", staff::Desk::label),
         table("fedDeliveryLabel", "FedDelivery", hairyo::model::certificate::FedDelivery::label),
+        table("relationshipLabel", "Relationship", hairyo::model::person::Relationship::label),
+        table("registrationReasonLabel", "RegistrationReason", hairyo::household::RegistrationReason::label),
         table("conflictResolutionLabel", "ConflictResolution", hairyo::model::certificate::ConflictResolution::label),
         table("leafletLabel", "Leaflet", leaflet::Leaflet::label),
         // A leaflet by its number and title, as the clerk finds it in the drawer.

@@ -1,6 +1,6 @@
 //! The forms: 資格確認書交付申請書, 委任状, the facility cover letter and the 連携票.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::layout::{width_mm, Align, Sheet, Weight};
 use crate::application::{AppScheme, Applicant, Application, Delegator, Delivery, Document, ProxyAuthority};
@@ -30,6 +30,10 @@ pub struct FormData {
     pub today: NaiveDate,
     /// Who prints: a protected person's safe 送付先 is printed only for a desk that may see it.
     pub audience: crate::disclosure::Audience,
+    /// The 世帯主's name: the household's member recorded as 世帯主, else the typed one.
+    pub householder: String,
+    /// The standing 送付先変更 on the day printed, as the address reads with the city's marks.
+    pub standing_delivery: Option<String>,
 }
 
 /// The proxy as printed.
@@ -43,6 +47,35 @@ struct Proxy {
 }
 
 impl FormData {
+    /// A date as this person's forms print it: 和暦, or 西暦 where they asked for it (many foreign
+    /// residents read no era names).
+    fn date(&self, day: NaiveDate) -> String {
+        if self.person.western_calendar {
+            format!("{}年{}月{}日", day.year(), day.month(), day.day())
+        } else {
+            wareki::format(day)
+        }
+    }
+
+    /// The person's name as their forms print it: with the 通称 beside the legal name.
+    fn printed_name(&self) -> String {
+        let p = &self.person;
+        if p.alias.is_empty() {
+            p.name.clone()
+        } else {
+            format!("{} (通称 {})", p.name, p.alias)
+        }
+    }
+
+    /// A date left for the person to write, in the calendar their form uses.
+    fn blank_date(&self) -> &'static str {
+        if self.person.western_calendar {
+            "　　　　年　　月　　日"
+        } else {
+            BLANK_DATE
+        }
+    }
+
     fn proxy(&self) -> Option<Proxy> {
         let a = self.application.as_ref().filter(|a| a.applicant == Applicant::Proxy)?;
         Some(Proxy {
@@ -168,13 +201,16 @@ impl FormData {
         if p.protected {
             return crate::disclosure::printed_whereabouts(&self.audience, true, || postal_address(&p.safe_postal_code, &p.safe_address));
         }
+        if let (Delivery::Home | Delivery::Facility, Some(standing)) = (self.delivery(), &self.standing_delivery) {
+            return format!("{standing} (送付先変更の登録による)");
+        }
         match (self.delivery(), &self.application, &self.facility) {
             (Delivery::Proxy, Some(a), _) if a.delivery_reason.is_empty() => a.proxy_address.clone(),
             (Delivery::Proxy, Some(a), _) => format!("{} (理由: {})", a.proxy_address, a.delivery_reason),
             (Delivery::Facility, _, Some(f)) => format!("{} {} 気付", postal_address(&f.postal_code, &f.address), f.name),
             // 国保 mails to the 世帯主 at the registered address.
-            _ if self.scheme == AppScheme::Kokuho && !p.householder.trim().is_empty() => {
-                format!("{} (世帯主 {} 様あて)", postal_address(&p.postal_code, &p.address), p.householder.trim())
+            _ if self.scheme == AppScheme::Kokuho && !self.householder.is_empty() => {
+                format!("{} (世帯主 {} 様あて)", postal_address(&p.postal_code, &p.address), self.householder)
             }
             _ => postal_address(&p.postal_code, &p.address),
         }
@@ -333,7 +369,7 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     let title = format!("{} 資格確認書交付申請書", scheme_title(d.scheme));
     s.fit_text(LEFT, 12.0, WIDTH, 17.0, Weight::Bold, Align::Center, &title);
     s.text(LEFT, 24.0, 11.0, Weight::Regular, &d.addressee());
-    let applied = d.application.as_ref().filter(|a| a.id != 0).map(|a| wareki::format(a.received_on)).unwrap_or_else(|| BLANK_DATE.into());
+    let applied = d.application.as_ref().filter(|a| a.id != 0).map(|a| d.date(a.received_on)).unwrap_or_else(|| d.blank_date().into());
     s.fit_text(LEFT + 100.0, 24.0, 80.0, 11.0, Weight::Regular, Align::Right, &format!("申請日  {applied}"));
     s.text(LEFT, 31.0, 10.0, Weight::Regular, "マイナ保険証による受診が困難なため、次のとおり資格確認書の交付を申請します。");
 
@@ -350,7 +386,7 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     y += 10.0;
     if d.scheme == AppScheme::Kokuho {
         y = section_title(s, y, "世帯主");
-        let householder = if p.householder.is_empty() { p.name.clone() } else { p.householder.clone() };
+        let householder = if d.householder.is_empty() { p.name.clone() } else { d.householder.clone() };
         field(s, LEFT, y, LABEL_W, 70.0, 8.0, "氏名", &householder);
         field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "電話番号", &p.phone);
         y += 8.0;
@@ -365,8 +401,8 @@ pub fn application_form(s: &mut Sheet, d: &FormData) {
     field(s, LEFT, y, LABEL_W, 70.0, 7.0, "フリガナ", &p.kana);
     field(s, LEFT + 100.0, y, 25.0, 55.0, 7.0, "性別", p.sex.label());
     y += 7.0;
-    field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &p.name);
-    field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+    field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &d.printed_name());
+    field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &d.date(p.birth_date));
     y += 10.0;
     let number = match d.scheme {
         AppScheme::Kokuho => format!("記号 {}  番号 {}  枝番 {}", p.card_symbol, p.card_number, p.card_branch),
@@ -498,7 +534,7 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
     let by_householder = !for_child && d.delegator() == Some(Delegator::Householder);
     s.fit_text(LEFT, 16.0, WIDTH, 22.0, Weight::Bold, Align::Center, "委　任　状");
     s.text(LEFT, 32.0, 11.0, Weight::Regular, &d.addressee());
-    s.fit_text(LEFT + 100.0, 32.0, 80.0, 11.0, Weight::Regular, Align::Right, BLANK_DATE);
+    s.fit_text(LEFT + 100.0, 32.0, 80.0, 11.0, Weight::Regular, Align::Right, d.blank_date());
     let lead = if for_child {
         "私は、親権を行う者として、次の者を代理人と定め、下記の児童に係る資格確認書の交付申請及び受領に関する権限を委任します。"
     } else if by_householder {
@@ -527,8 +563,8 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
 
     if for_child {
         y = section_title(s, y, "対象の児童");
-        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &p.name);
-        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &d.printed_name());
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &d.date(p.birth_date));
         y += 14.0;
         y = section_title(s, y, "委任者 (親権者)");
         field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", "");
@@ -540,8 +576,8 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
         y += 12.0;
     } else if by_householder {
         y = section_title(s, y, "対象の被保険者");
-        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &p.name);
-        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+        field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名", &d.printed_name());
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &d.date(p.birth_date));
         y += 14.0;
         y = delegator_title(s, y, d);
         field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", &d.person_address());
@@ -549,14 +585,14 @@ pub fn delegation_letter(s: &mut Sheet, d: &FormData) {
         field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名 (自署)", "");
         field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "電話番号", &p.phone);
         y += 10.0;
-        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "世帯主 (登録)", &p.householder);
+        field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 8.0, "世帯主 (登録)", &d.householder);
         y += 12.0;
     } else {
         y = delegator_title(s, y, d);
         field(s, LEFT, y, LABEL_W, WIDTH - LABEL_W, 10.0, "住所", &d.person_address());
         y += 10.0;
         field(s, LEFT, y, LABEL_W, 70.0, 10.0, "氏名 (自署)", "");
-        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &wareki::format(p.birth_date));
+        field(s, LEFT + 100.0, y, 25.0, 55.0, 10.0, "生年月日", &d.date(p.birth_date));
         y += 10.0;
         field(s, LEFT, y, LABEL_W, 70.0, 8.0, "氏名 (参考)", &p.name);
         field(s, LEFT + 100.0, y, 25.0, 55.0, 8.0, "電話番号", &p.phone);
@@ -970,6 +1006,8 @@ mod tests {
             had_care_certification,
             today,
             audience: crate::disclosure::Audience::every_desk(),
+            householder: String::new(),
+            standing_delivery: None,
         }
     }
 

@@ -162,7 +162,14 @@ fn form_data_of(
         Some((city, contact)) => (city.clone(), contact.clone()),
         None => (settings::city(conn)?, settings::desk_contact(conn, desk)?),
     };
+    let householder = crate::household::householder_name(conn, &p)?;
+    let standing_delivery = match crate::household::standing(conn, p.id, today)? {
+        Some(r) if !p.protected => Some(crate::household::registered_address(conn, &r)?),
+        _ => None,
+    };
     Ok(FormData {
+        householder,
+        standing_delivery,
         city,
         contact,
         person: p,

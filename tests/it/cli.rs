@@ -794,6 +794,8 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
         ("certificate show", "the certificate rule, in the catalogue canary"),
         ("certificate reissue", "insurer desks"),
         ("certificate feed", "a report of the core system's file"),
+        ("person delivery-register", "insurer desks; the registration rule, in the catalogue canary"),
+        ("person delivery-end", "insurer desks; the registration rule, in the catalogue canary"),
         ("certificate conflicts", "insurer desks; the conflict rule, in the catalogue canary"),
         ("certificate resolve", "insurer desks; the conflict rule, in the catalogue canary"),
         ("certificate age-reissues", "insurer desks; names and dates only"),

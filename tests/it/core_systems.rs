@@ -94,7 +94,7 @@ fn the_core_systems_certificates_join_the_ledger_matched_never_doubled() {
     // The 後期 certificate is new, from the core system, addressed to the 世帯主.
     let theirs = certificates(&mut w, kouki.id);
     assert_eq!((theirs.len(), theirs[0].source), (1, CertificateSource::Core));
-    assert!(theirs[0].delivery_address.contains("見本 一郎 様方"), "{}", theirs[0].delivery_address);
+    assert!(theirs[0].delivery_address.contains("見本 一郎 様 (世帯主あて)"), "{}", theirs[0].delivery_address);
     // The notice is on the record.
     let admin = w.admin.clone();
     let r = record::show(&mut w.store, &admin, notified.id, at("2026-12-07")).unwrap();
@@ -236,4 +236,220 @@ fn a_holder_turning_70_is_listed_for_a_reissue() {
     let new = certificate::take_step(&mut w.store, &clerk, list[0].certificate_id, &step, at("2026-12-07")).unwrap();
     assert_eq!((new.card.copay_rate, new.card.limit_class, new.card.number.as_str()), (None, None, "1"));
     assert!(certificate::age_reissues(&w.store, &clerk, at("2026-12-07")).unwrap().is_empty());
+}
+
+fn settings_with(w: &mut World, f: impl FnOnce(&mut hairyo::settings::CitySettings)) {
+    let admin = w.admin.clone();
+    let mut city = hairyo::settings::public_city(&w.store).unwrap();
+    f(&mut city);
+    hairyo::settings::set_city(&mut w.store, &admin, &city, at("2026-12-01")).unwrap();
+}
+
+/// The household of the 住民票: the 世帯主 is a person, linked; a proxy who says they share
+/// the household is checked against it; the 国保 form names the 世帯主 and mail goes 世帯主宛
+/// where the city says so; a protected member stays out of what a welfare desk sees.
+#[test]
+fn a_household_links_its_head_and_checks_a_proxy_who_claims_to_share_it() {
+    use hairyo::application::{self, ApplicationInput};
+    let mut w = World::new();
+    let member = |w: &mut World, name: &str, rel: &str, birth: &str, protected: bool| {
+        w.person(|i| {
+            i.name = name.into();
+            i.household_no = "5001".into();
+            i.relationship = rel.into();
+            i.birth_date = birth.into();
+            if protected {
+                i.protected = true;
+                i.safe_address = "見本市役所気付".into();
+            }
+        })
+    };
+    let head = member(&mut w, "見本 一郎", "世帯主", "1965-04-01", false);
+    member(&mut w, "見本 花子", "妻", "1967-05-01", false);
+    let hidden = member(&mut w, "見本 秘子", "長女", "1995-06-01", true);
+    let mother = member(&mut w, "見本 ヨシ", "母", "1953-07-01", false);
+    let clerk = w.actor("kokuho_clerk");
+    let kaigo = w.actor("kaigo_cw");
+
+    let r = record::show(&mut w.store, &clerk, mother.id, at("2026-12-07")).unwrap();
+    assert_eq!(r.householder.as_ref().map(|h| h.person_id), Some(head.id));
+    let names: Vec<String> = r.household.clone().unwrap().iter().map(|m| m.name.clone()).collect();
+    assert_eq!(names, ["見本\u{3000}一郎", "見本\u{3000}花子", "見本\u{3000}秘子"]);
+    assert_eq!(r.person.relationship.map(|r| r.label()), Some("父母"));
+    // A welfare desk sees the household without the protected member, and no household of theirs.
+    let seen = record::show(&mut w.store, &kaigo, mother.id, at("2026-12-07")).unwrap();
+    assert_eq!(seen.household.unwrap().len(), 2);
+    assert!(record::show(&mut w.store, &kaigo, hidden.id, at("2026-12-07")).unwrap().household.is_none());
+
+    // A proxy of the household applies without a 委任状; anyone else claiming it is refused.
+    let proxy = |name: &str| ApplicationInput {
+        person_id: mother.id,
+        applicant: "proxy".into(),
+        authority: "same_household".into(),
+        proxy_name: name.into(),
+        proxy_address: "見本市中央町1丁目1番1号".into(),
+        proxy_relationship: "子の妻".into(),
+        ..Default::default()
+    };
+    application::receive(&mut w.store, &clerk, &proxy("見本 花子"), at("2026-12-07")).expect("a member of the household");
+    let e = application::receive(&mut w.store, &clerk, &proxy("他人 太郎"), at("2026-12-07")).unwrap_err();
+    assert_eq!(e.code(), "application.invalid");
+    let application::ApplicationError::Invalid(fields) = &e else { panic!("{e:?}") };
+    assert_eq!(fields.0[0].field, "authority");
+    assert!(fields.0[0].message.contains("世帯番号 5001") && fields.0[0].message.contains("委任状"), "{}", fields.0[0].message);
+
+    // The 国保 form names the linked 世帯主; mail goes 世帯主宛 once the city says so.
+    let printed = hairyo::print::application_form(&mut w.store, &clerk, mother.id, None, at("2026-12-07")).unwrap();
+    assert!(crate::print::text(&printed.bytes).contains("見本一郎"), "the 世帯主 on the form");
+    settings_with(&mut w, |c| c.mail_to_householder = true);
+    let c = certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        mother.id,
+        AppScheme::Kokuho,
+        CertificateBasis::ExOfficio,
+        date("2026-12-07"),
+        None,
+        at("2026-12-07"),
+    )
+    .unwrap();
+    assert!(c.delivery_address.contains("見本\u{3000}一郎 様 (世帯主あて)"), "{}", c.delivery_address);
+}
+
+/// A standing 送付先変更 takes every certificate mailed while it stands: one issued, one
+/// reissued, one the core systems mailed to the 送付先, and the forms of a facility's batch;
+/// once ended, mail goes home again.
+#[test]
+fn a_standing_delivery_registration_is_used_by_every_certificate_mailed_while_it_stands() {
+    use hairyo::household::{self, RegistrationInput};
+    let mut w = World::new();
+    let admin = w.admin.clone();
+    let clerk = w.actor("kokuho_clerk");
+    let f = hairyo::facility::add(
+        &mut w.store,
+        &admin,
+        &hairyo::facility::FacilityInput {
+            name: "見本ホーム".into(), kind: "elderly".into(), address: "見本市東町1番".into(), ..Default::default()
+        },
+        at("2025-05-01"),
+    )
+    .unwrap();
+    // A card holder in a facility: the batch asks them to apply.
+    let p = w.person(|i| {
+        crate::common::holder(i);
+        i.atena_no = "600001".into();
+        i.facility_id = Some(f.id);
+        i.reasons = vec!["facility".into()];
+    });
+    let first = certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        p.id,
+        AppScheme::Kokuho,
+        CertificateBasis::ExOfficio,
+        date("2026-11-01"),
+        None,
+        at("2026-11-01"),
+    )
+    .unwrap();
+    assert!(first.delivery_address.contains("中央町"), "{}", first.delivery_address);
+
+    // Every refused field at once, nothing stored.
+    let bad = RegistrationInput { person_id: p.id, from_on: "2026-12-05".into(), until_on: "2026-12-01".into(), ..Default::default() };
+    let e = household::register_delivery(&mut w.store, &clerk, &bad, at("2026-12-01")).unwrap_err();
+    let household::HouseholdError::Invalid(fields) = &e else { panic!("{e:?}") };
+    let named: Vec<&str> = fields.0.iter().map(|f| f.field).collect();
+    for field in ["address", "reason", "until_on", "requested_by"] {
+        assert!(named.contains(&field), "{field} in {named:?}");
+    }
+    let kaigo = w.actor("kaigo_cw");
+    let input = RegistrationInput {
+        person_id: p.id,
+        postal_code: "000-0099".into(),
+        address: "見本市後見町1番".into(),
+        addressee: "後見 次郎".into(),
+        reason: "guardian".into(),
+        from_on: "2026-12-01".into(),
+        requested_by: "成年後見人 後見 次郎".into(),
+        document_seen: "登記事項証明書".into(),
+        ..Default::default()
+    };
+    assert_eq!(household::register_delivery(&mut w.store, &kaigo, &input, at("2026-12-01")).unwrap_err().code(), "access.denied");
+    let reg = household::register_delivery(&mut w.store, &clerk, &input, at("2026-12-01")).unwrap();
+
+    // The reissue goes to the 送付先 registered since the first one was mailed.
+    let step = CertificateStep::Reissue { cause: ReissueCause::Lost, on: "2026-12-07".into(), note: String::new(), confirmed_digits: false };
+    let second = certificate::take_step(&mut w.store, &clerk, first.id, &step, at("2026-12-07")).unwrap();
+    assert!(second.delivery_address.contains("後見町1番 後見 次郎 様 〔転送不要〕"), "{}", second.delivery_address);
+    // The core systems' 送付先 is the registration; without one the row is refused.
+    let fed = feed(&mut w, "600001,交付,後期,2026-12-01,2027-07-31,,9,,,,,,送付先\n", true);
+    assert!(fed.problems.iter().all(|p| !p.message.contains("送付先変更")), "{:?}", fed.problems);
+    let other = w.person(|i| i.atena_no = "600002".into());
+    let refused = feed(&mut w, "600002,交付,国保,2026-12-01,2027-07-31,,9,,,,,,送付先\n", true);
+    assert!(refused.problems[0].message.contains("送付先変更の登録がありません"), "{:?}", refused.problems);
+    let _ = other;
+    // The facility's batch prints the registered 送付先 on the resident's form.
+    let batch = hairyo::print::facility_batch(&mut w.store, &admin, f.id, at("2026-12-07"), &mut |_| {}).unwrap();
+    assert!(crate::print::text(&batch.bytes).contains("見本市後見町1番"), "the batch's 送付先");
+    // The record shows it standing; ended, the next certificate goes home.
+    let r = record::show(&mut w.store, &clerk, p.id, at("2026-12-07")).unwrap();
+    assert_eq!(r.standing_registration_id, Some(reg.id));
+    household::end_delivery_registration(&mut w.store, &clerk, reg.id, at("2026-12-07")).unwrap();
+    assert_eq!(household::end_delivery_registration(&mut w.store, &clerk, reg.id, at("2026-12-07")).unwrap_err().code(), "delivery_registration.ended");
+    let r = record::show(&mut w.store, &clerk, p.id, at("2026-12-07")).unwrap();
+    assert_eq!(r.standing_registration_id, None);
+    let third = certificate::take_step(&mut w.store, &clerk, second.id, &step, at("2026-12-07")).unwrap();
+    assert!(third.delivery_address.contains("中央町") && !third.delivery_address.contains("後見町"), "{}", third.delivery_address);
+}
+
+/// A foreign resident: the 在留期限 caps the certificate; the 通称 is found by search; a long
+/// Latin name is stored and printed whole; the form is in 西暦 when they asked.
+#[test]
+fn a_foreign_residents_stay_caps_the_certificate_and_the_alias_is_found() {
+    let mut w = World::new();
+    let clerk = w.actor("kokuho_clerk");
+    let long = "MONTGOMERY-FITZGERALD ALEXANDER WILLIAM JOHN";
+    let p = w.person(|i| {
+        i.name = long.into();
+        i.kana = "モンゴメリーフィッツジェラルド アレクサンダー ウィリアム ジョン".into();
+        i.alias = "森 太郎".into();
+        i.birth_date = "1980-05-05".into();
+        i.residence_until = "2027-03-31".into();
+        i.western_calendar = true;
+    });
+    assert_eq!(p.name, long.replace(' ', "\u{3000}"), "kept whole");
+    let c = certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        p.id,
+        AppScheme::Kokuho,
+        CertificateBasis::ExOfficio,
+        date("2026-12-07"),
+        None,
+        at("2026-12-07"),
+    )
+    .unwrap();
+    assert_eq!((c.valid_until, c.residence_capped, c.valid_until_basis_label), (date("2027-03-31"), true, "在留期限まで"));
+    let found = hairyo::search::search(&mut w.store, &clerk, "森", Page::new(0, 10), at("2026-12-07")).unwrap();
+    assert!(found.hits.items.iter().any(|h| h.person.id == p.id), "found by the 通称");
+    let found = hairyo::search::search(&mut w.store, &clerk, "FITZGERALD", Page::new(0, 10), at("2026-12-07")).unwrap();
+    assert!(found.hits.items.iter().any(|h| h.person.id == p.id), "found by a part of the long name");
+    let printed = hairyo::print::application_form(&mut w.store, &clerk, p.id, None, at("2026-12-07")).unwrap();
+    let text = crate::print::text(&printed.bytes);
+    assert!(text.contains("1980年5月5日") && !text.contains("昭和55年"), "西暦: {text}");
+    assert!(text.contains("MONTGOMERY-FITZGERALD") && text.contains("JOHN") && text.contains("森太郎"), "{text}");
+    // A stay already over is no ground for a certificate.
+    let gone = w.person(|i| i.residence_until = "2026-11-30".into());
+    let e = certificate::issue_without_application(
+        &mut w.store,
+        &clerk,
+        gone.id,
+        AppScheme::Kokuho,
+        CertificateBasis::ExOfficio,
+        date("2026-12-07"),
+        None,
+        at("2026-12-07"),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "certificate.residence_ended");
 }

@@ -166,6 +166,7 @@ struct Ids {
     proxy_application: i64,
     certificate: i64,
     mailing: i64,
+    registration: i64,
 }
 
 /// Every role at every desk, and the administrator.
@@ -252,13 +253,24 @@ fn canary_world() -> (World, Ids) {
     let fed = "宛名番号,区分,制度,日付,有効期限,番号,負担割合,限度区分,特定疾病,特別療養費\n\
                700000001,交付,国保,2026-11-25,2027-07-31,77,3割,エ,抗ウイルス剤を投与している後天性免疫不全症候群,1\n\
                700000001,交付,国保,2026-11-20,2027-07-31,77,3割,エ,抗ウイルス剤を投与している後天性免疫不全症候群,1\n";
+    // The protected person's mail goes to a relative's: a standing 送付先変更 whose address is
+    // their whereabouts.
+    let registration = call(
+        &mut w,
+        &kokuho,
+        "register_delivery",
+        json!({"input": {"person_id": protected, "postal_code": SAFE_POSTAL, "address": SAFE, "addressee": "保護 家族", "reason": "relative", "requested_by": "本人"}}),
+    )
+    .expect("a registration")["id"]
+        .as_i64()
+        .unwrap();
     let fed = call(&mut w, &admin, "import_issue_feed", json!({"content_base64": b64_of(fed), "encoding": "utf-8"})).expect("the certificate feed");
     assert_eq!(fed["committed"], true, "{fed}");
     for kind in hairyo::export::ExportKind::ALL {
         let profile = json!({"name": format!("全列 {}", kind.code()), "kind": kind.code(), "columns": hairyo::export::columns(*kind), "encoding": "utf-8"});
         call(&mut w, &admin, "save_export_profile", json!({ "profile": profile })).expect("export profile");
     }
-    (w, Ids { protected, moved, to_move, child, facility, referral, application, proxy_application, certificate, mailing })
+    (w, Ids { protected, moved, to_move, child, facility, referral, application, proxy_application, certificate, mailing, registration })
 }
 
 /// Arguments for every operation of the catalogue: each is called with each of its samples by
@@ -368,6 +380,10 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
         }
         "certificate_conflicts" => vec![json!({}), json!({"open_only": true})],
         "resolve_certificate_conflict" => vec![json!({"id": 1, "resolution": "kept_recorded"})],
+        "register_delivery" => {
+            vec![json!({"input": {"person_id": p, "postal_code": POSTAL, "address": ADDRESS, "reason": "relative", "requested_by": "本人"}})]
+        }
+        "end_delivery_registration" => vec![json!({"id": ids.registration})],
         "receive_outreach_batch" => vec![json!({"id": 1, "papers": [{"atena_no": "900000009"}]})],
         other => {
             panic!("the catalogue's operation {other} has no sample in tests/it/disclosure.rs: add one, so that its answers are searched for protected data")

@@ -606,7 +606,8 @@ fn the_access_matrix_holds_over_http() {
                     Permission::ExportData => !denied(&answer("export_csv", json!({"kind": "persons", "encoding": "utf-8"}))),
                     Permission::ChangeSettings => {
                         let settings = json!({"city_name": "見本市", "addressee": "見本市長", "kouki_union": "見本県後期高齢者医療広域連合",
-                            "kouki_insurer_number": "39990007", "kouki_union_form": false, "kouki_counter_issue": false, "document_number": ""});
+                            "kouki_insurer_number": "39990007", "kouki_union_form": false, "kouki_counter_issue": false, "document_number": "",
+                            "mail_to_householder": false, "registered_mail": false, "no_forwarding": true});
                         !denied(&answer("set_city", json!({ "settings": settings })))
                     }
                     Permission::ReadAudit => !denied(&answer("export_audit", json!({}))),

@@ -23,6 +23,7 @@ pub struct NewCertificate<'a> {
     pub issued_on: NaiveDate,
     pub valid_until: NaiveDate,
     pub valid_until_basis: ValidityBasis,
+    pub residence_capped: bool,
     pub delivery_address: &'a str,
     /// 任意記載事項 printed on it (併記).
     pub optional_entries: &'a [OptionalEntry],
@@ -42,7 +43,8 @@ pub struct FacilityAddress {
 
 const SELECT: &str = "SELECT c.id, c.person_id, p.name, c.application_id, c.scheme, c.basis, c.issued_on, c.valid_until, c.delivery_address,
     p.protected, c.valid_until_basis, c.issuer, c.status, c.replaces_id, c.ended_on, c.undelivered, c.return_due, c.optional_entries,
-    c.source, c.card_symbol, c.card_number, c.card_branch, c.copay_rate, c.limit_class, c.specified_disease, c.special_care
+    c.source, c.card_symbol, c.card_number, c.card_branch, c.copay_rate, c.limit_class, c.specified_disease, c.special_care,
+    c.residence_capped
     FROM certificate c JOIN person p ON p.id = c.person_id";
 
 /// A step of a certificate's history as it is stored.
@@ -91,7 +93,8 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Certificate> {
         issued_on: r.get(6)?,
         valid_until: r.get(7)?,
         valid_until_basis,
-        valid_until_basis_label: valid_until_basis.label(),
+        valid_until_basis_label: if r.get::<_, bool>(26)? { "在留期限まで" } else { valid_until_basis.label() },
+        residence_capped: r.get(26)?,
         delivery_address: r.get(8)?,
         protected: r.get(9)?,
         status: r.get(12)?,
@@ -426,6 +429,9 @@ impl CertificateHandleMut<'_> {
         )?;
         if *c.card != CardDetails::default() {
             self.set_card(id, c.card)?;
+        }
+        if c.residence_capped {
+            self.conn.execute("UPDATE certificate SET residence_capped = 1 WHERE id = ?1", [id])?;
         }
         Ok(id)
     }

@@ -64,7 +64,7 @@ impl<'a> Write<'a> {
 }
 
 /// The tables whose rows belong to one person and follow them into a merge.
-const LINKED_TABLES: [&str; 6] = ["touchpoint", "referral", "application", "certificate", "follow_up", "certificate_conflict"];
+const LINKED_TABLES: [&str; 7] = ["touchpoint", "referral", "application", "certificate", "follow_up", "certificate_conflict", "delivery_registration"];
 
 impl DuplicatesHandleMut<'_> {
     /// Records that persons `a` and `b` (`a < b`) are different people; a pair recorded

@@ -85,7 +85,8 @@ impl ExportsHandle<'_> {
     pub fn persons(&self) -> Result<Vec<Vec<String>>, StoreError> {
         self.rows(
             "SELECT atena_no, name, kana, birth_date, sex, postal_code, address, phone, scheme, insurer_no,
-                        card_symbol, card_number, card_branch, householder, protected
+                        card_symbol, card_number, card_branch, householder, household_no, COALESCE(relationship, ''), alias,
+                        COALESCE(residence_until, ''), protected
                  FROM person ORDER BY CAST(atena_no AS BIGINT), id",
             &[],
         )

@@ -16,7 +16,7 @@ use crate::model::person::{Person, SearchKeys};
 pub const INSERT_BATCH: usize = 100;
 
 /// The columns an import writes for a new person, in the order of [`imported_row`].
-const IMPORTED_COLUMNS: [&str; 20] = [
+const IMPORTED_COLUMNS: [&str; 24] = [
     "atena_no",
     "name",
     "kana",
@@ -33,6 +33,10 @@ const IMPORTED_COLUMNS: [&str; 20] = [
     "card_symbol",
     "card_number",
     "card_branch",
+    "household_no",
+    "relationship",
+    "alias",
+    "residence_until",
     "name_chars",
     "kana_chars",
     "created_at",
@@ -40,7 +44,7 @@ const IMPORTED_COLUMNS: [&str; 20] = [
 ];
 
 /// A new person's values for [`IMPORTED_COLUMNS`].
-fn imported_row<'r>(p: &'r Person, keys: &'r SearchKeys, stamp: &'r &str) -> [&'r dyn super::sql::Param; 20] {
+fn imported_row<'r>(p: &'r Person, keys: &'r SearchKeys, stamp: &'r &str) -> [&'r dyn super::sql::Param; 24] {
     [
         &p.atena_no,
         &p.name,
@@ -58,6 +62,10 @@ fn imported_row<'r>(p: &'r Person, keys: &'r SearchKeys, stamp: &'r &str) -> [&'
         &p.card_symbol,
         &p.card_number,
         &p.card_branch,
+        &p.household_no,
+        &p.relationship,
+        &p.alias,
+        &p.residence_until,
         &keys.name_chars,
         &keys.kana_chars,
         stamp,
@@ -79,6 +87,10 @@ pub enum ImportedField {
     CardSymbol,
     CardNumber,
     CardBranch,
+    HouseholdNo,
+    Relationship,
+    Alias,
+    ResidenceUntil,
     BirthDate,
     Sex,
     Scheme,
@@ -228,8 +240,8 @@ impl ImportsHandleMut<'_> {
         }
         // PostgreSQL's rows carry their search pieces too (see `normalize::pieces`).
         let pg = self.conn.is_pg();
-        let width = if pg { 21 } else { 20 };
-        let one_row = format!("({})", if pg { format!("{}, string_to_array(?, chr(31))", ["?"; 20].join(",")) } else { ["?"; 20].join(",") });
+        let width = if pg { 25 } else { 24 };
+        let one_row = format!("({})", if pg { format!("{}, string_to_array(?, chr(31))", ["?"; 24].join(",")) } else { ["?"; 24].join(",") });
         let sql = format!(
             "INSERT INTO person ({}{}) VALUES {}",
             IMPORTED_COLUMNS.join(", "),
@@ -293,6 +305,10 @@ impl ImportsHandleMut<'_> {
                 ImportedField::CardSymbol => changes.push(("card_symbol", &p.card_symbol)),
                 ImportedField::CardNumber => changes.push(("card_number", &p.card_number)),
                 ImportedField::CardBranch => changes.push(("card_branch", &p.card_branch)),
+                ImportedField::HouseholdNo => changes.push(("household_no", &p.household_no)),
+                ImportedField::Relationship => changes.push(("relationship", &p.relationship)),
+                ImportedField::Alias => changes.push(("alias", &p.alias)),
+                ImportedField::ResidenceUntil => changes.push(("residence_until", &p.residence_until)),
                 ImportedField::BirthDate => changes.push(("birth_date", &p.birth_date)),
                 ImportedField::Sex => changes.push(("sex", &p.sex)),
                 ImportedField::Scheme => changes.push(("scheme", &p.scheme)),

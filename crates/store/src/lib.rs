@@ -17,6 +17,7 @@ pub mod duplicates;
 pub mod exports;
 pub mod facilities;
 pub mod home;
+pub mod households;
 pub mod imports;
 pub mod kept;
 pub mod leaflets;
@@ -92,6 +93,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0036_age_reckoning.sql"),
     include_str!("migrations/0037_home_mailings.sql"),
     include_str!("migrations/0038_core_certificates.sql"),
+    include_str!("migrations/0039_households_and_standing_delivery.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -283,11 +285,16 @@ fn refresh_search_keys(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Ho
         "INSERT INTO person_tri(person_tri) VALUES ('rebuild');
          INSERT INTO person_uni(person_uni) VALUES ('rebuild');",
     )?;
-    // SQLite checks `x IN ('a', 'b', 'c')` by building a temporary index of the list for every
-    // row written; an import of 200,000 persons spent a quarter of its insert time there. The
-    // same constraints as `x = 'a' OR …` change nothing stored, so the table's definition is
-    // edited in place (https://sqlite.org/lang_altertable.html#otheralter) instead of copying
-    // every person into a new table.
+    unroll_person_checks(tx)
+}
+
+/// SQLite checks `x IN ('a', 'b', 'c')` by building a temporary index of the list for every
+/// row written; an import of 200,000 persons spent a quarter of its insert time there. The same
+/// constraints as `x = 'a' OR …` change nothing stored, so the table's definition is edited in
+/// place (https://sqlite.org/lang_altertable.html#otheralter) instead of copying every person
+/// into a new table. Migration 0009 did it first; a migration adding a checked column to
+/// `person` (0039's 続柄) does it again.
+fn unroll_person_checks(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
     let sql: String = tx.query_row("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'person'", [], |r| r.get(0))?;
     let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
     tx.pragma_update(None, "writable_schema", true)?;
@@ -483,6 +490,7 @@ fn migrations() -> Migrations<'static> {
                 16 => M::up_with_hook(sql, widen_referral_status),
                 20 => M::up_with_hook(sql, widen_for_0021),
                 30 => M::up_with_hook(sql, widen_for_0031),
+                38 => M::up_with_hook(sql, unroll_person_checks),
                 _ => M::up(sql),
             })
             .collect(),

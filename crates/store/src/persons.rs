@@ -9,7 +9,8 @@ use crate::{Page, Paged};
 
 const COLUMNS: &str = "id, atena_no, name, kana, birth_date, sex, postal_code, address, phone, householder, scheme,
     insurer_no, card_symbol, card_number, card_branch, old_card_expiry, mynumber_card, registration, wishes_cancel,
-    reasons, facility_id, legal_rep_kind, legal_rep_name, protected, safe_postal_code, safe_address, notes, other_insurer";
+    reasons, facility_id, legal_rep_kind, legal_rep_name, protected, safe_postal_code, safe_address, notes, other_insurer,
+    household_no, relationship, alias, residence_until, western_calendar";
 
 fn from_row(r: &Row<'_>) -> super::sql::Result<Person> {
     Ok(Person {
@@ -41,6 +42,11 @@ fn from_row(r: &Row<'_>) -> super::sql::Result<Person> {
         safe_address: r.get(25)?,
         notes: r.get(26)?,
         other_insurer: r.get(27)?,
+        household_no: r.get(28)?,
+        relationship: r.get(29)?,
+        alias: r.get(30)?,
+        residence_until: r.get(31)?,
+        western_calendar: r.get(32)?,
     })
 }
 
@@ -283,7 +289,17 @@ impl PersonsHandleMut<'_> {
         if self.conn.is_pg() && p.id != 0 {
             self.conn.execute("SELECT setval(pg_get_serial_sequence('person', 'id'), (SELECT max(id) FROM person))", [])?;
         }
+        self.set_household_and_residence(id, p)?;
         Ok(id)
+    }
+
+    /// Writes the columns added with households and foreign residents (migration 0039).
+    fn set_household_and_residence(&self, id: i64, p: &Person) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE person SET household_no = ?2, relationship = ?3, alias = ?4, residence_until = ?5, western_calendar = ?6 WHERE id = ?1",
+            params![id, p.household_no, p.relationship, p.alias, p.residence_until, p.western_calendar],
+        )?;
+        Ok(())
     }
 
     /// Rewrites every stored field of person `p.id`.
@@ -296,6 +312,7 @@ impl PersonsHandleMut<'_> {
                 updated_at = ?29, name_chars = ?31, kana_chars = ?32, other_insurer = ?33 PIECES
              WHERE id = ?30";
         let sql = SQL.replace("PIECES", self.conn.dialect("", ", search_grams = string_to_array(?34, chr(31))"));
-        self.execute_row(&sql, p, keys, stamp)
+        self.execute_row(&sql, p, keys, stamp)?;
+        self.set_household_and_residence(p.id, p)
     }
 }

@@ -39,6 +39,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (36, include_str!("migrations/0036_age_reckoning.sql")),
     (37, include_str!("migrations/0037_home_mailings.sql")),
     (38, include_str!("migrations/0038_core_certificates.sql")),
+    (39, include_str!("migrations/0039_households_and_standing_delivery.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -176,6 +176,7 @@ impl RetentionHandleMut<'_> {
             "DELETE FROM campaign_resident WHERE person_id = ?1",
             "DELETE FROM mailing_recipient WHERE person_id = ?1",
             "DELETE FROM coverage_notice WHERE person_id = ?1",
+            "DELETE FROM delivery_registration WHERE person_id = ?1",
             "DELETE FROM duplicate_dismissal WHERE a = ?1 OR b = ?1",
             "DELETE FROM person WHERE id = ?1",
         ] {

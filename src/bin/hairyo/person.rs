@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
 
+use hairyo::household::{self, DeliveryRegistration};
 use hairyo::person::{self, Person, PersonFilter, PersonInput, PersonPatch, PersonSummary, Scheme};
 use hairyo::text::wareki;
 use hairyo::{moving, record, search, Paged};
@@ -36,6 +37,21 @@ pub struct PersonFields {
     pub phone: Option<String>,
     #[arg(long)]
     pub householder: Option<String>,
+    /// 世帯番号 of the 住民票.
+    #[arg(long)]
+    pub household: Option<String>,
+    /// 続柄 (世帯主, 妻, 子, 父, 母 … or a code: head, spouse, child …).
+    #[arg(long)]
+    pub relationship: Option<String>,
+    /// 通称 (a foreign resident's alias).
+    #[arg(long)]
+    pub alias: Option<String>,
+    /// 在留期限 (a foreign resident's period of stay).
+    #[arg(long)]
+    pub residence_until: Option<String>,
+    /// Print this person's forms in 西暦.
+    #[arg(long)]
+    pub western_calendar: Option<bool>,
     /// kokuho / kouki / kumiai / employee / welfare / unknown
     #[arg(long)]
     pub scheme: Option<String>,
@@ -114,6 +130,39 @@ pub enum PersonCmd {
         #[arg(long)]
         confirm_digits: bool,
     },
+    /// Register a standing 送付先変更: every certificate mailed while it stands goes there.
+    DeliveryRegister {
+        #[arg(long)]
+        person: i64,
+        #[arg(long, default_value = "")]
+        postal: String,
+        #[arg(long)]
+        address: String,
+        /// Whom the envelope names there (the guardian, the facility's office …).
+        #[arg(long, default_value = "")]
+        addressee: String,
+        /// facility (施設入所), hospital (入院), guardian (成年後見人), relative (親族), other (その他).
+        #[arg(long)]
+        reason: String,
+        /// From (default: today).
+        #[arg(long, default_value = "")]
+        from: String,
+        /// Until (default: until ended).
+        #[arg(long, default_value = "")]
+        until: String,
+        /// Who asked for it.
+        #[arg(long)]
+        requested_by: String,
+        /// The document seen (登記事項証明書, 入所証明 …).
+        #[arg(long, default_value = "")]
+        document: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        confirm_digits: bool,
+    },
+    /// End a standing 送付先変更 before its period ran out.
+    DeliveryEnd { id: i64 },
     /// List persons, a page at a time.
     List {
         #[arg(long, default_value_t = 50)]
@@ -134,6 +183,11 @@ pub fn run(inv: &Invocation, cmd: &PersonCmd) -> Result {
     match cmd {
         PersonCmd::Add(fields) => add(inv, fields),
         PersonCmd::Update { id, fields } => update(inv, *id, fields),
+        PersonCmd::DeliveryRegister { .. } => register_delivery(inv, cmd),
+        PersonCmd::DeliveryEnd { id } => {
+            let (mut store, actor) = inv.sign_in()?;
+            inv.emit(&household::end_delivery_registration(&mut store, &actor, *id, inv.now)?, |r| registration_text(r))
+        }
         PersonCmd::MoveOut { id, to, on, note, confirm_digits } => {
             let input = moving::MoveOutInput { moved_on: on.clone(), moved_to: to.clone(), note: note.clone(), confirmed_digits: *confirm_digits };
             move_out(inv, *id, &input)
@@ -208,7 +262,50 @@ fn patch_of(f: &PersonFields) -> PersonPatch {
         safe_address: f.safe_address.clone(),
         notes: f.notes.clone(),
         confirmed_digits: f.confirm_digits.then_some(true),
+        household_no: f.household.clone(),
+        relationship: f.relationship.clone(),
+        alias: f.alias.clone(),
+        residence_until: f.residence_until.clone(),
+        western_calendar: f.western_calendar,
     }
+}
+
+/// `hairyo person delivery-register`: a standing 送付先変更.
+fn register_delivery(inv: &Invocation, cmd: &PersonCmd) -> Result {
+    let PersonCmd::DeliveryRegister { person, postal, address, addressee, reason, from, until, requested_by, document, note, confirm_digits } = cmd else {
+        unreachable!("called for delivery-register only")
+    };
+    let input = household::RegistrationInput {
+        person_id: *person,
+        postal_code: postal.clone(),
+        address: address.clone(),
+        addressee: addressee.clone(),
+        reason: reason.clone(),
+        from_on: from.clone(),
+        until_on: until.clone(),
+        requested_by: requested_by.clone(),
+        document_seen: document.clone(),
+        note: note.clone(),
+        confirmed_digits: *confirm_digits,
+    };
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&household::register_delivery(&mut store, &actor, &input, inv.now)?, |r| registration_text(r))
+}
+
+fn registration_text(r: &DeliveryRegistration) -> String {
+    let until = r.until_on.map(wareki::format).unwrap_or_else(|| "終了の届出まで".into());
+    let ended = r.ended_at.as_deref().map(|at| format!(" (終了 {at})")).unwrap_or_default();
+    let postal = if r.postal_code.is_empty() { String::new() } else { format!("〒{} ", r.postal_code) };
+    format!(
+        "送付先変更 ID {} ({}): {postal}{} {} — {}から{until}{ended}\n申出者: {} 確認書類: {}\n",
+        r.id,
+        r.reason_label,
+        r.address,
+        r.addressee,
+        wareki::format(r.from_on),
+        r.requested_by,
+        r.document_seen
+    )
 }
 
 fn added_text(p: &Person) -> String {
@@ -231,7 +328,60 @@ fn moved_out_text(m: &moving::MovedOut) -> String {
 /// One person's record: what needs checking first, who, where, insurance, consideration, the
 /// route to a certificate and how much is on file.
 fn record_text(r: &record::PersonRecord) -> String {
-    [warnings_text(r), identity_text(r), address_text(&r.person), insurance_text(&r.person), consideration_text(r), route_text(r), counts_text(r)].concat()
+    [
+        warnings_text(r),
+        identity_text(r),
+        address_text(&r.person),
+        household_text(r),
+        delivery_text(r),
+        insurance_text(&r.person),
+        consideration_text(r),
+        route_text(r),
+        counts_text(r),
+    ]
+    .concat()
+}
+
+/// The household: its number, the 世帯主 and the other members the reader may see.
+fn household_text(r: &record::PersonRecord) -> String {
+    let p = &r.person;
+    if p.household_no.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("世帯番号: {}", p.household_no);
+    if let Some(rel) = p.relationship {
+        let _ = write!(s, " (続柄 {})", rel.label());
+    }
+    if let Some(h) = &r.householder {
+        let _ = write!(s, "  世帯主: {}", h.name);
+    }
+    s.push('\n');
+    match &r.household {
+        None => s.push_str("世帯員: 支援措置のため非表示\n"),
+        Some(members) => {
+            for m in members {
+                let _ = writeln!(
+                    s,
+                    "  世帯員: {} ({}) {}",
+                    m.name,
+                    if m.relationship_label.is_empty() { "続柄未登録" } else { m.relationship_label },
+                    wareki::format(m.birth_date)
+                );
+            }
+        }
+    }
+    s
+}
+
+/// The standing 送付先変更 registrations.
+fn delivery_text(r: &record::PersonRecord) -> String {
+    r.delivery_registrations
+        .iter()
+        .map(|d| {
+            let standing = if Some(d.id) == r.standing_registration_id { "【現在の送付先】" } else { "" };
+            format!("{standing}{}", registration_text(d))
+        })
+        .collect()
 }
 
 fn warnings_text(r: &record::PersonRecord) -> String {
@@ -243,6 +393,12 @@ fn identity_text(r: &record::PersonRecord) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "ID {}  宛名番号 {}", p.id, if p.atena_no.is_empty() { "—" } else { &p.atena_no });
     let _ = writeln!(s, "氏名: {} ({})", p.name, p.kana);
+    if !p.alias.is_empty() {
+        let _ = writeln!(s, "通称: {}", p.alias);
+    }
+    if let Some(until) = p.residence_until {
+        let _ = writeln!(s, "在留期限: {}", wareki::format(until));
+    }
     let _ = writeln!(s, "生年月日: {} ({}歳)  性別: {}", r.birth_date_wareki, r.age, p.sex.label());
     s
 }

@@ -30,6 +30,15 @@ pub enum SettingsCmd {
         /// The 文書番号 printed on letters to facilities; kept as it is when left out.
         #[arg(long)]
         document_number: Option<String>,
+        /// 国保 certificates mailed home go 世帯主宛 (true/false). Kept when left out.
+        #[arg(long)]
+        mail_to_householder: Option<bool>,
+        /// Mail to a standing 送付先 goes 簡易書留 (true/false). Kept when left out.
+        #[arg(long)]
+        registered_mail: Option<bool>,
+        /// Mail to a standing 送付先 is marked 転送不要 (true/false). Kept when left out.
+        #[arg(long)]
+        no_forwarding: Option<bool>,
     },
     SetDesk {
         #[arg(value_parser = typed::coded("settings.invalid", "desk", Desk::parse))]
@@ -72,22 +81,7 @@ pub enum SettingsCmd {
 pub fn run(inv: &Invocation, cmd: &SettingsCmd) -> Result {
     match cmd {
         SettingsCmd::Show => show(inv),
-        SettingsCmd::SetCity { city, addressee, kouki_union, kouki_insurer_number, kouki_union_form, kouki_counter_issue, document_number } => {
-            // What is left out keeps its stored value: a new switch never resets another.
-            let now = settings::public_city(&inv.open()?)?;
-            set_city(
-                inv,
-                &CitySettings {
-                    city_name: city.clone(),
-                    addressee: addressee.clone(),
-                    kouki_union: kouki_union.clone(),
-                    kouki_insurer_number: kouki_insurer_number.clone().unwrap_or(now.kouki_insurer_number),
-                    kouki_union_form: kouki_union_form.unwrap_or(now.kouki_union_form),
-                    kouki_counter_issue: kouki_counter_issue.unwrap_or(now.kouki_counter_issue),
-                    document_number: document_number.clone().unwrap_or(now.document_number),
-                },
-            )
-        }
+        SettingsCmd::SetCity { .. } => set_city_keeping(inv, cmd),
         SettingsCmd::SetDesk { desk, name, phone, hours, place } => {
             set_desk(inv, &DeskContact { desk: *desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() })
         }
@@ -141,4 +135,41 @@ fn city_text(s: &CitySettings) -> String {
 
 fn desk_text(d: &DeskContact) -> String {
     format!("{} の連絡先を更新しました", d.name)
+}
+
+/// `hairyo settings set-city`: what is left out keeps its stored value, so a new switch never
+/// resets another.
+fn set_city_keeping(inv: &Invocation, cmd: &SettingsCmd) -> Result {
+    let SettingsCmd::SetCity {
+        city,
+        addressee,
+        kouki_union,
+        kouki_insurer_number,
+        kouki_union_form,
+        kouki_counter_issue,
+        document_number,
+        mail_to_householder,
+        registered_mail,
+        no_forwarding,
+    } = cmd
+    else {
+        unreachable!("called for set-city only")
+    };
+    // What is left out keeps its stored value: a new switch never resets another.
+    let now = settings::public_city(&inv.open()?)?;
+    set_city(
+        inv,
+        &CitySettings {
+            city_name: city.clone(),
+            addressee: addressee.clone(),
+            kouki_union: kouki_union.clone(),
+            kouki_insurer_number: kouki_insurer_number.clone().unwrap_or(now.kouki_insurer_number),
+            kouki_union_form: kouki_union_form.unwrap_or(now.kouki_union_form),
+            kouki_counter_issue: kouki_counter_issue.unwrap_or(now.kouki_counter_issue),
+            document_number: document_number.clone().unwrap_or(now.document_number),
+            mail_to_householder: mail_to_householder.unwrap_or(now.mail_to_householder),
+            registered_mail: registered_mail.unwrap_or(now.registered_mail),
+            no_forwarding: no_forwarding.unwrap_or(now.no_forwarding),
+        },
+    )
 }

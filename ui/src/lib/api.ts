@@ -11,6 +11,8 @@ import { Channel as IpcChannel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AgeReissue,
+  DeliveryRegistration,
+  RegistrationInput,
   CertificateConflict,
   ConflictResolution,
   IssueFeedProfile,
@@ -387,6 +389,9 @@ export const api = {
     op<Paged<CertificateConflict>>("certificate_conflicts", { open_only: openOnly, offset, limit }),
   resolveCertificateConflict: (id: number, resolution: ConflictResolution) =>
     op<CertificateConflict>("resolve_certificate_conflict", { id, resolution }),
+  /** Standing 送付先変更 registrations. */
+  registerDelivery: (input: RegistrationInput) => op<DeliveryRegistration>("register_delivery", { input }),
+  endDeliveryRegistration: (id: number) => op<DeliveryRegistration>("end_delivery_registration", { id }),
   /** 国保 certificates to reissue because the holder becomes a 高齢受給者. */
   ageReissues: () => op<AgeReissue[]>("age_reissues"),
   /** 出張申請 events and the batch of paper applications received at one. */

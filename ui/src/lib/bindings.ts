@@ -293,6 +293,44 @@ export type CertificateConflict = { id: number, person_id: number, person_name: 
 
 export type CoverageNotice = { scheme: AppScheme, scheme_label: string, sent_on: string, };
 
+export type Relationship = "head" | "spouse" | "child" | "parent" | "grandchild" | "grandparent" | "sibling" | "child_in_law" | "parent_in_law" | "other_relative" | "cohabitant";
+
+export type HouseholdMember = { person_id: number, name: string, relationship: Relationship | null, relationship_label: string, birth_date: string, 
+/**
+ * Under 支援措置: left out of a household shown to a desk that may not see where they live.
+ */
+protected: boolean, };
+
+export type RegistrationReason = "facility" | "hospital" | "guardian" | "relative" | "other";
+
+export type DeliveryRegistration = { id: number, person_id: number, postal_code: string, address: string, 
+/**
+ * Whom the envelope names there (the guardian, the facility's office …), or empty.
+ */
+addressee: string, reason: RegistrationReason, reason_label: string, from_on: string, until_on: string | null, 
+/**
+ * Who asked for it (the person, the guardian …).
+ */
+requested_by: string, 
+/**
+ * The document seen when it was registered (登記事項証明書, 入所証明 …).
+ */
+document_seen: string, note: string, registered_by: string, created_at: string, 
+/**
+ * When it was ended before its period ran out.
+ */
+ended_at: string | null, 
+/**
+ * The person is under 支援措置: the address is withheld from desks that may not see it.
+ */
+protected: boolean, };
+
+export type RegistrationInput = { person_id: number, postal_code: string, address: string, addressee: string, reason: string, from_on: string, until_on: string, requested_by: string, document_seen: string, note: string, 
+/**
+ * The clerk has confirmed that a twelve-digit number in the note is not a 個人番号.
+ */
+confirmed_digits: boolean, };
+
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
@@ -307,7 +345,7 @@ export type MatchKind = "exact" | "prefix" | "substring" | "atena_number" | "bir
 
 export type Encoding = "auto" | "cp932" | "utf-8";
 
-export type Column = "atena" | "name" | "kana" | "birth" | "sex" | "postal" | "address" | "phone" | "scheme" | "insurer" | "symbol" | "number" | "branch" | "householder";
+export type Column = "atena" | "name" | "kana" | "birth" | "sex" | "postal" | "address" | "phone" | "scheme" | "insurer" | "symbol" | "number" | "branch" | "householder" | "household" | "relationship" | "alias" | "residence_until";
 
 export type StatementMode = "auto" | "keep" | "omit" | "replace";
 
@@ -359,7 +397,20 @@ kouki_counter_issue: boolean,
  * The 文書番号 printed on the letters the city sends facilities (e.g. 見保年第1201号);
  * may be empty.
  */
-document_number: string, };
+document_number: string, 
+/**
+ * 国保 certificates mailed home are addressed to the 世帯主 (世帯主宛), as the 国保 notices
+ * of the household are.
+ */
+mail_to_householder: boolean, 
+/**
+ * Mail to a standing 送付先 goes 簡易書留.
+ */
+registered_mail: boolean, 
+/**
+ * Mail to a standing 送付先 is marked 転送不要, so it comes back rather than follow a move.
+ */
+no_forwarding: boolean, };
 
 export type DeskContact = { desk: Desk, name: string, phone: string, hours: string, place: string, };
 
@@ -385,7 +436,27 @@ other_insurer: string, card_symbol: string, card_number: string, card_branch: st
 /**
  * 支援措置 (DV・ストーカー等): the address is never shown or printed beyond the safe 送付先.
  */
-protected: boolean, safe_postal_code: string, safe_address: string, notes: string, };
+protected: boolean, safe_postal_code: string, safe_address: string, notes: string, 
+/**
+ * 世帯番号 of the 住民票; the household is the persons who share it.
+ */
+household_no: string, 
+/**
+ * 続柄 to the 世帯主, when known.
+ */
+relationship: Relationship | null, 
+/**
+ * 通称 (a foreign resident's registered alias), printed beside the legal name.
+ */
+alias: string, 
+/**
+ * 在留期限: a foreign resident's certificate runs no longer than their stay.
+ */
+residence_until: string | null, 
+/**
+ * Forms for this person are printed in 西暦, as they asked.
+ */
+western_calendar: boolean, };
 
 export type PersonInput = { atena_no: string, name: string, kana: string, birth_date: string, sex: string, postal_code: string, address: string, phone: string, householder: string, scheme: string, insurer_no: string, 
 /**
@@ -396,7 +467,23 @@ other_insurer: string, card_symbol: string, card_number: string, card_branch: st
 /**
  * The clerk has confirmed that a twelve-digit number in the notes is not a 個人番号.
  */
-confirmed_digits: boolean, };
+confirmed_digits: boolean, 
+/**
+ * 世帯番号 and 続柄 of the 住民票.
+ */
+household_no: string, relationship: string, 
+/**
+ * 通称 (a foreign resident's alias).
+ */
+alias: string, 
+/**
+ * 在留期限 (a foreign resident's period of stay).
+ */
+residence_until: string, 
+/**
+ * Forms are printed in 西暦.
+ */
+western_calendar: boolean, };
 
 export type PersonPatch = { atena_no?: string, name?: string, kana?: string, birth_date?: string, sex?: string, postal_code?: string, address?: string, phone?: string, householder?: string, scheme?: string, insurer_no?: string, other_insurer?: string, card_symbol?: string, card_number?: string, card_branch?: string, old_card_expiry?: string, mynumber_card?: string, registration?: string, wishes_cancel?: boolean, reasons?: Array<string>, 
 /**
@@ -406,7 +493,7 @@ facility_id: number | null, legal_rep_kind?: string, legal_rep_name?: string, pr
 /**
  * The clerk has confirmed that a twelve-digit number in the new notes is not a 個人番号.
  */
-confirmed_digits?: boolean, };
+confirmed_digits?: boolean, household_no?: string, relationship?: string, alias?: string, residence_until?: string, western_calendar?: boolean, };
 
 export type Facility = { id: number, name: string, kind: FacilityKind, kind_label: string, postal_code: string, address: string, phone: string, contact_name: string, campaign: Campaign, campaign_label: string, residents: number, };
 
@@ -630,7 +717,11 @@ delivery_reason: string, referral_id: number | null, };
 
 export type Received = { application: Application, notices: Array<string>, };
 
-export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issuer: Issuer, issuer_label: string, issued_on: string, valid_until: string, valid_until_basis: ValidityBasis, valid_until_basis_label: string, delivery_address: string, 
+export type Certificate = { id: number, person_id: number, person_name: string, application_id: number | null, scheme: AppScheme, scheme_label: string, basis: CertificateBasis, basis_label: string, issuer: Issuer, issuer_label: string, issued_on: string, valid_until: string, valid_until_basis: ValidityBasis, valid_until_basis_label: string, 
+/**
+ * It ends on the holder's 在留期限, before the day its basis gives.
+ */
+residence_capped: boolean, delivery_address: string, 
 /**
  * The person is under 支援措置: the delivery address is shown only to the desks that may
  * see it.
@@ -711,6 +802,23 @@ export type PersonRecord = { person: Person, birth_date_wareki: string, age: num
  */
 notices: Array<CoverageNotice>, 
 /**
+ * The other members of the household (世帯番号), the 世帯主 first; `None` when withheld
+ * from this reader (a protected person's household tells where they live).
+ */
+household: Array<HouseholdMember> | null, 
+/**
+ * The 世帯主 as a person, when the household records one (it may be this person).
+ */
+householder: HouseholdMember | null, 
+/**
+ * Standing 送付先変更 registrations, the latest first.
+ */
+delivery_registrations: Array<DeliveryRegistration>, 
+/**
+ * The registration standing today, by id.
+ */
+standing_registration_id: number | null, 
+/**
  * The address was withheld from this staff member (支援措置).
  */
 address_masked: boolean, 
@@ -761,7 +869,11 @@ open_application_ids: Array<number>,
 /**
  * Whether this staff member may decide with documents missing (with a reason).
  */
-may_override_checklist: boolean, };
+may_override_checklist: boolean, 
+/**
+ * Whether this staff member may register and end the person's standing 送付先変更.
+ */
+may_register_delivery: boolean, };
 
 export type Query = { "kind": "name", "value": string } | { "kind": "atena_number", "value": string } | { "kind": "birth_date", "value": string };
 
@@ -1258,6 +1370,28 @@ export const fedDeliveryLabel: Record<FedDelivery, string> = {
   holder: "本人",
   householder: "世帯主",
   registered: "送付先",
+};
+
+export const relationshipLabel: Record<Relationship, string> = {
+  head: "世帯主",
+  spouse: "配偶者 (妻・夫)",
+  child: "子",
+  parent: "父母",
+  grandchild: "孫",
+  grandparent: "祖父母",
+  sibling: "兄弟姉妹",
+  child_in_law: "子の配偶者",
+  parent_in_law: "配偶者の父母",
+  other_relative: "その他の親族",
+  cohabitant: "同居人",
+};
+
+export const registrationReasonLabel: Record<RegistrationReason, string> = {
+  facility: "施設入所",
+  hospital: "入院",
+  guardian: "成年後見人",
+  relative: "親族",
+  other: "その他",
 };
 
 export const conflictResolutionLabel: Record<ConflictResolution, string> = {

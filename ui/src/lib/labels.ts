@@ -13,6 +13,8 @@ export {
   legalRepLabel,
   reasonLabel,
   registrationLabel,
+  registrationReasonLabel,
+  relationshipLabel,
   schemeLabel,
   sexLabel,
 } from "./bindings";

@@ -47,6 +47,8 @@ export const OPERATIONS = [
   "import_persons",
   "import_union_results",
   "move_out",
+  "register_delivery",
+  "end_delivery_registration",
   "certificate_step",
   "certificate_returns_due",
   "issue_certificate",

@@ -294,6 +294,8 @@ pub struct Certificate {
     pub valid_until: NaiveDate,
     pub valid_until_basis: ValidityBasis,
     pub valid_until_basis_label: &'static str,
+    /// It ends on the holder's 在留期限, before the day its basis gives.
+    pub residence_capped: bool,
     pub delivery_address: String,
     /// The person is under 支援措置: the delivery address is shown only to the desks that may
     /// see it.

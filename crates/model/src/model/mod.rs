@@ -4,6 +4,7 @@
 pub mod application;
 pub mod certificate;
 pub mod facility;
+pub mod household;
 pub mod leaflet;
 pub mod mailing;
 pub mod outreach;

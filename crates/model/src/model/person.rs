@@ -109,6 +109,46 @@ impl Reason {
 }
 
 coded_enum! {
+    /// 続柄: how a member stands to the 世帯主 on the 住民票.
+    pub enum Relationship ("続柄") {
+        Head = ("head", "世帯主"),
+        Spouse = ("spouse", "配偶者 (妻・夫)"),
+        Child = ("child", "子"),
+        Parent = ("parent", "父母"),
+        Grandchild = ("grandchild", "孫"),
+        Grandparent = ("grandparent", "祖父母"),
+        Sibling = ("sibling", "兄弟姉妹"),
+        ChildInLaw = ("child_in_law", "子の配偶者"),
+        ParentInLaw = ("parent_in_law", "配偶者の父母"),
+        OtherRelative = ("other_relative", "その他の親族"),
+        Cohabitant = ("cohabitant", "同居人"),
+    }
+}
+
+impl Relationship {
+    /// A 続柄 as the 住民票 and the core systems write it (妻, 長男 before 1995, 祖母, 子の妻 …),
+    /// or a code or label; anything else is refused with the choices.
+    pub fn read(s: &str) -> Result<Relationship, String> {
+        use Relationship::*;
+        let t = s.trim();
+        let found = match t {
+            "本人" | "世帯主" => Some(Head),
+            "妻" | "夫" | "妻(未届)" | "夫(未届)" | "配偶者" => Some(Spouse),
+            "長男" | "長女" | "二男" | "二女" | "次男" | "次女" | "三男" | "三女" | "養子" | "子" => Some(Child),
+            "父" | "母" | "養父" | "養母" => Some(Parent),
+            "祖父" | "祖母" => Some(Grandparent),
+            "兄" | "姉" | "弟" | "妹" => Some(Sibling),
+            "子の妻" | "子の夫" => Some(ChildInLaw),
+            "妻の父" | "妻の母" | "夫の父" | "夫の母" => Some(ParentInLaw),
+            "縁故者" | "おじ" | "おば" | "おい" | "めい" | "孫の妻" | "孫の夫" => Some(OtherRelative),
+            "同居人" => Some(Cohabitant),
+            _ => None,
+        };
+        found.map(Ok).unwrap_or_else(|| Relationship::parse(t))
+    }
+}
+
+coded_enum! {
     /// The person's legal representative (法定代理人), if any.
     pub enum LegalRepKind ("法定代理人") {
         None = ("none", "なし"),
@@ -155,6 +195,16 @@ pub struct Person {
     pub safe_postal_code: String,
     pub safe_address: String,
     pub notes: String,
+    /// 世帯番号 of the 住民票; the household is the persons who share it.
+    pub household_no: String,
+    /// 続柄 to the 世帯主, when known.
+    pub relationship: Option<Relationship>,
+    /// 通称 (a foreign resident's registered alias), printed beside the legal name.
+    pub alias: String,
+    /// 在留期限: a foreign resident's certificate runs no longer than their stay.
+    pub residence_until: Option<NaiveDate>,
+    /// Forms for this person are printed in 西暦, as they asked.
+    pub western_calendar: bool,
 }
 
 /// The last day a card whose 電子証明書 expired on `expired_on` still works as a マイナ保険証:
@@ -352,7 +402,10 @@ pub struct SearchKeys {
 impl SearchKeys {
     pub fn of(p: &Person) -> SearchKeys {
         let (name, kana) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
-        SearchKeys { name_chars: normalize::spaced(&name), kana_chars: normalize::spaced(&kana), pieces: normalize::pieces(&[&name, &kana]), name, kana }
+        // A 通称 is found as any part of the name is: its characters join the name's.
+        let alias = normalize::search_key(&p.alias);
+        let name_chars = if alias.is_empty() { normalize::spaced(&name) } else { format!("{} {}", normalize::spaced(&name), normalize::spaced(&alias)) };
+        SearchKeys { name_chars, kana_chars: normalize::spaced(&kana), pieces: normalize::pieces(&[&name, &kana, &alias]), name, kana }
     }
 }
 
