@@ -530,6 +530,75 @@ fn the_core_systems_certificates_through_the_cli() {
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// Households and a standing 送付先変更 through the CLI: persons added with their 世帯番号 and
+/// 続柄, the record naming the 世帯主 and the members; a registration refused field by field,
+/// then stored, shown on the record, used by a certificate, and ended.
+#[test]
+fn households_and_a_standing_delivery_through_the_cli() {
+    let db = Db::new();
+    ok(&db.path, &["init"]);
+    let add = |name: &str, kana: &str, rel: &str| -> String {
+        let out = json(
+            &db.path,
+            &[
+                "person",
+                "add",
+                "--name",
+                name,
+                "--kana",
+                kana,
+                "--birth",
+                "S30.4.1",
+                "--sex",
+                "女",
+                "--address",
+                "見本市中央町1番",
+                "--scheme",
+                "kokuho",
+                "--household",
+                "7001",
+                "--relationship",
+                rel,
+            ],
+        );
+        out["id"].to_string()
+    };
+    add("見本 一郎", "ミホン イチロウ", "世帯主");
+    let mother = add("見本 ヨシ", "ミホン ヨシ", "母");
+    let text = ok(&db.path, &["person", "show", &mother]);
+    assert!(text.contains("世帯番号: 7001 (続柄 父母)  世帯主: 見本　一郎"), "{text}");
+    assert!(text.contains("世帯員: 見本　一郎 (世帯主)"), "{text}");
+    let refused = hairyo(&db.path, &["person", "delivery-register", "--person", &mother, "--address", "", "--reason", "vacation", "--requested-by", "本人"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("address:") && err.contains("reason:"), "{err}");
+    let reg = json(
+        &db.path,
+        &[
+            "person",
+            "delivery-register",
+            "--person",
+            &mother,
+            "--address",
+            "見本市後見町1番",
+            "--addressee",
+            "後見 次郎",
+            "--reason",
+            "guardian",
+            "--requested-by",
+            "成年後見人",
+            "--document",
+            "登記事項証明書",
+        ],
+    );
+    let text = ok(&db.path, &["person", "show", &mother]);
+    assert!(text.contains("【現在の送付先】送付先変更") && text.contains("後見町1番"), "{text}");
+    let issued = json(&db.path, &["certificate", "issue", "--person", &mother, "--scheme", "kokuho", "--basis", "ex_officio"]);
+    assert!(issued["delivery_address"].as_str().unwrap().contains("後見町1番 後見 次郎 様"), "{issued}");
+    let ended = json(&db.path, &["person", "delivery-end", &reg["id"].to_string()]);
+    assert!(ended["ended_at"].is_string(), "{ended}");
+}
+
 /// `hairyo upgrade` on a file of the previous release: it says what it upgraded and where the
 /// backup is; run again it says the schema is current and backs up nothing. Any other command
 /// on an old file upgrades it too and says so on stderr, keeping stdout for its own output.

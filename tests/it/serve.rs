@@ -1288,3 +1288,49 @@ fn a_mailing_to_residents_at_home_over_http() {
     let (status, csv) = call(addr, sv, "export_mailing_addresses", json!({"id": m["id"], "encoding": "cp932"}));
     assert_eq!((status, csv["rows"].clone()), (200, m["counts"]["sent"].clone()), "{csv}");
 }
+
+/// #33 over HTTP: the core systems' certificates imported, what the card shows withheld from a
+/// welfare desk, and a standing 送付先変更 refused field by field, then registered by the
+/// insurer desk only.
+#[test]
+fn the_core_systems_certificates_and_a_standing_delivery_over_http() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let served = serve(&db, &[]);
+    let addr = served.addr.as_str();
+    let token = |login: &str| sign_in(addr, login)["token"].as_str().unwrap().to_string();
+    let (sv, clerk, cw) = (token("kokuho2"), token("kokuho1"), token("kaigo1"));
+    let (status, list) = call(addr, &sv, "list_persons", json!({"limit": 50}));
+    assert_eq!(status, 200, "{list}");
+    let p =
+        list["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho" && p["age"].as_i64().unwrap() < 69).expect("a 国保 member under 69").clone();
+    let today = chrono::Local::now().date_naive();
+    let csv =
+        format!("宛名番号,区分,制度,日付,有効期限,番号,負担割合,限度区分\n{},交付,国保,{today},2099-07-31,8080,3割,ウ\n", p["atena_no"].as_str().unwrap());
+    let content = base64::engine::general_purpose::STANDARD.encode(csv);
+    let (status, fed) = call(addr, &sv, "import_issue_feed", json!({"content_base64": content, "encoding": "utf-8"}));
+    assert_eq!((status, &fed["committed"]), (200, &json!(true)), "{fed}");
+    let card = |token: &str| {
+        let (status, r) = call(addr, token, "show_person", json!({"id": p["id"]}));
+        assert_eq!(status, 200, "{r}");
+        r["certificates"].as_array().unwrap().iter().find(|c| c["card"]["number"] == "8080").cloned().expect("the fed certificate")
+    };
+    assert_eq!(card(&clerk)["card"]["limit_class"], "u");
+    let seen = card(&cw);
+    assert_eq!((seen["card"]["limit_class"].is_null(), seen["card_withheld"].as_bool()), (true, Some(true)), "{seen}");
+    let (status, conflicts) = call(addr, &clerk, "certificate_conflicts", json!({"open_only": true}));
+    assert_eq!(status, 200, "{conflicts}");
+
+    let input = json!({"person_id": p["id"], "address": "見本市後見町1番", "reason": "guardian", "requested_by": "成年後見人"});
+    let (status, refused) = call(addr, &cw, "register_delivery", json!({ "input": input }));
+    assert_eq!((status, refused["code"].as_str()), (403, Some("access.denied")), "{refused}");
+    let (status, bad) = call(addr, &clerk, "register_delivery", json!({"input": {"person_id": p["id"], "reason": "holiday"}}));
+    assert_eq!((status, bad["code"].as_str()), (422, Some("delivery_registration.invalid")), "{bad}");
+    let named: Vec<&str> = bad["fields"].as_array().unwrap().iter().filter_map(|f| f["field"].as_str()).collect();
+    assert!(named.contains(&"address") && named.contains(&"reason") && named.contains(&"requested_by"), "{bad}");
+    let (status, reg) = call(addr, &clerk, "register_delivery", json!({ "input": input }));
+    assert_eq!((status, reg["reason_label"].as_str()), (200, Some("成年後見人")), "{reg}");
+    let (status, r) = call(addr, &cw, "show_person", json!({"id": p["id"]}));
+    assert_eq!((status, r["standing_registration_id"].clone()), (200, reg["id"].clone()), "{r}");
+}

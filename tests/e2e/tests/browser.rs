@@ -719,3 +719,113 @@ async fn mail_residents_at_home(driver: WebDriver, url: String) {
         wait_until("the outcome shown", || async { text_of(&driver, &format!("{row} .mailing-outcome-label")).await.filter(|t| t.contains(label)) }).await;
     }
 }
+
+/// #33: the NHI desk's supervisor takes in the core systems' certificates (a bad row refuses the
+/// file), opens a member of a household and sees the 世帯主 and the fed certificate with what
+/// the card shows, then registers a standing 送付先変更 (refused field by field first), which
+/// the record shows as the 送付先 now and the core holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_core_systems_certificates_a_household_and_a_standing_delivery() {
+    let served = tokio::task::spawn_blocking(serve).await.expect("start the server");
+    let db = served.db.clone();
+    let member = tokio::task::spawn_blocking(move || household_of_two(&db)).await.expect("seed the household");
+    in_one_browser(&served.url, SCENARIO_TIMEOUT, core_systems_and_household).await;
+    let db = served.db.clone();
+    let record = tokio::task::spawn_blocking(move || {
+        let mut store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).expect("open the test database");
+        let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+        hairyo::record::show(&mut store, &admin, member, chrono::Local::now().naive_local()).expect("the record")
+    })
+    .await
+    .expect("read the record");
+    assert_eq!(record.delivery_registrations.len(), 1, "one registration, nothing stored by the refusal");
+    assert_eq!(record.standing_registration_id, Some(record.delivery_registrations[0].id));
+    let fed: Vec<_> = record.certificates.iter().filter(|c| c.card.number == "5151").collect();
+    assert_eq!(fed.len(), 1, "the fed certificate, once");
+}
+
+/// 見本 世帯主 and their mother 見本 世帯員 (宛名番号 930000001), one household of the 住民票.
+fn household_of_two(db: &str) -> i64 {
+    let mut store = hairyo::store::open_location(&hairyo::store::Location::parse(db)).expect("open the test database");
+    let now = chrono::Local::now().naive_local();
+    let admin = hairyo::staff::actor(&store, "admin").expect("admin");
+    let person = |name: &str, kana: &str, atena: &str, birth: &str, rel: &str| hairyo::person::PersonInput {
+        atena_no: atena.into(),
+        name: name.into(),
+        kana: kana.into(),
+        birth_date: birth.into(),
+        sex: "female".into(),
+        address: "見本市世帯町1-1".into(),
+        scheme: "kokuho".into(),
+        household_no: "8001".into(),
+        relationship: rel.into(),
+        ..Default::default()
+    };
+    hairyo::person::add(&mut store, &admin, &person("見本　世帯主", "ミホン　セタイヌシ", "930000002", "1970-04-01", "世帯主"), now).expect("the head");
+    hairyo::person::add(&mut store, &admin, &person("見本　世帯員", "ミホン　セタイイン", "930000001", "1960-08-08", "母"), now).expect("the member").id
+}
+
+async fn core_systems_and_household(driver: WebDriver, url: String) {
+    driver.goto(&url).await.expect("open the server's page");
+    sign_in(&driver, "kokuho2", hairyo::demo::DEMO_PASSWORD).await;
+    click(&driver, "#nav-export").await;
+    let dir = tempfile::tempdir().expect("a folder for the files");
+    let today = chrono::Local::now().date_naive();
+    let header = "宛名番号,区分,制度,日付,有効期限,番号,負担割合,限度区分,送付\n";
+    let good = dir.path().join("issued.csv");
+    std::fs::write(&good, format!("{header}930000001,交付,国保,{today},2099-07-31,5151,3割,ウ,本人\n")).expect("write the feed");
+    let bad = dir.path().join("issued-bad.csv");
+    std::fs::write(&bad, format!("{header}930000001,交付,国保,{today},2099-07-31,5151,1割,ウ,本人\n")).expect("write the bad feed");
+    let choose = |path: std::path::PathBuf| {
+        let driver = driver.clone();
+        async move {
+            let input = wait_until("the file input", || async { driver.find(By::Id("issue-feed-file")).await.ok() }).await;
+            input.send_keys(path.display().to_string()).await.expect("choose the file")
+        }
+    };
+    choose(bad).await;
+    click(&driver, "#issue-feed-run").await;
+    let refused = wait_until("the refused file", || async { text_of(&driver, "#issue-feed-report").await }).await;
+    assert!(refused.contains("2行目") && refused.contains("負担割合「1割」"), "{refused:?}");
+    choose(good).await;
+    click(&driver, "#issue-feed-run").await;
+    let taken = wait_until("the file taken in", || async { text_of(&driver, "#issue-feed-report").await.filter(|t| t.contains("取り込みました")) }).await;
+    assert!(taken.contains("台帳に加えました"), "{taken:?}");
+    let problems = {
+        let axe = std::fs::read_to_string(workspace_root().join("ui/node_modules/axe-core/axe.min.js")).expect("axe-core");
+        audit(&driver, &axe, "交付記録の取込").await
+    };
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    open_persons(&driver).await;
+    search_for(&driver, "ミホン セタイイン", "ミホン").await;
+    click(&driver, "#person-table .person-name").await;
+    wait_until("the record", || async { text_of(&driver, "#record-name").await.filter(|n| n.contains("世帯員")) }).await;
+    let head = wait_until("the household", || async { text_of(&driver, "#household-head").await }).await;
+    assert!(head.contains("見本　世帯主"), "{head:?}");
+    let members = text_of(&driver, "#household-members").await.unwrap_or_default();
+    assert!(members.contains("見本　世帯主（世帯主"), "{members:?}");
+    let certificates = text_of(&driver, "#certificates").await.unwrap_or_default();
+    assert!(certificates.contains("基幹システムから取込") && certificates.contains("負担割合 3割") && certificates.contains("限度区分 ウ"), "{certificates:?}");
+
+    click(&driver, "#delivery-open").await;
+    click(&driver, "#delivery-save").await;
+    let missing = wait_until("the refusal beside the boxes", || async { text_of(&driver, "#delivery-address-error").await }).await;
+    assert!(missing.contains("送付先の住所"), "{missing:?}");
+    // The record with the household, the fed certificate and the form's refusals meets AA.
+    let axe = std::fs::read_to_string(workspace_root().join("ui/node_modules/axe-core/axe.min.js")).expect("axe-core");
+    let problems = audit(&driver, &axe, "世帯と送付先変更").await;
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    select(&driver, "#delivery-reason", "guardian").await;
+    type_into(&driver, "#delivery-address", "見本市後見町1番").await;
+    type_into(&driver, "#delivery-addressee", "成年後見人 見本 次郎").await;
+    type_into(&driver, "#delivery-requested_by", "成年後見人").await;
+    type_into(&driver, "#delivery-document_seen", "登記事項証明書").await;
+    click(&driver, "#delivery-save").await;
+    wait_until("the registration stored", || async { text_of(&driver, "#delivery-result").await }).await;
+    let shown =
+        wait_until("the standing 送付先", || async { text_of(&driver, "#delivery-registrations").await.filter(|t| t.contains("現在の送付先")) }).await;
+    assert!(shown.contains("見本市後見町1番") && shown.contains("成年後見人"), "{shown:?}");
+    driver.find(By::Id("delivery-registrations")).await.expect("the section").scroll_into_view().await.ok();
+    save_screenshot(&driver, "household-and-delivery.png").await;
+}
