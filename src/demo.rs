@@ -497,6 +497,16 @@ pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: 
                 protected,
                 safe_postal_code: if protected { "000-9999" } else { "" },
                 safe_address: if protected { "見本市役所 保険年金課 気付" } else { "" },
+                // Each person's own household of the 住民票: its head, a child of it, or the
+                // head's spouse.
+                household_no: format!("{}", 700_000_000 + base_atena % 1_000_000 + 1 + i),
+                relationship: Some(if householder == name {
+                    "head"
+                } else if child {
+                    "child"
+                } else {
+                    "spouse"
+                }),
                 created_at: &stamp,
                 name_chars: spaced(&name_key),
                 kana_chars: spaced(&kana_key),

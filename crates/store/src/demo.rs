@@ -36,6 +36,9 @@ pub struct DemoPerson<'p> {
     pub protected: bool,
     pub safe_postal_code: &'p str,
     pub safe_address: &'p str,
+    /// 世帯番号 and the 続柄 code of the 住民票.
+    pub household_no: String,
+    pub relationship: Option<&'p str>,
     pub created_at: &'p str,
     pub name_chars: String,
     pub kana_chars: String,
@@ -234,6 +237,8 @@ const PERSON_COLUMNS: &[&str] = &[
     "updated_at",
     "name_chars",
     "kana_chars",
+    "household_no",
+    "relationship",
 ];
 
 /// The demo's inserts for one write transaction, gathered and written many rows at a time.
@@ -432,6 +437,8 @@ impl DemoLoad<'_> {
             p.created_at,
             p.name_chars,
             p.kana_chars,
+            p.household_no,
+            p.relationship,
             p.pieces
         ];
         let width = self.person.columns.len();
