@@ -85,6 +85,9 @@ pub struct ApplicationInput {
     /// household who is not a legal representative (the registered address is the rule).
     pub delivery_reason: String,
     pub referral_id: Option<i64>,
+    /// The clerk saw on the 住民票 that a proxy claiming 同一世帯 lives in the person's household,
+    /// though Hairyo does not hold them as a member (a family member who is no 要配慮者).
+    pub household_confirmed: bool,
 }
 
 /// What the clerk is told when an application is received.
@@ -410,12 +413,14 @@ pub(crate) fn receive_in(
             return Err(invalid("authority", why.into()));
         }
         // A proxy who says they share the household is checked against it where the 住民票's
-        // household is recorded; one who does not is another relative, with a 委任状.
-        if authority == Some(ProxyAuthority::SameHousehold) && crate::household::is_member(tx, &p, &proxy_name)? == Some(false) {
+        // household is recorded: a member (by name or 通称) or the recorded 世帯主 passes; anyone
+        // else passes only once the clerk has seen it on the 住民票 (Hairyo holds 要配慮者, not
+        // every family member); otherwise they are another relative, with a 委任状.
+        if authority == Some(ProxyAuthority::SameHousehold) && !input.household_confirmed && crate::household::is_member(tx, &p, &proxy_name)? == Some(false) {
             return Err(invalid(
-                "authority",
+                "household_confirmed",
                 format!(
-                    "代理人「{proxy_name}」は、この方の世帯 (世帯番号 {}) の住民として記録されていません。同一世帯でない親族は「別世帯の親族」として委任状を添えて申請します",
+                    "代理人「{proxy_name}」は、この方の世帯 (世帯番号 {}) の世帯員として記録されていません。住民票で同一世帯であることを確かめたら「住民票で同一世帯を確認した」を選んでください。確かめられないときは「別世帯の親族」として委任状を添えて申請します",
                     p.household_no
                 ),
             ));
@@ -490,7 +495,8 @@ pub(crate) fn receive_in(
             Action::Create,
             "application",
             Some(id),
-            serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority, "delegator": delegator}),
+            serde_json::json!({"person_id": p.id, "scheme": scheme, "applicant": applicant, "authority": authority, "delegator": delegator,
+                "household_confirmed": input.household_confirmed}),
         )?;
         Ok(Received { application: load(tx, id)?, notices })
     }

@@ -123,10 +123,12 @@ impl Row {
     }
 }
 
-/// What the card shows, read from a row and checked against the holder's age on the day of
-/// issue: a 国保 member under 70 pays 3割 (2割 before school), a 高齢受給者 2割 or 3割; the
-/// limit classes ア〜オ belong to the under-70 table and 一般Ⅱ to 後期 alone.
-fn card_of(row: &Row, scheme: AppScheme, p: &Person, on: NaiveDate) -> Result<CardDetails, String> {
+/// What the card shows, read from a row and checked against the holder's age over the card's
+/// term: a 国保 member under 70 pays 3割 (2割 before school), a 高齢受給者 2割 or 3割; the limit
+/// classes ア〜オ belong to the under-70 table and 一般Ⅱ to 後期 alone. A card whose term reaches
+/// into the 高齢受給者 month or the school year (one issued ahead, as the core systems do) may show
+/// either side of it.
+fn card_of(row: &Row, scheme: AppScheme, p: &Person, on: NaiveDate, until: NaiveDate) -> Result<CardDetails, String> {
     let optional = |c: IssueColumn| -> Option<&str> { Some(row.get(c)).filter(|v| !v.is_empty()) };
     let copay_rate = optional(IssueColumn::CopayRate).map(CopayRate::parse).transpose()?;
     let limit_class = optional(IssueColumn::LimitClass).map(LimitClass::parse).transpose()?;
@@ -142,36 +144,44 @@ fn card_of(row: &Row, scheme: AppScheme, p: &Person, on: NaiveDate) -> Result<Ca
     if !branch.is_empty() && !branch.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!("枝番「{branch}」は2桁までの数字で指定してください"));
     }
-    let elderly = scheme == AppScheme::Kokuho && on >= elderly_recipient_from(p.birth_date);
     let w = crate::text::wareki::format;
+    let (elderly_from, school) = (elderly_recipient_from(p.birth_date), school_from(p.birth_date));
+    // Which sides of the two changes the card's term touches.
+    let (under_70, elderly) = (on < elderly_from, until >= elderly_from);
+    let (preschool, schooled) = (on < school, until >= school);
     if let (AppScheme::Kokuho, Some(rate)) = (scheme, copay_rate) {
-        let allowed: &[CopayRate] = if elderly {
-            &[CopayRate::Two, CopayRate::Three]
-        } else if on < school_from(p.birth_date) {
-            &[CopayRate::Two]
-        } else {
-            &[CopayRate::Three]
-        };
+        let mut allowed = Vec::new();
+        if elderly {
+            allowed.extend([CopayRate::Two, CopayRate::Three]);
+        }
+        if under_70 && preschool {
+            allowed.push(CopayRate::Two);
+        }
+        if under_70 && schooled {
+            allowed.push(CopayRate::Three);
+        }
         if !allowed.contains(&rate) {
-            let who = if elderly {
-                format!("{}からの高齢受給者 (2割か3割)", w(elderly_recipient_from(p.birth_date)))
-            } else if on < school_from(p.birth_date) {
-                format!("{}までの義務教育就学前 (2割)", w(school_from(p.birth_date).pred_opt().unwrap_or(on)))
+            let who = if !under_70 {
+                format!("{}からの高齢受給者 (2割か3割)", w(elderly_from))
+            } else if !schooled {
+                format!("{}までの義務教育就学前 (2割)", w(school.pred_opt().unwrap_or(on)))
             } else {
                 "70歳未満 (3割)".to_string()
             };
-            return Err(format!("負担割合「{}」は、交付日 {} に{}の人には記載されません", rate.label(), w(on), who));
+            return Err(format!("負担割合「{}」は、{}から{}までの資格確認書で{}の人には記載されません", rate.label(), w(on), w(until), who));
         }
     }
     if let Some(class) = limit_class {
-        let under_70_table = scheme == AppScheme::Kokuho && !elderly;
-        if class.under_70() != under_70_table || (class == LimitClass::General2 && scheme != AppScheme::Kouki) {
-            let table = if under_70_table {
-                "ア〜オ (70歳未満)"
-            } else if scheme == AppScheme::Kouki {
-                "現役並みⅢ〜低所得Ⅰ (後期高齢者医療)"
-            } else {
-                "現役並みⅢ〜低所得Ⅰ (70歳以上)"
+        let fits = match scheme {
+            AppScheme::Kouki => !class.under_70(),
+            AppScheme::Kokuho => (class.under_70() && under_70) || (!class.under_70() && class != LimitClass::General2 && elderly),
+        };
+        if !fits {
+            let table = match scheme {
+                AppScheme::Kouki => "現役並みⅢ〜低所得Ⅰ (後期高齢者医療)",
+                AppScheme::Kokuho if under_70 && elderly => "ア〜オ (70歳未満) または現役並みⅢ〜低所得Ⅰ (70歳以上)",
+                AppScheme::Kokuho if under_70 => "ア〜オ (70歳未満)",
+                AppScheme::Kokuho => "現役並みⅢ〜低所得Ⅰ (70歳以上)",
             };
             return Err(format!("限度区分「{}」はこの人の区分ではありません。{table}から指定してください", class.label()));
         }
@@ -202,21 +212,31 @@ pub enum Match {
     New,
 }
 
-/// Matches a fed certificate against the valid ones of its scheme. A certificate running to a
-/// later day than every one held is the next one; one that runs to the same day or an earlier
-/// one must be one of them, or it disagrees, unless it is a reissue (`reissue`), which runs to
-/// the day of the one issued before it that it replaces.
+/// Matches a fed certificate against the ledger's certificates of its scheme. The same dates
+/// are the same certificate, whatever became of it since (fed before, or recorded here). Among
+/// the valid ones, the same day of issue with another end, or a term that overlaps one running
+/// as long or longer, disagrees, unless it is a reissue (`reissue`), which runs to the day of
+/// the one issued before it that it replaces. A certificate running past every one held is the
+/// next one, and one wholly before them is history: both are new.
 pub fn match_fed(held: &[Certificate], fed: &FedCertificate, reissue: bool) -> Match {
     let w = crate::text::wareki::format;
-    let held: Vec<&Certificate> = held.iter().filter(|c| c.scheme == fed.scheme && c.status == CertificateStatus::Valid).collect();
+    let of_scheme: Vec<&Certificate> = held.iter().filter(|c| c.scheme == fed.scheme).collect();
     let same_dates = |c: &&&Certificate| c.issued_on == fed.issued_on && c.valid_until == fed.valid_until;
-    if let Some(c) = held.iter().find(|c| c.source != CertificateSource::Hairyo && same_dates(c)) {
+    if let Some(c) = of_scheme.iter().find(|c| c.source != CertificateSource::Hairyo && same_dates(c)) {
         return Match::Known { id: c.id, changed: c.card != fed.card };
     }
-    if let Some(c) = held.iter().find(|c| c.source == CertificateSource::Hairyo && same_dates(c)) {
+    if let Some(c) = of_scheme.iter().find(|c| c.source == CertificateSource::Hairyo && same_dates(c)) {
         return Match::Recorded(c.id);
     }
-    match held.iter().find(|c| c.valid_until >= fed.valid_until && !(reissue && c.issued_on < fed.issued_on)) {
+    let valid: Vec<&&Certificate> = of_scheme.iter().filter(|c| c.status == CertificateStatus::Valid).collect();
+    if let Some(c) = valid.iter().find(|c| c.issued_on == fed.issued_on) {
+        return Match::Conflict {
+            id: c.id,
+            reason: format!("同じ日に交付された資格確認書の有効期限が異なります (Hairyo の記録: {}、基幹システム: {})", w(c.valid_until), w(fed.valid_until)),
+        };
+    }
+    let overlaps = |c: &&&Certificate| c.issued_on <= fed.valid_until && fed.issued_on <= c.valid_until;
+    match valid.iter().find(|c| overlaps(c) && c.valid_until >= fed.valid_until && !(reissue && c.issued_on < fed.issued_on)) {
         Some(c) if c.valid_until == fed.valid_until => Match::Conflict {
             id: c.id,
             reason: format!("有効期限が同じ資格確認書の交付日が異なります (Hairyo の記録: {}、基幹システム: {})", w(c.issued_on), w(fed.issued_on)),
@@ -239,6 +259,10 @@ pub fn match_fed(held: &[Certificate], fed: &FedCertificate, reissue: bool) -> M
 fn delivery_of(tx: &crate::store::Write<'_>, p: &Person, delivery: FedDelivery, on: NaiveDate) -> Result<String, String> {
     crate::delivery::address_for(tx, p, delivery, on).map_err(|e| e.to_string())
 }
+
+// The audit log keeps what the feed did and the card's numbers, never what the card shows of
+// the holder's insurance (負担割合, 限度区分, 特定疾病, 特別療養費): every desk's supervisors read
+// the log, and only the insurer desks may see those.
 
 /// Applies one row inside the transaction; returns what it did, or why it cannot.
 fn apply_row(tx: &crate::store::Write<'_>, actor: &Actor, p: &Person, event: IssueEvent, row: &Row, now: NaiveDateTime) -> Result<String, String> {
@@ -266,7 +290,7 @@ fn apply_row(tx: &crate::store::Write<'_>, actor: &Actor, p: &Person, event: Iss
             if scheme == AppScheme::Kokuho && on >= p.kouki_from() {
                 return Err(format!("{}から後期高齢者医療の被保険者のため、国民健康保険の資格確認書は交付されません", w(p.kouki_from())));
             }
-            let card = card_of(row, scheme, p, on)?;
+            let card = card_of(row, scheme, p, on, valid_until)?;
             if card.number.is_empty() {
                 return Err("交付・再交付の行には番号が必要です".into());
             }
@@ -280,8 +304,16 @@ fn apply_row(tx: &crate::store::Write<'_>, actor: &Actor, p: &Person, event: Iss
                 Match::Known { changed: false, .. } => Ok("取込済みの資格確認書です (変更なし)".into()),
                 Match::Known { id, changed: true } => {
                     tx.certificates_mut().change(id, &CertificateChange { card: Some(&fed.card), ..Default::default() }).map_err(store_err)?;
-                    audit::record(tx, actor, now, Action::Update, "certificate", Some(id), serde_json::json!({"feed": event, "card": fed.card}))
-                        .map_err(|e| e.to_string())?;
+                    audit::record(
+                        tx,
+                        actor,
+                        now,
+                        Action::Update,
+                        "certificate",
+                        Some(id),
+                        serde_json::json!({"feed": event, "card_changed": true, "number": fed.card.number}),
+                    )
+                    .map_err(|e| e.to_string())?;
                     Ok(format!("資格確認書 (ID {id}) の記載事項を更新しました"))
                 }
                 Match::Recorded(id) => {
@@ -294,14 +326,15 @@ fn apply_row(tx: &crate::store::Write<'_>, actor: &Actor, p: &Person, event: Iss
                         Action::Update,
                         "certificate",
                         Some(id),
-                        serde_json::json!({"feed": event, "matched": true, "card": fed.card}),
+                        serde_json::json!({"feed": event, "matched": true, "number": fed.card.number}),
                     )
                     .map_err(|e| e.to_string())?;
                     Ok(format!("Hairyo で記録した資格確認書 (ID {id}) と照合し、記載事項を加えました"))
                 }
                 Match::Conflict { id, reason } => {
-                    if tx.certificates().conflict_open(id, &fed_json).map_err(store_err)? {
-                        return Ok("確認待ちの食い違いとして登録済みです".into());
+                    // A disagreement listed before (waiting, or settled by a clerk) is not listed again.
+                    if tx.certificates().conflict_seen(id, &fed_json).map_err(store_err)? {
+                        return Ok("この食い違いは登録済みです (変更なし)".into());
                     }
                     let k = tx.certificates_mut().add_conflict(p.id, id, &fed_json, &reason, actor.staff_id, &stamp).map_err(store_err)?;
                     audit::record(tx, actor, now, Action::Create, "certificate_conflict", Some(k), serde_json::json!({"certificate_id": id, "feed": event}))
@@ -348,7 +381,13 @@ fn apply_row(tx: &crate::store::Write<'_>, actor: &Actor, p: &Person, event: Iss
                                 ..Default::default()
                             };
                             tx.certificates_mut().change(old, &ended).map_err(store_err)?;
-                            event_of(old, crate::model::certificate::CertificateEventKind::Reissued, "", "基幹システムで再交付")?;
+                            // A reissue around the 高齢受給者 month is the one at 70: the list of
+                            // those to reissue then lets the holder go.
+                            let from = elderly_recipient_from(p.birth_date);
+                            let issued_before = held.iter().find(|c| c.id == old).is_some_and(|c| c.issued_on < from);
+                            let at_70 = scheme == AppScheme::Kokuho && issued_before && valid_until >= from && on + chrono::Duration::days(92) >= from;
+                            let cause = if at_70 { crate::model::certificate::ReissueCause::Age70.code() } else { "" };
+                            event_of(old, crate::model::certificate::CertificateEventKind::Reissued, cause, "基幹システムで再交付")?;
                             id
                         }
                         None => tx.certificates_mut().insert(&new).map_err(store_err)?,
@@ -610,10 +649,13 @@ mod tests {
         let mut same = core.clone();
         same.card = fed("2026-08-01", "2027-07-31").card;
         assert_eq!(match_fed(&[same], &fed("2026-08-01", "2027-07-31"), false), Match::Known { id: 2, changed: false });
-        // Another scheme's certificate, or one no longer valid, is no match.
-        let mut replaced = held(3, Hairyo, "2026-08-01", "2027-07-31");
+        // One replaced since is still the same certificate; last year's is history, not a conflict.
+        let mut replaced = held(3, Core, "2026-08-01", "2027-07-31");
         replaced.status = CertificateStatus::Replaced;
-        assert_eq!(match_fed(&[replaced], &fed("2026-08-01", "2027-07-31"), false), Match::New);
+        assert!(matches!(match_fed(&[replaced], &fed("2026-08-01", "2027-07-31"), false), Match::Known { id: 3, .. }));
+        assert_eq!(match_fed(one, &fed("2025-08-01", "2026-07-31"), false), Match::New);
+        // The same day of issue with a later end is one certificate told two ways.
+        assert!(matches!(match_fed(one, &fed("2026-08-01", "2028-07-31"), false), Match::Conflict { id: 1, .. }));
     }
 
     #[test]

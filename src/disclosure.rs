@@ -154,9 +154,9 @@ pub const ITEMS: &[Item] = &[
         withheld_in: "記録・操作の応答・監査ログ・他の窓口も読む終了メモ・引継ぎ票 (見られる窓口が印刷したときだけ記載)",
     },
     Item {
-        what: "支援措置対象者の送付先変更 (住所・宛名・メモ) と世帯",
+        what: "支援措置対象者の世帯 (世帯番号・続柄・世帯員、世帯主としての氏名) と送付先変更の登録",
         shown_by: Permission::ViewProtectedAddress,
-        withheld_in: "記録・操作の応答 (世帯の一覧から支援措置の対象者を除き、その人の記録では世帯を表示しない)",
+        withheld_in: "記録・操作の応答・CSV 出力・監査ログ (世帯の一覧から支援措置の対象者を除き、その人の記録では世帯を表示しない。ほかの世帯員あての郵便・申請書に世帯主として名前を載せない)",
     },
     Item {
         what: "資格確認書の負担割合・限度区分・特定疾病・特別療養費",
@@ -269,6 +269,9 @@ pub fn person(audience: &Audience, p: Person) -> Shown<Person> {
         safe_postal_code: postal_code(audience, protected, p.safe_postal_code),
         safe_address: address(audience, protected, p.safe_address),
         facility_id: place(audience, protected, p.facility_id),
+        // The household's number would find its other members, whose address is theirs.
+        household_no: postal_code(audience, protected, p.household_no),
+        relationship: place(audience, protected, p.relationship),
         ..p
     })
 }
@@ -337,6 +340,8 @@ pub fn delivery_registration(audience: &Audience, r: crate::model::household::De
         address: address(audience, protected, r.address),
         addressee: address(audience, protected, r.addressee),
         note: address(audience, protected, r.note),
+        requested_by: address(audience, protected, r.requested_by),
+        document_seen: address(audience, protected, r.document_seen),
         ..r
     })
 }
@@ -371,7 +376,8 @@ pub fn certificate_conflict(
 }
 
 /// The keys of an audit entry's detail that hold a protected person's whereabouts.
-const PLACE_KEYS: &[&str] = &["postal_code", "address", "safe_postal_code", "safe_address", "facility_id", "moved_to", "delivery_address"];
+const PLACE_KEYS: &[&str] =
+    &["postal_code", "address", "safe_postal_code", "safe_address", "facility_id", "moved_to", "delivery_address", "household_no", "relationship"];
 
 /// An audit entry's detail as `audience` may see it. Entries about a protected person (any
 /// object in the detail marked `"protected": true`, which old entries holding a whole person

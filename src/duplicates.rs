@@ -176,9 +176,14 @@ pub fn merge(store: &mut Store, actor: &Actor, keep: i64, other: i64, now: chron
             (&mut merged.legal_rep_name, &o.legal_rep_name),
             (&mut merged.safe_postal_code, &o.safe_postal_code),
             (&mut merged.safe_address, &o.safe_address),
+            (&mut merged.household_no, &o.household_no),
+            (&mut merged.alias, &o.alias),
         ] {
             fill(k, v);
         }
+        merged.relationship = merged.relationship.or(o.relationship);
+        merged.residence_until = merged.residence_until.or(o.residence_until);
+        merged.western_calendar |= o.western_calendar;
         for r in &o.reasons {
             if !merged.reasons.contains(r) {
                 merged.reasons.push(*r);

@@ -110,6 +110,9 @@ pub(crate) fn table(
                     r[4] = label_of(&r[4], Sex::from_code, Sex::label);
                     r[8] = label_of(&r[8], Scheme::from_code, Scheme::label);
                     r[15] = label_of(&r[15], crate::model::person::Relationship::from_code, crate::model::person::Relationship::label);
+                    // A protected person's household would find the members they live with.
+                    r[14] = crate::disclosure::postal_code(&audience, protected, std::mem::take(&mut r[14]));
+                    r[15] = crate::disclosure::postal_code(&audience, protected, std::mem::take(&mut r[15]));
                     r[5] = crate::disclosure::postal_code(&audience, protected, std::mem::take(&mut r[5]));
                     r[6] = crate::disclosure::address(&audience, protected, std::mem::take(&mut r[6]));
                     r

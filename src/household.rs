@@ -22,6 +22,8 @@ pub enum HouseholdError {
     NotFound(i64),
     #[error("この登録はすでに終了しています")]
     Ended,
+    #[error("支援措置の対象者の資格確認書は、支援措置の安全な送付先にだけ送ります。送付先を変えるときは、記録の「送付先住所 (支援措置)」を変更してください")]
+    Protected,
     #[error("{0}")]
     Forbidden(String),
     #[error("入力内容を確認してください")]
@@ -38,8 +40,9 @@ impl HouseholdError {
     pub fn code(&self) -> &'static str {
         match self {
             HouseholdError::NotFound(_) => "delivery_registration.not_found",
-            HouseholdError::Ended => "delivery_registration.ended",
+            HouseholdError::Ended => "delivery_registration.bad_transition",
             HouseholdError::Forbidden(_) => "delivery_registration.forbidden",
+            HouseholdError::Protected => "delivery_registration.protected",
             HouseholdError::Invalid(_) => "delivery_registration.invalid",
             HouseholdError::Person(e) => e.code(),
             HouseholdError::Access(e) => e.code(),
@@ -59,22 +62,39 @@ pub(crate) fn householder_of(conn: &crate::store::Read<'_>, p: &Person) -> Resul
     Ok(conn.households().members(&p.household_no)?.into_iter().find(|m| m.relationship == Some(Relationship::Head)))
 }
 
-/// The 世帯主's name as forms print it: the linked member's, else the typed one, else none.
+/// The 世帯主's name as forms and envelopes print it: the linked member's, else the typed one,
+/// else none. A protected 世帯主 is never named beside another member's address (that would say
+/// where they live): the typed name stands, as the clerk recorded it for this person.
 pub(crate) fn householder_name(conn: &crate::store::Read<'_>, p: &Person) -> Result<String, crate::store::StoreError> {
     Ok(match householder_of(conn, p)? {
-        Some(h) => h.name,
-        None => p.householder.trim().to_string(),
+        Some(h) if !h.protected || h.person_id == p.id => h.name,
+        _ => p.householder.trim().to_string(),
     })
 }
 
-/// Whether `name` is a member of `p`'s household other than `p`: `None` when the household is
-/// not known (no 世帯番号), so a declared 同一世帯 cannot be checked.
+/// Whether `name` is a member of `p`'s household other than `p` (by name or 通称), or the 世帯主
+/// recorded for `p`: `None` when the household is not known (no 世帯番号), so a declared
+/// 同一世帯 cannot be checked.
 pub(crate) fn is_member(conn: &crate::store::Read<'_>, p: &Person, name: &str) -> Result<Option<bool>, crate::store::StoreError> {
     if p.household_no.is_empty() {
         return Ok(None);
     }
-    let wanted = crate::text::normalize::search_key(name);
-    Ok(Some(members_of(conn, p)?.iter().any(|m| crate::text::normalize::search_key(&m.name) == wanted)))
+    let key = crate::text::normalize::search_key;
+    let wanted = key(name);
+    if !p.householder.trim().is_empty() && key(&p.householder) == wanted {
+        return Ok(Some(true));
+    }
+    for m in members_of(conn, p)? {
+        if key(&m.name) == wanted {
+            return Ok(Some(true));
+        }
+        if let Some(other) = conn.persons().get(m.person_id)? {
+            if !other.alias.is_empty() && key(&other.alias) == wanted {
+                return Ok(Some(true));
+            }
+        }
+    }
+    Ok(Some(false))
 }
 
 /// The registration standing for person `person_id` on `on`, the latest begun.
@@ -129,6 +149,15 @@ fn may_register(actor: &Actor, p: &Person) -> Result<(), HouseholdError> {
     Ok(())
 }
 
+/// A person under 支援措置 gets mail only at the safe 送付先 recorded with the protection; a
+/// standing registration would never be used, so none is taken.
+fn registrable(p: &Person) -> Result<(), HouseholdError> {
+    if p.protected {
+        return Err(HouseholdError::Protected);
+    }
+    Ok(())
+}
+
 /// Registers a standing 送付先変更 after checking every field at once.
 pub fn register_delivery(
     store: &mut Store,
@@ -170,6 +199,7 @@ pub fn register_delivery(
     let id = store.write(|tx| {
         let p = person::load(tx, input.person_id)?;
         may_register(actor, &p)?;
+        registrable(&p)?;
         let id = tx.households_mut().add_registration(&NewRegistration {
             person_id: p.id,
             postal_code: &postal,

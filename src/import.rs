@@ -427,7 +427,7 @@ pub fn import_persons(
                             // about a person (card, reasons, facility …) is kept. The household
                             // and residence columns are owned only by a file that has them, so a
                             // file of the older layout keeps what was recorded.
-                            // A 通称 recorded here stays in the search keys of a file without one.
+                            // A 通称 recorded here stays, with its search key, for a file without one.
                             let (p, keys) = if !current.alias.is_empty() && !index.contains_key(&Column::Alias) {
                                 let p = Person { alias: current.alias.clone(), ..p };
                                 let keys = person::SearchKeys::of(&p);

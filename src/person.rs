@@ -336,7 +336,7 @@ pub(crate) fn imported_changes(current: &Person, p: &Person) -> Vec<ImportedFiel
 
 /// Whether the name or reading (and so the search keys) changed.
 pub(crate) fn names_changed(current: &Person, p: &Person) -> bool {
-    current.name != p.name || current.kana != p.kana || current.alias != p.alias
+    current.name != p.name || current.kana != p.kana
 }
 
 /// Registers a person after validating every field.

@@ -211,8 +211,8 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
         let referrals: Vec<Referral> = referral::for_person(tx, id)?.into_iter().map(|r| referral::for_actor(actor, r)).collect();
         let applications: Vec<Application> = application::for_person(tx, id)?.into_iter().map(|a| application::for_actor(actor, a)).collect();
         let mut next = next_of(actor, &p.reasons, &referrals, &applications);
-        next.may_register_delivery = crate::access::can(actor, crate::access::Permission::ManageCertificate)
-            && (!p.protected || crate::access::can(actor, crate::access::Permission::ViewProtectedAddress));
+        // A protected person's mail goes only to the safe address: no registration is taken.
+        next.may_register_delivery = crate::access::can(actor, crate::access::Permission::ManageCertificate) && !p.protected;
         let record = PersonRecord {
             next,
             address_masked,
@@ -229,7 +229,8 @@ pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTim
             notices: tx.certificates().notices(id)?,
             household,
             householder,
-            standing_registration_id: delivery_registrations.iter().find(|r| r.stands_on(today)).map(|r| r.id),
+            // A protected person's mail goes only to the safe address: no registration stands.
+            standing_registration_id: delivery_registrations.iter().find(|r| r.stands_on(today) && !r.protected).map(|r| r.id),
             delivery_registrations,
             warnings,
             person: p,

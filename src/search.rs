@@ -176,7 +176,9 @@ pub(crate) fn search_in(
             description = format!("氏名・フリガナ「{}」", input.trim());
             let mut seen = std::collections::HashSet::new();
             let found = conn.search().by_key(key, want as i64, COUNT_CAP)?;
-            for id in found.exact {
+            // A 通称 typed whole is as good as the name; part of one, as part of a name.
+            let by_alias = conn.search().with_alias(key, want as i64)?;
+            for id in found.exact.into_iter().chain(by_alias.iter().filter(|(_, whole)| *whole).map(|(id, _)| *id)) {
                 if seen.insert(id) {
                     ranked.push((id, MatchKind::Exact));
                 }
@@ -191,7 +193,7 @@ pub(crate) fn search_in(
                     ranked.push((id, MatchKind::Prefix));
                 }
             }
-            for id in found.containing {
+            for id in found.containing.into_iter().chain(by_alias.iter().map(|(id, _)| *id)) {
                 if ranked.len() >= want {
                     break;
                 }
@@ -199,7 +201,7 @@ pub(crate) fn search_in(
                     ranked.push((id, MatchKind::Substring));
                 }
             }
-            let sub_total = found.containing_total;
+            let sub_total = found.containing_total + by_alias.len() as i64;
             total = sub_total.max(ranked.len() as i64);
         }
     }

@@ -120,7 +120,7 @@ fn the_core_systems_certificates_join_the_ledger_matched_never_doubled() {
     let fixed = &certificates(&mut w, differs.id)[0];
     assert_eq!((fixed.issued_on, fixed.source, fixed.card.special_care), (date("2026-08-01"), CertificateSource::Both, true));
     let twice = certificate_feed::resolve_conflict(&mut w.store, &clerk, open.items[0].id, ConflictResolution::KeptRecorded, at("2026-12-07"));
-    assert_eq!(twice.unwrap_err().code(), "feed.conflict_resolved");
+    assert_eq!(twice.unwrap_err().code(), "certificate_conflict.bad_transition");
 
     // Returned mail, a reissue and a collection from the core system follow the certificate.
     let later = "100002,返戻,後期,2026-08-10,,,,,,,,,\n100002,再交付,後期,2026-10-01,2027-07-31,,5679,,1割,一般,,,\n";
@@ -183,6 +183,11 @@ fn a_card_that_does_not_fit_the_holders_age_is_refused() {
         i.atena_no = "300002".into();
         i.birth_date = "2021-06-01".into();
     });
+    // Turns 70 in December: the card issued ahead for the 高齢受給者 month may show either side.
+    w.person(|i| {
+        i.atena_no = "300003".into();
+        i.birth_date = "1956-12-15".into();
+    });
     let cases = [
         ("300001,交付,国保,2026-08-01,2027-07-31,,1,,2割,,,,\n", true),
         ("300001,交付,国保,2026-08-01,2027-07-31,,1,,1割,,,,\n", false),
@@ -192,6 +197,9 @@ fn a_card_that_does_not_fit_the_holders_age_is_refused() {
         ("300002,交付,国保,2026-08-01,2027-07-31,,2,,3割,,,,\n", false),
         ("300002,交付,国保,2026-08-01,2027-07-31,,2,,2割,一般Ⅱ,,,\n", false),
         ("300002,交付,国保,2026-08-01,2027-07-31,,,,2割,,,,\n", false),
+        ("300003,交付,国保,2026-12-07,2027-07-31,,3,,2割,一般,,,\n", true),
+        ("300003,交付,国保,2026-12-07,2027-07-31,,3,,3割,ウ,,,\n", true),
+        ("300003,交付,国保,2026-08-01,2026-12-31,,3,,2割,,,,\n", false),
     ];
     for (row, fits) in cases {
         let r = feed(&mut w, row, true);
@@ -295,8 +303,11 @@ fn a_household_links_its_head_and_checks_a_proxy_who_claims_to_share_it() {
     let e = application::receive(&mut w.store, &clerk, &proxy("他人 太郎"), at("2026-12-07")).unwrap_err();
     assert_eq!(e.code(), "application.invalid");
     let application::ApplicationError::Invalid(fields) = &e else { panic!("{e:?}") };
-    assert_eq!(fields.0[0].field, "authority");
+    assert_eq!(fields.0[0].field, "household_confirmed");
     assert!(fields.0[0].message.contains("世帯番号 5001") && fields.0[0].message.contains("委任状"), "{}", fields.0[0].message);
+    // A family member Hairyo does not hold passes once the clerk has seen the 住民票.
+    let seen = ApplicationInput { household_confirmed: true, ..proxy("見本 二郎") };
+    application::receive(&mut w.store, &clerk, &seen, at("2026-12-07")).expect("confirmed on the 住民票");
 
     // The 国保 form names the linked 世帯主; mail goes 世帯主宛 once the city says so.
     let printed = hairyo::print::application_form(&mut w.store, &clerk, mother.id, None, at("2026-12-07")).unwrap();
@@ -375,6 +386,13 @@ fn a_standing_delivery_registration_is_used_by_every_certificate_mailed_while_it
         ..Default::default()
     };
     assert_eq!(household::register_delivery(&mut w.store, &kaigo, &input, at("2026-12-01")).unwrap_err().code(), "access.denied");
+    // A protected person's mail goes only to the safe address: no registration is taken.
+    let protected = w.person(|i| {
+        i.protected = true;
+        i.safe_address = "見本市役所気付".into();
+    });
+    let e = household::register_delivery(&mut w.store, &clerk, &RegistrationInput { person_id: protected.id, ..input.clone() }, at("2026-12-01")).unwrap_err();
+    assert_eq!(e.code(), "delivery_registration.protected");
     let reg = household::register_delivery(&mut w.store, &clerk, &input, at("2026-12-01")).unwrap();
 
     // The reissue goes to the 送付先 registered since the first one was mailed.
@@ -384,10 +402,9 @@ fn a_standing_delivery_registration_is_used_by_every_certificate_mailed_while_it
     // The core systems' 送付先 is the registration; without one the row is refused.
     let fed = feed(&mut w, "600001,交付,後期,2026-12-01,2027-07-31,,9,,,,,,送付先\n", true);
     assert!(fed.problems.iter().all(|p| !p.message.contains("送付先変更")), "{:?}", fed.problems);
-    let other = w.person(|i| i.atena_no = "600002".into());
+    w.person(|i| i.atena_no = "600002".into());
     let refused = feed(&mut w, "600002,交付,国保,2026-12-01,2027-07-31,,9,,,,,,送付先\n", true);
     assert!(refused.problems[0].message.contains("送付先変更の登録がありません"), "{:?}", refused.problems);
-    let _ = other;
     // The facility's batch prints the registered 送付先 on the resident's form.
     let batch = hairyo::print::facility_batch(&mut w.store, &admin, f.id, at("2026-12-07"), &mut |_| {}).unwrap();
     assert!(crate::print::text(&batch.bytes).contains("見本市後見町1番"), "the batch's 送付先");
@@ -395,7 +412,10 @@ fn a_standing_delivery_registration_is_used_by_every_certificate_mailed_while_it
     let r = record::show(&mut w.store, &clerk, p.id, at("2026-12-07")).unwrap();
     assert_eq!(r.standing_registration_id, Some(reg.id));
     household::end_delivery_registration(&mut w.store, &clerk, reg.id, at("2026-12-07")).unwrap();
-    assert_eq!(household::end_delivery_registration(&mut w.store, &clerk, reg.id, at("2026-12-07")).unwrap_err().code(), "delivery_registration.ended");
+    assert_eq!(
+        household::end_delivery_registration(&mut w.store, &clerk, reg.id, at("2026-12-07")).unwrap_err().code(),
+        "delivery_registration.bad_transition"
+    );
     let r = record::show(&mut w.store, &clerk, p.id, at("2026-12-07")).unwrap();
     assert_eq!(r.standing_registration_id, None);
     let third = certificate::take_step(&mut w.store, &clerk, second.id, &step, at("2026-12-07")).unwrap();
@@ -430,8 +450,12 @@ fn a_foreign_residents_stay_caps_the_certificate_and_the_alias_is_found() {
     )
     .unwrap();
     assert_eq!((c.valid_until, c.residence_capped, c.valid_until_basis_label), (date("2027-03-31"), true, "在留期限まで"));
-    let found = hairyo::search::search(&mut w.store, &clerk, "森", Page::new(0, 10), at("2026-12-07")).unwrap();
-    assert!(found.hits.items.iter().any(|h| h.person.id == p.id), "found by the 通称");
+    for query in ["森", "森 太郎", "太郎"] {
+        let found = hairyo::search::search(&mut w.store, &clerk, query, Page::new(0, 10), at("2026-12-07")).unwrap();
+        assert!(found.hits.items.iter().any(|h| h.person.id == p.id), "found by the 通称 ({query})");
+    }
+    let whole = hairyo::search::search(&mut w.store, &clerk, "森太郎", Page::new(0, 10), at("2026-12-07")).unwrap();
+    assert_eq!(whole.hits.items.first().map(|h| (h.person.id, h.matched)), Some((p.id, hairyo::search::MatchKind::Exact)), "the whole 通称");
     let found = hairyo::search::search(&mut w.store, &clerk, "FITZGERALD", Page::new(0, 10), at("2026-12-07")).unwrap();
     assert!(found.hits.items.iter().any(|h| h.person.id == p.id), "found by a part of the long name");
     let printed = hairyo::print::application_form(&mut w.store, &clerk, p.id, None, at("2026-12-07")).unwrap();

@@ -294,14 +294,12 @@ impl CertificateHandle<'_> {
         self.conn.query_row(&format!("{CONFLICT_SELECT} WHERE k.id = ?1"), [id], conflict_from_row).optional()
     }
 
-    /// Whether the same fed certificate already waits as an open conflict with certificate
-    /// `certificate_id` (a feed sent twice lists it once).
-    pub fn conflict_open(&self, certificate_id: i64, fed: &str) -> Result<bool, StoreError> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM certificate_conflict WHERE certificate_id = ?1 AND fed = ?2 AND resolution IS NULL",
-            params![certificate_id, fed],
-            |r| r.get(0),
-        )?;
+    /// Whether the same fed certificate was listed as a conflict with certificate
+    /// `certificate_id` before, waiting or settled (a feed sent twice lists it once).
+    pub fn conflict_seen(&self, certificate_id: i64, fed: &str) -> Result<bool, StoreError> {
+        let n: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM certificate_conflict WHERE certificate_id = ?1 AND fed = ?2", params![certificate_id, fed], |r| r.get(0))?;
         Ok(n > 0)
     }
 

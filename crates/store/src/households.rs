@@ -46,13 +46,16 @@ fn registration_from_row(r: &Row<'_>) -> super::sql::Result<DeliveryRegistration
 }
 
 impl HouseholdHandle<'_> {
-    /// The members of household `household_no`, the 世帯主 first, then by birth date.
+    /// The members of household `household_no` who still live in it (not moved out, not
+    /// died), the 世帯主 first, then by birth date.
     pub fn members(&self, household_no: &str) -> Result<Vec<HouseholdMember>, StoreError> {
         if household_no.is_empty() {
             return Ok(Vec::new());
         }
         let mut stmt = self.conn.prepare(
-            "SELECT id, name, relationship, birth_date, protected FROM person WHERE household_no = ?1
+            "SELECT id, name, relationship, birth_date, protected FROM person p WHERE household_no = ?1
+               AND NOT EXISTS (SELECT 1 FROM move_out m WHERE m.person_id = p.id)
+               AND NOT EXISTS (SELECT 1 FROM person_end e WHERE e.person_id = p.id AND e.cause = 'died')
              ORDER BY CASE WHEN relationship = 'head' THEN 0 ELSE 1 END, birth_date, id",
         )?;
         let rows = stmt

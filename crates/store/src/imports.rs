@@ -16,7 +16,7 @@ use crate::model::person::{Person, SearchKeys};
 pub const INSERT_BATCH: usize = 100;
 
 /// The columns an import writes for a new person, in the order of [`imported_row`].
-const IMPORTED_COLUMNS: [&str; 24] = [
+const IMPORTED_COLUMNS: [&str; 25] = [
     "atena_no",
     "name",
     "kana",
@@ -36,6 +36,7 @@ const IMPORTED_COLUMNS: [&str; 24] = [
     "household_no",
     "relationship",
     "alias",
+    "alias_norm",
     "residence_until",
     "name_chars",
     "kana_chars",
@@ -44,7 +45,7 @@ const IMPORTED_COLUMNS: [&str; 24] = [
 ];
 
 /// A new person's values for [`IMPORTED_COLUMNS`].
-fn imported_row<'r>(p: &'r Person, keys: &'r SearchKeys, stamp: &'r &str) -> [&'r dyn super::sql::Param; 24] {
+fn imported_row<'r>(p: &'r Person, keys: &'r SearchKeys, stamp: &'r &str) -> [&'r dyn super::sql::Param; 25] {
     [
         &p.atena_no,
         &p.name,
@@ -65,6 +66,7 @@ fn imported_row<'r>(p: &'r Person, keys: &'r SearchKeys, stamp: &'r &str) -> [&'
         &p.household_no,
         &p.relationship,
         &p.alias,
+        &keys.alias,
         &p.residence_until,
         &keys.name_chars,
         &keys.kana_chars,
@@ -240,8 +242,8 @@ impl ImportsHandleMut<'_> {
         }
         // PostgreSQL's rows carry their search pieces too (see `normalize::pieces`).
         let pg = self.conn.is_pg();
-        let width = if pg { 25 } else { 24 };
-        let one_row = format!("({})", if pg { format!("{}, string_to_array(?, chr(31))", ["?"; 24].join(",")) } else { ["?"; 24].join(",") });
+        let width = if pg { 26 } else { 25 };
+        let one_row = format!("({})", if pg { format!("{}, string_to_array(?, chr(31))", ["?"; 25].join(",")) } else { ["?"; 25].join(",") });
         let sql = format!(
             "INSERT INTO person ({}{}) VALUES {}",
             IMPORTED_COLUMNS.join(", "),
@@ -307,7 +309,7 @@ impl ImportsHandleMut<'_> {
                 ImportedField::CardBranch => changes.push(("card_branch", &p.card_branch)),
                 ImportedField::HouseholdNo => changes.push(("household_no", &p.household_no)),
                 ImportedField::Relationship => changes.push(("relationship", &p.relationship)),
-                ImportedField::Alias => changes.push(("alias", &p.alias)),
+                ImportedField::Alias => changes.extend([("alias", &p.alias as &dyn super::sql::Param), ("alias_norm", &keys.alias)]),
                 ImportedField::ResidenceUntil => changes.push(("residence_until", &p.residence_until)),
                 ImportedField::BirthDate => changes.push(("birth_date", &p.birth_date)),
                 ImportedField::Sex => changes.push(("sex", &p.sex)),

@@ -289,15 +289,15 @@ impl PersonsHandleMut<'_> {
         if self.conn.is_pg() && p.id != 0 {
             self.conn.execute("SELECT setval(pg_get_serial_sequence('person', 'id'), (SELECT max(id) FROM person))", [])?;
         }
-        self.set_household_and_residence(id, p)?;
+        self.set_household_and_residence(id, p, keys)?;
         Ok(id)
     }
 
     /// Writes the columns added with households and foreign residents (migration 0039).
-    fn set_household_and_residence(&self, id: i64, p: &Person) -> Result<(), StoreError> {
+    fn set_household_and_residence(&self, id: i64, p: &Person, keys: &SearchKeys) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE person SET household_no = ?2, relationship = ?3, alias = ?4, residence_until = ?5, western_calendar = ?6 WHERE id = ?1",
-            params![id, p.household_no, p.relationship, p.alias, p.residence_until, p.western_calendar],
+            "UPDATE person SET household_no = ?2, relationship = ?3, alias = ?4, residence_until = ?5, western_calendar = ?6, alias_norm = ?7 WHERE id = ?1",
+            params![id, p.household_no, p.relationship, p.alias, p.residence_until, p.western_calendar, keys.alias],
         )?;
         Ok(())
     }
@@ -313,6 +313,6 @@ impl PersonsHandleMut<'_> {
              WHERE id = ?30";
         let sql = SQL.replace("PIECES", self.conn.dialect("", ", search_grams = string_to_array(?34, chr(31))"));
         self.execute_row(&sql, p, keys, stamp)?;
-        self.set_household_and_residence(p.id, p)
+        self.set_household_and_residence(p.id, p, keys)
     }
 }

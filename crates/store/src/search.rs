@@ -116,6 +116,23 @@ impl SearchHandle<'_> {
         Ok(KeyMatches { exact, name_prefix, kana_prefix, containing, containing_total })
     }
 
+    /// Persons whose 通称 contains `key` (few have one: a partial index holds only them), each
+    /// with whether it is the whole 通称; lowest ids first, up to `limit`.
+    pub fn with_alias(&self, key: &str, limit: i64) -> Result<Vec<(i64, bool)>, StoreError> {
+        let sql = format!(
+            "SELECT id, alias_norm FROM person WHERE alias <> '' AND {} > 0 ORDER BY id LIMIT ?2",
+            self.conn.dialect("instr(alias_norm, ?1)", "strpos(alias_norm, ?1)")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![key, limit], |r| {
+                let alias: String = r.get(1)?;
+                Ok((r.get(0)?, alias == key))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     fn by_key_pg(&self, key: &str, want: i64, cap: i64) -> Result<KeyMatches, StoreError> {
         let chars: Vec<char> = key.chars().collect();
         let mut pieces: Vec<String> = if chars.len() <= 2 { vec![key.to_string()] } else { chars.windows(2).map(|w| w.iter().collect()).collect() };

@@ -170,6 +170,10 @@ pub struct ReceiveArgs {
     pub delivery_reason: String,
     #[arg(long)]
     pub referral: Option<i64>,
+    /// The 住民票 shows the proxy claiming 同一世帯 in the person's household, though Hairyo does
+    /// not hold them as a member.
+    #[arg(long)]
+    pub household_confirmed: bool,
 }
 
 pub fn run(inv: &Invocation, cmd: &ApplicationCmd) -> Result {
@@ -226,6 +230,7 @@ impl ReceiveArgs {
             delivery: self.delivery.clone(),
             delivery_reason: self.delivery_reason.clone(),
             referral_id: self.referral,
+            household_confirmed: self.household_confirmed,
         }
     }
 }

@@ -713,7 +713,12 @@ optional_entries: Array<string>, delivery: string,
  * Why the certificate goes to the proxy's address; required for a proxy from another
  * household who is not a legal representative (the registered address is the rule).
  */
-delivery_reason: string, referral_id: number | null, };
+delivery_reason: string, referral_id: number | null, 
+/**
+ * The clerk saw on the 住民票 that a proxy claiming 同一世帯 lives in the person's household,
+ * though Hairyo does not hold them as a member (a family member who is no 要配慮者).
+ */
+household_confirmed: boolean, };
 
 export type Received = { application: Application, notices: Array<string>, };
 

@@ -397,15 +397,21 @@ pub struct SearchKeys {
     /// The one- and two-character pieces of both keys ([`normalize::pieces`]), which
     /// PostgreSQL's search index holds.
     pub pieces: String,
+    /// The 通称's key, searched apart (few persons have one).
+    pub alias: String,
 }
 
 impl SearchKeys {
     pub fn of(p: &Person) -> SearchKeys {
         let (name, kana) = (normalize::search_key(&p.name), normalize::search_key(&p.kana));
-        // A 通称 is found as any part of the name is: its characters join the name's.
-        let alias = normalize::search_key(&p.alias);
-        let name_chars = if alias.is_empty() { normalize::spaced(&name) } else { format!("{} {}", normalize::spaced(&name), normalize::spaced(&alias)) };
-        SearchKeys { name_chars, kana_chars: normalize::spaced(&kana), pieces: normalize::pieces(&[&name, &kana, &alias]), name, kana }
+        SearchKeys {
+            name_chars: normalize::spaced(&name),
+            kana_chars: normalize::spaced(&kana),
+            pieces: normalize::pieces(&[&name, &kana]),
+            name,
+            kana,
+            alias: normalize::search_key(&p.alias),
+        }
     }
 }
 
