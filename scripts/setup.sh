@@ -17,6 +17,7 @@ APT_PACKAGES=(
   haproxy
   systemd
   chromium chromium-driver
+  slapd ldap-utils
 )
 NODE_MIN_MAJOR=20
 

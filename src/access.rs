@@ -88,8 +88,10 @@ pub fn require(actor: &Actor, p: Permission) -> Result<(), AccessError> {
     }
 }
 
+/// Whether `actor` may do `p`: at their own desk, or at a desk whose rights they hold besides
+/// (a directory account in several desks' groups).
 pub fn can(actor: &Actor, p: Permission) -> bool {
-    allows(actor.desk, actor.role, p)
+    allows(actor.desk, actor.role, p) || actor.grants.iter().any(|g| allows(g.desk, g.role, p))
 }
 
 #[derive(Debug, Clone, Serialize)]

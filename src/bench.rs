@@ -205,7 +205,7 @@ fn run_in(
     let sender = staff::actor(&st, "kaigo1").map_err(|e| s(&e))?;
     let mut sent = 0;
     for (login, desk, role) in [("kokuho1", Desk::Kokuho, Role::Clerk), ("kaigo1", Desk::Kaigo, Role::Caseworker), ("admin", Desk::Kokuho, Role::Admin)] {
-        let actor = staff::actor(&st, login).unwrap_or(staff::Actor { staff_id: 1, login: login.into(), name: String::new(), desk, role });
+        let actor = staff::actor(&st, login).unwrap_or(staff::Actor { staff_id: 1, login: login.into(), name: String::new(), desk, role, grants: Vec::new() });
         for round in 0..7 {
             // Another desk sends a referral (for a person the mix was drawn from; one the core
             // refuses, for example of another scheme, is skipped), then home is asked for.

@@ -106,5 +106,6 @@ impl_coded!(
     crate::feed::FeedError,
     crate::household::HouseholdError { crate::household::HouseholdError::Invalid },
     crate::delivery::DeliveryError,
+    crate::directory::DirectoryError,
     crate::retention::RetentionError { crate::retention::RetentionError::Invalid },
 );

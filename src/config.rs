@@ -39,7 +39,18 @@ pub const KEYS: &[&str] = &[
     "ui_dir",
     "backup_dir",
     "audit_key_file",
+    "directory_url",
+    "directory_ca_file",
+    "directory_bind_dn",
+    "directory_bind_password_file",
+    "directory_user_base",
+    "directory_user_filter",
+    "directory_group",
+    "directory_break_glass",
 ];
+
+/// The keys a file may give more than once, each line one more of them.
+const REPEATABLE: &[&str] = &["directory_group", "directory_break_glass"];
 
 /// The range `max_clients` (and `serve --max-clients`) accepts: open client connections.
 pub const MAX_CLIENTS: std::ops::RangeInclusive<usize> = 1..=100_000;
@@ -98,6 +109,8 @@ pub struct ServerConfig {
     pub audit_key_file: Option<PathBuf>,
     /// Where the backup taken before a schema upgrade is written.
     pub backup_dir: Option<PathBuf>,
+    /// The city's directory: staff sign in with its accounts (`directory_*`).
+    pub directory: Option<crate::directory::DirectoryConfig>,
 }
 
 /// Reads and checks the file at `path`.
@@ -131,7 +144,7 @@ fn entries<'t>(text: &'t str, shown: &str, keys: &'static [&'static str]) -> Res
         let Some(&known) = keys.iter().find(|k| **k == key) else {
             return Err(ConfigError::UnknownKey { path: shown.to_string(), line, key: key.to_string(), known: keys });
         };
-        if let Some(first) = entries.iter().find(|e| e.key == known) {
+        if let Some(first) = entries.iter().find(|e| e.key == known && !REPEATABLE.contains(&known)) {
             return Err(ConfigError::Repeated { path: shown.to_string(), line, key: key.to_string(), first: first.line });
         }
         // A value may be quoted, as many editors and examples do; the quotes are not part of it.
@@ -245,9 +258,11 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ConfigError> {
                 }
                 config.backup_dir = Some(p);
             }
+            k if k.starts_with("directory_") => {}
             other => unreachable!("KEYS lists {other} but parse does not read it"),
         }
     }
+    config.directory = directory(&entries, &shown, &invalid, &existing_file)?;
     config.tls = match (cert, key) {
         (Some((c, _)), Some((k, _))) => Some((c, k)),
         (None, None) => None,
@@ -263,6 +278,92 @@ pub fn parse(text: &str, path: &Path) -> Result<ServerConfig, ConfigError> {
         }
     };
     Ok(config)
+}
+
+/// The `directory_*` lines as the city's directory: all of url, bind DN, its password file,
+/// user base and filter, and at least one group, or none of them. Plain `ldap://` is refused
+/// except to loopback (StartTLS otherwise needs the CA file to trust).
+fn directory<'t>(
+    entries: &[Entry<'t>],
+    shown: &str,
+    invalid: &dyn Fn(&Entry<'t>, String) -> ConfigError,
+    existing_file: &dyn Fn(&Entry<'t>, bool) -> Result<PathBuf, ConfigError>,
+) -> Result<Option<crate::directory::DirectoryConfig>, ConfigError> {
+    let of = |key: &'static str| entries.iter().filter(move |e| e.key == key);
+    let one = |key: &'static str| of(key).next();
+    if !entries.iter().any(|e| e.key.starts_with("directory_")) {
+        return Ok(None);
+    }
+    let required: [(&'static str, &'static str); 5] = [
+        ("directory_url", "ディレクトリの URL (ldaps://…) を指定してください"),
+        ("directory_bind_dn", "ユーザーを探すサービスアカウントの DN を指定してください"),
+        ("directory_bind_password_file", "サービスアカウントのパスワードを書いたファイルを指定してください"),
+        ("directory_user_base", "職員のアカウントを探す場所 (OU=…) を指定してください"),
+        ("directory_user_filter", "アカウントを探すフィルター (例: (sAMAccountName={login})) を指定してください"),
+    ];
+    for (key, why) in required {
+        if one(key).is_none() {
+            return Err(ConfigError::Missing { path: shown.to_string(), key, why });
+        }
+    }
+    if one("directory_group").is_none() {
+        return Err(ConfigError::Missing {
+            path: shown.to_string(),
+            key: "directory_group",
+            why: "どのグループの職員がどの窓口・役割で使うか (directory_group = DN => 窓口 役割) を1行以上指定してください",
+        });
+    }
+    let url_entry = one("directory_url").expect("checked above");
+    let url = url_entry.value.to_string();
+    let ca_file = match one("directory_ca_file") {
+        Some(e) => Some(existing_file(e, false)?),
+        None => None,
+    };
+    if !(url.starts_with("ldaps://") || url.starts_with("ldap://")) {
+        return Err(invalid(url_entry, "ldaps:// (または StartTLS の ldap://) で始まる URL を指定してください".into()));
+    }
+    if url.starts_with("ldap://") && ca_file.is_none() && !hairyo_directory::is_loopback(&url) {
+        return Err(invalid(
+            url_entry,
+            "暗号化のない LDAP ではパスワードがネットワークを平文で流れます。ldaps:// にするか、StartTLS のため directory_ca_file を指定してください".into(),
+        ));
+    }
+    let password_entry = one("directory_bind_password_file").expect("checked above");
+    let password_file = existing_file(password_entry, false)?;
+    let bind_password =
+        std::fs::read_to_string(&password_file).map_err(|e| invalid(password_entry, format!("読めません ({e})")))?.trim_end_matches(['\r', '\n']).to_string();
+    if bind_password.is_empty() {
+        return Err(invalid(password_entry, "ファイルが空です".into()));
+    }
+    let filter_entry = one("directory_user_filter").expect("checked above");
+    if !filter_entry.value.contains("{login}") || !filter_entry.value.starts_with('(') {
+        return Err(invalid(filter_entry, "( で始まり、ログイン名の入る {login} を含むフィルターにしてください (例: (sAMAccountName={login}))".into()));
+    }
+    let mut groups = Vec::new();
+    for e in of("directory_group") {
+        groups.push(crate::directory::parse_group(e.value).map_err(|why| invalid(e, why))?);
+    }
+    let mut break_glass = Vec::new();
+    for e in of("directory_break_glass") {
+        let login = crate::staff::typed_login(e.value);
+        if login.is_empty() || !login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.') {
+            return Err(invalid(e, "Hairyo のローカルアカウントのログイン名 (半角英数字と _ - .) を指定してください".into()));
+        }
+        break_glass.push(login);
+    }
+    Ok(Some(crate::directory::DirectoryConfig {
+        settings: crate::directory::Settings {
+            url,
+            ca_file,
+            bind_dn: one("directory_bind_dn").expect("checked above").value.to_string(),
+            bind_password,
+            timeout: crate::directory::TIMEOUT,
+        },
+        user_base: one("directory_user_base").expect("checked above").value.to_string(),
+        user_filter: filter_entry.value.to_string(),
+        groups,
+        break_glass,
+    }))
 }
 
 /// The keys a desk PC's `client.conf` may hold.

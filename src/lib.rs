@@ -22,6 +22,7 @@ pub mod config;
 pub mod delivery;
 pub mod demo;
 pub mod deployment;
+pub mod directory;
 pub mod disclosure;
 pub mod duplicates;
 pub mod export;

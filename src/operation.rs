@@ -147,6 +147,7 @@ catalogue! {
     CertificateConflicts(ConflictsArgs) = "certificate_conflicts", r#"`open_only`, `offset`, `limit`"#, r#"`Paged<CertificateConflict>`: fed certificates that disagree with recorded ones (the insurer desks' clerks)"#;
     ResolveCertificateConflict(ResolveConflict) = "resolve_certificate_conflict", r#"`id`, `resolution` (`took_fed` \| `kept_recorded`)"#, r#"`CertificateConflict`: settled; `took_fed` puts the fed dates and card on the recorded certificate"#;
     AgeReissues(NoArgs) = "age_reissues", r#"—"#, r#"`AgeReissue[]`: 国保 certificates to reissue because the holder becomes a 高齢受給者 within two months"#;
+    BreakGlassUses(NoArgs) = "break_glass_uses", r#"—"#, r#"`BreakGlassUse[]`: sign-ins with the local break-glass accounts in the last 90 days, newest first (administrators)"#;
     OutreachEvents(PageArgs) = "outreach_events", r#"`offset`, `limit`"#, r#"`Paged<OutreachEvent>`: 出張申請 events, newest first, each with the applications received there"#;
     AddOutreachEvent(OutreachEventArgs) = "add_outreach_event", r#"`input: OutreachInput` (`held_on?`, `place`, `with_mynumber_desk`, `note?`)"#, r#"`OutreachEvent` (insurer desks)"#;
     ReceiveOutreachBatch(OutreachBatch) = "receive_outreach_batch", r#"`id`, `papers: PaperApplication[]` (`atena_no`, `applicant?`: `self` \| `householder`)"#, r#"`OutreachEvent`: each received as an application on the event's day (受付方法 出張申請) and linked to it; all or nothing, a refusal names its line"#;
@@ -713,6 +714,7 @@ crosses_as_it_is!(
     crate::feed::FeedReport, // import_feed, import_issue_feed: insurer supervisors, who see protected whereabouts
     crate::certificate_feed::IssueFeedProfile,
     crate::certificate::AgeReissue,
+    crate::directory::BreakGlassUse,
     crate::facility::Facility,
     crate::export::ExportProfile,
     crate::settings::CitySettings,
@@ -829,6 +831,7 @@ pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDat
         Operation::ImportIssueFeed(a) => import_issue_feed(store, actor, a, now),
         Operation::CertificateConflicts(a) => json(crate::certificate_feed::conflicts(store, actor, a.open_only, page(a.offset, a.limit), now)?),
         Operation::ResolveCertificateConflict(a) => json(crate::certificate_feed::resolve_conflict(store, actor, a.id, a.resolution, now)?),
+        Operation::BreakGlassUses(_) => json(crate::directory::break_glass_uses(store, actor, now)?),
         Operation::AgeReissues(_) => json(crate::certificate::age_reissues(store, actor, now)?),
         Operation::OutreachEvents(a) => json(crate::outreach::events(store, actor, page(a.offset, a.limit), now)?),
         Operation::AddOutreachEvent(a) => json(crate::outreach::add_event(store, actor, &a.input, now)?),

@@ -53,6 +53,8 @@ pub enum SessionError {
     #[error("要求を確認できません (CSRF トークンがありません)。画面を再読み込みしてください")]
     CsrfMissing,
     #[error(transparent)]
+    Directory(Box<crate::directory::DirectoryError>),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -62,6 +64,7 @@ impl SessionError {
             SessionError::Invalid | SessionError::Disabled => "session.invalid",
             SessionError::Expired => "session.expired",
             SessionError::CsrfMissing => "csrf.missing",
+            SessionError::Directory(e) => e.code(),
             SessionError::Store(e) => e.code(),
         }
     }
@@ -103,7 +106,15 @@ pub fn start(store: &mut Store, actor: &Actor, policy: &SessionPolicy, now: Naiv
 /// The staff member a request acts as, as stored now: its session must exist, be within its
 /// idle time and its lifetime, belong to an active account, and, when required, come with
 /// its CSRF token. An expired session, and every session of a disabled account, is ended.
-pub fn resume(store: &mut Store, presented: &Presented<'_>, policy: &SessionPolicy, now: NaiveDateTime) -> Result<Actor, SessionError> {
+/// A directory account is asked about again every quarter of an hour
+/// ([`crate::directory::recheck`]): one the directory no longer lets in loses its sessions.
+pub fn resume(
+    store: &mut Store,
+    presented: &Presented<'_>,
+    policy: &SessionPolicy,
+    directory: Option<&crate::directory::DirectoryConfig>,
+    now: NaiveDateTime,
+) -> Result<Actor, SessionError> {
     let key = hashed(presented.token);
     let Some(row) = store.read().sessions().find(&key)? else {
         return Err(SessionError::Invalid);
@@ -122,6 +133,12 @@ pub fn resume(store: &mut Store, presented: &Presented<'_>, policy: &SessionPoli
     if presented.csrf_required && presented.csrf.map(hashed).as_deref() != Some(row.csrf_hash.as_str()) {
         return Err(SessionError::CsrfMissing);
     }
+    let actor = match (directory, &row.directory_dn) {
+        (Some(cfg), Some(_)) => crate::directory::recheck(store, cfg, actor, row.directory_checked_at.as_deref(), now)
+            .map_err(|e| SessionError::Directory(Box::new(e)))?
+            .ok_or(SessionError::Disabled)?,
+        _ => actor,
+    };
     if now - last >= policy.touch_every() {
         store.write(|tx| tx.sessions_mut().touch(&key, &stamp(now)))?;
     }

@@ -111,7 +111,7 @@ pub fn init(store: &mut Store, now: chrono::NaiveDateTime) -> Result<Actor, Staf
         }
         let admin = NewStaff { login: ADMIN_LOGIN.into(), name: "管理者".into(), desk: Desk::Kokuho, role: Role::Admin };
         let id = insert_staff(tx, &admin, &stamp)?;
-        let actor = Actor { staff_id: id, login: admin.login, name: admin.name, desk: admin.desk, role: admin.role };
+        let actor = Actor { staff_id: id, login: admin.login, name: admin.name, desk: admin.desk, role: admin.role, grants: Vec::new() };
         crate::settings::seed_defaults(tx)?;
         crate::leaflet::seed(tx)?;
         crate::policy::seed(tx).map_err(|e| StaffError::Seed(e.to_string()))?;
@@ -347,6 +347,56 @@ pub fn sign_in_from(store: &mut Store, login: &str, password: &str, address: Opt
         Some(c) if ok => Ok(c.actor),
         _ => Err(StaffError::BadCredentials),
     }
+}
+
+/// Refuses an empty login or password, field by field.
+pub(crate) fn check_fields(login: &str, password: &str) -> Result<(), StaffError> {
+    let mut c = Checker::new();
+    if login.is_empty() {
+        c.fail("login", "ログイン名を入力してください");
+    }
+    if password.is_empty() {
+        c.fail("password", "パスワードを入力してください");
+    }
+    c.finish().map_err(StaffError::Invalid)
+}
+
+/// Counts a sign-in attempt from `address` as a failure until [`forgive_address`] takes it
+/// back, and refuses one while the address must wait: the back-off of [`sign_in_from`], for a
+/// sign-in checked elsewhere (the directory).
+pub(crate) fn count_address_attempt(store: &mut Store, address: Option<&str>, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
+    let Some(a) = address else { return Ok(()) };
+    let (at, window_start) = (crate::stamp(now), crate::stamp(now - chrono::Duration::minutes(ADDRESS_WINDOW_MINUTES)));
+    store.write(|tx| {
+        if let Some(until) = tx.staff().address_wait(a)?.as_deref().and_then(parse_stamp).filter(|u| *u > now) {
+            return Err(StaffError::SlowDown { seconds: (until - now).num_seconds().max(1) });
+        }
+        let failures = tx.staff_mut().count_address_failure(a, &at, &window_start)?;
+        if failures > ADDRESS_FREE_FAILURES {
+            let wait = 1i64.checked_shl((failures - ADDRESS_FREE_FAILURES - 1).min(20) as u32).unwrap_or(i64::MAX).min(ADDRESS_MAX_WAIT_SECONDS);
+            tx.staff_mut().set_address_wait(a, &crate::stamp(now + chrono::Duration::seconds(wait)))?;
+        }
+        Ok(())
+    })
+}
+
+/// Takes back the failure a right password's address was counted for.
+pub(crate) fn forgive_address(store: &mut Store, address: Option<&str>) -> Result<(), StaffError> {
+    let Some(a) = address else { return Ok(()) };
+    store.write(|tx| Ok(tx.staff_mut().forgive_address_failure(a, ADDRESS_FREE_FAILURES)?))
+}
+
+/// Creates the staff record of a directory account at its first sign-in: no local password
+/// (it signs in with the directory's), its name as the directory gives it.
+pub(crate) fn add_directory_staff(tx: &crate::store::Write<'_>, login: &str, name: &str, desk: Desk, role: Role, stamp: &str) -> Result<i64, StaffError> {
+    let login_ok = !login.is_empty() && login.len() <= 32 && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    if !login_ok {
+        let message = format!("ディレクトリのアカウント名「{login}」は Hairyo のログイン名 (半角英数字と _ - . の32文字以内) にできません");
+        return Err(StaffError::Invalid(Invalid(vec![validate::FieldError { field: "login", message }])));
+    }
+    let name =
+        validate::text("職員氏名", name, 100, true).map_err(|message| StaffError::Invalid(Invalid(vec![validate::FieldError { field: "name", message }])))?;
+    Ok(tx.staff_mut().add(&NewStaffRow { login, name: &name, desk, role, created_at: stamp })?)
 }
 
 /// Stores a new password for `target`, ending every session of theirs, on every server:

@@ -45,7 +45,9 @@ pub fn sign_in(app_handle: tauri::AppHandle, state: State<'_, Shell>, login: Str
         return Ok(actor);
     }
     let app = state.app()?;
-    let actor = app.with_store(|s| hairyo::staff::sign_in(s, login.trim(), &password, now()))?;
+    // The window's own database: its staff's local passwords, unless the database says its
+    // staff sign in with the directory (a server's, reached over HTTP instead).
+    let actor = app.with_store(|s| hairyo::directory::sign_in(s, None, login.trim(), &password, None, now()))?;
     app.set_actor(Some(actor.clone()));
     // The daily automatic backup (backups/ next to the database) runs at the first sign-in of the
     // day. A failure must not keep the clerk out, so it is only reported on stderr.

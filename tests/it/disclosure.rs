@@ -382,7 +382,7 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
         "save_feed_profile" => vec![json!({"profile": {"name": "試験", "atena_no": "宛名番号", "event": "事由", "date": "日付", "value": "値"}})],
         "import_feed" => vec![json!({"content_base64": csv("宛名番号,事由,日付,値\n900000009,死亡,2026-11-20,\n"), "dry_run": true})],
         "add_outreach_event" => vec![json!({"input": {"held_on": "2026-11-20", "place": "見本公民館"}})],
-        "issue_feed_profiles" | "age_reissues" => vec![json!({})],
+        "issue_feed_profiles" | "age_reissues" | "break_glass_uses" => vec![json!({})],
         "save_issue_feed_profile" => vec![json!({"profile": {"name": "試験", "headers": {"atena_no": "宛名", "on": "交付日"}}})],
         "import_issue_feed" => {
             vec![json!({"content_base64": csv("宛名番号,区分,制度,日付,有効期限,番号\n700000001,交付,国保,2026-11-25,2027-07-31,77\n"), "dry_run": true})]

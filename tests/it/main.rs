@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod core_systems;
 mod csv;
+mod directory;
 mod disclosure;
 mod duplicates;
 mod durability;

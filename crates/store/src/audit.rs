@@ -262,6 +262,16 @@ impl AuditHandle<'_> {
 }
 
 impl AuditHandle<'_> {
+    /// The sign-ins of break-glass accounts (local passwords kept for when the directory is
+    /// down) since `from`, newest first.
+    pub fn break_glass_sign_ins(&self, from: &str) -> Result<Vec<AuditRow>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM audit_event WHERE action = 'sign_in' AND at >= ?1 AND detail LIKE '%\"break_glass\":true%' ORDER BY id DESC LIMIT 200"
+        ))?;
+        let rows = stmt.query_map(params![from], row)?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// The views, prints and exports logged from `from` to before `until` (stamps), oldest
     /// first, by one login when given: what the access review reads.
     pub fn accesses(&self, from: &str, until: &str, login: Option<&str>) -> Result<Vec<AuditRow>, StoreError> {

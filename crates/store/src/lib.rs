@@ -94,6 +94,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0037_home_mailings.sql"),
     include_str!("migrations/0038_core_certificates.sql"),
     include_str!("migrations/0039_households_and_standing_delivery.sql"),
+    include_str!("migrations/0040_directory_accounts.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them

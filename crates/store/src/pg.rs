@@ -40,6 +40,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (37, include_str!("migrations/0037_home_mailings.sql")),
     (38, include_str!("migrations/0038_core_certificates.sql")),
     (39, include_str!("migrations/0039_households_and_standing_delivery.sql")),
+    (40, include_str!("migrations/0040_directory_accounts.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).

@@ -13,6 +13,9 @@ pub struct SessionRow {
     pub last_seen_at: String,
     pub actor: Option<Actor>,
     pub staff_id: i64,
+    /// The directory entry the account follows, and when the directory was last asked.
+    pub directory_dn: Option<String>,
+    pub directory_checked_at: Option<String>,
 }
 
 /// Reads sessions.
@@ -32,14 +35,34 @@ impl SessionsHandle<'_> {
     pub fn find(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         self.conn
             .prepare_cached(
-                "SELECT s.csrf_hash, s.created_at, s.last_seen_at, s.staff_id, st.login, st.name, st.desk, st.role, st.active
+                "SELECT s.csrf_hash, s.created_at, s.last_seen_at, s.staff_id, st.login, st.name, st.desk, st.role, st.active, st.grants,
+                        st.directory_dn, st.directory_checked_at
                    FROM session s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?1",
             )?
             .query_row([token_hash], |r| {
                 let active: i64 = r.get(8)?;
                 let staff_id: i64 = r.get(3)?;
-                let actor = if active == 1 { Some(Actor { staff_id, login: r.get(4)?, name: r.get(5)?, desk: r.get(6)?, role: r.get(7)? }) } else { None };
-                Ok(SessionRow { csrf_hash: r.get(0)?, created_at: r.get(1)?, last_seen_at: r.get(2)?, actor, staff_id })
+                let actor = if active == 1 {
+                    Some(Actor {
+                        staff_id,
+                        login: r.get(4)?,
+                        name: r.get(5)?,
+                        desk: r.get(6)?,
+                        role: r.get(7)?,
+                        grants: crate::model::staff::grants_from_text(&r.get::<_, String>(9)?),
+                    })
+                } else {
+                    None
+                };
+                Ok(SessionRow {
+                    csrf_hash: r.get(0)?,
+                    created_at: r.get(1)?,
+                    last_seen_at: r.get(2)?,
+                    actor,
+                    staff_id,
+                    directory_dn: r.get(10)?,
+                    directory_checked_at: r.get(11)?,
+                })
             })
             .optional()
     }

@@ -64,6 +64,12 @@ impl SettingsHandleMut<'_> {
         Ok(())
     }
 
+    /// Removes the value under `key`, if any.
+    pub fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM setting WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     /// Replaces a desk's contact block.
     pub fn set_desk_contact(&self, c: &DeskContact) -> Result<(), StoreError> {
         self.conn

@@ -15,6 +15,28 @@ pub struct NewStaffRow<'s> {
     pub created_at: &'s str,
 }
 
+/// What the directory says of an account, as its staff row keeps it.
+#[derive(Debug, Clone)]
+pub struct Followed<'a> {
+    pub name: &'a str,
+    pub desk: Desk,
+    pub role: Role,
+    /// The other desks' rights (`desk:role` pairs).
+    pub grants: &'a str,
+    pub dn: &'a str,
+    pub checked_at: &'a str,
+}
+
+/// A staff row as the directory sign-in reads it.
+#[derive(Debug, Clone)]
+pub struct DirectoryRow {
+    pub actor: Actor,
+    pub active: bool,
+    /// The directory entry the account follows; `None` for a local account.
+    pub dn: Option<String>,
+    pub checked_at: Option<String>,
+}
+
 /// What sign-in needs of an active account.
 #[derive(Debug, Clone)]
 pub struct Credentials {
@@ -25,8 +47,20 @@ pub struct Credentials {
     pub locked_until: Option<chrono::NaiveDateTime>,
 }
 
+/// An actor from `id, login, name, desk, role` and, at `grants_at`, the staff's grants.
+fn actor_row_with(r: &Row<'_>, grants_at: usize) -> super::sql::Result<Actor> {
+    Ok(Actor {
+        staff_id: r.get(0)?,
+        login: r.get(1)?,
+        name: r.get(2)?,
+        desk: r.get(3)?,
+        role: r.get(4)?,
+        grants: crate::model::staff::grants_from_text(&r.get::<_, String>(grants_at)?),
+    })
+}
+
 fn actor_row(r: &Row<'_>) -> super::sql::Result<Actor> {
-    Ok(Actor { staff_id: r.get(0)?, login: r.get(1)?, name: r.get(2)?, desk: r.get(3)?, role: r.get(4)? })
+    actor_row_with(r, 5)
 }
 
 /// Reads staff accounts.
@@ -53,7 +87,7 @@ impl StaffHandle<'_> {
 
     /// The active account with this login, as the actor operations run as.
     pub fn active_actor(&self, login: &str) -> Result<Option<Actor>, StoreError> {
-        self.conn.query_row("SELECT id, login, name, desk, role FROM staff WHERE login = ?1 AND active = 1", [login], actor_row).optional()
+        self.conn.query_row("SELECT id, login, name, desk, role, grants FROM staff WHERE login = ?1 AND active = 1", [login], actor_row).optional()
     }
 
     /// The id of the active administrator with this login.
@@ -79,6 +113,16 @@ impl StaffHandle<'_> {
         rows.collect::<Result<_, _>>()
     }
 
+    /// A directory account's staff row: its id, whether it is active, when the directory was
+    /// last asked about it, and the actor it acts as; `None` when no staff has the login.
+    pub fn directory_row(&self, login: &str) -> Result<Option<DirectoryRow>, StoreError> {
+        self.conn
+            .query_row("SELECT id, login, name, desk, role, grants, active, directory_dn, directory_checked_at FROM staff WHERE login = ?1", [login], |r| {
+                Ok(DirectoryRow { actor: actor_row(r)?, active: r.get(6)?, dn: r.get(7)?, checked_at: r.get(8)? })
+            })
+            .optional()
+    }
+
     /// Until when `address` must wait before its next sign-in attempt, if it must.
     pub fn address_wait(&self, address: &str) -> Result<Option<String>, StoreError> {
         Ok(self.conn.query_row("SELECT wait_until FROM sign_in_address WHERE address = ?1", [address], |r| r.get(0)).optional()?.flatten())
@@ -88,14 +132,14 @@ impl StaffHandle<'_> {
     pub fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
         self.conn
             .query_row(
-                "SELECT id, login, name, desk, role, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
+                "SELECT id, login, name, desk, role, grants, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
                 [login],
                 |r| {
                     Ok(Credentials {
                         actor: actor_row(r)?,
-                        hash: r.get(5)?,
-                        failed: r.get(6)?,
-                        locked_until: r.get::<_, Option<String>>(7)?.and_then(|s| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").ok()),
+                        hash: r.get(6)?,
+                        failed: r.get(7)?,
+                        locked_until: r.get::<_, Option<String>>(8)?.and_then(|s| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").ok()),
                     })
                 },
             )
@@ -116,6 +160,28 @@ impl<'a> Write<'a> {
 
 impl StaffHandleMut<'_> {
     /// Adds a desk in its place among the desks, unless it is there already.
+    /// Writes what the directory says of an account: its name, desk, role and grants, the entry
+    /// it follows and when it was asked; the account is active again.
+    pub fn follow_directory(&self, id: i64, f: &Followed<'_>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE staff SET name = ?2, desk = ?3, role = ?4, grants = ?5, directory_dn = ?6, directory_checked_at = ?7, active = 1 WHERE id = ?1",
+            params![id, f.name, f.desk, f.role, f.grants, f.dn, f.checked_at],
+        )?;
+        Ok(())
+    }
+
+    /// Marks when the directory was last asked about an account.
+    pub fn directory_checked(&self, id: i64, at: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE staff SET directory_checked_at = ?2 WHERE id = ?1", params![id, at])?;
+        Ok(())
+    }
+
+    /// Deactivates an account the directory no longer lets sign in.
+    pub fn deactivate(&self, id: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE staff SET active = 0 WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     pub fn add_desk(&self, desk: Desk, sort: i64) -> Result<(), StoreError> {
         self.conn.execute("INSERT INTO desk (code, name, sort) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING", params![desk, desk.label(), sort])?;
         Ok(())

@@ -160,6 +160,7 @@ fn serve_options(inv: &Invocation, a: &ServeArgs, file: &ServerConfig) -> Result
         fixed_now: inv.cli.now.is_some().then_some(inv.now),
         ui_dir: ui_dir(a.ui.as_deref().or(file.ui_dir.as_deref()))?,
         audit_key_file: file.audit_key_file.clone(),
+        directory: file.directory.clone(),
     })
 }
 

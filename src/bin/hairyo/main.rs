@@ -62,6 +62,10 @@ pub struct Cli {
     /// Acting staff member's login (default: the administrator `init` creates).
     #[arg(long = "as", global = true, env = "HAIRYO_AS", value_name = "LOGIN")]
     pub as_login: Option<String>,
+    /// The server's hairyo.conf: where staff sign in with the city's directory, its
+    /// `directory_*` lines make the CLI sign in with directory accounts too.
+    #[arg(long = "sign-in-config", global = true, env = "HAIRYO_CONFIG", value_name = "FILE")]
+    pub sign_in_config: Option<std::path::PathBuf>,
     /// Pretend the current time is this (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS); for tests and rehearsals.
     #[arg(long, global = true, env = "HAIRYO_NOW", hide = true)]
     pub now: Option<String>,

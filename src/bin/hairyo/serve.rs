@@ -53,6 +53,8 @@ pub struct ServeOptions {
     pub audit_key_file: Option<PathBuf>,
     /// Where the database is backed up before a schema upgrade at start.
     pub backup_dir: PathBuf,
+    /// The city's directory, when staff sign in with its accounts.
+    pub directory: Option<hairyo::directory::DirectoryConfig>,
 }
 
 struct Server {
@@ -79,6 +81,8 @@ struct Server {
     /// Where the pool's connections append their reads' audit events together.
     group_commit: Arc<hairyo::store::audit::GroupCommit>,
     ui_dir: Option<PathBuf>,
+    /// The city's directory, when staff sign in with its accounts.
+    directory: Option<Arc<hairyo::directory::DirectoryConfig>>,
     /// The UI's text files gzipped, each with a hash of the bytes it was made from: compressed
     /// once at the best level, not at every request, and again when the file changed.
     gzipped: Mutex<std::collections::HashMap<PathBuf, (u64, axum::body::Bytes)>>,
@@ -143,6 +147,8 @@ fn status_of(code: &str) -> StatusCode {
         (c, _) if c.starts_with("session.") => StatusCode::UNAUTHORIZED,
         ("staff.slow_down", _) => StatusCode::TOO_MANY_REQUESTS,
         ("staff.bad_credentials" | "staff.locked", _) => StatusCode::UNAUTHORIZED,
+        ("directory.unavailable", _) => StatusCode::SERVICE_UNAVAILABLE,
+        (c, _) if c.starts_with("directory.") && c != "directory.settings" => StatusCode::UNAUTHORIZED,
         (c, _) if c.starts_with("access.") || c.starts_with("csrf.") => StatusCode::FORBIDDEN,
         (_, "denied" | "admin_only" | "forbidden") => StatusCode::FORBIDDEN,
         (_, "not_found") => StatusCode::NOT_FOUND,
@@ -200,11 +206,11 @@ fn presented<'h>(method: &Method, headers: &'h HeaderMap) -> Result<hairyo::sess
 async fn authenticate(server: &Arc<Server>, method: &Method, headers: &HeaderMap) -> Result<Actor, ErrorBody> {
     let p = presented(method, headers)?;
     let (token, csrf, csrf_required) = (p.token.to_string(), p.csrf.map(str::to_string), p.csrf_required);
-    let (policy, now) = (server.sessions, server.now());
+    let (policy, now, directory) = (server.sessions, server.now(), server.directory.clone());
     server
         .with_store(move |s| {
             let p = hairyo::session::Presented { token: &token, csrf: csrf.as_deref(), csrf_required };
-            Ok(hairyo::session::resume(s, &p, &policy, now)?)
+            Ok(hairyo::session::resume(s, &p, &policy, directory.as_deref(), now)?)
         })
         .await
 }
@@ -238,10 +244,10 @@ async fn sign_in(
     };
     let now = server.now();
     let address = client_address(&server, peer, &headers);
-    let policy = server.sessions;
+    let (policy, directory) = (server.sessions, server.directory.clone());
     let signed_in = server
         .with_store(move |s| {
-            let actor = hairyo::staff::sign_in_from(s, input.login.trim(), &input.password, Some(&address), now)?;
+            let actor = hairyo::directory::sign_in(s, directory.as_deref(), input.login.trim(), &input.password, Some(&address), now)?;
             let started = hairyo::session::start(s, &actor, &policy, now)?;
             Ok((actor, started))
         })
@@ -834,6 +840,8 @@ fn open_first(options: &ServeOptions) -> Result<(Store, Option<hairyo::store::au
     if let Some(why) = hairyo::store::pg::serving_role_refusal(&first)? {
         return Err(ErrorBody::new("serve.privileged_role", why));
     }
+    // Every door of this database learns whether its staff sign in with the directory.
+    hairyo::directory::record_in_use(&mut first, options.directory.as_ref())?;
     Ok((first, audit_key))
 }
 
@@ -848,6 +856,7 @@ fn shared_state(options: &ServeOptions, mut first: Store, audit_key: Option<hair
         audit_key,
         group_commit,
         ui_dir: options.ui_dir.clone(),
+        directory: options.directory.clone().map(Arc::new),
         gzipped: Mutex::new(std::collections::HashMap::new()),
         location: options.location.clone(),
         stores: Mutex::new(vec![first]),
@@ -995,6 +1004,7 @@ mod tests {
             fixed_now: None,
             ui_dir: None,
             audit_key_file: None,
+            directory: None,
             backup_dir: "backups".into(),
         };
         assert_eq!(check_options(&o("0.0.0.0:8443", false)).unwrap_err().code, "serve.needs_tls");

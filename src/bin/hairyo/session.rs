@@ -65,8 +65,14 @@ impl<'a> Invocation<'a> {
             return Err(store::StoreError::NotInitialised.into());
         }
         let login = self.cli.as_login.as_deref().unwrap_or(staff::ADMIN_LOGIN);
+        // With the server's hairyo.conf, its directory signs the staff member in, as at the
+        // window and in a browser.
+        let directory = match &self.cli.sign_in_config {
+            Some(path) => hairyo::config::load(path)?.directory,
+            None => None,
+        };
         let pw = password(&format!("{login} のパスワード: "))?;
-        let actor = staff::sign_in(&mut store, login, &pw, self.now)?;
+        let actor = hairyo::directory::sign_in(&mut store, directory.as_ref(), login, &pw, None, self.now)?;
         Ok((store, actor))
     }
 }

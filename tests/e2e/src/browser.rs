@@ -41,12 +41,62 @@ pub struct Served {
     pub url: String,
     /// The database, as `--db` takes it.
     pub db: String,
+    _directory: Option<Directory>,
     _dir: tempfile::TempDir,
+}
+
+/// A throwaway directory shaped as a city's Active Directory (`scripts/ldap-server.sh`, Debian's
+/// slapd; its staff and passwords are `tests/fixtures/ldap/city.ldif`'s), stopped when dropped.
+pub struct Directory {
+    dir: PathBuf,
+    /// `ldaps://127.0.0.1:PORT`.
+    pub ldaps: String,
+}
+
+impl Directory {
+    pub fn start(parent: &Path) -> Directory {
+        let dir = parent.join("ldap");
+        let out = Command::new(workspace_root().join("scripts/ldap-server.sh")).arg("start").arg(&dir).output().expect("scripts/ldap-server.sh");
+        assert!(out.status.success(), "e2e: slapd did not start: {}", String::from_utf8_lossy(&out.stderr));
+        let ldaps = String::from_utf8_lossy(&out.stdout).split_whitespace().next().expect("the LDAPS URL").to_string();
+        Directory { dir, ldaps }
+    }
+
+    /// hairyo.conf's lines for signing in with this directory (`admin` the break-glass account).
+    pub fn conf(&self) -> String {
+        format!(
+            "directory_url = {}\ndirectory_ca_file = {d}/tls/ca.crt\n\
+             directory_bind_dn = CN=hairyo-svc,OU=Services,DC=city,DC=example\n\
+             directory_bind_password_file = {d}/svc.pass\n\
+             directory_user_base = OU=Staff,DC=city,DC=example\n\
+             directory_user_filter = (sAMAccountName={{login}})\n\
+             directory_group = CN=KokuhoClerks,OU=Groups,DC=city,DC=example => kokuho clerk\n\
+             directory_group = CN=KaigoStaff,OU=Groups,DC=city,DC=example => kaigo caseworker\n\
+             directory_break_glass = admin\n",
+            self.ldaps,
+            d = self.dir.display()
+        )
+    }
+}
+
+impl Drop for Directory {
+    fn drop(&mut self) {
+        let _ = Command::new(workspace_root().join("scripts/ldap-server.sh")).arg("stop").arg(&self.dir).status();
+    }
 }
 
 /// Creates and seeds the test database (the desks, the administrator, the demo's staff and a
 /// small fixed population), and starts `hairyo serve` on it with the UI of `ui/dist`.
 pub fn serve() -> Served {
+    serve_with(false)
+}
+
+/// [`serve`] with the staff signing in with a throwaway city directory ([`Directory`]).
+pub fn serve_with_directory() -> Served {
+    serve_with(true)
+}
+
+fn serve_with(with_directory: bool) -> Served {
     let root = workspace_root();
     let exe = target_dir(&root).join("debug/hairyo");
     if !exe.is_file() {
@@ -85,9 +135,15 @@ pub fn serve() -> Served {
         _ => db.clone(),
     };
     drop(store);
-    let mut child = Command::new(&exe)
-        .args(["--db", &served_db, "serve", "--listen", "127.0.0.1:0", "--ui"])
-        .arg(&ui)
+    let directory = with_directory.then(|| Directory::start(dir.path()));
+    let mut command = Command::new(&exe);
+    command.args(["--db", &served_db, "serve", "--listen", "127.0.0.1:0", "--ui"]).arg(&ui);
+    if let Some(d) = &directory {
+        let conf = dir.path().join("hairyo.conf");
+        std::fs::write(&conf, d.conf()).expect("hairyo.conf");
+        command.arg("--config").arg(&conf);
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -97,7 +153,7 @@ pub fn serve() -> Served {
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("the server's first line");
     let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("e2e: the server said {line:?}")).to_string();
-    Served { _child: Stopped(child), url, db, _dir: dir }
+    Served { _child: Stopped(child), url, db, _directory: directory, _dir: dir }
 }
 
 /// The login role the browser tests' server connects as on PostgreSQL.

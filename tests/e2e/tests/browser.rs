@@ -829,3 +829,30 @@ async fn core_systems_and_household(driver: WebDriver, url: String) {
     driver.find(By::Id("delivery-registrations")).await.expect("the section").scroll_into_view().await.ok();
     save_screenshot(&driver, "household-and-delivery.png").await;
 }
+
+/// #34: with the city's directory configured, a clerk signs in with their directory account
+/// typed as `CITY\tanaka` and acts at the desk its group gives; a local account's password is
+/// refused; the break-glass administrator still signs in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_signs_in_with_the_citys_directory_account() {
+    let served = tokio::task::spawn_blocking(serve_with_directory).await.expect("start the server");
+    in_one_browser(&served.url, SCENARIO_TIMEOUT, directory_sign_in).await;
+}
+
+async fn directory_sign_in(driver: WebDriver, url: String) {
+    driver.goto(&url).await.expect("open the server's page");
+    sign_in(&driver, "CITY\\tanaka", "Tanaka-pass-1").await;
+    let counts = wait_until("the home", || async { text_of(&driver, "#home-counts").await }).await;
+    assert!(!counts.is_empty());
+    let body = driver.find(By::Tag("body")).await.expect("the page").text().await.unwrap_or_default();
+    assert!(body.contains("田中 花子"), "the directory's name for the account");
+    sign_out(&driver).await;
+    // A local password is no way in once the directory is configured.
+    sign_in(&driver, "kokuho1", hairyo::demo::DEMO_PASSWORD).await;
+    let refused = wait_until("the refusal", || async { text_of(&driver, "#signin-error").await }).await;
+    assert!(refused.contains("ログイン名またはパスワードが違います"), "{refused:?}");
+    driver.goto(&url).await.expect("reload");
+    sign_in(&driver, "admin", hairyo::demo::DEMO_PASSWORD).await;
+    wait_until("the break-glass administrator's home", || async { text_of(&driver, "#home-counts").await }).await;
+    sign_out(&driver).await;
+}

@@ -957,6 +957,26 @@ async fn the_window_works_as_a_client_of_a_server() {
     assert!(!unused.exists(), "a client of a server opens no local database");
 }
 
+/// #34: the window in front of a server whose staff sign in with the city's directory: a clerk
+/// signs in with the directory account (typed as `tanaka@city.lg.jp`) and sees the server's
+/// home.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_signs_in_with_a_directory_account() {
+    let served = tokio::task::spawn_blocking(hairyo_e2e::browser::serve_with_directory).await.expect("start the server");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let unused = dir.path().join("never-opened.db");
+    let url = served.url.clone();
+    std::fs::write(dir.path().join("client.conf"), format!("server = {url}\n")).expect("client.conf");
+    with_window(&unused, |driver| async move {
+        wait_until("the 接続先", || async { text_of(&driver, "#connection-summary").await }).await;
+        sign_in(&driver, "tanaka@city.lg.jp", "Tanaka-pass-1").await;
+        let counts = wait_until("the server's home", || async { text_of(&driver, "#home-counts").await }).await;
+        assert!(counts.contains(&(SEED_PERSONS + 1).to_string()), "the server's persons are counted: {counts:?}");
+        sign_out(&driver).await;
+    })
+    .await;
+}
+
 /// The smoke journey the packaging test runs on the installed package's app
 /// (`HAIRYO_APP_BINARY=/usr/bin/hairyo-desktop`; this checkout's build otherwise): a clerk signs
 /// in, searches, opens the record and prints its application form; the administrator's 設定

@@ -11,6 +11,7 @@ import { Channel as IpcChannel, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AgeReissue,
+  BreakGlassUse,
   DeliveryRegistration,
   RegistrationInput,
   CertificateConflict,
@@ -389,6 +390,8 @@ export const api = {
     op<Paged<CertificateConflict>>("certificate_conflicts", { open_only: openOnly, offset, limit }),
   resolveCertificateConflict: (id: number, resolution: ConflictResolution) =>
     op<CertificateConflict>("resolve_certificate_conflict", { id, resolution }),
+  /** Sign-ins with the local break-glass accounts (administrators). */
+  breakGlassUses: () => op<BreakGlassUse[]>("break_glass_uses"),
   /** Standing 送付先変更 registrations. */
   registerDelivery: (input: RegistrationInput) => op<DeliveryRegistration>("register_delivery", { input }),
   endDeliveryRegistration: (id: number) => op<DeliveryRegistration>("end_delivery_registration", { id }),

@@ -331,6 +331,10 @@ export type RegistrationInput = { person_id: number, postal_code: string, addres
  */
 confirmed_digits: boolean, };
 
+export type BreakGlassUse = { at: string, login: string, };
+
+export type Grant = { desk: Desk, role: Role, };
+
 export type CertificateBasis = "ex_officio" | "application" | "provisional";
 
 export type ValidityBasis = "setting" | "age75" | "entered" | "unrecorded";
@@ -357,7 +361,17 @@ export type ApplicationStepKind = "check_document" | "start_review" | "decide" |
 
 export type FieldError = { field: string, message: string, };
 
-export type Actor = { staff_id: number, login: string, name: string, desk: Desk, role: Role, };
+export type Actor = { staff_id: number, login: string, name: string, 
+/**
+ * The desk they act at: what they record is recorded there, and the desk's own queues are
+ * theirs.
+ */
+desk: Desk, role: Role, 
+/**
+ * Other desks' rights they hold as well (a directory account in several desks' groups):
+ * each permits what the access matrix allows that desk and role.
+ */
+grants: Array<Grant>, };
 
 export type Staff = { id: number, login: string, name: string, desk: Desk, desk_label: string, role: Role, role_label: string, active: boolean, };
 

@@ -77,6 +77,7 @@ export const OPERATIONS = [
   "certificate_conflicts",
   "resolve_certificate_conflict",
   "age_reissues",
+  "break_glass_uses",
   "outreach_events",
   "add_outreach_event",
   "receive_outreach_batch",

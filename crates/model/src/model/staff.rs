@@ -40,8 +40,37 @@ pub struct Actor {
     pub staff_id: i64,
     pub login: String,
     pub name: String,
+    /// The desk they act at: what they record is recorded there, and the desk's own queues are
+    /// theirs.
     pub desk: Desk,
     pub role: Role,
+    /// Other desks' rights they hold as well (a directory account in several desks' groups):
+    /// each permits what the access matrix allows that desk and role.
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+}
+
+/// A desk and role whose rights a staff member holds beside their own.
+#[derive(ts_rs::TS, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    pub desk: Desk,
+    pub role: Role,
+}
+
+/// Grants as the staff table keeps them: `desk:role` pairs, comma-separated.
+pub fn grants_to_text(grants: &[Grant]) -> String {
+    grants.iter().map(|g| format!("{}:{}", g.desk.code(), g.role.code())).collect::<Vec<_>>().join(",")
+}
+
+/// Grants read back; a pair no longer known is left out.
+pub fn grants_from_text(text: &str) -> Vec<Grant> {
+    text.split(',')
+        .filter_map(|pair| {
+            let (d, r) = pair.split_once(':')?;
+            Some(Grant { desk: Desk::from_code(d)?, role: Role::from_code(r)? })
+        })
+        .collect()
 }
 
 #[derive(ts_rs::TS, Debug, Clone, Serialize)]
