@@ -81,7 +81,7 @@ impl AccessError {
 
 /// Refuses with a Japanese message naming the desk, role and permission.
 pub fn require(actor: &Actor, p: Permission) -> Result<(), AccessError> {
-    if allows(actor.desk, actor.role, p) {
+    if can(actor, p) {
         Ok(())
     } else {
         Err(AccessError { desk: actor.desk.label(), role: actor.role.label(), what: p.label() })

@@ -34,12 +34,28 @@ pub fn record(
 ) -> Result<(), StoreError> {
     w.audit_mut().append(&NewAuditEvent {
         at: crate::stamp(now),
-        staff_id: actor.staff_id,
+        staff_id: Some(actor.staff_id),
         login: &actor.login,
         desk: actor.desk.code(),
         action: action.code(),
         record_kind,
         record_id,
+        detail: detail.to_string(),
+    })?;
+    Ok(())
+}
+
+/// Logs a sign-in refused for `login` before any staff record names it (a directory account
+/// refused at its first sign-in): no staff member, the login as typed, no desk.
+pub fn record_refused_sign_in(w: &Write<'_>, login: &str, now: chrono::NaiveDateTime, detail: serde_json::Value) -> Result<(), StoreError> {
+    w.audit_mut().append(&NewAuditEvent {
+        at: crate::stamp(now),
+        staff_id: None,
+        login,
+        desk: "",
+        action: Action::SignIn.code(),
+        record_kind: "staff",
+        record_id: None,
         detail: detail.to_string(),
     })?;
     Ok(())
@@ -72,7 +88,7 @@ pub(crate) fn view_event<'e>(
 ) -> NewAuditEvent<'e> {
     NewAuditEvent {
         at: crate::stamp(now),
-        staff_id: actor.staff_id,
+        staff_id: Some(actor.staff_id),
         login: &actor.login,
         desk: actor.desk.code(),
         action: Action::View.code(),

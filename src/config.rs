@@ -328,6 +328,13 @@ fn directory<'t>(
             "暗号化のない LDAP ではパスワードがネットワークを平文で流れます。ldaps:// にするか、StartTLS のため directory_ca_file を指定してください".into(),
         ));
     }
+    if url.starts_with("ldaps://") && ca_file.is_none() {
+        return Err(ConfigError::Missing {
+            path: shown.to_string(),
+            key: "directory_ca_file",
+            why: "ディレクトリのサーバー証明書を確かめる市の CA 証明書 (PEM) を指定してください",
+        });
+    }
     let password_entry = one("directory_bind_password_file").expect("checked above");
     let password_file = existing_file(password_entry, false)?;
     let bind_password =

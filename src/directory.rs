@@ -107,8 +107,12 @@ pub enum DirectoryError {
     NotUsable,
     #[error("アカウント「{0}」は Hairyo を使う窓口のグループに入っていません。所属の窓口のグループに追加するよう、庁内のアカウント管理者に依頼してください")]
     NoGroup(String),
-    #[error("このデータベースでは、ディレクトリのアカウントでサインインします。ディレクトリの設定 (hairyo.conf) を指定してください (--config)")]
+    #[error("このデータベースでは、ディレクトリのアカウントでサインインします。サーバーの設定ファイル (hairyo.conf) を指定してください (--sign-in-config)")]
     Required,
+    #[error("指定されたディレクトリの設定は、このデータベースのサーバーが使っている設定と違います。サーバーの hairyo.conf を指定してください")]
+    Mismatch,
+    #[error("ログイン名「{0}」の職員の記録は、ディレクトリの別のアカウントのものです。管理者に連絡してください")]
+    Reused(String),
     #[error("ディレクトリの設定に誤りがあります: {0}")]
     Settings(String),
     #[error(transparent)]
@@ -125,6 +129,8 @@ impl DirectoryError {
             DirectoryError::NotUsable => "directory.account_not_usable",
             DirectoryError::NoGroup(_) => "directory.no_group",
             DirectoryError::Required => "directory.required",
+            DirectoryError::Mismatch => "directory.settings_mismatch",
+            DirectoryError::Reused(_) => "directory.account_reused",
             DirectoryError::Settings(_) => "directory.settings",
             DirectoryError::Staff(e) => e.code(),
             DirectoryError::Store(e) => e.code(),
@@ -158,11 +164,14 @@ fn domain_root(user_base: &str) -> String {
 /// Whether `accountExpires` (100-ns intervals since 1601, 0 or the largest value for never) has
 /// passed at `now`.
 fn expired(account_expires: &str, now: NaiveDateTime) -> bool {
+    use chrono::TimeZone;
     match account_expires.trim().parse::<i64>() {
         Ok(0) | Ok(i64::MAX) | Err(_) => false,
         Ok(ticks) => {
             let unix = ticks / 10_000_000 - 11_644_473_600;
-            unix < now.and_utc().timestamp()
+            // `now` is the wall clock's local time; the directory's is UTC.
+            let now = chrono::Local.from_local_datetime(&now).earliest().map(|t| t.timestamp()).unwrap_or_else(|| now.and_utc().timestamp());
+            unix < now
         }
     }
 }
@@ -197,25 +206,61 @@ pub fn look_up(cfg: &DirectoryConfig, login: &str, now: NaiveDateTime) -> Result
     Ok(Some(DirectoryAccount { dn: entry.dn.clone(), login: if account.is_empty() { login.to_string() } else { account }, name, grants, usable }))
 }
 
-/// The setting that tells every door of this database that its staff sign in with the
-/// directory, and which local accounts are break-glass.
-const REQUIRED_SETTING: &str = "directory_break_glass";
+/// What a database records of the directory its server signs staff in with: the break-glass
+/// logins, and a fingerprint of the settings, so that a door given other settings (a file of
+/// the caller's own, naming a directory of their own) is refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct InUse {
+    break_glass: Vec<String>,
+    fingerprint: String,
+}
 
-/// Records (or, with no directory, clears) that this database's staff sign in with the
-/// directory, so that a door started without hairyo.conf refuses their local passwords.
-pub fn record_in_use(store: &mut Store, cfg: Option<&DirectoryConfig>) -> Result<(), DirectoryError> {
+/// The settings that decide who is let in, hashed: the server, the CA, the service account,
+/// where and how accounts are found, the groups and the break-glass logins.
+pub fn fingerprint(cfg: &DirectoryConfig) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let ca = cfg.settings.ca_file.as_ref().and_then(|p| std::fs::read(p).ok()).unwrap_or_default();
+    for part in [cfg.settings.url.as_bytes(), &ca, cfg.settings.bind_dn.as_bytes(), cfg.user_base.as_bytes(), cfg.user_filter.as_bytes()] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    for g in &cfg.groups {
+        h.update(format!("{}|{}|{}\n", g.dn, g.desk.code(), g.role.code()).as_bytes());
+    }
+    for b in &cfg.break_glass {
+        h.update(format!("break_glass|{b}\n").as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records that this database's staff sign in with the directory `cfg` describes, so that a
+/// door started without its settings (or with others) refuses local passwords. The server does
+/// it at every start; only an administrator's [`stop_using`] takes it back, never a server
+/// started without the settings.
+pub fn record_in_use(store: &mut Store, cfg: &DirectoryConfig) -> Result<(), DirectoryError> {
+    let value = serde_json::to_string(&InUse { break_glass: cfg.break_glass.clone(), fingerprint: fingerprint(cfg) }).expect("serialises");
     store.write(|tx| {
-        match cfg {
-            Some(c) => tx.settings_mut().set(REQUIRED_SETTING, &c.break_glass.join(","))?,
-            None => tx.settings_mut().remove(REQUIRED_SETTING)?,
-        }
+        tx.settings_mut().set(crate::staff::DIRECTORY_IN_USE, &value)?;
         Ok(())
     })
 }
 
-/// The break-glass logins when this database's staff sign in with the directory.
-fn required_by(store: &Store) -> Result<Option<Vec<String>>, DirectoryError> {
-    Ok(store.read().settings().value(REQUIRED_SETTING)?.map(|v| v.split(',').map(str::to_string).filter(|s| !s.is_empty()).collect()))
+/// Stops signing this database's staff in with the directory: local passwords work again.
+/// Administrators only (with a directory in use, a break-glass one), audited.
+pub fn stop_using(store: &mut Store, actor: &Actor, now: NaiveDateTime) -> Result<(), DirectoryError> {
+    if actor.role != Role::Admin {
+        return Err(StaffError::AdminOnly.into());
+    }
+    store.write(|tx| {
+        tx.settings_mut().remove(crate::staff::DIRECTORY_IN_USE)?;
+        audit::record(tx, actor, now, Action::Update, "settings", None, serde_json::json!({"directory": "stopped"}))?;
+        Ok(())
+    })
+}
+
+fn in_use(store: &Store) -> Result<Option<InUse>, DirectoryError> {
+    Ok(store.read().settings().value(crate::staff::DIRECTORY_IN_USE)?.and_then(|v| serde_json::from_str(&v).ok()))
 }
 
 /// Signs a staff member in through every door: with a directory, its accounts (a break-glass
@@ -230,9 +275,9 @@ pub fn sign_in(
     now: NaiveDateTime,
 ) -> Result<Actor, DirectoryError> {
     let Some(cfg) = directory else {
-        if let Some(break_glass) = required_by(store)? {
+        if let Some(used) = in_use(store)? {
             let login = crate::staff::typed_login(login);
-            if !break_glass.iter().any(|b| b.eq_ignore_ascii_case(&login)) {
+            if !used.break_glass.iter().any(|b| b.eq_ignore_ascii_case(&login)) {
                 return Err(DirectoryError::Required);
             }
             let actor = crate::staff::sign_in_from(store, &login, password, address, now)?;
@@ -241,6 +286,10 @@ pub fn sign_in(
         }
         return Ok(crate::staff::sign_in_from(store, login, password, address, now)?);
     };
+    // Only the directory the server signs staff in with: a file of the caller's own is no way in.
+    if in_use(store)?.map(|u| u.fingerprint) != Some(fingerprint(cfg)) {
+        return Err(DirectoryError::Mismatch);
+    }
     let name = account_name(login);
     if cfg.is_break_glass(&name) {
         let actor = crate::staff::sign_in_from(store, &name, password, address, now)?;
@@ -249,11 +298,17 @@ pub fn sign_in(
     }
     crate::staff::check_fields(&name, password)?;
     crate::staff::count_address_attempt(store, address, now)?;
-    let account = match look_up(cfg, &name, now)? {
-        Some(a) => a,
-        None => {
+    let account = match look_up(cfg, &name, now) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
             // The same answer as a wrong password: whether a login exists is not told.
-            return Err(StaffError::BadCredentials.into());
+            let refusal: DirectoryError = StaffError::BadCredentials.into();
+            refused_login(store, &name, &refusal, now)?;
+            return Err(refusal);
+        }
+        Err(e) => {
+            refused_login(store, &name, &e, now)?;
+            return Err(e);
         }
     };
     let checked = hairyo_directory::check_password(&cfg.settings, &account.dn, password).map_err(DirectoryError::from);
@@ -275,21 +330,18 @@ pub fn sign_in(
     Ok(actor)
 }
 
-/// Audits a refused directory sign-in against the account's staff record, when it has one.
+/// Audits a refused directory sign-in against the account's staff record, or, before the
+/// account has one, against the login alone.
 fn refused(store: &mut Store, account: &DirectoryAccount, why: &DirectoryError, now: NaiveDateTime) -> Result<(), DirectoryError> {
-    let Some(row) = store.read().staff().directory_row(&account.login)? else {
-        return Ok(());
-    };
-    store.write(|tx| {
-        audit::record(
-            tx,
-            &row.actor,
-            now,
-            Action::SignIn,
-            "staff",
-            Some(row.actor.staff_id),
-            serde_json::json!({"result": "failed", "directory": true, "code": why.code()}),
-        )
+    refused_login(store, &account.login, why, now)
+}
+
+fn refused_login(store: &mut Store, login: &str, why: &DirectoryError, now: NaiveDateTime) -> Result<(), DirectoryError> {
+    let row = store.read().staff().directory_row(login)?;
+    let detail = serde_json::json!({"result": "failed", "directory": true, "code": why.code()});
+    store.write(|tx| match &row {
+        Some(row) => audit::record(tx, &row.actor, now, Action::SignIn, "staff", Some(row.actor.staff_id), detail),
+        None => audit::record_refused_sign_in(tx, login, now, detail),
     })?;
     Ok(())
 }
@@ -327,6 +379,13 @@ fn follow(store: &mut Store, account: &DirectoryAccount, now: NaiveDateTime) -> 
     let grants = grants_to_text(rest);
     store.write(|tx| {
         let before = tx.staff().directory_row(&account.login)?;
+        // A login the directory has given to another person since: the record is the first
+        // person's, with their history, and is not handed over.
+        if let Some(dn) = before.as_ref().and_then(|b| b.dn.as_deref()) {
+            if dn_key(dn) != dn_key(&account.dn) {
+                return Err(DirectoryError::Reused(account.login.clone()));
+            }
+        }
         let id = match &before {
             Some(row) => row.actor.staff_id,
             None => crate::staff::add_directory_staff(tx, &account.login, &account.name, primary.desk, primary.role, &stamp)?,
@@ -356,28 +415,49 @@ fn follow(store: &mut Store, account: &DirectoryAccount, now: NaiveDateTime) -> 
 /// deactivated and its sessions end; a group change takes effect. `Ok(None)` when the account
 /// may no longer act. While the directory cannot be reached the last answer stands and the
 /// next request asks again.
-pub fn recheck(store: &mut Store, cfg: &DirectoryConfig, actor: Actor, checked_at: Option<&str>, now: NaiveDateTime) -> Result<Option<Actor>, DirectoryError> {
-    let fresh = checked_at
-        .and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok())
-        .is_some_and(|t| now - t < chrono::Duration::minutes(RECHECK_MINUTES));
-    if fresh {
+pub fn recheck(
+    store: &mut Store,
+    cfg: &DirectoryConfig,
+    actor: Actor,
+    dn: &str,
+    checked_at: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Option<Actor>, DirectoryError> {
+    let checked = checked_at.and_then(|s| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok());
+    if checked.is_some_and(|t| now - t < chrono::Duration::minutes(RECHECK_MINUTES)) {
         return Ok(Some(actor));
     }
     let account = match look_up(cfg, &actor.login, now) {
         Ok(a) => a,
-        Err(DirectoryError::Unavailable(_)) => {
-            // Asked again in a minute, not at every request while the directory is down.
-            let retry = crate::stamp(now - chrono::Duration::minutes(RECHECK_MINUTES - 1));
-            store.write(|tx| tx.staff_mut().directory_checked(actor.staff_id, &retry))?;
+        // A short outage is ridden out on the last answer (each request asks again); a longer
+        // one ends the account's sessions (it is not deactivated: the next sign-in decides).
+        Err(DirectoryError::Unavailable(_)) if checked.is_some_and(|t| now - t < chrono::Duration::minutes(2 * RECHECK_MINUTES)) => {
             return Ok(Some(actor));
+        }
+        Err(DirectoryError::Unavailable(_)) => {
+            store.write(|tx| {
+                let ended = tx.sessions_mut().end_all_of(actor.staff_id)?;
+                audit::record(
+                    tx,
+                    &actor,
+                    now,
+                    Action::Update,
+                    "staff",
+                    Some(actor.staff_id),
+                    serde_json::json!({"directory": "unavailable", "sessions_ended": ended}),
+                )?;
+                Ok::<_, DirectoryError>(())
+            })?;
+            return Ok(None);
         }
         Err(e) => return Err(e),
     };
     match account {
-        Some(a) if a.usable && !a.grants.is_empty() => Ok(Some(follow(store, &a, now)?)),
+        Some(a) if a.usable && !a.grants.is_empty() && dn_key(&a.dn) == dn_key(dn) => Ok(Some(follow(store, &a, now)?)),
         gone => {
             let why = match gone {
                 None => "deleted",
+                Some(a) if dn_key(&a.dn) != dn_key(dn) => "another_person",
                 Some(a) if !a.usable => "disabled",
                 Some(_) => "no_group",
             };

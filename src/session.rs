@@ -134,9 +134,14 @@ pub fn resume(
         return Err(SessionError::CsrfMissing);
     }
     let actor = match (directory, &row.directory_dn) {
-        (Some(cfg), Some(_)) => crate::directory::recheck(store, cfg, actor, row.directory_checked_at.as_deref(), now)
+        (Some(cfg), Some(dn)) => crate::directory::recheck(store, cfg, actor, dn, row.directory_checked_at.as_deref(), now)
             .map_err(|e| SessionError::Directory(Box::new(e)))?
             .ok_or(SessionError::Disabled)?,
+        // A local account's session from before the directory: only a break-glass one stands.
+        (Some(cfg), None) if !cfg.is_break_glass(&actor.login) => {
+            store.write(|tx| tx.sessions_mut().end(&key))?;
+            return Err(SessionError::Disabled);
+        }
         _ => actor,
     };
     if now - last >= policy.touch_every() {

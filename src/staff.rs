@@ -29,6 +29,8 @@ pub enum StaffError {
     PasswordNotSet(String),
     #[error("パスワードはすでに設定されています")]
     PasswordAlreadySet,
+    #[error("職員「{0}」はディレクトリのアカウントでサインインします。Hairyo のパスワードは設定できません")]
+    DirectoryAccount(String),
     #[error("パスワードを変更できるのは本人か管理者です")]
     NotYourPassword,
     #[error("パスワードを処理できません: {0}")]
@@ -54,6 +56,7 @@ impl StaffError {
             StaffError::Locked { .. } => "staff.locked",
             StaffError::PasswordNotSet(_) => "staff.password_not_set",
             StaffError::PasswordAlreadySet => "staff.password_already_set",
+            StaffError::DirectoryAccount(_) => "staff.directory_account",
             StaffError::NotYourPassword => "staff.not_your_password",
             StaffError::Hash(_) => "staff.hash",
             StaffError::SlowDown { .. } => "staff.slow_down",
@@ -70,6 +73,11 @@ pub fn typed_login(login: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     login.trim().nfkc().collect::<String>().trim().to_string()
 }
+
+/// The setting a server records when its staff sign in with the city's directory (see
+/// `directory::record_in_use`): then no first password is set for anyone but a break-glass
+/// account.
+pub(crate) const DIRECTORY_IN_USE: &str = "directory_in_use";
 
 /// The login `init` gives the first administrator.
 pub const ADMIN_LOGIN: &str = "admin";
@@ -418,6 +426,15 @@ pub fn set_initial_password(store: &mut Store, login: &str, pw: &str, now: chron
     let c = credentials(&store.read(), &login)?.ok_or_else(|| StaffError::UnknownLogin(login.clone()))?;
     if !c.hash.is_empty() {
         return Err(StaffError::PasswordAlreadySet);
+    }
+    // A directory account signs in with the directory's password only, and while the
+    // directory is in use nobody but a break-glass account gets a local one.
+    let row = store.read().staff().directory_row(&login)?;
+    let in_use: Option<serde_json::Value> = store.read().settings().value(DIRECTORY_IN_USE)?.and_then(|v| serde_json::from_str(&v).ok());
+    let break_glass = in_use.as_ref().and_then(|v| v["break_glass"].as_array().cloned()).unwrap_or_default();
+    let is_break_glass = break_glass.iter().any(|b| b.as_str().is_some_and(|b| b.eq_ignore_ascii_case(&login)));
+    if row.is_some_and(|r| r.dn.is_some()) || (in_use.is_some() && !is_break_glass) {
+        return Err(StaffError::DirectoryAccount(login));
     }
     store_password(store, &c.actor, c.actor.staff_id, pw, now)?;
     Ok(c.actor)

@@ -805,6 +805,7 @@ fn no_cli_command_shows_a_desk_what_it_may_not_see() {
         ("mailing letters", "a PDF file, printed through the rule (safe address only for who may see it)"),
         ("mailing addresses", "a CSV file, supervisors; the safe address only for who may see it"),
         ("settings set-desk", "settings"),
+        ("settings directory-off", "settings"),
         ("settings set-validity", "settings"),
         ("retention show", "periods"),
         ("retention set", "periods"),

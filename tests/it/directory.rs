@@ -99,6 +99,13 @@ impl Drop for Directory {
     }
 }
 
+/// A world whose server signs staff in with `cfg` (as `hairyo serve` records at its start).
+fn world_with(cfg: &DirectoryConfig) -> World {
+    let mut w = World::new();
+    directory::record_in_use(&mut w.store, cfg).unwrap();
+    w
+}
+
 fn sign_in(w: &mut World, cfg: &DirectoryConfig, login: &str, password: &str) -> Result<hairyo::staff::Actor, String> {
     directory::sign_in(&mut w.store, Some(cfg), login, password, Some("192.0.2.10"), at("2026-12-07")).map_err(|e| e.code().to_string())
 }
@@ -107,7 +114,7 @@ fn sign_in(w: &mut World, cfg: &DirectoryConfig, login: &str, password: &str) ->
 fn every_form_of_a_login_signs_in_and_the_staff_record_follows_the_directory() {
     let d = Directory::start();
     let cfg = d.config(&d.ldaps);
-    let mut w = World::new();
+    let mut w = world_with(&cfg);
     for typed in ["tanaka", "CITY\\tanaka", "tanaka@city.lg.jp", "ｔａｎａｋａ", "TANAKA"] {
         let a = sign_in(&mut w, &cfg, typed, "Tanaka-pass-1").unwrap_or_else(|e| panic!("{typed}: {e}"));
         assert_eq!((a.login.as_str(), a.name.as_str(), a.desk, a.role), ("tanaka", "田中 花子", Desk::Kokuho, Role::Clerk), "{typed}");
@@ -146,14 +153,19 @@ fn every_form_of_a_login_signs_in_and_the_staff_record_follows_the_directory() {
 fn starttls_with_the_citys_ca_and_plain_ldap_only_to_loopback() {
     let d = Directory::start();
     let cfg = d.config(&d.ldap);
-    let mut w = World::new();
+    let mut w = world_with(&cfg);
     assert_eq!(sign_in(&mut w, &cfg, "suzuki", "Suzuki-pass-1").unwrap().desk, Desk::Kaigo, "StartTLS with the CA file");
+    // Settings other than the server's (a file of the caller's own) are no way in.
+    let other = d.config(&d.ldaps);
+    assert_eq!(sign_in(&mut w, &other, "suzuki", "Suzuki-pass-1").unwrap_err(), "directory.settings_mismatch");
     // Plain LDAP to another host is refused in the file, line named.
     let conf = d.conf("ldap://ad.city.example").replace(&format!("directory_ca_file = {}/tls/ca.crt\n", d.dir.display()), "");
     let e = hairyo::config::parse(&conf, Path::new("/etc/hairyo/hairyo.conf")).unwrap_err();
     assert_eq!(e.code(), "config.invalid_value");
     assert!(e.to_string().contains("1行目") || e.to_string().contains("directory_url"), "{e}");
     // A group line that does not read, and a missing key, are refused too.
+    let no_ca = d.conf(&d.ldaps).lines().filter(|l| !l.starts_with("directory_ca_file")).collect::<Vec<_>>().join("\n");
+    assert_eq!(hairyo::config::parse(&no_ca, Path::new("/x.conf")).unwrap_err().code(), "config.missing_key", "LDAPS needs the city's CA");
     let bad = d.conf(&d.ldaps).replace("=> kaigo caseworker", "=> kaigo boss");
     assert_eq!(hairyo::config::parse(&bad, Path::new("/x.conf")).unwrap_err().code(), "config.invalid_value");
     let missing = d.conf(&d.ldaps).lines().filter(|l| !l.starts_with("directory_user_base")).collect::<Vec<_>>().join("\n");
@@ -168,8 +180,14 @@ fn with_a_directory_only_the_break_glass_account_keeps_its_local_password() {
     hairyo::staff::set_initial_password(&mut w.store, "admin", "Break-glass-2026!", at("2026-12-01")).unwrap();
     let admin = w.admin.clone();
     hairyo::staff::set_password(&mut w.store, &admin, "kokuho_clerk", "Local-pass-2026!", None, at("2026-12-01")).unwrap();
+    let policy = hairyo::session::SessionPolicy { idle: Duration::hours(2), lifetime: Duration::hours(10) };
+    let clerk = w.actor("kokuho_clerk");
+    let before = hairyo::session::start(&mut w.store, &clerk, &policy, at("2026-12-07")).unwrap();
     // The server records that this database's staff sign in with the directory.
-    directory::record_in_use(&mut w.store, Some(&cfg)).unwrap();
+    directory::record_in_use(&mut w.store, &cfg).unwrap();
+    // A local account's session from before ends at its next request.
+    let presented = hairyo::session::Presented { token: &before.token, csrf: None, csrf_required: false };
+    assert_eq!(hairyo::session::resume(&mut w.store, &presented, &policy, Some(&cfg), at("2026-12-07")).unwrap_err().code(), "session.invalid");
     assert_eq!(sign_in(&mut w, &cfg, "kokuho_clerk", "Local-pass-2026!").unwrap_err(), "staff.bad_credentials");
     let local = directory::sign_in(&mut w.store, None, "kokuho_clerk", "Local-pass-2026!", None, at("2026-12-07")).unwrap_err();
     assert_eq!(local.code(), "directory.required", "a door without the directory's settings refuses local passwords");
@@ -178,8 +196,13 @@ fn with_a_directory_only_the_break_glass_account_keeps_its_local_password() {
     directory::sign_in(&mut w.store, None, "admin", "Break-glass-2026!", None, at("2026-12-07")).expect("break-glass at any door");
     let log = hairyo::audit::export_csv(&mut w.store, &w.admin.clone(), at("2026-12-07")).unwrap();
     assert!(String::from_utf8_lossy(&log).contains("break_glass"), "its use is audited");
-    // Without a directory again, local passwords work again.
-    directory::record_in_use(&mut w.store, None).unwrap();
+    // A directory account never gets a local password.
+    sign_in(&mut w, &cfg, "tanaka", "Tanaka-pass-1").unwrap();
+    assert_eq!(hairyo::staff::set_initial_password(&mut w.store, "tanaka", "Grab-it-2026!", at("2026-12-07")).unwrap_err().code(), "staff.directory_account");
+    // Only an administrator stops using the directory; then local passwords work again.
+    let clerk = w.actor("kokuho_clerk");
+    assert!(directory::stop_using(&mut w.store, &clerk, at("2026-12-07")).is_err());
+    directory::stop_using(&mut w.store, &a, at("2026-12-07")).unwrap();
     directory::sign_in(&mut w.store, None, "kokuho_clerk", "Local-pass-2026!", None, at("2026-12-07")).expect("local again");
 }
 
@@ -187,7 +210,7 @@ fn with_a_directory_only_the_break_glass_account_keeps_its_local_password() {
 fn a_disabled_account_loses_its_sessions_and_a_group_change_takes_effect() {
     let d = Directory::start();
     let cfg = d.config(&d.ldaps);
-    let mut w = World::new();
+    let mut w = world_with(&cfg);
     let policy = hairyo::session::SessionPolicy { idle: Duration::hours(2), lifetime: Duration::hours(10) };
     let now = at("2026-12-07");
     let suzuki = sign_in(&mut w, &cfg, "suzuki", "Suzuki-pass-1").unwrap();
@@ -214,7 +237,7 @@ fn a_disabled_account_loses_its_sessions_and_a_group_change_takes_effect() {
 fn with_the_directory_down_nobody_signs_in() {
     let d = Directory::start();
     let cfg = d.config(&d.ldaps);
-    let mut w = World::new();
+    let mut w = world_with(&cfg);
     let tanaka = sign_in(&mut w, &cfg, "tanaka", "Tanaka-pass-1").unwrap();
     let policy = hairyo::session::SessionPolicy { idle: Duration::hours(2), lifetime: Duration::hours(10) };
     let started = hairyo::session::start(&mut w.store, &tanaka, &policy, at("2026-12-07")).unwrap();
@@ -224,6 +247,9 @@ fn with_the_directory_down_nobody_signs_in() {
     let presented = hairyo::session::Presented { token: &started.token, csrf: None, csrf_required: false };
     let still = hairyo::session::resume(&mut w.store, &presented, &policy, Some(&cfg), at("2026-12-07") + Duration::minutes(20)).unwrap();
     assert_eq!(still.login, "tanaka");
+    // Down for longer than two checks' time: the account's sessions end.
+    let e = hairyo::session::resume(&mut w.store, &presented, &policy, Some(&cfg), at("2026-12-07") + Duration::minutes(50)).unwrap_err();
+    assert_eq!(e.code(), "session.invalid");
 }
 
 /// The CLI signs in as the window and the browser do: with the server's hairyo.conf, a
@@ -244,17 +270,18 @@ fn the_cli_signs_in_with_a_directory_account() {
         c.output().expect("run hairyo")
     };
     assert!(hairyo(&["init"], false, "Admin-pass-2026!").status.success());
+    // A server with the directory has started on this database.
+    let cfg = d.config(&d.ldaps);
+    let mut store = hairyo::store::open(&db).unwrap();
+    directory::record_in_use(&mut store, &cfg).unwrap();
+    drop(store);
     let out = hairyo(&["--as", "CITY\\suzuki", "--json", "person", "list"], true, "Suzuki-pass-1");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let wrong = hairyo(&["--as", "suzuki", "person", "list"], true, "nope");
     assert_eq!(wrong.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("[staff.bad_credentials]"));
-    // Once a server with the directory has started on it, a door without hairyo.conf refuses
-    // the local password of anyone but the break-glass account.
-    let cfg = d.config(&d.ldaps);
-    let mut store = hairyo::store::open(&db).unwrap();
-    directory::record_in_use(&mut store, Some(&cfg)).unwrap();
-    drop(store);
+    // A door without hairyo.conf refuses the local password of anyone but the break-glass
+    // account.
     let local = hairyo(&["--as", "suzuki", "person", "list"], false, "Suzuki-pass-1");
     assert!(String::from_utf8_lossy(&local.stderr).contains("[directory.required]"), "{}", String::from_utf8_lossy(&local.stderr));
 }

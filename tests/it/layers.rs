@@ -226,6 +226,7 @@ fn every_input_type_refuses_unknown_fields() {
         ("SchemaChange", "part of the server's answer, read by the window in front of it"),
         ("CertificateValidity", "a stored setting; clients send ValidityInput"),
         ("Rule", "the shipped rules file and stored rules; clients send RuleInput"),
+        ("InUse", "the stored record that a directory is in use, written by this code"),
     ];
     let mut open = Vec::new();
     let mut seen = BTreeSet::new();

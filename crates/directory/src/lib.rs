@@ -81,7 +81,8 @@ pub fn is_loopback(url: &str) -> bool {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     let host = rest.split('/').next().unwrap_or("");
     let host = if let Some(v6) = host.strip_prefix('[') { v6.split(']').next().unwrap_or("") } else { host.split(':').next().unwrap_or("") };
-    matches!(host, "localhost" | "127.0.0.1" | "::1") || host.starts_with("127.")
+    // An address, read as one (a name such as 127.city.example is no loopback), or localhost.
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn tls_config(s: &Settings) -> Result<Arc<rustls::ClientConfig>, DirectoryError> {
@@ -110,6 +111,9 @@ fn tls_config(s: &Settings) -> Result<Arc<rustls::ClientConfig>, DirectoryError>
             }
         }
     }
+    if roots.is_empty() {
+        return Err(DirectoryError::Settings("no CA to trust the directory's certificate: give directory_ca_file".into()));
+    }
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| DirectoryError::Settings(e.to_string()))?
@@ -131,8 +135,7 @@ fn connect(s: &Settings) -> Result<LdapConn, DirectoryError> {
     if !clear {
         settings = settings.set_config(tls_config(s)?).set_starttls(plain);
     }
-    let mut conn = LdapConn::with_settings(settings, &s.url).map_err(unavailable)?;
-    conn.with_timeout(s.timeout);
+    let conn = LdapConn::with_settings(settings, &s.url).map_err(unavailable)?;
     Ok(conn)
 }
 
@@ -145,19 +148,22 @@ fn refused_bind(text: &str) -> DirectoryError {
     let data = text.split("data ").nth(1).map(|d| d.chars().take_while(|c| c.is_ascii_hexdigit()).collect::<String>()).unwrap_or_default();
     match data.as_str() {
         "775" => DirectoryError::Locked,
-        "533" => DirectoryError::Disabled,
-        "701" | "532" => DirectoryError::Expired,
+        // Disabled, or not allowed to log on at this time (530) or from here (531).
+        "533" | "530" | "531" => DirectoryError::Disabled,
+        // The account expired (701), the password expired (532) or must be changed first (773).
+        "701" | "532" | "773" => DirectoryError::Expired,
         _ => DirectoryError::BadCredentials,
     }
 }
 
 /// Binds as `dn` with `password`; an empty password is refused here, since a directory may take
 /// it as an anonymous bind that succeeds.
-fn bind(conn: &mut LdapConn, dn: &str, password: &str) -> Result<(), DirectoryError> {
+fn bind(conn: &mut LdapConn, timeout: Duration, dn: &str, password: &str) -> Result<(), DirectoryError> {
     if password.is_empty() {
         return Err(DirectoryError::BadCredentials);
     }
-    let result = conn.simple_bind(dn, password).map_err(unavailable)?;
+    // ldap3's timeout holds for the next operation only: each one is given it.
+    let result = conn.with_timeout(timeout).simple_bind(dn, password).map_err(unavailable)?;
     match result.rc {
         0 => Ok(()),
         49 => Err(refused_bind(&result.text)),
@@ -168,18 +174,22 @@ fn bind(conn: &mut LdapConn, dn: &str, password: &str) -> Result<(), DirectoryEr
 /// Connects and binds as the service account.
 fn as_service(s: &Settings) -> Result<LdapConn, DirectoryError> {
     let mut conn = connect(s)?;
-    bind(&mut conn, &s.bind_dn, &s.bind_password).map_err(|e| match e {
+    bind(&mut conn, s.timeout, &s.bind_dn, &s.bind_password).map_err(|e| match e {
         DirectoryError::Unavailable(m) => DirectoryError::Unavailable(m),
         other => DirectoryError::Settings(format!("the service account {} cannot bind: {other}", s.bind_dn)),
     })?;
     Ok(conn)
 }
 
-fn entries(conn: &mut LdapConn, base: &str, filter: &str, attrs: &[&str]) -> Result<Vec<Entry>, DirectoryError> {
-    let ldap3::SearchResult(found, result) = conn.search(base, Scope::Subtree, filter, attrs.to_vec()).map_err(unavailable)?;
-    // 32 (no such object) is an empty answer: the base holds nothing.
-    if result.rc != 0 && result.rc != 32 {
-        return Err(DirectoryError::Unavailable(format!("search answered {}: {}", result.rc, result.text)));
+fn entries(conn: &mut LdapConn, timeout: Duration, base: &str, filter: &str, attrs: &[&str]) -> Result<Vec<Entry>, DirectoryError> {
+    let ldap3::SearchResult(found, result) = conn.with_timeout(timeout).search(base, Scope::Subtree, filter, attrs.to_vec()).map_err(unavailable)?;
+    match result.rc {
+        // 32 (no such object) is an empty answer: the base holds nothing.
+        0 | 32 => {}
+        // What the service account may not read, or a filter the directory refuses, is the
+        // settings' fault and stays so: no retry makes it right.
+        50 | 87 | 34 => return Err(DirectoryError::Settings(format!("the directory refused the search ({}): {}", result.rc, result.text))),
+        rc => return Err(DirectoryError::Unavailable(format!("search answered {rc}: {}", result.text))),
     }
     Ok(found
         .into_iter()
@@ -194,7 +204,7 @@ fn entries(conn: &mut LdapConn, base: &str, filter: &str, attrs: &[&str]) -> Res
 /// is none, and an error when there are several (a filter that names no single account).
 pub fn find(s: &Settings, base: &str, filter: &str, attrs: &[&str]) -> Result<Option<Entry>, DirectoryError> {
     let mut conn = as_service(s)?;
-    let mut found = entries(&mut conn, base, filter, attrs)?;
+    let mut found = entries(&mut conn, s.timeout, base, filter, attrs)?;
     let _ = conn.unbind();
     match found.len() {
         0 => Ok(None),
@@ -208,7 +218,7 @@ pub fn find(s: &Settings, base: &str, filter: &str, attrs: &[&str]) -> Result<Op
 pub fn groups_of(s: &Settings, base: &str, member_dn: &str) -> Result<Vec<String>, DirectoryError> {
     let mut conn = as_service(s)?;
     let filter = format!("(member={})", escape(member_dn));
-    let found = entries(&mut conn, base, &filter, &["cn"])?;
+    let found = entries(&mut conn, s.timeout, base, &filter, &["cn"])?;
     let _ = conn.unbind();
     Ok(found.into_iter().map(|e| e.dn).collect())
 }
@@ -216,7 +226,7 @@ pub fn groups_of(s: &Settings, base: &str, member_dn: &str) -> Result<Vec<String
 /// Checks `password` by binding as `dn` on a connection of its own.
 pub fn check_password(s: &Settings, dn: &str, password: &str) -> Result<(), DirectoryError> {
     let mut conn = connect(s)?;
-    let result = bind(&mut conn, dn, password);
+    let result = bind(&mut conn, s.timeout, dn, password);
     let _ = conn.unbind();
     result
 }
@@ -242,6 +252,8 @@ mod tests {
         assert!(is_loopback("ldap://[::1]:389"));
         assert!(!is_loopback("ldap://ad.city.example"));
         assert!(!is_loopback("ldap://127example.com"));
+        assert!(!is_loopback("ldap://127.city.example"));
+        assert!(is_loopback("ldap://127.0.0.2:389"));
         assert_eq!(escape("a*b(c)"), "a\\2ab\\28c\\29");
     }
 }

@@ -39,7 +39,8 @@ pub struct AuditAnchor {
 #[derive(Debug, Clone)]
 pub struct NewAuditEvent<'e> {
     pub at: String,
-    pub staff_id: i64,
+    /// The staff member acting; `None` for a sign-in refused before any staff record exists.
+    pub staff_id: Option<i64>,
     pub login: &'e str,
     pub desk: &'static str,
     pub action: &'static str,
@@ -487,7 +488,7 @@ fn unlinked(e: &NewAuditEvent<'_>) -> Result<AuditRow, StoreError> {
     let row = AuditRow {
         id: 0,
         at: e.at.clone(),
-        staff_id: Some(e.staff_id),
+        staff_id: e.staff_id,
         login: e.login.to_string(),
         desk: e.desk.to_string(),
         action: e.action.to_string(),

@@ -170,12 +170,6 @@ impl StaffHandleMut<'_> {
         Ok(())
     }
 
-    /// Marks when the directory was last asked about an account.
-    pub fn directory_checked(&self, id: i64, at: &str) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE staff SET directory_checked_at = ?2 WHERE id = ?1", params![id, at])?;
-        Ok(())
-    }
-
     /// Deactivates an account the directory no longer lets sign in.
     pub fn deactivate(&self, id: i64) -> Result<(), StoreError> {
         self.conn.execute("UPDATE staff SET active = 0 WHERE id = ?1", [id])?;

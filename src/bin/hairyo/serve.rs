@@ -840,8 +840,11 @@ fn open_first(options: &ServeOptions) -> Result<(Store, Option<hairyo::store::au
     if let Some(why) = hairyo::store::pg::serving_role_refusal(&first)? {
         return Err(ErrorBody::new("serve.privileged_role", why));
     }
-    // Every door of this database learns whether its staff sign in with the directory.
-    hairyo::directory::record_in_use(&mut first, options.directory.as_ref())?;
+    // Every door of this database learns that its staff sign in with the directory (a server
+    // started without it leaves that as it is: only an administrator takes it back).
+    if let Some(directory) = &options.directory {
+        hairyo::directory::record_in_use(&mut first, directory)?;
+    }
     Ok((first, audit_key))
 }
 

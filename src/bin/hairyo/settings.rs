@@ -40,6 +40,10 @@ pub enum SettingsCmd {
         #[arg(long)]
         no_forwarding: Option<bool>,
     },
+    /// Stop signing staff in with the city's directory: local passwords work again (an
+    /// administrator; while the directory is in use, a break-glass one). A server started with
+    /// the directory's settings records it again.
+    DirectoryOff,
     SetDesk {
         #[arg(value_parser = typed::coded("settings.invalid", "desk", Desk::parse))]
         desk: Desk,
@@ -82,6 +86,13 @@ pub fn run(inv: &Invocation, cmd: &SettingsCmd) -> Result {
     match cmd {
         SettingsCmd::Show => show(inv),
         SettingsCmd::SetCity { .. } => set_city_keeping(inv, cmd),
+        SettingsCmd::DirectoryOff => {
+            let (mut store, actor) = inv.sign_in()?;
+            hairyo::directory::stop_using(&mut store, &actor, inv.now)?;
+            inv.emit(&serde_json::json!({"directory": false}), |_| {
+                "ディレクトリでのサインインをやめました。ローカルのパスワードでサインインできます\n".to_string()
+            })
+        }
         SettingsCmd::SetDesk { desk, name, phone, hours, place } => {
             set_desk(inv, &DeskContact { desk: *desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() })
         }
