@@ -87,6 +87,7 @@ fn access_what(record_kind: &str, action: Action, detail: &serde_json::Value) ->
 /// Who opened, listed, printed or exported the data of persons under 支援措置, by period and by
 /// staff member. Supervisors and administrators; the review itself is logged.
 pub fn review(store: &mut crate::store::Store, actor: &Actor, query: &AccessQuery, now: chrono::NaiveDateTime) -> Result<AccessReview, AuditError> {
+    store.enter(actor.municipality)?;
     require_reader(actor)?;
     let today = now.date();
     let mut check = crate::validate::Checker::new();

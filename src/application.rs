@@ -232,6 +232,7 @@ fn invalid(field: &'static str, message: String) -> ApplicationError {
 /// Receives an application. Ex-officio persons are told so (申請不要) but the application is
 /// still recorded; a wish to cancel the card's registration brings the R12 guidance.
 pub fn receive(store: &mut Store, actor: &Actor, input: &ApplicationInput, now: chrono::NaiveDateTime) -> Result<Received, ApplicationError> {
+    store.enter(actor.municipality)?;
     store.write(|tx| receive_in(tx, actor, input, now))
 }
 
@@ -511,6 +512,7 @@ pub fn check_document(
     checked: bool,
     now: chrono::NaiveDateTime,
 ) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
@@ -548,6 +550,7 @@ fn ended(tx: &crate::store::Write<'_>, actor: &Actor, a: &Application, to: AppSt
 
 /// 受付 → 審査中.
 pub fn start_review(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
@@ -597,6 +600,7 @@ fn reason_text(field: &'static str, label: &str, value: &str, required: bool, co
 /// refused unless a supervisor records a reason for overriding it. (A 後期 application is
 /// forwarded to the 広域連合 instead, which decides.)
 pub fn decide(store: &mut Store, actor: &Actor, id: i64, override_reason: Option<&str>, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     decide_confirmed(store, actor, id, override_reason, false, now)
 }
 
@@ -621,6 +625,7 @@ fn decide_confirmed(
 
 /// Refuses the application (却下) with a reason.
 pub fn reject(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     close_with_reason(store, actor, id, REJECT, reason, false, now)
 }
 
@@ -670,6 +675,7 @@ pub(crate) fn withdraw_on_moving_out(
 /// Records that the applicant withdrew (取下げ), with the reason or the applicant's words, so
 /// the record says why no certificate followed.
 pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     close_with_reason(store, actor, id, WITHDRAW, reason, false, now)
 }
 
@@ -682,6 +688,7 @@ pub fn issue(
     issued_on: NaiveDate,
     now: chrono::NaiveDateTime,
 ) -> Result<certificate::Certificate, ApplicationError> {
+    store.enter(actor.municipality)?;
     insurer_staff(actor)?;
     if issued_on > now.date() {
         return Err(invalid("issued_on", "交付日が未来の日付です".into()));
@@ -706,6 +713,7 @@ pub fn forward(
     override_reason: Option<&str>,
     now: chrono::NaiveDateTime,
 ) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     forward_confirmed(store, actor, id, on, override_reason, false, now)
 }
 
@@ -850,6 +858,7 @@ pub fn record_union_result(
     decision: &UnionDecision,
     now: chrono::NaiveDateTime,
 ) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     insurer_staff(actor)?;
     store.write(|tx| {
         let a = load(tx, id)?;
@@ -868,6 +877,7 @@ pub fn hand_over(
     on: NaiveDate,
     now: chrono::NaiveDateTime,
 ) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     insurer_staff(actor)?;
     if on > now.date() {
         return Err(invalid("handed_over_on", "引渡し・送付の日が未来の日付です".into()));
@@ -975,6 +985,7 @@ pub enum ApplicationStep {
 
 /// Takes one step; the application as it stands afterwards.
 pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationStep, now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     let a = match step {
         ApplicationStep::StartReview => start_review(store, actor, id, now),
         ApplicationStep::Decide { override_reason, confirmed_digits } => {
@@ -1008,6 +1019,7 @@ pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &ApplicationSt
 
 /// One application, for a staff member who may see persons' records.
 pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -> Result<Application, ApplicationError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(for_actor(actor, load(&store.read(), id)?))
 }
@@ -1036,6 +1048,7 @@ pub fn list(
     page: Page,
     _now: chrono::NaiveDateTime,
 ) -> Result<Paged<Application>, ApplicationError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let mut l = list_of(&store.read(), statuses, scheme, page)?;
     l.items = l.items.into_iter().map(|a| for_actor(actor, a)).collect();

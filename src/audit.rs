@@ -61,6 +61,22 @@ pub fn record_refused_sign_in(w: &Write<'_>, login: &str, now: chrono::NaiveDate
     Ok(())
 }
 
+/// Logs what the deployment's operator did to a municipality (moved it in, exported it), in
+/// that municipality's chain: no staff member, the operator's database role as the login.
+pub fn record_operator(w: &Write<'_>, role: &str, now: chrono::NaiveDateTime, action: Action, id: i64, detail: serde_json::Value) -> Result<(), StoreError> {
+    w.audit_mut().append(&NewAuditEvent {
+        at: crate::stamp(now),
+        staff_id: None,
+        login: role,
+        desk: "",
+        action: action.code(),
+        record_kind: "municipality",
+        record_id: Some(id),
+        detail: detail.to_string(),
+    })?;
+    Ok(())
+}
+
 /// Reads with `f` and logs that `actor` viewed `record_kind` `record_id`, in one transaction:
 /// the view is in the log exactly when the read succeeded. Unlike [`record`] inside
 /// `Store::write`, it does not wait for the desks' write lock (see `Store::read_and_append`).
@@ -75,6 +91,7 @@ pub fn viewed<T, E>(
 where
     E: From<StoreError>,
 {
+    store.enter(actor.municipality)?;
     store.read_and_append(&view_event(actor, now, record_kind, record_id, serde_json::json!({})), f)
 }
 
@@ -112,6 +129,7 @@ pub fn viewed_many<T, E>(
 where
     E: From<StoreError>,
 {
+    store.enter(actor.municipality)?;
     let event = view_event(actor, now, record_kind, None, serde_json::Value::Null);
     store.read_and_append_detailed(&event, f, |value| Some(detail(value).to_string()))
 }
@@ -129,6 +147,7 @@ pub struct Verification {
 /// Recomputes the hash chain: an edited event no longer matches its hash; a deleted one leaves
 /// a gap in the ids and breaks the next event's link.
 pub fn verify(store: &crate::store::Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Verification, AuditError> {
+    store.enter(actor.municipality)?;
     require_reader(actor)?;
     Ok(verify_chain(&store.read())?)
 }
@@ -212,6 +231,7 @@ pub fn list(
     page: Page,
     _now: chrono::NaiveDateTime,
 ) -> Result<Paged<AuditEvent>, AuditError> {
+    store.enter(actor.municipality)?;
     require_reader(actor)?;
     Ok(list_events(&store.read(), &crate::disclosure::Audience::of(actor), record, page)?)
 }
@@ -284,6 +304,7 @@ pub struct KeyedChain {
 /// only, once; on PostgreSQL over the schema owner's URL (the app role may not key it). Keep
 /// the key file apart from the database's backups (docs/deployment.md).
 pub fn key_chain(store: &mut crate::store::Store, actor: &Actor, key_file: &std::path::Path, now: chrono::NaiveDateTime) -> Result<KeyedChain, AuditError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     let created = !key_file.exists();
     if created {
@@ -308,6 +329,7 @@ pub(crate) fn require_reader(actor: &Actor) -> Result<(), AuditError> {
 /// what this reader may see of it; the hashes are the stored ones, which `audit verify` checks
 /// against the stored events.
 pub fn export_csv(store: &mut crate::store::Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<u8>, AuditError> {
+    store.enter(actor.municipality)?;
     require_reader(actor)?;
     let audience = crate::disclosure::Audience::of(actor);
     let rows = store.read().audit().all()?;

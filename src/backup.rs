@@ -190,6 +190,7 @@ fn backup_as(store: &mut Store, actor: &Actor, dest: &Path, automatic: bool, now
 /// Writes a consistent copy of the database to `dest` (replacing a file already there) and
 /// logs it. Administrators only: a backup holds every person's record.
 pub fn backup(store: &mut Store, actor: &Actor, dest: &Path, now: NaiveDateTime) -> Result<BackupInfo, BackupError> {
+    store.enter(actor.municipality)?;
     backup_as(store, actor, dest, false, now)
 }
 

@@ -28,6 +28,12 @@ impl Timing {
     }
 }
 
+impl std::fmt::Display for Timing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "p50 {:.2} ms / p95 {:.2} ms / 最大 {:.2} ms", self.p50_ms, self.p95_ms, self.max_ms)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub persons: i64,
@@ -205,7 +211,15 @@ fn run_in(
     let sender = staff::actor(&st, "kaigo1").map_err(|e| s(&e))?;
     let mut sent = 0;
     for (login, desk, role) in [("kokuho1", Desk::Kokuho, Role::Clerk), ("kaigo1", Desk::Kaigo, Role::Caseworker), ("admin", Desk::Kokuho, Role::Admin)] {
-        let actor = staff::actor(&st, login).unwrap_or(staff::Actor { staff_id: 1, login: login.into(), name: String::new(), desk, role, grants: Vec::new() });
+        let actor = staff::actor(&st, login).unwrap_or(staff::Actor {
+            staff_id: 1,
+            login: login.into(),
+            name: String::new(),
+            desk,
+            role,
+            grants: Vec::new(),
+            municipality: crate::store::FIRST_MUNICIPALITY,
+        });
         for round in 0..7 {
             // Another desk sends a referral (for a person the mix was drawn from; one the core
             // refuses, for example of another scheme, is skipped), then home is asked for.
@@ -279,5 +293,154 @@ fn run_in(
         import_rows: rows,
         import_seconds,
         import_peak_mb,
+    })
+}
+
+/// What the prefecture-scale benchmark measured: `towns` municipalities in one database, each
+/// a copy of one synthetic town, read through the app role (row security on) as the desks'
+/// servers read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PrefectureReport {
+    pub towns: usize,
+    pub persons: i64,
+    pub touchpoints: i64,
+    pub build_seconds: f64,
+    /// The towns measured (their ids); each town's clerks search its own residents.
+    pub measured_towns: Vec<i64>,
+    pub search: Timing,
+    /// Queries where the person the query was made from was not on page one although fewer
+    /// than a page matched (should be 0).
+    pub search_misses: usize,
+    pub record: Timing,
+    pub home: Timing,
+    /// The database kept for a load test (`--keep`), connecting as the app role.
+    pub kept_url: Option<String>,
+}
+
+impl std::fmt::Display for PrefectureReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{} 市区町村、{} 人、接点 {} 件 (作成 {:.0} 秒)、行セキュリティの下でアプリ用ロールとして測定",
+            self.towns, self.persons, self.touchpoints, self.build_seconds
+        )?;
+        writeln!(f, "検索: {} (取りこぼし {} 件)", self.search, self.search_misses)?;
+        writeln!(f, "記録の表示: {}", self.record)?;
+        write!(f, "ホーム画面: {}", self.home)?;
+        if let Some(url) = &self.kept_url {
+            write!(f, "\n測定用データベースを残しました: {url}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The login role the prefecture benchmark reads as.
+const BENCH_APP_ROLE: &str = "hairyo_bench_app";
+
+/// `url` connecting as `role` instead of its own user (no password: the benchmark's cluster
+/// trusts loopback connections, as the test command's does).
+fn as_role(url: &str, role: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{role}@{}", rest.split_once('@').map(|(_, h)| h).unwrap_or(rest)),
+        None => url.to_string(),
+    }
+}
+
+/// Builds a prefecture on the PostgreSQL server `server` (a URL whose user may create
+/// databases and roles): one synthetic town of `persons / towns` residents, copied into
+/// `towns` municipalities of one scratch database, then measures search, a record and home as
+/// clerks of three towns through the app role. The database is dropped after, unless `keep`.
+pub fn run_prefecture(
+    towns: usize,
+    persons: i64,
+    queries: usize,
+    server: &str,
+    keep: bool,
+    now: NaiveDateTime,
+    log: &mut dyn FnMut(&str),
+) -> Result<PrefectureReport, String> {
+    let s = |e: &dyn std::fmt::Display| e.to_string();
+    let name = format!("hairyo_prefecture_{}", std::process::id());
+    let url = store::pg::create_scratch_database(server, &name).map_err(|e| s(&e))?;
+    let result = prefecture_in(&url, towns.max(1), persons, queries, now, log);
+    match (&result, keep) {
+        (Ok(_), true) => {}
+        _ => {
+            let _ = store::pg::drop_scratch_database(server, &name);
+        }
+    }
+    result.map(|mut r| {
+        r.kept_url = keep.then(|| as_role(&url, BENCH_APP_ROLE));
+        r
+    })
+}
+
+fn prefecture_in(url: &str, towns: usize, persons: i64, queries: usize, now: NaiveDateTime, log: &mut dyn FnMut(&str)) -> Result<PrefectureReport, String> {
+    let s = |e: &dyn std::fmt::Display| e.to_string();
+    let mut owner = store::open_location(&store::Location::Server(url.to_string())).map_err(|e| s(&e))?;
+    let admin = staff::init(&mut owner, now).map_err(|e| s(&e))?;
+    let per_town = (persons / towns as i64).max(1);
+    log(&format!("{per_town} 人の合成の町を作成し、{towns} 市区町村に複製しています…"));
+    let t = Instant::now();
+    let summary = demo::generate(&mut owner, &admin, per_town, 42, now).map_err(|e| s(&e))?;
+    let at = crate::stamp(now);
+    for town in 2..=towns {
+        // Fictional codes: prefecture 99 (none has it), each with its check digit.
+        let body = format!("99{:03}", town);
+        let check = (11 - body.chars().filter_map(|c| c.to_digit(10)).zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum::<u32>() % 11) % 10;
+        store::tenants::replicate(&mut owner, store::FIRST_MUNICIPALITY, &format!("{body}{check}"), &format!("見本町{town}"), &format!("_t{town}"), &at)
+            .map_err(|e| s(&e))?;
+        if town % 10 == 0 {
+            log(&format!("{town} 市区町村…"));
+        }
+    }
+    owner.refresh_statistics().map_err(|e| s(&e))?;
+    let build_seconds = t.elapsed().as_secs_f64();
+    store::tenants::create_login_role(url, BENCH_APP_ROLE).map_err(|e| s(&e))?;
+    owner.write(|tx| store::pg::grant_app_role(tx, BENCH_APP_ROLE)).map_err(|e| s(&e))?;
+    drop(owner);
+
+    let mut st = store::open_location(&store::Location::Server(as_role(url, BENCH_APP_ROLE))).map_err(|e| s(&e))?;
+    let measured: Vec<usize> = [1, towns.div_ceil(2), towns].into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let suffix = |town: usize| if town == 1 { String::new() } else { format!("_t{town}") };
+    let (mut search_times, mut record_times, mut home_times, mut misses) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    let mut measured_ids = Vec::new();
+    for town in &measured {
+        let clerk = staff::actor(&st, &format!("kokuho1{}", suffix(*town))).map_err(|e| s(&e))?;
+        measured_ids.push(clerk.municipality);
+        let today = now.date();
+        let mut rng = Rng::new(7 + *town as u64);
+        for i in 0..queries {
+            let id = 1 + rng.below(summary.persons as u64) as i64;
+            st.enter(clerk.municipality).map_err(|e| s(&e))?;
+            let p = crate::person::summaries(&st.read(), &crate::disclosure::Audience::every_desk(), &[id], today).map_err(|e| s(&e))?.remove(0);
+            let q = query_for(i as u64 % 10, &p);
+            let t = Instant::now();
+            let r = search::search(&mut st, &clerk, &q, Page::new(0, 20), now).map_err(|e| s(&e))?;
+            search_times.push(t.elapsed());
+            if r.hits.total <= 20 && !r.hits.items.iter().any(|h| h.person.id == id) {
+                misses += 1;
+            }
+            let t = Instant::now();
+            crate::record::show(&mut st, &clerk, id, now).map_err(|e| s(&e))?;
+            record_times.push(t.elapsed());
+        }
+        for _ in 0..10 {
+            let t = Instant::now();
+            home::summary(&st, &clerk, now).map_err(|e| s(&e))?;
+            home_times.push(t.elapsed());
+        }
+    }
+    Ok(PrefectureReport {
+        towns,
+        persons: summary.persons * towns as i64,
+        touchpoints: summary.touchpoints * towns as i64,
+        build_seconds,
+        measured_towns: measured_ids,
+        search: Timing::of(search_times),
+        search_misses: misses,
+        record: Timing::of(record_times),
+        home: Timing::of(home_times),
+        kept_url: None,
     })
 }

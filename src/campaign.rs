@@ -89,6 +89,7 @@ pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64, today: NaiveDate) -> 
 /// Starts a campaign at a facility: every resident the batch print gives a form to is recorded
 /// as sent today, the facility reads 申請取りまとめ中, and the deadline is set.
 pub fn start(store: &mut Store, actor: &Actor, input: &CampaignInput, now: chrono::NaiveDateTime) -> Result<FacilityCampaign, CampaignError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::EditPerson)?;
     let today = now.date();
     let mut c = Checker::new();
@@ -149,12 +150,14 @@ pub fn start(store: &mut Store, actor: &Actor, input: &CampaignInput, now: chron
 
 /// One campaign with each resident's outcome.
 pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<FacilityCampaign, CampaignError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(crate::disclosure::facility_campaign(&crate::disclosure::Audience::of(actor), load(&store.read(), id, now.date())?).into_inner())
 }
 
 /// A facility's campaigns, newest first.
 pub fn of_facility(store: &Store, actor: &Actor, facility_id: i64, now: chrono::NaiveDateTime) -> Result<Vec<FacilityCampaign>, CampaignError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = &store.read();
     facility::load(conn, facility_id)?;
@@ -181,6 +184,7 @@ pub fn receive_returns(
     returns: &[ReturnInput],
     now: chrono::NaiveDateTime,
 ) -> Result<FacilityCampaign, CampaignError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ReceiveApplication)?;
     let today = now.date();
     store.write(|tx| {

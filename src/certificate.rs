@@ -263,6 +263,7 @@ pub fn issue_without_application(
     valid_until: Option<NaiveDate>,
     now: chrono::NaiveDateTime,
 ) -> Result<Certificate, CertificateError> {
+    store.enter(actor.municipality)?;
     if !crate::access::can(actor, crate::access::Permission::IssueCertificate) {
         return Err(CertificateError::Forbidden("資格確認書の交付は国民健康保険・後期高齢者医療の窓口の職員が記録します".into()));
     }
@@ -282,6 +283,7 @@ pub(crate) fn for_person(conn: &crate::store::Read<'_>, person_id: i64) -> Resul
 /// Certificates that expire within `days` of today, soonest first, with a protected person's
 /// delivery address withheld from a desk that may not see it.
 pub fn expiring_within(store: &Store, actor: &Actor, days: i64, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<Certificate>, CertificateError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let mut l = expiring_of(&store.read(), now.date(), days, page)?;
     l.items = mask_delivery(actor, l.items);
@@ -309,6 +311,7 @@ pub fn renewal_list(
     page: Page,
     _now: chrono::NaiveDateTime,
 ) -> Result<Paged<RenewalEntry>, CertificateError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = &store.read();
     let due = conn.certificates().renewal_list(renewal_day - Duration::days(1), crate::model::person::statutorily_born_by(renewal_day, 85), page)?;
@@ -348,6 +351,7 @@ pub const AGE_REISSUE_DAYS: i64 = 62;
 /// begins within [`AGE_REISSUE_DAYS`] of today (or began already) while the certificate, issued
 /// before it, still runs; soonest first.
 pub fn age_reissues(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<AgeReissue>, CertificateError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
     age_reissues_in(&store.read(), now.date())
 }
@@ -491,6 +495,7 @@ pub(crate) fn for_actor(conn: &crate::store::Read<'_>, actor: &Actor, c: Certifi
 
 /// One certificate with its history, for a staff member who may see persons' records.
 pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<Certificate, CertificateError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = store.read();
     let c = load(&conn, id)?;
@@ -500,6 +505,7 @@ pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) ->
 /// Certificates whose return was asked for (無効, or a damaged one replaced) and has not
 /// arrived, oldest first.
 pub fn returns_due(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Certificate>, CertificateError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let mut due = store.read().certificates().returns_due(page)?;
     due.items = mask_delivery(actor, due.items);
@@ -544,6 +550,7 @@ fn state_words(c: &Certificate, today: NaiveDate) -> &'static str {
 /// Takes one step of certificate `id`'s life after issue, audited and kept in its history, and
 /// returns the certificate the record shows next: the new one after a 再交付, else this one.
 pub fn take_step(store: &mut Store, actor: &Actor, id: i64, step: &CertificateStep, now: chrono::NaiveDateTime) -> Result<Certificate, CertificateError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
     let shown = store.write(|tx| apply_step(tx, actor, id, step, now))?;
     get(store, actor, shown, now)

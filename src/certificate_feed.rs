@@ -83,12 +83,14 @@ const PROFILE_PREFIX: &str = "issue_feed_profile.";
 
 /// The saved column profiles of the certificate feed.
 pub fn profiles(store: &Store, actor: &Actor, _now: NaiveDateTime) -> Result<Vec<IssueFeedProfile>, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     Ok(store.read().settings().values_with_prefix(PROFILE_PREFIX)?.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())
 }
 
 /// Saves a column profile; administrators only. Columns are named by code, each header once.
 pub fn save_profile(store: &mut Store, actor: &Actor, p: &IssueFeedProfile, now: NaiveDateTime) -> Result<IssueFeedProfile, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     let name = p.name.trim().to_string();
     if name.is_empty() {
@@ -461,6 +463,7 @@ pub fn import(
     dry_run: bool,
     now: NaiveDateTime,
 ) -> Result<FeedReport, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     let profile = match profile {
         None => IssueFeedProfile { name: String::new(), headers: BTreeMap::new() },
@@ -534,6 +537,7 @@ pub fn import(
 
 /// Fed certificates that disagreed with recorded ones: the open ones, or all.
 pub fn conflicts(store: &Store, actor: &Actor, open_only: bool, page: Page, _now: NaiveDateTime) -> Result<Paged<Shown<CertificateConflict>>, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
     let l = store.read().certificates().conflicts(open_only, page)?;
     let audience = Audience::of(actor);
@@ -549,6 +553,7 @@ pub fn resolve_conflict(
     resolution: ConflictResolution,
     now: NaiveDateTime,
 ) -> Result<Shown<CertificateConflict>, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
     store.write(|tx| {
         let k = tx.certificates().conflict(id)?.ok_or(FeedError::ConflictNotFound(id))?;

@@ -92,6 +92,7 @@ impl_coded!(
     crate::audit::AuditError { crate::audit::AuditError::Invalid },
     crate::backup::BackupError,
     crate::deployment::DeploymentError,
+    crate::tenant::TenantError { crate::tenant::TenantError::Invalid },
     crate::config::ConfigError,
     crate::access::AccessError,
     crate::print::PrintError,

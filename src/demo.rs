@@ -313,6 +313,7 @@ fn refuse_real_data(tx: &crate::store::Write<'_>) -> Result<DemoMade, DemoError>
 /// Adds `persons` synthetic persons with facilities, touchpoints, referrals, applications and
 /// certificates, in one transaction, relative to `now`'s date.
 pub fn generate(store: &mut Store, actor: &Actor, persons: i64, seed: u64, now: chrono::NaiveDateTime) -> Result<DemoSummary, DemoError> {
+    store.enter(actor.municipality)?;
     if !(1..=1_000_000).contains(&persons) {
         return Err(DemoError::BadCount(persons));
     }

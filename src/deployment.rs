@@ -30,6 +30,7 @@ impl DeploymentError {
 /// connection, after `hairyo init`; the desks and `hairyo serve` then connect as `role`. The
 /// grant is in the audit log.
 pub fn grant_app_role(store: &mut Store, actor: &Actor, role: &str, now: NaiveDateTime) -> Result<(), DeploymentError> {
+    store.enter(actor.municipality)?;
     if !access::can(actor, Permission::ChangeSettings) {
         return Err(DeploymentError::AdminOnly);
     }

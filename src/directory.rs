@@ -115,6 +115,8 @@ pub enum DirectoryError {
     Reused(String),
     #[error("ディレクトリの設定に誤りがあります: {0}")]
     Settings(String),
+    #[error("アカウント「{0}」の市区町村が決まりません。複数の市区町村のデータベースでは、ディレクトリのアカウントも先に職員として登録してください")]
+    NoMunicipality(String),
     #[error(transparent)]
     Staff(#[from] StaffError),
     #[error(transparent)]
@@ -132,6 +134,7 @@ impl DirectoryError {
             DirectoryError::Mismatch => "directory.settings_mismatch",
             DirectoryError::Reused(_) => "directory.account_reused",
             DirectoryError::Settings(_) => "directory.settings",
+            DirectoryError::NoMunicipality(_) => "directory.no_municipality",
             DirectoryError::Staff(e) => e.code(),
             DirectoryError::Store(e) => e.code(),
         }
@@ -249,6 +252,7 @@ pub fn record_in_use(store: &mut Store, cfg: &DirectoryConfig) -> Result<(), Dir
 /// Stops signing this database's staff in with the directory: local passwords work again.
 /// Administrators only (with a directory in use, a break-glass one), audited.
 pub fn stop_using(store: &mut Store, actor: &Actor, now: NaiveDateTime) -> Result<(), DirectoryError> {
+    store.enter(actor.municipality)?;
     if actor.role != Role::Admin {
         return Err(StaffError::AdminOnly.into());
     }
@@ -358,6 +362,7 @@ pub const BREAK_GLASS_DAYS: i64 = 90;
 
 /// The break-glass sign-ins of the last [`BREAK_GLASS_DAYS`], newest first; administrators only.
 pub fn break_glass_uses(store: &Store, actor: &Actor, now: NaiveDateTime) -> Result<Vec<BreakGlassUse>, DirectoryError> {
+    store.enter(actor.municipality)?;
     if actor.role != Role::Admin {
         return Err(StaffError::AdminOnly.into());
     }
@@ -377,6 +382,11 @@ fn follow(store: &mut Store, account: &DirectoryAccount, now: NaiveDateTime) -> 
     let stamp = crate::stamp(now);
     let (primary, rest) = account.grants.split_first().ok_or_else(|| DirectoryError::NoGroup(account.login.clone()))?;
     let grants = grants_to_text(rest);
+    // The staff record was looked up by login, which set the municipality the connection acts
+    // for: a login no municipality has, in a database of several, belongs to none of them.
+    if store.read().staff().directory_row(&account.login)?.is_none() && store.municipality().is_none() {
+        return Err(DirectoryError::NoMunicipality(account.login.clone()));
+    }
     store.write(|tx| {
         let before = tx.staff().directory_row(&account.login)?;
         // A login the directory has given to another person since: the record is the first

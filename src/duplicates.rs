@@ -71,6 +71,7 @@ pub fn similarity(a: &str, b: &str) -> u32 {
 /// Candidate pairs, best first: same birth date, and the same folded name, the same reading,
 /// or readings at least 80 % alike. Pairs dismissed before are left out.
 pub fn candidates(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Candidate>, DuplicateError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     let conn = &store.read();
     let rows = conn.duplicates().sharing_birth_date()?;
@@ -130,6 +131,7 @@ fn may_decide(actor: &Actor) -> Result<(), DuplicateError> {
 
 /// Records that two persons are different people.
 pub fn dismiss(store: &mut Store, actor: &Actor, a: i64, b: i64, now: chrono::NaiveDateTime) -> Result<(), DuplicateError> {
+    store.enter(actor.municipality)?;
     may_decide(actor)?;
     if a == b {
         return Err(DuplicateError::SamePerson);
@@ -154,6 +156,7 @@ fn fill(keep: &mut String, other: &str) {
 /// follow-up moves to `keep`, empty fields of `keep` are filled from `other`, and `other` is
 /// removed. The audit event holds both records as they were.
 pub fn merge(store: &mut Store, actor: &Actor, keep: i64, other: i64, now: chrono::NaiveDateTime) -> Result<Person, DuplicateError> {
+    store.enter(actor.municipality)?;
     may_decide(actor)?;
     if keep == other {
         return Err(DuplicateError::SamePerson);

@@ -242,6 +242,7 @@ pub fn to_csv(header: &[String], rows: &[Vec<String>], encoding: Encoding) -> Re
 
 /// Exports `kind` as CSV bytes; the export is audited.
 pub fn export(store: &mut Store, actor: &Actor, kind: ExportKind, encoding: Encoding, now: NaiveDateTime) -> Result<(Vec<u8>, usize), ExportError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ExportData)?;
     let (header, rows) = table(&store.read(), actor, kind, now.date())?;
     let bytes = to_csv(&header, &rows, encoding)?;
@@ -264,6 +265,7 @@ pub struct ExportProfile {
 
 /// The saved export profiles, by name.
 pub fn profiles(store: &Store, actor: &Actor, _now: NaiveDateTime) -> Result<Vec<ExportProfile>, ExportError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ExportData)?;
     let rows = store.read().exports().profiles()?;
     Ok(rows.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())
@@ -294,6 +296,7 @@ pub fn check_profile(p: &ExportProfile) -> Result<(), ExportError> {
 
 /// Saves (or replaces) an export profile; supervisors and administrators.
 pub fn save_profile(store: &mut Store, actor: &Actor, profile: &ExportProfile, now: NaiveDateTime) -> Result<ExportProfile, ExportError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ExportData)?;
     let mut p = profile.clone();
     p.name = p.name.trim().to_string();
@@ -310,6 +313,7 @@ pub fn save_profile(store: &mut Store, actor: &Actor, profile: &ExportProfile, n
 /// Exports by a saved profile: its kind, only its columns in its order, in its encoding. A
 /// renewal export also marks this year's list as made, which ends its reminder.
 pub fn export_with_profile(store: &mut Store, actor: &Actor, name: &str, now: NaiveDateTime) -> Result<(Vec<u8>, usize, ExportProfile), ExportError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ExportData)?;
     let profile =
         profiles(store, actor, now)?.into_iter().find(|p| p.name == name.trim()).ok_or_else(|| ExportError::UnknownProfile(name.trim().to_string()))?;

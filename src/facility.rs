@@ -50,6 +50,7 @@ impl FacilityError {
 }
 
 pub fn add(store: &mut Store, actor: &Actor, input: &FacilityInput, now: chrono::NaiveDateTime) -> Result<Facility, FacilityError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::EditPerson)?;
     let mut c = Checker::new();
     let name = c.take("name", validate::text("施設名", &input.name, 60, true));
@@ -89,11 +90,13 @@ pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Facility, F
 }
 
 pub fn list(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<Facility>, FacilityError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(store.read().facilities().page(page)?)
 }
 
 pub fn set_campaign(store: &mut Store, actor: &Actor, id: i64, campaign: Campaign, now: chrono::NaiveDateTime) -> Result<Facility, FacilityError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::EditPerson)?;
     store.write(|tx| {
         let before = load(tx, id)?;

@@ -121,12 +121,14 @@ const PROFILE_PREFIX: &str = "feed_profile.";
 
 /// The saved column profiles of the feeds.
 pub fn profiles(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<FeedProfile>, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     Ok(store.read().settings().values_with_prefix(PROFILE_PREFIX)?.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())
 }
 
 /// Saves a column profile; administrators only. Each header is named once.
 pub fn save_profile(store: &mut Store, actor: &Actor, p: &FeedProfile, now: chrono::NaiveDateTime) -> Result<FeedProfile, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     let mut p = p.clone();
     for v in [&mut p.name, &mut p.atena_no, &mut p.event, &mut p.date, &mut p.value] {
@@ -362,6 +364,7 @@ pub fn import_feed(
     dry_run: bool,
     now: chrono::NaiveDateTime,
 ) -> Result<FeedReport, FeedError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     let p = match profile {
         None => FeedProfile::default(),

@@ -65,6 +65,7 @@ impl ForecastError {
 
 /// Forecast for `weeks` weeks starting with the week of `today`.
 pub fn weekly(store: &crate::store::Store, actor: &crate::model::staff::Actor, weeks: i64, now: chrono::NaiveDateTime) -> Result<Forecast, ForecastError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = store.read();
     weekly_kept(store, &conn, &conn.table_versions()?, now.date(), weeks)

@@ -108,6 +108,12 @@ pub fn signed_out(place: Place) -> AppState {
 
 /// The frame over `store` for `actor` (None: nobody signed in yet).
 pub fn app_state(store: &Store, actor: Option<Actor>, now: NaiveDateTime, place: Place) -> Result<AppState, FrameError> {
+    // Signed in: the staff member's municipality. Not yet: the database's only one, if it has
+    // only one (its name heads the sign-in screen); else none, and the screen names no city.
+    match &actor {
+        Some(a) => store.enter(a.municipality)?,
+        None => store.enter_sole_municipality()?,
+    }
     let initialised = store.is_initialised()?;
     let city = crate::settings::public_city(store)?;
     let (persons, referrals_waiting, permissions) = match &actor {

@@ -93,6 +93,7 @@ struct ReferralPart {
 /// How many persons are on file: the frame's one count, read on every screen change, so it
 /// reads one count rather than the statistics' group-bys.
 pub fn persons(store: &crate::store::Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<i64, HomeError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(store.read().home().persons()?)
 }
@@ -104,6 +105,7 @@ pub fn persons(store: &crate::store::Store, actor: &Actor, _now: chrono::NaiveDa
 /// cost a read of the change counters and of the touchpoint counts, not the whole computation;
 /// a change recomputes only the parts that read the table it changed.
 pub fn summary(store: &crate::store::Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Home, HomeError> {
+    store.enter(actor.municipality)?;
     use crate::store::kept::Table;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let (conn, today) = (&store.read(), now.date());

@@ -165,6 +165,7 @@ pub fn register_delivery(
     input: &RegistrationInput,
     now: NaiveDateTime,
 ) -> Result<Shown<DeliveryRegistration>, HouseholdError> {
+    store.enter(actor.municipality)?;
     let today = now.date();
     let mut c = Checker::new();
     let postal = c.take("postal_code", validate::postal_code(&input.postal_code));
@@ -233,6 +234,7 @@ pub fn register_delivery(
 /// Ends a registration before its period ran out (the person left the facility, the
 /// guardianship ended).
 pub fn end_delivery_registration(store: &mut Store, actor: &Actor, id: i64, now: NaiveDateTime) -> Result<Shown<DeliveryRegistration>, HouseholdError> {
+    store.enter(actor.municipality)?;
     store.write(|tx| {
         let r = tx.households().registration(id)?.ok_or(HouseholdError::NotFound(id))?;
         let p = person::load(tx, r.person_id)?;

@@ -270,6 +270,7 @@ pub(crate) fn load_profile(conn: &crate::store::Read<'_>, name: &str) -> Result<
 
 /// The saved column mappings, for those who import.
 pub fn profiles(store: &Store, actor: &Actor, _now: NaiveDateTime) -> Result<Vec<Profile>, ImportError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     let rows = store.read().imports().profiles()?;
     Ok(rows.iter().filter_map(|v| serde_json::from_str(v).ok()).collect())
@@ -277,6 +278,7 @@ pub fn profiles(store: &Store, actor: &Actor, _now: NaiveDateTime) -> Result<Vec
 
 /// Saves a mapping profile; administrators only.
 pub fn save_profile(store: &mut Store, actor: &Actor, profile: &Profile, now: NaiveDateTime) -> Result<(), ImportError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     if profile.name.trim().is_empty() || profile.columns.values().any(|h| h.trim().is_empty()) {
         return Err(ImportError::BadProfile("名前と各列の見出しを入力してください".into()));
@@ -329,6 +331,7 @@ pub fn import_persons(
     now: NaiveDateTime,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Report, ImportError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ImportData)?;
     let (body, encoding) = detect(bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
     let decoder = (encoding == Encoding::Cp932).then(|| encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling());

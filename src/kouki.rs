@@ -134,6 +134,7 @@ pub fn forwarding_register_csv(
     encoding: Encoding,
     now: NaiveDateTime,
 ) -> Result<(Vec<u8>, usize), KoukiError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ExportData)?;
     let register = register_of(&store.read(), on)?;
     let header: Vec<String> = REGISTER_HEADER.iter().map(|h| h.to_string()).collect();
@@ -235,6 +236,7 @@ pub fn import_union_results(
     opts: &UnionImportOptions,
     now: NaiveDateTime,
 ) -> Result<UnionImportReport, KoukiError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::DecideApplication)?;
     let (body, encoding) = import::detect(bytes, opts.encoding.unwrap_or(Encoding::Auto))?;
     let text = match encoding {

@@ -31,6 +31,7 @@ pub(crate) fn current_edition(conn: &crate::store::Read<'_>, leaflet: Leaflet, o
 
 /// Every edition of the handouts with its effective date.
 pub fn editions(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Edition>, LeafletError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     Ok(store.read().leaflets().all()?)
 }
@@ -206,6 +207,7 @@ fn statement_setting(conn: &crate::store::Read<'_>, id: &str) -> Result<Statemen
 
 /// Every dated statement of 別添1, 2 and 3, checked against the print date `on`.
 pub fn check_all_statements(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<StatementCheck>, LeafletError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     let (conn, on) = (&store.read(), now.date());
     let mut all = Vec::new();
@@ -331,6 +333,7 @@ pub fn set_statement(
     replacement: Option<&str>,
     now: chrono::NaiveDateTime,
 ) -> Result<(), LeafletError> {
+    store.enter(actor.municipality)?;
     if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(LeafletError::AdminOnly);
     }
@@ -397,6 +400,7 @@ const POSTER_DESKS: [crate::model::staff::Desk; 5] = {
 
 /// Every posting of the 別添3 poster, those still up first, and the desks without one (R15).
 pub fn postings(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Postings, LeafletError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     let conn = store.read();
     let items = conn.leaflets().postings()?;
@@ -420,6 +424,7 @@ fn may_post_for(actor: &Actor, desk: crate::model::staff::Desk) -> Result<(), Le
 
 /// Records that the 別添3 poster was put up at `input.desk`, audited.
 pub fn post_poster(store: &mut Store, actor: &Actor, input: &PostingInput, now: chrono::NaiveDateTime) -> Result<Posting, LeafletError> {
+    store.enter(actor.municipality)?;
     use crate::validate;
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     let today = now.date();
@@ -474,6 +479,7 @@ pub fn post_poster(store: &mut Store, actor: &Actor, input: &PostingInput, now: 
 
 /// Records that a posting was taken down (today when `on` is empty), audited.
 pub fn take_down_poster(store: &mut Store, actor: &Actor, id: i64, on: &str, now: chrono::NaiveDateTime) -> Result<Posting, LeafletError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     let today = now.date();
     store.write(|tx| {

@@ -54,6 +54,7 @@ pub mod session;
 pub mod settings;
 pub mod staff;
 pub mod stats;
+pub mod tenant;
 pub mod touchpoint;
 pub mod validate;
 

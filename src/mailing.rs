@@ -285,6 +285,7 @@ fn may_mail(actor: &Actor) -> Result<(), MailingError> {
 
 /// What a selection would send, without storing anything.
 pub fn preview(store: &Store, actor: &Actor, selection: &MailingSelection, now: chrono::NaiveDateTime) -> Result<MailingPreview, MailingError> {
+    store.enter(actor.municipality)?;
     may_mail(actor)?;
     let mut c = Checker::new();
     let chosen = check_selection(&mut c, selection);
@@ -302,6 +303,7 @@ fn shown(actor: &Actor, m: MailingCampaign) -> MailingCampaign {
 
 /// Starts a mailing: every person the selection chooses gets a letter, recorded as sent today.
 pub fn start(store: &mut Store, actor: &Actor, input: &MailingInput, now: chrono::NaiveDateTime) -> Result<MailingCampaign, MailingError> {
+    store.enter(actor.municipality)?;
     may_mail(actor)?;
     let today = now.date();
     let mut c = Checker::new();
@@ -360,12 +362,14 @@ pub fn start(store: &mut Store, actor: &Actor, input: &MailingInput, now: chrono
 
 /// One mailing with every letter's outcome.
 pub fn get(store: &Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<MailingCampaign, MailingError> {
+    store.enter(actor.municipality)?;
     may_mail(actor)?;
     Ok(shown(actor, load(&store.read(), id, now.date())?))
 }
 
 /// Every mailing, newest first.
 pub fn list(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<Vec<MailingCampaign>, MailingError> {
+    store.enter(actor.municipality)?;
     may_mail(actor)?;
     let conn = &store.read();
     conn.mailings().ids()?.into_iter().map(|id| Ok(shown(actor, load(conn, id, now.date())?))).collect()
@@ -380,6 +384,7 @@ pub fn record_outcomes(
     lines: &[MailingOutcomeInput],
     now: chrono::NaiveDateTime,
 ) -> Result<MailingCampaign, MailingError> {
+    store.enter(actor.municipality)?;
     may_mail(actor)?;
     let today = now.date();
     store.write(|tx| {
@@ -472,6 +477,7 @@ pub fn addresses_csv(
     encoding: crate::import::Encoding,
     now: chrono::NaiveDateTime,
 ) -> Result<(Vec<u8>, usize), MailingError> {
+    store.enter(actor.municipality)?;
     may_mail(actor)?;
     crate::access::require(actor, crate::access::Permission::ExportData)?;
     let today = now.date();

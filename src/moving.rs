@@ -85,6 +85,7 @@ pub(crate) fn move_of(conn: &crate::store::Read<'_>, person_id: i64) -> Result<O
 /// Records that the person moved out and closes their open items with that reason, audited, in
 /// one transaction: all of it or nothing. Recorded by the insurer desks, whose 資格 it ends.
 pub fn move_out(store: &mut Store, actor: &Actor, person_id: i64, input: &MoveOutInput, now: chrono::NaiveDateTime) -> Result<MovedOut, MovingError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ManageCertificate)?;
     let today = now.date();
     let mut c = Checker::new();

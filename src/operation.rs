@@ -749,11 +749,14 @@ fn page(offset: i64, limit: i64) -> Page {
 /// the server and the window use. An unknown name is refused with `command.unknown`, naming
 /// the operations there are; arguments that do not fit with `command.invalid`.
 pub fn call(store: &mut Store, actor: &Actor, name: &str, arguments: Value, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    store.enter(actor.municipality)?;
     run(store, actor, Operation::parse(name, arguments)?, now)
 }
 
 /// Runs `operation` for `actor` at `now`; its answer as JSON, through the disclosure rule.
 pub fn run(store: &mut Store, actor: &Actor, operation: Operation, now: NaiveDateTime) -> Result<Value, ErrorBody> {
+    // Whatever the connection acted for before, it now acts for the actor's municipality alone.
+    store.enter(actor.municipality)?;
     match operation {
         Operation::Home(_) => json(crate::home::summary(store, actor, now)?),
         Operation::ListPersons(a) => list_persons(store, actor, a, now),

@@ -67,6 +67,7 @@ fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<OutreachEvent, Outreac
 
 /// Records an event; the insurer desks take its applications.
 pub fn add_event(store: &mut Store, actor: &Actor, input: &OutreachInput, now: chrono::NaiveDateTime) -> Result<OutreachEvent, OutreachError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ReceiveApplication)?;
     let today = now.date();
     let mut c = Checker::new();
@@ -106,6 +107,7 @@ pub fn add_event(store: &mut Store, actor: &Actor, input: &OutreachInput, now: c
 
 /// The events, newest first, each with its applications.
 pub fn events(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<OutreachEvent>, OutreachError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = &store.read();
     let ids = conn.outreach().ids(page)?;
@@ -123,6 +125,7 @@ pub fn receive_batch(
     papers: &[PaperApplication],
     now: chrono::NaiveDateTime,
 ) -> Result<OutreachEvent, OutreachError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ReceiveApplication)?;
     if papers.is_empty() {
         let mut c = Checker::new();

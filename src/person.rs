@@ -341,6 +341,7 @@ pub(crate) fn names_changed(current: &Person, p: &Person) -> bool {
 
 /// Registers a person after validating every field.
 pub fn add(store: &mut Store, actor: &Actor, input: &PersonInput, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::EditPerson)?;
     // Every refused field at once, the confirmation among them.
     let mut p = match (validate_input(input, now.date()), notes_confirmed(&input.notes, input.confirmed_digits)) {
@@ -535,6 +536,7 @@ fn notes_confirmed(notes: &str, confirmed: bool) -> Result<(), PersonError> {
 /// before and after. A desk that may not see a protected person's address may still correct
 /// the rest of the record, but not the address, the safe address or the protection.
 pub fn update(store: &mut Store, actor: &Actor, id: i64, patch: &PersonPatch, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::EditPerson)?;
     store.write(|tx| {
         let before = load(tx, id)?;
@@ -561,6 +563,7 @@ pub fn update(store: &mut Store, actor: &Actor, id: i64, patch: &PersonPatch, no
 
 /// Reads one person's record for display; the read is audited.
 pub fn get(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<Person, PersonError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     store.write(|tx| {
         let p = load(tx, id)?;
@@ -635,6 +638,7 @@ pub(crate) fn summaries(
 /// Lists persons by フリガナ, a page at a time.
 /// The list is audited with its filter and the persons it showed.
 pub fn list(store: &mut Store, actor: &Actor, filter: &PersonFilter, page: Page, now: chrono::NaiveDateTime) -> Result<Paged<PersonSummary>, PersonError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let today = now.date();
     let q = filter.query.as_deref().map(str::trim).filter(|q| !q.is_empty());

@@ -106,6 +106,7 @@ pub(crate) fn seed(tx: &crate::store::Write<'_>) -> Result<(), PolicyError> {
 
 /// Every rule in the store, by scheme and priority.
 pub fn list_rules(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Rule>, PolicyError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     rules(&store.read())
 }
@@ -184,6 +185,7 @@ pub fn parse_rule(input: &RuleInput) -> Result<Rule, PolicyError> {
 
 /// Adds or replaces a rule; administrators only. The audit keeps before and after.
 pub fn set_rule(store: &mut Store, actor: &Actor, rule: &Rule, now: chrono::NaiveDateTime) -> Result<(), PolicyError> {
+    store.enter(actor.municipality)?;
     if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(PolicyError::AdminOnly);
     }
@@ -198,6 +200,7 @@ pub fn set_rule(store: &mut Store, actor: &Actor, rule: &Rule, now: chrono::Naiv
 
 /// Removes a rule; administrators only.
 pub fn remove_rule(store: &mut Store, actor: &Actor, id: &str, now: chrono::NaiveDateTime) -> Result<(), PolicyError> {
+    store.enter(actor.municipality)?;
     if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(PolicyError::AdminOnly);
     }
@@ -325,6 +328,7 @@ pub fn issued_without_application(rules: &[Rule], route: &Route) -> bool {
 
 /// How `person_id` gets a 資格確認書 on `on`, with the rule's R-numbers and explanation.
 pub fn route(store: &Store, actor: &Actor, person_id: i64, on: NaiveDate, _now: chrono::NaiveDateTime) -> Result<Route, PolicyError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = &store.read();
     let p = person::load(conn, person_id)?;

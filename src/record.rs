@@ -170,6 +170,7 @@ impl RecordError {
 
 /// Reads a person's record for display on `today`; the read is audited.
 pub fn show(store: &mut Store, actor: &Actor, id: i64, now: chrono::NaiveDateTime) -> Result<PersonRecord, RecordError> {
+    store.enter(actor.municipality)?;
     access::require(actor, Permission::ViewPerson)?;
     let today: NaiveDate = now.date();
     audit::viewed(store, actor, now, "person", Some(id), |tx| {

@@ -63,6 +63,7 @@ impl ReferralError {
 
 /// Sends a referral from the actor's welfare desk to the insurer desk.
 pub fn send(store: &mut Store, actor: &Actor, input: &ReferralInput, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     if actor.desk.is_insurer_desk() && actor.role != Role::Admin {
         return Err(ReferralError::Forbidden(
             "連携依頼は介護・障害・児童の各窓口と相談支援センターから送ります。国保・後期の窓口では申請を直接受け付けてください".into(),
@@ -264,6 +265,7 @@ pub enum ReferralAction {
 /// checked like any text field and, in addition, a twelve-digit run in it is stored only once
 /// the clerk has confirmed (`confirmed_digits`) that it is not a 個人番号.
 pub fn act(store: &mut Store, actor: &Actor, id: i64, action: &ReferralAction, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     use ReferralAction as A;
     use ReferralActionKind as K;
     use ReferralStatus as S;
@@ -311,32 +313,38 @@ fn free_text(field: &'static str, label: &str, value: &str, required: bool, conf
 /// The insurer desk accepts a sent referral (a twelve-digit run in the note is refused; see
 /// [`act`] for the confirmed path).
 pub fn accept(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     act(store, actor, id, &ReferralAction::Accept { note: note.to_string(), confirmed_digits: false }, now)
 }
 
 /// The insurer desk returns a sent referral with a reason the sender can act on.
 pub fn send_back(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     act(store, actor, id, &ReferralAction::Return { reason: reason.to_string(), confirmed_digits: false }, now)
 }
 
 /// The insurer desk completes an accepted referral (the application is received or settled).
 pub fn complete(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     act(store, actor, id, &ReferralAction::Complete { note: note.to_string(), confirmed_digits: false }, now)
 }
 
 /// The sending desk sends a returned referral again after acting on the reason.
 pub fn resend(store: &mut Store, actor: &Actor, id: i64, note: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     act(store, actor, id, &ReferralAction::Resend { note: note.to_string(), confirmed_digits: false }, now)
 }
 
 /// The sending desk withdraws a referral nobody has taken up (sent) or that came back
 /// (returned), with the reason the other desk reads in the thread.
 pub fn withdraw(store: &mut Store, actor: &Actor, id: i64, reason: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     act(store, actor, id, &ReferralAction::Withdraw { reason: reason.to_string(), confirmed_digits: false }, now)
 }
 
 /// Adds a comment to the thread; staff of the sending or receiving desk only.
 pub fn comment(store: &mut Store, actor: &Actor, id: i64, body: &str, now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     act(store, actor, id, &ReferralAction::Comment { body: body.to_string(), confirmed_digits: false }, now)
 }
 
@@ -403,6 +411,7 @@ pub(crate) fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<Referral, R
 
 /// One referral with its thread and what `actor` may do to it.
 pub fn get(store: &Store, actor: &Actor, id: i64, _now: chrono::NaiveDateTime) -> Result<Referral, ReferralError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(for_actor(actor, load(&store.read(), id)?))
 }
@@ -418,6 +427,7 @@ pub fn queue(
     page: Page,
     now: chrono::NaiveDateTime,
 ) -> Result<Paged<Referral>, ReferralError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     // An administrator oversees every desk, as the home's counts do for them.
     let desk = (actor.role != Role::Admin).then_some(actor.desk);
@@ -451,6 +461,7 @@ pub(crate) fn queue_of(conn: &crate::store::Read<'_>, desk: Option<Desk>, filter
 /// answered, and returned to it (every desk's for an administrator). The window shows the
 /// number on its 連携依頼 tab; it names nobody, so it is not audited.
 pub fn waiting(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<i64, ReferralError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = store.read();
     let home = conn.home();

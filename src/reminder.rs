@@ -106,6 +106,7 @@ fn desk_scheme(desk: Desk) -> Option<AppScheme> {
 
 /// Everything due for the actor's desk on `today`. Administrators see every desk.
 pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) -> Result<Reminders, ReminderError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let (conn, today) = (&store.read(), now.date());
     let admin = actor.role == Role::Admin;
@@ -181,6 +182,7 @@ pub fn due(store: &Store, actor: &Actor, w: Window, now: chrono::NaiveDateTime) 
 
 /// Sets a follow-up for a person at the actor's desk.
 pub fn add_follow_up(store: &mut Store, actor: &Actor, person_id: i64, due: &str, note: &str, now: chrono::NaiveDateTime) -> Result<FollowUp, ReminderError> {
+    store.enter(actor.municipality)?;
     let mut c = validate::Checker::new();
     let due_on = c.take("due_on", validate::date_on("期日", due, now.date()));
     let note = c.take("note", validate::text("内容", note, 500, true));

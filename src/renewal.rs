@@ -186,6 +186,7 @@ pub(crate) fn season_in(conn: &crate::store::Read<'_>, today: NaiveDate) -> Resu
 
 /// This year's renewal season for the insurer desks.
 pub fn season(store: &Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<RenewalSeason, RenewalError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::IssueCertificate)?;
     Ok(season_in(&store.read(), now.date())?)
 }
@@ -224,6 +225,7 @@ pub fn parse_schedule(input: &ScheduleInput, today: NaiveDate) -> Result<Renewal
 
 /// Saves the city's renewal schedule; administrators only.
 pub fn set_schedule(store: &mut Store, actor: &Actor, input: &ScheduleInput, now: chrono::NaiveDateTime) -> Result<RenewalSeason, RenewalError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     let schedule = parse_schedule(input, now.date()).map_err(RenewalError::Invalid)?;
     store.write(|tx| {
@@ -299,6 +301,7 @@ pub fn spring_list(
     page: crate::Page,
     now: chrono::NaiveDateTime,
 ) -> Result<RenewalList, RenewalError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::IssueCertificate)?;
     let conn = &store.read();
     let season = season_in(conn, now.date())?;

@@ -123,6 +123,7 @@ fn policy_of(conn: &crate::store::Read<'_>) -> Result<RetentionPolicy, Retention
 
 /// The retention periods in force; any staff member may read them.
 pub fn policy(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<RetentionPolicy, RetentionError> {
+    store.enter(actor.municipality)?;
     access::require(actor, Permission::ViewPerson)?;
     policy_of(&store.read())
 }
@@ -130,6 +131,7 @@ pub fn policy(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Resu
 /// Sets the retention periods (administrators): each 1 to [`MAX_YEARS`] whole years, and a
 /// person's own period at least as long as each kind's, since the person goes with everything.
 pub fn set_policy(store: &mut Store, actor: &Actor, input: &RetentionInput, now: chrono::NaiveDateTime) -> Result<RetentionPolicy, RetentionError> {
+    store.enter(actor.municipality)?;
     access::require(actor, Permission::ChangeSettings)?;
     let mut c = Checker::new();
     let years = |label: &str, text: &str| -> Result<u32, String> {
@@ -266,6 +268,7 @@ fn list_in(conn: &crate::store::Read<'_>, today: NaiveDate) -> Result<DisposalLi
 /// The disposal list on today: every ended person with something past its period, for a
 /// supervisor of an insurer desk (or an administrator) to approve. Reading it is logged.
 pub fn disposal_list(store: &mut Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<DisposalList, RetentionError> {
+    store.enter(actor.municipality)?;
     access::require(actor, Permission::DisposeRecords)?;
     audit::viewed(store, actor, now, "disposal_list", None, |r| list_in(r, now.date()))
 }
@@ -283,6 +286,7 @@ pub struct Disposed {
 /// protection disposes of nothing of theirs). Each removal is recorded as its scope, the
 /// person's former id, the end and a count; the audit log says the same, never the content.
 pub fn dispose(store: &mut Store, actor: &Actor, person_ids: &[i64], now: chrono::NaiveDateTime) -> Result<Disposed, RetentionError> {
+    store.enter(actor.municipality)?;
     access::require(actor, Permission::DisposeRecords)?;
     if person_ids.is_empty() {
         let message = "廃棄する対象者を選んでください".to_string();
@@ -347,6 +351,7 @@ pub struct AuditPruned {
 /// tampering. The pruning itself is logged (how many, up to which id, never their content).
 /// On PostgreSQL only the schema owner's connection may prune (docs/security.md).
 pub fn prune_audit(store: &mut Store, actor: &Actor, now: chrono::NaiveDateTime) -> Result<AuditPruned, RetentionError> {
+    store.enter(actor.municipality)?;
     access::require(actor, Permission::DisposeRecords)?;
     let at = crate::stamp(now);
     store.write(|tx| {
@@ -394,6 +399,7 @@ pub struct DisposalRecord {
 
 /// The disposal record, newest first.
 pub fn disposals(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<DisposalRecord>, RetentionError> {
+    store.enter(actor.municipality)?;
     access::require(actor, Permission::DisposeRecords)?;
     let rows = store.read().retention().disposals(page)?;
     let items = rows

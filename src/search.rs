@@ -125,6 +125,7 @@ pub fn search(
     page: Page,
     now: chrono::NaiveDateTime,
 ) -> Result<Results, SearchError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let audience = crate::disclosure::Audience::of(actor);
     crate::audit::viewed_many(

@@ -93,6 +93,7 @@ fn parse(stamp: &str) -> Option<NaiveDateTime> {
 
 /// Starts a session for `actor`, who has just signed in; sessions past their time go too.
 pub fn start(store: &mut Store, actor: &Actor, policy: &SessionPolicy, now: NaiveDateTime) -> Result<Started, SessionError> {
+    store.enter(actor.municipality)?;
     let started = Started { token: random_token(), csrf: random_token() };
     store.write(|tx| {
         let m = tx.sessions_mut();
@@ -161,5 +162,6 @@ pub fn is_open(store: &Store, token: &str, policy: &SessionPolicy, now: NaiveDat
 
 /// Signs `actor` out: every session of theirs ends, on every server.
 pub fn end_all(store: &mut Store, actor: &Actor, _now: NaiveDateTime) -> Result<usize, SessionError> {
+    store.enter(actor.municipality)?;
     Ok(store.write(|tx| tx.sessions_mut().end_all_of(actor.staff_id))?)
 }

@@ -161,6 +161,7 @@ pub(crate) fn reason_spans_of(conn: &crate::store::Read<'_>) -> Result<ReasonSpa
 
 /// Every reason with its span as the city counts it, for the forms and the settings screen.
 pub fn reason_spans(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<crate::model::person::ReasonChoice>, SettingsError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(crate::model::person::reason_choices(&reason_spans_of(&store.read())?))
 }
@@ -183,6 +184,7 @@ pub fn set_reason_spans(
     input: &[ReasonSpanInput],
     now: chrono::NaiveDateTime,
 ) -> Result<Vec<crate::model::person::ReasonChoice>, SettingsError> {
+    store.enter(actor.municipality)?;
     require_admin(actor)?;
     let mut c = Checker::new();
     let mut set = Vec::new();
@@ -243,6 +245,7 @@ pub(crate) fn desk_contact(conn: &crate::store::Read<'_>, desk: Desk) -> Result<
 
 /// Every desk's contact details, as printed on the handouts.
 pub fn desk_contacts(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<DeskContact>, SettingsError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Desk::ALL.iter().map(|d| desk_contact(&store.read(), *d)).collect()
 }
@@ -256,6 +259,7 @@ fn require_admin(actor: &Actor) -> Result<(), SettingsError> {
 }
 
 pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono::NaiveDateTime) -> Result<CitySettings, SettingsError> {
+    store.enter(actor.municipality)?;
     require_admin(actor)?;
     let mut c = Checker::new();
     let city_name = c.take("city_name", validate::text("市区町村名", &s.city_name, 20, true));
@@ -299,6 +303,7 @@ pub fn set_city(store: &mut Store, actor: &Actor, s: &CitySettings, now: chrono:
 }
 
 pub fn set_desk_contact(store: &mut Store, actor: &Actor, d: &DeskContact, now: chrono::NaiveDateTime) -> Result<DeskContact, SettingsError> {
+    store.enter(actor.municipality)?;
     require_admin(actor)?;
     let mut c = Checker::new();
     let new = checked_contact(&mut c, d, "");
@@ -316,6 +321,7 @@ pub fn set_desk_contact(store: &mut Store, actor: &Actor, d: &DeskContact, now: 
 /// none, so no row's edit is lost while another is refused. Rows that did not change are not
 /// written. The answer is every desk's block as stored.
 pub fn set_desk_contacts(store: &mut Store, actor: &Actor, rows: &[DeskContact], now: chrono::NaiveDateTime) -> Result<Vec<DeskContact>, SettingsError> {
+    store.enter(actor.municipality)?;
     require_admin(actor)?;
     let mut c = Checker::new();
     let mut seen = std::collections::HashSet::new();
@@ -381,6 +387,7 @@ pub(crate) fn validity_of(conn: &crate::store::Read<'_>, scheme: AppScheme) -> R
 
 /// The validity setting of each scheme, 国保 first.
 pub fn certificate_validity(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<CertificateValidity>, SettingsError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     let conn = &store.read();
     AppScheme::ALL.iter().map(|s| validity_of(conn, *s)).collect()
@@ -461,6 +468,7 @@ pub fn set_certificate_validity(
     input: &ValidityInput,
     now: chrono::NaiveDateTime,
 ) -> Result<CertificateValidity, SettingsError> {
+    store.enter(actor.municipality)?;
     require_admin(actor)?;
     let new = parse_validity(input)?;
     store.write(|tx| {

@@ -101,7 +101,7 @@ fn insert_staff(tx: &crate::store::Write<'_>, s: &NewStaff, now: &str) -> Result
     // `finish` passed, so the checker kept both values.
     let (login, name) = identity.unwrap_or_default();
     let login = login.as_str();
-    if tx.staff().id_of(login)?.is_some() {
+    if tx.staff().login_taken(login)? {
         return Err(StaffError::LoginTaken(login.to_string()));
     }
     Ok(tx.staff_mut().add(&NewStaffRow { login, name: &name, desk: s.desk, role: s.role, created_at: now })?)
@@ -109,27 +109,47 @@ fn insert_staff(tx: &crate::store::Write<'_>, s: &NewStaff, now: &str) -> Result
 
 /// Creates the desks and the first administrator. Refuses to run twice.
 pub fn init(store: &mut Store, now: chrono::NaiveDateTime) -> Result<Actor, StaffError> {
+    // A database that was never set up is its first municipality's.
+    store.enter(crate::store::FIRST_MUNICIPALITY)?;
+    let admin = NewStaff { login: ADMIN_LOGIN.into(), name: "管理者".into(), desk: Desk::Kokuho, role: Role::Admin };
+    store.write(|tx| set_up_municipality(tx, crate::store::FIRST_MUNICIPALITY, &admin, None, now, serde_json::json!({"event": "init"})))
+}
+
+/// Creates the desks, the default settings, handouts and rules, and the first administrator
+/// (with `password` when given) of the municipality `municipality` the transaction acts for;
+/// audits it with `detail`. Refused where it has staff already.
+pub(crate) fn set_up_municipality(
+    tx: &crate::store::Write<'_>,
+    municipality: i64,
+    admin: &NewStaff,
+    password: Option<&str>,
+    now: chrono::NaiveDateTime,
+    detail: serde_json::Value,
+) -> Result<Actor, StaffError> {
     let stamp = crate::stamp(now);
-    store.write(|tx| {
-        if tx.staff().count()? > 0 {
-            return Err(StaffError::AlreadyInitialised);
-        }
-        for (i, d) in Desk::ALL.iter().enumerate() {
-            tx.staff_mut().add_desk(*d, i as i64)?;
-        }
-        let admin = NewStaff { login: ADMIN_LOGIN.into(), name: "管理者".into(), desk: Desk::Kokuho, role: Role::Admin };
-        let id = insert_staff(tx, &admin, &stamp)?;
-        let actor = Actor { staff_id: id, login: admin.login, name: admin.name, desk: admin.desk, role: admin.role, grants: Vec::new() };
-        crate::settings::seed_defaults(tx)?;
-        crate::leaflet::seed(tx)?;
-        crate::policy::seed(tx).map_err(|e| StaffError::Seed(e.to_string()))?;
-        audit::record(tx, &actor, now, Action::Create, "database", None, serde_json::json!({"event": "init"}))?;
-        Ok(actor)
-    })
+    if tx.staff().count()? > 0 {
+        return Err(StaffError::AlreadyInitialised);
+    }
+    for (i, d) in Desk::ALL.iter().enumerate() {
+        tx.staff_mut().add_desk(*d, i as i64)?;
+    }
+    let id = insert_staff(tx, admin, &stamp)?;
+    if let Some(pw) = password {
+        validate_password(pw)?;
+        tx.staff_mut().set_hash(id, &hash_password(pw)?)?;
+    }
+    let actor =
+        Actor { staff_id: id, login: admin.login.clone(), name: admin.name.clone(), desk: admin.desk, role: admin.role, grants: Vec::new(), municipality };
+    crate::settings::seed_defaults(tx)?;
+    crate::leaflet::seed(tx)?;
+    crate::policy::seed(tx).map_err(|e| StaffError::Seed(e.to_string()))?;
+    audit::record(tx, &actor, now, Action::Create, "database", None, detail)?;
+    Ok(actor)
 }
 
 /// Adds a staff member; administrators only.
 pub fn add(store: &mut Store, actor: &Actor, s: &NewStaff, now: chrono::NaiveDateTime) -> Result<i64, StaffError> {
+    store.enter(actor.municipality)?;
     if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(StaffError::AdminOnly);
     }
@@ -155,6 +175,7 @@ pub struct StaffInput {
 /// (all errors at once) before anything is stored, and the account and its password are
 /// written in one transaction, so a refused password leaves no account behind.
 pub fn add_with_password(store: &mut Store, actor: &Actor, input: &StaffInput, now: chrono::NaiveDateTime) -> Result<i64, StaffError> {
+    store.enter(actor.municipality)?;
     if !crate::access::can(actor, crate::access::Permission::ChangeSettings) {
         return Err(StaffError::AdminOnly);
     }
@@ -190,11 +211,14 @@ pub fn add_with_password(store: &mut Store, actor: &Actor, input: &StaffInput, n
 
 /// Resolves a login to the actor that operations run as.
 pub fn actor(store: &Store, login: &str) -> Result<Actor, StaffError> {
-    store.read().staff().active_actor(login.trim())?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))
+    let actor = store.read().staff().active_actor(login.trim())?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
+    store.enter(actor.municipality)?;
+    Ok(actor)
 }
 
 /// Every staff member, by desk and name.
 pub fn list(store: &Store, actor: &Actor, _now: chrono::NaiveDateTime) -> Result<Vec<Staff>, StaffError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ChangeSettings)?;
     Ok(store.read().staff().all()?)
 }
@@ -444,6 +468,7 @@ pub fn set_initial_password(store: &mut Store, login: &str, pw: &str, now: chron
 /// anyone else's by an administrator (which also unlocks the account). Every session of the
 /// account ends.
 pub fn set_password(store: &mut Store, actor: &Actor, login: &str, pw: &str, current: Option<&str>, now: chrono::NaiveDateTime) -> Result<(), StaffError> {
+    store.enter(actor.municipality)?;
     let c = credentials(&store.read(), login)?.ok_or_else(|| StaffError::UnknownLogin(login.to_string()))?;
     let own = actor.staff_id == c.actor.staff_id;
     if !own && actor.role != Role::Admin {

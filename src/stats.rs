@@ -45,6 +45,7 @@ impl StatsError {
 
 /// The database's counts, for any staff member who may see persons' records.
 pub fn compute(store: &crate::store::Store, actor: &crate::model::staff::Actor, _now: chrono::NaiveDateTime) -> Result<Stats, StatsError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::ViewPerson)?;
     Ok(counts_of(&store.read())?)
 }

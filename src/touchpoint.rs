@@ -75,6 +75,7 @@ pub(crate) fn has_had_bessou1(conn: &crate::store::Read<'_>, person_id: i64) -> 
 
 /// Records a touchpoint at the actor's desk, with the leaflets handed out (current editions).
 pub fn add(store: &mut Store, actor: &Actor, input: &TouchpointInput, now: chrono::NaiveDateTime) -> Result<Recorded, TouchpointError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::RecordTouchpoint)?;
     let today = now.date();
     let mut c = Checker::new();

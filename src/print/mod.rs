@@ -249,6 +249,7 @@ pub fn print(
     now: NaiveDateTime,
     progress: &mut dyn FnMut(crate::Progress),
 ) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     match request {
         PrintRequest::Leaflet { leaflet: which, copies } => leaflet(store, actor, *which, *copies, now),
         PrintRequest::ApplicationForm { person_id, application_id } => application_form(store, actor, *person_id, *application_id, now),
@@ -274,6 +275,7 @@ fn application_of(conn: &crate::store::Read<'_>, person_id: i64, application_id:
 /// A pre-filled 資格確認書交付申請書 for a person (from an application if given), followed by a
 /// pre-filled 委任状 whenever the proxy's authority needs one.
 pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
     let app = application_of(conn, person_id, application_id)?;
@@ -323,6 +325,7 @@ pub fn application_form(store: &mut Store, actor: &Actor, person_id: i64, applic
 /// already has the form, or a 委任 given before the application. Without an application (or with
 /// one whose applicant is the person) the proxy's part is left blank to be written by hand.
 pub fn delegation_letter(store: &mut Store, actor: &Actor, person_id: i64, application_id: Option<i64>, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
     let app = application_of(conn, person_id, application_id)?;
@@ -358,6 +361,7 @@ pub fn facility_batch(
     now: NaiveDateTime,
     progress: &mut dyn FnMut(crate::Progress),
 ) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
     let today = now.date();
@@ -520,6 +524,7 @@ pub fn facility_batch(
 
 /// A 連携票 for one referral.
 pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
     let r = referral::load(conn, referral_id)?;
@@ -541,6 +546,7 @@ pub fn referral_sheet(store: &mut Store, actor: &Actor, referral_id: i64, now: N
 
 /// The hand-over sheet of a person who moved out, for the desk of the city they moved to.
 pub fn hand_over_sheet(store: &mut Store, actor: &Actor, person_id: i64, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let conn = &store.read();
     let p = person::load(conn, person_id)?;
@@ -579,6 +585,7 @@ pub fn hand_over_sheet(store: &mut Store, actor: &Actor, person_id: i64, now: Na
 /// The 進達簿 of `forwarded_on`: the 後期 applications forwarded to the 広域連合 that day, with
 /// their count, to go with them. Printed by the insurer desks, who forward.
 pub fn forwarding_register(store: &mut Store, actor: &Actor, forwarded_on: NaiveDate, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::DecideApplication)?;
     let register = crate::kouki::register_of(&store.read(), forwarded_on)?;
     if register.entries.is_empty() {
@@ -606,6 +613,7 @@ pub fn forwarding_register(store: &mut Store, actor: &Actor, forwarded_on: Naive
 /// (`leaflet::check_statements`); one overtaken with no replacement is left out, and the
 /// counter is told in `Printed::warnings`.
 pub fn leaflet(store: &mut Store, actor: &Actor, which: Leaflet, copies: u32, now: NaiveDateTime) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintLeaflets)?;
     if !(1..=100).contains(&copies) {
         return Err(PrintError::BadCopies(copies));
@@ -643,6 +651,7 @@ pub fn mailing_letters(
     now: NaiveDateTime,
     progress: &mut dyn FnMut(crate::Progress),
 ) -> Result<Printed, PrintError> {
+    store.enter(actor.municipality)?;
     crate::access::require(actor, crate::access::Permission::PrintForms)?;
     let today = now.date();
     let m = crate::mailing::get(store, actor, mailing_id, now)?;

@@ -104,6 +104,14 @@ pub fn create_app_role(server: &str) {
         .expect("create the app role");
 }
 
+/// The URL of the database `app_url` names, connecting as the test server's superuser (the
+/// schema's owner, the deployment's operator).
+pub fn owner_url_of(server: &str, app_url: &str) -> String {
+    let (base, _) = server.rsplit_once('/').expect("a server URL");
+    let (_, name) = app_url.rsplit_once('/').expect("a database URL");
+    format!("{base}/{name}")
+}
+
 /// The same database URL, connecting as [`PG_APP_ROLE`].
 pub fn app_url(owner_url: &str) -> String {
     let (scheme, rest) = owner_url.split_once("://").expect("a URL");

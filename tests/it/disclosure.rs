@@ -7,20 +7,20 @@ use crate::common::{at, World};
 use hairyo::staff::{self, Actor, Desk, NewStaff, Role};
 
 /// The protected person's real address and safe address: strings found nowhere else.
-const ADDRESS: &str = "金糸雀町一丁目";
-const POSTAL: &str = "111-2233";
-const SAFE: &str = "金糸雀荘気付";
-const SAFE_POSTAL: &str = "111-4455";
+pub(crate) const ADDRESS: &str = "金糸雀町一丁目";
+pub(crate) const POSTAL: &str = "111-2233";
+pub(crate) const SAFE: &str = "金糸雀荘気付";
+pub(crate) const SAFE_POSTAL: &str = "111-4455";
 /// The protected person's 世帯番号: it finds the members they live with.
-const HOUSEHOLD: &str = "99887766";
+pub(crate) const HOUSEHOLD: &str = "99887766";
 /// A child-welfare desk's case note.
-const CHILD_NOTE: &str = "雛鳥の見守り記録";
+pub(crate) const CHILD_NOTE: &str = "雛鳥の見守り記録";
 /// What a certificate shows of the holder's insurance, as an answer carries it (JSON, searched
 /// with its quotes taken out, so JSON inside a CSV cell is searched too) and as a text or a
 /// print says it: stays with the insurer desks.
-const DISEASE_CODE: &str = "specified_disease:hiv";
-const DISEASE: &str = "抗ウイルス剤を投与している後天性免疫不全症候群";
-const LIMIT_CLASS: &str = "limit_class:e";
+pub(crate) const DISEASE_CODE: &str = "specified_disease:hiv";
+pub(crate) const DISEASE: &str = "抗ウイルス剤を投与している後天性免疫不全症候群";
+pub(crate) const LIMIT_CLASS: &str = "limit_class:e";
 
 fn b64(file: &Value) -> String {
     use base64::Engine;
@@ -33,14 +33,19 @@ fn b64_of(text: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(text)
 }
 
-fn call(w: &mut World, actor: &Actor, name: &str, args: Value) -> Result<Value, hairyo::codes::ErrorBody> {
+pub(crate) fn call(w: &mut World, actor: &Actor, name: &str, args: Value) -> Result<Value, hairyo::codes::ErrorBody> {
     hairyo::operation::call(&mut w.store, actor, name, args, at("2026-11-25"))
 }
 
 /// A world with a supervisor at every desk, a protected person with a certificate, and a
 /// touchpoint with a note at the child-welfare desk.
 fn world() -> (World, i64) {
-    let mut w = World::new();
+    world_on(crate::common::fresh_store())
+}
+
+/// [`world`] on the given empty store.
+fn world_on(store: hairyo::store::Store) -> (World, i64) {
+    let mut w = World::new_on(store);
     for desk in [Desk::Kaigo, Desk::Jido, Desk::Shogai] {
         let admin = w.admin.clone();
         let login = format!("{}_sv", desk.code());
@@ -138,7 +143,7 @@ fn the_audit_log_shows_a_reader_only_what_that_reader_may_see() {
 }
 
 /// 転出先 of a protected person who moved out.
-const MOVED_TO: &str = "雲雀村";
+pub(crate) const MOVED_TO: &str = "雲雀村";
 
 /// Every canary with whether `audience` may see it.
 fn canaries(a: &Audience) -> Vec<(&'static str, bool)> {
@@ -161,18 +166,18 @@ fn canaries(a: &Audience) -> Vec<(&'static str, bool)> {
 use hairyo::disclosure::Audience;
 
 /// The ids the samples refer to.
-struct Ids {
-    protected: i64,
-    moved: i64,
-    to_move: i64,
-    child: i64,
-    facility: i64,
-    referral: i64,
-    application: i64,
-    proxy_application: i64,
-    certificate: i64,
-    mailing: i64,
-    registration: i64,
+pub(crate) struct Ids {
+    pub(crate) protected: i64,
+    pub(crate) moved: i64,
+    pub(crate) to_move: i64,
+    pub(crate) child: i64,
+    pub(crate) facility: i64,
+    pub(crate) referral: i64,
+    pub(crate) application: i64,
+    pub(crate) proxy_application: i64,
+    pub(crate) certificate: i64,
+    pub(crate) mailing: i64,
+    pub(crate) registration: i64,
 }
 
 /// Every role at every desk, and the administrator.
@@ -193,7 +198,12 @@ fn everyone(w: &mut World) -> Vec<Actor> {
 /// an application and a referral in a facility; a protected person who moved out (so every
 /// closing note was written); and a child-welfare note.
 fn canary_world() -> (World, Ids) {
-    let (mut w, protected) = world();
+    canary_world_on(crate::common::fresh_store())
+}
+
+/// [`canary_world`] on the given empty store (another municipality's, in tests/it/tenants.rs).
+pub(crate) fn canary_world_on(store: hairyo::store::Store) -> (World, Ids) {
+    let (mut w, protected) = world_on(store);
     let admin = w.admin.clone();
     let kokuho = w.actor("kokuho_clerk");
     let kaigo = w.actor("kaigo_cw");
@@ -284,7 +294,7 @@ fn canary_world() -> (World, Ids) {
 
 /// Arguments for every operation of the catalogue: each is called with each of its samples by
 /// every desk and role. An operation missing here fails the test, so one added later is covered.
-fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
+pub(crate) fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
     let p = ids.protected;
     let csv = |text: &str| {
         use base64::Engine;
@@ -402,7 +412,7 @@ fn samples(name: &str, ids: &Ids, city: &Value) -> Vec<Value> {
 
 /// The text a reader gets from an answer: the JSON itself, and inside every file it carries
 /// (a CSV as text, a PDF as pdftotext reads it).
-fn readable(answer: &Value, dir: &std::path::Path) -> String {
+pub(crate) fn readable(answer: &Value, dir: &std::path::Path) -> String {
     use base64::Engine;
     let mut text = answer.to_string();
     if let Some(b64) = answer.get("content_base64").and_then(Value::as_str) {

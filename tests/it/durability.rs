@@ -570,7 +570,11 @@ mod on_postgres {
         ok(db, &["init"]);
         ok(db, &["demo", "--persons", "300", "--seed", "3"]);
         let dir = tempfile::tempdir().unwrap();
-        let pg = |sql: &str| -> i64 { store::pg::open(&url).unwrap().conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+        let pg = |sql: &str| -> i64 {
+            let s = store::pg::open(&url).unwrap();
+            s.enter(store::FIRST_MUNICIPALITY).unwrap();
+            s.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+        };
         // Each run imports its own 宛名番号, so a run that landed is told apart from one that did not.
         let csv_of = |run: usize| {
             let path = dir.path().join(format!("run{run}.csv"));

@@ -28,6 +28,8 @@ fn columns(store: &Store) -> Vec<String> {
         "SELECT c.table_name || '.' || c.column_name || CASE WHEN c.is_nullable = 'NO' THEN ' not null' ELSE '' END
          FROM information_schema.columns c JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
          WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.table_name NOT IN ('hairyo_schema', 'hairyo_app_role', 'hairyo_row_count', 'hairyo_table_version', 'referral_month') AND c.column_name <> 'search_grams'
+           -- A SQLite file is one municipality: only PostgreSQL's tables carry theirs (0041).
+           AND (c.column_name <> 'municipality_id' OR c.table_name = 'staff')
          ORDER BY 1"
     } else {
         // SQLite reports an INTEGER PRIMARY KEY as nullable (it is the rowid, never NULL).

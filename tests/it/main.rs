@@ -22,6 +22,7 @@ mod retention;
 mod search;
 mod serve;
 mod settings;
+mod tenants;
 mod trust;
 mod upgrade;
 mod workflow;

@@ -193,6 +193,7 @@ fn two_desks_share_one_server_and_nothing_answers_without_a_session() {
 
     // An account deactivated meanwhile is signed out at its next request.
     let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).unwrap();
+    store.enter(hairyo::store::FIRST_MUNICIPALITY).unwrap();
     store.conn().execute("UPDATE staff SET active = 0 WHERE login = 'kaigo1'", []).unwrap();
     let (status, body) = call(addr, cw, "home", json!({}));
     assert_eq!((status, body["code"].as_str()), (401, Some("session.invalid")), "{body}");
@@ -424,6 +425,7 @@ fn sigkill_of_the_server_loses_no_acknowledged_write() {
     let (status, record) = call(&addr, &token, "show_person", json!({"id": person_id}));
     assert_eq!(status, 200, "{record}");
     let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).unwrap();
+    store.enter(hairyo::store::FIRST_MUNICIPALITY).unwrap();
     let stored: Vec<String> = store
         .conn()
         .prepare("SELECT notes FROM touchpoint WHERE notes LIKE ?1")
@@ -1098,6 +1100,7 @@ fn sessions_are_shared_by_servers_and_end_everywhere() {
     assert_eq!((status, body["code"].as_str()), (401, Some("session.expired")), "{body}");
     // Only hashes are stored: the token itself is nowhere in the database.
     let store = hairyo::store::open_location(&hairyo::store::Location::parse(&db)).unwrap();
+    store.enter(hairyo::store::FIRST_MUNICIPALITY).unwrap();
     let held: i64 = store.conn().query_row("SELECT count(*) FROM session WHERE token_hash = ?1 OR csrf_hash = ?1", [&token], |r| r.get(0)).unwrap();
     assert_eq!(held, 0);
 }
@@ -1338,4 +1341,71 @@ fn the_core_systems_certificates_and_a_standing_delivery_over_http() {
     assert_eq!((status, reg["reason_label"].as_str()), (200, Some("成年後見人")), "{reg}");
     let (status, r) = call(addr, &cw, "show_person", json!({"id": p["id"]}));
     assert_eq!((status, r["standing_registration_id"].clone()), (200, reg["id"].clone()), "{r}");
+}
+
+/// Two towns on one server and one database: town A added by the operator beside the demo's
+/// town B; both towns' administrators work at once through the same server (its pooled
+/// connections handed from one town to the other), each adding and finding only its own
+/// residents, and town A's open event stream hears nothing of town B's referral while town B's
+/// hears it at once.
+#[test]
+fn two_towns_work_at_once_through_one_server_and_see_only_their_own() {
+    let Some(server) = crate::common::pg_server() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let owner = crate::common::owner_url_of(&server, &db);
+    let added = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+        .args(["--db", &owner, "tenant", "add", "--code", "990019", "--name", "見本町", "--admin-login", "town_a"])
+        .env("HAIRYO_NEW_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let served = serve(&db, &["--connections", "4"]);
+    let addr = served.addr.clone();
+    let token = |login: &str| sign_in(&addr, login)["token"].as_str().unwrap().to_string();
+    let (a, b, b_caseworker) = (token("town_a"), token("admin"), token("kaigo1"));
+
+    let mut towns = Vec::new();
+    for (token, name) in [(a.clone(), "町民 甲"), (b.clone(), "市民 乙")] {
+        let addr = addr.clone();
+        towns.push(std::thread::spawn(move || {
+            for i in 0..15 {
+                let input = json!({"input": {"name": name, "kana": "チョウミン コウ", "birth_date": "1960-01-01", "sex": "female", "postal_code": "000-0001",
+                    "address": format!("{name}の住所{i}"), "scheme": "kokuho"}});
+                let (status, body) = call(&addr, &token, "add_person", input);
+                assert_eq!(status, 200, "{name}: {body}");
+                let (status, found) = call(&addr, &token, "search_persons", json!({"query": name.split(' ').next().unwrap()}));
+                assert_eq!(status, 200, "{found}");
+                assert_eq!(found["hits"]["total"].as_i64(), Some(i + 1), "{name} finds exactly its own: {found}");
+            }
+            let (_, everyone) = call(&addr, &token, "list_persons", json!({"limit": 500}));
+            everyone["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        }));
+    }
+    let a_names = towns.remove(0).join().unwrap();
+    let b_names = towns.remove(0).join().unwrap();
+    assert_eq!(a_names.len(), 15, "town A lists its own 15 residents and nobody else: {a_names:?}");
+    assert!(a_names.iter().all(|n| n.starts_with("町民")), "{a_names:?}");
+    assert!(b_names.len() > 15 && !b_names.iter().any(|n| n.starts_with("町民")), "town B lists no resident of town A");
+    let (_, home_a) = call(&addr, &a, "home", json!({}));
+    assert_eq!(home_a["counts"]["persons"], 15, "{home_a}");
+
+    // Town B's referral reaches town B's administrator's stream, and not town A's.
+    let open = |token: &str| {
+        let mut stream = TcpStream::connect(addr.as_str()).unwrap();
+        write!(stream, "GET /api/events HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        assert!(read_events(&mut stream, Duration::from_secs(5), |n, _| n == "ready").iter().any(|(n, _)| n == "ready"));
+        stream
+    };
+    let (mut stream_a, mut stream_b) = (open(&a), open(&b));
+    let (_, persons) = call(&addr, &b_caseworker, "list_persons", json!({"limit": 50}));
+    let person = persons["items"].as_array().unwrap().iter().find(|p| p["scheme"] == "kokuho").unwrap().clone();
+    let (status, sent) =
+        call(&addr, &b_caseworker, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": person["id"], "reason": "町をまたがない連携"}}));
+    assert_eq!(status, 200, "{sent}");
+    let is_it = |n: &str, d: &str| n == "change" && serde_json::from_str::<Value>(d).is_ok_and(|v| v["id"] == sent["id"]);
+    let heard_b = read_events(&mut stream_b, Duration::from_secs(3), is_it);
+    assert!(heard_b.iter().any(|(n, d)| is_it(n, d)), "town B's own stream: {heard_b:?}");
+    let heard_a = read_events(&mut stream_a, Duration::from_secs(1), is_it);
+    assert!(!heard_a.iter().any(|(n, _)| n == "change"), "town A heard town B's referral: {heard_a:?}");
 }

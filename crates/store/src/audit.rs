@@ -206,8 +206,11 @@ impl AuditHandle<'_> {
     /// The newest event's id and hash, which the next event links to; when every event has
     /// been pruned, the newest anchor's, so ids go on and the chain stays one.
     pub fn last_link(&self) -> Result<Option<(i64, String)>, StoreError> {
-        let newest =
-            self.conn.prepare_cached("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let newest = self
+            .conn
+            .prepare_cached(&self.conn.own("SELECT id, hash FROM audit_event WHERE {own} ORDER BY id DESC LIMIT 1"))?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
         match newest {
             Some(link) => Ok(Some(link)),
             None => Ok(self.anchor()?.map(|a| (a.first_kept_id - 1, a.prev_hash))),
@@ -216,13 +219,19 @@ impl AuditHandle<'_> {
 
     /// From which event the chain is keyed, and the key's check value; None if never keyed.
     pub fn keying(&self) -> Result<Option<(i64, String)>, StoreError> {
-        self.conn.query_row("SELECT keyed_from, key_check FROM audit_keying ORDER BY keyed_from LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()
+        self.conn
+            .query_row(&self.conn.own("SELECT keyed_from, key_check FROM audit_keying WHERE {own} ORDER BY keyed_from LIMIT 1"), [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
     }
 
     /// The newest anchor: where the log starts after its oldest events were pruned.
     pub fn anchor(&self) -> Result<Option<AuditAnchor>, StoreError> {
         self.conn
-            .prepare_cached("SELECT first_kept_id, prev_hash, pruned, pruned_before, at FROM audit_anchor ORDER BY first_kept_id DESC LIMIT 1")?
+            .prepare_cached(
+                &self.conn.own("SELECT first_kept_id, prev_hash, pruned, pruned_before, at FROM audit_anchor WHERE {own} ORDER BY first_kept_id DESC LIMIT 1"),
+            )?
             .query_row([], |r| Ok(AuditAnchor { first_kept_id: r.get(0)?, prev_hash: r.get(1)?, pruned: r.get(2)?, pruned_before: r.get(3)?, at: r.get(4)? }))
             .optional()
     }
@@ -234,19 +243,24 @@ impl AuditHandle<'_> {
     pub fn prunable(&self, before: &str) -> Result<(i64, Option<i64>), StoreError> {
         // Walked in id order from the oldest, so only the old prefix is read (there is no index
         // on the stamp, and `min(id) WHERE at >= …` would read the whole log).
-        let young: Option<i64> = self.conn.query_row("SELECT id FROM audit_event WHERE at >= ?1 ORDER BY id LIMIT 1", [before], |r| r.get(0)).optional()?;
+        let young: Option<i64> = self
+            .conn
+            .query_row(&self.conn.own("SELECT id FROM audit_event WHERE {own} AND at >= ?1 ORDER BY id LIMIT 1"), [before], |r| r.get(0))
+            .optional()?;
         let (count, last): (i64, Option<i64>) = match young {
             Some(first_young) => {
-                self.conn.query_row("SELECT count(*), max(id) FROM audit_event WHERE id < ?1", [first_young], |r| Ok((r.get(0)?, r.get(1)?)))?
+                self.conn.query_row(&self.conn.own("SELECT count(*), max(id) FROM audit_event WHERE {own} AND id < ?1"), [first_young], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
             }
-            None => self.conn.query_row("SELECT count(*), max(id) FROM audit_event", [], |r| Ok((r.get(0)?, r.get(1)?)))?,
+            None => self.conn.query_row(&self.conn.own("SELECT count(*), max(id) FROM audit_event WHERE {own}"), [], |r| Ok((r.get(0)?, r.get(1)?)))?,
         };
         Ok((count, last))
     }
 
     /// Every event, oldest first.
     pub fn all(&self) -> Result<Vec<AuditRow>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_event ORDER BY id"))?;
+        let mut stmt = self.conn.prepare(&self.conn.own(&format!("SELECT {COLUMNS} FROM audit_event WHERE {{own}} ORDER BY id")))?;
         let rows = stmt.query_map([], row)?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
@@ -254,9 +268,9 @@ impl AuditHandle<'_> {
     /// The newest events first, optionally only those about one record.
     pub fn page(&self, record: Option<(&str, i64)>, page: Page) -> Result<Paged<AuditRow>, StoreError> {
         let (kind, id) = record.map(|(k, i)| (Some(k), Some(i))).unwrap_or((None, None));
-        let filter = "(record_kind = ?1 OR ?1 IS NULL) AND (record_id = ?2 OR ?2 IS NULL)";
-        let total: i64 = self.conn.query_row(&format!("SELECT count(*) FROM audit_event WHERE {filter}"), params![kind, id], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM audit_event WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4"))?;
+        let filter = "{own} AND (record_kind = ?1 OR ?1 IS NULL) AND (record_id = ?2 OR ?2 IS NULL)";
+        let total: i64 = self.conn.query_row(&self.conn.own(&format!("SELECT count(*) FROM audit_event WHERE {filter}")), params![kind, id], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&self.conn.own(&format!("SELECT {COLUMNS} FROM audit_event WHERE {filter} ORDER BY id DESC LIMIT ?3 OFFSET ?4")))?;
         let items = stmt.query_map(params![kind, id, page.limit, page.offset], row)?.collect::<Result<_, _>>()?;
         Ok(Paged { items, total, offset: page.offset, limit: page.limit })
     }
@@ -266,9 +280,9 @@ impl AuditHandle<'_> {
     /// The sign-ins of break-glass accounts (local passwords kept for when the directory is
     /// down) since `from`, newest first.
     pub fn break_glass_sign_ins(&self, from: &str) -> Result<Vec<AuditRow>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM audit_event WHERE action = 'sign_in' AND at >= ?1 AND detail LIKE '%\"break_glass\":true%' ORDER BY id DESC LIMIT 200"
-        ))?;
+        let mut stmt = self.conn.prepare(&self.conn.own(&format!(
+            "SELECT {COLUMNS} FROM audit_event WHERE {{own}} AND action = 'sign_in' AND at >= ?1 AND detail LIKE '%\"break_glass\":true%' ORDER BY id DESC LIMIT 200"
+        )))?;
         let rows = stmt.query_map(params![from], row)?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
@@ -276,11 +290,11 @@ impl AuditHandle<'_> {
     /// The views, prints and exports logged from `from` to before `until` (stamps), oldest
     /// first, by one login when given: what the access review reads.
     pub fn accesses(&self, from: &str, until: &str, login: Option<&str>) -> Result<Vec<AuditRow>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.conn.prepare(&self.conn.own(&format!(
             "SELECT {COLUMNS} FROM audit_event
-              WHERE action IN ('view', 'print', 'export') AND at >= ?1 AND at < ?2 AND (login = ?3 OR ?3 IS NULL)
+              WHERE {{own}} AND action IN ('view', 'print', 'export') AND at >= ?1 AND at < ?2 AND (login = ?3 OR ?3 IS NULL)
               ORDER BY id"
-        ))?;
+        )))?;
         let rows = stmt.query_map(params![from, until, login], row)?.collect::<Result<_, _>>()?;
         Ok(rows)
     }
@@ -407,7 +421,7 @@ impl AuditHandleMut<'_> {
             return reader.last_link();
         }
         let lock = format!("SELECT pg_advisory_xact_lock({})", super::pg::AUDIT_LOCK);
-        let newest = "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1";
+        let newest = &self.conn.own("SELECT id, hash FROM audit_event WHERE {own} ORDER BY id DESC LIMIT 1");
         let statements: &[&str] = if begin { &["BEGIN ISOLATION LEVEL READ COMMITTED", &lock, newest] } else { &[&lock, newest] };
         let rows = self.conn.batch_then_rows(statements)?;
         match rows.first().map(|r| r.as_slice()) {
@@ -438,7 +452,7 @@ impl AuditHandleMut<'_> {
         }
         self.hold_lock()?;
         let reader = AuditHandle { conn: self.conn };
-        let link: String = self.conn.query_row("SELECT hash FROM audit_event WHERE id = ?1", [last_id], |r| r.get(0))?;
+        let link: String = self.conn.query_row(&self.conn.own("SELECT hash FROM audit_event WHERE {own} AND id = ?1"), [last_id], |r| r.get(0))?;
         let (lift, restore) = if self.conn.is_pg() {
             // The trigger lets a DELETE through for this transaction only (migration 0026).
             ("SET LOCAL hairyo.pruning = 'on'", "SET LOCAL hairyo.pruning = 'off'")
@@ -450,7 +464,7 @@ impl AuditHandleMut<'_> {
         };
         self.conn.execute_batch(lift)?;
         let first = reader.anchor()?.map(|a| a.first_kept_id).unwrap_or(1);
-        let removed = self.conn.execute("DELETE FROM audit_event WHERE id <= ?1", [last_id])? as i64;
+        let removed = self.conn.execute(&self.conn.own("DELETE FROM audit_event WHERE {own} AND id <= ?1"), [last_id])? as i64;
         self.conn.execute_batch(restore)?;
         debug_assert_eq!(removed, last_id - first + 1);
         self.conn.execute(
@@ -540,7 +554,8 @@ pub struct GroupCommit {
 
 #[derive(Default)]
 struct Waiting {
-    events: Vec<(u64, AuditRow)>,
+    /// Each waiting event with its ticket and the municipality whose chain it joins.
+    events: Vec<(u64, Option<i64>, AuditRow)>,
     next_ticket: u64,
     appending: bool,
     /// Ticket → the event's id once committed, `None` when the shared append failed.
@@ -555,10 +570,13 @@ impl GroupCommit {
     /// this reader is the one to append; returns once `e` is committed.
     pub(crate) fn append(&self, handle: &AuditHandleMut<'_>, e: &NewAuditEvent<'_>) -> Result<i64, StoreError> {
         let lock = || self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Only events of one municipality go in one append: the appender's connection acts
+        // for it, and each municipality's chain links its own events.
+        let municipality = handle.conn.municipality();
         let mut waiting = lock();
         let ticket = waiting.next_ticket;
         waiting.next_ticket += 1;
-        waiting.events.push((ticket, unlinked(e)?));
+        waiting.events.push((ticket, municipality, unlinked(e)?));
         loop {
             if let Some(outcome) = waiting.outcomes.remove(&ticket) {
                 drop(waiting);
@@ -569,8 +587,17 @@ impl GroupCommit {
             }
             if !waiting.appending {
                 waiting.appending = true;
-                let take = waiting.events.len().min(GROUP_LIMIT);
-                let (tickets, rows): (Vec<u64>, Vec<AuditRow>) = waiting.events.drain(..take).unzip();
+                let (mut tickets, mut rows) = (Vec::new(), Vec::new());
+                let mut others = Vec::new();
+                for (t, m, row) in waiting.events.drain(..) {
+                    if m == municipality && rows.len() < GROUP_LIMIT {
+                        tickets.push(t);
+                        rows.push(row);
+                    } else {
+                        others.push((t, m, row));
+                    }
+                }
+                waiting.events = others;
                 drop(waiting);
                 // Settles the batch even if the append panics, so no reader waits forever.
                 let mut settle = Settle { group: self, tickets, ids: None };

@@ -34,10 +34,7 @@ impl<'a> super::Write<'a> {
 impl ExportsHandleMut<'_> {
     /// Stores a profile's JSON under its name, replacing one of the same name.
     pub fn save_profile(&self, name: &str, json: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            super::sql::params![profile_key(name), json],
-        )?;
+        super::settings::upsert(self.conn, &profile_key(name), json)?;
         Ok(())
     }
 }

@@ -188,7 +188,7 @@ impl ForecastHandle<'_> {
             "SELECT p.id, p.name, min(c.valid_until) FROM certificate c JOIN person p ON p.id = c.person_id
          WHERE c.valid_until >= ?1 AND c.valid_until < ?2 AND {CANDIDATE}
            AND NOT EXISTS (SELECT 1 FROM certificate c2 WHERE c2.person_id = p.id AND c2.valid_until > c.valid_until)
-         GROUP BY p.id ORDER BY 3, p.id"
+         GROUP BY p.id, p.name ORDER BY 3, p.id"
         ))?;
         let rows = stmt.query_map(params![from, until], |r| Ok(DueCandidate { person_id: r.get(0)?, person_name: r.get(1)?, date: r.get(2)? }))?;
         rows.collect::<Result<_, _>>()

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::sql::{params, OptionalExtension};
+use super::sql::OptionalExtension;
 
 use super::search::{BulkIndexing, SearchHandleMut};
 use super::{Read, StoreError, Write};
@@ -188,10 +188,7 @@ impl ImportsHandleMut<'_> {
 
     /// Saves a mapping profile (its JSON text) under its name, replacing one of that name.
     pub fn save_profile(&self, name: &str, json: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![profile_key(name), json],
-        )?;
+        super::settings::upsert(self.conn, &profile_key(name), json)?;
         Ok(())
     }
 

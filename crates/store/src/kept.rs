@@ -112,6 +112,9 @@ impl Store {
         T: Clone + Send + Sync + 'static,
     {
         let Some(wanted) = versions.of(reads) else { return compute() };
+        // The counters and the result are the municipality's the connection acts for: filed
+        // under it, never served to another's.
+        let key = &format!("{:?}/{key}", self.conn().municipality());
         if let Ok(entries) = self.kept.entries.lock() {
             if let Some((at, value)) = entries.get(key) {
                 if *at == wanted {

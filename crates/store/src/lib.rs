@@ -37,6 +37,7 @@ pub mod settings;
 pub mod sql;
 pub mod staff;
 pub mod stats;
+pub mod tenants;
 pub mod touchpoints;
 
 pub use sql::Conn;
@@ -95,6 +96,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("migrations/0038_core_certificates.sql"),
     include_str!("migrations/0039_households_and_standing_delivery.sql"),
     include_str!("migrations/0040_directory_accounts.sql"),
+    include_str!("migrations/0041_municipalities.sql"),
 ];
 
 /// Migration 0003 adds columns whose values Rust computes (the search keys); this fills them
@@ -513,8 +515,9 @@ pub fn default_db_path() -> PathBuf {
 /// [`open_in_memory`] or [`pg::open`].
 pub struct Store {
     pub(crate) engine: Engine,
-    /// From which audit event the chain is keyed (read at open), and the key if given.
-    pub(crate) keyed_from: Option<i64>,
+    /// From which audit event the chain of the municipality the connection acts for is keyed,
+    /// read again whenever it acts for another; and the key if given.
+    pub(crate) keying: std::cell::Cell<Keying>,
     pub(crate) audit_key: Option<audit::AuditKey>,
     /// Results kept between calls (`kept`), shared by a server's connections.
     pub(crate) kept: std::sync::Arc<kept::Kept>,
@@ -523,6 +526,18 @@ pub struct Store {
     /// Where a server's connections append their reads' audit events together (PostgreSQL).
     pub(crate) group_commit: Option<std::sync::Arc<audit::GroupCommit>>,
 }
+
+/// From which event the audit chain of a municipality is keyed, and for which municipality
+/// (`read_for`: `None` until read) that was read.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Keying {
+    read_for: Option<Option<i64>>,
+    from: Option<i64>,
+}
+
+/// The municipality a SQLite file is, and the one a database that was one city's before
+/// becomes when it takes several.
+pub const FIRST_MUNICIPALITY: i64 = 1;
 
 /// A schema upgrade made while a store opened: the versions and the backup of the database as
 /// it was before, written (and synced) before the first migration ran.
@@ -715,8 +730,8 @@ pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         .map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
     // A file from before the chain could be keyed has no `audit_keying`: never keyed.
-    let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None, group_commit: None };
-    store.keyed_from = store.read().audit().keying().ok().flatten().map(|(from, _)| from);
+    let store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keying: Default::default(), audit_key: None, group_commit: None };
+    let _ = store.refresh_keying();
     Ok(store)
 }
 
@@ -929,7 +944,8 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let seal = audit::Seal { keyed_from: self.keyed_from, key: self.audit_key.as_ref() };
+        self.keying_for_this_write()?;
+        let seal = audit::Seal { keyed_from: self.keying.get().from, key: self.audit_key.as_ref() };
         match &mut self.engine {
             Engine::Lite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
@@ -970,7 +986,8 @@ impl Store {
             }
             e
         };
-        let seal = audit::Seal { keyed_from: self.keyed_from, key: self.audit_key.as_ref() };
+        self.keying_for_this_write()?;
+        let seal = audit::Seal { keyed_from: self.keying.get().from, key: self.audit_key.as_ref() };
         let group = self.group_commit.as_deref();
         match &mut self.engine {
             Engine::Lite(c) => {
@@ -1005,8 +1022,8 @@ impl Store {
     /// A store just opened and migrated: whether its audit chain is keyed, and the key from
     /// the file `HAIRYO_AUDIT_KEY_FILE` names, when it is set.
     pub(crate) fn opened(engine: Engine, upgraded: Option<Upgrade>) -> Result<Store, StoreError> {
-        let mut store = Store { engine, kept: Default::default(), upgraded, keyed_from: None, audit_key: None, group_commit: None };
-        store.keyed_from = store.read().audit().keying()?.map(|(from, _)| from);
+        let mut store = Store { engine, kept: Default::default(), upgraded, keying: Default::default(), audit_key: None, group_commit: None };
+        store.refresh_keying()?;
         if let Some(path) = std::env::var_os("HAIRYO_AUDIT_KEY_FILE").filter(|p| !p.is_empty()) {
             store.use_audit_key(audit::read_key_file(Path::new(&path))?)?;
         }
@@ -1015,7 +1032,69 @@ impl Store {
 
     /// How this store makes and checks the audit chain's links.
     fn seal(&self) -> audit::Seal<'_> {
-        audit::Seal { keyed_from: self.keyed_from, key: self.audit_key.as_ref() }
+        // A read cannot fail here: where the keying could not be read again, the chain is
+        // checked against what was read last, and every append reads it first (`write`).
+        let _ = self.refresh_keying();
+        audit::Seal { keyed_from: self.keying.get().from, key: self.audit_key.as_ref() }
+    }
+
+    /// Reads the audit chain's keying again when the connection acts for another
+    /// municipality than it was read for: each municipality's chain is keyed on its own.
+    fn refresh_keying(&self) -> Result<(), StoreError> {
+        let scope = self.conn().municipality();
+        if self.keying.get().read_for == Some(scope) {
+            return Ok(());
+        }
+        let from = (Read { conn: self.conn(), seal: audit::Seal { keyed_from: None, key: None } }).audit().keying()?.map(|(from, _)| from);
+        self.keying.set(Keying { read_for: Some(scope), from });
+        Ok(())
+    }
+
+    /// Before a write: the keying of the municipality the connection acts for now. A SQLite
+    /// file never acts for another, and its keying is read at open and kept by
+    /// [`Store::key_audit_chain`].
+    fn keying_for_this_write(&self) -> Result<(), StoreError> {
+        if self.conn().is_pg() {
+            self.refresh_keying()?;
+        }
+        Ok(())
+    }
+
+    /// Makes this store act for `municipality`: every statement after this one reads and
+    /// writes only its rows (PostgreSQL's row security; a SQLite file is one municipality).
+    /// The core calls it with the signed-in staff member's municipality, never with a value a
+    /// client sent.
+    pub fn enter(&self, municipality: i64) -> Result<(), StoreError> {
+        self.conn().act_for(Some(municipality))?;
+        self.refresh_keying()
+    }
+
+    /// Makes this store act for the database's only municipality when it has only one (a
+    /// city's own database, before anyone signs in), and for none when it has several.
+    pub fn enter_sole_municipality(&self) -> Result<(), StoreError> {
+        let conn = self.conn();
+        if !conn.is_pg() {
+            return Ok(());
+        }
+        let sole: Option<i64> = sql::OptionalExtension::optional(conn.query_row("SELECT min(id) FROM municipality HAVING count(*) = 1", [], |r| r.get(0)))?;
+        conn.act_for(sole)?;
+        self.refresh_keying()
+    }
+
+    /// Whether this store was given the audit chain's key.
+    pub fn has_audit_key(&self) -> bool {
+        self.audit_key.is_some()
+    }
+
+    /// Makes this store act for no municipality (a server's connection handed back to its
+    /// pool): until it enters one again it sees no municipality's rows.
+    pub fn leave(&self) -> Result<(), StoreError> {
+        self.conn().act_for(None)
+    }
+
+    /// The municipality this store acts for, if any.
+    pub fn municipality(&self) -> Option<i64> {
+        self.conn().municipality()
     }
 
     /// Gives this store the audit chain's key (from the key file): it must be the key the
@@ -1031,10 +1110,15 @@ impl Store {
     }
 
     pub fn use_audit_key(&mut self, key: audit::AuditKey) -> Result<(), StoreError> {
-        if let Some((_, check)) = self.read().audit().keying()? {
-            if check != key.check() {
-                return Err(StoreError::AuditKeyWrong("鍵ファイルを確認してください".into()));
-            }
+        // Every municipality's chain is keyed with the deployment's one key: it must match them
+        // all, also before this connection acts for any.
+        let checks: Vec<String> = if self.conn().is_pg() {
+            self.conn().prepare("SELECT hairyo_audit_key_checks()")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
+        } else {
+            self.read().audit().keying()?.map(|(_, check)| check).into_iter().collect()
+        };
+        if checks.iter().any(|check| *check != key.check()) {
+            return Err(StoreError::AuditKeyWrong("鍵ファイルを確認してください".into()));
         }
         self.audit_key = Some(key);
         Ok(())
@@ -1044,7 +1128,7 @@ impl Store {
     /// with `key`, which lives outside the database.
     pub fn key_audit_chain(&mut self, key: audit::AuditKey, at: &str) -> Result<i64, StoreError> {
         let from = self.write(|tx| tx.audit_mut().key_from_next(&key, at))?;
-        self.keyed_from = Some(from);
+        self.keying.set(Keying { read_for: Some(self.conn().municipality()), from: Some(from) });
         self.audit_key = Some(key);
         Ok(from)
     }
@@ -1060,8 +1144,14 @@ impl Store {
     }
 
     /// True once `init` has created the administrator.
+    /// In a database of several municipalities: once any has been (whichever this store acts
+    /// for, if any).
     pub fn is_initialised(&self) -> Result<bool, StoreError> {
-        let n: i64 = self.conn().query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
+        let conn = self.conn();
+        if conn.is_pg() {
+            return conn.query_row("SELECT hairyo_initialised()", [], |r| r.get(0));
+        }
+        let n: i64 = conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))?;
         Ok(n > 0)
     }
 }
@@ -1211,7 +1301,8 @@ mod tests {
         let index = MIGRATION_SQL.iter().position(|s| s.starts_with("-- #12: the corrected 国保 rules")).unwrap();
         let mut conn = Connection::open_in_memory().unwrap();
         migrations().to_version(&mut conn, index).unwrap();
-        let mut store = Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keyed_from: None, audit_key: None, group_commit: None };
+        let mut store =
+            Store { engine: Engine::Lite(conn), kept: Default::default(), upgraded: None, keying: Default::default(), audit_key: None, group_commit: None };
         store.write(|tx| rules.iter().try_for_each(|r| tx.policy_mut().upsert(r))).unwrap();
         store
     }

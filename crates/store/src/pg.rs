@@ -41,6 +41,7 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (38, include_str!("migrations/0038_core_certificates.sql")),
     (39, include_str!("migrations/0039_households_and_standing_delivery.sql")),
     (40, include_str!("migrations/0040_directory_accounts.sql")),
+    (41, include_str!("migrations/0041_municipalities.sql")),
 ];
 
 /// The key of the advisory lock every write transaction holds (see [`write`]).
@@ -321,8 +322,9 @@ fn apply_grants(conn: &Conn<'_>, role: &str) -> Result<(), StoreError> {
          GRANT USAGE ON SCHEMA {schema} TO {role};
          REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role};
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
-         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.audit_anchor, {schema}.audit_keying, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade FROM {role};
+         REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.audit_anchor, {schema}.audit_keying, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade, {schema}.municipality FROM {role};
          GRANT INSERT ON {schema}.audit_event TO {role};
+         GRANT EXECUTE ON FUNCTION {schema}.hairyo_staff_municipality(TEXT), {schema}.hairyo_session_municipality(TEXT), {schema}.hairyo_initialised(), {schema}.hairyo_login_taken(TEXT), {schema}.hairyo_audit_key_checks() TO {role};
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
     ))
 }

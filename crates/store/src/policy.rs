@@ -23,7 +23,7 @@ impl<'a> Read<'a> {
 impl PolicyHandle<'_> {
     /// How many rules are stored.
     pub fn count(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT count(*) FROM policy_rule", [], |r| r.get(0))
+        self.conn.query_row(&self.conn.own("SELECT count(*) FROM policy_rule WHERE {own}"), [], |r| r.get(0))
     }
 
     /// Every rule, by scheme, priority, effective date and id.
@@ -95,14 +95,18 @@ impl<'a> Write<'a> {
 impl PolicyHandleMut<'_> {
     /// Adds `rule`, or replaces the rule with its id.
     pub fn upsert(&self, rule: &Rule) -> Result<(), StoreError> {
+        // A rule's id is its municipality's: PostgreSQL's key is the two.
+        let conflict = self.conn.dialect("id", "municipality_id, id");
         self.conn.execute(
-            "INSERT INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers,
+            &format!(
+                "INSERT INTO policy_rule (id, priority, scheme, effective_from, effective_until, condition, route, r_numbers,
                                       explanation, to_confirm, source)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT(id) DO UPDATE SET priority = excluded.priority, scheme = excluded.scheme,
+             ON CONFLICT({conflict}) DO UPDATE SET priority = excluded.priority, scheme = excluded.scheme,
                  effective_from = excluded.effective_from, effective_until = excluded.effective_until,
                  condition = excluded.condition, route = excluded.route, r_numbers = excluded.r_numbers,
-                 explanation = excluded.explanation, to_confirm = excluded.to_confirm, source = excluded.source",
+                 explanation = excluded.explanation, to_confirm = excluded.to_confirm, source = excluded.source"
+            ),
             params![
                 rule.id,
                 rule.priority,
@@ -121,7 +125,7 @@ impl PolicyHandleMut<'_> {
     }
 
     pub fn remove(&self, id: &str) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM policy_rule WHERE id = ?1", [id])?;
+        self.conn.execute(&self.conn.own("DELETE FROM policy_rule WHERE {own} AND id = ?1"), [id])?;
         Ok(())
     }
 }

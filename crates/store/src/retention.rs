@@ -118,7 +118,7 @@ impl RetentionHandleMut<'_> {
     /// first end is the one the periods count from).
     pub fn record_end(&self, person_id: i64, cause: &str, on: NaiveDate, at: &str) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO person_end (person_id, cause, ended_on, recorded_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (person_id) DO NOTHING",
+            "INSERT INTO person_end (person_id, cause, ended_on, recorded_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             params![person_id, cause, on, at],
         )?;
         Ok(())

@@ -33,10 +33,11 @@ impl SessionsHandle<'_> {
     /// The session whose token hashes to `token_hash`; its actor is None when the account is
     /// no longer active.
     pub fn find(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        self.conn.act_for_found(super::sql::Finder::Session, token_hash)?;
         self.conn
             .prepare_cached(
                 "SELECT s.csrf_hash, s.created_at, s.last_seen_at, s.staff_id, st.login, st.name, st.desk, st.role, st.active, st.grants,
-                        st.directory_dn, st.directory_checked_at
+                        st.directory_dn, st.directory_checked_at, st.municipality_id
                    FROM session s JOIN staff st ON st.id = s.staff_id WHERE s.token_hash = ?1",
             )?
             .query_row([token_hash], |r| {
@@ -50,6 +51,7 @@ impl SessionsHandle<'_> {
                         desk: r.get(6)?,
                         role: r.get(7)?,
                         grants: crate::model::staff::grants_from_text(&r.get::<_, String>(9)?),
+                        municipality: r.get(12)?,
                     })
                 } else {
                     None

@@ -60,8 +60,7 @@ impl SettingsHandleMut<'_> {
 
     /// Stores `value` under `key`, replacing any value there.
     pub fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute("INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params![key, value])?;
-        Ok(())
+        upsert(self.conn, key, value)
     }
 
     /// Removes the value under `key`, if any.
@@ -72,8 +71,23 @@ impl SettingsHandleMut<'_> {
 
     /// Replaces a desk's contact block.
     pub fn set_desk_contact(&self, c: &DeskContact) -> Result<(), StoreError> {
-        self.conn
-            .execute("UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE code = ?1", params![c.desk, c.name, c.phone, c.hours, c.place])?;
+        self.conn.execute(
+            &self.conn.own("UPDATE desk SET name = ?2, phone = ?3, hours = ?4, place = ?5 WHERE {own} AND code = ?1"),
+            params![c.desk, c.name, c.phone, c.hours, c.place],
+        )?;
         Ok(())
     }
+}
+
+/// Stores `value` under `key` in the settings of the municipality the connection acts for
+/// (PostgreSQL's key is the municipality's and the name; a SQLite file's the name alone).
+pub(crate) fn upsert(conn: super::Conn<'_>, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        conn.dialect(
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT (municipality_id, key) DO UPDATE SET value = excluded.value",
+        ),
+        params![key, value],
+    )?;
+    Ok(())
 }

@@ -194,6 +194,17 @@ enum ConnOf<'a> {
     Pg(&'a PgConn),
 }
 
+/// A row of the municipality the connection acts for (`hairyo.municipality`), as migration
+/// 0041's policies say it; no row while it acts for none.
+pub(crate) const OWN_ROW: &str = "municipality_id = nullif(current_setting('hairyo.municipality', true), '')::bigint";
+
+/// What a connection that acts for no municipality yet may look up to find the one to act for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Finder {
+    Login,
+    Session,
+}
+
 impl<'a> Conn<'a> {
     pub(crate) fn lite(c: &'a rusqlite::Connection) -> Conn<'a> {
         Conn(ConnOf::Lite(c))
@@ -278,6 +289,57 @@ impl<'a> Conn<'a> {
     /// True on PostgreSQL; for the few statements whose text differs between the engines.
     pub fn is_pg(&self) -> bool {
         self.as_pg().is_some()
+    }
+
+    /// The municipality the connection acts for: on SQLite always the file's one; on
+    /// PostgreSQL the one last set by [`Conn::act_for`] or found by [`Conn::act_for_found`].
+    pub fn municipality(&self) -> Option<i64> {
+        match self.as_pg() {
+            Some(pg) => pg.municipality.get(),
+            None => Some(crate::FIRST_MUNICIPALITY),
+        }
+    }
+
+    /// Makes the connection act for `municipality` (None: for none, when it is handed back),
+    /// for every statement after this one until it is changed again. PostgreSQL's row security
+    /// then shows and accepts only that municipality's rows. No round trip when it already does.
+    pub fn act_for(&self, municipality: Option<i64>) -> Result<()> {
+        let Some(pg) = self.as_pg() else { return Ok(()) };
+        if pg.municipality.get() == municipality {
+            return Ok(());
+        }
+        // Cleared first: should the statement fail, the connection acts for none.
+        pg.municipality.set(None);
+        let value = municipality.map(|m| m.to_string()).unwrap_or_default();
+        self.query_row("SELECT set_config('hairyo.municipality', ?1, false)", [&value], |_| Ok(()))?;
+        pg.municipality.set(municipality);
+        Ok(())
+    }
+
+    /// Makes the connection act for the municipality `finder` (one of the schema's
+    /// `hairyo_*_municipality` functions, which alone look across municipalities) names for
+    /// `key`: the municipality of a login or a session, before anyone is
+    /// signed in. For none when it names none. On SQLite nothing changes.
+    pub(crate) fn act_for_found(&self, finder: Finder, key: &str) -> Result<Option<i64>> {
+        let Some(pg) = self.as_pg() else { return Ok(Some(crate::FIRST_MUNICIPALITY)) };
+        pg.municipality.set(None);
+        let sql = match finder {
+            Finder::Login => "SELECT set_config('hairyo.municipality', coalesce(hairyo_staff_municipality(?1)::text, ''), false)",
+            Finder::Session => "SELECT set_config('hairyo.municipality', coalesce(hairyo_session_municipality(?1)::text, ''), false)",
+        };
+        let set: String = self.prepare_cached(sql)?.query_row([key], |r| r.get(0))?;
+        let found = set.parse().ok();
+        pg.municipality.set(found);
+        Ok(found)
+    }
+
+    /// `sql` with each `{own}` read as "a row of the municipality the connection acts for".
+    /// Row security already keeps a desk's connection to its municipality; the statements
+    /// that must be right also for a role it does not hold (the schema's owner setting a
+    /// municipality up, where a wrong audit link or count would follow) say so themselves.
+    /// A SQLite file is one municipality: every row is its own.
+    pub(crate) fn own(&self, sql: &str) -> String {
+        sql.replace("{own}", if self.is_pg() { OWN_ROW } else { "1 = 1" })
     }
 
     /// Chooses the text of a statement that the engines spell differently.
@@ -441,11 +503,14 @@ pub(crate) struct PgConn {
     statements: RefCell<HashMap<String, postgres::Statement>>,
     /// The URL it was opened with, for the server's own tools (pg_dump, pg_restore).
     pub(crate) url: String,
+    /// The municipality this connection acts for (`hairyo.municipality`), as last set here;
+    /// `None` while it acts for none and row security shows it nothing.
+    municipality: std::cell::Cell<Option<i64>>,
 }
 
 impl PgConn {
     pub(crate) fn new(client: postgres::Client, url: &str) -> Self {
-        PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), url: url.to_string() }
+        PgConn { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), url: url.to_string(), municipality: std::cell::Cell::new(None) }
     }
 
     fn prepare(&self, sql: &str) -> Result<postgres::Statement> {
@@ -468,7 +533,9 @@ impl PgConn {
     /// Writes `rows` (each `columns.len()` values, flattened) into `table` with one COPY in
     /// text format: no statement to parse or plan and no parameters to bind, the fastest way
     /// into PostgreSQL. A value that is the text form of an array (`{"a","b"}`) fills an
-    /// array column.
+    /// array column. PostgreSQL refuses COPY into a table under row security, so the rows go
+    /// into a temporary table of the same columns first and from there in one INSERT, which
+    /// the policy checks like any other.
     pub fn copy_in(&self, table: &str, columns: &[&str], rows: &[Val<'_>]) -> Result<u64> {
         use std::io::Write as _;
         let mut text = String::with_capacity(rows.len() * 16);
@@ -482,9 +549,14 @@ impl PgConn {
             text.push('\n');
         }
         let mut client = self.client.borrow_mut();
-        let mut writer = client.copy_in(&format!("COPY {table} ({}) FROM STDIN", columns.join(", ")))?;
+        let (staging, list) = (format!("hairyo_copy_{table}"), columns.join(", "));
+        client.batch_execute(&format!("DROP TABLE IF EXISTS pg_temp.{staging}; CREATE TEMP TABLE {staging} AS SELECT {list} FROM {table} WITH NO DATA"))?;
+        let mut writer = client.copy_in(&format!("COPY pg_temp.{staging} ({list}) FROM STDIN"))?;
         writer.write_all(text.as_bytes()).map_err(|e| StoreError::Decode(format!("COPY: {e}")))?;
-        Ok(writer.finish()?)
+        writer.finish()?;
+        let inserted = client.execute(&format!("INSERT INTO {table} ({list}) SELECT {list} FROM pg_temp.{staging}"), &[])?;
+        client.batch_execute(&format!("DROP TABLE pg_temp.{staging}"))?;
+        Ok(inserted)
     }
 
     /// Forgets the prepared statements, after the schema changed under them.

@@ -1,6 +1,6 @@
 //! Staff accounts, desks and sign-in state.
 
-use super::sql::{params, OptionalExtension, Row};
+use super::sql::{params, Finder, OptionalExtension, Row};
 
 use super::{Read, StoreError, Write};
 use crate::model::staff::{Actor, Desk, Role, Staff};
@@ -47,20 +47,18 @@ pub struct Credentials {
     pub locked_until: Option<chrono::NaiveDateTime>,
 }
 
-/// An actor from `id, login, name, desk, role` and, at `grants_at`, the staff's grants.
-fn actor_row_with(r: &Row<'_>, grants_at: usize) -> super::sql::Result<Actor> {
+/// An actor from `id, login, name, desk, role, grants` and, at `municipality_at`, the
+/// municipality the account belongs to.
+fn actor_row(r: &Row<'_>, municipality_at: usize) -> super::sql::Result<Actor> {
     Ok(Actor {
         staff_id: r.get(0)?,
         login: r.get(1)?,
         name: r.get(2)?,
         desk: r.get(3)?,
         role: r.get(4)?,
-        grants: crate::model::staff::grants_from_text(&r.get::<_, String>(grants_at)?),
+        grants: crate::model::staff::grants_from_text(&r.get::<_, String>(5)?),
+        municipality: r.get(municipality_at)?,
     })
-}
-
-fn actor_row(r: &Row<'_>) -> super::sql::Result<Actor> {
-    actor_row_with(r, 5)
 }
 
 /// Reads staff accounts.
@@ -77,7 +75,16 @@ impl<'a> Read<'a> {
 impl StaffHandle<'_> {
     /// How many accounts exist, active or not; none before `init`.
     pub fn count(&self) -> Result<i64, StoreError> {
-        self.conn.query_row("SELECT count(*) FROM staff", [], |r| r.get(0))
+        self.conn.query_row(&self.conn.own("SELECT count(*) FROM staff WHERE {own}"), [], |r| r.get(0))
+    }
+
+    /// Whether any municipality has an account with this login: a login names one staff
+    /// member across the deployment.
+    pub fn login_taken(&self, login: &str) -> Result<bool, StoreError> {
+        if self.conn.is_pg() {
+            return self.conn.query_row("SELECT hairyo_login_taken(?1)", [login], |r| r.get(0));
+        }
+        Ok(self.id_of(login)?.is_some())
     }
 
     /// The id of the account with this login, active or not.
@@ -87,7 +94,10 @@ impl StaffHandle<'_> {
 
     /// The active account with this login, as the actor operations run as.
     pub fn active_actor(&self, login: &str) -> Result<Option<Actor>, StoreError> {
-        self.conn.query_row("SELECT id, login, name, desk, role, grants FROM staff WHERE login = ?1 AND active = 1", [login], actor_row).optional()
+        self.conn.act_for_found(Finder::Login, login)?;
+        self.conn
+            .query_row("SELECT id, login, name, desk, role, grants, municipality_id FROM staff WHERE login = ?1 AND active = 1", [login], |r| actor_row(r, 6))
+            .optional()
     }
 
     /// The id of the active administrator with this login.
@@ -116,10 +126,13 @@ impl StaffHandle<'_> {
     /// A directory account's staff row: its id, whether it is active, when the directory was
     /// last asked about it, and the actor it acts as; `None` when no staff has the login.
     pub fn directory_row(&self, login: &str) -> Result<Option<DirectoryRow>, StoreError> {
+        self.conn.act_for_found(Finder::Login, login)?;
         self.conn
-            .query_row("SELECT id, login, name, desk, role, grants, active, directory_dn, directory_checked_at FROM staff WHERE login = ?1", [login], |r| {
-                Ok(DirectoryRow { actor: actor_row(r)?, active: r.get(6)?, dn: r.get(7)?, checked_at: r.get(8)? })
-            })
+            .query_row(
+                "SELECT id, login, name, desk, role, grants, active, directory_dn, directory_checked_at, municipality_id FROM staff WHERE login = ?1",
+                [login],
+                |r| Ok(DirectoryRow { actor: actor_row(r, 9)?, active: r.get(6)?, dn: r.get(7)?, checked_at: r.get(8)? }),
+            )
             .optional()
     }
 
@@ -130,13 +143,14 @@ impl StaffHandle<'_> {
 
     /// The sign-in state of the active account with this login.
     pub fn credentials(&self, login: &str) -> Result<Option<Credentials>, StoreError> {
+        self.conn.act_for_found(Finder::Login, login)?;
         self.conn
             .query_row(
-                "SELECT id, login, name, desk, role, grants, password_hash, failed_attempts, locked_until FROM staff WHERE login = ?1 AND active = 1",
+                "SELECT id, login, name, desk, role, grants, password_hash, failed_attempts, locked_until, municipality_id FROM staff WHERE login = ?1 AND active = 1",
                 [login],
                 |r| {
                     Ok(Credentials {
-                        actor: actor_row(r)?,
+                        actor: actor_row(r, 9)?,
                         hash: r.get(6)?,
                         failed: r.get(7)?,
                         locked_until: r.get::<_, Option<String>>(8)?.and_then(|s| chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%S").ok()),

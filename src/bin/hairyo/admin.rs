@@ -32,6 +32,14 @@ pub enum ToolsCmd {
         persons: i64,
         #[arg(long, default_value_t = 400)]
         queries: usize,
+        /// With a PostgreSQL `--db`: build a prefecture of this many municipalities in one
+        /// database (the persons shared among them) and measure search, a record and home
+        /// under row security, as the desks' servers read (docs/performance.md).
+        #[arg(long, default_value_t = 1)]
+        towns: usize,
+        /// Keep the prefecture's database for a load test, and print its app-role URL.
+        #[arg(long)]
+        keep: bool,
     },
     /// Print the access matrix (docs/access.md) as Markdown.
     AccessMatrix,
@@ -46,7 +54,8 @@ pub fn setup(inv: &Invocation, cmd: &SetupCmd) -> Result {
 
 pub fn tools(inv: &Invocation, cmd: &ToolsCmd) -> Result {
     match cmd {
-        ToolsCmd::Bench { persons, queries } => bench(inv, *persons, *queries),
+        ToolsCmd::Bench { persons, queries, towns: 1, .. } => bench(inv, *persons, *queries),
+        ToolsCmd::Bench { persons, queries, towns, keep } => prefecture(inv, *persons, *queries, *towns, *keep),
         ToolsCmd::AccessMatrix => {
             print!("{}{}", hairyo::access::markdown(), hairyo::disclosure::markdown());
             Ok(())
@@ -83,6 +92,16 @@ fn demo_text(s: &demo::DemoSummary) -> String {
         group(s.applications),
         group(s.certificates)
     )
+}
+
+/// The prefecture-scale benchmark: on a PostgreSQL server only, in a scratch database of its own.
+fn prefecture(inv: &Invocation, persons: i64, queries: usize, towns: usize, keep: bool) -> Result {
+    let Some(hairyo::store::Location::Server(url)) = inv.cli.db.as_deref().map(hairyo::store::Location::parse) else {
+        return Err(crate::ErrorBody::new("bench.failed", "--towns は PostgreSQL のサーバー (--db postgres://…) でだけ測れます"));
+    };
+    let report = hairyo::bench::run_prefecture(towns, persons, queries, &url, keep, inv.now, &mut |m| eprintln!("{m}"))
+        .map_err(|e| crate::ErrorBody::new("bench.failed", e))?;
+    inv.emit(&report, |r| r.to_string())
 }
 
 /// Bench never touches the database it is pointed at: on a server it makes scratch databases

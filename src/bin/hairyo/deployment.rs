@@ -48,6 +48,10 @@ pub enum ServerCmd {
         /// what the server can take.
         #[arg(long, default_value_t = 1000)]
         think_ms: u64,
+        /// Spread the clients over this many towns of a prefecture `hairyo bench --towns
+        /// --keep` built (their staff are the demo's, `_t2` … appended).
+        #[arg(long, default_value_t = 1)]
+        towns: usize,
     },
     /// On a PostgreSQL server: let the login role the desks connect as use the database with
     /// least privilege (read and write the case tables, only read and append the audit log, no
@@ -111,7 +115,9 @@ pub fn run(inv: &Invocation, cmd: &ServerCmd) -> Result {
     match cmd {
         ServerCmd::Serve(args) => serve(inv, args),
         ServerCmd::Upgrade { config, backup_dir } => upgrade(inv, config.as_deref(), backup_dir.as_deref()),
-        ServerCmd::Loadtest { server, clients, seconds, think_ms } => loadtest(inv, server, *clients, *seconds, Duration::from_millis(*think_ms)),
+        ServerCmd::Loadtest { server, clients, seconds, think_ms, towns } => {
+            loadtest(inv, server, (*clients, *towns), *seconds, Duration::from_millis(*think_ms))
+        }
         ServerCmd::Grant { role } => grant(inv, role),
     }
 }
@@ -229,12 +235,12 @@ fn refuse_missing_file(location: &Location) -> Result {
 }
 
 /// Simulated staff against a server on this machine, over plain HTTP only.
-fn loadtest(inv: &Invocation, server: &str, clients: usize, seconds: u64, think: Duration) -> Result {
+fn loadtest(inv: &Invocation, server: &str, (clients, towns): (usize, usize), seconds: u64, think: Duration) -> Result {
     let addr = server.strip_prefix("http://").map(|a| a.trim_end_matches('/')).ok_or_else(|| {
         ErrorBody::new("loadtest.invalid", "--server は hairyo serve が表示した http://127.0.0.1:PORT の形で指定してください (TLS なしのループバックのみ)")
     })?;
     let pw = crate::session::password("デモ職員のパスワード: ")?;
-    inv.emit(&crate::loadtest::run(addr, clients, seconds, think, &pw)?, |r| r.to_string())
+    inv.emit(&crate::loadtest::run(addr, clients, seconds, think, &pw, towns)?, |r| r.to_string())
 }
 
 fn grant(inv: &Invocation, role: &str) -> Result {

@@ -103,9 +103,15 @@ struct Shared {
 
 /// Runs `clients` simulated staff for `seconds` against the server at `addr` (host:port,
 /// plain HTTP on loopback), signing in with the demo's staff and `password`.
-pub fn run(addr: &str, clients: usize, seconds: u64, think: Duration, password: &str) -> Result<Report, ErrorBody> {
-    if !(1..=500).contains(&clients) || !(1..=3600).contains(&seconds) || think > Duration::from_secs(60) {
-        return Err(ErrorBody::new("loadtest.invalid", "--clients は 1〜500、--seconds は 1〜3600、--think-ms は 0〜60000 で指定してください"));
+/// With `towns` above one (a prefecture `hairyo bench --towns --keep` built), the clients are
+/// spread over the towns, signing in as each town's copy of the demo's staff (`kokuho1_t2`, …);
+/// the event stream listened to is the first town's, so live updates count its referrals.
+pub fn run(addr: &str, clients: usize, seconds: u64, think: Duration, password: &str, towns: usize) -> Result<Report, ErrorBody> {
+    if !(1..=500).contains(&clients) || !(1..=3600).contains(&seconds) || think > Duration::from_secs(60) || !(1..=1000).contains(&towns) {
+        return Err(ErrorBody::new(
+            "loadtest.invalid",
+            "--clients は 1〜500、--seconds は 1〜3600、--think-ms は 0〜60000、--towns は 1〜1000 で指定してください",
+        ));
     }
     let sign_in = |login: &str| -> Result<String, ErrorBody> {
         match request(addr, "/api/sign_in", None, &json!({"login": login, "password": password})) {
@@ -140,10 +146,12 @@ pub fn run(addr: &str, clients: usize, seconds: u64, think: Duration, password: 
     let mut threads = Vec::new();
     for n in 0..clients {
         let login = logins[n % logins.len()];
-        let token = sign_in(login)?;
+        let town = n % towns + 1;
+        let token = if town == 1 { sign_in(login)? } else { sign_in(&format!("{login}_t{town}"))? };
         let (addr, shared, people) = (addr.to_string(), shared.clone(), people.clone());
         let welfare = !login.starts_with("kokuho") && !login.starts_with("kouki");
-        threads.push(std::thread::spawn(move || simulate(&addr, &token, welfare, n as u64, deadline, think, &people, &shared)));
+        let listened = town == 1;
+        threads.push(std::thread::spawn(move || simulate(&addr, &token, (welfare, listened), n as u64, deadline, think, &people, &shared)));
     }
     for t in threads {
         let _ = t.join();
@@ -164,7 +172,16 @@ pub fn run(addr: &str, clients: usize, seconds: u64, think: Duration, password: 
 }
 
 #[allow(clippy::too_many_arguments)] // One simulated person's whole set-up, passed once.
-fn simulate(addr: &str, token: &str, welfare: bool, seed: u64, deadline: Instant, think: Duration, people: &[(i64, String)], shared: &Shared) {
+fn simulate(
+    addr: &str,
+    token: &str,
+    (welfare, listened): (bool, bool),
+    seed: u64,
+    deadline: Instant,
+    think: Duration,
+    people: &[(i64, String)],
+    shared: &Shared,
+) {
     let mut rng = hairyo::demo::Rng::new(seed + 11);
     let total: u32 = MIX.iter().map(|m| m.1).sum();
     // The staff do not all start at the same instant.
@@ -202,7 +219,7 @@ fn simulate(addr: &str, token: &str, welfare: bool, seed: u64, deadline: Instant
         // Only a referral to the 国保 desk is for the listening desk to see (a 後期 member's
         // goes to the 後期 desk).
         if let (Ok((200, v)), "/api/send_referral") = (&answer, path) {
-            if let (Some(rid), true, Ok(mut sent)) = (v["id"].as_i64(), v["to_desk"] == "kokuho", shared.sent.lock()) {
+            if let (Some(rid), true, Ok(mut sent)) = (v["id"].as_i64(), listened && v["to_desk"] == "kokuho", shared.sent.lock()) {
                 sent.insert(rid, start);
             }
         }

@@ -31,6 +31,7 @@ mod serve;
 mod session;
 mod settings;
 mod staff;
+mod tenant;
 mod touchpoint;
 mod typed;
 
@@ -167,6 +168,10 @@ pub enum Command {
     },
     #[command(flatten)]
     Server(deployment::ServerCmd),
+    /// Municipalities sharing one PostgreSQL database (the operator, over the owner's URL):
+    /// add one with its administrator, or list them.
+    #[command(subcommand)]
+    Tenant(tenant::TenantCmd),
     #[command(flatten)]
     Backups(backup::BackupCmd),
 }
@@ -240,6 +245,7 @@ fn run(cli: &Cli) -> Result {
         Command::Leaflet(cmd) => leaflet::run(&inv, cmd),
         Command::Audit { action, limit, offset } => audit::run(&inv, action.as_ref(), *limit, *offset),
         Command::Server(cmd) => deployment::run(&inv, cmd),
+        Command::Tenant(cmd) => tenant::run(&inv, cmd),
         Command::Backups(cmd) => backup::run(&inv, cmd),
     }
 }

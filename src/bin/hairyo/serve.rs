@@ -115,8 +115,9 @@ impl Server {
             };
             let result = f(&mut store);
             // A connection whose last statement failed on the engine is not reused: the next
-            // request opens a fresh one.
-            if !matches!(&result, Err(e) if e.code == "store.db") {
+            // request opens a fresh one. One handed back acts for no municipality: the next
+            // request's staff member sets their own, and nothing of this one's carries over.
+            if !matches!(&result, Err(e) if e.code == "store.db") && store.leave().is_ok() {
                 if let Ok(mut pool) = server.stores.lock() {
                     pool.push(store);
                 }
@@ -456,6 +457,11 @@ async fn ui_file(State(server): State<Arc<Server>>, uri: axum::http::Uri, header
 /// the actor oversees every desk.
 fn concerns(payload: &str, actor: &Actor) -> bool {
     let Ok(v) = serde_json::from_str::<Value>(payload) else { return false };
+    // Another municipality's announcement never reaches this one's desks (a SQLite file's
+    // announcements name none: the file is one municipality).
+    if v["municipality"].as_i64().is_some_and(|m| m != actor.municipality) {
+        return false;
+    }
     let desks: Vec<&str> = v["desks"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     desks.is_empty() || desks.contains(&actor.desk.code()) || hairyo::access::can(actor, hairyo::access::Permission::ChangeSettings)
 }

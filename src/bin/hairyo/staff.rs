@@ -49,7 +49,7 @@ fn set_password(inv: &Invocation, login: &str) -> Result {
 }
 
 /// The new password: `HAIRYO_NEW_PASSWORD`, or asked for on the terminal.
-fn new_password(login: &str) -> Result<String> {
+pub(crate) fn new_password(login: &str) -> Result<String> {
     if let Ok(pw) = std::env::var("HAIRYO_NEW_PASSWORD") {
         return Ok(pw);
     }

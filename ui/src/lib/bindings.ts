@@ -371,7 +371,11 @@ desk: Desk, role: Role,
  * Other desks' rights they hold as well (a directory account in several desks' groups):
  * each permits what the access matrix allows that desk and role.
  */
-grants: Array<Grant>, };
+grants: Array<Grant>, 
+/**
+ * The municipality whose staff they are: every operation acts for it alone.
+ */
+municipality: number, };
 
 export type Staff = { id: number, login: string, name: string, desk: Desk, desk_label: string, role: Role, role_label: string, active: boolean, };
 

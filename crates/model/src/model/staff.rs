@@ -48,6 +48,8 @@ pub struct Actor {
     /// each permits what the access matrix allows that desk and role.
     #[serde(default)]
     pub grants: Vec<Grant>,
+    /// The municipality whose staff they are: every operation acts for it alone.
+    pub municipality: i64,
 }
 
 /// A desk and role whose rights a staff member holds beside their own.
