@@ -420,7 +420,7 @@ impl AuditHandleMut<'_> {
         if !self.conn.is_pg() {
             return reader.last_link();
         }
-        let lock = format!("SELECT pg_advisory_xact_lock({})", super::pg::AUDIT_LOCK);
+        let lock = super::pg::lock_statement(&self.conn, super::pg::AUDIT_LOCK);
         let newest = &self.conn.own("SELECT id, hash FROM audit_event WHERE {own} ORDER BY id DESC LIMIT 1");
         let statements: &[&str] = if begin { &["BEGIN ISOLATION LEVEL READ COMMITTED", &lock, newest] } else { &[&lock, newest] };
         let rows = self.conn.batch_then_rows(statements)?;
@@ -436,7 +436,7 @@ impl AuditHandleMut<'_> {
     /// meanwhile (PostgreSQL; SQLite's writing transaction excludes appends anyway).
     pub fn hold_lock(&self) -> Result<(), StoreError> {
         if self.conn.is_pg() {
-            self.conn.execute("SELECT pg_advisory_xact_lock(?1)", [super::pg::AUDIT_LOCK])?;
+            self.conn.execute_batch(&super::pg::lock_statement(&self.conn, super::pg::AUDIT_LOCK))?;
         }
         Ok(())
     }

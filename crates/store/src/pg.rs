@@ -44,12 +44,21 @@ const MIGRATIONS: &[(usize, &str)] = &[
     (41, include_str!("migrations/0041_municipalities.sql")),
 ];
 
-/// The key of the advisory lock every write transaction holds (see [`write`]).
-const WRITE_LOCK: i64 = 0x4861_6972_796f_0001;
-/// The key of the advisory lock every audit append holds until its transaction ends: views
-/// append without the write lock, so the chain needs its own (taken after the write lock by a
-/// writer, never before it, so the two cannot deadlock).
-pub(super) const AUDIT_LOCK: i64 = 0x4861_6972_796f_0003;
+/// The first key of the advisory lock every write transaction holds (see [`write`]); the
+/// second is the municipality the connection acts for (0 for none), so that one town's writers
+/// never wait for another's: what the lock keeps race-free (a state checked then changed, the
+/// audit chain's next link) is each municipality's own.
+const WRITE_LOCK: i32 = 0x4879_0001;
+/// The first key of the advisory lock every audit append holds until its transaction ends,
+/// beside the municipality as the second: views append without the write lock, so each chain
+/// needs its own (taken after the write lock by a writer, never before it, so the two cannot
+/// deadlock).
+pub(super) const AUDIT_LOCK: i32 = 0x4879_0003;
+
+/// The statement that takes advisory lock `class` for the municipality `conn` acts for.
+pub(super) fn lock_statement(conn: &Conn<'_>, class: i32) -> String {
+    format!("SELECT pg_advisory_xact_lock({class}, {})", conn.municipality().unwrap_or(0))
+}
 /// The key of the advisory lock held while the schema is migrated, so that two processes
 /// starting at once do not both migrate.
 const MIGRATION_LOCK: i64 = 0x4861_6972_796f_0002;
@@ -324,7 +333,7 @@ fn apply_grants(conn: &Conn<'_>, role: &str) -> Result<(), StoreError> {
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
          REVOKE INSERT, UPDATE, DELETE ON {schema}.audit_event, {schema}.audit_anchor, {schema}.audit_keying, {schema}.hairyo_schema, {schema}.hairyo_app_role, {schema}.schema_upgrade, {schema}.municipality FROM {role};
          GRANT INSERT ON {schema}.audit_event TO {role};
-         GRANT EXECUTE ON FUNCTION {schema}.hairyo_staff_municipality(TEXT), {schema}.hairyo_session_municipality(TEXT), {schema}.hairyo_initialised(), {schema}.hairyo_login_taken(TEXT), {schema}.hairyo_audit_key_checks() TO {role};
+         GRANT EXECUTE ON FUNCTION {schema}.hairyo_staff_municipality(TEXT), {schema}.hairyo_session_municipality(TEXT), {schema}.hairyo_initialised(), {schema}.hairyo_login_taken(TEXT), {schema}.hairyo_audit_key_checks(), {schema}.hairyo_person_grams(TEXT[], TEXT, BIGINT) TO {role};
          GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role};"
     ))
 }
@@ -361,7 +370,7 @@ where
     // (a ROLLBACK outside one only warns).
     let mut guard = Rollback { conn, armed: true };
     // BEGIN and the lock in one round trip; each round trip of a writer is time the others wait.
-    conn.execute_batch(&format!("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})")).map_err(E::from)?;
+    conn.execute_batch(&format!("BEGIN ISOLATION LEVEL READ COMMITTED; {}", lock_statement(&conn, WRITE_LOCK))).map_err(E::from)?;
     let value = f(conn)?;
     conn.execute_batch("COMMIT").map_err(E::from)?;
     guard.armed = false;

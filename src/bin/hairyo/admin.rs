@@ -35,8 +35,8 @@ pub enum ToolsCmd {
         /// With a PostgreSQL `--db`: build a prefecture of this many municipalities in one
         /// database (the persons shared among them) and measure search, a record and home
         /// under row security, as the desks' servers read (docs/performance.md).
-        #[arg(long, default_value_t = 1)]
-        towns: usize,
+        #[arg(long)]
+        towns: Option<usize>,
         /// Keep the prefecture's database for a load test, and print its app-role URL.
         #[arg(long)]
         keep: bool,
@@ -54,8 +54,8 @@ pub fn setup(inv: &Invocation, cmd: &SetupCmd) -> Result {
 
 pub fn tools(inv: &Invocation, cmd: &ToolsCmd) -> Result {
     match cmd {
-        ToolsCmd::Bench { persons, queries, towns: 1, .. } => bench(inv, *persons, *queries),
-        ToolsCmd::Bench { persons, queries, towns, keep } => prefecture(inv, *persons, *queries, *towns, *keep),
+        ToolsCmd::Bench { persons, queries, towns: None, .. } => bench(inv, *persons, *queries),
+        ToolsCmd::Bench { persons, queries, towns: Some(towns), keep } => prefecture(inv, *persons, *queries, *towns, *keep),
         ToolsCmd::AccessMatrix => {
             print!("{}{}", hairyo::access::markdown(), hairyo::disclosure::markdown());
             Ok(())
