@@ -201,12 +201,110 @@ fn no_operation_shows_one_town_anything_of_another() {
     // Counts are town A's alone: one resident, none of town B's.
     let home = hairyo::operation::call(&mut store, &t.a_admin, "home", json!({}), at("2026-11-25")).unwrap();
     assert_eq!(home["counts"]["persons"], 1, "{home}");
+    // What town A reads does not move when town B's data does. Every answer that is the same
+    // twice in a row is a read (a write answers anew); once the writes are all done, each is
+    // asked for a baseline and again, and kept where nothing of town A's own (its views'
+    // audit events) moves it; then town B grows and each kept answer must be the same. A
+    // count, a total or a sum that took in town B's rows would move.
+    let readers: Vec<&Actor> =
+        everyone.iter().filter(|a| ["a_admin", "a_kokuho_clerk", "a_kaigo_caseworker", "a_jido_supervisor"].contains(&a.login.as_str())).collect();
+    let mut reads = Vec::new();
+    for actor in &readers {
+        for name in hairyo::operation::NAMES {
+            for args in disclosure::samples(name, &t.ids, &city) {
+                let args = for_town_a(&args);
+                if answer_of(&mut store, actor, name, &args) == answer_of(&mut store, actor, name, &args) {
+                    reads.push((*actor, *name, args));
+                }
+            }
+        }
+    }
+    let baseline: Vec<Value> = reads.iter().map(|(actor, name, args)| answer_of(&mut store, actor, name, args)).collect();
+    let steady: Vec<usize> = (0..reads.len()).filter(|i| answer_of(&mut store, reads[*i].0, reads[*i].1, &reads[*i].2) == baseline[*i]).collect();
+    assert!(steady.len() > 150, "most of the catalogue reads: {}", steady.len());
+    // The command line's counts too (`hairyo stats` is not in the catalogue).
+    let stats = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_hairyo"))
+            .args(["--db", &t.app_url, "--as", "a_admin", "--json", "stats"])
+            .env("HAIRYO_PASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let stats_before = stats();
+    grow_town_b(&t);
+    assert_eq!(stats(), stats_before, "town A's counts moved when town B's data did");
+    let mut moved = Vec::new();
+    for i in steady {
+        let (actor, name, args) = &reads[i];
+        let after = answer_of(&mut store, actor, name, args);
+        if after != baseline[i] {
+            moved.push(format!("{} {name} {args}: {} → {after}", actor.login, baseline[i]));
+        }
+    }
+    assert!(moved.is_empty(), "town A's answers moved when town B's data did:\n{}", moved.join("\n"));
     // Town B's own view is untouched by town A's (the same store, handed from one to the other).
     let b_admin = t.b.admin.clone();
     let b_record = hairyo::operation::call(&mut store, &b_admin, "show_person", json!({"id": t.ids.protected}), at("2026-11-25")).unwrap();
     assert!(b_record.to_string().contains(disclosure::ADDRESS));
     let denied = hairyo::operation::call(&mut store, &b_admin, "show_person", json!({"id": t.a_resident}), at("2026-11-25")).unwrap_err();
     assert_eq!(denied.code, "person.not_found", "{denied:?}");
+}
+
+/// An answer (or refusal) as JSON, to compare.
+fn answer_of(store: &mut Store, actor: &Actor, name: &str, args: &Value) -> Value {
+    match hairyo::operation::call(store, actor, name, args.clone(), at("2026-11-25")) {
+        Ok(v) => v,
+        Err(e) => json!({"code": e.code, "message": e.message}),
+    }
+}
+
+/// Town B grows at every desk: residents, touchpoints, referrals, applications, certificates,
+/// delivery registrations, follow-ups, a facility and a staff member.
+fn grow_town_b(t: &Towns) {
+    let mut b = store::pg::open(&t.app_url).unwrap();
+    let (admin, kokuho, kaigo, jido) =
+        (t.b.admin.clone(), staff::actor(&b, "kokuho_clerk").unwrap(), staff::actor(&b, "kaigo_cw").unwrap(), staff::actor(&b, "jido_cw").unwrap());
+    let now = at("2026-11-25");
+    for given in ["一郎", "二郎", "三郎", "四郎"] {
+        let input = json!({"input": {"name": format!("増加 {given}"), "kana": "ゾウカ", "birth_date": "1960-03-03", "sex": "male", "postal_code": "111-0000",
+            "address": "金糸雀町二丁目", "scheme": "kokuho", "reasons": ["dementia"]}});
+        let person = hairyo::operation::call(&mut b, &admin, "add_person", input, now).expect("town B grows")["id"].clone();
+        for (actor, kind) in [(&kaigo, "visit"), (&jido, "counter"), (&kokuho, "counter")] {
+            hairyo::operation::call(
+                &mut b,
+                actor,
+                "add_touchpoint",
+                json!({"input": {"person_id": person, "date": "2026-11-24", "kind": kind, "notes": "増加"}}),
+                now,
+            )
+            .expect("a touchpoint");
+        }
+        hairyo::operation::call(&mut b, &kaigo, "send_referral", json!({"input": {"sharing_basis": "consent", "person_id": person, "reason": "増加"}}), now)
+            .expect("a referral");
+        hairyo::operation::call(
+            &mut b,
+            &kokuho,
+            "receive_application",
+            json!({"input": {"person_id": person, "channel": "counter", "applicant": "self", "delivery": "counter", "reasons": ["dementia"]}}),
+            now,
+        )
+        .expect("an application");
+        hairyo::operation::call(&mut b, &kokuho, "issue_certificate", json!({"person_id": person, "scheme": "kokuho", "basis": "ex_officio"}), now)
+            .expect("a certificate");
+        let registration = json!({"input": {"person_id": person, "postal_code": "111-0000", "address": "金糸雀町三丁目", "addressee": "増加 家族",
+            "reason": "relative", "requested_by": "本人"}});
+        hairyo::operation::call(&mut b, &kokuho, "register_delivery", registration, now).expect("a registration");
+        let id = person.as_i64().unwrap();
+        hairyo::reminder::add_follow_up(&mut b, &kaigo, id, "2026-11-20", "増加", now).expect("a follow-up");
+    }
+    let input = hairyo::facility::FacilityInput {
+        name: "増加ホーム".into(), kind: "elderly".into(), address: "金糸雀町四丁目".into(), ..Default::default()
+    };
+    hairyo::facility::add(&mut b, &admin, &input, now).expect("a facility");
+    staff::add(&mut b, &admin, &NewStaff { login: "b_added".into(), name: "増加 職員".into(), desk: Desk::Kaigo, role: Role::Caseworker }, now)
+        .expect("a staff member");
 }
 
 /// The canary test can fail: without row security on the person table town B's residents reach
