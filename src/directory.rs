@@ -243,10 +243,18 @@ pub fn fingerprint(cfg: &DirectoryConfig) -> String {
 /// started without the settings.
 pub fn record_in_use(store: &mut Store, cfg: &DirectoryConfig) -> Result<(), DirectoryError> {
     let value = serde_json::to_string(&InUse { break_glass: cfg.break_glass.clone(), fingerprint: fingerprint(cfg) }).expect("serialises");
-    store.write(|tx| {
-        tx.settings_mut().set(crate::staff::DIRECTORY_IN_USE, &value)?;
-        Ok(())
-    })
+    // The server's directory serves every municipality of its database: each records it, in
+    // its own settings, acting for it (the server has not signed anyone in yet).
+    let municipalities = store.read().tenants().all()?;
+    let recorded = municipalities.iter().try_for_each(|m| {
+        store.enter(m.id)?;
+        store.write(|tx| {
+            tx.settings_mut().set(crate::staff::DIRECTORY_IN_USE, &value)?;
+            Ok::<(), DirectoryError>(())
+        })
+    });
+    store.leave()?;
+    recorded
 }
 
 /// Stops signing this database's staff in with the directory: local passwords work again.
@@ -278,6 +286,9 @@ pub fn sign_in(
     address: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<Actor, DirectoryError> {
+    // Whether the directory is in use is in the settings of the login's municipality: the
+    // store acts for it before they are read (a server's connection comes acting for none).
+    store.enter_for_login(&account_name(login))?;
     let Some(cfg) = directory else {
         if let Some(used) = in_use(store)? {
             let login = crate::staff::typed_login(login);

@@ -100,13 +100,19 @@ impl Drop for Directory {
 }
 
 /// A world whose server signs staff in with `cfg` (as `hairyo serve` records at its start).
+/// The store acts for no municipality first, as a server's freshly opened or pooled
+/// connection does (on PostgreSQL the settings saying the directory is in use are then
+/// invisible until the store acts for a municipality again).
 fn world_with(cfg: &DirectoryConfig) -> World {
     let mut w = World::new();
+    w.store.leave().unwrap();
     directory::record_in_use(&mut w.store, cfg).unwrap();
     w
 }
 
+/// A sign-in as the server makes it: on a connection acting for no municipality.
 fn sign_in(w: &mut World, cfg: &DirectoryConfig, login: &str, password: &str) -> Result<hairyo::staff::Actor, String> {
+    w.store.leave().map_err(|e| e.code().to_string())?;
     directory::sign_in(&mut w.store, Some(cfg), login, password, Some("192.0.2.10"), at("2026-12-07")).map_err(|e| e.code().to_string())
 }
 

@@ -1069,6 +1069,14 @@ impl Store {
         self.refresh_keying()
     }
 
+    /// Makes this store act for the municipality of the staff member with `login` (before
+    /// anyone is signed in: how that municipality's staff sign in is in its settings); for the
+    /// database's only one, or none, when no staff member has it.
+    pub fn enter_for_login(&self, login: &str) -> Result<(), StoreError> {
+        self.conn().act_for_found(sql::Finder::Login, login)?;
+        self.refresh_keying()
+    }
+
     /// Makes this store act for the database's only municipality when it has only one (a
     /// city's own database, before anyone signs in), and for none when it has several.
     pub fn enter_sole_municipality(&self) -> Result<(), StoreError> {

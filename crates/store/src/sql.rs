@@ -302,10 +302,13 @@ impl<'a> Conn<'a> {
 
     /// Makes the connection act for `municipality` (None: for none, when it is handed back),
     /// for every statement after this one until it is changed again. PostgreSQL's row security
-    /// then shows and accepts only that municipality's rows. No round trip when it already does.
+    /// then shows and accepts only that municipality's rows. No round trip when it already acts
+    /// for that municipality.
     pub fn act_for(&self, municipality: Option<i64>) -> Result<()> {
         let Some(pg) = self.as_pg() else { return Ok(()) };
-        if pg.municipality.get() == municipality {
+        // Acting for none is always said to the server: should an earlier change have failed
+        // halfway, the connection would otherwise be handed on still acting for a municipality.
+        if municipality.is_some() && pg.municipality.get() == municipality {
             return Ok(());
         }
         // Cleared first: should the statement fail, the connection acts for none.
