@@ -289,6 +289,11 @@ pub fn sign_in(
     // Whether the directory is in use is in the settings of the login's municipality: the
     // store acts for it before they are read (a server's connection comes acting for none).
     store.enter_for_login(&account_name(login))?;
+    // A login no municipality has, in a database of several: the same answer as a wrong
+    // password, so that the answer tells nothing of which logins exist.
+    if store.municipality().is_none() {
+        return Err(StaffError::BadCredentials.into());
+    }
     let Some(cfg) = directory else {
         if let Some(used) = in_use(store)? {
             let login = crate::staff::typed_login(login);

@@ -212,7 +212,7 @@ pub fn move_in(target: &mut Store, source: &Store, code: &str, name: &str, now: 
     audit_keys_fit(source, target)?;
     let at = crate::stamp(now);
     let id = target.write(|tx| tx.tenants_mut().add_unkeyed(&code, &name, &at))?;
-    let copied = target.enter(id).and_then(|_| tenants::copy_municipality(source, from.id, target, id, |_| Ok(())));
+    let copied = target.enter(id).and_then(|_| tenants::copy_municipality(source, from.id, target, id, false));
     target.leave()?;
     let tables = match copied {
         Ok(t) => t,
@@ -236,8 +236,8 @@ pub fn move_in(target: &mut Store, source: &Store, code: &str, name: &str, now: 
 /// Exports municipality `code` of `source` into `target`, a new database nobody has set up:
 /// its rows with their ids and its audit chain (which verifies there as here), nothing of any
 /// other municipality; there it is the database's one municipality. The operator, over both
-/// owners' URLs. The export is appended to the municipality's chain first, so the copy carries
-/// the record of its own making.
+/// owners' URLs. All or nothing in the target; the export is appended to the municipality's
+/// chain where it was taken from once it has landed.
 pub fn export(source: &mut Store, code: &str, target: &mut Store, now: NaiveDateTime) -> Result<Moved, TenantError> {
     operator(source)?;
     operator(target)?;
@@ -246,18 +246,18 @@ pub fn export(source: &mut Store, code: &str, target: &mut Store, now: NaiveDate
         return Err(TenantError::TargetNotEmpty);
     }
     audit_keys_fit(source, target)?;
+    let to = crate::store::FIRST_MUNICIPALITY;
+    target.enter(to)?;
+    let copied = tenants::copy_municipality(source, from.id, target, to, true);
+    target.leave()?;
+    let tables = copied?;
+    // The export is in the municipality's chain where it was taken from, once it has landed.
     let role = source.read().tenants().role()?;
     source.enter(from.id)?;
     let logged =
         source.write(|tx| audit::record_operator(tx, &role, now, Action::Export, from.id, serde_json::json!({"event": "tenant_export", "code": code.trim()})));
     source.leave()?;
     logged?;
-    let to = crate::store::FIRST_MUNICIPALITY;
-    tenants::clear_seeded(target, to)?;
-    target.enter(to)?;
-    let copied = tenants::copy_municipality(source, from.id, target, to, |_| Ok(()));
-    target.leave()?;
-    let tables = copied?;
     let code = from.code.clone().unwrap_or_default();
     tenants::rename(target, to, &code, &from.name)?;
     let rows = tables.iter().map(|(_, n)| n).sum();

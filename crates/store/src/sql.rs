@@ -321,11 +321,16 @@ impl<'a> Conn<'a> {
 
     /// Makes the connection act for the municipality `finder` (one of the schema's
     /// `hairyo_*_municipality` functions, which alone look across municipalities) names for
-    /// `key`: the municipality of a login or a session, before anyone is
-    /// signed in. For none when it names none. On SQLite nothing changes.
+    /// `key`: the municipality of a login or a session, before anyone is signed in. For none
+    /// when it names none. A connection already acting for a municipality stays with it: a
+    /// login or token named by someone signed in (an administrator setting a password) is
+    /// looked up in their own municipality only, never followed into another. On SQLite
+    /// nothing changes.
     pub(crate) fn act_for_found(&self, finder: Finder, key: &str) -> Result<Option<i64>> {
         let Some(pg) = self.as_pg() else { return Ok(Some(crate::FIRST_MUNICIPALITY)) };
-        pg.municipality.set(None);
+        if let Some(current) = pg.municipality.get() {
+            return Ok(Some(current));
+        }
         let sql = match finder {
             Finder::Login => "SELECT set_config('hairyo.municipality', coalesce(hairyo_staff_municipality(?1)::text, ''), false)",
             Finder::Session => "SELECT set_config('hairyo.municipality', coalesce(hairyo_session_municipality(?1)::text, ''), false)",

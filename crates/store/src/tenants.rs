@@ -210,34 +210,15 @@ pub fn audit_key_checks(store: &super::Store) -> Result<Vec<String>, StoreError>
     Ok(rows)
 }
 
-/// Removes every row of municipality `id` but its counters: the rows the migrations seed in a
-/// database nobody has set up, before a municipality is copied into it. Children first.
-pub fn clear_seeded(store: &mut super::Store, id: i64) -> Result<(), StoreError> {
-    store.write(|tx| {
-        let mut tables = municipality_tables(tx.conn)?;
-        tables.reverse();
-        for table in tables.iter().filter(|t| !NOT_COPIED.contains(&t.as_str())) {
-            tx.conn.execute(&format!("DELETE FROM {table} WHERE municipality_id = ?1"), [id])?;
-        }
-        Ok(())
-    })
-}
-
 /// Copies every row of municipality `from` in `source` into municipality `to` of `target`
 /// (both connected as their schema's owner, at the same schema version), in one transaction
 /// of the target's: all of it lands, or none. Rows keep their ids (each municipality's keys
 /// are its own), so the audit chain, whose links name them, verifies in its new database as it
 /// did in its old. The source is read in one snapshot. The counters the triggers keep are made
-/// again from the rows, and the identity sequences moved past every copied id; `record`
-/// appends the move to the municipality's chain inside the same transaction. The rows copied
-/// per table.
-pub fn copy_municipality(
-    source: &super::Store,
-    from: i64,
-    target: &mut super::Store,
-    to: i64,
-    record: impl FnOnce(&super::Write<'_>) -> Result<(), StoreError>,
-) -> Result<Vec<(String, u64)>, StoreError> {
+/// again from the rows, and the identity sequences moved past every copied id. With
+/// `clear_first`, the target municipality's rows (a new database's seeds) are removed first,
+/// in the same transaction. The rows copied per table.
+pub fn copy_municipality(source: &super::Store, from: i64, target: &mut super::Store, to: i64, clear_first: bool) -> Result<Vec<(String, u64)>, StoreError> {
     let src = pg_of(source, "市区町村の移行")?;
     pg_of(target, "市区町村の移行")?;
     let tables = municipality_tables(target.conn())?;
@@ -245,6 +226,13 @@ pub fn copy_municipality(
     src_client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
     let copied = target.write(|tx| {
         let dst = tx.conn.as_pg().ok_or(StoreError::Unsupported("市区町村の移行"))?;
+        // The rows the migrations seed in a database nobody has set up go in the same
+        // transaction: a failed copy leaves the target as it was.
+        if clear_first {
+            for table in tables.iter().rev().filter(|t| !NOT_COPIED.contains(&t.as_str())) {
+                tx.conn.execute(&format!("DELETE FROM {table} WHERE municipality_id = ?1"), [to])?;
+            }
+        }
         let mut copied = Vec::new();
         for table in tables.iter().filter(|t| !NOT_COPIED.contains(&t.as_str())) {
             let columns = copied_columns(tx.conn, table)?;
@@ -291,7 +279,6 @@ pub fn copy_municipality(
                 |_| Ok(()),
             )?;
         }
-        record(tx)?;
         Ok::<_, StoreError>(copied)
     });
     let _ = src_client.batch_execute(if copied.is_ok() { "COMMIT" } else { "ROLLBACK" });

@@ -180,13 +180,13 @@ CREATE OR REPLACE FUNCTION referral_month_moved() RETURNS trigger LANGUAGE plpgs
 BEGIN
     UPDATE referral_month m SET count = m.count - gone.n
       FROM (SELECT o.municipality_id, substr(o.sent_on, 1, 7) AS month, o.from_desk AS desk, count(*) AS n
-              FROM old_rows o JOIN new_rows n ON n.id = o.id
+              FROM old_rows o JOIN new_rows n ON n.id = o.id AND n.municipality_id = o.municipality_id
              WHERE substr(o.sent_on, 1, 7) <> substr(n.sent_on, 1, 7) OR o.from_desk <> n.from_desk
              GROUP BY 1, 2, 3) gone
      WHERE m.municipality_id = gone.municipality_id AND m.month = gone.month AND m.desk = gone.desk;
     INSERT INTO referral_month (municipality_id, month, desk, count)
         SELECT n.municipality_id, substr(n.sent_on, 1, 7), n.from_desk, count(*)
-          FROM old_rows o JOIN new_rows n ON n.id = o.id
+          FROM old_rows o JOIN new_rows n ON n.id = o.id AND n.municipality_id = o.municipality_id
          WHERE substr(o.sent_on, 1, 7) <> substr(n.sent_on, 1, 7) OR o.from_desk <> n.from_desk
          GROUP BY 1, 2, 3
         ON CONFLICT (municipality_id, month, desk) DO UPDATE SET count = referral_month.count + excluded.count;
@@ -205,7 +205,7 @@ CREATE OR REPLACE FUNCTION hairyo_notify_referral_comment() RETURNS trigger LANG
 DECLARE
     r record;
 BEGIN
-    SELECT from_desk, to_desk INTO r FROM referral WHERE id = NEW.referral_id;
+    SELECT from_desk, to_desk INTO r FROM referral WHERE id = NEW.referral_id AND municipality_id = NEW.municipality_id;
     PERFORM pg_notify('hairyo_events', json_build_object(
         'kind', 'referral', 'id', NEW.referral_id, 'status', 'commented', 'municipality', NEW.municipality_id,
         'desks', json_build_array(r.from_desk, r.to_desk))::text);
@@ -215,7 +215,7 @@ CREATE OR REPLACE FUNCTION hairyo_notify_application() RETURNS trigger LANGUAGE 
 DECLARE
     sender TEXT;
 BEGIN
-    SELECT from_desk INTO sender FROM referral WHERE id = NEW.referral_id;
+    SELECT from_desk INTO sender FROM referral WHERE id = NEW.referral_id AND municipality_id = NEW.municipality_id;
     PERFORM pg_notify('hairyo_events', json_build_object(
         'kind', 'application', 'id', NEW.id, 'status', NEW.status, 'municipality', NEW.municipality_id,
         'desks', json_build_array(NEW.scheme, sender))::text);
