@@ -406,6 +406,9 @@ fn prefecture_in(url: &str, towns: usize, persons: i64, queries: usize, now: Nai
     let (mut search_times, mut record_times, mut home_times, mut misses) = (Vec::new(), Vec::new(), Vec::new(), 0);
     let mut measured_ids = Vec::new();
     for town in &measured {
+        // Signed in afresh for each town, as each town's clerk signs in on a server's
+        // connection: one acting for a town never looks a login up in another.
+        st.leave().map_err(|e| s(&e))?;
         let clerk = staff::actor(&st, &format!("kokuho1{}", suffix(*town))).map_err(|e| s(&e))?;
         measured_ids.push(clerk.municipality);
         let today = now.date();
