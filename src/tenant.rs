@@ -56,14 +56,6 @@ impl TenantError {
             TenantError::Store(e) => e.code(),
         }
     }
-
-    pub fn field_errors(&self) -> Option<&Invalid> {
-        match self {
-            TenantError::Invalid(i) => Some(i),
-            TenantError::Staff(StaffError::Invalid(i)) => Some(i),
-            _ => None,
-        }
-    }
 }
 
 /// A municipality as the operator sees it: no personal data, only how many staff it has.

@@ -246,22 +246,7 @@ pub fn copy_municipality(source: &super::Store, from: i64, target: &mut super::S
             copied.push((table.clone(), writer.finish()?));
         }
         let conn = tx.conn;
-        conn.execute(
-            "UPDATE hairyo_row_count SET n = (SELECT count(*) FROM person WHERE municipality_id = ?1) WHERE municipality_id = ?1 AND tbl = 'person'",
-            [to],
-        )?;
-        conn.execute("DELETE FROM touchpoint_month WHERE municipality_id = ?1", [to])?;
-        conn.execute(
-            "INSERT INTO touchpoint_month (municipality_id, month, desk, count)
-             SELECT ?1::bigint, substr(date, 1, 7), desk, count(*) FROM touchpoint WHERE municipality_id = ?1 GROUP BY 2, 3",
-            [to],
-        )?;
-        conn.execute("DELETE FROM referral_month WHERE municipality_id = ?1", [to])?;
-        conn.execute(
-            "INSERT INTO referral_month (municipality_id, month, desk, count)
-             SELECT ?1::bigint, substr(sent_on, 1, 7), from_desk, count(*) FROM referral WHERE municipality_id = ?1 GROUP BY 2, 3",
-            [to],
-        )?;
+        remake_counters(conn, to)?;
         conn.execute("UPDATE hairyo_table_version SET v = v + 1 WHERE municipality_id = ?1", [to])?;
         let mut stmt = conn.prepare(
             "SELECT c.relname::text, a.attname::text FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
@@ -294,6 +279,27 @@ pub fn rename(store: &mut super::Store, id: i64, code: &str, name: &str) -> Resu
     })
 }
 
+/// Makes the counters the triggers keep for municipality `id` again from its rows: its persons,
+/// and its touchpoints and referrals by month and desk (after a copy, which brings the rows
+/// without them).
+fn remake_counters(conn: super::Conn<'_>, id: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE hairyo_row_count SET n = (SELECT count(*) FROM person WHERE municipality_id = ?1) WHERE municipality_id = ?1 AND tbl = 'person'",
+        [id],
+    )?;
+    for (counter, table, day, desk) in [("touchpoint_month", "touchpoint", "date", "desk"), ("referral_month", "referral", "sent_on", "from_desk")] {
+        conn.execute(&format!("DELETE FROM {counter} WHERE municipality_id = ?1"), [id])?;
+        conn.execute(
+            &format!(
+                "INSERT INTO {counter} (municipality_id, month, desk, count)
+                 SELECT ?1::bigint, substr({day}, 1, 7), {desk}, count(*) FROM {table} WHERE municipality_id = ?1 GROUP BY 2, 3"
+            ),
+            [id],
+        )?;
+    }
+    Ok(())
+}
+
 /// Adds a municipality `code` `name` holding a copy of every row of municipality `from` of the
 /// same database, its staff's logins ending in `login_suffix` (a login names one staff member
 /// across the deployment): for `hairyo bench`, which builds a prefecture from one synthetic
@@ -311,19 +317,12 @@ pub fn replicate(store: &mut super::Store, from: i64, code: &str, name: &str, lo
             } else {
                 columns.clone()
             };
-            conn.execute(&format!("INSERT INTO {table} (municipality_id, {columns}) SELECT ?1::bigint, {select} FROM {table} WHERE municipality_id = ?2"), [id, from])?;
+            conn.execute(
+                &format!("INSERT INTO {table} (municipality_id, {columns}) SELECT ?1::bigint, {select} FROM {table} WHERE municipality_id = ?2"),
+                [id, from],
+            )?;
         }
-        conn.execute("UPDATE hairyo_row_count SET n = (SELECT count(*) FROM person WHERE municipality_id = ?1) WHERE municipality_id = ?1 AND tbl = 'person'", [id])?;
-        conn.execute(
-            "INSERT INTO touchpoint_month (municipality_id, month, desk, count) SELECT ?1::bigint, month, desk, count FROM touchpoint_month WHERE municipality_id = ?2
-             ON CONFLICT (municipality_id, month, desk) DO UPDATE SET count = excluded.count",
-            [id, from],
-        )?;
-        conn.execute(
-            "INSERT INTO referral_month (municipality_id, month, desk, count) SELECT ?1::bigint, month, desk, count FROM referral_month WHERE municipality_id = ?2
-             ON CONFLICT (municipality_id, month, desk) DO UPDATE SET count = excluded.count",
-            [id, from],
-        )?;
+        remake_counters(conn, id)?;
         Ok(id)
     })
 }
