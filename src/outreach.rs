@@ -1,168 +1,103 @@
-//! 出張申請 events (R7): where the マイナンバー desk takes card applications away from the city hall,
-//! the 資格確認書 applications are taken at the same time; each event is recorded, and the paper
-//! applications received there are entered in one batch, each linked to its event.
+//! 出張申請 events (R7) and the paper applications received at them.
 
-use serde::Deserialize;
+use std::fmt::Write as _;
 
-use crate::application::{self, ApplicationError, ApplicationInput};
-use crate::audit::{self, Action};
-use crate::model::staff::Actor;
-use crate::store::Store;
-use crate::validate::{self, Checker, Invalid};
-use crate::{Page, Paged};
+use clap::Subcommand;
 
-pub use crate::model::outreach::{OutreachApplication, OutreachEvent};
+use hairyo::outreach::{self, OutreachEvent, OutreachInput, PaperApplication};
+use hairyo::text::wareki;
+use hairyo::{Page, Paged};
 
-/// An event as typed: the day (和暦, `12/1`; empty is today), the place, whether the マイナンバー
-/// desk was there, a note.
-#[derive(ts_rs::TS, Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct OutreachInput {
-    pub held_on: String,
-    pub place: String,
-    pub with_mynumber_desk: bool,
-    pub note: String,
-    pub confirmed_digits: bool,
+use crate::{Invocation, Result};
+
+#[derive(Subcommand)]
+pub enum OutreachCmd {
+    /// Every event, newest first, with its applications.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Record an event.
+    Add {
+        /// The day it was held (default today; any date form).
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long)]
+        place: String,
+        /// The マイナンバー desk took card applications there.
+        #[arg(long)]
+        with_mynumber_desk: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Enter the paper applications received at an event, by 宛名番号, all or nothing.
+    Receive {
+        event: i64,
+        #[arg(long = "atena", required = true)]
+        atena: Vec<String>,
+        /// Who applied on every paper: self (default) or householder.
+        #[arg(long, default_value = "")]
+        applicant: String,
+    },
 }
 
-/// One paper application received at the event: whose (by 宛名番号) and who applied; a proxy's
-/// application with documents to check is entered from the person's record instead.
-#[derive(ts_rs::TS, Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct PaperApplication {
-    pub atena_no: String,
-    /// self (empty) or householder.
-    pub applicant: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum OutreachError {
-    #[error("出張申請の記録 ID {0} はありません")]
-    NotFound(i64),
-    #[error("{line}行目 ({atena_no}): {source}")]
-    Application { line: usize, atena_no: String, source: Box<ApplicationError> },
-    #[error("{0}")]
-    Invalid(Invalid),
-    #[error(transparent)]
-    Access(#[from] crate::access::AccessError),
-    #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
-}
-
-impl OutreachError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            OutreachError::NotFound(_) => "outreach.not_found",
-            OutreachError::Application { source, .. } => source.code(),
-            OutreachError::Invalid(_) => "outreach.invalid",
-            OutreachError::Access(e) => e.code(),
-            OutreachError::Store(e) => e.code(),
-        }
-    }
-}
-
-fn load(conn: &crate::store::Read<'_>, id: i64) -> Result<OutreachEvent, OutreachError> {
-    conn.outreach().get(id)?.ok_or(OutreachError::NotFound(id))
-}
-
-/// Records an event; the insurer desks take its applications.
-pub fn add_event(store: &mut Store, actor: &Actor, input: &OutreachInput, now: chrono::NaiveDateTime) -> Result<OutreachEvent, OutreachError> {
-    store.enter(actor.municipality)?;
-    crate::access::require(actor, crate::access::Permission::ReceiveApplication)?;
-    let today = now.date();
-    let mut c = Checker::new();
-    let held_on = if input.held_on.trim().is_empty() {
-        Some(today)
-    } else {
-        c.take(
-            "held_on",
-            validate::date_on("実施日", &input.held_on, today).and_then(|d| {
-                if d > today {
-                    Err("実施日が未来の日付です。実施後に記録してください".to_string())
-                } else {
-                    Ok(d)
-                }
-            }),
-        )
-    };
-    let place = c.take("place", validate::text("会場", &input.place, 80, true));
-    let note = c.take("note", validate::text("メモ", &input.note, 500, false));
-    c.take(validate::CONFIRM_DIGITS, validate::unconfirmed_digits("メモ", &input.note, input.confirmed_digits));
-    c.finish().map_err(OutreachError::Invalid)?;
-    let (Some(held_on), Some(place), Some(note)) = (held_on, place, note) else { unreachable!("the checker refused any missing value above") };
-    store.write(|tx| {
-        let id = tx.outreach_mut().insert(held_on, &place, input.with_mynumber_desk, &note, actor.staff_id, &crate::stamp(now))?;
-        audit::record(
-            tx,
-            actor,
-            now,
-            Action::Create,
-            "outreach_event",
-            Some(id),
-            serde_json::json!({"held_on": held_on, "with_mynumber_desk": input.with_mynumber_desk}),
-        )?;
-        load(tx, id)
-    })
-}
-
-/// The events, newest first, each with its applications.
-pub fn events(store: &Store, actor: &Actor, page: Page, _now: chrono::NaiveDateTime) -> Result<Paged<OutreachEvent>, OutreachError> {
-    store.enter(actor.municipality)?;
-    crate::access::require(actor, crate::access::Permission::ViewPerson)?;
-    let conn = &store.read();
-    let ids = conn.outreach().ids(page)?;
-    let items = ids.items.iter().map(|id| load(conn, *id)).collect::<Result<_, _>>()?;
-    Ok(Paged { items, total: ids.total, offset: ids.offset, limit: ids.limit })
-}
-
-/// Enters the paper applications received at an event in one batch: each is received as an
-/// application on the event's day (受付方法 出張申請) and linked to the event. A line that is
-/// refused names its line and 宛名番号, and nothing is stored.
-pub fn receive_batch(
-    store: &mut Store,
-    actor: &Actor,
-    event_id: i64,
-    papers: &[PaperApplication],
-    now: chrono::NaiveDateTime,
-) -> Result<OutreachEvent, OutreachError> {
-    store.enter(actor.municipality)?;
-    crate::access::require(actor, crate::access::Permission::ReceiveApplication)?;
-    if papers.is_empty() {
-        let mut c = Checker::new();
-        c.fail("papers", "受け付けた申請書の宛名番号を入力してください");
-        c.finish().map_err(OutreachError::Invalid)?;
-    }
-    store.write(|tx| {
-        let event = load(tx, event_id)?;
-        let mut seen = std::collections::HashSet::new();
-        let mut c = Checker::new();
-        let mut found = Vec::new();
-        for (i, paper) in papers.iter().enumerate() {
-            let line = i + 1;
-            let atena = paper.atena_no.trim();
-            match validate::atena_number(atena) {
-                Err(m) => c.fail("papers", format!("{line}行目: {m}")),
-                Ok(a) if a.is_empty() => c.fail("papers", format!("{line}行目: 宛名番号を入力してください")),
-                Ok(a) => match tx.persons().id_with_atena(&a)? {
-                    None => c.fail("papers", format!("{line}行目: 宛名番号 {a} の対象者は登録されていません")),
-                    Some(_) if !seen.insert(a.clone()) => c.fail("papers", format!("{line}行目: 宛名番号 {a} が二度入力されています")),
-                    Some(id) => found.push((line, a, id, paper.applicant.trim().to_string())),
-                },
-            }
-        }
-        c.finish().map_err(OutreachError::Invalid)?;
-        for (line, atena_no, person_id, applicant) in found {
-            let input = ApplicationInput {
-                person_id,
-                received_on: event.held_on.to_string(),
-                channel: application::Channel::Outreach.code().into(),
-                applicant,
-                ..Default::default()
+pub fn run(inv: &Invocation, cmd: &OutreachCmd) -> Result {
+    match cmd {
+        OutreachCmd::List { limit, offset } => list(inv, Page::new(*offset, *limit)),
+        OutreachCmd::Add { on, place, with_mynumber_desk, note } => {
+            let input = OutreachInput {
+                held_on: on.clone(),
+                place: place.clone(),
+                with_mynumber_desk: *with_mynumber_desk,
+                note: note.clone(),
+                confirmed_digits: false,
             };
-            let received = application::receive_in(tx, actor, &input, now).map_err(|e| OutreachError::Application { line, atena_no, source: Box::new(e) })?;
-            tx.outreach_mut().link(received.application.id, event_id)?;
+            add(inv, &input)
         }
-        audit::record(tx, actor, now, Action::Update, "outreach_event", Some(event_id), serde_json::json!({"received": papers.len()}))?;
-        load(tx, event_id)
-    })
+        OutreachCmd::Receive { event, atena, applicant } => {
+            let papers: Vec<PaperApplication> = atena.iter().map(|a| PaperApplication { atena_no: a.clone(), applicant: applicant.clone() }).collect();
+            receive(inv, *event, &papers)
+        }
+    }
+}
+
+fn list(inv: &Invocation, page: Page) -> Result {
+    let (store, actor) = inv.sign_in()?;
+    inv.emit(&outreach::events(&store, &actor, page, inv.now)?, events_text)
+}
+
+fn add(inv: &Invocation, input: &OutreachInput) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&outreach::add_event(&mut store, &actor, input, inv.now)?, event_text)
+}
+
+fn receive(inv: &Invocation, event: i64, papers: &[PaperApplication]) -> Result {
+    let (mut store, actor) = inv.sign_in()?;
+    inv.emit(&outreach::receive_batch(&mut store, &actor, event, papers, inv.now)?, event_text)
+}
+
+fn events_text(p: &Paged<OutreachEvent>) -> String {
+    if p.items.is_empty() {
+        "出張申請の記録はありません".into()
+    } else {
+        p.items.iter().map(event_text).collect::<Vec<_>>().join("")
+    }
+}
+
+/// An event: when and where, then each application received at it.
+fn event_text(e: &OutreachEvent) -> String {
+    let mut out = format!(
+        "出張申請 ID {} {} {}{} 申請 {}件\n",
+        e.id,
+        wareki::format(e.held_on),
+        e.place,
+        if e.with_mynumber_desk { " (マイナンバー窓口と合同)" } else { "" },
+        e.applications.len()
+    );
+    for a in &e.applications {
+        let _ = writeln!(out, "  申請 #{} {} [{}]", a.application_id, a.person_name, a.status_label);
+    }
+    out
 }

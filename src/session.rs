@@ -1,167 +1,119 @@
-//! Sessions of `hairyo serve`, kept in the database: they survive a restart and are shared by
-//! every server on one database. A session is a random token the client holds (with a CSRF
-//! token beside it for a browser's cookie); only their hashes are stored. It ends when idle
-//! for too long, when it has lasted too long whatever its use, when its staff member signs
-//! out, changes their password or is disabled.
+//! One run of a command: the time it runs at, the database it opens and the staff member it
+//! signs in. The CLI signs in as the window does, so it follows the same rules and is no way
+//! around them.
 
-use chrono::{Duration, NaiveDateTime};
-use sha2::{Digest, Sha256};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Serialize;
 
-use crate::model::staff::Actor;
-use crate::store::{Store, StoreError};
+use hairyo::staff::{self, Actor};
+use hairyo::store::{self, Store};
+use hairyo::Page;
 
-/// How long a session may last: unused (`idle`), and at all (`lifetime`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionPolicy {
-    pub idle: Duration,
-    pub lifetime: Duration,
+use crate::{output, Cli, ErrorBody, Result};
+
+/// The parsed command line and the time the command runs at, handed to every subcommand.
+pub struct Invocation<'a> {
+    pub cli: &'a Cli,
+    pub now: NaiveDateTime,
 }
 
-impl SessionPolicy {
-    /// How stale a session's last use may be recorded: each request would otherwise be a
-    /// write. A tenth of the idle time, at most a minute, so a session ends at most that much
-    /// before its idle time is up, never after.
-    fn touch_every(&self) -> Duration {
-        (self.idle / 10).min(Duration::minutes(1))
+impl<'a> Invocation<'a> {
+    /// Reads `--now` before anything else, so every command refuses a bad one before it opens
+    /// the database.
+    pub fn new(cli: &'a Cli) -> Result<Invocation<'a>> {
+        Ok(Invocation { cli, now: now(cli)? })
     }
-}
 
-/// A new session's tokens, for the client; the database keeps only their hashes.
-#[derive(Debug, Clone)]
-pub struct Started {
-    pub token: String,
-    pub csrf: String,
-}
+    pub fn today(&self) -> NaiveDate {
+        self.now.date()
+    }
 
-/// What a request presented: its session token, and the CSRF token it repeated, which counts
-/// only when `csrf_required` (a cookie on a request that changes something).
-#[derive(Debug, Clone, Copy)]
-pub struct Presented<'a> {
-    pub token: &'a str,
-    pub csrf: Option<&'a str>,
-    pub csrf_required: bool,
-}
+    /// Prints `value` as JSON with `--json`, else the text `human` makes of it.
+    pub fn emit<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result {
+        output::emit(self.cli.json, value, human)
+    }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error("セッションが無効です。もう一度サインインしてください")]
-    Invalid,
-    #[error("一定時間操作がなかったか、サインインから長時間たったため、サインアウトしました。もう一度サインインしてください")]
-    Expired,
-    #[error("この職員のアカウントは現在使えません。管理者に確認してください")]
-    Disabled,
-    #[error("要求を確認できません (CSRF トークンがありません)。画面を再読み込みしてください")]
-    CsrfMissing,
-    #[error(transparent)]
-    Directory(Box<crate::directory::DirectoryError>),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl SessionError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            SessionError::Invalid | SessionError::Disabled => "session.invalid",
-            SessionError::Expired => "session.expired",
-            SessionError::CsrfMissing => "csrf.missing",
-            SessionError::Directory(e) => e.code(),
-            SessionError::Store(e) => e.code(),
+    /// Where `--db` (or `HAIRYO_DB`) says the database is: a file or a PostgreSQL server.
+    pub fn location(&self) -> store::Location {
+        match self.cli.db.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => store::Location::parse(s),
+            None => store::Location::File(store::default_db_path()),
         }
     }
-}
 
-fn hashed(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// 32 random bytes, as hex.
-fn random_token() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Sessions' times to the millisecond: a short idle time is not cut by a second's rounding.
-fn stamp(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string()
-}
-
-fn parse(stamp: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%dT%H:%M:%S%.3f").ok()
-}
-
-/// Starts a session for `actor`, who has just signed in; sessions past their time go too.
-pub fn start(store: &mut Store, actor: &Actor, policy: &SessionPolicy, now: NaiveDateTime) -> Result<Started, SessionError> {
-    store.enter(actor.municipality)?;
-    let started = Started { token: random_token(), csrf: random_token() };
-    store.write(|tx| {
-        let m = tx.sessions_mut();
-        m.end_expired(&stamp(now - policy.idle), &stamp(now - policy.lifetime))?;
-        m.start(&hashed(&started.token), &hashed(&started.csrf), actor.staff_id, &stamp(now))?;
-        Ok::<(), SessionError>(())
-    })?;
-    Ok(started)
-}
-
-/// The staff member a request acts as, as stored now: its session must exist, be within its
-/// idle time and its lifetime, belong to an active account, and, when required, come with
-/// its CSRF token. An expired session, and every session of a disabled account, is ended.
-/// A directory account is asked about again every quarter of an hour
-/// ([`crate::directory::recheck`]): one the directory no longer lets in loses its sessions.
-pub fn resume(
-    store: &mut Store,
-    presented: &Presented<'_>,
-    policy: &SessionPolicy,
-    directory: Option<&crate::directory::DirectoryConfig>,
-    now: NaiveDateTime,
-) -> Result<Actor, SessionError> {
-    let key = hashed(presented.token);
-    let Some(row) = store.read().sessions().find(&key)? else {
-        return Err(SessionError::Invalid);
-    };
-    let (Some(last), Some(created)) = (parse(&row.last_seen_at), parse(&row.created_at)) else {
-        return Err(SessionError::Invalid);
-    };
-    if now - last > policy.idle || now - created > policy.lifetime {
-        store.write(|tx| tx.sessions_mut().end(&key))?;
-        return Err(SessionError::Expired);
-    }
-    let Some(actor) = row.actor else {
-        store.write(|tx| tx.sessions_mut().end_all_of(row.staff_id).map(|_| ()))?;
-        return Err(SessionError::Disabled);
-    };
-    if presented.csrf_required && presented.csrf.map(hashed).as_deref() != Some(row.csrf_hash.as_str()) {
-        return Err(SessionError::CsrfMissing);
-    }
-    let actor = match (directory, &row.directory_dn) {
-        (Some(cfg), Some(dn)) => crate::directory::recheck(store, cfg, actor, dn, row.directory_checked_at.as_deref(), now)
-            .map_err(|e| SessionError::Directory(Box::new(e)))?
-            .ok_or(SessionError::Disabled)?,
-        // A local account's session from before the directory: only a break-glass one stands.
-        (Some(cfg), None) if !cfg.is_break_glass(&actor.login) => {
-            store.write(|tx| tx.sessions_mut().end(&key))?;
-            return Err(SessionError::Disabled);
+    /// The database file, for what only a file has (automatic backups next to it).
+    pub fn db_file(&self, what: &str) -> Result<std::path::PathBuf> {
+        match self.location() {
+            store::Location::File(p) => Ok(p),
+            store::Location::Server(_) => Err(ErrorBody::new(
+                "cli.server_database",
+                format!("{what}はデータベースファイルにだけ使えます。サーバーのデータベースは `hairyo backup ファイル名` でバックアップしてください"),
+            )),
         }
-        _ => actor,
-    };
-    if now - last >= policy.touch_every() {
-        store.write(|tx| tx.sessions_mut().touch(&key, &stamp(now)))?;
     }
-    Ok(actor)
+
+    pub fn open(&self) -> Result<Store> {
+        let store = store::open_location(&self.location())?;
+        say_upgrade(&store);
+        Ok(store)
+    }
+
+    /// Opens the store and signs the acting staff member in (`--as`, else the administrator).
+    pub fn sign_in(&self) -> Result<(Store, Actor)> {
+        let mut store = self.open()?;
+        if !store.is_initialised()? {
+            return Err(store::StoreError::NotInitialised.into());
+        }
+        let login = self.cli.as_login.as_deref().unwrap_or(staff::ADMIN_LOGIN);
+        // With the server's hairyo.conf, its directory signs the staff member in, as at the
+        // window and in a browser.
+        let directory = match &self.cli.sign_in_config {
+            Some(path) => hairyo::config::load(path)?.directory,
+            None => None,
+        };
+        let pw = password(&format!("{login} のパスワード: "))?;
+        let actor = hairyo::directory::sign_in(&mut store, directory.as_ref(), login, &pw, None, self.now)?;
+        Ok((store, actor))
+    }
 }
 
-/// Whether the session of `token` is still open (for a live event stream to end with it).
-pub fn is_open(store: &Store, token: &str, policy: &SessionPolicy, now: NaiveDateTime) -> Result<bool, SessionError> {
-    let Some(row) = store.read().sessions().find(&hashed(token))? else {
-        return Ok(false);
-    };
-    let within = |stamp: &str, limit: Duration| parse(stamp).is_some_and(|t| now - t <= limit);
-    Ok(row.actor.is_some() && within(&row.last_seen_at, policy.idle) && within(&row.created_at, policy.lifetime))
+/// `--now`, or the clock.
+fn now(cli: &Cli) -> Result<NaiveDateTime> {
+    match cli.now.as_deref() {
+        None => Ok(chrono::Local::now().naive_local()),
+        Some(s) => NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(|d| d.and_hms_opt(9, 0, 0).unwrap_or_default()))
+            .map_err(|_| ErrorBody::new("cli.bad_now", format!("--now は YYYY-MM-DD または YYYY-MM-DDTHH:MM:SS で指定してください (指定: {s})"))),
+    }
 }
 
-/// Signs `actor` out: every session of theirs ends, on every server.
-pub fn end_all(store: &mut Store, actor: &Actor, _now: NaiveDateTime) -> Result<usize, SessionError> {
-    store.enter(actor.municipality)?;
-    Ok(store.write(|tx| tx.sessions_mut().end_all_of(actor.staff_id))?)
+/// Says on stderr (so that `--json` output stays one document) that opening the database
+/// upgraded its schema, and where the copy from before is.
+fn say_upgrade(store: &Store) {
+    if let Some(upgrade) = store.upgrade() {
+        eprintln!("{upgrade}");
+    }
+}
+
+/// The password of the acting staff member: `HAIRYO_PASSWORD`, or asked for on the terminal.
+pub fn password(prompt: &str) -> Result<String> {
+    if let Ok(pw) = std::env::var("HAIRYO_PASSWORD") {
+        return Ok(pw);
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(prompt).map_err(|e| ErrorBody::new("cli.password", format!("パスワードを読み取れません: {e}")));
+    }
+    Err(ErrorBody::new("cli.password", "パスワードが必要です。端末から実行するか、環境変数 HAIRYO_PASSWORD で指定してください"))
+}
+
+/// `--offset` and `--limit` as a page, within what a page may hold.
+pub fn page(offset: i64, limit: i64) -> Result<Page> {
+    if !(1..=Page::MAX_LIMIT).contains(&limit) {
+        return Err(ErrorBody::new("cli.bad_limit", format!("--limit は1から{}までで指定してください (指定: {limit})", Page::MAX_LIMIT)));
+    }
+    if offset < 0 {
+        return Err(ErrorBody::new("cli.bad_offset", "--offset は0以上で指定してください"));
+    }
+    Ok(Page::new(offset, limit))
 }

@@ -1,14 +1,19 @@
 //! The layers, checked where Cargo cannot: only the store package (`crates/store`) names the
 //! engines, the core's modules import each other without cycles, and every public operation on
 //! the store takes the acting staff member. These are ARCHITECTURE.md's invariants; a change
-//! that breaks one fails here. (Which package may depend on which, Cargo itself enforces.)
+//! that breaks one fails here. (Which package may depend on which, Cargo itself enforces: the
+//! model and the store under the core (`crates/core`), the server (`crates/server`), this CLI
+//! (`src/`) and the desktop shell (`src-tauri`) over it.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The domain core's source: the package `hairyo-core`, imported as `hairyo`.
 fn src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(CORE)
 }
+
+const CORE: &str = "crates/core/src";
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read src") {
@@ -38,12 +43,21 @@ fn modules() -> Vec<(String, PathBuf, String)> {
         .collect()
 }
 
-/// The source files of the other library packages (the model and the store), each with its
-/// path from the workspace's root.
+/// The source files of the other library packages (the model, the store and the directory),
+/// each with its path from the workspace's root.
 fn package_files() -> Vec<(PathBuf, String)> {
+    files_of(&["crates/model/src", "crates/store/src", "crates/directory/src"])
+}
+
+/// The shells' source files over the core: the CLI (`src/`) and the server (`crates/server`).
+fn shell_files() -> Vec<(PathBuf, String)> {
+    files_of(&["src", "crates/server/src"])
+}
+
+fn files_of(packages: &[&str]) -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    for package in ["crates/model/src", "crates/store/src", "crates/directory/src"] {
+    for package in packages {
         rust_files(&root.join(package), &mut files);
     }
     files.sort();
@@ -57,7 +71,15 @@ fn package_files() -> Vec<(PathBuf, String)> {
 fn only_the_store_knows_the_engine() {
     const ENGINES: &[&str] = &["rusqlite", "rusqlite_migration", "postgres", "tokio-postgres-rustls"];
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for manifest in ["Cargo.toml", "crates/model/Cargo.toml", "src-tauri/Cargo.toml", "tests/e2e/Cargo.toml"] {
+    for manifest in [
+        "Cargo.toml",
+        "crates/model/Cargo.toml",
+        "crates/core/Cargo.toml",
+        "crates/server/Cargo.toml",
+        "crates/directory/Cargo.toml",
+        "src-tauri/Cargo.toml",
+        "tests/e2e/Cargo.toml",
+    ] {
         let text = std::fs::read_to_string(root.join(manifest)).expect("manifest");
         for line in text.lines() {
             let name = line.split(['=', ' ']).next().unwrap_or("");
@@ -67,9 +89,9 @@ fn only_the_store_knows_the_engine() {
     let store = std::fs::read_to_string(root.join("crates/store/Cargo.toml")).expect("the store's manifest");
     assert!(store.contains("\nrusqlite = ") && store.contains("\npostgres = "), "the store package is where the engines are");
     let mut leaks = Vec::new();
-    let core = modules().into_iter().map(|(_, rel, text)| (Path::new("src").join(rel), text));
+    let core = modules().into_iter().map(|(_, rel, text)| (Path::new(CORE).join(rel), text));
     let model = package_files().into_iter().filter(|(rel, _)| rel.starts_with("crates/model"));
-    for (rel, text) in core.chain(model) {
+    for (rel, text) in core.chain(model).chain(shell_files()) {
         for (n, line) in text.lines().enumerate() {
             if line.contains("rusqlite") || line.contains("postgres::") {
                 leaks.push(format!("{}:{}: {}", rel.display(), n + 1, line.trim()));
@@ -80,12 +102,24 @@ fn only_the_store_knows_the_engine() {
 }
 
 /// The library never depends on a shell's framework: axum, tokio and rustls serve HTTP from the
-/// CLI shell (`src/bin/hairyo/serve.rs`), Tauri is the window's; the core stays callable from
-/// tests, the CLI and the server alike.
+/// server's package (`crates/server`), Tauri is the window's; the core stays callable from
+/// tests, the CLI and the server alike. Its manifest does not name them (so Cargo refuses an
+/// import), and neither does the source of a package under it.
 #[test]
 fn the_library_never_imports_a_shell_framework() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for manifest in ["crates/core/Cargo.toml", "crates/model/Cargo.toml", "crates/store/Cargo.toml"] {
+        let text = std::fs::read_to_string(root.join(manifest)).expect("manifest");
+        for line in text.lines() {
+            let name = line.split(['=', ' ']).next().unwrap_or("");
+            assert!(
+                !["axum", "axum-server", "tokio", "tauri", "hyper-util", "hairyo-server"].contains(&name),
+                "{manifest} depends on {name}, a shell's framework"
+            );
+        }
+    }
     let mut leaks = Vec::new();
-    let core = modules().into_iter().filter(|(module, _, _)| module != "bin").map(|(_, rel, text)| (Path::new("src").join(rel), text));
+    let core = modules().into_iter().map(|(_, rel, text)| (Path::new(CORE).join(rel), text));
     for (rel, text) in core.chain(package_files()) {
         // The store's TLS to PostgreSQL and the directory's to LDAP are the engines', not a
         // shell's: rustls there only.
@@ -130,7 +164,7 @@ fn referenced(text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
 fn the_modules_import_each_other_without_cycles() {
     let files = modules();
     // The crate root declares every module and holds `Page`; it is not a layer.
-    let known: BTreeSet<String> = files.iter().map(|(m, _, _)| m.clone()).filter(|m| m != "lib" && m != "bin").collect();
+    let known: BTreeSet<String> = files.iter().map(|(m, _, _)| m.clone()).filter(|m| m != "lib").collect();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (module, _, text) in &files {
         if !known.contains(module) {
@@ -205,7 +239,7 @@ fn every_public_operation_on_the_store_takes_the_actor() {
             let touches_store = sig.contains("&Store") || sig.contains("&mut Store") || sig.contains("store::Store");
             let op = format!("{module}::{}", name_of(sig));
             if touches_store && !sig.contains("Actor") && !WITHOUT_ACTOR.iter().any(|(n, _)| *n == op) {
-                missing.push(format!("{op} (src/{})", rel.display()));
+                missing.push(format!("{op} ({CORE}/{})", rel.display()));
             }
             // With an actor, the operation first makes the store act for the actor's
             // municipality (row security then holds it there on PostgreSQL): a store opened
@@ -215,7 +249,7 @@ fn every_public_operation_on_the_store_takes_the_actor() {
             let first_statement = body[first.len()..].lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with("//")).unwrap_or("");
             let enters = first_statement.ends_with(".enter(actor.municipality)?;");
             if touches_store && sig.contains("actor: &") && !enters {
-                not_entering.push(format!("{op} (src/{})", rel.display()));
+                not_entering.push(format!("{op} ({CORE}/{})", rel.display()));
             }
             rest = &rest[end..];
         }
@@ -249,8 +283,8 @@ fn every_input_type_refuses_unknown_fields() {
     ];
     let mut open = Vec::new();
     let mut seen = BTreeSet::new();
-    let core = modules().into_iter().map(|(_, rel, text)| (Path::new("src").join(rel), text));
-    for (rel, text) in core.chain(package_files()) {
+    let core = modules().into_iter().map(|(_, rel, text)| (Path::new(CORE).join(rel), text));
+    for (rel, text) in core.chain(package_files()).chain(shell_files()) {
         let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
             if !(line.contains("derive(") && line.contains("Deserialize")) {
@@ -347,21 +381,21 @@ fn function_lengths(path: &Path, text: &str) -> Vec<(usize, String)> {
 
 /// The CLI shell is thin (ARCHITECTURE.md: clap → core → print): one short function per
 /// subcommand that calls the core and hands the answer to a render function, and no function
-/// long enough to hide a rule. The HTTP server and the load test (`serve.rs`, `loadtest.rs`)
-/// are programs of their own and are measured apart.
+/// long enough to hide a rule. The load test (`loadtest.rs`) is a program of its own and is
+/// measured apart; the HTTP server is a package of its own (`crates/server`).
 #[test]
 fn the_cli_shell_is_small_functions() {
     const LONGEST: usize = 40;
-    let dir = src().join("bin/hairyo");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut lengths = Vec::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).expect("src/bin/hairyo").map(|e| e.expect("dir entry").path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("src")).expect("src").map(|e| e.expect("dir entry").path()).collect();
     files.sort();
     for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
-        if ["serve.rs", "loadtest.rs"].iter().any(|n| path.ends_with(n)) {
+        if path.ends_with("loadtest.rs") {
             continue;
         }
         let text = std::fs::read_to_string(path).expect("read a CLI file");
-        lengths.extend(function_lengths(path.strip_prefix(src()).unwrap_or(path), &text));
+        lengths.extend(function_lengths(path.strip_prefix(root).unwrap_or(path), &text));
     }
     assert!(lengths.len() > 20, "the CLI's functions were found: {lengths:?}");
     lengths.sort();
