@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 
 use hairyo::application::{self, AppStatus, Application, ApplicationInput, ApplicationStep, Document, HandOverMethod, IdentityShown, Received};
 use hairyo::certificate::Certificate;
+use hairyo::operation::{self, Operation};
 use hairyo::text::wareki;
 use hairyo::Paged;
 
@@ -236,24 +237,20 @@ impl ReceiveArgs {
 }
 
 fn receive(inv: &Invocation, input: &ApplicationInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&application::receive(&mut store, &actor, input, inv.now)?, received_text)
+    inv.call(Operation::ReceiveApplication(operation::Input { input: input.clone() }))
 }
 
 fn check(inv: &Invocation, id: i64, document: Document, checked: bool) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&application::check_document(&mut store, &actor, id, document, checked, inv.now)?, application_text)
+    inv.call(Operation::CheckDocument(operation::CheckDocument { id, document: document.code().to_string(), checked }))
 }
 
 fn review(inv: &Invocation, id: i64) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&application::start_review(&mut store, &actor, id, inv.now)?, application_text)
+    take_step(inv, id, ApplicationStep::StartReview)
 }
 
 /// One step of the core's state machine on an application.
 fn take_step(inv: &Invocation, id: i64, step: ApplicationStep) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&application::take_step(&mut store, &actor, id, &step, inv.now)?, application_text)
+    inv.call(Operation::ApplicationStep(operation::ApplicationStep { id, step: typed::command(&step)? }))
 }
 
 fn issue(inv: &Invocation, id: i64, on: NaiveDate) -> Result {
@@ -263,7 +260,6 @@ fn issue(inv: &Invocation, id: i64, on: NaiveDate) -> Result {
 
 /// The 広域連合's result is read as typed first, so every field's problem is reported at once.
 fn union_result(inv: &Invocation, id: i64, result: &str, decided: &str, until: &str, reason: &str, confirmed_digits: bool) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
     let d = application::union_decision(result, decided, until, reason, inv.today()).map_err(application::ApplicationError::Invalid)?;
     let step = ApplicationStep::RecordUnionResult {
         result: d.result,
@@ -272,7 +268,7 @@ fn union_result(inv: &Invocation, id: i64, result: &str, decided: &str, until: &
         reason: reason.to_string(),
         confirmed_digits,
     };
-    inv.emit(&application::take_step(&mut store, &actor, id, &step, inv.now)?, application_text)
+    take_step(inv, id, step)
 }
 
 fn hand_over(inv: &Invocation, id: i64, method: HandOverMethod, identity: Option<IdentityShown>, on: NaiveDate) -> Result {
@@ -290,7 +286,7 @@ fn list(inv: &Invocation, statuses: &[AppStatus], offset: i64, limit: i64) -> Re
     inv.emit(&application::list(&store, &actor, statuses, None, page(offset, limit)?, inv.now)?, list_text)
 }
 
-fn received_text(r: &Received) -> String {
+pub fn received_text(r: &Received) -> String {
     let mut s = format!("申請を受け付けました。\n{}", application_text(&r.application));
     for n in &r.notices {
         let _ = write!(s, "\n※ {n}");
@@ -304,7 +300,7 @@ fn issued_text(c: &Certificate) -> String {
 
 /// An application: who applied how, the signing and 併記, the checklist, what was recorded on
 /// the way, and the steps it allows next.
-fn application_text(a: &Application) -> String {
+pub fn application_text(a: &Application) -> String {
     [header_text(a), signing_text(a), checklist_text(a), record_text(a), next_text(a)].concat()
 }
 

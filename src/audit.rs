@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use hairyo::access_review::{self, AccessQuery, AccessReview};
+use hairyo::access_review::{AccessQuery, AccessReview};
 use hairyo::audit::{self, AuditEvent, KeyedChain};
+use hairyo::operation::{self, Operation};
 use hairyo::Paged;
 
 use crate::output::page_footer;
@@ -90,8 +91,7 @@ fn export(inv: &Invocation, file: &Path) -> Result {
 }
 
 fn access(inv: &Invocation, query: &AccessQuery) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&access_review::review(&mut store, &actor, query, inv.now)?, access_review_text)
+    inv.call(Operation::AccessReview(operation::Input { input: query.clone() }))
 }
 
 fn list_text(p: &Paged<AuditEvent>) -> String {
@@ -113,7 +113,7 @@ fn keyed_text(k: &KeyedChain, file: &Path) -> String {
 }
 
 /// The period's count, the count per staff member, then each access.
-fn access_review_text(r: &AccessReview) -> String {
+pub fn access_review_text(r: &AccessReview) -> String {
     let mut s = format!("アクセス記録 {} ～ {}: {}件 (支援措置の対象者 {}人)\n", r.from, r.to, r.total, r.protected_persons);
     for st in &r.by_staff {
         let _ = writeln!(s, "  {} ({}): {}件", st.login, st.desk_label, st.accesses);

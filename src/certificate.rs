@@ -9,8 +9,9 @@ use clap::Subcommand;
 
 use hairyo::application::AppScheme;
 use hairyo::certificate::{self, Certificate, CertificateBasis, CertificateStep, EndCause, ReissueCause};
-use hairyo::certificate_feed;
+use hairyo::disclosure::Shown;
 use hairyo::model::certificate::{CertificateConflict, ConflictResolution};
+use hairyo::operation::{self, Operation};
 use hairyo::text::wareki;
 use hairyo::{policy, Paged};
 
@@ -175,14 +176,8 @@ pub fn run(inv: &Invocation, cmd: &CertificateCmd) -> Result {
         CertificateCmd::Expiring { days, limit, offset } => expiring(inv, *days, *offset, *limit),
         CertificateCmd::Feed(args) => crate::import::issue_feed(inv, args),
         CertificateCmd::Conflicts { all, limit, offset } => conflicts(inv, !*all, *offset, *limit),
-        CertificateCmd::Resolve { id, take } => {
-            let (mut store, actor) = inv.sign_in()?;
-            inv.emit(&certificate_feed::resolve_conflict(&mut store, &actor, *id, *take, inv.now)?, |k| conflict_text(k))
-        }
-        CertificateCmd::AgeReissues => {
-            let (store, actor) = inv.sign_in()?;
-            inv.emit(&certificate::age_reissues(&store, &actor, inv.now)?, |l| age_reissues_text(l))
-        }
+        CertificateCmd::Resolve { id, take } => inv.call(Operation::ResolveCertificateConflict(operation::ResolveConflict { id: *id, resolution: *take })),
+        CertificateCmd::AgeReissues => inv.call(Operation::AgeReissues(operation::NoArgs {})),
         CertificateCmd::Renewal { day, limit, offset } => renewal(inv, day.unwrap_or_else(|| next_renewal_day(inv.today())), *offset, *limit),
     }
 }
@@ -201,9 +196,10 @@ fn next_renewal_day(today: NaiveDate) -> NaiveDate {
     policy::last_renewal_day(today) + chrono::Months::new(12)
 }
 
-fn issue(inv: &Invocation, person: i64, scheme: AppScheme, basis: CertificateBasis, on: NaiveDate, until: Option<NaiveDate>) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&certificate::issue_without_application(&mut store, &actor, person, scheme, basis, on, until, inv.now)?, issued_text)
+fn issue(inv: &Invocation, person_id: i64, scheme: AppScheme, basis: CertificateBasis, on: NaiveDate, until: Option<NaiveDate>) -> Result {
+    let (issued_on, valid_until) = (on.to_string(), until.map(|d| d.to_string()).unwrap_or_default());
+    let (scheme, basis) = (scheme.code().to_string(), basis.code().to_string());
+    inv.call(Operation::IssueCertificate(operation::IssueCertificate { person_id, scheme, basis, issued_on, valid_until }))
 }
 
 fn show(inv: &Invocation, id: i64) -> Result {
@@ -213,13 +209,12 @@ fn show(inv: &Invocation, id: i64) -> Result {
 
 /// One step after issue, a move of the core's state machine.
 fn take_step(inv: &Invocation, id: i64, step: CertificateStep) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&certificate::take_step(&mut store, &actor, id, &step, inv.now)?, certificate_text)
+    inv.call(Operation::CertificateStep(operation::ApplicationStep { id, step: typed::command(&step)? }))
 }
 
 fn returns_due(inv: &Invocation, offset: i64, limit: i64) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&certificate::returns_due(&store, &actor, page(offset, limit)?, inv.now)?, returns_due_text)
+    let page = page(offset, limit)?;
+    inv.call(Operation::CertificateReturnsDue(operation::PageArgs { offset: page.offset, limit: page.limit }))
 }
 
 fn expiring(inv: &Invocation, days: i64, offset: i64, limit: i64) -> Result {
@@ -233,15 +228,18 @@ fn renewal(inv: &Invocation, day: NaiveDate, offset: i64, limit: i64) -> Result 
 }
 
 fn conflicts(inv: &Invocation, open_only: bool, offset: i64, limit: i64) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&certificate_feed::conflicts(&store, &actor, open_only, page(offset, limit)?, inv.now)?, |l| {
-        let mut out: String = l.items.iter().map(|k| conflict_text(k)).collect();
-        out.push_str(&page_footer(l));
-        out
-    })
+    let page = page(offset, limit)?;
+    inv.call(Operation::CertificateConflicts(operation::ConflictsArgs { open_only, offset: page.offset, limit: page.limit }))
 }
 
-fn conflict_text(k: &CertificateConflict) -> String {
+/// Conflicts between fed and recorded certificates, one block each.
+pub fn conflicts_text(l: &Paged<Shown<CertificateConflict>>) -> String {
+    let mut out: String = l.items.iter().map(|k| conflict_text(k)).collect();
+    out.push_str(&page_footer(l));
+    out
+}
+
+pub fn conflict_text(k: &CertificateConflict) -> String {
     let state = match k.resolution {
         Some(r) => format!("{} ({})", r.label(), k.resolved_by),
         None => "確認待ち".to_string(),
@@ -260,7 +258,7 @@ fn conflict_text(k: &CertificateConflict) -> String {
     )
 }
 
-fn age_reissues_text(l: &[certificate::AgeReissue]) -> String {
+pub fn age_reissues_text(l: &[certificate::AgeReissue]) -> String {
     if l.is_empty() {
         return "70歳到達で再交付する資格確認書はありません\n".into();
     }
@@ -278,13 +276,13 @@ fn age_reissues_text(l: &[certificate::AgeReissue]) -> String {
         .collect()
 }
 
-fn issued_text(c: &Certificate) -> String {
+pub fn issued_text(c: &Certificate) -> String {
     format!("資格確認書を記録しました (ID {}): {} {} 有効期限 {}", c.id, c.person_name, c.basis_label, wareki::format(c.valid_until))
 }
 
 /// A certificate as the CLI prints it: its state, term and delivery, its history, and the
 /// steps it allows next.
-fn certificate_text(c: &Certificate) -> String {
+pub fn certificate_text(c: &Certificate) -> String {
     [term_text(c), flags_text(c), history_text(c), next_text(c)].concat()
 }
 
@@ -342,8 +340,8 @@ fn next_text(c: &Certificate) -> String {
     format!("次にできること: {}\n", c.next.iter().map(|k| k.label()).collect::<Vec<_>>().join("、"))
 }
 
-fn returns_due_text(l: &Paged<Certificate>) -> String {
-    let line = |c: &Certificate| format!("#{}\t{}\t{}\t{}\n", c.id, c.person_name, c.status_label, c.ended_on.map(wareki::format).unwrap_or_default());
+pub fn returns_due_text(l: &Paged<Shown<Certificate>>) -> String {
+    let line = |c: &Shown<Certificate>| format!("#{}\t{}\t{}\t{}\n", c.id, c.person_name, c.status_label, c.ended_on.map(wareki::format).unwrap_or_default());
     let mut out: String = l.items.iter().map(line).collect();
     out.push_str(&page_footer(l));
     out

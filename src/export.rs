@@ -9,6 +9,7 @@ use clap::Subcommand;
 use hairyo::export::{self, ExportKind, ExportProfile};
 use hairyo::import::Encoding;
 use hairyo::kouki;
+use hairyo::operation::{self, Operation};
 
 use crate::output::group;
 use crate::{files, typed, ErrorBody, Invocation, Result};
@@ -104,8 +105,7 @@ fn emit_written(inv: &Invocation, label: &str, file: &Path, rows: usize, encodin
 }
 
 fn profiles(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&export::profiles(&store, &actor, inv.now)?, |l| profiles_text(l))
+    inv.call(Operation::ExportProfiles(operation::NoArgs {}))
 }
 
 fn save_profile(inv: &Invocation, profile: &ExportProfile) -> Result {
@@ -120,7 +120,7 @@ fn run_profile(inv: &Invocation, name: &str, file: &Path) -> Result {
     inv.emit(&serde_json::json!({"file": file, "rows": rows, "profile": p.name}), |_| written_by_profile_text(&p, file, rows))
 }
 
-fn profiles_text(l: &[ExportProfile]) -> String {
+pub fn profiles_text(l: &[ExportProfile]) -> String {
     let mut out: String = l.iter().map(|p| format!("{} [{}] {}: {}\n", p.name, p.kind.label(), p.encoding.label(), p.columns.join(", "))).collect();
     if l.is_empty() {
         out.push_str("出力プロファイルはまだありません\n");

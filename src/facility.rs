@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use clap::Subcommand;
 
 use hairyo::campaign::{self, CampaignInput, FacilityCampaign, ReturnInput};
+use hairyo::disclosure::Shown;
 use hairyo::facility::{self, Campaign, Facility, FacilityInput};
+use hairyo::operation::{self, Operation};
 use hairyo::text::wareki;
 use hairyo::Paged;
 
@@ -104,58 +106,54 @@ fn add(inv: &Invocation, input: &FacilityInput) -> Result {
 }
 
 fn list(inv: &Invocation, offset: i64, limit: i64) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&facility::list(&store, &actor, page(offset, limit)?, inv.now)?, list_text)
+    let page = page(offset, limit)?;
+    inv.call(Operation::ListFacilities(operation::PageArgs { offset: page.offset, limit: page.limit }))
 }
 
 fn set_campaign(inv: &Invocation, id: i64, status: Campaign) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&facility::set_campaign(&mut store, &actor, id, status, inv.now)?, campaign_status_text)
+    inv.call(Operation::SetFacilityCampaign(operation::SetCampaign { id, campaign: status.code().to_string() }))
 }
 
 fn start_campaign(inv: &Invocation, input: &CampaignInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&campaign::start(&mut store, &actor, input, inv.now)?, campaign_text)
+    inv.call(Operation::StartCampaign(operation::StartCampaign { input: input.clone() }))
 }
 
 fn campaigns(inv: &Invocation, id: i64) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&campaign::of_facility(&store, &actor, id, inv.now)?, |l| campaigns_text(l))
+    inv.call(Operation::FacilityCampaigns(operation::Id { id }))
 }
 
 fn campaign_returns(inv: &Invocation, id: i64, returns: &[(i64, String)], on: &str) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    let lines: Vec<ReturnInput> = returns
+    let returns: Vec<ReturnInput> = returns
         .iter()
         .map(|(person, outcome)| ReturnInput { person_id: *person, outcome: outcome.clone(), returned_on: on.to_string(), note: String::new() })
         .collect();
-    inv.emit(&campaign::receive_returns(&mut store, &actor, id, &lines, inv.now)?, campaign_text)
+    inv.call(Operation::ReceiveCampaignReturns(operation::CampaignReturns { id, returns }))
 }
 
 fn added_text(f: &Facility) -> String {
     format!("施設を登録しました (ID {}): {} ({})", f.id, f.name, f.kind_label)
 }
 
-fn list_text(l: &Paged<Facility>) -> String {
+pub fn list_text(l: &Paged<Facility>) -> String {
     let mut out: String = l.items.iter().map(|f| format!("{}\t{}\t{}\t入所者 {}人\t{}\n", f.id, f.name, f.kind_label, f.residents, f.campaign_label)).collect();
     out.push_str(&page_footer(l));
     out
 }
 
-fn campaign_status_text(f: &Facility) -> String {
+pub fn campaign_status_text(f: &Facility) -> String {
     format!("{} の呼びかけ状況: {}", f.name, f.campaign_label)
 }
 
-fn campaigns_text(l: &[FacilityCampaign]) -> String {
+pub fn campaigns_text(l: &[Shown<FacilityCampaign>]) -> String {
     if l.is_empty() {
         "呼びかけの記録はありません".into()
     } else {
-        l.iter().map(campaign_text).collect::<Vec<_>>().join("\n")
+        l.iter().map(|c| campaign_text(c)).collect::<Vec<_>>().join("\n")
     }
 }
 
 /// A campaign: when the forms went out and are due, then each resident's outcome.
-fn campaign_text(c: &FacilityCampaign) -> String {
+pub fn campaign_text(c: &FacilityCampaign) -> String {
     let mut out = format!(
         "呼びかけ ID {} {} 送付 {} 期限 {}{}  返送待ち {}人 / {}人\n",
         c.id,

@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 use hairyo::feed::{self, FeedReport};
 use hairyo::import::{self, Column, Encoding, Profile, Report};
 use hairyo::kouki::{self, UnionImportReport};
+use hairyo::operation::{self, Operation};
 use hairyo::text::wareki;
 
 use crate::output::group;
@@ -119,8 +120,7 @@ fn save_profile(inv: &Invocation, profile: &Profile) -> Result {
 }
 
 fn profiles(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&import::profiles(&store, &actor, inv.now)?, |l| profiles_text(l))
+    inv.call(Operation::ImportProfiles(operation::NoArgs {}))
 }
 
 /// Records the 広域連合's results; a file with a bad line is reported, stored nothing, and
@@ -246,6 +246,6 @@ fn saved_text(p: &Profile) -> String {
     format!("取込設定「{}」を保存しました ({}列)", p.name, p.columns.len())
 }
 
-fn profiles_text(l: &[Profile]) -> String {
+pub fn profiles_text(l: &[Profile]) -> String {
     l.iter().map(profile_line).collect::<Vec<_>>().join("\n")
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 
 use hairyo::leaflet::{self, Posting, PostingInput, Postings, StatementCheck, StatementMode};
+use hairyo::operation::{self, Operation};
 use hairyo::text::wareki;
 
 use crate::{typed, Invocation, Result};
@@ -82,18 +83,15 @@ fn set(inv: &Invocation, id: &str, mode: StatementMode, replacement: Option<&str
 }
 
 fn postings(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&leaflet::postings(&store, &actor, inv.now)?, postings_text)
+    inv.call(Operation::PosterPostings(operation::NoArgs {}))
 }
 
 fn post(inv: &Invocation, input: &PostingInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&leaflet::post_poster(&mut store, &actor, input, inv.now)?, posted_text)
+    inv.call(Operation::PostPoster(operation::Input { input: input.clone() }))
 }
 
 fn take_down(inv: &Invocation, id: i64, on: &str) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&leaflet::take_down_poster(&mut store, &actor, id, on, inv.now)?, taken_down_text)
+    inv.call(Operation::TakeDownPoster(operation::TakeDown { id, removed_on: on.to_string() }))
 }
 
 /// A statement: its handout, id, mode, period and what prints, its text, its replacement and
@@ -139,7 +137,7 @@ fn replacement_text(c: &StatementCheck) -> String {
     format!("\n  差し替えの文{edited}: {}", c.replacement)
 }
 
-fn postings_text(p: &Postings) -> String {
+pub fn postings_text(p: &Postings) -> String {
     let mut out: String = p.items.iter().map(posting_line).collect();
     if !p.desks_without.is_empty() {
         let _ = writeln!(out, "掲示のない窓口: {}", p.desks_without.iter().map(|d| d.desk_label).collect::<Vec<_>>().join("、"));
@@ -161,10 +159,10 @@ fn set_text(id: &str, mode: StatementMode) -> String {
     format!("記述 {id} の扱いを「{}」にしました", mode.label())
 }
 
-fn posted_text(p: &Posting) -> String {
+pub fn posted_text(p: &Posting) -> String {
     format!("掲示を記録しました: {}", posting_line(p))
 }
 
-fn taken_down_text(p: &Posting) -> String {
+pub fn taken_down_text(p: &Posting) -> String {
     format!("撤去を記録しました: {}", posting_line(p))
 }

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
+use hairyo::disclosure::Shown;
 use hairyo::import::Encoding;
 use hairyo::mailing::{self, MailingCampaign, MailingInput, MailingOutcomeInput, MailingPreview, MailingSelection};
+use hairyo::operation::{self, Operation};
 use hairyo::text::wareki;
 
 use crate::{files, typed, Invocation, Result};
@@ -134,34 +136,32 @@ pub fn run(inv: &Invocation, cmd: &MailingCmd) -> Result {
 }
 
 fn preview(inv: &Invocation, selection: &MailingSelection) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&mailing::preview(&store, &actor, selection, inv.now)?, preview_text)
+    inv.call(Operation::MailingPreview(operation::MailingPreviewArgs { selection: selection.clone() }))
 }
 
 fn start(inv: &Invocation, input: &MailingInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&mailing::start(&mut store, &actor, input, inv.now)?, mailing_text)
+    inv.call(Operation::StartMailing(operation::StartMailing { input: input.clone() }))
 }
 
 fn list(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&mailing::list(&store, &actor, inv.now)?, |all| {
-        let mut out: String = all.iter().map(|m| format!("{}\n", head(m))).collect();
-        if all.is_empty() {
-            out.push_str("在宅周知はまだありません\n");
-        }
-        out
-    })
+    inv.call(Operation::Mailings(operation::NoArgs {}))
+}
+
+/// Every mailing, a line each.
+pub fn list_text(all: &[Shown<MailingCampaign>]) -> String {
+    let mut out: String = all.iter().map(|m| format!("{}\n", head(m))).collect();
+    if all.is_empty() {
+        out.push_str("在宅周知はまだありません\n");
+    }
+    out
 }
 
 fn show(inv: &Invocation, id: i64) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&mailing::get(&store, &actor, id, inv.now)?, mailing_text)
+    inv.call(Operation::ShowMailing(operation::Id { id }))
 }
 
 fn record(inv: &Invocation, id: i64, line: &MailingOutcomeInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&mailing::record_outcomes(&mut store, &actor, id, std::slice::from_ref(line), inv.now)?, mailing_text)
+    inv.call(Operation::RecordMailingOutcomes(operation::MailingOutcomes { id, outcomes: vec![line.clone()] }))
 }
 
 fn letters(inv: &Invocation, id: i64, reminder: bool, output: &Path) -> Result {
@@ -177,7 +177,7 @@ fn addresses(inv: &Invocation, id: i64, reminder: bool, encoding: Encoding, outp
     inv.emit(&serde_json::json!({"file": output, "rows": rows}), |_| format!("{} に{}件の宛先を書き出しました\n", output.display(), rows))
 }
 
-fn preview_text(p: &MailingPreview) -> String {
+pub fn preview_text(p: &MailingPreview) -> String {
     let mut out = format!("{}\n送付: {}通 (うち福祉の窓口の方 {}通)\n", p.criteria, p.letters, p.from_welfare_desks);
     if p.protected_left_out > 0 {
         let _ = writeln!(out, "支援措置の対象者 {}名は含めていません", p.protected_left_out);
@@ -211,7 +211,7 @@ fn head(m: &MailingCampaign) -> String {
     )
 }
 
-fn mailing_text(m: &MailingCampaign) -> String {
+pub fn mailing_text(m: &MailingCampaign) -> String {
     let mut out = format!("{}\n{}\n", head(m), m.criteria);
     for r in &m.recipients {
         let _ = write!(out, "  {}\t{}\t{}", r.person_id, r.name, r.outcome_label);

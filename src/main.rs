@@ -25,6 +25,7 @@ mod policy;
 mod print;
 mod referral;
 mod reminders;
+mod render;
 mod renewal;
 mod retention;
 mod session;

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use hairyo::operation::Answer;
 use hairyo::Paged;
 
 /// Prints `value` as JSON, or the human form made by `human`.
@@ -14,6 +15,15 @@ pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> Strin
         if !text.is_empty() {
             out(text.trim_end());
         }
+    }
+    Ok(())
+}
+
+/// Prints a catalogue's answer as JSON, or as the text `render::text` makes of it.
+pub fn answer(json: bool, answer: &Answer) -> crate::Result {
+    let text = if json { answer.to_json_text()? } else { crate::render::text(answer) };
+    if !text.is_empty() {
+        out(if json { &text } else { text.trim_end() });
     }
     Ok(())
 }

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use clap::Subcommand;
 
-use hairyo::outreach::{self, OutreachEvent, OutreachInput, PaperApplication};
+use hairyo::operation::{self, Operation};
+use hairyo::outreach::{OutreachEvent, OutreachInput, PaperApplication};
 use hairyo::text::wareki;
 use hairyo::{Page, Paged};
 
@@ -64,21 +65,18 @@ pub fn run(inv: &Invocation, cmd: &OutreachCmd) -> Result {
 }
 
 fn list(inv: &Invocation, page: Page) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&outreach::events(&store, &actor, page, inv.now)?, events_text)
+    inv.call(Operation::OutreachEvents(operation::PageArgs { offset: page.offset, limit: page.limit }))
 }
 
 fn add(inv: &Invocation, input: &OutreachInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&outreach::add_event(&mut store, &actor, input, inv.now)?, event_text)
+    inv.call(Operation::AddOutreachEvent(operation::OutreachEventArgs { input: input.clone() }))
 }
 
-fn receive(inv: &Invocation, event: i64, papers: &[PaperApplication]) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&outreach::receive_batch(&mut store, &actor, event, papers, inv.now)?, event_text)
+fn receive(inv: &Invocation, id: i64, papers: &[PaperApplication]) -> Result {
+    inv.call(Operation::ReceiveOutreachBatch(operation::OutreachBatch { id, papers: papers.to_vec() }))
 }
 
-fn events_text(p: &Paged<OutreachEvent>) -> String {
+pub fn events_text(p: &Paged<OutreachEvent>) -> String {
     if p.items.is_empty() {
         "出張申請の記録はありません".into()
     } else {
@@ -87,7 +85,7 @@ fn events_text(p: &Paged<OutreachEvent>) -> String {
 }
 
 /// An event: when and where, then each application received at it.
-fn event_text(e: &OutreachEvent) -> String {
+pub fn event_text(e: &OutreachEvent) -> String {
     let mut out = format!(
         "出張申請 ID {} {} {}{} 申請 {}件\n",
         e.id,

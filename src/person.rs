@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use clap::{Args, Subcommand};
 
 use hairyo::household::{self, DeliveryRegistration};
+use hairyo::operation::{self, Operation};
 use hairyo::person::{self, Person, PersonFilter, PersonInput, PersonPatch, PersonSummary, Scheme};
 use hairyo::text::wareki;
 use hairyo::{moving, record, search, Paged};
@@ -184,13 +185,10 @@ pub fn run(inv: &Invocation, cmd: &PersonCmd) -> Result {
         PersonCmd::Add(fields) => add(inv, fields),
         PersonCmd::Update { id, fields } => update(inv, *id, fields),
         PersonCmd::DeliveryRegister { .. } => register_delivery(inv, cmd),
-        PersonCmd::DeliveryEnd { id } => {
-            let (mut store, actor) = inv.sign_in()?;
-            inv.emit(&household::end_delivery_registration(&mut store, &actor, *id, inv.now)?, |r| registration_text(r))
-        }
+        PersonCmd::DeliveryEnd { id } => inv.call(Operation::EndDeliveryRegistration(operation::Id { id: *id })),
         PersonCmd::MoveOut { id, to, on, note, confirm_digits } => {
             let input = moving::MoveOutInput { moved_on: on.clone(), moved_to: to.clone(), note: note.clone(), confirmed_digits: *confirm_digits };
-            move_out(inv, *id, &input)
+            move_out(inv, *id, input)
         }
         PersonCmd::Show { id } => show(inv, *id),
         PersonCmd::List { limit, offset, query, facility, scheme } => {
@@ -200,24 +198,20 @@ pub fn run(inv: &Invocation, cmd: &PersonCmd) -> Result {
 }
 
 fn add(inv: &Invocation, fields: &PersonFields) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
     let input = patch_of(fields).apply(PersonInput::default());
-    inv.emit(&person::add(&mut store, &actor, &input, inv.now)?, added_text)
+    inv.call(Operation::AddPerson(operation::Input { input }))
 }
 
 fn update(inv: &Invocation, id: i64, fields: &PersonFields) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&person::update(&mut store, &actor, id, &patch_of(fields), inv.now)?, updated_text)
+    inv.call(Operation::UpdatePerson(operation::UpdatePerson { id, patch: patch_of(fields) }))
 }
 
-fn move_out(inv: &Invocation, id: i64, input: &moving::MoveOutInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&moving::move_out(&mut store, &actor, id, input, inv.now)?, moved_out_text)
+fn move_out(inv: &Invocation, person_id: i64, input: moving::MoveOutInput) -> Result {
+    inv.call(Operation::MoveOut(operation::MoveOutArgs { person_id, input }))
 }
 
 fn show(inv: &Invocation, id: i64) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&record::show(&mut store, &actor, id, inv.now)?, record_text)
+    inv.call(Operation::ShowPerson(operation::Id { id }))
 }
 
 fn list(inv: &Invocation, filter: &PersonFilter, offset: i64, limit: i64) -> Result {
@@ -227,8 +221,8 @@ fn list(inv: &Invocation, filter: &PersonFilter, offset: i64, limit: i64) -> Res
 
 /// `hairyo search`: persons by name, kana, 宛名番号 or birth date.
 pub fn search(inv: &Invocation, query: &str, limit: i64, offset: i64) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&search::search(&mut store, &actor, query, page(offset, limit)?, inv.now)?, search_text)
+    let page = page(offset, limit)?;
+    inv.call(Operation::SearchPersons(operation::SearchPersons { query: query.to_string(), offset: page.offset, limit: page.limit }))
 }
 
 /// The fields given on the command line, and only those, as a patch.
@@ -288,11 +282,10 @@ fn register_delivery(inv: &Invocation, cmd: &PersonCmd) -> Result {
         note: note.clone(),
         confirmed_digits: *confirm_digits,
     };
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&household::register_delivery(&mut store, &actor, &input, inv.now)?, |r| registration_text(r))
+    inv.call(Operation::RegisterDelivery(operation::RegisterDeliveryArgs { input }))
 }
 
-fn registration_text(r: &DeliveryRegistration) -> String {
+pub fn registration_text(r: &DeliveryRegistration) -> String {
     let until = r.until_on.map(wareki::format).unwrap_or_else(|| "終了の届出まで".into());
     let ended = r.ended_at.as_deref().map(|at| format!(" (終了 {at})")).unwrap_or_default();
     let postal = if r.postal_code.is_empty() { String::new() } else { format!("〒{} ", r.postal_code) };
@@ -308,15 +301,15 @@ fn registration_text(r: &DeliveryRegistration) -> String {
     )
 }
 
-fn added_text(p: &Person) -> String {
+pub fn added_text(p: &Person) -> String {
     format!("対象者を登録しました (ID {}): {} ({})", p.id, p.name, p.kana)
 }
 
-fn updated_text(p: &Person) -> String {
+pub fn updated_text(p: &Person) -> String {
     format!("対象者を更新しました (ID {}): {}", p.id, p.name)
 }
 
-fn moved_out_text(m: &moving::MovedOut) -> String {
+pub fn moved_out_text(m: &moving::MovedOut) -> String {
     let mut out = format!("{}に{}への転出を記録しました\n", wareki::format(m.move_out.moved_on), m.move_out.moved_to);
     for c in &m.closed {
         let _ = writeln!(out, "・{c}");
@@ -327,7 +320,7 @@ fn moved_out_text(m: &moving::MovedOut) -> String {
 
 /// One person's record: what needs checking first, who, where, insurance, consideration, the
 /// route to a certificate and how much is on file.
-fn record_text(r: &record::PersonRecord) -> String {
+pub fn record_text(r: &record::PersonRecord) -> String {
     [
         warnings_text(r),
         identity_text(r),
@@ -448,7 +441,7 @@ fn list_text(l: &Paged<PersonSummary>) -> String {
     out
 }
 
-fn search_text(r: &search::Results) -> String {
+pub fn search_text(r: &search::Results) -> String {
     let mut out = format!("{} で検索\n", r.description);
     for h in &r.hits.items {
         let p = &h.person;

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
+use hairyo::operation::{self, Operation};
 use hairyo::policy::{self, Rule};
 
 use crate::{ErrorBody, Invocation, Result};
@@ -29,8 +30,7 @@ pub fn run(inv: &Invocation, cmd: &PolicyCmd) -> Result {
 }
 
 fn list(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&policy::list_rules(&store, &actor, inv.now)?, |rules| rules_text(rules))
+    inv.call(Operation::PolicyRules(operation::NoArgs {}))
 }
 
 fn set(inv: &Invocation, file: &Path) -> Result {
@@ -65,7 +65,7 @@ fn rule_line(r: &Rule) -> String {
     )
 }
 
-fn rules_text(rules: &[Rule]) -> String {
+pub fn rules_text(rules: &[Rule]) -> String {
     rules.iter().map(rule_line).collect::<Vec<_>>().join("\n")
 }
 

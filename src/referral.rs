@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use clap::Subcommand;
 
+use hairyo::operation::{self, Operation};
 use hairyo::referral::{self, QueueFilter, QueueOrder, Referral, ReferralAction, ReferralInput};
 use hairyo::text::wareki;
 use hairyo::{Page, Paged};
@@ -116,7 +117,7 @@ pub fn run(inv: &Invocation, cmd: &ReferralCmd) -> Result {
                 sharing_note: basis_note.clone(),
                 confirmed_digits: *confirm_digits,
             };
-            send(inv, &input)
+            send(inv, input)
         }
         ReferralCmd::Accept { id, note, confirm_digits } => act(inv, *id, ReferralAction::Accept { note: note.clone(), confirmed_digits: *confirm_digits }),
         ReferralCmd::Return { id, reason, confirm_digits } => {
@@ -133,15 +134,13 @@ pub fn run(inv: &Invocation, cmd: &ReferralCmd) -> Result {
     }
 }
 
-fn send(inv: &Invocation, input: &ReferralInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&referral::send(&mut store, &actor, input, inv.now)?, referral_text)
+fn send(inv: &Invocation, input: ReferralInput) -> Result {
+    inv.call(Operation::SendReferral(operation::Input { input }))
 }
 
 /// One step on a referral, an action of the core's state machine.
 fn act(inv: &Invocation, id: i64, action: ReferralAction) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&referral::act(&mut store, &actor, id, &action, inv.now)?, referral_text)
+    inv.call(Operation::ReferralAction(operation::ReferralAction { id, action: typed::command(&action)? }))
 }
 
 fn show(inv: &Invocation, id: i64) -> Result {
@@ -150,12 +149,12 @@ fn show(inv: &Invocation, id: i64) -> Result {
 }
 
 fn queue(inv: &Invocation, filter: QueueFilter, order: QueueOrder, page: Page) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&referral::queue(&mut store, &actor, filter, order, page, inv.now)?, queue_text)
+    let status = Some(filter.code().to_string());
+    inv.call(Operation::ReferralQueue(operation::ReferralQueue { status, order: Some(order.code().to_string()), offset: page.offset, limit: page.limit }))
 }
 
 /// A referral: who, from which desk to which, why, and what was said since.
-fn referral_text(r: &Referral) -> String {
+pub fn referral_text(r: &Referral) -> String {
     let mut s = format!(
         "連携依頼 #{} [{}] {} {}→{} 送付 {} ({})\n理由: {}",
         r.id,
@@ -180,7 +179,7 @@ fn referral_text(r: &Referral) -> String {
     s
 }
 
-fn queue_text(q: &Paged<Referral>) -> String {
+pub fn queue_text(q: &Paged<Referral>) -> String {
     let line =
         |r: &Referral| format!("#{}\t{}\t{}\t{}→{}\t{}\n", r.id, r.status_label, r.person_name, r.from_desk_label, r.to_desk_label, wareki::format(r.sent_on));
     let mut out: String = q.items.iter().map(line).collect();

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use clap::Subcommand;
 
-use hairyo::renewal::{self, RenewalGroup, RenewalList, RenewalSeason, ScheduleInput};
+use hairyo::operation::{self, Operation};
+use hairyo::renewal::{RenewalGroup, RenewalList, RenewalSeason, ScheduleInput};
 use hairyo::text::wareki;
 use hairyo::Page;
 
@@ -54,22 +55,21 @@ pub fn run(inv: &Invocation, cmd: &RenewalCmd) -> Result {
 }
 
 fn season(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&renewal::season(&store, &actor, inv.now)?, season_text)
+    inv.call(Operation::RenewalSeason(operation::NoArgs {}))
 }
 
 fn schedule(inv: &Invocation, input: &ScheduleInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&renewal::set_schedule(&mut store, &actor, input, inv.now)?, season_text)
+    inv.call(Operation::SetRenewalSchedule(operation::ScheduleArgs { schedule: input.clone() }))
 }
 
 fn list(inv: &Invocation, day: Option<NaiveDate>, group: Option<RenewalGroup>, page: Page) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&renewal::spring_list(&store, &actor, day, group, page, inv.now)?, list_text)
+    let renewal_day = day.map(|d| d.to_string()).unwrap_or_default();
+    let group = group.map(|g| g.code().to_string()).unwrap_or_default();
+    inv.call(Operation::RenewalList(operation::RenewalListArgs { renewal_day, group, offset: page.offset, limit: page.limit }))
 }
 
 /// The renewal's days, and whether this year's list is made or due.
-fn season_text(s: &RenewalSeason) -> String {
+pub fn season_text(s: &RenewalSeason) -> String {
     let mut out = format!(
         "年次更新 {}  広域連合の締切 {}  市のリスト作成期限 {} (あと{}日)\n",
         wareki::format(s.renewal_day),
@@ -88,7 +88,7 @@ fn season_text(s: &RenewalSeason) -> String {
 }
 
 /// The season, each group's size, then the page of persons.
-fn list_text(l: &RenewalList) -> String {
+pub fn list_text(l: &RenewalList) -> String {
     let mut out = season_text(&l.season);
     for c in &l.groups {
         let _ = writeln!(out, "  {}: {}人", c.label, group(c.count as i64));

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use clap::Subcommand;
 
-use hairyo::retention::{self, AuditPruned, DisposalList, DisposalRecord, Disposed, RetentionInput, RetentionPolicy};
+use hairyo::operation::{self, Operation};
+use hairyo::retention::{AuditPruned, DisposalList, DisposalRecord, Disposed, RetentionInput, RetentionPolicy};
 use hairyo::text::wareki;
 use hairyo::Paged;
 
@@ -74,36 +75,31 @@ pub fn run(inv: &Invocation, cmd: &RetentionCmd) -> Result {
 }
 
 fn show(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&retention::policy(&store, &actor, inv.now)?, policy_text)
+    inv.call(Operation::RetentionPolicy(operation::NoArgs {}))
 }
 
 fn set(inv: &Invocation, input: &RetentionInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&retention::set_policy(&mut store, &actor, input, inv.now)?, saved_text)
+    inv.call(Operation::SetRetentionPolicy(operation::Input { input: input.clone() }))
 }
 
 fn list(inv: &Invocation) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&retention::disposal_list(&mut store, &actor, inv.now)?, disposal_list_text)
+    inv.call(Operation::DisposalList(operation::NoArgs {}))
 }
 
 fn dispose(inv: &Invocation, ids: &[i64]) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&retention::dispose(&mut store, &actor, ids, inv.now)?, disposed_text)
+    inv.call(Operation::Dispose(operation::Dispose { person_ids: ids.to_vec() }))
 }
 
 fn prune_audit(inv: &Invocation) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&retention::prune_audit(&mut store, &actor, inv.now)?, pruned_text)
+    inv.call(Operation::PruneAudit(operation::NoArgs {}))
 }
 
 fn record(inv: &Invocation, offset: i64, limit: i64) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&retention::disposals(&store, &actor, page(offset, limit)?, inv.now)?, record_text)
+    let page = page(offset, limit)?;
+    inv.call(Operation::Disposals(operation::PageArgs { offset: page.offset, limit: page.limit }))
 }
 
-fn policy_text(p: &RetentionPolicy) -> String {
+pub fn policy_text(p: &RetentionPolicy) -> String {
     format!(
         "保存期間 (終了から): 対象者 {}年 / 接点 {}年 / 連携依頼 {}年 / 交付申請 {}年 / 資格確認書 {}年 / 監査ログ {}年",
         p.person_years, p.touchpoint_years, p.referral_years, p.application_years, p.certificate_years, p.audit_years
@@ -111,7 +107,7 @@ fn policy_text(p: &RetentionPolicy) -> String {
 }
 
 /// Today's candidates, then what is kept although due and the audit entries past their period.
-fn disposal_list_text(l: &DisposalList) -> String {
+pub fn disposal_list_text(l: &DisposalList) -> String {
     let mut s = format!("廃棄リスト ({}): {}人\n", wareki::format(l.today), l.candidates.len());
     for c in &l.candidates {
         let due: Vec<String> = c.due.iter().map(|d| format!("{} {}件", d.scope_label, d.rows)).collect();
@@ -137,18 +133,18 @@ fn kept_text(l: &DisposalList) -> String {
     s
 }
 
-fn disposed_text(d: &Disposed) -> String {
+pub fn disposed_text(d: &Disposed) -> String {
     format!("{}人の記録 ({}件) を廃棄しました。廃棄の記録は `hairyo retention record` で確認できます", d.persons, d.rows)
 }
 
-fn pruned_text(d: &AuditPruned) -> String {
+pub fn pruned_text(d: &AuditPruned) -> String {
     match d.pruned {
         0 => format!("{}より前の監査ログはありません。廃棄するものはありません", wareki::format(d.kept_from)),
         n => format!("{}より前の監査ログ {n}件を廃棄しました\n{}", wareki::format(d.kept_from), d.verification),
     }
 }
 
-fn record_text(r: &Paged<DisposalRecord>) -> String {
+pub fn record_text(r: &Paged<DisposalRecord>) -> String {
     let mut s: String = r.items.iter().map(record_line).collect();
     s.push_str(&page_footer(r));
     s
@@ -167,6 +163,6 @@ fn record_line(d: &DisposalRecord) -> String {
     )
 }
 
-fn saved_text(p: &RetentionPolicy) -> String {
+pub fn saved_text(p: &RetentionPolicy) -> String {
     format!("{}\nを保存しました", policy_text(p))
 }

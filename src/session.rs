@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use hairyo::operation::Operation;
 use hairyo::staff::{self, Actor};
 use hairyo::store::{self, Store};
 use hairyo::Page;
@@ -31,6 +32,14 @@ impl<'a> Invocation<'a> {
     /// Prints `value` as JSON with `--json`, else the text `human` makes of it.
     pub fn emit<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result {
         output::emit(self.cli.json, value, human)
+    }
+
+    /// Signs in and runs `operation` through the core's catalogue, as the server and the window
+    /// do; prints its answer as `--json` or as text (`render::text`).
+    pub fn call(&self, operation: Operation) -> Result {
+        let (mut store, actor) = self.sign_in()?;
+        let answer = hairyo::operation::answer(&mut store, &actor, operation, self.now)?;
+        output::answer(self.cli.json, &answer)
     }
 
     /// Where `--db` (or `HAIRYO_DB`) says the database is: a file or a PostgreSQL server.

@@ -2,6 +2,8 @@
 
 use clap::Subcommand;
 
+use hairyo::forms::ReasonChoice;
+use hairyo::operation::{self, Operation};
 use hairyo::settings::{self, CitySettings, DeskContact, ValidityInput};
 use hairyo::staff::Desk;
 
@@ -97,11 +99,8 @@ pub fn run(inv: &Invocation, cmd: &SettingsCmd) -> Result {
             set_desk(inv, &DeskContact { desk: *desk, name: name.clone(), phone: phone.clone(), hours: hours.clone(), place: place.clone() })
         }
         SettingsCmd::SetReasonSpan { reason, span } => {
-            let (mut store, actor) = inv.sign_in()?;
-            let input = [settings::ReasonSpanInput { reason: reason.clone(), span: span.clone() }];
-            inv.emit(&settings::set_reason_spans(&mut store, &actor, &input, inv.now)?, |all| {
-                all.iter().map(|r| format!("{}\t{}\n", r.label, r.span_label)).collect()
-            })
+            let spans = vec![settings::ReasonSpanInput { reason: reason.clone(), span: span.clone() }];
+            inv.call(Operation::SetReasonSpans(operation::SetReasonSpans { spans }))
         }
         SettingsCmd::SetValidity { scheme, years, month, day } => {
             set_validity(inv, &ValidityInput { scheme: scheme.clone(), years: years.clone(), end_month: month.clone(), end_day: day.clone() })
@@ -122,13 +121,11 @@ fn show(inv: &Invocation) -> Result {
 }
 
 fn set_city(inv: &Invocation, city: &CitySettings) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&settings::set_city(&mut store, &actor, city, inv.now)?, city_text)
+    inv.call(Operation::SetCity(operation::SetCity { settings: city.clone() }))
 }
 
 fn set_desk(inv: &Invocation, contact: &DeskContact) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&settings::set_desk_contact(&mut store, &actor, contact, inv.now)?, desk_text)
+    inv.call(Operation::SetDeskContact(operation::SetDeskContact { contact: contact.clone() }))
 }
 
 fn set_validity(inv: &Invocation, input: &ValidityInput) -> Result {
@@ -136,15 +133,20 @@ fn set_validity(inv: &Invocation, input: &ValidityInput) -> Result {
     inv.emit(&settings::set_certificate_validity(&mut store, &actor, input, inv.now)?, validity_text)
 }
 
+/// Every reason with its span.
+pub fn reason_spans_text(all: &[ReasonChoice]) -> String {
+    all.iter().map(|r| format!("{}\t{}\n", r.label, r.span_label)).collect()
+}
+
 fn validity_text(v: &settings::CertificateValidity) -> String {
     format!("{}の資格確認書の有効期間を更新しました: {}年 ({}月{}日まで)", v.scheme.label(), v.years, v.end_month, v.end_day)
 }
 
-fn city_text(s: &CitySettings) -> String {
+pub fn city_text(s: &CitySettings) -> String {
     format!("市区町村の設定を更新しました: {} / 宛先 {}", s.city_name, s.addressee)
 }
 
-fn desk_text(d: &DeskContact) -> String {
+pub fn desk_text(d: &DeskContact) -> String {
     format!("{} の連絡先を更新しました", d.name)
 }
 

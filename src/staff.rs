@@ -2,6 +2,7 @@
 
 use clap::Subcommand;
 
+use hairyo::operation::{self, Operation};
 use hairyo::staff::{self, Actor, Desk, NewStaff, Role, Staff};
 
 use crate::{typed, ErrorBody, Invocation, Result};
@@ -73,11 +74,10 @@ fn current_password(actor: &Actor, login: &str) -> Result<Option<String>> {
 }
 
 fn list(inv: &Invocation) -> Result {
-    let (store, actor) = inv.sign_in()?;
-    inv.emit(&staff::list(&store, &actor, inv.now)?, |l| list_text(l))
+    inv.call(Operation::ListStaff(operation::NoArgs {}))
 }
 
-fn list_text(l: &[Staff]) -> String {
+pub fn list_text(l: &[Staff]) -> String {
     l.iter().map(|s| format!("{}\t{}\t{}\t{}", s.login, s.name, s.desk_label, s.role_label)).collect::<Vec<_>>().join("\n")
 }
 

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use clap::Subcommand;
 
+use hairyo::operation::{self, Operation};
 use hairyo::text::wareki;
 use hairyo::touchpoint::{self, TouchpointInput};
 
@@ -43,16 +44,15 @@ pub fn run(inv: &Invocation, cmd: &TouchpointCmd) -> Result {
         notes: notes.clone(),
         confirmed_digits: *confirm_digits,
     };
-    add(inv, &input)
+    add(inv, input)
 }
 
-fn add(inv: &Invocation, input: &TouchpointInput) -> Result {
-    let (mut store, actor) = inv.sign_in()?;
-    inv.emit(&touchpoint::add(&mut store, &actor, input, inv.now)?, recorded_text)
+fn add(inv: &Invocation, input: TouchpointInput) -> Result {
+    inv.call(Operation::AddTouchpoint(operation::Input { input }))
 }
 
 /// The touchpoint, then what the desk is prompted to do next (the R12 guidance among it).
-fn recorded_text(r: &touchpoint::Recorded) -> String {
+pub fn recorded_text(r: &touchpoint::Recorded) -> String {
     let t = &r.touchpoint;
     let mut s = format!("接点を記録しました (ID {}): {} {} {}", t.id, wareki::format(t.date), t.kind_label, t.desk);
     for m in r.prompt_message.iter().chain(r.r12_guidance.iter()) {

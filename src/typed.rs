@@ -32,3 +32,10 @@ pub fn date(code: &'static str, field: &'static str) -> impl Fn(&str) -> Result<
 pub fn encoding(s: &str) -> Result<Encoding> {
     Ok(Encoding::named(s)?)
 }
+
+/// A typed command of the core's (a referral's action, an application's or a certificate's
+/// step) as the catalogue takes it: the same tagged JSON a client sends, made by the core's own
+/// serialisation, so the CLI cannot spell one differently.
+pub fn command<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| ErrorBody::new("cli.json", e.to_string()))
+}

@@ -429,3 +429,68 @@ fn file_only_modules_reach_postgresql_only_in_on_postgres() {
     assert_eq!(skipped, FILE_ONLY_MODULES.iter().copied().collect::<BTreeSet<_>>(), "the modules test-all.sh skips on PostgreSQL");
     assert!(script.contains("on_postgres::"), "test-all.sh runs the file-only modules' on_postgres tests on PostgreSQL");
 }
+
+/// Core functions the CLI calls beside the catalogue although the catalogue runs them too,
+/// each with why its subcommand cannot be the catalogue's operation as it is.
+const BESIDE_THE_CATALOGUE: &[(&str, &str)] = &[
+    ("audit::export_csv", "writes the audit CSV to a file; the catalogue answers it as base64 in JSON"),
+    ("certificate_feed::import", "reads the file from disk; the catalogue takes it as base64 in JSON"),
+    ("feed::import_feed", "reads the file from disk; the catalogue takes it as base64 in JSON"),
+    ("import::import_persons", "reads the file from disk and reports progress; the catalogue takes it as base64 in JSON"),
+    ("kouki::import_union_results", "reads the file from disk; the catalogue takes it as base64 in JSON"),
+    ("export::export", "writes the CSV to a file; the catalogue answers it as base64 in JSON"),
+    ("export::export_with_profile", "writes the CSV to a file; the catalogue answers it as base64 in JSON"),
+    ("kouki::forwarding_register_csv", "writes the CSV to a file; the catalogue answers it as base64 in JSON"),
+    ("mailing::addresses_csv", "writes the CSV to a file; the catalogue answers it as base64 in JSON"),
+    ("export::save_profile", "answers the profile saved; the catalogue's operation answers every profile"),
+    ("import::save_profile", "answers the profile saved; the catalogue's operation answers every profile"),
+    ("leaflet::set_statement", "answers the statement set; the catalogue's operation answers every statement"),
+    ("policy::set_rule", "answers the rule set; the catalogue's operation answers every rule"),
+    ("policy::remove_rule", "answers the rule removed; the catalogue's operation answers every rule"),
+    ("settings::set_certificate_validity", "answers the scheme set; the catalogue's operation answers every scheme"),
+    ("home::summary", "`hairyo home` also says how long the counts took to make (a measurement)"),
+    ("leaflet::check_all_statements", "`--on` checks the statements on another day; the catalogue's operation checks today"),
+    ("person::list", "filters by facility and scheme as well; the catalogue's operation takes a query only"),
+    ("reminder::due", "`--days` sets the window; the catalogue's operation uses the default one"),
+    ("settings::public_city", "`settings show` prints every setting in one document"),
+    ("settings::desk_contacts", "`settings show` prints every setting in one document"),
+    ("settings::certificate_validity", "`settings show` prints every setting in one document"),
+    ("staff::set_password", "asks for the new password at the terminal and answers the login it set"),
+];
+
+/// The CLI dispatches through the core's catalogue (`Invocation::call` → `operation::answer`,
+/// rendered by `render::text`), as the server and the window do: a core function the
+/// catalogue runs is called from the CLI directly only where the list above says why.
+/// Enumerated from the catalogue's source, so an operation added later is covered.
+#[test]
+fn the_cli_dispatches_through_the_catalogue() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let catalogue = std::fs::read_to_string(root.join(CORE).join("operation.rs")).expect("operation.rs");
+    // `crate::referral::send(store, …)`: what the catalogue runs.
+    let mut run = BTreeSet::new();
+    let mut rest = catalogue.as_str();
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        let path: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+        if rest[path.len()..].starts_with("(store") && path.matches("::").count() == 1 {
+            run.insert(path);
+        }
+    }
+    assert!(run.contains("referral::send") && run.len() > 60, "the catalogue's calls were found: {run:?}");
+    let mut direct = Vec::new();
+    for (rel, text) in shell_files().into_iter().filter(|(rel, _)| rel.starts_with("src")) {
+        for (n, line) in text.lines().enumerate() {
+            for called in &run {
+                let call = format!("{called}(&");
+                let at = line.find(&call).filter(|&i| i == 0 || !line[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+                if at.is_some() && !BESIDE_THE_CATALOGUE.iter().any(|(f, _)| f == called) {
+                    direct.push(format!("{}:{}: {}", rel.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(direct.is_empty(), "the CLI calls what the catalogue runs without going through it (`inv.call(Operation::…)`):\n{}", direct.join("\n"));
+    for (f, _) in BESIDE_THE_CATALOGUE {
+        assert!(run.contains(*f), "{f} is listed as called beside the catalogue, but the catalogue no longer runs it");
+    }
+}

@@ -104,7 +104,7 @@ pub struct MatrixRow {
 /// docs/access.md, generated from [`allows`].
 pub fn markdown() -> String {
     let mut out = String::from(
-        "# Access matrix (権限表)\n\nGenerated from `src/access.rs` (`hairyo::access::markdown`); a test keeps this file equal to it\nand walks every cell against the real core operations. ○ allowed, — refused (`access.denied`).\nAdministrators (管理者) may do everything at any desk. Object-level rules apply on top: a\nreferral is reviewed only by the desk it was sent to, and commented on only by its two desks.\n\n",
+        "# Access matrix (権限表)\n\nGenerated from `crates/core/src/access.rs` (`hairyo::access::markdown`); a test keeps this file equal to it\nand walks every cell against the real core operations. ○ allowed, — refused (`access.denied`).\nAdministrators (管理者) may do everything at any desk. Object-level rules apply on top: a\nreferral is reviewed only by the desk it was sent to, and commented on only by its two desks.\n\n",
     );
     out.push_str("| 窓口 | 役割 |");
     for p in Permission::ALL {

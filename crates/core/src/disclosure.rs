@@ -172,7 +172,7 @@ pub const ITEMS: &[Item] = &[
 /// from [`ITEMS`] and the access matrix, after [`crate::access::markdown`].
 pub fn markdown() -> String {
     let mut out = String::from(
-        "\n## What each desk sees of protected data (開示の範囲)\n\nGenerated from `src/disclosure.rs` (`hairyo::disclosure::markdown`). Every answer, export, print\nand audit entry reaches these items through the one disclosure rule for its noun; the canary test\n(`tests/it/disclosure.rs`) calls every operation of the catalogue as every desk and role on both\nengines and fails when one shows an item where this table says —. ○ shown, — withheld.\nAdministrators see everything.\n\n",
+        "\n## What each desk sees of protected data (開示の範囲)\n\nGenerated from `crates/core/src/disclosure.rs` (`hairyo::disclosure::markdown`). Every answer, export, print\nand audit entry reaches these items through the one disclosure rule for its noun; the canary test\n(`tests/it/disclosure.rs`) calls every operation of the catalogue as every desk and role on both\nengines and fails when one shows an item where this table says —. ○ shown, — withheld.\nAdministrators see everything.\n\n",
     );
     out.push_str("| 項目 | 表示しない場所 |");
     for d in Desk::ALL {

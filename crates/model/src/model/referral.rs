@@ -41,6 +41,15 @@ impl QueueFilter {
             other => ReferralStatus::parse(other).map(QueueFilter::In),
         }
     }
+
+    /// The code `parse` reads back as this filter.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueueFilter::Every => "",
+            QueueFilter::OpenSent => "open",
+            QueueFilter::In(status) => status.code(),
+        }
+    }
 }
 
 coded_enum! {
