@@ -494,3 +494,33 @@ fn the_cli_dispatches_through_the_catalogue() {
         assert!(run.contains(*f), "{f} is listed as called beside the catalogue, but the catalogue no longer runs it");
     }
 }
+
+/// Every screen that takes a step through the core does it through the one busy state
+/// (`ui/src/lib/busy.svelte.ts`: buttons disabled while a step runs, a second press ignored,
+/// the refusal handed to the screen) rather than a busy flag and try/finally of its own; the
+/// record screen's step forms are the one `StepForm`. Enumerated from the screens, so one
+/// added later is held to it.
+#[test]
+fn the_screens_share_one_busy_state_and_step_form() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/screens");
+    let mut own = Vec::new();
+    let mut sharing = 0;
+    for entry in std::fs::read_dir(&dir).expect("ui/src/screens") {
+        let path = entry.expect("dir entry").path();
+        if path.extension().is_none_or(|e| e != "svelte") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read a screen");
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        for own_flag in ["let busy = $state(false)", "busy = true;", "busy = false;", "<form class=\"inline-form\""] {
+            if text.contains(own_flag) {
+                own.push(format!("{name}: {own_flag}"));
+            }
+        }
+        sharing += usize::from(text.contains("new Busy()"));
+    }
+    assert!(own.is_empty(), "screens keep a busy state or step form of their own:\n{}", own.join("\n"));
+    assert!(sharing >= 20, "the screens that take steps use the shared Busy ({sharing} found)");
+    let record = std::fs::read_to_string(dir.join("RecordActions.svelte")).expect("RecordActions.svelte");
+    assert!(record.matches("<StepForm ").count() >= 8, "the record screen's step forms are StepForm");
+}
