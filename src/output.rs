@@ -21,7 +21,7 @@ pub fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce(&T) -> Strin
 
 /// Prints a catalogue's answer as JSON, or as the text `render::text` makes of it.
 pub fn answer(json: bool, answer: &Answer) -> crate::Result {
-    let text = if json { answer.to_json_text()? } else { crate::render::text(answer) };
+    let text = if json { answer.to_json_text()? } else { crate::render::text(answer)? };
     if !text.is_empty() {
         out(if json { &text } else { text.trim_end() });
     }

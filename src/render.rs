@@ -10,13 +10,11 @@ use crate::{
 };
 
 /// The text the CLI prints for `answer` (without `--json`).
-pub fn text(answer: &Answer) -> String {
-    cases(answer)
-        .or_else(|| certificates(answer))
-        .or_else(|| outreach(answer))
-        .or_else(|| records(answer))
-        .or_else(|| setup(answer))
-        .unwrap_or_else(|| answer.to_json_text().unwrap_or_default())
+pub fn text(answer: &Answer) -> crate::Result<String> {
+    match cases(answer).or_else(|| certificates(answer)).or_else(|| outreach(answer)).or_else(|| records(answer)).or_else(|| setup(answer)) {
+        Some(text) => Ok(text),
+        None => Ok(answer.to_json_text()?),
+    }
 }
 
 /// Persons, touchpoints, referrals and applications: the counter's own work.

@@ -81,13 +81,6 @@ macro_rules! catalogue {
                     $(Answer::$variant(value) => json_text(value),)+
                 }
             }
-
-            /// The operation that gave this answer.
-            pub fn name(&self) -> &'static str {
-                match self {
-                    $(Answer::$variant(_) => $name,)+
-                }
-            }
         }
 
         /// The operations' names, in the order docs/api.md lists them.
@@ -716,7 +709,7 @@ mod shown {
 /// `set_staff_password`'s answer.
 #[derive(serde::Serialize)]
 pub struct Changed {
-    pub changed: bool,
+    changed: bool,
 }
 
 /// Answers whose types hold no protected item (no address, safe address, facility or 転出先 of

@@ -7,7 +7,7 @@ export class Busy {
   on = $state(false);
 
   /** Runs `step` unless a step is running; a refusal (thrown) is handed to `refused`. */
-  async run(step: () => Promise<void>, refused: (err: unknown) => void | Promise<void> = () => {}): Promise<void> {
+  async run(step: () => Promise<void>, refused: (err: unknown) => void | Promise<void>): Promise<void> {
     if (this.on) return;
     this.on = true;
     try {
